@@ -1,0 +1,24 @@
+#ifndef BAOXUE_CLI_H
+#define BAOXUE_CLI_H
+
+/*
+ * Subcommands: one file each (cli/cmd_*.c), registered in the table in cli/commands.c.
+ * A command returns the process exit status (EXIT_OK, EXIT_RUNTIME, EXIT_INPUT).
+ */
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;               /* one Chinese line for `baoxue help` */
+};
+
+extern const struct command commands[];
+const struct command *command_find(const char *name);
+int cli_main(int argc, char **argv);
+
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

@@ -1,0 +1,50 @@
+#ifndef BAOXUE_DATE_H
+#define BAOXUE_DATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Dates are ints in yyyymmdd form (20150304); 0 means "no date". Day arithmetic goes through
+ * days since 1970-01-01 (proleptic Gregorian).
+ */
+
+bool date_valid(int y, int m, int d);
+bool ymd_valid(int ymd);
+int ymd_make(int y, int m, int d);
+static inline int ymd_year(int ymd)
+{
+    return ymd / 10000;
+}
+static inline int ymd_month(int ymd)
+{
+    return ymd / 100 % 100;
+}
+static inline int ymd_day(int ymd)
+{
+    return ymd % 100;
+}
+
+long ymd_to_days(int ymd);
+int days_to_ymd(long days);
+
+/*
+ * Parse a date as departments write it: 2015-03-04, 2015/3/4, 2015.03.04, 20150304,
+ * 2015年3月4日, with or without a time part ("2015-03-04 00:00:00"), full-width digits,
+ * surrounding spaces, and a bare Excel serial number (e.g. "42067" or "42067.0") in the range
+ * 1..2958465. Returns 0 and sets *ymd, or -1 when the text is not a real date (2015-02-30).
+ */
+int date_parse(const char *s, size_t len, int *ymd);
+
+/* An Excel serial day (1900 date system, with its phantom 1900-02-29; or 1904 system). */
+int date_from_excel(double serial, bool date1904, int *ymd);
+
+/* "2015-03-04" into out (at least 11 bytes). */
+void date_format(int ymd, char *out);
+/* "2015年3月4日" appended to out (at least 20 bytes). */
+void date_format_cn(int ymd, char *out, size_t outlen);
+
+/* Today's date in local time. BAOXUE_TODAY=yyyy-mm-dd in the environment overrides it (tests). */
+int date_today(void);
+
+#endif

@@ -1,0 +1,33 @@
+#ifndef BAOXUE_DIVISION_H
+#define BAOXUE_DIVISION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Official administrative division codes (统计用区划代码, NBS 2022), compiled into the
+ * program from data/*.csv so that an installed binary needs no data directory.
+ */
+
+/* The name of a county-level code ("140521" -> "沁水县"), or NULL when unknown. */
+const char *division_county_name(const char *code6);
+/* "山西省晋城市沁水县" for a county code, into out; false when unknown. */
+bool division_county_fullname(const char *code6, char *out, size_t outlen);
+bool division_county_known(const char *code6);
+
+struct township {
+    char code[10]; /* 9-digit township code */
+    const char *name;
+};
+
+/* The townships (乡级) of a county, in code order; *n set to their number (0 when unknown).
+ * The array is owned by the module. */
+const struct township *division_townships(const char *county6, size_t *n);
+
+/*
+ * Find a township of the county by code (9 digits, or the last 3) or by name, exact or with
+ * the suffix 镇/乡/街道/办事处 omitted ("郑庄" finds 郑庄镇). NULL when none.
+ */
+const struct township *division_find_township(const char *county6, const char *text);
+
+#endif

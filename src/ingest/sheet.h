@@ -1,0 +1,73 @@
+#ifndef BAOXUE_SHEET_H
+#define BAOXUE_SHEET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/*
+ * One row-cursor interface over every spreadsheet format a department sends: .xlsx (streamed
+ * with libzip + expat), .xls (freexl) and delimited text (.csv/.txt; UTF-8, UTF-8 with BOM,
+ * GB18030/GBK or UTF-16 with BOM, detected; comma, tab or semicolon, detected). The format is
+ * recognised from the file's bytes, never from its name.
+ *
+ * All text handed out is UTF-8. Cell values keep what the sheet holds: the reader does not
+ * normalise spaces or digits (that is ingest/field's job), except:
+ *   - a numeric cell is rendered as the shortest text that round-trips (%.15g), integers
+ *     without a decimal point; an integer of 16+ digits comes out in exponent form ("1.40521E+17")
+ *     so that the loss of digits is visible downstream;
+ *   - a date-formatted numeric cell (xlsx style / xls DATE type) is CELL_DATE rendered
+ *     "yyyy-mm-dd" (with " hh:mm:ss" only when there is a time part).
+ */
+
+enum cell_kind { CELL_EMPTY = 0, CELL_TEXT, CELL_NUMBER, CELL_DATE, CELL_BOOL, CELL_ERROR };
+
+struct cell {
+    enum cell_kind kind;
+    const char *text; /* UTF-8, NUL-terminated, never NULL ("" for empty) */
+    size_t len;
+    double number; /* CELL_NUMBER / CELL_DATE: the raw value (Excel serial for dates) */
+};
+
+struct row {
+    long number; /* 1-based row number as a person sees it in Excel / a text editor's record */
+    size_t ncells;
+    struct cell *cells; /* trailing empty cells may be omitted; missing columns are CELL_EMPTY */
+};
+
+/* Hard limits: beyond them a reader fails with a message saying where. */
+#define SHEET_MAX_COLUMNS 16384
+#define SHEET_MAX_CELL_BYTES (256 * 1024)
+#define SHEET_MAX_ROW_BYTES (16 * 1024 * 1024)
+
+struct sheet_reader;
+
+/*
+ * Open `path`. On failure returns -1 with a Chinese message in `err` ("文件不是可识别的电子表格…",
+ * "xlsx 文件已损坏…"). The first sheet is selected.
+ */
+int sheet_open(struct sheet_reader **out, const char *path, struct buf *err);
+
+const char *sheet_format(const struct sheet_reader *r);   /* "xlsx", "xls", "csv" */
+const char *sheet_encoding(const struct sheet_reader *r); /* "UTF-8", "UTF-8 (BOM)", "GB18030", … */
+size_t sheet_count(const struct sheet_reader *r);         /* 1 for csv */
+const char *sheet_name(const struct sheet_reader *r, size_t i);
+size_t sheet_selected(const struct sheet_reader *r);
+
+/* Select sheet i (0-based) and rewind to its first row. -1 with a message on failure. */
+int sheet_select(struct sheet_reader *r, size_t i, struct buf *err);
+
+/*
+ * The next row of the selected sheet: returns 1 and sets *row (valid until the next call),
+ * 0 at the end, -1 with a message in `err` saying where (sheet, row, column) on corrupt input.
+ * Completely empty rows are returned too (ncells == 0) so that row numbers stay true.
+ */
+int sheet_next_row(struct sheet_reader *r, const struct row **row, struct buf *err);
+
+/* Fraction of the selected sheet's input consumed so far, 0..1 (for progress bars). */
+double sheet_progress(const struct sheet_reader *r);
+
+void sheet_close(struct sheet_reader *r);
+
+#endif
