@@ -1,6 +1,8 @@
 #ifndef BAOXUE_CLI_H
 #define BAOXUE_CLI_H
 
+#include <stdio.h>
+
 /*
  * Subcommands: one file each (cli/cmd_*.c), registered in the table in cli/commands.c.
  * A command returns the process exit status (EXIT_OK, EXIT_RUNTIME, EXIT_INPUT).
@@ -20,5 +22,9 @@ int cmd_import(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+
+struct match_result;
+/* Print what a cross-check found (match and demo). */
+void match_print(const struct match_result *r, FILE *out);
 
 #endif

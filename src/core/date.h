@@ -32,7 +32,9 @@ int days_to_ymd(long days);
  * Parse a date as departments write it: 2015-03-04, 2015/3/4, 2015.03.04, 20150304,
  * 2015年3月4日, with or without a time part ("2015-03-04 00:00:00"), full-width digits,
  * surrounding spaces, and a bare Excel serial number (e.g. "42067" or "42067.0") in the range
- * 1..2958465. Returns 0 and sets *ymd, or -1 when the text is not a real date (2015-02-30).
+ * 1..2958465 (1900 date system). Years outside 1900..2100 are rejected, and so is a bare
+ * 4-digit number in that range ("2015" is a year, not serial day 2015). Returns 0 and sets
+ * *ymd, or -1 when the text is not a real date (2015-02-30).
  */
 int date_parse(const char *s, size_t len, int *ymd);
 
@@ -41,7 +43,8 @@ int date_from_excel(double serial, bool date1904, int *ymd);
 
 /* "2015-03-04" into out (at least 11 bytes). */
 void date_format(int ymd, char *out);
-/* "2015年3月4日" appended to out (at least 20 bytes). */
+/* "2015年3月4日" written to out (20 bytes suffice); a short `out` is cut at a character
+ * boundary. */
 void date_format_cn(int ymd, char *out, size_t outlen);
 
 /* Today's date in local time. BAOXUE_TODAY=yyyy-mm-dd in the environment overrides it (tests). */

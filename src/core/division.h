@@ -6,7 +6,12 @@
 
 /*
  * Official administrative division codes (统计用区划代码, NBS 2022), compiled into the
- * program from data/*.csv so that an installed binary needs no data directory.
+ * program from the CSV files under data/ so that an installed binary needs no data directory.
+ */
+
+/*
+ * County codes are read from the first 6 characters of `code6`, so a whole resident ID can be
+ * passed. The tables are parsed on first use (thread-safe) and live until exit.
  */
 
 /* The name of a county-level code ("140521" -> "沁水县"), or NULL when unknown. */

@@ -17,15 +17,18 @@ enum id_flag {
     ID_BAD_BIRTH = 1 << 3,      /* the 8 birth digits are not a real date */
     ID_CONVERTED_15 = 1 << 4,   /* 15-digit ID converted to 18 (informational) */
     ID_REGION_UNKNOWN = 1 << 5, /* county code not in the division table (warning only) */
-    ID_PRECISION_LOST = 1 << 6, /* stored as a number in the sheet: digits were lost (1.4E+17) */
+    ID_PRECISION_LOST = 1 << 6, /* stored as a number in the sheet: digits were lost (1.4E+17);
+                                   also with ID_BAD_CHECK when an 18-digit ID ends in "000" (Excel
+                                   keeps 15 significant digits), then `id` keeps the digits */
     ID_NON_MAINLAND = 1 << 7,   /* foreign permanent residence (9…) or HK/Macau/TW permit (81/82/83) */
 };
 
 struct resident_id {
     char id[19];   /* normalised: 18 chars, upper-case X, NUL-terminated; "" when unusable */
     int flags;     /* enum id_flag bits */
-    int birth_ymd; /* yyyymmdd from the ID, 0 when unusable */
-    int sex;       /* 1 male, 2 female, 0 unknown */
+    int birth_ymd; /* yyyymmdd from the ID, 0 when unusable or ID_BAD_BIRTH (an impossible
+                      date, before 1800 or after date_today()); set even with ID_BAD_CHECK */
+    int sex;       /* 1 male, 2 female, 0 unknown; set whenever `id` is */
 };
 
 /*

@@ -20,8 +20,10 @@ struct school_calendar {
  * 2025 for 2026-08-31). */
 int school_year_of(const struct school_calendar *cal, int as_of_ymd);
 
-/* The cutoff date of school year `sy` (ymd): cutoff in the same calendar year when the cutoff
- * falls before the year start (31 Aug 2026 for school year 2026), else in the next year. */
+/* The cutoff date of school year `sy` (ymd): always in calendar year `sy`, whether it falls
+ * before the year start (31 Aug 2026 for school year 2026) or after it (a 31 Dec cutoff: 31 Dec
+ * 2026, the end of the calendar year the child starts school in). A 29 Feb cutoff is 28 Feb in
+ * common years. */
 int school_cutoff(const struct school_calendar *cal, int sy);
 
 /* Completed years of age on `on_ymd` (a child born on 29 Feb turns a year older on 1 Mar in

@@ -140,8 +140,8 @@ void buf_add_utf8(struct buf *b, unsigned cp)
 void buf_trim(struct buf *b)
 {
     size_t start = 0, end = b->len;
-    while (start < end && (b->buf[start] == ' ' || b->buf[start] == '\t' ||
-                           b->buf[start] == '\r' || b->buf[start] == '\n'))
+    while (start < end && (b->buf[start] == ' ' || b->buf[start] == '\t' || b->buf[start] == '\r' ||
+                           b->buf[start] == '\n'))
         start++;
     while (end > start && (b->buf[end - 1] == ' ' || b->buf[end - 1] == '\t' ||
                            b->buf[end - 1] == '\r' || b->buf[end - 1] == '\n'))

@@ -1,0 +1,205 @@
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "core/date.h"
+#include "core/division.h"
+#include "demo/demo.h"
+#include "domain/match.h"
+#include "ingest/import.h"
+#include "report/reports.h"
+#include "store/store.h"
+#include "util/common.h"
+
+static const char usage[] = "baoxue demo [--db 路径] [--children N] [--seed S] [--out 目录]"
+                            " [--as-of YYYY-MM-DD] [--files-only]";
+
+/*
+ * A demo database is marked with the setting demo=1. An existing database without that mark
+ * is never touched: it may hold a real county's data.
+ */
+static int prepare_db(const char *path, struct buf *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    struct store *s = NULL;
+    if (store_open(&s, path, STORE_OPEN_EXISTING, err) < 0)
+        return -1;
+    struct buf v = BUF_INIT;
+    int64_t batches = 0;
+    int is_demo = store_get_setting(s, "demo", &v) == 1 && !strcmp(v.buf, "1");
+    store_int(s, "SELECT count(*) FROM batch", 0, NULL, &batches);
+    buf_release(&v);
+    store_close(s);
+    if (!is_demo && batches) {
+        buf_addf(err, "数据库“%s”已有非演示数据，演示不会覆盖它；请用 --db 指定其他路径", path);
+        return -1;
+    }
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+        char *p = xstrfmt("%s%s", path, suffixes[i]);
+        if (unlink(p) != 0 && errno != ENOENT) {
+            buf_addf(err, "无法删除旧的演示数据库“%s”：%s", p, strerror(errno));
+            free(p);
+            return -1;
+        }
+        free(p);
+    }
+    return 0;
+}
+
+static int import_one(struct store *s, enum import_kind kind, const char *path)
+{
+    struct import_options io = {.kind = kind, .path = path, .progress = true, .actor = cli_actor()};
+    struct import_summary sum;
+    struct buf err = BUF_INIT;
+    int exit_code;
+    int rc = import_file(s, &io, &sum, &err, &exit_code);
+    if (rc < 0)
+        error("%s", err.buf);
+    else
+        import_summary_print(&io, &sum, stdout);
+    import_summary_release(&sum);
+    buf_release(&err);
+    return rc < 0 ? exit_code : EXIT_OK;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},    {"children", required_argument, NULL, 'n'},
+        {"seed", required_argument, NULL, 's'},  {"out", required_argument, NULL, 'o'},
+        {"as-of", required_argument, NULL, 'a'}, {"files-only", no_argument, NULL, 'F'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *out = "demo";
+    long children = 20000, seed = 1;
+    int as_of = 0, c;
+    bool files_only = false;
+    cli_getopt_reset();
+    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 'n':
+            children = cli_parse_long("--children", optarg, 1, 50000000);
+            break;
+        case 's':
+            seed = cli_parse_long("--seed", optarg, 0, 1L << 62);
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'a':
+            as_of = cli_parse_date("--as-of", optarg);
+            break;
+        case 'F':
+            files_only = true;
+            break;
+        case 'h':
+            printf(
+                "用法：%s\n"
+                "在 --out 目录（默认 ./demo）生成沁水县（140521）的演示数据文件和真实情况文件，\n"
+                "然后（除非 --files-only）建库、导入并比对。数据库默认为 <目录>/baoxue.db。\n",
+                usage);
+            return EXIT_OK;
+        default:
+            return EXIT_INPUT;
+        }
+    }
+    if (optind < argc)
+        die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
+    if (!as_of)
+        as_of = date_today();
+
+    struct demo_options dopt = {.out_dir = out,
+                                .children = children,
+                                .seed = (uint64_t)seed,
+                                .as_of_ymd = as_of,
+                                .county = "140521"};
+    struct demo_result res = DEMO_RESULT_INIT;
+    struct buf err = BUF_INIT;
+    printf("生成演示县数据：%ld 名儿童，随机种子 %ld，目录 %s\n", children, seed, out);
+    fflush(stdout);
+    if (demo_generate(&dopt, &res, &err) < 0) {
+        error("%s", err.buf);
+        buf_release(&err);
+        return EXIT_RUNTIME;
+    }
+    printf("  户籍：%s（%ld 行）\n  学籍：%s（%ld 行）\n  外出就读：%s（%ld 行）\n"
+           "  真实情况：%s（其中实际不在校 %ld 人）\n",
+           res.population_path, res.population_rows, res.enrollment_path, res.enrollment_rows,
+           res.outside_path, res.outside_rows, res.truth_path, res.truth_out_of_school);
+    int rc = EXIT_OK;
+    char *dbpath = NULL;
+    struct store *s = NULL;
+    if (files_only)
+        goto out;
+
+    dbpath = db                                            ? xstrdup(db)
+             : getenv("BAOXUE_DB") && *getenv("BAOXUE_DB") ? xstrdup(getenv("BAOXUE_DB"))
+                                                           : xstrfmt("%s/baoxue.db", out);
+    if (prepare_db(dbpath, &err) < 0 || store_open(&s, dbpath, STORE_OPEN_CREATE, &err) < 0) {
+        error("%s", err.buf);
+        rc = EXIT_RUNTIME;
+        goto out;
+    }
+    if (store_set_setting(s, "county", "140521") < 0 || store_set_setting(s, "demo", "1") < 0) {
+        error("%s", store_errmsg(s));
+        rc = EXIT_RUNTIME;
+        goto out;
+    }
+    printf("\n数据库：%s\n\n", dbpath);
+    if ((rc = import_one(s, KIND_POPULATION, res.population_path)) != EXIT_OK ||
+        (rc = import_one(s, KIND_ENROLLMENT, res.enrollment_path)) != EXIT_OK ||
+        (rc = import_one(s, KIND_OUTSIDE, res.outside_path)) != EXIT_OK)
+        goto out;
+    {
+        struct match_options mo = {.as_of = as_of, .actor = cli_actor()};
+        struct match_result mr;
+        int exit_code;
+        if (calendar_load(s, &mo.cal) < 0) {
+            error("%s", store_errmsg(s));
+            rc = EXIT_RUNTIME;
+            goto out;
+        }
+        printf("\n");
+        if (match_run(s, &mo, &mr, &err, &exit_code) < 0) {
+            error("%s", err.buf);
+            rc = exit_code;
+            goto out;
+        }
+        match_print(&mr, stdout);
+        printf("\n");
+        struct report_options ro = {0};
+        struct report_table t;
+        if (report_summary(s, &ro, &t, &err, &exit_code) < 0) {
+            error("%s", err.buf);
+            rc = exit_code;
+            goto out;
+        }
+        table_render(&t, FMT_TABLE, NULL, &err);
+        table_release(&t);
+        long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
+        printf("\n按身份证号精确比对列出不在校 %ld 人；演示数据中实际不在校 %ld 人"
+               "（其余多为学籍身份证号录错或缺失，需核查或等待模糊匹配）。\n",
+               found, res.truth_out_of_school);
+        printf("\n接下来可以看：\n"
+               "  baoxue report summary --db %s\n"
+               "  baoxue report out-of-school --db %s\n"
+               "  baoxue report out-of-school --db %s --format xlsx -o 未在校名单.xlsx\n"
+               "  baoxue report out-of-school --db %s --township 郑庄镇\n"
+               "  演示文件和真实情况：%s/\n",
+               dbpath, dbpath, dbpath, dbpath, out);
+    }
+out:
+    store_close(s);
+    free(dbpath);
+    demo_result_release(&res);
+    buf_release(&err);
+    return rc;
+}

@@ -1,0 +1,91 @@
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "core/division.h"
+#include "store/migrate.h"
+#include "store/store.h"
+#include "util/common.h"
+
+static const char usage[] = "baoxue init [--db 路径] [--county 县级区划代码，例如 140521]";
+
+int cmd_init(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"county", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *county = NULL;
+    int c;
+    cli_getopt_reset();
+    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 'c':
+            county = optarg;
+            break;
+        case 'h':
+            printf("用法：%s\n创建（或升级）数据库；--county 设置本县，用于识别乡镇。\n", usage);
+            return EXIT_OK;
+        default:
+            return EXIT_INPUT;
+        }
+    }
+    if (optind < argc)
+        die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
+    char fullname[256] = "";
+    if (county) {
+        size_t nt = 0;
+        if (strlen(county) != 6 || strspn(county, "0123456789") != 6 ||
+            !division_county_fullname(county, fullname, sizeof(fullname)))
+            die_usage("--county 的值“%s”不是已知的县级区划代码（6 位数字，例如沁水县 140521）",
+                      county);
+        division_townships(county, &nt);
+        if (nt == 0)
+            die_usage("区划代码 %s（%s）下没有乡镇数据，不能作为本县", county, fullname);
+    }
+    const char *path = cli_db_path(db);
+    struct store *s = NULL;
+    struct buf err = BUF_INIT;
+    if (store_open(&s, path, STORE_OPEN_CREATE, &err) < 0) {
+        error("%s", err.buf);
+        buf_release(&err);
+        return EXIT_RUNTIME;
+    }
+    buf_release(&err);
+    int rc = EXIT_OK;
+    struct buf cur = BUF_INIT;
+    if (county) {
+        if (store_get_setting(s, "county", &cur) == 1 && strcmp(cur.buf, county)) {
+            int64_t batches = 0;
+            store_int(s, "SELECT count(*) FROM batch", 0, NULL, &batches);
+            if (batches) {
+                error("数据库“%s”已属于 %s，且已有导入数据，不能改为 %s", path, cur.buf, county);
+                rc = EXIT_INPUT;
+                goto out;
+            }
+        }
+        if (store_set_setting(s, "county", county) < 0) {
+            error("%s", store_errmsg(s));
+            rc = EXIT_RUNTIME;
+            goto out;
+        }
+    }
+    printf("数据库已就绪：%s（结构版本 %d）\n", path, schema_version_latest());
+    buf_reset(&cur);
+    if (store_get_setting(s, "county", &cur) == 1) {
+        size_t nt;
+        division_townships(cur.buf, &nt);
+        division_county_fullname(cur.buf, fullname, sizeof(fullname));
+        printf("本县：%s %s，共 %zu 个乡镇（街道）\n", cur.buf, fullname, nt);
+    } else {
+        printf("尚未设置本县：可用 --county 设置，或在首次导入户籍时根据身份证号自动推断\n");
+    }
+    printf("下一步：baoxue import --kind population 户籍文件.xlsx\n");
+out:
+    buf_release(&cur);
+    store_close(s);
+    return rc;
+}

@@ -1,0 +1,85 @@
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "core/date.h"
+#include "domain/match.h"
+#include "store/store.h"
+#include "util/common.h"
+#include "util/utf8.h"
+
+static const char usage[] = "baoxue match [--db 路径] [--as-of YYYY-MM-DD]";
+
+void match_print(const struct match_result *r, FILE *out)
+{
+    char cutoff[11];
+    date_format(r->cutoff, cutoff);
+    fprintf(out, "比对完成：第 %lld 次比对，%d-%d 学年（年龄计算截止日 %s）\n",
+            (long long)r->run_id, r->school_year, r->school_year + 1, cutoff);
+    fprintf(out, "  使用：户籍第 %lld 批，学籍第 %lld 批", (long long)r->population_batch,
+            (long long)r->enrollment_batch);
+    if (r->outside_batch)
+        fprintf(out, "，外出就读第 %lld 批", (long long)r->outside_batch);
+    else
+        fprintf(out, "（未导入外出就读名单）");
+    fprintf(out, "；按身份证号关联 %ld 条记录\n", r->links);
+    long total = 0;
+    for (int s = 0; s < ST__COUNT; s++) {
+        const char *label = status_label((enum child_status)s);
+        size_t w = utf8_width(label, strlen(label));
+        fprintf(out, "  %s%*s %8ld\n", label, (int)(w < 30 ? 30 - w : 0), "", r->counts[s]);
+        total += r->counts[s];
+    }
+    fprintf(out, "  合计 %ld 人（户籍 %ld 人）\n", total, r->population);
+    fprintf(out, "  其中不在校（适龄未入学 + 辍学）：%ld 人\n",
+            r->counts[ST_NOT_ENROLLED] + r->counts[ST_DROPPED_OUT]);
+}
+
+int cmd_match(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"as-of", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL;
+    int as_of = 0, c;
+    cli_getopt_reset();
+    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 'a':
+            as_of = cli_parse_date("--as-of", optarg);
+            break;
+        case 'h':
+            printf("用法：%s\n用最新的户籍、学籍和外出就读数据比对，判定每名儿童的状态。"
+                   "--as-of 默认为今天。\n",
+                   usage);
+            return EXIT_OK;
+        default:
+            return EXIT_INPUT;
+        }
+    }
+    if (optind < argc)
+        die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
+    int exit_code;
+    struct store *s = cli_open_store(db, &exit_code);
+    if (!s)
+        return exit_code;
+    struct match_options mo = {.as_of = as_of ? as_of : date_today(), .actor = cli_actor()};
+    struct match_result res;
+    struct buf err = BUF_INIT;
+    if (calendar_load(s, &mo.cal) < 0) {
+        error("%s", store_errmsg(s));
+        exit_code = EXIT_RUNTIME;
+    } else if (match_run(s, &mo, &res, &err, &exit_code) < 0) {
+        error("%s", err.buf);
+    } else {
+        match_print(&res, stdout);
+        printf("下一步：baoxue report summary；baoxue report out-of-school\n");
+    }
+    buf_release(&err);
+    store_close(s);
+    return exit_code;
+}

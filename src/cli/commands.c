@@ -1,0 +1,53 @@
+#include "cli/cli.h"
+
+#include "util/common.h"
+
+const struct command commands[] = {
+    {"init", cmd_init, "创建数据库并设置本县（区划代码）"},
+    {"import", cmd_import, "导入户籍、学籍或外出就读名单（xlsx、xls、csv）"},
+    {"match", cmd_match, "比对户籍与学籍，判定每名儿童的状态"},
+    {"report", cmd_report, "输出未在校名单或状态汇总（表格、csv、xlsx、json）"},
+    {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
+    {NULL, NULL, NULL},
+};
+
+const struct command *command_find(const char *name)
+{
+    for (const struct command *c = commands; c->name; c++)
+        if (!strcmp(c->name, name))
+            return c;
+    return NULL;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "baoxue（保学）%s —— 控辍保学信息系统\n\n用法：baoxue <命令> [选项]\n\n命令：\n",
+            BAOXUE_VERSION);
+    for (const struct command *c = commands; c->name; c++)
+        fprintf(out, "  %-8s %s\n", c->name, c->summary);
+    fprintf(out, "\n每个命令的选项：baoxue <命令> --help\n"
+                 "数据库：--db 路径，或环境变量 BAOXUE_DB，默认 ./baoxue.db\n");
+}
+
+int cli_main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_INPUT;
+    }
+    if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("baoxue %s\n", BAOXUE_VERSION);
+        return EXIT_OK;
+    }
+    const struct command *c = command_find(argv[1]);
+    if (!c) {
+        error("未知命令“%s”", argv[1]);
+        usage(stderr);
+        return EXIT_INPUT;
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,87 @@
+#include "cli/common.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include "core/date.h"
+#include "store/store.h"
+#include "util/common.h"
+
+const char *cli_db_path(const char *opt_db)
+{
+    if (opt_db && *opt_db)
+        return opt_db;
+    const char *env = getenv("BAOXUE_DB");
+    if (env && *env)
+        return env;
+    return "baoxue.db";
+}
+
+const char *cli_actor(void)
+{
+    static char name[64];
+    if (!name[0]) {
+        struct passwd pw, *res = NULL;
+        char tmp[1024];
+        if (getpwuid_r(getuid(), &pw, tmp, sizeof(tmp), &res) == 0 && res)
+            snprintf(name, sizeof(name), "%s", res->pw_name);
+        else
+            snprintf(name, sizeof(name), "uid:%u", (unsigned)getuid());
+    }
+    return name;
+}
+
+struct store *cli_open_store(const char *opt_db, int *exit_code)
+{
+    struct store *s = NULL;
+    struct buf err = BUF_INIT;
+    if (store_open(&s, cli_db_path(opt_db), STORE_OPEN_EXISTING, &err) < 0) {
+        error("%s", err.buf);
+        buf_release(&err);
+        *exit_code = EXIT_INPUT;
+        return NULL;
+    }
+    buf_release(&err);
+    return s;
+}
+
+void cli_getopt_reset(void)
+{
+    optind = 0; /* glibc: full re-initialisation */
+    opterr = 0;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+               const char *usage)
+{
+    int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (c == '?' || c == ':') {
+        const char *arg = argv[optind - 1] ? argv[optind - 1] : "";
+        if (c == ':' || (optopt && strchr(shortopts, optopt)))
+            error("选项 %s 需要一个值", arg);
+        else
+            error("未知选项 %s", arg);
+        fprintf(stderr, "用法：%s\n", usage);
+        return '?';
+    }
+    return c;
+}
+
+int cli_parse_date(const char *opt, const char *value)
+{
+    int ymd;
+    if (date_parse(value, strlen(value), &ymd) < 0)
+        die_usage("%s 的值“%s”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-20", opt, value);
+    return ymd;
+}
+
+long cli_parse_long(const char *opt, const char *value, long min, long max)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno || !*value || *end || v < min || v > max)
+        die_usage("%s 的值“%s”无效，应为 %ld 到 %ld 之间的整数", opt, value, min, max);
+    return v;
+}

@@ -1,0 +1,27 @@
+#ifndef BAOXUE_CLI_COMMON_H
+#define BAOXUE_CLI_COMMON_H
+
+#include <getopt.h>
+
+struct store;
+
+/* --db, else $BAOXUE_DB, else ./baoxue.db */
+const char *cli_db_path(const char *opt_db);
+/* Who runs the command (the login name), for the audit trail. */
+const char *cli_actor(void);
+/* Open the store or print the error; returns NULL (caller exits EXIT_RUNTIME / EXIT_INPUT). */
+struct store *cli_open_store(const char *opt_db, int *exit_code);
+
+/*
+ * getopt_long with Chinese messages: returns the option, -1 at the end, or prints
+ * "错误：未知选项 …" / "选项 … 需要一个值" with the usage and returns '?'.
+ */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
+               const char *usage);
+void cli_getopt_reset(void);
+
+/* Parse a yyyy-mm-dd (or any date form date_parse accepts) option value; exits 2 if bad. */
+int cli_parse_date(const char *opt, const char *value);
+long cli_parse_long(const char *opt, const char *value, long min, long max);
+
+#endif

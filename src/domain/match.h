@@ -1,0 +1,39 @@
+#ifndef BAOXUE_MATCH_H
+#define BAOXUE_MATCH_H
+
+#include <stdint.h>
+
+#include "core/schoolyear.h"
+#include "domain/status.h"
+#include "util/buf.h"
+
+struct store;
+
+struct match_options {
+    int as_of; /* ymd */
+    struct school_calendar cal;
+    const char *actor;
+};
+
+struct match_result {
+    int64_t run_id;
+    int school_year;                                           /* 2026 for 2026-2027 */
+    int cutoff;                                                /* ymd */
+    int64_t population_batch, enrollment_batch, outside_batch; /* 0 when none */
+    long population;
+    long counts[ST__COUNT];
+    long links;
+};
+
+/*
+ * One cross-check on the latest snapshot of each kind: link the population register to the
+ * 学籍 and 外出就读 records, give every child one status, and store the run (which never
+ * replaces an earlier one). Returns 0, or -1 with a Chinese message and *exit_code.
+ */
+int match_run(struct store *s, const struct match_options *opt, struct match_result *res,
+              struct buf *err, int *exit_code);
+
+/* Load the calendar settings (cutoff date, age band) stored for this installation. */
+int calendar_load(struct store *s, struct school_calendar *cal);
+
+#endif

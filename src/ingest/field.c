@@ -1,0 +1,271 @@
+#include "ingest/field.h"
+
+#include "util/common.h"
+#include "util/utf8.h"
+
+static const char *const kind_keys[KIND__COUNT] = {"population", "enrollment", "outside"};
+static const char *const kind_labels[KIND__COUNT] = {"户籍", "学籍", "外出就读"};
+
+const char *kind_key(enum import_kind k)
+{
+    return kind_keys[k];
+}
+
+const char *kind_label(enum import_kind k)
+{
+    return kind_labels[k];
+}
+
+int kind_parse(const char *s, enum import_kind *out)
+{
+    for (int k = 0; k < KIND__COUNT; k++)
+        if (!strcmp(s, kind_keys[k]) || !strcmp(s, kind_labels[k])) {
+            *out = (enum import_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+#define P (1u << KIND_POPULATION)
+#define E (1u << KIND_ENROLLMENT)
+#define O (1u << KIND_OUTSIDE)
+
+/*
+ * Header spellings are compared after header_key() (so "乡镇（街道）" is written "乡镇(街道)" and
+ * "身份证号码" as "身份证号"). The first spelling is the label shown to users.
+ */
+static const struct field_def {
+    const char *key;
+    unsigned kinds;
+    const char *spellings[16];
+} fields[F__COUNT] = {
+    [F_SEQ] = {"seq", P | E | O, {"序号", "编号", "顺序号"}},
+    [F_NAME] = {"name", P | E | O, {"姓名", "学生姓名", "儿童姓名", "名字", "适龄儿童姓名"}},
+    [F_GENDER] = {"gender", P | E | O, {"性别", "学生性别"}},
+    [F_ETHNICITY] = {"ethnicity", P | E | O, {"民族"}},
+    [F_ID_NUMBER] = {"id_number",
+                     P | E | O,
+                     {"身份证号", "公民身份号", "身份证件号", "证件号", "公民身份证号",
+                      "学生身份证号", "儿童身份证号", "身份证", "居民身份证号", "身份号"}},
+    [F_ID_TYPE] = {"id_type", P | E | O, {"身份证件类型", "证件类型"}},
+    [F_BIRTH_DATE] = {"birth_date", P | E | O, {"出生日期", "出生年月", "出生年月日", "生日"}},
+    [F_ADDRESS] = {"address",
+                   P | E | O,
+                   {"户籍地址", "住址", "户籍地", "家庭住址", "现住址", "地址", "户籍所在地"}},
+    [F_TOWNSHIP] = {"township",
+                    P | E | O,
+                    {"乡镇(街道)", "乡镇", "乡(镇)", "所属乡镇", "乡镇街道", "乡镇/街道", "街道",
+                     "乡(镇、街道)", "乡镇名称"}},
+    [F_VILLAGE] = {"village",
+                   P | E | O,
+                   {"村(社区)", "村", "村社区", "村居", "行政村", "所属村", "社区", "村/社区",
+                    "村(居)", "村名"}},
+    [F_GUARDIAN] = {"guardian",
+                    P | E | O,
+                    {"监护人", "监护人姓名", "家长姓名", "家长", "父母姓名"}},
+    [F_PHONE] = {"phone",
+                 P | E | O,
+                 {"联系电话", "电话", "手机", "手机号", "联系方式", "监护人电话", "家长电话",
+                  "监护人联系电话", "家长联系电话"}},
+    [F_REG_STATUS] = {"reg_status", P, {"户籍状态", "户口状态", "人口状态", "状态"}},
+    [F_SCHOOL_CODE] = {"school_code", E | O, {"学校标识码", "学校代码", "学校编码"}},
+    [F_SCHOOL_NAME] = {"school_name",
+                       E | O,
+                       {"学校名称", "学校", "就读学校", "在读学校", "所在学校", "就读学校名称"}},
+    [F_SCHOOL_REGION] = {"school_region",
+                         E | O,
+                         {"学校所在地区", "就读地区", "所在地区", "学校所在地", "就读学校所在地",
+                          "学校所在地区(省市县)", "就读省市"}},
+    [F_GRADE] = {"grade", E | O, {"年级", "就读年级", "所在年级"}},
+    [F_CLASS] = {"class", E | O, {"班级", "班", "班级名称"}},
+    [F_STUDENT_NO] = {"student_no", E | O, {"全国学籍号", "学籍号", "国家学籍号", "学籍编号"}},
+    [F_ENROLL_STATUS] = {"enroll_status", E, {"学籍状态", "在校状态", "就读状态", "状态"}},
+};
+
+const char *field_key(enum field f)
+{
+    return fields[f].key;
+}
+
+const char *field_label(enum field f)
+{
+    return fields[f].spellings[0];
+}
+
+int field_parse(const char *s, enum field *out)
+{
+    struct buf k = BUF_INIT;
+    header_key(&k, s, strlen(s));
+    for (int f = 0; f < F__COUNT; f++) {
+        if (!strcmp(s, fields[f].key) || !strcmp(k.buf, fields[f].spellings[0])) {
+            *out = (enum field)f;
+            buf_release(&k);
+            return 0;
+        }
+    }
+    buf_release(&k);
+    return -1;
+}
+
+bool field_in_kind(enum field f, enum import_kind k)
+{
+    return fields[f].kinds & (1u << k);
+}
+
+void header_key(struct buf *out, const char *text, size_t len)
+{
+    struct buf t = BUF_INIT;
+    utf8_norm_text(&t, text, len);
+    buf_reset(out);
+    size_t i = 0;
+    while (i < t.len) {
+        unsigned cp;
+        size_t n = utf8_decode(t.buf + i, t.len - i, &cp);
+        i += n;
+        if (cp == ' ' || cp == '*' || cp == '\n' || cp == '\r' || cp == '\t')
+            continue;
+        if (cp == 0xFF08 || cp == 0x3010 || cp == '[')
+            cp = '(';
+        else if (cp == 0xFF09 || cp == 0x3011 || cp == ']')
+            cp = ')';
+        buf_add_utf8(out, cp);
+    }
+    buf_release(&t);
+    /* drop a trailing colon (ASCII or full-width, already folded) */
+    if (out->len && out->buf[out->len - 1] == ':')
+        buf_setlen(out, out->len - 1);
+    /* "号码" -> "号" wherever it ends a word */
+    static const char haoma[] = "号码";
+    char *p;
+    while ((p = strstr(out->buf, haoma)) != NULL) {
+        size_t at = (size_t)(p - out->buf);
+        size_t ma = strlen("码");
+        memmove(p + strlen("号"), p + strlen(haoma), out->len - at - strlen(haoma) + 1);
+        out->len -= ma;
+    }
+}
+
+int header_field(enum import_kind k, const char *text, size_t len)
+{
+    struct buf key = BUF_INIT;
+    header_key(&key, text, len);
+    int found = -1;
+    for (int f = 0; f < F__COUNT && found < 0; f++) {
+        if (!field_in_kind((enum field)f, k))
+            continue;
+        for (size_t i = 0; i < ARRAY_SIZE(fields[f].spellings) && fields[f].spellings[i]; i++)
+            if (!strcmp(key.buf, fields[f].spellings[i])) {
+                found = f;
+                break;
+            }
+    }
+    buf_release(&key);
+    return found;
+}
+
+/* Compare normalised text against a list of words. */
+static bool text_in(const char *s, size_t len, const char *const *words)
+{
+    struct buf t = BUF_INIT;
+    utf8_norm_name(&t, s, len);
+    bool hit = false;
+    for (; *words && !hit; words++)
+        hit = !strcmp(t.buf, *words);
+    buf_release(&t);
+    return hit;
+}
+
+enum reg_status reg_status_parse(const char *s, size_t len)
+{
+    static const char *const normal[] = {"正常", "在户", "有效", "户籍正常", "正常户口", NULL};
+    static const char *const moved[] = {"迁出", "已迁出", "迁移", "户口迁出", "迁往外地", NULL};
+    static const char *const dead[] = {"死亡", "已死亡", "死亡注销", NULL};
+    static const char *const cancelled[] = {"注销", "已注销", "户口注销", NULL};
+    struct buf t = BUF_INIT;
+    utf8_norm_text(&t, s, len);
+    bool empty = t.len == 0;
+    buf_release(&t);
+    if (empty || text_in(s, len, normal))
+        return REG_NORMAL;
+    if (text_in(s, len, moved))
+        return REG_MOVED_OUT;
+    if (text_in(s, len, dead))
+        return REG_DECEASED;
+    if (text_in(s, len, cancelled))
+        return REG_CANCELLED;
+    return REG_UNKNOWN;
+}
+
+static const char *const reg_keys[] = {"normal", "moved_out", "deceased", "cancelled", "unknown"};
+static const char *const reg_labels[] = {"正常", "迁出", "死亡", "注销", "不明"};
+
+const char *reg_status_key(enum reg_status s)
+{
+    return reg_keys[s];
+}
+
+const char *reg_status_label(enum reg_status s)
+{
+    return reg_labels[s];
+}
+
+enum enroll_status enroll_status_parse(const char *s, size_t len)
+{
+    static const char *const active[] = {"在读",     "在校",     "正常", "在籍", "就读",
+                                         "送教上门", "随班就读", "复学", NULL};
+    static const char *const suspended[] = {"休学", NULL};
+    static const char *const transferred[] = {"转出", "转学", "已转出", "转走", NULL};
+    static const char *const dropped[] = {"辍学", "失学", "流失", NULL};
+    static const char *const graduated[] = {"毕业", "结业", "已毕业", NULL};
+    static const char *const dead[] = {"死亡", NULL};
+    struct buf t = BUF_INIT;
+    utf8_norm_text(&t, s, len);
+    bool empty = t.len == 0;
+    buf_release(&t);
+    if (empty)
+        return ENR_UNKNOWN;
+    if (text_in(s, len, active))
+        return ENR_ACTIVE;
+    if (text_in(s, len, suspended))
+        return ENR_SUSPENDED;
+    if (text_in(s, len, transferred))
+        return ENR_TRANSFERRED;
+    if (text_in(s, len, dropped))
+        return ENR_DROPPED_OUT;
+    if (text_in(s, len, graduated))
+        return ENR_GRADUATED;
+    if (text_in(s, len, dead))
+        return ENR_DECEASED;
+    return ENR_UNKNOWN;
+}
+
+static const char *const enr_keys[] = {"active",    "suspended", "transferred", "dropped_out",
+                                       "graduated", "deceased",  "unknown"};
+static const char *const enr_labels[] = {"在读", "休学", "转出", "辍学", "毕业", "死亡", "不明"};
+
+const char *enroll_status_key(enum enroll_status s)
+{
+    return enr_keys[s];
+}
+
+const char *enroll_status_label(enum enroll_status s)
+{
+    return enr_labels[s];
+}
+
+int gender_parse(const char *s, size_t len)
+{
+    static const char *const male[] = {"男", "1", "M", "m", "male", "Male", "男性", "男孩", NULL};
+    static const char *const female[] = {"女",     "2",    "F",    "f", "female",
+                                         "Female", "女性", "女孩", NULL};
+    if (text_in(s, len, male))
+        return 1;
+    if (text_in(s, len, female))
+        return 2;
+    return 0;
+}
+
+const char *gender_label(int g)
+{
+    return g == 1 ? "男" : g == 2 ? "女" : "";
+}

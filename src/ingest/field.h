@@ -1,0 +1,81 @@
+#ifndef BAOXUE_FIELD_H
+#define BAOXUE_FIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/* The kinds of list an import can be. */
+enum import_kind { KIND_POPULATION, KIND_ENROLLMENT, KIND_OUTSIDE, KIND__COUNT };
+
+const char *kind_key(enum import_kind k);   /* "population" */
+const char *kind_label(enum import_kind k); /* "户籍" */
+int kind_parse(const char *s, enum import_kind *out);
+
+/* The fields baoxue understands in an imported sheet. */
+enum field {
+    F_SEQ,
+    F_NAME,
+    F_GENDER,
+    F_ETHNICITY,
+    F_ID_NUMBER,
+    F_ID_TYPE,
+    F_BIRTH_DATE,
+    F_ADDRESS,
+    F_TOWNSHIP,
+    F_VILLAGE,
+    F_GUARDIAN,
+    F_PHONE,
+    F_REG_STATUS,
+    F_SCHOOL_CODE,
+    F_SCHOOL_NAME,
+    F_SCHOOL_REGION,
+    F_GRADE,
+    F_CLASS,
+    F_STUDENT_NO,
+    F_ENROLL_STATUS,
+    F__COUNT
+};
+
+const char *field_key(enum field f);   /* "id_number": the name --map uses */
+const char *field_label(enum field f); /* "身份证号" */
+/* Accepts a field key or its Chinese label. */
+int field_parse(const char *s, enum field *out);
+/* Whether a field belongs to a kind's sheets (header recognition only looks for these). */
+bool field_in_kind(enum field f, enum import_kind k);
+
+/*
+ * Header text as compared: spaces removed, full-width ASCII folded, full-width brackets to
+ * ASCII, a trailing colon dropped, "号码" shortened to "号", "*" (required marker) dropped.
+ */
+void header_key(struct buf *out, const char *text, size_t len);
+
+/* The field a header cell names for this kind, or -1. */
+int header_field(enum import_kind k, const char *text, size_t len);
+
+/* Population register status. */
+enum reg_status { REG_NORMAL, REG_MOVED_OUT, REG_DECEASED, REG_CANCELLED, REG_UNKNOWN };
+enum reg_status reg_status_parse(const char *s, size_t len);
+const char *reg_status_key(enum reg_status s);   /* "normal" */
+const char *reg_status_label(enum reg_status s); /* "正常" */
+
+/* Student-status (学籍) state. */
+enum enroll_status {
+    ENR_ACTIVE,
+    ENR_SUSPENDED,
+    ENR_TRANSFERRED,
+    ENR_DROPPED_OUT,
+    ENR_GRADUATED,
+    ENR_DECEASED,
+    ENR_UNKNOWN
+};
+enum enroll_status enroll_status_parse(const char *s, size_t len);
+const char *enroll_status_key(enum enroll_status s);
+const char *enroll_status_label(enum enroll_status s);
+
+/* 1 male, 2 female, 0 not recognised (男/女/1/2/M/F/男性/女性/male/female). */
+int gender_parse(const char *s, size_t len);
+const char *gender_label(int g); /* "男", "女", "" */
+
+#endif

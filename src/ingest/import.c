@@ -1,0 +1,1030 @@
+/*
+ * One import: find the sheet and its header row, map columns to fields, normalise and validate
+ * every row, and write the batch, its records and its rejects in one transaction.
+ */
+#include "ingest/import.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/date.h"
+#include "core/division.h"
+#include "core/idcard.h"
+#include "core/schoolyear.h"
+#include "ingest/sheet.h"
+#include "store/store.h"
+#include "util/common.h"
+#include "util/csvout.h"
+#include "util/utf8.h"
+
+#define HEADER_SCAN_ROWS 50
+
+/* A row kept while the header is searched for (sheet rows are only valid until the next). */
+struct saved_row {
+    struct row row;
+};
+
+static void save_row(struct saved_row *dst, const struct row *src)
+{
+    dst->row.number = src->number;
+    dst->row.ncells = src->ncells;
+    dst->row.cells = xcalloc(src->ncells ? src->ncells : 1, sizeof(struct cell));
+    for (size_t i = 0; i < src->ncells; i++) {
+        dst->row.cells[i] = src->cells[i];
+        dst->row.cells[i].text = xstrndup(src->cells[i].text, src->cells[i].len);
+    }
+}
+
+static void saved_rows_release(struct saved_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t c = 0; c < rows[i].row.ncells; c++)
+            free((char *)rows[i].row.cells[c].text);
+        free(rows[i].row.cells);
+    }
+    free(rows);
+}
+
+static const char *cell_text(const struct row *r, int col, size_t *len)
+{
+    if (col < 0 || (size_t)col >= r->ncells) {
+        *len = 0;
+        return "";
+    }
+    *len = r->cells[col].len;
+    return r->cells[col].text;
+}
+
+static bool row_is_blank(const struct row *r)
+{
+    for (size_t i = 0; i < r->ncells; i++) {
+        const char *t = r->cells[i].text;
+        for (size_t j = 0; j < r->cells[i].len; j++)
+            if (t[j] != ' ' && t[j] != '\t' && t[j] != '\r' && t[j] != '\n')
+                return false;
+    }
+    return true;
+}
+
+/* Score a row as a header: how many distinct fields of this kind it names. */
+static int header_score(enum import_kind kind, const struct row *r,
+                        const struct import_options *opt)
+{
+    bool seen[F__COUNT] = {0};
+    int score = 0;
+    for (size_t i = 0; i < r->ncells; i++) {
+        int f = header_field(kind, r->cells[i].text, r->cells[i].len);
+        for (size_t m = 0; m < opt->nmaps && f < 0; m++) {
+            struct buf a = BUF_INIT, b = BUF_INIT;
+            header_key(&a, r->cells[i].text, r->cells[i].len);
+            header_key(&b, opt->maps[m].header, strlen(opt->maps[m].header));
+            if (a.len && !strcmp(a.buf, b.buf))
+                f = (int)opt->maps[m].field;
+            buf_release(&a);
+            buf_release(&b);
+        }
+        if (f >= 0 && f != F_SEQ && !seen[f]) {
+            seen[f] = true;
+            score++;
+        }
+    }
+    /* A header must name the person: a name or an ID column. */
+    if (!seen[F_NAME] && !seen[F_ID_NUMBER])
+        return 0;
+    return score;
+}
+
+struct importer {
+    struct store *s;
+    const struct import_options *opt;
+    struct import_summary *sum;
+    int col[F__COUNT]; /* sheet column of each field, -1 when absent */
+    size_t header_ncells;
+    char **header_text; /* the header row's cells, for rejects and --rejects */
+    struct stmt *ins_record, *ins_reject;
+    FILE *rejects;
+    /* duplicate IDs inside this file: open addressing over packed IDs */
+    uint64_t *seen;
+    size_t seen_cap, seen_n;
+    const char *county; /* may be "" */
+    struct buf t1, t2, t3, reasons;
+};
+
+static bool seen_add(struct importer *im, uint64_t key)
+{
+    if ((im->seen_n + 1) * 2 > im->seen_cap) {
+        size_t cap = im->seen_cap ? im->seen_cap * 2 : 4096;
+        uint64_t *n = xcalloc(cap, sizeof(uint64_t));
+        for (size_t i = 0; i < im->seen_cap; i++) {
+            if (!im->seen[i])
+                continue;
+            size_t h = (size_t)(im->seen[i] * 0x9E3779B97F4A7C15ull) & (cap - 1);
+            while (n[h])
+                h = (h + 1) & (cap - 1);
+            n[h] = im->seen[i];
+        }
+        free(im->seen);
+        im->seen = n;
+        im->seen_cap = cap;
+    }
+    size_t h = (size_t)(key * 0x9E3779B97F4A7C15ull) & (im->seen_cap - 1);
+    while (im->seen[h]) {
+        if (im->seen[h] == key)
+            return false;
+        h = (h + 1) & (im->seen_cap - 1);
+    }
+    im->seen[h] = key;
+    im->seen_n++;
+    return true;
+}
+
+/* Words that open a note, signature or total line below (or above) the data. */
+static bool is_note_row(const struct row *r)
+{
+    static const char *const openers[] = {"制表",  "填表",     "填报",   "审核", "负责人",
+                                          "合计",  "总计",     "小计",   "备注", "说明",
+                                          "注：",  "注:",      "联系人", "打印", "日期：",
+                                          "日期:", "单位",     "盖章",   "签字", "经办人",
+                                          "统计",  "数据来源", "以上",   NULL};
+    for (size_t i = 0; i < r->ncells; i++) {
+        if (!r->cells[i].len)
+            continue;
+        struct buf t = BUF_INIT;
+        utf8_norm_text(&t, r->cells[i].text, r->cells[i].len);
+        bool note = false;
+        for (const char *const *w = openers; *w && !note; w++)
+            note = !strncmp(t.buf, *w, strlen(*w));
+        buf_release(&t);
+        return note; /* judged on the first non-empty cell */
+    }
+    return false;
+}
+
+static void add_reason(struct importer *im, enum row_flag f)
+{
+    if (im->reasons.len)
+        buf_adds(&im->reasons, "；");
+    buf_adds(&im->reasons, row_flag_label(f));
+}
+
+static void write_rejects_line(struct importer *im, const struct row *r, const char *what,
+                               const char *reasons)
+{
+    if (!im->rejects)
+        return;
+    struct buf line = BUF_INIT;
+    csv_field(&line, NULL, 0, true);
+    buf_addf(&line, "%ld", r->number);
+    csv_field(&line, what, strlen(what), false);
+    csv_field(&line, reasons, strlen(reasons), false);
+    for (size_t i = 0; i < im->header_ncells; i++) {
+        size_t len;
+        const char *t = cell_text(r, (int)i, &len);
+        csv_field(&line, t, len, false);
+    }
+    buf_adds(&line, "\r\n");
+    fwrite(line.buf, 1, line.len, im->rejects);
+    buf_release(&line);
+}
+
+static int reject_row(struct importer *im, const struct row *r, const char *reason)
+{
+    json_t *raw = json_array();
+    for (size_t i = 0; i < r->ncells; i++)
+        json_array_append_new(raw, json_stringn(r->cells[i].text, r->cells[i].len));
+    char *raw_text = json_dumps(raw, JSON_COMPACT);
+    json_decref(raw);
+    stmt_reset(im->ins_reject);
+    stmt_bind_int(im->ins_reject, 1, im->sum->batch_id);
+    stmt_bind_int(im->ins_reject, 2, r->number);
+    stmt_bind_str(im->ins_reject, 3, reason);
+    stmt_bind_str(im->ins_reject, 4, raw_text ? raw_text : "[]");
+    free(raw_text);
+    if (stmt_step(im->ins_reject) < 0)
+        return -1;
+    im->sum->rows_rejected++;
+    write_rejects_line(im, r, "拒绝", reason);
+    return 0;
+}
+
+/* Bind normalised text of a field (NULL when empty). */
+static void bind_norm(struct importer *im, int idx, const struct row *r, enum field f)
+{
+    size_t len;
+    const char *t = cell_text(r, im->col[f], &len);
+    buf_reset(&im->t3);
+    utf8_norm_text(&im->t3, t, len);
+    stmt_bind_str(im->ins_record, idx, im->t3.buf);
+}
+
+static const struct township *find_township_in(const char *county, const char *text)
+{
+    if (!county || !*county || !*text)
+        return NULL;
+    const struct township *t = division_find_township(county, text);
+    if (t)
+        return t;
+    /* "沁水县郑庄镇某某村…": the township named inside an address */
+    size_t n;
+    const struct township *all = division_townships(county, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strstr(text, all[i].name))
+            return &all[i];
+    return NULL;
+}
+
+static int import_row(struct importer *im, const struct row *r)
+{
+    struct import_summary *sum = im->sum;
+    unsigned flags = 0;
+    size_t len;
+    const char *t;
+
+    /* Identity: the ID, else (学籍) the national student number G + ID. */
+    struct resident_id rid;
+    t = cell_text(r, im->col[F_ID_NUMBER], &len);
+    id_normalize(t, len, &rid);
+    const char *id_raw = t;
+    size_t id_raw_len = len;
+    buf_reset(&im->t2);
+    t = cell_text(r, im->col[F_STUDENT_NO], &len);
+    utf8_norm_text(&im->t2, t, len);
+    for (size_t i = 0; i < im->t2.len; i++)
+        if (im->t2.buf[i] >= 'a' && im->t2.buf[i] <= 'z')
+            im->t2.buf[i] = (char)(im->t2.buf[i] - 'a' + 'A');
+    if ((rid.flags & ID_EMPTY) && im->t2.len == 19 && im->t2.buf[0] == 'G') {
+        struct resident_id from_no;
+        id_normalize(im->t2.buf + 1, 18, &from_no);
+        if (from_no.id[0] && !(from_no.flags & ID_BAD_CHECK))
+            rid = from_no;
+    }
+
+    /* Names lose stray spaces ("张 三") and keep one middle dot in minority names. */
+    buf_reset(&im->t1);
+    t = cell_text(r, im->col[F_NAME], &len);
+    utf8_norm_name(&im->t1, t, len);
+
+    if ((rid.flags & (ID_EMPTY | ID_BAD_FORMAT | ID_PRECISION_LOST)) && im->t1.len == 0) {
+        struct buf why = BUF_INIT;
+        buf_adds(&why, (rid.flags & ID_EMPTY) ? "无法识别人员：身份证号和姓名均为空"
+                                              : "无法识别人员：没有姓名，身份证号也不可用");
+        int rc = reject_row(im, r, why.buf);
+        buf_release(&why);
+        return rc;
+    }
+
+    if (rid.flags & ID_EMPTY)
+        flags |= RF_BIT(RF_ID_MISSING);
+    if (rid.flags & ID_BAD_FORMAT)
+        flags |= RF_BIT(RF_ID_BAD_FORMAT);
+    if (rid.flags & ID_BAD_CHECK)
+        flags |= RF_BIT(RF_ID_BAD_CHECK);
+    if (rid.flags & ID_BAD_BIRTH)
+        flags |= RF_BIT(RF_ID_BAD_BIRTH);
+    if (rid.flags & ID_PRECISION_LOST)
+        flags |= RF_BIT(RF_ID_PRECISION_LOST);
+    if (rid.flags & ID_REGION_UNKNOWN)
+        flags |= RF_BIT(RF_ID_REGION_UNKNOWN);
+    if (im->t1.len == 0)
+        flags |= RF_BIT(RF_NAME_MISSING);
+    if (rid.id[0] && !seen_add(im, id_pack(rid.id)))
+        flags |= RF_BIT(RF_DUP_IN_FILE);
+
+    /* Birth date: as written, checked against the ID; taken from the ID when missing. */
+    int birth = 0;
+    t = cell_text(r, im->col[F_BIRTH_DATE], &len);
+    buf_reset(&im->t3);
+    utf8_norm_text(&im->t3, t, len);
+    if (im->t3.len) {
+        if (date_parse(im->t3.buf, im->t3.len, &birth) < 0) {
+            flags |= RF_BIT(RF_DATE_INVALID);
+            birth = 0;
+        }
+    }
+    bool id_birth_ok = rid.birth_ymd && !(rid.flags & (ID_BAD_BIRTH | ID_BAD_FORMAT));
+    if (birth && id_birth_ok && birth != rid.birth_ymd)
+        flags |= RF_BIT(RF_BIRTH_MISMATCH);
+    if (!birth && id_birth_ok)
+        birth = rid.birth_ymd;
+
+    int gender = 0;
+    t = cell_text(r, im->col[F_GENDER], &len);
+    buf_reset(&im->t3);
+    utf8_norm_text(&im->t3, t, len);
+    if (im->t3.len) {
+        gender = gender_parse(im->t3.buf, im->t3.len);
+        if (!gender)
+            flags |= RF_BIT(RF_GENDER_INVALID);
+    }
+    if (gender && rid.sex && id_birth_ok && gender != rid.sex)
+        flags |= RF_BIT(RF_SEX_MISMATCH);
+    if (!gender && id_birth_ok)
+        gender = rid.sex;
+
+    struct stmt *st = im->ins_record;
+    stmt_reset(st);
+    stmt_bind_int(st, 1, sum->batch_id);
+    stmt_bind_int(st, 2, r->number);
+    stmt_bind_str(st, 3, rid.id);
+    buf_reset(&im->t3);
+    utf8_norm_text(&im->t3, id_raw, id_raw_len);
+    stmt_bind_str(st, 4, im->t3.buf);
+    stmt_bind_int(st, 5, rid.flags);
+    stmt_bind_str(st, 6, im->t1.buf);
+    stmt_bind_str(st, 7, im->t1.buf); /* the comparison key; variant folding comes with linkage */
+    if (gender)
+        stmt_bind_int(st, 8, gender);
+    else
+        stmt_bind_null(st, 8);
+    if (birth) {
+        char d[11];
+        date_format(birth, d);
+        stmt_bind_str(st, 9, d);
+    } else {
+        stmt_bind_null(st, 9);
+    }
+    bind_norm(im, 10, r, F_ETHNICITY);
+    bind_norm(im, 11, r, F_ADDRESS);
+
+    /* Township: the official code and name when it is one of the county's. */
+    t = cell_text(r, im->col[F_TOWNSHIP], &len);
+    buf_reset(&im->t3);
+    utf8_norm_text(&im->t3, t, len);
+    const struct township *tw = find_township_in(im->county, im->t3.buf);
+    if (!tw && !im->t3.len) {
+        size_t alen;
+        const char *addr = cell_text(r, im->col[F_ADDRESS], &alen);
+        struct buf a = BUF_INIT;
+        utf8_norm_text(&a, addr, alen);
+        tw = find_township_in(im->county, a.buf);
+        buf_release(&a);
+    }
+    if (!tw && im->t3.len && im->county[0] && im->opt->kind == KIND_POPULATION)
+        flags |= RF_BIT(RF_TOWNSHIP_UNKNOWN);
+    stmt_bind_str(st, 12, tw ? tw->code : NULL);
+    stmt_bind_str(st, 13, tw ? tw->name : im->t3.buf);
+    bind_norm(im, 14, r, F_VILLAGE);
+    bind_norm(im, 15, r, F_GUARDIAN);
+    bind_norm(im, 16, r, F_PHONE);
+
+    if (im->opt->kind == KIND_POPULATION) {
+        t = cell_text(r, im->col[F_REG_STATUS], &len);
+        enum reg_status rs = reg_status_parse(t, len);
+        if (rs == REG_UNKNOWN) {
+            flags |= RF_BIT(RF_STATUS_UNKNOWN);
+            rs = REG_NORMAL; /* counted in, so that nobody drops out of sight */
+        }
+        stmt_bind_str(st, 17, reg_status_key(rs));
+    } else {
+        stmt_bind_null(st, 17);
+    }
+    bind_norm(im, 18, r, F_SCHOOL_CODE);
+    bind_norm(im, 19, r, F_SCHOOL_NAME);
+    bind_norm(im, 20, r, F_SCHOOL_REGION);
+    t = cell_text(r, im->col[F_GRADE], &len);
+    buf_reset(&im->t3);
+    utf8_norm_text(&im->t3, t, len);
+    int grade = im->t3.len ? grade_parse(im->t3.buf, im->t3.len) : 0;
+    if (im->t3.len && !grade)
+        flags |= RF_BIT(RF_GRADE_INVALID);
+    if (grade)
+        stmt_bind_int(st, 21, grade);
+    else
+        stmt_bind_null(st, 21);
+    stmt_bind_str(st, 22, im->t3.buf);
+    bind_norm(im, 23, r, F_CLASS);
+    stmt_bind_str(st, 24, im->t2.buf);
+    if (im->opt->kind == KIND_ENROLLMENT) {
+        t = cell_text(r, im->col[F_ENROLL_STATUS], &len);
+        enum enroll_status es = enroll_status_parse(t, len);
+        if (es == ENR_UNKNOWN) {
+            /* A 学籍 export lists registered students; a blank or odd state reads as 在读
+             * but is flagged so that a clerk looks at it. */
+            flags |= RF_BIT(RF_STATUS_UNKNOWN);
+            es = ENR_ACTIVE;
+        }
+        stmt_bind_str(st, 25, enroll_status_key(es));
+    } else {
+        stmt_bind_str(st, 25, im->opt->kind == KIND_OUTSIDE ? "active" : NULL);
+    }
+    stmt_bind_int(st, 26, flags);
+    if (stmt_step(st) < 0)
+        return -1;
+
+    sum->rows_imported++;
+    /* A missing ID in 学籍/外出 is common (J/L numbers) but still worth a flag. */
+    if (flags) {
+        sum->rows_flagged++;
+        buf_reset(&im->reasons);
+        for (int f = 0; f < RF__COUNT; f++)
+            if (flags & RF_BIT(f)) {
+                sum->flag_counts[f]++;
+                add_reason(im, (enum row_flag)f);
+            }
+        write_rejects_line(im, r, "标记", im->reasons.buf);
+    }
+    return 0;
+}
+
+static int handle_row(struct importer *im, const struct row *r)
+{
+    im->sum->rows_read++;
+    if (row_is_blank(r)) {
+        im->sum->rows_blank++;
+        return 0;
+    }
+    size_t nl, il;
+    cell_text(r, im->col[F_NAME], &nl);
+    cell_text(r, im->col[F_ID_NUMBER], &il);
+    /* notes and signatures, and a header repeated on every printed page */
+    if (is_note_row(r) || header_score(im->opt->kind, r, im->opt) >= 2) {
+        im->sum->rows_notes++;
+        return 0;
+    }
+    return import_row(im, r);
+}
+
+static int file_sha256(const char *path, char hex[65], off_t *size, struct buf *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        buf_addf(err, "无法读取文件“%s”：%s", path, strerror(errno));
+        return -1;
+    }
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char *chunk = xmalloc(1 << 20);
+    size_t n;
+    *size = 0;
+    while ((n = fread(chunk, 1, 1 << 20, f)) > 0) {
+        crypto_hash_sha256_update(&st, chunk, n);
+        *size += (off_t)n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    free(chunk);
+    if (bad) {
+        buf_addf(err, "读取文件“%s”出错", path);
+        return -1;
+    }
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&st, digest);
+    sodium_bin2hex(hex, 65, digest, sizeof(digest));
+    return 0;
+}
+
+static void now_iso(char *out, size_t n)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Read up to HEADER_SCAN_ROWS rows of the selected sheet and find the header among them. */
+static int scan_header(struct sheet_reader *rd, const struct import_options *opt,
+                       struct saved_row **rows_out, size_t *nrows_out, long *header_idx,
+                       struct buf *err)
+{
+    struct saved_row *rows = NULL;
+    size_t n = 0, alloc = 0;
+    int best = 0;
+    long best_idx = -1;
+    const struct row *r;
+    int rc;
+    while (n < HEADER_SCAN_ROWS && (rc = sheet_next_row(rd, &r, err)) == 1) {
+        ALLOC_GROW(rows, n + 1, alloc);
+        save_row(&rows[n], r);
+        int score = header_score(opt->kind, r, opt);
+        if (score > best) {
+            best = score;
+            best_idx = (long)n;
+        }
+        n++;
+    }
+    if (n < HEADER_SCAN_ROWS && rc < 0) {
+        saved_rows_release(rows, n);
+        return -1;
+    }
+    *rows_out = rows;
+    *nrows_out = n;
+    *header_idx = best >= 2 ? best_idx : -1;
+    return 0;
+}
+
+static void progress_draw(double frac, long rows)
+{
+    int width = 30, filled = (int)(frac * width + 0.5);
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "\r导入中 [");
+    buf_addchars(&b, '#', (size_t)filled);
+    buf_addchars(&b, ' ', (size_t)(width - filled));
+    buf_addf(&b, "] %3d%%  已读 %ld 行", (int)(frac * 100), rows);
+    fputs(b.buf, stderr);
+    fflush(stderr);
+    buf_release(&b);
+}
+
+static double mono_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static const char *sheet_label(struct sheet_reader *rd, struct buf *tmp)
+{
+    buf_reset(tmp);
+    if (strcmp(sheet_format(rd), "csv"))
+        buf_addf(tmp, "工作表“%s”", sheet_name(rd, sheet_selected(rd)));
+    return tmp->buf;
+}
+
+static int choose_sheet(struct sheet_reader *rd, const struct import_options *opt,
+                        struct saved_row **rows, size_t *nrows, long *hdr, struct buf *err,
+                        int *exit_code)
+{
+    size_t count = sheet_count(rd);
+    if (opt->sheet) {
+        size_t idx = count;
+        char *end;
+        long num = strtol(opt->sheet, &end, 10);
+        if (*opt->sheet && !*end && num >= 1 && (size_t)num <= count)
+            idx = (size_t)num - 1;
+        for (size_t i = 0; i < count && idx == count; i++)
+            if (!strcmp(sheet_name(rd, i), opt->sheet))
+                idx = i;
+        if (idx == count) {
+            buf_addf(err, "文件“%s”中没有工作表“%s”；现有工作表：", opt->path, opt->sheet);
+            for (size_t i = 0; i < count; i++)
+                buf_addf(err, "%s%zu.%s", i ? "，" : "", i + 1, sheet_name(rd, i));
+            *exit_code = EXIT_INPUT;
+            return -1;
+        }
+        if (sheet_select(rd, idx, err) < 0 || scan_header(rd, opt, rows, nrows, hdr, err) < 0) {
+            *exit_code = EXIT_INPUT;
+            return -1;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (sheet_select(rd, i, err) < 0 || scan_header(rd, opt, rows, nrows, hdr, err) < 0) {
+            *exit_code = EXIT_INPUT;
+            return -1;
+        }
+        if (*hdr >= 0)
+            return 0;
+        saved_rows_release(*rows, *nrows);
+        *rows = NULL;
+        *nrows = 0;
+    }
+    /* Nothing found: report on the first sheet. */
+    if (sheet_select(rd, 0, err) < 0 || scan_header(rd, opt, rows, nrows, hdr, err) < 0) {
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    return 0;
+}
+
+/* Pick the county the townships are resolved against; infer it from the IDs when unset. */
+static void resolve_county(struct store *s, struct import_summary *sum, enum import_kind kind,
+                           const struct saved_row *rows, size_t nrows, long hdr, int id_col)
+{
+    struct buf v = BUF_INIT;
+    if (store_get_setting(s, "county", &v) == 1 && v.len == 6) {
+        memcpy(sum->county, v.buf, 7);
+        buf_release(&v);
+        return;
+    }
+    buf_release(&v);
+    if (kind != KIND_POPULATION || id_col < 0)
+        return;
+    /* the most common county code among the first valid IDs */
+    char codes[HEADER_SCAN_ROWS][7];
+    int counts[HEADER_SCAN_ROWS], distinct = 0;
+    for (size_t i = (size_t)hdr + 1; i < nrows; i++) {
+        size_t len;
+        const char *t = cell_text(&rows[i].row, id_col, &len);
+        struct resident_id rid;
+        id_normalize(t, len, &rid);
+        if (!rid.id[0] || (rid.flags & (ID_BAD_CHECK | ID_REGION_UNKNOWN)))
+            continue;
+        int k;
+        for (k = 0; k < distinct && memcmp(codes[k], rid.id, 6); k++)
+            ;
+        if (k == distinct) {
+            memcpy(codes[k], rid.id, 6);
+            codes[k][6] = '\0';
+            counts[k] = 0;
+            distinct++;
+        }
+        counts[k]++;
+    }
+    int best = -1;
+    for (int k = 0; k < distinct; k++)
+        if (best < 0 || counts[k] > counts[best])
+            best = k;
+    if (best >= 0 && division_townships(codes[best], &(size_t){0})) {
+        size_t nt;
+        division_townships(codes[best], &nt);
+        if (nt) {
+            memcpy(sum->county, codes[best], 7);
+            sum->county_inferred = true;
+        }
+    }
+}
+
+static const char *const record_insert_sql =
+    "INSERT INTO record (batch_id, row_no, id_number, id_raw, id_flags, name, name_key, gender,"
+    " birth_date, ethnicity, address, township_code, township, village, guardian, phone,"
+    " reg_status, school_code, school_name, school_region, grade, grade_text, class,"
+    " student_no, enroll_status, flags)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+    " $19, $20, $21, $22, $23, $24, $25, $26)";
+
+int import_file(struct store *s, const struct import_options *opt, struct import_summary *sum,
+                struct buf *err, int *exit_code)
+{
+    struct importer im = {0};
+    struct sheet_reader *rd = NULL;
+    struct saved_row *rows = NULL;
+    size_t nrows = 0;
+    long hdr = -1;
+    int ret = -1;
+    bool in_tx = false;
+    struct buf where = BUF_INIT;
+    char hash[65], now[32];
+    off_t size;
+
+    memset(sum, 0, sizeof(*sum));
+    buf_init(&sum->columns, 0);
+    buf_init(&sum->ignored, 0);
+    *exit_code = EXIT_INPUT;
+    for (int f = 0; f < F__COUNT; f++)
+        im.col[f] = -1;
+    buf_init(&im.t1, 0);
+    buf_init(&im.t2, 0);
+    buf_init(&im.t3, 0);
+    buf_init(&im.reasons, 0);
+
+    struct stat stbuf;
+    if (stat(opt->path, &stbuf) != 0 || !S_ISREG(stbuf.st_mode)) {
+        buf_addf(err, "文件“%s”不存在或不是普通文件", opt->path);
+        goto out;
+    }
+    if (sodium_init() < 0) {
+        buf_adds(err, "无法初始化加密库");
+        *exit_code = EXIT_RUNTIME;
+        goto out;
+    }
+    if (file_sha256(opt->path, hash, &size, err) < 0)
+        goto out;
+
+    /* The same file twice is almost always a mistake. */
+    {
+        struct stmt *q = store_prepare(
+            s, "SELECT id, imported_at FROM batch WHERE file_sha256 = $1 AND kind = $2 "
+               "ORDER BY id DESC LIMIT 1");
+        if (!q) {
+            buf_adds(err, store_errmsg(s));
+            *exit_code = EXIT_RUNTIME;
+            goto out;
+        }
+        stmt_bind_str(q, 1, hash);
+        stmt_bind_str(q, 2, kind_key(opt->kind));
+        int rc = stmt_step(q);
+        if (rc == 1 && !opt->force) {
+            buf_addf(err,
+                     "文件“%s”已于 %s 作为第 %lld 批%s数据导入过，内容完全相同；"
+                     "如确需再次导入，请加 --force",
+                     opt->path, stmt_text(q, 1), (long long)stmt_int(q, 0), kind_label(opt->kind));
+            stmt_finalize(q);
+            goto out;
+        }
+        stmt_finalize(q);
+    }
+
+    if (sheet_open(&rd, opt->path, err) < 0) {
+        struct buf m = BUF_INIT;
+        buf_addf(&m, "文件“%s”：%s", opt->path, err->buf);
+        buf_reset(err);
+        buf_add(err, m.buf, m.len);
+        buf_release(&m);
+        goto out;
+    }
+    if (choose_sheet(rd, opt, &rows, &nrows, &hdr, err, exit_code) < 0) {
+        struct buf m = BUF_INIT;
+        buf_addf(&m, "文件“%s”：%s", opt->path, err->buf);
+        buf_reset(err);
+        buf_add(err, m.buf, m.len);
+        buf_release(&m);
+        goto out;
+    }
+    if (hdr < 0) {
+        buf_addf(err,
+                 "文件“%s”%s：在前 %d "
+                 "行中没有找到%s名单的表头（需要包含“姓名”或“身份证号”等列名的一行）。"
+                 "如果表头写法特殊，请用 --map 表头=字段 指定，例如 --map 学生名字=name",
+                 opt->path, sheet_label(rd, &where), HEADER_SCAN_ROWS, kind_label(opt->kind));
+        goto out;
+    }
+
+    /* Map the header row's columns to fields: --map first, then recognised spellings. */
+    const struct row *h = &rows[hdr].row;
+    im.header_ncells = h->ncells;
+    im.header_text = xcalloc(h->ncells ? h->ncells : 1, sizeof(char *));
+    bool map_used[64] = {0};
+    for (size_t c = 0; c < h->ncells; c++) {
+        im.header_text[c] = xstrndup(h->cells[c].text, h->cells[c].len);
+        int f = -1;
+        struct buf a = BUF_INIT, b = BUF_INIT;
+        header_key(&a, h->cells[c].text, h->cells[c].len);
+        for (size_t m = 0; m < opt->nmaps && m < 64; m++) {
+            header_key(&b, opt->maps[m].header, strlen(opt->maps[m].header));
+            if (a.len && !strcmp(a.buf, b.buf)) {
+                f = (int)opt->maps[m].field;
+                map_used[m] = true;
+                break;
+            }
+        }
+        buf_release(&b);
+        if (f < 0)
+            f = header_field(opt->kind, h->cells[c].text, h->cells[c].len);
+        if (f >= 0 && im.col[f] < 0) {
+            im.col[f] = (int)c;
+            buf_addf(&sum->columns, "%s%s→%s", sum->columns.len ? "，" : "", a.buf,
+                     field_key((enum field)f));
+        } else if (a.len) {
+            buf_addf(&sum->ignored, "%s%s", sum->ignored.len ? "，" : "", a.buf);
+        }
+        buf_release(&a);
+    }
+    for (size_t m = 0; m < opt->nmaps && m < 64; m++)
+        if (!map_used[m]) {
+            buf_addf(err, "文件“%s”%s第 %ld 行（表头）中没有 --map 指定的列“%s”", opt->path,
+                     sheet_label(rd, &where), h->number, opt->maps[m].header);
+            goto out;
+        }
+    if (im.col[F_NAME] < 0 ||
+        (im.col[F_ID_NUMBER] < 0 && !(opt->kind != KIND_POPULATION && im.col[F_STUDENT_NO] >= 0))) {
+        buf_addf(err, "文件“%s”%s第 %ld 行（表头）缺少必需的列：%s%s（已识别：%s）", opt->path,
+                 sheet_label(rd, &where), h->number, im.col[F_NAME] < 0 ? "姓名 " : "",
+                 im.col[F_ID_NUMBER] < 0 ? "身份证号" : "",
+                 sum->columns.len ? sum->columns.buf : "无");
+        goto out;
+    }
+
+    snprintf(sum->format, sizeof(sum->format), "%s", sheet_format(rd));
+    snprintf(sum->encoding, sizeof(sum->encoding), "%s", sheet_encoding(rd));
+    sum->sheet =
+        strcmp(sheet_format(rd), "csv") ? xstrdup(sheet_name(rd, sheet_selected(rd))) : NULL;
+    sum->header_row = h->number;
+    resolve_county(s, sum, opt->kind, rows, nrows, hdr, im.col[F_ID_NUMBER]);
+    im.county = sum->county;
+
+    if (opt->rejects_path) {
+        im.rejects = fopen(opt->rejects_path, "wb");
+        if (!im.rejects) {
+            buf_addf(err, "无法写入 --rejects 文件“%s”：%s", opt->rejects_path, strerror(errno));
+            goto out;
+        }
+        struct buf line = BUF_INIT;
+        buf_adds(&line, "\xEF\xBB\xBF");
+        csv_field(&line, "行号", strlen("行号"), true);
+        csv_field(&line, "处理", strlen("处理"), false);
+        csv_field(&line, "原因", strlen("原因"), false);
+        for (size_t c = 0; c < im.header_ncells; c++)
+            csv_field(&line, im.header_text[c], strlen(im.header_text[c]), false);
+        buf_adds(&line, "\r\n");
+        fwrite(line.buf, 1, line.len, im.rejects);
+        buf_release(&line);
+    }
+
+    *exit_code = EXIT_RUNTIME;
+    if (store_begin(s) < 0) {
+        buf_addf(err, "%s", store_errmsg(s));
+        goto out;
+    }
+    in_tx = true;
+    now_iso(now, sizeof(now));
+    {
+        json_t *cols = json_object();
+        for (int f = 0; f < F__COUNT; f++)
+            if (im.col[f] >= 0)
+                json_object_set_new(cols, field_key((enum field)f),
+                                    json_string(im.header_text[im.col[f]]));
+        char *cols_text = json_dumps(cols, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(cols);
+        struct stmt *b = store_prepare(
+            s, "INSERT INTO batch (kind, file_name, file_sha256, file_size, format, encoding,"
+               " sheet, header_row, columns, imported_at, imported_by, forced, rows_read,"
+               " rows_imported, rows_flagged, rows_rejected, rows_skipped, flag_counts)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 0, 0, 0, 0, '{}')"
+               " RETURNING id");
+        if (!b) {
+            free(cols_text);
+            buf_adds(err, store_errmsg(s));
+            goto out;
+        }
+        const char *base = strrchr(opt->path, '/');
+        stmt_bind_str(b, 1, kind_key(opt->kind));
+        stmt_bind_str(b, 2, base ? base + 1 : opt->path);
+        stmt_bind_str(b, 3, hash);
+        stmt_bind_int(b, 4, (int64_t)size);
+        stmt_bind_str(b, 5, sum->format);
+        stmt_bind_str(b, 6, sum->encoding);
+        stmt_bind_str(b, 7, sum->sheet);
+        stmt_bind_int(b, 8, sum->header_row);
+        stmt_bind_str(b, 9, cols_text);
+        stmt_bind_str(b, 10, now);
+        stmt_bind_str(b, 11, opt->actor);
+        stmt_bind_int(b, 12, opt->force);
+        free(cols_text);
+        if (stmt_step(b) != 1) {
+            buf_adds(err, store_errmsg(s));
+            stmt_finalize(b);
+            goto out;
+        }
+        sum->batch_id = stmt_int(b, 0);
+        stmt_finalize(b);
+    }
+    im.s = s;
+    im.opt = opt;
+    im.sum = sum;
+    im.ins_record = store_prepare(s, record_insert_sql);
+    im.ins_reject = store_prepare(
+        s, "INSERT INTO reject (batch_id, row_no, reason, raw) VALUES ($1, $2, $3, $4)");
+    if (!im.ins_record || !im.ins_reject) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
+
+    /* Rows above the header are titles; they and the header are read and skipped. */
+    sum->rows_title = hdr + 1;
+    sum->rows_read = hdr + 1;
+    for (size_t i = (size_t)hdr + 1; i < nrows; i++)
+        if (handle_row(&im, &rows[i].row) < 0) {
+            buf_addf(err, "写入第 %ld 行时出错：%s", rows[i].row.number, store_errmsg(s));
+            goto out;
+        }
+    {
+        bool tty = opt->progress && isatty(2);
+        double start = mono_seconds(), last = 0;
+        bool drawn = false;
+        const struct row *r;
+        int rc;
+        while ((rc = sheet_next_row(rd, &r, err)) == 1) {
+            if (handle_row(&im, r) < 0) {
+                buf_addf(err, "写入第 %ld 行时出错：%s", r->number, store_errmsg(s));
+                goto out;
+            }
+            if (tty && (sum->rows_read & 1023) == 0) {
+                double now_s = mono_seconds();
+                if (now_s - start > 1.0 && now_s - last > 0.2) {
+                    progress_draw(sheet_progress(rd), sum->rows_read);
+                    last = now_s;
+                    drawn = true;
+                }
+            }
+        }
+        if (drawn) {
+            progress_draw(1.0, sum->rows_read);
+            fputc('\n', stderr);
+        }
+        if (rc < 0) {
+            struct buf m = BUF_INIT;
+            buf_addf(&m, "文件“%s”：%s；本次导入已取消，数据库未作任何改动", opt->path, err->buf);
+            buf_reset(err);
+            buf_add(err, m.buf, m.len);
+            buf_release(&m);
+            *exit_code = EXIT_INPUT;
+            goto out;
+        }
+    }
+    if (sum->rows_imported == 0) {
+        buf_addf(err, "文件“%s”%s表头（第 %ld 行）之下没有可导入的数据行", opt->path,
+                 sheet_label(rd, &where), sum->header_row);
+        *exit_code = EXIT_INPUT;
+        goto out;
+    }
+
+    {
+        json_t *fc = json_object();
+        for (int f = 0; f < RF__COUNT; f++)
+            if (sum->flag_counts[f])
+                json_object_set_new(fc, row_flag_key((enum row_flag)f),
+                                    json_integer(sum->flag_counts[f]));
+        char *fc_text = json_dumps(fc, JSON_COMPACT | JSON_SORT_KEYS);
+        json_decref(fc);
+        char n1[24], n2[24], n3[24], n4[24], n5[24], id[24];
+        snprintf(n1, sizeof(n1), "%ld", sum->rows_read);
+        snprintf(n2, sizeof(n2), "%ld", sum->rows_imported);
+        snprintf(n3, sizeof(n3), "%ld", sum->rows_flagged);
+        snprintf(n4, sizeof(n4), "%ld", sum->rows_rejected);
+        snprintf(n5, sizeof(n5), "%ld", sum->rows_title + sum->rows_blank + sum->rows_notes);
+        snprintf(id, sizeof(id), "%lld", (long long)sum->batch_id);
+        const char *p[] = {n1, n2, n3, n4, n5, fc_text, id};
+        int rc = store_run(s,
+                           "UPDATE batch SET rows_read = $1, rows_imported = $2, rows_flagged = $3,"
+                           " rows_rejected = $4, rows_skipped = $5, flag_counts = $6 WHERE id = $7",
+                           7, p);
+        free(fc_text);
+        if (rc < 0) {
+            buf_adds(err, store_errmsg(s));
+            goto out;
+        }
+        struct buf detail = BUF_INIT;
+        buf_addf(&detail, "batch=%s kind=%s rows=%ld", id, kind_key(opt->kind), sum->rows_imported);
+        const char *a[] = {now, opt->actor ? opt->actor : "", detail.buf};
+        rc = store_run(s,
+                       "INSERT INTO audit (at, actor, origin, action, target, detail)"
+                       " VALUES ($1, $2, 'cli', 'import', NULL, $3)",
+                       3, a);
+        buf_release(&detail);
+        if (rc < 0) {
+            buf_adds(err, store_errmsg(s));
+            goto out;
+        }
+    }
+    if (sum->county_inferred && store_set_setting(s, "county", sum->county) < 0) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
+    if (im.rejects && fflush(im.rejects) != 0) {
+        buf_addf(err, "写入 --rejects 文件“%s”失败：%s", opt->rejects_path, strerror(errno));
+        goto out;
+    }
+    stmt_finalize(im.ins_record);
+    stmt_finalize(im.ins_reject);
+    im.ins_record = im.ins_reject = NULL;
+    if (store_commit(s) < 0) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
+    in_tx = false;
+    ret = 0;
+    *exit_code = EXIT_OK;
+out:
+    stmt_finalize(im.ins_record);
+    stmt_finalize(im.ins_reject);
+    if (in_tx)
+        store_rollback(s);
+    if (im.rejects)
+        fclose(im.rejects);
+    if (im.header_text) {
+        for (size_t c = 0; c < im.header_ncells; c++)
+            free(im.header_text[c]);
+        free(im.header_text);
+    }
+    free(im.seen);
+    buf_release(&im.t1);
+    buf_release(&im.t2);
+    buf_release(&im.t3);
+    buf_release(&im.reasons);
+    buf_release(&where);
+    saved_rows_release(rows, nrows);
+    sheet_close(rd);
+    if (ret < 0)
+        sum->batch_id = 0;
+    return ret;
+}
+
+void import_summary_release(struct import_summary *sum)
+{
+    free(sum->sheet);
+    sum->sheet = NULL;
+    buf_release(&sum->columns);
+    buf_release(&sum->ignored);
+}
+
+void import_summary_print(const struct import_options *opt, const struct import_summary *sum,
+                          FILE *out)
+{
+    fprintf(out, "导入完成：%s数据第 %lld 批\n", kind_label(opt->kind), (long long)sum->batch_id);
+    fprintf(out, "  文件：%s（%s%s%s%s%s）\n", opt->path, sum->format, sum->encoding[0] ? "，" : "",
+            sum->encoding, sum->sheet ? "，工作表 " : "", sum->sheet ? sum->sheet : "");
+    fprintf(out, "  表头：第 %ld 行；识别的列：%s\n", sum->header_row, sum->columns.buf);
+    if (sum->ignored.len)
+        fprintf(out, "  未使用的列：%s\n", sum->ignored.buf);
+    fprintf(out,
+            "  读取 %ld 行 = 导入 %ld 行（其中有标记 %ld 行）+ 拒绝 %ld 行 + 跳过 %ld 行"
+            "（表头及其上方标题 %ld，空行 %ld，说明/签名/合计 %ld）\n",
+            sum->rows_read, sum->rows_imported, sum->rows_flagged, sum->rows_rejected,
+            sum->rows_title + sum->rows_blank + sum->rows_notes, sum->rows_title, sum->rows_blank,
+            sum->rows_notes);
+    for (int f = 0; f < RF__COUNT; f++)
+        if (sum->flag_counts[f])
+            fprintf(out, "    标记：%s %ld 行\n", row_flag_label((enum row_flag)f),
+                    sum->flag_counts[f]);
+    if (sum->county_inferred)
+        fprintf(out,
+                "  本县设为 %s %s（根据身份证号推断；如不正确请运行 baoxue init --county 代码）\n",
+                sum->county,
+                division_county_name(sum->county) ? division_county_name(sum->county) : "");
+    if (opt->rejects_path)
+        fprintf(out, "  被拒绝和有标记的行已写入：%s\n", opt->rejects_path);
+}

@@ -1,0 +1,65 @@
+#ifndef BAOXUE_IMPORT_H
+#define BAOXUE_IMPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ingest/field.h"
+#include "ingest/rowflag.h"
+#include "util/buf.h"
+
+struct store;
+
+struct column_map {
+    const char *header; /* header text as it stands in the sheet */
+    enum field field;
+};
+
+struct import_options {
+    enum import_kind kind;
+    const char *path;
+    const char *sheet; /* a sheet name or 1-based number; NULL: the first sheet with a header */
+    const struct column_map *maps;
+    size_t nmaps;
+    const char *rejects_path; /* CSV of rejected and flagged rows, or NULL */
+    bool force;               /* import even if this exact file was imported before */
+    bool progress;            /* progress bar on stderr (only when it is a terminal) */
+    const char *actor;        /* who imports, for the batch and the audit trail */
+};
+
+struct import_summary {
+    int64_t batch_id;
+    char format[8];
+    char encoding[24];
+    char *sheet;
+    long header_row;
+    struct buf columns; /* "姓名→name, …" for the summary */
+    struct buf ignored; /* header cells not used */
+    long rows_read;     /* every row of the sheet: = imported + rejected + skipped */
+    long rows_title;    /* skipped: the header row and the title rows above it */
+    long rows_imported; /* records written (flagged ones included) */
+    long rows_flagged;  /* records with at least one flag */
+    long rows_rejected; /* rows that could not name a person */
+    long rows_blank;    /* skipped: empty */
+    long rows_notes;    /* skipped: notes, signatures, totals, repeated headers */
+    long flag_counts[RF__COUNT];
+    char county[7];       /* the county the townships were resolved against */
+    bool county_inferred; /* set by this import from the IDs' most common county code */
+};
+
+/*
+ * Import one file as a new snapshot of its kind, in one transaction: the whole file lands or
+ * nothing does. Returns 0, or -1 with a Chinese message in `err` and *exit_code set to
+ * EXIT_INPUT (the file or the options are unusable) or EXIT_RUNTIME.
+ */
+int import_file(struct store *s, const struct import_options *opt, struct import_summary *sum,
+                struct buf *err, int *exit_code);
+
+void import_summary_release(struct import_summary *sum);
+
+/* The summary a person reads after an import (Chinese). */
+void import_summary_print(const struct import_options *opt, const struct import_summary *sum,
+                          FILE *out);
+
+#endif

@@ -1,0 +1,316 @@
+#include "report/reports.h"
+
+#include "core/date.h"
+#include "core/division.h"
+#include "core/idcard.h"
+#include "core/schoolyear.h"
+#include "domain/status.h"
+#include "ingest/field.h"
+#include "store/store.h"
+#include "util/common.h"
+
+struct run_info {
+    int64_t id, population_batch;
+    char as_of[11];
+    int school_year;
+    char county[7];
+};
+
+static int load_run(struct store *s, int64_t want, struct run_info *ri, struct buf *err,
+                    int *exit_code)
+{
+    struct stmt *q =
+        store_prepare(s, want ? "SELECT id, as_of, school_year, population_batch FROM match_run"
+                                " WHERE id = $1 AND finished_at IS NOT NULL"
+                              : "SELECT id, as_of, school_year, population_batch FROM match_run"
+                                " WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    if (want)
+        stmt_bind_int(q, 1, want);
+    int rc = stmt_step(q);
+    if (rc != 1) {
+        stmt_finalize(q);
+        if (rc < 0) {
+            buf_adds(err, store_errmsg(s));
+            *exit_code = EXIT_RUNTIME;
+        } else {
+            if (want)
+                buf_addf(err, "没有编号为 %lld 的比对结果", (long long)want);
+            else
+                buf_adds(err, "还没有比对结果：请先导入户籍和学籍数据，再运行 baoxue match");
+            *exit_code = EXIT_INPUT;
+        }
+        return -1;
+    }
+    ri->id = stmt_int(q, 0);
+    snprintf(ri->as_of, sizeof(ri->as_of), "%s", stmt_text(q, 1));
+    ri->school_year = (int)stmt_int(q, 2);
+    ri->population_batch = stmt_int(q, 3);
+    stmt_finalize(q);
+    struct buf v = BUF_INIT;
+    ri->county[0] = '\0';
+    if (store_get_setting(s, "county", &v) == 1 && v.len == 6)
+        memcpy(ri->county, v.buf, 7);
+    buf_release(&v);
+    return 0;
+}
+
+/* Resolve --township to a code (official) or a literal name as imported. */
+static void township_filter(const struct run_info *ri, const char *arg, const char **code,
+                            const char **name)
+{
+    *code = *name = NULL;
+    if (!arg)
+        return;
+    const struct township *t = ri->county[0] ? division_find_township(ri->county, arg) : NULL;
+    if (t)
+        *code = t->code;
+    else
+        *name = arg;
+}
+
+void phone_mask(const char *phone, struct buf *out)
+{
+    size_t n = strlen(phone);
+    if (n < 7) {
+        buf_addchars(out, '*', n);
+        return;
+    }
+    buf_add(out, phone, 3);
+    buf_addchars(out, '*', n - 7);
+    buf_add(out, phone + n - 4, 4);
+}
+
+static const struct table_col oos_cols[] = {
+    {"seq", "序号", COL_INT},
+    {"township", "乡镇", COL_TEXT},
+    {"village", "村（社区）", COL_TEXT},
+    {"name", "姓名", COL_TEXT},
+    {"gender", "性别", COL_TEXT},
+    {"birth_date", "出生日期", COL_TEXT},
+    {"age", "年龄", COL_INT},
+    {"expected_grade", "应读年级", COL_TEXT},
+    {"id_number", "身份证号", COL_TEXT},
+    {"guardian", "监护人", COL_TEXT},
+    {"phone", "联系电话", COL_TEXT},
+    {"status", "状态", COL_TEXT},
+    {"status_label", "状态说明", COL_TEXT},
+    {"detail", "情况", COL_TEXT},
+    {"township_code", "乡镇代码", COL_TEXT},
+    {"record_id", "记录编号", COL_INT},
+};
+
+int report_out_of_school(struct store *s, const struct report_options *opt, struct report_table *t,
+                         struct buf *err, int *exit_code)
+{
+    struct run_info ri;
+    if (load_run(s, opt->run_id, &ri, err, exit_code) < 0)
+        return -1;
+    const char *tcode, *tname;
+    township_filter(&ri, opt->township, &tcode, &tname);
+    table_init(t, "适龄儿童未在校名单（疑似失学辍学）", "children", oos_cols, ARRAY_SIZE(oos_cols));
+    struct stmt *q = store_prepare(
+        s, "SELECT r.id, coalesce(r.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
+           " coalesce(r.gender, 0), coalesce(r.birth_date, ''), cs.age, cs.expected_grade,"
+           " coalesce(r.id_number, r.id_raw, ''), coalesce(r.guardian, ''), coalesce(r.phone, ''),"
+           " cs.status, cs.detail, coalesce(r.township_code, '')"
+           " FROM child_status cs JOIN record r ON r.id = cs.record_id"
+           " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
+           "  AND ($2 IS NULL OR r.township_code = $2)"
+           "  AND ($3 IS NULL OR r.township = $3)"
+           " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
+           "  r.birth_date, r.id");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        table_release(t);
+        return -1;
+    }
+    stmt_bind_int(q, 1, ri.id);
+    stmt_bind_str(q, 2, tcode);
+    stmt_bind_str(q, 3, tname);
+    int rc;
+    long n = 0;
+    struct buf b = BUF_INIT;
+    while ((rc = stmt_step(q)) == 1) {
+        table_add_row(t);
+        table_setf(t, 0, "%ld", ++n);
+        table_set(t, 1, *stmt_text(q, 1) ? stmt_text(q, 1) : "（未填乡镇）");
+        table_set(t, 2, stmt_text(q, 2));
+        table_set(t, 3, stmt_text(q, 3));
+        table_set(t, 4, gender_label((int)stmt_int(q, 4)));
+        table_set(t, 5, stmt_text(q, 5));
+        if (!stmt_is_null(q, 6))
+            table_setf(t, 6, "%lld", (long long)stmt_int(q, 6));
+        int g = (int)stmt_int(q, 7);
+        table_set(t, 7, g >= 1 && g <= 9 ? grade_name(g) : "");
+        const char *idn = stmt_text(q, 8);
+        if (opt->full || strlen(idn) != 18) {
+            table_set(t, 8, opt->full ? idn : (*idn ? "（身份证号不完整）" : ""));
+        } else {
+            char m[20];
+            id_mask(idn, m);
+            table_set(t, 8, m);
+        }
+        table_set(t, 9, stmt_text(q, 9));
+        buf_reset(&b);
+        if (opt->full)
+            buf_adds(&b, stmt_text(q, 10));
+        else
+            phone_mask(stmt_text(q, 10), &b);
+        table_set(t, 10, b.buf);
+        int st = status_parse(stmt_text(q, 11));
+        table_set(t, 11, stmt_text(q, 11));
+        table_set(t, 12, st >= 0 ? status_label((enum child_status)st) : "");
+        table_set(t, 13, stmt_text(q, 12));
+        table_set(t, 14, stmt_text(q, 13));
+        table_setf(t, 15, "%lld", (long long)stmt_int(q, 0));
+    }
+    buf_release(&b);
+    stmt_finalize(q);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        table_release(t);
+        return -1;
+    }
+    char sy[16], runs[24], ns[24];
+    snprintf(sy, sizeof(sy), "%d-%d", ri.school_year, ri.school_year + 1);
+    snprintf(runs, sizeof(runs), "%lld", (long long)ri.id);
+    snprintf(ns, sizeof(ns), "%ld", n);
+    table_meta(t, "as_of", ri.as_of, META_TEXT);
+    table_meta(t, "school_year", sy, META_TEXT);
+    table_meta(t, "run_id", runs, META_INT);
+    table_meta(t, "total", ns, META_INT);
+    table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
+    buf_addf(&t->footer, "\n共 %ld 名适龄儿童不在校（比对第 %s 次，截至 %s，%s 学年）%s\n", n, runs,
+             ri.as_of, sy,
+             opt->full ? "" : "。身份证号和电话已遮盖，需要完整信息请加 --full（将记入审计日志）");
+    return 0;
+}
+
+/* Summary columns: the township, then one per status, then the total. */
+static const struct table_col summary_cols[] = {
+    {"township_code", "乡镇代码", COL_TEXT},
+    {"township", "乡镇", COL_TEXT},
+    {"enrolled", "本县在读", COL_INT},
+    {"enrolled_elsewhere", "外出就读", COL_INT},
+    {"not_enrolled", "适龄未入学", COL_INT},
+    {"dropped_out", "辍学", COL_INT},
+    {"suspended", "休学", COL_INT},
+    {"completed", "已完成义务教育", COL_INT},
+    {"not_yet_school_age", "未到入学年龄", COL_INT},
+    {"beyond_age", "超出年龄段", COL_INT},
+    {"inactive", "户籍非正常", COL_INT},
+    {"total", "合计", COL_INT},
+};
+
+int report_summary(struct store *s, const struct report_options *opt, struct report_table *t,
+                   struct buf *err, int *exit_code)
+{
+    struct run_info ri;
+    if (load_run(s, opt->run_id, &ri, err, exit_code) < 0)
+        return -1;
+    const char *tcode, *tname;
+    township_filter(&ri, opt->township, &tcode, &tname);
+    table_init(t, "适龄儿童状态汇总", "townships", summary_cols, ARRAY_SIZE(summary_cols));
+    struct stmt *q = store_prepare(
+        s, "SELECT coalesce(r.township_code, ''), coalesce(r.township, ''), cs.status, count(*)"
+           " FROM child_status cs JOIN record r ON r.id = cs.record_id"
+           " WHERE cs.run_id = $1 AND ($2 IS NULL OR r.township_code = $2)"
+           "  AND ($3 IS NULL OR r.township = $3)"
+           " GROUP BY 1, 2, 3 ORDER BY r.township_code IS NULL OR r.township_code = '', 1, 2");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        table_release(t);
+        return -1;
+    }
+    stmt_bind_int(q, 1, ri.id);
+    stmt_bind_str(q, 2, tcode);
+    stmt_bind_str(q, 3, tname);
+    long county[ST__COUNT] = {0}, row[ST__COUNT] = {0}, total = 0;
+    char cur_code[16] = "", cur_name[256] = "";
+    bool have = false;
+    int rc;
+#define FLUSH_ROW()                                                                                \
+    do {                                                                                           \
+        long sum_ = 0;                                                                             \
+        table_add_row(t);                                                                          \
+        table_set(t, 0, cur_code);                                                                 \
+        table_set(t, 1, *cur_name ? cur_name : "（未填乡镇）");                                    \
+        for (int k = 0; k < ST__COUNT; k++) {                                                      \
+            table_setf(t, 2 + (size_t)k, "%ld", row[k]);                                           \
+            sum_ += row[k];                                                                        \
+        }                                                                                          \
+        table_setf(t, 2 + ST__COUNT, "%ld", sum_);                                                 \
+        memset(row, 0, sizeof(row));                                                               \
+    } while (0)
+    while ((rc = stmt_step(q)) == 1) {
+        const char *code = stmt_text(q, 0), *name = stmt_text(q, 1);
+        if (have && (strcmp(code, cur_code) || (!*code && strcmp(name, cur_name))))
+            FLUSH_ROW();
+        have = true;
+        snprintf(cur_code, sizeof(cur_code), "%s", code);
+        snprintf(cur_name, sizeof(cur_name), "%s", name);
+        int st = status_parse(stmt_text(q, 2));
+        if (st >= 0) {
+            row[st] += (long)stmt_int(q, 3);
+            county[st] += (long)stmt_int(q, 3);
+            total += (long)stmt_int(q, 3);
+        }
+    }
+    if (have)
+        FLUSH_ROW();
+#undef FLUSH_ROW
+    stmt_finalize(q);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        table_release(t);
+        return -1;
+    }
+    table_add_row(t);
+    table_set(t, 0, opt->township ? "" : ri.county);
+    table_set(t, 1, opt->township ? "小计" : "全县合计");
+    for (int k = 0; k < ST__COUNT; k++)
+        table_setf(t, 2 + (size_t)k, "%ld", county[k]);
+    table_setf(t, 2 + ST__COUNT, "%ld", total);
+
+    int64_t imported = 0;
+    char pb[24];
+    snprintf(pb, sizeof(pb), "%lld", (long long)ri.population_batch);
+    const char *p[] = {pb};
+    if (store_int(s, "SELECT rows_imported FROM batch WHERE id = $1", 1, p, &imported) < 0) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        table_release(t);
+        return -1;
+    }
+    char sy[16], runs[24], ns[24], imp[24];
+    snprintf(sy, sizeof(sy), "%d-%d", ri.school_year, ri.school_year + 1);
+    snprintf(runs, sizeof(runs), "%lld", (long long)ri.id);
+    snprintf(ns, sizeof(ns), "%ld", total);
+    snprintf(imp, sizeof(imp), "%lld", (long long)imported);
+    table_meta(t, "as_of", ri.as_of, META_TEXT);
+    table_meta(t, "school_year", sy, META_TEXT);
+    table_meta(t, "run_id", runs, META_INT);
+    table_meta(t, "population_batch", pb, META_INT);
+    table_meta(t, "population_imported", imp, META_INT);
+    table_meta(t, "total", ns, META_INT);
+    const char *cname = ri.county[0] ? division_county_name(ri.county) : NULL;
+    buf_addf(&t->footer, "\n%s%s%s 学年，截至 %s（比对第 %s 次）。\n", cname ? cname : "",
+             cname ? "，" : "", sy, ri.as_of, runs);
+    if (!opt->township)
+        buf_addf(&t->footer, "各状态合计 %ld 人，%s导入的户籍人数 %lld 人（第 %s 批）。\n", total,
+                 total == imported ? "等于" : "【不等于】", (long long)imported, pb);
+    else
+        buf_addf(&t->footer, "本乡镇各状态合计 %ld 人（全县导入的户籍人数 %lld 人）。\n", total,
+                 (long long)imported);
+    buf_adds(&t->footer, "适龄未入学和辍学的名单：baoxue report out-of-school\n");
+    return 0;
+}

@@ -1,0 +1,62 @@
+#ifndef BAOXUE_TABLE_H
+#define BAOXUE_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/*
+ * A report is a table of text cells with typed columns, rendered in one of four formats:
+ * an aligned terminal table, CSV (UTF-8 with BOM, for Excel), XLSX (libxlsxwriter: header row,
+ * widths, frozen panes) and JSON ({meta…, "<array_key>": [ {key: value…} ]}).
+ */
+enum col_type { COL_TEXT, COL_INT };
+
+struct table_col {
+    const char *key;   /* JSON key */
+    const char *label; /* Chinese header */
+    enum col_type type;
+};
+
+enum meta_type { META_TEXT, META_INT, META_BOOL };
+
+struct table_meta {
+    char *key;
+    char *value;
+    enum meta_type type;
+};
+
+struct report_table {
+    const char *title; /* shown above the table (terminal) and as the sheet name (xlsx) */
+    const char *array_key;
+    const struct table_col *cols;
+    size_t ncols;
+    char **cells; /* nrows * ncols, owned */
+    size_t nrows, alloc;
+    struct table_meta *meta;
+    size_t nmeta, meta_alloc;
+    struct buf footer; /* lines printed under a terminal table / csv */
+};
+
+enum report_format { FMT_TABLE, FMT_CSV, FMT_XLSX, FMT_JSON };
+int report_format_parse(const char *s, enum report_format *out);
+/* From a file name's extension; -1 when it says nothing. */
+int report_format_from_path(const char *path, enum report_format *out);
+
+void table_init(struct report_table *t, const char *title, const char *array_key,
+                const struct table_col *cols, size_t ncols);
+void table_release(struct report_table *t);
+/* Start a new row; then set its cells (unset cells are empty). */
+void table_add_row(struct report_table *t);
+void table_set(struct report_table *t, size_t col, const char *text);
+void table_setf(struct report_table *t, size_t col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Metadata for the JSON object around the rows (as_of, school_year, …). */
+void table_meta(struct report_table *t, const char *key, const char *value, enum meta_type type);
+
+/* Render to `path` ("-" or NULL: stdout). XLSX needs a path. 0 / -1 with message. */
+int table_render(const struct report_table *t, enum report_format fmt, const char *path,
+                 struct buf *err);
+
+#endif

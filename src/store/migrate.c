@@ -1,0 +1,113 @@
+#include "store/migrate.h"
+
+#include "store/store.h"
+#include "util/common.h"
+
+/*
+ * SQLite migrations, in order; the index + 1 is the version. Never edit a released step:
+ * add a new one. (PostgreSQL gets its own list with the libpq driver.)
+ *
+ * Tables:
+ *   setting      county code and other per-installation settings
+ *   batch        one imported file = one snapshot of its kind
+ *   record       every imported row that names a person, normalised, with its flags
+ *   reject       rows not imported (rejected: cannot name a person) with reasons and raw cells
+ *   match_run    one cross-check: as-of date, school year, the snapshots it read, counts
+ *   link         which records were recognised as the same child, how, and why
+ *   child_status the status each population record got in a run, with a Chinese detail
+ *   audit        append-only: who read or exported full personal data, imports, runs
+ */
+static const char *const sqlite_steps[] = {
+    /* 1 */
+    "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE batch ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('population','enrollment','outside')),"
+    "  file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL, file_size INTEGER NOT NULL,"
+    "  format TEXT NOT NULL, encoding TEXT, sheet TEXT, header_row INTEGER NOT NULL,"
+    "  columns TEXT NOT NULL, imported_at TEXT NOT NULL, imported_by TEXT,"
+    "  forced INTEGER NOT NULL DEFAULT 0,"
+    "  rows_read INTEGER NOT NULL, rows_imported INTEGER NOT NULL,"
+    "  rows_flagged INTEGER NOT NULL, rows_rejected INTEGER NOT NULL,"
+    "  rows_skipped INTEGER NOT NULL, flag_counts TEXT NOT NULL);"
+    "CREATE INDEX batch_kind ON batch (kind, id);"
+    "CREATE INDEX batch_hash ON batch (file_sha256, kind);"
+    "CREATE TABLE record ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batch (id),"
+    "  row_no INTEGER NOT NULL,"
+    "  id_number TEXT, id_raw TEXT, id_flags INTEGER NOT NULL DEFAULT 0,"
+    "  name TEXT, name_key TEXT, gender INTEGER, birth_date TEXT, ethnicity TEXT,"
+    "  address TEXT, township_code TEXT, township TEXT, village TEXT,"
+    "  guardian TEXT, phone TEXT, reg_status TEXT,"
+    "  school_code TEXT, school_name TEXT, school_region TEXT,"
+    "  grade INTEGER, grade_text TEXT, class TEXT, student_no TEXT, enroll_status TEXT,"
+    "  flags INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX record_batch ON record (batch_id, row_no);"
+    "CREATE INDEX record_id_number ON record (id_number);"
+    "CREATE TABLE reject ("
+    "  batch_id INTEGER NOT NULL REFERENCES batch (id), row_no INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL, raw TEXT NOT NULL);"
+    "CREATE TABLE match_run ("
+    "  id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,"
+    "  as_of TEXT NOT NULL, school_year INTEGER NOT NULL, cutoff TEXT NOT NULL,"
+    "  population_batch INTEGER NOT NULL REFERENCES batch (id),"
+    "  enrollment_batch INTEGER REFERENCES batch (id),"
+    "  outside_batch INTEGER REFERENCES batch (id),"
+    "  counts TEXT);"
+    "CREATE TABLE link ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  population_record INTEGER NOT NULL REFERENCES record (id),"
+    "  other_record INTEGER NOT NULL REFERENCES record (id),"
+    "  method TEXT NOT NULL, score REAL, explanation TEXT);"
+    "CREATE INDEX link_run ON link (run_id, population_record);"
+    "CREATE TABLE child_status ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  status TEXT NOT NULL, age INTEGER, expected_grade INTEGER,"
+    "  school_record INTEGER REFERENCES record (id), detail TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, record_id)) WITHOUT ROWID;"
+    "CREATE INDEX child_status_status ON child_status (run_id, status);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, origin TEXT NOT NULL,"
+    "  action TEXT NOT NULL, target TEXT, detail TEXT);",
+};
+
+int schema_version_latest(void)
+{
+    return (int)ARRAY_SIZE(sqlite_steps);
+}
+
+int migrate(struct store *s)
+{
+    int64_t version = 0;
+    if (store_exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)") < 0)
+        return -1;
+    if (store_int(s, "SELECT coalesce(max(version), 0) FROM schema_version", 0, NULL, &version) < 0)
+        return -1;
+    if (version > schema_version_latest()) {
+        buf_reset(&s->errmsg);
+        buf_addf(&s->errmsg, "数据库结构版本 %lld 比本程序支持的 %d 新，请升级 baoxue",
+                 (long long)version, schema_version_latest());
+        return -1;
+    }
+    for (int v = (int)version; v < schema_version_latest(); v++) {
+        char num[16];
+        snprintf(num, sizeof(num), "%d", v + 1);
+        const char *p[] = {num};
+        if (store_begin(s) < 0)
+            return -1;
+        if (store_exec(s, sqlite_steps[v]) < 0 ||
+            store_run(s, "INSERT INTO schema_version (version) VALUES ($1)", 1, p) < 0 ||
+            store_commit(s) < 0) {
+            struct buf keep = BUF_INIT;
+            buf_adds(&keep, s->errmsg.buf);
+            store_rollback(s);
+            buf_reset(&s->errmsg);
+            buf_addf(&s->errmsg, "升级数据库结构到版本 %d 失败：%s", v + 1, keep.buf);
+            buf_release(&keep);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,174 @@
+#include "store/store.h"
+
+#include "util/common.h"
+
+int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err)
+{
+    if (!strncmp(dsn, "postgresql://", 13) || !strncmp(dsn, "postgres://", 11)) {
+        buf_adds(
+            err,
+            "此版本尚不支持 PostgreSQL 数据库（将在服务端版本中提供），请使用 SQLite 文件路径");
+        return -1;
+    }
+    return store_sqlite_open(out, dsn, mode, err);
+}
+
+void store_close(struct store *s)
+{
+    if (s)
+        s->ops->close(s);
+}
+
+const char *store_dialect(const struct store *s)
+{
+    return s->ops->dialect;
+}
+
+const char *store_errmsg(struct store *s)
+{
+    return s->errmsg.buf;
+}
+
+int store_exec(struct store *s, const char *sql)
+{
+    return s->ops->exec(s, sql);
+}
+
+int store_begin(struct store *s)
+{
+    return s->ops->exec(s, "BEGIN IMMEDIATE");
+}
+
+int store_commit(struct store *s)
+{
+    return s->ops->exec(s, "COMMIT");
+}
+
+int store_rollback(struct store *s)
+{
+    return s->ops->exec(s, "ROLLBACK");
+}
+
+struct stmt *store_prepare(struct store *s, const char *sql)
+{
+    return s->ops->prepare(s, sql);
+}
+
+void stmt_bind_null(struct stmt *st, int idx)
+{
+    st->store->ops->bind_null(st, idx);
+}
+
+void stmt_bind_int(struct stmt *st, int idx, int64_t v)
+{
+    st->store->ops->bind_int(st, idx, v);
+}
+
+void stmt_bind_double(struct stmt *st, int idx, double v)
+{
+    st->store->ops->bind_double(st, idx, v);
+}
+
+void stmt_bind_text(struct stmt *st, int idx, const char *s, size_t len)
+{
+    st->store->ops->bind_text(st, idx, s, len);
+}
+
+void stmt_bind_str(struct stmt *st, int idx, const char *s)
+{
+    if (!s || !*s)
+        stmt_bind_null(st, idx);
+    else
+        stmt_bind_text(st, idx, s, strlen(s));
+}
+
+int stmt_step(struct stmt *st)
+{
+    return st->store->ops->step(st);
+}
+
+int stmt_reset(struct stmt *st)
+{
+    return st->store->ops->reset(st);
+}
+
+void stmt_finalize(struct stmt *st)
+{
+    if (st)
+        st->store->ops->finalize(st);
+}
+
+bool stmt_is_null(struct stmt *st, int col)
+{
+    return st->store->ops->is_null(st, col);
+}
+
+int64_t stmt_int(struct stmt *st, int col)
+{
+    return st->store->ops->col_int(st, col);
+}
+
+double stmt_double(struct stmt *st, int col)
+{
+    return st->store->ops->col_double(st, col);
+}
+
+const char *stmt_text(struct stmt *st, int col)
+{
+    return st->store->ops->col_text(st, col);
+}
+
+static struct stmt *prepare_with(struct store *s, const char *sql, int n, const char *const *params)
+{
+    struct stmt *st = store_prepare(s, sql);
+    if (!st)
+        return NULL;
+    for (int i = 0; i < n; i++)
+        stmt_bind_str(st, i + 1, params[i]);
+    return st;
+}
+
+int store_run(struct store *s, const char *sql, int n, const char *const *params)
+{
+    struct stmt *st = prepare_with(s, sql, n, params);
+    if (!st)
+        return -1;
+    int rc = stmt_step(st);
+    stmt_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_int(struct store *s, const char *sql, int n, const char *const *params, int64_t *out)
+{
+    struct stmt *st = prepare_with(s, sql, n, params);
+    if (!st)
+        return -1;
+    int rc = stmt_step(st);
+    *out = rc == 1 ? stmt_int(st, 0) : 0;
+    stmt_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+int store_get_setting(struct store *s, const char *key, struct buf *out)
+{
+    struct stmt *st = store_prepare(s, "SELECT value FROM setting WHERE key = $1");
+    if (!st)
+        return -1;
+    stmt_bind_str(st, 1, key);
+    int rc = stmt_step(st);
+    if (rc == 1) {
+        buf_reset(out);
+        buf_adds(out, stmt_text(st, 0));
+    }
+    stmt_finalize(st);
+    return rc;
+}
+
+int store_set_setting(struct store *s, const char *key, const char *value)
+{
+    const char *p[] = {key, value};
+    return store_run(s,
+                     "INSERT INTO setting (key, value) VALUES ($1, $2) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     2, p);
+}

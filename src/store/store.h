@@ -1,0 +1,98 @@
+#ifndef BAOXUE_STORE_H
+#define BAOXUE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+/*
+ * The storage interface. Domain code talks to a `struct store` and prepared `struct stmt`s;
+ * each dialect (store_sqlite.c now; libpq with the server issue) implements `struct store_ops`.
+ *
+ * SQL is written once with PostgreSQL-style positional parameters ($1, $2, …) and
+ * `INSERT … RETURNING id`; the SQLite driver rewrites $N to ?N. Only bound parameters, never
+ * string-built values. Schema migrations are per dialect and run automatically at open.
+ *
+ * Errors: functions returning int give 0 / -1 (step: 1 row, 0 done, -1 error) and leave a
+ * Chinese message in store_errmsg(); a caller adds where it was and returns.
+ */
+
+struct store;
+struct stmt;
+
+enum store_open_mode {
+    STORE_OPEN_EXISTING, /* the database must exist (every command but init) */
+    STORE_OPEN_CREATE,   /* create if missing */
+};
+
+int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err);
+void store_close(struct store *s);
+const char *store_dialect(const struct store *s); /* "sqlite" */
+const char *store_errmsg(struct store *s);
+
+/* Run one or more statements without parameters (DDL, pragmas). */
+int store_exec(struct store *s, const char *sql);
+
+int store_begin(struct store *s); /* a write transaction */
+int store_commit(struct store *s);
+int store_rollback(struct store *s);
+
+struct stmt *store_prepare(struct store *s, const char *sql); /* NULL on error */
+void stmt_bind_null(struct stmt *st, int idx);                /* idx is 1-based, as $N */
+void stmt_bind_int(struct stmt *st, int idx, int64_t v);
+void stmt_bind_double(struct stmt *st, int idx, double v);
+void stmt_bind_text(struct stmt *st, int idx, const char *s, size_t len); /* copies */
+/* Bind s as text, or NULL when s is NULL or "". */
+void stmt_bind_str(struct stmt *st, int idx, const char *s);
+int stmt_step(struct stmt *st);
+int stmt_reset(struct stmt *st); /* ready to bind and step again */
+void stmt_finalize(struct stmt *st);
+
+bool stmt_is_null(struct stmt *st, int col); /* col is 0-based */
+int64_t stmt_int(struct stmt *st, int col);
+double stmt_double(struct stmt *st, int col);
+const char *stmt_text(struct stmt *st, int col); /* "" for NULL; valid until the next step */
+
+/* Convenience: run a statement with no result rows, or fetch one integer (0 when no row).
+ * Parameters are text ($1…$n), NULL pointers bind NULL. */
+int store_run(struct store *s, const char *sql, int n, const char *const *params);
+int store_int(struct store *s, const char *sql, int n, const char *const *params, int64_t *out);
+
+/* Small key/value table for settings (county code, cutoff date, …). */
+int store_get_setting(struct store *s, const char *key, struct buf *out); /* 1 found, 0 not */
+int store_set_setting(struct store *s, const char *key, const char *value);
+
+/* The dialect vtable. */
+struct store_ops {
+    const char *dialect;
+    void (*close)(struct store *s);
+    int (*exec)(struct store *s, const char *sql);
+    struct stmt *(*prepare)(struct store *s, const char *sql);
+    void (*bind_null)(struct stmt *st, int idx);
+    void (*bind_int)(struct stmt *st, int idx, int64_t v);
+    void (*bind_double)(struct stmt *st, int idx, double v);
+    void (*bind_text)(struct stmt *st, int idx, const char *s, size_t len);
+    int (*step)(struct stmt *st);
+    int (*reset)(struct stmt *st);
+    void (*finalize)(struct stmt *st);
+    bool (*is_null)(struct stmt *st, int col);
+    int64_t (*col_int)(struct stmt *st, int col);
+    double (*col_double)(struct stmt *st, int col);
+    const char *(*col_text)(struct stmt *st, int col);
+};
+
+struct store {
+    const struct store_ops *ops;
+    struct buf errmsg;
+};
+
+struct stmt {
+    struct store *store;
+};
+
+int store_sqlite_open(struct store **out, const char *path, enum store_open_mode mode,
+                      struct buf *err);
+
+#endif

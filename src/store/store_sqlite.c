@@ -1,0 +1,197 @@
+/* The SQLite dialect of the store: WAL, a busy timeout, prepared statements, $N -> ?N. */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include "store/migrate.h"
+#include "util/common.h"
+
+struct sqlite_store {
+    struct store base;
+    sqlite3 *db;
+};
+
+struct sqlite_stmt {
+    struct stmt base;
+    sqlite3_stmt *st;
+};
+
+#define DB(s) (((struct sqlite_store *)(s))->db)
+#define ST(x) (((struct sqlite_stmt *)(x))->st)
+
+static void set_err(struct store *s, const char *what)
+{
+    buf_reset(&s->errmsg);
+    buf_addf(&s->errmsg, "%s：%s", what, sqlite3_errmsg(DB(s)));
+}
+
+static void sq_close(struct store *s)
+{
+    sqlite3_close_v2(DB(s));
+    buf_release(&s->errmsg);
+    free(s);
+}
+
+static int sq_exec(struct store *s, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(DB(s), sql, NULL, NULL, &msg) != SQLITE_OK) {
+        buf_reset(&s->errmsg);
+        buf_addf(&s->errmsg, "数据库执行失败：%s", msg ? msg : "未知错误");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* "$12" -> "?12" outside string literals, so that one SQL text serves both dialects. */
+static void rewrite_params(struct buf *out, const char *sql)
+{
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+            buf_addch(out, '?');
+            continue;
+        }
+        buf_addch(out, *p);
+    }
+}
+
+static struct stmt *sq_prepare(struct store *s, const char *sql)
+{
+    struct buf q = BUF_INIT;
+    rewrite_params(&q, sql);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v3(DB(s), q.buf, (int)q.len, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    buf_release(&q);
+    if (rc != SQLITE_OK) {
+        set_err(s, "数据库语句准备失败");
+        return NULL;
+    }
+    struct sqlite_stmt *x = xcalloc(1, sizeof(*x));
+    x->base.store = s;
+    x->st = st;
+    return &x->base;
+}
+
+static void sq_bind_null(struct stmt *st, int idx)
+{
+    sqlite3_bind_null(ST(st), idx);
+}
+
+static void sq_bind_int(struct stmt *st, int idx, int64_t v)
+{
+    sqlite3_bind_int64(ST(st), idx, v);
+}
+
+static void sq_bind_double(struct stmt *st, int idx, double v)
+{
+    sqlite3_bind_double(ST(st), idx, v);
+}
+
+static void sq_bind_text(struct stmt *st, int idx, const char *s, size_t len)
+{
+    sqlite3_bind_text64(ST(st), idx, s, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+static int sq_step(struct stmt *st)
+{
+    int rc = sqlite3_step(ST(st));
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    set_err(st->store, "数据库操作失败");
+    return -1;
+}
+
+static int sq_reset(struct stmt *st)
+{
+    sqlite3_reset(ST(st));
+    sqlite3_clear_bindings(ST(st));
+    return 0;
+}
+
+static void sq_finalize(struct stmt *st)
+{
+    sqlite3_finalize(ST(st));
+    free(st);
+}
+
+static bool sq_is_null(struct stmt *st, int col)
+{
+    return sqlite3_column_type(ST(st), col) == SQLITE_NULL;
+}
+
+static int64_t sq_col_int(struct stmt *st, int col)
+{
+    return sqlite3_column_int64(ST(st), col);
+}
+
+static double sq_col_double(struct stmt *st, int col)
+{
+    return sqlite3_column_double(ST(st), col);
+}
+
+static const char *sq_col_text(struct stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(ST(st), col);
+    return t ? (const char *)t : "";
+}
+
+static const struct store_ops sqlite_ops = {
+    .dialect = "sqlite",
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .bind_null = sq_bind_null,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .step = sq_step,
+    .reset = sq_reset,
+    .finalize = sq_finalize,
+    .is_null = sq_is_null,
+    .col_int = sq_col_int,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+};
+
+int store_sqlite_open(struct store **out, const char *path, enum store_open_mode mode,
+                      struct buf *err)
+{
+    struct stat stbuf;
+    if (mode == STORE_OPEN_EXISTING && stat(path, &stbuf) != 0) {
+        buf_addf(err, "数据库“%s”不存在；请先运行 baoxue init --db %s", path, path);
+        return -1;
+    }
+    struct sqlite_store *s = xcalloc(1, sizeof(*s));
+    s->base.ops = &sqlite_ops;
+    buf_init(&s->base.errmsg, 0);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (mode == STORE_OPEN_CREATE)
+        flags |= SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        buf_addf(err, "无法打开数据库“%s”：%s", path, s->db ? sqlite3_errmsg(s->db) : "内存不足");
+        sq_close(&s->base);
+        return -1;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_extended_result_codes(s->db, 1);
+    if (sq_exec(&s->base, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                          "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;"
+                          "PRAGMA temp_store = MEMORY;") < 0 ||
+        migrate(&s->base) < 0) {
+        buf_addf(err, "数据库“%s”不可用：%s", path, s->base.errmsg.buf);
+        sq_close(&s->base);
+        return -1;
+    }
+    *out = &s->base;
+    return 0;
+}

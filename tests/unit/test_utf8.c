@@ -1,0 +1,174 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "util/utf8.h"
+#include "util/common.h"
+
+static void test_decode(void **state)
+{
+    unsigned cp = 0;
+
+    assert_int_equal(utf8_decode("", 0, &cp), 0);
+    assert_int_equal(utf8_decode("A", 1, &cp), 1);
+    assert_int_equal(cp, 'A');
+    assert_int_equal(utf8_decode("\xc2\xa0", 2, &cp), 2);
+    assert_int_equal(cp, 0xA0);
+    assert_int_equal(utf8_decode("沁", 3, &cp), 3);
+    assert_int_equal(cp, 0x6C81);
+    assert_int_equal(utf8_decode("\xf0\xa0\x80\x80", 4, &cp), 4);
+    assert_int_equal(cp, 0x20000);
+    assert_int_equal(utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    /* invalid: consume one byte, yield U+FFFD */
+    assert_int_equal(utf8_decode("\x80", 1, &cp), 1);
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(utf8_decode("\xe6\xb2", 2, &cp), 1); /* truncated */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(utf8_decode("\xc0\xaf", 2, &cp), 1); /* overlong '/' */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(utf8_decode("\xe0\x80\xaf", 3, &cp), 1); /* overlong */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(utf8_decode("\xed\xa0\x80", 3, &cp), 1); /* surrogate */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(utf8_decode("\xf4\x90\x80\x80", 4, &cp), 1); /* > U+10FFFF */
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(utf8_decode("\xff", 1, &cp), 1);
+    assert_int_equal(cp, 0xFFFD);
+    assert_int_equal(utf8_decode("\xe6"
+                                 "A",
+                                 2, &cp),
+                     1);
+    assert_int_equal(cp, 0xFFFD);
+    /* GBK bytes for 沁水 are not UTF-8 */
+    assert_int_equal(utf8_decode("\xc7\xdf", 2, &cp), 1);
+    assert_int_equal(cp, 0xFFFD);
+}
+
+static void test_valid(void **state)
+{
+    const char *s = "沁水县";
+
+    assert_true(utf8_valid("", 0, false));
+    assert_true(utf8_valid("abc", 3, false));
+    assert_true(utf8_valid(s, strlen(s), false));
+    assert_false(utf8_valid(s, strlen(s) - 1, false));
+    assert_true(utf8_valid(s, strlen(s) - 1, true));
+    assert_true(utf8_valid(s, strlen(s) - 2, true));
+    assert_false(utf8_valid(s, 1, false));
+    assert_true(utf8_valid(s, 1, true));
+    /* a bad byte in the middle is never a chunk boundary */
+    assert_false(utf8_valid("\xe6\xb2"
+                            "A",
+                            3, true));
+    assert_false(utf8_valid("\xc7\xdf\xcb\xae", 4, true)); /* GBK 沁水 */
+    assert_false(utf8_valid("\xed\xa0", 2, true));         /* a surrogate cut off */
+    assert_false(utf8_valid("\xc0", 1, true));
+    assert_true(utf8_valid("\xf0\x9f\x98", 3, true));
+    assert_false(utf8_valid("\xf0\x9f\x98", 3, false));
+    assert_false(utf8_valid("a\0b\xff", 4, false));
+    assert_true(utf8_valid("a\0b", 3, false));
+}
+
+static void test_width(void **state)
+{
+    assert_int_equal(utf8_width("", 0), 0);
+    assert_int_equal(utf8_width("abc", 3), 3);
+    assert_int_equal(utf8_width("沁水县", strlen("沁水县")), 6);
+    assert_int_equal(utf8_width("ab沁", strlen("ab沁")), 4);
+    assert_int_equal(utf8_width("１２", strlen("１２")), 4); /* full-width */
+    assert_int_equal(utf8_width("\xe3\x80\x80", 3), 2);      /* U+3000 */
+    assert_int_equal(utf8_width("한", strlen("한")), 2);     /* Hangul */
+    assert_int_equal(utf8_width("\xf0\xa0\x80\x80", 4), 2);  /* U+20000 */
+    assert_int_equal(utf8_width("\xf0\x9f\x98\x80", 4), 2);  /* emoji */
+    assert_int_equal(utf8_width("e\xcc\x81", 3), 1);         /* e + combining acute */
+    assert_int_equal(utf8_width("\xef\xbd\xa1", 3), 1);      /* U+FF61 half-width */
+    assert_int_equal(utf8_width("\xc2\xb7", 2), 1);          /* middle dot */
+    assert_int_equal(utf8_width("\xff", 1), 1);              /* U+FFFD */
+}
+
+static void check_text(const char *in, const char *want)
+{
+    struct buf b = BUF_INIT;
+    utf8_norm_text(&b, in, strlen(in));
+    assert_string_equal(b.buf, want);
+    assert_int_equal(b.len, strlen(want));
+    buf_release(&b);
+}
+
+static void check_name(const char *in, const char *want)
+{
+    struct buf b = BUF_INIT;
+    utf8_norm_name(&b, in, strlen(in));
+    assert_string_equal(b.buf, want);
+    buf_release(&b);
+}
+
+static void test_norm_text(void **state)
+{
+    check_text("", "");
+    check_text("   ", "");
+    check_text("abc", "abc");
+    check_text("  沁水县  ", "沁水县");
+    check_text("１４０５２１", "140521");
+    check_text("ＡＢＣａｂｃ！～", "ABCabc!~");
+    check_text("郑庄镇\xe3\x80\x80\xe3\x80\x80郑庄村", "郑庄镇 郑庄村");
+    check_text("a\xc2\xa0\xc2\xa0"
+               "b",
+               "a b");
+    check_text("a\t\n b", "a b");
+    check_text("a\xe2\x80\x83"
+               "b",
+               "a b"); /* em space */
+    check_text("\xef\xbb\xbf"
+               "姓名",
+               "姓名"); /* BOM */
+    check_text("a\x01\x7f"
+               "b",
+               "ab");
+    check_text("a\xe2\x80\x8b"
+               "b",
+               "ab"); /* zero width space */
+    check_text("（注）", "(注)");
+    check_text("\xff"
+               "a",
+               "\xef\xbf\xbd"
+               "a");
+    /* appends */
+    struct buf b = BUF_INIT;
+    buf_adds(&b, "x:");
+    utf8_norm_text(&b, " y ", 3);
+    assert_string_equal(b.buf, "x:y");
+    buf_release(&b);
+}
+
+static void test_norm_name(void **state)
+{
+    check_name("张三", "张三");
+    check_name("张 三", "张三");
+    check_name(" 张\xe3\x80\x80三 ", "张三");
+    check_name("阿卜杜拉·买买提", "阿卜杜拉·买买提");
+    check_name("阿卜杜拉.买买提", "阿卜杜拉·买买提");
+    check_name("阿卜杜拉．买买提", "阿卜杜拉·买买提");
+    check_name("阿卜杜拉\xe2\x80\xa2买买提", "阿卜杜拉·买买提"); /* U+2022 */
+    check_name("阿卜杜拉\xe2\x80\xa7买买提", "阿卜杜拉·买买提"); /* U+2027 */
+    check_name("阿卜杜拉\xe3\x83\xbb买买提", "阿卜杜拉·买买提"); /* U+30FB */
+    check_name("阿卜杜拉\xef\xbd\xa5买买提", "阿卜杜拉·买买提"); /* U+FF65 */
+    check_name("阿卜杜拉 · 买买提", "阿卜杜拉·买买提");
+    check_name("阿卜杜拉··买买提", "阿卜杜拉·买买提");
+    check_name("·张三·", "张三");
+    check_name("ＬＩ　Ｍｉｎｇ", "LIMing");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode),    cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_width),     cmocka_unit_test(test_norm_text),
+        cmocka_unit_test(test_norm_name),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
