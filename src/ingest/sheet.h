@@ -15,10 +15,15 @@
  * All text handed out is UTF-8. Cell values keep what the sheet holds: the reader does not
  * normalise spaces or digits (that is ingest/field's job), except:
  *   - a numeric cell is rendered as the shortest text that round-trips (%.15g), integers
- *     without a decimal point; an integer of 16+ digits comes out in exponent form ("1.40521E+17")
- *     so that the loss of digits is visible downstream;
+ *     without a decimal point below 1e15; an integer of 16+ digits comes out in exponent form
+ *     ("1.40521201503041E+17") so that the loss of digits is visible downstream;
  *   - a date-formatted numeric cell (xlsx style / xls DATE type) is CELL_DATE rendered
- *     "yyyy-mm-dd" (with " hh:mm:ss" only when there is a time part).
+ *     "yyyy-mm-dd" (with " hh:mm:ss" only when there is a time part; a bare time below one
+ *     day is "hh:mm:ss");
+ *   - csv cells are all CELL_TEXT (or CELL_EMPTY): text files carry no types.
+ *
+ * Error messages are Chinese and say where ("xlsx 文件的工作表“Sheet1”第 12 行 C 列：…",
+ * "CSV 文件第 12 行第 3 列：…") but never quote cell contents (children's personal data).
  */
 
 enum cell_kind { CELL_EMPTY = 0, CELL_TEXT, CELL_NUMBER, CELL_DATE, CELL_BOOL, CELL_ERROR };
@@ -37,9 +42,9 @@ struct row {
 };
 
 /* Hard limits: beyond them a reader fails with a message saying where. */
-#define SHEET_MAX_COLUMNS 16384
+#define SHEET_MAX_COLUMNS    16384
 #define SHEET_MAX_CELL_BYTES (256 * 1024)
-#define SHEET_MAX_ROW_BYTES (16 * 1024 * 1024)
+#define SHEET_MAX_ROW_BYTES  (16 * 1024 * 1024)
 
 struct sheet_reader;
 
@@ -49,9 +54,11 @@ struct sheet_reader;
  */
 int sheet_open(struct sheet_reader **out, const char *path, struct buf *err);
 
-const char *sheet_format(const struct sheet_reader *r);   /* "xlsx", "xls", "csv" */
-const char *sheet_encoding(const struct sheet_reader *r); /* "UTF-8", "UTF-8 (BOM)", "GB18030", … */
-size_t sheet_count(const struct sheet_reader *r);         /* 1 for csv */
+const char *sheet_format(const struct sheet_reader *r); /* "xlsx", "xls", "csv" */
+/* csv: "UTF-8", "UTF-8 (BOM)", "GB18030", "UTF-16LE", "UTF-16BE"; xlsx: "UTF-8";
+ * xls: "UTF-16LE" (BIFF8), "GBK", "CP1252", … */
+const char *sheet_encoding(const struct sheet_reader *r);
+size_t sheet_count(const struct sheet_reader *r); /* 1 for csv, named after the file */
 const char *sheet_name(const struct sheet_reader *r, size_t i);
 size_t sheet_selected(const struct sheet_reader *r);
 
@@ -65,7 +72,8 @@ int sheet_select(struct sheet_reader *r, size_t i, struct buf *err);
  */
 int sheet_next_row(struct sheet_reader *r, const struct row **row, struct buf *err);
 
-/* Fraction of the selected sheet's input consumed so far, 0..1 (for progress bars). */
+/* Fraction of the selected sheet's input consumed so far, 0..1 (for progress bars): raw file
+ * bytes for csv, uncompressed worksheet XML bytes for xlsx, rows for xls. */
 double sheet_progress(const struct sheet_reader *r);
 
 void sheet_close(struct sheet_reader *r);
