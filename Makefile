@@ -31,7 +31,7 @@ test-sanitize: deps $(ASAN_BUILD)/CMakeCache.txt
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
 demo: deps build
-	@scripts/demo $(BUILD)/baoxue $(DEMO_DIR) $(DEMO_N)
+	$(BUILD)/baoxue demo --out $(DEMO_DIR) --children $(DEMO_N)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')

@@ -1,6 +1,9 @@
 #include "util/common.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <freexl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ingest/sheet_impl.h"
@@ -142,6 +145,63 @@ static const struct sheet_ops xls_ops = {
     .release = xls_release,
 };
 
+/*
+ * FreeXL 1.0.6 can crash (SIGSEGV) or leak on a damaged file, so a file is first read through
+ * completely in a child process. Exit 0: readable; PROBE_FREEXL_ERROR + n: FreeXL reported
+ * error -n (the parent then never calls freexl_open on it); anything else, or a signal: the
+ * parser crashed, and the file is reported as damaged instead of taking baoxue down.
+ */
+#define PROBE_FREEXL_ERROR 64
+
+static void probe_child(const char *path)
+{
+    int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0)
+        dup2(devnull, 2);
+    const void *h = NULL;
+    int rc = freexl_open(path, &h);
+    if (rc != FREEXL_OK)
+        _exit(rc < 0 && rc > -60 ? PROBE_FREEXL_ERROR - rc : PROBE_FREEXL_ERROR);
+    unsigned count = 0;
+    if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &count) == FREEXL_OK) {
+        for (unsigned i = 0; i < count && i < 65536; i++) {
+            unsigned rows = 0;
+            unsigned short cols = 0;
+            if (freexl_select_active_worksheet(h, (unsigned short)i) != FREEXL_OK ||
+                freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK)
+                continue;
+            for (unsigned rr = 0; rr < rows; rr++)
+                for (unsigned short cc = 0; cc < cols; cc++) {
+                    FreeXL_CellValue v;
+                    freexl_get_cell_value(h, rr, cc, &v);
+                }
+        }
+    }
+    _exit(0);
+}
+
+static int probe_xls(const char *path, int *freexl_rc)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0; /* cannot probe: read it directly */
+    if (pid == 0)
+        probe_child(path);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) >= PROBE_FREEXL_ERROR) {
+        *freexl_rc = PROBE_FREEXL_ERROR - WEXITSTATUS(status);
+        return -1;
+    }
+    *freexl_rc = FREEXL_CRAFTED_FILE;
+    return -1;
+}
+
 int sheet_xls_open(struct sheet_reader *r, int fd, const char *path, struct buf *err)
 {
     struct xls *x = xcalloc(1, sizeof(*x));
@@ -151,6 +211,10 @@ int sheet_xls_open(struct sheet_reader *r, int fd, const char *path, struct buf 
     close(fd); /* FreeXL opens by name */
     r->ops = &xls_ops;
     r->impl = x;
+    if (probe_xls(path, &rc) < 0) {
+        x->h = NULL;
+        return sheet_fail(err, "xls 文件无法读取：%s（FreeXL 错误 %d）", freexl_reason(rc), rc);
+    }
     rc = freexl_open(path, &x->h);
     if (rc != FREEXL_OK) {
         x->h = NULL; /* FreeXL frees its half-built handle itself */
