@@ -1,0 +1,60 @@
+#ifndef BAOXUE_DEMO_H
+#define BAOXUE_DEMO_H
+
+#include <stdint.h>
+
+#include "util/buf.h"
+
+/*
+ * The demo county: writes a synthetic county's department files exactly as a bureau receives
+ * them (the 公安 household register in GB18030 CSV, the 学籍 export as .xlsx, the 外出就读 list
+ * as .xlsx; CSV instead of .xlsx beyond 1,048,000 rows) plus the ground truth they were made
+ * from, so that import and linkage can be measured.
+ *
+ * Every child's true status is decided first; the department files are then written from it,
+ * with the errors real files have (mistyped and missing IDs, homophones, traditional
+ * characters, mixed date forms, twins one digit apart, …). The same options and seed give
+ * byte-identical files.
+ *
+ * Files written into out_dir (created if missing):
+ *   户籍适龄儿童花名册.csv   population register, GB18030, title row, blank row, header, data,
+ *                            blank row, footer rows (制表人, 合计)
+ *   学籍数据.xlsx | .csv     student-status export, merged title row, header in row 2
+ *   外出就读学生名单.xlsx | .csv   children of the county enrolled elsewhere
+ *   ground_truth.csv         one row per register child: key,true_id,name,birth_date,
+ *                            township_code,village,true_status,enrollment_row
+ *   truth_enrollment.csv     row,key: the register child each 学籍 data row belongs to
+ *                            (key empty for 借读 students from other counties)
+ *   truth_outside.csv        row,key: the same for the 外出就读 list
+ * "row" is the 1-based data row (the first row under the header is 1); "key" is the register's
+ * 序号. true_status is one of: enrolled, enrolled_elsewhere, not_enrolled, dropped_out,
+ * suspended, not_yet_school_age, beyond_age, inactive.
+ */
+
+struct demo_options {
+    const char *out_dir;
+    long children; /* rows of the population register, 1..20,000,000 */
+    uint64_t seed;
+    int as_of_ymd;      /* the day the lists are drawn (school year and ages follow from it) */
+    const char *county; /* 6-digit county code, "140521" */
+};
+
+struct demo_result {
+    char *population_path;
+    char *enrollment_path;
+    char *outside_path;
+    char *truth_path;
+    long population_rows, enrollment_rows, outside_rows;
+    long truth_out_of_school; /* children whose true status is not_enrolled or dropped_out */
+};
+
+#define DEMO_RESULT_INIT                                                                           \
+    {                                                                                              \
+        0                                                                                          \
+    }
+
+/* 0, or -1 with a Chinese message in err (res then holds nothing to release). */
+int demo_generate(const struct demo_options *opt, struct demo_result *res, struct buf *err);
+void demo_result_release(struct demo_result *res);
+
+#endif

@@ -1,0 +1,234 @@
+#ifndef BAOXUE_DEMO_INTERNAL_H
+#define BAOXUE_DEMO_INTERNAL_H
+
+/* Shared between the demo county's files; not part of the public API (see demo/demo.h). */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/schoolyear.h"
+#include "demo/demo.h"
+#include "util/buf.h"
+
+/* ---- deterministic random numbers (xoshiro256**, seeded through splitmix64) ---- */
+
+struct demo_rng {
+    uint64_t s[4];
+};
+
+/* One independent stream per (seed, stream): each output file draws from its own. */
+void rng_seed(struct demo_rng *r, uint64_t seed, uint64_t stream);
+uint64_t rng_next(struct demo_rng *r);
+/* Uniform in 0..n-1 (n >= 1). */
+uint32_t rng_below(struct demo_rng *r, uint32_t n);
+/* True with probability ppm / 1,000,000. */
+bool rng_ppm(struct demo_rng *r, uint32_t ppm);
+/* Index drawn from cumulative weights cum[0..n-1] (cum[n-1] is the total). */
+size_t rng_cum(struct demo_rng *r, const uint32_t *cum, size_t n);
+
+/* ---- names ---- */
+
+void names_init(void);
+/* Appends a surname (UTF-8); returns its table index. */
+size_t names_surname(struct demo_rng *r, struct buf *out);
+/* Appends a given name of one or two characters for sex 1 (male) / 2 (female). When `first`
+ * is given (a twin's name), the first character is reused with some probability. */
+void names_given(struct demo_rng *r, int sex, struct buf *out, const char *first, size_t flen);
+/* A Uyghur-style name "given·father" part: appends one given part for `sex`. */
+void names_minority_part(struct demo_rng *r, int sex, struct buf *out);
+/* The name as a clerk misspelt it: homophone, traditional characters. Appends to out; returns
+ * false (and appends the name unchanged) when nothing could be changed. */
+bool names_homophone(struct demo_rng *r, const char *name, size_t len, struct buf *out);
+bool names_traditional(const char *name, size_t len, struct buf *out);
+
+/* ---- the county: townships, villages, schools ---- */
+
+enum school_kind {
+    SK_CENTRAL,
+    SK_PRIMARY,
+    SK_POINT,
+    SK_JUNIOR,
+    SK_NINE,
+    SK_COUNTY_PRIMARY,
+    SK_COUNTY_MIDDLE
+};
+
+struct demo_school {
+    char code[11];
+    char name[96];
+    int township;
+    int kind;
+    int lo, hi; /* grades taught */
+    uint32_t weight;
+};
+
+struct demo_village {
+    char name[40];
+    int township;
+    uint32_t weight;
+};
+
+#define DEMO_MAX_CAND 24
+
+struct demo_township {
+    char code[10];
+    const char *name;
+    uint32_t weight;
+    int first_village, nvillages;
+    /* county schools a child of this township attends, per grade 1..9, cumulative weights */
+    int ncand[10];
+    int cand[10][DEMO_MAX_CAND];
+    uint32_t cand_cum[10][DEMO_MAX_CAND];
+};
+
+struct demo_outside_school {
+    const char *name;
+    const char *region;
+    int lo, hi;
+};
+
+struct demo_county {
+    char code[7];
+    const char *name;  /* 沁水县 */
+    char fullname[96]; /* 山西省晋城市沁水县 */
+    struct demo_township *townships;
+    int ntownships;
+    struct demo_village *villages;
+    int nvillages;
+    struct demo_school *schools;
+    int nschools;
+};
+
+int county_build(struct demo_county *c, const char *code6, struct buf *err);
+void county_release(struct demo_county *c);
+/* A county school teaching `grade` for a child living in `township`. */
+int county_pick_school(const struct demo_county *c, struct demo_rng *r, int township, int grade);
+extern const struct demo_outside_school demo_outside_schools[];
+extern const size_t demo_outside_nschools;
+
+/* ---- the people and their records ---- */
+
+enum true_status {
+    ST_ENROLLED,
+    ST_ELSEWHERE,
+    ST_NOT_ENROLLED,
+    ST_DROPPED,
+    ST_SUSPENDED,
+    ST_YOUNG,
+    ST_BEYOND,
+    ST_INACTIVE,
+    ST_NONE /* 借读: not in the register */
+};
+extern const char *const demo_status_names[];
+
+enum reg_state { REG_NORMAL, REG_MOVED, REG_DEAD, REG_CANCELLED };
+extern const char *const demo_reg_state_names[];
+
+enum enrol_state { EN_ACTIVE, EN_SUSPENDED, EN_TRANSFERRED, EN_DROPPED, EN_GRADUATED, EN_DEAD };
+extern const char *const demo_enrol_state_names[];
+
+extern const char *const demo_nations[];
+
+#define NO_HOUSEHOLD UINT32_MAX
+
+struct demo_child {
+    char id[19];        /* the true ID */
+    char typo_id[19];   /* twin trap: what the 学籍 clerk typed instead, "" otherwise */
+    uint32_t name_off;  /* into demo_world.text */
+    uint32_t household; /* NO_HOUSEHOLD for 借读 students */
+    int32_t birth_ymd;
+    int32_t enrollment_row; /* decisive 学籍 row, 0 none */
+    uint8_t name_len;
+    uint8_t sex; /* 1 male, 2 female */
+    uint8_t nation;
+    uint8_t reg_state;
+    uint8_t status;
+    uint8_t age;
+    uint8_t twin_first; /* the first of a twin pair; the second follows it */
+};
+
+struct demo_household {
+    uint32_t guardian_off;
+    uint64_t phone;
+    uint16_t village;
+    uint16_t house_no;
+    uint8_t guardian_len;
+    uint8_t group; /* 村民小组, 0 none */
+};
+
+struct demo_enrol {
+    uint32_t child;
+    uint16_t school;
+    uint16_t class_no;
+    uint8_t grade; /* 1..9 */
+    uint8_t state; /* enum enrol_state */
+    uint8_t decisive;
+    uint8_t trap; /* the ID typed is child.typo_id */
+};
+
+struct demo_outside {
+    uint32_t child;
+    uint16_t school; /* index into demo_outside_schools */
+    uint8_t grade;
+};
+
+struct demo_world {
+    const struct demo_options *opt;
+    struct school_calendar cal;
+    int school_year, cutoff_ymd;
+    struct demo_county county;
+    struct buf text; /* names of children and guardians, back to back */
+    struct demo_child *children;
+    size_t nchildren; /* register children first (npop), then 借读 students */
+    size_t npop;
+    struct demo_household *households;
+    size_t nhouseholds;
+    struct demo_enrol *enrols;
+    size_t nenrols, enrols_alloc;
+    struct demo_outside *outside;
+    size_t noutside, outside_alloc;
+    uint32_t age_cum[16], band_cum[16]; /* cumulative weights of ages 3.., all / in band */
+    long twin_traps;
+    long out_of_school;
+};
+
+int world_generate(struct demo_world *w, const struct demo_options *opt, struct buf *err);
+void world_release(struct demo_world *w);
+
+/* ---- messing up: what clerks do to the data (rates at the top of mess.c) ---- */
+
+/* Appends an ID as a clerk typed it in the 学籍 / 外出就读 lists. */
+void mess_id_typo(struct demo_rng *r, const char *id, char *out19);
+/* Cosmetic noise on an ID cell: lower-case x, full-width digits, spaces. */
+void mess_id_cell(struct demo_rng *r, const char *id, struct buf *out, uint32_t lower_x_ppm,
+                  uint32_t fullwidth_ppm, uint32_t space_ppm, uint32_t apostrophe_ppm);
+/* A name as the school typed it: homophone, traditional, stray space, dot variants. */
+void mess_name(struct demo_rng *r, const char *name, size_t len, struct buf *out,
+               uint32_t homophone_ppm, uint32_t traditional_ppm, uint32_t space_ppm);
+
+/* ---- output ---- */
+
+struct sink {
+    FILE *f;
+    const char *path;
+    struct buf b;
+    void *iconv; /* iconv_t to GB18030, or NULL for UTF-8 */
+    struct buf conv;
+    int failed;
+    int saved_errno;
+};
+
+int sink_open(struct sink *s, const char *path, bool gb18030);
+/* Write the buffered rows out when the buffer is large; call between rows. */
+void sink_maybe_flush(struct sink *s);
+int sink_close(struct sink *s, struct buf *err);
+
+void put_uint(struct buf *b, uint64_t v);
+void put_uint_width(struct buf *b, uint64_t v, int width);
+
+int write_population(struct demo_world *w, const char *path, struct buf *err);
+int write_enrollment(struct demo_world *w, const char *path, bool xlsx, struct buf *err);
+int write_outside(struct demo_world *w, const char *path, bool xlsx, struct buf *err);
+int write_truth(struct demo_world *w, const char *dir, const char *truth_path, struct buf *err);
+
+#endif

@@ -1,0 +1,712 @@
+#include "util/common.h"
+
+#include <assert.h>
+
+#include "core/date.h"
+#include "core/idcard.h"
+#include "core/schoolyear.h"
+#include "demo/demo_internal.h"
+
+/*
+ * The demo county's children and the truth about them. Each child's true status is decided
+ * first; the 学籍 and 外出就读 records follow from it; the files are written from these later.
+ *
+ * Rates are parts per million. Status rates apply to children of the compulsory band (6..15 on
+ * the cutoff) whose registration is active; the other children are not_yet_school_age,
+ * beyond_age or inactive by their age and registration alone.
+ */
+
+/* 户籍状态 of the register's rows */
+#define RATE_REG_MOVED     18000 /* 迁出 */
+#define RATE_REG_DEAD      2000  /* 死亡 */
+#define RATE_REG_CANCELLED 10000 /* 注销 */
+/* true status of an active child of the compulsory band; enrolled takes the rest (~96%) */
+#define RATE_ELSEWHERE    25000
+#define RATE_NOT_ENROLLED 7000
+#define RATE_DROPPED      5000
+#define RATE_SUSPENDED    3000
+/* shape of the enrolled */
+#define RATE_REPEATER        30000  /* one grade below the expected one */
+#define RATE_AHEAD           10000  /* one grade above */
+#define RATE_TRANSFERRED     20000  /* moved between county schools: old 转出 + new 在读 */
+#define RATE_ELSEWHERE_OLD   300000 /* enrolled elsewhere and an old 转出 row here */
+#define RATE_STILL_GRADE9_16 150000 /* aged 16 and still in grade 8–9 (enrolled) */
+#define RATE_STILL_GRADE9_17 30000
+#define RATE_GRADUATED_ROW   200000 /* beyond age, with a 毕业 row */
+/* inactive registrations that still have records */
+#define RATE_MOVED_TRANSFER  350000 /* 迁出 with a 转出 row */
+#define RATE_MOVED_STALE     250000 /* 迁出 still 在读 (nobody updated it) */
+#define RATE_MOVED_OUTSIDE   200000 /* 迁出 and on the 外出就读 list */
+#define RATE_DEAD_ROW        500000 /* 死亡 with a 死亡 row */
+#define RATE_CANCELLED_STALE 300000 /* 注销 (双重户籍) still 在读 */
+/* the people */
+#define RATE_OTHER_COUNTY_ID 40000  /* IDs issued in other counties */
+#define RATE_TWINS           8000   /* households whose children include a twin pair */
+#define RATE_TWIN_TRAP       50000  /* eligible twin pairs made into the trap */
+#define TWIN_TRAP_MIN        3      /* the first eligible pairs always are */
+#define RATE_BORROWED        30000  /* share of 学籍 rows that are 借读 from other counties */
+#define RATE_BORROWED_LOCAL  150000 /* …of which with this county's code all the same */
+#define RATE_MALE            515000
+
+/* age on the cutoff, 3..17: most children of the register are of compulsory age */
+static const uint32_t age_weight[] = {
+    /* 3 */ 2, 3, 4, /* 6 */ 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, /* 16 */ 3, 2,
+};
+#define AGE_MIN 3
+
+/* real county codes children's IDs were issued under, when not this county's */
+static const char *const other_counties[] = {"140502", "140581", "140522", "410526",
+                                             "130104", "140524", "140525", "140302"};
+
+const char *const demo_nations[] = {"汉族", "回族", "满族", "蒙古族", "维吾尔族"};
+static const uint32_t nation_cum[] = {982000, 992000, 995000, 997000, 1000000};
+#define NATION_UYGHUR 4
+
+static const char *const phone_prefixes[] = {
+    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151",
+    "152", "155", "156", "157", "158", "159", "166", "176", "177", "178", "180", "181",
+    "182", "183", "185", "186", "187", "188", "189", "191", "198", "199"};
+
+const char *const demo_status_names[] = {"enrolled",    "enrolled_elsewhere", "not_enrolled",
+                                         "dropped_out", "suspended",          "not_yet_school_age",
+                                         "beyond_age",  "inactive",           ""};
+const char *const demo_reg_state_names[] = {"正常", "迁出", "死亡", "注销"};
+const char *const demo_enrol_state_names[] = {"在读", "休学", "转出", "辍学", "毕业", "死亡"};
+
+/* ---- unique IDs: a bitmap of used sequence numbers per (county code, birth day) ---- */
+
+struct id_alloc {
+    char codes[1 + ARRAY_SIZE(other_counties)][7];
+    size_t ncodes;
+    long day0, ndays;
+    uint64_t *used;   /* [code][day][16]: bit s set when sequence s (0..999) is taken */
+    uint16_t *counts; /* [code][day][2]: taken per sex */
+};
+
+static void ids_init(struct id_alloc *a, const char *county, long day0, long ndays)
+{
+    a->ncodes = 0;
+    snprintf(a->codes[a->ncodes++], 7, "%s", county);
+    for (size_t i = 0; i < ARRAY_SIZE(other_counties); i++)
+        if (strcmp(other_counties[i], county) != 0)
+            snprintf(a->codes[a->ncodes++], 7, "%s", other_counties[i]);
+    a->day0 = day0;
+    a->ndays = ndays;
+    a->used = xcalloc(a->ncodes * (size_t)ndays * 16, sizeof(uint64_t));
+    a->counts = xcalloc(a->ncodes * (size_t)ndays * 2, sizeof(uint16_t));
+}
+
+static void ids_release(struct id_alloc *a)
+{
+    free(a->used);
+    free(a->counts);
+}
+
+static uint64_t *ids_bits(struct id_alloc *a, size_t code, long day)
+{
+    return a->used + (code * (size_t)a->ndays + (size_t)(day - a->day0)) * 16;
+}
+
+static bool bit_get(const uint64_t *b, int s)
+{
+    return (b[s >> 6] >> (s & 63)) & 1;
+}
+
+static void bit_set(uint64_t *b, int s)
+{
+    b[s >> 6] |= 1ULL << (s & 63);
+}
+
+static void make_id(char *out19, const char *code, int ymd, int seq)
+{
+    memcpy(out19, code, 6);
+    for (int i = 13; i >= 6; i--, ymd /= 10)
+        out19[i] = (char)('0' + ymd % 10);
+    for (int i = 16; i >= 14; i--, seq /= 10)
+        out19[i] = (char)('0' + seq % 10);
+    out19[17] = id_check_char(out19);
+    out19[18] = '\0';
+}
+
+/* Sequence numbers: 1..999, odd for a boy, even for a girl. */
+static int seq_random(struct demo_rng *r, int sex)
+{
+    return sex == 1 ? 1 + 2 * (int)rng_below(r, 500) : 2 + 2 * (int)rng_below(r, 499);
+}
+
+/*
+ * Issue an ID (or two for twins: consecutive sequence numbers differing in one digit only).
+ * Starts with `code` and moves to other codes when that day is full, which only happens
+ * with millions of children in one county.
+ */
+static void ids_issue(struct id_alloc *a, struct demo_rng *r, size_t code, int ymd, int sex,
+                      char *id1, int sex2, char *id2)
+{
+    long day = ymd_to_days(ymd);
+    size_t spill = rng_below(r, (uint32_t)(a->ncodes - 1));
+    for (size_t k = 0; k < a->ncodes; k++) {
+        /* a full day spills over to the other codes, starting at a random one */
+        size_t c = k == 0 ? code : 1 + (spill + k) % (a->ncodes - 1);
+        uint64_t *bits = ids_bits(a, c, day);
+        uint16_t *cnt = a->counts + (c * (size_t)a->ndays + (size_t)(day - a->day0)) * 2;
+        if (cnt[sex - 1] >= 499 || (id2 && cnt[sex2 - 1] >= 497))
+            continue;
+        int s = seq_random(r, sex);
+        for (int tries = 0; tries < 500; tries++, s += 2) {
+            if (s > 999)
+                s -= sex == 1 ? 1000 : 998;
+            if (bit_get(bits, s))
+                continue;
+            if (!id2) {
+                bit_set(bits, s);
+                cnt[sex - 1]++;
+                make_id(id1, a->codes[c], ymd, s);
+                return;
+            }
+            int s2 = s + (sex2 == sex ? 2 : 1);
+            if (s2 > 999 || s % 10 + (s2 - s) > 9 || bit_get(bits, s2))
+                continue;
+            bit_set(bits, s);
+            bit_set(bits, s2);
+            cnt[sex - 1]++;
+            cnt[sex2 - 1]++;
+            make_id(id1, a->codes[c], ymd, s);
+            make_id(id2, a->codes[c], ymd, s2);
+            return;
+        }
+    }
+    die("演示县：身份证号顺序码已用尽（儿童人数过多）");
+}
+
+/* ---- dates ---- */
+
+static int ymd_years_before(int ymd, int years)
+{
+    int y = ymd_year(ymd) - years, m = ymd_month(ymd), d = ymd_day(ymd);
+    if (m == 2 && d == 29 && !date_valid(y, 2, 29))
+        d = 28;
+    return ymd_make(y, m, d);
+}
+
+/* A birth date at which a child is `age` on the cutoff. */
+static int birth_for_age(struct demo_world *w, struct demo_rng *r, int age)
+{
+    long hi = ymd_to_days(ymd_years_before(w->cutoff_ymd, age));
+    long lo = ymd_to_days(ymd_years_before(w->cutoff_ymd, age + 1)) + 1;
+    return days_to_ymd(lo + (long)rng_below(r, (uint32_t)(hi - lo + 1)));
+}
+
+/* ---- records ---- */
+
+static void add_enrol(struct demo_world *w, size_t child, int school, int grade, int state,
+                      bool decisive)
+{
+    ALLOC_GROW(w->enrols, w->nenrols + 1, w->enrols_alloc);
+    struct demo_enrol *e = &w->enrols[w->nenrols++];
+    memset(e, 0, sizeof(*e));
+    e->child = (uint32_t)child;
+    e->school = (uint16_t)school;
+    e->grade = (uint8_t)grade;
+    e->state = (uint8_t)state;
+    e->decisive = decisive;
+}
+
+static void add_outside(struct demo_world *w, struct demo_rng *r, size_t child, int grade)
+{
+    int s;
+    do {
+        s = (int)rng_below(r, (uint32_t)demo_outside_nschools);
+    } while (grade < demo_outside_schools[s].lo || grade > demo_outside_schools[s].hi);
+    ALLOC_GROW(w->outside, w->noutside + 1, w->outside_alloc);
+    struct demo_outside *o = &w->outside[w->noutside++];
+    o->child = (uint32_t)child;
+    o->school = (uint16_t)s;
+    o->grade = (uint8_t)grade;
+}
+
+static int clamp_grade(int g)
+{
+    return g < 1 ? 1 : g > 9 ? 9 : g;
+}
+
+static int township_of(const struct demo_world *w, const struct demo_child *c)
+{
+    return w->county.villages[w->households[c->household].village].township;
+}
+
+/* An enrolled child's 在读 row, sometimes after a 转出 row at another county school. */
+static void enrol_active(struct demo_world *w, struct demo_rng *r, size_t ci, int grade,
+                         bool may_transfer)
+{
+    int t = township_of(w, &w->children[ci]);
+    int school = county_pick_school(&w->county, r, t, grade);
+    if (may_transfer && rng_ppm(r, RATE_TRANSFERRED)) {
+        int old = county_pick_school(&w->county, r, t, grade);
+        if (old != school)
+            add_enrol(w, ci, old, grade, EN_TRANSFERRED, false);
+    }
+    add_enrol(w, ci, school, grade, EN_ACTIVE, true);
+}
+
+static void decide_status(struct demo_world *w, struct demo_rng *r, size_t ci)
+{
+    struct demo_child *c = &w->children[ci];
+    int age = c->age;
+    int expected = expected_grade(&w->cal, age);
+    int grade = clamp_grade(expected);
+    int t = township_of(w, c);
+    bool in_band = age >= w->cal.min_age && age <= w->cal.max_age;
+
+    if (c->reg_state != REG_NORMAL) {
+        c->status = ST_INACTIVE;
+        if (!in_band)
+            return;
+        switch (c->reg_state) {
+        case REG_MOVED: {
+            uint32_t u = rng_below(r, 1000000);
+            if (u < RATE_MOVED_TRANSFER)
+                add_enrol(w, ci, county_pick_school(&w->county, r, t, grade), grade, EN_TRANSFERRED,
+                          true);
+            else if (u < RATE_MOVED_TRANSFER + RATE_MOVED_STALE)
+                add_enrol(w, ci, county_pick_school(&w->county, r, t, grade), grade, EN_ACTIVE,
+                          true);
+            else if (u < RATE_MOVED_TRANSFER + RATE_MOVED_STALE + RATE_MOVED_OUTSIDE)
+                add_outside(w, r, ci, grade);
+            break;
+        }
+        case REG_DEAD:
+            if (rng_ppm(r, RATE_DEAD_ROW))
+                add_enrol(w, ci, county_pick_school(&w->county, r, t, grade), grade, EN_DEAD, true);
+            break;
+        default:
+            if (rng_ppm(r, RATE_CANCELLED_STALE))
+                add_enrol(w, ci, county_pick_school(&w->county, r, t, grade), grade, EN_ACTIVE,
+                          true);
+            break;
+        }
+        return;
+    }
+    if (age < w->cal.min_age) {
+        c->status = ST_YOUNG;
+        return;
+    }
+    if (age > w->cal.max_age) {
+        uint32_t still = age == w->cal.max_age + 1 ? RATE_STILL_GRADE9_16 : RATE_STILL_GRADE9_17;
+        if (rng_ppm(r, still)) {
+            c->status = ST_ENROLLED;
+            enrol_active(w, r, ci, rng_below(r, 5) ? 9 : 8, false);
+        } else {
+            c->status = ST_BEYOND;
+            if (rng_ppm(r, RATE_GRADUATED_ROW))
+                add_enrol(w, ci, county_pick_school(&w->county, r, t, 9), 9, EN_GRADUATED, true);
+        }
+        return;
+    }
+
+    uint32_t u = rng_below(r, 1000000);
+    if (u < RATE_ELSEWHERE) {
+        c->status = ST_ELSEWHERE;
+        if (rng_ppm(r, RATE_ELSEWHERE_OLD)) {
+            int g = clamp_grade(grade - (int)rng_below(r, 2));
+            add_enrol(w, ci, county_pick_school(&w->county, r, t, g), g, EN_TRANSFERRED, false);
+        }
+        add_outside(w, r, ci, grade);
+    } else if ((u -= RATE_ELSEWHERE) < RATE_NOT_ENROLLED) {
+        c->status = ST_NOT_ENROLLED;
+    } else if ((u -= RATE_NOT_ENROLLED) < RATE_DROPPED) {
+        int g = clamp_grade(grade - (int)rng_below(r, 2));
+        c->status = ST_DROPPED;
+        add_enrol(w, ci, county_pick_school(&w->county, r, t, g), g, EN_DROPPED, true);
+    } else if ((u -= RATE_DROPPED) < RATE_SUSPENDED) {
+        c->status = ST_SUSPENDED;
+        add_enrol(w, ci, county_pick_school(&w->county, r, t, grade), grade, EN_SUSPENDED, true);
+    } else {
+        c->status = ST_ENROLLED;
+        if (rng_ppm(r, RATE_REPEATER))
+            grade = clamp_grade(grade - 1);
+        else if (rng_ppm(r, RATE_AHEAD))
+            grade = clamp_grade(grade + 1);
+        enrol_active(w, r, ci, grade, true);
+    }
+}
+
+/*
+ * The twin trap: twin A truly never enrolled, twin B enrolled, and the school typed B's ID with
+ * A's sequence digit, so that the typed ID is one substitution away from both real IDs and its
+ * check digit fails. A linker that accepts "one digit off" without looking further finds A in
+ * school and misses the child out of school.
+ */
+static void make_twin_trap(struct demo_world *w, struct demo_rng *r, size_t a, size_t b)
+{
+    struct demo_child *ca = &w->children[a], *cb = &w->children[b];
+    int grade = clamp_grade(expected_grade(&w->cal, ca->age));
+    ca->status = ST_NOT_ENROLLED;
+    cb->status = ST_ENROLLED;
+    memcpy(cb->typo_id, ca->id, 17);
+    cb->typo_id[17] = cb->id[17];
+    cb->typo_id[18] = '\0';
+    assert(cb->id[17] != ca->id[17]);
+    enrol_active(w, r, b, grade, false);
+    w->enrols[w->nenrols - 1].trap = 1;
+    w->twin_traps++;
+}
+
+/* ---- the register ---- */
+
+static int draw_age(const struct demo_world *w, struct demo_rng *r)
+{
+    return AGE_MIN + (int)rng_cum(r, w->age_cum, ARRAY_SIZE(age_weight));
+}
+
+static uint8_t draw_reg_state(struct demo_rng *r)
+{
+    uint32_t u = rng_below(r, 1000000);
+    if (u < RATE_REG_MOVED)
+        return REG_MOVED;
+    if ((u -= RATE_REG_MOVED) < RATE_REG_DEAD)
+        return REG_DEAD;
+    if ((u -= RATE_REG_DEAD) < RATE_REG_CANCELLED)
+        return REG_CANCELLED;
+    return REG_NORMAL;
+}
+
+static uint32_t text_add(struct demo_world *w, const char *s, size_t len)
+{
+    uint32_t off = (uint32_t)w->text.len;
+    if (w->text.len + len >= UINT32_MAX)
+        die("演示县：姓名存储超出上限");
+    buf_add(&w->text, s, len);
+    return off;
+}
+
+struct household_ctx {
+    struct buf surname, father_part, scratch;
+    int nation;
+};
+
+static void child_name(struct demo_world *w, struct demo_rng *r, struct household_ctx *h,
+                       struct demo_child *c, const struct demo_child *twin)
+{
+    struct buf *s = &h->scratch;
+    buf_reset(s);
+    if (h->nation == NATION_UYGHUR) {
+        names_minority_part(r, c->sex, s);
+        buf_adds(s, "·");
+        buf_add(s, h->father_part.buf, h->father_part.len);
+    } else {
+        buf_add(s, h->surname.buf, h->surname.len);
+        const char *first = NULL;
+        if (twin)
+            first = w->text.buf + twin->name_off + h->surname.len;
+        names_given(r, c->sex, s, first, twin ? 3 : 0);
+    }
+    c->name_off = text_add(w, s->buf, s->len);
+    c->name_len = (uint8_t)s->len;
+}
+
+static void gen_household(struct demo_world *w, struct demo_rng *r, struct id_alloc *ids,
+                          struct household_ctx *h, int village, size_t nkids, bool twins)
+{
+    struct demo_household *hh;
+    size_t hi = w->nhouseholds++;
+    hh = &w->households[hi];
+    memset(hh, 0, sizeof(*hh));
+    hh->village = (uint16_t)village;
+    hh->house_no = (uint16_t)(1 + rng_below(r, 320));
+    hh->group = rng_below(r, 2) ? 0 : (uint8_t)(1 + rng_below(r, 12));
+    hh->phone = strtoull(phone_prefixes[rng_below(r, ARRAY_SIZE(phone_prefixes))], NULL, 10) *
+                    100000000ULL +
+                rng_below(r, 100000000);
+
+    h->nation = (int)rng_cum(r, nation_cum, ARRAY_SIZE(nation_cum));
+    buf_reset(&h->surname);
+    buf_reset(&h->father_part);
+    buf_reset(&h->scratch);
+    if (h->nation == NATION_UYGHUR) {
+        names_minority_part(r, 1, &h->father_part);
+        if (rng_below(r, 4)) {
+            buf_add(&h->scratch, h->father_part.buf, h->father_part.len);
+            buf_adds(&h->scratch, "·");
+            names_minority_part(r, 1, &h->scratch);
+        } else { /* the mother */
+            names_minority_part(r, 2, &h->scratch);
+            buf_adds(&h->scratch, "·");
+            names_minority_part(r, 1, &h->scratch);
+        }
+    } else {
+        names_surname(r, &h->surname);
+        uint32_t g = rng_below(r, 100);
+        if (g < 65) { /* father */
+            buf_add(&h->scratch, h->surname.buf, h->surname.len);
+            names_given(r, 1, &h->scratch, NULL, 0);
+        } else if (g < 90) { /* mother: her own surname */
+            names_surname(r, &h->scratch);
+            names_given(r, 2, &h->scratch, NULL, 0);
+        } else { /* grandparent */
+            buf_add(&h->scratch, h->surname.buf, h->surname.len);
+            names_given(r, rng_below(r, 2) ? 1 : 2, &h->scratch, NULL, 0);
+        }
+    }
+    hh->guardian_off = text_add(w, h->scratch.buf, h->scratch.len);
+    hh->guardian_len = (uint8_t)h->scratch.len;
+
+    size_t code =
+        rng_ppm(r, RATE_OTHER_COUNTY_ID) ? 1 + rng_below(r, (uint32_t)(ids->ncodes - 1)) : 0;
+    int ages_used[4];
+    size_t nages = 0;
+    for (size_t k = 0; k < nkids; k++) {
+        size_t ci = w->npop++;
+        struct demo_child *c = &w->children[ci];
+        memset(c, 0, sizeof(*c));
+        c->household = (uint32_t)hi;
+        c->nation = (uint8_t)h->nation;
+        c->sex = rng_ppm(r, RATE_MALE) ? 1 : 2;
+        c->reg_state = draw_reg_state(r);
+        if (twins && k == 1) {
+            /* the second twin: born the same day, the next sequence number */
+            struct demo_child *first = c - 1;
+            first->twin_first = 1;
+            c->sex = rng_ppm(r, RATE_MALE) ? 1 : 2;
+            c->age = first->age;
+            c->birth_ymd = first->birth_ymd;
+            c->reg_state = first->reg_state;
+            ids_issue(ids, r, code, c->birth_ymd, first->sex, first->id, c->sex, c->id);
+            child_name(w, r, h, c, first);
+            if (h->nation != NATION_UYGHUR && first->name_len == c->name_len &&
+                !memcmp(w->text.buf + first->name_off, w->text.buf + c->name_off, c->name_len)) {
+                /* same name for both: pick again once */
+                w->text.len = c->name_off;
+                child_name(w, r, h, c, NULL);
+            }
+            continue;
+        }
+        int age = draw_age(w, r);
+        for (int tries = 0; tries < 8; tries++) {
+            bool dup = false;
+            for (size_t j = 0; j < nages; j++)
+                dup |= ages_used[j] == age;
+            if (!dup)
+                break;
+            age = draw_age(w, r);
+        }
+        if (nages < ARRAY_SIZE(ages_used))
+            ages_used[nages++] = age;
+        c->age = (uint8_t)age;
+        c->birth_ymd = birth_for_age(w, r, age);
+        if (!(twins && k == 0))
+            ids_issue(ids, r, code, c->birth_ymd, c->sex, c->id, 0, NULL);
+        child_name(w, r, h, c, NULL);
+    }
+}
+
+static void gen_register(struct demo_world *w, struct demo_rng *r, struct id_alloc *ids)
+{
+    const struct demo_county *co = &w->county;
+    size_t n = (size_t)w->opt->children;
+    uint64_t total = 0, *vw = xcalloc((size_t)co->nvillages, sizeof(*vw));
+    struct household_ctx h = {BUF_INIT, BUF_INIT, BUF_INIT, 0};
+
+    /* each village's share: its township's weight split among its villages */
+    for (int t = 0; t < co->ntownships; t++) {
+        const struct demo_township *tw = &co->townships[t];
+        uint64_t sum = 0;
+        for (int v = 0; v < tw->nvillages; v++)
+            sum += co->villages[tw->first_village + v].weight;
+        for (int v = 0; v < tw->nvillages; v++) {
+            vw[tw->first_village + v] =
+                (uint64_t)tw->weight * 100000 * co->villages[tw->first_village + v].weight / sum;
+            total += vw[tw->first_village + v];
+        }
+    }
+    uint64_t cum = 0;
+    size_t done = 0;
+    for (int v = 0; v < co->nvillages; v++) {
+        cum += vw[v];
+        size_t upto = (size_t)((uint64_t)n * cum / total);
+        while (done < upto) {
+            size_t left = upto - done;
+            uint32_t u = rng_below(r, 100);
+            size_t kids = u < 55 ? 1 : u < 93 ? 2 : 3;
+            bool twins = left >= 2 && rng_ppm(r, RATE_TWINS);
+            if (twins && kids < 2)
+                kids = 2;
+            if (kids > left)
+                kids = left;
+            gen_household(w, r, ids, &h, v, kids, twins);
+            done += kids;
+        }
+    }
+    assert(done == n);
+    free(vw);
+    buf_release(&h.surname);
+    buf_release(&h.father_part);
+    buf_release(&h.scratch);
+}
+
+static void decide_all(struct demo_world *w, struct demo_rng *r)
+{
+    for (size_t i = 0; i < w->npop; i++) {
+        struct demo_child *c = &w->children[i];
+        const struct demo_child *next = i + 1 < w->npop ? c + 1 : NULL;
+        bool twin_pair = next && c->twin_first;
+        if (twin_pair && c->reg_state == REG_NORMAL && next->reg_state == REG_NORMAL &&
+            c->age >= w->cal.min_age && c->age <= w->cal.max_age &&
+            (w->twin_traps < TWIN_TRAP_MIN || rng_ppm(r, RATE_TWIN_TRAP))) {
+            if (rng_below(r, 2))
+                make_twin_trap(w, r, i, i + 1);
+            else
+                make_twin_trap(w, r, i + 1, i);
+            i++;
+            continue;
+        }
+        decide_status(w, r, i);
+    }
+}
+
+/* 借读 students: registered at a county school, from another county's register. */
+static void gen_borrowed(struct demo_world *w, struct demo_rng *r, struct id_alloc *ids)
+{
+    size_t local_rows = w->nenrols;
+    size_t n = (size_t)((uint64_t)local_rows * RATE_BORROWED / (1000000 - RATE_BORROWED));
+    struct buf s = BUF_INIT;
+    w->children = xreallocarray(w->children, w->npop + n + 1, sizeof(*w->children));
+    for (size_t k = 0; k < n; k++) {
+        size_t ci = w->npop + k;
+        struct demo_child *c = &w->children[ci];
+        memset(c, 0, sizeof(*c));
+        c->household = NO_HOUSEHOLD;
+        c->status = ST_NONE;
+        c->sex = rng_ppm(r, RATE_MALE) ? 1 : 2;
+        c->age = (uint8_t)(AGE_MIN + rng_cum(r, w->band_cum, ARRAY_SIZE(age_weight)));
+        c->birth_ymd = birth_for_age(w, r, c->age);
+        size_t code =
+            rng_ppm(r, RATE_BORROWED_LOCAL) ? 0 : 1 + rng_below(r, (uint32_t)(ids->ncodes - 1));
+        ids_issue(ids, r, code, c->birth_ymd, c->sex, c->id, 0, NULL);
+        buf_reset(&s);
+        names_surname(r, &s);
+        names_given(r, c->sex, &s, NULL, 0);
+        c->name_off = text_add(w, s.buf, s.len);
+        c->name_len = (uint8_t)s.len;
+        int grade = clamp_grade(expected_grade(&w->cal, c->age));
+        int t = (int)rng_below(r, (uint32_t)w->county.ntownships);
+        add_enrol(w, ci, county_pick_school(&w->county, r, t, grade), grade, EN_ACTIVE, false);
+    }
+    w->nchildren = w->npop + n;
+    buf_release(&s);
+}
+
+/*
+ * Order the 学籍 rows as an export lists them: by school, then grade, then class; pupils of a
+ * grade shuffled and dealt into classes of about 45.
+ */
+static void order_enrolments(struct demo_world *w, struct demo_rng *r)
+{
+    size_t nb = (size_t)w->county.nschools * 10, n = w->nenrols;
+    size_t *start = xcalloc(nb + 1, sizeof(*start));
+    struct demo_enrol *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+    for (size_t i = 0; i < n; i++)
+        start[w->enrols[i].school * 10u + w->enrols[i].grade + 1]++;
+    for (size_t b = 0; b < nb; b++)
+        start[b + 1] += start[b];
+    size_t *fill = xmalloc((nb + 1) * sizeof(*fill));
+    memcpy(fill, start, (nb + 1) * sizeof(*fill));
+    for (size_t i = 0; i < n; i++)
+        sorted[fill[w->enrols[i].school * 10u + w->enrols[i].grade]++] = w->enrols[i];
+    for (size_t b = 0; b < nb; b++) {
+        size_t lo = start[b], cnt = start[b + 1] - start[b];
+        if (!cnt)
+            continue;
+        for (size_t i = cnt - 1; i > 0; i--) {
+            size_t j = rng_below(r, (uint32_t)(i + 1));
+            struct demo_enrol tmp = sorted[lo + i];
+            sorted[lo + i] = sorted[lo + j];
+            sorted[lo + j] = tmp;
+        }
+        size_t nclass = (cnt + 44) / 45;
+        for (size_t i = 0; i < cnt; i++)
+            sorted[lo + i].class_no = (uint16_t)(1 + i * nclass / cnt);
+    }
+    free(w->enrols);
+    w->enrols = sorted;
+    w->enrols_alloc = n;
+    for (size_t i = 0; i < n; i++)
+        if (sorted[i].decisive)
+            w->children[sorted[i].child].enrollment_row = (int32_t)(i + 1);
+    free(start);
+    free(fill);
+}
+
+static void shuffle_outside(struct demo_world *w, struct demo_rng *r)
+{
+    for (size_t i = w->noutside; i > 1; i--) {
+        size_t j = rng_below(r, (uint32_t)i);
+        struct demo_outside tmp = w->outside[i - 1];
+        w->outside[i - 1] = w->outside[j];
+        w->outside[j] = tmp;
+    }
+}
+
+int world_generate(struct demo_world *w, const struct demo_options *opt, struct buf *err)
+{
+    struct demo_rng r;
+    struct id_alloc ids;
+    struct school_calendar cal = SCHOOL_CALENDAR_DEFAULT;
+    size_t n = (size_t)opt->children;
+
+    memset(w, 0, sizeof(*w));
+    buf_init(&w->text, 0);
+    w->opt = opt;
+    w->cal = cal;
+    w->school_year = school_year_of(&cal, opt->as_of_ymd);
+    w->cutoff_ymd = school_cutoff(&cal, w->school_year);
+    if (county_build(&w->county, opt->county, err) < 0)
+        return -1;
+    names_init();
+    uint32_t sum = 0, bsum = 0;
+    static_assert(ARRAY_SIZE(age_weight) <= ARRAY_SIZE(w->age_cum), "age table");
+    for (size_t i = 0; i < ARRAY_SIZE(age_weight); i++) {
+        int age = AGE_MIN + (int)i;
+        sum += age_weight[i];
+        if (age >= cal.min_age && age <= cal.max_age)
+            bsum += age_weight[i];
+        w->age_cum[i] = sum;
+        w->band_cum[i] = bsum;
+    }
+
+    long day_hi = ymd_to_days(w->cutoff_ymd);
+    long day_lo = ymd_to_days(ymd_years_before(w->cutoff_ymd, AGE_MIN + ARRAY_SIZE(age_weight)));
+    ids_init(&ids, opt->county, day_lo, day_hi - day_lo + 1);
+
+    /* a register child has at most a few records; 借读 students about 3% more */
+    size_t cap = n + n / 16 + 64;
+    w->children = xmalloc(cap * sizeof(*w->children));
+    w->households = xmalloc((n + 1) * sizeof(*w->households));
+    buf_grow(&w->text, n * 16 + 64);
+
+    rng_seed(&r, opt->seed, 1);
+    gen_register(w, &r, &ids);
+    rng_seed(&r, opt->seed, 2);
+    decide_all(w, &r);
+    rng_seed(&r, opt->seed, 3);
+    gen_borrowed(w, &r, &ids);
+    rng_seed(&r, opt->seed, 4);
+    order_enrolments(w, &r);
+    shuffle_outside(w, &r);
+    ids_release(&ids);
+
+    for (size_t i = 0; i < w->npop; i++)
+        if (w->children[i].status == ST_NOT_ENROLLED || w->children[i].status == ST_DROPPED)
+            w->out_of_school++;
+    return 0;
+}
+
+void world_release(struct demo_world *w)
+{
+    county_release(&w->county);
+    buf_release(&w->text);
+    free(w->children);
+    free(w->households);
+    free(w->enrols);
+    free(w->outside);
+    memset(w, 0, sizeof(*w));
+}

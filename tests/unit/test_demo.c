@@ -1,0 +1,521 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "util/common.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <iconv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "core/idcard.h"
+#include "demo/demo.h"
+#include "util/utf8.h"
+
+#define N_CHILDREN 2000
+#define AS_OF      20260915
+
+static char tmpdir[64];
+
+/* ---- helpers ---- */
+
+static char *path_in(const char *dir, const char *name)
+{
+    return xstrfmt("%s/%s/%s", tmpdir, dir, name);
+}
+
+static void read_file(const char *path, struct buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    char chunk[65536];
+    size_t n;
+    assert_non_null(f);
+    buf_reset(out);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_add(out, chunk, n);
+    fclose(f);
+}
+
+static void read_zip_member(const char *path, const char *member, struct buf *out)
+{
+    int zerr = 0;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
+    assert_non_null(z);
+    zip_file_t *f = zip_fopen(z, member, 0);
+    assert_non_null(f);
+    char chunk[65536];
+    zip_int64_t n;
+    buf_reset(out);
+    while ((n = zip_fread(f, chunk, sizeof(chunk))) > 0)
+        buf_add(out, chunk, (size_t)n);
+    zip_fclose(f);
+    zip_close(z);
+}
+
+static size_t count_lines(const struct buf *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->len; i++)
+        n += b->buf[i] == '\n';
+    return n;
+}
+
+static size_t count_substr(const struct buf *b, const char *needle)
+{
+    size_t n = 0, nl = strlen(needle);
+    const char *p = b->buf, *end = b->buf + b->len;
+    while ((p = memmem(p, (size_t)(end - p), needle, nl)) != NULL) {
+        n++;
+        p += nl;
+    }
+    return n;
+}
+
+static int generate(const char *dir, uint64_t seed, struct demo_result *res)
+{
+    char *out = xstrfmt("%s/%s", tmpdir, dir);
+    struct demo_options opt = {out, N_CHILDREN, seed, AS_OF, "140521"};
+    struct buf err = BUF_INIT;
+    int ret = demo_generate(&opt, res, &err);
+    if (ret)
+        fprintf(stderr, "demo_generate: %s\n", err.buf);
+    buf_release(&err);
+    free(out);
+    return ret;
+}
+
+/* Split a line at commas into at most `max` fields (in place). */
+static size_t split_csv(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    fields[n++] = line;
+    for (char *p = line; *p && n < max; p++) {
+        if (*p == ',') {
+            *p = '\0';
+            fields[n++] = p + 1;
+        }
+    }
+    return n;
+}
+
+static void gb18030_to_utf8(const struct buf *in, struct buf *out, bool *ok)
+{
+    iconv_t cd = iconv_open("UTF-8", "GB18030");
+    assert_true(cd != (iconv_t)-1);
+    buf_reset(out);
+    buf_grow(out, in->len * 2 + 16);
+    char *ip = in->buf, *op = out->buf;
+    size_t il = in->len, ol = out->alloc - 1;
+    *ok = iconv(cd, &ip, &il, &op, &ol) != (size_t)-1 && il == 0;
+    buf_setlen(out, (size_t)(op - out->buf));
+    iconv_close(cd);
+}
+
+/* ---- the ground truth, parsed ---- */
+
+struct truth_child {
+    char id[19];
+    char birth[11];
+    char status[24];
+    long row;
+};
+
+static struct truth_child *load_truth(const char *dir, size_t *n)
+{
+    struct buf b = BUF_INIT;
+    char *p = path_in(dir, "ground_truth.csv");
+    read_file(p, &b);
+    free(p);
+    struct truth_child *t = xcalloc(N_CHILDREN + 1, sizeof(*t));
+    size_t k = 0;
+    char *save = NULL;
+    char *line = strtok_r(b.buf, "\n", &save);
+    assert_string_equal(line, "key,true_id,name,birth_date,township_code,village,true_status,"
+                              "enrollment_row");
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *f[10];
+        assert_int_equal(split_csv(line, f, 10), 8);
+        assert_true(k < N_CHILDREN);
+        assert_int_equal(strtol(f[0], NULL, 10), (long)k + 1);
+        snprintf(t[k].id, sizeof(t[k].id), "%s", f[1]);
+        snprintf(t[k].birth, sizeof(t[k].birth), "%s", f[3]);
+        snprintf(t[k].status, sizeof(t[k].status), "%s", f[6]);
+        t[k].row = *f[7] ? strtol(f[7], NULL, 10) : 0;
+        k++;
+    }
+    buf_release(&b);
+    *n = k;
+    return t;
+}
+
+/* Text of column `col` (a letter) of each sheet row: cells[r] for sheet row r (1-based). */
+static char **sheet_column(const struct buf *xml, char col, size_t *nrows)
+{
+    size_t cap = count_substr(xml, "<row ") + 2;
+    char **cells = xcalloc(cap + 1, sizeof(*cells));
+    const char *p = xml->buf;
+    char tag[32];
+    *nrows = 0;
+    while ((p = strstr(p, "<row r=\"")) != NULL) {
+        long r = strtol(p + 8, NULL, 10);
+        const char *end = strstr(p, "</row>");
+        assert_non_null(end);
+        assert_true(r > 0 && (size_t)r <= cap);
+        snprintf(tag, sizeof(tag), "<c r=\"%c%ld\"", col, r);
+        const char *c = strstr(p, tag);
+        if (c && c < end) {
+            const char *t = strstr(c, "<t");
+            const char *cend = strstr(c, "</c>");
+            if (t && cend && t < cend) {
+                t = strchr(t, '>') + 1;
+                const char *te = strstr(t, "</t>");
+                cells[r] = xstrndup(t, (size_t)(te - t));
+            }
+        }
+        if ((size_t)r > *nrows)
+            *nrows = (size_t)r;
+        p = end;
+    }
+    return cells;
+}
+
+static void free_column(char **cells, size_t n)
+{
+    for (size_t i = 0; i <= n; i++)
+        free(cells[i]);
+    free(cells);
+}
+
+static int id_distance(const char *a, const char *b)
+{
+    int d = 0;
+    for (int i = 0; i < 18; i++)
+        d += a[i] != b[i];
+    return d;
+}
+
+/* ---- fixtures ---- */
+
+static struct demo_result res_a, res_b, res_c;
+
+static int setup(void **state)
+{
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/baoxue_demo_XXXXXX");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    if (generate("a", 7, &res_a) || generate("b", 7, &res_b) || generate("c", 8, &res_c))
+        return -1;
+    return 0;
+}
+
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    if (!d) {
+        unlink(path);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *p = xstrfmt("%s/%s", path, e->d_name);
+        remove_tree(p);
+        free(p);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+static int teardown(void **state)
+{
+    demo_result_release(&res_a);
+    demo_result_release(&res_b);
+    demo_result_release(&res_c);
+    remove_tree(tmpdir);
+    return 0;
+}
+
+/* ---- tests ---- */
+
+static const char *const all_files[] = {
+    "户籍适龄儿童花名册.csv", "学籍数据.xlsx",        "外出就读学生名单.xlsx",
+    "ground_truth.csv",       "truth_enrollment.csv", "truth_outside.csv",
+};
+
+static void test_same_seed_same_bytes(void **state)
+{
+    struct buf x = BUF_INIT, y = BUF_INIT;
+    for (size_t i = 0; i < ARRAY_SIZE(all_files); i++) {
+        char *pa = path_in("a", all_files[i]), *pb = path_in("b", all_files[i]);
+        read_file(pa, &x);
+        read_file(pb, &y);
+        assert_true(x.len > 0);
+        assert_int_equal(x.len, y.len);
+        assert_memory_equal(x.buf, y.buf, x.len);
+        free(pa);
+        free(pb);
+    }
+    buf_release(&x);
+    buf_release(&y);
+}
+
+static void test_other_seed_differs(void **state)
+{
+    struct buf x = BUF_INIT, y = BUF_INIT;
+    const char *names[] = {"户籍适龄儿童花名册.csv", "ground_truth.csv"};
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        char *pa = path_in("a", names[i]), *pc = path_in("c", names[i]);
+        read_file(pa, &x);
+        read_file(pc, &y);
+        assert_true(x.len != y.len || memcmp(x.buf, y.buf, x.len) != 0);
+        free(pa);
+        free(pc);
+    }
+    buf_release(&x);
+    buf_release(&y);
+}
+
+static void test_paths_and_counts(void **state)
+{
+    struct buf b = BUF_INIT;
+    char *p;
+
+    assert_int_equal(res_a.population_rows, N_CHILDREN);
+    assert_non_null(strstr(res_a.population_path, "户籍适龄儿童花名册.csv"));
+    assert_non_null(strstr(res_a.enrollment_path, "学籍数据.xlsx"));
+    assert_non_null(strstr(res_a.outside_path, "外出就读学生名单.xlsx"));
+    assert_non_null(strstr(res_a.truth_path, "ground_truth.csv"));
+    /* most children of compulsory age are registered somewhere */
+    assert_true(res_a.enrollment_rows > N_CHILDREN * 7 / 10);
+    assert_true(res_a.enrollment_rows < N_CHILDREN);
+    assert_true(res_a.outside_rows > 10 && res_a.outside_rows < N_CHILDREN / 10);
+
+    read_file(res_a.truth_path, &b);
+    assert_int_equal(count_lines(&b), N_CHILDREN + 1);
+
+    p = path_in("a", "truth_enrollment.csv");
+    read_file(p, &b);
+    free(p);
+    assert_int_equal(count_lines(&b), (size_t)res_a.enrollment_rows + 1);
+    /* some rows are 借读 students, not in the register: an empty key */
+    size_t borrowed = count_substr(&b, ",\n");
+    assert_true(borrowed > 0);
+    assert_true(borrowed < (size_t)res_a.enrollment_rows / 10);
+
+    p = path_in("a", "truth_outside.csv");
+    read_file(p, &b);
+    free(p);
+    assert_int_equal(count_lines(&b), (size_t)res_a.outside_rows + 1);
+
+    /* title + header + data rows in the 学籍 sheet */
+    read_zip_member(res_a.enrollment_path, "xl/worksheets/sheet1.xml", &b);
+    assert_int_equal(count_substr(&b, "<row "), (size_t)res_a.enrollment_rows + 2);
+    assert_non_null(strstr(b.buf, "<mergeCell ref=\"A1:K1\"/>"));
+    assert_non_null(strstr(b.buf, "沁水县中小学生学籍信息（导出日期：2026年9月15日）"));
+    /* stamped with the day of the list, not the clock, so that reruns are byte-identical */
+    read_zip_member(res_a.enrollment_path, "docProps/core.xml", &b);
+    assert_non_null(strstr(b.buf, "2026-09-15T09:00:00Z"));
+    /* header + data + footer in the 外出就读 sheet */
+    read_zip_member(res_a.outside_path, "xl/worksheets/sheet1.xml", &b);
+    assert_int_equal(count_substr(&b, "<row "), (size_t)res_a.outside_rows + 2);
+    buf_release(&b);
+}
+
+static void test_population_file(void **state)
+{
+    struct buf raw = BUF_INIT, text = BUF_INIT;
+    bool ok = false;
+
+    read_file(res_a.population_path, &raw);
+    /* GB18030, as Excel on Chinese Windows saves a CSV: not UTF-8, but converts cleanly */
+    assert_false(utf8_valid(raw.buf, raw.len, false));
+    gb18030_to_utf8(&raw, &text, &ok);
+    assert_true(ok);
+    assert_true(utf8_valid(text.buf, text.len, false));
+
+    char *save = NULL;
+    char *line = strtok_r(text.buf, "\n", &save);
+    assert_true(
+        !strncmp(line, "沁水县公安局户籍适龄儿童花名册", strlen("沁水县公安局户籍适龄儿童花名册")));
+    line = strtok_r(NULL, "\n", &save);
+    assert_true(!strncmp(line, ",,,,", 4)); /* the blank row */
+    line = strtok_r(NULL, "\n", &save);
+    assert_true(!strncmp(line, "序号,姓名,性别,民族,公民身份号码,出生日期", 20));
+
+    size_t rows = 0, lower_x = 0, spaced = 0, sex_digit = 0;
+    bool footer = false;
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *f[16];
+        size_t nf = split_csv(line, f, 16);
+        if (!strncmp(f[0], "合计：", strlen("合计："))) {
+            char *want = xstrfmt("合计：%d人", N_CHILDREN);
+            assert_string_equal(f[0], want);
+            free(want);
+            footer = true;
+            continue;
+        }
+        if (!*f[0] || !strncmp(f[0], "制表人", strlen("制表人")))
+            continue;
+        assert_int_equal(nf, 12);
+        rows++;
+        assert_int_equal(strtol(f[0], NULL, 10), (long)rows);
+        struct resident_id id;
+        lower_x += strchr(f[4], 'x') != NULL;
+        spaced += strchr(f[4], ' ') != NULL;
+        sex_digit += !strcmp(f[2], "1") || !strcmp(f[2], "2");
+        int flags = id_normalize(f[4], strlen(f[4]), &id);
+        assert_int_equal(flags & (ID_EMPTY | ID_BAD_FORMAT | ID_BAD_CHECK | ID_BAD_BIRTH), 0);
+        assert_true(id_is_valid(id.id));
+    }
+    assert_int_equal(rows, N_CHILDREN);
+    assert_true(footer);
+    assert_true(sex_digit > 0);
+    (void)lower_x;
+    (void)spaced;
+    buf_release(&raw);
+    buf_release(&text);
+}
+
+static void test_truth_proportions(void **state)
+{
+    size_t n;
+    struct truth_child *t = load_truth("a", &n);
+    long cnt[8] = {0};
+    static const char *const names[] = {
+        "enrolled",  "enrolled_elsewhere", "not_enrolled", "dropped_out",
+        "suspended", "not_yet_school_age", "beyond_age",   "inactive"};
+    assert_int_equal(n, N_CHILDREN);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < ARRAY_SIZE(names) && strcmp(t[i].status, names[k]) != 0)
+            k++;
+        assert_true(k < ARRAY_SIZE(names));
+        cnt[k]++;
+        assert_true(id_is_valid(t[i].id));
+        if (!strcmp(t[i].status, "enrolled") || !strcmp(t[i].status, "dropped_out") ||
+            !strcmp(t[i].status, "suspended"))
+            assert_true(t[i].row > 0 && t[i].row <= res_a.enrollment_rows);
+        if (!strcmp(t[i].status, "not_enrolled") || !strcmp(t[i].status, "enrolled_elsewhere") ||
+            !strcmp(t[i].status, "not_yet_school_age"))
+            assert_int_equal(t[i].row, 0);
+    }
+    long band = cnt[0] + cnt[1] + cnt[2] + cnt[3] + cnt[4];
+    /* in-band rates: enrolled ~96%, elsewhere 2.5%, not enrolled 0.7%, dropped 0.5%,
+     * suspended 0.3% (loose: 2,000 children) */
+    assert_true(cnt[0] * 100 > band * 90);
+    assert_true(cnt[1] * 1000 > band * 10 && cnt[1] * 1000 < band * 45);
+    assert_true(cnt[2] > 0 && cnt[2] * 1000 < band * 25);
+    assert_true(cnt[3] * 1000 < band * 20);
+    assert_true(cnt[4] * 1000 < band * 15);
+    assert_true(cnt[5] * 100 > N_CHILDREN * 4 && cnt[5] * 100 < N_CHILDREN * 15);
+    assert_true(cnt[6] * 100 > N_CHILDREN * 2 && cnt[6] * 100 < N_CHILDREN * 10);
+    assert_true(cnt[7] * 100 > N_CHILDREN * 1 && cnt[7] * 100 < N_CHILDREN * 6);
+    assert_int_equal(res_a.truth_out_of_school, cnt[2] + cnt[3]);
+    free(t);
+}
+
+/*
+ * The 学籍 rows against the truth: typed IDs point near the real ones, and the twin trap is
+ * there (twin B's typed ID is one digit from both twins, check digit failing, twin A out).
+ */
+static void test_enrollment_ids_and_twin_trap(void **state)
+{
+    size_t n, nrows;
+    struct truth_child *t = load_truth("a", &n);
+    struct buf xml = BUF_INIT, map = BUF_INIT;
+    read_zip_member(res_a.enrollment_path, "xl/worksheets/sheet1.xml", &xml);
+    char **ids = sheet_column(&xml, 'J', &nrows);
+    assert_int_equal(nrows, (size_t)res_a.enrollment_rows + 2);
+
+    /* which register child each data row belongs to */
+    long *key = xcalloc((size_t)res_a.enrollment_rows + 1, sizeof(*key));
+    char *p = path_in("a", "truth_enrollment.csv");
+    read_file(p, &map);
+    free(p);
+    char *save = NULL;
+    char *line = strtok_r(map.buf, "\n", &save);
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *f[3];
+        assert_int_equal(split_csv(line, f, 3), 2);
+        long row = strtol(f[0], NULL, 10);
+        assert_true(row >= 1 && row <= res_a.enrollment_rows);
+        key[row] = *f[1] ? strtol(f[1], NULL, 10) : 0;
+    }
+
+    size_t exact = 0, typo = 0, missing = 0, traps = 0, linked = 0;
+    for (long row = 1; row <= res_a.enrollment_rows; row++) {
+        const char *cell = ids[row + 2];
+        if (!key[row])
+            continue;
+        linked++;
+        const struct truth_child *c = &t[key[row] - 1];
+        if (!cell) {
+            missing++;
+            continue;
+        }
+        struct resident_id id;
+        id_normalize(cell, strlen(cell), &id);
+        assert_int_equal(strlen(id.id), 18);
+        if (!strcmp(id.id, c->id)) {
+            exact++;
+            continue;
+        }
+        /* a mistyped ID: one substitution or one swap of neighbours, check digit failing */
+        assert_false(id_is_valid(id.id));
+        assert_true(id_distance(id.id, c->id) <= 2);
+        typo++;
+        if (strcmp(c->status, "enrolled") != 0 || c->row != row || id_distance(id.id, c->id) != 1)
+            continue;
+        for (size_t k = 0; k < n; k++) {
+            if (!strcmp(t[k].status, "not_enrolled") && !strcmp(t[k].birth, c->birth) &&
+                id_distance(id.id, t[k].id) == 1 && !memcmp(id.id, t[k].id, 17))
+                traps++;
+        }
+    }
+    assert_true(exact > linked * 95 / 100);
+    assert_true(typo > 0);
+    assert_true(traps >= 3);
+    (void)missing;
+
+    free(key);
+    free_column(ids, nrows);
+    buf_release(&xml);
+    buf_release(&map);
+    free(t);
+}
+
+static void test_bad_options(void **state)
+{
+    struct demo_result res;
+    struct buf err = BUF_INIT;
+    struct demo_options opt = {tmpdir, 0, 1, AS_OF, "140521"};
+    assert_int_equal(demo_generate(&opt, &res, &err), -1);
+    assert_true(err.len > 0);
+    buf_reset(&err);
+    opt.children = 10;
+    opt.county = "999999";
+    assert_int_equal(demo_generate(&opt, &res, &err), -1);
+    assert_non_null(strstr(err.buf, "999999"));
+    buf_release(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_seed_same_bytes),
+        cmocka_unit_test(test_other_seed_differs),
+        cmocka_unit_test(test_paths_and_counts),
+        cmocka_unit_test(test_population_file),
+        cmocka_unit_test(test_truth_proportions),
+        cmocka_unit_test(test_enrollment_ids_and_twin_trap),
+        cmocka_unit_test(test_bad_options),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
