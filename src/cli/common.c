@@ -55,10 +55,13 @@ void cli_getopt_reset(void)
 int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
                const char *usage)
 {
-    int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    /* A leading ':' makes getopt tell a missing value (':') from an unknown option ('?'). */
+    char *opts = xstrfmt(":%s", shortopts);
+    int c = getopt_long(argc, argv, opts, longopts, NULL);
+    free(opts);
     if (c == '?' || c == ':') {
-        const char *arg = argv[optind - 1] ? argv[optind - 1] : "";
-        if (c == ':' || (optopt && strchr(shortopts, optopt)))
+        const char *arg = optind > 0 && optind <= argc && argv[optind - 1] ? argv[optind - 1] : "";
+        if (c == ':')
             error("选项 %s 需要一个值", arg);
         else
             error("未知选项 %s", arg);

@@ -430,6 +430,21 @@ static int import_row(struct importer *im, const struct row *r)
     return 0;
 }
 
+/* The header row again (printed page by page): the name or ID cell holds its column's title. */
+static bool is_repeated_header(const struct importer *im, const struct row *r)
+{
+    static const enum field keys[] = {F_NAME, F_ID_NUMBER};
+    for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+        int c = im->col[keys[k]];
+        size_t len;
+        const char *t = cell_text(r, c, &len);
+        if (c >= 0 && len && len == strlen(im->header_text[c]) &&
+            !memcmp(t, im->header_text[c], len))
+            return true;
+    }
+    return false;
+}
+
 static int handle_row(struct importer *im, const struct row *r)
 {
     im->sum->rows_read++;
@@ -437,11 +452,8 @@ static int handle_row(struct importer *im, const struct row *r)
         im->sum->rows_blank++;
         return 0;
     }
-    size_t nl, il;
-    cell_text(r, im->col[F_NAME], &nl);
-    cell_text(r, im->col[F_ID_NUMBER], &il);
     /* notes and signatures, and a header repeated on every printed page */
-    if (is_note_row(r) || header_score(im->opt->kind, r, im->opt) >= 2) {
+    if (is_note_row(r) || is_repeated_header(im, r)) {
         im->sum->rows_notes++;
         return 0;
     }

@@ -36,7 +36,7 @@ struct cell {
 };
 
 struct row {
-    long number; /* 1-based row number as a person sees it in Excel / a text editor's record */
+    long number; /* 1-based row number as a person sees it in Excel (for CSV: the record) */
     size_t ncells;
     struct cell *cells; /* trailing empty cells may be omitted; missing columns are CELL_EMPTY */
 };

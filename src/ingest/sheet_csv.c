@@ -39,7 +39,7 @@ struct csv {
     enum csv_state st;
     bool in_record;
     bool prev_cr; /* the last character consumed was '\r' */
-    long line;    /* physical line of the next character */
+    long record;  /* records started so far: a record's number is its row as Excel shows it */
     size_t col;
     struct buf field;
 };
@@ -170,7 +170,7 @@ static void reset_parser(struct csv *c)
     c->st = ST_START;
     c->in_record = false;
     c->prev_cr = false;
-    c->line = 1;
+    c->record = 0;
     c->col = 0;
     buf_reset(&c->field);
 }
@@ -200,7 +200,8 @@ static int end_field(struct sheet_reader *r, struct csv *c, struct buf *err)
 
 static int fail_nul(struct sheet_reader *r, struct csv *c, struct buf *err)
 {
-    return sheet_fail_at(r, err, c->line, SIZE_MAX, "含有 NUL 字节，文件可能已损坏");
+    return sheet_fail_at(r, err, c->in_record ? c->record : c->record + 1, SIZE_MAX,
+                         "含有 NUL 字节，文件可能已损坏");
 }
 
 static int csv_next_row(struct sheet_reader *r, struct buf *err)
@@ -217,9 +218,10 @@ static int csv_next_row(struct sheet_reader *r, struct buf *err)
                 return -1;
             if (!f) {
                 if (c->bad_bytes)
-                    return sheet_fail_at(
-                        r, err, c->line, SIZE_MAX, "含有不能按 %s 解码的字节%s", r->encoding,
-                        c->cd == (iconv_t)-1 ? "（文件开头是 UTF-8，这里却不是；请统一编码后另存）"
+                    return sheet_fail_at(r, err, c->in_record ? c->record : c->record + 1, SIZE_MAX,
+                                         "含有不能按 %s 解码的字节%s", r->encoding,
+                                         c->cd == (iconv_t)-1
+                                             ? "（文件开头是 UTF-8，这里却不是；请统一编码后另存）"
                                              : "（文件已损坏或混用了编码）");
                 if (!c->in_record)
                     return 0;
@@ -247,7 +249,7 @@ static int csv_next_row(struct sheet_reader *r, struct buf *err)
                 c->st = ST_START;
                 c->col = 0;
                 buf_reset(&c->field);
-                sheet_row_begin(r, c->line);
+                sheet_row_begin(r, ++c->record);
             }
             switch (c->st) {
             case ST_QUOTE_SEEN:
@@ -274,7 +276,6 @@ static int csv_next_row(struct sheet_reader *r, struct buf *err)
                     c->st = ST_START;
                 } else if (ch == '\n' || ch == '\r') {
                     i++;
-                    c->line++;
                     c->prev_cr = ch == '\r';
                     c->in_record = false;
                     c->pos = i;
@@ -300,11 +301,8 @@ static int csv_next_row(struct sheet_reader *r, struct buf *err)
                 }
                 if (!ch)
                     return fail_nul(r, c, err);
-                for (j = i; j < n && t[j] != '"' && t[j]; j++) {
-                    if (t[j] == '\r' || (t[j] == '\n' && !c->prev_cr))
-                        c->line++;
+                for (j = i; j < n && t[j] != '"' && t[j]; j++)
                     c->prev_cr = t[j] == '\r';
-                }
                 if (add_field_text(r, c, t + i, j - i, err))
                     return -1;
                 i = j;

@@ -216,6 +216,12 @@ int sheet_xls_open(struct sheet_reader *r, int fd, const char *path, struct buf 
         return sheet_fail(err, "xls 文件无法读取：%s（FreeXL 错误 %d）", freexl_reason(rc), rc);
     }
     rc = freexl_open(path, &x->h);
+    if (rc == FREEXL_OK && !x->h) {
+        /* FreeXL 1.0.6 answers OK without a workbook for some valid files, e.g. one with a
+         * zero-length shared string (an empty text cell written by some generators). */
+        return sheet_fail(err, "xls 文件中有本程序无法解析的内容（例如空文本单元格）；"
+                               "请在 Excel 或 WPS 中打开后另存为 xlsx 再导入");
+    }
     if (rc != FREEXL_OK) {
         x->h = NULL; /* FreeXL frees its half-built handle itself */
         return sheet_fail(err, "xls 文件无法读取：%s（FreeXL 错误 %d）", freexl_reason(rc), rc);

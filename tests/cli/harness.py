@@ -1,0 +1,517 @@
+"""Black-box test harness for the baoxue command line.
+
+Every test gets its own temporary directory (removed afterwards) and runs the real binary
+(env BAOXUE_BIN, default ../../build/baoxue) with BAOXUE_TODAY=2026-11-20. The helpers write
+real spreadsheet files the way departments send them: CSV in any encoding, .xlsx built by hand
+with zipfile (shared or inline strings, date styles, a merged title row, several sheets) and
+.xls through Perl's Spreadsheet::WriteExcel.
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+import zipfile
+from xml.sax.saxutils import escape
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN = os.environ.get("BAOXUE_BIN") or os.path.normpath(os.path.join(HERE, "..", "..", "build", "baoxue"))
+TODAY = "2026-11-20"
+COUNTY = "140521"  # 沁水县
+
+TOWNSHIPS = {
+    "龙港镇": "140521100",
+    "中村镇": "140521101",
+    "郑庄镇": "140521102",
+    "端氏镇": "140521103",
+    "嘉峰镇": "140521104",
+}
+
+# ---------------------------------------------------------------------------------------------
+# Resident IDs (GB 11643-1999)
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def id_check_char(first17):
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS)) % 11]
+
+
+def make_id(birth, seq, county=COUNTY):
+    """An 18-digit ID with a correct check digit. birth: 'YYYYMMDD' or a date; seq 0..999
+    (odd: male, even: female)."""
+    if isinstance(birth, datetime.date):
+        birth = birth.strftime("%Y%m%d")
+    body = "%s%s%03d" % (county, birth.replace("-", ""), seq)
+    assert len(body) == 17, body
+    return body + id_check_char(body)
+
+
+def bad_check(id18):
+    """The same ID with a wrong check digit."""
+    right = id18[17]
+    wrong = "0" if right != "0" else "1"
+    return id18[:17] + wrong
+
+
+def id15_to_18(id15):
+    body = id15[:6] + "19" + id15[6:]
+    return body + id_check_char(body)
+
+
+def mask_id(id18):
+    return id18[:6] + "*" * 8 + id18[-4:]
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV
+
+
+def csv_text(rows, delimiter=",", newline="\r\n"):
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=delimiter, lineterminator=newline, quoting=csv.QUOTE_MINIMAL)
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+    return out.getvalue()
+
+
+def write_csv(path, rows, encoding="utf-8", bom=False, delimiter=",", newline="\r\n"):
+    """rows: lists of str (None = empty). encoding 'utf-8', 'gb18030', ... bom: add a BOM."""
+    data = csv_text(rows, delimiter, newline).encode(encoding)
+    if bom:
+        data = codecs.BOM_UTF8 + data
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# .xlsx written by hand
+
+
+class Inline(str):
+    """A string written as an inline string (t="inlineStr") instead of a shared string."""
+
+
+class TextNum(str):
+    """Digits stored as text (what Excel does with a leading apostrophe or a text cell)."""
+
+
+class Num(float):
+    pass
+
+
+class XDate:
+    """A date cell: the Excel serial number with a date number format."""
+
+    def __init__(self, d, builtin=False):
+        if isinstance(d, str):
+            d = datetime.date.fromisoformat(d)
+        self.d = d
+        self.builtin = builtin  # style with built-in numFmtId 14 instead of a custom yyyy-mm-dd
+
+    @property
+    def serial(self):
+        return (self.d - datetime.date(1899, 12, 30)).days
+
+
+def excel_serial(d):
+    if isinstance(d, str):
+        d = datetime.date.fromisoformat(d)
+    return (d - datetime.date(1899, 12, 30)).days
+
+
+def col_letters(i):
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+# cellXfs: 0 general, 1 custom date (176 yyyy-mm-dd), 2 built-in date 14, 3 text "@"
+STYLES_XML = (
+    XML_HEAD + '<styleSheet xmlns="%s">'
+    '<numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy\\-mm\\-dd"/></numFmts>'
+    '<fonts count="1"><font><sz val="11"/><name val="宋体"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="176" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="14" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    "</cellXfs></styleSheet>" % NS_MAIN
+)
+
+
+def xlsx_bytes(sheets, shared=True):
+    """sheets: list of (name, rows) or (name, rows, merge) where merge is e.g. "A1:L1".
+    Row values: str (shared string, or inline when shared=False), Inline, TextNum (text cell
+    with the text style), int/float/Num (number), XDate (date serial with a date style),
+    None (no cell). A row that is None or [] is left out of the XML (a blank row)."""
+    sst, sst_index = [], {}
+
+    def sst_id(s):
+        if s not in sst_index:
+            sst_index[s] = len(sst)
+            sst.append(s)
+        return sst_index[s]
+
+    sheet_xml = []
+    for spec in sheets:
+        name, rows = spec[0], spec[1]
+        merge = spec[2] if len(spec) > 2 else None
+        parts = [XML_HEAD, '<worksheet xmlns="%s" xmlns:r="%s">' % (NS_MAIN, NS_R), "<sheetData>"]
+        for ri, row in enumerate(rows):
+            if not row:
+                continue
+            rn = ri + 1
+            cells = []
+            for ci, v in enumerate(row):
+                if v is None:
+                    continue
+                ref = "%s%d" % (col_letters(ci), rn)
+                if isinstance(v, XDate):
+                    cells.append('<c r="%s" s="%d"><v>%d</v></c>' % (ref, 2 if v.builtin else 1, v.serial))
+                elif isinstance(v, bool):
+                    cells.append('<c r="%s" t="b"><v>%d</v></c>' % (ref, int(v)))
+                elif isinstance(v, (int, float)):
+                    cells.append('<c r="%s"><v>%s</v></c>' % (ref, repr(v) if isinstance(v, float) else str(v)))
+                elif isinstance(v, TextNum):
+                    cells.append('<c r="%s" s="3" t="s"><v>%d</v></c>' % (ref, sst_id(str(v))))
+                elif isinstance(v, Inline) or not shared:
+                    cells.append(
+                        '<c r="%s" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
+                        % (ref, escape(str(v)))
+                    )
+                else:
+                    cells.append('<c r="%s" t="s"><v>%d</v></c>' % (ref, sst_id(str(v))))
+            parts.append('<row r="%d">%s</row>' % (rn, "".join(cells)))
+        parts.append("</sheetData>")
+        if merge:
+            parts.append('<mergeCells count="1"><mergeCell ref="%s"/></mergeCells>' % merge)
+        parts.append("</worksheet>")
+        sheet_xml.append("".join(parts))
+
+    n = len(sheets)
+    content_types = (
+        XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(
+            '<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            % (i + 1)
+            for i in range(n)
+        )
+        + '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+        "</Types>"
+    )
+    root_rels = (
+        XML_HEAD + '<Relationships xmlns="%s">'
+        '<Relationship Id="rId1" Type="%s/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>" % (NS_PKG, NS_R)
+    )
+    workbook = (
+        XML_HEAD + '<workbook xmlns="%s" xmlns:r="%s"><workbookPr/><sheets>' % (NS_MAIN, NS_R)
+        + "".join(
+            '<sheet name="%s" sheetId="%d" r:id="rId%d"/>' % (escape(spec[0], {'"': "&quot;"}), i + 1, i + 1)
+            for i, spec in enumerate(sheets)
+        )
+        + "</sheets></workbook>"
+    )
+    wb_rels = (
+        XML_HEAD + '<Relationships xmlns="%s">' % NS_PKG
+        + "".join(
+            '<Relationship Id="rId%d" Type="%s/worksheet" Target="worksheets/sheet%d.xml"/>' % (i + 1, NS_R, i + 1)
+            for i in range(n)
+        )
+        + '<Relationship Id="rId%d" Type="%s/styles" Target="styles.xml"/>' % (n + 1, NS_R)
+        + '<Relationship Id="rId%d" Type="%s/sharedStrings" Target="sharedStrings.xml"/>' % (n + 2, NS_R)
+        + "</Relationships>"
+    )
+    shared_xml = (
+        XML_HEAD + '<sst xmlns="%s" count="%d" uniqueCount="%d">' % (NS_MAIN, len(sst), len(sst))
+        + "".join('<si><t xml:space="preserve">%s</t></si>' % escape(s) for s in sst)
+        + "</sst>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", content_types)
+        z.writestr("_rels/.rels", root_rels)
+        z.writestr("xl/workbook.xml", workbook)
+        z.writestr("xl/_rels/workbook.xml.rels", wb_rels)
+        z.writestr("xl/styles.xml", STYLES_XML)
+        z.writestr("xl/sharedStrings.xml", shared_xml)
+        for i, x in enumerate(sheet_xml):
+            z.writestr("xl/worksheets/sheet%d.xml" % (i + 1), x)
+    return buf.getvalue()
+
+
+def write_xlsx(path, sheets, shared=True):
+    with open(path, "wb") as f:
+        f.write(xlsx_bytes(sheets, shared))
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# .xls through Perl's Spreadsheet::WriteExcel
+
+XLS_PERL = r"""
+use strict; use warnings;
+use JSON::PP; use Spreadsheet::WriteExcel;
+my ($spec, $out) = @ARGV;
+open(my $fh, '<:raw', $spec) or die "spec: $!"; local $/; my $json = <$fh>; close $fh;
+my $d = JSON::PP->new->utf8->decode($json);
+my $wb = Spreadsheet::WriteExcel->new($out) or die "cannot create $out";
+my $datefmt = $wb->add_format(num_format => 'yyyy-mm-dd');
+my $titlefmt = $wb->add_format(align => 'center', bold => 1);
+for my $s (@{$d->{sheets}}) {
+  my $ws = $wb->add_worksheet($s->{name});
+  my $m = $s->{merge};
+  my $r = 0;
+  for my $row (@{$s->{rows}}) {
+    my $c = 0;
+    for my $cell (@{$row || []}) {
+      if (defined $cell && !($m && $r == $m->[0] && $c == $m->[1])) {
+        my ($t, $v) = @$cell;
+        if ($t eq 's') { $ws->write_string($r, $c, $v); }
+        elsif ($t eq 'n') { $ws->write_number($r, $c, $v); }
+        elsif ($t eq 'd') { $ws->write_date_time($r, $c, $v . 'T', $datefmt); }
+      }
+      $c++;
+    }
+    $r++;
+  }
+  if ($m) {
+    my $title = $s->{rows}[$m->[0]][$m->[1]][1];
+    $ws->merge_range($m->[0], $m->[1], $m->[2], $m->[3], $title, $titlefmt);
+  }
+}
+$wb->close() or die "close: $!";
+"""
+
+
+def write_xls(path, sheets):
+    """sheets: list of (name, rows) or (name, rows, (r1, c1, r2, c2)) for a merged range
+    (0-based; the value of its first cell is the merged text). Values: str, int/float, XDate."""
+    spec = {"sheets": []}
+    for s in sheets:
+        rows = []
+        for row in s[1]:
+            out = []
+            for v in row or []:
+                if v is None:
+                    out.append(None)
+                elif isinstance(v, XDate):
+                    out.append(["d", v.d.isoformat()])
+                elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                    out.append(["n", v])
+                else:
+                    out.append(["s", str(v)])
+            rows.append(out)
+        spec["sheets"].append({"name": s[0], "rows": rows, "merge": list(s[2]) if len(s) > 2 else None})
+    d = os.path.dirname(os.path.abspath(path))
+    spec_path = os.path.join(d, ".xls-spec.json")
+    script = os.path.join(d, ".write-xls.pl")
+    with open(spec_path, "w", encoding="utf-8") as f:
+        json.dump(spec, f, ensure_ascii=False)
+    with open(script, "w", encoding="utf-8") as f:
+        f.write(XLS_PERL)
+    subprocess.run(["perl", script, spec_path, path], check=True, timeout=60)
+    os.unlink(spec_path)
+    os.unlink(script)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Summary lines printed by `baoxue import`
+
+SUMMARY_RE = re.compile(
+    r"读取 (\d+) 行 = 导入 (\d+) 行（其中有标记 (\d+) 行）\+ 拒绝 (\d+) 行 \+ 跳过 (\d+) 行"
+    r"（表头及其上方标题 (\d+)，空行 (\d+)，说明/签名/合计 (\d+)）"
+)
+FLAG_RE = re.compile(r"标记：(.+?) (\d+) 行")
+
+
+def parse_summary(stdout):
+    """{'read','imported','flagged','rejected','skipped','title','blank','notes','flags':{label:n}}"""
+    m = SUMMARY_RE.search(stdout)
+    if not m:
+        return None
+    keys = ("read", "imported", "flagged", "rejected", "skipped", "title", "blank", "notes")
+    d = dict(zip(keys, map(int, m.groups())))
+    d["flags"] = {k: int(v) for k, v in FLAG_RE.findall(stdout)}
+    return d
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class BaoxueTest(unittest.TestCase):
+    """Base class: a temp dir per test, the binary, the database."""
+
+    maxDiff = None
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="baoxue-cli-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.db = os.path.join(self.dir, "baoxue.db")
+
+    # -- files ------------------------------------------------------------------------------
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write_bytes(self, name, data):
+        p = self.path(name)
+        with open(p, "wb") as f:
+            f.write(data)
+        return p
+
+    def csv(self, name, rows, **kw):
+        return write_csv(self.path(name), rows, **kw)
+
+    def xlsx(self, name, sheets, shared=True):
+        return write_xlsx(self.path(name), sheets, shared)
+
+    def xls(self, name, sheets):
+        return write_xls(self.path(name), sheets)
+
+    # -- running ----------------------------------------------------------------------------
+    @staticmethod
+    def env(extra=None):
+        e = dict(os.environ)
+        e.pop("BAOXUE_DB", None)
+        e["BAOXUE_TODAY"] = TODAY
+        e.setdefault("LANG", "C.UTF-8")
+        if extra:
+            e.update(extra)
+        return e
+
+    def run_bx(self, *args, timeout=120, env=None, cwd=None):
+        """Run the binary; returns (exit code, stdout text, stderr text)."""
+        p = subprocess.run(
+            [BIN] + [str(a) for a in args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            env=self.env(env),
+            cwd=cwd or self.dir,
+        )
+        return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+    def run_bytes(self, *args, timeout=120):
+        """Like run_bx but stdout as bytes."""
+        p = subprocess.run(
+            [BIN] + [str(a) for a in args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+            env=self.env(),
+            cwd=self.dir,
+        )
+        return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+
+    def ok(self, *args, **kw):
+        code, out, err = self.run_bx(*args, **kw)
+        self.assertEqual(code, 0, "baoxue %s failed (%d):\nstdout: %s\nstderr: %s" % (" ".join(map(str, args)), code, out, err))
+        return out, err
+
+    def init_db(self, county=COUNTY, db=None):
+        args = ["init", "--db", db or self.db]
+        if county:
+            args += ["--county", county]
+        return self.ok(*args)
+
+    def import_file(self, kind, path, *extra, db=None):
+        """Import and expect success; returns (stdout, parsed summary)."""
+        out, err = self.ok("import", "--db", db or self.db, "--kind", kind, *extra, path)
+        s = parse_summary(out)
+        self.assertIsNotNone(s, "no summary line in:\n" + out)
+        return out, s
+
+    # -- assertions -------------------------------------------------------------------------
+    def assertCliError(self, code, err, want_code=2, *needles):
+        self.assertEqual(code, want_code, "exit status; stderr: " + err)
+        self.assertTrue(err.startswith("错误："), "stderr must start with 错误： but is: %r" % err)
+        self.assertRegex(err, "[\u4e00-\u9fff]", "message must be Chinese")
+        for n in needles:
+            self.assertIn(n, err)
+
+    def assertSummaryAddsUp(self, s):
+        self.assertEqual(s["read"], s["imported"] + s["rejected"] + s["skipped"], s)
+        self.assertEqual(s["skipped"], s["title"] + s["blank"] + s["notes"], s)
+
+    # -- database ---------------------------------------------------------------------------
+    def query(self, sql, params=(), db=None):
+        con = sqlite3.connect(db or self.db, timeout=30)
+        try:
+            con.row_factory = sqlite3.Row
+            return [dict(r) for r in con.execute(sql, params).fetchall()]
+        finally:
+            con.close()
+
+    def scalar(self, sql, params=(), db=None):
+        rows = self.query(sql, params, db)
+        return list(rows[0].values())[0] if rows else None
+
+    def records(self, batch_id=None, db=None):
+        """Records of a batch (default: the latest), in row order."""
+        if batch_id is None:
+            batch_id = self.scalar("SELECT max(id) FROM batch", db=db)
+        return self.query("SELECT * FROM record WHERE batch_id = ? ORDER BY row_no", (batch_id,), db)
+
+    def record_by_name(self, name, db=None):
+        rows = self.query(
+            "SELECT * FROM record WHERE name = ? AND batch_id = (SELECT max(id) FROM batch)", (name,), db
+        )
+        self.assertEqual(len(rows), 1, "exactly one record named %s expected, got %r" % (name, rows))
+        return rows[0]
+
+    def batches(self, db=None):
+        return self.query("SELECT * FROM batch ORDER BY id", db=db)
+
+
+# record.flags bits (src/ingest/rowflag.h order) and batch.flag_counts keys
+FLAG_BITS = {
+    "id_missing": 0,
+    "id_bad_format": 1,
+    "id_bad_check": 2,
+    "id_bad_birth": 3,
+    "id_precision_lost": 4,
+    "id_region_unknown": 5,
+    "birth_mismatch": 6,
+    "sex_mismatch": 7,
+    "date_invalid": 8,
+    "dup_in_file": 9,
+    "name_missing": 10,
+    "gender_invalid": 11,
+    "status_unknown": 12,
+    "grade_invalid": 13,
+    "township_unknown": 14,
+}
+
+
+def flag_names(bits):
+    return sorted(k for k, b in FLAG_BITS.items() if bits & (1 << b))
