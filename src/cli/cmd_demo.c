@@ -86,7 +86,7 @@ int cmd_demo(int argc, char **argv)
             db = optarg;
             break;
         case 'n':
-            children = cli_parse_long("--children", optarg, 1, 50000000);
+            children = cli_parse_long("--children", optarg, 1, 20000000);
             break;
         case 's':
             seed = cli_parse_long("--seed", optarg, 0, 1L << 62);

@@ -1,8 +1,8 @@
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "domain/audit.h"
 #include "report/reports.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -26,17 +26,9 @@ static void help(void)
 
 static int audit_export(struct store *s, const char *what, const char *format, long rows)
 {
-    char now[32], detail[128];
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(now, sizeof(now), "%Y-%m-%d %H:%M:%S", &tm);
+    char detail[128];
     snprintf(detail, sizeof(detail), "report=%s format=%s rows=%ld full=1", what, format, rows);
-    const char *p[] = {now, cli_actor(), detail};
-    return store_run(s,
-                     "INSERT INTO audit (at, actor, origin, action, target, detail)"
-                     " VALUES ($1, $2, 'cli', 'export_full', NULL, $3)",
-                     3, p);
+    return audit_record(s, cli_actor(), "cli", "export_full", NULL, detail);
 }
 
 int cmd_report(int argc, char **argv)

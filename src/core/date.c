@@ -284,3 +284,11 @@ int date_today(void)
         return 0;
     return ymd_make(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
+
+void date_now_text(char *out, size_t outlen)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
+}

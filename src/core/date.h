@@ -50,4 +50,7 @@ void date_format_cn(int ymd, char *out, size_t outlen);
 /* Today's date in local time. BAOXUE_TODAY=yyyy-mm-dd in the environment overrides it (tests). */
 int date_today(void);
 
+/* The current local time as "2026-11-20 14:03:05" (timestamps of batches, runs, audit). */
+void date_now_text(char *out, size_t outlen);
+
 #endif

@@ -20,7 +20,8 @@ enum id_flag {
     ID_PRECISION_LOST = 1 << 6, /* stored as a number in the sheet: digits were lost (1.4E+17);
                                    also with ID_BAD_CHECK when an 18-digit ID ends in "000" (Excel
                                    keeps 15 significant digits), then `id` keeps the digits */
-    ID_NON_MAINLAND = 1 << 7,   /* foreign permanent residence (9…) or HK/Macau/TW permit (81/82/83) */
+    ID_NON_MAINLAND =
+        1 << 7, /* foreign permanent residence (9…) or HK/Macau/TW permit (81/82/83) */
 };
 
 struct resident_id {

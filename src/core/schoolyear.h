@@ -14,7 +14,10 @@ struct school_calendar {
     int max_age;         /* 15 */
 };
 
-#define SCHOOL_CALENDAR_DEFAULT {901, 831, 6, 15}
+#define SCHOOL_CALENDAR_DEFAULT                                                                    \
+    {                                                                                              \
+        901, 831, 6, 15                                                                            \
+    }
 
 /* The calendar year in which the school year containing `as_of` began (2026 for 2026-11-20,
  * 2025 for 2026-08-31). */

@@ -9,6 +9,7 @@
 
 #include "core/date.h"
 #include "core/idcard.h"
+#include "domain/audit.h"
 #include "ingest/field.h"
 #include "link/idindex.h"
 #include "store/store.h"
@@ -150,14 +151,6 @@ int calendar_load(struct store *s, struct school_calendar *cal)
     return 0;
 }
 
-static void now_iso(char *out, size_t n)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
 struct decision {
     enum child_status st;
     int age, grade;
@@ -173,7 +166,12 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
 {
     const struct school_calendar *cal = &opt->cal;
     d->school_record = 0;
-    d->age = p->birth ? age_on(p->birth, cutoff) : -1;
+    /* A child born after the cutoff is 0, not "unknown"; -1 means no birth date at all. */
+    d->age = -1;
+    if (p->birth) {
+        int a = age_on(p->birth, cutoff);
+        d->age = a < 0 ? 0 : a;
+    }
     d->grade = d->age >= 0 ? expected_grade(cal, d->age) : 0;
     buf_reset(&d->detail);
 
@@ -346,7 +344,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     in_tx = true;
     {
         char now[32], asof[11], cutoff[11], sy[8];
-        now_iso(now, sizeof(now));
+        date_now_text(now, sizeof(now));
         date_format(opt->as_of, asof);
         date_format(res->cutoff, cutoff);
         snprintf(sy, sizeof(sy), "%d", res->school_year);
@@ -439,19 +437,14 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         char *ct = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
         json_decref(counts);
         char now[32], id[24];
-        now_iso(now, sizeof(now));
+        date_now_text(now, sizeof(now));
         snprintf(id, sizeof(id), "%lld", (long long)res->run_id);
         const char *p[] = {now, ct, id};
         int r1 =
             store_run(s, "UPDATE match_run SET finished_at = $1, counts = $2 WHERE id = $3", 3, p);
         struct buf detail = BUF_INIT;
         buf_addf(&detail, "run=%s population=%zu", id, npeople);
-        const char *a[] = {now, opt->actor ? opt->actor : "", detail.buf};
-        int r2 = r1 < 0 ? -1
-                        : store_run(s,
-                                    "INSERT INTO audit (at, actor, origin, action, target, detail)"
-                                    " VALUES ($1, $2, 'cli', 'match', NULL, $3)",
-                                    3, a);
+        int r2 = r1 < 0 ? -1 : audit_record(s, opt->actor, "cli", "match", NULL, detail.buf);
         free(ct);
         buf_release(&detail);
         if (r2 < 0)

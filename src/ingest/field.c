@@ -66,7 +66,7 @@ static const struct field_def {
     [F_PHONE] = {"phone",
                  P | E | O,
                  {"联系电话", "电话", "手机", "手机号", "联系方式", "监护人电话", "家长电话",
-                  "监护人联系电话", "家长联系电话"}},
+                  "监护人联系电话", "家长联系电话", "电话号", "联系电话号"}},
     [F_REG_STATUS] = {"reg_status", P, {"户籍状态", "户口状态", "人口状态", "状态"}},
     [F_SCHOOL_CODE] = {"school_code", E | O, {"学校标识码", "学校代码", "学校编码"}},
     [F_SCHOOL_NAME] = {"school_name",

@@ -15,6 +15,7 @@
 #include "core/division.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
+#include "domain/audit.h"
 #include "ingest/sheet.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -22,6 +23,7 @@
 #include "util/utf8.h"
 
 #define HEADER_SCAN_ROWS 50
+#define MAX_MAPS         64
 
 /* A row kept while the header is searched for (sheet rows are only valid until the next). */
 struct saved_row {
@@ -277,18 +279,20 @@ static int import_row(struct importer *im, const struct row *r)
         return rc;
     }
 
-    if (rid.flags & ID_EMPTY)
-        flags |= RF_BIT(RF_ID_MISSING);
-    if (rid.flags & ID_BAD_FORMAT)
-        flags |= RF_BIT(RF_ID_BAD_FORMAT);
-    if (rid.flags & ID_BAD_CHECK)
-        flags |= RF_BIT(RF_ID_BAD_CHECK);
-    if (rid.flags & ID_BAD_BIRTH)
-        flags |= RF_BIT(RF_ID_BAD_BIRTH);
-    if (rid.flags & ID_PRECISION_LOST)
-        flags |= RF_BIT(RF_ID_PRECISION_LOST);
-    if (rid.flags & ID_REGION_UNKNOWN)
-        flags |= RF_BIT(RF_ID_REGION_UNKNOWN);
+    static const struct {
+        int id_flag;
+        enum row_flag row_flag;
+    } id_flag_map[] = {
+        {ID_EMPTY, RF_ID_MISSING},
+        {ID_BAD_FORMAT, RF_ID_BAD_FORMAT},
+        {ID_BAD_CHECK, RF_ID_BAD_CHECK},
+        {ID_BAD_BIRTH, RF_ID_BAD_BIRTH},
+        {ID_PRECISION_LOST, RF_ID_PRECISION_LOST},
+        {ID_REGION_UNKNOWN, RF_ID_REGION_UNKNOWN},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(id_flag_map); i++)
+        if (rid.flags & id_flag_map[i].id_flag)
+            flags |= RF_BIT(id_flag_map[i].row_flag);
     if (im->t1.len == 0)
         flags |= RF_BIT(RF_NAME_MISSING);
     if (rid.id[0] && !seen_add(im, id_pack(rid.id)))
@@ -489,14 +493,6 @@ static int file_sha256(const char *path, char hex[65], off_t *size, struct buf *
     return 0;
 }
 
-static void now_iso(char *out, size_t n)
-{
-    time_t t = time(NULL);
-    struct tm tm;
-    localtime_r(&t, &tm);
-    strftime(out, n, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
 /* Read up to HEADER_SCAN_ROWS rows of the selected sheet and find the header among them. */
 static int scan_header(struct sheet_reader *rd, const struct import_options *opt,
                        struct saved_row **rows_out, size_t *nrows_out, long *header_idx,
@@ -640,13 +636,12 @@ static void resolve_county(struct store *s, struct import_summary *sum, enum imp
     for (int k = 0; k < distinct; k++)
         if (best < 0 || counts[k] > counts[best])
             best = k;
-    if (best >= 0 && division_townships(codes[best], &(size_t){0})) {
-        size_t nt;
-        division_townships(codes[best], &nt);
-        if (nt) {
-            memcpy(sum->county, codes[best], 7);
-            sum->county_inferred = true;
-        }
+    size_t ntownships = 0;
+    if (best >= 0)
+        division_townships(codes[best], &ntownships);
+    if (ntownships) {
+        memcpy(sum->county, codes[best], 7);
+        sum->county_inferred = true;
     }
 }
 
@@ -668,6 +663,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     long hdr = -1;
     int ret = -1;
     bool in_tx = false;
+    char *rejects_tmp = NULL;
     struct buf where = BUF_INIT;
     char hash[65], now[32];
     off_t size;
@@ -683,6 +679,10 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     buf_init(&im.t3, 0);
     buf_init(&im.reasons, 0);
 
+    if (opt->nmaps > MAX_MAPS) {
+        buf_addf(err, "--map 最多可指定 %d 个", MAX_MAPS);
+        goto out;
+    }
     struct stat stbuf;
     if (stat(opt->path, &stbuf) != 0 || !S_ISREG(stbuf.st_mode)) {
         buf_addf(err, "文件“%s”不存在或不是普通文件", opt->path);
@@ -749,13 +749,13 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     const struct row *h = &rows[hdr].row;
     im.header_ncells = h->ncells;
     im.header_text = xcalloc(h->ncells ? h->ncells : 1, sizeof(char *));
-    bool map_used[64] = {0};
+    bool map_used[MAX_MAPS] = {0};
     for (size_t c = 0; c < h->ncells; c++) {
         im.header_text[c] = xstrndup(h->cells[c].text, h->cells[c].len);
         int f = -1;
         struct buf a = BUF_INIT, b = BUF_INIT;
         header_key(&a, h->cells[c].text, h->cells[c].len);
-        for (size_t m = 0; m < opt->nmaps && m < 64; m++) {
+        for (size_t m = 0; m < opt->nmaps; m++) {
             header_key(&b, opt->maps[m].header, strlen(opt->maps[m].header));
             if (a.len && !strcmp(a.buf, b.buf)) {
                 f = (int)opt->maps[m].field;
@@ -775,7 +775,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         }
         buf_release(&a);
     }
-    for (size_t m = 0; m < opt->nmaps && m < 64; m++)
+    for (size_t m = 0; m < opt->nmaps; m++)
         if (!map_used[m]) {
             buf_addf(err, "文件“%s”%s第 %ld 行（表头）中没有 --map 指定的列“%s”", opt->path,
                      sheet_label(rd, &where), h->number, opt->maps[m].header);
@@ -799,7 +799,9 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     im.county = sum->county;
 
     if (opt->rejects_path) {
-        im.rejects = fopen(opt->rejects_path, "wb");
+        /* Written beside the target and renamed on success: a failed import leaves none. */
+        rejects_tmp = xstrfmt("%s.tmp", opt->rejects_path);
+        im.rejects = fopen(rejects_tmp, "wb");
         if (!im.rejects) {
             buf_addf(err, "无法写入 --rejects 文件“%s”：%s", opt->rejects_path, strerror(errno));
             goto out;
@@ -822,7 +824,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         goto out;
     }
     in_tx = true;
-    now_iso(now, sizeof(now));
+    date_now_text(now, sizeof(now));
     {
         json_t *cols = json_object();
         for (int f = 0; f < F__COUNT; f++)
@@ -951,11 +953,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         }
         struct buf detail = BUF_INIT;
         buf_addf(&detail, "batch=%s kind=%s rows=%ld", id, kind_key(opt->kind), sum->rows_imported);
-        const char *a[] = {now, opt->actor ? opt->actor : "", detail.buf};
-        rc = store_run(s,
-                       "INSERT INTO audit (at, actor, origin, action, target, detail)"
-                       " VALUES ($1, $2, 'cli', 'import', NULL, $3)",
-                       3, a);
+        rc = audit_record(s, opt->actor, "cli", "import", NULL, detail.buf);
         buf_release(&detail);
         if (rc < 0) {
             buf_adds(err, store_errmsg(s));
@@ -966,9 +964,16 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         buf_adds(err, store_errmsg(s));
         goto out;
     }
-    if (im.rejects && fflush(im.rejects) != 0) {
-        buf_addf(err, "写入 --rejects 文件“%s”失败：%s", opt->rejects_path, strerror(errno));
-        goto out;
+    if (im.rejects) {
+        int bad = fflush(im.rejects) != 0 || ferror(im.rejects);
+        bad |= fclose(im.rejects) != 0;
+        im.rejects = NULL;
+        if (bad || rename(rejects_tmp, opt->rejects_path) != 0) {
+            buf_addf(err, "写入 --rejects 文件“%s”失败：%s", opt->rejects_path, strerror(errno));
+            goto out;
+        }
+        free(rejects_tmp);
+        rejects_tmp = NULL;
     }
     stmt_finalize(im.ins_record);
     stmt_finalize(im.ins_reject);
@@ -987,6 +992,10 @@ out:
         store_rollback(s);
     if (im.rejects)
         fclose(im.rejects);
+    if (rejects_tmp) {
+        unlink(rejects_tmp);
+        free(rejects_tmp);
+    }
     if (im.header_text) {
         for (size_t c = 0; c < im.header_ncells; c++)
             free(im.header_text[c]);

@@ -73,6 +73,30 @@ static void township_filter(const struct run_info *ri, const char *arg, const ch
         *name = arg;
 }
 
+/*
+ * The common start of a report over one run: find the run, resolve --township, set up the
+ * table and prepare `sql`, whose $1 is the run and $2/$3 the township code/name filters.
+ */
+static struct stmt *open_report(struct store *s, const struct report_options *opt,
+                                struct run_info *ri, const char *sql, struct buf *err,
+                                int *exit_code)
+{
+    if (load_run(s, opt->run_id, ri, err, exit_code) < 0)
+        return NULL;
+    const char *tcode, *tname;
+    township_filter(ri, opt->township, &tcode, &tname);
+    struct stmt *q = store_prepare(s, sql);
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return NULL;
+    }
+    stmt_bind_int(q, 1, ri->id);
+    stmt_bind_str(q, 2, tcode);
+    stmt_bind_str(q, 3, tname);
+    return q;
+}
+
 void phone_mask(const char *phone, struct buf *out)
 {
     size_t n = strlen(phone);
@@ -108,31 +132,22 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
                          struct buf *err, int *exit_code)
 {
     struct run_info ri;
-    if (load_run(s, opt->run_id, &ri, err, exit_code) < 0)
+    struct stmt *q = open_report(
+        s, opt, &ri,
+        "SELECT r.id, coalesce(r.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
+        " coalesce(r.gender, 0), coalesce(r.birth_date, ''), cs.age, cs.expected_grade,"
+        " coalesce(r.id_number, r.id_raw, ''), coalesce(r.guardian, ''), coalesce(r.phone, ''),"
+        " cs.status, cs.detail, coalesce(r.township_code, '')"
+        " FROM child_status cs JOIN record r ON r.id = cs.record_id"
+        " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
+        "  AND ($2 IS NULL OR r.township_code = $2)"
+        "  AND ($3 IS NULL OR r.township = $3)"
+        " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
+        "  r.birth_date, r.id",
+        err, exit_code);
+    if (!q)
         return -1;
-    const char *tcode, *tname;
-    township_filter(&ri, opt->township, &tcode, &tname);
     table_init(t, "适龄儿童未在校名单（疑似失学辍学）", "children", oos_cols, ARRAY_SIZE(oos_cols));
-    struct stmt *q = store_prepare(
-        s, "SELECT r.id, coalesce(r.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
-           " coalesce(r.gender, 0), coalesce(r.birth_date, ''), cs.age, cs.expected_grade,"
-           " coalesce(r.id_number, r.id_raw, ''), coalesce(r.guardian, ''), coalesce(r.phone, ''),"
-           " cs.status, cs.detail, coalesce(r.township_code, '')"
-           " FROM child_status cs JOIN record r ON r.id = cs.record_id"
-           " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
-           "  AND ($2 IS NULL OR r.township_code = $2)"
-           "  AND ($3 IS NULL OR r.township = $3)"
-           " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
-           "  r.birth_date, r.id");
-    if (!q) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
-        table_release(t);
-        return -1;
-    }
-    stmt_bind_int(q, 1, ri.id);
-    stmt_bind_str(q, 2, tcode);
-    stmt_bind_str(q, 3, tname);
     int rc;
     long n = 0;
     struct buf b = BUF_INIT;
@@ -213,26 +228,17 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
                    struct buf *err, int *exit_code)
 {
     struct run_info ri;
-    if (load_run(s, opt->run_id, &ri, err, exit_code) < 0)
+    struct stmt *q = open_report(
+        s, opt, &ri,
+        "SELECT coalesce(r.township_code, ''), coalesce(r.township, ''), cs.status, count(*)"
+        " FROM child_status cs JOIN record r ON r.id = cs.record_id"
+        " WHERE cs.run_id = $1 AND ($2 IS NULL OR r.township_code = $2)"
+        "  AND ($3 IS NULL OR r.township = $3)"
+        " GROUP BY 1, 2, 3 ORDER BY r.township_code IS NULL OR r.township_code = '', 1, 2",
+        err, exit_code);
+    if (!q)
         return -1;
-    const char *tcode, *tname;
-    township_filter(&ri, opt->township, &tcode, &tname);
     table_init(t, "适龄儿童状态汇总", "townships", summary_cols, ARRAY_SIZE(summary_cols));
-    struct stmt *q = store_prepare(
-        s, "SELECT coalesce(r.township_code, ''), coalesce(r.township, ''), cs.status, count(*)"
-           " FROM child_status cs JOIN record r ON r.id = cs.record_id"
-           " WHERE cs.run_id = $1 AND ($2 IS NULL OR r.township_code = $2)"
-           "  AND ($3 IS NULL OR r.township = $3)"
-           " GROUP BY 1, 2, 3 ORDER BY r.township_code IS NULL OR r.township_code = '', 1, 2");
-    if (!q) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
-        table_release(t);
-        return -1;
-    }
-    stmt_bind_int(q, 1, ri.id);
-    stmt_bind_str(q, 2, tcode);
-    stmt_bind_str(q, 3, tname);
     long county[ST__COUNT] = {0}, row[ST__COUNT] = {0}, total = 0;
     char cur_code[16] = "", cur_name[256] = "";
     bool have = false;

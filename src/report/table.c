@@ -128,7 +128,8 @@ static void render_table(const struct report_table *t, struct buf *out)
     if (t->title)
         buf_addf(out, "%s\n", t->title);
     for (size_t c = 0; c < t->ncols; c++) {
-        pad(out, t->cols[c].label, c + 1 < t->ncols ? w[c] : 0, t->cols[c].type == COL_INT);
+        pad(out, t->cols[c].label, c + 1 < t->ncols || t->cols[c].type == COL_INT ? w[c] : 0,
+            t->cols[c].type == COL_INT);
         buf_adds(out, c + 1 < t->ncols ? "  " : "\n");
     }
     for (size_t c = 0; c < t->ncols; c++) {
@@ -198,6 +199,13 @@ static void render_json(const struct report_table *t, struct buf *out)
 
 static int render_xlsx(const struct report_table *t, const char *path, struct buf *err)
 {
+    /* libxlsxwriter reports an unwritable path in English on stderr: check first. */
+    FILE *probe = fopen(path, "wb");
+    if (!probe) {
+        buf_addf(err, "无法创建 Excel 文件“%s”：%s", path, strerror(errno));
+        return -1;
+    }
+    fclose(probe);
     lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
     lxw_workbook *wb = workbook_new_opt(path, &wo);
     if (!wb) {

@@ -1,0 +1,521 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/common.h"
+
+#include <unistd.h>
+
+#include "core/idcard.h"
+#include "domain/match.h"
+#include "ingest/import.h"
+#include "store/store.h"
+
+/*
+ * match_run on small registers imported with import_file: every test gets a fresh database.
+ * The run is as of 2026-09-15: school year 2026, cutoff 2026-08-31, band 6..15.
+ */
+#define AS_OF 20260915
+
+static char tmpdir[] = "/tmp/baoxue-match-XXXXXX";
+static int seq;
+
+struct fx {
+    struct store *s;
+    char *db;
+};
+
+static int group_setup(void **state)
+{
+    setenv("BAOXUE_TODAY", "2026-09-15", 1);
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
+    int rc = system(cmd);
+    free(cmd);
+    return rc;
+}
+
+static int setup(void **state)
+{
+    struct fx *fx = xcalloc(1, sizeof(*fx));
+    struct buf err = BUF_INIT;
+    fx->db = xstrfmt("%s/m%d.sqlite", tmpdir, ++seq);
+    if (store_open(&fx->s, fx->db, STORE_OPEN_CREATE, &err) != 0) {
+        fprintf(stderr, "store_open: %s\n", err.buf);
+        buf_release(&err);
+        return -1;
+    }
+    buf_release(&err);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *fx = *state;
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    store_close(fx->s);
+    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+        char *p = xstrfmt("%s%s", fx->db, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+    free(fx->db);
+    free(fx);
+    return 0;
+}
+
+static void make_id(char out[19], int ymd, int sequence)
+{
+    snprintf(out, 19, "140521%08d%03d", ymd, sequence);
+    out[17] = id_check_char(out);
+    out[18] = '\0';
+}
+
+/* Write `text` to a file and import it as `kind`. */
+static void import_text(struct fx *fx, enum import_kind kind, const char *name, const char *text)
+{
+    char *p = xstrfmt("%s/%d-%s", tmpdir, seq, name);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+    assert_int_equal(fclose(f), 0);
+    struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
+    struct import_summary sum;
+    struct buf err = BUF_INIT;
+    int code;
+    if (import_file(fx->s, &opt, &sum, &err, &code) != 0)
+        fail_msg("import %s: %s", name, err.buf);
+    import_summary_release(&sum);
+    buf_release(&err);
+    unlink(p);
+    free(p);
+}
+
+static int run(struct fx *fx, const char *actor, struct match_result *res, struct buf *err,
+               int *code)
+{
+    struct match_options opt = {.as_of = AS_OF, .actor = actor};
+    struct school_calendar def = SCHOOL_CALENDAR_DEFAULT;
+    opt.cal = def;
+    buf_reset(err);
+    return match_run(fx->s, &opt, res, err, code);
+}
+
+static void run_ok(struct fx *fx, struct match_result *res)
+{
+    struct buf err = BUF_INIT;
+    int code = -1;
+    if (run(fx, "test", res, &err, &code) != 0)
+        fail_msg("match_run: %s", err.buf);
+    assert_int_equal(code, EXIT_OK);
+    assert_true(res->run_id > 0);
+    buf_release(&err);
+}
+
+/* One text value of the first row, with up to two text parameters; NULL when none. */
+static char *q_text(struct fx *fx, const char *sql, const char *p1, const char *p2)
+{
+    struct stmt *st = store_prepare(fx->s, sql);
+    assert_non_null(st);
+    if (p1)
+        stmt_bind_str(st, 1, p1);
+    if (p2)
+        stmt_bind_str(st, 2, p2);
+    char *v = NULL;
+    int rc = stmt_step(st);
+    assert_true(rc >= 0);
+    if (rc == 1 && !stmt_is_null(st, 0))
+        v = xstrdup(stmt_text(st, 0));
+    stmt_finalize(st);
+    return v;
+}
+
+static int64_t q_int(struct fx *fx, const char *sql, const char *p1)
+{
+    int64_t v = -1;
+    const char *p[] = {p1};
+    assert_int_equal(store_int(fx->s, sql, p1 ? 1 : 0, p, &v), 0);
+    return v;
+}
+
+/* The status a child (by name) got in run `run_id`. */
+static char *status_of(struct fx *fx, int64_t run_id, const char *name)
+{
+    char r[24];
+    snprintf(r, sizeof(r), "%lld", (long long)run_id);
+    return q_text(fx,
+                  "SELECT cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                  " WHERE cs.run_id = $1 AND r.name = $2",
+                  r, name);
+}
+
+static char *detail_of(struct fx *fx, int64_t run_id, const char *name)
+{
+    char r[24];
+    snprintf(r, sizeof(r), "%lld", (long long)run_id);
+    return q_text(fx,
+                  "SELECT cs.detail FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                  " WHERE cs.run_id = $1 AND r.name = $2",
+                  r, name);
+}
+
+static void status_is(struct fx *fx, int64_t run_id, const char *name, const char *expect)
+{
+    char *st = status_of(fx, run_id, name);
+    char got[64];
+    snprintf(got, sizeof(got), "%s", st ? st : "(none)");
+    free(st);
+    if (strcmp(got, expect))
+        fail_msg("%s: status %s, expected %s", name, got, expect);
+}
+
+/* ---- the fixture county ---- */
+
+struct child {
+    const char *name;
+    int birth;
+    const char *reg;    /* 户籍状态 */
+    const char *expect; /* status key */
+};
+
+static const struct child children[] = {
+    {"甲", 20180101, "迁出", "inactive"}, /* has an active 学籍 too */
+    {"乙", 20210301, "正常", "not_yet_school_age"},
+    {"丙", 20180501, "正常", "enrolled"},
+    {"丁", 20170501, "正常", "enrolled_elsewhere"},
+    {"戊", 20090501, "正常", "beyond_age"},
+    {"己", 20110501, "正常", "completed"},
+    {"庚", 20160501, "正常", "suspended"},
+    {"辛", 20130501, "正常", "dropped_out"},
+    {"壬", 20150501, "正常", "not_enrolled"},
+    {"癸", 20180601, "正常", "enrolled"},     /* 转出 then 在读 */
+    {"子", 20180701, "", "enrolled"},         /* 在读 then 转出; blank status is normal */
+    {"丑", 20170801, "正常", "not_enrolled"}, /* 转出 only */
+    {"卯", 20100501, "正常", "enrolled"},     /* 16, but still in school */
+    {"巳", 20160901, "死亡", "inactive"},
+};
+
+static void child_id(const char *name, char out[19])
+{
+    for (size_t i = 0; i < ARRAY_SIZE(children); i++)
+        if (!strcmp(children[i].name, name)) {
+            make_id(out, children[i].birth, 101 + 2 * (int)i);
+            return;
+        }
+    fail_msg("no child %s", name);
+}
+
+static void load_county(struct fx *fx)
+{
+    struct buf pop = BUF_INIT, enr = BUF_INIT, out = BUF_INIT;
+    char id[19];
+
+    buf_adds(&pop, "姓名,身份证号,出生日期,户籍状态\n");
+    for (size_t i = 0; i < ARRAY_SIZE(children); i++) {
+        child_id(children[i].name, id);
+        buf_addf(&pop, "%s,%s,%d,%s\n", children[i].name, id, children[i].birth, children[i].reg);
+    }
+    /* a child without a usable ID cannot be linked */
+    buf_adds(&pop, "辰,,2015-03-03,正常\n");
+    import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+
+    static const struct {
+        const char *name, *school, *grade, *status;
+    } rows[] = {
+        {"甲", "龙港一小", "二年级", "在读"}, {"丙", "龙港一小", "三年级", "在读"},
+        {"己", "龙港中学", "九年级", "毕业"}, {"庚", "郑庄小学", "五年级", "休学"},
+        {"辛", "龙港中学", "七年级", "辍学"}, {"癸", "甲校", "三年级", "转出"},
+        {"癸", "乙校", "三年级", "在读"},     {"子", "丙校", "三年级", "在读"},
+        {"子", "丁校", "三年级", "转出"},     {"丑", "戊校", "四年级", "转出"},
+        {"卯", "龙港中学", "九年级", "在读"},
+    };
+    buf_adds(&enr, "姓名,身份证号,学校名称,年级,学籍状态\n");
+    for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
+        child_id(rows[i].name, id);
+        buf_addf(&enr, "%s,%s,%s,%s,%s\n", rows[i].name, id, rows[i].school, rows[i].grade,
+                 rows[i].status);
+    }
+    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+
+    child_id("丁", id);
+    buf_addf(&out, "姓名,身份证号,学校名称,学校所在地区\n丁,%s,太原市第五中学,山西省太原市\n", id);
+    import_text(fx, KIND_OUTSIDE, "out.csv", out.buf);
+    buf_release(&pop);
+    buf_release(&enr);
+    buf_release(&out);
+}
+
+/* ---- tests ---- */
+
+static void test_statuses(void **state)
+{
+    struct fx *fx = *state;
+    load_county(fx);
+    struct match_result res;
+    run_ok(fx, &res);
+
+    for (size_t i = 0; i < ARRAY_SIZE(children); i++)
+        status_is(fx, res.run_id, children[i].name, children[i].expect);
+    status_is(fx, res.run_id, "辰", "not_enrolled");
+
+    assert_int_equal(res.school_year, 2026);
+    assert_int_equal(res.cutoff, 20260831);
+    assert_int_equal(res.population, 15);
+    assert_int_equal(res.counts[ST_ENROLLED], 4);
+    assert_int_equal(res.counts[ST_ENROLLED_ELSEWHERE], 1);
+    assert_int_equal(res.counts[ST_NOT_ENROLLED], 3);
+    assert_int_equal(res.counts[ST_DROPPED_OUT], 1);
+    assert_int_equal(res.counts[ST_SUSPENDED], 1);
+    assert_int_equal(res.counts[ST_COMPLETED], 1);
+    assert_int_equal(res.counts[ST_NOT_YET], 1);
+    assert_int_equal(res.counts[ST_BEYOND], 1);
+    assert_int_equal(res.counts[ST_INACTIVE], 2);
+    /* 甲 丙 丁 己 庚 辛 丑 卯 once, 癸 and 子 twice */
+    assert_int_equal(res.links, 12);
+    assert_true(res.population_batch > 0 && res.enrollment_batch > 0 && res.outside_batch > 0);
+
+    char rid[24];
+    snprintf(rid, sizeof(rid), "%lld", (long long)res.run_id);
+    assert_int_equal(q_int(fx, "SELECT count(*) FROM link WHERE run_id = $1", rid), 12);
+    assert_int_equal(q_int(fx, "SELECT count(*) FROM child_status WHERE run_id = $1", rid), 15);
+    assert_int_equal(
+        q_int(fx, "SELECT count(*) FROM child_status WHERE run_id = $1 AND status = 'enrolled'",
+              rid),
+        4);
+
+    /* the stored counts add up to the population */
+    char *counts = q_text(fx, "SELECT counts FROM match_run WHERE id = $1", rid, NULL);
+    assert_non_null(counts);
+    assert_string_equal(counts, "{\"beyond_age\":1,\"completed\":1,\"dropped_out\":1,"
+                                "\"enrolled\":4,\"enrolled_elsewhere\":1,\"inactive\":2,"
+                                "\"links\":12,\"not_enrolled\":3,\"not_yet_school_age\":1,"
+                                "\"population\":15,\"suspended\":1}");
+    free(counts);
+    long sum = 0;
+    for (int s = 0; s < ST__COUNT; s++)
+        sum += res.counts[s];
+    assert_int_equal(sum, res.population);
+
+    /* the 在读 record decides, whichever comes first */
+    char *school = q_text(fx,
+                          "SELECT s.school_name FROM child_status cs JOIN record r ON r.id ="
+                          " cs.record_id JOIN record s ON s.id = cs.school_record"
+                          " WHERE cs.run_id = $1 AND r.name = $2",
+                          rid, "癸");
+    assert_non_null(school);
+    assert_string_equal(school, "乙校");
+    free(school);
+    school = q_text(fx,
+                    "SELECT s.school_name FROM child_status cs JOIN record r ON r.id ="
+                    " cs.record_id JOIN record s ON s.id = cs.school_record"
+                    " WHERE cs.run_id = $1 AND r.name = $2",
+                    rid, "子");
+    assert_non_null(school);
+    assert_string_equal(school, "丙校");
+    free(school);
+
+    /* age and expected grade on the cutoff */
+    char *ag = q_text(fx,
+                      "SELECT cs.age || '/' || cs.expected_grade FROM child_status cs JOIN record r"
+                      " ON r.id = cs.record_id WHERE cs.run_id = $1 AND r.name = $2",
+                      rid, "丙");
+    assert_string_equal(ag, "8/3");
+    free(ag);
+
+    char *d = detail_of(fx, res.run_id, "丙");
+    assert_string_equal(d, "在龙港一小就读三年级，学籍状态在读");
+    free(d);
+    d = detail_of(fx, res.run_id, "丁");
+    assert_non_null(strstr(d, "太原市第五中学（山西省太原市）"));
+    free(d);
+    d = detail_of(fx, res.run_id, "丑");
+    assert_non_null(strstr(d, "转出"));
+    free(d);
+    d = detail_of(fx, res.run_id, "甲");
+    assert_non_null(strstr(d, "迁出"));
+    free(d);
+    d = detail_of(fx, res.run_id, "辰");
+    assert_non_null(strstr(d, "没有可用的身份证号"));
+    free(d);
+}
+
+/* Everything a run stored, as one string. */
+static char *run_snapshot(struct fx *fx, int64_t run_id)
+{
+    char rid[24];
+    snprintf(rid, sizeof(rid), "%lld", (long long)run_id);
+    char *a = q_text(fx,
+                     "SELECT group_concat(x, '|') FROM (SELECT record_id || ',' || status || ','"
+                     " || coalesce(age, '') || ',' || coalesce(expected_grade, '') || ',' ||"
+                     " coalesce(school_record, '') || ',' || detail AS x FROM child_status"
+                     " WHERE run_id = $1 ORDER BY record_id)",
+                     rid, NULL);
+    char *b = q_text(fx,
+                     "SELECT group_concat(x, '|') FROM (SELECT population_record || ',' ||"
+                     " other_record || ',' || explanation AS x FROM link WHERE run_id = $1"
+                     " ORDER BY population_record, other_record)",
+                     rid, NULL);
+    char *c = q_text(fx,
+                     "SELECT as_of || cutoff || population_batch || enrollment_batch || counts"
+                     " FROM match_run WHERE id = $1",
+                     rid, NULL);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(c);
+    char *all = xstrfmt("%s\n%s\n%s", a, b, c);
+    free(a);
+    free(b);
+    free(c);
+    return all;
+}
+
+static void test_later_run_keeps_earlier(void **state)
+{
+    struct fx *fx = *state;
+    load_county(fx);
+    struct match_result r1, r2, r3;
+    run_ok(fx, &r1);
+    char *before = run_snapshot(fx, r1.run_id);
+
+    /* a new 学籍 snapshot in which 壬 is now at school */
+    char id[19];
+    child_id("壬", id);
+    struct buf enr = BUF_INIT;
+    buf_addf(&enr, "姓名,身份证号,学校名称,年级,学籍状态\n壬,%s,龙港二小,六年级,在读\n", id);
+    import_text(fx, KIND_ENROLLMENT, "enr2.csv", enr.buf);
+    run_ok(fx, &r2);
+    assert_true(r2.run_id > r1.run_id);
+    assert_true(r2.enrollment_batch > r1.enrollment_batch);
+    assert_int_equal(r2.population_batch, r1.population_batch);
+    status_is(fx, r2.run_id, "壬", "enrolled");
+    status_is(fx, r2.run_id, "丙", "not_enrolled"); /* no longer in the latest 学籍 */
+    status_is(fx, r1.run_id, "壬", "not_enrolled");
+
+    /* the same inputs again: a new run, the old ones untouched */
+    run_ok(fx, &r3);
+    assert_true(r3.run_id > r2.run_id);
+
+    char *after = run_snapshot(fx, r1.run_id);
+    assert_string_equal(after, before);
+    assert_int_equal(q_int(fx, "SELECT count(*) FROM match_run", NULL), 3);
+    assert_int_equal(q_int(fx, "SELECT count(*) FROM audit WHERE action = 'match'", NULL), 3);
+    free(before);
+    free(after);
+    buf_release(&enr);
+}
+
+static void test_missing_batches(void **state)
+{
+    struct fx *fx = *state;
+    struct match_result res;
+    struct buf err = BUF_INIT;
+    int code = -1;
+
+    assert_int_equal(run(fx, "test", &res, &err, &code), -1);
+    assert_int_equal(code, EXIT_INPUT);
+    assert_non_null(strstr(err.buf, "户籍"));
+
+    char id[19];
+    make_id(id, 20180101, 101);
+    char *pop = xstrfmt("姓名,身份证号\n甲,%s\n", id);
+    import_text(fx, KIND_POPULATION, "pop.csv", pop);
+    free(pop);
+    code = -1;
+    assert_int_equal(run(fx, "test", &res, &err, &code), -1);
+    assert_int_equal(code, EXIT_INPUT);
+    assert_non_null(strstr(err.buf, "学籍"));
+    assert_non_null(strstr(err.buf, "enrollment"));
+    assert_int_equal(q_int(fx, "SELECT count(*) FROM match_run", NULL), 0);
+    assert_int_equal(q_int(fx, "SELECT count(*) FROM child_status", NULL), 0);
+    buf_release(&err);
+}
+
+/* Without an outside list the run still works; nobody is enrolled elsewhere. */
+static void test_no_outside_list(void **state)
+{
+    struct fx *fx = *state;
+    char a[19], b[19];
+    make_id(a, 20180101, 101);
+    make_id(b, 20170101, 103);
+    char *pop = xstrfmt("姓名,身份证号\n甲,%s\n乙,%s\n", a, b);
+    char *enr = xstrfmt("姓名,身份证号,学籍状态\n甲,%s,在读\n", a);
+    import_text(fx, KIND_POPULATION, "pop.csv", pop);
+    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
+    struct match_result res;
+    run_ok(fx, &res);
+    assert_int_equal(res.outside_batch, 0);
+    assert_int_equal(res.population, 2);
+    assert_int_equal(res.counts[ST_ENROLLED], 1);
+    assert_int_equal(res.counts[ST_NOT_ENROLLED], 1);
+    assert_int_equal(res.links, 1);
+    status_is(fx, res.run_id, "乙", "not_enrolled");
+    free(pop);
+    free(enr);
+}
+
+/*
+ * A baby born after the cutoff (2026-09-05, cutoff 2026-08-31, as of 2026-09-15) is on the
+ * police register; age_on() gives -1 for them, which decide() reads as "birth unknown", so the
+ * baby comes out as not_enrolled (an out-of-school child) instead of not_yet_school_age.
+ */
+static void test_born_after_cutoff(void **state)
+{
+    struct fx *fx = *state;
+    char baby[19], pupil[19];
+    make_id(baby, 20260905, 101);
+    make_id(pupil, 20180101, 103);
+    char *pop = xstrfmt("姓名,身份证号\n婴儿,%s\n学生,%s\n", baby, pupil);
+    char *enr = xstrfmt("姓名,身份证号,学籍状态\n学生,%s,在读\n", pupil);
+    import_text(fx, KIND_POPULATION, "pop.csv", pop);
+    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
+    free(pop);
+    free(enr);
+    struct match_result res;
+    run_ok(fx, &res);
+    status_is(fx, res.run_id, "学生", "enrolled");
+    status_is(fx, res.run_id, "婴儿", "not_yet_school_age");
+    assert_int_equal(res.counts[ST_NOT_ENROLLED], 0);
+}
+
+/* match_options.actor is optional like import's: a NULL actor must not fail the run. */
+static void test_no_actor(void **state)
+{
+    struct fx *fx = *state;
+    char a[19];
+    make_id(a, 20180101, 101);
+    char *pop = xstrfmt("姓名,身份证号\n甲,%s\n", a);
+    char *enr = xstrfmt("姓名,身份证号,学籍状态\n甲,%s,在读\n", a);
+    import_text(fx, KIND_POPULATION, "pop.csv", pop);
+    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
+    free(pop);
+    free(enr);
+    struct match_result res;
+    struct buf err = BUF_INIT;
+    int code = -1;
+    int rc = run(fx, NULL, &res, &err, &code);
+    char msg[512];
+    snprintf(msg, sizeof(msg), "%s", err.buf);
+    buf_release(&err);
+    if (rc != 0)
+        fail_msg("match_run without an actor failed: %s", msg);
+    assert_int_equal(code, EXIT_OK);
+    assert_int_equal(res.counts[ST_ENROLLED], 1);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_statuses),        T(test_later_run_keeps_earlier), T(test_missing_batches),
+        T(test_no_outside_list), T(test_born_after_cutoff),       T(test_no_actor),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

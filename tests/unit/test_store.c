@@ -1,0 +1,436 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/common.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/migrate.h"
+#include "store/store.h"
+
+/* Every test opens its own database file in one mkdtemp directory. */
+
+static char tmpdir[] = "/tmp/baoxue-store-XXXXXX";
+static int dbseq;
+
+static int group_setup(void **state)
+{
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
+    int rc = system(cmd);
+    free(cmd);
+    return rc;
+}
+
+static char *tpath(const char *name)
+{
+    return xstrfmt("%s/%s", tmpdir, name);
+}
+
+static char *fresh_path(void)
+{
+    return xstrfmt("%s/db%d.sqlite", tmpdir, ++dbseq);
+}
+
+static struct store *open_ok(const char *path, enum store_open_mode mode)
+{
+    struct store *s = NULL;
+    struct buf err = BUF_INIT;
+    if (store_open(&s, path, mode, &err) != 0)
+        fail_msg("store_open(%s): %s", path, err.buf);
+    assert_non_null(s);
+    buf_release(&err);
+    return s;
+}
+
+/* Open a fresh database with a scratch table t (a, b, c). */
+static struct store *fresh(char **path_out)
+{
+    char *p = fresh_path();
+    struct store *s = open_ok(p, STORE_OPEN_CREATE);
+    assert_int_equal(store_exec(s, "CREATE TABLE t (a, b, c)"), 0);
+    if (path_out)
+        *path_out = p;
+    else
+        free(p);
+    return s;
+}
+
+static int64_t count(struct store *s, const char *sql)
+{
+    int64_t n = -1;
+    assert_int_equal(store_int(s, sql, 0, NULL, &n), 0);
+    return n;
+}
+
+static void test_open_dialect(void **state)
+{
+    struct store *s = fresh(NULL);
+    assert_string_equal(store_dialect(s), "sqlite");
+    store_close(s);
+    store_close(NULL); /* allowed */
+}
+
+static void test_params_rewritten(void **state)
+{
+    struct store *s = fresh(NULL);
+
+    /* $1 twice */
+    struct stmt *st = store_prepare(s, "INSERT INTO t (a, b, c) VALUES ($1, $2, $1)");
+    assert_non_null(st);
+    stmt_bind_str(st, 1, "x");
+    stmt_bind_str(st, 2, "y");
+    assert_int_equal(stmt_step(st), 0);
+    stmt_finalize(st);
+
+    /* $2 before $1 in the text: numbers, not positions, decide */
+    st = store_prepare(s, "INSERT INTO t (a, b, c) VALUES ($2, $1, 'lit')");
+    assert_non_null(st);
+    stmt_bind_str(st, 1, "one");
+    stmt_bind_str(st, 2, "two");
+    assert_int_equal(stmt_step(st), 0);
+    stmt_finalize(st);
+
+    st = store_prepare(s, "SELECT a, b, c FROM t ORDER BY rowid");
+    assert_non_null(st);
+    assert_int_equal(stmt_step(st), 1);
+    assert_string_equal(stmt_text(st, 0), "x");
+    assert_string_equal(stmt_text(st, 1), "y");
+    assert_string_equal(stmt_text(st, 2), "x");
+    assert_int_equal(stmt_step(st), 1);
+    assert_string_equal(stmt_text(st, 0), "two");
+    assert_string_equal(stmt_text(st, 1), "one");
+    assert_string_equal(stmt_text(st, 2), "lit");
+    assert_int_equal(stmt_step(st), 0);
+    stmt_finalize(st);
+    store_close(s);
+}
+
+static void test_params_multi_digit(void **state)
+{
+    struct store *s = fresh(NULL);
+    struct stmt *st = store_prepare(s, "SELECT $12 || $1, $10");
+    assert_non_null(st);
+    for (int i = 1; i <= 12; i++) {
+        char v[8];
+        snprintf(v, sizeof(v), "v%d", i);
+        stmt_bind_str(st, i, v);
+    }
+    assert_int_equal(stmt_step(st), 1);
+    assert_string_equal(stmt_text(st, 0), "v12v1");
+    assert_string_equal(stmt_text(st, 1), "v10");
+    stmt_finalize(st);
+    store_close(s);
+}
+
+static void test_params_not_in_literals(void **state)
+{
+    struct store *s = fresh(NULL);
+    struct stmt *st = store_prepare(s, "SELECT '$1', $1, 'it''s $2', \"a\", 'cost: $5' || $2 FROM "
+                                       "(SELECT 1 AS \"a\")");
+    assert_non_null(st);
+    stmt_bind_str(st, 1, "v");
+    stmt_bind_str(st, 2, "w");
+    assert_int_equal(stmt_step(st), 1);
+    assert_string_equal(stmt_text(st, 0), "$1");
+    assert_string_equal(stmt_text(st, 1), "v");
+    assert_string_equal(stmt_text(st, 2), "it's $2");
+    assert_int_equal(stmt_int(st, 3), 1);
+    assert_string_equal(stmt_text(st, 4), "cost: $5w");
+    stmt_finalize(st);
+    store_close(s);
+}
+
+static void test_bind_types(void **state)
+{
+    struct store *s = fresh(NULL);
+    struct stmt *st = store_prepare(s, "SELECT $1, $2, $3, $4, $5, $6");
+    assert_non_null(st);
+    stmt_bind_int(st, 1, INT64_C(140521201503041234));
+    stmt_bind_double(st, 2, 2.5);
+    stmt_bind_str(st, 3, "");   /* "" binds NULL */
+    stmt_bind_str(st, 4, NULL); /* so does NULL */
+    stmt_bind_text(st, 5, "abcdef", 3);
+    stmt_bind_null(st, 6);
+    assert_int_equal(stmt_step(st), 1);
+    assert_true(stmt_int(st, 0) == INT64_C(140521201503041234));
+    assert_true(stmt_double(st, 1) == 2.5);
+    assert_true(stmt_is_null(st, 2));
+    assert_true(stmt_is_null(st, 3));
+    assert_string_equal(stmt_text(st, 3), ""); /* NULL reads as "" */
+    assert_string_equal(stmt_text(st, 4), "abc");
+    assert_false(stmt_is_null(st, 4));
+    assert_true(stmt_is_null(st, 5));
+    assert_int_equal(stmt_step(st), 0);
+
+    /* reset clears bindings: rebinding only $1 leaves the others NULL */
+    assert_int_equal(stmt_reset(st), 0);
+    stmt_bind_int(st, 1, 7);
+    assert_int_equal(stmt_step(st), 1);
+    assert_int_equal(stmt_int(st, 0), 7);
+    assert_true(stmt_is_null(st, 4));
+    stmt_finalize(st);
+    store_close(s);
+}
+
+static void test_returning_id(void **state)
+{
+    struct store *s = fresh(NULL);
+    assert_int_equal(store_exec(s, "CREATE TABLE u (id INTEGER PRIMARY KEY, v TEXT NOT NULL)"), 0);
+    struct stmt *st = store_prepare(s, "INSERT INTO u (v) VALUES ($1) RETURNING id");
+    assert_non_null(st);
+    for (int64_t want = 1; want <= 3; want++) {
+        stmt_reset(st);
+        stmt_bind_str(st, 1, "x");
+        assert_int_equal(stmt_step(st), 1);
+        assert_int_equal(stmt_int(st, 0), want);
+        assert_int_equal(stmt_step(st), 0);
+    }
+    stmt_finalize(st);
+    assert_int_equal(count(s, "SELECT count(*) FROM u"), 3);
+    store_close(s);
+}
+
+static void test_errors(void **state)
+{
+    struct store *s = fresh(NULL);
+    assert_null(store_prepare(s, "SELEKT 1"));
+    assert_true(strlen(store_errmsg(s)) > 0);
+    assert_int_equal(store_exec(s, "INSERT INTO nosuch VALUES (1)"), -1);
+    assert_non_null(strstr(store_errmsg(s), "nosuch"));
+
+    assert_int_equal(store_exec(s, "CREATE TABLE n (v TEXT NOT NULL)"), 0);
+    struct stmt *st = store_prepare(s, "INSERT INTO n (v) VALUES ($1)");
+    assert_non_null(st);
+    stmt_bind_null(st, 1);
+    assert_int_equal(stmt_step(st), -1);
+    assert_non_null(strstr(store_errmsg(s), "NOT NULL"));
+    stmt_finalize(st);
+
+    const char *p[] = {NULL};
+    assert_int_equal(store_run(s, "INSERT INTO n (v) VALUES ($1)", 1, p), -1);
+    int64_t v = 99;
+    assert_int_equal(store_int(s, "SELECT 1 FROM nosuch", 0, NULL, &v), -1);
+    store_close(s);
+}
+
+static void test_run_and_int(void **state)
+{
+    struct store *s = fresh(NULL);
+    const char *p[] = {"1", "two", NULL};
+    assert_int_equal(store_run(s, "INSERT INTO t (a, b, c) VALUES ($1, $2, $3)", 3, p), 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM t WHERE c IS NULL AND b = 'two'"), 1);
+    int64_t v = 99;
+    const char *q[] = {"two"};
+    assert_int_equal(store_int(s, "SELECT a FROM t WHERE b = $1", 1, q, &v), 0);
+    assert_int_equal(v, 1);
+    const char *r[] = {"three"};
+    v = 99;
+    assert_int_equal(store_int(s, "SELECT a FROM t WHERE b = $1", 1, r, &v), 0);
+    assert_int_equal(v, 0); /* no row */
+    store_close(s);
+}
+
+static void test_transactions(void **state)
+{
+    char *path;
+    struct store *s = fresh(&path);
+    const char *p[] = {"1"};
+
+    assert_int_equal(store_begin(s), 0);
+    assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
+    assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM t"), 2);
+    assert_int_equal(store_rollback(s), 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM t"), 0);
+
+    assert_int_equal(store_begin(s), 0);
+    assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
+    assert_int_equal(store_commit(s), 0);
+    store_close(s);
+
+    /* a rolled-back transaction left nothing on disk either */
+    s = open_ok(path, STORE_OPEN_EXISTING);
+    assert_int_equal(count(s, "SELECT count(*) FROM t"), 1);
+    /* commit without begin is an error, not a crash */
+    assert_int_equal(store_commit(s), -1);
+    store_close(s);
+    free(path);
+}
+
+static void test_settings(void **state)
+{
+    char *path;
+    struct store *s = fresh(&path);
+    struct buf v = BUF_INIT;
+
+    buf_adds(&v, "untouched");
+    assert_int_equal(store_get_setting(s, "county", &v), 0);
+    assert_string_equal(v.buf, "untouched");
+    assert_int_equal(store_set_setting(s, "county", "140521"), 0);
+    assert_int_equal(store_get_setting(s, "county", &v), 1);
+    assert_string_equal(v.buf, "140521");
+    assert_int_equal(store_set_setting(s, "county", "140522"), 0);
+    assert_int_equal(store_get_setting(s, "county", &v), 1);
+    assert_string_equal(v.buf, "140522");
+    assert_int_equal(store_set_setting(s, "cutoff_mmdd", "1231"), 0);
+    assert_int_equal(count(s, "SELECT count(*) FROM setting"), 2);
+    store_close(s);
+
+    s = open_ok(path, STORE_OPEN_EXISTING);
+    assert_int_equal(store_get_setting(s, "county", &v), 1);
+    assert_string_equal(v.buf, "140522");
+    assert_int_equal(store_get_setting(s, "cutoff_mmdd", &v), 1);
+    assert_string_equal(v.buf, "1231");
+    store_close(s);
+    buf_release(&v);
+    free(path);
+}
+
+static void test_migrate_idempotent(void **state)
+{
+    char *path = fresh_path();
+    struct store *s = open_ok(path, STORE_OPEN_CREATE);
+    int latest = schema_version_latest();
+    assert_true(latest >= 1);
+    assert_int_equal(count(s, "SELECT count(*) FROM schema_version"), latest);
+    assert_int_equal(store_exec(s, "INSERT INTO setting (key, value) VALUES ('k', 'v')"), 0);
+    store_close(s);
+
+    for (int i = 0; i < 2; i++) {
+        s = open_ok(path, i ? STORE_OPEN_CREATE : STORE_OPEN_EXISTING);
+        assert_int_equal(count(s, "SELECT count(*) FROM schema_version"), latest);
+        assert_int_equal(count(s, "SELECT max(version) FROM schema_version"), latest);
+        assert_int_equal(count(s, "SELECT count(*) FROM setting"), 1);
+        assert_int_equal(count(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                  "name IN ('batch', 'record', 'reject', 'match_run', 'link', "
+                                  "'child_status', 'audit', 'setting')"),
+                         8);
+        store_close(s);
+    }
+    free(path);
+}
+
+static void test_open_missing(void **state)
+{
+    char *path = tpath("missing.sqlite");
+    struct store *s = NULL;
+    struct buf err = BUF_INIT;
+    struct stat st;
+
+    assert_int_equal(store_open(&s, path, STORE_OPEN_EXISTING, &err), -1);
+    assert_null(s);
+    assert_non_null(strstr(err.buf, "baoxue init"));
+    assert_non_null(strstr(err.buf, path));
+    assert_int_not_equal(stat(path, &st), 0); /* not created */
+    buf_release(&err);
+
+    /* a directory that does not exist cannot be created into */
+    char *deep = tpath("no/such/dir/db.sqlite");
+    assert_int_equal(store_open(&s, deep, STORE_OPEN_CREATE, &err), -1);
+    assert_null(s);
+    assert_true(err.len > 0);
+    buf_release(&err);
+    free(deep);
+    free(path);
+}
+
+static void test_open_not_a_database(void **state)
+{
+    static const char junk[] = "姓名,身份证号\n张三,140521201503041234\n这不是数据库文件。"
+                               "This is not an SQLite database, just text long enough.\n";
+    char *path = tpath("junk.sqlite");
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(junk, 1, sizeof(junk) - 1, f), sizeof(junk) - 1);
+    assert_int_equal(fclose(f), 0);
+
+    for (int mode = STORE_OPEN_EXISTING; mode <= STORE_OPEN_CREATE; mode++) {
+        struct store *s = NULL;
+        struct buf err = BUF_INIT;
+        assert_int_equal(store_open(&s, path, (enum store_open_mode)mode, &err), -1);
+        assert_null(s);
+        assert_non_null(strstr(err.buf, path));
+        buf_release(&err);
+    }
+
+    /* the file is left exactly as it was, and no journal appears beside it */
+    char *wal = xstrfmt("%s-wal", path);
+    struct stat stw;
+    assert_int_not_equal(stat(wal, &stw), 0);
+    free(wal);
+    struct buf back = BUF_INIT;
+    char chunk[512];
+    size_t n;
+    f = fopen(path, "rb");
+    assert_non_null(f);
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_add(&back, chunk, n);
+    fclose(f);
+    assert_int_equal(back.len, sizeof(junk) - 1);
+    assert_memory_equal(back.buf, junk, back.len);
+    buf_release(&back);
+    free(path);
+}
+
+static void test_open_newer_schema(void **state)
+{
+    char *path = fresh_path();
+    struct store *s = open_ok(path, STORE_OPEN_CREATE);
+    char v[16];
+    snprintf(v, sizeof(v), "%d", schema_version_latest() + 1);
+    const char *p[] = {v};
+    assert_int_equal(store_run(s, "INSERT INTO schema_version (version) VALUES ($1)", 1, p), 0);
+    store_close(s);
+
+    for (int mode = STORE_OPEN_EXISTING; mode <= STORE_OPEN_CREATE; mode++) {
+        struct buf err = BUF_INIT;
+        s = NULL;
+        assert_int_equal(store_open(&s, path, (enum store_open_mode)mode, &err), -1);
+        assert_null(s);
+        assert_non_null(strstr(err.buf, v));
+        assert_non_null(strstr(err.buf, "升级 baoxue"));
+        buf_release(&err);
+    }
+    free(path);
+}
+
+static void test_postgres_refused(void **state)
+{
+    struct store *s = NULL;
+    struct buf err = BUF_INIT;
+    assert_int_equal(store_open(&s, "postgresql://localhost/baoxue", STORE_OPEN_CREATE, &err), -1);
+    assert_null(s);
+    assert_non_null(strstr(err.buf, "PostgreSQL"));
+    buf_release(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_dialect),
+        cmocka_unit_test(test_params_rewritten),
+        cmocka_unit_test(test_params_multi_digit),
+        cmocka_unit_test(test_params_not_in_literals),
+        cmocka_unit_test(test_bind_types),
+        cmocka_unit_test(test_returning_id),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_run_and_int),
+        cmocka_unit_test(test_transactions),
+        cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_migrate_idempotent),
+        cmocka_unit_test(test_open_missing),
+        cmocka_unit_test(test_open_not_a_database),
+        cmocka_unit_test(test_open_newer_schema),
+        cmocka_unit_test(test_postgres_refused),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
