@@ -16,6 +16,8 @@ struct command {
 extern const struct command commands[];
 const struct command *command_find(const char *name);
 int cli_main(int argc, char **argv);
+/* How the user invoked baoxue (argv[0]), for "what to run next" hints. */
+extern const char *cli_program;
 
 int cmd_init(int argc, char **argv);
 int cmd_import(int argc, char **argv);

@@ -188,13 +188,14 @@ int cmd_demo(int argc, char **argv)
         printf("\n按身份证号精确比对列出不在校 %ld 人；演示数据中实际不在校 %ld 人"
                "（其余多为学籍身份证号录错或缺失，需核查或等待模糊匹配）。\n",
                found, res.truth_out_of_school);
+        const char *bx = cli_program;
         printf("\n接下来可以看：\n"
-               "  baoxue report summary --db %s\n"
-               "  baoxue report out-of-school --db %s\n"
-               "  baoxue report out-of-school --db %s --format xlsx -o 未在校名单.xlsx\n"
-               "  baoxue report out-of-school --db %s --township 郑庄镇\n"
+               "  %s report summary --db %s\n"
+               "  %s report out-of-school --db %s\n"
+               "  %s report out-of-school --db %s -o 未在校名单.xlsx\n"
+               "  %s report out-of-school --db %s --township 郑庄镇\n"
                "  演示文件和真实情况：%s/\n",
-               dbpath, dbpath, dbpath, dbpath, out);
+               bx, dbpath, bx, dbpath, bx, dbpath, bx, dbpath, out);
     }
 out:
     store_close(s);

@@ -29,8 +29,12 @@ static void usage(FILE *out)
                  "数据库：--db 路径，或环境变量 BAOXUE_DB，默认 ./baoxue.db\n");
 }
 
+const char *cli_program = "baoxue";
+
 int cli_main(int argc, char **argv)
 {
+    if (argc > 0 && argv[0] && *argv[0])
+        cli_program = argv[0];
     if (argc < 2) {
         usage(stderr);
         return EXIT_INPUT;
