@@ -71,6 +71,24 @@ static const char *const sqlite_steps[] = {
     "CREATE TABLE audit ("
     "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, origin TEXT NOT NULL,"
     "  action TEXT NOT NULL, target TEXT, detail TEXT);",
+    /* 2: fuzzy linkage. `candidate` keeps every pair the fuzzy stage scored in a run (for
+     * explain and the review queue); `review_decision` keeps a clerk's decision on a pair by a
+     * key that survives new snapshots, so that it re-applies and is never overwritten. */
+    "CREATE TABLE candidate ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  population_record INTEGER NOT NULL REFERENCES record (id),"
+    "  other_record INTEGER NOT NULL REFERENCES record (id),"
+    "  pair_key TEXT NOT NULL, score REAL NOT NULL, levels TEXT NOT NULL,"
+    "  decision TEXT NOT NULL, reason TEXT NOT NULL);"
+    "CREATE INDEX candidate_run ON candidate (run_id, decision);"
+    "CREATE INDEX candidate_population ON candidate (run_id, population_record);"
+    "CREATE INDEX candidate_other ON candidate (run_id, other_record);"
+    "CREATE TABLE review_decision ("
+    "  pair_key TEXT PRIMARY KEY,"
+    "  decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),"
+    "  decided_by TEXT NOT NULL, decided_at TEXT NOT NULL, note TEXT,"
+    "  first_run INTEGER REFERENCES match_run (id));",
 };
 
 int schema_version_latest(void)
