@@ -2,6 +2,7 @@
 #include "cli/common.h"
 #include "core/date.h"
 #include "domain/match.h"
+#include "link/linker.h"
 #include "store/store.h"
 #include "util/common.h"
 #include "util/utf8.h"
@@ -20,7 +21,13 @@ void match_print(const struct match_result *r, FILE *out)
         fprintf(out, "，外出就读第 %lld 批", (long long)r->outside_batch);
     else
         fprintf(out, "（未导入外出就读名单）");
-    fprintf(out, "；按身份证号关联 %ld 条记录\n", r->links);
+    fprintf(out,
+            "\n  关联学籍/外出就读记录 %ld 条：身份证号一致 %ld，身份证号录错一位 %ld，"
+            "姓名出生日期等综合比对 %ld，人工复核确认 %ld\n",
+            r->links, r->by_method[LKM_ID_EXACT], r->by_method[LKM_ID_TYPO],
+            r->by_method[LKM_FUZZY], r->by_method[LKM_REVIEWED]);
+    if (r->review)
+        fprintf(out, "  待人工复核 %ld 条（baoxue review list）\n", r->review);
     long total = 0;
     for (int s = 0; s < ST__COUNT; s++) {
         const char *label = status_label((enum child_status)s);

@@ -7,6 +7,8 @@ const struct command commands[] = {
     {"import", cmd_import, "导入户籍、学籍或外出就读名单（xlsx、xls、csv）"},
     {"match", cmd_match, "比对户籍与学籍，判定每名儿童的状态"},
     {"report", cmd_report, "输出未在校名单或状态汇总（表格、csv、xlsx、json）"},
+    {"review", cmd_review, "人工复核无法自动确定的记录对"},
+    {"explain", cmd_explain, "解释一名儿童的比对过程（每条候选记录、每项得分和决定）"},
     {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
     {NULL, NULL, NULL},
 };

@@ -300,6 +300,18 @@ static int xlsx_fail(struct buf *err, const char *path, lxw_error e)
     return -1;
 }
 
+/* Close the workbook; `le` is the first error while writing it, which wins over one from
+ * closing. */
+static int xlsx_close(lxw_workbook *wb, lxw_error le, const char *path, struct buf *err)
+{
+    lxw_error ce = workbook_close(wb);
+    if (le)
+        return xlsx_fail(err, path, le);
+    if (ce)
+        return xlsx_fail(err, path, ce);
+    return 0;
+}
+
 static int enrollment_xlsx(struct demo_world *w, const char *path, const char *title,
                            struct buf *err)
 {
@@ -357,12 +369,7 @@ static int enrollment_xlsx(struct demo_world *w, const char *path, const char *t
     buf_release(&x.number);
     buf_release(&x.name);
     buf_release(&x.id);
-    lxw_error ce = workbook_close(wb);
-    if (le)
-        return xlsx_fail(err, path, le);
-    if (ce)
-        return xlsx_fail(err, path, ce);
-    return 0;
+    return xlsx_close(wb, le, path, err);
 }
 
 int write_enrollment(struct demo_world *w, const char *path, bool xlsx, struct buf *err)
@@ -498,12 +505,7 @@ static int outside_xlsx(struct demo_world *w, const char *path, const char *foot
     buf_release(&x.name);
     buf_release(&x.id);
     buf_release(&x.grade);
-    lxw_error ce = workbook_close(wb);
-    if (le)
-        return xlsx_fail(err, path, le);
-    if (ce)
-        return xlsx_fail(err, path, ce);
-    return 0;
+    return xlsx_close(wb, le, path, err);
 }
 
 int write_outside(struct demo_world *w, const char *path, bool xlsx, struct buf *err)

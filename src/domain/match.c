@@ -1,17 +1,18 @@
 /*
- * The cross-check. Everything is read into compact arrays, linked in memory (link/), decided
- * here, and written back in one transaction.
+ * The cross-check. The latest snapshot of each kind is read into compact arrays, linked in
+ * memory (link/linker), every child's status decided here, and the run written back in one
+ * transaction. Earlier runs are never touched.
  */
 #include "domain/match.h"
 
 #include <jansson.h>
-#include <time.h>
+#include <math.h>
 
 #include "core/date.h"
 #include "core/idcard.h"
 #include "domain/audit.h"
 #include "ingest/field.h"
-#include "link/idindex.h"
+#include "link/linker.h"
 #include "store/store.h"
 #include "util/common.h"
 #include "util/utf8.h"
@@ -22,32 +23,29 @@ struct person {
     int birth;    /* ymd, 0 unknown */
     int id_flags;
     enum reg_status reg;
-    char *name_key;
+    bool pending_review; /* a candidate record of this child waits for a clerk */
 };
 
 struct school_rec {
     int64_t id;
-    uint64_t key;
+    enum import_kind kind;
     enum enroll_status st;
+    enum lk_method method; /* how it was linked to its child */
     int grade;
-    char *name_key;
-    char *school; /* school name (学籍) or school + region (外出) */
+    const char *school; /* school name (学籍) or school + region (外出); interned */
 };
 
-struct recset {
-    struct school_rec *v;
-    size_t n, alloc;
-    struct id_index ix;
+/* Strings loaded from the store, kept in one arena (offsets until loading ends). */
+struct arena {
+    struct buf b;
 };
 
-static void recset_release(struct recset *rs)
+static size_t arena_add(struct arena *a, const char *s)
 {
-    for (size_t i = 0; i < rs->n; i++) {
-        free(rs->v[i].name_key);
-        free(rs->v[i].school);
-    }
-    free(rs->v);
-    id_index_release(&rs->ix);
+    size_t off = a->b.len;
+    buf_adds(&a->b, s);
+    buf_addch(&a->b, '\0');
+    return off;
 }
 
 static int latest_batch(struct store *s, enum import_kind k, int64_t *out)
@@ -64,42 +62,185 @@ static int ymd_from_text(const char *t)
     return ymd;
 }
 
+static uint8_t id_state_of(const char *id_number, int id_flags)
+{
+    if (!*id_number)
+        return LK_ID_NONE;
+    if (id_flags & (ID_BAD_CHECK | ID_BAD_BIRTH | ID_PRECISION_LOST | ID_BAD_FORMAT))
+        return LK_ID_BAD_CHECK;
+    return LK_ID_VALID;
+}
+
+/* The linker's view of the people and records, and what the decisions need besides. */
+struct snapshot {
+    struct person *people;
+    struct lk_rec *pop;
+    size_t npop;
+    struct school_rec *recs;
+    struct lk_rec *oth;
+    size_t noth, oth_alloc;
+    struct arena names;   /* name keys of both sides */
+    struct arena schools; /* interned school names */
+    size_t *pop_name_off, *oth_name_off;
+};
+
+static void snapshot_release(struct snapshot *sn)
+{
+    free(sn->people);
+    free(sn->pop);
+    free(sn->recs);
+    free(sn->oth);
+    free(sn->pop_name_off);
+    free(sn->oth_name_off);
+    buf_release(&sn->names.b);
+    buf_release(&sn->schools.b);
+}
+
+static int load_population(struct store *s, int64_t batch, struct snapshot *sn)
+{
+    struct stmt *q =
+        store_prepare(s, "SELECT id, coalesce(id_number, ''), id_flags, coalesce(name_key, ''),"
+                         " coalesce(birth_date, ''), coalesce(gender, 0), coalesce(reg_status, '')"
+                         " FROM record WHERE batch_id = $1 ORDER BY id");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, batch);
+    size_t alloc = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        ALLOC_GROW(sn->people, sn->npop + 1, alloc);
+        sn->pop = xreallocarray(sn->pop, alloc, sizeof(*sn->pop));
+        sn->pop_name_off = xreallocarray(sn->pop_name_off, alloc, sizeof(size_t));
+        struct person *p = &sn->people[sn->npop];
+        struct lk_rec *r = &sn->pop[sn->npop];
+        memset(p, 0, sizeof(*p));
+        memset(r, 0, sizeof(*r));
+        p->id = r->rec_id = stmt_int(q, 0);
+        const char *idn = stmt_text(q, 1);
+        p->id_flags = (int)stmt_int(q, 2);
+        p->key = r->key = *idn ? id_pack(idn) : 0;
+        r->id_state = id_state_of(idn, p->id_flags);
+        sn->pop_name_off[sn->npop] = arena_add(&sn->names, stmt_text(q, 3));
+        p->birth = r->birth = ymd_from_text(stmt_text(q, 4));
+        r->sex = (uint8_t)stmt_int(q, 5);
+        const char *reg = stmt_text(q, 6);
+        p->reg = REG_NORMAL;
+        for (int k = 0; k <= REG_UNKNOWN; k++)
+            if (!strcmp(reg, reg_status_key((enum reg_status)k)))
+                p->reg = (enum reg_status)k;
+        sn->npop++;
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* School names repeat for every pupil: intern them. */
+struct intern {
+    char **keys;
+    size_t *offs;
+    size_t cap, n;
+};
+
+static size_t intern(struct intern *in, struct arena *a, const char *s)
+{
+    if ((in->n + 1) * 2 > in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 256;
+        char **keys = xcalloc(cap, sizeof(*keys));
+        size_t *offs = xcalloc(cap, sizeof(*offs));
+        for (size_t i = 0; i < in->cap; i++) {
+            if (!in->keys[i])
+                continue;
+            size_t h = 5381;
+            for (const char *c = in->keys[i]; *c; c++)
+                h = h * 33 + (unsigned char)*c;
+            h &= cap - 1;
+            while (keys[h])
+                h = (h + 1) & (cap - 1);
+            keys[h] = in->keys[i];
+            offs[h] = in->offs[i];
+        }
+        free(in->keys);
+        free(in->offs);
+        in->keys = keys;
+        in->offs = offs;
+        in->cap = cap;
+    }
+    size_t h = 5381;
+    for (const char *c = s; *c; c++)
+        h = h * 33 + (unsigned char)*c;
+    h &= in->cap - 1;
+    while (in->keys[h]) {
+        if (!strcmp(in->keys[h], s))
+            return in->offs[h];
+        h = (h + 1) & (in->cap - 1);
+    }
+    in->keys[h] = xstrdup(s);
+    in->offs[h] = arena_add(a, s);
+    in->n++;
+    return in->offs[h];
+}
+
+static void intern_release(struct intern *in)
+{
+    for (size_t i = 0; i < in->cap; i++)
+        free(in->keys[i]);
+    free(in->keys);
+    free(in->offs);
+}
+
 static int load_school_records(struct store *s, int64_t batch, enum import_kind kind,
-                               struct recset *rs)
+                               struct snapshot *sn, struct intern *in, size_t **school_off)
 {
     if (!batch)
         return 0;
     struct stmt *q = store_prepare(
-        s, "SELECT id, id_number, enroll_status, grade, name_key, school_name, school_region"
+        s, "SELECT id, coalesce(id_number, ''), id_flags, coalesce(name_key, ''),"
+           " coalesce(birth_date, ''), coalesce(gender, 0), coalesce(enroll_status, ''),"
+           " coalesce(grade, 0), coalesce(school_name, ''), coalesce(school_region, '')"
            " FROM record WHERE batch_id = $1 ORDER BY id");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, batch);
     int rc;
+    struct buf school = BUF_INIT;
     while ((rc = stmt_step(q)) == 1) {
-        ALLOC_GROW(rs->v, rs->n + 1, rs->alloc);
-        struct school_rec *r = &rs->v[rs->n];
-        r->id = stmt_int(q, 0);
-        r->key = id_pack(stmt_text(q, 1));
-        int st = ENR_ACTIVE;
-        const char *sk = stmt_text(q, 2);
-        for (int e = 0; e <= ENR_UNKNOWN; e++)
+        size_t old = sn->oth_alloc;
+        ALLOC_GROW(sn->recs, sn->noth + 1, sn->oth_alloc);
+        if (sn->oth_alloc != old) {
+            sn->oth = xreallocarray(sn->oth, sn->oth_alloc, sizeof(*sn->oth));
+            sn->oth_name_off = xreallocarray(sn->oth_name_off, sn->oth_alloc, sizeof(size_t));
+            *school_off = xreallocarray(*school_off, sn->oth_alloc, sizeof(size_t));
+        }
+        struct school_rec *r = &sn->recs[sn->noth];
+        struct lk_rec *l = &sn->oth[sn->noth];
+        memset(r, 0, sizeof(*r));
+        memset(l, 0, sizeof(*l));
+        r->id = l->rec_id = stmt_int(q, 0);
+        r->kind = kind;
+        l->kind = (uint8_t)kind;
+        const char *idn = stmt_text(q, 1);
+        l->key = *idn ? id_pack(idn) : 0;
+        l->id_state = id_state_of(idn, (int)stmt_int(q, 2));
+        sn->oth_name_off[sn->noth] = arena_add(&sn->names, stmt_text(q, 3));
+        l->birth = ymd_from_text(stmt_text(q, 4));
+        l->sex = (uint8_t)stmt_int(q, 5);
+        const char *sk = stmt_text(q, 6);
+        r->st = kind == KIND_OUTSIDE ? ENR_ACTIVE : ENR_UNKNOWN;
+        for (int e = 0; e <= ENR_UNKNOWN && kind != KIND_OUTSIDE; e++)
             if (!strcmp(sk, enroll_status_key((enum enroll_status)e)))
-                st = e;
-        r->st = (enum enroll_status)st;
-        r->grade = (int)stmt_int(q, 3);
-        r->name_key = xstrdup(stmt_text(q, 4));
-        if (kind == KIND_OUTSIDE && *stmt_text(q, 6))
-            r->school = xstrfmt("%s（%s）", *stmt_text(q, 5) ? stmt_text(q, 5) : "外地学校",
-                                stmt_text(q, 6));
+                r->st = (enum enroll_status)e;
+        r->grade = (int)stmt_int(q, 7);
+        buf_reset(&school);
+        if (kind == KIND_OUTSIDE && *stmt_text(q, 9))
+            buf_addf(&school, "%s（%s）", *stmt_text(q, 8) ? stmt_text(q, 8) : "外地学校",
+                     stmt_text(q, 9));
         else
-            r->school = xstrdup(*stmt_text(q, 5) ? stmt_text(q, 5) : "学校名称未填");
-        if (r->key)
-            id_index_add(&rs->ix, r->key, (uint32_t)rs->n);
-        rs->n++;
+            buf_adds(&school, *stmt_text(q, 8) ? stmt_text(q, 8) : "学校名称未填");
+        (*school_off)[sn->noth] = intern(in, &sn->schools, school.buf);
+        sn->noth++;
     }
+    buf_release(&school);
     stmt_finalize(q);
-    id_index_sort(&rs->ix);
     return rc < 0 ? -1 : 0;
 }
 
@@ -160,9 +301,7 @@ struct decision {
 
 /* Decide one child's status from their registration, age and linked records. */
 static void decide(const struct match_options *opt, int cutoff, const struct person *p,
-                   const struct recset *enr, const size_t *enr_hits, size_t nenr,
-                   const struct recset *out, const size_t *out_hits, size_t nout,
-                   struct decision *d)
+                   const struct school_rec *const *recs, size_t nrecs, struct decision *d)
 {
     const struct school_calendar *cal = &opt->cal;
     d->school_record = 0;
@@ -175,13 +314,16 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
     d->grade = d->age >= 0 ? expected_grade(cal, d->age) : 0;
     buf_reset(&d->detail);
 
-    const struct school_rec *best = NULL;
-    for (size_t i = 0; i < nenr; i++) {
-        const struct school_rec *r = &enr->v[enr_hits[i]];
-        if (!best || enroll_rank(r->st) > enroll_rank(best->st))
+    const struct school_rec *best = NULL, *elsewhere = NULL;
+    for (size_t i = 0; i < nrecs; i++) {
+        const struct school_rec *r = recs[i];
+        if (r->kind == KIND_OUTSIDE) {
+            if (!elsewhere)
+                elsewhere = r;
+        } else if (!best || enroll_rank(r->st) > enroll_rank(best->st)) {
             best = r;
+        }
     }
-    const struct school_rec *elsewhere = nout ? &out->v[out_hits[0]] : NULL;
 
     if (p->reg != REG_NORMAL) {
         d->st = ST_INACTIVE;
@@ -199,8 +341,10 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
     if (best && best->st == ENR_ACTIVE) {
         d->st = ST_ENROLLED;
         d->school_record = best->id;
-        buf_addf(&d->detail, "在%s就读%s%s", best->school,
-                 best->grade ? grade_name(best->grade) : "", "，学籍状态在读");
+        buf_addf(&d->detail, "在%s就读%s，学籍状态在读", best->school,
+                 best->grade ? grade_name(best->grade) : "");
+        if (best->method != LKM_ID_EXACT)
+            buf_addf(&d->detail, "（学籍记录经%s关联）", lk_method_label(best->method));
         return;
     }
     if (elsewhere) {
@@ -246,6 +390,8 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
         buf_addf(&d->detail, "学籍显示已从%s转出，但未发现新的在读学籍", best->school);
     else if (best && best->st == ENR_DECEASED)
         buf_addf(&d->detail, "学籍记录为“死亡”而户籍状态正常，需核实");
+    else if (p->pending_review)
+        buf_adds(&d->detail, "有疑似属于此人的学籍记录正等待人工复核（baoxue review list）");
     else if (!p->key)
         buf_adds(&d->detail,
                  "户籍中没有可用的身份证号，无法与学籍比对，本县学籍和外出就读名单中均未找到");
@@ -255,43 +401,199 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
         buf_adds(&d->detail, "；注意：户籍身份证号校验位错误，可能是录入错误导致未匹配");
 }
 
-static int insert_link(struct stmt *st, int64_t run, const struct person *p,
-                       const struct school_rec *r, const char *kind_label_)
+/* Thresholds of the linkage bands, from settings (link_accept, link_review, link_margin). */
+int link_params_load(struct store *s, struct lk_params *lp)
 {
-    char expl[160];
-    bool same_name = p->name_key && r->name_key && !strcmp(p->name_key, r->name_key);
-    snprintf(expl, sizeof(expl), "身份证号完全一致（%s）；姓名%s", kind_label_,
-             same_name ? "一致" : "不一致，需留意");
-    stmt_reset(st);
-    stmt_bind_int(st, 1, run);
-    stmt_bind_int(st, 2, p->id);
-    stmt_bind_int(st, 3, r->id);
-    stmt_bind_str(st, 4, "id_exact");
-    stmt_bind_double(st, 5, 1.0);
-    stmt_bind_str(st, 6, expl);
-    return stmt_step(st) < 0 ? -1 : 0;
+    static const struct {
+        const char *key;
+        size_t off;
+    } keys[] = {
+        {"link_accept", offsetof(struct lk_params, accept)},
+        {"link_review", offsetof(struct lk_params, review)},
+        {"link_margin", offsetof(struct lk_params, margin)},
+    };
+    struct lk_params def = LK_PARAMS_DEFAULT;
+    *lp = def;
+    struct buf v = BUF_INIT;
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        int rc = store_get_setting(s, keys[i].key, &v);
+        if (rc < 0) {
+            buf_release(&v);
+            return -1;
+        }
+        if (rc == 1)
+            *(double *)((char *)lp + keys[i].off) = strtod(v.buf, NULL);
+    }
+    buf_release(&v);
+    return 0;
+}
+
+/*
+ * A key for a pair that survives new snapshots: the child by ID (or name and birth date when
+ * the register has no valid ID), the record by the ID as typed (or its absence), name, birth
+ * date and list kind. A clerk's decision is stored under it and re-applied by later runs.
+ */
+void match_pair_key(const struct lk_rec *p, const struct lk_rec *o, struct buf *out)
+{
+    char id[19];
+    buf_reset(out);
+    if (p->key && p->id_state == LK_ID_VALID) {
+        id_unpack(p->key, id);
+        buf_addf(out, "P:%s", id);
+    } else {
+        buf_addf(out, "P:%s/%d", p->name, p->birth);
+    }
+    if (o->key) {
+        id_unpack(o->key, id);
+        buf_addf(out, "#R:%s/%s/%d/%d", id, o->name, o->birth, o->kind);
+    } else {
+        buf_addf(out, "#R:-/%s/%d/%d", o->name, o->birth, o->kind);
+    }
+}
+
+struct decisions {
+    const struct snapshot *sn;
+    char **keys; /* sorted pair keys */
+    int *verdict;
+    size_t n;
+    struct buf tmp;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int load_decisions(struct store *s, struct decisions *d)
+{
+    struct stmt *q = store_prepare(s, "SELECT pair_key, decision FROM review_decision");
+    if (!q)
+        return -1;
+    size_t alloc = 0;
+    int rc;
+    struct {
+        char *key;
+        int v;
+    } *rows = NULL;
+    while ((rc = stmt_step(q)) == 1) {
+        ALLOC_GROW(rows, d->n + 1, alloc);
+        rows[d->n].key = xstrdup(stmt_text(q, 0));
+        rows[d->n].v = !strcmp(stmt_text(q, 1), "accept") ? 1 : -1;
+        d->n++;
+    }
+    stmt_finalize(q);
+    /* sort by key: keys and verdicts side by side */
+    d->keys = xcalloc(d->n ? d->n : 1, sizeof(char *));
+    d->verdict = xcalloc(d->n ? d->n : 1, sizeof(int));
+    for (size_t i = 0; i < d->n; i++)
+        d->keys[i] = rows[i].key;
+    qsort(d->keys, d->n, sizeof(char *), cmp_str);
+    for (size_t i = 0; i < d->n; i++)
+        for (size_t j = 0; j < d->n; j++)
+            if (rows[j].key == d->keys[i])
+                d->verdict[i] = rows[j].v;
+    free(rows);
+    return rc < 0 ? -1 : 0;
+}
+
+static int decided_cb(void *ctx, uint32_t pop, uint32_t other)
+{
+    struct decisions *d = ctx;
+    if (!d->n)
+        return 0;
+    match_pair_key(&d->sn->pop[pop], &d->sn->oth[other], &d->tmp);
+    const char *k = d->tmp.buf;
+    char **hit = bsearch(&k, d->keys, d->n, sizeof(char *), cmp_str);
+    return hit ? d->verdict[hit - d->keys] : 0;
+}
+
+static void decisions_release(struct decisions *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->keys[i]);
+    free(d->keys);
+    free(d->verdict);
+    buf_release(&d->tmp);
+}
+
+/* The levels and weights of a pair as JSON, for the candidate table and explanations. */
+static char *pair_levels_json(const struct lk_pair *pr)
+{
+    json_t *o = json_object();
+    for (int f = 0; f < LK__FIELDS; f++) {
+        json_t *fo = json_object();
+        json_object_set_new(fo, "level", json_string(lk_level_key(f, pr->level[f])));
+        json_object_set_new(fo, "weight", json_real(round(pr->weight[f] * 100) / 100));
+        json_object_set_new(o,
+                            f == LK_ID      ? "id"
+                            : f == LK_NAME  ? "name"
+                            : f == LK_BIRTH ? "birth"
+                                            : "sex",
+                            fo);
+    }
+    json_object_set_new(o, "total", json_real(round(pr->total * 100) / 100));
+    if (isfinite(pr->second))
+        json_object_set_new(o, "second", json_real(round(pr->second * 100) / 100));
+    char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return t;
+}
+
+static json_t *model_json(const struct lk_model *m, const struct lk_params *lp)
+{
+    json_t *o = json_object();
+    for (int f = 0; f < LK__FIELDS; f++) {
+        json_t *fo = json_object();
+        for (int l = 0; l < lk_levels(f); l++) {
+            json_t *lo = json_object();
+            json_object_set_new(lo, "m", json_real(m->m[f][l]));
+            json_object_set_new(lo, "u", json_real(m->u[f][l]));
+            json_object_set_new(lo, "w", json_real(round(m->w[f][l] * 100) / 100));
+            json_object_set_new(fo, lk_level_key(f, l), lo);
+        }
+        json_object_set_new(o,
+                            f == LK_ID      ? "id"
+                            : f == LK_NAME  ? "name"
+                            : f == LK_BIRTH ? "birth"
+                                            : "sex",
+                            fo);
+    }
+    json_object_set_new(o, "m_pairs", json_integer(m->m_pairs));
+    json_object_set_new(o, "u_pairs", json_integer(m->u_pairs));
+    json_object_set_new(o, "accept", json_real(lp->accept));
+    json_object_set_new(o, "review", json_real(lp->review));
+    json_object_set_new(o, "margin", json_real(lp->margin));
+    return o;
 }
 
 int match_run(struct store *s, const struct match_options *opt, struct match_result *res,
               struct buf *err, int *exit_code)
 {
-    struct person *people = NULL;
-    size_t npeople = 0, alloc = 0;
-    struct recset enr = {0}, out = {0};
-    struct stmt *q = NULL, *ins_link = NULL, *ins_status = NULL;
+    struct snapshot sn = {0};
+    struct intern in = {0};
+    size_t *school_off = NULL;
+    struct lk_result lr = {0};
+    struct decisions dec = {0};
+    struct stmt *ins_link = NULL, *ins_status = NULL, *ins_cand = NULL;
     struct decision d = {0};
-    size_t *enr_hits = NULL, *out_hits = NULL;
-    size_t enr_hits_alloc = 0, out_hits_alloc = 0;
+    const struct school_rec **hits = NULL;
+    uint32_t *start = NULL, *member = NULL;
+    size_t hits_alloc = 0;
+    struct lk_params lp;
+    struct buf key = BUF_INIT;
     bool in_tx = false;
     int ret = -1;
 
     memset(res, 0, sizeof(*res));
     buf_init(&d.detail, 0);
+    buf_init(&sn.names.b, 0);
+    buf_init(&sn.schools.b, 0);
+    buf_init(&dec.tmp, 0);
     *exit_code = EXIT_RUNTIME;
 
     if (latest_batch(s, KIND_POPULATION, &res->population_batch) < 0 ||
         latest_batch(s, KIND_ENROLLMENT, &res->enrollment_batch) < 0 ||
-        latest_batch(s, KIND_OUTSIDE, &res->outside_batch) < 0) {
+        latest_batch(s, KIND_OUTSIDE, &res->outside_batch) < 0 || link_params_load(s, &lp) < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;
     }
@@ -306,36 +608,46 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     res->school_year = school_year_of(&opt->cal, opt->as_of);
     res->cutoff = school_cutoff(&opt->cal, res->school_year);
 
-    q = store_prepare(s, "SELECT id, id_number, birth_date, reg_status, id_flags, name_key"
-                         " FROM record WHERE batch_id = $1 ORDER BY id");
-    if (!q) {
+    if (load_population(s, res->population_batch, &sn) < 0 ||
+        load_school_records(s, res->enrollment_batch, KIND_ENROLLMENT, &sn, &in, &school_off) < 0 ||
+        load_school_records(s, res->outside_batch, KIND_OUTSIDE, &sn, &in, &school_off) < 0 ||
+        load_decisions(s, &dec) < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;
     }
-    stmt_bind_int(q, 1, res->population_batch);
-    int rc;
-    while ((rc = stmt_step(q)) == 1) {
-        ALLOC_GROW(people, npeople + 1, alloc);
-        struct person *p = &people[npeople++];
-        p->id = stmt_int(q, 0);
-        p->key = id_pack(stmt_text(q, 1));
-        p->birth = ymd_from_text(stmt_text(q, 2));
-        const char *reg = stmt_text(q, 3);
-        p->reg = REG_NORMAL;
-        for (int r = 0; r <= REG_UNKNOWN; r++)
-            if (!strcmp(reg, reg_status_key((enum reg_status)r)))
-                p->reg = (enum reg_status)r;
-        p->id_flags = (int)stmt_int(q, 4);
-        p->name_key = xstrdup(stmt_text(q, 5));
+    /* The arenas are complete: turn offsets into pointers. */
+    for (size_t i = 0; i < sn.npop; i++)
+        sn.pop[i].name = sn.names.b.buf + sn.pop_name_off[i];
+    for (size_t i = 0; i < sn.noth; i++) {
+        sn.oth[i].name = sn.names.b.buf + sn.oth_name_off[i];
+        sn.recs[i].school = sn.schools.b.buf + school_off[i];
     }
-    stmt_finalize(q);
-    q = NULL;
-    if (rc < 0 || load_school_records(s, res->enrollment_batch, KIND_ENROLLMENT, &enr) < 0 ||
-        load_school_records(s, res->outside_batch, KIND_OUTSIDE, &out) < 0) {
-        buf_adds(err, store_errmsg(s));
-        goto out;
+    res->population = (long)sn.npop;
+
+    dec.sn = &sn;
+    linker_run(sn.pop, sn.npop, sn.oth, sn.noth, &lp, decided_cb, &dec, &lr);
+    for (size_t i = 0; i < sn.noth; i++)
+        sn.recs[i].method = (enum lk_method)lr.method[i];
+    for (size_t k = 0; k < lr.npairs; k++)
+        if (lr.pairs[k].decision == LKD_REVIEW && lr.match[lr.pairs[k].other] < 0)
+            sn.people[lr.pairs[k].pop].pending_review = true;
+
+    /* Each child's records, as a CSR array over the linker's matches. */
+    start = xcalloc(sn.npop + 1, sizeof(uint32_t));
+    for (size_t i = 0; i < sn.noth; i++)
+        if (lr.match[i] >= 0)
+            start[lr.match[i] + 1]++;
+    for (size_t i = 0; i < sn.npop; i++)
+        start[i + 1] += start[i];
+    member = xmalloc(((size_t)start[sn.npop] + 1) * sizeof(uint32_t));
+    {
+        uint32_t *fill = xmalloc((sn.npop + 1) * sizeof(uint32_t));
+        memcpy(fill, start, (sn.npop + 1) * sizeof(uint32_t));
+        for (size_t i = 0; i < sn.noth; i++)
+            if (lr.match[i] >= 0)
+                member[fill[lr.match[i]]++] = (uint32_t)i;
+        free(fill);
     }
-    res->population = (long)npeople;
 
     if (store_begin(s) < 0) {
         buf_adds(err, store_errmsg(s));
@@ -349,13 +661,11 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         date_format(res->cutoff, cutoff);
         snprintf(sy, sizeof(sy), "%d", res->school_year);
         struct stmt *r = store_prepare(
-            s,
-            "INSERT INTO match_run (started_at, as_of, school_year, cutoff, population_batch,"
-            " enrollment_batch, outside_batch) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id");
-        if (!r) {
-            buf_adds(err, store_errmsg(s));
-            goto out;
-        }
+            s, "INSERT INTO match_run (started_at, as_of, school_year, cutoff, population_batch,"
+               " enrollment_batch, outside_batch) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+               " RETURNING id");
+        if (!r)
+            goto db_error;
         stmt_bind_str(r, 1, now);
         stmt_bind_str(r, 2, asof);
         stmt_bind_str(r, 3, sy);
@@ -368,8 +678,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
             stmt_bind_null(r, 7);
         if (stmt_step(r) != 1) {
             stmt_finalize(r);
-            buf_adds(err, store_errmsg(s));
-            goto out;
+            goto db_error;
         }
         res->run_id = stmt_int(r, 0);
         stmt_finalize(r);
@@ -379,33 +688,58 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     ins_status = store_prepare(s, "INSERT INTO child_status (run_id, record_id, status, age,"
                                   " expected_grade, school_record, detail)"
                                   " VALUES ($1, $2, $3, $4, $5, $6, $7)");
-    if (!ins_link || !ins_status) {
-        buf_adds(err, store_errmsg(s));
-        goto out;
-    }
+    ins_cand = store_prepare(s, "INSERT INTO candidate (run_id, population_record, other_record,"
+                                " pair_key, score, levels, decision, reason)"
+                                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    if (!ins_link || !ins_status || !ins_cand)
+        goto db_error;
 
-    for (size_t i = 0; i < npeople; i++) {
-        const struct person *p = &people[i];
-        size_t ne = 0, no = 0, first;
-        if (p->key) {
-            ne = id_index_find(&enr.ix, p->key, &first);
-            ALLOC_GROW(enr_hits, ne, enr_hits_alloc);
-            for (size_t k = 0; k < ne; k++)
-                enr_hits[k] = enr.ix.v[first + k].idx;
-            no = id_index_find(&out.ix, p->key, &first);
-            ALLOC_GROW(out_hits, no, out_hits_alloc);
-            for (size_t k = 0; k < no; k++)
-                out_hits[k] = out.ix.v[first + k].idx;
+    /* Links beyond an exact ID are stored with their explanation; exact-ID links are implied
+     * by the records' IDs (baoxue explain shows them) and would only repeat millions of rows. */
+    for (size_t k = 0; k < lr.npairs; k++) {
+        const struct lk_pair *pr = &lr.pairs[k];
+        char *levels = pair_levels_json(pr);
+        match_pair_key(&sn.pop[pr->pop], &sn.oth[pr->other], &key);
+        stmt_reset(ins_cand);
+        stmt_bind_int(ins_cand, 1, res->run_id);
+        stmt_bind_int(ins_cand, 2, sn.pop[pr->pop].rec_id);
+        stmt_bind_int(ins_cand, 3, sn.oth[pr->other].rec_id);
+        stmt_bind_str(ins_cand, 4, key.buf);
+        stmt_bind_double(ins_cand, 5, pr->total);
+        stmt_bind_str(ins_cand, 6, levels);
+        stmt_bind_str(ins_cand, 7, lk_decision_key((enum lk_decision)pr->decision));
+        stmt_bind_str(ins_cand, 8, lk_reason_label((enum lk_reason)pr->reason));
+        int rc = stmt_step(ins_cand);
+        if (rc >= 0 && pr->decision == LKD_ACCEPT && lr.match[pr->other] == (int32_t)pr->pop &&
+            lr.method[pr->other] != LKM_ID_EXACT) {
+            struct buf expl = BUF_INIT;
+            buf_addf(&expl, "%s：%s", lk_method_label((enum lk_method)lr.method[pr->other]),
+                     lk_reason_label((enum lk_reason)pr->reason));
+            stmt_reset(ins_link);
+            stmt_bind_int(ins_link, 1, res->run_id);
+            stmt_bind_int(ins_link, 2, sn.pop[pr->pop].rec_id);
+            stmt_bind_int(ins_link, 3, sn.oth[pr->other].rec_id);
+            stmt_bind_str(ins_link, 4, lk_method_key((enum lk_method)lr.method[pr->other]));
+            stmt_bind_double(ins_link, 5, pr->total);
+            stmt_bind_str(ins_link, 6, expl.buf);
+            rc = stmt_step(ins_link);
+            buf_release(&expl);
         }
-        for (size_t k = 0; k < ne; k++)
-            if (insert_link(ins_link, res->run_id, p, &enr.v[enr_hits[k]], "学籍") < 0)
-                goto db_error;
-        for (size_t k = 0; k < no; k++)
-            if (insert_link(ins_link, res->run_id, p, &out.v[out_hits[k]], "外出就读名单") < 0)
-                goto db_error;
-        res->links += (long)(ne + no);
+        free(levels);
+        if (rc < 0)
+            goto db_error;
+    }
+    for (int m = 0; m < 5; m++)
+        res->links += lr.counts[m];
+    res->review = lr.review;
 
-        decide(opt, res->cutoff, p, &enr, enr_hits, ne, &out, out_hits, no, &d);
+    for (size_t i = 0; i < sn.npop; i++) {
+        const struct person *p = &sn.people[i];
+        size_t n = start[i + 1] - start[i];
+        ALLOC_GROW(hits, n, hits_alloc);
+        for (size_t k = 0; k < n; k++)
+            hits[k] = &sn.recs[member[start[i] + k]];
+        decide(opt, res->cutoff, p, hits, n, &d);
         res->counts[d.st]++;
         stmt_reset(ins_status);
         stmt_bind_int(ins_status, 1, res->run_id);
@@ -432,9 +766,15 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         for (int st = 0; st < ST__COUNT; st++)
             json_object_set_new(counts, status_key((enum child_status)st),
                                 json_integer(res->counts[st]));
-        json_object_set_new(counts, "population", json_integer((json_int_t)npeople));
-        json_object_set_new(counts, "links", json_integer(res->links));
-        char *ct = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
+        json_object_set_new(counts, "population", json_integer((json_int_t)sn.npop));
+        json_t *links = json_object();
+        for (int m = LKM_ID_EXACT; m <= LKM_REVIEWED; m++)
+            json_object_set_new(links, lk_method_key((enum lk_method)m),
+                                json_integer(lr.counts[m]));
+        json_object_set_new(counts, "links", links);
+        json_object_set_new(counts, "review", json_integer(lr.review));
+        json_object_set_new(counts, "model", model_json(&lr.model, &lp));
+        char *ct = json_dumps(counts, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(counts);
         char now[32], id[24];
         date_now_text(now, sizeof(now));
@@ -443,16 +783,19 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         int r1 =
             store_run(s, "UPDATE match_run SET finished_at = $1, counts = $2 WHERE id = $3", 3, p);
         struct buf detail = BUF_INIT;
-        buf_addf(&detail, "run=%s population=%zu", id, npeople);
+        buf_addf(&detail, "run=%s population=%zu review=%ld", id, sn.npop, lr.review);
         int r2 = r1 < 0 ? -1 : audit_record(s, opt->actor, "cli", "match", NULL, detail.buf);
         free(ct);
         buf_release(&detail);
         if (r2 < 0)
             goto db_error;
     }
+    for (int m = 0; m < 5; m++)
+        res->by_method[m] = lr.counts[m];
     stmt_finalize(ins_link);
     stmt_finalize(ins_status);
-    ins_link = ins_status = NULL;
+    stmt_finalize(ins_cand);
+    ins_link = ins_status = ins_cand = NULL;
     if (store_commit(s) < 0)
         goto db_error;
     in_tx = false;
@@ -462,18 +805,20 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
 db_error:
     buf_addf(err, "保存比对结果失败：%s", store_errmsg(s));
 out:
-    stmt_finalize(q);
     stmt_finalize(ins_link);
     stmt_finalize(ins_status);
+    stmt_finalize(ins_cand);
     if (in_tx)
         store_rollback(s);
-    for (size_t i = 0; i < npeople; i++)
-        free(people[i].name_key);
-    free(people);
-    recset_release(&enr);
-    recset_release(&out);
-    free(enr_hits);
-    free(out_hits);
+    snapshot_release(&sn);
+    intern_release(&in);
+    free(school_off);
+    lk_result_release(&lr);
+    decisions_release(&dec);
+    free(hits);
+    free(start);
+    free(member);
     buf_release(&d.detail);
+    buf_release(&key);
     return ret;
 }

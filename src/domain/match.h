@@ -22,7 +22,9 @@ struct match_result {
     int64_t population_batch, enrollment_batch, outside_batch; /* 0 when none */
     long population;
     long counts[ST__COUNT];
-    long links;
+    long links;        /* school records linked to a child */
+    long by_method[5]; /* links by enum lk_method */
+    long review;       /* records waiting for a clerk */
 };
 
 /*
@@ -32,6 +34,13 @@ struct match_result {
  */
 int match_run(struct store *s, const struct match_options *opt, struct match_result *res,
               struct buf *err, int *exit_code);
+
+struct lk_params;
+struct lk_rec;
+/* Thresholds of the linkage bands from settings (defaults LK_PARAMS_DEFAULT). */
+int link_params_load(struct store *s, struct lk_params *lp);
+/* The key a clerk's decision on a pair is stored under (survives new snapshots). */
+void match_pair_key(const struct lk_rec *p, const struct lk_rec *o, struct buf *out);
 
 /* Load the calendar settings (cutoff date, age band) stored for this installation. */
 int calendar_load(struct store *s, struct school_calendar *cal);

@@ -12,8 +12,10 @@
  * A name_info is computed once per record that takes part in fuzzy linkage: the code points
  * with spaces and middle dots removed (they never matter), the same folded to simplified
  * characters (OpenCC t2s, table generated at build time), and the toneless pinyin syllable of
- * each character (ICU Han-Latin/Names, with surname readings for the first character: 单 shan,
- * 曾 zeng, 解 xie, 仇 qiu, …), plus how many characters the surname takes (欧阳, 司马, … are two).
+ * each character (ICU Han-Latin, one reading per character; the surname takes its surname
+ * reading from ICU Han-Latin/Names and tools/gen_hanzi.c's overrides: 单 shan, 曾 zeng,
+ * 解 xie, 仇 qiu, …), plus how many characters the surname takes (欧阳, 司马, … are two).
+ * The tables are compiled in: nothing here needs OpenCC or ICU at run time, nor allocates.
  */
 
 #define NAME_MAX_CHARS 16
@@ -23,7 +25,8 @@ struct name_info {
     uint32_t fold[NAME_MAX_CHARS]; /* after variant folding (張→张, 陳銘→陈铭) */
     uint16_t py[NAME_MAX_CHARS];   /* toneless pinyin syllable ids; 0 = no reading (Latin, …) */
     uint8_t n;                     /* characters kept (at most NAME_MAX_CHARS) */
-    uint8_t surname_n;             /* characters of the surname (1, or 2 for 欧阳 etc.), 0 if none */
+    uint8_t surname_n;             /* characters of the surname (1, or 2 for 欧阳 etc.), 0 if none
+                                      (not a Han name, or a minority name: see name.c) */
     bool truncated;                /* the name had more than NAME_MAX_CHARS characters */
 };
 
@@ -47,12 +50,14 @@ const char *name_level_label(enum name_level l); /* "拼音相同" */
 /* Toneless pinyin of a name ("zeng xiao ming"), into out (NUL-terminated, truncated to
  * outlen); for explanations. */
 void name_pinyin_text(const struct name_info *ni, char *out, size_t outlen);
-/* The text of a pinyin syllable id ("xiao"), "" for 0. */
+/* The text of a pinyin syllable id ("xiao"), "" for 0. Toneless, ü kept: "lü", "nü". */
 const char *pinyin_syllable(uint16_t id);
+/* The id of a toneless syllable ("xiao"), 0 when there is none. */
+uint16_t pinyin_syllable_id(const char *syllable);
 
 /* Variant folding and readings of single code points (the generated tables). */
-uint32_t hanzi_fold(uint32_t cp);         /* cp itself when it has no simplified form */
-uint16_t hanzi_pinyin(uint32_t cp);       /* 0 when none */
+uint32_t hanzi_fold(uint32_t cp);           /* cp itself when it has no simplified form */
+uint16_t hanzi_pinyin(uint32_t cp);         /* 0 when none */
 uint16_t hanzi_surname_pinyin(uint32_t cp); /* surname reading, else hanzi_pinyin(cp) */
 
 #endif

@@ -7,7 +7,6 @@
 
 #include "util/common.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <iconv.h>
 #include <sys/stat.h>
@@ -18,10 +17,12 @@
 #include "demo/demo.h"
 #include "util/utf8.h"
 
+#include "testutil.h"
+
 #define N_CHILDREN 2000
 #define AS_OF      20260915
 
-static char tmpdir[64];
+static char *tmpdir;
 
 /* ---- helpers ---- */
 
@@ -30,31 +31,12 @@ static char *path_in(const char *dir, const char *name)
     return xstrfmt("%s/%s/%s", tmpdir, dir, name);
 }
 
-static void read_file(const char *path, struct buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-    assert_non_null(f);
-    buf_reset(out);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(out, chunk, n);
-    fclose(f);
-}
-
 static void read_zip_member(const char *path, const char *member, struct buf *out)
 {
     int zerr = 0;
     zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
     assert_non_null(z);
-    zip_file_t *f = zip_fopen(z, member, 0);
-    assert_non_null(f);
-    char chunk[65536];
-    zip_int64_t n;
-    buf_reset(out);
-    while ((n = zip_fread(f, chunk, sizeof(chunk))) > 0)
-        buf_add(out, chunk, (size_t)n);
-    zip_fclose(f);
+    tu_zip_read(z, member, out);
     zip_close(z);
 }
 
@@ -130,7 +112,7 @@ static struct truth_child *load_truth(const char *dir, size_t *n)
 {
     struct buf b = BUF_INIT;
     char *p = path_in(dir, "ground_truth.csv");
-    read_file(p, &b);
+    tu_read(p, &b);
     free(p);
     struct truth_child *t = xcalloc(N_CHILDREN + 1, sizeof(*t));
     size_t k = 0;
@@ -206,31 +188,12 @@ static struct demo_result res_a, res_b, res_c;
 
 static int setup(void **state)
 {
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/baoxue_demo_XXXXXX");
-    if (!mkdtemp(tmpdir))
+    tmpdir = tu_tmpdir("baoxue-demo");
+    if (!tmpdir)
         return -1;
     if (generate("a", 7, &res_a) || generate("b", 7, &res_b) || generate("c", 8, &res_c))
         return -1;
     return 0;
-}
-
-static void remove_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *e;
-    if (!d) {
-        unlink(path);
-        return;
-    }
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char *p = xstrfmt("%s/%s", path, e->d_name);
-        remove_tree(p);
-        free(p);
-    }
-    closedir(d);
-    rmdir(path);
 }
 
 static int teardown(void **state)
@@ -238,8 +201,9 @@ static int teardown(void **state)
     demo_result_release(&res_a);
     demo_result_release(&res_b);
     demo_result_release(&res_c);
-    remove_tree(tmpdir);
-    return 0;
+    int rc = tu_rmtree(tmpdir);
+    free(tmpdir);
+    return rc;
 }
 
 /* ---- tests ---- */
@@ -254,8 +218,8 @@ static void test_same_seed_same_bytes(void **state)
     struct buf x = BUF_INIT, y = BUF_INIT;
     for (size_t i = 0; i < ARRAY_SIZE(all_files); i++) {
         char *pa = path_in("a", all_files[i]), *pb = path_in("b", all_files[i]);
-        read_file(pa, &x);
-        read_file(pb, &y);
+        tu_read(pa, &x);
+        tu_read(pb, &y);
         assert_true(x.len > 0);
         assert_int_equal(x.len, y.len);
         assert_memory_equal(x.buf, y.buf, x.len);
@@ -272,8 +236,8 @@ static void test_other_seed_differs(void **state)
     const char *names[] = {"户籍适龄儿童花名册.csv", "ground_truth.csv"};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         char *pa = path_in("a", names[i]), *pc = path_in("c", names[i]);
-        read_file(pa, &x);
-        read_file(pc, &y);
+        tu_read(pa, &x);
+        tu_read(pc, &y);
         assert_true(x.len != y.len || memcmp(x.buf, y.buf, x.len) != 0);
         free(pa);
         free(pc);
@@ -297,11 +261,11 @@ static void test_paths_and_counts(void **state)
     assert_true(res_a.enrollment_rows < N_CHILDREN);
     assert_true(res_a.outside_rows > 10 && res_a.outside_rows < N_CHILDREN / 10);
 
-    read_file(res_a.truth_path, &b);
+    tu_read(res_a.truth_path, &b);
     assert_int_equal(count_lines(&b), N_CHILDREN + 1);
 
     p = path_in("a", "truth_enrollment.csv");
-    read_file(p, &b);
+    tu_read(p, &b);
     free(p);
     assert_int_equal(count_lines(&b), (size_t)res_a.enrollment_rows + 1);
     /* some rows are 借读 students, not in the register: an empty key */
@@ -310,7 +274,7 @@ static void test_paths_and_counts(void **state)
     assert_true(borrowed < (size_t)res_a.enrollment_rows / 10);
 
     p = path_in("a", "truth_outside.csv");
-    read_file(p, &b);
+    tu_read(p, &b);
     free(p);
     assert_int_equal(count_lines(&b), (size_t)res_a.outside_rows + 1);
 
@@ -333,7 +297,7 @@ static void test_population_file(void **state)
     struct buf raw = BUF_INIT, text = BUF_INIT;
     bool ok = false;
 
-    read_file(res_a.population_path, &raw);
+    tu_read(res_a.population_path, &raw);
     /* GB18030, as Excel on Chinese Windows saves a CSV: not UTF-8, but converts cleanly */
     assert_false(utf8_valid(raw.buf, raw.len, false));
     gb18030_to_utf8(&raw, &text, &ok);
@@ -437,7 +401,7 @@ static void test_enrollment_ids_and_twin_trap(void **state)
     /* which register child each data row belongs to */
     long *key = xcalloc((size_t)res_a.enrollment_rows + 1, sizeof(*key));
     char *p = path_in("a", "truth_enrollment.csv");
-    read_file(p, &map);
+    tu_read(p, &map);
     free(p);
     char *save = NULL;
     char *line = strtok_r(map.buf, "\n", &save);

@@ -15,82 +15,18 @@
 #include "ingest/import.h"
 #include "store/store.h"
 
+#include "testutil.h"
+
 /*
- * import_file through its public API: every test gets a fresh SQLite database and writes the
- * sheets it imports into one mkdtemp directory.
+ * import_file through its public API: every test gets a fresh SQLite database in a mkdtemp
+ * directory of its own (struct tu_fx) and writes the sheets it imports there.
  */
-
-static char tmpdir[] = "/tmp/baoxue-import-XXXXXX";
-static int seq;
-
-struct fx {
-    struct store *s;
-    char *db;
-};
 
 static int group_setup(void **state)
 {
     /* IDs are checked against "today": pin it so that the fixtures never age */
     setenv("BAOXUE_TODAY", "2026-09-15", 1);
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
-    int rc = system(cmd);
-    free(cmd);
-    return rc;
-}
-
-static int setup(void **state)
-{
-    struct fx *fx = xcalloc(1, sizeof(*fx));
-    struct buf err = BUF_INIT;
-    fx->db = xstrfmt("%s/t%d.sqlite", tmpdir, ++seq);
-    if (store_open(&fx->s, fx->db, STORE_OPEN_CREATE, &err) != 0) {
-        fprintf(stderr, "store_open: %s\n", err.buf);
-        buf_release(&err);
-        return -1;
-    }
-    buf_release(&err);
-    *state = fx;
     return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *fx = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    store_close(fx->s);
-    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
-        char *p = xstrfmt("%s%s", fx->db, suffixes[i]);
-        unlink(p);
-        free(p);
-    }
-    free(fx->db);
-    free(fx);
-    return 0;
-}
-
-static char *tpath(const char *name)
-{
-    return xstrfmt("%s/%d-%s", tmpdir, seq, name);
-}
-
-static char *write_file(const char *name, const void *data, size_t len)
-{
-    char *p = tpath(name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
-
-static char *write_str(const char *name, const char *s)
-{
-    return write_file(name, s, strlen(s));
 }
 
 /* A valid 18-digit ID: region, birth date, 3-digit sequence (odd: male), check character. */
@@ -108,7 +44,7 @@ static void make_bad_check(char out[19], const char *region, int ymd, int sequen
     out[17] = out[17] == '1' ? '2' : '1';
 }
 
-static int run_import(struct fx *fx, enum import_kind kind, const char *path,
+static int run_import(struct tu_fx *fx, enum import_kind kind, const char *path,
                       const struct column_map *maps, size_t nmaps, bool force,
                       struct import_summary *sum, struct buf *err, int *exit_code)
 {
@@ -125,7 +61,7 @@ static int run_import(struct fx *fx, enum import_kind kind, const char *path,
 }
 
 /* Import that must succeed; checks the row accounting that every import must satisfy. */
-static void import_ok(struct fx *fx, enum import_kind kind, const char *path,
+static void import_ok(struct tu_fx *fx, enum import_kind kind, const char *path,
                       const struct column_map *maps, size_t nmaps, struct import_summary *sum)
 {
     struct buf err = BUF_INIT;
@@ -140,7 +76,7 @@ static void import_ok(struct fx *fx, enum import_kind kind, const char *path,
 }
 
 /* Import that must fail with `code`, the message containing `expect`. */
-static void import_fails(struct fx *fx, enum import_kind kind, const char *path,
+static void import_fails(struct tu_fx *fx, enum import_kind kind, const char *path,
                          const struct column_map *maps, size_t nmaps, bool force, int want_code,
                          const char *expect)
 {
@@ -156,33 +92,9 @@ static void import_fails(struct fx *fx, enum import_kind kind, const char *path,
     buf_release(&err);
 }
 
-static int64_t q_int(struct fx *fx, const char *sql, const char *param)
+static void text_is(struct tu_fx *fx, const char *sql, const char *param, const char *expect)
 {
-    int64_t v = -1;
-    const char *p[] = {param};
-    assert_int_equal(store_int(fx->s, sql, param ? 1 : 0, p, &v), 0);
-    return v;
-}
-
-/* One text column of the first row (NULL when there is no row or the value is NULL). */
-static char *q_text(struct fx *fx, const char *sql, const char *param)
-{
-    struct stmt *st = store_prepare(fx->s, sql);
-    assert_non_null(st);
-    if (param)
-        stmt_bind_str(st, 1, param);
-    char *v = NULL;
-    int rc = stmt_step(st);
-    assert_true(rc >= 0);
-    if (rc == 1 && !stmt_is_null(st, 0))
-        v = xstrdup(stmt_text(st, 0));
-    stmt_finalize(st);
-    return v;
-}
-
-static void text_is(struct fx *fx, const char *sql, const char *param, const char *expect)
-{
-    char *v = q_text(fx, sql, param);
+    char *v = tu_text(fx->s, sql, param, NULL);
     if (!expect) {
         if (v)
             fail_msg("%s [%s]: expected NULL, got \"%s\"", sql, param ? param : "", v);
@@ -193,19 +105,19 @@ static void text_is(struct fx *fx, const char *sql, const char *param, const cha
     free(v);
 }
 
-static void no_data(struct fx *fx)
+static void no_data(struct tu_fx *fx)
 {
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM batch", NULL), 0);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM record", NULL), 0);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM reject", NULL), 0);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM audit WHERE action = 'import'", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM batch", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM reject", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'import'", NULL), 0);
 }
 
 /* ------------------------------------------------------------------ layout */
 
 static void test_csv_layout(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id1[19], id2[19], id3[19];
     make_id(id1, "140521", 20180305, 101);
     make_id(id2, "140521", 20170601, 202);
@@ -225,7 +137,7 @@ static void test_csv_layout(void **state)
              "制表人：赵六,,,,\n"                 /* 11 note */
              "合计：3人,,,,\n",                   /* 12 total */
              id1, id2, id3);
-    char *p = write_str("layout.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "layout.csv", csv.buf);
     struct import_summary sum;
     import_ok(fx, KIND_POPULATION, p, NULL, 0, &sum);
 
@@ -242,11 +154,11 @@ static void test_csv_layout(void **state)
 
     char bid[24];
     snprintf(bid, sizeof(bid), "%lld", (long long)sum.batch_id);
-    assert_int_equal(q_int(fx, "SELECT rows_read FROM batch WHERE id = $1", bid), 12);
-    assert_int_equal(q_int(fx, "SELECT rows_imported FROM batch WHERE id = $1", bid), 3);
-    assert_int_equal(q_int(fx, "SELECT rows_rejected FROM batch WHERE id = $1", bid), 1);
-    assert_int_equal(q_int(fx, "SELECT rows_skipped FROM batch WHERE id = $1", bid), 8);
-    assert_int_equal(q_int(fx, "SELECT header_row FROM batch WHERE id = $1", bid), 4);
+    assert_int_equal(tu_int(fx->s, "SELECT rows_read FROM batch WHERE id = $1", bid), 12);
+    assert_int_equal(tu_int(fx->s, "SELECT rows_imported FROM batch WHERE id = $1", bid), 3);
+    assert_int_equal(tu_int(fx->s, "SELECT rows_rejected FROM batch WHERE id = $1", bid), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT rows_skipped FROM batch WHERE id = $1", bid), 8);
+    assert_int_equal(tu_int(fx->s, "SELECT header_row FROM batch WHERE id = $1", bid), 4);
     text_is(fx, "SELECT kind FROM batch WHERE id = $1", bid, "population");
     text_is(fx, "SELECT file_name FROM batch WHERE id = $1", bid, strrchr(p, '/') + 1);
     text_is(fx, "SELECT imported_by FROM batch WHERE id = $1", bid, "test");
@@ -257,19 +169,19 @@ static void test_csv_layout(void **state)
     text_is(fx, "SELECT birth_date FROM record WHERE row_no = 7", NULL, "2017-06-01");
     /* no birth date written: taken from the ID, and the gender too */
     text_is(fx, "SELECT birth_date FROM record WHERE row_no = 9", NULL, "2016-01-01");
-    assert_int_equal(q_int(fx, "SELECT gender FROM record WHERE row_no = 7", NULL), 2);
+    assert_int_equal(tu_int(fx->s, "SELECT gender FROM record WHERE row_no = 7", NULL), 2);
     text_is(fx, "SELECT id_number FROM record WHERE row_no = 5", NULL, id1);
     text_is(fx, "SELECT reg_status FROM record WHERE row_no = 5", NULL, "normal");
 
     /* the rejected row: its reason and its raw cells */
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM reject", NULL), 1);
-    assert_int_equal(q_int(fx, "SELECT row_no FROM reject", NULL), 10);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM reject", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT row_no FROM reject", NULL), 10);
     text_is(fx, "SELECT reason FROM reject", NULL, "无法识别人员：身份证号和姓名均为空");
-    char *raw = q_text(fx, "SELECT raw FROM reject", NULL);
+    char *raw = tu_text(fx->s, "SELECT raw FROM reject", NULL, NULL);
     assert_non_null(raw);
     assert_non_null(strstr(raw, "[\"4\",\"\",\"\",\"男\""));
     free(raw);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM audit WHERE action = 'import'", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'import'", NULL), 1);
 
     import_summary_release(&sum);
     buf_release(&csv);
@@ -278,11 +190,11 @@ static void test_csv_layout(void **state)
 
 static void test_xlsx_layout(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id1[19], id2[19];
     make_id(id1, "140521", 20180305, 101);
     make_id(id2, "140521", 20170601, 202);
-    char *p = tpath("layout.xlsx");
+    char *p = tu_path(fx->dir, "layout.xlsx");
     lxw_workbook *wb = workbook_new(p);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "花名册");
     lxw_format *ymd = workbook_add_format(wb);
@@ -333,7 +245,7 @@ static void test_xlsx_layout(void **state)
 
 static void test_flags(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char a[19], b[19], c[19], d[19], e[19], i[19];
     make_id(a, "140521", 20180305, 101);
     make_bad_check(b, "140521", 20180401, 103);
@@ -354,8 +266,8 @@ static void test_flags(void **state)
              ",12345,男,\n"                  /* 9 rejected: no name, unusable ID */
              "辛,%s,未知,2014-01-01\n",      /* 10 gender not recognised */
              a, b, c, d, e, a, i);
-    char *p = write_str("flags.csv", csv.buf);
-    char *rej = tpath("rejects.csv");
+    char *p = tu_write_str(fx->dir, "flags.csv", csv.buf);
+    char *rej = tu_path(fx->dir, "rejects.csv");
     struct import_options opt = {
         .kind = KIND_POPULATION, .path = p, .rejects_path = rej, .actor = "clerk"};
     struct import_summary sum;
@@ -397,7 +309,7 @@ static void test_flags(void **state)
     for (size_t k = 0; k < ARRAY_SIZE(rows); k++) {
         char rn[8];
         snprintf(rn, sizeof(rn), "%d", rows[k].row);
-        int64_t got = q_int(fx, "SELECT flags FROM record WHERE row_no = $1", rn);
+        int64_t got = tu_int(fx->s, "SELECT flags FROM record WHERE row_no = $1", rn);
         if (got != (int64_t)rows[k].flags)
             fail_msg("row %d: flags %lld, expected %u", rows[k].row, (long long)got, rows[k].flags);
     }
@@ -405,15 +317,15 @@ static void test_flags(void **state)
      * replaced by the ID's; the ID's sex is kept when the written one is not recognised */
     text_is(fx, "SELECT birth_date FROM record WHERE row_no = 4", NULL, "2017-06-02");
     text_is(fx, "SELECT birth_date FROM record WHERE row_no = 6", NULL, "2015-08-15");
-    assert_int_equal(q_int(fx, "SELECT gender FROM record WHERE row_no = 10", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT gender FROM record WHERE row_no = 10", NULL), 1);
     text_is(fx, "SELECT id_number FROM record WHERE row_no = 3", NULL, b);
     text_is(fx, "SELECT id_number FROM record WHERE row_no = 8", NULL, NULL);
     text_is(fx, "SELECT reason FROM reject", NULL, "无法识别人员：没有姓名，身份证号也不可用");
-    assert_int_equal(q_int(fx, "SELECT row_no FROM reject", NULL), 9);
+    assert_int_equal(tu_int(fx->s, "SELECT row_no FROM reject", NULL), 9);
     text_is(fx, "SELECT flag_counts FROM batch", NULL,
             "{\"birth_mismatch\":1,\"date_invalid\":1,\"dup_in_file\":1,\"gender_invalid\":1,"
             "\"id_bad_check\":1,\"id_missing\":1,\"sex_mismatch\":1}");
-    assert_int_equal(q_int(fx, "SELECT rows_flagged FROM batch", NULL), 7);
+    assert_int_equal(tu_int(fx->s, "SELECT rows_flagged FROM batch", NULL), 7);
 
     /* --rejects: BOM, the header, one line per rejected or flagged row */
     FILE *f = fopen(rej, "rb");
@@ -438,13 +350,13 @@ static void test_flags(void **state)
 
 static void test_map(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id1[19], id2[19];
     make_id(id1, "140521", 20180305, 101);
     make_id(id2, "140521", 20170601, 202);
     struct buf csv = BUF_INIT;
     buf_addf(&csv, "学生名字,证件编码,性别\n张三,%s,男\n李四,%s,女\n", id1, id2);
-    char *p = write_str("odd.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "odd.csv", csv.buf);
 
     /* without --map the header is not found */
     import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "--map");
@@ -471,12 +383,12 @@ static void test_map(void **state)
 
 static void test_map_missing_header(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id1[19];
     make_id(id1, "140521", 20180305, 101);
     struct buf csv = BUF_INIT;
     buf_addf(&csv, "姓名,身份证号\n张三,%s\n", id1);
-    char *p = write_str("plain.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "plain.csv", csv.buf);
     static const struct column_map maps[] = {{"家长称呼", F_GUARDIAN}};
     import_fails(fx, KIND_POPULATION, p, maps, 1, false, EXIT_INPUT, "家长称呼");
     import_fails(fx, KIND_POPULATION, p, maps, 1, false, EXIT_INPUT, "--map");
@@ -489,32 +401,32 @@ static void test_map_missing_header(void **state)
 
 static void test_duplicate_file(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id1[19];
     make_id(id1, "140521", 20180305, 101);
     struct buf csv = BUF_INIT;
     buf_addf(&csv, "姓名,身份证号\n张三,%s\n", id1);
-    char *p = write_str("once.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "once.csv", csv.buf);
     struct import_summary sum;
     import_ok(fx, KIND_POPULATION, p, NULL, 0, &sum);
     import_summary_release(&sum);
 
     import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "--force");
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM batch", NULL), 1);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM record", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM batch", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 1);
 
     /* the same bytes under another name are the same file */
-    char *copy = write_str("renamed.csv", csv.buf);
+    char *copy = tu_write_str(fx->dir, "renamed.csv", csv.buf);
     import_fails(fx, KIND_POPULATION, copy, NULL, 0, false, EXIT_INPUT, "--force");
 
     struct buf err = BUF_INIT;
     int code;
     assert_int_equal(run_import(fx, KIND_POPULATION, p, NULL, 0, true, &sum, &err, &code), 0);
     assert_int_equal(code, EXIT_OK);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM batch", NULL), 2);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM record", NULL), 2);
-    assert_int_equal(q_int(fx, "SELECT forced FROM batch ORDER BY id DESC LIMIT 1", NULL), 1);
-    assert_int_equal(q_int(fx, "SELECT forced FROM batch ORDER BY id LIMIT 1", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM batch", NULL), 2);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 2);
+    assert_int_equal(tu_int(fx->s, "SELECT forced FROM batch ORDER BY id DESC LIMIT 1", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT forced FROM batch ORDER BY id LIMIT 1", NULL), 0);
     import_summary_release(&sum);
     buf_release(&err);
     buf_release(&csv);
@@ -526,7 +438,7 @@ static void test_duplicate_file(void **state)
 
 static void test_county_inferred_townships(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id[6][19];
     for (int k = 0; k < 6; k++)
         make_id(id[k], "140521", 20160101 + k, 101 + 2 * k);
@@ -540,7 +452,7 @@ static void test_county_inferred_townships(void **state)
              "孙七,%s,140521100,\n"                        /* 6 by code */
              "周八,%s, 郑庄镇 ,\n",                        /* 7 spaces */
              id[0], id[1], id[2], id[3], id[4], id[5]);
-    char *p = write_str("towns.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "towns.csv", csv.buf);
     struct buf v = BUF_INIT;
     assert_int_equal(store_get_setting(fx->s, "county", &v), 0);
 
@@ -562,7 +474,7 @@ static void test_county_inferred_townships(void **state)
                 want[k].code);
         text_is(fx, "SELECT township FROM record WHERE row_no = $1", want[k].row, want[k].name);
     }
-    assert_int_equal(q_int(fx, "SELECT flags FROM record WHERE row_no = 5", NULL),
+    assert_int_equal(tu_int(fx->s, "SELECT flags FROM record WHERE row_no = 5", NULL),
                      RF_BIT(RF_TOWNSHIP_UNKNOWN));
     assert_int_equal(sum.flag_counts[RF_TOWNSHIP_UNKNOWN], 1);
     assert_int_equal(sum.rows_flagged, 1);
@@ -574,14 +486,14 @@ static void test_county_inferred_townships(void **state)
 
 static void test_county_setting_wins(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id1[19];
     make_id(id1, "140521", 20160101, 101);
     assert_int_equal(store_set_setting(fx->s, "county", "140521"), 0);
     struct buf csv = BUF_INIT;
     /* no township column at all: the address still names one */
     buf_addf(&csv, "姓名,身份证号,住址\n张三,%s,沁水县龙港镇杏园社区\n", id1);
-    char *p = write_str("addr.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "addr.csv", csv.buf);
     struct import_summary sum;
     import_ok(fx, KIND_POPULATION, p, NULL, 0, &sum);
     assert_false(sum.county_inferred);
@@ -597,7 +509,7 @@ static void test_county_setting_wins(void **state)
 
 static void test_student_number(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id1[19], id2[19], bad[19], id5[19];
     make_id(id1, "140521", 20180305, 101);
     make_id(id2, "140521", 20190405, 202);
@@ -613,7 +525,7 @@ static void test_student_number(void **state)
              "戊,%s,G%s,龙港一小,初一,休学\n"                 /* 6 the ID column wins */
              "己,%s,,龙港一小,,\n",                           /* 7 blank state */
              id1, id2, bad, id5, id1, id2);
-    char *p = write_str("enr.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "enr.csv", csv.buf);
     struct import_summary sum;
     import_ok(fx, KIND_ENROLLMENT, p, NULL, 0, &sum);
     assert_int_equal(sum.rows_imported, 6);
@@ -627,14 +539,14 @@ static void test_student_number(void **state)
     char *g2 = xstrfmt("G%s", id2);
     text_is(fx, "SELECT student_no FROM record WHERE row_no = 3", NULL, g2);
     free(g2);
-    assert_int_equal(q_int(fx, "SELECT flags FROM record WHERE row_no = 2", NULL), 0);
-    assert_int_equal(q_int(fx, "SELECT flags FROM record WHERE row_no = 4", NULL),
+    assert_int_equal(tu_int(fx->s, "SELECT flags FROM record WHERE row_no = 2", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT flags FROM record WHERE row_no = 4", NULL),
                      RF_BIT(RF_ID_MISSING));
-    assert_int_equal(q_int(fx, "SELECT flags FROM record WHERE row_no = 5", NULL),
+    assert_int_equal(tu_int(fx->s, "SELECT flags FROM record WHERE row_no = 5", NULL),
                      RF_BIT(RF_ID_MISSING));
     /* the G number and row 6's ID name different children: no duplicate */
-    assert_int_equal(q_int(fx, "SELECT flags FROM record WHERE row_no = 6", NULL), 0);
-    assert_int_equal(q_int(fx, "SELECT flags FROM record WHERE row_no = 7", NULL),
+    assert_int_equal(tu_int(fx->s, "SELECT flags FROM record WHERE row_no = 6", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT flags FROM record WHERE row_no = 7", NULL),
                      RF_BIT(RF_DUP_IN_FILE) | RF_BIT(RF_STATUS_UNKNOWN));
 
     text_is(fx,
@@ -657,12 +569,12 @@ static void test_student_number(void **state)
  */
 static void test_no_actor(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char id1[19];
     make_id(id1, "140521", 20180305, 101);
     struct buf csv = BUF_INIT;
     buf_addf(&csv, "姓名,身份证号\n张三,%s\n", id1);
-    char *p = write_str("anon.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "anon.csv", csv.buf);
     struct import_options opt = {.kind = KIND_POPULATION, .path = p};
     struct import_summary sum;
     struct buf err = BUF_INIT;
@@ -677,26 +589,15 @@ static void test_no_actor(void **state)
     if (rc != 0)
         fail_msg("import without an actor failed: %s", msg);
     assert_int_equal(code, EXIT_OK);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM record", NULL), 1);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM audit WHERE action = 'import'", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'import'", NULL), 1);
 }
 
 /* ------------------------------------------------------------------ failures */
 
-static void read_all(const char *path, struct buf *out)
+static char *write_big_xlsx(struct tu_fx *fx, const char *name, int nrows)
 {
-    FILE *f = fopen(path, "rb");
-    char chunk[8192];
-    size_t n;
-    assert_non_null(f);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(out, chunk, n);
-    fclose(f);
-}
-
-static char *write_big_xlsx(const char *name, int nrows)
-{
-    char *p = tpath(name);
+    char *p = tu_path(fx->dir, name);
     lxw_workbook *wb = workbook_new(p);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
     worksheet_write_string(ws, 0, 0, "姓名", NULL);
@@ -714,11 +615,11 @@ static char *write_big_xlsx(const char *name, int nrows)
 
 static void test_fail_truncated_xlsx(void **state)
 {
-    struct fx *fx = *state;
-    char *full = write_big_xlsx("full.xlsx", 20);
+    struct tu_fx *fx = *state;
+    char *full = write_big_xlsx(fx, "full.xlsx", 20);
     struct buf b = BUF_INIT;
-    read_all(full, &b);
-    char *half = write_file("half.xlsx", b.buf, b.len / 2);
+    tu_read(full, &b);
+    char *half = tu_write(fx->dir, "half.xlsx", b.buf, b.len / 2);
     import_fails(fx, KIND_POPULATION, half, NULL, 0, false, EXIT_INPUT, "half.xlsx");
     no_data(fx);
     buf_release(&b);
@@ -730,19 +631,13 @@ static void test_fail_truncated_xlsx(void **state)
  * transaction must be rolled back. */
 static void test_fail_midway_xlsx(void **state)
 {
-    struct fx *fx = *state;
-    char *p = write_big_xlsx("mid.xlsx", 300);
+    struct tu_fx *fx = *state;
+    char *p = write_big_xlsx(fx, "mid.xlsx", 300);
     int zerr = 0;
     zip_t *z = zip_open(p, 0, &zerr);
     assert_non_null(z);
-    zip_file_t *zf = zip_fopen(z, "xl/worksheets/sheet1.xml", 0);
-    assert_non_null(zf);
     struct buf xml = BUF_INIT;
-    char chunk[8192];
-    zip_int64_t n;
-    while ((n = zip_fread(zf, chunk, sizeof(chunk))) > 0)
-        buf_add(&xml, chunk, (size_t)n);
-    zip_fclose(zf);
+    tu_zip_read(z, "xl/worksheets/sheet1.xml", &xml);
     size_t keep = xml.len * 3 / 4;
     zip_source_t *src = zip_source_buffer(z, xml.buf, keep, 0);
     assert_non_null(src);
@@ -757,7 +652,7 @@ static void test_fail_midway_xlsx(void **state)
 
 static void test_fail_csv_then_recover(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct buf csv = BUF_INIT;
     buf_adds(&csv, "姓名,身份证号\n");
     for (int r = 1; r <= 80; r++) {
@@ -766,7 +661,7 @@ static void test_fail_csv_then_recover(void **state)
         buf_addf(&csv, "学生%d,%s\n", r, id);
     }
     buf_adds(&csv, "坏行,\"140521\n"); /* a quote never closed */
-    char *p = write_str("unclosed.csv", csv.buf);
+    char *p = tu_write_str(fx->dir, "unclosed.csv", csv.buf);
     import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "unclosed.csv");
     no_data(fx);
 
@@ -775,10 +670,10 @@ static void test_fail_csv_then_recover(void **state)
     make_id(id1, "140521", 20180305, 101);
     buf_reset(&csv);
     buf_addf(&csv, "姓名,身份证号\n张三,%s\n", id1);
-    char *good = write_str("good.csv", csv.buf);
+    char *good = tu_write_str(fx->dir, "good.csv", csv.buf);
     struct import_summary sum;
     import_ok(fx, KIND_POPULATION, good, NULL, 0, &sum);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM record", NULL), 1);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 1);
     import_summary_release(&sum);
     buf_release(&csv);
     free(good);
@@ -787,18 +682,18 @@ static void test_fail_csv_then_recover(void **state)
 
 static void test_fail_no_header_no_rows(void **state)
 {
-    struct fx *fx = *state;
-    char *p = write_str("nohead.csv", "名单\n甲,乙,丙\n1,2,3\n");
+    struct tu_fx *fx = *state;
+    char *p = tu_write_str(fx->dir, "nohead.csv", "名单\n甲,乙,丙\n1,2,3\n");
     import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "表头");
     free(p);
-    p = write_str("onlyhead.csv", "姓名,身份证号\n\n制表人：张三\n");
+    p = tu_write_str(fx->dir, "onlyhead.csv", "姓名,身份证号\n\n制表人：张三\n");
     import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "没有可导入的数据行");
     free(p);
     /* a header without an ID column cannot be a population register */
-    p = write_str("noid.csv", "姓名,性别\n张三,男\n");
+    p = tu_write_str(fx->dir, "noid.csv", "姓名,性别\n张三,男\n");
     import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "身份证号");
     free(p);
-    p = tpath("absent.csv");
+    p = tu_path(fx->dir, "absent.csv");
     import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "不存在");
     free(p);
     no_data(fx);
@@ -806,7 +701,7 @@ static void test_fail_no_header_no_rows(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
         T(test_csv_layout),
         T(test_xlsx_layout),
@@ -824,5 +719,5 @@ int main(void)
         T(test_fail_no_header_no_rows),
     };
 #undef T
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, NULL);
 }

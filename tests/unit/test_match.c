@@ -10,64 +10,22 @@
 
 #include "core/idcard.h"
 #include "domain/match.h"
+#include "link/linker.h"
 #include "ingest/import.h"
 #include "store/store.h"
 
+#include "testutil.h"
+
 /*
- * match_run on small registers imported with import_file: every test gets a fresh database.
+ * match_run on small registers imported with import_file: every test gets a fresh database
+ * (struct tu_fx).
  * The run is as of 2026-09-15: school year 2026, cutoff 2026-08-31, band 6..15.
  */
 #define AS_OF 20260915
 
-static char tmpdir[] = "/tmp/baoxue-match-XXXXXX";
-static int seq;
-
-struct fx {
-    struct store *s;
-    char *db;
-};
-
 static int group_setup(void **state)
 {
     setenv("BAOXUE_TODAY", "2026-09-15", 1);
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
-    int rc = system(cmd);
-    free(cmd);
-    return rc;
-}
-
-static int setup(void **state)
-{
-    struct fx *fx = xcalloc(1, sizeof(*fx));
-    struct buf err = BUF_INIT;
-    fx->db = xstrfmt("%s/m%d.sqlite", tmpdir, ++seq);
-    if (store_open(&fx->s, fx->db, STORE_OPEN_CREATE, &err) != 0) {
-        fprintf(stderr, "store_open: %s\n", err.buf);
-        buf_release(&err);
-        return -1;
-    }
-    buf_release(&err);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *fx = *state;
-    static const char *const suffixes[] = {"", "-wal", "-shm"};
-    store_close(fx->s);
-    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
-        char *p = xstrfmt("%s%s", fx->db, suffixes[i]);
-        unlink(p);
-        free(p);
-    }
-    free(fx->db);
-    free(fx);
     return 0;
 }
 
@@ -79,13 +37,9 @@ static void make_id(char out[19], int ymd, int sequence)
 }
 
 /* Write `text` to a file and import it as `kind`. */
-static void import_text(struct fx *fx, enum import_kind kind, const char *name, const char *text)
+static void import_text(struct tu_fx *fx, enum import_kind kind, const char *name, const char *text)
 {
-    char *p = xstrfmt("%s/%d-%s", tmpdir, seq, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
-    assert_int_equal(fclose(f), 0);
+    char *p = tu_write_str(fx->dir, name, text);
     struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
     struct import_summary sum;
     struct buf err = BUF_INIT;
@@ -98,7 +52,7 @@ static void import_text(struct fx *fx, enum import_kind kind, const char *name, 
     free(p);
 }
 
-static int run(struct fx *fx, const char *actor, struct match_result *res, struct buf *err,
+static int run(struct tu_fx *fx, const char *actor, struct match_result *res, struct buf *err,
                int *code)
 {
     struct match_options opt = {.as_of = AS_OF, .actor = actor};
@@ -108,7 +62,7 @@ static int run(struct fx *fx, const char *actor, struct match_result *res, struc
     return match_run(fx->s, &opt, res, err, code);
 }
 
-static void run_ok(struct fx *fx, struct match_result *res)
+static void run_ok(struct tu_fx *fx, struct match_result *res)
 {
     struct buf err = BUF_INIT;
     int code = -1;
@@ -119,54 +73,28 @@ static void run_ok(struct fx *fx, struct match_result *res)
     buf_release(&err);
 }
 
-/* One text value of the first row, with up to two text parameters; NULL when none. */
-static char *q_text(struct fx *fx, const char *sql, const char *p1, const char *p2)
-{
-    struct stmt *st = store_prepare(fx->s, sql);
-    assert_non_null(st);
-    if (p1)
-        stmt_bind_str(st, 1, p1);
-    if (p2)
-        stmt_bind_str(st, 2, p2);
-    char *v = NULL;
-    int rc = stmt_step(st);
-    assert_true(rc >= 0);
-    if (rc == 1 && !stmt_is_null(st, 0))
-        v = xstrdup(stmt_text(st, 0));
-    stmt_finalize(st);
-    return v;
-}
-
-static int64_t q_int(struct fx *fx, const char *sql, const char *p1)
-{
-    int64_t v = -1;
-    const char *p[] = {p1};
-    assert_int_equal(store_int(fx->s, sql, p1 ? 1 : 0, p, &v), 0);
-    return v;
-}
-
 /* The status a child (by name) got in run `run_id`. */
-static char *status_of(struct fx *fx, int64_t run_id, const char *name)
+static char *status_of(struct tu_fx *fx, int64_t run_id, const char *name)
 {
     char r[24];
     snprintf(r, sizeof(r), "%lld", (long long)run_id);
-    return q_text(fx,
-                  "SELECT cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
-                  " WHERE cs.run_id = $1 AND r.name = $2",
-                  r, name);
+    return tu_text(fx->s,
+                   "SELECT cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                   " WHERE cs.run_id = $1 AND r.name = $2",
+                   r, name);
 }
 
-static char *detail_of(struct fx *fx, int64_t run_id, const char *name)
+static char *detail_of(struct tu_fx *fx, int64_t run_id, const char *name)
 {
     char r[24];
     snprintf(r, sizeof(r), "%lld", (long long)run_id);
-    return q_text(fx,
-                  "SELECT cs.detail FROM child_status cs JOIN record r ON r.id = cs.record_id"
-                  " WHERE cs.run_id = $1 AND r.name = $2",
-                  r, name);
+    return tu_text(fx->s,
+                   "SELECT cs.detail FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                   " WHERE cs.run_id = $1 AND r.name = $2",
+                   r, name);
 }
 
-static void status_is(struct fx *fx, int64_t run_id, const char *name, const char *expect)
+static void status_is(struct tu_fx *fx, int64_t run_id, const char *name, const char *expect)
 {
     char *st = status_of(fx, run_id, name);
     char got[64];
@@ -212,7 +140,7 @@ static void child_id(const char *name, char out[19])
     fail_msg("no child %s", name);
 }
 
-static void load_county(struct fx *fx)
+static void load_county(struct tu_fx *fx)
 {
     struct buf pop = BUF_INIT, enr = BUF_INIT, out = BUF_INIT;
     char id[19];
@@ -256,7 +184,7 @@ static void load_county(struct fx *fx)
 
 static void test_statuses(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     load_county(fx);
     struct match_result res;
     run_ok(fx, &res);
@@ -283,20 +211,24 @@ static void test_statuses(void **state)
 
     char rid[24];
     snprintf(rid, sizeof(rid), "%lld", (long long)res.run_id);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM link WHERE run_id = $1", rid), 12);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM child_status WHERE run_id = $1", rid), 15);
+    /* all twelve are exact-ID links: implied by the IDs, not stored row by row */
+    assert_int_equal(res.by_method[LKM_ID_EXACT], 12);
+    assert_int_equal(res.review, 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM link WHERE run_id = $1", rid), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM child_status WHERE run_id = $1", rid), 15);
     assert_int_equal(
-        q_int(fx, "SELECT count(*) FROM child_status WHERE run_id = $1 AND status = 'enrolled'",
-              rid),
+        tu_int(fx->s, "SELECT count(*) FROM child_status WHERE run_id = $1 AND status = 'enrolled'",
+               rid),
         4);
 
-    /* the stored counts add up to the population */
-    char *counts = q_text(fx, "SELECT counts FROM match_run WHERE id = $1", rid, NULL);
+    /* the stored counts add up to the population, with the links by method and the model */
+    char *counts = tu_text(fx->s, "SELECT counts FROM match_run WHERE id = $1", rid, NULL);
     assert_non_null(counts);
-    assert_string_equal(counts, "{\"beyond_age\":1,\"completed\":1,\"dropped_out\":1,"
-                                "\"enrolled\":4,\"enrolled_elsewhere\":1,\"inactive\":2,"
-                                "\"links\":12,\"not_enrolled\":3,\"not_yet_school_age\":1,"
-                                "\"population\":15,\"suspended\":1}");
+    assert_non_null(strstr(counts, "{\"enrolled\":4,\"enrolled_elsewhere\":1,\"not_enrolled\":3,"
+                                   "\"dropped_out\":1,\"suspended\":1,\"completed\":1,"
+                                   "\"not_yet_school_age\":1,\"beyond_age\":1,\"inactive\":2,"
+                                   "\"population\":15,\"links\":{\"id_exact\":12,\"id_typo\":0,"
+                                   "\"fuzzy\":0,\"reviewed\":0},\"review\":0,\"model\":{"));
     free(counts);
     long sum = 0;
     for (int s = 0; s < ST__COUNT; s++)
@@ -304,28 +236,29 @@ static void test_statuses(void **state)
     assert_int_equal(sum, res.population);
 
     /* the 在读 record decides, whichever comes first */
-    char *school = q_text(fx,
-                          "SELECT s.school_name FROM child_status cs JOIN record r ON r.id ="
-                          " cs.record_id JOIN record s ON s.id = cs.school_record"
-                          " WHERE cs.run_id = $1 AND r.name = $2",
-                          rid, "癸");
+    char *school = tu_text(fx->s,
+                           "SELECT s.school_name FROM child_status cs JOIN record r ON r.id ="
+                           " cs.record_id JOIN record s ON s.id = cs.school_record"
+                           " WHERE cs.run_id = $1 AND r.name = $2",
+                           rid, "癸");
     assert_non_null(school);
     assert_string_equal(school, "乙校");
     free(school);
-    school = q_text(fx,
-                    "SELECT s.school_name FROM child_status cs JOIN record r ON r.id ="
-                    " cs.record_id JOIN record s ON s.id = cs.school_record"
-                    " WHERE cs.run_id = $1 AND r.name = $2",
-                    rid, "子");
+    school = tu_text(fx->s,
+                     "SELECT s.school_name FROM child_status cs JOIN record r ON r.id ="
+                     " cs.record_id JOIN record s ON s.id = cs.school_record"
+                     " WHERE cs.run_id = $1 AND r.name = $2",
+                     rid, "子");
     assert_non_null(school);
     assert_string_equal(school, "丙校");
     free(school);
 
     /* age and expected grade on the cutoff */
-    char *ag = q_text(fx,
-                      "SELECT cs.age || '/' || cs.expected_grade FROM child_status cs JOIN record r"
-                      " ON r.id = cs.record_id WHERE cs.run_id = $1 AND r.name = $2",
-                      rid, "丙");
+    char *ag =
+        tu_text(fx->s,
+                "SELECT cs.age || '/' || cs.expected_grade FROM child_status cs JOIN record r"
+                " ON r.id = cs.record_id WHERE cs.run_id = $1 AND r.name = $2",
+                rid, "丙");
     assert_string_equal(ag, "8/3");
     free(ag);
 
@@ -347,25 +280,27 @@ static void test_statuses(void **state)
 }
 
 /* Everything a run stored, as one string. */
-static char *run_snapshot(struct fx *fx, int64_t run_id)
+static char *run_snapshot(struct tu_fx *fx, int64_t run_id)
 {
     char rid[24];
     snprintf(rid, sizeof(rid), "%lld", (long long)run_id);
-    char *a = q_text(fx,
-                     "SELECT group_concat(x, '|') FROM (SELECT record_id || ',' || status || ','"
-                     " || coalesce(age, '') || ',' || coalesce(expected_grade, '') || ',' ||"
-                     " coalesce(school_record, '') || ',' || detail AS x FROM child_status"
-                     " WHERE run_id = $1 ORDER BY record_id)",
-                     rid, NULL);
-    char *b = q_text(fx,
-                     "SELECT group_concat(x, '|') FROM (SELECT population_record || ',' ||"
-                     " other_record || ',' || explanation AS x FROM link WHERE run_id = $1"
-                     " ORDER BY population_record, other_record)",
-                     rid, NULL);
-    char *c = q_text(fx,
-                     "SELECT as_of || cutoff || population_batch || enrollment_batch || counts"
-                     " FROM match_run WHERE id = $1",
-                     rid, NULL);
+    char *a = tu_text(fx->s,
+                      "SELECT group_concat(x, '|') FROM (SELECT record_id || ',' || status || ','"
+                      " || coalesce(age, '') || ',' || coalesce(expected_grade, '') || ',' ||"
+                      " coalesce(school_record, '') || ',' || detail AS x FROM child_status"
+                      " WHERE run_id = $1 ORDER BY record_id)",
+                      rid, NULL);
+    char *b = tu_text(fx->s,
+                      "SELECT coalesce(group_concat(x, '|'), '') FROM (SELECT population_record"
+                      " || ',' || other_record || ',' || explanation AS x FROM link"
+                      " WHERE run_id = $1 UNION ALL SELECT population_record || ',' ||"
+                      " other_record || ',' || decision FROM candidate WHERE run_id = $1"
+                      " ORDER BY 1)",
+                      rid, NULL);
+    char *c = tu_text(fx->s,
+                      "SELECT as_of || cutoff || population_batch || enrollment_batch || counts"
+                      " FROM match_run WHERE id = $1",
+                      rid, NULL);
     assert_non_null(a);
     assert_non_null(b);
     assert_non_null(c);
@@ -378,7 +313,7 @@ static char *run_snapshot(struct fx *fx, int64_t run_id)
 
 static void test_later_run_keeps_earlier(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     load_county(fx);
     struct match_result r1, r2, r3;
     run_ok(fx, &r1);
@@ -404,8 +339,8 @@ static void test_later_run_keeps_earlier(void **state)
 
     char *after = run_snapshot(fx, r1.run_id);
     assert_string_equal(after, before);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM match_run", NULL), 3);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM audit WHERE action = 'match'", NULL), 3);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM match_run", NULL), 3);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'match'", NULL), 3);
     free(before);
     free(after);
     buf_release(&enr);
@@ -413,7 +348,7 @@ static void test_later_run_keeps_earlier(void **state)
 
 static void test_missing_batches(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     struct match_result res;
     struct buf err = BUF_INIT;
     int code = -1;
@@ -432,15 +367,15 @@ static void test_missing_batches(void **state)
     assert_int_equal(code, EXIT_INPUT);
     assert_non_null(strstr(err.buf, "学籍"));
     assert_non_null(strstr(err.buf, "enrollment"));
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM match_run", NULL), 0);
-    assert_int_equal(q_int(fx, "SELECT count(*) FROM child_status", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM match_run", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM child_status", NULL), 0);
     buf_release(&err);
 }
 
 /* Without an outside list the run still works; nobody is enrolled elsewhere. */
 static void test_no_outside_list(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char a[19], b[19];
     make_id(a, 20180101, 101);
     make_id(b, 20170101, 103);
@@ -467,7 +402,7 @@ static void test_no_outside_list(void **state)
  */
 static void test_born_after_cutoff(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char baby[19], pupil[19];
     make_id(baby, 20260905, 101);
     make_id(pupil, 20180101, 103);
@@ -487,7 +422,7 @@ static void test_born_after_cutoff(void **state)
 /* match_options.actor is optional like import's: a NULL actor must not fail the run. */
 static void test_no_actor(void **state)
 {
-    struct fx *fx = *state;
+    struct tu_fx *fx = *state;
     char a[19];
     make_id(a, 20180101, 101);
     char *pop = xstrfmt("姓名,身份证号\n甲,%s\n", a);
@@ -511,11 +446,11 @@ static void test_no_actor(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
         T(test_statuses),        T(test_later_run_keeps_earlier), T(test_missing_batches),
         T(test_no_outside_list), T(test_born_after_cutoff),       T(test_no_actor),
     };
 #undef T
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, NULL);
 }

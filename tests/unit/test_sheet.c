@@ -10,42 +10,9 @@
 
 #include "ingest/sheet.h"
 
-/* Every test writes real files into one mkdtemp directory and reads them back. */
+#include "testutil.h"
 
-static char tmpdir[] = "/tmp/baoxue-sheet-XXXXXX";
-
-static int group_setup(void **state)
-{
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
-    int rc = system(cmd);
-    free(cmd);
-    return rc;
-}
-
-static char *tpath(const char *name)
-{
-    return xstrfmt("%s/%s", tmpdir, name);
-}
-
-static char *write_file(const char *name, const void *data, size_t len)
-{
-    char *p = tpath(name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
-
-static char *write_str(const char *name, const char *s)
-{
-    return write_file(name, s, strlen(s));
-}
+/* Every test writes real files into one mkdtemp directory (tu_dir) and reads them back. */
 
 /* Convert UTF-8 to `to` with iconv, as a department's Excel would have saved it. */
 static void convert(struct buf *out, const char *to, const char *s, size_t len)
@@ -149,8 +116,9 @@ static void cells_are(const struct row *row, size_t n, ...)
 
 static void test_csv_utf8(void **state)
 {
-    char *p = write_str("utf8.csv", "姓名,身份证号,出生日期\n张三,11010519491231002X,2015-03-04\n"
-                                    "\n李四,,\n,  x  ,\n");
+    char *p = tu_write_str(tu_dir, "utf8.csv",
+                           "姓名,身份证号,出生日期\n张三,11010519491231002X,2015-03-04\n"
+                           "\n李四,,\n,  x  ,\n");
     struct sheet_reader *r = open_ok(p);
     const struct row *row;
 
@@ -173,7 +141,7 @@ static void test_csv_utf8(void **state)
 
 static void test_csv_bom_crlf(void **state)
 {
-    char *p = write_str("bom.csv", "\xEF\xBB\xBF姓名,年龄\r\n王五,7\r\n\r\n赵六,8");
+    char *p = tu_write_str(tu_dir, "bom.csv", "\xEF\xBB\xBF姓名,年龄\r\n王五,7\r\n\r\n赵六,8");
     struct sheet_reader *r = open_ok(p);
 
     assert_string_equal(sheet_encoding(r), "UTF-8 (BOM)");
@@ -199,7 +167,7 @@ static void test_csv_gb18030(void **state)
     struct buf gb = BUF_INIT;
     convert(&gb, "GB18030", text, strlen(text));
     assert_false(memmem(gb.buf, gb.len, "姓名", strlen("姓名"))); /* really converted */
-    char *p = write_file("gb.csv", gb.buf, gb.len);
+    char *p = tu_write(tu_dir, "gb.csv", gb.buf, gb.len);
     struct sheet_reader *r = open_ok(p);
 
     assert_string_equal(sheet_encoding(r), "GB18030");
@@ -220,8 +188,8 @@ static void test_csv_utf16_tab(void **state)
     convert(&le, "UTF-16LE", text, strlen(text));
     buf_add(&be, "\xFE\xFF", 2);
     convert(&be, "UTF-16BE", text, strlen(text));
-    char *p1 = write_file("le.txt", le.buf, le.len);
-    char *p2 = write_file("be.txt", be.buf, be.len);
+    char *p1 = tu_write(tu_dir, "le.txt", le.buf, le.len);
+    char *p2 = tu_write(tu_dir, "be.txt", be.buf, be.len);
 
     for (int k = 0; k < 2; k++) {
         struct sheet_reader *r = open_ok(k ? p2 : p1);
@@ -240,8 +208,9 @@ static void test_csv_utf16_tab(void **state)
 
 static void test_csv_quotes(void **state)
 {
-    char *p = write_str("quotes.csv", "a,b\r\n\"x\r\ny\",\"he said \"\"hi\"\"\"\r\n"
-                                      "\"\",plain\"q\r\n\"a,b\",\"2\nlines\n\"\r\nlast,row");
+    char *p = tu_write_str(tu_dir, "quotes.csv",
+                           "a,b\r\n\"x\r\ny\",\"he said \"\"hi\"\"\"\r\n"
+                           "\"\",plain\"q\r\n\"a,b\",\"2\nlines\n\"\r\nlast,row");
     struct sheet_reader *r = open_ok(p);
 
     cells_are(next(r, 1), 2, "a", "b");
@@ -257,7 +226,7 @@ static void test_csv_quotes(void **state)
 
 static void test_csv_semicolon_cr(void **state)
 {
-    char *p = write_str("semi.csv", "姓名;年龄\r张三;7\r\r李四;8,5\r");
+    char *p = tu_write_str(tu_dir, "semi.csv", "姓名;年龄\r张三;7\r\r李四;8,5\r");
     struct sheet_reader *r = open_ok(p);
 
     cells_are(next(r, 1), 2, "姓名", "年龄");
@@ -299,7 +268,7 @@ static void check_split(const char *name, const char *unit, size_t ulen, const c
     long lines, n = 0;
     bool padded;
     struct buf b = split_file(unit, ulen, &lines, &padded), want = BUF_INIT;
-    char *p = write_file(name, b.buf, b.len);
+    char *p = tu_write(tu_dir, name, b.buf, b.len);
     struct sheet_reader *r = open_ok(p);
     const struct row *row;
     struct buf err = BUF_INIT;
@@ -339,7 +308,7 @@ static void test_csv_utf8_invalid_later(void **state)
     while (b.len < 1536 * 1024)
         buf_addf(&b, "张三,%ld\n", ++line);
     buf_adds(&b, "bad,\xC0\xAF\n"); /* line + 1 */
-    char *p = write_file("badutf8.csv", b.buf, b.len);
+    char *p = tu_write(tu_dir, "badutf8.csv", b.buf, b.len);
     struct sheet_reader *r = open_ok(p);
     char *where = xstrfmt("第 %ld 行", line + 1);
 
@@ -353,7 +322,7 @@ static void test_csv_utf8_invalid_later(void **state)
 
 static void test_csv_unclosed_quote(void **state)
 {
-    char *p = write_str("unclosed.csv", "a,b\n1,\"abc\n2,3\n");
+    char *p = tu_write_str(tu_dir, "unclosed.csv", "a,b\n1,\"abc\n2,3\n");
     struct sheet_reader *r = open_ok(p);
     assert_int_equal(fails_later(r, "第 2 行第 2 列", "引号"), 1);
     sheet_close(r);
@@ -366,7 +335,7 @@ static void test_csv_long_cell(void **state)
     buf_adds(&b, "姓名,备注\n张三,");
     buf_addchars(&b, 'A', SHEET_MAX_CELL_BYTES + 1);
     buf_adds(&b, "\n");
-    char *p = write_file("long.csv", b.buf, b.len);
+    char *p = tu_write(tu_dir, "long.csv", b.buf, b.len);
     struct sheet_reader *r = open_ok(p);
     const struct row *row;
     struct buf err = BUF_INIT;
@@ -388,7 +357,7 @@ static void test_csv_50mb_line(void **state)
 
     /* one 50 MB line without a delimiter: the cell limit */
     buf_addchars(&b, '1', 50u << 20);
-    p = write_file("line1.csv", b.buf, b.len);
+    p = tu_write(tu_dir, "line1.csv", b.buf, b.len);
     r = open_ok(p);
     assert_int_equal(fails_later(r, "第 1 行第 1 列", "单元格超过"), 0);
     sheet_close(r);
@@ -401,7 +370,7 @@ static void test_csv_50mb_line(void **state)
         buf_addchars(&b, '2', 100 * 1024);
         buf_addch(&b, ',');
     }
-    p = write_file("line2.csv", b.buf, b.len);
+    p = tu_write(tu_dir, "line2.csv", b.buf, b.len);
     r = open_ok(p);
     assert_int_equal(fails_later(r, "第 1 行", "16 MiB"), 0);
     sheet_close(r);
@@ -425,7 +394,7 @@ static void test_csv_50mb_column(void **state)
         buf_adds(&b, "11010519491231002X\n");
         lines++;
     }
-    char *p = write_file("column.csv", b.buf, b.len);
+    char *p = tu_write(tu_dir, "column.csv", b.buf, b.len);
     buf_release(&b);
     struct sheet_reader *r = open_ok(p);
     while ((rc = sheet_next_row(r, &row, &err)) == 1) {
@@ -455,7 +424,7 @@ static void test_csv_columns(void **state)
     for (int i = 0; i < 10000; i++)
         buf_addf(&b, "%s%d", i ? "," : "", i);
     buf_addch(&b, '\n');
-    char *p = write_file("wide.csv", b.buf, b.len);
+    char *p = tu_write(tu_dir, "wide.csv", b.buf, b.len);
     struct sheet_reader *r = open_ok(p);
     const struct row *row = next(r, 1);
     assert_int_equal(row->ncells, 10000);
@@ -471,7 +440,7 @@ static void test_csv_columns(void **state)
     buf_reset(&b);
     buf_addchars(&b, ',', SHEET_MAX_COLUMNS);
     buf_adds(&b, "x\n");
-    p = write_file("too-wide.csv", b.buf, b.len);
+    p = tu_write(tu_dir, "too-wide.csv", b.buf, b.len);
     r = open_ok(p);
     fails_later(r, "第 1 行第 16385 列", "超过 16384 列");
     sheet_close(r);
@@ -489,30 +458,31 @@ static void test_not_a_sheet(void **state)
     struct buf ctrl = BUF_INIT;
     char *p;
 
-    p = write_file("image.png", png, sizeof(png));
+    p = tu_write(tu_dir, "image.png", png, sizeof(png));
     open_fails(p, "文件不是可识别的电子表格（xlsx、xls 或 csv）");
     free(p);
-    p = write_file("program", elf, sizeof(elf));
+    p = tu_write(tu_dir, "program", elf, sizeof(elf));
     open_fails(p, "文件不是可识别的电子表格（xlsx、xls 或 csv）");
     free(p);
     for (int i = 0; i < 4096; i++)
         buf_addch(&ctrl, 1 + i % 8);
-    p = write_file("ctrl.csv", ctrl.buf, ctrl.len);
+    p = tu_write(tu_dir, "ctrl.csv", ctrl.buf, ctrl.len);
     open_fails(p, "文件不是可识别的电子表格（xlsx、xls 或 csv）");
     free(p);
     buf_release(&ctrl);
-    p = write_str("export.xls",
-                  "\r\n<html><body><table><tr><td>姓名</td></tr></table></body></html>");
+    p = tu_write_str(tu_dir, "export.xls",
+                     "\r\n<html><body><table><tr><td>姓名</td></tr></table></body></html>");
     open_fails(p, "网页（HTML）");
     free(p);
-    p = write_str("export2.xls", "<?xml version=\"1.0\"?>\n<Workbook xmlns="
-                                 "\"urn:schemas-microsoft-com:office:spreadsheet\"/>");
+    p = tu_write_str(tu_dir, "export2.xls",
+                     "<?xml version=\"1.0\"?>\n<Workbook xmlns="
+                     "\"urn:schemas-microsoft-com:office:spreadsheet\"/>");
     open_fails(p, "XML");
     free(p);
-    p = write_file("empty.csv", "", 0);
+    p = tu_write(tu_dir, "empty.csv", "", 0);
     open_fails(p, "文件是空的");
     free(p);
-    p = tpath("does-not-exist.csv");
+    p = tu_path(tu_dir, "does-not-exist.csv");
     open_fails(p, "无法打开文件");
     free(p);
 }
@@ -538,7 +508,7 @@ static void make_zip(const char *path, const char *const *parts, size_t n)
 
 static char *write_xlsxwriter(void)
 {
-    char *p = tpath("writer.xlsx");
+    char *p = tu_path(tu_dir, "writer.xlsx");
     lxw_workbook *wb = workbook_new(p);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "花名册");
     lxw_worksheet *ws2 = workbook_add_worksheet(wb, "Sheet2");
@@ -639,8 +609,8 @@ static void test_xlsx_writer(void **state)
 static void test_xlsx_wide_inline(void **state)
 {
     /* constant_memory mode writes inline strings */
-    char *p = tpath("wide.xlsx");
-    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tmpdir};
+    char *p = tu_path(tu_dir, "wide.xlsx");
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = tu_dir};
     lxw_workbook *wb = workbook_new_opt(p, &opt);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
     char name[16];
@@ -694,7 +664,7 @@ static void test_xlsx_handmade(void **state)
         "<x:v>2015-03-04T00:00:00</x:v></x:c><x:c r=\"D3\" s=\"3\"/></x:row>"
         "</x:sheetData></x:worksheet>",
     };
-    char *p = tpath("handmade.xlsx");
+    char *p = tu_path(tu_dir, "handmade.xlsx");
     make_zip(p, parts, ARRAY_SIZE(parts));
     struct sheet_reader *r = open_ok(p);
     const struct row *row;
@@ -764,7 +734,7 @@ static void test_xlsx_styles_1904(void **state)
 {
     const char *parts[10];
     char *sheet = xstrfmt("%s</sheetData></worksheet>", styled_sheet);
-    char *p = tpath("styled.xlsx");
+    char *p = tu_path(tu_dir, "styled.xlsx");
     const struct row *row;
 
     styled_parts(parts, sheet);
@@ -792,7 +762,7 @@ static void test_xlsx_corrupt(void **state)
     const char *parts[10];
     /* the worksheet XML stops in the middle of row 3 */
     char *sheet = xstrndup(styled_sheet, strlen(styled_sheet) - 20);
-    char *p = tpath("cut.xlsx");
+    char *p = tu_path(tu_dir, "cut.xlsx");
     struct sheet_reader *r;
 
     styled_parts(parts, sheet);
@@ -806,7 +776,7 @@ static void test_xlsx_corrupt(void **state)
     /* a shared string index out of range */
     sheet = xstrfmt("<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"4\">"
                     "<c r=\"C4\" t=\"s\"><v>99</v></c></row></sheetData></worksheet>");
-    p = tpath("badsst.xlsx");
+    p = tu_path(tu_dir, "badsst.xlsx");
     styled_parts(parts, sheet);
     make_zip(p, parts, ARRAY_SIZE(parts));
     r = open_ok(p);
@@ -818,7 +788,7 @@ static void test_xlsx_corrupt(void **state)
     /* a cell beyond column XFD */
     sheet = xstrfmt("<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\">"
                     "<c r=\"XFE1\"><v>1</v></c></row></sheetData></worksheet>");
-    p = tpath("widecell.xlsx");
+    p = tu_path(tu_dir, "widecell.xlsx");
     styled_parts(parts, sheet);
     make_zip(p, parts, ARRAY_SIZE(parts));
     r = open_ok(p);
@@ -831,20 +801,14 @@ static void test_xlsx_corrupt(void **state)
 static void test_xlsx_truncated(void **state)
 {
     char *full = write_xlsxwriter();
-    FILE *f = fopen(full, "rb");
     struct buf b = BUF_INIT;
-    char tmp[4096];
-    size_t n;
 
-    assert_non_null(f);
-    while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-        buf_add(&b, tmp, n);
-    fclose(f);
-    char *p = write_file("half.xlsx", b.buf, b.len / 2);
+    tu_read(full, &b);
+    char *p = tu_write(tu_dir, "half.xlsx", b.buf, b.len / 2);
     open_fails(p, "xlsx 文件已损坏或不完整");
     free(p);
     /* the second half only: no zip magic, binary */
-    p = write_file("tail.xlsx", b.buf + b.len / 2, b.len - b.len / 2);
+    p = tu_write(tu_dir, "tail.xlsx", b.buf + b.len / 2, b.len - b.len / 2);
     open_fails(p, "文件不是可识别的电子表格");
     free(p);
     buf_release(&b);
@@ -854,7 +818,7 @@ static void test_xlsx_truncated(void **state)
 static void test_zip_not_workbook(void **state)
 {
     static const char *const parts[] = {"word/document.xml", "<document/>", "readme.txt", "hi"};
-    char *p = tpath("notexcel.xlsx");
+    char *p = tu_path(tu_dir, "notexcel.xlsx");
     make_zip(p, parts, ARRAY_SIZE(parts));
     open_fails(p, "不是 Excel 工作簿");
     free(p);
@@ -863,7 +827,7 @@ static void test_zip_not_workbook(void **state)
 static void test_xlsx_many_rows(void **state)
 {
     /* enough rows for many XML chunks, shared strings, every 7th row missing */
-    char *p = tpath("many.xlsx");
+    char *p = tu_path(tu_dir, "many.xlsx");
     lxw_workbook *wb = workbook_new(p);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
     char text[32];
@@ -920,7 +884,7 @@ static void test_xlsx_long_cells(void **state)
              "<v>0</v></c></row><row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>%s</t></is>"
              "</c></row></sheetData></worksheet>",
              big.buf);
-    p = tpath("longinline.xlsx");
+    p = tu_path(tu_dir, "longinline.xlsx");
     styled_parts(parts, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
     r = open_ok(p);
@@ -936,7 +900,7 @@ static void test_xlsx_long_cells(void **state)
     for (int i = 0; i < 100; i++)
         buf_addf(&sheet, "<c t=\"inlineStr\"><is><t>%s</t></is></c>", big.buf);
     buf_adds(&sheet, "</row></sheetData></worksheet>");
-    p = tpath("longrow.xlsx");
+    p = tu_path(tu_dir, "longrow.xlsx");
     styled_parts(parts, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
     r = open_ok(p);
@@ -953,7 +917,7 @@ static void test_csv_gb18030_invalid(void **state)
     struct buf gb = BUF_INIT;
     convert(&gb, "GB18030", text, strlen(text));
     buf_adds(&gb, "x,\x81\x20\n"); /* 0x81 0x20 is no GB18030 sequence */
-    char *p = write_file("badgb.csv", gb.buf, gb.len);
+    char *p = tu_write(tu_dir, "badgb.csv", gb.buf, gb.len);
     struct sheet_reader *r = open_ok(p);
     assert_string_equal(sheet_encoding(r), "GB18030");
     assert_int_equal(fails_later(r, "CSV 文件第 3 行", "GB18030"), 2);
@@ -984,8 +948,8 @@ static void test_xls(void **state)
         "my $ws2 = $wb->add_worksheet('第二页');\n"
         "$ws2->write_string(0, 0, '二');\n"
         "$wb->close() or die;\n";
-    char *pl = write_str("make.pl", script);
-    char *p = tpath("old.xls");
+    char *pl = tu_write_str(tu_dir, "make.pl", script);
+    char *p = tu_path(tu_dir, "old.xls");
     char *cmd = xstrfmt("perl '%s' '%s'", pl, p);
     struct buf err = BUF_INIT;
     const struct row *row;
@@ -1019,7 +983,7 @@ static void test_xls(void **state)
 
     /* an OLE header with nothing behind it */
     static const unsigned char ole[] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0};
-    char *bad = write_file("bad.xls", ole, sizeof(ole));
+    char *bad = tu_write(tu_dir, "bad.xls", ole, sizeof(ole));
     open_fails(bad, "xls 文件无法读取");
     free(bad);
     buf_release(&err);
@@ -1049,7 +1013,7 @@ static void test_numbers(void **state)
                            "<workbook xmlns=\"" NS_MAIN
                            "\"><sheets><sheet name=\"S\"/></sheets></workbook>",
                            "xl/worksheets/sheet1.xml", xml.buf};
-    char *p = tpath("numbers.xlsx");
+    char *p = tu_path(tu_dir, "numbers.xlsx");
     make_zip(p, parts, ARRAY_SIZE(parts));
     struct sheet_reader *r = open_ok(p);
     const struct row *row = next(r, 1);
@@ -1092,5 +1056,5 @@ int main(void)
         cmocka_unit_test(test_xls),
         cmocka_unit_test(test_numbers),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -12,63 +12,28 @@
 #include "store/migrate.h"
 #include "store/store.h"
 
-/* Every test opens its own database file in one mkdtemp directory. */
+#include "testutil.h"
 
-static char tmpdir[] = "/tmp/baoxue-store-XXXXXX";
+/* Every test opens its own database file in one mkdtemp directory (tu_dir). */
+
 static int dbseq;
-
-static int group_setup(void **state)
-{
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
-    int rc = system(cmd);
-    free(cmd);
-    return rc;
-}
-
-static char *tpath(const char *name)
-{
-    return xstrfmt("%s/%s", tmpdir, name);
-}
 
 static char *fresh_path(void)
 {
-    return xstrfmt("%s/db%d.sqlite", tmpdir, ++dbseq);
-}
-
-static struct store *open_ok(const char *path, enum store_open_mode mode)
-{
-    struct store *s = NULL;
-    struct buf err = BUF_INIT;
-    if (store_open(&s, path, mode, &err) != 0)
-        fail_msg("store_open(%s): %s", path, err.buf);
-    assert_non_null(s);
-    buf_release(&err);
-    return s;
+    return xstrfmt("%s/db%d.sqlite", tu_dir, ++dbseq);
 }
 
 /* Open a fresh database with a scratch table t (a, b, c). */
 static struct store *fresh(char **path_out)
 {
     char *p = fresh_path();
-    struct store *s = open_ok(p, STORE_OPEN_CREATE);
+    struct store *s = tu_store_open(p, STORE_OPEN_CREATE);
     assert_int_equal(store_exec(s, "CREATE TABLE t (a, b, c)"), 0);
     if (path_out)
         *path_out = p;
     else
         free(p);
     return s;
-}
-
-static int64_t count(struct store *s, const char *sql)
-{
-    int64_t n = -1;
-    assert_int_equal(store_int(s, sql, 0, NULL, &n), 0);
-    return n;
 }
 
 static void test_open_dialect(void **state)
@@ -195,7 +160,7 @@ static void test_returning_id(void **state)
         assert_int_equal(stmt_step(st), 0);
     }
     stmt_finalize(st);
-    assert_int_equal(count(s, "SELECT count(*) FROM u"), 3);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM u", NULL), 3);
     store_close(s);
 }
 
@@ -227,7 +192,7 @@ static void test_run_and_int(void **state)
     struct store *s = fresh(NULL);
     const char *p[] = {"1", "two", NULL};
     assert_int_equal(store_run(s, "INSERT INTO t (a, b, c) VALUES ($1, $2, $3)", 3, p), 0);
-    assert_int_equal(count(s, "SELECT count(*) FROM t WHERE c IS NULL AND b = 'two'"), 1);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM t WHERE c IS NULL AND b = 'two'", NULL), 1);
     int64_t v = 99;
     const char *q[] = {"two"};
     assert_int_equal(store_int(s, "SELECT a FROM t WHERE b = $1", 1, q, &v), 0);
@@ -248,9 +213,9 @@ static void test_transactions(void **state)
     assert_int_equal(store_begin(s), 0);
     assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
     assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
-    assert_int_equal(count(s, "SELECT count(*) FROM t"), 2);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM t", NULL), 2);
     assert_int_equal(store_rollback(s), 0);
-    assert_int_equal(count(s, "SELECT count(*) FROM t"), 0);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM t", NULL), 0);
 
     assert_int_equal(store_begin(s), 0);
     assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
@@ -258,8 +223,8 @@ static void test_transactions(void **state)
     store_close(s);
 
     /* a rolled-back transaction left nothing on disk either */
-    s = open_ok(path, STORE_OPEN_EXISTING);
-    assert_int_equal(count(s, "SELECT count(*) FROM t"), 1);
+    s = tu_store_open(path, STORE_OPEN_EXISTING);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM t", NULL), 1);
     /* commit without begin is an error, not a crash */
     assert_int_equal(store_commit(s), -1);
     store_close(s);
@@ -282,10 +247,10 @@ static void test_settings(void **state)
     assert_int_equal(store_get_setting(s, "county", &v), 1);
     assert_string_equal(v.buf, "140522");
     assert_int_equal(store_set_setting(s, "cutoff_mmdd", "1231"), 0);
-    assert_int_equal(count(s, "SELECT count(*) FROM setting"), 2);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM setting", NULL), 2);
     store_close(s);
 
-    s = open_ok(path, STORE_OPEN_EXISTING);
+    s = tu_store_open(path, STORE_OPEN_EXISTING);
     assert_int_equal(store_get_setting(s, "county", &v), 1);
     assert_string_equal(v.buf, "140522");
     assert_int_equal(store_get_setting(s, "cutoff_mmdd", &v), 1);
@@ -298,21 +263,23 @@ static void test_settings(void **state)
 static void test_migrate_idempotent(void **state)
 {
     char *path = fresh_path();
-    struct store *s = open_ok(path, STORE_OPEN_CREATE);
+    struct store *s = tu_store_open(path, STORE_OPEN_CREATE);
     int latest = schema_version_latest();
     assert_true(latest >= 1);
-    assert_int_equal(count(s, "SELECT count(*) FROM schema_version"), latest);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM schema_version", NULL), latest);
     assert_int_equal(store_exec(s, "INSERT INTO setting (key, value) VALUES ('k', 'v')"), 0);
     store_close(s);
 
     for (int i = 0; i < 2; i++) {
-        s = open_ok(path, i ? STORE_OPEN_CREATE : STORE_OPEN_EXISTING);
-        assert_int_equal(count(s, "SELECT count(*) FROM schema_version"), latest);
-        assert_int_equal(count(s, "SELECT max(version) FROM schema_version"), latest);
-        assert_int_equal(count(s, "SELECT count(*) FROM setting"), 1);
-        assert_int_equal(count(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                                  "name IN ('batch', 'record', 'reject', 'match_run', 'link', "
-                                  "'child_status', 'audit', 'setting')"),
+        s = tu_store_open(path, i ? STORE_OPEN_CREATE : STORE_OPEN_EXISTING);
+        assert_int_equal(tu_int(s, "SELECT count(*) FROM schema_version", NULL), latest);
+        assert_int_equal(tu_int(s, "SELECT max(version) FROM schema_version", NULL), latest);
+        assert_int_equal(tu_int(s, "SELECT count(*) FROM setting", NULL), 1);
+        assert_int_equal(tu_int(s,
+                                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                "name IN ('batch', 'record', 'reject', 'match_run', 'link', "
+                                "'child_status', 'audit', 'setting')",
+                                NULL),
                          8);
         store_close(s);
     }
@@ -321,7 +288,7 @@ static void test_migrate_idempotent(void **state)
 
 static void test_open_missing(void **state)
 {
-    char *path = tpath("missing.sqlite");
+    char *path = tu_path(tu_dir, "missing.sqlite");
     struct store *s = NULL;
     struct buf err = BUF_INIT;
     struct stat st;
@@ -334,7 +301,7 @@ static void test_open_missing(void **state)
     buf_release(&err);
 
     /* a directory that does not exist cannot be created into */
-    char *deep = tpath("no/such/dir/db.sqlite");
+    char *deep = tu_path(tu_dir, "no/such/dir/db.sqlite");
     assert_int_equal(store_open(&s, deep, STORE_OPEN_CREATE, &err), -1);
     assert_null(s);
     assert_true(err.len > 0);
@@ -347,7 +314,7 @@ static void test_open_not_a_database(void **state)
 {
     static const char junk[] = "姓名,身份证号\n张三,140521201503041234\n这不是数据库文件。"
                                "This is not an SQLite database, just text long enough.\n";
-    char *path = tpath("junk.sqlite");
+    char *path = tu_path(tu_dir, "junk.sqlite");
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(junk, 1, sizeof(junk) - 1, f), sizeof(junk) - 1);
@@ -368,13 +335,7 @@ static void test_open_not_a_database(void **state)
     assert_int_not_equal(stat(wal, &stw), 0);
     free(wal);
     struct buf back = BUF_INIT;
-    char chunk[512];
-    size_t n;
-    f = fopen(path, "rb");
-    assert_non_null(f);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(&back, chunk, n);
-    fclose(f);
+    tu_read(path, &back);
     assert_int_equal(back.len, sizeof(junk) - 1);
     assert_memory_equal(back.buf, junk, back.len);
     buf_release(&back);
@@ -384,7 +345,7 @@ static void test_open_not_a_database(void **state)
 static void test_open_newer_schema(void **state)
 {
     char *path = fresh_path();
-    struct store *s = open_ok(path, STORE_OPEN_CREATE);
+    struct store *s = tu_store_open(path, STORE_OPEN_CREATE);
     char v[16];
     snprintf(v, sizeof(v), "%d", schema_version_latest() + 1);
     const char *p[] = {v};
@@ -432,5 +393,5 @@ int main(void)
         cmocka_unit_test(test_open_newer_schema),
         cmocka_unit_test(test_postgres_refused),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -14,37 +14,7 @@
 #include "util/csvout.h"
 #include "util/utf8.h"
 
-static char tmpdir[] = "/tmp/baoxue-table-XXXXXX";
-
-static int group_setup(void **state)
-{
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    char *cmd = xstrfmt("rm -rf '%s'", tmpdir);
-    int rc = system(cmd);
-    free(cmd);
-    return rc;
-}
-
-static char *tpath(const char *name)
-{
-    return xstrfmt("%s/%s", tmpdir, name);
-}
-
-static void slurp(const char *path, struct buf *out)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[8192];
-    size_t n;
-    assert_non_null(f);
-    buf_reset(out);
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        buf_add(out, chunk, n);
-    fclose(f);
-}
+#include "testutil.h"
 
 /* ---- csv_field ---- */
 
@@ -157,12 +127,12 @@ static void fill4(struct report_table *t)
 static int render_to(const struct report_table *t, enum report_format fmt, const char *name,
                      struct buf *out)
 {
-    char *p = tpath(name);
+    char *p = tu_path(tu_dir, name);
     struct buf err = BUF_INIT;
     int rc = table_render(t, fmt, p, &err);
     if (rc != 0)
         fail_msg("table_render(%s): %s", name, err.buf);
-    slurp(p, out);
+    tu_read(p, out);
     unlink(p);
     buf_release(&err);
     free(p);
@@ -368,24 +338,11 @@ static void test_json_empty_rows(void **state)
 
 /* ---- XLSX ---- */
 
-static void zip_member(zip_t *z, const char *member, struct buf *out)
-{
-    zip_file_t *f = zip_fopen(z, member, 0);
-    if (!f)
-        fail_msg("no %s in the xlsx", member);
-    char chunk[8192];
-    zip_int64_t n;
-    buf_reset(out);
-    while ((n = zip_fread(f, chunk, sizeof(chunk))) > 0)
-        buf_add(out, chunk, (size_t)n);
-    zip_fclose(f);
-}
-
 static void test_xlsx(void **state)
 {
     struct report_table t;
     struct buf err = BUF_INIT, xml = BUF_INIT;
-    char *p = tpath("t.xlsx");
+    char *p = tu_path(tu_dir, "t.xlsx");
     fill4(&t);
     assert_int_equal(table_render(&t, FMT_XLSX, p, &err), 0);
 
@@ -394,7 +351,7 @@ static void test_xlsx(void **state)
     assert_non_null(z);
     assert_true(zip_name_locate(z, "xl/worksheets/sheet1.xml", 0) >= 0);
     assert_true(zip_name_locate(z, "xl/workbook.xml", 0) >= 0);
-    zip_member(z, "xl/worksheets/sheet1.xml", &xml);
+    tu_zip_read(z, "xl/worksheets/sheet1.xml", &xml);
     /* the header row is frozen */
     assert_non_null(strstr(xml.buf, "<pane ySplit=\"1\""));
     assert_non_null(strstr(xml.buf, "state=\"frozen\""));
@@ -426,13 +383,13 @@ static void test_unwritable_path(void **state)
 {
     struct report_table t;
     struct buf err = BUF_INIT;
-    char *p = tpath("no/such/dir/out.csv");
+    char *p = tu_path(tu_dir, "no/such/dir/out.csv");
     fill4(&t);
     assert_int_equal(table_render(&t, FMT_CSV, p, &err), -1);
     assert_non_null(strstr(err.buf, p));
     buf_reset(&err);
     free(p);
-    p = tpath("no/such/dir/out.xlsx");
+    p = tu_path(tu_dir, "no/such/dir/out.xlsx");
     assert_int_equal(table_render(&t, FMT_XLSX, p, &err), -1);
     assert_true(err.len > 0);
     table_release(&t);
@@ -502,5 +459,5 @@ int main(void)
         cmocka_unit_test(test_format_parse),
         cmocka_unit_test(test_format_from_path),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

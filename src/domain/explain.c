@@ -1,0 +1,286 @@
+#include "domain/explain.h"
+
+#include <jansson.h>
+#include <math.h>
+
+#include "core/date.h"
+#include "core/idcard.h"
+#include "domain/audit.h"
+#include "domain/run.h"
+#include "domain/status.h"
+#include "ingest/field.h"
+#include "link/linker.h"
+#include "store/store.h"
+#include "util/common.h"
+#include "util/utf8.h"
+
+static const char *const field_json[LK__FIELDS] = {"id", "name", "birth", "sex"};
+
+/* The model a run estimated, read back from its counts. */
+static int load_model(struct store *s, int64_t run, struct lk_model *m, struct lk_params *lp)
+{
+    struct stmt *q = store_prepare(s, "SELECT counts FROM match_run WHERE id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, run);
+    int rc = stmt_step(q);
+    json_t *root = rc == 1 ? json_loads(stmt_text(q, 0), 0, NULL) : NULL;
+    stmt_finalize(q);
+    memset(m, 0, sizeof(*m));
+    json_t *model = root ? json_object_get(root, "model") : NULL;
+    if (!model) {
+        json_decref(root);
+        return 1; /* a run from before fuzzy linkage */
+    }
+    for (int f = 0; f < LK__FIELDS; f++) {
+        json_t *fo = json_object_get(model, field_json[f]);
+        for (int l = 0; fo && l < lk_levels((enum lk_field)f); l++) {
+            json_t *lo = json_object_get(fo, lk_level_key((enum lk_field)f, l));
+            m->m[f][l] = json_number_value(json_object_get(lo, "m"));
+            m->u[f][l] = json_number_value(json_object_get(lo, "u"));
+            m->w[f][l] = json_number_value(json_object_get(lo, "w"));
+        }
+    }
+    lp->accept = json_number_value(json_object_get(model, "accept"));
+    lp->review = json_number_value(json_object_get(model, "review"));
+    lp->margin = json_number_value(json_object_get(model, "margin"));
+    json_decref(root);
+    return 0;
+}
+
+struct rec {
+    int64_t id;
+    struct lk_rec lk;
+    char name[128], birth[16], id_text[24], kind[16], where[256], file[128];
+    int64_t row;
+};
+
+static int load_rec(struct store *s, int64_t id, bool full, struct rec *r)
+{
+    struct stmt *q = store_prepare(
+        s,
+        "SELECT coalesce(r.id_number, ''), r.id_flags, coalesce(r.name_key, ''),"
+        " coalesce(r.birth_date, ''), coalesce(r.gender, 0), b.kind, r.row_no, b.file_name,"
+        " coalesce(r.school_name, ''), coalesce(r.grade_text, ''), coalesce(r.enroll_status, ''),"
+        " coalesce(r.school_region, ''), coalesce(r.id_raw, ''), coalesce(r.name, '')"
+        " FROM record r JOIN batch b ON b.id = r.batch_id WHERE r.id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, id);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        memset(r, 0, sizeof(*r));
+        r->id = id;
+        const char *idn = stmt_text(q, 0);
+        int flags = (int)stmt_int(q, 1);
+        r->lk.rec_id = id;
+        r->lk.key = *idn ? id_pack(idn) : 0;
+        r->lk.id_state = !*idn ? LK_ID_NONE
+                         : (flags & (ID_BAD_CHECK | ID_BAD_BIRTH | ID_PRECISION_LOST))
+                             ? LK_ID_BAD_CHECK
+                             : LK_ID_VALID;
+        snprintf(r->name, sizeof(r->name), "%s", stmt_text(q, 2));
+        snprintf(r->birth, sizeof(r->birth), "%s", stmt_text(q, 3));
+        int ymd = 0;
+        if (*r->birth && date_parse(r->birth, strlen(r->birth), &ymd) < 0)
+            ymd = 0;
+        r->lk.birth = ymd;
+        r->lk.sex = (uint8_t)stmt_int(q, 4);
+        snprintf(r->kind, sizeof(r->kind), "%s", stmt_text(q, 5));
+        r->row = stmt_int(q, 6);
+        snprintf(r->file, sizeof(r->file), "%s", stmt_text(q, 7));
+        const char *shown = *idn ? idn : stmt_text(q, 12);
+        if (full || strlen(shown) != 18)
+            snprintf(r->id_text, sizeof(r->id_text), "%s", *shown ? shown : "（无）");
+        else
+            id_mask(shown, r->id_text);
+        if (!strcmp(r->kind, "outside"))
+            snprintf(r->where, sizeof(r->where), "外出就读：%s（%s）%s", stmt_text(q, 8),
+                     stmt_text(q, 11), stmt_text(q, 9));
+        else if (!strcmp(r->kind, "enrollment"))
+            snprintf(r->where, sizeof(r->where), "学籍：%s %s，学籍状态 %s", stmt_text(q, 8),
+                     stmt_text(q, 9), stmt_text(q, 10));
+    }
+    stmt_finalize(q);
+    r->lk.name = r->name;
+    return rc == 1 ? 0 : -1;
+}
+
+static void waterfall(struct buf *out, const struct lk_pair *pr, const char *verdict,
+                      const char *reason, double tf_u)
+{
+    for (int f = 0; f < LK__FIELDS; f++) {
+        const char *label = lk_field_label((enum lk_field)f);
+        size_t w = utf8_width(label, strlen(label));
+        buf_addf(out, "    %s", label);
+        buf_addchars(out, ' ', w < 10 ? 10 - w : 1);
+        const char *lv = lk_level_label((enum lk_field)f, pr->level[f]);
+        size_t lw = utf8_width(lv, strlen(lv));
+        buf_adds(out, lv);
+        buf_addchars(out, ' ', lw < 36 ? 36 - lw : 1);
+        buf_addf(out, "%+7.1f", pr->weight[f]);
+        if (f == LK_NAME && pr->level[f] == NAME_EXACT && tf_u > 0)
+            buf_addf(out, "  （此姓名在户籍中出现 %.0f 次，越常见分越低）", fmax(1, round(tf_u)));
+        buf_addch(out, '\n');
+    }
+    buf_addf(out, "    ──────────────────────────────────────────────────────────\n");
+    buf_addf(out, "    合计%*s%+7.1f  → %s：%s\n", 42, "", pr->total, verdict, reason);
+}
+
+int explain_child(struct store *s, const char *id_text, int64_t run, bool full, const char *actor,
+                  struct buf *out, struct buf *err, int *exit_code)
+{
+    struct resident_id rid;
+    id_normalize(id_text, strlen(id_text), &rid);
+    if (!rid.id[0]) {
+        buf_addf(err, "“%s”不是可用的身份证号（应为 18 位，或 15 位旧号）", id_text);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    struct run_info ri;
+    if (run_info_load(s, run, &ri, err, exit_code) < 0)
+        return -1;
+    struct lk_model model;
+    struct lk_params lp = LK_PARAMS_DEFAULT;
+    if (load_model(s, ri.id, &model, &lp) < 0) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    *exit_code = EXIT_RUNTIME;
+    struct stmt *q = store_prepare(
+        s, "SELECT r.id, cs.status, cs.detail, coalesce(r.township, ''), coalesce(r.village, '')"
+           " FROM record r LEFT JOIN child_status cs ON cs.record_id = r.id AND cs.run_id = $2"
+           " WHERE r.batch_id = $1 AND r.id_number = $3 ORDER BY r.id");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        return -1;
+    }
+    stmt_bind_int(q, 1, ri.population_batch);
+    stmt_bind_int(q, 2, ri.id);
+    stmt_bind_str(q, 3, rid.id);
+    int64_t children[8];
+    char status[8][32], detail[8][512], place[8][192];
+    int nchildren = 0, rc;
+    while ((rc = stmt_step(q)) == 1 && nchildren < 8) {
+        children[nchildren] = stmt_int(q, 0);
+        snprintf(status[nchildren], sizeof(status[0]), "%s", stmt_text(q, 1));
+        snprintf(detail[nchildren], sizeof(detail[0]), "%s", stmt_text(q, 2));
+        snprintf(place[nchildren], sizeof(place[0]), "%s %s", stmt_text(q, 3), stmt_text(q, 4));
+        nchildren++;
+    }
+    stmt_finalize(q);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        return -1;
+    }
+    if (!nchildren) {
+        char m[24];
+        id_mask(rid.id, m);
+        buf_addf(err, "比对第 %lld 次所用的户籍数据（第 %lld 批）中没有身份证号为 %s 的儿童",
+                 (long long)ri.id, (long long)ri.population_batch, full ? rid.id : m);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+
+    for (int c = 0; c < nchildren; c++) {
+        struct rec child;
+        if (load_rec(s, children[c], full, &child) < 0) {
+            buf_adds(err, store_errmsg(s));
+            return -1;
+        }
+        int st = status_parse(status[c]);
+        buf_addf(out, "儿童：%s，%s，出生 %s，身份证号 %s，%s（%s 第 %lld 行）\n", child.name,
+                 gender_label(child.lk.sex), child.birth, child.id_text, place[c], child.file,
+                 (long long)child.row);
+        buf_addf(out, "比对第 %lld 次（截至 %s）：%s —— %s\n\n", (long long)ri.id, ri.as_of,
+                 st >= 0 ? status_label((enum child_status)st) : "无结果", detail[c]);
+
+        /* the name's frequency in the register, for the term-frequency weight */
+        int64_t same_name = 0;
+        {
+            char pb[24];
+            snprintf(pb, sizeof(pb), "%lld", (long long)ri.population_batch);
+            const char *p[] = {pb, child.name};
+            if (store_int(s, "SELECT count(*) FROM record WHERE batch_id = $1 AND name_key = $2", 2,
+                          p, &same_name) < 0) {
+                buf_adds(err, store_errmsg(s));
+                return -1;
+            }
+        }
+        int64_t npop = 0;
+        {
+            char pb[24];
+            snprintf(pb, sizeof(pb), "%lld", (long long)ri.population_batch);
+            const char *p[] = {pb};
+            store_int(s, "SELECT rows_imported FROM batch WHERE id = $1", 1, p, &npop);
+        }
+        double tf = npop ? (double)(same_name ? same_name : 1) / (double)npop : 0;
+
+        /* Every record considered: the same ID in this run's school lists, and the pairs the
+         * fuzzy stages scored. */
+        q = store_prepare(
+            s, "SELECT r.id, '', '' FROM record r WHERE r.batch_id IN ($1, $2) AND r.id_number = $3"
+               " AND r.id NOT IN (SELECT other_record FROM candidate WHERE run_id = $4"
+               "  AND population_record = $5)"
+               " UNION ALL SELECT c.other_record, c.decision, c.reason FROM candidate c"
+               " WHERE c.run_id = $4 AND c.population_record = $5"
+               " ORDER BY 1");
+        if (!q) {
+            buf_adds(err, store_errmsg(s));
+            return -1;
+        }
+        stmt_bind_int(q, 1, ri.enrollment_batch);
+        stmt_bind_int(q, 2, ri.outside_batch);
+        stmt_bind_str(q, 3, rid.id);
+        stmt_bind_int(q, 4, ri.id);
+        stmt_bind_int(q, 5, children[c]);
+        int64_t ids[64];
+        char dec[64][16], why[64][160];
+        int n = 0;
+        while ((rc = stmt_step(q)) == 1 && n < 64) {
+            ids[n] = stmt_int(q, 0);
+            snprintf(dec[n], sizeof(dec[0]), "%s", stmt_text(q, 1));
+            snprintf(why[n], sizeof(why[0]), "%s", stmt_text(q, 2));
+            n++;
+        }
+        stmt_finalize(q);
+        if (!n)
+            buf_adds(out, "没有任何学籍或外出就读记录与此儿童比对过（身份证号、姓名和出生日期都没有"
+                          "找到相近的记录）。\n");
+        struct name_info an, bn;
+        name_info_make(&an, child.name, strlen(child.name));
+        for (int k = 0; k < n; k++) {
+            struct rec r;
+            if (load_rec(s, ids[k], full, &r) < 0)
+                continue;
+            struct lk_pair pr;
+            name_info_make(&bn, r.name, strlen(r.name));
+            linker_compare(&model, &child.lk, &r.lk, &an, &bn, tf, &pr);
+            buf_addf(out, "候选记录 %d：%s 第 %lld 行，%s，%s，出生 %s，%s，身份证号 %s\n", k + 1,
+                     r.file, (long long)r.row, r.where, r.name, r.birth, gender_label(r.lk.sex),
+                     r.id_text);
+            const char *verdict = !*dec[k]                    ? "采纳"
+                                  : !strcmp(dec[k], "accept") ? "采纳"
+                                  : !strcmp(dec[k], "review") ? "待人工复核"
+                                                              : "不采纳";
+            const char *reason = *why[k] ? why[k] : "身份证号完全一致";
+            waterfall(out, &pr, verdict, reason, same_name);
+            buf_addch(out, '\n');
+        }
+        char target[32];
+        snprintf(target, sizeof(target), "record:%lld", (long long)children[c]);
+        if (audit_record(s, actor, "cli", "explain", target, full ? "full=1" : "full=0") < 0) {
+            buf_adds(err, store_errmsg(s));
+            return -1;
+        }
+    }
+    buf_addf(out,
+             "说明：每项得分为 log2(m/u)：m "
+             "是同一人在此项上出现该情况的比例（由身份证号一致的记录估计），"
+             "u 是不同的人出现该情况的比例（由随机记录对估计）。采纳线 %.1f，复核线 %.1f，"
+             "第一名须比第二名高出 %.1f。\n",
+             lp.accept, lp.review, lp.margin);
+    *exit_code = EXIT_OK;
+    return 0;
+}

@@ -1,0 +1,290 @@
+#include "domain/review.h"
+
+#include <jansson.h>
+
+#include "core/date.h"
+#include "core/idcard.h"
+#include "domain/audit.h"
+#include "domain/run.h"
+#include "ingest/field.h"
+#include "link/linker.h"
+#include "report/reports.h"
+#include "store/store.h"
+#include "util/common.h"
+#include "util/utf8.h"
+
+static const struct table_col review_cols[] = {
+    {"candidate_id", "编号", COL_INT},
+    {"township", "乡镇", COL_TEXT},
+    {"child_name", "户籍姓名", COL_TEXT},
+    {"child_birth_date", "户籍出生日期", COL_TEXT},
+    {"child_id_number", "户籍身份证号", COL_TEXT},
+    {"record_name", "记录姓名", COL_TEXT},
+    {"record_birth_date", "记录出生日期", COL_TEXT},
+    {"record_id_number", "记录身份证号", COL_TEXT},
+    {"record_school", "学校", COL_TEXT},
+    {"score", "得分", COL_TEXT},
+    {"reason", "原因", COL_TEXT},
+    {"decision", "复核结论", COL_TEXT},
+};
+
+static void masked_id(const char *id, bool full, char out[24])
+{
+    if (full || strlen(id) != 18)
+        snprintf(out, 24, "%s", id);
+    else
+        id_mask(id, out);
+}
+
+int review_list(struct store *s, bool all, bool full, struct report_table *t, struct buf *err,
+                int *exit_code)
+{
+    struct run_info ri;
+    if (run_info_load(s, 0, &ri, err, exit_code) < 0)
+        return -1;
+    struct stmt *q = store_prepare(
+        s,
+        "SELECT c.id, coalesce(p.township, ''), coalesce(p.name, ''), coalesce(p.birth_date, ''),"
+        " coalesce(p.id_number, ''), coalesce(o.name, ''), coalesce(o.birth_date, ''),"
+        " coalesce(o.id_number, o.id_raw, ''), coalesce(o.school_name, ''), c.score, c.reason,"
+        " coalesce(d.decision, '')"
+        " FROM candidate c JOIN record p ON p.id = c.population_record"
+        " JOIN record o ON o.id = c.other_record"
+        " LEFT JOIN review_decision d ON d.pair_key = c.pair_key"
+        " WHERE c.run_id = $1 AND c.decision = 'review' AND ($2 = 1 OR d.decision IS NULL)"
+        " ORDER BY p.township_code, c.other_record, c.score DESC");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    stmt_bind_int(q, 1, ri.id);
+    stmt_bind_int(q, 2, all);
+    table_init(t, "人工复核队列（疑似同一人的记录）", "pairs", review_cols,
+               ARRAY_SIZE(review_cols));
+    int rc;
+    char m[24];
+    while ((rc = stmt_step(q)) == 1) {
+        table_add_row(t);
+        table_setf(t, 0, "%lld", (long long)stmt_int(q, 0));
+        for (int c = 1; c <= 3; c++)
+            table_set(t, (size_t)c, stmt_text(q, c));
+        masked_id(stmt_text(q, 4), full, m);
+        table_set(t, 4, m);
+        table_set(t, 5, stmt_text(q, 5));
+        table_set(t, 6, stmt_text(q, 6));
+        masked_id(stmt_text(q, 7), full, m);
+        table_set(t, 7, m);
+        table_set(t, 8, stmt_text(q, 8));
+        table_setf(t, 9, "%.1f", stmt_double(q, 9));
+        table_set(t, 10, stmt_text(q, 10));
+        const char *dd = stmt_text(q, 11);
+        table_set(t, 11, !*dd ? "待复核" : !strcmp(dd, "accept") ? "同一人" : "不是同一人");
+    }
+    stmt_finalize(q);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        table_release(t);
+        return -1;
+    }
+    char runs[24], n[24];
+    snprintf(runs, sizeof(runs), "%lld", (long long)ri.id);
+    snprintf(n, sizeof(n), "%zu", t->nrows);
+    table_meta(t, "run_id", runs, META_INT);
+    table_meta(t, "total", n, META_INT);
+    buf_addf(&t->footer,
+             "\n比对第 %s 次，%s %zu 对。查看详情：baoxue review show 编号；"
+             "确认：baoxue review accept 编号 / reject 编号（决定在下次 baoxue match 时生效）\n",
+             runs, all ? "复核区共" : "待复核", t->nrows);
+    return 0;
+}
+
+struct side {
+    char name[128], birth[16], id[24], gender[8], extra[256];
+    int64_t row;
+    char file[128];
+};
+
+static int load_side(struct store *s, int64_t rec, bool full, struct side *sd)
+{
+    struct stmt *q = store_prepare(
+        s,
+        "SELECT coalesce(r.name, ''), coalesce(r.birth_date, ''),"
+        " coalesce(r.id_number, r.id_raw, ''), coalesce(r.gender, 0), r.row_no, b.file_name,"
+        " b.kind, coalesce(r.township, ''), coalesce(r.village, ''), coalesce(r.school_name, ''),"
+        " coalesce(r.grade_text, ''), coalesce(r.enroll_status, ''), coalesce(r.guardian, '')"
+        " FROM record r JOIN batch b ON b.id = r.batch_id WHERE r.id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, rec);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        snprintf(sd->name, sizeof(sd->name), "%s", stmt_text(q, 0));
+        snprintf(sd->birth, sizeof(sd->birth), "%s", stmt_text(q, 1));
+        masked_id(stmt_text(q, 2), full, sd->id);
+        snprintf(sd->gender, sizeof(sd->gender), "%s", gender_label((int)stmt_int(q, 3)));
+        sd->row = stmt_int(q, 4);
+        snprintf(sd->file, sizeof(sd->file), "%s", stmt_text(q, 5));
+        if (!strcmp(stmt_text(q, 6), "population"))
+            snprintf(sd->extra, sizeof(sd->extra), "%s %s，监护人 %s", stmt_text(q, 7),
+                     stmt_text(q, 8), stmt_text(q, 12));
+        else
+            snprintf(sd->extra, sizeof(sd->extra), "%s %s，学籍状态 %s", stmt_text(q, 9),
+                     stmt_text(q, 10), stmt_text(q, 11));
+    }
+    stmt_finalize(q);
+    return rc == 1 ? 0 : -1;
+}
+
+static void pad_to(struct buf *out, const char *s, size_t width)
+{
+    size_t w = utf8_width(s, strlen(s));
+    buf_adds(out, s);
+    buf_addchars(out, ' ', w < width ? width - w : 1);
+}
+
+int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
+                int *exit_code)
+{
+    struct stmt *q = store_prepare(
+        s, "SELECT c.run_id, c.population_record, c.other_record, c.score, c.levels, c.decision,"
+           " c.reason, coalesce(d.decision, ''), coalesce(d.decided_by, ''),"
+           " coalesce(d.decided_at, '') FROM candidate c"
+           " LEFT JOIN review_decision d ON d.pair_key = c.pair_key WHERE c.id = $1");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    stmt_bind_int(q, 1, candidate_id);
+    if (stmt_step(q) != 1) {
+        stmt_finalize(q);
+        buf_addf(err, "没有编号为 %lld 的候选记录对（见 baoxue review list）",
+                 (long long)candidate_id);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    int64_t run = stmt_int(q, 0), prec = stmt_int(q, 1), orec = stmt_int(q, 2);
+    double score = stmt_double(q, 3);
+    json_t *levels = json_loads(stmt_text(q, 4), 0, NULL);
+    char decision[16], reason[256], verdict[16], by[64], at[32];
+    snprintf(decision, sizeof(decision), "%s", stmt_text(q, 5));
+    snprintf(reason, sizeof(reason), "%s", stmt_text(q, 6));
+    snprintf(verdict, sizeof(verdict), "%s", stmt_text(q, 7));
+    snprintf(by, sizeof(by), "%s", stmt_text(q, 8));
+    snprintf(at, sizeof(at), "%s", stmt_text(q, 9));
+    stmt_finalize(q);
+
+    struct side a = {0}, b = {0};
+    if (load_side(s, prec, full, &a) < 0 || load_side(s, orec, full, &b) < 0) {
+        json_decref(levels);
+        buf_adds(err, "候选记录对所指的记录已不存在");
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    buf_addf(out, "候选记录对 %lld（比对第 %lld 次）\n\n", (long long)candidate_id, (long long)run);
+    const size_t w1 = 12, w2 = 34;
+    pad_to(out, "", w1);
+    pad_to(out, "户籍", w2);
+    buf_adds(out, "学籍/外出就读\n");
+    static const char *const keys[] = {"id", "name", "birth", "sex"};
+    const char *va[] = {a.id, a.name, a.birth, a.gender};
+    const char *vb[] = {b.id, b.name, b.birth, b.gender};
+    for (int f = 0; f < LK__FIELDS; f++) {
+        json_t *fo = levels ? json_object_get(levels, keys[f]) : NULL;
+        const char *lv = fo ? json_string_value(json_object_get(fo, "level")) : NULL;
+        double wt = fo ? json_number_value(json_object_get(fo, "weight")) : 0;
+        const char *label = "";
+        for (int l = 0; lv && l < lk_levels((enum lk_field)f); l++)
+            if (!strcmp(lv, lk_level_key((enum lk_field)f, l)))
+                label = lk_level_label((enum lk_field)f, l);
+        bool differs = strcmp(va[f], vb[f]) != 0;
+        pad_to(out, lk_field_label((enum lk_field)f), w1);
+        pad_to(out, va[f], w2);
+        pad_to(out, vb[f], w2);
+        buf_addf(out, "%s%s %+.1f\n", differs ? "≠ " : "= ", label, wt);
+    }
+    pad_to(out, "其他", w1);
+    pad_to(out, a.extra, w2);
+    buf_addf(out, "%s\n", b.extra);
+    pad_to(out, "来源", w1);
+    char src[160];
+    snprintf(src, sizeof(src), "%s 第 %lld 行", a.file, (long long)a.row);
+    pad_to(out, src, w2);
+    buf_addf(out, "%s 第 %lld 行\n", b.file, (long long)b.row);
+    buf_addf(out, "\n合计得分 %+.1f：%s（%s）\n", score,
+             !strcmp(decision, "accept")   ? "已自动采纳"
+             : !strcmp(decision, "review") ? "需人工复核"
+                                           : "未采纳",
+             reason);
+    if (*verdict)
+        buf_addf(out, "人工复核结论：%s（%s，%s）\n",
+                 !strcmp(verdict, "accept") ? "同一人" : "不是同一人", by, at);
+    json_decref(levels);
+    return 0;
+}
+
+int review_decide(struct store *s, int64_t candidate_id, bool accept, const char *actor,
+                  const char *note, struct buf *msg, struct buf *err, int *exit_code)
+{
+    struct stmt *q = store_prepare(s, "SELECT c.pair_key, c.run_id, coalesce(d.decision, '')"
+                                      " FROM candidate c LEFT JOIN review_decision d"
+                                      " ON d.pair_key = c.pair_key WHERE c.id = $1");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    stmt_bind_int(q, 1, candidate_id);
+    if (stmt_step(q) != 1) {
+        stmt_finalize(q);
+        buf_addf(err, "没有编号为 %lld 的候选记录对（见 baoxue review list）",
+                 (long long)candidate_id);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    char *key = xstrdup(stmt_text(q, 0));
+    char run[24], before[16];
+    snprintf(run, sizeof(run), "%lld", (long long)stmt_int(q, 1));
+    snprintf(before, sizeof(before), "%s", stmt_text(q, 2));
+    stmt_finalize(q);
+    char now[32];
+    date_now_text(now, sizeof(now));
+    const char *verdict = accept ? "accept" : "reject";
+    const char *p[] = {key, verdict, actor && *actor ? actor : "unknown", now, note, run};
+    struct buf detail = BUF_INIT;
+    buf_addf(&detail, "candidate=%lld decision=%s%s%s", (long long)candidate_id, verdict,
+             *before ? " was=" : "", before);
+    char target[24];
+    snprintf(target, sizeof(target), "candidate:%lld", (long long)candidate_id);
+    int rc = store_begin(s);
+    if (rc == 0)
+        rc = store_run(s,
+                       "INSERT INTO review_decision (pair_key, decision, decided_by, decided_at,"
+                       " note, first_run) VALUES ($1, $2, $3, $4, $5, $6)"
+                       " ON CONFLICT (pair_key) DO UPDATE SET decision = excluded.decision,"
+                       " decided_by = excluded.decided_by, decided_at = excluded.decided_at,"
+                       " note = excluded.note",
+                       6, p);
+    if (rc == 0)
+        rc = audit_record(s, actor, "cli", "review", target, detail.buf);
+    if (rc == 0)
+        rc = store_commit(s);
+    else
+        store_rollback(s);
+    buf_release(&detail);
+    free(key);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    buf_addf(
+        msg,
+        "已记录：候选记录对 %lld %s%s。下次运行 baoxue match 时生效，以后的比对不会覆盖此决定。",
+        (long long)candidate_id, accept ? "是同一人" : "不是同一人",
+        *before ? (strcmp(before, verdict) ? "（已改变先前的结论）" : "（与先前结论相同）") : "");
+    *exit_code = EXIT_OK;
+    return 0;
+}

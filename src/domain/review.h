@@ -1,0 +1,30 @@
+#ifndef BAOXUE_REVIEW_H
+#define BAOXUE_REVIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "report/table.h"
+#include "util/buf.h"
+
+struct store;
+
+/*
+ * Clerical review of uncertain pairs. The queue is the latest run's candidate pairs in the
+ * review band whose pair key has no decision yet. A decision is stored by pair key (it survives
+ * new snapshots and is never overwritten by a run) and takes effect at the next `baoxue match`.
+ */
+
+/* The queue (or, with `all`, every pair of the run in review, decided or not). */
+int review_list(struct store *s, bool all, bool full, struct report_table *t, struct buf *err,
+                int *exit_code);
+
+/* One pair, side by side, with each field's level and weight, as text for a terminal. */
+int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
+                int *exit_code);
+
+/* Record a clerk's decision on candidate pair `candidate_id` of any run. */
+int review_decide(struct store *s, int64_t candidate_id, bool accept, const char *actor,
+                  const char *note, struct buf *msg, struct buf *err, int *exit_code);
+
+#endif

@@ -1,0 +1,25 @@
+#ifndef BAOXUE_RUN_H
+#define BAOXUE_RUN_H
+
+#include <stdint.h>
+
+#include "util/buf.h"
+
+struct store;
+
+/* A finished cross-check run, as reports, review and explain read it. */
+struct run_info {
+    int64_t id, population_batch, enrollment_batch, outside_batch;
+    char as_of[11];
+    int school_year;
+    char county[7];
+};
+
+/*
+ * Load run `want` (0: the latest finished one). -1 with a Chinese message and *exit_code
+ * EXIT_INPUT when there is none ("还没有比对结果…"), EXIT_RUNTIME on a store error.
+ */
+int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf *err,
+                  int *exit_code);
+
+#endif

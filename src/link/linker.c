@@ -1,0 +1,767 @@
+/*
+ * The linker: exact ID, ID typos, blocking, Fellegi–Sunter scoring with m/u estimated from the
+ * data, one-to-one assignment with a margin, three bands. See linker.h for the stages.
+ */
+#include "link/linker.h"
+
+#include <math.h>
+
+#include "core/idcard.h"
+#include "link/idindex.h"
+#include "util/common.h"
+#include "util/utf8.h"
+
+/* ---- levels ----------------------------------------------------------------------------- */
+
+static const struct {
+    const char *label;
+    int levels;
+    const char *keys[LK_MAX_LEVELS];
+    const char *labels[LK_MAX_LEVELS];
+} fields[LK__FIELDS] = {
+    [LK_ID] = {"身份证号",
+               LKI__LEVELS,
+               {"exact", "typo", "different", "missing"},
+               {"完全相同", "相差一位（录入错误）", "不同", "缺失"}},
+    [LK_NAME] = {"姓名",
+                 NAME__LEVELS,
+                 {"exact", "variant", "pinyin", "one_char", "surname", "different", "missing"},
+                 {"完全相同", "繁简/异体相同", "拼音相同", "一字之差", "仅姓相同", "不同", "缺失"}},
+    [LK_BIRTH] = {"出生日期",
+                  LKB__LEVELS,
+                  {"exact", "close", "different", "missing"},
+                  {"相同", "只差年、月、日中的一项或月日颠倒", "不同", "缺失"}},
+    [LK_SEX] = {"性别", LKS__LEVELS, {"agree", "different", "missing"}, {"相同", "不同", "缺失"}},
+};
+
+const char *lk_field_label(enum lk_field f)
+{
+    return fields[f].label;
+}
+
+const char *lk_level_key(enum lk_field f, int level)
+{
+    return fields[f].keys[level];
+}
+
+const char *lk_level_label(enum lk_field f, int level)
+{
+    return fields[f].labels[level];
+}
+
+int lk_levels(enum lk_field f)
+{
+    return fields[f].levels;
+}
+
+static const char *const method_keys[] = {"none", "id_exact", "id_typo", "fuzzy", "reviewed"};
+static const char *const method_labels[] = {"未关联", "身份证号一致", "身份证号录错一位",
+                                            "姓名、出生日期等综合比对", "人工复核确认"};
+
+const char *lk_method_key(enum lk_method m)
+{
+    return method_keys[m];
+}
+
+const char *lk_method_label(enum lk_method m)
+{
+    return method_labels[m];
+}
+
+const char *lk_decision_key(enum lk_decision d)
+{
+    static const char *const keys[] = {"accept", "review", "reject"};
+    return keys[d];
+}
+
+const char *lk_reason_label(enum lk_reason r)
+{
+    static const char *const labels[] = {
+        [LKR_ACCEPTED] = "总分超过采纳线，且明显高于第二名",
+        [LKR_TYPO_ACCEPTED] = "身份证号只差一位，姓名、出生日期、性别均一致",
+        [LKR_EXACT_KEPT] = "身份证号完全一致",
+        [LKR_CLOSE_SECOND] = "另有一名儿童得分接近，需人工复核",
+        [LKR_BELOW_ACCEPT] = "得分在复核线与采纳线之间，需人工复核",
+        [LKR_BELOW_REVIEW] = "得分低于复核线，不是同一人",
+        [LKR_IDS_DISAGREE] = "两边身份证号都有效且明显不同，可能不是同一人，需人工复核",
+        [LKR_EXACT_NAME_CONFLICT] = "身份证号一致但姓名不符（可能是双胞胎或录错），需人工复核",
+        [LKR_TAKEN] = "该记录已归属另一名儿童",
+        [LKR_DECIDED_ACCEPT] = "人工复核确认为同一人",
+        [LKR_DECIDED_REJECT] = "人工复核确认不是同一人",
+    };
+    return labels[r];
+}
+
+bool id_one_typo(const char *a, const char *b)
+{
+    int diff[3], nd = 0;
+    for (int i = 0; i < 18; i++)
+        if (a[i] != b[i]) {
+            if (nd == 2)
+                return false;
+            diff[nd++] = i;
+        }
+    if (nd == 1)
+        return true;
+    return nd == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] &&
+           a[diff[1]] == b[diff[0]];
+}
+
+/* The ID level of a pair; for a typo, *first and *last are the positions that differ. */
+static int id_level(const struct lk_rec *p, const struct lk_rec *o, int *first, int *last)
+{
+    if (!p->key || !o->key)
+        return LKI_MISSING;
+    if (p->key == o->key)
+        return LKI_EXACT;
+    char a[19], b[19];
+    id_unpack(p->key, a);
+    id_unpack(o->key, b);
+    if (!id_one_typo(a, b))
+        return LKI_DIFFERENT;
+    *first = -1;
+    for (int i = 0; i < 18; i++)
+        if (a[i] != b[i]) {
+            if (*first < 0)
+                *first = i;
+            *last = i;
+        }
+    return LKI_TYPO;
+}
+
+/* The birth date and sex an ID spells out (0 when not a real date). */
+static void id_birth_sex(uint64_t key, int32_t *birth, uint8_t *sex)
+{
+    char id[19];
+    id_unpack(key, id);
+    int y = 0, m = 0, d = 0;
+    for (int i = 6; i < 10; i++)
+        y = y * 10 + (id[i] - '0');
+    m = (id[10] - '0') * 10 + (id[11] - '0');
+    d = (id[12] - '0') * 10 + (id[13] - '0');
+    *birth = (m >= 1 && m <= 12 && d >= 1 && d <= 31) ? y * 10000 + m * 100 + d : 0;
+    *sex = (uint8_t)((id[16] - '0') % 2 ? 1 : 2);
+}
+
+static int birth_level(int32_t a, int32_t b)
+{
+    if (!a || !b)
+        return LKB_MISSING;
+    if (a == b)
+        return LKB_EXACT;
+    int ya = a / 10000, ma = a / 100 % 100, da = a % 100;
+    int yb = b / 10000, mb = b / 100 % 100, db = b % 100;
+    int same = (ya == yb) + (ma == mb) + (da == db);
+    if (same == 2 || (ya == yb && ma == db && da == mb))
+        return LKB_CLOSE;
+    return LKB_DIFFERENT;
+}
+
+static int sex_level(uint8_t a, uint8_t b)
+{
+    if (!a || !b)
+        return LKS_MISSING;
+    return a == b ? LKS_AGREE : LKS_DIFFERENT;
+}
+
+void linker_compare(const struct lk_model *model, const struct lk_rec *p, const struct lk_rec *o,
+                    const struct name_info *pn, const struct name_info *on, double name_tf_u,
+                    struct lk_pair *out)
+{
+    int first = -1, last = -1;
+    int32_t ob = o->birth;
+    uint8_t os = o->sex;
+    out->level[LK_ID] = (uint8_t)id_level(p, o, &first, &last);
+    if (out->level[LK_ID] == LKI_TYPO) {
+        /*
+         * A record whose birth date or sex was read off its own mistyped ID (the 外出 list has
+         * no such columns, and import fills them from the ID) carries no evidence of its own
+         * where the typo falls: a typo in the birth digits explains the date, one in the 17th
+         * digit the sex. Elsewhere the ID's digits are the record's evidence.
+         */
+        int32_t idb;
+        uint8_t ids;
+        id_birth_sex(o->key, &idb, &ids);
+        bool typo_in_birth = first <= 13 && last >= 6;
+        if (!ob || ob == idb)
+            ob = typo_in_birth ? 0 : idb;
+        if (!os || os == ids)
+            os = (first <= 16 && last >= 16) ? 0 : ids;
+    }
+    out->level[LK_NAME] = (uint8_t)((!pn->n || !on->n) ? NAME_MISSING : name_compare(pn, on));
+    out->level[LK_BIRTH] = (uint8_t)birth_level(p->birth, ob);
+    out->level[LK_SEX] = (uint8_t)sex_level(p->sex, os);
+    out->total = 0;
+    for (int f = 0; f < LK__FIELDS; f++) {
+        double w = model->w[f][out->level[f]];
+        /* Term frequency: agreeing on a common name says less than agreeing on a rare one. */
+        if (f == LK_NAME && out->level[f] == NAME_EXACT && name_tf_u > 0)
+            w = log2(model->m[f][NAME_EXACT] / name_tf_u);
+        out->weight[f] = w;
+        out->total += w;
+    }
+}
+
+/* ---- a small open-addressing hash map: 64-bit key -> 32-bit value ----------------------- */
+
+struct u64map {
+    uint64_t *keys; /* 0 = empty; callers never use key 0 */
+    uint32_t *vals;
+    size_t cap, n;
+};
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+}
+
+static void u64map_grow(struct u64map *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uint64_t *keys = xcalloc(cap, sizeof(*keys));
+    uint32_t *vals = xcalloc(cap, sizeof(*vals));
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t h = mix64(m->keys[i]) & (cap - 1);
+        while (keys[h])
+            h = (h + 1) & (cap - 1);
+        keys[h] = m->keys[i];
+        vals[h] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = keys;
+    m->vals = vals;
+    m->cap = cap;
+}
+
+/* The slot of `key`, inserting it with value `def` when absent. */
+static uint32_t *u64map_slot(struct u64map *m, uint64_t key, uint32_t def)
+{
+    if ((m->n + 1) * 2 > m->cap)
+        u64map_grow(m);
+    size_t h = mix64(key) & (m->cap - 1);
+    while (m->keys[h] && m->keys[h] != key)
+        h = (h + 1) & (m->cap - 1);
+    if (!m->keys[h]) {
+        m->keys[h] = key;
+        m->vals[h] = def;
+        m->n++;
+    }
+    return &m->vals[h];
+}
+
+static uint32_t *u64map_find(const struct u64map *m, uint64_t key)
+{
+    if (!m->cap)
+        return NULL;
+    size_t h = mix64(key) & (m->cap - 1);
+    while (m->keys[h]) {
+        if (m->keys[h] == key)
+            return &m->vals[h];
+        h = (h + 1) & (m->cap - 1);
+    }
+    return NULL;
+}
+
+static void u64map_release(struct u64map *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof(*m));
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h ? h : 1;
+}
+
+/* ---- blocking keys ------------------------------------------------------------------------ */
+
+/* The folded first character of a name (the surname's), 0 when none. */
+static uint32_t surname_cp(const char *name)
+{
+    unsigned cp;
+    size_t len = strlen(name);
+    if (!len || !utf8_decode(name, len, &cp))
+        return 0;
+    return hanzi_fold(cp);
+}
+
+/* A hash of the folded name without dots and spaces. */
+static uint64_t folded_name_hash(const char *name)
+{
+    uint64_t h = 1469598103934665603ull;
+    size_t len = strlen(name), i = 0;
+    while (i < len) {
+        unsigned cp;
+        i += utf8_decode(name + i, len - i, &cp);
+        if (cp == ' ' || cp == 0xB7 || cp == 0x3000)
+            continue;
+        h = (h ^ hanzi_fold(cp)) * 1099511628211ull;
+    }
+    return h;
+}
+
+enum { BLOCK_KEYS = 3 };
+
+static int block_keys(const struct lk_rec *r, uint64_t out[BLOCK_KEYS])
+{
+    int n = 0;
+    uint32_t s = r->name[0] ? surname_cp(r->name) : 0;
+    if (r->birth && s)
+        out[n++] = (1ull << 62) | ((uint64_t)r->birth << 21) | (s & 0x1FFFFF);
+    if (r->birth && r->sex)
+        out[n++] = (2ull << 62) | ((uint64_t)r->birth << 2) | r->sex;
+    if (r->name[0]) {
+        uint64_t h = folded_name_hash(r->name) & ((1ull << 44) - 1);
+        out[n++] = (3ull << 62) | ((uint64_t)(r->birth / 10000) << 44) | h;
+    }
+    return n;
+}
+
+/* ---- model estimation --------------------------------------------------------------------- */
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s += 0x9E3779B97F4A7C15ull;
+    return mix64(*s);
+}
+
+#define M_SAMPLE 20000
+#define U_SAMPLE 200000
+
+static void estimate_model(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth,
+                           size_t noth, const int32_t *exact, const struct lk_params *params,
+                           struct lk_model *model)
+{
+    long mc[LK__FIELDS][LK_MAX_LEVELS] = {{0}}, uc[LK__FIELDS][LK_MAX_LEVELS] = {{0}};
+    long mn = 0, un = 0;
+    struct name_info a, b;
+    struct lk_pair pr;
+    struct lk_model flat = {0}; /* zero weights: only the levels are wanted here */
+
+    /* m: pairs linked by an exact, valid ID are true matches; sample them evenly. */
+    size_t nexact = 0;
+    for (size_t i = 0; i < noth; i++)
+        nexact += exact[i] >= 0;
+    size_t step = nexact > M_SAMPLE ? nexact / M_SAMPLE : 1, seen = 0;
+    long id_exact = 0, id_badcheck = 0, id_missing = 0;
+    for (size_t i = 0; i < noth; i++) {
+        if (oth[i].id_state == LK_ID_NONE)
+            id_missing++;
+        else if (oth[i].id_state == LK_ID_BAD_CHECK)
+            id_badcheck++;
+        if (exact[i] < 0)
+            continue;
+        id_exact++;
+        if (seen++ % step)
+            continue;
+        const struct lk_rec *p = &pop[exact[i]];
+        name_info_make(&a, p->name, strlen(p->name));
+        name_info_make(&b, oth[i].name, strlen(oth[i].name));
+        linker_compare(&flat, p, &oth[i], &a, &b, 0, &pr);
+        for (int f = LK_NAME; f < LK__FIELDS; f++)
+            mc[f][pr.level[f]]++;
+        mn++;
+    }
+    /* m for the ID itself: how often a true record carries it exact, mistyped or missing. */
+    mc[LK_ID][LKI_EXACT] = id_exact;
+    mc[LK_ID][LKI_TYPO] = id_badcheck;
+    mc[LK_ID][LKI_MISSING] = id_missing;
+    long id_total = id_exact + id_badcheck + id_missing;
+
+    /* u: random pairs are, with overwhelming probability, different children. */
+    uint64_t s = params->seed;
+    size_t want = npop && noth ? U_SAMPLE : 0;
+    for (size_t k = 0; k < want; k++) {
+        const struct lk_rec *p = &pop[rng_next(&s) % npop];
+        const struct lk_rec *o = &oth[rng_next(&s) % noth];
+        name_info_make(&a, p->name, strlen(p->name));
+        name_info_make(&b, o->name, strlen(o->name));
+        linker_compare(&flat, p, o, &a, &b, 0, &pr);
+        for (int f = 0; f < LK__FIELDS; f++)
+            uc[f][pr.level[f]]++;
+        un++;
+    }
+
+    memset(model, 0, sizeof(*model));
+    model->m_pairs = mn;
+    model->u_pairs = un;
+    for (int f = 0; f < LK__FIELDS; f++) {
+        int L = fields[f].levels, missing = L - 1;
+        long mtot = f == LK_ID ? id_total : mn, utot = un;
+        for (int l = 0; l < L; l++) {
+            /* Laplace smoothing keeps unseen levels finite. */
+            model->m[f][l] = (mc[f][l] + 0.5) / (mtot + 0.5 * L);
+            model->u[f][l] = (uc[f][l] + 0.5) / (utot + 0.5 * L);
+            model->w[f][l] = l == missing ? 0.0 : log2(model->m[f][l] / model->u[f][l]);
+        }
+    }
+}
+
+/* ---- the run ------------------------------------------------------------------------------ */
+
+struct cand {
+    uint32_t other, pop;
+};
+
+static int cmp_cand(const void *x, const void *y)
+{
+    const struct cand *a = x, *b = y;
+    if (a->other != b->other)
+        return a->other < b->other ? -1 : 1;
+    return a->pop < b->pop ? -1 : a->pop > b->pop;
+}
+
+static void add_pair(struct lk_result *res, const struct lk_pair *p)
+{
+    ALLOC_GROW(res->pairs, res->npairs + 1, res->pairs_alloc);
+    res->pairs[res->npairs++] = *p;
+}
+
+static void link_other(struct lk_result *res, uint32_t other, int32_t pop, enum lk_method m,
+                       double score)
+{
+    res->match[other] = pop;
+    res->method[other] = (uint8_t)m;
+    res->score[other] = (float)score;
+    res->counts[m]++;
+}
+
+/* Name counts of the register, for term-frequency weights of exactly agreeing names. */
+struct tf {
+    struct u64map counts;
+    size_t npop;
+};
+
+static double tf_u(const struct tf *tf, const char *name)
+{
+    uint32_t *c = u64map_find(&tf->counts, hash_str(name));
+    size_t n = c && *c ? *c : 1;
+    return (double)n / (double)(tf->npop ? tf->npop : 1);
+}
+
+static void score_pair(const struct lk_model *model, const struct tf *tf, const struct lk_rec *pop,
+                       const struct lk_rec *oth, uint32_t pi, uint32_t oi, struct lk_pair *out)
+{
+    struct name_info a, b;
+    name_info_make(&a, pop[pi].name, strlen(pop[pi].name));
+    name_info_make(&b, oth[oi].name, strlen(oth[oi].name));
+    memset(out, 0, sizeof(*out));
+    out->pop = pi;
+    out->other = oi;
+    linker_compare(model, &pop[pi], &oth[oi], &a, &b, tf_u(tf, pop[pi].name), out);
+    out->second = -INFINITY;
+}
+
+static bool name_agrees(int level)
+{
+    return level <= NAME_PINYIN;
+}
+
+static int cmp_pair_desc(const void *x, const void *y)
+{
+    const struct lk_pair *a = x, *b = y;
+    int ra = a->reason == LKR_DECIDED_REJECT, rb = b->reason == LKR_DECIDED_REJECT;
+    if (ra != rb)
+        return ra - rb;
+    if (a->total != b->total)
+        return a->total > b->total ? -1 : 1;
+    return a->pop < b->pop ? -1 : a->pop > b->pop;
+}
+
+/* The bands, for the best candidate of one record. */
+static void decide_best(const struct lk_params *params, const struct lk_rec *pop,
+                        const struct lk_rec *oth, uint32_t oi, bool doubtful_exact,
+                        bool record_doubtful, struct lk_pair *bp, double second,
+                        struct lk_result *res)
+{
+    bool clear = bp->total - second >= params->margin;
+    /* Two valid IDs far apart are two different people, whatever else agrees. */
+    bool ids_disagree = bp->level[LK_ID] == LKI_DIFFERENT && pop[bp->pop].id_state == LK_ID_VALID &&
+                        oth[oi].id_state == LK_ID_VALID;
+    bool name_ok = name_agrees(bp->level[LK_NAME]);
+    bool acceptable = bp->total >= params->accept && clear && !ids_disagree &&
+                      bp->level[LK_BIRTH] != LKB_DIFFERENT && bp->level[LK_SEX] != LKS_DIFFERENT;
+    enum lk_method method = LKM_FUZZY;
+    enum lk_reason reason = LKR_ACCEPTED;
+    if (acceptable && bp->level[LK_ID] == LKI_TYPO) {
+        /* a mistyped ID is only trusted when name, birth date and sex all agree */
+        acceptable = name_ok && bp->level[LK_BIRTH] != LKB_DIFFERENT &&
+                     bp->level[LK_BIRTH] != LKB_CLOSE && bp->level[LK_SEX] != LKS_DIFFERENT;
+        method = LKM_ID_TYPO;
+        reason = LKR_TYPO_ACCEPTED;
+    } else if (acceptable && doubtful_exact) {
+        /* exact ID, the name a typo away and nobody in the block fits better: keep it */
+        acceptable = bp->level[LK_NAME] < NAME_DIFFERENT;
+        method = LKM_ID_EXACT;
+        reason = LKR_EXACT_KEPT;
+    } else if (acceptable && bp->level[LK_ID] == LKI_EXACT) {
+        method = LKM_ID_EXACT; /* the register lists this ID twice; the name decided */
+        reason = LKR_EXACT_KEPT;
+    }
+    if (acceptable) {
+        bp->decision = LKD_ACCEPT;
+        bp->reason = (uint8_t)reason;
+        link_other(res, oi, (int32_t)bp->pop, method, bp->total);
+        return;
+    }
+    if (bp->total >= params->review || record_doubtful) {
+        bp->decision = LKD_REVIEW;
+        bp->reason = ids_disagree      ? LKR_IDS_DISAGREE
+                     : record_doubtful ? LKR_EXACT_NAME_CONFLICT
+                     : !clear          ? LKR_CLOSE_SECOND
+                                       : LKR_BELOW_ACCEPT;
+        res->review++;
+        return;
+    }
+    bp->decision = LKD_REJECT;
+    bp->reason = LKR_BELOW_REVIEW;
+}
+
+int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, size_t noth,
+               const struct lk_params *params, lk_decided_fn decided, void *decided_ctx,
+               struct lk_result *res)
+{
+    memset(res, 0, sizeof(*res));
+    res->match = xmalloc((noth ? noth : 1) * sizeof(*res->match));
+    res->method = xcalloc(noth ? noth : 1, sizeof(*res->method));
+    res->score = xcalloc(noth ? noth : 1, sizeof(*res->score));
+    for (size_t i = 0; i < noth; i++)
+        res->match[i] = -1;
+
+    /* Stage 0: exact IDs. `exact` holds the sole register child with the record's ID. */
+    struct id_index ix = ID_INDEX_INIT;
+    for (size_t i = 0; i < npop; i++)
+        if (pop[i].key)
+            id_index_add(&ix, pop[i].key, (uint32_t)i);
+    id_index_sort(&ix);
+    int32_t *exact = xmalloc((noth ? noth : 1) * sizeof(*exact));
+    uint8_t *pending = xcalloc(noth ? noth : 1, 1); /* 1: unlinked, 2: exact but doubtful */
+    struct name_info a, b;
+    for (size_t i = 0; i < noth; i++) {
+        exact[i] = -1;
+        size_t first, n = oth[i].key ? id_index_find(&ix, oth[i].key, &first) : 0;
+        if (n == 1) {
+            exact[i] = (int32_t)ix.v[first].idx;
+            name_info_make(&a, pop[exact[i]].name, strlen(pop[exact[i]].name));
+            name_info_make(&b, oth[i].name, strlen(oth[i].name));
+            if (!a.n || !b.n || name_agrees(name_compare(&a, &b)))
+                link_other(res, (uint32_t)i, exact[i], LKM_ID_EXACT, 0);
+            else
+                pending[i] = 2;
+        } else {
+            /* no child with this ID, or the register lists the ID twice: decide by the rest */
+            pending[i] = 1;
+        }
+    }
+
+    estimate_model(pop, npop, oth, noth, exact, params, &res->model);
+
+    /* Candidates for every pending record: ID neighbours, then blocks. */
+    struct cand *cands = NULL;
+    size_t ncands = 0, cands_alloc = 0;
+    char id[19], alt[19];
+    for (size_t i = 0; i < noth; i++) {
+        if (!pending[i] || !oth[i].key)
+            continue;
+        id_unpack(oth[i].key, id);
+        for (int pos = 0; pos < 18; pos++) {
+            for (const char *c = "0123456789X"; *c; c++) {
+                if (*c == id[pos] || (*c == 'X' && pos != 17))
+                    continue;
+                memcpy(alt, id, 19);
+                alt[pos] = *c;
+                if (!id_is_valid(alt))
+                    continue;
+                size_t first, n = id_index_find(&ix, id_pack(alt), &first);
+                for (size_t k = 0; k < n; k++) {
+                    ALLOC_GROW(cands, ncands + 1, cands_alloc);
+                    cands[ncands++] = (struct cand){(uint32_t)i, ix.v[first + k].idx};
+                }
+            }
+            if (pos < 17 && id[pos] != id[pos + 1]) {
+                memcpy(alt, id, 19);
+                alt[pos] = id[pos + 1];
+                alt[pos + 1] = id[pos];
+                if (id_is_valid(alt)) {
+                    size_t first, n = id_index_find(&ix, id_pack(alt), &first);
+                    for (size_t k = 0; k < n; k++) {
+                        ALLOC_GROW(cands, ncands + 1, cands_alloc);
+                        cands[ncands++] = (struct cand){(uint32_t)i, ix.v[first + k].idx};
+                    }
+                }
+            }
+        }
+        /* the register's children with the very same ID (duplicates, or the doubtful one) */
+        size_t first, n = id_index_find(&ix, oth[i].key, &first);
+        for (size_t k = 0; k < n; k++) {
+            ALLOC_GROW(cands, ncands + 1, cands_alloc);
+            cands[ncands++] = (struct cand){(uint32_t)i, ix.v[first + k].idx};
+        }
+    }
+
+    /* Blocks: only the keys pending records need are collected from the register. */
+    struct u64map want = {0};
+    uint32_t nblocks = 0;
+    for (size_t i = 0; i < noth; i++) {
+        if (!pending[i])
+            continue;
+        uint64_t k[BLOCK_KEYS];
+        int nk = block_keys(&oth[i], k);
+        for (int j = 0; j < nk; j++)
+            u64map_slot(&want, k[j], nblocks), nblocks = (uint32_t)want.n;
+    }
+    /* members of each wanted block, as a CSR array */
+    uint32_t *bstart = xcalloc((size_t)nblocks + 1, sizeof(uint32_t));
+    for (size_t i = 0; i < npop; i++) {
+        uint64_t k[BLOCK_KEYS];
+        int nk = block_keys(&pop[i], k);
+        for (int j = 0; j < nk; j++) {
+            uint32_t *blk = u64map_find(&want, k[j]);
+            if (blk)
+                bstart[*blk + 1]++;
+        }
+    }
+    for (uint32_t bi = 0; bi < nblocks; bi++)
+        bstart[bi + 1] += bstart[bi];
+    uint32_t *bfill = xmalloc(((size_t)nblocks + 1) * sizeof(uint32_t));
+    memcpy(bfill, bstart, ((size_t)nblocks + 1) * sizeof(uint32_t));
+    uint32_t *bmember = xmalloc(((size_t)bstart[nblocks] + 1) * sizeof(uint32_t));
+    for (size_t i = 0; i < npop; i++) {
+        uint64_t k[BLOCK_KEYS];
+        int nk = block_keys(&pop[i], k);
+        for (int j = 0; j < nk; j++) {
+            uint32_t *blk = u64map_find(&want, k[j]);
+            if (blk)
+                bmember[bfill[*blk]++] = (uint32_t)i;
+        }
+    }
+    free(bfill);
+    /* A block this large says nothing (a very common name across a year): cap the work. */
+    enum { BLOCK_CAP = 2000 };
+    for (size_t i = 0; i < noth; i++) {
+        if (!pending[i])
+            continue;
+        uint64_t k[BLOCK_KEYS];
+        int nk = block_keys(&oth[i], k);
+        for (int j = 0; j < nk; j++) {
+            uint32_t blk = *u64map_find(&want, k[j]);
+            uint32_t size = bstart[blk + 1] - bstart[blk];
+            if (size > BLOCK_CAP)
+                continue;
+            for (uint32_t m = bstart[blk]; m < bstart[blk + 1]; m++) {
+                ALLOC_GROW(cands, ncands + 1, cands_alloc);
+                cands[ncands++] = (struct cand){(uint32_t)i, bmember[m]};
+            }
+        }
+    }
+    free(bstart);
+    free(bmember);
+    u64map_release(&want);
+    if (ncands)
+        qsort(cands, ncands, sizeof(*cands), cmp_cand);
+
+    /* Term frequencies of the candidates' names, counted over the whole register. */
+    struct tf tf = {{0}, npop};
+    for (size_t c = 0; c < ncands; c++)
+        u64map_slot(&tf.counts, hash_str(pop[cands[c].pop].name), 0);
+    for (size_t i = 0; i < npop; i++) {
+        uint32_t *n = u64map_find(&tf.counts, hash_str(pop[i].name));
+        if (n)
+            (*n)++;
+    }
+
+    /* Score and decide, one pending record at a time. */
+    struct lk_pair *scored = NULL;
+    size_t scored_alloc = 0;
+    for (size_t c = 0; c < ncands;) {
+        uint32_t oi = cands[c].other;
+        size_t ns = 0;
+        int clerk_accept = -1; /* index of a pair a clerk accepted */
+        for (; c < ncands && cands[c].other == oi; c++) {
+            if (ns && scored[ns - 1].pop == cands[c].pop)
+                continue; /* found by two routes */
+            ALLOC_GROW(scored, ns + 1, scored_alloc);
+            score_pair(&res->model, &tf, pop, oth, cands[c].pop, oi, &scored[ns]);
+            int d = decided ? decided(decided_ctx, cands[c].pop, oi) : 0;
+            if (d > 0 && clerk_accept < 0) {
+                clerk_accept = (int)ns;
+            } else if (d < 0) {
+                /* a clerk said no: the pair stays on record but competes no more */
+                scored[ns].decision = LKD_REJECT;
+                scored[ns].reason = LKR_DECIDED_REJECT;
+            }
+            ns++;
+        }
+        /* Rank: clerk-rejected pairs last, then by total, best first. */
+        qsort(scored, ns, sizeof(*scored), cmp_pair_desc);
+        if (clerk_accept >= 0) {
+            for (size_t k = 0; k < ns; k++)
+                if (scored[k].reason != LKR_DECIDED_REJECT && decided &&
+                    decided(decided_ctx, scored[k].pop, oi) > 0) {
+                    struct lk_pair t = scored[0];
+                    scored[0] = scored[k];
+                    scored[k] = t;
+                    break;
+                }
+        }
+        struct lk_pair *bp = &scored[0];
+        double second =
+            ns > 1 && scored[1].reason != LKR_DECIDED_REJECT ? scored[1].total : -INFINITY;
+        bp->second = second;
+        if (clerk_accept >= 0) {
+            bp->decision = LKD_ACCEPT;
+            bp->reason = LKR_DECIDED_ACCEPT;
+            link_other(res, oi, (int32_t)bp->pop, LKM_REVIEWED, bp->total);
+        } else if (bp->reason != LKR_DECIDED_REJECT) {
+            decide_best(params, pop, oth, oi, pending[oi] == 2 && (int32_t)bp->pop == exact[oi],
+                        pending[oi] == 2, bp, second, res);
+        }
+        /* The rest: taken by the best, or close enough to keep the record in review. */
+        for (size_t k = 1; k < ns; k++) {
+            struct lk_pair *q = &scored[k];
+            q->second = bp->total;
+            if (q->reason == LKR_DECIDED_REJECT)
+                continue;
+            if (bp->decision == LKD_REVIEW && q->total >= params->review &&
+                bp->total - q->total < params->margin) {
+                q->decision = LKD_REVIEW;
+                q->reason = LKR_CLOSE_SECOND;
+            } else {
+                q->decision = LKD_REJECT;
+                q->reason = bp->decision == LKD_ACCEPT ? LKR_TAKEN : LKR_BELOW_REVIEW;
+            }
+        }
+        /* Keep the best three for explanation, and every pair in review. */
+        for (size_t k = 0; k < ns; k++)
+            if (k < 3 || scored[k].decision == LKD_REVIEW)
+                add_pair(res, &scored[k]);
+    }
+    free(scored);
+    free(cands);
+    u64map_release(&tf.counts);
+    free(pending);
+    free(exact);
+    id_index_release(&ix);
+    return 0;
+}
+
+void lk_result_release(struct lk_result *res)
+{
+    free(res->match);
+    free(res->method);
+    free(res->score);
+    free(res->pairs);
+    memset(res, 0, sizeof(*res));
+}
