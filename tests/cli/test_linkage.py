@@ -1,0 +1,139 @@
+"""Fuzzy linkage from the command line: typos and missing IDs linked, the review queue,
+decisions that survive a new snapshot and a new run, and explain's waterfall."""
+import json
+import random
+import unittest
+
+from harness import BaoxueTest, make_id, bad_check, mask_id
+
+POP_HEADER = ["序号", "姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "村（社区）",
+              "监护人", "户籍状态"]
+ENR_HEADER = ["学校名称", "年级", "全国学籍号", "姓名", "性别", "出生日期", "身份证件号", "学籍状态"]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛",
+         "明", "超", "秀英", "华", "慧", "建国", "子轩", "梓涵", "浩然", "雨桐", "一诺", "思远"]
+
+
+class Linkage(BaoxueTest):
+    def setUp(self):
+        super().setUp()
+        self.init_db()
+        rng = random.Random(7)
+        self.pop = [POP_HEADER]
+        self.enr = [ENR_HEADER]
+        # 400 ordinary children with clean records: the model learns from them
+        for i in range(400):
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+            birth = f"{rng.randint(2011, 2019)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
+            seq = 100 + i
+            idn = make_id(birth, seq)
+            sex = "男" if seq % 2 else "女"
+            date = f"{birth[:4]}-{birth[4:6]}-{birth[6:]}"
+            self.pop.append([str(i + 1), name, sex, idn, date, "郑庄镇", "东村", "家长", "正常"])
+            self.enr.append(["郑庄中心小学", "三年级", "G" + idn, name, sex, date, idn, "在读"])
+        # a record whose ID was mistyped by one digit
+        self.typo_id = make_id("20150304", 501)
+        self.add_child("韩晓明", "男", self.typo_id, "2015-03-04")
+        self.enr.append(["郑庄中心小学", "五年级", "", "韩晓明", "男", "2015-03-04",
+                         bad_check(self.typo_id), "在读"])
+        # a record without an ID, name in traditional characters
+        self.noid_id = make_id("20140607", 503)
+        self.add_child("陈铭", "男", self.noid_id, "2014-06-07")
+        self.enr.append(["郑庄中心小学", "六年级", "J1405210001", "陳銘", "男", "2014-06-07", "",
+                         "在读"])
+        # two children nobody can tell apart from a record without an ID: review
+        self.amb_a = make_id("20130909", 505)
+        self.amb_b = make_id("20130909", 507)
+        self.add_child("张伟", "男", self.amb_a, "2013-09-09", village="西村")
+        self.add_child("张伟", "男", self.amb_b, "2013-09-09", village="北村")
+        self.enr.append(["郑庄中心小学", "七年级", "J1405210002", "张伟", "男", "2013-09-09", "",
+                         "在读"])
+
+    def add_child(self, name, sex, idn, date, village="东村"):
+        self.pop.append([str(len(self.pop)), name, sex, idn, date, "郑庄镇", village, "家长", "正常"])
+
+    def load(self, enr_name="enr.csv"):
+        self.import_file("population", self.csv("pop.csv", self.pop))
+        self.import_file("enrollment", self.csv(enr_name, self.enr))
+        out, err = self.ok("match", "--db", self.db, "--as-of", "2026-11-20")
+        return out
+
+    def status(self, idn):
+        return self.scalar(
+            "SELECT cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
+            " WHERE cs.run_id = (SELECT max(id) FROM match_run) AND r.id_number = ?", (idn,))
+
+    def review_rows(self, *extra):
+        out, _ = self.ok("review", "--db", self.db, "list", "--format", "json", *extra)
+        return json.loads(out)["pairs"]
+
+    def test_typo_and_missing_ids_are_linked(self):
+        out = self.load()
+        self.assertIn("身份证号录错一位 1", out)
+        self.assertEqual(self.status(self.typo_id), "enrolled")
+        self.assertEqual(self.status(self.noid_id), "enrolled")
+        methods = {r["method"] for r in self.query("SELECT method FROM link")}
+        self.assertEqual(methods, {"id_typo", "fuzzy"})
+
+    def test_ambiguous_pair_waits_for_a_clerk_and_the_decision_survives(self):
+        self.load()
+        # both children stay listed until a clerk decides: never a guess
+        self.assertEqual(self.status(self.amb_a), "not_enrolled")
+        self.assertEqual(self.status(self.amb_b), "not_enrolled")
+        rows = self.review_rows()
+        self.assertEqual(len(rows), 2, rows)
+        self.assertEqual({r["record_name"] for r in rows}, {"张伟"})
+        self.assertEqual({r["child_id_number"] for r in rows}, {mask_id(self.amb_a), mask_id(self.amb_b)})
+        pick = next(r for r in rows if r["child_id_number"] == mask_id(self.amb_b))
+        other = next(r for r in rows if r is not pick)
+
+        out, _ = self.ok("review", "--db", self.db, "show", str(pick["candidate_id"]))
+        self.assertIn("张伟", out)
+        self.assertIn("合计得分", out)
+        code, out, err = self.run_bx("review", "--db", self.db, "show", "999999")
+        self.assertCliError(code, err, 2, "999999")
+
+        out, _ = self.ok("review", "--db", self.db, "accept", str(pick["candidate_id"]),
+                         "--note", "村委会核实：北村张伟在校")
+        self.assertIn("已记录", out)
+        out, _ = self.ok("review", "--db", self.db, "reject", str(other["candidate_id"]))
+        self.assertEqual(self.review_rows(), [])
+        self.assertEqual(len(self.review_rows("--all")), 2)
+
+        # a new snapshot of both lists (a re-export: new file bytes) and a new run
+        self.pop.append(["", "", "", "", "", "", "", "", ""])
+        self.enr.append(["", "", "", "", "", "", "", ""])
+        self.load(enr_name="enr2.csv")
+        self.assertEqual(self.status(self.amb_b), "enrolled")
+        self.assertEqual(self.status(self.amb_a), "not_enrolled")
+        self.assertEqual(self.review_rows(), [])
+        link = self.query("SELECT method FROM link WHERE run_id = (SELECT max(id) FROM match_run)"
+                          " AND method = 'reviewed'")
+        self.assertEqual(len(link), 1)
+        # the decisions were audited
+        self.assertEqual(self.scalar("SELECT count(*) FROM audit WHERE action = 'review'"), 2)
+
+    def test_explain_shows_the_waterfall(self):
+        self.load()
+        out, _ = self.ok("explain", "--db", self.db, self.typo_id)
+        self.assertIn("韩晓明", out)
+        self.assertIn("候选记录 1", out)
+        self.assertIn("相差一位", out)
+        self.assertIn("合计", out)
+        self.assertIn("采纳", out)
+        self.assertIn(mask_id(self.typo_id), out)
+        self.assertNotIn(self.typo_id, out)  # masked unless --full
+        out, _ = self.ok("explain", "--db", self.db, "--full", self.typo_id)
+        self.assertIn(self.typo_id, out)
+        self.assertEqual(self.scalar("SELECT count(*) FROM audit WHERE action = 'explain'"), 2)
+        # a child nobody linked: says so
+        out, _ = self.ok("explain", "--db", self.db, self.amb_a)
+        self.assertIn("待人工复核", out)
+        code, out, err = self.run_bx("explain", "--db", self.db, "12345")
+        self.assertCliError(code, err, 2, "不是可用的身份证号")
+        code, out, err = self.run_bx("explain", "--db", self.db, make_id("20150101", 999))
+        self.assertCliError(code, err, 2, "没有身份证号为")
+
+
+if __name__ == "__main__":
+    unittest.main()
