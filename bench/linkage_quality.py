@@ -98,6 +98,11 @@ def main():
         with open(os.path.join(out, "ground_truth.csv"), encoding="utf-8") as f:
             truth = list(csv.DictReader(f))
         listed = {c["id_number"] for c in report["children"]}
+        con = sqlite3.connect(db)
+        pending = {r[0] for r in con.execute(
+            "SELECT r.id_number FROM child_status cs JOIN record r ON r.id = cs.record_id"
+            " WHERE cs.run_id = (SELECT max(id) FROM match_run) AND cs.status = 'pending_review'")}
+        con.close()
         truly = {t["true_id"] for t in truth if t["true_status"] in OUT}
         recall = len(listed & truly) / len(truly) if truly else 1.0
         precision = len(listed & truly) / len(listed) if listed else 1.0
@@ -116,7 +121,8 @@ def main():
         review = counts.get("review", 0)
         print(f"seed {seed}: children {args.children}: truly out {len(truly)}, listed "
               f"{len(listed)}, recall {recall:.2%}, precision {precision:.2%}; review "
-              f"{review} ({review / args.children:.3%} of population); links "
+              f"{review} ({review / args.children:.3%} of population, truly out among the "
+              f"children waiting: {len(pending & truly)}); links "
               f"{len(got)} of {len(tl)} true: pair precision {pair_p:.3%}, recall {pair_r:.3%}; "
               f"by method {counts.get('links')}")
         if not args.keep:

@@ -379,6 +379,15 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
                  best->grade ? grade_name(best->grade) : "");
         return;
     }
+    if (p->pending_review) {
+        /* A clerk decides first: desk work before a door knock. The review queue is the
+         * list of these children; the out-of-school list says how many wait there. */
+        d->st = ST_PENDING_REVIEW;
+        buf_adds(&d->detail,
+                 "有疑似属于此人的学籍或外出就读记录等待人工复核（baoxue review list），"
+                 "复核为不是同一人后列入未在校名单");
+        return;
+    }
     d->st = ST_NOT_ENROLLED;
     if (d->age >= 0 && d->grade >= 1 && d->grade <= 9)
         buf_addf(&d->detail, "%d 岁（应读%s），", d->age, grade_name(d->grade));
@@ -390,8 +399,6 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
         buf_addf(&d->detail, "学籍显示已从%s转出，但未发现新的在读学籍", best->school);
     else if (best && best->st == ENR_DECEASED)
         buf_addf(&d->detail, "学籍记录为“死亡”而户籍状态正常，需核实");
-    else if (p->pending_review)
-        buf_adds(&d->detail, "有疑似属于此人的学籍记录正等待人工复核（baoxue review list）");
     else if (!p->key)
         buf_adds(&d->detail,
                  "户籍中没有可用的身份证号，无法与学籍比对，本县学籍和外出就读名单中均未找到");

@@ -10,6 +10,7 @@ static const struct {
     [ST_NOT_ENROLLED] = {"not_enrolled", "适龄未入学"},
     [ST_DROPPED_OUT] = {"dropped_out", "辍学"},
     [ST_SUSPENDED] = {"suspended", "休学"},
+    [ST_PENDING_REVIEW] = {"pending_review", "疑似记录待复核"},
     [ST_COMPLETED] = {"completed", "已完成义务教育"},
     [ST_NOT_YET] = {"not_yet_school_age", "未到入学年龄"},
     [ST_BEYOND] = {"beyond_age", "超出义务教育年龄"},

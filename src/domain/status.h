@@ -8,6 +8,7 @@ enum child_status {
     ST_NOT_ENROLLED,       /* school age, no active school record anywhere */
     ST_DROPPED_OUT,        /* latest 学籍 says 辍学, no active record */
     ST_SUSPENDED,          /* 休学 (approved suspension) */
+    ST_PENDING_REVIEW,     /* no certain school record, but one awaits a clerk's review */
     ST_COMPLETED,          /* 学籍 says 毕业: compulsory education completed */
     ST_NOT_YET,            /* younger than the band on the cutoff date */
     ST_BEYOND,             /* older than the band and not in grade <= 9 */

@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "core/date.h"
 #include "core/idcard.h"
 #include "link/idindex.h"
 #include "util/common.h"
@@ -30,7 +31,7 @@ static const struct {
     [LK_BIRTH] = {"出生日期",
                   LKB__LEVELS,
                   {"exact", "close", "different", "missing"},
-                  {"相同", "只差年、月、日中的一项或月日颠倒", "不同", "缺失"}},
+                  {"相同", "相近（一位录错、相邻两位颠倒、月日颠倒或差一天）", "不同", "缺失"}},
     [LK_SEX] = {"性别", LKS__LEVELS, {"agree", "different", "missing"}, {"相同", "不同", "缺失"}},
 };
 
@@ -143,16 +144,34 @@ static void id_birth_sex(uint64_t key, int32_t *birth, uint8_t *sex)
     *sex = (uint8_t)((id[16] - '0') % 2 ? 1 : 2);
 }
 
+/*
+ * Birth dates as a clerk types them: CLOSE is one typing slip — one digit of the eight wrong,
+ * two neighbouring digits swapped, month and day swapped, or a day off by one (across a month
+ * end too). Anything else is a different date.
+ */
 static int birth_level(int32_t a, int32_t b)
 {
     if (!a || !b)
         return LKB_MISSING;
     if (a == b)
         return LKB_EXACT;
+    char x[9], y[9];
+    snprintf(x, sizeof(x), "%08d", a);
+    snprintf(y, sizeof(y), "%08d", b);
+    int diff[3], nd = 0;
+    for (int i = 0; i < 8 && nd < 3; i++)
+        if (x[i] != y[i])
+            diff[nd++] = i;
+    if (nd == 1)
+        return LKB_CLOSE;
+    if (nd == 2 && diff[1] == diff[0] + 1 && x[diff[0]] == y[diff[1]] && x[diff[1]] == y[diff[0]])
+        return LKB_CLOSE;
     int ya = a / 10000, ma = a / 100 % 100, da = a % 100;
-    int yb = b / 10000, mb = b / 100 % 100, db = b % 100;
-    int same = (ya == yb) + (ma == mb) + (da == db);
-    if (same == 2 || (ya == yb && ma == db && da == mb))
+    int mb = b / 100 % 100, db = b % 100;
+    if (ya == b / 10000 && ma == db && da == mb)
+        return LKB_CLOSE;
+    long dd = ymd_to_days(a) - ymd_to_days(b);
+    if (dd == 1 || dd == -1)
         return LKB_CLOSE;
     return LKB_DIFFERENT;
 }
@@ -287,45 +306,60 @@ static uint64_t hash_str(const char *s)
 
 /* ---- blocking keys ------------------------------------------------------------------------ */
 
-/* The folded first character of a name (the surname's), 0 when none. */
-static uint32_t surname_cp(const char *name)
+/* The pinyin of the surname (its first character, folded), 0 when none: equal for 张/張 and
+ * for the homophones a clerk types by ear (章/张 are not: different syllables). */
+static uint32_t surname_key(const char *name)
 {
     unsigned cp;
     size_t len = strlen(name);
     if (!len || !utf8_decode(name, len, &cp))
         return 0;
-    return hanzi_fold(cp);
+    uint32_t f = hanzi_fold(cp);
+    uint16_t py = hanzi_surname_pinyin(f);
+    return py ? 0x100000u | py : f; /* no reading (Latin, rare): the character itself */
 }
 
-/* A hash of the folded name without dots and spaces. */
-static uint64_t folded_name_hash(const char *name)
+/* Hashes of the folded name and of its toneless pinyin, without dots and spaces. */
+static void name_hashes(const char *name, uint64_t *folded, uint64_t *pinyin)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = 1469598103934665603ull, hp = 1469598103934665603ull;
     size_t len = strlen(name), i = 0;
+    bool first = true;
     while (i < len) {
         unsigned cp;
         i += utf8_decode(name + i, len - i, &cp);
         if (cp == ' ' || cp == 0xB7 || cp == 0x3000)
             continue;
-        h = (h ^ hanzi_fold(cp)) * 1099511628211ull;
+        uint32_t f = hanzi_fold(cp);
+        uint16_t py = first ? hanzi_surname_pinyin(f) : hanzi_pinyin(f);
+        first = false;
+        h = (h ^ f) * 1099511628211ull;
+        hp = (hp ^ (py ? py : 0x200000u + f)) * 1099511628211ull;
     }
-    return h;
+    *folded = h;
+    *pinyin = hp;
 }
 
+/*
+ * Blocks a record is compared within: birth date + surname (pinyin), folded name + birth year
+ * (a wrong birth date), pinyin name + birth year (a homophone and a wrong birth date). Birth
+ * date + sex alone would put hundreds of children in one block at province scale.
+ */
 enum { BLOCK_KEYS = 3 };
 
 static int block_keys(const struct lk_rec *r, uint64_t out[BLOCK_KEYS])
 {
     int n = 0;
-    uint32_t s = r->name[0] ? surname_cp(r->name) : 0;
+    if (!r->name[0])
+        return 0;
+    uint32_t s = surname_key(r->name);
     if (r->birth && s)
         out[n++] = (1ull << 62) | ((uint64_t)r->birth << 21) | (s & 0x1FFFFF);
-    if (r->birth && r->sex)
-        out[n++] = (2ull << 62) | ((uint64_t)r->birth << 2) | r->sex;
-    if (r->name[0]) {
-        uint64_t h = folded_name_hash(r->name) & ((1ull << 44) - 1);
-        out[n++] = (3ull << 62) | ((uint64_t)(r->birth / 10000) << 44) | h;
-    }
+    uint64_t hf, hp;
+    name_hashes(r->name, &hf, &hp);
+    uint64_t year = (uint64_t)(r->birth / 10000);
+    out[n++] = (2ull << 62) | (year << 44) | (hf & ((1ull << 44) - 1));
+    out[n++] = (3ull << 62) | (year << 44) | (hp & ((1ull << 44) - 1));
     return n;
 }
 
@@ -649,7 +683,7 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     }
     free(bfill);
     /* A block this large says nothing (a very common name across a year): cap the work. */
-    enum { BLOCK_CAP = 2000 };
+    enum { BLOCK_CAP = 500 };
     for (size_t i = 0; i < noth; i++) {
         if (!pending[i])
             continue;

@@ -66,10 +66,9 @@ struct lk_params {
     uint64_t seed; /* random pair sampling for u (deterministic) */
 };
 
-#define LK_PARAMS_DEFAULT                                                                          \
-    {                                                                                              \
-        15.0, 6.0, 6.0, 0x9E3779B97F4A7C15ull                                                      \
-    }
+/* clang-format off */
+#define LK_PARAMS_DEFAULT {12.0, 6.0, 6.0, 0x9E3779B97F4A7C15ull}
+/* clang-format on */
 
 /* The estimated model: per field and level, m, u and the weight log2(m/u). */
 struct lk_model {

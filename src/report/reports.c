@@ -153,9 +153,33 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     table_meta(t, "run_id", runs, META_INT);
     table_meta(t, "total", ns, META_INT);
     table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
+    /* Children whose school record waits for a clerk are not on this list: say how many. */
+    int64_t pending = 0;
+    struct stmt *pq = store_prepare(
+        s, "SELECT count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id"
+           " WHERE cs.run_id = $1 AND cs.status = 'pending_review'"
+           " AND ($2 IS NULL OR r.township_code = $2) AND ($3 IS NULL OR r.township = $3)");
+    if (pq) {
+        const char *tcode, *tname;
+        township_filter(&ri, opt->township, &tcode, &tname);
+        stmt_bind_int(pq, 1, ri.id);
+        stmt_bind_str(pq, 2, tcode);
+        stmt_bind_str(pq, 3, tname);
+        if (stmt_step(pq) == 1)
+            pending = stmt_int(pq, 0);
+        stmt_finalize(pq);
+    }
+    char pn[24];
+    snprintf(pn, sizeof(pn), "%lld", (long long)pending);
+    table_meta(t, "pending_review", pn, META_INT);
     buf_addf(&t->footer, "\n共 %ld 名适龄儿童不在校（比对第 %s 次，截至 %s，%s 学年）%s\n", n, runs,
              ri.as_of, sy,
              opt->full ? "" : "。身份证号和电话已遮盖，需要完整信息请加 --full（将记入审计日志）");
+    if (pending)
+        buf_addf(&t->footer,
+                 "另有 %lld 名儿童有疑似属于本人的学籍记录等待人工复核，未列入本名单："
+                 "baoxue review list；复核为不是同一人的，下次比对后列入。\n",
+                 (long long)pending);
     return 0;
 }
 
@@ -168,6 +192,7 @@ static const struct table_col summary_cols[] = {
     {"not_enrolled", "适龄未入学", COL_INT},
     {"dropped_out", "辍学", COL_INT},
     {"suspended", "休学", COL_INT},
+    {"pending_review", "待复核", COL_INT},
     {"completed", "已完成义务教育", COL_INT},
     {"not_yet_school_age", "未到入学年龄", COL_INT},
     {"beyond_age", "超出年龄段", COL_INT},

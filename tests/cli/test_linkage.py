@@ -77,9 +77,14 @@ class Linkage(BaoxueTest):
 
     def test_ambiguous_pair_waits_for_a_clerk_and_the_decision_survives(self):
         self.load()
-        # both children stay listed until a clerk decides: never a guess
-        self.assertEqual(self.status(self.amb_a), "not_enrolled")
-        self.assertEqual(self.status(self.amb_b), "not_enrolled")
+        # neither child is guessed into school: both wait for a clerk, and the out-of-school
+        # list says how many wait
+        self.assertEqual(self.status(self.amb_a), "pending_review")
+        self.assertEqual(self.status(self.amb_b), "pending_review")
+        out, _ = self.ok("report", "--db", self.db, "out-of-school", "--format", "json")
+        self.assertEqual(json.loads(out)["pending_review"], 2)
+        out, _ = self.ok("report", "--db", self.db, "out-of-school", "--format", "table")
+        self.assertIn("另有 2 名儿童", out)
         rows = self.review_rows()
         self.assertEqual(len(rows), 2, rows)
         self.assertEqual({r["record_name"] for r in rows}, {"张伟"})
