@@ -14,7 +14,20 @@
 #include "util/common.h"
 
 static const char usage[] = "baoxue demo [--db 路径] [--children N] [--seed S] [--out 目录]"
-                            " [--as-of YYYY-MM-DD] [--files-only]";
+                            " [--as-of YYYY-MM-DD] [--errors X] [--files-only]";
+
+/* --errors: a decimal number 0..10 (strtod; the C locale, so the decimal point is '.'). */
+static double parse_errors(const char *value)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(value, &end);
+    /* plain decimals only: strtod would also take " 2", "0x1p1", "nan" */
+    if (end == value || *end || errno || strspn(value, "0123456789.eE+-") != strlen(value) ||
+        !(v >= 0 && v <= 10))
+        die_usage("--errors 须为 0 到 10 之间的数（错误率倍数，1 为常见水平），而不是“%s”", value);
+    return v;
+}
 
 /*
  * A demo database is marked with the setting demo=1. An existing database without that mark
@@ -70,14 +83,20 @@ static int import_one(struct store *s, enum import_kind kind, const char *path)
 int cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},    {"children", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'},  {"out", required_argument, NULL, 'o'},
-        {"as-of", required_argument, NULL, 'a'}, {"files-only", no_argument, NULL, 'F'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},
+        {"children", required_argument, NULL, 'n'},
+        {"seed", required_argument, NULL, 's'},
+        {"out", required_argument, NULL, 'o'},
+        {"as-of", required_argument, NULL, 'a'},
+        {"files-only", no_argument, NULL, 'F'},
+        {"errors", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *out = "demo";
     long children = 20000, seed = 1;
     int as_of = 0, c;
+    double errors = 1.0;
     bool files_only = false;
     cli_getopt_reset();
     while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
@@ -97,6 +116,9 @@ int cmd_demo(int argc, char **argv)
         case 'a':
             as_of = cli_parse_date("--as-of", optarg);
             break;
+        case 'e':
+            errors = parse_errors(optarg);
+            break;
         case 'F':
             files_only = true;
             break;
@@ -104,7 +126,11 @@ int cmd_demo(int argc, char **argv)
             printf(
                 "用法：%s\n"
                 "在 --out 目录（默认 ./demo）生成沁水县（140521）的演示数据文件和真实情况文件，\n"
-                "然后（除非 --files-only）建库、导入并比对。数据库默认为 <目录>/baoxue.db。\n",
+                "然后（除非 --files-only）建库、导入并比对。数据库默认为 <目录>/baoxue.db。\n"
+                "  --errors X  错误为常见水平的 X 倍（0 到 10，默认 1；单项最多 50%%）：\n"
+                "              身份证号录错或缺失、同音字、繁体字、形近字、\n"
+                "              多余空格、出生日期错等；0 为干净文件\n"
+                "              （日期写法照旧多样，仍有至少 3 对双胞胎陷阱）\n",
                 usage);
             return EXIT_OK;
         default:
@@ -120,10 +146,15 @@ int cmd_demo(int argc, char **argv)
                                 .children = children,
                                 .seed = (uint64_t)seed,
                                 .as_of_ymd = as_of,
-                                .county = "140521"};
+                                .county = "140521",
+                                .errors = errors,
+                                .errors_set = true};
     struct demo_result res = DEMO_RESULT_INIT;
     struct buf err = BUF_INIT;
-    printf("生成演示县数据：%ld 名儿童，随机种子 %ld，目录 %s\n", children, seed, out);
+    printf("生成演示县数据：%ld 名儿童，随机种子 %ld，", children, seed);
+    if (errors != 1.0)
+        printf("错误率为常见水平的 %g 倍，", errors);
+    printf("目录 %s\n", out);
     fflush(stdout);
     if (demo_generate(&dopt, &res, &err) < 0) {
         error("%s", err.buf);

@@ -13,6 +13,7 @@
 /* libxlsxwriter is slow beyond this; Excel's own limit is 1,048,576 rows per sheet. */
 #define XLSX_MAX_DATA_ROWS 1048000L
 #define DEMO_MAX_CHILDREN  20000000L
+#define DEMO_MAX_ERRORS    10
 
 static const char population_name[] = "户籍适龄儿童花名册.csv";
 static const char enrollment_stem[] = "学籍数据";
@@ -115,6 +116,10 @@ int demo_generate(const struct demo_options *opt, struct demo_result *res, struc
     }
     if (!ymd_valid(opt->as_of_ymd)) {
         buf_adds(err, "统计日期无效");
+        return -1;
+    }
+    if (!(opt->errors >= 0 && opt->errors <= DEMO_MAX_ERRORS)) {
+        buf_addf(err, "错误率倍数须在 0 到 %d 之间", DEMO_MAX_ERRORS);
         return -1;
     }
     if (mkdir_p(opt->out_dir, err) < 0)

@@ -1,6 +1,7 @@
 #ifndef BAOXUE_DEMO_H
 #define BAOXUE_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util/buf.h"
@@ -12,9 +13,10 @@
  * from, so that import and linkage can be measured.
  *
  * Every child's true status is decided first; the department files are then written from it,
- * with the errors real files have (mistyped and missing IDs, homophones, traditional
- * characters, mixed date forms, twins one digit apart, …). The same options and seed give
- * byte-identical files.
+ * with the errors real files have (mistyped and missing IDs, homophones, traditional and
+ * look-alike characters, wrong birth dates, two of these on one row, mixed date forms, twins one
+ * digit apart, siblings sharing a generation character, …), their rates scaled by `errors`.
+ * The same options and seed give byte-identical files.
  *
  * Files written into out_dir (created if missing):
  *   户籍适龄儿童花名册.csv   population register, GB18030, title row, blank row, header, data,
@@ -37,6 +39,14 @@ struct demo_options {
     uint64_t seed;
     int as_of_ymd;      /* the day the lists are drawn (school year and ages follow from it) */
     const char *county; /* 6-digit county code, "140521" */
+    /*
+     * Scale of every error rate of the 学籍 and 外出就读 lists and of the 户籍 file's messes
+     * (mixed date forms are not errors and stay): 0 clean files, 1 the usual mix, up to 10;
+     * no rate exceeds 50%. At least 3 twin traps are always there. A zero-initialized struct
+     * means 1: set errors_set to mean the value given, 0 included.
+     */
+    double errors;
+    bool errors_set;
 };
 
 struct demo_result {

@@ -26,6 +26,10 @@ bool rng_ppm(struct demo_rng *r, uint32_t ppm);
 /* Index drawn from cumulative weights cum[0..n-1] (cum[n-1] is the total). */
 size_t rng_cum(struct demo_rng *r, const uint32_t *cum, size_t n);
 
+/* An error rate (ppm) times the scale demo_options.errors, at most 50%; exact at scale 1. */
+#define DEMO_RATE_CAP 500000
+uint32_t rate_scaled(uint32_t ppm, double scale);
+
 /* ---- names ---- */
 
 void names_init(void);
@@ -34,12 +38,18 @@ size_t names_surname(struct demo_rng *r, struct buf *out);
 /* Appends a given name of one or two characters for sex 1 (male) / 2 (female). When `first`
  * is given (a twin's name), the first character is reused with some probability. */
 void names_given(struct demo_rng *r, int sex, struct buf *out, const char *first, size_t flen);
+/* A generation character (字辈) for siblings: three bytes of UTF-8, no terminator. */
+void names_generation_char(struct demo_rng *r, char out3[3]);
+/* Appends a two-character given name starting with the generation character: 子轩, 子涵. */
+void names_given_generation(struct demo_rng *r, int sex, struct buf *out, const char gen3[3]);
 /* A Uyghur-style name "given·father" part: appends one given part for `sex`. */
 void names_minority_part(struct demo_rng *r, int sex, struct buf *out);
 /* The name as a clerk misspelt it: homophone, traditional characters. Appends to out; returns
  * false (and appends the name unchanged) when nothing could be changed. */
 bool names_homophone(struct demo_rng *r, const char *name, size_t len, struct buf *out);
 bool names_traditional(const char *name, size_t len, struct buf *out);
+/* One character of the given name swapped for one that looks alike (形近字: 未/末, 己/已). */
+bool names_similar(struct demo_rng *r, const char *name, size_t len, struct buf *out);
 
 /* ---- the county: townships, villages, schools ---- */
 
@@ -174,6 +184,7 @@ struct demo_outside {
 
 struct demo_world {
     const struct demo_options *opt;
+    double errors; /* the scale of the error rates in effect (opt->errors, 0 taken as 1) */
     struct school_calendar cal;
     int school_year, cutoff_ymd;
     struct demo_county county;
@@ -202,9 +213,16 @@ void mess_id_typo(struct demo_rng *r, const char *id, char *out19);
 /* Cosmetic noise on an ID cell: lower-case x, full-width digits, spaces. */
 void mess_id_cell(struct demo_rng *r, const char *id, struct buf *out, uint32_t lower_x_ppm,
                   uint32_t fullwidth_ppm, uint32_t space_ppm, uint32_t apostrophe_ppm);
-/* A name as the school typed it: homophone, traditional, stray space, dot variants. */
+/* Rates (ppm) of a list's name mistakes; homophone, traditional and similar exclude each other. */
+struct name_rates {
+    uint32_t homophone, traditional, similar, space;
+};
+/* The mistake a row must have whatever the rates say (combined errors), or NAME_DRAW. */
+enum name_mistake { NAME_DRAW, NAME_HOMOPHONE, NAME_TRADITIONAL, NAME_SIMILAR };
+/* A name as the school typed it: homophone, traditional, look-alike character, stray space, dot
+ * variants. */
 void mess_name(struct demo_rng *r, const char *name, size_t len, struct buf *out,
-               uint32_t homophone_ppm, uint32_t traditional_ppm, uint32_t space_ppm);
+               const struct name_rates *k, enum name_mistake force);
 
 /* ---- output ---- */
 

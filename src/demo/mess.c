@@ -69,7 +69,7 @@ void mess_id_cell(struct demo_rng *r, const char *id, struct buf *out, uint32_t 
 static const char *const dot_variants[] = {".", "•", "・", "．", " · "};
 
 void mess_name(struct demo_rng *r, const char *name, size_t len, struct buf *out,
-               uint32_t homophone_ppm, uint32_t traditional_ppm, uint32_t space_ppm)
+               const struct name_rates *k, enum name_mistake force)
 {
     struct buf tmp = BUF_INIT;
     const char *dot = memmem(name, len, "·", 2);
@@ -86,19 +86,40 @@ void mess_name(struct demo_rng *r, const char *name, size_t len, struct buf *out
         }
         return;
     }
-    uint32_t u = rng_below(r, 1000000);
-    if (u < homophone_ppm) {
-        names_homophone(r, name, len, out);
-    } else if (u < homophone_ppm + traditional_ppm) {
+    enum name_mistake mistake = force;
+    if (mistake == NAME_DRAW) {
+        uint32_t u = rng_below(r, 1000000);
+        if (u < k->homophone)
+            mistake = NAME_HOMOPHONE;
+        else if ((u -= k->homophone) < k->traditional)
+            mistake = NAME_TRADITIONAL;
+        else if ((u -= k->traditional) < k->similar)
+            mistake = NAME_SIMILAR;
+    }
+    switch (mistake) {
+    case NAME_HOMOPHONE:
+        if (!names_homophone(r, name, len, &tmp) && force != NAME_DRAW) {
+            /* a combined error must change the name: no homophone, then a traditional form */
+            buf_reset(&tmp);
+            names_traditional(name, len, &tmp);
+        }
+        buf_add(out, tmp.buf, tmp.len);
+        break;
+    case NAME_TRADITIONAL:
         if (!names_traditional(name, len, &tmp)) {
             buf_reset(&tmp);
             names_homophone(r, name, len, &tmp);
         }
         buf_add(out, tmp.buf, tmp.len);
-    } else {
+        break;
+    case NAME_SIMILAR:
+        names_similar(r, name, len, out);
+        break;
+    default:
         buf_add(out, name, len);
+        break;
     }
-    if (rng_ppm(r, space_ppm)) {
+    if (rng_ppm(r, k->space)) {
         /* "张 三", "张　三" (ideographic space) or a trailing space */
         size_t nlen = out->len - start;
         buf_reset(&tmp);

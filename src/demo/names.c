@@ -89,6 +89,24 @@ static const char *const traditional[][2] = {
     {"义", "義"}, {"书", "書"}, {"刘", "劉"}, {"欧", "歐"}, {"阳", "陽"}, {"马", "馬"},
 };
 
+/*
+ * Characters that look alike (形近字) and get swapped when a name is typed from a handwritten
+ * form: one stroke more or less, or a radical taken for a neighbour's.
+ */
+static const char *const similar[][2] = {
+    {"未", "末"}, {"己", "已"}, {"土", "士"}, {"日", "曰"}, {"人", "入"}, {"天", "夭"},
+    {"天", "夫"}, {"宇", "字"}, {"思", "恩"}, {"瑞", "端"}, {"帅", "师"}, {"永", "水"},
+    {"平", "乎"}, {"兵", "乒"}, {"若", "苦"}, {"依", "侬"}, {"豪", "毫"}, {"超", "趋"},
+    {"明", "朋"}, {"晋", "普"}, {"亚", "业"}, {"玉", "王"}, {"博", "搏"}, {"琪", "棋"},
+    {"玲", "铃"}, {"娟", "绢"}, {"薇", "微"}, {"建", "健"}, {"龙", "尤"}, {"俊", "浚"},
+    {"婷", "停"}, {"瑶", "摇"}, {"航", "舫"}, {"恒", "桓"}, {"悦", "锐"}, {"子", "孑"},
+    {"琳", "淋"}, {"晨", "晟"}, {"萱", "宣"}, {"妍", "研"}, {"菲", "非"}, {"波", "玻"},
+    {"诚", "城"}, {"辉", "挥"}, {"雪", "雷"}, {"涛", "寿"},
+};
+
+/* Characters parents pick as the generation character (字辈) shared by siblings. */
+static const char generation_chars[] = "子梓思佳嘉雨宇浩文志俊欣一晓天明家永国建博锦雅诗";
+
 static uint32_t surname_cum[ARRAY_SIZE(surnames)];
 static size_t nboy, ngirl;
 
@@ -160,6 +178,23 @@ void names_given(struct demo_rng *r, int sex, struct buf *out, const char *first
     add_given_char(r, sex, out);
 }
 
+void names_generation_char(struct demo_rng *r, char out3[3])
+{
+    memcpy(out3, generation_chars + 3 * rng_below(r, (sizeof(generation_chars) - 1) / 3), 3);
+}
+
+void names_given_generation(struct demo_rng *r, int sex, struct buf *out, const char gen3[3])
+{
+    buf_add(out, gen3, 3);
+    for (int tries = 0; tries < 4; tries++) {
+        add_given_char(r, sex, out);
+        if (memcmp(out->buf + out->len - 3, gen3, 3) != 0)
+            return;
+        buf_setlen(out, out->len - 3); /* not 子子 */
+    }
+    add_given_char(r, sex == 1 ? 2 : 1, out);
+}
+
 void names_minority_part(struct demo_rng *r, int sex, struct buf *out)
 {
     if (sex == 2)
@@ -194,6 +229,40 @@ bool names_homophone(struct demo_rng *r, const char *name, size_t len, struct bu
                     pos[n] = i;
                     clen[n] = l;
                     with[n] = homophones[k][!side];
+                    n++;
+                }
+            }
+        }
+        i += l;
+    }
+    if (!n) {
+        buf_add(out, name, len);
+        return false;
+    }
+    size_t pick = rng_below(r, (uint32_t)n);
+    add_replaced(out, name, len, pos[pick], clen[pick], with[pick]);
+    return true;
+}
+
+bool names_similar(struct demo_rng *r, const char *name, size_t len, struct buf *out)
+{
+    size_t pos[16], clen[16];
+    const char *with[16];
+    size_t n = 0;
+    /* the given name only: the first character (the surname, or the first of two) is skipped,
+     * and no second character of a two-character surname is in the table */
+    size_t i = len ? u8len((unsigned char)name[0]) : 0;
+    while (i < len && n < ARRAY_SIZE(pos)) {
+        size_t l = u8len((unsigned char)name[i]);
+        if (i + l > len)
+            break;
+        for (size_t k = 0; k < ARRAY_SIZE(similar); k++) {
+            for (int side = 0; side < 2; side++) {
+                const char *h = similar[k][side];
+                if (strlen(h) == l && !memcmp(name + i, h, l) && n < ARRAY_SIZE(pos)) {
+                    pos[n] = i;
+                    clen[n] = l;
+                    with[n] = similar[k][!side];
                     n++;
                 }
             }

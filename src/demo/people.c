@@ -39,11 +39,13 @@
 #define RATE_MOVED_OUTSIDE   200000 /* 迁出 and on the 外出就读 list */
 #define RATE_DEAD_ROW        500000 /* 死亡 with a 死亡 row */
 #define RATE_CANCELLED_STALE 300000 /* 注销 (双重户籍) still 在读 */
-/* the people */
+/* the people; siblings of RATE_SIBLINGS_GEN are one or two years apart and share a generation
+ * character (王子轩, 王子涵) */
 #define RATE_OTHER_COUNTY_ID 40000  /* IDs issued in other counties */
 #define RATE_TWINS           8000   /* households whose children include a twin pair */
-#define RATE_TWIN_TRAP       50000  /* eligible twin pairs made into the trap */
-#define TWIN_TRAP_MIN        3      /* the first eligible pairs always are */
+#define RATE_SIBLINGS_GEN    220000 /* households of 2–3 children, no twins (~10% of all) */
+#define RATE_TWIN_TRAP       50000  /* eligible twin pairs made into the trap (× errors) */
+#define TWIN_TRAP_MIN        3      /* the first eligible pairs always are, even at errors 0 */
 #define RATE_BORROWED        30000  /* share of 学籍 rows that are 借读 from other counties */
 #define RATE_BORROWED_LOCAL  150000 /* …of which with this county's code all the same */
 #define RATE_MALE            515000
@@ -385,11 +387,14 @@ struct household_ctx {
 };
 
 static void child_name(struct demo_world *w, struct demo_rng *r, struct household_ctx *h,
-                       struct demo_child *c, const struct demo_child *twin)
+                       struct demo_child *c, const struct demo_child *twin, const char *gen3)
 {
     struct buf *s = &h->scratch;
     buf_reset(s);
-    if (h->nation == NATION_UYGHUR) {
+    if (gen3) {
+        buf_add(s, h->surname.buf, h->surname.len);
+        names_given_generation(r, c->sex, s, gen3);
+    } else if (h->nation == NATION_UYGHUR) {
         names_minority_part(r, c->sex, s);
         buf_adds(s, "·");
         buf_add(s, h->father_part.buf, h->father_part.len);
@@ -402,6 +407,57 @@ static void child_name(struct demo_world *w, struct demo_rng *r, struct househol
     }
     c->name_off = text_add(w, s->buf, s->len);
     c->name_len = (uint8_t)s->len;
+}
+
+/*
+ * Child k of a household whose children share a generation character: the first drawn as any
+ * child, the others one or two years from the first, born at least ten months from each of
+ * their siblings, and named apart from them.
+ */
+static void sibling_gen(struct demo_world *w, struct demo_rng *r, struct household_ctx *h,
+                        struct demo_child *c, size_t k, int *ages_used, size_t *nages,
+                        const char gen3[3])
+{
+    const struct demo_child *first = c - k;
+    int age = draw_age(w, r);
+    if (k > 0) {
+        for (int tries = 0; tries < 8; tries++) {
+            int d = (1 + (int)rng_below(r, 2)) * (rng_below(r, 2) ? 1 : -1);
+            int a = first->age + d;
+            bool dup = a < AGE_MIN || a >= AGE_MIN + (int)ARRAY_SIZE(age_weight);
+            for (size_t j = 0; j < *nages; j++)
+                dup |= ages_used[j] == a;
+            if (!dup) {
+                age = a;
+                break;
+            }
+        }
+    }
+    if (*nages < 4)
+        ages_used[(*nages)++] = age;
+    c->age = (uint8_t)age;
+    for (int tries = 0; tries < 8; tries++) {
+        c->birth_ymd = birth_for_age(w, r, age);
+        long day = ymd_to_days(c->birth_ymd);
+        bool close = false;
+        for (size_t j = 1; j <= k; j++) {
+            long dj = ymd_to_days((c - j)->birth_ymd);
+            close |= labs(day - dj) < 300;
+        }
+        if (!close)
+            break;
+    }
+    for (int tries = 0; tries < 4; tries++) {
+        child_name(w, r, h, c, NULL, gen3);
+        bool same = false;
+        for (size_t j = 1; j <= k; j++)
+            same |=
+                (c - j)->name_len == c->name_len &&
+                !memcmp(w->text.buf + (c - j)->name_off, w->text.buf + c->name_off, c->name_len);
+        if (!same || tries == 3)
+            break;
+        w->text.len = c->name_off; /* the same name as a sibling's: pick again */
+    }
 }
 
 static void gen_household(struct demo_world *w, struct demo_rng *r, struct id_alloc *ids,
@@ -454,6 +510,11 @@ static void gen_household(struct demo_world *w, struct demo_rng *r, struct id_al
         rng_ppm(r, RATE_OTHER_COUNTY_ID) ? 1 + rng_below(r, (uint32_t)(ids->ncodes - 1)) : 0;
     int ages_used[4];
     size_t nages = 0;
+    /* siblings named by a generation character: 王子轩, 王子涵 */
+    char gen3[3];
+    bool gen = nkids >= 2 && !twins && h->nation != NATION_UYGHUR && rng_ppm(r, RATE_SIBLINGS_GEN);
+    if (gen)
+        names_generation_char(r, gen3);
     for (size_t k = 0; k < nkids; k++) {
         size_t ci = w->npop++;
         struct demo_child *c = &w->children[ci];
@@ -471,13 +532,18 @@ static void gen_household(struct demo_world *w, struct demo_rng *r, struct id_al
             c->birth_ymd = first->birth_ymd;
             c->reg_state = first->reg_state;
             ids_issue(ids, r, code, c->birth_ymd, first->sex, first->id, c->sex, c->id);
-            child_name(w, r, h, c, first);
+            child_name(w, r, h, c, first, NULL);
             if (h->nation != NATION_UYGHUR && first->name_len == c->name_len &&
                 !memcmp(w->text.buf + first->name_off, w->text.buf + c->name_off, c->name_len)) {
                 /* same name for both: pick again once */
                 w->text.len = c->name_off;
-                child_name(w, r, h, c, NULL);
+                child_name(w, r, h, c, NULL, NULL);
             }
+            continue;
+        }
+        if (gen) {
+            sibling_gen(w, r, h, c, k, ages_used, &nages, gen3);
+            ids_issue(ids, r, code, c->birth_ymd, c->sex, c->id, 0, NULL);
             continue;
         }
         int age = draw_age(w, r);
@@ -495,7 +561,7 @@ static void gen_household(struct demo_world *w, struct demo_rng *r, struct id_al
         c->birth_ymd = birth_for_age(w, r, age);
         if (!(twins && k == 0))
             ids_issue(ids, r, code, c->birth_ymd, c->sex, c->id, 0, NULL);
-        child_name(w, r, h, c, NULL);
+        child_name(w, r, h, c, NULL, NULL);
     }
 }
 
@@ -545,13 +611,14 @@ static void gen_register(struct demo_world *w, struct demo_rng *r, struct id_all
 
 static void decide_all(struct demo_world *w, struct demo_rng *r)
 {
+    uint32_t trap_rate = rate_scaled(RATE_TWIN_TRAP, w->errors);
     for (size_t i = 0; i < w->npop; i++) {
         struct demo_child *c = &w->children[i];
         const struct demo_child *next = i + 1 < w->npop ? c + 1 : NULL;
         bool twin_pair = next && c->twin_first;
         if (twin_pair && c->reg_state == REG_NORMAL && next->reg_state == REG_NORMAL &&
             c->age >= w->cal.min_age && c->age <= w->cal.max_age &&
-            (w->twin_traps < TWIN_TRAP_MIN || rng_ppm(r, RATE_TWIN_TRAP))) {
+            (w->twin_traps < TWIN_TRAP_MIN || rng_ppm(r, trap_rate))) {
             if (rng_below(r, 2))
                 make_twin_trap(w, r, i, i + 1);
             else
@@ -656,6 +723,7 @@ int world_generate(struct demo_world *w, const struct demo_options *opt, struct 
     memset(w, 0, sizeof(*w));
     buf_init(&w->text, 0);
     w->opt = opt;
+    w->errors = opt->errors_set || opt->errors != 0 ? opt->errors : 1.0;
     w->cal = cal;
     w->school_year = school_year_of(&cal, opt->as_of_ymd);
     w->cutoff_ymd = school_cutoff(&cal, w->school_year);

@@ -63,3 +63,9 @@ size_t rng_cum(struct demo_rng *r, const uint32_t *cum, size_t n)
     }
     return lo;
 }
+
+uint32_t rate_scaled(uint32_t ppm, double scale)
+{
+    double v = (double)ppm * scale + 0.5;
+    return v >= DEMO_RATE_CAP ? DEMO_RATE_CAP : (uint32_t)v;
+}

@@ -9,11 +9,12 @@
 
 /*
  * The department files, written from the demo world with the mistakes each department makes.
- * Rates are parts per million of the rows of that list. Each file draws its mistakes from its
+ * Rates are parts per million of the rows of that list, at errors = 1; every rate of a mistake
+ * is scaled by demo_options.errors (struct file_rates). Each file draws its mistakes from its
  * own random stream, so the files can be written in parallel and still come out the same.
  */
 
-/* 户籍 (公安) */
+/* 户籍 (公安); the date forms are the bureau's habits, not mistakes, and are not scaled */
 #define POP_DATE_SLASH    200000 /* 2015/3/4 */
 #define POP_DATE_CN       100000 /* 2015年3月4日 */
 #define POP_DATE_COMPACT  100000 /* 20150304; the rest 2015-03-04 */
@@ -33,6 +34,11 @@
 #define ENR_ID_FULLWIDTH 3000
 #define ENR_ID_SPACE     3000
 #define ENR_BIRTH_OFF    2000 /* 出生日期 cell wrong: month and day swapped, or a day off */
+#define ENR_SIMILAR      1000 /* one character of the given name swapped for a look-alike */
+/* two mistakes on one row, which no single rule undoes */
+#define ENR_MISSING_HOMOPHONE 500 /* no ID and a homophone in the name */
+#define ENR_TYPO_TRADITIONAL  500 /* a mistyped ID and a traditional character */
+#define ENR_MISSING_BIRTH_OFF 500 /* no ID and a wrong birth date */
 
 /* 外出就读 (city cross-check) */
 #define OUT_ID_TYPO      15000
@@ -40,6 +46,45 @@
 #define OUT_ID_FULLWIDTH 5000
 #define OUT_HOMOPHONE    5000
 #define OUT_NAME_SPACE   5000
+
+/* The rates of the mistakes in effect: the ones above times the scale errors. */
+struct file_rates {
+    uint32_t pop_lower_x, pop_id_space, pop_id_apostrophe, pop_sex_digit, pop_nation_short;
+    uint32_t enr_id_typo, enr_id_missing, enr_lower_x, enr_id_fullwidth, enr_id_space;
+    uint32_t enr_birth_off, enr_missing_homophone, enr_typo_traditional, enr_missing_birth_off;
+    struct name_rates enr_name;
+    uint32_t out_id_typo, out_lower_x, out_id_fullwidth;
+    struct name_rates out_name;
+};
+
+static void file_rates_init(struct file_rates *fr, double e)
+{
+    fr->pop_lower_x = rate_scaled(POP_LOWER_X, e);
+    fr->pop_id_space = rate_scaled(POP_ID_SPACE, e);
+    fr->pop_id_apostrophe = rate_scaled(POP_ID_APOSTROPHE, e);
+    fr->pop_sex_digit = rate_scaled(POP_SEX_DIGIT, e);
+    fr->pop_nation_short = rate_scaled(POP_NATION_SHORT, e);
+    fr->enr_id_typo = rate_scaled(ENR_ID_TYPO, e);
+    fr->enr_id_missing = rate_scaled(ENR_ID_MISSING, e);
+    fr->enr_name.homophone = rate_scaled(ENR_HOMOPHONE, e);
+    fr->enr_name.traditional = rate_scaled(ENR_TRADITIONAL, e);
+    fr->enr_name.similar = rate_scaled(ENR_SIMILAR, e);
+    fr->enr_name.space = rate_scaled(ENR_NAME_SPACE, e);
+    fr->enr_lower_x = rate_scaled(ENR_LOWER_X, e);
+    fr->enr_id_fullwidth = rate_scaled(ENR_ID_FULLWIDTH, e);
+    fr->enr_id_space = rate_scaled(ENR_ID_SPACE, e);
+    fr->enr_birth_off = rate_scaled(ENR_BIRTH_OFF, e);
+    fr->enr_missing_homophone = rate_scaled(ENR_MISSING_HOMOPHONE, e);
+    fr->enr_typo_traditional = rate_scaled(ENR_TYPO_TRADITIONAL, e);
+    fr->enr_missing_birth_off = rate_scaled(ENR_MISSING_BIRTH_OFF, e);
+    fr->out_id_typo = rate_scaled(OUT_ID_TYPO, e);
+    fr->out_lower_x = rate_scaled(OUT_LOWER_X, e);
+    fr->out_id_fullwidth = rate_scaled(OUT_ID_FULLWIDTH, e);
+    fr->out_name.homophone = rate_scaled(OUT_HOMOPHONE, e);
+    fr->out_name.traditional = 0;
+    fr->out_name.similar = 0;
+    fr->out_name.space = rate_scaled(OUT_NAME_SPACE, e);
+}
 
 /* random streams of the files (the world uses 1..4) */
 enum { STREAM_POPULATION = 101, STREAM_ENROLLMENT = 102, STREAM_OUTSIDE = 103 };
@@ -104,7 +149,9 @@ int write_population(struct demo_world *w, const char *path, struct buf *err)
     const struct demo_county *co = &w->county;
     struct buf *b = &s.b;
     char date[32];
+    struct file_rates fr;
 
+    file_rates_init(&fr, w->errors);
     rng_seed(&r, w->opt->seed, STREAM_POPULATION);
     if (sink_open(&s, path, true) < 0)
         return sink_close(&s, err);
@@ -124,17 +171,17 @@ int write_population(struct demo_world *w, const char *path, struct buf *err)
         buf_addch(b, ',');
         buf_add(b, name, nlen);
         buf_addch(b, ',');
-        if (rng_ppm(&r, POP_SEX_DIGIT))
+        if (rng_ppm(&r, fr.pop_sex_digit))
             buf_addch(b, c->sex == 1 ? '1' : '2');
         else
             buf_adds(b, c->sex == 1 ? "男" : "女");
         buf_addch(b, ',');
-        if (c->nation == 0 && rng_ppm(&r, POP_NATION_SHORT))
+        if (c->nation == 0 && rng_ppm(&r, fr.pop_nation_short))
             buf_adds(b, "汉");
         else
             buf_adds(b, demo_nations[c->nation]);
         buf_addch(b, ',');
-        mess_id_cell(&r, c->id, b, POP_LOWER_X, 0, POP_ID_SPACE, POP_ID_APOSTROPHE);
+        mess_id_cell(&r, c->id, b, fr.pop_lower_x, 0, fr.pop_id_space, fr.pop_id_apostrophe);
         buf_addch(b, ',');
         put_date_mixed(&r, b, c->birth_ymd);
         buf_addch(b, ',');
@@ -180,8 +227,8 @@ struct enrol_cells {
     bool has_id;
 };
 
-static void enrol_row(const struct demo_world *w, struct demo_rng *r, const struct demo_enrol *e,
-                      struct enrol_cells *x)
+static void enrol_row(const struct demo_world *w, const struct file_rates *fr, struct demo_rng *r,
+                      const struct demo_enrol *e, struct enrol_cells *x)
 {
     const struct demo_child *c = &w->children[e->child];
     char typed[19];
@@ -193,37 +240,57 @@ static void enrol_row(const struct demo_world *w, struct demo_rng *r, const stru
     buf_reset(&x->id);
     snprintf(x->klass, sizeof(x->klass), "%u班", (unsigned)e->class_no);
 
+    /* one draw picks the ID's fate, and with it the combined mistakes */
     uint32_t u = rng_below(r, 1000000);
+    enum name_mistake name_force = NAME_DRAW;
+    bool birth_force = false, typo = false;
     x->has_id = true;
     if (e->trap) {
         memcpy(typed, c->typo_id, 19);
-    } else if (u < ENR_ID_MISSING) {
+    } else if (u < fr->enr_id_missing) {
         x->has_id = false;
-    } else if (u < ENR_ID_MISSING + ENR_ID_TYPO) {
-        mess_id_typo(r, c->id, typed);
+    } else if ((u -= fr->enr_id_missing) < fr->enr_id_typo) {
+        typo = true;
+    } else if ((u -= fr->enr_id_typo) < fr->enr_missing_homophone) {
+        x->has_id = false;
+        name_force = NAME_HOMOPHONE;
+    } else if ((u -= fr->enr_missing_homophone) < fr->enr_typo_traditional) {
+        typo = true;
+        name_force = NAME_TRADITIONAL;
+    } else if ((u -= fr->enr_typo_traditional) < fr->enr_missing_birth_off) {
+        x->has_id = false;
+        birth_force = true;
     } else {
         memcpy(typed, c->id, 19);
     }
+    if (typo)
+        mess_id_typo(r, c->id, typed);
+    char letter = 0;
+    uint32_t serial = 0;
     if (x->has_id) {
         buf_addch(&x->number, 'G');
         buf_adds(&x->number, typed);
-        mess_id_cell(r, typed, &x->id, ENR_LOWER_X, ENR_ID_FULLWIDTH, ENR_ID_SPACE, 0);
+        mess_id_cell(r, typed, &x->id, fr->enr_lower_x, fr->enr_id_fullwidth, fr->enr_id_space, 0);
     } else {
-        /* J: a code the school made up; L: a temporary number */
-        buf_addch(&x->number, rng_below(r, 2) ? 'J' : 'L');
-        buf_adds(&x->number, w->county.code);
-        put_uint_width(&x->number, (uint64_t)c->birth_ymd, 8);
-        put_uint_width(&x->number, rng_below(r, 10000), 4);
+        /* J: a code the school made up; L: a temporary number (with the birth date typed) */
+        letter = rng_below(r, 2) ? 'J' : 'L';
+        serial = rng_below(r, 10000);
     }
-    mess_name(r, name, nlen, &x->name, ENR_HOMOPHONE, ENR_TRADITIONAL, ENR_NAME_SPACE);
+    mess_name(r, name, nlen, &x->name, &fr->enr_name, name_force);
 
     x->birth_ymd = c->birth_ymd;
-    if (rng_ppm(r, ENR_BIRTH_OFF)) {
+    if (birth_force || rng_ppm(r, fr->enr_birth_off)) {
         int y = ymd_year(c->birth_ymd), m = ymd_month(c->birth_ymd), d = ymd_day(c->birth_ymd);
         if (d <= 12 && d != m)
             x->birth_ymd = ymd_make(y, d, m);
         else
             x->birth_ymd = days_to_ymd(ymd_to_days(c->birth_ymd) + (rng_below(r, 2) ? 1 : -1));
+    }
+    if (!x->has_id) {
+        buf_addch(&x->number, letter);
+        buf_adds(&x->number, w->county.code);
+        put_uint_width(&x->number, (uint64_t)x->birth_ymd, 8);
+        put_uint_width(&x->number, serial, 4);
     }
 }
 
@@ -234,7 +301,9 @@ static int enrollment_csv(struct demo_world *w, const char *path, const char *ti
     struct demo_rng r;
     struct buf *b = &s.b;
     struct enrol_cells x = {BUF_INIT, BUF_INIT, BUF_INIT, "", 0, false};
+    struct file_rates fr;
 
+    file_rates_init(&fr, w->errors);
     rng_seed(&r, w->opt->seed, STREAM_ENROLLMENT);
     if (sink_open(&s, path, false) < 0)
         return sink_close(&s, err);
@@ -251,7 +320,7 @@ static int enrollment_csv(struct demo_world *w, const char *path, const char *ti
         const struct demo_enrol *e = &w->enrols[i];
         const struct demo_school *sc = &w->county.schools[e->school];
         const struct demo_child *c = &w->children[e->child];
-        enrol_row(w, &r, e, &x);
+        enrol_row(w, &fr, &r, e, &x);
         buf_adds(b, sc->code);
         buf_addch(b, ',');
         buf_adds(b, sc->name);
@@ -319,12 +388,14 @@ static int enrollment_xlsx(struct demo_world *w, const char *path, const char *t
     lxw_workbook *wb = workbook_new_opt(path, &wo);
     struct demo_rng r;
     struct enrol_cells x = {BUF_INIT, BUF_INIT, BUF_INIT, "", 0, false};
+    struct file_rates fr;
     lxw_error le = LXW_NO_ERROR;
 
     if (!wb) {
         buf_addf(err, "无法创建 Excel 文件 %s", path);
         return -1;
     }
+    file_rates_init(&fr, w->errors);
     rng_seed(&r, w->opt->seed, STREAM_ENROLLMENT);
     xlsx_properties(wb, w, title);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "学籍信息");
@@ -351,7 +422,7 @@ static int enrollment_xlsx(struct demo_world *w, const char *path, const char *t
         const struct demo_school *sc = &w->county.schools[e->school];
         const struct demo_child *c = &w->children[e->child];
         lxw_row_t row = (lxw_row_t)(i + 2);
-        enrol_row(w, &r, e, &x);
+        enrol_row(w, &fr, &r, e, &x);
         worksheet_write_string(ws, row, 0, sc->code, text_fmt);
         worksheet_write_string(ws, row, 1, sc->name, NULL);
         worksheet_write_string(ws, row, 2, grade_name(e->grade), NULL);
@@ -393,7 +464,7 @@ struct outside_cells {
     struct buf name, id, grade;
 };
 
-static void outside_row(const struct demo_world *w, struct demo_rng *r,
+static void outside_row(const struct demo_world *w, const struct file_rates *fr, struct demo_rng *r,
                         const struct demo_outside *o, struct outside_cells *x)
 {
     const struct demo_child *c = &w->children[o->child];
@@ -404,12 +475,12 @@ static void outside_row(const struct demo_world *w, struct demo_rng *r,
     buf_reset(&x->name);
     buf_reset(&x->id);
     buf_reset(&x->grade);
-    mess_name(r, name, nlen, &x->name, OUT_HOMOPHONE, 0, OUT_NAME_SPACE);
-    if (rng_ppm(r, OUT_ID_TYPO))
+    mess_name(r, name, nlen, &x->name, &fr->out_name, NAME_DRAW);
+    if (rng_ppm(r, fr->out_id_typo))
         mess_id_typo(r, c->id, typed);
     else
         memcpy(typed, c->id, 19);
-    mess_id_cell(r, typed, &x->id, OUT_LOWER_X, OUT_ID_FULLWIDTH, 0, 0);
+    mess_id_cell(r, typed, &x->id, fr->out_lower_x, fr->out_id_fullwidth, 0, 0);
 
     /* other provinces write grades their own way */
     uint32_t u = rng_below(r, 100);
@@ -437,7 +508,9 @@ static int outside_csv(struct demo_world *w, const char *path, const char *foote
     struct demo_rng r;
     struct buf *b = &s.b;
     struct outside_cells x = {BUF_INIT, BUF_INIT, BUF_INIT};
+    struct file_rates fr;
 
+    file_rates_init(&fr, w->errors);
     rng_seed(&r, w->opt->seed, STREAM_OUTSIDE);
     if (sink_open(&s, path, false) < 0)
         return sink_close(&s, err);
@@ -446,7 +519,7 @@ static int outside_csv(struct demo_world *w, const char *path, const char *foote
     for (size_t i = 0; i < w->noutside; i++) {
         const struct demo_outside *o = &w->outside[i];
         const struct demo_outside_school *sc = &demo_outside_schools[o->school];
-        outside_row(w, &r, o, &x);
+        outside_row(w, &fr, &r, o, &x);
         buf_add(b, x.name.buf, x.name.len);
         buf_addch(b, ',');
         buf_add(b, x.id.buf, x.id.len);
@@ -473,12 +546,14 @@ static int outside_xlsx(struct demo_world *w, const char *path, const char *foot
     lxw_workbook *wb = workbook_new_opt(path, &wo);
     struct demo_rng r;
     struct outside_cells x = {BUF_INIT, BUF_INIT, BUF_INIT};
+    struct file_rates fr;
     lxw_error le = LXW_NO_ERROR;
 
     if (!wb) {
         buf_addf(err, "无法创建 Excel 文件 %s", path);
         return -1;
     }
+    file_rates_init(&fr, w->errors);
     rng_seed(&r, w->opt->seed, STREAM_OUTSIDE);
     xlsx_properties(wb, w, "外出就读学生名单");
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Sheet1");
@@ -493,7 +568,7 @@ static int outside_xlsx(struct demo_world *w, const char *path, const char *foot
         const struct demo_outside *o = &w->outside[i];
         const struct demo_outside_school *sc = &demo_outside_schools[o->school];
         lxw_row_t row = (lxw_row_t)(i + 1);
-        outside_row(w, &r, o, &x);
+        outside_row(w, &fr, &r, o, &x);
         worksheet_write_string(ws, row, 0, x.name.buf, NULL);
         worksheet_write_string(ws, row, 1, x.id.buf, text_fmt);
         worksheet_write_string(ws, row, 2, sc->name, NULL);

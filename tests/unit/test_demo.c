@@ -9,10 +9,12 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <math.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
+#include "core/date.h"
 #include "core/idcard.h"
 #include "demo/demo.h"
 #include "util/utf8.h"
@@ -20,6 +22,7 @@
 #include "testutil.h"
 
 #define N_CHILDREN 2000
+#define N_SCALE    10000 /* children of the runs that compare error scales */
 #define AS_OF      20260915
 
 static char *tmpdir;
@@ -48,21 +51,42 @@ static size_t count_lines(const struct buf *b)
     return n;
 }
 
+/*
+ * needle in [p, end), or NULL. Not strstr or memmem: under AddressSanitizer their interceptors
+ * check the whole rest of the haystack on every call, which makes scanning a sheet quadratic.
+ */
+static const char *find_in(const char *p, const char *end, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (; p && p + nl <= end; p++)
+        if (*p == *needle && !memcmp(p, needle, nl))
+            return p;
+    return NULL;
+}
+
 static size_t count_substr(const struct buf *b, const char *needle)
 {
     size_t n = 0, nl = strlen(needle);
     const char *p = b->buf, *end = b->buf + b->len;
-    while ((p = memmem(p, (size_t)(end - p), needle, nl)) != NULL) {
+    while ((p = find_in(p, end, needle)) != NULL) {
         n++;
         p += nl;
     }
     return n;
 }
 
-static int generate(const char *dir, uint64_t seed, struct demo_result *res)
+/* errors < 0: leave the field unset (the default scale, 1) */
+static int generate_n(const char *dir, long children, uint64_t seed, double errors,
+                      struct demo_result *res)
 {
     char *out = xstrfmt("%s/%s", tmpdir, dir);
-    struct demo_options opt = {out, N_CHILDREN, seed, AS_OF, "140521"};
+    struct demo_options opt = {.out_dir = out,
+                               .children = children,
+                               .seed = seed,
+                               .as_of_ymd = AS_OF,
+                               .county = "140521",
+                               .errors = errors < 0 ? 0 : errors,
+                               .errors_set = errors >= 0};
     struct buf err = BUF_INIT;
     int ret = demo_generate(&opt, res, &err);
     if (ret)
@@ -70,6 +94,11 @@ static int generate(const char *dir, uint64_t seed, struct demo_result *res)
     buf_release(&err);
     free(out);
     return ret;
+}
+
+static int generate(const char *dir, uint64_t seed, struct demo_result *res)
+{
+    return generate_n(dir, N_CHILDREN, seed, -1, res);
 }
 
 /* Split a line at commas into at most `max` fields (in place). */
@@ -108,13 +137,13 @@ struct truth_child {
     long row;
 };
 
-static struct truth_child *load_truth(const char *dir, size_t *n)
+static struct truth_child *load_truth_n(const char *dir, size_t max, size_t *n)
 {
     struct buf b = BUF_INIT;
     char *p = path_in(dir, "ground_truth.csv");
     tu_read(p, &b);
     free(p);
-    struct truth_child *t = xcalloc(N_CHILDREN + 1, sizeof(*t));
+    struct truth_child *t = xcalloc(max + 1, sizeof(*t));
     size_t k = 0;
     char *save = NULL;
     char *line = strtok_r(b.buf, "\n", &save);
@@ -123,7 +152,7 @@ static struct truth_child *load_truth(const char *dir, size_t *n)
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
         char *f[10];
         assert_int_equal(split_csv(line, f, 10), 8);
-        assert_true(k < N_CHILDREN);
+        assert_true(k < max);
         assert_int_equal(strtol(f[0], NULL, 10), (long)k + 1);
         snprintf(t[k].id, sizeof(t[k].id), "%s", f[1]);
         snprintf(t[k].birth, sizeof(t[k].birth), "%s", f[3]);
@@ -136,28 +165,37 @@ static struct truth_child *load_truth(const char *dir, size_t *n)
     return t;
 }
 
+static struct truth_child *load_truth(const char *dir, size_t *n)
+{
+    return load_truth_n(dir, N_CHILDREN, n);
+}
+
 /* Text of column `col` (a letter) of each sheet row: cells[r] for sheet row r (1-based). */
 static char **sheet_column(const struct buf *xml, char col, size_t *nrows)
 {
     size_t cap = count_substr(xml, "<row ") + 2;
     char **cells = xcalloc(cap + 1, sizeof(*cells));
-    const char *p = xml->buf;
+    const char *p = xml->buf, *doc_end = xml->buf + xml->len;
     char tag[32];
     *nrows = 0;
-    while ((p = strstr(p, "<row r=\"")) != NULL) {
+    while ((p = find_in(p, doc_end, "<row r=\"")) != NULL) {
         long r = strtol(p + 8, NULL, 10);
-        const char *end = strstr(p, "</row>");
+        const char *end = find_in(p, doc_end, "</row>");
         assert_non_null(end);
         assert_true(r > 0 && (size_t)r <= cap);
         snprintf(tag, sizeof(tag), "<c r=\"%c%ld\"", col, r);
-        const char *c = strstr(p, tag);
-        if (c && c < end) {
-            const char *t = strstr(c, "<t");
-            const char *cend = strstr(c, "</c>");
-            if (t && cend && t < cend) {
-                t = strchr(t, '>') + 1;
-                const char *te = strstr(t, "</t>");
+        const char *c = find_in(p, end, tag);
+        const char *cend = find_in(c, end, "</c>");
+        if (c && cend) {
+            const char *t = find_in(c, cend, "<t");
+            const char *v = find_in(c, cend, "<v>");
+            if (t) {
+                t = find_in(t, cend, ">") + 1;
+                const char *te = find_in(t, cend, "</t>");
                 cells[r] = xstrndup(t, (size_t)(te - t));
+            } else if (v) { /* a number: the date serial */
+                v += 3;
+                cells[r] = xstrndup(v, (size_t)(find_in(v, cend, "</v>") - v));
             }
         }
         if ((size_t)r > *nrows)
@@ -184,14 +222,17 @@ static int id_distance(const char *a, const char *b)
 
 /* ---- fixtures ---- */
 
-static struct demo_result res_a, res_b, res_c;
+/* a, b: the same seed; c: another; z: errors 0 (clean); s1, s3: errors 1 and 3, larger */
+static struct demo_result res_a, res_b, res_c, res_z, res_s1, res_s3;
 
 static int setup(void **state)
 {
     tmpdir = tu_tmpdir("baoxue-demo");
     if (!tmpdir)
         return -1;
-    if (generate("a", 7, &res_a) || generate("b", 7, &res_b) || generate("c", 8, &res_c))
+    if (generate("a", 7, &res_a) || generate("b", 7, &res_b) || generate("c", 8, &res_c) ||
+        generate_n("z", N_CHILDREN, 7, 0, &res_z) || generate_n("s1", N_SCALE, 5, 1, &res_s1) ||
+        generate_n("s3", N_SCALE, 5, 3, &res_s3))
         return -1;
     return 0;
 }
@@ -201,6 +242,9 @@ static int teardown(void **state)
     demo_result_release(&res_a);
     demo_result_release(&res_b);
     demo_result_release(&res_c);
+    demo_result_release(&res_z);
+    demo_result_release(&res_s1);
+    demo_result_release(&res_s3);
     int rc = tu_rmtree(tmpdir);
     free(tmpdir);
     return rc;
@@ -385,22 +429,30 @@ static void test_truth_proportions(void **state)
     free(t);
 }
 
+/* The 学籍 rows of a run against its truth. */
+struct enrol_stats {
+    size_t linked, exact, typo, missing, traps, birth_off;
+};
+
 /*
- * The 学籍 rows against the truth: typed IDs point near the real ones, and the twin trap is
- * there (twin B's typed ID is one digit from both twins, check digit failing, twin A out).
+ * Typed IDs point near the real ones, and the twin trap is there (twin B's typed ID is one
+ * digit from both twins, check digit failing, twin A out).
  */
-static void test_enrollment_ids_and_twin_trap(void **state)
+static void enrol_stats(const char *dir, const struct demo_result *res, size_t max_children,
+                        struct enrol_stats *st)
 {
-    size_t n, nrows;
-    struct truth_child *t = load_truth("a", &n);
+    size_t n, nrows, nbirth;
+    struct truth_child *t = load_truth_n(dir, max_children, &n);
     struct buf xml = BUF_INIT, map = BUF_INIT;
-    read_zip_member(res_a.enrollment_path, "xl/worksheets/sheet1.xml", &xml);
+    read_zip_member(res->enrollment_path, "xl/worksheets/sheet1.xml", &xml);
     char **ids = sheet_column(&xml, 'J', &nrows);
-    assert_int_equal(nrows, (size_t)res_a.enrollment_rows + 2);
+    char **births = sheet_column(&xml, 'H', &nbirth);
+    assert_int_equal(nrows, (size_t)res->enrollment_rows + 2);
+    assert_int_equal(nbirth, nrows);
 
     /* which register child each data row belongs to */
-    long *key = xcalloc((size_t)res_a.enrollment_rows + 1, sizeof(*key));
-    char *p = path_in("a", "truth_enrollment.csv");
+    long *key = xcalloc((size_t)res->enrollment_rows + 1, sizeof(*key));
+    char *p = path_in(dir, "truth_enrollment.csv");
     tu_read(p, &map);
     free(p);
     char *save = NULL;
@@ -409,57 +461,125 @@ static void test_enrollment_ids_and_twin_trap(void **state)
         char *f[3];
         assert_int_equal(split_csv(line, f, 3), 2);
         long row = strtol(f[0], NULL, 10);
-        assert_true(row >= 1 && row <= res_a.enrollment_rows);
+        assert_true(row >= 1 && row <= res->enrollment_rows);
         key[row] = *f[1] ? strtol(f[1], NULL, 10) : 0;
     }
 
-    size_t exact = 0, typo = 0, missing = 0, traps = 0, linked = 0;
-    for (long row = 1; row <= res_a.enrollment_rows; row++) {
+    memset(st, 0, sizeof(*st));
+    for (long row = 1; row <= res->enrollment_rows; row++) {
         const char *cell = ids[row + 2];
         if (!key[row])
             continue;
-        linked++;
+        st->linked++;
         const struct truth_child *c = &t[key[row] - 1];
+        /* the 出生日期 cell: an Excel serial (days since 1899-12-30) */
+        assert_non_null(births[row + 2]);
+        int ymd = days_to_ymd(strtol(births[row + 2], NULL, 10) - 25569);
+        char iso[16];
+        snprintf(iso, sizeof(iso), "%04d-%02d-%02d", ymd_year(ymd), ymd_month(ymd), ymd_day(ymd));
+        st->birth_off += strcmp(iso, c->birth) != 0;
         if (!cell) {
-            missing++;
+            st->missing++;
             continue;
         }
         struct resident_id id;
         id_normalize(cell, strlen(cell), &id);
         assert_int_equal(strlen(id.id), 18);
         if (!strcmp(id.id, c->id)) {
-            exact++;
+            st->exact++;
             continue;
         }
         /* a mistyped ID: one substitution or one swap of neighbours, check digit failing */
         assert_false(id_is_valid(id.id));
         assert_true(id_distance(id.id, c->id) <= 2);
-        typo++;
+        st->typo++;
         if (strcmp(c->status, "enrolled") != 0 || c->row != row || id_distance(id.id, c->id) != 1)
             continue;
         for (size_t k = 0; k < n; k++) {
             if (!strcmp(t[k].status, "not_enrolled") && !strcmp(t[k].birth, c->birth) &&
                 id_distance(id.id, t[k].id) == 1 && !memcmp(id.id, t[k].id, 17))
-                traps++;
+                st->traps++;
         }
     }
-    assert_true(exact > linked * 95 / 100);
-    assert_true(typo > 0);
-    assert_true(traps >= 3);
-    (void)missing;
 
     free(key);
     free_column(ids, nrows);
+    free_column(births, nbirth);
     buf_release(&xml);
     buf_release(&map);
     free(t);
+}
+
+static void test_enrollment_ids_and_twin_trap(void **state)
+{
+    struct enrol_stats st;
+    enrol_stats("a", &res_a, N_CHILDREN, &st);
+    assert_true(st.exact > st.linked * 95 / 100);
+    assert_true(st.typo > st.traps);
+    assert_true(st.traps >= 3);
+}
+
+/* errors = 0: no mistyped or missing IDs and no wrong birth dates; only the twin traps stay. */
+static void test_errors_zero_is_clean(void **state)
+{
+    struct enrol_stats st;
+    enrol_stats("z", &res_z, N_CHILDREN, &st);
+    assert_true(st.linked > N_CHILDREN / 2);
+    assert_int_equal(st.missing, 0);
+    assert_int_equal(st.birth_off, 0);
+    assert_true(st.traps >= 3);
+    assert_int_equal(st.typo, st.traps);
+    assert_int_equal(st.exact + st.typo, st.linked);
+
+    /* the register: no lower-case x, spaces, apostrophes or 1/2 for 性别 (the date forms stay) */
+    struct buf raw = BUF_INIT, text = BUF_INIT;
+    bool ok = false;
+    tu_read(res_z.population_path, &raw);
+    gb18030_to_utf8(&raw, &text, &ok);
+    assert_true(ok);
+    char *save = NULL;
+    char *line = strtok_r(text.buf, "\n", &save);
+    size_t rows = 0, slash = 0;
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *f[16];
+        if (split_csv(line, f, 16) != 12 || !(f[0][0] >= '1' && f[0][0] <= '9'))
+            continue;
+        rows++;
+        assert_null(strchr(f[4], 'x'));
+        assert_null(strchr(f[4], ' '));
+        assert_null(strchr(f[4], '\''));
+        assert_true(!strcmp(f[2], "男") || !strcmp(f[2], "女"));
+        slash += strchr(f[5], '/') != NULL;
+    }
+    assert_int_equal(rows, N_CHILDREN);
+    assert_true(slash > 0);
+    buf_release(&raw);
+    buf_release(&text);
+}
+
+/* errors = 3: about three times the mistyped and missing IDs of errors = 1, same seed. */
+static void test_errors_scale(void **state)
+{
+    struct enrol_stats s1, s3;
+    enrol_stats("s1", &res_s1, N_SCALE, &s1);
+    enrol_stats("s3", &res_s3, N_SCALE, &s3);
+    size_t typo1 = s1.typo - s1.traps, typo3 = s3.typo - s3.traps;
+    /* ~1.05% at errors 1 (typos alone and with a traditional character) */
+    assert_true(typo1 * 1000 > s1.linked * 7 && typo1 * 1000 < s1.linked * 15);
+    assert_true(typo3 * 10 > typo1 * 22 && typo3 * 10 < typo1 * 38);
+    assert_true(s3.missing * 10 > s1.missing * 20 && s3.missing * 10 < s1.missing * 40);
+    assert_true(s3.birth_off > s1.birth_off);
+    /* more twin traps at higher scales, never fewer than 3 */
+    assert_true(s1.traps >= 3);
+    assert_true(s3.traps >= s1.traps);
 }
 
 static void test_bad_options(void **state)
 {
     struct demo_result res;
     struct buf err = BUF_INIT;
-    struct demo_options opt = {tmpdir, 0, 1, AS_OF, "140521"};
+    struct demo_options opt = {
+        .out_dir = tmpdir, .children = 0, .seed = 1, .as_of_ymd = AS_OF, .county = "140521"};
     assert_int_equal(demo_generate(&opt, &res, &err), -1);
     assert_true(err.len > 0);
     buf_reset(&err);
@@ -467,6 +587,20 @@ static void test_bad_options(void **state)
     opt.county = "999999";
     assert_int_equal(demo_generate(&opt, &res, &err), -1);
     assert_non_null(strstr(err.buf, "999999"));
+    /* the error scale: 0..10 */
+    static const double bad_errors[] = {-0.5, 10.001, 1e300, -1e-9};
+    opt.county = "140521";
+    for (size_t i = 0; i < ARRAY_SIZE(bad_errors); i++) {
+        buf_reset(&err);
+        opt.errors = bad_errors[i];
+        opt.errors_set = true;
+        assert_int_equal(demo_generate(&opt, &res, &err), -1);
+        assert_non_null(strstr(err.buf, "错误率"));
+    }
+    buf_reset(&err);
+    opt.errors = NAN;
+    assert_int_equal(demo_generate(&opt, &res, &err), -1);
+    assert_non_null(strstr(err.buf, "错误率"));
     buf_release(&err);
 }
 
@@ -479,6 +613,8 @@ int main(void)
         cmocka_unit_test(test_population_file),
         cmocka_unit_test(test_truth_proportions),
         cmocka_unit_test(test_enrollment_ids_and_twin_trap),
+        cmocka_unit_test(test_errors_zero_is_clean),
+        cmocka_unit_test(test_errors_scale),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
