@@ -304,6 +304,54 @@ static uint64_t hash_str(const char *s)
     return h ? h : 1;
 }
 
+/* ---- the register's IDs: a hash map, with the rare duplicated IDs in a sorted side index -- */
+
+#define POP_DUP UINT32_MAX
+
+struct pop_ids {
+    struct u64map map;    /* key -> register index, or POP_DUP */
+    struct id_index dups; /* every (key, index) of a duplicated key */
+};
+
+static void pop_ids_build(struct pop_ids *pi, const struct lk_rec *pop, size_t npop)
+{
+    memset(pi, 0, sizeof(*pi));
+    for (size_t i = 0; i < npop; i++) {
+        if (!pop[i].key)
+            continue;
+        uint32_t *v = u64map_slot(&pi->map, pop[i].key, (uint32_t)i);
+        if (*v != (uint32_t)i && *v != POP_DUP) {
+            id_index_add(&pi->dups, pop[i].key, *v);
+            *v = POP_DUP;
+        }
+        if (*v == POP_DUP)
+            id_index_add(&pi->dups, pop[i].key, (uint32_t)i);
+    }
+    id_index_sort(&pi->dups);
+}
+
+/* The register children with `key`: their count, and the indexes in out[0..max). */
+static size_t pop_ids_find(const struct pop_ids *pi, uint64_t key, uint32_t *out, size_t max)
+{
+    const uint32_t *v = key ? u64map_find(&pi->map, key) : NULL;
+    if (!v)
+        return 0;
+    if (*v != POP_DUP) {
+        out[0] = *v;
+        return 1;
+    }
+    size_t first, n = id_index_find(&pi->dups, key, &first);
+    for (size_t k = 0; k < n && k < max; k++)
+        out[k] = pi->dups.v[first + k].idx;
+    return n < max ? n : max;
+}
+
+static void pop_ids_release(struct pop_ids *pi)
+{
+    u64map_release(&pi->map);
+    id_index_release(&pi->dups);
+}
+
 /* ---- blocking keys ------------------------------------------------------------------------ */
 
 /* The pinyin of the surname (its first character, folded), 0 when none: equal for 张/張 and
@@ -372,7 +420,7 @@ static uint64_t rng_next(uint64_t *s)
 }
 
 #define M_SAMPLE 20000
-#define U_SAMPLE 200000
+#define U_SAMPLE 100000
 
 static void estimate_model(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth,
                            size_t noth, const int32_t *exact, const struct lk_params *params,
@@ -517,7 +565,7 @@ static int cmp_pair_desc(const void *x, const void *y)
 /* The bands, for the best candidate of one record. */
 static void decide_best(const struct lk_params *params, const struct lk_rec *pop,
                         const struct lk_rec *oth, uint32_t oi, bool doubtful_exact,
-                        bool record_doubtful, struct lk_pair *bp, double second,
+                        bool record_doubtful, bool name_conflict, struct lk_pair *bp, double second,
                         struct lk_result *res)
 {
     bool clear = bp->total - second >= params->margin;
@@ -525,7 +573,7 @@ static void decide_best(const struct lk_params *params, const struct lk_rec *pop
     bool ids_disagree = bp->level[LK_ID] == LKI_DIFFERENT && pop[bp->pop].id_state == LK_ID_VALID &&
                         oth[oi].id_state == LK_ID_VALID;
     bool name_ok = name_agrees(bp->level[LK_NAME]);
-    bool acceptable = bp->total >= params->accept && clear && !ids_disagree &&
+    bool acceptable = !name_conflict && bp->total >= params->accept && clear && !ids_disagree &&
                       bp->level[LK_BIRTH] != LKB_DIFFERENT && bp->level[LK_SEX] != LKS_DIFFERENT;
     enum lk_method method = LKM_FUZZY;
     enum lk_reason reason = LKR_ACCEPTED;
@@ -575,22 +623,26 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
         res->match[i] = -1;
 
     /* Stage 0: exact IDs. `exact` holds the sole register child with the record's ID. */
-    struct id_index ix = ID_INDEX_INIT;
-    for (size_t i = 0; i < npop; i++)
-        if (pop[i].key)
-            id_index_add(&ix, pop[i].key, (uint32_t)i);
-    id_index_sort(&ix);
+    struct pop_ids ix;
+    pop_ids_build(&ix, pop, npop);
     int32_t *exact = xmalloc((noth ? noth : 1) * sizeof(*exact));
     uint8_t *pending = xcalloc(noth ? noth : 1, 1); /* 1: unlinked, 2: exact but doubtful */
     struct name_info a, b;
+    enum { MAX_SAME_ID = 16 };
+    uint32_t found[MAX_SAME_ID];
     for (size_t i = 0; i < noth; i++) {
         exact[i] = -1;
-        size_t first, n = oth[i].key ? id_index_find(&ix, oth[i].key, &first) : 0;
+        size_t n = pop_ids_find(&ix, oth[i].key, found, MAX_SAME_ID);
         if (n == 1) {
-            exact[i] = (int32_t)ix.v[first].idx;
-            name_info_make(&a, pop[exact[i]].name, strlen(pop[exact[i]].name));
-            name_info_make(&b, oth[i].name, strlen(oth[i].name));
-            if (!a.n || !b.n || name_agrees(name_compare(&a, &b)))
+            exact[i] = (int32_t)found[0];
+            const char *pn = pop[exact[i]].name, *on = oth[i].name;
+            bool agree = !strcmp(pn, on) || !*pn || !*on;
+            if (!agree) {
+                name_info_make(&a, pn, strlen(pn));
+                name_info_make(&b, on, strlen(on));
+                agree = !a.n || !b.n || name_agrees(name_compare(&a, &b));
+            }
+            if (agree)
                 link_other(res, (uint32_t)i, exact[i], LKM_ID_EXACT, 0);
             else
                 pending[i] = 2;
@@ -618,10 +670,10 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
                 alt[pos] = *c;
                 if (!id_is_valid(alt))
                     continue;
-                size_t first, n = id_index_find(&ix, id_pack(alt), &first);
+                size_t n = pop_ids_find(&ix, id_pack(alt), found, MAX_SAME_ID);
                 for (size_t k = 0; k < n; k++) {
                     ALLOC_GROW(cands, ncands + 1, cands_alloc);
-                    cands[ncands++] = (struct cand){(uint32_t)i, ix.v[first + k].idx};
+                    cands[ncands++] = (struct cand){(uint32_t)i, found[k]};
                 }
             }
             if (pos < 17 && id[pos] != id[pos + 1]) {
@@ -629,19 +681,19 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
                 alt[pos] = id[pos + 1];
                 alt[pos + 1] = id[pos];
                 if (id_is_valid(alt)) {
-                    size_t first, n = id_index_find(&ix, id_pack(alt), &first);
+                    size_t n = pop_ids_find(&ix, id_pack(alt), found, MAX_SAME_ID);
                     for (size_t k = 0; k < n; k++) {
                         ALLOC_GROW(cands, ncands + 1, cands_alloc);
-                        cands[ncands++] = (struct cand){(uint32_t)i, ix.v[first + k].idx};
+                        cands[ncands++] = (struct cand){(uint32_t)i, found[k]};
                     }
                 }
             }
         }
         /* the register's children with the very same ID (duplicates, or the doubtful one) */
-        size_t first, n = id_index_find(&ix, oth[i].key, &first);
+        size_t n = pop_ids_find(&ix, oth[i].key, found, MAX_SAME_ID);
         for (size_t k = 0; k < n; k++) {
             ALLOC_GROW(cands, ncands + 1, cands_alloc);
-            cands[ncands++] = (struct cand){(uint32_t)i, ix.v[first + k].idx};
+            cands[ncands++] = (struct cand){(uint32_t)i, found[k]};
         }
     }
 
@@ -656,32 +708,33 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
         for (int j = 0; j < nk; j++)
             u64map_slot(&want, k[j], nblocks), nblocks = (uint32_t)want.n;
     }
-    /* members of each wanted block, as a CSR array */
-    uint32_t *bstart = xcalloc((size_t)nblocks + 1, sizeof(uint32_t));
+    /* Members of each wanted block, as a CSR array: one pass over the register collects
+     * (block, child) pairs, a counting sort groups them. */
+    struct cand *bm = NULL; /* (block, child) */
+    size_t nbm = 0, bm_alloc = 0;
     for (size_t i = 0; i < npop; i++) {
         uint64_t k[BLOCK_KEYS];
         int nk = block_keys(&pop[i], k);
         for (int j = 0; j < nk; j++) {
             uint32_t *blk = u64map_find(&want, k[j]);
-            if (blk)
-                bstart[*blk + 1]++;
+            if (blk) {
+                ALLOC_GROW(bm, nbm + 1, bm_alloc);
+                bm[nbm++] = (struct cand){*blk, (uint32_t)i};
+            }
         }
     }
+    uint32_t *bstart = xcalloc((size_t)nblocks + 1, sizeof(uint32_t));
+    for (size_t m = 0; m < nbm; m++)
+        bstart[bm[m].other + 1]++;
     for (uint32_t bi = 0; bi < nblocks; bi++)
         bstart[bi + 1] += bstart[bi];
     uint32_t *bfill = xmalloc(((size_t)nblocks + 1) * sizeof(uint32_t));
     memcpy(bfill, bstart, ((size_t)nblocks + 1) * sizeof(uint32_t));
-    uint32_t *bmember = xmalloc(((size_t)bstart[nblocks] + 1) * sizeof(uint32_t));
-    for (size_t i = 0; i < npop; i++) {
-        uint64_t k[BLOCK_KEYS];
-        int nk = block_keys(&pop[i], k);
-        for (int j = 0; j < nk; j++) {
-            uint32_t *blk = u64map_find(&want, k[j]);
-            if (blk)
-                bmember[bfill[*blk]++] = (uint32_t)i;
-        }
-    }
+    uint32_t *bmember = xmalloc((nbm + 1) * sizeof(uint32_t));
+    for (size_t m = 0; m < nbm; m++)
+        bmember[bfill[bm[m].other]++] = bm[m].pop;
     free(bfill);
+    free(bm);
     /* A block this large says nothing (a very common name across a year): cap the work. */
     enum { BLOCK_CAP = 500 };
     for (size_t i = 0; i < noth; i++) {
@@ -759,8 +812,21 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
             bp->reason = LKR_DECIDED_ACCEPT;
             link_other(res, oi, (int32_t)bp->pop, LKM_REVIEWED, bp->total);
         } else if (bp->reason != LKR_DECIDED_REJECT) {
+            /* An exact ID whose name disagrees is only kept when no other child in the block
+             * carries a name closer to the record's (a twin's ID on the other twin's record). */
+            bool conflict = false;
+            if (pending[oi] == 2) {
+                int exact_level = NAME_MISSING;
+                for (size_t k = 0; k < ns; k++)
+                    if ((int32_t)scored[k].pop == exact[oi])
+                        exact_level = scored[k].level[LK_NAME];
+                for (size_t k = 0; k < ns && !conflict; k++)
+                    conflict = (int32_t)scored[k].pop != exact[oi] &&
+                               scored[k].level[LK_NAME] < exact_level &&
+                               scored[k].reason != LKR_DECIDED_REJECT;
+            }
             decide_best(params, pop, oth, oi, pending[oi] == 2 && (int32_t)bp->pop == exact[oi],
-                        pending[oi] == 2, bp, second, res);
+                        pending[oi] == 2, conflict, bp, second, res);
         }
         /* The rest: taken by the best, or close enough to keep the record in review. */
         for (size_t k = 1; k < ns; k++) {
@@ -787,7 +853,7 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     u64map_release(&tf.counts);
     free(pending);
     free(exact);
-    id_index_release(&ix);
+    pop_ids_release(&ix);
     return 0;
 }
 
