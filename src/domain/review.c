@@ -144,27 +144,44 @@ static void pad_to(struct buf *out, const char *s, size_t width)
     buf_addchars(out, ' ', w < width ? width - w : 1);
 }
 
-int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
-                int *exit_code)
+/* Run `sql` (its $1 a candidate id) and stand on its row; NULL with the message otherwise. */
+static struct stmt *candidate_row(struct store *s, const char *sql, int64_t candidate_id,
+                                  struct buf *err, int *exit_code)
 {
-    struct stmt *q = store_prepare(
-        s, "SELECT c.run_id, c.population_record, c.other_record, c.score, c.levels, c.decision,"
-           " c.reason, coalesce(d.decision, ''), coalesce(d.decided_by, ''),"
-           " coalesce(d.decided_at, '') FROM candidate c"
-           " LEFT JOIN review_decision d ON d.pair_key = c.pair_key WHERE c.id = $1");
+    struct stmt *q = store_prepare(s, sql);
     if (!q) {
         buf_adds(err, store_errmsg(s));
         *exit_code = EXIT_RUNTIME;
-        return -1;
+        return NULL;
     }
     stmt_bind_int(q, 1, candidate_id);
-    if (stmt_step(q) != 1) {
-        stmt_finalize(q);
+    int rc = stmt_step(q);
+    if (rc == 1)
+        return q;
+    stmt_finalize(q);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+    } else {
         buf_addf(err, "没有编号为 %lld 的候选记录对（见 baoxue review list）",
                  (long long)candidate_id);
         *exit_code = EXIT_INPUT;
-        return -1;
     }
+    return NULL;
+}
+
+int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
+                int *exit_code)
+{
+    struct stmt *q = candidate_row(
+        s,
+        "SELECT c.run_id, c.population_record, c.other_record, c.score, c.levels, c.decision,"
+        " c.reason, coalesce(d.decision, ''), coalesce(d.decided_by, ''),"
+        " coalesce(d.decided_at, '') FROM candidate c"
+        " LEFT JOIN review_decision d ON d.pair_key = c.pair_key WHERE c.id = $1",
+        candidate_id, err, exit_code);
+    if (!q)
+        return -1;
     int64_t run = stmt_int(q, 0), prec = stmt_int(q, 1), orec = stmt_int(q, 2);
     double score = stmt_double(q, 3);
     json_t *levels = json_loads(stmt_text(q, 4), 0, NULL);
@@ -228,22 +245,13 @@ int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *ou
 int review_decide(struct store *s, int64_t candidate_id, bool accept, const char *actor,
                   const char *note, struct buf *msg, struct buf *err, int *exit_code)
 {
-    struct stmt *q = store_prepare(s, "SELECT c.pair_key, c.run_id, coalesce(d.decision, '')"
-                                      " FROM candidate c LEFT JOIN review_decision d"
-                                      " ON d.pair_key = c.pair_key WHERE c.id = $1");
-    if (!q) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+    struct stmt *q = candidate_row(s,
+                                   "SELECT c.pair_key, c.run_id, coalesce(d.decision, '')"
+                                   " FROM candidate c LEFT JOIN review_decision d"
+                                   " ON d.pair_key = c.pair_key WHERE c.id = $1",
+                                   candidate_id, err, exit_code);
+    if (!q)
         return -1;
-    }
-    stmt_bind_int(q, 1, candidate_id);
-    if (stmt_step(q) != 1) {
-        stmt_finalize(q);
-        buf_addf(err, "没有编号为 %lld 的候选记录对（见 baoxue review list）",
-                 (long long)candidate_id);
-        *exit_code = EXIT_INPUT;
-        return -1;
-    }
     char *key = xstrdup(stmt_text(q, 0));
     char run[24], before[16];
     snprintf(run, sizeof(run), "%lld", (long long)stmt_int(q, 1));
