@@ -7,10 +7,12 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <time.h>
 
 #include "core/date.h"
 #include "core/idcard.h"
 #include "domain/audit.h"
+#include "domain/settings.h"
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "store/store.h"
@@ -46,6 +48,23 @@ static size_t arena_add(struct arena *a, const char *s)
     buf_adds(&a->b, s);
     buf_addch(&a->b, '\0');
     return off;
+}
+
+/* BAOXUE_TIMING=1: print how long each phase of a run took, on stderr (benchmarks). */
+static void phase_mark(const char *done)
+{
+    static double last;
+    static int on = -1;
+    if (on < 0)
+        on = getenv("BAOXUE_TIMING") && *getenv("BAOXUE_TIMING") == '1';
+    if (!on)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    if (done)
+        fprintf(stderr, "  [计时] %s %.2f 秒\n", done, now - last);
+    last = now;
 }
 
 static int latest_batch(struct store *s, enum import_kind k, int64_t *out)
@@ -267,29 +286,15 @@ static int enroll_rank(enum enroll_status st)
 
 int calendar_load(struct store *s, struct school_calendar *cal)
 {
-    static const struct {
-        const char *key;
-        size_t off;
-    } keys[] = {
-        {"cutoff_mmdd", offsetof(struct school_calendar, cutoff_mmdd)},
-        {"year_start_mmdd", offsetof(struct school_calendar, year_start_mmdd)},
-        {"min_age", offsetof(struct school_calendar, min_age)},
-        {"max_age", offsetof(struct school_calendar, max_age)},
+    static const struct setting_field fields[] = {
+        {"cutoff_mmdd", offsetof(struct school_calendar, cutoff_mmdd), SETTING_INT},
+        {"year_start_mmdd", offsetof(struct school_calendar, year_start_mmdd), SETTING_INT},
+        {"min_age", offsetof(struct school_calendar, min_age), SETTING_INT},
+        {"max_age", offsetof(struct school_calendar, max_age), SETTING_INT},
     };
     struct school_calendar def = SCHOOL_CALENDAR_DEFAULT;
     *cal = def;
-    struct buf v = BUF_INIT;
-    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        int rc = store_get_setting(s, keys[i].key, &v);
-        if (rc < 0) {
-            buf_release(&v);
-            return -1;
-        }
-        if (rc == 1)
-            *(int *)((char *)cal + keys[i].off) = (int)strtol(v.buf, NULL, 10);
-    }
-    buf_release(&v);
-    return 0;
+    return settings_load(s, fields, ARRAY_SIZE(fields), cal);
 }
 
 struct decision {
@@ -411,28 +416,14 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
 /* Thresholds of the linkage bands, from settings (link_accept, link_review, link_margin). */
 int link_params_load(struct store *s, struct lk_params *lp)
 {
-    static const struct {
-        const char *key;
-        size_t off;
-    } keys[] = {
-        {"link_accept", offsetof(struct lk_params, accept)},
-        {"link_review", offsetof(struct lk_params, review)},
-        {"link_margin", offsetof(struct lk_params, margin)},
+    static const struct setting_field fields[] = {
+        {"link_accept", offsetof(struct lk_params, accept), SETTING_DOUBLE},
+        {"link_review", offsetof(struct lk_params, review), SETTING_DOUBLE},
+        {"link_margin", offsetof(struct lk_params, margin), SETTING_DOUBLE},
     };
     struct lk_params def = LK_PARAMS_DEFAULT;
     *lp = def;
-    struct buf v = BUF_INIT;
-    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        int rc = store_get_setting(s, keys[i].key, &v);
-        if (rc < 0) {
-            buf_release(&v);
-            return -1;
-        }
-        if (rc == 1)
-            *(double *)((char *)lp + keys[i].off) = strtod(v.buf, NULL);
-    }
-    buf_release(&v);
-    return 0;
+    return settings_load(s, fields, ARRAY_SIZE(fields), lp);
 }
 
 /*
@@ -588,7 +579,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     size_t hits_alloc = 0;
     struct lk_params lp;
     struct buf key = BUF_INIT;
-    bool in_tx = false;
+    bool in_tx = false, bulk = false, fk_off = false;
     int ret = -1;
 
     memset(res, 0, sizeof(*res));
@@ -615,6 +606,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     res->school_year = school_year_of(&opt->cal, opt->as_of);
     res->cutoff = school_cutoff(&opt->cal, res->school_year);
 
+    phase_mark(NULL);
     if (load_population(s, res->population_batch, &sn) < 0 ||
         load_school_records(s, res->enrollment_batch, KIND_ENROLLMENT, &sn, &in, &school_off) < 0 ||
         load_school_records(s, res->outside_batch, KIND_OUTSIDE, &sn, &in, &school_off) < 0 ||
@@ -632,7 +624,9 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     res->population = (long)sn.npop;
 
     dec.sn = &sn;
+    phase_mark("读取");
     linker_run(sn.pop, sn.npop, sn.oth, sn.noth, &lp, decided_cb, &dec, &lr);
+    phase_mark("关联");
     for (size_t i = 0; i < sn.noth; i++)
         sn.recs[i].method = (enum lk_method)lr.method[i];
     for (size_t k = 0; k < lr.npairs; k++)
@@ -656,11 +650,21 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         free(fill);
     }
 
-    if (store_begin(s) < 0) {
+    /*
+     * A run writes a row per child: millions at province scale, so a bulk transaction, and
+     * without per-row foreign-key lookups into the record table (every id written was just
+     * read from it, and records are never deleted).
+     */
+    if (store_exec(s, "PRAGMA foreign_keys = OFF") < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;
     }
-    in_tx = true;
+    fk_off = true;
+    if (store_begin_bulk(s) < 0) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
+    in_tx = bulk = true;
     {
         char now[32], asof[11], cutoff[11], sy[8];
         date_now_text(now, sizeof(now));
@@ -703,6 +707,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
 
     /* Links beyond an exact ID are stored with their explanation; exact-ID links are implied
      * by the records' IDs (baoxue explain shows them) and would only repeat millions of rows. */
+    phase_mark("准备");
     for (size_t k = 0; k < lr.npairs; k++) {
         const struct lk_pair *pr = &lr.pairs[k];
         char *levels = pair_levels_json(pr);
@@ -740,6 +745,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         res->links += lr.counts[m];
     res->review = lr.review;
 
+    phase_mark("写候选");
     for (size_t i = 0; i < sn.npop; i++) {
         const struct person *p = &sn.people[i];
         size_t n = start[i + 1] - start[i];
@@ -803,8 +809,10 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     stmt_finalize(ins_status);
     stmt_finalize(ins_cand);
     ins_link = ins_status = ins_cand = NULL;
+    phase_mark("判定写入");
     if (store_commit(s) < 0)
         goto db_error;
+    phase_mark("提交");
     in_tx = false;
     ret = 0;
     *exit_code = EXIT_OK;
@@ -817,6 +825,10 @@ out:
     stmt_finalize(ins_cand);
     if (in_tx)
         store_rollback(s);
+    if (bulk)
+        store_end_bulk(s);
+    if (fk_off)
+        store_exec(s, "PRAGMA foreign_keys = ON");
     snapshot_release(&sn);
     intern_release(&in);
     free(school_off);

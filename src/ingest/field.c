@@ -163,18 +163,19 @@ int header_field(enum import_kind k, const char *text, size_t len)
     return found;
 }
 
-/* Compare normalised text against a list of words. */
-static bool text_in(const char *s, size_t len, const char *const *words)
+/* Whether normalised text (utf8_norm_name) is one of a list of words. */
+static bool word_in(const char *t, const char *const *words)
 {
-    struct buf t = BUF_INIT;
-    utf8_norm_name(&t, s, len);
-    bool hit = false;
-    for (; *words && !hit; words++)
-        hit = !strcmp(t.buf, *words);
-    buf_release(&t);
-    return hit;
+    for (; *words; words++)
+        if (!strcmp(t, *words))
+            return true;
+    return false;
 }
 
+/*
+ * The status and gender parsers run on every imported row: they normalise the cell once
+ * (as a name: no spaces, dots folded) and compare that against each list.
+ */
 enum reg_status reg_status_parse(const char *s, size_t len)
 {
     static const char *const normal[] = {"正常", "在户", "有效", "户籍正常", "正常户口", NULL};
@@ -182,18 +183,23 @@ enum reg_status reg_status_parse(const char *s, size_t len)
     static const char *const dead[] = {"死亡", "已死亡", "死亡注销", NULL};
     static const char *const cancelled[] = {"注销", "已注销", "户口注销", NULL};
     struct buf t = BUF_INIT;
+    enum reg_status rs;
     utf8_norm_text(&t, s, len);
     bool empty = t.len == 0;
+    buf_reset(&t);
+    utf8_norm_name(&t, s, len);
+    if (empty || word_in(t.buf, normal))
+        rs = REG_NORMAL;
+    else if (word_in(t.buf, moved))
+        rs = REG_MOVED_OUT;
+    else if (word_in(t.buf, dead))
+        rs = REG_DECEASED;
+    else if (word_in(t.buf, cancelled))
+        rs = REG_CANCELLED;
+    else
+        rs = REG_UNKNOWN;
     buf_release(&t);
-    if (empty || text_in(s, len, normal))
-        return REG_NORMAL;
-    if (text_in(s, len, moved))
-        return REG_MOVED_OUT;
-    if (text_in(s, len, dead))
-        return REG_DECEASED;
-    if (text_in(s, len, cancelled))
-        return REG_CANCELLED;
-    return REG_UNKNOWN;
+    return rs;
 }
 
 static const char *const reg_keys[] = {"normal", "moved_out", "deceased", "cancelled", "unknown"};
@@ -219,24 +225,29 @@ enum enroll_status enroll_status_parse(const char *s, size_t len)
     static const char *const graduated[] = {"毕业", "结业", "已毕业", NULL};
     static const char *const dead[] = {"死亡", NULL};
     struct buf t = BUF_INIT;
+    enum enroll_status es;
     utf8_norm_text(&t, s, len);
     bool empty = t.len == 0;
-    buf_release(&t);
+    buf_reset(&t);
+    utf8_norm_name(&t, s, len);
     if (empty)
-        return ENR_UNKNOWN;
-    if (text_in(s, len, active))
-        return ENR_ACTIVE;
-    if (text_in(s, len, suspended))
-        return ENR_SUSPENDED;
-    if (text_in(s, len, transferred))
-        return ENR_TRANSFERRED;
-    if (text_in(s, len, dropped))
-        return ENR_DROPPED_OUT;
-    if (text_in(s, len, graduated))
-        return ENR_GRADUATED;
-    if (text_in(s, len, dead))
-        return ENR_DECEASED;
-    return ENR_UNKNOWN;
+        es = ENR_UNKNOWN;
+    else if (word_in(t.buf, active))
+        es = ENR_ACTIVE;
+    else if (word_in(t.buf, suspended))
+        es = ENR_SUSPENDED;
+    else if (word_in(t.buf, transferred))
+        es = ENR_TRANSFERRED;
+    else if (word_in(t.buf, dropped))
+        es = ENR_DROPPED_OUT;
+    else if (word_in(t.buf, graduated))
+        es = ENR_GRADUATED;
+    else if (word_in(t.buf, dead))
+        es = ENR_DECEASED;
+    else
+        es = ENR_UNKNOWN;
+    buf_release(&t);
+    return es;
 }
 
 static const char *const enr_keys[] = {"active",    "suspended", "transferred", "dropped_out",
@@ -258,11 +269,11 @@ int gender_parse(const char *s, size_t len)
     static const char *const male[] = {"男", "1", "M", "m", "male", "Male", "男性", "男孩", NULL};
     static const char *const female[] = {"女",     "2",    "F",    "f", "female",
                                          "Female", "女性", "女孩", NULL};
-    if (text_in(s, len, male))
-        return 1;
-    if (text_in(s, len, female))
-        return 2;
-    return 0;
+    struct buf t = BUF_INIT;
+    utf8_norm_name(&t, s, len);
+    int g = word_in(t.buf, male) ? 1 : word_in(t.buf, female) ? 2 : 0;
+    buf_release(&t);
+    return g;
 }
 
 const char *gender_label(int g)

@@ -17,13 +17,22 @@
 #include "core/schoolyear.h"
 #include "domain/audit.h"
 #include "ingest/sheet.h"
+#include "store/migrate.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/common.h"
 #include "util/csvout.h"
 #include "util/utf8.h"
 
 #define HEADER_SCAN_ROWS 50
 #define MAX_MAPS         64
+/* An import that reaches this many rows, and at least 1/8 of the records already stored,
+ * stops maintaining the ID index row by row and rebuilds it before committing (see
+ * docs/decisions.md). Random inserts into a B-tree of millions of IDs cost several times
+ * what one sorted build over the whole table does; small imports keep the index as it is. */
+#define ID_INDEX_REBUILD_ROWS 100000
+/* Distinct township cells remembered with what they resolved to. */
+#define TOWNSHIP_MEMO 32
 
 /* A row kept while the header is searched for (sheet rows are only valid until the next). */
 struct saved_row {
@@ -108,12 +117,22 @@ struct importer {
     size_t header_ncells;
     char **header_text; /* the header row's cells, for rejects and --rejects */
     struct stmt *ins_record, *ins_reject;
+    struct store_writer *w;   /* executes the inserts on a second thread */
+    long id_index_rebuild_at; /* rows_imported at which the ID index is dropped */
+    bool id_index_dropped;
     FILE *rejects;
     /* duplicate IDs inside this file: open addressing over packed IDs */
     uint64_t *seen;
     size_t seen_cap, seen_n;
     const char *county; /* may be "" */
-    struct buf t1, t2, t3, reasons;
+    struct buf t1, t2, t3, reasons, scratch;
+    /* township cells seen (normalised) and what they resolved to: a sheet names a handful of
+     * townships millions of times */
+    struct {
+        char *text;
+        const struct township *tw;
+    } memo[TOWNSHIP_MEMO];
+    size_t nmemo;
 };
 
 static bool seen_add(struct importer *im, uint64_t key)
@@ -145,7 +164,7 @@ static bool seen_add(struct importer *im, uint64_t key)
 }
 
 /* Words that open a note, signature or total line below (or above) the data. */
-static bool is_note_row(const struct row *r)
+static bool is_note_row(const struct row *r, struct buf *t)
 {
     static const char *const openers[] = {"制表",  "填表",     "填报",   "审核", "负责人",
                                           "合计",  "总计",     "小计",   "备注", "说明",
@@ -155,12 +174,13 @@ static bool is_note_row(const struct row *r)
     for (size_t i = 0; i < r->ncells; i++) {
         if (!r->cells[i].len)
             continue;
-        struct buf t = BUF_INIT;
-        utf8_norm_text(&t, r->cells[i].text, r->cells[i].len);
+        buf_reset(t);
+        utf8_norm_text(t, r->cells[i].text, r->cells[i].len);
         bool note = false;
+        /* the first byte rules out almost every opener before a string compare: this runs
+         * on every row, whose first cell is mostly a number */
         for (const char *const *w = openers; *w && !note; w++)
-            note = !strncmp(t.buf, *w, strlen(*w));
-        buf_release(&t);
+            note = t->buf[0] == (*w)[0] && !strncmp(t->buf, *w, strlen(*w));
         return note; /* judged on the first non-empty cell */
     }
     return false;
@@ -200,13 +220,12 @@ static int reject_row(struct importer *im, const struct row *r, const char *reas
         json_array_append_new(raw, json_stringn(r->cells[i].text, r->cells[i].len));
     char *raw_text = json_dumps(raw, JSON_COMPACT);
     json_decref(raw);
-    stmt_reset(im->ins_reject);
-    stmt_bind_int(im->ins_reject, 1, im->sum->batch_id);
-    stmt_bind_int(im->ins_reject, 2, r->number);
-    stmt_bind_str(im->ins_reject, 3, reason);
-    stmt_bind_str(im->ins_reject, 4, raw_text ? raw_text : "[]");
+    writer_bind_int(im->w, 1, im->sum->batch_id);
+    writer_bind_int(im->w, 2, r->number);
+    writer_bind_str(im->w, 3, reason);
+    writer_bind_str(im->w, 4, raw_text ? raw_text : "[]");
     free(raw_text);
-    if (stmt_step(im->ins_reject) < 0)
+    if (writer_step(im->w, im->ins_reject, r->number) < 0)
         return -1;
     im->sum->rows_rejected++;
     write_rejects_line(im, r, "拒绝", reason);
@@ -220,7 +239,7 @@ static void bind_norm(struct importer *im, int idx, const struct row *r, enum fi
     const char *t = cell_text(r, im->col[f], &len);
     buf_reset(&im->t3);
     utf8_norm_text(&im->t3, t, len);
-    stmt_bind_str(im->ins_record, idx, im->t3.buf);
+    writer_bind_str(im->w, idx, im->t3.buf);
 }
 
 static const struct township *find_township_in(const char *county, const char *text)
@@ -237,6 +256,23 @@ static const struct township *find_township_in(const char *county, const char *t
         if (strstr(text, all[i].name))
             return &all[i];
     return NULL;
+}
+
+/* What a township cell resolves to; the first TOWNSHIP_MEMO distinct texts are remembered. */
+static const struct township *township_of_cell(struct importer *im, const char *text)
+{
+    if (!*text)
+        return NULL;
+    for (size_t i = 0; i < im->nmemo; i++)
+        if (!strcmp(im->memo[i].text, text))
+            return im->memo[i].tw;
+    const struct township *tw = find_township_in(im->county, text);
+    if (im->nmemo < TOWNSHIP_MEMO) {
+        im->memo[im->nmemo].text = xstrdup(text);
+        im->memo[im->nmemo].tw = tw;
+        im->nmemo++;
+    }
+    return tw;
 }
 
 static int import_row(struct importer *im, const struct row *r)
@@ -329,27 +365,26 @@ static int import_row(struct importer *im, const struct row *r)
     if (!gender && id_birth_ok)
         gender = rid.sex;
 
-    struct stmt *st = im->ins_record;
-    stmt_reset(st);
-    stmt_bind_int(st, 1, sum->batch_id);
-    stmt_bind_int(st, 2, r->number);
-    stmt_bind_str(st, 3, rid.id);
+    writer_bind_int(im->w, 1, sum->batch_id);
+    writer_bind_int(im->w, 2, r->number);
+    writer_bind_str(im->w, 3, rid.id);
     buf_reset(&im->t3);
     utf8_norm_text(&im->t3, id_raw, id_raw_len);
-    stmt_bind_str(st, 4, im->t3.buf);
-    stmt_bind_int(st, 5, rid.flags);
-    stmt_bind_str(st, 6, im->t1.buf);
-    stmt_bind_str(st, 7, im->t1.buf); /* the comparison key; variant folding comes with linkage */
+    writer_bind_str(im->w, 4, im->t3.buf);
+    writer_bind_int(im->w, 5, rid.flags);
+    writer_bind_str(im->w, 6, im->t1.buf);
+    /* the comparison key; variant folding comes with linkage */
+    writer_bind_str(im->w, 7, im->t1.buf);
     if (gender)
-        stmt_bind_int(st, 8, gender);
+        writer_bind_int(im->w, 8, gender);
     else
-        stmt_bind_null(st, 8);
+        writer_bind_null(im->w, 8);
     if (birth) {
         char d[11];
         date_format(birth, d);
-        stmt_bind_str(st, 9, d);
+        writer_bind_str(im->w, 9, d);
     } else {
-        stmt_bind_null(st, 9);
+        writer_bind_null(im->w, 9);
     }
     bind_norm(im, 10, r, F_ETHNICITY);
     bind_norm(im, 11, r, F_ADDRESS);
@@ -358,19 +393,18 @@ static int import_row(struct importer *im, const struct row *r)
     t = cell_text(r, im->col[F_TOWNSHIP], &len);
     buf_reset(&im->t3);
     utf8_norm_text(&im->t3, t, len);
-    const struct township *tw = find_township_in(im->county, im->t3.buf);
+    const struct township *tw = township_of_cell(im, im->t3.buf);
     if (!tw && !im->t3.len) {
         size_t alen;
         const char *addr = cell_text(r, im->col[F_ADDRESS], &alen);
-        struct buf a = BUF_INIT;
-        utf8_norm_text(&a, addr, alen);
-        tw = find_township_in(im->county, a.buf);
-        buf_release(&a);
+        buf_reset(&im->scratch);
+        utf8_norm_text(&im->scratch, addr, alen);
+        tw = find_township_in(im->county, im->scratch.buf);
     }
     if (!tw && im->t3.len && im->county[0] && im->opt->kind == KIND_POPULATION)
         flags |= RF_BIT(RF_TOWNSHIP_UNKNOWN);
-    stmt_bind_str(st, 12, tw ? tw->code : NULL);
-    stmt_bind_str(st, 13, tw ? tw->name : im->t3.buf);
+    writer_bind_str(im->w, 12, tw ? tw->code : NULL);
+    writer_bind_str(im->w, 13, tw ? tw->name : im->t3.buf);
     bind_norm(im, 14, r, F_VILLAGE);
     bind_norm(im, 15, r, F_GUARDIAN);
     bind_norm(im, 16, r, F_PHONE);
@@ -382,9 +416,9 @@ static int import_row(struct importer *im, const struct row *r)
             flags |= RF_BIT(RF_STATUS_UNKNOWN);
             rs = REG_NORMAL; /* counted in, so that nobody drops out of sight */
         }
-        stmt_bind_str(st, 17, reg_status_key(rs));
+        writer_bind_str(im->w, 17, reg_status_key(rs));
     } else {
-        stmt_bind_null(st, 17);
+        writer_bind_null(im->w, 17);
     }
     bind_norm(im, 18, r, F_SCHOOL_CODE);
     bind_norm(im, 19, r, F_SCHOOL_NAME);
@@ -396,12 +430,12 @@ static int import_row(struct importer *im, const struct row *r)
     if (im->t3.len && !grade)
         flags |= RF_BIT(RF_GRADE_INVALID);
     if (grade)
-        stmt_bind_int(st, 21, grade);
+        writer_bind_int(im->w, 21, grade);
     else
-        stmt_bind_null(st, 21);
-    stmt_bind_str(st, 22, im->t3.buf);
+        writer_bind_null(im->w, 21);
+    writer_bind_str(im->w, 22, im->t3.buf);
     bind_norm(im, 23, r, F_CLASS);
-    stmt_bind_str(st, 24, im->t2.buf);
+    writer_bind_str(im->w, 24, im->t2.buf);
     if (im->opt->kind == KIND_ENROLLMENT) {
         t = cell_text(r, im->col[F_ENROLL_STATUS], &len);
         enum enroll_status es = enroll_status_parse(t, len);
@@ -411,15 +445,20 @@ static int import_row(struct importer *im, const struct row *r)
             flags |= RF_BIT(RF_STATUS_UNKNOWN);
             es = ENR_ACTIVE;
         }
-        stmt_bind_str(st, 25, enroll_status_key(es));
+        writer_bind_str(im->w, 25, enroll_status_key(es));
     } else {
-        stmt_bind_str(st, 25, im->opt->kind == KIND_OUTSIDE ? "active" : NULL);
+        writer_bind_str(im->w, 25, im->opt->kind == KIND_OUTSIDE ? "active" : NULL);
     }
-    stmt_bind_int(st, 26, flags);
-    if (stmt_step(st) < 0)
+    writer_bind_int(im->w, 26, flags);
+    if (writer_step(im->w, im->ins_record, r->number) < 0)
         return -1;
 
     sum->rows_imported++;
+    if (sum->rows_imported == im->id_index_rebuild_at) {
+        if (writer_call(im->w, schema_drop_record_id_index, r->number) < 0)
+            return -1;
+        im->id_index_dropped = true;
+    }
     /* A missing ID in 学籍/外出 is common (J/L numbers) but still worth a flag. */
     if (flags) {
         sum->rows_flagged++;
@@ -457,7 +496,7 @@ static int handle_row(struct importer *im, const struct row *r)
         return 0;
     }
     /* notes and signatures, and a header repeated on every printed page */
-    if (is_note_row(r) || is_repeated_header(im, r)) {
+    if (is_note_row(r, &im->scratch) || is_repeated_header(im, r)) {
         im->sum->rows_notes++;
         return 0;
     }
@@ -645,6 +684,19 @@ static void resolve_county(struct store *s, struct import_summary *sum, enum imp
     }
 }
 
+/* Wait for the writer thread; after a failed write say which row. 0 or -1. */
+static int finish_writes(struct importer *im, struct buf *err)
+{
+    long row;
+    if (!im->w)
+        return 0;
+    int rc = store_writer_finish(im->w, &row);
+    im->w = NULL;
+    if (rc < 0)
+        buf_addf(err, "写入第 %ld 行时出错：%s", row, store_errmsg(im->s));
+    return rc;
+}
+
 static const char *const record_insert_sql =
     "INSERT INTO record (batch_id, row_no, id_number, id_raw, id_flags, name, name_key, gender,"
     " birth_date, ethnicity, address, township_code, township, village, guardian, phone,"
@@ -662,7 +714,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     size_t nrows = 0;
     long hdr = -1;
     int ret = -1;
-    bool in_tx = false;
+    bool in_tx = false, in_bulk = false;
     char *rejects_tmp = NULL;
     struct buf where = BUF_INIT;
     char hash[65], now[32];
@@ -678,6 +730,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     buf_init(&im.t2, 0);
     buf_init(&im.t3, 0);
     buf_init(&im.reasons, 0);
+    buf_init(&im.scratch, 0);
 
     if (opt->nmaps > MAX_MAPS) {
         buf_addf(err, "--map 最多可指定 %d 个", MAX_MAPS);
@@ -819,7 +872,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     }
 
     *exit_code = EXIT_RUNTIME;
-    if (store_begin(s) < 0) {
+    in_bulk = true;
+    if (store_begin_bulk(s) < 0) {
         buf_addf(err, "%s", store_errmsg(s));
         goto out;
     }
@@ -876,13 +930,24 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         buf_adds(err, store_errmsg(s));
         goto out;
     }
+    {
+        /* the largest record id stands for the records stored: only a cost estimate */
+        int64_t stored;
+        if (store_int(s, "SELECT coalesce(max(id), 0) FROM record", 0, NULL, &stored) < 0) {
+            buf_adds(err, store_errmsg(s));
+            goto out;
+        }
+        im.id_index_rebuild_at =
+            stored / 8 > ID_INDEX_REBUILD_ROWS ? (long)(stored / 8) : ID_INDEX_REBUILD_ROWS;
+    }
+    im.w = store_writer_start(s);
 
     /* Rows above the header are titles; they and the header are read and skipped. */
     sum->rows_title = hdr + 1;
     sum->rows_read = hdr + 1;
     for (size_t i = (size_t)hdr + 1; i < nrows; i++)
         if (handle_row(&im, &rows[i].row) < 0) {
-            buf_addf(err, "写入第 %ld 行时出错：%s", rows[i].row.number, store_errmsg(s));
+            finish_writes(&im, err);
             goto out;
         }
     {
@@ -893,7 +958,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         int rc;
         while ((rc = sheet_next_row(rd, &r, err)) == 1) {
             if (handle_row(&im, r) < 0) {
-                buf_addf(err, "写入第 %ld 行时出错：%s", r->number, store_errmsg(s));
+                finish_writes(&im, err);
                 goto out;
             }
             if (tty && (sum->rows_read & 1023) == 0) {
@@ -919,6 +984,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             goto out;
         }
     }
+    if (finish_writes(&im, err) < 0)
+        goto out;
     if (sum->rows_imported == 0) {
         buf_addf(err, "文件“%s”%s表头（第 %ld 行）之下没有可导入的数据行", opt->path,
                  sheet_label(rd, &where), sum->header_row);
@@ -926,6 +993,10 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         goto out;
     }
 
+    if (im.id_index_dropped && schema_create_record_id_index(s) < 0) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
     {
         json_t *fc = json_object();
         for (int f = 0; f < RF__COUNT; f++)
@@ -983,13 +1054,21 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         goto out;
     }
     in_tx = false;
+    store_end_bulk(s);
+    in_bulk = false;
     ret = 0;
     *exit_code = EXIT_OK;
 out:
+    if (im.w) {
+        long row;
+        store_writer_finish(im.w, &row); /* the error that brought us here is reported */
+    }
     stmt_finalize(im.ins_record);
     stmt_finalize(im.ins_reject);
     if (in_tx)
         store_rollback(s);
+    if (in_bulk)
+        store_end_bulk(s);
     if (im.rejects)
         fclose(im.rejects);
     if (rejects_tmp) {
@@ -1002,6 +1081,9 @@ out:
         free(im.header_text);
     }
     free(im.seen);
+    for (size_t i = 0; i < im.nmemo; i++)
+        free(im.memo[i].text);
+    buf_release(&im.scratch);
     buf_release(&im.t1);
     buf_release(&im.t2);
     buf_release(&im.t3);

@@ -91,6 +91,17 @@ static const char *const sqlite_steps[] = {
     "  first_run INTEGER REFERENCES match_run (id));",
 };
 
+/* The same index as step 1 creates; IF (NOT) EXISTS so that either call may be repeated. */
+int schema_drop_record_id_index(struct store *s)
+{
+    return store_exec(s, "DROP INDEX IF EXISTS record_id_number");
+}
+
+int schema_create_record_id_index(struct store *s)
+{
+    return store_exec(s, "CREATE INDEX IF NOT EXISTS record_id_number ON record (id_number)");
+}
+
 int schema_version_latest(void)
 {
     return (int)ARRAY_SIZE(sqlite_steps);

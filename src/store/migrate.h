@@ -8,4 +8,12 @@ struct store;
 int migrate(struct store *s);
 int schema_version_latest(void);
 
+/*
+ * The index on record (id_number), taken down while a large import writes its rows and built
+ * again, in one sorted pass, before that import commits (see import.c). Both run inside the
+ * import's transaction, so no committed state ever lacks the index.
+ */
+int schema_drop_record_id_index(struct store *s);
+int schema_create_record_id_index(struct store *s);
+
 #endif

@@ -49,6 +49,16 @@ int store_rollback(struct store *s)
     return s->ops->exec(s, "ROLLBACK");
 }
 
+int store_begin_bulk(struct store *s)
+{
+    return s->ops->begin_bulk(s);
+}
+
+void store_end_bulk(struct store *s)
+{
+    s->ops->end_bulk(s);
+}
+
 struct stmt *store_prepare(struct store *s, const char *sql)
 {
     return s->ops->prepare(s, sql);
@@ -72,6 +82,11 @@ void stmt_bind_double(struct stmt *st, int idx, double v)
 void stmt_bind_text(struct stmt *st, int idx, const char *s, size_t len)
 {
     st->store->ops->bind_text(st, idx, s, len);
+}
+
+void stmt_bind_text_ref(struct stmt *st, int idx, const char *s, size_t len)
+{
+    st->store->ops->bind_text_ref(st, idx, s, len);
 }
 
 void stmt_bind_str(struct stmt *st, int idx, const char *s)

@@ -39,11 +39,25 @@ int store_begin(struct store *s); /* a write transaction */
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
 
+/*
+ * A write transaction for a bulk load (an import of millions of rows): like store_begin, with
+ * the connection tuned for volume until store_end_bulk, which the caller runs after the
+ * commit or rollback. Atomicity is unchanged: a killed load is rolled back at the next open.
+ * SQLite: a rollback journal instead of WAL for the load when no other connection has the
+ * database open (WAL writes every new page twice, once into the log and again at the
+ * checkpoint, and looks every page up in its index), synchronous = FULL while in it, a
+ * larger page cache and helper threads for sorting (index builds).
+ */
+int store_begin_bulk(struct store *s);
+void store_end_bulk(struct store *s);
+
 struct stmt *store_prepare(struct store *s, const char *sql); /* NULL on error */
 void stmt_bind_null(struct stmt *st, int idx);                /* idx is 1-based, as $N */
 void stmt_bind_int(struct stmt *st, int idx, int64_t v);
 void stmt_bind_double(struct stmt *st, int idx, double v);
 void stmt_bind_text(struct stmt *st, int idx, const char *s, size_t len); /* copies */
+/* Bind without copying: s must stay unchanged until the statement is reset or finalized. */
+void stmt_bind_text_ref(struct stmt *st, int idx, const char *s, size_t len);
 /* Bind s as text, or NULL when s is NULL or "". */
 void stmt_bind_str(struct stmt *st, int idx, const char *s);
 int stmt_step(struct stmt *st);
@@ -74,6 +88,9 @@ struct store_ops {
     void (*bind_int)(struct stmt *st, int idx, int64_t v);
     void (*bind_double)(struct stmt *st, int idx, double v);
     void (*bind_text)(struct stmt *st, int idx, const char *s, size_t len);
+    void (*bind_text_ref)(struct stmt *st, int idx, const char *s, size_t len);
+    int (*begin_bulk)(struct store *s);
+    void (*end_bulk)(struct store *s);
     int (*step)(struct stmt *st);
     int (*reset)(struct stmt *st);
     void (*finalize)(struct stmt *st);

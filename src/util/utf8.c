@@ -207,15 +207,69 @@ static unsigned norm_cp(unsigned cp)
     return cp;
 }
 
+/*
+ * Encode cp as UTF-8 at o (room for 4 bytes); returns the bytes written. The normalisers
+ * write into space reserved up front instead of appending a code point at a time: they run
+ * on every cell of every imported row, so per-character calls matter.
+ */
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/*
+ * The next code point of s[i..len), normalised by norm_cp; *n gets the bytes consumed.
+ * Printable ASCII other than space (most of every ID, date and phone number) needs no
+ * decoding and no table.
+ */
+static unsigned next_norm_cp(const char *s, size_t len, size_t i, size_t *n)
+{
+    unsigned char c = (unsigned char)s[i];
+    unsigned cp;
+
+    if (c > ' ' && c < 0x7F) {
+        *n = 1;
+        return c;
+    }
+    *n = utf8_decode(s + i, len - i, &cp);
+    return norm_cp(cp);
+}
+
+/* Output is at most 3 bytes per input byte: an invalid byte becomes U+FFFD (3 bytes). */
+#define NORM_MAX_OUT(len) (3 * (len))
+
 void utf8_norm_text(struct buf *out, const char *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, n;
     bool pending_space = false, any = false;
+    char *o;
 
+    if (!len)
+        return;
+    buf_grow(out, NORM_MAX_OUT(len));
+    o = out->buf + out->len;
     while (i < len) {
-        unsigned cp;
-        i += utf8_decode(s + i, len - i, &cp);
-        cp = norm_cp(cp);
+        unsigned cp = next_norm_cp(s, len, i, &n);
+        i += n;
         if (!cp)
             continue;
         if (cp == ' ') {
@@ -223,11 +277,12 @@ void utf8_norm_text(struct buf *out, const char *s, size_t len)
             continue;
         }
         if (pending_space)
-            buf_addch(out, ' ');
+            *o++ = ' ';
         pending_space = false;
         any = true;
-        buf_add_utf8(out, cp);
+        o += put_utf8(o, cp);
     }
+    buf_setlen(out, (size_t)(o - out->buf));
 }
 
 static bool is_name_dot(unsigned cp)
@@ -249,13 +304,19 @@ static bool is_name_dot(unsigned cp)
 
 void utf8_norm_name(struct buf *out, const char *s, size_t len)
 {
-    size_t i = 0;
+    size_t i = 0, n;
     bool pending_dot = false, any = false;
+    char *o;
 
+    /* a dot (1 byte at least) becomes "·" (2 bytes) only before a following character, so
+     * 3 bytes per input byte still bound the output */
+    if (!len)
+        return;
+    buf_grow(out, NORM_MAX_OUT(len));
+    o = out->buf + out->len;
     while (i < len) {
-        unsigned cp;
-        i += utf8_decode(s + i, len - i, &cp);
-        cp = norm_cp(cp);
+        unsigned cp = next_norm_cp(s, len, i, &n);
+        i += n;
         if (!cp || cp == ' ')
             continue;
         if (is_name_dot(cp)) {
@@ -264,9 +325,10 @@ void utf8_norm_name(struct buf *out, const char *s, size_t len)
             continue;
         }
         if (pending_dot)
-            buf_add_utf8(out, 0x00B7);
+            o += put_utf8(o, 0x00B7);
         pending_dot = false;
         any = true;
-        buf_add_utf8(out, cp);
+        o += put_utf8(o, cp);
     }
+    buf_setlen(out, (size_t)(o - out->buf));
 }

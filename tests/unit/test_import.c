@@ -699,6 +699,75 @@ static void test_fail_no_header_no_rows(void **state)
     no_data(fx);
 }
 
+/* ------------------------------------------------------------------ large imports */
+
+/* The ID of row r of big_population_csv: 999 sequence numbers per birth date. */
+static void big_id(char out[19], int r)
+{
+    int d = r / 999;
+    make_id(out, "140521", (2010 + d / 336) * 10000 + (1 + d / 28 % 12) * 100 + 1 + d % 28,
+            1 + r % 999);
+}
+
+/* A population CSV of n rows (r = 1..n) with distinct valid IDs and matching genders. */
+static void big_population_csv(struct buf *csv, int n)
+{
+    buf_adds(csv, "序号,姓名,性别,身份证号,乡镇\n");
+    for (int r = 1; r <= n; r++) {
+        char id[19];
+        big_id(id, r);
+        buf_addf(csv, "%d,学生%d,%s,%s,郑庄镇\n", r, r, (1 + r % 999) % 2 ? "男" : "女", id);
+    }
+}
+
+/* Past the threshold an import rebuilds the ID index instead of maintaining it: the rows and
+ * the index come out exactly as from a small import. */
+static void test_large_import_rebuilds_id_index(void **state)
+{
+    struct tu_fx *fx = *state;
+    const int n = 120000;
+    struct buf csv = BUF_INIT;
+    big_population_csv(&csv, n);
+    char *p = tu_write_str(fx->dir, "big.csv", csv.buf);
+    struct import_summary sum;
+    import_ok(fx, KIND_POPULATION, p, NULL, 0, &sum);
+    assert_int_equal(sum.rows_imported, n);
+    assert_int_equal(sum.rows_flagged, 0);
+    import_summary_release(&sum);
+
+    text_is(fx, "SELECT sql FROM sqlite_master WHERE name = 'record_id_number'", NULL,
+            "CREATE INDEX record_id_number ON record (id_number)");
+    text_is(fx, "PRAGMA integrity_check", NULL, "ok");
+    text_is(fx, "PRAGMA journal_mode", NULL, "wal");
+    assert_int_equal(tu_int(fx->s, "SELECT count(DISTINCT id_number) FROM record", NULL), n);
+    /* row order is file order, and an ID finds its row through the index */
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record WHERE id <> row_no - 1", NULL), 0);
+    char id[19];
+    big_id(id, 77777);
+    assert_int_equal(tu_int(fx->s, "SELECT row_no FROM record WHERE id_number = $1", id), 77778);
+    text_is(fx, "SELECT name FROM record WHERE id_number = $1", id, "学生77777");
+    text_is(fx, "SELECT township_code FROM record WHERE id_number = $1", id, "140521102");
+    buf_release(&csv);
+    free(p);
+}
+
+/* A large import that fails at its end leaves the previous state, index included. */
+static void test_fail_large_csv_rolls_back(void **state)
+{
+    struct tu_fx *fx = *state;
+    struct buf csv = BUF_INIT;
+    big_population_csv(&csv, 110000);
+    buf_adds(&csv, "110001,坏行,男,\"140521\n"); /* a quote never closed */
+    char *p = tu_write_str(fx->dir, "bigbad.csv", csv.buf);
+    import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "数据库未作任何改动");
+    no_data(fx);
+    text_is(fx, "SELECT count(*) FROM sqlite_master WHERE name = 'record_id_number'", NULL, "1");
+    text_is(fx, "PRAGMA integrity_check", NULL, "ok");
+    text_is(fx, "PRAGMA journal_mode", NULL, "wal");
+    buf_release(&csv);
+    free(p);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
@@ -717,6 +786,8 @@ int main(void)
         T(test_fail_midway_xlsx),
         T(test_fail_csv_then_recover),
         T(test_fail_no_header_no_rows),
+        T(test_large_import_rebuilds_id_index),
+        T(test_fail_large_csv_rolls_back),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -224,11 +224,12 @@ static void test_statuses(void **state)
     /* the stored counts add up to the population, with the links by method and the model */
     char *counts = tu_text(fx->s, "SELECT counts FROM match_run WHERE id = $1", rid, NULL);
     assert_non_null(counts);
-    assert_non_null(strstr(counts, "{\"enrolled\":4,\"enrolled_elsewhere\":1,\"not_enrolled\":3,"
-                                   "\"dropped_out\":1,\"suspended\":1,\"pending_review\":0,\"completed\":1,"
-                                   "\"not_yet_school_age\":1,\"beyond_age\":1,\"inactive\":2,"
-                                   "\"population\":15,\"links\":{\"id_exact\":12,\"id_typo\":0,"
-                                   "\"fuzzy\":0,\"reviewed\":0},\"review\":0,\"model\":{"));
+    assert_non_null(strstr(counts,
+                           "{\"enrolled\":4,\"enrolled_elsewhere\":1,\"not_enrolled\":3,"
+                           "\"dropped_out\":1,\"suspended\":1,\"pending_review\":0,\"completed\":1,"
+                           "\"not_yet_school_age\":1,\"beyond_age\":1,\"inactive\":2,"
+                           "\"population\":15,\"links\":{\"id_exact\":12,\"id_typo\":0,"
+                           "\"fuzzy\":0,\"reviewed\":0},\"review\":0,\"model\":{"));
     free(counts);
     long sum = 0;
     for (int s = 0; s < ST__COUNT; s++)

@@ -11,6 +11,7 @@
 
 #include "store/migrate.h"
 #include "store/store.h"
+#include "store/writer.h"
 
 #include "testutil.h"
 
@@ -231,6 +232,102 @@ static void test_transactions(void **state)
     free(path);
 }
 
+static void test_bulk_transaction(void **state)
+{
+    char *path;
+    struct store *s = fresh(&path);
+    const char *p[] = {"1"};
+
+    /* rolled back: nothing stays, and the connection is back in WAL */
+    assert_int_equal(store_begin_bulk(s), 0);
+    assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
+    assert_int_equal(store_rollback(s), 0);
+    store_end_bulk(s);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM t", NULL), 0);
+    char *mode = tu_text(s, "PRAGMA journal_mode", NULL, NULL);
+    assert_string_equal(mode, "wal");
+    free(mode);
+
+    /* committed: kept */
+    assert_int_equal(store_begin_bulk(s), 0);
+    assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
+    assert_int_equal(store_commit(s), 0);
+    store_end_bulk(s);
+    mode = tu_text(s, "PRAGMA journal_mode", NULL, NULL);
+    assert_string_equal(mode, "wal");
+    free(mode);
+
+    /* another connection has the database open: the load stays in WAL and still works */
+    struct store *other = tu_store_open(path, STORE_OPEN_EXISTING);
+    assert_int_equal(tu_int(other, "SELECT count(*) FROM t", NULL), 1);
+    assert_int_equal(store_begin_bulk(s), 0);
+    assert_int_equal(store_run(s, "INSERT INTO t (a) VALUES ($1)", 1, p), 0);
+    assert_int_equal(store_commit(s), 0);
+    store_end_bulk(s);
+    assert_int_equal(tu_int(other, "SELECT count(*) FROM t", NULL), 2);
+    store_close(other);
+    store_close(s);
+    free(path);
+}
+
+static int fail_call(struct store *s)
+{
+    return store_exec(s, "INSERT INTO no_such_table VALUES (1)");
+}
+
+static void test_writer(void **state)
+{
+    struct store *s = fresh(NULL);
+    assert_int_equal(store_exec(s, "CREATE TABLE u (n INTEGER PRIMARY KEY, v TEXT NOT NULL)"), 0);
+    struct stmt *ins = store_prepare(s, "INSERT INTO u (n, v) VALUES ($1, $2)");
+    assert_non_null(ins);
+
+    /* many batches, in order; text copied when queued, so the caller's buffer is reused */
+    struct store_writer *w = store_writer_start(s);
+    char text[32];
+    for (int i = 1; i <= 5000; i++) {
+        snprintf(text, sizeof(text), "v%d", i);
+        writer_bind_int(w, 1, i);
+        writer_bind_str(w, 2, text);
+        assert_int_equal(writer_step(w, ins, i), 0);
+        memset(text, 'x', sizeof(text) - 1);
+    }
+    long tag = -1;
+    assert_int_equal(store_writer_finish(w, &tag), 0);
+    assert_int_equal(tag, 0);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM u", NULL), 5000);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM u WHERE v = 'v' || n", NULL), 5000);
+
+    /* a failing step (NOT NULL) stops the writer and names what failed */
+    w = store_writer_start(s);
+    for (int i = 5001; i <= 5003; i++) {
+        writer_bind_int(w, 1, i);
+        writer_bind_str(w, 2, i == 5002 ? NULL : "ok");
+        writer_step(w, ins, i);
+    }
+    assert_int_equal(store_writer_finish(w, &tag), -1);
+    assert_int_equal(tag, 5002);
+    assert_non_null(strstr(store_errmsg(s), "NOT NULL"));
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM u WHERE n > 5000", NULL), 1);
+
+    /* and so does a failing call; once failed, later steps are refused */
+    w = store_writer_start(s);
+    writer_call(w, fail_call, 7);
+    int refused = 0;
+    for (int i = 6000; i < 6000 + 4096; i++) {
+        writer_bind_int(w, 1, i);
+        writer_bind_str(w, 2, "late");
+        refused |= writer_step(w, ins, i) < 0;
+    }
+    assert_true(refused);
+    assert_int_equal(store_writer_finish(w, &tag), -1);
+    assert_int_equal(tag, 7);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM u WHERE v = 'late'", NULL), 0);
+
+    stmt_finalize(ins);
+    store_close(s);
+}
+
 static void test_settings(void **state)
 {
     char *path;
@@ -378,6 +475,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_dialect),
+        cmocka_unit_test(test_bulk_transaction),
+        cmocka_unit_test(test_writer),
         cmocka_unit_test(test_params_rewritten),
         cmocka_unit_test(test_params_multi_digit),
         cmocka_unit_test(test_params_not_in_literals),
