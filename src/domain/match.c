@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "core/date.h"
@@ -73,8 +74,20 @@ static int latest_batch(struct store *s, enum import_kind k, int64_t *out)
     return store_int(s, "SELECT coalesce(max(id), 0) FROM batch WHERE kind = $1", 1, p, out);
 }
 
+/* Birth dates are stored as yyyy-mm-dd: read that directly, anything else the slow way. */
 static int ymd_from_text(const char *t)
 {
+    if (strlen(t) == 10 && t[4] == '-' && t[7] == '-') {
+        int v = 0, ok = 1;
+        for (int i = 0; i < 10 && ok; i++) {
+            if (i == 4 || i == 7)
+                continue;
+            ok = t[i] >= '0' && t[i] <= '9';
+            v = v * 10 + (t[i] - '0');
+        }
+        if (ok)
+            return v;
+    }
     int ymd = 0;
     if (*t && date_parse(t, strlen(t), &ymd) < 0)
         ymd = 0;
@@ -98,8 +111,9 @@ struct snapshot {
     struct school_rec *recs;
     struct lk_rec *oth;
     size_t noth, oth_alloc;
-    struct arena names;   /* name keys of both sides */
-    struct arena schools; /* interned school names */
+    struct arena pop_names; /* name keys of the register (loaded in a thread of its own) */
+    struct arena names;     /* name keys of the school records */
+    struct arena schools;   /* interned school names */
     size_t *pop_name_off, *oth_name_off;
 };
 
@@ -111,6 +125,7 @@ static void snapshot_release(struct snapshot *sn)
     free(sn->oth);
     free(sn->pop_name_off);
     free(sn->oth_name_off);
+    buf_release(&sn->pop_names.b);
     buf_release(&sn->names.b);
     buf_release(&sn->schools.b);
 }
@@ -139,7 +154,7 @@ static int load_population(struct store *s, int64_t batch, struct snapshot *sn)
         p->id_flags = (int)stmt_int(q, 2);
         p->key = r->key = *idn ? id_pack(idn) : 0;
         r->id_state = id_state_of(idn, p->id_flags);
-        sn->pop_name_off[sn->npop] = arena_add(&sn->names, stmt_text(q, 3));
+        sn->pop_name_off[sn->npop] = arena_add(&sn->pop_names, stmt_text(q, 3));
         p->birth = r->birth = ymd_from_text(stmt_text(q, 4));
         r->sex = (uint8_t)stmt_int(q, 5);
         const char *reg = stmt_text(q, 6);
@@ -514,27 +529,20 @@ static void decisions_release(struct decisions *d)
     buf_release(&d->tmp);
 }
 
-/* The levels and weights of a pair as JSON, for the candidate table and explanations. */
-static char *pair_levels_json(const struct lk_pair *pr)
+/* The levels and weights of a pair as JSON, for the candidate table and explanations
+ * (written for every scored pair: formatted directly rather than built as a tree). */
+static void pair_levels_json(const struct lk_pair *pr, struct buf *out)
 {
-    json_t *o = json_object();
-    for (int f = 0; f < LK__FIELDS; f++) {
-        json_t *fo = json_object();
-        json_object_set_new(fo, "level", json_string(lk_level_key(f, pr->level[f])));
-        json_object_set_new(fo, "weight", json_real(round(pr->weight[f] * 100) / 100));
-        json_object_set_new(o,
-                            f == LK_ID      ? "id"
-                            : f == LK_NAME  ? "name"
-                            : f == LK_BIRTH ? "birth"
-                                            : "sex",
-                            fo);
-    }
-    json_object_set_new(o, "total", json_real(round(pr->total * 100) / 100));
+    static const char *const names[LK__FIELDS] = {"id", "name", "birth", "sex"};
+    buf_reset(out);
+    buf_addch(out, '{');
+    for (int f = 0; f < LK__FIELDS; f++)
+        buf_addf(out, "\"%s\":{\"level\":\"%s\",\"weight\":%.2f},", names[f],
+                 lk_level_key((enum lk_field)f, pr->level[f]), pr->weight[f]);
+    buf_addf(out, "\"total\":%.2f", pr->total);
     if (isfinite(pr->second))
-        json_object_set_new(o, "second", json_real(round(pr->second * 100) / 100));
-    char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(o);
-    return t;
+        buf_addf(out, ",\"second\":%.2f", pr->second);
+    buf_addch(out, '}');
 }
 
 static json_t *model_json(const struct lk_model *m, const struct lk_params *lp)
@@ -564,6 +572,23 @@ static json_t *model_json(const struct lk_model *m, const struct lk_params *lp)
     return o;
 }
 
+struct pop_loader {
+    struct store *peer;
+    int64_t batch;
+    struct snapshot *sn;
+    int rc;
+    struct buf errmsg;
+};
+
+static void *load_population_thread(void *arg)
+{
+    struct pop_loader *pl = arg;
+    pl->rc = load_population(pl->peer, pl->batch, pl->sn);
+    if (pl->rc < 0)
+        buf_adds(&pl->errmsg, store_errmsg(pl->peer));
+    return NULL;
+}
+
 int match_run(struct store *s, const struct match_options *opt, struct match_result *res,
               struct buf *err, int *exit_code)
 {
@@ -578,12 +603,13 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     uint32_t *start = NULL, *member = NULL;
     size_t hits_alloc = 0;
     struct lk_params lp;
-    struct buf key = BUF_INIT;
+    struct buf key = BUF_INIT, levels = BUF_INIT;
     bool in_tx = false, bulk = false, fk_off = false;
     int ret = -1;
 
     memset(res, 0, sizeof(*res));
     buf_init(&d.detail, 0);
+    buf_init(&sn.pop_names.b, 0);
     buf_init(&sn.names.b, 0);
     buf_init(&sn.schools.b, 0);
     buf_init(&dec.tmp, 0);
@@ -607,16 +633,43 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     res->cutoff = school_cutoff(&opt->cal, res->school_year);
 
     phase_mark(NULL);
-    if (load_population(s, res->population_batch, &sn) < 0 ||
-        load_school_records(s, res->enrollment_batch, KIND_ENROLLMENT, &sn, &in, &school_off) < 0 ||
-        load_school_records(s, res->outside_batch, KIND_OUTSIDE, &sn, &in, &school_off) < 0 ||
-        load_decisions(s, &dec) < 0) {
-        buf_adds(err, store_errmsg(s));
-        goto out;
+    /* The register and the school lists are read at the same time, on two connections. */
+    {
+        struct pop_loader pl = {.batch = res->population_batch, .sn = &sn};
+        struct buf perr = BUF_INIT;
+        pthread_t th;
+        bool threaded = store_open_peer(s, &pl.peer, &perr) == 0 &&
+                        pthread_create(&th, NULL, load_population_thread, &pl) == 0;
+        if (!threaded) {
+            store_close(pl.peer);
+            pl.peer = NULL;
+            pl.rc = load_population(s, pl.batch, &sn);
+            if (pl.rc < 0)
+                buf_adds(&pl.errmsg, store_errmsg(s));
+        }
+        int rc =
+            load_school_records(s, res->enrollment_batch, KIND_ENROLLMENT, &sn, &in, &school_off);
+        if (rc == 0)
+            rc = load_school_records(s, res->outside_batch, KIND_OUTSIDE, &sn, &in, &school_off);
+        if (rc == 0)
+            rc = load_decisions(s, &dec);
+        if (rc < 0)
+            buf_adds(err, store_errmsg(s));
+        if (threaded)
+            pthread_join(th, NULL);
+        store_close(pl.peer);
+        if (rc == 0 && pl.rc < 0) {
+            buf_adds(err, pl.errmsg.buf);
+            rc = -1;
+        }
+        buf_release(&pl.errmsg);
+        buf_release(&perr);
+        if (rc < 0)
+            goto out;
     }
     /* The arenas are complete: turn offsets into pointers. */
     for (size_t i = 0; i < sn.npop; i++)
-        sn.pop[i].name = sn.names.b.buf + sn.pop_name_off[i];
+        sn.pop[i].name = sn.pop_names.b.buf + sn.pop_name_off[i];
     for (size_t i = 0; i < sn.noth; i++) {
         sn.oth[i].name = sn.names.b.buf + sn.oth_name_off[i];
         sn.recs[i].school = sn.schools.b.buf + school_off[i];
@@ -710,7 +763,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     phase_mark("准备");
     for (size_t k = 0; k < lr.npairs; k++) {
         const struct lk_pair *pr = &lr.pairs[k];
-        char *levels = pair_levels_json(pr);
+        pair_levels_json(pr, &levels);
         match_pair_key(&sn.pop[pr->pop], &sn.oth[pr->other], &key);
         stmt_reset(ins_cand);
         stmt_bind_int(ins_cand, 1, res->run_id);
@@ -718,7 +771,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         stmt_bind_int(ins_cand, 3, sn.oth[pr->other].rec_id);
         stmt_bind_str(ins_cand, 4, key.buf);
         stmt_bind_double(ins_cand, 5, pr->total);
-        stmt_bind_str(ins_cand, 6, levels);
+        stmt_bind_str(ins_cand, 6, levels.buf);
         stmt_bind_str(ins_cand, 7, lk_decision_key((enum lk_decision)pr->decision));
         stmt_bind_str(ins_cand, 8, lk_reason_label((enum lk_reason)pr->reason));
         int rc = stmt_step(ins_cand);
@@ -737,7 +790,6 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
             rc = stmt_step(ins_link);
             buf_release(&expl);
         }
-        free(levels);
         if (rc < 0)
             goto db_error;
     }
@@ -839,5 +891,6 @@ out:
     free(member);
     buf_release(&d.detail);
     buf_release(&key);
+    buf_release(&levels);
     return ret;
 }

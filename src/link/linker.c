@@ -843,9 +843,10 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
                 q->reason = bp->decision == LKD_ACCEPT ? LKR_TAKEN : LKR_BELOW_REVIEW;
             }
         }
-        /* Keep the best three for explanation, and every pair in review. */
+        /* Keep the best and the runner-up it was measured against (for explanation), and
+         * every pair in review. */
         for (size_t k = 0; k < ns; k++)
-            if (k < 3 || scored[k].decision == LKD_REVIEW)
+            if (k < 2 || scored[k].decision == LKD_REVIEW)
                 add_pair(res, &scored[k]);
     }
     free(scored);

@@ -107,7 +107,7 @@ struct lk_result {
     int32_t *match;        /* per other record: population index, or -1 */
     uint8_t *method;       /* per other record: enum lk_method */
     float *score;          /* per other record: total weight of the accepted pair */
-    struct lk_pair *pairs; /* every pair scored beyond stage 0, plus stage-0 conflicts */
+    struct lk_pair *pairs; /* per scored record: the best, the runner-up and any in review */
     size_t npairs, pairs_alloc;
     struct lk_model model;
     long counts[5]; /* links by method */

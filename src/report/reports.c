@@ -90,7 +90,8 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         " coalesce(r.id_number, r.id_raw, ''), coalesce(r.guardian, ''), coalesce(r.phone, ''),"
         " cs.status, cs.detail, coalesce(r.township_code, '')"
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
-        " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
+        " WHERE cs.run_id = $1 AND cs.status <> 'enrolled'"
+        "  AND cs.status IN ('not_enrolled', 'dropped_out')"
         "  AND ($2 IS NULL OR r.township_code = $2)"
         "  AND ($3 IS NULL OR r.township = $3)"
         " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
@@ -157,7 +158,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     int64_t pending = 0;
     struct stmt *pq = store_prepare(
         s, "SELECT count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id"
-           " WHERE cs.run_id = $1 AND cs.status = 'pending_review'"
+           " WHERE cs.run_id = $1 AND cs.status <> 'enrolled' AND cs.status = 'pending_review'"
            " AND ($2 IS NULL OR r.township_code = $2) AND ($3 IS NULL OR r.township = $3)");
     if (pq) {
         const char *tcode, *tname;

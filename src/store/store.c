@@ -10,13 +10,24 @@ int store_open(struct store **out, const char *dsn, enum store_open_mode mode, s
             "此版本尚不支持 PostgreSQL 数据库（将在服务端版本中提供），请使用 SQLite 文件路径");
         return -1;
     }
-    return store_sqlite_open(out, dsn, mode, err);
+    if (store_sqlite_open(out, dsn, mode, err) < 0)
+        return -1;
+    (*out)->dsn = xstrdup(dsn);
+    return 0;
+}
+
+int store_open_peer(struct store *s, struct store **out, struct buf *err)
+{
+    return store_open(out, s->dsn, STORE_OPEN_EXISTING, err);
 }
 
 void store_close(struct store *s)
 {
-    if (s)
-        s->ops->close(s);
+    if (!s)
+        return;
+    free(s->dsn);
+    s->dsn = NULL;
+    s->ops->close(s);
 }
 
 const char *store_dialect(const struct store *s)

@@ -29,6 +29,9 @@ enum store_open_mode {
 
 int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err);
 void store_close(struct store *s);
+/* Another connection to the same database (e.g. for a reader thread: a connection is used by
+ * one thread at a time). */
+int store_open_peer(struct store *s, struct store **out, struct buf *err);
 const char *store_dialect(const struct store *s); /* "sqlite" */
 const char *store_errmsg(struct store *s);
 
@@ -103,6 +106,7 @@ struct store_ops {
 struct store {
     const struct store_ops *ops;
     struct buf errmsg;
+    char *dsn; /* what it was opened with, for store_open_peer */
 };
 
 struct stmt {
