@@ -479,33 +479,21 @@ static int cmp_str(const void *a, const void *b)
 
 static int load_decisions(struct store *s, struct decisions *d)
 {
-    struct stmt *q = store_prepare(s, "SELECT pair_key, decision FROM review_decision");
+    /* BINARY collation orders as strcmp does, so the keys arrive ready for bsearch. */
+    struct stmt *q = store_prepare(s, "SELECT pair_key, decision FROM review_decision"
+                                      " ORDER BY pair_key COLLATE BINARY");
     if (!q)
         return -1;
     size_t alloc = 0;
     int rc;
-    struct {
-        char *key;
-        int v;
-    } *rows = NULL;
     while ((rc = stmt_step(q)) == 1) {
-        ALLOC_GROW(rows, d->n + 1, alloc);
-        rows[d->n].key = xstrdup(stmt_text(q, 0));
-        rows[d->n].v = !strcmp(stmt_text(q, 1), "accept") ? 1 : -1;
+        ALLOC_GROW(d->keys, d->n + 1, alloc);
+        d->verdict = xreallocarray(d->verdict, alloc, sizeof(int));
+        d->keys[d->n] = xstrdup(stmt_text(q, 0));
+        d->verdict[d->n] = !strcmp(stmt_text(q, 1), "accept") ? 1 : -1;
         d->n++;
     }
     stmt_finalize(q);
-    /* sort by key: keys and verdicts side by side */
-    d->keys = xcalloc(d->n ? d->n : 1, sizeof(char *));
-    d->verdict = xcalloc(d->n ? d->n : 1, sizeof(int));
-    for (size_t i = 0; i < d->n; i++)
-        d->keys[i] = rows[i].key;
-    qsort(d->keys, d->n, sizeof(char *), cmp_str);
-    for (size_t i = 0; i < d->n; i++)
-        for (size_t j = 0; j < d->n; j++)
-            if (rows[j].key == d->keys[i])
-                d->verdict[i] = rows[j].v;
-    free(rows);
     return rc < 0 ? -1 : 0;
 }
 
