@@ -389,20 +389,28 @@ static void name_hashes(const char *name, uint64_t *folded, uint64_t *pinyin)
 }
 
 /*
- * Blocks a record is compared within: birth date + surname (pinyin), folded name + birth year
- * (a wrong birth date), pinyin name + birth year (a homophone and a wrong birth date). Birth
- * date + sex alone would put hundreds of children in one block at province scale.
+ * Blocks a record is compared within: birth date + sex + surname (pinyin), folded name + birth
+ * year (a wrong birth date), pinyin name + birth year (a homophone and a wrong birth date).
+ * Birth date + sex alone would put hundreds of children in one block at province scale. A
+ * school record without a sex looks in both sexes' blocks.
  */
-enum { BLOCK_KEYS = 3 };
+enum { BLOCK_KEYS = 4 };
 
-static int block_keys(const struct lk_rec *r, uint64_t out[BLOCK_KEYS])
+static int block_keys(const struct lk_rec *r, bool any_sex, uint64_t out[BLOCK_KEYS])
 {
     int n = 0;
     if (!r->name[0])
         return 0;
     uint32_t s = surname_key(r->name);
-    if (r->birth && s)
-        out[n++] = (1ull << 62) | ((uint64_t)r->birth << 21) | (s & 0x1FFFFF);
+    if (r->birth && s) {
+        uint64_t base = (1ull << 62) | ((uint64_t)r->birth << 23) | (s & 0x1FFFFF);
+        if (r->sex || !any_sex) {
+            out[n++] = base | ((uint64_t)r->sex << 21);
+        } else {
+            out[n++] = base | (1ull << 21);
+            out[n++] = base | (2ull << 21);
+        }
+    }
     uint64_t hf, hp;
     name_hashes(r->name, &hf, &hp);
     uint64_t year = (uint64_t)(r->birth / 10000);
@@ -704,7 +712,7 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
         if (!pending[i])
             continue;
         uint64_t k[BLOCK_KEYS];
-        int nk = block_keys(&oth[i], k);
+        int nk = block_keys(&oth[i], true, k);
         for (int j = 0; j < nk; j++)
             u64map_slot(&want, k[j], nblocks), nblocks = (uint32_t)want.n;
     }
@@ -714,7 +722,7 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     size_t nbm = 0, bm_alloc = 0;
     for (size_t i = 0; i < npop; i++) {
         uint64_t k[BLOCK_KEYS];
-        int nk = block_keys(&pop[i], k);
+        int nk = block_keys(&pop[i], false, k);
         for (int j = 0; j < nk; j++) {
             uint32_t *blk = u64map_find(&want, k[j]);
             if (blk) {
@@ -741,13 +749,19 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
         if (!pending[i])
             continue;
         uint64_t k[BLOCK_KEYS];
-        int nk = block_keys(&oth[i], k);
+        int nk = block_keys(&oth[i], true, k);
+        /* A record with a valid ID that names nobody can never be accepted for a child with
+         * another valid ID (two valid IDs far apart are two people): such pairs are not worth
+         * scoring. A doubtful exact ID still meets everyone: the twin must be found. */
+        bool valid = oth[i].id_state == LK_ID_VALID && pending[i] == 1;
         for (int j = 0; j < nk; j++) {
             uint32_t blk = *u64map_find(&want, k[j]);
             uint32_t size = bstart[blk + 1] - bstart[blk];
             if (size > BLOCK_CAP)
                 continue;
             for (uint32_t m = bstart[blk]; m < bstart[blk + 1]; m++) {
+                if (valid && pop[bmember[m]].id_state == LK_ID_VALID)
+                    continue;
                 ALLOC_GROW(cands, ncands + 1, cands_alloc);
                 cands[ncands++] = (struct cand){(uint32_t)i, bmember[m]};
             }
