@@ -670,9 +670,21 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     phase_mark("关联");
     for (size_t i = 0; i < sn.noth; i++)
         sn.recs[i].method = (enum lk_method)lr.method[i];
-    for (size_t k = 0; k < lr.npairs; k++)
-        if (lr.pairs[k].decision == LKD_REVIEW && lr.match[lr.pairs[k].other] < 0)
-            sn.people[lr.pairs[k].pop].pending_review = true;
+    /*
+     * A child waits for a clerk only when a record in review is at least half as likely to be
+     * theirs as anyone's (within one bit of the record's best pair): two children nobody can
+     * tell apart both wait, but the runner-up well behind (a twin whose name only sounds the
+     * same) stays on the out-of-school list — a record that probably belongs to someone else
+     * must not hide a child. The linker keeps each record's pairs together, best first.
+     */
+    double best_total = 0;
+    for (size_t k = 0; k < lr.npairs; k++) {
+        const struct lk_pair *pr = &lr.pairs[k];
+        if (k == 0 || lr.pairs[k - 1].other != pr->other)
+            best_total = pr->total;
+        if (pr->decision == LKD_REVIEW && lr.match[pr->other] < 0 && pr->total >= best_total - 1.0)
+            sn.people[pr->pop].pending_review = true;
+    }
 
     /* Each child's records, as a CSR array over the linker's matches. */
     start = xcalloc(sn.npop + 1, sizeof(uint32_t));

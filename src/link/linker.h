@@ -107,7 +107,8 @@ struct lk_result {
     int32_t *match;        /* per other record: population index, or -1 */
     uint8_t *method;       /* per other record: enum lk_method */
     float *score;          /* per other record: total weight of the accepted pair */
-    struct lk_pair *pairs; /* per scored record: the best, the runner-up and any in review */
+    struct lk_pair *pairs; /* per scored record, together and best first: the best, the
+                              runner-up and any in review */
     size_t npairs, pairs_alloc;
     struct lk_model model;
     long counts[5]; /* links by method */
