@@ -671,18 +671,18 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     for (size_t i = 0; i < sn.noth; i++)
         sn.recs[i].method = (enum lk_method)lr.method[i];
     /*
-     * A child waits for a clerk only when a record in review is at least half as likely to be
-     * theirs as anyone's (within one bit of the record's best pair): two children nobody can
-     * tell apart both wait, but the runner-up well behind (a twin whose name only sounds the
-     * same) stays on the out-of-school list — a record that probably belongs to someone else
-     * must not hide a child. The linker keeps each record's pairs together, best first.
+     * A child waits for a clerk only when a record in review is at least as likely to be
+     * theirs as anyone's (the record's best pair, or tied with it): two children nobody can
+     * tell apart both wait, but a runner-up (a twin whose name only sounds like the name on
+     * the record) stays on the out-of-school list — a record that probably belongs to someone
+     * else must not hide a child. The linker keeps each record's pairs together, best first.
      */
     double best_total = 0;
     for (size_t k = 0; k < lr.npairs; k++) {
         const struct lk_pair *pr = &lr.pairs[k];
         if (k == 0 || lr.pairs[k - 1].other != pr->other)
             best_total = pr->total;
-        if (pr->decision == LKD_REVIEW && lr.match[pr->other] < 0 && pr->total >= best_total - 1.0)
+        if (pr->decision == LKD_REVIEW && lr.match[pr->other] < 0 && pr->total >= best_total - 1e-9)
             sn.people[pr->pop].pending_review = true;
     }
 

@@ -118,6 +118,22 @@ class Linkage(BaoxueTest):
         # the decisions were audited
         self.assertEqual(self.scalar("SELECT count(*) FROM audit WHERE action = 'review'"), 2)
 
+    def test_absent_twin_stays_listed_when_the_record_is_in_review(self):
+        # Twins whose names sound alike (薇/伟 are both "wei"); the one at school has a record
+        # whose ID is one typo from both. Whatever the clerk decides, the absent twin must stay
+        # on the out-of-school list meanwhile.
+        a = make_id("20150715", 601)  # absent
+        b = make_id("20150715", 603)  # at school
+        typed = a[:17] + b[17]
+        self.add_child("刘薇伟", "女", a, "2015-07-15")
+        self.add_child("刘薇薇", "女", b, "2015-07-15")
+        self.enr.append(["郑庄中心小学", "六年级", "", "刘薇薇", "女", "2015-07-15", typed, "在读"])
+        self.load()
+        self.assertEqual(self.status(a), "not_enrolled")
+        self.assertIn(self.status(b), ("enrolled", "pending_review"))
+        out, _ = self.ok("report", "--db", self.db, "out-of-school", "--format", "json")
+        self.assertIn(a, {c["id_number"] for c in json.loads(out)["children"]})
+
     def test_explain_shows_the_waterfall(self):
         self.load()
         out, _ = self.ok("explain", "--db", self.db, self.typo_id)
