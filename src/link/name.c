@@ -341,30 +341,6 @@ const char *name_level_label(enum name_level l)
     return (unsigned)l < NAME__LEVELS ? levels[l].label : "";
 }
 
-static size_t utf8_encode(char *out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /*
  * Syllables separated by spaces; a character without a reading (Latin letters, a Han
  * character ICU cannot read) is written as it is, runs of them as one word. Pieces that do not
@@ -386,7 +362,7 @@ void name_pinyin_text(const struct name_info *ni, char *out, size_t outlen)
             s = pinyin_syllable(ni->py[i]);
             len = strlen(s);
         } else {
-            len = utf8_encode(piece, ni->raw[i]);
+            len = utf8_encode(ni->raw[i], piece);
             s = piece;
         }
         sep = o && (ni->py[i] || prev_syllable);

@@ -1,4 +1,5 @@
 #include "util/common.h"
+#include "util/utf8.h"
 
 char buf_empty_[1];
 
@@ -114,27 +115,7 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 void buf_add_utf8(struct buf *b, unsigned cp)
 {
     char t[4];
-    size_t n;
-    if (cp < 0x80) {
-        t[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        t[0] = (char)(0xC0 | (cp >> 6));
-        t[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        t[0] = (char)(0xE0 | (cp >> 12));
-        t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        t[0] = (char)(0xF0 | (cp >> 18));
-        t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        t[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    buf_add(b, t, n);
+    buf_add(b, t, utf8_encode(cp, t));
 }
 
 void buf_trim(struct buf *b)

@@ -12,6 +12,9 @@
  */
 size_t utf8_decode(const char *s, size_t len, unsigned *cp);
 
+/* Encode code point cp (at most U+10FFFF) as UTF-8 into out; returns the bytes written (1..4). */
+size_t utf8_encode(unsigned cp, char out[4]);
+
 /* True when s[0..len) is valid UTF-8. If `allow_truncated_tail`, a sequence cut off by the end
  * of the buffer (a chunk boundary) still counts as valid. */
 bool utf8_valid(const char *s, size_t len, bool allow_truncated_tail);
