@@ -216,17 +216,19 @@ int cmd_demo(int argc, char **argv)
         table_render(&t, FMT_TABLE, NULL, &err);
         table_release(&t);
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
-        printf("\n按身份证号精确比对列出不在校 %ld 人；演示数据中实际不在校 %ld 人"
-               "（其余多为学籍身份证号录错或缺失，需核查或等待模糊匹配）。\n",
-               found, res.truth_out_of_school);
+        printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"
+               "%ld 人有疑似学籍记录待人工复核。\n",
+               found, res.truth_out_of_school, mr.counts[ST_PENDING_REVIEW]);
         const char *bx = cli_program;
         printf("\n接下来可以看：\n"
                "  %s report summary --db %s\n"
                "  %s report out-of-school --db %s\n"
                "  %s report out-of-school --db %s -o 未在校名单.xlsx\n"
                "  %s report out-of-school --db %s --township 郑庄镇\n"
+               "  %s review list --db %s              （人工复核）\n"
+               "  %s explain --db %s 身份证号         （一名儿童的比对过程）\n"
                "  演示文件和真实情况：%s/\n",
-               bx, dbpath, bx, dbpath, bx, dbpath, bx, dbpath, out);
+               bx, dbpath, bx, dbpath, bx, dbpath, bx, dbpath, bx, dbpath, bx, dbpath, out);
     }
 out:
     store_close(s);
