@@ -208,11 +208,11 @@ static unsigned norm_cp(unsigned cp)
 }
 
 /*
- * Encode cp as UTF-8 at o (room for 4 bytes); returns the bytes written. The normalisers
- * write into space reserved up front instead of appending a code point at a time: they run
- * on every cell of every imported row, so per-character calls matter.
+ * The normalisers write into space reserved up front with utf8_encode instead of appending a
+ * code point at a time: they run on every cell of every imported row, so per-character calls
+ * matter (utf8_encode is in this file so that they inline it).
  */
-static size_t put_utf8(char *o, unsigned cp)
+size_t utf8_encode(unsigned cp, char o[4])
 {
     if (cp < 0x80) {
         o[0] = (char)cp;
@@ -280,7 +280,7 @@ void utf8_norm_text(struct buf *out, const char *s, size_t len)
             *o++ = ' ';
         pending_space = false;
         any = true;
-        o += put_utf8(o, cp);
+        o += utf8_encode(cp, o);
     }
     buf_setlen(out, (size_t)(o - out->buf));
 }
@@ -325,34 +325,10 @@ void utf8_norm_name(struct buf *out, const char *s, size_t len)
             continue;
         }
         if (pending_dot)
-            o += put_utf8(o, 0x00B7);
+            o += utf8_encode(0x00B7, o);
         pending_dot = false;
         any = true;
-        o += put_utf8(o, cp);
+        o += utf8_encode(cp, o);
     }
     buf_setlen(out, (size_t)(o - out->buf));
-}
-
-size_t utf8_encode(unsigned cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
 }
