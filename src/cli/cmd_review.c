@@ -2,13 +2,15 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "domain/audit.h"
 #include "domain/review.h"
 #include "store/store.h"
 #include "util/common.h"
 
 static const char usage[] =
     "baoxue review [--db 路径] list [--all] [--format table|csv|xlsx|json] [-o 文件]\n"
-    "       baoxue review [--db 路径] show 编号 [--full]\n"
+    "       baoxue review [--db 路径] show 编号 [--full]   （--full "
+    "显示完整身份证号，记入审计日志）\n"
     "       baoxue review [--db 路径] accept|reject 编号 [--note 说明]";
 
 int cmd_review(int argc, char **argv)
@@ -83,6 +85,20 @@ int cmd_review(int argc, char **argv)
     if (!s)
         return exit_code;
     struct buf err = BUF_INIT, text = BUF_INIT;
+    /* A full read of children's IDs is recorded before it is shown. */
+    if (full && (is_list || is_show)) {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "review %s full=1", sub);
+        char target[32];
+        snprintf(target, sizeof(target), "candidate:%lld", (long long)id);
+        if (audit_record(s, cli_actor(), "cli", "read_full", is_show ? target : NULL, detail) < 0) {
+            error("无法记录审计日志，已停止：%s", store_errmsg(s));
+            buf_release(&err);
+            buf_release(&text);
+            store_close(s);
+            return EXIT_RUNTIME;
+        }
+    }
     if (is_list) {
         struct report_table t;
         if (review_list(s, all, full, &t, &err, &exit_code) == 0) {

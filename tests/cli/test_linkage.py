@@ -95,6 +95,11 @@ class Linkage(BaoxueTest):
         out, _ = self.ok("review", "--db", self.db, "show", str(pick["candidate_id"]))
         self.assertIn("张伟", out)
         self.assertIn("合计得分", out)
+        self.assertIn(mask_id(self.amb_b), out)
+        self.assertNotIn(self.amb_b, out)
+        out, _ = self.ok("review", "--db", self.db, "show", "--full", str(pick["candidate_id"]))
+        self.assertIn(self.amb_b, out)
+        self.assertEqual(self.scalar("SELECT count(*) FROM audit WHERE action = 'read_full'"), 1)
         code, out, err = self.run_bx("review", "--db", self.db, "show", "999999")
         self.assertCliError(code, err, 2, "999999")
 
