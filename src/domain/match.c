@@ -139,12 +139,29 @@ static int load_population(struct store *s, int64_t batch, struct snapshot *sn)
     if (!q)
         return -1;
     stmt_bind_int(q, 1, batch);
+    /* Sized once from the batch's row count: growing millions of rows by copying costs more
+     * than the rows themselves. */
+    char b[24];
+    snprintf(b, sizeof(b), "%lld", (long long)batch);
+    const char *bp[] = {b};
+    int64_t rows = 0;
+    if (store_int(s, "SELECT rows_imported FROM batch WHERE id = $1", 1, bp, &rows) < 0) {
+        stmt_finalize(q);
+        return -1;
+    }
     size_t alloc = 0;
+    ALLOC_GROW(sn->people, (size_t)rows + 1, alloc);
+    sn->pop = xreallocarray(sn->pop, alloc, sizeof(*sn->pop));
+    sn->pop_name_off = xreallocarray(sn->pop_name_off, alloc, sizeof(size_t));
+    buf_grow(&sn->pop_names.b, (size_t)rows * 12);
     int rc;
     while ((rc = stmt_step(q)) == 1) {
+        size_t old = alloc;
         ALLOC_GROW(sn->people, sn->npop + 1, alloc);
-        sn->pop = xreallocarray(sn->pop, alloc, sizeof(*sn->pop));
-        sn->pop_name_off = xreallocarray(sn->pop_name_off, alloc, sizeof(size_t));
+        if (alloc != old) {
+            sn->pop = xreallocarray(sn->pop, alloc, sizeof(*sn->pop));
+            sn->pop_name_off = xreallocarray(sn->pop_name_off, alloc, sizeof(size_t));
+        }
         struct person *p = &sn->people[sn->npop];
         struct lk_rec *r = &sn->pop[sn->npop];
         memset(p, 0, sizeof(*p));
