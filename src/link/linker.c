@@ -670,7 +670,9 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
         if (!pending[i] || !oth[i].key)
             continue;
         id_unpack(oth[i].key, id);
-        for (int pos = 0; pos < 18; pos++) {
+        /* The check digit catches every single substitution and neighbour swap, so a valid ID
+         * has no valid neighbours: only a failed check is worth the search. */
+        for (int pos = 0; pos < 18 && oth[i].id_state != LK_ID_VALID; pos++) {
             for (const char *c = "0123456789X"; *c; c++) {
                 if (*c == id[pos] || (*c == 'X' && pos != 17))
                     continue;
