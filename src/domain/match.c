@@ -486,7 +486,6 @@ struct decisions {
     char **keys; /* sorted pair keys */
     int *verdict;
     size_t n;
-    struct buf tmp;
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -514,14 +513,17 @@ static int load_decisions(struct store *s, struct decisions *d)
     return rc < 0 ? -1 : 0;
 }
 
+/* Called from the linker's scoring threads: nothing shared is written. */
 static int decided_cb(void *ctx, uint32_t pop, uint32_t other)
 {
-    struct decisions *d = ctx;
+    const struct decisions *d = ctx;
     if (!d->n)
         return 0;
-    match_pair_key(&d->sn->pop[pop], &d->sn->oth[other], &d->tmp);
-    const char *k = d->tmp.buf;
+    struct buf key = BUF_INIT;
+    match_pair_key(&d->sn->pop[pop], &d->sn->oth[other], &key);
+    const char *k = key.buf;
     char **hit = bsearch(&k, d->keys, d->n, sizeof(char *), cmp_str);
+    buf_release(&key);
     return hit ? d->verdict[hit - d->keys] : 0;
 }
 
@@ -531,7 +533,6 @@ static void decisions_release(struct decisions *d)
         free(d->keys[i]);
     free(d->keys);
     free(d->verdict);
-    buf_release(&d->tmp);
 }
 
 /* The levels and weights of a pair as JSON, for the candidate table and explanations
@@ -617,7 +618,6 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     buf_init(&sn.pop_names.b, 0);
     buf_init(&sn.names.b, 0);
     buf_init(&sn.schools.b, 0);
-    buf_init(&dec.tmp, 0);
     *exit_code = EXIT_RUNTIME;
 
     if (latest_batch(s, KIND_POPULATION, &res->population_batch) < 0 ||

@@ -5,6 +5,7 @@
 #include "link/linker.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #include "core/date.h"
 #include "core/idcard.h"
@@ -619,6 +620,115 @@ static void decide_best(const struct lk_params *params, const struct lk_rec *pop
     bp->reason = LKR_BELOW_REVIEW;
 }
 
+/* One share of the scoring: a range of the candidate array that holds whole records. */
+struct score_job {
+    const struct lk_rec *pop, *oth;
+    const struct lk_params *params;
+    lk_decided_fn decided;
+    void *decided_ctx;
+    const struct tf *tf;
+    const struct cand *cands;
+    size_t begin, end;
+    const uint8_t *pending;
+    const int32_t *exact;
+    struct lk_result res; /* shares match/method/score with the caller; own pairs and counts */
+};
+
+static void *score_range(void *arg)
+{
+    struct score_job *j = arg;
+    const struct lk_rec *pop = j->pop, *oth = j->oth;
+    const struct lk_params *params = j->params;
+    lk_decided_fn decided = j->decided;
+    void *decided_ctx = j->decided_ctx;
+    const struct cand *cands = j->cands;
+    const uint8_t *pending = j->pending;
+    const int32_t *exact = j->exact;
+    struct lk_result *res = &j->res;
+    const struct tf *tfp = j->tf;
+    struct lk_pair *scored = NULL;
+    size_t scored_alloc = 0;
+    for (size_t c = j->begin; c < j->end;) {
+        uint32_t oi = cands[c].other;
+        size_t ns = 0;
+        int clerk_accept = -1; /* index of a pair a clerk accepted */
+        for (; c < j->end && cands[c].other == oi; c++) {
+            if (ns && scored[ns - 1].pop == cands[c].pop)
+                continue; /* found by two routes */
+            ALLOC_GROW(scored, ns + 1, scored_alloc);
+            score_pair(&res->model, tfp, pop, oth, cands[c].pop, oi, &scored[ns]);
+            int d = decided ? decided(decided_ctx, cands[c].pop, oi) : 0;
+            if (d > 0 && clerk_accept < 0) {
+                clerk_accept = (int)ns;
+            } else if (d < 0) {
+                /* a clerk said no: the pair stays on record but competes no more */
+                scored[ns].decision = LKD_REJECT;
+                scored[ns].reason = LKR_DECIDED_REJECT;
+            }
+            ns++;
+        }
+        /* Rank: clerk-rejected pairs last, then by total, best first. */
+        qsort(scored, ns, sizeof(*scored), cmp_pair_desc);
+        if (clerk_accept >= 0) {
+            for (size_t k = 0; k < ns; k++)
+                if (scored[k].reason != LKR_DECIDED_REJECT && decided &&
+                    decided(decided_ctx, scored[k].pop, oi) > 0) {
+                    struct lk_pair t = scored[0];
+                    scored[0] = scored[k];
+                    scored[k] = t;
+                    break;
+                }
+        }
+        struct lk_pair *bp = &scored[0];
+        double second =
+            ns > 1 && scored[1].reason != LKR_DECIDED_REJECT ? scored[1].total : -INFINITY;
+        bp->second = second;
+        if (clerk_accept >= 0) {
+            bp->decision = LKD_ACCEPT;
+            bp->reason = LKR_DECIDED_ACCEPT;
+            link_other(res, oi, (int32_t)bp->pop, LKM_REVIEWED, bp->total);
+        } else if (bp->reason != LKR_DECIDED_REJECT) {
+            /* An exact ID whose name disagrees is only kept when no other child in the block
+             * carries a name closer to the record's (a twin's ID on the other twin's record). */
+            bool conflict = false;
+            if (pending[oi] == 2) {
+                int exact_level = NAME_MISSING;
+                for (size_t k = 0; k < ns; k++)
+                    if ((int32_t)scored[k].pop == exact[oi])
+                        exact_level = scored[k].level[LK_NAME];
+                for (size_t k = 0; k < ns && !conflict; k++)
+                    conflict = (int32_t)scored[k].pop != exact[oi] &&
+                               scored[k].level[LK_NAME] < exact_level &&
+                               scored[k].reason != LKR_DECIDED_REJECT;
+            }
+            decide_best(params, pop, oth, oi, pending[oi] == 2 && (int32_t)bp->pop == exact[oi],
+                        pending[oi] == 2, conflict, bp, second, res);
+        }
+        /* The rest: taken by the best, or close enough to keep the record in review. */
+        for (size_t k = 1; k < ns; k++) {
+            struct lk_pair *q = &scored[k];
+            q->second = bp->total;
+            if (q->reason == LKR_DECIDED_REJECT)
+                continue;
+            if (bp->decision == LKD_REVIEW && q->total >= params->review &&
+                bp->total - q->total < params->margin) {
+                q->decision = LKD_REVIEW;
+                q->reason = LKR_CLOSE_SECOND;
+            } else {
+                q->decision = LKD_REJECT;
+                q->reason = bp->decision == LKD_ACCEPT ? LKR_TAKEN : LKR_BELOW_REVIEW;
+            }
+        }
+        /* Keep the best and the runner-up it was measured against (for explanation), and
+         * every pair in review. */
+        for (size_t k = 0; k < ns; k++)
+            if (k < 2 || scored[k].decision == LKD_REVIEW)
+                add_pair(res, &scored[k]);
+    }
+    free(scored);
+    return NULL;
+}
+
 int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, size_t noth,
                const struct lk_params *params, lk_decided_fn decided, void *decided_ctx,
                struct lk_result *res)
@@ -785,87 +895,39 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
             (*n)++;
     }
 
-    /* Score and decide, one pending record at a time. */
-    struct lk_pair *scored = NULL;
-    size_t scored_alloc = 0;
-    for (size_t c = 0; c < ncands;) {
-        uint32_t oi = cands[c].other;
-        size_t ns = 0;
-        int clerk_accept = -1; /* index of a pair a clerk accepted */
-        for (; c < ncands && cands[c].other == oi; c++) {
-            if (ns && scored[ns - 1].pop == cands[c].pop)
-                continue; /* found by two routes */
-            ALLOC_GROW(scored, ns + 1, scored_alloc);
-            score_pair(&res->model, &tf, pop, oth, cands[c].pop, oi, &scored[ns]);
-            int d = decided ? decided(decided_ctx, cands[c].pop, oi) : 0;
-            if (d > 0 && clerk_accept < 0) {
-                clerk_accept = (int)ns;
-            } else if (d < 0) {
-                /* a clerk said no: the pair stays on record but competes no more */
-                scored[ns].decision = LKD_REJECT;
-                scored[ns].reason = LKR_DECIDED_REJECT;
-            }
-            ns++;
-        }
-        /* Rank: clerk-rejected pairs last, then by total, best first. */
-        qsort(scored, ns, sizeof(*scored), cmp_pair_desc);
-        if (clerk_accept >= 0) {
-            for (size_t k = 0; k < ns; k++)
-                if (scored[k].reason != LKR_DECIDED_REJECT && decided &&
-                    decided(decided_ctx, scored[k].pop, oi) > 0) {
-                    struct lk_pair t = scored[0];
-                    scored[0] = scored[k];
-                    scored[k] = t;
-                    break;
-                }
-        }
-        struct lk_pair *bp = &scored[0];
-        double second =
-            ns > 1 && scored[1].reason != LKR_DECIDED_REJECT ? scored[1].total : -INFINITY;
-        bp->second = second;
-        if (clerk_accept >= 0) {
-            bp->decision = LKD_ACCEPT;
-            bp->reason = LKR_DECIDED_ACCEPT;
-            link_other(res, oi, (int32_t)bp->pop, LKM_REVIEWED, bp->total);
-        } else if (bp->reason != LKR_DECIDED_REJECT) {
-            /* An exact ID whose name disagrees is only kept when no other child in the block
-             * carries a name closer to the record's (a twin's ID on the other twin's record). */
-            bool conflict = false;
-            if (pending[oi] == 2) {
-                int exact_level = NAME_MISSING;
-                for (size_t k = 0; k < ns; k++)
-                    if ((int32_t)scored[k].pop == exact[oi])
-                        exact_level = scored[k].level[LK_NAME];
-                for (size_t k = 0; k < ns && !conflict; k++)
-                    conflict = (int32_t)scored[k].pop != exact[oi] &&
-                               scored[k].level[LK_NAME] < exact_level &&
-                               scored[k].reason != LKR_DECIDED_REJECT;
-            }
-            decide_best(params, pop, oth, oi, pending[oi] == 2 && (int32_t)bp->pop == exact[oi],
-                        pending[oi] == 2, conflict, bp, second, res);
-        }
-        /* The rest: taken by the best, or close enough to keep the record in review. */
-        for (size_t k = 1; k < ns; k++) {
-            struct lk_pair *q = &scored[k];
-            q->second = bp->total;
-            if (q->reason == LKR_DECIDED_REJECT)
-                continue;
-            if (bp->decision == LKD_REVIEW && q->total >= params->review &&
-                bp->total - q->total < params->margin) {
-                q->decision = LKD_REVIEW;
-                q->reason = LKR_CLOSE_SECOND;
-            } else {
-                q->decision = LKD_REJECT;
-                q->reason = bp->decision == LKD_ACCEPT ? LKR_TAKEN : LKR_BELOW_REVIEW;
-            }
-        }
-        /* Keep the best and the runner-up it was measured against (for explanation), and
-         * every pair in review. */
-        for (size_t k = 0; k < ns; k++)
-            if (k < 2 || scored[k].decision == LKD_REVIEW)
-                add_pair(res, &scored[k]);
+    /*
+     * Score and decide, one pending record at a time, on both cores: the candidates are split
+     * at a record boundary; each half writes its own records' matches and keeps its own pairs,
+     * which are joined in order afterwards, so the result does not depend on the threads.
+     */
+    struct score_job jobs[2];
+    size_t mid = ncands / 2;
+    while (mid > 0 && mid < ncands && cands[mid].other == cands[mid - 1].other)
+        mid++;
+    for (int t = 0; t < 2; t++) {
+        jobs[t] =
+            (struct score_job){pop,   oth,         params,           decided, decided_ctx, &tf,
+                               cands, t ? mid : 0, t ? ncands : mid, pending, exact,       {0}};
+        jobs[t].res.match = res->match;
+        jobs[t].res.method = res->method;
+        jobs[t].res.score = res->score;
+        jobs[t].res.model = res->model;
     }
-    free(scored);
+    pthread_t th;
+    bool threaded = ncands > 10000 && pthread_create(&th, NULL, score_range, &jobs[1]) == 0;
+    score_range(&jobs[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        score_range(&jobs[1]);
+    for (int t = 0; t < 2; t++) {
+        for (size_t k = 0; k < jobs[t].res.npairs; k++)
+            add_pair(res, &jobs[t].res.pairs[k]);
+        free(jobs[t].res.pairs);
+        for (int m = 0; m < 5; m++)
+            res->counts[m] += jobs[t].res.counts[m];
+        res->review += jobs[t].res.review;
+    }
     free(cands);
     u64map_release(&tf.counts);
     free(pending);

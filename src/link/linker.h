@@ -117,7 +117,8 @@ struct lk_result {
 
 /*
  * Optional: a clerk's earlier decision on a pair, looked up by the caller (by a key that
- * survives snapshots). Return 1 accept, -1 reject, 0 none.
+ * survives snapshots). Return 1 accept, -1 reject, 0 none. Called from two threads at once:
+ * it must only read shared state.
  */
 typedef int (*lk_decided_fn)(void *ctx, uint32_t pop, uint32_t other);
 
