@@ -914,7 +914,8 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
         jobs[t].res.model = res->model;
     }
     pthread_t th;
-    bool threaded = ncands > 10000 && pthread_create(&th, NULL, score_range, &jobs[1]) == 0;
+    bool threaded =
+        ncands >= params->parallel_min && pthread_create(&th, NULL, score_range, &jobs[1]) == 0;
     score_range(&jobs[0]);
     if (threaded)
         pthread_join(th, NULL);

@@ -60,14 +60,15 @@ enum lk_decision { LKD_ACCEPT, LKD_REVIEW, LKD_REJECT };
 
 /* Thresholds in bits (log2 likelihood ratios); settings link_accept, link_review, link_margin. */
 struct lk_params {
-    double accept; /* total weight at or above which a pair may be accepted */
-    double review; /* total weight at or above which a pair goes to clerical review */
-    double margin; /* the best child must beat the second best by this much */
-    uint64_t seed; /* random pair sampling for u (deterministic) */
+    double accept;       /* total weight at or above which a pair may be accepted */
+    double review;       /* total weight at or above which a pair goes to clerical review */
+    double margin;       /* the best child must beat the second best by this much */
+    uint64_t seed;       /* random pair sampling for u (deterministic) */
+    size_t parallel_min; /* score on two threads from this many candidate pairs on */
 };
 
 /* clang-format off */
-#define LK_PARAMS_DEFAULT {12.0, 6.0, 6.0, 0x9E3779B97F4A7C15ull}
+#define LK_PARAMS_DEFAULT {12.0, 6.0, 6.0, 0x9E3779B97F4A7C15ull, 10000}
 /* clang-format on */
 
 /* The estimated model: per field and level, m, u and the weight log2(m/u). */

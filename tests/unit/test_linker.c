@@ -16,7 +16,7 @@
  * test are appended after them.
  */
 #define N      3000
-#define MAXREC (N + 64)
+#define MAXREC (N + 512)
 
 struct world {
     struct lk_rec pop[MAXREC], oth[MAXREC];
@@ -51,6 +51,7 @@ static uint64_t make_id(int birth, int seq)
 
 static size_t add_pop(struct world *w, const char *name, int birth, int seq)
 {
+    assert_true(w->npop < MAXREC);
     size_t i = w->npop++;
     snprintf(w->pop_names[i], sizeof(w->pop_names[i]), "%s", name);
     w->pop[i] = (struct lk_rec){.rec_id = (int64_t)i + 1,
@@ -65,6 +66,7 @@ static size_t add_pop(struct world *w, const char *name, int birth, int seq)
 static size_t add_oth(struct world *w, const char *name, int birth, int sex, uint64_t key,
                       uint8_t id_state)
 {
+    assert_true(w->noth < MAXREC);
     size_t i = w->noth++;
     snprintf(w->oth_names[i], sizeof(w->oth_names[i]), "%s", name);
     w->oth[i] = (struct lk_rec){.rec_id = (int64_t)i + 100001,
@@ -285,6 +287,41 @@ static void test_one_record_one_child(void **state)
     lk_result_release(&res);
 }
 
+/* Two threads or one: the same links, the same pairs in the same order. */
+static void test_threads_change_nothing(void **state)
+{
+    (void)state;
+    static struct world w;
+    build_world(&w);
+    /* a few hundred records that need scoring: no IDs, some homophones */
+    for (int i = 0; i < 300; i++) {
+        size_t p = (size_t)(rnd() % N);
+        char name[32];
+        memcpy(name, w.pop_names[p], sizeof(name));
+        add_oth(&w, name, w.pop[p].birth, w.pop[p].sex, 0, LK_ID_NONE);
+    }
+    struct lk_params one = LK_PARAMS_DEFAULT, two = LK_PARAMS_DEFAULT;
+    one.parallel_min = SIZE_MAX;
+    two.parallel_min = 0;
+    struct lk_result a, b;
+    assert_int_equal(linker_run(w.pop, w.npop, w.oth, w.noth, &one, NULL, NULL, &a), 0);
+    assert_int_equal(linker_run(w.pop, w.npop, w.oth, w.noth, &two, NULL, NULL, &b), 0);
+    assert_memory_equal(a.match, b.match, w.noth * sizeof(*a.match));
+    assert_memory_equal(a.method, b.method, w.noth * sizeof(*a.method));
+    assert_int_equal(a.npairs, b.npairs);
+    assert_true(a.npairs > 300);
+    for (size_t k = 0; k < a.npairs; k++) {
+        assert_int_equal(a.pairs[k].pop, b.pairs[k].pop);
+        assert_int_equal(a.pairs[k].other, b.pairs[k].other);
+        assert_int_equal(a.pairs[k].decision, b.pairs[k].decision);
+        assert_true(a.pairs[k].total == b.pairs[k].total);
+    }
+    assert_memory_equal(a.counts, b.counts, sizeof(a.counts));
+    assert_int_equal(a.review, b.review);
+    lk_result_release(&a);
+    lk_result_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_exact_id_with_twins_name_is_held_back),
         cmocka_unit_test(test_clerk_decisions),
         cmocka_unit_test(test_one_record_one_child),
+        cmocka_unit_test(test_threads_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
