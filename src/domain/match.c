@@ -15,6 +15,7 @@
 #include "domain/audit.h"
 #include "domain/settings.h"
 #include "ingest/field.h"
+#include "link/keys.h"
 #include "link/linker.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -130,7 +131,7 @@ static void snapshot_release(struct snapshot *sn)
     buf_release(&sn->schools.b);
 }
 
-static int load_population(struct store *s, int64_t batch, struct snapshot *sn)
+static int load_population_rows(struct store *s, int64_t batch, struct snapshot *sn)
 {
     struct stmt *q =
         store_prepare(s, "SELECT id, coalesce(id_number, ''), id_flags, coalesce(name_key, ''),"
@@ -183,6 +184,58 @@ static int load_population(struct store *s, int64_t batch, struct snapshot *sn)
     }
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
+}
+
+/* The batch's stored keys (link/keys.h): 1 loaded, 0 none or not trusted, -1 store error. */
+static int load_keys(struct store *s, int64_t batch, struct batch_keys *k)
+{
+    struct stmt *q = store_prepare(s, "SELECT data FROM batch_keys WHERE batch_id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, batch);
+    int rc = stmt_step(q), ret = rc < 0 ? -1 : 0;
+    if (rc == 1) {
+        size_t len;
+        const void *data = stmt_blob(q, 0, &len);
+        ret = data && batch_keys_decode(k, data, len) == 0 ? 1 : 0;
+    }
+    stmt_finalize(q);
+    return ret;
+}
+
+static int load_population(struct store *s, int64_t batch, struct snapshot *sn)
+{
+    struct batch_keys k;
+    batch_keys_init(&k);
+    int kr = load_keys(s, batch, &k);
+    if (kr != 0) {
+        if (kr == 1) {
+            sn->npop = k.n;
+            sn->people = xcalloc(k.n + 1, sizeof(*sn->people));
+            sn->pop = xcalloc(k.n + 1, sizeof(*sn->pop));
+            sn->pop_name_off = xmalloc((k.n + 1) * sizeof(size_t));
+            for (size_t i = 0; i < k.n; i++) {
+                struct person *p = &sn->people[i];
+                struct lk_rec *r = &sn->pop[i];
+                p->id = r->rec_id = k.first_id + (int64_t)i;
+                p->key = r->key = k.key[i];
+                p->id_flags = k.id_flags[i];
+                r->id_state = id_state_of(k.key[i] ? "x" : "", k.id_flags[i]);
+                p->birth = r->birth = k.birth[i];
+                r->sex = k.sex[i];
+                p->reg = k.status[i] <= REG_UNKNOWN ? (enum reg_status)k.status[i] : REG_NORMAL;
+                sn->pop_name_off[i] = k.name[i];
+            }
+            /* the names arena is taken over whole */
+            buf_release(&sn->pop_names.b);
+            sn->pop_names.b = k.names;
+            buf_init(&k.names, 0);
+        }
+        batch_keys_release(&k);
+        return kr < 0 ? -1 : 0;
+    }
+    batch_keys_release(&k);
+    return load_population_rows(s, batch, sn);
 }
 
 /* School names repeat for every pupil: intern them. */
@@ -244,6 +297,47 @@ static int load_school_records(struct store *s, int64_t batch, enum import_kind 
 {
     if (!batch)
         return 0;
+    struct batch_keys k;
+    batch_keys_init(&k);
+    int kr = load_keys(s, batch, &k);
+    if (kr != 0) {
+        if (kr == 1) {
+            size_t base = sn->noth, names_base = sn->names.b.len;
+            sn->oth_alloc = base + k.n + 1;
+            sn->recs = xreallocarray(sn->recs, sn->oth_alloc, sizeof(*sn->recs));
+            sn->oth = xreallocarray(sn->oth, sn->oth_alloc, sizeof(*sn->oth));
+            sn->oth_name_off = xreallocarray(sn->oth_name_off, sn->oth_alloc, sizeof(size_t));
+            *school_off = xreallocarray(*school_off, sn->oth_alloc, sizeof(size_t));
+            buf_add(&sn->names.b, k.names.buf, k.names.len);
+            size_t *school_at = xmalloc(k.nschools * sizeof(size_t));
+            for (size_t j = 0; j < k.nschools; j++)
+                school_at[j] = intern(in, &sn->schools, k.schools.buf + k.school_off[j]);
+            for (size_t i = 0; i < k.n; i++) {
+                struct school_rec *r = &sn->recs[base + i];
+                struct lk_rec *l = &sn->oth[base + i];
+                memset(r, 0, sizeof(*r));
+                memset(l, 0, sizeof(*l));
+                r->id = l->rec_id = k.first_id + (int64_t)i;
+                r->kind = kind;
+                l->kind = (uint8_t)kind;
+                l->key = k.key[i];
+                l->id_state = id_state_of(k.key[i] ? "x" : "", k.id_flags[i]);
+                l->birth = k.birth[i];
+                l->sex = k.sex[i];
+                r->st = kind == KIND_OUTSIDE || k.status[i] > ENR_UNKNOWN
+                            ? ENR_ACTIVE
+                            : (enum enroll_status)k.status[i];
+                r->grade = k.grade[i];
+                sn->oth_name_off[base + i] = names_base + k.name[i];
+                (*school_off)[base + i] = school_at[k.school[i]];
+            }
+            free(school_at);
+            sn->noth = base + k.n;
+        }
+        batch_keys_release(&k);
+        return kr < 0 ? -1 : 0;
+    }
+    batch_keys_release(&k);
     struct stmt *q = store_prepare(
         s, "SELECT id, coalesce(id_number, ''), id_flags, coalesce(name_key, ''),"
            " coalesce(birth_date, ''), coalesce(gender, 0), coalesce(enroll_status, ''),"

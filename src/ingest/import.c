@@ -17,6 +17,7 @@
 #include "core/schoolyear.h"
 #include "domain/audit.h"
 #include "ingest/sheet.h"
+#include "link/keys.h"
 #include "store/migrate.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -126,6 +127,7 @@ struct importer {
     size_t seen_cap, seen_n;
     const char *county; /* may be "" */
     struct buf t1, t2, t3, reasons, scratch;
+    struct batch_keys keys; /* the linker's view of the batch, stored beside it */
     /* township cells seen (normalised) and what they resolved to: a sheet names a handful of
      * townships millions of times */
     struct {
@@ -275,6 +277,33 @@ static const struct township *township_of_cell(struct importer *im, const char *
     return tw;
 }
 
+/*
+ * The linker's view of the row, for batch_keys: the same values the cross-check would read
+ * back from the record table, school text included (学籍: the school; 外出: school and region).
+ */
+static void add_keys(struct importer *im, const struct row *r, const struct resident_id *rid,
+                     int birth, int gender, int status, int grade)
+{
+    struct buf *school = &im->scratch;
+    buf_reset(school);
+    if (im->opt->kind != KIND_POPULATION) {
+        size_t nl, gl;
+        const char *name = cell_text(r, im->col[F_SCHOOL_NAME], &nl);
+        const char *region = cell_text(r, im->col[F_SCHOOL_REGION], &gl);
+        struct buf n = BUF_INIT, g = BUF_INIT;
+        utf8_norm_text(&n, name, nl);
+        utf8_norm_text(&g, region, gl);
+        if (im->opt->kind == KIND_OUTSIDE && g.len)
+            buf_addf(school, "%s（%s）", n.len ? n.buf : "外地学校", g.buf);
+        else
+            buf_adds(school, n.len ? n.buf : "学校名称未填");
+        buf_release(&n);
+        buf_release(&g);
+    }
+    batch_keys_add(&im->keys, rid->id[0] ? id_pack(rid->id) : 0, rid->flags, im->t1.buf, birth,
+                   gender, status, grade, school->buf);
+}
+
 static int import_row(struct importer *im, const struct row *r)
 {
     struct import_summary *sum = im->sum;
@@ -351,7 +380,7 @@ static int import_row(struct importer *im, const struct row *r)
     if (!birth && id_birth_ok)
         birth = rid.birth_ymd;
 
-    int gender = 0;
+    int gender = 0, key_status = ENR_ACTIVE;
     t = cell_text(r, im->col[F_GENDER], &len);
     buf_reset(&im->t3);
     utf8_norm_text(&im->t3, t, len);
@@ -417,6 +446,7 @@ static int import_row(struct importer *im, const struct row *r)
             rs = REG_NORMAL; /* counted in, so that nobody drops out of sight */
         }
         writer_bind_str(im->w, 17, reg_status_key(rs));
+        key_status = (int)rs;
     } else {
         writer_bind_null(im->w, 17);
     }
@@ -446,12 +476,14 @@ static int import_row(struct importer *im, const struct row *r)
             es = ENR_ACTIVE;
         }
         writer_bind_str(im->w, 25, enroll_status_key(es));
+        key_status = (int)es;
     } else {
         writer_bind_str(im->w, 25, im->opt->kind == KIND_OUTSIDE ? "active" : NULL);
     }
     writer_bind_int(im->w, 26, flags);
     if (writer_step(im->w, im->ins_record, r->number) < 0)
         return -1;
+    add_keys(im, r, &rid, birth, gender, key_status, grade);
 
     sum->rows_imported++;
     if (sum->rows_imported == im->id_index_rebuild_at) {
@@ -705,6 +737,43 @@ static const char *const record_insert_sql =
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
     " $19, $20, $21, $22, $23, $24, $25, $26)";
 
+/*
+ * Store the batch's keys when its records got consecutive ids (one transaction, one writer:
+ * they do), so that a cross-check can read them as one blob. Otherwise nothing is stored and
+ * the cross-check reads the records.
+ */
+static int store_keys(struct store *s, struct importer *im, int64_t batch)
+{
+    char b[24];
+    snprintf(b, sizeof(b), "%lld", (long long)batch);
+    struct stmt *q =
+        store_prepare(s, "SELECT min(id), max(id), count(*) FROM record WHERE batch_id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, b);
+    if (stmt_step(q) != 1) {
+        stmt_finalize(q);
+        return -1;
+    }
+    int64_t lo = stmt_int(q, 0), hi = stmt_int(q, 1), n = stmt_int(q, 2);
+    stmt_finalize(q);
+    if (n != (int64_t)im->keys.n || hi - lo + 1 != n)
+        return 0;
+    im->keys.first_id = lo;
+    struct buf blob = BUF_INIT;
+    batch_keys_encode(&im->keys, &blob);
+    struct stmt *ins = store_prepare(s, "INSERT INTO batch_keys (batch_id, data) VALUES ($1, $2)");
+    int rc = -1;
+    if (ins) {
+        stmt_bind_int(ins, 1, batch);
+        stmt_bind_blob_ref(ins, 2, blob.buf, blob.len);
+        rc = stmt_step(ins) < 0 ? -1 : 0;
+        stmt_finalize(ins);
+    }
+    buf_release(&blob);
+    return rc;
+}
+
 int import_file(struct store *s, const struct import_options *opt, struct import_summary *sum,
                 struct buf *err, int *exit_code)
 {
@@ -730,6 +799,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     buf_init(&im.t2, 0);
     buf_init(&im.t3, 0);
     buf_init(&im.reasons, 0);
+    batch_keys_init(&im.keys);
     buf_init(&im.scratch, 0);
 
     if (opt->nmaps > MAX_MAPS) {
@@ -997,6 +1067,10 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         buf_adds(err, store_errmsg(s));
         goto out;
     }
+    if (store_keys(s, &im, sum->batch_id) < 0) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
     {
         json_t *fc = json_object();
         for (int f = 0; f < RF__COUNT; f++)
@@ -1088,6 +1162,7 @@ out:
     buf_release(&im.t2);
     buf_release(&im.t3);
     buf_release(&im.reasons);
+    batch_keys_release(&im.keys);
     buf_release(&where);
     saved_rows_release(rows, nrows);
     sheet_close(rd);

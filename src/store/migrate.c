@@ -94,6 +94,10 @@ static const char *const sqlite_steps[] = {
     "DROP INDEX child_status_status;"
     "CREATE INDEX child_status_status ON child_status (run_id, status)"
     "  WHERE status <> 'enrolled';",
+    /* 4: the linker's view of a batch as one blob (link/keys.h), written by the import. */
+    "CREATE TABLE batch_keys ("
+    "  batch_id INTEGER PRIMARY KEY REFERENCES batch (id),"
+    "  data BLOB NOT NULL);",
 };
 
 /* The same index as step 1 creates; IF (NOT) EXISTS so that either call may be repeated. */

@@ -144,6 +144,16 @@ const char *stmt_text(struct stmt *st, int col)
     return st->store->ops->col_text(st, col);
 }
 
+const void *stmt_blob(struct stmt *st, int col, size_t *len)
+{
+    return st->store->ops->col_blob(st, col, len);
+}
+
+void stmt_bind_blob_ref(struct stmt *st, int idx, const void *data, size_t len)
+{
+    st->store->ops->bind_blob_ref(st, idx, data, len);
+}
+
 static struct stmt *prepare_with(struct store *s, const char *sql, int n, const char *const *params)
 {
     struct stmt *st = store_prepare(s, sql);

@@ -61,6 +61,8 @@ void stmt_bind_double(struct stmt *st, int idx, double v);
 void stmt_bind_text(struct stmt *st, int idx, const char *s, size_t len); /* copies */
 /* Bind without copying: s must stay unchanged until the statement is reset or finalized. */
 void stmt_bind_text_ref(struct stmt *st, int idx, const char *s, size_t len);
+/* Bind bytes without copying (they must outlive the step). */
+void stmt_bind_blob_ref(struct stmt *st, int idx, const void *data, size_t len);
 /* Bind s as text, or NULL when s is NULL or "". */
 void stmt_bind_str(struct stmt *st, int idx, const char *s);
 int stmt_step(struct stmt *st);
@@ -71,6 +73,8 @@ bool stmt_is_null(struct stmt *st, int col); /* col is 0-based */
 int64_t stmt_int(struct stmt *st, int col);
 double stmt_double(struct stmt *st, int col);
 const char *stmt_text(struct stmt *st, int col); /* "" for NULL; valid until the next step */
+/* Bytes of a blob column (NULL, 0 for NULL); valid until the next step. */
+const void *stmt_blob(struct stmt *st, int col, size_t *len);
 
 /* Convenience: run a statement with no result rows, or fetch one integer (0 when no row).
  * Parameters are text ($1…$n), NULL pointers bind NULL. */
@@ -101,6 +105,8 @@ struct store_ops {
     int64_t (*col_int)(struct stmt *st, int col);
     double (*col_double)(struct stmt *st, int col);
     const char *(*col_text)(struct stmt *st, int col);
+    void (*bind_blob_ref)(struct stmt *st, int idx, const void *data, size_t len);
+    const void *(*col_blob)(struct stmt *st, int col, size_t *len);
 };
 
 struct store {

@@ -214,6 +214,18 @@ static const char *sq_col_text(struct stmt *st, int col)
     return t ? (const char *)t : "";
 }
 
+static void sq_bind_blob_ref(struct stmt *st, int idx, const void *data, size_t len)
+{
+    sqlite3_bind_blob64(ST(st), idx, data, len, SQLITE_STATIC);
+}
+
+static const void *sq_col_blob(struct stmt *st, int col, size_t *len)
+{
+    const void *p = sqlite3_column_blob(ST(st), col);
+    *len = p ? (size_t)sqlite3_column_bytes(ST(st), col) : 0;
+    return p;
+}
+
 static const struct store_ops sqlite_ops = {
     .dialect = "sqlite",
     .close = sq_close,
@@ -233,6 +245,8 @@ static const struct store_ops sqlite_ops = {
     .col_int = sq_col_int,
     .col_double = sq_col_double,
     .col_text = sq_col_text,
+    .bind_blob_ref = sq_bind_blob_ref,
+    .col_blob = sq_col_blob,
 };
 
 int store_sqlite_open(struct store **out, const char *path, enum store_open_mode mode,
