@@ -19,6 +19,7 @@
 #include "link/linker.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/intern.h"
 #include "util/utf8.h"
 
 struct person {
@@ -114,7 +115,7 @@ struct snapshot {
     size_t noth, oth_alloc;
     struct arena pop_names; /* name keys of the register (loaded in a thread of its own) */
     struct arena names;     /* name keys of the school records */
-    struct arena schools;   /* interned school names */
+    struct intern schools;  /* school names: they repeat for every pupil */
     size_t *pop_name_off, *oth_name_off;
 };
 
@@ -128,7 +129,7 @@ static void snapshot_release(struct snapshot *sn)
     free(sn->oth_name_off);
     buf_release(&sn->pop_names.b);
     buf_release(&sn->names.b);
-    buf_release(&sn->schools.b);
+    intern_release(&sn->schools);
 }
 
 static int load_population_rows(struct store *s, int64_t batch, struct snapshot *sn)
@@ -238,62 +239,8 @@ static int load_population(struct store *s, int64_t batch, struct snapshot *sn)
     return load_population_rows(s, batch, sn);
 }
 
-/* School names repeat for every pupil: intern them. */
-struct intern {
-    char **keys;
-    size_t *offs;
-    size_t cap, n;
-};
-
-static size_t intern(struct intern *in, struct arena *a, const char *s)
-{
-    if ((in->n + 1) * 2 > in->cap) {
-        size_t cap = in->cap ? in->cap * 2 : 256;
-        char **keys = xcalloc(cap, sizeof(*keys));
-        size_t *offs = xcalloc(cap, sizeof(*offs));
-        for (size_t i = 0; i < in->cap; i++) {
-            if (!in->keys[i])
-                continue;
-            size_t h = 5381;
-            for (const char *c = in->keys[i]; *c; c++)
-                h = h * 33 + (unsigned char)*c;
-            h &= cap - 1;
-            while (keys[h])
-                h = (h + 1) & (cap - 1);
-            keys[h] = in->keys[i];
-            offs[h] = in->offs[i];
-        }
-        free(in->keys);
-        free(in->offs);
-        in->keys = keys;
-        in->offs = offs;
-        in->cap = cap;
-    }
-    size_t h = 5381;
-    for (const char *c = s; *c; c++)
-        h = h * 33 + (unsigned char)*c;
-    h &= in->cap - 1;
-    while (in->keys[h]) {
-        if (!strcmp(in->keys[h], s))
-            return in->offs[h];
-        h = (h + 1) & (in->cap - 1);
-    }
-    in->keys[h] = xstrdup(s);
-    in->offs[h] = arena_add(a, s);
-    in->n++;
-    return in->offs[h];
-}
-
-static void intern_release(struct intern *in)
-{
-    for (size_t i = 0; i < in->cap; i++)
-        free(in->keys[i]);
-    free(in->keys);
-    free(in->offs);
-}
-
 static int load_school_records(struct store *s, int64_t batch, enum import_kind kind,
-                               struct snapshot *sn, struct intern *in, size_t **school_off)
+                               struct snapshot *sn, size_t **school_off)
 {
     if (!batch)
         return 0;
@@ -309,9 +256,9 @@ static int load_school_records(struct store *s, int64_t batch, enum import_kind 
             sn->oth_name_off = xreallocarray(sn->oth_name_off, sn->oth_alloc, sizeof(size_t));
             *school_off = xreallocarray(*school_off, sn->oth_alloc, sizeof(size_t));
             buf_add(&sn->names.b, k.names.buf, k.names.len);
-            size_t *school_at = xmalloc(k.nschools * sizeof(size_t));
-            for (size_t j = 0; j < k.nschools; j++)
-                school_at[j] = intern(in, &sn->schools, k.schools.buf + k.school_off[j]);
+            size_t *school_at = xmalloc(k.schools.n * sizeof(size_t));
+            for (size_t j = 0; j < k.schools.n; j++)
+                school_at[j] = intern_add(&sn->schools, intern_str(&k.schools, (uint32_t)j));
             for (size_t i = 0; i < k.n; i++) {
                 struct school_rec *r = &sn->recs[base + i];
                 struct lk_rec *l = &sn->oth[base + i];
@@ -381,7 +328,7 @@ static int load_school_records(struct store *s, int64_t batch, enum import_kind 
                      stmt_text(q, 9));
         else
             buf_adds(&school, *stmt_text(q, 8) ? stmt_text(q, 8) : "学校名称未填");
-        (*school_off)[sn->noth] = intern(in, &sn->schools, school.buf);
+        (*school_off)[sn->noth] = intern_add(&sn->schools, school.buf);
         sn->noth++;
     }
     buf_release(&school);
@@ -693,7 +640,6 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
               struct buf *err, int *exit_code)
 {
     struct snapshot sn = {0};
-    struct intern in = {0};
     size_t *school_off = NULL;
     struct lk_result lr = {0};
     struct decisions dec = {0};
@@ -711,7 +657,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     buf_init(&d.detail, 0);
     buf_init(&sn.pop_names.b, 0);
     buf_init(&sn.names.b, 0);
-    buf_init(&sn.schools.b, 0);
+    intern_init(&sn.schools);
     *exit_code = EXIT_RUNTIME;
 
     if (latest_batch(s, KIND_POPULATION, &res->population_batch) < 0 ||
@@ -746,10 +692,9 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
             if (pl.rc < 0)
                 buf_adds(&pl.errmsg, store_errmsg(s));
         }
-        int rc =
-            load_school_records(s, res->enrollment_batch, KIND_ENROLLMENT, &sn, &in, &school_off);
+        int rc = load_school_records(s, res->enrollment_batch, KIND_ENROLLMENT, &sn, &school_off);
         if (rc == 0)
-            rc = load_school_records(s, res->outside_batch, KIND_OUTSIDE, &sn, &in, &school_off);
+            rc = load_school_records(s, res->outside_batch, KIND_OUTSIDE, &sn, &school_off);
         if (rc == 0)
             rc = load_decisions(s, &dec);
         if (rc < 0)
@@ -771,7 +716,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         sn.pop[i].name = sn.pop_names.b.buf + sn.pop_name_off[i];
     for (size_t i = 0; i < sn.noth; i++) {
         sn.oth[i].name = sn.names.b.buf + sn.oth_name_off[i];
-        sn.recs[i].school = sn.schools.b.buf + school_off[i];
+        sn.recs[i].school = intern_str(&sn.schools, (uint32_t)school_off[i]);
     }
     res->population = (long)sn.npop;
 
@@ -993,7 +938,6 @@ out:
     if (fk_off)
         store_exec(s, "PRAGMA foreign_keys = ON");
     snapshot_release(&sn);
-    intern_release(&in);
     free(school_off);
     lk_result_release(&lr);
     decisions_release(&dec);

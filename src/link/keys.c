@@ -8,12 +8,8 @@ void batch_keys_init(struct batch_keys *k)
 {
     memset(k, 0, sizeof(*k));
     buf_init(&k->names, 0);
-    buf_init(&k->schools, 0);
-    /* school 0 is "no school" */
-    k->school_off = xcalloc(16, sizeof(uint32_t));
-    k->schools_alloc = 16;
-    k->nschools = 1;
-    buf_addch(&k->schools, '\0');
+    intern_init(&k->schools);
+    intern_add(&k->schools, ""); /* school 0 is "no school" */
 }
 
 void batch_keys_release(struct batch_keys *k)
@@ -26,11 +22,8 @@ void batch_keys_release(struct batch_keys *k)
     free(k->grade);
     free(k->name);
     free(k->school);
-    free(k->school_off);
-    free(k->seen_hash);
-    free(k->seen_idx);
     buf_release(&k->names);
-    buf_release(&k->schools);
+    intern_release(&k->schools);
     memset(k, 0, sizeof(*k));
 }
 
@@ -52,54 +45,6 @@ static void grow(struct batch_keys *k, size_t want)
     k->alloc = a;
 }
 
-static uint64_t hash_text(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h | 1;
-}
-
-/* The index of a school text, added when new (a few hundred schools, millions of pupils). */
-static uint32_t school_index(struct batch_keys *k, const char *school)
-{
-    if (!*school)
-        return 0;
-    if ((k->nschools + 1) * 2 > k->seen_cap) {
-        size_t cap = k->seen_cap ? k->seen_cap * 2 : 256;
-        uint64_t *h = xcalloc(cap, sizeof(*h));
-        uint32_t *ix = xcalloc(cap, sizeof(*ix));
-        for (size_t i = 0; i < k->seen_cap; i++) {
-            if (!k->seen_hash[i])
-                continue;
-            size_t p = k->seen_hash[i] & (cap - 1);
-            while (h[p])
-                p = (p + 1) & (cap - 1);
-            h[p] = k->seen_hash[i];
-            ix[p] = k->seen_idx[i];
-        }
-        free(k->seen_hash);
-        free(k->seen_idx);
-        k->seen_hash = h;
-        k->seen_idx = ix;
-        k->seen_cap = cap;
-    }
-    uint64_t h = hash_text(school);
-    size_t p = h & (k->seen_cap - 1);
-    while (k->seen_hash[p]) {
-        if (k->seen_hash[p] == h && !strcmp(k->schools.buf + k->school_off[k->seen_idx[p]], school))
-            return k->seen_idx[p];
-        p = (p + 1) & (k->seen_cap - 1);
-    }
-    ALLOC_GROW(k->school_off, k->nschools + 1, k->schools_alloc);
-    k->school_off[k->nschools] = (uint32_t)k->schools.len;
-    buf_adds(&k->schools, school);
-    buf_addch(&k->schools, '\0');
-    k->seen_hash[p] = h;
-    k->seen_idx[p] = (uint32_t)k->nschools;
-    return (uint32_t)k->nschools++;
-}
-
 void batch_keys_add(struct batch_keys *k, uint64_t key, int id_flags, const char *name, int birth,
                     int sex, int status, int grade, const char *school)
 {
@@ -114,7 +59,7 @@ void batch_keys_add(struct batch_keys *k, uint64_t key, int id_flags, const char
     k->name[i] = (uint32_t)k->names.len;
     buf_adds(&k->names, name);
     buf_addch(&k->names, '\0');
-    k->school[i] = school_index(k, school);
+    k->school[i] = intern_add(&k->schools, school);
 }
 
 /* Layout: magic, then u64 n, i64 first_id, u64 names_len, u64 nschools, u64 schools_len, then
@@ -122,7 +67,8 @@ void batch_keys_add(struct batch_keys *k, uint64_t key, int id_flags, const char
  * cache of this machine's own import, re-derivable from the records. */
 void batch_keys_encode(const struct batch_keys *k, struct buf *out)
 {
-    uint64_t hdr[5] = {k->n, (uint64_t)k->first_id, k->names.len, k->nschools, k->schools.len};
+    uint64_t hdr[5] = {k->n, (uint64_t)k->first_id, k->names.len, k->schools.n,
+                       k->schools.text.len};
     buf_reset(out);
     buf_add(out, KEYS_MAGIC, 4);
     buf_add(out, hdr, sizeof(hdr));
@@ -134,9 +80,9 @@ void batch_keys_encode(const struct batch_keys *k, struct buf *out)
     buf_add(out, k->grade, k->n);
     buf_add(out, k->name, k->n * sizeof(*k->name));
     buf_add(out, k->school, k->n * sizeof(*k->school));
-    buf_add(out, k->school_off, k->nschools * sizeof(*k->school_off));
+    buf_add(out, k->schools.off, k->schools.n * sizeof(*k->schools.off));
     buf_add(out, k->names.buf, k->names.len);
-    buf_add(out, k->schools.buf, k->schools.len);
+    buf_add(out, k->schools.text.buf, k->schools.text.len);
 }
 
 static int take(const char **p, const char *end, void *dst, size_t len)
@@ -160,34 +106,37 @@ int batch_keys_decode(struct batch_keys *k, const void *data, size_t len)
     take(&p, end, hdr, sizeof(hdr));
     uint64_t n = hdr[0], names_len = hdr[2], nschools = hdr[3], schools_len = hdr[4];
     /* every count must fit in what is left before anything is allocated for it */
+    uint64_t left = (uint64_t)(end - p);
+    if (n > left || nschools > left || names_len > left || schools_len > left)
+        return -1;
     uint64_t need = n * (8 + 1 + 4 + 1 + 1 + 1 + 4 + 4) + nschools * 4 + names_len + schools_len;
     if (n > (uint64_t)1 << 32 || nschools == 0 || nschools > n + 1 || need != (uint64_t)(end - p))
         return -1;
     grow(k, (size_t)n ? (size_t)n : 1);
     k->n = (size_t)n;
     k->first_id = (int64_t)hdr[1];
-    free(k->school_off);
-    k->school_off = xmalloc((size_t)nschools * sizeof(uint32_t));
-    k->nschools = k->schools_alloc = (size_t)nschools;
+    /* the interned schools are read back as they were: text and offsets, no lookups needed */
+    intern_release(&k->schools);
+    k->schools.off = xmalloc((size_t)nschools * sizeof(uint32_t));
+    k->schools.n = k->schools.alloc = (size_t)nschools;
     if (take(&p, end, k->key, n * 8) || take(&p, end, k->id_flags, n) ||
         take(&p, end, k->birth, n * 4) || take(&p, end, k->sex, n) || take(&p, end, k->status, n) ||
         take(&p, end, k->grade, n) || take(&p, end, k->name, n * 4) ||
-        take(&p, end, k->school, n * 4) || take(&p, end, k->school_off, nschools * 4))
+        take(&p, end, k->school, n * 4) || take(&p, end, k->schools.off, nschools * 4))
         return -1;
     buf_reset(&k->names);
     buf_add(&k->names, p, (size_t)names_len);
     p += names_len;
-    buf_reset(&k->schools);
-    buf_add(&k->schools, p, (size_t)schools_len);
+    buf_add(&k->schools.text, p, (size_t)schools_len);
     /* offsets must stay inside their texts, and texts end in NUL */
     if ((names_len && k->names.buf[names_len - 1]) || !schools_len ||
-        k->schools.buf[schools_len - 1])
+        k->schools.text.buf[schools_len - 1])
         return -1;
     for (size_t i = 0; i < k->n; i++)
         if (k->name[i] >= names_len || k->school[i] >= nschools)
             return -1;
-    for (size_t i = 0; i < k->nschools; i++)
-        if (k->school_off[i] >= schools_len)
+    for (size_t i = 0; i < k->schools.n; i++)
+        if (k->schools.off[i] >= schools_len)
             return -1;
     return 0;
 }

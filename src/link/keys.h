@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/intern.h"
 
 /*
  * The linker's view of one imported batch, kept beside its records (table batch_keys) so that
@@ -25,13 +26,7 @@ struct batch_keys {
     uint32_t *name;    /* offset of the name key in names */
     uint32_t *school;  /* index into the schools (0: none) */
     struct buf names;
-    struct buf schools;   /* "\0"-separated school texts; index 0 is "" */
-    uint32_t *school_off; /* offset of each school text */
-    size_t nschools, schools_alloc;
-    /* building: school texts already seen */
-    uint64_t *seen_hash;
-    uint32_t *seen_idx;
-    size_t seen_cap;
+    struct intern schools; /* the school texts; index 0 is "" */
 };
 
 void batch_keys_init(struct batch_keys *k);
@@ -44,7 +39,7 @@ static inline const char *batch_keys_name(const struct batch_keys *k, size_t i)
 }
 static inline const char *batch_keys_school(const struct batch_keys *k, size_t i)
 {
-    return k->schools.buf + k->school_off[k->school[i]];
+    return intern_str(&k->schools, k->school[i]);
 }
 
 /* The blob stored in batch_keys.data, and back; decode returns -1 for a blob it cannot trust

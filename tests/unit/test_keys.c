@@ -24,7 +24,7 @@ static void test_roundtrip(void **state)
     (void)state;
     struct batch_keys k, d;
     fill(&k);
-    assert_int_equal(k.nschools, 3); /* "", and the two distinct schools */
+    assert_int_equal(k.schools.n, 3); /* "", and the two distinct schools */
     struct buf blob = BUF_INIT;
     batch_keys_encode(&k, &blob);
     batch_keys_init(&d);
