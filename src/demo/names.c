@@ -212,23 +212,27 @@ static void add_replaced(struct buf *out, const char *name, size_t len, size_t p
     buf_add(out, name + pos + clen, len - pos - clen);
 }
 
-bool names_homophone(struct demo_rng *r, const char *name, size_t len, struct buf *out)
+/*
+ * Replace one character of name[from..len) that stands in a pair table by its partner, picked
+ * at random among the candidates; false (and the name unchanged) when none stands there.
+ */
+static bool swap_from_table(struct demo_rng *r, const char *name, size_t len, size_t from,
+                            const char *const (*table)[2], size_t ntable, struct buf *out)
 {
     size_t pos[16], clen[16];
     const char *with[16];
     size_t n = 0;
-    /* The surname is rarely misheard: try the given name first. */
-    for (size_t i = 0; i < len && n < ARRAY_SIZE(pos);) {
+    for (size_t i = from; i < len && n < ARRAY_SIZE(pos);) {
         size_t l = u8len((unsigned char)name[i]);
         if (i + l > len)
             break;
-        for (size_t k = 0; k < ARRAY_SIZE(homophones); k++) {
+        for (size_t k = 0; k < ntable; k++) {
             for (int side = 0; side < 2; side++) {
-                const char *h = homophones[k][side];
+                const char *h = table[k][side];
                 if (strlen(h) == l && !memcmp(name + i, h, l) && n < ARRAY_SIZE(pos)) {
                     pos[n] = i;
                     clen[n] = l;
-                    with[n] = homophones[k][!side];
+                    with[n] = table[k][!side];
                     n++;
                 }
             }
@@ -244,38 +248,19 @@ bool names_homophone(struct demo_rng *r, const char *name, size_t len, struct bu
     return true;
 }
 
+/* A homophone anywhere in the name (晓/小, 明/铭, …). */
+bool names_homophone(struct demo_rng *r, const char *name, size_t len, struct buf *out)
+{
+    return swap_from_table(r, name, len, 0, homophones, ARRAY_SIZE(homophones), out);
+}
+
+/* A look-alike character in the given name only: the first character (the surname, or the
+ * first of two) is skipped, and no second character of a two-character surname is in the
+ * table. */
 bool names_similar(struct demo_rng *r, const char *name, size_t len, struct buf *out)
 {
-    size_t pos[16], clen[16];
-    const char *with[16];
-    size_t n = 0;
-    /* the given name only: the first character (the surname, or the first of two) is skipped,
-     * and no second character of a two-character surname is in the table */
-    size_t i = len ? u8len((unsigned char)name[0]) : 0;
-    while (i < len && n < ARRAY_SIZE(pos)) {
-        size_t l = u8len((unsigned char)name[i]);
-        if (i + l > len)
-            break;
-        for (size_t k = 0; k < ARRAY_SIZE(similar); k++) {
-            for (int side = 0; side < 2; side++) {
-                const char *h = similar[k][side];
-                if (strlen(h) == l && !memcmp(name + i, h, l) && n < ARRAY_SIZE(pos)) {
-                    pos[n] = i;
-                    clen[n] = l;
-                    with[n] = similar[k][!side];
-                    n++;
-                }
-            }
-        }
-        i += l;
-    }
-    if (!n) {
-        buf_add(out, name, len);
-        return false;
-    }
-    size_t pick = rng_below(r, (uint32_t)n);
-    add_replaced(out, name, len, pos[pick], clen[pick], with[pick]);
-    return true;
+    size_t from = len ? u8len((unsigned char)name[0]) : 0;
+    return swap_from_table(r, name, len, from, similar, ARRAY_SIZE(similar), out);
 }
 
 bool names_traditional(const char *name, size_t len, struct buf *out)
