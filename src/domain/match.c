@@ -322,12 +322,7 @@ static int load_school_records(struct store *s, int64_t batch, enum import_kind 
             if (!strcmp(sk, enroll_status_key((enum enroll_status)e)))
                 r->st = (enum enroll_status)e;
         r->grade = (int)stmt_int(q, 7);
-        buf_reset(&school);
-        if (kind == KIND_OUTSIDE && *stmt_text(q, 9))
-            buf_addf(&school, "%s（%s）", *stmt_text(q, 8) ? stmt_text(q, 8) : "外地学校",
-                     stmt_text(q, 9));
-        else
-            buf_adds(&school, *stmt_text(q, 8) ? stmt_text(q, 8) : "学校名称未填");
+        school_display(&school, kind, stmt_text(q, 8), stmt_text(q, 9));
         (*school_off)[sn->noth] = intern_add(&sn->schools, school.buf);
         sn->noth++;
     }

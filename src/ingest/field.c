@@ -280,3 +280,12 @@ const char *gender_label(int g)
 {
     return g == 1 ? "男" : g == 2 ? "女" : "";
 }
+
+void school_display(struct buf *out, enum import_kind kind, const char *name, const char *region)
+{
+    buf_reset(out);
+    if (kind == KIND_OUTSIDE && *region)
+        buf_addf(out, "%s（%s）", *name ? name : "外地学校", region);
+    else if (kind != KIND_POPULATION)
+        buf_adds(out, *name ? name : "学校名称未填");
+}

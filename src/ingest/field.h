@@ -74,6 +74,12 @@ enum enroll_status enroll_status_parse(const char *s, size_t len);
 const char *enroll_status_key(enum enroll_status s);
 const char *enroll_status_label(enum enroll_status s);
 
+/*
+ * How a school record's school is named in statuses and lists: the school (学籍), or the school
+ * and where it is (外出就读); a blank name says so. Nothing for the population register.
+ */
+void school_display(struct buf *out, enum import_kind kind, const char *name, const char *region);
+
 /* 1 male, 2 female, 0 not recognised (男/女/1/2/M/F/男性/女性/male/female). */
 int gender_parse(const char *s, size_t len);
 const char *gender_label(int g); /* "男", "女", "" */

@@ -126,7 +126,7 @@ struct importer {
     uint64_t *seen;
     size_t seen_cap, seen_n;
     const char *county; /* may be "" */
-    struct buf t1, t2, t3, reasons, scratch;
+    struct buf t1, t2, t3, reasons, scratch, school, region;
     struct batch_keys keys; /* the linker's view of the batch, stored beside it */
     /* township cells seen (normalised) and what they resolved to: a sheet names a handful of
      * townships millions of times */
@@ -235,13 +235,19 @@ static int reject_row(struct importer *im, const struct row *r, const char *reas
 }
 
 /* Bind normalised text of a field (NULL when empty). */
-static void bind_norm(struct importer *im, int idx, const struct row *r, enum field f)
+static void bind_norm_into(struct importer *im, int idx, const struct row *r, enum field f,
+                           struct buf *into)
 {
     size_t len;
     const char *t = cell_text(r, im->col[f], &len);
-    buf_reset(&im->t3);
-    utf8_norm_text(&im->t3, t, len);
-    writer_bind_str(im->w, idx, im->t3.buf);
+    buf_reset(into);
+    utf8_norm_text(into, t, len);
+    writer_bind_str(im->w, idx, into->buf);
+}
+
+static void bind_norm(struct importer *im, int idx, const struct row *r, enum field f)
+{
+    bind_norm_into(im, idx, r, f, &im->t3);
 }
 
 static const struct township *find_township_in(const char *county, const char *text)
@@ -281,25 +287,11 @@ static const struct township *township_of_cell(struct importer *im, const char *
  * The linker's view of the row, for batch_keys: the same values the cross-check would read
  * back from the record table, school text included (学籍: the school; 外出: school and region).
  */
-static void add_keys(struct importer *im, const struct row *r, const struct resident_id *rid,
-                     int birth, int gender, int status, int grade)
+static void add_keys(struct importer *im, const struct resident_id *rid, int birth, int gender,
+                     int status, int grade)
 {
     struct buf *school = &im->scratch;
-    buf_reset(school);
-    if (im->opt->kind != KIND_POPULATION) {
-        size_t nl, gl;
-        const char *name = cell_text(r, im->col[F_SCHOOL_NAME], &nl);
-        const char *region = cell_text(r, im->col[F_SCHOOL_REGION], &gl);
-        struct buf n = BUF_INIT, g = BUF_INIT;
-        utf8_norm_text(&n, name, nl);
-        utf8_norm_text(&g, region, gl);
-        if (im->opt->kind == KIND_OUTSIDE && g.len)
-            buf_addf(school, "%s（%s）", n.len ? n.buf : "外地学校", g.buf);
-        else
-            buf_adds(school, n.len ? n.buf : "学校名称未填");
-        buf_release(&n);
-        buf_release(&g);
-    }
+    school_display(school, im->opt->kind, im->school.buf, im->region.buf);
     batch_keys_add(&im->keys, rid->id[0] ? id_pack(rid->id) : 0, rid->flags, im->t1.buf, birth,
                    gender, status, grade, school->buf);
 }
@@ -451,8 +443,9 @@ static int import_row(struct importer *im, const struct row *r)
         writer_bind_null(im->w, 17);
     }
     bind_norm(im, 18, r, F_SCHOOL_CODE);
-    bind_norm(im, 19, r, F_SCHOOL_NAME);
-    bind_norm(im, 20, r, F_SCHOOL_REGION);
+    /* kept for the batch keys below */
+    bind_norm_into(im, 19, r, F_SCHOOL_NAME, &im->school);
+    bind_norm_into(im, 20, r, F_SCHOOL_REGION, &im->region);
     t = cell_text(r, im->col[F_GRADE], &len);
     buf_reset(&im->t3);
     utf8_norm_text(&im->t3, t, len);
@@ -483,7 +476,7 @@ static int import_row(struct importer *im, const struct row *r)
     writer_bind_int(im->w, 26, flags);
     if (writer_step(im->w, im->ins_record, r->number) < 0)
         return -1;
-    add_keys(im, r, &rid, birth, gender, key_status, grade);
+    add_keys(im, &rid, birth, gender, key_status, grade);
 
     sum->rows_imported++;
     if (sum->rows_imported == im->id_index_rebuild_at) {
@@ -799,6 +792,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     buf_init(&im.t2, 0);
     buf_init(&im.t3, 0);
     buf_init(&im.reasons, 0);
+    buf_init(&im.school, 0);
+    buf_init(&im.region, 0);
     batch_keys_init(&im.keys);
     buf_init(&im.scratch, 0);
 
@@ -1162,6 +1157,8 @@ out:
     buf_release(&im.t2);
     buf_release(&im.t3);
     buf_release(&im.reasons);
+    buf_release(&im.school);
+    buf_release(&im.region);
     batch_keys_release(&im.keys);
     buf_release(&where);
     saved_rows_release(rows, nrows);
