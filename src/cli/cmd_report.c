@@ -3,19 +3,25 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "domain/audit.h"
+#include "domain/status.h"
 #include "report/reports.h"
 #include "store/store.h"
 #include "util/common.h"
 
 static const char usage[] =
-    "baoxue report [--db 路径] out-of-school|summary [--township 代码|名称]\n"
-    "              [--format table|csv|xlsx|json] [-o 文件] [--full] [--mask] [--run 编号]";
+    "baoxue report [--db 路径] out-of-school|summary|children [--township 代码|名称]\n"
+    "              [--status 状态] [--format table|csv|xlsx|json] [-o 文件] [--full] [--mask]\n"
+    "              [--run 编号]";
 
 static void help(void)
 {
     printf("用法：%s\n\n"
            "  out-of-school  适龄未入学和辍学儿童名单（疑似失学辍学台账）\n"
-           "  summary        各乡镇、全县各状态人数汇总\n\n"
+           "  summary        各乡镇、全县各状态人数汇总\n"
+           "  children       户籍中每名儿童的状态、学校和情况（儿童状态清单）\n\n"
+           "  --status   children 只列此状态的儿童：enrolled、enrolled_elsewhere、not_enrolled、\n"
+           "             dropped_out、suspended、pending_review、completed、not_yet_school_age、\n"
+           "             beyond_age、inactive（也可写中文：本县在读、辍学……）\n"
            "  --format   table（终端默认）、csv（UTF-8 带 BOM，Excel 可直接打开）、xlsx、json；\n"
            "             用 -o 写文件时可由扩展名推断\n"
            "  --full     显示完整身份证号和电话（记入审计日志）\n"
@@ -34,18 +40,15 @@ static int audit_export(struct store *s, const char *what, const char *format, l
 int cmd_report(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"township", required_argument, NULL, 't'},
-        {"format", required_argument, NULL, 'F'},
-        {"output", required_argument, NULL, 'o'},
-        {"full", no_argument, NULL, 'U'},
-        {"mask", no_argument, NULL, 'M'},
-        {"run", required_argument, NULL, 'R'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},     {"township", required_argument, NULL, 't'},
+        {"format", required_argument, NULL, 'F'}, {"output", required_argument, NULL, 'o'},
+        {"full", no_argument, NULL, 'U'},         {"mask", no_argument, NULL, 'M'},
+        {"run", required_argument, NULL, 'R'},    {"status", required_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *out = NULL, *fmt_name = NULL;
-    struct report_options ro = {0};
+    struct report_options ro = REPORT_OPTIONS_INIT;
+    const char *status = NULL;
     bool full = false, mask = false;
     int c;
     cli_getopt_reset();
@@ -72,6 +75,9 @@ int cmd_report(int argc, char **argv)
         case 'R':
             ro.run_id = cli_parse_long("--run", optarg, 1, 1L << 40);
             break;
+        case 'S':
+            status = optarg;
+            break;
         case 'h':
             help();
             return EXIT_OK;
@@ -80,7 +86,7 @@ int cmd_report(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        die_usage("缺少报表名称（out-of-school 或 summary）；用法：%s", usage);
+        die_usage("缺少报表名称（out-of-school、summary 或 children）；用法：%s", usage);
     if (optind + 1 < argc)
         die_usage("多余的参数“%s”；用法：%s", argv[optind + 1], usage);
     if (full && mask)
@@ -95,9 +101,19 @@ int cmd_report(int argc, char **argv)
     } else {
         fmt = (!out || !strcmp(out, "-")) && isatty(1) ? FMT_TABLE : FMT_CSV;
     }
-    bool is_oos = !strcmp(what, "out-of-school");
-    if (!is_oos && strcmp(what, "summary"))
-        die_usage("未知报表“%s”，可用：out-of-school、summary", what);
+    bool is_oos = !strcmp(what, "out-of-school"), is_children = !strcmp(what, "children");
+    if (!is_oos && !is_children && strcmp(what, "summary"))
+        die_usage("未知报表“%s”，可用：out-of-school、summary、children", what);
+    if (status) {
+        if (!is_children)
+            die_usage("--status 只用于 children 报表");
+        ro.status = status_parse(status);
+        for (int k = 0; k < ST__COUNT && ro.status < 0; k++)
+            if (!strcmp(status, status_label((enum child_status)k)))
+                ro.status = k;
+        if (ro.status < 0)
+            die_usage("--status 的值“%s”不是已知的状态（baoxue report --help 列出全部）", status);
+    }
     /* JSON is the interface other systems read: full IDs unless --mask. */
     ro.full = full || (fmt == FMT_JSON && !mask);
 
@@ -107,10 +123,11 @@ int cmd_report(int argc, char **argv)
         return exit_code;
     struct report_table t;
     struct buf err = BUF_INIT;
-    int rc = is_oos ? report_out_of_school(s, &ro, &t, &err, &exit_code)
-                    : report_summary(s, &ro, &t, &err, &exit_code);
+    int rc = is_oos        ? report_out_of_school(s, &ro, &t, &err, &exit_code)
+             : is_children ? report_children(s, &ro, &t, &err, &exit_code)
+                           : report_summary(s, &ro, &t, &err, &exit_code);
     if (rc == 0) {
-        if (is_oos && ro.full &&
+        if ((is_oos || is_children) && ro.full &&
             audit_export(s, what, fmt_name ? fmt_name : "auto", (long)t.nrows) < 0) {
             error("无法记录审计日志，已停止导出：%s", store_errmsg(s));
             exit_code = EXIT_RUNTIME;

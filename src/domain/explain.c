@@ -7,6 +7,7 @@
 #include "core/idcard.h"
 #include "domain/audit.h"
 #include "domain/run.h"
+#include "domain/runstatus.h"
 #include "domain/status.h"
 #include "ingest/field.h"
 #include "link/linker.h"
@@ -149,24 +150,20 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
     }
     *exit_code = EXIT_RUNTIME;
     struct stmt *q = store_prepare(
-        s, "SELECT r.id, cs.status, cs.detail, coalesce(r.township, ''), coalesce(r.village, '')"
-           " FROM record r LEFT JOIN child_status cs ON cs.record_id = r.id AND cs.run_id = $2"
-           " WHERE r.batch_id = $1 AND r.id_number = $3 ORDER BY r.id");
+        s, "SELECT r.id, coalesce(r.township, ''), coalesce(r.village, '') FROM record r"
+           " WHERE r.batch_id = $1 AND r.id_number = $2 ORDER BY r.id");
     if (!q) {
         buf_adds(err, store_errmsg(s));
         return -1;
     }
     stmt_bind_int(q, 1, ri.population_batch);
-    stmt_bind_int(q, 2, ri.id);
-    stmt_bind_str(q, 3, rid.id);
+    stmt_bind_str(q, 2, rid.id);
     int64_t children[8];
-    char status[8][32], detail[8][512], place[8][192];
+    char place[8][192];
     int nchildren = 0, rc;
     while ((rc = stmt_step(q)) == 1 && nchildren < 8) {
         children[nchildren] = stmt_int(q, 0);
-        snprintf(status[nchildren], sizeof(status[0]), "%s", stmt_text(q, 1));
-        snprintf(detail[nchildren], sizeof(detail[0]), "%s", stmt_text(q, 2));
-        snprintf(place[nchildren], sizeof(place[0]), "%s %s", stmt_text(q, 3), stmt_text(q, 4));
+        snprintf(place[nchildren], sizeof(place[0]), "%s %s", stmt_text(q, 1), stmt_text(q, 2));
         nchildren++;
     }
     stmt_finalize(q);
@@ -189,12 +186,20 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
             buf_adds(err, store_errmsg(s));
             return -1;
         }
-        int st = status_parse(status[c]);
+        struct run_status_entry e;
+        struct buf detail = BUF_INIT;
+        int found = run_child_status(s, &ri, children[c], &e, &detail);
+        if (found < 0) {
+            buf_release(&detail);
+            buf_adds(err, store_errmsg(s));
+            return -1;
+        }
         buf_addf(out, "儿童：%s，%s，出生 %s，身份证号 %s，%s（%s 第 %lld 行）\n", child.name,
                  gender_label(child.lk.sex), child.birth, child.id_text, place[c], child.file,
                  (long long)child.row);
         buf_addf(out, "比对第 %lld 次（截至 %s）：%s —— %s\n\n", (long long)ri.id, ri.as_of,
-                 st >= 0 ? status_label((enum child_status)st) : "无结果", detail[c]);
+                 found ? status_label(e.st) : "无结果", detail.buf);
+        buf_release(&detail);
 
         /* the name's frequency in the register, for the term-frequency weight */
         int64_t same_name = 0;

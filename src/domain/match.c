@@ -13,6 +13,7 @@
 #include "core/date.h"
 #include "core/idcard.h"
 #include "domain/audit.h"
+#include "domain/runstatus.h"
 #include "domain/settings.h"
 #include "ingest/field.h"
 #include "link/keys.h"
@@ -29,6 +30,7 @@ struct person {
     int id_flags;
     enum reg_status reg;
     bool pending_review; /* a candidate record of this child waits for a clerk */
+    uint32_t place;      /* index into snapshot.places: township code, tab, name */
 };
 
 struct school_rec {
@@ -116,6 +118,7 @@ struct snapshot {
     struct arena pop_names; /* name keys of the register (loaded in a thread of its own) */
     struct arena names;     /* name keys of the school records */
     struct intern schools;  /* school names: they repeat for every pupil */
+    struct intern places;   /* the register's townships (keys_place) */
     size_t *pop_name_off, *oth_name_off;
 };
 
@@ -130,13 +133,15 @@ static void snapshot_release(struct snapshot *sn)
     buf_release(&sn->pop_names.b);
     buf_release(&sn->names.b);
     intern_release(&sn->schools);
+    intern_release(&sn->places);
 }
 
 static int load_population_rows(struct store *s, int64_t batch, struct snapshot *sn)
 {
     struct stmt *q =
         store_prepare(s, "SELECT id, coalesce(id_number, ''), id_flags, coalesce(name_key, ''),"
-                         " coalesce(birth_date, ''), coalesce(gender, 0), coalesce(reg_status, '')"
+                         " coalesce(birth_date, ''), coalesce(gender, 0), coalesce(reg_status, ''),"
+                         " coalesce(township_code, ''), coalesce(township, '')"
                          " FROM record WHERE batch_id = $1 ORDER BY id");
     if (!q)
         return -1;
@@ -157,6 +162,7 @@ static int load_population_rows(struct store *s, int64_t batch, struct snapshot 
     sn->pop_name_off = xreallocarray(sn->pop_name_off, alloc, sizeof(size_t));
     buf_grow(&sn->pop_names.b, (size_t)rows * 12);
     int rc;
+    struct buf place = BUF_INIT;
     while ((rc = stmt_step(q)) == 1) {
         size_t old = alloc;
         ALLOC_GROW(sn->people, sn->npop + 1, alloc);
@@ -181,8 +187,11 @@ static int load_population_rows(struct store *s, int64_t batch, struct snapshot 
         for (int k = 0; k <= REG_UNKNOWN; k++)
             if (!strcmp(reg, reg_status_key((enum reg_status)k)))
                 p->reg = (enum reg_status)k;
+        keys_place(&place, stmt_text(q, 7), stmt_text(q, 8));
+        p->place = intern_add(&sn->places, place.buf);
         sn->npop++;
     }
+    buf_release(&place);
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
 }
@@ -225,8 +234,13 @@ static int load_population(struct store *s, int64_t batch, struct snapshot *sn)
                 p->birth = r->birth = k.birth[i];
                 r->sex = k.sex[i];
                 p->reg = k.status[i] <= REG_UNKNOWN ? (enum reg_status)k.status[i] : REG_NORMAL;
+                p->place = k.school[i];
                 sn->pop_name_off[i] = k.name[i];
             }
+            /* the places are taken over whole too (looked up by index only) */
+            intern_release(&sn->places);
+            sn->places = k.schools;
+            intern_init(&k.schools);
             /* the names arena is taken over whole */
             buf_release(&sn->pop_names.b);
             sn->pop_names.b = k.names;
@@ -369,7 +383,8 @@ struct decision {
     enum child_status st;
     int age, grade;
     int64_t school_record;
-    struct buf detail;
+    int method;            /* how school_record was linked */
+    struct status_facts f; /* what the explanation is written from */
 };
 
 /* Decide one child's status from their registration, age and linked records. */
@@ -378,6 +393,7 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
 {
     const struct school_calendar *cal = &opt->cal;
     d->school_record = 0;
+    d->method = LKM_NONE;
     /* A child born after the cutoff is 0, not "unknown"; -1 means no birth date at all. */
     d->age = -1;
     if (p->birth) {
@@ -385,9 +401,8 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
         d->age = a < 0 ? 0 : a;
     }
     d->grade = d->age >= 0 ? expected_grade(cal, d->age) : 0;
-    buf_reset(&d->detail);
 
-    const struct school_rec *best = NULL, *elsewhere = NULL;
+    const struct school_rec *best = NULL, *elsewhere = NULL, *used = NULL;
     for (size_t i = 0; i < nrecs; i++) {
         const struct school_rec *r = recs[i];
         if (r->kind == KIND_OUTSIDE) {
@@ -400,85 +415,53 @@ static void decide(const struct match_options *opt, int cutoff, const struct per
 
     if (p->reg != REG_NORMAL) {
         d->st = ST_INACTIVE;
-        buf_addf(&d->detail, "户籍状态为“%s”，不计入本县适龄儿童", reg_status_label(p->reg));
-        return;
-    }
-    if (d->age >= 0 && d->age < cal->min_age) {
+    } else if (d->age >= 0 && d->age < cal->min_age) {
         d->st = ST_NOT_YET;
-        buf_addf(&d->detail, "截至 %d年%d月%d日 %d 岁，未到入学年龄", ymd_year(cutoff),
-                 ymd_month(cutoff), ymd_day(cutoff), d->age);
         if (best && best->st == ENR_ACTIVE)
-            buf_addf(&d->detail, "（已提前在%s就读）", best->school);
-        return;
-    }
-    if (best && best->st == ENR_ACTIVE) {
+            used = best; /* already at school, early */
+    } else if (best && best->st == ENR_ACTIVE) {
         d->st = ST_ENROLLED;
-        d->school_record = best->id;
-        buf_addf(&d->detail, "在%s就读%s，学籍状态在读", best->school,
-                 best->grade ? grade_name(best->grade) : "");
-        if (best->method != LKM_ID_EXACT)
-            buf_addf(&d->detail, "（学籍记录经%s关联）", lk_method_label(best->method));
-        return;
-    }
-    if (elsewhere) {
+        used = best;
+    } else if (elsewhere) {
         d->st = ST_ENROLLED_ELSEWHERE;
-        d->school_record = elsewhere->id;
-        buf_addf(&d->detail, "在外地%s就读（外出就读名单）", elsewhere->school);
-        return;
-    }
-    if (d->age > cal->max_age) {
+        used = elsewhere;
+    } else if (d->age > cal->max_age) {
         d->st = ST_BEYOND;
-        buf_addf(&d->detail, "截至 %d年%d月%d日 %d 岁，超出义务教育年龄段，且无在读学籍",
-                 ymd_year(cutoff), ymd_month(cutoff), ymd_day(cutoff), d->age);
-        return;
-    }
-    if (best && best->st == ENR_GRADUATED) {
+    } else if (best && best->st == ENR_GRADUATED) {
         d->st = ST_COMPLETED;
-        d->school_record = best->id;
-        buf_addf(&d->detail, "学籍显示已于%s毕业", best->school);
-        return;
-    }
-    if (best && best->st == ENR_SUSPENDED) {
+        used = best;
+    } else if (best && best->st == ENR_SUSPENDED) {
         d->st = ST_SUSPENDED;
-        d->school_record = best->id;
-        buf_addf(&d->detail, "在%s%s休学", best->school,
-                 best->grade ? grade_name(best->grade) : "");
-        return;
-    }
-    if (best && best->st == ENR_DROPPED_OUT) {
+        used = best;
+    } else if (best && best->st == ENR_DROPPED_OUT) {
         d->st = ST_DROPPED_OUT;
-        d->school_record = best->id;
-        buf_addf(&d->detail, "学籍记录显示从%s%s辍学，且没有其他在读学籍", best->school,
-                 best->grade ? grade_name(best->grade) : "");
-        return;
-    }
-    if (p->pending_review) {
-        /* A clerk decides first: desk work before a door knock. The review queue is the
-         * list of these children; the out-of-school list says how many wait there. */
+        used = best;
+    } else if (p->pending_review) {
+        /* A clerk decides first: the review queue is the list of these children; the
+         * out-of-school list says how many wait there. */
         d->st = ST_PENDING_REVIEW;
-        buf_adds(&d->detail,
-                 "有疑似属于此人的学籍或外出就读记录等待人工复核（baoxue review list），"
-                 "复核为不是同一人后列入未在校名单");
-        return;
+    } else {
+        d->st = ST_NOT_ENROLLED;
     }
-    d->st = ST_NOT_ENROLLED;
-    if (d->age >= 0 && d->grade >= 1 && d->grade <= 9)
-        buf_addf(&d->detail, "%d 岁（应读%s），", d->age, grade_name(d->grade));
-    else if (d->age >= 0)
-        buf_addf(&d->detail, "%d 岁（按年龄应已读完九年级），", d->age);
-    else
-        buf_adds(&d->detail, "出生日期不明，");
-    if (best && best->st == ENR_TRANSFERRED)
-        buf_addf(&d->detail, "学籍显示已从%s转出，但未发现新的在读学籍", best->school);
-    else if (best && best->st == ENR_DECEASED)
-        buf_addf(&d->detail, "学籍记录为“死亡”而户籍状态正常，需核实");
-    else if (!p->key)
-        buf_adds(&d->detail,
-                 "户籍中没有可用的身份证号，无法与学籍比对，本县学籍和外出就读名单中均未找到");
-    else
-        buf_adds(&d->detail, "本县学籍和外出就读名单中均未找到此人");
-    if (p->id_flags & ID_BAD_CHECK)
-        buf_adds(&d->detail, "；注意：户籍身份证号校验位错误，可能是录入错误导致未匹配");
+    if (used) {
+        d->school_record = used->id;
+        d->method = used->method;
+    }
+    /* a transferred-out or "deceased" 学籍 record explains a not-enrolled child */
+    const struct school_rec *told = used ? used : (d->st == ST_NOT_ENROLLED ? best : NULL);
+    d->f = (struct status_facts){
+        .st = d->st,
+        .age = d->age,
+        .grade = d->grade,
+        .cutoff = cutoff,
+        .reg = p->reg,
+        .school = told ? told->school : "",
+        .school_grade = told ? told->grade : 0,
+        .school_state = told ? (int)told->st : ENR_UNKNOWN,
+        .method = d->method,
+        .has_id = p->key != 0,
+        .bad_check = (p->id_flags & ID_BAD_CHECK) != 0,
+    };
 }
 
 /* Thresholds of the linkage bands, from settings (link_accept, link_review, link_margin). */
@@ -640,6 +623,9 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     struct decisions dec = {0};
     struct stmt *ins_link = NULL, *ins_status = NULL, *ins_cand = NULL;
     struct decision d = {0};
+    struct buf detail;
+    struct run_status_writer rsw = {0};
+    long *place_counts = NULL;
     const struct school_rec **hits = NULL;
     uint32_t *start = NULL, *member = NULL;
     size_t hits_alloc = 0;
@@ -649,10 +635,11 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     int ret = -1;
 
     memset(res, 0, sizeof(*res));
-    buf_init(&d.detail, 0);
+    buf_init(&detail, 0);
     buf_init(&sn.pop_names.b, 0);
     buf_init(&sn.names.b, 0);
     intern_init(&sn.schools);
+    intern_init(&sn.places);
     *exit_code = EXIT_RUNTIME;
 
     if (latest_batch(s, KIND_POPULATION, &res->population_batch) < 0 ||
@@ -849,6 +836,11 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     res->review = lr.review;
 
     phase_mark("写候选");
+    /* Every child in the compact run_status; a row with the explanation for those someone has
+     * to act on; and the counts by township and status (the summary reads those). */
+    if (run_status_writer_begin(&rsw, s, res->run_id) < 0)
+        goto db_error;
+    place_counts = xcalloc(sn.places.n * ST__COUNT + 1, sizeof(*place_counts));
     for (size_t i = 0; i < sn.npop; i++) {
         const struct person *p = &sn.people[i];
         size_t n = start[i + 1] - start[i];
@@ -857,6 +849,15 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
             hits[k] = &sn.recs[member[start[i] + k]];
         decide(opt, res->cutoff, p, hits, n, &d);
         res->counts[d.st]++;
+        if (p->place < sn.places.n)
+            place_counts[p->place * ST__COUNT + d.st]++;
+        struct run_status_entry e = {p->id, d.school_record, d.st, d.age, d.grade, d.method};
+        if (run_status_writer_add(&rsw, &e) < 0)
+            goto db_error;
+        if (!status_has_row(d.st))
+            continue;
+        buf_reset(&detail);
+        status_describe(&d.f, &detail);
         stmt_reset(ins_status);
         stmt_bind_int(ins_status, 1, res->run_id);
         stmt_bind_int(ins_status, 2, p->id);
@@ -872,8 +873,37 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
             stmt_bind_int(ins_status, 6, d.school_record);
         else
             stmt_bind_null(ins_status, 6);
-        stmt_bind_str(ins_status, 7, d.detail.buf);
+        stmt_bind_str(ins_status, 7, detail.buf);
         if (stmt_step(ins_status) < 0)
+            goto db_error;
+    }
+    if (run_status_writer_end(&rsw) < 0)
+        goto db_error;
+    {
+        struct stmt *ins_count =
+            store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status, n)"
+                             " VALUES ($1, $2, $3, $4, $5)");
+        if (!ins_count)
+            goto db_error;
+        int rc = 0;
+        for (size_t pl = 0; pl < sn.places.n && rc >= 0; pl++) {
+            const char *place = intern_str(&sn.places, (uint32_t)pl);
+            const char *tab = strchr(place, '\t');
+            for (int st = 0; st < ST__COUNT && rc >= 0; st++) {
+                long n = place_counts[pl * ST__COUNT + (size_t)st];
+                if (!n)
+                    continue;
+                stmt_reset(ins_count);
+                stmt_bind_int(ins_count, 1, res->run_id);
+                stmt_bind_text(ins_count, 2, place, tab ? (size_t)(tab - place) : strlen(place));
+                stmt_bind_text(ins_count, 3, tab ? tab + 1 : "", tab ? strlen(tab + 1) : 0);
+                stmt_bind_str(ins_count, 4, status_key((enum child_status)st));
+                stmt_bind_int(ins_count, 5, n);
+                rc = stmt_step(ins_count);
+            }
+        }
+        stmt_finalize(ins_count);
+        if (rc < 0)
             goto db_error;
     }
 
@@ -898,11 +928,10 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         const char *p[] = {now, ct, id};
         int r1 =
             store_run(s, "UPDATE match_run SET finished_at = $1, counts = $2 WHERE id = $3", 3, p);
-        struct buf detail = BUF_INIT;
+        buf_reset(&detail);
         buf_addf(&detail, "run=%s population=%zu review=%ld", id, sn.npop, lr.review);
         int r2 = r1 < 0 ? -1 : audit_record(s, opt->actor, "cli", "match", NULL, detail.buf);
         free(ct);
-        buf_release(&detail);
         if (r2 < 0)
             goto db_error;
     }
@@ -939,7 +968,9 @@ out:
     free(hits);
     free(start);
     free(member);
-    buf_release(&d.detail);
+    buf_release(&detail);
+    run_status_writer_abort(&rsw);
+    free(place_counts);
     buf_release(&key);
     buf_release(&levels);
     return ret;

@@ -1,5 +1,9 @@
 #include "domain/run.h"
 
+#include "core/date.h"
+#include "core/idcard.h"
+#include "domain/runstatus.h"
+#include "ingest/field.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -8,10 +12,10 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf
 {
     struct stmt *q = store_prepare(
         s, want ? "SELECT id, as_of, school_year, population_batch, coalesce(enrollment_batch, 0),"
-                  " coalesce(outside_batch, 0) FROM match_run"
+                  " coalesce(outside_batch, 0), cutoff FROM match_run"
                   " WHERE id = $1 AND finished_at IS NOT NULL"
                 : "SELECT id, as_of, school_year, population_batch, coalesce(enrollment_batch, 0),"
-                  " coalesce(outside_batch, 0) FROM match_run"
+                  " coalesce(outside_batch, 0), cutoff FROM match_run"
                   " WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1");
     if (!q) {
         buf_adds(err, store_errmsg(s));
@@ -41,6 +45,10 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf
     ri->population_batch = stmt_int(q, 3);
     ri->enrollment_batch = stmt_int(q, 4);
     ri->outside_batch = stmt_int(q, 5);
+    ri->cutoff = 0;
+    const char *cut = stmt_text(q, 6);
+    if (date_parse(cut, strlen(cut), &ri->cutoff) < 0)
+        ri->cutoff = 0;
     stmt_finalize(q);
     struct buf v = BUF_INIT;
     ri->county[0] = '\0';
@@ -48,4 +56,82 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf
         memcpy(ri->county, v.buf, 7);
     buf_release(&v);
     return 0;
+}
+
+/* Stored states are keys ("normal", "active"), not the words of the files. */
+static int reg_of_key(const char *k)
+{
+    for (int r = 0; r <= REG_UNKNOWN; r++)
+        if (!strcmp(k, reg_status_key((enum reg_status)r)))
+            return r;
+    return REG_NORMAL;
+}
+
+static int enroll_of_key(const char *k)
+{
+    for (int e = 0; e <= ENR_UNKNOWN; e++)
+        if (!strcmp(k, enroll_status_key((enum enroll_status)e)))
+            return e;
+    return ENR_UNKNOWN;
+}
+
+int run_child_status(struct store *s, const struct run_info *ri, int64_t record_id,
+                     struct run_status_entry *e, struct buf *detail)
+{
+    int rc = run_status_get(s, ri->id, record_id, e);
+    if (rc <= 0)
+        return rc;
+    buf_reset(detail);
+    if (status_has_row(e->st)) {
+        struct stmt *q = store_prepare(s, "SELECT detail FROM child_status"
+                                          " WHERE run_id = $1 AND record_id = $2");
+        if (!q)
+            return -1;
+        stmt_bind_int(q, 1, ri->id);
+        stmt_bind_int(q, 2, record_id);
+        rc = stmt_step(q);
+        if (rc == 1)
+            buf_adds(detail, stmt_text(q, 0));
+        stmt_finalize(q);
+        if (rc != 0)
+            return rc < 0 ? -1 : 1;
+    }
+    /* written from the child's registration and the record the status rests on */
+    struct status_facts f = {.st = e->st,
+                             .age = e->age,
+                             .grade = e->grade,
+                             .cutoff = ri->cutoff,
+                             .reg = REG_NORMAL,
+                             .school = "",
+                             .school_state = ENR_UNKNOWN,
+                             .method = e->method};
+    struct buf school = BUF_INIT;
+    struct stmt *q = store_prepare(
+        s, "SELECT coalesce(p.reg_status, ''), coalesce(p.id_number, ''), p.id_flags,"
+           " b.kind, coalesce(r.school_name, ''), coalesce(r.school_region, ''),"
+           " coalesce(r.grade, 0), coalesce(r.enroll_status, '')"
+           " FROM record p LEFT JOIN record r ON r.id = $2 LEFT JOIN batch b ON b.id = r.batch_id"
+           " WHERE p.id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, record_id);
+    stmt_bind_int(q, 2, e->school_record);
+    rc = stmt_step(q);
+    if (rc == 1) {
+        f.reg = reg_of_key(stmt_text(q, 0));
+        f.has_id = *stmt_text(q, 1) != '\0';
+        f.bad_check = (stmt_int(q, 2) & ID_BAD_CHECK) != 0;
+        if (e->school_record && !stmt_is_null(q, 3)) {
+            enum import_kind kind = KIND_ENROLLMENT;
+            kind_parse(stmt_text(q, 3), &kind);
+            school_display(&school, kind, stmt_text(q, 4), stmt_text(q, 5));
+            f.school = school.buf;
+            f.school_grade = (int)stmt_int(q, 6);
+            f.school_state = enroll_of_key(stmt_text(q, 7));
+        }
+        status_describe(&f, detail);
+    }
+    stmt_finalize(q);
+    buf_release(&school);
+    return rc < 0 ? -1 : 1;
 }

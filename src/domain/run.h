@@ -12,6 +12,7 @@ struct run_info {
     int64_t id, population_batch, enrollment_batch, outside_batch;
     char as_of[11];
     int school_year;
+    int cutoff; /* ymd: ages are counted on this day */
     char county[7];
 };
 
@@ -21,5 +22,14 @@ struct run_info {
  */
 int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf *err,
                   int *exit_code);
+
+struct run_status_entry;
+/*
+ * One child's status in a run, and its explanation: the stored one for the children someone
+ * acts on, written from the records for the others (status_describe). 1 found, 0 the record is
+ * not in the run, -1 store error (message in the store).
+ */
+int run_child_status(struct store *s, const struct run_info *ri, int64_t record_id,
+                     struct run_status_entry *e, struct buf *detail);
 
 #endif

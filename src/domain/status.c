@@ -2,6 +2,12 @@
 
 #include "util/common.h"
 
+#include "core/date.h"
+#include "core/schoolyear.h"
+#include "ingest/field.h"
+#include "link/linker.h"
+#include "util/buf.h"
+
 static const struct {
     const char *key, *label;
 } statuses[ST__COUNT] = {
@@ -33,4 +39,67 @@ int status_parse(const char *key)
         if (!strcmp(key, statuses[s].key))
             return s;
     return -1;
+}
+
+void status_describe(const struct status_facts *f, struct buf *out)
+{
+    int cy = ymd_year(f->cutoff), cm = ymd_month(f->cutoff), cd = ymd_day(f->cutoff);
+    const char *school = f->school ? f->school : "";
+    const char *grade = f->school_grade ? grade_name(f->school_grade) : "";
+    switch (f->st) {
+    case ST_INACTIVE:
+        buf_addf(out, "户籍状态为“%s”，不计入本县适龄儿童",
+                 reg_status_label((enum reg_status)f->reg));
+        return;
+    case ST_NOT_YET:
+        buf_addf(out, "截至 %d年%d月%d日 %d 岁，未到入学年龄", cy, cm, cd, f->age);
+        if (*school)
+            buf_addf(out, "（已提前在%s就读）", school);
+        return;
+    case ST_ENROLLED:
+        buf_addf(out, "在%s就读%s，学籍状态在读", school, grade);
+        if (f->method != LKM_ID_EXACT && f->method != LKM_NONE)
+            buf_addf(out, "（学籍记录经%s关联）", lk_method_label((enum lk_method)f->method));
+        return;
+    case ST_ENROLLED_ELSEWHERE:
+        buf_addf(out, "在外地%s就读（外出就读名单）", school);
+        return;
+    case ST_BEYOND:
+        buf_addf(out, "截至 %d年%d月%d日 %d 岁，超出义务教育年龄段，且无在读学籍", cy, cm, cd,
+                 f->age);
+        return;
+    case ST_COMPLETED:
+        buf_addf(out, "学籍显示已于%s毕业", school);
+        return;
+    case ST_SUSPENDED:
+        buf_addf(out, "在%s%s休学", school, grade);
+        return;
+    case ST_DROPPED_OUT:
+        buf_addf(out, "学籍记录显示从%s%s辍学，且没有其他在读学籍", school, grade);
+        return;
+    case ST_PENDING_REVIEW:
+        /* A clerk decides first: desk work before a door knock. */
+        buf_adds(out, "有疑似属于此人的学籍或外出就读记录等待人工复核（baoxue review list），"
+                      "复核为不是同一人后列入未在校名单");
+        return;
+    case ST_NOT_ENROLLED:
+    case ST__COUNT:
+        break;
+    }
+    if (f->age >= 0 && f->grade >= 1 && f->grade <= 9)
+        buf_addf(out, "%d 岁（应读%s），", f->age, grade_name(f->grade));
+    else if (f->age >= 0)
+        buf_addf(out, "%d 岁（按年龄应已读完九年级），", f->age);
+    else
+        buf_adds(out, "出生日期不明，");
+    if (*school && f->school_state == ENR_TRANSFERRED)
+        buf_addf(out, "学籍显示已从%s转出，但未发现新的在读学籍", school);
+    else if (*school && f->school_state == ENR_DECEASED)
+        buf_addf(out, "学籍记录为“死亡”而户籍状态正常，需核实");
+    else if (!f->has_id)
+        buf_adds(out, "户籍中没有可用的身份证号，无法与学籍比对，本县学籍和外出就读名单中均未找到");
+    else
+        buf_adds(out, "本县学籍和外出就读名单中均未找到此人");
+    if (f->bad_check)
+        buf_adds(out, "；注意：户籍身份证号校验位错误，可能是录入错误导致未匹配");
 }

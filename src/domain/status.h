@@ -1,6 +1,8 @@
 #ifndef BAOXUE_STATUS_H
 #define BAOXUE_STATUS_H
 
+#include <stdbool.h>
+
 /* The one status every child of the population register gets in a cross-check run. */
 enum child_status {
     ST_ENROLLED,           /* active 学籍 in the county */
@@ -24,5 +26,33 @@ static inline int status_is_out_of_school(enum child_status s)
 {
     return s == ST_NOT_ENROLLED || s == ST_DROPPED_OUT;
 }
+
+/*
+ * Children with these statuses get a child_status row with the written explanation (someone
+ * has to act on them: find, review, watch); every child's status is in run_status besides.
+ */
+static inline int status_has_row(enum child_status s)
+{
+    return s == ST_NOT_ENROLLED || s == ST_DROPPED_OUT || s == ST_PENDING_REVIEW ||
+           s == ST_SUSPENDED;
+}
+
+/* What a status's explanation is written from (see status_describe). */
+struct status_facts {
+    enum child_status st;
+    int age, grade;     /* age on the cutoff (-1 unknown), expected grade */
+    int cutoff;         /* ymd */
+    int reg;            /* enum reg_status of the registration */
+    const char *school; /* the deciding school record's school ("" none) */
+    int school_grade;   /* its grade, 0 unknown */
+    int school_state;   /* its enum enroll_status */
+    int method;         /* enum lk_method of its link */
+    bool has_id;        /* the register has a usable ID */
+    bool bad_check;     /* the register's ID fails its check digit */
+};
+
+/* The one-sentence Chinese explanation of a child's status (the 情况 column). */
+struct buf;
+void status_describe(const struct status_facts *f, struct buf *out);
 
 #endif

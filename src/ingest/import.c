@@ -126,7 +126,7 @@ struct importer {
     uint64_t *seen;
     size_t seen_cap, seen_n;
     const char *county; /* may be "" */
-    struct buf t1, t2, t3, reasons, scratch, school, region;
+    struct buf t1, t2, t3, reasons, scratch, school, region, place;
     struct batch_keys keys; /* the linker's view of the batch, stored beside it */
     /* township cells seen (normalised) and what they resolved to: a sheet names a handful of
      * townships millions of times */
@@ -291,7 +291,10 @@ static void add_keys(struct importer *im, const struct resident_id *rid, int bir
                      int status, int grade)
 {
     struct buf *school = &im->scratch;
-    school_display(school, im->opt->kind, im->school.buf, im->region.buf);
+    if (im->opt->kind == KIND_POPULATION)
+        school = &im->place; /* a child's place: township code and name */
+    else
+        school_display(school, im->opt->kind, im->school.buf, im->region.buf);
     batch_keys_add(&im->keys, rid->id[0] ? id_pack(rid->id) : 0, rid->flags, im->t1.buf, birth,
                    gender, status, grade, school->buf);
 }
@@ -426,6 +429,8 @@ static int import_row(struct importer *im, const struct row *r)
         flags |= RF_BIT(RF_TOWNSHIP_UNKNOWN);
     writer_bind_str(im->w, 12, tw ? tw->code : NULL);
     writer_bind_str(im->w, 13, tw ? tw->name : im->t3.buf);
+    if (im->opt->kind == KIND_POPULATION)
+        keys_place(&im->place, tw ? tw->code : "", tw ? tw->name : im->t3.buf);
     bind_norm(im, 14, r, F_VILLAGE);
     bind_norm(im, 15, r, F_GUARDIAN);
     bind_norm(im, 16, r, F_PHONE);
@@ -794,6 +799,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     buf_init(&im.reasons, 0);
     buf_init(&im.school, 0);
     buf_init(&im.region, 0);
+    buf_init(&im.place, 0);
     batch_keys_init(&im.keys);
     buf_init(&im.scratch, 0);
 
@@ -1158,6 +1164,7 @@ out:
     buf_release(&im.t3);
     buf_release(&im.reasons);
     buf_release(&im.school);
+    buf_release(&im.place);
     buf_release(&im.region);
     batch_keys_release(&im.keys);
     buf_release(&where);

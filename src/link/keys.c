@@ -2,7 +2,7 @@
 
 #include "util/common.h"
 
-#define KEYS_MAGIC "BXK1"
+#define KEYS_MAGIC "BXK2" /* 2: the population register's places */
 
 void batch_keys_init(struct batch_keys *k)
 {
@@ -60,6 +60,14 @@ void batch_keys_add(struct batch_keys *k, uint64_t key, int id_flags, const char
     buf_adds(&k->names, name);
     buf_addch(&k->names, '\0');
     k->school[i] = intern_add(&k->schools, school);
+}
+
+void keys_place(struct buf *out, const char *township_code, const char *township)
+{
+    buf_reset(out);
+    buf_adds(out, township_code ? township_code : "");
+    buf_addch(out, '\t');
+    buf_adds(out, township ? township : "");
 }
 
 /* Layout: magic, then u64 n, i64 first_id, u64 names_len, u64 nschools, u64 schools_len, then

@@ -24,7 +24,8 @@ struct batch_keys {
     uint8_t *status;   /* enum reg_status (population) or enum enroll_status (school lists) */
     uint8_t *grade;    /* 1..12, 0 unknown */
     uint32_t *name;    /* offset of the name key in names */
-    uint32_t *school;  /* index into the schools (0: none) */
+    uint32_t *school;  /* index into the schools (0: none); for the population register the
+                        * child's place instead (keys_place) */
     struct buf names;
     struct intern schools; /* the school texts; index 0 is "" */
 };
@@ -41,6 +42,9 @@ static inline const char *batch_keys_school(const struct batch_keys *k, size_t i
 {
     return intern_str(&k->schools, k->school[i]);
 }
+
+/* A population record's place in the keys: township code (may be empty), a tab, its name. */
+void keys_place(struct buf *out, const char *township_code, const char *township);
 
 /* The blob stored in batch_keys.data, and back; decode returns -1 for a blob it cannot trust
  * (another version, truncated), and the caller then reads the records instead. */

@@ -5,6 +5,7 @@
 #include "core/idcard.h"
 #include "core/schoolyear.h"
 #include "domain/run.h"
+#include "domain/runstatus.h"
 #include "domain/status.h"
 #include "ingest/field.h"
 #include "store/store.h"
@@ -90,8 +91,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         " coalesce(r.id_number, r.id_raw, ''), coalesce(r.guardian, ''), coalesce(r.phone, ''),"
         " cs.status, cs.detail, coalesce(r.township_code, '')"
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
-        " WHERE cs.run_id = $1 AND cs.status <> 'enrolled'"
-        "  AND cs.status IN ('not_enrolled', 'dropped_out')"
+        " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
         "  AND ($2 IS NULL OR r.township_code = $2)"
         "  AND ($3 IS NULL OR r.township = $3)"
         " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
@@ -158,7 +158,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     int64_t pending = 0;
     struct stmt *pq = store_prepare(
         s, "SELECT count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id"
-           " WHERE cs.run_id = $1 AND cs.status <> 'enrolled' AND cs.status = 'pending_review'"
+           " WHERE cs.run_id = $1 AND cs.status = 'pending_review'"
            " AND ($2 IS NULL OR r.township_code = $2) AND ($3 IS NULL OR r.township = $3)");
     if (pq) {
         const char *tcode, *tname;
@@ -205,14 +205,12 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
                    struct buf *err, int *exit_code)
 {
     struct run_info ri;
-    struct stmt *q = open_report(
-        s, opt, &ri,
-        "SELECT coalesce(r.township_code, ''), coalesce(r.township, ''), cs.status, count(*)"
-        " FROM child_status cs JOIN record r ON r.id = cs.record_id"
-        " WHERE cs.run_id = $1 AND ($2 IS NULL OR r.township_code = $2)"
-        "  AND ($3 IS NULL OR r.township = $3)"
-        " GROUP BY 1, 2, 3 ORDER BY r.township_code IS NULL OR r.township_code = '', 1, 2",
-        err, exit_code);
+    struct stmt *q = open_report(s, opt, &ri,
+                                 "SELECT township_code, township, status, sum(n) FROM run_count"
+                                 " WHERE run_id = $1 AND ($2 IS NULL OR township_code = $2)"
+                                 "  AND ($3 IS NULL OR township = $3)"
+                                 " GROUP BY 1, 2, 3 ORDER BY township_code = '', 1, 2",
+                                 err, exit_code);
     if (!q)
         return -1;
     table_init(t, "适龄儿童状态汇总", "townships", summary_cols, ARRAY_SIZE(summary_cols));
@@ -295,5 +293,175 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
         buf_addf(&t->footer, "本乡镇各状态合计 %ld 人（全县导入的户籍人数 %lld 人）。\n", total,
                  (long long)imported);
     buf_adds(&t->footer, "适龄未入学和辍学的名单：baoxue report out-of-school\n");
+    return 0;
+}
+
+static const struct table_col children_cols[] = {
+    {"seq", "序号", COL_INT},
+    {"township", "乡镇", COL_TEXT},
+    {"village", "村（社区）", COL_TEXT},
+    {"name", "姓名", COL_TEXT},
+    {"gender", "性别", COL_TEXT},
+    {"birth_date", "出生日期", COL_TEXT},
+    {"age", "年龄", COL_INT},
+    {"expected_grade", "应读年级", COL_TEXT},
+    {"id_number", "身份证号", COL_TEXT},
+    {"status", "状态", COL_TEXT},
+    {"status_label", "状态说明", COL_TEXT},
+    {"school", "学校", COL_TEXT},
+    {"grade", "年级", COL_TEXT},
+    {"detail", "情况", COL_TEXT},
+    {"township_code", "乡镇代码", COL_TEXT},
+    {"record_id", "记录编号", COL_INT},
+    {"school_record", "学籍记录编号", COL_INT},
+};
+
+struct children_ctx {
+    struct store *s;
+    const struct report_options *opt;
+    const struct run_info *ri;
+    const char *tcode, *tname;
+    struct report_table *t;
+    struct stmt *q, *qd;
+    struct buf school, detail;
+    long n;
+};
+
+static int child_row(void *arg, const struct run_status_entry *e)
+{
+    struct children_ctx *c = arg;
+    if (c->opt->status >= 0 && (int)e->st != c->opt->status)
+        return 0;
+    struct stmt *q = c->q;
+    stmt_reset(q);
+    stmt_bind_int(q, 1, e->record_id);
+    stmt_bind_int(q, 2, e->school_record);
+    int rc = stmt_step(q);
+    if (rc != 1)
+        return rc < 0 ? -1 : 0;
+    const char *tcode = stmt_text(q, 0), *tname = stmt_text(q, 1);
+    if ((c->tcode && strcmp(tcode, c->tcode)) || (c->tname && strcmp(tname, c->tname)))
+        return 0;
+    struct report_table *t = c->t;
+    table_add_row(t);
+    table_setf(t, 0, "%ld", ++c->n);
+    table_set(t, 1, *tname ? tname : "（未填乡镇）");
+    table_set(t, 2, stmt_text(q, 2));
+    table_set(t, 3, stmt_text(q, 3));
+    table_set(t, 4, gender_label((int)stmt_int(q, 4)));
+    table_set(t, 5, stmt_text(q, 5));
+    if (e->age >= 0)
+        table_setf(t, 6, "%d", e->age);
+    table_set(t, 7, e->grade >= 1 && e->grade <= 9 ? grade_name(e->grade) : "");
+    const char *idn = stmt_text(q, 6);
+    if (c->opt->full || strlen(idn) != 18) {
+        table_set(t, 8, c->opt->full ? idn : (*idn ? "（身份证号不完整）" : ""));
+    } else {
+        char m[20];
+        id_mask(idn, m);
+        table_set(t, 8, m);
+    }
+    table_set(t, 9, status_key(e->st));
+    table_set(t, 10, status_label(e->st));
+    buf_reset(&c->school);
+    if (e->school_record && !stmt_is_null(q, 10)) {
+        enum import_kind kind = KIND_ENROLLMENT;
+        kind_parse(stmt_text(q, 10), &kind);
+        school_display(&c->school, kind, stmt_text(q, 11), stmt_text(q, 12));
+        int g = (int)stmt_int(q, 13);
+        table_set(t, 12, g >= 1 && g <= 12 ? grade_name(g) : "");
+    }
+    table_set(t, 11, c->school.buf);
+    /* the explanation: stored for the children someone acts on, written for the others */
+    buf_reset(&c->detail);
+    if (status_has_row(e->st)) {
+        stmt_reset(c->qd);
+        stmt_bind_int(c->qd, 1, c->ri->id);
+        stmt_bind_int(c->qd, 2, e->record_id);
+        if ((rc = stmt_step(c->qd)) < 0)
+            return -1;
+        if (rc == 1)
+            buf_adds(&c->detail, stmt_text(c->qd, 0));
+    }
+    if (!c->detail.len) {
+        struct status_facts f = {.st = e->st,
+                                 .age = e->age,
+                                 .grade = e->grade,
+                                 .cutoff = c->ri->cutoff,
+                                 .reg = (int)stmt_int(q, 7),
+                                 .school = c->school.buf,
+                                 .school_grade = (int)stmt_int(q, 13),
+                                 .school_state = (int)stmt_int(q, 14),
+                                 .method = e->method,
+                                 .has_id = *idn != '\0',
+                                 .bad_check = (stmt_int(q, 8) & ID_BAD_CHECK) != 0};
+        status_describe(&f, &c->detail);
+    }
+    table_set(t, 13, c->detail.buf);
+    table_set(t, 14, tcode);
+    table_setf(t, 15, "%lld", (long long)e->record_id);
+    if (e->school_record)
+        table_setf(t, 16, "%lld", (long long)e->school_record);
+    return 0;
+}
+
+/* Stored states are keys ("normal", "active"): as SQL CASE lists, in enum order. */
+#define REG_CASE                                                                                   \
+    "CASE p.reg_status WHEN 'moved_out' THEN 1 WHEN 'deceased' THEN 2 WHEN 'cancelled' THEN 3"     \
+    " WHEN 'unknown' THEN 4 ELSE 0 END"
+#define ENR_CASE                                                                                   \
+    "CASE r.enroll_status WHEN 'active' THEN 0 WHEN 'suspended' THEN 1 WHEN 'transferred'"         \
+    " THEN 2 WHEN 'dropped_out' THEN 3 WHEN 'graduated' THEN 4 WHEN 'deceased' THEN 5 ELSE 6 END"
+
+int report_children(struct store *s, const struct report_options *opt, struct report_table *t,
+                    struct buf *err, int *exit_code)
+{
+    struct run_info ri;
+    if (run_info_load(s, opt->run_id, &ri, err, exit_code) < 0)
+        return -1;
+    struct children_ctx c = {.s = s, .opt = opt, .ri = &ri, .t = t};
+    township_filter(&ri, opt->township, &c.tcode, &c.tname);
+    c.q = store_prepare(
+        s, "SELECT coalesce(p.township_code, ''), coalesce(p.township, ''),"
+           " coalesce(p.village, ''), coalesce(p.name, ''), coalesce(p.gender, 0),"
+           " coalesce(p.birth_date, ''), coalesce(p.id_number, p.id_raw, ''), " REG_CASE ","
+           " p.id_flags, coalesce(p.id_number, ''), b.kind, coalesce(r.school_name, ''),"
+           " coalesce(r.school_region, ''), coalesce(r.grade, 0), " ENR_CASE
+           " FROM record p LEFT JOIN record r ON r.id = $2"
+           " LEFT JOIN batch b ON b.id = r.batch_id WHERE p.id = $1");
+    c.qd = store_prepare(s, "SELECT detail FROM child_status WHERE run_id = $1 AND record_id = $2");
+    if (!c.q || !c.qd) {
+        buf_adds(err, store_errmsg(s));
+        stmt_finalize(c.q);
+        stmt_finalize(c.qd);
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    buf_init(&c.school, 0);
+    buf_init(&c.detail, 0);
+    table_init(t, "儿童状态清单", "children", children_cols, ARRAY_SIZE(children_cols));
+    int rc = run_status_each(s, ri.id, child_row, &c);
+    stmt_finalize(c.q);
+    stmt_finalize(c.qd);
+    buf_release(&c.school);
+    buf_release(&c.detail);
+    if (rc != 0) {
+        buf_adds(err, rc == -2 ? "比对结果数据已损坏，请重新运行 baoxue match" : store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        table_release(t);
+        return -1;
+    }
+    char sy[16], runs[24], ns[24];
+    snprintf(sy, sizeof(sy), "%d-%d", ri.school_year, ri.school_year + 1);
+    snprintf(runs, sizeof(runs), "%lld", (long long)ri.id);
+    snprintf(ns, sizeof(ns), "%ld", c.n);
+    table_meta(t, "as_of", ri.as_of, META_TEXT);
+    table_meta(t, "school_year", sy, META_TEXT);
+    table_meta(t, "run_id", runs, META_INT);
+    table_meta(t, "total", ns, META_INT);
+    table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
+    buf_addf(&t->footer, "\n共 %ld 名儿童（比对第 %s 次，截至 %s，%s 学年）%s\n", c.n, runs,
+             ri.as_of, sy,
+             opt->full ? "" : "。身份证号已遮盖，需要完整信息请加 --full（将记入审计日志）");
     return 0;
 }

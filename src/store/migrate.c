@@ -14,7 +14,9 @@
  *   reject       rows not imported (rejected: cannot name a person) with reasons and raw cells
  *   match_run    one cross-check: as-of date, school year, the snapshots it read, counts
  *   link         which records were recognised as the same child, how, and why
- *   child_status the status each population record got in a run, with a Chinese detail
+ *   child_status a run's status of each child someone acts on, with a Chinese detail
+ *   run_status   every child's status in a run, compactly (domain/runstatus.h)
+ *   run_count    a run's children by township and status
  *   audit        append-only: who read or exported full personal data, imports, runs
  */
 static const char *const sqlite_steps[] = {
@@ -98,6 +100,23 @@ static const char *const sqlite_steps[] = {
     "CREATE TABLE batch_keys ("
     "  batch_id INTEGER PRIMARY KEY REFERENCES batch (id),"
     "  data BLOB NOT NULL);",
+    /* 5: a run's statuses compactly (domain/runstatus.h): every child in chunks of entries,
+     * child_status only for the children someone acts on, counts by township and status.
+     * Runs made before keep their child_status rows, which the readers fall back to; their
+     * counts are derived here. */
+    "CREATE TABLE run_status ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  first_record INTEGER NOT NULL, last_record INTEGER NOT NULL, n INTEGER NOT NULL,"
+    "  data BLOB NOT NULL);"
+    "CREATE UNIQUE INDEX run_status_chunk ON run_status (run_id, first_record);"
+    "CREATE TABLE run_count ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  township_code TEXT NOT NULL, township TEXT NOT NULL, status TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (run_id, township_code, township, status));"
+    "INSERT INTO run_count (run_id, township_code, township, status, n)"
+    "  SELECT cs.run_id, coalesce(r.township_code, ''), coalesce(r.township, ''), cs.status,"
+    "   count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id GROUP BY 1, 2, 3, 4;",
 };
 
 /* The same index as step 1 creates; IF (NOT) EXISTS so that either call may be repeated. */

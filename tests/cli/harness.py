@@ -492,6 +492,12 @@ class BaoxueTest(unittest.TestCase):
     def batches(self, db=None):
         return self.query("SELECT * FROM batch ORDER BY id", db=db)
 
+    def children(self, *extra, db=None):
+        """Every child of a run (default: the latest) as `report children --format json` gives
+        them: the compact run store is read through the program, not by SQL."""
+        out, _ = self.ok("report", "children", "--db", db or self.db, "--format", "json", *extra)
+        return json.loads(out)["children"]
+
 
 # record.flags bits (src/ingest/rowflag.h order) and batch.flag_counts keys
 FLAG_BITS = {

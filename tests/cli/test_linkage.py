@@ -60,9 +60,8 @@ class Linkage(BaoxueTest):
         return out
 
     def status(self, idn):
-        return self.scalar(
-            "SELECT cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
-            " WHERE cs.run_id = (SELECT max(id) FROM match_run) AND r.id_number = ?", (idn,))
+        got = [c["status"] for c in self.children() if c["id_number"] == idn]
+        return got[0] if got else None
 
     def review_rows(self, *extra):
         out, _ = self.ok("review", "--db", self.db, "list", "--format", "json", *extra)
@@ -73,15 +72,14 @@ class Linkage(BaoxueTest):
         # or damaged) is read from the records, with the same result.
         self.load()
         self.assertEqual(self.scalar("SELECT count(*) FROM batch_keys"), 2)
-        first = self.query("SELECT record_id, status, detail FROM child_status WHERE run_id = 1"
-                           " ORDER BY record_id")
+        first = self.children("--run", "1")
         con = sqlite3.connect(self.db)
         con.execute("DELETE FROM batch_keys")
         con.commit()
         con.close()
         self.ok("match", "--db", self.db, "--as-of", "2026-11-20")
-        second = self.query("SELECT record_id, status, detail FROM child_status WHERE run_id = 2"
-                            " ORDER BY record_id")
+        second = self.children("--run", "2")
+        self.assertEqual(len(first), len(self.pop) - 1)  # the header row is not a child
         self.assertEqual(first, second)
 
     def test_typo_and_missing_ids_are_linked(self):

@@ -141,10 +141,9 @@ class Statuses(ReportTest):
         self.assertEqual(json.loads(b["population"]["flag_counts"]), {})
 
     def test_every_child_gets_the_crafted_status(self):
-        rows = self.query(
-            "SELECT r.name, cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
-            " WHERE cs.run_id = (SELECT max(id) FROM match_run)")
+        rows = self.children()
         got = {r["name"]: r["status"] for r in rows}
+        self.assertEqual(len(rows), len(CHILDREN))
         self.assertEqual(got, {name: c[5] for name, c in CHILDREN.items()})
         # every status of the contract is represented
         self.assertEqual(set(got.values()), {
@@ -152,14 +151,11 @@ class Statuses(ReportTest):
             "not_yet_school_age", "beyond_age", "inactive"})
 
     def test_age_boundary_31_august_vs_1_september(self):
-        rows = self.query(
-            "SELECT r.name, cs.status, cs.age, cs.expected_grade FROM child_status cs"
-            " JOIN record r ON r.id = cs.record_id WHERE r.name IN ('八月末', '九月初', '上限内', '上限外')"
-            " AND cs.run_id = (SELECT max(id) FROM match_run) ORDER BY r.name")
+        rows = [r for r in self.children() if r["name"] in ("八月末", "九月初", "上限内", "上限外")]
         got = {r["name"]: (r["status"], r["age"]) for r in rows}
         self.assertEqual(got, {"八月末": ("not_enrolled", 6), "九月初": ("not_yet_school_age", 5),
                                "上限内": ("not_enrolled", 15), "上限外": ("beyond_age", 16)})
-        self.assertEqual([r["expected_grade"] for r in rows if r["name"] == "八月末"], [1])
+        self.assertEqual([r["expected_grade"] for r in rows if r["name"] == "八月末"], ["一年级"])
 
     def test_match_run_row(self):
         runs = self.query("SELECT * FROM match_run")

@@ -10,6 +10,8 @@
 
 #include "core/idcard.h"
 #include "domain/match.h"
+#include "domain/run.h"
+#include "domain/runstatus.h"
 #include "link/linker.h"
 #include "ingest/import.h"
 #include "store/store.h"
@@ -73,25 +75,78 @@ static void run_ok(struct tu_fx *fx, struct match_result *res)
     buf_release(&err);
 }
 
+/* What a child (by name, in the run's register) got in run `run_id`: 1 found, 0 not. */
+static int entry_of(struct tu_fx *fx, int64_t run_id, const char *name, struct run_status_entry *e,
+                    struct buf *detail)
+{
+    struct run_info ri;
+    struct buf err = BUF_INIT;
+    int code;
+    if (run_info_load(fx->s, run_id, &ri, &err, &code) < 0)
+        fail_msg("run_info_load: %s", err.buf);
+    buf_release(&err);
+    char b[24];
+    snprintf(b, sizeof(b), "%lld", (long long)ri.population_batch);
+    const char *p[] = {b, name};
+    int64_t rec = 0;
+    if (store_int(fx->s,
+                  "SELECT coalesce(min(id), 0) FROM record WHERE batch_id = $1 AND name = $2", 2, p,
+                  &rec) < 0 ||
+        !rec)
+        return 0;
+    int rc = run_child_status(fx->s, &ri, rec, e, detail);
+    assert_true(rc >= 0);
+    return rc;
+}
+
 /* The status a child (by name) got in run `run_id`. */
 static char *status_of(struct tu_fx *fx, int64_t run_id, const char *name)
 {
-    char r[24];
-    snprintf(r, sizeof(r), "%lld", (long long)run_id);
-    return tu_text(fx->s,
-                   "SELECT cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
-                   " WHERE cs.run_id = $1 AND r.name = $2",
-                   r, name);
+    struct run_status_entry e;
+    struct buf d = BUF_INIT;
+    int rc = entry_of(fx, run_id, name, &e, &d);
+    buf_release(&d);
+    return rc == 1 ? xstrdup(status_key(e.st)) : NULL;
 }
 
 static char *detail_of(struct tu_fx *fx, int64_t run_id, const char *name)
 {
+    struct run_status_entry e;
+    struct buf d = BUF_INIT;
+    int rc = entry_of(fx, run_id, name, &e, &d);
+    char *out = rc == 1 ? xstrdup(d.buf) : NULL;
+    buf_release(&d);
+    return out;
+}
+
+/* The school name of the record a child's status rests on. */
+static char *school_of(struct tu_fx *fx, int64_t run_id, const char *name)
+{
+    struct run_status_entry e;
+    struct buf d = BUF_INIT;
+    int rc = entry_of(fx, run_id, name, &e, &d);
+    buf_release(&d);
+    if (rc != 1 || !e.school_record)
+        return NULL;
     char r[24];
-    snprintf(r, sizeof(r), "%lld", (long long)run_id);
-    return tu_text(fx->s,
-                   "SELECT cs.detail FROM child_status cs JOIN record r ON r.id = cs.record_id"
-                   " WHERE cs.run_id = $1 AND r.name = $2",
-                   r, name);
+    snprintf(r, sizeof(r), "%lld", (long long)e.school_record);
+    return tu_text(fx->s, "SELECT school_name FROM record WHERE id = $1", r, NULL);
+}
+
+struct tally {
+    long n, by[ST__COUNT];
+    int64_t last;
+    bool ordered;
+};
+
+static int tally_one(void *arg, const struct run_status_entry *e)
+{
+    struct tally *t = arg;
+    t->ordered = t->ordered && e->record_id > t->last;
+    t->last = e->record_id;
+    t->n++;
+    t->by[e->st]++;
+    return 0;
 }
 
 static void status_is(struct tu_fx *fx, int64_t run_id, const char *name, const char *expect)
@@ -215,9 +270,19 @@ static void test_statuses(void **state)
     assert_int_equal(res.by_method[LKM_ID_EXACT], 12);
     assert_int_equal(res.review, 0);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM link WHERE run_id = $1", rid), 0);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM child_status WHERE run_id = $1", rid), 15);
+    /* every child in the compact store, in record order; rows only for those to act on */
+    struct tally ty = {.ordered = true};
+    assert_int_equal(run_status_each(fx->s, res.run_id, tally_one, &ty), 0);
+    assert_int_equal(ty.n, 15);
+    assert_true(ty.ordered);
+    assert_int_equal(ty.by[ST_ENROLLED], 4);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM child_status WHERE run_id = $1", rid),
+                     ty.by[ST_NOT_ENROLLED] + ty.by[ST_DROPPED_OUT] + ty.by[ST_SUSPENDED] +
+                         ty.by[ST_PENDING_REVIEW]);
+    /* and the counts by township add up to the same */
+    assert_int_equal(tu_int(fx->s, "SELECT sum(n) FROM run_count WHERE run_id = $1", rid), 15);
     assert_int_equal(
-        tu_int(fx->s, "SELECT count(*) FROM child_status WHERE run_id = $1 AND status = 'enrolled'",
+        tu_int(fx->s, "SELECT sum(n) FROM run_count WHERE run_id = $1 AND status = 'enrolled'",
                rid),
         4);
 
@@ -237,31 +302,22 @@ static void test_statuses(void **state)
     assert_int_equal(sum, res.population);
 
     /* the 在读 record decides, whichever comes first */
-    char *school = tu_text(fx->s,
-                           "SELECT s.school_name FROM child_status cs JOIN record r ON r.id ="
-                           " cs.record_id JOIN record s ON s.id = cs.school_record"
-                           " WHERE cs.run_id = $1 AND r.name = $2",
-                           rid, "癸");
+    char *school = school_of(fx, res.run_id, "癸");
     assert_non_null(school);
     assert_string_equal(school, "乙校");
     free(school);
-    school = tu_text(fx->s,
-                     "SELECT s.school_name FROM child_status cs JOIN record r ON r.id ="
-                     " cs.record_id JOIN record s ON s.id = cs.school_record"
-                     " WHERE cs.run_id = $1 AND r.name = $2",
-                     rid, "子");
+    school = school_of(fx, res.run_id, "子");
     assert_non_null(school);
     assert_string_equal(school, "丙校");
     free(school);
 
     /* age and expected grade on the cutoff */
-    char *ag =
-        tu_text(fx->s,
-                "SELECT cs.age || '/' || cs.expected_grade FROM child_status cs JOIN record r"
-                " ON r.id = cs.record_id WHERE cs.run_id = $1 AND r.name = $2",
-                rid, "丙");
-    assert_string_equal(ag, "8/3");
-    free(ag);
+    struct run_status_entry e;
+    struct buf dt = BUF_INIT;
+    assert_int_equal(entry_of(fx, res.run_id, "丙", &e, &dt), 1);
+    assert_int_equal(e.age, 8);
+    assert_int_equal(e.grade, 3);
+    buf_release(&dt);
 
     char *d = detail_of(fx, res.run_id, "丙");
     assert_string_equal(d, "在龙港一小就读三年级，学籍状态在读");
@@ -289,7 +345,9 @@ static char *run_snapshot(struct tu_fx *fx, int64_t run_id)
                       "SELECT group_concat(x, '|') FROM (SELECT record_id || ',' || status || ','"
                       " || coalesce(age, '') || ',' || coalesce(expected_grade, '') || ',' ||"
                       " coalesce(school_record, '') || ',' || detail AS x FROM child_status"
-                      " WHERE run_id = $1 ORDER BY record_id)",
+                      " WHERE run_id = $1 UNION ALL SELECT first_record || ',' || hex(data)"
+                      " FROM run_status WHERE run_id = $1 UNION ALL SELECT township_code ||"
+                      " township || status || n FROM run_count WHERE run_id = $1 ORDER BY 1)",
                       rid, NULL);
     char *b = tu_text(fx->s,
                       "SELECT coalesce(group_concat(x, '|'), '') FROM (SELECT population_record"
