@@ -305,52 +305,116 @@ static uint64_t hash_str(const char *s)
     return h ? h : 1;
 }
 
+/* ---- two cores ----------------------------------------------------------------------------- */
+
+/*
+ * Run fn(ctx, part, 0 or 1) on two threads when there are `n` >= `min` items worth it, else
+ * both parts on this one. Every use splits its work so that the result does not depend on
+ * whether the parts ran at the same time.
+ */
+struct par_job {
+    void (*fn)(void *ctx, int part);
+    void *ctx;
+    int part;
+};
+
+static void *par_main(void *arg)
+{
+    struct par_job *j = arg;
+    j->fn(j->ctx, j->part);
+    return NULL;
+}
+
+static void par2(void (*fn)(void *ctx, int part), void *ctx, size_t n, size_t min)
+{
+    struct par_job second = {fn, ctx, 1};
+    pthread_t th;
+    bool threaded = n >= min && pthread_create(&th, NULL, par_main, &second) == 0;
+    fn(ctx, 0);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        fn(ctx, 1);
+}
+
+/* [lo, hi) of part 0 or 1 of n items */
+static void par_range(size_t n, int part, size_t *lo, size_t *hi)
+{
+    *lo = part ? n / 2 : 0;
+    *hi = part ? n : n / 2;
+}
+
 /* ---- the register's IDs: a hash map, with the rare duplicated IDs in a sorted side index -- */
 
 #define POP_DUP UINT32_MAX
 
+/* Two halves by one bit of the key's hash, each built by a core of its own. */
 struct pop_ids {
-    struct u64map map;    /* key -> register index, or POP_DUP */
-    struct id_index dups; /* every (key, index) of a duplicated key */
+    struct u64map map[2];    /* key -> register index, or POP_DUP */
+    struct id_index dups[2]; /* every (key, index) of a duplicated key */
+    const struct lk_rec *pop;
+    size_t npop;
 };
 
-static void pop_ids_build(struct pop_ids *pi, const struct lk_rec *pop, size_t npop)
+static int pop_ids_half(uint64_t key)
 {
-    memset(pi, 0, sizeof(*pi));
-    for (size_t i = 0; i < npop; i++) {
-        if (!pop[i].key)
+    return (int)(mix64(key ^ 0x5bd1e995u) >> 63);
+}
+
+static void pop_ids_build_half(void *arg, int half)
+{
+    struct pop_ids *pi = arg;
+    const struct lk_rec *pop = pi->pop;
+    struct u64map *m = &pi->map[half];
+    struct id_index *dups = &pi->dups[half];
+    for (size_t i = 0; i < pi->npop; i++) {
+        if (!pop[i].key || pop_ids_half(pop[i].key) != half)
             continue;
-        uint32_t *v = u64map_slot(&pi->map, pop[i].key, (uint32_t)i);
+        uint32_t *v = u64map_slot(m, pop[i].key, (uint32_t)i);
         if (*v != (uint32_t)i && *v != POP_DUP) {
-            id_index_add(&pi->dups, pop[i].key, *v);
+            id_index_add(dups, pop[i].key, *v);
             *v = POP_DUP;
         }
         if (*v == POP_DUP)
-            id_index_add(&pi->dups, pop[i].key, (uint32_t)i);
+            id_index_add(dups, pop[i].key, (uint32_t)i);
     }
-    id_index_sort(&pi->dups);
+    id_index_sort(dups);
+}
+
+static void pop_ids_build(struct pop_ids *pi, const struct lk_rec *pop, size_t npop,
+                          size_t parallel_min)
+{
+    memset(pi, 0, sizeof(*pi));
+    pi->pop = pop;
+    pi->npop = npop;
+    par2(pop_ids_build_half, pi, npop, parallel_min);
 }
 
 /* The register children with `key`: their count, and the indexes in out[0..max). */
 static size_t pop_ids_find(const struct pop_ids *pi, uint64_t key, uint32_t *out, size_t max)
 {
-    const uint32_t *v = key ? u64map_find(&pi->map, key) : NULL;
+    if (!key)
+        return 0;
+    int half = pop_ids_half(key);
+    const uint32_t *v = u64map_find(&pi->map[half], key);
     if (!v)
         return 0;
     if (*v != POP_DUP) {
         out[0] = *v;
         return 1;
     }
-    size_t first, n = id_index_find(&pi->dups, key, &first);
+    size_t first, n = id_index_find(&pi->dups[half], key, &first);
     for (size_t k = 0; k < n && k < max; k++)
-        out[k] = pi->dups.v[first + k].idx;
+        out[k] = pi->dups[half].v[first + k].idx;
     return n < max ? n : max;
 }
 
 static void pop_ids_release(struct pop_ids *pi)
 {
-    u64map_release(&pi->map);
-    id_index_release(&pi->dups);
+    for (int h = 0; h < 2; h++) {
+        u64map_release(&pi->map[h]);
+        id_index_release(&pi->dups[h]);
+    }
 }
 
 /* ---- blocking keys ------------------------------------------------------------------------ */
@@ -729,6 +793,77 @@ static void *score_range(void *arg)
     return NULL;
 }
 
+/* Stage 0 over part of the school records: the register child with the same ID, and whether
+ * the names agree enough to take it (pending 0) or not (2); no such child: pending 1. */
+struct exact_job {
+    const struct lk_rec *pop, *oth;
+    size_t noth;
+    const struct pop_ids *ix;
+    int32_t *exact;
+    uint8_t *pending;
+};
+
+static void exact_part(void *arg, int part)
+{
+    struct exact_job *j = arg;
+    struct name_info a, b;
+    uint32_t found[2];
+    size_t lo, hi;
+    par_range(j->noth, part, &lo, &hi);
+    for (size_t i = lo; i < hi; i++) {
+        j->exact[i] = -1;
+        size_t n = pop_ids_find(j->ix, j->oth[i].key, found, 2);
+        if (n == 1) {
+            j->exact[i] = (int32_t)found[0];
+            const char *pn = j->pop[found[0]].name, *on = j->oth[i].name;
+            bool agree = !strcmp(pn, on) || !*pn || !*on;
+            if (!agree) {
+                name_info_make(&a, pn, strlen(pn));
+                name_info_make(&b, on, strlen(on));
+                agree = !a.n || !b.n || name_agrees(name_compare(&a, &b));
+            }
+            j->pending[i] = agree ? 0 : 2;
+        } else {
+            /* no child with this ID, or the register lists the ID twice: decide by the rest */
+            j->pending[i] = 1;
+        }
+    }
+}
+
+/* The register's side of the blocks, over part of the register: the (block, child) pairs of
+ * the blocks pending records want, and each child's name hash for the term frequencies. */
+struct block_job {
+    const struct lk_rec *pop;
+    size_t npop;
+    const struct u64map *want;
+    uint64_t *name_hash;
+    struct cand *bm[2];
+    size_t nbm[2];
+};
+
+static void block_part(void *arg, int part)
+{
+    struct block_job *j = arg;
+    size_t lo, hi, alloc = 0;
+    par_range(j->npop, part, &lo, &hi);
+    struct cand *bm = NULL;
+    size_t nbm = 0;
+    for (size_t i = lo; i < hi; i++) {
+        uint64_t k[BLOCK_KEYS];
+        int nk = block_keys(&j->pop[i], false, k);
+        for (int b = 0; b < nk; b++) {
+            uint32_t *blk = u64map_find(j->want, k[b]);
+            if (blk) {
+                ALLOC_GROW(bm, nbm + 1, alloc);
+                bm[nbm++] = (struct cand){*blk, (uint32_t)i};
+            }
+        }
+        j->name_hash[i] = hash_str(j->pop[i].name);
+    }
+    j->bm[part] = bm;
+    j->nbm[part] = nbm;
+}
+
 int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, size_t noth,
                const struct lk_params *params, lk_decided_fn decided, void *decided_ctx,
                struct lk_result *res)
@@ -742,33 +877,21 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
 
     /* Stage 0: exact IDs. `exact` holds the sole register child with the record's ID. */
     struct pop_ids ix;
-    pop_ids_build(&ix, pop, npop);
-    int32_t *exact = xmalloc((noth ? noth : 1) * sizeof(*exact));
-    uint8_t *pending = xcalloc(noth ? noth : 1, 1); /* 1: unlinked, 2: exact but doubtful */
-    struct name_info a, b;
+    pop_ids_build(&ix, pop, npop, params->parallel_min);
+    struct exact_job ej = {pop,
+                           oth,
+                           noth,
+                           &ix,
+                           xmalloc((noth ? noth : 1) * sizeof(int32_t)),
+                           xcalloc(noth ? noth : 1, 1)};
+    int32_t *exact = ej.exact;
+    uint8_t *pending = ej.pending; /* 1: unlinked, 2: exact but doubtful */
+    par2(exact_part, &ej, noth, params->parallel_min);
+    for (size_t i = 0; i < noth; i++)
+        if (exact[i] >= 0 && !pending[i])
+            link_other(res, (uint32_t)i, exact[i], LKM_ID_EXACT, 0);
     enum { MAX_SAME_ID = 16 };
     uint32_t found[MAX_SAME_ID];
-    for (size_t i = 0; i < noth; i++) {
-        exact[i] = -1;
-        size_t n = pop_ids_find(&ix, oth[i].key, found, MAX_SAME_ID);
-        if (n == 1) {
-            exact[i] = (int32_t)found[0];
-            const char *pn = pop[exact[i]].name, *on = oth[i].name;
-            bool agree = !strcmp(pn, on) || !*pn || !*on;
-            if (!agree) {
-                name_info_make(&a, pn, strlen(pn));
-                name_info_make(&b, on, strlen(on));
-                agree = !a.n || !b.n || name_agrees(name_compare(&a, &b));
-            }
-            if (agree)
-                link_other(res, (uint32_t)i, exact[i], LKM_ID_EXACT, 0);
-            else
-                pending[i] = 2;
-        } else {
-            /* no child with this ID, or the register lists the ID twice: decide by the rest */
-            pending[i] = 1;
-        }
-    }
 
     estimate_model(pop, npop, oth, noth, exact, params, &res->model);
 
@@ -830,31 +953,27 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     }
     /* Members of each wanted block, as a CSR array: one pass over the register collects
      * (block, child) pairs, a counting sort groups them. */
-    struct cand *bm = NULL; /* (block, child) */
-    size_t nbm = 0, bm_alloc = 0;
-    for (size_t i = 0; i < npop; i++) {
-        uint64_t k[BLOCK_KEYS];
-        int nk = block_keys(&pop[i], false, k);
-        for (int j = 0; j < nk; j++) {
-            uint32_t *blk = u64map_find(&want, k[j]);
-            if (blk) {
-                ALLOC_GROW(bm, nbm + 1, bm_alloc);
-                bm[nbm++] = (struct cand){*blk, (uint32_t)i};
-            }
-        }
-    }
+    struct block_job bj = {
+        pop, npop, &want, xmalloc((npop ? npop : 1) * sizeof(uint64_t)), {NULL, NULL}, {0, 0}};
+    par2(block_part, &bj, npop, params->parallel_min);
+    uint64_t *name_hash = bj.name_hash;
+    size_t nbm = bj.nbm[0] + bj.nbm[1];
     uint32_t *bstart = xcalloc((size_t)nblocks + 1, sizeof(uint32_t));
-    for (size_t m = 0; m < nbm; m++)
-        bstart[bm[m].other + 1]++;
+    for (int t = 0; t < 2; t++)
+        for (size_t m = 0; m < bj.nbm[t]; m++)
+            bstart[bj.bm[t][m].other + 1]++;
     for (uint32_t bi = 0; bi < nblocks; bi++)
         bstart[bi + 1] += bstart[bi];
     uint32_t *bfill = xmalloc(((size_t)nblocks + 1) * sizeof(uint32_t));
     memcpy(bfill, bstart, ((size_t)nblocks + 1) * sizeof(uint32_t));
     uint32_t *bmember = xmalloc((nbm + 1) * sizeof(uint32_t));
-    for (size_t m = 0; m < nbm; m++)
-        bmember[bfill[bm[m].other]++] = bm[m].pop;
+    /* part 0 holds the lower register indexes: members stay in register order */
+    for (int t = 0; t < 2; t++) {
+        for (size_t m = 0; m < bj.nbm[t]; m++)
+            bmember[bfill[bj.bm[t][m].other]++] = bj.bm[t][m].pop;
+        free(bj.bm[t]);
+    }
     free(bfill);
-    free(bm);
     /* A block this large says nothing (a very common name across a year): cap the work. */
     enum { BLOCK_CAP = 500 };
     for (size_t i = 0; i < noth; i++) {
@@ -890,10 +1009,11 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     for (size_t c = 0; c < ncands; c++)
         u64map_slot(&tf.counts, hash_str(pop[cands[c].pop].name), 0);
     for (size_t i = 0; i < npop; i++) {
-        uint32_t *n = u64map_find(&tf.counts, hash_str(pop[i].name));
+        uint32_t *n = u64map_find(&tf.counts, name_hash[i]);
         if (n)
             (*n)++;
     }
+    free(name_hash);
 
     /*
      * Score and decide, one pending record at a time, on both cores: the candidates are split
