@@ -4,6 +4,8 @@
  */
 #include "ingest/import.h"
 
+#include <pthread.h>
+
 #include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
@@ -562,6 +564,36 @@ static int file_sha256(const char *path, char hex[65], off_t *size, struct buf *
     return 0;
 }
 
+/* The file's SHA-256 computed on a thread of its own while the rows are imported. */
+struct hash_job {
+    const char *path;
+    char hex[65];
+    off_t size;
+    struct buf err;
+    int rc;
+    pthread_t th;
+    bool started;
+};
+
+static void *hash_main(void *arg)
+{
+    struct hash_job *j = arg;
+    j->rc = file_sha256(j->path, j->hex, &j->size, &j->err);
+    return NULL;
+}
+
+/* Wait for the hash: 0, or -1 with the reason in err. */
+static int hash_join(struct hash_job *j, struct buf *err)
+{
+    if (!j->started)
+        return 0;
+    pthread_join(j->th, NULL);
+    j->started = false;
+    if (j->rc < 0)
+        buf_adds(err, j->err.buf);
+    return j->rc;
+}
+
 /* Read up to HEADER_SCAN_ROWS rows of the selected sheet and find the header among them. */
 static int scan_header(struct sheet_reader *rd, const struct import_options *opt,
                        struct saved_row **rows_out, size_t *nrows_out, long *header_idx,
@@ -786,6 +818,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     struct buf where = BUF_INIT;
     char hash[65], now[32];
     off_t size;
+    struct hash_job hj = {.path = opt->path};
+    buf_init(&hj.err, 0);
 
     memset(sum, 0, sizeof(*sum));
     buf_init(&sum->columns, 0);
@@ -817,11 +851,33 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         *exit_code = EXIT_RUNTIME;
         goto out;
     }
-    if (file_sha256(opt->path, hash, &size, err) < 0)
-        goto out;
-
-    /* The same file twice is almost always a mistake. */
+    /*
+     * The same file twice is almost always a mistake. Only a file the size of an earlier one
+     * of its kind can be the same: that one is hashed before anything is read; any other is
+     * hashed on a thread of its own while its rows are imported (a second off the critical
+     * path of a 650 MB file).
+     */
+    int64_t same_size = 0;
     {
+        char sz[24];
+        snprintf(sz, sizeof(sz), "%lld", (long long)stbuf.st_size);
+        const char *p[] = {kind_key(opt->kind), sz};
+        if (store_int(s, "SELECT count(*) FROM batch WHERE kind = $1 AND file_size = $2", 2, p,
+                      &same_size) < 0) {
+            buf_adds(err, store_errmsg(s));
+            *exit_code = EXIT_RUNTIME;
+            goto out;
+        }
+    }
+    bool hash_later = false;
+    if (!same_size && pthread_create(&hj.th, NULL, hash_main, &hj) == 0) {
+        hj.started = hash_later = true;
+        size = stbuf.st_size;
+        snprintf(hash, sizeof(hash), "%s", "pending");
+    } else if (file_sha256(opt->path, hash, &size, err) < 0) {
+        goto out;
+    }
+    if (same_size) {
         struct stmt *q = store_prepare(
             s, "SELECT id, imported_at FROM batch WHERE file_sha256 = $1 AND kind = $2 "
                "ORDER BY id DESC LIMIT 1");
@@ -1072,6 +1128,19 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         buf_adds(err, store_errmsg(s));
         goto out;
     }
+    if (hash_join(&hj, err) < 0) {
+        *exit_code = EXIT_INPUT;
+        goto out;
+    }
+    if (hash_later) {
+        char id[24];
+        snprintf(id, sizeof(id), "%lld", (long long)sum->batch_id);
+        const char *p[] = {hj.hex, id};
+        if (store_run(s, "UPDATE batch SET file_sha256 = $1 WHERE id = $2", 2, p) < 0) {
+            buf_adds(err, store_errmsg(s));
+            goto out;
+        }
+    }
     {
         json_t *fc = json_object();
         for (int f = 0; f < RF__COUNT; f++)
@@ -1138,6 +1207,9 @@ out:
         long row;
         store_writer_finish(im.w, &row); /* the error that brought us here is reported */
     }
+    if (hj.started)
+        pthread_join(hj.th, NULL);
+    buf_release(&hj.err);
     stmt_finalize(im.ins_record);
     stmt_finalize(im.ins_reject);
     if (in_tx)

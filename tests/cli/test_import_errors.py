@@ -7,6 +7,7 @@ Every failure must exit 2 (unusable input) with a Chinese message on stderr that
 
 import codecs
 import csv
+import hashlib
 import io
 import json
 import os
@@ -411,6 +412,12 @@ class ReImport(ImportErrorTest):
         self.assertEqual([(x["id"], x["forced"]) for x in b], [(1, 0), (2, 1)])
         self.assertEqual(b[0]["file_sha256"], b[1]["file_sha256"])
         self.assertEqual(self.scalar("SELECT count(*) FROM record"), 6)
+        # the first import hashed the file on a thread of its own (no earlier batch of its
+        # size), the forced one before reading: both stored the file's true SHA-256
+        with open(p, "rb") as f:
+            want = hashlib.sha256(f.read()).hexdigest()
+        self.assertEqual([x["file_sha256"] for x in b], [want, want])
+        self.assertEqual([x["file_size"] for x in b], [os.path.getsize(p)] * 2)
 
     def test_same_file_as_another_kind_is_allowed(self):
         p = self.csv("名单.csv", population_rows(2))
