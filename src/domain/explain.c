@@ -100,7 +100,8 @@ static int load_rec(struct store *s, int64_t id, bool full, struct rec *r)
                      stmt_text(q, 11), stmt_text(q, 9));
         else if (!strcmp(r->kind, "enrollment"))
             snprintf(r->where, sizeof(r->where), "学籍：%s %s，学籍状态 %s", stmt_text(q, 8),
-                     stmt_text(q, 9), stmt_text(q, 10));
+                     stmt_text(q, 9),
+                     enroll_status_label(enroll_status_from_key(stmt_text(q, 10))));
     }
     stmt_finalize(q);
     r->lk.name = r->name;

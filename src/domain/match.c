@@ -182,11 +182,7 @@ static int load_population_rows(struct store *s, int64_t batch, struct snapshot 
         sn->pop_name_off[sn->npop] = arena_add(&sn->pop_names, stmt_text(q, 3));
         p->birth = r->birth = ymd_from_text(stmt_text(q, 4));
         r->sex = (uint8_t)stmt_int(q, 5);
-        const char *reg = stmt_text(q, 6);
-        p->reg = REG_NORMAL;
-        for (int k = 0; k <= REG_UNKNOWN; k++)
-            if (!strcmp(reg, reg_status_key((enum reg_status)k)))
-                p->reg = (enum reg_status)k;
+        p->reg = reg_status_from_key(stmt_text(q, 6));
         keys_place(&place, stmt_text(q, 7), stmt_text(q, 8));
         p->place = intern_add(&sn->places, place.buf);
         sn->npop++;
@@ -330,11 +326,7 @@ static int load_school_records(struct store *s, int64_t batch, enum import_kind 
         sn->oth_name_off[sn->noth] = arena_add(&sn->names, stmt_text(q, 3));
         l->birth = ymd_from_text(stmt_text(q, 4));
         l->sex = (uint8_t)stmt_int(q, 5);
-        const char *sk = stmt_text(q, 6);
-        r->st = kind == KIND_OUTSIDE ? ENR_ACTIVE : ENR_UNKNOWN;
-        for (int e = 0; e <= ENR_UNKNOWN && kind != KIND_OUTSIDE; e++)
-            if (!strcmp(sk, enroll_status_key((enum enroll_status)e)))
-                r->st = (enum enroll_status)e;
+        r->st = kind == KIND_OUTSIDE ? ENR_ACTIVE : enroll_status_from_key(stmt_text(q, 6));
         r->grade = (int)stmt_int(q, 7);
         school_display(&school, kind, stmt_text(q, 8), stmt_text(q, 9));
         (*school_off)[sn->noth] = intern_add(&sn->schools, school.buf);

@@ -58,23 +58,6 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf
     return 0;
 }
 
-/* Stored states are keys ("normal", "active"), not the words of the files. */
-static int reg_of_key(const char *k)
-{
-    for (int r = 0; r <= REG_UNKNOWN; r++)
-        if (!strcmp(k, reg_status_key((enum reg_status)r)))
-            return r;
-    return REG_NORMAL;
-}
-
-static int enroll_of_key(const char *k)
-{
-    for (int e = 0; e <= ENR_UNKNOWN; e++)
-        if (!strcmp(k, enroll_status_key((enum enroll_status)e)))
-            return e;
-    return ENR_UNKNOWN;
-}
-
 int run_child_status(struct store *s, const struct run_info *ri, int64_t record_id,
                      struct run_status_entry *e, struct buf *detail)
 {
@@ -118,7 +101,7 @@ int run_child_status(struct store *s, const struct run_info *ri, int64_t record_
     stmt_bind_int(q, 2, e->school_record);
     rc = stmt_step(q);
     if (rc == 1) {
-        f.reg = reg_of_key(stmt_text(q, 0));
+        f.reg = (int)reg_status_from_key(stmt_text(q, 0));
         f.has_id = *stmt_text(q, 1) != '\0';
         f.bad_check = (stmt_int(q, 2) & ID_BAD_CHECK) != 0;
         if (e->school_record && !stmt_is_null(q, 3)) {
@@ -127,7 +110,7 @@ int run_child_status(struct store *s, const struct run_info *ri, int64_t record_
             school_display(&school, kind, stmt_text(q, 4), stmt_text(q, 5));
             f.school = school.buf;
             f.school_grade = (int)stmt_int(q, 6);
-            f.school_state = enroll_of_key(stmt_text(q, 7));
+            f.school_state = (int)enroll_status_from_key(stmt_text(q, 7));
         }
         status_describe(&f, detail);
     }

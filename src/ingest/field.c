@@ -289,3 +289,19 @@ void school_display(struct buf *out, enum import_kind kind, const char *name, co
     else if (kind != KIND_POPULATION)
         buf_adds(out, *name ? name : "学校名称未填");
 }
+
+enum reg_status reg_status_from_key(const char *key)
+{
+    for (size_t r = 0; r < ARRAY_SIZE(reg_keys); r++)
+        if (!strcmp(key, reg_keys[r]))
+            return (enum reg_status)r;
+    return REG_NORMAL;
+}
+
+enum enroll_status enroll_status_from_key(const char *key)
+{
+    for (size_t e = 0; e < ARRAY_SIZE(enr_keys); e++)
+        if (!strcmp(key, enr_keys[e]))
+            return (enum enroll_status)e;
+    return ENR_UNKNOWN;
+}

@@ -59,6 +59,8 @@ enum reg_status { REG_NORMAL, REG_MOVED_OUT, REG_DECEASED, REG_CANCELLED, REG_UN
 enum reg_status reg_status_parse(const char *s, size_t len);
 const char *reg_status_key(enum reg_status s);   /* "normal" */
 const char *reg_status_label(enum reg_status s); /* "正常" */
+/* A stored key ("moved_out") back to its state; REG_NORMAL for anything else. */
+enum reg_status reg_status_from_key(const char *key);
 
 /* Student-status (学籍) state. */
 enum enroll_status {
@@ -73,6 +75,8 @@ enum enroll_status {
 enum enroll_status enroll_status_parse(const char *s, size_t len);
 const char *enroll_status_key(enum enroll_status s);
 const char *enroll_status_label(enum enroll_status s);
+/* A stored key ("transferred") back to its state; ENR_UNKNOWN for anything else. */
+enum enroll_status enroll_status_from_key(const char *key);
 
 /*
  * How a school record's school is named in statuses and lists: the school (学籍), or the school

@@ -20,6 +20,19 @@ static void key_is(const char *text, const char *expect)
     buf_release(&out);
 }
 
+/* Stored keys read back to the states they were written from; anything else is the default. */
+static void test_status_keys_round_trip(void **state)
+{
+    (void)state;
+    for (int r = REG_NORMAL; r <= REG_UNKNOWN; r++)
+        assert_int_equal(reg_status_from_key(reg_status_key((enum reg_status)r)), r);
+    for (int e = ENR_ACTIVE; e <= ENR_UNKNOWN; e++)
+        assert_int_equal(enroll_status_from_key(enroll_status_key((enum enroll_status)e)), e);
+    assert_int_equal(reg_status_from_key(""), REG_NORMAL);
+    assert_int_equal(reg_status_from_key("迁出"), REG_NORMAL); /* a word, not a key */
+    assert_int_equal(enroll_status_from_key("Active"), ENR_UNKNOWN);
+}
+
 static void test_header_key_brackets(void **state)
 {
     key_is("乡镇（街道）", "乡镇(街道)");
@@ -359,6 +372,7 @@ static void test_gender(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_status_keys_round_trip),
         cmocka_unit_test(test_header_key_brackets),
         cmocka_unit_test(test_header_key_spaces),
         cmocka_unit_test(test_header_key_colon),
