@@ -64,7 +64,7 @@ struct lk_params {
     double review;       /* total weight at or above which a pair goes to clerical review */
     double margin;       /* the best child must beat the second best by this much */
     uint64_t seed;       /* random pair sampling for u (deterministic) */
-    size_t parallel_min; /* score on two threads from this many candidate pairs on */
+    size_t parallel_min; /* two threads from this many records (or candidate pairs) on */
 };
 
 /* clang-format off */
