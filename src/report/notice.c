@@ -697,7 +697,8 @@ static void place(struct pager *p, const struct block *b)
         PangoRectangle r;
         pango_layout_iter_get_line_extents(it, NULL, &r);
         double top = pango_units_to_double(r.y), bottom = top + pango_units_to_double(r.height);
-        if (base + bottom - shift > BOTTOM && base + top - shift > TOP + 0.5) {
+        /* half a point of slack: the 回执 ends exactly at the bottom, give or take rounding */
+        if (base + bottom - shift > BOTTOM + 0.5 && base + top - shift > TOP + 0.5) {
             new_page(p);
             base = TOP;
             shift = top;
