@@ -723,10 +723,10 @@ static int paginate(struct pager *p)
         const struct block *b = &d->blocks[i];
         bool chain_start = i == 0 || !(d->blocks[i - 1].flags & KEEP_NEXT);
         if (b->flags & ANCHOR_BOTTOM) {
-            /* the 回执 sits at the foot of the page, at least a character's height below the
-             * text */
+            /* the 回执 sits at the foot of the page, at least two characters below the date:
+             * room for the lower edge of the seal pressed on authority and date */
             double h = chain_height(d, i, false);
-            if (p->y + d->body + h > BOTTOM)
+            if (p->y + 2 * d->body + h > BOTTOM)
                 new_page(p);
             else
                 p->y = BOTTOM - h;

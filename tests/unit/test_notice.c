@@ -110,6 +110,20 @@ static void assert_has(const struct buf *text, const char *what)
         fail_msg("the notice does not say \"%s\"", what);
 }
 
+/* one sheet: the notice and its 回执 */
+static void assert_one_a4_sheet(const char *path)
+{
+    struct buf info = BUF_INIT;
+    run_on("pdfinfo '%s'", path, &info);
+    const char *pages = strstr(info.buf, "Pages:");
+    assert_non_null(pages);
+    assert_int_equal(strtol(pages + strlen("Pages:"), NULL, 10), 1);
+    assert_non_null(strstr(info.buf, "595.276 x 841.89 pts (A4)"));
+    assert_non_null(strstr(info.buf, "Title:           责令限期改正通知书") ||
+                    strstr(info.buf, "Title:           劝返复学通知书"));
+    buf_release(&info);
+}
+
 static void render_ok(const struct notice_fields *f, const char *path)
 {
     struct buf err = BUF_INIT;
@@ -191,14 +205,7 @@ static void test_return_notice(void **state)
     assert_has(&text, "郑政责改〔2026〕12号");
     buf_release(&text);
 
-    /* one sheet: the notice and its 回执 */
-    struct buf info = BUF_INIT;
-    run_on("pdfinfo '%s'", path, &info);
-    const char *pages = strstr(info.buf, "Pages:");
-    assert_non_null(pages);
-    assert_int_equal(strtol(pages + strlen("Pages:"), NULL, 10), 1);
-    assert_non_null(strstr(info.buf, "595.276 x 841.89 pts (A4)"));
-    buf_release(&info);
+    assert_one_a4_sheet(path);
 
     /* without a deadline, school or grade the request still reads */
     f.deadline = NULL;
@@ -232,6 +239,7 @@ static void test_order_notice(void **state)
     assert_has(&text, "2026年11月29日");
     assert_has(&text, "《责令限期改正通知书》（郑政责改〔2026〕12号）");
     buf_release(&text);
+    assert_one_a4_sheet(path);
 
     /* a second render replaces the first in one step */
     f.deadline = "2027-01-05";
