@@ -270,7 +270,9 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
         table_setf(t, 9, "%lld", (long long)stmt_int(q, 9));
         int step = (int)stmt_int(q, 10);
         table_set(t, 10, step ? ladder_steps.words[step - 1].label : "");
-        table_set(t, 11, vocab_label(&case_outcomes, stmt_text(q, 11)));
+        /* a reopened case keeps its last outcome for the record, but it no longer holds */
+        if (strcmp(stmt_text(q, 8), "open"))
+            table_set(t, 11, vocab_label(&case_outcomes, stmt_text(q, 11)));
         buf_reset(&a);
         casework_assignees(s, 0, id, &a);
         table_set(t, 12, a.buf);

@@ -153,6 +153,7 @@ static int person_insert(struct store *s, const struct person_norm *p, int64_t *
     stmt_bind_str(q, 4, p->org_kind);
     stmt_bind_str(q, 5, p->township_code);
     stmt_bind_str(q, 6, p->role.buf);
+    stmt_bind_str(q, 7, now);
     int rc = stmt_step(q);
     if (rc == 1)
         *id = stmt_int(q, 0);
