@@ -414,7 +414,10 @@ int people_import(struct store *s, const char *path, const char *actor,
             sum->skipped++;
             continue;
         }
-        if (!*v[PC_NAME] && (strstr(v[PC_ORG], "制表") || strstr(v[PC_ROLE], "制表"))) {
+        /* notes and signatures under the data (制表：…, 审核人：…) name nobody */
+        if (strstr(v[PC_NAME], "：") || strchr(v[PC_NAME], ':') ||
+            !strncmp(v[PC_NAME], "制表", 6) || !strncmp(v[PC_NAME], "填表", 6) ||
+            !strncmp(v[PC_NAME], "备注", 6) || !strncmp(v[PC_NAME], "审核", 6)) {
             sum->skipped++;
             continue;
         }
