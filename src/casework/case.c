@@ -57,8 +57,10 @@ int followup_progress(const struct casework_settings *cs, int outcome_on, const 
                       size_t n, int *next_due)
 {
     int *d = xcalloc(n ? n : 1, sizeof(int));
-    memcpy(d, dates, n * sizeof(int));
-    qsort(d, n, sizeof(int), cmp_int);
+    if (n) { /* memcpy and qsort want real pointers even for nothing */
+        memcpy(d, dates, n * sizeof(int));
+        qsort(d, n, sizeof(int), cmp_int);
+    }
     int k = 1;
     for (size_t i = 0; i < n && k <= cs->followup_count; i++)
         if (days_between(d[i], followup_due(cs, outcome_on, k)) <= FOLLOWUP_EARLY_DAYS)

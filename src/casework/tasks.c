@@ -203,7 +203,8 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
             nr++;
         }
     }
-    qsort(rows, nr, sizeof(*rows), cmp_rows);
+    if (nr)
+        qsort(rows, nr, sizeof(*rows), cmp_rows);
     table_init(t, f->overdue ? "逾期事项" : "待办事项（按乡镇和责任人）", "tasks", due_cols,
                ARRAY_SIZE(due_cols));
     long late = 0;
