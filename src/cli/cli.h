@@ -26,6 +26,10 @@ int cmd_report(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_people(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_tasks(int argc, char **argv);
 
 struct match_result;
 /* Print what a cross-check found (match and demo). */

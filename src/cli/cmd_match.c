@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "casework/casework.h"
 #include "core/date.h"
 #include "domain/match.h"
 #include "link/linker.h"
@@ -84,7 +85,17 @@ int cmd_match(int argc, char **argv)
         error("%s", err.buf);
     } else {
         match_print(&res, stdout);
-        printf("下一步：baoxue report summary；baoxue report out-of-school\n");
+        /* the run is committed; casework follows in its own transaction */
+        struct casework_summary cw;
+        if (casework_after_match(s, res.run_id, cli_actor(), &cw, &err) < 0) {
+            error("比对结果已保存，但生成核查任务失败：%s", err.buf);
+            exit_code = EXIT_RUNTIME;
+        } else {
+            printf("核查与案件：新建核查任务 %ld 项，重新打开案件 %ld 件，"
+                   "核查结论存疑（仍不在校）%ld 项，已在办理中 %ld 人\n",
+                   cw.tasks_created, cw.cases_reopened, cw.claims_flagged, cw.already_open);
+            printf("下一步：baoxue report summary；baoxue report out-of-school；baoxue tasks\n");
+        }
     }
     buf_release(&err);
     store_close(s);

@@ -9,6 +9,10 @@ const struct command commands[] = {
     {"report", cmd_report, "输出未在校名单或状态汇总（表格、csv、xlsx、json）"},
     {"review", cmd_review, "人工复核无法自动确定的记录对"},
     {"explain", cmd_explain, "解释一名儿童的比对过程（每条候选记录、每项得分和决定）"},
+    {"people", cmd_people, "人员名册：包保干部、村干部、教师（导入、登记、修改、停用）"},
+    {"verify", cmd_verify, "核查疑似失学辍学儿童，记录核查结论"},
+    {"case", cmd_case, "一人一案：劝返、依法控辍、劝返结果、回访、销号"},
+    {"tasks", cmd_tasks, "按乡镇和责任人列出到期和逾期的事项"},
     {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
     {NULL, NULL, NULL},
 };

@@ -1,0 +1,78 @@
+#ifndef BAOXUE_CASE_H
+#define BAOXUE_CASE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "casework/casework.h"
+#include "report/table.h"
+#include "util/buf.h"
+
+struct store;
+
+/*
+ * The case of one child confirmed out of school (一人一案): states open (劝返中) → returned
+ * (an outcome recorded, the child followed up: 巩固) → closed (销号, after the follow-ups, with
+ * an approver). A later cross-check that finds the child out of school, or a follow-up that
+ * does not find them at school, opens it again. Attempts, ladder steps and follow-ups are
+ * appended, never changed: a correction is a new attempt pointing at the one it corrects.
+ */
+
+struct case_filter {
+    const char *township;
+    const char *state; /* NULL: not closed; "open", "returned", "closed", "all" */
+    bool full;
+};
+int case_list(struct store *s, const struct case_filter *f, struct report_table *t, struct buf *err,
+              int *exit_code);
+int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, struct buf *err,
+              int *exit_code);
+
+struct attempt_input {
+    const char *date, *method, *people, *said, *response, *result, *next_step;
+    const char *corrects; /* attempt number this entry corrects, or NULL */
+};
+int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *in,
+                 const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+
+struct ladder_input {
+    const char *step; /* word or number 1..4 */
+    const char *date, *authority, *deadline, *result;
+};
+int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *in,
+                  const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+
+struct resolve_input {
+    const char *outcome, *date, *school, *grade, *visits_per_week, *hours, *note;
+};
+int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *in,
+                 const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+
+struct followup_input {
+    const char *date, *in_school, *by, *note;
+};
+int case_follow_up(struct store *s, int64_t case_id, const struct followup_input *in,
+                   const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+
+int case_close(struct store *s, int64_t case_id, const char *approver, const char *reason,
+               const char *date, const char *actor, struct buf *msg, struct buf *err,
+               int *exit_code);
+int case_reopen(struct store *s, int64_t case_id, const char *reason, const char *actor,
+                struct buf *msg, struct buf *err, int *exit_code);
+
+/*
+ * Follow-ups (巩固). Follow-up k (1-based) is due `followup_months`·k months after the outcome
+ * date (holiday rule applied). A follow-up finding the child at school counts as the k-th when
+ * it is dated no earlier than FOLLOWUP_EARLY_DAYS before that due date; `dates` are those
+ * follow-ups' dates in any order. Returns how many of the required follow-ups are done and
+ * sets *next_due to the due date of the next one (0 when all are done).
+ */
+#define FOLLOWUP_EARLY_DAYS 7
+int followup_progress(const struct casework_settings *cs, int outcome_on, const int *dates,
+                      size_t n, int *next_due);
+/* 0 when a case may close; else -1 with the Chinese reason. */
+int followup_close_check(const struct casework_settings *cs, int outcome_on, const int *dates,
+                         size_t n, struct buf *err);
+int followup_due(const struct casework_settings *cs, int outcome_on, int k);
+
+#endif

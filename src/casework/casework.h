@@ -1,0 +1,105 @@
+#ifndef BAOXUE_CASEWORK_H
+#define BAOXUE_CASEWORK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "casework/deadline.h"
+#include "report/table.h"
+#include "util/buf.h"
+
+struct store;
+
+/*
+ * Casework after a cross-check (docs/casework.md): verification tasks (核查) for suspected
+ * children, cases (一人一案) for confirmed ones, deadlines, and the history of each child.
+ */
+
+/* Settings (table `setting`), with the county defaults. */
+struct casework_settings {
+    int verify_days;          /* casework_verify_days: a verification task's deadline */
+    int first_visit_days;     /* casework_first_visit_days: first visit after a case opens */
+    int ladder_days;          /* casework_ladder_days: default deadline of a ladder step */
+    int followup_months;      /* casework_followup_months: interval of follow-ups */
+    int followup_count;       /* casework_followup_count: follow-ups before a case may close */
+    struct holidays holidays; /* school_holidays */
+};
+int casework_settings_load(struct store *s, struct casework_settings *cs, struct buf *err);
+void casework_settings_release(struct casework_settings *cs);
+
+/*
+ * The key a child keeps across snapshots (record ids change with every import): "I:" and the
+ * ID when it is a valid one, else "N:" name key / birth date / sex.
+ */
+void child_key(const char *id_number, int id_flags, const char *name_key, const char *birth,
+               int gender, struct buf *out);
+
+struct casework_summary {
+    long out_of_school;  /* children not_enrolled or dropped_out in the run */
+    long tasks_created;  /* newly suspected children */
+    long cases_reopened; /* returned or closed cases whose child is out of school again */
+    long claims_flagged; /* verified as at school, still out of school in this run */
+    long already_open;   /* already under an open task or case */
+};
+
+/*
+ * After a successful cross-check: a verification task for every newly suspected child,
+ * cases reopened, claims of schooling contradicted by this run flagged. One transaction with
+ * an audit row; idempotent for a run.
+ */
+int casework_after_match(struct store *s, int64_t run_id, const char *actor,
+                         struct casework_summary *out, struct buf *err);
+
+/* ---- verification ---- */
+
+struct verify_filter {
+    const char *township;
+    const char *state; /* NULL: open and outreach; "all", "open", "outreach", "closed",
+                          "flagged" */
+    bool full;
+};
+int verify_list(struct store *s, const struct verify_filter *f, struct report_table *t,
+                struct buf *err, int *exit_code);
+int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, struct buf *err,
+                int *exit_code);
+
+struct verify_input {
+    const char *outcome, *subkind, *date, *by, *note, *school, *evidence;
+    const char *reason, *other_reasons; /* 确认失学辍学: the case's reasons */
+};
+int verify_record(struct store *s, int64_t task_id, const struct verify_input *in,
+                  const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+
+/* ---- assignment (tasks and cases) ---- */
+
+struct assign_input {
+    const char *township, *village, *teacher; /* people (number or name); NULL: unchanged */
+    const char *reason;
+};
+/* case_id 0: task `task_id`; else the case. Earlier assignments stay in the history. */
+int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
+                    const struct assign_input *in, const char *actor, struct buf *msg,
+                    struct buf *err, int *exit_code);
+
+/* ---- what is due ---- */
+
+struct tasks_filter {
+    const char *township;
+    const char *person;
+    bool overdue;
+};
+int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
+               struct buf *err, int *exit_code);
+
+/* ---- helpers shared by the casework modules ---- */
+
+/* A date option: "" / NULL → today; else parsed, not after today, not before `not_before`
+ * (0: no bound). -1 with a message naming `what`. */
+int casework_date(const char *what, const char *text, int not_before, int *ymd, struct buf *err);
+/* The current assignees of a task or case as "王五（乡镇包保干部）、李四（村干部）". */
+int casework_assignees(struct store *s, int64_t task_id, int64_t case_id, struct buf *out);
+/* The child's header for show: name, sex, birth, ID (masked unless full), address. */
+int casework_child_header(struct store *s, int64_t child_id, int64_t record_id, bool full,
+                          struct buf *out);
+
+#endif

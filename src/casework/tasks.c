@@ -1,0 +1,240 @@
+/* `baoxue tasks`: what is due and overdue, by township and person. */
+#include "casework/case.h"
+#include "casework/casework.h"
+#include "casework/people.h"
+#include "casework/words.h"
+#include "core/date.h"
+#include "store/store.h"
+#include "util/common.h"
+
+struct due_item {
+    char tcode[10], township[64], what[96], ref[32], child[64];
+    int64_t task, case_id;
+    int due;
+};
+
+struct due_row {
+    const struct due_item *it;
+    int64_t person;
+    char who[128];
+};
+
+static int ymd_of(const char *text)
+{
+    int ymd = 0;
+    if (text && *text && date_parse(text, strlen(text), &ymd) < 0)
+        ymd = 0;
+    return ymd;
+}
+
+static void add_item(struct due_item **items, size_t *n, size_t *alloc, struct stmt *q,
+                     const char *what, int due)
+{
+    ALLOC_GROW(*items, *n + 1, *alloc);
+    struct due_item *it = &(*items)[(*n)++];
+    memset(it, 0, sizeof(*it));
+    it->task = stmt_int(q, 0);
+    it->case_id = stmt_int(q, 1);
+    snprintf(it->tcode, sizeof(it->tcode), "%s", stmt_text(q, 2));
+    snprintf(it->township, sizeof(it->township), "%s", stmt_text(q, 3));
+    snprintf(it->child, sizeof(it->child), "%s", stmt_text(q, 4));
+    snprintf(it->what, sizeof(it->what), "%s", what);
+    if (it->case_id)
+        snprintf(it->ref, sizeof(it->ref), "案件 %lld", (long long)it->case_id);
+    else
+        snprintf(it->ref, sizeof(it->ref), "核查任务 %lld", (long long)it->task);
+    it->due = due;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+    const struct due_row *x = a, *y = b;
+    int c = strcmp(x->it->tcode, y->it->tcode);
+    if (!c)
+        c = strcmp(x->who, y->who);
+    if (!c)
+        c = (x->it->due > y->it->due) - (x->it->due < y->it->due);
+    if (!c)
+        c = strcmp(x->it->ref, y->it->ref);
+    return c;
+}
+
+static const struct table_col due_cols[] = {
+    {"township", "乡镇", COL_TEXT}, {"person", "责任人", COL_TEXT}, {"item", "事项", COL_TEXT},
+    {"ref", "编号", COL_TEXT},      {"child", "儿童", COL_TEXT},    {"due", "截止日期", COL_TEXT},
+    {"days", "剩余天数", COL_INT},  {"status", "状态", COL_TEXT},
+};
+
+int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
+               struct buf *err, int *exit_code)
+{
+    char code[10] = "";
+    const char *tname;
+    if (f->township && casework_township(s, f->township, code, &tname) < 0) {
+        buf_addf(err, "乡镇“%s”不是本县的乡镇", f->township);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    int64_t person = 0;
+    if (f->person && people_resolve(s, "--person", f->person, &person, err, exit_code) < 0)
+        return -1;
+    struct casework_settings cs;
+    if (casework_settings_load(s, &cs, err) < 0) {
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    struct due_item *items = NULL;
+    size_t n = 0, alloc = 0;
+    int rc = 0;
+    /* verification and outreach tasks */
+    struct stmt *q =
+        store_prepare(s, "SELECT v.id, 0, coalesce(v.township_code, ''), coalesce(v.township, ''),"
+                         " coalesce(r.name, ''), v.state, v.deadline FROM verify_task v"
+                         " JOIN record r ON r.id = v.record_id WHERE v.state <> 'closed'"
+                         " AND ($1 IS NULL OR v.township_code = $1)");
+    if (q) {
+        stmt_bind_str(q, 1, code);
+        while ((rc = stmt_step(q)) == 1)
+            add_item(&items, &n, &alloc, q,
+                     !strcmp(stmt_text(q, 5), "open") ? "核查（摸排）" : "外联保学：再次联系",
+                     ymd_of(stmt_text(q, 6)));
+        stmt_finalize(q);
+    }
+    /* open cases: the first visit, the current ladder step's deadline */
+    struct stmt *c = store_prepare(
+        s, "SELECT c.task_id, c.id, coalesce(c.township_code, ''), coalesce(c.township, ''),"
+           " coalesce(r.name, ''), c.state, c.first_visit_due,"
+           " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id"
+           "  AND a.on_date >= c.active_since), c.ladder, coalesce(c.ladder_deadline, ''),"
+           " coalesce(c.outcome_on, '')"
+           " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state <> 'closed'"
+           " AND ($1 IS NULL OR c.township_code = $1)");
+    if (!q || !c) {
+        rc = -1;
+    } else {
+        stmt_bind_str(c, 1, code);
+        while ((rc = stmt_step(c)) == 1) {
+            if (!strcmp(stmt_text(c, 5), "open")) {
+                char what[96];
+                if (!stmt_int(c, 7)) {
+                    snprintf(what, sizeof(what), "立案后首次走访（%d 日内）", cs.first_visit_days);
+                    add_item(&items, &n, &alloc, c, what, ymd_of(stmt_text(c, 6)));
+                }
+                int step = (int)stmt_int(c, 8);
+                if (step && *stmt_text(c, 9)) {
+                    snprintf(what, sizeof(what), "依法控辍期限：%s",
+                             ladder_steps.words[step - 1].label);
+                    add_item(&items, &n, &alloc, c, what, ymd_of(stmt_text(c, 9)));
+                }
+            } else {
+                /* returned: the next follow-up (the counting rule lives in case.c) */
+                int64_t case_id = stmt_int(c, 1);
+                int outcome_on = ymd_of(stmt_text(c, 10));
+                struct stmt *fq = store_prepare(
+                    s, "SELECT on_date FROM follow_up WHERE case_id = $1 AND in_school = 1"
+                       " AND on_date >= $2");
+                int *dates = NULL;
+                size_t nd = 0, da = 0;
+                if (fq) {
+                    stmt_bind_int(fq, 1, case_id);
+                    stmt_bind_str(fq, 2, stmt_text(c, 10));
+                    while (stmt_step(fq) == 1) {
+                        ALLOC_GROW(dates, nd + 1, da);
+                        dates[nd++] = ymd_of(stmt_text(fq, 0));
+                    }
+                    stmt_finalize(fq);
+                }
+                int next;
+                int done = followup_progress(&cs, outcome_on, dates, nd, &next);
+                free(dates);
+                char what[96];
+                if (next) {
+                    snprintf(what, sizeof(what), "巩固回访（第 %d/%d 次）", done + 1,
+                             cs.followup_count);
+                    add_item(&items, &n, &alloc, c, what, next);
+                } else {
+                    add_item(&items, &n, &alloc, c, "回访已完成，待审批销号",
+                             followup_due(&cs, outcome_on, cs.followup_count));
+                }
+            }
+        }
+        stmt_finalize(c);
+    }
+    if (rc < 0) {
+        free(items);
+        casework_settings_release(&cs);
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    /* one row per item and current assignee */
+    struct due_row *rows = NULL;
+    size_t nr = 0, ra = 0;
+    int today = date_today();
+    for (size_t i = 0; i < n; i++) {
+        if (f->overdue && items[i].due >= today)
+            continue;
+        struct stmt *a = store_prepare(
+            s, "SELECT a.person_id, p.name, a.role FROM assignment a"
+               " JOIN person p ON p.id = a.person_id WHERE a.id IN (SELECT max(id)"
+               " FROM assignment WHERE (task_id = $1 AND $2 = 0) OR case_id = $2 GROUP BY role)"
+               " ORDER BY CASE a.role WHEN 'township' THEN 1 WHEN 'village' THEN 2 ELSE 3 END");
+        if (!a)
+            continue;
+        stmt_bind_int(a, 1, items[i].task);
+        stmt_bind_int(a, 2, items[i].case_id);
+        size_t before = nr;
+        while (stmt_step(a) == 1) {
+            if (person && stmt_int(a, 0) != person)
+                continue;
+            ALLOC_GROW(rows, nr + 1, ra);
+            rows[nr].it = &items[i];
+            rows[nr].person = stmt_int(a, 0);
+            snprintf(rows[nr].who, sizeof(rows[nr].who), "%s（%s）", stmt_text(a, 1),
+                     vocab_label(&assignee_roles, stmt_text(a, 2)));
+            nr++;
+        }
+        stmt_finalize(a);
+        if (nr == before && !person) {
+            ALLOC_GROW(rows, nr + 1, ra);
+            rows[nr].it = &items[i];
+            rows[nr].person = 0;
+            snprintf(rows[nr].who, sizeof(rows[nr].who), "（未指派）");
+            nr++;
+        }
+    }
+    if (nr)
+        qsort(rows, nr, sizeof(*rows), cmp_rows);
+    table_init(t, f->overdue ? "逾期事项" : "待办事项（按乡镇和责任人）", "tasks", due_cols,
+               ARRAY_SIZE(due_cols));
+    long late = 0;
+    for (size_t i = 0; i < nr; i++) {
+        const struct due_item *it = rows[i].it;
+        long days = days_between(today, it->due);
+        char d[11];
+        date_format(it->due, d);
+        table_add_row(t);
+        table_set(t, 0, *it->township ? it->township : "（未填乡镇）");
+        table_set(t, 1, rows[i].who);
+        table_set(t, 2, it->what);
+        table_set(t, 3, it->ref);
+        table_set(t, 4, it->child);
+        table_set(t, 5, d);
+        table_setf(t, 6, "%ld", days);
+        if (days < 0) {
+            table_setf(t, 7, "逾期 %ld 天", -days);
+            late++;
+        } else {
+            table_set(t, 7, days == 0 ? "今天到期" : "未到期");
+        }
+    }
+    char today_s[11];
+    date_format(today, today_s);
+    table_meta(t, "today", today_s, META_TEXT);
+    buf_addf(&t->footer, "\n截至 %s，共 %zu 项，其中逾期 %ld 项。\n", today_s, nr, late);
+    free(rows);
+    free(items);
+    casework_settings_release(&cs);
+    *exit_code = EXIT_OK;
+    return 0;
+}

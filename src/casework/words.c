@@ -1,0 +1,149 @@
+#include "casework/words.h"
+
+#include "util/common.h"
+#include "util/utf8.h"
+
+#include <strings.h>
+
+static const struct word vo_words[] = {
+    {"registered", "已在校注册学籍", "已注册学籍|在校|已在校",
+     VO_CLAIMS_SCHOOL | VO_NEEDS_EVIDENCE},
+    {"in_province", "省内就读无学籍", "省内就读", VO_CLAIMS_SCHOOL | VO_NEEDS_EVIDENCE},
+    {"out_of_province", "省外就读", "外省就读", VO_CLAIMS_SCHOOL | VO_NEEDS_EVIDENCE},
+    {"abroad", "出国", "出境|国外", 0},
+    {"home_teaching", "送教上门/因病因残", "送教上门|因病因残|因病|因残", VO_NEEDS_EVIDENCE},
+    {"deferred", "延缓入学", "缓学|延缓入学（已批准）", VO_NEEDS_EVIDENCE},
+    {"over_age", "超龄离校", "超龄", 0},
+    {"deceased", "死亡", "已死亡", 0},
+    {"registration", "户籍问题", NULL, VO_NEEDS_SUBKIND},
+    {"unreachable", "随父母外出无法联系", "无法联系|随父母外出", VO_KEEPS_OPEN},
+    {"out_of_school", "确认失学辍学", "失学|辍学|失学辍学|确认辍学|确认失学", VO_OPENS_CASE},
+};
+const struct vocab verify_outcomes = {"核查结论", vo_words, ARRAY_SIZE(vo_words)};
+
+static const struct word rp_words[] = {
+    {"hollow", "空挂户", NULL, 0},
+    {"dual", "双重户籍", "重复户籍", 0},
+    {"id_error", "证件错误", "身份证号错误|姓名错误", 0},
+    {"not_found", "查无此人", NULL, 0},
+};
+const struct vocab registration_problems = {"户籍问题类型", rp_words, ARRAY_SIZE(rp_words)};
+
+static const struct word reason_words[] = {
+    {"learning", "学习困难/厌学", "学习困难|厌学", 0},
+    {"work", "外出打工", "打工", 0},
+    {"marriage", "早婚早育", "早婚|早育", 0},
+    {"religion", "信教", "宗教", 0},
+    {"illness", "疾病残疾", "疾病|残疾|因病|因残", 0},
+    {"poverty", "家庭经济困难", "经济困难|贫困", 0},
+    {"other", "其他", "其它", 0},
+};
+const struct vocab case_reasons = {"辍学原因", reason_words, ARRAY_SIZE(reason_words)};
+
+static const struct word method_words[] = {
+    {"phone", "电话", "电话联系|打电话", 0},
+    {"home_visit", "家访", "入户|上门", 0},
+    {"parent_interview", "约谈家长", "约谈", 0},
+    {"written_notice", "书面通知", "书面", 0},
+    {"message", "微信/短信", "微信|短信", 0},
+    {"school_visit", "到校谈话", "到校", 0},
+    {"other", "其他", "其它", 0},
+};
+const struct vocab attempt_methods = {"劝返方式", method_words, ARRAY_SIZE(method_words)};
+
+static const struct word ladder_words[] = {
+    {"education", "宣传教育", "教育|宣传", 0},
+    {"order", "书面通知/责令限期改正", "书面通知|责令限期改正|责令改正|限期改正", 0},
+    {"penalty", "行政处罚", "处罚", 0},
+    {"enforcement", "申请强制执行或诉讼", "申请强制执行|强制执行|诉讼|起诉", 0},
+};
+const struct vocab ladder_steps = {"依法控辍步骤", ladder_words, ARRAY_SIZE(ladder_words)};
+
+static const struct word co_words[] = {
+    {"returned", "复学", "返校|已复学", CO_NEEDS_SCHOOL | CO_NEEDS_GRADE},
+    {"home_teaching", "送教上门", NULL, CO_NEEDS_SCHOOL | CO_NEEDS_VISITS},
+    {"special_school", "特殊教育学校", "特殊学校|特教学校", CO_NEEDS_SCHOOL},
+    {"vocational", "职业教育安置", "职业学校|职业教育|职业培训", CO_NEEDS_SCHOOL},
+    {"other", "其他", "其它", 0},
+};
+const struct vocab case_outcomes = {"劝返结果", co_words, ARRAY_SIZE(co_words)};
+
+static const struct word role_words[] = {
+    {"township", "乡镇包保干部", "乡镇|乡镇干部|包保干部", 0},
+    {"village", "村干部", "村|村两委", 0},
+    {"teacher", "结对教师", "教师|老师|结对帮扶教师", 0},
+};
+const struct vocab assignee_roles = {"责任人类别", role_words, ARRAY_SIZE(role_words)};
+
+static const struct word org_words[] = {
+    {"county", "县教育局", "县|县直|教育局|县局", 0},
+    {"township", "乡镇", "乡镇政府|街道", 0},
+    {"village", "村", "村委会|社区|村两委", 0},
+    {"school", "学校", NULL, 0},
+    {"department", "部门", "县直部门", 0},
+};
+const struct vocab org_kinds = {"单位类别", org_words, ARRAY_SIZE(org_words)};
+
+static bool alias_has(const char *aliases, const char *t)
+{
+    size_t n = strlen(t);
+    for (const char *p = aliases; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if (len == n && !memcmp(p, t, n))
+            return true;
+        p = bar ? bar + 1 : NULL;
+    }
+    return false;
+}
+
+int vocab_parse(const struct vocab *v, const char *text)
+{
+    if (!text)
+        return -1;
+    struct buf t = BUF_INIT;
+    utf8_norm_text(&t, text, strlen(text));
+    int found = -1;
+    for (size_t i = 0; i < v->n && found < 0 && t.len; i++) {
+        const struct word *w = &v->words[i];
+        if (!strcasecmp(t.buf, w->key) || !strcmp(t.buf, w->label) || alias_has(w->aliases, t.buf))
+            found = (int)i;
+    }
+    buf_release(&t);
+    return found;
+}
+
+const char *vocab_label(const struct vocab *v, const char *key)
+{
+    for (size_t i = 0; key && i < v->n; i++)
+        if (!strcmp(v->words[i].key, key))
+            return v->words[i].label;
+    return "";
+}
+
+void vocab_error(const struct vocab *v, const char *text, struct buf *err)
+{
+    if (text && *text)
+        buf_addf(err, "“%s”不是有效的%s，应为：", text, v->what);
+    else
+        buf_addf(err, "缺少%s，应为：", v->what);
+    for (size_t i = 0; i < v->n; i++)
+        buf_addf(err, "%s%s（%s）", i ? "、" : "", v->words[i].label, v->words[i].key);
+}
+
+int ladder_check(int current, int next, struct buf *err)
+{
+    if (next < 1 || next > (int)ladder_steps.n)
+        return -1;
+    if (next == current || next == current + 1)
+        return 0;
+    if (next < current)
+        buf_addf(err, "不能退回到“%s”：本案已进行到第 %d 步“%s”，依法控辍步骤只能依次向前",
+                 ladder_steps.words[next - 1].label, current,
+                 ladder_steps.words[current - 1].label);
+    else
+        buf_addf(err, "不能跳过步骤：“%s”是第 %d 步，必须先完成第 %d 步“%s”%s",
+                 ladder_steps.words[next - 1].label, next, current + 1,
+                 ladder_steps.words[current].label, current ? "" : "（依法控辍须从宣传教育开始）");
+    return -1;
+}

@@ -1,0 +1,66 @@
+#ifndef BAOXUE_CASEWORK_WORDS_H
+#define BAOXUE_CASEWORK_WORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/*
+ * The closed vocabularies of casework. Each word has an ASCII key (stored in the database and
+ * accepted on the command line), a Chinese label (shown, and accepted) and other Chinese
+ * spellings officials write ("|"-separated aliases). Parsing ignores surrounding spaces and
+ * full-width forms.
+ */
+struct word {
+    const char *key;
+    const char *label;
+    const char *aliases; /* "厌学|学习困难" or NULL */
+    unsigned flags;
+};
+
+struct vocab {
+    const char *what; /* "核查结论": names the vocabulary in messages */
+    const struct word *words;
+    size_t n;
+};
+
+/* Index of the word `text` names (key, label or alias), or -1. */
+int vocab_parse(const struct vocab *v, const char *text);
+/* The label of a stored key ("" when unknown, the key itself is not personal data). */
+const char *vocab_label(const struct vocab *v, const char *key);
+/* "“X”不是有效的核查结论，应为：已在校注册学籍、…" appended to err. */
+void vocab_error(const struct vocab *v, const char *text, struct buf *err);
+
+/* Verification outcomes (核查结论). */
+enum {
+    VO_CLAIMS_SCHOOL = 1 << 0, /* says the child is at school: school and evidence required,
+                                  re-checked against the next cross-check */
+    VO_NEEDS_EVIDENCE = 1 << 1,
+    VO_NEEDS_SUBKIND = 1 << 2, /* 户籍问题: which kind */
+    VO_KEEPS_OPEN = 1 << 3,    /* 随父母外出无法联系: stays open as outreach */
+    VO_OPENS_CASE = 1 << 4,    /* 确认失学辍学 */
+};
+extern const struct vocab verify_outcomes;
+extern const struct vocab registration_problems; /* 空挂户, 双重户籍, 证件错误, 查无此人 */
+extern const struct vocab case_reasons;          /* 学习困难/厌学 … 其他 */
+extern const struct vocab attempt_methods; /* 电话, 家访, 约谈家长, 书面通知, … */
+extern const struct vocab ladder_steps;    /* in order: index + 1 is the step number */
+/* Case outcomes; flags say which details they need. */
+enum {
+    CO_NEEDS_SCHOOL = 1 << 0,
+    CO_NEEDS_GRADE = 1 << 1,
+    CO_NEEDS_VISITS = 1 << 2, /* 送教上门: visits per week and lesson hours */
+};
+extern const struct vocab case_outcomes;
+extern const struct vocab assignee_roles; /* township, village, teacher */
+extern const struct vocab org_kinds;      /* county, township, village, school, department */
+
+/*
+ * A ladder step may be recorded when it is the next one (current + 1) or the current one
+ * again (a further entry of the same step, e.g. its result). 0 when allowed; else -1 with a
+ * Chinese message saying which step must come first.
+ */
+int ladder_check(int current, int next, struct buf *err);
+
+#endif

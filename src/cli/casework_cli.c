@@ -1,0 +1,63 @@
+#include "cli/casework_cli.h"
+
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "domain/audit.h"
+#include "store/store.h"
+#include "util/common.h"
+
+enum report_format cw_format(const char *fmt_name, const char *out)
+{
+    enum report_format fmt = FMT_TABLE;
+    if (fmt_name && report_format_parse(fmt_name, &fmt) < 0)
+        die_usage("--format 的值“%s”无效，应为 table、csv、xlsx 或 json", fmt_name);
+    if (!fmt_name && out && strcmp(out, "-"))
+        report_format_from_path(out, &fmt);
+    else if (!fmt_name && !isatty(1))
+        fmt = FMT_CSV;
+    return fmt;
+}
+
+int cw_render(struct report_table *t, enum report_format fmt, const char *out)
+{
+    struct buf err = BUF_INIT;
+    int code = EXIT_OK;
+    if (table_render(t, fmt, out, &err) < 0) {
+        error("%s", err.buf);
+        code = EXIT_RUNTIME;
+    }
+    buf_release(&err);
+    table_release(t);
+    return code;
+}
+
+int cw_audit_full(struct store *s, const char *what, const char *target)
+{
+    if (audit_record(s, cli_actor(), "cli", "read_full", target, what) < 0) {
+        error("无法记录审计日志，已停止：%s", store_errmsg(s));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int64_t cw_number(int argc, char **argv, int at, const char *sub, const char *what)
+{
+    if (at >= argc)
+        die_usage("%s 需要%s", sub, what);
+    if (at + 1 < argc)
+        die_usage("多余的参数“%s”", argv[at + 1]);
+    return cli_parse_long(what, argv[at], 1, 1L << 50);
+}
+
+int cw_done(int rc, int exit_code, struct buf *msg, struct buf *err)
+{
+    if (rc == 0)
+        printf("%s\n", msg->buf);
+    else
+        error("%s", err->buf);
+    buf_release(msg);
+    buf_release(err);
+    return rc == 0 ? EXIT_OK : exit_code;
+}

@@ -1,0 +1,299 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/common.h"
+
+#include "casework/case.h"
+#include "casework/casework.h"
+#include "casework/deadline.h"
+#include "casework/event.h"
+#include "casework/words.h"
+#include "core/date.h"
+
+#include "testutil.h"
+
+/* ---- deadlines ---- */
+
+static void test_days_across_month_and_year_ends(void **state)
+{
+    assert_int_equal(deadline_days(NULL, 20261120, 10), 20261130);
+    assert_int_equal(deadline_days(NULL, 20261125, 10), 20261205); /* November has 30 days */
+    assert_int_equal(deadline_days(NULL, 20261228, 10), 20270107); /* year end */
+    assert_int_equal(deadline_days(NULL, 20270131, 3), 20270203);
+    assert_int_equal(deadline_days(NULL, 20270226, 3), 20270301); /* 2027: no Feb 29 */
+    assert_int_equal(deadline_days(NULL, 20280226, 3), 20280229); /* leap year */
+    assert_int_equal(deadline_days(NULL, 20280227, 3), 20280301);
+    assert_int_equal(deadline_days(NULL, 20261120, 0), 20261120);
+    assert_int_equal(days_between(20261231, 20270101), 1);
+    assert_int_equal(days_between(20280228, 20280301), 2);
+    assert_int_equal(days_between(20270301, 20270228), -1);
+}
+
+static void test_months_clamp_to_month_end(void **state)
+{
+    assert_int_equal(deadline_months(NULL, 20270131, 1), 20270228);
+    assert_int_equal(deadline_months(NULL, 20280131, 1), 20280229); /* leap day */
+    assert_int_equal(deadline_months(NULL, 20261130, 3), 20270228);
+    assert_int_equal(deadline_months(NULL, 20261120, 1), 20261220);
+    assert_int_equal(deadline_months(NULL, 20261220, 1), 20270120); /* year end */
+    assert_int_equal(deadline_months(NULL, 20261215, 12), 20271215);
+    assert_int_equal(deadline_months(NULL, 20280229, 12), 20290228);
+}
+
+static void test_holidays_move_the_deadline_after_them(void **state)
+{
+    struct holidays h = HOLIDAYS_INIT;
+    struct buf err = BUF_INIT;
+    assert_int_equal(holidays_parse(&h, "2027-01-20..2027-02-25, 2027-07-10..2027-08-31", &err), 0);
+    assert_int_equal(h.n, 2);
+    /* lands inside the winter holiday: the first day after it */
+    assert_int_equal(deadline_days(&h, 20270115, 10), 20270226);
+    /* lands on its first and last day: still moved */
+    assert_int_equal(deadline_days(&h, 20270110, 10), 20270226);
+    assert_int_equal(deadline_days(&h, 20270215, 10), 20270226);
+    /* lands the day before or after: unchanged (holiday days before it still count) */
+    assert_int_equal(deadline_days(&h, 20270109, 10), 20270119);
+    assert_int_equal(deadline_days(&h, 20270216, 10), 20270226);
+    /* the summer holiday ends on a month end */
+    assert_int_equal(deadline_days(&h, 20270801, 10), 20270901);
+    /* follow-up months landing in a holiday */
+    assert_int_equal(deadline_months(&h, 20261220, 1), 20270226);
+    holidays_release(&h);
+
+    /* touching ranges: moved past both */
+    assert_int_equal(holidays_parse(&h, "2027-01-01..2027-01-10，2027-01-11..2027-01-15", &err), 0);
+    assert_int_equal(deadline_days(&h, 20261230, 3), 20270116);
+    holidays_release(&h);
+
+    /* a holiday over a leap day and a year end */
+    assert_int_equal(holidays_parse(&h, "2027-12-25..2028-01-02;2028-02-28..2028-03-01", &err), 0);
+    assert_int_equal(deadline_days(&h, 20271220, 11), 20280103);
+    assert_int_equal(deadline_days(&h, 20280226, 3), 20280302);
+    holidays_release(&h);
+
+    assert_int_equal(holidays_parse(&h, "", &err), 0);
+    assert_int_equal(h.n, 0);
+    assert_int_equal(deadline_days(&h, 20270115, 10), 20270125);
+    holidays_release(&h);
+    buf_release(&err);
+}
+
+static void test_bad_holidays_are_refused(void **state)
+{
+    const char *bad[] = {"2027-01-20", "2027-02-25..2027-01-20", "2027-01-20..", "寒假",
+                         "2027-02-30..2027-03-01"};
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        struct holidays h = HOLIDAYS_INIT;
+        struct buf err = BUF_INIT;
+        assert_int_equal(holidays_parse(&h, bad[i], &err), -1);
+        assert_non_null(strstr(err.buf, "school_holidays"));
+        holidays_release(&h);
+        buf_release(&err);
+    }
+}
+
+/* ---- words ---- */
+
+static void test_outcomes_reasons_methods_parse(void **state)
+{
+    assert_string_equal(verify_outcomes.words[vocab_parse(&verify_outcomes, "确认失学辍学")].key,
+                        "out_of_school");
+    assert_string_equal(verify_outcomes.words[vocab_parse(&verify_outcomes, " 辍学 ")].key,
+                        "out_of_school");
+    assert_string_equal(verify_outcomes.words[vocab_parse(&verify_outcomes, "registered")].key,
+                        "registered");
+    assert_string_equal(verify_outcomes.words[vocab_parse(&verify_outcomes, "REGISTERED")].key,
+                        "registered");
+    assert_string_equal(verify_outcomes.words[vocab_parse(&verify_outcomes, "因病因残")].key,
+                        "home_teaching");
+    int u = vocab_parse(&verify_outcomes, "随父母外出无法联系");
+    assert_true(verify_outcomes.words[u].flags & VO_KEEPS_OPEN);
+    int r = vocab_parse(&verify_outcomes, "省外就读");
+    assert_true(verify_outcomes.words[r].flags & VO_CLAIMS_SCHOOL);
+    assert_int_equal(vocab_parse(&verify_outcomes, "在家"), -1);
+    assert_int_equal(vocab_parse(&verify_outcomes, ""), -1);
+    assert_int_equal(vocab_parse(&verify_outcomes, NULL), -1);
+    assert_string_equal(
+        registration_problems.words[vocab_parse(&registration_problems, "空挂户")].key, "hollow");
+    assert_string_equal(case_reasons.words[vocab_parse(&case_reasons, "厌学")].key, "learning");
+    assert_string_equal(case_reasons.words[vocab_parse(&case_reasons, "学习困难/厌学")].key,
+                        "learning");
+    assert_string_equal(case_reasons.words[vocab_parse(&case_reasons, "其它")].key, "other");
+    assert_string_equal(attempt_methods.words[vocab_parse(&attempt_methods, "家访")].key,
+                        "home_visit");
+    assert_string_equal(attempt_methods.words[vocab_parse(&attempt_methods, "约谈家长")].key,
+                        "parent_interview");
+    /* full-width ASCII folds */
+    assert_string_equal(attempt_methods.words[vocab_parse(&attempt_methods, "ｐｈｏｎｅ")].key,
+                        "phone");
+    assert_string_equal(case_outcomes.words[vocab_parse(&case_outcomes, "复学")].key, "returned");
+    assert_string_equal(case_outcomes.words[vocab_parse(&case_outcomes, "特殊学校")].key,
+                        "special_school");
+    assert_string_equal(vocab_label(&case_outcomes, "returned"), "复学");
+    assert_string_equal(vocab_label(&case_outcomes, "nonsense"), "");
+
+    struct buf err = BUF_INIT;
+    vocab_error(&attempt_methods, "飞鸽传书", &err);
+    assert_non_null(strstr(err.buf, "“飞鸽传书”不是有效的劝返方式"));
+    assert_non_null(strstr(err.buf, "家访（home_visit）"));
+    buf_reset(&err);
+    vocab_error(&case_reasons, NULL, &err);
+    assert_non_null(strstr(err.buf, "缺少辍学原因"));
+    buf_release(&err);
+}
+
+static void test_ladder_goes_in_order(void **state)
+{
+    struct buf err = BUF_INIT;
+    assert_int_equal(ladder_check(0, 1, &err), 0);
+    assert_int_equal(ladder_check(1, 2, &err), 0);
+    assert_int_equal(ladder_check(2, 2, &err), 0); /* a further entry of the same step */
+    assert_int_equal(ladder_check(3, 4, &err), 0);
+    assert_int_equal(err.len, 0);
+    assert_int_equal(ladder_check(0, 3, &err), -1);
+    assert_non_null(strstr(err.buf, "不能跳过步骤"));
+    assert_non_null(strstr(err.buf, "宣传教育"));
+    buf_reset(&err);
+    assert_int_equal(ladder_check(1, 3, &err), -1);
+    assert_non_null(strstr(err.buf, "必须先完成第 2 步“书面通知/责令限期改正”"));
+    buf_reset(&err);
+    assert_int_equal(ladder_check(3, 1, &err), -1);
+    assert_non_null(strstr(err.buf, "不能退回"));
+    buf_reset(&err);
+    assert_int_equal(ladder_check(4, 5, &err), -1);
+    assert_int_equal(ladder_check(0, 0, &err), -1);
+    buf_release(&err);
+}
+
+/* ---- follow-ups ---- */
+
+static void test_followups_and_closing(void **state)
+{
+    struct casework_settings cs = {.verify_days = 10,
+                                   .first_visit_days = 3,
+                                   .ladder_days = 15,
+                                   .followup_months = 1,
+                                   .followup_count = 3,
+                                   .holidays = HOLIDAYS_INIT};
+    struct buf err = BUF_INIT;
+    int next;
+    /* returned 2026-11-30: due 12-30, 2027-01-30, 2027-02-28 (clamped) */
+    assert_int_equal(followup_due(&cs, 20261130, 3), 20270228);
+    assert_int_equal(followup_progress(&cs, 20261130, NULL, 0, &next), 0);
+    assert_int_equal(next, 20261230);
+    /* three visits in the first week count once: the others are too early */
+    int early[] = {20261201, 20261223, 20261224};
+    assert_int_equal(followup_progress(&cs, 20261130, early, 3, &next), 1);
+    assert_int_equal(next, 20270130);
+    assert_int_equal(followup_close_check(&cs, 20261130, early, 3, &err), -1);
+    assert_non_null(strstr(err.buf, "已完成 1 次"));
+    buf_reset(&err);
+    /* up to 7 days early counts; order of the dates does not matter */
+    int ok[] = {20270221, 20261223, 20270125};
+    assert_int_equal(followup_progress(&cs, 20261130, ok, 3, &next), 3);
+    assert_int_equal(next, 0);
+    assert_int_equal(followup_close_check(&cs, 20261130, ok, 3, &err), 0);
+    /* a later visit can stand for an overdue one */
+    int late[] = {20270115, 20270201, 20270301};
+    assert_int_equal(followup_progress(&cs, 20261130, late, 3, &next), 3);
+    /* a holiday moves the due date and with it the window */
+    assert_int_equal(holidays_parse(&cs.holidays, "2027-01-20..2027-02-25", &err), 0);
+    assert_int_equal(followup_due(&cs, 20261130, 2), 20270226);
+    int hol[] = {20261230, 20270125};
+    assert_int_equal(followup_progress(&cs, 20261130, hol, 2, &next), 1);
+    assert_int_equal(next, 20270226);
+    casework_settings_release(&cs);
+    buf_release(&err);
+}
+
+/* ---- identity and timeline ---- */
+
+static void test_child_key(void **state)
+{
+    struct buf k = BUF_INIT;
+    child_key("11010519491231002X", 0, "zhangsan", "1949-12-31", 2, &k);
+    assert_string_equal(k.buf, "I:11010519491231002X");
+    /* a mistyped ID is not a key: name, birth date and sex are */
+    child_key("110105194912310021", 4, "张三", "1949-12-31", 2, &k);
+    assert_string_equal(k.buf, "N:张三/1949-12-31/2");
+    child_key(NULL, 1, "张三", NULL, 0, &k);
+    assert_string_equal(k.buf, "N:张三//0");
+    buf_release(&k);
+}
+
+static void test_timeline_render(void **state)
+{
+    struct timeline tl = {0};
+    struct buf out = BUF_INIT;
+    timeline_render(&tl, &out);
+    assert_non_null(strstr(out.buf, "（暂无记录）"));
+    buf_reset(&out);
+    ALLOC_GROW(tl.e, 2, tl.alloc);
+    tl.n = 2;
+    memset(tl.e, 0, 2 * sizeof(*tl.e));
+    snprintf(tl.e[0].on_date, 11, "2026-11-20");
+    snprintf(tl.e[0].at, 20, "2026-11-20 09:01:02");
+    snprintf(tl.e[0].actor, 64, "wang");
+    snprintf(tl.e[0].kind, 24, "task_opened");
+    tl.e[0].text = xstrdup("建立核查任务 1");
+    snprintf(tl.e[1].on_date, 11, "2026-11-22");
+    snprintf(tl.e[1].at, 20, "2026-11-23 10:00:00");
+    snprintf(tl.e[1].actor, 64, "li");
+    snprintf(tl.e[1].kind, 24, "attempt");
+    tl.e[1].text = xstrdup("劝返记录 #1：家访");
+    timeline_render(&tl, &out);
+    assert_string_equal(
+        out.buf,
+        "经办时间线：\n"
+        "  2026-11-20  疑似失学  建立核查任务 1（记录人 wang，录入于 2026-11-20 09:01）\n"
+        "  2026-11-22  劝返      劝返记录 #1：家访（记录人 li，录入于 2026-11-23 10:00）\n");
+    assert_string_equal(event_kind_label("closed"), "销号");
+    assert_string_equal(event_kind_label("unknown_kind"), "unknown_kind");
+    timeline_release(&tl);
+    buf_release(&out);
+}
+
+/* The history tables refuse changes (append-only), in the schema itself. */
+static void test_history_is_append_only(void **state)
+{
+    struct tu_fx *fx = *state;
+    assert_int_equal(store_exec(fx->s, "UPDATE event SET text = 'x'"), 0); /* no rows: fine */
+    assert_int_equal(
+        store_exec(fx->s, "INSERT INTO person (name, org, org_kind, role, created_at)"
+                          " VALUES ('王五', '郑庄镇人民政府', 'township', '包保干部', 'now')"),
+        0);
+    /* a real history row (foreign keys off: no child or run needed to test the trigger) */
+    assert_int_equal(store_exec(fx->s, "PRAGMA foreign_keys = OFF"), 0);
+    assert_int_equal(store_exec(fx->s,
+                                "INSERT INTO event (child_id, kind, on_date, at, actor, text)"
+                                " VALUES (1, 'attempt', '2026-11-20', 'now', 'a', 't')"),
+                     0);
+    assert_int_equal(store_exec(fx->s, "UPDATE event SET text = 'changed'"), -1);
+    assert_int_equal(store_exec(fx->s, "DELETE FROM event"), -1);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM event WHERE text = 't'", NULL), 1);
+    assert_int_equal(store_exec(fx->s, "PRAGMA foreign_keys = ON"), 0);
+    /* an unknown unit kind is refused by the schema */
+    assert_int_equal(store_exec(fx->s, "INSERT INTO person (name, org, org_kind, role, created_at)"
+                                       " VALUES ('李四', '某村', 'planet', '村干部', 'now')"),
+                     -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_days_across_month_and_year_ends),
+        cmocka_unit_test(test_months_clamp_to_month_end),
+        cmocka_unit_test(test_holidays_move_the_deadline_after_them),
+        cmocka_unit_test(test_bad_holidays_are_refused),
+        cmocka_unit_test(test_outcomes_reasons_methods_parse),
+        cmocka_unit_test(test_ladder_goes_in_order),
+        cmocka_unit_test(test_followups_and_closing),
+        cmocka_unit_test(test_child_key),
+        cmocka_unit_test(test_timeline_render),
+        cmocka_unit_test_setup_teardown(test_history_is_append_only, tu_fx_setup, tu_fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
