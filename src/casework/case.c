@@ -6,9 +6,11 @@
 #include "casework/people.h"
 #include "casework/words.h"
 #include "core/date.h"
+#include "core/division.h"
 #include "core/idcard.h"
 #include "domain/audit.h"
 #include "ingest/field.h"
+#include "report/notice.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -971,4 +973,228 @@ int case_reopen(struct store *s, int64_t case_id, const char *reason, const char
     buf_addf(msg, "案件 %lld 已重新打开，须在 %s 前走访", (long long)case_id, due);
     *exit_code = EXIT_OK;
     return 0;
+}
+
+/* ---- notices ---- */
+
+/* One text column of the first row of `sql` with $1 = id, into out ("" when none). */
+static int text_of(struct store *s, const char *sql, int64_t id, char *out, size_t size)
+{
+    struct stmt *q = store_prepare(s, sql);
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, id);
+    int rc = stmt_step(q);
+    snprintf(out, size, "%s", rc == 1 ? stmt_text(q, 0) : "");
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int case_notice(struct store *s, int64_t case_id, const struct notice_input *in, const char *path,
+                const char *actor, struct buf *msg, struct buf *err, int *exit_code)
+{
+    int kind = notice_kind_parse(in->kind ? in->kind : "");
+    if (kind < 0) {
+        buf_addf(err,
+                 "--kind 的值“%s”无效，应为 return（劝返复学通知书）或 order（责令限期改正通知书）",
+                 in->kind ? in->kind : "");
+        return fail(err, exit_code, EXIT_INPUT, NULL);
+    }
+    if (blank(path))
+        return fail(err, exit_code, EXIT_INPUT, "缺少输出文件：-o 文件.pdf");
+    int issue = date_today();
+    if (!blank(in->date) && date_parse(in->date, strlen(in->date), &issue) < 0) {
+        buf_addf(err, "--date 的值“%s”不是有效日期", in->date);
+        return fail(err, exit_code, EXIT_INPUT, NULL);
+    }
+    struct case_row c;
+    if (case_load(s, case_id, &c, err, exit_code) < 0)
+        return -1;
+    if (!strcmp(c.state, "closed"))
+        return case_must_be(&c, "open", "出具通知书", err, exit_code);
+
+    /* the child and guardian, from the record that opened the case */
+    char name[128] = "", birth[16] = "", idn[32] = "", guardian[128] = "", address[512] = "";
+    char township[64] = "", idshown[48] = "";
+    int gender = 0;
+    {
+        struct stmt *q = store_prepare(
+            s, "SELECT coalesce(name, ''), coalesce(gender, 0), coalesce(birth_date, ''),"
+               " coalesce(id_number, id_raw, ''), coalesce(guardian, ''), coalesce(address, ''),"
+               " coalesce(township, '') FROM record WHERE id = $1");
+        if (!q)
+            return store_fail(s, err, exit_code);
+        stmt_bind_int(q, 1, c.record);
+        int rc = stmt_step(q);
+        if (rc == 1) {
+            snprintf(name, sizeof(name), "%s", stmt_text(q, 0));
+            gender = (int)stmt_int(q, 1);
+            snprintf(birth, sizeof(birth), "%s", stmt_text(q, 2));
+            snprintf(idn, sizeof(idn), "%s", stmt_text(q, 3));
+            snprintf(guardian, sizeof(guardian), "%s", stmt_text(q, 4));
+            snprintf(address, sizeof(address), "%s", stmt_text(q, 5));
+            snprintf(township, sizeof(township), "%s", stmt_text(q, 6));
+        }
+        stmt_finalize(q);
+        if (rc < 0)
+            return store_fail(s, err, exit_code);
+    }
+    if (in->full || strlen(idn) != 18)
+        snprintf(idshown, sizeof(idshown), "%s", in->full ? idn : "");
+    else
+        id_mask(idn, idshown);
+    if (!*guardian)
+        return fail(err, exit_code, EXIT_INPUT,
+                    "户籍记录中没有监护人姓名，无法出具通知书；请先在户籍数据中补全监护人");
+
+    /* the county, the issuing body, the deadline */
+    struct buf county = BUF_INIT, authority = BUF_INIT, contact = BUF_INIT;
+    char code[8] = "", step_authority[256] = "", step_deadline[16] = "", deadline[16] = "";
+    char school[256] = "", grade[64] = "";
+    int ret = -1;
+    struct buf cv = BUF_INIT;
+    int got = store_get_setting(s, "county", &cv);
+    if (got == 1 && cv.len == 6)
+        memcpy(code, cv.buf, 7);
+    buf_release(&cv);
+    if (got < 0 ||
+        text_of(s,
+                "SELECT authority FROM ladder_step WHERE case_id = $1 AND step = 2"
+                " ORDER BY id DESC LIMIT 1",
+                case_id, step_authority, sizeof(step_authority)) < 0 ||
+        text_of(s,
+                "SELECT coalesce(deadline, '') FROM ladder_step WHERE case_id = $1 AND step = 2"
+                " ORDER BY id DESC LIMIT 1",
+                case_id, step_deadline, sizeof(step_deadline)) < 0) {
+        store_fail(s, err, exit_code);
+        goto out;
+    }
+    const char *cname = *code ? division_county_name(code) : NULL;
+    buf_adds(&county, cname ? cname : "");
+    if (!county.len) {
+        fail(err, exit_code, EXIT_INPUT,
+             "还没有设置本县（baoxue init --county 区划代码），通知书无法写明县名");
+        goto out;
+    }
+    if (!blank(in->authority))
+        buf_adds(&authority, in->authority);
+    else if (kind == NOTICE_ORDER && *step_authority)
+        buf_adds(&authority, step_authority);
+    else if (*township || *c.township)
+        buf_addf(&authority, "%s人民政府", *c.township ? c.township : township);
+    else
+        buf_addf(&authority, "%s教育局", county.buf);
+    if (!blank(in->deadline)) {
+        int d;
+        if (date_parse(in->deadline, strlen(in->deadline), &d) < 0) {
+            buf_addf(err, "--deadline 的值“%s”不是有效日期", in->deadline);
+            fail(err, exit_code, EXIT_INPUT, NULL);
+            goto out;
+        }
+        date_format(d, deadline);
+    } else if (kind == NOTICE_ORDER) {
+        if (!*step_deadline) {
+            fail(err, exit_code, EXIT_INPUT,
+                 "责令限期改正通知书需要改正期限：请先记录法律程序第 2 步（case escalate"
+                 " --step 2 --deadline 日期），或加 --deadline 日期");
+            goto out;
+        }
+        snprintf(deadline, sizeof(deadline), "%s", step_deadline);
+    }
+    /* the school: given, the case's outcome, or the school of the child's 学籍 record */
+    if (!blank(in->school)) {
+        snprintf(school, sizeof(school), "%s", in->school);
+    } else if (*c.outcome_school) {
+        snprintf(school, sizeof(school), "%s", c.outcome_school);
+    } else if (text_of(s,
+                       "SELECT coalesce(r.school_name, '') FROM child_status cs"
+                       " JOIN record r ON r.id = cs.school_record"
+                       " WHERE cs.run_id = (SELECT run_id FROM case_file WHERE id = $1)"
+                       " AND cs.record_id = (SELECT record_id FROM case_file WHERE id = $1)",
+                       case_id, school, sizeof(school)) < 0) {
+        store_fail(s, err, exit_code);
+        goto out;
+    }
+    if (!blank(in->grade))
+        snprintf(grade, sizeof(grade), "%s", in->grade);
+    else if (*c.outcome_grade)
+        snprintf(grade, sizeof(grade), "%s", c.outcome_grade);
+    if (!blank(in->contact)) {
+        buf_adds(&contact, in->contact);
+    } else {
+        struct stmt *q = store_prepare(
+            s, "SELECT p.name, coalesce(p.phone, '') FROM assignment a"
+               " JOIN person p ON p.id = a.person_id WHERE a.case_id = $1 AND a.role = 'township'"
+               " ORDER BY a.id DESC LIMIT 1");
+        if (!q) {
+            store_fail(s, err, exit_code);
+            goto out;
+        }
+        stmt_bind_int(q, 1, case_id);
+        if (stmt_step(q) == 1)
+            buf_addf(&contact, "%s %s", stmt_text(q, 0), stmt_text(q, 1));
+        stmt_finalize(q);
+    }
+
+    char issue_text[11], case_no[32];
+    date_format(issue, issue_text);
+    snprintf(case_no, sizeof(case_no), "%d-%04lld", ymd_year(c.opened), (long long)case_id);
+    struct notice_fields f = {
+        .kind = (enum notice_kind)kind,
+        .county = county.buf,
+        .authority = authority.buf,
+        .doc_number = in->doc_number,
+        .case_no = case_no,
+        .child_name = name,
+        .child_gender = gender_label(gender),
+        .child_birth = birth,
+        .child_id = idshown,
+        .guardian = guardian,
+        .guardian_address = address,
+        .school = school,
+        .grade = grade,
+        .issue_date = issue_text,
+        .deadline = kind == NOTICE_ORDER || *deadline ? deadline : NULL,
+        .contact = contact.len ? contact.buf : NULL,
+    };
+    /* a full ID on paper is a full read: recorded before it is written */
+    char target[32];
+    snprintf(target, sizeof(target), "case:%lld", (long long)case_id);
+    if (in->full && audit_record(s, actor, "cli", "read_full", target, "notice") < 0) {
+        store_fail(s, err, exit_code);
+        goto out;
+    }
+    struct buf nerr = BUF_INIT;
+    if (notice_render_pdf(&f, path, &nerr) < 0) {
+        buf_addf(err, "无法生成%s：%s", notice_kind_label((enum notice_kind)kind), nerr.buf);
+        buf_release(&nerr);
+        fail(err, exit_code, EXIT_RUNTIME, NULL);
+        goto out;
+    }
+    buf_release(&nerr);
+    /* the notice is part of the case's history */
+    struct buf text = BUF_INIT;
+    buf_addf(&text, "出具《%s》（%s）%s%s", notice_kind_label((enum notice_kind)kind),
+             authority.buf, *deadline ? "，限期至 " : "", deadline);
+    int rc = store_begin(s);
+    if (rc == 0)
+        rc = event_add(s, c.child, 0, case_id, "notice", issue, actor, text.buf);
+    if (rc == 0)
+        rc = finish(s, actor, "notice", case_id, notice_kind_key((enum notice_kind)kind));
+    else
+        store_rollback(s);
+    buf_release(&text);
+    if (rc < 0) {
+        store_fail(s, err, exit_code);
+        goto out;
+    }
+    buf_addf(msg, "已生成%s：%s（案件 %lld）", notice_kind_label((enum notice_kind)kind), path,
+             (long long)case_id);
+    *exit_code = EXIT_OK;
+    ret = 0;
+out:
+    buf_release(&county);
+    buf_release(&authority);
+    buf_release(&contact);
+    return ret;
 }

@@ -61,6 +61,22 @@ int case_reopen(struct store *s, int64_t case_id, const char *reason, const char
                 struct buf *msg, struct buf *err, int *exit_code);
 
 /*
+ * A printable notice of the legal ladder for the case's guardian, as a PDF at `path`
+ * (report/notice.h). Filled from the case: the child and guardian from the record that opened
+ * it, the county, the township government as the issuing body (or the authority recorded with
+ * the ladder step), the deadline of step 2 for a 责令限期改正通知书, the school the child returns
+ * to, the township official as contact. Fields given in `in` take precedence. The ID is masked
+ * unless `full` (audited). The notice is an event of the case.
+ */
+struct notice_input {
+    const char *kind; /* "return" / "order" or the Chinese title */
+    const char *date, *deadline, *authority, *doc_number, *school, *grade, *contact;
+    bool full;
+};
+int case_notice(struct store *s, int64_t case_id, const struct notice_input *in, const char *path,
+                const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+
+/*
  * Follow-ups (巩固). Follow-up k (1-based) is due `followup_months`·k months after the outcome
  * date (holiday rule applied). A follow-up finding the child at school counts as the k-th when
  * it is dated no earlier than FOLLOWUP_EARLY_DAYS before that due date; `dates` are those

@@ -4,7 +4,9 @@ gets a case that runs through attempts, the legal ladder, an outcome, follow-ups
 and a later snapshot without the child reopens it. Bad input to every write is refused with
 exit 2, a Chinese message, and nothing written."""
 import json
+import os
 import sqlite3
+import subprocess
 import unittest
 
 from harness import BaoxueTest, make_id, mask_id
@@ -74,6 +76,12 @@ class Casework(BaoxueTest):
         self.assertCliError(code, err, 2, *([needle] if needle else []))
         self.assertEqual(self.counts(), before, "a refused command wrote something: %r" % (args,))
 
+    def pdf_text(self, path):
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(5), b"%PDF-")
+        got = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, check=True)
+        return "".join(got.stdout.decode("utf-8").split())  # line breaks fall inside names
+
     def test_the_whole_loop(self):
         out = self.match()
         self.assertIn("新建核查任务 5 项", out)
@@ -115,9 +123,31 @@ class Casework(BaoxueTest):
                  "--result", "未同意返校", "--corrects", "1", "--date", "2026-11-20")
         self.refused("case", "escalate", "1", "--step", "行政处罚", "--authority", "郑庄镇人民政府",
                      needle="不能跳过步骤")
+        # the notices: 劝返复学 at once; 责令限期改正 only with a deadline (step 2 or --deadline)
+        ret = self.path("劝返复学通知书.pdf")
+        self.okx("notice", "1", "--kind", "return", "-o", ret, "--date", "2026-11-21")
+        text = self.pdf_text(ret)
+        for needle in ("劝返复学通知书", "王伟", "家长", "沁水县", "郑庄镇人民政府", mask_id(self.ids[0]),
+                       "2026年11月21日"):
+            self.assertIn(needle, text)
+        self.assertNotIn(self.ids[0], text)
+        order = self.path("责令限期改正通知书.pdf")
+        self.refused("notice", "1", "--kind", "order", "-o", order, needle="改正期限")
+        self.assertFalse(os.path.exists(order))
+        self.refused("notice", "1", "--kind", "警告信", "-o", order, needle="--kind")
+        self.refused("notice", "99", "--kind", "return", "-o", order, needle="没有编号为 99 的案件")
         self.okx("case", "escalate", "1", "--step", "宣传教育", "--authority", "郑庄镇人民政府")
         out = self.okx("case", "escalate", "1", "--step", "书面通知", "--authority", "县教育局")
         self.assertIn("限期 2026-12-05", out)
+        audits = self.scalar("SELECT count(*) FROM audit WHERE action = 'read_full'")
+        self.okx("notice", "1", "--kind", "责令限期改正通知书", "-o", order, "--full")
+        text = self.pdf_text(order)
+        for needle in ("责令限期改正通知书", "王伟", "家长", "县教育局", "第五十八条", "2026年12月5日",
+                       self.ids[0]):
+            self.assertIn(needle, text)
+        self.assertEqual(self.scalar("SELECT count(*) FROM audit WHERE action = 'read_full'"),
+                         audits + 1)
+        self.assertEqual(self.scalar("SELECT count(*) FROM event WHERE kind = 'notice'"), 2)
         out = self.okx("case", "resolve", "1", "--outcome", "复学", "--school", "郑庄中心小学",
                        "--grade", "五年级")
         self.assertIn("2026-12-20", out)
@@ -130,7 +160,7 @@ class Casework(BaoxueTest):
                        today="2027-02-21")
         self.assertIn("已销号", out)
         show = self.okx("case", "show", "1", today="2027-02-21")
-        for needle in ("已销号", "（已由 #2 更正）", "（更正 #1）", "第 2 步 书面通知/责令限期改正",
+        for needle in ("已销号", "通知书", "（已由 #2 更正）", "（更正 #1）", "第 2 步 书面通知/责令限期改正",
                        "劝返结果：复学", "经办时间线", "疑似失学", "立案", "销号", mask_id(self.ids[0])):
             self.assertIn(needle, show)
         self.assertNotIn(self.ids[0], show)
