@@ -19,6 +19,7 @@
 #include "link/keys.h"
 #include "link/linker.h"
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/common.h"
 #include "util/intern.h"
 #include "util/utf8.h"
@@ -613,7 +614,8 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     size_t *school_off = NULL;
     struct lk_result lr = {0};
     struct decisions dec = {0};
-    struct stmt *ins_link = NULL, *ins_status = NULL, *ins_cand = NULL;
+    struct stmt *ins_link = NULL, *ins_status = NULL, *ins_cand = NULL, *ins_count = NULL;
+    struct store_writer *wq = NULL;
     struct decision d = {0};
     struct buf detail;
     struct run_status_writer rsw = {0};
@@ -785,8 +787,19 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     ins_cand = store_prepare(s, "INSERT INTO candidate (run_id, population_record, other_record,"
                                 " pair_key, score, levels, decision, reason)"
                                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-    if (!ins_link || !ins_status || !ins_cand)
+    ins_count = store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status,"
+                                 " n) VALUES ($1, $2, $3, $4, $5)");
+    if (!ins_link || !ins_status || !ins_cand || !ins_count)
         goto db_error;
+    if (run_status_writer_begin(&rsw, s, NULL, res->run_id) < 0)
+        goto db_error;
+    /*
+     * The rows go through the store's writer thread (store/writer.h): SQLite steps them on one
+     * core while this one writes the explanations and decides the next children. Until
+     * store_writer_finish the store belongs to that thread.
+     */
+    wq = store_writer_start(s);
+    rsw.queue = wq;
 
     /* Links beyond an exact ID are stored with their explanation; exact-ID links are implied
      * by the records' IDs (baoxue explain shows them) and would only repeat millions of rows. */
@@ -795,33 +808,30 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         const struct lk_pair *pr = &lr.pairs[k];
         pair_levels_json(pr, &levels);
         match_pair_key(&sn.pop[pr->pop], &sn.oth[pr->other], &key);
-        stmt_reset(ins_cand);
-        stmt_bind_int(ins_cand, 1, res->run_id);
-        stmt_bind_int(ins_cand, 2, sn.pop[pr->pop].rec_id);
-        stmt_bind_int(ins_cand, 3, sn.oth[pr->other].rec_id);
-        stmt_bind_str(ins_cand, 4, key.buf);
-        stmt_bind_double(ins_cand, 5, pr->total);
-        stmt_bind_str(ins_cand, 6, levels.buf);
-        stmt_bind_str(ins_cand, 7, lk_decision_key((enum lk_decision)pr->decision));
-        stmt_bind_str(ins_cand, 8, lk_reason_label((enum lk_reason)pr->reason));
-        int rc = stmt_step(ins_cand);
+        writer_bind_int(wq, 1, res->run_id);
+        writer_bind_int(wq, 2, sn.pop[pr->pop].rec_id);
+        writer_bind_int(wq, 3, sn.oth[pr->other].rec_id);
+        writer_bind_str(wq, 4, key.buf);
+        writer_bind_double(wq, 5, pr->total);
+        writer_bind_str(wq, 6, levels.buf);
+        writer_bind_str(wq, 7, lk_decision_key((enum lk_decision)pr->decision));
+        writer_bind_str(wq, 8, lk_reason_label((enum lk_reason)pr->reason));
+        int rc = writer_step(wq, ins_cand, (long)k);
         if (rc >= 0 && pr->decision == LKD_ACCEPT && lr.match[pr->other] == (int32_t)pr->pop &&
             lr.method[pr->other] != LKM_ID_EXACT) {
-            struct buf expl = BUF_INIT;
-            buf_addf(&expl, "%s：%s", lk_method_label((enum lk_method)lr.method[pr->other]),
+            buf_reset(&detail);
+            buf_addf(&detail, "%s：%s", lk_method_label((enum lk_method)lr.method[pr->other]),
                      lk_reason_label((enum lk_reason)pr->reason));
-            stmt_reset(ins_link);
-            stmt_bind_int(ins_link, 1, res->run_id);
-            stmt_bind_int(ins_link, 2, sn.pop[pr->pop].rec_id);
-            stmt_bind_int(ins_link, 3, sn.oth[pr->other].rec_id);
-            stmt_bind_str(ins_link, 4, lk_method_key((enum lk_method)lr.method[pr->other]));
-            stmt_bind_double(ins_link, 5, pr->total);
-            stmt_bind_str(ins_link, 6, expl.buf);
-            rc = stmt_step(ins_link);
-            buf_release(&expl);
+            writer_bind_int(wq, 1, res->run_id);
+            writer_bind_int(wq, 2, sn.pop[pr->pop].rec_id);
+            writer_bind_int(wq, 3, sn.oth[pr->other].rec_id);
+            writer_bind_str(wq, 4, lk_method_key((enum lk_method)lr.method[pr->other]));
+            writer_bind_double(wq, 5, pr->total);
+            writer_bind_str(wq, 6, detail.buf);
+            rc = writer_step(wq, ins_link, (long)k);
         }
         if (rc < 0)
-            goto db_error;
+            goto writer_error;
     }
     for (int m = 0; m < 5; m++)
         res->links += lr.counts[m];
@@ -830,8 +840,6 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     phase_mark("写候选");
     /* Every child in the compact run_status; a row with the explanation for those someone has
      * to act on; and the counts by township and status (the summary reads those). */
-    if (run_status_writer_begin(&rsw, s, res->run_id) < 0)
-        goto db_error;
     place_counts = xcalloc(sn.places.n * ST__COUNT + 1, sizeof(*place_counts));
     for (size_t i = 0; i < sn.npop; i++) {
         const struct person *p = &sn.people[i];
@@ -845,56 +853,51 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
             place_counts[p->place * ST__COUNT + d.st]++;
         struct run_status_entry e = {p->id, d.school_record, d.st, d.age, d.grade, d.method};
         if (run_status_writer_add(&rsw, &e) < 0)
-            goto db_error;
+            goto writer_error;
         if (!status_has_row(d.st))
             continue;
         buf_reset(&detail);
         status_describe(&d.f, &detail);
-        stmt_reset(ins_status);
-        stmt_bind_int(ins_status, 1, res->run_id);
-        stmt_bind_int(ins_status, 2, p->id);
-        stmt_bind_str(ins_status, 3, status_key(d.st));
+        writer_bind_int(wq, 1, res->run_id);
+        writer_bind_int(wq, 2, p->id);
+        writer_bind_str(wq, 3, status_key(d.st));
         if (d.age >= 0) {
-            stmt_bind_int(ins_status, 4, d.age);
-            stmt_bind_int(ins_status, 5, d.grade);
+            writer_bind_int(wq, 4, d.age);
+            writer_bind_int(wq, 5, d.grade);
         } else {
-            stmt_bind_null(ins_status, 4);
-            stmt_bind_null(ins_status, 5);
+            writer_bind_null(wq, 4);
+            writer_bind_null(wq, 5);
         }
         if (d.school_record)
-            stmt_bind_int(ins_status, 6, d.school_record);
+            writer_bind_int(wq, 6, d.school_record);
         else
-            stmt_bind_null(ins_status, 6);
-        stmt_bind_str(ins_status, 7, detail.buf);
-        if (stmt_step(ins_status) < 0)
-            goto db_error;
+            writer_bind_null(wq, 6);
+        writer_bind_str(wq, 7, detail.buf);
+        if (writer_step(wq, ins_status, (long)i) < 0)
+            goto writer_error;
     }
     if (run_status_writer_end(&rsw) < 0)
-        goto db_error;
-    {
-        struct stmt *ins_count =
-            store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status, n)"
-                             " VALUES ($1, $2, $3, $4, $5)");
-        if (!ins_count)
-            goto db_error;
-        int rc = 0;
-        for (size_t pl = 0; pl < sn.places.n && rc >= 0; pl++) {
-            const char *place = intern_str(&sn.places, (uint32_t)pl);
-            const char *tab = strchr(place, '\t');
-            for (int st = 0; st < ST__COUNT && rc >= 0; st++) {
-                long n = place_counts[pl * ST__COUNT + (size_t)st];
-                if (!n)
-                    continue;
-                stmt_reset(ins_count);
-                stmt_bind_int(ins_count, 1, res->run_id);
-                stmt_bind_text(ins_count, 2, place, tab ? (size_t)(tab - place) : strlen(place));
-                stmt_bind_text(ins_count, 3, tab ? tab + 1 : "", tab ? strlen(tab + 1) : 0);
-                stmt_bind_str(ins_count, 4, status_key((enum child_status)st));
-                stmt_bind_int(ins_count, 5, n);
-                rc = stmt_step(ins_count);
-            }
+        goto writer_error;
+    for (size_t pl = 0; pl < sn.places.n; pl++) {
+        const char *place = intern_str(&sn.places, (uint32_t)pl);
+        const char *tab = strchr(place, '\t');
+        for (int st = 0; st < ST__COUNT; st++) {
+            long n = place_counts[pl * ST__COUNT + (size_t)st];
+            if (!n)
+                continue;
+            writer_bind_int(wq, 1, res->run_id);
+            writer_bind_text(wq, 2, place, tab ? (size_t)(tab - place) : strlen(place));
+            writer_bind_text(wq, 3, tab ? tab + 1 : "", tab ? strlen(tab + 1) : 0);
+            writer_bind_str(wq, 4, status_key((enum child_status)st));
+            writer_bind_int(wq, 5, n);
+            if (writer_step(wq, ins_count, (long)pl) < 0)
+                goto writer_error;
         }
-        stmt_finalize(ins_count);
+    }
+    {
+        long failed_tag;
+        int rc = store_writer_finish(wq, &failed_tag);
+        wq = NULL;
         if (rc < 0)
             goto db_error;
     }
@@ -941,9 +944,19 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     ret = 0;
     *exit_code = EXIT_OK;
     goto out;
+writer_error:
+    if (wq) {
+        long failed_tag;
+        store_writer_finish(wq, &failed_tag); /* its error is the one reported */
+        wq = NULL;
+    }
 db_error:
     buf_addf(err, "保存比对结果失败：%s", store_errmsg(s));
 out:
+    if (wq) {
+        long failed_tag;
+        store_writer_finish(wq, &failed_tag);
+    }
     stmt_finalize(ins_link);
     stmt_finalize(ins_status);
     stmt_finalize(ins_cand);
@@ -961,7 +974,8 @@ out:
     free(start);
     free(member);
     buf_release(&detail);
-    run_status_writer_abort(&rsw);
+    run_status_writer_release(&rsw);
+    stmt_finalize(ins_count);
     free(place_counts);
     buf_release(&key);
     buf_release(&levels);

@@ -1,6 +1,7 @@
 #include "domain/runstatus.h"
 
 #include "store/store.h"
+#include "store/writer.h"
 #include "util/common.h"
 
 #define ENTRY_SIZE 20
@@ -48,10 +49,12 @@ int run_status_decode(const void *data, size_t len, size_t i, struct run_status_
     return 0;
 }
 
-int run_status_writer_begin(struct run_status_writer *w, struct store *s, int64_t run_id)
+int run_status_writer_begin(struct run_status_writer *w, struct store *s,
+                            struct store_writer *queue, int64_t run_id)
 {
     memset(w, 0, sizeof(*w));
     w->s = s;
+    w->queue = queue;
     w->run_id = run_id;
     buf_init(&w->chunk, RUN_STATUS_CHUNK * ENTRY_SIZE);
     w->ins = store_prepare(s, "INSERT INTO run_status (run_id, first_record, last_record, n, data)"
@@ -67,6 +70,16 @@ static int flush(struct run_status_writer *w)
 {
     if (!w->n)
         return 0;
+    if (w->queue) {
+        writer_bind_int(w->queue, 1, w->run_id);
+        writer_bind_int(w->queue, 2, w->first);
+        writer_bind_int(w->queue, 3, w->last);
+        writer_bind_int(w->queue, 4, (int64_t)w->n);
+        writer_bind_blob(w->queue, 5, w->chunk.buf, w->chunk.len);
+        buf_reset(&w->chunk);
+        w->n = 0;
+        return writer_step(w->queue, w->ins, (long)w->first);
+    }
     stmt_reset(w->ins);
     stmt_bind_int(w->ins, 1, w->run_id);
     stmt_bind_int(w->ins, 2, w->first);
@@ -91,7 +104,7 @@ int run_status_writer_add(struct run_status_writer *w, const struct run_status_e
     return 0;
 }
 
-void run_status_writer_abort(struct run_status_writer *w)
+void run_status_writer_release(struct run_status_writer *w)
 {
     stmt_finalize(w->ins);
     buf_release(&w->chunk);
@@ -100,9 +113,7 @@ void run_status_writer_abort(struct run_status_writer *w)
 
 int run_status_writer_end(struct run_status_writer *w)
 {
-    int rc = flush(w);
-    run_status_writer_abort(w);
-    return rc;
+    return flush(w);
 }
 
 /* A run stored before the compact store: every child has a child_status row. */

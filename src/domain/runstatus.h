@@ -9,6 +9,7 @@
 
 struct store;
 struct stmt;
+struct store_writer;
 
 /*
  * Every child's result in a cross-check run, stored compactly (table run_status): in chunks of
@@ -28,9 +29,11 @@ struct run_status_entry {
     int method; /* enum lk_method of the school record's link */
 };
 
-/* Writes a run's entries, in increasing record_id, inside the caller's transaction. */
+/* Writes a run's entries, in increasing record_id, inside the caller's transaction; through
+ * the store's writer thread (store/writer.h) when `queue` is given. */
 struct run_status_writer {
     struct store *s;
+    struct store_writer *queue;
     struct stmt *ins;
     int64_t run_id;
     struct buf chunk;
@@ -38,11 +41,13 @@ struct run_status_writer {
     int64_t first, last;
 };
 
-int run_status_writer_begin(struct run_status_writer *w, struct store *s, int64_t run_id);
+int run_status_writer_begin(struct run_status_writer *w, struct store *s,
+                            struct store_writer *queue, int64_t run_id);
 int run_status_writer_add(struct run_status_writer *w, const struct run_status_entry *e);
-/* Writes the last chunk (0, or -1 with the store's error) and frees the writer either way. */
+/* Writes (or queues) the last chunk: 0, or -1 with the store's error. */
 int run_status_writer_end(struct run_status_writer *w);
-void run_status_writer_abort(struct run_status_writer *w);
+/* Frees the writer; with a queue, only once the store's writer thread has finished. */
+void run_status_writer_release(struct run_status_writer *w);
 
 /* One child's entry in a run: 1 found, 0 not in that run, -1 store error. Runs made before
  * the compact store fall back to their child_status rows. */

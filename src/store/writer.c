@@ -12,13 +12,14 @@
  */
 #define BATCH_OPS 1024
 
-enum param_kind { P_NULL, P_INT, P_TEXT };
+enum param_kind { P_NULL, P_INT, P_DOUBLE, P_TEXT, P_BLOB };
 
 struct param {
     int idx;
     enum param_kind kind;
     int64_t v;       /* P_INT */
-    size_t off, len; /* P_TEXT: in the batch's text */
+    double d;        /* P_DOUBLE */
+    size_t off, len; /* P_TEXT, P_BLOB: in the batch's text */
 };
 
 struct op {
@@ -80,8 +81,12 @@ static int batch_run(struct store *s, struct batch *b, long *tag)
             const struct param *p = &b->params[k];
             if (p->kind == P_INT)
                 stmt_bind_int(op->st, p->idx, p->v);
+            else if (p->kind == P_DOUBLE)
+                stmt_bind_double(op->st, p->idx, p->d);
             else if (p->kind == P_TEXT)
                 stmt_bind_text_ref(op->st, p->idx, b->text.buf + p->off, p->len);
+            else if (p->kind == P_BLOB)
+                stmt_bind_blob_ref(op->st, p->idx, b->text.buf + p->off, p->len);
             else
                 stmt_bind_null(op->st, p->idx);
         }
@@ -183,6 +188,19 @@ void writer_bind_text(struct store_writer *w, int idx, const char *s, size_t len
     p->off = w->fill->text.len;
     p->len = len;
     buf_add(&w->fill->text, s, len);
+}
+
+void writer_bind_double(struct store_writer *w, int idx, double v)
+{
+    add_param(w, idx, P_DOUBLE)->d = v;
+}
+
+void writer_bind_blob(struct store_writer *w, int idx, const void *data, size_t len)
+{
+    struct param *p = add_param(w, idx, P_BLOB);
+    p->off = w->fill->text.len;
+    p->len = len;
+    buf_add(&w->fill->text, data, len);
 }
 
 void writer_bind_str(struct store_writer *w, int idx, const char *s)

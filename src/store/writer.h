@@ -28,7 +28,9 @@ struct store_writer *store_writer_start(struct store *s);
 /* Parameters of the next execution; idx is 1-based, as $N. */
 void writer_bind_null(struct store_writer *w, int idx);
 void writer_bind_int(struct store_writer *w, int idx, int64_t v);
+void writer_bind_double(struct store_writer *w, int idx, double v);
 void writer_bind_text(struct store_writer *w, int idx, const char *s, size_t len);
+void writer_bind_blob(struct store_writer *w, int idx, const void *data, size_t len);
 /* s as text, or NULL when s is NULL or "" (as stmt_bind_str). */
 void writer_bind_str(struct store_writer *w, int idx, const char *s);
 

@@ -80,7 +80,7 @@ static void write_run(struct store *s, int64_t run, long n)
                                1, p),
                      0);
     struct run_status_writer w;
-    assert_int_equal(run_status_writer_begin(&w, s, run), 0);
+    assert_int_equal(run_status_writer_begin(&w, s, NULL, run), 0);
     for (long i = 1; i <= n; i++) {
         /* record ids with gaps: every third id is not in the run */
         int64_t id = i + i / 2;
@@ -89,6 +89,7 @@ static void write_run(struct store *s, int64_t run, long n)
         assert_int_equal(run_status_writer_add(&w, &e), 0);
     }
     assert_int_equal(run_status_writer_end(&w), 0);
+    run_status_writer_release(&w);
     assert_int_equal(store_commit(s), 0);
 }
 
