@@ -25,6 +25,14 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        struct stmt_cache_entry *e = &s->cache[i];
+        if (e->sql) {
+            s->ops->finalize(e->st); /* a statement still handed out is the caller's bug */
+            free(e->sql);
+            e->sql = NULL;
+        }
+    }
     free(s->dsn);
     s->dsn = NULL;
     s->ops->close(s);
@@ -72,7 +80,40 @@ void store_end_bulk(struct store *s)
 
 struct stmt *store_prepare(struct store *s, const char *sql)
 {
-    return s->ops->prepare(s, sql);
+    int free_slot = -1;
+    for (int i = 0; i < STMT_CACHE; i++) {
+        struct stmt_cache_entry *e = &s->cache[i];
+        if (!e->sql) {
+            if (free_slot < 0)
+                free_slot = i;
+        } else if (!e->busy && !strcmp(e->sql, sql)) {
+            e->busy = true;
+            return e->st;
+        }
+    }
+    struct stmt *st = s->ops->prepare(s, sql);
+    if (!st)
+        return NULL;
+    if (free_slot < 0) {
+        /* all slots taken: the next one round the ring that is not handed out makes room */
+        for (int k = 0; k < STMT_CACHE && free_slot < 0; k++) {
+            int i = (int)(s->evict++ % STMT_CACHE);
+            if (!s->cache[i].busy) {
+                s->ops->finalize(s->cache[i].st);
+                free(s->cache[i].sql);
+                s->cache[i].sql = NULL;
+                free_slot = i;
+            }
+        }
+        if (free_slot < 0)
+            return st; /* every kept statement is in use: this one is not kept */
+    }
+    struct stmt_cache_entry *e = &s->cache[free_slot];
+    e->sql = xstrdup(sql);
+    e->st = st;
+    e->busy = true;
+    st->cache_slot = free_slot + 1;
+    return st;
 }
 
 void stmt_bind_null(struct stmt *st, int idx)
@@ -120,8 +161,16 @@ int stmt_reset(struct stmt *st)
 
 void stmt_finalize(struct stmt *st)
 {
-    if (st)
-        st->store->ops->finalize(st);
+    if (!st)
+        return;
+    if (st->cache_slot) {
+        /* kept for the next prepare of the same text: reset ends its read and frees the
+         * bindings, so it holds no lock and no caller's memory */
+        st->store->ops->reset(st);
+        st->store->cache[st->cache_slot - 1].busy = false;
+        return;
+    }
+    st->store->ops->finalize(st);
 }
 
 bool stmt_is_null(struct stmt *st, int col)

@@ -109,14 +109,30 @@ struct store_ops {
     const void *(*col_blob)(struct stmt *st, int col, size_t *len);
 };
 
+/*
+ * Prepared statements are kept and reused by their SQL text: a statement a caller finalizes
+ * is reset (bindings cleared) and handed to the next store_prepare of the same text. Code
+ * that prepares, steps and finalizes one statement per row therefore prepares it once.
+ */
+#define STMT_CACHE 48
+
+struct stmt_cache_entry {
+    char *sql; /* NULL: free */
+    struct stmt *st;
+    bool busy; /* handed out and not yet finalized */
+};
+
 struct store {
     const struct store_ops *ops;
     struct buf errmsg;
     char *dsn; /* what it was opened with, for store_open_peer */
+    struct stmt_cache_entry cache[STMT_CACHE];
+    unsigned evict; /* the next slot to reuse when all are taken */
 };
 
 struct stmt {
     struct store *store;
+    int cache_slot; /* 1 + its slot in store.cache, 0 when not kept */
 };
 
 int store_sqlite_open(struct store **out, const char *path, enum store_open_mode mode,

@@ -45,6 +45,68 @@ static void test_open_dialect(void **state)
     store_close(NULL); /* allowed */
 }
 
+/* A finalized statement is reset and handed to the next prepare of the same text. */
+static void test_statement_cache(void **state)
+{
+    (void)state;
+    struct store *s = fresh(NULL);
+    const char *ins = "INSERT INTO t (a, b, c) VALUES ($1, $2, $3)";
+    struct stmt *a = store_prepare(s, ins);
+    assert_non_null(a);
+    stmt_bind_int(a, 1, 1);
+    stmt_bind_str(a, 2, "x");
+    stmt_bind_int(a, 3, 3);
+    assert_int_equal(stmt_step(a), 0);
+    stmt_finalize(a);
+    /* the same statement again, with its bindings cleared: $2 and $3 left unbound are NULL */
+    struct stmt *b = store_prepare(s, ins);
+    assert_ptr_equal(a, b);
+    stmt_bind_int(b, 1, 2);
+    assert_int_equal(stmt_step(b), 0);
+    /* while b is handed out, the same text gives another statement */
+    struct stmt *c = store_prepare(s, ins);
+    assert_non_null(c);
+    assert_ptr_not_equal(b, c);
+    stmt_finalize(c);
+    stmt_finalize(b);
+    int64_t n = -1;
+    assert_int_equal(
+        store_int(s, "SELECT count(*) FROM t WHERE a = 2 AND b IS NULL AND c IS NULL", 0, NULL, &n),
+        0);
+    assert_int_equal(n, 1);
+    /* more distinct statements than the cache holds, some kept open: all work */
+    struct stmt *open[STMT_CACHE / 2];
+    for (int i = 0; i < 3 * STMT_CACHE; i++) {
+        char *sql = xstrfmt("SELECT %d + $1", i);
+        struct stmt *q = store_prepare(s, sql);
+        assert_non_null(q);
+        stmt_bind_int(q, 1, 1);
+        assert_int_equal(stmt_step(q), 1);
+        assert_int_equal(stmt_int(q, 0), i + 1);
+        if (i < STMT_CACHE / 2)
+            open[i] = q;
+        else
+            stmt_finalize(q);
+        free(sql);
+    }
+    for (int i = 0; i < STMT_CACHE / 2; i++) {
+        assert_int_equal(stmt_int(open[i], 0), i + 1); /* still on its row */
+        stmt_finalize(open[i]);
+    }
+    /* a kept statement holds no read transaction: another connection can write */
+    char *path = NULL;
+    store_close(s);
+    s = fresh(&path);
+    struct stmt *r = store_prepare(s, "SELECT count(*) FROM t");
+    assert_int_equal(stmt_step(r), 1);
+    stmt_finalize(r);
+    struct store *peer = tu_store_open(path, STORE_OPEN_EXISTING);
+    assert_int_equal(store_exec(peer, "INSERT INTO t (a) VALUES (1)"), 0);
+    store_close(peer);
+    store_close(s);
+    free(path);
+}
+
 static void test_params_rewritten(void **state)
 {
     struct store *s = fresh(NULL);
@@ -477,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_open_dialect),
         cmocka_unit_test(test_bulk_transaction),
         cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_statement_cache),
         cmocka_unit_test(test_params_rewritten),
         cmocka_unit_test(test_params_multi_digit),
         cmocka_unit_test(test_params_not_in_literals),
