@@ -21,10 +21,8 @@ int store_open_peer(struct store *s, struct store **out, struct buf *err)
     return store_open(out, s->dsn, STORE_OPEN_EXISTING, err);
 }
 
-void store_close(struct store *s)
+void store_release_statements(struct store *s)
 {
-    if (!s)
-        return;
     for (int i = 0; i < STMT_CACHE; i++) {
         struct stmt_cache_entry *e = &s->cache[i];
         if (e->sql) {
@@ -33,6 +31,12 @@ void store_close(struct store *s)
             e->sql = NULL;
         }
     }
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
     free(s->dsn);
     s->dsn = NULL;
     s->ops->close(s);

@@ -135,6 +135,10 @@ struct stmt {
     int cache_slot; /* 1 + its slot in store.cache, 0 when not kept */
 };
 
+/* For drivers: finalize the kept statements; every driver's close calls it first, also when
+ * an open fails half-way (migrations prepare statements too). */
+void store_release_statements(struct store *s);
+
 int store_sqlite_open(struct store **out, const char *path, enum store_open_mode mode,
                       struct buf *err);
 

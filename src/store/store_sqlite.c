@@ -41,6 +41,7 @@ static void set_err(struct store *s, const char *what)
 
 static void sq_close(struct store *s)
 {
+    store_release_statements(s);
     sqlite3_close_v2(DB(s));
     buf_release(&s->errmsg);
     free(s);
