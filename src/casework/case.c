@@ -169,17 +169,17 @@ static int case_must_be(const struct case_row *c, const char *want, const char *
 }
 
 /* The in-school follow-ups since the latest outcome. */
-static int followup_dates(struct store *s, const struct case_row *c, int **dates, size_t *n)
+int case_followup_dates(struct store *s, int64_t case_id, int outcome_on, int **dates, size_t *n)
 {
     char since[11];
-    date_format(c->outcome_on, since);
+    date_format(outcome_on, since);
     struct stmt *q = store_prepare(s, "SELECT on_date FROM follow_up WHERE case_id = $1"
                                       " AND in_school = 1 AND on_date >= $2 AND id >"
                                       " coalesce((SELECT max(id) FROM follow_up f2 WHERE"
                                       "  f2.case_id = $1 AND f2.in_school = 0), 0)");
     if (!q)
         return -1;
-    stmt_bind_int(q, 1, c->id);
+    stmt_bind_int(q, 1, case_id);
     stmt_bind_str(q, 2, since);
     int rc;
     size_t alloc = 0;
@@ -190,6 +190,11 @@ static int followup_dates(struct store *s, const struct case_row *c, int **dates
     }
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
+}
+
+static int followup_dates(struct store *s, const struct case_row *c, int **dates, size_t *n)
+{
+    return case_followup_dates(s, c->id, c->outcome_on, dates, n);
 }
 
 static int finish(struct store *s, const char *actor, const char *action, int64_t case_id,

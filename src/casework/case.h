@@ -90,5 +90,8 @@ int followup_progress(const struct casework_settings *cs, int outcome_on, const 
 int followup_close_check(const struct casework_settings *cs, int outcome_on, const int *dates,
                          size_t n, struct buf *err);
 int followup_due(const struct casework_settings *cs, int outcome_on, int k);
+/* The dates of a case's in-school follow-ups since its outcome of `outcome_on` (and since its
+ * latest not-in-school one), as followup_progress wants them; *dates is malloc'ed. */
+int case_followup_dates(struct store *s, int64_t case_id, int outcome_on, int **dates, size_t *n);
 
 #endif

@@ -28,6 +28,22 @@ static inline int status_is_out_of_school(enum child_status s)
 }
 
 /*
+ * The children of the compulsory age band who belong in the 适龄儿童台账: everyone decided on
+ * by school records (in school, elsewhere, suspended, completed, waiting for review) or missing
+ * from them; not the younger, the older and the inactive registrations.
+ */
+static inline int status_is_school_age(enum child_status s)
+{
+    return s != ST_NOT_YET && s != ST_BEYOND && s != ST_INACTIVE;
+}
+/* Counted as enrolled in 入学率: in school here or elsewhere, suspended (still on a school's
+ * roll), or compulsory education completed. */
+static inline int status_counts_enrolled(enum child_status s)
+{
+    return s == ST_ENROLLED || s == ST_ENROLLED_ELSEWHERE || s == ST_SUSPENDED || s == ST_COMPLETED;
+}
+
+/*
  * Children with these statuses get a child_status row with the written explanation (someone
  * has to act on them: find, review, watch); every child's status is in run_status besides.
  */

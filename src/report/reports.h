@@ -14,10 +14,12 @@ struct report_options {
     bool full;            /* full ID and phone numbers instead of masked ones */
     int64_t run_id;       /* 0: the latest cross-check */
     int status;           /* children: only this enum child_status; -1 all (the default) */
+    int month;            /* monthly: the first day (ymd) of the month; 0 the current one */
+    int date;             /* monthly: the report date (ymd); 0 the 15th of the month */
 };
 #define REPORT_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        NULL, false, 0, -1                                                                         \
+        NULL, false, 0, -1, 0, 0                                                                   \
     }
 
 /* Fill `t` with the named report. -1 with a Chinese message; *exit_code as the CLI contract. */
@@ -29,6 +31,28 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
 /* Every child of the run's register with status, school and explanation (儿童状态清单). */
 int report_children(struct store *s, const struct report_options *opt, struct report_table *t,
                     struct buf *err, int *exit_code);
+
+/*
+ * The three ledgers and the monthly report (docs/reports.md), each with a caption, a
+ * subtitle, a totals row and notes, ready to be sent upward as xlsx.
+ *   适龄儿童台账: every child of the run in the compulsory band (status_is_school_age), with
+ *     school, or the verification and case of those who have them; --township, --status.
+ *   疑似失学辍学台账: every verification task, the latest run's first.
+ *   失学辍学台账: every case, with reasons, attempts, ladder, people, days open, follow-ups.
+ *   月报: for the month ending on the report date (the 15th): new, verified, cases, returned,
+ *     closed, still out by reason, per township and the county, with the enrolment rate.
+ */
+int report_ledger_school_age(struct store *s, const struct report_options *opt,
+                             struct report_table *t, struct buf *err, int *exit_code);
+int report_ledger_suspected(struct store *s, const struct report_options *opt,
+                            struct report_table *t, struct buf *err, int *exit_code);
+int report_ledger_dropout(struct store *s, const struct report_options *opt, struct report_table *t,
+                          struct buf *err, int *exit_code);
+int report_monthly(struct store *s, const struct report_options *opt, struct report_table *t,
+                   struct buf *err, int *exit_code);
+/* The statistical period of a monthly report dated `date`: from the day after the same day
+ * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
+int monthly_period_start(int date);
 
 /* Phone masked for display: 138****5678. */
 void phone_mask(const char *phone, struct buf *out);

@@ -61,10 +61,17 @@ void table_release(struct report_table *t)
     }
     free(t->meta);
     buf_release(&t->footer);
+    free(t->caption);
+    free(t->subtitle);
+    for (size_t i = 0; i < t->nnotes; i++)
+        free(t->notes[i]);
+    free(t->notes);
 }
 
 void table_add_row(struct report_table *t)
 {
+    if (t->has_totals) /* a programming error: the totals row is the last one */
+        abort();
     ALLOC_GROW(t->cells, (t->nrows + 1) * t->ncols, t->alloc);
     memset(t->cells + t->nrows * t->ncols, 0, t->ncols * sizeof(char *));
     t->nrows++;
@@ -87,6 +94,31 @@ void table_setf(struct report_table *t, size_t col, const char *fmt, ...)
     char **cell = &t->cells[(t->nrows - 1) * t->ncols + col];
     free(*cell);
     *cell = buf_detach(&b, NULL);
+}
+
+void table_caption(struct report_table *t, const char *caption, const char *subtitle)
+{
+    free(t->caption);
+    free(t->subtitle);
+    t->caption = caption ? xstrdup(caption) : NULL;
+    t->subtitle = subtitle ? xstrdup(subtitle) : NULL;
+}
+
+void table_add_totals(struct report_table *t)
+{
+    table_add_row(t);
+    t->has_totals = true;
+}
+
+void table_note(struct report_table *t, const char *fmt, ...)
+{
+    struct buf b = BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vaddf(&b, fmt, ap);
+    va_end(ap);
+    ALLOC_GROW(t->notes, t->nnotes + 1, t->notes_alloc);
+    t->notes[t->nnotes++] = buf_detach(&b, NULL);
 }
 
 void table_meta(struct report_table *t, const char *key, const char *value, enum meta_type type)
@@ -125,7 +157,10 @@ static void render_table(const struct report_table *t, struct buf *out)
                 w[c] = cw;
         }
     }
-    if (t->title)
+    if (t->caption)
+        buf_addf(out, "%s\n%s%s", t->caption, t->subtitle ? t->subtitle : "",
+                 t->subtitle ? "\n" : "");
+    else if (t->title)
         buf_addf(out, "%s\n", t->title);
     for (size_t c = 0; c < t->ncols; c++) {
         pad(out, t->cols[c].label, c + 1 < t->ncols || t->cols[c].type == COL_INT ? w[c] : 0,
@@ -136,13 +171,21 @@ static void render_table(const struct report_table *t, struct buf *out)
         buf_addchars(out, '-', w[c]);
         buf_adds(out, c + 1 < t->ncols ? "  " : "\n");
     }
-    for (size_t r = 0; r < t->nrows; r++)
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (t->has_totals && r + 1 == t->nrows)
+            for (size_t c = 0; c < t->ncols; c++) {
+                buf_addchars(out, '-', w[c]);
+                buf_adds(out, c + 1 < t->ncols ? "  " : "\n");
+            }
         for (size_t c = 0; c < t->ncols; c++) {
             bool last = c + 1 == t->ncols;
             pad(out, cell(t, r, c), last && t->cols[c].type != COL_INT ? 0 : w[c],
                 t->cols[c].type == COL_INT);
             buf_adds(out, last ? "\n" : "  ");
         }
+    }
+    for (size_t i = 0; i < t->nnotes; i++)
+        buf_addf(out, "%s%s\n", i ? "" : "\n", t->notes[i]);
     if (t->footer.len)
         buf_addf(out, "%s", t->footer.buf);
     free(w);
@@ -181,15 +224,28 @@ static void render_json(const struct report_table *t, struct buf *out)
                             t->meta[i].type == META_BOOL
                                 ? json_boolean(!strcmp(t->meta[i].value, "true"))
                                 : json_value(t->meta[i].value, t->meta[i].type == META_INT));
+    if (t->caption)
+        json_object_set_new(root, "caption", json_string(t->caption));
+    if (t->subtitle)
+        json_object_set_new(root, "subtitle", json_string(t->subtitle));
     json_t *arr = json_array();
     for (size_t r = 0; r < t->nrows; r++) {
         json_t *o = json_object();
         for (size_t c = 0; c < t->ncols; c++)
             json_object_set_new(o, t->cols[c].key,
                                 json_value(cell(t, r, c), t->cols[c].type == COL_INT));
-        json_array_append_new(arr, o);
+        if (t->has_totals && r + 1 == t->nrows)
+            json_object_set_new(root, "totals", o);
+        else
+            json_array_append_new(arr, o);
     }
     json_object_set_new(root, t->array_key, arr);
+    if (t->nnotes) {
+        json_t *notes = json_array();
+        for (size_t i = 0; i < t->nnotes; i++)
+            json_array_append_new(notes, json_string(t->notes[i]));
+        json_object_set_new(root, "notes", notes);
+    }
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     buf_adds(out, s);
@@ -197,8 +253,21 @@ static void render_json(const struct report_table *t, struct buf *out)
     free(s);
 }
 
+/* Excel's limit of rows on a sheet. */
+#define XLSX_MAX_ROWS 1048576u
+
 static int render_xlsx(const struct report_table *t, const char *path, struct buf *err)
 {
+    /* a form has its caption and subtitle above the header, its notes below the rows */
+    size_t top = t->caption ? (t->subtitle ? 2 : 1) : 0;
+    size_t total_rows = top + 1 + t->nrows + (t->nnotes ? t->nnotes + 1 : 0);
+    if (total_rows > XLSX_MAX_ROWS) {
+        buf_addf(err,
+                 "共 %zu 行，超过 Excel 一个工作表最多 %u 行的限制：请用 --township 分乡镇导出，"
+                 "或导出为 csv",
+                 t->nrows, XLSX_MAX_ROWS);
+        return -1;
+    }
     /* libxlsxwriter reports an unwritable path in English on stderr: check first. */
     FILE *probe = fopen(path, "wb");
     if (!probe) {
@@ -213,14 +282,34 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
         return -1;
     }
     /* Sheet names are at most 31 characters and may not hold []:*?/\ */
-    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    const char *sheet =
+        t->caption && t->title && workbook_validate_sheet_name(wb, t->title) == LXW_NO_ERROR
+            ? t->title
+            : NULL;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
     lxw_format *head = workbook_add_format(wb);
     format_set_bold(head);
     format_set_bg_color(head, 0xDDEBF7);
     format_set_border(head, LXW_BORDER_THIN);
     format_set_text_wrap(head);
+    format_set_align(head, LXW_ALIGN_CENTER);
+    format_set_align(head, LXW_ALIGN_VERTICAL_CENTER);
     lxw_format *text = workbook_add_format(wb);
     format_set_num_format(text, "@");
+    lxw_format *cap = workbook_add_format(wb);
+    format_set_bold(cap);
+    format_set_font_size(cap, 16);
+    format_set_align(cap, LXW_ALIGN_CENTER);
+    format_set_align(cap, LXW_ALIGN_VERTICAL_CENTER);
+    lxw_format *sub = workbook_add_format(wb);
+    format_set_align(sub, LXW_ALIGN_LEFT);
+    lxw_format *tot_text = workbook_add_format(wb);
+    format_set_bold(tot_text);
+    format_set_top(tot_text, LXW_BORDER_THIN);
+    format_set_num_format(tot_text, "@");
+    lxw_format *tot_num = workbook_add_format(wb);
+    format_set_bold(tot_num);
+    format_set_top(tot_num, LXW_BORDER_THIN);
     for (size_t c = 0; c < t->ncols; c++) {
         size_t w = utf8_width(t->cols[c].label, strlen(t->cols[c].label));
         for (size_t r = 0; r < t->nrows && r < 2000; r++) {
@@ -233,21 +322,55 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)w + 2,
                              t->cols[c].type == COL_TEXT ? text : NULL);
     }
+    lxw_col_t last_col = (lxw_col_t)(t->ncols - 1);
+    if (t->caption) {
+        worksheet_set_row(ws, 0, 30, NULL);
+        if (last_col > 0)
+            worksheet_merge_range(ws, 0, 0, 0, last_col, t->caption, cap);
+        else
+            worksheet_write_string(ws, 0, 0, t->caption, cap);
+        if (t->subtitle) {
+            if (last_col > 0)
+                worksheet_merge_range(ws, 1, 0, 1, last_col, t->subtitle, sub);
+            else
+                worksheet_write_string(ws, 1, 0, t->subtitle, sub);
+        }
+    }
+    lxw_row_t hr = (lxw_row_t)top;
     for (size_t c = 0; c < t->ncols; c++)
-        worksheet_write_string(ws, 0, (lxw_col_t)c, t->cols[c].label, head);
-    worksheet_freeze_panes(ws, 1, 0);
-    for (size_t r = 0; r < t->nrows; r++)
+        worksheet_write_string(ws, hr, (lxw_col_t)c, t->cols[c].label, head);
+    worksheet_freeze_panes(ws, hr + 1, 0);
+    /* before the rows: in constant-memory mode nothing may refer to a row already written */
+    size_t data = table_data_rows(t);
+    if (data)
+        worksheet_autofilter(ws, hr, 0, (lxw_row_t)(hr + data), last_col);
+    for (size_t r = 0; r < t->nrows; r++) {
+        bool totals = t->has_totals && r + 1 == t->nrows;
+        lxw_row_t xr = (lxw_row_t)(hr + 1 + r);
         for (size_t c = 0; c < t->ncols; c++) {
             const char *v = cell(t, r, c);
-            if (!*v)
+            char *end = NULL;
+            double num = *v ? strtod(v, &end) : 0;
+            bool is_num = t->cols[c].type == COL_INT && *v && end && !*end;
+            if (!*v) {
+                if (totals) /* the rule above the totals runs across the whole row */
+                    worksheet_write_blank(ws, xr, (lxw_col_t)c, tot_text);
                 continue;
-            if (t->cols[c].type == COL_INT)
-                worksheet_write_number(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, strtod(v, NULL), NULL);
+            }
+            if (is_num)
+                worksheet_write_number(ws, xr, (lxw_col_t)c, num, totals ? tot_num : NULL);
             else
-                worksheet_write_string(ws, (lxw_row_t)(r + 1), (lxw_col_t)c, v, text);
+                worksheet_write_string(ws, xr, (lxw_col_t)c, v, totals ? tot_text : text);
         }
-    if (t->nrows)
-        worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->nrows, (lxw_col_t)(t->ncols - 1));
+    }
+    for (size_t i = 0; i < t->nnotes; i++)
+        worksheet_write_string(ws, (lxw_row_t)(hr + 2 + t->nrows + i), 0, t->notes[i], NULL);
+    if (t->caption) { /* printed: landscape A4, one page wide, the header on every page */
+        worksheet_set_landscape(ws);
+        worksheet_set_paper(ws, 9);
+        worksheet_fit_to_pages(ws, 1, 0);
+        worksheet_repeat_rows(ws, 0, hr);
+    }
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         buf_addf(err, "写入 Excel 文件“%s”失败：%s", path, lxw_strerror(e));

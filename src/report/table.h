@@ -10,6 +10,17 @@
  * A report is a table of text cells with typed columns, rendered in one of four formats:
  * an aligned terminal table, CSV (UTF-8 with BOM, for Excel), XLSX (libxlsxwriter: header row,
  * widths, frozen panes) and JSON ({meta…, "<array_key>": [ {key: value…} ]}).
+ *
+ * A report meant to be sent upward (the ledgers, the monthly report) also has a caption
+ * ("沁水县适龄儿童台账"), a subtitle line (填报单位, 截至日期, 制表日期), a totals row (合计)
+ * and notes under the table (breakdowns, 填表人/审核人). XLSX shows them as a printed form
+ * shows them: caption merged and centred over the columns, the subtitle under it, the header
+ * frozen and filtered, the totals row bold, the notes below, landscape A4 fitted to the
+ * page width with the header repeated on every printed page. The terminal table shows the
+ * caption, subtitle and notes around the table; CSV stays one header line, the rows and the
+ * totals row (Excel opens it as a list; baoxue's own import skips 合计 rows); JSON carries
+ * caption and subtitle as "caption"/"subtitle", the totals as an object "totals" and the
+ * notes as an array "notes", never inside the row array.
  */
 enum col_type { COL_TEXT, COL_INT };
 
@@ -37,6 +48,11 @@ struct report_table {
     struct table_meta *meta;
     size_t nmeta, meta_alloc;
     struct buf footer; /* lines printed under a terminal table / csv */
+    char *caption;     /* owned; NULL: none (see above) */
+    char *subtitle;    /* owned; NULL: none */
+    bool has_totals;   /* the last row is the totals row (table_add_totals) */
+    char **notes;      /* owned lines under the table */
+    size_t nnotes, notes_alloc;
 };
 
 enum report_format { FMT_TABLE, FMT_CSV, FMT_XLSX, FMT_JSON };
@@ -52,6 +68,17 @@ void table_add_row(struct report_table *t);
 void table_set(struct report_table *t, size_t col, const char *text);
 void table_setf(struct report_table *t, size_t col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The title row and the line under it of a report sent upward (copied). */
+void table_caption(struct report_table *t, const char *caption, const char *subtitle);
+/* Start the totals row (合计): the last row of the table; no row may follow it. */
+void table_add_totals(struct report_table *t);
+/* A line under the table (xlsx, terminal, json "notes"). */
+void table_note(struct report_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Rows that are data, without the totals row. */
+static inline size_t table_data_rows(const struct report_table *t)
+{
+    return t->nrows - (t->has_totals ? 1 : 0);
+}
 /* Metadata for the JSON object around the rows (as_of, school_year, …). */
 void table_meta(struct report_table *t, const char *key, const char *value, enum meta_type type);
 

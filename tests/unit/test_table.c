@@ -365,6 +365,95 @@ static void test_xlsx(void **state)
     free(p);
 }
 
+/* fill4 as a form to send upward: caption, subtitle, totals row, notes */
+static void fill_form(struct report_table *t)
+{
+    fill4(t);
+    table_caption(t, "沁水县适龄儿童台账", "填报单位：沁水县教育局　　制表日期：2026年11月15日");
+    table_add_totals(t);
+    table_set(t, 0, "合计");
+    table_set(t, 2, "120");
+    table_note(t, "其中：本县在读 %d 人。", 3);
+    table_note(t, "填表人：");
+}
+
+static void test_form_xlsx(void **state)
+{
+    struct report_table t;
+    struct buf err = BUF_INIT, xml = BUF_INIT, wb = BUF_INIT;
+    char *p = tu_path(tu_dir, "form.xlsx");
+    fill_form(&t);
+    assert_int_equal(table_data_rows(&t), 4);
+    assert_int_equal(table_render(&t, FMT_XLSX, p, &err), 0);
+    int zerr = 0;
+    zip_t *z = zip_open(p, ZIP_RDONLY, &zerr);
+    assert_non_null(z);
+    tu_zip_read(z, "xl/worksheets/sheet1.xml", &xml);
+    tu_zip_read(z, "xl/workbook.xml", &wb);
+    zip_close(z);
+    /* caption and subtitle merged over the four columns, the header on row 3 frozen */
+    assert_non_null(strstr(xml.buf, "<mergeCell ref=\"A1:D1\"/>"));
+    assert_non_null(strstr(xml.buf, "<mergeCell ref=\"A2:D2\"/>"));
+    assert_non_null(strstr(xml.buf, "沁水县适龄儿童台账"));
+    assert_non_null(strstr(xml.buf, "<pane ySplit=\"3\""));
+    /* the filter covers the data rows, not the totals row (row 8) */
+    assert_non_null(strstr(xml.buf, "<autoFilter ref=\"A3:D7\""));
+    assert_non_null(strstr(xml.buf, "<row r=\"8\""));
+    assert_non_null(strstr(xml.buf, "合计"));
+    /* a blank row, then the notes */
+    assert_null(strstr(xml.buf, "<row r=\"9\""));
+    assert_non_null(strstr(xml.buf, "<row r=\"10\""));
+    assert_non_null(strstr(xml.buf, "其中：本县在读 3 人。"));
+    assert_non_null(strstr(xml.buf, "orientation=\"landscape\""));
+    /* the sheet is named after the report, the header repeats on printed pages */
+    assert_non_null(strstr(wb.buf, "name=\"适龄未入学儿童名单\""));
+    assert_non_null(strstr(wb.buf, "_xlnm.Print_Titles"));
+    table_release(&t);
+    buf_release(&xml);
+    buf_release(&wb);
+    buf_release(&err);
+    unlink(p);
+    free(p);
+}
+
+static void test_form_json_and_text(void **state)
+{
+    struct report_table t;
+    struct buf out = BUF_INIT, err = BUF_INIT;
+    char *p = tu_path(tu_dir, "form.json");
+    fill_form(&t);
+    assert_int_equal(table_render(&t, FMT_JSON, p, &err), 0);
+    tu_read(p, &out);
+    json_error_t je;
+    json_t *root = json_loads(out.buf, 0, &je);
+    assert_non_null(root);
+    assert_string_equal(json_string_value(json_object_get(root, "caption")), "沁水县适龄儿童台账");
+    assert_non_null(json_object_get(root, "subtitle"));
+    /* the totals are not a row */
+    assert_int_equal(json_array_size(json_object_get(root, "children")), 4);
+    json_t *tot = json_object_get(root, "totals");
+    assert_string_equal(json_string_value(json_object_get(tot, "name")), "合计");
+    assert_int_equal(json_integer_value(json_object_get(tot, "age")), 120);
+    assert_int_equal(json_array_size(json_object_get(root, "notes")), 2);
+    json_decref(root);
+    /* csv: header, rows, totals; no caption */
+    assert_int_equal(table_render(&t, FMT_CSV, p, &err), 0);
+    tu_read(p, &out);
+    assert_null(strstr(out.buf, "沁水县适龄儿童台账"));
+    assert_non_null(strstr(out.buf, "\r\n合计,,120,\r\n"));
+    /* terminal: caption, subtitle, a rule above the totals, the notes */
+    assert_int_equal(table_render(&t, FMT_TABLE, p, &err), 0);
+    tu_read(p, &out);
+    assert_true(
+        !strncmp(out.buf, "沁水县适龄儿童台账\n填报单位", strlen("沁水县适龄儿童台账\n填报单位")));
+    assert_non_null(strstr(out.buf, "\n其中：本县在读 3 人。\n填表人：\n"));
+    table_release(&t);
+    buf_release(&out);
+    buf_release(&err);
+    unlink(p);
+    free(p);
+}
+
 static void test_xlsx_needs_a_path(void **state)
 {
     struct report_table t;
@@ -454,6 +543,8 @@ int main(void)
         cmocka_unit_test(test_json_shape),
         cmocka_unit_test(test_json_empty_rows),
         cmocka_unit_test(test_xlsx),
+        cmocka_unit_test(test_form_xlsx),
+        cmocka_unit_test(test_form_json_and_text),
         cmocka_unit_test(test_xlsx_needs_a_path),
         cmocka_unit_test(test_unwritable_path),
         cmocka_unit_test(test_format_parse),
