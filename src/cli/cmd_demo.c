@@ -233,6 +233,8 @@ int cmd_demo(int argc, char **argv)
                "%ld 人有疑似学籍记录待人工复核。\n",
                found, res.truth_out_of_school, mr.counts[ST_PENDING_REVIEW]);
         const char *bx = cli_program;
+        /* a URI has '&' and '?' in it: quoted, the commands can be pasted into a shell */
+        char *arg = store_dsn_is_pg(shown) ? xstrfmt("'%s'", shown) : xstrdup(shown);
         printf("\n接下来可以看：\n"
                "  %s report summary --db %s\n"
                "  %s report out-of-school --db %s\n"
@@ -241,7 +243,8 @@ int cmd_demo(int argc, char **argv)
                "  %s review list --db %s              （人工复核）\n"
                "  %s explain --db %s 身份证号         （一名儿童的比对过程）\n"
                "  演示文件和真实情况：%s/\n",
-               bx, shown, bx, shown, bx, shown, bx, shown, bx, shown, bx, shown, out);
+               bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, out);
+        free(arg);
     }
 out:
     store_close(s);

@@ -153,14 +153,16 @@ int64_t tu_int(struct store *s, const char *sql, const char *param)
 {
     int64_t v = -1;
     const char *p[] = {param};
-    assert_int_equal(store_int(s, sql, param ? 1 : 0, p, &v), 0);
+    if (store_int(s, sql, param ? 1 : 0, p, &v) != 0)
+        fail_msg("%s: %s", sql, store_errmsg(s));
     return v;
 }
 
 char *tu_text(struct store *s, const char *sql, const char *p1, const char *p2)
 {
     struct stmt *st = store_prepare(s, sql);
-    assert_non_null(st);
+    if (!st)
+        fail_msg("%s: %s", sql, store_errmsg(s));
     if (p1)
         stmt_bind_str(st, 1, p1);
     if (p2)
