@@ -10,6 +10,7 @@
 #include "domain/match.h"
 #include "ingest/import.h"
 #include "report/reports.h"
+#include "store/migrate.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -36,21 +37,32 @@ static double parse_errors(const char *value)
 static int prepare_db(const char *path, struct buf *err)
 {
     struct stat st;
-    if (stat(path, &st) != 0)
+    bool pg = store_dsn_is_pg(path);
+    if (!pg && stat(path, &st) != 0)
         return 0;
     struct store *s = NULL;
-    if (store_open(&s, path, STORE_OPEN_EXISTING, err) < 0)
+    /* a PostgreSQL database always exists: a fresh one gets the (empty) schema */
+    if (store_open(&s, path, pg ? STORE_OPEN_CREATE : STORE_OPEN_EXISTING, err) < 0)
         return -1;
     struct buf v = BUF_INIT;
     int64_t batches = 0;
     int is_demo = store_get_setting(s, "demo", &v) == 1 && !strcmp(v.buf, "1");
     store_int(s, "SELECT count(*) FROM batch", 0, NULL, &batches);
     buf_release(&v);
-    store_close(s);
     if (!is_demo && batches) {
-        buf_addf(err, "数据库“%s”已有非演示数据，演示不会覆盖它；请用 --db 指定其他路径", path);
+        buf_addf(err, "数据库“%s”已有非演示数据，演示不会覆盖它；请用 --db 指定其他路径",
+                 store_name(s));
+        store_close(s);
         return -1;
     }
+    if (pg) {
+        int rc = schema_drop_all(s);
+        if (rc < 0)
+            buf_addf(err, "无法清空旧的演示数据库“%s”：%s", store_name(s), store_errmsg(s));
+        store_close(s);
+        return rc;
+    }
+    store_close(s);
     const char *suffixes[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
         char *p = xstrfmt("%s%s", path, suffixes[i]);
@@ -184,7 +196,8 @@ int cmd_demo(int argc, char **argv)
         rc = EXIT_RUNTIME;
         goto out;
     }
-    printf("\n数据库：%s\n\n", dbpath);
+    const char *shown = store_name(s);
+    printf("\n数据库：%s\n\n", shown);
     if ((rc = import_one(s, KIND_POPULATION, res.population_path)) != EXIT_OK ||
         (rc = import_one(s, KIND_ENROLLMENT, res.enrollment_path)) != EXIT_OK ||
         (rc = import_one(s, KIND_OUTSIDE, res.outside_path)) != EXIT_OK)
@@ -220,6 +233,8 @@ int cmd_demo(int argc, char **argv)
                "%ld 人有疑似学籍记录待人工复核。\n",
                found, res.truth_out_of_school, mr.counts[ST_PENDING_REVIEW]);
         const char *bx = cli_program;
+        /* a URI has '&' and '?' in it: quoted, the commands can be pasted into a shell */
+        char *arg = store_dsn_is_pg(shown) ? xstrfmt("'%s'", shown) : xstrdup(shown);
         printf("\n接下来可以看：\n"
                "  %s report summary --db %s\n"
                "  %s report out-of-school --db %s\n"
@@ -228,7 +243,8 @@ int cmd_demo(int argc, char **argv)
                "  %s review list --db %s              （人工复核）\n"
                "  %s explain --db %s 身份证号         （一名儿童的比对过程）\n"
                "  演示文件和真实情况：%s/\n",
-               bx, dbpath, bx, dbpath, bx, dbpath, bx, dbpath, bx, dbpath, bx, dbpath, out);
+               bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, out);
+        free(arg);
     }
 out:
     store_close(s);

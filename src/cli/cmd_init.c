@@ -62,7 +62,8 @@ int cmd_init(int argc, char **argv)
             int64_t batches = 0;
             store_int(s, "SELECT count(*) FROM batch", 0, NULL, &batches);
             if (batches) {
-                error("数据库“%s”已属于 %s，且已有导入数据，不能改为 %s", path, cur.buf, county);
+                error("数据库“%s”已属于 %s，且已有导入数据，不能改为 %s", store_name(s), cur.buf,
+                      county);
                 rc = EXIT_INPUT;
                 goto out;
             }
@@ -73,7 +74,7 @@ int cmd_init(int argc, char **argv)
             goto out;
         }
     }
-    printf("数据库已就绪：%s（结构版本 %d）\n", path, schema_version_latest());
+    printf("数据库已就绪：%s（结构版本 %d）\n", store_name(s), schema_version_latest());
     buf_reset(&cur);
     if (store_get_setting(s, "county", &cur) == 1) {
         size_t nt;

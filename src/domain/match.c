@@ -507,9 +507,10 @@ static int cmp_str(const void *a, const void *b)
 
 static int load_decisions(struct store *s, struct decisions *d)
 {
-    /* BINARY collation orders as strcmp does, so the keys arrive ready for bsearch. */
+    /* The column sorts by bytes (SQLite BINARY, PostgreSQL COLLATE "C"), as strcmp does, so
+     * the keys arrive ready for bsearch. */
     struct stmt *q = store_prepare(s, "SELECT pair_key, decision FROM review_decision"
-                                      " ORDER BY pair_key COLLATE BINARY");
+                                      " ORDER BY pair_key");
     if (!q)
         return -1;
     size_t alloc = 0;
@@ -740,7 +741,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
      * without per-row foreign-key lookups into the record table (every id written was just
      * read from it, and records are never deleted).
      */
-    if (store_exec(s, "PRAGMA foreign_keys = OFF") < 0) {
+    if (store_foreign_keys(s, false) < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;
     }
@@ -965,7 +966,7 @@ out:
     if (bulk)
         store_end_bulk(s);
     if (fk_off)
-        store_exec(s, "PRAGMA foreign_keys = ON");
+        store_foreign_keys(s, true);
     snapshot_release(&sn);
     free(school_off);
     lk_result_release(&lr);

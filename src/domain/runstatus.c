@@ -148,8 +148,9 @@ static int has_chunks(struct store *s, int64_t run_id)
     snprintf(r, sizeof(r), "%lld", (long long)run_id);
     const char *p[] = {r};
     int64_t n = 0;
-    if (store_int(s, "SELECT count(*) FROM (SELECT 1 FROM run_status WHERE run_id = $1 LIMIT 1)", 1,
-                  p, &n) < 0)
+    if (store_int(s,
+                  "SELECT count(*) FROM (SELECT 1 FROM run_status WHERE run_id = $1 LIMIT 1) AS x",
+                  1, p, &n) < 0)
         return -1;
     return n > 0;
 }

@@ -92,8 +92,8 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         " cs.status, cs.detail, coalesce(r.township_code, '')"
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
         " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
-        "  AND ($2 IS NULL OR r.township_code = $2)"
-        "  AND ($3 IS NULL OR r.township = $3)"
+        "  AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2)"
+        "  AND (CAST($3 AS TEXT) IS NULL OR r.township = $3)"
         " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
         "  r.birth_date, r.id",
         err, exit_code);
@@ -156,10 +156,11 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
     /* Children whose school record waits for a clerk are not on this list: say how many. */
     int64_t pending = 0;
-    struct stmt *pq = store_prepare(
-        s, "SELECT count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id"
-           " WHERE cs.run_id = $1 AND cs.status = 'pending_review'"
-           " AND ($2 IS NULL OR r.township_code = $2) AND ($3 IS NULL OR r.township = $3)");
+    struct stmt *pq =
+        store_prepare(s, "SELECT count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                         " WHERE cs.run_id = $1 AND cs.status = 'pending_review'"
+                         " AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2) AND (CAST($3 AS "
+                         "TEXT) IS NULL OR r.township = $3)");
     if (pq) {
         const char *tcode, *tname;
         township_filter(&ri, opt->township, &tcode, &tname);
@@ -205,12 +206,13 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
                    struct buf *err, int *exit_code)
 {
     struct run_info ri;
-    struct stmt *q = open_report(s, opt, &ri,
-                                 "SELECT township_code, township, status, sum(n) FROM run_count"
-                                 " WHERE run_id = $1 AND ($2 IS NULL OR township_code = $2)"
-                                 "  AND ($3 IS NULL OR township = $3)"
-                                 " GROUP BY 1, 2, 3 ORDER BY township_code = '', 1, 2",
-                                 err, exit_code);
+    struct stmt *q =
+        open_report(s, opt, &ri,
+                    "SELECT township_code, township, status, sum(n) FROM run_count"
+                    " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR township_code = $2)"
+                    "  AND (CAST($3 AS TEXT) IS NULL OR township = $3)"
+                    " GROUP BY 1, 2, 3 ORDER BY township_code = '', 1, 2",
+                    err, exit_code);
     if (!q)
         return -1;
     table_init(t, "适龄儿童状态汇总", "townships", summary_cols, ARRAY_SIZE(summary_cols));

@@ -2,17 +2,61 @@
 
 #include "util/common.h"
 
+bool store_dsn_is_pg(const char *dsn)
+{
+    return !strncmp(dsn, "postgresql://", 13) || !strncmp(dsn, "postgres://", 11);
+}
+
+/*
+ * A libpq URI carries a password either as user:password@ before the host or as a
+ * password=… parameter after the '?'; both are masked. A path is shown as it is.
+ */
+void store_dsn_mask(const char *dsn, struct buf *out)
+{
+    if (!store_dsn_is_pg(dsn)) {
+        buf_adds(out, dsn);
+        return;
+    }
+    const char *auth = strstr(dsn, "://") + 3;
+    const char *end = auth + strcspn(auth, "/?");
+    const char *at = NULL;
+    for (const char *p = auth; p < end; p++)
+        if (*p == '@')
+            at = p;
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon) {
+        buf_add(out, dsn, (size_t)(colon - dsn));
+        buf_adds(out, ":***");
+        dsn = at;
+    }
+    const char *q = strchr(dsn, '?');
+    if (!q) {
+        buf_adds(out, dsn);
+        return;
+    }
+    buf_add(out, dsn, (size_t)(q - dsn));
+    for (const char *p = q; *p;) {
+        size_t n = 1 + strcspn(p + 1, "&");
+        if (!strncmp(p + 1, "password=", 9)) {
+            buf_add(out, p, 10);
+            buf_adds(out, "***");
+        } else {
+            buf_add(out, p, n);
+        }
+        p += n;
+    }
+}
+
 int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err)
 {
-    if (!strncmp(dsn, "postgresql://", 13) || !strncmp(dsn, "postgres://", 11)) {
-        buf_adds(
-            err,
-            "此版本尚不支持 PostgreSQL 数据库（将在服务端版本中提供），请使用 SQLite 文件路径");
-        return -1;
-    }
-    if (store_sqlite_open(out, dsn, mode, err) < 0)
+    int rc = store_dsn_is_pg(dsn) ? store_pg_open(out, dsn, mode, err)
+                                  : store_sqlite_open(out, dsn, mode, err);
+    if (rc < 0)
         return -1;
     (*out)->dsn = xstrdup(dsn);
+    struct buf name = BUF_INIT;
+    store_dsn_mask(dsn, &name);
+    (*out)->name = buf_detach(&name, NULL);
     return 0;
 }
 
@@ -38,7 +82,8 @@ void store_close(struct store *s)
     if (!s)
         return;
     free(s->dsn);
-    s->dsn = NULL;
+    free(s->name);
+    s->dsn = s->name = NULL;
     s->ops->close(s);
 }
 
@@ -52,6 +97,11 @@ const char *store_errmsg(struct store *s)
     return s->errmsg.buf;
 }
 
+const char *store_name(const struct store *s)
+{
+    return s->name;
+}
+
 int store_exec(struct store *s, const char *sql)
 {
     return s->ops->exec(s, sql);
@@ -59,17 +109,22 @@ int store_exec(struct store *s, const char *sql)
 
 int store_begin(struct store *s)
 {
-    return s->ops->exec(s, "BEGIN IMMEDIATE");
+    return s->ops->begin(s);
 }
 
 int store_commit(struct store *s)
 {
-    return s->ops->exec(s, "COMMIT");
+    return s->ops->commit(s);
 }
 
 int store_rollback(struct store *s)
 {
-    return s->ops->exec(s, "ROLLBACK");
+    return s->ops->rollback(s);
+}
+
+int store_foreign_keys(struct store *s, bool on)
+{
+    return s->ops->foreign_keys(s, on);
 }
 
 int store_begin_bulk(struct store *s)

@@ -32,8 +32,15 @@ void store_close(struct store *s);
 /* Another connection to the same database (e.g. for a reader thread: a connection is used by
  * one thread at a time). */
 int store_open_peer(struct store *s, struct store **out, struct buf *err);
-const char *store_dialect(const struct store *s); /* "sqlite" */
+const char *store_dialect(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_errmsg(struct store *s);
+/* What the store was opened with, fit for messages: a PostgreSQL password is masked. */
+const char *store_name(const struct store *s);
+
+/* Whether a DSN names a PostgreSQL database (else it is an SQLite file). */
+bool store_dsn_is_pg(const char *dsn);
+/* The DSN with any password replaced by "***" (appended to out). */
+void store_dsn_mask(const char *dsn, struct buf *out);
 
 /* Run one or more statements without parameters (DDL, pragmas). */
 int store_exec(struct store *s, const char *sql);
@@ -41,6 +48,14 @@ int store_exec(struct store *s, const char *sql);
 int store_begin(struct store *s); /* a write transaction */
 int store_commit(struct store *s);
 int store_rollback(struct store *s);
+
+/*
+ * Foreign-key checks of this connection off (false) and on again (true), for a bulk write
+ * whose every reference was just read from the referenced table. SQLite: PRAGMA foreign_keys
+ * (outside a transaction). PostgreSQL: they stay on (turning them off needs superuser
+ * rights), so this does nothing there.
+ */
+int store_foreign_keys(struct store *s, bool on);
 
 /*
  * A write transaction for a bulk load (an import of millions of rows): like store_begin, with
@@ -90,6 +105,10 @@ struct store_ops {
     const char *dialect;
     void (*close)(struct store *s);
     int (*exec)(struct store *s, const char *sql);
+    int (*begin)(struct store *s);
+    int (*commit)(struct store *s);
+    int (*rollback)(struct store *s);
+    int (*foreign_keys)(struct store *s, bool on);
     struct stmt *(*prepare)(struct store *s, const char *sql);
     void (*bind_null)(struct stmt *st, int idx);
     void (*bind_int)(struct stmt *st, int idx, int64_t v);
@@ -125,7 +144,8 @@ struct stmt_cache_entry {
 struct store {
     const struct store_ops *ops;
     struct buf errmsg;
-    char *dsn; /* what it was opened with, for store_open_peer */
+    char *dsn;  /* what it was opened with, for store_open_peer */
+    char *name; /* the DSN masked, for messages */
     struct stmt_cache_entry cache[STMT_CACHE];
     unsigned evict; /* the next slot to reuse when all are taken */
 };
@@ -141,5 +161,6 @@ void store_release_statements(struct store *s);
 
 int store_sqlite_open(struct store **out, const char *path, enum store_open_mode mode,
                       struct buf *err);
+int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err);
 
 #endif

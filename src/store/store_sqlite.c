@@ -59,6 +59,26 @@ static int sq_exec(struct store *s, const char *sql)
     return 0;
 }
 
+static int sq_begin(struct store *s)
+{
+    return sq_exec(s, "BEGIN IMMEDIATE");
+}
+
+static int sq_commit(struct store *s)
+{
+    return sq_exec(s, "COMMIT");
+}
+
+static int sq_rollback(struct store *s)
+{
+    return sq_exec(s, "ROLLBACK");
+}
+
+static int sq_foreign_keys(struct store *s, bool on)
+{
+    return sq_exec(s, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF");
+}
+
 /* "$12" -> "?12" outside string literals, so that one SQL text serves both dialects. */
 static void rewrite_params(struct buf *out, const char *sql)
 {
@@ -231,6 +251,10 @@ static const struct store_ops sqlite_ops = {
     .dialect = "sqlite",
     .close = sq_close,
     .exec = sq_exec,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .foreign_keys = sq_foreign_keys,
     .prepare = sq_prepare,
     .bind_null = sq_bind_null,
     .bind_int = sq_bind_int,

@@ -1,7 +1,10 @@
 """Black-box test harness for the baoxue command line.
 
 Every test gets its own temporary directory (removed afterwards) and runs the real binary
-(env BAOXUE_BIN, default ../../build/baoxue) with BAOXUE_TODAY=2026-11-20. The helpers write
+(env BAOXUE_BIN, default ../../build/baoxue) with BAOXUE_TODAY=2026-11-20. Its database is a file
+in that directory, or, when BAOXUE_TEST_PG holds a PostgreSQL DSN (tests/pg_cluster.py run -- …),
+a fresh schema of that database: the same suites run on both dialects. query() and execute()
+read and write either (psql for PostgreSQL); a test about SQLite files skips on PostgreSQL. The helpers write
 real spreadsheet files the way departments send them: CSV in any encoding, .xlsx built by hand
 with zipfile (shared or inline strings, date styles, a merged title row, several sheets) and
 .xls through Perl's Spreadsheet::WriteExcel.
@@ -25,6 +28,7 @@ from xml.sax.saxutils import escape
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("BAOXUE_BIN") or os.path.normpath(os.path.join(HERE, "..", "..", "build", "baoxue"))
 TODAY = "2026-11-20"
+PG = os.environ.get("BAOXUE_TEST_PG") or None
 COUNTY = "140521"  # 沁水县
 
 TOWNSHIPS = {
@@ -367,6 +371,60 @@ def parse_summary(stdout):
 # ---------------------------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: one schema per database a test asks for, named in the DSN's search_path
+
+_schema_seq = 0
+
+
+def is_pg(db):
+    return db.startswith("postgresql://") or db.startswith("postgres://")
+
+
+def psql(dsn, sql):
+    p = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-c", sql],
+                       capture_output=True, timeout=120, env=dict(os.environ, PGCLIENTENCODING="UTF8"))
+    if p.returncode != 0:
+        raise RuntimeError("psql: %s\n%s" % (sql, p.stderr.decode("utf-8", "replace")))
+    return p.stdout.decode("utf-8")
+
+
+def new_db(directory, name="baoxue.db"):
+    """The DSN of a new, empty database: a file in directory, or a fresh PostgreSQL schema."""
+    global _schema_seq
+    if not PG:
+        return os.path.join(directory, name)
+    _schema_seq += 1
+    schema = "cli_%d_%d" % (os.getpid(), _schema_seq)
+    psql(PG, "CREATE SCHEMA %s" % schema)
+    return "%s%soptions=-csearch_path%%3D%s" % (PG, "&" if "?" in PG else "?", schema)
+
+
+def sql_literal(v):
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def inline_params(sql, params):
+    """sqlite3's ? placeholders replaced by literals (psql has no bind parameters)."""
+    out, it, quote = [], iter(params), None
+    for ch in sql:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            out.append(sql_literal(next(it)))
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
 class BaoxueTest(unittest.TestCase):
     """Base class: a temp dir per test, the binary, the database."""
 
@@ -375,7 +433,11 @@ class BaoxueTest(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="baoxue-cli-")
         self.addCleanup(shutil.rmtree, self.dir, True)
-        self.db = os.path.join(self.dir, "baoxue.db")
+        self.db = new_db(self.dir)
+
+    def skip_on_pg(self, why):
+        if PG:
+            self.skipTest("SQLite only: " + why)
 
     # -- files ------------------------------------------------------------------------------
     def path(self, name):
@@ -465,10 +527,28 @@ class BaoxueTest(unittest.TestCase):
 
     # -- database ---------------------------------------------------------------------------
     def query(self, sql, params=(), db=None):
-        con = sqlite3.connect(db or self.db, timeout=30)
+        """Rows as dicts, from SQLite or PostgreSQL (as JSON through psql: numbers stay numbers)."""
+        db = db or self.db
+        if is_pg(db):
+            out = psql(db, "SELECT coalesce(json_agg(q), '[]'::json) FROM (%s) AS q" % inline_params(sql, params))
+            return json.loads(out)
+        con = sqlite3.connect(db, timeout=30)
         try:
             con.row_factory = sqlite3.Row
             return [dict(r) for r in con.execute(sql, params).fetchall()]
+        finally:
+            con.close()
+
+    def execute(self, sql, params=(), db=None):
+        """Change the database behind the program's back (what a damaged database looks like)."""
+        db = db or self.db
+        if is_pg(db):
+            psql(db, inline_params(sql, params))
+            return
+        con = sqlite3.connect(db, timeout=30)
+        try:
+            con.execute(sql, params)
+            con.commit()
         finally:
             con.close()
 

@@ -2,7 +2,6 @@
 decisions that survive a new snapshot and a new run, and explain's waterfall."""
 import json
 import random
-import sqlite3
 import unittest
 
 from harness import BaoxueTest, make_id, bad_check, mask_id
@@ -73,10 +72,7 @@ class Linkage(BaoxueTest):
         self.load()
         self.assertEqual(self.scalar("SELECT count(*) FROM batch_keys"), 2)
         first = self.children("--run", "1")
-        con = sqlite3.connect(self.db)
-        con.execute("DELETE FROM batch_keys")
-        con.commit()
-        con.close()
+        self.execute("DELETE FROM batch_keys")
         self.ok("match", "--db", self.db, "--as-of", "2026-11-20")
         second = self.children("--run", "2")
         self.assertEqual(len(first), len(self.pop) - 1)  # the header row is not a child

@@ -17,7 +17,7 @@ import tempfile
 import unittest
 import zipfile
 
-from harness import BIN, BaoxueTest, make_id, mask_id, write_csv
+from harness import BIN, BaoxueTest, make_id, mask_id, new_db, write_csv
 
 AS_OF = "2026-11-20"
 
@@ -96,7 +96,7 @@ class ReportTest(BaoxueTest):
     @classmethod
     def setUpClass(cls):
         cls.shared_dir = tempfile.mkdtemp(prefix="baoxue-report-")
-        cls.shared_db = os.path.join(cls.shared_dir, "county.db")
+        cls.shared_db = new_db(cls.shared_dir, "county.db")
         d = cls.shared_dir
         write_csv(os.path.join(d, "户籍.csv"), population_rows(), encoding="gb18030")
         write_csv(os.path.join(d, "学籍.csv"), enrollment_rows(), bom=True)

@@ -8,6 +8,8 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <libpq-fe.h>
+#include <unistd.h>
 
 /* ---- files ---- */
 
@@ -109,6 +111,33 @@ int tu_dir_teardown(void **state)
 
 /* ---- stores ---- */
 
+bool tu_pg(void)
+{
+    const char *dsn = getenv("BAOXUE_TEST_PG");
+    return dsn && *dsn;
+}
+
+char *tu_db_new(const char *dir, const char *name)
+{
+    static unsigned seq;
+    if (!tu_pg())
+        return tu_path(dir, name);
+    const char *base = getenv("BAOXUE_TEST_PG");
+    char schema[64];
+    snprintf(schema, sizeof(schema), "t%ld_%u", (long)getpid(), ++seq);
+    PGconn *c = PQconnectdb(base);
+    if (PQstatus(c) != CONNECTION_OK)
+        fail_msg("BAOXUE_TEST_PG: %s", PQerrorMessage(c));
+    char sql[96];
+    snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", schema);
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+    return xstrfmt("%s%soptions=-csearch_path%%3D%s", base, strchr(base, '?') ? "&" : "?", schema);
+}
+
 struct store *tu_store_open(const char *path, enum store_open_mode mode)
 {
     struct store *s = NULL;
@@ -124,14 +153,16 @@ int64_t tu_int(struct store *s, const char *sql, const char *param)
 {
     int64_t v = -1;
     const char *p[] = {param};
-    assert_int_equal(store_int(s, sql, param ? 1 : 0, p, &v), 0);
+    if (store_int(s, sql, param ? 1 : 0, p, &v) != 0)
+        fail_msg("%s: %s", sql, store_errmsg(s));
     return v;
 }
 
 char *tu_text(struct store *s, const char *sql, const char *p1, const char *p2)
 {
     struct stmt *st = store_prepare(s, sql);
-    assert_non_null(st);
+    if (!st)
+        fail_msg("%s: %s", sql, store_errmsg(s));
     if (p1)
         stmt_bind_str(st, 1, p1);
     if (p2)
@@ -154,7 +185,7 @@ int tu_fx_setup(void **state)
         free(fx);
         return -1;
     }
-    char *db = tu_path(fx->dir, "db.sqlite");
+    char *db = tu_db_new(fx->dir, "db.sqlite");
     int rc = store_open(&fx->s, db, STORE_OPEN_CREATE, &err);
     free(db);
     if (rc != 0) {

@@ -40,6 +40,15 @@ int tu_dir_teardown(void **state);
 
 /* ---- stores ---- */
 
+/*
+ * The tests run on SQLite, and on PostgreSQL too when the environment variable BAOXUE_TEST_PG
+ * holds a DSN (tests/pg_cluster.py run -- … sets it). tu_pg says which; tu_db_new gives the
+ * DSN of a new, empty database: the file <dir>/<name> on SQLite, a fresh schema of the
+ * BAOXUE_TEST_PG database (the DSN names it in search_path) on PostgreSQL. Free it.
+ */
+bool tu_pg(void);
+char *tu_db_new(const char *dir, const char *name);
+
 /* store_open that must succeed. */
 struct store *tu_store_open(const char *path, enum store_open_mode mode);
 /* The integer `sql` selects, with an optional text parameter $1; the query must succeed. */
@@ -54,7 +63,7 @@ char *tu_text(struct store *s, const char *sql, const char *p1, const char *p2);
  */
 struct tu_fx {
     char *dir;       /* the test's directory: write its files here */
-    struct store *s; /* <dir>/db.sqlite, created */
+    struct store *s; /* tu_db_new(dir, "db.sqlite"), created */
 };
 int tu_fx_setup(void **state);
 int tu_fx_teardown(void **state);

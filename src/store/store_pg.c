@@ -1,0 +1,606 @@
+/*
+ * The PostgreSQL dialect of the store, over libpq.
+ *
+ * - SQL is sent as written: $N parameters are PostgreSQL's own. Every statement is prepared
+ *   (PQprepare) under a name of its own; parameter types are left to the server, which infers
+ *   them from where each $N stands.
+ * - Parameters go in text format (an int or a double as its decimal text, so that the server
+ *   may read it as whatever type the column has), except blobs, which go in binary format:
+ *   the raw bytes, no escaping. Results come back in text format; a bytea column arrives as
+ *   hex ("\x0a1b…", bytea_output is set to hex) and stmt_blob decodes it into a buffer of
+ *   the statement. A result is read whole (PQexecPrepared), so a statement may be stepped
+ *   while others run on the same connection, as with SQLite.
+ * - A connection is used by one thread at a time (store_open_peer for another thread).
+ * - Reconnection: when the connection is found broken at the start of an operation outside
+ *   a transaction it is reset once (PQreset), and the statements prepared before are
+ *   prepared again on their next execution. An execution that fails because the connection
+ *   broke, outside a transaction, is retried once after the reset (the server had not run
+ *   it: a broken session's implicit transaction never commits).
+ * - Nothing of the DSN but its masked form (no password) appears in a message.
+ */
+#include "store/store.h"
+
+#include <assert.h>
+#include <libpq-fe.h>
+
+#include "store/migrate.h"
+#include "util/common.h"
+
+#define BYTEAOID 17
+/* Held while the schema is migrated, so that two programs opening a fresh database at once
+ * do not both run the same step. Any constant of our own; "bx" in ASCII. */
+#define MIGRATE_LOCK 0x6278
+
+struct pg_store {
+    struct store base;
+    PGconn *conn;
+    bool in_tx;     /* between our BEGIN and COMMIT/ROLLBACK */
+    unsigned gen;   /* bumped by every reset: statements prepared before are gone */
+    unsigned nexts; /* statement names s1, s2, … */
+};
+
+struct pg_param {
+    struct buf text; /* text-format value, NUL-terminated */
+    const void *blob;
+    size_t blob_len;
+    enum { PARAM_NULL, PARAM_TEXT, PARAM_BLOB } kind;
+};
+
+struct pg_stmt {
+    struct stmt base;
+    char *sql;
+    char name[24];
+    unsigned gen; /* the connection generation it was prepared on */
+    int nparams;  /* the highest $N in the text */
+    struct pg_param *params;
+    PGresult *res; /* the current execution's rows; NULL before the first step */
+    int row;       /* the current row in res, -1 before the first */
+    struct buf blob;
+};
+
+#define PG(s)  ((struct pg_store *)(s))
+#define PST(x) ((struct pg_stmt *)(x))
+
+static void ignore_notice(void *arg, const char *message)
+{
+    /* NOTICEs (e.g. "index … does not exist, skipping") are not for the user's stderr */
+}
+
+/* PostgreSQL's own message, without the "ERROR:" prefix and trailing newline. */
+static void add_pg_message(struct buf *out, PGconn *conn, const PGresult *res)
+{
+    const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!m || !*m)
+        m = PQerrorMessage(conn);
+    if (!m || !*m)
+        m = "未知错误";
+    size_t start = out->len;
+    buf_adds(out, m);
+    while (out->len > start && (out->buf[out->len - 1] == '\n' || out->buf[out->len - 1] == ' '))
+        buf_setlen(out, out->len - 1);
+}
+
+static void set_err(struct store *s, const char *what, const PGresult *res)
+{
+    buf_reset(&s->errmsg);
+    buf_addf(&s->errmsg, "%s：", what);
+    add_pg_message(&s->errmsg, PG(s)->conn, res);
+}
+
+/* Session settings every connection (and every reconnection) starts with. */
+static int session_setup(struct pg_store *q)
+{
+    PQsetNoticeProcessor(q->conn, ignore_notice, NULL);
+    if (PQsetClientEncoding(q->conn, "UTF8") != 0)
+        return -1;
+    PGresult *r = PQexec(q->conn, "SET bytea_output = 'hex'");
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+/* At the start of an operation: reset a broken connection once, outside a transaction. */
+static int pg_ready(struct pg_store *q)
+{
+    if (PQstatus(q->conn) != CONNECTION_BAD)
+        return 0;
+    if (q->in_tx) {
+        buf_reset(&q->base.errmsg);
+        buf_adds(&q->base.errmsg, "数据库连接已断开，事务已中止");
+        return -1;
+    }
+    PQreset(q->conn);
+    q->gen++;
+    if (PQstatus(q->conn) != CONNECTION_OK || session_setup(q) < 0) {
+        set_err(&q->base, "数据库连接已断开，重新连接失败", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* After a failed execution: worth one more try on a fresh connection? */
+static bool retry_after_reset(struct pg_store *q, bool was_in_tx)
+{
+    return !was_in_tx && PQstatus(q->conn) == CONNECTION_BAD && pg_ready(q) == 0;
+}
+
+static void pg_close(struct store *s)
+{
+    store_release_statements(s);
+    PQfinish(PG(s)->conn);
+    buf_release(&s->errmsg);
+    free(s);
+}
+
+/* Run SQL without parameters: 0, or -1 with `what` and the server's message. */
+static int run_simple(struct store *s, const char *sql, const char *what)
+{
+    struct pg_store *q = PG(s);
+    bool was_in_tx = q->in_tx;
+    if (pg_ready(q) < 0)
+        return -1;
+    for (int attempt = 0;; attempt++) {
+        PGresult *r = PQexec(q->conn, sql);
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+            PQclear(r);
+            return 0;
+        }
+        set_err(s, what, r);
+        PQclear(r);
+        if (attempt > 0 || !retry_after_reset(q, was_in_tx))
+            return -1;
+    }
+}
+
+static int pg_exec(struct store *s, const char *sql)
+{
+    return run_simple(s, sql, "数据库执行失败");
+}
+
+static int pg_begin(struct store *s)
+{
+    if (run_simple(s, "BEGIN", "开始事务失败") < 0)
+        return -1;
+    PG(s)->in_tx = true;
+    return 0;
+}
+
+static int pg_commit(struct store *s)
+{
+    struct pg_store *q = PG(s);
+    PGTransactionStatusType ts = PQtransactionStatus(q->conn);
+    if (!q->in_tx || ts == PQTRANS_IDLE) {
+        buf_reset(&s->errmsg);
+        buf_adds(&s->errmsg, "提交失败：没有进行中的事务");
+        return -1;
+    }
+    if (ts == PQTRANS_INERROR) {
+        /* COMMIT would answer "ROLLBACK" without an error: say it */
+        run_simple(s, "ROLLBACK", "回滚失败");
+        q->in_tx = false;
+        buf_reset(&s->errmsg);
+        buf_adds(&s->errmsg, "提交失败：事务中有语句出错，已回滚");
+        return -1;
+    }
+    PGresult *r = PQexec(q->conn, "COMMIT");
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc < 0)
+        set_err(s, "提交失败", r);
+    PQclear(r);
+    q->in_tx = false;
+    return rc;
+}
+
+static int pg_rollback(struct store *s)
+{
+    struct pg_store *q = PG(s);
+    bool had = q->in_tx;
+    q->in_tx = false;
+    if (PQstatus(q->conn) == CONNECTION_BAD)
+        return had ? 0 : -1; /* the server rolled it back when the session ended */
+    PGresult *r = PQexec(q->conn, "ROLLBACK");
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK && had ? 0 : -1;
+    if (rc < 0)
+        set_err(s, "回滚失败", r);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_foreign_keys(struct store *s, bool on)
+{
+    /* Checked always: turning them off needs superuser rights (session_replication_role). */
+    return 0;
+}
+
+/* The highest $N outside string literals and quoted names. */
+static int count_params(const char *sql)
+{
+    int max = 0;
+    char quote = 0;
+    for (const char *p = sql; *p; p++) {
+        if (quote) {
+            if (*p == quote)
+                quote = 0;
+        } else if (*p == '\'' || *p == '"') {
+            quote = *p;
+        } else if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+            int n = 0;
+            while (p[1] >= '0' && p[1] <= '9')
+                n = n * 10 + (*++p - '0');
+            if (n > max)
+                max = n;
+        }
+    }
+    return max;
+}
+
+static int prepare_on_server(struct pg_stmt *x)
+{
+    struct pg_store *q = PG(x->base.store);
+    PGresult *r = PQprepare(q->conn, x->name, x->sql, 0, NULL);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        set_err(&q->base, "数据库语句准备失败", r);
+    PQclear(r);
+    x->gen = q->gen;
+    return ok ? 0 : -1;
+}
+
+static void stmt_free(struct pg_stmt *x)
+{
+    PQclear(x->res);
+    for (int i = 0; i < x->nparams; i++)
+        buf_release(&x->params[i].text);
+    free(x->params);
+    buf_release(&x->blob);
+    free(x->sql);
+    free(x);
+}
+
+static struct stmt *pg_prepare(struct store *s, const char *sql)
+{
+    struct pg_store *q = PG(s);
+    if (pg_ready(q) < 0)
+        return NULL;
+    struct pg_stmt *x = xcalloc(1, sizeof(*x));
+    x->base.store = s;
+    x->sql = xstrdup(sql);
+    snprintf(x->name, sizeof(x->name), "s%u", ++q->nexts);
+    x->nparams = count_params(sql);
+    x->params = xcalloc(x->nparams ? (size_t)x->nparams : 1, sizeof(*x->params));
+    for (int i = 0; i < x->nparams; i++)
+        buf_init(&x->params[i].text, 0);
+    buf_init(&x->blob, 0);
+    x->row = -1;
+    bool was_in_tx = q->in_tx;
+    if (prepare_on_server(x) < 0 &&
+        (!retry_after_reset(q, was_in_tx) || prepare_on_server(x) < 0)) {
+        stmt_free(x);
+        return NULL;
+    }
+    return &x->base;
+}
+
+static struct pg_param *param(struct stmt *st, int idx)
+{
+    struct pg_stmt *x = PST(st);
+    /* a parameter the SQL does not have: an error of the caller's, as SQLite's range error */
+    assert(idx >= 1 && idx <= x->nparams);
+    return &x->params[idx - 1];
+}
+
+static void pg_bind_null(struct stmt *st, int idx)
+{
+    param(st, idx)->kind = PARAM_NULL;
+}
+
+static void pg_bind_text(struct stmt *st, int idx, const char *s, size_t len)
+{
+    struct pg_param *p = param(st, idx);
+    p->kind = PARAM_TEXT;
+    buf_reset(&p->text);
+    buf_add(&p->text, s, len);
+}
+
+static void pg_bind_int(struct stmt *st, int idx, int64_t v)
+{
+    struct pg_param *p = param(st, idx);
+    p->kind = PARAM_TEXT;
+    buf_reset(&p->text);
+    buf_addf(&p->text, "%lld", (long long)v);
+}
+
+static void pg_bind_double(struct stmt *st, int idx, double v)
+{
+    struct pg_param *p = param(st, idx);
+    p->kind = PARAM_TEXT;
+    buf_reset(&p->text);
+    buf_addf(&p->text, "%.17g", v);
+}
+
+static void pg_bind_blob_ref(struct stmt *st, int idx, const void *data, size_t len)
+{
+    struct pg_param *p = param(st, idx);
+    p->kind = PARAM_BLOB;
+    p->blob = data ? data : "";
+    p->blob_len = len;
+}
+
+static int pg_begin_bulk(struct store *s)
+{
+    /* A plain transaction: PostgreSQL's WAL has no mode to leave for a load. */
+    return pg_begin(s);
+}
+
+static void pg_end_bulk(struct store *s)
+{
+}
+
+static PGresult *execute(struct pg_stmt *x)
+{
+    struct pg_store *q = PG(x->base.store);
+    int n = x->nparams;
+    const char **values = xcalloc(n ? (size_t)n : 1, sizeof(*values));
+    int *lengths = xcalloc(n ? (size_t)n : 1, sizeof(*lengths));
+    int *formats = xcalloc(n ? (size_t)n : 1, sizeof(*formats));
+    for (int i = 0; i < n; i++) {
+        const struct pg_param *p = &x->params[i];
+        if (p->kind == PARAM_TEXT) {
+            values[i] = p->text.buf;
+        } else if (p->kind == PARAM_BLOB) {
+            if (p->blob_len > INT32_MAX)
+                die("数据过大（%zu 字节），超出 PostgreSQL 单个值的上限", p->blob_len);
+            values[i] = p->blob;
+            lengths[i] = (int)p->blob_len;
+            formats[i] = 1;
+        }
+    }
+    PGresult *r = PQexecPrepared(q->conn, x->name, n, values, lengths, formats, 0);
+    free(values);
+    free(lengths);
+    free(formats);
+    return r;
+}
+
+static int pg_step(struct stmt *st)
+{
+    struct pg_stmt *x = PST(st);
+    struct pg_store *q = PG(st->store);
+
+    if (!x->res) {
+        bool was_in_tx = q->in_tx;
+        if (pg_ready(q) < 0)
+            return -1;
+        for (int attempt = 0;; attempt++) {
+            if (x->gen != q->gen && prepare_on_server(x) < 0)
+                return -1;
+            PGresult *r = execute(x);
+            ExecStatusType es = PQresultStatus(r);
+            if (es == PGRES_TUPLES_OK || es == PGRES_COMMAND_OK) {
+                x->res = r;
+                x->row = -1;
+                break;
+            }
+            set_err(st->store, "数据库操作失败", r);
+            PQclear(r);
+            if (attempt > 0 || !retry_after_reset(q, was_in_tx))
+                return -1;
+        }
+    }
+    if (++x->row < PQntuples(x->res))
+        return 1;
+    /* done: the next step executes again, with the same parameters (as sqlite3_step) */
+    PQclear(x->res);
+    x->res = NULL;
+    x->row = -1;
+    return 0;
+}
+
+static int pg_reset(struct stmt *st)
+{
+    struct pg_stmt *x = PST(st);
+    PQclear(x->res);
+    x->res = NULL;
+    x->row = -1;
+    for (int i = 0; i < x->nparams; i++)
+        x->params[i].kind = PARAM_NULL;
+    return 0;
+}
+
+static void pg_finalize(struct stmt *st)
+{
+    struct pg_stmt *x = PST(st);
+    struct pg_store *q = PG(st->store);
+    /* Best effort: in a failed transaction or on a lost connection the name just stays
+     * unused until the session ends. */
+    if (x->gen == q->gen && PQstatus(q->conn) == CONNECTION_OK &&
+        PQtransactionStatus(q->conn) != PQTRANS_INERROR) {
+        char sql[48];
+        snprintf(sql, sizeof(sql), "DEALLOCATE %s", x->name);
+        PQclear(PQexec(q->conn, sql));
+    }
+    stmt_free(x);
+}
+
+static bool has_value(struct pg_stmt *x, int col)
+{
+    return x->res && x->row >= 0 && x->row < PQntuples(x->res) && col >= 0 &&
+           col < PQnfields(x->res);
+}
+
+static bool pg_is_null(struct stmt *st, int col)
+{
+    struct pg_stmt *x = PST(st);
+    return !has_value(x, col) || PQgetisnull(x->res, x->row, col);
+}
+
+static const char *pg_col_text(struct stmt *st, int col)
+{
+    struct pg_stmt *x = PST(st);
+    return has_value(x, col) ? PQgetvalue(x->res, x->row, col) : "";
+}
+
+static int64_t pg_col_int(struct stmt *st, int col)
+{
+    const char *t = pg_col_text(st, col);
+    /* a boolean expression reads as 1 or 0, as in SQLite */
+    if (t[0] == 't' && !t[1])
+        return 1;
+    if (t[0] == 'f' && !t[1])
+        return 0;
+    return strtoll(t, NULL, 10);
+}
+
+static double pg_col_double(struct stmt *st, int col)
+{
+    return strtod(pg_col_text(st, col), NULL);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static const void *pg_col_blob(struct stmt *st, int col, size_t *len)
+{
+    struct pg_stmt *x = PST(st);
+    *len = 0;
+    if (pg_is_null(st, col))
+        return NULL;
+    const char *t = PQgetvalue(x->res, x->row, col);
+    size_t n = (size_t)PQgetlength(x->res, x->row, col);
+    if (PQftype(x->res, col) != BYTEAOID) {
+        *len = n; /* text read as bytes, as SQLite does */
+        return t;
+    }
+    buf_reset(&x->blob);
+    if (n >= 2 && t[0] == '\\' && t[1] == 'x') {
+        buf_grow(&x->blob, (n - 2) / 2);
+        for (size_t i = 2; i + 1 < n; i += 2) {
+            int hi = hexval(t[i]), lo = hexval(t[i + 1]);
+            if (hi < 0 || lo < 0)
+                break;
+            x->blob.buf[x->blob.len++] = (char)(hi << 4 | lo);
+        }
+        x->blob.buf[x->blob.len] = '\0';
+    } else {
+        size_t m = 0;
+        unsigned char *u = PQunescapeBytea((const unsigned char *)t, &m);
+        if (u)
+            buf_add(&x->blob, u, m);
+        PQfreemem(u);
+    }
+    *len = x->blob.len;
+    return x->blob.buf;
+}
+
+static const struct store_ops pg_ops = {
+    .dialect = "postgresql",
+    .close = pg_close,
+    .exec = pg_exec,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .foreign_keys = pg_foreign_keys,
+    .prepare = pg_prepare,
+    .bind_null = pg_bind_null,
+    .bind_int = pg_bind_int,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_text_ref = pg_bind_text, /* a text parameter must end in NUL: always copied */
+    .begin_bulk = pg_begin_bulk,
+    .end_bulk = pg_end_bulk,
+    .step = pg_step,
+    .reset = pg_reset,
+    .finalize = pg_finalize,
+    .is_null = pg_is_null,
+    .col_int = pg_col_int,
+    .col_double = pg_col_double,
+    .col_text = pg_col_text,
+    .bind_blob_ref = pg_bind_blob_ref,
+    .col_blob = pg_col_blob,
+};
+
+/* 1 when the schema has been created (by init), 0 when not, -1 on error. */
+static int initialised(struct store *s)
+{
+    int64_t v = 0;
+    if (store_int(s, "SELECT to_regclass('schema_version') IS NOT NULL", 0, NULL, &v) < 0)
+        return -1;
+    return v ? 1 : 0;
+}
+
+static int migrate_locked(struct store *s)
+{
+    char sql[64];
+    snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%d)", MIGRATE_LOCK);
+    if (store_exec(s, sql) < 0)
+        return -1;
+    int rc = migrate(s);
+    struct buf keep = BUF_INIT;
+    buf_adds(&keep, s->errmsg.buf);
+    snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%d)", MIGRATE_LOCK);
+    store_exec(s, sql);
+    buf_reset(&s->errmsg);
+    buf_add(&s->errmsg, keep.buf, keep.len);
+    buf_release(&keep);
+    return rc;
+}
+
+int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err)
+{
+    struct buf shown = BUF_INIT;
+    store_dsn_mask(dsn, &shown);
+
+    struct pg_store *q = xcalloc(1, sizeof(*q));
+    q->base.ops = &pg_ops;
+    buf_init(&q->base.errmsg, 0);
+    const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+    const char *const values[] = {dsn, "baoxue", NULL};
+    q->conn = PQconnectdbParams(keys, values, 1);
+    int rc = -1;
+    if (!q->conn) {
+        buf_addf(err, "无法连接数据库“%s”：内存不足", shown.buf);
+        goto out;
+    }
+    if (PQstatus(q->conn) != CONNECTION_OK) {
+        buf_addf(err, "无法连接数据库“%s”：", shown.buf);
+        add_pg_message(err, q->conn, NULL);
+        goto out;
+    }
+    if (session_setup(q) < 0) {
+        buf_addf(err, "数据库“%s”不可用：", shown.buf);
+        add_pg_message(err, q->conn, NULL);
+        goto out;
+    }
+    if (mode == STORE_OPEN_EXISTING) {
+        int init = initialised(&q->base);
+        if (init <= 0) {
+            if (init < 0)
+                buf_addf(err, "数据库“%s”不可用：%s", shown.buf, q->base.errmsg.buf);
+            else
+                buf_addf(err, "数据库“%s”尚未初始化；请先运行 baoxue init --db %s", shown.buf,
+                         shown.buf);
+            goto out;
+        }
+    }
+    if (migrate_locked(&q->base) < 0) {
+        buf_addf(err, "数据库“%s”不可用：%s", shown.buf, q->base.errmsg.buf);
+        goto out;
+    }
+    *out = &q->base;
+    q = NULL;
+    rc = 0;
+out:
+    if (q)
+        pg_close(&q->base);
+    buf_release(&shown);
+    return rc;
+}
