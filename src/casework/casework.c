@@ -40,23 +40,12 @@ static const struct setting_field casework_fields[] = {
 
 int casework_settings_load(struct store *s, struct casework_settings *cs, struct buf *err)
 {
-    *cs = (struct casework_settings){.verify_days = 10,
-                                     .first_visit_days = 3,
-                                     .ladder_days = 15,
-                                     .followup_months = 1,
-                                     .followup_count = 3,
-                                     .holidays = HOLIDAYS_INIT};
+    /* defaults, ranges and the check of stored values: the registry (domain/settings.c) */
+    *cs = (struct casework_settings){.holidays = HOLIDAYS_INIT};
     if (settings_load(s, casework_fields, ARRAY_SIZE(casework_fields), cs) < 0) {
         buf_adds(err, store_errmsg(s));
         return -1;
     }
-    int *vals[] = {&cs->verify_days, &cs->first_visit_days, &cs->ladder_days, &cs->followup_months,
-                   &cs->followup_count};
-    for (size_t i = 0; i < ARRAY_SIZE(vals); i++)
-        if (*vals[i] < 1 || *vals[i] > 366) {
-            buf_addf(err, "设置 %s 的值无效（应为 1 到 366 之间的整数）", casework_fields[i].key);
-            return -1;
-        }
     struct buf h = BUF_INIT;
     int rc = store_get_setting(s, "school_holidays", &h);
     if (rc < 0)

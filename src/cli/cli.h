@@ -30,6 +30,7 @@ int cmd_people(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 
 struct match_result;
 /* Print what a cross-check found (match and demo). */
