@@ -49,10 +49,11 @@ void casework_print(const struct casework_summary *cw, FILE *out)
             cw->tasks_created, cw->cases_reopened, cw->claims_flagged, cw->already_open);
     if (cw->deferrals_expired)
         fprintf(out, "  其中延缓入学已到期、仍未入学 %ld 人\n", cw->deferrals_expired);
-    fprintf(out,
-            "比对发现已在校：核查任务自动办结 %ld 项（结论 已在校注册学籍），"
-            "案件记入经办记录 %ld 件（案件不自动销号），存疑结论解除 %ld 项\n",
-            cw->tasks_closed, cw->cases_found_enrolled, cw->flags_cleared);
+    if (cw->tasks_closed || cw->cases_found_enrolled || cw->flags_cleared)
+        fprintf(out,
+                "比对发现已在校：核查任务自动办结 %ld 项（结论 已在校注册学籍），"
+                "案件记入经办记录 %ld 件（案件不自动销号），存疑结论解除 %ld 项\n",
+                cw->tasks_closed, cw->cases_found_enrolled, cw->flags_cleared);
 }
 
 int cmd_match(int argc, char **argv)
