@@ -5,7 +5,11 @@
 #include "casework/words.h"
 #include "core/date.h"
 #include "core/idcard.h"
+#include "core/schoolyear.h"
 #include "domain/audit.h"
+#include "domain/match.h"
+#include "domain/run.h"
+#include "domain/runstatus.h"
 #include "domain/settings.h"
 #include "domain/status.h"
 #include "ingest/field.h"
@@ -40,23 +44,12 @@ static const struct setting_field casework_fields[] = {
 
 int casework_settings_load(struct store *s, struct casework_settings *cs, struct buf *err)
 {
-    *cs = (struct casework_settings){.verify_days = 10,
-                                     .first_visit_days = 3,
-                                     .ladder_days = 15,
-                                     .followup_months = 1,
-                                     .followup_count = 3,
-                                     .holidays = HOLIDAYS_INIT};
+    /* defaults, ranges and the check of stored values: the registry (domain/settings.c) */
+    *cs = (struct casework_settings){.holidays = HOLIDAYS_INIT};
     if (settings_load(s, casework_fields, ARRAY_SIZE(casework_fields), cs) < 0) {
         buf_adds(err, store_errmsg(s));
         return -1;
     }
-    int *vals[] = {&cs->verify_days, &cs->first_visit_days, &cs->ladder_days, &cs->followup_months,
-                   &cs->followup_count};
-    for (size_t i = 0; i < ARRAY_SIZE(vals); i++)
-        if (*vals[i] < 1 || *vals[i] > 366) {
-            buf_addf(err, "设置 %s 的值无效（应为 1 到 366 之间的整数）", casework_fields[i].key);
-            return -1;
-        }
     struct buf h = BUF_INIT;
     int rc = store_get_setting(s, "school_holidays", &h);
     if (rc < 0)
@@ -352,9 +345,60 @@ static int auto_assign(struct store *s, int64_t child, int64_t task, const struc
     return 0;
 }
 
-static int one_suspect(struct store *s, const struct casework_settings *cs, int64_t run_id,
-                       const struct suspect *x, int today, const char *actor,
-                       struct casework_summary *sum)
+/* A new verification task for the child's township, assigned from the registry. `why` starts
+ * the event's sentence ("" or the reason a child is asked about again). */
+static int open_task(struct store *s, const struct casework_settings *cs, int64_t run_id,
+                     const struct suspect *x, int64_t child, int today, const char *actor,
+                     const char *why)
+{
+    int due = deadline_days(&cs->holidays, today, cs->verify_days);
+    char on[11], dl[11];
+    date_format(today, on);
+    date_format(due, dl);
+    struct stmt *q = store_prepare(s, "INSERT INTO verify_task (child_id, run_id, record_id,"
+                                      " suspected, township_code, township, opened_on, deadline)"
+                                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, child);
+    stmt_bind_int(q, 2, run_id);
+    stmt_bind_int(q, 3, x->record_id);
+    stmt_bind_str(q, 4, x->status);
+    stmt_bind_str(q, 5, x->tcode);
+    stmt_bind_str(q, 6, x->township);
+    stmt_bind_str(q, 7, on);
+    stmt_bind_str(q, 8, dl);
+    int64_t task = stmt_step(q) == 1 ? stmt_int(q, 0) : 0;
+    stmt_finalize(q);
+    if (!task)
+        return -1;
+    struct buf t = BUF_INIT;
+    buf_addf(&t, "%s第 %lld 次比对判定为%s，建立核查任务 %lld，由%s核查，截止 %s", why,
+             (long long)run_id, suspect_label(x->status), (long long)task,
+             *x->township ? x->township : "（未填乡镇）", dl);
+    int rc = event_add(s, child, task, 0, "task_opened", today, actor, t.buf);
+    buf_release(&t);
+    if (rc == 0)
+        rc = auto_assign(s, child, task, x, today, actor);
+    return rc;
+}
+
+int deferral_school_year(const struct school_calendar *cal, int task_run_year, int verified_on)
+{
+    int y = verified_on ? school_year_of(cal, verified_on) : 0;
+    return y > task_run_year ? y : task_run_year;
+}
+
+/* What casework_after_match knows about its run. */
+struct run_ctx {
+    struct school_calendar cal;
+    int school_year;
+    int64_t population_batch;
+};
+
+static int one_suspect(struct store *s, const struct casework_settings *cs,
+                       const struct run_ctx *ctx, int64_t run_id, const struct suspect *x,
+                       int today, const char *actor, struct casework_summary *sum)
 {
     int rc = 0;
     int64_t child = child_upsert(s, x, run_id);
@@ -426,44 +470,260 @@ static int one_suspect(struct store *s, const struct casework_settings *cs, int6
         sum->claims_flagged++;
         return rc;
     }
-    if (one_int(s, "SELECT count(*) FROM verify_task WHERE child_id = $1 AND $2 = $2", child, 0,
-                &rc)) {
-        /* verified before with an outcome that explains the absence (abroad, deceased, …) */
-        sum->already_open++;
-        return rc;
-    }
-    if (rc < 0)
-        return -1;
-    /* newly suspected: a verification task for the child's township */
-    int due = deadline_days(&cs->holidays, today, cs->verify_days);
-    char on[11], dl[11];
-    date_format(today, on);
-    date_format(due, dl);
-    q = store_prepare(s, "INSERT INTO verify_task (child_id, run_id, record_id, suspected,"
-                         " township_code, township, opened_on, deadline)"
-                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id");
+    /* deferred entry (延缓入学) is approved for one school year: the latest task decides */
+    q = store_prepare(s, "SELECT v.id, coalesce(v.outcome, ''), coalesce(v.verified_on, ''),"
+                         " m.school_year FROM verify_task v JOIN match_run m ON m.id = v.run_id"
+                         " WHERE v.child_id = $1 ORDER BY v.id DESC LIMIT 1");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, child);
-    stmt_bind_int(q, 2, run_id);
-    stmt_bind_int(q, 3, x->record_id);
-    stmt_bind_str(q, 4, x->status);
-    stmt_bind_str(q, 5, x->tcode);
-    stmt_bind_str(q, 6, x->township);
-    stmt_bind_str(q, 7, on);
-    stmt_bind_str(q, 8, dl);
-    int64_t task = stmt_step(q) == 1 ? stmt_int(q, 0) : 0;
+    int64_t last = 0;
+    int until = 0;
+    if ((r = stmt_step(q)) == 1) {
+        last = stmt_int(q, 0);
+        if (!strcmp(stmt_text(q, 1), "deferred"))
+            until = deferral_school_year(&ctx->cal, (int)stmt_int(q, 3),
+                                         parse_ymd_col(stmt_text(q, 2)));
+    }
     stmt_finalize(q);
-    if (!task)
+    if (r < 0)
         return -1;
-    buf_addf(&t, "第 %lld 次比对判定为%s，建立核查任务 %lld，由%s核查，截止 %s", (long long)run_id,
-             suspect_label(x->status), (long long)task, *x->township ? x->township : "（未填乡镇）",
-             dl);
-    rc = event_add(s, child, task, 0, "task_opened", today, actor, t.buf);
+    if (last && !(until && until < ctx->school_year)) {
+        /* verified before with an outcome that explains the absence (abroad, deceased, …) */
+        sum->already_open++;
+        return 0;
+    }
+    if (last) {
+        buf_addf(&t, "延缓入学（核查任务 %lld，批准 %d-%d 学年）已到期，", (long long)last, until,
+                 until + 1);
+        sum->deferrals_expired++;
+    }
+    rc = open_task(s, cs, run_id, x, child, today, actor, t.buf);
     buf_release(&t);
-    if (rc == 0)
-        rc = auto_assign(s, child, task, x, today, actor);
     sum->tasks_created++;
+    return rc;
+}
+
+/* ---- children a later run finds at school ---- */
+
+/* An open task, an open or returned case, or a flagged claim, whose child a run may find. */
+struct watched {
+    int64_t child, id; /* the task or case */
+    char what;         /* 't' task, 'c' case, 'f' flagged claim */
+    char state[12];
+    char *key;
+    int64_t record; /* the child's record in the run's population batch; 0 none */
+};
+
+static int cmp_watched_key(const void *a, const void *b)
+{
+    return strcmp(((const struct watched *)a)->key, ((const struct watched *)b)->key);
+}
+
+static int load_watched(struct store *s, int64_t run_id, struct watched **out, size_t *n)
+{
+    struct stmt *q = store_prepare(
+        s, "SELECT c.id, v.id, 't', v.state, c.child_key FROM verify_task v"
+           " JOIN child c ON c.id = v.child_id WHERE v.state <> 'closed' AND v.run_id < $1"
+           " UNION ALL SELECT c.id, v.id, 'f', v.state, c.child_key FROM verify_task v"
+           " JOIN child c ON c.id = v.child_id WHERE v.state = 'closed'"
+           " AND v.flagged_run IS NOT NULL AND v.flagged_run < $1"
+           " UNION ALL SELECT c.id, f.id, 'c', f.state, c.child_key FROM case_file f"
+           " JOIN child c ON c.id = f.child_id WHERE f.state IN ('open', 'returned')"
+           " ORDER BY 1, 3, 2");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, run_id);
+    int rc;
+    size_t alloc = 0;
+    while ((rc = stmt_step(q)) == 1) {
+        ALLOC_GROW(*out, *n + 1, alloc);
+        struct watched *w = &(*out)[(*n)++];
+        w->child = stmt_int(q, 0);
+        w->id = stmt_int(q, 1);
+        w->what = stmt_text(q, 2)[0];
+        snprintf(w->state, sizeof(w->state), "%s", stmt_text(q, 3));
+        w->key = xstrdup(stmt_text(q, 4));
+        w->record = 0;
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Each watched child's record in the population batch: by ID through the index, and the
+ * children keyed by name and birth (no usable ID) in one pass over the batch's records
+ * without a usable ID, so that the cost does not grow with their number.
+ */
+static int find_records(struct store *s, int64_t batch, struct watched *ws, size_t n)
+{
+    struct stmt *q = store_prepare(s, "SELECT min(id) FROM record WHERE batch_id = $1"
+                                      " AND id_number = $2");
+    if (!q)
+        return -1;
+    size_t by_name = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(ws[i].key, "I:", 2)) {
+            by_name++;
+            continue;
+        }
+        stmt_reset(q);
+        stmt_bind_int(q, 1, batch);
+        stmt_bind_str(q, 2, ws[i].key + 2);
+        if (stmt_step(q) == 1 && !stmt_is_null(q, 0))
+            ws[i].record = stmt_int(q, 0);
+    }
+    stmt_finalize(q);
+    if (!by_name)
+        return 0;
+    /* the name-keyed ones, sorted by key for bsearch (the order of ws does not matter) */
+    qsort(ws, n, sizeof(*ws), cmp_watched_key);
+    const int unusable = ID_EMPTY | ID_BAD_FORMAT | ID_BAD_CHECK | ID_BAD_BIRTH | ID_PRECISION_LOST;
+    q = store_prepare(s, "SELECT id, id_number, id_flags, name_key, birth_date, coalesce(gender, 0)"
+                         " FROM record WHERE batch_id = $1 AND (id_number IS NULL"
+                         " OR length(id_number) <> 18 OR (id_flags & $2) <> 0) ORDER BY id");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, batch);
+    stmt_bind_int(q, 2, unusable);
+    struct buf k = BUF_INIT;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        child_key(stmt_is_null(q, 1) ? NULL : stmt_text(q, 1), (int)stmt_int(q, 2), stmt_text(q, 3),
+                  stmt_text(q, 4), (int)stmt_int(q, 5), &k);
+        struct watched probe = {.key = k.buf};
+        struct watched *hit = bsearch(&probe, ws, n, sizeof(*ws), cmp_watched_key);
+        if (!hit)
+            continue;
+        /* every entry of that key (a child may have a task and a case) */
+        while (hit > ws && !strcmp(hit[-1].key, k.buf))
+            hit--;
+        for (; hit < ws + n && !strcmp(hit->key, k.buf); hit++)
+            if (!hit->record)
+                hit->record = stmt_int(q, 0);
+    }
+    buf_release(&k);
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The school the run's status rests on, as lists name it ("郑庄中心小学 五年级"). */
+static int school_of(struct store *s, int64_t record, struct buf *out)
+{
+    struct stmt *q = store_prepare(s, "SELECT b.kind, coalesce(r.school_name, ''),"
+                                      " coalesce(r.school_region, ''), coalesce(r.grade, 0)"
+                                      " FROM record r JOIN batch b ON b.id = r.batch_id"
+                                      " WHERE r.id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, record);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        enum import_kind kind = KIND_ENROLLMENT;
+        kind_parse(stmt_text(q, 0), &kind);
+        school_display(out, kind, stmt_text(q, 1), stmt_text(q, 2));
+        const char *g = grade_name((int)stmt_int(q, 3));
+        if (*g)
+            buf_addf(out, " %s", g);
+    }
+    stmt_finalize(q);
+    if (rc == 0)
+        buf_adds(out, "（学校未填）");
+    return rc < 0 ? -1 : 0;
+}
+
+static int found_enrolled(struct store *s, const struct watched *w, int64_t run_id,
+                          const struct run_status_entry *e, int today, const char *actor,
+                          struct casework_summary *sum)
+{
+    struct buf school = BUF_INIT, t = BUF_INIT, ev = BUF_INIT;
+    int rc = school_of(s, e->school_record, &school);
+    char run[24], num[24], day[11];
+    snprintf(run, sizeof(run), "%lld", (long long)run_id);
+    snprintf(num, sizeof(num), "%lld", (long long)w->id);
+    date_format(today, day);
+    buf_addf(&ev, "第 %lld 次比对", (long long)run_id);
+    const char *where = status_label(e->st);
+    if (rc == 0 && w->what == 't') {
+        /* the verification is done by the run itself: 已在校注册学籍, verifier the system */
+        buf_addf(&t, "%s：%s（%s）", ev.buf, where, school.buf);
+        const char *p[] = {num, day, school.buf, ev.buf, t.buf};
+        rc = store_run(s,
+                       "UPDATE verify_task SET state = 'closed', outcome = 'registered',"
+                       " outcome_sub = NULL, verified_on = $2, verified_by = NULL, school = $3,"
+                       " evidence = $4, note = $5, flagged_run = NULL WHERE id = $1",
+                       5, p);
+        buf_reset(&t);
+        buf_addf(&t,
+                 "%s发现已在校：%s（%s）；核查任务 %lld 自动办结，结论：已在校注册学籍；"
+                 "核查人 系统（%s）",
+                 ev.buf, school.buf, where, (long long)w->id, ev.buf);
+        if (rc == 0)
+            rc = event_add(s, w->child, w->id, 0, "verified", today, actor, t.buf);
+        sum->tasks_closed++;
+    } else if (rc == 0 && w->what == 'f') {
+        const char *p[] = {num};
+        rc = store_run(s, "UPDATE verify_task SET flagged_run = NULL WHERE id = $1", 1, p);
+        buf_addf(&t, "%s发现已在校：%s（%s）；核查任务 %lld 的结论不再存疑", ev.buf, school.buf,
+                 where, (long long)w->id);
+        if (rc == 0)
+            rc = event_add(s, w->child, w->id, 0, "claim_cleared", today, actor, t.buf);
+        sum->flags_cleared++;
+    } else if (rc == 0) {
+        /* a case is closed only by a person (销号 needs follow-ups and an approver); the run
+         * is noted once in its history, and is not a follow-up */
+        char like[48];
+        snprintf(like, sizeof(like), "%s发现%%", ev.buf);
+        struct stmt *q = store_prepare(s, "SELECT count(*) FROM event WHERE case_id = $1"
+                                          " AND kind = 'found_enrolled' AND text LIKE $2");
+        int64_t seen = 0;
+        if (!q) {
+            rc = -1;
+        } else {
+            stmt_bind_int(q, 1, w->id);
+            stmt_bind_str(q, 2, like);
+            rc = stmt_step(q) == 1 ? 0 : -1;
+            seen = rc == 0 ? stmt_int(q, 0) : 0;
+            stmt_finalize(q);
+        }
+        if (rc == 0 && !seen) {
+            buf_addf(&t, "%s发现已在校：%s（%s）；", ev.buf, school.buf, where);
+            if (!strcmp(w->state, "open"))
+                buf_adds(&t, "案件仍在劝返中，请核实后记录劝返结果（baoxue case resolve）");
+            else
+                buf_adds(&t, "可作巩固的佐证，不计入回访次数（回访须由人员到校或入户核实）");
+            rc = event_add(s, w->child, 0, w->id, "found_enrolled", today, actor, t.buf);
+            sum->cases_found_enrolled++;
+        }
+    }
+    buf_release(&school);
+    buf_release(&t);
+    buf_release(&ev);
+    return rc;
+}
+
+/* Open tasks, open or returned cases and flagged claims whose child this run finds at school. */
+static int enrolled_pass(struct store *s, int64_t run_id, const struct run_ctx *ctx, int today,
+                         const char *actor, struct casework_summary *sum)
+{
+    struct watched *ws = NULL;
+    size_t n = 0;
+    int rc = load_watched(s, run_id, &ws, &n);
+    if (rc == 0 && n)
+        rc = find_records(s, ctx->population_batch, ws, n);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct run_status_entry e;
+        if (!ws[i].record)
+            continue;
+        int r = run_status_get(s, run_id, ws[i].record, &e);
+        if (r < 0)
+            rc = -1;
+        else if (r == 1 && (e.st == ST_ENROLLED || e.st == ST_ENROLLED_ELSEWHERE))
+            rc = found_enrolled(s, &ws[i], run_id, &e, today, actor, sum);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(ws[i].key);
+    free(ws);
     return rc;
 }
 
@@ -477,6 +737,17 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
     memset(out, 0, sizeof(*out));
     if (casework_settings_load(s, &cs, err) < 0)
         return -1;
+    struct run_ctx ctx;
+    struct run_info ri;
+    int code;
+    if (calendar_load(s, &ctx.cal) < 0) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
+    if (run_info_load(s, run_id, &ri, err, &code) < 0)
+        goto out;
+    ctx.school_year = ri.school_year;
+    ctx.population_batch = ri.population_batch;
     if (load_suspects(s, run_id, &xs, &n) < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;
@@ -488,15 +759,24 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
         goto out;
     }
     for (size_t i = 0; i < n; i++)
-        if (one_suspect(s, &cs, run_id, &xs[i], today, actor, out) < 0) {
+        if (one_suspect(s, &cs, &ctx, run_id, &xs[i], today, actor, out) < 0) {
             buf_addf(err, "核查任务生成失败：%s", store_errmsg(s));
             store_rollback(s);
             goto out;
         }
-    char target[32], detail[128];
+    if (enrolled_pass(s, run_id, &ctx, today, actor, out) < 0) {
+        buf_addf(err, "核对已在校儿童失败：%s", store_errmsg(s));
+        store_rollback(s);
+        goto out;
+    }
+    char target[32], detail[160];
     snprintf(target, sizeof(target), "run:%lld", (long long)run_id);
-    snprintf(detail, sizeof(detail), "tasks=%ld reopened=%ld flagged=%ld open=%ld",
-             out->tasks_created, out->cases_reopened, out->claims_flagged, out->already_open);
+    snprintf(detail, sizeof(detail),
+             "tasks=%ld reopened=%ld flagged=%ld open=%ld closed=%ld cases_enrolled=%ld"
+             " cleared=%ld deferrals=%ld",
+             out->tasks_created, out->cases_reopened, out->claims_flagged, out->already_open,
+             out->tasks_closed, out->cases_found_enrolled, out->flags_cleared,
+             out->deferrals_expired);
     if (audit_record(s, actor, "cli", "casework", target, detail) < 0 || store_commit(s) < 0) {
         buf_adds(err, store_errmsg(s));
         store_rollback(s);
@@ -676,6 +956,8 @@ int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, st
         if (by) {
             buf_adds(out, "，核查人 ");
             people_describe(s, by, out);
+        } else {
+            buf_addf(out, "，核查人 系统（%s）", stmt_text(q, 12)); /* closed by a run */
         }
         buf_adds(out, "）\n");
         if (*stmt_text(q, 11))

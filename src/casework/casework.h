@@ -40,12 +40,27 @@ struct casework_summary {
     long cases_reopened; /* returned or closed cases whose child is out of school again */
     long claims_flagged; /* verified as at school, still out of school in this run */
     long already_open;   /* already under an open task or case */
+    /* children this run finds at school (enrolled, or enrolled elsewhere) */
+    long tasks_closed;         /* open or outreach tasks closed: 已在校注册学籍 by the run */
+    long cases_found_enrolled; /* open or returned cases: an event, never closed by a run */
+    long flags_cleared;        /* flagged claims of schooling this run confirms */
+    long deferrals_expired;    /* of tasks_created: deferred entry of an earlier school year */
 };
 
+struct school_calendar;
 /*
- * After a successful cross-check: a verification task for every newly suspected child,
- * cases reopened, claims of schooling contradicted by this run flagged. One transaction with
- * an audit row; idempotent for a run.
+ * The school year a deferred entry (延缓入学) recorded on `verified_on` holds for: the school
+ * year of the run that raised the task, or that of the verification date when later (a
+ * deferral approved after the new school year began). A run of a later school year asks again.
+ */
+int deferral_school_year(const struct school_calendar *cal, int task_run_year, int verified_on);
+
+/*
+ * After a successful cross-check: a verification task for every newly suspected child (and
+ * for a deferred child still not enrolled in a later school year), cases reopened, claims of
+ * schooling contradicted by this run flagged; open tasks of children this run finds at school
+ * closed (已在校注册学籍, verifier the system), open and returned cases of such children noted
+ * in their history. One transaction with an audit row; idempotent for a run.
  */
 int casework_after_match(struct store *s, int64_t run_id, const char *actor,
                          struct casework_summary *out, struct buf *err);

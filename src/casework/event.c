@@ -8,11 +8,23 @@
 static const struct {
     const char *kind, *label;
 } kinds[] = {
-    {"task_opened", "疑似失学"}, {"assigned", "指派"},          {"verified", "核查结论"},
-    {"outreach", "外联保学"},    {"claim_flagged", "结论存疑"}, {"case_opened", "立案"},
-    {"reason", "辍学原因"},      {"attempt", "劝返"},           {"correction", "更正"},
-    {"ladder", "依法控辍"},      {"resolved", "劝返结果"},      {"follow_up", "回访"},
-    {"closed", "销号"},          {"reopened", "重新打开"},      {"notice", "通知书"},
+    {"task_opened", "疑似失学"},
+    {"assigned", "指派"},
+    {"verified", "核查结论"},
+    {"outreach", "外联保学"},
+    {"claim_flagged", "结论存疑"},
+    {"case_opened", "立案"},
+    {"reason", "辍学原因"},
+    {"attempt", "劝返"},
+    {"correction", "更正"},
+    {"ladder", "依法控辍"},
+    {"resolved", "劝返结果"},
+    {"follow_up", "回访"},
+    {"closed", "销号"},
+    {"reopened", "重新打开"},
+    {"found_enrolled", "比对在校"},
+    {"claim_cleared", "存疑解除"},
+    {"notice", "通知书"},
 };
 
 const char *event_kind_label(const char *kind)

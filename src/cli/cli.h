@@ -31,9 +31,13 @@ int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 
 struct match_result;
 /* Print what a cross-check found (match and demo). */
 void match_print(const struct match_result *r, FILE *out);
+struct casework_summary;
+/* Print what casework_after_match did (match and demo). */
+void casework_print(const struct casework_summary *cw, FILE *out);
 
 #endif

@@ -2,6 +2,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "casework/casework.h"
+#include "casework/demo_cases.h"
+#include "casework/people.h"
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "core/date.h"
@@ -92,6 +95,54 @@ static int import_one(struct store *s, enum import_kind kind, const char *path)
     return rc < 0 ? exit_code : EXIT_OK;
 }
 
+/*
+ * Case work on the demo county: its people registry imported, verification tasks after the
+ * cross-check (assigned to named people), then a few outcomes and one case with attempts.
+ */
+static int demo_casework(struct store *s, const char *registry, int64_t run_id)
+{
+    struct people_import_summary ps;
+    struct casework_summary cw;
+    struct demo_cases_summary dc;
+    struct buf err = BUF_INIT;
+    int exit_code = EXIT_OK;
+    printf("\n");
+    if (people_import(s, registry, cli_actor(), &ps, &err, &exit_code) < 0) {
+        error("%s", err.buf);
+    } else {
+        int64_t kinds[4] = {0, 0, 0, 0};
+        static const char *const k[] = {"county", "township", "village", "school"};
+        for (int i = 0; i < 4; i++) {
+            const char *p[] = {k[i]};
+            store_int(s, "SELECT count(*) FROM person WHERE org_kind = $1", 1, p, &kinds[i]);
+        }
+        printf("人员名册：导入 %ld 人（县教育局 %lld，乡镇 %lld，村（社区）%lld，学校 %lld）\n",
+               ps.added, (long long)kinds[0], (long long)kinds[1], (long long)kinds[2],
+               (long long)kinds[3]);
+        if (casework_after_match(s, run_id, cli_actor(), &cw, &err) < 0) {
+            error("生成核查任务失败：%s", err.buf);
+            exit_code = EXIT_RUNTIME;
+        } else {
+            casework_print(&cw, stdout);
+            int64_t assigned = 0;
+            store_int(s, "SELECT count(DISTINCT task_id) FROM assignment WHERE task_id IS NOT NULL",
+                      0, NULL, &assigned);
+            printf("  核查任务已指派到人 %lld 项（乡镇包保干部，村里有村干部的同时指派村干部）\n",
+                   (long long)assigned);
+            if (demo_cases(s, cli_actor(), &dc, &err) < 0) {
+                error("记录演示核查结论失败：%s", err.buf);
+                exit_code = EXIT_RUNTIME;
+            } else {
+                printf("演示经办记录：核查结论 %ld 项（其中确认失学辍学并立案 %ld 件），"
+                       "劝返记录 %ld 次，依法控辍 %ld 步\n",
+                       dc.verified, dc.cases, dc.attempts, dc.ladder_steps);
+            }
+        }
+    }
+    buf_release(&err);
+    return exit_code;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -174,9 +225,10 @@ int cmd_demo(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     printf("  户籍：%s（%ld 行）\n  学籍：%s（%ld 行）\n  外出就读：%s（%ld 行）\n"
-           "  真实情况：%s（其中实际不在校 %ld 人）\n",
+           "  人员名册：%s（%ld 人）\n  真实情况：%s（其中实际不在校 %ld 人）\n",
            res.population_path, res.population_rows, res.enrollment_path, res.enrollment_rows,
-           res.outside_path, res.outside_rows, res.truth_path, res.truth_out_of_school);
+           res.outside_path, res.outside_rows, res.registry_path, res.registry_rows, res.truth_path,
+           res.truth_out_of_school);
     int rc = EXIT_OK;
     char *dbpath = NULL;
     struct store *s = NULL;
@@ -228,6 +280,8 @@ int cmd_demo(int argc, char **argv)
         }
         table_render(&t, FMT_TABLE, NULL, &err);
         table_release(&t);
+        if ((rc = demo_casework(s, res.registry_path, mr.run_id)) != EXIT_OK)
+            goto out;
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
         printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"
                "%ld 人有疑似学籍记录待人工复核。\n",
@@ -242,8 +296,14 @@ int cmd_demo(int argc, char **argv)
                "  %s report out-of-school --db %s --township 郑庄镇\n"
                "  %s review list --db %s              （人工复核）\n"
                "  %s explain --db %s 身份证号         （一名儿童的比对过程）\n"
+               "  %s tasks --db %s                    （按乡镇和责任人列出到期事项）\n"
+               "  %s verify list --db %s --state all  （核查任务和结论）\n"
+               "  %s case show --db %s 1              （一人一案：劝返记录、依法控辍）\n"
+               "  %s people list --db %s              （人员名册）\n"
+               "  %s settings list --db %s            （本县设置）\n"
                "  演示文件和真实情况：%s/\n",
-               bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, out);
+               bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, bx, arg, bx,
+               arg, bx, arg, out);
         free(arg);
     }
 out:

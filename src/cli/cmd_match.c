@@ -41,6 +41,21 @@ void match_print(const struct match_result *r, FILE *out)
             r->counts[ST_NOT_ENROLLED] + r->counts[ST_DROPPED_OUT]);
 }
 
+void casework_print(const struct casework_summary *cw, FILE *out)
+{
+    fprintf(out,
+            "核查与案件：新建核查任务 %ld 项，重新打开案件 %ld 件，"
+            "核查结论存疑（仍不在校）%ld 项，已在办理中 %ld 人\n",
+            cw->tasks_created, cw->cases_reopened, cw->claims_flagged, cw->already_open);
+    if (cw->deferrals_expired)
+        fprintf(out, "  其中延缓入学已到期、仍未入学 %ld 人\n", cw->deferrals_expired);
+    if (cw->tasks_closed || cw->cases_found_enrolled || cw->flags_cleared)
+        fprintf(out,
+                "比对发现已在校：核查任务自动办结 %ld 项（结论 已在校注册学籍），"
+                "案件记入经办记录 %ld 件（案件不自动销号），存疑结论解除 %ld 项\n",
+                cw->tasks_closed, cw->cases_found_enrolled, cw->flags_cleared);
+}
+
 int cmd_match(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -91,9 +106,7 @@ int cmd_match(int argc, char **argv)
             error("比对结果已保存，但生成核查任务失败：%s", err.buf);
             exit_code = EXIT_RUNTIME;
         } else {
-            printf("核查与案件：新建核查任务 %ld 项，重新打开案件 %ld 件，"
-                   "核查结论存疑（仍不在校）%ld 项，已在办理中 %ld 人\n",
-                   cw.tasks_created, cw.cases_reopened, cw.claims_flagged, cw.already_open);
+            casework_print(&cw, stdout);
             printf("下一步：baoxue report summary；baoxue report out-of-school；baoxue tasks\n");
         }
     }

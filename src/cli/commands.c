@@ -14,6 +14,7 @@ const struct command commands[] = {
     {"case", cmd_case, "一人一案：劝返、依法控辍、劝返结果、回访、销号"},
     {"tasks", cmd_tasks, "按乡镇和责任人列出到期和逾期的事项"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
+    {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},
     {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
     {NULL, NULL, NULL},
 };

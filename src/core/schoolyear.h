@@ -14,9 +14,15 @@ struct school_calendar {
     int max_age;         /* 15 */
 };
 
+/* The county defaults (settings year_start_mmdd, cutoff_mmdd, min_age, max_age). */
+#define CAL_YEAR_START_MMDD 901
+#define CAL_CUTOFF_MMDD     831
+#define CAL_MIN_AGE         6
+#define CAL_MAX_AGE         15
+
 #define SCHOOL_CALENDAR_DEFAULT                                                                    \
     {                                                                                              \
-        901, 831, 6, 15                                                                            \
+        CAL_YEAR_START_MMDD, CAL_CUTOFF_MMDD, CAL_MIN_AGE, CAL_MAX_AGE                             \
     }
 
 /* The calendar year in which the school year containing `as_of` began (2026 for 2026-11-20,

@@ -18,6 +18,7 @@
 static const char population_name[] = "户籍适龄儿童花名册.csv";
 static const char enrollment_stem[] = "学籍数据";
 static const char outside_stem[] = "外出就读学生名单";
+static const char registry_name[] = "控辍保学责任人名册.csv";
 
 static int mkdir_p(const char *dir, struct buf *err)
 {
@@ -138,6 +139,7 @@ int demo_generate(const struct demo_options *opt, struct demo_result *res, struc
     res->outside_path =
         xstrfmt("%s/%s.%s", opt->out_dir, outside_stem, outside_xlsx ? "xlsx" : "csv");
     res->truth_path = xstrfmt("%s/ground_truth.csv", opt->out_dir);
+    res->registry_path = xstrfmt("%s/%s", opt->out_dir, registry_name);
     /* a file of the other format left by an earlier run would be imported by mistake */
     enrol_alt = xstrfmt("%s/%s.%s", opt->out_dir, enrollment_stem, enrol_xlsx ? "csv" : "xlsx");
     outside_alt = xstrfmt("%s/%s.%s", opt->out_dir, outside_stem, outside_xlsx ? "csv" : "xlsx");
@@ -178,6 +180,8 @@ int demo_generate(const struct demo_options *opt, struct demo_result *res, struc
         buf_release(&jobs[i].err);
     }
 
+    if (ret == 0 && (res->registry_rows = write_registry(&w, res->registry_path, err)) < 0)
+        ret = -1;
     res->population_rows = (long)w.npop;
     res->enrollment_rows = (long)w.nenrols;
     res->outside_rows = (long)w.noutside;
@@ -194,5 +198,6 @@ void demo_result_release(struct demo_result *res)
     free(res->enrollment_path);
     free(res->outside_path);
     free(res->truth_path);
+    free(res->registry_path);
     memset(res, 0, sizeof(*res));
 }

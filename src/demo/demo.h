@@ -28,6 +28,9 @@
  *   truth_enrollment.csv     row,key: the register child each 学籍 data row belongs to
  *                            (key empty for 借读 students from other counties)
  *   truth_outside.csv        row,key: the same for the 外出就读 list
+ *   控辍保学责任人名册.csv   the people registry (`people import`), GB18030: bureau staff, a
+ *                            包保干部 and a 教办主任 per township, village cadres, principals
+ *                            and teachers
  * "row" is the 1-based data row (the first row under the header is 1); "key" is the register's
  * 序号. true_status is one of: enrolled, enrolled_elsewhere, not_enrolled, dropped_out,
  * suspended, not_yet_school_age, beyond_age, inactive.
@@ -54,7 +57,8 @@ struct demo_result {
     char *enrollment_path;
     char *outside_path;
     char *truth_path;
-    long population_rows, enrollment_rows, outside_rows;
+    char *registry_path;
+    long population_rows, enrollment_rows, outside_rows, registry_rows;
     long truth_out_of_school; /* children whose true status is not_enrolled or dropped_out */
 };
 

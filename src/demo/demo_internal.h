@@ -248,5 +248,7 @@ int write_population(struct demo_world *w, const char *path, struct buf *err);
 int write_enrollment(struct demo_world *w, const char *path, bool xlsx, struct buf *err);
 int write_outside(struct demo_world *w, const char *path, bool xlsx, struct buf *err);
 int write_truth(struct demo_world *w, const char *dir, const char *truth_path, struct buf *err);
+/* The people registry (人员名册) CSV, GB18030: the number of people, or -1 with a message. */
+long write_registry(struct demo_world *w, const char *path, struct buf *err);
 
 #endif

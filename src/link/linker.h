@@ -67,8 +67,14 @@ struct lk_params {
     size_t parallel_min; /* two threads from this many records (or candidate pairs) on */
 };
 
+/* The bands' defaults (settings link_accept, link_review, link_margin; docs/linkage.md). */
+#define LK_ACCEPT_DEFAULT 12.0
+#define LK_REVIEW_DEFAULT 6.0
+#define LK_MARGIN_DEFAULT 6.0
+
 /* clang-format off */
-#define LK_PARAMS_DEFAULT {12.0, 6.0, 6.0, 0x9E3779B97F4A7C15ull, 10000}
+#define LK_PARAMS_DEFAULT {LK_ACCEPT_DEFAULT, LK_REVIEW_DEFAULT, LK_MARGIN_DEFAULT, \
+                           0x9E3779B97F4A7C15ull, 10000}
 /* clang-format on */
 
 /* The estimated model: per field and level, m, u and the weight log2(m/u). */

@@ -193,6 +193,99 @@ class Casework(BaoxueTest):
             con.execute("UPDATE attempt SET result = 'x'")
         con.close()
 
+    def test_a_later_run_finds_children_at_school(self):
+        self.match()
+        t_open, t_out, t_case, t_ret, t_claim = (self.task_of(i) for i in self.ids[:OUT])
+        self.okx("verify", "record", str(t_out), "--outcome", "随父母外出无法联系", "--by", "李四")
+        self.okx("verify", "record", str(t_case), "--outcome", "确认失学辍学", "--by", "王五",
+                 "--reason", "厌学")
+        self.okx("verify", "record", str(t_ret), "--outcome", "确认失学辍学", "--by", "王五",
+                 "--reason", "外出打工")
+        # the claimed child stays out of school in run 2 and is flagged
+        self.okx("verify", "record", str(t_claim), "--outcome", "已在校注册学籍", "--by", "王五",
+                 "--school", "郑庄中心小学", "--evidence", "在读证明")
+        self.assertIn("核查结论存疑（仍不在校）1 项", self.match(today="2026-11-25"))
+        self.okx("case", "attempt", "2", "--method", "家访", "--people", "王五", "--result", "同意返校",
+                 today="2026-11-25")
+        self.okx("case", "resolve", "2", "--outcome", "复学", "--school", "郑庄中心小学",
+                 "--grade", "五年级", today="2026-11-25")
+        # run 3: every one of the five is in the 学籍 export now
+        enr = list(self.enr)
+        for i in range(OUT):
+            sex = "男" if (100 + i) % 2 else "女"
+            birth = "2015-%02d-%02d" % (i + 1, i + 3)
+            enr.append(["郑庄中心小学", "五年级", "G" + self.ids[i], NAMES[i], sex, birth,
+                        self.ids[i], "在读"])
+        self.import_file("enrollment", self.csv("enr3.csv", enr))
+        before_followups = self.scalar("SELECT count(*) FROM follow_up")
+        out = self.match(today="2026-12-01")
+        self.assertIn("核查任务自动办结 2 项", out)
+        self.assertIn("案件记入经办记录 2 件", out)
+        self.assertIn("存疑结论解除 1 项", out)
+        # the open and the outreach tasks are closed by the run
+        tasks = {t["task_id"]: t for t in self.tasks_json()}
+        for t in (t_open, t_out):
+            self.assertEqual(tasks[t]["state"], "已办结")
+            self.assertEqual(tasks[t]["outcome"], "已在校注册学籍")
+        self.assertEqual(tasks[t_claim]["flag"], "")
+        show = self.okx("verify", "show", str(t_open))
+        self.assertIn("核查人 系统（第 3 次比对）", show)
+        self.assertIn("就读学校：郑庄中心小学 五年级", show)
+        self.assertIn("第 3 次比对发现已在校", show)
+        row = self.query("SELECT verified_by, evidence, verified_on FROM verify_task WHERE id = ?",
+                         (t_open,))[0]
+        self.assertEqual((row["verified_by"], row["evidence"], row["verified_on"]),
+                         (None, "第 3 次比对", "2026-12-01"))
+        # cases are not closed by a run: an event, and no follow-up counted
+        cases = {c["case_id"]: c for c in
+                 json.loads(self.okx("case", "list", "--state", "all", "--format", "json"))["cases"]}
+        self.assertEqual(cases[1]["state"], "劝返中")
+        self.assertEqual(cases[2]["state"], "已返校，巩固回访中")
+        self.assertEqual(self.scalar("SELECT count(*) FROM follow_up"), before_followups)
+        self.assertIn("请核实后记录劝返结果", self.okx("case", "show", "1"))
+        self.assertIn("不计入回访次数", self.okx("case", "show", "2"))
+        self.assertEqual(self.scalar("SELECT count(*) FROM event WHERE kind = 'found_enrolled'"), 2)
+        # nothing is due any more for the closed tasks
+        due = json.loads(self.okx("tasks", "--format", "json"))["tasks"]
+        self.assertFalse(any(str(t_open) == str(d.get("task_id", "")) for d in due))
+
+    def test_deferred_entry_holds_for_one_school_year(self):
+        self.match()
+        t = self.task_of(self.ids[0])
+        self.okx("verify", "record", str(t), "--outcome", "延缓入学", "--by", "王五",
+                 "--evidence", "郑庄镇人民政府批准（2026）3号")
+        # later in the same school year: still deferred
+        out = self.match(today="2027-06-30")
+        self.assertIn("新建核查任务 0 项", out)
+        # the next school year: asked again, with a new task
+        out = self.match(today="2027-09-15")
+        self.assertIn("新建核查任务 1 项", out)
+        self.assertIn("其中延缓入学已到期、仍未入学 1 人", out)
+        tasks = [x for x in self.tasks_json() if x["id_number"] == mask_id(self.ids[0])]
+        self.assertEqual(len(tasks), 2)
+        new = max(x["task_id"] for x in tasks)
+        self.assertEqual(next(x for x in tasks if x["task_id"] == new)["state"], "待核查")
+        self.assertIn("延缓入学（核查任务 %d，批准 2026-2027 学年）已到期" % t,
+                      self.okx("verify", "show", str(new), today="2027-09-15"))
+        # and only once
+        self.assertIn("新建核查任务 0 项", self.match(today="2027-09-20"))
+
+    def test_a_child_without_a_usable_id_is_found_by_name_and_birth(self):
+        # a register ID with a wrong check digit: the child is keyed by name, birth and sex
+        from harness import bad_check
+        pop = [POP_HEADER, ["孙悟", "男", bad_check(make_id("20150909", 301)), "2015-09-09",
+                            "郑庄镇", "东村", "家长", "", "正常"]]
+        self.import_file("population", self.csv("pop2.csv", pop))
+        self.match()
+        key = self.scalar("SELECT child_key FROM child")
+        self.assertTrue(key.startswith("N:"), key)
+        enr = self.enr + [["郑庄中心小学", "五年级", "", "孙悟", "男", "2015-09-09",
+                           bad_check(make_id("20150909", 301)), "在读"]]
+        self.import_file("enrollment", self.csv("enr2.csv", enr))
+        out = self.match(today="2026-11-25")
+        self.assertIn("核查任务自动办结 1 项", out)
+        self.assertEqual(self.scalar("SELECT outcome FROM verify_task"), "registered")
+
     def test_bad_input_is_refused_and_writes_nothing(self):
         self.match()
         t = self.task_of(self.ids[0])

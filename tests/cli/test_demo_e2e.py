@@ -3,9 +3,11 @@ against the demo's ground truth. Recall must be 100%: a child truly out of schoo
 listed is the one error the county cannot afford; precision at least 99%; the review queue at
 most 0.5% of the population."""
 import csv
+import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -80,6 +82,57 @@ class DemoEndToEnd(unittest.TestCase):
         # The review queue stays small.
         waiting = county["pending_review"]
         self.assertLessEqual(waiting, 0.005 * len(truth))
+        self.check_casework(stdout, db, len(listed))
+
+    def check_casework(self, stdout, db, listed):
+        """The demo ends with every listed child under a verification task assigned to a named
+        township official, a few outcomes recorded and one case with attempts."""
+        self.assertRegex(stdout, r"人员名册：导入 \d+ 人（县教育局 2，乡镇 \d+，村（社区）\d+，学校 \d+）")
+        self.assertIn("新建核查任务 %d 项" % listed, stdout)
+        self.assertIn("演示经办记录：核查结论 6 项（其中确认失学辍学并立案 2 件），劝返记录 2 次，"
+                      "依法控辍 1 步", stdout)
+        con = sqlite3.connect(db)
+        q = lambda sql: con.execute(sql).fetchone()[0]
+        self.assertEqual(q("SELECT count(*) FROM verify_task"), listed)
+        # every task has a township official, and the names are the registry's
+        self.assertEqual(q("SELECT count(*) FROM verify_task v WHERE NOT EXISTS (SELECT 1 FROM"
+                           " assignment a JOIN person p ON p.id = a.person_id WHERE a.task_id = v.id"
+                           " AND a.role = 'township' AND p.org_kind = 'township')"), 0)
+        self.assertGreater(q("SELECT count(*) FROM assignment WHERE role = 'village'"), 0)
+        self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'closed'"), 5)
+        self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'outreach'"), 1)
+        self.assertEqual(q("SELECT count(*) FROM case_file WHERE state = 'open'"), 2)
+        self.assertEqual(q("SELECT count(*) FROM attempt WHERE case_id = 1"), 2)
+        self.assertEqual(q("SELECT count(*) FROM ladder_step WHERE case_id = 1"), 1)
+        self.assertEqual(q("SELECT count(*) FROM assignment WHERE case_id = 1 AND role = 'teacher'"), 1)
+        con.close()
+        # the screens have data
+        code, out, err = run("tasks", "--db", db, "--format", "json")
+        self.assertEqual(code, 0, err)
+        items = json.loads(out)["tasks"]
+        self.assertTrue(any("首次走访" in t["item"] for t in items), items[:3])
+        self.assertFalse(any(t["person"] == "（未指派）" for t in items))
+        code, out, err = run("case", "show", "--db", db, "1")
+        self.assertEqual(code, 0, err)
+        for needle in ("劝返复学记录", "#2", "第 1 步 宣传教育", "结对教师"):
+            self.assertIn(needle, out)
+
+    def test_same_seed_same_casework(self):
+        """The registry and the outcomes follow the seed."""
+        dumps = []
+        for d in ("x", "y"):
+            out = os.path.join(self.dir, d)
+            code, _, err = run("demo", "--out", out, "--children", "1500", "--seed", "5")
+            self.assertEqual(code, 0, err)
+            con = sqlite3.connect(os.path.join(out, "baoxue.db"))
+            dumps.append([
+                con.execute("SELECT name, phone, org, org_kind, role FROM person ORDER BY id").fetchall(),
+                con.execute("SELECT id, state, outcome, verified_by FROM verify_task ORDER BY id").fetchall(),
+                con.execute("SELECT role, person_id, task_id, case_id FROM assignment ORDER BY id").fetchall(),
+                con.execute("SELECT kind, text FROM event ORDER BY id").fetchall(),
+            ])
+            con.close()
+        self.assertEqual(dumps[0], dumps[1])
 
     def test_recall_is_total_on_several_seeds(self):
         for seed in (1, 2, 3):
@@ -113,7 +166,7 @@ class DemoEndToEnd(unittest.TestCase):
         self.assertEqual(code, 0, err)
         names = set(os.listdir(out))
         for n in ("户籍适龄儿童花名册.csv", "学籍数据.xlsx", "外出就读学生名单.xlsx",
-                  "ground_truth.csv", "truth_enrollment.csv"):
+                  "ground_truth.csv", "truth_enrollment.csv", "控辍保学责任人名册.csv"):
             self.assertIn(n, names)
         self.assertNotIn("baoxue.db", names)
         with open(os.path.join(out, "户籍适龄儿童花名册.csv"), "rb") as f:
@@ -121,6 +174,12 @@ class DemoEndToEnd(unittest.TestCase):
         with self.assertRaises(UnicodeDecodeError):
             raw.decode("utf-8")
         self.assertIn("沁水县", raw.decode("gb18030"))
+        # the people registry, in the form `people import` reads
+        with open(os.path.join(out, "控辍保学责任人名册.csv"), "rb") as f:
+            rows = list(csv.reader(io.StringIO(f.read().decode("gb18030"))))
+        self.assertEqual(rows[1], ["姓名", "联系电话", "工作单位", "单位类别", "职务", "乡镇"])
+        self.assertIn("包保干部", {r[4] for r in rows[2:] if len(r) > 4})
+        self.assertTrue(all(len(r[1]) == 11 for r in rows[2:] if len(r) > 4 and r[4]))
 
 
 if __name__ == "__main__":

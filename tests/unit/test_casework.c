@@ -12,8 +12,14 @@
 #include "casework/event.h"
 #include "casework/words.h"
 #include "core/date.h"
+#include "core/idcard.h"
+#include "domain/match.h"
+#include "ingest/import.h"
+#include "core/schoolyear.h"
 
 #include "testutil.h"
+
+#include <unistd.h>
 
 /* ---- deadlines ---- */
 
@@ -211,6 +217,131 @@ static void test_followups_and_closing(void **state)
 
 /* ---- identity and timeline ---- */
 
+static void test_deferral_holds_for_one_school_year(void **state)
+{
+    const struct school_calendar cal = SCHOOL_CALENDAR_DEFAULT;
+    /* raised by a run of 2026-2027 and verified in it: that school year */
+    assert_int_equal(deferral_school_year(&cal, 2026, 20261120), 2026);
+    assert_int_equal(deferral_school_year(&cal, 2026, 20270831), 2026);
+    /* verified after the next school year began: that one */
+    assert_int_equal(deferral_school_year(&cal, 2026, 20270901), 2027);
+    /* a verification date before the run's year (cannot happen) never shortens it */
+    assert_int_equal(deferral_school_year(&cal, 2026, 20260101), 2026);
+    assert_int_equal(deferral_school_year(&cal, 2026, 0), 2026);
+    /* a county whose school year starts in March */
+    const struct school_calendar march = {301, 228, 6, 15};
+    assert_int_equal(deferral_school_year(&march, 2026, 20270315), 2027);
+}
+
+/* ---- after a cross-check ---- */
+
+static void import_text(struct tu_fx *fx, enum import_kind kind, const char *name, const char *text)
+{
+    char *p = tu_write_str(fx->dir, name, text);
+    struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
+    struct import_summary sum;
+    struct buf err = BUF_INIT;
+    int code;
+    if (import_file(fx->s, &opt, &sum, &err, &code) != 0)
+        fail_msg("import %s: %s", name, err.buf);
+    import_summary_release(&sum);
+    buf_release(&err);
+    unlink(p);
+    free(p);
+}
+
+static void match_and_casework(struct tu_fx *fx, int as_of, struct casework_summary *cw)
+{
+    struct match_options mo = {.as_of = as_of, .actor = "test"};
+    struct match_result res;
+    struct buf err = BUF_INIT;
+    int code;
+    assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
+    if (match_run(fx->s, &mo, &res, &err, &code) != 0)
+        fail_msg("match_run: %s", err.buf);
+    if (casework_after_match(fx->s, res.run_id, "test", cw, &err) != 0)
+        fail_msg("casework_after_match: %s", err.buf);
+    /* idempotent for a run: a second call changes nothing */
+    int64_t events = tu_int(fx->s, "SELECT count(*) FROM event", NULL);
+    struct casework_summary again;
+    assert_int_equal(casework_after_match(fx->s, res.run_id, "test", &again, &err), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM event", NULL), events);
+    assert_int_equal(again.tasks_created + again.tasks_closed + again.cases_found_enrolled +
+                         again.flags_cleared + again.cases_reopened + again.claims_flagged,
+                     0);
+    buf_release(&err);
+}
+
+static void test_a_later_run_closes_tasks_and_notes_cases(void **state)
+{
+    struct tu_fx *fx = *state;
+    setenv("BAOXUE_TODAY", "2026-11-20", 1);
+    assert_int_equal(store_set_setting(fx->s, "county", "140521"), 0);
+    char a[19], b[19];
+    snprintf(a, sizeof(a), "14052120150304101");
+    a[17] = id_check_char(a);
+    a[18] = '\0';
+    snprintf(b, sizeof(b), "14052120150506102");
+    b[17] = id_check_char(b);
+    b[18] = '\0';
+    struct buf t = BUF_INIT;
+    buf_addf(&t,
+             "姓名,性别,身份证号,出生日期,乡镇,户籍状态\n王伟,男,%s,2015-03-04,郑庄镇,正常\n"
+             "李娜,女,%s,2015-05-06,郑庄镇,正常\n",
+             a, b);
+    import_text(fx, KIND_POPULATION, "pop.csv", t.buf);
+    import_text(
+        fx, KIND_ENROLLMENT, "enr.csv",
+        "学校名称,姓名,性别,出生日期,身份证件号,学籍状态\n郑庄中心小学,张三,男,2015-01-01,,在读\n");
+    struct casework_summary cw;
+    match_and_casework(fx, 20261120, &cw);
+    assert_int_equal(cw.tasks_created, 2);
+    assert_int_equal(cw.tasks_closed, 0);
+    /* 李娜's task becomes a case */
+    assert_int_equal(store_exec(fx->s,
+                                "INSERT INTO person (name, org, org_kind, role, created_at)"
+                                " VALUES ('王五', '郑庄镇人民政府', 'township', '包保干部', 'x')"),
+                     0);
+    struct verify_input in = {.outcome = "确认失学辍学", .by = "王五", .reason = "厌学"};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code;
+    int64_t task_b = tu_int(fx->s,
+                            "SELECT v.id FROM verify_task v JOIN child c ON c.id = v.child_id"
+                            " WHERE c.child_key = 'I:' || $1",
+                            b);
+    if (verify_record(fx->s, task_b, &in, "test", &msg, &err, &code) != 0)
+        fail_msg("verify_record: %s", err.buf);
+    /* both at school in the next 学籍 export */
+    buf_reset(&t);
+    buf_addf(&t,
+             "学校名称,年级,姓名,性别,出生日期,身份证件号,学籍状态\n"
+             "郑庄中心小学,五年级,王伟,男,2015-03-04,%s,在读\n"
+             "郑庄中心小学,五年级,李娜,女,2015-05-06,%s,在读\n",
+             a, b);
+    import_text(fx, KIND_ENROLLMENT, "enr2.csv", t.buf);
+    setenv("BAOXUE_TODAY", "2026-11-25", 1);
+    match_and_casework(fx, 20261125, &cw);
+    assert_int_equal(cw.out_of_school, 0);
+    assert_int_equal(cw.tasks_closed, 1);
+    assert_int_equal(cw.cases_found_enrolled, 1);
+    char num[24];
+    snprintf(num, sizeof(num), "%lld", (long long)task_b);
+    char *v = tu_text(fx->s,
+                      "SELECT state || '|' || outcome || '|' || school || '|' || evidence"
+                      " || '|' || coalesce(verified_by, 'system') FROM verify_task WHERE id <> $1",
+                      num, NULL);
+    assert_string_equal(v, "closed|registered|郑庄中心小学 五年级|第 2 次比对|system");
+    free(v);
+    v = tu_text(fx->s, "SELECT state FROM case_file", NULL, NULL);
+    assert_string_equal(v, "open"); /* never closed by a run */
+    free(v);
+    assert_int_equal(
+        tu_int(fx->s, "SELECT count(*) FROM event WHERE kind = 'found_enrolled'", NULL), 1);
+    buf_release(&t);
+    buf_release(&msg);
+    buf_release(&err);
+}
+
 static void test_child_key(void **state)
 {
     struct buf k = BUF_INIT;
@@ -291,7 +422,10 @@ int main(void)
         cmocka_unit_test(test_outcomes_reasons_methods_parse),
         cmocka_unit_test(test_ladder_goes_in_order),
         cmocka_unit_test(test_followups_and_closing),
+        cmocka_unit_test(test_deferral_holds_for_one_school_year),
         cmocka_unit_test(test_child_key),
+        cmocka_unit_test_setup_teardown(test_a_later_run_closes_tasks_and_notes_cases, tu_fx_setup,
+                                        tu_fx_teardown),
         cmocka_unit_test(test_timeline_render),
         cmocka_unit_test_setup_teardown(test_history_is_append_only, tu_fx_setup, tu_fx_teardown),
     };

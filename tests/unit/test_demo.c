@@ -253,8 +253,8 @@ static int teardown(void **state)
 /* ---- tests ---- */
 
 static const char *const all_files[] = {
-    "户籍适龄儿童花名册.csv", "学籍数据.xlsx",        "外出就读学生名单.xlsx",
-    "ground_truth.csv",       "truth_enrollment.csv", "truth_outside.csv",
+    "户籍适龄儿童花名册.csv", "学籍数据.xlsx",     "外出就读学生名单.xlsx",  "ground_truth.csv",
+    "truth_enrollment.csv",   "truth_outside.csv", "控辍保学责任人名册.csv",
 };
 
 static void test_same_seed_same_bytes(void **state)
@@ -277,7 +277,7 @@ static void test_same_seed_same_bytes(void **state)
 static void test_other_seed_differs(void **state)
 {
     struct buf x = BUF_INIT, y = BUF_INIT;
-    const char *names[] = {"户籍适龄儿童花名册.csv", "ground_truth.csv"};
+    const char *names[] = {"户籍适龄儿童花名册.csv", "ground_truth.csv", "控辍保学责任人名册.csv"};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
         char *pa = path_in("a", names[i]), *pc = path_in("c", names[i]);
         tu_read(pa, &x);
@@ -296,6 +296,8 @@ static void test_paths_and_counts(void **state)
     char *p;
 
     assert_int_equal(res_a.population_rows, N_CHILDREN);
+    assert_non_null(strstr(res_a.registry_path, "控辍保学责任人名册.csv"));
+    assert_true(res_a.registry_rows > 0);
     assert_non_null(strstr(res_a.population_path, "户籍适龄儿童花名册.csv"));
     assert_non_null(strstr(res_a.enrollment_path, "学籍数据.xlsx"));
     assert_non_null(strstr(res_a.outside_path, "外出就读学生名单.xlsx"));

@@ -1,0 +1,186 @@
+#include "casework/demo_cases.h"
+
+#include "casework/case.h"
+#include "casework/casework.h"
+#include "store/store.h"
+#include "util/common.h"
+
+/*
+ * A few realistic verification outcomes and one case under persuasion, recorded on the demo
+ * county's first open tasks (in task order, so the same seed gives the same database) by the
+ * people they were assigned to. Every screen then has data: verify list (closed, outreach,
+ * open), case list/show (attempts, a ladder step, a case still waiting for its first visit),
+ * tasks (first visits, deadlines), people (open items).
+ */
+
+struct script {
+    const char *outcome, *kind, *school, *evidence, *note, *reason, *other;
+};
+
+static const struct script scripts[] = {
+    {"确认失学辍学", NULL, NULL, NULL,
+     "入户核实：儿童在家，未在任何学校就读，家长称孩子厌学、不愿上学", "学习困难/厌学",
+     "家庭经济困难"},
+    {"随父母外出无法联系", NULL, NULL, NULL,
+     "邻居称全家于春节后赴外省务工，监护人电话已停机，已请村委会继续联系", NULL, NULL},
+    {"省外就读", NULL, "浙江省义乌市稠城第二小学", "就读学校出具的在读证明（电话核实）",
+     "随父母在义乌务工地就读", NULL, NULL},
+    {"户籍问题", "空挂户", NULL, NULL, "户籍在本村，全家多年前已迁居外地，村委会出具证明", NULL,
+     NULL},
+    {"确认失学辍学", NULL, NULL, NULL, "入户核实：已外出打工，家长同意配合劝返", "外出打工", NULL},
+    {"送教上门/因病因残", NULL, NULL, "县残联残疾人证；中心小学送教上门安排表",
+     "重度残疾，由中心小学每周送教上门两次", NULL, NULL},
+};
+
+static int64_t one(struct store *s, const char *sql, int64_t a)
+{
+    char p1[24];
+    snprintf(p1, sizeof(p1), "%lld", (long long)a);
+    const char *p[] = {p1};
+    int64_t v = 0;
+    return store_int(s, sql, 1, p, &v) < 0 ? -1 : v;
+}
+
+/* The result of one write; its message (for a person at a terminal) is not printed here. */
+static int done(int rc, struct buf *err, struct buf *msg)
+{
+    (void)err;
+    buf_reset(msg);
+    return rc;
+}
+
+/* "王五、李四、家长" for an attempt's people present. */
+static void people_names(struct store *s, int64_t a, int64_t b, struct buf *out)
+{
+    int64_t ids[] = {a, b};
+    for (size_t i = 0; i < ARRAY_SIZE(ids); i++) {
+        if (!ids[i])
+            continue;
+        struct stmt *q = store_prepare(s, "SELECT name FROM person WHERE id = $1");
+        if (!q)
+            continue;
+        stmt_bind_int(q, 1, ids[i]);
+        if (stmt_step(q) == 1)
+            buf_addf(out, "%s、", stmt_text(q, 0));
+        stmt_finalize(q);
+    }
+    buf_adds(out, "家长");
+}
+
+int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *out, struct buf *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct stmt *q = store_prepare(
+        s, "SELECT v.id, coalesce((SELECT a.person_id FROM assignment a WHERE a.task_id = v.id"
+           "  AND a.role = 'township' ORDER BY a.id DESC LIMIT 1), 0),"
+           " coalesce((SELECT a.person_id FROM assignment a WHERE a.task_id = v.id"
+           "  AND a.role = 'village' ORDER BY a.id DESC LIMIT 1), 0),"
+           " coalesce(v.township, ''), coalesce(v.township_code, '')"
+           " FROM verify_task v WHERE v.state = 'open' ORDER BY v.id LIMIT 64");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        return -1;
+    }
+    struct row {
+        int64_t task, township, village;
+        char tname[64], tcode[10];
+    } rows[64];
+    size_t n = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1 && n < ARRAY_SIZE(rows)) {
+        struct row *r = &rows[n++];
+        r->task = stmt_int(q, 0);
+        r->township = stmt_int(q, 1);
+        r->village = stmt_int(q, 2);
+        snprintf(r->tname, sizeof(r->tname), "%s", stmt_text(q, 3));
+        snprintf(r->tcode, sizeof(r->tcode), "%s", stmt_text(q, 4));
+    }
+    stmt_finalize(q);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        return -1;
+    }
+    struct buf msg = BUF_INIT, people = BUF_INIT, authority = BUF_INIT;
+    int code, ret = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < ARRAY_SIZE(scripts) && ret == 0; i++) {
+        const struct row *r = &rows[i];
+        if (!r->township)
+            continue; /* only tasks someone was assigned to */
+        const struct script *sc = &scripts[k++];
+        char by[24];
+        snprintf(by, sizeof(by), "%lld", (long long)r->township);
+        struct verify_input vi = {.outcome = sc->outcome,
+                                  .subkind = sc->kind,
+                                  .by = by,
+                                  .note = sc->note,
+                                  .school = sc->school,
+                                  .evidence = sc->evidence,
+                                  .reason = sc->reason,
+                                  .other_reasons = sc->other};
+        ret = done(verify_record(s, r->task, &vi, actor, &msg, err, &code), err, &msg);
+        if (ret < 0)
+            break;
+        out->verified++;
+        if (!sc->reason)
+            continue;
+        int64_t case_id = one(s, "SELECT id FROM case_file WHERE task_id = $1", r->task);
+        if (case_id <= 0) {
+            buf_adds(err, store_errmsg(s));
+            ret = -1;
+            break;
+        }
+        out->cases++;
+        if (out->cases > 1)
+            continue; /* the second case waits for its first visit */
+        /* the first case: a pairing teacher of the township, two attempts, the first step of
+         * the legal ladder */
+        char tnum[24] = "";
+        q = store_prepare(s, "SELECT id FROM person WHERE active = 1 AND org_kind = 'school'"
+                             " AND township_code = $1 ORDER BY role <> '结对帮扶教师', id LIMIT 1");
+        if (q) {
+            stmt_bind_str(q, 1, r->tcode);
+            if (stmt_step(q) == 1)
+                snprintf(tnum, sizeof(tnum), "%lld", (long long)stmt_int(q, 0));
+            stmt_finalize(q);
+        }
+        if (*tnum) {
+            struct assign_input ai = {.teacher = tnum, .reason = "结对帮扶"};
+            ret = done(casework_assign(s, 0, case_id, &ai, actor, &msg, err, &code), err, &msg);
+        }
+        buf_reset(&people);
+        people_names(s, r->township, r->village, &people);
+        struct attempt_input a1 = {.method = "家访",
+                                   .people = people.buf,
+                                   .said =
+                                       "宣讲义务教育法，讲明适龄儿童必须接受义务教育，介绍资助政策",
+                                   .response = "家长表示孩子不愿上学，担心跟不上",
+                                   .result = "家长同意劝说孩子，孩子暂不愿返校",
+                                   .next_step = "约谈家长，安排结对教师辅导"};
+        struct attempt_input a2 = {.method = "约谈家长",
+                                   .people = people.buf,
+                                   .said = "约谈家长，告知监护人送子女入学的法定义务",
+                                   .response = "家长承诺送孩子返校",
+                                   .result = "家长同意送孩子返校，待下周一报到",
+                                   .next_step = "结对教师到校接应，跟踪到校情况"};
+        buf_reset(&authority);
+        buf_addf(&authority, "%s人民政府", r->tname);
+        struct ladder_input li = {.step = "宣传教育",
+                                  .authority = authority.buf,
+                                  .result = "已向家长宣讲政策并送达宣传材料"};
+        if (ret == 0)
+            ret = done(case_attempt(s, case_id, &a1, actor, &msg, err, &code), err, &msg);
+        if (ret == 0)
+            ret = done(case_attempt(s, case_id, &a2, actor, &msg, err, &code), err, &msg);
+        if (ret == 0)
+            ret = done(case_escalate(s, case_id, &li, actor, &msg, err, &code), err, &msg);
+        if (ret == 0) {
+            out->attempts += 2;
+            out->ladder_steps++;
+        }
+    }
+    buf_release(&msg);
+    buf_release(&people);
+    buf_release(&authority);
+    return ret;
+}

@@ -1,0 +1,21 @@
+#ifndef BAOXUE_DEMO_CASES_H
+#define BAOXUE_DEMO_CASES_H
+
+#include "util/buf.h"
+
+struct store;
+
+/*
+ * The demo county's case work after its first cross-check (`baoxue demo`): outcomes on the
+ * first open tasks that were assigned — two confirmed out of school (cases), one outreach, one
+ * studying in another province, one 空挂户, one 送教上门 — by their township official; the
+ * first case gets a pairing teacher, two persuasion attempts and the first ladder step. Goes
+ * through the same functions as the commands (verify_record, casework_assign, case_attempt,
+ * case_escalate), so each step is its own audited transaction. 0, or -1 with a message.
+ */
+struct demo_cases_summary {
+    long verified, cases, attempts, ladder_steps;
+};
+int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *out, struct buf *err);
+
+#endif
