@@ -18,6 +18,9 @@
  *   run_status   every child's status in a run, compactly (domain/runstatus.h)
  *   run_count    a run's children by township and status
  *   audit        append-only: who read or exported full personal data, imports, runs
+ *   app_user     accounts of the server: role and region, argon2id password hash
+ *   session      signed-in sessions (hashed ids), shared by every server on the database
+ *   login_attempt consecutive failed logins per account name, for the lockout
  */
 static const char *const sqlite_steps[] = {
     /* 1 */
@@ -117,6 +120,26 @@ static const char *const sqlite_steps[] = {
     "INSERT INTO run_count (run_id, township_code, township, status, n)"
     "  SELECT cs.run_id, coalesce(r.township_code, ''), coalesce(r.township, ''), cs.status,"
     "   count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id GROUP BY 1, 2, 3, 4;",
+    /* 6: the server (issue 5): accounts, sessions, the login lockout; the audit trail is
+     * read back by actor and action. Sessions are kept by the SHA-256 of their id, so that a
+     * copy of the database opens no session. Times are Unix seconds. */
+    "CREATE TABLE app_user ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'county', 'township', 'school',"
+    "   'department', 'supervisor')),"
+    "  township_code TEXT, school_code TEXT, department TEXT,"
+    "  password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL, password_changed_at TEXT NOT NULL);"
+    "CREATE TABLE session ("
+    "  id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES app_user (id),"
+    "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL, origin TEXT NOT NULL);"
+    "CREATE INDEX session_user ON session (user_id);"
+    "CREATE TABLE login_attempt ("
+    "  name TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL,"
+    "  locked_until INTEGER NOT NULL);"
+    "CREATE INDEX audit_actor ON audit (actor, id);"
+    "CREATE INDEX audit_action ON audit (action, id);",
 };
 
 /* The same index as step 1 creates; IF (NOT) EXISTS so that either call may be repeated. */
