@@ -26,6 +26,8 @@ int cmd_report(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 struct match_result;
 /* Print what a cross-check found (match and demo). */

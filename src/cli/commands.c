@@ -9,6 +9,8 @@ const struct command commands[] = {
     {"report", cmd_report, "输出未在校名单或状态汇总（表格、csv、xlsx、json）"},
     {"review", cmd_review, "人工复核无法自动确定的记录对"},
     {"explain", cmd_explain, "解释一名儿童的比对过程（每条候选记录、每项得分和决定）"},
+    {"serve", cmd_serve, "启动网页和接口服务（账号登录、按角色和辖区查看）"},
+    {"user", cmd_user, "管理服务的账号：添加、列出、停用、重设密码"},
     {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
     {NULL, NULL, NULL},
 };
