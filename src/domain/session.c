@@ -1,5 +1,6 @@
 #include "domain/session.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <time.h>
 
@@ -42,19 +43,21 @@ int64_t login_lock_seconds(int64_t failures)
 }
 
 /* A hash of a password nobody has, so that an unknown name costs as much as a wrong password. */
+static char dummy_hash_[128];
+static pthread_once_t dummy_once_ = PTHREAD_ONCE_INIT;
+
+static void dummy_hash_init(void)
+{
+    char pw[TOKEN_HEX + 1];
+    token_new(pw);
+    if (password_hash(pw, dummy_hash_) < 0)
+        dummy_hash_[0] = '\0'; /* verify then fails at once: still a refusal */
+}
+
 static const char *dummy_hash(void)
 {
-    static char hash[128];
-    static int done;
-    if (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
-        char h[128], pw[TOKEN_HEX + 1];
-        token_new(pw);
-        if (password_hash(pw, h) == 0) {
-            memcpy(hash, h, sizeof(hash));
-            __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
-        }
-    }
-    return hash;
+    pthread_once(&dummy_once_, dummy_hash_init);
+    return dummy_hash_;
 }
 
 enum login_result session_login(struct store *s, const char *name, const char *password,
