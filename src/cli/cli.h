@@ -32,6 +32,8 @@ int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);
 int cmd_notice(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 struct match_result;
 /* Print what a cross-check found (match and demo). */

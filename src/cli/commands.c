@@ -15,6 +15,8 @@ const struct command commands[] = {
     {"tasks", cmd_tasks, "按乡镇和责任人列出到期和逾期的事项"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},
+    {"serve", cmd_serve, "启动网页和接口服务（账号登录、按角色和辖区查看）"},
+    {"user", cmd_user, "管理服务的账号：添加、列出、停用、重设密码"},
     {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
     {NULL, NULL, NULL},
 };

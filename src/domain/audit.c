@@ -1,5 +1,7 @@
 #include "domain/audit.h"
 
+#include <jansson.h>
+
 #include "core/date.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -15,4 +17,63 @@ int audit_record(struct store *s, const char *actor, const char *origin, const c
                      "INSERT INTO audit (at, actor, origin, action, target, detail)"
                      " VALUES ($1, $2, $3, $4, $5, $6)",
                      6, p);
+}
+
+#define AUDIT_WHERE                                                                                \
+    " WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2)"                            \
+    " AND ($3 IS NULL OR target = $3) AND ($4 IS NULL OR at >= $4)"                                \
+    " AND ($5 IS NULL OR at <= $5 || '~')"
+
+static void bind_filters(struct stmt *st, const struct audit_query *q)
+{
+    stmt_bind_str(st, 1, q->actor);
+    stmt_bind_str(st, 2, q->action);
+    stmt_bind_str(st, 3, q->target);
+    stmt_bind_str(st, 4, q->since);
+    stmt_bind_str(st, 5, q->until);
+}
+
+static json_t *text_or_null(struct stmt *st, int col)
+{
+    return stmt_is_null(st, col) ? json_null() : json_string(stmt_text(st, col));
+}
+
+json_t *audit_list(struct store *s, const struct audit_query *q)
+{
+    struct stmt *c = store_prepare(s, "SELECT count(*) FROM audit" AUDIT_WHERE);
+    if (!c)
+        return NULL;
+    bind_filters(c, q);
+    int rc = stmt_step(c);
+    int64_t total = rc == 1 ? stmt_int(c, 0) : 0;
+    stmt_finalize(c);
+    if (rc < 0)
+        return NULL;
+    struct stmt *st =
+        store_prepare(s, "SELECT id, at, actor, origin, action, target, detail"
+                         " FROM audit" AUDIT_WHERE " ORDER BY id DESC LIMIT $6 OFFSET $7");
+    if (!st)
+        return NULL;
+    bind_filters(st, q);
+    stmt_bind_int(st, 6, q->per_page);
+    stmt_bind_int(st, 7, (q->page - 1) * q->per_page);
+    json_t *items = json_array();
+    while ((rc = stmt_step(st)) == 1) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(stmt_int(st, 0)));
+        json_object_set_new(o, "at", json_string(stmt_text(st, 1)));
+        json_object_set_new(o, "actor", json_string(stmt_text(st, 2)));
+        json_object_set_new(o, "origin", json_string(stmt_text(st, 3)));
+        json_object_set_new(o, "action", json_string(stmt_text(st, 4)));
+        json_object_set_new(o, "target", text_or_null(st, 5));
+        json_object_set_new(o, "detail", text_or_null(st, 6));
+        json_array_append_new(items, o);
+    }
+    stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(items);
+        return NULL;
+    }
+    return json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total, "page",
+                     (json_int_t)q->page, "per_page", (json_int_t)q->per_page);
 }

@@ -216,7 +216,7 @@ static json_t *json_value(const char *v, bool is_int)
     return json_string(v);
 }
 
-static void render_json(const struct report_table *t, struct buf *out)
+json_t *table_to_json(const struct report_table *t)
 {
     json_t *root = json_object();
     for (size_t i = 0; i < t->nmeta; i++)
@@ -246,6 +246,12 @@ static void render_json(const struct report_table *t, struct buf *out)
             json_array_append_new(notes, json_string(t->notes[i]));
         json_object_set_new(root, "notes", notes);
     }
+    return root;
+}
+
+static void render_json(const struct report_table *t, struct buf *out)
+{
+    json_t *root = table_to_json(t);
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(root);
     buf_adds(out, s);

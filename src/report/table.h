@@ -82,6 +82,11 @@ static inline size_t table_data_rows(const struct report_table *t)
 /* Metadata for the JSON object around the rows (as_of, school_year, …). */
 void table_meta(struct report_table *t, const char *key, const char *value, enum meta_type type);
 
+/* The JSON object the json format writes ({meta…, "<array_key>": [rows]}); the caller owns it
+ * (json_decref). Declared with jansson's json_t. */
+struct json_t;
+struct json_t *table_to_json(const struct report_table *t);
+
 /* Render to `path` ("-" or NULL: stdout). XLSX needs a path. 0 / -1 with message. */
 int table_render(const struct report_table *t, enum report_format fmt, const char *path,
                  struct buf *err);

@@ -20,6 +20,10 @@
  *   audit        append-only: who read or exported full personal data, imports, runs
  *   person, child, verify_task, case_file, assignment, attempt, ladder_step, follow_up, event
  *                casework (step 6, docs/casework.md)
+ *   app_user     accounts of the server: role and region, argon2id password hash
+ *   session      signed-in sessions (hashed ids), shared by every server on the database
+ *   login_attempt consecutive failed logins per account name, for the lockout
+ *                (server: step 7)
  */
 static const char *const sqlite_steps[] = {
     /* 1 */
@@ -245,6 +249,26 @@ static const char *const sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'event is append-only'); END;"
     "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
     "  BEGIN SELECT RAISE(ABORT, 'event is append-only'); END;",
+    /* 7: the server (issue 5): accounts, sessions, the login lockout; the audit trail is
+     * read back by actor and action. Sessions are kept by the SHA-256 of their id, so that a
+     * copy of the database opens no session. Times are Unix seconds. */
+    "CREATE TABLE app_user ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'county', 'township', 'school',"
+    "   'department', 'supervisor')),"
+    "  township_code TEXT, school_code TEXT, department TEXT,"
+    "  password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL, password_changed_at TEXT NOT NULL);"
+    "CREATE TABLE session ("
+    "  id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES app_user (id),"
+    "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL, origin TEXT NOT NULL);"
+    "CREATE INDEX session_user ON session (user_id);"
+    "CREATE TABLE login_attempt ("
+    "  name TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL,"
+    "  locked_until INTEGER NOT NULL);"
+    "CREATE INDEX audit_actor ON audit (actor, id);"
+    "CREATE INDEX audit_action ON audit (action, id);",
 };
 
 /*
@@ -469,6 +493,24 @@ static const char *const pg_steps[] = {
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();"
     "CREATE TRIGGER event_append_only BEFORE UPDATE OR DELETE ON event"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
+    /* 7 */
+    "CREATE TABLE app_user ("
+    "  id " ID ", name " CTEXT " NOT NULL UNIQUE,"
+    "  role " CTEXT " NOT NULL CHECK (role IN ('admin', 'county', 'township', 'school',"
+    "   'department', 'supervisor')),"
+    "  township_code " CTEXT ", school_code " CTEXT ", department " CTEXT ","
+    "  password_hash " CTEXT " NOT NULL, disabled BIGINT NOT NULL DEFAULT 0,"
+    "  created_at " CTEXT " NOT NULL, password_changed_at " CTEXT " NOT NULL);"
+    "CREATE TABLE session ("
+    "  id_hash " CTEXT " PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES app_user (id),"
+    "  csrf " CTEXT " NOT NULL, created_at BIGINT NOT NULL, last_seen BIGINT NOT NULL,"
+    "  expires_at BIGINT NOT NULL, origin " CTEXT " NOT NULL);"
+    "CREATE INDEX session_user ON session (user_id);"
+    "CREATE TABLE login_attempt ("
+    "  name " CTEXT " PRIMARY KEY, failures BIGINT NOT NULL, last_at BIGINT NOT NULL,"
+    "  locked_until BIGINT NOT NULL);"
+    "CREATE INDEX audit_actor ON audit (actor, id);"
+    "CREATE INDEX audit_action ON audit (action, id);",
 };
 #undef ID
 #undef CTEXT

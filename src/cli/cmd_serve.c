@@ -1,0 +1,87 @@
+#include "cli/cli.h"
+#include "cli/common.h"
+#include "http/server.h"
+#include "util/common.h"
+
+static const char usage[] =
+    "baoxue serve [--db 路径] [--listen 地址:端口] [--web 目录] [--threads N]\n"
+    "             [--max-body 字节] [--timeout 秒] [--max-connections N] [--secure-cookie]";
+
+static void help(void)
+{
+    printf(
+        "用法：%s\n\n"
+        "启动网页和接口服务（默认 127.0.0.1:8080），直到收到 SIGTERM 或 Ctrl-C；\n"
+        "停止时不再接受新连接，并等待正在处理的请求完成。\n\n"
+        "  --listen           监听地址和端口，如 0.0.0.0:8080、[::1]:8080（端口 0：任选空闲端口）\n"
+        "  --web              网页文件目录（静态文件）\n"
+        "  --threads          工作线程数（默认 4）\n"
+        "  --max-body         请求内容上限，字节（默认 1048576，超过返回 413）\n"
+        "  --timeout          连接空闲多少秒后关闭（默认 30）\n"
+        "  --max-connections  同时连接数上限（默认 512）\n"
+        "  --secure-cookie    会话 Cookie 加 Secure（经 HTTPS 反向代理访问时使用）\n\n"
+        "账号：baoxue user add 用户名 --role admin|county|township|school|department|supervisor\n",
+        usage);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"listen", required_argument, NULL, 'l'},
+        {"web", required_argument, NULL, 'w'},
+        {"threads", required_argument, NULL, 'T'},
+        {"max-body", required_argument, NULL, 'B'},
+        {"timeout", required_argument, NULL, 'O'},
+        {"max-connections", required_argument, NULL, 'C'},
+        {"secure-cookie", no_argument, NULL, 'S'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct server_config cfg = SERVER_CONFIG_INIT;
+    const char *db = NULL;
+    int c;
+    cli_getopt_reset();
+    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 'l':
+            cfg.listen = optarg;
+            break;
+        case 'w':
+            cfg.web = optarg;
+            break;
+        case 'T':
+            cfg.threads = (unsigned)cli_parse_long("--threads", optarg, 1, 256);
+            break;
+        case 'B':
+            cfg.max_body = (size_t)cli_parse_long("--max-body", optarg, 1024, 1L << 30);
+            break;
+        case 'O':
+            cfg.timeout = (unsigned)cli_parse_long("--timeout", optarg, 1, 3600);
+            break;
+        case 'C':
+            cfg.max_connections = (unsigned)cli_parse_long("--max-connections", optarg, 1, 100000);
+            break;
+        case 'S':
+            cfg.secure_cookie = true;
+            break;
+        case 'h':
+            help();
+            return EXIT_OK;
+        default:
+            return EXIT_INPUT;
+        }
+    }
+    if (optind < argc)
+        die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
+    cfg.db = cli_db_path(db);
+    struct buf err = BUF_INIT;
+    int rc = server_run(&cfg, &err);
+    if (rc < 0)
+        error("%s", err.buf);
+    buf_release(&err);
+    return rc < 0 ? EXIT_INPUT : EXIT_OK;
+}

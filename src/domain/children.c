@@ -1,0 +1,499 @@
+#include "domain/children.h"
+
+#include <jansson.h>
+
+#include "core/idcard.h"
+#include "core/schoolyear.h"
+#include "domain/audit.h"
+#include "domain/run.h"
+#include "domain/runstatus.h"
+#include "domain/status.h"
+#include "ingest/field.h"
+#include "link/linker.h"
+#include "report/reports.h"
+#include "store/store.h"
+#include "util/common.h"
+
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    return j ? j : json_string("\xEF\xBF\xBD"); /* not UTF-8: never the case for stored text */
+}
+
+static void masked_id(const char *id, bool full, struct buf *out)
+{
+    buf_reset(out);
+    if (full || !*id) {
+        buf_adds(out, id);
+    } else if (strlen(id) == 18) {
+        char m[20];
+        id_mask(id, m);
+        buf_adds(out, m);
+    } else {
+        buf_adds(out, "（身份证号不完整）");
+    }
+}
+
+/* The columns of a list item, from record r ($1 its id). */
+#define ITEM_SQL                                                                                   \
+    "SELECT r.id, coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.birth_date, ''),"        \
+    " coalesce(r.id_number, r.id_raw, ''), coalesce(r.township_code, ''),"                         \
+    " coalesce(r.township, ''), coalesce(r.village, '') FROM record r WHERE r.id = $1"
+
+static json_t *item_json(struct stmt *q, const struct run_status_entry *e, struct buf *tmp)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(stmt_int(q, 0)));
+    json_object_set_new(o, "name", jstr(stmt_text(q, 1)));
+    json_object_set_new(o, "gender", jstr(gender_label((int)stmt_int(q, 2))));
+    json_object_set_new(o, "birth_date", jstr(stmt_text(q, 3)));
+    masked_id(stmt_text(q, 4), false, tmp);
+    json_object_set_new(o, "id_number", jstr(tmp->buf));
+    json_object_set_new(o, "township_code", jstr(stmt_text(q, 5)));
+    json_object_set_new(o, "township", jstr(stmt_text(q, 6)));
+    json_object_set_new(o, "village", jstr(stmt_text(q, 7)));
+    json_object_set_new(o, "status", jstr(status_key(e->st)));
+    json_object_set_new(o, "status_label", jstr(status_label(e->st)));
+    json_object_set_new(o, "age", e->age >= 0 ? json_integer(e->age) : json_null());
+    json_object_set_new(o, "expected_grade",
+                        e->grade >= 1 && e->grade <= 9 ? jstr(grade_name(e->grade)) : json_null());
+    return o;
+}
+
+/* A LIKE pattern matching `q` anywhere, with its own % _ \ taken literally. */
+static void like_pattern(const char *q, struct buf *out)
+{
+    buf_addch(out, '%');
+    for (; *q; q++) {
+        if (*q == '%' || *q == '_' || *q == '\\')
+            buf_addch(out, '\\');
+        buf_addch(out, *q);
+    }
+    buf_addch(out, '%');
+}
+
+#define FILTER_SQL                                                                                 \
+    " AND ($3 IS NULL OR r.township_code = $3)"                                                    \
+    " AND ($4 IS NULL OR r.name LIKE $4 ESCAPE '\\' OR r.id_number = $5)"
+
+/* ---- the statuses with child_status rows: SQL paging ---- */
+
+static int list_acted_on(struct store *s, const struct run_info *ri, int status,
+                         const char *township, const char *school, const char *q,
+                         const struct child_query *cq, json_t *items, int64_t *total)
+{
+    struct buf like = BUF_INIT, tmp = BUF_INIT;
+    if (q)
+        like_pattern(q, &like);
+    static const char *const where = " FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                                     " LEFT JOIN record sr ON sr.id = cs.school_record"
+                                     " WHERE cs.run_id = $1 AND cs.status = $2" FILTER_SQL
+                                     " AND ($6 IS NULL OR sr.school_code = $6)";
+    char *count_sql = xstrfmt("SELECT count(*)%s", where);
+    char *page_sql = xstrfmt("SELECT cs.record_id, coalesce(cs.age, -1),"
+                             " coalesce(cs.expected_grade, 0)%s ORDER BY cs.record_id"
+                             " LIMIT $7 OFFSET $8",
+                             where);
+    struct stmt *c = store_prepare(s, count_sql);
+    struct stmt *p = c ? store_prepare(s, page_sql) : NULL;
+    struct stmt *it = p ? store_prepare(s, ITEM_SQL) : NULL;
+    free(count_sql);
+    free(page_sql);
+    int rc = -1;
+    if (!it)
+        goto out;
+    struct stmt *both[] = {c, p};
+    for (int i = 0; i < 2; i++) {
+        stmt_bind_int(both[i], 1, ri->id);
+        stmt_bind_str(both[i], 2, status_key((enum child_status)status));
+        stmt_bind_str(both[i], 3, township);
+        stmt_bind_str(both[i], 4, q ? like.buf : NULL);
+        stmt_bind_str(both[i], 5, q);
+        if (school)
+            stmt_bind_text(both[i], 6, school, strlen(school));
+    }
+    if ((rc = stmt_step(c)) < 0)
+        goto out;
+    *total = rc == 1 ? stmt_int(c, 0) : 0;
+    stmt_bind_int(p, 7, cq->per_page);
+    stmt_bind_int(p, 8, (cq->page - 1) * cq->per_page);
+    while ((rc = stmt_step(p)) == 1) {
+        struct run_status_entry e = {.record_id = stmt_int(p, 0),
+                                     .st = (enum child_status)status,
+                                     .age = (int)stmt_int(p, 1),
+                                     .grade = (int)stmt_int(p, 2)};
+        stmt_reset(it);
+        stmt_bind_int(it, 1, e.record_id);
+        int irc = stmt_step(it);
+        if (irc < 0) {
+            rc = -1;
+            break;
+        }
+        if (irc == 1)
+            json_array_append_new(items, item_json(it, &e, &tmp));
+    }
+out:
+    stmt_finalize(c);
+    stmt_finalize(p);
+    stmt_finalize(it);
+    buf_release(&like);
+    buf_release(&tmp);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- every other status: one walk over the run's compact chunks ---- */
+
+struct walk {
+    int status;          /* -1 any */
+    struct stmt *cursor; /* ids of the records passing the SQL filters, ascending; NULL all */
+    int64_t cur;         /* the cursor's current id; INT64_MAX when exhausted */
+    int64_t *schools;    /* sorted ids of the school's records; NULL no school filter */
+    size_t nschools;
+    int64_t skip, want;  /* entries to pass over, then to keep */
+    bool stop_when_full; /* the total is known already */
+    int64_t total;
+    struct run_status_entry *page;
+    size_t npage;
+    int err;
+};
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int walk_one(void *ctx, const struct run_status_entry *e)
+{
+    struct walk *w = ctx;
+    if (w->status >= 0 && (int)e->st != w->status)
+        return 0;
+    if (w->cursor) {
+        while (w->cur < e->record_id) {
+            int rc = stmt_step(w->cursor);
+            if (rc < 0) {
+                w->err = 1;
+                return 1;
+            }
+            w->cur = rc == 1 ? stmt_int(w->cursor, 0) : INT64_MAX;
+        }
+        if (w->cur != e->record_id)
+            return 0;
+    }
+    if (w->schools &&
+        !bsearch(&e->school_record, w->schools, w->nschools, sizeof(int64_t), cmp_i64))
+        return 0;
+    int64_t k = w->total++;
+    if (k >= w->skip && k < w->skip + w->want)
+        w->page[w->npage++] = *e;
+    if (w->stop_when_full && k + 1 >= w->skip + w->want)
+        return 1;
+    return 0;
+}
+
+static int list_walk(struct store *s, const struct run_info *ri, int status, const char *township,
+                     const char *school, const char *q, const struct child_query *cq, json_t *items,
+                     int64_t *total)
+{
+    struct walk w = {.status = status,
+                     .cur = INT64_MIN,
+                     .skip = (cq->page - 1) * cq->per_page,
+                     .want = cq->per_page};
+    struct buf like = BUF_INIT, tmp = BUF_INIT;
+    struct stmt *it = NULL;
+    size_t alloc = 0;
+    int rc = -1;
+    w.page = xcalloc((size_t)cq->per_page, sizeof(*w.page));
+    if (township || q) {
+        if (q)
+            like_pattern(q, &like);
+        w.cursor = store_prepare(s, "SELECT r.id FROM record r WHERE r.batch_id = $1"
+                                    " AND $2 = $2" FILTER_SQL " ORDER BY r.id");
+        if (!w.cursor)
+            goto out;
+        stmt_bind_int(w.cursor, 1, ri->population_batch);
+        stmt_bind_int(w.cursor, 2, 0);
+        stmt_bind_str(w.cursor, 3, township);
+        stmt_bind_str(w.cursor, 4, q ? like.buf : NULL);
+        stmt_bind_str(w.cursor, 5, q);
+    }
+    if (school) {
+        struct stmt *sq = store_prepare(s, "SELECT id FROM record WHERE batch_id IN ($1, $2)"
+                                           " AND school_code = $3 ORDER BY id");
+        if (!sq)
+            goto out;
+        stmt_bind_int(sq, 1, ri->enrollment_batch);
+        stmt_bind_int(sq, 2, ri->outside_batch);
+        stmt_bind_text(sq, 3, school, strlen(school));
+        w.schools = xmalloc(sizeof(int64_t));
+        alloc = 1;
+        while ((rc = stmt_step(sq)) == 1) {
+            ALLOC_GROW(w.schools, w.nschools + 1, alloc);
+            w.schools[w.nschools++] = stmt_int(sq, 0);
+        }
+        stmt_finalize(sq);
+        if (rc < 0)
+            goto out;
+    }
+    if (!q && !school) {
+        /* the counts by township and status give the total: stop once the page is full */
+        struct stmt *c = store_prepare(s, "SELECT coalesce(sum(n), 0) FROM run_count"
+                                          " WHERE run_id = $1 AND ($2 IS NULL OR status = $2)"
+                                          " AND ($3 IS NULL OR township_code = $3)");
+        if (!c)
+            goto out;
+        stmt_bind_int(c, 1, ri->id);
+        stmt_bind_str(c, 2, status >= 0 ? status_key((enum child_status)status) : NULL);
+        stmt_bind_str(c, 3, township);
+        rc = stmt_step(c);
+        *total = rc == 1 ? stmt_int(c, 0) : 0;
+        stmt_finalize(c);
+        if (rc < 0)
+            goto out;
+        w.stop_when_full = true;
+    }
+    rc = run_status_each(s, ri->id, walk_one, &w);
+    if (rc < 0 || w.err) {
+        rc = -1;
+        goto out;
+    }
+    if (!w.stop_when_full)
+        *total = w.total;
+    it = store_prepare(s, ITEM_SQL);
+    if (!it) {
+        rc = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < w.npage; i++) {
+        stmt_reset(it);
+        stmt_bind_int(it, 1, w.page[i].record_id);
+        int irc = stmt_step(it);
+        if (irc < 0) {
+            rc = -1;
+            goto out;
+        }
+        if (irc == 1)
+            json_array_append_new(items, item_json(it, &w.page[i], &tmp));
+    }
+    rc = 0;
+out:
+    stmt_finalize(w.cursor);
+    stmt_finalize(it);
+    free(w.schools);
+    free(w.page);
+    buf_release(&like);
+    buf_release(&tmp);
+    return rc;
+}
+
+static json_t *fail(enum outcome *outcome, enum outcome o, struct buf *err, const char *msg)
+{
+    *outcome = o;
+    buf_adds(err, msg);
+    return NULL;
+}
+
+json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
+                      enum outcome *outcome, struct buf *err)
+{
+    if (!role_has(sc->role, PERM_CHILDREN))
+        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > CHILDREN_PER_PAGE_MAX)
+        return fail(outcome, OUT_INVALID, err, "分页参数无效");
+    struct run_info ri;
+    int code;
+    if (run_info_load(s, 0, &ri, err, &code) < 0) {
+        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+        return NULL;
+    }
+    const char *township = cq->township && *cq->township ? cq->township : NULL, *school;
+    const char *q = cq->q && *cq->q ? cq->q : NULL;
+    json_t *items = json_array();
+    int64_t total = 0;
+    int rc = 0;
+    if (scope_filter(sc, &township, &school)) {
+        if (cq->status >= 0 && status_has_row((enum child_status)cq->status))
+            rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, items, &total);
+        else
+            rc = list_walk(s, &ri, cq->status, township, school, q, cq, items, &total);
+    }
+    if (rc < 0) {
+        json_decref(items);
+        buf_adds(err, store_errmsg(s));
+        *outcome = OUT_ERROR;
+        return NULL;
+    }
+    *outcome = OUT_OK;
+    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:s}", "items", items, "total", (json_int_t)total,
+                     "page", (json_int_t)cq->page, "per_page", (json_int_t)cq->per_page, "run_id",
+                     (json_int_t)ri.id, "as_of", ri.as_of);
+}
+
+json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
+                  enum outcome *outcome, struct buf *err)
+{
+    static const char not_found[] = "没有这名儿童，或不在您的管辖范围内";
+    if (!role_has(sc->role, PERM_CHILDREN))
+        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童信息");
+    if (full && !role_has(sc->role, PERM_FULL_ID))
+        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看完整身份证号和电话");
+    struct run_info ri;
+    int code;
+    if (run_info_load(s, 0, &ri, err, &code) < 0) {
+        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+        return NULL;
+    }
+    struct run_status_entry e;
+    struct buf detail = BUF_INIT, tmp = BUF_INIT;
+    json_t *root = NULL;
+    struct stmt *q = NULL;
+    int rc = run_child_status(s, &ri, record_id, &e, &detail);
+    if (rc <= 0) {
+        *outcome = rc < 0 ? OUT_ERROR : OUT_NOT_FOUND;
+        buf_adds(err, rc < 0 ? store_errmsg(s) : not_found);
+        goto out;
+    }
+    q = store_prepare(
+        s, "SELECT coalesce(p.name, ''), coalesce(p.gender, 0), coalesce(p.birth_date, ''),"
+           " coalesce(p.ethnicity, ''), coalesce(p.id_number, p.id_raw, ''),"
+           " coalesce(p.address, ''), coalesce(p.township_code, ''), coalesce(p.township, ''),"
+           " coalesce(p.village, ''), coalesce(p.guardian, ''), coalesce(p.phone, ''),"
+           " coalesce(p.reg_status, ''), coalesce(sr.school_code, ''),"
+           " coalesce(sr.school_name, ''), coalesce(sr.grade_text, ''), coalesce(sr.class, ''),"
+           " coalesce(sr.enroll_status, ''), coalesce(p.id_number, '')"
+           " FROM record p LEFT JOIN record sr ON sr.id = $2 WHERE p.id = $1");
+    if (!q) {
+        *outcome = OUT_ERROR;
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
+    stmt_bind_int(q, 1, record_id);
+    stmt_bind_int(q, 2, e.school_record);
+    rc = stmt_step(q);
+    if (rc <= 0 || !scope_allows(sc, stmt_text(q, 6), stmt_text(q, 12))) {
+        *outcome = rc < 0 ? OUT_ERROR : OUT_NOT_FOUND;
+        buf_adds(err, rc < 0 ? store_errmsg(s) : not_found);
+        goto out;
+    }
+    if (full) {
+        /* audited before anything is shown */
+        char target[32];
+        snprintf(target, sizeof(target), "record:%lld", (long long)record_id);
+        if (audit_record(s, sc->user, sc->origin, "read_full", target, "child") < 0) {
+            *outcome = OUT_ERROR;
+            buf_addf(err, "无法记录审计日志，未显示完整信息：%s", store_errmsg(s));
+            goto out;
+        }
+    }
+    root = json_object();
+    json_object_set_new(root, "id", json_integer(record_id));
+    json_object_set_new(root, "run_id", json_integer(ri.id));
+    json_object_set_new(root, "as_of", jstr(ri.as_of));
+    json_object_set_new(root, "masked", json_boolean(!full));
+    json_object_set_new(root, "status", jstr(status_key(e.st)));
+    json_object_set_new(root, "status_label", jstr(status_label(e.st)));
+    json_object_set_new(root, "explanation", jstr(detail.buf));
+    json_object_set_new(root, "age", e.age >= 0 ? json_integer(e.age) : json_null());
+    json_object_set_new(root, "expected_grade",
+                        e.grade >= 1 && e.grade <= 9 ? jstr(grade_name(e.grade)) : json_null());
+    json_t *p = json_object();
+    json_object_set_new(p, "name", jstr(stmt_text(q, 0)));
+    json_object_set_new(p, "gender", jstr(gender_label((int)stmt_int(q, 1))));
+    json_object_set_new(p, "birth_date", jstr(stmt_text(q, 2)));
+    json_object_set_new(p, "ethnicity", jstr(stmt_text(q, 3)));
+    masked_id(stmt_text(q, 4), full, &tmp);
+    json_object_set_new(p, "id_number", jstr(tmp.buf));
+    json_object_set_new(p, "address", jstr(stmt_text(q, 5)));
+    json_object_set_new(p, "township_code", jstr(stmt_text(q, 6)));
+    json_object_set_new(p, "township", jstr(stmt_text(q, 7)));
+    json_object_set_new(p, "village", jstr(stmt_text(q, 8)));
+    json_object_set_new(p, "guardian", jstr(stmt_text(q, 9)));
+    buf_reset(&tmp);
+    if (full)
+        buf_adds(&tmp, stmt_text(q, 10));
+    else
+        phone_mask(stmt_text(q, 10), &tmp);
+    json_object_set_new(p, "phone", jstr(tmp.buf));
+    json_object_set_new(p, "registration",
+                        jstr(reg_status_label(reg_status_from_key(stmt_text(q, 11)))));
+    json_object_set_new(root, "person", p);
+    if (e.school_record) {
+        json_t *sr = json_object();
+        json_object_set_new(sr, "record_id", json_integer(e.school_record));
+        json_object_set_new(sr, "school_code", jstr(stmt_text(q, 12)));
+        json_object_set_new(sr, "school_name", jstr(stmt_text(q, 13)));
+        json_object_set_new(sr, "grade", jstr(stmt_text(q, 14)));
+        json_object_set_new(sr, "class", jstr(stmt_text(q, 15)));
+        json_object_set_new(sr, "enroll_status",
+                            jstr(enroll_status_label(enroll_status_from_key(stmt_text(q, 16)))));
+        json_object_set_new(sr, "link_method", jstr(lk_method_key((enum lk_method)e.method)));
+        json_object_set_new(sr, "link_label", jstr(lk_method_label((enum lk_method)e.method)));
+        json_object_set_new(root, "school", sr);
+    } else {
+        json_object_set_new(root, "school", json_null());
+    }
+    char *idn = xstrdup(stmt_text(q, 17));
+    stmt_finalize(q);
+    /* every record of the run's snapshots that is this child's: same ID, the deciding record,
+     * and every record the linker joined to it */
+    q = store_prepare(
+        s, "SELECT r.id, b.kind, b.file_name, r.row_no, coalesce(r.name, ''),"
+           " coalesce(r.id_number, r.id_raw, ''), coalesce(r.school_name, ''),"
+           " coalesce(r.grade_text, ''), coalesce(r.enroll_status, ''), l.method, l.score,"
+           " l.explanation FROM record r JOIN batch b ON b.id = r.batch_id"
+           " LEFT JOIN link l ON l.run_id = $1 AND l.population_record = $2"
+           "  AND l.other_record = r.id"
+           " WHERE r.id = $2 OR r.id = $3"
+           " OR (r.batch_id IN ($4, $5) AND r.id_number = $6)"
+           " OR r.id IN (SELECT other_record FROM link WHERE run_id = $1"
+           "  AND population_record = $2)"
+           " ORDER BY r.id");
+    if (!q) {
+        free(idn);
+        goto store_error;
+    }
+    stmt_bind_int(q, 1, ri.id);
+    stmt_bind_int(q, 2, record_id);
+    stmt_bind_int(q, 3, e.school_record);
+    stmt_bind_int(q, 4, ri.enrollment_batch);
+    stmt_bind_int(q, 5, ri.outside_batch);
+    stmt_bind_str(q, 6, idn);
+    json_t *sources = json_array();
+    json_object_set_new(root, "sources", sources);
+    while ((rc = stmt_step(q)) == 1) {
+        json_t *o = json_object();
+        enum import_kind kind = KIND_POPULATION;
+        kind_parse(stmt_text(q, 1), &kind);
+        json_object_set_new(o, "record_id", json_integer(stmt_int(q, 0)));
+        json_object_set_new(o, "kind", jstr(stmt_text(q, 1)));
+        json_object_set_new(o, "kind_label", jstr(kind_label(kind)));
+        json_object_set_new(o, "file_name", jstr(stmt_text(q, 2)));
+        json_object_set_new(o, "row", json_integer(stmt_int(q, 3)));
+        json_object_set_new(o, "name", jstr(stmt_text(q, 4)));
+        masked_id(stmt_text(q, 5), full, &tmp);
+        json_object_set_new(o, "id_number", jstr(tmp.buf));
+        json_object_set_new(o, "school_name", jstr(stmt_text(q, 6)));
+        json_object_set_new(o, "grade", jstr(stmt_text(q, 7)));
+        json_object_set_new(o, "enroll_status", jstr(stmt_text(q, 8)));
+        if (!stmt_is_null(q, 9))
+            json_object_set_new(o, "link",
+                                json_pack("{s:s?, s:f, s:s?}", "method", stmt_text(q, 9), "score",
+                                          stmt_double(q, 10), "explanation", stmt_text(q, 11)));
+        json_array_append_new(sources, o);
+    }
+    free(idn);
+    if (rc < 0)
+        goto store_error;
+    *outcome = OUT_OK;
+    goto out;
+store_error:
+    json_decref(root);
+    root = NULL;
+    *outcome = OUT_ERROR;
+    buf_adds(err, store_errmsg(s));
+out:
+    stmt_finalize(q);
+    buf_release(&detail);
+    buf_release(&tmp);
+    return root;
+}

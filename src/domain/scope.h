@@ -1,0 +1,64 @@
+#ifndef BAOXUE_SCOPE_H
+#define BAOXUE_SCOPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Who may do what, and over which children: the one place where roles become permissions and
+ * a region. The server resolves a request's scope once, from its session; every read of
+ * personal data takes a scope and applies it here (scope_filter, scope_allows), never in a
+ * handler.
+ */
+enum role {
+    ROLE_ADMIN,      /* everything, accounts and the audit trail */
+    ROLE_COUNTY,     /* county bureau staff: the whole county, full IDs on request */
+    ROLE_TOWNSHIP,   /* one township's children */
+    ROLE_SCHOOL,     /* one school's pupils */
+    ROLE_DEPARTMENT, /* a partner department: its own uploads (no child data yet) */
+    ROLE_SUPERVISOR, /* 督导: read-only, county-wide, never full IDs */
+    ROLE__COUNT
+};
+
+const char *role_key(enum role r);   /* "township" */
+const char *role_label(enum role r); /* "乡镇" */
+int role_parse(const char *key);     /* -1 when unknown */
+
+enum perm {
+    PERM_PUBLIC,   /* no session needed */
+    PERM_SESSION,  /* any signed-in user */
+    PERM_SUMMARY,  /* counts by township and status */
+    PERM_CHILDREN, /* children's records (scoped, masked) */
+    PERM_REVIEW,   /* the clerical review queue */
+    PERM_AUDIT,    /* the audit trail */
+    PERM_FULL_ID,  /* unmasked ID and phone numbers (audited) */
+    PERM_WRITE,    /* state-changing requests beyond one's own session */
+    PERM__COUNT
+};
+
+bool role_has(enum role r, enum perm p);
+
+struct scope {
+    int64_t user_id;
+    const char *user;   /* the account name (actor in the audit trail) */
+    const char *origin; /* where the request came from (IP address), for the audit trail */
+    enum role role;
+    const char *township; /* ROLE_TOWNSHIP: its 9-digit code; NULL otherwise */
+    const char *school;   /* ROLE_SCHOOL: its school code; NULL otherwise */
+};
+
+/*
+ * Narrow a requested township filter to the scope: *township becomes the scope's own township
+ * when the scope has one; a request for another township than the scope's gives false (the
+ * answer is empty). *school is set to the scope's school (NULL when none).
+ */
+bool scope_filter(const struct scope *sc, const char **township, const char **school);
+
+/* May the scope see the child registered in `township_code` whose deciding school record is
+ * at `school_code` ("" none)? Outside the scope a child does not exist (404, not 403). */
+bool scope_allows(const struct scope *sc, const char *township_code, const char *school_code);
+
+/* How a scoped read ended, for the front ends to map (HTTP status, exit code). */
+enum outcome { OUT_OK, OUT_NOT_FOUND, OUT_FORBIDDEN, OUT_INVALID, OUT_NO_RUN, OUT_ERROR };
+
+#endif

@@ -1,0 +1,61 @@
+#ifndef BAOXUE_SESSION_H
+#define BAOXUE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/user.h"
+
+struct store;
+
+/*
+ * Signed-in sessions, kept in the store (table session) so that several servers on one
+ * database share them. The session id (the cookie) and the CSRF token are 256-bit random
+ * values in hex; only the SHA-256 of the id is stored. A session ends at logout, after
+ * SESSION_TTL seconds, after SESSION_IDLE seconds without a request, or at once when its account
+ * is disabled or its password changed.
+ */
+#define SESSION_TTL   (8 * 3600)
+#define SESSION_IDLE  (30 * 60)
+#define SESSION_TOUCH 60 /* last_seen is written at most once a minute */
+#define TOKEN_HEX     64
+/* The lockout: after LOGIN_FREE_FAILURES consecutive failures an account name is locked for
+ * LOGIN_LOCK_BASE seconds, doubling with each further failure up to LOGIN_LOCK_MAX. */
+#define LOGIN_FREE_FAILURES 5
+#define LOGIN_LOCK_BASE     30
+#define LOGIN_LOCK_MAX      (15 * 60)
+
+struct session {
+    char id[TOKEN_HEX + 1];   /* only when just created (login): the cookie value */
+    char csrf[TOKEN_HEX + 1]; /* the token state-changing requests must send back */
+    int64_t expires_at;
+    struct user user;
+};
+
+enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_ERROR };
+
+/* Seconds locked out after `failures` consecutive failures (0: not locked). */
+int64_t login_lock_seconds(int64_t failures);
+
+/*
+ * Check a password and open a session. Every outcome is audited (login, login_failed,
+ * login_locked). LOGIN_LOCKED sets *retry_after (seconds); the password is not even checked
+ * while locked. An unknown or disabled name costs the same hash as a wrong password.
+ */
+enum login_result session_login(struct store *s, const char *name, const char *password,
+                                const char *origin, int64_t now, struct session *out,
+                                int64_t *retry_after);
+
+/* The live session with this cookie value: 1 found (out filled, id left empty), 0 none or
+ * ended, -1 store error. */
+int session_lookup(struct store *s, const char *id, int64_t now, struct session *out);
+
+/* Logout: delete the session (audited). */
+int session_logout(struct store *s, const char *id, const char *origin);
+
+/* 64 hex digits of fresh randomness. */
+void token_new(char out[TOKEN_HEX + 1]);
+/* Constant-time comparison of a token with what a request sent (NULL: false). */
+bool token_equal(const char *expected, const char *given);
+
+#endif

@@ -1,0 +1,239 @@
+#include "domain/user.h"
+
+#include <sodium.h>
+
+#include "core/date.h"
+#include "domain/audit.h"
+#include "store/store.h"
+#include "util/common.h"
+
+bool user_name_valid(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x80 && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                           (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
+            return false;
+    return true;
+}
+
+int password_check(const char *pw, struct buf *err)
+{
+    size_t n = strlen(pw);
+    if (n < PASSWORD_MIN) {
+        buf_addf(err, "密码太短：至少 %d 个字符", PASSWORD_MIN);
+        return -1;
+    }
+    if (n > PASSWORD_MAX) {
+        buf_addf(err, "密码太长：至多 %d 个字符", PASSWORD_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+int password_hash(const char *pw, char out[128])
+{
+    if (sodium_init() < 0)
+        return -1;
+    return crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+               ? 0
+               : -1;
+}
+
+bool password_verify(const char *hash, const char *pw)
+{
+    if (sodium_init() < 0)
+        return false;
+    return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+static int fail(struct buf *err, int *exit_code, int code, const char *msg)
+{
+    buf_adds(err, msg);
+    *exit_code = code;
+    return -1;
+}
+
+int user_add(struct store *s, const struct user *u, const char *password, const char *actor,
+             const char *origin, struct buf *err, int *exit_code)
+{
+    if (!user_name_valid(u->name))
+        return fail(err, exit_code, EXIT_INPUT,
+                    "用户名无效：应为 1 到 64 个字符，可用汉字、字母、数字和 . _ -，不含空格");
+    if (u->role >= ROLE__COUNT)
+        return fail(err, exit_code, EXIT_INPUT, "角色无效");
+    if (u->role == ROLE_TOWNSHIP) {
+        if (strlen(u->township) != 9 || strspn(u->township, "0123456789") != 9)
+            return fail(err, exit_code, EXIT_INPUT,
+                        "乡镇账号需要 --township 乡镇代码（9 位区划代码，例如 140521100）");
+    } else if (u->township[0]) {
+        return fail(err, exit_code, EXIT_INPUT,
+                    "只有乡镇账号（--role township）才能指定 --township");
+    }
+    if (u->role == ROLE_SCHOOL && !u->school[0])
+        return fail(err, exit_code, EXIT_INPUT, "学校账号需要 --school 学校标识码");
+    if (u->role != ROLE_SCHOOL && u->school[0])
+        return fail(err, exit_code, EXIT_INPUT, "只有学校账号（--role school）才能指定 --school");
+    if (u->role == ROLE_DEPARTMENT && !u->department[0])
+        return fail(err, exit_code, EXIT_INPUT,
+                    "部门账号需要 --department 部门名称（如 公安、民政）");
+    if (password_check(password, err) < 0) {
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    char hash[128];
+    if (password_hash(password, hash) < 0)
+        return fail(err, exit_code, EXIT_RUNTIME, "无法计算密码散列（内存不足）");
+    char now[32];
+    date_now_text(now, sizeof(now));
+    const char *p[] = {u->name, role_key(u->role), u->township, u->school, u->department, hash,
+                       now};
+    char detail[160];
+    snprintf(detail, sizeof(detail), "role=%s%s%s", role_key(u->role),
+             u->township[0] ? " township=" : "", u->township);
+    int64_t exists = 0;
+    const char *pn[] = {u->name};
+    int rc = store_begin(s);
+    if (rc == 0)
+        rc = store_int(s, "SELECT count(*) FROM app_user WHERE name = $1", 1, pn, &exists);
+    if (rc == 0 && exists) {
+        store_rollback(s);
+        buf_addf(err, "用户“%s”已存在", u->name);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    if (rc == 0)
+        rc = store_run(s,
+                       "INSERT INTO app_user (name, role, township_code, school_code, department,"
+                       " password_hash, created_at, password_changed_at)"
+                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                       7, p);
+    if (rc == 0)
+        rc = audit_record(s, actor, origin, "user_add", u->name, detail);
+    if (rc == 0)
+        rc = store_commit(s);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        store_rollback(s);
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    return 0;
+}
+
+#define USER_COLS                                                                                  \
+    "id, name, role, coalesce(township_code, ''), coalesce(school_code, ''),"                      \
+    " coalesce(department, ''), disabled"
+
+static void user_from_row(struct stmt *q, struct user *u)
+{
+    memset(u, 0, sizeof(*u));
+    u->id = stmt_int(q, 0);
+    snprintf(u->name, sizeof(u->name), "%s", stmt_text(q, 1));
+    int r = role_parse(stmt_text(q, 2));
+    u->role = r < 0 ? ROLE_SUPERVISOR : (enum role)r;
+    snprintf(u->township, sizeof(u->township), "%s", stmt_text(q, 3));
+    snprintf(u->school, sizeof(u->school), "%s", stmt_text(q, 4));
+    snprintf(u->department, sizeof(u->department), "%s", stmt_text(q, 5));
+    u->disabled = stmt_int(q, 6) != 0;
+}
+
+int user_get(struct store *s, const char *name, struct user *out)
+{
+    struct stmt *q = store_prepare(s, "SELECT " USER_COLS " FROM app_user WHERE name = $1");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, name);
+    int rc = stmt_step(q);
+    if (rc == 1)
+        user_from_row(q, out);
+    stmt_finalize(q);
+    return rc;
+}
+
+int user_each(struct store *s, int (*fn)(void *ctx, const struct user *u), void *ctx)
+{
+    struct stmt *q = store_prepare(s, "SELECT " USER_COLS " FROM app_user ORDER BY name");
+    if (!q)
+        return -1;
+    int rc, ret = 0;
+    struct user u;
+    while ((rc = stmt_step(q)) == 1) {
+        user_from_row(q, &u);
+        if ((ret = fn(ctx, &u)) != 0)
+            break;
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : ret;
+}
+
+/* Run `sql` ($1 the name, $2 and $3 optional) and end the account's sessions, with an audit
+ * row. */
+static int user_change(struct store *s, const char *name, const char *sql, const char *p2,
+                       const char *p3, const char *action, const char *actor, const char *origin,
+                       struct buf *err, int *exit_code)
+{
+    struct user u;
+    int rc = user_get(s, name, &u);
+    if (rc == 0) {
+        buf_addf(err, "没有用户“%s”（baoxue user list 列出全部用户）", name);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    const char *p[] = {name, p2, p3};
+    if (rc == 1)
+        rc = store_begin(s);
+    if (rc == 0)
+        rc = store_run(s, sql, p3 ? 3 : p2 ? 2 : 1, p);
+    if (rc == 0)
+        rc = store_run(s,
+                       "DELETE FROM session WHERE user_id = (SELECT id FROM app_user"
+                       " WHERE name = $1)",
+                       1, p);
+    if (rc == 0)
+        rc = store_run(s, "DELETE FROM login_attempt WHERE name = $1", 1, p);
+    if (rc == 0)
+        rc = audit_record(s, actor, origin, action, name, NULL);
+    if (rc == 0)
+        rc = store_commit(s);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        store_rollback(s);
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    return 0;
+}
+
+int user_set_disabled(struct store *s, const char *name, bool disabled, const char *actor,
+                      const char *origin, struct buf *err, int *exit_code)
+{
+    return user_change(s, name,
+                       disabled ? "UPDATE app_user SET disabled = 1 WHERE name = $1"
+                                : "UPDATE app_user SET disabled = 0 WHERE name = $1",
+                       NULL, NULL, disabled ? "user_disable" : "user_enable", actor, origin, err,
+                       exit_code);
+}
+
+int user_set_password(struct store *s, const char *name, const char *password, const char *actor,
+                      const char *origin, struct buf *err, int *exit_code)
+{
+    if (password_check(password, err) < 0) {
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    char hash[128], now[32];
+    if (password_hash(password, hash) < 0) {
+        buf_adds(err, "无法计算密码散列（内存不足）");
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    date_now_text(now, sizeof(now));
+    return user_change(s, name,
+                       "UPDATE app_user SET password_hash = $2, password_changed_at = $3"
+                       " WHERE name = $1",
+                       hash, now, "user_password", actor, origin, err, exit_code);
+}

@@ -1,0 +1,56 @@
+#ifndef BAOXUE_USER_H
+#define BAOXUE_USER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/scope.h"
+#include "util/buf.h"
+
+struct store;
+
+/*
+ * Accounts of the server. A password is kept only as an argon2id hash (libsodium
+ * crypto_pwhash_str); every change is in the audit trail. An account is never deleted (the
+ * audit trail names it): it is disabled, which ends its sessions at once.
+ */
+struct user {
+    int64_t id;
+    char name[65];
+    enum role role;
+    char township[16];   /* ROLE_TOWNSHIP: 9-digit township code */
+    char school[32];     /* ROLE_SCHOOL: school code (学校标识码) */
+    char department[97]; /* ROLE_DEPARTMENT: its name (公安、民政…) */
+    bool disabled;
+};
+
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 256
+
+/* A valid account name: 1..64 bytes of UTF-8 letters, digits, '.', '_', '-', no spaces. */
+bool user_name_valid(const char *name);
+/* Check a new password's length; -1 with a Chinese message. */
+int password_check(const char *pw, struct buf *err);
+/* argon2id hash of `pw` in out (crypto_pwhash_STRBYTES = 128 bytes); -1 out of memory. */
+int password_hash(const char *pw, char out[128]);
+bool password_verify(const char *hash, const char *pw);
+
+/*
+ * Create an account. Checks the name, the role's region (township needs a township code of
+ * the county, school a school code, department a name), that the name is free.
+ * -1 with a Chinese message; *exit_code EXIT_INPUT for the user's mistakes.
+ */
+int user_add(struct store *s, const struct user *u, const char *password, const char *actor,
+             const char *origin, struct buf *err, int *exit_code);
+/* 1 found, 0 no such account, -1 store error. */
+int user_get(struct store *s, const char *name, struct user *out);
+/* Every account, in name order; fn's non-zero return stops (and is returned). */
+int user_each(struct store *s, int (*fn)(void *ctx, const struct user *u), void *ctx);
+/* Disable (or enable) an account; disabling deletes its sessions in the same transaction. */
+int user_set_disabled(struct store *s, const char *name, bool disabled, const char *actor,
+                      const char *origin, struct buf *err, int *exit_code);
+/* New password; the account's sessions end. */
+int user_set_password(struct store *s, const char *name, const char *password, const char *actor,
+                      const char *origin, struct buf *err, int *exit_code);
+
+#endif

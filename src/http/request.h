@@ -1,0 +1,72 @@
+#ifndef BAOXUE_REQUEST_H
+#define BAOXUE_REQUEST_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "domain/scope.h"
+#include "domain/session.h"
+#include "http/route.h"
+#include "http/server.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/* Internal to src/http: one request's state, from its headers to its completion. */
+struct server;
+
+struct request {
+    struct server *srv;
+    const struct server_config *cfg;
+    struct MHD_Connection *conn;
+    struct arena arena; /* freed when the request completes */
+    const char *method, *path;
+    struct buf body;
+    bool too_large;
+    bool queued;
+    enum MHD_Result result;
+    struct store *store; /* this worker thread's connection */
+    const struct route *route;
+    struct route_params params;
+    bool signed_in;
+    struct session session;
+    struct scope scope; /* resolved once from the session, in server.c */
+    char ip[64];
+    const char *log_path; /* what the access log shows: the route pattern, or the file */
+    unsigned status;
+    const char *set_cookie;
+    struct timespec t0;
+};
+
+/* Responses. Each queues exactly one response; the JSON body is stolen. */
+void reply_json(struct request *r, unsigned status, json_t *body);
+/* {"error": {"code": code, "message": message}} */
+void reply_error(struct request *r, unsigned status, const char *code, const char *message);
+/* Queue a prepared response (adds the common headers) and destroy our reference. */
+void reply_response(struct request *r, unsigned status, struct MHD_Response *resp);
+
+/* The request body as JSON, or NULL after replying 400 with a Chinese message. */
+json_t *request_json(struct request *r);
+/* A query argument, or NULL. */
+const char *request_arg(struct request *r, const char *name);
+/* A request header, or NULL. */
+const char *request_header(struct request *r, const char *name);
+
+/* Static files from cfg->web (http/static.c); replies 404 when there is no such file. */
+void static_serve(struct request *r);
+/* Is this path's extension a hashed, immutable asset name ("app.3f9a1c2e.js")? */
+bool static_is_hashed(const char *name);
+/* The content type for a file name. */
+const char *static_content_type(const char *name);
+/* Resolve a URL path under root into out (size bytes); false for anything that could leave
+ * root ("..", backslashes, NUL, a symbolic link out of it). */
+bool static_resolve(const char *root, const char *path, char *out, size_t size);
+
+/* The API (http/api.c). */
+extern const struct route api_routes[];
+extern const size_t api_routes_count;
+/* The OpenAPI 3 document of api_routes (http/openapi.c). */
+const char *openapi_document(void);
+
+#endif

@@ -1,0 +1,49 @@
+#ifndef BAOXUE_ROUTE_H
+#define BAOXUE_ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/scope.h"
+
+/*
+ * The server's routes are one table (http/api.c): method, path pattern, handler, the
+ * permission a caller needs. A pattern is a path whose segments are literal or a {name}
+ * parameter that matches one non-empty segment ("/api/v1/children/{id}").
+ */
+struct request;
+typedef void (*route_handler)(struct request *r);
+
+struct route {
+    const char *method;  /* "GET", "POST", "DELETE", … (HEAD is answered by GET routes) */
+    const char *pattern; /* "/api/v1/children/{id}" */
+    route_handler handler;
+    enum perm perm;
+    const char *summary; /* Chinese, also the OpenAPI summary */
+};
+
+#define ROUTE_MAX_PARAMS 4
+struct route_params {
+    size_t n;
+    struct {
+        const char *name; /* points into the pattern, name_len bytes */
+        size_t name_len;
+        const char *value; /* points into the path, len bytes */
+        size_t len;
+    } p[ROUTE_MAX_PARAMS];
+};
+
+/* Does `path` (without query) match `pattern`? Parameters are captured into *out. */
+bool route_match(const char *pattern, const char *path, struct route_params *out);
+
+/*
+ * The route for method and path, or NULL; *path_known says whether some route has the path
+ * (then the answer is 405, not 404).
+ */
+const struct route *route_find(const struct route *routes, size_t n, const char *method,
+                               const char *path, struct route_params *out, bool *path_known);
+
+/* The value of parameter `name` copied into out (size bytes); false when absent or too long. */
+bool route_param(const struct route_params *rp, const char *name, char *out, size_t size);
+
+#endif

@@ -1,0 +1,401 @@
+/* The HTTP front end: libmicrohttpd glue, limits, the per-request arena, authentication and
+ * authorisation in one place, the access log, graceful shutdown. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include "core/date.h"
+#include "http/cookie.h"
+#include "http/request.h"
+#include "store/store.h"
+#include "util/common.h"
+
+struct server {
+    const struct server_config *cfg;
+    struct store *main; /* opened at start (migrations run once, here) */
+    pthread_mutex_t lock;
+    struct store **stores; /* one per worker thread, closed at the end */
+    size_t nstores, alloc;
+    int inflight; /* requests started and not completed (atomic) */
+};
+
+static _Thread_local struct store *thread_store_;
+
+static struct store *thread_store(struct server *srv)
+{
+    if (thread_store_)
+        return thread_store_;
+    struct store *s = NULL;
+    struct buf err = BUF_INIT;
+    pthread_mutex_lock(&srv->lock);
+    if (store_open_peer(srv->main, &s, &err) == 0) {
+        ALLOC_GROW(srv->stores, srv->nstores + 1, srv->alloc);
+        srv->stores[srv->nstores++] = s;
+    } else {
+        error("工作线程无法打开数据库：%s", err.buf);
+    }
+    pthread_mutex_unlock(&srv->lock);
+    buf_release(&err);
+    thread_store_ = s;
+    return s;
+}
+
+/* ---- responses ---- */
+
+void reply_response(struct request *r, unsigned status, struct MHD_Response *resp)
+{
+    if (r->queued) {
+        MHD_destroy_response(resp);
+        return;
+    }
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (r->set_cookie)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+    r->status = status;
+    r->queued = true;
+    r->result = MHD_queue_response(r->conn, status, resp);
+    MHD_destroy_response(resp);
+}
+
+void reply_json(struct request *r, unsigned status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(body);
+    if (!text)
+        text = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误\"}}");
+    size_t len = strlen(text);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    reply_response(r, status, resp);
+}
+
+void reply_error(struct request *r, unsigned status, const char *code, const char *message)
+{
+    reply_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));
+}
+
+const char *request_arg(struct request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *request_header(struct request *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+json_t *request_json(struct request *r)
+{
+    json_error_t je;
+    json_t *j = json_loadb(r->body.buf, r->body.len, JSON_REJECT_DUPLICATES, &je);
+    if (!j || !json_is_object(j)) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_json",
+                    "请求内容不是有效的 JSON 对象，请检查格式（UTF-8 编码）");
+        return NULL;
+    }
+    return j;
+}
+
+/* ---- authentication and authorisation: every route passes here ---- */
+
+static bool state_changing(const char *method)
+{
+    return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
+/* The scope of a signed-in request, from its session: the one place a role becomes a region. */
+static void scope_from_session(struct request *r)
+{
+    const struct user *u = &r->session.user;
+    r->scope = (struct scope){.user_id = u->id,
+                              .user = u->name,
+                              .origin = r->ip,
+                              .role = u->role,
+                              .township = u->role == ROLE_TOWNSHIP ? u->township : NULL,
+                              .school = u->role == ROLE_SCHOOL ? u->school : NULL};
+}
+
+/* false after replying 401/403 */
+static bool authorise(struct request *r)
+{
+    const struct route *rt = r->route;
+    char sid[TOKEN_HEX + 1];
+    if (cookie_get(request_header(r, MHD_HTTP_HEADER_COOKIE), SESSION_COOKIE, sid, sizeof(sid))) {
+        int rc = session_lookup(r->store, sid, (int64_t)time(NULL), &r->session);
+        if (rc < 0) {
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+            return false;
+        }
+        r->signed_in = rc == 1;
+    }
+    if (r->signed_in)
+        scope_from_session(r);
+    else
+        r->scope = (struct scope){.user = "", .origin = r->ip, .role = ROLE__COUNT};
+    if (rt->perm == PERM_PUBLIC)
+        return true;
+    if (!r->signed_in) {
+        reply_error(r, MHD_HTTP_UNAUTHORIZED, "unauthenticated", "请先登录（会话不存在或已过期）");
+        return false;
+    }
+    if (state_changing(r->method) &&
+        !token_equal(r->session.csrf, request_header(r, "X-CSRF-Token"))) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "csrf",
+                    "请求缺少有效的 X-CSRF-Token（登录时返回的令牌），已拒绝");
+        return false;
+    }
+    if (!role_has(r->session.user.role, rt->perm)) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "您的账号无权进行此操作");
+        return false;
+    }
+    return true;
+}
+
+static void dispatch(struct request *r)
+{
+    bool known = false;
+    r->route = route_find(api_routes, api_routes_count, r->method, r->path, &r->params, &known);
+    if (r->route) {
+        r->log_path = r->route->pattern;
+        r->store = thread_store(r->srv);
+        if (!r->store) {
+            reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接数据库");
+            return;
+        }
+        if (authorise(r))
+            r->route->handler(r);
+        if (!r->queued)
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
+        return;
+    }
+    if (known) {
+        r->log_path = "(方法不允许)";
+        reply_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed", "此地址不支持该请求方法");
+        return;
+    }
+    if (strncmp(r->path, "/api/", 5) && r->cfg->web &&
+        (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))) {
+        static_serve(r);
+        return;
+    }
+    r->log_path = "(未知地址)";
+    reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个地址");
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, size, "unknown");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct server *srv = cls;
+    struct request *r = *con_cls;
+    if (!r) {
+        r = xcalloc(1, sizeof(*r));
+        *con_cls = r;
+        __atomic_add_fetch(&srv->inflight, 1, __ATOMIC_SEQ_CST);
+        clock_gettime(CLOCK_MONOTONIC, &r->t0);
+        r->srv = srv;
+        r->cfg = srv->cfg;
+        r->conn = conn;
+        arena_init(&r->arena, 0);
+        r->method = arena_strdup(&r->arena, method);
+        r->path = arena_strdup(&r->arena, url);
+        r->log_path = "";
+        buf_init(&r->body, 0);
+        client_ip(conn, r->ip, sizeof(r->ip));
+        const char *cl = request_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > srv->cfg->max_body) {
+            /* refused before the body is read: the connection closes after the answer */
+            r->log_path = "(请求体过大)";
+            reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "请求内容过大");
+            return r->result;
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->too_large) {
+            if (r->body.len + *upload_data_size > srv->cfg->max_body) {
+                r->too_large = true;
+                buf_release(&r->body);
+            } else {
+                buf_add(&r->body, upload_data, *upload_data_size);
+            }
+        }
+        *upload_data_size = 0; /* a body beyond the limit is read and dropped */
+        return MHD_YES;
+    }
+    if (r->queued)
+        return MHD_YES;
+    if (r->too_large) {
+        r->log_path = "(请求体过大)";
+        reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "请求内容过大");
+        return r->result;
+    }
+    dispatch(r);
+    return r->result;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct server *srv = cls;
+    struct request *r = *con_cls;
+    if (!r)
+        return;
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms =
+        (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e6;
+    char now[32];
+    date_now_text(now, sizeof(now));
+    /* no query strings and no free path text: they may carry names (see docs/decisions.md) */
+    fprintf(stderr, "%s %s %s %u %.1fms%s\n", now, r->method, r->log_path, r->status, ms,
+            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (连接中断)");
+    buf_release(&r->body);
+    arena_release(&r->arena);
+    free(r);
+    *con_cls = NULL;
+    __atomic_sub_fetch(&srv->inflight, 1, __ATOMIC_SEQ_CST);
+}
+
+/* ---- start and stop ---- */
+
+int listen_parse(const char *text, struct sockaddr_storage *out, unsigned *len)
+{
+    memset(out, 0, sizeof(*out));
+    char host[128];
+    const char *colon;
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (!close || close[1] != ':' || (size_t)(close - text - 1) >= sizeof(host))
+            return -1;
+        memcpy(host, text + 1, (size_t)(close - text - 1));
+        host[close - text - 1] = '\0';
+        colon = close + 1;
+    } else {
+        colon = strrchr(text, ':');
+        if (!colon || (size_t)(colon - text) >= sizeof(host))
+            return -1;
+        memcpy(host, text, (size_t)(colon - text));
+        host[colon - text] = '\0';
+    }
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (!colon[1] || *end || port < 0 || port > 65535)
+        return -1;
+    if (!host[0])
+        snprintf(host, sizeof(host), "0.0.0.0");
+    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        *len = sizeof(*v4);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)port);
+        *len = sizeof(*v6);
+        return 0;
+    }
+    return -1;
+}
+
+int server_run(const struct server_config *cfg, struct buf *err)
+{
+    struct sockaddr_storage addr;
+    unsigned addrlen;
+    if (listen_parse(cfg->listen, &addr, &addrlen) < 0) {
+        buf_addf(err, "--listen 的值“%s”无效，应为 地址:端口，例如 127.0.0.1:8080", cfg->listen);
+        return -1;
+    }
+    struct server srv = {.cfg = cfg};
+    pthread_mutex_init(&srv.lock, NULL);
+    if (store_open(&srv.main, cfg->db, STORE_OPEN_EXISTING, err) < 0)
+        return -1;
+
+    /* SIGTERM and SIGINT are taken by sigwait below: blocked before the worker threads start,
+     * so that they inherit the mask and a signal never interrupts a request */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (addr.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+        cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, &srv, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    if (!d) {
+        buf_addf(err, "无法在 %s 上启动服务（端口被占用或地址不可用？）", cfg->listen);
+        store_close(srv.main);
+        pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+        return -1;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char host[64] = "";
+    if (addr.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof(host));
+    else
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof(host));
+    printf("baoxue 服务已启动：http://%s%s%s:%u/（%u 个工作线程%s%s）\n",
+           addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "",
+           di ? (unsigned)di->port : 0, cfg->threads, cfg->web ? "，网页目录 " : "",
+           cfg->web ? cfg->web : "");
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "收到%s信号：不再接受新连接，等待正在处理的请求完成……\n",
+            sig == SIGTERM ? " SIGTERM " : " SIGINT ");
+    MHD_socket lsock = MHD_quiesce_daemon(d);
+    struct timespec pause = {0, 20 * 1000 * 1000};
+    for (unsigned waited = 0;
+         __atomic_load_n(&srv.inflight, __ATOMIC_SEQ_CST) > 0 && waited < cfg->drain * 50; waited++)
+        nanosleep(&pause, NULL);
+    int left = __atomic_load_n(&srv.inflight, __ATOMIC_SEQ_CST);
+    MHD_stop_daemon(d);
+    if (lsock != MHD_INVALID_SOCKET)
+        close(lsock);
+    for (size_t i = 0; i < srv.nstores; i++)
+        store_close(srv.stores[i]);
+    free(srv.stores);
+    store_close(srv.main);
+    pthread_mutex_destroy(&srv.lock);
+    pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+    if (left > 0)
+        fprintf(stderr, "已停止（%d 个请求在 %u 秒内未完成，被中断）\n", left, cfg->drain);
+    else
+        fprintf(stderr, "已停止\n");
+    return 0;
+}

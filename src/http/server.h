@@ -1,0 +1,39 @@
+#ifndef BAOXUE_SERVER_H
+#define BAOXUE_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+/*
+ * `baoxue serve`: libmicrohttpd in thread-pool + epoll mode over the store. Every worker thread
+ * has its own store connection; nothing a second server would need lives in this process
+ * (sessions are in the store).
+ */
+struct server_config {
+    const char *db;
+    const char *listen; /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" */
+    const char *web;    /* directory of static files, NULL none */
+    unsigned threads;
+    size_t max_body;          /* bytes: larger request bodies get 413 */
+    size_t max_header;        /* bytes of request line + headers per connection (431 beyond) */
+    unsigned max_connections; /* at once; more wait in the kernel's queue */
+    unsigned timeout;         /* seconds of inactivity before a connection is closed */
+    unsigned drain;           /* seconds a shutdown waits for running requests */
+    bool secure_cookie;       /* add Secure to the session cookie (behind HTTPS) */
+};
+#define SERVER_CONFIG_INIT                                                                         \
+    {                                                                                              \
+        NULL, "127.0.0.1:8080", NULL, 4, 1 << 20, 16384, 512, 30, 30, false                        \
+    }
+
+/* Serve until SIGTERM or SIGINT, then finish running requests and return 0; -1 with a
+ * Chinese message when the server cannot start. */
+int server_run(const struct server_config *cfg, struct buf *err);
+
+/* Parse "host:port" / "[v6]:port" / ":port" into a socket address; -1 when malformed. */
+struct sockaddr_storage;
+int listen_parse(const char *text, struct sockaddr_storage *out, unsigned *len);
+
+#endif
