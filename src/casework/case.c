@@ -248,7 +248,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
            " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.corrects IS NULL),"
            " c.ladder, coalesce(c.outcome, ''), c.reopened"
            " FROM case_file c JOIN record r ON r.id = c.record_id"
-           " WHERE ($1 IS NULL OR c.township_code = $1)"
+           " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
            " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
            " ORDER BY c.township_code, c.id");
     if (!q)
@@ -616,7 +616,7 @@ int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *i
     }
     if (rc == 0) {
         q = store_prepare(s, "UPDATE case_file SET ladder = $2,"
-                             " ladder_deadline = CASE WHEN $3 IS NULL AND ladder = $2"
+                             " ladder_deadline = CASE WHEN CAST($3 AS TEXT) IS NULL AND ladder = $2"
                              "  THEN ladder_deadline ELSE $3 END WHERE id = $1");
         if (q) {
             stmt_bind_int(q, 1, case_id);

@@ -170,7 +170,7 @@ int casework_child_header(struct store *s, int64_t child_id, int64_t record_id, 
     return rc == 1 ? 0 : -1;
 }
 
-static int64_t one_int(struct store *s, const char *sql, int64_t a, int64_t b, int *rc)
+static int64_t one_int(struct store *s, const char *sql, int64_t a, int *rc)
 {
     struct stmt *q = store_prepare(s, sql);
     int64_t v = 0;
@@ -179,7 +179,6 @@ static int64_t one_int(struct store *s, const char *sql, int64_t a, int64_t b, i
         return 0;
     }
     stmt_bind_int(q, 1, a);
-    stmt_bind_int(q, 2, b);
     int r = stmt_step(q);
     if (r == 1)
         v = stmt_int(q, 0);
@@ -312,9 +311,10 @@ static int auto_assign(struct store *s, int64_t child, int64_t task, const struc
 {
     static const char *const sql[] = {
         "SELECT id FROM person WHERE active = 1 AND org_kind = 'township'"
-        " AND township_code = $1 AND $2 = $2 ORDER BY id LIMIT 1",
+        " AND township_code = $1 ORDER BY id LIMIT 1",
         "SELECT id FROM person WHERE active = 1 AND org_kind = 'village'"
-        " AND township_code = $1 AND $2 <> '' AND instr(org, $2) > 0 ORDER BY id LIMIT 1",
+        " AND township_code = $1 AND $2 <> '' AND replace(org, $2, '') <> org"
+        " ORDER BY id LIMIT 1",
     };
     static const char *const role[] = {"township", "village"};
     if (!x->tcode[0])
@@ -324,7 +324,8 @@ static int auto_assign(struct store *s, int64_t child, int64_t task, const struc
         if (!q)
             return -1;
         stmt_bind_str(q, 1, x->tcode);
-        stmt_bind_text(q, 2, x->village, strlen(x->village));
+        if (i == 1) /* the village's name in the person's organisation */
+            stmt_bind_text(q, 2, x->village, strlen(x->village));
         int rc = stmt_step(q);
         int64_t person = rc == 1 ? stmt_int(q, 0) : 0;
         stmt_finalize(q);
@@ -428,10 +429,8 @@ static int one_suspect(struct store *s, const struct casework_settings *cs,
         sum->cases_reopened++;
         return rc;
     }
-    if (one_int(s,
-                "SELECT count(*) FROM verify_task WHERE child_id = $1 AND state <> 'closed'"
-                " AND $2 = $2",
-                child, 0, &rc)) {
+    if (one_int(s, "SELECT count(*) FROM verify_task WHERE child_id = $1 AND state <> 'closed'",
+                child, &rc)) {
         sum->already_open++;
         return rc;
     }
@@ -838,7 +837,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         " coalesce(v.outcome_sub, ''), coalesce(v.flagged_run, 0),"
         " coalesce((SELECT id FROM case_file c WHERE c.task_id = v.id), 0)"
         " FROM verify_task v JOIN record r ON r.id = v.record_id"
-        " WHERE ($1 IS NULL OR v.township_code = $1)"
+        " WHERE (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)"
         " AND ($2 = 'all' OR v.state = $2"
         "  OR ($2 = 'pending' AND (v.state <> 'closed' OR v.flagged_run IS NOT NULL))"
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"

@@ -516,7 +516,7 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
                          "   AND (a.task_id IN (SELECT id FROM verify_task WHERE state <> 'closed')"
                          "    OR a.case_id IN (SELECT id FROM case_file WHERE state <> 'closed')))"
                          " FROM person p WHERE ($1 = 1 OR p.active = 1)"
-                         " AND ($2 IS NULL OR p.township_code = $2)"
+                         " AND (CAST($2 AS TEXT) IS NULL OR p.township_code = $2)"
                          " ORDER BY p.township_code IS NOT NULL, p.township_code, p.org, p.id");
     if (!q) {
         buf_release(&county);

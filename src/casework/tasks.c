@@ -91,7 +91,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         store_prepare(s, "SELECT v.id, 0, coalesce(v.township_code, ''), coalesce(v.township, ''),"
                          " coalesce(r.name, ''), v.state, v.deadline FROM verify_task v"
                          " JOIN record r ON r.id = v.record_id WHERE v.state <> 'closed'"
-                         " AND ($1 IS NULL OR v.township_code = $1)");
+                         " AND (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)");
     if (q) {
         stmt_bind_str(q, 1, code);
         while ((rc = stmt_step(q)) == 1)
@@ -108,7 +108,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
            "  AND a.on_date >= c.active_since), c.ladder, coalesce(c.ladder_deadline, ''),"
            " coalesce(c.outcome_on, '')"
            " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state <> 'closed'"
-           " AND ($1 IS NULL OR c.township_code = $1)");
+           " AND (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)");
     if (!q || !c) {
         rc = -1;
     } else {

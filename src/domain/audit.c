@@ -20,9 +20,10 @@ int audit_record(struct store *s, const char *actor, const char *origin, const c
 }
 
 #define AUDIT_WHERE                                                                                \
-    " WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2)"                            \
-    " AND ($3 IS NULL OR target = $3) AND ($4 IS NULL OR at >= $4)"                                \
-    " AND ($5 IS NULL OR at <= $5 || '~')"
+    " WHERE (CAST($1 AS TEXT) IS NULL OR actor = $1) AND (CAST($2 AS TEXT) IS NULL OR action = "   \
+    "$2)"                                                                                          \
+    " AND (CAST($3 AS TEXT) IS NULL OR target = $3) AND (CAST($4 AS TEXT) IS NULL OR at >= $4)"    \
+    " AND (CAST($5 AS TEXT) IS NULL OR at <= $5 || '~')"
 
 static void bind_filters(struct stmt *st, const struct audit_query *q)
 {

@@ -72,9 +72,12 @@ static void like_pattern(const char *q, struct buf *out)
     buf_addch(out, '%');
 }
 
-#define FILTER_SQL                                                                                 \
-    " AND ($3 IS NULL OR r.township_code = $3)"                                                    \
-    " AND ($4 IS NULL OR r.name LIKE $4 ESCAPE '\\' OR r.id_number = $5)"
+/* The township and search filters, on parameters $T (township), $L (LIKE pattern) and $Q (the
+ * search text), given as strings of digits. */
+#define FILTER_SQL(T, L, Q)                                                                        \
+    " AND (CAST($" T " AS TEXT) IS NULL OR r.township_code = $" T ")"                              \
+    " AND (CAST($" L " AS TEXT) IS NULL OR r.name LIKE $" L " ESCAPE '\\' OR r.id_number = $" Q    \
+    ")"
 
 /* ---- the statuses with child_status rows: SQL paging ---- */
 
@@ -85,10 +88,11 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     struct buf like = BUF_INIT, tmp = BUF_INIT;
     if (q)
         like_pattern(q, &like);
-    static const char *const where = " FROM child_status cs JOIN record r ON r.id = cs.record_id"
-                                     " LEFT JOIN record sr ON sr.id = cs.school_record"
-                                     " WHERE cs.run_id = $1 AND cs.status = $2" FILTER_SQL
-                                     " AND ($6 IS NULL OR sr.school_code = $6)";
+    static const char *const where =
+        " FROM child_status cs JOIN record r ON r.id = cs.record_id"
+        " LEFT JOIN record sr ON sr.id = cs.school_record"
+        " WHERE cs.run_id = $1 AND cs.status = $2" FILTER_SQL(
+            "3", "4", "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)";
     char *count_sql = xstrfmt("SELECT count(*)%s", where);
     char *page_sql = xstrfmt("SELECT cs.record_id, coalesce(cs.age, -1),"
                              " coalesce(cs.expected_grade, 0)%s ORDER BY cs.record_id"
@@ -207,15 +211,14 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     if (township || q) {
         if (q)
             like_pattern(q, &like);
-        w.cursor = store_prepare(s, "SELECT r.id FROM record r WHERE r.batch_id = $1"
-                                    " AND $2 = $2" FILTER_SQL " ORDER BY r.id");
+        w.cursor = store_prepare(s, "SELECT r.id FROM record r WHERE r.batch_id = $1" FILTER_SQL(
+                                        "2", "3", "4") " ORDER BY r.id");
         if (!w.cursor)
             goto out;
         stmt_bind_int(w.cursor, 1, ri->population_batch);
-        stmt_bind_int(w.cursor, 2, 0);
-        stmt_bind_str(w.cursor, 3, township);
-        stmt_bind_str(w.cursor, 4, q ? like.buf : NULL);
-        stmt_bind_str(w.cursor, 5, q);
+        stmt_bind_str(w.cursor, 2, township);
+        stmt_bind_str(w.cursor, 3, q ? like.buf : NULL);
+        stmt_bind_str(w.cursor, 4, q);
     }
     if (school) {
         struct stmt *sq = store_prepare(s, "SELECT id FROM record WHERE batch_id IN ($1, $2)"
@@ -237,9 +240,10 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     }
     if (!q && !school) {
         /* the counts by township and status give the total: stop once the page is full */
-        struct stmt *c = store_prepare(s, "SELECT coalesce(sum(n), 0) FROM run_count"
-                                          " WHERE run_id = $1 AND ($2 IS NULL OR status = $2)"
-                                          " AND ($3 IS NULL OR township_code = $3)");
+        struct stmt *c =
+            store_prepare(s, "SELECT coalesce(sum(n), 0) FROM run_count"
+                             " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
+                             " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)");
         if (!c)
             goto out;
         stmt_bind_int(c, 1, ri->id);

@@ -362,7 +362,8 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
            " coalesce(birth_date, ''), coalesce(id_number, id_raw, ''), coalesce(guardian, ''),"
            " coalesce(phone, ''), id_number, id_flags, coalesce(name_key, '')"
            " FROM record WHERE id >= $1 AND id <= $2 AND batch_id = $3"
-           " AND ($4 IS NULL OR township_code = $4) AND ($5 IS NULL OR township = $5)"
+           " AND (CAST($4 AS TEXT) IS NULL OR township_code = $4) AND (CAST($5 AS TEXT) IS NULL OR "
+           "township = $5)"
            " ORDER BY id");
     c.school = store_prepare(s, "SELECT b.kind, coalesce(r.school_name, ''),"
                                 " coalesce(r.school_region, ''), coalesce(r.grade, 0)"
@@ -479,7 +480,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
            " coalesce((SELECT id FROM case_file c WHERE c.task_id = v.id), 0),"
            " coalesce(v.township_code, '')"
            " FROM verify_task v JOIN record r ON r.id = v.record_id"
-           " WHERE ($1 IS NULL OR v.township_code = $1)"
+           " WHERE (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)"
            " ORDER BY v.run_id DESC, v.township_code, v.id");
     if (!q)
         return store_fail(s, err, exit_code);
@@ -639,7 +640,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
            " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.corrects IS NULL),"
            " coalesce((SELECT max(a.on_date) FROM attempt a WHERE a.case_id = c.id), '')"
            " FROM case_file c JOIN record r ON r.id = c.record_id"
-           " WHERE ($1 IS NULL OR c.township_code = $1)"
+           " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
            " ORDER BY c.township_code, c.id");
     struct stmt *who = store_prepare(
         s, "SELECT a.role, p.name, p.active FROM assignment a JOIN person p ON p.id = a.person_id"
@@ -1033,9 +1034,9 @@ int report_monthly(struct store *s, const struct report_options *opt, struct rep
                             "SELECT coalesce(t.township_code, ''), coalesce(t.township, ''),"
                             " count(*) FROM verify_task t WHERE t.opened_on <= $1"
                             " AND NOT EXISTS (SELECT 1 FROM event e WHERE e.task_id = t.id"
-                            "  AND e.kind = 'verified' AND e.on_date <= $1) AND $2 = $2"
+                            "  AND e.kind = 'verified' AND e.on_date <= $1)"
                             " GROUP BY 1, 2",
-                            d_end, d_end, add_pending, &m);
+                            d_end, NULL, add_pending, &m);
     if (ret == 0)
         ret = add_still_out(s, &m, d_end);
     if (ret < 0) {
