@@ -537,6 +537,14 @@ int schema_drop_all(struct store *s)
                          " FOR t IN SELECT tablename FROM pg_tables"
                          "  WHERE schemaname = current_schema() LOOP"
                          "  EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t.tablename);"
+                         " END LOOP;"
+                         /* and the trigger function of step 6, or creating it again fails */
+                         " FOR t IN SELECT p.proname FROM pg_proc p"
+                         "  JOIN pg_namespace n ON n.oid = p.pronamespace"
+                         "  WHERE n.nspname = current_schema() AND p.proname = 'baoxue_append_only'"
+                         " LOOP"
+                         "  EXECUTE format('DROP FUNCTION IF EXISTS %I.%I()', current_schema(),"
+                         "   t.proname);"
                          " END LOOP; END$$");
 }
 

@@ -188,10 +188,8 @@ class Casework(BaoxueTest):
         self.assertEqual(self.scalar("SELECT count(DISTINCT child_id) FROM verify_task"), OUT)
         # every write left an audit row; the history tables refuse changes
         self.assertGreater(self.scalar("SELECT count(*) FROM audit WHERE action LIKE 'case_%'"), 5)
-        con = sqlite3.connect(self.db)
-        with self.assertRaises(sqlite3.DatabaseError):
-            con.execute("UPDATE attempt SET result = 'x'")
-        con.close()
+        with self.assertRaisesRegex((sqlite3.DatabaseError, RuntimeError), "attempt is append-only"):
+            self.execute("UPDATE attempt SET result = 'x'")
 
     def test_a_later_run_finds_children_at_school(self):
         self.match()
@@ -358,11 +356,8 @@ class Casework(BaoxueTest):
         self.assertCliError(code, err, 2, "已停用")
 
     def test_holidays_setting_moves_deadlines(self):
-        con = sqlite3.connect(self.db)
-        con.execute("INSERT INTO setting (key, value) VALUES ('school_holidays',"
-                    " '2027-01-20..2027-02-25')")
-        con.commit()
-        con.close()
+        self.execute("INSERT INTO setting (key, value) VALUES ('school_holidays',"
+                     " '2027-01-20..2027-02-25')")
         self.match(today="2027-01-15")
         self.assertEqual({t["deadline"] for t in self.tasks_json()}, {"2027-02-26"})
 

@@ -3,7 +3,6 @@ valid values; set refuses unknown keys and invalid values (exit 2, a Chinese mes
 written); every change is audited with the old and the new value, and takes effect where the
 setting is used (a deadline, the age band)."""
 import json
-import sqlite3
 import unittest
 
 from harness import BaoxueTest, make_id
@@ -96,10 +95,7 @@ class Settings(BaoxueTest):
         self.assertEqual(self.scalar("SELECT count(*) FROM audit WHERE action LIKE 'setting_%'"), 3)
 
     def test_a_value_stored_around_baoxue_is_named_when_it_is_used(self):
-        c = sqlite3.connect(self.db)
-        c.execute("INSERT INTO setting (key, value) VALUES ('casework_verify_days', 'abc')")
-        c.commit()
-        c.close()
+        self.execute("INSERT INTO setting (key, value) VALUES ('casework_verify_days', 'abc')")
         code, out, err = self.run_bx("tasks", "--db", self.db)
         self.assertNotEqual(code, 0)
         self.assertIn("casework_verify_days", err)
