@@ -1,5 +1,6 @@
 """baoxue serve, black box: the server is started on a temporary database (the demo county of
-2,000 children) and a free port, and spoken to with http.client only.
+2,000 children; a fresh PostgreSQL schema when BAOXUE_TEST_PG is set) and a free port, and
+spoken to with http.client only.
 
 One server serves the class (its accounts are made once); the tests that need a server of their
 own (SIGTERM) start one. Every test uses its own account where it changes one.
@@ -20,7 +21,7 @@ import threading
 import time
 import unittest
 
-from harness import BIN, TODAY
+from harness import BIN, PG, TODAY, is_pg, new_db, psql
 
 MAX_BODY = 65536
 PASSWORD = "correct-horse-1"
@@ -34,6 +35,29 @@ INJECTIONS = [
     "张三' --",
     "$1",
 ]
+
+
+def db_execute(db, sql):
+    """Change the database behind the server's back."""
+    if is_pg(db):
+        psql(db, sql)
+        return
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        con.execute(sql)
+        con.commit()
+    finally:
+        con.close()
+
+
+def db_scalar(db, sql):
+    if is_pg(db):
+        return int(psql(db, sql).strip())
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
 
 
 def env():
@@ -74,9 +98,11 @@ class ServerTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-server-")
         out = os.path.join(cls.dir, "demo")
-        subprocess.run([BIN, "demo", "--children", "2000", "--out", out], check=True,
+        # SQLite: the demo's own file in its directory; PostgreSQL: a schema of its own
+        cls.db = new_db(cls.dir) if PG else os.path.join(out, "baoxue.db")
+        subprocess.run([BIN, "demo", "--children", "2000", "--out", out]
+                       + (["--db", cls.db] if PG else []), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=300)
-        cls.db = os.path.join(out, "baoxue.db")
         for name, args in [
             ("admin", ["--role", "admin"]),
             ("county", ["--role", "county"]),
@@ -369,11 +395,8 @@ class ServerTest(unittest.TestCase):
         cookie, _ = self.login("expiry")
         r, _, _ = self.call("GET", "/api/v1/summary", cookie=cookie)
         self.assertEqual(r.status, 200)
-        con = sqlite3.connect(self.db, timeout=30)
-        con.execute("UPDATE session SET expires_at = 1 WHERE user_id ="
-                    " (SELECT id FROM app_user WHERE name = 'expiry')")
-        con.commit()
-        con.close()
+        db_execute(self.db, "UPDATE session SET expires_at = 1 WHERE user_id ="
+                            " (SELECT id FROM app_user WHERE name = 'expiry')")
         r, j, _ = self.call("GET", "/api/v1/summary", cookie=cookie)
         self.assertError(r, j, 401)
 
@@ -500,11 +523,7 @@ class ServerTest(unittest.TestCase):
         return j["items"]
 
     def count_records(self):
-        con = sqlite3.connect(self.db, timeout=30)
-        try:
-            return con.execute("SELECT count(*) FROM record").fetchone()[0]
-        finally:
-            con.close()
+        return db_scalar(self.db, "SELECT count(*) FROM record")
 
 
 def urlq(s):
@@ -519,7 +538,7 @@ class ShutdownTest(unittest.TestCase):
     def test_sigterm_finishes_a_running_request(self):
         d = tempfile.mkdtemp(prefix="baoxue-server-")
         self.addCleanup(shutil.rmtree, d, True)
-        db = os.path.join(d, "b.db")
+        db = new_db(d, "b.db")
         subprocess.run([BIN, "init", "--db", db, "--county", "140521"], check=True, env=env(),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         p, port = start_server(db)
