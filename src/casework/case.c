@@ -250,7 +250,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
            " FROM case_file c JOIN record r ON r.id = c.record_id"
            " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
            " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
-           " ORDER BY c.township_code, c.id");
+           " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
     if (!q)
         return store_fail(s, err, exit_code);
     stmt_bind_str(q, 1, code);

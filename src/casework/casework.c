@@ -841,7 +841,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         " AND ($2 = 'all' OR v.state = $2"
         "  OR ($2 = 'pending' AND (v.state <> 'closed' OR v.flagged_run IS NOT NULL))"
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"
-        " ORDER BY v.township_code, v.deadline, v.id");
+        " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
         return store_fail(s, err, exit_code);
     stmt_bind_str(q, 1, code);

@@ -481,7 +481,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
            " coalesce(v.township_code, '')"
            " FROM verify_task v JOIN record r ON r.id = v.record_id"
            " WHERE (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)"
-           " ORDER BY v.run_id DESC, v.township_code, v.id");
+           " ORDER BY v.run_id DESC, v.township_code IS NOT NULL, v.township_code, v.id");
     if (!q)
         return store_fail(s, err, exit_code);
     stmt_bind_str(q, 1, code[0] ? code : NULL);
@@ -641,7 +641,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
            " coalesce((SELECT max(a.on_date) FROM attempt a WHERE a.case_id = c.id), '')"
            " FROM case_file c JOIN record r ON r.id = c.record_id"
            " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
-           " ORDER BY c.township_code, c.id");
+           " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
     struct stmt *who = store_prepare(
         s, "SELECT a.role, p.name, p.active FROM assignment a JOIN person p ON p.id = a.person_id"
            " WHERE a.id IN (SELECT max(id) FROM assignment WHERE case_id = $1 GROUP BY role)");
