@@ -89,9 +89,10 @@ static void test_statement_cache(void **state)
     stmt_finalize(c);
     stmt_finalize(b);
     int64_t n = -1;
-    assert_int_equal(
-        store_int(s, "SELECT count(*) FROM t WHERE a = '2' AND b IS NULL AND c IS NULL", 0, NULL, &n),
-        0);
+    assert_int_equal(store_int(s,
+                               "SELECT count(*) FROM t WHERE a = '2' AND b IS NULL AND c IS NULL",
+                               0, NULL, &n),
+                     0);
     assert_int_equal(n, 1);
     /* more distinct statements than the cache holds, some kept open: all work */
     struct stmt *open[STMT_CACHE / 2];
