@@ -222,6 +222,7 @@ struct suspect {
     int64_t record_id;
     char status[16];
     char *key;
+    bool known; /* the child has a row in `child`: a task or case before this run */
     char tcode[10];
     char *township, *village;
 };
@@ -255,6 +256,36 @@ static int load_suspects(struct store *s, int64_t run_id, struct suspect **out, 
     }
     buf_release(&k);
     stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Which suspects are children seen before (a row in `child`): one read of the keys. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int mark_known(struct store *s, struct suspect *xs, size_t n)
+{
+    struct stmt *q = store_prepare(s, "SELECT child_key FROM child");
+    if (!q)
+        return -1;
+    char **keys = NULL;
+    size_t nk = 0, alloc = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        ALLOC_GROW(keys, nk + 1, alloc);
+        keys[nk++] = xstrdup(stmt_text(q, 0));
+    }
+    stmt_finalize(q);
+    if (rc == 0 && nk) {
+        qsort(keys, nk, sizeof(*keys), cmp_str);
+        for (size_t i = 0; i < n; i++)
+            xs[i].known = bsearch(&xs[i].key, keys, nk, sizeof(*keys), cmp_str) != NULL;
+    }
+    for (size_t i = 0; i < nk; i++)
+        free(keys[i]);
+    free(keys);
     return rc < 0 ? -1 : 0;
 }
 
@@ -306,8 +337,70 @@ static int reopen_case(struct store *s, const struct casework_settings *cs, int6
     return rc;
 }
 
+/*
+ * Who is assigned to a new task of a township and village, looked up once per place: a first
+ * cross-check opens tens of thousands of tasks in a dozen townships.
+ */
+struct assignee_of_place {
+    char tcode[10];
+    char *village;
+    int64_t person[2]; /* township official, village cadre; 0 none */
+    char *text[2];     /* the event's sentence for each */
+};
+
+struct assign_cache {
+    struct assignee_of_place *e;
+    size_t n, alloc;
+};
+
+static void assign_cache_release(struct assign_cache *ac)
+{
+    for (size_t i = 0; i < ac->n; i++) {
+        free(ac->e[i].village);
+        free(ac->e[i].text[0]);
+        free(ac->e[i].text[1]);
+    }
+    free(ac->e);
+    memset(ac, 0, sizeof(*ac));
+}
+
+static int auto_assign_lookup(struct store *s, const struct suspect *x,
+                              struct assignee_of_place *out);
+
 static int auto_assign(struct store *s, int64_t child, int64_t task, const struct suspect *x,
-                       int on, const char *actor)
+                       int on, const char *actor, struct assign_cache *ac)
+{
+    static const char *const role[] = {"township", "village"};
+    if (!x->tcode[0])
+        return 0;
+    struct assignee_of_place *p = NULL;
+    for (size_t i = 0; i < ac->n && !p; i++)
+        if (!strcmp(ac->e[i].tcode, x->tcode) && !strcmp(ac->e[i].village, x->village))
+            p = &ac->e[i];
+    if (!p) {
+        ALLOC_GROW(ac->e, ac->n + 1, ac->alloc);
+        p = &ac->e[ac->n];
+        memset(p, 0, sizeof(*p));
+        if (auto_assign_lookup(s, x, p) < 0) {
+            free(p->village);
+            free(p->text[0]);
+            free(p->text[1]);
+            return -1;
+        }
+        ac->n++;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!p->person[i])
+            continue;
+        if (assign_one(s, task, 0, role[i], p->person[i], on, actor, "按乡镇、村自动指派") < 0 ||
+            event_add(s, child, task, 0, "assigned", on, actor, p->text[i]) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int auto_assign_lookup(struct store *s, const struct suspect *x,
+                              struct assignee_of_place *out)
 {
     static const char *const sql[] = {
         "SELECT id FROM person WHERE active = 1 AND org_kind = 'township'"
@@ -317,8 +410,8 @@ static int auto_assign(struct store *s, int64_t child, int64_t task, const struc
         " ORDER BY id LIMIT 1",
     };
     static const char *const role[] = {"township", "village"};
-    if (!x->tcode[0])
-        return 0;
+    snprintf(out->tcode, sizeof(out->tcode), "%s", x->tcode);
+    out->village = xstrdup(x->village);
     for (int i = 0; i < 2; i++) {
         struct stmt *q = store_prepare(s, sql[i]);
         if (!q)
@@ -327,19 +420,16 @@ static int auto_assign(struct store *s, int64_t child, int64_t task, const struc
         if (i == 1) /* the village's name in the person's organisation */
             stmt_bind_text(q, 2, x->village, strlen(x->village));
         int rc = stmt_step(q);
-        int64_t person = rc == 1 ? stmt_int(q, 0) : 0;
+        out->person[i] = rc == 1 ? stmt_int(q, 0) : 0;
         stmt_finalize(q);
         if (rc < 0)
             return -1;
-        if (!person)
+        if (!out->person[i])
             continue;
-        if (assign_one(s, task, 0, role[i], person, on, actor, "按乡镇、村自动指派") < 0)
-            return -1;
         struct buf t = BUF_INIT;
         buf_addf(&t, "自动指派%s：", vocab_label(&assignee_roles, role[i]));
-        people_describe(s, person, &t);
-        rc = event_add(s, child, task, 0, "assigned", on, actor, t.buf);
-        buf_release(&t);
+        rc = people_describe(s, out->person[i], &t);
+        out->text[i] = buf_detach(&t, NULL);
         if (rc < 0)
             return -1;
     }
@@ -350,7 +440,7 @@ static int auto_assign(struct store *s, int64_t child, int64_t task, const struc
  * the event's sentence ("" or the reason a child is asked about again). */
 static int open_task(struct store *s, const struct casework_settings *cs, int64_t run_id,
                      const struct suspect *x, int64_t child, int today, const char *actor,
-                     const char *why)
+                     const char *why, struct assign_cache *ac)
 {
     int due = deadline_days(&cs->holidays, today, cs->verify_days);
     char on[11], dl[11];
@@ -380,7 +470,7 @@ static int open_task(struct store *s, const struct casework_settings *cs, int64_
     int rc = event_add(s, child, task, 0, "task_opened", today, actor, t.buf);
     buf_release(&t);
     if (rc == 0)
-        rc = auto_assign(s, child, task, x, today, actor);
+        rc = auto_assign(s, child, task, x, today, actor, ac);
     return rc;
 }
 
@@ -395,16 +485,22 @@ struct run_ctx {
     struct school_calendar cal;
     int school_year;
     int64_t population_batch;
+    struct assign_cache assignees;
 };
 
-static int one_suspect(struct store *s, const struct casework_settings *cs,
-                       const struct run_ctx *ctx, int64_t run_id, const struct suspect *x,
-                       int today, const char *actor, struct casework_summary *sum)
+static int one_suspect(struct store *s, const struct casework_settings *cs, struct run_ctx *ctx,
+                       int64_t run_id, const struct suspect *x, int today, const char *actor,
+                       struct casework_summary *sum)
 {
     int rc = 0;
     int64_t child = child_upsert(s, x, run_id);
     if (child < 0)
         return -1;
+    if (!x->known) {
+        /* never suspected before: no case, no task, nothing to look up */
+        sum->tasks_created++;
+        return open_task(s, cs, run_id, x, child, today, actor, "", &ctx->assignees);
+    }
     struct buf t = BUF_INIT;
     /* a case: reopened when it was resolved or closed, left alone while open */
     struct stmt *q = store_prepare(s, "SELECT id, state FROM case_file WHERE child_id = $1");
@@ -497,7 +593,7 @@ static int one_suspect(struct store *s, const struct casework_settings *cs,
                  until + 1);
         sum->deferrals_expired++;
     }
-    rc = open_task(s, cs, run_id, x, child, today, actor, t.buf);
+    rc = open_task(s, cs, run_id, x, child, today, actor, t.buf, &ctx->assignees);
     buf_release(&t);
     sum->tasks_created++;
     return rc;
@@ -736,7 +832,7 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
     memset(out, 0, sizeof(*out));
     if (casework_settings_load(s, &cs, err) < 0)
         return -1;
-    struct run_ctx ctx;
+    struct run_ctx ctx = {0};
     struct run_info ri;
     int code;
     if (calendar_load(s, &ctx.cal) < 0) {
@@ -752,6 +848,10 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
         goto out;
     }
     out->out_of_school = (long)n;
+    if (mark_known(s, xs, n) < 0) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
     int today = date_today();
     if (store_begin(s) < 0) {
         buf_adds(err, store_errmsg(s));
@@ -789,6 +889,7 @@ out:
         free(xs[i].village);
     }
     free(xs);
+    assign_cache_release(&ctx.assignees);
     casework_settings_release(&cs);
     return ret;
 }

@@ -5,6 +5,7 @@
 #include "domain/match.h"
 #include "link/linker.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/common.h"
 #include "util/utf8.h"
 
@@ -102,7 +103,11 @@ int cmd_match(int argc, char **argv)
         match_print(&res, stdout);
         /* the run is committed; casework follows in its own transaction */
         struct casework_summary cw;
-        if (casework_after_match(s, res.run_id, cli_actor(), &cw, &err) < 0) {
+        double t0 = mono_seconds();
+        int cwrc = casework_after_match(s, res.run_id, cli_actor(), &cw, &err);
+        if (getenv("BAOXUE_TIMING") && *getenv("BAOXUE_TIMING") == '1')
+            fprintf(stderr, "  [计时] 核查任务 %.2f 秒\n", mono_seconds() - t0);
+        if (cwrc < 0) {
             error("比对结果已保存，但生成核查任务失败：%s", err.buf);
             exit_code = EXIT_RUNTIME;
         } else {

@@ -20,6 +20,7 @@
 #include "link/linker.h"
 #include "store/store.h"
 #include "store/writer.h"
+#include "util/clock.h"
 #include "util/common.h"
 #include "util/intern.h"
 #include "util/utf8.h"
@@ -65,9 +66,7 @@ static void phase_mark(const char *done)
         on = getenv("BAOXUE_TIMING") && *getenv("BAOXUE_TIMING") == '1';
     if (!on)
         return;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    double now = mono_seconds();
     if (done)
         fprintf(stderr, "  [计时] %s %.2f 秒\n", done, now - last);
     last = now;

@@ -23,6 +23,7 @@
 #include "store/migrate.h"
 #include "store/store.h"
 #include "store/writer.h"
+#include "util/clock.h"
 #include "util/common.h"
 #include "util/csvout.h"
 #include "util/utf8.h"
@@ -636,13 +637,6 @@ static void progress_draw(double frac, long rows)
     fputs(b.buf, stderr);
     fflush(stderr);
     buf_release(&b);
-}
-
-static double mono_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static const char *sheet_label(struct sheet_reader *rd, struct buf *tmp)

@@ -298,7 +298,7 @@ int store_sqlite_open(struct store **out, const char *path, enum store_open_mode
     char pragmas[200];
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-             " PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY;",
+             " PRAGMA cache_size = -%d; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 4294967296;",
              CACHE_KIB);
     if (sq_exec(&s->base, pragmas) < 0 || migrate(&s->base) < 0) {
         buf_addf(err, "数据库“%s”不可用：%s", path, s->base.errmsg.buf);
