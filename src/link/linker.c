@@ -864,6 +864,28 @@ static void block_part(void *arg, int part)
     j->nbm[part] = nbm;
 }
 
+/* Term frequencies over part of the register: how many children carry each wanted name. */
+struct tf_job {
+    const struct u64map *names;
+    const uint64_t *name_hash;
+    size_t npop;
+    uint32_t *count[2]; /* per slot of names */
+};
+
+static void tf_part(void *arg, int part)
+{
+    struct tf_job *j = arg;
+    size_t lo, hi;
+    par_range(j->npop, part, &lo, &hi);
+    uint32_t *count = xcalloc(j->names->cap ? j->names->cap : 1, sizeof(*count));
+    for (size_t i = lo; i < hi; i++) {
+        uint32_t *n = u64map_find(j->names, j->name_hash[i]);
+        if (n)
+            count[n - j->names->vals]++;
+    }
+    j->count[part] = count;
+}
+
 int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, size_t noth,
                const struct lk_params *params, lk_decided_fn decided, void *decided_ctx,
                struct lk_result *res)
@@ -1007,11 +1029,15 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     /* Term frequencies of the candidates' names, counted over the whole register. */
     struct tf tf = {{0}, npop};
     for (size_t c = 0; c < ncands; c++)
-        u64map_slot(&tf.counts, hash_str(pop[cands[c].pop].name), 0);
-    for (size_t i = 0; i < npop; i++) {
-        uint32_t *n = u64map_find(&tf.counts, name_hash[i]);
-        if (n)
-            (*n)++;
+        u64map_slot(&tf.counts, name_hash[cands[c].pop], 0);
+    {
+        /* each core counts its half of the register into counts of its own, by slot */
+        struct tf_job tj = {&tf.counts, name_hash, npop, {NULL, NULL}};
+        par2(tf_part, &tj, npop, params->parallel_min);
+        for (size_t k = 0; k < tf.counts.cap; k++)
+            tf.counts.vals[k] = tj.count[0][k] + tj.count[1][k];
+        free(tj.count[0]);
+        free(tj.count[1]);
     }
     free(name_hash);
 
