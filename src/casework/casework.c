@@ -245,6 +245,7 @@ static int load_suspects(struct store *s, int64_t run_id, struct suspect **out, 
     while ((rc = stmt_step(q)) == 1) {
         ALLOC_GROW(*out, *n + 1, alloc);
         struct suspect *x = &(*out)[(*n)++];
+        memset(x, 0, sizeof(*x));
         x->record_id = stmt_int(q, 0);
         snprintf(x->status, sizeof(x->status), "%s", stmt_text(q, 1));
         child_key(stmt_is_null(q, 2) ? NULL : stmt_text(q, 2), (int)stmt_int(q, 3), stmt_text(q, 4),
@@ -278,11 +279,10 @@ static int mark_known(struct store *s, struct suspect *xs, size_t n)
         keys[nk++] = xstrdup(stmt_text(q, 0));
     }
     stmt_finalize(q);
-    if (rc == 0 && nk) {
+    if (nk)
         qsort(keys, nk, sizeof(*keys), cmp_str);
-        for (size_t i = 0; i < n; i++)
-            xs[i].known = bsearch(&xs[i].key, keys, nk, sizeof(*keys), cmp_str) != NULL;
-    }
+    for (size_t i = 0; i < n; i++)
+        xs[i].known = nk && bsearch(&xs[i].key, keys, nk, sizeof(*keys), cmp_str) != NULL;
     for (size_t i = 0; i < nk; i++)
         free(keys[i]);
     free(keys);
