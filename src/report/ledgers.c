@@ -974,7 +974,16 @@ int report_monthly(struct store *s, const struct report_options *opt, struct rep
     if (township_arg(s, opt->township, code, &tname, err, exit_code) < 0)
         return -1;
     int today = date_today();
-    int month = opt->month ? opt->month : ymd_make(ymd_year(today), ymd_month(today), 1);
+    /* by default the report being compiled: the first 15th on or after today */
+    int month = opt->month;
+    if (!month) {
+        int y = ymd_year(today), mo = ymd_month(today);
+        if (ymd_day(today) > 15 && ++mo > 12) {
+            mo = 1;
+            y++;
+        }
+        month = ymd_make(y, mo, 1);
+    }
     int date = opt->date ? opt->date : ymd_make(ymd_year(month), ymd_month(month), 15);
     int start = monthly_period_start(date);
     char d_start[11], d_end[11], d_cn[24], s_cn[24];

@@ -267,9 +267,13 @@ class Ledgers(BaoxueTest):
         self.assertEqual(rows["郑庄镇"]["enrolment_rate"], "")
 
     def test_monthly_defaults_and_dates(self):
+        # by default the report being compiled: the first 15th on or after today
         rep = self.report("monthly", today="2026-11-20")
         self.assertEqual((rep["month"], rep["report_date"], rep["period_start"]),
-                         ("2026-11", "2026-11-15", "2026-10-16"))
+                         ("2026-12", "2026-12-15", "2026-11-16"))
+        for today, month in (("2026-11-15", "2026-11"), ("2026-11-01", "2026-11"),
+                             ("2026-12-16", "2027-01")):
+            self.assertEqual(self.report("monthly", today=today)["month"], month, today)
         rep = self.report("monthly", "--date", "2026-03-31", today="2026-11-20")
         self.assertEqual((rep["month"], rep["period_start"]), ("2026-03", "2026-03-01"))
         rep = self.report("monthly", "--township", "郑庄镇")
