@@ -136,14 +136,13 @@ static json_t *row_json(struct stmt *st)
 {
     json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:o, s:f, s:s}", "id",
                           (json_int_t)stmt_int(st, 0), "kind", stmt_text(st, 1), "state",
-                          stmt_text(st, 2), "who", stmt_text(st, 3), "created_at",
-                          time_json(st, 4), "started_at", time_json(st, 5), "finished_at",
-                          time_json(st, 6), "progress", stmt_double(st, 7), "phase",
-                          stmt_text(st, 8));
+                          stmt_text(st, 2), "who", stmt_text(st, 3), "created_at", time_json(st, 4),
+                          "started_at", time_json(st, 5), "finished_at", time_json(st, 6),
+                          "progress", stmt_double(st, 7), "phase", stmt_text(st, 8));
     json_t *result = stmt_is_null(st, 9) ? NULL : json_loads(stmt_text(st, 9), 0, NULL);
     json_object_set_new(j, "result", result ? result : json_null());
-    json_object_set_new(j, "error", stmt_is_null(st, 10) ? json_null()
-                                                         : json_string(stmt_text(st, 10)));
+    json_object_set_new(j, "error",
+                        stmt_is_null(st, 10) ? json_null() : json_string(stmt_text(st, 10)));
     return j;
 }
 
@@ -168,8 +167,8 @@ json_t *job_get(struct store *s, const struct scope *sc, int64_t id, enum outcom
 
 json_t *job_list(struct store *s, const struct scope *sc, int64_t limit)
 {
-    struct stmt *st = store_prepare(
-        s, JOB_COLUMNS " WHERE $1 = 1 OR user_id = $2 ORDER BY id DESC LIMIT $3");
+    struct stmt *st =
+        store_prepare(s, JOB_COLUMNS " WHERE $1 = 1 OR user_id = $2 ORDER BY id DESC LIMIT $3");
     if (!st)
         return NULL;
     stmt_bind_int(st, 1, sees_all(sc) ? 1 : 0);

@@ -77,7 +77,11 @@ static void run_import(struct store *s, int64_t id, json_t *params)
     struct import_summary sum;
     struct buf err = BUF_INIT;
     int code;
-    if (import_file(s, &io, &sum, &err, &code) < 0) {
+    int rc = import_file(s, &io, &sum, &err, &code);
+    /* the data is in the store (or the file was unusable): the upload goes before the job
+     * says it ended, so that a client who sees the end sees no file left */
+    remove_upload(path);
+    if (rc < 0) {
         job_fail(s, id, err.len ? err.buf : "导入失败");
     } else {
         json_t *flags = json_object();
@@ -98,7 +102,6 @@ static void run_import(struct store *s, int64_t id, json_t *params)
     }
     import_summary_release(&sum);
     buf_release(&err);
-    remove_upload(path);
 }
 
 static void run_match(struct store *s, int64_t id, json_t *params)
@@ -137,11 +140,10 @@ static void run_match(struct store *s, int64_t id, json_t *params)
                 (json_int_t)res.population, "links", (json_int_t)res.links, "review",
                 (json_int_t)res.review, "counts", counts, "out_of_school",
                 (json_int_t)(res.counts[ST_NOT_ENROLLED] + res.counts[ST_DROPPED_OUT]),
-                "population_batch", (json_int_t)res.population_batch, "casework",
-                "tasks_created", (json_int_t)cw.tasks_created, "cases_reopened",
-                (json_int_t)cw.cases_reopened, "claims_flagged", (json_int_t)cw.claims_flagged,
-                "tasks_closed", (json_int_t)cw.tasks_closed, "already_open",
-                (json_int_t)cw.already_open);
+                "population_batch", (json_int_t)res.population_batch, "casework", "tasks_created",
+                (json_int_t)cw.tasks_created, "cases_reopened", (json_int_t)cw.cases_reopened,
+                "claims_flagged", (json_int_t)cw.claims_flagged, "tasks_closed",
+                (json_int_t)cw.tasks_closed, "already_open", (json_int_t)cw.already_open);
             job_done(s, id, r);
             json_decref(r);
         }
@@ -394,6 +396,7 @@ void imports_post_h(struct request *r)
         return;
     upload_close(up);
     enum import_kind kind;
+    bool ok = false;
     if (up->too_large) {
         reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "上传的文件过大");
     } else if (up->bad) {
@@ -414,20 +417,26 @@ void imports_post_h(struct request *r)
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
                     "缺少 file 部分（要导入的文件），或文件为空");
     } else {
-        bool force = !strcmp(up->force, "1") || !strcmp(up->force, "true") ||
-                     !strcmp(up->force, "on");
+        bool force =
+            !strcmp(up->force, "1") || !strcmp(up->force, "true") || !strcmp(up->force, "on");
         json_t *params = json_pack("{s:s, s:s, s:s, s:b, s:s, s:I}", "kind", kind_key(kind), "path",
                                    up->path, "file_name", up->file_name, "force", force, "who",
                                    r->scope.user, "bytes", (json_int_t)up->bytes);
         int64_t id = job_create(r->store, JOB_IMPORT, &r->scope, params);
         json_decref(params);
-        if (id < 0) {
+        if (id < 0)
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
-            return;
+        else
+            up->handed_over = ok = true;
+        if (ok) {
+            enqueue(id);
+            reply_job(r, MHD_HTTP_ACCEPTED, id);
         }
-        up->handed_over = true;
-        enqueue(id);
-        reply_job(r, MHD_HTTP_ACCEPTED, id);
+    }
+    if (!ok) {
+        /* before the answer leaves, not when the connection ends */
+        remove_upload(up->path);
+        up->path[0] = '\0';
     }
 }
 
@@ -445,15 +454,14 @@ void imports_get_h(struct request *r)
     int rc;
     while ((rc = stmt_step(st)) == 1)
         json_array_append_new(
-            items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}", "id",
-                             (json_int_t)stmt_int(st, 0), "kind", stmt_text(st, 1), "file_name",
-                             stmt_text(st, 2), "format", stmt_text(st, 3), "imported_at",
-                             stmt_text(st, 4), "imported_by", stmt_text(st, 5), "forced",
-                             stmt_int(st, 6) != 0, "rows_read", (json_int_t)stmt_int(st, 7),
-                             "rows_imported", (json_int_t)stmt_int(st, 8), "rows_flagged",
-                             (json_int_t)stmt_int(st, 9), "rows_rejected",
-                             (json_int_t)stmt_int(st, 10), "rows_skipped",
-                             (json_int_t)stmt_int(st, 11)));
+            items,
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}", "id",
+                      (json_int_t)stmt_int(st, 0), "kind", stmt_text(st, 1), "file_name",
+                      stmt_text(st, 2), "format", stmt_text(st, 3), "imported_at", stmt_text(st, 4),
+                      "imported_by", stmt_text(st, 5), "forced", stmt_int(st, 6) != 0, "rows_read",
+                      (json_int_t)stmt_int(st, 7), "rows_imported", (json_int_t)stmt_int(st, 8),
+                      "rows_flagged", (json_int_t)stmt_int(st, 9), "rows_rejected",
+                      (json_int_t)stmt_int(st, 10), "rows_skipped", (json_int_t)stmt_int(st, 11)));
     stmt_finalize(st);
     if (rc < 0) {
         json_decref(items);
@@ -507,8 +515,8 @@ void runs_get_h(struct request *r)
         json_array_append_new(
             items, json_pack("{s:I, s:s, s:s?, s:s, s:i, s:I, s:o, s:o, s:o}", "id",
                              (json_int_t)stmt_int(st, 0), "started_at", stmt_text(st, 1),
-                             "finished_at", stmt_is_null(st, 2) ? NULL : stmt_text(st, 2),
-                             "as_of", stmt_text(st, 3), "school_year", (int)stmt_int(st, 4),
+                             "finished_at", stmt_is_null(st, 2) ? NULL : stmt_text(st, 2), "as_of",
+                             stmt_text(st, 3), "school_year", (int)stmt_int(st, 4),
                              "population_batch", (json_int_t)stmt_int(st, 5), "enrollment_batch",
                              stmt_is_null(st, 6) ? json_null() : json_integer(stmt_int(st, 6)),
                              "outside_batch",
