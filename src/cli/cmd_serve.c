@@ -1,11 +1,13 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "http/server.h"
+#include "store/store.h"
 #include "util/common.h"
 
 static const char usage[] =
     "baoxue serve [--db 路径] [--listen 地址:端口] [--web 目录] [--threads N]\n"
-    "             [--max-body 字节] [--timeout 秒] [--max-connections N] [--secure-cookie]";
+    "             [--max-body 字节] [--timeout 秒] [--max-connections N] [--secure-cookie]\n"
+    "             [--data-dir 目录] [--max-upload 字节] [--job-threads N]";
 
 static void help(void)
 {
@@ -19,7 +21,11 @@ static void help(void)
         "  --max-body         请求内容上限，字节（默认 1048576，超过返回 413）\n"
         "  --timeout          连接空闲多少秒后关闭（默认 30）\n"
         "  --max-connections  同时连接数上限（默认 512）\n"
-        "  --secure-cookie    会话 Cookie 加 Secure（经 HTTPS 反向代理访问时使用）\n\n"
+        "  --secure-cookie    会话 Cookie 加 Secure（经 HTTPS 反向代理访问时使用）\n"
+        "  --data-dir         上传文件的暂存目录（其下 uploads/；默认 SQLite 数据库所在目录，\n"
+        "                     PostgreSQL 时为当前目录）\n"
+        "  --max-upload       上传导入文件的大小上限，字节（默认 2147483648）\n"
+        "  --job-threads      同时运行的后台任务数（导入、比对；默认 2）\n\n"
         "账号：baoxue user add 用户名 --role admin|county|township|school|department|supervisor\n",
         usage);
 }
@@ -35,6 +41,9 @@ int cmd_serve(int argc, char **argv)
         {"timeout", required_argument, NULL, 'O'},
         {"max-connections", required_argument, NULL, 'C'},
         {"secure-cookie", no_argument, NULL, 'S'},
+        {"data-dir", required_argument, NULL, 'D'},
+        {"max-upload", required_argument, NULL, 'U'},
+        {"job-threads", required_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -68,6 +77,15 @@ int cmd_serve(int argc, char **argv)
         case 'S':
             cfg.secure_cookie = true;
             break;
+        case 'D':
+            cfg.data_dir = optarg;
+            break;
+        case 'U':
+            cfg.max_upload = (size_t)cli_parse_long("--max-upload", optarg, 1024, 1L << 40);
+            break;
+        case 'J':
+            cfg.job_threads = (unsigned)cli_parse_long("--job-threads", optarg, 1, 16);
+            break;
         case 'h':
             help();
             return EXIT_OK;
@@ -78,10 +96,18 @@ int cmd_serve(int argc, char **argv)
     if (optind < argc)
         die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
     cfg.db = cli_db_path(db);
+    char *dir = NULL;
+    if (!cfg.data_dir) {
+        /* beside the SQLite file; for PostgreSQL the current directory */
+        const char *slash = store_dsn_is_pg(cfg.db) ? NULL : strrchr(cfg.db, '/');
+        dir = slash ? xstrndup(cfg.db, (size_t)(slash - cfg.db + (slash == cfg.db))) : xstrdup(".");
+        cfg.data_dir = dir;
+    }
     struct buf err = BUF_INIT;
     int rc = server_run(&cfg, &err);
     if (rc < 0)
         error("%s", err.buf);
     buf_release(&err);
+    free(dir);
     return rc < 0 ? EXIT_INPUT : EXIT_OK;
 }

@@ -33,6 +33,7 @@ enum perm {
     PERM_AUDIT,    /* the audit trail */
     PERM_FULL_ID,  /* unmasked ID and phone numbers (audited) */
     PERM_WRITE,    /* state-changing requests beyond one's own session */
+    PERM_IMPORT,   /* upload data and start cross-checks (background jobs) */
     PERM__COUNT
 };
 

@@ -268,5 +268,12 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/children/{id}", child_h, PERM_CHILDREN, "一名儿童的完整记录"},
     {"GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"},
     {"GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"},
+    /* background jobs (http/jobs.c) */
+    {"POST", "/api/v1/imports", imports_post_h, PERM_IMPORT, "上传并导入一个文件（后台任务）"},
+    {"GET", "/api/v1/imports", imports_get_h, PERM_IMPORT, "已导入的批次"},
+    {"POST", "/api/v1/runs", runs_post_h, PERM_IMPORT, "开始一次比对（后台任务）"},
+    {"GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"},
+    {"GET", "/api/v1/jobs", jobs_get_h, PERM_SESSION, "最近的后台任务"},
+    {"GET", "/api/v1/jobs/{id}", job_get_h, PERM_SESSION, "一个后台任务的状态和进度"},
 };
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

@@ -3,6 +3,9 @@
 #include "http/request.h"
 
 #define ERR "{\"$ref\": \"#/components/responses/Error\"}"
+#define CSRF                                                                                       \
+    "{\"name\": \"X-CSRF-Token\", \"in\": \"header\", \"required\": true, \"schema\": "            \
+    "{\"type\": \"string\"}}"
 #define PAGE_PARAMS                                                                                \
     "{\"name\": \"page\", \"in\": \"query\", \"schema\": {\"type\": \"integer\", \"minimum\": "    \
     "1}},"                                                                                         \
@@ -80,7 +83,35 @@ static const char doc[] =
     " {\"name\": \"until\", \"in\": \"query\", \"schema\": {\"type\": \"string\"}}," PAGE_PARAMS
     "],"
     " \"responses\": {\"200\": {\"description\": \"{items, total, page, per_page}\"},"
-    " \"400\": " ERR ", \"401\": " ERR ", \"403\": " ERR "}}}"
+    " \"400\": " ERR ", \"401\": " ERR ", \"403\": " ERR "}}},"
+    /* background jobs (http/jobs.c) */
+    "\"/api/v1/imports\": {"
+    " \"post\": {\"summary\": \"上传并导入一个文件（后台任务）\", \"parameters\": [" CSRF "],"
+    "  \"requestBody\": {\"required\": true, \"content\": {\"multipart/form-data\": {\"schema\":"
+    "  {\"type\": \"object\", \"required\": [\"kind\", \"file\"], \"properties\": {"
+    "  \"kind\": {\"type\": \"string\", \"enum\": [\"population\", \"enrollment\", \"outside\"]},"
+    "  \"file\": {\"type\": \"string\", \"format\": \"binary\"},"
+    "  \"force\": {\"type\": \"string\", \"description\": \"1：同一文件已导入过也再次导入\"}}}}}},"
+    "  \"responses\": {\"202\": {\"description\": \"已排队的任务（轮询 /api/v1/jobs/{id}）\"},"
+    "  \"400\": " ERR ", \"401\": " ERR ", \"403\": " ERR ", \"413\": " ERR "}},"
+    " \"get\": {\"summary\": \"已导入的批次\", \"responses\": {\"200\": {\"description\":"
+    "  \"{items}\"}, \"401\": " ERR ", \"403\": " ERR "}}},"
+    "\"/api/v1/runs\": {"
+    " \"post\": {\"summary\": \"开始一次比对（后台任务）\", \"parameters\": [" CSRF "],"
+    "  \"requestBody\": {\"required\": false, \"content\": {\"application/json\": {\"schema\":"
+    "  {\"type\": \"object\", \"properties\": {\"as_of\": {\"type\": \"string\", \"format\":"
+    "  \"date\"}}}}}},"
+    "  \"responses\": {\"202\": {\"description\": \"已排队的任务（轮询 /api/v1/jobs/{id}）\"},"
+    "  \"400\": " ERR ", \"401\": " ERR ", \"403\": " ERR "}},"
+    " \"get\": {\"summary\": \"历次比对及各状态人数\", \"responses\": {\"200\": {\"description\":"
+    "  \"{items}\"}, \"401\": " ERR ", \"403\": " ERR "}}},"
+    "\"/api/v1/jobs\": {\"get\": {\"summary\": \"最近的后台任务\", \"responses\": {\"200\":"
+    " {\"description\": \"{items}：本人的任务（admin、county：所有人的）\"}, \"401\": " ERR "}}},"
+    "\"/api/v1/jobs/{id}\": {\"get\": {\"summary\": \"一个后台任务的状态和进度\", \"parameters\": ["
+    " {\"name\": \"id\", \"in\": \"path\", \"required\": true, \"schema\": {\"type\": "
+    "\"integer\"}}],"
+    " \"responses\": {\"200\": {\"description\": \"{id, kind, state, progress, phase, result,"
+    " error, …}\"}, \"401\": " ERR ", \"404\": " ERR "}}}"
     "}}";
 
 const char *openapi_document(void)

@@ -24,6 +24,8 @@ struct request {
     const char *method, *path;
     struct buf body;
     bool too_large;
+    bool streaming;        /* POST /api/v1/imports: the body goes to upload_feed */
+    struct upload *upload; /* its state (http/jobs.c) */
     bool queued;
     enum MHD_Result result;
     struct store *store; /* this worker thread's connection */
@@ -62,6 +64,23 @@ const char *static_content_type(const char *name);
 /* Resolve a URL path under root into out (size bytes); false for anything that could leave
  * root ("..", backslashes, NUL, a symbolic link out of it). */
 bool static_resolve(const char *root, const char *path, char *out, size_t size);
+
+/* Background jobs and the streamed upload (http/jobs.c). */
+int jobs_start(struct store *main, const struct server_config *cfg, struct buf *err);
+/* Stop taking jobs; wait up to drain seconds for running ones (then leave them to be marked
+ * failed at the next start). */
+void jobs_stop(unsigned drain);
+/* Is this the route whose body is streamed to disk (authorised before it is read)? */
+bool upload_route(const char *method, const char *path);
+void upload_begin(struct request *r); /* replies 400 when the body is not multipart */
+void upload_feed(struct request *r, const char *data, size_t n);
+void upload_end(struct request *r); /* at completion: removes a file no job took over */
+void imports_post_h(struct request *r);
+void imports_get_h(struct request *r);
+void runs_post_h(struct request *r);
+void runs_get_h(struct request *r);
+void job_get_h(struct request *r);
+void jobs_get_h(struct request *r);
 
 /* The API (http/api.c). */
 extern const struct route api_routes[];

@@ -159,6 +159,25 @@ static bool authorise(struct request *r)
     return true;
 }
 
+/* The route of a request that has one, with this thread's store; false after replying. */
+static bool dispatch_route(struct request *r)
+{
+    bool known = false;
+    r->route = route_find(api_routes, api_routes_count, r->method, r->path, &r->params, &known);
+    if (!r->route) {
+        r->log_path = "(未知地址)";
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个地址");
+        return false;
+    }
+    r->log_path = r->route->pattern;
+    r->store = thread_store(r->srv);
+    if (!r->store) {
+        reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接数据库");
+        return false;
+    }
+    return true;
+}
+
 static void dispatch(struct request *r)
 {
     bool known = false;
@@ -227,12 +246,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         buf_init(&r->body, 0);
         client_ip(conn, r->ip, sizeof(r->ip));
         const char *cl = request_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (upload_route(method, url)) {
+            /* a large upload: authorised before its body is read, then streamed to disk */
+            r->streaming = true;
+            if (cl && strtoull(cl, NULL, 10) > srv->cfg->max_upload) {
+                r->log_path = "(请求体过大)";
+                reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "上传的文件过大");
+                return r->result;
+            }
+            if (dispatch_route(r) && authorise(r))
+                upload_begin(r);
+            return r->queued ? r->result : MHD_YES;
+        }
         if (cl && strtoull(cl, NULL, 10) > srv->cfg->max_body) {
             /* refused before the body is read: the connection closes after the answer */
             r->log_path = "(请求体过大)";
             reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "请求内容过大");
             return r->result;
         }
+        return MHD_YES;
+    }
+    if (*upload_data_size && r->streaming) {
+        if (!r->queued)
+            upload_feed(r, upload_data, *upload_data_size);
+        *upload_data_size = 0;
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -249,6 +286,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     if (r->queued)
         return MHD_YES;
+    if (r->streaming) {
+        r->route->handler(r);
+        if (!r->queued)
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
+        return r->result;
+    }
     if (r->too_large) {
         r->log_path = "(请求体过大)";
         reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "请求内容过大");
@@ -274,6 +317,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     /* no query strings and no free path text: they may carry names (see docs/decisions.md) */
     fprintf(stderr, "%s %s %s %u %.1fms%s\n", now, r->method, r->log_path, r->status, ms,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (连接中断)");
+    upload_end(r);
     buf_release(&r->body);
     arena_release(&r->arena);
     free(r);
@@ -346,6 +390,12 @@ int server_run(const struct server_config *cfg, struct buf *err)
     sigaddset(&sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* after the mask: the job threads must not take the signals either */
+    if (jobs_start(srv.main, cfg, err) < 0) {
+        store_close(srv.main);
+        pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+        return -1;
+    }
 
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
@@ -358,6 +408,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
         on_completed, &srv, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!d) {
         buf_addf(err, "无法在 %s 上启动服务（端口被占用或地址不可用？）", cfg->listen);
+        jobs_stop(0);
         store_close(srv.main);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return -1;
@@ -387,6 +438,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
     MHD_stop_daemon(d);
     if (lsock != MHD_INVALID_SOCKET)
         close(lsock);
+    jobs_stop(cfg->drain);
     for (size_t i = 0; i < srv.nstores; i++)
         store_close(srv.stores[i]);
     free(srv.stores);

@@ -22,10 +22,14 @@ struct server_config {
     unsigned timeout;         /* seconds of inactivity before a connection is closed */
     unsigned drain;           /* seconds a shutdown waits for running requests */
     bool secure_cookie;       /* add Secure to the session cookie (behind HTTPS) */
+    const char *data_dir;     /* uploads are streamed to DIR/uploads/ (NULL: chosen by serve) */
+    size_t max_upload;        /* bytes: the body limit of POST /api/v1/imports only */
+    unsigned job_threads;     /* background jobs (imports, cross-checks) at once */
 };
 #define SERVER_CONFIG_INIT                                                                         \
     {                                                                                              \
-        NULL, "127.0.0.1:8080", NULL, 4, 1 << 20, 16384, 512, 30, 30, false                        \
+        NULL, "127.0.0.1:8080", NULL, 4, 1 << 20, 16384, 512, 30, 30, false, NULL,                 \
+            (size_t)2 << 30, 2                                                                     \
     }
 
 /* Serve until SIGTERM or SIGINT, then finish running requests and return 0; -1 with a

@@ -24,6 +24,7 @@
  *   session      signed-in sessions (hashed ids), shared by every server on the database
  *   login_attempt consecutive failed logins per account name, for the lockout
  *                (server: step 7)
+ *   job          background jobs of the server: imports and cross-checks (step 8)
  */
 static const char *const sqlite_steps[] = {
     /* 1 */
@@ -269,6 +270,17 @@ static const char *const sqlite_steps[] = {
     "  locked_until INTEGER NOT NULL);"
     "CREATE INDEX audit_actor ON audit (actor, id);"
     "CREATE INDEX audit_action ON audit (action, id);",
+    /* 8: background jobs of the server (imports, cross-checks): state, progress, result; times
+     * are Unix seconds. params is the job's input as JSON (the uploaded file's path, kind). */
+    "CREATE TABLE job ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('import', 'match')),"
+    "  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),"
+    "  user_id INTEGER REFERENCES app_user (id), who TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER,"
+    "  progress REAL NOT NULL DEFAULT 0, phase TEXT NOT NULL DEFAULT '',"
+    "  params TEXT NOT NULL DEFAULT '{}', result TEXT, error TEXT);"
+    "CREATE INDEX job_state ON job (state);",
 };
 
 /*
@@ -511,6 +523,16 @@ static const char *const pg_steps[] = {
     "  locked_until BIGINT NOT NULL);"
     "CREATE INDEX audit_actor ON audit (actor, id);"
     "CREATE INDEX audit_action ON audit (action, id);",
+    /* 8 */
+    "CREATE TABLE job ("
+    "  id " ID ","
+    "  kind " CTEXT " NOT NULL CHECK (kind IN ('import', 'match')),"
+    "  state " CTEXT " NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),"
+    "  user_id BIGINT REFERENCES app_user (id), who " CTEXT " NOT NULL,"
+    "  created_at BIGINT NOT NULL, started_at BIGINT, finished_at BIGINT,"
+    "  progress DOUBLE PRECISION NOT NULL DEFAULT 0, phase " CTEXT " NOT NULL DEFAULT '',"
+    "  params " CTEXT " NOT NULL DEFAULT '{}', result " CTEXT ", error " CTEXT ");"
+    "CREATE INDEX job_state ON job (state);",
 };
 #undef ID
 #undef CTEXT

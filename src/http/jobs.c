@@ -1,0 +1,563 @@
+/* Background jobs of the server (imports, cross-checks) on a small pool of job threads, each
+ * with its own store connection; the streamed multipart upload of an import; the routes of
+ * /api/v1/imports, /runs and /jobs. docs/decisions.md (Issue 5: jobs). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "casework/casework.h"
+#include "core/date.h"
+#include "domain/job.h"
+#include "domain/match.h"
+#include "http/request.h"
+#include "ingest/import.h"
+#include "store/store.h"
+#include "util/common.h"
+
+#define INTERRUPTED "服务重启，任务中断"
+
+/* ---- the pool: one per process (one server) ---- */
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;      /* work queued, or stop */
+    pthread_cond_t idle_cond; /* a job finished */
+    int64_t *queue;
+    size_t head, n, alloc;
+    bool stop;
+    unsigned busy;
+    unsigned nthreads;
+    pthread_t *threads;
+    struct store **stores;
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .cond = PTHREAD_COND_INITIALIZER,
+          .idle_cond = PTHREAD_COND_INITIALIZER};
+
+static void enqueue(int64_t id)
+{
+    pthread_mutex_lock(&pool.lock);
+    if (pool.head > 0 && pool.head == pool.n)
+        pool.head = pool.n = 0;
+    ALLOC_GROW(pool.queue, pool.n + 1, pool.alloc);
+    pool.queue[pool.n++] = id;
+    pthread_cond_signal(&pool.cond);
+    pthread_mutex_unlock(&pool.lock);
+}
+
+static void remove_upload(const char *path)
+{
+    if (!path || !*path)
+        return;
+    unlink(path);
+    char dir[4096];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+        rmdir(dir);
+    }
+}
+
+static void run_import(struct store *s, int64_t id, json_t *params)
+{
+    const char *path = json_string_value(json_object_get(params, "path"));
+    const char *kind = json_string_value(json_object_get(params, "kind"));
+    struct import_options io = {.path = path,
+                                .force = json_is_true(json_object_get(params, "force")),
+                                .actor = json_string_value(json_object_get(params, "who"))};
+    if (!path || !kind || kind_parse(kind, &io.kind) < 0) {
+        job_fail(s, id, "任务参数无效");
+        remove_upload(path);
+        return;
+    }
+    job_start(s, id, "正在导入");
+    struct import_summary sum;
+    struct buf err = BUF_INIT;
+    int code;
+    int rc = import_file(s, &io, &sum, &err, &code);
+    /* the data is in the store (or the file was unusable): the upload goes before the job
+     * says it ended, so that a client who sees the end sees no file left */
+    remove_upload(path);
+    if (rc < 0) {
+        job_fail(s, id, err.len ? err.buf : "导入失败");
+    } else {
+        json_t *flags = json_object();
+        for (int f = 0; f < RF__COUNT; f++)
+            if (sum.flag_counts[f])
+                json_object_set_new(flags, row_flag_key((enum row_flag)f),
+                                    json_integer(sum.flag_counts[f]));
+        json_t *res = json_pack(
+            "{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "batch_id",
+            (json_int_t)sum.batch_id, "kind", kind, "file_name",
+            json_string_value(json_object_get(params, "file_name")), "format", sum.format,
+            "encoding", sum.encoding, "rows_read", (json_int_t)sum.rows_read, "rows_imported",
+            (json_int_t)sum.rows_imported, "rows_flagged", (json_int_t)sum.rows_flagged,
+            "rows_rejected", (json_int_t)sum.rows_rejected, "rows_skipped",
+            (json_int_t)(sum.rows_title + sum.rows_blank + sum.rows_notes), "flags", flags);
+        job_done(s, id, res);
+        json_decref(res);
+    }
+    import_summary_release(&sum);
+    buf_release(&err);
+}
+
+static void run_match(struct store *s, int64_t id, json_t *params)
+{
+    const char *who = json_string_value(json_object_get(params, "who"));
+    struct match_options mo = {.as_of = (int)json_integer_value(json_object_get(params, "as_of")),
+                               .actor = who};
+    if (!mo.as_of)
+        mo.as_of = date_today();
+    job_start(s, id, "正在比对");
+    struct match_result res;
+    struct buf err = BUF_INIT;
+    int code;
+    if (calendar_load(s, &mo.cal) < 0) {
+        job_fail(s, id, store_errmsg(s));
+    } else if (match_run(s, &mo, &res, &err, &code) < 0) {
+        job_fail(s, id, err.len ? err.buf : "比对失败");
+    } else {
+        job_progress(s, id, 0.8, "生成核查任务");
+        struct casework_summary cw;
+        json_t *counts = json_object();
+        for (int st = 0; st < ST__COUNT; st++)
+            json_object_set_new(counts, status_key((enum child_status)st),
+                                json_integer(res.counts[st]));
+        if (casework_after_match(s, res.run_id, who, &cw, &err) < 0) {
+            struct buf msg = BUF_INIT;
+            buf_addf(&msg, "比对结果已保存（第 %lld 次比对），但生成核查任务失败：%s",
+                     (long long)res.run_id, err.buf);
+            job_fail(s, id, msg.buf);
+            buf_release(&msg);
+            json_decref(counts);
+        } else {
+            json_t *r = json_pack(
+                "{s:I, s:i, s:I, s:I, s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}}", "run_id",
+                (json_int_t)res.run_id, "school_year", res.school_year, "population",
+                (json_int_t)res.population, "links", (json_int_t)res.links, "review",
+                (json_int_t)res.review, "counts", counts, "out_of_school",
+                (json_int_t)(res.counts[ST_NOT_ENROLLED] + res.counts[ST_DROPPED_OUT]),
+                "population_batch", (json_int_t)res.population_batch, "casework", "tasks_created",
+                (json_int_t)cw.tasks_created, "cases_reopened", (json_int_t)cw.cases_reopened,
+                "claims_flagged", (json_int_t)cw.claims_flagged, "tasks_closed",
+                (json_int_t)cw.tasks_closed, "already_open", (json_int_t)cw.already_open);
+            job_done(s, id, r);
+            json_decref(r);
+        }
+    }
+    buf_release(&err);
+}
+
+static void *worker(void *arg)
+{
+    struct store *s = arg;
+    pthread_mutex_lock(&pool.lock);
+    for (;;) {
+        while (!pool.stop && pool.head == pool.n)
+            pthread_cond_wait(&pool.cond, &pool.lock);
+        if (pool.stop)
+            break;
+        int64_t id = pool.queue[pool.head++];
+        pool.busy++;
+        pthread_mutex_unlock(&pool.lock);
+        enum job_kind kind;
+        json_t *params = NULL;
+        if (job_params(s, id, &kind, &params) < 0)
+            error("任务 %lld 无法读取：%s", (long long)id, store_errmsg(s));
+        else if (kind == JOB_IMPORT)
+            run_import(s, id, params);
+        else
+            run_match(s, id, params);
+        json_decref(params);
+        pthread_mutex_lock(&pool.lock);
+        pool.busy--;
+        pthread_cond_broadcast(&pool.idle_cond);
+    }
+    pthread_mutex_unlock(&pool.lock);
+    return NULL;
+}
+
+int jobs_start(struct store *main, const struct server_config *cfg, struct buf *err)
+{
+    long n = job_interrupt_all(main, INTERRUPTED);
+    if (n < 0) {
+        buf_addf(err, "无法读取任务表：%s", store_errmsg(main));
+        return -1;
+    }
+    if (n > 0)
+        fprintf(stderr, "上次运行中断的任务 %ld 个已标记为失败（%s）\n", n, INTERRUPTED);
+    pool.nthreads = cfg->job_threads ? cfg->job_threads : 1;
+    pool.threads = xcalloc(pool.nthreads, sizeof(*pool.threads));
+    pool.stores = xcalloc(pool.nthreads, sizeof(*pool.stores));
+    for (unsigned i = 0; i < pool.nthreads; i++) {
+        if (store_open_peer(main, &pool.stores[i], err) < 0) {
+            pool.nthreads = i;
+            jobs_stop(0);
+            return -1;
+        }
+        pthread_create(&pool.threads[i], NULL, worker, pool.stores[i]);
+    }
+    return 0;
+}
+
+void jobs_stop(unsigned drain)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += drain;
+    pthread_mutex_lock(&pool.lock);
+    pool.stop = true;
+    pthread_cond_broadcast(&pool.cond);
+    int rc = 0;
+    while (pool.busy > 0 && rc == 0)
+        rc = pthread_cond_timedwait(&pool.idle_cond, &pool.lock, &until);
+    bool busy = pool.busy > 0;
+    pthread_mutex_unlock(&pool.lock);
+    if (busy) {
+        /* a long job still runs: the process ends under it, and the next start marks it
+         * failed (INTERRUPTED); its connection is not closed under its feet */
+        fprintf(stderr, "有 %u 个后台任务未在 %u 秒内完成，将被中断\n", pool.busy, drain);
+        return;
+    }
+    for (unsigned i = 0; i < pool.nthreads; i++) {
+        pthread_join(pool.threads[i], NULL);
+        store_close(pool.stores[i]);
+    }
+    free(pool.threads);
+    free(pool.stores);
+    free(pool.queue);
+}
+
+/* ---- the upload: multipart/form-data streamed to a file under the data directory ---- */
+
+struct upload {
+    struct MHD_PostProcessor *pp;
+    char kind[32], force[8];
+    char file_name[256];
+    char path[4096];
+    FILE *f;
+    uint64_t bytes;
+    bool bad, io_error, too_large, two_files, handed_over;
+};
+
+bool upload_route(const char *method, const char *path)
+{
+    return !strcmp(method, "POST") && !strcmp(path, "/api/v1/imports");
+}
+
+static void field_add(struct upload *up, char *dst, size_t size, const char *data, size_t n)
+{
+    size_t len = strlen(dst);
+    if (len + n >= size) {
+        up->bad = true;
+        return;
+    }
+    memcpy(dst + len, data, n);
+    dst[len + n] = '\0';
+}
+
+/* The uploaded file's name without directories or control characters ("upload" if none). */
+static void safe_name(const char *name, char *out, size_t size)
+{
+    const char *base = name ? strrchr(name, '/') : NULL;
+    base = base ? base + 1 : name;
+    const char *bs = base ? strrchr(base, '\\') : NULL;
+    base = bs ? bs + 1 : base;
+    size_t o = 0;
+    for (const char *p = base; p && *p && o + 1 < size; p++)
+        out[o++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '_' : *p;
+    out[o] = '\0';
+    if (!o || !strcmp(out, ".") || !strcmp(out, ".."))
+        snprintf(out, size, "upload");
+}
+
+static bool open_file(struct request *r, struct upload *up, const char *filename)
+{
+    char dir[4096];
+    int n = snprintf(dir, sizeof(dir), "%s/uploads", r->cfg->data_dir);
+    if (n < 0 || (size_t)n >= sizeof(dir) - 16 || (mkdir(dir, 0700) < 0 && errno != EEXIST))
+        return false;
+    snprintf(dir, sizeof(dir), "%s/uploads/up-XXXXXX", r->cfg->data_dir);
+    if (!mkdtemp(dir))
+        return false;
+    safe_name(filename, up->file_name, sizeof(up->file_name));
+    n = snprintf(up->path, sizeof(up->path), "%s/%s", dir, up->file_name);
+    if (n < 0 || (size_t)n >= sizeof(up->path)) {
+        rmdir(dir);
+        up->path[0] = '\0';
+        return false;
+    }
+    int fd = open(up->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 || !(up->f = fdopen(fd, "wb"))) {
+        if (fd >= 0)
+            close(fd);
+        rmdir(dir);
+        up->path[0] = '\0';
+        return false;
+    }
+    return true;
+}
+
+static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
+                               const char *filename, const char *content_type,
+                               const char *transfer_encoding, const char *data, uint64_t off,
+                               size_t size)
+{
+    (void)kind, (void)content_type, (void)transfer_encoding;
+    struct request *r = cls;
+    struct upload *up = r->upload;
+    if (!key)
+        return MHD_YES;
+    if (!strcmp(key, "kind")) {
+        field_add(up, up->kind, sizeof(up->kind), data, size);
+    } else if (!strcmp(key, "force")) {
+        field_add(up, up->force, sizeof(up->force), data, size);
+    } else if (!strcmp(key, "file")) {
+        if (off == 0 && up->path[0]) {
+            up->two_files = true;
+            return MHD_YES;
+        }
+        if (up->two_files || up->io_error)
+            return MHD_YES;
+        if (!up->f && !up->path[0] && !open_file(r, up, filename)) {
+            up->io_error = true;
+            return MHD_YES;
+        }
+        if (size && up->f && fwrite(data, 1, size, up->f) != size)
+            up->io_error = true;
+        up->bytes += size;
+    }
+    return up->bad ? MHD_NO : MHD_YES;
+}
+
+void upload_begin(struct request *r)
+{
+    struct upload *up = arena_alloc(&r->arena, sizeof(*up));
+    memset(up, 0, sizeof(*up));
+    r->upload = up;
+    up->pp = MHD_create_post_processor(r->conn, 65536, on_part, r);
+    if (!up->pp)
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "请以 multipart/form-data 格式上传（字段 kind 和 file）");
+}
+
+void upload_feed(struct request *r, const char *data, size_t n)
+{
+    struct upload *up = r->upload;
+    if (!up || !up->pp || up->bad || up->too_large)
+        return;
+    if (up->bytes + n > r->cfg->max_upload) {
+        up->too_large = true;
+        return;
+    }
+    if (MHD_post_process(up->pp, data, n) == MHD_NO)
+        up->bad = true;
+}
+
+static void upload_close(struct upload *up)
+{
+    if (up->pp && MHD_destroy_post_processor(up->pp) == MHD_NO)
+        up->bad = true;
+    up->pp = NULL;
+    if (up->f && fclose(up->f) != 0)
+        up->io_error = true;
+    up->f = NULL;
+}
+
+void upload_end(struct request *r)
+{
+    struct upload *up = r->upload;
+    if (!up)
+        return;
+    upload_close(up);
+    if (!up->handed_over)
+        remove_upload(up->path);
+}
+
+/* ---- routes ---- */
+
+static void reply_job(struct request *r, unsigned status, int64_t id)
+{
+    enum outcome o;
+    json_t *j = job_get(r->store, &r->scope, id, &o);
+    if (j)
+        reply_json(r, status, j);
+    else
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+}
+
+void imports_post_h(struct request *r)
+{
+    struct upload *up = r->upload;
+    if (!up)
+        return;
+    upload_close(up);
+    enum import_kind kind;
+    bool ok = false;
+    if (up->too_large) {
+        reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "上传的文件过大");
+    } else if (up->bad) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "上传内容不是有效的 multipart/form-data（字段 kind 和 file）");
+    } else if (up->io_error) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    "服务器无法保存上传的文件（磁盘已满或数据目录不可写？）");
+    } else if (up->two_files) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "一次只能上传一个文件");
+    } else if (!up->kind[0]) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "缺少 kind 字段（population、enrollment 或 outside）");
+    } else if (kind_parse(up->kind, &kind) < 0) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "kind 的值无效，应为 population、enrollment 或 outside");
+    } else if (!up->path[0] || !up->bytes) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "缺少 file 部分（要导入的文件），或文件为空");
+    } else {
+        bool force =
+            !strcmp(up->force, "1") || !strcmp(up->force, "true") || !strcmp(up->force, "on");
+        json_t *params = json_pack("{s:s, s:s, s:s, s:b, s:s, s:I}", "kind", kind_key(kind), "path",
+                                   up->path, "file_name", up->file_name, "force", force, "who",
+                                   r->scope.user, "bytes", (json_int_t)up->bytes);
+        int64_t id = job_create(r->store, JOB_IMPORT, &r->scope, params);
+        json_decref(params);
+        if (id < 0)
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        else
+            up->handed_over = ok = true;
+        if (ok) {
+            enqueue(id);
+            reply_job(r, MHD_HTTP_ACCEPTED, id);
+        }
+    }
+    if (!ok) {
+        /* before the answer leaves, not when the connection ends */
+        remove_upload(up->path);
+        up->path[0] = '\0';
+    }
+}
+
+void imports_get_h(struct request *r)
+{
+    struct stmt *st = store_prepare(
+        r->store, "SELECT id, kind, file_name, format, imported_at, imported_by, forced,"
+                  " rows_read, rows_imported, rows_flagged, rows_rejected, rows_skipped"
+                  " FROM batch ORDER BY id DESC LIMIT 200");
+    if (!st) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return;
+    }
+    json_t *items = json_array();
+    int rc;
+    while ((rc = stmt_step(st)) == 1)
+        json_array_append_new(
+            items,
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}", "id",
+                      (json_int_t)stmt_int(st, 0), "kind", stmt_text(st, 1), "file_name",
+                      stmt_text(st, 2), "format", stmt_text(st, 3), "imported_at", stmt_text(st, 4),
+                      "imported_by", stmt_text(st, 5), "forced", stmt_int(st, 6) != 0, "rows_read",
+                      (json_int_t)stmt_int(st, 7), "rows_imported", (json_int_t)stmt_int(st, 8),
+                      "rows_flagged", (json_int_t)stmt_int(st, 9), "rows_rejected",
+                      (json_int_t)stmt_int(st, 10), "rows_skipped", (json_int_t)stmt_int(st, 11)));
+    stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(items);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return;
+    }
+    reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "items", items));
+}
+
+void runs_post_h(struct request *r)
+{
+    int as_of = 0;
+    if (r->body.len) {
+        json_t *j = request_json(r);
+        if (!j)
+            return;
+        const char *v = json_string_value(json_object_get(j, "as_of"));
+        bool ok = !json_object_get(j, "as_of") || (v && date_parse(v, strlen(v), &as_of) == 0);
+        json_decref(j);
+        if (!ok) {
+            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                        "as_of 应为日期，例如 2026-11-20");
+            return;
+        }
+    }
+    json_t *params = json_pack("{s:s, s:i}", "who", r->scope.user, "as_of", as_of);
+    int64_t id = job_create(r->store, JOB_MATCH, &r->scope, params);
+    json_decref(params);
+    if (id < 0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return;
+    }
+    enqueue(id);
+    reply_job(r, MHD_HTTP_ACCEPTED, id);
+}
+
+void runs_get_h(struct request *r)
+{
+    struct stmt *st = store_prepare(
+        r->store, "SELECT id, started_at, finished_at, as_of, school_year, population_batch,"
+                  " enrollment_batch, outside_batch, counts FROM match_run"
+                  " ORDER BY id DESC LIMIT 200");
+    if (!st) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return;
+    }
+    json_t *items = json_array();
+    int rc;
+    while ((rc = stmt_step(st)) == 1) {
+        json_t *counts = stmt_is_null(st, 8) ? NULL : json_loads(stmt_text(st, 8), 0, NULL);
+        json_array_append_new(
+            items, json_pack("{s:I, s:s, s:s?, s:s, s:i, s:I, s:o, s:o, s:o}", "id",
+                             (json_int_t)stmt_int(st, 0), "started_at", stmt_text(st, 1),
+                             "finished_at", stmt_is_null(st, 2) ? NULL : stmt_text(st, 2), "as_of",
+                             stmt_text(st, 3), "school_year", (int)stmt_int(st, 4),
+                             "population_batch", (json_int_t)stmt_int(st, 5), "enrollment_batch",
+                             stmt_is_null(st, 6) ? json_null() : json_integer(stmt_int(st, 6)),
+                             "outside_batch",
+                             stmt_is_null(st, 7) ? json_null() : json_integer(stmt_int(st, 7)),
+                             "counts", counts ? counts : json_object()));
+    }
+    stmt_finalize(st);
+    if (rc < 0) {
+        json_decref(items);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return;
+    }
+    reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "items", items));
+}
+
+void job_get_h(struct request *r)
+{
+    char id[24] = "";
+    char *end = id;
+    long long jid = 0;
+    if (route_param(&r->params, "id", id, sizeof(id)))
+        jid = strtoll(id, &end, 10);
+    if (jid <= 0 || *end) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个任务");
+        return;
+    }
+    enum outcome o;
+    json_t *j = job_get(r->store, &r->scope, jid, &o);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else if (o == OUT_NOT_FOUND)
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个任务，或不是您发起的");
+    else
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+}
+
+void jobs_get_h(struct request *r)
+{
+    json_t *j = job_list(r->store, &r->scope, 100);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+}

@@ -1,0 +1,251 @@
+"""Background jobs over the API, black box: uploads (multipart built by hand) streamed to disk
+and imported by a job, cross-checks started as jobs, polled at /api/v1/jobs/{id}; failures,
+permissions, and a restart that finds a job still marked running.
+
+A fresh database of a few children (SQLite file, or a PostgreSQL schema when BAOXUE_TEST_PG is
+set), a server on a free port with its own data directory.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+import uuid
+
+from harness import BIN, COUNTY, csv_text, make_id, new_db
+import test_server
+from test_server import db_execute, db_scalar, env, start_server, stop_server
+
+# name: (birth, seq, township, enrolled?)
+CHILDREN = {
+    "在读甲": ("2015-03-04", 17, "郑庄镇", True),
+    "在读乙": ("2017-01-01", 19, "端氏镇", True),
+    "未入学": ("2016-09-09", 29, "郑庄镇", False),
+    "八月末": ("2019-08-31", 31, "端氏镇", False),
+}
+
+
+def cid(name):
+    birth, seq = CHILDREN[name][0], CHILDREN[name][1]
+    return make_id(birth.replace("-", ""), seq)
+
+
+def population_csv():
+    rows = [["姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "户籍状态"]]
+    for name, (birth, seq, town, _) in CHILDREN.items():
+        rows.append([name, "男" if seq % 2 else "女", cid(name), birth, town, "正常"])
+    return csv_text(rows).encode("utf-8")
+
+
+def enrollment_csv():
+    rows = [["学校标识码", "学校名称", "年级", "姓名", "出生日期", "身份证件号", "学籍状态"]]
+    for name, (birth, _, _, enrolled) in CHILDREN.items():
+        if enrolled:
+            rows.append(["2114052101", "沁水县实验小学", "三年级", name, birth, cid(name), "在读"])
+    return csv_text(rows).encode("utf-8")
+
+
+def multipart(fields, files, boundary=None):
+    """multipart/form-data by hand: fields {name: value}, files [(name, filename, bytes)]."""
+    boundary = boundary or "----baoxue" + uuid.uuid4().hex
+    out = []
+    for k, v in fields.items():
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
+                    % (boundary, k, v)).encode("utf-8"))
+    for name, filename, data in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                    "Content-Type: application/octet-stream\r\n\r\n"
+                    % (boundary, name, filename)).encode("utf-8") + data + b"\r\n")
+    out.append(("--%s--\r\n" % boundary).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + boundary
+
+
+class JobsTest(unittest.TestCase):
+    # the HTTP helpers of test_server (borrowed, so that its tests do not run here again)
+    user_add = test_server.ServerTest.__dict__["user_add"]
+    conn = test_server.ServerTest.conn
+    call = test_server.ServerTest.call
+    login = test_server.ServerTest.login
+    assertError = test_server.ServerTest.assertError
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="baoxue-jobs-")
+        cls.db = new_db(cls.dir)
+        subprocess.run([BIN, "init", "--db", cls.db, "--county", COUNTY], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=60)
+        for name, args in [("admin", ["--role", "admin"]), ("county", ["--role", "county"]),
+                           ("tz", ["--role", "township", "--township", "140521100"])]:
+            cls.user_add(name, *args)
+        cls.data = os.path.join(cls.dir, "data")
+        os.makedirs(cls.data)
+        cls.proc, cls.port = start_server(cls.db, "--data-dir", cls.data, "--max-body", "65536")
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_server(cls.proc)
+        shutil.rmtree(cls.dir, True)
+
+    def upload(self, session, fields, files, csrf=True):
+        cookie, token = session
+        body, ctype = multipart(fields, files)
+        return self.call("POST", "/api/v1/imports", body, cookie=cookie, csrf=token if csrf else None,
+                         headers={"Content-Type": ctype})
+
+    def poll(self, session, job_id, timeout=120):
+        deadline = time.time() + timeout
+        while True:
+            r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job_id, cookie=session[0])
+            self.assertEqual(r.status, 200, j)
+            self.assertGreaterEqual(j["progress"], 0)
+            self.assertLessEqual(j["progress"], 1)
+            if j["state"] in ("done", "failed"):
+                return j
+            self.assertLess(time.time(), deadline, "job %d did not finish: %r" % (job_id, j))
+            time.sleep(0.05)
+
+    def import_ok(self, session, kind, filename, data):
+        r, j, _ = self.upload(session, {"kind": kind}, [("file", filename, data)])
+        self.assertEqual(r.status, 202, j)
+        self.assertIn(j["state"], ("queued", "running", "done"))
+        self.assertEqual(j["kind"], "import")
+        done = self.poll(session, j["id"])
+        self.assertEqual(done["state"], "done", done)
+        return done
+
+    def test_upload_import_match_children(self):
+        s = self.login("county")
+        pop = self.import_ok(s, "population", "户籍.csv", population_csv())
+        self.assertEqual(pop["result"]["rows_imported"], len(CHILDREN))
+        self.assertEqual(pop["result"]["file_name"], "户籍.csv")
+        self.assertEqual(pop["progress"], 1)
+        enr = self.import_ok(s, "enrollment", "学籍.csv", enrollment_csv())
+        self.assertEqual(enr["result"]["rows_imported"], 2)
+        # the temporary files are gone once imported
+        self.assertEqual(os.listdir(os.path.join(self.data, "uploads")), [])
+
+        r, j, _ = self.call("GET", "/api/v1/imports", cookie=s[0])
+        self.assertEqual(r.status, 200, j)
+        names = [b["file_name"] for b in j["items"]]
+        self.assertIn("户籍.csv", names)
+        self.assertIn("学籍.csv", names)
+
+        r, j, _ = self.call("POST", "/api/v1/runs", cookie=s[0], csrf=s[1])
+        self.assertEqual(r.status, 202, j)
+        self.assertEqual(j["kind"], "match")
+        run = self.poll(s, j["id"])
+        self.assertEqual(run["state"], "done", run)
+        self.assertEqual(run["result"]["out_of_school"], 2)
+        run_id = run["result"]["run_id"]
+
+        r, j, _ = self.call("GET", "/api/v1/runs", cookie=s[0])
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(j["items"][0]["id"], run_id)
+        self.assertEqual(j["items"][0]["counts"]["not_enrolled"], 2)
+
+        r, j, _ = self.call("GET", "/api/v1/children?status=not_enrolled", cookie=s[0])
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(sorted(c["name"] for c in j["items"]), sorted(["未入学", "八月末"]))
+
+        # a reload: a new session of the same account still sees the job, in the list too
+        s2 = self.login("county")
+        r, j, _ = self.call("GET", "/api/v1/jobs/%d" % run["id"], cookie=s2[0])
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(j["state"], "done")
+        r, j, _ = self.call("GET", "/api/v1/jobs", cookie=s2[0])
+        self.assertIn(run["id"], [x["id"] for x in j["items"]])
+        # admin sees it; a township account does not (someone else's job does not exist)
+        r, j, _ = self.call("GET", "/api/v1/jobs/%d" % run["id"], cookie=self.login("admin")[0])
+        self.assertEqual(r.status, 200, j)
+        tz = self.login("tz")
+        r, j, _ = self.call("GET", "/api/v1/jobs/%d" % run["id"], cookie=tz[0])
+        self.assertError(r, j, 404, "not_found")
+        r, j, _ = self.call("GET", "/api/v1/jobs", cookie=tz[0])
+        self.assertEqual(j["items"], [])
+
+    def test_malformed_multipart(self):
+        s = self.login("admin")
+        cookie, token = s
+        for body, ctype in [
+            (b"this is not multipart at all", "multipart/form-data; boundary=xyz"),
+            (b"kind=population", "application/x-www-form-urlencoded"),
+            (b"{}", "application/json"),
+        ]:
+            r, j, _ = self.call("POST", "/api/v1/imports", body, cookie=cookie, csrf=token,
+                                headers={"Content-Type": ctype})
+            self.assertError(r, j, 400, "invalid_request")
+        # the end boundary missing
+        body, ctype = multipart({"kind": "population"}, [("file", "a.csv", population_csv())])
+        r, j, _ = self.call("POST", "/api/v1/imports", body[:-30], cookie=cookie, csrf=token,
+                            headers={"Content-Type": ctype})
+        self.assertError(r, j, 400, "invalid_request")
+        # a missing part, an unknown kind
+        r, j, _ = self.upload(s, {"kind": "population"}, [])
+        self.assertError(r, j, 400, "invalid_request")
+        self.assertIn("file", j["error"]["message"])
+        r, j, _ = self.upload(s, {}, [("file", "a.csv", population_csv())])
+        self.assertError(r, j, 400, "invalid_request")
+        self.assertIn("kind", j["error"]["message"])
+        r, j, _ = self.upload(s, {"kind": "students"}, [("file", "a.csv", population_csv())])
+        self.assertError(r, j, 400, "invalid_request")
+        self.assertEqual(os.listdir(os.path.join(self.data, "uploads"))
+                         if os.path.isdir(os.path.join(self.data, "uploads")) else [], [])
+
+    def test_failed_job_reports_in_chinese(self):
+        s = self.login("admin")
+        r, j, _ = self.upload(s, {"kind": "population"},
+                              [("file", "坏表.xlsx", b"PK\x03\x04 this is not a workbook" * 4000)])
+        self.assertEqual(r.status, 202, j)
+        done = self.poll(s, j["id"])
+        self.assertEqual(done["state"], "failed", done)
+        self.assertRegex(done["error"], "[\u4e00-\u9fff]")
+        self.assertIsNone(done["result"])
+
+    def test_permissions_and_csrf(self):
+        tz = self.login("tz")
+        r, j, _ = self.upload(tz, {"kind": "population"}, [("file", "a.csv", population_csv())])
+        self.assertError(r, j, 403, "forbidden")
+        r, j, _ = self.call("POST", "/api/v1/runs", cookie=tz[0], csrf=tz[1])
+        self.assertError(r, j, 403, "forbidden")
+        r, j, _ = self.call("GET", "/api/v1/imports", cookie=tz[0])
+        self.assertError(r, j, 403, "forbidden")
+        s = self.login("county")
+        r, j, _ = self.upload(s, {"kind": "population"}, [("file", "a.csv", population_csv())],
+                              csrf=False)
+        self.assertError(r, j, 403, "csrf")
+        r, j, _ = self.call("POST", "/api/v1/imports", b"x")
+        self.assertError(r, j, 401, "unauthenticated")
+
+    def test_other_routes_keep_the_small_body_limit(self):
+        # (the upload route takes more: test_failed_job_reports_in_chinese sends 120 KB)
+        s = self.login("admin")
+        c = self.conn()
+        c.putrequest("POST", "/api/v1/runs")
+        c.putheader("Cookie", s[0])
+        c.putheader("X-CSRF-Token", s[1])
+        c.putheader("Content-Type", "application/json")
+        c.putheader("Content-Length", str(65536 * 4))
+        c.endheaders()
+        r = c.getresponse()
+        j = json.loads(r.read())
+        c.close()
+        self.assertError(r, j, 413, "payload_too_large")
+
+    def test_restart_marks_running_jobs_failed(self):
+        db_execute(self.db, "INSERT INTO job (kind, state, who, created_at, started_at, progress, phase)"
+                            " VALUES ('match', 'running', 'county', 1, 1, 0.5, '正在比对')")
+        jid = db_scalar(self.db, "SELECT max(id) FROM job")
+        p, port = start_server(self.db, "--data-dir", self.data)
+        try:
+            self.assertEqual(db_scalar(self.db, "SELECT count(*) FROM job WHERE id = %d AND state = 'failed'"
+                                       " AND error = '服务重启，任务中断'" % jid), 1)
+        finally:
+            log = stop_server(p)
+        self.assertIn("已标记为失败", log)
+
+
+if __name__ == "__main__":
+    unittest.main()
