@@ -206,8 +206,7 @@ static const char doc[] =
     " {\"name\": \"until\", \"in\": \"query\", \"schema\": {\"type\": \"string\"}}," PAGE_PARAMS
     "],"
     " \"responses\": {\"200\": {\"description\": \"{items, total, page, per_page}\"},"
-    " \"400\": " ERR ", \"401\": " ERR ", \"403\": " ERR "}}"
-    "}}}"
+    " \"400\": " ERR ", \"401\": " ERR ", \"403\": " ERR "}}}"
     "," CASEWORK_PATHS "}}";
 
 const char *openapi_document(void)
