@@ -807,7 +807,9 @@ static void report_h(struct request *r)
         }
     }
     if (fmt == FMT_JSON) {
-        char *text = json_dumps(table_to_json(&t), JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_t *j = table_to_json(&t);
+        char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(j);
         table_release(&t);
         buf_release(&err);
         if (!text) {

@@ -59,6 +59,8 @@ class CaseworkApiTest(ServerTest):
         super().tearDownClass()
         os.environ.pop("TMPDIR", None)
         shutil.rmtree(cls.scratch, True)
+        # under make test-sanitize the server reports leaks and errors when it stops
+        assert "Sanitizer" not in cls.server_log, cls.server_log[-4000:]
 
     def counts(self):
         return {t: int(db_value(self.db, "SELECT count(*) FROM %s" % t)) for t in
@@ -153,7 +155,8 @@ class CaseworkApiTest(ServerTest):
             for needle in ("已销号", "通知书", "劝返结果：复学", "经办时间线", name):
                 self.assertIn(needle, j["text"])
         finally:
-            stop_server(proc)
+            log = stop_server(proc)
+        self.assertNotIn("Sanitizer", log)
         # the library audited every step under the account's name
         self.assertGreaterEqual(int(db_value(self.db, "SELECT count(*) FROM audit WHERE actor = 'tz'"
                                                       " AND action <> 'login'")), 10)
