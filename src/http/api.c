@@ -295,6 +295,11 @@ static bool arg_township(struct request *r, const char **township)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个乡镇，或不在您的管辖范围内");
         return false;
     }
+    if (r->scope.role == ROLE_TOWNSHIP && !**township) {
+        /* an account without its township sees nothing rather than the county */
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "您的账号没有设置乡镇");
+        return false;
+    }
     if (*township && !**township)
         *township = NULL;
     return true;

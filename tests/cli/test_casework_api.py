@@ -352,6 +352,12 @@ class CaseworkApiTest(ServerTest):
         self.assertEqual({c["township"] for c in j["children"]} - {""},
                          {db_value(self.db, "SELECT township FROM case_file WHERE township_code"
                                             " = '%s' LIMIT 1" % TOWN)})
+        other = db_value(self.db, "SELECT township FROM verify_task WHERE township_code = '%s'"
+                                  " LIMIT 1" % OTHER)
+        for name in titles:
+            r, _, data = self.call("GET", "/api/v1/reports/%s?format=json" % name, cookie=cookie)
+            self.assertEqual(r.status, 200, (name, data[:300]))
+            self.assertNotIn(other, data.decode("utf-8"), name)
         for q in ["format=pdf", "format=table", "status=happy", "full=1"]:
             r, j, _ = self.call("GET", "/api/v1/reports/children?" + q, cookie=cookie)
             self.assertError(r, j, 403 if q == "full=1" else 400)
