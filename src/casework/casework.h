@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "casework/deadline.h"
+#include "domain/scope.h"
 #include "report/table.h"
 #include "util/buf.h"
 
@@ -105,6 +106,12 @@ struct tasks_filter {
 };
 int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
                struct buf *err, int *exit_code);
+
+/*
+ * The township (9-digit code, "" when none) of verification task, case or person `id`, for
+ * the scope check of the front ends (domain/scope.h). 1 found, 0 no such object, -1 error.
+ */
+int casework_region(struct store *s, enum scope_object what, int64_t id, char township[10]);
 
 /* ---- helpers shared by the casework modules ---- */
 

@@ -238,3 +238,24 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
     *exit_code = EXIT_OK;
     return 0;
 }
+
+int casework_region(struct store *s, enum scope_object what, int64_t id, char township[10])
+{
+    static const char *const sql[] = {
+        [SCOPE_TASK] = "SELECT coalesce(township_code, '') FROM verify_task WHERE id = $1",
+        [SCOPE_CASE] = "SELECT coalesce(township_code, '') FROM case_file WHERE id = $1",
+        [SCOPE_PERSON] = "SELECT coalesce(township_code, '') FROM person WHERE id = $1",
+    };
+    township[0] = '\0';
+    if (what <= SCOPE_NONE || what > SCOPE_PERSON)
+        return 0;
+    struct stmt *q = store_prepare(s, sql[what]);
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, id);
+    int rc = stmt_step(q);
+    if (rc == 1)
+        snprintf(township, 10, "%s", stmt_text(q, 0));
+    stmt_finalize(q);
+    return rc;
+}

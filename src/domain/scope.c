@@ -12,13 +12,18 @@ static const struct {
 
 /* Rows: roles; columns: permissions. The whole access policy in one table. */
 static const bool grants[ROLE__COUNT][PERM__COUNT] = {
-    /*                 public session summary children review audit full  write import */
-    [ROLE_ADMIN] = {true, true, true, true, true, true, true, true, true},
-    [ROLE_COUNTY] = {true, true, true, true, true, false, true, true, true},
-    [ROLE_TOWNSHIP] = {true, true, true, true, false, false, false, true, false},
-    [ROLE_SCHOOL] = {true, true, false, true, false, false, false, true, false},
-    [ROLE_DEPARTMENT] = {true, true, false, false, false, false, false, true, false},
-    [ROLE_SUPERVISOR] = {true, true, true, true, true, false, false, false, false},
+    /* public session summary children review audit full  write import casework registry
+     * settings */
+    [ROLE_ADMIN] = {true, true, true, true, true, true, true, true, true, true, true, true},
+    [ROLE_COUNTY] = {true, true, true, true, true, false, true, true, true, true, true, false},
+    [ROLE_TOWNSHIP] = {true, true, true, true, false, false, false, true, false, true, false,
+                       false},
+    [ROLE_SCHOOL] = {true, true, false, true, false, false, false, true, false, false, false,
+                     false},
+    [ROLE_DEPARTMENT] = {true, true, false, false, false, false, false, true, false, false, false,
+                         false},
+    [ROLE_SUPERVISOR] = {true, true, true, true, true, false, false, false, false, true, false,
+                         false},
 };
 
 const char *role_key(enum role r)

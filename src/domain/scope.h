@@ -34,6 +34,9 @@ enum perm {
     PERM_FULL_ID,  /* unmasked ID and phone numbers (audited) */
     PERM_WRITE,    /* state-changing requests beyond one's own session */
     PERM_IMPORT,   /* upload data and start cross-checks (background jobs) */
+    PERM_CASEWORK, /* verification tasks, cases, what is due, the people registry (scoped) */
+    PERM_REGISTRY, /* adding and changing people in the registry */
+    PERM_SETTINGS, /* changing the installation's settings */
     PERM__COUNT
 };
 
@@ -58,6 +61,13 @@ bool scope_filter(const struct scope *sc, const char **township, const char **sc
 /* May the scope see the child registered in `township_code` whose deciding school record is
  * at `school_code` ("" none)? Outside the scope a child does not exist (404, not 403). */
 bool scope_allows(const struct scope *sc, const char *township_code, const char *school_code);
+
+/*
+ * The casework objects a route may address by id ({id} in its pattern). The server looks the
+ * object's township up once (casework_region) and applies scope_allows before the handler
+ * runs: an object outside the scope, like an unknown one, is 404.
+ */
+enum scope_object { SCOPE_NONE, SCOPE_TASK, SCOPE_CASE, SCOPE_PERSON };
 
 /* How a scoped read ended, for the front ends to map (HTTP status, exit code). */
 enum outcome { OUT_OK, OUT_NOT_FOUND, OUT_FORBIDDEN, OUT_INVALID, OUT_NO_RUN, OUT_ERROR };

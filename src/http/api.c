@@ -1,7 +1,13 @@
 /* The API: the routes table and thin handlers (parse, call one domain function, render). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
+#include "casework/case.h"
+#include "casework/casework.h"
+#include "casework/people.h"
 #include "domain/audit.h"
+#include "domain/settings.h"
 #include "domain/children.h"
 #include "domain/review.h"
 #include "domain/status.h"
@@ -257,6 +263,628 @@ static void audit_h(struct request *r)
         reply_outcome(r, OUT_ERROR, "");
 }
 
+/* ---- casework, people, reports, settings: thin handlers over the library (issue 5) ---- */
+
+/* The {id} of the path; the server has already checked it names an object in the scope. */
+static int64_t path_id(struct request *r)
+{
+    char id[24] = "";
+    route_param(&r->params, "id", id, sizeof(id));
+    return strtoll(id, NULL, 10);
+}
+
+/* full=1: the role must be allowed (403 otherwise); the read is audited by the caller. */
+static bool arg_full(struct request *r, bool *full)
+{
+    const char *v = request_arg(r, "full");
+    *full = v && !strcmp(v, "1");
+    if (*full && !role_has(r->scope.role, PERM_FULL_ID)) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "您的账号无权查看完整身份证号和电话");
+        return false;
+    }
+    return true;
+}
+
+/* The scope's township filter (as summary_h); false after replying 404. */
+static bool arg_township(struct request *r, const char **township)
+{
+    const char *school = NULL;
+    if (!arg_text(r, "township", 32, township))
+        return false;
+    if (!scope_filter(&r->scope, township, &school) || school) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个乡镇，或不在您的管辖范围内");
+        return false;
+    }
+    if (r->scope.role == ROLE_TOWNSHIP && !**township) {
+        /* an account without its township sees nothing rather than the county */
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "您的账号没有设置乡镇");
+        return false;
+    }
+    if (*township && !**township)
+        *township = NULL;
+    return true;
+}
+
+/* A full read is audited before anything is shown; false after replying 500. */
+static bool audit_full(struct request *r, const char *what, const char *target)
+{
+    if (audit_record(r->store, r->scope.user, r->ip, "read_full", target, what) < 0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法记录审计日志，已停止");
+        return false;
+    }
+    return true;
+}
+
+/* A library call's end: exit code 2 is the user's input (400, its Chinese message). */
+static void reply_lib_error(struct request *r, int code, const struct buf *err)
+{
+    if (code == EXIT_INPUT)
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", err->buf);
+    else
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    err->len ? err->buf : "服务器内部错误（数据库）");
+}
+
+static void reply_table(struct request *r, int rc, int code, struct report_table *t,
+                        struct buf *err)
+{
+    if (rc < 0) {
+        reply_lib_error(r, code, err);
+    } else {
+        reply_json(r, MHD_HTTP_OK, table_to_json(t));
+        table_release(t);
+    }
+    buf_release(err);
+}
+
+static void reply_done(struct request *r, int rc, int code, struct buf *msg, struct buf *err)
+{
+    if (rc < 0)
+        reply_lib_error(r, code, err);
+    else
+        reply_json(r, MHD_HTTP_OK, json_pack("{s:s%}", "message", msg->buf, msg->len));
+    buf_release(msg);
+    buf_release(err);
+}
+
+/*
+ * The body's fields named in `names` into out[] (NULL when absent or null); strings as given,
+ * integers as decimal text, true/false as 是/否. Unknown fields and other types are refused.
+ * The body (owner of the strings) is returned; NULL after replying 400.
+ */
+static json_t *body_fields(struct request *r, const char *const *names, size_t n, const char **out)
+{
+    json_t *j = request_json(r);
+    if (!j)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        out[i] = NULL;
+    const char *key;
+    json_t *v;
+    json_object_foreach(j, key, v)
+    {
+        size_t i = 0;
+        while (i < n && strcmp(key, names[i]))
+            i++;
+        const char *bad = NULL;
+        if (i == n)
+            bad = "不是此接口的字段";
+        else if (json_is_string(v))
+            out[i] = json_string_value(v);
+        else if (json_is_integer(v))
+            out[i] = arena_printf(&r->arena, "%lld", (long long)json_integer_value(v));
+        else if (json_is_boolean(v))
+            out[i] = json_is_true(v) ? "是" : "否";
+        else if (!json_is_null(v))
+            bad = "应为字符串";
+        if (bad) {
+            char msg[200];
+            snprintf(msg, sizeof(msg), "字段“%.64s”%s", key, bad);
+            json_decref(j);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
+            return NULL;
+        }
+    }
+    return j;
+}
+#define BODY(names, vals) body_fields(r, names, ARRAY_SIZE(names), vals)
+
+static void verify_list_h(struct request *r)
+{
+    struct verify_filter f = {0};
+    if (!arg_township(r, &f.township) || !arg_text(r, "state", 16, &f.state) ||
+        !arg_full(r, &f.full) || (f.full && !audit_full(r, "verify list full=1", NULL)))
+        return;
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    int code = 0;
+    int rc = verify_list(r->store, &f, &t, &err, &code);
+    reply_table(r, rc, code, &t, &err);
+}
+
+static void show_reply(struct request *r, int rc, int code, int64_t id, struct buf *out,
+                       struct buf *err)
+{
+    if (rc < 0)
+        reply_lib_error(r, code, err);
+    else
+        reply_json(r, MHD_HTTP_OK,
+                   json_pack("{s:I, s:s%}", "id", (json_int_t)id, "text", out->buf, out->len));
+    buf_release(out);
+    buf_release(err);
+}
+
+static void verify_show_h(struct request *r)
+{
+    bool full;
+    int64_t id = path_id(r);
+    char target[32];
+    snprintf(target, sizeof(target), "task:%lld", (long long)id);
+    if (!arg_full(r, &full) || (full && !audit_full(r, "verify show full=1", target)))
+        return;
+    struct buf out = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = verify_show(r->store, id, full, &out, &err, &code);
+    show_reply(r, rc, code, id, &out, &err);
+}
+
+static void verify_outcome_h(struct request *r)
+{
+    static const char *const f[] = {"outcome", "subkind",  "date",   "by",           "note",
+                                    "school",  "evidence", "reason", "other_reasons"};
+    const char *v[ARRAY_SIZE(f)];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct verify_input in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = verify_record(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static const char *const assign_fields[] = {"township", "village", "teacher", "reason"};
+
+static void assign(struct request *r, bool is_case)
+{
+    const char *v[ARRAY_SIZE(assign_fields)];
+    json_t *j = BODY(assign_fields, v);
+    if (!j)
+        return;
+    struct assign_input in = {v[0], v[1], v[2], v[3]};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int64_t id = path_id(r);
+    int rc = casework_assign(r->store, is_case ? 0 : id, is_case ? id : 0, &in, r->scope.user, &msg,
+                             &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void verify_assign_h(struct request *r)
+{
+    assign(r, false);
+}
+
+static void case_assign_h(struct request *r)
+{
+    assign(r, true);
+}
+
+static void case_list_h(struct request *r)
+{
+    struct case_filter f = {0};
+    if (!arg_township(r, &f.township) || !arg_text(r, "state", 16, &f.state) ||
+        !arg_full(r, &f.full) || (f.full && !audit_full(r, "case list full=1", NULL)))
+        return;
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    int code = 0;
+    int rc = case_list(r->store, &f, &t, &err, &code);
+    reply_table(r, rc, code, &t, &err);
+}
+
+static void case_show_h(struct request *r)
+{
+    bool full;
+    int64_t id = path_id(r);
+    char target[32];
+    snprintf(target, sizeof(target), "case:%lld", (long long)id);
+    if (!arg_full(r, &full) || (full && !audit_full(r, "case show full=1", target)))
+        return;
+    struct buf out = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = case_show(r->store, id, full, &out, &err, &code);
+    show_reply(r, rc, code, id, &out, &err);
+}
+
+static void case_attempt_h(struct request *r)
+{
+    static const char *const f[] = {"date",     "method", "people",    "said",
+                                    "response", "result", "next_step", "corrects"};
+    const char *v[ARRAY_SIZE(f)];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct attempt_input in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = case_attempt(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void case_escalate_h(struct request *r)
+{
+    static const char *const f[] = {"step", "date", "authority", "deadline", "result"};
+    const char *v[ARRAY_SIZE(f)];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct ladder_input in = {v[0], v[1], v[2], v[3], v[4]};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = case_escalate(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void case_resolve_h(struct request *r)
+{
+    static const char *const f[] = {"outcome",         "date",  "school", "grade",
+                                    "visits_per_week", "hours", "note"};
+    const char *v[ARRAY_SIZE(f)];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct resolve_input in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = case_resolve(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void case_follow_up_h(struct request *r)
+{
+    static const char *const f[] = {"date", "in_school", "by", "note"};
+    const char *v[ARRAY_SIZE(f)];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct followup_input in = {v[0], v[1], v[2], v[3]};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = case_follow_up(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void case_close_h(struct request *r)
+{
+    static const char *const f[] = {"approver", "reason", "date"};
+    const char *v[ARRAY_SIZE(f)];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = case_close(r->store, path_id(r), v[0], v[1], v[2], r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void case_reopen_h(struct request *r)
+{
+    static const char *const f[] = {"reason"};
+    const char *v[ARRAY_SIZE(f)];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = case_reopen(r->store, path_id(r), v[0], r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+/* filename="ascii"; filename*=UTF-8''percent-encoded (RFC 6266, RFC 5987) */
+static void content_disposition(struct MHD_Response *resp, const char *ascii, const char *name)
+{
+    struct buf b = BUF_INIT;
+    buf_addf(&b, "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("!#$&+-.^_`|~", *p))
+            buf_addf(&b, "%c", *p);
+        else
+            buf_addf(&b, "%%%02X", *p);
+    }
+    MHD_add_response_header(resp, "Content-Disposition", b.buf);
+    buf_release(&b);
+}
+
+/* A scratch directory for one rendered file: the library writes `dir/name`, we stream it and
+ * remove both before answering (the open descriptor keeps the bytes). */
+static bool scratch_dir(char *dir, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, size, "%s/baoxue-http-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    return mkdtemp(dir) != NULL;
+}
+
+/* Stream `path` (then removed, with its directory) as a download. */
+static void reply_file(struct request *r, const char *dir, const char *path, const char *type,
+                       const char *ascii, const char *name)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    unlink(path);
+    rmdir(dir);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        if (fd >= 0)
+            close(fd);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法读取生成的文件");
+        return;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+    if (!resp) {
+        close(fd);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
+        return;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    content_disposition(resp, ascii, name);
+    reply_response(r, MHD_HTTP_OK, resp);
+}
+
+static void case_notice_h(struct request *r)
+{
+    struct notice_input in = {0};
+    if (!arg_text(r, "kind", 64, &in.kind) || !arg_text(r, "date", 32, &in.date) ||
+        !arg_text(r, "deadline", 32, &in.deadline) ||
+        !arg_text(r, "authority", 128, &in.authority) ||
+        !arg_text(r, "doc_number", 64, &in.doc_number) || !arg_text(r, "school", 128, &in.school) ||
+        !arg_text(r, "grade", 32, &in.grade) || !arg_text(r, "contact", 128, &in.contact) ||
+        !arg_full(r, &in.full))
+        return;
+    char dir[512], path[600];
+    if (!scratch_dir(dir, sizeof(dir))) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法创建临时文件");
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/notice.pdf", dir);
+    int64_t id = path_id(r);
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    /* the library audits a full ID and records the notice in the case's timeline */
+    if (case_notice(r->store, id, &in, path, r->scope.user, &msg, &err, &code) < 0) {
+        unlink(path);
+        rmdir(dir);
+        reply_lib_error(r, code, &err);
+    } else {
+        char ascii[64], name[96];
+        bool order = in.kind && (!strcmp(in.kind, "order") || strstr(in.kind, "责令"));
+        snprintf(ascii, sizeof(ascii), "notice-%lld.pdf", (long long)id);
+        snprintf(name, sizeof(name), "%s-案件%lld.pdf",
+                 order ? "责令限期改正通知书" : "劝返复学通知书", (long long)id);
+        reply_file(r, dir, path, "application/pdf", ascii, name);
+    }
+    buf_release(&msg);
+    buf_release(&err);
+}
+
+static void tasks_h(struct request *r)
+{
+    struct tasks_filter f = {0};
+    const char *overdue;
+    if (!arg_township(r, &f.township) || !arg_text(r, "person", 64, &f.person) ||
+        !arg_text(r, "overdue", 4, &overdue))
+        return;
+    f.overdue = overdue && !strcmp(overdue, "1");
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    int code = 0;
+    int rc = tasks_list(r->store, &f, &t, &err, &code);
+    reply_table(r, rc, code, &t, &err);
+}
+
+static void people_list_h(struct request *r)
+{
+    struct people_filter f = {0};
+    const char *all;
+    if (!arg_township(r, &f.township) || !arg_text(r, "all", 4, &all) || !arg_full(r, &f.full) ||
+        (f.full && !audit_full(r, "people list full=1", NULL)))
+        return;
+    f.all = all && !strcmp(all, "1");
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    int code = 0;
+    int rc = people_list(r->store, &f, &t, &err, &code);
+    reply_table(r, rc, code, &t, &err);
+}
+
+static const char *const person_fields[] = {"name", "phone", "org", "org_kind", "township", "role"};
+
+static void people_add_h(struct request *r)
+{
+    const char *v[ARRAY_SIZE(person_fields)];
+    json_t *j = BODY(person_fields, v);
+    if (!j)
+        return;
+    struct person_input in = {v[0], v[1], v[2], v[3], v[4], v[5]};
+    struct buf err = BUF_INIT;
+    int code = 0;
+    int64_t id = 0;
+    int rc = people_add(r->store, &in, r->scope.user, &id, &err, &code);
+    json_decref(j);
+    if (rc < 0)
+        reply_lib_error(r, code, &err);
+    else
+        reply_json(r, MHD_HTTP_CREATED, json_pack("{s:I}", "id", (json_int_t)id));
+    buf_release(&err);
+}
+
+static void people_edit_h(struct request *r)
+{
+    const char *v[ARRAY_SIZE(person_fields)];
+    json_t *j = BODY(person_fields, v);
+    if (!j)
+        return;
+    struct person_input in = {v[0], v[1], v[2], v[3], v[4], v[5]};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = people_edit(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static const struct {
+    const char *name, *title;
+    int (*fn)(struct store *, const struct report_options *, struct report_table *, struct buf *,
+              int *);
+    bool personal; /* lists children by name: a full export is audited */
+    bool status;   /* takes ?status= */
+} reports[] = {
+    {"out-of-school", "失学辍学儿童名单", report_out_of_school, true, false},
+    {"summary", "各乡镇状态汇总", report_summary, false, false},
+    {"children", "儿童状态清单", report_children, true, true},
+    {"ledger-school-age", "适龄儿童台账", report_ledger_school_age, true, true},
+    {"ledger-suspected", "疑似失学辍学台账", report_ledger_suspected, true, false},
+    {"ledger-dropout", "失学辍学台账", report_ledger_dropout, true, false},
+    {"monthly", "控辍保学工作月报", report_monthly, false, false},
+};
+
+static void report_h(struct request *r)
+{
+    char name[32] = "";
+    route_param(&r->params, "name", name, sizeof(name));
+    size_t k = 0;
+    while (k < ARRAY_SIZE(reports) && strcmp(name, reports[k].name))
+        k++;
+    if (k == ARRAY_SIZE(reports)) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
+                    "没有这个报表（out-of-school、summary、children、ledger-school-age、"
+                    "ledger-suspected、ledger-dropout、monthly）");
+        return;
+    }
+    struct report_options ro = REPORT_OPTIONS_INIT;
+    const char *fmt_name, *status;
+    enum report_format fmt = FMT_JSON;
+    if (!arg_township(r, &ro.township) || !arg_text(r, "format", 8, &fmt_name) ||
+        !arg_text(r, "status", 32, &status) || !arg_full(r, &ro.full))
+        return;
+    if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "参数 format 应为 csv、xlsx 或 json");
+        return;
+    }
+    if (status && (!reports[k].status || (ro.status = status_parse(status)) < 0)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "参数 status 只用于 children 和 ledger-school-age，应为已知的状态（如 "
+                    "not_enrolled）");
+        return;
+    }
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    int code = 0;
+    if (reports[k].fn(r->store, &ro, &t, &err, &code) < 0) {
+        reply_lib_error(r, code, &err);
+        buf_release(&err);
+        return;
+    }
+    static const char *const ext[] = {[FMT_CSV] = "csv", [FMT_XLSX] = "xlsx", [FMT_JSON] = "json"};
+    char ascii[64], title[128];
+    snprintf(ascii, sizeof(ascii), "%s.%s", reports[k].name, ext[fmt]);
+    snprintf(title, sizeof(title), "%s.%s", reports[k].title, ext[fmt]);
+    if (ro.full && reports[k].personal) {
+        char detail[128];
+        snprintf(detail, sizeof(detail), "report=%s format=%s rows=%zu full=1", reports[k].name,
+                 ext[fmt], table_data_rows(&t));
+        if (audit_record(r->store, r->scope.user, r->ip, "export_full", NULL, detail) < 0) {
+            table_release(&t);
+            buf_release(&err);
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                        "无法记录审计日志，已停止导出");
+            return;
+        }
+    }
+    if (fmt == FMT_JSON) {
+        json_t *j = table_to_json(&t);
+        char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(j);
+        table_release(&t);
+        buf_release(&err);
+        if (!text) {
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
+            return;
+        }
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                "application/json; charset=utf-8");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        content_disposition(resp, ascii, title);
+        reply_response(r, MHD_HTTP_OK, resp);
+        return;
+    }
+    char dir[512], path[600];
+    if (!scratch_dir(dir, sizeof(dir))) {
+        table_release(&t);
+        buf_release(&err);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法创建临时文件");
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/report.%s", dir, ext[fmt]);
+    int rc = table_render(&t, fmt, path, &err);
+    table_release(&t);
+    if (rc < 0) {
+        unlink(path);
+        rmdir(dir);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    err.len ? err.buf : "无法生成报表");
+    } else {
+        reply_file(r, dir, path,
+                   fmt == FMT_CSV
+                       ? "text/csv; charset=utf-8"
+                       : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   ascii, title);
+    }
+    buf_release(&err);
+}
+
+static void settings_list_h(struct request *r)
+{
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    int code = 0;
+    int rc = settings_list(r->store, &t, &err, &code);
+    reply_table(r, rc, code, &t, &err);
+}
+
+static void setting_put_h(struct request *r)
+{
+    char key[64] = "";
+    if (!route_param(&r->params, "key", key, sizeof(key)) || !setting_find(key)) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
+                    "没有这个设置项（见 GET /api/v1/settings）");
+        return;
+    }
+    static const char *const f[] = {"value"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    /* "value": null sets the default again */
+    int rc = settings_set(r->store, key, v[0], r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
 const struct route api_routes[] = {
     {"GET", "/healthz", healthz, PERM_PUBLIC, "服务是否正常（无需登录）"},
     {"GET", "/api/v1/openapi.json", openapi, PERM_PUBLIC, "本接口的 OpenAPI 3 描述"},
@@ -275,5 +903,27 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"},
     {"GET", "/api/v1/jobs", jobs_get_h, PERM_SESSION, "最近的后台任务"},
     {"GET", "/api/v1/jobs/{id}", job_get_h, PERM_SESSION, "一个后台任务的状态和进度"},
+    /* casework, people, reports, settings (issue 5) */
+    {"GET", "/api/v1/verify", verify_list_h, PERM_CASEWORK, "核查任务列表"},
+    {"GET", "/api/v1/verify/{id}", verify_show_h, PERM_CASEWORK, "一项核查任务及其记录"},
+    {"POST", "/api/v1/verify/{id}/outcome", verify_outcome_h, PERM_CASEWORK, "记录核查结论"},
+    {"POST", "/api/v1/verify/{id}/assign", verify_assign_h, PERM_CASEWORK, "指派核查责任人"},
+    {"GET", "/api/v1/cases", case_list_h, PERM_CASEWORK, "案件列表（一人一案）"},
+    {"GET", "/api/v1/cases/{id}", case_show_h, PERM_CASEWORK, "一个案件及其时间线"},
+    {"POST", "/api/v1/cases/{id}/attempts", case_attempt_h, PERM_CASEWORK, "记录一次劝返"},
+    {"POST", "/api/v1/cases/{id}/escalate", case_escalate_h, PERM_CASEWORK, "记录依法控辍步骤"},
+    {"POST", "/api/v1/cases/{id}/resolve", case_resolve_h, PERM_CASEWORK, "记录劝返结果"},
+    {"POST", "/api/v1/cases/{id}/follow-ups", case_follow_up_h, PERM_CASEWORK, "记录巩固回访"},
+    {"POST", "/api/v1/cases/{id}/close", case_close_h, PERM_CASEWORK, "销号"},
+    {"POST", "/api/v1/cases/{id}/reopen", case_reopen_h, PERM_CASEWORK, "重新打开案件"},
+    {"POST", "/api/v1/cases/{id}/assign", case_assign_h, PERM_CASEWORK, "指派案件责任人"},
+    {"GET", "/api/v1/cases/{id}/notice", case_notice_h, PERM_WRITE, "下载通知书（PDF）"},
+    {"GET", "/api/v1/tasks", tasks_h, PERM_CASEWORK, "到期和逾期事项"},
+    {"GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"},
+    {"POST", "/api/v1/people", people_add_h, PERM_REGISTRY, "登记人员"},
+    {"PATCH", "/api/v1/people/{id}", people_edit_h, PERM_REGISTRY, "修改人员信息"},
+    {"GET", "/api/v1/reports/{name}", report_h, PERM_SUMMARY, "下载报表（csv、xlsx、json）"},
+    {"GET", "/api/v1/settings", settings_list_h, PERM_SESSION, "全部设置项"},
+    {"PUT", "/api/v1/settings/{key}", setting_put_h, PERM_SETTINGS, "修改设置项（仅管理员）"},
 };
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

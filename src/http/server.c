@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include "casework/casework.h"
 #include "core/date.h"
 #include "http/cookie.h"
 #include "http/request.h"
@@ -123,7 +124,46 @@ static void scope_from_session(struct request *r)
                               .school = u->role == ROLE_SCHOOL ? u->school : NULL};
 }
 
-/* false after replying 401/403 */
+/* The routes that address one casework object by {id}: which kind it is. Scoping them here,
+ * before any handler runs, keeps it in one place for every such route. */
+static const struct {
+    const char *prefix;
+    enum scope_object what;
+} scoped_objects[] = {
+    {"/api/v1/verify/{id}", SCOPE_TASK},
+    {"/api/v1/cases/{id}", SCOPE_CASE},
+    {"/api/v1/people/{id}", SCOPE_PERSON},
+};
+
+/* false after replying 404 (unknown, or outside the scope: the same answer) or 500 */
+static bool object_in_scope(struct request *r)
+{
+    const char *pat = r->route->pattern;
+    for (size_t i = 0; i < ARRAY_SIZE(scoped_objects); i++) {
+        size_t n = strlen(scoped_objects[i].prefix);
+        if (strncmp(pat, scoped_objects[i].prefix, n) || (pat[n] && pat[n] != '/'))
+            continue;
+        char id[24] = "", *end = id, town[10];
+        long long v = 0;
+        if (route_param(&r->params, "id", id, sizeof(id)))
+            v = strtoll(id, &end, 10);
+        int rc = v > 0 && !*end ? casework_region(r->store, scoped_objects[i].what, v, town) : 0;
+        if (rc < 0) {
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+            return false;
+        }
+        /* a person is shared by the county; tasks and cases belong to a township */
+        if (rc == 0 ||
+            (scoped_objects[i].what != SCOPE_PERSON && !scope_allows(&r->scope, town, ""))) {
+            reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个编号，或不在您的管辖范围内");
+            return false;
+        }
+        return true;
+    }
+    return true;
+}
+
+/* false after replying 401/403/404 */
 static bool authorise(struct request *r)
 {
     const struct route *rt = r->route;
@@ -156,7 +196,13 @@ static bool authorise(struct request *r)
         reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "您的账号无权进行此操作");
         return false;
     }
-    return true;
+    /* changing anything beyond one's own session needs PERM_WRITE too (a supervisor reads) */
+    if (state_changing(r->method) && rt->perm > PERM_SESSION &&
+        !role_has(r->session.user.role, PERM_WRITE)) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "您的账号只能查看，不能修改");
+        return false;
+    }
+    return object_in_scope(r);
 }
 
 /* The route of a request that has one, with this thread's store; false after replying. */

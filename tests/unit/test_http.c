@@ -203,6 +203,16 @@ static void test_roles(void **state)
     assert_false(role_has(ROLE_TOWNSHIP, PERM_FULL_ID));
     assert_false(role_has(ROLE_DEPARTMENT, PERM_CHILDREN));
     assert_false(role_has(ROLE__COUNT, PERM_PUBLIC));
+    /* casework: the township works its own; the supervisor reads; settings are the admin's */
+    assert_true(role_has(ROLE_TOWNSHIP, PERM_CASEWORK));
+    assert_true(role_has(ROLE_SUPERVISOR, PERM_CASEWORK));
+    assert_false(role_has(ROLE_SCHOOL, PERM_CASEWORK));
+    assert_false(role_has(ROLE_DEPARTMENT, PERM_CASEWORK));
+    assert_false(role_has(ROLE_TOWNSHIP, PERM_REGISTRY));
+    assert_true(role_has(ROLE_COUNTY, PERM_REGISTRY));
+    assert_false(role_has(ROLE_SUPERVISOR, PERM_REGISTRY));
+    assert_true(role_has(ROLE_ADMIN, PERM_SETTINGS));
+    assert_false(role_has(ROLE_COUNTY, PERM_SETTINGS));
 }
 
 static void test_scope_filter(void **state)

@@ -1,0 +1,407 @@
+"""The casework API, black box: verification, cases, notices, tasks, people, reports and settings
+over HTTP, scoped by role and region. The server runs on the demo county of 2,000 children (a
+fresh PostgreSQL schema when BAOXUE_TEST_PG is set); the follow-ups and closing, which must be
+dated months after the outcome, are recorded through a second server whose today is later.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import unittest
+import urllib.parse
+
+from harness import BIN, PG, is_pg, new_db, psql
+import test_server
+from test_server import PASSWORD, env, stop_server
+
+ServerTest = test_server.ServerTest  # not a module-level class name: its tests run there
+
+TOWN = "140521100"  # the township of the "tz" account
+OTHER = "140521101"  # the township of the "tz2" account
+LATER = "2027-02-21"  # the second server's today: three monthly follow-ups after the outcome
+
+
+def db_rows(db, sql):
+    if is_pg(db):
+        return [line.split("|") for line in psql(db, sql).splitlines()]
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return [[str(v) for v in row] for row in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
+def db_value(db, sql):
+    rows = db_rows(db, sql)
+    return rows[0][0] if rows else None
+
+
+def disposition_name(header):
+    """The UTF-8 file name of an RFC 5987 filename* parameter."""
+    _, _, enc = header.partition("filename*=UTF-8''")
+    return urllib.parse.unquote(enc.split(";")[0])
+
+
+class CaseworkApiTest(ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.scratch = tempfile.mkdtemp(prefix="baoxue-tmp-")
+        os.environ["TMPDIR"] = cls.scratch  # the server's temporary files, checked to be gone
+        super().setUpClass()
+        cls.user_add("tz2", "--role", "township", "--township", OTHER)
+        cls.user_add("sup2", "--role", "supervisor")
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        os.environ.pop("TMPDIR", None)
+        shutil.rmtree(cls.scratch, True)
+        # under make test-sanitize the server reports leaks and errors when it stops
+        assert "Sanitizer" not in cls.server_log, cls.server_log[-4000:]
+
+    def counts(self):
+        return {t: int(db_value(self.db, "SELECT count(*) FROM %s" % t)) for t in
+                ("verify_task", "case_file", "attempt", "ladder_step", "follow_up", "event",
+                 "assignment", "person")}
+
+    def open_task(self, township):
+        return int(db_value(self.db, "SELECT min(id) FROM verify_task WHERE state = 'open'"
+                                     " AND township_code = '%s'" % township))
+
+    def person(self, township):
+        return db_value(self.db, "SELECT min(id) FROM person WHERE township_code = '%s'" % township)
+
+    def assertNoTempFiles(self):
+        self.assertEqual(os.listdir(self.scratch), [])
+
+    def post(self, path, body, who="tz"):
+        cookie, csrf = self.login(who)
+        return self.call("POST", path, body, cookie=cookie, csrf=csrf)
+
+    # -- the whole loop -------------------------------------------------------------------------
+    def test_the_loop_over_http(self):
+        task = self.open_task(TOWN)
+        name = db_value(self.db, "SELECT r.name FROM verify_task v JOIN record r ON r.id = v.record_id"
+                                 " WHERE v.id = %d" % task)
+        by = self.person(TOWN)
+        cookie, csrf = self.login("tz")
+        r, j, _ = self.call("GET", "/api/v1/verify/%d" % task, cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertIn(name, j["text"])
+        r, j, _ = self.call("POST", "/api/v1/verify/%d/outcome" % task,
+                            {"outcome": "确认失学辍学", "by": by, "reason": "厌学"},
+                            cookie=cookie, csrf=csrf)
+        self.assertEqual(r.status, 200, j)
+        self.assertIn("立案", j["message"])
+        case = int(db_value(self.db, "SELECT id FROM case_file WHERE task_id = %d" % task))
+        base = "/api/v1/cases/%d" % case
+        for path, body in [
+            ("/attempts", {"method": "家访", "people": "包保干部、家长", "result": "未同意返校",
+                           "said": "讲明义务教育法", "next_step": "约谈家长"}),
+            ("/escalate", {"step": "宣传教育", "authority": "龙港镇人民政府"}),
+            ("/escalate", {"step": "书面通知", "authority": "县教育局"}),
+            ("/assign", {"village": by, "reason": "结对帮扶"}),
+        ]:
+            r, j, _ = self.call("POST", base + path, body, cookie=cookie, csrf=csrf)
+            self.assertEqual(r.status, 200, (path, j))
+        # the notice: a PDF with the child's name, nothing left in the temporary directory
+        r, _, pdf = self.call("GET", base + "/notice?kind=order", cookie=cookie)
+        self.assertEqual(r.status, 200, pdf[:300])
+        self.assertEqual(r.getheader("Content-Type"), "application/pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertEqual(disposition_name(r.getheader("Content-Disposition")),
+                         "责令限期改正通知书-案件%d.pdf" % case)
+        path = os.path.join(self.dir, "notice.pdf")
+        with open(path, "wb") as f:
+            f.write(pdf)
+        text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
+                              check=True).stdout.decode("utf-8")
+        self.assertIn(name, "".join(text.split()))
+        self.assertNoTempFiles()
+        # a full ID is not for a township account
+        r, j, _ = self.call("GET", base + "/notice?kind=return&full=1", cookie=cookie)
+        self.assertError(r, j, 403, "forbidden")
+        r, j, _ = self.call("POST", base + "/resolve", {"outcome": "复学", "school": "龙港镇中心小学", "grade": "五年级"},
+                            cookie=cookie, csrf=csrf)
+        self.assertEqual(r.status, 200, j)
+        # closing needs the follow-ups first
+        before = self.counts()
+        r, j, _ = self.call("POST", base + "/close", {"approver": "1", "reason": "已返校"},
+                            cookie=cookie, csrf=csrf)
+        self.assertError(r, j, 400, "invalid_request")
+        self.assertEqual(self.counts(), before)
+
+        # three months later
+        e = env()
+        e["BAOXUE_TODAY"] = LATER
+        proc, port = start_server_env(self.db, e)
+        try:
+            later = LaterServer(self, port)
+            cookie, csrf = later.login("tz")
+            for day in ("2026-12-21", "2027-01-20", "2027-02-20"):
+                r, j, _ = later.call("POST", base + "/follow-ups",
+                                     {"in_school": True, "by": by, "date": day},
+                                     cookie=cookie, csrf=csrf)
+                self.assertEqual(r.status, 200, j)
+            r, j, _ = later.call("POST", base + "/close", {"approver": "1", "reason": "巩固三个月"},
+                                 cookie=cookie, csrf=csrf)
+            self.assertEqual(r.status, 200, j)
+            self.assertIn("已销号", j["message"])
+            r, j, _ = later.call("GET", base, cookie=cookie)
+            self.assertEqual(r.status, 200, j)
+            for needle in ("已销号", "通知书", "劝返结果：复学", "经办时间线", name):
+                self.assertIn(needle, j["text"])
+        finally:
+            log = stop_server(proc)
+        self.assertNotIn("Sanitizer", log)
+        # the library audited every step under the account's name
+        self.assertGreaterEqual(int(db_value(self.db, "SELECT count(*) FROM audit WHERE actor = 'tz'"
+                                                      " AND action <> 'login'")), 10)
+
+    # -- scope ----------------------------------------------------------------------------------
+    def test_another_townships_case_is_not_there(self):
+        case = int(db_value(self.db, "SELECT min(id) FROM case_file WHERE township_code = '%s'"
+                                     % TOWN))
+        before = self.counts()
+        cookie, csrf = self.login("tz2")
+        for method, path, body in [
+            ("GET", "/api/v1/cases/%d" % case, None),
+            ("POST", "/api/v1/cases/%d/attempts" % case, {"method": "家访", "people": "x", "result": "x"}),
+            ("POST", "/api/v1/cases/%d/reopen" % case, {"reason": "x"}),
+            ("GET", "/api/v1/cases/%d/notice?kind=return" % case, None),
+            ("GET", "/api/v1/verify/%d" % self.open_task(TOWN), None),
+            ("POST", "/api/v1/verify/%d/outcome" % self.open_task(TOWN), {"outcome": "出国"}),
+            ("GET", "/api/v1/cases?township=" + TOWN, None),
+            ("GET", "/api/v1/reports/out-of-school?township=" + TOWN, None),
+        ]:
+            r, j, _ = self.call(method, path, body, cookie=cookie, csrf=csrf)
+            self.assertError(r, j, 404, "not_found")
+        self.assertEqual(self.counts(), before)
+        # lists are the township's own
+        town_name = db_value(self.db, "SELECT township FROM verify_task WHERE township_code = '%s'"
+                                      % OTHER)
+        for path, key in [("/api/v1/cases?state=all", "cases"), ("/api/v1/verify?state=all", "tasks"),
+                          ("/api/v1/tasks", "tasks")]:
+            r, j, _ = self.call("GET", path, cookie=cookie)
+            self.assertEqual(r.status, 200, j)
+            self.assertTrue(all(t["township"] == town_name for t in j[key]), (path, j[key][:3]))
+        r, j, _ = self.call("GET", "/api/v1/verify?state=all", cookie=cookie)
+        self.assertGreater(len(j["tasks"]), 0)
+
+    def test_unknown_ids(self):
+        cookie, csrf = self.login("county")
+        for method, path in [("GET", "/api/v1/cases/999999"), ("GET", "/api/v1/verify/999999"),
+                             ("POST", "/api/v1/cases/999999/close"), ("GET", "/api/v1/cases/abc"),
+                             ("PATCH", "/api/v1/people/999999"), ("GET", "/api/v1/reports/nothing"),
+                             ("PUT", "/api/v1/settings/no_such_key")]:
+            r, j, _ = self.call(method, path, {}, cookie=cookie, csrf=csrf)
+            self.assertError(r, j, 404 if method != "PUT" else 403)
+        cookie, csrf = self.login("admin")
+        r, j, _ = self.call("PUT", "/api/v1/settings/no_such_key", {"value": "1"}, cookie=cookie,
+                            csrf=csrf)
+        self.assertError(r, j, 404, "not_found")
+
+    def test_supervisor_reads_and_never_writes(self):
+        case = int(db_value(self.db, "SELECT min(id) FROM case_file"))
+        before = self.counts()
+        cookie, csrf = self.login("sup2")
+        for path in ["/api/v1/cases", "/api/v1/cases/%d" % case, "/api/v1/verify", "/api/v1/tasks",
+                     "/api/v1/people", "/api/v1/reports/ledger-dropout?format=csv"]:
+            r, j, data = self.call("GET", path, cookie=cookie)
+            self.assertEqual(r.status, 200, (path, data[:200]))
+        for method, path, body in [
+            ("POST", "/api/v1/cases/%d/attempts" % case, {"method": "家访", "people": "x", "result": "x"}),
+            ("POST", "/api/v1/cases/%d/reopen" % case, {"reason": "x"}),
+            ("POST", "/api/v1/verify/%d/outcome" % self.open_task(OTHER), {"outcome": "出国"}),
+            ("POST", "/api/v1/people", {"name": "孙某"}),
+            ("PUT", "/api/v1/settings/casework_verify_days", {"value": "12"}),
+            ("GET", "/api/v1/cases/%d/notice?kind=return" % case, None),
+            ("GET", "/api/v1/reports/out-of-school?full=1", None),
+        ]:
+            r, j, _ = self.call(method, path, body, cookie=cookie, csrf=csrf)
+            self.assertError(r, j, 403, "forbidden")
+        self.assertEqual(self.counts(), before)
+        self.assertNoTempFiles()
+
+    def test_missing_csrf_writes_nothing(self):
+        case = int(db_value(self.db, "SELECT min(id) FROM case_file WHERE township_code = '%s'"
+                                     % TOWN))
+        before = self.counts()
+        cookie, _ = self.login("tz")
+        r, j, _ = self.call("POST", "/api/v1/cases/%d/attempts" % case,
+                            {"method": "家访", "people": "x", "result": "x"}, cookie=cookie)
+        self.assertError(r, j, 403, "csrf")
+        r, j, _ = self.call("POST", "/api/v1/cases/%d/attempts" % case,
+                            {"method": "家访", "people": "x", "result": "x"}, cookie=cookie,
+                            csrf="0" * 64)
+        self.assertError(r, j, 403, "csrf")
+        self.assertEqual(self.counts(), before)
+
+    def test_bad_input_is_400_in_chinese_and_writes_nothing(self):
+        case = int(db_value(self.db, "SELECT min(id) FROM case_file WHERE township_code = '%s'"
+                                     " AND state = 'open'" % TOWN))
+        task = self.open_task(TOWN)
+        before = self.counts()
+        for path, body, needle in [
+            ("/api/v1/cases/%d/attempts" % case, {"method": "吃饭", "people": "x", "result": "x"},
+             "劝返方式"),
+            ("/api/v1/cases/%d/attempts" % case, {"method": "家访", "colour": "red"}, "colour"),
+            ("/api/v1/cases/%d/attempts" % case, {"method": ["家访"]}, "字符串"),
+            ("/api/v1/cases/%d/escalate" % case, {"step": "申请强制执行", "authority": "法院"}, None),
+            ("/api/v1/verify/%d/outcome" % task, {"outcome": "在家玩", "by": self.person(TOWN)},
+             "不是有效的核查结论"),
+            ("/api/v1/verify/%d/outcome" % task, {"outcome": "出国", "by": "无名氏"}, "人员名册中没有"),
+        ]:
+            r, j, _ = self.post(path, body)
+            self.assertError(r, j, 400, "invalid_request")
+            if needle:
+                self.assertIn(needle, j["error"]["message"])
+        r, j, _ = self.post("/api/v1/cases/%d/attempts" % case, b"{", who="tz")
+        self.assertError(r, j, 400, "invalid_json")
+        self.assertEqual(self.counts(), before)
+
+    # -- people, settings -----------------------------------------------------------------------
+    def test_people(self):
+        r, j, _ = self.post("/api/v1/people", {"name": "孙接口", "org": "龙港镇人民政府",
+                                               "role": "包保干部", "township": TOWN,
+                                               "phone": "13900009999"}, who="county")
+        self.assertEqual(r.status, 201, j)
+        pid = j["id"]
+        cookie, csrf = self.login("county")
+        r, j, _ = self.call("PATCH", "/api/v1/people/%d" % pid, {"phone": "13900008888"},
+                            cookie=cookie, csrf=csrf)
+        self.assertEqual(r.status, 200, j)
+        r, j, _ = self.call("GET", "/api/v1/people?township=" + TOWN, cookie=cookie)
+        row = next(p for p in j["people"] if p["id"] == pid)
+        self.assertEqual(row["phone"], "139****8888")
+        r, j, _ = self.post("/api/v1/people", {"name": "孙某"}, who="tz")
+        self.assertError(r, j, 403, "forbidden")
+        r, j, _ = self.post("/api/v1/people", {"org": "某校", "role": "校长"}, who="county")
+        self.assertError(r, j, 400, "invalid_request")
+
+    def test_settings(self):
+        cookie, _ = self.login("tz")
+        r, j, _ = self.call("GET", "/api/v1/settings", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertIn("casework_verify_days", {s["key"] for s in j["settings"]})
+        r, j, _ = self.post("/api/v1/settings/casework_verify_days", {"value": "12"}, who="county")
+        self.assertError(r, j, 405)
+        cookie, csrf = self.login("county")
+        r, j, _ = self.call("PUT", "/api/v1/settings/casework_verify_days", {"value": "12"},
+                            cookie=cookie, csrf=csrf)
+        self.assertError(r, j, 403, "forbidden")
+        cookie, csrf = self.login("admin")
+        r, j, _ = self.call("PUT", "/api/v1/settings/casework_verify_days", {"value": "abc"},
+                            cookie=cookie, csrf=csrf)
+        self.assertError(r, j, 400, "invalid_request")
+        r, j, _ = self.call("PUT", "/api/v1/settings/casework_verify_days", {"value": 12},
+                            cookie=cookie, csrf=csrf)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(db_value(self.db, "SELECT value FROM setting WHERE key ="
+                                           " 'casework_verify_days'"), "12")
+        r, j, _ = self.call("PUT", "/api/v1/settings/casework_verify_days", {"value": None},
+                            cookie=cookie, csrf=csrf)
+        self.assertEqual(r.status, 200, j)
+        self.assertIsNone(db_value(self.db, "SELECT value FROM setting WHERE key ="
+                                            " 'casework_verify_days'"))
+
+    # -- reports ----------------------------------------------------------------------------------
+    def test_report_downloads(self):
+        titles = {"out-of-school": "失学辍学儿童名单", "summary": "各乡镇状态汇总",
+                  "children": "儿童状态清单", "ledger-school-age": "适龄儿童台账",
+                  "ledger-suspected": "疑似失学辍学台账", "ledger-dropout": "失学辍学台账",
+                  "monthly": "控辍保学工作月报"}
+        types = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        cookie, _ = self.login("county")
+        for name, title in titles.items():
+            for fmt, ctype in types.items():
+                r, _, data = self.call("GET", "/api/v1/reports/%s?format=%s" % (name, fmt),
+                                       cookie=cookie)
+                self.assertEqual(r.status, 200, (name, fmt, data[:300]))
+                self.assertEqual(r.getheader("Content-Type"), ctype)
+                cd = r.getheader("Content-Disposition")
+                self.assertTrue(cd.startswith('attachment; filename="%s.%s"' % (name, fmt)), cd)
+                self.assertEqual(disposition_name(cd), "%s.%s" % (title, fmt))
+                if fmt == "csv":
+                    self.assertTrue(data.startswith(b"\xef\xbb\xbf"))
+                elif fmt == "xlsx":
+                    self.assertTrue(data.startswith(b"PK\x03\x04"))
+                else:
+                    json.loads(data)
+        self.assertNoTempFiles()
+        # masked unless asked, and asking is audited
+        idn = db_value(self.db, "SELECT r.id_number FROM case_file c JOIN record r"
+                                " ON r.id = c.record_id ORDER BY c.id LIMIT 1")
+        r, _, data = self.call("GET", "/api/v1/reports/ledger-dropout?format=csv", cookie=cookie)
+        self.assertNotIn(idn.encode(), data)
+        audits = int(db_value(self.db, "SELECT count(*) FROM audit WHERE action = 'export_full'"))
+        r, _, data = self.call("GET", "/api/v1/reports/ledger-dropout?format=csv&full=1",
+                               cookie=cookie)
+        self.assertEqual(r.status, 200)
+        self.assertIn(idn.encode(), data)
+        self.assertEqual(int(db_value(self.db, "SELECT count(*) FROM audit"
+                                               " WHERE action = 'export_full'")), audits + 1)
+        # a township's own reports; bad parameters
+        cookie, _ = self.login("tz")
+        r, j, _ = self.call("GET", "/api/v1/reports/children?format=json", cookie=cookie)
+        self.assertEqual(r.status, 200)
+        self.assertEqual({c["township"] for c in j["children"]} - {""},
+                         {db_value(self.db, "SELECT township FROM case_file WHERE township_code"
+                                            " = '%s' LIMIT 1" % TOWN)})
+        other = db_value(self.db, "SELECT township FROM verify_task WHERE township_code = '%s'"
+                                  " LIMIT 1" % OTHER)
+        for name in titles:
+            r, _, data = self.call("GET", "/api/v1/reports/%s?format=json" % name, cookie=cookie)
+            self.assertEqual(r.status, 200, (name, data[:300]))
+            self.assertNotIn(other, data.decode("utf-8"), name)
+        for q in ["format=pdf", "format=table", "status=happy", "full=1"]:
+            r, j, _ = self.call("GET", "/api/v1/reports/children?" + q, cookie=cookie)
+            self.assertError(r, j, 403 if q == "full=1" else 400)
+
+
+class LaterServer:
+    """Calls to a second server (another today) with the first test's helpers."""
+
+    def __init__(self, test, port):
+        self.test, self.port = test, port
+
+    def conn(self):
+        import http.client
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def call(self, *args, **kw):
+        return ServerTest.call(self, *args, **kw)
+
+    def login(self, name, password=PASSWORD):
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": name, "password": password})
+        self.test.assertEqual(r.status, 200, j)
+        return r.getheader("Set-Cookie").split(";")[0], j["csrf_token"]
+
+
+def start_server_env(db, e):
+    import re
+    p = subprocess.Popen([BIN, "serve", "--db", db, "--listen", "127.0.0.1:0"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e)
+    line = p.stdout.readline().decode("utf-8", "replace")
+    m = re.search(r":(\d+)/", line.split("//", 1)[-1])
+    if not m:
+        p.kill()
+        raise AssertionError("server did not start: %r" % line)
+    return p, int(m.group(1))
+
+
+# the tests inherited from ServerTest run in test_server.py, not again here
+for _name in dir(ServerTest):
+    if _name.startswith("test_"):
+        setattr(CaseworkApiTest, _name, None)
+
+
+def load_tests(loader, tests, pattern):
+    return loader.loadTestsFromTestCase(CaseworkApiTest)
+
+if __name__ == "__main__":
+    unittest.main()
