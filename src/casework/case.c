@@ -14,27 +14,6 @@
 #include "store/store.h"
 #include "util/common.h"
 
-static int fail(struct buf *err, int *exit_code, int code, const char *msg)
-{
-    if (msg)
-        buf_adds(err, msg);
-    *exit_code = code;
-    return -1;
-}
-
-static int store_fail(struct store *s, struct buf *err, int *exit_code)
-{
-    return fail(err, exit_code, EXIT_RUNTIME, store_errmsg(s));
-}
-
-static int ymd_of(const char *text)
-{
-    int ymd = 0;
-    if (text && *text && date_parse(text, strlen(text), &ymd) < 0)
-        ymd = 0;
-    return ymd;
-}
-
 static const char *case_state_label(const char *st)
 {
     return !strcmp(st, "open")       ? "劝返中"
@@ -111,7 +90,7 @@ static int case_load(struct store *s, int64_t id, struct case_row *c, struct buf
            " coalesce(closed_on, ''), coalesce(closed_by, 0), reopened"
            " FROM case_file WHERE id = $1");
     if (!q)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     stmt_bind_int(q, 1, id);
     int rc = stmt_step(q);
     if (rc == 1) {
@@ -130,22 +109,22 @@ static int case_load(struct store *s, int64_t id, struct case_row *c, struct buf
         snprintf(c->outcome_grade, sizeof(c->outcome_grade), "%s", stmt_text(q, 10));
         snprintf(c->outcome_detail, sizeof(c->outcome_detail), "%s", stmt_text(q, 11));
         snprintf(c->close_reason, sizeof(c->close_reason), "%s", stmt_text(q, 12));
-        c->opened = ymd_of(stmt_text(q, 13));
-        c->active_since = ymd_of(stmt_text(q, 14));
-        c->first_visit_due = ymd_of(stmt_text(q, 15));
+        c->opened = date_or_zero(stmt_text(q, 13));
+        c->active_since = date_or_zero(stmt_text(q, 14));
+        c->first_visit_due = date_or_zero(stmt_text(q, 15));
         c->ladder = (int)stmt_int(q, 16);
-        c->ladder_deadline = ymd_of(stmt_text(q, 17));
-        c->outcome_on = ymd_of(stmt_text(q, 18));
-        c->closed_on = ymd_of(stmt_text(q, 19));
+        c->ladder_deadline = date_or_zero(stmt_text(q, 17));
+        c->outcome_on = date_or_zero(stmt_text(q, 18));
+        c->closed_on = date_or_zero(stmt_text(q, 19));
         c->closed_by = stmt_int(q, 20);
         c->reopened = (int)stmt_int(q, 21);
     }
     stmt_finalize(q);
     if (rc < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     if (rc == 0) {
         buf_addf(err, "没有编号为 %lld 的案件（见 baoxue case list --state all）", (long long)id);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     return 0;
 }
@@ -165,7 +144,7 @@ static int case_must_be(const struct case_row *c, const char *want, const char *
     else
         buf_addf(err, "案件 %lld 还在劝返中，尚未记录劝返结果（case resolve），不能%s",
                  (long long)c->id, doing);
-    return fail(err, exit_code, EXIT_INPUT, NULL);
+    return fail_with(err, exit_code, EXIT_INPUT, NULL);
 }
 
 /* The in-school follow-ups since the latest outcome. */
@@ -186,7 +165,7 @@ int case_followup_dates(struct store *s, int64_t case_id, int outcome_on, int **
     *n = 0;
     while ((rc = stmt_step(q)) == 1) {
         ALLOC_GROW(*dates, *n + 1, alloc);
-        (*dates)[(*n)++] = ymd_of(stmt_text(q, 0));
+        (*dates)[(*n)++] = date_or_zero(stmt_text(q, 0));
     }
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
@@ -235,11 +214,11 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
     if (strcmp(st, "pending") && strcmp(st, "all") && strcmp(st, "open") &&
         strcmp(st, "returned") && strcmp(st, "closed")) {
         buf_addf(err, "--state 的值“%s”无效，应为 open、returned、closed 或 all", st);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if (f->township && casework_township(s, f->township, code, &tname) < 0) {
         buf_addf(err, "乡镇“%s”不是本县的乡镇", f->township);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     struct stmt *q = store_prepare(
         s, "SELECT c.id, coalesce(c.township, ''), coalesce(r.village, ''),"
@@ -252,7 +231,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
            " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
            " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
     if (!q)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code);
     stmt_bind_str(q, 2, st);
     table_init(t, "辍学学生台账（一人一案）", "cases", case_cols, ARRAY_SIZE(case_cols));
@@ -291,7 +270,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
     buf_release(&a);
     if (rc < 0) {
         table_release(t);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     buf_addf(&t->footer, "\n共 %zu 件。查看：baoxue case show 案件编号\n", t->nrows);
     *exit_code = EXIT_OK;
@@ -369,7 +348,7 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
         return -1;
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0)
-        return fail(err, exit_code, EXIT_RUNTIME, NULL);
+        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
     char d1[11], d2[11];
     buf_addf(out, "案件 %lld（一人一案）  状态：%s%s\n", (long long)case_id,
              case_state_label(c.state), c.reopened ? "（曾重新打开）" : "");
@@ -409,7 +388,7 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
     }
     if (show_attempts(s, case_id, out) < 0 || show_ladder(s, case_id, out) < 0) {
         casework_settings_release(&cs);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     if (*c.outcome) {
         date_format(c.outcome_on, d1);
@@ -447,7 +426,7 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
     struct timeline tl = {0};
     if (timeline_load(s, c.child, &tl) < 0) {
         timeline_release(&tl);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     buf_adds(out, "\n");
     timeline_render(&tl, out);
@@ -471,16 +450,16 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
         corrects = strtoll(in->corrects, &end, 10);
         if (errno || *end || corrects <= 0) {
             buf_addf(err, "--corrects 的值“%s”无效，应为要更正的劝返记录编号", in->corrects);
-            return fail(err, exit_code, EXIT_INPUT, NULL);
+            return fail_with(err, exit_code, EXIT_INPUT, NULL);
         }
         int64_t owner = 0;
         const char *p[] = {in->corrects};
         if (store_int(s, "SELECT case_id FROM attempt WHERE id = $1", 1, p, &owner) < 0)
-            return store_fail(s, err, exit_code);
+            return fail_store(s, err, exit_code);
         if (owner != case_id) {
             buf_addf(err, "案件 %lld 没有编号为 %lld 的劝返记录，无法更正", (long long)case_id,
                      (long long)corrects);
-            return fail(err, exit_code, EXIT_INPUT, NULL);
+            return fail_with(err, exit_code, EXIT_INPUT, NULL);
         }
     } else if (case_must_be(&c, "open", "再记录劝返", err, exit_code) < 0) {
         return -1; /* a correction is allowed in any state: the record must be right */
@@ -488,21 +467,22 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
     int m = vocab_parse(&attempt_methods, in->method);
     if (m < 0) {
         vocab_error(&attempt_methods, in->method, err);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if (blank(in->people))
-        return fail(err, exit_code, EXIT_INPUT,
-                    "缺少参加人员（--people，如 王五、李四、家长张某）");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "缺少参加人员（--people，如 王五、李四、家长张某）");
     if (blank(in->result))
-        return fail(err, exit_code, EXIT_INPUT, "缺少劝返结果（--result，如 家长同意下周返校）");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "缺少劝返结果（--result，如 家长同意下周返校）");
     int on;
     if (casework_date("劝返日期 --date ", in->date, c.opened, &on, err) < 0)
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     char day[11], now[32];
     date_format(on, day);
     date_now_text(now, sizeof(now));
     if (store_begin(s) < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     struct stmt *q = store_prepare(
         s, "INSERT INTO attempt (case_id, on_date, method, people, said, response, result,"
            " next_step, corrects, recorded_by, recorded_at)"
@@ -540,7 +520,7 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
                 : -1;
     buf_release(&t);
     if (rc < 0 || finish(s, actor, "case_attempt", case_id, attempt_methods.words[m].key) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         store_rollback(s);
         return -1;
     }
@@ -565,26 +545,26 @@ int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *i
     if (step < 1) {
         vocab_error(&ladder_steps, in->step, err);
         buf_adds(err, "（或步骤序号 1–4）");
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if (ladder_check(c.ladder, step, err) < 0)
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     if (blank(in->authority))
-        return fail(err, exit_code, EXIT_INPUT,
-                    "缺少实施机关（--authority，如 郑庄镇人民政府、县教育局）");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "缺少实施机关（--authority，如 郑庄镇人民政府、县教育局）");
     int on;
     if (casework_date("日期 --date ", in->date, c.opened, &on, err) < 0)
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0)
-        return fail(err, exit_code, EXIT_RUNTIME, NULL);
+        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
     int deadline = 0;
     if (!blank(in->deadline)) {
         if (date_parse(in->deadline, strlen(in->deadline), &deadline) < 0 || deadline < on) {
             buf_addf(err, "限期 --deadline“%s”无效：应为不早于该步骤日期的日期（YYYY-MM-DD）",
                      in->deadline);
             casework_settings_release(&cs);
-            return fail(err, exit_code, EXIT_INPUT, NULL);
+            return fail_with(err, exit_code, EXIT_INPUT, NULL);
         }
     } else if (step >= 2 && step != c.ladder) {
         /* 责令限期改正 and what follows carry a deadline (义务教育法第58条) */
@@ -597,7 +577,7 @@ int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *i
         date_format(deadline, dl);
     date_now_text(now, sizeof(now));
     if (store_begin(s) < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     struct stmt *q = store_prepare(s, "INSERT INTO ladder_step (case_id, step, on_date, authority,"
                                       " deadline, result, recorded_by, recorded_at)"
                                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
@@ -641,7 +621,7 @@ int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *i
     if (rc < 0 ||
         finish(s, actor, "case_escalate", case_id, ladder_steps.words[step - 1].key) < 0) {
         buf_release(&t);
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         store_rollback(s);
         return -1;
     }
@@ -673,29 +653,29 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
     int o = vocab_parse(&case_outcomes, in->outcome);
     if (o < 0) {
         vocab_error(&case_outcomes, in->outcome, err);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     const struct word *w = &case_outcomes.words[o];
     if ((w->flags & CO_NEEDS_SCHOOL) && blank(in->school)) {
         buf_addf(err, "劝返结果“%s”须写明学校（--school）", w->label);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if ((w->flags & CO_NEEDS_GRADE) && blank(in->grade)) {
         buf_addf(err, "劝返结果“%s”须写明年级（--grade，如 五年级）", w->label);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     struct buf detail = BUF_INIT;
     if (w->flags & CO_NEEDS_VISITS) {
         if (positive_number("每周送教次数 --visits-per-week ", in->visits_per_week, 7, err) < 0 ||
             positive_number("每次课时 --hours ", in->hours, 12, err) < 0) {
             buf_release(&detail);
-            return fail(err, exit_code, EXIT_INPUT, NULL);
+            return fail_with(err, exit_code, EXIT_INPUT, NULL);
         }
         buf_addf(&detail, "每周送教 %s 次，每次 %s 课时", in->visits_per_week, in->hours);
     }
     if (w->key[0] == 'o' && blank(in->note)) { /* other */
         buf_release(&detail);
-        return fail(err, exit_code, EXIT_INPUT, "劝返结果“其他”须用 --note 写明情况");
+        return fail_with(err, exit_code, EXIT_INPUT, "劝返结果“其他”须用 --note 写明情况");
     }
     if (!blank(in->note))
         buf_addf(&detail, "%s%s", detail.len ? "；" : "", in->note);
@@ -705,23 +685,23 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
     const char *p[] = {num};
     if (store_int(s, "SELECT count(*) FROM attempt WHERE case_id = $1", 1, p, &attempts) < 0) {
         buf_release(&detail);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     if (!attempts) {
         buf_release(&detail);
         buf_addf(err, "案件 %lld 还没有劝返记录：请先用 baoxue case attempt 记录劝返复学过程",
                  (long long)case_id);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     int on;
     if (casework_date("日期 --date ", in->date, c.opened, &on, err) < 0) {
         buf_release(&detail);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0) {
         buf_release(&detail);
-        return fail(err, exit_code, EXIT_RUNTIME, NULL);
+        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
     }
     char day[11], first[11];
     date_format(on, day);
@@ -730,7 +710,7 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
     casework_settings_release(&cs);
     if (store_begin(s) < 0) {
         buf_release(&detail);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     struct stmt *q =
         store_prepare(s, "UPDATE case_file SET state = 'returned', outcome = $2, outcome_on = $3,"
@@ -761,7 +741,7 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
     buf_release(&t);
     buf_release(&detail);
     if (rc < 0 || finish(s, actor, "case_resolve", case_id, w->key) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         store_rollback(s);
         return -1;
     }
@@ -790,23 +770,23 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
     if (yes < 0) {
         buf_addf(err, "--in-school 的值“%s”无效，应为 是/在校（yes）或 否/不在校（no）",
                  in->in_school ? in->in_school : "");
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     int on;
     if (casework_date("回访日期 --date ", in->date, c.outcome_on, &on, err) < 0)
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     int64_t by = 0;
     if (people_resolve(s, "回访人 --by", in->by, &by, err, exit_code) < 0)
         return -1;
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0)
-        return fail(err, exit_code, EXIT_RUNTIME, NULL);
+        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
     char day[11], now[32];
     date_format(on, day);
     date_now_text(now, sizeof(now));
     if (store_begin(s) < 0) {
         casework_settings_release(&cs);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     struct stmt *q = store_prepare(s, "INSERT INTO follow_up (case_id, on_date, in_school,"
                                       " by_person, note, recorded_by, recorded_at)"
@@ -848,7 +828,7 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
     if (rc < 0 || finish(s, actor, "case_follow_up", case_id, yes ? "in_school" : "absent") < 0) {
         buf_release(&t);
         casework_settings_release(&cs);
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         store_rollback(s);
         return -1;
     }
@@ -887,16 +867,16 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
         case_must_be(&c, "returned", "销号", err, exit_code) < 0)
         return -1;
     if (blank(reason))
-        return fail(err, exit_code, EXIT_INPUT, "缺少销号理由（--reason）");
+        return fail_with(err, exit_code, EXIT_INPUT, "缺少销号理由（--reason）");
     int on;
     if (casework_date("销号日期 --date ", date, c.outcome_on, &on, err) < 0)
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     int64_t by = 0;
     if (people_resolve(s, "审批人 --approver", approver, &by, err, exit_code) < 0)
         return -1;
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0)
-        return fail(err, exit_code, EXIT_RUNTIME, NULL);
+        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
     int *dates = NULL;
     size_t n = 0;
     int rc = followup_dates(s, &c, &dates, &n);
@@ -905,16 +885,16 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
     free(dates);
     casework_settings_release(&cs);
     if (rc == -1)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     if (rc == -2)
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     char day[11], num[24], who[24];
     date_format(on, day);
     snprintf(num, sizeof(num), "%lld", (long long)case_id);
     snprintf(who, sizeof(who), "%lld", (long long)by);
     const char *p[] = {num, day, who, reason};
     if (store_begin(s) < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     rc = store_run(s,
                    "UPDATE case_file SET state = 'closed', closed_on = $2, closed_by = $3,"
                    " close_reason = $4 WHERE id = $1",
@@ -927,7 +907,7 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
         rc = event_add(s, c.child, 0, case_id, "closed", on, actor, t.buf);
     buf_release(&t);
     if (rc < 0 || finish(s, actor, "case_close", case_id, NULL) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         store_rollback(s);
         return -1;
     }
@@ -945,13 +925,13 @@ int case_reopen(struct store *s, int64_t case_id, const char *reason, const char
         return -1;
     if (!strcmp(c.state, "open")) {
         buf_addf(err, "案件 %lld 正在劝返中，无需重新打开", (long long)case_id);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if (blank(reason))
-        return fail(err, exit_code, EXIT_INPUT, "缺少重新打开的原因（--reason）");
+        return fail_with(err, exit_code, EXIT_INPUT, "缺少重新打开的原因（--reason）");
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0)
-        return fail(err, exit_code, EXIT_RUNTIME, NULL);
+        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
     int today = date_today();
     char day[11], due[11], num[24];
     date_format(today, day);
@@ -960,7 +940,7 @@ int case_reopen(struct store *s, int64_t case_id, const char *reason, const char
     snprintf(num, sizeof(num), "%lld", (long long)case_id);
     const char *p[] = {num, day, due};
     if (store_begin(s) < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     int rc = store_run(s,
                        "UPDATE case_file SET state = 'open', reopened = reopened + 1,"
                        " active_since = $2, first_visit_due = $3 WHERE id = $1",
@@ -971,7 +951,7 @@ int case_reopen(struct store *s, int64_t case_id, const char *reason, const char
         rc = event_add(s, c.child, 0, case_id, "reopened", today, actor, t.buf);
     buf_release(&t);
     if (rc < 0 || finish(s, actor, "case_reopen", case_id, NULL) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         store_rollback(s);
         return -1;
     }
@@ -1012,14 +992,14 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         buf_addf(err,
                  "--kind 的值“%s”无效，应为 return（劝返复学通知书）或 order（责令限期改正通知书）",
                  in->kind ? in->kind : "");
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if (blank(path))
-        return fail(err, exit_code, EXIT_INPUT, "缺少输出文件：-o 文件.pdf");
+        return fail_with(err, exit_code, EXIT_INPUT, "缺少输出文件：-o 文件.pdf");
     int issue = date_today();
     if (!blank(in->date) && date_parse(in->date, strlen(in->date), &issue) < 0) {
         buf_addf(err, "--date 的值“%s”不是有效日期", in->date);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0)
@@ -1037,7 +1017,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
                " coalesce(id_number, id_raw, ''), coalesce(guardian, ''), coalesce(address, ''),"
                " coalesce(township, '') FROM record WHERE id = $1");
         if (!q)
-            return store_fail(s, err, exit_code);
+            return fail_store(s, err, exit_code);
         stmt_bind_int(q, 1, c.record);
         int rc = stmt_step(q);
         if (rc == 1) {
@@ -1051,15 +1031,15 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         }
         stmt_finalize(q);
         if (rc < 0)
-            return store_fail(s, err, exit_code);
+            return fail_store(s, err, exit_code);
     }
     if (in->full || strlen(idn) != 18)
         snprintf(idshown, sizeof(idshown), "%s", in->full ? idn : "");
     else
         id_mask(idn, idshown);
     if (!*guardian)
-        return fail(err, exit_code, EXIT_INPUT,
-                    "户籍记录中没有监护人姓名，无法出具通知书；请先在户籍数据中补全监护人");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "户籍记录中没有监护人姓名，无法出具通知书；请先在户籍数据中补全监护人");
 
     /* the county, the issuing body, the deadline */
     struct buf county = BUF_INIT, authority = BUF_INIT, contact = BUF_INIT;
@@ -1080,14 +1060,14 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
                 "SELECT coalesce(deadline, '') FROM ladder_step WHERE case_id = $1 AND step = 2"
                 " ORDER BY id DESC LIMIT 1",
                 case_id, step_deadline, sizeof(step_deadline)) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     const char *cname = *code ? division_county_name(code) : NULL;
     buf_adds(&county, cname ? cname : "");
     if (!county.len) {
-        fail(err, exit_code, EXIT_INPUT,
-             "还没有设置本县（baoxue init --county 区划代码），通知书无法写明县名");
+        fail_with(err, exit_code, EXIT_INPUT,
+                  "还没有设置本县（baoxue init --county 区划代码），通知书无法写明县名");
         goto out;
     }
     if (!blank(in->authority))
@@ -1102,15 +1082,15 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         int d;
         if (date_parse(in->deadline, strlen(in->deadline), &d) < 0) {
             buf_addf(err, "--deadline 的值“%s”不是有效日期", in->deadline);
-            fail(err, exit_code, EXIT_INPUT, NULL);
+            fail_with(err, exit_code, EXIT_INPUT, NULL);
             goto out;
         }
         date_format(d, deadline);
     } else if (kind == NOTICE_ORDER) {
         if (!*step_deadline) {
-            fail(err, exit_code, EXIT_INPUT,
-                 "责令限期改正通知书需要改正期限：请先记录法律程序第 2 步（case escalate"
-                 " --step 2 --deadline 日期），或加 --deadline 日期");
+            fail_with(err, exit_code, EXIT_INPUT,
+                      "责令限期改正通知书需要改正期限：请先记录法律程序第 2 步（case escalate"
+                      " --step 2 --deadline 日期），或加 --deadline 日期");
             goto out;
         }
         snprintf(deadline, sizeof(deadline), "%s", step_deadline);
@@ -1126,7 +1106,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
                        " WHERE cs.run_id = (SELECT run_id FROM case_file WHERE id = $1)"
                        " AND cs.record_id = (SELECT record_id FROM case_file WHERE id = $1)",
                        case_id, school, sizeof(school)) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     if (!blank(in->grade))
@@ -1141,7 +1121,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
                " JOIN person p ON p.id = a.person_id WHERE a.case_id = $1 AND a.role = 'township'"
                " ORDER BY a.id DESC LIMIT 1");
         if (!q) {
-            store_fail(s, err, exit_code);
+            fail_store(s, err, exit_code);
             goto out;
         }
         stmt_bind_int(q, 1, case_id);
@@ -1175,7 +1155,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     char target[32];
     snprintf(target, sizeof(target), "case:%lld", (long long)case_id);
     if (in->full && audit_record(s, actor, "cli", "read_full", target, "notice") < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     struct buf nerr = BUF_INIT;
@@ -1189,7 +1169,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     if (rendered < 0) {
         buf_addf(err, "无法生成%s：%s", notice_kind_label((enum notice_kind)kind), nerr.buf);
         buf_release(&nerr);
-        fail(err, exit_code, EXIT_RUNTIME, NULL);
+        fail_with(err, exit_code, EXIT_RUNTIME, NULL);
         goto out;
     }
     buf_release(&nerr);
@@ -1206,7 +1186,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         store_rollback(s);
     buf_release(&text);
     if (rc < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     buf_addf(msg, "已生成%s：%s（案件 %lld）", notice_kind_label((enum notice_kind)kind), path,

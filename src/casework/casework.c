@@ -18,19 +18,6 @@
 #include "util/common.h"
 #include "util/utf8.h"
 
-static int fail(struct buf *err, int *exit_code, int code, const char *msg)
-{
-    if (msg)
-        buf_adds(err, msg);
-    *exit_code = code;
-    return -1;
-}
-
-static int store_fail(struct store *s, struct buf *err, int *exit_code)
-{
-    return fail(err, exit_code, EXIT_RUNTIME, store_errmsg(s));
-}
-
 /* ---- settings ---- */
 
 static const struct setting_field casework_fields[] = {
@@ -101,14 +88,6 @@ int casework_date(const char *what, const char *text, int not_before, int *ymd, 
         return -1;
     }
     return 0;
-}
-
-static int parse_ymd_col(const char *text)
-{
-    int ymd = 0;
-    if (text && *text && date_parse(text, strlen(text), &ymd) < 0)
-        ymd = 0;
-    return ymd;
 }
 
 int casework_assignees(struct store *s, int64_t task_id, int64_t case_id, struct buf *out)
@@ -577,8 +556,8 @@ static int one_suspect(struct store *s, const struct casework_settings *cs, stru
     if ((r = stmt_step(q)) == 1) {
         last = stmt_int(q, 0);
         if (!strcmp(stmt_text(q, 1), "deferred"))
-            until = deferral_school_year(&ctx->cal, (int)stmt_int(q, 3),
-                                         parse_ymd_col(stmt_text(q, 2)));
+            until =
+                deferral_school_year(&ctx->cal, (int)stmt_int(q, 3), date_or_zero(stmt_text(q, 2)));
     }
     stmt_finalize(q);
     if (r < 0)
@@ -924,11 +903,11 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         ok = ok || !strcmp(st, states[i]);
     if (!ok) {
         buf_addf(err, "--state 的值“%s”无效，应为 open、outreach、closed、flagged 或 all", st);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if (f->township && casework_township(s, f->township, code, &tname) < 0) {
         buf_addf(err, "乡镇“%s”不是本县的乡镇", f->township);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     struct stmt *q = store_prepare(
         s,
@@ -944,7 +923,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"
         " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code);
     stmt_bind_str(q, 2, st);
     table_init(t, "核查任务（疑似失学辍学儿童）", "tasks", verify_cols, ARRAY_SIZE(verify_cols));
@@ -970,7 +949,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         table_set(t, 8, stmt_text(q, 8));
         table_set(t, 9, stmt_text(q, 9));
         const char *state = stmt_text(q, 10);
-        bool late = strcmp(state, "closed") && parse_ymd_col(stmt_text(q, 9)) < today;
+        bool late = strcmp(state, "closed") && date_or_zero(stmt_text(q, 9)) < today;
         overdue += late;
         table_setf(t, 10, "%s%s", task_state_label(state), late ? "（逾期）" : "");
         const char *oc = stmt_text(q, 11);
@@ -989,7 +968,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     buf_release(&a);
     if (rc < 0) {
         table_release(t);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     char n[24];
     snprintf(n, sizeof(n), "%zu", t->nrows);
@@ -1008,7 +987,7 @@ static struct stmt *task_row(struct store *s, const char *sql, int64_t id, struc
 {
     struct stmt *q = store_prepare(s, sql);
     if (!q) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         return NULL;
     }
     stmt_bind_int(q, 1, id);
@@ -1017,7 +996,7 @@ static struct stmt *task_row(struct store *s, const char *sql, int64_t id, struc
         return q;
     stmt_finalize(q);
     if (rc < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
     } else {
         buf_addf(err, "没有编号为 %lld 的核查任务（见 baoxue verify list --state all）",
                  (long long)id);
@@ -1077,7 +1056,7 @@ int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, st
     struct timeline tl = {0};
     if (timeline_load(s, child, &tl) < 0) {
         timeline_release(&tl);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     buf_adds(out, "\n");
     timeline_render(&tl, out);
@@ -1139,7 +1118,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
 {
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0)
-        return fail(err, exit_code, EXIT_RUNTIME, NULL);
+        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
     struct buf other = BUF_INIT, t = BUF_INIT;
     int ret = -1;
     struct stmt *q = task_row(s,
@@ -1153,7 +1132,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
     char state[16], before[32], tcode[10], tname[64];
     snprintf(state, sizeof(state), "%s", stmt_text(q, 1));
     snprintf(before, sizeof(before), "%s", stmt_text(q, 2));
-    int opened = parse_ymd_col(stmt_text(q, 3));
+    int opened = date_or_zero(stmt_text(q, 3));
     snprintf(tcode, sizeof(tcode), "%s", stmt_text(q, 6));
     snprintf(tname, sizeof(tname), "%s", stmt_text(q, 7));
     int64_t flagged = stmt_int(q, 8);
@@ -1235,7 +1214,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
     char due[11];
     date_format(next_due, due);
     if (store_begin(s) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     q = store_prepare(
@@ -1342,7 +1321,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
     ret = 0;
     goto out;
 store_failed:
-    store_fail(s, err, exit_code);
+    fail_store(s, err, exit_code);
     store_rollback(s);
 out:
     buf_release(&other);
@@ -1361,9 +1340,9 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
     static const char *const roles[] = {"township", "village", "teacher"};
     static const char *const opt[] = {"--township", "--village", "--teacher"};
     if (!given[0] && !given[1] && !given[2])
-        return fail(err, exit_code, EXIT_INPUT,
-                    "没有要指派的人：请给出 --township（乡镇包保干部）、--village（村干部）或 "
-                    "--teacher（结对教师），值为人员名册中的编号或姓名");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "没有要指派的人：请给出 --township（乡镇包保干部）、--village（村干部）或 "
+                         "--teacher（结对教师），值为人员名册中的编号或姓名");
     int rc = 0;
     int64_t child = 0;
     char state[16] = "";
@@ -1371,7 +1350,7 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
         store_prepare(s, case_id ? "SELECT child_id, state FROM case_file WHERE id = $1"
                                  : "SELECT child_id, state FROM verify_task WHERE id = $1");
     if (!q)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     stmt_bind_int(q, 1, case_id ? case_id : task_id);
     if ((rc = stmt_step(q)) == 1) {
         child = stmt_int(q, 0);
@@ -1379,16 +1358,16 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
     }
     stmt_finalize(q);
     if (rc < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     if (!child) {
         buf_addf(err, "没有编号为 %lld 的%s", (long long)(case_id ? case_id : task_id),
                  case_id ? "案件（见 baoxue case list）" : "核查任务（见 baoxue verify list）");
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if (!strcmp(state, "closed")) {
         buf_addf(err, "%s %lld 已%s，不能再指派", case_id ? "案件" : "核查任务",
                  (long long)(case_id ? case_id : task_id), case_id ? "销号" : "办结");
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     int64_t person[3] = {0, 0, 0};
     for (int i = 0; i < 3; i++) {
@@ -1402,7 +1381,7 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
     int today = date_today();
     struct buf t = BUF_INIT;
     if (store_begin(s) < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     int changed = 0;
     for (int i = 0; i < 3 && rc >= 0; i++) {
         if (!person[i])
@@ -1446,7 +1425,7 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
              (long long)(case_id ? case_id : task_id));
     if (rc < 0 || audit_record(s, actor, "cli", "assign", target, NULL) < 0 ||
         store_commit(s) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         store_rollback(s);
         buf_release(&t);
         return -1;

@@ -11,19 +11,6 @@
 #include "util/common.h"
 #include "util/utf8.h"
 
-static int fail(struct buf *err, int *exit_code, int code, const char *msg)
-{
-    if (msg)
-        buf_adds(err, msg);
-    *exit_code = code;
-    return -1;
-}
-
-static int store_fail(struct store *s, struct buf *err, int *exit_code)
-{
-    return fail(err, exit_code, EXIT_RUNTIME, store_errmsg(s));
-}
-
 int casework_township(struct store *s, const char *text, char code[10], const char **name)
 {
     struct buf county = BUF_INIT;
@@ -178,7 +165,7 @@ int people_add(struct store *s, const struct person_input *in, const char *actor
         goto out;
     }
     if (person_exists(s, p.name.buf, p.org.buf, &dup) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     if (dup) {
@@ -188,7 +175,7 @@ int people_add(struct store *s, const struct person_input *in, const char *actor
         goto out;
     }
     if (store_begin(s) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     char target[32];
@@ -201,7 +188,7 @@ int people_add(struct store *s, const struct person_input *in, const char *actor
             goto out;
         }
     }
-    store_fail(s, err, exit_code);
+    fail_store(s, err, exit_code);
     store_rollback(s);
 out:
     person_norm_release(&p);
@@ -224,12 +211,13 @@ int people_edit(struct store *s, int64_t id, const struct person_input *in, cons
     int ret = -1;
     int64_t state = 0;
     if (!in->name && !in->phone && !in->org && !in->org_kind && !in->township && !in->role) {
-        fail(err, exit_code, EXIT_INPUT,
-             "没有要修改的内容：请给出 --name、--phone、--org、--org-kind、--township 或 --role");
+        fail_with(
+            err, exit_code, EXIT_INPUT,
+            "没有要修改的内容：请给出 --name、--phone、--org、--org-kind、--township 或 --role");
         goto out;
     }
     if (person_active(s, id, &state) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     if (!state) {
@@ -290,7 +278,7 @@ int people_edit(struct store *s, int64_t id, const struct person_input *in, cons
 fail_store:
     store_rollback(s);
 fail_store_nrb:
-    store_fail(s, err, exit_code);
+    fail_store(s, err, exit_code);
 out_fields:
     buf_release(&fields);
 out:
@@ -303,25 +291,25 @@ int people_deactivate(struct store *s, int64_t id, const char *actor, struct buf
 {
     int64_t state = 0;
     if (person_active(s, id, &state) < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     if (!state) {
         buf_addf(err, "名册中没有编号为 %lld 的人员（见 baoxue people list --all）", (long long)id);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     if (state == 2) {
         buf_addf(err, "人员 %lld 已经停用", (long long)id);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     char num[24], target[32];
     snprintf(num, sizeof(num), "%lld", (long long)id);
     snprintf(target, sizeof(target), "person:%s", num);
     const char *p[] = {num};
     if (store_begin(s) < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     if (store_run(s, "UPDATE person SET active = 0 WHERE id = $1", 1, p) < 0 ||
         audit_record(s, actor, "cli", "person_deactivate", target, NULL) < 0 ||
         store_commit(s) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         store_rollback(s);
         return -1;
     }
@@ -374,7 +362,7 @@ int people_import(struct store *s, const char *path, const char *actor,
     const struct row *row;
     memset(sum, 0, sizeof(*sum));
     if (sheet_open(&r, path, err) < 0)
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     int col[PC__COUNT];
     bool header = false;
     int rc;
@@ -440,8 +428,8 @@ int people_import(struct store *s, const char *path, const char *actor,
         goto out;
     }
     if (!header) {
-        fail(err, exit_code, EXIT_INPUT,
-             "找不到表头：人员名册须有“姓名”列，以及“单位/工作单位”或“职务/角色”列");
+        fail_with(err, exit_code, EXIT_INPUT,
+                  "找不到表头：人员名册须有“姓名”列，以及“单位/工作单位”或“职务/角色”列");
         goto out;
     }
     if (problems.len) {
@@ -450,7 +438,7 @@ int people_import(struct store *s, const char *path, const char *actor,
         goto out;
     }
     if (store_begin(s) < 0) {
-        store_fail(s, err, exit_code);
+        fail_store(s, err, exit_code);
         goto out;
     }
     for (size_t i = 0; i < nrows; i++) {
@@ -474,7 +462,7 @@ int people_import(struct store *s, const char *path, const char *actor,
     ret = 0;
     goto out;
 store_failed:
-    store_fail(s, err, exit_code);
+    fail_store(s, err, exit_code);
     store_rollback(s);
 out:
     for (size_t i = 0; i < nrows; i++)
@@ -504,7 +492,7 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
     const char *tname = NULL;
     if (f->township && casework_township(s, f->township, code, &tname) < 0) {
         buf_addf(err, "乡镇“%s”不是本县的乡镇", f->township);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     struct buf county = BUF_INIT;
     store_get_setting(s, "county", &county);
@@ -520,7 +508,7 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
                          " ORDER BY p.township_code IS NOT NULL, p.township_code, p.org, p.id");
     if (!q) {
         buf_release(&county);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     stmt_bind_int(q, 1, f->all);
     stmt_bind_str(q, 2, code);
@@ -551,7 +539,7 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
     buf_release(&county);
     if (rc < 0) {
         table_release(t);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     buf_addf(&t->footer,
              "\n共 %zu 人%s。登记：baoxue people add；批量导入：baoxue people import 文件\n",
@@ -565,7 +553,7 @@ int people_resolve(struct store *s, const char *what, const char *text, int64_t 
 {
     if (!text || !*text) {
         buf_addf(err, "缺少%s（人员名册中的编号或姓名）", what);
-        return fail(err, exit_code, EXIT_INPUT, NULL);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     bool digits = true;
     for (const char *p = text; *p; p++)
@@ -585,7 +573,7 @@ int people_resolve(struct store *s, const char *what, const char *text, int64_t 
         buf_release(&n);
     }
     if (!q)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     int rc, found = 0, inactive = 0;
     while ((rc = stmt_step(q)) == 1) {
         if (stmt_int(q, 1)) {
@@ -597,7 +585,7 @@ int people_resolve(struct store *s, const char *what, const char *text, int64_t 
     }
     stmt_finalize(q);
     if (rc < 0)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     if (found == 1)
         return 0;
     if (found > 1)
@@ -610,7 +598,7 @@ int people_resolve(struct store *s, const char *what, const char *text, int64_t 
         buf_addf(err,
                  "%s：人员名册中没有“%s”（先用 baoxue people add 登记，或见 baoxue people list）",
                  what, text);
-    return fail(err, exit_code, EXIT_INPUT, NULL);
+    return fail_with(err, exit_code, EXIT_INPUT, NULL);
 }
 
 int people_describe(struct store *s, int64_t id, struct buf *out)

@@ -19,14 +19,6 @@ struct due_row {
     char who[128];
 };
 
-static int ymd_of(const char *text)
-{
-    int ymd = 0;
-    if (text && *text && date_parse(text, strlen(text), &ymd) < 0)
-        ymd = 0;
-    return ymd;
-}
-
 static void add_item(struct due_item **items, size_t *n, size_t *alloc, struct stmt *q,
                      const char *what, int due)
 {
@@ -97,7 +89,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         while ((rc = stmt_step(q)) == 1)
             add_item(&items, &n, &alloc, q,
                      !strcmp(stmt_text(q, 5), "open") ? "核查（摸排）" : "外联保学：再次联系",
-                     ymd_of(stmt_text(q, 6)));
+                     date_or_zero(stmt_text(q, 6)));
         stmt_finalize(q);
     }
     /* open cases: the first visit, the current ladder step's deadline */
@@ -118,18 +110,18 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
                 char what[96];
                 if (!stmt_int(c, 7)) {
                     snprintf(what, sizeof(what), "立案后首次走访（%d 日内）", cs.first_visit_days);
-                    add_item(&items, &n, &alloc, c, what, ymd_of(stmt_text(c, 6)));
+                    add_item(&items, &n, &alloc, c, what, date_or_zero(stmt_text(c, 6)));
                 }
                 int step = (int)stmt_int(c, 8);
                 if (step && *stmt_text(c, 9)) {
                     snprintf(what, sizeof(what), "依法控辍期限：%s",
                              ladder_steps.words[step - 1].label);
-                    add_item(&items, &n, &alloc, c, what, ymd_of(stmt_text(c, 9)));
+                    add_item(&items, &n, &alloc, c, what, date_or_zero(stmt_text(c, 9)));
                 }
             } else {
                 /* returned: the next follow-up (the counting rule lives in case.c) */
                 int64_t case_id = stmt_int(c, 1);
-                int outcome_on = ymd_of(stmt_text(c, 10));
+                int outcome_on = date_or_zero(stmt_text(c, 10));
                 struct stmt *fq = store_prepare(
                     s, "SELECT on_date FROM follow_up WHERE case_id = $1 AND in_school = 1"
                        " AND on_date >= $2");
@@ -140,7 +132,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
                     stmt_bind_str(fq, 2, stmt_text(c, 10));
                     while (stmt_step(fq) == 1) {
                         ALLOC_GROW(dates, nd + 1, da);
-                        dates[nd++] = ymd_of(stmt_text(fq, 0));
+                        dates[nd++] = date_or_zero(stmt_text(fq, 0));
                     }
                     stmt_finalize(fq);
                 }

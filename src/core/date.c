@@ -292,3 +292,11 @@ void date_now_text(char *out, size_t outlen)
     localtime_r(&t, &tm);
     strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
 }
+
+int date_or_zero(const char *text)
+{
+    int ymd = 0;
+    if (text && *text && date_parse(text, strlen(text), &ymd) < 0)
+        ymd = 0;
+    return ymd;
+}

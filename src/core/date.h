@@ -37,6 +37,9 @@ int days_to_ymd(long days);
  * *ymd, or -1 when the text is not a real date (2015-02-30).
  */
 int date_parse(const char *s, size_t len, int *ymd);
+/* A stored date (yyyy-mm-dd, or any form date_parse reads) as ymd; 0 when NULL, blank or not a
+ * date. */
+int date_or_zero(const char *text);
 
 /* An Excel serial day (1900 date system, with its phantom 1900-02-29; or 1904 system). */
 int date_from_excel(double serial, bool date1904, int *ymd);

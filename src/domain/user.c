@@ -50,43 +50,37 @@ bool password_verify(const char *hash, const char *pw)
     return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-static int fail(struct buf *err, int *exit_code, int code, const char *msg)
-{
-    buf_adds(err, msg);
-    *exit_code = code;
-    return -1;
-}
-
 int user_add(struct store *s, const struct user *u, const char *password, const char *actor,
              const char *origin, struct buf *err, int *exit_code)
 {
     if (!user_name_valid(u->name))
-        return fail(err, exit_code, EXIT_INPUT,
-                    "用户名无效：应为 1 到 64 个字符，可用汉字、字母、数字和 . _ -，不含空格");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "用户名无效：应为 1 到 64 个字符，可用汉字、字母、数字和 . _ -，不含空格");
     if (u->role >= ROLE__COUNT)
-        return fail(err, exit_code, EXIT_INPUT, "角色无效");
+        return fail_with(err, exit_code, EXIT_INPUT, "角色无效");
     if (u->role == ROLE_TOWNSHIP) {
         if (strlen(u->township) != 9 || strspn(u->township, "0123456789") != 9)
-            return fail(err, exit_code, EXIT_INPUT,
-                        "乡镇账号需要 --township 乡镇代码（9 位区划代码，例如 140521100）");
+            return fail_with(err, exit_code, EXIT_INPUT,
+                             "乡镇账号需要 --township 乡镇代码（9 位区划代码，例如 140521100）");
     } else if (u->township[0]) {
-        return fail(err, exit_code, EXIT_INPUT,
-                    "只有乡镇账号（--role township）才能指定 --township");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "只有乡镇账号（--role township）才能指定 --township");
     }
     if (u->role == ROLE_SCHOOL && !u->school[0])
-        return fail(err, exit_code, EXIT_INPUT, "学校账号需要 --school 学校标识码");
+        return fail_with(err, exit_code, EXIT_INPUT, "学校账号需要 --school 学校标识码");
     if (u->role != ROLE_SCHOOL && u->school[0])
-        return fail(err, exit_code, EXIT_INPUT, "只有学校账号（--role school）才能指定 --school");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "只有学校账号（--role school）才能指定 --school");
     if (u->role == ROLE_DEPARTMENT && !u->department[0])
-        return fail(err, exit_code, EXIT_INPUT,
-                    "部门账号需要 --department 部门名称（如 公安、民政）");
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "部门账号需要 --department 部门名称（如 公安、民政）");
     if (password_check(password, err) < 0) {
         *exit_code = EXIT_INPUT;
         return -1;
     }
     char hash[128];
     if (password_hash(password, hash) < 0)
-        return fail(err, exit_code, EXIT_RUNTIME, "无法计算密码散列（内存不足）");
+        return fail_with(err, exit_code, EXIT_RUNTIME, "无法计算密码散列（内存不足）");
     char now[32];
     date_now_text(now, sizeof(now));
     const char *p[] = {u->name, role_key(u->role), u->township, u->school, u->department, hash,

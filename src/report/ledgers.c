@@ -20,21 +20,6 @@
 #include "store/store.h"
 #include "util/common.h"
 
-static int store_fail(struct store *s, struct buf *err, int *exit_code)
-{
-    buf_adds(err, store_errmsg(s));
-    *exit_code = EXIT_RUNTIME;
-    return -1;
-}
-
-static int ymd_of(const char *text)
-{
-    int ymd = 0;
-    if (text && *text && date_parse(text, strlen(text), &ymd) < 0)
-        ymd = 0;
-    return ymd;
-}
-
 static void id_display(const char *idn, bool full, char *out, size_t outlen)
 {
     if (full || strlen(idn) != 18)
@@ -378,7 +363,7 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
         buf_init(&c.text, 0);
         char county[7];
         const char *cname = county_name(s, county);
-        caption(t, cname, tw ? tw->name : tname, "适龄儿童台账", "数据截至", ymd_of(ri.as_of),
+        caption(t, cname, tw ? tw->name : tname, "适龄儿童台账", "数据截至", date_or_zero(ri.as_of),
                 date_today());
         rc = run_status_each(s, ri.id, school_age_entry, &c);
         if (rc == 0)
@@ -483,7 +468,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
            " WHERE (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)"
            " ORDER BY v.run_id DESC, v.township_code IS NOT NULL, v.township_code, v.id");
     if (!q)
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code[0] ? code : NULL);
     char county[7];
     const char *cname = county_name(s, county);
@@ -517,7 +502,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
         table_set(t, 13, stmt_text(q, 12));
         const char *state = stmt_text(q, 13);
         bool closed = !strcmp(state, "closed");
-        long left = days_between(today, ymd_of(stmt_text(q, 12)));
+        long left = days_between(today, date_or_zero(stmt_text(q, 12)));
         if (!closed)
             table_setf(t, 14, "%ld", left);
         table_setf(t, 15, "%s%s", task_state_label(state), !closed && left < 0 ? "（逾期）" : "");
@@ -556,7 +541,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
     if (rc < 0) {
         buf_release(&b);
         table_release(t);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     long total = (long)t->nrows;
     table_add_totals(t);
@@ -649,7 +634,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         stmt_finalize(q);
         stmt_finalize(who);
         casework_settings_release(&cs);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     stmt_bind_str(q, 1, code[0] ? code : NULL);
     char county[7];
@@ -684,11 +669,11 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         buf_reset(&b);
         reasons_label(stmt_text(q, 10), &b);
         table_set(t, 11, b.buf);
-        int opened = ymd_of(stmt_text(q, 11));
+        int opened = date_or_zero(stmt_text(q, 11));
         table_set(t, 12, stmt_text(q, 11));
         const char *state = stmt_text(q, 12);
         bool closed = !strcmp(state, "closed"), open = !strcmp(state, "open");
-        int closed_on = ymd_of(stmt_text(q, 18));
+        int closed_on = date_or_zero(stmt_text(q, 18));
         if (opened)
             table_setf(t, 13, "%ld", days_between(opened, closed && closed_on ? closed_on : today));
         int64_t n_att = stmt_int(q, 21);
@@ -708,7 +693,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
                 buf_addf(&b, " %s", stmt_text(q, 17));
             table_set(t, 18, b.buf);
             table_set(t, 19, stmt_text(q, 15));
-            int outcome_on = ymd_of(stmt_text(q, 15));
+            int outcome_on = date_or_zero(stmt_text(q, 15));
             int *dates = NULL;
             size_t nd = 0;
             if (case_followup_dates(s, id, outcome_on, &dates, &nd) < 0) {
@@ -744,7 +729,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
     if (rc < 0) {
         buf_release(&b);
         table_release(t);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
     long total = (long)t->nrows;
     table_add_totals(t);
@@ -1050,7 +1035,7 @@ int report_monthly(struct store *s, const struct report_options *opt, struct rep
         ret = add_still_out(s, &m, d_end);
     if (ret < 0) {
         free(m.r);
-        return store_fail(s, err, exit_code);
+        return fail_store(s, err, exit_code);
     }
 
     struct buf what = BUF_INIT;

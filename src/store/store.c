@@ -316,3 +316,8 @@ int store_set_setting(struct store *s, const char *key, const char *value)
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                      2, p);
 }
+
+int fail_store(struct store *s, struct buf *err, int *exit_code)
+{
+    return fail_with(err, exit_code, EXIT_RUNTIME, store_errmsg(s));
+}

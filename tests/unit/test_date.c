@@ -17,6 +17,17 @@ static int parse(const char *s)
     return ymd;
 }
 
+/* A stored date, or 0 for nothing usable. */
+static void test_date_or_zero(void **state)
+{
+    (void)state;
+    assert_int_equal(date_or_zero("2026-11-29"), 20261129);
+    assert_int_equal(date_or_zero(NULL), 0);
+    assert_int_equal(date_or_zero(""), 0);
+    assert_int_equal(date_or_zero("not a date"), 0);
+    assert_int_equal(date_or_zero("2026-02-30"), 0);
+}
+
 static void test_valid(void **state)
 {
     assert_true(date_valid(2016, 2, 29));
@@ -242,6 +253,7 @@ static void test_today(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_date_or_zero),
         cmocka_unit_test(test_valid),   cmocka_unit_test(test_days),  cmocka_unit_test(test_forms),
         cmocka_unit_test(test_invalid), cmocka_unit_test(test_excel), cmocka_unit_test(test_format),
         cmocka_unit_test(test_today),
