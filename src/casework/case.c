@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/division.h"
 #include "core/idcard.h"
+#include "domain/runstatus.h"
 #include "domain/audit.h"
 #include "ingest/field.h"
 #include "report/notice.h"
@@ -1051,15 +1052,21 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     if (got == 1 && cv.len == 6)
         memcpy(code, cv.buf, 7);
     buf_release(&cv);
-    if (got < 0 ||
-        text_of(s,
-                "SELECT authority FROM ladder_step WHERE case_id = $1 AND step = 2"
-                " ORDER BY id DESC LIMIT 1",
-                case_id, step_authority, sizeof(step_authority)) < 0 ||
-        text_of(s,
-                "SELECT coalesce(deadline, '') FROM ladder_step WHERE case_id = $1 AND step = 2"
-                " ORDER BY id DESC LIMIT 1",
-                case_id, step_deadline, sizeof(step_deadline)) < 0) {
+    /* the latest 书面通知/责令限期改正 step: its authority and deadline */
+    struct stmt *lq = got < 0 ? NULL
+                              : store_prepare(s, "SELECT authority, coalesce(deadline, '')"
+                                                 " FROM ladder_step WHERE case_id = $1 AND step = 2"
+                                                 " ORDER BY id DESC LIMIT 1");
+    int lrc = -1;
+    if (lq) {
+        stmt_bind_int(lq, 1, case_id);
+        if ((lrc = stmt_step(lq)) == 1) {
+            snprintf(step_authority, sizeof(step_authority), "%s", stmt_text(lq, 0));
+            snprintf(step_deadline, sizeof(step_deadline), "%s", stmt_text(lq, 1));
+        }
+        stmt_finalize(lq);
+    }
+    if (lrc < 0) {
         fail_store(s, err, exit_code);
         goto out;
     }
@@ -1100,14 +1107,16 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         snprintf(school, sizeof(school), "%s", in->school);
     } else if (*c.outcome_school) {
         snprintf(school, sizeof(school), "%s", c.outcome_school);
-    } else if (text_of(s,
-                       "SELECT coalesce(r.school_name, '') FROM child_status cs"
-                       " JOIN record r ON r.id = cs.school_record"
-                       " WHERE cs.run_id = (SELECT run_id FROM case_file WHERE id = $1)"
-                       " AND cs.record_id = (SELECT record_id FROM case_file WHERE id = $1)",
-                       case_id, school, sizeof(school)) < 0) {
-        fail_store(s, err, exit_code);
-        goto out;
+    } else {
+        /* the record the run's status rests on (a 辍学 child's last school) */
+        struct run_status_entry e;
+        int rs = run_status_get(s, c.run, c.record, &e);
+        if (rs < 0 || (rs == 1 && e.school_record &&
+                       text_of(s, "SELECT coalesce(school_name, '') FROM record WHERE id = $1",
+                               e.school_record, school, sizeof(school)) < 0)) {
+            fail_store(s, err, exit_code);
+            goto out;
+        }
     }
     if (!blank(in->grade))
         snprintf(grade, sizeof(grade), "%s", in->grade);

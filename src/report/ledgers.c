@@ -402,15 +402,8 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
             100.0 * (double)enrolled / (double)c.rows, enrolled, c.rows);
     signature_note(t);
     buf_release(&b);
-    char sy[16], runs[24], ns[24];
-    snprintf(sy, sizeof(sy), "%d-%d", ri.school_year, ri.school_year + 1);
-    snprintf(runs, sizeof(runs), "%lld", (long long)ri.id);
-    snprintf(ns, sizeof(ns), "%ld", c.rows);
-    table_meta(t, "as_of", ri.as_of, META_TEXT);
-    table_meta(t, "school_year", sy, META_TEXT);
-    table_meta(t, "run_id", runs, META_INT);
-    table_meta(t, "total", ns, META_INT);
-    table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
+    char sy[16], runs[24];
+    report_run_meta(t, &ri, c.rows, !opt->full, sy, runs);
     buf_addf(&t->footer, "\n适龄儿童 %ld 人（比对第 %s 次，截至 %s，%s 学年）%s\n", c.rows, runs,
              ri.as_of, sy,
              opt->full ? "" : "。身份证号和电话已遮盖，需要完整信息请加 --full（将记入审计日志）");

@@ -49,6 +49,21 @@ static struct stmt *open_report(struct store *s, const struct report_options *op
     return q;
 }
 
+void report_run_meta(struct report_table *t, const struct run_info *ri, long total, int masked,
+                     char sy[16], char runs[24])
+{
+    char ns[24];
+    snprintf(sy, 16, "%d-%d", ri->school_year, ri->school_year + 1);
+    snprintf(runs, 24, "%lld", (long long)ri->id);
+    snprintf(ns, sizeof(ns), "%ld", total);
+    table_meta(t, "as_of", ri->as_of, META_TEXT);
+    table_meta(t, "school_year", sy, META_TEXT);
+    table_meta(t, "run_id", runs, META_INT);
+    table_meta(t, "total", ns, META_INT);
+    if (masked >= 0)
+        table_meta(t, "masked", masked ? "true" : "false", META_BOOL);
+}
+
 void phone_mask(const char *phone, struct buf *out)
 {
     size_t n = strlen(phone);
@@ -145,15 +160,8 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         table_release(t);
         return -1;
     }
-    char sy[16], runs[24], ns[24];
-    snprintf(sy, sizeof(sy), "%d-%d", ri.school_year, ri.school_year + 1);
-    snprintf(runs, sizeof(runs), "%lld", (long long)ri.id);
-    snprintf(ns, sizeof(ns), "%ld", n);
-    table_meta(t, "as_of", ri.as_of, META_TEXT);
-    table_meta(t, "school_year", sy, META_TEXT);
-    table_meta(t, "run_id", runs, META_INT);
-    table_meta(t, "total", ns, META_INT);
-    table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
+    char sy[16], runs[24];
+    report_run_meta(t, &ri, n, !opt->full, sy, runs);
     /* Children whose school record waits for a clerk are not on this list: say how many. */
     int64_t pending = 0;
     struct stmt *pq =
@@ -274,17 +282,11 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
         table_release(t);
         return -1;
     }
-    char sy[16], runs[24], ns[24], imp[24];
-    snprintf(sy, sizeof(sy), "%d-%d", ri.school_year, ri.school_year + 1);
-    snprintf(runs, sizeof(runs), "%lld", (long long)ri.id);
-    snprintf(ns, sizeof(ns), "%ld", total);
+    char sy[16], runs[24], imp[24];
     snprintf(imp, sizeof(imp), "%lld", (long long)imported);
-    table_meta(t, "as_of", ri.as_of, META_TEXT);
-    table_meta(t, "school_year", sy, META_TEXT);
-    table_meta(t, "run_id", runs, META_INT);
+    report_run_meta(t, &ri, total, -1, sy, runs);
     table_meta(t, "population_batch", pb, META_INT);
     table_meta(t, "population_imported", imp, META_INT);
-    table_meta(t, "total", ns, META_INT);
     const char *cname = ri.county[0] ? division_county_name(ri.county) : NULL;
     buf_addf(&t->footer, "\n%s%s%s 学年，截至 %s（比对第 %s 次）。\n", cname ? cname : "",
              cname ? "，" : "", sy, ri.as_of, runs);
@@ -453,15 +455,8 @@ int report_children(struct store *s, const struct report_options *opt, struct re
         table_release(t);
         return -1;
     }
-    char sy[16], runs[24], ns[24];
-    snprintf(sy, sizeof(sy), "%d-%d", ri.school_year, ri.school_year + 1);
-    snprintf(runs, sizeof(runs), "%lld", (long long)ri.id);
-    snprintf(ns, sizeof(ns), "%ld", c.n);
-    table_meta(t, "as_of", ri.as_of, META_TEXT);
-    table_meta(t, "school_year", sy, META_TEXT);
-    table_meta(t, "run_id", runs, META_INT);
-    table_meta(t, "total", ns, META_INT);
-    table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
+    char sy[16], runs[24];
+    report_run_meta(t, &ri, c.n, !opt->full, sy, runs);
     buf_addf(&t->footer, "\n共 %ld 名儿童（比对第 %s 次，截至 %s，%s 学年）%s\n", c.n, runs,
              ri.as_of, sy,
              opt->full ? "" : "。身份证号已遮盖，需要完整信息请加 --full（将记入审计日志）");

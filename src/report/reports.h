@@ -57,4 +57,13 @@ int monthly_period_start(int date);
 /* Phone masked for display: 138****5678. */
 void phone_mask(const char *phone, struct buf *out);
 
+/*
+ * The metadata every report over a run carries: as_of, school_year, run_id, total and (when
+ * masked is 0 or 1) masked. sy and runs receive the school year ("2026-2027") and the run
+ * number for the footer.
+ */
+struct run_info;
+void report_run_meta(struct report_table *t, const struct run_info *ri, long total, int masked,
+                     char sy[16], char runs[24]);
+
 #endif

@@ -253,10 +253,10 @@ static void test_today(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_date_or_zero),
-        cmocka_unit_test(test_valid),   cmocka_unit_test(test_days),  cmocka_unit_test(test_forms),
-        cmocka_unit_test(test_invalid), cmocka_unit_test(test_excel), cmocka_unit_test(test_format),
-        cmocka_unit_test(test_today),
+        cmocka_unit_test(test_date_or_zero), cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_days),         cmocka_unit_test(test_forms),
+        cmocka_unit_test(test_invalid),      cmocka_unit_test(test_excel),
+        cmocka_unit_test(test_format),       cmocka_unit_test(test_today),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
