@@ -182,7 +182,7 @@ static int finish(struct store *s, const char *actor, const char *action, int64_
 {
     char target[32];
     snprintf(target, sizeof(target), "case:%lld", (long long)case_id);
-    if (audit_record(s, actor, "cli", action, target, detail) < 0 || store_commit(s) < 0) {
+    if (audit_record(s, actor, NULL, action, target, detail) < 0 || store_commit(s) < 0) {
         store_rollback(s);
         return -1;
     }
@@ -1163,7 +1163,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     /* a full ID on paper is a full read: recorded before it is written */
     char target[32];
     snprintf(target, sizeof(target), "case:%lld", (long long)case_id);
-    if (in->full && audit_record(s, actor, "cli", "read_full", target, "notice") < 0) {
+    if (in->full && audit_record(s, actor, NULL, "read_full", target, "notice") < 0) {
         fail_store(s, err, exit_code);
         goto out;
     }

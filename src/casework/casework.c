@@ -855,7 +855,7 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
              out->tasks_created, out->cases_reopened, out->claims_flagged, out->already_open,
              out->tasks_closed, out->cases_found_enrolled, out->flags_cleared,
              out->deferrals_expired);
-    if (audit_record(s, actor, "cli", "casework", target, detail) < 0 || store_commit(s) < 0) {
+    if (audit_record(s, actor, NULL, "casework", target, detail) < 0 || store_commit(s) < 0) {
         buf_adds(err, store_errmsg(s));
         store_rollback(s);
         goto out;
@@ -1305,7 +1305,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
     char target[32], detail[64];
     snprintf(target, sizeof(target), "verify_task:%lld", (long long)task_id);
     snprintf(detail, sizeof(detail), "outcome=%s%s%s", w->key, sub ? "/" : "", sub ? sub : "");
-    if (audit_record(s, actor, "cli", "verify", target, detail) < 0 || store_commit(s) < 0)
+    if (audit_record(s, actor, NULL, "verify", target, detail) < 0 || store_commit(s) < 0)
         goto store_failed;
     buf_addf(msg, "已记录核查任务 %lld 的结论：%s", (long long)task_id, w->label);
     if (keeps_open)
@@ -1423,8 +1423,7 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
     char target[32];
     snprintf(target, sizeof(target), "%s:%lld", case_id ? "case" : "verify_task",
              (long long)(case_id ? case_id : task_id));
-    if (rc < 0 || audit_record(s, actor, "cli", "assign", target, NULL) < 0 ||
-        store_commit(s) < 0) {
+    if (rc < 0 || audit_record(s, actor, NULL, "assign", target, NULL) < 0 || store_commit(s) < 0) {
         fail_store(s, err, exit_code);
         store_rollback(s);
         buf_release(&t);

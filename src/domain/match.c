@@ -925,7 +925,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
             store_run(s, "UPDATE match_run SET finished_at = $1, counts = $2 WHERE id = $3", 3, p);
         buf_reset(&detail);
         buf_addf(&detail, "run=%s population=%zu review=%ld", id, sn.npop, lr.review);
-        int r2 = r1 < 0 ? -1 : audit_record(s, opt->actor, "cli", "match", NULL, detail.buf);
+        int r2 = r1 < 0 ? -1 : audit_record(s, opt->actor, NULL, "match", NULL, detail.buf);
         free(ct);
         if (r2 < 0)
             goto db_error;

@@ -54,7 +54,7 @@ static void session_login_h(struct request *r)
     struct session s;
     int64_t retry = 0;
     enum login_result lr =
-        session_login(r->store, name, pw, r->ip, (int64_t)time(NULL), &s, &retry);
+        session_login(r->store, name, pw, r->scope.origin, (int64_t)time(NULL), &s, &retry);
     json_decref(j);
     if (lr == LOGIN_LOCKED) {
         char msg[160], ra[24];
@@ -99,7 +99,7 @@ static void session_logout_h(struct request *r)
 {
     char sid[TOKEN_HEX + 1], cookie[256];
     if (cookie_get(request_header(r, MHD_HTTP_HEADER_COOKIE), SESSION_COOKIE, sid, sizeof(sid)) &&
-        session_logout(r->store, sid, r->ip) < 0) {
+        session_logout(r->store, sid, r->scope.origin) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }
@@ -308,7 +308,7 @@ static bool arg_township(struct request *r, const char **township)
 /* A full read is audited before anything is shown; false after replying 500. */
 static bool audit_full(struct request *r, const char *what, const char *target)
 {
-    if (audit_record(r->store, r->scope.user, r->ip, "read_full", target, what) < 0) {
+    if (audit_record(r->store, r->scope.user, r->scope.origin, "read_full", target, what) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法记录审计日志，已停止");
         return false;
     }
@@ -803,7 +803,8 @@ static void report_h(struct request *r)
         char detail[128];
         snprintf(detail, sizeof(detail), "report=%s format=%s rows=%zu full=1", reports[k].name,
                  ext[fmt], table_data_rows(&t));
-        if (audit_record(r->store, r->scope.user, r->ip, "export_full", NULL, detail) < 0) {
+        if (audit_record(r->store, r->scope.user, r->scope.origin, "export_full", NULL, detail) <
+            0) {
             table_release(&t);
             buf_release(&err);
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",

@@ -11,6 +11,7 @@
 #include "casework/casework.h"
 #include "core/date.h"
 #include "http/cookie.h"
+#include "domain/audit.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -118,7 +119,7 @@ static void scope_from_session(struct request *r)
     const struct user *u = &r->session.user;
     r->scope = (struct scope){.user_id = u->id,
                               .user = u->name,
-                              .origin = r->ip,
+                              .origin = r->origin,
                               .role = u->role,
                               .township = u->role == ROLE_TOWNSHIP ? u->township : NULL,
                               .school = u->role == ROLE_SCHOOL ? u->school : NULL};
@@ -179,7 +180,7 @@ static bool authorise(struct request *r)
     if (r->signed_in)
         scope_from_session(r);
     else
-        r->scope = (struct scope){.user = "", .origin = r->ip, .role = ROLE__COUNT};
+        r->scope = (struct scope){.user = "", .origin = r->origin, .role = ROLE__COUNT};
     if (rt->perm == PERM_PUBLIC)
         return true;
     if (!r->signed_in) {
@@ -224,6 +225,15 @@ static bool dispatch_route(struct request *r)
     return true;
 }
 
+/* The handler, with this thread's audit origin set to the request's: whatever the library
+ * records in the audit trail on its behalf says it came over the API, and from where. */
+static void run_handler(struct request *r)
+{
+    audit_set_origin(r->scope.origin);
+    r->route->handler(r);
+    audit_set_origin(NULL);
+}
+
 static void dispatch(struct request *r)
 {
     bool known = false;
@@ -236,7 +246,7 @@ static void dispatch(struct request *r)
             return;
         }
         if (authorise(r))
-            r->route->handler(r);
+            run_handler(r);
         if (!r->queued)
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
         return;
@@ -291,6 +301,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->log_path = "";
         buf_init(&r->body, 0);
         client_ip(conn, r->ip, sizeof(r->ip));
+        snprintf(r->origin, sizeof(r->origin), "api %s", r->ip);
         const char *cl = request_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (upload_route(method, url)) {
             /* a large upload: authorised before its body is read, then streamed to disk */
@@ -333,7 +344,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r->queued)
         return MHD_YES;
     if (r->streaming) {
-        r->route->handler(r);
+        run_handler(r);
         if (!r->queued)
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
         return r->result;

@@ -1162,7 +1162,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         }
         struct buf detail = BUF_INIT;
         buf_addf(&detail, "batch=%s kind=%s rows=%ld", id, kind_key(opt->kind), sum->rows_imported);
-        rc = audit_record(s, opt->actor, "cli", "import", NULL, detail.buf);
+        rc = audit_record(s, opt->actor, NULL, "import", NULL, detail.buf);
         buf_release(&detail);
         if (rc < 0) {
             buf_adds(err, store_errmsg(s));

@@ -282,6 +282,50 @@ class CaseworkApiTest(ServerTest):
         r, j, _ = self.post("/api/v1/people", {"org": "某校", "role": "校长"}, who="county")
         self.assertError(r, j, 400, "invalid_request")
 
+    def test_audit_origin_says_api_and_ip(self):
+        # a write over the API: the library's own audit record says where it came from
+        r, j, _ = self.post("/api/v1/people", {"name": "孙来源", "org": "龙港镇人民政府",
+                                               "role": "包保干部", "township": TOWN}, who="county")
+        self.assertEqual(r.status, 201, j)
+        api_target = "person:%d" % j["id"]
+        rows = self.audit(action="person_add", target=api_target)
+        self.assertEqual([(x["actor"], x["origin"]) for x in rows], [("county", "api 127.0.0.1")])
+        # the same write at the command line says cli
+        p = subprocess.run([BIN, "people", "--db", self.db, "add", "--name", "孙命令行",
+                            "--org", "龙港镇人民政府", "--role", "包保干部", "--township", TOWN],
+                           env=env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        cli_id = int(db_value(self.db, "SELECT max(id) FROM person WHERE name = '孙命令行'"))
+        rows = self.audit(action="person_add", target="person:%d" % cli_id)
+        self.assertEqual([x["origin"] for x in rows], ["cli"])
+        # a login too
+        rows = self.audit(action="login", actor="county")
+        self.assertTrue(rows)
+        self.assertTrue(all(x["origin"] == "api 127.0.0.1" for x in rows))
+        # and baoxue audit at the command line shows the same trail
+        p = subprocess.run([BIN, "audit", "--db", self.db, "--action", "person_add", "--json",
+                            "--per-page", "1000"], env=env(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        items = {x["target"]: x for x in json.loads(p.stdout)["items"]}
+        self.assertEqual(items[api_target]["origin"], "api 127.0.0.1")
+        self.assertEqual(items["person:%d" % cli_id]["origin"], "cli")
+        p = subprocess.run([BIN, "audit", "--db", self.db, "--target", api_target], env=env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertIn("api 127.0.0.1\tperson_add\t" + api_target, p.stdout.decode())
+        p = subprocess.run([BIN, "audit", "--db", self.db, "--page", "0"], env=env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 2)
+
+    def audit(self, **filters):
+        admin, _ = self.login("admin")
+        q = "&".join("%s=%s" % (k, urllib.parse.quote(v)) for k, v in filters.items())
+        r, j, _ = self.call("GET", "/api/v1/audit?per_page=500&" + q, cookie=admin)
+        self.assertEqual(r.status, 200, j)
+        return j["items"]
+
     def test_settings(self):
         cookie, _ = self.login("tz")
         r, j, _ = self.call("GET", "/api/v1/settings", cookie=cookie)

@@ -381,7 +381,7 @@ class ServerTest(unittest.TestCase):
         rows = self.audit(action="read_full", target="record:%d" % cid)
         self.assertTrue(rows)
         self.assertEqual(rows[0]["actor"], "county")
-        self.assertEqual(rows[0]["origin"], "127.0.0.1")
+        self.assertEqual(rows[0]["origin"], "api 127.0.0.1")
         sup, _ = self.login("sup")
         r, j, _ = self.call("GET", "/api/v1/children/%d?full=1" % cid, cookie=sup)
         self.assertError(r, j, 403)
