@@ -26,6 +26,7 @@
 #include "util/clock.h"
 #include "util/common.h"
 #include "util/csvout.h"
+#include "util/progress.h"
 #include "util/utf8.h"
 
 #define HEADER_SCAN_ROWS 50
@@ -894,6 +895,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         stmt_finalize(q);
     }
 
+    progress_report(opt->report, true, 0, "识别表头");
     if (sheet_open(&rd, opt->path, err) < 0) {
         struct buf m = BUF_INIT;
         buf_addf(&m, "文件“%s”：%s", opt->path, err->buf);
@@ -1082,6 +1084,9 @@ int import_file(struct store *s, const struct import_options *opt, struct import
                 finish_writes(&im, err);
                 goto out;
             }
+            if ((sum->rows_read & 1023) == 0 && progress_due(opt->report, false))
+                progress_report(opt->report, false, 0.9 * sheet_progress(rd), "读取第 %ld 行",
+                                sum->rows_read);
             if (tty && (sum->rows_read & 1023) == 0) {
                 double now_s = mono_seconds();
                 if (now_s - start > 1.0 && now_s - last > 0.2) {
@@ -1105,6 +1110,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             goto out;
         }
     }
+    progress_report(opt->report, true, 0.9, "写入数据库（共 %ld 行）", sum->rows_read);
     if (finish_writes(&im, err) < 0)
         goto out;
     if (sum->rows_imported == 0) {
@@ -1114,6 +1120,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         goto out;
     }
 
+    progress_report(opt->report, true, 0.95, "建立索引并提交");
     if (im.id_index_dropped && schema_create_record_id_index(s) < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;

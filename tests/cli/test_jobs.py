@@ -28,6 +28,9 @@ CHILDREN = {
 }
 
 
+N_LARGE = 150000
+
+
 def cid(name):
     birth, seq = CHILDREN[name][0], CHILDREN[name][1]
     return make_id(birth.replace("-", ""), seq)
@@ -150,6 +153,13 @@ class JobsTest(unittest.TestCase):
         self.assertEqual(r.status, 200, j)
         self.assertEqual(sorted(c["name"] for c in j["items"]), sorted(["未入学", "八月末"]))
 
+        # the job threads' audit records say the request that started the job came over the API
+        admin = self.login("admin")[0]
+        for action in ("import", "match", "casework"):
+            r, j, _ = self.call("GET", "/api/v1/audit?action=" + action, cookie=admin)
+            self.assertTrue(j["items"], action)
+            self.assertEqual({x["origin"] for x in j["items"]}, {"api 127.0.0.1"}, action)
+            self.assertIn("county", {x["actor"] for x in j["items"]}, action)
         # a reload: a new session of the same account still sees the job, in the list too
         s2 = self.login("county")
         r, j, _ = self.call("GET", "/api/v1/jobs/%d" % run["id"], cookie=s2[0])
@@ -165,6 +175,62 @@ class JobsTest(unittest.TestCase):
         self.assertError(r, j, 404, "not_found")
         r, j, _ = self.call("GET", "/api/v1/jobs", cookie=tz[0])
         self.assertEqual(j["items"], [])
+
+    def test_progress_of_a_large_import_and_match(self):
+        # a register large enough to take longer than a progress interval (0.25 s) to read:
+        # the job reports the rows read as it goes, fractions only grow, and the end is 1
+        s = self.login("admin")
+        rows = [["姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "户籍状态"]]
+        school = [["学校标识码", "学校名称", "年级", "姓名", "出生日期", "身份证件号", "学籍状态"]]
+        for i in range(N_LARGE):
+            birth = "201%d%02d%02d" % (2 + i % 7, 1 + i % 12, 1 + i % 28)
+            rows.append(["儿童%d" % i, "男", make_id(birth, 100 + i % 800), birth, "郑庄镇", "正常"])
+            if i % 2:
+                school.append(["2114052101", "沁水县实验小学", "三年级", "儿童%d" % i, birth,
+                               make_id(birth, 100 + i % 800), "在读"])
+        r, j, _ = self.upload(s, {"kind": "population", "force": "1"},
+                              [("file", "大名单.csv", csv_text(rows).encode("utf-8"))])
+        self.assertEqual(r.status, 202, j)
+        seen = self.poll_all(s, j["id"])
+        self.assertEqual(seen[-1][0], "done", seen)
+        reading = [(p, ph) for st, p, ph in seen if st == "running" and ph.startswith("读取第 ")]
+        self.assertTrue(reading, "no row count among the phases: %r" % seen)
+        self.assertTrue(all(0 < p < 1 for p, _ in reading), reading)
+        self.assertRegex(reading[0][1], r"^读取第 \d+ 行$")
+        fractions = [p for st, p, _ in seen if st == "running"]
+        self.assertEqual(fractions, sorted(fractions), "progress went back")
+        self.assertEqual(seen[-1][1], 1)
+        # the cross-check's phases: at least the first, and in order
+        r, j, _ = self.upload(s, {"kind": "enrollment", "force": "1"},
+                              [("file", "大学籍.csv", csv_text(school).encode("utf-8"))])
+        self.assertEqual(r.status, 202, j)
+        self.assertEqual(self.poll_all(s, j["id"])[-1][0], "done")
+        r, j, _ = self.call("POST", "/api/v1/runs", cookie=s[0], csrf=s[1])
+        self.assertEqual(r.status, 202, j)
+        seen = self.poll_all(s, j["id"])
+        self.assertEqual(seen[-1][0], "done", seen)
+        phases = [ph for st, _, ph in seen if st == "running"]
+        order = ["正在比对", "读取户籍和学籍名单", "关联记录", "写入比对结果", "判定并写入", "提交比对结果",
+                 "生成核查任务"]
+        ranks = [next(i for i, o in enumerate(order) if ph.startswith(o)) for ph in phases]
+        self.assertEqual(ranks, sorted(ranks), phases)
+        self.assertTrue(any(ph.startswith("关联记录（%d 名儿童" % N_LARGE) or
+                            ph.startswith("判定并写入") for ph in phases), phases)
+
+    def poll_all(self, session, job_id, timeout=300):
+        """Every distinct (state, progress, phase) the job shows, polled as fast as it answers."""
+        seen = []
+        deadline = time.time() + timeout
+        while True:
+            r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job_id, cookie=session[0])
+            self.assertEqual(r.status, 200, j)
+            now = (j["state"], j["progress"], j["phase"] if j["state"] != "failed" else j["error"])
+            if not seen or seen[-1] != now:
+                seen.append(now)
+            if j["state"] in ("done", "failed"):
+                return seen
+            self.assertLess(time.time(), deadline, "job %d did not finish: %r" % (job_id, seen))
+            time.sleep(0.01)
 
     def test_malformed_multipart(self):
         s = self.login("admin")
@@ -202,6 +268,10 @@ class JobsTest(unittest.TestCase):
         done = self.poll(s, j["id"])
         self.assertEqual(done["state"], "failed", done)
         self.assertRegex(done["error"], "[\u4e00-\u9fff]")
+        # the file as the user named it, not where the server kept it
+        self.assertIn("坏表.xlsx", done["error"])
+        self.assertNotIn("up-", done["error"])
+        self.assertNotIn(self.data, done["error"])
         self.assertIsNone(done["result"])
 
     def test_permissions_and_csrf(self):
