@@ -921,11 +921,18 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         " AND ($2 = 'all' OR v.state = $2"
         "  OR ($2 = 'pending' AND (v.state <> 'closed' OR v.flagged_run IS NOT NULL))"
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"
-        " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
+        " AND " TIES_FILTER_SQL(
+            "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0",
+            TIE_TEACHER_SQL(
+                "task_id", "v",
+                "$5")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
         return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code);
     stmt_bind_str(q, 2, st);
+    stmt_bind_int(q, 3, f->school_ties);
+    stmt_bind_str(q, 4, f->school);
+    stmt_bind_str(q, 5, f->school_name);
     table_init(t, "核查任务（疑似失学辍学儿童）", "tasks", verify_cols, ARRAY_SIZE(verify_cols));
     int rc, today = date_today();
     long overdue = 0;

@@ -20,11 +20,16 @@ static const char *field(json_t *o, const char *key)
 int cmd_audit(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},     {"actor", required_argument, NULL, 'a'},
-        {"action", required_argument, NULL, 'A'}, {"target", required_argument, NULL, 't'},
-        {"since", required_argument, NULL, 's'},  {"until", required_argument, NULL, 'u'},
-        {"page", required_argument, NULL, 'p'},   {"per-page", required_argument, NULL, 'n'},
-        {"json", no_argument, NULL, 'j'},         {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'd'},
+        {"actor", required_argument, NULL, 'a'},
+        {"action", required_argument, NULL, 'A'},
+        {"target", required_argument, NULL, 't'},
+        {"since", required_argument, NULL, 's'},
+        {"until", required_argument, NULL, 'u'},
+        {"page", required_argument, NULL, 'p'},
+        {"per-page", required_argument, NULL, 'n'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *db = NULL;
@@ -90,10 +95,9 @@ int cmd_audit(int argc, char **argv)
         size_t i;
         json_t *row;
         printf("时间\t账号\t来源\t操作\t对象\t说明\n");
-        json_array_foreach(json_object_get(j, "items"), i, row)
-        printf("%s\t%s\t%s\t%s\t%s\t%s\n", field(row, "at"), field(row, "actor"),
-               field(row, "origin"), field(row, "action"), field(row, "target"),
-               field(row, "detail"));
+        json_array_foreach(json_object_get(j, "items"), i, row) printf(
+            "%s\t%s\t%s\t%s\t%s\t%s\n", field(row, "at"), field(row, "actor"), field(row, "origin"),
+            field(row, "action"), field(row, "target"), field(row, "detail"));
         printf("共 %lld 条，第 %lld 页\n",
                (long long)json_integer_value(json_object_get(j, "total")), (long long)q.page);
     }

@@ -554,14 +554,17 @@ void imports_post_h(struct request *r)
 
 void imports_get_h(struct request *r)
 {
+    /* who may upload but not run the county's imports (a department) sees its own uploads */
     struct stmt *st = store_prepare(
         r->store, "SELECT id, kind, file_name, format, imported_at, imported_by, forced,"
                   " rows_read, rows_imported, rows_flagged, rows_rejected, rows_skipped"
-                  " FROM batch ORDER BY id DESC LIMIT 200");
+                  " FROM batch WHERE $1 = 1 OR imported_by = $2 ORDER BY id DESC LIMIT 200");
     if (!st) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }
+    stmt_bind_int(st, 1, role_has(r->scope.role, PERM_IMPORT) ? 1 : 0);
+    stmt_bind_str(st, 2, r->scope.user);
     json_t *items = json_array();
     int rc;
     while ((rc = stmt_step(st)) == 1)

@@ -35,8 +35,9 @@ struct request {
     struct session session;
     struct scope scope; /* resolved once from the session, in server.c */
     char ip[64];
-    char origin[72];      /* "api 127.0.0.1": the audit trail's origin of this request */
-    const char *log_path; /* what the access log shows: the route pattern, or the file */
+    char origin[72];       /* "api 127.0.0.1": the audit trail's origin of this request */
+    char school_name[256]; /* a school account's school by name (scope.school_name) */
+    const char *log_path;  /* what the access log shows: the route pattern, or the file */
     unsigned status;
     const char *set_cookie;
     struct timespec t0;

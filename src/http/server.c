@@ -113,8 +113,9 @@ static bool state_changing(const char *method)
     return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
 }
 
-/* The scope of a signed-in request, from its session: the one place a role becomes a region. */
-static void scope_from_session(struct request *r)
+/* The scope of a signed-in request, from its session: the one place a role becomes a region.
+ * False after replying 500. */
+static bool scope_from_session(struct request *r)
 {
     const struct user *u = &r->session.user;
     r->scope = (struct scope){.user_id = u->id,
@@ -122,7 +123,14 @@ static void scope_from_session(struct request *r)
                               .origin = r->origin,
                               .role = u->role,
                               .township = u->role == ROLE_TOWNSHIP ? u->township : NULL,
-                              .school = u->role == ROLE_SCHOOL ? u->school : NULL};
+                              .school = u->role == ROLE_SCHOOL ? u->school : NULL,
+                              .school_name = u->role == ROLE_SCHOOL ? r->school_name : NULL};
+    if (u->role == ROLE_SCHOOL &&
+        casework_school_name(r->store, u->school, r->school_name, sizeof(r->school_name)) < 0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return false;
+    }
+    return true;
 }
 
 /* The routes that address one casework object by {id}: which kind it is. Scoping them here,
@@ -136,7 +144,25 @@ static const struct {
     {"/api/v1/people/{id}", SCOPE_PERSON},
 };
 
-/* false after replying 404 (unknown, or outside the scope: the same answer) or 500 */
+/* What a route does to its object: a read, unless it changes something; a notice is issued. */
+static enum scope_action route_action(const struct request *r)
+{
+    const char *pat = r->route->pattern;
+    size_t n = strlen(pat);
+#define ENDS(s) (n >= sizeof(s) - 1 && !strcmp(pat + n - (sizeof(s) - 1), s))
+    if (ENDS("/notice"))
+        return ACT_WRITE;
+    if (!state_changing(r->method))
+        return ACT_READ;
+    if (ENDS("/attempts"))
+        return ACT_ATTEMPT;
+    if (ENDS("/follow-ups"))
+        return ACT_FOLLOW_UP;
+#undef ENDS
+    return ACT_WRITE;
+}
+
+/* false after replying 404 (unknown, or outside the scope: the same answer), 403 or 500 */
 static bool object_in_scope(struct request *r)
 {
     const char *pat = r->route->pattern;
@@ -144,19 +170,32 @@ static bool object_in_scope(struct request *r)
         size_t n = strlen(scoped_objects[i].prefix);
         if (strncmp(pat, scoped_objects[i].prefix, n) || (pat[n] && pat[n] != '/'))
             continue;
-        char id[24] = "", *end = id, town[10];
+        enum scope_object what = scoped_objects[i].what;
+        char id[24] = "", *end = id;
         long long v = 0;
+        struct object_ties ties;
         if (route_param(&r->params, "id", id, sizeof(id)))
             v = strtoll(id, &end, 10);
-        int rc = v > 0 && !*end ? casework_region(r->store, scoped_objects[i].what, v, town) : 0;
+        int rc = v > 0 && !*end ? casework_ties(r->store, what, v, r->scope.school,
+                                                r->scope.school_name, &ties)
+                                : 0;
         if (rc < 0) {
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
             return false;
         }
-        /* a person is shared by the county; tasks and cases belong to a township */
-        if (rc == 0 ||
-            (scoped_objects[i].what != SCOPE_PERSON && !scope_allows(&r->scope, town, ""))) {
+        /* a person is shared by the county (the route's permission decides); tasks and cases
+         * belong to a township, and a school reaches those tied to it */
+        enum outcome o = rc == 0 ? OUT_NOT_FOUND
+                         : what == SCOPE_PERSON
+                             ? OUT_OK
+                             : scope_object_allows(&r->scope, what, &ties, route_action(r));
+        if (o == OUT_NOT_FOUND) {
             reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个编号，或不在您的管辖范围内");
+            return false;
+        }
+        if (o != OUT_OK) {
+            reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden",
+                        "您的账号可以查看此项，但无权进行此操作");
             return false;
         }
         return true;
@@ -177,9 +216,9 @@ static bool authorise(struct request *r)
         }
         r->signed_in = rc == 1;
     }
-    if (r->signed_in)
-        scope_from_session(r);
-    else
+    if (r->signed_in && !scope_from_session(r))
+        return false;
+    if (!r->signed_in)
         r->scope = (struct scope){.user = "", .origin = r->origin, .role = ROLE__COUNT};
     if (rt->perm == PERM_PUBLIC)
         return true;

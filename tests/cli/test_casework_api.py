@@ -191,6 +191,168 @@ class CaseworkApiTest(ServerTest):
         r, j, _ = self.call("GET", "/api/v1/verify?state=all", cookie=cookie)
         self.assertGreater(len(j["tasks"]), 0)
 
+    # -- school and department accounts --------------------------------------------------------
+    def school_task(self):
+        """An open task of a child whose deciding 学籍 record is at a school: (task, code, name)."""
+        row = db_rows(self.db, "SELECT v.id, sr.school_code, sr.school_name FROM verify_task v"
+                               " JOIN child_status cs ON cs.run_id = v.run_id AND cs.record_id = v.record_id"
+                               " JOIN record sr ON sr.id = cs.school_record"
+                               " WHERE v.state = 'open' AND sr.school_code <> ''"
+                               " AND v.township_code = '%s' ORDER BY v.id LIMIT 1" % TOWN)[0]
+        return int(row[0]), row[1], row[2]
+
+    def tied_tasks(self, code):
+        return {int(r[0]) for r in db_rows(
+            self.db, "SELECT v.id FROM verify_task v JOIN child_status cs ON cs.run_id = v.run_id"
+                     " AND cs.record_id = v.record_id JOIN record sr ON sr.id = cs.school_record"
+                     " WHERE sr.school_code = '%s'" % code)}
+
+    def test_school_account(self):
+        task, code, school = self.school_task()
+        self.user_add("school1", "--role", "school", "--school", code)
+        sc, sc_csrf = self.login("school1")
+        county, county_csrf = self.login("county")
+        before = self.counts()
+        # its tasks: the children whose 学籍 is at the school, and no other
+        r, j, _ = self.call("GET", "/api/v1/verify?state=all", cookie=sc)
+        self.assertEqual(r.status, 200, j)
+        seen = {t["task_id"] for t in j["tasks"]}
+        self.assertIn(task, seen)
+        self.assertLessEqual(seen, self.tied_tasks(code))
+        other = int(db_value(self.db, "SELECT min(id) FROM verify_task WHERE id NOT IN (%s)"
+                                      % ",".join(map(str, self.tied_tasks(code)))))
+        r, j, _ = self.call("GET", "/api/v1/verify/%d" % task, cookie=sc)
+        self.assertEqual(r.status, 200, j)
+        for method, path, body in [("GET", "/api/v1/verify/%d" % other, None)]:
+            r, j, _ = self.call(method, path, body, cookie=sc, csrf=sc_csrf)
+            self.assertError(r, j, 404, "not_found")
+        # reading is not verifying: the township records the outcome
+        r, j, _ = self.call("POST", "/api/v1/verify/%d/outcome" % task, {"outcome": "出国"},
+                            cookie=sc, csrf=sc_csrf)
+        self.assertError(r, j, 403, "forbidden")
+        for path in ["/api/v1/tasks", "/api/v1/people", "/api/v1/summary", "/api/v1/runs",
+                     "/api/v1/imports", "/api/v1/verify?full=1"]:
+            r, j, _ = self.call("GET", path, cookie=sc)
+            self.assertError(r, j, 403)
+        self.assertEqual(self.counts(), before)
+
+        # the county confirms the child out of school: a case the school sees, read-only
+        r, j, _ = self.call("POST", "/api/v1/verify/%d/outcome" % task,
+                            {"outcome": "确认失学辍学", "by": self.person(TOWN), "reason": "厌学"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        case = int(db_value(self.db, "SELECT id FROM case_file WHERE task_id = %d" % task))
+        base = "/api/v1/cases/%d" % case
+        r, j, _ = self.call("GET", "/api/v1/cases?state=all", cookie=sc)
+        self.assertEqual(r.status, 200, j)
+        self.assertIn(case, [c["case_id"] for c in j["cases"]])
+        r, j, _ = self.call("GET", base, cookie=sc)
+        self.assertEqual(r.status, 200, j)
+        full_id = db_value(self.db, "SELECT r.id_number FROM case_file c JOIN record r"
+                                    " ON r.id = c.record_id WHERE c.id = %d" % case)
+        if full_id and full_id != "None":
+            self.assertNotIn(full_id, j["text"])
+        attempt = {"method": "家访", "people": "班主任", "result": "未同意返校"}
+        for method, path, body in [("GET", base + "?full=1", None),
+                                   ("POST", base + "/attempts", attempt),
+                                   ("POST", base + "/follow-ups", {"in_school": True, "by": "1"}),
+                                   ("POST", base + "/escalate", {"step": "宣传教育", "authority": "x"}),
+                                   ("POST", base + "/resolve", {"outcome": "复学"}),
+                                   ("POST", base + "/assign", {"teacher": "1"}),
+                                   ("GET", base + "/notice?kind=return", None)]:
+            r, j, _ = self.call(method, path, body, cookie=sc, csrf=sc_csrf)
+            self.assertError(r, j, 403, "forbidden")
+        # a teacher of the school paired with the child: the school records its visits
+        r, j, _ = self.call("POST", "/api/v1/people", {"name": "结对王老师", "org": school,
+                                                       "org_kind": "学校", "role": "班主任"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 201, j)
+        teacher = str(j["id"])
+        r, j, _ = self.call("POST", base + "/assign", {"teacher": teacher, "reason": "结对帮扶"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        n = self.counts()["attempt"]
+        r, j, _ = self.call("POST", base + "/attempts", attempt, cookie=sc, csrf=sc_csrf)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(self.counts()["attempt"], n + 1)
+        self.assertEqual(db_value(self.db, "SELECT recorded_by FROM attempt WHERE case_id = %d"
+                                           " ORDER BY id DESC LIMIT 1" % case), "school1")
+        # returned to the school: it records the follow-ups
+        r, j, _ = self.call("POST", base + "/resolve", {"outcome": "复学", "school": school,
+                                                        "grade": "五年级"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        r, j, _ = self.call("POST", base + "/follow-ups", {"in_school": True, "by": teacher},
+                            cookie=sc, csrf=sc_csrf)
+        self.assertEqual(r.status, 200, j)
+        self.assertIn("回访", j["message"])
+        r, j, _ = self.call("POST", base + "/close", {"approver": "1", "reason": "x"},
+                            cookie=sc, csrf=sc_csrf)
+        self.assertError(r, j, 403, "forbidden")
+        # another school's or no school's case does not exist for it
+        tied = self.tied_cases(code, school)
+        self.assertEqual(tied & {case}, {case})
+        other_case = int(db_value(self.db, "SELECT min(id) FROM case_file WHERE id NOT IN (%s)"
+                                           % ",".join(map(str, tied))))
+        for method, path, body in [("GET", "/api/v1/cases/%d" % other_case, None),
+                                   ("POST", "/api/v1/cases/%d/attempts" % other_case, attempt),
+                                   ("POST", "/api/v1/cases/%d/follow-ups" % other_case,
+                                    {"in_school": True, "by": teacher}),
+                                   ("GET", "/api/v1/cases/%d/notice?kind=return" % other_case, None)]:
+            r, j, _ = self.call(method, path, body, cookie=sc, csrf=sc_csrf)
+            self.assertError(r, j, 404, "not_found")
+        r, j, _ = self.call("GET", "/api/v1/cases?state=all", cookie=sc)
+        self.assertLessEqual({c["case_id"] for c in j["cases"]}, self.tied_cases(code, school))
+
+    def tied_cases(self, code, school):
+        return {int(r[0]) for r in db_rows(
+            self.db, "SELECT c.id FROM case_file c WHERE c.outcome_school = '%s'"
+                     " OR EXISTS (SELECT 1 FROM child_status cs JOIN record sr ON sr.id = cs.school_record"
+                     "  WHERE cs.run_id = c.run_id AND cs.record_id = c.record_id AND sr.school_code = '%s')"
+                     " OR EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
+                     "  WHERE a.case_id = c.id AND a.role = 'teacher' AND p.org = '%s')"
+                     % (school, code, school))}
+
+    def test_department_account(self):
+        self.user_add("dept1", "--role", "department", "--department", "县公安局")
+        cookie, csrf = self.login("dept1")
+        case = int(db_value(self.db, "SELECT min(id) FROM case_file"))
+        task = int(db_value(self.db, "SELECT min(id) FROM verify_task"))
+        before = self.counts()
+        # the county's cases as masked summaries
+        r, j, _ = self.call("GET", "/api/v1/cases?state=all", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(len(j["cases"]), int(db_value(self.db, "SELECT count(*) FROM case_file")))
+        self.assertTrue(all("*" in c["id_number"] or not c["id_number"] for c in j["cases"]),
+                        j["cases"][:2])
+        r, j, _ = self.call("GET", "/api/v1/cases/%d" % case, cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        # nothing to change, no full IDs, no verification work, no children's records
+        for method, path, body, status in [
+            ("GET", "/api/v1/cases?full=1", None, 403),
+            ("GET", "/api/v1/cases/%d?full=1" % case, None, 403),
+            ("POST", "/api/v1/cases/%d/attempts" % case, {"method": "家访", "people": "x", "result": "x"}, 403),
+            ("POST", "/api/v1/cases/%d/follow-ups" % case, {"in_school": True, "by": "1"}, 403),
+            ("POST", "/api/v1/cases/%d/close" % case, {"approver": "1", "reason": "x"}, 403),
+            ("GET", "/api/v1/cases/%d/notice?kind=return" % case, None, 403),
+            ("GET", "/api/v1/verify", None, 403),
+            ("GET", "/api/v1/verify/%d" % task, None, 404),
+            ("GET", "/api/v1/children", None, 403),
+            ("GET", "/api/v1/summary", None, 403),
+            ("GET", "/api/v1/tasks", None, 403),
+            ("GET", "/api/v1/people", None, 403),
+            ("POST", "/api/v1/runs", {}, 403),
+            ("GET", "/api/v1/runs", None, 403),
+            ("GET", "/api/v1/audit", None, 403),
+        ]:
+            r, j, _ = self.call(method, path, body, cookie=cookie, csrf=csrf)
+            self.assertError(r, j, status)
+        self.assertEqual(self.counts(), before)
+        # its uploads: none yet (test_jobs uploads)
+        r, j, _ = self.call("GET", "/api/v1/imports", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(j["items"], [])
+
     def test_unknown_ids(self):
         cookie, csrf = self.login("county")
         for method, path in [("GET", "/api/v1/cases/999999"), ("GET", "/api/v1/verify/999999"),

@@ -232,6 +232,32 @@ class JobsTest(unittest.TestCase):
             self.assertLess(time.time(), deadline, "job %d did not finish: %r" % (job_id, seen))
             time.sleep(0.01)
 
+    def test_department_uploads_its_own_lists(self):
+        self.user_add("dept", "--role", "department", "--department", "县民政局")
+        d = self.login("dept")
+        rows = [["姓名", "身份证号", "就读学校", "学校所在地区", "年级"],
+                ["外出丙", make_id("20150707", 41), "太原市实验小学", "山西省太原市", "五年级"]]
+        r, j, _ = self.upload(d, {"kind": "outside"},
+                              [("file", "民政外出.csv", csv_text(rows).encode("utf-8"))])
+        self.assertEqual(r.status, 202, j)
+        done = self.poll(d, j["id"])
+        self.assertEqual(done["state"], "done", done)
+        # its own uploads only; the county sees them all
+        r, j, _ = self.call("GET", "/api/v1/imports", cookie=d[0])
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual([(b["file_name"], b["imported_by"]) for b in j["items"]],
+                         [("民政外出.csv", "dept")])
+        admin = self.login("admin")
+        r, all_, _ = self.call("GET", "/api/v1/imports", cookie=admin[0])
+        self.assertIn("民政外出.csv", [b["file_name"] for b in all_["items"]])
+        # its jobs, not the county's; no cross-check of its own
+        r, j, _ = self.call("GET", "/api/v1/jobs", cookie=d[0])
+        self.assertEqual({x["who"] for x in j["items"]}, {"dept"})
+        r, j, _ = self.call("POST", "/api/v1/runs", cookie=d[0], csrf=d[1])
+        self.assertError(r, j, 403, "forbidden")
+        r, j, _ = self.call("GET", "/api/v1/runs", cookie=d[0])
+        self.assertError(r, j, 403, "forbidden")
+
     def test_malformed_multipart(self):
         s = self.login("admin")
         cookie, token = s
