@@ -15,7 +15,7 @@ import urllib.parse
 
 from harness import BIN, PG, is_pg, new_db, psql
 import test_server
-from test_server import PASSWORD, env, stop_server
+from test_server import INJECTIONS, PASSWORD, env, stop_server
 
 ServerTest = test_server.ServerTest  # not a module-level class name: its tests run there
 
@@ -352,6 +352,91 @@ class CaseworkApiTest(ServerTest):
         r, j, _ = self.call("GET", "/api/v1/imports", cookie=cookie)
         self.assertEqual(r.status, 200, j)
         self.assertEqual(j["items"], [])
+
+    # -- abuse, over every route the OpenAPI document names -------------------------------------
+    def operations(self):
+        """(method, path with real ids, operation) for every operation of the OpenAPI document."""
+        r, doc, _ = self.call("GET", "/api/v1/openapi.json")
+        self.assertEqual(r.status, 200)
+        ids = {"/api/v1/verify/": self.open_task(TOWN),
+               "/api/v1/cases/": int(db_value(self.db, "SELECT min(id) FROM case_file")),
+               "/api/v1/people/": int(self.person(TOWN)),
+               "/api/v1/children/": int(db_value(self.db, "SELECT min(record_id) FROM child_status")),
+               "/api/v1/jobs/": 1}
+        out = []
+        for path, item in doc["paths"].items():
+            real = path
+            for prefix, v in ids.items():
+                real = real.replace(prefix + "{id}", prefix + str(v))
+            real = real.replace("{name}", "children").replace("{key}", "casework_verify_days")
+            if real.endswith("/notice"):
+                real += "?kind=return"  # its other parameters are looked at after the kind
+            for method, op in item.items():
+                out.append((method.upper(), real, op))
+        return out
+
+    def test_sql_injection_in_every_filter_of_every_route(self):
+        # every query parameter of every GET in the OpenAPI document, every injection string:
+        # an answer in the one error shape or an empty list, never a server error, nothing
+        # changed, and no row matched by a text filter
+        cookie, _ = self.login("admin")
+        before = self.counts()
+        records = int(db_value(self.db, "SELECT count(*) FROM record"))
+        tried = 0
+        for method, path, op in self.operations():
+            if method != "GET":
+                continue
+            params = [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
+            for name in params:
+                for inj in INJECTIONS:
+                    url = path + ("&" if "?" in path else "?") + name + "=" + urllib.parse.quote(inj)
+                    r, j, data = self.call("GET", url, cookie=cookie)
+                    tried += 1
+                    self.assertLess(r.status, 500, (url, data[:300]))
+                    if r.status >= 400:
+                        self.assertError(r, j, r.status)
+                    elif j is not None and name in ("township", "q", "person", "actor", "action",
+                                                    "target"):
+                        # a text filter no row has: nothing matched (the summary's totals row
+                        # stays, with zero)
+                        self.assertEqual(j.get("total", 0), 0, url)
+                        for k, v in j.items():
+                            if isinstance(v, list) and k != "townships":
+                                self.assertEqual(v, [], (url, k))
+            # and in the path
+            if "{" not in path and path.rstrip("/").split("/")[-1].isdigit():
+                for inj in INJECTIONS:
+                    url = path.rsplit("/", 1)[0] + "/" + urllib.parse.quote(inj, safe="")
+                    r, j, _ = self.call("GET", url, cookie=cookie)
+                    self.assertIn(r.status, (400, 404), url)
+        self.assertGreater(tried, 150)
+        # (a notice generated with an injected authority or school records its event)
+        after = self.counts()
+        after.pop("event")
+        before.pop("event")
+        self.assertEqual(after, before)
+        self.assertEqual(int(db_value(self.db, "SELECT count(*) FROM record")), records)
+        r, j, _ = self.call("GET", "/healthz")
+        self.assertEqual(r.status, 200)
+
+    def test_csrf_on_every_state_changing_route(self):
+        # without the token, with a wrong one, and with another session's valid one: 403 before
+        # anything is looked at or changed
+        cookie, csrf = self.login("admin")
+        _, other_csrf = self.login("county")
+        before = self.counts()
+        tried = 0
+        for method, path, op in self.operations():
+            if method in ("GET", "HEAD") or path == "/api/v1/session" and method == "POST":
+                continue
+            for token in (None, "0" * 64, csrf[:-1] + ("0" if csrf[-1] != "0" else "1"), other_csrf):
+                r, j, _ = self.call(method, path, {}, cookie=cookie, csrf=token)
+                self.assertError(r, j, 403, "csrf")
+                tried += 1
+        self.assertGreaterEqual(tried, 4 * 12)
+        self.assertEqual(self.counts(), before)
+        r, j, _ = self.call("GET", "/api/v1/session", cookie=cookie)
+        self.assertEqual(r.status, 200)
 
     def test_unknown_ids(self):
         cookie, csrf = self.login("county")

@@ -466,6 +466,49 @@ class ServerTest(unittest.TestCase):
         r, _, _ = self.call("GET", "/healthz")
         self.assertEqual(r.status, 200)
 
+    def test_slow_clients_time_out(self):
+        # a server of its own with a 2-second idle timeout: a client that stops half-way through
+        # its headers or its body, or never says anything, is disconnected; the others are
+        # answered meanwhile
+        p, port = start_server(self.db, "--timeout", "2", "--max-connections", "256")
+        try:
+            def opened(first=b""):
+                sk = socket.create_connection(("127.0.0.1", port), timeout=15)
+                if first:
+                    sk.sendall(first)
+                return sk
+
+            slow = [opened(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "),
+                    opened(b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                           b"application/json\r\nContent-Length: 100\r\n\r\n{\"user"),
+                    opened()]
+            idle = [opened() for _ in range(100)]
+            # meanwhile, an ordinary client is answered at once
+            t0 = time.time()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/healthz")
+            self.assertEqual(c.getresponse().status, 200)
+            c.close()
+            self.assertLess(time.time() - t0, 1.5)
+            for sk in slow + idle:
+                t1 = time.time()
+                try:
+                    while sk.recv(4096):
+                        pass  # a 408 may come first; the connection then closes
+                except ConnectionResetError:
+                    pass
+                self.assertLess(time.time() - t1, 10, "a slow client was not disconnected")
+                sk.close()
+            self.assertGreaterEqual(time.time() - t0, 1.5, "disconnected before the timeout")
+            self.assertIsNone(p.poll())
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/healthz")
+            self.assertEqual(c.getresponse().status, 200)
+            c.close()
+        finally:
+            log = stop_server(p)
+        self.assertNotIn("Sanitizer", log)
+
     def test_two_servers_share_users_and_sessions(self):
         # a second server on the same database (PostgreSQL: what a city runs behind a balancer)
         proc2, port2 = start_server(self.db)
