@@ -80,6 +80,21 @@ def start_server(db, *extra):
     return p, int(m.group(1))
 
 
+def drain(p):
+    """Read the server's stderr (the access log) as it comes: a pipe nobody reads fills up and
+    stops the server. Returns the list the lines go to and the reading thread."""
+    lines = []
+    t = threading.Thread(target=lambda: lines.extend(iter(p.stderr.readline, b"")), daemon=True)
+    t.start()
+    return lines, t
+
+
+def stop_drained(p, lines, t):
+    err = stop_server(p)
+    t.join(30)
+    return b"".join(lines).decode("utf-8", "replace") + err
+
+
 def stop_server(p):
     if p.poll() is None:
         p.send_signal(signal.SIGTERM)
@@ -122,10 +137,11 @@ class ServerTest(unittest.TestCase):
         with open(os.path.join(cls.dir, "secret.txt"), "w") as f:
             f.write("TOP-SECRET")
         cls.proc, cls.port = start_server(cls.db, "--web", cls.web, "--max-body", str(MAX_BODY))
+        cls.log_lines, cls.log_thread = drain(cls.proc)
 
     @classmethod
     def tearDownClass(cls):
-        cls.server_log = stop_server(cls.proc)
+        cls.server_log = stop_drained(cls.proc, cls.log_lines, cls.log_thread)
         shutil.rmtree(cls.dir, True)
 
     @classmethod
