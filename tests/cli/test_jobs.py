@@ -91,7 +91,8 @@ class JobsTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        test_server.stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        log = test_server.stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        assert "Sanitizer" not in log, log[-4000:]
         shutil.rmtree(cls.dir, True)
 
     def upload(self, session, fields, files, csrf=True):
