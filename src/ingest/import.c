@@ -23,7 +23,6 @@
 #include "store/migrate.h"
 #include "store/store.h"
 #include "store/writer.h"
-#include "util/clock.h"
 #include "util/common.h"
 #include "util/csvout.h"
 #include "util/progress.h"
@@ -627,19 +626,6 @@ static int scan_header(struct sheet_reader *rd, const struct import_options *opt
     return 0;
 }
 
-static void progress_draw(double frac, long rows)
-{
-    int width = 30, filled = (int)(frac * width + 0.5);
-    struct buf b = BUF_INIT;
-    buf_adds(&b, "\r导入中 [");
-    buf_addchars(&b, '#', (size_t)filled);
-    buf_addchars(&b, ' ', (size_t)(width - filled));
-    buf_addf(&b, "] %3d%%  已读 %ld 行", (int)(frac * 100), rows);
-    fputs(b.buf, stderr);
-    fflush(stderr);
-    buf_release(&b);
-}
-
 static const char *sheet_label(struct sheet_reader *rd, struct buf *tmp)
 {
     buf_reset(tmp);
@@ -1074,9 +1060,6 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             goto out;
         }
     {
-        bool tty = opt->progress && isatty(2);
-        double start = mono_seconds(), last = 0;
-        bool drawn = false;
         const struct row *r;
         int rc;
         while ((rc = sheet_next_row(rd, &r, err)) == 1) {
@@ -1087,18 +1070,6 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             if ((sum->rows_read & 1023) == 0 && progress_due(opt->report, false))
                 progress_report(opt->report, false, 0.9 * sheet_progress(rd), "读取第 %ld 行",
                                 sum->rows_read);
-            if (tty && (sum->rows_read & 1023) == 0) {
-                double now_s = mono_seconds();
-                if (now_s - start > 1.0 && now_s - last > 0.2) {
-                    progress_draw(sheet_progress(rd), sum->rows_read);
-                    last = now_s;
-                    drawn = true;
-                }
-            }
-        }
-        if (drawn) {
-            progress_draw(1.0, sum->rows_read);
-            fputc('\n', stderr);
         }
         if (rc < 0) {
             struct buf m = BUF_INIT;
