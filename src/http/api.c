@@ -324,6 +324,8 @@ static bool arg_reach(struct request *r, enum scope_object what, const char **to
     }
     if (own)
         return arg_township(r, township);
+    if (*ties && !request_school_name(r))
+        return false;
     if (*ties) {
         *school = r->scope.school;
         *school_name = r->scope.school_name;

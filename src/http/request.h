@@ -54,6 +54,9 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
 json_t *request_json(struct request *r);
 /* A query argument, or NULL. */
 const char *request_arg(struct request *r, const char *name);
+/* A school account's school name (r->scope.school_name), looked up on first need: only the
+ * routes that reach tasks and cases use it. False after replying 500. */
+bool request_school_name(struct request *r);
 /* A request header, or NULL. */
 const char *request_header(struct request *r, const char *name);
 

@@ -113,9 +113,8 @@ static bool state_changing(const char *method)
     return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
 }
 
-/* The scope of a signed-in request, from its session: the one place a role becomes a region.
- * False after replying 500. */
-static bool scope_from_session(struct request *r)
+/* The scope of a signed-in request, from its session: the one place a role becomes a region. */
+static void scope_from_session(struct request *r)
 {
     const struct user *u = &r->session.user;
     r->scope = (struct scope){.user_id = u->id,
@@ -123,13 +122,19 @@ static bool scope_from_session(struct request *r)
                               .origin = r->origin,
                               .role = u->role,
                               .township = u->role == ROLE_TOWNSHIP ? u->township : NULL,
-                              .school = u->role == ROLE_SCHOOL ? u->school : NULL,
-                              .school_name = u->role == ROLE_SCHOOL ? r->school_name : NULL};
-    if (u->role == ROLE_SCHOOL &&
-        casework_school_name(r->store, u->school, r->school_name, sizeof(r->school_name)) < 0) {
+                              .school = u->role == ROLE_SCHOOL ? u->school : NULL};
+}
+
+bool request_school_name(struct request *r)
+{
+    if (r->scope.role != ROLE_SCHOOL || r->scope.school_name)
+        return true;
+    if (casework_school_name(r->store, r->scope.school, r->school_name, sizeof(r->school_name)) <
+        0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return false;
     }
+    r->scope.school_name = r->school_name;
     return true;
 }
 
@@ -176,6 +181,8 @@ static bool object_in_scope(struct request *r)
         struct object_ties ties;
         if (route_param(&r->params, "id", id, sizeof(id)))
             v = strtoll(id, &end, 10);
+        if (!request_school_name(r))
+            return false;
         int rc = v > 0 && !*end ? casework_ties(r->store, what, v, r->scope.school,
                                                 r->scope.school_name, &ties)
                                 : 0;
@@ -216,9 +223,9 @@ static bool authorise(struct request *r)
         }
         r->signed_in = rc == 1;
     }
-    if (r->signed_in && !scope_from_session(r))
-        return false;
-    if (!r->signed_in)
+    if (r->signed_in)
+        scope_from_session(r);
+    else
         r->scope = (struct scope){.user = "", .origin = r->origin, .role = ROLE__COUNT};
     if (rt->perm == PERM_PUBLIC)
         return true;
