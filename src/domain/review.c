@@ -348,7 +348,7 @@ int review_decide(struct store *s, int64_t candidate_id, bool accept, const char
                        " note = excluded.note",
                        6, p);
     if (rc == 0)
-        rc = audit_record(s, actor, "cli", "review", target, detail.buf);
+        rc = audit_record(s, actor, NULL, "review", target, detail.buf);
     if (rc == 0)
         rc = store_commit(s);
     else

@@ -55,7 +55,7 @@ static void session_login_h(struct request *r)
     struct session s;
     int64_t retry = 0;
     enum login_result lr =
-        session_login(r->store, name, pw, r->ip, (int64_t)time(NULL), &s, &retry);
+        session_login(r->store, name, pw, r->scope.origin, (int64_t)time(NULL), &s, &retry);
     json_decref(j);
     if (lr == LOGIN_LOCKED) {
         char msg[160], ra[24];
@@ -100,7 +100,7 @@ static void session_logout_h(struct request *r)
 {
     char sid[TOKEN_HEX + 1], cookie[256];
     if (cookie_get(request_header(r, MHD_HTTP_HEADER_COOKIE), SESSION_COOKIE, sid, sizeof(sid)) &&
-        session_logout(r->store, sid, r->ip) < 0) {
+        session_logout(r->store, sid, r->scope.origin) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }
@@ -313,10 +313,38 @@ static bool arg_township(struct request *r, const char **township)
     return true;
 }
 
+/*
+ * The reach of a list of tasks or cases (domain/scope.h): a county-wide scope filters by the
+ * township asked for, a township scope by its own (arg_township), a school scope by the ties
+ * of the objects to its school. False after replying 403 (no such objects for this account)
+ * or 404.
+ */
+static bool arg_reach(struct request *r, enum scope_object what, const char **township,
+                      unsigned *ties, const char **school, const char **school_name)
+{
+    bool all;
+    const char *own;
+    *school = *school_name = NULL;
+    if (!scope_list_reach(&r->scope, what, &all, &own, ties)) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden",
+                    what == SCOPE_TASK ? "您的账号无权查看核查任务" : "您的账号无权查看案件");
+        return false;
+    }
+    if (own)
+        return arg_township(r, township);
+    if (*ties && !request_school_name(r))
+        return false;
+    if (*ties) {
+        *school = r->scope.school;
+        *school_name = r->scope.school_name;
+    }
+    return arg_text(r, "township", 32, township);
+}
+
 /* A full read is audited before anything is shown; false after replying 500. */
 static bool audit_full(struct request *r, const char *what, const char *target)
 {
-    if (audit_record(r->store, r->scope.user, r->ip, "read_full", target, what) < 0) {
+    if (audit_record(r->store, r->scope.user, r->scope.origin, "read_full", target, what) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法记录审计日志，已停止");
         return false;
     }
@@ -400,8 +428,9 @@ static json_t *body_fields(struct request *r, const char *const *names, size_t n
 static void verify_list_h(struct request *r)
 {
     struct verify_filter f = {0};
-    if (!arg_township(r, &f.township) || !arg_text(r, "state", 16, &f.state) ||
-        !arg_full(r, &f.full) || (f.full && !audit_full(r, "verify list full=1", NULL)))
+    if (!arg_reach(r, SCOPE_TASK, &f.township, &f.school_ties, &f.school, &f.school_name) ||
+        !arg_text(r, "state", 16, &f.state) || !arg_full(r, &f.full) ||
+        (f.full && !audit_full(r, "verify list full=1", NULL)))
         return;
     struct report_table t;
     struct buf err = BUF_INIT;
@@ -483,8 +512,9 @@ static void case_assign_h(struct request *r)
 static void case_list_h(struct request *r)
 {
     struct case_filter f = {0};
-    if (!arg_township(r, &f.township) || !arg_text(r, "state", 16, &f.state) ||
-        !arg_full(r, &f.full) || (f.full && !audit_full(r, "case list full=1", NULL)))
+    if (!arg_reach(r, SCOPE_CASE, &f.township, &f.school_ties, &f.school, &f.school_name) ||
+        !arg_text(r, "state", 16, &f.state) || !arg_full(r, &f.full) ||
+        (f.full && !audit_full(r, "case list full=1", NULL)))
         return;
     struct report_table t;
     struct buf err = BUF_INIT;
@@ -811,7 +841,8 @@ static void report_h(struct request *r)
         char detail[128];
         snprintf(detail, sizeof(detail), "report=%s format=%s rows=%zu full=1", reports[k].name,
                  ext[fmt], table_data_rows(&t));
-        if (audit_record(r->store, r->scope.user, r->ip, "export_full", NULL, detail) < 0) {
+        if (audit_record(r->store, r->scope.user, r->scope.origin, "export_full", NULL, detail) <
+            0) {
             table_release(&t);
             buf_release(&err);
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
@@ -1005,7 +1036,7 @@ static void user_add_h(struct request *r)
     snprintf(u.department, sizeof(u.department), "%s", v[4] ? v[4] : "");
     struct buf err = BUF_INIT;
     int code = 0;
-    int rc = user_add(r->store, &u, v[5], r->scope.user, r->ip, &err, &code);
+    int rc = user_add(r->store, &u, v[5], r->scope.user, NULL, &err, &code);
     json_decref(j);
     if (rc < 0) {
         reply_lib_error(r, code, &err);
@@ -1052,7 +1083,7 @@ static void user_disable_h(struct request *r)
     }
     struct buf err = BUF_INIT, msg = BUF_INIT;
     int code = 0;
-    int rc = user_set_disabled(r->store, u.name, disable, r->scope.user, r->ip, &err, &code);
+    int rc = user_set_disabled(r->store, u.name, disable, r->scope.user, NULL, &err, &code);
     if (rc == 0)
         buf_addf(&msg, "已%s用户“%s”%s", disable ? "停用" : "启用", u.name,
                  disable ? "，其登录会话已全部结束" : "");
@@ -1071,7 +1102,7 @@ static void user_password_h(struct request *r)
         return;
     struct buf err = BUF_INIT, msg = BUF_INIT;
     int code = 0;
-    int rc = v[0] ? user_set_password(r->store, u.name, v[0], r->scope.user, r->ip, &err, &code)
+    int rc = v[0] ? user_set_password(r->store, u.name, v[0], r->scope.user, NULL, &err, &code)
                   : (buf_adds(&err, "请提供新密码（password）"), code = EXIT_INPUT, -1);
     json_decref(j);
     if (rc == 0)
@@ -1098,23 +1129,23 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/users/{name}/password", user_password_h, PERM_ACCOUNTS, "重设密码"},
     {"GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"},
     /* background jobs (http/jobs.c) */
-    {"POST", "/api/v1/imports", imports_post_h, PERM_IMPORT, "上传并导入一个文件（后台任务）"},
-    {"GET", "/api/v1/imports", imports_get_h, PERM_IMPORT, "已导入的批次"},
+    {"POST", "/api/v1/imports", imports_post_h, PERM_UPLOAD, "上传并导入一个文件（后台任务）"},
+    {"GET", "/api/v1/imports", imports_get_h, PERM_UPLOAD, "已导入的批次（部门：本部门上传的）"},
     {"POST", "/api/v1/runs", runs_post_h, PERM_IMPORT, "开始一次比对（后台任务）"},
     {"GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"},
     {"GET", "/api/v1/jobs", jobs_get_h, PERM_SESSION, "最近的后台任务"},
     {"GET", "/api/v1/jobs/{id}", job_get_h, PERM_SESSION, "一个后台任务的状态和进度"},
     /* casework, people, reports, settings (issue 5) */
-    {"GET", "/api/v1/verify", verify_list_h, PERM_CASEWORK, "核查任务列表"},
-    {"GET", "/api/v1/verify/{id}", verify_show_h, PERM_CASEWORK, "一项核查任务及其记录"},
+    {"GET", "/api/v1/verify", verify_list_h, PERM_CASES, "核查任务列表"},
+    {"GET", "/api/v1/verify/{id}", verify_show_h, PERM_CASES, "一项核查任务及其记录"},
     {"POST", "/api/v1/verify/{id}/outcome", verify_outcome_h, PERM_CASEWORK, "记录核查结论"},
     {"POST", "/api/v1/verify/{id}/assign", verify_assign_h, PERM_CASEWORK, "指派核查责任人"},
-    {"GET", "/api/v1/cases", case_list_h, PERM_CASEWORK, "案件列表（一人一案）"},
-    {"GET", "/api/v1/cases/{id}", case_show_h, PERM_CASEWORK, "一个案件及其时间线"},
-    {"POST", "/api/v1/cases/{id}/attempts", case_attempt_h, PERM_CASEWORK, "记录一次劝返"},
+    {"GET", "/api/v1/cases", case_list_h, PERM_CASES, "案件列表（一人一案）"},
+    {"GET", "/api/v1/cases/{id}", case_show_h, PERM_CASES, "一个案件及其时间线"},
+    {"POST", "/api/v1/cases/{id}/attempts", case_attempt_h, PERM_CASES, "记录一次劝返"},
     {"POST", "/api/v1/cases/{id}/escalate", case_escalate_h, PERM_CASEWORK, "记录依法控辍步骤"},
     {"POST", "/api/v1/cases/{id}/resolve", case_resolve_h, PERM_CASEWORK, "记录劝返结果"},
-    {"POST", "/api/v1/cases/{id}/follow-ups", case_follow_up_h, PERM_CASEWORK, "记录巩固回访"},
+    {"POST", "/api/v1/cases/{id}/follow-ups", case_follow_up_h, PERM_CASES, "记录巩固回访"},
     {"POST", "/api/v1/cases/{id}/close", case_close_h, PERM_CASEWORK, "销号"},
     {"POST", "/api/v1/cases/{id}/reopen", case_reopen_h, PERM_CASEWORK, "重新打开案件"},
     {"POST", "/api/v1/cases/{id}/assign", case_assign_h, PERM_CASEWORK, "指派案件责任人"},

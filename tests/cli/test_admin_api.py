@@ -158,6 +158,8 @@ class AccountsApiTest(ServerTest):
                             {"username": "xiaowang", "password": "a-long-password"})
         self.assertError(r, j, 401)
         self.login("xiaowang", "another-password")
+        added = self.audit(actor="admin", action="user_add", target="xiaowang")
+        self.assertEqual([a["origin"] for a in added], ["api 127.0.0.1"])
         actions = [a["action"] for a in self.audit(actor="admin")]
         for a in ["user_add", "user_disable", "user_enable", "user_password"]:
             self.assertIn(a, actions)
