@@ -34,11 +34,14 @@ static void masked_id(const char *id, bool full, struct buf *out)
     }
 }
 
-/* The columns of a list item, from record r ($1 its id). */
-#define ITEM_SQL                                                                                   \
-    "SELECT r.id, coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.birth_date, ''),"        \
+/* The columns of a list item from record r: in the page query of the acted-on statuses, and
+ * alone ($1 the record's id) for the walk. */
+#define ITEM_COLUMNS                                                                               \
+    "r.id, coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.birth_date, ''),"               \
     " coalesce(r.id_number, r.id_raw, ''), coalesce(r.township_code, ''),"                         \
-    " coalesce(r.township, ''), coalesce(r.village, '') FROM record r WHERE r.id = $1"
+    " coalesce(r.township, ''), coalesce(r.village, '')"
+#define ITEM_NCOLS 8
+#define ITEM_SQL   "SELECT " ITEM_COLUMNS " FROM record r WHERE r.id = $1"
 
 static json_t *item_json(struct stmt *q, const struct run_status_entry *e, struct buf *tmp)
 {
@@ -58,6 +61,26 @@ static json_t *item_json(struct stmt *q, const struct run_status_entry *e, struc
     json_object_set_new(o, "expected_grade",
                         e->grade >= 1 && e->grade <= 9 ? jstr(grade_name(e->grade)) : json_null());
     return o;
+}
+
+/* The run's count of children by status and township (run_count): the total of a list
+ * filtered by nothing else, without counting its rows. */
+static int count_from_run(struct store *s, int64_t run_id, int status, const char *township,
+                          int64_t *total)
+{
+    struct stmt *c =
+        store_prepare(s, "SELECT coalesce(sum(n), 0) FROM run_count"
+                         " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
+                         " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)");
+    if (!c)
+        return -1;
+    stmt_bind_int(c, 1, run_id);
+    stmt_bind_str(c, 2, status >= 0 ? status_key((enum child_status)status) : NULL);
+    stmt_bind_str(c, 3, township);
+    int rc = stmt_step(c);
+    *total = rc == 1 ? stmt_int(c, 0) : 0;
+    stmt_finalize(c);
+    return rc < 0 ? -1 : 0;
 }
 
 /* A LIKE pattern matching `q` anywhere, with its own % _ \ taken literally. */
@@ -93,21 +116,22 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
         " LEFT JOIN record sr ON sr.id = cs.school_record"
         " WHERE cs.run_id = $1 AND cs.status = $2" FILTER_SQL(
             "3", "4", "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)";
+    /* the page's rows with their record's columns: one query, not one more per child */
+    static const char *const page_sql =
+        "SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1), coalesce(cs.expected_grade, 0)";
     char *count_sql = xstrfmt("SELECT count(*)%s", where);
-    char *page_sql = xstrfmt("SELECT cs.record_id, coalesce(cs.age, -1),"
-                             " coalesce(cs.expected_grade, 0)%s ORDER BY cs.record_id"
-                             " LIMIT $7 OFFSET $8",
-                             where);
-    struct stmt *c = store_prepare(s, count_sql);
-    struct stmt *p = c ? store_prepare(s, page_sql) : NULL;
-    struct stmt *it = p ? store_prepare(s, ITEM_SQL) : NULL;
+    char *paged_sql = xstrfmt("%s%s ORDER BY cs.record_id LIMIT $7 OFFSET $8", page_sql, where);
+    /* without a search or a school the run's counts give the total: no rows to count */
+    bool counted = !q && !school;
+    struct stmt *c = counted ? NULL : store_prepare(s, count_sql);
+    struct stmt *p = counted || c ? store_prepare(s, paged_sql) : NULL;
     free(count_sql);
-    free(page_sql);
+    free(paged_sql);
     int rc = -1;
-    if (!it)
+    if (!p)
         goto out;
-    struct stmt *both[] = {c, p};
-    for (int i = 0; i < 2; i++) {
+    struct stmt *both[] = {p, c};
+    for (int i = 0; i < 2 && both[i]; i++) {
         stmt_bind_int(both[i], 1, ri->id);
         stmt_bind_str(both[i], 2, status_key((enum child_status)status));
         stmt_bind_str(both[i], 3, township);
@@ -116,30 +140,26 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
         if (school)
             stmt_bind_text(both[i], 6, school, strlen(school));
     }
-    if ((rc = stmt_step(c)) < 0)
-        goto out;
-    *total = rc == 1 ? stmt_int(c, 0) : 0;
+    if (counted) {
+        if ((rc = count_from_run(s, ri->id, status, township, total)) < 0)
+            goto out;
+    } else {
+        if ((rc = stmt_step(c)) < 0)
+            goto out;
+        *total = rc == 1 ? stmt_int(c, 0) : 0;
+    }
     stmt_bind_int(p, 7, cq->per_page);
     stmt_bind_int(p, 8, (cq->page - 1) * cq->per_page);
     while ((rc = stmt_step(p)) == 1) {
         struct run_status_entry e = {.record_id = stmt_int(p, 0),
                                      .st = (enum child_status)status,
-                                     .age = (int)stmt_int(p, 1),
-                                     .grade = (int)stmt_int(p, 2)};
-        stmt_reset(it);
-        stmt_bind_int(it, 1, e.record_id);
-        int irc = stmt_step(it);
-        if (irc < 0) {
-            rc = -1;
-            break;
-        }
-        if (irc == 1)
-            json_array_append_new(items, item_json(it, &e, &tmp));
+                                     .age = (int)stmt_int(p, ITEM_NCOLS),
+                                     .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
+        json_array_append_new(items, item_json(p, &e, &tmp));
     }
 out:
     stmt_finalize(c);
     stmt_finalize(p);
-    stmt_finalize(it);
     buf_release(&like);
     buf_release(&tmp);
     return rc < 0 ? -1 : 0;
@@ -240,20 +260,10 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     }
     if (!q && !school) {
         /* the counts by township and status give the total: stop once the page is full */
-        struct stmt *c =
-            store_prepare(s, "SELECT coalesce(sum(n), 0) FROM run_count"
-                             " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
-                             " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)");
-        if (!c)
+        if (count_from_run(s, ri->id, status, township, total) < 0) {
+            rc = -1;
             goto out;
-        stmt_bind_int(c, 1, ri->id);
-        stmt_bind_str(c, 2, status >= 0 ? status_key((enum child_status)status) : NULL);
-        stmt_bind_str(c, 3, township);
-        rc = stmt_step(c);
-        *total = rc == 1 ? stmt_int(c, 0) : 0;
-        stmt_finalize(c);
-        if (rc < 0)
-            goto out;
+        }
         w.stop_when_full = true;
     }
     rc = run_status_each(s, ri->id, walk_one, &w);
