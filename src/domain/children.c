@@ -13,6 +13,7 @@
 #include "report/reports.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 
 static json_t *jstr(const char *s)
 {
@@ -43,24 +44,42 @@ static void masked_id(const char *id, bool full, struct buf *out)
 #define ITEM_NCOLS 8
 #define ITEM_SQL   "SELECT " ITEM_COLUMNS " FROM record r WHERE r.id = $1"
 
-static json_t *item_json(struct stmt *q, const struct run_status_entry *e, struct buf *tmp)
+/* One list item as JSON text, after a comma unless it is the first. */
+static void item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
+                      struct buf *tmp)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(stmt_int(q, 0)));
-    json_object_set_new(o, "name", jstr(stmt_text(q, 1)));
-    json_object_set_new(o, "gender", jstr(gender_label((int)stmt_int(q, 2))));
-    json_object_set_new(o, "birth_date", jstr(stmt_text(q, 3)));
-    masked_id(stmt_text(q, 4), false, tmp);
-    json_object_set_new(o, "id_number", jstr(tmp->buf));
-    json_object_set_new(o, "township_code", jstr(stmt_text(q, 5)));
-    json_object_set_new(o, "township", jstr(stmt_text(q, 6)));
-    json_object_set_new(o, "village", jstr(stmt_text(q, 7)));
-    json_object_set_new(o, "status", jstr(status_key(e->st)));
-    json_object_set_new(o, "status_label", jstr(status_label(e->st)));
-    json_object_set_new(o, "age", e->age >= 0 ? json_integer(e->age) : json_null());
-    json_object_set_new(o, "expected_grade",
-                        e->grade >= 1 && e->grade <= 9 ? jstr(grade_name(e->grade)) : json_null());
-    return o;
+    buf_adds(out, out->len ? ",{" : "{");
+    jsonw_key(out, "id");
+    jsonw_int(out, stmt_int(q, 0));
+    static const char *const keys[] = {
+        ",\"name\":",          ",\"gender\":",   ",\"birth_date\":", ",\"id_number\":",
+        ",\"township_code\":", ",\"township\":", ",\"village\":"};
+    for (int col = 1; col <= 7; col++) {
+        buf_adds(out, keys[col - 1]);
+        if (col == 2) {
+            jsonw_string(out, gender_label((int)stmt_int(q, 2)));
+        } else if (col == 4) {
+            masked_id(stmt_text(q, 4), false, tmp);
+            jsonw_string(out, tmp->buf);
+        } else {
+            jsonw_string(out, stmt_text(q, col));
+        }
+    }
+    buf_adds(out, ",\"status\":");
+    jsonw_string(out, status_key(e->st));
+    buf_adds(out, ",\"status_label\":");
+    jsonw_string(out, status_label(e->st));
+    buf_adds(out, ",\"age\":");
+    if (e->age >= 0)
+        jsonw_int(out, e->age);
+    else
+        buf_adds(out, "null");
+    buf_adds(out, ",\"expected_grade\":");
+    if (e->grade >= 1 && e->grade <= 9)
+        jsonw_string(out, grade_name(e->grade));
+    else
+        buf_adds(out, "null");
+    buf_addch(out, '}');
 }
 
 /* The run's count of children by status and township (run_count): the total of a list
@@ -106,7 +125,7 @@ static void like_pattern(const char *q, struct buf *out)
 
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                          const char *township, const char *school, const char *q,
-                         const struct child_query *cq, json_t *items, int64_t *total)
+                         const struct child_query *cq, struct buf *items, int64_t *total)
 {
     struct buf like = BUF_INIT, tmp = BUF_INIT;
     if (q)
@@ -155,7 +174,7 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                                      .st = (enum child_status)status,
                                      .age = (int)stmt_int(p, ITEM_NCOLS),
                                      .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
-        json_array_append_new(items, item_json(p, &e, &tmp));
+        item_text(items, p, &e, &tmp);
     }
 out:
     stmt_finalize(c);
@@ -216,8 +235,8 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
 }
 
 static int list_walk(struct store *s, const struct run_info *ri, int status, const char *township,
-                     const char *school, const char *q, const struct child_query *cq, json_t *items,
-                     int64_t *total)
+                     const char *school, const char *q, const struct child_query *cq,
+                     struct buf *items, int64_t *total)
 {
     struct walk w = {.status = status,
                      .cur = INT64_MIN,
@@ -287,7 +306,7 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
             goto out;
         }
         if (irc == 1)
-            json_array_append_new(items, item_json(it, &w.page[i], &tmp));
+            item_text(items, it, &w.page[i], &tmp);
     }
     rc = 0;
 out:
@@ -307,40 +326,57 @@ static json_t *fail(enum outcome *outcome, enum outcome o, struct buf *err, cons
     return NULL;
 }
 
-json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                      enum outcome *outcome, struct buf *err)
+int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
+                  struct buf *out, enum outcome *outcome, struct buf *err)
 {
-    if (!role_has(sc->role, PERM_CHILDREN))
-        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
-    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > CHILDREN_PER_PAGE_MAX)
-        return fail(outcome, OUT_INVALID, err, "分页参数无效");
+    if (!role_has(sc->role, PERM_CHILDREN)) {
+        fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+        return -1;
+    }
+    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > CHILDREN_PER_PAGE_MAX) {
+        fail(outcome, OUT_INVALID, err, "分页参数无效");
+        return -1;
+    }
     struct run_info ri;
     int code;
     if (run_info_load(s, 0, &ri, err, &code) < 0) {
         *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
-        return NULL;
+        return -1;
     }
     const char *township = cq->township && *cq->township ? cq->township : NULL, *school;
     const char *q = cq->q && *cq->q ? cq->q : NULL;
-    json_t *items = json_array();
+    struct buf items = BUF_INIT;
     int64_t total = 0;
     int rc = 0;
     if (scope_filter(sc, &township, &school)) {
         if (cq->status >= 0 && status_has_row((enum child_status)cq->status))
-            rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, items, &total);
+            rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, &items, &total);
         else
-            rc = list_walk(s, &ri, cq->status, township, school, q, cq, items, &total);
+            rc = list_walk(s, &ri, cq->status, township, school, q, cq, &items, &total);
     }
     if (rc < 0) {
-        json_decref(items);
+        buf_release(&items);
         buf_adds(err, store_errmsg(s));
         *outcome = OUT_ERROR;
-        return NULL;
+        return -1;
     }
     *outcome = OUT_OK;
-    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:s}", "items", items, "total", (json_int_t)total,
-                     "page", (json_int_t)cq->page, "per_page", (json_int_t)cq->per_page, "run_id",
-                     (json_int_t)ri.id, "as_of", ri.as_of);
+    /* as json_pack("{s:o, s:I, s:I, s:I, s:I, s:s}") would print it, compact, in this order */
+    buf_adds(out, "{\"items\":[");
+    buf_add(out, items.buf, items.len);
+    buf_adds(out, "],\"total\":");
+    jsonw_int(out, total);
+    buf_adds(out, ",\"page\":");
+    jsonw_int(out, cq->page);
+    buf_adds(out, ",\"per_page\":");
+    jsonw_int(out, cq->per_page);
+    buf_adds(out, ",\"run_id\":");
+    jsonw_int(out, ri.id);
+    buf_adds(out, ",\"as_of\":");
+    jsonw_string(out, ri.as_of);
+    buf_addch(out, '}');
+    buf_release(&items);
+    return 0;
 }
 
 json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
