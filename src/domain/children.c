@@ -133,15 +133,22 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     static const char *const where =
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
         " LEFT JOIN record sr ON sr.id = cs.school_record"
-        " WHERE cs.run_id = $1 AND cs.status = $2" FILTER_SQL(
+        /* status <> 'enrolled' is implied ($2 is a status with rows) but must be written for
+         * the planners to use the partial index child_status_status with a bound $2 */
+        " WHERE cs.run_id = $1 AND cs.status = $2 AND cs.status <> 'enrolled'" FILTER_SQL(
             "3", "4", "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)";
     /* the page's rows with their record's columns: one query, not one more per child */
     static const char *const page_sql =
         "SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1), coalesce(cs.expected_grade, 0)";
-    char *count_sql = xstrfmt("SELECT count(*)%s", where);
-    char *paged_sql = xstrfmt("%s%s ORDER BY cs.record_id LIMIT $7 OFFSET $8", page_sql, where);
-    /* without a search or a school the run's counts give the total: no rows to count */
+    /* without a search or a school the run's counts give the total: no rows to count; it
+     * comes as a column of the page (one round trip), or alone when the page is empty */
     bool counted = !q && !school;
+    static const char *const run_total =
+        ", (SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1 AND status = $2"
+        " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3))";
+    char *count_sql = xstrfmt("SELECT count(*)%s", where);
+    char *paged_sql = xstrfmt("%s%s%s ORDER BY cs.record_id LIMIT $7 OFFSET $8", page_sql,
+                              counted ? run_total : "", where);
     struct stmt *c = counted ? NULL : store_prepare(s, count_sql);
     struct stmt *p = counted || c ? store_prepare(s, paged_sql) : NULL;
     free(count_sql);
@@ -159,23 +166,26 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
         if (school)
             stmt_bind_text(both[i], 6, school, strlen(school));
     }
-    if (counted) {
-        if ((rc = count_from_run(s, ri->id, status, township, total)) < 0)
-            goto out;
-    } else {
+    if (!counted) {
         if ((rc = stmt_step(c)) < 0)
             goto out;
         *total = rc == 1 ? stmt_int(c, 0) : 0;
     }
     stmt_bind_int(p, 7, cq->per_page);
     stmt_bind_int(p, 8, (cq->page - 1) * cq->per_page);
+    bool rows = false;
     while ((rc = stmt_step(p)) == 1) {
+        if (counted && !rows)
+            *total = stmt_int(p, ITEM_NCOLS + 2);
+        rows = true;
         struct run_status_entry e = {.record_id = stmt_int(p, 0),
                                      .st = (enum child_status)status,
                                      .age = (int)stmt_int(p, ITEM_NCOLS),
                                      .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
         item_text(items, p, &e, &tmp);
     }
+    if (rc == 0 && counted && !rows)
+        rc = count_from_run(s, ri->id, status, township, total);
 out:
     stmt_finalize(c);
     stmt_finalize(p);

@@ -21,14 +21,30 @@ void jsonw_string(struct buf *b, const char *s)
         buf_add(b, run, (size_t)(p - run));
         run = p + 1;
         switch (c) {
-        case '"': buf_adds(b, "\\\""); break;
-        case '\\': buf_adds(b, "\\\\"); break;
-        case '\b': buf_adds(b, "\\b"); break;
-        case '\f': buf_adds(b, "\\f"); break;
-        case '\n': buf_adds(b, "\\n"); break;
-        case '\r': buf_adds(b, "\\r"); break;
-        case '\t': buf_adds(b, "\\t"); break;
-        default: buf_addf(b, "\\u%04X", c); break;
+        case '"':
+            buf_adds(b, "\\\"");
+            break;
+        case '\\':
+            buf_adds(b, "\\\\");
+            break;
+        case '\b':
+            buf_adds(b, "\\b");
+            break;
+        case '\f':
+            buf_adds(b, "\\f");
+            break;
+        case '\n':
+            buf_adds(b, "\\n");
+            break;
+        case '\r':
+            buf_adds(b, "\\r");
+            break;
+        case '\t':
+            buf_adds(b, "\\t");
+            break;
+        default:
+            buf_addf(b, "\\u%04X", c);
+            break;
         }
     }
     buf_add(b, run, strlen(run));
