@@ -209,7 +209,7 @@ if [[ " ${BACKENDS[*]} " == *" pg "* ]]; then
 fi
 pg_fresh_db() { # NAME: a fresh database in the cluster, its DSN on stdout
   local base="${PGDSN%%\?*}" query="${PGDSN#*\?}"
-  psql -q -X -v ON_ERROR_STOP=1 "${base%/*}/postgres?$query" \
+  PGOPTIONS="-c client_min_messages=warning" psql -q -X -v ON_ERROR_STOP=1 "${base%/*}/postgres?$query" \
     -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE template0" >&2
   echo "${base%/*}/$1?$query"
 }

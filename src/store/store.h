@@ -64,7 +64,10 @@ int store_foreign_keys(struct store *s, bool on);
  * SQLite: a rollback journal instead of WAL for the load when no other connection has the
  * database open (WAL writes every new page twice, once into the log and again at the
  * checkpoint, and looks every page up in its index), synchronous = FULL while in it, a
- * larger page cache and helper threads for sorting (index builds).
+ * larger page cache and helper threads for sorting (index builds). PostgreSQL: a plain
+ * transaction whose queued steps are pipelined (stmt_step_queued), and an ANALYZE at
+ * store_end_bulk after a load that committed, so that the next queries are planned on the
+ * new sizes.
  */
 int store_begin_bulk(struct store *s);
 void store_end_bulk(struct store *s);
