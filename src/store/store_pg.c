@@ -48,6 +48,8 @@ struct pg_store {
     long *pending;  /* tags of the executions sent in pipeline mode, not yet settled */
     size_t npending, pending_alloc;
     bool bulk, bulk_committed; /* in a bulk load; it committed (ANALYZE at its end) */
+    char written[16][32];      /* tables the bulk load's queued INSERTs wrote */
+    int nwritten;
 };
 
 struct pg_param {
@@ -419,25 +421,32 @@ static int pg_begin_bulk(struct store *s)
         return -1;
     PG(s)->bulk = true;
     PG(s)->bulk_committed = false;
+    PG(s)->nwritten = 0;
     return 0;
 }
 
 static void pg_end_bulk(struct store *s)
 {
     struct pg_store *q = PG(s);
-    /* After a committed load the planner learns the new sizes at once, not at autovacuum's
-     * next round up to a minute later: until then a list of a million-child run was planned
-     * on an empty table's statistics and took 70 ms instead of 0.6 (bench/RESULTS.md). Best
-     * effort: without the right to analyze, autovacuum still does it. */
-    if (q->bulk_committed) {
-        struct buf keep = BUF_INIT;
+    /* After a committed load the planner learns the new sizes of the tables it wrote at once,
+     * not at autovacuum's next round up to a minute later: until then a list of a
+     * million-child run was planned on an empty table's statistics and answered 45 requests a
+     * second instead of 2,300 (bench/RESULTS.md). Best effort: without the right to analyze,
+     * autovacuum still does it. */
+    if (q->bulk_committed && q->nwritten) {
+        struct buf keep = BUF_INIT, sql = BUF_INIT;
         buf_adds(&keep, s->errmsg.buf);
-        run_simple(s, "ANALYZE", "更新统计信息失败");
+        buf_adds(&sql, "ANALYZE ");
+        for (int i = 0; i < q->nwritten; i++)
+            buf_addf(&sql, "%s%s", i ? ", " : "", q->written[i]);
+        run_simple(s, sql.buf, "更新统计信息失败");
         buf_reset(&s->errmsg);
         buf_add(&s->errmsg, keep.buf, keep.len);
         buf_release(&keep);
+        buf_release(&sql);
     }
     q->bulk = q->bulk_committed = false;
+    q->nwritten = 0;
 }
 
 /* The parameters of an execution as libpq takes them. */
@@ -517,10 +526,30 @@ static int pg_step(struct stmt *st)
     return 0;
 }
 
+/* Note the table an "INSERT INTO name" of a bulk load writes, for its ANALYZE. */
+static void note_written(struct pg_store *q, const char *sql)
+{
+    static const char prefix[] = "INSERT INTO ";
+    if (!q->bulk || strncmp(sql, prefix, sizeof(prefix) - 1))
+        return;
+    const char *name = sql + sizeof(prefix) - 1;
+    size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz_0123456789");
+    if (!n || n >= sizeof(q->written[0]))
+        return;
+    for (int i = 0; i < q->nwritten; i++)
+        if (strlen(q->written[i]) == n && !strncmp(q->written[i], name, n))
+            return;
+    if (q->nwritten < (int)ARRAY_SIZE(q->written)) {
+        memcpy(q->written[q->nwritten], name, n);
+        q->written[q->nwritten++][n] = '\0';
+    }
+}
+
 static int pg_step_queued(struct stmt *st, long tag, long *failed_tag)
 {
     struct pg_stmt *x = PST(st);
     struct pg_store *q = PG(st->store);
+    note_written(q, x->sql);
     if (!q->in_tx || x->gen != q->gen || PQstatus(q->conn) != CONNECTION_OK ||
         (!q->npending && PQenterPipelineMode(q->conn) != 1)) {
         /* outside a transaction (or on a connection to mend first): one at a time */
