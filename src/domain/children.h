@@ -28,12 +28,14 @@ struct child_query {
 #define CHILDREN_PER_PAGE_MAX 200
 
 /*
- * One page: {"items": [...], "total": N, "page", "per_page", "run_id", "as_of"}. The statuses
- * someone acts on are paged in SQL over child_status; the others walk the run's compact status
- * chunks (docs/decisions.md). NULL with *outcome and a Chinese message otherwise.
+ * One page as JSON text appended to out: {"items": [...], "total": N, "page", "per_page",
+ * "run_id", "as_of"} (written directly, not through jansson: it is the server's busiest
+ * answer). The statuses someone acts on are paged in SQL over child_status; the others walk
+ * the run's compact status chunks (docs/decisions.md). 0, or -1 with *outcome and a Chinese
+ * message.
  */
-struct json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                             enum outcome *outcome, struct buf *err);
+int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
+                  struct buf *out, enum outcome *outcome, struct buf *err);
 
 /* One child's full record: registration, status and its explanation, the deciding school
  * record, every source record and link of the run. `full` unmasks (audited). */

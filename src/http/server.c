@@ -65,17 +65,27 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
     MHD_destroy_response(resp);
 }
 
+static void reply_json_bytes(struct request *r, unsigned status, char *text, size_t len)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    reply_response(r, status, resp);
+}
+
 void reply_json(struct request *r, unsigned status, json_t *body)
 {
     char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(body);
     if (!text)
         text = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误\"}}");
-    size_t len = strlen(text);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    reply_response(r, status, resp);
+    reply_json_bytes(r, status, text, strlen(text));
+}
+
+void reply_json_text(struct request *r, unsigned status, struct buf *text)
+{
+    size_t len = text->len;
+    reply_json_bytes(r, status, buf_detach(text, NULL), len);
 }
 
 void reply_error(struct request *r, unsigned status, const char *code, const char *message)
