@@ -30,12 +30,25 @@ static void openapi(struct request *r)
     reply_response(r, MHD_HTTP_OK, resp);
 }
 
+/* The names of the permissions a session answer lists, so that the web UI shows only what
+ * the role may use (the server still checks every request). */
+static const char *const perm_keys[PERM__COUNT] = {
+    [PERM_PUBLIC] = "public",     [PERM_SESSION] = "session",   [PERM_SUMMARY] = "summary",
+    [PERM_CHILDREN] = "children", [PERM_REVIEW] = "review",     [PERM_AUDIT] = "audit",
+    [PERM_FULL_ID] = "full_id",   [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
+    [PERM_CASEWORK] = "casework", [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
+};
+
 static json_t *user_json(const struct user *u)
 {
-    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "name", u->name, "role",
+    json_t *perms = json_array();
+    for (int p = PERM_SESSION; p < PERM__COUNT; p++)
+        if (role_has(u->role, (enum perm)p))
+            json_array_append_new(perms, json_string(perm_keys[p]));
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o}", "name", u->name, "role",
                      role_key(u->role), "role_label", role_label(u->role), "township",
                      u->township[0] ? u->township : NULL, "school", u->school[0] ? u->school : NULL,
-                     "department", u->department[0] ? u->department : NULL);
+                     "department", u->department[0] ? u->department : NULL, "permissions", perms);
 }
 
 static void session_login_h(struct request *r)

@@ -1,0 +1,10 @@
+// Every screen of the UI, in nav order. A screen is one file under screens/, loaded when first
+// visited (code splitting keeps the first screen small). `perm` is the permission the session
+// must list (GET /api/v1/session → user.permissions); the nav shows only what the user may use.
+// To add a screen: write screens/NAME.js exporting `default function Screen({params, query})`,
+// add a row here. Nothing else.
+export const routes = [
+  { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
+  { path: '/account', title: '我的账号', perm: 'session', load: () => import('./screens/account.js') },
+  { path: '/login', title: '登录', public: true, load: () => import('./screens/login.js') },
+];
