@@ -11,6 +11,7 @@
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "report/reports.h"
+#include "report/table.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -72,14 +73,41 @@ static void like_pattern(const char *q, struct buf *out)
     buf_addch(out, '%');
 }
 
-/* The township and search filters, on parameters $T (township), $L (LIKE pattern) and $Q (the
- * search text), given as strings of digits. */
-#define FILTER_SQL(T, L, Q)                                                                        \
+/* The township, village and search filters, on parameters $T (township), $V (village), $L (LIKE
+ * pattern) and $Q (the search text), given as strings of digits. */
+#define FILTER_SQL(T, V, L, Q)                                                                     \
     " AND (CAST($" T " AS TEXT) IS NULL OR r.township_code = $" T ")"                              \
+    " AND (CAST($" V " AS TEXT) IS NULL OR r.village = $" V ")"                                    \
     " AND (CAST($" L " AS TEXT) IS NULL OR r.name LIKE $" L " ESCAPE '\\' OR r.id_number = $" Q    \
     ")"
 
 /* ---- the statuses with child_status rows: SQL paging ---- */
+
+/* The orders a list of children with child_status rows can be sorted in. */
+static const struct {
+    const char *key, *sql;
+} sorts[] = {
+    {"name", "r.name, cs.record_id"},
+    {"-name", "r.name DESC, cs.record_id"},
+    {"birth_date", "r.birth_date, cs.record_id"},
+    {"-birth_date", "r.birth_date DESC, cs.record_id"},
+    {"age", "cs.age, cs.record_id"},
+    {"-age", "cs.age DESC, cs.record_id"},
+    {"village", "r.township_code, r.village, cs.record_id"},
+    {"-village", "r.township_code DESC, r.village DESC, cs.record_id"},
+    {"status", "cs.status, cs.record_id"},
+    {"-status", "cs.status DESC, cs.record_id"},
+};
+
+static const char *sort_sql(const char *key)
+{
+    if (!key)
+        return "cs.record_id";
+    for (size_t i = 0; i < ARRAY_SIZE(sorts); i++)
+        if (!strcmp(key, sorts[i].key))
+            return sorts[i].sql;
+    return NULL;
+}
 
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                          const char *township, const char *school, const char *q,
@@ -88,16 +116,18 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     struct buf like = BUF_INIT, tmp = BUF_INIT;
     if (q)
         like_pattern(q, &like);
+    /* $2 and $7: one status, or the two of the suspected set; the count uses $1…$8 (PostgreSQL
+     * wants no gaps), the page $9 and $10 besides */
     static const char *const where =
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
         " LEFT JOIN record sr ON sr.id = cs.school_record"
-        " WHERE cs.run_id = $1 AND cs.status = $2" FILTER_SQL(
-            "3", "4", "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)";
+        " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7)" FILTER_SQL(
+            "3", "8", "4", "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)";
     char *count_sql = xstrfmt("SELECT count(*)%s", where);
     char *page_sql = xstrfmt("SELECT cs.record_id, coalesce(cs.age, -1),"
-                             " coalesce(cs.expected_grade, 0)%s ORDER BY cs.record_id"
-                             " LIMIT $7 OFFSET $8",
-                             where);
+                             " coalesce(cs.expected_grade, 0), cs.status%s ORDER BY %s"
+                             " LIMIT $9 OFFSET $10",
+                             where, sort_sql(cq->sort));
     struct stmt *c = store_prepare(s, count_sql);
     struct stmt *p = c ? store_prepare(s, page_sql) : NULL;
     struct stmt *it = p ? store_prepare(s, ITEM_SQL) : NULL;
@@ -107,9 +137,12 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     if (!it)
         goto out;
     struct stmt *both[] = {c, p};
+    bool set = status == CHILD_SET_SUSPECTED;
     for (int i = 0; i < 2; i++) {
         stmt_bind_int(both[i], 1, ri->id);
-        stmt_bind_str(both[i], 2, status_key((enum child_status)status));
+        stmt_bind_str(both[i], 2, status_key(set ? ST_NOT_ENROLLED : (enum child_status)status));
+        stmt_bind_str(both[i], 7, status_key(set ? ST_DROPPED_OUT : (enum child_status)status));
+        stmt_bind_str(both[i], 8, cq->village);
         stmt_bind_str(both[i], 3, township);
         stmt_bind_str(both[i], 4, q ? like.buf : NULL);
         stmt_bind_str(both[i], 5, q);
@@ -119,11 +152,11 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     if ((rc = stmt_step(c)) < 0)
         goto out;
     *total = rc == 1 ? stmt_int(c, 0) : 0;
-    stmt_bind_int(p, 7, cq->per_page);
-    stmt_bind_int(p, 8, (cq->page - 1) * cq->per_page);
+    stmt_bind_int(p, 9, cq->per_page);
+    stmt_bind_int(p, 10, (cq->page - 1) * cq->per_page);
     while ((rc = stmt_step(p)) == 1) {
         struct run_status_entry e = {.record_id = stmt_int(p, 0),
-                                     .st = (enum child_status)status,
+                                     .st = (enum child_status)status_parse(stmt_text(p, 3)),
                                      .age = (int)stmt_int(p, 1),
                                      .grade = (int)stmt_int(p, 2)};
         stmt_reset(it);
@@ -172,6 +205,8 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
     struct walk *w = ctx;
     if (w->status >= 0 && (int)e->st != w->status)
         return 0;
+    if (w->status == CHILD_SET_SCHOOL_AGE && !status_is_school_age(e->st))
+        return 0;
     if (w->cursor) {
         while (w->cur < e->record_id) {
             int rc = stmt_step(w->cursor);
@@ -208,17 +243,18 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     size_t alloc = 0;
     int rc = -1;
     w.page = xcalloc((size_t)cq->per_page, sizeof(*w.page));
-    if (township || q) {
+    if (township || q || cq->village) {
         if (q)
             like_pattern(q, &like);
         w.cursor = store_prepare(s, "SELECT r.id FROM record r WHERE r.batch_id = $1" FILTER_SQL(
-                                        "2", "3", "4") " ORDER BY r.id");
+                                        "2", "5", "3", "4") " ORDER BY r.id");
         if (!w.cursor)
             goto out;
         stmt_bind_int(w.cursor, 1, ri->population_batch);
         stmt_bind_str(w.cursor, 2, township);
         stmt_bind_str(w.cursor, 3, q ? like.buf : NULL);
         stmt_bind_str(w.cursor, 4, q);
+        stmt_bind_str(w.cursor, 5, cq->village);
     }
     if (school) {
         struct stmt *sq = store_prepare(s, "SELECT id FROM record WHERE batch_id IN ($1, $2)"
@@ -238,17 +274,19 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
         if (rc < 0)
             goto out;
     }
-    if (!q && !school) {
+    if (!q && !school && !cq->village) {
         /* the counts by township and status give the total: stop once the page is full */
-        struct stmt *c =
-            store_prepare(s, "SELECT coalesce(sum(n), 0) FROM run_count"
-                             " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
-                             " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)");
+        struct stmt *c = store_prepare(
+            s, "SELECT coalesce(sum(n), 0) FROM run_count"
+               " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
+               " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)"
+               " AND ($4 = 0 OR status NOT IN ('not_yet_school_age', 'beyond_age', 'inactive'))");
         if (!c)
             goto out;
         stmt_bind_int(c, 1, ri->id);
         stmt_bind_str(c, 2, status >= 0 ? status_key((enum child_status)status) : NULL);
         stmt_bind_str(c, 3, township);
+        stmt_bind_int(c, 4, status == CHILD_SET_SCHOOL_AGE);
         rc = stmt_step(c);
         *total = rc == 1 ? stmt_int(c, 0) : 0;
         stmt_finalize(c);
@@ -297,12 +335,13 @@ static json_t *fail(enum outcome *outcome, enum outcome o, struct buf *err, cons
     return NULL;
 }
 
-json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                      enum outcome *outcome, struct buf *err)
+/* One page of at most `max` children (the API's page, or a whole export). */
+static json_t *list_page(struct store *s, const struct scope *sc, const struct child_query *cq,
+                         int64_t max, enum outcome *outcome, struct buf *err)
 {
     if (!role_has(sc->role, PERM_CHILDREN))
         return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
-    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > CHILDREN_PER_PAGE_MAX)
+    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > max)
         return fail(outcome, OUT_INVALID, err, "分页参数无效");
     struct run_info ri;
     int code;
@@ -312,11 +351,20 @@ json_t *children_list(struct store *s, const struct scope *sc, const struct chil
     }
     const char *township = cq->township && *cq->township ? cq->township : NULL, *school;
     const char *q = cq->q && *cq->q ? cq->q : NULL;
+    bool sortable = cq->status == CHILD_SET_SUSPECTED ||
+                    (cq->status >= 0 && status_has_row((enum child_status)cq->status));
+    if (cq->sort && (!sortable || !sort_sql(cq->sort)))
+        return fail(outcome, OUT_INVALID, err,
+                    sortable ? "参数 sort 应为 name、birth_date、age、village 或 status（前加 - "
+                               "为倒序）"
+                             : "此状态的名单按户籍登记顺序列出，不能排序");
     json_t *items = json_array();
     int64_t total = 0;
     int rc = 0;
     if (scope_filter(sc, &township, &school)) {
-        if (cq->status >= 0 && status_has_row((enum child_status)cq->status))
+        if (!school && cq->school && *cq->school)
+            school = cq->school;
+        if (sortable)
             rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, items, &total);
         else
             rc = list_walk(s, &ri, cq->status, township, school, q, cq, items, &total);
@@ -328,9 +376,82 @@ json_t *children_list(struct store *s, const struct scope *sc, const struct chil
         return NULL;
     }
     *outcome = OUT_OK;
-    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:s}", "items", items, "total", (json_int_t)total,
-                     "page", (json_int_t)cq->page, "per_page", (json_int_t)cq->per_page, "run_id",
-                     (json_int_t)ri.id, "as_of", ri.as_of);
+    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:s, s:b}", "items", items, "total",
+                     (json_int_t)total, "page", (json_int_t)cq->page, "per_page",
+                     (json_int_t)cq->per_page, "run_id", (json_int_t)ri.id, "as_of", ri.as_of,
+                     "sortable", sortable);
+}
+
+json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
+                      enum outcome *outcome, struct buf *err)
+{
+    return list_page(s, sc, cq, CHILDREN_PER_PAGE_MAX, outcome, err);
+}
+
+json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *outcome,
+                         struct buf *err)
+{
+    if (!role_has(sc->role, PERM_CHILDREN))
+        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+    struct run_info ri;
+    int code;
+    if (run_info_load(s, 0, &ri, err, &code) < 0) {
+        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+        return NULL;
+    }
+    const char *township = NULL, *school = NULL;
+    json_t *towns = json_array(), *schools = json_array(), *cur = NULL;
+    struct stmt *q = NULL;
+    int rc = 0;
+    if (!scope_filter(sc, &township, &school))
+        goto done;
+    q = store_prepare(s, "SELECT DISTINCT coalesce(township_code, ''), coalesce(township, ''),"
+                         " coalesce(village, '') FROM record WHERE batch_id = $1"
+                         " AND (CAST($2 AS TEXT) IS NULL OR township_code = $2)"
+                         " ORDER BY 1, 3");
+    if (!q)
+        goto fail;
+    stmt_bind_int(q, 1, ri.population_batch);
+    stmt_bind_str(q, 2, township && *township ? township : NULL);
+    char code_now[16] = "";
+    while ((rc = stmt_step(q)) == 1) {
+        if (!*stmt_text(q, 0))
+            continue;
+        if (!cur || strcmp(code_now, stmt_text(q, 0))) {
+            snprintf(code_now, sizeof(code_now), "%s", stmt_text(q, 0));
+            cur = json_pack("{s:o, s:o, s:[]}", "code", jstr(stmt_text(q, 0)), "name",
+                            jstr(stmt_text(q, 1)), "villages");
+            json_array_append_new(towns, cur);
+        }
+        if (*stmt_text(q, 2))
+            json_array_append_new(json_object_get(cur, "villages"), jstr(stmt_text(q, 2)));
+    }
+    stmt_finalize(q);
+    if (rc < 0)
+        goto fail;
+    q = store_prepare(s, "SELECT school_code, max(coalesce(school_name, '')) FROM record"
+                         " WHERE batch_id = $1 AND school_code IS NOT NULL AND school_code <> ''"
+                         " AND (CAST($2 AS TEXT) IS NULL OR school_code = $2)"
+                         " GROUP BY school_code ORDER BY school_code");
+    if (!q)
+        goto fail;
+    stmt_bind_int(q, 1, ri.enrollment_batch);
+    stmt_bind_str(q, 2, school);
+    while ((rc = stmt_step(q)) == 1)
+        json_array_append_new(schools, json_pack("{s:o, s:o}", "code", jstr(stmt_text(q, 0)),
+                                                 "name", jstr(stmt_text(q, 1))));
+    stmt_finalize(q);
+    if (rc < 0)
+        goto fail;
+done:
+    *outcome = OUT_OK;
+    return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
+fail:
+    json_decref(towns);
+    json_decref(schools);
+    *outcome = OUT_ERROR;
+    buf_adds(err, store_errmsg(s));
+    return NULL;
 }
 
 json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
@@ -500,4 +621,83 @@ out:
     buf_release(&detail);
     buf_release(&tmp);
     return root;
+}
+
+static const struct table_col export_cols[] = {
+    {"no", "序号", COL_INT},
+    {"name", "姓名", COL_TEXT},
+    {"gender", "性别", COL_TEXT},
+    {"birth_date", "出生日期", COL_TEXT},
+    {"age", "年龄", COL_INT},
+    {"expected_grade", "应读年级", COL_TEXT},
+    {"id_number", "身份证号", COL_TEXT},
+    {"township", "乡镇", COL_TEXT},
+    {"village", "村（社区）", COL_TEXT},
+    {"status_label", "状态", COL_TEXT},
+    {"id", "记录编号", COL_INT},
+};
+
+int children_table(struct store *s, const struct scope *sc, const struct child_query *cq,
+                   const char *filters_text, struct report_table *t, struct buf *err,
+                   int *exit_code)
+{
+    struct child_query all = *cq;
+    all.page = 1;
+    all.per_page = 1;
+    enum outcome o;
+    json_t *first = list_page(s, sc, &all, 1, &o, err);
+    if (!first) {
+        *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
+        return -1;
+    }
+    json_int_t total = json_integer_value(json_object_get(first, "total"));
+    char as_of[16];
+    snprintf(as_of, sizeof(as_of), "%s", json_string_value(json_object_get(first, "as_of")));
+    json_decref(first);
+    if (total > CHILDREN_EXPORT_MAX) {
+        buf_addf(err,
+                 "筛选结果共 %lld 名，超过一次导出的上限 %d 名；请按乡镇或状态缩小范围，"
+                 "或导出适龄儿童台账",
+                 (long long)total, CHILDREN_EXPORT_MAX);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    /* one page of everything: the list functions page in SQL or in one walk of the run */
+    all.per_page = total > 0 ? total : 1;
+    json_t *j = list_page(s, sc, &all, CHILDREN_EXPORT_MAX, &o, err);
+    if (!j) {
+        *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
+        return -1;
+    }
+    table_init(t, "儿童名单", "children", export_cols, ARRAY_SIZE(export_cols));
+    int y, m, d;
+    char subtitle[512];
+    if (sscanf(as_of, "%d-%d-%d", &y, &m, &d) != 3)
+        y = m = d = 0;
+    snprintf(subtitle, sizeof(subtitle), "比对截至：%d年%d月%d日　　筛选：%s　　共 %lld 名", y, m,
+             d, filters_text && *filters_text ? filters_text : "全部", (long long)total);
+    table_caption(t, "儿童名单", subtitle);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(j, "items"), i, it)
+    {
+        table_add_row(t);
+        table_setf(t, 0, "%zu", i + 1);
+        table_set(t, 1, json_string_value(json_object_get(it, "name")));
+        table_set(t, 2, json_string_value(json_object_get(it, "gender")));
+        table_set(t, 3, json_string_value(json_object_get(it, "birth_date")));
+        if (json_is_integer(json_object_get(it, "age")))
+            table_setf(t, 4, "%lld", (long long)json_integer_value(json_object_get(it, "age")));
+        const char *g = json_string_value(json_object_get(it, "expected_grade"));
+        table_set(t, 5, g ? g : "");
+        table_set(t, 6, json_string_value(json_object_get(it, "id_number")));
+        table_set(t, 7, json_string_value(json_object_get(it, "township")));
+        table_set(t, 8, json_string_value(json_object_get(it, "village")));
+        table_set(t, 9, json_string_value(json_object_get(it, "status_label")));
+        table_setf(t, 10, "%lld", (long long)json_integer_value(json_object_get(it, "id")));
+    }
+    json_decref(j);
+    table_meta(t, "as_of", as_of, META_TEXT);
+    table_note(t, "身份证号已遮盖。");
+    return 0;
 }

@@ -19,21 +19,53 @@ struct json_t;
  */
 struct child_query {
     const char *township; /* 9-digit code, NULL any */
-    int status;           /* enum child_status, -1 any */
+    const char *village;  /* as the register writes it, NULL any */
+    const char *school;   /* school code (学校标识码) of the deciding record, NULL any */
+    int status;           /* enum child_status, -1 any, or one of the sets below */
     const char *q;        /* part of a name, or a whole ID number; NULL any */
+    const char *sort;     /* "name", "-name", "birth_date", "village", …; NULL register order */
     int64_t page;         /* 1-based */
     int64_t per_page;
 };
 
+/* Sets of statuses a list may ask for (child_query.status): the 适龄儿童台账's statuses
+ * (status_is_school_age), and the suspected ones (适龄未入学 and 辍学). */
+#define CHILD_SET_SCHOOL_AGE (-2)
+#define CHILD_SET_SUSPECTED  (-3)
+
 #define CHILDREN_PER_PAGE_MAX 200
 
 /*
- * One page: {"items": [...], "total": N, "page", "per_page", "run_id", "as_of"}. The statuses
- * someone acts on are paged in SQL over child_status; the others walk the run's compact status
- * chunks (docs/decisions.md). NULL with *outcome and a Chinese message otherwise.
+ * One page: {"items": [...], "total": N, "page", "per_page", "run_id", "as_of", "sortable"}.
+ * The statuses someone acts on (and the suspected set) are paged in SQL over child_status and
+ * can be sorted; the others walk the run's compact status chunks in register order
+ * (docs/decisions.md), and "sortable" is false. NULL with *outcome and a Chinese message
+ * otherwise (OUT_INVALID for an unknown sort).
  */
 struct json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
                              enum outcome *outcome, struct buf *err);
+
+/*
+ * The choices of the list's filters within the scope: the townships of the latest run with
+ * their villages, and the schools of its enrollment snapshot: {"townships": [{code, name,
+ * villages: [...]}], "schools": [{code, name}]}.
+ */
+struct json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *outcome,
+                                struct buf *err);
+
+/* At most this many children in one export of the list (children_table). */
+#define CHILDREN_EXPORT_MAX 100000
+
+struct report_table;
+/*
+ * Every child the list shows for `cq` (all its pages, in its order; page and per_page are
+ * ignored) as a table to download: caption, the filters as subtitle, ID numbers masked.
+ * -1 with a message and *exit_code EXIT_INPUT when the list is longer than
+ * CHILDREN_EXPORT_MAX or the query is invalid, EXIT_RUNTIME on a store error.
+ */
+int children_table(struct store *s, const struct scope *sc, const struct child_query *cq,
+                   const char *filters_text, struct report_table *t, struct buf *err,
+                   int *exit_code);
 
 /* One child's full record: registration, status and its explanation, the deciding school
  * record, every source record and link of the run. `full` unmasks (audited). */

@@ -9,6 +9,8 @@
 #include "domain/audit.h"
 #include "domain/settings.h"
 #include "domain/children.h"
+#include "domain/dashboard.h"
+#include "domain/rundiff.h"
 #include "domain/review.h"
 #include "domain/status.h"
 #include "http/cookie.h"
@@ -201,22 +203,51 @@ static void summary_h(struct request *r)
     buf_release(&err);
 }
 
+/* The children list's query (GET /children and the children-list download); false after
+ * replying 400. */
+static bool child_query_args(struct request *r, struct child_query *cq)
+{
+    const char *status;
+    *cq = (struct child_query){.status = -1};
+    if (!arg_text(r, "township", 32, &cq->township) || !arg_text(r, "status", 32, &status) ||
+        !arg_text(r, "village", 128, &cq->village) || !arg_text(r, "school", 32, &cq->school) ||
+        !arg_text(r, "sort", 32, &cq->sort) || !arg_text(r, "q", 128, &cq->q) ||
+        !arg_int(r, "page", 1, 1000000, &cq->page) ||
+        !arg_int(r, "per_page", 50, CHILDREN_PER_PAGE_MAX, &cq->per_page))
+        return false;
+    if (status && !strcmp(status, "school_age"))
+        cq->status = CHILD_SET_SCHOOL_AGE;
+    else if (status && !strcmp(status, "suspected"))
+        cq->status = CHILD_SET_SUSPECTED;
+    else if (status && strcmp(status, "all") && (cq->status = status_parse(status)) < 0) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "参数 status 不是已知的状态（如 not_enrolled、dropped_out、enrolled、"
+                    "school_age、suspected、all）");
+        return false;
+    }
+    return true;
+}
+
 static void children_h(struct request *r)
 {
-    struct child_query cq = {.status = -1};
-    const char *status;
-    if (!arg_text(r, "township", 32, &cq.township) || !arg_text(r, "status", 32, &status) ||
-        !arg_text(r, "q", 128, &cq.q) || !arg_int(r, "page", 1, 1000000, &cq.page) ||
-        !arg_int(r, "per_page", 50, CHILDREN_PER_PAGE_MAX, &cq.per_page))
+    struct child_query cq;
+    if (!child_query_args(r, &cq))
         return;
-    if (status && strcmp(status, "all") && (cq.status = status_parse(status)) < 0) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "参数 status 不是已知的状态（如 not_enrolled、dropped_out、enrolled、all）");
-        return;
-    }
     enum outcome o;
     struct buf err = BUF_INIT;
     json_t *j = children_list(r->store, &r->scope, &cq, &o, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, o, err.buf);
+    buf_release(&err);
+}
+
+static void children_filters_h(struct request *r)
+{
+    enum outcome o;
+    struct buf err = BUF_INIT;
+    json_t *j = children_filters(r->store, &r->scope, &o, &err);
     if (j)
         reply_json(r, MHD_HTTP_OK, j);
     else
@@ -239,6 +270,42 @@ static void child_h(struct request *r)
     enum outcome o;
     struct buf err = BUF_INIT;
     json_t *j = child_get(r->store, &r->scope, rid, full && !strcmp(full, "1"), &o, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, o, err.buf);
+    buf_release(&err);
+}
+
+static void dashboard_h(struct request *r)
+{
+    const char *township;
+    if (!arg_text(r, "township", 32, &township))
+        return;
+    enum outcome o;
+    struct buf err = BUF_INIT;
+    json_t *j = dashboard_get(r->store, &r->scope, township, &o, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, o, err.buf);
+    buf_release(&err);
+}
+
+static void run_get_h(struct request *r)
+{
+    char id[24] = "";
+    char *end = id;
+    long long rid = 0;
+    if (route_param(&r->params, "id", id, sizeof(id)))
+        rid = strtoll(id, &end, 10);
+    if (rid <= 0 || *end) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这次比对");
+        return;
+    }
+    enum outcome o;
+    struct buf err = BUF_INIT;
+    json_t *j = run_diff(r->store, &r->scope, rid, &o, &err);
     if (j)
         reply_json(r, MHD_HTTP_OK, j);
     else
@@ -768,7 +835,31 @@ static const struct {
     {"ledger-suspected", "疑似失学辍学台账", report_ledger_suspected, true, false},
     {"ledger-dropout", "失学辍学台账", report_ledger_dropout, true, false},
     {"monthly", "控辍保学工作月报", report_monthly, false, false},
+    /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
+    {"children-list", "儿童名单", NULL, true, false},
 };
+
+/* The children list's filters in words, for the subtitle of its download. */
+static const char *child_query_text(struct request *r, const struct child_query *cq)
+{
+    struct buf b = BUF_INIT;
+    if (cq->township)
+        buf_addf(&b, "%s乡镇代码 %s", b.len ? "；" : "", cq->township);
+    if (cq->village)
+        buf_addf(&b, "%s村（社区） %s", b.len ? "；" : "", cq->village);
+    if (cq->school)
+        buf_addf(&b, "%s学校标识码 %s", b.len ? "；" : "", cq->school);
+    if (cq->status != -1)
+        buf_addf(&b, "%s状态 %s", b.len ? "；" : "",
+                 cq->status == CHILD_SET_SCHOOL_AGE ? "适龄儿童（义务教育年龄段）"
+                 : cq->status == CHILD_SET_SUSPECTED ? "疑似失学辍学（适龄未入学、辍学）"
+                                                     : status_label((enum child_status)cq->status));
+    if (cq->q)
+        buf_addf(&b, "%s搜索“%s”", b.len ? "；" : "", cq->q);
+    const char *text = arena_strdup(&r->arena, b.buf);
+    buf_release(&b);
+    return text;
+}
 
 static void report_h(struct request *r)
 {
@@ -780,15 +871,26 @@ static void report_h(struct request *r)
     if (k == ARRAY_SIZE(reports)) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
                     "没有这个报表（out-of-school、summary、children、ledger-school-age、"
-                    "ledger-suspected、ledger-dropout、monthly）");
+                    "ledger-suspected、ledger-dropout、monthly、children-list）");
         return;
     }
     struct report_options ro = REPORT_OPTIONS_INIT;
-    const char *fmt_name, *status;
+    const char *fmt_name, *status = NULL;
     enum report_format fmt = FMT_JSON;
-    if (!arg_township(r, &ro.township) || !arg_text(r, "format", 8, &fmt_name) ||
-        !arg_text(r, "status", 32, &status) || !arg_full(r, &ro.full))
+    struct child_query cq;
+    if (!reports[k].fn) {
+        /* children-list: the list's own filters, scoped by the list; never full numbers */
+        if (!child_query_args(r, &cq) || !arg_text(r, "format", 8, &fmt_name))
+            return;
+        if (request_arg(r, "full")) {
+            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                        "儿童名单导出时身份证号总是遮盖（参数 full 不适用）");
+            return;
+        }
+    } else if (!arg_township(r, &ro.township) || !arg_text(r, "format", 8, &fmt_name) ||
+               !arg_text(r, "status", 32, &status) || !arg_full(r, &ro.full)) {
         return;
+    }
     if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE)) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
                     "参数 format 应为 csv、xlsx 或 json");
@@ -803,7 +905,9 @@ static void report_h(struct request *r)
     struct report_table t;
     struct buf err = BUF_INIT;
     int code = 0;
-    if (reports[k].fn(r->store, &ro, &t, &err, &code) < 0) {
+    if (reports[k].fn
+            ? reports[k].fn(r->store, &ro, &t, &err, &code)
+            : children_table(r->store, &r->scope, &cq, child_query_text(r, &cq), &t, &err, &code)) {
         reply_lib_error(r, code, &err);
         buf_release(&err);
         return;
@@ -905,7 +1009,10 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/session", session_get_h, PERM_SESSION, "当前登录的用户和 CSRF 令牌"},
     {"DELETE", "/api/v1/session", session_logout_h, PERM_SESSION, "退出登录"},
     {"GET", "/api/v1/summary", summary_h, PERM_SUMMARY, "各乡镇各状态人数汇总"},
+    {"GET", "/api/v1/dashboard", dashboard_h, PERM_SUMMARY, "首页：台账人数、趋势、待办和最新动态"},
     {"GET", "/api/v1/children", children_h, PERM_CHILDREN, "儿童名单（分页、筛选）"},
+    {"GET", "/api/v1/children/filters", children_filters_h, PERM_CHILDREN,
+     "儿童名单的筛选项（乡镇、村、学校）"},
     {"GET", "/api/v1/children/{id}", child_h, PERM_CHILDREN, "一名儿童的完整记录"},
     {"GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"},
     {"GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"},
@@ -914,6 +1021,7 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/imports", imports_get_h, PERM_IMPORT, "已导入的批次"},
     {"POST", "/api/v1/runs", runs_post_h, PERM_IMPORT, "开始一次比对（后台任务）"},
     {"GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"},
+    {"GET", "/api/v1/runs/{id}", run_get_h, PERM_IMPORT, "一次比对及与上一次相比的变化"},
     {"GET", "/api/v1/jobs", jobs_get_h, PERM_SESSION, "最近的后台任务"},
     {"GET", "/api/v1/jobs/{id}", job_get_h, PERM_SESSION, "一个后台任务的状态和进度"},
     /* casework, people, reports, settings (issue 5) */
