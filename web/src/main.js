@@ -60,7 +60,7 @@ function App() {
     return html`<${Screen} route=${hit.route} params=${hit.params} query=${query} />`;
   }
   if (path === '/login') { navigate(query.next || home(), {}, { replace: true }); return null; }
-  if (path === '/' && !hit) { navigate(home(), {}, { replace: true }); return null; }
+  if (path === '/' && (!hit || !allowed(hit.route)) && home() !== '/') { navigate(home(), {}, { replace: true }); return null; }
   let body;
   if (!hit) body = html`<${ErrorBanner} error="没有这个页面。请从上方菜单选择。" />`;
   else if (!allowed(hit.route)) body = html`<${ErrorBanner} error="您的账号无权使用此页面。" />`;

@@ -4,6 +4,7 @@
 // To add a screen: write screens/NAME.js exporting `default function Screen({params, query})`,
 // add a row here. Nothing else.
 export const routes = [
+  { path: '/', title: '首页', nav: true, perm: 'summary', load: () => import('./screens/dashboard.js') },
   { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
   { path: '/account', title: '我的账号', perm: 'session', load: () => import('./screens/account.js') },
   { path: '/login', title: '登录', public: true, load: () => import('./screens/login.js') },

@@ -22,11 +22,11 @@ function sql(db, statement) {
 }
 
 const NAV = {
-  admin: ['台账'],
-  county: ['台账'],
-  township: ['台账'],
+  admin: ['首页', '台账'],
+  county: ['首页', '台账'],
+  township: ['首页', '台账'],
   school: ['台账'],
-  supervisor: ['台账'],
+  supervisor: ['首页', '台账'],
   department: [],
 };
 

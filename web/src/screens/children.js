@@ -1,49 +1,87 @@
 // 台账: the children of the latest cross-check, filtered, searched, sorted and paged by the
-// server (GET /api/v1/children). Filters, sort and page live in the hash query. This file is
-// the model for every list screen: FilterBar → useApi → DataTable → Pager.
+// server (GET /api/v1/children). Filters, sort and page live in the hash query; 导出Excel
+// downloads exactly this list (all pages) with the same query (reports/children-list).
+// This file is the model for every list screen: FilterBar → useApi → DataTable → Pager.
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
 import { STATUSES, fmtDate, fmtNumber } from '../format.js';
-import { api } from '../api.js';
+import { api, downloadUrl } from '../api.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
-import { ErrorBanner, PageHeader, StatusBadge } from '../components/feedback.js';
+import { ErrorBanner, EmptyState, PageHeader, StatusBadge } from '../components/feedback.js';
 import { Masked } from '../components/masked.js';
 
 const PER_PAGE = 50;
 
+/** The three ledgers first, then every single status. */
+const STATUS_OPTIONS = [
+  { value: 'school_age', label: '适龄儿童（全部）' },
+  { value: 'suspected', label: '疑似失学辍学（适龄未入学＋辍学）' },
+  ...Object.entries(STATUSES).map(([value, s]) => ({ value, label: s.label })),
+];
+
+const LEDGER_TITLES = {
+  school_age: '适龄儿童台账',
+  suspected: '疑似失学辍学名单',
+};
+
 export default function Children({ query }) {
-  useTitle('台账');
   const page = Number(query.page) || 1;
-  const list = useApi('/children', {
-    township: query.township, status: query.status, q: query.q, page, per_page: PER_PAGE,
-  });
-  const summary = useApi(can('summary') ? '/summary' : null);
-  const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
+  const listQuery = {
+    township: query.township, village: query.village, school: query.school, status: query.status,
+    q: query.q, sort: query.sort,
+  };
+  const list = useApi('/children', { ...listQuery, page, per_page: PER_PAGE });
+  const choices = useApi('/children/filters');
+  const towns = choices.data ? choices.data.townships : [];
+  const schools = choices.data ? choices.data.schools : [];
+  const town = towns.find(t => t.code === query.township) || (towns.length === 1 ? towns[0] : null);
   const fields = [
-    ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
-    { name: 'status', label: '状态', type: 'select', options: Object.entries(STATUSES).map(([value, s]) => ({ value, label: s.label })) },
-    { name: 'q', label: '姓名或身份证号', type: 'search', placeholder: '输入姓名或完整身份证号' },
+    ...(towns.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: towns.map(t => ({ value: t.code, label: t.name })) }] : []),
+    ...(town ? [{ name: 'village', label: '村（社区）', type: 'select', options: town.villages.map(v => ({ value: v, label: v })) }] : []),
+    ...(schools.length > 1 ? [{ name: 'school', label: '学校', type: 'select', options: schools.map(s => ({ value: s.code, label: s.name || s.code })) }] : []),
+    { name: 'status', label: '状态', type: 'select', options: STATUS_OPTIONS },
+    { name: 'q', label: '姓名或身份证号', type: 'search', placeholder: '姓名的一部分，或完整身份证号' },
   ];
+  const d = list.data;
+  const sortable = d ? d.sortable : false;
+  const title = LEDGER_TITLES[query.status] || (query.status && STATUSES[query.status] ? STATUSES[query.status].label + '名单' : '台账');
+  useTitle(title);
   const columns = [
-    { key: 'name', label: '姓名', primary: true, render: r => html`<a href=${'#/children/' + r.id}>${r.name || '（无姓名）'}</a>` },
+    { key: 'name', label: '姓名', primary: true, sort: sortable && 'name', render: r => html`<a href=${'#/children/' + r.id}>${r.name || '（无姓名）'}</a>` },
     { key: 'id_number', label: '身份证号', wide: true, render: r => html`<${Masked} value=${r.id_number}
         loadFull=${() => api.get('/children/' + r.id, { full: 1 }).then(j => j.person.id_number)} />` },
     { key: 'gender', label: '性别' },
-    { key: 'birth_date', label: '出生日期', render: r => fmtDate(r.birth_date) },
-    { key: 'age', label: '年龄', align: 'right' },
+    { key: 'birth_date', label: '出生日期', sort: sortable && 'birth_date', render: r => fmtDate(r.birth_date) },
+    { key: 'age', label: '年龄', align: 'right', sort: sortable && 'age', render: r => r.age ?? '—' },
+    { key: 'expected_grade', label: '应读年级', render: r => r.expected_grade || '—' },
     { key: 'township', label: '乡镇' },
-    { key: 'village', label: '村（社区）' },
-    { key: 'status', label: '状态', render: r => html`<${StatusBadge} status=${r.status} label=${r.status_label} />` },
+    { key: 'village', label: '村（社区）', sort: sortable && 'village' },
+    { key: 'status', label: '状态', sort: sortable && 'status', render: r => html`<${StatusBadge} status=${r.status} label=${r.status_label} />` },
   ];
-  const d = list.data;
+  const onChange = changes => {
+    // a village belongs to its township; a sort applies only where the server can sort
+    if ('township' in changes) changes = { ...changes, village: '' };
+    if ('status' in changes) changes = { ...changes, sort: '' };
+    setQuery(changes);
+  };
+  const exportQuery = Object.fromEntries(Object.entries(listQuery).filter(([, v]) => v));
+  const tooMany = d && d.total > 100000;
   return html`<div class="page">
-    <${PageHeader} title="台账" subtitle=${d ? `截至 ${fmtDate(d.as_of)} 的比对结果，共 ${fmtNumber(d.total)} 名` : ''} />
-    <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
-    <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
-    <${DataTable} columns=${columns} rows=${d && d.items} loading=${list.loading} caption="儿童名单" />
+    <${PageHeader} title=${title} subtitle=${d ? `截至 ${fmtDate(d.as_of)} 的比对结果，共 ${fmtNumber(d.total)} 名${sortable ? '' : '（按户籍登记顺序）'}` : ''}>
+      ${can('summary') && d && d.total > 0 && (tooMany
+        ? html`<span class="muted small">超过 10 万名，请缩小范围后导出</span>`
+        : html`<a class="btn" href=${downloadUrl('/reports/children-list', { ...exportQuery, format: 'xlsx' })} download>导出Excel</a>`)}
+    <//>
+    <${FilterBar} fields=${fields} values=${query} onChange=${onChange} />
+    ${choices.error && choices.error.code !== 'no_run' && html`<${ErrorBanner} error=${choices.error} />`}
+    ${list.error && list.error.code === 'no_run'
+      ? html`<${EmptyState} title="还没有比对结果">导入名单并运行比对后，这里列出每名儿童的状态。<//>`
+      : html`<${ErrorBanner} error=${list.error} onRetry=${list.reload} />`}
+    <${DataTable} columns=${columns} rows=${d && d.items} loading=${list.loading} caption=${title}
+      sort=${query.sort} onSort=${s => setQuery({ sort: s })} />
     ${d && html`<${Pager} total=${d.total} page=${page} perPage=${PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
   </div>`;
 }

@@ -1,0 +1,94 @@
+// The dashboard and the ledgers: every number leads to its list, the charts draw, the export is
+// the list on screen, and a township user cannot reach another township's child by URL.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { PHONE, launch, settled, shoot, signedIn, startServer } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('dashboard', () => {
+  test('county: ledgers, charts, and each number opens its list', async () => {
+    const page = await signedIn(browser, server.url, 'county');
+    await settled(page);
+    await page.getByRole('heading', { name: '首页 · 全县' }).waitFor();
+    assert.equal(await page.locator('canvas').count() >= 2, true);
+    await shoot(page, 'dashboard');
+    const suspected = await page.locator('.ledgers .stat').nth(1).locator('.stat-value a');
+    const n = Number((await suspected.textContent()).replace(/,/g, ''));
+    await suspected.click();
+    await page.waitForURL(/#\/children\?status=suspected/);
+    await settled(page);
+    assert.match(await page.locator('.subtitle').textContent(), new RegExp(`共 ${n} 名`));
+    await page.goBack();
+    await settled(page);
+    // a township's row in the table opens that township's list
+    const cell = page.locator('table.compact tbody tr').first().locator('td').nth(1).locator('a');
+    const count = Number((await cell.textContent()).replace(/,/g, ''));
+    await cell.click();
+    await page.waitForURL(/township=140521100.*status=school_age|status=school_age.*township=140521100/);
+    await settled(page);
+    assert.match(await page.locator('.subtitle').textContent(), new RegExp(`共 ${count.toLocaleString('zh-CN')} 名`));
+    await page.context().close();
+  });
+
+  test('township: its own township only', async () => {
+    const page = await signedIn(browser, server.url, 'township', PHONE);
+    await settled(page);
+    await page.getByRole('heading', { name: '首页 · 龙港镇' }).waitFor();
+    assert.equal(await page.locator('#dash-township').count(), 0);
+    await shoot(page, 'dashboard-township');
+    await page.context().close();
+  });
+});
+
+describe('ledgers', () => {
+  test('village filter, sort, export of exactly the list', async () => {
+    const page = await signedIn(browser, server.url, 'county');
+    await page.goto(server.url + '/#/children?status=suspected');
+    await settled(page);
+    await page.getByRole('button', { name: /年龄/ }).click();
+    await page.waitForURL(/sort=age/);
+    await settled(page);
+    const ages = (await page.locator('td[data-label="年龄"]').allTextContents()).map(Number);
+    assert.deepEqual(ages, [...ages].sort((a, b) => a - b));
+    await shoot(page, 'ledger-suspected');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出Excel' }).click()]);
+    assert.match(download.suggestedFilename(), /儿童名单\.xlsx$/);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK');
+    assert.match(decodeURIComponent(download.url()), /status=suspected/);
+    assert.match(download.url(), /sort=age/);
+
+    await page.goto(server.url + '/#/children?township=140521100');
+    await settled(page);
+    const village = await page.getByLabel('村（社区）').locator('option').nth(1).textContent();
+    await page.getByLabel('村（社区）').selectOption({ label: village });
+    await page.waitForURL(/village=/);
+    await settled(page);
+    const villages = await page.locator('td[data-label="村（社区）"]').allTextContents();
+    assert.ok(villages.length > 0 && villages.every(v => v.trim() === village), villages.join());
+    await page.context().close();
+  });
+
+  test("a township user cannot open another township's child by URL", async () => {
+    const county = await signedIn(browser, server.url, 'county');
+    await county.goto(server.url + '/#/children?township=140521101');
+    await settled(county);
+    const href = await county.locator('td.primary a').first().getAttribute('href');
+    await county.context().close();
+    const page = await signedIn(browser, server.url, 'township');
+    await page.goto(server.url + '/' + href);
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').textContent(), /没有这名儿童，或不在您的管辖范围内/);
+    await page.context().close();
+  });
+});
