@@ -565,7 +565,7 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         s, "SELECT r.id, b.kind, b.file_name, r.row_no, coalesce(r.name, ''),"
            " coalesce(r.id_number, r.id_raw, ''), coalesce(r.school_name, ''),"
            " coalesce(r.grade_text, ''), coalesce(r.enroll_status, ''), l.method, l.score,"
-           " l.explanation FROM record r JOIN batch b ON b.id = r.batch_id"
+           " l.explanation, b.id, b.imported_at FROM record r JOIN batch b ON b.id = r.batch_id"
            " LEFT JOIN link l ON l.run_id = $1 AND l.population_record = $2"
            "  AND l.other_record = r.id"
            " WHERE r.id = $2 OR r.id = $3"
@@ -594,6 +594,8 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         json_object_set_new(o, "kind_label", jstr(kind_label(kind)));
         json_object_set_new(o, "file_name", jstr(stmt_text(q, 2)));
         json_object_set_new(o, "row", json_integer(stmt_int(q, 3)));
+        json_object_set_new(o, "batch_id", json_integer(stmt_int(q, 12)));
+        json_object_set_new(o, "imported_at", jstr(stmt_text(q, 13)));
         json_object_set_new(o, "name", jstr(stmt_text(q, 4)));
         masked_id(stmt_text(q, 5), full, &tmp);
         json_object_set_new(o, "id_number", jstr(tmp.buf));

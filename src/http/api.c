@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 
 #include "casework/case.h"
+#include "casework/childfile.h"
 #include "casework/casework.h"
 #include "casework/people.h"
 #include "domain/audit.h"
 #include "domain/settings.h"
 #include "domain/children.h"
 #include "domain/dashboard.h"
+#include "domain/explain.h"
 #include "domain/rundiff.h"
 #include "domain/review.h"
 #include "domain/status.h"
@@ -468,6 +470,62 @@ static json_t *body_fields(struct request *r, const char *const *names, size_t n
     return j;
 }
 #define BODY(names, vals) body_fields(r, names, ARRAY_SIZE(names), vals)
+
+/* The {id} of /children/{id}/…: a child of the latest run within the scope (404 otherwise,
+ * as GET /children/{id}); 0 after replying. */
+static int64_t child_path_id(struct request *r)
+{
+    char id[24] = "";
+    char *end = id;
+    long long rid = 0;
+    if (route_param(&r->params, "id", id, sizeof(id)))
+        rid = strtoll(id, &end, 10);
+    if (rid <= 0 || *end) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这名儿童，或不在您的管辖范围内");
+        return 0;
+    }
+    enum outcome o;
+    struct buf err = BUF_INIT;
+    json_t *j = child_get(r->store, &r->scope, rid, false, &o, &err);
+    if (!j)
+        reply_outcome(r, o, err.buf);
+    json_decref(j);
+    buf_release(&err);
+    return j ? rid : 0;
+}
+
+static void child_links_h(struct request *r)
+{
+    bool full;
+    int64_t id = child_path_id(r);
+    char target[32];
+    snprintf(target, sizeof(target), "record:%lld", (long long)id);
+    if (!id || !arg_full(r, &full) || (full && !audit_full(r, "child links full=1", target)))
+        return;
+    struct buf err = BUF_INIT;
+    json_t *j = explain_record(r->store, id, full, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    err.len ? err.buf : "服务器内部错误（数据库）");
+    buf_release(&err);
+}
+
+static void child_casework_h(struct request *r)
+{
+    int64_t id = child_path_id(r);
+    if (!id)
+        return;
+    struct buf err = BUF_INIT;
+    json_t *j = child_casework(r->store, id, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    err.len ? err.buf : "服务器内部错误（数据库）");
+    buf_release(&err);
+}
 
 static void verify_list_h(struct request *r)
 {
@@ -1014,6 +1072,10 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/children/filters", children_filters_h, PERM_CHILDREN,
      "儿童名单的筛选项（乡镇、村、学校）"},
     {"GET", "/api/v1/children/{id}", child_h, PERM_CHILDREN, "一名儿童的完整记录"},
+    {"GET", "/api/v1/children/{id}/links", child_links_h, PERM_CHILDREN,
+     "一名儿童的比对过程：每条候选记录、每项得分"},
+    {"GET", "/api/v1/children/{id}/casework", child_casework_h, PERM_CHILDREN,
+     "一名儿童的历次比对状态、核查、案件和时间线"},
     {"GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"},
     {"GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"},
     /* background jobs (http/jobs.c) */

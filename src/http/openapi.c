@@ -217,6 +217,18 @@ static const char doc[] =
     "  \"schema\": {\"type\": \"string\", \"enum\": [\"1\"]}}],"
     " \"responses\": {\"200\": {\"description\": \"儿童记录\"}, \"401\": " ERR ", \"403\": " ERR
     ", \"404\": " ERR "}}},"
+    "\"/api/v1/children/{id}/links\": {\"get\": {\"summary\": "
+    "\"一名儿童的比对过程：每条候选记录、每项得分\","
+    " \"parameters\": [" ID_PARAM ", " FULL_PARAM "],"
+    " \"responses\": {\"200\": {\"description\": \"{run_id, accept, review, margin, name_frequency,"
+    " candidates[{record_id, kind, file_name, row, where, name, verdict, reason, fields[{field, "
+    "label,"
+    " level, weight}], total}]}\"}, \"401\": " ERR ", \"403\": " ERR ", \"404\": " ERR "}}},"
+    "\"/api/v1/children/{id}/casework\": {\"get\": {\"summary\": "
+    "\"一名儿童的历次比对状态、核查、案件和时间线\","
+    " \"parameters\": [" ID_PARAM "],"
+    " \"responses\": {\"200\": {\"description\": \"{history[{run_id, as_of, status}], tasks[],"
+    " case, timeline[]}\"}, \"401\": " ERR ", \"403\": " ERR ", \"404\": " ERR "}}},"
     "\"/api/v1/review\": {\"get\": {\"summary\": \"人工复核队列\", \"responses\": {\"200\":"
     " {\"description\": \"待复核的记录对\"}, \"401\": " ERR ", \"403\": " ERR ", \"404\": " ERR
     "}}},"

@@ -232,6 +232,43 @@ class WebApiTest(unittest.TestCase):
         self.assertTrue(all(c["township"] == "龙港镇" for c in tz["children"]))
         self.get("/api/v1/reports/children-list?format=json&full=1", "admin", 400)
 
+    # -- one child's record ---------------------------------------------------------------------
+    def test_child_links_and_casework(self):
+        case = db_rows(self.db, "SELECT c.id, c.record_id, c.township_code FROM case_file c ORDER BY c.id LIMIT 1")[0]
+        rid = int(case[1])
+        w = self.get("/api/v1/children/%d/casework" % rid)
+        self.assertEqual(w["case"]["id"], int(case[0]))
+        self.assertEqual(w["case"]["state"], "open")
+        self.assertTrue(w["tasks"])
+        self.assertEqual(w["tasks"][-1]["outcome_label"], "确认失学辍学")
+        self.assertGreaterEqual(len(w["timeline"]), 3)
+        self.assertEqual([h["run_id"] for h in w["history"]][:1], [1])
+        self.assertIn(w["history"][0]["status"], ("not_enrolled", "dropped_out"))
+        l = self.get("/api/v1/children/%d/links" % rid)
+        self.assertEqual(l["accept"], 12.0)
+        for c in l["candidates"]:
+            self.assertEqual([f["field"] for f in c["fields"]], ["id", "name", "birth", "sex"])
+            self.assertAlmostEqual(sum(f["weight"] for f in c["fields"]), c["total"], delta=0.25)
+            self.assertRegex(c["id_number"], r"^(\d{6}\*{8}\d{3}[\dX]|（无）)$")
+        # an enrolled child: its school record is a candidate, accepted
+        en = self.get("/api/v1/children?status=enrolled&per_page=1")["items"][0]
+        l = self.get("/api/v1/children/%d/links" % en["id"])
+        self.assertIn("采纳", [c["verdict"] for c in l["candidates"]])
+        self.assertEqual(self.get("/api/v1/children/%d/casework" % en["id"])["case"], None)
+        # sources carry their snapshot
+        rec = self.get("/api/v1/children/%d" % en["id"])
+        self.assertTrue(all(s["batch_id"] >= 1 and s["imported_at"] for s in rec["sources"]))
+        # scope and masking
+        other = self.get("/api/v1/children?township=%s&per_page=1" % OTHER)["items"][0]["id"]
+        self.get("/api/v1/children/%d/links" % other, "tz", 404)
+        self.get("/api/v1/children/%d/casework" % other, "tz", 404)
+        self.get("/api/v1/children/%d/links?full=1" % en["id"], "sup", 403)
+        n = int(db_rows(self.db, "SELECT count(*) FROM audit WHERE action = 'read_full'")[0][0])
+        full = self.get("/api/v1/children/%d/links?full=1" % en["id"], "admin")
+        self.assertRegex(full["candidates"][0]["id_number"], r"^\d{17}[\dX]$")
+        self.assertEqual(int(db_rows(self.db, "SELECT count(*) FROM audit WHERE action = 'read_full'")[0][0]), n + 1)
+        self.get("/api/v1/children/99999999/links", status=404)
+
     # -- one run and what changed ---------------------------------------------------------------
     def test_run_and_changes(self):
         first = self.get("/api/v1/runs/1")

@@ -50,6 +50,44 @@ describe('dashboard', () => {
   });
 });
 
+describe('child record', () => {
+  test('a child with a case: sources, waterfall, history, verification, case, timeline', async () => {
+    const page = await signedIn(browser, server.url, 'county');
+    await settled(page);
+    // the newest event is about a child with a verification task and, in the demo, a case
+    await page.locator('.events li').filter({ hasText: '立案' }).first().locator('a').click();
+    await page.waitForURL(/#\/children\/\d+$/);
+    await settled(page);
+    await page.getByRole('heading', { name: '来源记录' }).waitFor();
+    await page.getByRole('heading', { name: '比对过程' }).waitFor();
+    assert.ok(await page.locator('.timeline li').count() >= 3);
+    assert.match(await page.locator('.task').first().textContent(), /确认失学辍学/);
+    assert.match(await page.locator('.card').filter({ hasText: '案件（一人一案）' }).textContent(), /劝返中/);
+    await shoot(page, 'child-case');
+    // 显示完整: the ID of the register entry, audited
+    const masked = page.locator('.facts .masked').first();
+    await masked.getByRole('button', { name: /显示完整/ }).click();
+    await masked.getByText('已记入审计').waitFor();
+    assert.match(await masked.locator('.mono').textContent(), /^\d{17}[\dX]$/);
+    await page.context().close();
+  });
+
+  test('an enrolled child: the waterfall of the linked school record', async () => {
+    const page = await signedIn(browser, server.url, 'supervisor', PHONE);
+    await page.goto(server.url + '/#/children?status=enrolled');
+    await settled(page);
+    await page.locator('td.primary a').first().click();
+    await page.waitForURL(/#\/children\/\d+$/);
+    await settled(page);
+    const wf = page.locator('table.waterfall').first();
+    await wf.waitFor();
+    assert.deepEqual(await wf.locator('tbody th').allTextContents(), ['身份证号', '姓名', '出生日期', '性别']);
+    assert.equal(await page.getByRole('button', { name: /显示完整/ }).count(), 0);
+    await shoot(page, 'child-enrolled');
+    await page.context().close();
+  });
+});
+
 describe('ledgers', () => {
   test('village filter, sort, export of exactly the list', async () => {
     const page = await signedIn(browser, server.url, 'county');
