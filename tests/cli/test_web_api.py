@@ -12,9 +12,11 @@ import shutil
 import subprocess
 import tempfile
 import unittest
+import time
 import urllib.parse
+import uuid
 
-from harness import BIN, PG, is_pg, new_db, psql
+from harness import BIN, PG, bad_check, csv_text, is_pg, make_id, new_db, psql
 from test_server import INJECTIONS, PASSWORD, env, start_server, stop_server
 import test_casework_api
 
@@ -28,6 +30,17 @@ SCHOOL_AGE = {"enrolled", "enrolled_elsewhere", "not_enrolled", "dropped_out", "
 
 def q(params):
     return urllib.parse.urlencode(params)
+
+
+def multipart(fields, filename, data):
+    """multipart/form-data: fields [(name, value)] (a name may repeat), then the file."""
+    b = "----baoxue" + uuid.uuid4().hex
+    out = [("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (b, k, v)).encode()
+           for k, v in fields]
+    out.append(("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n" % (b, filename)).encode() + data + b"\r\n")
+    out.append(("--%s--\r\n" % b).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + b
 
 
 class WebApiTest(unittest.TestCase):
@@ -231,6 +244,81 @@ class WebApiTest(unittest.TestCase):
         tz = self.get("/api/v1/reports/children-list?format=json&status=suspected", "tz")
         self.assertTrue(all(c["township"] == "龙港镇" for c in tz["children"]))
         self.get("/api/v1/reports/children-list?format=json&full=1", "admin", 400)
+
+    # -- the import wizard: dry run, preview, mapping --------------------------------------------
+    def upload(self, fields, name, data, user="county"):
+        import http.client
+        body, ctype = multipart(fields, name, data)
+        cookie, csrf = self.session(user)
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c.request("POST", "/api/v1/imports", body=body,
+                  headers={"Cookie": cookie, "X-CSRF-Token": csrf, "Content-Type": ctype})
+        r = c.getresponse()
+        j = json.loads(r.read())
+        c.close()
+        self.assertEqual(r.status, 202, j)
+        for _ in range(600):
+            job = self.get("/api/v1/jobs/%d" % j["id"], user)
+            if job["state"] in ("done", "failed"):
+                return job
+            time.sleep(0.1)
+        self.fail("the job did not end")
+
+    def test_import_dry_run_preview_and_map(self):
+        good, other = make_id("20150304", 11), make_id("20160405", 22)
+        rows = [["沁水县2026年适龄儿童花名册（补充）"],
+                ["序号", "小孩名字", "性别", "民族", "公民身份号码", "出生日期", "乡镇（街道）", "联系电话"],
+                ["1", "测试甲", "男", "汉族", good, "2015-03-04", "龙港镇", "13912345678"],
+                ["2", "测试乙", "女", "汉族", bad_check(other), "2016-04-05", "龙港镇", ""],
+                ["3", "", "男", "汉族", "", "2015-01-01", "龙港镇", ""]]
+        data = csv_text(rows).encode("utf-8")
+        batches = lambda: int(db_rows(self.db, "SELECT count(*) FROM batch")[0][0])
+        before = batches()
+        # the name column is not recognised: the dry run shows the header to be mapped
+        job = self.upload([("kind", "population"), ("dry_run", "1")], "补充.csv", data)
+        self.assertEqual(job["state"], "done", job)
+        r = job["result"]
+        self.assertTrue(r["dry_run"])
+        self.assertIn("缺少必需的列：姓名", r["error"])
+        self.assertEqual(r["preview"]["header_row"], 2)
+        self.assertEqual(r["preview"]["header"][1], "小孩名字")
+        self.assertIsNone(r["preview"]["fields"][1])
+        self.assertEqual(r["preview"]["fields"][4], "id_number")
+        self.assertIn({"key": "name", "label": "姓名"}, r["preview"]["choices"])
+        # mapped: every row checked, nothing stored
+        job = self.upload([("kind", "population"), ("dry_run", "1"), ("map", "小孩名字=name"),
+                           ("map", "民族=ignore")], "补充.csv", data)
+        r = job["result"]
+        self.assertNotIn("error", r)
+        self.assertEqual((r["rows_imported"], r["rows_flagged"], r["rows_rejected"]), (2, 1, 1))
+        self.assertIsNone(r["batch_id"])
+        self.assertEqual(r["preview"]["fields"][1], "name")
+        self.assertIsNone(r["preview"]["fields"][3])
+        self.assertEqual([p["action"] for p in r["preview"]["problems"]], ["标记", "拒绝"])
+        self.assertEqual([p["row"] for p in r["preview"]["problems"]], [4, 5])
+        text = json.dumps(r, ensure_ascii=False)
+        self.assertNotIn(good, text)
+        self.assertNotIn("13912345678", text)
+        self.assertIn(good[:6] + "********" + good[-4:], text)
+        self.assertIn("id_bad_check", r["flags"])
+        self.assertEqual(batches(), before)
+        self.assertEqual(int(db_rows(self.db, "SELECT count(*) FROM audit WHERE action = 'import'"
+                                     " AND detail LIKE '%rows=2'")[0][0]), 0)
+        # a field that does not exist
+        job = self.upload([("kind", "population"), ("dry_run", "1"), ("map", "小孩名字=不知道")],
+                          "补充.csv", data)
+        self.assertEqual(job["state"], "failed")
+        self.assertIn("不是已知的字段", job["error"])
+        # confirmed: the same mapping imports for real
+        job = self.upload([("kind", "population"), ("map", "小孩名字=name")], "补充.csv", data)
+        self.assertEqual(job["state"], "done", job)
+        self.assertEqual(job["result"]["rows_imported"], 2)
+        self.assertEqual(batches(), before + 1)
+        # the same file again: the dry run says so instead of refusing
+        job = self.upload([("kind", "population"), ("dry_run", "1"), ("map", "小孩名字=name")],
+                          "补充.csv", data)
+        self.assertGreater(job["result"]["same_as_batch"], 0)
+        self.get("/api/v1/imports", "tz", 403)
 
     # -- one child's record ---------------------------------------------------------------------
     def test_child_links_and_casework(self):

@@ -7,6 +7,7 @@ export const routes = [
   { path: '/', title: '首页', nav: true, perm: 'summary', load: () => import('./screens/dashboard.js') },
   { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
   { path: '/children/:id', title: '学生档案', perm: 'children', load: () => import('./screens/child.js') },
+  { path: '/imports', title: '数据导入', nav: true, perm: 'import', load: () => import('./screens/imports.js') },
   { path: '/runs', title: '比对', nav: true, perm: 'import', load: () => import('./screens/runs.js') },
   { path: '/account', title: '我的账号', perm: 'session', load: () => import('./screens/account.js') },
   { path: '/login', title: '登录', public: true, load: () => import('./screens/login.js') },
