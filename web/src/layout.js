@@ -18,7 +18,14 @@ function scopeText(u) {
 
 export function Layout({ user, path, children }) {
   const [open, setOpen] = useState(false);
-  useEffect(() => setOpen(false), [path]);
+  useEffect(() => {
+    // a new screen: close the menu, start at its top, and move the focus to it (screen readers
+    // announce the new page; Tab continues from there)
+    setOpen(false);
+    window.scrollTo(0, 0);
+    const main = document.getElementById('main');
+    if (main && document.activeElement !== document.body) main.focus({ preventScroll: true });
+  }, [path]);
   const nav = routes.filter(r => r.nav && allowed(r));
   const current = r => (r.path === '/' ? path === '/' : path === r.path || path.startsWith(r.path + '/'));
   return html`<div class="shell">

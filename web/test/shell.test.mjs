@@ -22,8 +22,8 @@ function sql(db, statement) {
 }
 
 const NAV = {
-  admin: ['首页', '台账'],
-  county: ['首页', '台账'],
+  admin: ['首页', '台账', '数据导入', '比对'],
+  county: ['首页', '台账', '数据导入', '比对'],
   township: ['首页', '台账'],
   school: ['台账'],
   supervisor: ['首页', '台账'],

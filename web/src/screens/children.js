@@ -17,9 +17,23 @@ const PER_PAGE = 50;
 
 /** The three ledgers first, then every single status. */
 const STATUS_OPTIONS = [
-  { value: 'school_age', label: '适龄儿童（全部）' },
-  { value: 'suspected', label: '疑似失学辍学（适龄未入学＋辍学）' },
+  { value: 'school_age', label: '适龄儿童' },
+  { value: 'suspected', label: '疑似失学辍学' },
   ...Object.entries(STATUSES).map(([value, s]) => ({ value, label: s.label })),
+];
+
+/** Tabs over the list: everyone, and the two ledgers that are lists of children. */
+const TABS = [
+  { status: '', label: '全部儿童' },
+  { status: 'school_age', label: '适龄儿童台账' },
+  { status: 'suspected', label: '疑似失学辍学' },
+];
+
+/** The official forms (docs/reports.md) to send upward, as xlsx. */
+const FORMS = [
+  { name: 'ledger-school-age', label: '适龄儿童台账' },
+  { name: 'ledger-suspected', label: '疑似失学辍学台账' },
+  { name: 'ledger-dropout', label: '失学辍学台账（一人一案）' },
 ];
 
 const LEDGER_TITLES = {
@@ -75,6 +89,10 @@ export default function Children({ query }) {
         ? html`<span class="muted small">超过 10 万名，请缩小范围后导出</span>`
         : html`<a class="btn" href=${downloadUrl('/reports/children-list', { ...exportQuery, format: 'xlsx' })} download>导出Excel</a>`)}
     <//>
+    <nav class="tabs" aria-label="台账">
+      ${TABS.map(t => html`<a key=${t.status} href=${'#/children' + (t.status ? '?status=' + t.status : '')}
+        class=${(query.status || '') === t.status ? 'active' : ''} aria-current=${(query.status || '') === t.status ? 'page' : null}>${t.label}</a>`)}
+    </nav>
     <${FilterBar} fields=${fields} values=${query} onChange=${onChange} />
     ${choices.error && choices.error.code !== 'no_run' && html`<${ErrorBanner} error=${choices.error} />`}
     ${list.error && list.error.code === 'no_run'
@@ -83,5 +101,11 @@ export default function Children({ query }) {
     <${DataTable} columns=${columns} rows=${d && d.items} loading=${list.loading} caption=${title}
       sort=${query.sort} onSort=${s => setQuery({ sort: s })} />
     ${d && html`<${Pager} total=${d.total} page=${page} perPage=${PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
+    ${can('summary') && html`<section class="card forms">
+      <h2>上报用台账（Excel）</h2>
+      <p class="muted small">带标题、填报单位、合计和签字栏的正式表格${query.township ? '（本乡镇）' : ''}；身份证号已遮盖。</p>
+      <div class="page-actions">${FORMS.map(f => html`<a key=${f.name} class="btn" download
+        href=${downloadUrl('/reports/' + f.name, { format: 'xlsx', township: query.township })}>${f.label}</a>`)}</div>
+    </section>`}
   </div>`;
 }
