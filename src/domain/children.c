@@ -1,6 +1,7 @@
 #include "domain/children.h"
 
 #include <jansson.h>
+#include <pthread.h>
 
 #include "core/idcard.h"
 #include "core/schoolyear.h"
@@ -388,31 +389,27 @@ json_t *children_list(struct store *s, const struct scope *sc, const struct chil
     return list_page(s, sc, cq, CHILDREN_PER_PAGE_MAX, outcome, err);
 }
 
-json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *outcome,
-                         struct buf *err)
+/*
+ * The county's filter choices of one pair of snapshots. Reading them is a scan of the register
+ * (seconds at a million children); batches never change once imported, so the answer is kept
+ * for the batches it was read from and shared by every request of the process.
+ */
+static struct {
+    pthread_mutex_t lock;
+    int64_t population_batch, enrollment_batch;
+    json_t *choices; /* {"townships": […], "schools": […]}, county-wide */
+} filters_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static json_t *filters_read(struct store *s, const struct run_info *ri)
 {
-    if (!role_has(sc->role, PERM_CHILDREN))
-        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
-    struct run_info ri;
-    int code;
-    if (run_info_load(s, 0, &ri, err, &code) < 0) {
-        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
-        return NULL;
-    }
-    const char *township = NULL, *school = NULL;
     json_t *towns = json_array(), *schools = json_array(), *cur = NULL;
-    struct stmt *q = NULL;
-    int rc = 0;
-    if (!scope_filter(sc, &township, &school))
-        goto done;
-    q = store_prepare(s, "SELECT DISTINCT coalesce(township_code, ''), coalesce(township, ''),"
-                         " coalesce(village, '') FROM record WHERE batch_id = $1"
-                         " AND (CAST($2 AS TEXT) IS NULL OR township_code = $2)"
-                         " ORDER BY 1, 3");
+    struct stmt *q =
+        store_prepare(s, "SELECT DISTINCT coalesce(township_code, ''), coalesce(township, ''),"
+                         " coalesce(village, '') FROM record WHERE batch_id = $1 ORDER BY 1, 3");
+    int rc = -1;
     if (!q)
-        goto fail;
-    stmt_bind_int(q, 1, ri.population_batch);
-    stmt_bind_str(q, 2, township && *township ? township : NULL);
+        goto out;
+    stmt_bind_int(q, 1, ri->population_batch);
     char code_now[16] = "";
     while ((rc = stmt_step(q)) == 1) {
         if (!*stmt_text(q, 0))
@@ -428,30 +425,78 @@ json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *
     }
     stmt_finalize(q);
     if (rc < 0)
-        goto fail;
+        goto out;
     q = store_prepare(s, "SELECT school_code, max(coalesce(school_name, '')) FROM record"
                          " WHERE batch_id = $1 AND school_code IS NOT NULL AND school_code <> ''"
-                         " AND (CAST($2 AS TEXT) IS NULL OR school_code = $2)"
                          " GROUP BY school_code ORDER BY school_code");
+    rc = -1;
     if (!q)
-        goto fail;
-    stmt_bind_int(q, 1, ri.enrollment_batch);
-    stmt_bind_str(q, 2, school);
+        goto out;
+    stmt_bind_int(q, 1, ri->enrollment_batch);
     while ((rc = stmt_step(q)) == 1)
         json_array_append_new(schools, json_pack("{s:o, s:o}", "code", jstr(stmt_text(q, 0)),
                                                  "name", jstr(stmt_text(q, 1))));
     stmt_finalize(q);
-    if (rc < 0)
-        goto fail;
-done:
+out:
+    if (rc < 0) {
+        json_decref(towns);
+        json_decref(schools);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
+}
+
+json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *outcome,
+                         struct buf *err)
+{
+    if (!role_has(sc->role, PERM_CHILDREN))
+        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+    struct run_info ri;
+    int code;
+    if (run_info_load(s, 0, &ri, err, &code) < 0) {
+        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+        return NULL;
+    }
+    json_t *all = NULL;
+    pthread_mutex_lock(&filters_cache.lock);
+    if (filters_cache.choices && filters_cache.population_batch == ri.population_batch &&
+        filters_cache.enrollment_batch == ri.enrollment_batch)
+        all = json_incref(filters_cache.choices);
+    pthread_mutex_unlock(&filters_cache.lock);
+    if (!all) {
+        if (!(all = filters_read(s, &ri))) {
+            *outcome = OUT_ERROR;
+            buf_adds(err, store_errmsg(s));
+            return NULL;
+        }
+        pthread_mutex_lock(&filters_cache.lock);
+        json_decref(filters_cache.choices);
+        filters_cache.choices = json_incref(all);
+        filters_cache.population_batch = ri.population_batch;
+        filters_cache.enrollment_batch = ri.enrollment_batch;
+        pthread_mutex_unlock(&filters_cache.lock);
+    }
+    /* the scope's part of the county's choices (the shared object is only read) */
+    const char *township = NULL, *school = NULL;
+    json_t *towns = json_array(), *schools = json_array(), *t;
+    size_t i;
+    if (scope_filter(sc, &township, &school)) {
+        json_array_foreach(json_object_get(all, "townships"), i, t)
+        {
+            const char *c = json_string_value(json_object_get(t, "code"));
+            if (!township || !*township || !strcmp(township, c))
+                json_array_append_new(towns, json_deep_copy(t));
+        }
+        json_array_foreach(json_object_get(all, "schools"), i, t)
+        {
+            const char *c = json_string_value(json_object_get(t, "code"));
+            if (!school || !strcmp(school, c))
+                json_array_append_new(schools, json_deep_copy(t));
+        }
+    }
+    json_decref(all);
     *outcome = OUT_OK;
     return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
-fail:
-    json_decref(towns);
-    json_decref(schools);
-    *outcome = OUT_ERROR;
-    buf_adds(err, store_errmsg(s));
-    return NULL;
 }
 
 json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
