@@ -65,12 +65,15 @@ export async function startServer({ children = 2000 } = {}) {
   return {
     url, db, dir, demo,
     log: () => stderr,
+    // the server must stop cleanly (under AddressSanitizer: no leak, no error at exit)
     stop: async () => {
-      if (proc.exitCode === null) {
+      let code = proc.exitCode;
+      if (code === null) {
         proc.kill('SIGTERM');
-        await new Promise(r => proc.once('exit', r));
+        code = await new Promise(r => proc.once('exit', c => r(c)));
       }
       rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`baoxue serve exited with ${code}: ${stderr.slice(-4000)}`);
     },
   };
 }

@@ -126,8 +126,13 @@ export default function Imports({ query }) {
           <input type="radio" name="kind" value=${k.key} checked=${kind === k.key} onChange=${() => setKind(k.key)} />
           <span class="kind-label">${k.label}</span><span class="kind-hint">${k.hint}</span></label>`)}
       </fieldset>
-      <label class="field" for="import-file"><span class="field-label">文件</span>
-        <input id="import-file" type="file" accept=".xlsx,.xls,.csv,.txt" onChange=${e => setFile(e.target.files[0] || null)} /></label>
+      <div class="field"><span class="field-label" id="import-file-label">文件（xlsx、xls、csv）</span>
+        <label class="file-pick" for="import-file">
+          <input id="import-file" type="file" accept=".xlsx,.xls,.csv,.txt" aria-labelledby="import-file-label"
+            onChange=${e => setFile(e.target.files[0] || null)} />
+          <span class="btn" aria-hidden="true">选择文件</span>
+          <span class=${file ? 'file-name' : 'muted'}>${file ? `${file.name}（${fmtSize(file.size)}）` : '尚未选择文件'}</span>
+        </label></div>
       <div><button type="submit" class="btn btn-primary" disabled=${!file}>上传并检查</button></div>
       <p class="muted small">检查时会逐行读取和校验，但不会写入数据库；确认后才正式导入。</p>
     </form>`}
@@ -217,6 +222,10 @@ function Preview({ result: r, fields, setFields, force, setForce, changed, onRec
       <button type="button" class="btn" onClick=${onCancel}>重新选择文件</button>
     </div>
   </section>`;
+}
+
+function fmtSize(n) {
+  return n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB';
 }
 
 function colName(i) {
