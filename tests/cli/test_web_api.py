@@ -69,8 +69,10 @@ class WebApiTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        stop_server(cls.proc)
+        log = stop_server(cls.proc)
         shutil.rmtree(cls.dir, True)
+        # a clean exit (under AddressSanitizer: no leak, no error)
+        assert cls.proc.returncode == 0, "baoxue serve exited with %s:\n%s" % (cls.proc.returncode, log[-4000:])
 
     # -- HTTP ---------------------------------------------------------------------------------
     def call(self, method, path, user=None, body=None):
