@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
+#include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
 #include "domain/audit.h"
@@ -117,17 +118,41 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     struct buf like = BUF_INIT, tmp = BUF_INIT;
     if (q)
         like_pattern(q, &like);
-    /* $2 and $7: one status, or the two of the suspected set; the count uses $1…$8 (PostgreSQL
-     * wants no gaps), the page $9 and $10 besides */
+    char today[16];
+    int t = date_today();
+    snprintf(today, sizeof(today), "%04d-%02d-%02d", t / 10000, t / 100 % 100, t % 100);
+    /* $2 and $7: one status, or the two of the suspected set; $9…$12 the casework filters,
+     * each a set of the run's records computed once (child.last_record is the record a
+     * suspected child had in its last run). The count uses $1…$12 (PostgreSQL wants no gaps),
+     * the page $13 and $14 besides. */
     static const char *const where =
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
         " LEFT JOIN record sr ON sr.id = cs.school_record"
         " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7)" FILTER_SQL(
-            "3", "8", "4", "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)";
+            "3", "8", "4",
+            "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)"
+                 " AND (CAST($9 AS TEXT) IS NULL OR cs.record_id IN (SELECT ch.last_record FROM "
+                 "child ch"
+                 "  WHERE ch.last_run = $1 AND ((substr($9, 1, 7) = 'verify_' AND (SELECT t.state"
+                 "  FROM verify_task t WHERE t.child_id = ch.id ORDER BY t.id DESC LIMIT 1)"
+                 "  = substr($9, 8)) OR (substr($9, 1, 5) = 'case_' AND EXISTS (SELECT 1 FROM "
+                 "case_file c"
+                 "  WHERE c.child_id = ch.id AND c.state = substr($9, 6))))))"
+                 " AND (CAST($10 AS TEXT) IS NULL OR cs.record_id IN (SELECT ch.last_record FROM "
+                 "child ch"
+                 "  JOIN case_file c ON c.child_id = ch.id WHERE ch.last_run = $1 AND c.reason = "
+                 "$10))"
+                 " AND ($11 = 0 OR cs.record_id IN (SELECT ch.last_record FROM child ch"
+                 "  WHERE ch.last_run = $1 AND (EXISTS (SELECT 1 FROM verify_task t WHERE "
+                 "t.child_id ="
+                 "  ch.id AND t.state <> 'closed' AND t.deadline < $12) OR EXISTS (SELECT 1 FROM"
+                 "  case_file c WHERE c.child_id = ch.id AND c.state = 'open' AND "
+                 "c.first_visit_due < $12"
+                 "  AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.case_id = c.id)))))";
     char *count_sql = xstrfmt("SELECT count(*)%s", where);
     char *page_sql = xstrfmt("SELECT cs.record_id, coalesce(cs.age, -1),"
                              " coalesce(cs.expected_grade, 0), cs.status%s ORDER BY %s"
-                             " LIMIT $9 OFFSET $10",
+                             " LIMIT $13 OFFSET $14",
                              where, sort_sql(cq->sort));
     struct stmt *c = store_prepare(s, count_sql);
     struct stmt *p = c ? store_prepare(s, page_sql) : NULL;
@@ -144,6 +169,10 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
         stmt_bind_str(both[i], 2, status_key(set ? ST_NOT_ENROLLED : (enum child_status)status));
         stmt_bind_str(both[i], 7, status_key(set ? ST_DROPPED_OUT : (enum child_status)status));
         stmt_bind_str(both[i], 8, cq->village);
+        stmt_bind_str(both[i], 9, cq->stage);
+        stmt_bind_str(both[i], 10, cq->reason);
+        stmt_bind_int(both[i], 11, cq->overdue);
+        stmt_bind_str(both[i], 12, today);
         stmt_bind_str(both[i], 3, township);
         stmt_bind_str(both[i], 4, q ? like.buf : NULL);
         stmt_bind_str(both[i], 5, q);
@@ -153,8 +182,8 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     if ((rc = stmt_step(c)) < 0)
         goto out;
     *total = rc == 1 ? stmt_int(c, 0) : 0;
-    stmt_bind_int(p, 9, cq->per_page);
-    stmt_bind_int(p, 10, (cq->page - 1) * cq->per_page);
+    stmt_bind_int(p, 13, cq->per_page);
+    stmt_bind_int(p, 14, (cq->page - 1) * cq->per_page);
     while ((rc = stmt_step(p)) == 1) {
         struct run_status_entry e = {.record_id = stmt_int(p, 0),
                                      .st = (enum child_status)status_parse(stmt_text(p, 3)),
@@ -354,6 +383,10 @@ static json_t *list_page(struct store *s, const struct scope *sc, const struct c
     const char *q = cq->q && *cq->q ? cq->q : NULL;
     bool sortable = cq->status == CHILD_SET_SUSPECTED ||
                     (cq->status >= 0 && status_has_row((enum child_status)cq->status));
+    if (!sortable && (cq->stage || cq->reason || cq->overdue))
+        return fail(outcome, OUT_INVALID, err,
+                    "核查和案件的筛选（stage、reason、overdue）只用于疑似失学辍学、适龄未入学、"
+                    "辍学等需要核查的名单");
     if (cq->sort && (!sortable || !sort_sql(cq->sort)))
         return fail(outcome, OUT_INVALID, err,
                     sortable ? "参数 sort 应为 name、birth_date、age、village 或 status（前加 - "

@@ -24,7 +24,13 @@ struct child_query {
     int status;           /* enum child_status, -1 any, or one of the sets below */
     const char *q;        /* part of a name, or a whole ID number; NULL any */
     const char *sort;     /* "name", "-name", "birth_date", "village", …; NULL register order */
-    int64_t page;         /* 1-based */
+    /* casework of the children the run suspects (lists paged in SQL only): */
+    const char *stage;  /* verify_open|verify_outreach|verify_closed (the latest task's state),
+                           case_open|case_returned|case_closed (the case's); NULL any */
+    const char *reason; /* the case's primary reason key (learning, work, …); NULL any */
+    bool overdue;       /* an open task past its deadline, or an open case whose first visit is
+                           due with no attempt recorded */
+    int64_t page;       /* 1-based */
     int64_t per_page;
 };
 

@@ -7,6 +7,7 @@
 #include "casework/childfile.h"
 #include "casework/casework.h"
 #include "casework/people.h"
+#include "casework/words.h"
 #include "domain/audit.h"
 #include "domain/settings.h"
 #include "domain/children.h"
@@ -205,18 +206,50 @@ static void summary_h(struct request *r)
     buf_release(&err);
 }
 
+/* The casework stages the children list filters on (child_query.stage). */
+static const struct {
+    const char *key, *label;
+} stages[] = {
+    {"verify_open", "待核查"}, {"verify_outreach", "外联保学"}, {"verify_closed", "核查已办结"},
+    {"case_open", "劝返中"},   {"case_returned", "巩固回访中"}, {"case_closed", "已销号"},
+};
+
+static const char *stage_label(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(stages); i++)
+        if (!strcmp(key, stages[i].key))
+            return stages[i].label;
+    return NULL;
+}
+
 /* The children list's query (GET /children and the children-list download); false after
  * replying 400. */
 static bool child_query_args(struct request *r, struct child_query *cq)
 {
-    const char *status;
+    const char *status, *overdue;
     *cq = (struct child_query){.status = -1};
     if (!arg_text(r, "township", 32, &cq->township) || !arg_text(r, "status", 32, &status) ||
         !arg_text(r, "village", 128, &cq->village) || !arg_text(r, "school", 32, &cq->school) ||
         !arg_text(r, "sort", 32, &cq->sort) || !arg_text(r, "q", 128, &cq->q) ||
-        !arg_int(r, "page", 1, 1000000, &cq->page) ||
+        !arg_text(r, "stage", 32, &cq->stage) || !arg_text(r, "reason", 32, &cq->reason) ||
+        !arg_text(r, "overdue", 4, &overdue) || !arg_int(r, "page", 1, 1000000, &cq->page) ||
         !arg_int(r, "per_page", 50, CHILDREN_PER_PAGE_MAX, &cq->per_page))
         return false;
+    cq->overdue = overdue && !strcmp(overdue, "1");
+    if (cq->stage && !stage_label(cq->stage)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "参数 stage 应为 verify_open、verify_outreach、verify_closed、case_open、"
+                    "case_returned 或 case_closed");
+        return false;
+    }
+    int reason = cq->reason ? vocab_parse(&case_reasons, cq->reason) : 0;
+    if (reason < 0) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "参数 reason 不是已知的辍学原因（如 learning、work、illness、poverty、other）");
+        return false;
+    }
+    if (cq->reason)
+        cq->reason = case_reasons.words[reason].key;
     if (status && !strcmp(status, "school_age"))
         cq->status = CHILD_SET_SCHOOL_AGE;
     else if (status && !strcmp(status, "suspected"))
@@ -914,6 +947,12 @@ static const char *child_query_text(struct request *r, const struct child_query 
                                                      : status_label((enum child_status)cq->status));
     if (cq->q)
         buf_addf(&b, "%s搜索“%s”", b.len ? "；" : "", cq->q);
+    if (cq->stage)
+        buf_addf(&b, "%s%s", b.len ? "；" : "", stage_label(cq->stage));
+    if (cq->reason)
+        buf_addf(&b, "%s原因 %s", b.len ? "；" : "", vocab_label(&case_reasons, cq->reason));
+    if (cq->overdue)
+        buf_addf(&b, "%s逾期", b.len ? "；" : "");
     const char *text = arena_strdup(&r->arena, b.buf);
     buf_release(&b);
     return text;

@@ -19,6 +19,7 @@ import uuid
 from harness import BIN, PG, bad_check, csv_text, is_pg, make_id, new_db, psql
 from test_server import INJECTIONS, PASSWORD, env, start_server, stop_server
 import test_casework_api
+import test_server
 
 db_rows = test_casework_api.db_rows
 TOWN = "140521100"
@@ -219,6 +220,44 @@ class WebApiTest(unittest.TestCase):
                 self.assertIn(r.status, (200, 400), (key, s, j))
                 if r.status == 200:
                     self.assertEqual(j["total"], 0)
+
+    def test_casework_filters(self):
+        # the suspected children by their casework, counted the way the tables hold it
+        def ids(**params):
+            j = self.get("/api/v1/children?" + q(dict(params, status="suspected", per_page=200)))
+            self.assertEqual(len(j["items"]), j["total"])
+            return sorted(c["id"] for c in j["items"])
+        run = db_rows(self.db, "SELECT max(id) FROM match_run")[0][0]
+        last = "SELECT ch.last_record FROM child ch WHERE ch.last_run = %s" % run
+        def expect(sql):
+            return sorted(int(r[0]) for r in db_rows(self.db, sql))
+        open_tasks = expect(last + " AND (SELECT t.state FROM verify_task t WHERE t.child_id = ch.id"
+                            " ORDER BY t.id DESC LIMIT 1) = 'open'")
+        self.assertTrue(open_tasks)
+        self.assertEqual(ids(stage="verify_open"), open_tasks)
+        cases = expect(last + " AND EXISTS (SELECT 1 FROM case_file c WHERE c.child_id = ch.id"
+                       " AND c.state = 'open')")
+        self.assertTrue(cases)
+        self.assertEqual(ids(stage="case_open"), cases)
+        self.assertEqual(ids(stage="case_closed"), [])
+        reason = db_rows(self.db, "SELECT reason FROM case_file WHERE reason IS NOT NULL LIMIT 1")[0][0]
+        with_reason = expect(last + " AND EXISTS (SELECT 1 FROM case_file c WHERE c.child_id = ch.id"
+                             " AND c.reason = '%s')" % reason)
+        self.assertEqual(ids(reason=reason), with_reason)
+        self.assertEqual(ids(reason="外出打工" if reason == "work" else reason), with_reason)
+        self.assertEqual(ids(overdue=1), [])  # the demo's deadlines are ahead of its today
+        # a task past its deadline is overdue
+        task = db_rows(self.db, "SELECT t.id, ch.last_record FROM verify_task t JOIN child ch"
+                       " ON ch.id = t.child_id WHERE t.state = 'open' AND ch.last_run = %s"
+                       " ORDER BY t.id LIMIT 1" % run)[0]
+        test_server.db_execute(self.db, "UPDATE verify_task SET deadline = '2026-11-01' WHERE id = %s" % task[0])
+        self.assertIn(int(task[1]), ids(overdue=1))
+        export = self.get("/api/v1/reports/children-list?format=json&status=suspected&overdue=1")
+        self.assertIn("逾期", export["subtitle"])
+        self.assertEqual([c["id"] for c in export["children"]], ids(overdue=1))
+        for bad in [{"stage": "open"}, {"reason": "不想上学"}]:
+            self.get("/api/v1/children?" + q(dict(bad, status="suspected")), status=400)
+        self.get("/api/v1/children?stage=verify_open&status=enrolled", status=400)
 
     def test_township_sees_only_its_own(self):
         j = self.get("/api/v1/children?status=suspected&per_page=200&township=" + OTHER, "tz")

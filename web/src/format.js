@@ -54,3 +54,24 @@ export function statusLabel(key, fallback) {
 export const ROLES = {
   admin: '系统管理员', county: '县教育局', township: '乡镇', school: '学校', department: '部门', supervisor: '督导',
 };
+
+/** Verification and case stages the children list filters on (GET /children?stage=). */
+export const STAGES = [
+  { value: 'verify_open', label: '待核查' },
+  { value: 'verify_outreach', label: '外联保学' },
+  { value: 'verify_closed', label: '核查已办结' },
+  { value: 'case_open', label: '劝返中' },
+  { value: 'case_returned', label: '巩固回访中' },
+  { value: 'case_closed', label: '已销号' },
+];
+
+/** The primary reasons of a case (src/casework/words.c). */
+export const REASONS = [
+  { value: 'learning', label: '学习困难/厌学' },
+  { value: 'work', label: '外出打工' },
+  { value: 'marriage', label: '早婚早育' },
+  { value: 'religion', label: '信教' },
+  { value: 'illness', label: '疾病残疾' },
+  { value: 'poverty', label: '家庭经济困难' },
+  { value: 'other', label: '其他' },
+];

@@ -106,6 +106,22 @@ describe('ledgers', () => {
     assert.match(decodeURIComponent(download.url()), /status=suspected/);
     assert.match(download.url(), /sort=age/);
 
+    // the suspected children by their casework
+    await page.goto(server.url + '/#/children?status=suspected');
+    await settled(page);
+    await page.getByLabel('核查和劝返').selectOption({ label: '劝返中' });
+    await page.waitForURL(/stage=case_open/);
+    await settled(page);
+    const n = await page.locator('table.table tbody tr').count();
+    assert.ok(n >= 1, 'children with an open case');
+    await page.getByLabel('只看逾期').check();
+    await page.waitForURL(/overdue=1/);
+    await settled(page);
+    await page.getByText('没有符合条件的记录').waitFor();
+    await page.getByLabel('状态').selectOption('enrolled');
+    await page.waitForURL(/status=enrolled/);
+    assert.doesNotMatch(page.url(), /stage=|overdue=/);
+
     await page.goto(server.url + '/#/children?township=140521100');
     await settled(page);
     const village = await page.getByLabel('村（社区）').locator('option').nth(1).textContent();

@@ -6,7 +6,7 @@ import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
-import { STATUSES, fmtDate, fmtNumber } from '../format.js';
+import { REASONS, STAGES, STATUSES, fmtDate, fmtNumber } from '../format.js';
 import { api, downloadUrl } from '../api.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
@@ -14,6 +14,9 @@ import { ErrorBanner, EmptyState, PageHeader, StatusBadge } from '../components/
 import { Masked } from '../components/masked.js';
 
 const PER_PAGE = 50;
+
+/** The lists whose children have verification tasks and cases: they filter on those too. */
+const CASEWORK_LISTS = ['suspected', 'not_enrolled', 'dropped_out'];
 
 /** The three ledgers first, then every single status. */
 const STATUS_OPTIONS = [
@@ -43,9 +46,11 @@ const LEDGER_TITLES = {
 
 export default function Children({ query }) {
   const page = Number(query.page) || 1;
+  const casework = CASEWORK_LISTS.includes(query.status);
   const listQuery = {
     township: query.township, village: query.village, school: query.school, status: query.status,
     q: query.q, sort: query.sort,
+    ...(casework ? { stage: query.stage, reason: query.reason, overdue: query.overdue } : {}),
   };
   const list = useApi('/children', { ...listQuery, page, per_page: PER_PAGE });
   const choices = useApi('/children/filters');
@@ -57,6 +62,11 @@ export default function Children({ query }) {
     ...(town ? [{ name: 'village', label: '村（社区）', type: 'select', options: town.villages.map(v => ({ value: v, label: v })) }] : []),
     ...(schools.length > 1 ? [{ name: 'school', label: '学校', type: 'select', options: schools.map(s => ({ value: s.code, label: s.name || s.code })) }] : []),
     { name: 'status', label: '状态', type: 'select', options: STATUS_OPTIONS },
+    ...(casework ? [
+      { name: 'stage', label: '核查和劝返', type: 'select', options: STAGES },
+      { name: 'reason', label: '辍学原因', type: 'select', options: REASONS },
+      { name: 'overdue', label: '只看逾期', type: 'checkbox' },
+    ] : []),
     { name: 'q', label: '姓名或身份证号', type: 'search', placeholder: '姓名的一部分，或完整身份证号' },
   ];
   const d = list.data;
@@ -78,7 +88,7 @@ export default function Children({ query }) {
   const onChange = changes => {
     // a village belongs to its township; a sort applies only where the server can sort
     if ('township' in changes) changes = { ...changes, village: '' };
-    if ('status' in changes) changes = { ...changes, sort: '' };
+    if ('status' in changes) changes = { ...changes, sort: '', ...(CASEWORK_LISTS.includes(changes.status) ? {} : { stage: '', reason: '', overdue: '' }) };
     setQuery(changes);
   };
   const exportQuery = Object.fromEntries(Object.entries(listQuery).filter(([, v]) => v));
