@@ -8,6 +8,7 @@
 #include "casework/casework.h"
 #include "casework/people.h"
 #include "casework/words.h"
+#include "core/division.h"
 #include "domain/audit.h"
 #include "domain/settings.h"
 #include "domain/children.h"
@@ -50,10 +51,18 @@ static json_t *user_json(const struct user *u)
     for (int p = PERM_SESSION; p < PERM__COUNT; p++)
         if (role_has(u->role, (enum perm)p))
             json_array_append_new(perms, json_string(perm_keys[p]));
-    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o}", "name", u->name, "role",
+    /* the township's name from the official division codes ("龙港镇"), for the UI to show */
+    char county[7] = "";
+    const struct township *t = NULL;
+    if (strlen(u->township) == 9) {
+        memcpy(county, u->township, 6);
+        t = division_find_township(county, u->township);
+    }
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:o}", "name", u->name, "role",
                      role_key(u->role), "role_label", role_label(u->role), "township",
-                     u->township[0] ? u->township : NULL, "school", u->school[0] ? u->school : NULL,
-                     "department", u->department[0] ? u->department : NULL, "permissions", perms);
+                     u->township[0] ? u->township : NULL, "township_name", t ? t->name : NULL,
+                     "school", u->school[0] ? u->school : NULL, "department",
+                     u->department[0] ? u->department : NULL, "permissions", perms);
 }
 
 static void session_login_h(struct request *r)

@@ -121,6 +121,9 @@ class WebApiTest(unittest.TestCase):
         self.assertNotIn("children", perms["dept"])
         self.assertNotIn("write", perms["sup"])
         self.assertNotIn("full_id", perms["sup"])
+        tz = self.get("/api/v1/session", "tz")["user"]
+        self.assertEqual((tz["township"], tz["township_name"]), (TOWN, "龙港镇"))
+        self.assertIsNone(self.get("/api/v1/session", "county")["user"]["township_name"])
         for p in perms.values():
             self.assertIn("session", p)
             self.assertNotIn("public", p)

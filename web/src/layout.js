@@ -10,8 +10,8 @@ export function allowed(route) {
 }
 
 function scopeText(u) {
-  if (u.township_name || u.township) return u.township_name || u.township;
-  if (u.school) return '学校 ' + u.school;
+  if (u.township) return u.township_name || u.township;
+  if (u.school) return '本校';
   if (u.department) return u.department;
   return '全县';
 }

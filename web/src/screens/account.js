@@ -12,11 +12,11 @@ const PERMS = {
   review: '人工复核',
   audit: '查看审计日志',
   full_id: '查看完整身份证号和电话（每次记入审计日志）',
-  write: '记录和修改（核查、劝返等）',
   import: '导入数据、运行比对',
   casework: '核查任务、案件和待办',
   registry: '维护人员名册',
   settings: '修改系统设置',
+  write: '在以上功能中记录和修改',
 };
 
 export default function Account() {
@@ -24,7 +24,11 @@ export default function Account() {
   const user = useUser();
   const session = useApi('/session');
   if (!user) return null;
-  const region = user.township ? `乡镇 ${user.township}` : user.school ? `学校 ${user.school}` : user.department ? `部门 ${user.department}` : '全县';
+  const region = user.township ? `${user.township_name || '乡镇'}（${user.township}）`
+    : user.school ? `学校（学校标识码 ${user.school}）` : user.department ? user.department : '全县';
+  const perms = user.permissions || [];
+  // "may write" only means something beside a screen that writes
+  const doing = Object.keys(PERMS).filter(p => perms.includes(p) && (p !== 'write' || perms.some(x => ['casework', 'import', 'registry', 'settings'].includes(x))));
   return html`<div class="page narrow">
     <${PageHeader} title="我的账号" />
     <section class="card">
@@ -38,9 +42,10 @@ export default function Account() {
     <section class="card">
       <h2>本账号可以</h2>
       <ul class="checklist">
-        ${(user.permissions || []).filter(p => PERMS[p]).map(p => html`<li>${PERMS[p]}</li>`)}
+        ${doing.map(p => html`<li>${PERMS[p]}</li>`)}
       </ul>
-      ${!(user.permissions || []).some(p => p === 'summary' || p === 'children') &&
+      ${doing.length === 0 && html`<p class="muted">本账号目前没有可使用的功能。</p>`}
+      ${!perms.some(p => p === 'summary' || p === 'children') &&
         html`<p class="muted">本账号目前没有可查看的名单；需要时请联系县教育局系统管理员。</p>`}
     </section>
     <button type="button" class="btn" onClick=${logout}>退出登录</button>
