@@ -99,8 +99,8 @@ export default function Dashboard({ query }) {
     </section>
 
     <section class="card">
-      <h2>各乡镇儿童状态</h2>
-      <p class="muted small">点击柱条打开该乡镇该状态的名单；点击图例显示或隐藏一种状态（“本县在读”默认隐藏）。</p>
+      <h2>${d.township ? scopeName + '儿童状态' : '各乡镇儿童状态'}</h2>
+      <p class="muted small">点击柱条打开该状态的名单；点击图例显示或隐藏一种状态（“本县在读”默认隐藏）。</p>
       <${Chart} option=${barOption} height=${Math.max(220, d.townships.length * 34 + 90)} label="各乡镇各状态儿童人数条形图"
         onClick=${p => navigate('/children', { township: p.data && p.data.code, status: p.seriesId })} />
       <${TownshipTable} d=${d} />
