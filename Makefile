@@ -6,7 +6,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DIR   ?= demo
 DEMO_N     ?= 20000
 
-.PHONY: all deps build test test-sanitize demo format format-check clean
+.PHONY: all deps build web test test-sanitize demo format format-check clean
 
 all: build
 
@@ -19,7 +19,11 @@ $(BUILD)/CMakeCache.txt:
 build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: deps build
+# The web UI (web/, preact + esbuild) into web/dist; npm ci only when the lock file changed.
+web:
+	@scripts/build-web
+
+test: deps build web
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 $(ASAN_BUILD)/CMakeCache.txt:
@@ -27,14 +31,17 @@ $(ASAN_BUILD)/CMakeCache.txt:
 
 # G_SLICE=always-malloc: glib's slab allocator would hide a leaked pango object from LeakSanitizer;
 # tests/lsan.supp lists what fontconfig and cairo lose on their own.
-test-sanitize: deps $(ASAN_BUILD)/CMakeCache.txt
+test-sanitize: deps web $(ASAN_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 G_SLICE=always-malloc \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
 
-demo: deps build
+# Ends with the server running on the demo county (Ctrl-C stops it); DEMO_LISTEN to change it.
+DEMO_LISTEN ?= 127.0.0.1:8080
+demo: deps build web
 	$(BUILD)/baoxue demo --out $(DEMO_DIR) --children $(DEMO_N)
+	@scripts/demo-serve $(BUILD)/baoxue $(DEMO_DIR) $(DEMO_LISTEN)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "http/server.h"
@@ -16,7 +18,8 @@ static void help(void)
         "启动网页和接口服务（默认 127.0.0.1:8080），直到收到 SIGTERM 或 Ctrl-C；\n"
         "停止时不再接受新连接，并等待正在处理的请求完成。\n\n"
         "  --listen           监听地址和端口，如 0.0.0.0:8080、[::1]:8080（端口 0：任选空闲端口）\n"
-        "  --web              网页文件目录（静态文件）\n"
+        "  --web              网页文件目录（静态文件；默认为当前目录下或本程序源码中\n"
+        "                     已构建的 web/dist，即 make web 的结果）\n"
         "  --threads          工作线程数（默认 4）\n"
         "  --max-body         请求内容上限，字节（默认 1048576，超过返回 413）\n"
         "  --timeout          连接空闲多少秒后关闭（默认 30）\n"
@@ -28,6 +31,20 @@ static void help(void)
         "  --job-threads      同时运行的后台任务数（导入、比对；默认 2）\n\n"
         "账号：baoxue user add 用户名 --role admin|county|township|school|department|supervisor\n",
         usage);
+}
+
+/* Without --web: the UI built by `make web`, in the current directory or in the source tree
+ * this binary was built from, when there is one. */
+static const char *default_web(void)
+{
+    static const char *const dirs[] = {"web/dist", BAOXUE_WEB_DIR};
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        char index[4096];
+        if ((size_t)snprintf(index, sizeof(index), "%s/index.html", dirs[i]) < sizeof(index) &&
+            access(index, R_OK) == 0)
+            return dirs[i];
+    }
+    return NULL;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -96,6 +113,8 @@ int cmd_serve(int argc, char **argv)
     if (optind < argc)
         die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
     cfg.db = cli_db_path(db);
+    if (!cfg.web)
+        cfg.web = default_web();
     char *dir = NULL;
     if (!cfg.data_dir) {
         /* beside the SQLite file; for PostgreSQL the current directory */

@@ -1,7 +1,9 @@
 #include "domain/children.h"
 
 #include <jansson.h>
+#include <pthread.h>
 
+#include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
 #include "domain/audit.h"
@@ -11,9 +13,9 @@
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "report/reports.h"
+#include "report/table.h"
 #include "store/store.h"
 #include "util/common.h"
-#include "util/jsonw.h"
 
 static json_t *jstr(const char *s)
 {
@@ -44,62 +46,24 @@ static void masked_id(const char *id, bool full, struct buf *out)
 #define ITEM_NCOLS 8
 #define ITEM_SQL   "SELECT " ITEM_COLUMNS " FROM record r WHERE r.id = $1"
 
-/* One list item as JSON text, after a comma unless it is the first. */
-static void item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
-                      struct buf *tmp)
+static json_t *item_json(struct stmt *q, const struct run_status_entry *e, struct buf *tmp)
 {
-    buf_adds(out, out->len ? ",{" : "{");
-    jsonw_key(out, "id");
-    jsonw_int(out, stmt_int(q, 0));
-    static const char *const keys[] = {
-        ",\"name\":",          ",\"gender\":",   ",\"birth_date\":", ",\"id_number\":",
-        ",\"township_code\":", ",\"township\":", ",\"village\":"};
-    for (int col = 1; col <= 7; col++) {
-        buf_adds(out, keys[col - 1]);
-        if (col == 2) {
-            jsonw_string(out, gender_label((int)stmt_int(q, 2)));
-        } else if (col == 4) {
-            masked_id(stmt_text(q, 4), false, tmp);
-            jsonw_string(out, tmp->buf);
-        } else {
-            jsonw_string(out, stmt_text(q, col));
-        }
-    }
-    buf_adds(out, ",\"status\":");
-    jsonw_string(out, status_key(e->st));
-    buf_adds(out, ",\"status_label\":");
-    jsonw_string(out, status_label(e->st));
-    buf_adds(out, ",\"age\":");
-    if (e->age >= 0)
-        jsonw_int(out, e->age);
-    else
-        buf_adds(out, "null");
-    buf_adds(out, ",\"expected_grade\":");
-    if (e->grade >= 1 && e->grade <= 9)
-        jsonw_string(out, grade_name(e->grade));
-    else
-        buf_adds(out, "null");
-    buf_addch(out, '}');
-}
-
-/* The run's count of children by status and township (run_count): the total of a list
- * filtered by nothing else, without counting its rows. */
-static int count_from_run(struct store *s, int64_t run_id, int status, const char *township,
-                          int64_t *total)
-{
-    struct stmt *c =
-        store_prepare(s, "SELECT coalesce(sum(n), 0) FROM run_count"
-                         " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
-                         " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)");
-    if (!c)
-        return -1;
-    stmt_bind_int(c, 1, run_id);
-    stmt_bind_str(c, 2, status >= 0 ? status_key((enum child_status)status) : NULL);
-    stmt_bind_str(c, 3, township);
-    int rc = stmt_step(c);
-    *total = rc == 1 ? stmt_int(c, 0) : 0;
-    stmt_finalize(c);
-    return rc < 0 ? -1 : 0;
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(stmt_int(q, 0)));
+    json_object_set_new(o, "name", jstr(stmt_text(q, 1)));
+    json_object_set_new(o, "gender", jstr(gender_label((int)stmt_int(q, 2))));
+    json_object_set_new(o, "birth_date", jstr(stmt_text(q, 3)));
+    masked_id(stmt_text(q, 4), false, tmp);
+    json_object_set_new(o, "id_number", jstr(tmp->buf));
+    json_object_set_new(o, "township_code", jstr(stmt_text(q, 5)));
+    json_object_set_new(o, "township", jstr(stmt_text(q, 6)));
+    json_object_set_new(o, "village", jstr(stmt_text(q, 7)));
+    json_object_set_new(o, "status", jstr(status_key(e->st)));
+    json_object_set_new(o, "status_label", jstr(status_label(e->st)));
+    json_object_set_new(o, "age", e->age >= 0 ? json_integer(e->age) : json_null());
+    json_object_set_new(o, "expected_grade",
+                        e->grade >= 1 && e->grade <= 9 ? jstr(grade_name(e->grade)) : json_null());
+    return o;
 }
 
 /* A LIKE pattern matching `q` anywhere, with its own % _ \ taken literally. */
@@ -114,78 +78,133 @@ static void like_pattern(const char *q, struct buf *out)
     buf_addch(out, '%');
 }
 
-/* The township and search filters, on parameters $T (township), $L (LIKE pattern) and $Q (the
- * search text), given as strings of digits. */
-#define FILTER_SQL(T, L, Q)                                                                        \
+/* The township, village and search filters, on parameters $T (township), $V (village), $L (LIKE
+ * pattern) and $Q (the search text), given as strings of digits. */
+#define FILTER_SQL(T, V, L, Q)                                                                     \
     " AND (CAST($" T " AS TEXT) IS NULL OR r.township_code = $" T ")"                              \
+    " AND (CAST($" V " AS TEXT) IS NULL OR r.village = $" V ")"                                    \
     " AND (CAST($" L " AS TEXT) IS NULL OR r.name LIKE $" L " ESCAPE '\\' OR r.id_number = $" Q    \
     ")"
 
 /* ---- the statuses with child_status rows: SQL paging ---- */
 
+/* The orders a list of children with child_status rows can be sorted in. */
+static const struct {
+    const char *key, *sql;
+} sorts[] = {
+    {"name", "r.name, cs.record_id"},
+    {"-name", "r.name DESC, cs.record_id"},
+    {"birth_date", "r.birth_date, cs.record_id"},
+    {"-birth_date", "r.birth_date DESC, cs.record_id"},
+    {"age", "cs.age, cs.record_id"},
+    {"-age", "cs.age DESC, cs.record_id"},
+    {"village", "r.township_code, r.village, cs.record_id"},
+    {"-village", "r.township_code DESC, r.village DESC, cs.record_id"},
+    {"status", "cs.status, cs.record_id"},
+    {"-status", "cs.status DESC, cs.record_id"},
+};
+
+static const char *sort_sql(const char *key)
+{
+    if (!key)
+        return "cs.record_id";
+    for (size_t i = 0; i < ARRAY_SIZE(sorts); i++)
+        if (!strcmp(key, sorts[i].key))
+            return sorts[i].sql;
+    return NULL;
+}
+
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                          const char *township, const char *school, const char *q,
-                         const struct child_query *cq, struct buf *items, int64_t *total)
+                         const struct child_query *cq, json_t *items, int64_t *total)
 {
     struct buf like = BUF_INIT, tmp = BUF_INIT;
     if (q)
         like_pattern(q, &like);
+    char today[16];
+    int t = date_today();
+    snprintf(today, sizeof(today), "%04d-%02d-%02d", t / 10000, t / 100 % 100, t % 100);
+    /* $2 and $7: one status, or the two of the suspected set; $9…$12 the casework filters,
+     * each a set of the run's records computed once (child.last_record is the record a
+     * suspected child had in its last run). The count uses $1…$12 (PostgreSQL wants no gaps),
+     * the page $13 and $14 besides. */
     static const char *const where =
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
         " LEFT JOIN record sr ON sr.id = cs.school_record"
-        /* status <> 'enrolled' is implied ($2 is a status with rows) but must be written for
-         * the planners to use the partial index child_status_status with a bound $2 */
-        " WHERE cs.run_id = $1 AND cs.status = $2 AND cs.status <> 'enrolled'" FILTER_SQL(
-            "3", "4", "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)";
-    /* the page's rows with their record's columns: one query, not one more per child */
-    static const char *const page_sql =
-        "SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1), coalesce(cs.expected_grade, 0)";
-    /* without a search or a school the run's counts give the total: no rows to count; it
-     * comes as a column of the page (one round trip), or alone when the page is empty */
-    bool counted = !q && !school;
-    static const char *const run_total =
-        ", (SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1 AND status = $2"
-        " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3))";
-    char *count_sql = xstrfmt("SELECT count(*)%s", where);
-    char *paged_sql = xstrfmt("%s%s%s ORDER BY cs.record_id LIMIT $7 OFFSET $8", page_sql,
-                              counted ? run_total : "", where);
-    struct stmt *c = counted ? NULL : store_prepare(s, count_sql);
-    struct stmt *p = counted || c ? store_prepare(s, paged_sql) : NULL;
+        " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7)" FILTER_SQL(
+            "3", "8", "4",
+            "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)"
+                 " AND (CAST($9 AS TEXT) IS NULL OR cs.record_id IN (SELECT ch.last_record FROM "
+                 "child ch"
+                 "  WHERE ch.last_run = $1 AND ((substr($9, 1, 7) = 'verify_' AND (SELECT t.state"
+                 "  FROM verify_task t WHERE t.child_id = ch.id ORDER BY t.id DESC LIMIT 1)"
+                 "  = substr($9, 8)) OR (substr($9, 1, 5) = 'case_' AND EXISTS (SELECT 1 FROM "
+                 "case_file c"
+                 "  WHERE c.child_id = ch.id AND c.state = substr($9, 6))))))"
+                 " AND (CAST($10 AS TEXT) IS NULL OR cs.record_id IN (SELECT ch.last_record FROM "
+                 "child ch"
+                 "  JOIN case_file c ON c.child_id = ch.id WHERE ch.last_run = $1 AND c.reason = "
+                 "$10))"
+                 " AND ($11 = 0 OR cs.record_id IN (SELECT ch.last_record FROM child ch"
+                 "  WHERE ch.last_run = $1 AND (EXISTS (SELECT 1 FROM verify_task t WHERE "
+                 "t.child_id ="
+                 "  ch.id AND t.state <> 'closed' AND t.deadline < $12) OR EXISTS (SELECT 1 FROM"
+                 "  case_file c WHERE c.child_id = ch.id AND c.state = 'open' AND "
+                 "c.first_visit_due < $12"
+                 "  AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.case_id = c.id)))))";
+    /* filtered by township and status alone, the run's counts give the total (no rows to
+     * count); the page's rows come with their record's columns (one query, not one per child) */
+    bool counted = !q && !school && !cq->village && !cq->stage && !cq->reason && !cq->overdue;
+    char *count_sql = counted
+                          ? xstrdup("SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1"
+                                    " AND (status = $2 OR status = $4)"
+                                    " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)")
+                          : xstrfmt("SELECT count(*)%s", where);
+    char *page_sql = xstrfmt("SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1),"
+                             " coalesce(cs.expected_grade, 0), cs.status%s ORDER BY %s"
+                             " LIMIT $13 OFFSET $14",
+                             where, sort_sql(cq->sort));
+    struct stmt *c = store_prepare(s, count_sql);
+    struct stmt *p = c ? store_prepare(s, page_sql) : NULL;
     free(count_sql);
-    free(paged_sql);
+    free(page_sql);
     int rc = -1;
     if (!p)
         goto out;
-    struct stmt *both[] = {p, c};
-    for (int i = 0; i < 2 && both[i]; i++) {
+    struct stmt *both[] = {c, p};
+    bool set = status == CHILD_SET_SUSPECTED;
+    for (int i = 0; i < 2; i++) {
         stmt_bind_int(both[i], 1, ri->id);
-        stmt_bind_str(both[i], 2, status_key((enum child_status)status));
+        stmt_bind_str(both[i], 2, status_key(set ? ST_NOT_ENROLLED : (enum child_status)status));
         stmt_bind_str(both[i], 3, township);
+        if (i == 0 && counted) { /* the run's counts: $4 the set's other status */
+            stmt_bind_str(c, 4, status_key(set ? ST_DROPPED_OUT : (enum child_status)status));
+            continue;
+        }
+        stmt_bind_str(both[i], 7, status_key(set ? ST_DROPPED_OUT : (enum child_status)status));
+        stmt_bind_str(both[i], 8, cq->village);
+        stmt_bind_str(both[i], 9, cq->stage);
+        stmt_bind_str(both[i], 10, cq->reason);
+        stmt_bind_int(both[i], 11, cq->overdue);
+        stmt_bind_str(both[i], 12, today);
         stmt_bind_str(both[i], 4, q ? like.buf : NULL);
         stmt_bind_str(both[i], 5, q);
         if (school)
             stmt_bind_text(both[i], 6, school, strlen(school));
     }
-    if (!counted) {
-        if ((rc = stmt_step(c)) < 0)
-            goto out;
-        *total = rc == 1 ? stmt_int(c, 0) : 0;
-    }
-    stmt_bind_int(p, 7, cq->per_page);
-    stmt_bind_int(p, 8, (cq->page - 1) * cq->per_page);
-    bool rows = false;
+    if ((rc = stmt_step(c)) < 0)
+        goto out;
+    *total = rc == 1 ? stmt_int(c, 0) : 0;
+    stmt_bind_int(p, 13, cq->per_page);
+    stmt_bind_int(p, 14, (cq->page - 1) * cq->per_page);
     while ((rc = stmt_step(p)) == 1) {
-        if (counted && !rows)
-            *total = stmt_int(p, ITEM_NCOLS + 2);
-        rows = true;
-        struct run_status_entry e = {.record_id = stmt_int(p, 0),
-                                     .st = (enum child_status)status,
-                                     .age = (int)stmt_int(p, ITEM_NCOLS),
-                                     .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
-        item_text(items, p, &e, &tmp);
+        struct run_status_entry e = {
+            .record_id = stmt_int(p, 0),
+            .st = (enum child_status)status_parse(stmt_text(p, ITEM_NCOLS + 2)),
+            .age = (int)stmt_int(p, ITEM_NCOLS),
+            .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
+        json_array_append_new(items, item_json(p, &e, &tmp));
     }
-    if (rc == 0 && counted && !rows)
-        rc = count_from_run(s, ri->id, status, township, total);
 out:
     stmt_finalize(c);
     stmt_finalize(p);
@@ -221,6 +240,8 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
     struct walk *w = ctx;
     if (w->status >= 0 && (int)e->st != w->status)
         return 0;
+    if (w->status == CHILD_SET_SCHOOL_AGE && !status_is_school_age(e->st))
+        return 0;
     if (w->cursor) {
         while (w->cur < e->record_id) {
             int rc = stmt_step(w->cursor);
@@ -245,8 +266,8 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
 }
 
 static int list_walk(struct store *s, const struct run_info *ri, int status, const char *township,
-                     const char *school, const char *q, const struct child_query *cq,
-                     struct buf *items, int64_t *total)
+                     const char *school, const char *q, const struct child_query *cq, json_t *items,
+                     int64_t *total)
 {
     struct walk w = {.status = status,
                      .cur = INT64_MIN,
@@ -257,17 +278,18 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     size_t alloc = 0;
     int rc = -1;
     w.page = xcalloc((size_t)cq->per_page, sizeof(*w.page));
-    if (township || q) {
+    if (township || q || cq->village) {
         if (q)
             like_pattern(q, &like);
         w.cursor = store_prepare(s, "SELECT r.id FROM record r WHERE r.batch_id = $1" FILTER_SQL(
-                                        "2", "3", "4") " ORDER BY r.id");
+                                        "2", "5", "3", "4") " ORDER BY r.id");
         if (!w.cursor)
             goto out;
         stmt_bind_int(w.cursor, 1, ri->population_batch);
         stmt_bind_str(w.cursor, 2, township);
         stmt_bind_str(w.cursor, 3, q ? like.buf : NULL);
         stmt_bind_str(w.cursor, 4, q);
+        stmt_bind_str(w.cursor, 5, cq->village);
     }
     if (school) {
         struct stmt *sq = store_prepare(s, "SELECT id FROM record WHERE batch_id IN ($1, $2)"
@@ -287,12 +309,24 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
         if (rc < 0)
             goto out;
     }
-    if (!q && !school) {
+    if (!q && !school && !cq->village) {
         /* the counts by township and status give the total: stop once the page is full */
-        if (count_from_run(s, ri->id, status, township, total) < 0) {
-            rc = -1;
+        struct stmt *c = store_prepare(
+            s, "SELECT coalesce(sum(n), 0) FROM run_count"
+               " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
+               " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)"
+               " AND ($4 = 0 OR status NOT IN ('not_yet_school_age', 'beyond_age', 'inactive'))");
+        if (!c)
             goto out;
-        }
+        stmt_bind_int(c, 1, ri->id);
+        stmt_bind_str(c, 2, status >= 0 ? status_key((enum child_status)status) : NULL);
+        stmt_bind_str(c, 3, township);
+        stmt_bind_int(c, 4, status == CHILD_SET_SCHOOL_AGE);
+        rc = stmt_step(c);
+        *total = rc == 1 ? stmt_int(c, 0) : 0;
+        stmt_finalize(c);
+        if (rc < 0)
+            goto out;
         w.stop_when_full = true;
     }
     rc = run_status_each(s, ri->id, walk_one, &w);
@@ -316,7 +350,7 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
             goto out;
         }
         if (irc == 1)
-            item_text(items, it, &w.page[i], &tmp);
+            json_array_append_new(items, item_json(it, &w.page[i], &tmp));
     }
     rc = 0;
 out:
@@ -336,57 +370,171 @@ static json_t *fail(enum outcome *outcome, enum outcome o, struct buf *err, cons
     return NULL;
 }
 
-int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                  struct buf *out, enum outcome *outcome, struct buf *err)
+/* One page of at most `max` children (the API's page, or a whole export). */
+static json_t *list_page(struct store *s, const struct scope *sc, const struct child_query *cq,
+                         int64_t max, enum outcome *outcome, struct buf *err)
 {
-    if (!role_has(sc->role, PERM_CHILDREN)) {
-        fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
-        return -1;
-    }
-    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > CHILDREN_PER_PAGE_MAX) {
-        fail(outcome, OUT_INVALID, err, "分页参数无效");
-        return -1;
-    }
+    if (!role_has(sc->role, PERM_CHILDREN))
+        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > max)
+        return fail(outcome, OUT_INVALID, err, "分页参数无效");
     struct run_info ri;
     int code;
     if (run_info_load(s, 0, &ri, err, &code) < 0) {
         *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
-        return -1;
+        return NULL;
     }
     const char *township = cq->township && *cq->township ? cq->township : NULL, *school;
     const char *q = cq->q && *cq->q ? cq->q : NULL;
-    struct buf items = BUF_INIT;
+    bool sortable = cq->status == CHILD_SET_SUSPECTED ||
+                    (cq->status >= 0 && status_has_row((enum child_status)cq->status));
+    if (!sortable && (cq->stage || cq->reason || cq->overdue))
+        return fail(outcome, OUT_INVALID, err,
+                    "核查和案件的筛选（stage、reason、overdue）只用于疑似失学辍学、适龄未入学、"
+                    "辍学等需要核查的名单");
+    if (cq->sort && (!sortable || !sort_sql(cq->sort)))
+        return fail(outcome, OUT_INVALID, err,
+                    sortable ? "参数 sort 应为 name、birth_date、age、village 或 status（前加 - "
+                               "为倒序）"
+                             : "此状态的名单按户籍登记顺序列出，不能排序");
+    json_t *items = json_array();
     int64_t total = 0;
     int rc = 0;
     if (scope_filter(sc, &township, &school)) {
-        if (cq->status >= 0 && status_has_row((enum child_status)cq->status))
-            rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, &items, &total);
+        if (!school && cq->school && *cq->school)
+            school = cq->school;
+        if (sortable)
+            rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, items, &total);
         else
-            rc = list_walk(s, &ri, cq->status, township, school, q, cq, &items, &total);
+            rc = list_walk(s, &ri, cq->status, township, school, q, cq, items, &total);
     }
     if (rc < 0) {
-        buf_release(&items);
+        json_decref(items);
         buf_adds(err, store_errmsg(s));
         *outcome = OUT_ERROR;
-        return -1;
+        return NULL;
     }
     *outcome = OUT_OK;
-    /* as json_pack("{s:o, s:I, s:I, s:I, s:I, s:s}") would print it, compact, in this order */
-    buf_adds(out, "{\"items\":[");
-    buf_add(out, items.buf, items.len);
-    buf_adds(out, "],\"total\":");
-    jsonw_int(out, total);
-    buf_adds(out, ",\"page\":");
-    jsonw_int(out, cq->page);
-    buf_adds(out, ",\"per_page\":");
-    jsonw_int(out, cq->per_page);
-    buf_adds(out, ",\"run_id\":");
-    jsonw_int(out, ri.id);
-    buf_adds(out, ",\"as_of\":");
-    jsonw_string(out, ri.as_of);
-    buf_addch(out, '}');
-    buf_release(&items);
-    return 0;
+    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:s, s:b}", "items", items, "total",
+                     (json_int_t)total, "page", (json_int_t)cq->page, "per_page",
+                     (json_int_t)cq->per_page, "run_id", (json_int_t)ri.id, "as_of", ri.as_of,
+                     "sortable", sortable);
+}
+
+json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
+                      enum outcome *outcome, struct buf *err)
+{
+    return list_page(s, sc, cq, CHILDREN_PER_PAGE_MAX, outcome, err);
+}
+
+/*
+ * The county's filter choices of one pair of snapshots. Reading them is a scan of the register
+ * (seconds at a million children); batches never change once imported, so the answer is kept
+ * for the batches it was read from and shared by every request of the process.
+ */
+static struct {
+    pthread_mutex_t lock;
+    int64_t population_batch, enrollment_batch;
+    json_t *choices; /* {"townships": […], "schools": […]}, county-wide */
+} filters_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static json_t *filters_read(struct store *s, const struct run_info *ri)
+{
+    json_t *towns = json_array(), *schools = json_array(), *cur = NULL;
+    struct stmt *q =
+        store_prepare(s, "SELECT DISTINCT coalesce(township_code, ''), coalesce(township, ''),"
+                         " coalesce(village, '') FROM record WHERE batch_id = $1 ORDER BY 1, 3");
+    int rc = -1;
+    if (!q)
+        goto out;
+    stmt_bind_int(q, 1, ri->population_batch);
+    char code_now[16] = "";
+    while ((rc = stmt_step(q)) == 1) {
+        if (!*stmt_text(q, 0))
+            continue;
+        if (!cur || strcmp(code_now, stmt_text(q, 0))) {
+            snprintf(code_now, sizeof(code_now), "%s", stmt_text(q, 0));
+            cur = json_pack("{s:o, s:o, s:[]}", "code", jstr(stmt_text(q, 0)), "name",
+                            jstr(stmt_text(q, 1)), "villages");
+            json_array_append_new(towns, cur);
+        }
+        if (*stmt_text(q, 2))
+            json_array_append_new(json_object_get(cur, "villages"), jstr(stmt_text(q, 2)));
+    }
+    stmt_finalize(q);
+    if (rc < 0)
+        goto out;
+    q = store_prepare(s, "SELECT school_code, max(coalesce(school_name, '')) FROM record"
+                         " WHERE batch_id = $1 AND school_code IS NOT NULL AND school_code <> ''"
+                         " GROUP BY school_code ORDER BY school_code");
+    rc = -1;
+    if (!q)
+        goto out;
+    stmt_bind_int(q, 1, ri->enrollment_batch);
+    while ((rc = stmt_step(q)) == 1)
+        json_array_append_new(schools, json_pack("{s:o, s:o}", "code", jstr(stmt_text(q, 0)),
+                                                 "name", jstr(stmt_text(q, 1))));
+    stmt_finalize(q);
+out:
+    if (rc < 0) {
+        json_decref(towns);
+        json_decref(schools);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
+}
+
+json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *outcome,
+                         struct buf *err)
+{
+    if (!role_has(sc->role, PERM_CHILDREN))
+        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+    struct run_info ri;
+    int code;
+    if (run_info_load(s, 0, &ri, err, &code) < 0) {
+        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+        return NULL;
+    }
+    json_t *all = NULL;
+    pthread_mutex_lock(&filters_cache.lock);
+    if (filters_cache.choices && filters_cache.population_batch == ri.population_batch &&
+        filters_cache.enrollment_batch == ri.enrollment_batch)
+        all = json_incref(filters_cache.choices);
+    pthread_mutex_unlock(&filters_cache.lock);
+    if (!all) {
+        if (!(all = filters_read(s, &ri))) {
+            *outcome = OUT_ERROR;
+            buf_adds(err, store_errmsg(s));
+            return NULL;
+        }
+        pthread_mutex_lock(&filters_cache.lock);
+        json_decref(filters_cache.choices);
+        filters_cache.choices = json_incref(all);
+        filters_cache.population_batch = ri.population_batch;
+        filters_cache.enrollment_batch = ri.enrollment_batch;
+        pthread_mutex_unlock(&filters_cache.lock);
+    }
+    /* the scope's part of the county's choices (the shared object is only read) */
+    const char *township = NULL, *school = NULL;
+    json_t *towns = json_array(), *schools = json_array(), *t;
+    size_t i;
+    if (scope_filter(sc, &township, &school)) {
+        json_array_foreach(json_object_get(all, "townships"), i, t)
+        {
+            const char *c = json_string_value(json_object_get(t, "code"));
+            if (!township || !*township || !strcmp(township, c))
+                json_array_append_new(towns, json_deep_copy(t));
+        }
+        json_array_foreach(json_object_get(all, "schools"), i, t)
+        {
+            const char *c = json_string_value(json_object_get(t, "code"));
+            if (!school || !strcmp(school, c))
+                json_array_append_new(schools, json_deep_copy(t));
+        }
+    }
+    json_decref(all);
+    *outcome = OUT_OK;
+    return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
 }
 
 json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
@@ -500,7 +648,7 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         s, "SELECT r.id, b.kind, b.file_name, r.row_no, coalesce(r.name, ''),"
            " coalesce(r.id_number, r.id_raw, ''), coalesce(r.school_name, ''),"
            " coalesce(r.grade_text, ''), coalesce(r.enroll_status, ''), l.method, l.score,"
-           " l.explanation FROM record r JOIN batch b ON b.id = r.batch_id"
+           " l.explanation, b.id, b.imported_at FROM record r JOIN batch b ON b.id = r.batch_id"
            " LEFT JOIN link l ON l.run_id = $1 AND l.population_record = $2"
            "  AND l.other_record = r.id"
            " WHERE r.id = $2 OR r.id = $3"
@@ -529,6 +677,8 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         json_object_set_new(o, "kind_label", jstr(kind_label(kind)));
         json_object_set_new(o, "file_name", jstr(stmt_text(q, 2)));
         json_object_set_new(o, "row", json_integer(stmt_int(q, 3)));
+        json_object_set_new(o, "batch_id", json_integer(stmt_int(q, 12)));
+        json_object_set_new(o, "imported_at", jstr(stmt_text(q, 13)));
         json_object_set_new(o, "name", jstr(stmt_text(q, 4)));
         masked_id(stmt_text(q, 5), full, &tmp);
         json_object_set_new(o, "id_number", jstr(tmp.buf));
@@ -556,4 +706,83 @@ out:
     buf_release(&detail);
     buf_release(&tmp);
     return root;
+}
+
+static const struct table_col export_cols[] = {
+    {"no", "序号", COL_INT},
+    {"name", "姓名", COL_TEXT},
+    {"gender", "性别", COL_TEXT},
+    {"birth_date", "出生日期", COL_TEXT},
+    {"age", "年龄", COL_INT},
+    {"expected_grade", "应读年级", COL_TEXT},
+    {"id_number", "身份证号", COL_TEXT},
+    {"township", "乡镇", COL_TEXT},
+    {"village", "村（社区）", COL_TEXT},
+    {"status_label", "状态", COL_TEXT},
+    {"id", "记录编号", COL_INT},
+};
+
+int children_table(struct store *s, const struct scope *sc, const struct child_query *cq,
+                   const char *filters_text, struct report_table *t, struct buf *err,
+                   int *exit_code)
+{
+    struct child_query all = *cq;
+    all.page = 1;
+    all.per_page = 1;
+    enum outcome o;
+    json_t *first = list_page(s, sc, &all, 1, &o, err);
+    if (!first) {
+        *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
+        return -1;
+    }
+    json_int_t total = json_integer_value(json_object_get(first, "total"));
+    char as_of[16];
+    snprintf(as_of, sizeof(as_of), "%s", json_string_value(json_object_get(first, "as_of")));
+    json_decref(first);
+    if (total > CHILDREN_EXPORT_MAX) {
+        buf_addf(err,
+                 "筛选结果共 %lld 名，超过一次导出的上限 %d 名；请按乡镇或状态缩小范围，"
+                 "或导出适龄儿童台账",
+                 (long long)total, CHILDREN_EXPORT_MAX);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    /* one page of everything: the list functions page in SQL or in one walk of the run */
+    all.per_page = total > 0 ? total : 1;
+    json_t *j = list_page(s, sc, &all, CHILDREN_EXPORT_MAX, &o, err);
+    if (!j) {
+        *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
+        return -1;
+    }
+    table_init(t, "儿童名单", "children", export_cols, ARRAY_SIZE(export_cols));
+    int y, m, d;
+    char subtitle[512];
+    if (sscanf(as_of, "%d-%d-%d", &y, &m, &d) != 3)
+        y = m = d = 0;
+    snprintf(subtitle, sizeof(subtitle), "比对截至：%d年%d月%d日　　筛选：%s　　共 %lld 名", y, m,
+             d, filters_text && *filters_text ? filters_text : "全部", (long long)total);
+    table_caption(t, "儿童名单", subtitle);
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(j, "items"), i, it)
+    {
+        table_add_row(t);
+        table_setf(t, 0, "%zu", i + 1);
+        table_set(t, 1, json_string_value(json_object_get(it, "name")));
+        table_set(t, 2, json_string_value(json_object_get(it, "gender")));
+        table_set(t, 3, json_string_value(json_object_get(it, "birth_date")));
+        if (json_is_integer(json_object_get(it, "age")))
+            table_setf(t, 4, "%lld", (long long)json_integer_value(json_object_get(it, "age")));
+        const char *g = json_string_value(json_object_get(it, "expected_grade"));
+        table_set(t, 5, g ? g : "");
+        table_set(t, 6, json_string_value(json_object_get(it, "id_number")));
+        table_set(t, 7, json_string_value(json_object_get(it, "township")));
+        table_set(t, 8, json_string_value(json_object_get(it, "village")));
+        table_set(t, 9, json_string_value(json_object_get(it, "status_label")));
+        table_setf(t, 10, "%lld", (long long)json_integer_value(json_object_get(it, "id")));
+    }
+    json_decref(j);
+    table_meta(t, "as_of", as_of, META_TEXT);
+    table_note(t, "身份证号已遮盖。");
+    return 0;
 }

@@ -19,23 +19,59 @@ struct json_t;
  */
 struct child_query {
     const char *township; /* 9-digit code, NULL any */
-    int status;           /* enum child_status, -1 any */
+    const char *village;  /* as the register writes it, NULL any */
+    const char *school;   /* school code (学校标识码) of the deciding record, NULL any */
+    int status;           /* enum child_status, -1 any, or one of the sets below */
     const char *q;        /* part of a name, or a whole ID number; NULL any */
-    int64_t page;         /* 1-based */
+    const char *sort;     /* "name", "-name", "birth_date", "village", …; NULL register order */
+    /* casework of the children the run suspects (lists paged in SQL only): */
+    const char *stage;  /* verify_open|verify_outreach|verify_closed (the latest task's state),
+                           case_open|case_returned|case_closed (the case's); NULL any */
+    const char *reason; /* the case's primary reason key (learning, work, …); NULL any */
+    bool overdue;       /* an open task past its deadline, or an open case whose first visit is
+                           due with no attempt recorded */
+    int64_t page;       /* 1-based */
     int64_t per_page;
 };
+
+/* Sets of statuses a list may ask for (child_query.status): the 适龄儿童台账's statuses
+ * (status_is_school_age), and the suspected ones (适龄未入学 and 辍学). */
+#define CHILD_SET_SCHOOL_AGE (-2)
+#define CHILD_SET_SUSPECTED  (-3)
 
 #define CHILDREN_PER_PAGE_MAX 200
 
 /*
- * One page as JSON text appended to out: {"items": [...], "total": N, "page", "per_page",
- * "run_id", "as_of"} (written directly, not through jansson: it is the server's busiest
- * answer). The statuses someone acts on are paged in SQL over child_status; the others walk
- * the run's compact status chunks (docs/decisions.md). 0, or -1 with *outcome and a Chinese
- * message.
+ * One page: {"items": [...], "total": N, "page", "per_page", "run_id", "as_of", "sortable"}.
+ * The statuses someone acts on (and the suspected set) are paged in SQL over child_status and
+ * can be sorted; the others walk the run's compact status chunks in register order
+ * (docs/decisions.md), and "sortable" is false. NULL with *outcome and a Chinese message
+ * otherwise (OUT_INVALID for an unknown sort).
  */
-int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                  struct buf *out, enum outcome *outcome, struct buf *err);
+struct json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
+                             enum outcome *outcome, struct buf *err);
+
+/*
+ * The choices of the list's filters within the scope: the townships of the latest run with
+ * their villages, and the schools of its enrollment snapshot: {"townships": [{code, name,
+ * villages: [...]}], "schools": [{code, name}]}.
+ */
+struct json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *outcome,
+                                struct buf *err);
+
+/* At most this many children in one export of the list (children_table). */
+#define CHILDREN_EXPORT_MAX 100000
+
+struct report_table;
+/*
+ * Every child the list shows for `cq` (all its pages, in its order; page and per_page are
+ * ignored) as a table to download: caption, the filters as subtitle, ID numbers masked.
+ * -1 with a message and *exit_code EXIT_INPUT when the list is longer than
+ * CHILDREN_EXPORT_MAX or the query is invalid, EXIT_RUNTIME on a store error.
+ */
+int children_table(struct store *s, const struct scope *sc, const struct child_query *cq,
+                   const char *filters_text, struct report_table *t, struct buf *err,
+                   int *exit_code);
 
 /* One child's full record: registration, status and its explanation, the deciding school
  * record, every source record and link of the run. `full` unmasks (audited). */

@@ -290,3 +290,97 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
     *exit_code = EXIT_OK;
     return 0;
 }
+
+json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf *err)
+{
+    struct run_info ri;
+    int code;
+    if (run_info_load(s, 0, &ri, err, &code) < 0)
+        return NULL;
+    struct lk_model model;
+    struct lk_params lp = LK_PARAMS_DEFAULT;
+    struct rec child;
+    if (load_model(s, ri.id, &model, &lp) < 0 || load_rec(s, record_id, full, &child) < 0) {
+        buf_adds(err, store_errmsg(s));
+        return NULL;
+    }
+    char pb[24], idn[24] = "";
+    snprintf(pb, sizeof(pb), "%lld", (long long)ri.population_batch);
+    if (child.lk.key)
+        id_unpack(child.lk.key, idn);
+    int64_t same_name = 0, npop = 0;
+    const char *p2[] = {pb, child.name};
+    const char *p1[] = {pb};
+    if (store_int(s, "SELECT count(*) FROM record WHERE batch_id = $1 AND name_key = $2", 2, p2,
+                  &same_name) < 0 ||
+        store_int(s, "SELECT rows_imported FROM batch WHERE id = $1", 1, p1, &npop) < 0) {
+        buf_adds(err, store_errmsg(s));
+        return NULL;
+    }
+    double tf = npop ? (double)(same_name ? same_name : 1) / (double)npop : 0;
+    struct stmt *q = store_prepare(
+        s, "SELECT r.id, '', '' FROM record r WHERE r.batch_id IN ($1, $2) AND r.id_number = $3"
+           " AND r.id NOT IN (SELECT other_record FROM candidate WHERE run_id = $4"
+           "  AND population_record = $5)"
+           " UNION ALL SELECT c.other_record, c.decision, c.reason FROM candidate c"
+           " WHERE c.run_id = $4 AND c.population_record = $5"
+           " ORDER BY 1");
+    if (!q) {
+        buf_adds(err, store_errmsg(s));
+        return NULL;
+    }
+    stmt_bind_int(q, 1, ri.enrollment_batch);
+    stmt_bind_int(q, 2, ri.outside_batch);
+    stmt_bind_str(q, 3, *idn ? idn : NULL);
+    stmt_bind_int(q, 4, ri.id);
+    stmt_bind_int(q, 5, record_id);
+    struct {
+        int64_t id;
+        char dec[16], why[160];
+    } cand[64];
+    int n = 0, rc;
+    while ((rc = stmt_step(q)) == 1 && n < 64) {
+        cand[n].id = stmt_int(q, 0);
+        snprintf(cand[n].dec, sizeof(cand[n].dec), "%s", stmt_text(q, 1));
+        snprintf(cand[n].why, sizeof(cand[n].why), "%s", stmt_text(q, 2));
+        n++;
+    }
+    stmt_finalize(q);
+    if (rc < 0) {
+        buf_adds(err, store_errmsg(s));
+        return NULL;
+    }
+    json_t *list = json_array();
+    struct name_info an, bn;
+    name_info_make(&an, child.name, strlen(child.name));
+    for (int k = 0; k < n; k++) {
+        struct rec r;
+        if (load_rec(s, cand[k].id, full, &r) < 0)
+            continue;
+        struct lk_pair pr;
+        name_info_make(&bn, r.name, strlen(r.name));
+        linker_compare(&model, &child.lk, &r.lk, &an, &bn, tf, &pr);
+        const char *verdict = !*cand[k].dec || !strcmp(cand[k].dec, "accept") ? "采纳"
+                              : !strcmp(cand[k].dec, "review")                ? "待人工复核"
+                                                                              : "不采纳";
+        json_t *fields = json_array();
+        for (int f = 0; f < LK__FIELDS; f++)
+            json_array_append_new(fields,
+                                  json_pack("{s:s, s:s, s:s, s:f}", "field", field_json[f], "label",
+                                            lk_field_label((enum lk_field)f), "level",
+                                            lk_level_label((enum lk_field)f, pr.level[f]), "weight",
+                                            round(pr.weight[f] * 10) / 10));
+        json_t *c =
+            json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:f}",
+                      "record_id", (json_int_t)r.id, "kind", r.kind, "file_name", r.file, "row",
+                      (json_int_t)r.row, "where", r.where, "name", r.name, "birth_date", r.birth,
+                      "gender", gender_label(r.lk.sex), "id_number", r.id_text, "verdict", verdict,
+                      "reason", *cand[k].why ? cand[k].why : "身份证号完全一致", "fields", fields,
+                      "total", round(pr.total * 10) / 10);
+        if (c)
+            json_array_append_new(list, c);
+    }
+    return json_pack("{s:I, s:f, s:f, s:f, s:I, s:o}", "run_id", (json_int_t)ri.id, "accept",
+                     lp.accept, "review", lp.review, "margin", lp.margin, "name_frequency",
+                     (json_int_t)(same_name ? same_name : 1), "candidates", list);
+}

@@ -16,4 +16,15 @@ struct store;
 int explain_child(struct store *s, const char *id_text, int64_t run, bool full, const char *actor,
                   struct buf *out, struct buf *err, int *exit_code);
 
+/*
+ * The same waterfall for one child of the latest run (population record `record_id`), as JSON
+ * for the web UI: {"run_id", "accept", "review", "margin", "name_frequency", "candidates":
+ * [{"record_id", "kind", "file_name", "row", "where", "name", "birth_date", "gender",
+ * "id_number", "verdict", "reason", "fields": [{"field", "label", "level", "weight"}],
+ * "total"}]}. ID numbers masked unless `full`. The caller checks the scope and audits a full
+ * read. NULL with a message in `err` on a store error.
+ */
+struct json_t;
+struct json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf *err);
+
 #endif

@@ -4,11 +4,17 @@
 #include <sys/stat.h>
 
 #include "casework/case.h"
+#include "casework/childfile.h"
 #include "casework/casework.h"
 #include "casework/people.h"
+#include "casework/words.h"
+#include "core/division.h"
 #include "domain/audit.h"
 #include "domain/settings.h"
 #include "domain/children.h"
+#include "domain/dashboard.h"
+#include "domain/explain.h"
+#include "domain/rundiff.h"
 #include "domain/review.h"
 #include "domain/status.h"
 #include "domain/user.h"
@@ -31,12 +37,33 @@ static void openapi(struct request *r)
     reply_response(r, MHD_HTTP_OK, resp);
 }
 
+/* The names of the permissions a session answer lists, so that the web UI shows only what
+ * the role may use (the server still checks every request). */
+static const char *const perm_keys[PERM__COUNT] = {
+    [PERM_PUBLIC] = "public",     [PERM_SESSION] = "session",   [PERM_SUMMARY] = "summary",
+    [PERM_CHILDREN] = "children", [PERM_REVIEW] = "review",     [PERM_AUDIT] = "audit",
+    [PERM_FULL_ID] = "full_id",   [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
+    [PERM_CASEWORK] = "casework", [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
+};
+
 static json_t *user_json(const struct user *u)
 {
-    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?}", "name", u->name, "role",
+    json_t *perms = json_array();
+    for (int p = PERM_SESSION; p < PERM__COUNT; p++)
+        if (role_has(u->role, (enum perm)p))
+            json_array_append_new(perms, json_string(perm_keys[p]));
+    /* the township's name from the official division codes ("龙港镇"), for the UI to show */
+    char county[7] = "";
+    const struct township *t = NULL;
+    if (strlen(u->township) == 9) {
+        memcpy(county, u->township, 6);
+        t = division_find_township(county, u->township);
+    }
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:o}", "name", u->name, "role",
                      role_key(u->role), "role_label", role_label(u->role), "township",
-                     u->township[0] ? u->township : NULL, "school", u->school[0] ? u->school : NULL,
-                     "department", u->department[0] ? u->department : NULL);
+                     u->township[0] ? u->township : NULL, "township_name", t ? t->name : NULL,
+                     "school", u->school[0] ? u->school : NULL, "department",
+                     u->department[0] ? u->department : NULL, "permissions", perms);
 }
 
 static void session_login_h(struct request *r)
@@ -189,26 +216,87 @@ static void summary_h(struct request *r)
     buf_release(&err);
 }
 
+/* The casework stages the children list filters on (child_query.stage). */
+static const struct {
+    const char *key, *label;
+} stages[] = {
+    {"verify_open", "待核查"}, {"verify_outreach", "外联保学"}, {"verify_closed", "核查已办结"},
+    {"case_open", "劝返中"},   {"case_returned", "巩固回访中"}, {"case_closed", "已销号"},
+};
+
+static const char *stage_label(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(stages); i++)
+        if (!strcmp(key, stages[i].key))
+            return stages[i].label;
+    return NULL;
+}
+
+/* The children list's query (GET /children and the children-list download); false after
+ * replying 400. */
+static bool child_query_args(struct request *r, struct child_query *cq)
+{
+    const char *status, *overdue;
+    *cq = (struct child_query){.status = -1};
+    if (!arg_text(r, "township", 32, &cq->township) || !arg_text(r, "status", 32, &status) ||
+        !arg_text(r, "village", 128, &cq->village) || !arg_text(r, "school", 32, &cq->school) ||
+        !arg_text(r, "sort", 32, &cq->sort) || !arg_text(r, "q", 128, &cq->q) ||
+        !arg_text(r, "stage", 32, &cq->stage) || !arg_text(r, "reason", 32, &cq->reason) ||
+        !arg_text(r, "overdue", 4, &overdue) || !arg_int(r, "page", 1, 1000000, &cq->page) ||
+        !arg_int(r, "per_page", 50, CHILDREN_PER_PAGE_MAX, &cq->per_page))
+        return false;
+    cq->overdue = overdue && !strcmp(overdue, "1");
+    if (cq->stage && !stage_label(cq->stage)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "参数 stage 应为 verify_open、verify_outreach、verify_closed、case_open、"
+                    "case_returned 或 case_closed");
+        return false;
+    }
+    int reason = cq->reason ? vocab_parse(&case_reasons, cq->reason) : 0;
+    if (reason < 0) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "参数 reason 不是已知的辍学原因（如 learning、work、illness、poverty、other）");
+        return false;
+    }
+    if (cq->reason)
+        cq->reason = case_reasons.words[reason].key;
+    if (status && !strcmp(status, "school_age"))
+        cq->status = CHILD_SET_SCHOOL_AGE;
+    else if (status && !strcmp(status, "suspected"))
+        cq->status = CHILD_SET_SUSPECTED;
+    else if (status && strcmp(status, "all") && (cq->status = status_parse(status)) < 0) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "参数 status 不是已知的状态（如 not_enrolled、dropped_out、enrolled、"
+                    "school_age、suspected、all）");
+        return false;
+    }
+    return true;
+}
+
 static void children_h(struct request *r)
 {
-    struct child_query cq = {.status = -1};
-    const char *status;
-    if (!arg_text(r, "township", 32, &cq.township) || !arg_text(r, "status", 32, &status) ||
-        !arg_text(r, "q", 128, &cq.q) || !arg_int(r, "page", 1, 1000000, &cq.page) ||
-        !arg_int(r, "per_page", 50, CHILDREN_PER_PAGE_MAX, &cq.per_page))
+    struct child_query cq;
+    if (!child_query_args(r, &cq))
         return;
-    if (status && strcmp(status, "all") && (cq.status = status_parse(status)) < 0) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "参数 status 不是已知的状态（如 not_enrolled、dropped_out、enrolled、all）");
-        return;
-    }
     enum outcome o;
-    struct buf err = BUF_INIT, out = BUF_INIT;
-    if (children_list(r->store, &r->scope, &cq, &out, &o, &err) == 0)
-        reply_json_text(r, MHD_HTTP_OK, &out);
+    struct buf err = BUF_INIT;
+    json_t *j = children_list(r->store, &r->scope, &cq, &o, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
     else
         reply_outcome(r, o, err.buf);
-    buf_release(&out);
+    buf_release(&err);
+}
+
+static void children_filters_h(struct request *r)
+{
+    enum outcome o;
+    struct buf err = BUF_INIT;
+    json_t *j = children_filters(r->store, &r->scope, &o, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, o, err.buf);
     buf_release(&err);
 }
 
@@ -227,6 +315,42 @@ static void child_h(struct request *r)
     enum outcome o;
     struct buf err = BUF_INIT;
     json_t *j = child_get(r->store, &r->scope, rid, full && !strcmp(full, "1"), &o, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, o, err.buf);
+    buf_release(&err);
+}
+
+static void dashboard_h(struct request *r)
+{
+    const char *township;
+    if (!arg_text(r, "township", 32, &township))
+        return;
+    enum outcome o;
+    struct buf err = BUF_INIT;
+    json_t *j = dashboard_get(r->store, &r->scope, township, &o, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, o, err.buf);
+    buf_release(&err);
+}
+
+static void run_get_h(struct request *r)
+{
+    char id[24] = "";
+    char *end = id;
+    long long rid = 0;
+    if (route_param(&r->params, "id", id, sizeof(id)))
+        rid = strtoll(id, &end, 10);
+    if (rid <= 0 || *end) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这次比对");
+        return;
+    }
+    enum outcome o;
+    struct buf err = BUF_INIT;
+    json_t *j = run_diff(r->store, &r->scope, rid, &o, &err);
     if (j)
         reply_json(r, MHD_HTTP_OK, j);
     else
@@ -424,6 +548,62 @@ static json_t *body_fields(struct request *r, const char *const *names, size_t n
     return j;
 }
 #define BODY(names, vals) body_fields(r, names, ARRAY_SIZE(names), vals)
+
+/* The {id} of /children/{id}/…: a child of the latest run within the scope (404 otherwise,
+ * as GET /children/{id}); 0 after replying. */
+static int64_t child_path_id(struct request *r)
+{
+    char id[24] = "";
+    char *end = id;
+    long long rid = 0;
+    if (route_param(&r->params, "id", id, sizeof(id)))
+        rid = strtoll(id, &end, 10);
+    if (rid <= 0 || *end) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这名儿童，或不在您的管辖范围内");
+        return 0;
+    }
+    enum outcome o;
+    struct buf err = BUF_INIT;
+    json_t *j = child_get(r->store, &r->scope, rid, false, &o, &err);
+    if (!j)
+        reply_outcome(r, o, err.buf);
+    json_decref(j);
+    buf_release(&err);
+    return j ? rid : 0;
+}
+
+static void child_links_h(struct request *r)
+{
+    bool full;
+    int64_t id = child_path_id(r);
+    char target[32];
+    snprintf(target, sizeof(target), "record:%lld", (long long)id);
+    if (!id || !arg_full(r, &full) || (full && !audit_full(r, "child links full=1", target)))
+        return;
+    struct buf err = BUF_INIT;
+    json_t *j = explain_record(r->store, id, full, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    err.len ? err.buf : "服务器内部错误（数据库）");
+    buf_release(&err);
+}
+
+static void child_casework_h(struct request *r)
+{
+    int64_t id = child_path_id(r);
+    if (!id)
+        return;
+    struct buf err = BUF_INIT;
+    json_t *j = child_casework(r->store, id, &err);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    err.len ? err.buf : "服务器内部错误（数据库）");
+    buf_release(&err);
+}
 
 static void verify_list_h(struct request *r)
 {
@@ -793,7 +973,37 @@ static const struct {
     {"ledger-suspected", "疑似失学辍学台账", report_ledger_suspected, true, false},
     {"ledger-dropout", "失学辍学台账", report_ledger_dropout, true, false},
     {"monthly", "控辍保学工作月报", report_monthly, false, false},
+    /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
+    {"children-list", "儿童名单", NULL, true, false},
 };
+
+/* The children list's filters in words, for the subtitle of its download. */
+static const char *child_query_text(struct request *r, const struct child_query *cq)
+{
+    struct buf b = BUF_INIT;
+    if (cq->township)
+        buf_addf(&b, "%s乡镇代码 %s", b.len ? "；" : "", cq->township);
+    if (cq->village)
+        buf_addf(&b, "%s村（社区） %s", b.len ? "；" : "", cq->village);
+    if (cq->school)
+        buf_addf(&b, "%s学校标识码 %s", b.len ? "；" : "", cq->school);
+    if (cq->status != -1)
+        buf_addf(&b, "%s状态 %s", b.len ? "；" : "",
+                 cq->status == CHILD_SET_SCHOOL_AGE ? "适龄儿童（义务教育年龄段）"
+                 : cq->status == CHILD_SET_SUSPECTED ? "疑似失学辍学（适龄未入学、辍学）"
+                                                     : status_label((enum child_status)cq->status));
+    if (cq->q)
+        buf_addf(&b, "%s搜索“%s”", b.len ? "；" : "", cq->q);
+    if (cq->stage)
+        buf_addf(&b, "%s%s", b.len ? "；" : "", stage_label(cq->stage));
+    if (cq->reason)
+        buf_addf(&b, "%s原因 %s", b.len ? "；" : "", vocab_label(&case_reasons, cq->reason));
+    if (cq->overdue)
+        buf_addf(&b, "%s逾期", b.len ? "；" : "");
+    const char *text = arena_strdup(&r->arena, b.buf);
+    buf_release(&b);
+    return text;
+}
 
 static void report_h(struct request *r)
 {
@@ -805,15 +1015,26 @@ static void report_h(struct request *r)
     if (k == ARRAY_SIZE(reports)) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
                     "没有这个报表（out-of-school、summary、children、ledger-school-age、"
-                    "ledger-suspected、ledger-dropout、monthly）");
+                    "ledger-suspected、ledger-dropout、monthly、children-list）");
         return;
     }
     struct report_options ro = REPORT_OPTIONS_INIT;
-    const char *fmt_name, *status;
+    const char *fmt_name, *status = NULL;
     enum report_format fmt = FMT_JSON;
-    if (!arg_township(r, &ro.township) || !arg_text(r, "format", 8, &fmt_name) ||
-        !arg_text(r, "status", 32, &status) || !arg_full(r, &ro.full))
+    struct child_query cq;
+    if (!reports[k].fn) {
+        /* children-list: the list's own filters, scoped by the list; never full numbers */
+        if (!child_query_args(r, &cq) || !arg_text(r, "format", 8, &fmt_name))
+            return;
+        if (request_arg(r, "full")) {
+            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                        "儿童名单导出时身份证号总是遮盖（参数 full 不适用）");
+            return;
+        }
+    } else if (!arg_township(r, &ro.township) || !arg_text(r, "format", 8, &fmt_name) ||
+               !arg_text(r, "status", 32, &status) || !arg_full(r, &ro.full)) {
         return;
+    }
     if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE)) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
                     "参数 format 应为 csv、xlsx 或 json");
@@ -828,7 +1049,9 @@ static void report_h(struct request *r)
     struct report_table t;
     struct buf err = BUF_INIT;
     int code = 0;
-    if (reports[k].fn(r->store, &ro, &t, &err, &code) < 0) {
+    if (reports[k].fn
+            ? reports[k].fn(r->store, &ro, &t, &err, &code)
+            : children_table(r->store, &r->scope, &cq, child_query_text(r, &cq), &t, &err, &code)) {
         reply_lib_error(r, code, &err);
         buf_release(&err);
         return;
@@ -1117,8 +1340,15 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/session", session_get_h, PERM_SESSION, "当前登录的用户和 CSRF 令牌"},
     {"DELETE", "/api/v1/session", session_logout_h, PERM_SESSION, "退出登录"},
     {"GET", "/api/v1/summary", summary_h, PERM_SUMMARY, "各乡镇各状态人数汇总"},
+    {"GET", "/api/v1/dashboard", dashboard_h, PERM_SUMMARY, "首页：台账人数、趋势、待办和最新动态"},
     {"GET", "/api/v1/children", children_h, PERM_CHILDREN, "儿童名单（分页、筛选）"},
+    {"GET", "/api/v1/children/filters", children_filters_h, PERM_CHILDREN,
+     "儿童名单的筛选项（乡镇、村、学校）"},
     {"GET", "/api/v1/children/{id}", child_h, PERM_CHILDREN, "一名儿童的完整记录"},
+    {"GET", "/api/v1/children/{id}/links", child_links_h, PERM_CHILDREN,
+     "一名儿童的比对过程：每条候选记录、每项得分"},
+    {"GET", "/api/v1/children/{id}/casework", child_casework_h, PERM_CHILDREN,
+     "一名儿童的历次比对状态、核查、案件和时间线"},
     {"GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"},
     {"GET", "/api/v1/review/{id}", review_get_h, PERM_REVIEW, "一个候选记录对（并排、逐项得分）"},
     {"POST", "/api/v1/review/{id}/decision", review_decide_h, PERM_REVIEW,
@@ -1133,6 +1363,7 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/imports", imports_get_h, PERM_UPLOAD, "已导入的批次（部门：本部门上传的）"},
     {"POST", "/api/v1/runs", runs_post_h, PERM_IMPORT, "开始一次比对（后台任务）"},
     {"GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"},
+    {"GET", "/api/v1/runs/{id}", run_get_h, PERM_IMPORT, "一次比对及与上一次相比的变化"},
     {"GET", "/api/v1/jobs", jobs_get_h, PERM_SESSION, "最近的后台任务"},
     {"GET", "/api/v1/jobs/{id}", job_get_h, PERM_SESSION, "一个后台任务的状态和进度"},
     /* casework, people, reports, settings (issue 5) */

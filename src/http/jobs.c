@@ -119,6 +119,48 @@ static void remove_upload(const char *path)
 }
 
 /*
+ * The import wizard's column mapping: "表头=字段" lines (字段 a field key or its Chinese name;
+ * empty or "ignore": the column is not used), as the CLI's --map. 0, or -1 with a message.
+ */
+static int parse_maps(const char *text, struct column_map **maps, size_t *n, struct buf *err)
+{
+    size_t alloc = 0;
+    *maps = NULL;
+    *n = 0;
+    for (const char *p = text ? text : ""; *p;) {
+        size_t len = strcspn(p, "\r\n");
+        const char *eq = memchr(p, '=', len);
+        if (len && (!eq || eq == p)) {
+            buf_addf(err, "列对应“%.*s”无效，应写成 表头=字段", (int)len, p);
+            return -1;
+        }
+        if (len) {
+            char *field = xstrndup(eq + 1, len - (size_t)(eq + 1 - p));
+            enum field f = FIELD_IGNORE;
+            if (*field && strcmp(field, "ignore") && field_parse(field, &f) < 0) {
+                buf_addf(err, "列对应中的“%s”不是已知的字段", field);
+                free(field);
+                return -1;
+            }
+            free(field);
+            ALLOC_GROW(*maps, *n + 1, alloc);
+            (*maps)[*n].header = xstrndup(p, (size_t)(eq - p));
+            (*maps)[(*n)++].field = f;
+        }
+        p += len;
+        p += strspn(p, "\r\n");
+    }
+    return 0;
+}
+
+static void maps_free(struct column_map *maps, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((char *)maps[i].header);
+    free(maps);
+}
+
+/*
  * A failed job's message: the library's sentence, which for the user's input (EXIT_INPUT) is
  * already the whole story; otherwise `what` says what failed in front of what the database
  * said. The upload's place on the server's disk becomes the file's name as uploaded.
@@ -150,14 +192,29 @@ static void run_import(struct worker *w, json_t *params)
     struct import_options io = {.path = path,
                                 .force = json_is_true(json_object_get(params, "force")),
                                 .actor = json_string_value(json_object_get(params, "who")),
-                                .report = &pr};
+                                .report = &pr,
+                                .dry_run = json_is_true(json_object_get(params, "dry_run"))};
+    io.preview = io.dry_run;
     if (!path || !kind || kind_parse(kind, &io.kind) < 0) {
         job_fail(s, id, "任务参数无效");
         remove_upload(path);
         return;
     }
-    job_start(s, id, "正在导入");
-    live_set(w->slot, id, 0, "正在导入");
+    struct column_map *maps = NULL;
+    size_t nmaps = 0;
+    struct buf merr = BUF_INIT;
+    if (parse_maps(json_string_value(json_object_get(params, "map")), &maps, &nmaps, &merr) < 0) {
+        job_fail(s, id, merr.buf);
+        buf_release(&merr);
+        maps_free(maps, nmaps);
+        remove_upload(path);
+        return;
+    }
+    buf_release(&merr);
+    io.maps = maps;
+    io.nmaps = nmaps;
+    job_start(s, id, io.dry_run ? "正在检查" : "正在导入");
+    live_set(w->slot, id, 0, io.dry_run ? "正在检查" : "正在导入");
     struct import_summary sum;
     struct buf err = BUF_INIT;
     int code;
@@ -165,8 +222,18 @@ static void run_import(struct worker *w, json_t *params)
     /* the data is in the store (or the file was unusable): the upload goes before the job
      * says it ended, so that a client who sees the end sees no file left */
     remove_upload(path);
-    if (rc < 0) {
-        fail_clearly(s, id, "导入失败", code, &err, path,
+    if (rc < 0 && io.dry_run && sum.preview) {
+        /* the header was found but cannot be used as it is: the wizard shows it to be mapped */
+        json_t *res =
+            json_pack("{s:b, s:s, s:s, s:s, s:I, s:O}", "dry_run", true, "error",
+                      err.len ? err.buf : "检查失败", "kind", kind, "file_name",
+                      json_string_value(json_object_get(params, "file_name")), "header_row",
+                      (json_int_t)json_integer_value(json_object_get(sum.preview, "header_row")),
+                      "preview", sum.preview);
+        job_done(s, id, res);
+        json_decref(res);
+    } else if (rc < 0) {
+        fail_clearly(s, id, io.dry_run ? "检查失败" : "导入失败", code, &err, path,
                      json_string_value(json_object_get(params, "file_name")));
     } else {
         json_t *flags = json_object();
@@ -182,9 +249,27 @@ static void run_import(struct worker *w, json_t *params)
             (json_int_t)sum.rows_imported, "rows_flagged", (json_int_t)sum.rows_flagged,
             "rows_rejected", (json_int_t)sum.rows_rejected, "rows_skipped",
             (json_int_t)(sum.rows_title + sum.rows_blank + sum.rows_notes), "flags", flags);
+        if (io.dry_run) {
+            /* nothing was stored: what the import would do, for the wizard to confirm */
+            json_object_set_new(res, "dry_run", json_true());
+            json_object_set_new(res, "batch_id", json_null());
+            json_object_set_new(res, "header_row", json_integer(sum.header_row));
+            json_object_set_new(res, "sheet", sum.sheet ? json_string(sum.sheet) : json_null());
+            json_object_set_new(res, "same_as_batch",
+                                sum.same_as ? json_integer(sum.same_as) : json_null());
+            json_t *labels = json_object();
+            for (int f = 0; f < RF__COUNT; f++)
+                if (sum.flag_counts[f])
+                    json_object_set_new(labels, row_flag_key((enum row_flag)f),
+                                        json_string(row_flag_label((enum row_flag)f)));
+            json_object_set_new(res, "flag_labels", labels);
+            if (sum.preview)
+                json_object_set(res, "preview", sum.preview);
+        }
         job_done(s, id, res);
         json_decref(res);
     }
+    maps_free(maps, nmaps);
     import_summary_release(&sum);
     buf_release(&err);
 }
@@ -344,7 +429,8 @@ void jobs_stop(unsigned drain)
 
 struct upload {
     struct MHD_PostProcessor *pp;
-    char kind[32], force[8];
+    char kind[32], force[8], dry_run[8];
+    char map[4096]; /* "表头=字段" lines, one per map part (issue 6: the import wizard) */
     char file_name[256];
     char path[4096];
     FILE *f;
@@ -424,6 +510,12 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         field_add(up, up->kind, sizeof(up->kind), data, size);
     } else if (!strcmp(key, "force")) {
         field_add(up, up->force, sizeof(up->force), data, size);
+    } else if (!strcmp(key, "dry_run")) {
+        field_add(up, up->dry_run, sizeof(up->dry_run), data, size);
+    } else if (!strcmp(key, "map")) {
+        if (off == 0 && up->map[0])
+            field_add(up, up->map, sizeof(up->map), "\n", 1);
+        field_add(up, up->map, sizeof(up->map), data, size);
     } else if (!strcmp(key, "file")) {
         if (off == 0 && up->path[0]) {
             up->two_files = true;
@@ -530,10 +622,11 @@ void imports_post_h(struct request *r)
     } else {
         bool force =
             !strcmp(up->force, "1") || !strcmp(up->force, "true") || !strcmp(up->force, "on");
-        json_t *params =
-            json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:I}", "kind", kind_key(kind), "path",
-                      up->path, "file_name", up->file_name, "force", force, "who", r->scope.user,
-                      "origin", r->scope.origin, "bytes", (json_int_t)up->bytes);
+        bool dry_run = !strcmp(up->dry_run, "1") || !strcmp(up->dry_run, "true");
+        json_t *params = json_pack(
+            "{s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:b, s:s}", "kind", kind_key(kind), "path",
+            up->path, "file_name", up->file_name, "force", force, "who", r->scope.user, "origin",
+            r->scope.origin, "bytes", (json_int_t)up->bytes, "dry_run", dry_run, "map", up->map);
         int64_t id = job_create(r->store, JOB_IMPORT, &r->scope, params);
         json_decref(params);
         if (id < 0)

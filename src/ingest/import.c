@@ -198,9 +198,49 @@ static void add_reason(struct importer *im, enum row_flag f)
     buf_adds(&im->reasons, row_flag_label(f));
 }
 
+/*
+ * A cell of the preview as the web UI may show it (and the job table keep): whatever looks
+ * like an ID number (15 or 18 characters, digits and a final X) or a mobile number keeps only
+ * its first and last digits, as every list masks them.
+ */
+static json_t *masked_cell(const char *t, size_t len)
+{
+    size_t digits = 0;
+    while (digits < len && t[digits] >= '0' && t[digits] <= '9')
+        digits++;
+    bool id = (len == 18 || len == 15) &&
+              (digits == len || (digits == len - 1 && (t[len - 1] == 'X' || t[len - 1] == 'x')));
+    bool phone = len == 11 && digits == 11 && t[0] == '1';
+    if (!id && !phone)
+        return json_stringn(t, len);
+    char out[24];
+    size_t keep_head = id ? 6 : 3, keep_tail = 4;
+    memcpy(out, t, len);
+    for (size_t i = keep_head; i < len - keep_tail; i++)
+        out[i] = '*';
+    return json_stringn(out, len);
+}
+
+static json_t *row_cells(const struct importer *im, const struct row *r)
+{
+    json_t *cells = json_array();
+    for (size_t i = 0; i < im->header_ncells; i++) {
+        size_t len;
+        const char *t = cell_text(r, (int)i, &len);
+        json_t *c = masked_cell(t, len);
+        json_array_append_new(cells, c ? c : json_string(""));
+    }
+    return cells;
+}
+
 static void write_rejects_line(struct importer *im, const struct row *r, const char *what,
                                const char *reasons)
 {
+    json_t *problems = im->sum->preview ? json_object_get(im->sum->preview, "problems") : NULL;
+    if (problems && json_array_size(problems) < PREVIEW_PROBLEMS)
+        json_array_append_new(problems, json_pack("{s:I, s:s, s:s, s:o}", "row",
+                                                  (json_int_t)r->number, "action", what, "reason",
+                                                  reasons, "cells", row_cells(im, r)));
     if (!im->rejects)
         return;
     struct buf line = BUF_INIT;
@@ -870,7 +910,9 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         stmt_bind_str(q, 1, hash);
         stmt_bind_str(q, 2, kind_key(opt->kind));
         int rc = stmt_step(q);
-        if (rc == 1 && !opt->force) {
+        if (rc == 1 && opt->dry_run)
+            sum->same_as = stmt_int(q, 0);
+        else if (rc == 1 && !opt->force) {
             buf_addf(err,
                      "文件“%s”已于 %s 作为第 %lld 批%s数据导入过，内容完全相同；"
                      "如确需再次导入，请加 --force",
@@ -920,13 +962,13 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         for (size_t m = 0; m < opt->nmaps; m++) {
             header_key(&b, opt->maps[m].header, strlen(opt->maps[m].header));
             if (a.len && !strcmp(a.buf, b.buf)) {
-                f = (int)opt->maps[m].field;
+                f = opt->maps[m].field == FIELD_IGNORE ? -2 : (int)opt->maps[m].field;
                 map_used[m] = true;
                 break;
             }
         }
         buf_release(&b);
-        if (f < 0)
+        if (f == -1)
             f = header_field(opt->kind, h->cells[c].text, h->cells[c].len);
         if (f >= 0 && im.col[f] < 0) {
             im.col[f] = (int)c;
@@ -943,6 +985,33 @@ int import_file(struct store *s, const struct import_options *opt, struct import
                      sheet_label(rd, &where), h->number, opt->maps[m].header);
             goto out;
         }
+    /* before the required columns are checked: a wizard shows the header it could not use */
+    if (opt->preview) {
+        json_t *header = json_array(), *fields = json_array(), *sample = json_array();
+        json_t *choices = json_array();
+        for (size_t c = 0; c < h->ncells; c++) {
+            json_t *t = json_string(im.header_text[c]);
+            json_array_append_new(header, t ? t : json_string(""));
+            json_array_append_new(fields, json_null());
+        }
+        for (int f = 0; f < F__COUNT; f++) {
+            if (im.col[f] >= 0)
+                json_array_set_new(fields, (size_t)im.col[f],
+                                   json_string(field_key((enum field)f)));
+            if (field_in_kind((enum field)f, opt->kind))
+                json_array_append_new(choices,
+                                      json_pack("{s:s, s:s}", "key", field_key((enum field)f),
+                                                "label", field_label((enum field)f)));
+        }
+        for (size_t i = (size_t)hdr + 1; i < nrows && json_array_size(sample) < PREVIEW_SAMPLE; i++)
+            if (!row_is_blank(&rows[i].row))
+                json_array_append_new(sample,
+                                      json_pack("{s:I, s:o}", "row", (json_int_t)rows[i].row.number,
+                                                "cells", row_cells(&im, &rows[i].row)));
+        sum->preview = json_pack("{s:I, s:o, s:o, s:o, s:[], s:o}", "header_row",
+                                 (json_int_t)h->number, "header", header, "fields", fields,
+                                 "sample", sample, "problems", "choices", choices);
+    }
     if (im.col[F_NAME] < 0 ||
         (im.col[F_ID_NUMBER] < 0 && !(opt->kind != KIND_POPULATION && im.col[F_STUDENT_NO] >= 0))) {
         buf_addf(err, "文件“%s”%s第 %ld 行（表头）缺少必需的列：%s%s（已识别：%s）", opt->path,
@@ -1140,7 +1209,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         }
         struct buf detail = BUF_INIT;
         buf_addf(&detail, "batch=%s kind=%s rows=%ld", id, kind_key(opt->kind), sum->rows_imported);
-        rc = audit_record(s, opt->actor, NULL, "import", NULL, detail.buf);
+        rc = opt->dry_run ? 0 : audit_record(s, opt->actor, NULL, "import", NULL, detail.buf);
         buf_release(&detail);
         if (rc < 0) {
             buf_adds(err, store_errmsg(s));
@@ -1165,7 +1234,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     stmt_finalize(im.ins_record);
     stmt_finalize(im.ins_reject);
     im.ins_record = im.ins_reject = NULL;
-    if (store_commit(s) < 0) {
+    /* a dry run has checked every row exactly as the import would: now it leaves no trace */
+    if (opt->dry_run ? store_rollback(s) < 0 : store_commit(s) < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;
     }
@@ -1225,6 +1295,8 @@ void import_summary_release(struct import_summary *sum)
     sum->sheet = NULL;
     buf_release(&sum->columns);
     buf_release(&sum->ignored);
+    json_decref(sum->preview);
+    sum->preview = NULL;
 }
 
 void import_summary_print(const struct import_options *opt, const struct import_summary *sum,

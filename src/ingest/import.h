@@ -11,11 +11,13 @@
 
 struct store;
 struct progress;
+struct json_t;
 
 struct column_map {
     const char *header; /* header text as it stands in the sheet */
-    enum field field;
+    enum field field;   /* or FIELD_IGNORE: the column is not used, whatever it is called */
 };
+#define FIELD_IGNORE F__COUNT
 
 struct import_options {
     enum import_kind kind;
@@ -29,6 +31,8 @@ struct import_options {
                                  NULL: the share of the file read ("读取第 N 行"), then the
                                  writing (0.9–1) */
     const char *actor;        /* who imports, for the batch and the audit trail */
+    bool dry_run;             /* read and check every row, then roll back: nothing is stored */
+    bool preview;             /* fill import_summary.preview (the web UI's import wizard) */
 };
 
 struct import_summary {
@@ -49,7 +53,20 @@ struct import_summary {
     long flag_counts[RF__COUNT];
     char county[7];       /* the county the townships were resolved against */
     bool county_inferred; /* set by this import from the IDs' most common county code */
+    int64_t same_as;      /* dry run: the earlier batch with exactly this file, else 0 */
+    /*
+     * opt->preview: {"header_row", "header": [cell…], "fields": [field key or null per column],
+     * "sample":
+     * [{"row", "cells"}] (the first rows under the header), "problems": [{"row", "action"
+     * (拒绝/标记), "reason", "cells"}] (the first PREVIEW_PROBLEMS), "choices": [{"key",
+     * "label"}] (the fields of this kind)}. Cells that look like ID or mobile numbers are
+     * masked. Set as soon as the header row is found and mapped, also when the import then
+     * fails (a required column missing). Owned (jansson), released with the summary.
+     */
+    struct json_t *preview;
 };
+#define PREVIEW_SAMPLE   10
+#define PREVIEW_PROBLEMS 200
 
 /*
  * Import one file as a new snapshot of its kind, in one transaction: the whole file lands or

@@ -1,0 +1,24 @@
+#ifndef BAOXUE_CHILDFILE_H
+#define BAOXUE_CHILDFILE_H
+
+#include <stdint.h>
+
+#include "util/buf.h"
+
+struct store;
+struct json_t;
+
+/*
+ * What the child record (学生档案) of the web UI shows besides the run's record: the child's
+ * status in every cross-check run (found in each run's register by the child key, docs/
+ * casework.md), its verification tasks and case, and its timeline of events:
+ * {"history": [{run_id, as_of, status, status_label}], "tasks": [{id, state, suspected,
+ * opened_on, deadline, overdue, outcome, outcome_label, verified_on}], "case": {id, state,
+ * reason_label, ladder, ladder_label, opened_on, outcome_label, closed_on} | null, "timeline":
+ * [{on_date, at, actor, kind, kind_label, task_id, case_id, text}]}. `record_id` is a
+ * population record of the latest run; the caller has checked the scope. NULL with the store's
+ * message in `err`.
+ */
+struct json_t *child_casework(struct store *s, int64_t record_id, struct buf *err);
+
+#endif

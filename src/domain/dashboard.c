@@ -1,0 +1,226 @@
+#include "domain/dashboard.h"
+
+#include <jansson.h>
+
+#include "casework/words.h"
+#include "core/date.h"
+#include "domain/run.h"
+#include "domain/status.h"
+#include "store/store.h"
+#include "util/common.h"
+
+/* How many runs the trend shows, and how many events the newest changes. */
+#define TREND_RUNS    24
+#define NEWEST_EVENTS 10
+
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s);
+    return j ? j : json_string("\xEF\xBF\xBD");
+}
+
+/* Children by township and status in the run; the ledgers' child counts on the way. */
+static int by_township(struct store *s, int64_t run, const char *township, json_t *root)
+{
+    struct stmt *q = store_prepare(
+        s, "SELECT township_code, township, status, n FROM run_count WHERE run_id = $1"
+           " AND (CAST($2 AS TEXT) IS NULL OR township_code = $2) ORDER BY township_code, status");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, run);
+    stmt_bind_str(q, 2, township);
+    json_t *towns = json_array(), *totals = json_object(), *cur = NULL;
+    int64_t school_age = 0, suspected = 0, all = 0;
+    char code[16] = "";
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        const char *tc = stmt_text(q, 0);
+        if (!cur || strcmp(code, tc)) {
+            snprintf(code, sizeof(code), "%s", tc);
+            cur = json_pack("{s:s, s:s, s:{}}", "township_code", tc, "township", stmt_text(q, 1),
+                            "counts");
+            json_array_append_new(towns, cur);
+        }
+        const char *st = stmt_text(q, 2);
+        int64_t n = stmt_int(q, 3);
+        json_object_set_new(json_object_get(cur, "counts"), st, json_integer(n));
+        json_int_t t = json_integer_value(json_object_get(totals, st));
+        json_object_set_new(totals, st, json_integer(t + n));
+        int k = status_parse(st);
+        all += n;
+        if (k >= 0 && status_is_school_age((enum child_status)k))
+            school_age += n;
+        if (k == ST_NOT_ENROLLED || k == ST_DROPPED_OUT)
+            suspected += n;
+    }
+    stmt_finalize(q);
+    json_object_set_new(root, "townships", towns);
+    json_object_set_new(root, "status_totals", totals);
+    json_object_set_new(root, "population", json_integer(all));
+    json_object_set_new(json_object_get(root, "ledgers"), "school_age", json_integer(school_age));
+    json_object_set_new(json_object_get(root, "ledgers"), "suspected", json_integer(suspected));
+    return rc;
+}
+
+/* The suspected counts of each of the last TREND_RUNS runs, oldest first. */
+static int trend(struct store *s, const char *township, json_t *root)
+{
+    struct stmt *q =
+        store_prepare(s, "SELECT m.id, m.as_of, c.status, sum(c.n) FROM match_run m"
+                         " JOIN run_count c ON c.run_id = m.id"
+                         " WHERE m.id > (SELECT coalesce(max(id), 0) FROM match_run) - $1"
+                         " AND m.finished_at IS NOT NULL"
+                         " AND (CAST($2 AS TEXT) IS NULL OR c.township_code = $2)"
+                         " GROUP BY m.id, m.as_of, c.status ORDER BY m.id, c.status");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, TREND_RUNS);
+    stmt_bind_str(q, 2, township);
+    json_t *runs = json_array(), *cur = NULL;
+    int64_t id = -1;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        if (!cur || stmt_int(q, 0) != id) {
+            id = stmt_int(q, 0);
+            cur = json_pack("{s:I, s:s, s:{}, s:I}", "run_id", (json_int_t)id, "as_of",
+                            stmt_text(q, 1), "counts", "school_age", (json_int_t)0);
+            json_array_append_new(runs, cur);
+        }
+        int64_t n = stmt_int(q, 3);
+        json_object_set_new(json_object_get(cur, "counts"), stmt_text(q, 2), json_integer(n));
+        int k = status_parse(stmt_text(q, 2));
+        if (k >= 0 && status_is_school_age((enum child_status)k))
+            json_object_set_new(
+                cur, "school_age",
+                json_integer(json_integer_value(json_object_get(cur, "school_age")) + n));
+    }
+    stmt_finalize(q);
+    json_object_set_new(root, "trend", runs);
+    return rc;
+}
+
+/* Verification tasks and cases by state, the overdue ones counted. */
+static int work(struct store *s, const char *township, const char *today, json_t *root)
+{
+    struct stmt *q =
+        store_prepare(s, "SELECT state, count(*), sum(CASE WHEN state <> 'closed' AND deadline < $2"
+                         " THEN 1 ELSE 0 END) FROM verify_task"
+                         " WHERE (CAST($1 AS TEXT) IS NULL OR township_code = $1) GROUP BY state");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, township);
+    stmt_bind_str(q, 2, today);
+    json_t *tasks = json_pack("{s:I, s:I, s:I, s:I}", "open", (json_int_t)0, "outreach",
+                              (json_int_t)0, "closed", (json_int_t)0, "overdue", (json_int_t)0);
+    int64_t overdue = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        json_object_set_new(tasks, stmt_text(q, 0), json_integer(stmt_int(q, 1)));
+        overdue += stmt_int(q, 2);
+    }
+    stmt_finalize(q);
+    json_object_set_new(tasks, "overdue", json_integer(overdue));
+    json_object_set_new(root, "verify", tasks);
+    if (rc < 0)
+        return -1;
+    /* a case is overdue when its first visit is due and no attempt is recorded */
+    q = store_prepare(s, "SELECT c.state, c.ladder, count(*), sum(CASE WHEN c.state = 'open'"
+                         " AND c.first_visit_due < $2 AND NOT EXISTS (SELECT 1 FROM attempt a"
+                         " WHERE a.case_id = c.id) THEN 1 ELSE 0 END) FROM case_file c"
+                         " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
+                         " GROUP BY c.state, c.ladder ORDER BY c.state, c.ladder");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, township);
+    stmt_bind_str(q, 2, today);
+    json_t *states = json_pack("{s:I, s:I, s:I}", "open", (json_int_t)0, "returned", (json_int_t)0,
+                               "closed", (json_int_t)0);
+    json_t *ladder = json_array();
+    int64_t steps[5] = {0}, total = 0, late = 0;
+    while ((rc = stmt_step(q)) == 1) {
+        const char *st = stmt_text(q, 0);
+        int64_t l = stmt_int(q, 1), n = stmt_int(q, 2);
+        json_object_set_new(states, st,
+                            json_integer(json_integer_value(json_object_get(states, st)) + n));
+        if (strcmp(st, "closed") && l >= 0 && l <= 4)
+            steps[l] += n;
+        total += n;
+        late += stmt_int(q, 3);
+    }
+    stmt_finalize(q);
+    for (size_t i = 0; i < ladder_steps.n && i < 4; i++)
+        json_array_append_new(ladder, json_pack("{s:i, s:s, s:I}", "step", (int)i + 1, "label",
+                                                ladder_steps.words[i].label, "n",
+                                                (json_int_t)steps[i + 1]));
+    json_object_set_new(root, "cases",
+                        json_pack("{s:o, s:o, s:I, s:I}", "states", states, "ladder", ladder,
+                                  "total", (json_int_t)total, "overdue", (json_int_t)late));
+    json_object_set_new(json_object_get(root, "ledgers"), "dropout", json_integer(total));
+    return rc;
+}
+
+/* The newest casework events in the scope, with the child's record id (for its link). */
+static int newest(struct store *s, const char *township, json_t *root)
+{
+    struct stmt *q = store_prepare(
+        s, "SELECT e.id, e.on_date, e.at, e.actor, e.kind, e.text, ch.last_record,"
+           " coalesce(r.name, ''), coalesce(r.township, '') FROM event e"
+           " JOIN child ch ON ch.id = e.child_id JOIN record r ON r.id = ch.last_record"
+           " WHERE (CAST($1 AS TEXT) IS NULL OR r.township_code = $1)"
+           " ORDER BY e.id DESC LIMIT $2");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, township);
+    stmt_bind_int(q, 2, NEWEST_EVENTS);
+    json_t *events = json_array();
+    int rc;
+    while ((rc = stmt_step(q)) == 1)
+        json_array_append_new(
+            events, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "id",
+                              (json_int_t)stmt_int(q, 0), "on_date", jstr(stmt_text(q, 1)), "at",
+                              jstr(stmt_text(q, 2)), "actor", jstr(stmt_text(q, 3)), "kind",
+                              jstr(stmt_text(q, 4)), "text", jstr(stmt_text(q, 5)), "record_id",
+                              (json_int_t)stmt_int(q, 6), "name", jstr(stmt_text(q, 7)), "township",
+                              jstr(stmt_text(q, 8))));
+    stmt_finalize(q);
+    json_object_set_new(root, "events", events);
+    return rc;
+}
+
+json_t *dashboard_get(struct store *s, const struct scope *sc, const char *township,
+                      enum outcome *outcome, struct buf *err)
+{
+    const char *school = NULL;
+    if (township && !*township)
+        township = NULL;
+    if (!role_has(sc->role, PERM_SUMMARY) || !scope_filter(sc, &township, &school) || school) {
+        *outcome = OUT_NOT_FOUND;
+        buf_adds(err, "没有这个乡镇，或不在您的管辖范围内");
+        return NULL;
+    }
+    if (township && !*township) {
+        *outcome = OUT_NOT_FOUND;
+        buf_adds(err, "您的账号没有设置乡镇");
+        return NULL;
+    }
+    struct run_info ri;
+    int code;
+    if (run_info_load(s, 0, &ri, err, &code) < 0) {
+        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+        return NULL;
+    }
+    char today[16];
+    int t = date_today();
+    snprintf(today, sizeof(today), "%04d-%02d-%02d", t / 10000, t / 100 % 100, t % 100);
+    json_t *root = json_pack("{s:I, s:s, s:s, s:s?, s:{}}", "run_id", (json_int_t)ri.id, "as_of",
+                             ri.as_of, "today", today, "township", township, "ledgers");
+    if (by_township(s, ri.id, township, root) < 0 || trend(s, township, root) < 0 ||
+        work(s, township, today, root) < 0 || newest(s, township, root) < 0) {
+        json_decref(root);
+        *outcome = OUT_ERROR;
+        buf_adds(err, store_errmsg(s));
+        return NULL;
+    }
+    *outcome = OUT_OK;
+    return root;
+}

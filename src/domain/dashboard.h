@@ -1,0 +1,21 @@
+#ifndef BAOXUE_DASHBOARD_H
+#define BAOXUE_DASHBOARD_H
+
+#include "domain/scope.h"
+#include "util/buf.h"
+
+struct store;
+struct json_t;
+
+/*
+ * The first screen of the web UI, for a scope (a township account: its township; the county
+ * roles: the county, or `township` when given): the three ledgers' counts, children by status
+ * per township, verification tasks and cases by state (overdue counted), the trend of the
+ * suspected counts across cross-check runs, and the newest casework events. Counts only, no
+ * personal data except the children's names in the newest events. NULL with *outcome and a
+ * Chinese message otherwise (OUT_NO_RUN before the first cross-check).
+ */
+struct json_t *dashboard_get(struct store *s, const struct scope *sc, const char *township,
+                             enum outcome *outcome, struct buf *err);
+
+#endif

@@ -1,0 +1,14 @@
+// Every screen of the UI, in nav order. A screen is one file under screens/, loaded when first
+// visited (code splitting keeps the first screen small). `perm` is the permission the session
+// must list (GET /api/v1/session → user.permissions); the nav shows only what the user may use.
+// To add a screen: write screens/NAME.js exporting `default function Screen({params, query})`,
+// add a row here. Nothing else.
+export const routes = [
+  { path: '/', title: '首页', nav: true, perm: 'summary', load: () => import('./screens/dashboard.js') },
+  { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
+  { path: '/children/:id', title: '学生档案', perm: 'children', load: () => import('./screens/child.js') },
+  { path: '/imports', title: '数据导入', nav: true, perm: 'import', load: () => import('./screens/imports.js') },
+  { path: '/runs', title: '比对', nav: true, perm: 'import', load: () => import('./screens/runs.js') },
+  { path: '/account', title: '我的账号', perm: 'session', load: () => import('./screens/account.js') },
+  { path: '/login', title: '登录', public: true, load: () => import('./screens/login.js') },
+];

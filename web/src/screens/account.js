@@ -1,0 +1,53 @@
+// 我的账号: who is signed in, with which role and over which region, what the role may do, and
+// when the session ends. Also the landing screen of a role with no other screen.
+import { html } from '../html.js';
+import { useUser, logout } from '../session.js';
+import { fmtDateTime } from '../format.js';
+import { PageHeader } from '../components/feedback.js';
+import { useApi, useTitle } from '../hooks.js';
+
+const PERMS = {
+  summary: '查看汇总和台账统计',
+  children: '查看儿童名单和学生档案',
+  review: '人工复核',
+  audit: '查看审计日志',
+  full_id: '查看完整身份证号和电话（每次记入审计日志）',
+  import: '导入数据、运行比对',
+  casework: '核查任务、案件和待办',
+  registry: '维护人员名册',
+  settings: '修改系统设置',
+  write: '在以上功能中记录和修改',
+};
+
+export default function Account() {
+  useTitle('我的账号');
+  const user = useUser();
+  const session = useApi('/session');
+  if (!user) return null;
+  const region = user.township ? `${user.township_name || '乡镇'}（${user.township}）`
+    : user.school ? `学校（学校标识码 ${user.school}）` : user.department ? user.department : '全县';
+  const perms = user.permissions || [];
+  // "may write" only means something beside a screen that writes
+  const doing = Object.keys(PERMS).filter(p => perms.includes(p) && (p !== 'write' || perms.some(x => ['casework', 'import', 'registry', 'settings'].includes(x))));
+  return html`<div class="page narrow">
+    <${PageHeader} title="我的账号" />
+    <section class="card">
+      <dl class="facts">
+        <dt>用户名</dt><dd>${user.name}</dd>
+        <dt>角色</dt><dd>${user.role_label}</dd>
+        <dt>范围</dt><dd>${region}</dd>
+        <dt>登录有效至</dt><dd>${session.data ? fmtDateTime(session.data.expires_at) : '—'}</dd>
+      </dl>
+    </section>
+    <section class="card">
+      <h2>本账号可以</h2>
+      <ul class="checklist">
+        ${doing.map(p => html`<li>${PERMS[p]}</li>`)}
+      </ul>
+      ${doing.length === 0 && html`<p class="muted">本账号目前没有可使用的功能。</p>`}
+      ${!perms.some(p => p === 'summary' || p === 'children') &&
+        html`<p class="muted">本账号目前没有可查看的名单；需要时请联系县教育局系统管理员。</p>`}
+    </section>
+    <button type="button" class="btn" onClick=${logout}>退出登录</button>
+  </div>`;
+}

@@ -1,0 +1,121 @@
+// 台账: the children of the latest cross-check, filtered, searched, sorted and paged by the
+// server (GET /api/v1/children). Filters, sort and page live in the hash query; 导出Excel
+// downloads exactly this list (all pages) with the same query (reports/children-list).
+// This file is the model for every list screen: FilterBar → useApi → DataTable → Pager.
+import { html } from '../html.js';
+import { setQuery } from '../router.js';
+import { useApi, useTitle } from '../hooks.js';
+import { can } from '../session.js';
+import { REASONS, STAGES, STATUSES, fmtDate, fmtNumber } from '../format.js';
+import { api, downloadUrl } from '../api.js';
+import { FilterBar } from '../components/filters.js';
+import { DataTable, Pager } from '../components/table.js';
+import { ErrorBanner, EmptyState, PageHeader, StatusBadge } from '../components/feedback.js';
+import { Masked } from '../components/masked.js';
+
+const PER_PAGE = 50;
+
+/** The lists whose children have verification tasks and cases: they filter on those too. */
+const CASEWORK_LISTS = ['suspected', 'not_enrolled', 'dropped_out'];
+
+/** The three ledgers first, then every single status. */
+const STATUS_OPTIONS = [
+  { value: 'school_age', label: '适龄儿童' },
+  { value: 'suspected', label: '疑似失学辍学' },
+  ...Object.entries(STATUSES).map(([value, s]) => ({ value, label: s.label })),
+];
+
+/** Tabs over the list: everyone, and the two ledgers that are lists of children. */
+const TABS = [
+  { status: '', label: '全部儿童' },
+  { status: 'school_age', label: '适龄儿童台账' },
+  { status: 'suspected', label: '疑似失学辍学' },
+];
+
+/** The official forms (docs/reports.md) to send upward, as xlsx. */
+const FORMS = [
+  { name: 'ledger-school-age', label: '适龄儿童台账' },
+  { name: 'ledger-suspected', label: '疑似失学辍学台账' },
+  { name: 'ledger-dropout', label: '失学辍学台账（一人一案）' },
+];
+
+const LEDGER_TITLES = {
+  school_age: '适龄儿童台账',
+  suspected: '疑似失学辍学名单',
+};
+
+export default function Children({ query }) {
+  const page = Number(query.page) || 1;
+  const casework = CASEWORK_LISTS.includes(query.status);
+  const listQuery = {
+    township: query.township, village: query.village, school: query.school, status: query.status,
+    q: query.q, sort: query.sort,
+    ...(casework ? { stage: query.stage, reason: query.reason, overdue: query.overdue } : {}),
+  };
+  const list = useApi('/children', { ...listQuery, page, per_page: PER_PAGE });
+  const choices = useApi('/children/filters');
+  const towns = choices.data ? choices.data.townships : [];
+  const schools = choices.data ? choices.data.schools : [];
+  const town = towns.find(t => t.code === query.township) || (towns.length === 1 ? towns[0] : null);
+  const fields = [
+    ...(towns.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: towns.map(t => ({ value: t.code, label: t.name })) }] : []),
+    ...(town ? [{ name: 'village', label: '村（社区）', type: 'select', options: town.villages.map(v => ({ value: v, label: v })) }] : []),
+    ...(schools.length > 1 ? [{ name: 'school', label: '学校', type: 'select', options: schools.map(s => ({ value: s.code, label: s.name || s.code })) }] : []),
+    { name: 'status', label: '状态', type: 'select', options: STATUS_OPTIONS },
+    ...(casework ? [
+      { name: 'stage', label: '核查和劝返', type: 'select', options: STAGES },
+      { name: 'reason', label: '辍学原因', type: 'select', options: REASONS },
+      { name: 'overdue', label: '只看逾期', type: 'checkbox' },
+    ] : []),
+    { name: 'q', label: '姓名或身份证号', type: 'search', placeholder: '姓名的一部分，或完整身份证号' },
+  ];
+  const d = list.data;
+  const sortable = d ? d.sortable : false;
+  const title = LEDGER_TITLES[query.status] || (query.status && STATUSES[query.status] ? STATUSES[query.status].label + '名单' : '台账');
+  useTitle(title);
+  const columns = [
+    { key: 'name', label: '姓名', primary: true, sort: sortable && 'name', render: r => html`<a href=${'#/children/' + r.id}>${r.name || '（无姓名）'}</a>` },
+    { key: 'id_number', label: '身份证号', wide: true, render: r => html`<${Masked} value=${r.id_number}
+        loadFull=${() => api.get('/children/' + r.id, { full: 1 }).then(j => j.person.id_number)} />` },
+    { key: 'gender', label: '性别' },
+    { key: 'birth_date', label: '出生日期', sort: sortable && 'birth_date', render: r => fmtDate(r.birth_date) },
+    { key: 'age', label: '年龄', align: 'right', sort: sortable && 'age', render: r => r.age ?? '—' },
+    { key: 'expected_grade', label: '应读年级', render: r => r.expected_grade || '—' },
+    { key: 'township', label: '乡镇' },
+    { key: 'village', label: '村（社区）', sort: sortable && 'village' },
+    { key: 'status', label: '状态', sort: sortable && 'status', render: r => html`<${StatusBadge} status=${r.status} label=${r.status_label} />` },
+  ];
+  const onChange = changes => {
+    // a village belongs to its township; a sort applies only where the server can sort
+    if ('township' in changes) changes = { ...changes, village: '' };
+    if ('status' in changes) changes = { ...changes, sort: '', ...(CASEWORK_LISTS.includes(changes.status) ? {} : { stage: '', reason: '', overdue: '' }) };
+    setQuery(changes);
+  };
+  const exportQuery = Object.fromEntries(Object.entries(listQuery).filter(([, v]) => v));
+  const tooMany = d && d.total > 100000;
+  return html`<div class="page">
+    <${PageHeader} title=${title} subtitle=${d ? `截至 ${fmtDate(d.as_of)} 的比对结果，共 ${fmtNumber(d.total)} 名${sortable ? '' : '（按户籍登记顺序）'}` : ''}>
+      ${can('summary') && d && d.total > 0 && (tooMany
+        ? html`<span class="muted small">超过 10 万名，请缩小范围后导出</span>`
+        : html`<a class="btn" href=${downloadUrl('/reports/children-list', { ...exportQuery, format: 'xlsx' })} download>导出Excel</a>`)}
+    <//>
+    <nav class="tabs" aria-label="台账">
+      ${TABS.map(t => html`<a key=${t.status} href=${'#/children' + (t.status ? '?status=' + t.status : '')}
+        class=${(query.status || '') === t.status ? 'active' : ''} aria-current=${(query.status || '') === t.status ? 'page' : null}>${t.label}</a>`)}
+    </nav>
+    <${FilterBar} fields=${fields} values=${query} onChange=${onChange} />
+    ${choices.error && choices.error.code !== 'no_run' && html`<${ErrorBanner} error=${choices.error} />`}
+    ${list.error && list.error.code === 'no_run'
+      ? html`<${EmptyState} title="还没有比对结果">导入名单并运行比对后，这里列出每名儿童的状态。<//>`
+      : html`<${ErrorBanner} error=${list.error} onRetry=${list.reload} />`}
+    <${DataTable} columns=${columns} rows=${d && d.items} loading=${list.loading} caption=${title}
+      sort=${query.sort} onSort=${s => setQuery({ sort: s })} />
+    ${d && html`<${Pager} total=${d.total} page=${page} perPage=${PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
+    ${can('summary') && html`<section class="card forms">
+      <h2>上报用台账（Excel）</h2>
+      <p class="muted small">带标题、填报单位、合计和签字栏的正式表格${query.township ? '（本乡镇）' : ''}；身份证号已遮盖。</p>
+      <div class="page-actions">${FORMS.map(f => html`<a key=${f.name} class="btn" download
+        href=${downloadUrl('/reports/' + f.name, { format: 'xlsx', township: query.township })}>${f.label}</a>`)}</div>
+    </section>`}
+  </div>`;
+}

@@ -1,0 +1,260 @@
+// 数据导入: the import wizard. 1 choose the list and the file; 2 upload (progress bar) and a dry
+// run on the server (POST /api/v1/imports with dry_run=1: every row read and checked, nothing
+// stored) shows the detected header row, the column mapping (editable: sent back as map
+// 表头=字段), sample rows and the validation summary with the flagged and rejected rows;
+// 3 confirm: the same file is imported as a background job, followed to its result (?job= in
+// the URL, so a reload keeps following it); the history of imports with who and when.
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api, upload } from '../api.js';
+import { setQuery } from '../router.js';
+import { useApi, useTitle } from '../hooks.js';
+import { can } from '../session.js';
+import { fmtDateTime, fmtNumber } from '../format.js';
+import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
+import { ProgressBar, useJob } from '../components/progress.js';
+
+/** A server message names the uploaded file by its path on the server: show its name only. */
+export function fileMessage(text) {
+  return (text || '').replace(/文件“[^”]*\/([^\/”]+)”/g, '文件“$1”');
+}
+
+export const KINDS = [
+  { key: 'population', label: '户籍适龄儿童', hint: '公安户籍：应当在校的全部适龄儿童' },
+  { key: 'enrollment', label: '学籍', hint: '学籍系统导出：本县学校的在籍学生' },
+  { key: 'outside', label: '外出就读', hint: '在县外就读的本县学生名单' },
+];
+const KIND_LABEL = Object.fromEntries(KINDS.map(k => [k.key, k.label]));
+
+function waitJob(id, onTick) {
+  // a dry run is followed here, in the wizard's own state (its file is in this page only)
+  return new Promise((resolve, reject) => {
+    const poll = async () => {
+      try {
+        const j = await api.get('/jobs/' + id);
+        onTick(j);
+        if (j.state === 'done') resolve(j);
+        else if (j.state === 'failed') reject(new Error(j.error || '检查失败'));
+        else setTimeout(poll, 700);
+      } catch (e) { reject(e); }
+    };
+    poll();
+  });
+}
+
+export default function Imports({ query }) {
+  useTitle('数据导入');
+  const history = useApi('/imports');
+  const [kind, setKind] = useState('population');
+  const [file, setFile] = useState(null);
+  const [step, setStep] = useState('choose');          // choose → uploading → checking → preview
+  const [sent, setSent] = useState(0);
+  const [checkJob, setCheckJob] = useState(null);
+  const [result, setResult] = useState(null);           // the dry run's result
+  const [fields, setFields] = useState([]);             // the mapping being edited
+  const [force, setForce] = useState(false);
+  const [applied, setApplied] = useState([]);           // the map lines of the last check
+  const [error, setError] = useState(null);
+  const { job } = useJob(query.job || null);
+
+  useEffect(() => { if (job && (job.state === 'done' || job.state === 'failed')) history.reload(); }, [job && job.state]);
+
+  // what differs from the server's detection: the maps of the last check, then the edits since
+  const edits = () => {
+    if (!result) return [];
+    const p = result.preview;
+    return p.header.map((h, i) => (h && fields[i] !== p.fields[i] ? `${h}=${fields[i] || 'ignore'}` : null)).filter(Boolean);
+  };
+  const mapLines = () => {
+    const m = new Map(applied.map(l => [l.slice(0, l.indexOf('=')), l]));
+    for (const l of edits()) m.set(l.slice(0, l.indexOf('=')), l);
+    return [...m.values()];
+  };
+
+  const send = async (dryRun, maps) => {
+    const fd = new FormData();
+    fd.append('kind', kind);
+    if (dryRun) fd.append('dry_run', '1');
+    if (force) fd.append('force', '1');
+    for (const m of maps) fd.append('map', m);
+    fd.append('file', file);
+    setSent(0);
+    return upload('/imports', fd, setSent);
+  };
+
+  const check = async maps => {
+    setError(null);
+    setApplied(maps);
+    setStep('uploading');
+    try {
+      const j = await send(true, maps);
+      setStep('checking');
+      const done = await waitJob(j.id, setCheckJob);
+      setResult(done.result);
+      setFields(done.result.preview ? done.result.preview.fields.slice() : []);
+      setStep('preview');
+    } catch (e) {
+      setError(e);
+      setStep(result ? 'preview' : 'choose');
+    }
+  };
+
+  const confirm = async () => {
+    setError(null);
+    setStep('uploading');
+    try {
+      const j = await send(false, mapLines());
+      reset();
+      setQuery({ job: j.id });
+    } catch (e) {
+      setError(e);
+      setStep('preview');
+    }
+  };
+
+  const reset = () => { setStep('choose'); setResult(null); setFile(null); setFields([]); setForce(false); setCheckJob(null); setApplied([]); };
+  const mappingChanged = result && edits().length > 0;
+
+  return html`<div class="page">
+    <${PageHeader} title="数据导入" subtitle="导入公安户籍、学籍系统导出和外出就读名单（xlsx、xls、csv）；每次导入是一个新的快照，导入后请重新比对" />
+    ${job && html`<${ImportJob} job=${job} />`}
+    <${ErrorBanner} error=${error} />
+    ${can('write') && step === 'choose' && html`<form class="card wizard" onSubmit=${e => { e.preventDefault(); if (file) check([]); }}>
+      <h2>第一步：选择名单和文件</h2>
+      <fieldset class="kinds"><legend class="field-label">名单类型</legend>
+        ${KINDS.map(k => html`<label class=${'kind' + (kind === k.key ? ' checked' : '')} key=${k.key}>
+          <input type="radio" name="kind" value=${k.key} checked=${kind === k.key} onChange=${() => setKind(k.key)} />
+          <span class="kind-label">${k.label}</span><span class="kind-hint">${k.hint}</span></label>`)}
+      </fieldset>
+      <div class="field"><span class="field-label" id="import-file-label">文件（xlsx、xls、csv）</span>
+        <label class="file-pick" for="import-file">
+          <input id="import-file" type="file" accept=".xlsx,.xls,.csv,.txt" aria-labelledby="import-file-label"
+            onChange=${e => setFile(e.target.files[0] || null)} />
+          <span class="btn" aria-hidden="true">选择文件</span>
+          <span class=${file ? 'file-name' : 'muted'}>${file ? `${file.name}（${fmtSize(file.size)}）` : '尚未选择文件'}</span>
+        </label></div>
+      <div><button type="submit" class="btn btn-primary" disabled=${!file}>上传并检查</button></div>
+      <p class="muted small">检查时会逐行读取和校验，但不会写入数据库；确认后才正式导入。</p>
+    </form>`}
+    ${step === 'uploading' && html`<div class="card"><${ProgressBar} value=${sent} label=${`正在上传 ${file ? file.name : ''}`} /></div>`}
+    ${step === 'checking' && html`<div class="card"><${ProgressBar} value=${checkJob ? checkJob.progress : 0} label=${(checkJob && checkJob.phase) || '正在检查'} /></div>`}
+    ${step === 'preview' && result && html`<${Preview} result=${result} fields=${fields} setFields=${setFields} force=${force} setForce=${setForce}
+        changed=${mappingChanged} onRecheck=${() => check(mapLines())} onConfirm=${confirm} onCancel=${reset} />`}
+    <${History} history=${history} />
+  </div>`;
+}
+
+function ImportJob({ job }) {
+  if (job.state === 'failed') return html`<div class="banner banner-error" role="alert">导入失败：${fileMessage(job.error)}</div>`;
+  if (job.state === 'done') {
+    const r = job.result;
+    return html`<${Notice} tone="ok"><span>已导入 ${r.file_name}（${KIND_LABEL[r.kind]}，第 ${r.batch_id} 批）：${fmtNumber(r.rows_imported)} 行，
+      其中 ${fmtNumber(r.rows_flagged)} 行有问题标记，拒绝 ${fmtNumber(r.rows_rejected)} 行。${can('import') && html` <a href="#/runs">去比对</a>`}</span><//>`;
+  }
+  return html`<div class="card" aria-live="polite"><${ProgressBar} value=${job.progress} label=${job.phase || '正在导入'} /></div>`;
+}
+
+function Preview({ result: r, fields, setFields, force, setForce, changed, onRecheck, onConfirm, onCancel }) {
+  const p = r.preview;
+  const used = new Set(fields.filter(Boolean));
+  return html`<section class="card wizard">
+    <h2>第二步：核对表头、列对应和校验结果</h2>
+    ${r.error && html`<div class="banner banner-error" role="alert">${fileMessage(r.error).replace(/请用 --map 表头=字段 指定[^。]*/, '请在下面的列对应中指定')}。请在下面的“列对应”中为这些列选择字段，然后重新检查。</div>`}
+    <dl class="facts">
+      <dt>文件</dt><dd>${r.file_name}${r.format ? `（${r.format.toUpperCase()}${r.encoding ? '，' + r.encoding : ''}${r.sheet ? '，工作表“' + r.sheet + '”' : ''}）` : ''}</dd>
+      <dt>名单类型</dt><dd>${KIND_LABEL[r.kind]}</dd>
+      <dt>表头</dt><dd>第 ${r.header_row} 行（上方的标题行已跳过）</dd>
+    </dl>
+    ${r.same_as_batch && html`<div class="banner banner-warn" role="alert"><span>这个文件与第 ${r.same_as_batch} 批完全相同，已经导入过。</span>
+      <label class="field-check"><input type="checkbox" checked=${force} onChange=${e => setForce(e.target.checked)} /> 仍然再次导入</label></div>`}
+
+    <h3>列对应</h3>
+    <p class="muted small">每一列表头对应的字段；认错或没认出的列可以改，改后请“重新检查”。</p>
+    <div class="table-wrap"><table class="table mapping">
+      <caption class="visually-hidden">列对应</caption>
+      <thead><tr><th scope="col">列</th><th scope="col">表头</th><th scope="col">字段</th><th scope="col">示例</th></tr></thead>
+      <tbody>${p.header.map((h, i) => html`<tr key=${i} class=${fields[i] ? '' : 'unused'}>
+        <td data-label="列">${colName(i)}</td>
+        <td class="primary" data-label="表头">${h || html`<span class="muted">（空）</span>`}</td>
+        <td data-label="字段"><label class="visually-hidden" for=${'map-' + i}>“${h}”对应的字段</label>
+          <select id=${'map-' + i} value=${fields[i] || ''} disabled=${!h}
+            onChange=${e => { const f = fields.slice(); f[i] = e.target.value || null; setFields(f); }}>
+            <option value="">（不使用）</option>
+            ${p.choices.map(c => html`<option value=${c.key} disabled=${used.has(c.key) && fields[i] !== c.key}>${c.label}</option>`)}
+          </select></td>
+        <td data-label="示例" class="sample">${p.sample.slice(0, 3).map(s => s.cells[i]).filter(Boolean).join('，') || '—'}</td>
+      </tr>`)}</tbody>
+    </table></div>
+
+    ${!r.error && html`<h3>校验结果</h3>
+    <div class="count-grid">
+      <div class="count"><span class="count-label">读取行数</span><span class="count-value">${fmtNumber(r.rows_read)}</span></div>
+      <div class="count"><span class="count-label">将导入</span><span class="count-value">${fmtNumber(r.rows_imported)}</span></div>
+      <div class="count"><span class="count-label">有问题标记</span><span class="count-value">${fmtNumber(r.rows_flagged)}</span></div>
+      <div class="count"><span class="count-label">拒绝</span><span class=${'count-value' + (r.rows_rejected ? ' tone-bad' : '')}>${fmtNumber(r.rows_rejected)}</span></div>
+      <div class="count"><span class="count-label">跳过（标题、空行、说明）</span><span class="count-value">${fmtNumber(r.rows_skipped)}</span></div>
+    </div>
+    ${Object.keys(r.flags).length > 0 && html`<ul class="flag-list">${Object.entries(r.flags).map(([k, n]) => html`<li key=${k}><${Badge} tone="warn">${fmtNumber(n)}<//> ${r.flag_labels[k] || k}</li>`)}</ul>`}
+    ${p.problems.length > 0 ? html`<details class="problems" open=${p.problems.length <= 20}>
+      <summary>有问题的行（${p.problems.length >= 200 ? '前 200 行' : p.problems.length + ' 行'}）</summary>
+      <div class="table-wrap"><table class="table">
+        <caption class="visually-hidden">有问题的行</caption>
+        <thead><tr><th scope="col">行号</th><th scope="col">处理</th><th scope="col">原因</th><th scope="col">内容</th></tr></thead>
+        <tbody>${p.problems.map(x => html`<tr key=${x.row}>
+          <td class="primary" data-label="行号">第 ${x.row} 行</td>
+          <td data-label="处理"><${Badge} tone=${x.action === '拒绝' ? 'bad' : 'warn'}>${x.action}<//></td>
+          <td data-label="原因">${x.reason}</td>
+          <td data-label="内容" class="sample">${x.cells.filter(Boolean).join('，')}</td>
+        </tr>`)}</tbody></table></div>
+    </details>` : html`<p class="muted">没有被拒绝或标记的行。</p>`}`}
+
+    <h3>前 ${p.sample.length} 行</h3>
+    <div class="scroll-x"><table class="sheet">
+      <caption class="visually-hidden">文件的前几行</caption>
+      <thead><tr><th scope="col">行</th>${p.header.map((h, i) => html`<th scope="col" key=${i}>${h}</th>`)}</tr></thead>
+      <tbody>${p.sample.map(s => html`<tr key=${s.row}><th scope="row">${s.row}</th>${s.cells.map((c, i) => html`<td key=${i}>${c}</td>`)}</tr>`)}</tbody>
+    </table></div>
+
+    <div class="wizard-actions">
+      ${changed || r.error
+        ? html`<button type="button" class="btn btn-primary" onClick=${onRecheck}>按新的列对应重新检查</button>`
+        : html`<button type="button" class="btn btn-primary" onClick=${onConfirm} disabled=${r.same_as_batch && !force}>确认导入 ${fmtNumber(r.rows_imported)} 行</button>`}
+      <button type="button" class="btn" onClick=${onCancel}>重新选择文件</button>
+    </div>
+  </section>`;
+}
+
+function fmtSize(n) {
+  return n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MB' : Math.max(1, Math.round(n / 1024)) + ' KB';
+}
+
+function colName(i) {
+  let s = '';
+  for (i += 1; i > 0; i = Math.floor((i - 1) / 26)) s = String.fromCharCode(65 + ((i - 1) % 26)) + s;
+  return s;
+}
+
+function History({ history }) {
+  const items = history.data ? history.data.items : null;
+  return html`<section class="card">
+    <h2>导入记录</h2>
+    <${ErrorBanner} error=${history.error} onRetry=${history.reload} />
+    ${!items && !history.error && html`<${Loading} />`}
+    ${items && items.length === 0 && html`<${EmptyState} title="还没有导入过名单" />`}
+    ${items && items.length > 0 && html`<div class="table-wrap"><table class="table">
+      <caption class="visually-hidden">导入记录</caption>
+      <thead><tr><th scope="col">批次</th><th scope="col">名单</th><th scope="col">文件</th><th scope="col">导入时间</th><th scope="col">导入人</th>
+        <th scope="col" class="num">导入</th><th scope="col" class="num">标记</th><th scope="col" class="num">拒绝</th></tr></thead>
+      <tbody>${items.map(b => html`<tr key=${b.id}>
+        <td class="primary" data-label="批次">第 ${b.id} 批${b.forced ? html` <${Badge} tone="warn">重复导入<//>` : ''}</td>
+        <td data-label="名单">${KIND_LABEL[b.kind] || b.kind}</td>
+        <td data-label="文件">${b.file_name}</td>
+        <td data-label="导入时间">${fmtDateTime(b.imported_at)}</td>
+        <td data-label="导入人">${b.imported_by}</td>
+        <td class="num" data-label="导入">${fmtNumber(b.rows_imported)}</td>
+        <td class="num" data-label="标记">${fmtNumber(b.rows_flagged)}</td>
+        <td class="num" data-label="拒绝">${fmtNumber(b.rows_rejected)}</td>
+      </tr>`)}</tbody>
+    </table></div>`}
+  </section>`;
+}

@@ -1,0 +1,72 @@
+// The signed-in user (GET /api/v1/session): name, role, township/school, permissions, and the
+// CSRF token the API client sends. A 401 clears it and remembers where the user was.
+import { useEffect, useState } from 'preact/hooks';
+import { api, onUnauthorized, setCsrf } from './api.js';
+import { navigate, parseHash } from './router.js';
+
+let user = null;          // null: not signed in; undefined: not known yet
+let expired = false;      // the last 401 was an expired session, not a first visit
+const listeners = new Set();
+
+function emit() { for (const f of listeners) f(user); }
+
+function adopt(answer) {
+  user = answer ? answer.user : null;
+  setCsrf(answer ? answer.csrf_token : '');
+  emit();
+}
+
+/** Where to go back to after signing in again ("#/children?status=…"). */
+function here() {
+  const { path } = parseHash();
+  return path === '/login' ? '' : location.hash.replace(/^#/, '');
+}
+
+onUnauthorized(() => {
+  if (!user) return;
+  const next = here();
+  user = null;
+  expired = true;
+  setCsrf('');
+  emit();
+  navigate('/login', { next, expired: 1 }, { replace: true });
+});
+
+export async function loadSession() {
+  try {
+    adopt(await api.get('/session', undefined, { login: true }));
+  } catch (e) {
+    if (e.status !== 401) throw e;
+    adopt(null);
+  }
+  return user;
+}
+
+export async function login(username, password) {
+  adopt(await api.post('/session', { username, password }, { login: true }));
+  expired = false;
+  return user;
+}
+
+export async function logout() {
+  try { await api.del('/session'); } catch { /* signed out either way */ }
+  adopt(null);
+  navigate('/login', {}, { replace: true });
+}
+
+export function currentUser() { return user; }
+export function wasExpired() { return expired; }
+
+/** May the signed-in user use this permission ("summary", "children", "full_id", …)? */
+export function can(perm) {
+  return !!(user && user.permissions && user.permissions.includes(perm));
+}
+
+export function useUser() {
+  const [u, setU] = useState(user);
+  useEffect(() => {
+    listeners.add(setU);
+    return () => listeners.delete(setU);
+  }, []);
+  return u;
+}

@@ -1,0 +1,120 @@
+// The browser tests' harness: a demo county (2,000 children) in a temporary directory, one
+// account per role, `baoxue serve` on a free port with --web web/dist, and Debian's chromium
+// driven headless by playwright-core. Screenshots go to BAOXUE_WEB_ARTIFACTS (ctest sets it to
+// build/web-artifacts) at 375 px and 1440 px.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '..', '..');
+export const BIN = process.env.BAOXUE_BIN || join(ROOT, 'build', 'baoxue');
+export const WEB = process.env.BAOXUE_WEB || join(ROOT, 'web', 'dist');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const ARTIFACTS = process.env.BAOXUE_WEB_ARTIFACTS || join(ROOT, 'build', 'web-artifacts');
+export const PASSWORD = 'demo-pass-2026';
+export const TOWNSHIP = '140521100';        // 龙港镇
+export const OTHER_TOWNSHIP = '140521101';  // 中村镇
+export const SCHOOL = '2114052101';         // 沁水县实验小学
+export const ENV = { ...process.env, BAOXUE_TODAY: '2026-11-20', LANG: 'C.UTF-8' };
+delete ENV.BAOXUE_DB;
+
+export const USERS = {
+  admin: ['--role', 'admin'],
+  county: ['--role', 'county'],
+  township: ['--role', 'township', '--township', TOWNSHIP],
+  school: ['--role', 'school', '--school', SCHOOL],
+  department: ['--role', 'department', '--department', '公安局'],
+  supervisor: ['--role', 'supervisor'],
+};
+
+export function run(args, input) {
+  const p = spawnSync(BIN, args, { env: ENV, input, encoding: 'utf8', timeout: 300000 });
+  if (p.status !== 0) throw new Error(`baoxue ${args.join(' ')} failed (${p.status}): ${p.stderr}`);
+  return p.stdout;
+}
+
+export function addUser(db, name, args, password = PASSWORD) {
+  run(['user', '--db', db, 'add', name, ...args, '--password-stdin'], password + '\n');
+}
+
+/** A server on a fresh demo county; returns {url, db, dir, stop()}. */
+export async function startServer({ children = 2000 } = {}) {
+  if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB}/index.html is missing: run make web`);
+  const dir = mkdtempSync(join(tmpdir(), 'baoxue-web-'));
+  const demo = join(dir, 'demo');
+  run(['demo', '--out', demo, '--children', String(children)]);
+  const db = join(demo, 'baoxue.db');
+  for (const [name, args] of Object.entries(USERS)) addUser(db, name, args);
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', WEB], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', d => { stderr += d; });
+  const url = await new Promise((ok, fail) => {
+    let out = '';
+    const t = setTimeout(() => fail(new Error('server did not start: ' + stderr)), 20000);
+    proc.stdout.on('data', d => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(t); ok(`http://127.0.0.1:${m[1]}`); }
+    });
+    proc.on('exit', c => { clearTimeout(t); fail(new Error(`server exited ${c}: ${stderr}`)); });
+  });
+  return {
+    url, db, dir, demo,
+    log: () => stderr,
+    // the server must stop cleanly (under AddressSanitizer: no leak, no error at exit)
+    stop: async () => {
+      let code = proc.exitCode;
+      if (code === null) {
+        proc.kill('SIGTERM');
+        code = await new Promise(r => proc.once('exit', c => r(c)));
+      }
+      rmSync(dir, { recursive: true, force: true });
+      if (code !== 0) throw new Error(`baoxue serve exited with ${code}: ${stderr.slice(-4000)}`);
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--lang=zh-CN'] });
+}
+
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 375, height: 740 };
+
+/** A signed-in page (fresh context: own cookies) of `user` at `viewport`. */
+export async function signedIn(browser, url, user, viewport = DESKTOP) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('pageerror', e => { throw new Error('page error: ' + e.message); });
+  await page.goto(url + '/#/login');
+  await page.getByLabel('用户名').fill(user);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForSelector('header.topbar');
+  return page;
+}
+
+/** Screenshot the current screen at 375 px and 1440 px: ARTIFACTS/NAME-375.png, NAME-1440.png. */
+export async function shoot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const before = page.viewportSize();
+  for (const vp of [PHONE, DESKTOP]) {
+    await page.setViewportSize(vp);
+    await page.waitForTimeout(150);
+    // the whole page, but at most 2,400 px tall (a 50-row list on a phone is 14,000)
+    const height = Math.min(2400, await page.evaluate(() => document.documentElement.scrollHeight));
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${vp.width}.png`), fullPage: true, clip: { x: 0, y: 0, width: vp.width, height } });
+  }
+  await page.setViewportSize(before);
+}
+
+/** Wait until no loading indicator is visible. */
+export async function settled(page) {
+  await page.waitForTimeout(50);  // let a hash change render and start its request
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.querySelector('.loading, .is-stale'), null, { timeout: 15000 });
+}

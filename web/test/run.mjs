@@ -1,0 +1,17 @@
+// ctest's entry point (web.ui): skip (exit 77) only when chromium is absent; otherwise run every
+// test file here with node's test runner, one at a time (each starts its own server).
+import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+if (!existsSync(CHROMIUM)) {
+  console.log(`SKIP: ${CHROMIUM} not found — the browser tests need Debian's chromium (scripts/install-deps installs it)`);
+  process.exit(77);
+}
+const here = dirname(fileURLToPath(import.meta.url));
+const files = readdirSync(here).filter(f => f.endsWith('.test.mjs')).sort().map(f => join(here, f));
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

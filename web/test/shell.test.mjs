@@ -1,0 +1,180 @@
+// Login, logout, lockout, session expiry and the nav each role sees; the children list with its
+// filters and paging on the server; masked values with the audited 显示完整.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DESKTOP, PASSWORD, PHONE, addUser, launch, settled, shoot, signedIn, startServer } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function sql(db, statement) {
+  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  return p.stdout.trim();
+}
+
+const NAV = {
+  admin: ['首页', '台账', '数据导入', '比对'],
+  county: ['首页', '台账', '数据导入', '比对'],
+  township: ['首页', '台账'],
+  school: ['台账'],
+  supervisor: ['首页', '台账'],
+  department: [],
+};
+
+describe('login', () => {
+  test('login screen, wrong password, then in', async () => {
+    const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+    const page = await ctx.newPage();
+    await page.goto(server.url + '/');
+    await page.waitForSelector('#username');
+    assert.match(page.url(), /#\/login/);
+    await shoot(page, 'login');
+    await page.getByRole('button', { name: '登录' }).click();
+    assert.equal(await page.getByRole('alert').textContent(), '请输入用户名');
+    await page.getByLabel('用户名').fill('county');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByText('用户名或密码错误，请重新输入').waitFor();
+    await shoot(page, 'login-error');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('header.topbar');
+    await ctx.close();
+  });
+
+  test('lockout shows the seconds to wait', async () => {
+    addUser(server.db, 'locked-out', ['--role', 'county']);
+    const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+    const page = await ctx.newPage();
+    await page.goto(server.url + '/#/login');
+    for (let i = 0; i < 6; i++) {
+      await page.getByLabel('用户名').fill('locked-out');
+      await page.getByLabel('密码').fill('wrong-' + i);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.waitForSelector('[role=alert]');
+      await page.waitForFunction(() => !document.querySelector('button[type=submit]').disabled);
+    }
+    const msg = await page.getByRole('alert').textContent();
+    assert.match(msg, /登录失败次数过多，账号已暂时锁定，请 \d+ 秒后再试/);
+    await shoot(page, 'login-locked');
+    await ctx.close();
+  });
+
+  for (const [role, items] of Object.entries(NAV)) {
+    test(`${role}: the nav shows only what the role may use`, async () => {
+      const page = await signedIn(browser, server.url, role);
+      await settled(page);
+      const nav = await page.locator('#main-nav > a').allTextContents();
+      assert.deepEqual(nav, items);
+      if (role === 'department') {
+        assert.match(page.url(), /#\/account$/);
+        await page.getByText('本账号可以').waitFor();
+        await shoot(page, 'account-department');
+      }
+      await page.context().close();
+    });
+  }
+
+  test('expired session → login → back where one was', async () => {
+    const page = await signedIn(browser, server.url, 'county');
+    await page.goto(server.url + '/#/children?status=not_enrolled');
+    await settled(page);
+    sql(server.db, "UPDATE session SET expires_at = 0 WHERE user_id = (SELECT id FROM app_user WHERE name = 'county')");
+    await page.getByLabel('状态').selectOption('dropped_out');
+    await page.waitForSelector('#username');
+    await page.getByText('登录已过期，请重新登录').waitFor();
+    assert.match(decodeURIComponent(page.url()), /next=\/children\?status=dropped_out/);
+    await shoot(page, 'login-expired');
+    await page.getByLabel('用户名').fill('county');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForSelector('table.table');
+    assert.match(page.url(), /#\/children\?status=dropped_out$/);
+    await page.context().close();
+  });
+
+  test('logout ends the session', async () => {
+    const page = await signedIn(browser, server.url, 'county');
+    await page.getByRole('button', { name: '退出' }).first().click();
+    await page.waitForSelector('#username');
+    await page.goto(server.url + '/#/children');
+    await page.waitForSelector('#username');
+    await page.context().close();
+  });
+
+  test('phone: the nav folds into 菜单', async () => {
+    const page = await signedIn(browser, server.url, 'county', PHONE);
+    await settled(page);
+    assert.equal(await page.locator('#main-nav').isVisible(), false);
+    await page.getByRole('button', { name: '菜单' }).click();
+    assert.equal(await page.locator('#main-nav').isVisible(), true);
+    await page.screenshot({ path: (process.env.BAOXUE_WEB_ARTIFACTS || 'build/web-artifacts') + '/nav-open-375.png' });
+    await page.locator('#main-nav').getByRole('link', { name: '台账' }).click();
+    assert.equal(await page.locator('#main-nav').isVisible(), false);
+    await page.context().close();
+  });
+});
+
+describe('children list', () => {
+  test('filters, search and paging go to the server', async () => {
+    const page = await signedIn(browser, server.url, 'county');
+    await page.goto(server.url + '/#/children');
+    await settled(page);
+    assert.equal(await page.locator('table.table tbody tr').count(), 50);
+    await shoot(page, 'children');
+    await page.getByRole('button', { name: '下一页' }).click();
+    await settled(page);
+    assert.match(page.url(), /page=2/);
+    await page.getByLabel('状态').selectOption('not_enrolled');
+    await page.waitForURL(/status=not_enrolled/);
+    await settled(page);
+    assert.doesNotMatch(page.url(), /page=2/);
+    const statuses = await page.locator('table.table tbody .badge').allTextContents();
+    assert.ok(statuses.length > 0 && statuses.every(s => s === '适龄未入学'), statuses.join());
+    const name = (await page.locator('table.table tbody td.primary a').first().textContent()).trim();
+    await page.getByLabel('姓名或身份证号').fill(name);
+    await page.getByLabel('姓名或身份证号').press('Enter');
+    await settled(page);
+    const names = await page.locator('table.table tbody td.primary a').allTextContents();
+    assert.ok(names.includes(name), names.join());
+    await page.context().close();
+  });
+
+  test('masked ID: 显示完整 for county (audited), never for supervisor', async () => {
+    const page = await signedIn(browser, server.url, 'county');
+    await page.goto(server.url + '/#/children?status=not_enrolled');
+    await settled(page);
+    const cell = page.locator('table.table tbody tr').first().locator('.masked');
+    assert.match(await cell.locator('.mono').textContent(), /^\d{6}\*{8}\d{3}[\dX]$/);
+    const audits = Number(sql(server.db, "SELECT count(*) FROM audit WHERE action = 'read_full'"));
+    await cell.getByRole('button', { name: /显示完整/ }).click();
+    await cell.getByText('已记入审计').waitFor();
+    assert.match(await cell.locator('.mono').textContent(), /^\d{17}[\dX]$/);
+    assert.equal(Number(sql(server.db, "SELECT count(*) FROM audit WHERE action = 'read_full'")), audits + 1);
+    await page.context().close();
+
+    const sup = await signedIn(browser, server.url, 'supervisor');
+    await sup.goto(server.url + '/#/children');
+    await settled(sup);
+    assert.equal(await sup.getByRole('button', { name: /显示完整/ }).count(), 0);
+    await sup.context().close();
+  });
+
+  test('a township user sees only their township', async () => {
+    const page = await signedIn(browser, server.url, 'township', PHONE);
+    await page.goto(server.url + '/#/children');
+    await settled(page);
+    const towns = await page.locator('table.table tbody td[data-label="乡镇"]').allTextContents();
+    assert.ok(towns.length > 0 && towns.every(t => t.trim() === '龙港镇'), towns.join());
+    await page.context().close();
+  });
+});
