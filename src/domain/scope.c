@@ -13,8 +13,8 @@ static const struct {
 /* Rows: roles; columns: permissions. The whole access policy in one table. */
 static const bool grants[ROLE__COUNT][PERM__COUNT] = {
     /* public session summary children review audit full  write import casework registry
-     * settings */
-    [ROLE_ADMIN] = {true, true, true, true, true, true, true, true, true, true, true, true},
+     * settings accounts */
+    [ROLE_ADMIN] = {true, true, true, true, true, true, true, true, true, true, true, true, true},
     [ROLE_COUNTY] = {true, true, true, true, true, false, true, true, true, true, true, false},
     [ROLE_TOWNSHIP] = {true, true, true, true, false, false, false, true, false, true, false,
                        false},

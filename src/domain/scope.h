@@ -37,6 +37,7 @@ enum perm {
     PERM_CASEWORK, /* verification tasks, cases, what is due, the people registry (scoped) */
     PERM_REGISTRY, /* adding and changing people in the registry */
     PERM_SETTINGS, /* changing the installation's settings */
+    PERM_ACCOUNTS, /* the server's accounts: list, add, disable, reset a password */
     PERM__COUNT
 };
 

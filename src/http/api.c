@@ -13,6 +13,7 @@
 #include "domain/rundiff.h"
 #include "domain/review.h"
 #include "domain/status.h"
+#include "domain/user.h"
 #include "http/cookie.h"
 #include "http/request.h"
 #include "report/reports.h"
@@ -315,11 +316,15 @@ static void run_get_h(struct request *r)
 
 static void review_h(struct request *r)
 {
+    const char *all;
+    if (!arg_text(r, "all", 4, &all))
+        return;
     struct report_table t;
     struct buf err = BUF_INIT;
     int code;
-    /* the queue is county-wide clerical work: masked over the API */
-    if (review_list(r->store, false, false, &t, &err, &code) < 0) {
+    /* the queue is county-wide clerical work: masked over the API; all=1 adds the pairs already
+     * decided, so a reviewer sees how far through the queue they are */
+    if (review_list(r->store, all && !strcmp(all, "1"), false, &t, &err, &code) < 0) {
         reply_outcome(r, code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR, err.buf);
     } else {
         reply_json(r, MHD_HTTP_OK, table_to_json(&t));
@@ -345,12 +350,15 @@ static void audit_h(struct request *r)
 
 /* ---- casework, people, reports, settings: thin handlers over the library (issue 5) ---- */
 
-/* The {id} of the path; the server has already checked it names an object in the scope. */
+/* The {id} of the path, 0 unless it is all digits (for the casework routes the server has
+ * already checked it names an object in the scope). */
 static int64_t path_id(struct request *r)
 {
-    char id[24] = "";
-    route_param(&r->params, "id", id, sizeof(id));
-    return strtoll(id, NULL, 10);
+    char id[24] = "", *end = id;
+    long long v = 0;
+    if (route_param(&r->params, "id", id, sizeof(id)) && id[0] >= '0' && id[0] <= '9')
+        v = strtoll(id, &end, 10);
+    return *end || v < 0 ? 0 : v;
 }
 
 /* full=1: the role must be allowed (403 otherwise); the read is audited by the caller. */
@@ -1002,6 +1010,192 @@ static void setting_put_h(struct request *r)
     reply_done(r, rc, code, &msg, &err);
 }
 
+/* ---- the review queue, one pair at a time ---- */
+
+static void review_get_h(struct request *r)
+{
+    bool full;
+    int64_t id = path_id(r);
+    char target[32];
+    snprintf(target, sizeof(target), "candidate:%lld", (long long)id);
+    if (id <= 0) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个候选记录对");
+        return;
+    }
+    if (!arg_full(r, &full) || (full && !audit_full(r, "review show full=1", target)))
+        return;
+    struct buf err = BUF_INIT;
+    int code = 0;
+    json_t *j = review_get(r->store, id, full, &err, &code);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, code == EXIT_INPUT ? OUT_NOT_FOUND : OUT_ERROR, err.buf);
+    buf_release(&err);
+}
+
+static void review_decide_h(struct request *r)
+{
+    int64_t id = path_id(r);
+    static const char *const f[] = {"decision", "note"};
+    const char *v[2];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    if (!v[0] || (strcmp(v[0], "accept") && strcmp(v[0], "reject"))) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "字段 decision 应为 accept（是同一人）或 reject（不是同一人）");
+        return;
+    }
+    if (v[1] && strlen(v[1]) > 500) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "备注过长（至多 500 字节）");
+        return;
+    }
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = id > 0 ? review_decide(r->store, id, !strcmp(v[0], "accept"), r->scope.user, v[1],
+                                    &msg, &err, &code)
+                    : (code = EXIT_INPUT, -1);
+    json_decref(j);
+    if (rc < 0 && code == EXIT_INPUT) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个候选记录对");
+        buf_release(&msg);
+        buf_release(&err);
+        return;
+    }
+    reply_done(r, rc, code, &msg, &err);
+}
+
+/* ---- accounts (admin) ---- */
+
+static int user_list_one(void *ctx, const struct user *u)
+{
+    json_t *o = user_json(u);
+    json_object_set_new(o, "disabled", json_boolean(u->disabled));
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+static void users_list_h(struct request *r)
+{
+    json_t *items = json_array();
+    if (user_each(r->store, user_list_one, items) < 0) {
+        json_decref(items);
+        reply_outcome(r, OUT_ERROR, "");
+        return;
+    }
+    reply_json(
+        r, MHD_HTTP_OK,
+        json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items", items));
+}
+
+static void user_add_h(struct request *r)
+{
+    static const char *const f[] = {"username", "role",       "township",
+                                    "school",   "department", "password"};
+    const char *v[6];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct user u = {0};
+    int role = v[1] ? role_parse(v[1]) : -1;
+    const char *bad =
+        !v[0] || !user_name_valid(v[0]) ? "用户名无效：1–64 个字母、数字或 . _ -，不含空格"
+        : role < 0 ? "角色无效：admin、county、township、school、department、supervisor 之一"
+        : !v[5] ? "请提供初始密码（password）"
+        : (v[2] && strlen(v[2]) >= sizeof(u.township)) ||
+                (v[3] && strlen(v[3]) >= sizeof(u.school)) ||
+                (v[4] && strlen(v[4]) >= sizeof(u.department))
+            ? "乡镇代码、学校标识码或部门名称过长"
+            : NULL;
+    if (bad) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", bad);
+        return;
+    }
+    snprintf(u.name, sizeof(u.name), "%s", v[0]);
+    u.role = (enum role)role;
+    snprintf(u.township, sizeof(u.township), "%s", v[2] ? v[2] : "");
+    snprintf(u.school, sizeof(u.school), "%s", v[3] ? v[3] : "");
+    snprintf(u.department, sizeof(u.department), "%s", v[4] ? v[4] : "");
+    struct buf err = BUF_INIT;
+    int code = 0;
+    int rc = user_add(r->store, &u, v[5], r->scope.user, r->ip, &err, &code);
+    json_decref(j);
+    if (rc < 0) {
+        reply_lib_error(r, code, &err);
+    } else {
+        json_t *o = user_json(&u);
+        json_object_set_new(o, "disabled", json_false());
+        reply_json(r, MHD_HTTP_CREATED, o);
+    }
+    buf_release(&err);
+}
+
+/* The {name} of the path naming an existing account; false after replying 404/500. */
+static bool path_user(struct request *r, struct user *u)
+{
+    char name[sizeof(u->name)] = "";
+    int rc = route_param(&r->params, "name", name, sizeof(name)) ? user_get(r->store, name, u) : 0;
+    if (rc < 0)
+        reply_outcome(r, OUT_ERROR, "");
+    else if (rc == 0)
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个用户");
+    return rc == 1;
+}
+
+static void user_disable_h(struct request *r)
+{
+    struct user u;
+    if (!path_user(r, &u))
+        return;
+    json_t *j = request_json(r);
+    if (!j)
+        return;
+    json_t *d = json_object_get(j, "disabled");
+    if (!json_is_boolean(d) || json_object_size(j) != 1) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "请求体应为 {\"disabled\": true} 或 {\"disabled\": false}");
+        return;
+    }
+    bool disable = json_is_true(d);
+    json_decref(j);
+    if (disable && !strcmp(u.name, r->scope.user)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "不能停用自己正在使用的账号");
+        return;
+    }
+    struct buf err = BUF_INIT, msg = BUF_INIT;
+    int code = 0;
+    int rc = user_set_disabled(r->store, u.name, disable, r->scope.user, r->ip, &err, &code);
+    if (rc == 0)
+        buf_addf(&msg, "已%s用户“%s”%s", disable ? "停用" : "启用", u.name,
+                 disable ? "，其登录会话已全部结束" : "");
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void user_password_h(struct request *r)
+{
+    struct user u;
+    if (!path_user(r, &u))
+        return;
+    static const char *const f[] = {"password"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf err = BUF_INIT, msg = BUF_INIT;
+    int code = 0;
+    int rc = v[0] ? user_set_password(r->store, u.name, v[0], r->scope.user, r->ip, &err, &code)
+                  : (buf_adds(&err, "请提供新密码（password）"), code = EXIT_INPUT, -1);
+    json_decref(j);
+    if (rc == 0)
+        buf_addf(&msg, "已重设用户“%s”的密码，其登录会话已全部结束", u.name);
+    reply_done(r, rc, code, &msg, &err);
+}
+
 const struct route api_routes[] = {
     {"GET", "/healthz", healthz, PERM_PUBLIC, "服务是否正常（无需登录）"},
     {"GET", "/api/v1/openapi.json", openapi, PERM_PUBLIC, "本接口的 OpenAPI 3 描述"},
@@ -1015,6 +1209,13 @@ const struct route api_routes[] = {
      "儿童名单的筛选项（乡镇、村、学校）"},
     {"GET", "/api/v1/children/{id}", child_h, PERM_CHILDREN, "一名儿童的完整记录"},
     {"GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"},
+    {"GET", "/api/v1/review/{id}", review_get_h, PERM_REVIEW, "一个候选记录对（并排、逐项得分）"},
+    {"POST", "/api/v1/review/{id}/decision", review_decide_h, PERM_REVIEW,
+     "复核结论：是同一人或不是同一人"},
+    {"GET", "/api/v1/users", users_list_h, PERM_ACCOUNTS, "全部账号（仅管理员）"},
+    {"POST", "/api/v1/users", user_add_h, PERM_ACCOUNTS, "新建账号（仅管理员）"},
+    {"POST", "/api/v1/users/{name}/disabled", user_disable_h, PERM_ACCOUNTS, "停用或启用账号"},
+    {"POST", "/api/v1/users/{name}/password", user_password_h, PERM_ACCOUNTS, "重设密码"},
     {"GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"},
     /* background jobs (http/jobs.c) */
     {"POST", "/api/v1/imports", imports_post_h, PERM_IMPORT, "上传并导入一个文件（后台任务）"},
