@@ -5,6 +5,10 @@
 // add a row here. Nothing else.
 export const routes = [
   { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
+  { path: '/verify', title: '核查', nav: true, perm: 'casework', load: () => import('./screens/verify.js') },
+  { path: '/verify/:id', title: '核查任务', perm: 'casework', load: () => import('./screens/verify-task.js') },
+  { path: '/cases', title: '个案', nav: true, perm: 'casework', load: () => import('./screens/cases.js') },
+  { path: '/cases/:id', title: '个案', perm: 'casework', load: () => import('./screens/case.js') },
   { path: '/account', title: '我的账号', perm: 'session', load: () => import('./screens/account.js') },
   { path: '/login', title: '登录', public: true, load: () => import('./screens/login.js') },
 ];
