@@ -11,6 +11,7 @@ export const routes = [
   { path: '/cases/:id', title: '个案', perm: 'casework', load: () => import('./screens/case.js') },
   { path: '/tasks', title: '待办', nav: true, perm: 'casework', load: () => import('./screens/tasks.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },
+  { path: '/admin', title: '系统管理', nav: true, perm: 'settings', load: () => import('./screens/admin.js') },
   { path: '/account', title: '我的账号', perm: 'session', load: () => import('./screens/account.js') },
   { path: '/login', title: '登录', public: true, load: () => import('./screens/login.js') },
 ];
