@@ -76,4 +76,21 @@ describe('人工复核', () => {
     await shoot(page, 'review-phone');
     await page.context().close();
   });
+
+  test('a supervisor reads the queue and decides nothing', async () => {
+    const page = await signedIn(browser, server.url, 'supervisor', DESKTOP);
+    await page.goto(server.url + '/#/review');
+    await settled(page);
+    await page.getByText('本账号只能查看复核队列，不能判定。').waitFor();
+    assert.equal(await page.getByRole('button', { name: /同一人/ }).count(), 0);
+    const before = sql(server.db, 'SELECT count(*) FROM review_decision');
+    await page.locator('.review-queue a').first().click();
+    await page.getByRole('heading', { name: /第 1 \/ \d+ 对/ }).waitFor();
+    await settled(page);
+    await page.keyboard.press('a');
+    await page.keyboard.press('j');
+    await page.getByRole('heading', { name: /第 2 \/ \d+ 对/ }).waitFor();
+    assert.equal(sql(server.db, 'SELECT count(*) FROM review_decision'), before);
+    await page.context().close();
+  });
 });

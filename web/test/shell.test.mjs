@@ -22,11 +22,11 @@ function sql(db, statement) {
 }
 
 const NAV = {
-  admin: ['台账'],
-  county: ['台账'],
-  township: ['台账'],
+  admin: ['台账', '核查', '个案', '待办', '人工复核', '系统管理'],
+  county: ['台账', '核查', '个案', '待办', '人工复核'],
+  township: ['台账', '核查', '个案', '待办'],
   school: ['台账'],
-  supervisor: ['台账'],
+  supervisor: ['台账', '核查', '个案', '待办', '人工复核'],
   department: [],
 };
 

@@ -3,7 +3,7 @@
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
-import { can } from '../session.js';
+import { can, currentUser } from '../session.js';
 import { fmtDate, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
@@ -25,15 +25,14 @@ export default function Cases({ query }) {
   useTitle('个案');
   const page = Number(query.page) || 1;
   const list = useApi('/cases', { township: query.township, state: query.state, page, per_page: PER_PAGE });
-  const summary = useApi(can('summary') ? '/summary' : null);
+  const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const fields = [
     ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
-    { name: 'state', label: '状态', type: 'select', any: '未销号（劝返中、巩固中）', options: STATES },
+    { name: 'state', label: '状态', type: 'select', any: '未销号', options: STATES },
   ];
   const columns = [
-    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/cases/' + r.case_id}>${r.name || '（无姓名）'}</a>
-        <span class="muted small">案件 ${r.case_id}</span>` },
+    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/cases/' + r.case_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">案件 ${r.case_id}</span>` },
     { key: 'state', label: '状态', render: r => html`<span class="badges"><${Badge} tone=${caseTone(r.state)}>${r.state}<//>${r.reopened > 0 && html`<${Badge} tone="warn">曾重新打开<//>`}</span>` },
     { key: 'village', label: '户籍地', render: r => `${r.township} ${r.village}` },
     { key: 'opened_on', label: '立案日期', render: r => fmtDate(r.opened_on) },

@@ -7,6 +7,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
+import { can } from '../session.js';
 import { fmtDateTime } from '../format.js';
 import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
 
@@ -72,6 +73,7 @@ function Pair({ id, n, total, onPrev, onNext, onDecided }) {
       res.reload();
     } catch (e) { setErr(e); } finally { setBusy(false); }
   };
+  const write = can('write');  // a supervisor reads the queue and decides nothing
   // the keyboard: A / R decide, J / K move; never while typing in a field
   const keys = useRef();
   keys.current = { decide, onPrev, onNext };
@@ -79,8 +81,8 @@ function Pair({ id, n, total, onPrev, onNext, onDecided }) {
     const on = e => {
       if (e.ctrlKey || e.metaKey || e.altKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
       const k = e.key.toLowerCase();
-      if (k === 'a') keys.current.decide('accept');
-      else if (k === 'r') keys.current.decide('reject');
+      if (k === 'a' && write) keys.current.decide('accept');
+      else if (k === 'r' && write) keys.current.decide('reject');
       else if (k === 'j') keys.current.onNext();
       else if (k === 'k') keys.current.onPrev();
       else return;
@@ -120,17 +122,17 @@ function Pair({ id, n, total, onPrev, onNext, onDecided }) {
       <div><h3>比对记录</h3><p>${d.other.other}</p><p class="muted small">${d.other.file} 第 ${d.other.row} 行</p></div>
     </div>
     ${rv && html`<p class="hint">已由 ${rv.decided_by} 于 ${fmtDateTime(rv.decided_at)} 判定为“${rv.label}”${rv.note ? `：${rv.note}` : ''}。可以改变结论。</p>`}
-    <div class="field"><label class="field-label" for="rv-note">备注（可不填）</label>
-      <input id="rv-note" value=${note} onInput=${e => setNote(e.target.value)} placeholder="如 出生日期月日颠倒，学校核实为同一人" /></div>
+    ${write ? html`<div class="field"><label class="field-label" for="rv-note">备注（可不填）</label>
+      <input id="rv-note" value=${note} onInput=${e => setNote(e.target.value)} placeholder="如 出生日期月日颠倒，学校核实为同一人" /></div>` : html`<p class="hint">本账号只能查看复核队列，不能判定。</p>`}
     <${ErrorBanner} error=${err} />
     <div class="decide">
-      <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => decide('accept')} aria-keyshortcuts="A">同一人 <kbd>A</kbd></button>
-      <button type="button" class="btn btn-danger" disabled=${busy} onClick=${() => decide('reject')} aria-keyshortcuts="R">不是同一人 <kbd>R</kbd></button>
+      ${write && html`<button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => decide('accept')} aria-keyshortcuts="A">同一人 <kbd>A</kbd></button>
+      <button type="button" class="btn btn-danger" disabled=${busy} onClick=${() => decide('reject')} aria-keyshortcuts="R">不是同一人 <kbd>R</kbd></button>`}
       <span class="decide-nav">
         <button type="button" class="btn" disabled=${n <= 1} onClick=${onPrev} aria-keyshortcuts="K">上一对 <kbd>K</kbd></button>
         <button type="button" class="btn" disabled=${n >= total} onClick=${onNext} aria-keyshortcuts="J">下一对 <kbd>J</kbd></button>
       </span>
     </div>
-    <p class="muted small">快捷键：A 同一人，R 不是同一人，J 下一对，K 上一对（在输入框中时不生效）。判定在下次比对时生效。</p>
+    <p class="muted small">${write ? '快捷键：A 同一人，R 不是同一人，J 下一对，K 上一对（在输入框中时不生效）。判定在下次比对时生效。' : '快捷键：J 下一对，K 上一对。'}</p>
   </section>`;
 }

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
-import { can, useUser } from '../session.js';
+import { can, currentUser, useUser } from '../session.js';
 import { fmtDate, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
@@ -26,7 +26,7 @@ export default function Tasks({ query }) {
     township: query.township, person, overdue: query.overdue, page, per_page: PER_PAGE,
   });
   const people = useApi('/people');
-  const summary = useApi(can('summary') ? '/summary' : null);
+  const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const peopleOpts = ((people.data && people.data.people) || []).map(p => ({ value: String(p.id), label: `${p.name}（${p.township || p.org}）` }));
   const chooseMe = id => {

@@ -20,7 +20,7 @@ export default function VerifyTask({ params }) {
   if (!t) return html`<${Loading} />`;
   const c = t.child;
   const tone = t.state === 'closed' ? 'muted' : t.state === 'outreach' ? 'warn' : 'info';
-  return html`<div class="page narrow">
+  return html`<div class="page case-page">
     <p class="crumbs"><a href="#/verify">核查</a> › 核查任务 ${t.id}</p>
     <${PageHeader} title=${c.name || '（无姓名）'} subtitle=${`${c.gender} · 出生 ${fmtDate(c.birth_date)} · ${t.suspected_label}`}>
       <${Badge} tone=${tone}>${t.state_label}<//>
@@ -28,6 +28,7 @@ export default function VerifyTask({ params }) {
     ${done && html`<${Notice} tone="ok">${done}<//>`}
     ${t.flagged_run && html`<${Notice} tone="warn">第 ${t.flagged_run} 次比对显示该儿童仍不在校，原结论待复核：请再次核查并记录结论。<//>`}
     ${t.case_id && html`<${Notice} tone="info">已确认失学辍学并立案：<a href=${'#/cases/' + t.case_id}>查看案件 ${t.case_id}（一人一案）</a><//>`}
+    <div class="case-grid"><div class="case-main">
     <section class="card">
       <dl class="facts">
         <dt>身份证号</dt><dd class="mono">${c.id_number || '—'}</dd>
@@ -51,10 +52,11 @@ export default function VerifyTask({ params }) {
     </section>`}
     ${t.can_record && can('write') && html`<${OutcomeForm} task=${t} onDone=${m => { setDone(m); task.reload(); window.scrollTo(0, 0); }} />`}
     ${t.open && can('write') && html`<${AssignForm} task=${t} onDone=${m => { setDone(m); task.reload(); }} />`}
-    <section class="card">
+    </div>
+    <section class="card case-side">
       <h2>经办时间线</h2>
       <${Timeline} items=${t.timeline} />
-    </section>
+    </section></div>
   </div>`;
 }
 

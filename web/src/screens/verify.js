@@ -4,7 +4,7 @@
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
-import { can } from '../session.js';
+import { can, currentUser } from '../session.js';
 import { fmtDate, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
@@ -30,15 +30,14 @@ export default function Verify({ query }) {
   useTitle('核查');
   const page = Number(query.page) || 1;
   const list = useApi('/verify', { township: query.township, state: query.state, page, per_page: PER_PAGE });
-  const summary = useApi(can('summary') ? '/summary' : null);
+  const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const fields = [
     ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
-    { name: 'state', label: '状态', type: 'select', any: '待办（待核查、外联、待复核）', options: TASK_STATES },
+    { name: 'state', label: '状态', type: 'select', any: '待办', options: TASK_STATES },
   ];
   const columns = [
-    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/verify/' + r.task_id}>${r.name || '（无姓名）'}</a>
-        <span class="muted small">${r.gender} · ${fmtDate(r.birth_date)}</span>` },
+    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/verify/' + r.task_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">${r.gender} · ${fmtDate(r.birth_date)}</span>` },
     { key: 'suspected', label: '疑似情况', render: r => html`<${Badge} tone="bad">${r.suspected}<//>` },
     { key: 'village', label: '户籍地', render: r => `${r.township} ${r.village}` },
     { key: 'deadline', label: '核查截止', render: r => html`<span class=${r.state.includes('逾期') ? 'late' : ''}>${fmtDate(r.deadline)}</span>` },
@@ -50,7 +49,9 @@ export default function Verify({ query }) {
   ];
   const d = list.data;
   return html`<div class="page">
-    <${PageHeader} title="核查" subtitle=${d ? `疑似失学辍学儿童的入户核查（铁脚板摸排），共 ${fmtNumber(d.total)} 项` : '疑似失学辍学儿童的入户核查'} />
+    <${PageHeader} title="核查" subtitle=${d ? `疑似失学辍学儿童的入户核查（铁脚板摸排），共 ${fmtNumber(d.total)} 项` : '疑似失学辍学儿童的入户核查'}>
+      <a class="btn" href="#/tasks?scope=me">我的待办</a>
+    <//>
     <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
     <${DataTable} columns=${columns} rows=${d && d.tasks} rowKey=${r => r.task_id} loading=${list.loading} caption="核查任务"
