@@ -7,6 +7,18 @@ import { fmtDate, fmtDateTime } from '../format.js';
 import { useApi } from '../hooks.js';
 import { Badge, ErrorBanner } from './feedback.js';
 
+/**
+ * A server sentence as people read it: ISO dates as 2026年11月20日, and without the hints for
+ * the command line (“（baoxue case show 3）”, “（--school）”) that the library's messages carry.
+ */
+export function plain(text) {
+  return String(text || '')
+    .replace(/（(?:baoxue |case |verify |--)[^）]*）/g, '')
+    .replace(/下次运行 baoxue match 时/g, '下次比对时')
+    .replace(/请先 case reopen/g, '请先重新打开案件')
+    .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m, y, mo, d) => `${Number(y)}年${Number(mo)}月${Number(d)}日`);
+}
+
 /** due: {date, days, overdue} from the API (or null). Overdue is red and says by how much. */
 export function Due({ due, done }) {
   if (!due) return html`<span class="muted">—</span>`;
@@ -37,7 +49,7 @@ export function Timeline({ items }) {
   return html`<ol class="timeline">
     ${items.map(e => html`<li>
       <div class="tl-head"><span class="tl-date">${fmtDate(e.date)}</span><${Badge} tone="info">${e.kind_label}<//></div>
-      <div class="tl-text">${e.text}</div>
+      <div class="tl-text">${plain(e.text)}</div>
       <div class="tl-meta">记录人 ${e.actor}，录入于 ${fmtDateTime(e.recorded_at)}</div>
     </li>`)}
   </ol>`;
@@ -73,8 +85,8 @@ export function useSubmit(fn, onDone) {
     setState({ busy: true, error: null, message: null });
     try {
       const r = await fn();
-      setState({ busy: false, error: null, message: (r && r.message) || '已保存' });
-      if (onDone) onDone(r);
+      setState({ busy: false, error: null, message: plain((r && r.message) || '已保存') });
+      if (onDone) onDone(r && r.message ? { ...r, message: plain(r.message) } : r);
     } catch (err) {
       setState({ busy: false, error: err, message: null });
     }
@@ -84,7 +96,7 @@ export function useSubmit(fn, onDone) {
 
 export function SubmitRow({ state, label, onCancel }) {
   return html`<div class="form-actions">
-    <${ErrorBanner} error=${state.error} />
+    <${ErrorBanner} error=${state.error && plain(state.error.message)} />
     <div class="form-buttons">
       <button type="submit" class="btn btn-primary" disabled=${state.busy}>${state.busy ? '正在保存…' : label}</button>
       ${onCancel && html`<button type="button" class="btn" onClick=${onCancel}>取消</button>`}

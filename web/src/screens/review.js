@@ -10,6 +10,7 @@ import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
 import { fmtDateTime } from '../format.js';
 import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
+import { plain } from '../components/casework.js';
 
 const PENDING = '待复核';
 
@@ -69,7 +70,7 @@ function Pair({ id, n, total, onPrev, onNext, onDecided }) {
     setErr(null);
     try {
       const r = await api.post(`/review/${id}/decision`, { decision, note: note || null });
-      onDecided(r.message);
+      onDecided(plain(r.message));
       res.reload();
     } catch (e) { setErr(e); } finally { setBusy(false); }
   };

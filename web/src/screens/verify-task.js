@@ -27,7 +27,7 @@ export default function VerifyTask({ params }) {
     <//>
     ${done && html`<${Notice} tone="ok">${done}<//>`}
     ${t.flagged_run && html`<${Notice} tone="warn">第 ${t.flagged_run} 次比对显示该儿童仍不在校，原结论待复核：请再次核查并记录结论。<//>`}
-    ${t.case_id && html`<${Notice} tone="info">已确认失学辍学并立案：<a href=${'#/cases/' + t.case_id}>查看案件 ${t.case_id}（一人一案）</a><//>`}
+    ${t.case_id && html`<${Notice} tone="info"><span>已确认失学辍学并立案：<a href=${'#/cases/' + t.case_id}>查看案件 ${t.case_id}（一人一案）</a></span><//>`}
     <div class="case-grid"><div class="case-main">
     <section class="card">
       <dl class="facts">
