@@ -59,14 +59,16 @@ export function Timeline({ items }) {
  * A person of the registry (核查人, 回访人, 审批人, 责任人): the given `first` people on top
  * (e.g. the task's assignees), then the active people of `township` (GET /people).
  */
-export function PersonSelect({ id, label, value, onChange, township, first = [], required, hint }) {
+export function PersonSelect({ id, label, value, onChange, township, first = [], required, hint, prefer, preferLabel }) {
   const people = useApi('/people', township ? { township } : {});
+  const all = (people.data && people.data.people) || [];
+  if (prefer && !first.length) first = all.filter(prefer).map(p => ({ ...p, role_label: `${p.org} ${p.role}` }));
   const seen = new Set(first.map(p => String(p.person_id ?? p.id)));
-  const rest = ((people.data && people.data.people) || []).filter(p => !seen.has(String(p.id)));
+  const rest = all.filter(p => !seen.has(String(p.id)));
   return html`<label class="field" for=${id}><span class="field-label">${label}${required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</span>
     <select id=${id} value=${value} required=${required} onChange=${e => onChange(e.target.value)}>
       <option value="">请选择</option>
-      ${first.length > 0 && html`<optgroup label="本项责任人">
+      ${first.length > 0 && html`<optgroup label=${preferLabel || '本项责任人'}>
         ${first.map(p => html`<option value=${String(p.person_id ?? p.id)}>${p.name}（${p.role_label || p.title || ''}）</option>`)}
       </optgroup>`}
       <optgroup label="人员名册">

@@ -99,11 +99,11 @@ export default function Case({ params }) {
             ${c.follow_up_progress.next_due ? html`，下次应在 <${Due} due=${c.follow_up_progress.next_due} />` : html` <${Badge} tone="ok">回访已满，可申请销号<//>`}</p>`}
           ${form === 'followup' && html`<${FollowUpForm} ...${props} />`}
           ${form === 'close' && html`<${CloseForm} ...${props} />`}
-          ${c.follow_ups.length > 0 && html`<ul class="followups">${c.follow_ups.map(f => html`<li>
+          ${c.follow_ups.length > 0 && html`<h3 class="sub">巩固回访记录</h3><ul class="followups">${c.follow_ups.map(f => html`<li>
             ${fmtDate(f.date)} <${Badge} tone=${f.in_school ? 'ok' : 'bad'}>${f.in_school ? '在校' : '不在校'}<//>
             ${f.by && html`<span class="muted">回访人 ${f.by.name}</span>`} ${f.note || ''}</li>`)}</ul>`}
-          ${c.closing && html`<dl class="facts">
-            <dt>销号</dt><dd>${fmtDate(c.closing.date)}</dd>
+          ${c.closing && html`<h3 class="sub">销号</h3><dl class="facts">
+            <dt>销号日期</dt><dd>${fmtDate(c.closing.date)}</dd>
             <dt>审批人</dt><dd>${c.closing.approver ? `${c.closing.approver.name}（${c.closing.approver.org} ${c.closing.approver.title}）` : '—'}</dd>
             <dt>理由</dt><dd>${c.closing.reason}</dd></dl>`}
           ${write && c.state !== 'open' && html`<p>${open('reopen', '重新打开案件')}</p>`}
@@ -236,7 +236,8 @@ function CloseForm({ c, onDone, onCancel }) {
   return html`<form class="form inline-form" onSubmit=${submit} aria-label="销号">
     <p class="hint">销号须经审批：回访已满 ${c.follow_up_progress.required} 次、确认儿童在校后，由审批人批准。</p>
     <div class="grid grid-2">
-      <${PersonSelect} id="cl-approver" label="审批人" value=${f.approver} onChange=${set('approver')} required />
+      <${PersonSelect} id="cl-approver" label="审批人" value=${f.approver} onChange=${set('approver')} required
+        prefer=${p => p.org_kind === '县教育局'} preferLabel="县教育局" />
       ${text('cl-date', '销号日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
     </div>
     ${text('cl-reason', '销号理由', f.reason, set('reason'), { required: true, placeholder: '如 返校后三次回访均在校' })}
