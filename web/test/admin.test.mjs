@@ -27,7 +27,7 @@ describe('系统管理', () => {
     const page = await signedIn(browser, server.url, 'admin', DESKTOP);
     await page.getByRole('link', { name: '系统管理', exact: true }).click();
     await settled(page);
-    await page.getByRole('tab', { name: '账号和角色' }).waitFor();
+    await page.locator('.tabs a[aria-current=page]', { hasText: '账号和角色' }).waitFor();
     await shoot(page, 'admin-users');
     await page.getByRole('button', { name: '新建账号' }).click();
     await page.getByLabel('用户名').fill('zhongcun');

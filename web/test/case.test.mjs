@@ -44,6 +44,15 @@ describe('个案', () => {
     await page.getByText('立案后首次走访已逾期：截止 2026年11月17日，逾期 3 天').waitFor();
     await shoot(page, 'case-overdue');
 
+    // a pairing teacher
+    const teacher = sql(server.db, `SELECT min(id) FROM person WHERE township_code = '${TOWNSHIP}' AND org_kind = 'school' AND active = 1`);
+    await page.getByRole('button', { name: '调整责任人' }).click();
+    await page.getByLabel('结对教师').selectOption(teacher);
+    await page.getByLabel('调整原因').fill('结对帮扶');
+    await page.getByRole('button', { name: '保存指派' }).click();
+    await saved(page, /结对教师|指派/);
+    assert.equal(sql(server.db, `SELECT person_id FROM assignment WHERE case_id = ${id} AND role = 'teacher' ORDER BY id DESC LIMIT 1`), teacher);
+
     // an attempt
     await page.getByRole('button', { name: '记录一次劝返' }).click();
     await page.getByLabel('家访').check();

@@ -90,6 +90,23 @@ describe('核查', () => {
     await page.context().close();
   });
 
+  test('调整责任人: another village cadre of the township', async () => {
+    const id = sql(server.db, `SELECT max(v.id) FROM verify_task v JOIN assignment a ON a.task_id = v.id WHERE v.state <> 'closed' AND v.township_code = '${TOWNSHIP}' AND a.role = 'village'`);
+    const before = sql(server.db, `SELECT person_id FROM assignment WHERE task_id = ${id} AND role = 'village' ORDER BY id DESC LIMIT 1`);
+    const other = sql(server.db, `SELECT min(id) FROM person WHERE township_code = '${TOWNSHIP}' AND org_kind = 'village' AND active = 1 AND id <> ${before}`);
+    const page = await signedIn(browser, server.url, 'township', PHONE);
+    await page.goto(server.url + '/#/verify/' + id);
+    await settled(page);
+    await page.getByRole('button', { name: '调整责任人' }).click();
+    await page.getByLabel('村干部').selectOption(other);
+    await page.getByLabel('调整原因').fill('原村干部外出培训');
+    await shoot(page, 'verify-assign');
+    await page.getByRole('button', { name: '保存指派' }).click();
+    await page.locator('.banner-ok').waitFor();
+    assert.equal(sql(server.db, `SELECT person_id FROM assignment WHERE task_id = ${id} AND role = 'village' ORDER BY id DESC LIMIT 1`), other);
+    await page.context().close();
+  });
+
   test("another township's task by URL: a clear message, not a blank page", async () => {
     const id = sql(server.db, `SELECT min(id) FROM verify_task WHERE township_code = '${TOWNSHIP}'`);
     const page = await signedIn(browser, server.url, 'township2', PHONE);

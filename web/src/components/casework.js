@@ -3,6 +3,7 @@
 // page, and a form's submit/feedback row.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
+import { api } from '../api.js';
 import { fmtDate, fmtDateTime } from '../format.js';
 import { useApi } from '../hooks.js';
 import { Badge, ErrorBanner } from './feedback.js';
@@ -123,4 +124,33 @@ export function refLink(ref) {
   const m = /^(核查任务|案件)\s*(\d+)$/.exec(ref || '');
   if (!m) return null;
   return (m[1] === '案件' ? '#/cases/' : '#/verify/') + m[2];
+}
+
+const ROLE_LABELS = { township: '乡镇包保干部', village: '村干部', teacher: '结对教师' };
+
+/** 调整责任人 of a task or case (POST path {township, village, teacher, reason}): only the roles
+ * that change are sent; earlier assignments stay in the history. */
+export function AssignForm({ path, assignees, township, roles, onDone }) {
+  const [open, setOpen] = useState(false);
+  const cur = role => { const a = assignees.find(x => x.role === role); return a ? String(a.person_id) : ''; };
+  const [f, setF] = useState(() => Object.fromEntries([...roles.map(r => [r, cur(r)]), ['reason', '']]));
+  const set = k => v => setF(x => ({ ...x, [k]: v }));
+  const [state, submit] = useSubmit(() => api.post(path, {
+    ...Object.fromEntries(roles.map(r => [r, f[r] && f[r] !== cur(r) ? f[r] : null])),
+    reason: f.reason || null,
+  }), r => { setOpen(false); onDone(r.message); });
+  if (!open) return html`<p><button type="button" class="btn" onClick=${() => setOpen(true)}>调整责任人</button></p>`;
+  return html`<section class="card">
+    <h2>调整责任人</h2>
+    <form class="form" onSubmit=${submit} aria-label="调整责任人">
+      <div class="grid grid-2">
+        ${roles.map(r => html`<${PersonSelect} id=${'as-' + r} label=${ROLE_LABELS[r]} value=${f[r]} onChange=${set(r)} township=${township}
+          prefer=${r === 'teacher' ? (p => p.org_kind === '学校') : r === 'village' ? (p => p.org_kind === '村') : (p => p.org_kind === '乡镇')}
+          preferLabel=${r === 'teacher' ? '学校' : r === 'village' ? '村（社区）' : '乡镇'} />`)}
+      </div>
+      <div class="field"><label class="field-label" for="as-reason">调整原因</label>
+        <input id="as-reason" value=${f.reason} onInput=${e => set('reason')(e.target.value)} placeholder="如 原责任人调岗、结对帮扶" /></div>
+      <${SubmitRow} state=${state} label="保存指派" onCancel=${() => setOpen(false)} />
+    </form>
+  </section>`;
 }

@@ -29,10 +29,10 @@ export default function Admin({ query }) {
   const Body = body;
   return html`<div class="page">
     <${PageHeader} title="系统管理" />
-    <div class="tabs" role="tablist" aria-label="系统管理">
-      ${tabs.map(t => html`<a role="tab" href=${'#/admin?tab=' + t.key} aria-selected=${t === tab} class=${t === tab ? 'active' : ''}>${t.label}</a>`)}
-    </div>
-    <div role="tabpanel" aria-label=${tab.label}><${Body} query=${query} /></div>
+    <nav class="tabs" aria-label="系统管理">
+      ${tabs.map(t => html`<a href=${'#/admin?tab=' + t.key} aria-current=${t === tab ? 'page' : null} class=${t === tab ? 'active' : ''}>${t.label}</a>`)}
+    </nav>
+    <section aria-label=${tab.label}><${Body} query=${query} /></section>
   </div>`;
 }
 

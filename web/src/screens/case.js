@@ -9,7 +9,7 @@ import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
 import { fmtDate } from '../format.js';
 import { Badge, Loading, Notice, PageHeader } from '../components/feedback.js';
-import { Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 const TONE = { open: 'bad', returned: 'ok', closed: 'muted' };
 
@@ -51,6 +51,8 @@ export default function Case({ params }) {
             <dt>来源</dt><dd><a href=${'#/verify/' + c.task_id}>核查任务 ${c.task_id}</a>（第 ${c.run_id} 次比对）</dd>
           </dl>
         </section>
+        ${write && c.state !== 'closed' && html`<${AssignForm} path=${`/cases/${c.id}/assign`} assignees=${c.assignees} township=${c.township_code}
+          roles=${['township', 'village', 'teacher']} onDone=${m => finished(m)} />`}
 
         <section class="card">
           <div class="section-head"><h2>劝返复学记录（${c.attempts.length}）</h2>

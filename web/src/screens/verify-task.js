@@ -9,7 +9,7 @@ import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
 import { fmtDate } from '../format.js';
 import { Badge, Loading, Notice, PageHeader } from '../components/feedback.js';
-import { Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 export default function VerifyTask({ params }) {
   const task = useApi('/verify/' + params.id);
@@ -51,7 +51,7 @@ export default function VerifyTask({ params }) {
       </dl>
     </section>`}
     ${t.can_record && can('write') && html`<${OutcomeForm} task=${t} onDone=${m => { setDone(m); task.reload(); window.scrollTo(0, 0); }} />`}
-    ${t.open && can('write') && html`<${AssignForm} task=${t} onDone=${m => { setDone(m); task.reload(); }} />`}
+    ${t.open && can('write') && html`<${AssignForm} path=${`/verify/${t.id}/assign`} assignees=${t.assignees} township=${t.township_code} roles=${['township', 'village']} onDone=${m => { setDone(m); task.reload(); }} />`}
     </div>
     <section class="card case-side">
       <h2>经办时间线</h2>
@@ -104,31 +104,6 @@ function OutcomeForm({ task, onDone }) {
         <label class="field" for="v-note"><span class="field-label">情况说明</span>
           <textarea id="v-note" value=${f.note} onInput=${e => set('note')(e.target.value)} placeholder="入户看到的情况、家长说法等"></textarea></label>
         <${SubmitRow} state=${state} label="保存核查结论" />`}
-    </form>
-  </section>`;
-}
-
-function AssignForm({ task, onDone }) {
-  const [open, setOpen] = useState(false);
-  const cur = role => { const a = task.assignees.find(x => x.role === role); return a ? String(a.person_id) : ''; };
-  const [f, setF] = useState({ township: cur('township'), village: cur('village'), reason: '' });
-  const set = k => v => setF(x => ({ ...x, [k]: v }));
-  const [state, submit] = useSubmit(() => api.post(`/verify/${task.id}/assign`, {
-    township: f.township !== cur('township') ? f.township : null,
-    village: f.village !== cur('village') ? f.village : null,
-    reason: f.reason || null,
-  }), r => { setOpen(false); onDone(r.message); });
-  if (!open) return html`<p><button type="button" class="btn" onClick=${() => setOpen(true)}>调整责任人</button></p>`;
-  return html`<section class="card">
-    <h2>调整责任人</h2>
-    <form class="form" onSubmit=${submit}>
-      <div class="grid grid-2">
-        <${PersonSelect} id="a-township" label="乡镇包保干部" value=${f.township} onChange=${set('township')} township=${task.township_code} />
-        <${PersonSelect} id="a-village" label="村干部" value=${f.village} onChange=${set('village')} township=${task.township_code} />
-      </div>
-      <label class="field" for="a-reason"><span class="field-label">调整原因</span>
-        <input id="a-reason" value=${f.reason} onInput=${e => set('reason')(e.target.value)} placeholder="如 原责任人调岗" /></label>
-      <${SubmitRow} state=${state} label="保存指派" onCancel=${() => setOpen(false)} />
     </form>
   </section>`;
 }
