@@ -87,11 +87,10 @@ static json_t *child_json(struct store *s, int64_t record_id, bool full)
             phone_mask(stmt_text(q, 7), &ph);
         j = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "record_id",
                       (json_int_t)record_id, "name", jstr(stmt_text(q, 0)), "gender",
-                      jstr(gender_label((int)stmt_int(q, 1))), "birth_date",
-                      jopt(stmt_text(q, 2)), "id_number", jopt(m), "township",
-                      jopt(stmt_text(q, 4)), "village", jopt(stmt_text(q, 5)), "guardian",
-                      jopt(stmt_text(q, 6)), "phone", jopt(ph.buf), "address",
-                      full ? jopt(stmt_text(q, 8)) : json_null());
+                      jstr(gender_label((int)stmt_int(q, 1))), "birth_date", jopt(stmt_text(q, 2)),
+                      "id_number", jopt(m), "township", jopt(stmt_text(q, 4)), "village",
+                      jopt(stmt_text(q, 5)), "guardian", jopt(stmt_text(q, 6)), "phone",
+                      jopt(ph.buf), "address", full ? jopt(stmt_text(q, 8)) : json_null());
         buf_release(&ph);
     }
     stmt_finalize(q);
@@ -138,10 +137,10 @@ static json_t *timeline_json(struct store *s, int64_t child)
     json_t *a = json_array();
     for (size_t i = 0; i < tl.n; i++) {
         const struct timeline_entry *e = &tl.e[i];
-        json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "date", jstr(e->on_date),
-                              "recorded_at", jstr(e->at), "actor", jstr(e->actor), "kind",
-                              jstr(e->kind), "kind_label", jstr(event_kind_label(e->kind)),
-                              "text", jstr(e->text));
+        json_t *o =
+            json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "date", jstr(e->on_date), "recorded_at",
+                      jstr(e->at), "actor", jstr(e->actor), "kind", jstr(e->kind), "kind_label",
+                      jstr(event_kind_label(e->kind)), "text", jstr(e->text));
         json_object_set_new(o, "task_id", e->task_id ? json_integer(e->task_id) : json_null());
         json_object_set_new(o, "case_id", e->case_id ? json_integer(e->case_id) : json_null());
         json_array_append_new(a, o);
@@ -204,9 +203,9 @@ json_t *verify_detail(struct store *s, int64_t task_id, bool full, bool *found)
     bool pending = strcmp(state, "closed") != 0;
     json_t *j = json_pack(
         "{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:b}", "id", (json_int_t)task_id,
-        "run_id", (json_int_t)stmt_int(q, 2), "suspected", jstr(stmt_text(q, 3)),
-        "suspected_label", jstr(st >= 0 ? status_label((enum child_status)st) : stmt_text(q, 3)),
-        "township", jstr(stmt_text(q, 15)), "township_code", jstr(stmt_text(q, 16)), "opened_on",
+        "run_id", (json_int_t)stmt_int(q, 2), "suspected", jstr(stmt_text(q, 3)), "suspected_label",
+        jstr(st >= 0 ? status_label((enum child_status)st) : stmt_text(q, 3)), "township",
+        jstr(stmt_text(q, 15)), "township_code", jstr(stmt_text(q, 16)), "opened_on",
         jstr(stmt_text(q, 4)), "deadline", jdue(stmt_text(q, 5), pending), "state", jstr(state),
         "open", pending, "can_record", pending || stmt_int(q, 14) != 0);
     json_object_set_new(j, "state_label",
@@ -215,13 +214,12 @@ json_t *verify_detail(struct store *s, int64_t task_id, bool full, bool *found)
                                                           : "已办结"));
     json_t *outcome = json_null();
     if (*stmt_text(q, 7)) {
-        outcome = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "key",
-                            jstr(stmt_text(q, 7)), "label",
-                            jstr(vocab_label(&verify_outcomes, stmt_text(q, 7))), "subkind",
-                            jopt(stmt_text(q, 8)), "subkind_label",
-                            jopt(vocab_label(&registration_problems, stmt_text(q, 8))), "date",
-                            jopt(stmt_text(q, 9)), "school", jopt(stmt_text(q, 11)), "evidence",
-                            jopt(stmt_text(q, 12)), "note", jopt(stmt_text(q, 13)));
+        outcome = json_pack(
+            "{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "key", jstr(stmt_text(q, 7)), "label",
+            jstr(vocab_label(&verify_outcomes, stmt_text(q, 7))), "subkind", jopt(stmt_text(q, 8)),
+            "subkind_label", jopt(vocab_label(&registration_problems, stmt_text(q, 8))), "date",
+            jopt(stmt_text(q, 9)), "school", jopt(stmt_text(q, 11)), "evidence",
+            jopt(stmt_text(q, 12)), "note", jopt(stmt_text(q, 13)));
         json_object_set_new(outcome, "verified_by", person_json(s, by));
     }
     json_object_set_new(j, "outcome", outcome);
@@ -290,11 +288,11 @@ static json_t *ladder_json(struct store *s, int64_t case_id)
     int rc;
     while ((rc = stmt_step(q)) == 1) {
         int step = (int)stmt_int(q, 0);
-        json_array_append_new(
-            a, json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "step", step, "label",
-                         ladder_steps.words[step - 1].label, "date", jstr(stmt_text(q, 1)),
-                         "authority", jstr(stmt_text(q, 2)), "deadline", jopt(stmt_text(q, 3)),
-                         "result", jopt(stmt_text(q, 4))));
+        json_array_append_new(a, json_pack("{s:i, s:s, s:o, s:o, s:o, s:o}", "step", step, "label",
+                                           ladder_steps.words[step - 1].label, "date",
+                                           jstr(stmt_text(q, 1)), "authority",
+                                           jstr(stmt_text(q, 2)), "deadline", jopt(stmt_text(q, 3)),
+                                           "result", jopt(stmt_text(q, 4))));
     }
     stmt_finalize(q);
     if (rc < 0) {
@@ -376,37 +374,35 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
     snprintf(outcome_on, sizeof(outcome_on), "%s", stmt_text(q, 18));
     bool open = !strcmp(state, "open");
     int step = (int)stmt_int(q, 16);
-    json_t *j = json_pack(
-        "{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:i}", "id", (json_int_t)case_id, "task_id",
-        (json_int_t)stmt_int(q, 1), "run_id", (json_int_t)stmt_int(q, 3), "state", jstr(state),
-        "state_label", jstr(case_state_label(state)), "township", jstr(stmt_text(q, 5)),
-        "township_code", jstr(stmt_text(q, 22)), "opened_on", jstr(stmt_text(q, 13)), "reopened",
-        (int)stmt_int(q, 21));
+    json_t *j =
+        json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:i}", "id", (json_int_t)case_id,
+                  "task_id", (json_int_t)stmt_int(q, 1), "run_id", (json_int_t)stmt_int(q, 3),
+                  "state", jstr(state), "state_label", jstr(case_state_label(state)), "township",
+                  jstr(stmt_text(q, 5)), "township_code", jstr(stmt_text(q, 22)), "opened_on",
+                  jstr(stmt_text(q, 13)), "reopened", (int)stmt_int(q, 21));
     json_object_set_new(j, "active_since", jstr(active_since));
     json_t *reasons = json_array();
-    json_array_append_new(reasons, json_pack("{s:o, s:o, s:b}", "key", jstr(stmt_text(q, 6)),
-                                             "label",
-                                             jstr(vocab_label(&case_reasons, stmt_text(q, 6))),
-                                             "primary", 1));
+    json_array_append_new(
+        reasons, json_pack("{s:o, s:o, s:b}", "key", jstr(stmt_text(q, 6)), "label",
+                           jstr(vocab_label(&case_reasons, stmt_text(q, 6))), "primary", 1));
     for (const char *p = stmt_text(q, 7); p && *p;) {
         const char *comma = strchr(p, ',');
         char k[32];
         snprintf(k, sizeof(k), "%.*s", (int)(comma ? (size_t)(comma - p) : strlen(p)), p);
-        json_array_append_new(reasons, json_pack("{s:s, s:o, s:b}", "key", k, "label",
-                                                 jstr(vocab_label(&case_reasons, k)), "primary",
-                                                 0));
+        json_array_append_new(reasons,
+                              json_pack("{s:s, s:o, s:b}", "key", k, "label",
+                                        jstr(vocab_label(&case_reasons, k)), "primary", 0));
         p = comma ? comma + 1 : NULL;
     }
     json_object_set_new(j, "reasons", reasons);
-    json_object_set_new(
-        j, "ladder",
-        json_pack("{s:i, s:o, s:o}", "step", step, "label",
-                  step ? jstr(ladder_steps.words[step - 1].label) : json_null(), "deadline",
-                  jdue(stmt_text(q, 17), open)));
+    json_object_set_new(j, "ladder",
+                        json_pack("{s:i, s:o, s:o}", "step", step, "label",
+                                  step ? jstr(ladder_steps.words[step - 1].label) : json_null(),
+                                  "deadline", jdue(stmt_text(q, 17), open)));
     json_t *outcome = json_null();
     if (*stmt_text(q, 8) && !open)
-        outcome = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "key", jstr(stmt_text(q, 8)),
-                            "label", jstr(vocab_label(&case_outcomes, stmt_text(q, 8))), "date",
+        outcome = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "key", jstr(stmt_text(q, 8)), "label",
+                            jstr(vocab_label(&case_outcomes, stmt_text(q, 8))), "date",
                             jopt(outcome_on), "school", jopt(stmt_text(q, 9)), "grade",
                             jopt(stmt_text(q, 10)), "detail", jopt(stmt_text(q, 11)));
     json_object_set_new(j, "outcome", outcome);
@@ -428,8 +424,8 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
         char num[24];
         snprintf(num, sizeof(num), "%lld", (long long)case_id);
         const char *p[] = {num, active_since};
-        if (store_int(s, "SELECT count(*) FROM attempt WHERE case_id = $1 AND on_date >= $2", 2,
-                      p, &visits) < 0) {
+        if (store_int(s, "SELECT count(*) FROM attempt WHERE case_id = $1 AND on_date >= $2", 2, p,
+                      &visits) < 0) {
             json_decref(j);
             return NULL;
         }
