@@ -7,7 +7,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
-import { can } from '../session.js';
+import { can, currentUser } from '../session.js';
 import { ROLES, fmtDateTime, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
@@ -111,7 +111,8 @@ function UserActions({ user, onDone }) {
     } catch (x) { setErr(x); }
   };
   return html`<span class="row-actions">
-    <button type="button" class="btn btn-small" onClick=${toggle}>${user.disabled ? '启用' : '停用'}</button>
+    ${user.name === (currentUser() || {}).name ? html`<span class="muted small">当前登录的账号</span>`
+      : html`<button type="button" class="btn btn-small" onClick=${toggle}>${user.disabled ? '启用' : '停用'}</button>`}
     ${pw === null ? html`<button type="button" class="btn btn-small" onClick=${() => setPw('')}>重设密码</button>`
       : html`<form class="inline" onSubmit=${reset}>
           <label class="visually-hidden" for=${'pw-' + user.name}>${user.name} 的新密码</label>
