@@ -32,6 +32,12 @@ class CaseworkDetailApiTest(ServerTest):
         super().setUpClass()
         cls.user_add("tz2", "--role", "township", "--township", OTHER)
 
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        # under make test-sanitize the server reports leaks and errors when it stops
+        assert "Sanitizer" not in cls.server_log, cls.server_log[-4000:]
+
     def get(self, path, who="tz"):
         cookie, _ = self.login(who)
         r, j, _ = self.call("GET", path, cookie=cookie)

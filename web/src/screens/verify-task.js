@@ -75,7 +75,8 @@ function OutcomeForm({ task, onDone }) {
   }), r => onDone(r.message));
   const toggle = k => setF(x => ({ ...x, other: x.other.includes(k) ? x.other.filter(y => y !== k) : [...x.other, k] }));
   return html`<section class="card">
-    <h2>记录核查结论</h2>
+    <h2>${task.flagged_run ? '重新核查：记录结论' : task.state === 'outreach' ? '再次联系后记录结论' : '记录核查结论'}</h2>
+    ${task.state === 'outreach' && html`<p class="hint">上次结论为“随父母外出无法联系”。联系上后记录实际情况；仍无法联系可再次记录，期限顺延。</p>`}
     <form class="form" onSubmit=${submit}>
       <${Choices} name="outcome" legend="核查结论" options=${ch.outcomes} value=${f.outcome} onChange=${set('outcome')} required columns="2" />
       ${o && o.keeps_open && html`<p class="hint">记录后任务转为“外联保学”，仍保持未办结，须在期限内再次联系。</p>`}
