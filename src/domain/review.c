@@ -131,7 +131,8 @@ static int load_side(struct store *s, int64_t rec, bool full, struct side *sd)
                      stmt_text(q, 8), stmt_text(q, 12));
         else
             snprintf(sd->extra, sizeof(sd->extra), "%s %s，学籍状态 %s", stmt_text(q, 9),
-                     stmt_text(q, 10), stmt_text(q, 11));
+                     stmt_text(q, 10),
+                     enroll_status_label(enroll_status_from_key(stmt_text(q, 11))));
     }
     stmt_finalize(q);
     return rc == 1 ? 0 : -1;

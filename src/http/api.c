@@ -5,6 +5,7 @@
 
 #include "casework/case.h"
 #include "casework/childfile.h"
+#include "casework/detail.h"
 #include "casework/casework.h"
 #include "casework/people.h"
 #include "casework/words.h"
@@ -44,6 +45,7 @@ static const char *const perm_keys[PERM__COUNT] = {
     [PERM_CHILDREN] = "children", [PERM_REVIEW] = "review",     [PERM_AUDIT] = "audit",
     [PERM_FULL_ID] = "full_id",   [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
     [PERM_CASEWORK] = "casework", [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
+    [PERM_CASES] = "cases",       [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
 };
 
 static json_t *user_json(const struct user *u)
@@ -497,6 +499,46 @@ static void reply_table(struct request *r, int rc, int code, struct report_table
     buf_release(err);
 }
 
+/* page / per_page of a casework list (0: not asked, the whole list as before); false after
+ * replying 400. */
+struct paging {
+    int64_t page, per_page;
+};
+static bool arg_paging(struct request *r, struct paging *pg)
+{
+    bool asked = request_arg(r, "page") || request_arg(r, "per_page");
+    if (!arg_int(r, "page", 1, 1000000, &pg->page) ||
+        !arg_int(r, "per_page", 50, 500, &pg->per_page))
+        return false;
+    if (!asked)
+        pg->page = pg->per_page = 0;
+    return true;
+}
+
+/* A casework list, one page of it when asked: the rows of that page, "total", "page",
+ * "per_page". The library builds the whole list (a county's open work, not its children). */
+static void reply_table_paged(struct request *r, int rc, int code, struct report_table *t,
+                              struct buf *err, const struct paging *pg)
+{
+    if (rc < 0 || !pg->per_page) {
+        reply_table(r, rc, code, t, err);
+        return;
+    }
+    json_t *j = table_to_json(t);
+    json_t *all = json_object_get(j, t->array_key);
+    json_t *part = json_array();
+    size_t from = (size_t)((pg->page - 1) * pg->per_page), n = json_array_size(all);
+    for (size_t i = from; i < n && i < from + (size_t)pg->per_page; i++)
+        json_array_append(part, json_array_get(all, i));
+    json_object_set_new(j, "total", json_integer((json_int_t)n));
+    json_object_set_new(j, "page", json_integer(pg->page));
+    json_object_set_new(j, "per_page", json_integer(pg->per_page));
+    json_object_set_new(j, t->array_key, part);
+    reply_json(r, MHD_HTTP_OK, j);
+    table_release(t);
+    buf_release(err);
+}
+
 static void reply_done(struct request *r, int rc, int code, struct buf *msg, struct buf *err)
 {
     if (rc < 0)
@@ -608,25 +650,32 @@ static void child_casework_h(struct request *r)
 static void verify_list_h(struct request *r)
 {
     struct verify_filter f = {0};
+    struct paging pg;
     if (!arg_reach(r, SCOPE_TASK, &f.township, &f.school_ties, &f.school, &f.school_name) ||
-        !arg_text(r, "state", 16, &f.state) || !arg_full(r, &f.full) ||
+        !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
         (f.full && !audit_full(r, "verify list full=1", NULL)))
         return;
     struct report_table t;
     struct buf err = BUF_INIT;
     int code = 0;
     int rc = verify_list(r->store, &f, &t, &err, &code);
-    reply_table(r, rc, code, &t, &err);
+    reply_table_paged(r, rc, code, &t, &err, &pg);
 }
 
+/* {id, text, …the fields of `detail`} (the CLI's text and the screens' fields, one read). */
 static void show_reply(struct request *r, int rc, int code, int64_t id, struct buf *out,
-                       struct buf *err)
+                       struct buf *err, json_t *detail)
 {
-    if (rc < 0)
+    if (rc < 0) {
         reply_lib_error(r, code, err);
-    else
-        reply_json(r, MHD_HTTP_OK,
-                   json_pack("{s:I, s:s%}", "id", (json_int_t)id, "text", out->buf, out->len));
+    } else if (!detail) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+    } else {
+        json_t *j = json_pack("{s:I, s:s%}", "id", (json_int_t)id, "text", out->buf, out->len);
+        json_object_update_missing(j, detail);
+        reply_json(r, MHD_HTTP_OK, j);
+    }
+    json_decref(detail);
     buf_release(out);
     buf_release(err);
 }
@@ -642,7 +691,9 @@ static void verify_show_h(struct request *r)
     struct buf out = BUF_INIT, err = BUF_INIT;
     int code = 0;
     int rc = verify_show(r->store, id, full, &out, &err, &code);
-    show_reply(r, rc, code, id, &out, &err);
+    bool found;
+    show_reply(r, rc, code, id, &out, &err,
+               rc < 0 ? NULL : verify_detail(r->store, id, full, &found));
 }
 
 static void verify_outcome_h(struct request *r)
@@ -692,15 +743,16 @@ static void case_assign_h(struct request *r)
 static void case_list_h(struct request *r)
 {
     struct case_filter f = {0};
+    struct paging pg;
     if (!arg_reach(r, SCOPE_CASE, &f.township, &f.school_ties, &f.school, &f.school_name) ||
-        !arg_text(r, "state", 16, &f.state) || !arg_full(r, &f.full) ||
+        !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
         (f.full && !audit_full(r, "case list full=1", NULL)))
         return;
     struct report_table t;
     struct buf err = BUF_INIT;
     int code = 0;
     int rc = case_list(r->store, &f, &t, &err, &code);
-    reply_table(r, rc, code, &t, &err);
+    reply_table_paged(r, rc, code, &t, &err, &pg);
 }
 
 static void case_show_h(struct request *r)
@@ -714,7 +766,9 @@ static void case_show_h(struct request *r)
     struct buf out = BUF_INIT, err = BUF_INIT;
     int code = 0;
     int rc = case_show(r->store, id, full, &out, &err, &code);
-    show_reply(r, rc, code, id, &out, &err);
+    bool found;
+    show_reply(r, rc, code, id, &out, &err,
+               rc < 0 ? NULL : case_detail(r->store, id, full, &found));
 }
 
 static void case_attempt_h(struct request *r)
@@ -898,15 +952,16 @@ static void tasks_h(struct request *r)
 {
     struct tasks_filter f = {0};
     const char *overdue;
+    struct paging pg;
     if (!arg_township(r, &f.township) || !arg_text(r, "person", 64, &f.person) ||
-        !arg_text(r, "overdue", 4, &overdue))
+        !arg_text(r, "overdue", 4, &overdue) || !arg_paging(r, &pg))
         return;
     f.overdue = overdue && !strcmp(overdue, "1");
     struct report_table t;
     struct buf err = BUF_INIT;
     int code = 0;
     int rc = tasks_list(r->store, &f, &t, &err, &code);
-    reply_table(r, rc, code, &t, &err);
+    reply_table_paged(r, rc, code, &t, &err, &pg);
 }
 
 static void people_list_h(struct request *r)

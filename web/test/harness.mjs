@@ -104,6 +104,7 @@ export async function shoot(page, name) {
   const before = page.viewportSize();
   for (const vp of [PHONE, DESKTOP]) {
     await page.setViewportSize(vp);
+    await page.evaluate(() => window.scrollTo(0, 0));  // a sticky top bar mid-page otherwise
     await page.waitForTimeout(150);
     // the whole page, but at most 2,400 px tall (a 50-row list on a phone is 14,000)
     const height = Math.min(2400, await page.evaluate(() => document.documentElement.scrollHeight));

@@ -1,0 +1,156 @@
+// Pieces the casework screens share (核查, 个案, 待办): a due date with its overdue standing, a
+// child's timeline, a person picker over the registry, the "not found or not in your area"
+// page, and a form's submit/feedback row.
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { fmtDate, fmtDateTime } from '../format.js';
+import { useApi } from '../hooks.js';
+import { Badge, ErrorBanner } from './feedback.js';
+
+/**
+ * A server sentence as people read it: ISO dates as 2026年11月20日, and without the hints for
+ * the command line (“（baoxue case show 3）”, “（--school）”) that the library's messages carry.
+ */
+export function plain(text) {
+  return String(text || '')
+    .replace(/（(?:baoxue |case |verify |--)[^）]*）/g, '')
+    .replace(/下次运行 baoxue match 时/g, '下次比对时')
+    .replace(/请先 case reopen/g, '请先重新打开案件')
+    .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m, y, mo, d) => `${Number(y)}年${Number(mo)}月${Number(d)}日`);
+}
+
+/** due: {date, days, overdue} from the API (or null). Overdue is red and says by how much. */
+export function Due({ due, done }) {
+  if (!due) return html`<span class="muted">—</span>`;
+  let badge = null;
+  if (done) badge = null;
+  else if (due.overdue) badge = html`<${Badge} tone="bad">逾期 ${-due.days} 天<//>`;
+  else if (due.days === 0) badge = html`<${Badge} tone="warn">今天到期<//>`;
+  else if (due.days <= 3) badge = html`<${Badge} tone="warn">还剩 ${due.days} 天<//>`;
+  else badge = html`<${Badge} tone="muted">还剩 ${due.days} 天<//>`;
+  return html`<span class=${'due' + (due.overdue && !done ? ' due-late' : '')}>${fmtDate(due.date)} ${badge}</span>`;
+}
+
+/** A 404 of a task or case: it does not exist, or it is another township's. */
+export function NotFound({ error, what, back, backLabel }) {
+  const msg = error && error.status === 404
+    ? `没有找到这个${what}，或它不在您的管辖范围内。`
+    : (error && error.message) || '加载失败';
+  return html`<div class="page narrow">
+    <div class="banner banner-error" role="alert"><span>${msg}</span></div>
+    ${error && error.status === 404 && html`<p class="muted">乡镇账号只能查看本乡镇的${what}。如果编号是别人发给您的，请核对编号或联系县教育局控辍保学办。</p>`}
+    <a class="btn" href=${back}>${backLabel}</a>
+  </div>`;
+}
+
+/** The child's events, newest last, as a list (date, kind, sentence, who recorded it). */
+export function Timeline({ items }) {
+  if (!items || !items.length) return html`<p class="muted">暂无记录</p>`;
+  return html`<ol class="timeline">
+    ${items.map(e => html`<li>
+      <div class="tl-head"><span class="tl-date">${fmtDate(e.date)}</span><${Badge} tone="info">${e.kind_label}<//></div>
+      <div class="tl-text">${plain(e.text)}</div>
+      <div class="tl-meta">记录人 ${e.actor}，录入于 ${fmtDateTime(e.recorded_at)}</div>
+    </li>`)}
+  </ol>`;
+}
+
+/**
+ * A person of the registry (核查人, 回访人, 审批人, 责任人): the given `first` people on top
+ * (e.g. the task's assignees), then the active people of `township` (GET /people).
+ */
+export function PersonSelect({ id, label, value, onChange, township, first = [], required, hint, prefer, preferLabel }) {
+  const people = useApi('/people', township ? { township } : {});
+  const all = (people.data && people.data.people) || [];
+  if (prefer && !first.length) first = all.filter(prefer).map(p => ({ ...p, role_label: `${p.org} ${p.role}` }));
+  const seen = new Set(first.map(p => String(p.person_id ?? p.id)));
+  const rest = all.filter(p => !seen.has(String(p.id)));
+  return html`<label class="field" for=${id}><span class="field-label">${label}${required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</span>
+    <select id=${id} value=${value} required=${required} onChange=${e => onChange(e.target.value)}>
+      <option value="">请选择</option>
+      ${first.length > 0 && html`<optgroup label=${preferLabel || '本项责任人'}>
+        ${first.map(p => html`<option value=${String(p.person_id ?? p.id)}>${p.name}（${p.role_label || p.title || ''}）</option>`)}
+      </optgroup>`}
+      <optgroup label="人员名册">
+        ${rest.map(p => html`<option value=${String(p.id)}>${p.name}（${p.org} ${p.role}）</option>`)}
+      </optgroup>
+    </select>
+    ${hint && html`<span class="field-hint">${hint}</span>`}
+  </label>`;
+}
+
+/** A write: busy state, the server's Chinese error, the success message. */
+export function useSubmit(fn, onDone) {
+  const [state, setState] = useState({ busy: false, error: null, message: null });
+  const submit = async e => {
+    if (e) e.preventDefault();
+    setState({ busy: true, error: null, message: null });
+    try {
+      const r = await fn();
+      setState({ busy: false, error: null, message: plain((r && r.message) || '已保存') });
+      if (onDone) onDone(r && r.message ? { ...r, message: plain(r.message) } : r);
+    } catch (err) {
+      setState({ busy: false, error: err, message: null });
+    }
+  };
+  return [state, submit, () => setState({ busy: false, error: null, message: null })];
+}
+
+export function SubmitRow({ state, label, onCancel }) {
+  return html`<div class="form-actions">
+    <${ErrorBanner} error=${state.error && plain(state.error.message)} />
+    <div class="form-buttons">
+      <button type="submit" class="btn btn-primary" disabled=${state.busy}>${state.busy ? '正在保存…' : label}</button>
+      ${onCancel && html`<button type="button" class="btn" onClick=${onCancel}>取消</button>`}
+    </div>
+  </div>`;
+}
+
+/** A choice among a few options as large tap targets (radio buttons). */
+export function Choices({ name, legend, options, value, onChange, required, columns }) {
+  return html`<fieldset class=${'choices' + (columns ? ' choices-' + columns : '')}>
+    <legend class="field-label">${legend}${required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</legend>
+    ${options.map(o => html`<label class=${'choice' + (value === o.key ? ' checked' : '')}>
+      <input type="radio" name=${name} value=${o.key} checked=${value === o.key} required=${required}
+        onChange=${() => onChange(o.key)} />
+      <span>${o.label}</span>
+    </label>`)}
+  </fieldset>`;
+}
+
+/** "核查任务 8" / "案件 2" (the tasks list's ref) → the screen's link. */
+export function refLink(ref) {
+  const m = /^(核查任务|案件)\s*(\d+)$/.exec(ref || '');
+  if (!m) return null;
+  return (m[1] === '案件' ? '#/cases/' : '#/verify/') + m[2];
+}
+
+const ROLE_LABELS = { township: '乡镇包保干部', village: '村干部', teacher: '结对教师' };
+
+/** 调整责任人 of a task or case (POST path {township, village, teacher, reason}): only the roles
+ * that change are sent; earlier assignments stay in the history. */
+export function AssignForm({ path, assignees, township, roles, onDone }) {
+  const [open, setOpen] = useState(false);
+  const cur = role => { const a = assignees.find(x => x.role === role); return a ? String(a.person_id) : ''; };
+  const [f, setF] = useState(() => Object.fromEntries([...roles.map(r => [r, cur(r)]), ['reason', '']]));
+  const set = k => v => setF(x => ({ ...x, [k]: v }));
+  const [state, submit] = useSubmit(() => api.post(path, {
+    ...Object.fromEntries(roles.map(r => [r, f[r] && f[r] !== cur(r) ? f[r] : null])),
+    reason: f.reason || null,
+  }), r => { setOpen(false); onDone(r.message); });
+  if (!open) return html`<p><button type="button" class="btn" onClick=${() => setOpen(true)}>调整责任人</button></p>`;
+  return html`<section class="card">
+    <h2>调整责任人</h2>
+    <form class="form" onSubmit=${submit} aria-label="调整责任人">
+      <div class="grid grid-2">
+        ${roles.map(r => html`<${PersonSelect} id=${'as-' + r} label=${ROLE_LABELS[r]} value=${f[r]} onChange=${set(r)} township=${township}
+          prefer=${r === 'teacher' ? (p => p.org_kind === '学校') : r === 'village' ? (p => p.org_kind === '村') : (p => p.org_kind === '乡镇')}
+          preferLabel=${r === 'teacher' ? '学校' : r === 'village' ? '村（社区）' : '乡镇'} />`)}
+      </div>
+      <div class="field"><label class="field-label" for="as-reason">调整原因</label>
+        <input id="as-reason" value=${f.reason} onInput=${e => set('reason')(e.target.value)} placeholder="如 原责任人调岗、结对帮扶" /></div>
+      <${SubmitRow} state=${state} label="保存指派" onCancel=${() => setOpen(false)} />
+    </form>
+  </section>`;
+}

@@ -1,0 +1,261 @@
+// 系统管理 (admin): accounts and roles (GET/POST /users, …/disabled, …/password), the people
+// registry (GET/POST /people, PATCH /people/{id}), the settings with their labels and valid
+// ranges (GET /settings, PUT /settings/{key}), and the audit log searched and paged on the
+// server (GET /audit). One screen, a tab per part in the query (?tab=users|people|settings|audit).
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { setQuery } from '../router.js';
+import { useApi, useTitle } from '../hooks.js';
+import { can, currentUser } from '../session.js';
+import { ROLES, fmtDateTime, fmtNumber } from '../format.js';
+import { FilterBar } from '../components/filters.js';
+import { DataTable, Pager } from '../components/table.js';
+import { Badge, ErrorBanner, Notice, PageHeader } from '../components/feedback.js';
+import { SubmitRow, useSubmit } from '../components/casework.js';
+
+const TABS = [
+  { key: 'users', label: '账号和角色', perm: 'accounts' },
+  { key: 'people', label: '人员名册', perm: 'registry' },
+  { key: 'settings', label: '系统设置', perm: 'settings' },
+  { key: 'audit', label: '审计日志', perm: 'audit' },
+];
+
+export default function Admin({ query }) {
+  useTitle('系统管理');
+  const tabs = TABS.filter(t => can(t.perm));
+  const tab = tabs.find(t => t.key === query.tab) || tabs[0];
+  const body = { users: Users, people: People, settings: Settings, audit: Audit }[tab.key];
+  const Body = body;
+  return html`<div class="page">
+    <${PageHeader} title="系统管理" />
+    <nav class="tabs" aria-label="系统管理">
+      ${tabs.map(t => html`<a href=${'#/admin?tab=' + t.key} aria-current=${t === tab ? 'page' : null} class=${t === tab ? 'active' : ''}>${t.label}</a>`)}
+    </nav>
+    <section aria-label=${tab.label}><${Body} query=${query} /></section>
+  </div>`;
+}
+
+function useTownships() {
+  const s = useApi(can('summary') ? '/summary' : null);
+  return s.data ? s.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
+}
+
+const field = (id, label, input, hint) => html`<div class="field"><label class="field-label" for=${id}>${label}</label>${input}${hint && html`<span class="field-hint">${hint}</span>`}</div>`;
+
+/* ---- accounts ---- */
+
+function Users() {
+  const list = useApi('/users');
+  const townships = useTownships();
+  const townName = code => (townships.find(t => t.value === code) || {}).label || code;
+  const [msg, setMsg] = useState(null);
+  const [adding, setAdding] = useState(false);
+  const done = m => { setMsg(m); list.reload(); };
+  const columns = [
+    { key: 'name', label: '用户名', primary: true, render: u => html`<span class="mono">${u.name}</span>${u.disabled && html` <${Badge} tone="bad">已停用<//>`}` },
+    { key: 'role', label: '角色', render: u => u.role_label || ROLES[u.role] },
+    { key: 'scope', label: '范围', render: u => u.township ? townName(u.township) : u.school ? `学校 ${u.school}` : u.department || '全县' },
+    { key: 'actions', label: '操作', wide: true, render: u => html`<${UserActions} user=${u} onDone=${done} />` },
+  ];
+  return html`<div>
+    ${msg && html`<${Notice} tone="ok">${msg}<//>`}
+    <div class="section-head"><p class="muted">每个账号只有一个角色；乡镇、学校、部门账号只能看到自己范围内的数据。</p>
+      <button type="button" class="btn btn-primary" aria-expanded=${adding} onClick=${() => setAdding(!adding)}>新建账号</button></div>
+    ${adding && html`<${UserForm} onDone=${m => { setAdding(false); done(m); }} onCancel=${() => setAdding(false)} />`}
+    <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    <${DataTable} columns=${columns} rows=${list.data && list.data.items} rowKey=${u => u.name} loading=${list.loading} caption="账号" />
+  </div>`;
+}
+
+function UserForm({ onDone, onCancel }) {
+  const townships = useTownships();
+  const [f, setF] = useState({ username: '', role: 'township', township: '', school: '', department: '', password: '' });
+  const set = k => e => setF(x => ({ ...x, [k]: e.target.value }));
+  const [state, submit] = useSubmit(() => api.post('/users', {
+    username: f.username, role: f.role, password: f.password,
+    township: f.role === 'township' ? f.township : null, school: f.role === 'school' ? f.school : null,
+    department: f.role === 'department' ? f.department : null,
+  }), () => onDone(`已新建账号 ${f.username}`));
+  return html`<form class="card form" onSubmit=${submit} aria-label="新建账号">
+    <h2>新建账号</h2>
+    <div class="grid grid-3">
+      ${field('u-name', '用户名', html`<input id="u-name" required value=${f.username} onInput=${set('username')} autocomplete="off" />`)}
+      ${field('u-role', '角色', html`<select id="u-role" value=${f.role} onChange=${set('role')}>${Object.entries(ROLES).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`)}
+      ${f.role === 'township' && field('u-township', '乡镇', html`<select id="u-township" required value=${f.township} onChange=${set('township')}><option value="">请选择</option>${townships.map(t => html`<option value=${t.value}>${t.label}</option>`)}</select>`)}
+      ${f.role === 'school' && field('u-school', '学校标识码', html`<input id="u-school" required value=${f.school} onInput=${set('school')} inputmode="numeric" />`)}
+      ${f.role === 'department' && field('u-dept', '部门', html`<input id="u-dept" required value=${f.department} onInput=${set('department')} placeholder="如 公安局" />`)}
+      ${field('u-password', '初始密码', html`<input id="u-password" type="password" required value=${f.password} onInput=${set('password')} autocomplete="new-password" />`, '至少 8 个字符；请当面或电话告知本人')}
+    </div>
+    <${SubmitRow} state=${state} label="新建" onCancel=${onCancel} />
+  </form>`;
+}
+
+function UserActions({ user, onDone }) {
+  const [pw, setPw] = useState(null);
+  const [err, setErr] = useState(null);
+  const toggle = async () => {
+    setErr(null);
+    try {
+      await api.post(`/users/${encodeURIComponent(user.name)}/disabled`, { disabled: !user.disabled });
+      onDone(`账号 ${user.name} 已${user.disabled ? '启用' : '停用'}`);
+    } catch (e) { setErr(e); }
+  };
+  const reset = async e => {
+    e.preventDefault();
+    setErr(null);
+    try {
+      await api.post(`/users/${encodeURIComponent(user.name)}/password`, { password: pw });
+      setPw(null);
+      onDone(`已重设账号 ${user.name} 的密码`);
+    } catch (x) { setErr(x); }
+  };
+  return html`<span class="row-actions">
+    ${user.name === (currentUser() || {}).name ? html`<span class="muted small">当前登录的账号</span>`
+      : html`<button type="button" class="btn btn-small" onClick=${toggle}>${user.disabled ? '启用' : '停用'}</button>`}
+    ${pw === null ? html`<button type="button" class="btn btn-small" onClick=${() => setPw('')}>重设密码</button>`
+      : html`<form class="inline" onSubmit=${reset}>
+          <label class="visually-hidden" for=${'pw-' + user.name}>${user.name} 的新密码</label>
+          <input id=${'pw-' + user.name} type="password" required value=${pw} placeholder="新密码" autocomplete="new-password" onInput=${e => setPw(e.target.value)} />
+          <button type="submit" class="btn btn-small btn-primary">保存</button>
+          <button type="button" class="btn btn-small" onClick=${() => setPw(null)}>取消</button></form>`}
+    ${err && html`<span class="error-text" role="alert">${err.message}</span>`}
+  </span>`;
+}
+
+/* ---- people ---- */
+
+const ORG_KINDS = ['县教育局', '乡镇', '村', '学校', '部门'];
+
+function People({ query }) {
+  const townships = useTownships();
+  const list = useApi('/people', { township: query.township, all: query.all });
+  const [msg, setMsg] = useState(null);
+  const [edit, setEdit] = useState(null);  // {} new, or a person
+  const done = m => { setMsg(m); setEdit(null); list.reload(); };
+  const columns = [
+    { key: 'name', label: '姓名', primary: true, render: p => html`${p.name}${p.active !== '在岗' && html` <${Badge} tone="muted">${p.active}<//>`}` },
+    { key: 'org', label: '工作单位', wide: true },
+    { key: 'role', label: '职务' },
+    { key: 'org_kind', label: '单位类别' },
+    { key: 'township', label: '乡镇', render: p => p.township || '—' },
+    { key: 'phone', label: '联系电话', render: p => html`<span class="mono">${p.phone || '—'}</span>` },
+    { key: 'open_work', label: '在办事项', align: 'right' },
+    { key: 'edit', label: '操作', render: p => html`<button type="button" class="btn btn-small" onClick=${() => setEdit(p)} aria-label=${'修改 ' + p.name}>修改</button>` },
+  ];
+  const fields = [
+    ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
+    { name: 'all', label: '含已停用', type: 'checkbox' },
+  ];
+  const items = list.data && list.data.people;
+  return html`<div>
+    ${msg && html`<${Notice} tone="ok">${msg}<//>`}
+    <div class="section-head"><p class="muted">控辍保学责任人：核查、劝返、回访和审批都从名册中选人。${items ? `共 ${fmtNumber(items.length)} 人。` : ''}</p>
+      <button type="button" class="btn btn-primary" onClick=${() => setEdit({})}>登记人员</button></div>
+    ${edit && html`<${PersonForm} key=${edit.id || 'new'} person=${edit} townships=${townships} onDone=${done} onCancel=${() => setEdit(null)} />`}
+    <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
+    <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    <${DataTable} columns=${columns} rows=${items} loading=${list.loading} caption="人员名册" />
+  </div>`;
+}
+
+function PersonForm({ person, townships, onDone, onCancel }) {
+  const isNew = !person.id;
+  const town = townships.find(t => t.label === person.township);
+  const [f, setF] = useState({ name: person.name || '', phone: '', org: person.org || '', org_kind: person.org_kind || '乡镇', township: town ? town.value : '', role: person.role || '' });
+  const set = k => e => setF(x => ({ ...x, [k]: e.target.value }));
+  const [state, submit] = useSubmit(() => {
+    const body = { name: f.name, org: f.org, org_kind: f.org_kind, township: f.township || null, role: f.role };
+    if (f.phone) body.phone = f.phone;
+    return isNew ? api.post('/people', body) : api.patch('/people/' + person.id, body);
+  }, r => onDone(isNew ? `已登记 ${f.name}（编号 ${r.id}）` : (r.message || `已修改 ${f.name}`)));
+  return html`<form class="card form" onSubmit=${submit} aria-label=${isNew ? '登记人员' : '修改人员信息'}>
+    <h2>${isNew ? '登记人员' : `修改 ${person.name}`}</h2>
+    <div class="grid grid-3">
+      ${field('p-name', '姓名', html`<input id="p-name" required value=${f.name} onInput=${set('name')} />`)}
+      ${field('p-phone', '联系电话', html`<input id="p-phone" type="tel" value=${f.phone} onInput=${set('phone')} placeholder=${isNew ? '' : '不改请留空'} />`)}
+      ${field('p-org', '工作单位', html`<input id="p-org" required value=${f.org} onInput=${set('org')} placeholder="如 龙港镇人民政府" />`)}
+      ${field('p-kind', '单位类别', html`<select id="p-kind" value=${f.org_kind} onChange=${set('org_kind')}>${ORG_KINDS.map(k => html`<option value=${k}>${k}</option>`)}</select>`)}
+      ${field('p-township', '乡镇', html`<select id="p-township" value=${f.township} onChange=${set('township')}><option value="">（县直，不属于乡镇）</option>${townships.map(t => html`<option value=${t.value}>${t.label}</option>`)}</select>`)}
+      ${field('p-role', '职务', html`<input id="p-role" required value=${f.role} onInput=${set('role')} placeholder="如 包保干部、村委会主任、班主任" />`)}
+    </div>
+    <${SubmitRow} state=${state} label=${isNew ? '登记' : '保存修改'} onCancel=${onCancel} />
+  </form>`;
+}
+
+/* ---- settings ---- */
+
+function Settings() {
+  const list = useApi('/settings');
+  const [msg, setMsg] = useState(null);
+  const done = m => { setMsg(m); list.reload(); };
+  const items = list.data && list.data.settings;
+  return html`<div>
+    ${msg && html`<${Notice} tone="ok">${msg}<//>`}
+    <p class="muted">每项设置都有有效范围，超出范围的值会被拒绝；每次修改都记入审计日志。</p>
+    <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    ${items && html`<div class="settings">${items.map(s => html`<${SettingRow} key=${s.key} s=${s} onDone=${done} />`)}</div>`}
+  </div>`;
+}
+
+function SettingRow({ s, onDone }) {
+  const [value, setValue] = useState(s.value === '（无）' ? '' : s.value);
+  const readOnly = s.key === 'demo';
+  const [state, submit] = useSubmit(() => api.put('/settings/' + s.key, { value }), r => onDone((r && r.message) || `已修改“${s.label}”`));
+  const id = 'set-' + s.key;
+  return html`<form class="setting card" onSubmit=${submit} aria-label=${s.label}>
+    <div class="setting-head">
+      <label for=${id}><strong>${s.label}</strong> <span class="mono muted small">${s.key}</span></label>
+      <${Badge} tone=${s.source === '默认' ? 'muted' : 'info'}>${s.source}<//>
+    </div>
+    <div class="setting-edit">
+      <input id=${id} value=${value} readOnly=${readOnly} onInput=${e => setValue(e.target.value)} aria-describedby=${id + '-range'} />
+      ${!readOnly && html`<button type="submit" class="btn btn-small btn-primary" disabled=${state.busy || value === s.value}>保存</button>`}
+    </div>
+    <p class="field-hint" id=${id + '-range'}>有效值：${s.range}；默认 ${s.default}</p>
+    ${state.error && html`<p class="error-text" role="alert">${state.error.message}</p>`}
+  </form>`;
+}
+
+/* ---- audit ---- */
+
+const AUDIT_PER_PAGE = 50;
+// what each audited action is, in words (the code stays searchable and is shown beside it)
+const ACTIONS = {
+  login: '登录', login_failed: '登录失败', login_locked: '登录锁定', logout: '退出登录',
+  read_full: '查看完整身份证号/电话', export_full: '导出完整信息', user_add: '新建账号',
+  user_disable: '停用账号', user_enable: '启用账号', user_password: '重设密码',
+  import: '导入数据', match: '比对', review: '人工复核', explain: '查看比对说明', child: '查看学生档案',
+  verify: '记录核查结论', assign: '指派责任人', case_attempt: '劝返记录', case_escalate: '依法控辍',
+  case_resolve: '劝返结果', case_follow_up: '巩固回访', case_close: '销号', case_reopen: '重新打开案件',
+  notice: '打印通知书', people_import: '导入人员名册', person_add: '登记人员', person_edit: '修改人员',
+  person_deactivate: '停用人员', setting_set: '修改设置', setting_unset: '恢复默认设置', casework: '核查和个案',
+};
+
+function Audit({ query }) {
+  const page = Number(query.page) || 1;
+  const list = useApi('/audit', { actor: query.actor, action: query.action, target: query.target, since: query.since, until: query.until, page, per_page: AUDIT_PER_PAGE });
+  const fields = [
+    { name: 'actor', label: '操作人', type: 'search', placeholder: '用户名' },
+    { name: 'action', label: '操作', type: 'search', placeholder: '如 login、verify、read_full' },
+    { name: 'target', label: '对象', type: 'search', placeholder: '如 case:2' },
+    { name: 'since', label: '起始日期', type: 'search', placeholder: '2026-11-01' },
+    { name: 'until', label: '截止日期', type: 'search', placeholder: '2026-11-30' },
+  ];
+  const columns = [
+    { key: 'at', label: '时间', primary: true, render: a => fmtDateTime(a.at) },
+    { key: 'actor', label: '操作人', render: a => html`<span class="mono">${a.actor}</span>` },
+    { key: 'action', label: '操作', render: a => html`<span>${ACTIONS[a.action] || a.action} <span class="mono muted small">${a.action}</span></span>` },
+    { key: 'target', label: '对象', render: a => a.target || '—' },
+    { key: 'origin', label: '来源', render: a => a.origin || '—' },
+    { key: 'detail', label: '详情', wide: true, render: a => a.detail || '—' },
+  ];
+  const d = list.data;
+  return html`<div>
+    <${FilterBar} fields=${fields} values=${query} onChange=${c => setQuery({ ...c, tab: 'audit' })} />
+    <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    ${d && html`<p class="muted">共 ${fmtNumber(d.total)} 条记录，最新的在前。</p>`}
+    <${DataTable} columns=${columns} rows=${d && d.items} loading=${list.loading} caption="审计日志" />
+    ${d && html`<${Pager} total=${d.total} page=${page} perPage=${AUDIT_PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
+  </div>`;
+}

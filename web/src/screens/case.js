@@ -1,0 +1,257 @@
+// 个案（一人一案）: one case (GET /api/v1/cases/{id}) and everything done on it: who is
+// responsible, the reasons, the first visit, each persuasion attempt (劝返复学书面报告, add one),
+// the legal ladder with its deadlines and the notices to print, the outcome, the follow-ups
+// (巩固), closing with an approver (销号) and reopening; the child's timeline. Overdue is red.
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api, downloadUrl } from '../api.js';
+import { useApi, useTitle } from '../hooks.js';
+import { can } from '../session.js';
+import { fmtDate } from '../format.js';
+import { Badge, Loading, Notice, PageHeader } from '../components/feedback.js';
+import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+
+const TONE = { open: 'bad', returned: 'ok', closed: 'muted' };
+
+export default function Case({ params }) {
+  const res = useApi('/cases/' + params.id);
+  const c = res.data;
+  useTitle(c ? `个案 ${c.child.name}` : '个案');
+  const [done, setDone] = useState(null);
+  const [form, setForm] = useState(null);  // which form is open
+  if (res.error) return html`<${NotFound} error=${res.error} what="案件" back="#/cases" backLabel="返回个案列表" />`;
+  if (!c) return html`<${Loading} />`;
+  const ch = c.child;
+  const write = can('write');
+  const finished = m => { setDone(m); setForm(null); res.reload(); window.scrollTo(0, 0); };
+  const open = (name, label) => html`<button type="button" class="btn btn-small" aria-expanded=${form === name} onClick=${() => setForm(form === name ? null : name)}>${label}</button>`;
+  const props = { c, onDone: finished, onCancel: () => setForm(null) };
+  return html`<div class="page case-page">
+    <p class="crumbs"><a href="#/cases">个案</a> › 案件 ${c.id}</p>
+    <${PageHeader} title=${ch.name || '（无姓名）'} subtitle=${`案件 ${c.id} · 一人一案 · 立案 ${fmtDate(c.opened_on)} · ${c.township}`}>
+      <span class="badges"><${Badge} tone=${TONE[c.state]}>${c.state_label}<//>${c.reopened > 0 && html`<${Badge} tone="warn">重新打开 ${c.reopened} 次<//>`}</span>
+    <//>
+    ${done && html`<${Notice} tone="ok">${done}<//>`}
+    ${c.first_visit && !c.first_visit.done && html`<div class=${'banner ' + (c.first_visit.due.overdue ? 'banner-error' : 'banner-warn')} role="status">
+      <span>立案后首次走访${c.first_visit.due.overdue ? '已逾期' : '尚未完成'}：截止 ${fmtDate(c.first_visit.due.date)}${c.first_visit.due.overdue ? `，逾期 ${-c.first_visit.due.days} 天` : ''}。请尽快入户并记录劝返。</span></div>`}
+    ${c.ladder.deadline && c.ladder.deadline.overdue && html`<div class="banner banner-error" role="status">
+      <span>依法控辍第 ${c.ladder.step} 步“${c.ladder.label}”的限期 ${fmtDate(c.ladder.deadline.date)} 已过 ${-c.ladder.deadline.days} 天：请记录结果或进入下一步。</span></div>`}
+    <div class="case-grid">
+      <div class="case-main">
+        <section class="card">
+          <h2>儿童和责任人</h2>
+          <dl class="facts">
+            <dt>儿童</dt><dd>${ch.name}，${ch.gender}，出生 ${fmtDate(ch.birth_date)}</dd>
+            <dt>身份证号</dt><dd class="mono">${ch.id_number || '—'}</dd>
+            <dt>户籍地</dt><dd>${ch.township} ${ch.village || ''}</dd>
+            <dt>监护人</dt><dd>${ch.guardian || '（未填）'} <span class="mono">${ch.phone || ''}</span></dd>
+            <dt>辍学原因</dt><dd>${c.reasons.map(r => html`<${Badge} tone=${r.primary ? 'bad' : 'muted'}>${r.label}${r.primary ? '（主要）' : ''}<//> `)}</dd>
+            <dt>责任人</dt><dd>${c.assignees.length ? c.assignees.map(a => html`<div>${a.name}<span class="muted">（${a.role_label}，${a.org}）</span></div>`) : html`<span class="late">未指派</span>`}</dd>
+            ${c.first_visit && html`<dt>首次走访</dt><dd>${c.first_visit.done ? html`<${Badge} tone="ok">已完成<//>` : html`<${Due} due=${c.first_visit.due} />`}</dd>`}
+            <dt>来源</dt><dd><a href=${'#/verify/' + c.task_id}>核查任务 ${c.task_id}</a>（第 ${c.run_id} 次比对）</dd>
+          </dl>
+        </section>
+        ${write && c.state !== 'closed' && html`<${AssignForm} path=${`/cases/${c.id}/assign`} assignees=${c.assignees} township=${c.township_code}
+          roles=${['township', 'village', 'teacher']} onDone=${m => finished(m)} />`}
+
+        <section class="card">
+          <div class="section-head"><h2>劝返复学记录（${c.attempts.length}）</h2>
+            ${write && c.state === 'open' && open('attempt', '记录一次劝返')}</div>
+          ${form === 'attempt' && html`<${AttemptForm} ...${props} />`}
+          ${c.attempts.length === 0 ? html`<p class="muted">尚无劝返记录。</p>` : html`<ol class="attempts">
+            ${c.attempts.map(a => html`<li class="attempt">
+              <div class="tl-head"><strong>#${a.id} ${fmtDate(a.date)}</strong><${Badge} tone="info">${a.method_label}<//>
+                ${a.corrects && html`<${Badge} tone="warn">更正 #${a.corrects}<//>`}${a.corrected_by && html`<${Badge} tone="muted">已由 #${a.corrected_by} 更正<//>`}</div>
+              <dl class="facts">
+                <dt>参加人员</dt><dd>${a.people}</dd>
+                ${a.said && html`<dt>谈话内容</dt><dd>${a.said}</dd>`}
+                ${a.response && html`<dt>家庭回应</dt><dd>${a.response}</dd>`}
+                <dt>结果</dt><dd>${a.result}</dd>
+                ${a.next_step && html`<dt>下一步</dt><dd>${a.next_step}</dd>`}
+              </dl></li>`)}
+          </ol>`}
+        </section>
+
+        <section class="card">
+          <div class="section-head"><h2>依法控辍</h2>
+            ${write && c.state === 'open' && open('ladder', c.ladder.step ? '记录下一步或结果' : '启动依法控辍')}</div>
+          <${Ladder} c=${c} />
+          ${form === 'ladder' && html`<${LadderForm} ...${props} />`}
+          ${write && c.state !== 'closed' && html`<div class="notices">
+            <span class="field-label">通知书（PDF，打印后送达监护人）：</span>
+            <a class="btn btn-small" href=${downloadUrl(`/cases/${c.id}/notice`, { kind: 'return' })} download>劝返复学通知书</a>
+            ${c.ladder.step >= 2 ? html`<a class="btn btn-small" href=${downloadUrl(`/cases/${c.id}/notice`, { kind: 'order' })} download>责令限期改正通知书</a>`
+              : html`<span class="muted small">责令限期改正通知书在第 2 步“书面通知/责令限期改正”记录后可打印</span>`}
+          </div>`}
+        </section>
+
+        <section class="card">
+          <div class="section-head"><h2>劝返结果和巩固回访</h2>
+            ${write && c.state === 'open' && open('resolve', '记录劝返结果')}
+            ${write && c.state === 'returned' && html`<span class="form-buttons">${open('followup', '记录回访')}
+              ${c.follow_up_progress && c.follow_up_progress.may_close && open('close', '销号')}</span>`}</div>
+          ${form === 'resolve' && html`<${ResolveForm} ...${props} />`}
+          ${!c.outcome && c.state === 'open' && form !== 'resolve' && html`<p class="muted">尚未记录劝返结果（须先有劝返记录）。</p>`}
+          ${c.outcome && html`<dl class="facts">
+            <dt>劝返结果</dt><dd><strong>${c.outcome.label}</strong>（${fmtDate(c.outcome.date)}）</dd>
+            ${c.outcome.school && html`<dt>学校</dt><dd>${c.outcome.school} ${c.outcome.grade || ''}</dd>`}
+            ${c.outcome.detail && html`<dt>说明</dt><dd>${c.outcome.detail}</dd>`}
+          </dl>`}
+          ${c.follow_up_progress && html`<p class="progress-line">巩固回访：须 ${c.follow_up_progress.required} 次，已完成 <strong>${c.follow_up_progress.done}</strong> 次
+            ${c.follow_up_progress.next_due ? html`，下次应在 <${Due} due=${c.follow_up_progress.next_due} />` : html` <${Badge} tone="ok">回访已满，可申请销号<//>`}</p>`}
+          ${form === 'followup' && html`<${FollowUpForm} ...${props} />`}
+          ${form === 'close' && html`<${CloseForm} ...${props} />`}
+          ${c.follow_ups.length > 0 && html`<h3 class="sub">巩固回访记录</h3><ul class="followups">${c.follow_ups.map(f => html`<li>
+            ${fmtDate(f.date)} <${Badge} tone=${f.in_school ? 'ok' : 'bad'}>${f.in_school ? '在校' : '不在校'}<//>
+            ${f.by && html`<span class="muted">回访人 ${f.by.name}</span>`} ${f.note || ''}</li>`)}</ul>`}
+          ${c.closing && html`<h3 class="sub">销号</h3><dl class="facts">
+            <dt>销号日期</dt><dd>${fmtDate(c.closing.date)}</dd>
+            <dt>审批人</dt><dd>${c.closing.approver ? `${c.closing.approver.name}（${c.closing.approver.org} ${c.closing.approver.title}）` : '—'}</dd>
+            <dt>理由</dt><dd>${c.closing.reason}</dd></dl>`}
+          ${write && c.state !== 'open' && html`<p>${open('reopen', '重新打开案件')}</p>`}
+          ${form === 'reopen' && html`<${ReopenForm} ...${props} />`}
+        </section>
+      </div>
+      <section class="card case-side">
+        <h2>经办时间线</h2>
+        <${Timeline} items=${c.timeline} />
+      </section>
+    </div>
+  </div>`;
+}
+
+function Ladder({ c }) {
+  const steps = c.choices.ladder_steps;
+  return html`<div>
+    <ol class="ladder" aria-label="依法控辍步骤">
+      ${steps.map((s, i) => {
+        const n = i + 1;
+        const st = n < c.ladder.step ? 'done' : n === c.ladder.step ? 'current' : n === c.ladder.step + 1 ? 'next' : 'later';
+        return html`<li class=${'ladder-step ' + st} aria-current=${st === 'current' ? 'step' : null}>
+          <span class="ladder-n">${n}</span><span>${s.label}</span>
+          ${st === 'current' && c.ladder.deadline && html`<span class="small">限期 <${Due} due=${c.ladder.deadline} /></span>`}
+        </li>`;
+      })}
+    </ol>
+    ${c.ladder_steps.length > 0 && html`<ul class="ladder-log">${c.ladder_steps.map(s => html`<li>
+      <strong>第 ${s.step} 步 ${s.label}</strong> ${fmtDate(s.date)} · ${s.authority}${s.deadline ? ` · 限期 ${fmtDate(s.deadline)}` : ''}${s.result ? ` · 结果：${s.result}` : ''}</li>`)}</ul>`}
+  </div>`;
+}
+
+const text = (id, label, value, onInput, opts = {}) => html`<div class="field">
+  <label class="field-label" for=${id}>${label}${opts.required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</label>
+  ${opts.area ? html`<textarea id=${id} required=${opts.required} value=${value} placeholder=${opts.placeholder || ''} onInput=${e => onInput(e.target.value)}></textarea>`
+    : html`<input id=${id} type=${opts.type || 'text'} required=${opts.required} value=${value} placeholder=${opts.placeholder || ''}
+        aria-describedby=${opts.hint ? id + '-hint' : null} onInput=${e => onInput(e.target.value)} />`}
+  ${opts.hint && html`<span class="field-hint" id=${id + '-hint'}>${opts.hint}</span>`}
+</div>`;
+
+function useForm(init) {
+  const [f, setF] = useState(init);
+  return [f, k => v => setF(x => ({ ...x, [k]: v }))];
+}
+const orNull = v => (v === '' ? null : v);
+
+function AttemptForm({ c, onDone, onCancel }) {
+  const [f, set] = useForm({ method: '', date: '', people: '', said: '', response: '', result: '', next_step: '' });
+  const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/attempts`, {
+    method: f.method, date: orNull(f.date), people: f.people, said: orNull(f.said), response: orNull(f.response),
+    result: f.result, next_step: orNull(f.next_step),
+  }), r => onDone(r.message));
+  return html`<form class="form inline-form" onSubmit=${submit} aria-label="记录一次劝返">
+    <${Choices} name="method" legend="劝返方式" options=${c.choices.methods} value=${f.method} onChange=${set('method')} required columns="2" />
+    <div class="grid grid-2">
+      ${text('at-date', '日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
+      ${text('at-people', '参加人员', f.people, set('people'), { required: true, placeholder: '如 包保干部李某、村干部、家长' })}
+    </div>
+    ${text('at-said', '谈话内容', f.said, set('said'), { area: true, placeholder: '宣讲的政策、讲明的义务等' })}
+    ${text('at-response', '家庭回应', f.response, set('response'), { area: true })}
+    ${text('at-result', '结果', f.result, set('result'), { required: true, placeholder: '如 家长同意下周一送孩子返校' })}
+    ${text('at-next', '下一步', f.next_step, set('next_step'))}
+    <${SubmitRow} state=${state} label="保存劝返记录" onCancel=${onCancel} />
+  </form>`;
+}
+
+function LadderForm({ c, onDone, onCancel }) {
+  const cur = c.ladder.step;
+  const options = c.choices.ladder_steps.map((s, i) => ({ ...s, n: i + 1 })).filter(s => s.n === cur || s.n === cur + 1);
+  const [f, set] = useForm({ step: String(Math.min(cur + 1, 4)), date: '', authority: `${c.township}人民政府`, deadline: '', result: '' });
+  const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/escalate`, {
+    step: f.step, date: orNull(f.date), authority: f.authority, deadline: orNull(f.deadline), result: orNull(f.result),
+  }), r => onDone(r.message));
+  return html`<form class="form inline-form" onSubmit=${submit} aria-label="依法控辍步骤">
+    <${Choices} name="step" legend="步骤" options=${options.map(s => ({ key: String(s.n), label: `第 ${s.n} 步 ${s.label}${s.n === cur ? '（补记结果）' : ''}` }))} value=${f.step} onChange=${set('step')} required />
+    <div class="grid grid-2">
+      ${text('ld-authority', '实施机关', f.authority, set('authority'), { required: true })}
+      ${text('ld-date', '日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
+      ${f.step !== '1' && text('ld-deadline', '限期', f.deadline, set('deadline'), { type: 'date', hint: `不填为 ${c.ladder_days} 天后` })}
+    </div>
+    ${text('ld-result', '结果', f.result, set('result'), { area: true })}
+    <${SubmitRow} state=${state} label="保存" onCancel=${onCancel} />
+  </form>`;
+}
+
+function ResolveForm({ c, onDone, onCancel }) {
+  const [f, set] = useForm({ outcome: '', date: '', school: '', grade: '', visits_per_week: '', hours: '', note: '' });
+  const o = c.choices.outcomes.find(x => x.key === f.outcome);
+  const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/resolve`, {
+    outcome: f.outcome, date: orNull(f.date),
+    school: o && o.needs_school ? f.school : null, grade: o && o.needs_grade ? f.grade : null,
+    visits_per_week: o && o.needs_visits ? f.visits_per_week : null, hours: o && o.needs_visits ? f.hours : null,
+    note: orNull(f.note),
+  }), r => onDone(r.message));
+  return html`<form class="form inline-form" onSubmit=${submit} aria-label="记录劝返结果">
+    <${Choices} name="case-outcome" legend="劝返结果" options=${c.choices.outcomes} value=${f.outcome} onChange=${set('outcome')} required columns="2" />
+    ${o && html`<div class="grid grid-2">
+      ${o.needs_school && text('rs-school', '学校', f.school, set('school'), { required: true })}
+      ${o.needs_grade && text('rs-grade', '年级', f.grade, set('grade'), { required: true, placeholder: '如 五年级' })}
+      ${o.needs_visits && text('rs-visits', '每周送教次数', f.visits_per_week, set('visits_per_week'), { required: true, type: 'number' })}
+      ${o.needs_visits && text('rs-hours', '每次课时', f.hours, set('hours'), { required: true, type: 'number' })}
+      ${text('rs-date', '日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
+    </div>
+    ${text('rs-note', '说明', f.note, set('note'), { area: true, required: o.needs_note })}
+    <${SubmitRow} state=${state} label="保存劝返结果" onCancel=${onCancel} />`}
+  </form>`;
+}
+
+function FollowUpForm({ c, onDone, onCancel }) {
+  const [f, set] = useForm({ in_school: '', date: '', by: c.assignees.length ? String(c.assignees[0].person_id) : '', note: '' });
+  const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/follow-ups`, {
+    in_school: f.in_school === 'yes', date: orNull(f.date), by: f.by, note: orNull(f.note),
+  }), r => onDone(r.message));
+  return html`<form class="form inline-form" onSubmit=${submit} aria-label="记录回访">
+    <${Choices} name="in-school" legend="回访结果" options=${[{ key: 'yes', label: '在校' }, { key: 'no', label: '不在校（案件重新打开）' }]} value=${f.in_school} onChange=${set('in_school')} required columns="2" />
+    <div class="grid grid-2">
+      <${PersonSelect} id="fu-by" label="回访人" value=${f.by} onChange=${set('by')} township=${c.township_code} first=${c.assignees} required />
+      ${text('fu-date', '回访日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
+    </div>
+    ${text('fu-note', '说明', f.note, set('note'))}
+    <${SubmitRow} state=${state} label="保存回访" onCancel=${onCancel} />
+  </form>`;
+}
+
+function CloseForm({ c, onDone, onCancel }) {
+  const [f, set] = useForm({ approver: '', reason: '', date: '' });
+  const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/close`, {
+    approver: f.approver, reason: f.reason, date: orNull(f.date),
+  }), r => onDone(r.message));
+  return html`<form class="form inline-form" onSubmit=${submit} aria-label="销号">
+    <p class="hint">销号须经审批：回访已满 ${c.follow_up_progress.required} 次、确认儿童在校后，由审批人批准。</p>
+    <div class="grid grid-2">
+      <${PersonSelect} id="cl-approver" label="审批人" value=${f.approver} onChange=${set('approver')} required
+        prefer=${p => p.org_kind === '县教育局'} preferLabel="县教育局" />
+      ${text('cl-date', '销号日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
+    </div>
+    ${text('cl-reason', '销号理由', f.reason, set('reason'), { required: true, placeholder: '如 返校后三次回访均在校' })}
+    <${SubmitRow} state=${state} label="批准销号" onCancel=${onCancel} />
+  </form>`;
+}
+
+function ReopenForm({ c, onDone, onCancel }) {
+  const [f, set] = useForm({ reason: '' });
+  const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/reopen`, { reason: f.reason }), r => onDone(r.message));
+  return html`<form class="form inline-form" onSubmit=${submit} aria-label="重新打开案件">
+    ${text('ro-reason', '重新打开的原因', f.reason, set('reason'), { required: true, placeholder: '如 回访发现儿童再次离校' })}
+    <${SubmitRow} state=${state} label="重新打开" onCancel=${onCancel} />
+  </form>`;
+}

@@ -1,0 +1,78 @@
+// 待办: what is due and overdue (GET /api/v1/tasks), a page at a time: for me (the person of
+// the registry I am, remembered on this device), for a township, for the county (a county
+// account); only the overdue ones with one tick. Each row links to its task or case.
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { setQuery } from '../router.js';
+import { useApi, useTitle } from '../hooks.js';
+import { can, currentUser, useUser } from '../session.js';
+import { fmtDate, fmtNumber } from '../format.js';
+import { FilterBar } from '../components/filters.js';
+import { DataTable, Pager } from '../components/table.js';
+import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
+import { refLink } from '../components/casework.js';
+
+const PER_PAGE = 50;
+const ME = 'baoxue.me';
+
+export default function Tasks({ query }) {
+  useTitle('待办');
+  const user = useUser();
+  const page = Number(query.page) || 1;
+  const [me, setMe] = useState(() => localStorage.getItem(ME + '.' + (user && user.name)) || '');
+  const scope = query.scope || (me ? 'me' : 'area');
+  const person = scope === 'me' ? me : query.person;
+  const list = useApi(scope === 'me' && !me ? null : '/tasks', {
+    township: query.township, person, overdue: query.overdue, page, per_page: PER_PAGE,
+  });
+  const people = useApi('/people');
+  const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
+  const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
+  const peopleOpts = ((people.data && people.data.people) || []).map(p => ({ value: String(p.id), label: `${p.name}（${p.township || p.org}）` }));
+  const chooseMe = id => {
+    if (id) localStorage.setItem(ME + '.' + user.name, id);
+    else localStorage.removeItem(ME + '.' + user.name);
+    setMe(id);
+    setQuery({ scope: id ? 'me' : 'area', person: '' });
+  };
+  const meName = me && peopleOpts.find(p => p.value === me);
+  const area = user && user.township ? '本乡镇' : '全县';
+  const fields = [
+    ...(scope !== 'me' && townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
+    ...(scope !== 'me' ? [{ name: 'person', label: '责任人', type: 'select', options: peopleOpts }] : []),
+    { name: 'overdue', label: '只看逾期', type: 'checkbox' },
+  ];
+  const columns = [
+    { key: 'item', label: '事项', primary: true, render: r => {
+      const href = refLink(r.ref);
+      return html`${href ? html`<a href=${href}>${r.item}</a>` : r.item}`;
+    } },
+    { key: 'child', label: '儿童', render: r => html`${r.child} <span class="muted small">${r.ref}</span>` },
+    { key: 'due', label: '截止日期', render: r => html`<span class=${r.days < 0 ? 'late' : ''}>${fmtDate(r.due)}</span>` },
+    { key: 'status', label: '状态', render: r => html`<${Badge} tone=${r.days < 0 ? 'bad' : r.days <= 3 ? 'warn' : 'muted'}>${r.days > 0 ? `还剩 ${r.days} 天` : r.status}<//>` },
+    { key: 'person', label: '责任人', render: r => r.person === '（未指派）' ? html`<span class="late">未指派</span>` : r.person },
+    { key: 'township', label: '乡镇' },
+  ];
+  const d = list.data;
+  return html`<div class="page">
+    <${PageHeader} title="待办" subtitle=${d ? `截至 ${fmtDate(d.today)}，共 ${fmtNumber(d.total)} 项` : '到期和逾期的核查、走访、依法控辍和回访'} />
+    <div class="segmented" role="group" aria-label="范围">
+      <button type="button" class=${'btn' + (scope === 'me' ? ' btn-primary' : '')} aria-pressed=${scope === 'me'} onClick=${() => setQuery({ scope: 'me', person: '', township: '' })}>我的</button>
+      <button type="button" class=${'btn' + (scope !== 'me' ? ' btn-primary' : '')} aria-pressed=${scope !== 'me'} onClick=${() => setQuery({ scope: 'area' })}>${area}</button>
+    </div>
+    ${scope === 'me' && html`<div class="card me-card">
+      <label class="field" for="me"><span class="field-label">我是（人员名册中的本人，仅保存在本设备）</span>
+        <select id="me" value=${me} onChange=${e => chooseMe(e.target.value)}>
+          <option value="">请选择</option>
+          ${peopleOpts.map(o => html`<option value=${o.value}>${o.label}</option>`)}
+        </select></label>
+      ${!me && html`<p class="hint">选择本人后，这里只列出指派给您的事项。</p>`}
+      ${meName && html`<p class="hint">正在查看 ${meName.label} 的待办。</p>`}
+    </div>`}
+    <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
+    <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    ${list.data || list.loading ? html`<${DataTable} columns=${columns} rows=${d && d.tasks} rowKey=${r => r.ref + r.person + r.item} loading=${list.loading} caption="待办事项"
+      empty=${html`<div class="empty"><p class="empty-title">${query.overdue ? '没有逾期事项' : '没有待办事项'}</p></div>`} />` : null}
+    ${d && html`<${Pager} total=${d.total} page=${page} perPage=${PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
+  </div>`;
+}

@@ -1,0 +1,61 @@
+// 核查: the verification tasks of the user's area (a township account: its township), newest
+// deadline first on the server, a page at a time (GET /api/v1/verify). Overdue tasks are red.
+// Built for a phone: each task is a card with the child, the village and the deadline.
+import { html } from '../html.js';
+import { setQuery } from '../router.js';
+import { useApi, useTitle } from '../hooks.js';
+import { can, currentUser } from '../session.js';
+import { fmtDate, fmtNumber } from '../format.js';
+import { FilterBar } from '../components/filters.js';
+import { DataTable, Pager } from '../components/table.js';
+import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
+
+const PER_PAGE = 20;
+export const TASK_STATES = [
+  { value: 'open', label: '待核查' },
+  { value: 'outreach', label: '外联保学' },
+  { value: 'flagged', label: '结论待复核' },
+  { value: 'closed', label: '已办结' },
+  { value: 'all', label: '全部（含已办结）' },
+];
+
+function StateBadge({ state }) {
+  const late = state.includes('逾期');
+  const base = state.replace('（逾期）', '');
+  const tone = base === '已办结' ? 'muted' : base === '外联保学' ? 'warn' : 'info';
+  return html`<span class="badges"><${Badge} tone=${tone}>${base}<//>${late && html`<${Badge} tone="bad">逾期<//>`}</span>`;
+}
+
+export default function Verify({ query }) {
+  useTitle('核查');
+  const page = Number(query.page) || 1;
+  const list = useApi('/verify', { township: query.township, state: query.state, page, per_page: PER_PAGE });
+  const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
+  const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
+  const fields = [
+    ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
+    { name: 'state', label: '状态', type: 'select', any: '待办', options: TASK_STATES },
+  ];
+  const columns = [
+    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/verify/' + r.task_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">${r.gender} · ${fmtDate(r.birth_date)}</span>` },
+    { key: 'suspected', label: '疑似情况', render: r => html`<${Badge} tone="bad">${r.suspected}<//>` },
+    { key: 'village', label: '户籍地', render: r => `${r.township} ${r.village}` },
+    { key: 'deadline', label: '核查截止', render: r => html`<span class=${r.state.includes('逾期') ? 'late' : ''}>${fmtDate(r.deadline)}</span>` },
+    { key: 'state', label: '状态', render: r => html`<${StateBadge} state=${r.state} />
+        ${r.flag && html`<span class="late small">${r.flag}</span>`}
+        ${r.case_id && html`<a class="small" href=${'#/cases/' + r.case_id}>已立案：案件 ${r.case_id}</a>`}` },
+    { key: 'outcome', label: '结论', render: r => r.outcome || html`<span class="muted">未记录</span>` },
+    { key: 'assignees', label: '责任人', wide: true },
+  ];
+  const d = list.data;
+  return html`<div class="page">
+    <${PageHeader} title="核查" subtitle=${d ? `疑似失学辍学儿童的入户核查（铁脚板摸排），共 ${fmtNumber(d.total)} 项` : '疑似失学辍学儿童的入户核查'}>
+      <a class="btn" href="#/tasks?scope=me">我的待办</a>
+    <//>
+    <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
+    <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    <${DataTable} columns=${columns} rows=${d && d.tasks} rowKey=${r => r.task_id} loading=${list.loading} caption="核查任务"
+      empty=${html`<div class="empty"><p class="empty-title">没有符合条件的核查任务</p><p class="empty-text">待办的核查任务都已办结。可在“状态”中选择“全部”查看已办结的任务。</p></div>`} />
+    ${d && html`<${Pager} total=${d.total} page=${page} perPage=${PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
+  </div>`;
+}

@@ -1,0 +1,134 @@
+// 系统管理 (admin only): add an account, disable and enable it, reset its password (and sign in
+// with it); register a person and change their post; change a setting (a value out of range is
+// refused in Chinese); search the audit log by actor and action, paged on the server.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { DESKTOP, PHONE, launch, settled, shoot, signedIn, startServer } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function sql(db, statement) {
+  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  return p.stdout.trim();
+}
+
+describe('系统管理', () => {
+  test('accounts: add, disable, enable, reset the password', async () => {
+    const page = await signedIn(browser, server.url, 'admin', DESKTOP);
+    await page.getByRole('link', { name: '系统管理', exact: true }).click();
+    await settled(page);
+    await page.locator('.tabs a[aria-current=page]', { hasText: '账号和角色' }).waitFor();
+    await shoot(page, 'admin-users');
+    await page.getByRole('button', { name: '新建账号' }).click();
+    await page.getByLabel('用户名').fill('zhongcun');
+    await page.getByLabel('角色', { exact: true }).selectOption('township');
+    await page.getByLabel('乡镇', { exact: true }).selectOption('140521101');
+    await page.getByLabel('初始密码').fill('short');
+    await page.getByRole('button', { name: '新建', exact: true }).click();
+    await page.getByRole('alert').getByText(/密码太短/).waitFor();
+    await page.getByLabel('初始密码').fill('zhongcun-2026-pass');
+    await page.getByRole('button', { name: '新建', exact: true }).click();
+    await page.getByText('已新建账号 zhongcun').waitFor();
+    assert.equal(sql(server.db, "SELECT role || '/' || township_code FROM app_user WHERE name = 'zhongcun'"), 'township/140521101');
+    const row = page.locator('table.table tbody tr', { hasText: 'zhongcun' });
+    await row.getByRole('button', { name: '停用' }).click();
+    await page.getByText('账号 zhongcun 已停用').waitFor();
+    assert.equal(sql(server.db, "SELECT disabled FROM app_user WHERE name = 'zhongcun'"), '1');
+    await row.getByRole('button', { name: '启用' }).click();
+    await page.getByText('账号 zhongcun 已启用').waitFor();
+    await row.getByRole('button', { name: '重设密码' }).click();
+    await row.getByLabel('zhongcun 的新密码').fill('another-pass-2026');
+    await row.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已重设账号 zhongcun 的密码').waitFor();
+    await page.context().close();
+    const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+    const p2 = await ctx.newPage();
+    await p2.goto(server.url + '/#/login');
+    await p2.getByLabel('用户名').fill('zhongcun');
+    await p2.getByLabel('密码').fill('another-pass-2026');
+    await p2.getByRole('button', { name: '登录' }).click();
+    await p2.waitForSelector('header.topbar');
+    await ctx.close();
+  });
+
+  test('people registry: register, change', async () => {
+    const page = await signedIn(browser, server.url, 'admin', DESKTOP);
+    await page.goto(server.url + '/#/admin?tab=people');
+    await settled(page);
+    await page.getByRole('button', { name: '登记人员' }).click();
+    await page.getByLabel('姓名').fill('王建国');
+    await page.getByLabel('联系电话').fill('13912345678');
+    await page.getByLabel('工作单位').fill('中村镇人民政府');
+    await page.getByLabel('单位类别').selectOption('乡镇');
+    await page.locator('#p-township').selectOption('140521101');
+    await page.getByLabel('职务').fill('包保干部');
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    await page.getByText(/已登记 王建国（编号 \d+）/).waitFor();
+    await settled(page);
+    await page.getByRole('button', { name: '修改 王建国' }).click();
+    await page.getByLabel('职务').fill('教办主任');
+    await page.getByRole('button', { name: '保存修改' }).click();
+    await page.locator('.banner-ok').waitFor();
+    assert.equal(sql(server.db, "SELECT role || '/' || township_code FROM person WHERE name = '王建国'"), '教办主任/140521101');
+    await settled(page);
+    await shoot(page, 'admin-people');
+    await page.context().close();
+  });
+
+  test('settings: a deadline changed, a value out of range refused', async () => {
+    const page = await signedIn(browser, server.url, 'admin', DESKTOP);
+    await page.goto(server.url + '/#/admin?tab=settings');
+    await settled(page);
+    const form = page.getByRole('form', { name: '核查期限（天）' });
+    await form.getByRole('textbox').fill('999');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.getByRole('alert').getByText(/超出有效范围，应为 1 到 366 的整数/).waitFor();
+    await form.getByRole('textbox').fill('12');
+    await form.getByRole('button', { name: '保存' }).click();
+    await page.getByText(/已修改设置“核查期限（天）”/).waitFor();
+    assert.equal(sql(server.db, "SELECT value FROM setting WHERE key = 'casework_verify_days'"), '12');
+    await settled(page);
+    await shoot(page, 'admin-settings');
+    await page.context().close();
+  });
+
+  test('audit log: search by actor and action, paged on the server', async () => {
+    const page = await signedIn(browser, server.url, 'admin', PHONE);
+    await page.goto(server.url + '/#/admin?tab=audit');
+    await settled(page);
+    await page.getByText(/共 \d+ 条记录/).waitFor();
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.getByLabel('操作人').fill('admin');
+    await page.getByLabel('操作人').press('Enter');
+    await page.waitForURL(/actor=admin/);
+    await page.locator('#f-action').fill('login');
+    await page.locator('#f-action').press('Enter');
+    await page.waitForURL(/action=login/);
+    await settled(page);
+    const actions = await page.locator('table.table tbody td[data-label="操作"]').allTextContents();
+    const actors = await page.locator('table.table tbody td[data-label="操作人"]').allTextContents();
+    assert.ok(actions.length > 0 && actions.every(a => a.trim() === '登录 login'), actions.join());
+    assert.ok(actors.every(a => a.trim() === 'admin'), actors.join());
+    assert.match(page.url(), /tab=audit/);
+    await shoot(page, 'admin-audit');
+    await page.context().close();
+  });
+
+  test('county: no 系统管理 in the nav, and the screen says so by URL', async () => {
+    const page = await signedIn(browser, server.url, 'county', DESKTOP);
+    assert.equal(await page.locator('#main-nav').getByRole('link', { name: '系统管理' }).count(), 0);
+    await page.goto(server.url + '/#/admin');
+    await page.getByText('您的账号无权使用此页面。').waitFor();
+    await page.context().close();
+  });
+});

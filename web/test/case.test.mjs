@@ -1,0 +1,148 @@
+// 个案: the list, one case with its overdue first visit standing out, an attempt, the legal
+// ladder (step 1, then step 2 with a deadline) and its notices as PDF downloads, the outcome,
+// three follow-ups, closing with an approver (销号) and reopening; another township's case by URL.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { DESKTOP, PHONE, addUser, launch, settled, shoot, signedIn, startServer, OTHER_TOWNSHIP, TOWNSHIP } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  addUser(server.db, 'township2', ['--role', 'township', '--township', OTHER_TOWNSHIP]);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function sql(db, statement) {
+  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  return p.stdout.trim();
+}
+
+async function saved(page, re) {
+  await page.locator('.banner-ok').getByText(re).waitFor();
+  await settled(page);
+}
+
+describe('个案', () => {
+  test('the whole case on a desktop: attempt, ladder, notices, outcome, follow-ups, 销号, reopen', async () => {
+    // the demo's case 2 waits for its first visit: make it overdue
+    const id = sql(server.db, `SELECT max(id) FROM case_file WHERE township_code = '${TOWNSHIP}'`);
+    sql(server.db, `UPDATE case_file SET first_visit_due = '2026-11-17' WHERE id = ${id}`);
+    const page = await signedIn(browser, server.url, 'township', DESKTOP);
+    await page.goto(server.url + '/#/cases');
+    await settled(page);
+    assert.ok(await page.locator('table.table tbody tr').count() >= 2);
+    await shoot(page, 'cases');
+    await page.locator(`a[href="#/cases/${id}"]`).click();
+    await settled(page);
+    await page.getByText('立案后首次走访已逾期：截止 2026年11月17日，逾期 3 天').waitFor();
+    await shoot(page, 'case-overdue');
+
+    // a pairing teacher
+    const teacher = sql(server.db, `SELECT min(id) FROM person WHERE township_code = '${TOWNSHIP}' AND org_kind = 'school' AND active = 1`);
+    await page.getByRole('button', { name: '调整责任人' }).click();
+    await page.getByLabel('结对教师').selectOption(teacher);
+    await page.getByLabel('调整原因').fill('结对帮扶');
+    await page.getByRole('button', { name: '保存指派' }).click();
+    await saved(page, /结对教师|指派/);
+    assert.equal(sql(server.db, `SELECT person_id FROM assignment WHERE case_id = ${id} AND role = 'teacher' ORDER BY id DESC LIMIT 1`), teacher);
+
+    // an attempt
+    await page.getByRole('button', { name: '记录一次劝返' }).click();
+    await page.getByLabel('家访').check();
+    await page.getByLabel('参加人员').fill('包保干部、村干部、家长');
+    await page.getByLabel('谈话内容').fill('宣讲义务教育法，讲明监护人送子女入学的义务');
+    await page.locator('#at-result').fill('家长同意考虑，孩子暂不愿返校');
+    await shoot(page, 'case-attempt-form');
+    await page.getByRole('button', { name: '保存劝返记录' }).click();
+    await saved(page, /已记录案件 \d+ 的劝返记录/);
+    assert.equal(await page.getByText('立案后首次走访已逾期').count(), 0);
+    assert.equal(sql(server.db, `SELECT count(*) FROM attempt WHERE case_id = ${id}`), '1');
+
+    // the ladder: 2 before 1 is refused by the form's choices; step 1, then 2 with a deadline
+    await page.getByRole('button', { name: '启动依法控辍' }).click();
+    assert.equal(await page.getByLabel(/第 2 步/).count(), 0);
+    await page.getByLabel(/第 1 步 宣传教育/).check();
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await saved(page, /宣传教育/);
+    await page.getByRole('button', { name: '记录下一步或结果' }).click();
+    await page.getByLabel(/第 2 步/).check();
+    await page.getByLabel('限期', { exact: true }).fill('2026-12-05');
+    await page.getByRole('button', { name: '保存', exact: true }).click();
+    await saved(page, /书面通知/);
+    assert.equal(sql(server.db, `SELECT ladder || '/' || ladder_deadline FROM case_file WHERE id = ${id}`), '2/2026-12-05');
+    await page.locator('.ladder-step.current').getByText('书面通知/责令限期改正').waitFor();
+    await shoot(page, 'case-ladder');
+
+    // the notices
+    for (const [name, file] of [['责令限期改正通知书', `责令限期改正通知书-案件${id}.pdf`], ['劝返复学通知书', `劝返复学通知书-案件${id}.pdf`]]) {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+      assert.equal(dl.suggestedFilename(), file);
+      assert.equal(readFileSync(await dl.path()).subarray(0, 4).toString(), '%PDF');
+    }
+
+    // the outcome: 复学 needs school and grade
+    await page.getByRole('button', { name: '记录劝返结果' }).click();
+    await page.getByLabel('复学').check();
+    await page.locator('#rs-school').fill('龙港镇中心小学');
+    await page.getByLabel('年级').fill('五年级');
+    await page.getByRole('button', { name: '保存劝返结果' }).click();
+    await saved(page, /劝返结果/);
+    assert.equal(sql(server.db, `SELECT state FROM case_file WHERE id = ${id}`), 'returned');
+
+    // follow-ups a month apart after an outcome moved back to August, then 销号
+    sql(server.db, `UPDATE case_file SET outcome_on = '2026-08-01' WHERE id = ${id}`);
+    for (const day of ['2026-09-01', '2026-10-01', '2026-11-01']) {
+      await page.reload();
+      await settled(page);
+      await page.getByRole('button', { name: '记录回访' }).click();
+      await page.getByLabel('在校', { exact: true }).check();
+      await page.getByLabel('回访日期').fill(day);
+      await page.getByRole('button', { name: '保存回访' }).click();
+      await saved(page, /回访/);
+    }
+    await page.getByText('回访已满，可申请销号').waitFor();
+    await page.getByRole('button', { name: '销号' }).click();
+    const approver = await page.getByLabel('审批人').locator('option').nth(1).getAttribute('value');
+    await page.getByLabel('审批人').selectOption(approver);
+    await page.getByLabel('销号理由').fill('返校后三次回访均在校');
+    await shoot(page, 'case-close-form');
+    await page.getByRole('button', { name: '批准销号' }).click();
+    await saved(page, /已销号/);
+    assert.equal(sql(server.db, `SELECT state FROM case_file WHERE id = ${id}`), 'closed');
+    await shoot(page, 'case-closed');
+
+    await page.getByRole('button', { name: '重新打开案件' }).click();
+    await page.getByLabel('重新打开的原因').fill('村干部反映孩子再次离校');
+    await page.getByRole('button', { name: '重新打开', exact: true }).click();
+    await saved(page, /重新打开/);
+    assert.equal(sql(server.db, `SELECT state FROM case_file WHERE id = ${id}`), 'open');
+    await page.context().close();
+  });
+
+  test('the case on a phone', async () => {
+    const id = sql(server.db, `SELECT min(id) FROM case_file WHERE township_code = '${TOWNSHIP}'`);
+    const page = await signedIn(browser, server.url, 'township', PHONE);
+    await page.goto(server.url + '/#/cases/' + id);
+    await settled(page);
+    await page.getByRole('heading', { name: '劝返复学记录（2）' }).waitFor();
+    await shoot(page, 'case');
+    await page.context().close();
+  });
+
+  test("another township's case by URL: not found or not in your area", async () => {
+    const id = sql(server.db, `SELECT min(id) FROM case_file WHERE township_code = '${TOWNSHIP}'`);
+    const page = await signedIn(browser, server.url, 'township2', PHONE);
+    await page.goto(server.url + '/#/cases/' + id);
+    await settled(page);
+    await page.getByRole('alert').getByText('没有找到这个案件，或它不在您的管辖范围内。').waitFor();
+    await shoot(page, 'case-not-found');
+    await page.context().close();
+  });
+});

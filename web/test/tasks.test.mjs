@@ -1,0 +1,80 @@
+// 待办: what is due for my township, only the overdue, for me (a person of the registry chosen
+// once on this device), and for the county by township; each row links to its task or case.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { DESKTOP, PHONE, launch, settled, shoot, signedIn, startServer, TOWNSHIP } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function sql(db, statement) {
+  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  return p.stdout.trim();
+}
+
+describe('待办', () => {
+  test('township: my township, overdue only, then mine', async () => {
+    const late = sql(server.db, `SELECT min(id) FROM verify_task WHERE state = 'open' AND township_code = '${TOWNSHIP}'`);
+    sql(server.db, `UPDATE verify_task SET deadline = '2026-11-15' WHERE id = ${late}`);
+    const page = await signedIn(browser, server.url, 'township', PHONE);
+    await page.goto(server.url + '/#/tasks');
+    await settled(page);
+    const all = await page.locator('table.table tbody tr').count();
+    assert.ok(all > 3);
+    const towns = await page.locator('table.table tbody td[data-label="乡镇"]').allTextContents();
+    assert.ok(towns.every(t => t.trim() === '龙港镇'), towns.join());
+    await page.getByText('逾期 5 天').first().waitFor();
+    await shoot(page, 'tasks');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.getByLabel('只看逾期').check();
+    await page.waitForURL(/overdue=1/);
+    await settled(page);
+    const late_rows = await page.locator('table.table tbody td[data-label="状态"]').allTextContents();
+    assert.ok(late_rows.length > 0 && late_rows.every(s => /逾期/.test(s)), late_rows.join());
+    // the row opens its task
+    await page.locator('table.table tbody td.primary a').first().click();
+    await page.waitForURL(new RegExp(`#/verify/${late}$`));
+    await settled(page);
+    await page.goBack();
+    await settled(page);
+    // mine: choose who I am once
+    await page.getByRole('button', { name: '我的' }).click();
+    await settled(page);
+    const who = sql(server.db, `SELECT p.id || '|' || p.name FROM assignment a JOIN person p ON p.id = a.person_id WHERE a.role = 'village' AND a.task_id = ${late}`).split('|');
+    await page.getByLabel(/我是/).selectOption(who[0]);
+    await settled(page);
+    const persons = await page.locator('table.table tbody td[data-label="责任人"]').allTextContents();
+    assert.ok(persons.length > 0 && persons.every(p => p.startsWith(who[1])), persons.join());
+    await shoot(page, 'tasks-mine');
+    // remembered on this device
+    await page.goto(server.url + '/#/children');
+    await settled(page);
+    await page.goto(server.url + '/#/tasks');
+    await settled(page);
+    assert.equal(await page.getByLabel(/我是/).inputValue(), who[0]);
+    await page.context().close();
+  });
+
+  test('county: every township, one township', async () => {
+    const page = await signedIn(browser, server.url, 'county', DESKTOP);
+    await page.goto(server.url + '/#/tasks');
+    await settled(page);
+    const towns = new Set((await page.locator('table.table tbody td[data-label="乡镇"]').allTextContents()).map(t => t.trim()));
+    assert.ok(towns.size > 1, [...towns].join());
+    await shoot(page, 'tasks-county');
+    await page.getByLabel('乡镇').selectOption(TOWNSHIP);
+    await settled(page);
+    const one = new Set((await page.locator('table.table tbody td[data-label="乡镇"]').allTextContents()).map(t => t.trim()));
+    assert.deepEqual([...one], ['龙港镇']);
+    await page.context().close();
+  });
+});
