@@ -107,7 +107,9 @@ class Cluster:
     def restart(self):
         """Stop and start the server (the tests of reconnection)."""
         b = lambda name: os.path.join(self.bin, name)
-        self._run(b("pg_ctl"), "restart", "-w", "-m", "fast", "-D", self.data)
+        # -l: the restarted server must not inherit (and hold open) our captured stdout
+        self._run(b("pg_ctl"), "restart", "-w", "-t", "60", "-m", "fast", "-D", self.data, "-l",
+                  os.path.join(self.dir, "server.log"))
 
     def stop(self):
         if self.started:

@@ -182,7 +182,7 @@ static int finish(struct store *s, const char *actor, const char *action, int64_
 {
     char target[32];
     snprintf(target, sizeof(target), "case:%lld", (long long)case_id);
-    if (audit_record(s, actor, "cli", action, target, detail) < 0 || store_commit(s) < 0) {
+    if (audit_record(s, actor, NULL, action, target, detail) < 0 || store_commit(s) < 0) {
         store_rollback(s);
         return -1;
     }
@@ -222,19 +222,26 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
         return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     struct stmt *q = store_prepare(
-        s, "SELECT c.id, coalesce(c.township, ''), coalesce(r.village, ''),"
-           " coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.id_number, r.id_raw, ''),"
-           " c.opened_on, coalesce(c.reason, ''), c.state,"
-           " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.corrects IS NULL),"
-           " c.ladder, coalesce(c.outcome, ''), c.reopened"
-           " FROM case_file c JOIN record r ON r.id = c.record_id"
-           " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
-           " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
-           " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
+        s,
+        "SELECT c.id, coalesce(c.township, ''), coalesce(r.village, ''),"
+        " coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.id_number, r.id_raw, ''),"
+        " c.opened_on, coalesce(c.reason, ''), c.state,"
+        " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.corrects IS NULL),"
+        " c.ladder, coalesce(c.outcome, ''), c.reopened"
+        " FROM case_file c JOIN record r ON r.id = c.record_id"
+        " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
+        " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
+        " AND " TIES_FILTER_SQL(
+            "$3", TIE_SCHOOL_RECORD_SQL("c", "$4"), TIE_RETURNED_TO_SQL("$5"),
+            TIE_TEACHER_SQL("case_id", "c",
+                            "$5")) " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
     if (!q)
         return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code);
     stmt_bind_str(q, 2, st);
+    stmt_bind_int(q, 3, f->school_ties);
+    stmt_bind_str(q, 4, f->school);
+    stmt_bind_str(q, 5, f->school_name);
     table_init(t, "辍学学生台账（一人一案）", "cases", case_cols, ARRAY_SIZE(case_cols));
     int rc;
     struct buf a = BUF_INIT;
@@ -1163,7 +1170,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     /* a full ID on paper is a full read: recorded before it is written */
     char target[32];
     snprintf(target, sizeof(target), "case:%lld", (long long)case_id);
-    if (in->full && audit_record(s, actor, "cli", "read_full", target, "notice") < 0) {
+    if (in->full && audit_record(s, actor, NULL, "read_full", target, "notice") < 0) {
         fail_store(s, err, exit_code);
         goto out;
     }

@@ -20,7 +20,9 @@ struct store;
 
 struct case_filter {
     const char *township;
-    const char *state; /* NULL: not closed; "open", "returned", "closed", "all" */
+    unsigned school_ties;             /* TIE_* bits (domain/scope.h): only cases tied so */
+    const char *school, *school_name; /* with school_ties: the school's code and name */
+    const char *state;                /* NULL: not closed; "open", "returned", "closed", "all" */
     bool full;
 };
 int case_list(struct store *s, const struct case_filter *f, struct report_table *t, struct buf *err,

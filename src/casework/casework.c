@@ -855,7 +855,7 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
              out->tasks_created, out->cases_reopened, out->claims_flagged, out->already_open,
              out->tasks_closed, out->cases_found_enrolled, out->flags_cleared,
              out->deferrals_expired);
-    if (audit_record(s, actor, "cli", "casework", target, detail) < 0 || store_commit(s) < 0) {
+    if (audit_record(s, actor, NULL, "casework", target, detail) < 0 || store_commit(s) < 0) {
         buf_adds(err, store_errmsg(s));
         store_rollback(s);
         goto out;
@@ -921,11 +921,18 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         " AND ($2 = 'all' OR v.state = $2"
         "  OR ($2 = 'pending' AND (v.state <> 'closed' OR v.flagged_run IS NOT NULL))"
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"
-        " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
+        " AND " TIES_FILTER_SQL(
+            "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0",
+            TIE_TEACHER_SQL(
+                "task_id", "v",
+                "$5")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
         return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code);
     stmt_bind_str(q, 2, st);
+    stmt_bind_int(q, 3, f->school_ties);
+    stmt_bind_str(q, 4, f->school);
+    stmt_bind_str(q, 5, f->school_name);
     table_init(t, "核查任务（疑似失学辍学儿童）", "tasks", verify_cols, ARRAY_SIZE(verify_cols));
     int rc, today = date_today();
     long overdue = 0;
@@ -1305,7 +1312,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
     char target[32], detail[64];
     snprintf(target, sizeof(target), "verify_task:%lld", (long long)task_id);
     snprintf(detail, sizeof(detail), "outcome=%s%s%s", w->key, sub ? "/" : "", sub ? sub : "");
-    if (audit_record(s, actor, "cli", "verify", target, detail) < 0 || store_commit(s) < 0)
+    if (audit_record(s, actor, NULL, "verify", target, detail) < 0 || store_commit(s) < 0)
         goto store_failed;
     buf_addf(msg, "已记录核查任务 %lld 的结论：%s", (long long)task_id, w->label);
     if (keeps_open)
@@ -1423,8 +1430,7 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
     char target[32];
     snprintf(target, sizeof(target), "%s:%lld", case_id ? "case" : "verify_task",
              (long long)(case_id ? case_id : task_id));
-    if (rc < 0 || audit_record(s, actor, "cli", "assign", target, NULL) < 0 ||
-        store_commit(s) < 0) {
+    if (rc < 0 || audit_record(s, actor, NULL, "assign", target, NULL) < 0 || store_commit(s) < 0) {
         fail_store(s, err, exit_code);
         store_rollback(s);
         buf_release(&t);

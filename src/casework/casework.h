@@ -70,6 +70,8 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
 
 struct verify_filter {
     const char *township;
+    unsigned school_ties;             /* TIE_* bits: only tasks tied so to the school */
+    const char *school, *school_name; /* with school_ties: the school's code and name */
     const char *state; /* NULL: open and outreach; "all", "open", "outreach", "closed",
                           "flagged" */
     bool full;
@@ -112,6 +114,35 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
  * the scope check of the front ends (domain/scope.h). 1 found, 0 no such object, -1 error.
  */
 int casework_region(struct store *s, enum scope_object what, int64_t id, char township[10]);
+
+/*
+ * The ties (domain/scope.h) of task or case `id`: its township, and when `school` is given
+ * (a school account's code, with its name) the TIE_* bits that tie it to that school. 1 found,
+ * 0 no such object, -1 error. The same conditions filter the lists (CASEWORK_TIES).
+ */
+int casework_ties(struct store *s, enum scope_object what, int64_t id, const char *school,
+                  const char *school_name, struct object_ties *t);
+
+/* The name of the school with 学籍 code `code` in the latest 学籍 list ("" when not there):
+ * how cases (复学 to it) and the people registry (its teachers) name it. 1, 0, or -1. */
+int casework_school_name(struct store *s, const char *code, char *name, size_t size);
+
+/* SQL: the TIE_* conditions for a task (alias v) or case (alias c), the school's code in
+ * parameter S and name in N. */
+#define TIE_SCHOOL_RECORD_SQL(a, S)                                                                \
+    "EXISTS (SELECT 1 FROM child_status cs JOIN record sr ON sr.id = cs.school_record"             \
+    " WHERE cs.run_id = " a ".run_id AND cs.record_id = " a ".record_id AND sr.school_code = " S   \
+    ")"
+#define TIE_RETURNED_TO_SQL(N) "c.outcome_school = " N
+#define TIE_TEACHER_SQL(col, a, N)                                                                 \
+    "EXISTS (SELECT 1 FROM assignment ta JOIN person tp ON tp.id = ta.person_id"                   \
+    " WHERE ta." col " = " a ".id AND ta.role = 'teacher' AND tp.org_kind = 'school'"              \
+    " AND tp.org = " N ")"
+/* A list's condition: bits B (0: no school restriction) any of which admits a row. */
+#define TIES_FILTER_SQL(B, tie1, tie2, tie4)                                                       \
+    "(CAST(" B " AS INTEGER) = 0 OR ((CAST(" B " AS INTEGER) & 1) <> 0 AND " tie1 ")"              \
+    " OR ((CAST(" B " AS INTEGER) & 2) <> 0 AND " tie2 ") OR ((CAST(" B " AS INTEGER) & 4) <> 0"   \
+    " AND " tie4 "))"
 
 /* ---- helpers shared by the casework modules ---- */
 

@@ -181,7 +181,7 @@ int people_add(struct store *s, const struct person_input *in, const char *actor
     char target[32];
     if (person_insert(s, &p, id) == 0) {
         snprintf(target, sizeof(target), "person:%lld", (long long)*id);
-        if (audit_record(s, actor, "cli", "person_add", target, p.org_kind) == 0 &&
+        if (audit_record(s, actor, NULL, "person_add", target, p.org_kind) == 0 &&
             store_commit(s) == 0) {
             ret = 0;
             *exit_code = EXIT_OK;
@@ -269,7 +269,7 @@ int people_edit(struct store *s, int64_t id, const struct person_input *in, cons
             buf_addf(&fields, "%s%s", fields.len ? "," : "changed=", names[i]);
     char target[32];
     snprintf(target, sizeof(target), "person:%lld", (long long)id);
-    if (audit_record(s, actor, "cli", "person_edit", target, fields.buf) < 0 || store_commit(s) < 0)
+    if (audit_record(s, actor, NULL, "person_edit", target, fields.buf) < 0 || store_commit(s) < 0)
         goto fail_store;
     buf_addf(msg, "已修改人员 %lld 的信息", (long long)id);
     *exit_code = EXIT_OK;
@@ -307,7 +307,7 @@ int people_deactivate(struct store *s, int64_t id, const char *actor, struct buf
     if (store_begin(s) < 0)
         return fail_store(s, err, exit_code);
     if (store_run(s, "UPDATE person SET active = 0 WHERE id = $1", 1, p) < 0 ||
-        audit_record(s, actor, "cli", "person_deactivate", target, NULL) < 0 ||
+        audit_record(s, actor, NULL, "person_deactivate", target, NULL) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, err, exit_code);
         store_rollback(s);
@@ -456,7 +456,7 @@ int people_import(struct store *s, const char *path, const char *actor,
     char detail[96];
     snprintf(detail, sizeof(detail), "rows=%ld added=%ld existing=%ld", sum->rows, sum->added,
              sum->existing);
-    if (audit_record(s, actor, "cli", "people_import", NULL, detail) < 0 || store_commit(s) < 0)
+    if (audit_record(s, actor, NULL, "people_import", NULL, detail) < 0 || store_commit(s) < 0)
         goto store_failed;
     *exit_code = EXIT_OK;
     ret = 0;

@@ -251,3 +251,63 @@ int casework_region(struct store *s, enum scope_object what, int64_t id, char to
     stmt_finalize(q);
     return rc;
 }
+
+int casework_ties(struct store *s, enum scope_object what, int64_t id, const char *school,
+                  const char *school_name, struct object_ties *t)
+{
+    static const char *const sql[] = {
+        [SCOPE_TASK] =
+            "SELECT coalesce(v.township_code, ''),"
+            " CASE WHEN " TIE_SCHOOL_RECORD_SQL(
+                "v", "$2") " THEN 1 ELSE 0 END,"
+                           " 0,"
+                           " CASE WHEN " TIE_TEACHER_SQL(
+                               "task_id", "v", "$3") " THEN 4 ELSE 0 END"
+                                                     " FROM verify_task v WHERE v.id = $1",
+        [SCOPE_CASE] =
+            "SELECT coalesce(c.township_code, ''),"
+            " CASE WHEN " TIE_SCHOOL_RECORD_SQL(
+                "c", "$2") " THEN 1 ELSE 0 END,"
+                           " CASE WHEN " TIE_RETURNED_TO_SQL(
+                               "$3") " THEN 2 ELSE 0 END,"
+                                     " CASE WHEN " TIE_TEACHER_SQL(
+                                         "case_id", "c", "$3") " THEN 4 ELSE 0 END"
+                                                               " FROM case_file c WHERE c.id = $1",
+    };
+    memset(t, 0, sizeof(*t));
+    if (what != SCOPE_TASK && what != SCOPE_CASE)
+        return casework_region(s, what, id, t->township);
+    struct stmt *q = store_prepare(s, sql[what]);
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, id);
+    stmt_bind_str(q, 2, school);
+    stmt_bind_str(q, 3, school_name);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        snprintf(t->township, sizeof(t->township), "%s", stmt_text(q, 0));
+        if (school && *school)
+            t->school = (unsigned)(stmt_int(q, 1) | stmt_int(q, 2) | stmt_int(q, 3));
+    }
+    stmt_finalize(q);
+    return rc;
+}
+
+int casework_school_name(struct store *s, const char *code, char *name, size_t size)
+{
+    name[0] = '\0';
+    if (!code || !*code)
+        return 0;
+    struct stmt *q = store_prepare(
+        s, "SELECT school_name FROM record WHERE batch_id ="
+           " (SELECT max(id) FROM batch WHERE kind = 'enrollment')"
+           " AND school_code = $1 AND school_name IS NOT NULL AND school_name <> '' LIMIT 1");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, code);
+    int rc = stmt_step(q);
+    if (rc == 1)
+        snprintf(name, size, "%s", stmt_text(q, 0));
+    stmt_finalize(q);
+    return rc;
+}

@@ -34,6 +34,7 @@ int cmd_notice(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 struct match_result;
 /* Print what a cross-check found (match and demo). */

@@ -81,11 +81,14 @@ static int prepare_db(const char *path, struct buf *err)
 
 static int import_one(struct store *s, enum import_kind kind, const char *path)
 {
-    struct import_options io = {.kind = kind, .path = path, .progress = true, .actor = cli_actor()};
+    struct cli_bar bar;
+    struct import_options io = {
+        .kind = kind, .path = path, .report = cli_bar_start(&bar, true), .actor = cli_actor()};
     struct import_summary sum;
     struct buf err = BUF_INIT;
     int exit_code;
     int rc = import_file(s, &io, &sum, &err, &exit_code);
+    cli_bar_end(&bar);
     if (rc < 0)
         error("%s", err.buf);
     else

@@ -36,7 +36,8 @@ int cmd_import(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct import_options io = {.progress = true};
+    struct import_options io = {0};
+    bool bar_wanted = true;
     struct column_map *maps = NULL;
     size_t nmaps = 0, maps_alloc = 0;
     const char *db = NULL;
@@ -76,7 +77,7 @@ int cmd_import(int argc, char **argv)
             io.force = true;
             break;
         case 'P':
-            io.progress = false;
+            bar_wanted = false;
             break;
         case 'h':
             help();
@@ -102,7 +103,11 @@ int cmd_import(int argc, char **argv)
         return exit_code;
     struct import_summary sum;
     struct buf err = BUF_INIT;
-    if (import_file(s, &io, &sum, &err, &exit_code) < 0)
+    struct cli_bar bar;
+    io.report = cli_bar_start(&bar, bar_wanted);
+    int rc = import_file(s, &io, &sum, &err, &exit_code);
+    cli_bar_end(&bar);
+    if (rc < 0)
         error("%s", err.buf);
     else
         import_summary_print(&io, &sum, stdout);

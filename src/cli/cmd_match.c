@@ -103,13 +103,20 @@ int cmd_match(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct match_options mo = {.as_of = as_of ? as_of : date_today(), .actor = cli_actor()};
+    struct cli_bar bar;
+    struct match_options mo = {.as_of = as_of ? as_of : date_today(),
+                               .actor = cli_actor(),
+                               .report = cli_bar_start(&bar, true)};
     struct match_result res;
     struct buf err = BUF_INIT;
-    if (calendar_load(s, &mo.cal) < 0) {
+    int rc = -1;
+    if (calendar_load(s, &mo.cal) == 0)
+        rc = match_run(s, &mo, &res, &err, &exit_code);
+    cli_bar_end(&bar);
+    if (rc < 0 && !err.len) {
         error("%s", store_errmsg(s));
         exit_code = EXIT_RUNTIME;
-    } else if (match_run(s, &mo, &res, &err, &exit_code) < 0) {
+    } else if (rc < 0) {
         error("%s", err.buf);
     } else {
         match_print(&res, stdout);

@@ -17,6 +17,7 @@ const struct command commands[] = {
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},
     {"serve", cmd_serve, "启动网页和接口服务（账号登录、按角色和辖区查看）"},
     {"user", cmd_user, "管理服务的账号：添加、列出、停用、重设密码"},
+    {"audit", cmd_audit, "查询审计日志：谁在何时从何处做了什么"},
     {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
     {NULL, NULL, NULL},
 };

@@ -6,6 +6,7 @@
 
 #include "core/date.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/common.h"
 
 const char *cli_db_path(const char *opt_db)
@@ -87,4 +88,35 @@ long cli_parse_long(const char *opt, const char *value, long min, long max)
     if (errno || !*value || *end || v < min || v > max)
         die_usage("%s 的值“%s”无效，应为 %ld 到 %ld 之间的整数", opt, value, min, max);
     return v;
+}
+
+static void bar_draw(void *ctx, double frac, const char *phase)
+{
+    struct cli_bar *b = ctx;
+    if (!b->drawn && mono_seconds() - b->start < 1.0)
+        return;
+    int width = 30, filled = (int)(frac * width + 0.5);
+    struct buf line = BUF_INIT;
+    buf_adds(&line, "\r[");
+    buf_addchars(&line, '#', (size_t)filled);
+    buf_addchars(&line, ' ', (size_t)(width - filled));
+    buf_addf(&line, "] %3d%%  %s\033[K", (int)(frac * 100), phase);
+    fputs(line.buf, stderr);
+    fflush(stderr);
+    buf_release(&line);
+    b->drawn = true;
+}
+
+struct progress *cli_bar_start(struct cli_bar *b, bool wanted)
+{
+    *b =
+        (struct cli_bar){.p = {.fn = bar_draw, .ctx = b, .interval = 0.2}, .start = mono_seconds()};
+    return wanted && isatty(2) ? &b->p : NULL;
+}
+
+void cli_bar_end(struct cli_bar *b)
+{
+    if (b->drawn)
+        fputc('\n', stderr);
+    b->drawn = false;
 }

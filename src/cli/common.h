@@ -2,6 +2,9 @@
 #define BAOXUE_CLI_COMMON_H
 
 #include <getopt.h>
+#include <stdbool.h>
+
+#include "util/progress.h"
 
 struct store;
 
@@ -23,5 +26,19 @@ void cli_getopt_reset(void);
 /* Parse a yyyy-mm-dd (or any date form date_parse accepts) option value; exits 2 if bad. */
 int cli_parse_date(const char *opt, const char *value);
 long cli_parse_long(const char *opt, const char *value, long min, long max);
+
+/*
+ * A progress bar on stderr for a library's progress reports (import, match): drawn only when
+ * stderr is a terminal and the work has taken more than a second. cli_bar_start gives the
+ * struct progress to hand to the library (NULL when nothing is to be drawn); cli_bar_end ends
+ * the bar's line.
+ */
+struct cli_bar {
+    struct progress p;
+    double start;
+    bool drawn;
+};
+struct progress *cli_bar_start(struct cli_bar *b, bool wanted);
+void cli_bar_end(struct cli_bar *b);
 
 #endif

@@ -6,9 +6,24 @@
 #include "store/store.h"
 #include "util/common.h"
 
+/* The front end's origin on this thread (a request being served, a job being run). */
+static _Thread_local const char *thread_origin;
+
+void audit_set_origin(const char *origin)
+{
+    thread_origin = origin;
+}
+
+const char *audit_origin(void)
+{
+    return thread_origin ? thread_origin : "cli";
+}
+
 int audit_record(struct store *s, const char *actor, const char *origin, const char *action,
                  const char *target, const char *detail)
 {
+    if (!origin)
+        origin = audit_origin();
     char now[32];
     date_now_text(now, sizeof(now));
     /* stmt_bind_str binds "" as NULL; an unnamed caller is still someone */

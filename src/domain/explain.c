@@ -276,7 +276,7 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
         }
         char target[32];
         snprintf(target, sizeof(target), "record:%lld", (long long)children[c]);
-        if (audit_record(s, actor, "cli", "explain", target, full ? "full=1" : "full=0") < 0) {
+        if (audit_record(s, actor, NULL, "explain", target, full ? "full=1" : "full=0") < 0) {
             buf_adds(err, store_errmsg(s));
             return -1;
         }

@@ -23,6 +23,7 @@
 #include "util/clock.h"
 #include "util/common.h"
 #include "util/intern.h"
+#include "util/progress.h"
 #include "util/utf8.h"
 
 struct person {
@@ -654,6 +655,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     res->cutoff = school_cutoff(&opt->cal, res->school_year);
 
     phase_mark(NULL);
+    progress_report(opt->report, true, 0, "读取户籍和学籍名单");
     /* The register and the school lists are read at the same time, on two connections. */
     {
         struct pop_loader pl = {.batch = res->population_batch, .sn = &sn};
@@ -698,6 +700,8 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
 
     dec.sn = &sn;
     phase_mark("读取");
+    progress_report(opt->report, true, 0.2, "关联记录（%zu 名儿童，%zu 条学籍和外出就读记录）",
+                    sn.npop, sn.noth);
     linker_run(sn.pop, sn.npop, sn.oth, sn.noth, &lp, decided_cb, &dec, &lr);
     phase_mark("关联");
     for (size_t i = 0; i < sn.noth; i++)
@@ -745,6 +749,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         goto out;
     }
     fk_off = true;
+    progress_report(opt->report, true, 0.5, "写入比对结果");
     if (store_begin_bulk(s) < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;
@@ -848,6 +853,9 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         for (size_t k = 0; k < n; k++)
             hits[k] = &sn.recs[member[start[i] + k]];
         decide(opt, res->cutoff, p, hits, n, &d);
+        if ((i & 4095) == 0 && progress_due(opt->report, false))
+            progress_report(opt->report, false, 0.5 + 0.45 * (double)i / (double)sn.npop,
+                            "判定并写入第 %zu 名儿童（共 %zu 名）", i + 1, sn.npop);
         res->counts[d.st]++;
         if (p->place < sn.places.n)
             place_counts[p->place * ST__COUNT + d.st]++;
@@ -925,7 +933,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
             store_run(s, "UPDATE match_run SET finished_at = $1, counts = $2 WHERE id = $3", 3, p);
         buf_reset(&detail);
         buf_addf(&detail, "run=%s population=%zu review=%ld", id, sn.npop, lr.review);
-        int r2 = r1 < 0 ? -1 : audit_record(s, opt->actor, "cli", "match", NULL, detail.buf);
+        int r2 = r1 < 0 ? -1 : audit_record(s, opt->actor, NULL, "match", NULL, detail.buf);
         free(ct);
         if (r2 < 0)
             goto db_error;
@@ -937,6 +945,7 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     stmt_finalize(ins_cand);
     ins_link = ins_status = ins_cand = NULL;
     phase_mark("判定写入");
+    progress_report(opt->report, true, 0.95, "提交比对结果");
     if (store_commit(s) < 0)
         goto db_error;
     phase_mark("提交");

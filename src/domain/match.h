@@ -8,11 +8,14 @@
 #include "util/buf.h"
 
 struct store;
+struct progress;
 
 struct match_options {
     int as_of; /* ymd */
     struct school_calendar cal;
     const char *actor;
+    struct progress *report; /* or NULL: load (0–0.2), link (0.2–0.5), decide and store
+                                (0.5–0.95), commit; the caller's casework follows */
 };
 
 struct match_result {

@@ -170,76 +170,148 @@ static struct stmt *candidate_row(struct store *s, const char *sql, int64_t cand
     return NULL;
 }
 
-int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
-                int *exit_code)
+/* One candidate pair as both renderings need it. */
+struct pair_view {
+    int64_t run;
+    double score;
+    json_t *levels; /* {"id": {"level", "weight"}, …} as the run stored it; may be NULL */
+    char decision[16], reason[256], verdict[16], by[64], at[32], note[256];
+    struct side a, b; /* the population record and the other one */
+};
+
+static int pair_load(struct store *s, int64_t candidate_id, bool full, struct pair_view *v,
+                     struct buf *err, int *exit_code)
 {
     struct stmt *q = candidate_row(
         s,
         "SELECT c.run_id, c.population_record, c.other_record, c.score, c.levels, c.decision,"
         " c.reason, coalesce(d.decision, ''), coalesce(d.decided_by, ''),"
-        " coalesce(d.decided_at, '') FROM candidate c"
+        " coalesce(d.decided_at, ''), coalesce(d.note, '') FROM candidate c"
         " LEFT JOIN review_decision d ON d.pair_key = c.pair_key WHERE c.id = $1",
         candidate_id, err, exit_code);
     if (!q)
         return -1;
-    int64_t run = stmt_int(q, 0), prec = stmt_int(q, 1), orec = stmt_int(q, 2);
-    double score = stmt_double(q, 3);
-    json_t *levels = json_loads(stmt_text(q, 4), 0, NULL);
-    char decision[16], reason[256], verdict[16], by[64], at[32];
-    snprintf(decision, sizeof(decision), "%s", stmt_text(q, 5));
-    snprintf(reason, sizeof(reason), "%s", stmt_text(q, 6));
-    snprintf(verdict, sizeof(verdict), "%s", stmt_text(q, 7));
-    snprintf(by, sizeof(by), "%s", stmt_text(q, 8));
-    snprintf(at, sizeof(at), "%s", stmt_text(q, 9));
+    memset(v, 0, sizeof(*v));
+    v->run = stmt_int(q, 0);
+    int64_t prec = stmt_int(q, 1), orec = stmt_int(q, 2);
+    v->score = stmt_double(q, 3);
+    v->levels = json_loads(stmt_text(q, 4), 0, NULL);
+    snprintf(v->decision, sizeof(v->decision), "%s", stmt_text(q, 5));
+    snprintf(v->reason, sizeof(v->reason), "%s", stmt_text(q, 6));
+    snprintf(v->verdict, sizeof(v->verdict), "%s", stmt_text(q, 7));
+    snprintf(v->by, sizeof(v->by), "%s", stmt_text(q, 8));
+    snprintf(v->at, sizeof(v->at), "%s", stmt_text(q, 9));
+    snprintf(v->note, sizeof(v->note), "%s", stmt_text(q, 10));
     stmt_finalize(q);
-
-    struct side a = {0}, b = {0};
-    if (load_side(s, prec, full, &a) < 0 || load_side(s, orec, full, &b) < 0) {
-        json_decref(levels);
+    if (load_side(s, prec, full, &v->a) < 0 || load_side(s, orec, full, &v->b) < 0) {
+        json_decref(v->levels);
         buf_adds(err, "候选记录对所指的记录已不存在");
         *exit_code = EXIT_RUNTIME;
         return -1;
     }
-    buf_addf(out, "候选记录对 %lld（比对第 %lld 次）\n\n", (long long)candidate_id, (long long)run);
+    return 0;
+}
+
+/* Field f of the pair: both values, the level's key and label, its weight. */
+struct pair_field {
+    const char *a, *b, *level, *label;
+    double weight;
+};
+
+static struct pair_field pair_field(const struct pair_view *v, enum lk_field f)
+{
+    static const char *const keys[] = {"id", "name", "birth", "sex"};
+    const char *va[] = {v->a.id, v->a.name, v->a.birth, v->a.gender};
+    const char *vb[] = {v->b.id, v->b.name, v->b.birth, v->b.gender};
+    json_t *fo = v->levels ? json_object_get(v->levels, keys[f]) : NULL;
+    struct pair_field pf = {.a = va[f], .b = vb[f], .label = ""};
+    pf.level = fo ? json_string_value(json_object_get(fo, "level")) : NULL;
+    pf.weight = fo ? json_number_value(json_object_get(fo, "weight")) : 0;
+    for (int l = 0; pf.level && l < lk_levels(f); l++)
+        if (!strcmp(pf.level, lk_level_key(f, l)))
+            pf.label = lk_level_label(f, l);
+    return pf;
+}
+
+static const char *decision_label(const char *decision)
+{
+    return !strcmp(decision, "accept")   ? "已自动采纳"
+           : !strcmp(decision, "review") ? "需人工复核"
+                                         : "未采纳";
+}
+
+int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
+                int *exit_code)
+{
+    struct pair_view v;
+    if (pair_load(s, candidate_id, full, &v, err, exit_code) < 0)
+        return -1;
+    buf_addf(out, "候选记录对 %lld（比对第 %lld 次）\n\n", (long long)candidate_id,
+             (long long)v.run);
     const size_t w1 = 12, w2 = 34;
     pad_to(out, "", w1);
     pad_to(out, "户籍", w2);
     buf_adds(out, "学籍/外出就读\n");
-    static const char *const keys[] = {"id", "name", "birth", "sex"};
-    const char *va[] = {a.id, a.name, a.birth, a.gender};
-    const char *vb[] = {b.id, b.name, b.birth, b.gender};
     for (int f = 0; f < LK__FIELDS; f++) {
-        json_t *fo = levels ? json_object_get(levels, keys[f]) : NULL;
-        const char *lv = fo ? json_string_value(json_object_get(fo, "level")) : NULL;
-        double wt = fo ? json_number_value(json_object_get(fo, "weight")) : 0;
-        const char *label = "";
-        for (int l = 0; lv && l < lk_levels((enum lk_field)f); l++)
-            if (!strcmp(lv, lk_level_key((enum lk_field)f, l)))
-                label = lk_level_label((enum lk_field)f, l);
-        bool differs = strcmp(va[f], vb[f]) != 0;
+        struct pair_field pf = pair_field(&v, (enum lk_field)f);
         pad_to(out, lk_field_label((enum lk_field)f), w1);
-        pad_to(out, va[f], w2);
-        pad_to(out, vb[f], w2);
-        buf_addf(out, "%s%s %+.1f\n", differs ? "≠ " : "= ", label, wt);
+        pad_to(out, pf.a, w2);
+        pad_to(out, pf.b, w2);
+        buf_addf(out, "%s%s %+.1f\n", strcmp(pf.a, pf.b) ? "≠ " : "= ", pf.label, pf.weight);
     }
     pad_to(out, "其他", w1);
-    pad_to(out, a.extra, w2);
-    buf_addf(out, "%s\n", b.extra);
+    pad_to(out, v.a.extra, w2);
+    buf_addf(out, "%s\n", v.b.extra);
     pad_to(out, "来源", w1);
     char src[160];
-    snprintf(src, sizeof(src), "%s 第 %lld 行", a.file, (long long)a.row);
+    snprintf(src, sizeof(src), "%s 第 %lld 行", v.a.file, (long long)v.a.row);
     pad_to(out, src, w2);
-    buf_addf(out, "%s 第 %lld 行\n", b.file, (long long)b.row);
-    buf_addf(out, "\n合计得分 %+.1f：%s（%s）\n", score,
-             !strcmp(decision, "accept")   ? "已自动采纳"
-             : !strcmp(decision, "review") ? "需人工复核"
-                                           : "未采纳",
-             reason);
-    if (*verdict)
+    buf_addf(out, "%s 第 %lld 行\n", v.b.file, (long long)v.b.row);
+    buf_addf(out, "\n合计得分 %+.1f：%s（%s）\n", v.score, decision_label(v.decision), v.reason);
+    if (*v.verdict)
         buf_addf(out, "人工复核结论：%s（%s，%s）\n",
-                 !strcmp(verdict, "accept") ? "同一人" : "不是同一人", by, at);
-    json_decref(levels);
+                 !strcmp(v.verdict, "accept") ? "同一人" : "不是同一人", v.by, v.at);
+    json_decref(v.levels);
     return 0;
+}
+
+static json_t *side_json(const struct side *sd)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id_number", sd->id, "name", sd->name,
+                     "birth_date", sd->birth, "gender", sd->gender, "other", sd->extra, "file",
+                     sd->file, "row", (json_int_t)sd->row);
+}
+
+json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct buf *err,
+                   int *exit_code)
+{
+    struct pair_view v;
+    if (pair_load(s, candidate_id, full, &v, err, exit_code) < 0)
+        return NULL;
+    static const char *const keys[] = {"id_number", "name", "birth_date", "gender"};
+    json_t *fields = json_array();
+    for (int f = 0; f < LK__FIELDS; f++) {
+        struct pair_field pf = pair_field(&v, (enum lk_field)f);
+        json_array_append_new(fields, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:f, s:b}", "key",
+                                                keys[f], "label", lk_field_label((enum lk_field)f),
+                                                "population", pf.a, "other", pf.b, "level",
+                                                pf.level, "level_label", pf.label, "weight",
+                                                pf.weight, "differs", strcmp(pf.a, pf.b) != 0));
+    }
+    json_t *j =
+        json_pack("{s:I, s:I, s:f, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)candidate_id,
+                  "run_id", (json_int_t)v.run, "score", v.score, "decision", v.decision,
+                  "decision_label", decision_label(v.decision), "reason", v.reason, "fields",
+                  fields, "population", side_json(&v.a), "other", side_json(&v.b));
+    if (*v.verdict)
+        json_object_set_new(j, "review",
+                            json_pack("{s:s, s:s, s:s, s:s, s:s}", "decision", v.verdict, "label",
+                                      !strcmp(v.verdict, "accept") ? "同一人" : "不是同一人",
+                                      "decided_by", v.by, "decided_at", v.at, "note", v.note));
+    else
+        json_object_set_new(j, "review", json_null());
+    json_decref(v.levels);
+    return j;
 }
 
 int review_decide(struct store *s, int64_t candidate_id, bool accept, const char *actor,
@@ -276,7 +348,7 @@ int review_decide(struct store *s, int64_t candidate_id, bool accept, const char
                        " note = excluded.note",
                        6, p);
     if (rc == 0)
-        rc = audit_record(s, actor, "cli", "review", target, detail.buf);
+        rc = audit_record(s, actor, NULL, "review", target, detail.buf);
     if (rc == 0)
         rc = store_commit(s);
     else

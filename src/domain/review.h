@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "report/table.h"
 #include "util/buf.h"
 
@@ -22,6 +24,15 @@ int review_list(struct store *s, bool all, bool full, struct report_table *t, st
 /* One pair, side by side, with each field's level and weight, as text for a terminal. */
 int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
                 int *exit_code);
+
+/*
+ * The same pair as JSON for the review screen: {"id", "run_id", "score", "decision",
+ * "decision_label", "reason", "fields": [{"key", "label", "population", "other", "level",
+ * "level_label", "weight", "differs"}…], "population": {…}, "other": {…}, "review": {…}|null}.
+ * NULL with a Chinese message (*exit_code EXIT_INPUT: no such pair).
+ */
+json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct buf *err,
+                   int *exit_code);
 
 /* Record a clerk's decision on candidate pair `candidate_id` of any run. */
 int review_decide(struct store *s, int64_t candidate_id, bool accept, const char *actor,

@@ -14,8 +14,8 @@ enum role {
     ROLE_ADMIN,      /* everything, accounts and the audit trail */
     ROLE_COUNTY,     /* county bureau staff: the whole county, full IDs on request */
     ROLE_TOWNSHIP,   /* one township's children */
-    ROLE_SCHOOL,     /* one school's pupils */
-    ROLE_DEPARTMENT, /* a partner department: its own uploads (no child data yet) */
+    ROLE_SCHOOL,     /* one school: its pupils, the cases tied to it (scope_object) */
+    ROLE_DEPARTMENT, /* a partner department: its own uploads, masked case summaries */
     ROLE_SUPERVISOR, /* 督导: read-only, county-wide, never full IDs */
     ROLE__COUNT
 };
@@ -37,6 +37,10 @@ enum perm {
     PERM_CASEWORK, /* verification tasks, cases, what is due, the people registry (scoped) */
     PERM_REGISTRY, /* adding and changing people in the registry */
     PERM_SETTINGS, /* changing the installation's settings */
+    PERM_CASES,    /* verification tasks and cases within one's reach (scope_object): reading
+                      them, and the attempts and follow-ups the reach allows */
+    PERM_UPLOAD,   /* uploading a list and following one's own uploads */
+    PERM_ACCOUNTS, /* the server's accounts: list, add, disable, reset a password */
     PERM__COUNT
 };
 
@@ -47,8 +51,10 @@ struct scope {
     const char *user;   /* the account name (actor in the audit trail) */
     const char *origin; /* where the request came from (IP address), for the audit trail */
     enum role role;
-    const char *township; /* ROLE_TOWNSHIP: its 9-digit code; NULL otherwise */
-    const char *school;   /* ROLE_SCHOOL: its school code; NULL otherwise */
+    const char *township;    /* ROLE_TOWNSHIP: its 9-digit code; NULL otherwise */
+    const char *school;      /* ROLE_SCHOOL: its school code; NULL otherwise */
+    const char *school_name; /* ROLE_SCHOOL: the school's name in the latest 学籍 list ("" when
+                                none), which cases and the people registry name it by */
 };
 
 /*
@@ -68,6 +74,43 @@ bool scope_allows(const struct scope *sc, const char *township_code, const char 
  * runs: an object outside the scope, like an unknown one, is 404.
  */
 enum scope_object { SCOPE_NONE, SCOPE_TASK, SCOPE_CASE, SCOPE_PERSON };
+
+/* What a request does to one task or case. */
+enum scope_action {
+    ACT_READ,      /* list it, show it */
+    ACT_ATTEMPT,   /* record a persuasion attempt (劝返) */
+    ACT_FOLLOW_UP, /* record a follow-up after the child's return (巩固回访) */
+    ACT_WRITE,     /* everything else: outcomes, the legal ladder, notices, assigning, closing */
+    ACT__COUNT
+};
+
+/* How a task or case is tied to a school account's school (bits of object_ties.school). */
+enum {
+    TIE_SCHOOL_RECORD = 1, /* the child's deciding 学籍 record is at the school (辍学 from it) */
+    TIE_RETURNED_TO = 2,   /* the case's outcome returned the child to the school */
+    TIE_TEACHER = 4,       /* a teacher of the school is assigned to it (结对帮扶) */
+};
+
+struct object_ties {
+    char township[10]; /* the object's township code, "" when none */
+    unsigned school;   /* TIE_* bits for the scope's school; 0 for other scopes */
+};
+
+/*
+ * May the scope do `act` to the task or case with these ties? OUT_OK; OUT_NOT_FOUND when the
+ * scope may not even read it (it does not exist for this account: 404); OUT_FORBIDDEN when it
+ * may read it but not do this (403). The table of who reaches what is in scope.c.
+ */
+enum outcome scope_object_allows(const struct scope *sc, enum scope_object what,
+                                 const struct object_ties *t, enum scope_action act);
+
+/*
+ * The reach of the scope's lists of tasks or cases, for the SQL of the list: *all true (every
+ * object), or *township (objects of that township), or *school_ties (TIE_* bits any of which
+ * admits an object for the scope's school). False when the scope reads no such objects.
+ */
+bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
+                      const char **township, unsigned *school_ties);
 
 /* How a scoped read ended, for the front ends to map (HTTP status, exit code). */
 enum outcome { OUT_OK, OUT_NOT_FOUND, OUT_FORBIDDEN, OUT_INVALID, OUT_NO_RUN, OUT_ERROR };

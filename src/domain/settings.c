@@ -412,7 +412,7 @@ int settings_set(struct store *s, const char *key, const char *value, const char
     const char *p[] = {d->key};
     if ((value ? store_set_setting(s, d->key, norm.buf)
                : store_run(s, "DELETE FROM setting WHERE key = $1", 1, p)) < 0 ||
-        audit_record(s, actor, "cli", value ? "setting_set" : "setting_unset", target, detail.buf) <
+        audit_record(s, actor, NULL, value ? "setting_set" : "setting_unset", target, detail.buf) <
             0 ||
         store_commit(s) < 0) {
         buf_adds(err, store_errmsg(s));

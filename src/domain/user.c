@@ -1,8 +1,11 @@
 #include "domain/user.h"
 
+#include "core/division.h"
+
 #include <sodium.h>
 
 #include "core/date.h"
+#include "core/division.h"
 #include "domain/audit.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -62,6 +65,20 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
         if (strlen(u->township) != 9 || strspn(u->township, "0123456789") != 9)
             return fail_with(err, exit_code, EXIT_INPUT,
                              "乡镇账号需要 --township 乡镇代码（9 位区划代码，例如 140521100）");
+        struct buf county = BUF_INIT;
+        const struct township *t = NULL;
+        int have = store_get_setting(s, "county", &county);
+        if (have == 1)
+            t = division_find_township(county.buf, u->township);
+        bool ok = have != 1 || (t && !strcmp(t->code, u->township));
+        buf_release(&county);
+        if (have < 0)
+            return fail_store(s, err, exit_code);
+        if (!ok) {
+            buf_addf(err, "乡镇代码 %s 不是本县的乡镇", u->township);
+            *exit_code = EXIT_INPUT;
+            return -1;
+        }
     } else if (u->township[0]) {
         return fail_with(err, exit_code, EXIT_INPUT,
                          "只有乡镇账号（--role township）才能指定 --township");

@@ -17,6 +17,7 @@
 #include "domain/rundiff.h"
 #include "domain/review.h"
 #include "domain/status.h"
+#include "domain/user.h"
 #include "http/cookie.h"
 #include "http/request.h"
 #include "report/reports.h"
@@ -43,6 +44,7 @@ static const char *const perm_keys[PERM__COUNT] = {
     [PERM_CHILDREN] = "children", [PERM_REVIEW] = "review",     [PERM_AUDIT] = "audit",
     [PERM_FULL_ID] = "full_id",   [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
     [PERM_CASEWORK] = "casework", [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
+    [PERM_CASES] = "cases",       [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
 };
 
 static json_t *user_json(const struct user *u)
@@ -81,7 +83,7 @@ static void session_login_h(struct request *r)
     struct session s;
     int64_t retry = 0;
     enum login_result lr =
-        session_login(r->store, name, pw, r->ip, (int64_t)time(NULL), &s, &retry);
+        session_login(r->store, name, pw, r->scope.origin, (int64_t)time(NULL), &s, &retry);
     json_decref(j);
     if (lr == LOGIN_LOCKED) {
         char msg[160], ra[24];
@@ -126,7 +128,7 @@ static void session_logout_h(struct request *r)
 {
     char sid[TOKEN_HEX + 1], cookie[256];
     if (cookie_get(request_header(r, MHD_HTTP_HEADER_COOKIE), SESSION_COOKIE, sid, sizeof(sid)) &&
-        session_logout(r->store, sid, r->ip) < 0) {
+        session_logout(r->store, sid, r->scope.origin) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }
@@ -278,12 +280,12 @@ static void children_h(struct request *r)
     if (!child_query_args(r, &cq))
         return;
     enum outcome o;
-    struct buf err = BUF_INIT;
-    json_t *j = children_list(r->store, &r->scope, &cq, &o, &err);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
+    struct buf err = BUF_INIT, out = BUF_INIT;
+    if (children_list(r->store, &r->scope, &cq, &out, &o, &err) == 0)
+        reply_json_text(r, MHD_HTTP_OK, &out);
     else
         reply_outcome(r, o, err.buf);
+    buf_release(&out);
     buf_release(&err);
 }
 
@@ -359,11 +361,15 @@ static void run_get_h(struct request *r)
 
 static void review_h(struct request *r)
 {
+    const char *all;
+    if (!arg_text(r, "all", 4, &all))
+        return;
     struct report_table t;
     struct buf err = BUF_INIT;
     int code;
-    /* the queue is county-wide clerical work: masked over the API */
-    if (review_list(r->store, false, false, &t, &err, &code) < 0) {
+    /* the queue is county-wide clerical work: masked over the API; all=1 adds the pairs already
+     * decided, so a reviewer sees how far through the queue they are */
+    if (review_list(r->store, all && !strcmp(all, "1"), false, &t, &err, &code) < 0) {
         reply_outcome(r, code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR, err.buf);
     } else {
         reply_json(r, MHD_HTTP_OK, table_to_json(&t));
@@ -389,12 +395,15 @@ static void audit_h(struct request *r)
 
 /* ---- casework, people, reports, settings: thin handlers over the library (issue 5) ---- */
 
-/* The {id} of the path; the server has already checked it names an object in the scope. */
+/* The {id} of the path, 0 unless it is all digits (for the casework routes the server has
+ * already checked it names an object in the scope). */
 static int64_t path_id(struct request *r)
 {
-    char id[24] = "";
-    route_param(&r->params, "id", id, sizeof(id));
-    return strtoll(id, NULL, 10);
+    char id[24] = "", *end = id;
+    long long v = 0;
+    if (route_param(&r->params, "id", id, sizeof(id)) && id[0] >= '0' && id[0] <= '9')
+        v = strtoll(id, &end, 10);
+    return *end || v < 0 ? 0 : v;
 }
 
 /* full=1: the role must be allowed (403 otherwise); the read is audited by the caller. */
@@ -429,10 +438,38 @@ static bool arg_township(struct request *r, const char **township)
     return true;
 }
 
+/*
+ * The reach of a list of tasks or cases (domain/scope.h): a county-wide scope filters by the
+ * township asked for, a township scope by its own (arg_township), a school scope by the ties
+ * of the objects to its school. False after replying 403 (no such objects for this account)
+ * or 404.
+ */
+static bool arg_reach(struct request *r, enum scope_object what, const char **township,
+                      unsigned *ties, const char **school, const char **school_name)
+{
+    bool all;
+    const char *own;
+    *school = *school_name = NULL;
+    if (!scope_list_reach(&r->scope, what, &all, &own, ties)) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden",
+                    what == SCOPE_TASK ? "您的账号无权查看核查任务" : "您的账号无权查看案件");
+        return false;
+    }
+    if (own)
+        return arg_township(r, township);
+    if (*ties && !request_school_name(r))
+        return false;
+    if (*ties) {
+        *school = r->scope.school;
+        *school_name = r->scope.school_name;
+    }
+    return arg_text(r, "township", 32, township);
+}
+
 /* A full read is audited before anything is shown; false after replying 500. */
 static bool audit_full(struct request *r, const char *what, const char *target)
 {
-    if (audit_record(r->store, r->scope.user, r->ip, "read_full", target, what) < 0) {
+    if (audit_record(r->store, r->scope.user, r->scope.origin, "read_full", target, what) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法记录审计日志，已停止");
         return false;
     }
@@ -572,8 +609,9 @@ static void child_casework_h(struct request *r)
 static void verify_list_h(struct request *r)
 {
     struct verify_filter f = {0};
-    if (!arg_township(r, &f.township) || !arg_text(r, "state", 16, &f.state) ||
-        !arg_full(r, &f.full) || (f.full && !audit_full(r, "verify list full=1", NULL)))
+    if (!arg_reach(r, SCOPE_TASK, &f.township, &f.school_ties, &f.school, &f.school_name) ||
+        !arg_text(r, "state", 16, &f.state) || !arg_full(r, &f.full) ||
+        (f.full && !audit_full(r, "verify list full=1", NULL)))
         return;
     struct report_table t;
     struct buf err = BUF_INIT;
@@ -655,8 +693,9 @@ static void case_assign_h(struct request *r)
 static void case_list_h(struct request *r)
 {
     struct case_filter f = {0};
-    if (!arg_township(r, &f.township) || !arg_text(r, "state", 16, &f.state) ||
-        !arg_full(r, &f.full) || (f.full && !audit_full(r, "case list full=1", NULL)))
+    if (!arg_reach(r, SCOPE_CASE, &f.township, &f.school_ties, &f.school, &f.school_name) ||
+        !arg_text(r, "state", 16, &f.state) || !arg_full(r, &f.full) ||
+        (f.full && !audit_full(r, "case list full=1", NULL)))
         return;
     struct report_table t;
     struct buf err = BUF_INIT;
@@ -1026,7 +1065,8 @@ static void report_h(struct request *r)
         char detail[128];
         snprintf(detail, sizeof(detail), "report=%s format=%s rows=%zu full=1", reports[k].name,
                  ext[fmt], table_data_rows(&t));
-        if (audit_record(r->store, r->scope.user, r->ip, "export_full", NULL, detail) < 0) {
+        if (audit_record(r->store, r->scope.user, r->scope.origin, "export_full", NULL, detail) <
+            0) {
             table_release(&t);
             buf_release(&err);
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
@@ -1108,6 +1148,192 @@ static void setting_put_h(struct request *r)
     reply_done(r, rc, code, &msg, &err);
 }
 
+/* ---- the review queue, one pair at a time ---- */
+
+static void review_get_h(struct request *r)
+{
+    bool full;
+    int64_t id = path_id(r);
+    char target[32];
+    snprintf(target, sizeof(target), "candidate:%lld", (long long)id);
+    if (id <= 0) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个候选记录对");
+        return;
+    }
+    if (!arg_full(r, &full) || (full && !audit_full(r, "review show full=1", target)))
+        return;
+    struct buf err = BUF_INIT;
+    int code = 0;
+    json_t *j = review_get(r->store, id, full, &err, &code);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, code == EXIT_INPUT ? OUT_NOT_FOUND : OUT_ERROR, err.buf);
+    buf_release(&err);
+}
+
+static void review_decide_h(struct request *r)
+{
+    int64_t id = path_id(r);
+    static const char *const f[] = {"decision", "note"};
+    const char *v[2];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    if (!v[0] || (strcmp(v[0], "accept") && strcmp(v[0], "reject"))) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "字段 decision 应为 accept（是同一人）或 reject（不是同一人）");
+        return;
+    }
+    if (v[1] && strlen(v[1]) > 500) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "备注过长（至多 500 字节）");
+        return;
+    }
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = id > 0 ? review_decide(r->store, id, !strcmp(v[0], "accept"), r->scope.user, v[1],
+                                    &msg, &err, &code)
+                    : (code = EXIT_INPUT, -1);
+    json_decref(j);
+    if (rc < 0 && code == EXIT_INPUT) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个候选记录对");
+        buf_release(&msg);
+        buf_release(&err);
+        return;
+    }
+    reply_done(r, rc, code, &msg, &err);
+}
+
+/* ---- accounts (admin) ---- */
+
+static int user_list_one(void *ctx, const struct user *u)
+{
+    json_t *o = user_json(u);
+    json_object_set_new(o, "disabled", json_boolean(u->disabled));
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+static void users_list_h(struct request *r)
+{
+    json_t *items = json_array();
+    if (user_each(r->store, user_list_one, items) < 0) {
+        json_decref(items);
+        reply_outcome(r, OUT_ERROR, "");
+        return;
+    }
+    reply_json(
+        r, MHD_HTTP_OK,
+        json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items", items));
+}
+
+static void user_add_h(struct request *r)
+{
+    static const char *const f[] = {"username", "role",       "township",
+                                    "school",   "department", "password"};
+    const char *v[6];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct user u = {0};
+    int role = v[1] ? role_parse(v[1]) : -1;
+    const char *bad =
+        !v[0] || !user_name_valid(v[0]) ? "用户名无效：1–64 个字母、数字或 . _ -，不含空格"
+        : role < 0 ? "角色无效：admin、county、township、school、department、supervisor 之一"
+        : !v[5] ? "请提供初始密码（password）"
+        : (v[2] && strlen(v[2]) >= sizeof(u.township)) ||
+                (v[3] && strlen(v[3]) >= sizeof(u.school)) ||
+                (v[4] && strlen(v[4]) >= sizeof(u.department))
+            ? "乡镇代码、学校标识码或部门名称过长"
+            : NULL;
+    if (bad) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", bad);
+        return;
+    }
+    snprintf(u.name, sizeof(u.name), "%s", v[0]);
+    u.role = (enum role)role;
+    snprintf(u.township, sizeof(u.township), "%s", v[2] ? v[2] : "");
+    snprintf(u.school, sizeof(u.school), "%s", v[3] ? v[3] : "");
+    snprintf(u.department, sizeof(u.department), "%s", v[4] ? v[4] : "");
+    struct buf err = BUF_INIT;
+    int code = 0;
+    int rc = user_add(r->store, &u, v[5], r->scope.user, NULL, &err, &code);
+    json_decref(j);
+    if (rc < 0) {
+        reply_lib_error(r, code, &err);
+    } else {
+        json_t *o = user_json(&u);
+        json_object_set_new(o, "disabled", json_false());
+        reply_json(r, MHD_HTTP_CREATED, o);
+    }
+    buf_release(&err);
+}
+
+/* The {name} of the path naming an existing account; false after replying 404/500. */
+static bool path_user(struct request *r, struct user *u)
+{
+    char name[sizeof(u->name)] = "";
+    int rc = route_param(&r->params, "name", name, sizeof(name)) ? user_get(r->store, name, u) : 0;
+    if (rc < 0)
+        reply_outcome(r, OUT_ERROR, "");
+    else if (rc == 0)
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个用户");
+    return rc == 1;
+}
+
+static void user_disable_h(struct request *r)
+{
+    struct user u;
+    if (!path_user(r, &u))
+        return;
+    json_t *j = request_json(r);
+    if (!j)
+        return;
+    json_t *d = json_object_get(j, "disabled");
+    if (!json_is_boolean(d) || json_object_size(j) != 1) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "请求体应为 {\"disabled\": true} 或 {\"disabled\": false}");
+        return;
+    }
+    bool disable = json_is_true(d);
+    json_decref(j);
+    if (disable && !strcmp(u.name, r->scope.user)) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "不能停用自己正在使用的账号");
+        return;
+    }
+    struct buf err = BUF_INIT, msg = BUF_INIT;
+    int code = 0;
+    int rc = user_set_disabled(r->store, u.name, disable, r->scope.user, NULL, &err, &code);
+    if (rc == 0)
+        buf_addf(&msg, "已%s用户“%s”%s", disable ? "停用" : "启用", u.name,
+                 disable ? "，其登录会话已全部结束" : "");
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void user_password_h(struct request *r)
+{
+    struct user u;
+    if (!path_user(r, &u))
+        return;
+    static const char *const f[] = {"password"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf err = BUF_INIT, msg = BUF_INIT;
+    int code = 0;
+    int rc = v[0] ? user_set_password(r->store, u.name, v[0], r->scope.user, NULL, &err, &code)
+                  : (buf_adds(&err, "请提供新密码（password）"), code = EXIT_INPUT, -1);
+    json_decref(j);
+    if (rc == 0)
+        buf_addf(&msg, "已重设用户“%s”的密码，其登录会话已全部结束", u.name);
+    reply_done(r, rc, code, &msg, &err);
+}
+
 const struct route api_routes[] = {
     {"GET", "/healthz", healthz, PERM_PUBLIC, "服务是否正常（无需登录）"},
     {"GET", "/api/v1/openapi.json", openapi, PERM_PUBLIC, "本接口的 OpenAPI 3 描述"},
@@ -1125,26 +1351,33 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/children/{id}/casework", child_casework_h, PERM_CHILDREN,
      "一名儿童的历次比对状态、核查、案件和时间线"},
     {"GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"},
+    {"GET", "/api/v1/review/{id}", review_get_h, PERM_REVIEW, "一个候选记录对（并排、逐项得分）"},
+    {"POST", "/api/v1/review/{id}/decision", review_decide_h, PERM_REVIEW,
+     "复核结论：是同一人或不是同一人"},
+    {"GET", "/api/v1/users", users_list_h, PERM_ACCOUNTS, "全部账号（仅管理员）"},
+    {"POST", "/api/v1/users", user_add_h, PERM_ACCOUNTS, "新建账号（仅管理员）"},
+    {"POST", "/api/v1/users/{name}/disabled", user_disable_h, PERM_ACCOUNTS, "停用或启用账号"},
+    {"POST", "/api/v1/users/{name}/password", user_password_h, PERM_ACCOUNTS, "重设密码"},
     {"GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"},
     /* background jobs (http/jobs.c) */
-    {"POST", "/api/v1/imports", imports_post_h, PERM_IMPORT, "上传并导入一个文件（后台任务）"},
-    {"GET", "/api/v1/imports", imports_get_h, PERM_IMPORT, "已导入的批次"},
+    {"POST", "/api/v1/imports", imports_post_h, PERM_UPLOAD, "上传并导入一个文件（后台任务）"},
+    {"GET", "/api/v1/imports", imports_get_h, PERM_UPLOAD, "已导入的批次（部门：本部门上传的）"},
     {"POST", "/api/v1/runs", runs_post_h, PERM_IMPORT, "开始一次比对（后台任务）"},
     {"GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"},
     {"GET", "/api/v1/runs/{id}", run_get_h, PERM_IMPORT, "一次比对及与上一次相比的变化"},
     {"GET", "/api/v1/jobs", jobs_get_h, PERM_SESSION, "最近的后台任务"},
     {"GET", "/api/v1/jobs/{id}", job_get_h, PERM_SESSION, "一个后台任务的状态和进度"},
     /* casework, people, reports, settings (issue 5) */
-    {"GET", "/api/v1/verify", verify_list_h, PERM_CASEWORK, "核查任务列表"},
-    {"GET", "/api/v1/verify/{id}", verify_show_h, PERM_CASEWORK, "一项核查任务及其记录"},
+    {"GET", "/api/v1/verify", verify_list_h, PERM_CASES, "核查任务列表"},
+    {"GET", "/api/v1/verify/{id}", verify_show_h, PERM_CASES, "一项核查任务及其记录"},
     {"POST", "/api/v1/verify/{id}/outcome", verify_outcome_h, PERM_CASEWORK, "记录核查结论"},
     {"POST", "/api/v1/verify/{id}/assign", verify_assign_h, PERM_CASEWORK, "指派核查责任人"},
-    {"GET", "/api/v1/cases", case_list_h, PERM_CASEWORK, "案件列表（一人一案）"},
-    {"GET", "/api/v1/cases/{id}", case_show_h, PERM_CASEWORK, "一个案件及其时间线"},
-    {"POST", "/api/v1/cases/{id}/attempts", case_attempt_h, PERM_CASEWORK, "记录一次劝返"},
+    {"GET", "/api/v1/cases", case_list_h, PERM_CASES, "案件列表（一人一案）"},
+    {"GET", "/api/v1/cases/{id}", case_show_h, PERM_CASES, "一个案件及其时间线"},
+    {"POST", "/api/v1/cases/{id}/attempts", case_attempt_h, PERM_CASES, "记录一次劝返"},
     {"POST", "/api/v1/cases/{id}/escalate", case_escalate_h, PERM_CASEWORK, "记录依法控辍步骤"},
     {"POST", "/api/v1/cases/{id}/resolve", case_resolve_h, PERM_CASEWORK, "记录劝返结果"},
-    {"POST", "/api/v1/cases/{id}/follow-ups", case_follow_up_h, PERM_CASEWORK, "记录巩固回访"},
+    {"POST", "/api/v1/cases/{id}/follow-ups", case_follow_up_h, PERM_CASES, "记录巩固回访"},
     {"POST", "/api/v1/cases/{id}/close", case_close_h, PERM_CASEWORK, "销号"},
     {"POST", "/api/v1/cases/{id}/reopen", case_reopen_h, PERM_CASEWORK, "重新打开案件"},
     {"POST", "/api/v1/cases/{id}/assign", case_assign_h, PERM_CASEWORK, "指派案件责任人"},

@@ -10,12 +10,14 @@
 
 #include "casework/casework.h"
 #include "core/date.h"
+#include "domain/audit.h"
 #include "domain/job.h"
 #include "domain/match.h"
 #include "http/request.h"
 #include "ingest/import.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/progress.h"
 
 #define INTERRUPTED "服务重启，任务中断"
 
@@ -31,10 +33,65 @@ static struct {
     unsigned busy;
     unsigned nthreads;
     pthread_t *threads;
-    struct store **stores;
+    struct worker *workers;
+    struct live *live; /* per job thread: the running job's latest progress */
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
           .cond = PTHREAD_COND_INITIALIZER,
           .idle_cond = PTHREAD_COND_INITIALIZER};
+
+/*
+ * Progress of a running job. The job's own connection may be inside the library's one
+ * transaction (an import is), where a progress row would stay invisible, and SQLite admits one
+ * writer: so the latest progress of the jobs this process runs is kept here, in memory, and laid
+ * over the job's row when it is read (live_overlay); on PostgreSQL it is also written to the
+ * row through a second connection, so that another server polling the same job sees it.
+ */
+struct live {
+    int64_t id; /* 0: no job */
+    double fraction;
+    char phase[256];
+};
+
+struct worker {
+    unsigned slot;
+    struct store *s;    /* the job's connection */
+    struct store *peer; /* PostgreSQL: progress rows; NULL on SQLite */
+    int64_t job;
+};
+
+static void live_set(unsigned slot, int64_t id, double fraction, const char *phase)
+{
+    pthread_mutex_lock(&pool.lock);
+    struct live *l = &pool.live[slot];
+    l->id = id;
+    l->fraction = fraction;
+    snprintf(l->phase, sizeof(l->phase), "%s", phase ? phase : "");
+    pthread_mutex_unlock(&pool.lock);
+}
+
+static void on_progress(void *ctx, double fraction, const char *phase)
+{
+    struct worker *w = ctx;
+    live_set(w->slot, w->job, fraction, phase);
+    if (w->peer && job_progress(w->peer, w->job, fraction, phase) < 0)
+        error("任务 %lld 的进度无法写入：%s", (long long)w->job, store_errmsg(w->peer));
+}
+
+/* A job's row (as job_get gives it) with the progress its thread last reported here. */
+static void live_overlay(json_t *job)
+{
+    json_int_t id = json_integer_value(json_object_get(job, "id"));
+    const char *state = json_string_value(json_object_get(job, "state"));
+    if (!id || !state || strcmp(state, "running"))
+        return;
+    pthread_mutex_lock(&pool.lock);
+    for (unsigned i = 0; pool.live && i < pool.nthreads; i++)
+        if (pool.live[i].id == id) {
+            json_object_set_new(job, "progress", json_real(pool.live[i].fraction));
+            json_object_set_new(job, "phase", json_string(pool.live[i].phase));
+        }
+    pthread_mutex_unlock(&pool.lock);
+}
 
 static void enqueue(int64_t id)
 {
@@ -103,14 +160,46 @@ static void maps_free(struct column_map *maps, size_t n)
     free(maps);
 }
 
-static void run_import(struct store *s, int64_t id, json_t *params)
+/* `text` with the upload's place on the server's disk replaced by the file's name as uploaded. */
+static void name_upload(struct buf *out, const char *text, const char *path, const char *file_name)
 {
+    const char *p = text;
+    size_t plen = path && file_name ? strlen(path) : 0;
+    for (const char *hit; plen && (hit = strstr(p, path)); p = hit + plen) {
+        buf_add(out, p, (size_t)(hit - p));
+        buf_adds(out, file_name);
+    }
+    buf_adds(out, p);
+}
+
+/*
+ * A failed job's message: the library's sentence, which for the user's input (EXIT_INPUT) is
+ * already the whole story; otherwise `what` says what failed in front of what the database
+ * said. The upload's place on the server's disk becomes the file's name as uploaded.
+ */
+static void fail_clearly(struct store *s, int64_t id, const char *what, int code,
+                         const struct buf *err, const char *path, const char *file_name)
+{
+    struct buf msg = BUF_INIT;
+    if (code != EXIT_INPUT || !err->len)
+        buf_addf(&msg, "%s%s", what, err->len ? "：" : "");
+    name_upload(&msg, err->buf, path, file_name);
+    job_fail(s, id, msg.buf);
+    buf_release(&msg);
+}
+
+static void run_import(struct worker *w, json_t *params)
+{
+    struct store *s = w->s;
+    int64_t id = w->job;
+    struct progress pr = {.fn = on_progress, .ctx = w};
     const char *path = json_string_value(json_object_get(params, "path"));
     const char *kind = json_string_value(json_object_get(params, "kind"));
     struct import_options io = {.path = path,
                                 .force = json_is_true(json_object_get(params, "force")),
                                 .actor = json_string_value(json_object_get(params, "who")),
-                                .dry_run = json_is_true(json_object_get(params, "dry_run"))};
+                                .dry_run = json_is_true(json_object_get(params, "dry_run")),
+                                .report = &pr};
     io.preview = io.dry_run;
     if (!path || !kind || kind_parse(kind, &io.kind) < 0) {
         job_fail(s, id, "任务参数无效");
@@ -130,7 +219,9 @@ static void run_import(struct store *s, int64_t id, json_t *params)
     buf_release(&merr);
     io.maps = maps;
     io.nmaps = nmaps;
-    job_start(s, id, io.dry_run ? "正在检查" : "正在导入");
+    const char *phase = io.dry_run ? "正在检查" : "正在导入";
+    job_start(s, id, phase);
+    live_set(w->slot, id, 0, phase);
     struct import_summary sum;
     struct buf err = BUF_INIT;
     int code;
@@ -138,18 +229,21 @@ static void run_import(struct store *s, int64_t id, json_t *params)
     /* the data is in the store (or the file was unusable): the upload goes before the job
      * says it ended, so that a client who sees the end sees no file left */
     remove_upload(path);
+    const char *file_name = json_string_value(json_object_get(params, "file_name"));
     if (rc < 0 && io.dry_run && sum.preview) {
         /* the header was found but cannot be used as it is: the wizard shows it to be mapped */
+        struct buf msg = BUF_INIT;
+        name_upload(&msg, err.len ? err.buf : "检查失败", path, file_name);
         json_t *res =
-            json_pack("{s:b, s:s, s:s, s:s, s:I, s:O}", "dry_run", true, "error",
-                      err.len ? err.buf : "检查失败", "kind", kind, "file_name",
-                      json_string_value(json_object_get(params, "file_name")), "header_row",
+            json_pack("{s:b, s:s, s:s, s:s, s:I, s:O}", "dry_run", true, "error", msg.buf, "kind",
+                      kind, "file_name", file_name, "header_row",
                       (json_int_t)json_integer_value(json_object_get(sum.preview, "header_row")),
                       "preview", sum.preview);
+        buf_release(&msg);
         job_done(s, id, res);
         json_decref(res);
     } else if (rc < 0) {
-        job_fail(s, id, err.len ? err.buf : "导入失败");
+        fail_clearly(s, id, io.dry_run ? "检查失败" : "导入失败", code, &err, path, file_name);
     } else {
         json_t *flags = json_object();
         for (int f = 0; f < RF__COUNT; f++)
@@ -189,23 +283,29 @@ static void run_import(struct store *s, int64_t id, json_t *params)
     buf_release(&err);
 }
 
-static void run_match(struct store *s, int64_t id, json_t *params)
+static void run_match(struct worker *w, json_t *params)
 {
+    struct store *s = w->s;
+    int64_t id = w->job;
+    struct progress pr = {.fn = on_progress, .ctx = w};
     const char *who = json_string_value(json_object_get(params, "who"));
     struct match_options mo = {.as_of = (int)json_integer_value(json_object_get(params, "as_of")),
-                               .actor = who};
+                               .actor = who,
+                               .report = &pr};
     if (!mo.as_of)
         mo.as_of = date_today();
     job_start(s, id, "正在比对");
+    live_set(w->slot, id, 0, "正在比对");
     struct match_result res;
     struct buf err = BUF_INIT;
     int code;
     if (calendar_load(s, &mo.cal) < 0) {
-        job_fail(s, id, store_errmsg(s));
+        buf_adds(&err, store_errmsg(s));
+        fail_clearly(s, id, "无法读取学年设置", EXIT_RUNTIME, &err, NULL, NULL);
     } else if (match_run(s, &mo, &res, &err, &code) < 0) {
-        job_fail(s, id, err.len ? err.buf : "比对失败");
+        fail_clearly(s, id, "比对失败", code, &err, NULL, NULL);
     } else {
-        job_progress(s, id, 0.8, "生成核查任务");
+        progress_report(&pr, true, 0.97, "生成核查任务（第 %lld 次比对）", (long long)res.run_id);
         struct casework_summary cw;
         json_t *counts = json_object();
         for (int st = 0; st < ST__COUNT; st++)
@@ -238,7 +338,8 @@ static void run_match(struct store *s, int64_t id, json_t *params)
 
 static void *worker(void *arg)
 {
-    struct store *s = arg;
+    struct worker *w = arg;
+    struct store *s = w->s;
     pthread_mutex_lock(&pool.lock);
     for (;;) {
         while (!pool.stop && pool.head == pool.n)
@@ -252,10 +353,19 @@ static void *worker(void *arg)
         json_t *params = NULL;
         if (job_params(s, id, &kind, &params) < 0)
             error("任务 %lld 无法读取：%s", (long long)id, store_errmsg(s));
-        else if (kind == JOB_IMPORT)
-            run_import(s, id, params);
-        else
-            run_match(s, id, params);
+        else {
+            /* the library's audit records say which request started the job */
+            const char *origin = json_string_value(json_object_get(params, "origin"));
+            audit_set_origin(origin ? origin : "api");
+            w->job = id;
+            if (kind == JOB_IMPORT)
+                run_import(w, params);
+            else
+                run_match(w, params);
+            live_set(w->slot, 0, 0, "");
+            w->job = 0;
+            audit_set_origin(NULL);
+        }
         json_decref(params);
         pthread_mutex_lock(&pool.lock);
         pool.busy--;
@@ -276,14 +386,20 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
         fprintf(stderr, "上次运行中断的任务 %ld 个已标记为失败（%s）\n", n, INTERRUPTED);
     pool.nthreads = cfg->job_threads ? cfg->job_threads : 1;
     pool.threads = xcalloc(pool.nthreads, sizeof(*pool.threads));
-    pool.stores = xcalloc(pool.nthreads, sizeof(*pool.stores));
+    pool.workers = xcalloc(pool.nthreads, sizeof(*pool.workers));
+    pool.live = xcalloc(pool.nthreads, sizeof(*pool.live));
+    bool pg = !strcmp(store_dialect(main), "postgresql");
     for (unsigned i = 0; i < pool.nthreads; i++) {
-        if (store_open_peer(main, &pool.stores[i], err) < 0) {
+        struct worker *w = &pool.workers[i];
+        w->slot = i;
+        if (store_open_peer(main, &w->s, err) < 0 ||
+            (pg && store_open_peer(main, &w->peer, err) < 0)) {
+            store_close(w->s);
             pool.nthreads = i;
             jobs_stop(0);
             return -1;
         }
-        pthread_create(&pool.threads[i], NULL, worker, pool.stores[i]);
+        pthread_create(&pool.threads[i], NULL, worker, w);
     }
     return 0;
 }
@@ -309,10 +425,12 @@ void jobs_stop(unsigned drain)
     }
     for (unsigned i = 0; i < pool.nthreads; i++) {
         pthread_join(pool.threads[i], NULL);
-        store_close(pool.stores[i]);
+        store_close(pool.workers[i].s);
+        store_close(pool.workers[i].peer);
     }
     free(pool.threads);
-    free(pool.stores);
+    free(pool.workers);
+    free(pool.live);
     free(pool.queue);
 }
 
@@ -476,6 +594,8 @@ static void reply_job(struct request *r, unsigned status, int64_t id)
     enum outcome o;
     json_t *j = job_get(r->store, &r->scope, id, &o);
     if (j)
+        live_overlay(j);
+    if (j)
         reply_json(r, status, j);
     else
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
@@ -512,10 +632,10 @@ void imports_post_h(struct request *r)
         bool force =
             !strcmp(up->force, "1") || !strcmp(up->force, "true") || !strcmp(up->force, "on");
         bool dry_run = !strcmp(up->dry_run, "1") || !strcmp(up->dry_run, "true");
-        json_t *params =
-            json_pack("{s:s, s:s, s:s, s:b, s:s, s:I, s:b, s:s}", "kind", kind_key(kind), "path",
-                      up->path, "file_name", up->file_name, "force", force, "who", r->scope.user,
-                      "bytes", (json_int_t)up->bytes, "dry_run", dry_run, "map", up->map);
+        json_t *params = json_pack(
+            "{s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:b, s:s}", "kind", kind_key(kind), "path",
+            up->path, "file_name", up->file_name, "force", force, "who", r->scope.user, "origin",
+            r->scope.origin, "bytes", (json_int_t)up->bytes, "dry_run", dry_run, "map", up->map);
         int64_t id = job_create(r->store, JOB_IMPORT, &r->scope, params);
         json_decref(params);
         if (id < 0)
@@ -536,14 +656,17 @@ void imports_post_h(struct request *r)
 
 void imports_get_h(struct request *r)
 {
+    /* who may upload but not run the county's imports (a department) sees its own uploads */
     struct stmt *st = store_prepare(
         r->store, "SELECT id, kind, file_name, format, imported_at, imported_by, forced,"
                   " rows_read, rows_imported, rows_flagged, rows_rejected, rows_skipped"
-                  " FROM batch ORDER BY id DESC LIMIT 200");
+                  " FROM batch WHERE $1 = 1 OR imported_by = $2 ORDER BY id DESC LIMIT 200");
     if (!st) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }
+    stmt_bind_int(st, 1, role_has(r->scope.role, PERM_IMPORT) ? 1 : 0);
+    stmt_bind_str(st, 2, r->scope.user);
     json_t *items = json_array();
     int rc;
     while ((rc = stmt_step(st)) == 1)
@@ -581,7 +704,8 @@ void runs_post_h(struct request *r)
             return;
         }
     }
-    json_t *params = json_pack("{s:s, s:i}", "who", r->scope.user, "as_of", as_of);
+    json_t *params = json_pack("{s:s, s:s, s:i}", "who", r->scope.user, "origin", r->scope.origin,
+                               "as_of", as_of);
     int64_t id = job_create(r->store, JOB_MATCH, &r->scope, params);
     json_decref(params);
     if (id < 0) {
@@ -640,6 +764,8 @@ void job_get_h(struct request *r)
     enum outcome o;
     json_t *j = job_get(r->store, &r->scope, jid, &o);
     if (j)
+        live_overlay(j);
+    if (j)
         reply_json(r, MHD_HTTP_OK, j);
     else if (o == OUT_NOT_FOUND)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个任务，或不是您发起的");
@@ -650,6 +776,9 @@ void job_get_h(struct request *r)
 void jobs_get_h(struct request *r)
 {
     json_t *j = job_list(r->store, &r->scope, 100);
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(j, "items"), i, item) live_overlay(item);
     if (j)
         reply_json(r, MHD_HTTP_OK, j);
     else

@@ -35,7 +35,9 @@ struct request {
     struct session session;
     struct scope scope; /* resolved once from the session, in server.c */
     char ip[64];
-    const char *log_path; /* what the access log shows: the route pattern, or the file */
+    char origin[72];       /* "api 127.0.0.1": the audit trail's origin of this request */
+    char school_name[256]; /* a school account's school by name (scope.school_name) */
+    const char *log_path;  /* what the access log shows: the route pattern, or the file */
     unsigned status;
     const char *set_cookie;
     struct timespec t0;
@@ -43,6 +45,8 @@ struct request {
 
 /* Responses. Each queues exactly one response; the JSON body is stolen. */
 void reply_json(struct request *r, unsigned status, json_t *body);
+/* JSON already written as text (util/jsonw.h); the buf's memory is taken over. */
+void reply_json_text(struct request *r, unsigned status, struct buf *text);
 /* {"error": {"code": code, "message": message}} */
 void reply_error(struct request *r, unsigned status, const char *code, const char *message);
 /* Queue a prepared response (adds the common headers) and destroy our reference. */
@@ -52,6 +56,9 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
 json_t *request_json(struct request *r);
 /* A query argument, or NULL. */
 const char *request_arg(struct request *r, const char *name);
+/* A school account's school name (r->scope.school_name), looked up on first need: only the
+ * routes that reach tasks and cases use it. False after replying 500. */
+bool request_school_name(struct request *r);
 /* A request header, or NULL. */
 const char *request_header(struct request *r, const char *name);
 

@@ -11,6 +11,7 @@
 #include "casework/casework.h"
 #include "core/date.h"
 #include "http/cookie.h"
+#include "domain/audit.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -64,17 +65,27 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
     MHD_destroy_response(resp);
 }
 
+static void reply_json_bytes(struct request *r, unsigned status, char *text, size_t len)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    reply_response(r, status, resp);
+}
+
 void reply_json(struct request *r, unsigned status, json_t *body)
 {
     char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(body);
     if (!text)
         text = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误\"}}");
-    size_t len = strlen(text);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json; charset=utf-8");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    reply_response(r, status, resp);
+    reply_json_bytes(r, status, text, strlen(text));
+}
+
+void reply_json_text(struct request *r, unsigned status, struct buf *text)
+{
+    size_t len = text->len;
+    reply_json_bytes(r, status, buf_detach(text, NULL), len);
 }
 
 void reply_error(struct request *r, unsigned status, const char *code, const char *message)
@@ -118,10 +129,23 @@ static void scope_from_session(struct request *r)
     const struct user *u = &r->session.user;
     r->scope = (struct scope){.user_id = u->id,
                               .user = u->name,
-                              .origin = r->ip,
+                              .origin = r->origin,
                               .role = u->role,
                               .township = u->role == ROLE_TOWNSHIP ? u->township : NULL,
                               .school = u->role == ROLE_SCHOOL ? u->school : NULL};
+}
+
+bool request_school_name(struct request *r)
+{
+    if (r->scope.role != ROLE_SCHOOL || r->scope.school_name)
+        return true;
+    if (casework_school_name(r->store, r->scope.school, r->school_name, sizeof(r->school_name)) <
+        0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return false;
+    }
+    r->scope.school_name = r->school_name;
+    return true;
 }
 
 /* The routes that address one casework object by {id}: which kind it is. Scoping them here,
@@ -135,7 +159,25 @@ static const struct {
     {"/api/v1/people/{id}", SCOPE_PERSON},
 };
 
-/* false after replying 404 (unknown, or outside the scope: the same answer) or 500 */
+/* What a route does to its object: a read, unless it changes something; a notice is issued. */
+static enum scope_action route_action(const struct request *r)
+{
+    const char *pat = r->route->pattern;
+    size_t n = strlen(pat);
+#define ENDS(s) (n >= sizeof(s) - 1 && !strcmp(pat + n - (sizeof(s) - 1), s))
+    if (ENDS("/notice"))
+        return ACT_WRITE;
+    if (!state_changing(r->method))
+        return ACT_READ;
+    if (ENDS("/attempts"))
+        return ACT_ATTEMPT;
+    if (ENDS("/follow-ups"))
+        return ACT_FOLLOW_UP;
+#undef ENDS
+    return ACT_WRITE;
+}
+
+/* false after replying 404 (unknown, or outside the scope: the same answer), 403 or 500 */
 static bool object_in_scope(struct request *r)
 {
     const char *pat = r->route->pattern;
@@ -143,19 +185,34 @@ static bool object_in_scope(struct request *r)
         size_t n = strlen(scoped_objects[i].prefix);
         if (strncmp(pat, scoped_objects[i].prefix, n) || (pat[n] && pat[n] != '/'))
             continue;
-        char id[24] = "", *end = id, town[10];
+        enum scope_object what = scoped_objects[i].what;
+        char id[24] = "", *end = id;
         long long v = 0;
+        struct object_ties ties;
         if (route_param(&r->params, "id", id, sizeof(id)))
             v = strtoll(id, &end, 10);
-        int rc = v > 0 && !*end ? casework_region(r->store, scoped_objects[i].what, v, town) : 0;
+        if (!request_school_name(r))
+            return false;
+        int rc = v > 0 && !*end ? casework_ties(r->store, what, v, r->scope.school,
+                                                r->scope.school_name, &ties)
+                                : 0;
         if (rc < 0) {
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
             return false;
         }
-        /* a person is shared by the county; tasks and cases belong to a township */
-        if (rc == 0 ||
-            (scoped_objects[i].what != SCOPE_PERSON && !scope_allows(&r->scope, town, ""))) {
+        /* a person is shared by the county (the route's permission decides); tasks and cases
+         * belong to a township, and a school reaches those tied to it */
+        enum outcome o = rc == 0 ? OUT_NOT_FOUND
+                         : what == SCOPE_PERSON
+                             ? OUT_OK
+                             : scope_object_allows(&r->scope, what, &ties, route_action(r));
+        if (o == OUT_NOT_FOUND) {
             reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个编号，或不在您的管辖范围内");
+            return false;
+        }
+        if (o != OUT_OK) {
+            reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden",
+                        "您的账号可以查看此项，但无权进行此操作");
             return false;
         }
         return true;
@@ -179,7 +236,7 @@ static bool authorise(struct request *r)
     if (r->signed_in)
         scope_from_session(r);
     else
-        r->scope = (struct scope){.user = "", .origin = r->ip, .role = ROLE__COUNT};
+        r->scope = (struct scope){.user = "", .origin = r->origin, .role = ROLE__COUNT};
     if (rt->perm == PERM_PUBLIC)
         return true;
     if (!r->signed_in) {
@@ -224,6 +281,15 @@ static bool dispatch_route(struct request *r)
     return true;
 }
 
+/* The handler, with this thread's audit origin set to the request's: whatever the library
+ * records in the audit trail on its behalf says it came over the API, and from where. */
+static void run_handler(struct request *r)
+{
+    audit_set_origin(r->scope.origin);
+    r->route->handler(r);
+    audit_set_origin(NULL);
+}
+
 static void dispatch(struct request *r)
 {
     bool known = false;
@@ -236,7 +302,7 @@ static void dispatch(struct request *r)
             return;
         }
         if (authorise(r))
-            r->route->handler(r);
+            run_handler(r);
         if (!r->queued)
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
         return;
@@ -291,6 +357,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->log_path = "";
         buf_init(&r->body, 0);
         client_ip(conn, r->ip, sizeof(r->ip));
+        snprintf(r->origin, sizeof(r->origin), "api %s", r->ip);
         const char *cl = request_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (upload_route(method, url)) {
             /* a large upload: authorised before its body is read, then streamed to disk */
@@ -333,7 +400,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (r->queued)
         return MHD_YES;
     if (r->streaming) {
-        r->route->handler(r);
+        run_handler(r);
         if (!r->queued)
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
         return r->result;

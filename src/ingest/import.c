@@ -23,9 +23,9 @@
 #include "store/migrate.h"
 #include "store/store.h"
 #include "store/writer.h"
-#include "util/clock.h"
 #include "util/common.h"
 #include "util/csvout.h"
+#include "util/progress.h"
 #include "util/utf8.h"
 
 #define HEADER_SCAN_ROWS 50
@@ -666,19 +666,6 @@ static int scan_header(struct sheet_reader *rd, const struct import_options *opt
     return 0;
 }
 
-static void progress_draw(double frac, long rows)
-{
-    int width = 30, filled = (int)(frac * width + 0.5);
-    struct buf b = BUF_INIT;
-    buf_adds(&b, "\r导入中 [");
-    buf_addchars(&b, '#', (size_t)filled);
-    buf_addchars(&b, ' ', (size_t)(width - filled));
-    buf_addf(&b, "] %3d%%  已读 %ld 行", (int)(frac * 100), rows);
-    fputs(b.buf, stderr);
-    fflush(stderr);
-    buf_release(&b);
-}
-
 static const char *sheet_label(struct sheet_reader *rd, struct buf *tmp)
 {
     buf_reset(tmp);
@@ -936,6 +923,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         stmt_finalize(q);
     }
 
+    progress_report(opt->report, true, 0, "识别表头");
     if (sheet_open(&rd, opt->path, err) < 0) {
         struct buf m = BUF_INIT;
         buf_addf(&m, "文件“%s”：%s", opt->path, err->buf);
@@ -1141,9 +1129,6 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             goto out;
         }
     {
-        bool tty = opt->progress && isatty(2);
-        double start = mono_seconds(), last = 0;
-        bool drawn = false;
         const struct row *r;
         int rc;
         while ((rc = sheet_next_row(rd, &r, err)) == 1) {
@@ -1151,18 +1136,9 @@ int import_file(struct store *s, const struct import_options *opt, struct import
                 finish_writes(&im, err);
                 goto out;
             }
-            if (tty && (sum->rows_read & 1023) == 0) {
-                double now_s = mono_seconds();
-                if (now_s - start > 1.0 && now_s - last > 0.2) {
-                    progress_draw(sheet_progress(rd), sum->rows_read);
-                    last = now_s;
-                    drawn = true;
-                }
-            }
-        }
-        if (drawn) {
-            progress_draw(1.0, sum->rows_read);
-            fputc('\n', stderr);
+            if ((sum->rows_read & 1023) == 0 && progress_due(opt->report, false))
+                progress_report(opt->report, false, 0.9 * sheet_progress(rd), "读取第 %ld 行",
+                                sum->rows_read);
         }
         if (rc < 0) {
             struct buf m = BUF_INIT;
@@ -1174,6 +1150,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             goto out;
         }
     }
+    progress_report(opt->report, true, 0.9, "写入数据库（共 %ld 行）", sum->rows_read);
     if (finish_writes(&im, err) < 0)
         goto out;
     if (sum->rows_imported == 0) {
@@ -1183,6 +1160,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         goto out;
     }
 
+    progress_report(opt->report, true, 0.95, "建立索引并提交");
     if (im.id_index_dropped && schema_create_record_id_index(s) < 0) {
         buf_adds(err, store_errmsg(s));
         goto out;
@@ -1231,7 +1209,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         }
         struct buf detail = BUF_INIT;
         buf_addf(&detail, "batch=%s kind=%s rows=%ld", id, kind_key(opt->kind), sum->rows_imported);
-        rc = opt->dry_run ? 0 : audit_record(s, opt->actor, "cli", "import", NULL, detail.buf);
+        rc = opt->dry_run ? 0 : audit_record(s, opt->actor, NULL, "import", NULL, detail.buf);
         buf_release(&detail);
         if (rc < 0) {
             buf_adds(err, store_errmsg(s));

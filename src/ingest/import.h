@@ -11,6 +11,7 @@
 
 struct store;
 struct json_t;
+struct progress;
 
 struct column_map {
     const char *header; /* header text as it stands in the sheet */
@@ -26,7 +27,9 @@ struct import_options {
     size_t nmaps;
     const char *rejects_path; /* CSV of rejected and flagged rows, or NULL */
     bool force;               /* import even if this exact file was imported before */
-    bool progress;            /* progress bar on stderr (only when it is a terminal) */
+    struct progress *report;  /* progress for the caller (a terminal bar, a server job), or
+                                 NULL: the share of the file read ("读取第 N 行"), then the
+                                 writing (0.9–1) */
     const char *actor;        /* who imports, for the batch and the audit trail */
     bool dry_run;             /* read and check every row, then roll back: nothing is stored */
     bool preview;             /* fill import_summary.preview (the web UI's import wizard) */

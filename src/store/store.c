@@ -213,6 +213,22 @@ int stmt_step(struct stmt *st)
     return st->store->ops->step(st);
 }
 
+int stmt_step_queued(struct stmt *st, long tag, long *failed_tag)
+{
+    if (st->store->ops->step_queued)
+        return st->store->ops->step_queued(st, tag, failed_tag);
+    if (stmt_step(st) < 0) {
+        *failed_tag = tag;
+        return -1;
+    }
+    return 0;
+}
+
+int store_flush(struct store *s, long *failed_tag)
+{
+    return s->ops->flush ? s->ops->flush(s, failed_tag) : 0;
+}
+
 int stmt_reset(struct stmt *st)
 {
     return st->store->ops->reset(st);

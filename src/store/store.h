@@ -64,7 +64,10 @@ int store_foreign_keys(struct store *s, bool on);
  * SQLite: a rollback journal instead of WAL for the load when no other connection has the
  * database open (WAL writes every new page twice, once into the log and again at the
  * checkpoint, and looks every page up in its index), synchronous = FULL while in it, a
- * larger page cache and helper threads for sorting (index builds).
+ * larger page cache and helper threads for sorting (index builds). PostgreSQL: a plain
+ * transaction whose queued steps are pipelined (stmt_step_queued), and an ANALYZE at
+ * store_end_bulk after a load that committed, so that the next queries are planned on the
+ * new sizes.
  */
 int store_begin_bulk(struct store *s);
 void store_end_bulk(struct store *s);
@@ -82,6 +85,18 @@ void stmt_bind_blob_ref(struct stmt *st, int idx, const void *data, size_t len);
 void stmt_bind_str(struct stmt *st, int idx, const char *s);
 int stmt_step(struct stmt *st);
 int stmt_reset(struct stmt *st); /* ready to bind and step again */
+/*
+ * Writes whose outcome is learnt later (the writer thread's steps in a bulk load): queue one
+ * execution of st with its bound parameters, marked with tag; its result rows are never read,
+ * and st may be reset and bound again at once. store_flush waits until everything queued has
+ * run. Either returns 0, or -1 with *failed_tag the tag of the first queued execution that
+ * failed (its message in store_errmsg) - a failure may surface at a later call than the step
+ * that failed. Inside a transaction the PostgreSQL driver sends the executions in a libpq
+ * pipeline, one round trip for many rows (a failure aborts the transaction, which the caller
+ * rolls back: all or nothing as before); elsewhere, and on SQLite, a queued step runs at once.
+ */
+int stmt_step_queued(struct stmt *st, long tag, long *failed_tag);
+int store_flush(struct store *s, long *failed_tag);
 void stmt_finalize(struct stmt *st);
 
 bool stmt_is_null(struct stmt *st, int col); /* col is 0-based */
@@ -128,6 +143,9 @@ struct store_ops {
     const char *(*col_text)(struct stmt *st, int col);
     void (*bind_blob_ref)(struct stmt *st, int idx, const void *data, size_t len);
     const void *(*col_blob)(struct stmt *st, int col, size_t *len);
+    /* optional (NULL: a queued step is a step; nothing to flush) */
+    int (*step_queued)(struct stmt *st, long tag, long *failed_tag);
+    int (*flush)(struct store *s, long *failed_tag);
 };
 
 /*

@@ -71,7 +71,7 @@ static int batch_run(struct store *s, struct batch *b, long *tag)
     for (size_t i = 0; i < b->nops; i++) {
         const struct op *op = &b->ops[i];
         if (op->fn) {
-            if (op->fn(s) < 0) {
+            if (store_flush(s, tag) < 0 || op->fn(s) < 0) {
                 *tag = op->tag;
                 return -1;
             }
@@ -90,15 +90,14 @@ static int batch_run(struct store *s, struct batch *b, long *tag)
             else
                 stmt_bind_null(op->st, p->idx);
         }
-        int rc = stmt_step(op->st);
+        int rc = stmt_step_queued(op->st, op->tag, tag);
         /* reset at once: the statement lets go of the batch's text before it is reused */
         stmt_reset(op->st);
-        if (rc < 0) {
-            *tag = op->tag;
+        if (rc < 0)
             return -1;
-        }
     }
-    return 0;
+    /* everything of the batch has run before its text is reused */
+    return store_flush(s, tag);
 }
 
 static void *writer_main(void *arg)

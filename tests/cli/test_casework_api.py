@@ -15,7 +15,7 @@ import urllib.parse
 
 from harness import BIN, PG, is_pg, new_db, psql
 import test_server
-from test_server import PASSWORD, env, stop_server
+from test_server import INJECTIONS, PASSWORD, env, stop_server
 
 ServerTest = test_server.ServerTest  # not a module-level class name: its tests run there
 
@@ -191,6 +191,253 @@ class CaseworkApiTest(ServerTest):
         r, j, _ = self.call("GET", "/api/v1/verify?state=all", cookie=cookie)
         self.assertGreater(len(j["tasks"]), 0)
 
+    # -- school and department accounts --------------------------------------------------------
+    def school_task(self):
+        """An open task of a child whose deciding 学籍 record is at a school: (task, code, name)."""
+        row = db_rows(self.db, "SELECT v.id, sr.school_code, sr.school_name FROM verify_task v"
+                               " JOIN child_status cs ON cs.run_id = v.run_id AND cs.record_id = v.record_id"
+                               " JOIN record sr ON sr.id = cs.school_record"
+                               " WHERE v.state = 'open' AND sr.school_code <> ''"
+                               " AND v.township_code = '%s' ORDER BY v.id LIMIT 1" % TOWN)[0]
+        return int(row[0]), row[1], row[2]
+
+    def tied_tasks(self, code):
+        return {int(r[0]) for r in db_rows(
+            self.db, "SELECT v.id FROM verify_task v JOIN child_status cs ON cs.run_id = v.run_id"
+                     " AND cs.record_id = v.record_id JOIN record sr ON sr.id = cs.school_record"
+                     " WHERE sr.school_code = '%s'" % code)}
+
+    def test_school_account(self):
+        task, code, school = self.school_task()
+        self.user_add("school1", "--role", "school", "--school", code)
+        sc, sc_csrf = self.login("school1")
+        county, county_csrf = self.login("county")
+        before = self.counts()
+        # its tasks: the children whose 学籍 is at the school, and no other
+        r, j, _ = self.call("GET", "/api/v1/verify?state=all", cookie=sc)
+        self.assertEqual(r.status, 200, j)
+        seen = {t["task_id"] for t in j["tasks"]}
+        self.assertIn(task, seen)
+        self.assertLessEqual(seen, self.tied_tasks(code))
+        other = int(db_value(self.db, "SELECT min(id) FROM verify_task WHERE id NOT IN (%s)"
+                                      % ",".join(map(str, self.tied_tasks(code)))))
+        r, j, _ = self.call("GET", "/api/v1/verify/%d" % task, cookie=sc)
+        self.assertEqual(r.status, 200, j)
+        for method, path, body in [("GET", "/api/v1/verify/%d" % other, None)]:
+            r, j, _ = self.call(method, path, body, cookie=sc, csrf=sc_csrf)
+            self.assertError(r, j, 404, "not_found")
+        # reading is not verifying: the township records the outcome
+        r, j, _ = self.call("POST", "/api/v1/verify/%d/outcome" % task, {"outcome": "出国"},
+                            cookie=sc, csrf=sc_csrf)
+        self.assertError(r, j, 403, "forbidden")
+        for path in ["/api/v1/tasks", "/api/v1/people", "/api/v1/summary", "/api/v1/runs",
+                     "/api/v1/imports", "/api/v1/verify?full=1"]:
+            r, j, _ = self.call("GET", path, cookie=sc)
+            self.assertError(r, j, 403)
+        self.assertEqual(self.counts(), before)
+
+        # the county confirms the child out of school: a case the school sees, read-only
+        r, j, _ = self.call("POST", "/api/v1/verify/%d/outcome" % task,
+                            {"outcome": "确认失学辍学", "by": self.person(TOWN), "reason": "厌学"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        case = int(db_value(self.db, "SELECT id FROM case_file WHERE task_id = %d" % task))
+        base = "/api/v1/cases/%d" % case
+        r, j, _ = self.call("GET", "/api/v1/cases?state=all", cookie=sc)
+        self.assertEqual(r.status, 200, j)
+        self.assertIn(case, [c["case_id"] for c in j["cases"]])
+        r, j, _ = self.call("GET", base, cookie=sc)
+        self.assertEqual(r.status, 200, j)
+        full_id = db_value(self.db, "SELECT r.id_number FROM case_file c JOIN record r"
+                                    " ON r.id = c.record_id WHERE c.id = %d" % case)
+        if full_id and full_id != "None":
+            self.assertNotIn(full_id, j["text"])
+        attempt = {"method": "家访", "people": "班主任", "result": "未同意返校"}
+        for method, path, body in [("GET", base + "?full=1", None),
+                                   ("POST", base + "/attempts", attempt),
+                                   ("POST", base + "/follow-ups", {"in_school": True, "by": "1"}),
+                                   ("POST", base + "/escalate", {"step": "宣传教育", "authority": "x"}),
+                                   ("POST", base + "/resolve", {"outcome": "复学"}),
+                                   ("POST", base + "/assign", {"teacher": "1"}),
+                                   ("GET", base + "/notice?kind=return", None)]:
+            r, j, _ = self.call(method, path, body, cookie=sc, csrf=sc_csrf)
+            self.assertError(r, j, 403, "forbidden")
+        # a teacher of the school paired with the child: the school records its visits
+        r, j, _ = self.call("POST", "/api/v1/people", {"name": "结对王老师", "org": school,
+                                                       "org_kind": "学校", "role": "班主任"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 201, j)
+        teacher = str(j["id"])
+        r, j, _ = self.call("POST", base + "/assign", {"teacher": teacher, "reason": "结对帮扶"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        n = self.counts()["attempt"]
+        r, j, _ = self.call("POST", base + "/attempts", attempt, cookie=sc, csrf=sc_csrf)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(self.counts()["attempt"], n + 1)
+        self.assertEqual(db_value(self.db, "SELECT recorded_by FROM attempt WHERE case_id = %d"
+                                           " ORDER BY id DESC LIMIT 1" % case), "school1")
+        # returned to the school: it records the follow-ups
+        r, j, _ = self.call("POST", base + "/resolve", {"outcome": "复学", "school": school,
+                                                        "grade": "五年级"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        r, j, _ = self.call("POST", base + "/follow-ups", {"in_school": True, "by": teacher},
+                            cookie=sc, csrf=sc_csrf)
+        self.assertEqual(r.status, 200, j)
+        self.assertIn("回访", j["message"])
+        r, j, _ = self.call("POST", base + "/close", {"approver": "1", "reason": "x"},
+                            cookie=sc, csrf=sc_csrf)
+        self.assertError(r, j, 403, "forbidden")
+        # another school's or no school's case does not exist for it
+        tied = self.tied_cases(code, school)
+        self.assertEqual(tied & {case}, {case})
+        other_case = int(db_value(self.db, "SELECT min(id) FROM case_file WHERE id NOT IN (%s)"
+                                           % ",".join(map(str, tied))))
+        for method, path, body in [("GET", "/api/v1/cases/%d" % other_case, None),
+                                   ("POST", "/api/v1/cases/%d/attempts" % other_case, attempt),
+                                   ("POST", "/api/v1/cases/%d/follow-ups" % other_case,
+                                    {"in_school": True, "by": teacher}),
+                                   ("GET", "/api/v1/cases/%d/notice?kind=return" % other_case, None)]:
+            r, j, _ = self.call(method, path, body, cookie=sc, csrf=sc_csrf)
+            self.assertError(r, j, 404, "not_found")
+        r, j, _ = self.call("GET", "/api/v1/cases?state=all", cookie=sc)
+        self.assertLessEqual({c["case_id"] for c in j["cases"]}, self.tied_cases(code, school))
+
+    def tied_cases(self, code, school):
+        return {int(r[0]) for r in db_rows(
+            self.db, "SELECT c.id FROM case_file c WHERE c.outcome_school = '%s'"
+                     " OR EXISTS (SELECT 1 FROM child_status cs JOIN record sr ON sr.id = cs.school_record"
+                     "  WHERE cs.run_id = c.run_id AND cs.record_id = c.record_id AND sr.school_code = '%s')"
+                     " OR EXISTS (SELECT 1 FROM assignment a JOIN person p ON p.id = a.person_id"
+                     "  WHERE a.case_id = c.id AND a.role = 'teacher' AND p.org = '%s')"
+                     % (school, code, school))}
+
+    def test_department_account(self):
+        self.user_add("dept1", "--role", "department", "--department", "县公安局")
+        cookie, csrf = self.login("dept1")
+        case = int(db_value(self.db, "SELECT min(id) FROM case_file"))
+        task = int(db_value(self.db, "SELECT min(id) FROM verify_task"))
+        before = self.counts()
+        # the county's cases as masked summaries
+        r, j, _ = self.call("GET", "/api/v1/cases?state=all", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(len(j["cases"]), int(db_value(self.db, "SELECT count(*) FROM case_file")))
+        self.assertTrue(all("*" in c["id_number"] or not c["id_number"] for c in j["cases"]),
+                        j["cases"][:2])
+        r, j, _ = self.call("GET", "/api/v1/cases/%d" % case, cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        # nothing to change, no full IDs, no verification work, no children's records
+        for method, path, body, status in [
+            ("GET", "/api/v1/cases?full=1", None, 403),
+            ("GET", "/api/v1/cases/%d?full=1" % case, None, 403),
+            ("POST", "/api/v1/cases/%d/attempts" % case, {"method": "家访", "people": "x", "result": "x"}, 403),
+            ("POST", "/api/v1/cases/%d/follow-ups" % case, {"in_school": True, "by": "1"}, 403),
+            ("POST", "/api/v1/cases/%d/close" % case, {"approver": "1", "reason": "x"}, 403),
+            ("GET", "/api/v1/cases/%d/notice?kind=return" % case, None, 403),
+            ("GET", "/api/v1/verify", None, 403),
+            ("GET", "/api/v1/verify/%d" % task, None, 404),
+            ("GET", "/api/v1/children", None, 403),
+            ("GET", "/api/v1/summary", None, 403),
+            ("GET", "/api/v1/tasks", None, 403),
+            ("GET", "/api/v1/people", None, 403),
+            ("POST", "/api/v1/runs", {}, 403),
+            ("GET", "/api/v1/runs", None, 403),
+            ("GET", "/api/v1/audit", None, 403),
+        ]:
+            r, j, _ = self.call(method, path, body, cookie=cookie, csrf=csrf)
+            self.assertError(r, j, status)
+        self.assertEqual(self.counts(), before)
+        # its uploads: none yet (test_jobs uploads)
+        r, j, _ = self.call("GET", "/api/v1/imports", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(j["items"], [])
+
+    # -- abuse, over every route the OpenAPI document names -------------------------------------
+    def operations(self):
+        """(method, path with real ids, operation) for every operation of the OpenAPI document."""
+        r, doc, _ = self.call("GET", "/api/v1/openapi.json")
+        self.assertEqual(r.status, 200)
+        ids = {"/api/v1/verify/": self.open_task(TOWN),
+               "/api/v1/cases/": int(db_value(self.db, "SELECT min(id) FROM case_file")),
+               "/api/v1/people/": int(self.person(TOWN)),
+               "/api/v1/children/": int(db_value(self.db, "SELECT min(record_id) FROM child_status")),
+               "/api/v1/jobs/": 1}
+        out = []
+        for path, item in doc["paths"].items():
+            real = path
+            for prefix, v in ids.items():
+                real = real.replace(prefix + "{id}", prefix + str(v))
+            real = real.replace("{name}", "children").replace("{key}", "casework_verify_days")
+            if real.endswith("/notice"):
+                real += "?kind=return"  # its other parameters are looked at after the kind
+            for method, op in item.items():
+                out.append((method.upper(), real, op))
+        return out
+
+    def test_sql_injection_in_every_filter_of_every_route(self):
+        # every query parameter of every GET in the OpenAPI document, every injection string:
+        # an answer in the one error shape or an empty list, never a server error, nothing
+        # changed, and no row matched by a text filter
+        cookie, _ = self.login("admin")
+        before = self.counts()
+        records = int(db_value(self.db, "SELECT count(*) FROM record"))
+        tried = 0
+        for method, path, op in self.operations():
+            if method != "GET":
+                continue
+            params = [p["name"] for p in op.get("parameters", []) if p.get("in") == "query"]
+            for name in params:
+                for inj in INJECTIONS:
+                    url = path + ("&" if "?" in path else "?") + name + "=" + urllib.parse.quote(inj)
+                    r, j, data = self.call("GET", url, cookie=cookie)
+                    tried += 1
+                    self.assertLess(r.status, 500, (url, data[:300]))
+                    if r.status >= 400:
+                        self.assertError(r, j, r.status)
+                    elif j is not None and name in ("township", "q", "person", "actor", "action",
+                                                    "target"):
+                        # a text filter no row has: nothing matched (the summary's totals row
+                        # stays, with zero)
+                        self.assertEqual(j.get("total", 0), 0, url)
+                        for k, v in j.items():
+                            if isinstance(v, list) and k != "townships":
+                                self.assertEqual(v, [], (url, k))
+            # and in the path
+            if "{" not in path and path.rstrip("/").split("/")[-1].isdigit():
+                for inj in INJECTIONS:
+                    url = path.rsplit("/", 1)[0] + "/" + urllib.parse.quote(inj, safe="")
+                    r, j, _ = self.call("GET", url, cookie=cookie)
+                    self.assertIn(r.status, (400, 404), url)
+        self.assertGreater(tried, 150)
+        # (a notice generated with an injected authority or school records its event)
+        after = self.counts()
+        after.pop("event")
+        before.pop("event")
+        self.assertEqual(after, before)
+        self.assertEqual(int(db_value(self.db, "SELECT count(*) FROM record")), records)
+        r, j, _ = self.call("GET", "/healthz")
+        self.assertEqual(r.status, 200)
+
+    def test_csrf_on_every_state_changing_route(self):
+        # without the token, with a wrong one, and with another session's valid one: 403 before
+        # anything is looked at or changed
+        cookie, csrf = self.login("admin")
+        _, other_csrf = self.login("county")
+        before = self.counts()
+        tried = 0
+        for method, path, op in self.operations():
+            if method in ("GET", "HEAD") or path == "/api/v1/session" and method == "POST":
+                continue
+            for token in (None, "0" * 64, csrf[:-1] + ("0" if csrf[-1] != "0" else "1"), other_csrf):
+                r, j, _ = self.call(method, path, {}, cookie=cookie, csrf=token)
+                self.assertError(r, j, 403, "csrf")
+                tried += 1
+        self.assertGreaterEqual(tried, 4 * 12)
+        self.assertEqual(self.counts(), before)
+        r, j, _ = self.call("GET", "/api/v1/session", cookie=cookie)
+        self.assertEqual(r.status, 200)
+
     def test_unknown_ids(self):
         cookie, csrf = self.login("county")
         for method, path in [("GET", "/api/v1/cases/999999"), ("GET", "/api/v1/verify/999999"),
@@ -281,6 +528,50 @@ class CaseworkApiTest(ServerTest):
         self.assertError(r, j, 403, "forbidden")
         r, j, _ = self.post("/api/v1/people", {"org": "某校", "role": "校长"}, who="county")
         self.assertError(r, j, 400, "invalid_request")
+
+    def test_audit_origin_says_api_and_ip(self):
+        # a write over the API: the library's own audit record says where it came from
+        r, j, _ = self.post("/api/v1/people", {"name": "孙来源", "org": "龙港镇人民政府",
+                                               "role": "包保干部", "township": TOWN}, who="county")
+        self.assertEqual(r.status, 201, j)
+        api_target = "person:%d" % j["id"]
+        rows = self.audit(action="person_add", target=api_target)
+        self.assertEqual([(x["actor"], x["origin"]) for x in rows], [("county", "api 127.0.0.1")])
+        # the same write at the command line says cli
+        p = subprocess.run([BIN, "people", "--db", self.db, "add", "--name", "孙命令行",
+                            "--org", "龙港镇人民政府", "--role", "包保干部", "--township", TOWN],
+                           env=env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        cli_id = int(db_value(self.db, "SELECT max(id) FROM person WHERE name = '孙命令行'"))
+        rows = self.audit(action="person_add", target="person:%d" % cli_id)
+        self.assertEqual([x["origin"] for x in rows], ["cli"])
+        # a login too
+        rows = self.audit(action="login", actor="county")
+        self.assertTrue(rows)
+        self.assertTrue(all(x["origin"] == "api 127.0.0.1" for x in rows))
+        # and baoxue audit at the command line shows the same trail
+        p = subprocess.run([BIN, "audit", "--db", self.db, "--action", "person_add", "--json",
+                            "--per-page", "1000"], env=env(), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        items = {x["target"]: x for x in json.loads(p.stdout)["items"]}
+        self.assertEqual(items[api_target]["origin"], "api 127.0.0.1")
+        self.assertEqual(items["person:%d" % cli_id]["origin"], "cli")
+        p = subprocess.run([BIN, "audit", "--db", self.db, "--target", api_target], env=env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        self.assertIn("api 127.0.0.1\tperson_add\t" + api_target, p.stdout.decode())
+        p = subprocess.run([BIN, "audit", "--db", self.db, "--page", "0"], env=env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 2)
+
+    def audit(self, **filters):
+        admin, _ = self.login("admin")
+        q = "&".join("%s=%s" % (k, urllib.parse.quote(v)) for k, v in filters.items())
+        r, j, _ = self.call("GET", "/api/v1/audit?per_page=500&" + q, cookie=admin)
+        self.assertEqual(r.status, 200, j)
+        return j["items"]
 
     def test_settings(self):
         cookie, _ = self.login("tz")

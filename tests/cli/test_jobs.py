@@ -28,6 +28,9 @@ CHILDREN = {
 }
 
 
+N_LARGE = 100000
+
+
 def cid(name):
     birth, seq = CHILDREN[name][0], CHILDREN[name][1]
     return make_id(birth.replace("-", ""), seq)
@@ -83,10 +86,13 @@ class JobsTest(unittest.TestCase):
         cls.data = os.path.join(cls.dir, "data")
         os.makedirs(cls.data)
         cls.proc, cls.port = start_server(cls.db, "--data-dir", cls.data, "--max-body", "65536")
+        # the access log read as it comes: the progress test polls hundreds of times
+        cls.log_lines, cls.log_thread = test_server.drain(cls.proc)
 
     @classmethod
     def tearDownClass(cls):
-        stop_server(cls.proc)
+        log = test_server.stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        assert "Sanitizer" not in log, log[-4000:]
         shutil.rmtree(cls.dir, True)
 
     def upload(self, session, fields, files, csrf=True):
@@ -150,6 +156,13 @@ class JobsTest(unittest.TestCase):
         self.assertEqual(r.status, 200, j)
         self.assertEqual(sorted(c["name"] for c in j["items"]), sorted(["未入学", "八月末"]))
 
+        # the job threads' audit records say the request that started the job came over the API
+        admin = self.login("admin")[0]
+        for action in ("import", "match", "casework"):
+            r, j, _ = self.call("GET", "/api/v1/audit?action=" + action, cookie=admin)
+            self.assertTrue(j["items"], action)
+            self.assertEqual({x["origin"] for x in j["items"]}, {"api 127.0.0.1"}, action)
+            self.assertIn("county", {x["actor"] for x in j["items"]}, action)
         # a reload: a new session of the same account still sees the job, in the list too
         s2 = self.login("county")
         r, j, _ = self.call("GET", "/api/v1/jobs/%d" % run["id"], cookie=s2[0])
@@ -165,6 +178,88 @@ class JobsTest(unittest.TestCase):
         self.assertError(r, j, 404, "not_found")
         r, j, _ = self.call("GET", "/api/v1/jobs", cookie=tz[0])
         self.assertEqual(j["items"], [])
+
+    def test_progress_of_a_large_import_and_match(self):
+        # a register large enough to take longer than a progress interval (0.25 s) to read:
+        # the job reports the rows read as it goes, fractions only grow, and the end is 1
+        s = self.login("admin")
+        rows = [["姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "户籍状态"]]
+        school = [["学校标识码", "学校名称", "年级", "姓名", "出生日期", "身份证件号", "学籍状态"]]
+        for i in range(N_LARGE):
+            birth = "201%d%02d%02d" % (2 + i % 7, 1 + i % 12, 1 + i % 28)
+            rows.append(["儿童%d" % i, "男", make_id(birth, 100 + i % 800), birth, "郑庄镇", "正常"])
+            if i % 50:  # a few out of school: the casework after the run stays short
+                school.append(["2114052101", "沁水县实验小学", "三年级", "儿童%d" % i, birth,
+                               make_id(birth, 100 + i % 800), "在读"])
+        r, j, _ = self.upload(s, {"kind": "population", "force": "1"},
+                              [("file", "大名单.csv", csv_text(rows).encode("utf-8"))])
+        self.assertEqual(r.status, 202, j)
+        seen = self.poll_all(s, j["id"])
+        self.assertEqual(seen[-1][0], "done", seen)
+        reading = [(p, ph) for st, p, ph in seen if st == "running" and ph.startswith("读取第 ")]
+        self.assertTrue(reading, "no row count among the phases: %r" % seen)
+        self.assertTrue(all(0 < p < 1 for p, _ in reading), reading)
+        self.assertRegex(reading[0][1], r"^读取第 \d+ 行$")
+        fractions = [p for st, p, _ in seen if st == "running"]
+        self.assertEqual(fractions, sorted(fractions), "progress went back")
+        self.assertEqual(seen[-1][1], 1)
+        # the cross-check's phases: at least the first, and in order
+        r, j, _ = self.upload(s, {"kind": "enrollment", "force": "1"},
+                              [("file", "大学籍.csv", csv_text(school).encode("utf-8"))])
+        self.assertEqual(r.status, 202, j)
+        self.assertEqual(self.poll_all(s, j["id"])[-1][0], "done")
+        r, j, _ = self.call("POST", "/api/v1/runs", cookie=s[0], csrf=s[1])
+        self.assertEqual(r.status, 202, j)
+        seen = self.poll_all(s, j["id"])
+        self.assertEqual(seen[-1][0], "done", seen)
+        phases = [ph for st, _, ph in seen if st == "running"]
+        order = ["正在比对", "读取户籍和学籍名单", "关联记录", "写入比对结果", "判定并写入", "提交比对结果",
+                 "生成核查任务"]
+        ranks = [next(i for i, o in enumerate(order) if ph.startswith(o)) for ph in phases]
+        self.assertEqual(ranks, sorted(ranks), phases)
+        self.assertTrue(any(ph.startswith("关联记录（%d 名儿童" % N_LARGE) or
+                            ph.startswith("判定并写入") for ph in phases), phases)
+
+    def poll_all(self, session, job_id, timeout=300):
+        """Every distinct (state, progress, phase) the job shows, polled as fast as it answers."""
+        seen = []
+        deadline = time.time() + timeout
+        while True:
+            r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job_id, cookie=session[0])
+            self.assertEqual(r.status, 200, j)
+            now = (j["state"], j["progress"], j["phase"] if j["state"] != "failed" else j["error"])
+            if not seen or seen[-1] != now:
+                seen.append(now)
+            if j["state"] in ("done", "failed"):
+                return seen
+            self.assertLess(time.time(), deadline, "job %d did not finish: %r" % (job_id, seen))
+            time.sleep(0.025)
+
+    def test_department_uploads_its_own_lists(self):
+        self.user_add("dept", "--role", "department", "--department", "县民政局")
+        d = self.login("dept")
+        rows = [["姓名", "身份证号", "就读学校", "学校所在地区", "年级"],
+                ["外出丙", make_id("20150707", 41), "太原市实验小学", "山西省太原市", "五年级"]]
+        r, j, _ = self.upload(d, {"kind": "outside"},
+                              [("file", "民政外出.csv", csv_text(rows).encode("utf-8"))])
+        self.assertEqual(r.status, 202, j)
+        done = self.poll(d, j["id"])
+        self.assertEqual(done["state"], "done", done)
+        # its own uploads only; the county sees them all
+        r, j, _ = self.call("GET", "/api/v1/imports", cookie=d[0])
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual([(b["file_name"], b["imported_by"]) for b in j["items"]],
+                         [("民政外出.csv", "dept")])
+        admin = self.login("admin")
+        r, all_, _ = self.call("GET", "/api/v1/imports", cookie=admin[0])
+        self.assertIn("民政外出.csv", [b["file_name"] for b in all_["items"]])
+        # its jobs, not the county's; no cross-check of its own
+        r, j, _ = self.call("GET", "/api/v1/jobs", cookie=d[0])
+        self.assertEqual({x["who"] for x in j["items"]}, {"dept"})
+        r, j, _ = self.call("POST", "/api/v1/runs", cookie=d[0], csrf=d[1])
+        self.assertError(r, j, 403, "forbidden")
+        r, j, _ = self.call("GET", "/api/v1/runs", cookie=d[0])
+        self.assertError(r, j, 403, "forbidden")
 
     def test_malformed_multipart(self):
         s = self.login("admin")
@@ -202,6 +297,10 @@ class JobsTest(unittest.TestCase):
         done = self.poll(s, j["id"])
         self.assertEqual(done["state"], "failed", done)
         self.assertRegex(done["error"], "[\u4e00-\u9fff]")
+        # the file as the user named it, not where the server kept it
+        self.assertIn("坏表.xlsx", done["error"])
+        self.assertNotIn("up-", done["error"])
+        self.assertNotIn(self.data, done["error"])
         self.assertIsNone(done["result"])
 
     def test_permissions_and_csrf(self):

@@ -80,6 +80,21 @@ def start_server(db, *extra):
     return p, int(m.group(1))
 
 
+def drain(p):
+    """Read the server's stderr (the access log) as it comes: a pipe nobody reads fills up and
+    stops the server. Returns the list the lines go to and the reading thread."""
+    lines = []
+    t = threading.Thread(target=lambda: lines.extend(iter(p.stderr.readline, b"")), daemon=True)
+    t.start()
+    return lines, t
+
+
+def stop_drained(p, lines, t):
+    err = stop_server(p)
+    t.join(30)
+    return b"".join(lines).decode("utf-8", "replace") + err
+
+
 def stop_server(p):
     if p.poll() is None:
         p.send_signal(signal.SIGTERM)
@@ -122,10 +137,13 @@ class ServerTest(unittest.TestCase):
         with open(os.path.join(cls.dir, "secret.txt"), "w") as f:
             f.write("TOP-SECRET")
         cls.proc, cls.port = start_server(cls.db, "--web", cls.web, "--max-body", str(MAX_BODY))
+        cls.log_lines, cls.log_thread = drain(cls.proc)
 
     @classmethod
     def tearDownClass(cls):
-        cls.server_log = stop_server(cls.proc)
+        cls.server_log = stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        # under make test-sanitize the server reports leaks and errors when it stops
+        assert "Sanitizer" not in cls.server_log, cls.server_log[-4000:]
         shutil.rmtree(cls.dir, True)
 
     @classmethod
@@ -381,7 +399,7 @@ class ServerTest(unittest.TestCase):
         rows = self.audit(action="read_full", target="record:%d" % cid)
         self.assertTrue(rows)
         self.assertEqual(rows[0]["actor"], "county")
-        self.assertEqual(rows[0]["origin"], "127.0.0.1")
+        self.assertEqual(rows[0]["origin"], "api 127.0.0.1")
         sup, _ = self.login("sup")
         r, j, _ = self.call("GET", "/api/v1/children/%d?full=1" % cid, cookie=sup)
         self.assertError(r, j, 403)
@@ -465,6 +483,49 @@ class ServerTest(unittest.TestCase):
         # and it still answers afterwards
         r, _, _ = self.call("GET", "/healthz")
         self.assertEqual(r.status, 200)
+
+    def test_slow_clients_time_out(self):
+        # a server of its own with a 2-second idle timeout: a client that stops half-way through
+        # its headers or its body, or never says anything, is disconnected; the others are
+        # answered meanwhile
+        p, port = start_server(self.db, "--timeout", "2", "--max-connections", "256")
+        try:
+            def opened(first=b""):
+                sk = socket.create_connection(("127.0.0.1", port), timeout=15)
+                if first:
+                    sk.sendall(first)
+                return sk
+
+            slow = [opened(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "),
+                    opened(b"POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                           b"application/json\r\nContent-Length: 100\r\n\r\n{\"user"),
+                    opened()]
+            idle = [opened() for _ in range(100)]
+            # meanwhile, an ordinary client is answered at once
+            t0 = time.time()
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/healthz")
+            self.assertEqual(c.getresponse().status, 200)
+            c.close()
+            self.assertLess(time.time() - t0, 1.5)
+            for sk in slow + idle:
+                t1 = time.time()
+                try:
+                    while sk.recv(4096):
+                        pass  # a 408 may come first; the connection then closes
+                except ConnectionResetError:
+                    pass
+                self.assertLess(time.time() - t1, 10, "a slow client was not disconnected")
+                sk.close()
+            self.assertGreaterEqual(time.time() - t0, 1.5, "disconnected before the timeout")
+            self.assertIsNone(p.poll())
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("GET", "/healthz")
+            self.assertEqual(c.getresponse().status, 200)
+            c.close()
+        finally:
+            log = stop_server(p)
+        self.assertNotIn("Sanitizer", log)
 
     def test_two_servers_share_users_and_sessions(self):
         # a second server on the same database (PostgreSQL: what a city runs behind a balancer)

@@ -268,6 +268,70 @@ static void test_scope_allows(void **state)
 
 /* ---- static files ---- */
 
+/* Tasks and cases: who reaches which, for which action (404 unreadable, 403 read-only). */
+static void test_scope_object_reach(void **state)
+{
+    (void)state;
+    struct scope town = {.role = ROLE_TOWNSHIP, .township = "140521100"};
+    struct scope school = {.role = ROLE_SCHOOL, .school = "2114052101", .school_name = "实验小学"};
+    struct scope nameless = {.role = ROLE_SCHOOL, .school = ""};
+    struct scope dept = {.role = ROLE_DEPARTMENT};
+    struct scope county = {.role = ROLE_COUNTY};
+    struct scope sup = {.role = ROLE_SUPERVISOR};
+    struct object_ties own = {"140521100", 0}, other = {"140521101", 0};
+    struct object_ties pupil = {"140521101", TIE_SCHOOL_RECORD};
+    struct object_ties returned = {"140521101", TIE_RETURNED_TO};
+    struct object_ties paired = {"140521101", TIE_TEACHER};
+
+    assert_int_equal(scope_object_allows(&town, SCOPE_CASE, &own, ACT_WRITE), OUT_OK);
+    assert_int_equal(scope_object_allows(&town, SCOPE_CASE, &other, ACT_READ), OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&county, SCOPE_TASK, &other, ACT_WRITE), OUT_OK);
+    /* a school: reads what is tied to it, writes only its teachers' visits and follow-ups */
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &other, ACT_READ), OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &pupil, ACT_READ), OUT_OK);
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &pupil, ACT_ATTEMPT), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &paired, ACT_ATTEMPT), OUT_OK);
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &paired, ACT_FOLLOW_UP),
+                     OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &returned, ACT_FOLLOW_UP), OUT_OK);
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &returned, ACT_WRITE), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &pupil, ACT_READ), OUT_OK);
+    assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &returned, ACT_READ), OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &pupil, ACT_WRITE), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&nameless, SCOPE_CASE, &pupil, ACT_READ), OUT_NOT_FOUND);
+    /* a department: masked case summaries, no tasks; a supervisor reads everything */
+    assert_int_equal(scope_object_allows(&dept, SCOPE_CASE, &other, ACT_READ), OUT_OK);
+    assert_int_equal(scope_object_allows(&dept, SCOPE_CASE, &other, ACT_ATTEMPT), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&dept, SCOPE_TASK, &other, ACT_READ), OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&sup, SCOPE_TASK, &other, ACT_READ), OUT_OK);
+    assert_int_equal(scope_object_allows(&sup, SCOPE_CASE, &own, ACT_FOLLOW_UP), OUT_FORBIDDEN);
+
+    /* the lists reach the same */
+    bool all;
+    const char *t;
+    unsigned ties;
+    assert_true(scope_list_reach(&county, SCOPE_CASE, &all, &t, &ties));
+    assert_true(all);
+    assert_true(scope_list_reach(&town, SCOPE_TASK, &all, &t, &ties));
+    assert_false(all);
+    assert_string_equal(t, "140521100");
+    assert_true(scope_list_reach(&school, SCOPE_CASE, &all, &t, &ties));
+    assert_null(t);
+    assert_int_equal(ties, TIE_SCHOOL_RECORD | TIE_RETURNED_TO | TIE_TEACHER);
+    assert_true(scope_list_reach(&school, SCOPE_TASK, &all, &t, &ties));
+    assert_int_equal(ties, TIE_SCHOOL_RECORD | TIE_TEACHER);
+    assert_false(scope_list_reach(&nameless, SCOPE_CASE, &all, &t, &ties));
+    assert_false(scope_list_reach(&dept, SCOPE_TASK, &all, &t, &ties));
+    assert_true(scope_list_reach(&dept, SCOPE_CASE, &all, &t, &ties));
+    assert_true(all);
+    /* the new permissions */
+    assert_true(role_has(ROLE_SCHOOL, PERM_CASES));
+    assert_true(role_has(ROLE_DEPARTMENT, PERM_UPLOAD));
+    assert_false(role_has(ROLE_DEPARTMENT, PERM_IMPORT));
+    assert_false(role_has(ROLE_SCHOOL, PERM_UPLOAD));
+    assert_false(role_has(ROLE_SUPERVISOR, PERM_UPLOAD));
+}
+
 static void test_static_resolve(void **state)
 {
     char *root = tu_path(tu_dir, "web");
@@ -443,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_roles),
         cmocka_unit_test(test_scope_filter),
         cmocka_unit_test(test_scope_allows),
+        cmocka_unit_test(test_scope_object_reach),
         cmocka_unit_test(test_static_resolve),
         cmocka_unit_test(test_static_types),
         cmocka_unit_test(test_openapi_matches_routes),

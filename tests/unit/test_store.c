@@ -419,6 +419,56 @@ static void test_writer(void **state)
     store_close(s);
 }
 
+/* Inside a transaction the PostgreSQL driver pipelines the writer's steps: the same rows, the
+ * same failing tag, and nothing left after the rollback. */
+static void test_writer_in_transaction(void **state)
+{
+    struct store *s = fresh(NULL);
+    assert_int_equal(store_exec(s, "CREATE TABLE u (n INTEGER PRIMARY KEY, v TEXT NOT NULL)"), 0);
+    struct stmt *ins = store_prepare(s, "INSERT INTO u (n, v) VALUES ($1, $2)");
+    assert_non_null(ins);
+    char text[32];
+    long tag = -1;
+
+    assert_int_equal(store_begin(s), 0);
+    struct store_writer *w = store_writer_start(s);
+    for (int i = 1; i <= 3000; i++) {
+        snprintf(text, sizeof(text), "v%d", i);
+        writer_bind_int(w, 1, i);
+        writer_bind_str(w, 2, text);
+        assert_int_equal(writer_step(w, ins, i), 0);
+    }
+    assert_int_equal(store_writer_finish(w, &tag), 0);
+    assert_int_equal(store_commit(s), 0);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM u WHERE v = 'v' || n", NULL), 3000);
+
+    /* row 3700 of 4000 fails: named by its tag, and the rollback leaves none of them */
+    assert_int_equal(store_begin(s), 0);
+    w = store_writer_start(s);
+    for (int i = 3001; i <= 4000; i++) {
+        writer_bind_int(w, 1, i);
+        writer_bind_str(w, 2, i == 3700 ? NULL : "ok");
+        writer_step(w, ins, i);
+    }
+    assert_int_equal(store_writer_finish(w, &tag), -1);
+    assert_int_equal(tag, 3700);
+    assert_not_null_error(s);
+    store_rollback(s);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM u", NULL), 3000);
+
+    /* a failure the writer did not see (its last batch) still fails the commit */
+    assert_int_equal(store_begin(s), 0);
+    stmt_reset(ins); /* v = NULL is refused: at once (SQLite) or at the commit (pipelined) */
+    if (stmt_step_queued(ins, 1, &tag) == 0)
+        assert_int_equal(store_commit(s), -1);
+    else
+        store_rollback(s);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM u", NULL), 3000);
+
+    stmt_finalize(ins);
+    store_close(s);
+}
+
 static void test_settings(void **state)
 {
     char *path;
@@ -733,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_open_dialect),
         cmocka_unit_test(test_bulk_transaction),
         cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_writer_in_transaction),
         cmocka_unit_test(test_statement_cache),
         cmocka_unit_test(test_params_rewritten),
         cmocka_unit_test(test_params_multi_digit),
