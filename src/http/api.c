@@ -1035,6 +1035,18 @@ static void report_h(struct request *r)
     } else if (!arg_township(r, &ro.township) || !arg_text(r, "format", 8, &fmt_name) ||
                !arg_text(r, "status", 32, &status) || !arg_full(r, &ro.full)) {
         return;
+    } else {
+        /* the list's filters would be silently ignored by the other reports: refused */
+        static const char *const list_only[] = {"village", "school", "q",      "sort",
+                                                "stage",   "reason", "overdue"};
+        for (size_t i = 0; i < ARRAY_SIZE(list_only); i++)
+            if (request_arg(r, list_only[i])) {
+                char msg[160];
+                snprintf(msg, sizeof(msg), "参数 %s 只用于 children-list（儿童名单）",
+                         list_only[i]);
+                reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
+                return;
+            }
     }
     if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE)) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
