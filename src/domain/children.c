@@ -16,6 +16,7 @@
 #include "report/table.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 
 static json_t *jstr(const char *s)
 {
@@ -46,24 +47,65 @@ static void masked_id(const char *id, bool full, struct buf *out)
 #define ITEM_NCOLS 8
 #define ITEM_SQL   "SELECT " ITEM_COLUMNS " FROM record r WHERE r.id = $1"
 
-static json_t *item_json(struct stmt *q, const struct run_status_entry *e, struct buf *tmp)
+/* One list item as JSON text, after a comma unless it is the first. */
+static void item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
+                      struct buf *tmp)
 {
-    json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(stmt_int(q, 0)));
-    json_object_set_new(o, "name", jstr(stmt_text(q, 1)));
-    json_object_set_new(o, "gender", jstr(gender_label((int)stmt_int(q, 2))));
-    json_object_set_new(o, "birth_date", jstr(stmt_text(q, 3)));
-    masked_id(stmt_text(q, 4), false, tmp);
-    json_object_set_new(o, "id_number", jstr(tmp->buf));
-    json_object_set_new(o, "township_code", jstr(stmt_text(q, 5)));
-    json_object_set_new(o, "township", jstr(stmt_text(q, 6)));
-    json_object_set_new(o, "village", jstr(stmt_text(q, 7)));
-    json_object_set_new(o, "status", jstr(status_key(e->st)));
-    json_object_set_new(o, "status_label", jstr(status_label(e->st)));
-    json_object_set_new(o, "age", e->age >= 0 ? json_integer(e->age) : json_null());
-    json_object_set_new(o, "expected_grade",
-                        e->grade >= 1 && e->grade <= 9 ? jstr(grade_name(e->grade)) : json_null());
-    return o;
+    buf_adds(out, out->len ? ",{" : "{");
+    jsonw_key(out, "id");
+    jsonw_int(out, stmt_int(q, 0));
+    static const char *const keys[] = {
+        ",\"name\":",          ",\"gender\":",   ",\"birth_date\":", ",\"id_number\":",
+        ",\"township_code\":", ",\"township\":", ",\"village\":"};
+    for (int col = 1; col <= 7; col++) {
+        buf_adds(out, keys[col - 1]);
+        if (col == 2) {
+            jsonw_string(out, gender_label((int)stmt_int(q, 2)));
+        } else if (col == 4) {
+            masked_id(stmt_text(q, 4), false, tmp);
+            jsonw_string(out, tmp->buf);
+        } else {
+            jsonw_string(out, stmt_text(q, col));
+        }
+    }
+    buf_adds(out, ",\"status\":");
+    jsonw_string(out, status_key(e->st));
+    buf_adds(out, ",\"status_label\":");
+    jsonw_string(out, status_label(e->st));
+    buf_adds(out, ",\"age\":");
+    if (e->age >= 0)
+        jsonw_int(out, e->age);
+    else
+        buf_adds(out, "null");
+    buf_adds(out, ",\"expected_grade\":");
+    if (e->grade >= 1 && e->grade <= 9)
+        jsonw_string(out, grade_name(e->grade));
+    else
+        buf_adds(out, "null");
+    buf_addch(out, '}');
+}
+
+/* The run's count of children by status (or set of statuses, CHILD_SET_*) and township
+ * (run_count): the total of a list filtered by nothing else, without counting its rows. */
+static int count_from_run(struct store *s, int64_t run_id, int status, const char *township,
+                          int64_t *total)
+{
+    struct stmt *c = store_prepare(
+        s, "SELECT coalesce(sum(n), 0) FROM run_count"
+           " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
+           " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)"
+           " AND ($4 <> -2 OR status NOT IN ('not_yet_school_age', 'beyond_age', 'inactive'))"
+           " AND ($4 <> -3 OR status IN ('not_enrolled', 'dropped_out'))");
+    if (!c)
+        return -1;
+    stmt_bind_int(c, 1, run_id);
+    stmt_bind_str(c, 2, status >= 0 ? status_key((enum child_status)status) : NULL);
+    stmt_bind_str(c, 3, township);
+    stmt_bind_int(c, 4, status);
+    int rc = stmt_step(c);
+    *total = rc == 1 ? stmt_int(c, 0) : 0;
+    stmt_finalize(c);
+    return rc < 0 ? -1 : 0;
 }
 
 /* A LIKE pattern matching `q` anywhere, with its own % _ \ taken literally. */
@@ -116,7 +158,7 @@ static const char *sort_sql(const char *key)
 
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                          const char *township, const char *school, const char *q,
-                         const struct child_query *cq, json_t *items, int64_t *total)
+                         const struct child_query *cq, struct buf *items, int64_t *total)
 {
     struct buf like = BUF_INIT, tmp = BUF_INIT;
     if (q)
@@ -124,14 +166,17 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     char today[16];
     int t = date_today();
     snprintf(today, sizeof(today), "%04d-%02d-%02d", t / 10000, t / 100 % 100, t % 100);
-    /* $2 and $7: one status, or the two of the suspected set; $9…$12 the casework filters,
-     * each a set of the run's records computed once (child.last_record is the record a
-     * suspected child had in its last run). The count uses $1…$12 (PostgreSQL wants no gaps),
-     * the page $13 and $14 besides. */
+    /* $2 and $7: one status, or the two of the suspected set; $8 the village; $9…$12 the
+     * casework filters, each a set of the run's records computed once (child.last_record is
+     * the record a suspected child had in its last run). The count uses $1…$12 (PostgreSQL
+     * wants no gaps), the page $13 and $14 besides. */
     static const char *const where =
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
         " LEFT JOIN record sr ON sr.id = cs.school_record"
-        " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7)" FILTER_SQL(
+        /* status <> 'enrolled' is implied ($2 is a status with rows) but must be written for
+         * the planners to use the partial index child_status_status with a bound $2 */
+        " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7) AND cs.status <> "
+        "'enrolled'" FILTER_SQL(
             "3", "8", "4",
             "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)"
                  " AND (CAST($9 AS TEXT) IS NULL OR cs.record_id IN (SELECT ch.last_record FROM "
@@ -152,59 +197,65 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                  "  case_file c WHERE c.child_id = ch.id AND c.state = 'open' AND "
                  "c.first_visit_due < $12"
                  "  AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.case_id = c.id)))))";
-    /* filtered by township and status alone, the run's counts give the total (no rows to
-     * count); the page's rows come with their record's columns (one query, not one per child) */
+    /* the page's rows with their record's columns: one query, not one more per child */
+    static const char *const page_sql =
+        "SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1), coalesce(cs.expected_grade, 0),"
+        " cs.status";
+    /* filtered by no more than township and status, the run's counts give the total: no rows
+     * to count; it comes as a column of the page (one round trip), or alone when the page is
+     * empty */
     bool counted = !q && !school && !cq->village && !cq->stage && !cq->reason && !cq->overdue;
-    char *count_sql = counted
-                          ? xstrdup("SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1"
-                                    " AND (status = $2 OR status = $4)"
-                                    " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)")
-                          : xstrfmt("SELECT count(*)%s", where);
-    char *page_sql = xstrfmt("SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1),"
-                             " coalesce(cs.expected_grade, 0), cs.status%s ORDER BY %s"
-                             " LIMIT $13 OFFSET $14",
-                             where, sort_sql(cq->sort));
-    struct stmt *c = store_prepare(s, count_sql);
-    struct stmt *p = c ? store_prepare(s, page_sql) : NULL;
+    static const char *const run_total =
+        ", (SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1"
+        " AND (status = $2 OR status = $7) AND (CAST($3 AS TEXT) IS NULL OR township_code = $3))";
+    char *count_sql = xstrfmt("SELECT count(*)%s", where);
+    char *paged_sql = xstrfmt("%s%s%s ORDER BY %s LIMIT $13 OFFSET $14", page_sql,
+                              counted ? run_total : "", where, sort_sql(cq->sort));
+    struct stmt *c = counted ? NULL : store_prepare(s, count_sql);
+    struct stmt *p = counted || c ? store_prepare(s, paged_sql) : NULL;
     free(count_sql);
-    free(page_sql);
+    free(paged_sql);
     int rc = -1;
     if (!p)
         goto out;
-    struct stmt *both[] = {c, p};
+    struct stmt *both[] = {p, c};
     bool set = status == CHILD_SET_SUSPECTED;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 2 && both[i]; i++) {
         stmt_bind_int(both[i], 1, ri->id);
         stmt_bind_str(both[i], 2, status_key(set ? ST_NOT_ENROLLED : (enum child_status)status));
-        stmt_bind_str(both[i], 3, township);
-        if (i == 0 && counted) { /* the run's counts: $4 the set's other status */
-            stmt_bind_str(c, 4, status_key(set ? ST_DROPPED_OUT : (enum child_status)status));
-            continue;
-        }
         stmt_bind_str(both[i], 7, status_key(set ? ST_DROPPED_OUT : (enum child_status)status));
         stmt_bind_str(both[i], 8, cq->village);
         stmt_bind_str(both[i], 9, cq->stage);
         stmt_bind_str(both[i], 10, cq->reason);
         stmt_bind_int(both[i], 11, cq->overdue);
         stmt_bind_str(both[i], 12, today);
+        stmt_bind_str(both[i], 3, township);
         stmt_bind_str(both[i], 4, q ? like.buf : NULL);
         stmt_bind_str(both[i], 5, q);
         if (school)
             stmt_bind_text(both[i], 6, school, strlen(school));
     }
-    if ((rc = stmt_step(c)) < 0)
-        goto out;
-    *total = rc == 1 ? stmt_int(c, 0) : 0;
+    if (!counted) {
+        if ((rc = stmt_step(c)) < 0)
+            goto out;
+        *total = rc == 1 ? stmt_int(c, 0) : 0;
+    }
     stmt_bind_int(p, 13, cq->per_page);
     stmt_bind_int(p, 14, (cq->page - 1) * cq->per_page);
+    bool rows = false;
     while ((rc = stmt_step(p)) == 1) {
+        if (counted && !rows)
+            *total = stmt_int(p, ITEM_NCOLS + 3);
+        rows = true;
         struct run_status_entry e = {
             .record_id = stmt_int(p, 0),
             .st = (enum child_status)status_parse(stmt_text(p, ITEM_NCOLS + 2)),
             .age = (int)stmt_int(p, ITEM_NCOLS),
             .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
-        json_array_append_new(items, item_json(p, &e, &tmp));
+        item_text(items, p, &e, &tmp);
     }
+    if (rc == 0 && counted && !rows)
+        rc = count_from_run(s, ri->id, status, township, total);
 out:
     stmt_finalize(c);
     stmt_finalize(p);
@@ -266,8 +317,8 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
 }
 
 static int list_walk(struct store *s, const struct run_info *ri, int status, const char *township,
-                     const char *school, const char *q, const struct child_query *cq, json_t *items,
-                     int64_t *total)
+                     const char *school, const char *q, const struct child_query *cq,
+                     struct buf *items, int64_t *total)
 {
     struct walk w = {.status = status,
                      .cur = INT64_MIN,
@@ -311,22 +362,10 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     }
     if (!q && !school && !cq->village) {
         /* the counts by township and status give the total: stop once the page is full */
-        struct stmt *c = store_prepare(
-            s, "SELECT coalesce(sum(n), 0) FROM run_count"
-               " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
-               " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)"
-               " AND ($4 = 0 OR status NOT IN ('not_yet_school_age', 'beyond_age', 'inactive'))");
-        if (!c)
+        if (count_from_run(s, ri->id, status, township, total) < 0) {
+            rc = -1;
             goto out;
-        stmt_bind_int(c, 1, ri->id);
-        stmt_bind_str(c, 2, status >= 0 ? status_key((enum child_status)status) : NULL);
-        stmt_bind_str(c, 3, township);
-        stmt_bind_int(c, 4, status == CHILD_SET_SCHOOL_AGE);
-        rc = stmt_step(c);
-        *total = rc == 1 ? stmt_int(c, 0) : 0;
-        stmt_finalize(c);
-        if (rc < 0)
-            goto out;
+        }
         w.stop_when_full = true;
     }
     rc = run_status_each(s, ri->id, walk_one, &w);
@@ -350,7 +389,7 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
             goto out;
         }
         if (irc == 1)
-            json_array_append_new(items, item_json(it, &w.page[i], &tmp));
+            item_text(items, it, &w.page[i], &tmp);
     }
     rc = 0;
 out:
@@ -371,60 +410,79 @@ static json_t *fail(enum outcome *outcome, enum outcome o, struct buf *err, cons
 }
 
 /* One page of at most `max` children (the API's page, or a whole export). */
-static json_t *list_page(struct store *s, const struct scope *sc, const struct child_query *cq,
-                         int64_t max, enum outcome *outcome, struct buf *err)
+static int list_page(struct store *s, const struct scope *sc, const struct child_query *cq,
+                     int64_t max, struct buf *out, enum outcome *outcome, struct buf *err)
 {
-    if (!role_has(sc->role, PERM_CHILDREN))
-        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
-    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > max)
-        return fail(outcome, OUT_INVALID, err, "分页参数无效");
+    if (!role_has(sc->role, PERM_CHILDREN)) {
+        fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+        return -1;
+    }
+    if (cq->page < 1 || cq->per_page < 1 || cq->per_page > max) {
+        fail(outcome, OUT_INVALID, err, "分页参数无效");
+        return -1;
+    }
     struct run_info ri;
     int code;
     if (run_info_load(s, 0, &ri, err, &code) < 0) {
         *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
-        return NULL;
+        return -1;
     }
     const char *township = cq->township && *cq->township ? cq->township : NULL, *school;
     const char *q = cq->q && *cq->q ? cq->q : NULL;
     bool sortable = cq->status == CHILD_SET_SUSPECTED ||
                     (cq->status >= 0 && status_has_row((enum child_status)cq->status));
-    if (!sortable && (cq->stage || cq->reason || cq->overdue))
-        return fail(outcome, OUT_INVALID, err,
-                    "核查和案件的筛选（stage、reason、overdue）只用于疑似失学辍学、适龄未入学、"
-                    "辍学等需要核查的名单");
-    if (cq->sort && (!sortable || !sort_sql(cq->sort)))
-        return fail(outcome, OUT_INVALID, err,
-                    sortable ? "参数 sort 应为 name、birth_date、age、village 或 status（前加 - "
-                               "为倒序）"
-                             : "此状态的名单按户籍登记顺序列出，不能排序");
-    json_t *items = json_array();
+    if (!sortable && (cq->stage || cq->reason || cq->overdue)) {
+        fail(outcome, OUT_INVALID, err,
+             "核查和案件的筛选（stage、reason、overdue）只用于疑似失学辍学、适龄未入学、"
+             "辍学等需要核查的名单");
+        return -1;
+    }
+    if (cq->sort && (!sortable || !sort_sql(cq->sort))) {
+        fail(outcome, OUT_INVALID, err,
+             sortable ? "参数 sort 应为 name、birth_date、age、village 或 status（前加 - 为倒序）"
+                      : "此状态的名单按户籍登记顺序列出，不能排序");
+        return -1;
+    }
+    struct buf items = BUF_INIT;
     int64_t total = 0;
     int rc = 0;
     if (scope_filter(sc, &township, &school)) {
         if (!school && cq->school && *cq->school)
             school = cq->school;
         if (sortable)
-            rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, items, &total);
+            rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, &items, &total);
         else
-            rc = list_walk(s, &ri, cq->status, township, school, q, cq, items, &total);
+            rc = list_walk(s, &ri, cq->status, township, school, q, cq, &items, &total);
     }
     if (rc < 0) {
-        json_decref(items);
+        buf_release(&items);
         buf_adds(err, store_errmsg(s));
         *outcome = OUT_ERROR;
-        return NULL;
+        return -1;
     }
     *outcome = OUT_OK;
-    return json_pack("{s:o, s:I, s:I, s:I, s:I, s:s, s:b}", "items", items, "total",
-                     (json_int_t)total, "page", (json_int_t)cq->page, "per_page",
-                     (json_int_t)cq->per_page, "run_id", (json_int_t)ri.id, "as_of", ri.as_of,
-                     "sortable", sortable);
+    /* as json_pack("{s:o, s:I, s:I, s:I, s:I, s:s}") would print it, compact, in this order */
+    buf_adds(out, "{\"items\":[");
+    buf_add(out, items.buf, items.len);
+    buf_adds(out, "],\"total\":");
+    jsonw_int(out, total);
+    buf_adds(out, ",\"page\":");
+    jsonw_int(out, cq->page);
+    buf_adds(out, ",\"per_page\":");
+    jsonw_int(out, cq->per_page);
+    buf_adds(out, ",\"run_id\":");
+    jsonw_int(out, ri.id);
+    buf_adds(out, ",\"as_of\":");
+    jsonw_string(out, ri.as_of);
+    buf_adds(out, sortable ? ",\"sortable\":true}" : ",\"sortable\":false}");
+    buf_release(&items);
+    return 0;
 }
 
-json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                      enum outcome *outcome, struct buf *err)
+int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
+                  struct buf *out, enum outcome *outcome, struct buf *err)
 {
-    return list_page(s, sc, cq, CHILDREN_PER_PAGE_MAX, outcome, err);
+    return list_page(s, sc, cq, CHILDREN_PER_PAGE_MAX, out, outcome, err);
 }
 
 /*
@@ -729,8 +787,12 @@ int children_table(struct store *s, const struct scope *sc, const struct child_q
     struct child_query all = *cq;
     all.page = 1;
     all.per_page = 1;
-    enum outcome o;
-    json_t *first = list_page(s, sc, &all, 1, &o, err);
+    enum outcome o = OUT_ERROR;
+    struct buf text = BUF_INIT;
+    json_t *first = NULL;
+    if (list_page(s, sc, &all, 1, &text, &o, err) == 0)
+        first = json_loadb(text.buf, text.len, 0, NULL);
+    buf_release(&text);
     if (!first) {
         *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
         return -1;
@@ -749,7 +811,10 @@ int children_table(struct store *s, const struct scope *sc, const struct child_q
     }
     /* one page of everything: the list functions page in SQL or in one walk of the run */
     all.per_page = total > 0 ? total : 1;
-    json_t *j = list_page(s, sc, &all, CHILDREN_EXPORT_MAX, &o, err);
+    json_t *j = NULL;
+    if (list_page(s, sc, &all, CHILDREN_EXPORT_MAX, &text, &o, err) == 0)
+        j = json_loadb(text.buf, text.len, 0, NULL);
+    buf_release(&text);
     if (!j) {
         *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
         return -1;

@@ -42,14 +42,15 @@ struct child_query {
 #define CHILDREN_PER_PAGE_MAX 200
 
 /*
- * One page: {"items": [...], "total": N, "page", "per_page", "run_id", "as_of", "sortable"}.
- * The statuses someone acts on (and the suspected set) are paged in SQL over child_status and
- * can be sorted; the others walk the run's compact status chunks in register order
- * (docs/decisions.md), and "sortable" is false. NULL with *outcome and a Chinese message
- * otherwise (OUT_INVALID for an unknown sort).
+ * One page as JSON text appended to out: {"items": [...], "total": N, "page", "per_page",
+ * "run_id", "as_of", "sortable"} (written directly, not through jansson: it is the server's
+ * busiest answer). The statuses someone acts on (and the suspected set) are paged in SQL over
+ * child_status and can be sorted; the others walk the run's compact status chunks in register
+ * order (docs/decisions.md), and "sortable" is false. 0, or -1 with *outcome and a Chinese
+ * message (OUT_INVALID for an unknown sort, or casework filters on a list that has none).
  */
-struct json_t *children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                             enum outcome *outcome, struct buf *err);
+int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
+                  struct buf *out, enum outcome *outcome, struct buf *err);
 
 /*
  * The choices of the list's filters within the scope: the townships of the latest run with

@@ -281,12 +281,12 @@ static void children_h(struct request *r)
     if (!child_query_args(r, &cq))
         return;
     enum outcome o;
-    struct buf err = BUF_INIT;
-    json_t *j = children_list(r->store, &r->scope, &cq, &o, &err);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
+    struct buf err = BUF_INIT, out = BUF_INIT;
+    if (children_list(r->store, &r->scope, &cq, &out, &o, &err) == 0)
+        reply_json_text(r, MHD_HTTP_OK, &out);
     else
         reply_outcome(r, o, err.buf);
+    buf_release(&out);
     buf_release(&err);
 }
 

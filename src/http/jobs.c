@@ -160,6 +160,18 @@ static void maps_free(struct column_map *maps, size_t n)
     free(maps);
 }
 
+/* `text` with the upload's place on the server's disk replaced by the file's name as uploaded. */
+static void name_upload(struct buf *out, const char *text, const char *path, const char *file_name)
+{
+    const char *p = text;
+    size_t plen = path && file_name ? strlen(path) : 0;
+    for (const char *hit; plen && (hit = strstr(p, path)); p = hit + plen) {
+        buf_add(out, p, (size_t)(hit - p));
+        buf_adds(out, file_name);
+    }
+    buf_adds(out, p);
+}
+
 /*
  * A failed job's message: the library's sentence, which for the user's input (EXIT_INPUT) is
  * already the whole story; otherwise `what` says what failed in front of what the database
@@ -171,13 +183,7 @@ static void fail_clearly(struct store *s, int64_t id, const char *what, int code
     struct buf msg = BUF_INIT;
     if (code != EXIT_INPUT || !err->len)
         buf_addf(&msg, "%s%s", what, err->len ? "：" : "");
-    const char *p = err->buf;
-    size_t plen = path && file_name ? strlen(path) : 0;
-    for (const char *hit; plen && (hit = strstr(p, path)); p = hit + plen) {
-        buf_add(&msg, p, (size_t)(hit - p));
-        buf_adds(&msg, file_name);
-    }
-    buf_adds(&msg, p);
+    name_upload(&msg, err->buf, path, file_name);
     job_fail(s, id, msg.buf);
     buf_release(&msg);
 }
@@ -192,8 +198,8 @@ static void run_import(struct worker *w, json_t *params)
     struct import_options io = {.path = path,
                                 .force = json_is_true(json_object_get(params, "force")),
                                 .actor = json_string_value(json_object_get(params, "who")),
-                                .report = &pr,
-                                .dry_run = json_is_true(json_object_get(params, "dry_run"))};
+                                .dry_run = json_is_true(json_object_get(params, "dry_run")),
+                                .report = &pr};
     io.preview = io.dry_run;
     if (!path || !kind || kind_parse(kind, &io.kind) < 0) {
         job_fail(s, id, "任务参数无效");
@@ -213,8 +219,9 @@ static void run_import(struct worker *w, json_t *params)
     buf_release(&merr);
     io.maps = maps;
     io.nmaps = nmaps;
-    job_start(s, id, io.dry_run ? "正在检查" : "正在导入");
-    live_set(w->slot, id, 0, io.dry_run ? "正在检查" : "正在导入");
+    const char *phase = io.dry_run ? "正在检查" : "正在导入";
+    job_start(s, id, phase);
+    live_set(w->slot, id, 0, phase);
     struct import_summary sum;
     struct buf err = BUF_INIT;
     int code;
@@ -222,19 +229,21 @@ static void run_import(struct worker *w, json_t *params)
     /* the data is in the store (or the file was unusable): the upload goes before the job
      * says it ended, so that a client who sees the end sees no file left */
     remove_upload(path);
+    const char *file_name = json_string_value(json_object_get(params, "file_name"));
     if (rc < 0 && io.dry_run && sum.preview) {
         /* the header was found but cannot be used as it is: the wizard shows it to be mapped */
+        struct buf msg = BUF_INIT;
+        name_upload(&msg, err.len ? err.buf : "检查失败", path, file_name);
         json_t *res =
-            json_pack("{s:b, s:s, s:s, s:s, s:I, s:O}", "dry_run", true, "error",
-                      err.len ? err.buf : "检查失败", "kind", kind, "file_name",
-                      json_string_value(json_object_get(params, "file_name")), "header_row",
+            json_pack("{s:b, s:s, s:s, s:s, s:I, s:O}", "dry_run", true, "error", msg.buf, "kind",
+                      kind, "file_name", file_name, "header_row",
                       (json_int_t)json_integer_value(json_object_get(sum.preview, "header_row")),
                       "preview", sum.preview);
+        buf_release(&msg);
         job_done(s, id, res);
         json_decref(res);
     } else if (rc < 0) {
-        fail_clearly(s, id, io.dry_run ? "检查失败" : "导入失败", code, &err, path,
-                     json_string_value(json_object_get(params, "file_name")));
+        fail_clearly(s, id, io.dry_run ? "检查失败" : "导入失败", code, &err, path, file_name);
     } else {
         json_t *flags = json_object();
         for (int f = 0; f < RF__COUNT; f++)

@@ -45,6 +45,7 @@ struct request {
 
 /* Responses. Each queues exactly one response; the JSON body is stolen. */
 void reply_json(struct request *r, unsigned status, json_t *body);
+/* JSON already written as text (util/jsonw.h); the buf's memory is taken over. */
 void reply_json_text(struct request *r, unsigned status, struct buf *text);
 /* {"error": {"code": code, "message": message}} */
 void reply_error(struct request *r, unsigned status, const char *code, const char *message);

@@ -82,6 +82,12 @@ void reply_json(struct request *r, unsigned status, json_t *body)
     reply_json_bytes(r, status, text, strlen(text));
 }
 
+void reply_json_text(struct request *r, unsigned status, struct buf *text)
+{
+    size_t len = text->len;
+    reply_json_bytes(r, status, buf_detach(text, NULL), len);
+}
+
 void reply_error(struct request *r, unsigned status, const char *code, const char *message)
 {
     reply_json(r, status, json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message));

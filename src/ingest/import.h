@@ -10,8 +10,8 @@
 #include "util/buf.h"
 
 struct store;
-struct progress;
 struct json_t;
+struct progress;
 
 struct column_map {
     const char *header; /* header text as it stands in the sheet */

@@ -27,7 +27,7 @@ const NAV = {
   township: ['首页', '台账', '核查', '个案', '待办'],
   school: ['台账'],
   supervisor: ['首页', '台账', '核查', '个案', '待办', '人工复核'],
-  department: [],
+  department: ['数据导入'],
 };
 
 describe('login', () => {
@@ -76,7 +76,9 @@ describe('login', () => {
       const nav = await page.locator('#main-nav > a').allTextContents();
       assert.deepEqual(nav, items);
       if (role === 'department') {
-        assert.match(page.url(), /#\/account$/);
+        // a partner department uploads its lists and follows its own uploads
+        assert.match(page.url(), /#\/imports$/);
+        await page.goto(server.url + '/#/account');
         await page.getByText('本账号可以').waitFor();
         await shoot(page, 'account-department');
       }

@@ -12,10 +12,12 @@ const PERMS = {
   review: '人工复核',
   audit: '查看审计日志',
   full_id: '查看完整身份证号和电话（每次记入审计日志）',
+  upload: '上传名单、查看本人的导入',
   import: '导入数据、运行比对',
   casework: '核查任务、案件和待办',
   registry: '维护人员名册',
   settings: '修改系统设置',
+  accounts: '管理账号',
   write: '在以上功能中记录和修改',
 };
 
@@ -28,7 +30,7 @@ export default function Account() {
     : user.school ? `学校（学校标识码 ${user.school}）` : user.department ? user.department : '全县';
   const perms = user.permissions || [];
   // "may write" only means something beside a screen that writes
-  const doing = Object.keys(PERMS).filter(p => perms.includes(p) && (p !== 'write' || perms.some(x => ['casework', 'import', 'registry', 'settings'].includes(x))));
+  const doing = Object.keys(PERMS).filter(p => perms.includes(p) && !(p === 'upload' && perms.includes('import')) && (p !== 'write' || perms.some(x => ['casework', 'cases', 'upload', 'import', 'registry', 'settings', 'accounts'].includes(x))));
   return html`<div class="page narrow">
     <${PageHeader} title="我的账号" />
     <section class="card">
