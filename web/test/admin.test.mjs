@@ -3,24 +3,11 @@
 // refused in Chinese); search the audit log by actor and action, paged on the server.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { DESKTOP, PHONE, launch, settled, shoot, signedIn, startServer } from './harness.mjs';
+import { DESKTOP, PHONE, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-function sql(db, statement) {
-  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
-  assert.equal(p.status, 0, p.stderr);
-  return p.stdout.trim();
-}
+before(async () => ({ server, browser } = await startAll()));
+after(() => stopAll(server, browser));
 
 describe('系统管理', () => {
   test('accounts: add, disable, enable, reset the password', async () => {

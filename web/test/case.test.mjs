@@ -4,8 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { DESKTOP, PHONE, addUser, launch, settled, shoot, signedIn, startServer, OTHER_TOWNSHIP, TOWNSHIP } from './harness.mjs';
+import { DESKTOP, OTHER_TOWNSHIP, PHONE, TOWNSHIP, addUser, launch, settled, shoot, signedIn, sql, startServer } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -17,12 +16,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function sql(db, statement) {
-  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
-  assert.equal(p.status, 0, p.stderr);
-  return p.stdout.trim();
-}
 
 async function saved(page, re) {
   await page.locator('.banner-ok').getByText(re).waitFor();

@@ -2,6 +2,7 @@
 // account per role, `baoxue serve` on a free port with --web web/dist, and Debian's chromium
 // driven headless by playwright-core. Screenshots go to BAOXUE_WEB_ARTIFACTS (ctest sets it to
 // build/web-artifacts) at 375 px and 1440 px.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,4 +119,23 @@ export async function settled(page) {
   await page.waitForTimeout(50);  // let a hash change render and start its request
   await page.waitForLoadState('networkidle');
   await page.waitForFunction(() => !document.querySelector('.loading, .is-stale'), null, { timeout: 15000 });
+}
+
+// The server and the browser of a test file: `before(async () => ({ server, browser } =
+// await startAll()))` and `after(() => stopAll(server, browser))`.
+export async function startAll(opts) {
+  const server = await startServer(opts);
+  return { server, browser: await launch() };
+}
+
+export async function stopAll(server, browser) {
+  await browser?.close();
+  await server?.stop();
+}
+
+// One value (or rows, one per line) from the test's SQLite database.
+export function sql(db, statement) {
+  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  return p.stdout.trim();
 }

@@ -3,24 +3,11 @@
 // keyboard (A, R), move with J/K, progress n of m; then change a decision with the buttons.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { DESKTOP, PHONE, launch, settled, shoot, signedIn, startServer } from './harness.mjs';
+import { DESKTOP, PHONE, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer({ children: 4000 });
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-function sql(db, statement) {
-  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
-  assert.equal(p.status, 0, p.stderr);
-  return p.stdout.trim();
-}
+before(async () => ({ server, browser } = await startAll({ children: 4000 })));
+after(() => stopAll(server, browser));
 
 describe('人工复核', () => {
   test('accept one pair and reject another by keyboard; progress through the queue', async () => {

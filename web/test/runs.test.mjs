@@ -2,17 +2,11 @@
 // a reload while it runs keeps following the job.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, launch, settled, shoot, signedIn, startServer } from './harness.mjs';
+import { PHONE, settled, shoot, signedIn, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startAll()));
+after(() => stopAll(server, browser));
 
 describe('cross-check', () => {
   test('start a run, follow its progress, see what changed', async () => {

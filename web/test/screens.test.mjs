@@ -3,17 +3,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { PHONE, launch, settled, shoot, signedIn, startServer } from './harness.mjs';
+import { PHONE, settled, shoot, signedIn, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+before(async () => ({ server, browser } = await startAll()));
+after(() => stopAll(server, browser));
 
 describe('dashboard', () => {
   test('county: ledgers, charts, and each number opens its list', async () => {

@@ -2,24 +2,11 @@
 // filters and paging on the server; masked values with the audited 显示完整.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PASSWORD, PHONE, addUser, launch, settled, shoot, signedIn, startServer } from './harness.mjs';
-import { spawnSync } from 'node:child_process';
+import { DESKTOP, PASSWORD, PHONE, addUser, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-function sql(db, statement) {
-  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
-  assert.equal(p.status, 0, p.stderr);
-  return p.stdout.trim();
-}
+before(async () => ({ server, browser } = await startAll()));
+after(() => stopAll(server, browser));
 
 const NAV = {
   admin: ['首页', '台账', '核查', '个案', '待办', '人工复核', '数据导入', '比对', '系统管理'],

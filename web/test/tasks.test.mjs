@@ -2,24 +2,11 @@
 // once on this device), and for the county by township; each row links to its task or case.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { DESKTOP, PHONE, launch, settled, shoot, signedIn, startServer, TOWNSHIP } from './harness.mjs';
+import { DESKTOP, PHONE, TOWNSHIP, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-function sql(db, statement) {
-  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
-  assert.equal(p.status, 0, p.stderr);
-  return p.stdout.trim();
-}
+before(async () => ({ server, browser } = await startAll()));
+after(() => stopAll(server, browser));
 
 describe('待办', () => {
   test('township: my township, overdue only, then mine', async () => {

@@ -3,8 +3,7 @@
 // reason and opens a case); another township's task by URL is "not found or not in your area".
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { PHONE, addUser, launch, settled, shoot, signedIn, startServer, OTHER_TOWNSHIP, TOWNSHIP } from './harness.mjs';
+import { OTHER_TOWNSHIP, PHONE, TOWNSHIP, addUser, launch, settled, shoot, signedIn, sql, startServer } from './harness.mjs';
 
 let server, browser;
 before(async () => {
@@ -16,12 +15,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function sql(db, statement) {
-  const p = spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
-  assert.equal(p.status, 0, p.stderr);
-  return p.stdout.trim();
-}
 
 describe('核查', () => {
   test('township user on a phone: list, one task, record 已在校注册学籍 then 确认失学辍学', async () => {
