@@ -159,6 +159,27 @@ static void reply_outcome(struct request *r, enum outcome o, const char *msg)
     }
 }
 
+/* A domain read's answer: its JSON, or the HTTP answer of its outcome; releases err. */
+static void reply_domain(struct request *r, json_t *j, enum outcome o, struct buf *err)
+{
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
+        reply_outcome(r, o, err->buf);
+    buf_release(err);
+}
+
+/* The {id} of the path, 0 unless it is all digits (for the casework routes the server has
+ * already checked it names an object in the scope). */
+static int64_t path_id(struct request *r)
+{
+    char id[24] = "", *end = id;
+    long long v = 0;
+    if (route_param(&r->params, "id", id, sizeof(id)) && id[0] >= '0' && id[0] <= '9')
+        v = strtoll(id, &end, 10);
+    return *end || v < 0 ? 0 : v;
+}
+
 /* A positive integer query argument (dflt when absent); false after replying 400. */
 static bool arg_int(struct request *r, const char *name, int64_t dflt, int64_t max, int64_t *out)
 {
@@ -295,21 +316,13 @@ static void children_filters_h(struct request *r)
     enum outcome o;
     struct buf err = BUF_INIT;
     json_t *j = children_filters(r->store, &r->scope, &o, &err);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_outcome(r, o, err.buf);
-    buf_release(&err);
+    reply_domain(r, j, o, &err);
 }
 
 static void child_h(struct request *r)
 {
-    char id[24] = "";
-    char *end = id;
-    long long rid = 0;
-    if (route_param(&r->params, "id", id, sizeof(id)))
-        rid = strtoll(id, &end, 10);
-    if (rid <= 0 || *end) {
+    int64_t rid = path_id(r);
+    if (rid <= 0) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这名儿童，或不在您的管辖范围内");
         return;
     }
@@ -317,11 +330,7 @@ static void child_h(struct request *r)
     enum outcome o;
     struct buf err = BUF_INIT;
     json_t *j = child_get(r->store, &r->scope, rid, full && !strcmp(full, "1"), &o, &err);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_outcome(r, o, err.buf);
-    buf_release(&err);
+    reply_domain(r, j, o, &err);
 }
 
 static void dashboard_h(struct request *r)
@@ -332,32 +341,20 @@ static void dashboard_h(struct request *r)
     enum outcome o;
     struct buf err = BUF_INIT;
     json_t *j = dashboard_get(r->store, &r->scope, township, &o, &err);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_outcome(r, o, err.buf);
-    buf_release(&err);
+    reply_domain(r, j, o, &err);
 }
 
 static void run_get_h(struct request *r)
 {
-    char id[24] = "";
-    char *end = id;
-    long long rid = 0;
-    if (route_param(&r->params, "id", id, sizeof(id)))
-        rid = strtoll(id, &end, 10);
-    if (rid <= 0 || *end) {
+    int64_t rid = path_id(r);
+    if (rid <= 0) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这次比对");
         return;
     }
     enum outcome o;
     struct buf err = BUF_INIT;
     json_t *j = run_diff(r->store, &r->scope, rid, &o, &err);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_outcome(r, o, err.buf);
-    buf_release(&err);
+    reply_domain(r, j, o, &err);
 }
 
 static void review_h(struct request *r)
@@ -395,17 +392,6 @@ static void audit_h(struct request *r)
 }
 
 /* ---- casework, people, reports, settings: thin handlers over the library (issue 5) ---- */
-
-/* The {id} of the path, 0 unless it is all digits (for the casework routes the server has
- * already checked it names an object in the scope). */
-static int64_t path_id(struct request *r)
-{
-    char id[24] = "", *end = id;
-    long long v = 0;
-    if (route_param(&r->params, "id", id, sizeof(id)) && id[0] >= '0' && id[0] <= '9')
-        v = strtoll(id, &end, 10);
-    return *end || v < 0 ? 0 : v;
-}
 
 /* full=1: the role must be allowed (403 otherwise); the read is audited by the caller. */
 static bool arg_full(struct request *r, bool *full)
@@ -595,12 +581,8 @@ static json_t *body_fields(struct request *r, const char *const *names, size_t n
  * as GET /children/{id}); 0 after replying. */
 static int64_t child_path_id(struct request *r)
 {
-    char id[24] = "";
-    char *end = id;
-    long long rid = 0;
-    if (route_param(&r->params, "id", id, sizeof(id)))
-        rid = strtoll(id, &end, 10);
-    if (rid <= 0 || *end) {
+    int64_t rid = path_id(r);
+    if (rid <= 0) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这名儿童，或不在您的管辖范围内");
         return 0;
     }
