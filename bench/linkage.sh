@@ -37,6 +37,8 @@ done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$ROOT/bench"
 BUILD="$ROOT/build-bench"
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 BAOXUE="$BUILD/baoxue"
 RESULTS="$BENCH/RESULTS.md"
 TIME=/usr/bin/time
@@ -51,22 +53,13 @@ WORKDIRS=()
 SCRATCH=()
 cleanup() {
   if [ ${#SCRATCH[@]} -gt 0 ]; then rm -f -- "${SCRATCH[@]}"; fi
-  if [ ${#WORKDIRS[@]} -eq 0 ]; then return; fi
-  if [ "$KEEP" = 1 ]; then
-    printf 'kept: %s\n' "${WORKDIRS[@]}" >&2
-  else
-    rm -rf -- "${WORKDIRS[@]}"
-  fi
+  remove_workdirs ${WORKDIRS[@]+"${WORKDIRS[@]}"}
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build baoxue (Release) -------------------------------------------------------------------
-echo "== building baoxue (Release) in build-bench/" >&2
-if [ ! -f "$BUILD/CMakeCache.txt" ]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBAOXUE_DEV=OFF >/dev/null
-fi
-cmake --build "$BUILD" -j "$(nproc)" --target baoxue >/dev/null
+build_bench
 
 # --- DuckDB (npm) -----------------------------------------------------------------------------
 if [ ! -d "$BENCH/node_modules/@duckdb/node-api" ] && [ ! -d "$BENCH/node_modules/duckdb" ]; then
@@ -78,18 +71,9 @@ if [ ! -d "$BENCH/node_modules/@duckdb/node-api" ] && [ ! -d "$BENCH/node_module
 fi
 
 # --- machine ----------------------------------------------------------------------------------
-CC_PATH="$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")"
-MACHINE_CPU="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-MACHINE_NPROC="$(nproc)"
-MACHINE_MEM="$(free -g | awk '/^Mem:/ {print $2 " GB total, " $7 " GB available"}')"
-MACHINE_CC="$("${CC_PATH:-cc}" --version | head -1)"
+machine_info
 MACHINE_SQLITE="$(sqlite3 --version | cut -d' ' -f1) (system libsqlite3)"
 MACHINE_NODE="$(node --version)"
-MACHINE_KERNEL="$(uname -sr)"
-GIT_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no -- src CMakeLists.txt 2>/dev/null)" ]; then
-  GIT_REV="$GIT_REV + uncommitted changes in src/ or CMakeLists.txt"
-fi
 
 # --- helpers ----------------------------------------------------------------------------------
 # timed LABEL ROWS LOG -- CMD...: run CMD under /usr/bin/time, append "LABEL ROWS SECONDS RSS_KB"

@@ -56,6 +56,8 @@ esac
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH="$ROOT/bench"
 BUILD="$ROOT/build-bench"
+# shellcheck source=bench/common.sh
+. "$BENCH/common.sh"
 BAOXUE="$BUILD/baoxue"
 RESULTS="$BENCH/RESULTS.md"
 TIME=/usr/bin/time
@@ -96,38 +98,20 @@ cleanup() {
       python3 "$ROOT/tests/pg_cluster.py" stop "$d" || true
     fi
   done
-  if [ ${#WORKDIRS[@]} -eq 0 ]; then return; fi
-  if [ "$KEEP" = 1 ]; then
-    printf 'kept: %s\n' "${WORKDIRS[@]}" >&2
-  else
-    rm -rf -- "${WORKDIRS[@]}"
-  fi
+  remove_workdirs ${WORKDIRS[@]+"${WORKDIRS[@]}"}
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- build baoxue (Release) -------------------------------------------------------------------
-echo "== building baoxue (Release) in build-bench/" >&2
-if [ ! -f "$BUILD/CMakeCache.txt" ]; then
-  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBAOXUE_DEV=OFF >/dev/null
-fi
-cmake --build "$BUILD" -j "$(nproc)" --target baoxue >/dev/null
+build_bench
 
 # --- machine ----------------------------------------------------------------------------------
-CC_PATH="$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")"
-MACHINE_CPU="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-MACHINE_NPROC="$(nproc)"
-MACHINE_MEM="$(free -g | awk '/^Mem:/ {print $2 " GB total, " $7 " GB available"}')"
-MACHINE_CC="$("${CC_PATH:-cc}" --version | head -1)"
-MACHINE_KERNEL="$(uname -sr)"
+machine_info
 MACHINE_WRK="$( (wrk --version 2>&1 || true) | head -1 | cut -d' ' -f1-2)"
 MACHINE_NGINX="$("$NGINX" -v 2>&1 | sed 's/^nginx version: //')"
 MACHINE_PG="$(pg_config --version 2>/dev/null || echo none)"
 MACHINE_SQLITE="$(sqlite3 --version | cut -d' ' -f1)"
-GIT_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git -C "$ROOT" status --porcelain --untracked-files=no -- src CMakeLists.txt 2>/dev/null)" ]; then
-  GIT_REV="$GIT_REV + uncommitted changes in src/ or CMakeLists.txt"
-fi
 
 TOP="$(mktemp -d /tmp/baoxue-srvbench.XXXXXX)"
 WORKDIRS+=("$TOP")
