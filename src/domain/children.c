@@ -595,30 +595,69 @@ json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *
     return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
 }
 
+static const char child_not_found[] = "没有这名儿童，或不在您的管辖范围内";
+
+/* child_reach with the run and the child's entry in it for child_get; `detail` gets the
+ * status's explanation. */
+static bool reach(struct store *s, const struct scope *sc, int64_t record_id, struct run_info *ri,
+                  struct run_status_entry *e, struct buf *detail, enum outcome *outcome,
+                  struct buf *err)
+{
+    if (!role_has(sc->role, PERM_CHILDREN)) {
+        fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童信息");
+        return false;
+    }
+    int code;
+    if (run_info_load(s, 0, ri, err, &code) < 0) {
+        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+        return false;
+    }
+    int rc = run_child_status(s, ri, record_id, e, detail);
+    struct stmt *q = NULL;
+    if (rc == 1) {
+        q = store_prepare(s, "SELECT coalesce(p.township_code, ''), coalesce(sr.school_code, '')"
+                             " FROM record p LEFT JOIN record sr ON sr.id = $2 WHERE p.id = $1");
+        rc = -1;
+        if (q) {
+            stmt_bind_int(q, 1, record_id);
+            stmt_bind_int(q, 2, e->school_record);
+            rc = stmt_step(q);
+            if (rc == 1 && !scope_allows(sc, stmt_text(q, 0), stmt_text(q, 1)))
+                rc = 0;
+        }
+        stmt_finalize(q);
+    }
+    if (rc <= 0) {
+        *outcome = rc < 0 ? OUT_ERROR : OUT_NOT_FOUND;
+        buf_adds(err, rc < 0 ? store_errmsg(s) : child_not_found);
+    }
+    return rc == 1;
+}
+
+bool child_reach(struct store *s, const struct scope *sc, int64_t record_id, enum outcome *outcome,
+                 struct buf *err)
+{
+    struct run_info ri;
+    struct run_status_entry e;
+    struct buf detail = BUF_INIT;
+    bool ok = reach(s, sc, record_id, &ri, &e, &detail, outcome, err);
+    buf_release(&detail);
+    return ok;
+}
+
 json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
                   enum outcome *outcome, struct buf *err)
 {
-    static const char not_found[] = "没有这名儿童，或不在您的管辖范围内";
-    if (!role_has(sc->role, PERM_CHILDREN))
-        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童信息");
-    if (full && !role_has(sc->role, PERM_FULL_ID))
+    if (full && role_has(sc->role, PERM_CHILDREN) && !role_has(sc->role, PERM_FULL_ID))
         return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看完整身份证号和电话");
     struct run_info ri;
-    int code;
-    if (run_info_load(s, 0, &ri, err, &code) < 0) {
-        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
-        return NULL;
-    }
     struct run_status_entry e;
     struct buf detail = BUF_INIT, tmp = BUF_INIT;
     json_t *root = NULL;
     struct stmt *q = NULL;
-    int rc = run_child_status(s, &ri, record_id, &e, &detail);
-    if (rc <= 0) {
-        *outcome = rc < 0 ? OUT_ERROR : OUT_NOT_FOUND;
-        buf_adds(err, rc < 0 ? store_errmsg(s) : not_found);
+    int rc;
+    if (!reach(s, sc, record_id, &ri, &e, &detail, outcome, err))
         goto out;
-    }
     q = store_prepare(
         s, "SELECT coalesce(p.name, ''), coalesce(p.gender, 0), coalesce(p.birth_date, ''),"
            " coalesce(p.ethnicity, ''), coalesce(p.id_number, p.id_raw, ''),"
@@ -636,9 +675,9 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
     stmt_bind_int(q, 1, record_id);
     stmt_bind_int(q, 2, e.school_record);
     rc = stmt_step(q);
-    if (rc <= 0 || !scope_allows(sc, stmt_text(q, 6), stmt_text(q, 12))) {
+    if (rc <= 0) { /* the record was there a moment ago (reach): only a store error or a race */
         *outcome = rc < 0 ? OUT_ERROR : OUT_NOT_FOUND;
-        buf_adds(err, rc < 0 ? store_errmsg(s) : not_found);
+        buf_adds(err, rc < 0 ? store_errmsg(s) : child_not_found);
         goto out;
     }
     if (full) {

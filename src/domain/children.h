@@ -74,6 +74,12 @@ int children_table(struct store *s, const struct scope *sc, const struct child_q
                    const char *filters_text, struct report_table *t, struct buf *err,
                    int *exit_code);
 
+/* Whether the scope reaches child `record_id` of the latest run (the check child_get makes,
+ * without reading the record): false with *outcome (OUT_NOT_FOUND outside the scope, as for an
+ * unknown id) and a Chinese message. */
+bool child_reach(struct store *s, const struct scope *sc, int64_t record_id, enum outcome *outcome,
+                 struct buf *err);
+
 /* One child's full record: registration, status and its explanation, the deciding school
  * record, every source record and link of the run. `full` unmasks (audited). */
 struct json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,

@@ -588,12 +588,11 @@ static int64_t child_path_id(struct request *r)
     }
     enum outcome o;
     struct buf err = BUF_INIT;
-    json_t *j = child_get(r->store, &r->scope, rid, false, &o, &err);
-    if (!j)
+    bool ok = child_reach(r->store, &r->scope, rid, &o, &err);
+    if (!ok)
         reply_outcome(r, o, err.buf);
-    json_decref(j);
     buf_release(&err);
-    return j ? rid : 0;
+    return ok ? rid : 0;
 }
 
 static void child_links_h(struct request *r)
@@ -662,20 +661,27 @@ static void show_reply(struct request *r, int rc, int code, int64_t id, struct b
     buf_release(err);
 }
 
-static void verify_show_h(struct request *r)
+/* One task or case: the CLI's text and the screens' fields, with an audited full=1. */
+static void show_object(struct request *r, const char *kind, const char *audit_what,
+                        int (*show)(struct store *, int64_t, bool, struct buf *, struct buf *,
+                                    int *),
+                        json_t *(*detail)(struct store *, int64_t, bool, bool *))
 {
-    bool full;
+    bool full, found;
     int64_t id = path_id(r);
     char target[32];
-    snprintf(target, sizeof(target), "task:%lld", (long long)id);
-    if (!arg_full(r, &full) || (full && !audit_full(r, "verify show full=1", target)))
+    snprintf(target, sizeof(target), "%s:%lld", kind, (long long)id);
+    if (!arg_full(r, &full) || (full && !audit_full(r, audit_what, target)))
         return;
     struct buf out = BUF_INIT, err = BUF_INIT;
     int code = 0;
-    int rc = verify_show(r->store, id, full, &out, &err, &code);
-    bool found;
-    show_reply(r, rc, code, id, &out, &err,
-               rc < 0 ? NULL : verify_detail(r->store, id, full, &found));
+    int rc = show(r->store, id, full, &out, &err, &code);
+    show_reply(r, rc, code, id, &out, &err, rc < 0 ? NULL : detail(r->store, id, full, &found));
+}
+
+static void verify_show_h(struct request *r)
+{
+    show_object(r, "task", "verify show full=1", verify_show, verify_detail);
 }
 
 static void verify_outcome_h(struct request *r)
@@ -739,18 +745,7 @@ static void case_list_h(struct request *r)
 
 static void case_show_h(struct request *r)
 {
-    bool full;
-    int64_t id = path_id(r);
-    char target[32];
-    snprintf(target, sizeof(target), "case:%lld", (long long)id);
-    if (!arg_full(r, &full) || (full && !audit_full(r, "case show full=1", target)))
-        return;
-    struct buf out = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = case_show(r->store, id, full, &out, &err, &code);
-    bool found;
-    show_reply(r, rc, code, id, &out, &err,
-               rc < 0 ? NULL : case_detail(r->store, id, full, &found));
+    show_object(r, "case", "case show full=1", case_show, case_detail);
 }
 
 static void case_attempt_h(struct request *r)
