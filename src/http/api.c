@@ -84,11 +84,12 @@ static void session_login_h(struct request *r)
     struct session s;
     int64_t retry = 0;
     enum login_result lr =
-        session_login(r->store, name, pw, r->scope.origin, (int64_t)time(NULL), &s, &retry);
+        session_login(r->store, name, pw, r->scope.origin, r->ip, (int64_t)time(NULL), &s, &retry);
     json_decref(j);
     if (lr == LOGIN_LOCKED) {
         char msg[160], ra[24];
-        snprintf(msg, sizeof(msg), "登录失败次数过多，账号已暂时锁定，请 %lld 秒后再试",
+        snprintf(msg, sizeof(msg),
+                 "登录失败次数过多，暂时不能从您的地址登录此账号，请 %lld 秒后再试",
                  (long long)retry);
         snprintf(ra, sizeof(ra), "%lld", (long long)retry);
         json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", "locked", "message", msg);

@@ -20,8 +20,8 @@
 #define FD_SPARE      128   /* descriptors kept for the database, the jobs, uploads and logs */
 #define BUCKETS       4096
 #define KNOWN_MAX     65536 /* addresses remembered as signed in, at most */
-#define PENDING_LIMIT 10    /* seconds a handed-over connection may take to start in libmicrohttpd */
-#define KNOWN_FACTOR  4     /* an address with a session may hold this many times per_address */
+#define PENDING_LIMIT 10 /* seconds a handed-over connection may take to start in libmicrohttpd */
+#define KNOWN_FACTOR  4  /* an address with a session may hold this many times per_address */
 
 enum phase { PH_FREE, PH_PENDING, PH_HEADERS, PH_BODY, PH_BUSY };
 
@@ -36,8 +36,8 @@ struct addr_node {
  * that serves the connection and read by the door's thread: atomics, no lock. */
 struct slot {
     int phase;
-    int64_t since;        /* when the phase (or the body's current window) began */
-    uint64_t window_in;   /* body bytes in the current window */
+    int64_t since;      /* when the phase (or the body's current window) began */
+    uint64_t window_in; /* body bytes in the current window */
     struct addr_node *addr;
 };
 
@@ -67,9 +67,8 @@ enum gate_verdict gate_admit(const struct gate_limits *lim, unsigned total, unsi
     if (total >= lim->max_connections)
         return GATE_FULL;
     if (known)
-        return lim->per_address && at_address >= lim->per_address * KNOWN_FACTOR
-                   ? GATE_ADDRESS_FULL
-                   : GATE_ADMIT;
+        return lim->per_address && at_address >= lim->per_address * KNOWN_FACTOR ? GATE_ADDRESS_FULL
+                                                                                 : GATE_ADMIT;
     unsigned open = lim->reserved < lim->max_connections ? lim->max_connections - lim->reserved : 0;
     if (total >= open)
         return GATE_FULL;
@@ -176,8 +175,8 @@ static void slot_release(int fd, int64_t now)
 
 static const char busy_body[] =
     "{\"error\":{\"code\":\"busy\",\"message\":\"服务器连接数已满，请稍后再试\"}}";
-static const char address_body[] =
-    "{\"error\":{\"code\":\"busy\",\"message\":\"来自您的地址的连接过多，请关闭多余的连接后再试\"}}";
+static const char address_body[] = "{\"error\":{\"code\":\"busy\",\"message\":"
+                                   "\"来自您的地址的连接过多，请关闭多余的连接后再试\"}}";
 
 /* A connection turned away: a short 503 if the socket takes it at once, then closed. */
 static void refuse(int fd, enum gate_verdict v)
@@ -295,8 +294,8 @@ static void *door(void *arg)
                                  SOCK_NONBLOCK | SOCK_CLOEXEC);
                 if (fd < 0) {
                     /* out of descriptors: leave the rest in the queue a moment */
-                    backoff = errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-                              errno == ENOMEM;
+                    backoff =
+                        errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM;
                     break;
                 }
                 accept_one(fd, (struct sockaddr *)&ss, len);
@@ -379,7 +378,8 @@ void gate_notify(void *cls, struct MHD_Connection *c, void **socket_context,
                  enum MHD_ConnectionNotificationCode code)
 {
     (void)cls;
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (!ci || !g.slots || ci->connect_fd < 0 || ci->connect_fd >= FD_CAP)
         return;
     int fd = ci->connect_fd;
