@@ -296,6 +296,10 @@ static void run_match(struct worker *w, json_t *params)
     } else if (match_run(s, &mo, &res, &err, &code) < 0) {
         fail_clearly(s, id, "比对失败", code, &err, NULL, NULL);
     } else {
+        /* the run is committed: should the process end before the job does, the next start
+         * says so (job_interrupt_all) */
+        if (job_saved_run(s, id, res.run_id) < 0)
+            error("任务 %lld 无法记录已保存的比对：%s", (long long)id, store_errmsg(s));
         progress_report(&pr, true, 0.97, "生成核查任务（第 %lld 次比对）", (long long)res.run_id);
         struct casework_summary cw;
         json_t *counts = json_object();

@@ -1,11 +1,13 @@
-"""Uploads left behind (issue 11), black box: the file of an upload has a name the server makes,
-the user's file name (any length, UTF-8 or GBK bytes) is only what the import and its batch are
-called, and nothing stays in the data directory's uploads/ once a job ends, nor after the server
-was killed (kill -9) during an upload or a job and started again.
+"""Jobs that end badly (issue 11), black box. Uploads left behind: the file of an upload has a
+name the server makes, the user's file name (any length, UTF-8 or GBK bytes) is only what the
+import and its batch are called, and nothing stays in the data directory's uploads/ once a job
+ends, nor after the server was killed (kill -9) during an upload or a job and started again.
+A cross-check killed after its run was committed says that the run was saved, and which.
 """
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -161,6 +163,38 @@ class UploadsTest(unittest.TestCase):
         for jid in (big, small):
             j = self.job(s, jid)
             self.assertEqual(j["state"], "failed", j)
+
+    def test_match_killed_after_its_commit(self):
+        s = self.login("county")
+        done = self.wait(s, self.upload(s, "population", "户籍.csv".encode(),
+                                        big_population_csv(30000)))
+        self.assertEqual(done["state"], "done", done)
+        body, ctype = multipart("enrollment", "学籍.csv".encode(), enrollment_csv())
+        r, j, _ = self.call("POST", "/api/v1/imports", body + b"", cookie=s[0], csrf=s[1],
+                            headers={"Content-Type": ctype})
+        if r.status == 202:  # the same file may have been imported by another test already
+            self.wait(s, j["id"])
+        r, j, _ = self.call("POST", "/api/v1/runs", {}, cookie=s[0], csrf=s[1])
+        self.assertEqual(r.status, 202, j)
+        jid = j["id"]
+        # killed while it makes the verification tasks: the run itself is committed by then
+        deadline = time.time() + 300
+        while True:
+            j = self.job(s, jid)
+            if j["state"] != "running" or j.get("phase", "").startswith("生成核查任务"):
+                break
+            self.assertLess(time.time(), deadline, j)
+            time.sleep(0.02)
+        self.kill9()
+        self.assertEqual(j["state"], "running", "the cross-check ended before the kill: %r" % j)
+        run_id = int(re.search(r"第 (\d+) 次比对", j["phase"]).group(1))
+        self.proc, self.port = start_server(self.db, "--data-dir", self.data, "--job-threads", "1")
+        s = self.login("county")
+        j = self.job(s, jid)
+        self.assertEqual(j["state"], "failed", j)
+        self.assertIn("第 %d 次比对的结果已保存" % run_id, j["error"])
+        r, runs, _ = self.call("GET", "/api/v1/runs", cookie=s[0])
+        self.assertIn(run_id, [x["id"] for x in runs["items"]])
 
 
 if __name__ == "__main__":
