@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <iconv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,72 +11,6 @@
 #include "http/request.h"
 #include "store/store.h"
 #include "util/common.h"
-#include "util/utf8.h"
-
-#define NAME_MAX_BYTES 4096 /* a file name kept as metadata: longer ones are cut at a character */
-
-/* Text in GB18030 (which GBK and GB2312 are subsets of) as UTF-8; false when it is not. */
-static bool from_gb18030(const char *s, size_t len, struct buf *out)
-{
-    iconv_t cd = iconv_open("UTF-8", "GB18030");
-    if (cd == (iconv_t)-1)
-        return false;
-    size_t cap = len * 4 + 4;
-    char *dst = xmalloc(cap), *o = dst;
-    char *in = (char *)s;
-    size_t inleft = len, outleft = cap;
-    size_t rc = iconv(cd, &in, &inleft, &o, &outleft);
-    iconv_close(cd);
-    bool ok = rc != (size_t)-1 && inleft == 0 && utf8_valid(dst, (size_t)(o - dst), false);
-    if (ok)
-        buf_add(out, dst, (size_t)(o - dst));
-    free(dst);
-    return ok;
-}
-
-char *upload_display_name(const char *raw)
-{
-    const char *base = raw ? raw : "";
-    for (const char *p = base; *p; p++)
-        if (*p == '/' || *p == '\\')
-            base = p + 1;
-    size_t len = strlen(base);
-    struct buf text = BUF_INIT, out = BUF_INIT;
-    if (utf8_valid(base, len, false) || !from_gb18030(base, len, &text)) {
-        /* UTF-8 as sent, or bytes in neither encoding: each byte that is not UTF-8 becomes
-         * U+FFFD */
-        for (size_t i = 0; i < len;) {
-            unsigned cp;
-            size_t n = utf8_decode(base + i, len - i, &cp);
-            if (cp == 0xFFFD) {
-                buf_adds(&text, "\xef\xbf\xbd");
-                i += n;
-            } else {
-                buf_add(&text, base + i, n);
-                i += n;
-            }
-        }
-    }
-    for (size_t i = 0; i < text.len;) {
-        unsigned cp;
-        size_t n = utf8_decode(text.buf + i, text.len - i, &cp);
-        if (n == 0)
-            n = 1;
-        if (out.len + n > NAME_MAX_BYTES)
-            break;
-        if (cp < 0x20 || cp == 0x7f)
-            buf_addch(&out, '_');
-        else
-            buf_add(&out, text.buf + i, n);
-        i += n;
-    }
-    buf_release(&text);
-    if (!out.len || !strcmp(out.buf, ".") || !strcmp(out.buf, "..")) {
-        buf_reset(&out);
-        buf_adds(&out, "上传的文件");
-    }
-    return buf_detach(&out, NULL);
-}
 
 int upload_create(const char *data_dir, char *path, size_t size)
 {
