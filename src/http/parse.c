@@ -124,4 +124,3 @@ char *upload_display_name(const char *raw)
     }
     return buf_detach(&out, NULL);
 }
-

@@ -542,12 +542,16 @@ int server_run(const struct server_config *cfg, struct buf *err)
     if (gate_listen((struct sockaddr *)&addr, addrlen, &port, err) == 0) {
         unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
                          MHD_USE_NO_LISTEN_SOCKET;
-        d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_THREAD_POOL_SIZE,
-                             cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-                             lim.max_connections + cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-                             cfg->timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header,
-                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, &srv,
-                             MHD_OPTION_NOTIFY_CONNECTION, gate_notify, NULL, MHD_OPTION_END);
+        d = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+            MHD_OPTION_CONNECTION_LIMIT,
+            /* the door enforces the limit; libmicrohttpd's own, divided among
+             * the workers, is set so high that no worker reaches its share:
+             * 0.9.75 leaves a worker's cleanup mutex locked when a handed-over
+             * connection finds the worker full (docs/decisions.md) */
+            (lim.max_connections + 16) * cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_NOTIFY_COMPLETED,
+            on_completed, &srv, MHD_OPTION_NOTIFY_CONNECTION, gate_notify, NULL, MHD_OPTION_END);
         if (!d)
             buf_adds(err, "libmicrohttpd 无法启动");
         else if (gate_start(d, &lim, err) < 0) {

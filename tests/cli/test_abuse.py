@@ -156,6 +156,8 @@ class AbuseTest(unittest.TestCase):
         def stop():
             log = stop_drained(proc, lines, t)
             self.assertNotIn("Sanitizer", log)
+            # it stopped on SIGTERM, and was not killed for hanging
+            self.assertEqual(proc.returncode, 0, log[-2000:])
         self.addCleanup(stop)
         self.proc = proc
         return port
