@@ -20,6 +20,7 @@
 #include "domain/status.h"
 #include "domain/user.h"
 #include "http/cookie.h"
+#include "http/gate.h"
 #include "http/parse.h"
 #include "http/request.h"
 #include "report/reports.h"
@@ -112,6 +113,7 @@ static void session_login_h(struct request *r)
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }
+    gate_known(r->conn); /* this address may use the connections kept for signed-in users */
     char cookie[256];
     cookie_session(cookie, sizeof(cookie), s.id, SESSION_TTL, r->cfg->secure_cookie);
     r->set_cookie = arena_strdup(&r->arena, cookie);

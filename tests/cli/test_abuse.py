@@ -241,7 +241,11 @@ class AbuseTest(unittest.TestCase):
         crowd = Crowd(port, members, interval=0.25)
         crowd.start()
         try:
-            time.sleep(2)
+            # the anonymous share is full before the user's first request after signing in
+            deadline = time.monotonic() + 30
+            while not any("服务器连接数已满".encode() in a for a in list(crowd.answers)):
+                self.assertLess(time.monotonic(), deadline, "the crowd never filled the server")
+                time.sleep(0.1)
             self.keep_using(port, cookie, 8)
             # the door admits anonymous connections again as the flood's are closed
             ok = False
