@@ -478,7 +478,9 @@ class ServerTest(unittest.TestCase):
         self.assertEqual(len(results), n)
         odd = [x for x in results if x not in (200, 503, "refused")]
         self.assertEqual(odd, [], "only 200 or a refused connection")
-        self.assertGreaterEqual(results.count(200), 500)
+        # all from one address with a session: it may hold 4 × 64 connections at once (the
+        # defaults of --per-address-limit), so the first 256 to arrive are served at least
+        self.assertGreaterEqual(results.count(200), 256)
         self.assertIsNone(self.proc.poll(), "the server died")
         # and it still answers afterwards
         r, _, _ = self.call("GET", "/healthz")
