@@ -8,7 +8,10 @@
 
 static const char usage[] =
     "baoxue serve [--db 路径] [--listen 地址:端口] [--web 目录] [--threads N]\n"
-    "             [--max-body 字节] [--timeout 秒] [--max-connections N] [--secure-cookie]\n"
+    "             [--max-body 字节] [--timeout 秒] [--max-connections N] [--reserved-connections "
+    "N]\n"
+    "             [--per-address-limit N] [--header-timeout 秒] [--min-body-rate 字节每秒]\n"
+    "             [--secure-cookie]\n"
     "             [--data-dir 目录] [--max-upload 字节] [--job-threads N]";
 
 static void help(void)
@@ -23,7 +26,18 @@ static void help(void)
         "  --threads          工作线程数（默认 4）\n"
         "  --max-body         请求内容上限，字节（默认 1048576，超过返回 413）\n"
         "  --timeout          连接空闲多少秒后关闭（默认 30）\n"
-        "  --max-connections  同时连接数上限（默认 512）\n"
+        "  --max-connections  同时连接数上限（默认 2048；超过的连接立即得到 503）\n"
+        "  --reserved-connections\n"
+        "                     "
+        "其中留给已登录用户所在地址的连接数（默认为上限的八分之一）：未登录的地址\n"
+        "                     合计最多占用其余的连接\n"
+        "  --per-address-limit\n"
+        "                     一个没有登录用户的地址最多同时占用的连接数（默认 64；有登录\n"
+        "                     用户的地址为其 4 倍；0 不限，经反向代理访问时使用）\n"
+        "  --header-timeout   等待一个请求的请求头最多多少秒，无论是否陆续有字节到达\n"
+        "                     （默认 10；0 不限）\n"
+        "  --min-body-rate    请求内容每秒至少到达的字节数，按每个请求头时限的时段计算\n"
+        "                     （默认 1024；0 不限）\n"
         "  --secure-cookie    会话 Cookie 加 Secure（经 HTTPS 反向代理访问时使用）\n"
         "  --data-dir         上传文件的暂存目录（其下 uploads/；默认 SQLite 数据库所在目录，\n"
         "                     PostgreSQL 时为当前目录）\n"
@@ -57,6 +71,10 @@ int cmd_serve(int argc, char **argv)
         {"max-body", required_argument, NULL, 'B'},
         {"timeout", required_argument, NULL, 'O'},
         {"max-connections", required_argument, NULL, 'C'},
+        {"reserved-connections", required_argument, NULL, 'R'},
+        {"per-address-limit", required_argument, NULL, 'P'},
+        {"header-timeout", required_argument, NULL, 'H'},
+        {"min-body-rate", required_argument, NULL, 'M'},
         {"secure-cookie", no_argument, NULL, 'S'},
         {"data-dir", required_argument, NULL, 'D'},
         {"max-upload", required_argument, NULL, 'U'},
@@ -66,6 +84,7 @@ int cmd_serve(int argc, char **argv)
     };
     struct server_config cfg = SERVER_CONFIG_INIT;
     const char *db = NULL;
+    bool reserved_given = false;
     int c;
     cli_getopt_reset();
     while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
@@ -91,6 +110,20 @@ int cmd_serve(int argc, char **argv)
         case 'C':
             cfg.max_connections = (unsigned)cli_parse_long("--max-connections", optarg, 1, 100000);
             break;
+        case 'R':
+            reserved_given = true;
+            cfg.reserved_connections =
+                (unsigned)cli_parse_long("--reserved-connections", optarg, 0, 100000);
+            break;
+        case 'P':
+            cfg.per_address = (unsigned)cli_parse_long("--per-address-limit", optarg, 0, 100000);
+            break;
+        case 'H':
+            cfg.header_timeout = (unsigned)cli_parse_long("--header-timeout", optarg, 0, 3600);
+            break;
+        case 'M':
+            cfg.min_body_rate = (unsigned)cli_parse_long("--min-body-rate", optarg, 0, 1L << 30);
+            break;
         case 'S':
             cfg.secure_cookie = true;
             break;
@@ -112,6 +145,11 @@ int cmd_serve(int argc, char **argv)
     }
     if (optind < argc)
         die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
+    if (!reserved_given)
+        cfg.reserved_connections = cfg.max_connections / 8;
+    if (cfg.reserved_connections >= cfg.max_connections)
+        die_usage("留给已登录用户的连接数（%u）应小于同时连接数上限（%u）",
+                  cfg.reserved_connections, cfg.max_connections);
     cfg.db = cli_db_path(db);
     if (!cfg.web)
         cfg.web = default_web();

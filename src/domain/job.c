@@ -85,8 +85,53 @@ int job_fail(struct store *s, int64_t id, const char *message)
                   id, (int64_t)time(NULL), 0.0, message);
 }
 
+int job_saved_run(struct store *s, int64_t id, int64_t run_id)
+{
+    char text[48];
+    snprintf(text, sizeof(text), "{\"saved_run\":%lld}", (long long)run_id);
+    return update(s, "UPDATE job SET result = $4 WHERE id = $1 AND $2 >= 0 AND $3 >= 0", id, 0, 0.0,
+                  text);
+}
+
+/* The match jobs among those being interrupted whose run was committed: failed with a message
+ * that says the run was saved. The number, or -1. */
+static long interrupt_saved_runs(struct store *s, const char *message)
+{
+    struct stmt *st = store_prepare(s, "SELECT id, result FROM job WHERE kind = 'match' AND"
+                                       " state = 'running' AND result IS NOT NULL");
+    if (!st)
+        return -1;
+    int64_t ids[64], runs[64];
+    size_t n = 0;
+    int rc;
+    while ((rc = stmt_step(st)) == 1 && n < ARRAY_SIZE(ids)) {
+        json_t *j = json_loads(stmt_text(st, 1), 0, NULL);
+        json_int_t run = json_integer_value(json_object_get(j, "saved_run"));
+        json_decref(j);
+        if (run > 0) {
+            ids[n] = stmt_int(st, 0);
+            runs[n++] = run;
+        }
+    }
+    stmt_finalize(st);
+    if (rc < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        char msg[512];
+        snprintf(msg, sizeof(msg),
+                 "%s：第 %lld 次比对的结果已保存，但其后的核查任务未生成完毕（再比对一次即可生成）",
+                 message, (long long)runs[i]);
+        if (job_fail(s, ids[i], msg) < 0)
+            return -1;
+    }
+    return (long)n;
+}
+
 long job_interrupt_all(struct store *s, const char *message)
 {
+    long saved = interrupt_saved_runs(s, message);
+    if (saved < 0)
+        return -1;
     struct stmt *st = store_prepare(
         s, "UPDATE job SET state = 'failed', finished_at = $1, phase = '失败', error = $2"
            " WHERE state IN ('queued', 'running') RETURNING id");
@@ -99,7 +144,7 @@ long job_interrupt_all(struct store *s, const char *message)
     while ((rc = stmt_step(st)) == 1)
         n++;
     stmt_finalize(st);
-    return rc < 0 ? -1 : n;
+    return rc < 0 ? -1 : n + saved;
 }
 
 int job_params(struct store *s, int64_t id, enum job_kind *kind, json_t **params)

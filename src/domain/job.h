@@ -29,8 +29,12 @@ int job_progress(struct store *s, int64_t id, double fraction, const char *phase
 int job_done(struct store *s, int64_t id, json_t *result);
 int job_fail(struct store *s, int64_t id, const char *message);
 
+/* A match job's run is committed (before the casework that follows it): the row keeps which. */
+int job_saved_run(struct store *s, int64_t id, int64_t run_id);
+
 /* Mark every queued or running job failed with `message` (a server starting: nobody runs
- * them any more). Returns the number marked, or -1. */
+ * them any more); a match job whose run was saved says so, and which run. Returns the number
+ * marked, or -1. */
 long job_interrupt_all(struct store *s, const char *message);
 
 /* The kind and params of a job (params: a new reference), or -1 when there is none. */

@@ -60,80 +60,162 @@ static const char *dummy_hash(void)
     return dummy_hash_;
 }
 
+/*
+ * The lockout's counters (docs/decisions.md, Issue 11: the server). A row of login_attempt
+ * counts failed logins for one (name, address) pair, for one address (name '') or for one name
+ * (address ''). An attempt is counted before its password is checked, in one conditional UPDATE
+ * that also sets the lock its count earns: parallel attempts each see the count the others left,
+ * and none gets past a lock another one set. A successful login takes its own count back.
+ */
+static const char gate_sql[] =
+    "UPDATE login_attempt SET failures = failures + 1, last_at = $3,"
+    " locked_until = CASE WHEN failures + 1 < $4 THEN 0 ELSE CAST($3 AS BIGINT) +"
+    "  CASE failures + 1 - $4 WHEN 0 THEN 30 WHEN 1 THEN 60 WHEN 2 THEN 120 WHEN 3 THEN 240"
+    "  WHEN 4 THEN 480 ELSE 900 END END"
+    " WHERE name = $1 AND address = $2 AND locked_until <= $3 RETURNING failures";
+/* the ladder above is login_lock_seconds() written out: keep them the same */
+_Static_assert(LOGIN_LOCK_BASE == 30 && LOGIN_LOCK_MAX == 900, "gate_sql's ladder");
+
+/* A row's name and address, '' included (stmt_bind_str would bind NULL for it). */
+static void bind_key(struct stmt *st, const char *name, const char *address)
+{
+    stmt_bind_text(st, 1, name, strlen(name));
+    stmt_bind_text(st, 2, address, strlen(address));
+}
+
+/* 1 counted (may be checked), 0 locked (*retry_after set), -1 store error */
+static int gate_pass(struct store *s, const char *name, const char *address, int64_t free_,
+                     int64_t now, int64_t *count, int64_t *retry_after)
+{
+    struct stmt *st =
+        store_prepare(s, "INSERT INTO login_attempt (name, address, last_at)"
+                         " VALUES ($1, $2, $3) ON CONFLICT (name, address) DO NOTHING");
+    if (!st)
+        return -1;
+    bind_key(st, name, address);
+    stmt_bind_int(st, 3, now);
+    int rc = stmt_step(st);
+    stmt_finalize(st);
+    if (rc < 0 || !(st = store_prepare(s, gate_sql)))
+        return -1;
+    bind_key(st, name, address);
+    stmt_bind_int(st, 3, now);
+    stmt_bind_int(st, 4, free_);
+    rc = stmt_step(st);
+    if (rc == 1)
+        *count = stmt_int(st, 0);
+    stmt_finalize(st);
+    if (rc != 0)
+        return rc;
+    st =
+        store_prepare(s, "SELECT locked_until FROM login_attempt WHERE name = $1 AND address = $2");
+    if (!st)
+        return -1;
+    bind_key(st, name, address);
+    rc = stmt_step(st);
+    int64_t until = rc == 1 ? stmt_int(st, 0) : now + 1;
+    stmt_finalize(st);
+    if (rc < 0)
+        return -1;
+    *retry_after = until > now ? until - now : 1;
+    return 0;
+}
+
+/* Take back an attempt gate_pass counted (it was not a failure after all). */
+static int gate_undo(struct store *s, const char *name, const char *address)
+{
+    struct stmt *st =
+        store_prepare(s, "UPDATE login_attempt SET locked_until = 0, failures = CASE WHEN"
+                         " failures > 0 THEN failures - 1 ELSE 0 END WHERE name = $1 AND"
+                         " address = $2");
+    if (!st)
+        return -1;
+    bind_key(st, name, address);
+    int rc = stmt_step(st);
+    stmt_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
 enum login_result session_login(struct store *s, const char *name, const char *password,
-                                const char *origin, int64_t now, struct session *out,
-                                int64_t *retry_after)
+                                const char *origin, const char *address, int64_t now,
+                                struct session *out, int64_t *retry_after)
 {
     /* the account name as typed goes to the audit trail: bounded */
     char who[65];
     snprintf(who, sizeof(who), "%s", name);
-    const char *pn[] = {who};
-    int64_t locked_until = 0;
-    if (store_int(s, "SELECT locked_until FROM login_attempt WHERE name = $1", 1, pn,
-                  &locked_until) < 0)
+    const char *addr = address && *address ? address : "unknown";
+    /* rows that lock nothing and mark no known client any more go (the table stays the size of
+     * a day's failures and the known clients) */
+    struct stmt *st = store_prepare(s, "DELETE FROM login_attempt WHERE last_at < $1 AND"
+                                       " locked_until <= $2 AND signed_in_at < $3");
+    if (!st)
         return LOGIN_ERROR;
-    if (locked_until > now) {
-        *retry_after = locked_until - now;
+    stmt_bind_int(st, 1, now - LOGIN_FORGET);
+    stmt_bind_int(st, 2, now);
+    stmt_bind_int(st, 3, now - LOGIN_KNOWN);
+    int rc = stmt_step(st);
+    stmt_finalize(st);
+    /* a known client: this name signed in from this address lately */
+    int64_t signed_in_at = 0;
+    const char *pk[] = {who, addr};
+    if (rc < 0 || store_int(s,
+                            "SELECT signed_in_at FROM login_attempt WHERE name = $1 AND"
+                            " address = $2",
+                            2, pk, &signed_in_at) < 0)
+        return LOGIN_ERROR;
+    bool known = signed_in_at > now - LOGIN_KNOWN;
+    int64_t n_addr = 0, n_name = 0, n_pair = 0;
+    /* a known client is not held up by what others do from its address or to its name;
+     * 2: not counted */
+    int g_addr = 2, g_name = 2, g_pair = 2;
+    if (!known) {
+        g_addr = gate_pass(s, "", addr, LOGIN_ADDRESS_FREE, now, &n_addr, retry_after);
+        if (g_addr == 1)
+            g_name = gate_pass(s, who, "", LOGIN_NAME_FREE, now, &n_name, retry_after);
+    }
+    if (known || (g_addr == 1 && g_name == 1))
+        g_pair = gate_pass(s, who, addr, LOGIN_FREE_FAILURES, now, &n_pair, retry_after);
+    if (g_addr < 0 || g_name < 0 || g_pair < 0)
+        return LOGIN_ERROR;
+    if (g_addr == 0 || g_name == 0 || g_pair == 0) {
+        if ((g_addr == 1 && gate_undo(s, "", addr) < 0) ||
+            (g_name == 1 && gate_undo(s, who, "") < 0))
+            return LOGIN_ERROR;
         audit_record(s, who, origin, "login_locked", who, NULL);
         return LOGIN_LOCKED;
     }
-    struct stmt *q = store_prepare(
+    st = store_prepare(
         s, "SELECT id, name, role, coalesce(township_code, ''), coalesce(school_code, ''),"
            " coalesce(department, ''), disabled, password_hash FROM app_user WHERE name = $1");
-    if (!q)
+    if (!st)
         return LOGIN_ERROR;
-    stmt_bind_str(q, 1, who);
-    int rc = stmt_step(q);
+    stmt_bind_str(st, 1, who);
+    rc = stmt_step(st);
     char hash[128] = "";
     memset(out, 0, sizeof(*out));
     if (rc == 1) {
         struct user *u = &out->user;
-        u->id = stmt_int(q, 0);
-        snprintf(u->name, sizeof(u->name), "%s", stmt_text(q, 1));
-        int r = role_parse(stmt_text(q, 2));
+        u->id = stmt_int(st, 0);
+        snprintf(u->name, sizeof(u->name), "%s", stmt_text(st, 1));
+        int r = role_parse(stmt_text(st, 2));
         u->role = r < 0 ? ROLE_SUPERVISOR : (enum role)r;
-        snprintf(u->township, sizeof(u->township), "%s", stmt_text(q, 3));
-        snprintf(u->school, sizeof(u->school), "%s", stmt_text(q, 4));
-        snprintf(u->department, sizeof(u->department), "%s", stmt_text(q, 5));
-        u->disabled = stmt_int(q, 6) != 0;
-        snprintf(hash, sizeof(hash), "%s", stmt_text(q, 7));
+        snprintf(u->township, sizeof(u->township), "%s", stmt_text(st, 3));
+        snprintf(u->school, sizeof(u->school), "%s", stmt_text(st, 4));
+        snprintf(u->department, sizeof(u->department), "%s", stmt_text(st, 5));
+        u->disabled = stmt_int(st, 6) != 0;
+        snprintf(hash, sizeof(hash), "%s", stmt_text(st, 7));
     }
-    stmt_finalize(q);
+    stmt_finalize(st);
     if (rc < 0)
         return LOGIN_ERROR;
     bool ok = password_verify(rc == 1 ? hash : dummy_hash(), password) && rc == 1 &&
               !out->user.disabled && strlen(name) <= 64;
     if (!ok) {
-        char nows[24], locks[24];
-        snprintf(nows, sizeof(nows), "%lld", (long long)now);
-        int64_t failures = 0;
-        if (store_begin(s) < 0)
-            return LOGIN_ERROR;
-        rc = store_int(s, "SELECT failures FROM login_attempt WHERE name = $1", 1, pn, &failures);
-        failures++;
-        int64_t lock = login_lock_seconds(failures);
-        snprintf(locks, sizeof(locks), "%lld", (long long)(lock ? now + lock : 0));
-        char fs[24];
-        snprintf(fs, sizeof(fs), "%lld", (long long)failures);
-        const char *pu[] = {who, fs, nows, locks};
-        if (rc == 0)
-            rc = store_run(s,
-                           "INSERT INTO login_attempt (name, failures, last_at, locked_until)"
-                           " VALUES ($1, $2, $3, $4) ON CONFLICT (name) DO UPDATE SET"
-                           " failures = excluded.failures, last_at = excluded.last_at,"
-                           " locked_until = excluded.locked_until",
-                           4, pu);
+        /* the attempt was counted already: the audit trail says so */
         char detail[64];
-        snprintf(detail, sizeof(detail), "failures=%lld", (long long)failures);
-        if (rc == 0)
-            rc = audit_record(s, who, origin, "login_failed", who, detail);
-        if (rc == 0)
-            rc = store_commit(s);
-        if (rc < 0) {
-            store_rollback(s);
-            return LOGIN_ERROR;
-        }
-        return LOGIN_BAD;
+        snprintf(detail, sizeof(detail), "failures=%lld", (long long)n_pair);
+        return audit_record(s, who, origin, "login_failed", who, detail) < 0 ? LOGIN_ERROR
+                                                                             : LOGIN_BAD;
     }
     char sid[TOKEN_HEX + 1], hid[65], uid[24], nows[24], exps[24];
     token_new(sid);
@@ -146,8 +228,16 @@ enum login_result session_login(struct store *s, const char *name, const char *p
     snprintf(exps, sizeof(exps), "%lld", (long long)out->expires_at);
     const char *ps[] = {hid, uid, out->csrf, nows, exps, origin};
     rc = store_begin(s);
+    /* this pair is a known client from now on; this attempt's counts are taken back */
     if (rc == 0)
-        rc = store_run(s, "DELETE FROM login_attempt WHERE name = $1", 1, pn);
+        rc = store_run(s,
+                       "UPDATE login_attempt SET failures = 0, locked_until = 0, last_at = $3,"
+                       " signed_in_at = $3 WHERE name = $1 AND address = $2",
+                       3, (const char *const[]){who, addr, nows});
+    if (rc == 0 && g_addr == 1)
+        rc = gate_undo(s, "", addr);
+    if (rc == 0 && g_name == 1)
+        rc = gate_undo(s, who, "");
     /* ended sessions are swept at each login, so the table stays the size of the live ones */
     if (rc == 0)
         rc = store_run(s, "DELETE FROM session WHERE expires_at <= $1", 1,

@@ -19,9 +19,17 @@ struct store;
 #define SESSION_IDLE  (30 * 60)
 #define SESSION_TOUCH 60 /* last_seen is written at most once a minute */
 #define TOKEN_HEX     64
-/* The lockout: after LOGIN_FREE_FAILURES consecutive failures an account name is locked for
- * LOGIN_LOCK_BASE seconds, doubling with each further failure up to LOGIN_LOCK_MAX. */
+/* The lockout, per (account name, client address): after LOGIN_FREE_FAILURES consecutive
+ * failures the pair is locked for LOGIN_LOCK_BASE seconds, doubling with each further failure up
+ * to LOGIN_LOCK_MAX. An address is locked the same way after LOGIN_ADDRESS_FREE failures for any
+ * names, and a name after LOGIN_NAME_FREE failures from any addresses; neither holds up a known
+ * client (the pair signed in successfully within LOGIN_KNOWN seconds). Rows that lock nothing are
+ * forgotten LOGIN_FORGET seconds after their last attempt. */
 #define LOGIN_FREE_FAILURES 5
+#define LOGIN_ADDRESS_FREE  20
+#define LOGIN_NAME_FREE     20
+#define LOGIN_KNOWN         (90 * 24 * 3600)
+#define LOGIN_FORGET        (24 * 3600)
 #define LOGIN_LOCK_BASE     30
 #define LOGIN_LOCK_MAX      (15 * 60)
 
@@ -38,13 +46,14 @@ enum login_result { LOGIN_OK, LOGIN_BAD, LOGIN_LOCKED, LOGIN_ERROR };
 int64_t login_lock_seconds(int64_t failures);
 
 /*
- * Check a password and open a session. Every outcome is audited (login, login_failed,
- * login_locked). LOGIN_LOCKED sets *retry_after (seconds); the password is not even checked
- * while locked. An unknown or disabled name costs the same hash as a wrong password.
+ * Check a password and open a session; address is the client's (the lockout's key). Every
+ * outcome is audited (login, login_failed, login_locked). LOGIN_LOCKED sets *retry_after
+ * (seconds); the password is not even checked while locked. An unknown or disabled name costs
+ * the same hash as a wrong password.
  */
 enum login_result session_login(struct store *s, const char *name, const char *password,
-                                const char *origin, int64_t now, struct session *out,
-                                int64_t *retry_after);
+                                const char *origin, const char *address, int64_t now,
+                                struct session *out, int64_t *retry_after);
 
 /* The live session with this cookie value: 1 found (out filled, id left empty), 0 none or
  * ended, -1 store error. */

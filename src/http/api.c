@@ -20,6 +20,8 @@
 #include "domain/status.h"
 #include "domain/user.h"
 #include "http/cookie.h"
+#include "http/gate.h"
+#include "http/parse.h"
 #include "http/request.h"
 #include "report/reports.h"
 #include "util/common.h"
@@ -84,11 +86,12 @@ static void session_login_h(struct request *r)
     struct session s;
     int64_t retry = 0;
     enum login_result lr =
-        session_login(r->store, name, pw, r->scope.origin, (int64_t)time(NULL), &s, &retry);
+        session_login(r->store, name, pw, r->scope.origin, r->ip, (int64_t)time(NULL), &s, &retry);
     json_decref(j);
     if (lr == LOGIN_LOCKED) {
         char msg[160], ra[24];
-        snprintf(msg, sizeof(msg), "登录失败次数过多，账号已暂时锁定，请 %lld 秒后再试",
+        snprintf(msg, sizeof(msg),
+                 "登录失败次数过多，暂时不能从您的地址登录此账号，请 %lld 秒后再试",
                  (long long)retry);
         snprintf(ra, sizeof(ra), "%lld", (long long)retry);
         json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", "locked", "message", msg);
@@ -110,6 +113,7 @@ static void session_login_h(struct request *r)
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }
+    gate_known(r->conn); /* this address may use the connections kept for signed-in users */
     char cookie[256];
     cookie_session(cookie, sizeof(cookie), s.id, SESSION_TTL, r->cfg->secure_cookie);
     r->set_cookie = arena_strdup(&r->arena, cookie);
@@ -542,37 +546,15 @@ static void reply_done(struct request *r, int rc, int code, struct buf *msg, str
  */
 static json_t *body_fields(struct request *r, const char *const *names, size_t n, const char **out)
 {
-    json_t *j = request_json(r);
-    if (!j)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        out[i] = NULL;
-    const char *key;
-    json_t *v;
-    json_object_foreach(j, key, v)
-    {
-        size_t i = 0;
-        while (i < n && strcmp(key, names[i]))
-            i++;
-        const char *bad = NULL;
-        if (i == n)
-            bad = "不是此接口的字段";
-        else if (json_is_string(v))
-            out[i] = json_string_value(v);
-        else if (json_is_integer(v))
-            out[i] = arena_printf(&r->arena, "%lld", (long long)json_integer_value(v));
-        else if (json_is_boolean(v))
-            out[i] = json_is_true(v) ? "是" : "否";
-        else if (!json_is_null(v))
-            bad = "应为字符串";
-        if (bad) {
-            char msg[200];
-            snprintf(msg, sizeof(msg), "字段“%.64s”%s", key, bad);
-            json_decref(j);
-            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
-            return NULL;
-        }
-    }
+    enum body_error e;
+    char why[200];
+    json_t *j =
+        body_fields_parse(r->body.buf, r->body.len, names, n, out, &r->arena, &e, why, sizeof(why));
+    if (!j && e == BODY_NOT_JSON)
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_json",
+                    "请求内容不是有效的 JSON 对象，请检查格式（UTF-8 编码）");
+    else if (!j)
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", why);
     return j;
 }
 #define BODY(names, vals) body_fields(r, names, ARRAY_SIZE(names), vals)
@@ -889,18 +871,45 @@ static void reply_file(struct request *r, const char *dir, const char *path, con
     reply_response(r, MHD_HTTP_OK, resp);
 }
 
+/* Issuing a notice records it in the case's timeline: a POST (with the CSRF token) that answers
+ * with the PDF. */
 static void case_notice_h(struct request *r)
 {
-    struct notice_input in = {0};
-    if (!arg_text(r, "kind", 64, &in.kind) || !arg_text(r, "date", 32, &in.date) ||
-        !arg_text(r, "deadline", 32, &in.deadline) ||
-        !arg_text(r, "authority", 128, &in.authority) ||
-        !arg_text(r, "doc_number", 64, &in.doc_number) || !arg_text(r, "school", 128, &in.school) ||
-        !arg_text(r, "grade", 32, &in.grade) || !arg_text(r, "contact", 128, &in.contact) ||
-        !arg_full(r, &in.full))
+    static const char *const f[] = {"kind",   "date",  "deadline", "authority", "doc_number",
+                                    "school", "grade", "contact",  "full"};
+    static const size_t max[] = {64, 32, 32, 128, 64, 128, 32, 128, 8};
+    const char *v[ARRAY_SIZE(f)];
+    json_t *j = BODY(f, v);
+    if (!j)
         return;
+    for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
+        if (v[i] && !*v[i])
+            v[i] = NULL;
+        if (v[i] && strlen(v[i]) > max[i]) {
+            char msg[160];
+            snprintf(msg, sizeof(msg), "字段“%s”过长（至多 %zu 字节）", f[i], max[i]);
+            json_decref(j);
+            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
+            return;
+        }
+    }
+    struct notice_input in = {.kind = v[0],
+                              .date = v[1],
+                              .deadline = v[2],
+                              .authority = v[3],
+                              .doc_number = v[4],
+                              .school = v[5],
+                              .grade = v[6],
+                              .contact = v[7],
+                              .full = v[8] && (!strcmp(v[8], "是") || !strcmp(v[8], "1"))};
+    if (in.full && !role_has(r->scope.role, PERM_FULL_ID)) {
+        json_decref(j);
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "您的账号无权查看完整身份证号和电话");
+        return;
+    }
     char dir[512], path[600];
     if (!scratch_dir(dir, sizeof(dir))) {
+        json_decref(j);
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法创建临时文件");
         return;
     }
@@ -921,6 +930,7 @@ static void case_notice_h(struct request *r)
                  order ? "责令限期改正通知书" : "劝返复学通知书", (long long)id);
         reply_file(r, dir, path, "application/pdf", ascii, name);
     }
+    json_decref(j);
     buf_release(&msg);
     buf_release(&err);
 }
@@ -1425,7 +1435,7 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/cases/{id}/close", case_close_h, PERM_CASEWORK, "销号"},
     {"POST", "/api/v1/cases/{id}/reopen", case_reopen_h, PERM_CASEWORK, "重新打开案件"},
     {"POST", "/api/v1/cases/{id}/assign", case_assign_h, PERM_CASEWORK, "指派案件责任人"},
-    {"GET", "/api/v1/cases/{id}/notice", case_notice_h, PERM_WRITE, "下载通知书（PDF）"},
+    {"POST", "/api/v1/cases/{id}/notice", case_notice_h, PERM_WRITE, "出具通知书（PDF）"},
     {"GET", "/api/v1/tasks", tasks_h, PERM_CASEWORK, "到期和逾期事项"},
     {"GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"},
     {"POST", "/api/v1/people", people_add_h, PERM_REGISTRY, "登记人员"},

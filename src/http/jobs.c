@@ -54,6 +54,7 @@ struct live {
 
 struct worker {
     unsigned slot;
+    char upload[4096];  /* the running import's file (under pool.lock), "" none */
     struct store *s;    /* the job's connection */
     struct store *peer; /* PostgreSQL: progress rows; NULL on SQLite */
     int64_t job;
@@ -102,20 +103,6 @@ static void enqueue(int64_t id)
     pool.queue[pool.n++] = id;
     pthread_cond_signal(&pool.cond);
     pthread_mutex_unlock(&pool.lock);
-}
-
-static void remove_upload(const char *path)
-{
-    if (!path || !*path)
-        return;
-    unlink(path);
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-        rmdir(dir);
-    }
 }
 
 /*
@@ -195,15 +182,20 @@ static void run_import(struct worker *w, json_t *params)
     struct progress pr = {.fn = on_progress, .ctx = w};
     const char *path = json_string_value(json_object_get(params, "path"));
     const char *kind = json_string_value(json_object_get(params, "kind"));
+    const char *file_name = json_string_value(json_object_get(params, "file_name"));
     struct import_options io = {.path = path,
+                                .name = file_name,
                                 .force = json_is_true(json_object_get(params, "force")),
                                 .actor = json_string_value(json_object_get(params, "who")),
                                 .dry_run = json_is_true(json_object_get(params, "dry_run")),
                                 .report = &pr};
     io.preview = io.dry_run;
+    pthread_mutex_lock(&pool.lock);
+    snprintf(w->upload, sizeof(w->upload), "%s", path ? path : "");
+    pthread_mutex_unlock(&pool.lock);
     if (!path || !kind || kind_parse(kind, &io.kind) < 0) {
         job_fail(s, id, "任务参数无效");
-        remove_upload(path);
+        upload_remove(path);
         return;
     }
     struct column_map *maps = NULL;
@@ -213,7 +205,7 @@ static void run_import(struct worker *w, json_t *params)
         job_fail(s, id, merr.buf);
         buf_release(&merr);
         maps_free(maps, nmaps);
-        remove_upload(path);
+        upload_remove(path);
         return;
     }
     buf_release(&merr);
@@ -228,8 +220,7 @@ static void run_import(struct worker *w, json_t *params)
     int rc = import_file(s, &io, &sum, &err, &code);
     /* the data is in the store (or the file was unusable): the upload goes before the job
      * says it ended, so that a client who sees the end sees no file left */
-    remove_upload(path);
-    const char *file_name = json_string_value(json_object_get(params, "file_name"));
+    upload_remove(path);
     if (rc < 0 && io.dry_run && sum.preview) {
         /* the header was found but cannot be used as it is: the wizard shows it to be mapped */
         struct buf msg = BUF_INIT;
@@ -305,6 +296,10 @@ static void run_match(struct worker *w, json_t *params)
     } else if (match_run(s, &mo, &res, &err, &code) < 0) {
         fail_clearly(s, id, "比对失败", code, &err, NULL, NULL);
     } else {
+        /* the run is committed: should the process end before the job does, the next start
+         * says so (job_interrupt_all) */
+        if (job_saved_run(s, id, res.run_id) < 0)
+            error("任务 %lld 无法记录已保存的比对：%s", (long long)id, store_errmsg(s));
         progress_report(&pr, true, 0.97, "生成核查任务（第 %lld 次比对）", (long long)res.run_id);
         struct casework_summary cw;
         json_t *counts = json_object();
@@ -363,6 +358,9 @@ static void *worker(void *arg)
             else
                 run_match(w, params);
             live_set(w->slot, 0, 0, "");
+            pthread_mutex_lock(&pool.lock);
+            w->upload[0] = '\0';
+            pthread_mutex_unlock(&pool.lock);
             w->job = 0;
             audit_set_origin(NULL);
         }
@@ -384,6 +382,14 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
     }
     if (n > 0)
         fprintf(stderr, "上次运行中断的任务 %ld 个已标记为失败（%s）\n", n, INTERRUPTED);
+    /* what a killed server left in uploads/ (no job will read it now) */
+    long swept = uploads_sweep(main, cfg->data_dir);
+    if (swept < 0) {
+        buf_addf(err, "无法读取任务表：%s", store_errmsg(main));
+        return -1;
+    }
+    if (swept > 0)
+        fprintf(stderr, "已删除上次运行遗留的上传文件 %ld 个\n", swept);
     pool.nthreads = cfg->job_threads ? cfg->job_threads : 1;
     pool.threads = xcalloc(pool.nthreads, sizeof(*pool.threads));
     pool.workers = xcalloc(pool.nthreads, sizeof(*pool.workers));
@@ -404,6 +410,20 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
     return 0;
 }
 
+/* A job that will not run (the server stops): failed, and its upload removed. */
+static void drop_queued(int64_t id)
+{
+    if (!pool.nthreads)
+        return;
+    struct store *s = pool.workers[0].s;
+    enum job_kind kind;
+    json_t *params = NULL;
+    if (job_params(s, id, &kind, &params) == 0 && kind == JOB_IMPORT)
+        upload_remove(json_string_value(json_object_get(params, "path")));
+    json_decref(params);
+    job_fail(s, id, "服务停止，任务未运行，请重新提交");
+}
+
 void jobs_stop(unsigned drain)
 {
     struct timespec until;
@@ -416,15 +436,25 @@ void jobs_stop(unsigned drain)
     while (pool.busy > 0 && rc == 0)
         rc = pthread_cond_timedwait(&pool.idle_cond, &pool.lock, &until);
     bool busy = pool.busy > 0;
+    if (busy) {
+        /* the files of the jobs the process ends under go now (the next start marks them
+         * failed, INTERRUPTED) */
+        for (unsigned i = 0; i < pool.nthreads; i++)
+            upload_remove(pool.workers[i].upload);
+    }
     pthread_mutex_unlock(&pool.lock);
     if (busy) {
-        /* a long job still runs: the process ends under it, and the next start marks it
-         * failed (INTERRUPTED); its connection is not closed under its feet */
+        /* a long job still runs: the process ends under it; its connection is not closed
+         * under its feet, nor is the queue touched (a worker may still read it) */
         fprintf(stderr, "有 %u 个后台任务未在 %u 秒内完成，将被中断\n", pool.busy, drain);
         return;
     }
-    for (unsigned i = 0; i < pool.nthreads; i++) {
+    for (unsigned i = 0; i < pool.nthreads; i++)
         pthread_join(pool.threads[i], NULL);
+    /* jobs still queued will not run: failed, their uploads removed */
+    for (size_t i = pool.head; i < pool.n; i++)
+        drop_queued(pool.queue[i]);
+    for (unsigned i = 0; i < pool.nthreads; i++) {
         store_close(pool.workers[i].s);
         store_close(pool.workers[i].peer);
     }
@@ -439,9 +469,9 @@ void jobs_stop(unsigned drain)
 struct upload {
     struct MHD_PostProcessor *pp;
     char kind[32], force[8], dry_run[8];
-    char map[4096]; /* "表头=字段" lines, one per map part (issue 6: the import wizard) */
-    char file_name[256];
-    char path[4096];
+    char map[4096];  /* "表头=字段" lines, one per map part (issue 6: the import wizard) */
+    char *file_name; /* as the user named it: metadata only (upload_display_name) */
+    char path[4096]; /* the server's own name for it */
     FILE *f;
     uint64_t bytes;
     bool bad, io_error, too_large, two_files, handed_over;
@@ -463,42 +493,17 @@ static void field_add(struct upload *up, char *dst, size_t size, const char *dat
     dst[len + n] = '\0';
 }
 
-/* The uploaded file's name without directories or control characters ("upload" if none). */
-static void safe_name(const char *name, char *out, size_t size)
-{
-    const char *base = name ? strrchr(name, '/') : NULL;
-    base = base ? base + 1 : name;
-    const char *bs = base ? strrchr(base, '\\') : NULL;
-    base = bs ? bs + 1 : base;
-    size_t o = 0;
-    for (const char *p = base; p && *p && o + 1 < size; p++)
-        out[o++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '_' : *p;
-    out[o] = '\0';
-    if (!o || !strcmp(out, ".") || !strcmp(out, ".."))
-        snprintf(out, size, "upload");
-}
-
 static bool open_file(struct request *r, struct upload *up, const char *filename)
 {
-    char dir[4096];
-    int n = snprintf(dir, sizeof(dir), "%s/uploads", r->cfg->data_dir);
-    if (n < 0 || (size_t)n >= sizeof(dir) - 16 || (mkdir(dir, 0700) < 0 && errno != EEXIST))
-        return false;
-    snprintf(dir, sizeof(dir), "%s/uploads/up-XXXXXX", r->cfg->data_dir);
-    if (!mkdtemp(dir))
-        return false;
-    safe_name(filename, up->file_name, sizeof(up->file_name));
-    n = snprintf(up->path, sizeof(up->path), "%s/%s", dir, up->file_name);
-    if (n < 0 || (size_t)n >= sizeof(up->path)) {
-        rmdir(dir);
-        up->path[0] = '\0';
-        return false;
-    }
-    int fd = open(up->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    char *name = upload_display_name(filename);
+    up->file_name = arena_strdup(&r->arena, name);
+    free(name);
+    int fd = upload_create(r->cfg->data_dir, up->path, sizeof(up->path));
     if (fd < 0 || !(up->f = fdopen(fd, "wb"))) {
-        if (fd >= 0)
+        if (fd >= 0) {
             close(fd);
-        rmdir(dir);
+            upload_remove(up->path);
+        }
         up->path[0] = '\0';
         return false;
     }
@@ -584,7 +589,7 @@ void upload_end(struct request *r)
         return;
     upload_close(up);
     if (!up->handed_over)
-        remove_upload(up->path);
+        upload_remove(up->path);
 }
 
 /* ---- routes ---- */
@@ -649,7 +654,7 @@ void imports_post_h(struct request *r)
     }
     if (!ok) {
         /* before the answer leaves, not when the connection ends */
-        remove_upload(up->path);
+        upload_remove(up->path);
         up->path[0] = '\0';
     }
 }

@@ -8,6 +8,7 @@
 
 #include "domain/scope.h"
 #include "domain/session.h"
+#include "http/parse.h"
 #include "http/route.h"
 #include "http/server.h"
 #include "util/arena.h"
@@ -82,6 +83,14 @@ bool upload_route(const char *method, const char *path);
 void upload_begin(struct request *r); /* replies 400 when the body is not multipart */
 void upload_feed(struct request *r, const char *data, size_t n);
 void upload_end(struct request *r); /* at completion: removes a file no job took over */
+/* The files of uploads (http/uploads.c; the user's file name: upload_display_name, parse.h). */
+/* A new file data_dir/uploads/up-XXXXXX (the directory made if needed): its descriptor, with
+ * the path in path; -1 (path "") when it cannot be made. */
+int upload_create(const char *data_dir, char *path, size_t size);
+void upload_remove(const char *path);
+/* Remove from data_dir/uploads everything that is not the file of a queued or running import
+ * job: the number removed, -1 on a store error. */
+long uploads_sweep(struct store *s, const char *data_dir);
 void imports_post_h(struct request *r);
 void imports_get_h(struct request *r);
 void runs_post_h(struct request *r);

@@ -11,6 +11,7 @@
 #include "casework/casework.h"
 #include "core/date.h"
 #include "http/cookie.h"
+#include "http/gate.h"
 #include "domain/audit.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -233,9 +234,10 @@ static bool authorise(struct request *r)
         }
         r->signed_in = rc == 1;
     }
-    if (r->signed_in)
+    if (r->signed_in) {
         scope_from_session(r);
-    else
+        gate_known(r->conn); /* this address may use the connections kept for signed-in users */
+    } else
         r->scope = (struct scope){.user = "", .origin = r->origin, .role = ROLE__COUNT};
     if (rt->perm == PERM_PUBLIC)
         return true;
@@ -294,6 +296,12 @@ static void dispatch(struct request *r)
 {
     bool known = false;
     r->route = route_find(api_routes, api_routes_count, r->method, r->path, &r->params, &known);
+    if (r->route && r->route->perm == PERM_PUBLIC && !strcmp(r->route->pattern, "/healthz")) {
+        /* answered without the store or a session: cheap whatever else is going on */
+        r->log_path = r->route->pattern;
+        r->route->handler(r);
+        return;
+    }
     if (r->route) {
         r->log_path = r->route->pattern;
         r->store = thread_store(r->srv);
@@ -351,6 +359,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->srv = srv;
         r->cfg = srv->cfg;
         r->conn = conn;
+        gate_headers_in(conn);
         arena_init(&r->arena, 0);
         r->method = arena_strdup(&r->arena, method);
         r->path = arena_strdup(&r->arena, url);
@@ -379,6 +388,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         return MHD_YES;
     }
+    if (*upload_data_size)
+        gate_body_in(conn, *upload_data_size);
+    else
+        gate_request_whole(conn);
     if (*upload_data_size && r->streaming) {
         if (!r->queued)
             upload_feed(r, upload_data, *upload_data_size);
@@ -430,6 +443,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     /* no query strings and no free path text: they may carry names (see docs/decisions.md) */
     fprintf(stderr, "%s %s %s %u %.1fms%s\n", now, r->method, r->log_path, r->status, ms,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (连接中断)");
+    gate_request_done(conn);
     upload_end(r);
     buf_release(&r->body);
     arena_release(&r->arena);
@@ -510,47 +524,74 @@ int server_run(const struct server_config *cfg, struct buf *err)
         return -1;
     }
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-    if (addr.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-        cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, &srv, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+    /* the door (http/gate.c) accepts: libmicrohttpd gets only the connections it admits */
+    struct gate_limits lim = {.max_connections = cfg->max_connections,
+                              .reserved = cfg->reserved_connections,
+                              .per_address = cfg->per_address,
+                              .header_timeout = cfg->header_timeout,
+                              .min_body_rate = cfg->min_body_rate};
+    unsigned budget = gate_fd_budget();
+    if (budget && lim.max_connections > budget) {
+        fprintf(stderr, "本进程最多可打开的文件数只够 %u 个连接：同时连接数上限由 %u 降为 %u\n",
+                budget, lim.max_connections, budget);
+        lim.reserved = (unsigned)((uint64_t)lim.reserved * budget / lim.max_connections);
+        lim.max_connections = budget;
+    }
+    unsigned port = 0;
+    struct MHD_Daemon *d = NULL;
+    if (gate_listen((struct sockaddr *)&addr, addrlen, &port, err) == 0) {
+        unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+                         MHD_USE_NO_LISTEN_SOCKET;
+        d = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, &srv, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+            MHD_OPTION_CONNECTION_LIMIT,
+            /* the door enforces the limit; libmicrohttpd's own, divided among
+             * the workers, is set so high that no worker reaches its share:
+             * 0.9.75 leaves a worker's cleanup mutex locked when a handed-over
+             * connection finds the worker full (docs/decisions.md) */
+            (lim.max_connections + 16) * cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->max_header, MHD_OPTION_NOTIFY_COMPLETED,
+            on_completed, &srv, MHD_OPTION_NOTIFY_CONNECTION, gate_notify, NULL, MHD_OPTION_END);
+        if (!d)
+            buf_adds(err, "libmicrohttpd 无法启动");
+        else if (gate_start(d, &lim, err) < 0) {
+            MHD_stop_daemon(d);
+            d = NULL;
+        }
+    }
     if (!d) {
-        buf_addf(err, "无法在 %s 上启动服务（端口被占用或地址不可用？）", cfg->listen);
+        struct buf why = BUF_INIT;
+        buf_addf(&why, "无法在 %s 上启动服务：%s", cfg->listen, err->buf);
+        buf_reset(err);
+        buf_add(err, why.buf, why.len);
+        buf_release(&why);
+        gate_stop();
         jobs_stop(0);
         store_close(srv.main);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return -1;
     }
-    const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[64] = "";
     if (addr.ss_family == AF_INET)
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof(host));
     else
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof(host));
     printf("baoxue 服务已启动：http://%s%s%s:%u/（%u 个工作线程%s%s）\n",
-           addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "",
-           di ? (unsigned)di->port : 0, cfg->threads, cfg->web ? "，网页目录 " : "",
-           cfg->web ? cfg->web : "");
+           addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "", port,
+           cfg->threads, cfg->web ? "，网页目录 " : "", cfg->web ? cfg->web : "");
     fflush(stdout);
 
     int sig = 0;
     sigwait(&sigs, &sig);
     fprintf(stderr, "收到%s信号：不再接受新连接，等待正在处理的请求完成……\n",
             sig == SIGTERM ? " SIGTERM " : " SIGINT ");
-    MHD_socket lsock = MHD_quiesce_daemon(d);
+    gate_stop();
     struct timespec pause = {0, 20 * 1000 * 1000};
     for (unsigned waited = 0;
          __atomic_load_n(&srv.inflight, __ATOMIC_SEQ_CST) > 0 && waited < cfg->drain * 50; waited++)
         nanosleep(&pause, NULL);
     int left = __atomic_load_n(&srv.inflight, __ATOMIC_SEQ_CST);
     MHD_stop_daemon(d);
-    if (lsock != MHD_INVALID_SOCKET)
-        close(lsock);
     jobs_stop(cfg->drain);
     for (size_t i = 0; i < srv.nstores; i++)
         store_close(srv.stores[i]);

@@ -16,20 +16,24 @@ struct server_config {
     const char *listen; /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:80" */
     const char *web;    /* directory of static files, NULL none */
     unsigned threads;
-    size_t max_body;          /* bytes: larger request bodies get 413 */
-    size_t max_header;        /* bytes of request line + headers per connection (431 beyond) */
-    unsigned max_connections; /* at once; more wait in the kernel's queue */
-    unsigned timeout;         /* seconds of inactivity before a connection is closed */
-    unsigned drain;           /* seconds a shutdown waits for running requests */
-    bool secure_cookie;       /* add Secure to the session cookie (behind HTTPS) */
-    const char *data_dir;     /* uploads are streamed to DIR/uploads/ (NULL: chosen by serve) */
-    size_t max_upload;        /* bytes: the body limit of POST /api/v1/imports only */
-    unsigned job_threads;     /* background jobs (imports, cross-checks) at once */
+    size_t max_body;               /* bytes: larger request bodies get 413 */
+    size_t max_header;             /* bytes of request line + headers per connection (431 beyond) */
+    unsigned max_connections;      /* at once; more are answered 503 (http/gate.h) */
+    unsigned reserved_connections; /* of those, kept for addresses with a session */
+    unsigned per_address;          /* connections one address without a session may hold */
+    unsigned header_timeout;       /* seconds to send a request's headers (0: no limit) */
+    unsigned min_body_rate;        /* bytes a second a request body must bring (0: none) */
+    unsigned timeout;              /* seconds of inactivity before a connection is closed */
+    unsigned drain;                /* seconds a shutdown waits for running requests */
+    bool secure_cookie;            /* add Secure to the session cookie (behind HTTPS) */
+    const char *data_dir; /* uploads are streamed to DIR/uploads/ (NULL: chosen by serve) */
+    size_t max_upload;    /* bytes: the body limit of POST /api/v1/imports only */
+    unsigned job_threads; /* background jobs (imports, cross-checks) at once */
 };
 #define SERVER_CONFIG_INIT                                                                         \
     {                                                                                              \
-        NULL, "127.0.0.1:8080", NULL, 4, 1 << 20, 16384, 512, 30, 30, false, NULL,                 \
-            (size_t)2 << 30, 2                                                                     \
+        NULL, "127.0.0.1:8080", NULL, 4, 1 << 20, 16384, 2048, 256, 64, 10, 1024, 30, 30, false,   \
+            NULL, (size_t)2 << 30, 2                                                               \
     }
 
 /* Serve until SIGTERM or SIGINT, then finish running requests and return 0; -1 with a

@@ -1078,7 +1078,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         }
         const char *base = strrchr(opt->path, '/');
         stmt_bind_str(b, 1, kind_key(opt->kind));
-        stmt_bind_str(b, 2, base ? base + 1 : opt->path);
+        stmt_bind_str(b, 2, opt->name ? opt->name : base ? base + 1 : opt->path);
         stmt_bind_str(b, 3, hash);
         stmt_bind_int(b, 4, (int64_t)size);
         stmt_bind_str(b, 5, sum->format);

@@ -22,6 +22,9 @@ struct column_map {
 struct import_options {
     enum import_kind kind;
     const char *path;
+    const char *name;  /* the file's name as its sender knows it (the batch's file_name), or
+                          NULL: the last part of path (the server's uploads have a name of
+                          its own making on disk) */
     const char *sheet; /* a sheet name or 1-based number; NULL: the first sheet with a header */
     const struct column_map *maps;
     size_t nmaps;

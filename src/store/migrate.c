@@ -25,6 +25,9 @@
  *   login_attempt consecutive failed logins per account name, for the lockout
  *                (server: step 7)
  *   job          background jobs of the server: imports and cross-checks (step 8)
+ *   login_attempt (step 9) failed logins counted per (account name, client address), per
+ *                address (name '') and per name (address ''); the pair's last successful
+ *                login makes it a known client (issue 11, domain/session.c)
  */
 static const char *const sqlite_steps[] = {
     /* 1 */
@@ -281,6 +284,15 @@ static const char *const sqlite_steps[] = {
     "  progress REAL NOT NULL DEFAULT 0, phase TEXT NOT NULL DEFAULT '',"
     "  params TEXT NOT NULL DEFAULT '{}', result TEXT, error TEXT);"
     "CREATE INDEX job_state ON job (state);",
+    /* 9: the lockout counted per (name, address), per address and per name, with the pair's
+     * last successful login (issue 11: the server); the old per-name counts are dropped (they
+     * only ever locked someone out for 15 minutes at most) */
+    "DROP TABLE login_attempt;"
+    "CREATE TABLE login_attempt ("
+    "  name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0,"
+    "  last_at INTEGER NOT NULL, locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  signed_in_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, address));"
+    "CREATE INDEX login_attempt_last ON login_attempt (last_at);",
 };
 
 /*
@@ -533,6 +545,13 @@ static const char *const pg_steps[] = {
     "  progress DOUBLE PRECISION NOT NULL DEFAULT 0, phase " CTEXT " NOT NULL DEFAULT '',"
     "  params " CTEXT " NOT NULL DEFAULT '{}', result " CTEXT ", error " CTEXT ");"
     "CREATE INDEX job_state ON job (state);",
+    /* 9 */
+    "DROP TABLE login_attempt;"
+    "CREATE TABLE login_attempt ("
+    "  name " CTEXT " NOT NULL, address " CTEXT " NOT NULL, failures BIGINT NOT NULL DEFAULT 0,"
+    "  last_at BIGINT NOT NULL, locked_until BIGINT NOT NULL DEFAULT 0,"
+    "  signed_in_at BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (name, address));"
+    "CREATE INDEX login_attempt_last ON login_attempt (last_at);",
 };
 #undef ID
 #undef CTEXT

@@ -433,8 +433,8 @@ class ServerTest(unittest.TestCase):
         self.assertError(r, j, 401)
 
     def test_concurrent_connections(self):
-        # 1,000 clients at once against a server that admits 512 (--max-connections): every one
-        # is answered 200 or turned away at the door, none hangs, the server stays up
+        # 1,000 clients at once: every one is answered 200 or turned away at the door (503, or
+        # the connection closed), none hangs, the server stays up
         n = 1000
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         want = 4096 if hard == resource.RLIM_INFINITY else min(hard, 4096)
@@ -476,9 +476,11 @@ class ServerTest(unittest.TestCase):
         for t in threads:
             t.join(180)
         self.assertEqual(len(results), n)
-        odd = [x for x in results if x not in (200, "refused")]
+        odd = [x for x in results if x not in (200, 503, "refused")]
         self.assertEqual(odd, [], "only 200 or a refused connection")
-        self.assertGreaterEqual(results.count(200), 500)
+        # all from one address with a session: it may hold 4 × 64 connections at once (the
+        # defaults of --per-address-limit), so the first 256 to arrive are served at least
+        self.assertGreaterEqual(results.count(200), 256)
         self.assertIsNone(self.proc.poll(), "the server died")
         # and it still answers afterwards
         r, _, _ = self.call("GET", "/healthz")
@@ -487,8 +489,9 @@ class ServerTest(unittest.TestCase):
     def test_slow_clients_time_out(self):
         # a server of its own with a 2-second idle timeout: a client that stops half-way through
         # its headers or its body, or never says anything, is disconnected; the others are
-        # answered meanwhile
-        p, port = start_server(self.db, "--timeout", "2", "--max-connections", "256")
+        # answered meanwhile (no limit per address: all of them come from this one)
+        p, port = start_server(self.db, "--timeout", "2", "--max-connections", "256",
+                               "--per-address-limit", "0")
         try:
             def opened(first=b""):
                 sk = socket.create_connection(("127.0.0.1", port), timeout=15)

@@ -452,12 +452,15 @@ static void test_accounts_and_sessions(void **state)
 
     struct session ses, cur;
     int64_t retry = 0, now = 1800000000;
-    assert_int_equal(session_login(s, "zhang", "wrong-password", "10.0.0.1", now, &ses, &retry),
-                     LOGIN_BAD);
-    assert_int_equal(session_login(s, "nobody", "wrong-password", "10.0.0.1", now, &ses, &retry),
-                     LOGIN_BAD);
-    assert_int_equal(session_login(s, "zhang", "long-enough-1", "10.0.0.1", now, &ses, &retry),
-                     LOGIN_OK);
+    assert_int_equal(
+        session_login(s, "zhang", "wrong-password", "10.0.0.1", "10.0.0.1", now, &ses, &retry),
+        LOGIN_BAD);
+    assert_int_equal(
+        session_login(s, "nobody", "wrong-password", "10.0.0.1", "10.0.0.1", now, &ses, &retry),
+        LOGIN_BAD);
+    assert_int_equal(
+        session_login(s, "zhang", "long-enough-1", "10.0.0.1", "10.0.0.1", now, &ses, &retry),
+        LOGIN_OK);
     assert_int_equal(strlen(ses.id), TOKEN_HEX);
     /* the table holds the hash of the id, never the id */
     assert_int_equal(tu_int(s, "SELECT count(*) FROM session WHERE id_hash = $1", ses.id), 0);
@@ -472,22 +475,53 @@ static void test_accounts_and_sessions(void **state)
     /* disabling ends the session at once */
     assert_int_equal(user_set_disabled(s, "zhang", true, "t", "cli", &err, &code), 0);
     assert_int_equal(session_lookup(s, ses.id, now + 20, &cur), 0);
-    assert_int_equal(session_login(s, "zhang", "long-enough-1", "10.0.0.1", now, &ses, &retry),
-                     LOGIN_BAD);
+    assert_int_equal(
+        session_login(s, "zhang", "long-enough-1", "10.0.0.1", "10.0.0.1", now, &ses, &retry),
+        LOGIN_BAD);
     assert_int_equal(user_set_disabled(s, "zhang", false, "t", "cli", &err, &code), 0);
 
     /* the lockout: the right password does not help while locked */
     for (int i = 0; i < LOGIN_FREE_FAILURES; i++)
-        assert_int_equal(session_login(s, "zhang", "bad-bad-bad", "10.0.0.2", now, &ses, &retry),
-                         LOGIN_BAD);
-    assert_int_equal(session_login(s, "zhang", "long-enough-1", "10.0.0.2", now + 1, &ses, &retry),
-                     LOGIN_LOCKED);
-    assert_int_equal(retry, LOGIN_LOCK_BASE - 1);
+        assert_int_equal(
+            session_login(s, "zhang", "bad-bad-bad", "10.0.0.2", "10.0.0.2", now, &ses, &retry),
+            LOGIN_BAD);
     assert_int_equal(
-        session_login(s, "zhang", "long-enough-1", "10.0.0.2", now + LOGIN_LOCK_BASE, &ses, &retry),
-        LOGIN_OK);
-    assert_int_equal(tu_int(s, "SELECT count(*) FROM login_attempt WHERE name = $1", "zhang"), 0);
+        session_login(s, "zhang", "long-enough-1", "10.0.0.2", "10.0.0.2", now + 1, &ses, &retry),
+        LOGIN_LOCKED);
+    assert_int_equal(retry, LOGIN_LOCK_BASE - 1);
+    assert_int_equal(session_login(s, "zhang", "long-enough-1", "10.0.0.2", "10.0.0.2",
+                                   now + LOGIN_LOCK_BASE, &ses, &retry),
+                     LOGIN_OK);
+    /* the pair is a known client now, its count cleared */
+    assert_int_equal(tu_int(s,
+                            "SELECT failures FROM login_attempt WHERE name = $1"
+                            " AND address = '10.0.0.2' AND signed_in_at > 0",
+                            "zhang"),
+                     0);
+    assert_int_equal(tu_int(s,
+                            "SELECT count(*) FROM login_attempt WHERE name = $1"
+                            " AND address = '10.0.0.2' AND signed_in_at > 0",
+                            "zhang"),
+                     1);
     assert_true(tu_int(s, "SELECT count(*) FROM audit WHERE action = 'login_failed'", NULL) >= 7);
+    /* what locks nothing any more is forgotten a day after its last attempt; a known client
+     * is remembered */
+    assert_int_equal(
+        session_login(s, "ghost", "bad-bad-bad", "10.0.0.3", "10.0.0.3", now, &ses, &retry),
+        LOGIN_BAD);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM login_attempt WHERE address = $1", "10.0.0.3"),
+                     2);
+    assert_int_equal(session_login(s, "zhang", "long-enough-1", "10.0.0.2", "10.0.0.2",
+                                   now + LOGIN_FORGET + LOGIN_LOCK_MAX, &ses, &retry),
+                     LOGIN_OK);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM login_attempt WHERE address = $1", "10.0.0.3"),
+                     0);
+    assert_int_equal(tu_int(s, "SELECT count(*) FROM login_attempt WHERE name = $1", "ghost"), 0);
+    assert_int_equal(tu_int(s,
+                            "SELECT count(*) FROM login_attempt WHERE address = $1"
+                            " AND name = 'zhang' AND failures = 0",
+                            "10.0.0.2"),
+                     1);
     assert_int_equal(tu_int(s, "SELECT count(*) FROM audit WHERE action = 'login_locked'", NULL),
                      1);
     buf_release(&err);

@@ -91,8 +91,34 @@ export const api = {
   del: (path, opts) => request('DELETE', path, opts),
 };
 
-/** The URL of a download (report, notice): same-origin GET, the browser saves the file. */
+/** The URL of a download (a report): same-origin GET, the browser saves the file. */
 export function downloadUrl(path, query) { return BASE + path + qs(query); }
+
+/** The file name a Content-Disposition header gives (filename*=UTF-8'' first), or null. */
+export function dispositionName(header) {
+  if (!header) return null;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header);
+  if (star) { try { return decodeURIComponent(star[1]); } catch { /* fall through */ } }
+  const plain = /filename="([^"]*)"/i.exec(header);
+  return plain ? plain[1] : null;
+}
+
+/**
+ * A download that is also a write (issuing a notice records it in the case): POST with the CSRF
+ * token, and the answer saved as a file under the name the server gives.
+ */
+export async function downloadPost(path, body, fallbackName) {
+  const resp = await request('POST', path, { body, raw: true });
+  const blob = await resp.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = dispositionName(resp.headers.get('Content-Disposition')) || fallbackName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
 
 /**
  * Upload with progress (fetch has no upload progress): XMLHttpRequest with the CSRF token.

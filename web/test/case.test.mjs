@@ -75,7 +75,7 @@ describe('个案', () => {
 
     // the notices
     for (const [name, file] of [['责令限期改正通知书', `责令限期改正通知书-案件${id}.pdf`], ['劝返复学通知书', `劝返复学通知书-案件${id}.pdf`]]) {
-      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
       assert.equal(dl.suggestedFilename(), file);
       assert.equal(readFileSync(await dl.path()).subarray(0, 4).toString(), '%PDF');
     }

@@ -51,7 +51,7 @@ describe('login', () => {
       await page.waitForFunction(() => !document.querySelector('button[type=submit]').disabled);
     }
     const msg = await page.getByRole('alert').textContent();
-    assert.match(msg, /登录失败次数过多，账号已暂时锁定，请 \d+ 秒后再试/);
+    assert.match(msg, /登录失败次数过多，暂时不能从您的地址登录此账号，请 \d+ 秒后再试/);
     await shoot(page, 'login-locked');
     await ctx.close();
   });

@@ -4,14 +4,42 @@
 // (巩固), closing with an approver (销号) and reopening; the child's timeline. Overdue is red.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { api, downloadUrl } from '../api.js';
+import { api, downloadPost } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
 import { fmtDate } from '../format.js';
-import { Badge, Loading, Notice, PageHeader } from '../components/feedback.js';
+import { Badge, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
 import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 const TONE = { open: 'bad', returned: 'ok', closed: 'muted' };
+
+/* The notices to print: issuing one records it in the case's timeline, so it is a POST whose
+ * answer is the PDF. */
+function Notices({ c, onIssued }) {
+  const [busy, setBusy] = useState(null);
+  const [error, setError] = useState(null);
+  const issue = async (kind, title) => {
+    setBusy(kind);
+    setError(null);
+    try {
+      await downloadPost(`/cases/${c.id}/notice`, { kind }, `${title}-案件${c.id}.pdf`);
+      onIssued();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  };
+  const button = (kind, title) => html`<button type="button" class="btn btn-small" disabled=${busy !== null}
+    onClick=${() => issue(kind, title)}>${busy === kind ? '正在生成…' : title}</button>`;
+  return html`<div class="notices">
+    <span class="field-label">通知书（PDF，打印后送达监护人）：</span>
+    ${button('return', '劝返复学通知书')}
+    ${c.ladder.step >= 2 ? button('order', '责令限期改正通知书')
+      : html`<span class="muted small">责令限期改正通知书在第 2 步“书面通知/责令限期改正”记录后可打印</span>`}
+    ${error && html`<${ErrorBanner} error=${error} />`}
+  </div>`;
+}
 
 export default function Case({ params }) {
   const res = useApi('/cases/' + params.id);
@@ -77,12 +105,7 @@ export default function Case({ params }) {
             ${write && c.state === 'open' && open('ladder', c.ladder.step ? '记录下一步或结果' : '启动依法控辍')}</div>
           <${Ladder} c=${c} />
           ${form === 'ladder' && html`<${LadderForm} ...${props} />`}
-          ${write && c.state !== 'closed' && html`<div class="notices">
-            <span class="field-label">通知书（PDF，打印后送达监护人）：</span>
-            <a class="btn btn-small" href=${downloadUrl(`/cases/${c.id}/notice`, { kind: 'return' })} download>劝返复学通知书</a>
-            ${c.ladder.step >= 2 ? html`<a class="btn btn-small" href=${downloadUrl(`/cases/${c.id}/notice`, { kind: 'order' })} download>责令限期改正通知书</a>`
-              : html`<span class="muted small">责令限期改正通知书在第 2 步“书面通知/责令限期改正”记录后可打印</span>`}
-          </div>`}
+          ${write && c.state !== 'closed' && html`<${Notices} c=${c} onIssued=${() => res.reload()} />`}
         </section>
 
         <section class="card">
