@@ -38,6 +38,16 @@ struct import_options {
     bool preview;             /* fill import_summary.preview (the web UI's import wizard) */
 };
 
+/*
+ * What the user can do about a refusal, for a front end to say in its own terms (the CLI's
+ * options, the web wizard's controls): the library's message names neither.
+ */
+enum import_hint {
+    IMPORT_HINT_NONE,
+    IMPORT_HINT_MAP,   /* the header or its columns: say which field a column is */
+    IMPORT_HINT_FORCE, /* the same file again: import it anyway */
+};
+
 struct import_summary {
     int64_t batch_id;
     char format[8];
@@ -54,22 +64,27 @@ struct import_summary {
     long rows_blank;    /* skipped: empty */
     long rows_notes;    /* skipped: notes, signatures, totals, repeated headers */
     long flag_counts[RF__COUNT];
-    char county[7];       /* the county the townships were resolved against */
-    bool county_inferred; /* set by this import from the IDs' most common county code */
-    int64_t same_as;      /* dry run: the earlier batch with exactly this file, else 0 */
+    char county[7];        /* the county the townships were resolved against */
+    bool county_inferred;  /* set by this import from the IDs' most common county code */
+    int64_t same_as;       /* dry run: the earlier batch with exactly this file, else 0 */
+    enum import_hint hint; /* after a refusal */
     /*
      * opt->preview: {"header_row", "header": [cell…], "fields": [field key or null per column],
      * "sample":
      * [{"row", "cells"}] (the first rows under the header), "problems": [{"row", "action"
      * (拒绝/标记), "reason", "cells"}] (the first PREVIEW_PROBLEMS), "choices": [{"key",
-     * "label"}] (the fields of this kind)}. Cells that look like ID or mobile numbers are
-     * masked. Set as soon as the header row is found and mapped, also when the import then
-     * fails (a required column missing). Owned (jansson), released with the summary.
+     * "label"}] (the fields of this kind), "missing": [{"label", "fields": [key…]}] (the
+     * kind's required columns the mapping lacks: the import is refused while any is)}.
+     * Cells that look like ID or mobile numbers are masked, and long cells cut to
+     * PREVIEW_CELL_CHARS. Set as soon as the header row is found and mapped, also when the
+     * import then fails (a required column missing). Owned (jansson), released with the
+     * summary.
      */
     struct json_t *preview;
 };
-#define PREVIEW_SAMPLE   10
-#define PREVIEW_PROBLEMS 200
+#define PREVIEW_SAMPLE     10
+#define PREVIEW_PROBLEMS   200
+#define PREVIEW_CELL_CHARS 100
 
 /*
  * Import one file as a new snapshot of its kind, in one transaction: the whole file lands or
