@@ -821,6 +821,11 @@ static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
             xfail(x, x->last_row + 1, SIZE_MAX, "行号无效，文件已损坏");
             return;
         }
+        if (num <= x->last_row) { /* Excel writes rows in order, each once */
+            xfail(x, num, SIZE_MAX, "行号重复或顺序颠倒（前面已有第 %ld 行），文件已损坏",
+                  x->last_row);
+            return;
+        }
         x->cur_row = num;
         x->next_col = 0;
         x->in_row = true;
@@ -1127,8 +1132,8 @@ int sheet_xlsx_open(struct sheet_reader *r, int fd, const char *path, struct buf
     if (parse_part(x, rels, "工作簿关系（workbook.xml.rels）", rels_start, ignore_end, err) < 0)
         goto out;
     for (size_t i = 0; i < r->nsheets; i++) {
-        for (size_t k = 0; k < x->nrels; k++)
-            if (!strcmp(x->rels[k].id, x->sheets[i].rid))
+        for (size_t k = 0; k < x->nrels && !x->sheets[i].part; k++)
+            if (!strcmp(x->rels[k].id, x->sheets[i].rid)) /* the first of a repeated id */
                 x->sheets[i].part = resolve(x->wb_dir, x->rels[k].target);
         if (!x->sheets[i].part) /* no relationship: try the conventional name */
             x->sheets[i].part = xstrfmt("%sworksheets/sheet%zu.xml", x->wb_dir, i + 1);
