@@ -54,7 +54,7 @@ struct row {
 #define SHEET_MAX_COLUMNS    16384
 #define SHEET_MAX_CELL_BYTES (128 * 1024)
 #define SHEET_MAX_ROW_BYTES  (1024 * 1024)
-#define SHEET_EXPAND_RATIO   50                  /* cell text / file size */
+#define SHEET_EXPAND_RATIO   20                  /* cell text / file size */
 #define SHEET_EXPAND_FLOOR   ((uint64_t)1 << 20) /* any file may expand to 1 MiB */
 #define SHEET_EXPAND_MAX     ((uint64_t)2 << 30) /* and none beyond 2 GiB */
 
