@@ -115,8 +115,11 @@ int cmd_import(int argc, char **argv)
         else if (sum.hint == IMPORT_HINT_FORCE)
             buf_adds(&err, "（加 --force）");
         error("%s", err.buf);
-    } else
+    } else {
         import_summary_print(&io, &sum, stdout);
+        if (sum.warning.len)
+            fprintf(stderr, "警告：%s\n", sum.warning.buf);
+    }
     import_summary_release(&sum);
     buf_release(&err);
     store_close(s);

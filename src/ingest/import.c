@@ -25,6 +25,7 @@
 #include "store/writer.h"
 #include "util/common.h"
 #include "util/csvout.h"
+#include "util/outfile.h"
 #include "util/progress.h"
 #include "util/utf8.h"
 
@@ -954,7 +955,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     long hdr = -1;
     int ret = -1;
     bool in_tx = false, in_bulk = false;
-    char *rejects_tmp = NULL;
+    struct outfile rejects_out = {0};
     struct buf where = BUF_INIT;
     char hash[65], now[32];
     off_t size;
@@ -964,6 +965,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     memset(sum, 0, sizeof(*sum));
     buf_init(&sum->columns, 0);
     buf_init(&sum->ignored, 0);
+    buf_init(&sum->warning, 0);
     *exit_code = EXIT_INPUT;
     for (int f = 0; f < F__COUNT; f++)
         im.col[f] = -1;
@@ -1151,13 +1153,17 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     im.county = sum->county;
 
     if (opt->rejects_path) {
-        /* Written beside the target and renamed on success: a failed import leaves none. */
-        rejects_tmp = xstrfmt("%s.tmp", opt->rejects_path);
-        im.rejects = fopen(rejects_tmp, "wb");
-        if (!im.rejects) {
-            buf_addf(err, "无法写入 --rejects 文件“%s”：%s", opt->rejects_path, strerror(errno));
+        /* An unnamed file until the import has committed: a failed or killed import leaves
+         * none, and no list describes an import that did not happen. */
+        if (outfile_open(&rejects_out, opt->rejects_path, err) < 0) {
+            struct buf m = BUF_INIT;
+            buf_addf(&m, "被拒绝和有标记的行的清单：%s", err->buf);
+            buf_reset(err);
+            buf_add(err, m.buf, m.len);
+            buf_release(&m);
             goto out;
         }
+        im.rejects = rejects_out.fp;
         struct buf line = BUF_INIT;
         buf_adds(&line, "\xEF\xBB\xBF");
         csv_field(&line, "行号", strlen("行号"), true);
@@ -1341,16 +1347,10 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         buf_adds(err, store_errmsg(s));
         goto out;
     }
-    if (im.rejects) {
-        int bad = fflush(im.rejects) != 0 || ferror(im.rejects);
-        bad |= fclose(im.rejects) != 0;
-        im.rejects = NULL;
-        if (bad || rename(rejects_tmp, opt->rejects_path) != 0) {
-            buf_addf(err, "写入 --rejects 文件“%s”失败：%s", opt->rejects_path, strerror(errno));
-            goto out;
-        }
-        free(rejects_tmp);
-        rejects_tmp = NULL;
+    if (im.rejects && (fflush(im.rejects) != 0 || ferror(im.rejects))) { /* a full disk */
+        buf_addf(err, "写入被拒绝和有标记的行的清单“%s”失败：%s", opt->rejects_path,
+                 strerror(errno ? errno : EIO));
+        goto out;
     }
     stmt_finalize(im.ins_record);
     stmt_finalize(im.ins_reject);
@@ -1365,6 +1365,17 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     in_bulk = false;
     ret = 0;
     *exit_code = EXIT_OK;
+    if (im.rejects) {
+        struct buf w = BUF_INIT;
+        im.rejects = NULL;
+        if (outfile_commit(&rejects_out, &w) < 0) {
+            buf_addf(&sum->warning,
+                     "导入已完成（第 %lld 批），但被拒绝和有标记的行的清单没有写成：%s",
+                     (long long)sum->batch_id, w.buf);
+            *exit_code = EXIT_RUNTIME;
+        }
+        buf_release(&w);
+    }
 out:
     if (im.w) {
         long row;
@@ -1379,12 +1390,7 @@ out:
         store_rollback(s);
     if (in_bulk)
         store_end_bulk(s);
-    if (im.rejects)
-        fclose(im.rejects);
-    if (rejects_tmp) {
-        unlink(rejects_tmp);
-        free(rejects_tmp);
-    }
+    outfile_abort(&rejects_out);
     if (im.header_text) {
         for (size_t c = 0; c < im.header_ncells; c++)
             free(im.header_text[c]);
@@ -1416,6 +1422,7 @@ void import_summary_release(struct import_summary *sum)
     sum->sheet = NULL;
     buf_release(&sum->columns);
     buf_release(&sum->ignored);
+    buf_release(&sum->warning);
     json_decref(sum->preview);
     sum->preview = NULL;
 }

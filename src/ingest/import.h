@@ -28,7 +28,8 @@ struct import_options {
     const char *sheet; /* a sheet name or 1-based number; NULL: the first sheet with a header */
     const struct column_map *maps;
     size_t nmaps;
-    const char *rejects_path; /* CSV of rejected and flagged rows, or NULL */
+    const char *rejects_path; /* CSV of rejected and flagged rows, or NULL: it appears once the
+                                 import has committed (util/outfile), never before or instead */
     bool force;               /* import even if this exact file was imported before */
     struct progress *report;  /* progress for the caller (a terminal bar, a server job), or
                                  NULL: the share of the file read ("读取第 N 行"), then the
@@ -68,6 +69,9 @@ struct import_summary {
     bool county_inferred;  /* set by this import from the IDs' most common county code */
     int64_t same_as;       /* dry run: the earlier batch with exactly this file, else 0 */
     enum import_hint hint; /* after a refusal */
+    /* After a success: what did not work although the import did (the list of rejected rows
+     * could not be put in place); *exit_code is EXIT_RUNTIME then. */
+    struct buf warning;
     /*
      * opt->preview: {"header_row", "header": [cell…], "fields": [field key or null per column],
      * "sample":

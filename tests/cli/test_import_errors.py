@@ -390,7 +390,8 @@ class Validation(ImportErrorTest):
                                   self.path("no/such/dir/r.csv"))
         self.assertIn(code, (1, 2))
         self.assertTrue(err.startswith("错误："), err)
-        self.assertIn("--rejects", err)
+        self.assertIn("被拒绝和有标记的行的清单", err)
+        self.assertIn("no/such/dir/r.csv", err)
         self.assertDbUnchanged()
 
 
