@@ -18,7 +18,7 @@ import unittest
 
 from harness import BIN, COUNTY, PG, BaoxueTest
 
-CHILDREN = 10000  # an import or a match of this county takes well under a second on SQLite
+CHILDREN = 4000  # an import or a match of this county takes well under a second on SQLite
 KILLS = 20
 SEED = 11
 
