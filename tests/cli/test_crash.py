@@ -88,15 +88,16 @@ class Crash(BaoxueTest):
     def assertNothingLeft(self, rejects_allowed, journal_allowed=True):
         """Nothing of ours in TMPDIR, beside the database or in the output directory. SQLite's
         own rollback journal may stay after a kill when it is stale (killed before the journal
-        was synced: its header still zero, nothing to roll back, the database untouched): the
-        next open removes it. A hot one would have been rolled back by the check's read."""
+        was synced: empty or its header still zero, nothing to roll back, the database
+        untouched): the next open removes it. A hot one would have been rolled back by the
+        check's read."""
         self.assertEqual(os.listdir(self.tmp), [], "left in TMPDIR")
         want = {"tmp", "out", "files"} | ({"baoxue.db"} if not PG else set())
         found = set(os.listdir(self.dir))
         journal = self.db + "-journal"
         if journal_allowed and not PG and os.path.exists(journal):
-            with open(journal, "rb") as f:
-                self.assertEqual(f.read(8), bytes(8), "a hot journal left after the database was read")
+            with open(journal, "rb") as f:  # empty, or its header still zero: not hot
+                self.assertFalse(any(f.read(8)), "a hot journal left after the database was read")
             found.discard("baoxue.db-journal")
         self.assertEqual(found, want, "left beside the database")
         left = os.listdir(self.out)
