@@ -2,6 +2,8 @@
 # is missing first (scripts/install-deps is idempotent and quick when nothing is missing).
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DIR   ?= demo
 DEMO_N     ?= 20000
@@ -29,13 +31,20 @@ test: deps build web
 $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBAOXUE_SANITIZE=ON
 
+$(FUZZ_BUILD)/CMakeCache.txt:
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBAOXUE_FUZZ=ON
+
 # G_SLICE=always-malloc: glib's slab allocator would hide a leaked pango object from LeakSanitizer;
-# tests/lsan.supp lists what fontconfig and cairo lose on their own.
-test-sanitize: deps web $(ASAN_BUILD)/CMakeCache.txt
+# tests/lsan.supp lists what fontconfig, cairo and FreeXL lose on their own. Then each fuzzer of
+# fuzz/ (clang, libFuzzer) runs FUZZ_SECONDS over its corpus (ctest -L fuzz).
+test-sanitize: deps web $(ASAN_BUILD)/CMakeCache.txt $(FUZZ_BUILD)/CMakeCache.txt
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 G_SLICE=always-malloc \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	cd $(FUZZ_BUILD) && cmake -DBAOXUE_FUZZ_SECONDS=$(FUZZ_SECONDS) . >/dev/null && \
+	  ctest --output-on-failure -j $(JOBS) -L fuzz
 
 # Ends with the server running on the demo county (Ctrl-C stops it); DEMO_LISTEN to change it.
 DEMO_LISTEN ?= 127.0.0.1:8080
@@ -44,10 +53,10 @@ demo: deps build web
 	@scripts/demo-serve $(BUILD)/baoxue $(DEMO_DIR) $(DEMO_LISTEN)
 
 format:
-	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
+	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'fuzz/*.c' 'fuzz/*.h')
 
 format-check:
-	clang-format --dry-run -Werror $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
+	clang-format --dry-run -Werror $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c' 'fuzz/*.c' 'fuzz/*.h')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -67,7 +67,7 @@ static void fuzz_cookie(const char *header)
 
 static void fuzz_body(const uint8_t *data, size_t size)
 {
-    static const char *const names[] = {"date", "method", "people", "said", "response",
+    static const char *const names[] = {"date",   "method",    "people",   "said", "response",
                                         "result", "next_step", "corrects", "full"};
     const char *out[ARRAY_SIZE(names)];
     struct arena a;

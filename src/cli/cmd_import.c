@@ -107,10 +107,19 @@ int cmd_import(int argc, char **argv)
     io.report = cli_bar_start(&bar, bar_wanted);
     int rc = import_file(s, &io, &sum, &err, &exit_code);
     cli_bar_end(&bar);
-    if (rc < 0)
+    if (rc < 0) {
+        /* the library's message names no option; the command line's way to act on it */
+        if (sum.hint == IMPORT_HINT_MAP)
+            buf_adds(&err, "（用 --map 表头=字段 指定，例如 --map 学生名字=name；字段列表见 "
+                           "baoxue import --help）");
+        else if (sum.hint == IMPORT_HINT_FORCE)
+            buf_adds(&err, "（加 --force）");
         error("%s", err.buf);
-    else
+    } else {
         import_summary_print(&io, &sum, stdout);
+        if (sum.warning.len)
+            fprintf(stderr, "警告：%s\n", sum.warning.buf);
+    }
     import_summary_release(&sum);
     buf_release(&err);
     store_close(s);

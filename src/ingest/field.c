@@ -3,27 +3,84 @@
 #include "util/common.h"
 #include "util/utf8.h"
 
-static const char *const kind_keys[KIND__COUNT] = {"population", "enrollment", "outside"};
-static const char *const kind_labels[KIND__COUNT] = {"户籍", "学籍", "外出就读"};
+#define FB(f) (1u << (f))
+
+/*
+ * The kinds of list, one row each. `required` are the columns that make a sheet this kind of
+ * list, each a field or one of its alternatives: without them it is some other list, and
+ * importing it as this one would only fill the database with rows nobody can use (a 户籍 file
+ * as 学籍: every row "状态无法识别"). The first two name the person, as in every kind. A new
+ * kind of list adds a row.
+ */
+#define KIND_MAX_REQUIRED 6
+static const struct kind_def {
+    const char *key, *label;
+    size_t nrequired;
+    struct kind_column required[KIND_MAX_REQUIRED];
+} kinds[KIND__COUNT] = {
+    [KIND_POPULATION] = {"population", "户籍", 2, {{F_NAME, 0}, {F_ID_NUMBER, 0}}},
+    [KIND_ENROLLMENT] = {"enrollment",
+                         "学籍",
+                         4,
+                         {{F_NAME, 0},
+                          {F_ID_NUMBER, FB(F_STUDENT_NO)},
+                          {F_SCHOOL_NAME, FB(F_SCHOOL_CODE)},
+                          {F_ENROLL_STATUS, 0}}},
+    [KIND_OUTSIDE] = {"outside",
+                      "外出就读",
+                      3,
+                      {{F_NAME, 0},
+                       {F_ID_NUMBER, FB(F_STUDENT_NO)},
+                       {F_SCHOOL_NAME, FB(F_SCHOOL_CODE)}}},
+};
 
 const char *kind_key(enum import_kind k)
 {
-    return kind_keys[k];
+    return kinds[k].key;
 }
 
 const char *kind_label(enum import_kind k)
 {
-    return kind_labels[k];
+    return kinds[k].label;
 }
 
 int kind_parse(const char *s, enum import_kind *out)
 {
     for (int k = 0; k < KIND__COUNT; k++)
-        if (!strcmp(s, kind_keys[k]) || !strcmp(s, kind_labels[k])) {
+        if (!strcmp(s, kinds[k].key) || !strcmp(s, kinds[k].label)) {
             *out = (enum import_kind)k;
             return 0;
         }
     return -1;
+}
+
+size_t kind_required(enum import_kind k, const struct kind_column **cols)
+{
+    *cols = kinds[k].required;
+    return kinds[k].nrequired;
+}
+
+unsigned kind_missing(enum import_kind k, const int col[F__COUNT])
+{
+    unsigned present = 0, missing = 0;
+
+    for (int f = 0; f < F__COUNT; f++)
+        if (col[f] >= 0)
+            present |= FB(f);
+    for (size_t i = 0; i < kinds[k].nrequired; i++) {
+        const struct kind_column *c = &kinds[k].required[i];
+        if (!((FB(c->field) | c->alternatives) & present))
+            missing |= 1u << i;
+    }
+    return missing;
+}
+
+void kind_column_label(struct buf *out, const struct kind_column *c)
+{
+    buf_adds(out, field_label(c->field));
+    for (int f = 0; f < F__COUNT; f++)
+        if (c->alternatives & FB(f))
+            buf_addf(out, "（或%s）", field_label((enum field)f));
 }
 
 #define P (1u << KIND_POPULATION)
@@ -34,52 +91,67 @@ int kind_parse(const char *s, enum import_kind *out)
  * Header spellings are compared after header_key() (so "乡镇（街道）" is written "乡镇(街道)" and
  * "身份证号码" as "身份证号"). The first spelling is the label shown to users.
  */
+/*
+ * `max` is the most characters a field's normalised text may have (0: no limit, for columns
+ * that are not stored): beyond it the row is refused with the reason, since no real name,
+ * ID, address or school runs that long (docs/decisions.md, issue 11). Names: the longest real
+ * ones, minority names of several parts joined by "·", run to about 20 characters.
+ */
 static const struct field_def {
     const char *key;
     unsigned kinds;
     const char *spellings[16];
+    unsigned max;
 } fields[F__COUNT] = {
-    [F_SEQ] = {"seq", P | E | O, {"序号", "编号", "顺序号"}},
-    [F_NAME] = {"name", P | E | O, {"姓名", "学生姓名", "儿童姓名", "名字", "适龄儿童姓名"}},
-    [F_GENDER] = {"gender", P | E | O, {"性别", "学生性别"}},
-    [F_ETHNICITY] = {"ethnicity", P | E | O, {"民族"}},
+    [F_SEQ] = {"seq", P | E | O, {"序号", "编号", "顺序号"}, 0},
+    [F_NAME] = {"name", P | E | O, {"姓名", "学生姓名", "儿童姓名", "名字", "适龄儿童姓名"}, 50},
+    [F_GENDER] = {"gender", P | E | O, {"性别", "学生性别"}, 10},
+    [F_ETHNICITY] = {"ethnicity", P | E | O, {"民族"}, 20},
     [F_ID_NUMBER] = {"id_number",
                      P | E | O,
                      {"身份证号", "公民身份号", "身份证件号", "证件号", "公民身份证号",
-                      "学生身份证号", "儿童身份证号", "身份证", "居民身份证号", "身份号"}},
-    [F_ID_TYPE] = {"id_type", P | E | O, {"身份证件类型", "证件类型"}},
-    [F_BIRTH_DATE] = {"birth_date", P | E | O, {"出生日期", "出生年月", "出生年月日", "生日"}},
+                      "学生身份证号", "儿童身份证号", "身份证", "居民身份证号", "身份号"},
+                     50},
+    [F_ID_TYPE] = {"id_type", P | E | O, {"身份证件类型", "证件类型"}, 0},
+    [F_BIRTH_DATE] = {"birth_date", P | E | O, {"出生日期", "出生年月", "出生年月日", "生日"}, 40},
     [F_ADDRESS] = {"address",
                    P | E | O,
-                   {"户籍地址", "住址", "户籍地", "家庭住址", "现住址", "地址", "户籍所在地"}},
+                   {"户籍地址", "住址", "户籍地", "家庭住址", "现住址", "地址", "户籍所在地"},
+                   200},
     [F_TOWNSHIP] = {"township",
                     P | E | O,
                     {"乡镇(街道)", "乡镇", "乡(镇)", "所属乡镇", "乡镇街道", "乡镇/街道", "街道",
-                     "乡(镇、街道)", "乡镇名称"}},
+                     "乡(镇、街道)", "乡镇名称"},
+                    50},
     [F_VILLAGE] = {"village",
                    P | E | O,
                    {"村(社区)", "村", "村社区", "村居", "行政村", "所属村", "社区", "村/社区",
-                    "村(居)", "村名"}},
+                    "村(居)", "村名"},
+                   50},
     [F_GUARDIAN] = {"guardian",
                     P | E | O,
-                    {"监护人", "监护人姓名", "家长姓名", "家长", "父母姓名"}},
+                    {"监护人", "监护人姓名", "家长姓名", "家长", "父母姓名"},
+                    100},
     [F_PHONE] = {"phone",
                  P | E | O,
                  {"联系电话", "电话", "手机", "手机号", "联系方式", "监护人电话", "家长电话",
-                  "监护人联系电话", "家长联系电话", "电话号", "联系电话号"}},
-    [F_REG_STATUS] = {"reg_status", P, {"户籍状态", "户口状态", "人口状态", "状态"}},
-    [F_SCHOOL_CODE] = {"school_code", E | O, {"学校标识码", "学校代码", "学校编码"}},
+                  "监护人联系电话", "家长联系电话", "电话号", "联系电话号"},
+                 100},
+    [F_REG_STATUS] = {"reg_status", P, {"户籍状态", "户口状态", "人口状态", "状态"}, 20},
+    [F_SCHOOL_CODE] = {"school_code", E | O, {"学校标识码", "学校代码", "学校编码"}, 50},
     [F_SCHOOL_NAME] = {"school_name",
                        E | O,
-                       {"学校名称", "学校", "就读学校", "在读学校", "所在学校", "就读学校名称"}},
+                       {"学校名称", "学校", "就读学校", "在读学校", "所在学校", "就读学校名称"},
+                       100},
     [F_SCHOOL_REGION] = {"school_region",
                          E | O,
                          {"学校所在地区", "就读地区", "所在地区", "学校所在地", "就读学校所在地",
-                          "学校所在地区(省市县)", "就读省市"}},
-    [F_GRADE] = {"grade", E | O, {"年级", "就读年级", "所在年级"}},
-    [F_CLASS] = {"class", E | O, {"班级", "班", "班级名称"}},
-    [F_STUDENT_NO] = {"student_no", E | O, {"全国学籍号", "学籍号", "国家学籍号", "学籍编号"}},
-    [F_ENROLL_STATUS] = {"enroll_status", E, {"学籍状态", "在校状态", "就读状态", "状态"}},
+                          "学校所在地区(省市县)", "就读省市"},
+                         100},
+    [F_GRADE] = {"grade", E | O, {"年级", "就读年级", "所在年级"}, 20},
+    [F_CLASS] = {"class", E | O, {"班级", "班", "班级名称"}, 50},
+    [F_STUDENT_NO] = {"student_no", E | O, {"全国学籍号", "学籍号", "国家学籍号", "学籍编号"}, 50},
+    [F_ENROLL_STATUS] = {"enroll_status", E, {"学籍状态", "在校状态", "就读状态", "状态"}, 20},
 };
 
 const char *field_key(enum field f)
@@ -105,6 +177,26 @@ int field_parse(const char *s, enum field *out)
     }
     buf_release(&k);
     return -1;
+}
+
+unsigned field_max_chars(enum field f)
+{
+    return fields[f].max;
+}
+
+size_t field_overlong(enum field f, const char *text, size_t len, struct buf *scratch)
+{
+    size_t n;
+
+    if (!fields[f].max || len <= fields[f].max) /* never more characters than bytes */
+        return 0;
+    buf_reset(scratch);
+    if (f == F_NAME)
+        utf8_norm_name(scratch, text, len);
+    else
+        utf8_norm_text(scratch, text, len);
+    n = utf8_count(scratch->buf, scratch->len);
+    return n > fields[f].max ? n : 0;
 }
 
 bool field_in_kind(enum field f, enum import_kind k)

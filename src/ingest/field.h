@@ -46,6 +46,31 @@ int field_parse(const char *s, enum field *out);
 bool field_in_kind(enum field f, enum import_kind k);
 
 /*
+ * The most characters a field's text may have once normalised (as it is stored), 0 for no
+ * limit: longer is no real name, ID, address or school, and the row is refused.
+ */
+unsigned field_max_chars(enum field f);
+/* The characters of a cell over its field's limit, or 0 when it is within it (fast when the
+ * cell has no more bytes than the limit has characters). `scratch` is overwritten. */
+size_t field_overlong(enum field f, const char *text, size_t len, struct buf *scratch);
+
+/*
+ * A column a kind's sheets must have: `field`, or one of `alternatives` (bits 1 << field).
+ * The required columns define the kind (field.c's kind table).
+ */
+struct kind_column {
+    enum field field;
+    unsigned alternatives;
+};
+/* The required columns of a kind: how many, and *cols pointing into the kind table. */
+size_t kind_required(enum import_kind k, const struct kind_column **cols);
+/* Which required columns (bit i for column i) no mapped column covers; col[f] >= 0 is the
+ * sheet column of field f. */
+unsigned kind_missing(enum import_kind k, const int col[F__COUNT]);
+/* A required column as people read it: "身份证号（或全国学籍号）". Appends. */
+void kind_column_label(struct buf *out, const struct kind_column *c);
+
+/*
  * Header text as compared: spaces removed, full-width ASCII folded, full-width brackets to
  * ASCII, a trailing colon dropped, "号码" shortened to "号", "*" (required marker) dropped.
  */

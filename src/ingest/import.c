@@ -25,11 +25,14 @@
 #include "store/writer.h"
 #include "util/common.h"
 #include "util/csvout.h"
+#include "util/outfile.h"
 #include "util/progress.h"
 #include "util/utf8.h"
 
 #define HEADER_SCAN_ROWS 50
 #define MAX_MAPS         64
+/* A rejected row's cells are kept this long (characters) in the reject table. */
+#define REJECT_CELL_CHARS 200
 /* An import that reaches this many rows, and at least 1/8 of the records already stored,
  * stops maintaining the ID index row by row and rebuilds it before committing (see
  * docs/decisions.md). Random inserts into a B-tree of millions of IDs cost several times
@@ -203,6 +206,27 @@ static void add_reason(struct importer *im, enum row_flag f)
  * like an ID number (15 or 18 characters, digits and a final X) or a mobile number keeps only
  * its first and last digits, as every list masks them.
  */
+/* A long cell cut after `max` characters, with "…": for the preview and the rejects table,
+ * where a paragraph pasted into a name (or a hostile file's 100 KB one) helps nobody. */
+static json_t *cut_cell(const char *t, size_t len, size_t max)
+{
+    size_t i = 0, chars = 0;
+    while (i < len && chars < max) {
+        i++;
+        while (i < len && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++;
+        chars++;
+    }
+    if (i == len)
+        return json_stringn(t, len);
+    struct buf b = BUF_INIT;
+    buf_add(&b, t, i);
+    buf_adds(&b, "…");
+    json_t *j = json_stringn(b.buf, b.len);
+    buf_release(&b);
+    return j;
+}
+
 static json_t *masked_cell(const char *t, size_t len)
 {
     size_t digits = 0;
@@ -212,7 +236,7 @@ static json_t *masked_cell(const char *t, size_t len)
               (digits == len || (digits == len - 1 && (t[len - 1] == 'X' || t[len - 1] == 'x')));
     bool phone = len == 11 && digits == 11 && t[0] == '1';
     if (!id && !phone)
-        return json_stringn(t, len);
+        return cut_cell(t, len, PREVIEW_CELL_CHARS);
     char out[24];
     size_t keep_head = id ? 6 : 3, keep_tail = 4;
     memcpy(out, t, len);
@@ -261,8 +285,10 @@ static void write_rejects_line(struct importer *im, const struct row *r, const c
 static int reject_row(struct importer *im, const struct row *r, const char *reason)
 {
     json_t *raw = json_array();
-    for (size_t i = 0; i < r->ncells; i++)
-        json_array_append_new(raw, json_stringn(r->cells[i].text, r->cells[i].len));
+    for (size_t i = 0; i < r->ncells; i++) {
+        json_t *c = cut_cell(r->cells[i].text, r->cells[i].len, REJECT_CELL_CHARS);
+        json_array_append_new(raw, c ? c : json_string(""));
+    }
     char *raw_text = json_dumps(raw, JSON_COMPACT);
     json_decref(raw);
     writer_bind_int(im->w, 1, im->sum->batch_id);
@@ -342,12 +368,44 @@ static void add_keys(struct importer *im, const struct resident_id *rid, int bir
                    gender, status, grade, school->buf);
 }
 
+/*
+ * Fields longer than any real one (field_max_chars): their reasons into im->reasons, so that
+ * the row is refused with them. Control characters are dropped by the normalisers as the
+ * fields are stored; the row is flagged so that someone looks at where they came from.
+ */
+static bool fields_too_long(struct importer *im, const struct row *r, unsigned *flags)
+{
+    buf_reset(&im->reasons);
+    for (int f = 0; f < F__COUNT; f++) {
+        size_t len, n;
+        const char *t = cell_text(r, im->col[f], &len);
+        if (!len || !field_max_chars((enum field)f))
+            continue;
+        if (utf8_has_control(t, len))
+            *flags |= RF_BIT(RF_CONTROL_CHARS);
+        n = field_overlong((enum field)f, t, len, &im->scratch);
+        if (n)
+            buf_addf(&im->reasons, "%s%s超过 %u 个字的上限（这一格有 %zu 个字）",
+                     im->reasons.len ? "；" : "", field_label((enum field)f),
+                     field_max_chars((enum field)f), n);
+    }
+    return im->reasons.len > 0;
+}
+
 static int import_row(struct importer *im, const struct row *r)
 {
     struct import_summary *sum = im->sum;
     unsigned flags = 0;
     size_t len;
     const char *t;
+
+    if (fields_too_long(im, r, &flags)) {
+        struct buf why = BUF_INIT;
+        buf_addf(&why, "字段过长：%s", im->reasons.buf);
+        int rc = reject_row(im, r, why.buf);
+        buf_release(&why);
+        return rc;
+    }
 
     /* Identity: the ID, else (学籍) the national student number G + ID. */
     struct resident_id rid;
@@ -635,6 +693,68 @@ static int hash_join(struct hash_job *j, struct buf *err)
     return j->rc;
 }
 
+/* The kind's required columns the mapping lacks (bits of kind_required's), for the wizard. */
+static json_t *missing_json(enum import_kind kind, unsigned missing)
+{
+    const struct kind_column *cols;
+    size_t n = kind_required(kind, &cols);
+    json_t *out = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (!(missing & (1u << i)))
+            continue;
+        struct buf label = BUF_INIT;
+        json_t *keys = json_array();
+        kind_column_label(&label, &cols[i]);
+        json_array_append_new(keys, json_string(field_key(cols[i].field)));
+        for (int f = 0; f < F__COUNT; f++)
+            if (cols[i].alternatives & (1u << f))
+                json_array_append_new(keys, json_string(field_key((enum field)f)));
+        json_array_append_new(out, json_pack("{s:s, s:o}", "label", label.buf, "fields", keys));
+        buf_release(&label);
+    }
+    return out;
+}
+
+/*
+ * The refusal of a header without the columns that define its kind: which are missing, what
+ * was recognised, what the kind needs. "…缺少学籍名单必需的列：学校名称（或学校标识码）、
+ * 学籍状态。这不像学籍名单（已识别的列：姓名、身份证号、性别）…"
+ */
+static void missing_message(struct buf *err, const struct import_options *opt,
+                            const struct importer *im, unsigned missing, const char *where,
+                            long header_row)
+{
+    const struct kind_column *cols;
+    size_t n = kind_required(opt->kind, &cols);
+    const char *kind = kind_label(opt->kind);
+    /* the first two columns name the person, as in every kind: with them present, the sheet is
+     * a list of people of another kind */
+    bool other_kind = !(missing & 3u) && n > 2;
+    bool any = false;
+
+    buf_addf(err, "文件“%s”%s第 %ld 行（表头）缺少%s名单必需的列", opt->path, where, header_row,
+             kind);
+    for (size_t i = 0, k = 0; i < n; i++)
+        if (missing & (1u << i)) {
+            buf_adds(err, k++ ? "、" : "：");
+            kind_column_label(err, &cols[i]);
+        }
+    if (other_kind)
+        buf_addf(err, "。这不像%s名单", kind);
+    buf_adds(err, "（已识别的列：");
+    for (int f = 0; f < F__COUNT; f++)
+        if (im->col[f] >= 0) {
+            buf_addf(err, "%s%s", any ? "、" : "", field_label((enum field)f));
+            any = true;
+        }
+    buf_addf(err, "%s）；%s名单必须有这些列：", any ? "" : "无", kind);
+    for (size_t i = 0; i < n; i++) {
+        buf_adds(err, i ? "、" : "");
+        kind_column_label(err, &cols[i]);
+    }
+    buf_adds(err, "。请确认名单类型选对了，或为表头写法不同的列指定对应的字段");
+}
+
 /* Read up to HEADER_SCAN_ROWS rows of the selected sheet and find the header among them. */
 static int scan_header(struct sheet_reader *rd, const struct import_options *opt,
                        struct saved_row **rows_out, size_t *nrows_out, long *header_idx,
@@ -835,7 +955,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     long hdr = -1;
     int ret = -1;
     bool in_tx = false, in_bulk = false;
-    char *rejects_tmp = NULL;
+    struct outfile rejects_out = {0};
     struct buf where = BUF_INIT;
     char hash[65], now[32];
     off_t size;
@@ -845,6 +965,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     memset(sum, 0, sizeof(*sum));
     buf_init(&sum->columns, 0);
     buf_init(&sum->ignored, 0);
+    buf_init(&sum->warning, 0);
     *exit_code = EXIT_INPUT;
     for (int f = 0; f < F__COUNT; f++)
         im.col[f] = -1;
@@ -859,7 +980,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     buf_init(&im.scratch, 0);
 
     if (opt->nmaps > MAX_MAPS) {
-        buf_addf(err, "--map 最多可指定 %d 个", MAX_MAPS);
+        buf_addf(err, "列对应最多可指定 %d 个", MAX_MAPS);
         goto out;
     }
     struct stat stbuf;
@@ -914,9 +1035,10 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             sum->same_as = stmt_int(q, 0);
         else if (rc == 1 && !opt->force) {
             buf_addf(err,
-                     "文件“%s”已于 %s 作为第 %lld 批%s数据导入过，内容完全相同；"
-                     "如确需再次导入，请加 --force",
+                     "文件“%s”已于 %s 作为第 %lld 批%s数据导入过，内容完全相同；如确需再次导入，"
+                     "请选择再次导入",
                      opt->path, stmt_text(q, 1), (long long)stmt_int(q, 0), kind_label(opt->kind));
+            sum->hint = IMPORT_HINT_FORCE;
             stmt_finalize(q);
             goto out;
         }
@@ -944,8 +1066,9 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         buf_addf(err,
                  "文件“%s”%s：在前 %d "
                  "行中没有找到%s名单的表头（需要包含“姓名”或“身份证号”等列名的一行）。"
-                 "如果表头写法特殊，请用 --map 表头=字段 指定，例如 --map 学生名字=name",
+                 "如果表头写法特殊，请指定各列对应的字段",
                  opt->path, sheet_label(rd, &where), HEADER_SCAN_ROWS, kind_label(opt->kind));
+        sum->hint = IMPORT_HINT_MAP;
         goto out;
     }
 
@@ -981,10 +1104,12 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     }
     for (size_t m = 0; m < opt->nmaps; m++)
         if (!map_used[m]) {
-            buf_addf(err, "文件“%s”%s第 %ld 行（表头）中没有 --map 指定的列“%s”", opt->path,
+            buf_addf(err, "文件“%s”%s第 %ld 行（表头）中没有指定了对应字段的列“%s”", opt->path,
                      sheet_label(rd, &where), h->number, opt->maps[m].header);
+            sum->hint = IMPORT_HINT_MAP;
             goto out;
         }
+    unsigned missing = kind_missing(opt->kind, im.col);
     /* before the required columns are checked: a wizard shows the header it could not use */
     if (opt->preview) {
         json_t *header = json_array(), *fields = json_array(), *sample = json_array();
@@ -1008,16 +1133,14 @@ int import_file(struct store *s, const struct import_options *opt, struct import
                 json_array_append_new(sample,
                                       json_pack("{s:I, s:o}", "row", (json_int_t)rows[i].row.number,
                                                 "cells", row_cells(&im, &rows[i].row)));
-        sum->preview = json_pack("{s:I, s:o, s:o, s:o, s:[], s:o}", "header_row",
-                                 (json_int_t)h->number, "header", header, "fields", fields,
-                                 "sample", sample, "problems", "choices", choices);
+        sum->preview =
+            json_pack("{s:I, s:o, s:o, s:o, s:[], s:o, s:o}", "header_row", (json_int_t)h->number,
+                      "header", header, "fields", fields, "sample", sample, "problems", "choices",
+                      choices, "missing", missing_json(opt->kind, missing));
     }
-    if (im.col[F_NAME] < 0 ||
-        (im.col[F_ID_NUMBER] < 0 && !(opt->kind != KIND_POPULATION && im.col[F_STUDENT_NO] >= 0))) {
-        buf_addf(err, "文件“%s”%s第 %ld 行（表头）缺少必需的列：%s%s（已识别：%s）", opt->path,
-                 sheet_label(rd, &where), h->number, im.col[F_NAME] < 0 ? "姓名 " : "",
-                 im.col[F_ID_NUMBER] < 0 ? "身份证号" : "",
-                 sum->columns.len ? sum->columns.buf : "无");
+    if (missing) {
+        missing_message(err, opt, &im, missing, sheet_label(rd, &where), h->number);
+        sum->hint = IMPORT_HINT_MAP;
         goto out;
     }
 
@@ -1030,13 +1153,17 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     im.county = sum->county;
 
     if (opt->rejects_path) {
-        /* Written beside the target and renamed on success: a failed import leaves none. */
-        rejects_tmp = xstrfmt("%s.tmp", opt->rejects_path);
-        im.rejects = fopen(rejects_tmp, "wb");
-        if (!im.rejects) {
-            buf_addf(err, "无法写入 --rejects 文件“%s”：%s", opt->rejects_path, strerror(errno));
+        /* An unnamed file until the import has committed: a failed or killed import leaves
+         * none, and no list describes an import that did not happen. */
+        if (outfile_open(&rejects_out, opt->rejects_path, err) < 0) {
+            struct buf m = BUF_INIT;
+            buf_addf(&m, "被拒绝和有标记的行的清单：%s", err->buf);
+            buf_reset(err);
+            buf_add(err, m.buf, m.len);
+            buf_release(&m);
             goto out;
         }
+        im.rejects = rejects_out.fp;
         struct buf line = BUF_INIT;
         buf_adds(&line, "\xEF\xBB\xBF");
         csv_field(&line, "行号", strlen("行号"), true);
@@ -1220,16 +1347,10 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         buf_adds(err, store_errmsg(s));
         goto out;
     }
-    if (im.rejects) {
-        int bad = fflush(im.rejects) != 0 || ferror(im.rejects);
-        bad |= fclose(im.rejects) != 0;
-        im.rejects = NULL;
-        if (bad || rename(rejects_tmp, opt->rejects_path) != 0) {
-            buf_addf(err, "写入 --rejects 文件“%s”失败：%s", opt->rejects_path, strerror(errno));
-            goto out;
-        }
-        free(rejects_tmp);
-        rejects_tmp = NULL;
+    if (im.rejects && (fflush(im.rejects) != 0 || ferror(im.rejects))) { /* a full disk */
+        buf_addf(err, "写入被拒绝和有标记的行的清单“%s”失败：%s", opt->rejects_path,
+                 strerror(errno ? errno : EIO));
+        goto out;
     }
     stmt_finalize(im.ins_record);
     stmt_finalize(im.ins_reject);
@@ -1244,6 +1365,17 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     in_bulk = false;
     ret = 0;
     *exit_code = EXIT_OK;
+    if (im.rejects) {
+        struct buf w = BUF_INIT;
+        im.rejects = NULL;
+        if (outfile_commit(&rejects_out, &w) < 0) {
+            buf_addf(&sum->warning,
+                     "导入已完成（第 %lld 批），但被拒绝和有标记的行的清单没有写成：%s",
+                     (long long)sum->batch_id, w.buf);
+            *exit_code = EXIT_RUNTIME;
+        }
+        buf_release(&w);
+    }
 out:
     if (im.w) {
         long row;
@@ -1258,12 +1390,7 @@ out:
         store_rollback(s);
     if (in_bulk)
         store_end_bulk(s);
-    if (im.rejects)
-        fclose(im.rejects);
-    if (rejects_tmp) {
-        unlink(rejects_tmp);
-        free(rejects_tmp);
-    }
+    outfile_abort(&rejects_out);
     if (im.header_text) {
         for (size_t c = 0; c < im.header_ncells; c++)
             free(im.header_text[c]);
@@ -1295,6 +1422,7 @@ void import_summary_release(struct import_summary *sum)
     sum->sheet = NULL;
     buf_release(&sum->columns);
     buf_release(&sum->ignored);
+    buf_release(&sum->warning);
     json_decref(sum->preview);
     sum->preview = NULL;
 }

@@ -28,7 +28,8 @@ struct import_options {
     const char *sheet; /* a sheet name or 1-based number; NULL: the first sheet with a header */
     const struct column_map *maps;
     size_t nmaps;
-    const char *rejects_path; /* CSV of rejected and flagged rows, or NULL */
+    const char *rejects_path; /* CSV of rejected and flagged rows, or NULL: it appears once the
+                                 import has committed (util/outfile), never before or instead */
     bool force;               /* import even if this exact file was imported before */
     struct progress *report;  /* progress for the caller (a terminal bar, a server job), or
                                  NULL: the share of the file read ("读取第 N 行"), then the
@@ -36,6 +37,16 @@ struct import_options {
     const char *actor;        /* who imports, for the batch and the audit trail */
     bool dry_run;             /* read and check every row, then roll back: nothing is stored */
     bool preview;             /* fill import_summary.preview (the web UI's import wizard) */
+};
+
+/*
+ * What the user can do about a refusal, for a front end to say in its own terms (the CLI's
+ * options, the web wizard's controls): the library's message names neither.
+ */
+enum import_hint {
+    IMPORT_HINT_NONE,
+    IMPORT_HINT_MAP,   /* the header or its columns: say which field a column is */
+    IMPORT_HINT_FORCE, /* the same file again: import it anyway */
 };
 
 struct import_summary {
@@ -54,22 +65,30 @@ struct import_summary {
     long rows_blank;    /* skipped: empty */
     long rows_notes;    /* skipped: notes, signatures, totals, repeated headers */
     long flag_counts[RF__COUNT];
-    char county[7];       /* the county the townships were resolved against */
-    bool county_inferred; /* set by this import from the IDs' most common county code */
-    int64_t same_as;      /* dry run: the earlier batch with exactly this file, else 0 */
+    char county[7];        /* the county the townships were resolved against */
+    bool county_inferred;  /* set by this import from the IDs' most common county code */
+    int64_t same_as;       /* dry run: the earlier batch with exactly this file, else 0 */
+    enum import_hint hint; /* after a refusal */
+    /* After a success: what did not work although the import did (the list of rejected rows
+     * could not be put in place); *exit_code is EXIT_RUNTIME then. */
+    struct buf warning;
     /*
      * opt->preview: {"header_row", "header": [cell…], "fields": [field key or null per column],
      * "sample":
      * [{"row", "cells"}] (the first rows under the header), "problems": [{"row", "action"
      * (拒绝/标记), "reason", "cells"}] (the first PREVIEW_PROBLEMS), "choices": [{"key",
-     * "label"}] (the fields of this kind)}. Cells that look like ID or mobile numbers are
-     * masked. Set as soon as the header row is found and mapped, also when the import then
-     * fails (a required column missing). Owned (jansson), released with the summary.
+     * "label"}] (the fields of this kind), "missing": [{"label", "fields": [key…]}] (the
+     * kind's required columns the mapping lacks: the import is refused while any is)}.
+     * Cells that look like ID or mobile numbers are masked, and long cells cut to
+     * PREVIEW_CELL_CHARS. Set as soon as the header row is found and mapped, also when the
+     * import then fails (a required column missing). Owned (jansson), released with the
+     * summary.
      */
     struct json_t *preview;
 };
-#define PREVIEW_SAMPLE   10
-#define PREVIEW_PROBLEMS 200
+#define PREVIEW_SAMPLE     10
+#define PREVIEW_PROBLEMS   200
+#define PREVIEW_CELL_CHARS 100
 
 /*
  * Import one file as a new snapshot of its kind, in one transaction: the whole file lands or

@@ -20,6 +20,7 @@ static const struct {
     [RF_STATUS_UNKNOWN] = {"status_unknown", "状态无法识别"},
     [RF_GRADE_INVALID] = {"grade_invalid", "年级无法识别"},
     [RF_TOWNSHIP_UNKNOWN] = {"township_unknown", "乡镇不属于本县"},
+    [RF_CONTROL_CHARS] = {"control_chars", "含有控制字符（已清除）"},
 };
 
 const char *row_flag_key(enum row_flag f)

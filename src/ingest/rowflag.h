@@ -3,8 +3,9 @@
 
 /*
  * What validation found wrong with an imported row. A flagged row is still imported (a
- * student with a mistyped ID is still a student); only a row that cannot name a person is
- * rejected. Stored as bits in record.flags.
+ * student with a mistyped ID is still a student); only a row that cannot name a person, or
+ * whose fields are longer than any real one (field_max_chars), is rejected. Stored as bits in
+ * record.flags.
  */
 enum row_flag {
     RF_ID_MISSING,
@@ -22,6 +23,7 @@ enum row_flag {
     RF_STATUS_UNKNOWN,
     RF_GRADE_INVALID,
     RF_TOWNSHIP_UNKNOWN,
+    RF_CONTROL_CHARS, /* control or direction characters removed from the stored text */
     RF__COUNT
 };
 

@@ -58,7 +58,60 @@ int sheet_fail_at(const struct sheet_reader *r, struct buf *err, long row, size_
 
 int sheet_fail_cell_too_long(const struct sheet_reader *r, struct buf *err, long row, size_t col)
 {
-    return sheet_fail_at(r, err, row, col, "单元格超过 %d KiB 的上限", SHEET_MAX_CELL_BYTES / 1024);
+    return sheet_fail_at(r, err, row, col, SHEET_CELL_TOO_LONG, SHEET_MAX_CELL_BYTES / 1024);
+}
+
+void sheet_size_text(struct buf *out, uint64_t bytes)
+{
+    static const char *const units[] = {"KB", "MB", "GB", "TB"};
+    double v = (double)bytes;
+    size_t u = 0;
+
+    if (bytes < 1024) {
+        buf_addf(out, "%llu 字节", (unsigned long long)bytes);
+        return;
+    }
+    v /= 1024;
+    while (v >= 1024 && u + 1 < ARRAY_SIZE(units)) {
+        v /= 1024;
+        u++;
+    }
+    buf_addf(out, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+}
+
+/*
+ * The whole file's text budget is spent: say which limit, in words a clerk can act on. The
+ * absolute limit means a file too big for one import; the relative one, a file that expands
+ * far beyond anything a real list does (a shared string or compressed run repeated into
+ * gigabytes), which as CSV could not happen.
+ */
+static int fail_expanded(const struct sheet_reader *r, struct buf *err, long row)
+{
+    struct buf limit = BUF_INIT, size = BUF_INIT, why = BUF_INIT;
+    int ret;
+
+    sheet_size_text(&limit, r->budget);
+    sheet_size_text(&size, r->file_size);
+    if (r->budget >= SHEET_EXPAND_MAX)
+        ret = sheet_fail_at(r, err, row, SIZE_MAX,
+                            "文件展开后的单元格内容超过 %s 的上限，一次导入不了这么大的名单；"
+                            "请分成几个文件分别导入",
+                            limit.buf);
+    else {
+        if (r->budget > SHEET_EXPAND_FLOOR)
+            buf_addf(&why, "文件大小的 %d 倍", SHEET_EXPAND_RATIO);
+        else
+            buf_adds(&why, "小文件最多展开到这么多");
+        ret = sheet_fail_at(r, err, row, SIZE_MAX,
+                            "文件只有 %s，单元格内容展开后却超过 %s 的上限（%s），正常的名单不会"
+                            "这样，拒绝导入（可能是恶意构造的文件，例如同一段长文字被大量单元格"
+                            "引用）；如确为正常名单，请在 Excel 或 WPS 中另存为 CSV 后再导入",
+                            size.buf, limit.buf, why.buf);
+    }
+    buf_release(&why);
+    buf_release(&limit);
+    buf_release(&size);
+    return ret;
 }
 
 void sheet_col_letters(struct buf *out, size_t col)
@@ -184,6 +237,9 @@ int sheet_row_add(struct sheet_reader *r, size_t col, enum cell_kind kind, const
     if (r->text.len + len > SHEET_MAX_ROW_BYTES)
         return sheet_fail_at(r, err, r->row.number, SIZE_MAX, "这一行超过 %d MiB 的上限",
                              SHEET_MAX_ROW_BYTES / (1024 * 1024));
+    r->expanded += len;
+    if (r->expanded > r->budget)
+        return fail_expanded(r, err, r->row.number);
     grow_cells(r, col + 1);
     while (r->row.ncells <= col) {
         c = &r->cells[r->row.ncells];
@@ -303,6 +359,12 @@ int sheet_open(struct sheet_reader **out, const char *path, struct buf *err)
     }
 
     r = xcalloc(1, sizeof(*r));
+    r->file_size = (uint64_t)st.st_size;
+    r->budget = r->file_size > SHEET_EXPAND_MAX / SHEET_EXPAND_RATIO
+                    ? SHEET_EXPAND_MAX
+                    : r->file_size * SHEET_EXPAND_RATIO;
+    if (r->budget < SHEET_EXPAND_FLOOR)
+        r->budget = SHEET_EXPAND_FLOOR;
     buf_init(&r->text, 0);
     buf_init(&r->last_err, 0);
     if (n >= 4 && !memcmp(head, zip_magic, 4)) {
@@ -399,6 +461,16 @@ double sheet_progress(const struct sheet_reader *r)
 {
     double p = r->ops->progress(r);
     return p < 0 ? 0 : p > 1 ? 1 : p;
+}
+
+uint64_t sheet_expanded(const struct sheet_reader *r)
+{
+    return r->expanded;
+}
+
+uint64_t sheet_expand_budget(const struct sheet_reader *r)
+{
+    return r->budget;
 }
 
 void sheet_close(struct sheet_reader *r)

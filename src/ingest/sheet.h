@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/buf.h"
 
@@ -41,10 +42,21 @@ struct row {
     struct cell *cells; /* trailing empty cells may be omitted; missing columns are CELL_EMPTY */
 };
 
-/* Hard limits: beyond them a reader fails with a message saying where. */
+/*
+ * Hard limits: beyond them a reader fails with a message saying where, and the import is
+ * refused (docs/decisions.md, issue 11). A cell holds at most what Excel itself can hold
+ * (32,767 characters, at most 4 bytes each, is under 128 KiB); a row, a thousand times a real
+ * row. The text a file expands to (every cell handed out, shared strings counted at every
+ * cell that uses them) is bounded relative to the file's own size, with a floor for small
+ * files, and in absolute terms: a few kilobytes that expand to gigabytes are a bomb, not a
+ * list. The budget counts every row ever handed out, across sheet_select.
+ */
 #define SHEET_MAX_COLUMNS    16384
-#define SHEET_MAX_CELL_BYTES (256 * 1024)
-#define SHEET_MAX_ROW_BYTES  (16 * 1024 * 1024)
+#define SHEET_MAX_CELL_BYTES (128 * 1024)
+#define SHEET_MAX_ROW_BYTES  (1024 * 1024)
+#define SHEET_EXPAND_RATIO   20                  /* cell text / file size */
+#define SHEET_EXPAND_FLOOR   ((uint64_t)1 << 20) /* any file may expand to 1 MiB */
+#define SHEET_EXPAND_MAX     ((uint64_t)2 << 30) /* and none beyond 2 GiB */
 
 struct sheet_reader;
 
@@ -75,6 +87,10 @@ int sheet_next_row(struct sheet_reader *r, const struct row **row, struct buf *e
 /* Fraction of the selected sheet's input consumed so far, 0..1 (for progress bars): raw file
  * bytes for csv, uncompressed worksheet XML bytes for xlsx, rows for xls. */
 double sheet_progress(const struct sheet_reader *r);
+
+/* Bytes of cell text handed out so far, and what the file may expand to (the limits above). */
+uint64_t sheet_expanded(const struct sheet_reader *r);
+uint64_t sheet_expand_budget(const struct sheet_reader *r);
 
 void sheet_close(struct sheet_reader *r);
 

@@ -140,6 +140,36 @@ static int fill(struct csv *c, struct buf *err)
     return 1;
 }
 
+/*
+ * UTF-8 with a few damaged bytes (a stray byte pasted in, a cell cut mid-character) rather than
+ * GB18030: ten times more valid multibyte sequences than invalid bytes, where GB18030 text
+ * shows the reverse (one valid sequence to 6-11 invalid bytes, measured on Chinese names and
+ * addresses). Read as UTF-8, such a file fails at the damaged byte's own row; read as GB18030,
+ * it would fail at a wrong row or turn into mojibake.
+ */
+static bool mostly_utf8(const unsigned char *s, size_t n, bool more)
+{
+    size_t valid = 0, bad = 0, i = 0;
+
+    if (more && n > 3)
+        n -= 3; /* a sequence cut by the chunk end is neither */
+    while (i < n) {
+        unsigned cp;
+        size_t k;
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        k = utf8_decode((const char *)s + i, n - i, &cp);
+        if (k > 1)
+            valid++;
+        else
+            bad++;
+        i += k;
+    }
+    return valid > 10 * bad;
+}
+
 static char detect_delim(const struct buf *t)
 {
     static const char cand[] = {',', '\t', ';'};
@@ -218,11 +248,13 @@ static int csv_next_row(struct sheet_reader *r, struct buf *err)
                 return -1;
             if (!f) {
                 if (c->bad_bytes)
-                    return sheet_fail_at(r, err, c->in_record ? c->record : c->record + 1, SIZE_MAX,
-                                         "含有不能按 %s 解码的字节%s", r->encoding,
-                                         c->cd == (iconv_t)-1
-                                             ? "（文件开头是 UTF-8，这里却不是；请统一编码后另存）"
-                                             : "（文件已损坏或混用了编码）");
+                    return sheet_fail_at(
+                        r, err, c->in_record ? c->record : c->record + 1, SIZE_MAX,
+                        "含有不能按 %s 解码的字节%s", r->encoding,
+                        c->cd == (iconv_t)-1
+                            ? "（文件的其余部分是 "
+                              "UTF-8，这里却不是：可能混用了编码或文件已损坏，请统一编码后另存）"
+                            : "（文件已损坏或混用了编码）");
                 if (!c->in_record)
                     return 0;
                 if (c->st == ST_QUOTED)
@@ -399,7 +431,8 @@ int sheet_csv_open(struct sheet_reader *r, int fd, const char *path, struct buf 
     } else if (c->raw_len >= 2 && c->raw[0] == 0xFE && c->raw[1] == 0xFF) {
         c->bom = 2;
         r->encoding = from = "UTF-16BE";
-    } else if (utf8_valid((const char *)c->raw, c->raw_len, !c->eof)) {
+    } else if (utf8_valid((const char *)c->raw, c->raw_len, !c->eof) ||
+               mostly_utf8(c->raw, c->raw_len, !c->eof)) {
         r->encoding = "UTF-8";
     } else {
         r->encoding = from = "GB18030"; /* a superset of GBK and GB2312 */

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ingest/sheet.h"
 #include "util/buf.h"
@@ -38,6 +39,10 @@ struct sheet_reader {
     size_t cells_alloc;
     struct buf text;
 
+    uint64_t file_size; /* bytes of the file as opened */
+    uint64_t expanded;  /* cell text handed out so far (sheet_row_add), over every select */
+    uint64_t budget;    /* what `expanded` may reach: sheet.h's SHEET_EXPAND_* */
+
     bool failed;         /* the last next_row failed: keep failing with the same message */
     struct buf last_err; /* that message */
 };
@@ -60,8 +65,12 @@ int sheet_fail_at(const struct sheet_reader *r, struct buf *err, long row, size_
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Reset err to the message; returns -1. */
 int sheet_fail(struct buf *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The standard "cell too long" message for (row, col). */
+/* The standard "cell too long" message for (row, col); its text for a format of its own. */
+#define SHEET_CELL_TOO_LONG "单元格超过 %d KiB 的上限（比 Excel 一个单元格能容纳的还多）"
 int sheet_fail_cell_too_long(const struct sheet_reader *r, struct buf *err, long row, size_t col);
+
+/* A size as people read it: "850 字节", "8.5 KB", "1.0 MB", "2.0 GB" (1024-based). */
+void sheet_size_text(struct buf *out, uint64_t bytes);
 
 /* "A", "Z", "AA", … for a 0-based column. */
 void sheet_col_letters(struct buf *out, size_t col);

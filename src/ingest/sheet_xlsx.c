@@ -21,6 +21,19 @@
 #define SST_MAX   ((size_t)512 << 20)     /* all shared strings together: 512 MiB */
 #define ROW_MAX   1048576L                /* Excel's last row */
 #define TABLE_MAX 65536 /* sheets, relationships, formats: far beyond real files */
+/*
+ * What the whole package may decompress to, all parts and every re-read together: real
+ * workbooks deflate 7-11 to 1 (docs/decisions.md, issue 11), deflate itself stops near 1032
+ * to 1, so 100 times the file (and 64 MiB for any file) separates a workbook from a zip bomb
+ * before the bomb is parsed; a part's size in the zip directory is checked before it is read.
+ * Absolute: 2 GiB from one part, 4 GiB from the package (a re-read sheet counts again).
+ */
+#define UNZIP_RATIO 100
+#define UNZIP_FLOOR ((zip_uint64_t)64 << 20)
+#define UNZIP_MAX   ((zip_uint64_t)4 << 30)
+/* Elements inside each other: a worksheet's cell text is 7 deep; beyond this, a parser
+ * attack rather than a spreadsheet. */
+#define XML_MAX_DEPTH 64
 
 enum ctype { T_NUM, T_SST, T_INLINE, T_STR, T_BOOL, T_ERR, T_DATE };
 
@@ -80,6 +93,14 @@ struct xlsx {
     bool has_err;
     struct buf perr;
     XML_Parser xp;
+    /* the part's own handlers, called by on_start/on_end, which keep the depth */
+    XML_StartElementHandler start;
+    XML_EndElementHandler end;
+    int depth;
+    const char *what; /* the part being parsed, as messages name it */
+
+    /* decompressed bytes read from the package so far, and what they may reach */
+    zip_uint64_t unzipped, unzip_budget;
 
     /* generic small-part parse state */
     int rph;      /* depth inside <rPh> phonetic runs, which are not cell text */
@@ -151,6 +172,125 @@ static void xfail(struct xlsx *x, long row, size_t col, const char *fmt, ...)
         XML_StopParser(x->xp, XML_FALSE);
 }
 
+/* expat's error in words a clerk reads (its own strings are English). */
+static const char *xml_reason(enum XML_Error code)
+{
+    switch (code) {
+    case XML_ERROR_NO_MEMORY:
+        return "内存不足";
+    case XML_ERROR_INVALID_TOKEN:
+    case XML_ERROR_BAD_CHAR_REF:
+        return "含有 XML 中不允许的字符或不是 UTF-8 的字节";
+    case XML_ERROR_PARTIAL_CHAR:
+        return "结尾处有不完整的字符";
+    case XML_ERROR_UNCLOSED_TOKEN:
+    case XML_ERROR_NO_ELEMENTS:
+    case XML_ERROR_UNCLOSED_CDATA_SECTION:
+        return "数据不完整，XML 在中途断了";
+    case XML_ERROR_TAG_MISMATCH:
+        return "标记没有正确配对";
+    case XML_ERROR_DUPLICATE_ATTRIBUTE:
+        return "同一属性出现了两次";
+    case XML_ERROR_JUNK_AFTER_DOC_ELEMENT:
+        return "文档结束后还有多余内容";
+    case XML_ERROR_UNDEFINED_ENTITY:
+    case XML_ERROR_RECURSIVE_ENTITY_REF:
+    case XML_ERROR_ASYNC_ENTITY:
+    case XML_ERROR_BINARY_ENTITY_REF:
+    case XML_ERROR_ATTRIBUTE_EXTERNAL_ENTITY_REF:
+    case XML_ERROR_EXTERNAL_ENTITY_HANDLING:
+    case XML_ERROR_ENTITY_DECLARED_IN_PE:
+#if XML_MAJOR_VERSION > 2 || (XML_MAJOR_VERSION == 2 && XML_MINOR_VERSION >= 4)
+    case XML_ERROR_AMPLIFICATION_LIMIT_BREACH:
+#endif
+        return "含有实体引用，Excel 文件不会这样写（可能是恶意构造的文件）";
+    case XML_ERROR_UNBOUND_PREFIX:
+    case XML_ERROR_UNDECLARING_PREFIX:
+        return "使用了未声明的命名空间前缀";
+    case XML_ERROR_MISPLACED_XML_PI:
+    case XML_ERROR_XML_DECL:
+    case XML_ERROR_TEXT_DECL:
+        return "XML 声明的位置或写法不对";
+    case XML_ERROR_INCORRECT_ENCODING:
+    case XML_ERROR_UNKNOWN_ENCODING:
+        return "XML 声明的编码与内容不符或不受支持";
+    default:
+        return "格式错误";
+    }
+}
+
+/*
+ * OOXML parts never carry a document type declaration (ECMA-376 Part 2 forbids DTDs in a
+ * package): one is how entity expansion (billion laughs) and external entities (XXE) get in,
+ * so the parse stops at the declaration, before any entity is defined.
+ */
+static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+                       int has_internal_subset)
+{
+    struct xlsx *x = ud;
+    xfail(x, -1, 0,
+          "xlsx 文件的%s含有 DTD（文档类型声明），Excel 文件不会这样写，拒绝读取"
+          "（可能是恶意构造的文件）",
+          x->what);
+}
+
+static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    struct xlsx *x = ud;
+
+    if (++x->depth > XML_MAX_DEPTH) {
+        xfail(x, -1, 0,
+              "xlsx 文件的%s中 XML 元素嵌套超过 %d 层，Excel 文件不会这样写，拒绝读取"
+              "（可能是恶意构造的文件）",
+              x->what, XML_MAX_DEPTH);
+        return;
+    }
+    x->start(ud, name, atts);
+}
+
+static void on_end(void *ud, const XML_Char *name)
+{
+    struct xlsx *x = ud;
+    x->depth--;
+    x->end(ud, name);
+}
+
+static void on_text(void *ud, const XML_Char *s, int len);
+
+/* A parser for one part, its handlers wrapped so that depth and DTDs are checked first. */
+static void xml_create(struct xlsx *x, XML_StartElementHandler start, XML_EndElementHandler end,
+                       const char *what)
+{
+    x->xp = XML_ParserCreate(NULL);
+    x->start = start;
+    x->end = end;
+    x->depth = 0;
+    x->what = what;
+    XML_SetUserData(x->xp, x);
+    XML_SetElementHandler(x->xp, on_start, on_end);
+    XML_SetCharacterDataHandler(x->xp, on_text);
+    XML_SetStartDoctypeDeclHandler(x->xp, on_doctype);
+}
+
+/* Whether reading `more` decompressed bytes would pass the package's budget. */
+static bool unzip_over(struct xlsx *x, zip_uint64_t more)
+{
+    return more > x->unzip_budget || x->unzipped > x->unzip_budget - more;
+}
+
+static void unzip_message(const struct xlsx *x, struct buf *out)
+{
+    struct buf a = BUF_INIT, b = BUF_INIT;
+    sheet_size_text(&a, x->r->file_size);
+    sheet_size_text(&b, x->unzip_budget);
+    buf_addf(out,
+             "xlsx 文件只有 %s，解压后却超过 %s（文件大小的 %d 倍），正常的 Excel 文件不会这样，"
+             "拒绝读取（可能是恶意构造的压缩炸弹）",
+             a.buf, b.buf, UNZIP_RATIO);
+    buf_release(&a);
+    buf_release(&b);
+}
+
 static int hexval(int c)
 {
     if (c >= '0' && c <= '9')
@@ -208,11 +348,13 @@ static void on_text(void *ud, const XML_Char *s, int len)
             x->capture = false;
             return;
         }
-        xfail(x, x->cur_row, x->cur_col, "单元格超过 %d KiB 的上限", SHEET_MAX_CELL_BYTES / 1024);
+        xfail(x, x->cur_row, x->cur_col, SHEET_CELL_TOO_LONG, SHEET_MAX_CELL_BYTES / 1024);
         return;
     }
     buf_add(&x->cap, s, (size_t)len);
 }
+
+static void sst_start(void *ud, const XML_Char *name, const XML_Char **atts);
 
 /* Stream one part through expat. 0, 1 when the part does not exist, -1 with a message. */
 static int parse_part(struct xlsx *x, const char *part, const char *what,
@@ -224,15 +366,21 @@ static int parse_part(struct xlsx *x, const char *part, const char *what,
     char *chunk;
     int ret = 0;
 
+    zip_stat_t st;
+
     if (idx < 0)
         return 1;
+    zip_stat_init(&st);
+    if (!zip_stat_index(x->zip, (zip_uint64_t)idx, 0, &st) && (st.valid & ZIP_STAT_SIZE) &&
+        unzip_over(x, st.size)) { /* a bomb says so in its directory: refuse it unread */
+        buf_reset(err);
+        unzip_message(x, err);
+        return -1;
+    }
     zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
     if (!zf)
         return sheet_fail(err, "xlsx 文件已损坏：无法读取%s（%s）", what, zip_strerror(x->zip));
-    x->xp = XML_ParserCreate(NULL);
-    XML_SetUserData(x->xp, x);
-    XML_SetElementHandler(x->xp, start, end);
-    XML_SetCharacterDataHandler(x->xp, on_text);
+    xml_create(x, start, end, what);
     x->has_err = false;
     x->capture = false;
     chunk = xmalloc(XML_CHUNK);
@@ -249,13 +397,22 @@ static int parse_part(struct xlsx *x, const char *part, const char *what,
                              what);
             break;
         }
+        if (unzip_over(x, (zip_uint64_t)n)) {
+            buf_reset(err);
+            unzip_message(x, err);
+            ret = -1;
+            break;
+        }
+        x->unzipped += (zip_uint64_t)n;
         if (XML_Parse(x->xp, chunk, (int)n, n == 0) != XML_STATUS_OK) {
             if (x->has_err)
                 ret = sheet_fail(err, "%s", x->perr.buf);
+            else if (start == sst_start)
+                ret = sheet_fail(err, "xlsx 文件已损坏：%s的第 %zu 个字符串%s", what, x->nsst + 1,
+                                 xml_reason(XML_GetErrorCode(x->xp)));
             else
-                ret = sheet_fail(err, "xlsx 文件已损坏：%s的 XML 有误（第 %lu 行：%s）", what,
-                                 (unsigned long)XML_GetCurrentLineNumber(x->xp),
-                                 XML_ErrorString(XML_GetErrorCode(x->xp)));
+                ret = sheet_fail(err, "xlsx 文件已损坏：%s%s", what,
+                                 xml_reason(XML_GetErrorCode(x->xp)));
             break;
         }
         if (!n)
@@ -664,6 +821,11 @@ static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
             xfail(x, x->last_row + 1, SIZE_MAX, "行号无效，文件已损坏");
             return;
         }
+        if (num <= x->last_row) { /* Excel writes rows in order, each once */
+            xfail(x, num, SIZE_MAX, "行号重复或顺序颠倒（前面已有第 %ld 行），文件已损坏",
+                  x->last_row);
+            return;
+        }
         x->cur_row = num;
         x->next_col = 0;
         x->in_row = true;
@@ -773,14 +935,16 @@ static int xlsx_select(struct sheet_reader *r, size_t i, struct buf *err)
     zip_stat_init(&st);
     if (!zip_stat_index(x->zip, (zip_uint64_t)idx, 0, &st) && (st.valid & ZIP_STAT_SIZE))
         x->part_size = st.size;
+    if (unzip_over(x, x->part_size)) {
+        buf_reset(err);
+        unzip_message(x, err);
+        return -1;
+    }
     x->zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
     if (!x->zf)
         return sheet_fail_at(r, err, 0, SIZE_MAX, "文件已损坏，无法读取（%s）",
                              zip_strerror(x->zip));
-    x->xp = XML_ParserCreate(NULL);
-    XML_SetUserData(x->xp, x);
-    XML_SetElementHandler(x->xp, ws_start, ws_end);
-    XML_SetCharacterDataHandler(x->xp, on_text);
+    xml_create(x, ws_start, ws_end, "工作表");
     return 0;
 }
 
@@ -804,10 +968,18 @@ static void pump(struct xlsx *x)
             xfail(x, near, SIZE_MAX, "解压后超过 2 GiB，拒绝读取（可能是恶意构造的文件）");
             break;
         }
+        if (unzip_over(x, (zip_uint64_t)n)) {
+            struct buf m = BUF_INIT;
+            unzip_message(x, &m);
+            xfail(x, -1, 0, "%s", m.buf);
+            buf_release(&m);
+            break;
+        }
+        x->unzipped += (zip_uint64_t)n;
         if (XML_Parse(x->xp, x->chunk, (int)n, n == 0) != XML_STATUS_OK) {
             near = x->in_row ? x->cur_row : x->last_row + 1;
-            xfail(x, near, SIZE_MAX, "文件已损坏或不完整，XML 有误（%s）",
-                  XML_ErrorString(XML_GetErrorCode(x->xp)));
+            xfail(x, near, SIZE_MAX, "文件已损坏或不完整，XML %s",
+                  xml_reason(XML_GetErrorCode(x->xp)));
             break;
         }
         if (!n)
@@ -933,6 +1105,10 @@ int sheet_xlsx_open(struct sheet_reader *r, int fd, const char *path, struct buf
     r->impl = x;
     r->encoding = "UTF-8";
 
+    x->unzip_budget =
+        r->file_size > UNZIP_MAX / UNZIP_RATIO ? UNZIP_MAX : r->file_size * UNZIP_RATIO;
+    if (x->unzip_budget < UNZIP_FLOOR)
+        x->unzip_budget = UNZIP_FLOOR;
     x->zip = zip_fdopen(fd, 0, &zerr);
     if (!x->zip) {
         close(fd);
@@ -956,8 +1132,8 @@ int sheet_xlsx_open(struct sheet_reader *r, int fd, const char *path, struct buf
     if (parse_part(x, rels, "工作簿关系（workbook.xml.rels）", rels_start, ignore_end, err) < 0)
         goto out;
     for (size_t i = 0; i < r->nsheets; i++) {
-        for (size_t k = 0; k < x->nrels; k++)
-            if (!strcmp(x->rels[k].id, x->sheets[i].rid))
+        for (size_t k = 0; k < x->nrels && !x->sheets[i].part; k++)
+            if (!strcmp(x->rels[k].id, x->sheets[i].rid)) /* the first of a repeated id */
                 x->sheets[i].part = resolve(x->wb_dir, x->rels[k].target);
         if (!x->sheets[i].part) /* no relationship: try the conventional name */
             x->sheets[i].part = xstrfmt("%sworksheets/sheet%zu.xml", x->wb_dir, i + 1);

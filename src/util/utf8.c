@@ -184,12 +184,45 @@ static bool is_space(unsigned cp)
     }
 }
 
+/* Direction controls: invisible, and able to make a name display as another (U+202E). */
+static bool is_bidi_control(unsigned cp)
+{
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* Invisible characters that only get in the way of comparison. */
 static bool is_dropped(unsigned cp)
 {
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
         return true;
-    return cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0x00AD;
+    return cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0x00AD ||
+           is_bidi_control(cp);
+}
+
+bool utf8_has_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned cp;
+        if (c >= 0x20 && c < 0x7F) {
+            i++;
+            continue;
+        }
+        i += utf8_decode(s + i, len - i, &cp);
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) ||
+            is_bidi_control(cp))
+            return true;
+    }
+    return false;
+}
+
+size_t utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
 }
 
 /*

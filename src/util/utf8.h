@@ -24,9 +24,20 @@ bool utf8_valid(const char *s, size_t len, bool allow_truncated_tail);
 size_t utf8_width(const char *s, size_t len);
 
 /*
+ * Whether text holds control characters other than tab and line breaks (C0, DEL, C1) or
+ * direction controls (U+202A..U+202E and the like): what the normalisers below drop, and
+ * what a person's data never legitimately contains.
+ */
+bool utf8_has_control(const char *s, size_t len);
+
+/* Characters in UTF-8 text: the bytes that start a code point. */
+size_t utf8_count(const char *s, size_t len);
+
+/*
  * Text as it should be compared and stored: full-width ASCII (U+FF01..U+FF5E) folded to
  * ASCII, ideographic space U+3000 / NBSP / other Unicode spaces to ' ', runs of spaces
- * collapsed to one, leading and trailing spaces removed, control characters dropped.
+ * collapsed to one, leading and trailing spaces removed, control characters (and zero-width
+ * and direction controls) dropped.
  * Appends to `out`.
  */
 void utf8_norm_text(struct buf *out, const char *s, size_t len);

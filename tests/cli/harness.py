@@ -596,6 +596,7 @@ FLAG_BITS = {
     "status_unknown": 12,
     "grade_invalid": 13,
     "township_unknown": 14,
+    "control_chars": 15,
 }
 
 

@@ -323,7 +323,8 @@ class WebApiTest(unittest.TestCase):
         self.assertEqual(job["state"], "done", job)
         r = job["result"]
         self.assertTrue(r["dry_run"])
-        self.assertIn("缺少必需的列：姓名", r["error"])
+        self.assertIn("缺少户籍名单必需的列：姓名", r["error"])
+        self.assertEqual(r["preview"]["missing"], [{"label": "姓名", "fields": ["name"]}])
         self.assertEqual(r["preview"]["header_row"], 2)
         self.assertEqual(r["preview"]["header"][1], "小孩名字")
         self.assertIsNone(r["preview"]["fields"][1])
@@ -334,6 +335,7 @@ class WebApiTest(unittest.TestCase):
                            ("map", "民族=ignore")], "补充.csv", data)
         r = job["result"]
         self.assertNotIn("error", r)
+        self.assertEqual(r["preview"]["missing"], [])
         self.assertEqual((r["rows_imported"], r["rows_flagged"], r["rows_rejected"]), (2, 1, 1))
         self.assertIsNone(r["batch_id"])
         self.assertEqual(r["preview"]["fields"][1], "name")

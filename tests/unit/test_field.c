@@ -369,6 +369,82 @@ static void test_gender(void **state)
     assert_string_equal(gender_label(0), "");
 }
 
+/* Each kind's required columns, by what a header maps. */
+static void test_kind_required(void **state)
+{
+    int col[F__COUNT];
+    const struct kind_column *cols;
+    struct buf label = BUF_INIT;
+
+    for (int f = 0; f < F__COUNT; f++)
+        col[f] = -1;
+    col[F_NAME] = 0;
+    col[F_ID_NUMBER] = 1;
+    /* a 户籍 header: a register of people, not a school list */
+    assert_int_equal(kind_missing(KIND_POPULATION, col), 0);
+    assert_int_equal(kind_missing(KIND_ENROLLMENT, col), (1u << 2) | (1u << 3));
+    assert_int_equal(kind_missing(KIND_OUTSIDE, col), 1u << 2);
+    /* a 学籍 list may name its students by the 学籍号 and its school by the code */
+    col[F_ID_NUMBER] = -1;
+    col[F_STUDENT_NO] = 1;
+    col[F_SCHOOL_CODE] = 2;
+    col[F_ENROLL_STATUS] = 3;
+    assert_int_equal(kind_missing(KIND_ENROLLMENT, col), 0);
+    assert_int_equal(kind_missing(KIND_POPULATION, col), 1u << 1);
+    col[F_NAME] = -1;
+    assert_int_equal(kind_missing(KIND_ENROLLMENT, col), 1u);
+
+    assert_int_equal(kind_required(KIND_ENROLLMENT, &cols), 4);
+    kind_column_label(&label, &cols[1]);
+    assert_string_equal(label.buf, "身份证号（或全国学籍号）");
+    buf_reset(&label);
+    kind_column_label(&label, &cols[2]);
+    assert_string_equal(label.buf, "学校名称（或学校标识码）");
+    /* every kind names the person first: 姓名, then the ID */
+    for (int k = 0; k < KIND__COUNT; k++) {
+        assert_true(kind_required((enum import_kind)k, &cols) >= 2);
+        assert_int_equal(cols[0].field, F_NAME);
+        assert_int_equal(cols[1].field, F_ID_NUMBER);
+        for (size_t i = 0; i < kind_required((enum import_kind)k, &cols); i++)
+            assert_true(field_in_kind(cols[i].field, (enum import_kind)k));
+    }
+    buf_release(&label);
+}
+
+/* Field lengths: counted in characters of the normalised text, as stored. */
+static void test_field_overlong(void **state)
+{
+    struct buf s = BUF_INIT, scratch = BUF_INIT;
+
+    assert_int_equal(field_max_chars(F_NAME), 50);
+    assert_int_equal(field_max_chars(F_SEQ), 0);
+    for (int i = 0; i < 50; i++)
+        buf_adds(&s, "阿");
+    assert_int_equal(field_overlong(F_NAME, s.buf, s.len, &scratch), 0);
+    buf_adds(&s, "   \t"); /* spaces do not count: they are not stored */
+    assert_int_equal(field_overlong(F_NAME, s.buf, s.len, &scratch), 0);
+    buf_adds(&s, "古");
+    assert_int_equal(field_overlong(F_NAME, s.buf, s.len, &scratch), 51);
+    /* no limit for a column that is not stored */
+    assert_int_equal(field_overlong(F_SEQ, s.buf, s.len, &scratch), 0);
+    /* an address of 200 characters is one; of 201, not */
+    buf_reset(&s);
+    for (int i = 0; i < 200; i++)
+        buf_adds(&s, "村");
+    assert_int_equal(field_overlong(F_ADDRESS, s.buf, s.len, &scratch), 0);
+    buf_adds(&s, "村");
+    assert_int_equal(field_overlong(F_ADDRESS, s.buf, s.len, &scratch), 201);
+    /* every stored field has a limit */
+    static const enum field stored[] = {
+        F_NAME,        F_GENDER,        F_ETHNICITY, F_ID_NUMBER, F_BIRTH_DATE, F_ADDRESS,
+        F_TOWNSHIP,    F_VILLAGE,       F_GUARDIAN,  F_PHONE,     F_REG_STATUS, F_SCHOOL_CODE,
+        F_SCHOOL_NAME, F_SCHOOL_REGION, F_GRADE,     F_CLASS,     F_STUDENT_NO, F_ENROLL_STATUS};
+    for (size_t i = 0; i < ARRAY_SIZE(stored); i++)
+        assert_true(field_max_chars(stored[i]) >= 10);
+    buf_release(&s);
+    buf_release(&scratch);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +468,8 @@ int main(void)
         cmocka_unit_test(test_reg_status),
         cmocka_unit_test(test_enroll_status),
         cmocka_unit_test(test_gender),
+        cmocka_unit_test(test_kind_required),
+        cmocka_unit_test(test_field_overlong),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

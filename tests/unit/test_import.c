@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <jansson.h>
 #include <xlsxwriter.h>
 #include <zip.h>
 
@@ -75,10 +76,14 @@ static void import_ok(struct tu_fx *fx, enum import_kind kind, const char *path,
     buf_release(&err);
 }
 
-/* Import that must fail with `code`, the message containing `expect`. */
-static void import_fails(struct tu_fx *fx, enum import_kind kind, const char *path,
-                         const struct column_map *maps, size_t nmaps, bool force, int want_code,
-                         const char *expect)
+/*
+ * Import that must fail with `code`, the message containing `expect`; returns the hint for
+ * the front end. The library's message never names a command-line option (the server's users
+ * have none): the front end adds its own way to act on the hint.
+ */
+static enum import_hint import_fails(struct tu_fx *fx, enum import_kind kind, const char *path,
+                                     const struct column_map *maps, size_t nmaps, bool force,
+                                     int want_code, const char *expect)
 {
     struct import_summary sum;
     struct buf err = BUF_INIT;
@@ -88,8 +93,12 @@ static void import_fails(struct tu_fx *fx, enum import_kind kind, const char *pa
     assert_int_equal(sum.batch_id, 0);
     if (!strstr(err.buf, expect))
         fail_msg("message \"%s\" lacks \"%s\"", err.buf, expect);
+    if (strstr(err.buf, "--"))
+        fail_msg("message \"%s\" names an option", err.buf);
+    enum import_hint hint = sum.hint;
     import_summary_release(&sum);
     buf_release(&err);
+    return hint;
 }
 
 static void text_is(struct tu_fx *fx, const char *sql, const char *param, const char *expect)
@@ -359,7 +368,9 @@ static void test_map(void **state)
     char *p = tu_write_str(fx->dir, "odd.csv", csv.buf);
 
     /* without --map the header is not found */
-    import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "--map");
+    assert_int_equal(
+        import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "指定各列对应的字段"),
+        IMPORT_HINT_MAP);
     no_data(fx);
 
     /* the map's header is compared as header_key sees it (the colon goes) */
@@ -390,8 +401,8 @@ static void test_map_missing_header(void **state)
     buf_addf(&csv, "姓名,身份证号\n张三,%s\n", id1);
     char *p = tu_write_str(fx->dir, "plain.csv", csv.buf);
     static const struct column_map maps[] = {{"家长称呼", F_GUARDIAN}};
-    import_fails(fx, KIND_POPULATION, p, maps, 1, false, EXIT_INPUT, "家长称呼");
-    import_fails(fx, KIND_POPULATION, p, maps, 1, false, EXIT_INPUT, "--map");
+    assert_int_equal(import_fails(fx, KIND_POPULATION, p, maps, 1, false, EXIT_INPUT, "“家长称呼”"),
+                     IMPORT_HINT_MAP);
     no_data(fx);
     buf_release(&csv);
     free(p);
@@ -411,13 +422,15 @@ static void test_duplicate_file(void **state)
     import_ok(fx, KIND_POPULATION, p, NULL, 0, &sum);
     import_summary_release(&sum);
 
-    import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "--force");
+    assert_int_equal(import_fails(fx, KIND_POPULATION, p, NULL, 0, false, EXIT_INPUT, "导入过"),
+                     IMPORT_HINT_FORCE);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM batch", NULL), 1);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 1);
 
     /* the same bytes under another name are the same file */
     char *copy = tu_write_str(fx->dir, "renamed.csv", csv.buf);
-    import_fails(fx, KIND_POPULATION, copy, NULL, 0, false, EXIT_INPUT, "--force");
+    assert_int_equal(import_fails(fx, KIND_POPULATION, copy, NULL, 0, false, EXIT_INPUT, "导入过"),
+                     IMPORT_HINT_FORCE);
 
     struct buf err = BUF_INIT;
     int code;
@@ -699,6 +712,124 @@ static void test_fail_no_header_no_rows(void **state)
     no_data(fx);
 }
 
+/* ------------------------------------------------------------------ kinds and limits */
+
+/*
+ * Each kind's required columns define it: a 户籍 file offered as 学籍 (or 外出就读) names its
+ * people but not their school or school status, and is refused with what is missing, before
+ * a row is read. The dry run's preview says the same for the wizard.
+ */
+static void test_kind_required_columns(void **state)
+{
+    struct tu_fx *fx = *state;
+    char id1[19];
+    make_id(id1, "140521", 20180305, 101);
+    char *csv = xstrfmt("姓名,身份证号,性别,户籍地址,户籍状态\n张三,%s,男,郑庄镇,正常\n", id1);
+    char *p = tu_write_str(fx->dir, "huji.csv", csv);
+
+    import_fails(fx, KIND_ENROLLMENT, p, NULL, 0, false, EXIT_INPUT,
+                 "第 1 行（表头）缺少学籍名单必需的列：学校名称（或学校标识码）、学籍状态。"
+                 "这不像学籍名单（已识别的列：姓名、性别、身份证号、户籍地址）");
+    assert_int_equal(import_fails(fx, KIND_OUTSIDE, p, NULL, 0, false, EXIT_INPUT,
+                                  "缺少外出就读名单必需的列：学校名称（或学校标识码）"),
+                     IMPORT_HINT_MAP);
+    no_data(fx);
+
+    /* the dry run keeps the preview, with the missing columns for the wizard */
+    struct import_options opt = {
+        .kind = KIND_ENROLLMENT, .path = p, .actor = "test", .dry_run = true, .preview = true};
+    struct import_summary sum;
+    struct buf err = BUF_INIT;
+    int code;
+    assert_int_equal(import_file(fx->s, &opt, &sum, &err, &code), -1);
+    assert_non_null(sum.preview);
+    char *missing = json_dumps(json_object_get(sum.preview, "missing"), JSON_COMPACT);
+    assert_string_equal(missing, "[{\"label\":\"学校名称（或学校标识码）\",\"fields\":"
+                                 "[\"school_name\",\"school_code\"]},{\"label\":\"学籍状态\","
+                                 "\"fields\":[\"enroll_status\"]}]");
+    free(missing);
+    import_summary_release(&sum);
+    buf_release(&err);
+
+    /* with a school and a status column it is a 学籍 list; the ID may be the 学籍号 */
+    free(csv);
+    csv = xstrfmt("姓名,全国学籍号,学校,学籍状态\n张三,G%s,龙港一小,在读\n", id1);
+    free(p);
+    p = tu_write_str(fx->dir, "xueji.csv", csv);
+    import_ok(fx, KIND_ENROLLMENT, p, NULL, 0, &sum);
+    assert_int_equal(sum.rows_imported, 1);
+    import_summary_release(&sum);
+    /* and a population register needs only the person */
+    free(csv);
+    csv = xstrfmt("姓名,身份证号\n张三,%s\n", id1);
+    free(p);
+    p = tu_write_str(fx->dir, "min.csv", csv);
+    import_ok(fx, KIND_POPULATION, p, NULL, 0, &sum);
+    import_summary_release(&sum);
+    free(csv);
+    free(p);
+}
+
+/*
+ * Fields longer than any real one refuse their row, the reason kept with it and the raw
+ * cells cut short in the reject table; control characters are dropped from what is stored and
+ * the row is flagged. The other rows are imported.
+ */
+static void test_field_limits_and_controls(void **state)
+{
+    struct tu_fx *fx = *state;
+    char id1[19], id2[19], id3[19], id4[19];
+    make_id(id1, "140521", 20180305, 101);
+    make_id(id2, "140521", 20180306, 102);
+    make_id(id3, "140521", 20180307, 103);
+    make_id(id4, "140521", 20180308, 104);
+    struct buf csv = BUF_INIT, longname = BUF_INIT, addr = BUF_INIT;
+    for (int i = 0; i < 20000; i++)
+        buf_adds(&longname, "长");
+    for (int i = 0; i < 201; i++)
+        buf_adds(&addr, "村");
+    buf_addf(&csv,
+             "姓名,身份证号,户籍地址\n"
+             "张三,%s,郑庄镇\n"              /* 2 */
+             "%s,%s,郑庄镇\n"                /* 3 a 20,000-character name */
+             "李\x01四\x1b[0m,%s,%s\n"       /* 4 controls in the name; a 201-character address */
+             "王\xe2\x80\xae五,%s,端氏镇\n", /* 5 a direction override */
+             id1, longname.buf, id2, id3, addr.buf, id4);
+    char *p = tu_write_str(fx->dir, "limits.csv", csv.buf);
+    struct import_summary sum;
+    import_ok(fx, KIND_POPULATION, p, NULL, 0, &sum);
+    assert_int_equal(sum.rows_imported, 2);
+    assert_int_equal(sum.rows_rejected, 2);
+    assert_int_equal(sum.flag_counts[RF_CONTROL_CHARS], 1);
+    text_is(fx, "SELECT reason FROM reject WHERE row_no = 3", NULL,
+            "字段过长：姓名超过 50 个字的上限（这一格有 20000 个字）");
+    text_is(fx, "SELECT reason FROM reject WHERE row_no = 4", NULL,
+            "字段过长：户籍地址超过 200 个字的上限（这一格有 201 个字）");
+    /* 200 characters of the name and an ellipsis: not 60 KB */
+    assert_true(tu_int(fx->s, "SELECT length(raw) FROM reject WHERE row_no = 3", NULL) < 300);
+    text_is(fx, "SELECT name FROM record WHERE row_no = 5", NULL, "王五");
+    assert_int_equal(tu_int(fx->s, "SELECT flags FROM record WHERE row_no = 5", NULL),
+                     RF_BIT(RF_CONTROL_CHARS));
+    assert_int_equal(tu_int(fx->s, "SELECT flags FROM record WHERE row_no = 2", NULL), 0);
+    import_summary_release(&sum);
+
+    /* a name of 50 characters is still a name (minority names run long) */
+    buf_reset(&csv);
+    buf_reset(&longname);
+    for (int i = 0; i < 50; i++)
+        buf_adds(&longname, i % 10 == 9 ? "·" : "阿");
+    buf_addf(&csv, "姓名,身份证号\n%s,%s\n", longname.buf, id1);
+    free(p);
+    p = tu_write_str(fx->dir, "fifty.csv", csv.buf);
+    import_ok(fx, KIND_POPULATION, p, NULL, 0, &sum);
+    assert_int_equal(sum.rows_imported, 1);
+    import_summary_release(&sum);
+    buf_release(&csv);
+    buf_release(&longname);
+    buf_release(&addr);
+    free(p);
+}
+
 /* ------------------------------------------------------------------ large imports */
 
 /* The ID of row r of big_population_csv: 999 sequence numbers per birth date. */
@@ -786,6 +917,8 @@ int main(void)
         T(test_fail_midway_xlsx),
         T(test_fail_csv_then_recover),
         T(test_fail_no_header_no_rows),
+        T(test_kind_required_columns),
+        T(test_field_limits_and_controls),
         T(test_large_import_rebuilds_id_index),
         T(test_fail_large_csv_rolls_back),
     };

@@ -439,7 +439,7 @@ static void test_no_outside_list(void **state)
     make_id(a, 20180101, 101);
     make_id(b, 20170101, 103);
     char *pop = xstrfmt("姓名,身份证号\n甲,%s\n乙,%s\n", a, b);
-    char *enr = xstrfmt("姓名,身份证号,学籍状态\n甲,%s,在读\n", a);
+    char *enr = xstrfmt("姓名,身份证号,学校名称,学籍状态\n甲,%s,龙港一小,在读\n", a);
     import_text(fx, KIND_POPULATION, "pop.csv", pop);
     import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
     struct match_result res;
@@ -466,7 +466,7 @@ static void test_born_after_cutoff(void **state)
     make_id(baby, 20260905, 101);
     make_id(pupil, 20180101, 103);
     char *pop = xstrfmt("姓名,身份证号\n婴儿,%s\n学生,%s\n", baby, pupil);
-    char *enr = xstrfmt("姓名,身份证号,学籍状态\n学生,%s,在读\n", pupil);
+    char *enr = xstrfmt("姓名,身份证号,学校名称,学籍状态\n学生,%s,龙港一小,在读\n", pupil);
     import_text(fx, KIND_POPULATION, "pop.csv", pop);
     import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
     free(pop);
@@ -485,7 +485,7 @@ static void test_no_actor(void **state)
     char a[19];
     make_id(a, 20180101, 101);
     char *pop = xstrfmt("姓名,身份证号\n甲,%s\n", a);
-    char *enr = xstrfmt("姓名,身份证号,学籍状态\n甲,%s,在读\n", a);
+    char *enr = xstrfmt("姓名,身份证号,学校名称,学籍状态\n甲,%s,龙港一小,在读\n", a);
     import_text(fx, KIND_POPULATION, "pop.csv", pop);
     import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
     free(pop);

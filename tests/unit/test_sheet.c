@@ -3,6 +3,7 @@
 #include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <xlsxwriter.h>
@@ -342,7 +343,9 @@ static void test_csv_long_cell(void **state)
 
     next(r, 1);
     assert_int_equal(sheet_next_row(r, &row, &err), -1);
-    assert_string_equal(err.buf, "CSV 文件第 2 行第 2 列：单元格超过 256 KiB 的上限");
+    assert_string_equal(
+        err.buf,
+        "CSV 文件第 2 行第 2 列：单元格超过 128 KiB 的上限（比 Excel 一个单元格能容纳的还多）");
     sheet_close(r);
     buf_release(&b);
     buf_release(&err);
@@ -364,7 +367,7 @@ static void test_csv_50mb_line(void **state)
     unlink(p);
     free(p);
 
-    /* one 50 MB line of 100 KiB cells: the row limit */
+    /* one 50 MB line of 100 KiB cells: the row limit (1 MiB) */
     buf_reset(&b);
     while (b.len < (50u << 20)) {
         buf_addchars(&b, '2', 100 * 1024);
@@ -372,7 +375,7 @@ static void test_csv_50mb_line(void **state)
     }
     p = tu_write(tu_dir, "line2.csv", b.buf, b.len);
     r = open_ok(p);
-    assert_int_equal(fails_later(r, "第 1 行", "16 MiB"), 0);
+    assert_int_equal(fails_later(r, "第 1 行", "这一行超过 1 MiB"), 0);
     sheet_close(r);
     unlink(p);
     free(p);
@@ -888,14 +891,14 @@ static void test_xlsx_long_cells(void **state)
     styled_parts(parts, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
     r = open_ok(p);
-    assert_int_equal(fails_later(r, "工作表“Sheet1”第 2 行 B 列", "单元格超过 256 KiB"), 1);
+    assert_int_equal(fails_later(r, "工作表“Sheet1”第 2 行 B 列", "单元格超过 128 KiB"), 1);
     sheet_close(r);
     free(p);
 
     /* a row of many cells that together pass the row limit */
     buf_reset(&sheet);
     buf_adds(&sheet, "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\">");
-    big.len = 200 * 1024;
+    big.len = 100 * 1024;
     big.buf[big.len] = '\0';
     for (int i = 0; i < 100; i++)
         buf_addf(&sheet, "<c t=\"inlineStr\"><is><t>%s</t></is></c>", big.buf);
@@ -904,11 +907,214 @@ static void test_xlsx_long_cells(void **state)
     styled_parts(parts, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
     r = open_ok(p);
-    assert_int_equal(fails_later(r, "第 1 行", "16 MiB"), 0);
+    assert_int_equal(fails_later(r, "第 1 行", "这一行超过 1 MiB"), 0);
     sheet_close(r);
     free(p);
     buf_release(&big);
     buf_release(&sheet);
+}
+
+static uint64_t file_size(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return (uint64_t)st.st_size;
+}
+
+/* styled_parts with the shared strings replaced (parts[6], parts[7]). */
+static void parts_with_sst(const char **parts, const char *sst, const char *sheet)
+{
+    styled_parts(parts, sheet);
+    assert_string_equal(parts[6], "xl/sharedStrings.xml");
+    parts[7] = sst;
+}
+
+/* Read every row; the reader must fail, with each `expect` in the message. */
+static void read_fails(struct sheet_reader *r, const char *const *expect, size_t n)
+{
+    const struct row *row;
+    struct buf err = BUF_INIT;
+    int rc;
+    while ((rc = sheet_next_row(r, &row, &err)) == 1)
+        ;
+    assert_int_equal(rc, -1);
+    for (size_t i = 0; i < n; i++)
+        if (!strstr(err.buf, expect[i]))
+            fail_msg("message \"%s\" lacks \"%s\"", err.buf, expect[i]);
+    buf_release(&err);
+}
+
+/*
+ * One long shared string referenced by thousands of cells: a few kilobytes of file that
+ * expand to hundreds of megabytes. The reader stops once the text it handed out passes the
+ * budget, long before the rows are read, with a message that says why.
+ */
+static void test_xlsx_shared_string_bomb(void **state)
+{
+    const char *parts[10];
+    struct buf sst = BUF_INIT, sheet = BUF_INIT;
+    char *p = tu_path(tu_dir, "sstbomb.xlsx");
+    struct sheet_reader *r;
+
+    buf_adds(&sst, "<sst xmlns=\"" NS_MAIN "\"><si><t>姓名</t></si><si><t>");
+    buf_addchars(&sst, 'A', 100 * 1024); /* under the cell limit */
+    buf_adds(&sst, "</t></si></sst>");
+    buf_adds(&sheet, "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+                     "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>");
+    for (int i = 2; i <= 20000; i++)
+        buf_addf(&sheet, "<row r=\"%d\"><c r=\"A%d\" t=\"s\"><v>1</v></c></row>", i, i);
+    buf_adds(&sheet, "</sheetData></worksheet>");
+    parts_with_sst(parts, sst.buf, sheet.buf);
+    make_zip(p, parts, ARRAY_SIZE(parts));
+    r = open_ok(p);
+    /* 20,000 rows of XML deflate to more than 1 MiB / 20: the budget is 20 times the file */
+    assert_true(sheet_expand_budget(r) > SHEET_EXPAND_FLOOR);
+    assert_true(sheet_expand_budget(r) == file_size(p) * SHEET_EXPAND_RATIO);
+    static const char *const expect[] = {"工作表“Sheet1”第", "展开后却超过", "文件大小的 20 倍",
+                                         "同一段长文字被大量单元格引用", "另存为 CSV"};
+    read_fails(r, expect, ARRAY_SIZE(expect));
+    assert_true(sheet_expanded(r) <= sheet_expand_budget(r) + 100 * 1024);
+    sheet_close(r);
+    free(p);
+
+    /* with fewer rows the file is small, and a small file may expand to the floor */
+    buf_reset(&sheet);
+    buf_adds(&sheet, "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>");
+    for (int i = 1; i <= 40; i++)
+        buf_addf(&sheet, "<row r=\"%d\"><c r=\"A%d\" t=\"s\"><v>1</v></c></row>", i, i);
+    buf_adds(&sheet, "</sheetData></worksheet>");
+    p = tu_path(tu_dir, "sstforty.xlsx");
+    parts_with_sst(parts, sst.buf, sheet.buf);
+    make_zip(p, parts, ARRAY_SIZE(parts));
+    r = open_ok(p);
+    assert_true(sheet_expand_budget(r) == SHEET_EXPAND_FLOOR);
+    static const char *const expect_floor[] = {"第 11 行", "展开后却超过 1.0 MB 的上限",
+                                               "小文件最多展开到这么多"};
+    read_fails(r, expect_floor, ARRAY_SIZE(expect_floor));
+    sheet_close(r);
+    free(p);
+
+    /* the same string in ten rows is within the budget: what a real file might do */
+    buf_reset(&sheet);
+    buf_adds(&sheet, "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>");
+    for (int i = 1; i <= 10; i++)
+        buf_addf(&sheet, "<row r=\"%d\"><c r=\"A%d\" t=\"s\"><v>1</v></c></row>", i, i);
+    buf_adds(&sheet, "</sheetData></worksheet>");
+    p = tu_path(tu_dir, "sstten.xlsx");
+    parts_with_sst(parts, sst.buf, sheet.buf);
+    make_zip(p, parts, ARRAY_SIZE(parts));
+    r = open_ok(p);
+    for (int i = 1; i <= 10; i++)
+        assert_int_equal(next(r, i)->cells[0].len, 100 * 1024);
+    at_end(r);
+    assert_int_equal(sheet_expanded(r), 10 * 100 * 1024);
+    sheet_close(r);
+    free(p);
+    buf_release(&sst);
+    buf_release(&sheet);
+}
+
+/* A worksheet that deflates 1000 to 1: refused from the zip directory, before it is read. */
+static void test_xlsx_zip_bomb(void **state)
+{
+    const char *parts[10];
+    struct buf sheet = BUF_INIT;
+    char *p = tu_path(tu_dir, "zipbomb.xlsx");
+
+    buf_adds(&sheet, "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\">"
+                     "<c r=\"A1\" t=\"s\"><v>0</v></c></row>");
+    buf_addchars(&sheet, ' ', 70u << 20);
+    buf_adds(&sheet, "</sheetData></worksheet>");
+    styled_parts(parts, sheet.buf);
+    make_zip(p, parts, ARRAY_SIZE(parts));
+    open_fails(p, "解压后却超过 64 MB（文件大小的 100 倍）");
+    open_fails(p, "压缩炸弹");
+    buf_release(&sheet);
+    free(p);
+}
+
+/* Entity expansion and external entities need a DTD; OOXML parts never have one. */
+static void test_xlsx_dtd(void **state)
+{
+    const char *parts[10];
+    static const char laughs[] = "<?xml version=\"1.0\"?><!DOCTYPE sst [<!ENTITY a \"aaaaaaaaaa\">"
+                                 "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c "
+                                 "\"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+                                 "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>"
+                                 "<sst xmlns=\"" NS_MAIN "\"><si><t>&d;</t></si></sst>";
+    char *p = tu_path(tu_dir, "laughs.xlsx");
+    parts_with_sst(parts, laughs, styled_sheet);
+    make_zip(p, parts, ARRAY_SIZE(parts));
+    open_fails(p, "xlsx 文件的共享字符串表（sharedStrings.xml）含有 DTD");
+    free(p);
+
+    static const char xxe[] = "<?xml version=\"1.0\"?><!DOCTYPE worksheet [<!ENTITY e SYSTEM "
+                              "\"file:///etc/passwd\">]><worksheet xmlns=\"" NS_MAIN "\">"
+                              "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&e;</t>"
+                              "</is></c></row></sheetData></worksheet>";
+    p = tu_path(tu_dir, "xxe.xlsx");
+    styled_parts(parts, xxe);
+    make_zip(p, parts, ARRAY_SIZE(parts));
+    struct sheet_reader *r = open_ok(p);
+    static const char *const expect[] = {"xlsx 文件的工作表含有 DTD", "恶意构造"};
+    read_fails(r, expect, ARRAY_SIZE(expect));
+    sheet_close(r);
+    free(p);
+}
+
+static void test_xlsx_deep_nesting(void **state)
+{
+    const char *parts[10];
+    struct buf sheet = BUF_INIT;
+    char *p = tu_path(tu_dir, "deep.xlsx");
+
+    buf_adds(&sheet,
+             "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\">"
+             "<c r=\"A1\" t=\"s\"><v>0</v></c></row><row r=\"2\"><c r=\"A2\" t=\"inlineStr\">");
+    for (int i = 0; i < 100000; i++)
+        buf_adds(&sheet, "<is>");
+    buf_adds(&sheet, "</c></row></sheetData></worksheet>");
+    styled_parts(parts, sheet.buf);
+    make_zip(p, parts, ARRAY_SIZE(parts));
+    struct sheet_reader *r = open_ok(p);
+    static const char *const expect[] = {"嵌套超过 64 层"};
+    read_fails(r, expect, ARRAY_SIZE(expect));
+    sheet_close(r);
+    buf_release(&sheet);
+    free(p);
+}
+
+/* A damaged part is named in Chinese, with the shared string where it breaks: not expat's
+ * English, nor the XML's line number (an Excel part is one line: "第 1 行" said nothing). */
+static void test_xlsx_bad_bytes_in_shared_strings(void **state)
+{
+    const char *parts[10];
+    static const char sst[] = "<sst xmlns=\"" NS_MAIN "\"><si><t>姓名</t></si><si><t>张\xff三</t>"
+                              "</si></sst>";
+    char *p = tu_path(tu_dir, "badsstbytes.xlsx");
+    struct sheet_reader *r = NULL;
+    struct buf err = BUF_INIT;
+
+    parts_with_sst(parts, sst, styled_sheet);
+    make_zip(p, parts, ARRAY_SIZE(parts));
+    assert_int_equal(sheet_open(&r, p, &err), -1);
+    assert_string_equal(err.buf, "xlsx 文件已损坏：共享字符串表（sharedStrings.xml）的第 2 个字符串"
+                                 "含有 XML 中不允许的字符或不是 UTF-8 的字节");
+    buf_release(&err);
+    free(p);
+}
+
+/* A UTF-8 file with one damaged byte is still UTF-8, and the damage is where it is. */
+static void test_csv_utf8_one_bad_byte(void **state)
+{
+    char *p = tu_write_str(tu_dir, "onebad.csv",
+                           "姓名,民族,住址\n张三,汉族,郑庄镇\n李四,回族,端氏镇\n王五,汉族,嘉峰镇\n"
+                           "赵\x80六,汉族,龙港镇\n");
+    struct sheet_reader *r = open_ok(p);
+    assert_string_equal(sheet_encoding(r), "UTF-8");
+    assert_int_equal(fails_later(r, "CSV 文件第 5 行", "不能按 UTF-8 解码"), 4);
+    sheet_close(r);
+    free(p);
 }
 
 static void test_csv_gb18030_invalid(void **state)
@@ -1051,6 +1257,12 @@ int main(void)
         cmocka_unit_test(test_xlsx_corrupt),
         cmocka_unit_test(test_xlsx_many_rows),
         cmocka_unit_test(test_xlsx_long_cells),
+        cmocka_unit_test(test_xlsx_shared_string_bomb),
+        cmocka_unit_test(test_xlsx_zip_bomb),
+        cmocka_unit_test(test_xlsx_dtd),
+        cmocka_unit_test(test_xlsx_deep_nesting),
+        cmocka_unit_test(test_xlsx_bad_bytes_in_shared_strings),
+        cmocka_unit_test(test_csv_utf8_one_bad_byte),
         cmocka_unit_test(test_xlsx_truncated),
         cmocka_unit_test(test_zip_not_workbook),
         cmocka_unit_test(test_xls),

@@ -195,7 +195,8 @@ static unsigned ref_norm_cp(unsigned cp)
     if (ref_is_space(cp))
         return ' ';
     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0xFEFF || (cp >= 0x200B && cp <= 0x200D) ||
-        cp == 0x2060 || cp == 0x00AD)
+        cp == 0x2060 || cp == 0x00AD || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069))
         return 0;
     if (cp >= 0xFF01 && cp <= 0xFF5E)
         return cp - 0xFEE0;
@@ -280,6 +281,9 @@ static void test_norm_matches_reference(void **state)
         "\xc2\xb7",
         "\xe2\x80\x83",
         "\xe2\x80\x8b",
+        "\xe2\x80\x8f",
+        "\xe2\x80\xae",
+        "\xe2\x81\xa6",
         "\xe2\x80\xa2",
         "\xe2\x80\xa8",
         "\xe2\x81\xa0",
@@ -324,12 +328,41 @@ static void test_norm_matches_reference(void **state)
     }
 }
 
+/* What a person's data never contains: C0 and C1 controls, DEL and direction controls. */
+static void test_has_control(void **state)
+{
+    static const char *const clean[] = {
+        "张三", "阿依古丽·买买提", "山西省\t沁水县\r\n郑庄镇", "\xe2\x80\x8b", "\xef\xbb\xbf张",
+        "",     "\xee\x80\x80"};
+    static const char *const dirty[] = {
+        "张\x01三",         "\x7f",         "张\xc2\x85三", "\x1b[31m",
+        "张\xe2\x80\xae三", "\xe2\x81\xa6", "\xe2\x80\x8f"};
+    for (size_t i = 0; i < ARRAY_SIZE(clean); i++)
+        assert_false(utf8_has_control(clean[i], strlen(clean[i])));
+    for (size_t i = 0; i < ARRAY_SIZE(dirty); i++)
+        assert_true(utf8_has_control(dirty[i], strlen(dirty[i])));
+    /* and the normaliser drops them */
+    struct buf out = BUF_INIT;
+    utf8_norm_name(&out, "张\xe2\x80\xae三\x01", strlen("张\xe2\x80\xae三\x01"));
+    assert_string_equal(out.buf, "张三");
+    buf_release(&out);
+}
+
+static void test_count(void **state)
+{
+    assert_int_equal(utf8_count("", 0), 0);
+    assert_int_equal(utf8_count("abc", 3), 3);
+    assert_int_equal(utf8_count("张三", strlen("张三")), 2);
+    assert_int_equal(utf8_count("\xf0\xa0\x80\x80·a", strlen("\xf0\xa0\x80\x80·a")), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode),    cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_width),     cmocka_unit_test(test_norm_text),
-        cmocka_unit_test(test_norm_name), cmocka_unit_test(test_norm_matches_reference),
+        cmocka_unit_test(test_decode),      cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_width),       cmocka_unit_test(test_norm_text),
+        cmocka_unit_test(test_norm_name),   cmocka_unit_test(test_norm_matches_reference),
+        cmocka_unit_test(test_has_control), cmocka_unit_test(test_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

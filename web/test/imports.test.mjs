@@ -40,9 +40,9 @@ describe('import wizard', () => {
     await page.getByLabel('文件').setInputFiles(path);
     await page.getByRole('button', { name: '上传并检查' }).click();
     // the header is found (row 2) but its name column is unknown: map it by hand
-    await page.getByText('缺少必需的列').waitFor({ timeout: 30000 });
+    await page.getByText('缺少必需的列：姓名', { exact: true }).waitFor({ timeout: 30000 });
     await page.getByText('第 2 行（上方的标题行已跳过）').waitFor();
-    await page.getByLabel('“小孩名字”对应的字段').selectOption({ label: '姓名' });
+    await page.getByLabel('“小孩名字”对应的字段').selectOption('name');
     await page.getByRole('button', { name: '按新的列对应重新检查' }).click();
     await page.getByRole('heading', { name: '校验结果', exact: true }).waitFor({ timeout: 30000 });
     const counts = Object.fromEntries(await page.locator('.count').evaluateAll(els => els.map(e => [
@@ -65,6 +65,25 @@ describe('import wizard', () => {
     assert.match(first, /补充名单\.csv/);
     assert.match(first, /county/);
     await shoot(page, 'imports-done');
+    await page.context().close();
+  });
+
+  test('a 户籍 file offered as 学籍 is refused in the check, with the missing columns named', async () => {
+    const csv = '姓名,身份证号,性别,户籍状态\r\n' + `测试丙,${id('20150607', 33)},男,正常\r\n`;
+    const path = join(server.dir, '户籍当学籍.csv');
+    writeFileSync(path, csv);
+    const page = await signedIn(browser, server.url, 'county');
+    await page.goto(server.url + '/#/imports');
+    await settled(page);
+    await page.getByLabel('学籍系统导出').check();
+    await page.getByLabel('文件').setInputFiles(path);
+    await page.getByRole('button', { name: '上传并检查' }).click();
+    await page.getByText('缺少必需的列：学校名称（或学校标识码）、学籍状态', { exact: true }).waitFor({ timeout: 30000 });
+    await page.getByText(/这不像学籍名单/).waitFor();
+    // nothing to confirm until the columns are there; the mapping marks what is required
+    assert.equal(await page.getByRole('button', { name: /确认导入/ }).count(), 0);
+    assert.ok((await page.getByLabel('“户籍状态”对应的字段').textContent()).includes('学籍状态（必需）'));
+    await shoot(page, 'imports-wrong-kind');
     await page.context().close();
   });
 });

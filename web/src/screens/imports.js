@@ -157,9 +157,15 @@ function ImportJob({ job }) {
 function Preview({ result: r, fields, setFields, force, setForce, changed, onRecheck, onConfirm, onCancel }) {
   const p = r.preview;
   const used = new Set(fields.filter(Boolean));
+  // the columns that define this kind of list and are not mapped (the server's check)
+  const missing = p.missing || [];
+  const required = new Set(missing.flatMap(m => m.fields));
   return html`<section class="card wizard">
     <h2>第二步：核对表头、列对应和校验结果</h2>
-    ${r.error && html`<div class="banner banner-error" role="alert">${fileMessage(r.error).replace(/请用 --map 表头=字段 指定[^。]*/, '请在下面的列对应中指定')}。请在下面的“列对应”中为这些列选择字段，然后重新检查。</div>`}
+    ${r.error && html`<div class="banner banner-error" role="alert"><div class="stack">
+      ${missing.length > 0 && html`<strong>缺少必需的列：${missing.map(m => m.label).join('、')}</strong>`}
+      <span>${fileMessage(r.error)}。</span>
+      <span>${missing.length > 0 ? '如果选错了名单类型，请“重新选择文件”；如果文件里有这些列，只是表头写法不同，' : ''}请在下面的“列对应”中为这些列选择字段，然后重新检查。</span></div></div>`}
     <dl class="facts">
       <dt>文件</dt><dd>${r.file_name}${r.format ? `（${r.format.toUpperCase()}${r.encoding ? '，' + r.encoding : ''}${r.sheet ? '，工作表“' + r.sheet + '”' : ''}）` : ''}</dd>
       <dt>名单类型</dt><dd>${KIND_LABEL[r.kind]}</dd>
@@ -180,7 +186,7 @@ function Preview({ result: r, fields, setFields, force, setForce, changed, onRec
           <select id=${'map-' + i} value=${fields[i] || ''} disabled=${!h}
             onChange=${e => { const f = fields.slice(); f[i] = e.target.value || null; setFields(f); }}>
             <option value="">（不使用）</option>
-            ${p.choices.map(c => html`<option value=${c.key} disabled=${used.has(c.key) && fields[i] !== c.key}>${c.label}</option>`)}
+            ${p.choices.map(c => html`<option value=${c.key} disabled=${used.has(c.key) && fields[i] !== c.key}>${c.label}${required.has(c.key) ? '（必需）' : ''}</option>`)}
           </select></td>
         <td data-label="示例" class="sample">${p.sample.slice(0, 3).map(s => s.cells[i]).filter(Boolean).join('，') || '—'}</td>
       </tr>`)}</tbody>
