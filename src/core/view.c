@@ -77,6 +77,51 @@ void view_note(const struct view *v, bool phones, struct buf *out)
         buf_adds(out, "。");
 }
 
+/* Digits (ASCII or full-width) as '*', everything else as it is. */
+static void star_digits(const char *t, size_t len, struct buf *out)
+{
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char *u = (const unsigned char *)t + i;
+        if (*u >= '0' && *u <= '9') {
+            buf_addch(out, '*');
+        } else if (i + 2 < len && u[0] == 0xEF && u[1] == 0xBC && u[2] >= 0x90 && u[2] <= 0x99) {
+            buf_addch(out, '*'); /* ０-９ */
+            i += 2;
+        } else {
+            buf_addch(out, (char)*u);
+        }
+    }
+}
+
+void view_cell(const char *t, size_t len, bool birth, struct buf *out)
+{
+    size_t digits = 0, dots = 0;
+    while (digits < len && t[digits] >= '0' && t[digits] <= '9')
+        digits++;
+    for (size_t i = 0; i < len; i++)
+        dots += t[i] == '.';
+    /* 42067.0 or 12.5: a number (a serial date only in the birth column) */
+    bool number = digits == len || (dots == 1 && strspn(t, "0123456789.") == len);
+    struct resident_id rid = {.id = ""};
+    if (len <= 96) /* full-width digits, spaces, a small x: as the import would read it */
+        id_normalize(t, len, &rid);
+    int ymd;
+    if (rid.id[0]) {
+        char m[VIEW_ID_SIZE];
+        id_mask(rid.id, m);
+        buf_adds(out, m);
+    } else if (len == 11 && digits == 11 && t[0] == '1') {
+        buf_add(out, t, 3);
+        buf_addchars(out, '*', 4);
+        buf_add(out, t + 7, 4);
+    } else if (birth || (date_parse(t, len, &ymd) == 0 && (!number || len == 8))) {
+        /* a written date, or the 8 digits of 20150304 */
+        star_digits(t, len, out);
+    } else {
+        buf_add(out, t, len);
+    }
+}
+
 bool view_search_is_id(const char *q)
 {
     struct resident_id rid;

@@ -59,6 +59,16 @@ void view_age_text(const struct view *v, int age, struct buf *out);
 void view_note(const struct view *v, bool phones, struct buf *out);
 
 /*
+ * A raw cell of an uploaded sheet, as the import wizard's preview of its rows shows it to
+ * whoever may read the job (appended to out): whatever looks like an ID number (15 or 18
+ * digits, a final X) keeps its first 6 and last 4 characters, a mobile number its first 3 and
+ * last 4, and a date keeps its shape with every digit starred ("****-**-**"): a cell of the
+ * birth-date column (`birth`), whatever it holds, and any other cell written as a date
+ * (2015-03-04, 2015/3/4, 2015年3月4日, 20150304). The shape is what mapping a column needs.
+ */
+void view_cell(const char *t, size_t len, bool birth, struct buf *out);
+
+/*
  * Searches. A whole ID number is an oracle for a masked reader: with the first 6 and last 4
  * shown, trying the ~33 dates the check digit allows finds the child. view_search_is_id is true
  * when the query is one (18 characters, or 15 digits, spaces and full-width forms allowed);

@@ -146,6 +146,45 @@ static void test_note(void **state)
     buf_release(&b);
 }
 
+static void cell_is(const char *t, bool birth, const char *expect)
+{
+    struct buf b = BUF_INIT;
+    view_cell(t, strlen(t), birth, &b);
+    char got[128];
+    snprintf(got, sizeof(got), "%s", b.buf);
+    buf_release(&b);
+    if (strcmp(got, expect))
+        fail_msg("view_cell(\"%s\", %d) = [%s], expected [%s]", t, birth, got, expect);
+}
+
+/* The import wizard's preview of an uploaded sheet's rows. */
+static void test_cell(void **state)
+{
+    cell_is("14052120150304024X", false, "140521********024X");
+    cell_is("14052120150304024x", false, "140521********024X");
+    cell_is("１４０５２１２０１５０３０４０２４Ｘ", false, "140521********024X");
+    cell_is("140521150304024", false, "140521********0245"); /* 15 digits, read as 18 */
+    cell_is("13912345678", false, "139****5678");
+    /* a date keeps its shape, none of its digits: anywhere it is written as one */
+    cell_is("2015-03-04", false, "****-**-**");
+    cell_is("2015/3/4", false, "****/*/*");
+    cell_is("2015.03.04", false, "****.**.**");
+    cell_is("2015年3月4日", false, "****年*月*日");
+    cell_is("20150304", false, "********");
+    cell_is("２０１５－０３－０４", false, "****－**－**");
+    /* the birth column whatever it holds: an Excel serial, a date it cannot read */
+    cell_is("42067", true, "*****");
+    cell_is("2015年3月", true, "****年*月");
+    cell_is("不详", true, "不详");
+    /* elsewhere numbers, names and words stay */
+    cell_is("42067", false, "42067");
+    cell_is("12.5", false, "12.5");
+    cell_is("3", false, "3");
+    cell_is("张三", false, "张三");
+    cell_is("龙港镇", false, "龙港镇");
+    cell_is("", false, "");
+}
+
 static void test_search(void **state)
 {
     char l4[5];
@@ -183,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_cohort_leaves_dozens_of_dates),
         cmocka_unit_test(test_birth_text),
         cmocka_unit_test(test_note),
+        cmocka_unit_test(test_cell),
         cmocka_unit_test(test_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
