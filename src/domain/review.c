@@ -270,7 +270,13 @@ int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *ou
         return -1;
     buf_addf(out, "候选记录对 %lld（比对第 %lld 次）\n\n", (long long)candidate_id,
              (long long)v.run);
-    const size_t w1 = 12, w2 = 34;
+    size_t w1 = 12; /* the widest field name and two spaces */
+    const size_t w2 = 34;
+    for (int f = 0; f < LK__FIELDS; f++) {
+        const char *name = pair_field(&v, (enum lk_field)f).name;
+        size_t w = utf8_width(name, strlen(name)) + 2;
+        w1 = w > w1 ? w : w1;
+    }
     pad_to(out, "", w1);
     pad_to(out, "户籍", w2);
     buf_adds(out, "学籍/外出就读\n");
