@@ -370,9 +370,9 @@ class MaskingTest(unittest.TestCase):
         assert cls.proc.returncode == 0 and "Sanitizer" not in log, log[-4000:]
 
     # -- HTTP ---------------------------------------------------------------------------------
-    def call(self, user, path):
+    def call(self, user, path, method="GET", body=None):
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        h = {}
+        h = {"Content-Type": "application/json"} if body is not None else {}
         if user:
             if user not in self.sessions:
                 c2 = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
@@ -384,7 +384,7 @@ class MaskingTest(unittest.TestCase):
                 self.sessions[user] = (r.getheader("Set-Cookie").split(";")[0], j["csrf_token"])
                 c2.close()
             h["Cookie"], h["X-CSRF-Token"] = self.sessions[user]
-        c.request("GET", path, headers=h)
+        c.request(method, path, body=None if body is None else json.dumps(body), headers=h)
         r = c.getresponse()
         data = r.read()
         c.close()
@@ -415,14 +415,29 @@ class MaskingTest(unittest.TestCase):
                     variants.append({p["name"]: "all" if p["name"] == "state" else "1"})
             for concrete, base in self.expand(path, ids):
                 if concrete.endswith("/notice"):
-                    qs = [{"kind": "return"}, {"kind": "order", "deadline": "2026-12-20"}]
-                elif "/reports/" in concrete:
+                    continue  # below, whether the document says GET or POST
+                if "/reports/" in concrete:
                     qs = [{"format": f} for f in ("json", "csv", "xlsx")]
                     qs += [{"format": "json", "status": s} for s in ("not_enrolled", "dropped_out")]
                 else:
                     qs = variants
                 for q in qs:
                     self.read_one(user, concrete, q, corpus, ids, whole=base is not None)
+        # the notices of every case the role reads, as a role that may print them gets them
+        notice = self.openapi["paths"].get("/api/v1/cases/{id}/notice", {})
+        method = "POST" if "post" in notice else "GET"
+        for case_id in sorted(ids["cases"]):
+            for q in ({"kind": "return"}, {"kind": "order", "deadline": "2026-12-20"}):
+                path = "/api/v1/cases/%d/notice" % case_id
+                if method == "GET":
+                    status, ctype, data = self.call(user, path + "?" + urllib.parse.urlencode(q))
+                else:
+                    status, ctype, data = self.call(user, path, "POST", q)
+                if status == 200:
+                    self.assertTrue(ctype.startswith("application/pdf"), ctype)
+                    corpus.add("%s notice %d %s" % (user, case_id, q["kind"]), data, "pdf", self.scratch)
+                else:
+                    self.assertIn(status, (400, 403, 404), (user, path, q, data[:300]))
         return corpus, ids
 
     def expand(self, path, ids):
