@@ -8,6 +8,8 @@
 #include "core/date.h"
 #include "core/division.h"
 #include "core/idcard.h"
+#include "core/view.h"
+#include "domain/run.h"
 #include "domain/runstatus.h"
 #include "domain/audit.h"
 #include "ingest/field.h"
@@ -253,12 +255,9 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
         table_set(t, 2, stmt_text(q, 2));
         table_set(t, 3, stmt_text(q, 3));
         table_set(t, 4, gender_label((int)stmt_int(q, 4)));
-        const char *idn = stmt_text(q, 5);
-        char m[24] = "";
-        if (f->full || strlen(idn) != 18)
-            snprintf(m, sizeof(m), "%s", f->full ? idn : "");
-        else
-            id_mask(idn, m);
+        struct view v = view_make(f->full, 0); /* no birth dates: no cutoff needed */
+        char m[VIEW_ID_SIZE];
+        view_id(&v, stmt_text(q, 5), m);
         table_set(t, 5, m);
         table_set(t, 6, stmt_text(q, 6));
         table_set(t, 7, vocab_label(&case_reasons, stmt_text(q, 7)));
@@ -1017,7 +1016,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
 
     /* the child and guardian, from the record that opened the case */
     char name[128] = "", birth[16] = "", idn[32] = "", guardian[128] = "", address[512] = "";
-    char township[64] = "", idshown[48] = "";
+    char township[64] = "", idshown[VIEW_ID_SIZE] = "";
     int gender = 0;
     {
         struct stmt *q = store_prepare(
@@ -1041,16 +1040,18 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         if (rc < 0)
             return fail_store(s, err, exit_code);
     }
-    if (in->full || strlen(idn) != 18)
-        snprintf(idshown, sizeof(idshown), "%s", in->full ? idn : "");
-    else
-        id_mask(idn, idshown);
+    /* on paper as on screen: masked unless --full, an age in place of the birth date */
+    struct view v;
+    if (run_view(s, in->full, &v) < 0)
+        return fail_store(s, err, exit_code);
+    if (v.full || strlen(idn) == 18) /* a notice leaves out a number that is not one */
+        view_id(&v, idn, idshown);
     if (!*guardian)
         return fail_with(err, exit_code, EXIT_INPUT,
                          "户籍记录中没有监护人姓名，无法出具通知书；请先在户籍数据中补全监护人");
 
     /* the county, the issuing body, the deadline */
-    struct buf county = BUF_INIT, authority = BUF_INIT, contact = BUF_INIT;
+    struct buf county = BUF_INIT, authority = BUF_INIT, contact = BUF_INIT, age = BUF_INIT;
     char code[8] = "", step_authority[256] = "", step_deadline[16] = "", deadline[16] = "";
     char school[256] = "", grade[64] = "";
     int ret = -1;
@@ -1146,6 +1147,8 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         stmt_finalize(q);
     }
 
+    if (!v.full && view_age(&v, birth) >= 0)
+        view_age_text(&v, view_age(&v, birth), &age);
     char issue_text[11], case_no[32];
     date_format(issue, issue_text);
     snprintf(case_no, sizeof(case_no), "%d-%04lld", ymd_year(c.opened), (long long)case_id);
@@ -1157,7 +1160,8 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         .case_no = case_no,
         .child_name = name,
         .child_gender = gender_label(gender),
-        .child_birth = birth,
+        .child_birth = view_birth(&v, birth),
+        .child_age = age.len ? age.buf : NULL,
         .child_id = idshown,
         .guardian = guardian,
         .guardian_address = address,
@@ -1213,5 +1217,6 @@ out:
     buf_release(&county);
     buf_release(&authority);
     buf_release(&contact);
+    buf_release(&age);
     return ret;
 }

@@ -6,6 +6,7 @@
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
+#include "core/view.h"
 #include "domain/audit.h"
 #include "domain/match.h"
 #include "domain/run.h"
@@ -115,6 +116,9 @@ int casework_assignees(struct store *s, int64_t task_id, int64_t case_id, struct
 int casework_child_header(struct store *s, int64_t child_id, int64_t record_id, bool full,
                           struct buf *out)
 {
+    struct view v;
+    if (run_view(s, full, &v) < 0)
+        return -1;
     struct stmt *q = store_prepare(
         s, "SELECT coalesce(name, ''), coalesce(gender, 0), coalesce(birth_date, ''),"
            " coalesce(id_number, id_raw, ''), coalesce(township, ''), coalesce(village, ''),"
@@ -126,23 +130,19 @@ int casework_child_header(struct store *s, int64_t child_id, int64_t record_id, 
     int rc = stmt_step(q);
     if (rc == 1) {
         const char *idn = stmt_text(q, 3);
-        char m[48];
-        if (full || strlen(idn) != 18)
-            snprintf(m, sizeof(m), "%s", full ? idn : (*idn ? "（身份证号不完整）" : "（无）"));
-        else
-            id_mask(idn, m);
-        struct buf ph = BUF_INIT;
-        if (full)
-            buf_adds(&ph, stmt_text(q, 7));
-        else
-            phone_mask(stmt_text(q, 7), &ph);
-        buf_addf(out, "儿童：%s，%s，出生 %s，身份证号 %s\n", stmt_text(q, 0),
-                 gender_label((int)stmt_int(q, 1)), stmt_text(q, 2), m);
+        char m[VIEW_ID_SIZE];
+        view_id(&v, idn, m);
+        struct buf ph = BUF_INIT, born = BUF_INIT;
+        view_phone(&v, stmt_text(q, 7), &ph);
+        view_birth_text(&v, stmt_text(q, 2), &born);
+        buf_addf(out, "儿童：%s，%s，%s，身份证号 %s\n", stmt_text(q, 0),
+                 gender_label((int)stmt_int(q, 1)), born.buf, *m ? m : "（无）");
         buf_addf(out, "户籍：%s %s%s%s\n", stmt_text(q, 4), stmt_text(q, 5),
                  full && *stmt_text(q, 8) ? "，住址 " : "", full ? stmt_text(q, 8) : "");
         buf_addf(out, "监护人：%s，电话 %s\n", *stmt_text(q, 6) ? stmt_text(q, 6) : "（未填）",
                  ph.len ? ph.buf : "（未填）");
         buf_release(&ph);
+        buf_release(&born);
     }
     stmt_finalize(q);
     (void)child_id;
@@ -876,13 +876,21 @@ out:
 /* ---- verification ---- */
 
 static const struct table_col verify_cols[] = {
-    {"task_id", "任务编号", COL_INT},    {"township", "乡镇", COL_TEXT},
-    {"village", "村", COL_TEXT},         {"name", "姓名", COL_TEXT},
-    {"gender", "性别", COL_TEXT},        {"birth_date", "出生日期", COL_TEXT},
-    {"id_number", "身份证号", COL_TEXT}, {"suspected", "疑似情形", COL_TEXT},
-    {"opened_on", "建立日期", COL_TEXT}, {"deadline", "截止日期", COL_TEXT},
-    {"state", "状态", COL_TEXT},         {"outcome", "核查结论", COL_TEXT},
-    {"assignees", "责任人", COL_TEXT},   {"flag", "提示", COL_TEXT},
+    {"task_id", "任务编号", COL_INT},
+    {"township", "乡镇", COL_TEXT},
+    {"village", "村", COL_TEXT},
+    {"name", "姓名", COL_TEXT},
+    {"gender", "性别", COL_TEXT},
+    {"birth_date", "出生日期", COL_BIRTH},
+    {"age", "年龄", COL_INT},
+    {"id_number", "身份证号", COL_TEXT},
+    {"suspected", "疑似情形", COL_TEXT},
+    {"opened_on", "建立日期", COL_TEXT},
+    {"deadline", "截止日期", COL_TEXT},
+    {"state", "状态", COL_TEXT},
+    {"outcome", "核查结论", COL_TEXT},
+    {"assignees", "责任人", COL_TEXT},
+    {"flag", "提示", COL_TEXT},
     {"case_id", "案件编号", COL_TEXT},
 };
 
@@ -933,7 +941,13 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     stmt_bind_int(q, 3, f->school_ties);
     stmt_bind_str(q, 4, f->school);
     stmt_bind_str(q, 5, f->school_name);
-    table_init(t, "核查任务（疑似失学辍学儿童）", "tasks", verify_cols, ARRAY_SIZE(verify_cols));
+    struct view v;
+    if (run_view(s, f->full, &v) < 0) {
+        stmt_finalize(q);
+        return fail_store(s, err, exit_code);
+    }
+    table_init_view(t, "核查任务（疑似失学辍学儿童）", "tasks", verify_cols,
+                    ARRAY_SIZE(verify_cols), &v);
     int rc, today = date_today();
     long overdue = 0;
     struct buf a = BUF_INIT;
@@ -945,31 +959,30 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
             table_set(t, (size_t)c, stmt_text(q, c));
         table_set(t, 4, gender_label((int)stmt_int(q, 4)));
         table_set(t, 5, stmt_text(q, 5));
-        const char *idn = stmt_text(q, 6);
-        char m[24];
-        if (f->full || strlen(idn) != 18)
-            snprintf(m, sizeof(m), "%s", f->full ? idn : "");
-        else
-            id_mask(idn, m);
-        table_set(t, 6, m);
-        table_set(t, 7, suspect_label(stmt_text(q, 7)));
-        table_set(t, 8, stmt_text(q, 8));
-        table_set(t, 9, stmt_text(q, 9));
+        int age = view_age(&v, stmt_text(q, 5));
+        if (age >= 0)
+            table_setf(t, 6, "%d", age);
+        char m[VIEW_ID_SIZE];
+        view_id(&v, stmt_text(q, 6), m);
+        table_set(t, 7, m);
+        table_set(t, 8, suspect_label(stmt_text(q, 7)));
+        table_set(t, 9, stmt_text(q, 8));
+        table_set(t, 10, stmt_text(q, 9));
         const char *state = stmt_text(q, 10);
         bool late = strcmp(state, "closed") && date_or_zero(stmt_text(q, 9)) < today;
         overdue += late;
-        table_setf(t, 10, "%s%s", task_state_label(state), late ? "（逾期）" : "");
+        table_setf(t, 11, "%s%s", task_state_label(state), late ? "（逾期）" : "");
         const char *oc = stmt_text(q, 11);
-        table_setf(t, 11, "%s%s%s%s", vocab_label(&verify_outcomes, oc),
+        table_setf(t, 12, "%s%s%s%s", vocab_label(&verify_outcomes, oc),
                    *stmt_text(q, 12) ? "：" : "",
                    vocab_label(&registration_problems, stmt_text(q, 12)), "");
         buf_reset(&a);
         casework_assignees(s, id, 0, &a);
-        table_set(t, 12, a.buf);
+        table_set(t, 13, a.buf);
         if (stmt_int(q, 13))
-            table_setf(t, 13, "第 %lld 次比对仍不在校，结论待复核", (long long)stmt_int(q, 13));
+            table_setf(t, 14, "第 %lld 次比对仍不在校，结论待复核", (long long)stmt_int(q, 13));
         if (stmt_int(q, 14))
-            table_setf(t, 14, "%lld", (long long)stmt_int(q, 14));
+            table_setf(t, 15, "%lld", (long long)stmt_int(q, 14));
     }
     stmt_finalize(q);
     buf_release(&a);

@@ -7,10 +7,10 @@
 #include "casework/event.h"
 #include "casework/words.h"
 #include "core/date.h"
-#include "core/idcard.h"
+#include "core/view.h"
+#include "domain/run.h"
 #include "domain/status.h"
 #include "ingest/field.h"
-#include "report/reports.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -62,8 +62,13 @@ static json_t *jvocab(const struct vocab *v, bool verify, bool outcome)
     return a;
 }
 
+/* The child as the view shows it: masked, no birth date (null) but the age on the cutoff of
+ * the latest run ("age", "age_on"). */
 static json_t *child_json(struct store *s, int64_t record_id, bool full)
 {
+    struct view v;
+    if (run_view(s, full, &v) < 0)
+        return NULL;
     struct stmt *q = store_prepare(
         s, "SELECT coalesce(name, ''), coalesce(gender, 0), coalesce(birth_date, ''),"
            " coalesce(id_number, id_raw, ''), coalesce(township, ''), coalesce(village, ''),"
@@ -74,22 +79,20 @@ static json_t *child_json(struct store *s, int64_t record_id, bool full)
     stmt_bind_int(q, 1, record_id);
     json_t *j = NULL;
     if (stmt_step(q) == 1) {
-        const char *idn = stmt_text(q, 3);
-        char m[48] = "";
-        if (full || strlen(idn) != 18)
-            snprintf(m, sizeof(m), "%s", full ? idn : "");
-        else
-            id_mask(idn, m);
+        char m[VIEW_ID_SIZE], on[11] = "";
+        view_id(&v, stmt_text(q, 3), m);
         struct buf ph = BUF_INIT;
-        if (full)
-            buf_adds(&ph, stmt_text(q, 7));
-        else
-            phone_mask(stmt_text(q, 7), &ph);
-        j = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "record_id",
+        view_phone(&v, stmt_text(q, 7), &ph);
+        const char *birth = view_birth(&v, stmt_text(q, 2));
+        int age = view_age(&v, stmt_text(q, 2));
+        if (v.cutoff)
+            date_format(v.cutoff, on);
+        j = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "record_id",
                       (json_int_t)record_id, "name", jstr(stmt_text(q, 0)), "gender",
-                      jstr(gender_label((int)stmt_int(q, 1))), "birth_date", jopt(stmt_text(q, 2)),
-                      "id_number", jopt(m), "township", jopt(stmt_text(q, 4)), "village",
-                      jopt(stmt_text(q, 5)), "guardian", jopt(stmt_text(q, 6)), "phone",
+                      jstr(gender_label((int)stmt_int(q, 1))), "birth_date",
+                      jopt(birth ? birth : ""), "age", age >= 0 ? json_integer(age) : json_null(),
+                      "age_on", jopt(on), "id_number", jopt(m), "township", jopt(stmt_text(q, 4)),
+                      "village", jopt(stmt_text(q, 5)), "guardian", jopt(stmt_text(q, 6)), "phone",
                       jopt(ph.buf), "address", full ? jopt(stmt_text(q, 8)) : json_null());
         buf_release(&ph);
     }

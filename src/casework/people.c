@@ -3,10 +3,10 @@
 #include "casework/words.h"
 #include "core/date.h"
 #include "core/division.h"
+#include "core/view.h"
 #include "domain/audit.h"
 #include "ingest/field.h"
 #include "ingest/sheet.h"
-#include "report/reports.h"
 #include "store/store.h"
 #include "util/common.h"
 #include "util/utf8.h"
@@ -513,6 +513,7 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
     stmt_bind_int(q, 1, f->all);
     stmt_bind_str(q, 2, code);
     table_init(t, "人员名册", "people", people_cols, ARRAY_SIZE(people_cols));
+    const struct view v = view_make(f->full, 0); /* the registry's staff: phones only */
     int rc;
     struct buf ph = BUF_INIT;
     while ((rc = stmt_step(q)) == 1) {
@@ -520,10 +521,7 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
         table_setf(t, 0, "%lld", (long long)stmt_int(q, 0));
         table_set(t, 1, stmt_text(q, 1));
         buf_reset(&ph);
-        if (f->full)
-            buf_adds(&ph, stmt_text(q, 2));
-        else
-            phone_mask(stmt_text(q, 2), &ph);
+        view_phone(&v, stmt_text(q, 2), &ph);
         table_set(t, 2, ph.buf);
         table_set(t, 3, stmt_text(q, 3));
         table_set(t, 4, vocab_label(&org_kinds, stmt_text(q, 4)));

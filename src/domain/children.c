@@ -6,6 +6,7 @@
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
+#include "core/view.h"
 #include "domain/audit.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
@@ -24,18 +25,13 @@ static json_t *jstr(const char *s)
     return j ? j : json_string("\xEF\xBF\xBD"); /* not UTF-8: never the case for stored text */
 }
 
-static void masked_id(const char *id, bool full, struct buf *out)
+/* The ID as the view shows it, into out. */
+static void shown_id(const struct view *v, const char *id, struct buf *out)
 {
+    char m[VIEW_ID_SIZE];
+    view_id(v, id, m);
     buf_reset(out);
-    if (full || !*id) {
-        buf_adds(out, id);
-    } else if (strlen(id) == 18) {
-        char m[20];
-        id_mask(id, m);
-        buf_adds(out, m);
-    } else {
-        buf_adds(out, "（身份证号不完整）");
-    }
+    buf_adds(out, m);
 }
 
 /* The columns of a list item from record r: in the page query of the acted-on statuses, and
@@ -47,10 +43,12 @@ static void masked_id(const char *id, bool full, struct buf *out)
 #define ITEM_NCOLS 8
 #define ITEM_SQL   "SELECT " ITEM_COLUMNS " FROM record r WHERE r.id = $1"
 
-/* One list item as JSON text, after a comma unless it is the first. */
+/* One list item as JSON text, after a comma unless it is the first. The list is a masked
+ * view (a full ID is one child's audited read): no birth date, the age on the run's cutoff. */
 static void item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
                       struct buf *tmp)
 {
+    static const struct view masked = {false, 0};
     buf_adds(out, out->len ? ",{" : "{");
     jsonw_key(out, "id");
     jsonw_int(out, stmt_int(q, 0));
@@ -59,10 +57,16 @@ static void item_text(struct buf *out, struct stmt *q, const struct run_status_e
         ",\"township_code\":", ",\"township\":", ",\"village\":"};
     for (int col = 1; col <= 7; col++) {
         buf_adds(out, keys[col - 1]);
+        const char *birth;
         if (col == 2) {
             jsonw_string(out, gender_label((int)stmt_int(q, 2)));
+        } else if (col == 3) {
+            if ((birth = view_birth(&masked, stmt_text(q, 3))))
+                jsonw_string(out, birth);
+            else
+                buf_adds(out, "null");
         } else if (col == 4) {
-            masked_id(stmt_text(q, 4), false, tmp);
+            shown_id(&masked, stmt_text(q, 4), tmp);
             jsonw_string(out, tmp->buf);
         } else {
             jsonw_string(out, stmt_text(q, col));
@@ -121,12 +125,13 @@ static void like_pattern(const char *q, struct buf *out)
 }
 
 /* The township, village and search filters, on parameters $T (township), $V (village), $L (LIKE
- * pattern) and $Q (the search text), given as strings of digits. */
+ * pattern of a name) and $Q (the search text: a whole ID, or the last 4 characters of one),
+ * given as strings of digits. */
 #define FILTER_SQL(T, V, L, Q)                                                                     \
     " AND (CAST($" T " AS TEXT) IS NULL OR r.township_code = $" T ")"                              \
     " AND (CAST($" V " AS TEXT) IS NULL OR r.village = $" V ")"                                    \
     " AND (CAST($" L " AS TEXT) IS NULL OR r.name LIKE $" L " ESCAPE '\\' OR r.id_number = $" Q    \
-    ")"
+    " OR substr(r.id_number, 15) = $" Q ")"
 
 /* ---- the statuses with child_status rows: SQL paging ---- */
 
@@ -136,8 +141,10 @@ static const struct {
 } sorts[] = {
     {"name", "r.name, cs.record_id"},
     {"-name", "r.name DESC, cs.record_id"},
-    {"birth_date", "r.birth_date, cs.record_id"},
-    {"-birth_date", "r.birth_date DESC, cs.record_id"},
+    /* the list is masked: by birth date means by age, and ties by record, never by the date
+     * (a rank among children of one age would tell their birthdays apart) */
+    {"birth_date", "cs.age DESC, cs.record_id"},
+    {"-birth_date", "cs.age, cs.record_id"},
     {"age", "cs.age, cs.record_id"},
     {"-age", "cs.age DESC, cs.record_id"},
     {"village", "r.township_code, r.village, cs.record_id"},
@@ -429,6 +436,21 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
     }
     const char *township = cq->township && *cq->township ? cq->township : NULL, *school;
     const char *q = cq->q && *cq->q ? cq->q : NULL;
+    struct resident_id idq;
+    char last4[5];
+    if (q && view_search_is_id(q)) {
+        /* with the first 6 and last 4 of every ID on the list, a search by a whole number
+         * tries the few birth dates the check digit allows: only for who may see full IDs */
+        if (!role_has(sc->role, PERM_FULL_ID)) {
+            fail(outcome, OUT_INVALID, err,
+                 "您的账号不能按完整身份证号搜索：请按姓名，或身份证号后 4 位搜索");
+            return -1;
+        }
+        id_normalize(q, strlen(q), &idq);
+        q = idq.id; /* 15 digits, spaces, a small x: the number as stored */
+    } else if (q && view_search_last4(q, last4)) {
+        q = last4;
+    }
     bool sortable = cq->status == CHILD_SET_SUSPECTED ||
                     (cq->status >= 0 && status_has_row((enum child_status)cq->status));
     if (!sortable && (cq->stage || cq->reason || cq->overdue)) {
@@ -680,6 +702,7 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         buf_adds(err, rc < 0 ? store_errmsg(s) : child_not_found);
         goto out;
     }
+    struct view v = view_make(full, ri.cutoff);
     if (full) {
         /* audited before anything is shown */
         char target[32];
@@ -699,14 +722,19 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
     json_object_set_new(root, "status_label", jstr(status_label(e.st)));
     json_object_set_new(root, "explanation", jstr(detail.buf));
     json_object_set_new(root, "age", e.age >= 0 ? json_integer(e.age) : json_null());
+    char cutoff[11] = "";
+    if (ri.cutoff)
+        date_format(ri.cutoff, cutoff);
+    json_object_set_new(root, "age_on", *cutoff ? jstr(cutoff) : json_null());
     json_object_set_new(root, "expected_grade",
                         e.grade >= 1 && e.grade <= 9 ? jstr(grade_name(e.grade)) : json_null());
     json_t *p = json_object();
     json_object_set_new(p, "name", jstr(stmt_text(q, 0)));
     json_object_set_new(p, "gender", jstr(gender_label((int)stmt_int(q, 1))));
-    json_object_set_new(p, "birth_date", jstr(stmt_text(q, 2)));
+    const char *birth = view_birth(&v, stmt_text(q, 2));
+    json_object_set_new(p, "birth_date", birth ? jstr(birth) : json_null());
     json_object_set_new(p, "ethnicity", jstr(stmt_text(q, 3)));
-    masked_id(stmt_text(q, 4), full, &tmp);
+    shown_id(&v, stmt_text(q, 4), &tmp);
     json_object_set_new(p, "id_number", jstr(tmp.buf));
     json_object_set_new(p, "address", jstr(stmt_text(q, 5)));
     json_object_set_new(p, "township_code", jstr(stmt_text(q, 6)));
@@ -714,10 +742,7 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
     json_object_set_new(p, "village", jstr(stmt_text(q, 8)));
     json_object_set_new(p, "guardian", jstr(stmt_text(q, 9)));
     buf_reset(&tmp);
-    if (full)
-        buf_adds(&tmp, stmt_text(q, 10));
-    else
-        phone_mask(stmt_text(q, 10), &tmp);
+    view_phone(&v, stmt_text(q, 10), &tmp);
     json_object_set_new(p, "phone", jstr(tmp.buf));
     json_object_set_new(p, "registration",
                         jstr(reg_status_label(reg_status_from_key(stmt_text(q, 11)))));
@@ -777,7 +802,7 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         json_object_set_new(o, "batch_id", json_integer(stmt_int(q, 12)));
         json_object_set_new(o, "imported_at", jstr(stmt_text(q, 13)));
         json_object_set_new(o, "name", jstr(stmt_text(q, 4)));
-        masked_id(stmt_text(q, 5), full, &tmp);
+        shown_id(&v, stmt_text(q, 5), &tmp);
         json_object_set_new(o, "id_number", jstr(tmp.buf));
         json_object_set_new(o, "school_name", jstr(stmt_text(q, 6)));
         json_object_set_new(o, "grade", jstr(stmt_text(q, 7)));
@@ -809,7 +834,7 @@ static const struct table_col export_cols[] = {
     {"no", "序号", COL_INT},
     {"name", "姓名", COL_TEXT},
     {"gender", "性别", COL_TEXT},
-    {"birth_date", "出生日期", COL_TEXT},
+    {"birth_date", "出生日期", COL_BIRTH},
     {"age", "年龄", COL_INT},
     {"expected_grade", "应读年级", COL_TEXT},
     {"id_number", "身份证号", COL_TEXT},
@@ -858,7 +883,15 @@ int children_table(struct store *s, const struct scope *sc, const struct child_q
         *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
         return -1;
     }
-    table_init(t, "儿童名单", "children", export_cols, ARRAY_SIZE(export_cols));
+    /* the list's masked view: its items carry no birth date, the table no such column */
+    struct view v;
+    if (run_view(s, false, &v) < 0) {
+        json_decref(j);
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    table_init_view(t, "儿童名单", "children", export_cols, ARRAY_SIZE(export_cols), &v);
     int y, m, d;
     char subtitle[512];
     if (sscanf(as_of, "%d-%d-%d", &y, &m, &d) != 3)
@@ -874,7 +907,7 @@ int children_table(struct store *s, const struct scope *sc, const struct child_q
         table_setf(t, 0, "%zu", i + 1);
         table_set(t, 1, json_string_value(json_object_get(it, "name")));
         table_set(t, 2, json_string_value(json_object_get(it, "gender")));
-        table_set(t, 3, json_string_value(json_object_get(it, "birth_date")));
+        table_set(t, 3, json_string_value(json_object_get(it, "birth_date"))); /* null: masked */
         if (json_is_integer(json_object_get(it, "age")))
             table_setf(t, 4, "%lld", (long long)json_integer_value(json_object_get(it, "age")));
         const char *g = json_string_value(json_object_get(it, "expected_grade"));
@@ -887,6 +920,6 @@ int children_table(struct store *s, const struct scope *sc, const struct child_q
     }
     json_decref(j);
     table_meta(t, "as_of", as_of, META_TEXT);
-    table_note(t, "身份证号已遮盖。");
+    table_note_view(t, &v, false);
     return 0;
 }

@@ -5,6 +5,7 @@
 
 #include "core/date.h"
 #include "core/idcard.h"
+#include "core/view.h"
 #include "domain/audit.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
@@ -52,11 +53,11 @@ static int load_model(struct store *s, int64_t run, struct lk_model *m, struct l
 struct rec {
     int64_t id;
     struct lk_rec lk;
-    char name[128], birth[16], id_text[24], kind[16], where[256], file[128];
+    char name[128], birth[16], id_text[VIEW_ID_SIZE], kind[16], where[256], file[128];
     int64_t row;
 };
 
-static int load_rec(struct store *s, int64_t id, bool full, struct rec *r)
+static int load_rec(struct store *s, int64_t id, const struct view *v, struct rec *r)
 {
     struct stmt *q = store_prepare(
         s,
@@ -91,10 +92,10 @@ static int load_rec(struct store *s, int64_t id, bool full, struct rec *r)
         r->row = stmt_int(q, 6);
         snprintf(r->file, sizeof(r->file), "%s", stmt_text(q, 7));
         const char *shown = *idn ? idn : stmt_text(q, 12);
-        if (full || strlen(shown) != 18)
-            snprintf(r->id_text, sizeof(r->id_text), "%s", *shown ? shown : "（无）");
+        if (*shown)
+            view_id(v, shown, r->id_text);
         else
-            id_mask(shown, r->id_text);
+            snprintf(r->id_text, sizeof(r->id_text), "%s", "（无）");
         if (!strcmp(r->kind, "outside"))
             snprintf(r->where, sizeof(r->where), "外出就读：%s（%s）%s", stmt_text(q, 8),
                      stmt_text(q, 11), stmt_text(q, 9));
@@ -129,8 +130,10 @@ static void waterfall(struct buf *out, const struct lk_pair *pr, const char *ver
     buf_addf(out, "    合计%*s%+7.1f  → %s：%s\n", 42, "", pr->total, verdict, reason);
 }
 
-int explain_child(struct store *s, const char *id_text, int64_t run, bool full, const char *actor,
-                  struct buf *out, struct buf *err, int *exit_code)
+/* explain_child with a scratch buffer for the birth as the view shows it (`born`). */
+static int explain_id(struct store *s, const char *id_text, int64_t run, bool full,
+                      const char *actor, struct buf *out, struct buf *born, struct buf *err,
+                      int *exit_code)
 {
     struct resident_id rid;
     id_normalize(id_text, strlen(id_text), &rid);
@@ -142,6 +145,7 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
     struct run_info ri;
     if (run_info_load(s, run, &ri, err, exit_code) < 0)
         return -1;
+    struct view v = view_make(full, ri.cutoff);
     struct lk_model model;
     struct lk_params lp = LK_PARAMS_DEFAULT;
     if (load_model(s, ri.id, &model, &lp) < 0) {
@@ -183,7 +187,7 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
 
     for (int c = 0; c < nchildren; c++) {
         struct rec child;
-        if (load_rec(s, children[c], full, &child) < 0) {
+        if (load_rec(s, children[c], &v, &child) < 0) {
             buf_adds(err, store_errmsg(s));
             return -1;
         }
@@ -195,8 +199,10 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
             buf_adds(err, store_errmsg(s));
             return -1;
         }
-        buf_addf(out, "儿童：%s，%s，出生 %s，身份证号 %s，%s（%s 第 %lld 行）\n", child.name,
-                 gender_label(child.lk.sex), child.birth, child.id_text, place[c], child.file,
+        buf_reset(born);
+        view_birth_text(&v, child.birth, born);
+        buf_addf(out, "儿童：%s，%s，%s，身份证号 %s，%s（%s 第 %lld 行）\n", child.name,
+                 gender_label(child.lk.sex), born->buf, child.id_text, place[c], child.file,
                  (long long)child.row);
         buf_addf(out, "比对第 %lld 次（截至 %s）：%s —— %s\n\n", (long long)ri.id, ri.as_of,
                  found ? status_label(e.st) : "无结果", detail.buf);
@@ -258,13 +264,15 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
         name_info_make(&an, child.name, strlen(child.name));
         for (int k = 0; k < n; k++) {
             struct rec r;
-            if (load_rec(s, ids[k], full, &r) < 0)
+            if (load_rec(s, ids[k], &v, &r) < 0)
                 continue;
             struct lk_pair pr;
             name_info_make(&bn, r.name, strlen(r.name));
             linker_compare(&model, &child.lk, &r.lk, &an, &bn, tf, &pr);
-            buf_addf(out, "候选记录 %d：%s 第 %lld 行，%s，%s，出生 %s，%s，身份证号 %s\n", k + 1,
-                     r.file, (long long)r.row, r.where, r.name, r.birth, gender_label(r.lk.sex),
+            buf_reset(born);
+            view_birth_text(&v, r.birth, born);
+            buf_addf(out, "候选记录 %d：%s 第 %lld 行，%s，%s，%s，%s，身份证号 %s\n", k + 1,
+                     r.file, (long long)r.row, r.where, r.name, born->buf, gender_label(r.lk.sex),
                      r.id_text);
             const char *verdict = !*dec[k]                    ? "采纳"
                                   : !strcmp(dec[k], "accept") ? "采纳"
@@ -291,6 +299,15 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
     return 0;
 }
 
+int explain_child(struct store *s, const char *id_text, int64_t run, bool full, const char *actor,
+                  struct buf *out, struct buf *err, int *exit_code)
+{
+    struct buf born = BUF_INIT;
+    int rc = explain_id(s, id_text, run, full, actor, out, &born, err, exit_code);
+    buf_release(&born);
+    return rc;
+}
+
 json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf *err)
 {
     struct run_info ri;
@@ -300,7 +317,8 @@ json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf
     struct lk_model model;
     struct lk_params lp = LK_PARAMS_DEFAULT;
     struct rec child;
-    if (load_model(s, ri.id, &model, &lp) < 0 || load_rec(s, record_id, full, &child) < 0) {
+    struct view v = view_make(full, ri.cutoff);
+    if (load_model(s, ri.id, &model, &lp) < 0 || load_rec(s, record_id, &v, &child) < 0) {
         buf_adds(err, store_errmsg(s));
         return NULL;
     }
@@ -352,10 +370,13 @@ json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf
     }
     json_t *list = json_array();
     struct name_info an, bn;
+    char on[11] = "";
+    if (ri.cutoff)
+        date_format(ri.cutoff, on);
     name_info_make(&an, child.name, strlen(child.name));
     for (int k = 0; k < n; k++) {
         struct rec r;
-        if (load_rec(s, cand[k].id, full, &r) < 0)
+        if (load_rec(s, cand[k].id, &v, &r) < 0)
             continue;
         struct lk_pair pr;
         name_info_make(&bn, r.name, strlen(r.name));
@@ -370,17 +391,19 @@ json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf
                                             lk_field_label((enum lk_field)f), "level",
                                             lk_level_label((enum lk_field)f, pr.level[f]), "weight",
                                             round(pr.weight[f] * 10) / 10));
+        int age = view_age(&v, r.birth);
         json_t *c =
-            json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:f}",
+            json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s?, s:o, s:s, s:s, s:s, s:s, s:o, s:f}",
                       "record_id", (json_int_t)r.id, "kind", r.kind, "file_name", r.file, "row",
-                      (json_int_t)r.row, "where", r.where, "name", r.name, "birth_date", r.birth,
+                      (json_int_t)r.row, "where", r.where, "name", r.name, "birth_date",
+                      view_birth(&v, r.birth), "age", age >= 0 ? json_integer(age) : json_null(),
                       "gender", gender_label(r.lk.sex), "id_number", r.id_text, "verdict", verdict,
                       "reason", *cand[k].why ? cand[k].why : "身份证号完全一致", "fields", fields,
                       "total", round(pr.total * 10) / 10);
         if (c)
             json_array_append_new(list, c);
     }
-    return json_pack("{s:I, s:f, s:f, s:f, s:I, s:o}", "run_id", (json_int_t)ri.id, "accept",
-                     lp.accept, "review", lp.review, "margin", lp.margin, "name_frequency",
-                     (json_int_t)(same_name ? same_name : 1), "candidates", list);
+    return json_pack("{s:I, s:s?, s:f, s:f, s:f, s:I, s:o}", "run_id", (json_int_t)ri.id, "age_on",
+                     *on ? on : NULL, "accept", lp.accept, "review", lp.review, "margin", lp.margin,
+                     "name_frequency", (json_int_t)(same_name ? same_name : 1), "candidates", list);
 }

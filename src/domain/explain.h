@@ -11,18 +11,20 @@ struct store;
 /*
  * For one child of the register (by ID number), every school record the cross-check considered,
  * each field's comparison level and weight, the total and the decision: a waterfall a county
- * official can read. `run` 0 is the latest run. The read is recorded in the audit trail.
+ * official can read. `run` 0 is the latest run. The read is recorded in the audit trail. Without
+ * `full` the records are shown as a masked view shows them (core/view.h): ages, not birth dates.
  */
 int explain_child(struct store *s, const char *id_text, int64_t run, bool full, const char *actor,
                   struct buf *out, struct buf *err, int *exit_code);
 
 /*
  * The same waterfall for one child of the latest run (population record `record_id`), as JSON
- * for the web UI: {"run_id", "accept", "review", "margin", "name_frequency", "candidates":
- * [{"record_id", "kind", "file_name", "row", "where", "name", "birth_date", "gender",
- * "id_number", "verdict", "reason", "fields": [{"field", "label", "level", "weight"}],
- * "total"}]}. ID numbers masked unless `full`. The caller checks the scope and audits a full
- * read. NULL with a message in `err` on a store error.
+ * for the web UI: {"run_id", "age_on", "accept", "review", "margin", "name_frequency",
+ * "candidates": [{"record_id", "kind", "file_name", "row", "where", "name", "birth_date",
+ * "age", "gender", "id_number", "verdict", "reason", "fields": [{"field", "label", "level",
+ * "weight"}], "total"}]}. Read through the view of `full` (core/view.h): masked, no birth date
+ * (null) but the age on the run's cutoff ("age_on"). The caller checks the scope and audits a
+ * full read. NULL with a message in `err` on a store error.
  */
 struct json_t;
 struct json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf *err);

@@ -4,6 +4,7 @@
 
 #include "core/date.h"
 #include "core/idcard.h"
+#include "core/view.h"
 #include "domain/audit.h"
 #include "domain/run.h"
 #include "ingest/field.h"
@@ -14,26 +15,21 @@
 #include "util/utf8.h"
 
 static const struct table_col review_cols[] = {
-    {"candidate_id", "编号", COL_INT},
-    {"township", "乡镇", COL_TEXT},
-    {"child_name", "户籍姓名", COL_TEXT},
-    {"child_birth_date", "户籍出生日期", COL_TEXT},
-    {"child_id_number", "户籍身份证号", COL_TEXT},
-    {"record_name", "记录姓名", COL_TEXT},
-    {"record_birth_date", "记录出生日期", COL_TEXT},
-    {"record_id_number", "记录身份证号", COL_TEXT},
-    {"record_school", "学校", COL_TEXT},
-    {"score", "得分", COL_TEXT},
-    {"reason", "原因", COL_TEXT},
-    {"decision", "复核结论", COL_TEXT},
+    {"candidate_id", "编号", COL_INT},     {"township", "乡镇", COL_TEXT},
+    {"child_name", "户籍姓名", COL_TEXT},  {"child_birth_date", "户籍出生日期", COL_BIRTH},
+    {"child_age", "户籍年龄", COL_INT},    {"child_id_number", "户籍身份证号", COL_TEXT},
+    {"record_name", "记录姓名", COL_TEXT}, {"record_birth_date", "记录出生日期", COL_BIRTH},
+    {"record_age", "记录年龄", COL_INT},   {"record_id_number", "记录身份证号", COL_TEXT},
+    {"record_school", "学校", COL_TEXT},   {"score", "得分", COL_TEXT},
+    {"reason", "原因", COL_TEXT},          {"decision", "复核结论", COL_TEXT},
 };
 
-static void masked_id(const char *id, bool full, char out[24])
+/* An age cell (empty when unknown). */
+static void set_age(struct report_table *t, size_t col, const struct view *v, const char *birth)
 {
-    if (full || strlen(id) != 18)
-        snprintf(out, 24, "%s", id);
-    else
-        id_mask(id, out);
+    int age = view_age(v, birth);
+    if (age >= 0)
+        table_setf(t, col, "%d", age);
 }
 
 int review_list(struct store *s, bool all, bool full, struct report_table *t, struct buf *err,
@@ -60,26 +56,29 @@ int review_list(struct store *s, bool all, bool full, struct report_table *t, st
     }
     stmt_bind_int(q, 1, ri.id);
     stmt_bind_int(q, 2, all);
-    table_init(t, "人工复核队列（疑似同一人的记录）", "pairs", review_cols,
-               ARRAY_SIZE(review_cols));
+    struct view v = view_make(full, ri.cutoff);
+    table_init_view(t, "人工复核队列（疑似同一人的记录）", "pairs", review_cols,
+                    ARRAY_SIZE(review_cols), &v);
     int rc;
-    char m[24];
+    char m[VIEW_ID_SIZE];
     while ((rc = stmt_step(q)) == 1) {
         table_add_row(t);
         table_setf(t, 0, "%lld", (long long)stmt_int(q, 0));
         for (int c = 1; c <= 3; c++)
             table_set(t, (size_t)c, stmt_text(q, c));
-        masked_id(stmt_text(q, 4), full, m);
-        table_set(t, 4, m);
-        table_set(t, 5, stmt_text(q, 5));
-        table_set(t, 6, stmt_text(q, 6));
-        masked_id(stmt_text(q, 7), full, m);
-        table_set(t, 7, m);
-        table_set(t, 8, stmt_text(q, 8));
-        table_setf(t, 9, "%.1f", stmt_double(q, 9));
-        table_set(t, 10, stmt_text(q, 10));
+        set_age(t, 4, &v, stmt_text(q, 3));
+        view_id(&v, stmt_text(q, 4), m);
+        table_set(t, 5, m);
+        table_set(t, 6, stmt_text(q, 5));
+        table_set(t, 7, stmt_text(q, 6));
+        set_age(t, 8, &v, stmt_text(q, 6));
+        view_id(&v, stmt_text(q, 7), m);
+        table_set(t, 9, m);
+        table_set(t, 10, stmt_text(q, 8));
+        table_setf(t, 11, "%.1f", stmt_double(q, 9));
+        table_set(t, 12, stmt_text(q, 10));
         const char *dd = stmt_text(q, 11);
-        table_set(t, 11, !*dd ? "待复核" : !strcmp(dd, "accept") ? "同一人" : "不是同一人");
+        table_set(t, 13, !*dd ? "待复核" : !strcmp(dd, "accept") ? "同一人" : "不是同一人");
     }
     stmt_finalize(q);
     if (rc < 0) {
@@ -93,6 +92,8 @@ int review_list(struct store *s, bool all, bool full, struct report_table *t, st
     snprintf(n, sizeof(n), "%zu", t->nrows);
     table_meta(t, "run_id", runs, META_INT);
     table_meta(t, "total", n, META_INT);
+    table_meta(t, "masked", full ? "false" : "true", META_BOOL);
+    table_note_view(t, &v, false);
     buf_addf(&t->footer,
              "\n比对第 %s 次，%s %zu 对。查看详情：baoxue review show 编号；"
              "确认：baoxue review accept 编号 / reject 编号（决定在下次 baoxue match 时生效）\n",
@@ -101,12 +102,13 @@ int review_list(struct store *s, bool all, bool full, struct report_table *t, st
 }
 
 struct side {
-    char name[128], birth[16], id[24], gender[8], extra[256];
+    char name[128], birth[16], shown_birth[64], id[VIEW_ID_SIZE], gender[8], extra[256];
+    int age; /* on the cutoff, -1 unknown */
     int64_t row;
     char file[128];
 };
 
-static int load_side(struct store *s, int64_t rec, bool full, struct side *sd)
+static int load_side(struct store *s, int64_t rec, const struct view *v, struct side *sd)
 {
     struct stmt *q = store_prepare(
         s,
@@ -122,7 +124,13 @@ static int load_side(struct store *s, int64_t rec, bool full, struct side *sd)
     if (rc == 1) {
         snprintf(sd->name, sizeof(sd->name), "%s", stmt_text(q, 0));
         snprintf(sd->birth, sizeof(sd->birth), "%s", stmt_text(q, 1));
-        masked_id(stmt_text(q, 2), full, sd->id);
+        sd->age = view_age(v, sd->birth);
+        /* the birth as the pair shows it side by side: the date, or the age on the cutoff */
+        if (v->full)
+            snprintf(sd->shown_birth, sizeof(sd->shown_birth), "%s", sd->birth);
+        else if (sd->age >= 0)
+            snprintf(sd->shown_birth, sizeof(sd->shown_birth), "%d 周岁", sd->age);
+        view_id(v, stmt_text(q, 2), sd->id);
         snprintf(sd->gender, sizeof(sd->gender), "%s", gender_label((int)stmt_int(q, 3)));
         sd->row = stmt_int(q, 4);
         snprintf(sd->file, sizeof(sd->file), "%s", stmt_text(q, 5));
@@ -177,6 +185,7 @@ struct pair_view {
     double score;
     json_t *levels; /* {"id": {"level", "weight"}, …} as the run stored it; may be NULL */
     char decision[16], reason[256], verdict[16], by[64], at[32], note[256];
+    struct view view;
     struct side a, b; /* the population record and the other one */
 };
 
@@ -204,7 +213,13 @@ static int pair_load(struct store *s, int64_t candidate_id, bool full, struct pa
     snprintf(v->at, sizeof(v->at), "%s", stmt_text(q, 9));
     snprintf(v->note, sizeof(v->note), "%s", stmt_text(q, 10));
     stmt_finalize(q);
-    if (load_side(s, prec, full, &v->a) < 0 || load_side(s, orec, full, &v->b) < 0) {
+    if (run_view(s, full, &v->view) < 0) {
+        json_decref(v->levels);
+        buf_adds(err, store_errmsg(s));
+        *exit_code = EXIT_RUNTIME;
+        return -1;
+    }
+    if (load_side(s, prec, &v->view, &v->a) < 0 || load_side(s, orec, &v->view, &v->b) < 0) {
         json_decref(v->levels);
         buf_adds(err, "候选记录对所指的记录已不存在");
         *exit_code = EXIT_RUNTIME;
@@ -213,19 +228,25 @@ static int pair_load(struct store *s, int64_t candidate_id, bool full, struct pa
     return 0;
 }
 
-/* Field f of the pair: both values, the level's key and label, its weight. */
+/* Field f of the pair: its name, both values as the view shows them, whether the values
+ * differ, the level's key and label, its weight. A masked view shows ages for the birth dates;
+ * the level (相同, 相近, 不同) still says how the dates compare. */
 struct pair_field {
-    const char *a, *b, *level, *label;
+    const char *name, *a, *b, *level, *label;
+    bool differs;
     double weight;
 };
 
 static struct pair_field pair_field(const struct pair_view *v, enum lk_field f)
 {
     static const char *const keys[] = {"id", "name", "birth", "sex"};
-    const char *va[] = {v->a.id, v->a.name, v->a.birth, v->a.gender};
-    const char *vb[] = {v->b.id, v->b.name, v->b.birth, v->b.gender};
+    const char *va[] = {v->a.id, v->a.name, v->a.shown_birth, v->a.gender};
+    const char *vb[] = {v->b.id, v->b.name, v->b.shown_birth, v->b.gender};
     json_t *fo = v->levels ? json_object_get(v->levels, keys[f]) : NULL;
-    struct pair_field pf = {.a = va[f], .b = vb[f], .label = ""};
+    struct pair_field pf = {.name = lk_field_label(f), .a = va[f], .b = vb[f], .label = ""};
+    pf.differs = f == LK_BIRTH ? strcmp(v->a.birth, v->b.birth) != 0 : strcmp(pf.a, pf.b) != 0;
+    if (f == LK_BIRTH && !v->view.full)
+        pf.name = "年龄（出生日期不显示）";
     pf.level = fo ? json_string_value(json_object_get(fo, "level")) : NULL;
     pf.weight = fo ? json_number_value(json_object_get(fo, "weight")) : 0;
     for (int l = 0; pf.level && l < lk_levels(f); l++)
@@ -249,16 +270,22 @@ int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *ou
         return -1;
     buf_addf(out, "候选记录对 %lld（比对第 %lld 次）\n\n", (long long)candidate_id,
              (long long)v.run);
-    const size_t w1 = 12, w2 = 34;
+    size_t w1 = 12; /* the widest field name and two spaces */
+    const size_t w2 = 34;
+    for (int f = 0; f < LK__FIELDS; f++) {
+        const char *name = pair_field(&v, (enum lk_field)f).name;
+        size_t w = utf8_width(name, strlen(name)) + 2;
+        w1 = w > w1 ? w : w1;
+    }
     pad_to(out, "", w1);
     pad_to(out, "户籍", w2);
     buf_adds(out, "学籍/外出就读\n");
     for (int f = 0; f < LK__FIELDS; f++) {
         struct pair_field pf = pair_field(&v, (enum lk_field)f);
-        pad_to(out, lk_field_label((enum lk_field)f), w1);
+        pad_to(out, pf.name, w1);
         pad_to(out, pf.a, w2);
         pad_to(out, pf.b, w2);
-        buf_addf(out, "%s%s %+.1f\n", strcmp(pf.a, pf.b) ? "≠ " : "= ", pf.label, pf.weight);
+        buf_addf(out, "%s%s %+.1f\n", pf.differs ? "≠ " : "= ", pf.label, pf.weight);
     }
     pad_to(out, "其他", w1);
     pad_to(out, v.a.extra, w2);
@@ -276,11 +303,12 @@ int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *ou
     return 0;
 }
 
-static json_t *side_json(const struct side *sd)
+static json_t *side_json(const struct view *v, const struct side *sd)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "id_number", sd->id, "name", sd->name,
-                     "birth_date", sd->birth, "gender", sd->gender, "other", sd->extra, "file",
-                     sd->file, "row", (json_int_t)sd->row);
+    return json_pack("{s:s, s:s, s:s?, s:o, s:s, s:s, s:s, s:I}", "id_number", sd->id, "name",
+                     sd->name, "birth_date", view_birth(v, sd->birth), "age",
+                     sd->age >= 0 ? json_integer(sd->age) : json_null(), "gender", sd->gender,
+                     "other", sd->extra, "file", sd->file, "row", (json_int_t)sd->row);
 }
 
 json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct buf *err,
@@ -293,17 +321,16 @@ json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct buf 
     json_t *fields = json_array();
     for (int f = 0; f < LK__FIELDS; f++) {
         struct pair_field pf = pair_field(&v, (enum lk_field)f);
-        json_array_append_new(fields, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:f, s:b}", "key",
-                                                keys[f], "label", lk_field_label((enum lk_field)f),
-                                                "population", pf.a, "other", pf.b, "level",
-                                                pf.level, "level_label", pf.label, "weight",
-                                                pf.weight, "differs", strcmp(pf.a, pf.b) != 0));
+        json_array_append_new(
+            fields, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:f, s:b}", "key", keys[f], "label",
+                              pf.name, "population", pf.a, "other", pf.b, "level", pf.level,
+                              "level_label", pf.label, "weight", pf.weight, "differs", pf.differs));
     }
-    json_t *j =
-        json_pack("{s:I, s:I, s:f, s:s, s:s, s:s, s:o, s:o, s:o}", "id", (json_int_t)candidate_id,
-                  "run_id", (json_int_t)v.run, "score", v.score, "decision", v.decision,
-                  "decision_label", decision_label(v.decision), "reason", v.reason, "fields",
-                  fields, "population", side_json(&v.a), "other", side_json(&v.b));
+    json_t *j = json_pack("{s:I, s:I, s:f, s:s, s:s, s:s, s:o, s:o, s:o}", "id",
+                          (json_int_t)candidate_id, "run_id", (json_int_t)v.run, "score", v.score,
+                          "decision", v.decision, "decision_label", decision_label(v.decision),
+                          "reason", v.reason, "fields", fields, "population",
+                          side_json(&v.view, &v.a), "other", side_json(&v.view, &v.b));
     if (*v.verdict)
         json_object_set_new(j, "review",
                             json_pack("{s:s, s:s, s:s, s:s, s:s}", "decision", v.verdict, "label",

@@ -2,6 +2,7 @@
 
 #include "core/date.h"
 #include "core/idcard.h"
+#include "core/view.h"
 #include "domain/runstatus.h"
 #include "ingest/field.h"
 #include "store/store.h"
@@ -58,6 +59,18 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf
         memcpy(ri->county, county, 7);
     stmt_finalize(q);
     return 0;
+}
+
+int run_view(struct store *s, bool full, struct view *v)
+{
+    struct stmt *q = store_prepare(s, "SELECT cutoff FROM match_run WHERE finished_at IS NOT NULL"
+                                      " ORDER BY id DESC LIMIT 1");
+    if (!q)
+        return -1;
+    int rc = stmt_step(q);
+    *v = view_make(full, rc == 1 ? date_or_zero(stmt_text(q, 0)) : 0);
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
 }
 
 int run_child_status(struct store *s, const struct run_info *ri, int64_t record_id,

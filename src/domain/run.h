@@ -1,6 +1,7 @@
 #ifndef BAOXUE_RUN_H
 #define BAOXUE_RUN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util/buf.h"
@@ -22,6 +23,15 @@ struct run_info {
  */
 int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf *err,
                   int *exit_code);
+
+struct view;
+/*
+ * The view a reader outside one run's report gets (casework, review, the child record): full or
+ * masked, with ages on the cutoff of the latest finished run, so that every screen states the
+ * same age on the same day (core/view.h). Cutoff 0 when there is no run yet. -1 on a store
+ * error (message in the store).
+ */
+int run_view(struct store *s, bool full, struct view *v);
 
 struct run_status_entry;
 /*

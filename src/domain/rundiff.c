@@ -2,7 +2,7 @@
 
 #include <jansson.h>
 
-#include "core/idcard.h"
+#include "core/view.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "domain/status.h"
@@ -25,12 +25,12 @@ static json_t *jstr(const char *s)
     "r.id, coalesce(r.name, ''), coalesce(r.id_number, ''), coalesce(r.township, ''),"             \
     " coalesce(r.village, '')"
 
+/* One child of a group: a masked view (a run's changes are a list, never a full read). */
 static json_t *item(struct stmt *q, const char *status)
 {
-    char masked[24] = "";
-    const char *id = stmt_text(q, 2);
-    if (strlen(id) == 18)
-        id_mask(id, masked);
+    static const struct view v = {false, 0};
+    char masked[VIEW_ID_SIZE];
+    view_id(&v, stmt_text(q, 2), masked);
     int st = status ? status_parse(status) : -1;
     return json_pack("{s:I, s:o, s:s, s:o, s:o, s:s?, s:s?}", "id", (json_int_t)stmt_int(q, 0),
                      "name", jstr(stmt_text(q, 1)), "id_number", masked, "township",

@@ -17,6 +17,7 @@
 #include "core/division.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
+#include "core/view.h"
 #include "domain/audit.h"
 #include "ingest/sheet.h"
 #include "link/keys.h"
@@ -201,11 +202,6 @@ static void add_reason(struct importer *im, enum row_flag f)
     buf_adds(&im->reasons, row_flag_label(f));
 }
 
-/*
- * A cell of the preview as the web UI may show it (and the job table keep): whatever looks
- * like an ID number (15 or 18 characters, digits and a final X) or a mobile number keeps only
- * its first and last digits, as every list masks them.
- */
 /* A long cell cut after `max` characters, with "…": for the preview and the rejects table,
  * where a paragraph pasted into a name (or a hostile file's 100 KB one) helps nobody. */
 static json_t *cut_cell(const char *t, size_t len, size_t max)
@@ -227,22 +223,15 @@ static json_t *cut_cell(const char *t, size_t len, size_t max)
     return j;
 }
 
-static json_t *masked_cell(const char *t, size_t len)
+/* A cell of the preview as the web UI may show it (and the job table keep): as a masked view
+ * shows a raw cell (core/view.h), the birth-date column's whatever it holds; cut like a reject's. */
+static json_t *masked_cell(const struct importer *im, size_t col, const char *t, size_t len)
 {
-    size_t digits = 0;
-    while (digits < len && t[digits] >= '0' && t[digits] <= '9')
-        digits++;
-    bool id = (len == 18 || len == 15) &&
-              (digits == len || (digits == len - 1 && (t[len - 1] == 'X' || t[len - 1] == 'x')));
-    bool phone = len == 11 && digits == 11 && t[0] == '1';
-    if (!id && !phone)
-        return cut_cell(t, len, PREVIEW_CELL_CHARS);
-    char out[24];
-    size_t keep_head = id ? 6 : 3, keep_tail = 4;
-    memcpy(out, t, len);
-    for (size_t i = keep_head; i < len - keep_tail; i++)
-        out[i] = '*';
-    return json_stringn(out, len);
+    struct buf b = BUF_INIT;
+    view_cell(t, len, im->col[F_BIRTH_DATE] >= 0 && (size_t)im->col[F_BIRTH_DATE] == col, &b);
+    json_t *j = cut_cell(b.buf, b.len, PREVIEW_CELL_CHARS);
+    buf_release(&b);
+    return j;
 }
 
 static json_t *row_cells(const struct importer *im, const struct row *r)
@@ -251,7 +240,7 @@ static json_t *row_cells(const struct importer *im, const struct row *r)
     for (size_t i = 0; i < im->header_ncells; i++) {
         size_t len;
         const char *t = cell_text(r, (int)i, &len);
-        json_t *c = masked_cell(t, len);
+        json_t *c = masked_cell(im, i, t, len);
         json_array_append_new(cells, c ? c : json_string(""));
     }
     return cells;

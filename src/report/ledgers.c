@@ -13,6 +13,7 @@
 #include "core/division.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
+#include "core/view.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "domain/status.h"
@@ -20,21 +21,28 @@
 #include "store/store.h"
 #include "util/common.h"
 
-static void id_display(const char *idn, bool full, char *out, size_t outlen)
-{
-    if (full || strlen(idn) != 18)
-        snprintf(out, outlen, "%s", full ? idn : (*idn ? "（身份证号不完整）" : ""));
-    else
-        id_mask(idn, out);
-}
+/* The columns of a ledger that identify a child. */
+struct person_cols {
+    size_t birth, age, id, phone;
+};
 
-static void phone_display(const char *phone, bool full, struct buf *out)
+/* A child's birth date, age, ID and phone as the view shows them; `age` -1 computes it from
+ * the date (on the view's cutoff). */
+static void set_person(struct report_table *t, const struct view *v, struct person_cols c,
+                       const char *date, int age, const char *idn, const char *tel,
+                       struct buf *scratch)
 {
-    buf_reset(out);
-    if (full)
-        buf_adds(out, phone);
-    else
-        phone_mask(phone, out);
+    char m[VIEW_ID_SIZE];
+    table_set(t, c.birth, view_birth(v, date));
+    if (age < 0)
+        age = view_age(v, date);
+    if (age >= 0)
+        table_setf(t, c.age, "%d", age);
+    view_id(v, idn, m);
+    table_set(t, c.id, m);
+    buf_reset(scratch);
+    view_phone(v, tel, scratch);
+    table_set(t, c.phone, scratch->buf);
 }
 
 /* The county's code (setting) and name for captions: "沁水县", or "本县" when unknown. */
@@ -124,7 +132,7 @@ static const struct table_col school_age_cols[] = {
     {"village", "村（社区）", COL_TEXT},
     {"name", "姓名", COL_TEXT},
     {"gender", "性别", COL_TEXT},
-    {"birth_date", "出生日期", COL_TEXT},
+    {"birth_date", "出生日期", COL_BIRTH},
     {"age", "年龄", COL_INT},
     {"expected_grade", "应读年级", COL_TEXT},
     {"id_number", "身份证号", COL_TEXT},
@@ -217,6 +225,7 @@ static void cw_release(struct cw_child *c, size_t n)
 struct school_age_ctx {
     struct store *s;
     const struct report_options *opt;
+    struct view view;
     struct report_table *t;
     struct stmt *pop, *school;
     struct cw_child *cw;
@@ -264,16 +273,10 @@ static int school_age_flush(struct school_age_ctx *c)
         table_set(t, 2, stmt_text(q, 3));
         table_set(t, 3, stmt_text(q, 4));
         table_set(t, 4, gender_label((int)stmt_int(q, 5)));
-        table_set(t, 5, stmt_text(q, 6));
-        if (e->age >= 0)
-            table_setf(t, 6, "%d", e->age);
+        set_person(t, &c->view, (struct person_cols){5, 6, 8, 10}, stmt_text(q, 6), e->age,
+                   stmt_text(q, 7), stmt_text(q, 9), &c->text);
         table_set(t, 7, e->grade >= 1 && e->grade <= 9 ? grade_name(e->grade) : "");
-        char m[48];
-        id_display(stmt_text(q, 7), c->opt->full, m, sizeof(m));
-        table_set(t, 8, m);
         table_set(t, 9, stmt_text(q, 8));
-        phone_display(stmt_text(q, 9), c->opt->full, &c->text);
-        table_set(t, 10, c->text.buf);
         table_set(t, 11, status_key(e->st));
         table_set(t, 12, status_label(e->st));
         child_key(stmt_is_null(q, 10) ? NULL : stmt_text(q, 10), (int)stmt_int(q, 11),
@@ -339,8 +342,9 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
         tcode = tw->code;
     else
         tname = opt->township;
-    struct school_age_ctx c = {.s = s, .opt = opt, .t = t};
-    table_init(t, "适龄儿童台账", "children", school_age_cols, ARRAY_SIZE(school_age_cols));
+    struct school_age_ctx c = {.s = s, .opt = opt, .view = view_make(opt->full, ri.cutoff), .t = t};
+    table_init_view(t, "适龄儿童台账", "children", school_age_cols, ARRAY_SIZE(school_age_cols),
+                    &c.view);
     c.pop = store_prepare(
         s, "SELECT id, coalesce(township_code, ''), coalesce(township, ''),"
            " coalesce(village, ''), coalesce(name, ''), coalesce(gender, 0),"
@@ -400,13 +404,16 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
         table_note(
             t, "入学率 %.2f%%（在校、外出就读、休学和已完成义务教育的 %ld 人 ÷ 适龄儿童 %ld 人）",
             100.0 * (double)enrolled / (double)c.rows, enrolled, c.rows);
+    table_note_view(t, &c.view, true);
     signature_note(t);
     buf_release(&b);
     char sy[16], runs[24];
     report_run_meta(t, &ri, c.rows, !opt->full, sy, runs);
     buf_addf(&t->footer, "\n适龄儿童 %ld 人（比对第 %s 次，截至 %s，%s 学年）%s\n", c.rows, runs,
              ri.as_of, sy,
-             opt->full ? "" : "。身份证号和电话已遮盖，需要完整信息请加 --full（将记入审计日志）");
+             opt->full ? ""
+                       : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
+                         "--full（将记入审计日志）");
     return 0;
 }
 
@@ -421,7 +428,8 @@ static const struct table_col suspected_cols[] = {
     {"village", "村（社区）", COL_TEXT},
     {"name", "姓名", COL_TEXT},
     {"gender", "性别", COL_TEXT},
-    {"birth_date", "出生日期", COL_TEXT},
+    {"birth_date", "出生日期", COL_BIRTH},
+    {"age", "年龄", COL_INT},
     {"id_number", "身份证号", COL_TEXT},
     {"guardian", "监护人", COL_TEXT},
     {"phone", "联系电话", COL_TEXT},
@@ -466,7 +474,12 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
     char county[7];
     const char *cname = county_name(s, county);
     int today = date_today();
-    table_init(t, "疑似失学辍学台账", "tasks", suspected_cols, ARRAY_SIZE(suspected_cols));
+    struct view v;
+    if (run_view(s, opt->full, &v) < 0) {
+        stmt_finalize(q);
+        return fail_store(s, err, exit_code);
+    }
+    table_init_view(t, "疑似失学辍学台账", "tasks", suspected_cols, ARRAY_SIZE(suspected_cols), &v);
     caption(t, cname, tname, "疑似失学辍学台账", "数据截至", today, today);
     long n_open = 0, n_outreach = 0, n_closed = 0, n_late = 0, n_case = 0, n_school = 0,
          n_flagged = 0;
@@ -481,54 +494,50 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
         table_set(t, 3, stmt_text(q, 2));
         table_set(t, 4, stmt_text(q, 3));
         table_set(t, 5, gender_label((int)stmt_int(q, 4)));
-        table_set(t, 6, stmt_text(q, 5));
-        char m[48];
-        id_display(stmt_text(q, 6), opt->full, m, sizeof(m));
-        table_set(t, 7, m);
-        table_set(t, 8, stmt_text(q, 7));
-        phone_display(stmt_text(q, 8), opt->full, &b);
-        table_set(t, 9, b.buf);
+        set_person(t, &v, (struct person_cols){6, 7, 8, 10}, stmt_text(q, 5), -1, stmt_text(q, 6),
+                   stmt_text(q, 8), &b);
+        table_set(t, 9, stmt_text(q, 7));
         int st = status_parse(stmt_text(q, 9));
-        table_set(t, 10, st >= 0 ? status_label((enum child_status)st) : "");
-        table_setf(t, 11, "%lld", (long long)stmt_int(q, 10));
-        table_set(t, 12, stmt_text(q, 11));
-        table_set(t, 13, stmt_text(q, 12));
+        table_set(t, 11, st >= 0 ? status_label((enum child_status)st) : "");
+        table_setf(t, 12, "%lld", (long long)stmt_int(q, 10));
+        table_set(t, 13, stmt_text(q, 11));
+        table_set(t, 14, stmt_text(q, 12));
         const char *state = stmt_text(q, 13);
         bool closed = !strcmp(state, "closed");
         long left = days_between(today, date_or_zero(stmt_text(q, 12)));
         if (!closed)
-            table_setf(t, 14, "%ld", left);
-        table_setf(t, 15, "%s%s", task_state_label(state), !closed && left < 0 ? "（逾期）" : "");
+            table_setf(t, 15, "%ld", left);
+        table_setf(t, 16, "%s%s", task_state_label(state), !closed && left < 0 ? "（逾期）" : "");
         n_open += !strcmp(state, "open");
         n_outreach += !strcmp(state, "outreach");
         n_closed += closed;
         n_late += !closed && left < 0;
         const char *oc = stmt_text(q, 14);
-        table_setf(t, 16, "%s%s%s", vocab_label(&verify_outcomes, oc),
+        table_setf(t, 17, "%s%s%s", vocab_label(&verify_outcomes, oc),
                    *stmt_text(q, 15) ? "：" : "",
                    vocab_label(&registration_problems, stmt_text(q, 15)));
         if (closed) {
             int w = vocab_parse(&verify_outcomes, oc);
             n_school += w >= 0 && (verify_outcomes.words[w].flags & VO_CLAIMS_SCHOOL);
         }
-        table_set(t, 17, stmt_text(q, 16));
+        table_set(t, 18, stmt_text(q, 16));
         buf_reset(&b);
         if (stmt_int(q, 17))
             people_describe(s, stmt_int(q, 17), &b);
-        table_set(t, 18, b.buf);
-        table_set(t, 19, stmt_text(q, 18));
+        table_set(t, 19, b.buf);
+        table_set(t, 20, stmt_text(q, 18));
         buf_reset(&b);
         casework_assignees(s, id, 0, &b);
-        table_set(t, 20, b.buf);
+        table_set(t, 21, b.buf);
         if (stmt_int(q, 19)) {
             n_flagged++;
-            table_setf(t, 21, "第 %lld 次比对仍不在校，结论待复核", (long long)stmt_int(q, 19));
+            table_setf(t, 22, "第 %lld 次比对仍不在校，结论待复核", (long long)stmt_int(q, 19));
         }
         if (stmt_int(q, 20)) {
             n_case++;
-            table_setf(t, 22, "%lld", (long long)stmt_int(q, 20));
+            table_setf(t, 23, "%lld", (long long)stmt_int(q, 20));
         }
-        table_set(t, 23, stmt_text(q, 21));
+        table_set(t, 24, stmt_text(q, 21));
     }
     stmt_finalize(q);
     if (rc < 0) {
@@ -548,6 +557,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
         n_open, n_late, n_outreach, n_closed, n_case, n_school, n_closed - n_case - n_school,
         n_flagged);
     table_note(t, "剩余天数为负数的，表示已逾期的天数。");
+    table_note_view(t, &v, true);
     signature_note(t);
     buf_release(&b);
     char ns[24];
@@ -555,7 +565,9 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
     table_meta(t, "total", ns, META_INT);
     table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
     buf_addf(&t->footer, "\n共 %ld 人%s\n", total,
-             opt->full ? "" : "。身份证号和电话已遮盖，需要完整信息请加 --full（将记入审计日志）");
+             opt->full ? ""
+                       : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
+                         "--full（将记入审计日志）");
     *exit_code = EXIT_OK;
     return 0;
 }
@@ -571,7 +583,8 @@ static const struct table_col dropout_cols[] = {
     {"village", "村（社区）", COL_TEXT},
     {"name", "姓名", COL_TEXT},
     {"gender", "性别", COL_TEXT},
-    {"birth_date", "出生日期", COL_TEXT},
+    {"birth_date", "出生日期", COL_BIRTH},
+    {"age", "年龄", COL_INT},
     {"id_number", "身份证号", COL_TEXT},
     {"guardian", "监护人", COL_TEXT},
     {"phone", "联系电话", COL_TEXT},
@@ -633,7 +646,14 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
     char county[7];
     const char *cname = county_name(s, county);
     int today = date_today();
-    table_init(t, "失学辍学台账", "cases", dropout_cols, ARRAY_SIZE(dropout_cols));
+    struct view v;
+    if (run_view(s, opt->full, &v) < 0) {
+        stmt_finalize(q);
+        stmt_finalize(who);
+        casework_settings_release(&cs);
+        return fail_store(s, err, exit_code);
+    }
+    table_init_view(t, "失学辍学台账", "cases", dropout_cols, ARRAY_SIZE(dropout_cols), &v);
     caption(t, cname, tname, "失学辍学台账（一人一案）", "数据截至", today, today);
     long by_state[3] = {0}, by_reason[16] = {0}, attempts = 0;
     int rc;
@@ -647,35 +667,31 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         table_set(t, 3, stmt_text(q, 2));
         table_set(t, 4, stmt_text(q, 3));
         table_set(t, 5, gender_label((int)stmt_int(q, 4)));
-        table_set(t, 6, stmt_text(q, 5));
-        char m[48];
-        id_display(stmt_text(q, 6), opt->full, m, sizeof(m));
-        table_set(t, 7, m);
-        table_set(t, 8, stmt_text(q, 7));
-        phone_display(stmt_text(q, 8), opt->full, &b);
-        table_set(t, 9, b.buf);
+        set_person(t, &v, (struct person_cols){6, 7, 8, 10}, stmt_text(q, 5), -1, stmt_text(q, 6),
+                   stmt_text(q, 8), &b);
+        table_set(t, 9, stmt_text(q, 7));
         const char *reason = stmt_text(q, 9);
-        table_set(t, 10, vocab_label(&case_reasons, reason));
+        table_set(t, 11, vocab_label(&case_reasons, reason));
         int rk = vocab_parse(&case_reasons, reason);
         if (rk >= 0 && rk < 16)
             by_reason[rk]++;
         buf_reset(&b);
         reasons_label(stmt_text(q, 10), &b);
-        table_set(t, 11, b.buf);
+        table_set(t, 12, b.buf);
         int opened = date_or_zero(stmt_text(q, 11));
-        table_set(t, 12, stmt_text(q, 11));
+        table_set(t, 13, stmt_text(q, 11));
         const char *state = stmt_text(q, 12);
         bool closed = !strcmp(state, "closed"), open = !strcmp(state, "open");
         int closed_on = date_or_zero(stmt_text(q, 18));
         if (opened)
-            table_setf(t, 13, "%ld", days_between(opened, closed && closed_on ? closed_on : today));
+            table_setf(t, 14, "%ld", days_between(opened, closed && closed_on ? closed_on : today));
         int64_t n_att = stmt_int(q, 21);
         attempts += (long)n_att;
-        table_setf(t, 14, "%lld", (long long)n_att);
-        table_set(t, 15, stmt_text(q, 22));
+        table_setf(t, 15, "%lld", (long long)n_att);
+        table_set(t, 16, stmt_text(q, 22));
         int step = (int)stmt_int(q, 13);
-        table_set(t, 16, step >= 1 && step <= 4 ? ladder_steps.words[step - 1].label : "");
-        table_set(t, 17, case_state_label(state));
+        table_set(t, 17, step >= 1 && step <= 4 ? ladder_steps.words[step - 1].label : "");
+        table_set(t, 18, case_state_label(state));
         by_state[open ? 0 : closed ? 2 : 1]++;
         if (!open) { /* a reopened case keeps its last outcome, which no longer holds */
             buf_reset(&b);
@@ -684,8 +700,8 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
                 buf_addf(&b, "，%s", stmt_text(q, 16));
             if (*stmt_text(q, 17))
                 buf_addf(&b, " %s", stmt_text(q, 17));
-            table_set(t, 18, b.buf);
-            table_set(t, 19, stmt_text(q, 15));
+            table_set(t, 19, b.buf);
+            table_set(t, 20, stmt_text(q, 15));
             int outcome_on = date_or_zero(stmt_text(q, 15));
             int *dates = NULL;
             size_t nd = 0;
@@ -695,26 +711,26 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
                 break;
             }
             int next;
-            table_setf(t, 20, "%d", followup_progress(&cs, outcome_on, dates, nd, &next));
-            table_setf(t, 21, "%d", cs.followup_count);
+            table_setf(t, 21, "%d", followup_progress(&cs, outcome_on, dates, nd, &next));
+            table_setf(t, 22, "%d", cs.followup_count);
             free(dates);
         }
-        table_set(t, 22, stmt_text(q, 18));
+        table_set(t, 23, stmt_text(q, 18));
         stmt_reset(who);
         stmt_bind_int(who, 1, id);
         int r2;
         while ((r2 = stmt_step(who)) == 1) {
             int k = vocab_parse(&assignee_roles, stmt_text(who, 0));
             if (k >= 0)
-                table_setf(t, 23 + (size_t)k, "%s%s", stmt_text(who, 1),
+                table_setf(t, 24 + (size_t)k, "%s%s", stmt_text(who, 1),
                            stmt_int(who, 2) ? "" : "[已停用]");
         }
         if (r2 < 0) {
             rc = -1;
             break;
         }
-        table_setf(t, 26, "%lld", (long long)stmt_int(q, 19));
-        table_set(t, 27, stmt_text(q, 20));
+        table_setf(t, 27, "%lld", (long long)stmt_int(q, 19));
+        table_set(t, 28, stmt_text(q, 20));
     }
     stmt_finalize(q);
     stmt_finalize(who);
@@ -728,7 +744,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
     table_add_totals(t);
     table_set(t, 2, "合计");
     table_setf(t, 4, "%ld 人", total);
-    table_setf(t, 14, "%ld", attempts);
+    table_setf(t, 15, "%ld", attempts);
     table_note(t, "其中：劝返中 %ld 人，已返校巩固回访中 %ld 人，已销号 %ld 人。", by_state[0],
                by_state[1], by_state[2]);
     buf_reset(&b);
@@ -736,6 +752,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         buf_addf(&b, "%s%s %ld 人", k ? "，" : "", case_reasons.words[k].label, by_reason[k]);
     table_note(t, "按主要原因：%s。", b.buf);
     table_note(t, "劝返次数不含更正记录；立案天数算到销号日期，未销号的算到制表日期。");
+    table_note_view(t, &v, true);
     signature_note(t);
     buf_release(&b);
     char ns[24];
@@ -743,7 +760,9 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
     table_meta(t, "total", ns, META_INT);
     table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
     buf_addf(&t->footer, "\n共 %ld 件%s\n", total,
-             opt->full ? "" : "。身份证号和电话已遮盖，需要完整信息请加 --full（将记入审计日志）");
+             opt->full ? ""
+                       : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
+                         "--full（将记入审计日志）");
     *exit_code = EXIT_OK;
     return 0;
 }

@@ -60,6 +60,7 @@ enum field_ix {
     F_CHILD_NAME,
     F_CHILD_GENDER,
     F_CHILD_BIRTH,
+    F_CHILD_AGE,
     F_CHILD_ID,
     F_GUARDIAN,
     F_GUARDIAN_ADDRESS,
@@ -93,6 +94,7 @@ static const struct {
     [F_CHILD_NAME] = {FIELD(child_name), "学生姓名", REQUIRED},
     [F_CHILD_GENDER] = {FIELD(child_gender), "学生性别", 0},
     [F_CHILD_BIRTH] = {FIELD(child_birth), "学生出生日期", IS_DATE},
+    [F_CHILD_AGE] = {FIELD(child_age), "学生年龄", 0},
     [F_CHILD_ID] = {FIELD(child_id), "学生身份证号", 0},
     [F_GUARDIAN] = {FIELD(guardian), "监护人姓名", REQUIRED},
     [F_GUARDIAN_ADDRESS] = {FIELD(guardian_address), "家庭住址", 0},
@@ -379,7 +381,8 @@ static int notice_doc_init(struct notice_doc *d, struct buf *err)
 
 /* ---- the text of the notices ---- */
 
-/* "李四（女，2012年3月4日出生，公民身份号码…）"; the address is on the 回执 */
+/* "李四（女，2012年3月4日出生，公民身份号码…）", or with the age in place of the birth date
+ * ("截至2026年8月31日 14 周岁") on a masked notice; the address is on the 回执 */
 static void add_child(struct buf *b, const struct notice_text *t)
 {
     const char *sep = "（";
@@ -390,6 +393,9 @@ static void add_child(struct buf *b, const struct notice_text *t)
     }
     if (t->v[F_CHILD_BIRTH]) {
         buf_addf(b, "%s%s出生", sep, t->cn[F_CHILD_BIRTH]);
+        sep = "，";
+    } else if (t->v[F_CHILD_AGE]) {
+        buf_addf(b, "%s%s", sep, t->v[F_CHILD_AGE]);
         sep = "，";
     }
     if (t->v[F_CHILD_ID]) {

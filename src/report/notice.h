@@ -28,7 +28,9 @@ struct notice_fields {
     const char *doc_number;                              /* 文号, may be NULL */
     const char *case_no;                                 /* case number */
     const char *child_name, *child_gender, *child_birth; /* birth YYYY-MM-DD */
-    const char *child_id; /* already masked unless the caller chose --full */
+    const char *child_age; /* in place of the birth date on a masked notice: "截至2026年8月31日
+                              12 周岁" (core/view.h); ignored when child_birth is given */
+    const char *child_id;  /* already masked unless the caller chose --full */
     const char *guardian, *guardian_address;
     const char *school, *grade; /* school and grade to return to; may be NULL */
     const char *issue_date;     /* YYYY-MM-DD */

@@ -4,6 +4,7 @@
 #include "core/division.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
+#include "core/view.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "domain/status.h"
@@ -64,25 +65,13 @@ void report_run_meta(struct report_table *t, const struct run_info *ri, long tot
         table_meta(t, "masked", masked ? "true" : "false", META_BOOL);
 }
 
-void phone_mask(const char *phone, struct buf *out)
-{
-    size_t n = strlen(phone);
-    if (n < 7) {
-        buf_addchars(out, '*', n);
-        return;
-    }
-    buf_add(out, phone, 3);
-    buf_addchars(out, '*', n - 7);
-    buf_add(out, phone + n - 4, 4);
-}
-
 static const struct table_col oos_cols[] = {
     {"seq", "序号", COL_INT},
     {"township", "乡镇", COL_TEXT},
     {"village", "村（社区）", COL_TEXT},
     {"name", "姓名", COL_TEXT},
     {"gender", "性别", COL_TEXT},
-    {"birth_date", "出生日期", COL_TEXT},
+    {"birth_date", "出生日期", COL_BIRTH},
     {"age", "年龄", COL_INT},
     {"expected_grade", "应读年级", COL_TEXT},
     {"id_number", "身份证号", COL_TEXT},
@@ -109,12 +98,16 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
         "  AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2)"
         "  AND (CAST($3 AS TEXT) IS NULL OR r.township = $3)"
+        /* by age, then register order: in a masked list a rank among children of one age
+         * would tell their birthdays apart (core/view.h) */
         " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
-        "  r.birth_date, r.id",
+        "  cs.age DESC, r.id",
         err, exit_code);
     if (!q)
         return -1;
-    table_init(t, "适龄儿童未在校名单（疑似失学辍学）", "children", oos_cols, ARRAY_SIZE(oos_cols));
+    struct view v = view_make(opt->full, ri.cutoff);
+    table_init_view(t, "适龄儿童未在校名单（疑似失学辍学）", "children", oos_cols,
+                    ARRAY_SIZE(oos_cols), &v);
     int rc;
     long n = 0;
     struct buf b = BUF_INIT;
@@ -130,20 +123,12 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
             table_setf(t, 6, "%lld", (long long)stmt_int(q, 6));
         int g = (int)stmt_int(q, 7);
         table_set(t, 7, g >= 1 && g <= 9 ? grade_name(g) : "");
-        const char *idn = stmt_text(q, 8);
-        if (opt->full || strlen(idn) != 18) {
-            table_set(t, 8, opt->full ? idn : (*idn ? "（身份证号不完整）" : ""));
-        } else {
-            char m[20];
-            id_mask(idn, m);
-            table_set(t, 8, m);
-        }
+        char m[VIEW_ID_SIZE];
+        view_id(&v, stmt_text(q, 8), m);
+        table_set(t, 8, m);
         table_set(t, 9, stmt_text(q, 9));
         buf_reset(&b);
-        if (opt->full)
-            buf_adds(&b, stmt_text(q, 10));
-        else
-            phone_mask(stmt_text(q, 10), &b);
+        view_phone(&v, stmt_text(q, 10), &b);
         table_set(t, 10, b.buf);
         int st = status_parse(stmt_text(q, 11));
         table_set(t, 11, stmt_text(q, 11));
@@ -162,6 +147,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     }
     char sy[16], runs[24];
     report_run_meta(t, &ri, n, !opt->full, sy, runs);
+    table_note_view(t, &v, true);
     /* Children whose school record waits for a clerk are not on this list: say how many. */
     int64_t pending = 0;
     struct stmt *pq =
@@ -184,7 +170,9 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     table_meta(t, "pending_review", pn, META_INT);
     buf_addf(&t->footer, "\n共 %ld 名适龄儿童不在校（比对第 %s 次，截至 %s，%s 学年）%s\n", n, runs,
              ri.as_of, sy,
-             opt->full ? "" : "。身份证号和电话已遮盖，需要完整信息请加 --full（将记入审计日志）");
+             opt->full ? ""
+                       : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
+                         "--full（将记入审计日志）");
     if (pending)
         buf_addf(&t->footer,
                  "另有 %lld 名儿童有疑似属于本人的学籍记录等待人工复核，未列入本名单："
@@ -306,7 +294,7 @@ static const struct table_col children_cols[] = {
     {"village", "村（社区）", COL_TEXT},
     {"name", "姓名", COL_TEXT},
     {"gender", "性别", COL_TEXT},
-    {"birth_date", "出生日期", COL_TEXT},
+    {"birth_date", "出生日期", COL_BIRTH},
     {"age", "年龄", COL_INT},
     {"expected_grade", "应读年级", COL_TEXT},
     {"id_number", "身份证号", COL_TEXT},
@@ -325,6 +313,7 @@ struct children_ctx {
     const struct report_options *opt;
     const struct run_info *ri;
     const char *tcode, *tname;
+    struct view view;
     struct report_table *t;
     struct stmt *q, *qd;
     struct buf school, detail;
@@ -358,13 +347,9 @@ static int child_row(void *arg, const struct run_status_entry *e)
         table_setf(t, 6, "%d", e->age);
     table_set(t, 7, e->grade >= 1 && e->grade <= 9 ? grade_name(e->grade) : "");
     const char *idn = stmt_text(q, 6);
-    if (c->opt->full || strlen(idn) != 18) {
-        table_set(t, 8, c->opt->full ? idn : (*idn ? "（身份证号不完整）" : ""));
-    } else {
-        char m[20];
-        id_mask(idn, m);
-        table_set(t, 8, m);
-    }
+    char m[VIEW_ID_SIZE];
+    view_id(&c->view, idn, m);
+    table_set(t, 8, m);
     table_set(t, 9, status_key(e->st));
     table_set(t, 10, status_label(e->st));
     buf_reset(&c->school);
@@ -423,7 +408,8 @@ int report_children(struct store *s, const struct report_options *opt, struct re
     struct run_info ri;
     if (run_info_load(s, opt->run_id, &ri, err, exit_code) < 0)
         return -1;
-    struct children_ctx c = {.s = s, .opt = opt, .ri = &ri, .t = t};
+    struct children_ctx c = {
+        .s = s, .opt = opt, .ri = &ri, .view = view_make(opt->full, ri.cutoff), .t = t};
     township_filter(&ri, opt->township, &c.tcode, &c.tname);
     c.q = store_prepare(
         s, "SELECT coalesce(p.township_code, ''), coalesce(p.township, ''),"
@@ -443,7 +429,8 @@ int report_children(struct store *s, const struct report_options *opt, struct re
     }
     buf_init(&c.school, 0);
     buf_init(&c.detail, 0);
-    table_init(t, "儿童状态清单", "children", children_cols, ARRAY_SIZE(children_cols));
+    table_init_view(t, "儿童状态清单", "children", children_cols, ARRAY_SIZE(children_cols),
+                    &c.view);
     int rc = run_status_each(s, ri.id, child_row, &c);
     stmt_finalize(c.q);
     stmt_finalize(c.qd);
@@ -457,8 +444,11 @@ int report_children(struct store *s, const struct report_options *opt, struct re
     }
     char sy[16], runs[24];
     report_run_meta(t, &ri, c.n, !opt->full, sy, runs);
+    table_note_view(t, &c.view, false);
     buf_addf(&t->footer, "\n共 %ld 名儿童（比对第 %s 次，截至 %s，%s 学年）%s\n", c.n, runs,
              ri.as_of, sy,
-             opt->full ? "" : "。身份证号已遮盖，需要完整信息请加 --full（将记入审计日志）");
+             opt->full ? ""
+                       : "。身份证号已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
+                         "--full（将记入审计日志）");
     return 0;
 }

@@ -54,9 +54,6 @@ int report_monthly(struct store *s, const struct report_options *opt, struct rep
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);
 
-/* Phone masked for display: 138****5678. */
-void phone_mask(const char *phone, struct buf *out);
-
 /*
  * The metadata every report over a run carries: as_of, school_year, run_id, total and (when
  * masked is 0 or 1) masked. sy and runs receive the school year ("2026-2027") and the run

@@ -6,6 +6,7 @@
 #include <strings.h>
 #include <xlsxwriter.h>
 
+#include "core/view.h"
 #include "util/common.h"
 #include "util/csvout.h"
 #include "util/utf8.h"
@@ -50,8 +51,29 @@ void table_init(struct report_table *t, const char *title, const char *array_key
     buf_init(&t->footer, 0);
 }
 
+void table_init_view(struct report_table *t, const char *title, const char *array_key,
+                     const struct table_col *cols, size_t ncols, const struct view *v)
+{
+    table_init(t, title, array_key, cols, ncols);
+    if (v->full)
+        return;
+    struct table_col *shown = xcalloc(ncols, sizeof(*shown));
+    t->slot = xcalloc(ncols, sizeof(*t->slot));
+    t->ncols = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        t->slot[c] = cols[c].type == COL_BIRTH ? SIZE_MAX : t->ncols;
+        if (cols[c].type != COL_BIRTH)
+            shown[t->ncols++] = cols[c];
+    }
+    t->cols = shown;
+}
+
 void table_release(struct report_table *t)
 {
+    if (t->slot) {
+        free(t->slot);
+        free((void *)t->cols);
+    }
     for (size_t i = 0; i < t->nrows * t->ncols; i++)
         free(t->cells[i]);
     free(t->cells);
@@ -77,21 +99,34 @@ void table_add_row(struct report_table *t)
     t->nrows++;
 }
 
+/* The cell of the current row that column `col` (as the caller numbers them) is stored in;
+ * NULL when the view leaves the column out. */
+static char **cell_at(struct report_table *t, size_t col)
+{
+    if (t->slot && (col = t->slot[col]) == SIZE_MAX)
+        return NULL;
+    return &t->cells[(t->nrows - 1) * t->ncols + col];
+}
+
 void table_set(struct report_table *t, size_t col, const char *text)
 {
-    char **cell = &t->cells[(t->nrows - 1) * t->ncols + col];
+    char **cell = cell_at(t, col);
+    if (!cell)
+        return;
     free(*cell);
     *cell = text ? xstrdup(text) : NULL;
 }
 
 void table_setf(struct report_table *t, size_t col, const char *fmt, ...)
 {
+    char **cell = cell_at(t, col);
+    if (!cell)
+        return;
     struct buf b = BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
     buf_vaddf(&b, fmt, ap);
     va_end(ap);
-    char **cell = &t->cells[(t->nrows - 1) * t->ncols + col];
     free(*cell);
     *cell = buf_detach(&b, NULL);
 }
@@ -119,6 +154,15 @@ void table_note(struct report_table *t, const char *fmt, ...)
     va_end(ap);
     ALLOC_GROW(t->notes, t->nnotes + 1, t->notes_alloc);
     t->notes[t->nnotes++] = buf_detach(&b, NULL);
+}
+
+void table_note_view(struct report_table *t, const struct view *v, bool phones)
+{
+    struct buf b = BUF_INIT;
+    view_note(v, phones, &b);
+    if (b.len)
+        table_note(t, "%s", b.buf);
+    buf_release(&b);
 }
 
 void table_meta(struct report_table *t, const char *key, const char *value, enum meta_type type)
@@ -326,7 +370,7 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
         if (w > 60)
             w = 60;
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)w + 2,
-                             t->cols[c].type == COL_TEXT ? text : NULL);
+                             t->cols[c].type != COL_INT ? text : NULL);
     }
     lxw_col_t last_col = (lxw_col_t)(t->ncols - 1);
     if (t->caption) {

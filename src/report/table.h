@@ -22,7 +22,11 @@
  * caption and subtitle as "caption"/"subtitle", the totals as an object "totals" and the
  * notes as an array "notes", never inside the row array.
  */
-enum col_type { COL_TEXT, COL_INT };
+enum col_type {
+    COL_TEXT,
+    COL_INT,
+    COL_BIRTH /* a birth date: text in a full view, left out of a masked one (table_init_view) */
+};
 
 struct table_col {
     const char *key;   /* JSON key */
@@ -41,8 +45,10 @@ struct table_meta {
 struct report_table {
     const char *title; /* shown above the table (terminal) and as the sheet name (xlsx) */
     const char *array_key;
-    const struct table_col *cols;
+    const struct table_col *cols; /* the columns shown */
     size_t ncols;
+    size_t *slot; /* NULL, or for each column the caller addresses (table_init_view) its place in
+                     cols, SIZE_MAX when a masked view leaves it out; owned, as is cols then */
     char **cells; /* nrows * ncols, owned */
     size_t nrows, alloc;
     struct table_meta *meta;
@@ -62,6 +68,14 @@ int report_format_from_path(const char *path, enum report_format *out);
 
 void table_init(struct report_table *t, const char *title, const char *array_key,
                 const struct table_col *cols, size_t ncols);
+/*
+ * The same for a table of children read through a view (core/view.h): a masked view leaves
+ * the COL_BIRTH columns out, and what is set in them is dropped, never stored. The caller
+ * still addresses every column of `cols` by its index.
+ */
+struct view;
+void table_init_view(struct report_table *t, const char *title, const char *array_key,
+                     const struct table_col *cols, size_t ncols, const struct view *v);
 void table_release(struct report_table *t);
 /* Start a new row; then set its cells (unset cells are empty). */
 void table_add_row(struct report_table *t);
@@ -74,6 +88,8 @@ void table_caption(struct report_table *t, const char *caption, const char *subt
 void table_add_totals(struct report_table *t);
 /* A line under the table (xlsx, terminal, json "notes"). */
 void table_note(struct report_table *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The note of a table read through a view (view_note): masked numbers, ages on the cutoff. */
+void table_note_view(struct report_table *t, const struct view *v, bool phones);
 /* Rows that are data, without the totals row. */
 static inline size_t table_data_rows(const struct report_table *t)
 {

@@ -32,8 +32,19 @@ class ReviewApiTest(ServerTest):
         self.assertEqual([f["key"] for f in j["fields"]],
                          ["id_number", "name", "birth_date", "gender"])
         for f in j["fields"]:
-            self.assertEqual(f["differs"], f["population"] != f["other"])
+            if f["key"] == "birth_date":
+                # masked: the ages on the cutoff side by side; whether the dates differ is the
+                # level's to say (two children of one age may be born months apart)
+                self.assertIn("年龄", f["label"])
+                for v in (f["population"], f["other"]):
+                    self.assertRegex(v, r"^(\d+ 周岁)?$")
+                self.assertEqual(f["differs"], f["level"] != "exact")
+            else:
+                self.assertEqual(f["differs"], f["population"] != f["other"])
             self.assertRegex(f["label"], "[\u4e00-\u9fff]")
+        for side in ("population", "other"):
+            self.assertIsNone(j[side]["birth_date"])
+            self.assertIsInstance(j[side]["age"], int)
         # masked by default: the ID fields show no more than the masked form
         for side in ("population", "other"):
             idn = j[side]["id_number"]

@@ -52,7 +52,8 @@ def phone(name):
     return "139%08d" % CHILDREN[name][1]
 
 
-# the out-of-school list in report order: township code, village, birth date; no township last
+# the out-of-school list in report order: township code, village, age (the oldest first), register
+# order; no township last
 OOS_ORDER = ["未入学", "辍学", "上限内", "八月末", "无乡镇"]
 
 
@@ -217,6 +218,12 @@ class Summary(ReportTest):
         self.assertEqual(j["townships"][-1]["total"], 9)
 
 
+def z_text(path):
+    """Every XML part of an xlsx file as one text."""
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+
+
 class OutOfSchool(ReportTest):
     def test_json_shape_and_statuses(self):
         j = self.report_json("out-of-school")
@@ -308,13 +315,30 @@ class OutOfSchool(ReportTest):
         self.assertIn("xl/workbook.xml", names)
         self.assertRegex(sheet, r'<pane\b[^>]*\bstate="frozen"')
         self.assertRegex(sheet, r'<pane\b[^>]*\bySplit="1"')
-        self.assertEqual(len(re.findall(r"<row\b", sheet)), 1 + len(OOS_ORDER))
+        # the header, the children, the note under them (masked IDs, ages on the cutoff)
+        self.assertEqual(len(re.findall(r"<row\b", sheet)), 1 + len(OOS_ORDER) + 1)
+        self.assertIn("身份证号和电话已遮盖，不列出生日期", z_text(p))
         # IDs masked in the file too
         with zipfile.ZipFile(p) as z:
             text = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
         for name in OOS_ORDER:
             self.assertNotIn(cid(name), text)
             self.assertIn(mask_id(cid(name)), text)
+
+    def test_masked_xlsx_has_ages_not_birth_dates(self):
+        p = self.path("未在校名单.xlsx")
+        self.run_bx("report", "--db", self.db, "out-of-school", "-o", p)
+        text = z_text(p)
+        self.assertRegex(text, ">年龄<")
+        self.assertNotRegex(text, ">出生日期<")
+        for name in OOS_ORDER:
+            self.assertNotIn(CHILDREN[name][0], text)
+        p = self.path("完整.xlsx")
+        self.run_bx("report", "--db", self.db, "out-of-school", "--full", "-o", p)
+        text = z_text(p)
+        self.assertRegex(text, ">出生日期<")
+        for name in OOS_ORDER:
+            self.assertIn(CHILDREN[name][0], text)
 
     def test_xlsx_to_stdout_refused(self):
         code, out, err = self.run_bx("report", "--db", self.db, "out-of-school", "--format", "xlsx")

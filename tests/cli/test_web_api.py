@@ -346,6 +346,11 @@ class WebApiTest(unittest.TestCase):
         self.assertNotIn(good, text)
         self.assertNotIn("13912345678", text)
         self.assertIn(good[:6] + "********" + good[-4:], text)
+        # and no birth date beside the masked ID (it would give the ID back to whoever reads
+        # the job): the date's shape for the mapping, none of its digits
+        for birth in ("2015-03-04", "2016-04-05", "2015-01-01"):
+            self.assertNotIn(birth, text)
+        self.assertIn("****-**-**", text)
         self.assertIn("id_bad_check", r["flags"])
         self.assertEqual(batches(), before)
         self.assertEqual(int(db_rows(self.db, "SELECT count(*) FROM audit WHERE action = 'import'"

@@ -221,6 +221,31 @@ static void test_return_notice(void **state)
     free(path);
 }
 
+/* A masked notice (a township prints it without full IDs): the age on the cutoff stands where
+ * the birth date would, and no date of birth is on the paper. */
+static void test_masked_notice_has_the_age(void **state)
+{
+    struct notice_fields f = sample(NOTICE_RETURN);
+    f.child_birth = NULL;
+    f.child_age = "截至2026年8月31日 14 周岁";
+    char *path = tu_path(tu_dir, "masked.pdf");
+    struct buf text = BUF_INIT;
+    render_ok(&f, path);
+    pdf_text(path, &text);
+    assert_has(&text, "李小梅（女，截至2026年8月31日14周岁，公民身份号码140521********1234）");
+    assert_null(strstr(text.buf, "出生"));
+    assert_null(strstr(text.buf, "2012"));
+    buf_release(&text);
+    /* a birth date given wins: the age is for a notice without one */
+    f.child_birth = "2012-03-04";
+    render_ok(&f, path);
+    pdf_text(path, &text);
+    assert_has(&text, "李小梅（女，2012年3月4日出生，公民身份号码140521********1234）");
+    buf_release(&text);
+    assert_int_equal(unlink(path), 0);
+    free(path);
+}
+
 static void test_order_notice(void **state)
 {
     struct notice_fields f = sample(NOTICE_ORDER);
@@ -510,6 +535,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kinds),
         cmocka_unit_test(test_return_notice),
+        cmocka_unit_test(test_masked_notice_has_the_age),
         cmocka_unit_test(test_order_notice),
         cmocka_unit_test(test_long_fields_wrap),
         cmocka_unit_test(test_markup_and_control_characters),

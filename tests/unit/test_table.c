@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "core/view.h"
 #include "report/table.h"
 #include "util/csvout.h"
 #include "util/utf8.h"
@@ -171,6 +172,42 @@ static void test_csv_render_hostile_cells(void **state)
     assert_string_equal(out.buf, "\xEF\xBB\xBF\"甲,乙\",\"'=B\"\r\n"
                                  "\"'=cmd|' /C calc'!A0\",\"两行\n文字\"\r\n");
     table_release(&t);
+    buf_release(&out);
+}
+
+/* A table of children read through a view: a masked one leaves the birth date out (the column
+ * and what was set in it), a full one keeps it; the caller numbers the columns the same way. */
+static void test_view_leaves_birth_out(void **state)
+{
+    static const struct table_col cols[] = {{"name", "姓名", COL_TEXT},
+                                            {"birth_date", "出生日期", COL_BIRTH},
+                                            {"age", "年龄", COL_INT},
+                                            {"id_number", "身份证号", COL_TEXT}};
+    const struct view masked = view_make(false, 20260831), full = view_make(true, 20260831);
+    struct report_table t;
+    struct buf out = BUF_INIT;
+    for (int pass = 0; pass < 2; pass++) {
+        table_init_view(&t, NULL, "children", cols, 4, pass ? &full : &masked);
+        table_add_row(&t);
+        table_set(&t, 0, "张三");
+        table_set(&t, 1, "2015-03-04");
+        table_setf(&t, 2, "%d", 11);
+        table_set(&t, 3, pass ? "14052120150304024X" : "140521********024X");
+        buf_reset(&out);
+        render_to(&t, FMT_CSV, "v.csv", &out);
+        assert_string_equal(out.buf, pass ? "\xEF\xBB\xBF姓名,出生日期,年龄,身份证号\r\n"
+                                            "张三,2015-03-04,11,14052120150304024X\r\n"
+                                          : "\xEF\xBB\xBF姓名,年龄,身份证号\r\n"
+                                            "张三,11,140521********024X\r\n");
+        buf_reset(&out);
+        render_to(&t, FMT_JSON, "v.json", &out);
+        assert_true((strstr(out.buf, "2015-03-04") != NULL) == (pass == 1));
+        assert_true((strstr(out.buf, "birth_date") != NULL) == (pass == 1));
+        buf_reset(&out);
+        render_to(&t, FMT_TABLE, "v.txt", &out);
+        assert_true((strstr(out.buf, "出生日期") != NULL) == (pass == 1));
+        table_release(&t);
+    }
     buf_release(&out);
 }
 
@@ -538,6 +575,7 @@ int main(void)
         cmocka_unit_test(test_csv_field_len),
         cmocka_unit_test(test_csv_render),
         cmocka_unit_test(test_csv_render_hostile_cells),
+        cmocka_unit_test(test_view_leaves_birth_out),
         cmocka_unit_test(test_terminal_alignment),
         cmocka_unit_test(test_terminal_no_rows),
         cmocka_unit_test(test_json_shape),

@@ -25,6 +25,20 @@ export function fmtDateTime(v) {
   return `${fmtDate(v)} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
 
+/**
+ * A child's age on the cutoff of the school year (31 August by default): what a masked view
+ * shows instead of the birth date (the server sends birth_date null then). 11 周岁（截至2026年8月31日）
+ */
+export function fmtAge(age, on) {
+  if (age === null || age === undefined) return '年龄不明';
+  return on ? `${age} 周岁（截至${fmtDate(on)}）` : `${age} 周岁`;
+}
+
+/** The birth date when the server sent one (a full read), else the age: 出生 2015年3月4日 · 11 周岁 */
+export function fmtBirthOrAge(person, on) {
+  return person.birth_date ? '出生 ' + fmtDate(person.birth_date) : fmtAge(person.age, on || person.age_on);
+}
+
 export function fmtNumber(n) {
   return n === null || n === undefined ? '—' : Number(n).toLocaleString('zh-CN');
 }

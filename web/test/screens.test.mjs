@@ -63,6 +63,14 @@ describe('child record', () => {
     await masked.getByRole('button', { name: /显示完整/ }).click();
     await masked.getByText('已记入审计').waitFor();
     assert.match(await masked.locator('.mono').textContent(), /^\d{17}[\dX]$/);
+    // the birth date is hidden like the ID: the age on the cutoff, the date on purpose (audited)
+    const facts = page.locator('.facts').first();
+    assert.match(await facts.textContent(), /年龄\d+ 周岁（截至\d{4}年8月31日）/);
+    const birth = page.locator('.facts .masked').nth(1); /* after the ID */
+    assert.equal(await birth.locator('.mono').textContent(), '已隐藏');
+    await birth.getByRole('button', { name: /显示完整出生日期/ }).click();
+    await birth.getByText('已记入审计').waitFor();
+    assert.match(await birth.locator('.mono').textContent(), /^\d{4}年\d{1,2}月\d{1,2}日$/);
     await page.context().close();
   });
 
@@ -77,6 +85,11 @@ describe('child record', () => {
     await wf.waitFor();
     assert.deepEqual(await wf.locator('tbody th').allTextContents(), ['身份证号', '姓名', '出生日期', '性别']);
     assert.equal(await page.getByRole('button', { name: /显示完整/ }).count(), 0);
+    // a masked reader sees ages, never a birth date (it would give the masked ID back)
+    const text = await page.locator('.page').textContent();
+    assert.doesNotMatch(text, /出生日期\s*\d|出生 \d/);
+    assert.match(text, /\d+ 周岁（截至\d{4}年8月31日）/);
+    assert.match(await page.locator('.candidate p').first().textContent(), /\d+ 周岁/);
     await shoot(page, 'child-enrolled');
     await page.context().close();
   });

@@ -7,7 +7,7 @@ import { html } from '../html.js';
 import { api, downloadPost } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
-import { fmtDate } from '../format.js';
+import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
 import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
@@ -69,7 +69,7 @@ export default function Case({ params }) {
         <section class="card">
           <h2>儿童和责任人</h2>
           <dl class="facts">
-            <dt>儿童</dt><dd>${ch.name}，${ch.gender}，出生 ${fmtDate(ch.birth_date)}</dd>
+            <dt>儿童</dt><dd>${ch.name}，${ch.gender}，${fmtBirthOrAge(ch)}</dd>
             <dt>身份证号</dt><dd class="mono">${ch.id_number || '—'}</dd>
             <dt>户籍地</dt><dd>${ch.township} ${ch.village || ''}</dd>
             <dt>监护人</dt><dd>${ch.guardian || '（未填）'} <span class="mono">${ch.phone || ''}</span></dd>

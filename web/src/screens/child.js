@@ -1,12 +1,15 @@
 // 学生档案: one child of the latest cross-check — the register entry, the status and why, every
 // source record with its file, row and snapshot, the linkage waterfall of each candidate record,
-// the status in every run, verification, case and the timeline. ID and phone numbers are masked;
-// 显示完整 (roles with full_id) fetches ?full=1 once, which the server audits.
+// the status in every run, verification, case and the timeline. ID and phone numbers are masked
+// and the birth date is not shown, only the age on the school year's cutoff (it would give the ID
+// back: docs/decisions.md, Issue 11); 显示完整 (roles with full_id) fetches ?full=1 once, which
+// the server audits, and shows the number or the birth date asked for.
 import { useRef } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
-import { fmtDate, fmtDateTime } from '../format.js';
+import { fmtAge, fmtDate, fmtDateTime } from '../format.js';
+import { can } from '../session.js';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
 import { Masked } from '../components/masked.js';
 import { ScreenLink } from '../components/link.js';
@@ -38,8 +41,9 @@ export default function Child({ params }) {
         <h2>户籍信息</h2>
         <dl class="facts">
           <dt>姓名</dt><dd>${p.name} <span class="muted">${p.gender} · ${p.ethnicity || '民族不详'}</span></dd>
-          <dt>出生日期</dt><dd>${fmtDate(p.birth_date)}${d.age !== null ? `（${d.age} 岁${d.expected_grade ? '，应读' + d.expected_grade : ''}）` : ''}</dd>
+          <dt>年龄</dt><dd>${fmtAge(d.age, d.age_on)}${d.expected_grade ? `，应读${d.expected_grade}` : ''}</dd>
           <dt>身份证号</dt><dd><${Masked} value=${p.id_number} loadFull=${() => fullRecord().then(j => j.person.id_number)} /></dd>
+          ${can('full_id') && html`<dt>出生日期</dt><dd><${Masked} value="已隐藏" label="出生日期" loadFull=${() => fullRecord().then(j => fmtDate(j.person.birth_date))} /></dd>`}
           <dt>乡镇、村</dt><dd>${p.township} ${p.village}</dd>
           <dt>户籍地址</dt><dd>${p.address || '—'}</dd>
           <dt>监护人</dt><dd>${p.guardian || '—'}</dd>
@@ -105,7 +109,7 @@ function Waterfall({ links }) {
           <span class="candidate-title">候选记录 ${i + 1}：${c.where || c.file_name}</span>
           <${Badge} tone=${VERDICT_TONE[c.verdict] || 'muted'}>${c.verdict}<//>
         </header>
-        <p class="muted small">${c.file_name} 第 ${c.row} 行 · ${c.name} · ${c.gender} · 出生 ${fmtDate(c.birth_date)} · 身份证号 <span class="mono">${c.id_number}</span></p>
+        <p class="muted small">${c.file_name} 第 ${c.row} 行 · ${c.name} · ${c.gender} · ${c.birth_date ? '出生 ' + fmtDate(c.birth_date) : fmtAge(c.age)} · 身份证号 <span class="mono">${c.id_number}</span></p>
         <table class="waterfall">
           <caption class="visually-hidden">各项比对得分</caption>
           <thead><tr><th scope="col">项目</th><th scope="col">比对情况</th><th scope="col" class="num">得分</th><th scope="col" class="bar-col"><span class="visually-hidden">图示</span></th></tr></thead>

@@ -67,7 +67,9 @@ export default function Children({ query }) {
       { name: 'reason', label: '辍学原因', type: 'select', options: REASONS },
       { name: 'overdue', label: '只看逾期', type: 'checkbox' },
     ] : []),
-    { name: 'q', label: '姓名或身份证号', type: 'search', placeholder: '姓名的一部分，或完整身份证号' },
+    // a whole ID only for who may see full IDs: with the first 6 and last 4 shown, a search by
+    // the whole number would try the birth dates the check digit allows (the server refuses it)
+    { name: 'q', label: '姓名或身份证号后 4 位', type: 'search', placeholder: can('full_id') ? '姓名的一部分、身份证号后 4 位或完整身份证号' : '姓名的一部分，或身份证号后 4 位' },
   ];
   const d = list.data;
   const sortable = d ? d.sortable : false;
@@ -78,7 +80,7 @@ export default function Children({ query }) {
     { key: 'id_number', label: '身份证号', wide: true, render: r => html`<${Masked} value=${r.id_number}
         loadFull=${() => api.get('/children/' + r.id, { full: 1 }).then(j => j.person.id_number)} />` },
     { key: 'gender', label: '性别' },
-    { key: 'birth_date', label: '出生日期', sort: sortable && 'birth_date', render: r => fmtDate(r.birth_date) },
+    // no birth date on a list: the age on the school year's cutoff (31 August) stands for it
     { key: 'age', label: '年龄', align: 'right', sort: sortable && 'age', render: r => r.age ?? '—' },
     { key: 'expected_grade', label: '应读年级', render: r => r.expected_grade || '—' },
     { key: 'township', label: '乡镇' },

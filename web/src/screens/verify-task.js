@@ -7,7 +7,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
-import { fmtDate } from '../format.js';
+import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, Loading, Notice, PageHeader } from '../components/feedback.js';
 import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
@@ -22,7 +22,7 @@ export default function VerifyTask({ params }) {
   const tone = t.state === 'closed' ? 'muted' : t.state === 'outreach' ? 'warn' : 'info';
   return html`<div class="page case-page">
     <p class="crumbs"><a href="#/verify">核查</a> › 核查任务 ${t.id}</p>
-    <${PageHeader} title=${c.name || '（无姓名）'} subtitle=${`${c.gender} · 出生 ${fmtDate(c.birth_date)} · ${t.suspected_label}`}>
+    <${PageHeader} title=${c.name || '（无姓名）'} subtitle=${`${c.gender} · ${fmtBirthOrAge(c)} · ${t.suspected_label}`}>
       <${Badge} tone=${tone}>${t.state_label}<//>
     <//>
     ${done && html`<${Notice} tone="ok">${done}<//>`}

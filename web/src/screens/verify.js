@@ -5,7 +5,7 @@ import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can, currentUser } from '../session.js';
-import { fmtDate, fmtNumber } from '../format.js';
+import { fmtAge, fmtDate, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
@@ -37,7 +37,7 @@ export default function Verify({ query }) {
     { name: 'state', label: '状态', type: 'select', any: '待办', options: TASK_STATES },
   ];
   const columns = [
-    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/verify/' + r.task_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">${r.gender} · ${fmtDate(r.birth_date)}</span>` },
+    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/verify/' + r.task_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">${r.gender} · ${r.birth_date ? fmtDate(r.birth_date) : fmtAge(r.age)}</span>` },
     { key: 'suspected', label: '疑似情况', render: r => html`<${Badge} tone="bad">${r.suspected}<//>` },
     { key: 'village', label: '户籍地', render: r => `${r.township} ${r.village}` },
     { key: 'deadline', label: '核查截止', render: r => html`<span class=${r.state.includes('逾期') ? 'late' : ''}>${fmtDate(r.deadline)}</span>` },
