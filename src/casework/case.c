@@ -14,6 +14,7 @@
 #include "report/notice.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/fieldtext.h"
 
 static const char *case_state_label(const char *st)
 {
@@ -448,6 +449,13 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
 int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *in,
                  const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"参加人员", in->people, TEXT_LINE},           {"谈话内容", in->said, TEXT_NOTE},
+        {"家长和学生的反应", in->response, TEXT_NOTE}, {"劝返结果", in->result, TEXT_NOTE},
+        {"下一步", in->next_step, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0)
         return -1;
@@ -541,6 +549,12 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
 int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *in,
                   const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"实施机关", in->authority, TEXT_LINE},
+        {"结果", in->result, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0 ||
         case_must_be(&c, "open", "启动依法控辍", err, exit_code) < 0)
@@ -654,6 +668,13 @@ static int positive_number(const char *what, const char *text, double max, struc
 int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *in,
                  const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"学校", in->school, TEXT_LINE},
+        {"年级", in->grade, TEXT_LINE},
+        {"说明", in->note, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0 ||
         case_must_be(&c, "open", "再记录劝返结果", err, exit_code) < 0)
@@ -762,6 +783,11 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
 int case_follow_up(struct store *s, int64_t case_id, const struct followup_input *in,
                    const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"回访情况", in->note, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0 ||
         case_must_be(&c, "returned", "记录回访", err, exit_code) < 0)
@@ -870,6 +896,11 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
                const char *date, const char *actor, struct buf *msg, struct buf *err,
                int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"销号理由", reason, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0 ||
         case_must_be(&c, "returned", "销号", err, exit_code) < 0)
@@ -928,6 +959,11 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
 int case_reopen(struct store *s, int64_t case_id, const char *reason, const char *actor,
                 struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"重新打开的原因", reason, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0)
         return -1;
@@ -995,6 +1031,13 @@ static int text_of(struct store *s, const char *sql, int64_t id, char *out, size
 int case_notice(struct store *s, int64_t case_id, const struct notice_input *in, const char *path,
                 const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"发文机关", in->authority, TEXT_LINE}, {"文号", in->doc_number, TEXT_LINE},
+        {"学校", in->school, TEXT_LINE},        {"年级", in->grade, TEXT_LINE},
+        {"联系人", in->contact, TEXT_LINE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     int kind = notice_kind_parse(in->kind ? in->kind : "");
     if (kind < 0) {
         buf_addf(err,
