@@ -300,7 +300,8 @@ int casework_school_name(struct store *s, const char *code, char *name, size_t s
         return 0;
     struct stmt *q = store_prepare(
         s, "SELECT school_name FROM record WHERE batch_id ="
-           " (SELECT max(id) FROM batch WHERE kind = 'enrollment')"
+           " (SELECT id FROM batch WHERE kind = 'enrollment' AND state = 'live'"
+           "  ORDER BY live_seq DESC, id DESC LIMIT 1)"
            " AND school_code = $1 AND school_name IS NOT NULL AND school_name <> '' LIMIT 1");
     if (!q)
         return -1;

@@ -33,11 +33,11 @@ int audit_record(struct store *s, const char *actor, const char *origin, const c
      * advisory lock */
     return store_run(s,
                      "INSERT INTO audit (at, actor, origin, action, target, detail, seq, hash)"
-                     " SELECT $1, $2, $3, $4, $5, $6, coalesce(p.seq, 0) + 1,"
-                     " baoxue_audit_hash(coalesce(p.hash, ''), coalesce(p.seq, 0) + 1, $1, $2, $3,"
-                     " $4, $5, $6)"
-                     " FROM (SELECT 1 AS one) x LEFT JOIN"
-                     " (SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) p ON 1 = 1",
+                     " VALUES ($1, $2, $3, $4, $5, $6,"
+                     " (SELECT coalesce(max(seq), 0) + 1 FROM audit),"
+                     " baoxue_audit_hash((SELECT coalesce(max(hash), '') FROM audit"
+                     "  WHERE seq = (SELECT max(seq) FROM audit)),"
+                     " (SELECT coalesce(max(seq), 0) + 1 FROM audit), $1, $2, $3, $4, $5, $6))",
                      6, p);
 }
 

@@ -55,6 +55,8 @@ struct scope {
     const char *school;      /* ROLE_SCHOOL: its school code; NULL otherwise */
     const char *school_name; /* ROLE_SCHOOL: the school's name in the latest 学籍 list ("" when
                                 none), which cases and the people registry name it by */
+    const char *department;  /* ROLE_DEPARTMENT: its department's key (domain/department.h),
+                                or an older account's free text that names none */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "casework/words.h"
 #include "core/division.h"
 #include "domain/audit.h"
+#include "domain/batch.h"
 #include "domain/settings.h"
 #include "domain/children.h"
 #include "domain/dashboard.h"
@@ -1378,6 +1379,37 @@ static void user_password_h(struct request *r)
     reply_done(r, rc, code, &msg, &err);
 }
 
+/* ---- a department's upload: the county accepts or rejects it (domain/batch.h) ---- */
+
+static void import_accept_h(struct request *r)
+{
+    static const char *const f[] = {"confirm_shrink"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = batch_accept(r->store, path_id(r), v[0] && !strcmp(v[0], "是"), r->scope.user, &msg,
+                          &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void import_reject_h(struct request *r)
+{
+    static const char *const f[] = {"reason"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = batch_reject(r->store, path_id(r), v[0], r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
 const struct route api_routes[] = {
     {"GET", "/healthz", healthz, PERM_PUBLIC, "服务是否正常（无需登录）"},
     {"GET", "/api/v1/openapi.json", openapi, PERM_PUBLIC, "本接口的 OpenAPI 3 描述"},
@@ -1406,6 +1438,10 @@ const struct route api_routes[] = {
     /* background jobs (http/jobs.c) */
     {"POST", "/api/v1/imports", imports_post_h, PERM_UPLOAD, "上传并导入一个文件（后台任务）"},
     {"GET", "/api/v1/imports", imports_get_h, PERM_UPLOAD, "已导入的批次（部门：本部门上传的）"},
+    {"POST", "/api/v1/imports/{id}/accept", import_accept_h, PERM_IMPORT,
+     "确认部门上传的名单，使其成为当前名单"},
+    {"POST", "/api/v1/imports/{id}/reject", import_reject_h, PERM_IMPORT,
+     "退回部门上传的名单（写明理由）"},
     {"POST", "/api/v1/runs", runs_post_h, PERM_IMPORT, "开始一次比对（后台任务）"},
     {"GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"},
     {"GET", "/api/v1/runs/{id}", run_get_h, PERM_IMPORT, "一次比对及与上一次相比的变化"},

@@ -132,7 +132,8 @@ static void scope_from_session(struct request *r)
                               .origin = r->origin,
                               .role = u->role,
                               .township = u->role == ROLE_TOWNSHIP ? u->township : NULL,
-                              .school = u->role == ROLE_SCHOOL ? u->school : NULL};
+                              .school = u->role == ROLE_SCHOOL ? u->school : NULL,
+                              .department = u->role == ROLE_DEPARTMENT ? u->department : NULL};
 }
 
 bool request_school_name(struct request *r)
