@@ -923,10 +923,9 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         "  OR ($2 = 'pending' AND (v.state <> 'closed' OR v.flagged_run IS NOT NULL))"
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"
         " AND " TIES_FILTER_SQL(
-            "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0",
-            TIE_TEACHER_SQL(
-                "task_id", "v",
-                "$5")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
+            "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0", TIE_TEACHER_SQL("task_id", "v", "$5"),
+            TIE_REGISTRATION_SQL(
+                "v")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
         return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code);

@@ -251,7 +251,7 @@ static bool authorise(struct request *r)
         return false;
     }
     if (!role_has(r->session.user.role, rt->perm)) {
-        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "您的账号无权进行此操作");
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(rt->perm));
         return false;
     }
     /* changing anything beyond one's own session needs PERM_WRITE too (a supervisor reads) */

@@ -1400,8 +1400,12 @@ void import_shrink_message(struct buf *out, enum import_kind kind, long rows,
     buf_addf(out, " 人，只有当前名单（第 %lld 批，", (long long)previous_batch);
     add_count(out, previous);
     double share = previous ? 100.0 * (double)rows / (double)previous : 0;
+    if (share < 0.1)
+        buf_adds(out, " 人）的不到 0.1%");
+    else
+        buf_addf(out, " 人）的 %.*f%%", share < 10 ? 1 : 0, share);
     buf_addf(out,
-             " 人）的 %.*f%%，低于 %d%%。名单人数骤减多半是文件不全或选错了文件；确认无误"
-             "请确认名单缩减后重新导入",
-             share < 10 ? 1 : 0, share, percent);
+             "，低于 %d%%。名单人数骤减多半是文件不全或选错了文件；确认无误请确认名单缩减后"
+             "重新导入",
+             percent);
 }
