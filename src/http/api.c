@@ -400,6 +400,12 @@ static void audit_h(struct request *r)
         !arg_int(r, "per_page", 50, 500, &q.per_page))
         return;
     json_t *j = audit_list(r->store, &q);
+    /* the head of the chain, for an administrator to note outside the database */
+    int64_t seq;
+    char hash[65];
+    if (j && audit_head(r->store, &seq, hash) == 0)
+        json_object_set_new(j, "head",
+                            json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash));
     if (j)
         reply_json(r, MHD_HTTP_OK, j);
     else
@@ -1330,9 +1336,20 @@ static void users_list_h(struct request *r)
         reply_outcome(r, OUT_ERROR, "");
         return;
     }
-    reply_json(
-        r, MHD_HTTP_OK,
-        json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items", items));
+    /* the vocabulary of departments, for the account screen's picker */
+    json_t *depts = json_array();
+    for (unsigned i = 0; i < departments_count; i++) {
+        const struct department *d = &departments[i];
+        json_t *kinds = json_array();
+        for (int k = 0; k < KIND__COUNT; k++)
+            if (d->kinds & (1u << k))
+                json_array_append_new(kinds, json_string(kind_label((enum import_kind)k)));
+        json_array_append_new(depts, json_pack("{s:s, s:s, s:s, s:o}", "key", d->key, "name",
+                                               d->name, "title", d->title, "kinds", kinds));
+    }
+    reply_json(r, MHD_HTTP_OK,
+               json_pack("{s:I, s:o, s:o, s:i}", "total", (json_int_t)json_array_size(items),
+                         "items", items, "departments", depts, "password_min", PASSWORD_MIN));
 }
 
 static void user_add_h(struct request *r)
@@ -1371,6 +1388,7 @@ static void user_add_h(struct request *r)
     if (rc < 0) {
         reply_lib_error(r, code, &err);
     } else {
+        user_get(r->store, u.name, &u); /* as stored: the department by its key */
         json_t *o = user_json(&u);
         json_object_set_new(o, "disabled", json_false());
         reply_json(r, MHD_HTTP_CREATED, o);
@@ -1471,6 +1489,27 @@ static void import_reject_h(struct request *r)
     reply_done(r, rc, code, &msg, &err);
 }
 
+static void user_department_h(struct request *r)
+{
+    struct user u;
+    if (!path_user(r, &u))
+        return;
+    static const char *const f[] = {"department"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf err = BUF_INIT, msg = BUF_INIT;
+    int code = 0;
+    int rc = v[0] ? user_set_department(r->store, u.name, v[0], r->scope.user, NULL, &err, &code)
+                  : (buf_adds(&err, "请选择部门（department）"), code = EXIT_INPUT, -1);
+    json_decref(j);
+    if (rc == 0)
+        buf_addf(&msg, "已为账号“%s”指定部门：%s，其登录会话已全部结束", u.name,
+                 department_parse(v[0])->title);
+    reply_done(r, rc, code, &msg, &err);
+}
+
 const struct route api_routes[] = {
     {"GET", "/healthz", healthz, PERM_PUBLIC, "服务是否正常（无需登录）"},
     {"GET", "/api/v1/openapi.json", openapi, PERM_PUBLIC, "本接口的 OpenAPI 3 描述"},
@@ -1495,6 +1534,8 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/users", user_add_h, PERM_ACCOUNTS, "新建账号（仅管理员）"},
     {"POST", "/api/v1/users/{name}/disabled", user_disable_h, PERM_ACCOUNTS, "停用或启用账号"},
     {"POST", "/api/v1/users/{name}/password", user_password_h, PERM_ACCOUNTS, "重设密码"},
+    {"POST", "/api/v1/users/{name}/department", user_department_h, PERM_ACCOUNTS,
+     "为部门账号指定部门"},
     {"GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"},
     /* background jobs (http/jobs.c) */
     {"POST", "/api/v1/imports", imports_post_h, PERM_UPLOAD, "上传并导入一个文件（后台任务）"},
