@@ -1503,10 +1503,10 @@ static void user_department_h(struct request *r)
     int code = 0;
     int rc = v[0] ? user_set_department(r->store, u.name, v[0], r->scope.user, NULL, &err, &code)
                   : (buf_adds(&err, "请选择部门（department）"), code = EXIT_INPUT, -1);
-    json_decref(j);
     if (rc == 0)
         buf_addf(&msg, "已为账号“%s”指定部门：%s，其登录会话已全部结束", u.name,
                  department_parse(v[0])->title);
+    json_decref(j);
     reply_done(r, rc, code, &msg, &err);
 }
 
