@@ -1,11 +1,13 @@
 // 学生档案: one child of the latest cross-check — the register entry, the status and why, every
 // source record with its file, row and snapshot, the linkage waterfall of each candidate record,
 // the status in every run, verification, case and the timeline. ID and phone numbers are masked;
-// 显示完整 (roles with full_id) fetches ?full=1 once, which the server audits.
+// 显示完整 (roles with full_id) fetches ?full=1 once, which the server audits. The history and
+// the waterfall only for roles with child_file (a department reads the record alone).
 import { useRef } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
+import { can } from '../session.js';
 import { fmtDate, fmtDateTime } from '../format.js';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
 import { Masked } from '../components/masked.js';
@@ -17,8 +19,10 @@ const VERDICT_TONE = { 采纳: 'ok', 待人工复核: 'warn', 不采纳: 'muted'
 export default function Child({ params }) {
   const id = params.id;
   const rec = useApi('/children/' + id);
-  const links = useApi(rec.data ? `/children/${id}/links` : null);
-  const work = useApi(rec.data ? `/children/${id}/casework` : null);
+  // a child's history and linkage are not every role's to read (a department reads the record)
+  const history = can('child_file');
+  const links = useApi(rec.data && history ? `/children/${id}/links` : null);
+  const work = useApi(rec.data && history ? `/children/${id}/casework` : null);
   const full = useRef(null);
   const fullRecord = () => (full.current ||= api.get('/children/' + id, { full: 1 }).catch(e => { full.current = null; throw e; }));
   const d = rec.data;
@@ -77,8 +81,8 @@ export default function Child({ params }) {
       </div>
     </section>
 
-    <${Waterfall} links=${links} fullRecord=${fullRecord} />
-    <${Casework} work=${work} />
+    ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
+    ${history && html`<${Casework} work=${work} />`}
   </div>`;
 }
 
