@@ -438,6 +438,31 @@ class DutiesTest(unittest.TestCase):
         self.assertGreaterEqual(j["head"]["seq"], n)
         self.assertRegex(j["head"]["hash"], "^[0-9a-f]{64}$")
 
+    def test_concurrent_writers_keep_one_chain(self):
+        # logins from many connections at once (PostgreSQL: concurrent transactions, chained
+        # under the advisory lock): no fork, no gap
+        import threading
+        errors = []
+
+        def one(i):
+            try:
+                for k in range(8):
+                    self.call("POST", "/api/v1/session",
+                              {"username": "county" if k % 2 else "nobody%d" % i,
+                               "password": PASSWORD})
+            except Exception as e:  # pragma: no cover - reported below
+                errors.append(e)
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        code, out, err = self.bx("audit", "verify")
+        self.assertEqual(code, 0, out + err)
+        self.assertEqual(self.scalar("SELECT count(DISTINCT seq) FROM audit"),
+                         self.scalar("SELECT count(*) FROM audit"))
+
     def test_a_change_behind_the_triggers_back_shows(self):
         # a copy of the trail in a database of its own, so that the others keep theirs
         db = new_db(self.dir, "tamper.db")
