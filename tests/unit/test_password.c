@@ -60,7 +60,7 @@ static void test_accepted(void **state)
 {
     (void)state;
     static const char *const good[] = {"correct-horse-1", "春天的教室二〇二六", "baoxue-demo-2026",
-                                       "12345679", "aaaaaaab", "Zhengzhuang-2026"};
+                                       "12345679",        "aaaaaaab",           "Zhengzhuang-2026"};
     for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
         char *r = reason(good[i], "zhangsan");
         if (r)
