@@ -46,11 +46,13 @@ int audit_verify(struct store *s, struct audit_check *out)
     memset(out, 0, sizeof(*out));
     /* each row against the one before it in seq order: a missing row is a gap in seq, a
      * changed one a hash that its fields and its predecessor's hash no longer give */
+    /* each row joined to the one numbered before it, streamed in seq order (no window over
+     * the whole trail) */
     struct stmt *q = store_prepare(
-        s, "SELECT coalesce(seq, 0), coalesce(hash, ''), id,"
-           " baoxue_audit_hash(coalesce(lag(hash) OVER (ORDER BY seq, id), ''), seq, at, actor,"
-           " origin, action, target, detail)"
-           " FROM audit ORDER BY seq, id");
+        s, "SELECT coalesce(a.seq, 0), coalesce(a.hash, ''), a.id,"
+           " baoxue_audit_hash(coalesce(p.hash, ''), a.seq, a.at, a.actor, a.origin, a.action,"
+           " a.target, a.detail)"
+           " FROM audit a LEFT JOIN audit p ON p.seq = a.seq - 1 ORDER BY a.seq, a.id");
     if (!q)
         return -1;
     int rc;
