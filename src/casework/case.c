@@ -910,7 +910,7 @@ static int approver_check(struct store *s, const struct case_row *c, const char 
 {
     if (blank(approver))
         return fail_with(err, exit_code, EXIT_INPUT,
-                         "缺少审批人：销号须由县教育局的账号审批（--approver 账号名）");
+                         "缺少审批人：销号须由县教育局的账号审批，请写明审批的账号");
     struct user u;
     int rc = user_get(s, approver, &u);
     if (rc < 0)

@@ -1238,8 +1238,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     }
     if (sum->county_inferred && opt->pending) {
         /* the county's own setting is not a department's to make */
-        buf_adds(err, "本县尚未设置，部门上传的名单无法确定乡镇：请县教育局先设置本县（baoxue init "
-                      "--county 代码）或先导入本县自己的名单");
+        buf_adds(err, "本县尚未设置，部门上传的名单无法确定乡镇：请县教育局先设置本县，或先导入本县"
+                      "自己的名单");
         *exit_code = EXIT_INPUT;
         goto out;
     }
