@@ -15,7 +15,9 @@
 #include "ingest/field.h"
 #include "report/notice.h"
 #include "store/store.h"
+#include "domain/user.h"
 #include "util/common.h"
+#include "util/fieldtext.h"
 
 static const char *case_state_label(const char *st)
 {
@@ -74,7 +76,7 @@ int followup_close_check(const struct casework_settings *cs, int outcome_on, con
 /* ---- loading a case ---- */
 
 struct case_row {
-    int64_t id, child, task, record, run, closed_by;
+    int64_t id, child, task, record, run, closed_by, closed_by_user;
     char state[16], township[64], reason[32], other[128], outcome[32];
     char outcome_school[128], outcome_grade[64], outcome_detail[256], close_reason[256];
     int opened, active_since, first_visit_due, ladder, ladder_deadline, outcome_on, closed_on;
@@ -90,8 +92,8 @@ static int case_load(struct store *s, int64_t id, struct case_row *c, struct buf
            " coalesce(outcome_school, ''), coalesce(outcome_grade, ''),"
            " coalesce(outcome_detail, ''), coalesce(close_reason, ''), opened_on, active_since,"
            " first_visit_due, ladder, coalesce(ladder_deadline, ''), coalesce(outcome_on, ''),"
-           " coalesce(closed_on, ''), coalesce(closed_by, 0), reopened"
-           " FROM case_file WHERE id = $1");
+           " coalesce(closed_on, ''), coalesce(closed_by, 0), reopened,"
+           " coalesce(closed_by_user, 0) FROM case_file WHERE id = $1");
     if (!q)
         return fail_store(s, err, exit_code);
     stmt_bind_int(q, 1, id);
@@ -121,6 +123,7 @@ static int case_load(struct store *s, int64_t id, struct case_row *c, struct buf
         c->closed_on = date_or_zero(stmt_text(q, 19));
         c->closed_by = stmt_int(q, 20);
         c->reopened = (int)stmt_int(q, 21);
+        c->closed_by_user = stmt_int(q, 22);
     }
     stmt_finalize(q);
     if (rc < 0)
@@ -224,19 +227,18 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
         return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
     struct stmt *q = store_prepare(
-        s,
-        "SELECT c.id, coalesce(c.township, ''), coalesce(r.village, ''),"
-        " coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.id_number, r.id_raw, ''),"
-        " c.opened_on, coalesce(c.reason, ''), c.state,"
-        " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.corrects IS NULL),"
-        " c.ladder, coalesce(c.outcome, ''), c.reopened"
-        " FROM case_file c JOIN record r ON r.id = c.record_id"
-        " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
-        " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
-        " AND " TIES_FILTER_SQL(
-            "$3", TIE_SCHOOL_RECORD_SQL("c", "$4"), TIE_RETURNED_TO_SQL("$5"),
-            TIE_TEACHER_SQL("case_id", "c",
-                            "$5")) " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
+        s, "SELECT c.id, coalesce(c.township, ''), coalesce(r.village, ''),"
+           " coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.id_number, r.id_raw, ''),"
+           " c.opened_on, coalesce(c.reason, ''), c.state,"
+           " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.corrects IS NULL),"
+           " c.ladder, coalesce(c.outcome, ''), c.reopened"
+           " FROM case_file c JOIN record r ON r.id = c.record_id"
+           " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
+           " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
+           " AND " TIES_FILTER_SQL(
+               "$3", TIE_SCHOOL_RECORD_SQL("c", "$4"), TIE_RETURNED_TO_SQL("$5"),
+               TIE_TEACHER_SQL("case_id", "c", "$5"),
+               "1 = 0") " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
     if (!q)
         return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code);
@@ -426,7 +428,7 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
     if (!strcmp(c.state, "closed")) {
         date_format(c.closed_on, d1);
         buf_addf(out, "销号：%s，审批人 ", d1);
-        people_describe(s, c.closed_by, out);
+        case_approver_describe(s, c.closed_by, c.closed_by_user, out);
         buf_addf(out, "，理由：%s\n", c.close_reason);
     }
     casework_settings_release(&cs);
@@ -447,6 +449,13 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
 int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *in,
                  const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"参加人员", in->people, TEXT_LINE},           {"谈话内容", in->said, TEXT_NOTE},
+        {"家长和学生的反应", in->response, TEXT_NOTE}, {"劝返结果", in->result, TEXT_NOTE},
+        {"下一步", in->next_step, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0)
         return -1;
@@ -540,6 +549,12 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
 int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *in,
                   const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"实施机关", in->authority, TEXT_LINE},
+        {"结果", in->result, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0 ||
         case_must_be(&c, "open", "启动依法控辍", err, exit_code) < 0)
@@ -653,6 +668,13 @@ static int positive_number(const char *what, const char *text, double max, struc
 int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *in,
                  const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"学校", in->school, TEXT_LINE},
+        {"年级", in->grade, TEXT_LINE},
+        {"说明", in->note, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0 ||
         case_must_be(&c, "open", "再记录劝返结果", err, exit_code) < 0)
@@ -761,6 +783,11 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
 int case_follow_up(struct store *s, int64_t case_id, const struct followup_input *in,
                    const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"回访情况", in->note, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0 ||
         case_must_be(&c, "returned", "记录回访", err, exit_code) < 0)
@@ -855,8 +882,7 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
             date_format(next, d);
             buf_addf(msg, "，下次应在 %s", d);
         } else {
-            buf_adds(msg,
-                     "，可申请销号（baoxue case close 案件编号 --approver 审批人 --reason 理由）");
+            buf_adds(msg, "，可由县教育局的账号审批销号");
         }
     }
     buf_release(&t);
@@ -865,10 +891,88 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
     return 0;
 }
 
+/*
+ * The kinds of event that mean an account handled the case: verified the child, persuaded,
+ * took a legal step, recorded the outcome or a follow-up, issued a notice. Assigning (which a
+ * cross-check does by itself) and reopening are not handling.
+ */
+#define HANDLED_KINDS                                                                              \
+    "('verified', 'outreach', 'case_opened', 'reason', 'attempt', 'correction', 'ladder',"         \
+    " 'resolved', 'follow_up', 'notice')"
+
+/*
+ * The account that approves a 销号: it exists, is enabled, may approve (a county or admin
+ * account: PERM_APPROVE) and did not handle the case (separation of duties). *id its id.
+ */
+static int approver_check(struct store *s, const struct case_row *c, const char *approver,
+                          int64_t *id, struct buf *err, int *exit_code)
+{
+    if (blank(approver))
+        return fail_with(err, exit_code, EXIT_INPUT,
+                         "缺少审批人：销号须由县教育局的账号审批，请写明审批的账号");
+    struct user u;
+    int rc = user_get(s, approver, &u);
+    if (rc < 0)
+        return fail_store(s, err, exit_code);
+    if (rc == 0 || u.disabled) {
+        buf_addf(err, "审批人“%s”%s：销号须由县教育局的账号审批（baoxue user list 列出账号）",
+                 approver, rc == 0 ? "不是本系统的账号" : "的账号已停用");
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    }
+    if (!role_has(u.role, PERM_APPROVE)) {
+        buf_addf(err, "“%s”是%s账号，不能审批销号：销号须由县教育局（或系统管理员）的账号审批",
+                 approver, role_label(u.role));
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    }
+    char cnum[24], tnum[24];
+    snprintf(cnum, sizeof(cnum), "%lld", (long long)c->id);
+    snprintf(tnum, sizeof(tnum), "%lld", (long long)c->task);
+    const char *p[] = {cnum, tnum, u.name};
+    int64_t handled = 0;
+    if (store_int(s,
+                  "SELECT count(*) FROM event WHERE (case_id = $1 OR task_id = $2) AND actor = $3"
+                  " AND kind IN " HANDLED_KINDS,
+                  3, p, &handled) < 0)
+        return fail_store(s, err, exit_code);
+    if (handled) {
+        buf_addf(err,
+                 "“%s”经办过这个案件（核查、劝返、回访等记录由其录入），不能审批它的销号："
+                 "须由未经办的县教育局账号审批",
+                 approver);
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    }
+    *id = u.id;
+    return 0;
+}
+
+int case_approver_describe(struct store *s, int64_t person, int64_t account, struct buf *out)
+{
+    if (!account)
+        return people_describe(s, person, out);
+    char num[24];
+    snprintf(num, sizeof(num), "%lld", (long long)account);
+    struct stmt *q = store_prepare(s, "SELECT name, role FROM app_user WHERE id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, account);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        int role = role_parse(stmt_text(q, 1));
+        buf_addf(out, "账号 %s（%s）", stmt_text(q, 0), role >= 0 ? role_label(role) : "");
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
 int case_close(struct store *s, int64_t case_id, const char *approver, const char *reason,
                const char *date, const char *actor, struct buf *msg, struct buf *err,
                int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"销号理由", reason, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0 ||
         case_must_be(&c, "returned", "销号", err, exit_code) < 0)
@@ -879,7 +983,7 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
     if (casework_date("销号日期 --date ", date, c.outcome_on, &on, err) < 0)
         return fail_with(err, exit_code, EXIT_INPUT, NULL);
     int64_t by = 0;
-    if (people_resolve(s, "审批人 --approver", approver, &by, err, exit_code) < 0)
+    if (approver_check(s, &c, approver, &by, err, exit_code) < 0)
         return -1;
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0)
@@ -903,12 +1007,12 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
     if (store_begin(s) < 0)
         return fail_store(s, err, exit_code);
     rc = store_run(s,
-                   "UPDATE case_file SET state = 'closed', closed_on = $2, closed_by = $3,"
+                   "UPDATE case_file SET state = 'closed', closed_on = $2, closed_by_user = $3,"
                    " close_reason = $4 WHERE id = $1",
                    4, p);
     struct buf t = BUF_INIT;
     buf_adds(&t, "销号，审批人 ");
-    people_describe(s, by, &t);
+    case_approver_describe(s, 0, by, &t);
     buf_addf(&t, "；理由：%s", reason);
     if (rc == 0)
         rc = event_add(s, c.child, 0, case_id, "closed", on, actor, t.buf);
@@ -927,6 +1031,11 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
 int case_reopen(struct store *s, int64_t case_id, const char *reason, const char *actor,
                 struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"重新打开的原因", reason, TEXT_NOTE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct case_row c;
     if (case_load(s, case_id, &c, err, exit_code) < 0)
         return -1;
@@ -994,6 +1103,13 @@ static int text_of(struct store *s, const char *sql, int64_t id, char *out, size
 int case_notice(struct store *s, int64_t case_id, const struct notice_input *in, const char *path,
                 const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"发文机关", in->authority, TEXT_LINE}, {"文号", in->doc_number, TEXT_LINE},
+        {"学校", in->school, TEXT_LINE},        {"年级", in->grade, TEXT_LINE},
+        {"联系人", in->contact, TEXT_LINE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     int kind = notice_kind_parse(in->kind ? in->kind : "");
     if (kind < 0) {
         buf_addf(err,

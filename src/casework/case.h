@@ -56,9 +56,18 @@ struct followup_input {
 int case_follow_up(struct store *s, int64_t case_id, const struct followup_input *in,
                    const char *actor, struct buf *msg, struct buf *err, int *exit_code);
 
+/*
+ * 销号 of a returned case whose follow-ups are done. `approver` is the account that approves:
+ * it must exist, be enabled, be a county or admin account (PERM_APPROVE) and not have handled
+ * the case (recorded its verification, attempts, ladder steps, outcome, follow-ups or notices:
+ * separation of duties). It is recorded by account (closed_by_user); older closings keep the
+ * registry person they named.
+ */
 int case_close(struct store *s, int64_t case_id, const char *approver, const char *reason,
                const char *date, const char *actor, struct buf *msg, struct buf *err,
                int *exit_code);
+/* "账号 liu（县教育局）" for a closing approved by an account, else the registry person. */
+int case_approver_describe(struct store *s, int64_t person, int64_t account, struct buf *out);
 int case_reopen(struct store *s, int64_t case_id, const char *reason, const char *actor,
                 struct buf *msg, struct buf *err, int *exit_code);
 

@@ -17,6 +17,7 @@
 #include "report/reports.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/fieldtext.h"
 #include "util/utf8.h"
 
 /* ---- settings ---- */
@@ -930,10 +931,9 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         "  OR ($2 = 'pending' AND (v.state <> 'closed' OR v.flagged_run IS NOT NULL))"
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"
         " AND " TIES_FILTER_SQL(
-            "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0",
-            TIE_TEACHER_SQL(
-                "task_id", "v",
-                "$5")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
+            "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0", TIE_TEACHER_SQL("task_id", "v", "$5"),
+            TIE_REGISTRATION_SQL(
+                "v")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
         return fail_store(s, err, exit_code);
     stmt_bind_str(q, 1, code);
@@ -1136,6 +1136,14 @@ static void reasons_label(const char *keys, struct buf *out)
 int verify_record(struct store *s, int64_t task_id, const struct verify_input *in,
                   const char *actor, struct buf *msg, struct buf *err, int *exit_code)
 {
+    const struct text_field typed[] = {
+        {"学校", in->school, TEXT_LINE},
+        {"证明材料", in->evidence, TEXT_NOTE},
+        {"备注", in->note, TEXT_NOTE},
+        {"其他辍学原因", in->other_reasons, TEXT_LINE},
+    };
+    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, err) < 0)
         return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
@@ -1352,6 +1360,27 @@ out:
 
 /* ---- assignment ---- */
 
+/*
+ * A township's or village's work goes to people of that township: 1 when person `id` belongs
+ * to a township other than `town` (the object's), 0 when to the same, to none (county staff)
+ * or the object has none, -1 on a store error. A pairing teacher may teach elsewhere.
+ */
+static int other_township(struct store *s, int64_t id, const char *town)
+{
+    char num[24];
+    snprintf(num, sizeof(num), "%lld", (long long)id);
+    const char *p[] = {num, town};
+    int64_t other = 0;
+    if (!*town)
+        return 0;
+    if (store_int(s,
+                  "SELECT count(*) FROM person WHERE id = $1 AND township_code IS NOT NULL"
+                  " AND township_code <> '' AND township_code <> $2",
+                  2, p, &other) < 0)
+        return -1;
+    return other ? 1 : 0;
+}
+
 int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
                     const struct assign_input *in, const char *actor, struct buf *msg,
                     struct buf *err, int *exit_code)
@@ -1363,18 +1392,23 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
         return fail_with(err, exit_code, EXIT_INPUT,
                          "没有要指派的人：请给出 --township（乡镇包保干部）、--village（村干部）或 "
                          "--teacher（结对教师），值为人员名册中的编号或姓名");
+    if (text_check("指派原因", in->reason, TEXT_NOTE, err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
     int rc = 0;
     int64_t child = 0;
-    char state[16] = "";
-    struct stmt *q =
-        store_prepare(s, case_id ? "SELECT child_id, state FROM case_file WHERE id = $1"
-                                 : "SELECT child_id, state FROM verify_task WHERE id = $1");
+    char state[16] = "", town[10] = "";
+    struct stmt *q = store_prepare(
+        s, case_id ? "SELECT child_id, state, coalesce(township_code, '') FROM case_file"
+                     " WHERE id = $1"
+                   : "SELECT child_id, state, coalesce(township_code, '') FROM verify_task"
+                     " WHERE id = $1");
     if (!q)
         return fail_store(s, err, exit_code);
     stmt_bind_int(q, 1, case_id ? case_id : task_id);
     if ((rc = stmt_step(q)) == 1) {
         child = stmt_int(q, 0);
         snprintf(state, sizeof(state), "%s", stmt_text(q, 1));
+        snprintf(town, sizeof(town), "%s", stmt_text(q, 2));
     }
     stmt_finalize(q);
     if (rc < 0)
@@ -1397,7 +1431,17 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
         snprintf(what, sizeof(what), "%s %s", vocab_label(&assignee_roles, roles[i]), opt[i]);
         if (people_resolve(s, what, given[i], &person[i], err, exit_code) < 0)
             return -1;
+        if (i < 2 && (rc = other_township(s, person[i], town)) != 0) {
+            if (rc < 0)
+                return fail_store(s, err, exit_code);
+            buf_adds(err, "“");
+            people_describe(s, person[i], err);
+            buf_addf(err, "”是另一个乡镇的人员，不能指派为这项%s的%s：请从本乡镇的人员中选择",
+                     case_id ? "案件" : "核查任务", vocab_label(&assignee_roles, roles[i]));
+            return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        }
     }
+    rc = 0;
     int today = date_today();
     struct buf t = BUF_INIT;
     if (store_begin(s) < 0)

@@ -70,7 +70,8 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
 
 struct verify_filter {
     const char *township;
-    unsigned school_ties;             /* TIE_* bits: only tasks tied so to the school */
+    unsigned school_ties;             /* TIE_* bits: only tasks tied so (to the school, or
+                                         TIE_REGISTRATION: 户籍问题 outcomes) */
     const char *school, *school_name; /* with school_ties: the school's code and name */
     const char *state; /* NULL: open and outreach; "all", "open", "outreach", "closed",
                           "flagged" */
@@ -133,16 +134,17 @@ int casework_school_name(struct store *s, const char *code, char *name, size_t s
     "EXISTS (SELECT 1 FROM child_status cs JOIN record sr ON sr.id = cs.school_record"             \
     " WHERE cs.run_id = " a ".run_id AND cs.record_id = " a ".record_id AND sr.school_code = " S   \
     ")"
-#define TIE_RETURNED_TO_SQL(N) "c.outcome_school = " N
+#define TIE_RETURNED_TO_SQL(N)  "c.outcome_school = " N
+#define TIE_REGISTRATION_SQL(a) a ".outcome = 'registration'"
 #define TIE_TEACHER_SQL(col, a, N)                                                                 \
     "EXISTS (SELECT 1 FROM assignment ta JOIN person tp ON tp.id = ta.person_id"                   \
     " WHERE ta." col " = " a ".id AND ta.role = 'teacher' AND tp.org_kind = 'school'"              \
     " AND tp.org = " N ")"
-/* A list's condition: bits B (0: no school restriction) any of which admits a row. */
-#define TIES_FILTER_SQL(B, tie1, tie2, tie4)                                                       \
+/* A list's condition: bits B (0: no restriction) any of which admits a row. */
+#define TIES_FILTER_SQL(B, tie1, tie2, tie4, tie8)                                                 \
     "(CAST(" B " AS INTEGER) = 0 OR ((CAST(" B " AS INTEGER) & 1) <> 0 AND " tie1 ")"              \
     " OR ((CAST(" B " AS INTEGER) & 2) <> 0 AND " tie2 ") OR ((CAST(" B " AS INTEGER) & 4) <> 0"   \
-    " AND " tie4 "))"
+    " AND " tie4 ") OR ((CAST(" B " AS INTEGER) & 8) <> 0 AND " tie8 "))"
 
 /* ---- helpers shared by the casework modules ---- */
 

@@ -9,6 +9,8 @@
 #include "core/date.h"
 #include "core/view.h"
 #include "domain/run.h"
+#include "core/idcard.h"
+#include "domain/scope.h"
 #include "domain/status.h"
 #include "ingest/field.h"
 #include "store/store.h"
@@ -166,6 +168,24 @@ static json_t *person_json(struct store *s, int64_t id)
     if (stmt_step(q) == 1)
         j = json_pack("{s:I, s:o, s:o, s:o}", "id", (json_int_t)id, "name", jstr(stmt_text(q, 0)),
                       "org", jstr(stmt_text(q, 1)), "title", jstr(stmt_text(q, 2)));
+    stmt_finalize(q);
+    return j;
+}
+
+/* The account that approved a 销号: {account, name, org, title}, shaped like a person. */
+static json_t *account_json(struct store *s, int64_t id)
+{
+    struct stmt *q = store_prepare(s, "SELECT name, role FROM app_user WHERE id = $1");
+    if (!q)
+        return json_null();
+    stmt_bind_int(q, 1, id);
+    json_t *j = json_null();
+    if (stmt_step(q) == 1) {
+        int role = role_parse(stmt_text(q, 1));
+        j = json_pack("{s:n, s:o, s:o, s:o, s:s}", "id", "name", jstr(stmt_text(q, 0)), "org",
+                      jstr(role >= 0 ? role_label((enum role)role) : ""), "title", jstr("审批账号"),
+                      "account", stmt_text(q, 0));
+    }
     stmt_finalize(q);
     return j;
 }
@@ -357,7 +377,7 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
            " coalesce(outcome_detail, ''), coalesce(close_reason, ''), opened_on, active_since,"
            " first_visit_due, ladder, coalesce(ladder_deadline, ''), coalesce(outcome_on, ''),"
            " coalesce(closed_on, ''), coalesce(closed_by, 0), reopened,"
-           " coalesce(township_code, '')"
+           " coalesce(township_code, ''), coalesce(closed_by_user, 0)"
            " FROM case_file WHERE id = $1");
     if (!q)
         return NULL;
@@ -370,6 +390,7 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
     }
     *found = true;
     int64_t child = stmt_int(q, 0), record = stmt_int(q, 2), closed_by = stmt_int(q, 20);
+    int64_t closed_by_user = stmt_int(q, 23);
     char state[16], active_since[11], first_due[11], outcome_on[11];
     snprintf(state, sizeof(state), "%s", stmt_text(q, 4));
     snprintf(active_since, sizeof(active_since), "%s", stmt_text(q, 14));
@@ -415,7 +436,10 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
                             jstr(stmt_text(q, 12)), "approver_id", (json_int_t)closed_by);
     stmt_finalize(q);
     if (json_is_object(closing)) {
-        json_object_set_new(closing, "approver", person_json(s, closed_by));
+        /* an account since issue 11; a registry person for older closings */
+        json_object_set_new(closing, "approver",
+                            closed_by_user ? account_json(s, closed_by_user)
+                                           : person_json(s, closed_by));
         json_object_del(closing, "approver_id");
     }
     json_object_set_new(j, "closing", closing);

@@ -9,6 +9,7 @@
 #include "ingest/sheet.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/fieldtext.h"
 #include "util/utf8.h"
 
 int casework_township(struct store *s, const char *text, char code[10], const char **name)
@@ -78,6 +79,24 @@ static int person_check(struct store *s, const struct person_input *in, bool add
                         const char *where, struct person_norm *p, struct buf *err)
 {
     size_t before = err->len;
+    /* what was typed, before anything is normalised away or repeated in a message */
+    const struct text_field typed[] = {
+        {"姓名", in->name, TEXT_NAME},     {"电话", in->phone, TEXT_LINE},
+        {"工作单位", in->org, TEXT_LINE},  {"单位类别", in->org_kind, TEXT_LINE},
+        {"乡镇", in->township, TEXT_LINE}, {"职务", in->role, TEXT_LINE},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(typed); i++) {
+        size_t at = err->len;
+        buf_adds(err, where);
+        if (text_check(typed[i].label, typed[i].text, typed[i].kind, err) < 0)
+            buf_adds(err, "；");
+        else
+            buf_setlen(err, at);
+    }
+    if (err->len > before) {
+        buf_setlen(err, err->len - strlen("；"));
+        return -1;
+    }
     if (in->name)
         utf8_norm_name(&p->name, in->name, strlen(in->name));
     if (in->phone)

@@ -262,8 +262,10 @@ int casework_ties(struct store *s, enum scope_object what, int64_t id, const cha
                 "v", "$2") " THEN 1 ELSE 0 END,"
                            " 0,"
                            " CASE WHEN " TIE_TEACHER_SQL(
-                               "task_id", "v", "$3") " THEN 4 ELSE 0 END"
-                                                     " FROM verify_task v WHERE v.id = $1",
+                               "task_id", "v", "$3") " THEN 4 ELSE 0 END,"
+                                                     " CASE WHEN " TIE_REGISTRATION_SQL(
+                                                         "v") " THEN 8 ELSE 0 END"
+                                                              " FROM verify_task v WHERE v.id = $1",
         [SCOPE_CASE] =
             "SELECT coalesce(c.township_code, ''),"
             " CASE WHEN " TIE_SCHOOL_RECORD_SQL(
@@ -271,7 +273,7 @@ int casework_ties(struct store *s, enum scope_object what, int64_t id, const cha
                            " CASE WHEN " TIE_RETURNED_TO_SQL(
                                "$3") " THEN 2 ELSE 0 END,"
                                      " CASE WHEN " TIE_TEACHER_SQL(
-                                         "case_id", "c", "$3") " THEN 4 ELSE 0 END"
+                                         "case_id", "c", "$3") " THEN 4 ELSE 0 END, 0"
                                                                " FROM case_file c WHERE c.id = $1",
     };
     memset(t, 0, sizeof(*t));
@@ -287,7 +289,8 @@ int casework_ties(struct store *s, enum scope_object what, int64_t id, const cha
     if (rc == 1) {
         snprintf(t->township, sizeof(t->township), "%s", stmt_text(q, 0));
         if (school && *school)
-            t->school = (unsigned)(stmt_int(q, 1) | stmt_int(q, 2) | stmt_int(q, 3));
+            t->ties = (unsigned)(stmt_int(q, 1) | stmt_int(q, 2) | stmt_int(q, 3));
+        t->ties |= (unsigned)stmt_int(q, 4);
     }
     stmt_finalize(q);
     return rc;
@@ -300,7 +303,8 @@ int casework_school_name(struct store *s, const char *code, char *name, size_t s
         return 0;
     struct stmt *q = store_prepare(
         s, "SELECT school_name FROM record WHERE batch_id ="
-           " (SELECT max(id) FROM batch WHERE kind = 'enrollment')"
+           " (SELECT id FROM batch WHERE kind = 'enrollment' AND state = 'live'"
+           "  ORDER BY live_seq DESC, id DESC LIMIT 1)"
            " AND school_code = $1 AND school_name IS NOT NULL AND school_name <> '' LIMIT 1");
     if (!q)
         return -1;

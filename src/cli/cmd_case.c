@@ -22,7 +22,7 @@ static const char usage[] =
     "说明]\n"
     "       baoxue case follow-up 案件编号 --in-school 是|否 --by 回访人 [--date 日期] [--note "
     "说明]\n"
-    "       baoxue case close 案件编号 --approver 审批人 --reason 理由 [--date 日期]\n"
+    "       baoxue case close 案件编号 --approver 县教育局账号 --reason 理由 [--date 日期]\n"
     "       baoxue case reopen 案件编号 --reason 原因";
 
 static const char help[] =
@@ -31,7 +31,9 @@ static const char help[] =
     "依法控辍按 宣传教育 → 书面通知/责令限期改正（义务教育法第五十八条）→ 行政处罚 → "
     "申请强制执行或诉讼 依次进行，\n"
     "记录劝返结果后按期回访（默认每月一次、共三次），回访完成后经审批销号。以后的比对如发现儿童"
-    "不在校，案件自动重新打开。\n";
+    "不在校，案件自动重新打开。\n"
+    "销号的审批人是县教育局（或系统管理员）的账号（--approver 账号名），且不能是经办过此案的账号"
+    "（录入过其核查、劝返、回访等记录的账号）。\n";
 
 int cmd_case(int argc, char **argv)
 {

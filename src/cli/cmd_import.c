@@ -1,12 +1,17 @@
+#include <jansson.h>
+
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "domain/batch.h"
 #include "ingest/import.h"
 #include "store/store.h"
 #include "util/common.h"
 
 static const char usage[] =
     "baoxue import [--db 路径] --kind population|enrollment|outside [--sheet 名称|序号]\n"
-    "              [--map 表头=字段]... [--rejects 文件.csv] [--force] 文件";
+    "              [--map 表头=字段]... [--rejects 文件.csv] [--force] [--confirm-shrink] 文件\n"
+    "       baoxue import [--db 路径] pending | accept 批次 [--confirm-shrink] |\n"
+    "                     reject 批次 --reason 理由";
 
 static void help(void)
 {
@@ -16,11 +21,104 @@ static void help(void)
            "  --sheet     工作表名称或序号（默认：第一个有表头的工作表）\n"
            "  --map       指定表头对应的字段，可重复，例如 --map 学生名字=name\n"
            "  --rejects   把被拒绝和有标记的行及原因写入 CSV 文件\n"
-           "  --force     即使同一文件已导入过也再次导入\n\n字段：",
+           "  --force     即使同一文件已导入过也再次导入\n"
+           "  --confirm-shrink  名单人数低于当前名单的一定比例（设置 import_shrink_percent，"
+           "默认 80%%）时，\n"
+           "              确认无误仍然导入（不加时这样的导入被拒绝，数据库不作任何改动）\n\n"
+           "部门在网页上上传的名单须县教育局确认后才生效：\n"
+           "  pending     列出待确认的名单及其与当前名单的比较\n"
+           "  accept 批次 确认，名单即成为当前名单（人数骤减时须加 --confirm-shrink）\n"
+           "  reject 批次 --reason 理由  退回（上传的部门会看到理由）\n\n字段：",
            usage);
     for (int f = 0; f < F__COUNT; f++)
         printf("%s%s（%s）", f ? "、" : "", field_key((enum field)f), field_label((enum field)f));
     printf("\n");
+}
+
+/* The pending uploads with their comparison with the current list. */
+static int print_pending(struct store *s)
+{
+    struct scope sc = {.user = cli_actor(), .origin = "cli", .role = ROLE_COUNTY};
+    json_t *j = batch_list(s, &sc, 1000);
+    if (!j) {
+        error("%s", store_errmsg(s));
+        return EXIT_RUNTIME;
+    }
+    size_t i, n = 0;
+    json_t *b;
+    json_array_foreach(json_object_get(j, "items"), i, b)
+    {
+        if (strcmp(json_string_value(json_object_get(b, "state")), "pending"))
+            continue;
+        json_t *c = json_object_get(b, "compare");
+        const char *dept = json_string_value(json_object_get(b, "department_label"));
+        printf("第 %lld 批  %s  %s  %s（%s）上传于 %s\n",
+               (long long)json_integer_value(json_object_get(b, "id")),
+               json_string_value(json_object_get(b, "kind_label")),
+               json_string_value(json_object_get(b, "file_name")), dept ? dept : "",
+               json_string_value(json_object_get(b, "imported_by")),
+               json_string_value(json_object_get(b, "imported_at")));
+        printf("    %lld 人，拒绝 %lld 行，有标记 %lld 行",
+               (long long)json_integer_value(json_object_get(b, "rows_imported")),
+               (long long)json_integer_value(json_object_get(b, "rows_rejected")),
+               (long long)json_integer_value(json_object_get(b, "rows_flagged")));
+        if (json_integer_value(json_object_get(c, "batch")))
+            printf("；当前名单第 %lld 批 %lld 人，本批是它的 %.1f%%%s",
+                   (long long)json_integer_value(json_object_get(c, "batch")),
+                   (long long)json_integer_value(json_object_get(c, "rows")),
+                   json_real_value(json_object_get(c, "percent")),
+                   json_is_true(json_object_get(c, "shrinks")) ? "（人数骤减，确认时须加 "
+                                                                 "--confirm-shrink）"
+                                                               : "");
+        else
+            printf("；尚无当前名单");
+        printf("\n");
+        n++;
+    }
+    if (!n)
+        printf("没有待确认的名单\n");
+    json_decref(j);
+    return EXIT_OK;
+}
+
+/* baoxue import pending | accept N | reject N --reason …: the county's decision on a
+ * department's upload. */
+static int decide(const char *db, int argc, char **argv, bool confirmed, const char *reason)
+{
+    bool pending = !strcmp(argv[0], "pending"), accept = !strcmp(argv[0], "accept");
+    if (pending && argc > 1)
+        die_usage("多余的参数“%s”；用法：%s", argv[1], usage);
+    if (!pending && argc != 2)
+        die_usage("%s后面应是一个批次号；用法：%s", argc < 2 ? "缺少批次号：" : "", usage);
+    char *end = NULL;
+    long long id = pending ? 0 : strtoll(argv[1], &end, 10);
+    if (!pending && (id <= 0 || *end))
+        die_usage("批次号“%s”无效，应为正整数（见 baoxue import pending）", argv[1]);
+    if (!accept && confirmed)
+        die_usage("--confirm-shrink 只用于导入和 accept");
+    if ((accept || pending) && reason)
+        die_usage("--reason 只用于 reject");
+    int exit_code;
+    struct store *s = cli_open_store(db, &exit_code);
+    if (!s)
+        return exit_code;
+    if (pending) {
+        exit_code = print_pending(s);
+        store_close(s);
+        return exit_code;
+    }
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int rc = accept ? batch_accept(s, id, confirmed, cli_actor(), &msg, &err, &exit_code)
+                    : batch_reject(s, id, reason, cli_actor(), &msg, &err, &exit_code);
+    if (rc < 0)
+        error("%s%s", err.buf,
+              accept && strstr(err.buf, "确认名单缩减") ? "（加 --confirm-shrink）" : "");
+    else
+        printf("%s\n", msg.buf);
+    buf_release(&msg);
+    buf_release(&err);
+    store_close(s);
+    return rc < 0 ? exit_code : EXIT_OK;
 }
 
 int cmd_import(int argc, char **argv)
@@ -32,6 +130,8 @@ int cmd_import(int argc, char **argv)
         {"map", required_argument, NULL, 'm'},
         {"rejects", required_argument, NULL, 'r'},
         {"force", no_argument, NULL, 'f'},
+        {"confirm-shrink", no_argument, NULL, 'C'},
+        {"reason", required_argument, NULL, 'R'},
         {"no-progress", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -40,7 +140,7 @@ int cmd_import(int argc, char **argv)
     bool bar_wanted = true;
     struct column_map *maps = NULL;
     size_t nmaps = 0, maps_alloc = 0;
-    const char *db = NULL;
+    const char *db = NULL, *reason = NULL;
     bool have_kind = false;
     int c;
     cli_getopt_reset();
@@ -76,6 +176,12 @@ int cmd_import(int argc, char **argv)
         case 'f':
             io.force = true;
             break;
+        case 'C':
+            io.shrink_confirmed = true;
+            break;
+        case 'R':
+            reason = optarg;
+            break;
         case 'P':
             bar_wanted = false;
             break;
@@ -86,6 +192,15 @@ int cmd_import(int argc, char **argv)
             return EXIT_INPUT;
         }
     }
+    if (optind < argc && (!strcmp(argv[optind], "pending") || !strcmp(argv[optind], "accept") ||
+                          !strcmp(argv[optind], "reject"))) {
+        if (have_kind || nmaps || io.sheet || io.rejects_path || io.force)
+            die_usage("pending、accept、reject 不用 --kind、--sheet、--map、--rejects、--force");
+        free(maps);
+        return decide(db, argc - optind, argv + optind, io.shrink_confirmed, reason);
+    }
+    if (reason)
+        die_usage("--reason 只用于 baoxue import reject");
     if (!have_kind)
         die_usage("缺少 --kind（population、enrollment 或 outside）；用法：%s", usage);
     if (optind >= argc)
@@ -104,6 +219,11 @@ int cmd_import(int argc, char **argv)
     struct import_summary sum;
     struct buf err = BUF_INIT;
     struct cli_bar bar;
+    if (batch_shrink_percent(s, &io.shrink_percent) < 0) {
+        error("%s", store_errmsg(s));
+        store_close(s);
+        return EXIT_RUNTIME;
+    }
     io.report = cli_bar_start(&bar, bar_wanted);
     int rc = import_file(s, &io, &sum, &err, &exit_code);
     cli_bar_end(&bar);
@@ -114,6 +234,8 @@ int cmd_import(int argc, char **argv)
                            "baoxue import --help）");
         else if (sum.hint == IMPORT_HINT_FORCE)
             buf_adds(&err, "（加 --force）");
+        else if (sum.hint == IMPORT_HINT_SHRINK)
+            buf_adds(&err, "（确认无误请加 --confirm-shrink）");
         error("%s", err.buf);
     } else {
         import_summary_print(&io, &sum, stdout);

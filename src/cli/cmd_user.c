@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "domain/department.h"
 #include "domain/session.h"
 #include "domain/user.h"
 #include "store/store.h"
@@ -12,7 +13,7 @@ static const char usage[] =
     "baoxue user [--db 路径] add 用户名 --role 角色 [--township 代码] [--school 代码]\n"
     "                        [--department 名称] [--password-stdin]\n"
     "       baoxue user [--db 路径] list | disable 用户名 | enable 用户名 |\n"
-    "                   reset-password 用户名 [--password-stdin]";
+    "                   reset-password 用户名 [--password-stdin] | department 用户名 部门";
 
 static void help(void)
 {
@@ -21,9 +22,22 @@ static void help(void)
            "--township）、\n"
            "      school（一所学校，需 --school）、department（部门，需 --department）、\n"
            "      supervisor（督导：全县只读，不显示完整身份证号）\n"
-           "密码：--password-stdin 从标准输入读一行；不加时生成一个随机密码并显示一次。\n"
-           "停用账号立即结束其所有会话；重设密码也会结束其会话。\n",
+           "部门：",
            usage);
+    for (unsigned i = 0; i < departments_count; i++) {
+        struct buf kinds = BUF_INIT;
+        department_kinds_text(&departments[i], &kinds);
+        printf("%s%s（%s，可上传：%s）", i ? "、" : "", departments[i].name, departments[i].key,
+               kinds.buf);
+        buf_release(&kinds);
+    }
+    printf("\n"
+           "      department 用户名 部门：为部门账号指定部门（早先以自由文字登记、不在部门列表中的"
+           "账号\n      在指定之前不能上传任何名单）\n"
+           "密码：--password-stdin 从标准输入读一行；不加时生成一个随机密码并显示一次。\n"
+           "      至少 %d 个字符；不能是同一字符的重复、连续字符、用户名或最常见的密码。\n"
+           "停用账号立即结束其所有会话；重设密码、改变部门也会结束其会话。\n",
+           PASSWORD_MIN);
 }
 
 /* The password: one line from stdin, or a fresh random one printed once. */
@@ -46,10 +60,13 @@ static char *read_password(bool from_stdin, bool *generated)
 
 static int print_user(void *ctx, const struct user *u)
 {
-    printf("%-20s %-10s %-8s %s\n", u->name, role_key(u->role), u->disabled ? "已停用" : "正常",
+    const struct department *d = department_find(u->department);
+    printf("%-20s %-10s %-8s %s%s\n", u->name, role_key(u->role), u->disabled ? "已停用" : "正常",
            u->township[0] ? u->township
            : u->school[0] ? u->school
-                          : u->department);
+           : d            ? d->title
+                          : u->department,
+           u->role == ROLE_DEPARTMENT && !d ? "（未指定部门，不能上传名单）" : "");
     return 0;
 }
 
@@ -98,17 +115,21 @@ int cmd_user(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        die_usage("缺少子命令（add、list、disable、enable、reset-password）；用法：%s", usage);
+        die_usage("缺少子命令（add、list、disable、enable、reset-password、department）；用法：%s",
+                  usage);
     const char *what = argv[optind];
     const char *name = optind + 1 < argc ? argv[optind + 1] : NULL;
-    bool is_list = !strcmp(what, "list");
+    bool is_list = !strcmp(what, "list"), is_dept = !strcmp(what, "department");
     if (!is_list && strcmp(what, "add") && strcmp(what, "disable") && strcmp(what, "enable") &&
-        strcmp(what, "reset-password"))
+        strcmp(what, "reset-password") && !is_dept)
         die_usage("未知子命令“%s”；用法：%s", what, usage);
     if (!is_list && !name)
         die_usage("缺少用户名；用法：%s", usage);
-    if (optind + (is_list ? 1 : 2) < argc)
-        die_usage("多余的参数“%s”；用法：%s", argv[optind + (is_list ? 1 : 2)], usage);
+    if (is_dept && optind + 2 >= argc)
+        die_usage("缺少部门（如 公安）；用法：%s", usage);
+    int nargs = is_list ? 1 : is_dept ? 3 : 2;
+    if (optind + nargs < argc)
+        die_usage("多余的参数“%s”；用法：%s", argv[optind + nargs], usage);
     if (strlen(name ? name : "") >= sizeof(u.name))
         die_usage("用户名太长（至多 64 字节）");
     if (!strcmp(what, "add")) {
@@ -152,6 +173,16 @@ int cmd_user(int argc, char **argv)
         }
         sodium_memzero(pw, strlen(pw));
         free(pw);
+    } else if (is_dept) {
+        rc = user_set_department(s, name, argv[optind + 2], cli_actor(), "cli", &err, &exit_code);
+        if (rc == 0) {
+            const struct department *d = department_parse(argv[optind + 2]);
+            struct buf kinds = BUF_INIT;
+            department_kinds_text(d, &kinds);
+            printf("用户 %s 的部门已设为 %s（可上传：%s），其会话已结束\n", name, d->title,
+                   kinds.buf);
+            buf_release(&kinds);
+        }
     } else {
         bool disable = !strcmp(what, "disable");
         rc = user_set_disabled(s, name, disable, cli_actor(), "cli", &err, &exit_code);

@@ -28,10 +28,68 @@ int audit_record(struct store *s, const char *actor, const char *origin, const c
     date_now_text(now, sizeof(now));
     /* stmt_bind_str binds "" as NULL; an unnamed caller is still someone */
     const char *p[] = {now, actor && *actor ? actor : "unknown", origin, action, target, detail};
+    /* the next link of the chain (schema step 10), read and written by one statement, which
+     * SQLite runs under its one writer's lock; PostgreSQL's trigger recomputes both under its
+     * advisory lock */
     return store_run(s,
-                     "INSERT INTO audit (at, actor, origin, action, target, detail)"
-                     " VALUES ($1, $2, $3, $4, $5, $6)",
+                     "INSERT INTO audit (at, actor, origin, action, target, detail, seq, hash)"
+                     " VALUES ($1, $2, $3, $4, $5, $6,"
+                     " (SELECT coalesce(max(seq), 0) + 1 FROM audit),"
+                     " baoxue_audit_hash((SELECT coalesce(max(hash), '') FROM audit"
+                     "  WHERE seq = (SELECT max(seq) FROM audit)),"
+                     " (SELECT coalesce(max(seq), 0) + 1 FROM audit), $1, $2, $3, $4, $5, $6))",
                      6, p);
+}
+
+int audit_verify(struct store *s, struct audit_check *out)
+{
+    memset(out, 0, sizeof(*out));
+    /* each row against the one before it in seq order: a missing row is a gap in seq, a
+     * changed one a hash that its fields and its predecessor's hash no longer give */
+    /* each row joined to the one numbered before it, streamed in seq order (no window over
+     * the whole trail) */
+    struct stmt *q = store_prepare(
+        s, "SELECT coalesce(a.seq, 0), coalesce(a.hash, ''), a.id,"
+           " baoxue_audit_hash(coalesce(p.hash, ''), a.seq, a.at, a.actor, a.origin, a.action,"
+           " a.target, a.detail)"
+           " FROM audit a LEFT JOIN audit p ON p.seq = a.seq - 1 ORDER BY a.seq, a.id");
+    if (!q)
+        return -1;
+    int rc;
+    int64_t expect = 1;
+    while ((rc = stmt_step(q)) == 1) {
+        int64_t seq = stmt_int(q, 0);
+        const char *hash = stmt_text(q, 1);
+        out->rows++;
+        if (!out->first_bad && (seq != expect || strcmp(hash, stmt_text(q, 3)))) {
+            out->first_bad = seq ? seq : -1;
+            out->bad_id = stmt_int(q, 2);
+            out->missing = seq > expect ? seq - expect : 0;
+        }
+        expect = seq + 1;
+        out->last_seq = seq;
+        snprintf(out->last_hash, sizeof(out->last_hash), "%s", hash);
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int audit_head(struct store *s, int64_t *seq, char hash[65])
+{
+    *seq = 0;
+    hash[0] = '\0';
+    struct stmt *q = store_prepare(
+        s, "SELECT seq, coalesce(hash, '') FROM audit WHERE seq IS NOT NULL ORDER BY seq DESC"
+           " LIMIT 1");
+    if (!q)
+        return -1;
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        *seq = stmt_int(q, 0);
+        snprintf(hash, 65, "%s", stmt_text(q, 1));
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
 }
 
 #define AUDIT_WHERE                                                                                \

@@ -17,6 +17,26 @@ int audit_record(struct store *s, const char *actor, const char *origin, const c
                  const char *target, const char *detail);
 
 /*
+ * The trail is append-only (triggers refuse UPDATE and DELETE) and chained: each row has `seq`
+ * (1, 2, 3 … with no gap) and `hash`, the SHA-256 of the previous row's hash and its own
+ * fields. Someone who drops the triggers and deletes or edits rows leaves a gap in seq or a
+ * link that no longer holds, unless they rewrite every later row; the head (last seq and hash)
+ * noted outside the database catches that too (docs/decisions.md, issue 11).
+ */
+struct audit_check {
+    int64_t rows;      /* rows read */
+    int64_t first_bad; /* seq of the first row that breaks the chain; 0 none; -1 a row
+                          without seq */
+    int64_t bad_id;    /* its id */
+    int64_t missing;   /* rows missing before it (a gap in seq), 0 when it was changed */
+    int64_t last_seq;  /* the head: the last row's seq and hash */
+    char last_hash[65];
+};
+int audit_verify(struct store *s, struct audit_check *out);
+/* The head of the chain alone (cheap): seq 0 and "" when the trail is empty. */
+int audit_head(struct store *s, int64_t *seq, char hash[65]);
+
+/*
  * Where the library's own audit records come from is the front end's business, decided in one
  * place: library code passes origin NULL, which is this thread's origin — "cli" unless the
  * server set "api 10.0.0.7" for the request (or the job) the thread is serving. The string is

@@ -16,6 +16,7 @@
 #include "domain/runstatus.h"
 #include "domain/settings.h"
 #include "ingest/field.h"
+#include "ingest/import.h"
 #include "link/keys.h"
 #include "link/linker.h"
 #include "store/store.h"
@@ -73,10 +74,12 @@ static void phase_mark(const char *done)
     last = now;
 }
 
+/* The kind's current snapshot: the live batch that became current last (a department's
+ * upload is nobody's snapshot while pending, and becomes the current one when accepted). */
 static int latest_batch(struct store *s, enum import_kind k, int64_t *out)
 {
-    const char *p[] = {kind_key(k)};
-    return store_int(s, "SELECT coalesce(max(id), 0) FROM batch WHERE kind = $1", 1, p, out);
+    long rows;
+    return import_current(s, k, 0, out, &rows);
 }
 
 /* Birth dates are stored as yyyy-mm-dd: read that directly, anything else the slow way. */

@@ -15,11 +15,13 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf
     struct stmt *q = store_prepare(
         s, want ? "SELECT id, as_of, school_year, population_batch, coalesce(enrollment_batch, 0),"
                   " coalesce(outside_batch, 0), cutoff,"
-                  " (SELECT value FROM setting WHERE key = 'county') FROM match_run"
+                  " (SELECT value FROM setting WHERE key = 'county'),"
+                  " (SELECT department FROM batch WHERE id = population_batch) FROM match_run"
                   " WHERE id = $1 AND finished_at IS NOT NULL"
                 : "SELECT id, as_of, school_year, population_batch, coalesce(enrollment_batch, 0),"
                   " coalesce(outside_batch, 0), cutoff,"
-                  " (SELECT value FROM setting WHERE key = 'county') FROM match_run"
+                  " (SELECT value FROM setting WHERE key = 'county'),"
+                  " (SELECT department FROM batch WHERE id = population_batch) FROM match_run"
                   " WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1");
     if (!q) {
         buf_adds(err, store_errmsg(s));
@@ -57,6 +59,7 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf
     const char *county = stmt_text(q, 7);
     if (strlen(county) == 6)
         memcpy(ri->county, county, 7);
+    snprintf(ri->population_department, sizeof(ri->population_department), "%s", stmt_text(q, 8));
     stmt_finalize(q);
     return 0;
 }

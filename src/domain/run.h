@@ -15,6 +15,8 @@ struct run_info {
     int school_year;
     int cutoff; /* ymd: ages are counted on this day */
     char county[7];
+    char population_department[32]; /* the department that uploaded the population list ("":
+                                       the county's own import) */
 };
 
 /*

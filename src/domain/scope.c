@@ -1,5 +1,6 @@
 #include "domain/scope.h"
 
+#include "domain/department.h"
 #include "util/common.h"
 
 static const struct {
@@ -12,23 +13,22 @@ static const struct {
 
 /* Rows: roles; columns: permissions. The whole access policy in one table (with `reach`
  * below for the tasks and cases a role's routes reach). docs/decisions.md (Issue 5: school and
- * department accounts). */
+ * department accounts; issue 11: who may change what). */
+#define Y true
+#define N false
 static const bool grants[ROLE__COUNT][PERM__COUNT] = {
-    /* public session summary children review audit full  write import casework registry
-     * settings cases upload accounts */
-    [ROLE_ADMIN] = {true, true, true, true, true, true, true, true, true, true, true, true, true,
-                    true, true},
-    [ROLE_COUNTY] = {true, true, true, true, true, false, true, true, true, true, true, false, true,
-                     true, false},
-    [ROLE_TOWNSHIP] = {true, true, true, true, false, false, false, true, false, true, false, false,
-                       true, false, false},
-    [ROLE_SCHOOL] = {true, true, false, true, false, false, false, true, false, false, false, false,
-                     true, false, false},
-    [ROLE_DEPARTMENT] = {true, true, false, false, false, false, false, true, false, false, false,
-                         false, true, true, false},
-    [ROLE_SUPERVISOR] = {true, true, true, true, true, false, false, false, false, true, false,
-                         false, true, false, false},
+    /*                pub ses sum chi rev aud ful wri imp cwk reg set cas upl acc cfi apr */
+    [ROLE_ADMIN] = {Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y},
+    [ROLE_COUNTY] = {Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, N, Y, Y, N, Y, Y},
+    [ROLE_TOWNSHIP] = {Y, Y, Y, Y, N, N, N, Y, N, Y, N, N, Y, N, N, Y, N},
+    [ROLE_SCHOOL] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, N, N, Y, N},
+    /* a department: the children of its own lists (scope_reads_run), the tasks its duty needs
+     * (reach), its uploads; no child's history, nothing of the casework to change */
+    [ROLE_DEPARTMENT] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, Y, N, N, N},
+    [ROLE_SUPERVISOR] = {Y, Y, Y, Y, Y, N, N, N, N, Y, N, N, Y, N, N, Y, N},
 };
+#undef Y
+#undef N
 
 /*
  * Which tasks and cases a role reaches, by action: REACH_ALL (every one), REACH_TOWN (those of
@@ -51,8 +51,9 @@ static const unsigned reach[ROLE__COUNT][2][ACT__COUNT] = {
      * are paired with; it records its teachers' visits and the follow-ups of its returners */
     [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0},
                      {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0}},
-    /* a department: the county's cases as masked summaries, nothing to change */
-    [ROLE_DEPARTMENT] = {{0, 0, 0, 0}, {REACH_ALL, 0, 0, 0}},
+    /* a department: the verification outcomes its duty needs (department.c: the police read
+     * 户籍问题), masked and without the story (scope_reads_story); no case, nothing to change */
+    [ROLE_DEPARTMENT] = {{TIE_REGISTRATION, 0, 0, 0}, {0, 0, 0, 0}},
     [ROLE_SUPERVISOR] = {{REACH_ALL, 0, 0, 0}, {REACH_ALL, 0, 0, 0}},
 };
 
@@ -60,7 +61,14 @@ static unsigned reach_of(const struct scope *sc, enum scope_object what, enum sc
 {
     if (sc->role >= ROLE__COUNT || (what != SCOPE_TASK && what != SCOPE_CASE) || act >= ACT__COUNT)
         return 0;
-    return reach[sc->role][what == SCOPE_CASE][act];
+    unsigned r = reach[sc->role][what == SCOPE_CASE][act];
+    if (sc->role == ROLE_DEPARTMENT) {
+        /* what the role may reach, narrowed to what this department's duty needs */
+        const struct department *d = department_find(sc->department);
+        if (!d || !(d->reads & DEPT_READS_REGISTRATION))
+            r &= ~(unsigned)TIE_REGISTRATION;
+    }
+    return r;
 }
 
 static bool reaches(const struct scope *sc, unsigned r, const struct object_ties *t)
@@ -69,7 +77,9 @@ static bool reaches(const struct scope *sc, unsigned r, const struct object_ties
         return true;
     if ((r & REACH_TOWN) && sc->township && *sc->township && !strcmp(sc->township, t->township))
         return true;
-    return sc->role == ROLE_SCHOOL && sc->school && *sc->school && (r & t->school);
+    if (r & t->ties & TIE_REGISTRATION)
+        return true;
+    return sc->role == ROLE_SCHOOL && sc->school && *sc->school && (r & t->ties & TIES_SCHOOL);
 }
 
 enum outcome scope_object_allows(const struct scope *sc, enum scope_object what,
@@ -81,15 +91,42 @@ enum outcome scope_object_allows(const struct scope *sc, enum scope_object what,
 }
 
 bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
-                      const char **township, unsigned *school_ties)
+                      const char **township, unsigned *ties)
 {
     unsigned r = reach_of(sc, what, ACT_READ);
     *all = (r & REACH_ALL) != 0;
     *township = !*all && (r & REACH_TOWN) ? (sc->township ? sc->township : "") : NULL;
-    *school_ties = !*all && sc->role == ROLE_SCHOOL && sc->school && *sc->school
-                       ? r & (TIE_SCHOOL_RECORD | TIE_RETURNED_TO | TIE_TEACHER)
-                       : 0;
-    return *all || *township || *school_ties;
+    *ties = 0;
+    if (!*all && sc->role == ROLE_SCHOOL && sc->school && *sc->school)
+        *ties |= r & TIES_SCHOOL;
+    if (!*all)
+        *ties |= r & TIE_REGISTRATION;
+    return *all || *township || *ties;
+}
+
+bool scope_reads_story(const struct scope *sc)
+{
+    return sc->role != ROLE_DEPARTMENT;
+}
+
+bool scope_reads_run(const struct scope *sc, const char *population_department)
+{
+    return sc->role == ROLE_DEPARTMENT && department_find(sc->department) &&
+           population_department && !strcmp(sc->department, population_department);
+}
+
+const char *perm_refusal(enum perm p)
+{
+    switch (p) {
+    case PERM_APPROVE:
+        return "销号须由县教育局（或系统管理员）的账号审批，您的账号不能销号";
+    case PERM_CHILD_FILE:
+        return "您的账号只能查看儿童的名单记录，不能查看其历次比对和核查、案件的经过";
+    case PERM_IMPORT:
+        return "您的账号无权导入县里的名单、确认部门上传的名单或进行比对";
+    default:
+        return "您的账号无权进行此操作";
+    }
 }
 
 const char *role_key(enum role r)

@@ -15,7 +15,8 @@ enum role {
     ROLE_COUNTY,     /* county bureau staff: the whole county, full IDs on request */
     ROLE_TOWNSHIP,   /* one township's children */
     ROLE_SCHOOL,     /* one school: its pupils, the cases tied to it (scope_object) */
-    ROLE_DEPARTMENT, /* a partner department: its own uploads, masked case summaries */
+    ROLE_DEPARTMENT, /* a partner department: its own uploads and what its duty needs (the
+                        police: 户籍问题 outcomes, the children of the lists it uploaded) */
     ROLE_SUPERVISOR, /* 督导: read-only, county-wide, never full IDs */
     ROLE__COUNT
 };
@@ -25,26 +26,31 @@ const char *role_label(enum role r); /* "乡镇" */
 int role_parse(const char *key);     /* -1 when unknown */
 
 enum perm {
-    PERM_PUBLIC,   /* no session needed */
-    PERM_SESSION,  /* any signed-in user */
-    PERM_SUMMARY,  /* counts by township and status */
-    PERM_CHILDREN, /* children's records (scoped, masked) */
-    PERM_REVIEW,   /* the clerical review queue */
-    PERM_AUDIT,    /* the audit trail */
-    PERM_FULL_ID,  /* unmasked ID and phone numbers (audited) */
-    PERM_WRITE,    /* state-changing requests beyond one's own session */
-    PERM_IMPORT,   /* upload data and start cross-checks (background jobs) */
-    PERM_CASEWORK, /* verification tasks, cases, what is due, the people registry (scoped) */
-    PERM_REGISTRY, /* adding and changing people in the registry */
-    PERM_SETTINGS, /* changing the installation's settings */
-    PERM_CASES,    /* verification tasks and cases within one's reach (scope_object): reading
-                      them, and the attempts and follow-ups the reach allows */
-    PERM_UPLOAD,   /* uploading a list and following one's own uploads */
-    PERM_ACCOUNTS, /* the server's accounts: list, add, disable, reset a password */
+    PERM_PUBLIC,     /* no session needed */
+    PERM_SESSION,    /* any signed-in user */
+    PERM_SUMMARY,    /* counts by township and status */
+    PERM_CHILDREN,   /* children's records (scoped, masked) */
+    PERM_REVIEW,     /* the clerical review queue */
+    PERM_AUDIT,      /* the audit trail */
+    PERM_FULL_ID,    /* unmasked ID and phone numbers (audited) */
+    PERM_WRITE,      /* state-changing requests beyond one's own session */
+    PERM_IMPORT,     /* upload data and start cross-checks (background jobs) */
+    PERM_CASEWORK,   /* verification tasks, cases, what is due, the people registry (scoped) */
+    PERM_REGISTRY,   /* adding and changing people in the registry */
+    PERM_SETTINGS,   /* changing the installation's settings */
+    PERM_CASES,      /* verification tasks and cases within one's reach (scope_object): reading
+                        them, and the attempts and follow-ups the reach allows */
+    PERM_UPLOAD,     /* uploading a list and following one's own uploads */
+    PERM_ACCOUNTS,   /* the server's accounts: list, add, disable, reset a password */
+    PERM_CHILD_FILE, /* a child's history: every run's status, tasks, case, timeline, and how
+                        the records were linked (beyond the child's own record) */
+    PERM_APPROVE,    /* approving a 销号: a county account that did not handle the case */
     PERM__COUNT
 };
 
 bool role_has(enum role r, enum perm p);
+/* What a role without `p` is told (403): why, in Chinese. */
+const char *perm_refusal(enum perm p);
 
 struct scope {
     int64_t user_id;
@@ -55,6 +61,8 @@ struct scope {
     const char *school;      /* ROLE_SCHOOL: its school code; NULL otherwise */
     const char *school_name; /* ROLE_SCHOOL: the school's name in the latest 学籍 list ("" when
                                 none), which cases and the people registry name it by */
+    const char *department;  /* ROLE_DEPARTMENT: its department's key (domain/department.h),
+                                or an older account's free text that names none */
 };
 
 /*
@@ -84,16 +92,20 @@ enum scope_action {
     ACT__COUNT
 };
 
-/* How a task or case is tied to a school account's school (bits of object_ties.school). */
+/* How a task or case is tied to a school account's school, or what it is (bits of
+ * object_ties.ties). */
 enum {
     TIE_SCHOOL_RECORD = 1, /* the child's deciding 学籍 record is at the school (辍学 from it) */
     TIE_RETURNED_TO = 2,   /* the case's outcome returned the child to the school */
     TIE_TEACHER = 4,       /* a teacher of the school is assigned to it (结对帮扶) */
+    TIE_REGISTRATION = 8, /* a task whose outcome is 户籍问题 (the police's to fix), any scope */
 };
+#define TIES_SCHOOL (TIE_SCHOOL_RECORD | TIE_RETURNED_TO | TIE_TEACHER)
 
 struct object_ties {
     char township[10]; /* the object's township code, "" when none */
-    unsigned school;   /* TIE_* bits for the scope's school; 0 for other scopes */
+    unsigned ties;     /* TIE_* bits: the school ones for the scope's school (0 for other
+                          scopes), TIE_REGISTRATION for any */
 };
 
 /*
@@ -106,11 +118,25 @@ enum outcome scope_object_allows(const struct scope *sc, enum scope_object what,
 
 /*
  * The reach of the scope's lists of tasks or cases, for the SQL of the list: *all true (every
- * object), or *township (objects of that township), or *school_ties (TIE_* bits any of which
- * admits an object for the scope's school). False when the scope reads no such objects.
+ * object), or *township (objects of that township), or *ties (TIE_* bits any of which admits
+ * an object: for the scope's school, or what the object is). False when the scope reads no
+ * such objects.
  */
 bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
-                      const char **township, unsigned *school_ties);
+                      const char **township, unsigned *ties);
+
+/*
+ * Does the scope read the story of the tasks it reaches (who is assigned, the timeline of
+ * conversations and events), or only the outcome its duty needs (a department)?
+ */
+bool scope_reads_story(const struct scope *sc);
+
+/*
+ * A department reads the children of the lists it uploaded: the run whose population list
+ * (batch.department `population_department`) it uploaded. True only for such a department;
+ * other scopes are narrowed by scope_filter and scope_allows.
+ */
+bool scope_reads_run(const struct scope *sc, const char *population_department);
 
 /* How a scoped read ended, for the front ends to map (HTTP status, exit code). */
 enum outcome { OUT_OK, OUT_NOT_FOUND, OUT_FORBIDDEN, OUT_INVALID, OUT_NO_RUN, OUT_ERROR };

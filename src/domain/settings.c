@@ -8,6 +8,7 @@
 #include "core/division.h"
 #include "core/schoolyear.h"
 #include "domain/audit.h"
+#include "ingest/import.h"
 #include "link/linker.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -122,6 +123,9 @@ const struct setting_def setting_defs[] = {
      0},
     {"school_holidays", "学校假期（期限顺延）", SETTING_TEXT, "", 0, 0,
      "开始日期..结束日期，多个用逗号分隔，如 2027-01-20..2027-02-25", check_holidays, 0},
+    {"import_shrink_percent", "名单人数骤减须确认（占当前名单的百分比）", SETTING_INT,
+     STR(IMPORT_SHRINK_PERCENT_DEFAULT), 0, 100,
+     "0 到 100 的整数：新名单人数低于当前名单的这一比例时须确认才导入；0 不检查", NULL, 0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由 baoxue demo 写入，不能修改", NULL,
      SETTING_READONLY},
 };

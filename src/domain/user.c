@@ -1,12 +1,11 @@
 #include "domain/user.h"
 
-#include "core/division.h"
-
 #include <sodium.h>
 
 #include "core/date.h"
 #include "core/division.h"
 #include "domain/audit.h"
+#include "domain/department.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -20,20 +19,6 @@ bool user_name_valid(const char *name)
                            (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-'))
             return false;
     return true;
-}
-
-int password_check(const char *pw, struct buf *err)
-{
-    size_t n = strlen(pw);
-    if (n < PASSWORD_MIN) {
-        buf_addf(err, "密码太短：至少 %d 个字符", PASSWORD_MIN);
-        return -1;
-    }
-    if (n > PASSWORD_MAX) {
-        buf_addf(err, "密码太长：至多 %d 个字符", PASSWORD_MAX);
-        return -1;
-    }
-    return 0;
 }
 
 int password_hash(const char *pw, char out[128])
@@ -51,6 +36,15 @@ bool password_verify(const char *hash, const char *pw)
     if (sodium_init() < 0)
         return false;
     return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+/* A department name outside the vocabulary: the message lists the vocabulary. */
+static int department_unknown(const char *text, struct buf *err, int *exit_code)
+{
+    buf_addf(err, "部门“%s”不在部门列表中，应为：", text);
+    department_names(err);
+    *exit_code = EXIT_INPUT;
+    return -1;
 }
 
 int user_add(struct store *s, const struct user *u, const char *password, const char *actor,
@@ -88,10 +82,18 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
     if (u->role != ROLE_SCHOOL && u->school[0])
         return fail_with(err, exit_code, EXIT_INPUT,
                          "只有学校账号（--role school）才能指定 --school");
-    if (u->role == ROLE_DEPARTMENT && !u->department[0])
+    const struct department *dept = NULL;
+    if (u->role == ROLE_DEPARTMENT) {
+        if (!u->department[0])
+            return fail_with(err, exit_code, EXIT_INPUT,
+                             "部门账号需要 --department 部门名称（如 公安、民政）");
+        if (!(dept = department_parse(u->department)))
+            return department_unknown(u->department, err, exit_code);
+    } else if (u->department[0]) {
         return fail_with(err, exit_code, EXIT_INPUT,
-                         "部门账号需要 --department 部门名称（如 公安、民政）");
-    if (password_check(password, err) < 0) {
+                         "只有部门账号（--role department）才能指定 --department");
+    }
+    if (password_check(password, u->name, err) < 0) {
         *exit_code = EXIT_INPUT;
         return -1;
     }
@@ -100,11 +102,12 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
         return fail_with(err, exit_code, EXIT_RUNTIME, "无法计算密码散列（内存不足）");
     char now[32];
     date_now_text(now, sizeof(now));
-    const char *p[] = {u->name, role_key(u->role), u->township, u->school, u->department, hash,
-                       now};
+    const char *p[] = {
+        u->name, role_key(u->role), u->township, u->school, dept ? dept->key : NULL, hash, now};
     char detail[160];
-    snprintf(detail, sizeof(detail), "role=%s%s%s", role_key(u->role),
-             u->township[0] ? " township=" : "", u->township);
+    snprintf(detail, sizeof(detail), "role=%s%s%s%s%s", role_key(u->role),
+             u->township[0] ? " township=" : "", u->township, dept ? " department=" : "",
+             dept ? dept->key : "");
     int64_t exists = 0;
     const char *pn[] = {u->name};
     int rc = store_begin(s);
@@ -232,7 +235,7 @@ int user_set_disabled(struct store *s, const char *name, bool disabled, const ch
 int user_set_password(struct store *s, const char *name, const char *password, const char *actor,
                       const char *origin, struct buf *err, int *exit_code)
 {
-    if (password_check(password, err) < 0) {
+    if (password_check(password, name, err) < 0) {
         *exit_code = EXIT_INPUT;
         return -1;
     }
@@ -247,4 +250,24 @@ int user_set_password(struct store *s, const char *name, const char *password, c
                        "UPDATE app_user SET password_hash = $2, password_changed_at = $3"
                        " WHERE name = $1",
                        hash, now, "user_password", actor, origin, err, exit_code);
+}
+
+int user_set_department(struct store *s, const char *name, const char *department,
+                        const char *actor, const char *origin, struct buf *err, int *exit_code)
+{
+    struct user u;
+    int rc = user_get(s, name, &u);
+    if (rc < 0)
+        return fail_store(s, err, exit_code);
+    if (rc == 1 && u.role != ROLE_DEPARTMENT) {
+        buf_addf(err, "用户“%s”不是部门账号，不能指定部门", name);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    const struct department *d = department_parse(department ? department : "");
+    if (rc == 1 && !d)
+        return department_unknown(department ? department : "", err, exit_code);
+    /* user_change says so when there is no such account */
+    return user_change(s, name, "UPDATE app_user SET department = $2 WHERE name = $1",
+                       d ? d->key : NULL, NULL, "user_department", actor, origin, err, exit_code);
 }

@@ -20,7 +20,8 @@ struct user {
     enum role role;
     char township[16];   /* ROLE_TOWNSHIP: 9-digit township code */
     char school[32];     /* ROLE_SCHOOL: school code (学校标识码) */
-    char department[97]; /* ROLE_DEPARTMENT: its name (公安、民政…) */
+    char department[97]; /* ROLE_DEPARTMENT: the key of its department (domain/department.h),
+                            or the free text of an older account that names none */
     bool disabled;
 };
 
@@ -29,15 +30,20 @@ struct user {
 
 /* A valid account name: 1..64 bytes of UTF-8 letters, digits, '.', '_', '-', no spaces. */
 bool user_name_valid(const char *name);
-/* Check a new password's length; -1 with a Chinese message. */
-int password_check(const char *pw, struct buf *err);
+/*
+ * Check a new password (domain/password.c): PASSWORD_MIN to PASSWORD_MAX characters, no control
+ * characters, not one character repeated, not a run (12345678), not the account's `name`, not
+ * one of the commonest passwords. -1 with a Chinese message.
+ */
+int password_check(const char *pw, const char *name, struct buf *err);
 /* argon2id hash of `pw` in out (crypto_pwhash_STRBYTES = 128 bytes); -1 out of memory. */
 int password_hash(const char *pw, char out[128]);
 bool password_verify(const char *hash, const char *pw);
 
 /*
  * Create an account. Checks the name, the role's region (township needs a township code of
- * the county, school a school code, department a name), that the name is free.
+ * the county, school a school code, department one of the vocabulary's: stored by its key),
+ * the password (password_check), that the name is free.
  * -1 with a Chinese message; *exit_code EXIT_INPUT for the user's mistakes.
  */
 int user_add(struct store *s, const struct user *u, const char *password, const char *actor,
@@ -49,6 +55,9 @@ int user_each(struct store *s, int (*fn)(void *ctx, const struct user *u), void 
 /* Disable (or enable) an account; disabling deletes its sessions in the same transaction. */
 int user_set_disabled(struct store *s, const char *name, bool disabled, const char *actor,
                       const char *origin, struct buf *err, int *exit_code);
+/* The department (its key, name or an alias) of a department account; its sessions end. */
+int user_set_department(struct store *s, const char *name, const char *department,
+                        const char *actor, const char *origin, struct buf *err, int *exit_code);
 /* New password; the account's sessions end. */
 int user_set_password(struct store *s, const char *name, const char *password, const char *actor,
                       const char *origin, struct buf *err, int *exit_code);

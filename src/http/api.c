@@ -11,9 +11,11 @@
 #include "casework/words.h"
 #include "core/division.h"
 #include "domain/audit.h"
+#include "domain/batch.h"
 #include "domain/settings.h"
 #include "domain/children.h"
 #include "domain/dashboard.h"
+#include "domain/department.h"
 #include "domain/explain.h"
 #include "domain/rundiff.h"
 #include "domain/review.h"
@@ -43,11 +45,12 @@ static void openapi(struct request *r)
 /* The names of the permissions a session answer lists, so that the web UI shows only what
  * the role may use (the server still checks every request). */
 static const char *const perm_keys[PERM__COUNT] = {
-    [PERM_PUBLIC] = "public",     [PERM_SESSION] = "session",   [PERM_SUMMARY] = "summary",
-    [PERM_CHILDREN] = "children", [PERM_REVIEW] = "review",     [PERM_AUDIT] = "audit",
-    [PERM_FULL_ID] = "full_id",   [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
-    [PERM_CASEWORK] = "casework", [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
-    [PERM_CASES] = "cases",       [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
+    [PERM_PUBLIC] = "public",         [PERM_SESSION] = "session",   [PERM_SUMMARY] = "summary",
+    [PERM_CHILDREN] = "children",     [PERM_REVIEW] = "review",     [PERM_AUDIT] = "audit",
+    [PERM_FULL_ID] = "full_id",       [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
+    [PERM_CASEWORK] = "casework",     [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
+    [PERM_CASES] = "cases",           [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
+    [PERM_CHILD_FILE] = "child_file", [PERM_APPROVE] = "approve",
 };
 
 static json_t *user_json(const struct user *u)
@@ -63,11 +66,23 @@ static json_t *user_json(const struct user *u)
         memcpy(county, u->township, 6);
         t = division_find_township(county, u->township);
     }
-    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:o}", "name", u->name, "role",
-                     role_key(u->role), "role_label", role_label(u->role), "township",
+    /* a department's duty, from the vocabulary: what it may upload and read */
+    const struct department *d = u->role == ROLE_DEPARTMENT ? department_find(u->department) : NULL;
+    json_t *kinds = json_array();
+    for (int k = 0; d && k < KIND__COUNT; k++)
+        if (d->kinds & (1u << k))
+            json_array_append_new(kinds, json_string(kind_key((enum import_kind)k)));
+    if (d && (d->reads & DEPT_READS_REGISTRATION))
+        json_array_append_new(perms, json_string("registration"));
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "name", u->name,
+                     "role", role_key(u->role), "role_label", role_label(u->role), "township",
                      u->township[0] ? u->township : NULL, "township_name", t ? t->name : NULL,
                      "school", u->school[0] ? u->school : NULL, "department",
-                     u->department[0] ? u->department : NULL, "permissions", perms);
+                     u->department[0] ? u->department : NULL, "department_label",
+                     d                                              ? d->title
+                     : u->role == ROLE_DEPARTMENT && *u->department ? u->department
+                                                                    : NULL,
+                     "upload_kinds", kinds, "permissions", perms);
 }
 
 static void session_login_h(struct request *r)
@@ -389,6 +404,12 @@ static void audit_h(struct request *r)
         !arg_int(r, "per_page", 50, 500, &q.per_page))
         return;
     json_t *j = audit_list(r->store, &q);
+    /* the head of the chain, for an administrator to note outside the database */
+    int64_t seq;
+    char hash[65];
+    if (j && audit_head(r->store, &seq, hash) == 0)
+        json_object_set_new(j, "head",
+                            json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash));
     if (j)
         reply_json(r, MHD_HTTP_OK, j);
     else
@@ -448,9 +469,9 @@ static bool arg_reach(struct request *r, enum scope_object what, const char **to
     }
     if (own)
         return arg_township(r, township);
-    if (*ties && !request_school_name(r))
+    if ((*ties & TIES_SCHOOL) && !request_school_name(r))
         return false;
-    if (*ties) {
+    if (*ties & TIES_SCHOOL) {
         *school = r->scope.school;
         *school_name = r->scope.school_name;
     }
@@ -618,6 +639,9 @@ static void verify_list_h(struct request *r)
         !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
         (f.full && !audit_full(r, "verify list full=1", NULL)))
         return;
+    /* a department reads outcomes, which are closed tasks */
+    if (!f.state && !scope_reads_story(&r->scope))
+        f.state = "all";
     struct report_table t;
     struct buf err = BUF_INIT;
     int code = 0;
@@ -661,9 +685,51 @@ static void show_object(struct request *r, const char *kind, const char *audit_w
     show_reply(r, rc, code, id, &out, &err, rc < 0 ? NULL : detail(r->store, id, full, &found));
 }
 
+/*
+ * A task as a department reads it (scope_reads_story false): the child, masked, and the
+ * outcome its duty needs, without who was assigned, the timeline or the CLI's whole text.
+ */
+static void verify_outcome_only(struct request *r)
+{
+    bool full, found;
+    int64_t id = path_id(r);
+    if (!arg_full(r, &full))
+        return;
+    json_t *j = verify_detail(r->store, id, false, &found);
+    if (!j) {
+        reply_outcome(r, found ? OUT_ERROR : OUT_NOT_FOUND, "没有这个核查任务");
+        return;
+    }
+    static const char *const story[] = {"assignees",   "timeline",   "choices",  "case_id",
+                                        "flagged_run", "can_record", "deadline", "open"};
+    for (size_t i = 0; i < ARRAY_SIZE(story); i++)
+        json_object_del(j, story[i]);
+    json_t *c = json_object_get(j, "child"), *o = json_object_get(j, "outcome");
+    json_object_del(c, "phone");
+    json_object_del(c, "guardian");
+    const char *label = json_string_value(json_object_get(o, "label"));
+    const char *sub = json_string_value(json_object_get(o, "subkind_label"));
+    json_object_set_new(j, "text",
+                        json_sprintf("核查任务 %lld：%s（%s），%s %s；核查结论：%s%s%s",
+                                     (long long)id, json_string_value(json_object_get(c, "name")),
+                                     json_string_value(json_object_get(c, "id_number"))
+                                         ? json_string_value(json_object_get(c, "id_number"))
+                                         : "无身份证号",
+                                     json_string_value(json_object_get(j, "township")),
+                                     json_string_value(json_object_get(c, "village"))
+                                         ? json_string_value(json_object_get(c, "village"))
+                                         : "",
+                                     label ? label : "尚无", sub ? "：" : "", sub ? sub : ""));
+    json_object_set_new(j, "need_to_know", json_true());
+    reply_json(r, MHD_HTTP_OK, j);
+}
+
 static void verify_show_h(struct request *r)
 {
-    show_object(r, "task", "verify show full=1", verify_show, verify_detail);
+    if (!scope_reads_story(&r->scope))
+        verify_outcome_only(r);
+    else
+        show_object(r, "task", "verify show full=1", verify_show, verify_detail);
 }
 
 static void verify_outcome_h(struct request *r)
@@ -794,14 +860,16 @@ static void case_follow_up_h(struct request *r)
 
 static void case_close_h(struct request *r)
 {
-    static const char *const f[] = {"approver", "reason", "date"};
+    /* the approver is the signed-in account (PERM_APPROVE), never a name in the body */
+    static const char *const f[] = {"reason", "date"};
     const char *v[ARRAY_SIZE(f)];
     json_t *j = BODY(f, v);
     if (!j)
         return;
     struct buf msg = BUF_INIT, err = BUF_INIT;
     int code = 0;
-    int rc = case_close(r->store, path_id(r), v[0], v[1], v[2], r->scope.user, &msg, &err, &code);
+    int rc = case_close(r->store, path_id(r), r->scope.user, v[0], v[1], r->scope.user, &msg, &err,
+                        &code);
     json_decref(j);
     reply_done(r, rc, code, &msg, &err);
 }
@@ -1278,9 +1346,20 @@ static void users_list_h(struct request *r)
         reply_outcome(r, OUT_ERROR, "");
         return;
     }
-    reply_json(
-        r, MHD_HTTP_OK,
-        json_pack("{s:I, s:o}", "total", (json_int_t)json_array_size(items), "items", items));
+    /* the vocabulary of departments, for the account screen's picker */
+    json_t *depts = json_array();
+    for (unsigned i = 0; i < departments_count; i++) {
+        const struct department *d = &departments[i];
+        json_t *kinds = json_array();
+        for (int k = 0; k < KIND__COUNT; k++)
+            if (d->kinds & (1u << k))
+                json_array_append_new(kinds, json_string(kind_label((enum import_kind)k)));
+        json_array_append_new(depts, json_pack("{s:s, s:s, s:s, s:o}", "key", d->key, "name",
+                                               d->name, "title", d->title, "kinds", kinds));
+    }
+    reply_json(r, MHD_HTTP_OK,
+               json_pack("{s:I, s:o, s:o, s:i}", "total", (json_int_t)json_array_size(items),
+                         "items", items, "departments", depts, "password_min", PASSWORD_MIN));
 }
 
 static void user_add_h(struct request *r)
@@ -1319,6 +1398,7 @@ static void user_add_h(struct request *r)
     if (rc < 0) {
         reply_lib_error(r, code, &err);
     } else {
+        user_get(r->store, u.name, &u); /* as stored: the department by its key */
         json_t *o = user_json(&u);
         json_object_set_new(o, "disabled", json_false());
         reply_json(r, MHD_HTTP_CREATED, o);
@@ -1388,6 +1468,58 @@ static void user_password_h(struct request *r)
     reply_done(r, rc, code, &msg, &err);
 }
 
+/* ---- a department's upload: the county accepts or rejects it (domain/batch.h) ---- */
+
+static void import_accept_h(struct request *r)
+{
+    static const char *const f[] = {"confirm_shrink"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = batch_accept(r->store, path_id(r), v[0] && !strcmp(v[0], "是"), r->scope.user, &msg,
+                          &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void import_reject_h(struct request *r)
+{
+    static const char *const f[] = {"reason"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code = 0;
+    int rc = batch_reject(r->store, path_id(r), v[0], r->scope.user, &msg, &err, &code);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
+static void user_department_h(struct request *r)
+{
+    struct user u;
+    if (!path_user(r, &u))
+        return;
+    static const char *const f[] = {"department"};
+    const char *v[1];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    struct buf err = BUF_INIT, msg = BUF_INIT;
+    int code = 0;
+    int rc = v[0] ? user_set_department(r->store, u.name, v[0], r->scope.user, NULL, &err, &code)
+                  : (buf_adds(&err, "请选择部门（department）"), code = EXIT_INPUT, -1);
+    if (rc == 0)
+        buf_addf(&msg, "已为账号“%s”指定部门：%s，其登录会话已全部结束", u.name,
+                 department_parse(v[0])->title);
+    json_decref(j);
+    reply_done(r, rc, code, &msg, &err);
+}
+
 const struct route api_routes[] = {
     {"GET", "/healthz", healthz, PERM_PUBLIC, "服务是否正常（无需登录）"},
     {"GET", "/api/v1/openapi.json", openapi, PERM_PUBLIC, "本接口的 OpenAPI 3 描述"},
@@ -1400,9 +1532,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/children/filters", children_filters_h, PERM_CHILDREN,
      "儿童名单的筛选项（乡镇、村、学校）"},
     {"GET", "/api/v1/children/{id}", child_h, PERM_CHILDREN, "一名儿童的完整记录"},
-    {"GET", "/api/v1/children/{id}/links", child_links_h, PERM_CHILDREN,
+    {"GET", "/api/v1/children/{id}/links", child_links_h, PERM_CHILD_FILE,
      "一名儿童的比对过程：每条候选记录、每项得分"},
-    {"GET", "/api/v1/children/{id}/casework", child_casework_h, PERM_CHILDREN,
+    {"GET", "/api/v1/children/{id}/casework", child_casework_h, PERM_CHILD_FILE,
      "一名儿童的历次比对状态、核查、案件和时间线"},
     {"GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"},
     {"GET", "/api/v1/review/{id}", review_get_h, PERM_REVIEW, "一个候选记录对（并排、逐项得分）"},
@@ -1412,10 +1544,16 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/users", user_add_h, PERM_ACCOUNTS, "新建账号（仅管理员）"},
     {"POST", "/api/v1/users/{name}/disabled", user_disable_h, PERM_ACCOUNTS, "停用或启用账号"},
     {"POST", "/api/v1/users/{name}/password", user_password_h, PERM_ACCOUNTS, "重设密码"},
+    {"POST", "/api/v1/users/{name}/department", user_department_h, PERM_ACCOUNTS,
+     "为部门账号指定部门"},
     {"GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"},
     /* background jobs (http/jobs.c) */
     {"POST", "/api/v1/imports", imports_post_h, PERM_UPLOAD, "上传并导入一个文件（后台任务）"},
     {"GET", "/api/v1/imports", imports_get_h, PERM_UPLOAD, "已导入的批次（部门：本部门上传的）"},
+    {"POST", "/api/v1/imports/{id}/accept", import_accept_h, PERM_IMPORT,
+     "确认部门上传的名单，使其成为当前名单"},
+    {"POST", "/api/v1/imports/{id}/reject", import_reject_h, PERM_IMPORT,
+     "退回部门上传的名单（写明理由）"},
     {"POST", "/api/v1/runs", runs_post_h, PERM_IMPORT, "开始一次比对（后台任务）"},
     {"GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"},
     {"GET", "/api/v1/runs/{id}", run_get_h, PERM_IMPORT, "一次比对及与上一次相比的变化"},
@@ -1432,7 +1570,8 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/cases/{id}/escalate", case_escalate_h, PERM_CASEWORK, "记录依法控辍步骤"},
     {"POST", "/api/v1/cases/{id}/resolve", case_resolve_h, PERM_CASEWORK, "记录劝返结果"},
     {"POST", "/api/v1/cases/{id}/follow-ups", case_follow_up_h, PERM_CASES, "记录巩固回访"},
-    {"POST", "/api/v1/cases/{id}/close", case_close_h, PERM_CASEWORK, "销号"},
+    {"POST", "/api/v1/cases/{id}/close", case_close_h, PERM_APPROVE,
+     "销号（由登录的县教育局账号审批）"},
     {"POST", "/api/v1/cases/{id}/reopen", case_reopen_h, PERM_CASEWORK, "重新打开案件"},
     {"POST", "/api/v1/cases/{id}/assign", case_assign_h, PERM_CASEWORK, "指派案件责任人"},
     {"POST", "/api/v1/cases/{id}/notice", case_notice_h, PERM_WRITE, "出具通知书（PDF）"},

@@ -11,6 +11,8 @@
 #include "casework/casework.h"
 #include "core/date.h"
 #include "domain/audit.h"
+#include "domain/batch.h"
+#include "domain/department.h"
 #include "domain/job.h"
 #include "domain/match.h"
 #include "http/request.h"
@@ -183,16 +185,29 @@ static void run_import(struct worker *w, json_t *params)
     const char *path = json_string_value(json_object_get(params, "path"));
     const char *kind = json_string_value(json_object_get(params, "kind"));
     const char *file_name = json_string_value(json_object_get(params, "file_name"));
-    struct import_options io = {.path = path,
-                                .name = file_name,
-                                .force = json_is_true(json_object_get(params, "force")),
-                                .actor = json_string_value(json_object_get(params, "who")),
-                                .dry_run = json_is_true(json_object_get(params, "dry_run")),
-                                .report = &pr};
+    struct import_options io = {
+        .path = path,
+        .name = file_name,
+        .force = json_is_true(json_object_get(params, "force")),
+        .actor = json_string_value(json_object_get(params, "who")),
+        .dry_run = json_is_true(json_object_get(params, "dry_run")),
+        .report = &pr,
+        /* a department's upload waits for the county (issue 11) */
+        .pending = json_is_true(json_object_get(params, "pending")),
+        .department = json_string_value(json_object_get(params, "department")),
+        .shrink_confirmed = json_is_true(json_object_get(params, "confirm_shrink"))};
     io.preview = io.dry_run;
     pthread_mutex_lock(&pool.lock);
     snprintf(w->upload, sizeof(w->upload), "%s", path ? path : "");
     pthread_mutex_unlock(&pool.lock);
+    if (batch_shrink_percent(s, &io.shrink_percent) < 0) {
+        struct buf e = BUF_INIT;
+        buf_adds(&e, store_errmsg(s));
+        fail_clearly(s, id, "导入失败", EXIT_RUNTIME, &e, path, file_name);
+        buf_release(&e);
+        upload_remove(path);
+        return;
+    }
     if (!path || !kind || kind_parse(kind, &io.kind) < 0) {
         job_fail(s, id, "任务参数无效");
         upload_remove(path);
@@ -249,6 +264,13 @@ static void run_import(struct worker *w, json_t *params)
             (json_int_t)sum.rows_imported, "rows_flagged", (json_int_t)sum.rows_flagged,
             "rows_rejected", (json_int_t)sum.rows_rejected, "rows_skipped",
             (json_int_t)(sum.rows_title + sum.rows_blank + sum.rows_notes), "flags", flags);
+        /* the snapshot it replaces (or would): the wizard asks before a sharp shrink */
+        json_object_set_new(res, "pending", json_boolean(io.pending));
+        json_object_set_new(res, "previous_batch",
+                            sum.previous_batch ? json_integer(sum.previous_batch) : json_null());
+        json_object_set_new(res, "previous_rows", json_integer(sum.previous_rows));
+        json_object_set_new(res, "shrinks", json_boolean(sum.shrinks));
+        json_object_set_new(res, "shrink_threshold", json_integer(io.shrink_percent));
         if (io.dry_run) {
             /* nothing was stored: what the import would do, for the wizard to confirm */
             json_object_set_new(res, "dry_run", json_true());
@@ -468,7 +490,7 @@ void jobs_stop(unsigned drain)
 
 struct upload {
     struct MHD_PostProcessor *pp;
-    char kind[32], force[8], dry_run[8];
+    char kind[32], force[8], dry_run[8], confirm_shrink[8];
     char map[4096];  /* "表头=字段" lines, one per map part (issue 6: the import wizard) */
     char *file_name; /* as the user named it: metadata only (upload_display_name) */
     char path[4096]; /* the server's own name for it */
@@ -526,6 +548,8 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
         field_add(up, up->force, sizeof(up->force), data, size);
     } else if (!strcmp(key, "dry_run")) {
         field_add(up, up->dry_run, sizeof(up->dry_run), data, size);
+    } else if (!strcmp(key, "confirm_shrink")) {
+        field_add(up, up->confirm_shrink, sizeof(up->confirm_shrink), data, size);
     } else if (!strcmp(key, "map")) {
         if (off == 0 && up->map[0])
             field_add(up, up->map, sizeof(up->map), "\n", 1);
@@ -614,6 +638,7 @@ void imports_post_h(struct request *r)
     upload_close(up);
     enum import_kind kind;
     bool ok = false;
+    struct buf refusal = BUF_INIT;
     if (up->too_large) {
         reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "上传的文件过大");
     } else if (up->bad) {
@@ -630,6 +655,10 @@ void imports_post_h(struct request *r)
     } else if (kind_parse(up->kind, &kind) < 0) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
                     "kind 的值无效，应为 population、enrollment 或 outside");
+    } else if (r->scope.role == ROLE_DEPARTMENT &&
+               department_check_upload(r->scope.department, kind, &refusal) < 0) {
+        /* each department uploads its own kinds of list only */
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", refusal.buf);
     } else if (!up->path[0] || !up->bytes) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
                     "缺少 file 部分（要导入的文件），或文件为空");
@@ -637,10 +666,14 @@ void imports_post_h(struct request *r)
         bool force =
             !strcmp(up->force, "1") || !strcmp(up->force, "true") || !strcmp(up->force, "on");
         bool dry_run = !strcmp(up->dry_run, "1") || !strcmp(up->dry_run, "true");
-        json_t *params = json_pack(
-            "{s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:b, s:s}", "kind", kind_key(kind), "path",
-            up->path, "file_name", up->file_name, "force", force, "who", r->scope.user, "origin",
-            r->scope.origin, "bytes", (json_int_t)up->bytes, "dry_run", dry_run, "map", up->map);
+        bool confirm = !strcmp(up->confirm_shrink, "1") || !strcmp(up->confirm_shrink, "true");
+        bool dept = r->scope.role == ROLE_DEPARTMENT;
+        json_t *params =
+            json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:b, s:s, s:b, s:b, s:s?}", "kind",
+                      kind_key(kind), "path", up->path, "file_name", up->file_name, "force", force,
+                      "who", r->scope.user, "origin", r->scope.origin, "bytes",
+                      (json_int_t)up->bytes, "dry_run", dry_run, "map", up->map, "confirm_shrink",
+                      confirm, "pending", dept, "department", dept ? r->scope.department : NULL);
         int64_t id = job_create(r->store, JOB_IMPORT, &r->scope, params);
         json_decref(params);
         if (id < 0)
@@ -657,40 +690,17 @@ void imports_post_h(struct request *r)
         upload_remove(up->path);
         up->path[0] = '\0';
     }
+    buf_release(&refusal);
 }
 
 void imports_get_h(struct request *r)
 {
     /* who may upload but not run the county's imports (a department) sees its own uploads */
-    struct stmt *st = store_prepare(
-        r->store, "SELECT id, kind, file_name, format, imported_at, imported_by, forced,"
-                  " rows_read, rows_imported, rows_flagged, rows_rejected, rows_skipped"
-                  " FROM batch WHERE $1 = 1 OR imported_by = $2 ORDER BY id DESC LIMIT 200");
-    if (!st) {
+    json_t *j = batch_list(r->store, &r->scope, 200);
+    if (j)
+        reply_json(r, MHD_HTTP_OK, j);
+    else
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
-        return;
-    }
-    stmt_bind_int(st, 1, role_has(r->scope.role, PERM_IMPORT) ? 1 : 0);
-    stmt_bind_str(st, 2, r->scope.user);
-    json_t *items = json_array();
-    int rc;
-    while ((rc = stmt_step(st)) == 1)
-        json_array_append_new(
-            items,
-            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I}", "id",
-                      (json_int_t)stmt_int(st, 0), "kind", stmt_text(st, 1), "file_name",
-                      stmt_text(st, 2), "format", stmt_text(st, 3), "imported_at", stmt_text(st, 4),
-                      "imported_by", stmt_text(st, 5), "forced", stmt_int(st, 6) != 0, "rows_read",
-                      (json_int_t)stmt_int(st, 7), "rows_imported", (json_int_t)stmt_int(st, 8),
-                      "rows_flagged", (json_int_t)stmt_int(st, 9), "rows_rejected",
-                      (json_int_t)stmt_int(st, 10), "rows_skipped", (json_int_t)stmt_int(st, 11)));
-    stmt_finalize(st);
-    if (rc < 0) {
-        json_decref(items);
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
-        return;
-    }
-    reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "items", items));
 }
 
 void runs_post_h(struct request *r)

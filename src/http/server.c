@@ -133,7 +133,8 @@ static void scope_from_session(struct request *r)
                               .origin = r->origin,
                               .role = u->role,
                               .township = u->role == ROLE_TOWNSHIP ? u->township : NULL,
-                              .school = u->role == ROLE_SCHOOL ? u->school : NULL};
+                              .school = u->role == ROLE_SCHOOL ? u->school : NULL,
+                              .department = u->role == ROLE_DEPARTMENT ? u->department : NULL};
 }
 
 bool request_school_name(struct request *r)
@@ -252,7 +253,7 @@ static bool authorise(struct request *r)
         return false;
     }
     if (!role_has(r->session.user.role, rt->perm)) {
-        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "您的账号无权进行此操作");
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(rt->perm));
         return false;
     }
     /* changing anything beyond one's own session needs PERM_WRITE too (a supervisor reads) */

@@ -224,7 +224,8 @@ static json_t *cut_cell(const char *t, size_t len, size_t max)
 }
 
 /* A cell of the preview as the web UI may show it (and the job table keep): as a masked view
- * shows a raw cell (core/view.h), the birth-date column's whatever it holds; cut like a reject's. */
+ * shows a raw cell (core/view.h), the birth-date column's whatever it holds; cut like a reject's.
+ */
 static json_t *masked_cell(const struct importer *im, size_t col, const char *t, size_t len)
 {
     struct buf b = BUF_INIT;
@@ -1011,7 +1012,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     if (same_size) {
         struct stmt *q = store_prepare(
             s, "SELECT id, imported_at FROM batch WHERE file_sha256 = $1 AND kind = $2 "
-               "ORDER BY id DESC LIMIT 1");
+               "AND state <> 'rejected' ORDER BY id DESC LIMIT 1");
         if (!q) {
             buf_adds(err, store_errmsg(s));
             *exit_code = EXIT_RUNTIME;
@@ -1181,12 +1182,15 @@ int import_file(struct store *s, const struct import_options *opt, struct import
                                     json_string(im.header_text[im.col[f]]));
         char *cols_text = json_dumps(cols, JSON_COMPACT | JSON_SORT_KEYS);
         json_decref(cols);
+        /* a pending upload is nobody's snapshot (live_seq NULL) until the county accepts it */
         struct stmt *b = store_prepare(
             s, "INSERT INTO batch (kind, file_name, file_sha256, file_size, format, encoding,"
                " sheet, header_row, columns, imported_at, imported_by, forced, rows_read,"
-               " rows_imported, rows_flagged, rows_rejected, rows_skipped, flag_counts)"
-               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 0, 0, 0, 0, '{}')"
-               " RETURNING id");
+               " rows_imported, rows_flagged, rows_rejected, rows_skipped, flag_counts, state,"
+               " live_seq, department)"
+               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 0, 0, 0, 0, '{}',"
+               " CASE WHEN $13 = 1 THEN 'pending' ELSE 'live' END, CASE WHEN $13 = 1 THEN NULL"
+               " ELSE (SELECT coalesce(max(live_seq), 0) + 1 FROM batch) END, $14) RETURNING id");
         if (!b) {
             free(cols_text);
             buf_adds(err, store_errmsg(s));
@@ -1205,6 +1209,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         stmt_bind_str(b, 10, now);
         stmt_bind_str(b, 11, opt->actor);
         stmt_bind_int(b, 12, opt->force);
+        stmt_bind_int(b, 13, opt->pending);
+        stmt_bind_str(b, 14, opt->department);
         free(cols_text);
         if (stmt_step(b) != 1) {
             buf_adds(err, store_errmsg(s));
@@ -1275,6 +1281,22 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         *exit_code = EXIT_INPUT;
         goto out;
     }
+    /* counted, not yet committed: a list much smaller than the snapshot it would replace is
+     * refused here, leaving nothing, unless the person saw both numbers and confirmed. A
+     * pending upload replaces nothing yet: its acceptance is checked (domain/batch.c). */
+    if (import_current(s, opt->kind, sum->batch_id, &sum->previous_batch, &sum->previous_rows) <
+        0) {
+        buf_adds(err, store_errmsg(s));
+        goto out;
+    }
+    sum->shrinks = import_shrinks(sum->rows_imported, sum->previous_rows, opt->shrink_percent);
+    if (sum->shrinks && !opt->pending && !opt->dry_run && !opt->shrink_confirmed) {
+        import_shrink_message(err, opt->kind, sum->rows_imported, sum->previous_batch,
+                              sum->previous_rows, opt->shrink_percent);
+        sum->hint = IMPORT_HINT_SHRINK;
+        *exit_code = EXIT_INPUT;
+        goto out;
+    }
 
     progress_report(opt->report, true, 0.95, "建立索引并提交");
     if (im.id_index_dropped && schema_create_record_id_index(s) < 0) {
@@ -1331,6 +1353,13 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             buf_adds(err, store_errmsg(s));
             goto out;
         }
+    }
+    if (sum->county_inferred && opt->pending) {
+        /* the county's own setting is not a department's to make */
+        buf_adds(err, "本县尚未设置，部门上传的名单无法确定乡镇：请县教育局先设置本县，或先导入本县"
+                      "自己的名单");
+        *exit_code = EXIT_INPUT;
+        goto out;
     }
     if (sum->county_inferred && store_set_setting(s, "county", sum->county) < 0) {
         buf_adds(err, store_errmsg(s));
@@ -1442,4 +1471,60 @@ void import_summary_print(const struct import_options *opt, const struct import_
                 division_county_name(sum->county) ? division_county_name(sum->county) : "");
     if (opt->rejects_path)
         fprintf(out, "  被拒绝和有标记的行已写入：%s\n", opt->rejects_path);
+}
+
+int import_current(struct store *s, enum import_kind kind, int64_t except, int64_t *batch,
+                   long *rows)
+{
+    *batch = 0;
+    *rows = 0;
+    struct stmt *q = store_prepare(
+        s, "SELECT id, rows_imported FROM batch WHERE kind = $1 AND state = 'live' AND id <> $2"
+           " ORDER BY live_seq DESC, id DESC LIMIT 1");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, kind_key(kind));
+    stmt_bind_int(q, 2, except);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        *batch = stmt_int(q, 0);
+        *rows = (long)stmt_int(q, 1);
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+bool import_shrinks(long rows, long previous, int percent)
+{
+    return percent > 0 && previous > 0 && (double)rows * 100.0 < (double)percent * previous;
+}
+
+/* 20000 → "20,000" */
+static void add_count(struct buf *out, long n)
+{
+    char d[24];
+    int len = snprintf(d, sizeof(d), "%ld", n);
+    for (int i = 0; i < len; i++) {
+        if (i && d[i - 1] != '-' && (len - i) % 3 == 0)
+            buf_addch(out, ',');
+        buf_addch(out, d[i]);
+    }
+}
+
+void import_shrink_message(struct buf *out, enum import_kind kind, long rows,
+                           int64_t previous_batch, long previous, int percent)
+{
+    buf_addf(out, "本次%s名单 ", kind_label(kind));
+    add_count(out, rows);
+    buf_addf(out, " 人，只有当前名单（第 %lld 批，", (long long)previous_batch);
+    add_count(out, previous);
+    double share = previous ? 100.0 * (double)rows / (double)previous : 0;
+    if (share < 0.1)
+        buf_adds(out, " 人）的不到 0.1%");
+    else
+        buf_addf(out, " 人）的 %.*f%%", share < 10 ? 1 : 0, share);
+    buf_addf(out,
+             "，低于 %d%%。名单人数骤减多半是文件不全或选错了文件；确认无误请确认名单缩减后"
+             "重新导入",
+             percent);
 }

@@ -37,6 +37,14 @@ struct import_options {
     const char *actor;        /* who imports, for the batch and the audit trail */
     bool dry_run;             /* read and check every row, then roll back: nothing is stored */
     bool preview;             /* fill import_summary.preview (the web UI's import wizard) */
+    bool pending;             /* a department's upload: the batch waits for the county to accept
+                                 it (state 'pending') and is nobody's snapshot until then */
+    const char *department;   /* the uploading account's department (its key), kept with the
+                                 batch; NULL for the county's own imports */
+    int shrink_percent;       /* refuse an import that would make the kind's snapshot smaller
+                                 than this share of the current one (the setting
+                                 import_shrink_percent); 0: no check */
+    bool shrink_confirmed;    /* the person has seen both numbers and confirms */
 };
 
 /*
@@ -45,9 +53,13 @@ struct import_options {
  */
 enum import_hint {
     IMPORT_HINT_NONE,
-    IMPORT_HINT_MAP,   /* the header or its columns: say which field a column is */
-    IMPORT_HINT_FORCE, /* the same file again: import it anyway */
+    IMPORT_HINT_MAP,    /* the header or its columns: say which field a column is */
+    IMPORT_HINT_FORCE,  /* the same file again: import it anyway */
+    IMPORT_HINT_SHRINK, /* fewer records than the share of the current list: confirm */
 };
+
+/* The default of the setting import_shrink_percent (domain/settings.c). */
+#define IMPORT_SHRINK_PERCENT_DEFAULT 80
 
 struct import_summary {
     int64_t batch_id;
@@ -65,10 +77,13 @@ struct import_summary {
     long rows_blank;    /* skipped: empty */
     long rows_notes;    /* skipped: notes, signatures, totals, repeated headers */
     long flag_counts[RF__COUNT];
-    char county[7];        /* the county the townships were resolved against */
-    bool county_inferred;  /* set by this import from the IDs' most common county code */
-    int64_t same_as;       /* dry run: the earlier batch with exactly this file, else 0 */
-    enum import_hint hint; /* after a refusal */
+    char county[7];         /* the county the townships were resolved against */
+    bool county_inferred;   /* set by this import from the IDs' most common county code */
+    int64_t same_as;        /* dry run: the earlier batch with exactly this file, else 0 */
+    int64_t previous_batch; /* the kind's current snapshot this one was compared with (0: none) */
+    long previous_rows;     /* its records */
+    bool shrinks;           /* rows_imported is below shrink_percent of previous_rows */
+    enum import_hint hint;  /* after a refusal */
     /* After a success: what did not work although the import did (the list of rejected rows
      * could not be put in place); *exit_code is EXIT_RUNTIME then. */
     struct buf warning;
@@ -99,6 +114,16 @@ int import_file(struct store *s, const struct import_options *opt, struct import
                 struct buf *err, int *exit_code);
 
 void import_summary_release(struct import_summary *sum);
+
+/* The current snapshot of `kind`: the live batch that became current last, other than
+ * `except`; *batch 0 when there is none. 0, or -1 on a store error. */
+int import_current(struct store *s, enum import_kind kind, int64_t except, int64_t *batch,
+                   long *rows);
+/* Would a snapshot of `rows` records fall below `percent` of the current one's `previous`? */
+bool import_shrinks(long rows, long previous, int percent);
+/* "本次名单 500 人，只有当前名单（第 3 批，20,000 人）的 2.5%，低于 80%…" */
+void import_shrink_message(struct buf *out, enum import_kind kind, long rows,
+                           int64_t previous_batch, long previous, int percent);
 
 /* The summary a person reads after an import (Chinese). */
 void import_summary_print(const struct import_options *opt, const struct import_summary *sum,

@@ -28,7 +28,33 @@
  *   login_attempt (step 9) failed logins counted per (account name, client address), per
  *                address (name '') and per name (address ''); the pair's last successful
  *                login makes it a known client (issue 11, domain/session.c)
+ * Step 10 (issue 11, who may change what): a batch's state (live, pending a county's acceptance,
+ * rejected) and the order in which batches became the current snapshot; the department key of
+ * department accounts; the 销号 approver as an account; the audit trail append-only and chained.
  */
+/* Step 10: the department accounts' free-text names that name a department of the vocabulary
+ * (domain/department.c, as it stood then) become its key; the others stay as they are. */
+#define DEPARTMENT_KEY(key, like)                                                                  \
+    "UPDATE app_user SET department = '" key                                                       \
+    "' WHERE role = 'department' AND department LIKE '%" like "%';"
+#define DEPARTMENT_KEYS_SQL                                                                        \
+    DEPARTMENT_KEY("police", "公安")                                                               \
+    DEPARTMENT_KEY("police", "派出所")                                                             \
+    DEPARTMENT_KEY("civil_affairs", "民政")                                                        \
+    DEPARTMENT_KEY("disabled_persons", "残联")                                                     \
+    DEPARTMENT_KEY("disabled_persons", "残疾人联合会")                                             \
+    DEPARTMENT_KEY("rural_revitalization", "乡村振兴")                                             \
+    DEPARTMENT_KEY("rural_revitalization", "扶贫")                                                 \
+    DEPARTMENT_KEY("womens_federation", "妇联")                                                    \
+    DEPARTMENT_KEY("womens_federation", "妇女联合会")                                              \
+    DEPARTMENT_KEY("student_aid", "资助")                                                          \
+    DEPARTMENT_KEY("finance", "财政")
+#define CASE_FILE_COLUMNS                                                                          \
+    "id, child_id, task_id, run_id, record_id, township_code, township, opened_on,"                \
+    " active_since, first_visit_due, state, reason, other_reasons, ladder, ladder_deadline,"       \
+    " outcome, outcome_on, outcome_school, outcome_grade, outcome_detail, closed_on, closed_by,"   \
+    " close_reason, reopened"
+
 static const char *const sqlite_steps[] = {
     /* 1 */
     "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -293,6 +319,75 @@ static const char *const sqlite_steps[] = {
     "  last_at INTEGER NOT NULL, locked_until INTEGER NOT NULL DEFAULT 0,"
     "  signed_in_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, address));"
     "CREATE INDEX login_attempt_last ON login_attempt (last_at);",
+    /* 10: who may change what (issue 11). A department's upload waits as a pending batch until
+     * the county accepts it (or rejects it, with a reason): `state`, and `live_seq`, the order in
+     * which batches became the current snapshot of their kind (the latest live batch is the
+     * snapshot; an accepted upload becomes it at acceptance, whatever its id). Department
+     * accounts name a department of the vocabulary (domain/department.c) by its key: the free
+     * text of older accounts becomes the key where it names one, else stays (no kinds until an
+     * admin picks). A 销号 is approved by a county account (`closed_by_user`); older closings
+     * keep their registry approver, so the CHECK accepts either: SQLite cannot change a CHECK,
+     * hence the table is rebuilt (migrate runs the steps with foreign keys off and checks them
+     * before the commit). The audit trail refuses UPDATE and DELETE like the casework history,
+     * and each row carries `seq` (1, 2, 3 … without gaps) and `hash`, the SHA-256 of the
+     * previous row's hash and its own fields (baoxue_audit_hash), so that a row deleted or
+     * changed behind the triggers' back shows as a gap or a broken link (baoxue audit verify);
+     * the rows written before are chained here in id order. */
+    "ALTER TABLE batch ADD COLUMN state TEXT NOT NULL DEFAULT 'live'"
+    "  CHECK (state IN ('live', 'pending', 'rejected'));"
+    "ALTER TABLE batch ADD COLUMN live_seq INTEGER;"
+    "ALTER TABLE batch ADD COLUMN department TEXT;"
+    "ALTER TABLE batch ADD COLUMN decided_by TEXT;"
+    "ALTER TABLE batch ADD COLUMN decided_at TEXT;"
+    "ALTER TABLE batch ADD COLUMN decision_note TEXT;"
+    "UPDATE batch SET live_seq = id;"
+    "CREATE INDEX batch_live ON batch (kind, live_seq);" DEPARTMENT_KEYS_SQL
+    "CREATE TABLE case_file_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL UNIQUE REFERENCES child (id),"
+    "  task_id INTEGER NOT NULL REFERENCES verify_task (id),"
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  township_code TEXT, township TEXT,"
+    "  opened_on TEXT NOT NULL, active_since TEXT NOT NULL, first_visit_due TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','returned','closed')),"
+    "  reason TEXT CHECK (reason IN ('learning','work','marriage','religion','illness',"
+    "   'poverty','other')),"
+    "  other_reasons TEXT,"
+    "  ladder INTEGER NOT NULL DEFAULT 0 CHECK (ladder BETWEEN 0 AND 4),"
+    "  ladder_deadline TEXT,"
+    "  outcome TEXT CHECK (outcome IN ('returned','home_teaching','special_school',"
+    "   'vocational','other')),"
+    "  outcome_on TEXT, outcome_school TEXT, outcome_grade TEXT, outcome_detail TEXT,"
+    "  closed_on TEXT, closed_by INTEGER REFERENCES person (id), close_reason TEXT,"
+    "  reopened INTEGER NOT NULL DEFAULT 0,"
+    "  closed_by_user INTEGER REFERENCES app_user (id),"
+    "  CHECK (state = 'open' OR outcome IS NOT NULL),"
+    "  CHECK (state <> 'closed' OR closed_by IS NOT NULL OR closed_by_user IS NOT NULL));"
+    "INSERT INTO case_file_new (" CASE_FILE_COLUMNS ") SELECT " CASE_FILE_COLUMNS " FROM case_file;"
+    "DROP TABLE case_file;"
+    "ALTER TABLE case_file_new RENAME TO case_file;"
+    "CREATE INDEX case_file_state ON case_file (state, township_code);"
+    "ALTER TABLE audit ADD COLUMN seq INTEGER;"
+    "ALTER TABLE audit ADD COLUMN hash TEXT;"
+    /* (the chain walks the rows by id into a typed temporary table keyed by id, then one
+     * UPDATE writes both columns: each row is looked up, never scanned, and rewritten once) */
+    "CREATE TEMP TABLE audit_chain (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+    "  hash TEXT NOT NULL);"
+    "INSERT INTO audit_chain (id, seq, hash) WITH RECURSIVE chain (id, seq, hash) AS ("
+    "  SELECT 0, 0, '' UNION ALL"
+    "  SELECT a.id, chain.seq + 1, baoxue_audit_hash(chain.hash, chain.seq + 1, a.at, a.actor,"
+    "   a.origin, a.action, a.target, a.detail)"
+    "  FROM chain JOIN audit a ON a.id = (SELECT min(id) FROM audit WHERE id > chain.id))"
+    "  SELECT id, seq, hash FROM chain WHERE seq > 0;"
+    "UPDATE audit SET seq = (SELECT c.seq FROM audit_chain c WHERE c.id = audit.id),"
+    "  hash = (SELECT c.hash FROM audit_chain c WHERE c.id = audit.id);"
+    "DROP TABLE audit_chain;"
+    "CREATE UNIQUE INDEX audit_seq ON audit (seq);"
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
 };
 
 /*
@@ -552,9 +647,64 @@ static const char *const pg_steps[] = {
     "  last_at BIGINT NOT NULL, locked_until BIGINT NOT NULL DEFAULT 0,"
     "  signed_in_at BIGINT NOT NULL DEFAULT 0, PRIMARY KEY (name, address));"
     "CREATE INDEX login_attempt_last ON login_attempt (last_at);",
+    /* 10 (PostgreSQL computes the chain in a BEFORE INSERT trigger under a transaction-level
+     * advisory lock: under READ COMMITTED two writers would otherwise both read the same last
+     * row and fork the chain; the lock is held to the commit, so the next writer sees the row
+     * before it. seq then stays without gaps even when a transaction rolls back.) */
+    "ALTER TABLE batch ADD COLUMN state " CTEXT " NOT NULL DEFAULT 'live'"
+    "  CHECK (state IN ('live', 'pending', 'rejected'));"
+    "ALTER TABLE batch ADD COLUMN live_seq BIGINT;"
+    "ALTER TABLE batch ADD COLUMN department " CTEXT ";"
+    "ALTER TABLE batch ADD COLUMN decided_by " CTEXT ";"
+    "ALTER TABLE batch ADD COLUMN decided_at " CTEXT ";"
+    "ALTER TABLE batch ADD COLUMN decision_note " CTEXT ";"
+    "UPDATE batch SET live_seq = id;"
+    "CREATE INDEX batch_live ON batch (kind, live_seq);" DEPARTMENT_KEYS_SQL
+    "ALTER TABLE case_file ADD COLUMN closed_by_user BIGINT REFERENCES app_user (id);"
+    "DO $$DECLARE c text; BEGIN"
+    " FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = 'case_file'::regclass"
+    "  AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%closed_by IS NOT NULL%' LOOP"
+    "  EXECUTE format('ALTER TABLE case_file DROP CONSTRAINT %I', c);"
+    " END LOOP; END$$;"
+    "ALTER TABLE case_file ADD CONSTRAINT case_file_closed_check"
+    "  CHECK (state <> 'closed' OR closed_by IS NOT NULL OR closed_by_user IS NOT NULL);"
+    "CREATE FUNCTION baoxue_audit_hash(prev text, seq bigint, at text, actor text, origin text,"
+    "  action text, target text, detail text) RETURNS text LANGUAGE sql IMMUTABLE AS"
+    "  $f$ SELECT encode(sha256(convert_to(coalesce(prev, '') || chr(31) || seq::text"
+    "   || chr(31) || coalesce(length(at)::text || ':' || at, '-')"
+    "   || chr(31) || coalesce(length(actor)::text || ':' || actor, '-')"
+    "   || chr(31) || coalesce(length(origin)::text || ':' || origin, '-')"
+    "   || chr(31) || coalesce(length(action)::text || ':' || action, '-')"
+    "   || chr(31) || coalesce(length(target)::text || ':' || target, '-')"
+    "   || chr(31) || coalesce(length(detail)::text || ':' || detail, '-'), 'UTF8')), 'hex') $f$;"
+    "ALTER TABLE audit ADD COLUMN seq BIGINT;"
+    "ALTER TABLE audit ADD COLUMN hash " CTEXT ";"
+    "UPDATE audit a SET seq = o.seq FROM"
+    "  (SELECT id, row_number() OVER (ORDER BY id) AS seq FROM audit) o WHERE o.id = a.id;"
+    "CREATE UNIQUE INDEX audit_seq ON audit (seq);"
+    "WITH RECURSIVE chain (seq, hash) AS ("
+    "  SELECT 0::bigint, ''::text COLLATE \"C\" UNION ALL"
+    "  SELECT a.seq, baoxue_audit_hash(chain.hash, a.seq, a.at, a.actor, a.origin, a.action,"
+    "   a.target, a.detail) FROM chain JOIN audit a ON a.seq = chain.seq + 1)"
+    "  UPDATE audit a SET hash = c.hash FROM chain c WHERE c.seq = a.seq;"
+    "CREATE FUNCTION baoxue_audit_chain() RETURNS trigger LANGUAGE plpgsql AS"
+    "  $f$ DECLARE p record; BEGIN"
+    "  PERFORM pg_advisory_xact_lock(hashtext('baoxue_audit ' || current_schema()));"
+    "  SELECT a.seq, a.hash INTO p FROM audit a ORDER BY a.seq DESC LIMIT 1;"
+    "  NEW.seq := coalesce(p.seq, 0) + 1;"
+    "  NEW.hash := baoxue_audit_hash(coalesce(p.hash, ''), NEW.seq, NEW.at, NEW.actor,"
+    "   NEW.origin, NEW.action, NEW.target, NEW.detail);"
+    "  RETURN NEW; END $f$;"
+    "CREATE TRIGGER audit_chain BEFORE INSERT ON audit"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_audit_chain();"
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 #undef ID
 #undef CTEXT
+#undef DEPARTMENT_KEY
+#undef DEPARTMENT_KEYS_SQL
+#undef CASE_FILE_COLUMNS
 
 /* The same index as step 1 creates; IF (NOT) EXISTS so that either call may be repeated. */
 int schema_drop_record_id_index(struct store *s)
@@ -579,13 +729,15 @@ int schema_drop_all(struct store *s)
                          "  WHERE schemaname = current_schema() LOOP"
                          "  EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t.tablename);"
                          " END LOOP;"
-                         /* and the trigger function of step 6, or creating it again fails */
-                         " FOR t IN SELECT p.proname FROM pg_proc p"
+                         /* and the functions of steps 6 and 9, or creating them again fails */
+                         " FOR t IN SELECT p.proname,"
+                         "  pg_get_function_identity_arguments(p.oid) AS args FROM pg_proc p"
                          "  JOIN pg_namespace n ON n.oid = p.pronamespace"
-                         "  WHERE n.nspname = current_schema() AND p.proname = 'baoxue_append_only'"
+                         "  WHERE n.nspname = current_schema() AND p.proname IN"
+                         "  ('baoxue_append_only', 'baoxue_audit_hash', 'baoxue_audit_chain')"
                          " LOOP"
-                         "  EXECUTE format('DROP FUNCTION IF EXISTS %I.%I()', current_schema(),"
-                         "   t.proname);"
+                         "  EXECUTE format('DROP FUNCTION IF EXISTS %I.%I(%s)', current_schema(),"
+                         "   t.proname, t.args);"
                          " END LOOP; END$$");
 }
 
@@ -598,6 +750,38 @@ int schema_step_count(const char *dialect)
 {
     return !strcmp(dialect, "postgresql") ? (int)ARRAY_SIZE(pg_steps)
                                           : (int)ARRAY_SIZE(sqlite_steps);
+}
+
+/* Step `v` in one transaction with its schema_version row; -1 with the reason. */
+static int apply_step(struct store *s, int v, const char *sql, bool pg)
+{
+    char num[16];
+    snprintf(num, sizeof(num), "%d", v);
+    const char *p[] = {num};
+    int64_t dangling = 0;
+    if (store_begin(s) < 0)
+        return -1;
+    int rc = store_exec(s, sql);
+    if (rc == 0 && !pg)
+        rc = store_int(s, "SELECT count(*) FROM pragma_foreign_key_check", 0, NULL, &dangling);
+    if (rc == 0 && dangling) {
+        buf_reset(&s->errmsg);
+        buf_addf(&s->errmsg, "有 %lld 处引用指向不存在的行", (long long)dangling);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = store_run(s, "INSERT INTO schema_version (version) VALUES ($1)", 1, p);
+    if (rc == 0)
+        rc = store_commit(s);
+    if (rc < 0) {
+        struct buf keep = BUF_INIT;
+        buf_adds(&keep, s->errmsg.buf);
+        store_rollback(s);
+        buf_reset(&s->errmsg);
+        buf_addf(&s->errmsg, "升级数据库结构到版本 %d 失败：%s", v, keep.buf);
+        buf_release(&keep);
+    }
+    return rc;
 }
 
 int migrate(struct store *s)
@@ -622,23 +806,17 @@ int migrate(struct store *s)
                  (long long)version, schema_version_latest());
         return -1;
     }
-    for (int v = (int)version; v < schema_version_latest(); v++) {
-        char num[16];
-        snprintf(num, sizeof(num), "%d", v + 1);
-        const char *p[] = {num};
-        if (store_begin(s) < 0)
-            return -1;
-        if (store_exec(s, steps[v]) < 0 ||
-            store_run(s, "INSERT INTO schema_version (version) VALUES ($1)", 1, p) < 0 ||
-            store_commit(s) < 0) {
-            struct buf keep = BUF_INIT;
-            buf_adds(&keep, s->errmsg.buf);
-            store_rollback(s);
-            buf_reset(&s->errmsg);
-            buf_addf(&s->errmsg, "升级数据库结构到版本 %d 失败：%s", v + 1, keep.buf);
-            buf_release(&keep);
-            return -1;
-        }
-    }
-    return 0;
+    /*
+     * A step may rebuild a table others refer to (SQLite cannot change a CHECK otherwise): the
+     * steps run with foreign keys off (outside a transaction is the only place SQLite lets that
+     * change), and every reference is checked before each step commits.
+     */
+    if (version < schema_version_latest() && store_foreign_keys(s, false) < 0)
+        return -1;
+    int rc = 0;
+    for (int v = (int)version; v < schema_version_latest() && rc == 0; v++)
+        rc = apply_step(s, v + 1, steps[v], pg);
+    if (version < schema_version_latest() && store_foreign_keys(s, true) < 0)
+        return -1;
+    return rc;
 }

@@ -1,6 +1,7 @@
 /* The SQLite dialect of the store: WAL, a busy timeout, prepared statements, $N -> ?N. */
 #include "store/store.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -50,6 +51,39 @@ static void sq_close(struct store *s)
     sqlite3_close_v2(DB(s));
     buf_release(&s->errmsg);
     free(s);
+}
+
+/*
+ * baoxue_audit_hash(prev, seq, at, actor, origin, action, target, detail): one link of the
+ * audit trail's chain (schema step 10), the lowercase hex SHA-256 of the previous row's hash,
+ * the row's seq and its fields, each field written as its length in characters, ':' and the
+ * text (a NULL as '-'), separated by U+001F. The PostgreSQL function of the same name
+ * (migrate.c) computes the same value, so a trail verifies on either database.
+ */
+static void audit_hash_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct buf in = BUF_INIT;
+    const unsigned char *prev = sqlite3_value_text(argv[0]);
+    buf_adds(&in, prev ? (const char *)prev : "");
+    buf_addf(&in, "\x1f%lld", (long long)sqlite3_value_int64(argv[1]));
+    for (int i = 2; i < argc; i++) {
+        buf_addch(&in, 0x1f);
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+            buf_addch(&in, '-');
+            continue;
+        }
+        const unsigned char *t = sqlite3_value_text(argv[i]);
+        size_t chars = 0;
+        for (const unsigned char *c = t; c && *c; c++)
+            chars += (*c & 0xC0) != 0x80;
+        buf_addf(&in, "%zu:%s", chars, t ? (const char *)t : "");
+    }
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    crypto_hash_sha256(h, (const unsigned char *)in.buf, in.len);
+    sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+    buf_release(&in);
+    sqlite3_result_text(ctx, hex, -1, SQLITE_TRANSIENT);
 }
 
 static int sq_exec(struct store *s, const char *sql)
@@ -303,6 +337,14 @@ int store_sqlite_open(struct store **out, const char *path, enum store_open_mode
     }
     sqlite3_busy_timeout(s->db, BUSY_MS);
     sqlite3_extended_result_codes(s->db, 1);
+    if (sodium_init() < 0 ||
+        sqlite3_create_function(s->db, "baoxue_audit_hash", 8,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL,
+                                audit_hash_fn, NULL, NULL) != SQLITE_OK) {
+        buf_addf(err, "无法打开数据库“%s”：无法注册审计校验函数", path);
+        sq_close(&s->base);
+        return -1;
+    }
     char pragmas[200];
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"

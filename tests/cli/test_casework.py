@@ -151,14 +151,38 @@ class Casework(BaoxueTest):
         out = self.okx("case", "resolve", "1", "--outcome", "复学", "--school", "郑庄中心小学",
                        "--grade", "五年级")
         self.assertIn("2026-12-20", out)
-        self.refused("case", "close", "1", "--approver", "钱局长", "--reason", "已返校",
+        # 销号 is approved by a county account (issue 11), not by a name from the registry
+        self.okx("user", "add", "qian", "--role", "county")
+        self.refused("case", "close", "1", "--approver", "qian", "--reason", "已返校",
                      needle="还不能销号")
         for day in ("2026-12-21", "2027-01-20", "2027-02-20"):
             self.okx("case", "follow-up", "1", "--in-school", "是", "--by", "赵老师", "--date", day,
                      today=day)
-        out = self.okx("case", "close", "1", "--approver", "钱局长", "--reason", "巩固三个月",
+        # who may not approve: a registry name, an unknown or disabled account, a township
+        # account, and an account that handled the case (here the command line's own user
+        # recorded every attempt and follow-up: an account of that name handled it)
+        handler = self.scalar("SELECT actor FROM event WHERE kind = 'attempt' LIMIT 1")
+        self.okx("user", "add", "tzz", "--role", "township", "--township", "140521102")
+        self.okx("user", "add", handler, "--role", "county")
+        self.okx("user", "add", "gone", "--role", "county")
+        self.okx("user", "disable", "gone")
+        before = self.scalar("SELECT count(*) FROM event")
+        for approver, needle in [("钱局长", "不是本系统的账号"), ("gone", "已停用"),
+                                 ("tzz", "乡镇账号，不能审批销号"), (handler, "经办过这个案件"),
+                                 ("", "缺少审批人")]:
+            with self.subTest(approver=approver):
+                self.refused("case", "close", "1", "--approver", approver, "--reason", "巩固三个月",
+                             needle=needle, today="2027-02-21")
+        self.assertEqual(self.scalar("SELECT count(*) FROM event"), before)
+        self.assertEqual(self.scalar("SELECT state FROM case_file WHERE id = 1"), "returned")
+        out = self.okx("case", "close", "1", "--approver", "qian", "--reason", "巩固三个月",
                        today="2027-02-21")
         self.assertIn("已销号", out)
+        qian = self.scalar("SELECT id FROM app_user WHERE name = 'qian'")
+        self.assertEqual(self.scalar("SELECT closed_by_user FROM case_file WHERE id = 1"), qian)
+        self.assertIsNone(self.scalar("SELECT closed_by FROM case_file WHERE id = 1"))
+        self.assertIn("审批人 账号 qian（县教育局）",
+                      self.okx("case", "show", "1", today="2027-02-21"))
         show = self.okx("case", "show", "1", today="2027-02-21")
         for needle in ("已销号", "通知书", "（已由 #2 更正）", "（更正 #1）", "第 2 步 书面通知/责令限期改正",
                        "劝返结果：复学", "经办时间线", "疑似失学", "立案", "销号", mask_id(self.ids[0])):
@@ -273,7 +297,7 @@ class Casework(BaoxueTest):
         from harness import bad_check
         pop = [POP_HEADER, ["孙悟", "男", bad_check(make_id("20150909", 301)), "2015-09-09",
                             "郑庄镇", "东村", "家长", "", "正常"]]
-        self.import_file("population", self.csv("pop2.csv", pop))
+        self.import_file("population", self.csv("pop2.csv", pop), "--confirm-shrink")
         self.match()
         key = self.scalar("SELECT child_key FROM child")
         self.assertTrue(key.startswith("N:"), key)
@@ -330,7 +354,7 @@ class Casework(BaoxueTest):
              "还没有劝返记录"),
             (("case", "resolve", "1", "--outcome", "复学"), "学校"),
             (("case", "follow-up", "1", "--in-school", "是", "--by", "赵老师"), "还在劝返中"),
-            (("case", "close", "1", "--approver", "钱局长", "--reason", "x"), "还在劝返中"),
+            (("case", "close", "1", "--approver", "qian", "--reason", "x"), "还在劝返中"),
             (("case", "reopen", "1", "--reason", "x"), "无需重新打开"),
         ]
         for args, needle in r:

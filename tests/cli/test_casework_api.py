@@ -53,6 +53,7 @@ class CaseworkApiTest(ServerTest):
         super().setUpClass()
         cls.user_add("tz2", "--role", "township", "--township", OTHER)
         cls.user_add("sup2", "--role", "supervisor")
+        cls.user_add("county2", "--role", "county")
 
     @classmethod
     def tearDownClass(cls):
@@ -133,11 +134,22 @@ class CaseworkApiTest(ServerTest):
         r, j, _ = self.call("POST", base + "/resolve", {"outcome": "复学", "school": "龙港镇中心小学", "grade": "五年级"},
                             cookie=cookie, csrf=csrf)
         self.assertEqual(r.status, 200, j)
-        # closing needs the follow-ups first
+        # 销号 is the county's: a township account is refused, saying who may (issue 11)
         before = self.counts()
+        r, j, _ = self.call("POST", base + "/close", {"reason": "已返校"}, cookie=cookie, csrf=csrf)
+        self.assertError(r, j, 403, "forbidden")
+        self.assertIn("县教育局", j["error"]["message"])
+        # the approver is the signed-in account, never a name in the body
+        county, county_csrf = self.login("county")
         r, j, _ = self.call("POST", base + "/close", {"approver": "1", "reason": "已返校"},
-                            cookie=cookie, csrf=csrf)
+                            cookie=county, csrf=county_csrf)
         self.assertError(r, j, 400, "invalid_request")
+        self.assertIn("approver", j["error"]["message"])
+        # and closing needs the follow-ups first
+        r, j, _ = self.call("POST", base + "/close", {"reason": "已返校"},
+                            cookie=county, csrf=county_csrf)
+        self.assertError(r, j, 400, "invalid_request")
+        self.assertIn("还不能销号", j["error"]["message"])
         self.assertEqual(self.counts(), before)
 
         # three months later
@@ -147,25 +159,44 @@ class CaseworkApiTest(ServerTest):
         try:
             later = LaterServer(self, port)
             cookie, csrf = later.login("tz")
-            for day in ("2026-12-21", "2027-01-20", "2027-02-20"):
+            for day in ("2026-12-21", "2027-01-20"):
                 r, j, _ = later.call("POST", base + "/follow-ups",
                                      {"in_school": True, "by": by, "date": day},
                                      cookie=cookie, csrf=csrf)
                 self.assertEqual(r.status, 200, j)
-            r, j, _ = later.call("POST", base + "/close", {"approver": "1", "reason": "巩固三个月"},
-                                 cookie=cookie, csrf=csrf)
+            # the last follow-up recorded by a county account: it handled the case
+            handler, handler_csrf = later.login("county")
+            r, j, _ = later.call("POST", base + "/follow-ups",
+                                 {"in_school": True, "by": by, "date": "2027-02-20"},
+                                 cookie=handler, csrf=handler_csrf)
+            self.assertEqual(r.status, 200, j)
+            before = self.counts()
+            r, j, _ = later.call("POST", base + "/close", {"reason": "巩固三个月"},
+                                 cookie=handler, csrf=handler_csrf)
+            self.assertError(r, j, 400, "invalid_request")
+            self.assertIn("经办过这个案件", j["error"]["message"])
+            self.assertEqual(self.counts(), before)
+            # another county account approves, and is recorded as the approver
+            approver, approver_csrf = later.login("county2")
+            r, j, _ = later.call("POST", base + "/close", {"reason": "巩固三个月"},
+                                 cookie=approver, csrf=approver_csrf)
             self.assertEqual(r.status, 200, j)
             self.assertIn("已销号", j["message"])
+            self.assertEqual(db_value(self.db, "SELECT u.name FROM case_file c JOIN app_user u"
+                                               " ON u.id = c.closed_by_user WHERE c.id = %d" % case),
+                             "county2")
             r, j, _ = later.call("GET", base, cookie=cookie)
             self.assertEqual(r.status, 200, j)
-            for needle in ("已销号", "通知书", "劝返结果：复学", "经办时间线", name):
+            for needle in ("已销号", "通知书", "劝返结果：复学", "经办时间线", name,
+                           "审批人 账号 county2（县教育局）"):
                 self.assertIn(needle, j["text"])
+            self.assertEqual(j["closing"]["approver"]["account"], "county2")
         finally:
             log = stop_server(proc)
         self.assertNotIn("Sanitizer", log)
         # the library audited every step under the account's name
         self.assertGreaterEqual(int(db_value(self.db, "SELECT count(*) FROM audit WHERE actor = 'tz'"
-                                                      " AND action <> 'login'")), 10)
+                                                      " AND action <> 'login'")), 9)
 
     # -- scope ----------------------------------------------------------------------------------
     def test_another_townships_case_is_not_there(self):
@@ -292,7 +323,7 @@ class CaseworkApiTest(ServerTest):
                             cookie=sc, csrf=sc_csrf)
         self.assertEqual(r.status, 200, j)
         self.assertIn("回访", j["message"])
-        r, j, _ = self.call("POST", base + "/close", {"approver": "1", "reason": "x"},
+        r, j, _ = self.call("POST", base + "/close", {"reason": "x"},
                             cookie=sc, csrf=sc_csrf)
         self.assertError(r, j, 403, "forbidden")
         # another school's or no school's case does not exist for it
@@ -320,44 +351,115 @@ class CaseworkApiTest(ServerTest):
                      % (school, code, school))}
 
     def test_department_account(self):
+        # issue 11: a department reads what its duty needs, not the county's casework. The
+        # police: the 户籍问题 outcomes (the demo records one), masked and without the story;
+        # the children of the lists it uploaded (here the county imported the register: none)
         self.user_add("dept1", "--role", "department", "--department", "县公安局")
         cookie, csrf = self.login("dept1")
         case = int(db_value(self.db, "SELECT min(id) FROM case_file"))
-        task = int(db_value(self.db, "SELECT min(id) FROM verify_task"))
+        reg = int(db_value(self.db, "SELECT min(id) FROM verify_task WHERE outcome = 'registration'"))
+        task = int(db_value(self.db, "SELECT min(id) FROM verify_task WHERE outcome IS NULL"
+                                     " OR outcome <> 'registration'"))
         before = self.counts()
-        # the county's cases as masked summaries
-        r, j, _ = self.call("GET", "/api/v1/cases?state=all", cookie=cookie)
+        r, j, _ = self.call("GET", "/api/v1/verify", cookie=cookie)
         self.assertEqual(r.status, 200, j)
-        self.assertEqual(len(j["cases"]), int(db_value(self.db, "SELECT count(*) FROM case_file")))
-        self.assertTrue(all("*" in c["id_number"] or not c["id_number"] for c in j["cases"]),
-                        j["cases"][:2])
-        r, j, _ = self.call("GET", "/api/v1/cases/%d" % case, cookie=cookie)
+        self.assertEqual([t["task_id"] for t in j["tasks"]], [reg])
+        self.assertTrue(all(t["outcome"].startswith("户籍问题") for t in j["tasks"]), j["tasks"])
+        self.assertTrue(all("*" in t["id_number"] or not t["id_number"] for t in j["tasks"]))
+        r, j, _ = self.call("GET", "/api/v1/verify/%d" % reg, cookie=cookie)
         self.assertEqual(r.status, 200, j)
-        # nothing to change, no full IDs, no verification work, no children's records
+        self.assertTrue(j["need_to_know"])
+        self.assertEqual(j["outcome"]["subkind_label"], "空挂户")
+        self.assertIn("户籍在本村", j["outcome"]["note"])
+        for story in ("timeline", "assignees", "choices"):
+            self.assertNotIn(story, j)
+        self.assertNotIn("phone", j["child"])
+        self.assertIn("*", j["child"]["id_number"])
+        self.assertIn("户籍问题：空挂户", j["text"])
+        # nothing else: no case, no other task, no full IDs, nothing to change
         for method, path, body, status in [
-            ("GET", "/api/v1/cases?full=1", None, 403),
-            ("GET", "/api/v1/cases/%d?full=1" % case, None, 403),
-            ("POST", "/api/v1/cases/%d/attempts" % case, {"method": "家访", "people": "x", "result": "x"}, 403),
-            ("POST", "/api/v1/cases/%d/follow-ups" % case, {"in_school": True, "by": "1"}, 403),
-            ("POST", "/api/v1/cases/%d/close" % case, {"approver": "1", "reason": "x"}, 403),
-            ("POST", "/api/v1/cases/%d/notice" % case, {"kind": "return"}, 403),
-            ("GET", "/api/v1/verify", None, 403),
+            ("GET", "/api/v1/cases?state=all", None, 403),
+            ("GET", "/api/v1/cases/%d" % case, None, 404),
+            ("POST", "/api/v1/cases/%d/attempts" % case, {"method": "家访", "people": "x", "result": "x"}, 404),
+            ("POST", "/api/v1/cases/%d/follow-ups" % case, {"in_school": True, "by": "1"}, 404),
+            ("POST", "/api/v1/cases/%d/close" % case, {"reason": "x"}, 403),
+            ("POST", "/api/v1/cases/%d/notice" % case, {"kind": "return"}, 404),
             ("GET", "/api/v1/verify/%d" % task, None, 404),
-            ("GET", "/api/v1/children", None, 403),
+            ("GET", "/api/v1/verify/%d?full=1" % reg, None, 403),
+            ("POST", "/api/v1/verify/%d/outcome" % reg, {"outcome": "出国"}, 403),
+            ("GET", "/api/v1/verify?full=1", None, 403),
             ("GET", "/api/v1/summary", None, 403),
             ("GET", "/api/v1/tasks", None, 403),
             ("GET", "/api/v1/people", None, 403),
             ("POST", "/api/v1/runs", {}, 403),
             ("GET", "/api/v1/runs", None, 403),
             ("GET", "/api/v1/audit", None, 403),
+            ("POST", "/api/v1/imports/1/accept", {}, 403),
         ]:
             r, j, _ = self.call(method, path, body, cookie=cookie, csrf=csrf)
             self.assertError(r, j, status)
+        # the children of its lists: the county imported this register, so none
+        r, j, _ = self.call("GET", "/api/v1/children?status=all", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual((j["items"], j["total"]), ([], 0))
+        child = int(db_value(self.db, "SELECT min(record_id) FROM child_status"))
+        for path, status in [("/api/v1/children/%d" % child, 404),
+                             ("/api/v1/children/%d/casework" % child, 403),
+                             ("/api/v1/children/%d/links" % child, 403)]:
+            r, j, _ = self.call("GET", path, cookie=cookie)
+            self.assertError(r, j, status)
+        # a department whose duty needs no casework (民政, no kinds yet) reads no task at all
+        self.user_add("dept2", "--role", "department", "--department", "民政")
+        c2, _ = self.login("dept2")
+        r, j, _ = self.call("GET", "/api/v1/verify", cookie=c2)
+        self.assertError(r, j, 403, "forbidden")
+        r, j, _ = self.call("GET", "/api/v1/verify/%d" % reg, cookie=c2)
+        self.assertError(r, j, 404, "not_found")
         self.assertEqual(self.counts(), before)
-        # its uploads: none yet (test_jobs uploads)
+        # its uploads: none yet (test_jobs and test_duties upload)
         r, j, _ = self.call("GET", "/api/v1/imports", cookie=cookie)
         self.assertEqual(r.status, 200, j)
         self.assertEqual(j["items"], [])
+
+    def test_departments_over_every_route(self):
+        # every operation of the OpenAPI document, as the police and as 民政: only the routes a
+        # department's duty needs answer 2xx, and what they answer is within its reach
+        self.user_add("dept3", "--role", "department", "--department", "公安")
+        self.user_add("dept4", "--role", "department", "--department", "民政局")
+        reg = int(db_value(self.db, "SELECT min(id) FROM verify_task WHERE outcome = 'registration'"))
+        names = {r[0] for r in db_rows(self.db, "SELECT name FROM record WHERE name IS NOT NULL"
+                                                " AND name <> ''")}
+        reg_name = db_value(self.db, "SELECT r.name FROM verify_task v JOIN record r"
+                                     " ON r.id = v.record_id WHERE v.id = %d" % reg)
+        readable = {"/healthz", "/api/v1/openapi.json", "/api/v1/session", "/api/v1/settings",
+                    "/api/v1/imports", "/api/v1/jobs", "/api/v1/children",
+                    "/api/v1/children/filters"}
+        before = self.counts()
+        tried = 0
+        for account, police in (("dept3", True), ("dept4", False)):
+            cookie, csrf = self.login(account)
+            ops = self.operations() + [("GET", "/api/v1/verify/%d" % reg, {})]
+            for method, path, op in ops:
+                if method == "DELETE" or (method == "POST" and path == "/api/v1/session"):
+                    continue  # signing out or in is every account's
+                r, j, data = self.call(method, path, {} if method != "GET" else None,
+                                       cookie=cookie, csrf=csrf)
+                tried += 1
+                bare = path.split("?")[0]
+                ok = bare in readable and method == "GET"
+                ok = ok or (police and method == "GET" and bare in (
+                    "/api/v1/verify", "/api/v1/verify/%d" % reg))
+                if ok:
+                    self.assertEqual(r.status, 200, (account, method, path, j))
+                else:
+                    self.assertIn(r.status, (400, 403, 404), (account, method, path, data[:200]))
+                    continue
+                # what it reads: no child's name but the one 户籍问题 child, no full ID
+                text = data.decode("utf-8")
+                leaked = {n for n in names if n in text and len(n) >= 2} - {reg_name}
+                self.assertFalse(leaked, (account, path, sorted(leaked)[:5]))
+        self.assertGreater(tried, 2 * 40)
+        self.assertEqual(self.counts(), before)
 
     # -- abuse, over every route the OpenAPI document names -------------------------------------
     def operations(self):

@@ -499,7 +499,9 @@ class KilledImport(ImportErrorTest):
                 con.close()
         self.assertEqual(after, before)
         # and the database is still usable
-        out, s = self.import_file("population", self.csv("再来.csv", population_rows(2, start=50)))
+        # (a list of 2 after one of 5: the shrink is confirmed, as a person who meant it would)
+        out, s = self.import_file("population", self.csv("再来.csv", population_rows(2, start=50)),
+                                  "--confirm-shrink")
         self.assertEqual(s["imported"], 2)
         self.assertEqual(self.scalar("SELECT count(*) FROM batch"), 2)
 

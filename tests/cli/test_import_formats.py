@@ -253,7 +253,7 @@ class XlsImport(BaoxueTest):
         self.assertEqual(self.batches()[-1]["sheet"], "端氏镇")
         self.assertEqual([(r["name"], r["birth_date"]) for r in self.records()],
                          [("二号表甲", "2015-01-02"), ("二号表乙", "2015-01-03")])
-        out, s = self.import_file("population", p, "--force", "--sheet", "郑庄镇")
+        out, s = self.import_file("population", p, "--force", "--sheet", "郑庄镇", "--confirm-shrink")
         self.assertEqual([r["name"] for r in self.records()], ["一号表"])
 
     def test_empty_text_cell(self):

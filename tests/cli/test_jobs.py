@@ -113,8 +113,11 @@ class JobsTest(unittest.TestCase):
             self.assertLess(time.time(), deadline, "job %d did not finish: %r" % (job_id, j))
             time.sleep(0.05)
 
-    def import_ok(self, session, kind, filename, data):
-        r, j, _ = self.upload(session, {"kind": kind}, [("file", filename, data)])
+    def import_ok(self, session, kind, filename, data, confirm_shrink=False):
+        fields = {"kind": kind}
+        if confirm_shrink:
+            fields["confirm_shrink"] = "1"
+        r, j, _ = self.upload(session, fields, [("file", filename, data)])
         self.assertEqual(r.status, 202, j)
         self.assertIn(j["state"], ("queued", "running", "done"))
         self.assertEqual(j["kind"], "import")
@@ -124,11 +127,12 @@ class JobsTest(unittest.TestCase):
 
     def test_upload_import_match_children(self):
         s = self.login("county")
-        pop = self.import_ok(s, "population", "户籍.csv", population_csv())
+        # (another test of the class may have imported a larger register: the shrink is meant)
+        pop = self.import_ok(s, "population", "户籍.csv", population_csv(), confirm_shrink=True)
         self.assertEqual(pop["result"]["rows_imported"], len(CHILDREN))
         self.assertEqual(pop["result"]["file_name"], "户籍.csv")
         self.assertEqual(pop["progress"], 1)
-        enr = self.import_ok(s, "enrollment", "学籍.csv", enrollment_csv())
+        enr = self.import_ok(s, "enrollment", "学籍.csv", enrollment_csv(), confirm_shrink=True)
         self.assertEqual(enr["result"]["rows_imported"], 2)
         # the temporary files are gone once imported
         self.assertEqual(os.listdir(os.path.join(self.data, "uploads")), [])
@@ -236,23 +240,34 @@ class JobsTest(unittest.TestCase):
             time.sleep(0.025)
 
     def test_department_uploads_its_own_lists(self):
-        self.user_add("dept", "--role", "department", "--department", "县民政局")
+        self.user_add("dept", "--role", "department", "--department", "县公安局")
         d = self.login("dept")
+        # the police upload the household register, and only that (issue 11)
         rows = [["姓名", "身份证号", "就读学校", "学校所在地区", "年级"],
                 ["外出丙", make_id("20150707", 41), "太原市实验小学", "山西省太原市", "五年级"]]
         r, j, _ = self.upload(d, {"kind": "outside"},
-                              [("file", "民政外出.csv", csv_text(rows).encode("utf-8"))])
+                              [("file", "公安外出.csv", csv_text(rows).encode("utf-8"))])
+        self.assertError(r, j, 403, "forbidden")
+        self.assertIn("户籍", j["error"]["message"])
+        r, j, _ = self.upload(d, {"kind": "population"},
+                              [("file", "公安户籍.csv", population_csv())])
         self.assertEqual(r.status, 202, j)
         done = self.poll(d, j["id"])
         self.assertEqual(done["state"], "done", done)
-        # its own uploads only; the county sees them all
+        self.assertTrue(done["result"]["pending"], done)
+        # its own uploads only, waiting for the county; the county sees them all
         r, j, _ = self.call("GET", "/api/v1/imports", cookie=d[0])
         self.assertEqual(r.status, 200, j)
-        self.assertEqual([(b["file_name"], b["imported_by"]) for b in j["items"]],
-                         [("民政外出.csv", "dept")])
+        self.assertEqual([(b["file_name"], b["imported_by"], b["state"]) for b in j["items"]],
+                         [("公安户籍.csv", "dept", "pending")])
         admin = self.login("admin")
         r, all_, _ = self.call("GET", "/api/v1/imports", cookie=admin[0])
-        self.assertIn("民政外出.csv", [b["file_name"] for b in all_["items"]])
+        self.assertIn("公安户籍.csv", [b["file_name"] for b in all_["items"]])
+        # (the county's decision on it is test_duties'; leave nothing pending behind)
+        pending = next(b["id"] for b in all_["items"] if b["file_name"] == "公安户籍.csv")
+        r, j, _ = self.call("POST", "/api/v1/imports/%d/reject" % pending, {"reason": "测试"},
+                            cookie=admin[0], csrf=admin[1])
+        self.assertEqual(r.status, 200, j)
         # its jobs, not the county's; no cross-check of its own
         r, j, _ = self.call("GET", "/api/v1/jobs", cookie=d[0])
         self.assertEqual({x["who"] for x in j["items"]}, {"dept"})

@@ -10,7 +10,7 @@ from harness import BaoxueTest, make_id
 KEYS = ["county", "year_start_mmdd", "cutoff_mmdd", "min_age", "max_age", "link_accept",
         "link_review", "link_margin", "casework_verify_days", "casework_first_visit_days",
         "casework_ladder_days", "casework_followup_months", "casework_followup_count",
-        "school_holidays", "demo"]
+        "school_holidays", "import_shrink_percent", "demo"]
 
 
 class Settings(BaoxueTest):

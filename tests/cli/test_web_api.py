@@ -118,7 +118,12 @@ class WebApiTest(unittest.TestCase):
         self.assertNotIn("import", perms["tz"])
         self.assertNotIn("full_id", perms["tz"])
         self.assertNotIn("summary", perms["school"])
-        self.assertNotIn("children", perms["dept"])
+        # the police (dept) read the children of their own lists and the 户籍问题 outcomes
+        self.assertLessEqual({"children", "registration", "upload"}, perms["dept"])
+        self.assertNotIn("child_file", perms["dept"])
+        self.assertNotIn("casework", perms["dept"])
+        self.assertNotIn("approve", perms["tz"])
+        self.assertIn("approve", perms["county"])
         self.assertNotIn("write", perms["sup"])
         self.assertNotIn("full_id", perms["sup"])
         tz = self.get("/api/v1/session", "tz")["user"]
@@ -181,7 +186,9 @@ class WebApiTest(unittest.TestCase):
                          [TOWN])
         self.assertEqual([s["code"] for s in self.get("/api/v1/children/filters", "school")["schools"]],
                          [SCHOOL])
-        self.get("/api/v1/children/filters", "dept", 403)
+        # a department reads the children of the lists it uploaded: the county imported these
+        self.assertEqual(self.get("/api/v1/children/filters", "dept"),
+                         {"townships": [], "schools": []})
 
     def test_sets_village_school_and_sort(self):
         sus = self.get("/api/v1/children?status=suspected&per_page=200")
@@ -360,8 +367,18 @@ class WebApiTest(unittest.TestCase):
                           "补充.csv", data)
         self.assertEqual(job["state"], "failed")
         self.assertIn("不是已知的字段", job["error"])
-        # confirmed: the same mapping imports for real
+        # 2 children after a register of 2,000: the dry run says so, with both numbers
+        self.assertTrue(r["shrinks"])
+        self.assertEqual((r["previous_rows"], r["shrink_threshold"]), (2000, 80))
+        # confirmed without confirming the shrink: refused, nothing stored
         job = self.upload([("kind", "population"), ("map", "小孩名字=name")], "补充.csv", data)
+        self.assertEqual(job["state"], "failed", job)
+        for needle in ("本次户籍名单 2 人", "2,000 人", "低于 80%"):
+            self.assertIn(needle, job["error"])
+        self.assertEqual(batches(), before)
+        # confirmed: the same mapping imports for real
+        job = self.upload([("kind", "population"), ("map", "小孩名字=name"), ("confirm_shrink", "1")],
+                          "补充.csv", data)
         self.assertEqual(job["state"], "done", job)
         self.assertEqual(job["result"]["rows_imported"], 2)
         self.assertEqual(batches(), before + 1)

@@ -201,8 +201,17 @@ static void test_roles(void **state)
     assert_false(role_has(ROLE_SUPERVISOR, PERM_FULL_ID)); /* never full IDs */
     assert_false(role_has(ROLE_SUPERVISOR, PERM_WRITE));   /* read-only */
     assert_false(role_has(ROLE_TOWNSHIP, PERM_FULL_ID));
-    assert_false(role_has(ROLE_DEPARTMENT, PERM_CHILDREN));
+    /* a department reads the children of its own lists (scope_reads_run), not their history */
+    assert_true(role_has(ROLE_DEPARTMENT, PERM_CHILDREN));
+    assert_false(role_has(ROLE_DEPARTMENT, PERM_CHILD_FILE));
+    assert_true(role_has(ROLE_TOWNSHIP, PERM_CHILD_FILE));
     assert_false(role_has(ROLE__COUNT, PERM_PUBLIC));
+    /* 销号 is approved by the county (issue 11) */
+    assert_true(role_has(ROLE_COUNTY, PERM_APPROVE));
+    assert_true(role_has(ROLE_ADMIN, PERM_APPROVE));
+    for (int r = ROLE_TOWNSHIP; r < ROLE__COUNT; r++)
+        assert_false(role_has((enum role)r, PERM_APPROVE));
+    assert_non_null(strstr(perm_refusal(PERM_APPROVE), "县教育局"));
     /* casework: the township works its own; the supervisor reads; settings are the admin's */
     assert_true(role_has(ROLE_TOWNSHIP, PERM_CASEWORK));
     assert_true(role_has(ROLE_SUPERVISOR, PERM_CASEWORK));
@@ -244,8 +253,15 @@ static void test_scope_filter(void **state)
     assert_true(scope_filter(&school, &t, &sch));
     assert_string_equal(sch, "2114052101");
 
-    struct scope dept = {.role = ROLE_DEPARTMENT, .user = "gongan"};
+    struct scope dept = {.role = ROLE_DEPARTMENT, .user = "gongan", .department = "police"};
     assert_false(scope_filter(&dept, &t, &sch));
+    /* its reach is the run whose population list it uploaded */
+    assert_true(scope_reads_run(&dept, "police"));
+    assert_false(scope_reads_run(&dept, ""));
+    assert_false(scope_reads_run(&dept, "civil_affairs"));
+    assert_false(scope_reads_run(&county, "police")); /* the county reads by scope_filter */
+    struct scope legacy = {.role = ROLE_DEPARTMENT, .department = "县公安局户政科"};
+    assert_false(scope_reads_run(&legacy, "县公安局户政科")); /* not of the vocabulary */
 }
 
 static void test_scope_allows(void **state)
@@ -275,9 +291,11 @@ static void test_scope_object_reach(void **state)
     struct scope town = {.role = ROLE_TOWNSHIP, .township = "140521100"};
     struct scope school = {.role = ROLE_SCHOOL, .school = "2114052101", .school_name = "实验小学"};
     struct scope nameless = {.role = ROLE_SCHOOL, .school = ""};
-    struct scope dept = {.role = ROLE_DEPARTMENT};
+    struct scope dept = {.role = ROLE_DEPARTMENT, .department = "police"};
+    struct scope civil = {.role = ROLE_DEPARTMENT, .department = "civil_affairs"};
     struct scope county = {.role = ROLE_COUNTY};
     struct scope sup = {.role = ROLE_SUPERVISOR};
+    struct object_ties registration = {"140521101", TIE_REGISTRATION};
     struct object_ties own = {"140521100", 0}, other = {"140521101", 0};
     struct object_ties pupil = {"140521101", TIE_SCHOOL_RECORD};
     struct object_ties returned = {"140521101", TIE_RETURNED_TO};
@@ -299,10 +317,20 @@ static void test_scope_object_reach(void **state)
     assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &returned, ACT_READ), OUT_NOT_FOUND);
     assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &pupil, ACT_WRITE), OUT_FORBIDDEN);
     assert_int_equal(scope_object_allows(&nameless, SCOPE_CASE, &pupil, ACT_READ), OUT_NOT_FOUND);
-    /* a department: masked case summaries, no tasks; a supervisor reads everything */
-    assert_int_equal(scope_object_allows(&dept, SCOPE_CASE, &other, ACT_READ), OUT_OK);
-    assert_int_equal(scope_object_allows(&dept, SCOPE_CASE, &other, ACT_ATTEMPT), OUT_FORBIDDEN);
+    /* a department: what its duty needs. The police read 户籍问题 outcomes and change nothing;
+     * no case; 民政 reads no task. A supervisor reads everything */
+    assert_int_equal(scope_object_allows(&dept, SCOPE_TASK, &registration, ACT_READ), OUT_OK);
+    assert_int_equal(scope_object_allows(&dept, SCOPE_TASK, &registration, ACT_WRITE),
+                     OUT_FORBIDDEN);
     assert_int_equal(scope_object_allows(&dept, SCOPE_TASK, &other, ACT_READ), OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&dept, SCOPE_CASE, &other, ACT_READ), OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&civil, SCOPE_TASK, &registration, ACT_READ),
+                     OUT_NOT_FOUND);
+    assert_false(scope_reads_story(&dept));
+    assert_true(scope_reads_story(&sup));
+    /* a school's tie bits do not make a township's registration task the school's */
+    assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &registration, ACT_READ),
+                     OUT_NOT_FOUND);
     assert_int_equal(scope_object_allows(&sup, SCOPE_TASK, &other, ACT_READ), OUT_OK);
     assert_int_equal(scope_object_allows(&sup, SCOPE_CASE, &own, ACT_FOLLOW_UP), OUT_FORBIDDEN);
 
@@ -321,9 +349,12 @@ static void test_scope_object_reach(void **state)
     assert_true(scope_list_reach(&school, SCOPE_TASK, &all, &t, &ties));
     assert_int_equal(ties, TIE_SCHOOL_RECORD | TIE_TEACHER);
     assert_false(scope_list_reach(&nameless, SCOPE_CASE, &all, &t, &ties));
-    assert_false(scope_list_reach(&dept, SCOPE_TASK, &all, &t, &ties));
-    assert_true(scope_list_reach(&dept, SCOPE_CASE, &all, &t, &ties));
-    assert_true(all);
+    assert_true(scope_list_reach(&dept, SCOPE_TASK, &all, &t, &ties));
+    assert_false(all);
+    assert_null(t);
+    assert_int_equal(ties, TIE_REGISTRATION);
+    assert_false(scope_list_reach(&dept, SCOPE_CASE, &all, &t, &ties));
+    assert_false(scope_list_reach(&civil, SCOPE_TASK, &all, &t, &ties));
     /* the new permissions */
     assert_true(role_has(ROLE_SCHOOL, PERM_CASES));
     assert_true(role_has(ROLE_DEPARTMENT, PERM_UPLOAD));

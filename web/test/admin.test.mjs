@@ -23,6 +23,11 @@ describe('系统管理', () => {
     await page.getByLabel('初始密码').fill('short');
     await page.getByRole('button', { name: '新建', exact: true }).click();
     await page.getByRole('alert').getByText(/密码太短/).waitFor();
+    // the rules are shown, and the commonest passwords refused in Chinese
+    await page.getByText(/不能是同一字符的重复/).waitFor();
+    await page.getByLabel('初始密码').fill('woaini1314');
+    await page.getByRole('button', { name: '新建', exact: true }).click();
+    await page.getByRole('alert').getByText(/最常见的密码之一/).waitFor();
     await page.getByLabel('初始密码').fill('zhongcun-2026-pass');
     await page.getByRole('button', { name: '新建', exact: true }).click();
     await page.getByText('已新建账号 zhongcun').waitFor();
@@ -46,6 +51,35 @@ describe('系统管理', () => {
     await p2.getByRole('button', { name: '登录' }).click();
     await p2.waitForSelector('header.topbar');
     await ctx.close();
+  });
+
+  test('accounts: a department is picked from the list; an older one is given its department', async () => {
+    const page = await signedIn(browser, server.url, 'admin', DESKTOP);
+    await page.goto(server.url + '/#/admin?tab=users');
+    await settled(page);
+    await page.getByRole('button', { name: '新建账号' }).click();
+    await page.getByLabel('用户名').fill('minzheng');
+    await page.getByLabel('角色', { exact: true }).selectOption('department');
+    const options = await page.getByLabel('部门', { exact: true }).locator('option').allTextContents();
+    assert.ok(options.some(o => o.startsWith('县公安局（户籍）（可上传：户籍）')), options.join('|'));
+    await page.getByLabel('部门', { exact: true }).selectOption('civil_affairs');
+    await page.getByLabel('初始密码').fill('minzheng-2026-pass');
+    await page.getByRole('button', { name: '新建', exact: true }).click();
+    await page.getByText('已新建账号 minzheng').waitFor();
+    assert.equal(sql(server.db, "SELECT department FROM app_user WHERE name = 'minzheng'"), 'civil_affairs');
+    // an account from before the vocabulary, whose free text names no department
+    sql(server.db, "UPDATE app_user SET department = '县局户政科' WHERE name = 'minzheng'");
+    await page.reload();
+    await settled(page);
+    const row = page.locator('table.table tbody tr', { hasText: 'minzheng' });
+    await row.getByText('未指定部门，不能上传').waitFor();
+    await shoot(page, 'admin-users-department');
+    await row.getByRole('button', { name: '指定部门' }).click();
+    await row.getByLabel('minzheng 的部门').selectOption('police');
+    await row.getByRole('button', { name: '保存' }).click();
+    await page.getByText('已为账号“minzheng”指定部门：县公安局（户籍）').waitFor();
+    assert.equal(sql(server.db, "SELECT department FROM app_user WHERE name = 'minzheng'"), 'police');
+    await page.context().close();
   });
 
   test('people registry: register, change', async () => {

@@ -1,6 +1,7 @@
 // 个案: the list, one case with its overdue first visit standing out, an attempt, the legal
 // ladder (step 1, then step 2 with a deadline) and its notices as PDF downloads, the outcome,
-// three follow-ups, closing with an approver (销号) and reopening; another township's case by URL.
+// three follow-ups, closing (销号, approved by a county account: the township is not offered it)
+// and reopening; another township's case by URL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -100,16 +101,26 @@ describe('个案', () => {
       await page.getByRole('button', { name: '保存回访' }).click();
       await saved(page, /回访/);
     }
+    // 销号 is the county's to approve: the township sees no button, and why
     await page.getByText('回访已满，可申请销号').waitFor();
-    await page.getByRole('button', { name: '销号' }).click();
-    const approver = await page.getByLabel('审批人').locator('option').nth(1).getAttribute('value');
-    await page.getByLabel('审批人').selectOption(approver);
-    await page.getByLabel('销号理由').fill('返校后三次回访均在校');
-    await shoot(page, 'case-close-form');
-    await page.getByRole('button', { name: '批准销号' }).click();
-    await saved(page, /已销号/);
+    assert.equal(await page.getByRole('button', { name: '销号' }).count(), 0);
+    await page.getByText('销号由县教育局的账号审批').waitFor();
+    const county = await signedIn(browser, server.url, 'county', DESKTOP);
+    await county.goto(server.url + '/#/cases/' + id);
+    await settled(county);
+    await county.getByRole('button', { name: '销号' }).click();
+    await county.getByText('审批人记为您的账号').waitFor();
+    await county.getByLabel('销号理由').fill('返校后三次回访均在校');
+    await shoot(county, 'case-close-form');
+    await county.getByRole('button', { name: '批准销号' }).click();
+    await saved(county, /已销号/);
     assert.equal(sql(server.db, `SELECT state FROM case_file WHERE id = ${id}`), 'closed');
-    await shoot(page, 'case-closed');
+    assert.equal(sql(server.db, `SELECT u.name FROM case_file c JOIN app_user u ON u.id = c.closed_by_user WHERE c.id = ${id}`), 'county');
+    await county.locator('dd', { hasText: '账号 county（县教育局）' }).waitFor();
+    await shoot(county, 'case-closed');
+    await county.context().close();
+    await page.reload();
+    await settled(page);
 
     await page.getByRole('button', { name: '重新打开案件' }).click();
     await page.getByLabel('重新打开的原因').fill('村干部反映孩子再次离校');

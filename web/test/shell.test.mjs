@@ -14,7 +14,7 @@ const NAV = {
   township: ['首页', '台账', '核查', '个案', '待办'],
   school: ['台账'],
   supervisor: ['首页', '台账', '核查', '个案', '待办', '人工复核'],
-  department: ['数据导入'],
+  department: ['台账', '户籍问题', '数据导入'],
 };
 
 describe('login', () => {
@@ -63,8 +63,15 @@ describe('login', () => {
       const nav = await page.locator('#main-nav > a').allTextContents();
       assert.deepEqual(nav, items);
       if (role === 'department') {
-        // a partner department uploads its lists and follows its own uploads
-        assert.match(page.url(), /#\/imports$/);
+        // the police: the children of their own lists, the 户籍问题 outcomes, their uploads
+        assert.match(page.url(), /#\/children$/);
+        await page.goto(server.url + '/#/registration');
+        await settled(page);
+        await page.getByRole('heading', { name: '户籍问题' }).waitFor();
+        assert.ok(await page.locator('table.table tbody tr').count() >= 1);
+        await page.getByRole('button', { name: '查看' }).first().click();
+        await page.getByText('情况说明').waitFor();
+        await shoot(page, 'registration-department');
         await page.goto(server.url + '/#/account');
         await page.getByText('本账号可以').waitFor();
         await shoot(page, 'account-department');

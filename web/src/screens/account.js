@@ -12,8 +12,11 @@ const PERMS = {
   review: '人工复核',
   audit: '查看审计日志',
   full_id: '查看完整身份证号和电话（每次记入审计日志）',
-  upload: '上传名单、查看本人的导入',
-  import: '导入数据、运行比对',
+  upload: '上传本部门的名单（须县教育局确认后生效）、查看本部门的上传',
+  import: '导入数据、确认部门上传的名单、运行比对',
+  registration: '查看乡镇核查发现的户籍问题',
+  child_file: '查看儿童的历次比对、核查和案件经过',
+  approve: '审批销号（未经办的案件）',
   casework: '核查任务、案件和待办',
   registry: '维护人员名册',
   settings: '修改系统设置',
@@ -27,7 +30,7 @@ export default function Account() {
   const session = useApi('/session');
   if (!user) return null;
   const region = user.township ? `${user.township_name || '乡镇'}（${user.township}）`
-    : user.school ? `学校（学校标识码 ${user.school}）` : user.department ? user.department : '全县';
+    : user.school ? `学校（学校标识码 ${user.school}）` : user.department_label ? user.department_label : '全县';
   const perms = user.permissions || [];
   // "may write" only means something beside a screen that writes
   const doing = Object.keys(PERMS).filter(p => perms.includes(p) && !(p === 'upload' && perms.includes('import')) && (p !== 'write' || perms.some(x => ['casework', 'cases', 'upload', 'import', 'registry', 'settings', 'accounts'].includes(x))));

@@ -55,20 +55,54 @@ function Users() {
   const columns = [
     { key: 'name', label: '用户名', primary: true, render: u => html`<span class="mono">${u.name}</span>${u.disabled && html` <${Badge} tone="bad">已停用<//>`}` },
     { key: 'role', label: '角色', render: u => u.role_label || ROLES[u.role] },
-    { key: 'scope', label: '范围', render: u => u.township ? townName(u.township) : u.school ? `学校 ${u.school}` : u.department || '全县' },
+    { key: 'scope', label: '范围', render: u => u.township ? townName(u.township) : u.school ? `学校 ${u.school}`
+      : u.role === 'department' ? html`<${DepartmentCell} user=${u} departments=${departments} onDone=${done} />` : '全县' },
     { key: 'actions', label: '操作', wide: true, render: u => html`<${UserActions} user=${u} onDone=${done} />` },
   ];
+  const departments = list.data ? list.data.departments : [];
   return html`<div>
     ${msg && html`<${Notice} tone="ok">${msg}<//>`}
     <div class="section-head"><p class="muted">每个账号只有一个角色；乡镇、学校、部门账号只能看到自己范围内的数据。</p>
       <button type="button" class="btn btn-primary" aria-expanded=${adding} onClick=${() => setAdding(!adding)}>新建账号</button></div>
-    ${adding && html`<${UserForm} onDone=${m => { setAdding(false); done(m); }} onCancel=${() => setAdding(false)} />`}
+    ${adding && html`<${UserForm} departments=${departments} onDone=${m => { setAdding(false); done(m); }} onCancel=${() => setAdding(false)} />`}
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
     <${DataTable} columns=${columns} rows=${list.data && list.data.items} rowKey=${u => u.name} loading=${list.loading} caption="账号" />
   </div>`;
 }
 
-function UserForm({ onDone, onCancel }) {
+/** What the server refuses (domain/password.c), said before the form is sent. */
+export const PASSWORD_RULES = '至少 8 个字符；不能是同一字符的重复（如 88888888、8 个空格）、连续字符（如 12345678）、用户名或最常见的密码（如 woaini1314、a1234567）；可以用几个词加数字';
+
+/** A department account: its department from the vocabulary, and what it may upload. An older
+ * account whose free-text department names none is marked, with a picker to choose one. */
+function DepartmentCell({ user, departments, onDone }) {
+  const known = departments.find(d => d.key === user.department);
+  const [pick, setPick] = useState(null);
+  const [err, setErr] = useState(null);
+  const save = async e => {
+    e.preventDefault();
+    setErr(null);
+    try {
+      const r = await api.post(`/users/${encodeURIComponent(user.name)}/department`, { department: pick });
+      setPick(null);
+      onDone(r.message);
+    } catch (x) { setErr(x); }
+  };
+  return html`<span>
+    ${known ? html`${known.title} <span class="muted small">可上传：${known.kinds.length ? known.kinds.join('、') : '（无）'}</span>`
+      : html`${user.department || '（未填）'} <${Badge} tone="warn">未指定部门，不能上传<//>`}
+    ${pick === null ? html` <button type="button" class="btn btn-small" onClick=${() => setPick(known ? known.key : '')}>${known ? '改部门' : '指定部门'}</button>`
+      : html`<form class="inline" onSubmit=${save}>
+          <label class="visually-hidden" for=${'dept-' + user.name}>${user.name} 的部门</label>
+          <select id=${'dept-' + user.name} required value=${pick} onChange=${e => setPick(e.target.value)}>
+            <option value="">请选择</option>${departments.map(d => html`<option value=${d.key}>${d.title}</option>`)}</select>
+          <button type="submit" class="btn btn-small btn-primary">保存</button>
+          <button type="button" class="btn btn-small" onClick=${() => setPick(null)}>取消</button></form>`}
+    ${err && html`<span class="error-text" role="alert">${err.message}</span>`}
+  </span>`;
+}
+
+function UserForm({ departments, onDone, onCancel }) {
   const townships = useTownships();
   const [f, setF] = useState({ username: '', role: 'township', township: '', school: '', department: '', password: '' });
   const set = k => e => setF(x => ({ ...x, [k]: e.target.value }));
@@ -84,8 +118,10 @@ function UserForm({ onDone, onCancel }) {
       ${field('u-role', '角色', html`<select id="u-role" value=${f.role} onChange=${set('role')}>${Object.entries(ROLES).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`)}
       ${f.role === 'township' && field('u-township', '乡镇', html`<select id="u-township" required value=${f.township} onChange=${set('township')}><option value="">请选择</option>${townships.map(t => html`<option value=${t.value}>${t.label}</option>`)}</select>`)}
       ${f.role === 'school' && field('u-school', '学校标识码', html`<input id="u-school" required value=${f.school} onInput=${set('school')} inputmode="numeric" />`)}
-      ${f.role === 'department' && field('u-dept', '部门', html`<input id="u-dept" required value=${f.department} onInput=${set('department')} placeholder="如 公安局" />`)}
-      ${field('u-password', '初始密码', html`<input id="u-password" type="password" required value=${f.password} onInput=${set('password')} autocomplete="new-password" />`, '至少 8 个字符；请当面或电话告知本人')}
+      ${f.role === 'department' && field('u-dept', '部门', html`<select id="u-dept" required value=${f.department} onChange=${set('department')}>
+          <option value="">请选择</option>${departments.map(d => html`<option value=${d.key}>${d.title}（可上传：${d.kinds.length ? d.kinds.join('、') : '无'}）</option>`)}</select>`,
+        '部门只能上传本部门的名单，上传后须县教育局确认才生效')}
+      ${field('u-password', '初始密码', html`<input id="u-password" type="password" required value=${f.password} onInput=${set('password')} autocomplete="new-password" />`, PASSWORD_RULES + '；请当面或电话告知本人')}
     </div>
     <${SubmitRow} state=${state} label="新建" onCancel=${onCancel} />
   </form>`;
@@ -116,7 +152,7 @@ function UserActions({ user, onDone }) {
     ${pw === null ? html`<button type="button" class="btn btn-small" onClick=${() => setPw('')}>重设密码</button>`
       : html`<form class="inline" onSubmit=${reset}>
           <label class="visually-hidden" for=${'pw-' + user.name}>${user.name} 的新密码</label>
-          <input id=${'pw-' + user.name} type="password" required value=${pw} placeholder="新密码" autocomplete="new-password" onInput=${e => setPw(e.target.value)} />
+          <input id=${'pw-' + user.name} type="password" required value=${pw} placeholder="新密码" title=${PASSWORD_RULES} autocomplete="new-password" onInput=${e => setPw(e.target.value)} />
           <button type="submit" class="btn btn-small btn-primary">保存</button>
           <button type="button" class="btn btn-small" onClick=${() => setPw(null)}>取消</button></form>`}
     ${err && html`<span class="error-text" role="alert">${err.message}</span>`}
@@ -224,7 +260,8 @@ const AUDIT_PER_PAGE = 50;
 const ACTIONS = {
   login: '登录', login_failed: '登录失败', login_locked: '登录锁定', logout: '退出登录',
   read_full: '查看完整身份证号/电话', export_full: '导出完整信息', user_add: '新建账号',
-  user_disable: '停用账号', user_enable: '启用账号', user_password: '重设密码',
+  user_disable: '停用账号', user_enable: '启用账号', user_password: '重设密码', user_department: '指定部门',
+  import_accept: '确认部门上传的名单', import_reject: '退回部门上传的名单',
   import: '导入数据', match: '比对', review: '人工复核', explain: '查看比对说明', child: '查看学生档案',
   verify: '记录核查结论', assign: '指派责任人', case_attempt: '劝返记录', case_escalate: '依法控辍',
   case_resolve: '劝返结果', case_follow_up: '巩固回访', case_close: '销号', case_reopen: '重新打开案件',
@@ -254,7 +291,9 @@ function Audit({ query }) {
   return html`<div>
     <${FilterBar} fields=${fields} values=${query} onChange=${c => setQuery({ ...c, tab: 'audit' })} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
-    ${d && html`<p class="muted">共 ${fmtNumber(d.total)} 条记录，最新的在前。</p>`}
+    ${d && html`<p class="muted">共 ${fmtNumber(d.total)} 条记录，最新的在前。审计日志只能追加，不能修改或删除。</p>`}
+    ${d && d.head && d.head.seq > 0 && html`<p class="muted small">最后一条：第 ${fmtNumber(d.head.seq)} 条，校验值 <span class="mono">${d.head.hash.slice(0, 16)}…</span>
+      （请定期把序号和校验值记在系统之外，核对时用 baoxue audit verify）</p>`}
     <${DataTable} columns=${columns} rows=${d && d.items} loading=${list.loading} caption="审计日志" />
     ${d && html`<${Pager} total=${d.total} page=${page} perPage=${AUDIT_PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
   </div>`;

@@ -1,12 +1,13 @@
 // 个案（一人一案）: one case (GET /api/v1/cases/{id}) and everything done on it: who is
 // responsible, the reasons, the first visit, each persuasion attempt (劝返复学书面报告, add one),
 // the legal ladder with its deadlines and the notices to print, the outcome, the follow-ups
-// (巩固), closing with an approver (销号) and reopening; the child's timeline. Overdue is red.
+// (巩固), closing (销号: offered to the accounts that may approve, the signed-in account being the
+// approver) and reopening; the child's timeline. Overdue is red.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, downloadPost } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
-import { can } from '../session.js';
+import { can, currentUser } from '../session.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
 import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
@@ -112,7 +113,7 @@ export default function Case({ params }) {
           <div class="section-head"><h2>劝返结果和巩固回访</h2>
             ${write && c.state === 'open' && open('resolve', '记录劝返结果')}
             ${write && c.state === 'returned' && html`<span class="form-buttons">${open('followup', '记录回访')}
-              ${c.follow_up_progress && c.follow_up_progress.may_close && open('close', '销号')}</span>`}</div>
+              ${c.follow_up_progress && c.follow_up_progress.may_close && can('approve') && open('close', '销号')}</span>`}</div>
           ${form === 'resolve' && html`<${ResolveForm} ...${props} />`}
           ${!c.outcome && c.state === 'open' && form !== 'resolve' && html`<p class="muted">尚未记录劝返结果（须先有劝返记录）。</p>`}
           ${c.outcome && html`<dl class="facts">
@@ -122,6 +123,7 @@ export default function Case({ params }) {
           </dl>`}
           ${c.follow_up_progress && html`<p class="progress-line">巩固回访：须 ${c.follow_up_progress.required} 次，已完成 <strong>${c.follow_up_progress.done}</strong> 次
             ${c.follow_up_progress.next_due ? html`，下次应在 <${Due} due=${c.follow_up_progress.next_due} />` : html` <${Badge} tone="ok">回访已满，可申请销号<//>`}</p>`}
+          ${c.follow_up_progress && c.follow_up_progress.may_close && c.state === 'returned' && !can('approve') && html`<p class="muted small">销号由县教育局的账号审批：请联系县教育局控辍保学办。</p>`}
           ${form === 'followup' && html`<${FollowUpForm} ...${props} />`}
           ${form === 'close' && html`<${CloseForm} ...${props} />`}
           ${c.follow_ups.length > 0 && html`<h3 class="sub">巩固回访记录</h3><ul class="followups">${c.follow_ups.map(f => html`<li>
@@ -129,7 +131,8 @@ export default function Case({ params }) {
             ${f.by && html`<span class="muted">回访人 ${f.by.name}</span>`} ${f.note || ''}</li>`)}</ul>`}
           ${c.closing && html`<h3 class="sub">销号</h3><dl class="facts">
             <dt>销号日期</dt><dd>${fmtDate(c.closing.date)}</dd>
-            <dt>审批人</dt><dd>${c.closing.approver ? `${c.closing.approver.name}（${c.closing.approver.org} ${c.closing.approver.title}）` : '—'}</dd>
+            <dt>审批人</dt><dd>${!c.closing.approver ? '—' : c.closing.approver.account ? `账号 ${c.closing.approver.account}（${c.closing.approver.org}）`
+              : `${c.closing.approver.name}（${c.closing.approver.org} ${c.closing.approver.title}）`}</dd>
             <dt>理由</dt><dd>${c.closing.reason}</dd></dl>`}
           ${write && c.state !== 'open' && html`<p>${open('reopen', '重新打开案件')}</p>`}
           ${form === 'reopen' && html`<${ReopenForm} ...${props} />`}
@@ -254,15 +257,15 @@ function FollowUpForm({ c, onDone, onCancel }) {
 }
 
 function CloseForm({ c, onDone, onCancel }) {
-  const [f, set] = useForm({ approver: '', reason: '', date: '' });
+  const [f, set] = useForm({ reason: '', date: '' });
+  const me = currentUser() || {};
   const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/close`, {
-    approver: f.approver, reason: f.reason, date: orNull(f.date),
+    reason: f.reason, date: orNull(f.date),
   }), r => onDone(r.message));
   return html`<form class="form inline-form" onSubmit=${submit} aria-label="销号">
-    <p class="hint">销号须经审批：回访已满 ${c.follow_up_progress.required} 次、确认儿童在校后，由审批人批准。</p>
+    <p class="hint">销号须经审批：回访已满 ${c.follow_up_progress.required} 次、确认儿童在校后，由未经办此案的县教育局账号批准。
+      审批人记为您的账号 <strong class="mono">${me.name}</strong>；录入过此案核查、劝返、回访等记录的账号不能审批。</p>
     <div class="grid grid-2">
-      <${PersonSelect} id="cl-approver" label="审批人" value=${f.approver} onChange=${set('approver')} required
-        prefer=${p => p.org_kind === '县教育局'} preferLabel="县教育局" />
       ${text('cl-date', '销号日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
     </div>
     ${text('cl-reason', '销号理由', f.reason, set('reason'), { required: true, placeholder: '如 返校后三次回访均在校' })}

@@ -3,7 +3,8 @@
 // the status in every run, verification, case and the timeline. ID and phone numbers are masked
 // and the birth date is not shown, only the age on the school year's cutoff (it would give the ID
 // back: docs/decisions.md, Issue 11); 显示完整 (roles with full_id) fetches ?full=1 once, which
-// the server audits, and shows the number or the birth date asked for.
+// the server audits, and shows the number or the birth date asked for. The history and the
+// waterfall only for roles with child_file (a department reads the record alone).
 import { useRef } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
@@ -20,8 +21,10 @@ const VERDICT_TONE = { 采纳: 'ok', 待人工复核: 'warn', 不采纳: 'muted'
 export default function Child({ params }) {
   const id = params.id;
   const rec = useApi('/children/' + id);
-  const links = useApi(rec.data ? `/children/${id}/links` : null);
-  const work = useApi(rec.data ? `/children/${id}/casework` : null);
+  // a child's history and linkage are not every role's to read (a department reads the record)
+  const history = can('child_file');
+  const links = useApi(rec.data && history ? `/children/${id}/links` : null);
+  const work = useApi(rec.data && history ? `/children/${id}/casework` : null);
   const full = useRef(null);
   const fullRecord = () => (full.current ||= api.get('/children/' + id, { full: 1 }).catch(e => { full.current = null; throw e; }));
   const d = rec.data;
@@ -81,8 +84,8 @@ export default function Child({ params }) {
       </div>
     </section>
 
-    <${Waterfall} links=${links} fullRecord=${fullRecord} />
-    <${Casework} work=${work} />
+    ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
+    ${history && html`<${Casework} work=${work} />`}
   </div>`;
 }
 

@@ -1,0 +1,241 @@
+#include "domain/batch.h"
+
+#include <jansson.h>
+
+#include "core/date.h"
+#include "domain/audit.h"
+#include "domain/department.h"
+#include "domain/settings.h"
+#include "ingest/import.h"
+#include "store/store.h"
+#include "util/common.h"
+#include "util/fieldtext.h"
+
+struct import_settings {
+    long shrink_percent;
+};
+static const struct setting_field import_fields[] = {
+    {"import_shrink_percent", offsetof(struct import_settings, shrink_percent), SETTING_INT},
+};
+
+int batch_shrink_percent(struct store *s, int *percent)
+{
+    struct import_settings is = {IMPORT_SHRINK_PERCENT_DEFAULT};
+    if (settings_load(s, import_fields, ARRAY_SIZE(import_fields), &is) < 0)
+        return -1;
+    *percent = (int)is.shrink_percent;
+    return 0;
+}
+
+static const char *state_label(const char *state)
+{
+    return !strcmp(state, "pending")    ? "待县教育局确认"
+           : !strcmp(state, "rejected") ? "已退回"
+                                        : "已生效";
+}
+
+static json_t *jtext(struct stmt *q, int col)
+{
+    return stmt_is_null(q, col) ? json_null() : json_string(stmt_text(q, col));
+}
+
+/* The pending batch's comparison with the current snapshot of its kind. */
+static json_t *compare_json(struct store *s, enum import_kind kind, long rows, int percent)
+{
+    int64_t cur;
+    long cur_rows;
+    if (import_current(s, kind, 0, &cur, &cur_rows) < 0)
+        return NULL;
+    if (!cur)
+        return json_pack("{s:n, s:I, s:n, s:b, s:i}", "batch", "rows", (json_int_t)0, "percent",
+                         "shrinks", false, "threshold", percent);
+    return json_pack("{s:I, s:I, s:f, s:b, s:i}", "batch", (json_int_t)cur, "rows",
+                     (json_int_t)cur_rows, "percent", 100.0 * (double)rows / (double)cur_rows,
+                     "shrinks", import_shrinks(rows, cur_rows, percent), "threshold", percent);
+}
+
+json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
+{
+    int percent;
+    if (batch_shrink_percent(s, &percent) < 0)
+        return NULL;
+    int64_t current[KIND__COUNT];
+    long rows;
+    for (int k = 0; k < KIND__COUNT; k++)
+        if (import_current(s, (enum import_kind)k, 0, &current[k], &rows) < 0)
+            return NULL;
+    struct stmt *q = store_prepare(
+        s, "SELECT id, kind, file_name, format, imported_at, coalesce(imported_by, ''), forced,"
+           " rows_read, rows_imported, rows_flagged, rows_rejected, rows_skipped, flag_counts,"
+           " state, department, decided_by, decided_at, decision_note FROM batch"
+           " WHERE $1 = 1 OR imported_by = $2 OR department = $3 ORDER BY id DESC LIMIT $4");
+    if (!q)
+        return NULL;
+    stmt_bind_int(q, 1, role_has(sc->role, PERM_IMPORT) ? 1 : 0);
+    stmt_bind_str(q, 2, sc->user);
+    stmt_bind_str(q, 3, sc->role == ROLE_DEPARTMENT ? sc->department : NULL);
+    stmt_bind_int(q, 4, limit);
+    json_t *items = json_array();
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        enum import_kind kind = KIND_POPULATION;
+        kind_parse(stmt_text(q, 1), &kind);
+        const char *state = stmt_text(q, 13);
+        const struct department *d = department_find(stmt_text(q, 14));
+        json_t *flags = json_loads(stmt_text(q, 12), 0, NULL);
+        json_t *o = json_pack(
+            "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:o, s:s, s:s}",
+            "id", (json_int_t)stmt_int(q, 0), "kind", kind_key(kind), "kind_label",
+            kind_label(kind), "file_name", stmt_text(q, 2), "format", stmt_text(q, 3),
+            "imported_at", stmt_text(q, 4), "imported_by", stmt_text(q, 5), "forced",
+            stmt_int(q, 6) != 0, "rows_read", (json_int_t)stmt_int(q, 7), "rows_imported",
+            (json_int_t)stmt_int(q, 8), "rows_flagged", (json_int_t)stmt_int(q, 9), "rows_rejected",
+            (json_int_t)stmt_int(q, 10), "rows_skipped", (json_int_t)stmt_int(q, 11), "flags",
+            flags ? flags : json_object(), "state", state, "state_label", state_label(state));
+        json_object_set_new(o, "department", d ? json_string(d->key) : json_null());
+        json_object_set_new(o, "department_label", d ? json_string(d->title) : json_null());
+        json_object_set_new(o, "decided_by", jtext(q, 15));
+        json_object_set_new(o, "decided_at", jtext(q, 16));
+        json_object_set_new(o, "decision_note", jtext(q, 17));
+        json_object_set_new(o, "current", json_boolean(stmt_int(q, 0) == current[kind]));
+        json_object_set_new(o, "compare", json_null());
+        json_array_append_new(items, o);
+    }
+    stmt_finalize(q);
+    if (rc < 0) {
+        json_decref(items);
+        return NULL;
+    }
+    /* after the statement: the comparison reads the batch table again */
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o)
+    {
+        if (strcmp(json_string_value(json_object_get(o, "state")), "pending"))
+            continue;
+        enum import_kind kind = KIND_POPULATION;
+        kind_parse(json_string_value(json_object_get(o, "kind")), &kind);
+        json_t *c = compare_json(
+            s, kind, (long)json_integer_value(json_object_get(o, "rows_imported")), percent);
+        if (!c) {
+            json_decref(items);
+            return NULL;
+        }
+        json_object_set_new(o, "compare", c);
+    }
+    return json_pack("{s:o, s:i}", "items", items, "shrink_threshold", percent);
+}
+
+/* The pending batch `id`: its kind and records; -1 with the reason when it is not pending. */
+static int pending_batch(struct store *s, int64_t id, enum import_kind *kind, long *rows,
+                         struct buf *err, int *exit_code)
+{
+    struct stmt *q = store_prepare(s, "SELECT kind, state, rows_imported FROM batch WHERE id = $1");
+    if (!q)
+        return fail_store(s, err, exit_code);
+    stmt_bind_int(q, 1, id);
+    int rc = stmt_step(q);
+    char state[16] = "";
+    if (rc == 1) {
+        kind_parse(stmt_text(q, 0), kind);
+        snprintf(state, sizeof(state), "%s", stmt_text(q, 1));
+        *rows = (long)stmt_int(q, 2);
+    }
+    stmt_finalize(q);
+    if (rc < 0)
+        return fail_store(s, err, exit_code);
+    if (rc == 0)
+        buf_addf(err, "没有第 %lld 批导入（见 baoxue import pending）", (long long)id);
+    else if (strcmp(state, "pending"))
+        buf_addf(err, "第 %lld 批%s，不在待确认之列", (long long)id,
+                 !strcmp(state, "live") ? "已经生效" : "已被退回");
+    if (err->len) {
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    return 0;
+}
+
+/* The state change and its audit row, in one transaction. */
+static int decide(struct store *s, int64_t id, const char *sql, const char *note, const char *actor,
+                  const char *action, const char *detail, struct buf *err, int *exit_code)
+{
+    char num[24], now[32];
+    snprintf(num, sizeof(num), "%lld", (long long)id);
+    date_now_text(now, sizeof(now));
+    const char *p[] = {num, actor && *actor ? actor : "unknown", now, note};
+    char target[32];
+    snprintf(target, sizeof(target), "batch:%lld", (long long)id);
+    int rc = store_begin(s);
+    /* the state is checked again by the statement itself: two deciders, one decision */
+    int64_t changed = 0;
+    if (rc == 0)
+        rc = store_int(s, sql, note ? 4 : 3, p, &changed);
+    if (rc == 0 && !changed) {
+        store_rollback(s);
+        buf_addf(err, "第 %lld 批已由别人处理过，请刷新后再看", (long long)id);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    if (rc == 0)
+        rc = audit_record(s, actor, NULL, action, target, detail);
+    if (rc == 0)
+        rc = store_commit(s);
+    if (rc < 0) {
+        fail_store(s, err, exit_code);
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
+}
+
+int batch_accept(struct store *s, int64_t id, bool shrink_confirmed, const char *actor,
+                 struct buf *msg, struct buf *err, int *exit_code)
+{
+    enum import_kind kind = KIND_POPULATION;
+    long rows = 0, cur_rows;
+    int64_t cur;
+    int percent;
+    if (pending_batch(s, id, &kind, &rows, err, exit_code) < 0)
+        return -1;
+    if (batch_shrink_percent(s, &percent) < 0 || import_current(s, kind, id, &cur, &cur_rows) < 0)
+        return fail_store(s, err, exit_code);
+    if (import_shrinks(rows, cur_rows, percent) && !shrink_confirmed) {
+        import_shrink_message(err, kind, rows, cur, cur_rows, percent);
+        *exit_code = EXIT_INPUT;
+        return -1;
+    }
+    char detail[96];
+    snprintf(detail, sizeof(detail), "%s %ld", kind_key(kind), rows);
+    if (decide(s, id,
+               "UPDATE batch SET state = 'live', decided_by = $2, decided_at = $3,"
+               " live_seq = (SELECT coalesce(max(live_seq), 0) + 1 FROM batch)"
+               " WHERE id = $1 AND state = 'pending' RETURNING id",
+               NULL, actor, "import_accept", detail, err, exit_code) < 0)
+        return -1;
+    buf_addf(msg, "已确认第 %lld 批（%s，%ld 人），现在是%s的当前名单；请重新比对", (long long)id,
+             kind_label(kind), rows, kind_label(kind));
+    *exit_code = EXIT_OK;
+    return 0;
+}
+
+int batch_reject(struct store *s, int64_t id, const char *reason, const char *actor,
+                 struct buf *msg, struct buf *err, int *exit_code)
+{
+    enum import_kind kind = KIND_POPULATION;
+    long rows = 0;
+    if (!reason || !*reason)
+        return fail_with(err, exit_code, EXIT_INPUT, "请写明退回的理由（上传的部门会看到）");
+    if (text_check("退回理由", reason, TEXT_NOTE, err) < 0)
+        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (pending_batch(s, id, &kind, &rows, err, exit_code) < 0)
+        return -1;
+    if (decide(s, id,
+               "UPDATE batch SET state = 'rejected', decided_by = $2, decided_at = $3,"
+               " decision_note = $4 WHERE id = $1 AND state = 'pending' RETURNING id",
+               reason, actor, "import_reject", kind_key(kind), err, exit_code) < 0)
+        return -1;
+    buf_addf(msg, "已退回第 %lld 批（%s），上传的部门会看到理由", (long long)id, kind_label(kind));
+    *exit_code = EXIT_OK;
+    return 0;
+}

@@ -1,0 +1,46 @@
+#ifndef BAOXUE_BATCH_H
+#define BAOXUE_BATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/scope.h"
+#include "util/buf.h"
+
+struct store;
+struct json_t;
+
+/*
+ * The imported batches as the people who import them see them, and the county's decision on
+ * a department's upload. A department's import lands as a pending batch that no cross-check,
+ * report or list uses; a county (or admin) account accepts it, and it becomes its kind's
+ * current snapshot at that moment, or rejects it with a reason the department reads. The
+ * county's own imports are live at once. docs/decisions.md (issue 11).
+ */
+
+/* The setting import_shrink_percent (domain/settings.c). 0, or -1 (message in the store). */
+int batch_shrink_percent(struct store *s, int *percent);
+
+/*
+ * {"items": [{id, kind, kind_label, file_name, format, imported_at, imported_by, forced,
+ * rows_read, rows_imported, rows_flagged, rows_rejected, rows_skipped, flags, state,
+ * state_label, department, department_label, decided_by, decided_at, decision_note, current,
+ * compare}]}, newest first, at most `limit`. Whoever may run the county's imports (PERM_IMPORT)
+ * sees every batch; anyone else (a department) its department's uploads. `current`: the
+ * batch is its kind's current snapshot; `compare` (pending batches): the current snapshot it
+ * would replace, {batch, rows, percent, shrinks, threshold}. NULL on a store error.
+ */
+struct json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit);
+
+/*
+ * Accept pending batch `id`: it becomes its kind's current snapshot now. Refused (exit 2)
+ * when it is not pending, or when it would make the snapshot fall below the setting's share
+ * of the current one and `shrink_confirmed` is false (the message names both numbers).
+ */
+int batch_accept(struct store *s, int64_t id, bool shrink_confirmed, const char *actor,
+                 struct buf *msg, struct buf *err, int *exit_code);
+/* Reject pending batch `id` with a reason the uploading department reads. */
+int batch_reject(struct store *s, int64_t id, const char *reason, const char *actor,
+                 struct buf *msg, struct buf *err, int *exit_code);
+
+#endif

@@ -1,0 +1,92 @@
+#include "domain/department.h"
+
+#include "util/common.h"
+
+#define KIND(k) (1u << (k))
+
+static const char *const police_aliases[] = {"公安局", "县公安局", "派出所", "户政", NULL};
+static const char *const civil_aliases[] = {"民政局", "县民政局", NULL};
+static const char *const disabled_aliases[] = {"残疾人联合会", "县残联", NULL};
+static const char *const rural_aliases[] = {"乡村振兴局", "扶贫办", NULL};
+static const char *const women_aliases[] = {"妇女联合会", "县妇联", NULL};
+static const char *const finance_aliases[] = {"财政局", "县财政局", NULL};
+static const char *const aid_aliases[] = {"资助中心", "学生资助管理中心", NULL};
+
+/*
+ * The vocabulary. Today's kinds of list: population (户籍) is the police's; enrollment (学籍)
+ * is the education bureau's own export and outside (外出就读) its own list, so no department
+ * uploads them. Issue 15 adds the lists of the other departments (poverty, welfare, disability,
+ * left-behind children, aid) to their rows.
+ */
+const struct department departments[] = {
+    {"police", "公安", "县公安局（户籍）", KIND(KIND_POPULATION), DEPT_READS_REGISTRATION,
+     police_aliases},
+    {"civil_affairs", "民政", "县民政局", 0, 0, civil_aliases},
+    {"disabled_persons", "残联", "县残疾人联合会", 0, 0, disabled_aliases},
+    {"rural_revitalization", "乡村振兴", "县乡村振兴局", 0, 0, rural_aliases},
+    {"womens_federation", "妇联", "县妇女联合会", 0, 0, women_aliases},
+    {"finance", "财政", "县财政局", 0, 0, finance_aliases},
+    {"student_aid", "学生资助中心", "学生资助管理中心", 0, 0, aid_aliases},
+};
+const unsigned departments_count = ARRAY_SIZE(departments);
+
+const struct department *department_find(const char *key)
+{
+    for (unsigned i = 0; key && *key && i < departments_count; i++)
+        if (!strcmp(key, departments[i].key))
+            return &departments[i];
+    return NULL;
+}
+
+const struct department *department_parse(const char *text)
+{
+    if (!text || !*text)
+        return NULL;
+    for (unsigned i = 0; i < departments_count; i++) {
+        const struct department *d = &departments[i];
+        if (!strcmp(text, d->key) || !strcmp(text, d->name) || !strcmp(text, d->title))
+            return d;
+        for (const char *const *a = d->aliases; a && *a; a++)
+            if (!strcmp(text, *a))
+                return d;
+    }
+    return NULL;
+}
+
+bool department_may_upload(const char *key, enum import_kind kind)
+{
+    const struct department *d = department_find(key);
+    return d && kind < KIND__COUNT && (d->kinds & KIND(kind));
+}
+
+void department_kinds_text(const struct department *d, struct buf *out)
+{
+    size_t before = out->len;
+    for (int k = 0; d && k < KIND__COUNT; k++)
+        if (d->kinds & KIND(k))
+            buf_addf(out, "%s%s", out->len > before ? "、" : "", kind_label((enum import_kind)k));
+    if (out->len == before)
+        buf_adds(out, "（无）");
+}
+
+void department_names(struct buf *out)
+{
+    for (unsigned i = 0; i < departments_count; i++)
+        buf_addf(out, "%s%s", i ? "、" : "", departments[i].name);
+}
+
+int department_check_upload(const char *key, enum import_kind kind, struct buf *err)
+{
+    const struct department *d = department_find(key);
+    if (!d) {
+        buf_adds(err, "您的账号还没有指定所属部门，不能上传名单：请系统管理员在“账号和角色”中为"
+                      "它选定部门");
+        return -1;
+    }
+    if (kind < KIND__COUNT && (d->kinds & KIND(kind)))
+        return 0;
+    buf_addf(err, "%s的账号不能上传%s名单；本部门可上传：", d->title,
+             kind < KIND__COUNT ? kind_label(kind) : "这类");
+    department_kinds_text(d, err);
+    return -1;
+}
