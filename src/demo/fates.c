@@ -38,16 +38,22 @@
 #define FAMILY_SHARE 300000
 
 const char *const demo_fate_keys[] = {
-    [FATE_EXACT] = "exact",           [FATE_TYPO] = "typo",
-    [FATE_MISSING] = "missing",       [FATE_MISSING_G] = "missing_g",
-    [FATE_BROKEN_G] = "broken_g",     [FATE_NUMBER] = "number",
-    [FATE_NUMBER_NO_G] = "number_no_g", [FATE_TWIN_SEQ] = "twin_seq",
-    [FATE_TWIN_CHECK] = "twin_check", [FATE_TWIN_COPY] = "twin_copy",
-    [FATE_TWIN_SUB] = "twin_sub",     [FATE_TWIN_SWAP] = "twin_swap",
+    [FATE_EXACT] = "exact",
+    [FATE_TYPO] = "typo",
+    [FATE_MISSING] = "missing",
+    [FATE_MISSING_G] = "missing_g",
+    [FATE_BROKEN_G] = "broken_g",
+    [FATE_NUMBER] = "number",
+    [FATE_NUMBER_NO_G] = "number_no_g",
+    [FATE_TWIN_SEQ] = "twin_seq",
+    [FATE_TWIN_CHECK] = "twin_check",
+    [FATE_TWIN_COPY] = "twin_copy",
+    [FATE_TWIN_SUB] = "twin_sub",
+    [FATE_TWIN_SWAP] = "twin_swap",
 };
 
-static const char *const family_keys[] = {"", "siblings", "names", "numbers", "noid",
-                                          "unregistered"};
+static const char *const family_keys[] = {"",        "siblings", "names",
+                                          "numbers", "noid",     "unregistered"};
 static const char *const family_labels[] = {
     "常见错误组合",
     "同日出生的兄弟姐妹（双胞胎）",
@@ -93,8 +99,8 @@ enum demo_family fate_family(int fate, int mistake, bool borrowed)
 enum id_fate fates_twin_draw(struct demo_rng *r)
 {
     static const enum id_fate kinds[] = {
-        FATE_TWIN_SEQ,  FATE_TWIN_CHECK,  FATE_TWIN_COPY,   FATE_TWIN_SUB,
-        FATE_TWIN_SWAP, FATE_NUMBER_NO_G, FATE_MISSING_G,   FATE_MISSING,
+        FATE_TWIN_SEQ,  FATE_TWIN_CHECK,  FATE_TWIN_COPY, FATE_TWIN_SUB,
+        FATE_TWIN_SWAP, FATE_NUMBER_NO_G, FATE_MISSING_G, FATE_MISSING,
     };
     return kinds[rng_below(r, ARRAY_SIZE(kinds))];
 }
@@ -213,8 +219,8 @@ static void enrol_fate(struct demo_world *w, struct demo_rng *r, const struct ra
          * none */
         uint32_t u = rng_below(r, 4);
         e->fate = u < 2 ? FATE_EXACT : u == 2 ? FATE_TYPO : FATE_MISSING;
-    } else if (fam != DEMO_FAMILY_NONE && fam != DEMO_FAMILY_SIBLINGS &&
-               rng_ppm(r, FAMILY_SHARE) && family_row(r, fam, c, borrowed, e)) {
+    } else if (fam != DEMO_FAMILY_NONE && fam != DEMO_FAMILY_SIBLINGS && rng_ppm(r, FAMILY_SHARE) &&
+               family_row(r, fam, c, borrowed, e)) {
         force_name = e->mistake != NAME_NONE;
     } else {
         uint32_t u = rng_below(r, 1000000);

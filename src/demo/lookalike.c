@@ -10,8 +10,7 @@
 /* A register child of the compulsory band with an active registration (for a neighbour), half
  * of the time (in the unregistered family's county) one truly out of school: a 随迁 pupil linked
  * to them by mistake would hide them. */
-size_t lookalike_pick(struct demo_world *w, struct demo_rng *r, const size_t *out,
-                             size_t nout)
+size_t lookalike_pick(struct demo_world *w, struct demo_rng *r, const size_t *out, size_t nout)
 {
     if (w->opt->family == DEMO_FAMILY_UNREGISTERED && nout && rng_below(r, 2))
         return out[rng_below(r, (uint32_t)nout)];
@@ -47,7 +46,7 @@ int lookalike_cmp(const void *x, const void *y)
  * is one. SIZE_MAX when no draw collided.
  */
 size_t lookalike_namesake(struct demo_world *w, struct demo_rng *r, const struct name_ix *ix,
-                            size_t nix, int sex, struct buf *name)
+                          size_t nix, int sex, struct buf *name)
 {
     bool prefer_out = w->opt->family == DEMO_FAMILY_UNREGISTERED && rng_below(r, 2);
     for (int tries = 0; tries < 400; tries++) {
@@ -82,6 +81,6 @@ size_t lookalike_namesake(struct demo_world *w, struct demo_rng *r, const struct
 void lookalike_add(struct demo_world *w, size_t pupil, size_t child, enum lookalike_kind k)
 {
     ALLOC_GROW(w->lookalikes, w->nlookalikes + 1, w->lookalikes_alloc);
-    w->lookalikes[w->nlookalikes++] = (struct demo_lookalike){(uint32_t)pupil, (uint32_t)child,
-                                                              (uint8_t)k};
+    w->lookalikes[w->nlookalikes++] =
+        (struct demo_lookalike){(uint32_t)pupil, (uint32_t)child, (uint8_t)k};
 }

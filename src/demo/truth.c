@@ -82,14 +82,15 @@ static void child_cases(const struct demo_world *w, struct child_case *cc, uint8
         const struct demo_child *twin =
             f == DEMO_FAMILY_SIBLINGS ? world_twin(w, &w->children[child]) : NULL;
         if (twin && !cc[twin - w->children].role)
-            cc[twin - w->children] = (struct child_case){(uint8_t)f, (uint8_t)fate, 0, ROLE_OTHER, 0};
+            cc[twin - w->children] =
+                (struct child_case){(uint8_t)f, (uint8_t)fate, 0, ROLE_OTHER, 0};
     }
     for (size_t k = 0; k < w->nlookalikes; k++) {
         const struct demo_lookalike *l = &w->lookalikes[k];
         pupil_kind[l->pupil - w->npop] = l->kind;
         if (!cc[l->child].role)
-            cc[l->child] = (struct child_case){DEMO_FAMILY_UNREGISTERED, 0, 0, ROLE_LOOKALIKE,
-                                               l->kind};
+            cc[l->child] =
+                (struct child_case){DEMO_FAMILY_UNREGISTERED, 0, 0, ROLE_LOOKALIKE, l->kind};
     }
 }
 

@@ -177,8 +177,8 @@ void lk_reason_text(const struct lk_pair *pr, const struct lk_params *lp, struct
     case LKR_SEX_CONTRADICTS:
         add_total(out, pr->total, lp);
         add_lead(out, pr, lp);
-        buf_adds(out, pr->reason == LKR_BIRTH_CONTRADICTS ? "，但出生日期明显不同"
-                                                          : "，但性别不同");
+        buf_adds(out,
+                 pr->reason == LKR_BIRTH_CONTRADICTS ? "，但出生日期明显不同" : "，但性别不同");
         buf_adds(out, "：需人工复核");
         return;
     case LKR_TYPO_UNCONFIRMED:

@@ -185,8 +185,7 @@ static void estimate_id(const struct lk_rec *pop, size_t npop, const struct lk_r
         for (int l = 0; l < LKI__LEVELS; l++) {
             bool none = l == LKI_MISSING || st == LK_ID_NONE;
             model->id_w[st][l] = none ? 0 : log2(model->id_m[st][l] / model->id_u[st][l]);
-            model->id_w_same[st][l] =
-                none ? 0 : log2(model->id_m[st][l] / model->id_u_same[st][l]);
+            model->id_w_same[st][l] = none ? 0 : log2(model->id_m[st][l] / model->id_u_same[st][l]);
         }
     }
     /* a record whose valid ID names nobody here belongs to a pupil registered elsewhere */
@@ -196,9 +195,9 @@ static void estimate_id(const struct lk_rec *pop, size_t npop, const struct lk_r
     model->outsider = npop ? round(fmax(0, log2((double)npop * p / (1 - p))) * 10) / 10 : 0;
 }
 
-void lk_model_estimate(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth,
-                       size_t noth, const int32_t *exact, const struct lk_typo_stats *ts,
-                       uint64_t seed, struct lk_model *model)
+void lk_model_estimate(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, size_t noth,
+                       const int32_t *exact, const struct lk_typo_stats *ts, uint64_t seed,
+                       struct lk_model *model)
 {
     double mc[LK__FIELDS][LK_MAX_LEVELS] = {{0}}, uc[LK__FIELDS][LK_MAX_LEVELS] = {{0}};
     double sc[LK__FIELDS][LK_MAX_LEVELS] = {{0}};

@@ -24,8 +24,8 @@ struct lk_typo_stats {
  * exact[i]: the one register child whose ID equals record i's, or -1. seed: the sampling's.
  * Fills every m, u, u_same and weight of `model`.
  */
-void lk_model_estimate(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth,
-                       size_t noth, const int32_t *exact, const struct lk_typo_stats *ts,
-                       uint64_t seed, struct lk_model *model);
+void lk_model_estimate(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, size_t noth,
+                       const int32_t *exact, const struct lk_typo_stats *ts, uint64_t seed,
+                       struct lk_model *model);
 
 #endif
