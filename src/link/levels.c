@@ -181,9 +181,11 @@ static int birth_level(int32_t a, int32_t b)
         return LKB_MISSING;
     if (a == b)
         return LKB_EXACT;
-    char x[9], y[9];
-    snprintf(x, sizeof(x), "%08d", a);
-    snprintf(y, sizeof(y), "%08d", b);
+    char x[8], y[8];
+    for (int i = 7, va = a, vb = b; i >= 0; i--, va /= 10, vb /= 10) {
+        x[i] = (char)('0' + va % 10);
+        y[i] = (char)('0' + vb % 10);
+    }
     int diff[3], nd = 0;
     for (int i = 0; i < 8 && nd < 3; i++)
         if (x[i] != y[i])

@@ -18,6 +18,7 @@
 #include "link/weights.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #include "core/idcard.h"
 #include "util/common.h"
@@ -50,6 +51,18 @@ static void levels_of(const struct lk_rec *p, const struct lk_rec *o, struct lk_
     name_info_make(&a, p->name, strlen(p->name));
     name_info_make(&b, o->name, strlen(o->name));
     linker_compare(&flat, p, o, &a, &b, 0, pr);
+}
+
+/* The ID's level alone (no names to compare: cheaper, for the per-state samples). */
+static int id_level_of(const struct lk_rec *p, const struct lk_rec *o)
+{
+    static const struct lk_model flat;
+    static const struct name_info none;
+    struct lk_rec a = *p, b = *o;
+    struct lk_pair pr;
+    a.name = b.name = "";
+    linker_compare(&flat, &a, &b, &none, &none, 0, &pr);
+    return pr.level[LK_ID];
 }
 
 /* Laplace-smoothed shares of counts (+0.5 each), so that an unseen level stays finite. */
@@ -118,13 +131,33 @@ static size_t of_state(const struct lk_rec *oth, size_t noth, uint8_t st, uint32
     return n;
 }
 
-/* m, u and u_same of the ID per state of the record's ID. */
-static void estimate_id(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth,
-                        size_t noth, const int32_t *exact, const struct lk_typo_stats *ts,
-                        const double same[LKI__LEVELS], double q_prefix, uint64_t *seed,
-                        struct lk_model *model)
+/* u of the ID between random children, by the record's state: each state sampled on its own,
+ * the ID's level alone. */
+static void id_u_counts(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth,
+                        size_t noth, uint64_t *seed, double uc[LK_ID_STATES][LK_MAX_LEVELS])
 {
-    double mc[LK_ID_STATES][LK_MAX_LEVELS] = {{0}}, uc[LK_ID_STATES][LK_MAX_LEVELS] = {{0}};
+    for (int st = LK_ID_VALID; st <= LK_ID_TRUNCATED; st++) {
+        uint32_t *idx;
+        size_t n = of_state(oth, noth, (uint8_t)st, &idx);
+        size_t want = n && npop ? U_SAMPLE / 4 : 0;
+        for (size_t k = 0; k < want; k++) {
+            const struct lk_rec *p = &pop[rng_next(seed) % npop];
+            const struct lk_rec *o = &oth[idx[rng_next(seed) % n]];
+            int l = id_level_of(p, o);
+            if (l != LKI_MISSING)
+                uc[st][l]++;
+        }
+        free(idx);
+    }
+}
+
+/* m, u and u_same of the ID per state of the record's ID, and the outsider line. */
+static void estimate_id(size_t npop, const struct lk_rec *oth, size_t noth, const int32_t *exact,
+                        const struct lk_typo_stats *ts,
+                        const double uc[LK_ID_STATES][LK_MAX_LEVELS],
+                        const double same[LKI__LEVELS], double q_prefix, struct lk_model *model)
+{
+    double mc[LK_ID_STATES][LK_MAX_LEVELS] = {{0}};
     long nvalid = 0, ntrunc = 0, nexact = 0, nowhere = 0;
     for (size_t i = 0; i < noth; i++) {
         nexact += exact[i] >= 0;
@@ -146,22 +179,6 @@ static void estimate_id(const struct lk_rec *pop, size_t npop, const struct lk_r
     mc[LK_ID_BAD_CHECK][LKI_BIRTH_TYPO] = (double)ts->found * birth_share;
     mc[LK_ID_BAD_CHECK][LKI_NEAR] = (double)ts->found * (1 - birth_share);
     mc[LK_ID_TRUNCATED][LKI_PARTIAL] = (double)ntrunc;
-
-    /* u between random children, by the record's state: each state sampled on its own */
-    for (int st = LK_ID_VALID; st <= LK_ID_TRUNCATED; st++) {
-        uint32_t *idx;
-        size_t n = of_state(oth, noth, (uint8_t)st, &idx);
-        size_t want = n && npop ? U_SAMPLE / 4 : 0;
-        for (size_t k = 0; k < want; k++) {
-            const struct lk_rec *p = &pop[rng_next(seed) % npop];
-            const struct lk_rec *o = &oth[idx[rng_next(seed) % n]];
-            struct lk_pair pr;
-            levels_of(p, o, &pr);
-            if (pr.level[LK_ID] != LKI_MISSING)
-                uc[st][pr.level[LK_ID]]++;
-        }
-        free(idx);
-    }
 
     /* u_same: the labelled same-day pairs carry valid IDs; a mistyped ID there is one slip
      * from the other child as often as the valid one is a sibling's number, and a truncated
@@ -195,19 +212,88 @@ static void estimate_id(const struct lk_rec *pop, size_t npop, const struct lk_r
     model->outsider = npop ? round(fmax(0, log2((double)npop * p / (1 - p))) * 10) / 10 : 0;
 }
 
+/* The samples of pairs born the same day and of the ID per state: the second core's share. */
+struct same_job {
+    const struct lk_rec *pop, *oth;
+    size_t npop, noth;
+    const int32_t *exact;
+    size_t nexact;
+    uint64_t seed;
+    double sc[LK__FIELDS][LK_MAX_LEVELS];
+    double id_uc[LK_ID_STATES][LK_MAX_LEVELS];
+    long sn, near_prefix;
+};
+
+/*
+ * u_same: a record linked by its exact ID to child Z, against another register child born the
+ * same day. The register children (or an even sample of them) are sorted by birth date once; a
+ * record's birth date finds its bucket by binary search.
+ */
+static void *same_day_samples(void *arg)
+{
+    struct same_job *j = arg;
+    const struct lk_rec *pop = j->pop, *oth = j->oth;
+    size_t npop = j->npop, noth = j->noth;
+    uint64_t s = j->seed;
+    struct lk_pair pr;
+    size_t npool = npop < SAME_POOL ? npop : SAME_POOL, np = 0;
+    struct by_birth *pool = xmalloc((npool ? npool : 1) * sizeof(*pool));
+    for (size_t k = 0; k < npool; k++) {
+        size_t i = npop <= SAME_POOL ? k : (size_t)((double)k * (double)npop / (double)npool);
+        if (pop[i].birth)
+            pool[np++] = (struct by_birth){pop[i].birth, (uint32_t)i};
+    }
+    qsort(pool, np, sizeof(*pool), cmp_by_birth);
+    size_t want = j->nexact && np ? SAME_SAMPLE : 0;
+    for (size_t k = 0, tries = 0; k < want && tries < 4 * SAME_SAMPLE; tries++) {
+        size_t r = rng_next(&s) % noth;
+        if (j->exact[r] < 0 || !oth[r].birth || oth[r].id_state != LK_ID_VALID)
+            continue;
+        size_t lo, hi;
+        bucket(pool, np, oth[r].birth, &lo, &hi);
+        if (hi - lo < 1 || (hi - lo == 1 && pool[lo].idx == (uint32_t)j->exact[r]))
+            continue;
+        uint32_t x;
+        do
+            x = pool[lo + rng_next(&s) % (hi - lo)].idx;
+        while (x == (uint32_t)j->exact[r]);
+        k++;
+        levels_of(&pop[x], &oth[r], &pr);
+        for (int f = 0; f < LK__FIELDS; f++)
+            if (f != LK_BIRTH)
+                j->sc[f][pr.level[f]]++;
+        if (pop[x].key && oth[r].key) {
+            char a[19], b[19];
+            id_unpack(oth[r].key, a);
+            id_unpack(pop[x].key, b);
+            j->near_prefix += prefix_agrees_truncated(a, b);
+        }
+        j->sn++;
+    }
+    free(pool);
+    id_u_counts(pop, npop, oth, noth, &s, j->id_uc);
+    return NULL;
+}
+
 void lk_model_estimate(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, size_t noth,
                        const int32_t *exact, const struct lk_typo_stats *ts, uint64_t seed,
                        struct lk_model *model)
 {
     double mc[LK__FIELDS][LK_MAX_LEVELS] = {{0}}, uc[LK__FIELDS][LK_MAX_LEVELS] = {{0}};
-    double sc[LK__FIELDS][LK_MAX_LEVELS] = {{0}};
-    long mn = 0, un = 0, sn = 0, near_prefix = 0;
+    long mn = 0, un = 0;
     struct lk_pair pr;
 
-    /* m: pairs linked by an exact, valid ID are true matches; sample them evenly. */
     size_t nexact = 0;
     for (size_t i = 0; i < noth; i++)
         nexact += exact[i] >= 0;
+    /* the same-day and per-state samples on a second core, from a stream of their own: the
+     * result does not depend on whether it ran at the same time */
+    struct same_job sj = {pop,   oth,   npop, noth, exact, nexact, seed ^ 0xD1B54A32D192ED03ull,
+                          {{0}}, {{0}}, 0,    0};
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, same_day_samples, &sj) == 0;
+
+    /* m: pairs linked by an exact, valid ID are true matches; sample them evenly. */
     size_t step = nexact > M_SAMPLE ? nexact / M_SAMPLE : 1, seen = 0;
     for (size_t i = 0; i < noth; i++) {
         if (exact[i] < 0 || seen++ % step)
@@ -229,58 +315,21 @@ void lk_model_estimate(const struct lk_rec *pop, size_t npop, const struct lk_re
             uc[f][pr.level[f]]++;
         un++;
     }
-
-    /*
-     * u_same: a record linked by its exact ID to child Z, against another register child born
-     * the same day. The register children (or an even sample of them) are sorted by birth date
-     * once; a record's birth date finds its bucket by binary search.
-     */
-    size_t npool = npop < SAME_POOL ? npop : SAME_POOL, np = 0;
-    struct by_birth *pool = xmalloc((npool ? npool : 1) * sizeof(*pool));
-    for (size_t k = 0; k < npool; k++) {
-        size_t i = npop <= SAME_POOL ? k : (size_t)((double)k * (double)npop / (double)npool);
-        if (pop[i].birth)
-            pool[np++] = (struct by_birth){pop[i].birth, (uint32_t)i};
-    }
-    qsort(pool, np, sizeof(*pool), cmp_by_birth);
-    want = nexact && np ? SAME_SAMPLE : 0;
-    for (size_t k = 0, tries = 0; k < want && tries < 4 * SAME_SAMPLE; tries++) {
-        size_t r = rng_next(&s) % noth;
-        if (exact[r] < 0 || !oth[r].birth || oth[r].id_state != LK_ID_VALID)
-            continue;
-        size_t lo, hi;
-        bucket(pool, np, oth[r].birth, &lo, &hi);
-        if (hi - lo < 1 || (hi - lo == 1 && pool[lo].idx == (uint32_t)exact[r]))
-            continue;
-        uint32_t x;
-        do
-            x = pool[lo + rng_next(&s) % (hi - lo)].idx;
-        while (x == (uint32_t)exact[r]);
-        k++;
-        levels_of(&pop[x], &oth[r], &pr);
-        for (int f = 0; f < LK__FIELDS; f++)
-            if (f != LK_BIRTH)
-                sc[f][pr.level[f]]++;
-        if (pop[x].key && oth[r].key) {
-            char a[19], b[19];
-            id_unpack(oth[r].key, a);
-            id_unpack(pop[x].key, b);
-            near_prefix += prefix_agrees_truncated(a, b);
-        }
-        sn++;
-    }
-    free(pool);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        same_day_samples(&sj);
 
     memset(model, 0, sizeof(*model));
     model->m_pairs = mn;
     model->u_pairs = un;
-    model->same_pairs = sn;
+    model->same_pairs = sj.sn;
     for (int f = LK_NAME; f < LK__FIELDS; f++) {
         int L = lk_levels((enum lk_field)f), missing = L - 1;
         shares(mc[f], L, model->m[f]);
         shares(uc[f], L, model->u[f]);
         if (f != LK_BIRTH)
-            shares(sc[f], L, model->u_same[f]);
+            shares(sj.sc[f], L, model->u_same[f]);
         else
             memcpy(model->u_same[f], model->u[f], sizeof(model->u[f]));
         for (int l = 0; l < L; l++) {
@@ -288,6 +337,6 @@ void lk_model_estimate(const struct lk_rec *pop, size_t npop, const struct lk_re
             model->w_same[f][l] = l == missing ? 0.0 : log2(model->m[f][l] / model->u_same[f][l]);
         }
     }
-    estimate_id(pop, npop, oth, noth, exact, ts, sc[LK_ID], (near_prefix + 0.5) / (sn + 1.0), &s,
-                model);
+    estimate_id(npop, oth, noth, exact, ts, sj.id_uc, sj.sc[LK_ID],
+                (sj.near_prefix + 0.5) / (sj.sn + 1.0), model);
 }

@@ -42,8 +42,7 @@ static struct lk_pair compare(const struct lk_model *m, struct lk_rec p, struct 
 static int id_level_of(const char *child, uint8_t cs, const char *record, uint8_t rs)
 {
     static const struct lk_model flat;
-    return compare(&flat, rec(child, cs, "王明", 20150304, 1),
-                   rec(record, rs, "王明", 20150304, 1))
+    return compare(&flat, rec(child, cs, "王明", 20150304, 1), rec(record, rs, "王明", 20150304, 1))
         .level[LK_ID];
 }
 

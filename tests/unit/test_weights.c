@@ -13,7 +13,7 @@
 #include "core/idcard.h"
 #include "link/weights.h"
 
-#define N 2000
+#define N    2000
 #define MAXR (2 * N + 2000)
 
 static struct lk_rec pop[MAXR], oth[MAXR];
@@ -56,8 +56,8 @@ static size_t add_oth(uint64_t key, uint8_t st, const char *name, int birth, int
  * a clean record; `outsiders` records with valid IDs of another county; `bad` records mistyped. */
 static void build(int outsiders, int bad)
 {
-    static const char *const names[] = {"王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆", "赵磊",
-                                        "黄勇", "周杰", "吴涛", "徐明", "孙超"};
+    static const char *const names[] = {"王伟", "李娜", "张敏", "刘洋", "陈静", "杨帆",
+                                        "赵磊", "黄勇", "周杰", "吴涛", "徐明", "孙超"};
     npop = noth = 0;
     for (int i = 0; i < N; i++) {
         /* child i%10 == 1 is the twin of child i-1: the same day, the next number */
@@ -71,8 +71,8 @@ static void build(int outsiders, int bad)
         add_oth(pop[p].key, LK_ID_VALID, name, birth, pop[p].sex, (int32_t)p);
     }
     for (int i = 0; i < outsiders; i++)
-        add_oth(key_of(20150101 + i % 28, i, "410526"), LK_ID_VALID, "外地生", 20150101 + i % 28,
-                1, -1);
+        add_oth(key_of(20150101 + i % 28, i, "410526"), LK_ID_VALID, "外地生", 20150101 + i % 28, 1,
+                -1);
     for (int i = 0; i < bad; i++) {
         char id[19];
         id_unpack(pop[i * 7].key, id);
