@@ -12,20 +12,21 @@
  * Record linkage of the population register against school records (学籍 and 外出就读), in
  * memory, in four stages:
  *
- *   0. exact ID: the normalised ID links most records; an exact link is only held back (sent to
- *      review) when the name disagrees and a better-named child shares the birth date and
- *      surname (a twin), or the name disagrees entirely;
- *   1. ID typo: a record whose ID failed its check digit (or names nobody) is compared with the
- *      children whose IDs are one substitution or one neighbour swap away;
+ *   0. exact ID: the normalised ID links most records; an exact link is only held back (scored)
+ *      when the name disagrees, or only sounds alike while a twin (born the same day, the
+ *      neighbouring number, no record of their own) bears it exactly;
+ *   1. ID typo: a record whose ID failed its check digit (or was stored as a number) is
+ *      compared with the children whose IDs are one substitution or one neighbour swap away;
  *   2. blocking: records still unlinked are compared with the children sharing their birth date
- *      and surname, birth date and sex, or folded name and birth year;
- *   3. scoring and assignment: Fellegi–Sunter weights per field level, with m estimated from
- *      exact-ID pairs and u from random pairs of this very data; each record goes to its best
- *      child only when that child is clearly better than the second best; three bands: accept,
- *      review, reject.
+ *      and surname, their folded name and birth year, or their pinyin name and birth year;
+ *   3. scoring and assignment: Fellegi–Sunter weights per field level (link/levels.c), with m
+ *      and u estimated from this very data (link/weights.c); each record goes to its best child
+ *      only when that child is clearly likelier than the second best and than a pupil registered
+ *      elsewhere; three bands: accept, review, reject; every pair's reason recorded
+ *      (link/reasons.c writes it out).
  *
  * A record never links to two children. A child may hold several records (a transfer leaves an
- * old 转出 record and a new 在读 one).
+ * old 转出 record and a new 在读 one). docs/linkage.md explains every rule.
  */
 
 enum lk_field { LK_ID, LK_NAME, LK_BIRTH, LK_SEX, LK__FIELDS };
