@@ -135,6 +135,14 @@ static int id_level(const struct lk_rec *p, const struct lk_rec *o, int *first, 
     }
     if (p->key == o->key)
         return LKI_EXACT;
+    /* an ID ending in 000 whose check digit happens to hold may still be a number's fifteen
+     * digits (one in eleven is) */
+    if (!memcmp(b + 15, "000", 3) || !memcmp(a + 15, "000", 3)) {
+        uint64_t x = prefix15(a), y = prefix15(b);
+        bool oz = !memcmp(b + 15, "000", 3);
+        if (oz ? (y == x || y == x + 1) : (x == y || x == y + 1))
+            return LKI_PARTIAL;
+    }
     int nd = 0, nd17 = 0;
     bool birth_same = true;
     for (int i = 0; i < 18; i++) {
@@ -247,6 +255,8 @@ void linker_compare(const struct lk_model *model, const struct lk_rec *p, const 
     if (o->id_state == LK_ID_VALID &&
         (p->id_state == LK_ID_BAD_CHECK || p->id_state == LK_ID_TRUNCATED))
         out->id_state = p->id_state;
+    if (out->level[LK_ID] == LKI_PARTIAL)
+        out->id_state = LK_ID_TRUNCATED;
     out->outsider = model->outsider;
     double total = 0;
     for (int f = 0; f < LK__FIELDS; f++) {

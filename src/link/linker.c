@@ -209,6 +209,15 @@ static void pop_ids_release(struct pop_ids *pi)
     }
 }
 
+/* An ID ending in 000: perhaps a number's fifteen digits with a check digit that happens to
+ * hold. */
+static bool ends_000(uint64_t key)
+{
+    char id[19];
+    id_unpack(key, id);
+    return !memcmp(id + 15, "000", 3);
+}
+
 /* ---- blocking keys ------------------------------------------------------------------------ */
 
 /* The pinyin of the surname (its first character, folded), 0 when none: equal for 张/張 and
@@ -383,7 +392,7 @@ static void decide_best(const struct lk_params *params, const struct lk_rec *pop
     bool clear = lk_at_least(lead(bp->total, rival), params->margin);
     int idl = bp->level[LK_ID];
     /* Two valid IDs that differ are two people, whatever else agrees. */
-    bool ids_disagree = idl != LKI_EXACT && idl != LKI_MISSING &&
+    bool ids_disagree = idl != LKI_EXACT && idl != LKI_MISSING && idl != LKI_PARTIAL &&
                         pop[bp->pop].id_state == LK_ID_VALID && oth[oi].id_state == LK_ID_VALID;
     bool typo = (idl == LKI_BIRTH_TYPO || idl == LKI_NEAR) && !ids_disagree;
     if (doubtful) {
@@ -888,8 +897,9 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
         int nk = block_keys(&oth[i], true, k);
         /* A record with a valid ID that names nobody can never be accepted for a child with
          * another valid ID (two valid IDs far apart are two people): such pairs are not worth
-         * scoring. A doubtful exact ID still meets everyone: the twin must be found. */
-        bool valid = oth[i].id_state == LK_ID_VALID && pending[i] == 1;
+         * scoring. A doubtful exact ID still meets everyone: the twin must be found; so does
+         * one ending in 000, which may be a number's fifteen digits. */
+        bool valid = oth[i].id_state == LK_ID_VALID && pending[i] == 1 && !ends_000(oth[i].key);
         for (int j = 0; j < nk; j++) {
             uint32_t blk = *u64map_find(&want, k[j]);
             uint32_t size = bstart[blk + 1] - bstart[blk];

@@ -107,6 +107,23 @@ static void test_truncated_ids(void **state)
         t[3] = t[3] == '9' ? '8' : (char)(t[3] + 1);
         assert_int_equal(id_level_of(z, LK_ID_VALID, t, LK_ID_TRUNCATED), LKI_NEAR);
     }
+    /* one in eleven numbers' 000 happens to make a valid check: still compared as a number */
+    bool found = false;
+    for (int seq = 100; seq < 999 && !found; seq++) {
+        char full[19];
+        make_id(full, 20150304, seq);
+        memcpy(t, full, 19);
+        memcpy(t + 15, "000", 3);
+        if (id_check_char(t) != '0' || full[15] >= '5' || !strcmp(t, full))
+            continue;
+        static const struct lk_model flat;
+        struct lk_pair pr = compare(&flat, rec(full, LK_ID_VALID, "王明", 20150304, 1),
+                                    rec(t, LK_ID_VALID, "王明", 20150304, 1));
+        assert_int_equal(pr.level[LK_ID], LKI_PARTIAL);
+        assert_int_equal(pr.id_state, LK_ID_TRUNCATED);
+        found = true;
+    }
+    assert_true(found);
     assert_int_equal(lk_id_state(true, ID_BAD_CHECK | ID_PRECISION_LOST), LK_ID_TRUNCATED);
     assert_int_equal(lk_id_state(true, ID_BAD_CHECK), LK_ID_BAD_CHECK);
     assert_int_equal(lk_id_state(true, ID_BAD_FORMAT), LK_ID_BAD_CHECK);
