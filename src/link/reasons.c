@@ -112,10 +112,16 @@ static void add_lead(struct buf *out, const struct lk_pair *pr, const struct lk_
     add_line(out, lp->margin);
 }
 
-/* A pair that is not the record's best, against the best, from the numbers. */
+/* A pair that is not the record's best, against the best, from the numbers. The best is the
+ * record's first choice: usually the highest total, but the child whose name a record with
+ * another child's ID bears comes first. */
 static void add_behind(struct buf *out, const struct lk_pair *pr, const struct lk_params *lp)
 {
     double d = round((pr->second - pr->total) * 10) / 10 + 0.0;
+    if (d < 0) {
+        buf_addf(out, "，记录的首选儿童总分 %.1f，比此对低 %.1f 分", pr->second, -d);
+        return;
+    }
     buf_addf(out, "，另一名儿童总分 %.1f，比此对高 %.1f 分，", pr->second, d);
     buf_adds(out, lk_at_least(d, lp->margin) ? "达到差距线 " : "不到差距线 ");
     add_line(out, lp->margin);
@@ -215,7 +221,7 @@ void lk_reason_text(const struct lk_pair *pr, const struct lk_params *lp, struct
     case LKR_NEAR_RUNNER_UP:
         add_total(out, pr->total, lp);
         add_behind(out, pr, lp);
-        buf_adds(out, "：与得分最高的儿童难以区分，一并待人工复核");
+        buf_adds(out, "：与记录的首选儿童难以区分，一并待人工复核");
         return;
     case LKR__COUNT:
         break;

@@ -74,6 +74,10 @@ static void test_the_rival(void **state)
     s = text(LKR_NEAR_RUNNER_UP, LKD_REVIEW, 17.4, 17.4, 9.2, &lp);
     assert_true(HAS(s, "高 0.0 分，不到差距线") && HAS(s, "待人工复核"));
     free(s);
+    /* a runner-up scoring more than the record's first choice (the child whose name it bears) */
+    s = text(LKR_NEAR_RUNNER_UP, LKD_REVIEW, 27.1, 23.1, 9.2, &lp);
+    assert_true(HAS(s, "记录的首选儿童总分 23.1，比此对低 4.0 分") && !HAS(s, "高 -"));
+    free(s);
     s = text(LKR_TAKEN, LKD_REJECT, 14.0, 29.9, 9.2, &lp);
     assert_true(HAS(s, "其总分 29.9，此对 14.0") && HAS(s, "不采纳"));
     free(s);
