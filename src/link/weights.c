@@ -25,7 +25,7 @@
 
 #define M_SAMPLE    20000
 #define U_SAMPLE    100000
-#define SAME_SAMPLE 100000
+#define SAME_SAMPLE 60000
 #define SAME_POOL   262144 /* register children bucketed by birth date for u_same */
 
 static uint64_t mix64(uint64_t x)
@@ -139,7 +139,7 @@ static void id_u_counts(const struct lk_rec *pop, size_t npop, const struct lk_r
     for (int st = LK_ID_VALID; st <= LK_ID_TRUNCATED; st++) {
         uint32_t *idx;
         size_t n = of_state(oth, noth, (uint8_t)st, &idx);
-        size_t want = n && npop ? U_SAMPLE / 4 : 0;
+        size_t want = n && npop ? U_SAMPLE / 8 : 0;
         for (size_t k = 0; k < want; k++) {
             const struct lk_rec *p = &pop[rng_next(seed) % npop];
             const struct lk_rec *o = &oth[idx[rng_next(seed) % n]];
