@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
-"""Linkage quality on the demo county, against its ground truth.
+"""Linkage quality on the demo county, against its ground truth, family by family.
 
-For each seed (and size): `baoxue demo` builds, imports and matches a county; this script then
-compares the out-of-school list and every link with the truth the demo wrote:
+For each family and seed, `baoxue demo --files-only` writes a county's files (the usual mix, or
+with one error family raised to hundreds of cases: --family), then the binary under test
+imports them into a fresh database and runs the cross-check. The script compares what the run
+decided with the truth the demo wrote:
 
-  child level: recall (truly out-of-school children listed) and precision (listed children
-               truly out), the review queue as a share of the population;
-  pair level:  precision and recall of the record -> child links (学籍 and 外出就读 rows).
+  children  recall (truly out-of-school children on the list) and precision (listed children
+            truly out), and the share waiting for a clerk (status 待复核) — over the whole county
+            and over the family's children (ground_truth.csv "case");
+  records   for the family's rows (truth_*.csv "case"): linked to the right child, to another
+            child, or left unlinked (in review or not linked at all).
 
-Usage: bench/linkage_quality.py [--bin build/baoxue] [--children 20000] [--seeds 1,2,3]
-       [--errors 1.0] [--keep DIR]
-Prints one line per run and a summary; exits 1 if any run misses a truly out-of-school child.
+Families (demo.h): overall (the usual mix, every family at its usual rate), siblings, names,
+numbers, noid, unregistered. The generator and the binary under test can differ (--gen-bin): the
+same files measure main and a branch.
+
+Usage: bench/linkage_quality.py [--bin build/baoxue] [--gen-bin BIN] [--children 20000]
+       [--seeds 1,2,3,4,5] [--families overall,siblings,...] [--errors X] [--keep DIR]
+Prints one line per run, a table per family summed over the seeds, and exits 1 if any run
+misses a truly out-of-school child.
 """
 import argparse
 import csv
@@ -23,6 +32,15 @@ import sys
 import tempfile
 
 OUT = {"not_enrolled", "dropped_out"}
+FAMILIES = ["overall", "siblings", "names", "numbers", "noid", "unregistered"]
+LABELS = {
+    "overall": "常见错误组合（全县）",
+    "siblings": "同日出生的兄弟姐妹（双胞胎）",
+    "names": "同音字和繁体字",
+    "numbers": "身份证号存成数字",
+    "noid": "缺少身份证号（有或没有学籍号）",
+    "unregistered": "有学籍无户籍（随迁子女）",
+}
 
 
 def run(cmd, env):
@@ -32,101 +50,182 @@ def run(cmd, env):
     return r.stdout
 
 
-def links_from_db(db):
-    """(kind, row) of every school record -> population row, as the latest run decided."""
+def files_of(out):
+    names = os.listdir(out)
+    pick = lambda stem: next(os.path.join(out, n) for n in names if n.startswith(stem))
+    return pick("户籍适龄儿童花名册"), pick("学籍数据"), pick("外出就读学生名单")
+
+
+def read_run(db):
+    """The latest run: each child's acted-on status by ID, and every record -> child link."""
     con = sqlite3.connect(db)
     run_id, pop_b, enr_b, out_b = con.execute(
         "SELECT id, population_batch, enrollment_batch, coalesce(outside_batch, 0)"
         " FROM match_run ORDER BY id DESC LIMIT 1").fetchone()
-    links = {}
-    # exact-ID links are implied by equal IDs, unless the run held the pair back
+    status = dict(con.execute(
+        "SELECT r.id_number, cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
+        " WHERE cs.run_id = ?", (run_id,)))
+    hdr = dict(con.execute("SELECT kind, header_row FROM batch"))
+    pop_rows = dict(con.execute("SELECT id, row_no FROM record WHERE batch_id = ?", (pop_b,)))
+    # exact-ID links are implied by equal IDs, unless the run held the record back
     held = {r[0] for r in con.execute(
         "SELECT other_record FROM candidate WHERE run_id = ? AND decision <> 'accept'", (run_id,))}
     accepted = {r[0]: r[1] for r in con.execute(
         "SELECT other_record, population_record FROM candidate WHERE run_id = ?"
         " AND decision = 'accept'", (run_id,))}
-    pop_rows = dict(con.execute("SELECT id, row_no FROM record WHERE batch_id = ?", (pop_b,)))
-    q = ("SELECT o.id, b.kind, o.row_no, p.id FROM record o JOIN batch b ON b.id = o.batch_id"
+    links = {}
+    q = ("SELECT o.id, b.kind, o.row_no, p.id, p.id_flags FROM record o"
+         " JOIN batch b ON b.id = o.batch_id"
          " LEFT JOIN record p ON p.batch_id = ? AND p.id_number = o.id_number"
          " WHERE o.batch_id IN (?, ?)")
-    for oid, kind, row, pid in con.execute(q, (pop_b, enr_b, out_b)):
+    for oid, kind, row, pid, pflags in con.execute(q, (pop_b, enr_b, out_b)):
+        key = (kind, row - hdr[kind])
         if oid in accepted:
-            links[(kind, row)] = pop_rows[accepted[oid]]
+            links[key] = pop_rows[accepted[oid]] - hdr["population"]
         elif pid is not None and oid not in held:
-            links.setdefault((kind, row), pop_rows[pid])
+            links.setdefault(key, pop_rows[pid] - hdr["population"])
     counts = json.loads(con.execute("SELECT counts FROM match_run WHERE id = ?",
                                     (run_id,)).fetchone()[0])
     con.close()
-    return links, counts
+    return status, links, counts
 
 
-def truth_links(dirname, header_rows):
-    """(kind, row) -> population key (序号), from truth_enrollment.csv / truth_outside.csv."""
+def truth_rows(out):
+    """(kind, data row) -> (population key or None, case)."""
     t = {}
     for kind, name in (("enrollment", "truth_enrollment.csv"), ("outside", "truth_outside.csv")):
-        path = os.path.join(dirname, name)
-        if not os.path.exists(path):
-            continue
-        with open(path, encoding="utf-8") as f:
+        with open(os.path.join(out, name), encoding="utf-8") as f:
             for r in csv.DictReader(f):
-                if r["key"]:
-                    # data row n sits at sheet row n + header_rows[kind]
-                    t[(kind, int(r["row"]) + header_rows[kind])] = int(r["key"])
+                t[(kind, int(r["row"]))] = (int(r["key"]) if r["key"] else None, r.get("case", ""))
     return t
+
+
+class Tally:
+    """Counts summed over seeds."""
+    FIELDS = ["children", "out", "listed", "tp", "waiting", "waiting_out", "rows", "right",
+              "wrong", "unlinked", "pulled", "unreg_rows"]
+
+    def __init__(self):
+        for k in self.FIELDS:
+            setattr(self, k, 0)
+
+    def add(self, o):
+        for k in self.FIELDS:
+            setattr(self, k, getattr(self, k) + getattr(o, k))
+
+    def recall(self):
+        return self.tp / self.out if self.out else 1.0
+
+    def precision(self):
+        return self.tp / self.listed if self.listed else 1.0
+
+    def review(self):
+        return self.waiting / self.children if self.children else 0.0
+
+    def line(self):
+        s = (f"children {self.children}: truly out {self.out}, listed {self.listed}, recall "
+             f"{self.recall():.2%}, precision {self.precision():.2%}, waiting {self.waiting} "
+             f"({self.review():.2%}; truly out among them {self.waiting_out})")
+        if self.rows:
+            s += (f"; rows {self.rows}: right child {self.right}, another child {self.wrong}, "
+                  f"unlinked {self.unlinked}")
+        if self.unreg_rows:
+            s += f"; 随迁 rows {self.unreg_rows}, pulled onto a register child {self.pulled}"
+        return s
+
+
+def measure(out, db, family):
+    with open(os.path.join(out, "ground_truth.csv"), encoding="utf-8") as f:
+        truth = list(csv.DictReader(f))
+    status, links, counts = read_run(db)
+    rows = truth_rows(out)
+    whole, fam = Tally(), Tally()
+    for t in truth:
+        st = status.get(t["true_id"])
+        listed, truly = st in OUT, t["true_status"] in OUT
+        mine = family == "overall" or t.get("case", "").startswith(family + ":")
+        for tl, count in ((whole, True), (fam, mine)):
+            if not count:
+                continue
+            tl.children += 1
+            tl.out += truly
+            tl.listed += listed
+            tl.tp += listed and truly
+            tl.waiting += st == "pending_review"
+            tl.waiting_out += st == "pending_review" and truly
+    for key, (child, case) in rows.items():
+        if family != "overall" and not case.startswith(family + ":"):
+            continue
+        got = links.get(key)
+        if child is None:
+            fam.unreg_rows += 1
+            fam.pulled += got is not None
+        else:
+            fam.rows += 1
+            fam.right += got == child
+            fam.wrong += got is not None and got != child
+            fam.unlinked += got is None
+    return whole, fam, counts
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bin", default=os.path.join(os.path.dirname(__file__), "../build/baoxue"))
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--bin", default=os.path.join(here, "../build/baoxue"))
+    ap.add_argument("--gen-bin", help="the baoxue that writes the demo files (default --bin)")
     ap.add_argument("--children", type=int, default=20000)
-    ap.add_argument("--seeds", default="1,2,3")
+    ap.add_argument("--seeds", default="1,2,3,4,5")
+    ap.add_argument("--families", default=",".join(FAMILIES))
     ap.add_argument("--errors", type=float, default=None)
     ap.add_argument("--keep")
     args = ap.parse_args()
-    env = dict(os.environ, BAOXUE_TODAY=os.environ.get("BAOXUE_TODAY", "2026-11-20"))
+    gen = args.gen_bin or args.bin
+    today = os.environ.get("BAOXUE_TODAY", "2026-11-20")
+    env = dict(os.environ, BAOXUE_TODAY=today)
     worst_recall = 1.0
-    for seed in [int(s) for s in args.seeds.split(",")]:
-        d = args.keep or tempfile.mkdtemp(prefix="baoxue-quality-")
-        out = os.path.join(d, f"seed{seed}")
-        cmd = [args.bin, "demo", "--out", out, "--children", str(args.children), "--seed", str(seed)]
-        if args.errors is not None:
-            cmd += ["--errors", str(args.errors)]
-        run(cmd, env)
-        db = os.path.join(out, "baoxue.db")
-        report = json.loads(run([args.bin, "report", "--db", db, "out-of-school", "--format",
-                                 "json"], env))
-        with open(os.path.join(out, "ground_truth.csv"), encoding="utf-8") as f:
-            truth = list(csv.DictReader(f))
-        listed = {c["id_number"] for c in report["children"]}
-        con = sqlite3.connect(db)
-        pending = {r[0] for r in con.execute(
-            "SELECT r.id_number FROM child_status cs JOIN record r ON r.id = cs.record_id"
-            " WHERE cs.run_id = (SELECT max(id) FROM match_run) AND cs.status = 'pending_review'")}
-        con.close()
-        truly = {t["true_id"] for t in truth if t["true_status"] in OUT}
-        recall = len(listed & truly) / len(truly) if truly else 1.0
-        precision = len(listed & truly) / len(listed) if listed else 1.0
-        worst_recall = min(worst_recall, recall)
-        # the population key (序号) of each register row: row_no - 3 (title, blank, header)
-        con = sqlite3.connect(db)
-        hdr = dict(con.execute("SELECT kind, header_row FROM batch"))
-        con.close()
-        links, counts = links_from_db(db)
-        tl = truth_links(out, hdr)
-        pop_hdr = hdr["population"]
-        got = {k: v - pop_hdr for k, v in links.items()}
-        tp = sum(1 for k, v in got.items() if tl.get(k) == v)
-        pair_p = tp / len(got) if got else 1.0
-        pair_r = tp / len(tl) if tl else 1.0
-        review = counts.get("review", 0)
-        print(f"seed {seed}: children {args.children}: truly out {len(truly)}, listed "
-              f"{len(listed)}, recall {recall:.2%}, precision {precision:.2%}; review "
-              f"{review} ({review / args.children:.3%} of population, truly out among the "
-              f"children waiting: {len(pending & truly)}); links "
-              f"{len(got)} of {len(tl)} true: pair precision {pair_p:.3%}, recall {pair_r:.3%}; "
-              f"by method {counts.get('links')}")
-        if not args.keep:
-            shutil.rmtree(d, ignore_errors=True)
+    summary = {}
+    for family in args.families.split(","):
+        if family not in FAMILIES:
+            sys.exit(f"unknown family {family}: one of {', '.join(FAMILIES)}")
+        tw, tf = Tally(), Tally()
+        for seed in [int(s) for s in args.seeds.split(",")]:
+            d = args.keep or tempfile.mkdtemp(prefix="baoxue-quality-")
+            out = os.path.join(d, f"{family}-{seed}")
+            shutil.rmtree(out, ignore_errors=True)
+            cmd = [gen, "demo", "--files-only", "--out", out, "--children", str(args.children),
+                   "--seed", str(seed)]
+            if family != "overall":
+                cmd += ["--family", family]
+            if args.errors is not None:
+                cmd += ["--errors", str(args.errors)]
+            run(cmd, env)
+            db = os.path.join(out, "bench.db")
+            run([args.bin, "init", "--db", db], env)
+            for kind, path in zip(("population", "enrollment", "outside"), files_of(out)):
+                run([args.bin, "import", "--db", db, "--kind", kind, path], env)
+            run([args.bin, "match", "--db", db, "--as-of", today], env)
+            whole, fam, counts = measure(out, db, family)
+            worst_recall = min(worst_recall, whole.recall(), fam.recall())
+            tw.add(whole)
+            tf.add(fam)
+            print(f"{family} seed {seed}: county {whole.line()}; family {fam.line()}; "
+                  f"links by method {counts.get('links')}", flush=True)
+            if not args.keep:
+                shutil.rmtree(d, ignore_errors=True)
+        summary[family] = (tw, tf)
+    print(f"\nSummed over seeds {args.seeds}, {args.children} children each:")
+    print("| family | children | truly out | listed | recall | precision | waiting (share) |"
+          " family rows: right / another child / unlinked | 随迁 rows pulled |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for family, (tw, tf) in summary.items():
+        for name, t in ((LABELS[family], tf),) if family != "overall" else ((LABELS[family], tw),):
+            rows = f"{t.right} / {t.wrong} / {t.unlinked} of {t.rows}" if t.rows else "—"
+            pulled = f"{t.pulled} of {t.unreg_rows}" if t.unreg_rows else "—"
+            print(f"| {name} | {t.children} | {t.out} | {t.listed} | {t.recall():.2%} | "
+                  f"{t.precision():.2%} | {t.waiting} ({t.review():.2%}) | {rows} | {pulled} |")
+        if family != "overall":
+            print(f"| ↳ 该类县份全县 | {tw.children} | {tw.out} | {tw.listed} | {tw.recall():.2%} |"
+                  f" {tw.precision():.2%} | {tw.waiting} ({tw.review():.2%}) | | |")
     sys.exit(0 if worst_recall == 1.0 else 1)
 
 

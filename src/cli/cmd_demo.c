@@ -18,7 +18,7 @@
 #include "util/common.h"
 
 static const char usage[] = "baoxue demo [--db 路径] [--children N] [--seed S] [--out 目录]"
-                            " [--as-of YYYY-MM-DD] [--errors X] [--files-only]";
+                            " [--as-of YYYY-MM-DD] [--errors X] [--family 类别] [--files-only]";
 
 /* --errors: a decimal number 0..10 (strtod; the C locale, so the decimal point is '.'). */
 static double parse_errors(const char *value)
@@ -149,20 +149,17 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
 int cmd_demo(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"children", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'},
-        {"out", required_argument, NULL, 'o'},
-        {"as-of", required_argument, NULL, 'a'},
-        {"files-only", no_argument, NULL, 'F'},
-        {"errors", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"db", required_argument, NULL, 'd'},     {"children", required_argument, NULL, 'n'},
+        {"seed", required_argument, NULL, 's'},   {"out", required_argument, NULL, 'o'},
+        {"as-of", required_argument, NULL, 'a'},  {"files-only", no_argument, NULL, 'F'},
+        {"errors", required_argument, NULL, 'e'}, {"family", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *out = "demo";
     long children = 20000, seed = 1;
     int as_of = 0, c;
     double errors = 1.0;
+    int family = DEMO_FAMILY_NONE;
     bool files_only = false;
     cli_getopt_reset();
     while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
@@ -185,6 +182,13 @@ int cmd_demo(int argc, char **argv)
         case 'e':
             errors = parse_errors(optarg);
             break;
+        case 'f':
+            family = demo_family_from_key(optarg);
+            if (family < 0)
+                die_usage("--family 须为 siblings、names、numbers、noid 或 unregistered 之一，"
+                          "而不是“%s”",
+                          optarg);
+            break;
         case 'F':
             files_only = true;
             break;
@@ -196,8 +200,14 @@ int cmd_demo(int argc, char **argv)
                 "  --errors X  错误为常见水平的 X 倍（0 到 10，默认 1；单项最多 50%%）：\n"
                 "              身份证号录错或缺失、同音字、繁体字、形近字、\n"
                 "              多余空格、出生日期错等；0 为干净文件\n"
-                "              （日期写法照旧多样，仍有至少 3 对双胞胎陷阱）\n",
-                usage);
+                "              （日期写法照旧多样，仍有至少 3 对双胞胎陷阱）\n"
+                "  --family 类别  把一类错误提高到数百例，供关联质量基准单独测量：\n"
+                "              siblings（%s）、names（%s）、\n"
+                "              numbers（%s）、noid（%s）、\n"
+                "              unregistered（%s）\n",
+                usage, demo_family_label(DEMO_FAMILY_SIBLINGS),
+                demo_family_label(DEMO_FAMILY_NAMES), demo_family_label(DEMO_FAMILY_NUMBERS),
+                demo_family_label(DEMO_FAMILY_NOID), demo_family_label(DEMO_FAMILY_UNREGISTERED));
             return EXIT_OK;
         default:
             return EXIT_INPUT;
@@ -214,12 +224,15 @@ int cmd_demo(int argc, char **argv)
                                 .as_of_ymd = as_of,
                                 .county = "140521",
                                 .errors = errors,
-                                .errors_set = true};
+                                .errors_set = true,
+                                .family = (enum demo_family)family};
     struct demo_result res = DEMO_RESULT_INIT;
     struct buf err = BUF_INIT;
     printf("生成演示县数据：%ld 名儿童，随机种子 %ld，", children, seed);
     if (errors != 1.0)
         printf("错误率为常见水平的 %g 倍，", errors);
+    if (family != DEMO_FAMILY_NONE)
+        printf("%s一类错误提高到数百例，", demo_family_label((enum demo_family)family));
     printf("目录 %s\n", out);
     fflush(stdout);
     if (demo_generate(&dopt, &res, &err) < 0) {

@@ -133,6 +133,45 @@ static bool is_exponent_form(const char *s)
     return n && !s[n];
 }
 
+/*
+ * The eighteen digits of an exponent form with exponent 17 and at most fifteen significant
+ * digits, zeros where digits were lost, when the birth digits they give make a real date
+ * (checked later): false otherwise.
+ */
+static bool exponent_digits(const char *s, char out19[19])
+{
+    char digits[32];
+    size_t nd = 0;
+    const char *e = strchr(s, 'E');
+    for (const char *p = s; p < e; p++)
+        if (*p >= '0' && *p <= '9' && nd < sizeof(digits))
+            digits[nd++] = *p;
+    size_t before_point = strspn(s, "0123456789");
+    long exp = strtol(e + 1, NULL, 10);
+    /* one digit before the point and E+17: an 18-digit integer; thirteen digits or more
+     * (%.15g drops trailing zeros) reach the birth digits */
+    if (before_point != 1 || exp != 17 || nd < 13 || nd > 15)
+        return false;
+    memset(out19, '0', 18);
+    memcpy(out19, digits, nd);
+    out19[18] = '\0';
+    int m = (out19[10] - '0') * 10 + (out19[11] - '0');
+    int d = (out19[12] - '0') * 10 + (out19[13] - '0');
+    /* a day one past the month's end (…0431) is a rounding carry, mended later */
+    return m >= 1 && m <= 12 && d >= 1 && d <= 32;
+}
+
+/* The eight birth digits are a real calendar date. */
+static bool birth_digits_valid(const char *id)
+{
+    int y = 0;
+    for (int i = 6; i < 10; i++)
+        y = y * 10 + (id[i] - '0');
+    int m = (id[10] - '0') * 10 + (id[11] - '0');
+    int d = (id[12] - '0') * 10 + (id[13] - '0');
+    return date_valid(y, m, d);
+}
+
 static bool is_non_mainland(const char *id)
 {
     return id[0] == '9' || (id[0] == '8' && id[1] >= '1' && id[1] <= '3');
@@ -154,8 +193,17 @@ int id_normalize(const char *raw, size_t len, struct resident_id *out)
         return out->flags;
     }
     if (is_exponent_form(s)) {
+        /* Fifteen significant digits of an 18-digit ID ("1.40521201503041E+17", what a
+         * spreadsheet shows of a number cell) still say region, birth date and the first digit
+         * of the sequence: kept as the "000" form below is. Fewer digits ("1.40521E+17") say
+         * too little: no ID. */
+        if (!exponent_digits(s, out->id)) {
+            out->flags = ID_PRECISION_LOST;
+            return out->flags;
+        }
+        memcpy(s, out->id, 19);
+        n = 18;
         out->flags = ID_PRECISION_LOST;
-        return out->flags;
     }
     /* "140521201503041234.0": a number turned into text with a decimal part */
     if (n > 2 && strchr(s, '.')) {
@@ -165,7 +213,9 @@ int id_normalize(const char *raw, size_t len, struct resident_id *out)
             n = (size_t)(dot - s);
         }
     }
-    if (n == 15 && all_digits(s, 15)) {
+    if (out->flags & ID_PRECISION_LOST) {
+        /* already the eighteen digits (from the exponent form) */
+    } else if (n == 15 && all_digits(s, 15)) {
         id_from15(s, out->id);
         out->flags |= ID_CONVERTED_15;
     } else if (n == 18 && all_digits(s, 17) && (is_digit(s[17]) || s[17] == 'X')) {
@@ -189,6 +239,20 @@ int id_normalize(const char *raw, size_t len, struct resident_id *out)
     else if (!division_county_known(out->id))
         out->flags |= ID_REGION_UNKNOWN;
 
+    if ((out->flags & ID_PRECISION_LOST) && !birth_digits_valid(out->id)) {
+        /* the fifteenth digit rounded up carried into the birth digits (…0430|96… shows as
+         * …0431): one less is what was there */
+        char alt[19];
+        memcpy(alt, out->id, 19);
+        int i = 14;
+        while (i >= 0 && alt[i] == '0')
+            alt[i--] = '9';
+        if (i >= 0) {
+            alt[i]--;
+            if (birth_digits_valid(alt))
+                memcpy(out->id, alt, 19);
+        }
+    }
     y = (out->id[6] - '0') * 1000 + (out->id[7] - '0') * 100 + (out->id[8] - '0') * 10 +
         (out->id[9] - '0');
     m = (out->id[10] - '0') * 10 + (out->id[11] - '0');
@@ -198,7 +262,8 @@ int id_normalize(const char *raw, size_t len, struct resident_id *out)
         out->flags |= ID_BAD_BIRTH;
     else
         out->birth_ymd = ymd_make(y, m, d);
-    out->sex = (out->id[16] - '0') % 2 ? 1 : 2;
+    /* the 17th digit says the sex, unless it was lost with the last three */
+    out->sex = (out->flags & ID_PRECISION_LOST) ? 0 : (out->id[16] - '0') % 2 ? 1 : 2;
     return out->flags;
 }
 

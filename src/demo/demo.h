@@ -24,17 +24,47 @@
  *   学籍数据.xlsx | .csv     student-status export, merged title row, header in row 2
  *   外出就读学生名单.xlsx | .csv   children of the county enrolled elsewhere
  *   ground_truth.csv         one row per register child: key,true_id,name,birth_date,
- *                            township_code,village,true_status,enrollment_row
- *   truth_enrollment.csv     row,key: the register child each 学籍 data row belongs to
- *                            (key empty for 借读 students from other counties)
- *   truth_outside.csv        row,key: the same for the 外出就读 list
+ *                            township_code,village,true_status,enrollment_row,case
+ *   truth_enrollment.csv     row,key,case: the register child each 学籍 data row belongs to
+ *                            (key empty for 借读 and 随迁 pupils in no register here)
+ *   truth_outside.csv        row,key,case: the same for the 外出就读 list
  *   控辍保学责任人名册.csv   the people registry (`people import`), GB18030: bureau staff, a
  *                            包保干部 and a 教办主任 per township, village cadres, principals
  *                            and teachers
  * "row" is the 1-based data row (the first row under the header is 1); "key" is the register's
  * 序号. true_status is one of: enrolled, enrolled_elsewhere, not_enrolled, dropped_out,
- * suspended, not_yet_school_age, beyond_age, inactive.
+ * suspended, not_yet_school_age, beyond_age, inactive. "case" names the error family a row (or
+ * the child it belongs to) was made for, and what was done to it: "family:fate[+name]" —
+ * siblings:twin_copy:typed (the twin whose 学籍 row carries the other twin's ID) and
+ * siblings:twin_copy:other (that other twin), names:missing+homophone, numbers:number_no_g,
+ * noid:missing_g, unregistered:neighbour, unregistered:neighbour:lookalike (the register child
+ * a 随迁 pupil resembles); empty for a clean row. The linkage benchmark measures each family on
+ * the rows and children so marked (bench/linkage_quality.py).
  */
+
+/*
+ * The error families of the linkage benchmark. Every demo county has all of them at the rates
+ * a county's files show; demo_options.family raises one of them to hundreds of cases, so that
+ * the benchmark measures that family on its own.
+ */
+enum demo_family {
+    DEMO_FAMILY_NONE,
+    DEMO_FAMILY_SIBLINGS,     /* twins born the same day, one twin's 学籍 ID mistyped (every
+                                 kind of slip), copied from the other twin, lost or missing */
+    DEMO_FAMILY_NAMES,        /* homophones and traditional characters, with an exact, mistyped
+                                 or missing ID */
+    DEMO_FAMILY_NUMBERS,      /* IDs stored as numbers (the last three digits lost), with and
+                                 without the 全国学籍号 */
+    DEMO_FAMILY_NOID,         /* no usable ID, with and without the 全国学籍号 G + ID */
+    DEMO_FAMILY_UNREGISTERED, /* pupils in 学籍 who are in no register here (随迁子女), some
+                                 born the same day as a register child with the next sequence
+                                 number, some with a register child's name */
+    DEMO_FAMILY__COUNT
+};
+
+const char *demo_family_key(enum demo_family f);   /* "siblings" */
+const char *demo_family_label(enum demo_family f); /* "同日出生的兄弟姐妹（双胞胎）" */
+int demo_family_from_key(const char *key);         /* -1 when unknown */
 
 struct demo_options {
     const char *out_dir;
@@ -50,6 +80,7 @@ struct demo_options {
      */
     double errors;
     bool errors_set;
+    enum demo_family family; /* DEMO_FAMILY_NONE: the usual mix; else that family raised */
 };
 
 struct demo_result {

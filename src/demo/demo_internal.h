@@ -30,14 +30,40 @@ size_t rng_cum(struct demo_rng *r, const uint32_t *cum, size_t n);
 #define DEMO_RATE_CAP 500000
 uint32_t rate_scaled(uint32_t ppm, double scale);
 
+/* ---- resident IDs (ids.c) ---- */
+
+struct id_alloc {
+    char codes[12][7]; /* this county's code first, then other counties' */
+    size_t ncodes;
+    long day0, ndays;
+    uint64_t *used;   /* [code][day][16]: bit s set when sequence s (0..999) is taken */
+    uint16_t *counts; /* [code][day][2]: taken per sex */
+};
+
+void ids_init(struct id_alloc *a, const char *county, long day0, long ndays);
+void ids_release(struct id_alloc *a);
+/*
+ * Issue an ID (or two for twins: consecutive sequence numbers differing in one digit only).
+ * Starts with code index `code` and moves to other codes when that day is full, which only
+ * happens with millions of children in one county.
+ */
+void ids_issue(struct id_alloc *a, struct demo_rng *r, size_t code, int ymd, int sex, char *id1,
+               int sex2, char *id2);
+/* An unused ID of `sex` born the same day under the same code as `near`, its sequence number
+ * one digit from near's; false when there is none. */
+bool ids_issue_next_to(struct id_alloc *a, const char *near, int sex, char *out19);
+
 /* ---- names ---- */
 
 void names_init(void);
 /* Appends a surname (UTF-8); returns its table index. */
 size_t names_surname(struct demo_rng *r, struct buf *out);
-/* Appends a given name of one or two characters for sex 1 (male) / 2 (female). When `first`
- * is given (a twin's name), the first character is reused with some probability. */
-void names_given(struct demo_rng *r, int sex, struct buf *out, const char *first, size_t flen);
+/* Appends a given name of one or two characters for sex 1 (male) / 2 (female). */
+void names_given(struct demo_rng *r, int sex, struct buf *out);
+/* Appends the given name of a twin whose twin is called `given` (UTF-8, without the surname),
+ * as parents name twins: a character shared (子涵/子轩, 欣悦/可悦), both doubled (乐乐/欢欢),
+ * a near homophone (思雨/思语) or nothing alike; never the same name. */
+void names_twin(struct demo_rng *r, int sex, struct buf *out, const char *given, size_t len);
 /* A generation character (字辈) for siblings: three bytes of UTF-8, no terminator. */
 void names_generation_char(struct demo_rng *r, char out3[3]);
 /* Appends a two-character given name starting with the generation character: 子轩, 子涵. */
@@ -143,7 +169,6 @@ extern const char *const demo_nations[];
 
 struct demo_child {
     char id[19];        /* the true ID */
-    char typo_id[19];   /* twin trap: what the 学籍 clerk typed instead, "" otherwise */
     uint32_t name_off;  /* into demo_world.text */
     uint32_t household; /* NO_HOUSEHOLD for 借读 students */
     int32_t birth_ymd;
@@ -166,6 +191,27 @@ struct demo_household {
     uint8_t group; /* 村民小组, 0 none */
 };
 
+/*
+ * What happens to a row's ID on its way into the list (fates.c draws it, write.c types it).
+ * The twin fates are typed on one twin's 学籍 row; the other twin's row, if any, is exact.
+ */
+enum id_fate {
+    FATE_EXACT,       /* the ID as issued */
+    FATE_TYPO,        /* one substitution or two neighbours swapped (mess_id_typo) */
+    FATE_MISSING,     /* no ID; 学籍号 J… or L… */
+    FATE_MISSING_G,   /* the ID cell left empty; 学籍号 G + ID */
+    FATE_BROKEN_G,    /* the ID cell unusable (a fragment, a remark); 学籍号 G + ID */
+    FATE_NUMBER,      /* typed into a number cell: the last three digits lost; 学籍号 G + ID */
+    FATE_NUMBER_NO_G, /* the same, and the 学籍号 cell empty (or the list has none) */
+    FATE_TWIN_SEQ,    /* a sequence digit typed as the twin's: one slip from both twins */
+    FATE_TWIN_CHECK,  /* the check character typed as the twin's: one slip from both */
+    FATE_TWIN_COPY,   /* the twin's ID: the wrong line of the household booklet */
+    FATE_TWIN_SUB,    /* one digit substituted elsewhere */
+    FATE_TWIN_SWAP,   /* two neighbouring digits swapped */
+    FATE__COUNT
+};
+extern const char *const demo_fate_keys[];
+
 struct demo_enrol {
     uint32_t child;
     uint16_t school;
@@ -173,13 +219,29 @@ struct demo_enrol {
     uint8_t grade; /* 1..9 */
     uint8_t state; /* enum enrol_state */
     uint8_t decisive;
-    uint8_t trap; /* the ID typed is child.typo_id */
+    uint8_t fate;      /* enum id_fate */
+    uint8_t mistake;   /* enum name_mistake: NAME_NONE (or 0) none */
+    uint8_t birth_off; /* the 出生日期 cell is a slip away from the truth */
+    uint8_t fated;     /* the fate was set with the row (twins), not drawn by fates_assign */
 };
 
 struct demo_outside {
     uint32_t child;
     uint16_t school; /* index into demo_outside_schools */
     uint8_t grade;
+    uint8_t fate;    /* FATE_EXACT, FATE_TYPO or FATE_NUMBER_NO_G (the list has no 学籍号) */
+    uint8_t mistake; /* enum name_mistake: NAME_NONE (or 0) none */
+};
+
+/* A 随迁 pupil made to resemble a register child (the unregistered family). */
+enum lookalike_kind {
+    LOOK_NONE,
+    LOOK_NEIGHBOUR, /* born the same day under the same county code, the next sequence number */
+    LOOK_NAMESAKE,  /* the register child's name, born another day */
+};
+struct demo_lookalike {
+    uint32_t pupil, child; /* the 随迁 pupil (index in children) and the register child */
+    uint8_t kind;          /* enum lookalike_kind */
 };
 
 struct demo_world {
@@ -199,17 +261,62 @@ struct demo_world {
     struct demo_outside *outside;
     size_t noutside, outside_alloc;
     uint32_t age_cum[16], band_cum[16]; /* cumulative weights of ages 3.., all / in band */
+    struct demo_lookalike *lookalikes;
+    size_t nlookalikes, lookalikes_alloc;
     long twin_traps;
     long out_of_school;
 };
 
+/* Resemblance of 随迁 pupils to register children (lookalike.c). */
+struct name_ix {
+    uint64_t hash;
+    uint32_t child;
+};
+uint64_t lookalike_name_hash(const char *s, size_t len);
+int lookalike_cmp(const void *x, const void *y); /* name_ix by hash, then child */
+/* A register child of the compulsory band for a neighbour; `out` the truly out of school. */
+size_t lookalike_pick(struct demo_world *w, struct demo_rng *r, const size_t *out, size_t nout);
+/* A namesake: draws `name` until a register child of the band bears it; SIZE_MAX if none. */
+size_t lookalike_namesake(struct demo_world *w, struct demo_rng *r, const struct name_ix *ix,
+                          size_t nix, int sex, struct buf *name);
+void lookalike_add(struct demo_world *w, size_t pupil, size_t child, enum lookalike_kind k);
+
+/* The twin of a register child, or NULL (the second of a pair follows the first). */
+const struct demo_child *world_twin(const struct demo_world *w, const struct demo_child *c);
+/* An enrolled child's 在读 row, sometimes after a 转出 row at another county school. */
+void enrol_active(struct demo_world *w, struct demo_rng *r, size_t ci, int grade,
+                  bool may_transfer);
+
 int world_generate(struct demo_world *w, const struct demo_options *opt, struct buf *err);
 void world_release(struct demo_world *w);
+
+/* ---- each row's fate (fates.c): the error families and their rates ---- */
+
+/* Draw the ID fate, name mistake and birth-date slip of every row not fated yet. */
+void fates_assign(struct demo_world *w, struct demo_rng *r);
+/* A twin pair's case: `typed` enrolled with a row whose ID suffers `fate`; `other` absent
+ * (never enrolled) or enrolled with a clean row. */
+void fates_twin_case(struct demo_world *w, struct demo_rng *r, size_t typed, size_t other,
+                     enum id_fate fate, bool other_absent);
+/* The twin fates the siblings family draws from (FATE_TWIN_* and the missing and lost IDs). */
+enum id_fate fates_twin_draw(struct demo_rng *r);
+/* The error family a row's fate and name mistake belong to (DEMO_FAMILY_NONE: clean, or an
+ * error of no family: a lone typo, a look-alike character, a wrong birth date). */
+enum demo_family fate_family(int fate, int mistake, bool borrowed);
 
 /* ---- messing up: what clerks do to the data (rates at the top of mess.c) ---- */
 
 /* Appends an ID as a clerk typed it in the 学籍 / 外出就读 lists. */
 void mess_id_typo(struct demo_rng *r, const char *id, char *out19);
+/* One digit substituted (swap false) or two different neighbours swapped (swap true), the
+ * result never one slip from `avoid` (a twin's ID) when given. */
+void mess_id_slip(struct demo_rng *r, const char *id, const char *avoid, bool swap, char *out19);
+/* An ID cell an 18-digit number cell shows after a sheet kept fifteen significant digits:
+ * "140521201503041000" (digits, csv) or the number itself (as a double, xlsx). */
+void mess_id_number_text(const char *id, struct buf *out);
+double mess_id_number(const char *id);
+/* A fragment or a remark in an ID cell that cannot be read as an ID. */
+void mess_id_broken(struct demo_rng *r, const char *id, struct buf *out);
 /* Cosmetic noise on an ID cell: lower-case x, full-width digits, spaces. */
 void mess_id_cell(struct demo_rng *r, const char *id, struct buf *out, uint32_t lower_x_ppm,
                   uint32_t fullwidth_ppm, uint32_t space_ppm, uint32_t apostrophe_ppm);
@@ -218,7 +325,8 @@ struct name_rates {
     uint32_t homophone, traditional, similar, space;
 };
 /* The mistake a row must have whatever the rates say (combined errors), or NAME_DRAW. */
-enum name_mistake { NAME_DRAW, NAME_HOMOPHONE, NAME_TRADITIONAL, NAME_SIMILAR };
+enum name_mistake { NAME_DRAW, NAME_HOMOPHONE, NAME_TRADITIONAL, NAME_SIMILAR, NAME_NONE };
+extern const char *const demo_mistake_keys[];
 /* A name as the school typed it: homophone, traditional, look-alike character, stray space, dot
  * variants. */
 void mess_name(struct demo_rng *r, const char *name, size_t len, struct buf *out,

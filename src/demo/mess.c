@@ -1,6 +1,7 @@
 #include "util/common.h"
 
 #include "demo/demo_internal.h"
+#include "link/linker.h"
 
 /*
  * What clerks do to IDs and names on the way into a spreadsheet. The rates of each list are at
@@ -136,4 +137,65 @@ void mess_name(struct demo_rng *r, const char *name, size_t len, struct buf *out
         }
     }
     buf_release(&tmp);
+}
+
+const char *const demo_mistake_keys[] = {"", "homophone", "traditional", "similar", ""};
+
+void mess_id_slip(struct demo_rng *r, const char *id, const char *avoid, bool swap, char *out19)
+{
+    static const char alphabet[] = "0123456789X";
+    for (int tries = 0; tries < 64; tries++) {
+        memcpy(out19, id, 19);
+        if (swap) {
+            uint32_t i = rng_below(r, 16);
+            if (out19[i] == out19[i + 1])
+                continue;
+            char t = out19[i];
+            out19[i] = out19[i + 1];
+            out19[i + 1] = t;
+        } else {
+            uint32_t pos = rng_below(r, 18);
+            size_t nalpha = pos == 17 ? 11 : 10;
+            char c;
+            do {
+                c = alphabet[rng_below(r, (uint32_t)nalpha)];
+            } while (c == out19[pos]);
+            out19[pos] = c;
+        }
+        if (!avoid || !id_one_typo(out19, avoid))
+            return;
+    }
+    /* the twin's ID differs in one digit and the check: a slip in the region never lands there */
+    memcpy(out19, id, 19);
+    out19[0] = out19[0] == '1' ? '2' : '1';
+}
+
+/* Fifteen significant digits of the ID read as a number, rounded as a spreadsheet rounds. */
+static uint64_t id_as_number(const char *id)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 18; i++)
+        v = v * 10 + (uint64_t)(id[i] - '0');
+    return v;
+}
+
+void mess_id_number_text(const char *id, struct buf *out)
+{
+    char t[24];
+    snprintf(t, sizeof(t), "%llu000", (unsigned long long)((id_as_number(id) + 500) / 1000));
+    buf_adds(out, t);
+}
+
+double mess_id_number(const char *id)
+{
+    return (double)id_as_number(id);
+}
+
+void mess_id_broken(struct demo_rng *r, const char *id, struct buf *out)
+{
+    static const char *const remarks[] = {"无", "待补", "/", "见户口本", "未录入"};
+    if (rng_below(r, 2))
+        buf_add(out, id, 6 + rng_below(r, 8)); /* the first digits only */
+    else
+        buf_adds(out, remarks[rng_below(r, ARRAY_SIZE(remarks))]);
 }

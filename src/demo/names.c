@@ -157,14 +157,8 @@ static void add_given_char(struct demo_rng *r, int sex, struct buf *out)
         buf_add(out, boy_chars + 3 * rng_below(r, (uint32_t)nboy), 3);
 }
 
-void names_given(struct demo_rng *r, int sex, struct buf *out, const char *first, size_t flen)
+void names_given(struct demo_rng *r, int sex, struct buf *out)
 {
-    if (first && flen == 3 && rng_below(r, 2) == 0) {
-        /* twins: 子涵 and 子轩 */
-        buf_add(out, first, 3);
-        add_given_char(r, sex, out);
-        return;
-    }
     if (rng_below(r, 100) < 14) {
         add_given_char(r, sex, out);
         return;
@@ -175,6 +169,54 @@ void names_given(struct demo_rng *r, int sex, struct buf *out, const char *first
         buf_add(out, out->buf + before, 3); /* 婷婷 */
         return;
     }
+    add_given_char(r, sex, out);
+}
+
+/* The partner of a character in the homophone table, or NULL. */
+static const char *homophone_of(const char *c3)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(homophones); k++)
+        for (int side = 0; side < 2; side++)
+            if (!memcmp(homophones[k][side], c3, 3))
+                return homophones[k][!side];
+    return NULL;
+}
+
+void names_twin(struct demo_rng *r, int sex, struct buf *out, const char *given, size_t len)
+{
+    size_t start = out->len;
+    for (int tries = 0; tries < 8; tries++) {
+        buf_setlen(out, start);
+        uint32_t u = rng_below(r, 100);
+        if (len == 6 && u < 35) {
+            /* the first character shared: 子涵 / 子轩 */
+            buf_add(out, given, 3);
+            add_given_char(r, sex, out);
+        } else if (len == 6 && u < 50) {
+            /* the second character shared: 欣悦 / 可悦 */
+            add_given_char(r, sex, out);
+            buf_add(out, given + 3, 3);
+        } else if (len == 6 && u < 60 && !memcmp(given, given + 3, 3)) {
+            /* both doubled: 乐乐 / 欢欢 */
+            add_given_char(r, sex, out);
+            buf_add(out, out->buf + start, 3);
+        } else if (len == 6 && u < 75 && (homophone_of(given + 3) || homophone_of(given))) {
+            /* sounding alike: 思雨 / 思语 (the same pinyin, other characters) */
+            const char *h = homophone_of(given + 3);
+            if (h) {
+                buf_add(out, given, 3);
+                buf_adds(out, h);
+            } else {
+                buf_adds(out, homophone_of(given));
+                buf_add(out, given + 3, 3);
+            }
+        } else {
+            names_given(r, sex, out);
+        }
+        if (out->len - start != len || memcmp(out->buf + start, given, len) != 0)
+            return;
+    }
+    /* the same name as the twin every time: one more character makes it another */
     add_given_char(r, sex, out);
 }
 

@@ -43,22 +43,25 @@
  * character (王子轩, 王子涵) */
 #define RATE_OTHER_COUNTY_ID 40000  /* IDs issued in other counties */
 #define RATE_TWINS           8000   /* households whose children include a twin pair */
+#define RATE_TWINS_FAMILY    120000 /* …in the siblings family's county */
 #define RATE_SIBLINGS_GEN    220000 /* households of 2–3 children, no twins (~10% of all) */
 #define RATE_TWIN_TRAP       50000  /* eligible twin pairs made into the trap (× errors) */
 #define TWIN_TRAP_MIN        3      /* the first eligible pairs always are, even at errors 0 */
+#define RATE_TWIN_COPY       20000 /* …whose one 学籍 row carries the other twin's ID (× errors) */
 #define RATE_BORROWED        30000  /* share of 学籍 rows that are 借读 from other counties */
+#define RATE_BORROWED_FAMILY 250000 /* …in the unregistered family's county */
 #define RATE_BORROWED_LOCAL  150000 /* …of which with this county's code all the same */
-#define RATE_MALE            515000
+/* 随迁 pupils resembling a register child, of the borrowed (× errors; a third each in the
+ * unregistered family's county) */
+#define RATE_NEIGHBOUR 30000 /* born the same day, the next sequence number */
+#define RATE_NAMESAKE  30000 /* a register child's name */
+#define RATE_MALE      515000
 
 /* age on the cutoff, 3..17: most children of the register are of compulsory age */
 static const uint32_t age_weight[] = {
     /* 3 */ 2, 3, 4, /* 6 */ 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, /* 16 */ 3, 2,
 };
 #define AGE_MIN 3
-
-/* real county codes children's IDs were issued under, when not this county's */
-static const char *const other_counties[] = {"140502", "140581", "140522", "410526",
-                                             "130104", "140524", "140525", "140302"};
 
 const char *const demo_nations[] = {"汉族", "回族", "满族", "蒙古族", "维吾尔族"};
 static const uint32_t nation_cum[] = {982000, 992000, 995000, 997000, 1000000};
@@ -74,111 +77,6 @@ const char *const demo_status_names[] = {"enrolled",    "enrolled_elsewhere", "n
                                          "beyond_age",  "inactive",           ""};
 const char *const demo_reg_state_names[] = {"正常", "迁出", "死亡", "注销"};
 const char *const demo_enrol_state_names[] = {"在读", "休学", "转出", "辍学", "毕业", "死亡"};
-
-/* ---- unique IDs: a bitmap of used sequence numbers per (county code, birth day) ---- */
-
-struct id_alloc {
-    char codes[1 + ARRAY_SIZE(other_counties)][7];
-    size_t ncodes;
-    long day0, ndays;
-    uint64_t *used;   /* [code][day][16]: bit s set when sequence s (0..999) is taken */
-    uint16_t *counts; /* [code][day][2]: taken per sex */
-};
-
-static void ids_init(struct id_alloc *a, const char *county, long day0, long ndays)
-{
-    a->ncodes = 0;
-    snprintf(a->codes[a->ncodes++], 7, "%s", county);
-    for (size_t i = 0; i < ARRAY_SIZE(other_counties); i++)
-        if (strcmp(other_counties[i], county) != 0)
-            snprintf(a->codes[a->ncodes++], 7, "%s", other_counties[i]);
-    a->day0 = day0;
-    a->ndays = ndays;
-    a->used = xcalloc(a->ncodes * (size_t)ndays * 16, sizeof(uint64_t));
-    a->counts = xcalloc(a->ncodes * (size_t)ndays * 2, sizeof(uint16_t));
-}
-
-static void ids_release(struct id_alloc *a)
-{
-    free(a->used);
-    free(a->counts);
-}
-
-static uint64_t *ids_bits(struct id_alloc *a, size_t code, long day)
-{
-    return a->used + (code * (size_t)a->ndays + (size_t)(day - a->day0)) * 16;
-}
-
-static bool bit_get(const uint64_t *b, int s)
-{
-    return (b[s >> 6] >> (s & 63)) & 1;
-}
-
-static void bit_set(uint64_t *b, int s)
-{
-    b[s >> 6] |= 1ULL << (s & 63);
-}
-
-static void make_id(char *out19, const char *code, int ymd, int seq)
-{
-    memcpy(out19, code, 6);
-    for (int i = 13; i >= 6; i--, ymd /= 10)
-        out19[i] = (char)('0' + ymd % 10);
-    for (int i = 16; i >= 14; i--, seq /= 10)
-        out19[i] = (char)('0' + seq % 10);
-    out19[17] = id_check_char(out19);
-    out19[18] = '\0';
-}
-
-/* Sequence numbers: 1..999, odd for a boy, even for a girl. */
-static int seq_random(struct demo_rng *r, int sex)
-{
-    return sex == 1 ? 1 + 2 * (int)rng_below(r, 500) : 2 + 2 * (int)rng_below(r, 499);
-}
-
-/*
- * Issue an ID (or two for twins: consecutive sequence numbers differing in one digit only).
- * Starts with `code` and moves to other codes when that day is full, which only happens
- * with millions of children in one county.
- */
-static void ids_issue(struct id_alloc *a, struct demo_rng *r, size_t code, int ymd, int sex,
-                      char *id1, int sex2, char *id2)
-{
-    long day = ymd_to_days(ymd);
-    size_t spill = rng_below(r, (uint32_t)(a->ncodes - 1));
-    for (size_t k = 0; k < a->ncodes; k++) {
-        /* a full day spills over to the other codes, starting at a random one */
-        size_t c = k == 0 ? code : 1 + (spill + k) % (a->ncodes - 1);
-        uint64_t *bits = ids_bits(a, c, day);
-        uint16_t *cnt = a->counts + (c * (size_t)a->ndays + (size_t)(day - a->day0)) * 2;
-        if (cnt[sex - 1] >= 499 || (id2 && cnt[sex2 - 1] >= 497))
-            continue;
-        int s = seq_random(r, sex);
-        for (int tries = 0; tries < 500; tries++, s += 2) {
-            if (s > 999)
-                s -= sex == 1 ? 1000 : 998;
-            if (bit_get(bits, s))
-                continue;
-            if (!id2) {
-                bit_set(bits, s);
-                cnt[sex - 1]++;
-                make_id(id1, a->codes[c], ymd, s);
-                return;
-            }
-            int s2 = s + (sex2 == sex ? 2 : 1);
-            if (s2 > 999 || s % 10 + (s2 - s) > 9 || bit_get(bits, s2))
-                continue;
-            bit_set(bits, s);
-            bit_set(bits, s2);
-            cnt[sex - 1]++;
-            cnt[sex2 - 1]++;
-            make_id(id1, a->codes[c], ymd, s);
-            make_id(id2, a->codes[c], ymd, s2);
-            return;
-        }
-    }
-    die("演示县：身份证号顺序码已用尽（儿童人数过多）");
-}
 
 /* ---- dates ---- */
 
@@ -221,6 +119,7 @@ static void add_outside(struct demo_world *w, struct demo_rng *r, size_t child, 
     } while (grade < demo_outside_schools[s].lo || grade > demo_outside_schools[s].hi);
     ALLOC_GROW(w->outside, w->noutside + 1, w->outside_alloc);
     struct demo_outside *o = &w->outside[w->noutside++];
+    memset(o, 0, sizeof(*o));
     o->child = (uint32_t)child;
     o->school = (uint16_t)s;
     o->grade = (uint8_t)grade;
@@ -236,9 +135,7 @@ static int township_of(const struct demo_world *w, const struct demo_child *c)
     return w->county.villages[w->households[c->household].village].township;
 }
 
-/* An enrolled child's 在读 row, sometimes after a 转出 row at another county school. */
-static void enrol_active(struct demo_world *w, struct demo_rng *r, size_t ci, int grade,
-                         bool may_transfer)
+void enrol_active(struct demo_world *w, struct demo_rng *r, size_t ci, int grade, bool may_transfer)
 {
     int t = township_of(w, &w->children[ci]);
     int school = county_pick_school(&w->county, r, t, grade);
@@ -332,25 +229,16 @@ static void decide_status(struct demo_world *w, struct demo_rng *r, size_t ci)
     }
 }
 
-/*
- * The twin trap: twin A truly never enrolled, twin B enrolled, and the school typed B's ID with
- * A's sequence digit, so that the typed ID is one substitution away from both real IDs and its
- * check digit fails. A linker that accepts "one digit off" without looking further finds A in
- * school and misses the child out of school.
- */
-static void make_twin_trap(struct demo_world *w, struct demo_rng *r, size_t a, size_t b)
+const struct demo_child *world_twin(const struct demo_world *w, const struct demo_child *c)
 {
-    struct demo_child *ca = &w->children[a], *cb = &w->children[b];
-    int grade = clamp_grade(expected_grade(&w->cal, ca->age));
-    ca->status = ST_NOT_ENROLLED;
-    cb->status = ST_ENROLLED;
-    memcpy(cb->typo_id, ca->id, 17);
-    cb->typo_id[17] = cb->id[17];
-    cb->typo_id[18] = '\0';
-    assert(cb->id[17] != ca->id[17]);
-    enrol_active(w, r, b, grade, false);
-    w->enrols[w->nenrols - 1].trap = 1;
-    w->twin_traps++;
+    size_t i = (size_t)(c - w->children);
+    if (i >= w->npop)
+        return NULL;
+    if (c->twin_first)
+        return c + 1;
+    if (i > 0 && c[-1].twin_first)
+        return c - 1;
+    return NULL;
 }
 
 /* ---- the register ---- */
@@ -400,10 +288,11 @@ static void child_name(struct demo_world *w, struct demo_rng *r, struct househol
         buf_add(s, h->father_part.buf, h->father_part.len);
     } else {
         buf_add(s, h->surname.buf, h->surname.len);
-        const char *first = NULL;
         if (twin)
-            first = w->text.buf + twin->name_off + h->surname.len;
-        names_given(r, c->sex, s, first, twin ? 3 : 0);
+            names_twin(r, c->sex, s, w->text.buf + twin->name_off + h->surname.len,
+                       twin->name_len - h->surname.len);
+        else
+            names_given(r, c->sex, s);
     }
     c->name_off = text_add(w, s->buf, s->len);
     c->name_len = (uint8_t)s->len;
@@ -494,13 +383,13 @@ static void gen_household(struct demo_world *w, struct demo_rng *r, struct id_al
         uint32_t g = rng_below(r, 100);
         if (g < 65) { /* father */
             buf_add(&h->scratch, h->surname.buf, h->surname.len);
-            names_given(r, 1, &h->scratch, NULL, 0);
+            names_given(r, 1, &h->scratch);
         } else if (g < 90) { /* mother: her own surname */
             names_surname(r, &h->scratch);
-            names_given(r, 2, &h->scratch, NULL, 0);
+            names_given(r, 2, &h->scratch);
         } else { /* grandparent */
             buf_add(&h->scratch, h->surname.buf, h->surname.len);
-            names_given(r, rng_below(r, 2) ? 1 : 2, &h->scratch, NULL, 0);
+            names_given(r, rng_below(r, 2) ? 1 : 2, &h->scratch);
         }
     }
     hh->guardian_off = text_add(w, h->scratch.buf, h->scratch.len);
@@ -593,7 +482,9 @@ static void gen_register(struct demo_world *w, struct demo_rng *r, struct id_all
             size_t left = upto - done;
             uint32_t u = rng_below(r, 100);
             size_t kids = u < 55 ? 1 : u < 93 ? 2 : 3;
-            bool twins = left >= 2 && rng_ppm(r, RATE_TWINS);
+            bool twins =
+                left >= 2 &&
+                rng_ppm(r, w->opt->family == DEMO_FAMILY_SIBLINGS ? RATE_TWINS_FAMILY : RATE_TWINS);
             if (twins && kids < 2)
                 kids = 2;
             if (kids > left)
@@ -609,33 +500,73 @@ static void gen_register(struct demo_world *w, struct demo_rng *r, struct id_all
     buf_release(&h.scratch);
 }
 
+/*
+ * Twin pairs of the compulsory band with active registrations get their cases here: the trap
+ * (one twin out of school, the other's ID typed with the absent twin's sequence digit) at its
+ * rate and at least three times, a copied twin ID at its rate; in the siblings family's county
+ * every such pair, with any twin fate, one twin absent half of the time.
+ */
 static void decide_all(struct demo_world *w, struct demo_rng *r)
 {
     uint32_t trap_rate = rate_scaled(RATE_TWIN_TRAP, w->errors);
+    uint32_t copy_rate = rate_scaled(RATE_TWIN_COPY, w->errors);
+    bool family = w->opt->family == DEMO_FAMILY_SIBLINGS;
     for (size_t i = 0; i < w->npop; i++) {
         struct demo_child *c = &w->children[i];
         const struct demo_child *next = i + 1 < w->npop ? c + 1 : NULL;
-        bool twin_pair = next && c->twin_first;
-        if (twin_pair && c->reg_state == REG_NORMAL && next->reg_state == REG_NORMAL &&
-            c->age >= w->cal.min_age && c->age <= w->cal.max_age &&
-            (w->twin_traps < TWIN_TRAP_MIN || rng_ppm(r, trap_rate))) {
-            if (rng_below(r, 2))
-                make_twin_trap(w, r, i, i + 1);
-            else
-                make_twin_trap(w, r, i + 1, i);
-            i++;
-            continue;
+        bool twin_pair = next && c->twin_first && c->reg_state == REG_NORMAL &&
+                         next->reg_state == REG_NORMAL && c->age >= w->cal.min_age &&
+                         c->age <= w->cal.max_age;
+        if (twin_pair) {
+            size_t typed = rng_below(r, 2) ? i : i + 1, other = typed == i ? i + 1 : i;
+            if (family) {
+                enum id_fate fate = fates_twin_draw(r);
+                fates_twin_case(w, r, typed, other, fate, rng_below(r, 2));
+                i++;
+                continue;
+            }
+            if (w->twin_traps < TWIN_TRAP_MIN || rng_ppm(r, trap_rate)) {
+                fates_twin_case(w, r, typed, other, FATE_TWIN_SEQ, true);
+                w->twin_traps++;
+                i++;
+                continue;
+            }
+            if (rng_ppm(r, copy_rate)) {
+                fates_twin_case(w, r, typed, other, FATE_TWIN_COPY, rng_below(r, 2));
+                i++;
+                continue;
+            }
         }
         decide_status(w, r, i);
     }
 }
 
 /* 借读 students: registered at a county school, from another county's register. */
+/*
+ * 借读 and 随迁 pupils: registered at a county school, in no register of this county. Some
+ * resemble a register child: born the same day with the next sequence number (a family that
+ * moved away after the birth was registered here), or bearing the child's name.
+ */
 static void gen_borrowed(struct demo_world *w, struct demo_rng *r, struct id_alloc *ids)
 {
+    bool family = w->opt->family == DEMO_FAMILY_UNREGISTERED;
+    uint32_t rate = family ? RATE_BORROWED_FAMILY : RATE_BORROWED;
+    uint32_t neighbour = family ? 333333 : rate_scaled(RATE_NEIGHBOUR, w->errors);
+    uint32_t namesake = family ? 333333 : rate_scaled(RATE_NAMESAKE, w->errors);
     size_t local_rows = w->nenrols;
-    size_t n = (size_t)((uint64_t)local_rows * RATE_BORROWED / (1000000 - RATE_BORROWED));
+    size_t n = (size_t)((uint64_t)local_rows * rate / (1000000 - rate));
     struct buf s = BUF_INIT;
+    size_t *out = xmalloc((w->npop + 1) * sizeof(*out)), nout = 0;
+    for (size_t i = 0; i < w->npop; i++)
+        if (w->children[i].status == ST_NOT_ENROLLED || w->children[i].status == ST_DROPPED)
+            out[nout++] = i;
+    struct name_ix *ix = xmalloc((w->npop + 1) * sizeof(*ix));
+    for (size_t i = 0; i < w->npop; i++) {
+        const struct demo_child *x = &w->children[i];
+        ix[i] = (struct name_ix){lookalike_name_hash(w->text.buf + x->name_off, x->name_len),
+                                 (uint32_t)i};
+    }
+    qsort(ix, w->npop, sizeof(*ix), lookalike_cmp);
     w->children = xreallocarray(w->children, w->npop + n + 1, sizeof(*w->children));
     for (size_t k = 0; k < n; k++) {
         size_t ci = w->npop + k;
@@ -644,21 +575,54 @@ static void gen_borrowed(struct demo_world *w, struct demo_rng *r, struct id_all
         c->household = NO_HOUSEHOLD;
         c->status = ST_NONE;
         c->sex = rng_ppm(r, RATE_MALE) ? 1 : 2;
-        c->age = (uint8_t)(AGE_MIN + rng_cum(r, w->band_cum, ARRAY_SIZE(age_weight)));
-        c->birth_ymd = birth_for_age(w, r, c->age);
-        size_t code =
-            rng_ppm(r, RATE_BORROWED_LOCAL) ? 0 : 1 + rng_below(r, (uint32_t)(ids->ncodes - 1));
-        ids_issue(ids, r, code, c->birth_ymd, c->sex, c->id, 0, NULL);
+        uint32_t u = rng_below(r, 1000000);
+        enum lookalike_kind kind = u < neighbour              ? LOOK_NEIGHBOUR
+                                   : u < neighbour + namesake ? LOOK_NAMESAKE
+                                                              : LOOK_NONE;
         buf_reset(&s);
-        names_surname(r, &s);
-        names_given(r, c->sex, &s, NULL, 0);
+        size_t x = kind == LOOK_NEIGHBOUR  ? lookalike_pick(w, r, out, nout)
+                   : kind == LOOK_NAMESAKE ? lookalike_namesake(w, r, ix, w->npop, c->sex, &s)
+                                           : SIZE_MAX;
+        const struct demo_child *xc = x == SIZE_MAX ? NULL : &w->children[x];
+        if (!xc)
+            buf_reset(&s);
+        if (xc && kind == LOOK_NEIGHBOUR) {
+            c->age = xc->age;
+            c->birth_ymd = xc->birth_ymd;
+            if (!ids_issue_next_to(ids, xc->id, c->sex, c->id))
+                ids_issue(ids, r, 0, c->birth_ymd, c->sex, c->id, 0, NULL);
+            /* half of them share the surname: then they share a block with the child */
+            const char *xn = w->text.buf + xc->name_off;
+            if (rng_below(r, 2) || memmem(xn, xc->name_len, "·", 2))
+                names_surname(r, &s);
+            else
+                buf_add(&s, xn, 3);
+            names_given(r, c->sex, &s);
+        } else {
+            c->age =
+                xc ? xc->age : (uint8_t)(AGE_MIN + rng_cum(r, w->band_cum, ARRAY_SIZE(age_weight)));
+            do
+                c->birth_ymd = birth_for_age(w, r, c->age);
+            while (xc && c->birth_ymd == xc->birth_ymd);
+            size_t code =
+                rng_ppm(r, RATE_BORROWED_LOCAL) ? 0 : 1 + rng_below(r, (uint32_t)(ids->ncodes - 1));
+            ids_issue(ids, r, code, c->birth_ymd, c->sex, c->id, 0, NULL);
+            if (!xc) {
+                names_surname(r, &s);
+                names_given(r, c->sex, &s);
+            }
+        }
         c->name_off = text_add(w, s.buf, s.len);
         c->name_len = (uint8_t)s.len;
+        if (xc)
+            lookalike_add(w, ci, x, kind);
         int grade = clamp_grade(expected_grade(&w->cal, c->age));
         int t = (int)rng_below(r, (uint32_t)w->county.ntownships);
         add_enrol(w, ci, county_pick_school(&w->county, r, t, grade), grade, EN_ACTIVE, false);
     }
     w->nchildren = w->npop + n;
+    free(out);
+    free(ix);
     buf_release(&s);
 }
 
@@ -760,6 +724,8 @@ int world_generate(struct demo_world *w, const struct demo_options *opt, struct 
     rng_seed(&r, opt->seed, 4);
     order_enrolments(w, &r);
     shuffle_outside(w, &r);
+    rng_seed(&r, opt->seed, 5);
+    fates_assign(w, &r);
     ids_release(&ids);
 
     for (size_t i = 0; i < w->npop; i++)
@@ -776,5 +742,6 @@ void world_release(struct demo_world *w)
     free(w->households);
     free(w->enrols);
     free(w->outside);
+    free(w->lookalikes);
     memset(w, 0, sizeof(*w));
 }

@@ -44,7 +44,7 @@ static void person(struct reg_writer *w, const char *org, const char *kind, cons
     for (;;) {
         buf_reset(&w->name);
         names_surname(w->r, &w->name);
-        names_given(w->r, 1 + (int)rng_below(w->r, 2), &w->name, NULL, 0);
+        names_given(w->r, 1 + (int)rng_below(w->r, 2), &w->name);
         buf_addch(&w->name, '\n');
         if (!strstr(w->used.buf, w->name.buf))
             break;

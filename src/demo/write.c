@@ -24,36 +24,22 @@
 #define POP_SEX_DIGIT     30000 /* 性别 as 1/2 */
 #define POP_NATION_SHORT  20000 /* 汉 for 汉族 */
 
-/* 学籍 (schools) */
-#define ENR_ID_TYPO      10000 /* one digit substituted or two neighbours swapped */
-#define ENR_ID_MISSING   5000  /* no ID; 学籍号 J… or L… */
-#define ENR_HOMOPHONE    7000
-#define ENR_TRADITIONAL  3000
+/* 学籍 and 外出就读: the cosmetic noise of cells; what happens to each row's ID, name and birth
+ * date was drawn with the world (fates.c) */
 #define ENR_NAME_SPACE   3000
 #define ENR_LOWER_X      300000 /* of IDs ending in X */
 #define ENR_ID_FULLWIDTH 3000
 #define ENR_ID_SPACE     3000
-#define ENR_BIRTH_OFF    2000 /* 出生日期 cell wrong: month and day swapped, or a day off */
-#define ENR_SIMILAR      1000 /* one character of the given name swapped for a look-alike */
-/* two mistakes on one row, which no single rule undoes */
-#define ENR_MISSING_HOMOPHONE 500 /* no ID and a homophone in the name */
-#define ENR_TYPO_TRADITIONAL  500 /* a mistyped ID and a traditional character */
-#define ENR_MISSING_BIRTH_OFF 500 /* no ID and a wrong birth date */
-
-/* 外出就读 (city cross-check) */
-#define OUT_ID_TYPO      15000
 #define OUT_LOWER_X      300000
 #define OUT_ID_FULLWIDTH 5000
-#define OUT_HOMOPHONE    5000
 #define OUT_NAME_SPACE   5000
 
-/* The rates of the mistakes in effect: the ones above times the scale errors. */
+/* The rates of the noise in effect: the ones above times the scale errors. */
 struct file_rates {
     uint32_t pop_lower_x, pop_id_space, pop_id_apostrophe, pop_sex_digit, pop_nation_short;
-    uint32_t enr_id_typo, enr_id_missing, enr_lower_x, enr_id_fullwidth, enr_id_space;
-    uint32_t enr_birth_off, enr_missing_homophone, enr_typo_traditional, enr_missing_birth_off;
+    uint32_t enr_lower_x, enr_id_fullwidth, enr_id_space;
     struct name_rates enr_name;
-    uint32_t out_id_typo, out_lower_x, out_id_fullwidth;
+    uint32_t out_lower_x, out_id_fullwidth;
     struct name_rates out_name;
 };
 
@@ -64,29 +50,16 @@ static void file_rates_init(struct file_rates *fr, double e)
     fr->pop_id_apostrophe = rate_scaled(POP_ID_APOSTROPHE, e);
     fr->pop_sex_digit = rate_scaled(POP_SEX_DIGIT, e);
     fr->pop_nation_short = rate_scaled(POP_NATION_SHORT, e);
-    fr->enr_id_typo = rate_scaled(ENR_ID_TYPO, e);
-    fr->enr_id_missing = rate_scaled(ENR_ID_MISSING, e);
-    fr->enr_name.homophone = rate_scaled(ENR_HOMOPHONE, e);
-    fr->enr_name.traditional = rate_scaled(ENR_TRADITIONAL, e);
-    fr->enr_name.similar = rate_scaled(ENR_SIMILAR, e);
-    fr->enr_name.space = rate_scaled(ENR_NAME_SPACE, e);
+    fr->enr_name = (struct name_rates){0, 0, 0, rate_scaled(ENR_NAME_SPACE, e)};
     fr->enr_lower_x = rate_scaled(ENR_LOWER_X, e);
     fr->enr_id_fullwidth = rate_scaled(ENR_ID_FULLWIDTH, e);
     fr->enr_id_space = rate_scaled(ENR_ID_SPACE, e);
-    fr->enr_birth_off = rate_scaled(ENR_BIRTH_OFF, e);
-    fr->enr_missing_homophone = rate_scaled(ENR_MISSING_HOMOPHONE, e);
-    fr->enr_typo_traditional = rate_scaled(ENR_TYPO_TRADITIONAL, e);
-    fr->enr_missing_birth_off = rate_scaled(ENR_MISSING_BIRTH_OFF, e);
-    fr->out_id_typo = rate_scaled(OUT_ID_TYPO, e);
     fr->out_lower_x = rate_scaled(OUT_LOWER_X, e);
     fr->out_id_fullwidth = rate_scaled(OUT_ID_FULLWIDTH, e);
-    fr->out_name.homophone = rate_scaled(OUT_HOMOPHONE, e);
-    fr->out_name.traditional = 0;
-    fr->out_name.similar = 0;
-    fr->out_name.space = rate_scaled(OUT_NAME_SPACE, e);
+    fr->out_name = (struct name_rates){0, 0, 0, rate_scaled(OUT_NAME_SPACE, e)};
 }
 
-/* random streams of the files (the world uses 1..4) */
+/* random streams of the files (the world uses 1..5) */
 enum { STREAM_POPULATION = 101, STREAM_ENROLLMENT = 102, STREAM_OUTSIDE = 103 };
 
 static const char *const cn_grade_short[] = {"",   "一", "二", "三", "四",
@@ -133,11 +106,6 @@ static const char *child_name(const struct demo_world *w, const struct demo_chil
 {
     *len = c->name_len;
     return w->text.buf + c->name_off;
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-    return xstrfmt("%s/%s", dir, name);
 }
 
 /* ---- 户籍适龄儿童花名册.csv ---- */
@@ -224,8 +192,45 @@ struct enrol_cells {
     struct buf number, name, id;
     char klass[16];
     int birth_ymd;
-    bool has_id;
+    bool has_id;    /* 身份证件类型 filled in */
+    bool as_number; /* the ID cell is a number cell (xlsx): id_value */
+    double id_value;
 };
+
+/* The ID the 学籍 clerk entered for a row, as its fate says; false when none. */
+static bool typed_id(const struct demo_world *w, struct demo_rng *r, const struct demo_enrol *e,
+                     char typed[19])
+{
+    const struct demo_child *c = &w->children[e->child];
+    const struct demo_child *twin = world_twin(w, c);
+    memcpy(typed, c->id, 19);
+    switch (e->fate) {
+    case FATE_TYPO:
+        mess_id_typo(r, c->id, typed);
+        return true;
+    case FATE_MISSING:
+        return false;
+    case FATE_TWIN_SEQ:
+        /* the twin's sequence digit: the twin's first 17 characters, one's own check */
+        if (twin)
+            memcpy(typed, twin->id, 17);
+        return true;
+    case FATE_TWIN_CHECK:
+        if (twin)
+            typed[17] = twin->id[17];
+        return true;
+    case FATE_TWIN_COPY:
+        if (twin)
+            memcpy(typed, twin->id, 19);
+        return true;
+    case FATE_TWIN_SUB:
+    case FATE_TWIN_SWAP:
+        mess_id_slip(r, c->id, twin ? twin->id : NULL, e->fate == FATE_TWIN_SWAP, typed);
+        return true;
+    default:
+        return true;
+    }
+}
 
 static void enrol_row(const struct demo_world *w, const struct file_rates *fr, struct demo_rng *r,
                       const struct demo_enrol *e, struct enrol_cells *x)
@@ -238,55 +243,54 @@ static void enrol_row(const struct demo_world *w, const struct file_rates *fr, s
     buf_reset(&x->number);
     buf_reset(&x->name);
     buf_reset(&x->id);
+    x->as_number = false;
     snprintf(x->klass, sizeof(x->klass), "%u班", (unsigned)e->class_no);
 
-    /* one draw picks the ID's fate, and with it the combined mistakes */
-    uint32_t u = rng_below(r, 1000000);
-    enum name_mistake name_force = NAME_DRAW;
-    bool birth_force = false, typo = false;
-    x->has_id = true;
-    if (e->trap) {
-        memcpy(typed, c->typo_id, 19);
-    } else if (u < fr->enr_id_missing) {
-        x->has_id = false;
-    } else if ((u -= fr->enr_id_missing) < fr->enr_id_typo) {
-        typo = true;
-    } else if ((u -= fr->enr_id_typo) < fr->enr_missing_homophone) {
-        x->has_id = false;
-        name_force = NAME_HOMOPHONE;
-    } else if ((u -= fr->enr_missing_homophone) < fr->enr_typo_traditional) {
-        typo = true;
-        name_force = NAME_TRADITIONAL;
-    } else if ((u -= fr->enr_typo_traditional) < fr->enr_missing_birth_off) {
-        x->has_id = false;
-        birth_force = true;
-    } else {
-        memcpy(typed, c->id, 19);
-    }
-    if (typo)
-        mess_id_typo(r, c->id, typed);
+    bool entered = typed_id(w, r, e, typed);
     char letter = 0;
     uint32_t serial = 0;
-    if (x->has_id) {
-        buf_addch(&x->number, 'G');
-        buf_adds(&x->number, typed);
-        mess_id_cell(r, typed, &x->id, fr->enr_lower_x, fr->enr_id_fullwidth, fr->enr_id_space, 0);
+    x->has_id = entered;
+    if (entered) {
+        /* the 全国学籍号 is G + the ID as entered; the cell may still be empty or broken */
+        if (e->fate != FATE_NUMBER_NO_G) {
+            buf_addch(&x->number, 'G');
+            buf_adds(&x->number, typed);
+        }
+        switch (e->fate) {
+        case FATE_MISSING_G:
+            x->has_id = false;
+            break;
+        case FATE_BROKEN_G:
+            mess_id_broken(r, typed, &x->id);
+            break;
+        case FATE_NUMBER:
+        case FATE_NUMBER_NO_G:
+            x->as_number = true;
+            x->id_value = mess_id_number(typed);
+            mess_id_number_text(typed, &x->id);
+            break;
+        default:
+            mess_id_cell(r, typed, &x->id, fr->enr_lower_x, fr->enr_id_fullwidth, fr->enr_id_space,
+                         0);
+            break;
+        }
     } else {
         /* J: a code the school made up; L: a temporary number (with the birth date typed) */
         letter = rng_below(r, 2) ? 'J' : 'L';
         serial = rng_below(r, 10000);
     }
-    mess_name(r, name, nlen, &x->name, &fr->enr_name, name_force);
+    mess_name(r, name, nlen, &x->name, &fr->enr_name,
+              e->mistake ? (enum name_mistake)e->mistake : NAME_NONE);
 
     x->birth_ymd = c->birth_ymd;
-    if (birth_force || rng_ppm(r, fr->enr_birth_off)) {
+    if (e->birth_off) {
         int y = ymd_year(c->birth_ymd), m = ymd_month(c->birth_ymd), d = ymd_day(c->birth_ymd);
         if (d <= 12 && d != m)
             x->birth_ymd = ymd_make(y, d, m);
         else
             x->birth_ymd = days_to_ymd(ymd_to_days(c->birth_ymd) + (rng_below(r, 2) ? 1 : -1));
     }
-    if (!x->has_id) {
+    if (!entered) {
         buf_addch(&x->number, letter);
         buf_adds(&x->number, w->county.code);
         put_uint_width(&x->number, (uint64_t)x->birth_ymd, 8);
@@ -300,7 +304,7 @@ static int enrollment_csv(struct demo_world *w, const char *path, const char *ti
     struct sink s;
     struct demo_rng r;
     struct buf *b = &s.b;
-    struct enrol_cells x = {BUF_INIT, BUF_INIT, BUF_INIT, "", 0, false};
+    struct enrol_cells x = {BUF_INIT, BUF_INIT, BUF_INIT, "", 0, false, false, 0};
     struct file_rates fr;
 
     file_rates_init(&fr, w->errors);
@@ -387,7 +391,7 @@ static int enrollment_xlsx(struct demo_world *w, const char *path, const char *t
     lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = 0};
     lxw_workbook *wb = workbook_new_opt(path, &wo);
     struct demo_rng r;
-    struct enrol_cells x = {BUF_INIT, BUF_INIT, BUF_INIT, "", 0, false};
+    struct enrol_cells x = {BUF_INIT, BUF_INIT, BUF_INIT, "", 0, false, false, 0};
     struct file_rates fr;
     lxw_error le = LXW_NO_ERROR;
 
@@ -427,13 +431,16 @@ static int enrollment_xlsx(struct demo_world *w, const char *path, const char *t
         worksheet_write_string(ws, row, 1, sc->name, NULL);
         worksheet_write_string(ws, row, 2, grade_name(e->grade), NULL);
         worksheet_write_string(ws, row, 3, x.klass, NULL);
-        worksheet_write_string(ws, row, 4, x.number.buf, text_fmt);
+        if (x.number.len)
+            worksheet_write_string(ws, row, 4, x.number.buf, text_fmt);
         worksheet_write_string(ws, row, 5, x.name.buf, NULL);
         worksheet_write_string(ws, row, 6, c->sex == 1 ? "男" : "女", NULL);
         worksheet_write_number(ws, row, 7, (double)(ymd_to_days(x.birth_ymd) + 25569), date_fmt);
         if (x.has_id)
             worksheet_write_string(ws, row, 8, "居民身份证", NULL);
-        if (x.id.len)
+        if (x.as_number)
+            worksheet_write_number(ws, row, 9, x.id_value, NULL);
+        else if (x.id.len)
             worksheet_write_string(ws, row, 9, x.id.buf, text_fmt);
         le = worksheet_write_string(ws, row, 10, demo_enrol_state_names[e->state], NULL);
     }
@@ -462,6 +469,8 @@ static const char *const outside_header[] = {"姓名", "身份证号", "就读�
 
 struct outside_cells {
     struct buf name, id, grade;
+    bool as_number; /* the ID cell is a number cell (xlsx): id_value */
+    double id_value;
 };
 
 static void outside_row(const struct demo_world *w, const struct file_rates *fr, struct demo_rng *r,
@@ -475,12 +484,20 @@ static void outside_row(const struct demo_world *w, const struct file_rates *fr,
     buf_reset(&x->name);
     buf_reset(&x->id);
     buf_reset(&x->grade);
-    mess_name(r, name, nlen, &x->name, &fr->out_name, NAME_DRAW);
-    if (rng_ppm(r, fr->out_id_typo))
+    mess_name(r, name, nlen, &x->name, &fr->out_name,
+              o->mistake ? (enum name_mistake)o->mistake : NAME_NONE);
+    x->as_number = false;
+    if (o->fate == FATE_TYPO)
         mess_id_typo(r, c->id, typed);
     else
         memcpy(typed, c->id, 19);
-    mess_id_cell(r, typed, &x->id, fr->out_lower_x, fr->out_id_fullwidth, 0, 0);
+    if (o->fate == FATE_NUMBER_NO_G) {
+        x->as_number = true;
+        x->id_value = mess_id_number(typed);
+        mess_id_number_text(typed, &x->id);
+    } else {
+        mess_id_cell(r, typed, &x->id, fr->out_lower_x, fr->out_id_fullwidth, 0, 0);
+    }
 
     /* other provinces write grades their own way */
     uint32_t u = rng_below(r, 100);
@@ -507,7 +524,7 @@ static int outside_csv(struct demo_world *w, const char *path, const char *foote
     struct sink s;
     struct demo_rng r;
     struct buf *b = &s.b;
-    struct outside_cells x = {BUF_INIT, BUF_INIT, BUF_INIT};
+    struct outside_cells x = {BUF_INIT, BUF_INIT, BUF_INIT, false, 0};
     struct file_rates fr;
 
     file_rates_init(&fr, w->errors);
@@ -545,7 +562,7 @@ static int outside_xlsx(struct demo_world *w, const char *path, const char *foot
     lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = 0};
     lxw_workbook *wb = workbook_new_opt(path, &wo);
     struct demo_rng r;
-    struct outside_cells x = {BUF_INIT, BUF_INIT, BUF_INIT};
+    struct outside_cells x = {BUF_INIT, BUF_INIT, BUF_INIT, false, 0};
     struct file_rates fr;
     lxw_error le = LXW_NO_ERROR;
 
@@ -570,7 +587,10 @@ static int outside_xlsx(struct demo_world *w, const char *path, const char *foot
         lxw_row_t row = (lxw_row_t)(i + 1);
         outside_row(w, &fr, &r, o, &x);
         worksheet_write_string(ws, row, 0, x.name.buf, NULL);
-        worksheet_write_string(ws, row, 1, x.id.buf, text_fmt);
+        if (x.as_number)
+            worksheet_write_number(ws, row, 1, x.id_value, NULL);
+        else
+            worksheet_write_string(ws, row, 1, x.id.buf, text_fmt);
         worksheet_write_string(ws, row, 2, sc->name, NULL);
         worksheet_write_string(ws, row, 3, sc->region, NULL);
         le = worksheet_write_string(ws, row, 4, x.grade.buf, NULL);
@@ -592,74 +612,5 @@ int write_outside(struct demo_world *w, const char *path, bool xlsx, struct buf 
     footer = xstrfmt("数据来源：市教育局学籍比对，%s", date);
     ret = xlsx ? outside_xlsx(w, path, footer, err) : outside_csv(w, path, footer, err);
     free(footer);
-    return ret;
-}
-
-/* ---- ground truth ---- */
-
-static int truth_rows(const struct demo_world *w, const char *path, bool enrol, struct buf *err)
-{
-    struct sink s;
-    struct buf *b = &s.b;
-    size_t n = enrol ? w->nenrols : w->noutside;
-    if (sink_open(&s, path, false) < 0)
-        return sink_close(&s, err);
-    buf_adds(b, "row,key\n");
-    for (size_t i = 0; i < n; i++) {
-        uint32_t child = enrol ? w->enrols[i].child : w->outside[i].child;
-        put_uint(b, i + 1);
-        buf_addch(b, ',');
-        if (child < w->npop)
-            put_uint(b, child + 1);
-        buf_addch(b, '\n');
-        sink_maybe_flush(&s);
-    }
-    return sink_close(&s, err);
-}
-
-int write_truth(struct demo_world *w, const char *dir, const char *truth_path, struct buf *err)
-{
-    struct sink s;
-    struct buf *b = &s.b;
-    const struct demo_county *co = &w->county;
-    int ret;
-
-    if (sink_open(&s, truth_path, false) < 0)
-        return sink_close(&s, err);
-    buf_adds(b, "key,true_id,name,birth_date,township_code,village,true_status,enrollment_row\n");
-    for (size_t i = 0; i < w->npop; i++) {
-        const struct demo_child *c = &w->children[i];
-        const struct demo_village *v = &co->villages[w->households[c->household].village];
-        size_t nlen;
-        const char *name = child_name(w, c, &nlen);
-        put_uint(b, i + 1);
-        buf_addch(b, ',');
-        buf_add(b, c->id, 18);
-        buf_addch(b, ',');
-        buf_add(b, name, nlen);
-        buf_addch(b, ',');
-        put_date_iso(b, c->birth_ymd);
-        buf_addch(b, ',');
-        buf_adds(b, co->townships[v->township].code);
-        buf_addch(b, ',');
-        buf_adds(b, v->name);
-        buf_addch(b, ',');
-        buf_adds(b, demo_status_names[c->status]);
-        buf_addch(b, ',');
-        if (c->enrollment_row)
-            put_uint(b, (uint64_t)c->enrollment_row);
-        buf_addch(b, '\n');
-        sink_maybe_flush(&s);
-    }
-    ret = sink_close(&s, err);
-
-    char *p = path_join(dir, "truth_enrollment.csv");
-    if (!ret)
-        ret = truth_rows(w, p, true, err);
-    free(p);
-    p = path_join(dir, "truth_outside.csv");
-    if (!ret)
-        ret = truth_rows(w, p, false, err);
-    free(p);
     return ret;
 }

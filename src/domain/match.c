@@ -104,11 +104,7 @@ static int ymd_from_text(const char *t)
 
 static uint8_t id_state_of(const char *id_number, int id_flags)
 {
-    if (!*id_number)
-        return LK_ID_NONE;
-    if (id_flags & (ID_BAD_CHECK | ID_BAD_BIRTH | ID_PRECISION_LOST | ID_BAD_FORMAT))
-        return LK_ID_BAD_CHECK;
-    return LK_ID_VALID;
+    return lk_id_state(*id_number != '\0', id_flags);
 }
 
 /* The linker's view of the people and records, and what the decisions need besides. */
@@ -559,12 +555,17 @@ static void pair_levels_json(const struct lk_pair *pr, struct buf *out)
     buf_reset(out);
     buf_addch(out, '{');
     for (int f = 0; f < LK__FIELDS; f++)
-        buf_addf(out, "\"%s\":{\"level\":\"%s\",\"weight\":%.2f},", names[f],
+        buf_addf(out, "\"%s\":{\"level\":\"%s\",\"weight\":%.1f},", names[f],
                  lk_level_key((enum lk_field)f, pr->level[f]), pr->weight[f]);
-    buf_addf(out, "\"total\":%.2f", pr->total);
+    buf_addf(out, "\"total\":%.1f", pr->total);
     if (isfinite(pr->second))
-        buf_addf(out, ",\"second\":%.2f", pr->second);
-    buf_addch(out, '}');
+        buf_addf(out, ",\"second\":%.1f", pr->second);
+    buf_addf(out,
+             ",\"outsider\":%.1f,\"id_state\":\"%s\",\"same_day\":%s,\"holds\":%s,"
+             "\"reason\":\"%s\"}",
+             pr->outsider, lk_id_state_key((enum lk_id_state)pr->id_state),
+             pr->same_day ? "true" : "false", pr->holds ? "true" : "false",
+             lk_reason_key((enum lk_reason)pr->reason));
 }
 
 static json_t *model_json(const struct lk_model *m, const struct lk_params *lp)
@@ -572,11 +573,32 @@ static json_t *model_json(const struct lk_model *m, const struct lk_params *lp)
     json_t *o = json_object();
     for (int f = 0; f < LK__FIELDS; f++) {
         json_t *fo = json_object();
-        for (int l = 0; l < lk_levels(f); l++) {
+        /* the ID: per state of the record's ID */
+        for (int st = LK_ID_VALID; f == LK_ID && st < LK_ID_STATES; st++) {
+            json_t *so = json_object();
+            for (int l = 0; l < LKI__LEVELS; l++) {
+                if (l == LKI_MISSING)
+                    continue;
+                json_t *lo = json_object();
+                json_object_set_new(lo, "m", json_real(m->id_m[st][l]));
+                json_object_set_new(lo, "u", json_real(m->id_u[st][l]));
+                json_object_set_new(lo, "w", json_real(round(m->id_w[st][l] * 100) / 100));
+                json_object_set_new(lo, "u_same", json_real(m->id_u_same[st][l]));
+                json_object_set_new(lo, "w_same",
+                                    json_real(round(m->id_w_same[st][l] * 100) / 100));
+                json_object_set_new(so, lk_level_key(f, l), lo);
+            }
+            json_object_set_new(fo, lk_id_state_key((enum lk_id_state)st), so);
+        }
+        for (int l = 0; f != LK_ID && l < lk_levels(f); l++) {
             json_t *lo = json_object();
             json_object_set_new(lo, "m", json_real(m->m[f][l]));
             json_object_set_new(lo, "u", json_real(m->u[f][l]));
             json_object_set_new(lo, "w", json_real(round(m->w[f][l] * 100) / 100));
+            if (f != LK_BIRTH) {
+                json_object_set_new(lo, "u_same", json_real(m->u_same[f][l]));
+                json_object_set_new(lo, "w_same", json_real(round(m->w_same[f][l] * 100) / 100));
+            }
             json_object_set_new(fo, lk_level_key(f, l), lo);
         }
         json_object_set_new(o,
@@ -588,6 +610,9 @@ static json_t *model_json(const struct lk_model *m, const struct lk_params *lp)
     }
     json_object_set_new(o, "m_pairs", json_integer(m->m_pairs));
     json_object_set_new(o, "u_pairs", json_integer(m->u_pairs));
+    json_object_set_new(o, "same_pairs", json_integer(m->same_pairs));
+    json_object_set_new(o, "outside_share", json_real(m->outside_share));
+    json_object_set_new(o, "outsider", json_real(m->outsider));
     json_object_set_new(o, "accept", json_real(lp->accept));
     json_object_set_new(o, "review", json_real(lp->review));
     json_object_set_new(o, "margin", json_real(lp->margin));
@@ -710,18 +735,21 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     for (size_t i = 0; i < sn.noth; i++)
         sn.recs[i].method = (enum lk_method)lr.method[i];
     /*
-     * A child waits for a clerk only when a record in review is at least as likely to be
-     * theirs as anyone's (the record's best pair, or tied with it): two children nobody can
-     * tell apart both wait, but a runner-up (a twin whose name only sounds like the name on
-     * the record) stays on the out-of-school list — a record that probably belongs to someone
-     * else must not hide a child. The linker keeps each record's pairs together, best first.
+     * A child waits for a clerk only when the linker says a record in review holds them: the
+     * record is at least as likely theirs as anyone's (its best pair, or tied with it). Two
+     * children nobody can tell apart both wait, but a runner-up (a twin whose name only sounds
+     * like the name on the record) stays on the out-of-school list, and so does the child whose
+     * ID a twin's record carries under the twin's name — a record that probably belongs to
+     * someone else must not hide a child.
      */
-    double best_total = 0;
     for (size_t k = 0; k < lr.npairs; k++) {
         const struct lk_pair *pr = &lr.pairs[k];
-        if (k == 0 || lr.pairs[k - 1].other != pr->other)
-            best_total = pr->total;
-        if (pr->decision == LKD_REVIEW && lr.match[pr->other] < 0 && pr->total >= best_total - 1e-9)
+        /* a record that would leave the child out of school even when accepted (辍学, 转出)
+         * keeps nobody off the list */
+        const struct school_rec *r = &sn.recs[pr->other];
+        bool in_school = r->kind == KIND_OUTSIDE || r->st == ENR_ACTIVE || r->st == ENR_SUSPENDED ||
+                         r->st == ENR_GRADUATED;
+        if (pr->holds && in_school && lr.match[pr->other] < 0)
             sn.people[pr->pop].pending_review = true;
     }
 
@@ -823,13 +851,15 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         writer_bind_double(wq, 5, pr->total);
         writer_bind_str(wq, 6, levels.buf);
         writer_bind_str(wq, 7, lk_decision_key((enum lk_decision)pr->decision));
-        writer_bind_str(wq, 8, lk_reason_label((enum lk_reason)pr->reason));
+        buf_reset(&detail);
+        lk_reason_text(pr, &lp, &detail);
+        writer_bind_str(wq, 8, detail.buf);
         int rc = writer_step(wq, ins_cand, (long)k);
         if (rc >= 0 && pr->decision == LKD_ACCEPT && lr.match[pr->other] == (int32_t)pr->pop &&
             lr.method[pr->other] != LKM_ID_EXACT) {
             buf_reset(&detail);
-            buf_addf(&detail, "%s：%s", lk_method_label((enum lk_method)lr.method[pr->other]),
-                     lk_reason_label((enum lk_reason)pr->reason));
+            buf_addf(&detail, "%s：", lk_method_label((enum lk_method)lr.method[pr->other]));
+            lk_reason_text(pr, &lp, &detail);
             writer_bind_int(wq, 1, res->run_id);
             writer_bind_int(wq, 2, sn.pop[pr->pop].rec_id);
             writer_bind_int(wq, 3, sn.oth[pr->other].rec_id);

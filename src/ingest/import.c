@@ -397,7 +397,9 @@ static int import_row(struct importer *im, const struct row *r)
         return rc;
     }
 
-    /* Identity: the ID, else (学籍) the national student number G + ID. */
+    /* Identity: the ID, else (学籍) the national student number G + ID: the 学籍 system makes
+     * it from the ID as entered, and it survives a sheet that emptied, truncated (a number
+     * cell) or mangled the ID column. The explanation of a link says when it was used. */
     struct resident_id rid;
     t = cell_text(r, im->col[F_ID_NUMBER], &len);
     id_normalize(t, len, &rid);
@@ -409,10 +411,11 @@ static int import_row(struct importer *im, const struct row *r)
     for (size_t i = 0; i < im->t2.len; i++)
         if (im->t2.buf[i] >= 'a' && im->t2.buf[i] <= 'z')
             im->t2.buf[i] = (char)(im->t2.buf[i] - 'a' + 'A');
-    if ((rid.flags & ID_EMPTY) && im->t2.len == 19 && im->t2.buf[0] == 'G') {
+    const int unusable = ID_EMPTY | ID_BAD_FORMAT | ID_BAD_CHECK | ID_BAD_BIRTH | ID_PRECISION_LOST;
+    if ((rid.flags & unusable) && im->t2.len == 19 && im->t2.buf[0] == 'G') {
         struct resident_id from_no;
         id_normalize(im->t2.buf + 1, 18, &from_no);
-        if (from_no.id[0] && !(from_no.flags & ID_BAD_CHECK))
+        if (from_no.id[0] && !(from_no.flags & unusable))
             rid = from_no;
     }
 
@@ -441,12 +444,15 @@ static int import_row(struct importer *im, const struct row *r)
         {ID_PRECISION_LOST, RF_ID_PRECISION_LOST},
         {ID_REGION_UNKNOWN, RF_ID_REGION_UNKNOWN},
     };
+    /* an ID whose last digits were lost fails its check because of that, not of a typo */
+    int id_flags = rid.flags & ID_PRECISION_LOST ? rid.flags & ~ID_BAD_CHECK : rid.flags;
     for (size_t i = 0; i < ARRAY_SIZE(id_flag_map); i++)
-        if (rid.flags & id_flag_map[i].id_flag)
+        if (id_flags & id_flag_map[i].id_flag)
             flags |= RF_BIT(id_flag_map[i].row_flag);
     if (im->t1.len == 0)
         flags |= RF_BIT(RF_NAME_MISSING);
-    if (rid.id[0] && !seen_add(im, id_pack(rid.id)))
+    /* twins' IDs stored as numbers read the same: not a duplicate */
+    if (rid.id[0] && !(rid.flags & ID_PRECISION_LOST) && !seen_add(im, id_pack(rid.id)))
         flags |= RF_BIT(RF_DUP_IN_FILE);
 
     /* Birth date: as written, checked against the ID; taken from the ID when missing. */

@@ -7,220 +7,11 @@
 #include <math.h>
 #include <pthread.h>
 
-#include "core/date.h"
 #include "core/idcard.h"
 #include "link/idindex.h"
+#include "link/weights.h"
 #include "util/common.h"
 #include "util/utf8.h"
-
-/* ---- levels ----------------------------------------------------------------------------- */
-
-static const struct {
-    const char *label;
-    int levels;
-    const char *keys[LK_MAX_LEVELS];
-    const char *labels[LK_MAX_LEVELS];
-} fields[LK__FIELDS] = {
-    [LK_ID] = {"身份证号",
-               LKI__LEVELS,
-               {"exact", "typo", "different", "missing"},
-               {"完全相同", "相差一位（录入错误）", "不同", "缺失"}},
-    [LK_NAME] = {"姓名",
-                 NAME__LEVELS,
-                 {"exact", "variant", "pinyin", "one_char", "surname", "different", "missing"},
-                 {"完全相同", "繁简/异体相同", "拼音相同", "一字之差", "仅姓相同", "不同", "缺失"}},
-    [LK_BIRTH] = {"出生日期",
-                  LKB__LEVELS,
-                  {"exact", "close", "different", "missing"},
-                  {"相同", "相近（一位录错、相邻两位颠倒、月日颠倒或差一天）", "不同", "缺失"}},
-    [LK_SEX] = {"性别", LKS__LEVELS, {"agree", "different", "missing"}, {"相同", "不同", "缺失"}},
-};
-
-const char *lk_field_label(enum lk_field f)
-{
-    return fields[f].label;
-}
-
-const char *lk_level_key(enum lk_field f, int level)
-{
-    return fields[f].keys[level];
-}
-
-const char *lk_level_label(enum lk_field f, int level)
-{
-    return fields[f].labels[level];
-}
-
-int lk_levels(enum lk_field f)
-{
-    return fields[f].levels;
-}
-
-static const char *const method_keys[] = {"none", "id_exact", "id_typo", "fuzzy", "reviewed"};
-static const char *const method_labels[] = {"未关联", "身份证号一致", "身份证号录错一位",
-                                            "姓名、出生日期等综合比对", "人工复核确认"};
-
-const char *lk_method_key(enum lk_method m)
-{
-    return method_keys[m];
-}
-
-const char *lk_method_label(enum lk_method m)
-{
-    return method_labels[m];
-}
-
-const char *lk_decision_key(enum lk_decision d)
-{
-    static const char *const keys[] = {"accept", "review", "reject"};
-    return keys[d];
-}
-
-const char *lk_reason_label(enum lk_reason r)
-{
-    static const char *const labels[] = {
-        [LKR_ACCEPTED] = "总分超过采纳线，且明显高于第二名",
-        [LKR_TYPO_ACCEPTED] = "身份证号只差一位，姓名、出生日期、性别均一致",
-        [LKR_EXACT_KEPT] = "身份证号完全一致",
-        [LKR_CLOSE_SECOND] = "另有一名儿童得分接近，需人工复核",
-        [LKR_BELOW_ACCEPT] = "得分在复核线与采纳线之间，需人工复核",
-        [LKR_BELOW_REVIEW] = "得分低于复核线，不是同一人",
-        [LKR_IDS_DISAGREE] = "两边身份证号都有效且明显不同，可能不是同一人，需人工复核",
-        [LKR_EXACT_NAME_CONFLICT] = "身份证号一致但姓名不符（可能是双胞胎或录错），需人工复核",
-        [LKR_TAKEN] = "该记录已归属另一名儿童",
-        [LKR_DECIDED_ACCEPT] = "人工复核确认为同一人",
-        [LKR_DECIDED_REJECT] = "人工复核确认不是同一人",
-    };
-    return labels[r];
-}
-
-bool id_one_typo(const char *a, const char *b)
-{
-    int diff[3], nd = 0;
-    for (int i = 0; i < 18; i++)
-        if (a[i] != b[i]) {
-            if (nd == 2)
-                return false;
-            diff[nd++] = i;
-        }
-    if (nd == 1)
-        return true;
-    return nd == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] &&
-           a[diff[1]] == b[diff[0]];
-}
-
-/* The ID level of a pair; for a typo, *first and *last are the positions that differ. */
-static int id_level(const struct lk_rec *p, const struct lk_rec *o, int *first, int *last)
-{
-    if (!p->key || !o->key)
-        return LKI_MISSING;
-    if (p->key == o->key)
-        return LKI_EXACT;
-    char a[19], b[19];
-    id_unpack(p->key, a);
-    id_unpack(o->key, b);
-    if (!id_one_typo(a, b))
-        return LKI_DIFFERENT;
-    *first = -1;
-    for (int i = 0; i < 18; i++)
-        if (a[i] != b[i]) {
-            if (*first < 0)
-                *first = i;
-            *last = i;
-        }
-    return LKI_TYPO;
-}
-
-/* The birth date and sex an ID spells out (0 when not a real date). */
-static void id_birth_sex(uint64_t key, int32_t *birth, uint8_t *sex)
-{
-    char id[19];
-    id_unpack(key, id);
-    int y = 0, m = 0, d = 0;
-    for (int i = 6; i < 10; i++)
-        y = y * 10 + (id[i] - '0');
-    m = (id[10] - '0') * 10 + (id[11] - '0');
-    d = (id[12] - '0') * 10 + (id[13] - '0');
-    *birth = (m >= 1 && m <= 12 && d >= 1 && d <= 31) ? y * 10000 + m * 100 + d : 0;
-    *sex = (uint8_t)((id[16] - '0') % 2 ? 1 : 2);
-}
-
-/*
- * Birth dates as a clerk types them: CLOSE is one typing slip — one digit of the eight wrong,
- * two neighbouring digits swapped, month and day swapped, or a day off by one (across a month
- * end too). Anything else is a different date.
- */
-static int birth_level(int32_t a, int32_t b)
-{
-    if (!a || !b)
-        return LKB_MISSING;
-    if (a == b)
-        return LKB_EXACT;
-    char x[9], y[9];
-    snprintf(x, sizeof(x), "%08d", a);
-    snprintf(y, sizeof(y), "%08d", b);
-    int diff[3], nd = 0;
-    for (int i = 0; i < 8 && nd < 3; i++)
-        if (x[i] != y[i])
-            diff[nd++] = i;
-    if (nd == 1)
-        return LKB_CLOSE;
-    if (nd == 2 && diff[1] == diff[0] + 1 && x[diff[0]] == y[diff[1]] && x[diff[1]] == y[diff[0]])
-        return LKB_CLOSE;
-    int ya = a / 10000, ma = a / 100 % 100, da = a % 100;
-    int mb = b / 100 % 100, db = b % 100;
-    if (ya == b / 10000 && ma == db && da == mb)
-        return LKB_CLOSE;
-    long dd = ymd_to_days(a) - ymd_to_days(b);
-    if (dd == 1 || dd == -1)
-        return LKB_CLOSE;
-    return LKB_DIFFERENT;
-}
-
-static int sex_level(uint8_t a, uint8_t b)
-{
-    if (!a || !b)
-        return LKS_MISSING;
-    return a == b ? LKS_AGREE : LKS_DIFFERENT;
-}
-
-void linker_compare(const struct lk_model *model, const struct lk_rec *p, const struct lk_rec *o,
-                    const struct name_info *pn, const struct name_info *on, double name_tf_u,
-                    struct lk_pair *out)
-{
-    int first = -1, last = -1;
-    int32_t ob = o->birth;
-    uint8_t os = o->sex;
-    out->level[LK_ID] = (uint8_t)id_level(p, o, &first, &last);
-    if (out->level[LK_ID] == LKI_TYPO) {
-        /*
-         * A record whose birth date or sex was read off its own mistyped ID (the 外出 list has
-         * no such columns, and import fills them from the ID) carries no evidence of its own
-         * where the typo falls: a typo in the birth digits explains the date, one in the 17th
-         * digit the sex. Elsewhere the ID's digits are the record's evidence.
-         */
-        int32_t idb;
-        uint8_t ids;
-        id_birth_sex(o->key, &idb, &ids);
-        bool typo_in_birth = first <= 13 && last >= 6;
-        if (!ob || ob == idb)
-            ob = typo_in_birth ? 0 : idb;
-        if (!os || os == ids)
-            os = (first <= 16 && last >= 16) ? 0 : ids;
-    }
-    out->level[LK_NAME] = (uint8_t)((!pn->n || !on->n) ? NAME_MISSING : name_compare(pn, on));
-    out->level[LK_BIRTH] = (uint8_t)birth_level(p->birth, ob);
-    out->level[LK_SEX] = (uint8_t)sex_level(p->sex, os);
-    out->total = 0;
-    for (int f = 0; f < LK__FIELDS; f++) {
-        double w = model->w[f][out->level[f]];
-        /* Term frequency: agreeing on a common name says less than agreeing on a rare one. */
-        if (f == LK_NAME && out->level[f] == NAME_EXACT && name_tf_u > 0)
-            w = log2(model->m[f][NAME_EXACT] / name_tf_u);
-        out->weight[f] = w;
-        out->total += w;
-    }
-}
 
 /* ---- a small open-addressing hash map: 64-bit key -> 32-bit value ----------------------- */
 
@@ -368,7 +159,8 @@ static void pop_ids_build_half(void *arg, int half)
     struct u64map *m = &pi->map[half];
     struct id_index *dups = &pi->dups[half];
     for (size_t i = 0; i < pi->npop; i++) {
-        if (!pop[i].key || pop_ids_half(pop[i].key) != half)
+        /* an ID stored as a number is not an ID: its last digits are zeros */
+        if (!pop[i].key || pop[i].id_state == LK_ID_TRUNCATED || pop_ids_half(pop[i].key) != half)
             continue;
         uint32_t *v = u64map_slot(m, pop[i].key, (uint32_t)i);
         if (*v != (uint32_t)i && *v != POP_DUP) {
@@ -415,6 +207,15 @@ static void pop_ids_release(struct pop_ids *pi)
         u64map_release(&pi->map[h]);
         id_index_release(&pi->dups[h]);
     }
+}
+
+/* An ID ending in 000: perhaps a number's fifteen digits with a check digit that happens to
+ * hold. */
+static bool ends_000(uint64_t key)
+{
+    char id[19];
+    id_unpack(key, id);
+    return !memcmp(id + 15, "000", 3);
 }
 
 /* ---- blocking keys ------------------------------------------------------------------------ */
@@ -484,87 +285,12 @@ static int block_keys(const struct lk_rec *r, bool any_sex, uint64_t out[BLOCK_K
     return n;
 }
 
-/* ---- model estimation --------------------------------------------------------------------- */
-
-static uint64_t rng_next(uint64_t *s)
-{
-    *s += 0x9E3779B97F4A7C15ull;
-    return mix64(*s);
-}
-
-#define M_SAMPLE 20000
-#define U_SAMPLE 100000
-
-static void estimate_model(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth,
-                           size_t noth, const int32_t *exact, const struct lk_params *params,
-                           struct lk_model *model)
-{
-    long mc[LK__FIELDS][LK_MAX_LEVELS] = {{0}}, uc[LK__FIELDS][LK_MAX_LEVELS] = {{0}};
-    long mn = 0, un = 0;
-    struct name_info a, b;
-    struct lk_pair pr;
-    struct lk_model flat = {0}; /* zero weights: only the levels are wanted here */
-
-    /* m: pairs linked by an exact, valid ID are true matches; sample them evenly. */
-    size_t nexact = 0;
-    for (size_t i = 0; i < noth; i++)
-        nexact += exact[i] >= 0;
-    size_t step = nexact > M_SAMPLE ? nexact / M_SAMPLE : 1, seen = 0;
-    long id_exact = 0, id_badcheck = 0, id_missing = 0;
-    for (size_t i = 0; i < noth; i++) {
-        if (oth[i].id_state == LK_ID_NONE)
-            id_missing++;
-        else if (oth[i].id_state == LK_ID_BAD_CHECK)
-            id_badcheck++;
-        if (exact[i] < 0)
-            continue;
-        id_exact++;
-        if (seen++ % step)
-            continue;
-        const struct lk_rec *p = &pop[exact[i]];
-        name_info_make(&a, p->name, strlen(p->name));
-        name_info_make(&b, oth[i].name, strlen(oth[i].name));
-        linker_compare(&flat, p, &oth[i], &a, &b, 0, &pr);
-        for (int f = LK_NAME; f < LK__FIELDS; f++)
-            mc[f][pr.level[f]]++;
-        mn++;
-    }
-    /* m for the ID itself: how often a true record carries it exact, mistyped or missing. */
-    mc[LK_ID][LKI_EXACT] = id_exact;
-    mc[LK_ID][LKI_TYPO] = id_badcheck;
-    mc[LK_ID][LKI_MISSING] = id_missing;
-    long id_total = id_exact + id_badcheck + id_missing;
-
-    /* u: random pairs are, with overwhelming probability, different children. */
-    uint64_t s = params->seed;
-    size_t want = npop && noth ? U_SAMPLE : 0;
-    for (size_t k = 0; k < want; k++) {
-        const struct lk_rec *p = &pop[rng_next(&s) % npop];
-        const struct lk_rec *o = &oth[rng_next(&s) % noth];
-        name_info_make(&a, p->name, strlen(p->name));
-        name_info_make(&b, o->name, strlen(o->name));
-        linker_compare(&flat, p, o, &a, &b, 0, &pr);
-        for (int f = 0; f < LK__FIELDS; f++)
-            uc[f][pr.level[f]]++;
-        un++;
-    }
-
-    memset(model, 0, sizeof(*model));
-    model->m_pairs = mn;
-    model->u_pairs = un;
-    for (int f = 0; f < LK__FIELDS; f++) {
-        int L = fields[f].levels, missing = L - 1;
-        long mtot = f == LK_ID ? id_total : mn, utot = un;
-        for (int l = 0; l < L; l++) {
-            /* Laplace smoothing keeps unseen levels finite. */
-            model->m[f][l] = (mc[f][l] + 0.5) / (mtot + 0.5 * L);
-            model->u[f][l] = (uc[f][l] + 0.5) / (utot + 0.5 * L);
-            model->w[f][l] = l == missing ? 0.0 : log2(model->m[f][l] / model->u[f][l]);
-        }
-    }
-}
-
 /* ---- the run ------------------------------------------------------------------------------ */
+
+static bool name_agrees(int level)
+{
+    return level <= NAME_PINYIN;
+}
 
 struct cand {
     uint32_t other, pop;
@@ -619,11 +345,6 @@ static void score_pair(const struct lk_model *model, const struct tf *tf, const 
     out->second = -INFINITY;
 }
 
-static bool name_agrees(int level)
-{
-    return level <= NAME_PINYIN;
-}
-
 static int cmp_pair_desc(const void *x, const void *y)
 {
     const struct lk_pair *a = x, *b = y;
@@ -635,53 +356,88 @@ static int cmp_pair_desc(const void *x, const void *y)
     return a->pop < b->pop ? -1 : a->pop > b->pop;
 }
 
-/* The bands, for the best candidate of one record. */
-static void decide_best(const struct lk_params *params, const struct lk_rec *pop,
-                        const struct lk_rec *oth, uint32_t oi, bool doubtful_exact,
-                        bool record_doubtful, bool name_conflict, struct lk_pair *bp, double second,
-                        struct lk_result *res)
+/* How far a total is ahead of another, to the tenth the explanation shows. */
+static double lead(double total, double other)
 {
-    bool clear = bp->total - second >= params->margin;
-    /* Two valid IDs far apart are two different people, whatever else agrees. */
-    bool ids_disagree = bp->level[LK_ID] == LKI_DIFFERENT && pop[bp->pop].id_state == LK_ID_VALID &&
-                        oth[oi].id_state == LK_ID_VALID;
-    bool name_ok = name_agrees(bp->level[LK_NAME]);
-    bool acceptable = !name_conflict && bp->total >= params->accept && clear && !ids_disagree &&
-                      bp->level[LK_BIRTH] != LKB_DIFFERENT && bp->level[LK_SEX] != LKS_DIFFERENT;
-    enum lk_method method = LKM_FUZZY;
-    enum lk_reason reason = LKR_ACCEPTED;
-    if (acceptable && bp->level[LK_ID] == LKI_TYPO) {
-        /* a mistyped ID is only trusted when name, birth date and sex all agree */
-        acceptable = name_ok && bp->level[LK_BIRTH] != LKB_DIFFERENT &&
-                     bp->level[LK_BIRTH] != LKB_CLOSE && bp->level[LK_SEX] != LKS_DIFFERENT;
-        method = LKM_ID_TYPO;
-        reason = LKR_TYPO_ACCEPTED;
-    } else if (acceptable && doubtful_exact) {
-        /* exact ID, the name a typo away and nobody in the block fits better: keep it */
-        acceptable = bp->level[LK_NAME] < NAME_DIFFERENT;
-        method = LKM_ID_EXACT;
-        reason = LKR_EXACT_KEPT;
-    } else if (acceptable && bp->level[LK_ID] == LKI_EXACT) {
-        method = LKM_ID_EXACT; /* the register lists this ID twice; the name decided */
-        reason = LKR_EXACT_KEPT;
+    return round((total - other) * 10) / 10;
+}
+
+/*
+ * A pair in review keeps its child off the out-of-school list while it waits only when the
+ * record bears the child's name (the same, a variant or the same pinyin: a name is read out at
+ * every roll call) and is at least as likely the child's as a pupil's registered elsewhere (the
+ * callers add: and as anyone's of the register). Otherwise the child stays listed: a record
+ * that may well be someone else's must not hide a child out of school.
+ */
+static void set(struct lk_pair *pr, enum lk_decision d, enum lk_reason r)
+{
+    pr->decision = (uint8_t)d;
+    pr->reason = (uint8_t)r;
+    pr->holds =
+        d == LKD_REVIEW && name_agrees(pr->level[LK_NAME]) && lk_at_least(pr->total, pr->outsider);
+}
+
+/*
+ * The bands, for the best candidate of one record that no clerk has decided, in a fixed order:
+ * the first requirement it fails is its reason. `doubtful`: the record's exact ID names `bp`
+ * but the names disagree (the only way such a pair is accepted is EXACT_KEPT).
+ */
+static void decide_best(const struct lk_params *params, const struct lk_rec *pop,
+                        const struct lk_rec *oth, uint32_t oi, bool doubtful, bool better_named,
+                        struct lk_pair *bp, struct lk_result *res)
+{
+    /* the best must be clearly likelier than the runner-up and than a pupil registered
+     * elsewhere (the model's outsider line) */
+    double rival = isfinite(bp->second) && bp->second > bp->outsider ? bp->second : bp->outsider;
+    bool clear = lk_at_least(lead(bp->total, rival), params->margin);
+    int idl = bp->level[LK_ID];
+    /* Two valid IDs that differ are two people, whatever else agrees. */
+    bool ids_disagree = idl != LKI_EXACT && idl != LKI_MISSING && idl != LKI_PARTIAL &&
+                        pop[bp->pop].id_state == LK_ID_VALID && oth[oi].id_state == LK_ID_VALID;
+    bool typo = (idl == LKI_BIRTH_TYPO || idl == LKI_NEAR) && !ids_disagree;
+    if (doubtful) {
+        /* exact ID, the name a slip away (not "different") and nobody in the block fits
+         * better: keep it; otherwise a clerk looks */
+        bool keep = bp->level[LK_NAME] < NAME_DIFFERENT && !better_named &&
+                    lk_at_least(bp->total, params->accept) && clear &&
+                    bp->level[LK_BIRTH] != LKB_DIFFERENT && bp->level[LK_SEX] != LKS_DIFFERENT;
+        if (keep) {
+            set(bp, LKD_ACCEPT, LKR_EXACT_KEPT);
+            link_other(res, oi, (int32_t)bp->pop, LKM_ID_EXACT, bp->total);
+        } else {
+            set(bp, LKD_REVIEW, LKR_EXACT_NAME_DIFFERENT);
+            res->review++;
+        }
+        return;
     }
-    if (acceptable) {
-        bp->decision = LKD_ACCEPT;
-        bp->reason = (uint8_t)reason;
+    enum lk_reason why;
+    if (!lk_at_least(bp->total, params->review)) {
+        set(bp, LKD_REJECT, LKR_BELOW_REVIEW);
+        return;
+    }
+    if (ids_disagree)
+        why = LKR_IDS_DISAGREE;
+    else if (!lk_at_least(bp->total, params->accept))
+        why = LKR_BELOW_ACCEPT;
+    else if (!clear)
+        why = rival == bp->outsider ? LKR_OUTSIDER_CLOSE : LKR_CLOSE_SECOND;
+    else if (bp->level[LK_BIRTH] == LKB_DIFFERENT)
+        why = LKR_BIRTH_CONTRADICTS;
+    else if (bp->level[LK_SEX] == LKS_DIFFERENT)
+        why = LKR_SEX_CONTRADICTS;
+    else if (typo && !(name_agrees(bp->level[LK_NAME]) &&
+                       (bp->level[LK_BIRTH] == LKB_EXACT || bp->level[LK_BIRTH] == LKB_MISSING)))
+        /* a mistyped ID is only trusted when name, birth date and sex all agree */
+        why = LKR_TYPO_UNCONFIRMED;
+    else {
+        enum lk_method method = typo ? LKM_ID_TYPO : idl == LKI_EXACT ? LKM_ID_EXACT : LKM_FUZZY;
+        /* LKM_ID_EXACT here: the register lists this ID twice and the rest decided */
+        set(bp, LKD_ACCEPT, typo ? LKR_TYPO_ACCEPTED : LKR_ACCEPTED);
         link_other(res, oi, (int32_t)bp->pop, method, bp->total);
         return;
     }
-    if (bp->total >= params->review || record_doubtful) {
-        bp->decision = LKD_REVIEW;
-        bp->reason = ids_disagree      ? LKR_IDS_DISAGREE
-                     : record_doubtful ? LKR_EXACT_NAME_CONFLICT
-                     : !clear          ? LKR_CLOSE_SECOND
-                                       : LKR_BELOW_ACCEPT;
-        res->review++;
-        return;
-    }
-    bp->decision = LKD_REJECT;
-    bp->reason = LKR_BELOW_REVIEW;
+    set(bp, LKD_REVIEW, why);
+    res->review++;
 }
 
 /* One share of the scoring: a range of the candidate array that holds whole records. */
@@ -695,8 +451,38 @@ struct score_job {
     size_t begin, end;
     const uint8_t *pending;
     const int32_t *exact;
-    struct lk_result res; /* shares match/method/score with the caller; own pairs and counts */
+    const uint8_t *linked; /* per register child: holds an exact-ID record */
+    struct lk_result res;  /* shares match/method/score with the caller; own pairs and counts */
 };
+
+static void swap_pairs(struct lk_pair *a, struct lk_pair *b)
+{
+    struct lk_pair t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/*
+ * A record whose exact ID names one child while its name disagrees: the child among the others
+ * whose name agrees, born the same day, not of the other sex and without an exact-ID record of
+ * their own (the sibling whose line of the household booklet was copied wrong), best name first,
+ * then best total; -1 when none.
+ */
+static int name_child(const struct lk_pair *scored, size_t ns, int32_t exact, const uint8_t *linked)
+{
+    int best = -1;
+    for (size_t k = 0; k < ns; k++) {
+        const struct lk_pair *q = &scored[k];
+        /* a child who holds a record of their own by its ID needs no second one */
+        if ((int32_t)q->pop == exact || q->reason == LKR_DECIDED_REJECT || linked[q->pop] ||
+            !name_agrees(q->level[LK_NAME]) || q->level[LK_BIRTH] != LKB_EXACT ||
+            q->level[LK_SEX] == LKS_DIFFERENT)
+            continue;
+        if (best < 0 || q->level[LK_NAME] < scored[best].level[LK_NAME])
+            best = (int)k; /* scored is best total first: ties keep the higher total */
+    }
+    return best;
+}
 
 static void *score_range(void *arg)
 {
@@ -715,72 +501,92 @@ static void *score_range(void *arg)
     for (size_t c = j->begin; c < j->end;) {
         uint32_t oi = cands[c].other;
         size_t ns = 0;
-        int clerk_accept = -1; /* index of a pair a clerk accepted */
+        bool clerk_accept = false;
         for (; c < j->end && cands[c].other == oi; c++) {
             if (ns && scored[ns - 1].pop == cands[c].pop)
                 continue; /* found by two routes */
             ALLOC_GROW(scored, ns + 1, scored_alloc);
             score_pair(&res->model, tfp, pop, oth, cands[c].pop, oi, &scored[ns]);
             int d = decided ? decided(decided_ctx, cands[c].pop, oi) : 0;
-            if (d > 0 && clerk_accept < 0) {
-                clerk_accept = (int)ns;
-            } else if (d < 0) {
+            if (d > 0)
+                clerk_accept = true;
+            else if (d < 0)
                 /* a clerk said no: the pair stays on record but competes no more */
-                scored[ns].decision = LKD_REJECT;
-                scored[ns].reason = LKR_DECIDED_REJECT;
-            }
+                set(&scored[ns], LKD_REJECT, LKR_DECIDED_REJECT);
             ns++;
         }
         /* Rank: clerk-rejected pairs last, then by total, best first. */
         qsort(scored, ns, sizeof(*scored), cmp_pair_desc);
-        if (clerk_accept >= 0) {
+        bool doubtful = pending[oi] == 2;
+        int32_t ex = exact[oi];
+        size_t ei = ns; /* the exact ID's child among the scored, for a doubtful record */
+        for (size_t k = 0; doubtful && k < ns; k++)
+            if ((int32_t)scored[k].pop == ex && scored[k].reason != LKR_DECIDED_REJECT)
+                ei = k;
+        int nc = -1;
+        if (clerk_accept) {
             for (size_t k = 0; k < ns; k++)
-                if (scored[k].reason != LKR_DECIDED_REJECT && decided &&
+                if (scored[k].reason != LKR_DECIDED_REJECT &&
                     decided(decided_ctx, scored[k].pop, oi) > 0) {
-                    struct lk_pair t = scored[0];
-                    scored[0] = scored[k];
-                    scored[k] = t;
+                    swap_pairs(&scored[0], &scored[k]);
                     break;
                 }
+        } else if (ei < ns && (nc = name_child(scored, ns, ex, j->linked)) >= 0) {
+            /* the name's child is the record's best: it waits for the clerk, the ID's child
+             * stays listed until then (docs/linkage.md) */
+            swap_pairs(&scored[0], &scored[nc]);
+            if (ei == 0)
+                ei = (size_t)nc;
+        } else if (ei < ns && ei > 0) {
+            /* the ID names one child and no other's name fits: that child or nobody */
+            swap_pairs(&scored[0], &scored[ei]);
+            ei = 0;
         }
         struct lk_pair *bp = &scored[0];
-        double second =
-            ns > 1 && scored[1].reason != LKR_DECIDED_REJECT ? scored[1].total : -INFINITY;
-        bp->second = second;
-        if (clerk_accept >= 0) {
-            bp->decision = LKD_ACCEPT;
-            bp->reason = LKR_DECIDED_ACCEPT;
+        bp->second = ns > 1 && scored[1].reason != LKR_DECIDED_REJECT ? scored[1].total : -INFINITY;
+        for (size_t k = 2; k < ns; k++)
+            if (scored[k].reason != LKR_DECIDED_REJECT && scored[k].total > bp->second)
+                bp->second = scored[k].total;
+        if (clerk_accept) {
+            set(bp, LKD_ACCEPT, LKR_DECIDED_ACCEPT);
             link_other(res, oi, (int32_t)bp->pop, LKM_REVIEWED, bp->total);
+        } else if (nc >= 0) {
+            set(bp, LKD_REVIEW, LKR_NAME_OTHER_ID);
+            res->review++;
         } else if (bp->reason != LKR_DECIDED_REJECT) {
-            /* An exact ID whose name disagrees is only kept when no other child in the block
-             * carries a name closer to the record's (a twin's ID on the other twin's record). */
-            bool conflict = false;
-            if (pending[oi] == 2) {
-                int exact_level = NAME_MISSING;
-                for (size_t k = 0; k < ns; k++)
-                    if ((int32_t)scored[k].pop == exact[oi])
-                        exact_level = scored[k].level[LK_NAME];
-                for (size_t k = 0; k < ns && !conflict; k++)
-                    conflict = (int32_t)scored[k].pop != exact[oi] &&
-                               scored[k].level[LK_NAME] < exact_level &&
-                               scored[k].reason != LKR_DECIDED_REJECT;
-            }
-            decide_best(params, pop, oth, oi, pending[oi] == 2 && (int32_t)bp->pop == exact[oi],
-                        pending[oi] == 2, conflict, bp, second, res);
+            /* another child the record could be: a closer name, a birth date and sex that
+             * do not contradict it */
+            bool better_named = false;
+            for (size_t k = 1; doubtful && ei == 0 && k < ns; k++)
+                better_named |= scored[k].level[LK_NAME] < bp->level[LK_NAME] &&
+                                scored[k].level[LK_BIRTH] != LKB_DIFFERENT &&
+                                scored[k].level[LK_SEX] != LKS_DIFFERENT &&
+                                scored[k].reason != LKR_DECIDED_REJECT;
+            decide_best(params, pop, oth, oi, doubtful && ei == 0, better_named, bp, res);
         }
-        /* The rest: taken by the best, or close enough to keep the record in review. */
+        /* The rest: taken by the best, close enough to wait with it, or outranked. */
         for (size_t k = 1; k < ns; k++) {
             struct lk_pair *q = &scored[k];
             q->second = bp->total;
             if (q->reason == LKR_DECIDED_REJECT)
                 continue;
-            if (bp->decision == LKD_REVIEW && q->total >= params->review &&
-                bp->total - q->total < params->margin) {
-                q->decision = LKD_REVIEW;
-                q->reason = LKR_CLOSE_SECOND;
+            if (nc >= 0 && k == ei) {
+                /* the ID's child of a record whose name is its sibling's: a clerk looks, but
+                 * the record does not keep this child off the list meanwhile */
+                set(q, LKD_REVIEW, LKR_EXACT_NAME_CONFLICT);
+                q->holds = 0;
+            } else if (bp->decision == LKD_ACCEPT) {
+                set(q, LKD_REJECT, LKR_TAKEN);
+            } else if (!lk_at_least(q->total, params->review)) {
+                set(q, LKD_REJECT, LKR_BELOW_REVIEW);
+            } else if (bp->decision == LKD_REVIEW &&
+                       !lk_at_least(lead(bp->total, q->total), params->margin)) {
+                set(q, LKD_REVIEW, LKR_NEAR_RUNNER_UP);
+                /* only a child at least as likely as the best waits: a runner-up (a twin whose
+                 * name only sounds like the name on the record) stays on the list */
+                q->holds &= lk_at_least(q->total, bp->total);
             } else {
-                q->decision = LKD_REJECT;
-                q->reason = bp->decision == LKD_ACCEPT ? LKR_TAKEN : LKR_BELOW_REVIEW;
+                set(q, LKD_REJECT, LKR_OUTRANKED);
             }
         }
         /* Keep the best and the runner-up it was measured against (for explanation), and
@@ -803,6 +609,35 @@ struct exact_job {
     uint8_t *pending;
 };
 
+/*
+ * Whether a child born the same day with the neighbouring sequence number (a twin) carries a
+ * name closer to the record's than `level`: twins named alike (思雨/思语), the record with the
+ * ID of one and the name of the other, is the other's whose ID was copied from the wrong line.
+ */
+static int32_t sibling_named(const struct exact_job *j, uint32_t child, const struct name_info *rec,
+                             int level)
+{
+    char id[19], alt[19];
+    uint32_t found[2];
+    struct name_info sn;
+    id_unpack(j->pop[child].key, id);
+    for (int pos = 14; pos < 17; pos++)
+        for (char d = '0'; d <= '9'; d++) {
+            if (d == id[pos])
+                continue;
+            memcpy(alt, id, 19);
+            alt[pos] = d;
+            alt[17] = id_check_char(alt);
+            if (pop_ids_find(j->ix, id_pack(alt), found, 2) != 1)
+                continue;
+            const char *nm = j->pop[found[0]].name;
+            name_info_make(&sn, nm, strlen(nm));
+            if (sn.n && (int)name_compare(&sn, rec) < level)
+                return (int32_t)found[0];
+        }
+    return -1;
+}
+
 static void exact_part(void *arg, int part)
 {
     struct exact_job *j = arg;
@@ -812,7 +647,9 @@ static void exact_part(void *arg, int part)
     par_range(j->noth, part, &lo, &hi);
     for (size_t i = lo; i < hi; i++) {
         j->exact[i] = -1;
-        size_t n = pop_ids_find(j->ix, j->oth[i].key, found, 2);
+        size_t n = j->oth[i].id_state == LK_ID_TRUNCATED
+                       ? 0
+                       : pop_ids_find(j->ix, j->oth[i].key, found, 2);
         if (n == 1) {
             j->exact[i] = (int32_t)found[0];
             const char *pn = j->pop[found[0]].name, *on = j->oth[i].name;
@@ -820,7 +657,12 @@ static void exact_part(void *arg, int part)
             if (!agree) {
                 name_info_make(&a, pn, strlen(pn));
                 name_info_make(&b, on, strlen(on));
-                agree = !a.n || !b.n || name_agrees(name_compare(&a, &b));
+                int level = !a.n || !b.n ? NAME_EXACT : name_compare(&a, &b);
+                agree = name_agrees(level);
+                if (agree && level == NAME_PINYIN && sibling_named(j, found[0], &b, level) >= 0) {
+                    j->pending[i] = 3; /* decided once every exact link is known */
+                    continue;
+                }
             }
             j->pending[i] = agree ? 0 : 2;
         } else {
@@ -909,13 +751,44 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     int32_t *exact = ej.exact;
     uint8_t *pending = ej.pending; /* 1: unlinked, 2: exact but doubtful */
     par2(exact_part, &ej, noth, params->parallel_min);
+    /*
+     * A record with one twin's ID and a name that sounds like it but is written as the other
+     * twin's: the other twin's ID copied from the wrong line, or this twin's name misspelt into
+     * the other's. A child has one 在读 record: when the other twin holds one of their own, the
+     * name was misspelt (the link stands) — also when that record is as doubtful, the twins'
+     * names swapped on both — otherwise a clerk decides.
+     */
+    struct lk_typo_stats ts = {0, 0, 0, 0};
+    uint8_t *linked = xcalloc(npop ? npop : 1, 1); /* children holding an exact-ID record */
+    for (size_t i = 0; i < noth; i++)
+        if (exact[i] >= 0 && (!pending[i] || pending[i] == 3))
+            linked[exact[i]] = 1;
+    for (size_t i = 0; i < noth; i++) {
+        if (pending[i] < 2)
+            continue;
+        struct name_info a, b;
+        const char *pn = pop[exact[i]].name;
+        name_info_make(&a, pn, strlen(pn));
+        name_info_make(&b, oth[i].name, strlen(oth[i].name));
+        int level = a.n && b.n ? (int)name_compare(&a, &b) : NAME_EXACT;
+        int32_t sib = sibling_named(&ej, (uint32_t)exact[i], &b, level);
+        /* how often a record carries a sibling's ID, for the model */
+        ts.copies += sib >= 0 && !linked[sib];
+        if (pending[i] == 3)
+            pending[i] = sib >= 0 && !linked[sib] ? 2 : 0;
+    }
+    /* the records decided now hold their children; the doubtful ones do not */
+    for (size_t i = 0; i < noth; i++)
+        if (exact[i] >= 0 && pending[i] == 2)
+            linked[exact[i]] = 0;
+    for (size_t i = 0; i < noth; i++)
+        if (exact[i] >= 0 && !pending[i])
+            linked[exact[i]] = 1;
     for (size_t i = 0; i < noth; i++)
         if (exact[i] >= 0 && !pending[i])
             link_other(res, (uint32_t)i, exact[i], LKM_ID_EXACT, 0);
     enum { MAX_SAME_ID = 16 };
     uint32_t found[MAX_SAME_ID];
-
-    estimate_model(pop, npop, oth, noth, exact, params, &res->model);
 
     /* Candidates for every pending record: ID neighbours, then blocks. */
     struct cand *cands = NULL;
@@ -926,8 +799,11 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
             continue;
         id_unpack(oth[i].key, id);
         /* The check digit catches every single substitution and neighbour swap, so a valid ID
-         * has no valid neighbours: only a failed check is worth the search. */
-        for (int pos = 0; pos < 18 && oth[i].id_state != LK_ID_VALID; pos++) {
+         * has no valid neighbours: only a failed check is worth the search (an ID read as a
+         * number's may be a real one ending in 000 with a slip). */
+        size_t before = ncands;
+        bool search = oth[i].id_state == LK_ID_BAD_CHECK || oth[i].id_state == LK_ID_TRUNCATED;
+        for (int pos = 0; pos < 18 && search; pos++) {
             for (const char *c = "0123456789X"; *c; c++) {
                 if (*c == id[pos] || (*c == 'X' && pos != 17))
                     continue;
@@ -954,6 +830,20 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
                 }
             }
         }
+        ts.found += ncands > before && oth[i].id_state == LK_ID_BAD_CHECK;
+        if (ncands == before + 1 && oth[i].id_state == LK_ID_BAD_CHECK) {
+            /* one child one slip away: most likely the record's own; where the slip fell tells
+             * the model how often slips hit the birth digits */
+            char c[19];
+            id_unpack(pop[cands[before].pop].key, c);
+            bool in_birth = false;
+            for (int k = 6; k <= 13; k++)
+                in_birth |= c[k] != id[k];
+            if (in_birth)
+                ts.birth++;
+            else
+                ts.rest++;
+        }
         /* the register's children with the very same ID (duplicates, or the doubtful one) */
         size_t n = pop_ids_find(&ix, oth[i].key, found, MAX_SAME_ID);
         for (size_t k = 0; k < n; k++) {
@@ -961,6 +851,8 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
             cands[ncands++] = (struct cand){(uint32_t)i, found[k]};
         }
     }
+
+    lk_model_estimate(pop, npop, oth, noth, exact, &ts, params->seed, &res->model);
 
     /* Blocks: only the keys pending records need are collected from the register. */
     struct u64map want = {0};
@@ -1005,8 +897,9 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
         int nk = block_keys(&oth[i], true, k);
         /* A record with a valid ID that names nobody can never be accepted for a child with
          * another valid ID (two valid IDs far apart are two people): such pairs are not worth
-         * scoring. A doubtful exact ID still meets everyone: the twin must be found. */
-        bool valid = oth[i].id_state == LK_ID_VALID && pending[i] == 1;
+         * scoring. A doubtful exact ID still meets everyone: the twin must be found; so does
+         * one ending in 000, which may be a number's fifteen digits. */
+        bool valid = oth[i].id_state == LK_ID_VALID && pending[i] == 1 && !ends_000(oth[i].key);
         for (int j = 0; j < nk; j++) {
             uint32_t blk = *u64map_find(&want, k[j]);
             uint32_t size = bstart[blk + 1] - bstart[blk];
@@ -1051,9 +944,9 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     while (mid > 0 && mid < ncands && cands[mid].other == cands[mid - 1].other)
         mid++;
     for (int t = 0; t < 2; t++) {
-        jobs[t] =
-            (struct score_job){pop,   oth,         params,           decided, decided_ctx, &tf,
-                               cands, t ? mid : 0, t ? ncands : mid, pending, exact,       {0}};
+        jobs[t] = (struct score_job){pop,   oth,    params,      decided,          decided_ctx,
+                                     &tf,   cands,  t ? mid : 0, t ? ncands : mid, pending,
+                                     exact, linked, {0}};
         jobs[t].res.match = res->match;
         jobs[t].res.method = res->method;
         jobs[t].res.score = res->score;
@@ -1079,6 +972,7 @@ int linker_run(const struct lk_rec *pop, size_t npop, const struct lk_rec *oth, 
     u64map_release(&tf.counts);
     free(pending);
     free(exact);
+    free(linked);
     pop_ids_release(&ix);
     return 0;
 }

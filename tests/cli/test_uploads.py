@@ -181,7 +181,9 @@ class UploadsTest(unittest.TestCase):
         deadline = time.time() + 300
         while True:
             j = self.job(s, jid)
-            if j["state"] != "running" or j.get("phase", "").startswith("生成核查任务"):
+            # (a job still queued has not begun: wait for it too)
+            if j["state"] not in ("queued", "running") or \
+                    j.get("phase", "").startswith("生成核查任务"):
                 break
             self.assertLess(time.time(), deadline, j)
             time.sleep(0.02)

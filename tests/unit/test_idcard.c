@@ -154,13 +154,33 @@ static void test_precision_lost(void **state)
     assert_int_equal(norm("1.40521E+17", &r), ID_PRECISION_LOST);
     assert_string_equal(r.id, "");
     assert_int_equal(r.birth_ymd, 0);
-    assert_int_equal(norm("1.40521201503041e+17", &r), ID_PRECISION_LOST);
-    assert_string_equal(r.id, "");
+    /* fifteen significant digits (what a sheet shows of a number cell): region, birth date
+     * and the first sequence digit are kept, the rest are zeros; the sex digit is lost */
+    assert_int_equal(norm("1.40521201503041e+17", &r), ID_BAD_CHECK | ID_PRECISION_LOST);
+    assert_string_equal(r.id, "140521201503041000");
+    assert_int_equal(r.birth_ymd, 20150304);
+    assert_int_equal(r.sex, 0);
+    assert_int_equal(norm(" 1.40521201503041E+17 ", &r), ID_BAD_CHECK | ID_PRECISION_LOST);
+    assert_string_equal(r.id, "140521201503041000");
+    /* %.15g drops trailing zeros: thirteen digits still reach the birth digits */
+    assert_int_equal(norm("1.405212015031E+17", &r), ID_BAD_CHECK | ID_PRECISION_LOST);
+    assert_string_equal(r.id, "140521201503100000");
+    assert_int_equal(r.birth_ymd, 20150310);
+    /* …0430|96… rounds to …0431: the carry into the birth digits is undone */
+    assert_int_equal(norm("1.4052120160431E+17", &r), ID_BAD_CHECK | ID_PRECISION_LOST);
+    assert_string_equal(r.id, "140521201604309000");
+    assert_int_equal(r.birth_ymd, 20160430);
+    /* too few digits, or not an 18-digit number: nothing usable */
     assert_int_equal(norm("1.4E17", &r), ID_PRECISION_LOST);
-    assert_int_equal(norm(" 1.40521201503041E+17 ", &r), ID_PRECISION_LOST);
+    assert_string_equal(r.id, "");
+    assert_int_equal(norm("1.40521201503E+17", &r), ID_PRECISION_LOST); /* day 00 */
+    assert_string_equal(r.id, "");
+    assert_int_equal(norm("14.0521201503041E+16", &r), ID_PRECISION_LOST);
+    assert_string_equal(r.id, "");
     /* 15 significant digits kept, the last three came back as 000 */
     assert_int_equal(norm("140521201503041000", &r), ID_BAD_CHECK | ID_PRECISION_LOST);
     assert_string_equal(r.id, "140521201503041000");
+    assert_int_equal(r.sex, 0);
     assert_int_equal(norm("140521201503041000.0", &r), ID_BAD_CHECK | ID_PRECISION_LOST);
     assert_string_equal(r.id, "140521201503041000");
     /* a real ID may end in 000 when the check digit is 0: no flag */

@@ -503,12 +503,64 @@ static void test_no_actor(void **state)
     assert_int_equal(res.counts[ST_ENROLLED], 1);
 }
 
+/*
+ * Two children nobody can tell apart from a record without an ID: the record waits for a
+ * clerk. A record saying 在读 keeps them both off the out-of-school list meanwhile (a desk check
+ * before a door knock); one saying 辍学 would leave its child out of school even when accepted,
+ * so it keeps nobody off the list.
+ */
+static void test_review_holds_only_records_in_school(void **state)
+{
+    struct tu_fx *fx = *state;
+    struct buf pop = BUF_INIT, enr = BUF_INIT;
+    buf_adds(&pop, "姓名,身份证号,出生日期,性别\n");
+    buf_adds(&enr, "姓名,身份证号,出生日期,性别,学籍状态,学校名称\n");
+    static const char *const given[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    for (int i = 0; i < 40; i++) {
+        char id[19];
+        int birth = 20140101 + (i % 12) * 100 + i % 28;
+        make_id(id, birth, 101 + 2 * i);
+        char date[16];
+        snprintf(date, sizeof(date), "%04d-%02d-%02d", birth / 10000, birth / 100 % 100,
+                 birth % 100);
+        buf_addf(&pop, "孙%s%s,%s,%s,男\n", given[i % 10], given[i / 10], id, date);
+        buf_addf(&enr, "孙%s%s,%s,%s,男,在读,龙港小学\n", given[i % 10], given[i / 10], id, date);
+    }
+    char a[19], b[19], c[19], d[19];
+    make_id(a, 20150505, 201);
+    make_id(b, 20150505, 203);
+    make_id(c, 20160606, 205);
+    make_id(d, 20160606, 207);
+    buf_addf(&pop, "张伟,%s,2015-05-05,男\n张伟,%s,2015-05-05,男\n", a, b);
+    buf_addf(&pop, "李强,%s,2016-06-06,男\n李强,%s,2016-06-06,男\n", c, d);
+    buf_adds(&enr, "张伟,,2015-05-05,男,在读,龙港小学\n李强,,2016-06-06,男,辍学,龙港小学\n");
+    import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+    buf_release(&pop);
+    buf_release(&enr);
+    struct match_result res;
+    run_ok(fx, &res);
+    assert_int_equal(res.review, 2);
+    assert_int_equal(res.counts[ST_PENDING_REVIEW], 2);
+    char *st = status_of(fx, res.run_id, "张伟");
+    assert_string_equal(st, "pending_review");
+    free(st);
+    st = status_of(fx, res.run_id, "李强");
+    assert_string_equal(st, "not_enrolled");
+    free(st);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_statuses),        T(test_later_run_keeps_earlier), T(test_missing_batches),
-        T(test_no_outside_list), T(test_born_after_cutoff),       T(test_no_actor),
+        T(test_statuses),
+        T(test_later_run_keeps_earlier),
+        T(test_missing_batches),
+        T(test_no_outside_list),
+        T(test_born_after_cutoff),
+        T(test_no_actor),
+        T(test_review_holds_only_records_in_school),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);

@@ -124,10 +124,11 @@ function Waterfall({ links }) {
           </tr>`)}</tbody>
           <tfoot><tr><th scope="row">合计</th><td>${c.reason}</td><td class="num total">${c.total > 0 ? '+' : ''}${c.total.toFixed(1)}</td><td></td></tr></tfoot>
         </table>
+        ${c.same_day && html`<p class="muted small">出生日期相同：身份证号、姓名、性别三项按同一天出生的孩子之间的情况计分。</p>`}
+        ${c.id_source && html`<p class="muted small">${c.id_source}。</p>`}
       </article>`;
     })}
-    ${l && l.candidates.length > 0 && html`<p class="muted small">每项得分为 log2(m/u)：m 是同一人在此项上出现该情况的比例，u 是不同的人出现该情况的比例。
-      合计达到 ${l.accept.toFixed(1)} 分采纳，${l.review.toFixed(1)} 分以上交人工复核；第一名须比第二名高出 ${l.margin.toFixed(1)} 分。此姓名在户籍中出现 ${l.name_frequency} 次（越常见，姓名相同得分越低）。</p>`}
+    ${l && l.candidates.length > 0 && html`<p class="muted small">${l.note} 此姓名在户籍中出现 ${l.name_frequency} 次（越常见，姓名相同得分越低）。</p>`}
   </section>`;
 }
 
