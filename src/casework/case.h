@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #include "casework/casework.h"
-#include "report/table.h"
+#include "render/table.h"
 #include "util/buf.h"
 
 struct store;

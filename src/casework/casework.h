@@ -4,9 +4,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "casework/deadline.h"
+#include "core/deadline.h"
 #include "domain/scope.h"
-#include "report/table.h"
+#include "render/table.h"
 #include "util/buf.h"
 
 struct store;

@@ -4,7 +4,7 @@
 
 #include "casework/casework.h"
 #include "casework/event.h"
-#include "casework/words.h"
+#include "core/words.h"
 #include "core/date.h"
 #include "domain/runstatus.h"
 #include "domain/status.h"

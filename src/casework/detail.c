@@ -5,7 +5,7 @@
 #include "casework/case.h"
 #include "casework/casework.h"
 #include "casework/event.h"
-#include "casework/words.h"
+#include "core/words.h"
 #include "core/date.h"
 #include "core/view.h"
 #include "domain/run.h"

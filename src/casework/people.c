@@ -1,10 +1,10 @@
 #include "casework/people.h"
 
-#include "casework/words.h"
+#include "core/words.h"
 #include "core/date.h"
 #include "core/division.h"
 #include "core/view.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "ingest/field.h"
 #include "ingest/sheet.h"
 #include "store/store.h"

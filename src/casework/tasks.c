@@ -2,7 +2,7 @@
 #include "casework/case.h"
 #include "casework/casework.h"
 #include "casework/people.h"
-#include "casework/words.h"
+#include "core/words.h"
 #include "core/date.h"
 #include "store/store.h"
 #include "util/common.h"

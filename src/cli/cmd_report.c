@@ -3,7 +3,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "core/date.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "domain/status.h"
 #include "report/reports.h"
 #include "store/store.h"

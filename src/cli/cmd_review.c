@@ -2,7 +2,7 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "domain/review.h"
 #include "store/store.h"
 #include "util/common.h"

@@ -3,7 +3,7 @@
 #include <jansson.h>
 
 #include "core/date.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "domain/department.h"
 #include "domain/settings.h"
 #include "ingest/import.h"

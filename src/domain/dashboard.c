@@ -2,7 +2,7 @@
 
 #include <jansson.h>
 
-#include "casework/words.h"
+#include "core/words.h"
 #include "core/date.h"
 #include "domain/run.h"
 #include "domain/status.h"

@@ -13,7 +13,7 @@
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/view.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "domain/status.h"

@@ -12,7 +12,7 @@
 
 #include "core/date.h"
 #include "core/idcard.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "domain/runstatus.h"
 #include "domain/settings.h"
 #include "ingest/field.h"

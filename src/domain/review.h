@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "report/table.h"
+#include "render/table.h"
 #include "util/buf.h"
 
 struct store;

@@ -4,7 +4,7 @@
 #include <sodium.h>
 #include <time.h>
 
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
 

@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <math.h>
 
-#include "casework/deadline.h"
+#include "core/deadline.h"
 #include "core/date.h"
 #include "core/division.h"
 #include "core/schoolyear.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "ingest/import.h"
 #include "link/linker.h"
 #include "store/store.h"

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report/table.h"
+#include "render/table.h"
 #include "util/buf.h"
 
 struct store;

@@ -4,7 +4,7 @@
 
 #include "core/date.h"
 #include "core/division.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "domain/department.h"
 #include "store/store.h"
 #include "util/common.h"

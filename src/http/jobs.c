@@ -10,7 +10,7 @@
 
 #include "casework/casework.h"
 #include "core/date.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "domain/batch.h"
 #include "domain/department.h"
 #include "domain/job.h"

@@ -12,7 +12,7 @@
 #include "core/date.h"
 #include "http/cookie.h"
 #include "http/gate.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "util/common.h"

@@ -18,7 +18,7 @@
 #include "core/idcard.h"
 #include "core/schoolyear.h"
 #include "core/view.h"
-#include "domain/audit.h"
+#include "store/audit.h"
 #include "ingest/sheet.h"
 #include "link/keys.h"
 #include "store/migrate.h"

@@ -8,7 +8,7 @@
 #include "casework/case.h"
 #include "casework/casework.h"
 #include "casework/people.h"
-#include "casework/words.h"
+#include "core/words.h"
 #include "core/date.h"
 #include "core/division.h"
 #include "core/idcard.h"

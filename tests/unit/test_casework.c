@@ -8,9 +8,9 @@
 
 #include "casework/case.h"
 #include "casework/casework.h"
-#include "casework/deadline.h"
+#include "core/deadline.h"
 #include "casework/event.h"
-#include "casework/words.h"
+#include "core/words.h"
 #include "core/date.h"
 #include "core/idcard.h"
 #include "domain/match.h"

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "report/notice.h"
+#include "render/notice.h"
 
 #include "testutil.h"
 

@@ -11,7 +11,7 @@
 #include <zip.h>
 
 #include "core/view.h"
-#include "report/table.h"
+#include "render/table.h"
 #include "util/csvout.h"
 #include "util/utf8.h"
 

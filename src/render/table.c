@@ -1,4 +1,4 @@
-#include "report/table.h"
+#include "render/table.h"
 
 #include <errno.h>
 #include <jansson.h>

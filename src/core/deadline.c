@@ -1,4 +1,4 @@
-#include "casework/deadline.h"
+#include "core/deadline.h"
 
 #include "core/date.h"
 #include "util/common.h"

@@ -1,4 +1,4 @@
-#include "report/notice.h"
+#include "render/notice.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>

@@ -1,4 +1,4 @@
-#include "domain/audit.h"
+#include "store/audit.h"
 
 #include <jansson.h>
 

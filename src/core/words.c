@@ -1,4 +1,4 @@
-#include "casework/words.h"
+#include "core/words.h"
 
 #include "util/common.h"
 #include "util/utf8.h"

@@ -1,5 +1,5 @@
-#ifndef BAOXUE_CASEWORK_WORDS_H
-#define BAOXUE_CASEWORK_WORDS_H
+#ifndef BAOXUE_CORE_WORDS_H
+#define BAOXUE_CORE_WORDS_H
 
 #include <stdbool.h>
 #include <stddef.h>
