@@ -408,7 +408,8 @@ out:
     return rc;
 }
 
-static json_t *fail(enum outcome *outcome, enum outcome o, struct buf *err, const char *msg)
+static json_t *refuse(enum outcome_kind *outcome, enum outcome_kind o, struct buf *err,
+                      const char *msg)
 {
     *outcome = o;
     buf_adds(err, msg);
@@ -417,14 +418,14 @@ static json_t *fail(enum outcome *outcome, enum outcome o, struct buf *err, cons
 
 /* One page of at most `max` children (the API's page, or a whole export). */
 static int list_page(struct store *s, const struct scope *sc, const struct child_query *cq,
-                     int64_t max, struct buf *out, enum outcome *outcome, struct buf *err)
+                     int64_t max, struct buf *out, enum outcome_kind *outcome, struct buf *err)
 {
     if (!role_has(sc->role, PERM_CHILDREN)) {
-        fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+        refuse(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
         return -1;
     }
     if (cq->page < 1 || cq->per_page < 1 || cq->per_page > max) {
-        fail(outcome, OUT_INVALID, err, "分页参数无效");
+        refuse(outcome, OUT_INVALID, err, "分页参数无效");
         return -1;
     }
     struct run_info ri;
@@ -441,8 +442,8 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
         /* with the first 6 and last 4 of every ID on the list, a search by a whole number
          * tries the few birth dates the check digit allows: only for who may see full IDs */
         if (!role_has(sc->role, PERM_FULL_ID)) {
-            fail(outcome, OUT_INVALID, err,
-                 "您的账号不能按完整身份证号搜索：请按姓名，或身份证号后 4 位搜索");
+            refuse(outcome, OUT_INVALID, err,
+                   "您的账号不能按完整身份证号搜索：请按姓名，或身份证号后 4 位搜索");
             return -1;
         }
         id_normalize(q, strlen(q), &idq);
@@ -453,15 +454,15 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
     bool sortable = cq->status == CHILD_SET_SUSPECTED ||
                     (cq->status >= 0 && status_has_row((enum child_status)cq->status));
     if (!sortable && (cq->stage || cq->reason || cq->overdue)) {
-        fail(outcome, OUT_INVALID, err,
-             "核查和案件的筛选（stage、reason、overdue）只用于疑似失学辍学、适龄未入学、"
-             "辍学等需要核查的名单");
+        refuse(outcome, OUT_INVALID, err,
+               "核查和案件的筛选（stage、reason、overdue）只用于疑似失学辍学、适龄未入学、"
+               "辍学等需要核查的名单");
         return -1;
     }
     if (cq->sort && (!sortable || !sort_sql(cq->sort))) {
-        fail(outcome, OUT_INVALID, err,
-             sortable ? "参数 sort 应为 name、birth_date、age、village 或 status（前加 - 为倒序）"
-                      : "此状态的名单按户籍登记顺序列出，不能排序");
+        refuse(outcome, OUT_INVALID, err,
+               sortable ? "参数 sort 应为 name、birth_date、age、village 或 status（前加 - 为倒序）"
+                        : "此状态的名单按户籍登记顺序列出，不能排序");
         return -1;
     }
     struct buf items = BUF_INIT;
@@ -501,7 +502,7 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
 }
 
 int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                  struct buf *out, enum outcome *outcome, struct buf *err)
+                  struct buf *out, enum outcome_kind *outcome, struct buf *err)
 {
     return list_page(s, sc, cq, CHILDREN_PER_PAGE_MAX, out, outcome, err);
 }
@@ -563,11 +564,11 @@ out:
     return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
 }
 
-json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *outcome,
+json_t *children_filters(struct store *s, const struct scope *sc, enum outcome_kind *outcome,
                          struct buf *err)
 {
     if (!role_has(sc->role, PERM_CHILDREN))
-        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+        return refuse(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
     struct run_info ri;
     int code;
     if (run_info_load(s, 0, &ri, err, &code) < 0) {
@@ -621,11 +622,11 @@ static const char child_not_found[] = "没有这名儿童，或不在您的管�
 /* child_reach with the run and the child's entry in it for child_get; `detail` gets the
  * status's explanation. */
 static bool reach(struct store *s, const struct scope *sc, int64_t record_id, struct run_info *ri,
-                  struct run_status_entry *e, struct buf *detail, enum outcome *outcome,
+                  struct run_status_entry *e, struct buf *detail, enum outcome_kind *outcome,
                   struct buf *err)
 {
     if (!role_has(sc->role, PERM_CHILDREN)) {
-        fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童信息");
+        refuse(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童信息");
         return false;
     }
     int code;
@@ -656,8 +657,8 @@ static bool reach(struct store *s, const struct scope *sc, int64_t record_id, st
     return rc == 1;
 }
 
-bool child_reach(struct store *s, const struct scope *sc, int64_t record_id, enum outcome *outcome,
-                 struct buf *err)
+bool child_reach(struct store *s, const struct scope *sc, int64_t record_id,
+                 enum outcome_kind *outcome, struct buf *err)
 {
     struct run_info ri;
     struct run_status_entry e;
@@ -668,10 +669,10 @@ bool child_reach(struct store *s, const struct scope *sc, int64_t record_id, enu
 }
 
 json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
-                  enum outcome *outcome, struct buf *err)
+                  enum outcome_kind *outcome, struct buf *err)
 {
     if (full && role_has(sc->role, PERM_CHILDREN) && !role_has(sc->role, PERM_FULL_ID))
-        return fail(outcome, OUT_FORBIDDEN, err, "您的账号无权查看完整身份证号和电话");
+        return refuse(outcome, OUT_FORBIDDEN, err, "您的账号无权查看完整身份证号和电话");
     struct run_info ri;
     struct run_status_entry e;
     struct buf detail = BUF_INIT, tmp = BUF_INIT;
@@ -851,7 +852,7 @@ int children_table(struct store *s, const struct scope *sc, const struct child_q
     struct child_query all = *cq;
     all.page = 1;
     all.per_page = 1;
-    enum outcome o = OUT_ERROR;
+    enum outcome_kind o = OUT_ERROR;
     struct buf text = BUF_INIT;
     json_t *first = NULL;
     if (list_page(s, sc, &all, 1, &text, &o, err) == 0)

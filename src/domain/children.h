@@ -50,14 +50,14 @@ struct child_query {
  * message (OUT_INVALID for an unknown sort, or casework filters on a list that has none).
  */
 int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                  struct buf *out, enum outcome *outcome, struct buf *err);
+                  struct buf *out, enum outcome_kind *outcome, struct buf *err);
 
 /*
  * The choices of the list's filters within the scope: the townships of the latest run with
  * their villages, and the schools of its enrollment snapshot: {"townships": [{code, name,
  * villages: [...]}], "schools": [{code, name}]}.
  */
-struct json_t *children_filters(struct store *s, const struct scope *sc, enum outcome *outcome,
+struct json_t *children_filters(struct store *s, const struct scope *sc, enum outcome_kind *outcome,
                                 struct buf *err);
 
 /* At most this many children in one export of the list (children_table). */
@@ -77,12 +77,12 @@ int children_table(struct store *s, const struct scope *sc, const struct child_q
 /* Whether the scope reaches child `record_id` of the latest run (the check child_get makes,
  * without reading the record): false with *outcome (OUT_NOT_FOUND outside the scope, as for an
  * unknown id) and a Chinese message. */
-bool child_reach(struct store *s, const struct scope *sc, int64_t record_id, enum outcome *outcome,
-                 struct buf *err);
+bool child_reach(struct store *s, const struct scope *sc, int64_t record_id,
+                 enum outcome_kind *outcome, struct buf *err);
 
 /* One child's full record: registration, status and its explanation, the deciding school
  * record, every source record and link of the run. `full` unmasks (audited). */
 struct json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
-                         enum outcome *outcome, struct buf *err);
+                         enum outcome_kind *outcome, struct buf *err);
 
 #endif

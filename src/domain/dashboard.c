@@ -188,7 +188,7 @@ static int newest(struct store *s, const char *township, json_t *root)
 }
 
 json_t *dashboard_get(struct store *s, const struct scope *sc, const char *township,
-                      enum outcome *outcome, struct buf *err)
+                      enum outcome_kind *outcome, struct buf *err)
 {
     const char *school = NULL;
     if (township && !*township)

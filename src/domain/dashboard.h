@@ -16,6 +16,6 @@ struct json_t;
  * Chinese message otherwise (OUT_NO_RUN before the first cross-check).
  */
 struct json_t *dashboard_get(struct store *s, const struct scope *sc, const char *township,
-                             enum outcome *outcome, struct buf *err);
+                             enum outcome_kind *outcome, struct buf *err);
 
 #endif

@@ -191,7 +191,7 @@ static json_t *row_json(struct stmt *st)
     return j;
 }
 
-json_t *job_get(struct store *s, const struct scope *sc, int64_t id, enum outcome *o)
+json_t *job_get(struct store *s, const struct scope *sc, int64_t id, enum outcome_kind *o)
 {
     struct stmt *st = store_prepare(s, JOB_COLUMNS " WHERE id = $1");
     *o = OUT_ERROR;

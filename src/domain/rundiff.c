@@ -174,8 +174,8 @@ static int moved(struct store *s, int64_t from, int64_t to, bool list, json_t *g
     return rc;
 }
 
-json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id, enum outcome *outcome,
-                 struct buf *err)
+json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id,
+                 enum outcome_kind *outcome, struct buf *err)
 {
     if (!role_has(sc->role, PERM_IMPORT)) {
         *outcome = OUT_FORBIDDEN;

@@ -24,6 +24,6 @@ struct json_t;
  * otherwise.
  */
 struct json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id,
-                        enum outcome *outcome, struct buf *err);
+                        enum outcome_kind *outcome, struct buf *err);
 
 #endif

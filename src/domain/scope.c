@@ -82,8 +82,8 @@ static bool reaches(const struct scope *sc, unsigned r, const struct object_ties
     return sc->role == ROLE_SCHOOL && sc->school && *sc->school && (r & t->ties & TIES_SCHOOL);
 }
 
-enum outcome scope_object_allows(const struct scope *sc, enum scope_object what,
-                                 const struct object_ties *t, enum scope_action act)
+enum outcome_kind scope_object_allows(const struct scope *sc, enum scope_object what,
+                                      const struct object_ties *t, enum scope_action act)
 {
     if (!reaches(sc, reach_of(sc, what, ACT_READ), t))
         return OUT_NOT_FOUND;

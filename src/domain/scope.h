@@ -113,8 +113,8 @@ struct object_ties {
  * scope may not even read it (it does not exist for this account: 404); OUT_FORBIDDEN when it
  * may read it but not do this (403). The table of who reaches what is in scope.c.
  */
-enum outcome scope_object_allows(const struct scope *sc, enum scope_object what,
-                                 const struct object_ties *t, enum scope_action act);
+enum outcome_kind scope_object_allows(const struct scope *sc, enum scope_object what,
+                                      const struct object_ties *t, enum scope_action act);
 
 /*
  * The reach of the scope's lists of tasks or cases, for the SQL of the list: *all true (every
@@ -137,8 +137,5 @@ bool scope_reads_story(const struct scope *sc);
  * other scopes are narrowed by scope_filter and scope_allows.
  */
 bool scope_reads_run(const struct scope *sc, const char *population_department);
-
-/* How a scoped read ended, for the front ends to map (HTTP status, exit code). */
-enum outcome { OUT_OK, OUT_NOT_FOUND, OUT_FORBIDDEN, OUT_INVALID, OUT_NO_RUN, OUT_ERROR };
 
 #endif

@@ -158,7 +158,7 @@ static void session_logout_h(struct request *r)
 }
 
 /* Map a domain outcome to the HTTP answer. */
-static void reply_outcome(struct request *r, enum outcome o, const char *msg)
+static void reply_outcome(struct request *r, enum outcome_kind o, const char *msg)
 {
     switch (o) {
     case OUT_NOT_FOUND:
@@ -179,7 +179,7 @@ static void reply_outcome(struct request *r, enum outcome o, const char *msg)
 }
 
 /* A domain read's answer: its JSON, or the HTTP answer of its outcome; releases err. */
-static void reply_domain(struct request *r, json_t *j, enum outcome o, struct buf *err)
+static void reply_domain(struct request *r, json_t *j, enum outcome_kind o, struct buf *err)
 {
     if (j)
         reply_json(r, MHD_HTTP_OK, j);
@@ -320,7 +320,7 @@ static void children_h(struct request *r)
     struct child_query cq;
     if (!child_query_args(r, &cq))
         return;
-    enum outcome o;
+    enum outcome_kind o;
     struct buf err = BUF_INIT, out = BUF_INIT;
     if (children_list(r->store, &r->scope, &cq, &out, &o, &err) == 0)
         reply_json_text(r, MHD_HTTP_OK, &out);
@@ -332,7 +332,7 @@ static void children_h(struct request *r)
 
 static void children_filters_h(struct request *r)
 {
-    enum outcome o;
+    enum outcome_kind o;
     struct buf err = BUF_INIT;
     json_t *j = children_filters(r->store, &r->scope, &o, &err);
     reply_domain(r, j, o, &err);
@@ -346,7 +346,7 @@ static void child_h(struct request *r)
         return;
     }
     const char *full = request_arg(r, "full");
-    enum outcome o;
+    enum outcome_kind o;
     struct buf err = BUF_INIT;
     json_t *j = child_get(r->store, &r->scope, rid, full && !strcmp(full, "1"), &o, &err);
     reply_domain(r, j, o, &err);
@@ -357,7 +357,7 @@ static void dashboard_h(struct request *r)
     const char *township;
     if (!arg_text(r, "township", 32, &township))
         return;
-    enum outcome o;
+    enum outcome_kind o;
     struct buf err = BUF_INIT;
     json_t *j = dashboard_get(r->store, &r->scope, township, &o, &err);
     reply_domain(r, j, o, &err);
@@ -370,7 +370,7 @@ static void run_get_h(struct request *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这次比对");
         return;
     }
-    enum outcome o;
+    enum outcome_kind o;
     struct buf err = BUF_INIT;
     json_t *j = run_diff(r->store, &r->scope, rid, &o, &err);
     reply_domain(r, j, o, &err);
@@ -589,7 +589,7 @@ static int64_t child_path_id(struct request *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这名儿童，或不在您的管辖范围内");
         return 0;
     }
-    enum outcome o;
+    enum outcome_kind o;
     struct buf err = BUF_INIT;
     bool ok = child_reach(r->store, &r->scope, rid, &o, &err);
     if (!ok)

@@ -620,7 +620,7 @@ void upload_end(struct request *r)
 
 static void reply_job(struct request *r, unsigned status, int64_t id)
 {
-    enum outcome o;
+    enum outcome_kind o;
     json_t *j = job_get(r->store, &r->scope, id, &o);
     if (j)
         live_overlay(j);
@@ -776,7 +776,7 @@ void job_get_h(struct request *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个任务");
         return;
     }
-    enum outcome o;
+    enum outcome_kind o;
     json_t *j = job_get(r->store, &r->scope, jid, &o);
     if (j)
         live_overlay(j);

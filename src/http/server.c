@@ -204,10 +204,10 @@ static bool object_in_scope(struct request *r)
         }
         /* a person is shared by the county (the route's permission decides); tasks and cases
          * belong to a township, and a school reaches those tied to it */
-        enum outcome o = rc == 0 ? OUT_NOT_FOUND
-                         : what == SCOPE_PERSON
-                             ? OUT_OK
-                             : scope_object_allows(&r->scope, what, &ties, route_action(r));
+        enum outcome_kind o = rc == 0 ? OUT_NOT_FOUND
+                              : what == SCOPE_PERSON
+                                  ? OUT_OK
+                                  : scope_object_allows(&r->scope, what, &ties, route_action(r));
         if (o == OUT_NOT_FOUND) {
             reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个编号，或不在您的管辖范围内");
             return false;

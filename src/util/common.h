@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/outcome.h"
 #include "util/xmalloc.h"
 #include "util/error.h"
 
