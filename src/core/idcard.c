@@ -249,8 +249,14 @@ int id_normalize(const char *raw, size_t len, struct resident_id *out)
             alt[i--] = '9';
         if (i >= 0) {
             alt[i]--;
-            if (birth_digits_valid(alt))
+            if (birth_digits_valid(alt)) {
                 memcpy(out->id, alt, 19);
+                /* the corrected digits are checked again: the flag describes the ID kept */
+                if (id_check_char(out->id) == out->id[17])
+                    out->flags &= ~ID_BAD_CHECK;
+                else
+                    out->flags |= ID_BAD_CHECK;
+            }
         }
     }
     y = (out->id[6] - '0') * 1000 + (out->id[7] - '0') * 100 + (out->id[8] - '0') * 10 +
