@@ -261,9 +261,9 @@ static char *page_ids(struct tu_fx *fx, const struct audit_query *q, int64_t *to
         assert_true(json_is_string(json_object_get(it, "action")));
         char id[24];
         snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(it, "id")));
-        buf_addf(&out, "%s%lld", out.len ? "," : "",
-                 (long long)tu_int(fx->s, "SELECT seq FROM audit WHERE id = CAST($1 AS BIGINT)",
-                                   id));
+        buf_addf(
+            &out, "%s%lld", out.len ? "," : "",
+            (long long)tu_int(fx->s, "SELECT seq FROM audit WHERE id = CAST($1 AS BIGINT)", id));
     }
     json_decref(j);
     return buf_detach(&out, NULL);

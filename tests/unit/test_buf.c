@@ -102,8 +102,8 @@ static void test_addf_matches_snprintf_at_every_length(void **state)
     /* lengths around every power of two the buffer passes while growing */
     for (int i = 0; i < 300; i++) {
         char piece[64];
-        int k = snprintf(piece, sizeof(piece), "%d:%s;%05.1f|%c", i, i % 3 ? "乡镇" : "",
-                         i / 7.0, 'A' + i % 26);
+        int k = snprintf(piece, sizeof(piece), "%d:%s;%05.1f|%c", i, i % 3 ? "乡镇" : "", i / 7.0,
+                         'A' + i % 26);
         buf_addf(&b, "%d:%s;%05.1f|%c", i, i % 3 ? "乡镇" : "", i / 7.0, 'A' + i % 26);
         memcpy(expect + n, piece, (size_t)k);
         n += (size_t)k;
@@ -173,8 +173,8 @@ static void test_trim(void **state)
     static const struct {
         const char *in, *out;
     } cases[] = {
-        {"  abc  ", "abc"},  {"\t\r\nabc\n", "abc"}, {"abc", "abc"},
-        {"a b", "a b"},      {" \t\r\n ", ""},       {"", ""},
+        {"  abc  ", "abc"},     {"\t\r\nabc\n", "abc"}, {"abc", "abc"},
+        {"a b", "a b"},         {" \t\r\n ", ""},       {"", ""},
         {" 　全角 ", "　全角"}, /* an ideographic space is not ASCII whitespace */
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
