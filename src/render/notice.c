@@ -1,15 +1,17 @@
-#include "render/notice.h"
+#include "render/notice_impl.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <errno.h>
-#include <pango/pangocairo.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "util/common.h"
 #include "core/date.h"
 #include "util/utf8.h"
+
+/*
+ * The two notices of the legal ladder (notice.h): their kinds, the fields they are filled from
+ * and how each is checked, their text (the facts, the articles of 义务教育法 quoted, the
+ * deadline, the signature and the 回执), and the scale at which one fits a sheet. The layout
+ * primitives are notice_layout.c's.
+ */
 
 /* ---- kinds ---- */
 
@@ -185,18 +187,6 @@ static int read_fields(const struct notice_fields *f, struct notice_text *t, str
     return 0;
 }
 
-/* ---- page geometry (GB/T 9704-2012: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm) ---- */
-
-#define MM        (72.0 / 25.4) /* PDF user space is in points */
-#define PAGE_W    (210 * MM)
-#define PAGE_H    (297 * MM)
-#define TOP       (37 * MM)
-#define LEFT      (28 * MM)
-#define TEXT_W    (156 * MM)
-#define BOTTOM    (TOP + 225 * MM)
-#define TITLE_PT  22.0 /* 二号 */
-#define PAGENO_PT 14.0 /* 四号 */
-
 /*
  * Body text in 三号 (16 pt) with airy lines, as GB/T 9704 sets it; when the notice and its 回执
  * do not fit one sheet, smaller sizes and tighter lines are tried in turn (7.3.5.4: 调整行距、
@@ -207,176 +197,10 @@ static const struct scale {
     double line; /* baseline to baseline, as a multiple of the font's own line height */
 } scales[] = {{16, 1.15}, {15, 1.08}, {14, 1.0}, {13, 1.0}};
 
-static const char *const preferred_families[] = {"Noto Serif CJK SC", "Noto Sans CJK SC"};
-
-/* ---- blocks: laid-out paragraphs placed one under the other ---- */
-
-enum {
-    KEEP_NEXT = 1,     /* on the same page as the next block */
-    ANCHOR_BOTTOM = 2, /* this block and all after it sit at the foot of the page */
-    CUT_LINE = 4,      /* draw a dashed cut line through the middle of the block */
-};
-
-struct block {
-    PangoLayout *layout;
-    double x;      /* from the left edge of the text area */
-    double before; /* space above, dropped at the top of a page */
-    unsigned flags;
-};
-
-struct notice_doc {
-    PangoFontMap *fontmap;
-    PangoContext *ctx;
-    char *family;
-    struct block *blocks;
-    size_t nblocks, alloc;
-    int unknown_glyphs;       /* characters no installed font has */
-    double body, small, line; /* the scale in use */
-};
-
-struct style {
-    double pt;
-    bool bold;
-    PangoAlignment align;
-    bool justify;
-    double indent_em; /* first line */
-    double width;     /* 0: the text area */
-};
-
 /* body text: justified, first line indented by `indent_em` characters */
 static struct style body_style(const struct notice_doc *d, double indent_em, bool bold)
 {
     return (struct style){d->body, bold, PANGO_ALIGN_LEFT, true, indent_em, 0};
-}
-
-static PangoLayout *new_layout(struct notice_doc *d, const char *text, const struct style *st,
-                               PangoAttrList *attrs)
-{
-    PangoLayout *l = pango_layout_new(d->ctx);
-    PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, d->family);
-    pango_font_description_set_absolute_size(fd, st->pt * PANGO_SCALE);
-    pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(l, fd);
-    pango_font_description_free(fd);
-
-    pango_layout_set_width(l, pango_units_from_double(st->width > 0 ? st->width : TEXT_W));
-    /* a long run without a break opportunity (an ID, a name in Latin letters) still wraps */
-    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(l, st->align);
-    pango_layout_set_justify(l, st->justify);
-    pango_layout_set_indent(l, pango_units_from_double(st->indent_em * st->pt));
-    pango_layout_set_line_spacing(l, d->line);
-
-    /* no hyphen may appear inside an ID number or a name broken across lines */
-    PangoAttrList *al = attrs ? pango_attr_list_ref(attrs) : pango_attr_list_new();
-    pango_attr_list_insert_before(al, pango_attr_insert_hyphens_new(FALSE));
-    pango_layout_set_attributes(l, al);
-    pango_attr_list_unref(al);
-
-    /* plain text, never markup: names may hold & < > */
-    pango_layout_set_text(l, text, -1);
-    d->unknown_glyphs += pango_layout_get_unknown_glyphs_count(l);
-    return l;
-}
-
-static struct block *add_block(struct notice_doc *d, PangoLayout *l, double before, unsigned flags)
-{
-    ALLOC_GROW(d->blocks, d->nblocks + 1, d->alloc);
-    struct block *b = &d->blocks[d->nblocks++];
-    b->layout = l;
-    b->x = 0;
-    b->before = before;
-    b->flags = flags;
-    return b;
-}
-
-static struct block *add_text(struct notice_doc *d, const char *text, const struct style *st,
-                              double before, unsigned flags)
-{
-    return add_block(d, new_layout(d, text, st, NULL), before, flags);
-}
-
-static double layout_height(PangoLayout *l)
-{
-    PangoRectangle r;
-    pango_layout_get_extents(l, NULL, &r);
-    return pango_units_to_double(r.height);
-}
-
-static double layout_width(PangoLayout *l)
-{
-    PangoRectangle r;
-    pango_layout_get_extents(l, NULL, &r);
-    return pango_units_to_double(r.width);
-}
-
-static void notice_doc_clear(struct notice_doc *d)
-{
-    for (size_t i = 0; i < d->nblocks; i++)
-        g_object_unref(d->blocks[i].layout);
-    d->nblocks = 0;
-    d->unknown_glyphs = 0;
-}
-
-static void notice_doc_release(struct notice_doc *d)
-{
-    notice_doc_clear(d);
-    free(d->blocks);
-    free(d->family);
-    if (d->ctx)
-        g_object_unref(d->ctx);
-    if (d->fontmap)
-        g_object_unref(d->fontmap);
-}
-
-/*
- * A font map of our own (no state shared between calls), and the first of the preferred
- * families that fontconfig really has, or else whatever it substitutes for serif and
- * sans-serif in Simplified Chinese, provided that font has Chinese characters. Without one
- * the notice would print as boxes, so it fails instead.
- */
-static int notice_doc_init(struct notice_doc *d, struct buf *err)
-{
-    static const char *const generic[] = {"serif", "sans-serif"};
-    memset(d, 0, sizeof(*d));
-    d->fontmap = pango_cairo_font_map_new();
-    d->ctx = pango_font_map_create_context(d->fontmap);
-    pango_cairo_context_set_resolution(d->ctx, 72.0);
-    pango_context_set_language(d->ctx, pango_language_from_string("zh-cn"));
-    /* metrics unhinted, so the layout is the same at every resolution the PDF is printed at */
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(d->ctx, fo);
-    cairo_font_options_destroy(fo);
-
-    for (size_t i = 0; i < ARRAY_SIZE(preferred_families) + ARRAY_SIZE(generic) && !d->family;
-         i++) {
-        bool exact = i < ARRAY_SIZE(preferred_families);
-        const char *want =
-            exact ? preferred_families[i] : generic[i - ARRAY_SIZE(preferred_families)];
-        PangoFontDescription *fd = pango_font_description_new();
-        pango_font_description_set_family(fd, want);
-        pango_font_description_set_absolute_size(fd, 16 * PANGO_SCALE);
-        PangoFont *font = pango_font_map_load_font(d->fontmap, d->ctx, fd);
-        pango_font_description_free(fd);
-        if (!font)
-            continue;
-        PangoFontDescription *got = pango_font_describe(font);
-        const char *family = pango_font_description_get_family(got);
-        if (family && (!exact || !strcasecmp(family, want)) && pango_font_has_char(font, 0x4E2D) &&
-            pango_font_has_char(font, 0x5B66))
-            d->family = xstrdup(family);
-        pango_font_description_free(got);
-        g_object_unref(font);
-    }
-    if (!d->family) {
-        buf_adds(err, "未找到中文字体（Noto Serif CJK SC 或 Noto Sans CJK SC），无法生成通知书；"
-                      "请安装 fonts-noto-cjk（scripts/install-deps）");
-        return -1;
-    }
-    return 0;
 }
 
 /* ---- the text of the notices ---- */
@@ -436,14 +260,14 @@ static void body_return(struct notice_doc *d, const struct notice_text *t, struc
     buf_adds(b, "经核查，你的子女");
     add_child(b, t);
     buf_addf(b, "系%s义务教育适龄儿童少年，目前未按规定入学接受义务教育。", t->v[F_COUNTY]);
-    add_text(d, b->buf, &st_body, 0, 0);
+    notice_add_text(d, b->buf, &st_body, 0, 0);
 
     buf_reset(b);
     buf_addf(b,
              "《中华人民共和国义务教育法》第五条规定：“%s。”第十一条规定：“%s……”送适龄子女入学"
              "接受并完成义务教育，是监护人的法定义务。",
              art5, art11);
-    add_text(d, b->buf, &st_body, 0, 0);
+    notice_add_text(d, b->buf, &st_body, 0, 0);
 
     buf_reset(b);
     buf_adds(b, "请你切实履行监护职责，积极配合学校和当地人民政府做好劝返工作，");
@@ -455,10 +279,11 @@ static void body_return(struct notice_doc *d, const struct notice_text *t, struc
     add_school(b, t);
     buf_adds(b, "。");
     buf_adds(b, difficulty);
-    add_text(d, b->buf, &st_body, 0, 0);
+    notice_add_text(d, b->buf, &st_body, 0, 0);
 
-    add_text(d, "无正当理由拒不送子女入学接受义务教育的，将依照该法第五十八条的规定责令限期改正。",
-             &st_body, 0, 0);
+    notice_add_text(
+        d, "无正当理由拒不送子女入学接受义务教育的，将依照该法第五十八条的规定责令限期改正。",
+        &st_body, 0, 0);
 }
 
 static void body_order(struct notice_doc *d, const struct notice_text *t, struct buf *b)
@@ -471,7 +296,7 @@ static void body_order(struct notice_doc *d, const struct notice_text *t, struct
     add_child(b, t);
     buf_addf(b, "系%s义务教育适龄儿童少年，目前未按规定入学接受义务教育，经劝返仍未复学。",
              t->v[F_COUNTY]);
-    add_text(d, b->buf, &st_body, 0, 0);
+    notice_add_text(d, b->buf, &st_body, 0, 0);
 
     buf_reset(b);
     /* articles 5 and 11 are cited, 58 (the ground of the order) is quoted: the 劝返复学通知书
@@ -481,18 +306,18 @@ static void body_order(struct notice_doc *d, const struct notice_text *t, struct
              "条关于父母或者其他法定监护人应当送适龄子女入学接受并完成义务教育的规定。依据该法第"
              "五十八条“%s”的规定，现责令你限期改正：",
              art58);
-    add_text(d, b->buf, &st_body, 0, 0);
+    notice_add_text(d, b->buf, &st_body, 0, 0);
 
     buf_reset(b);
     buf_addf(b, "请于%s前送子女", t->cn[F_DEADLINE]);
     add_school(b, t);
     buf_adds(b, "。");
-    add_text(d, b->buf, &st_bold, 0, 0);
+    notice_add_text(d, b->buf, &st_bold, 0, 0);
 
     buf_reset(b);
     buf_adds(b, "逾期仍不改正的，将依照有关法律法规的规定作进一步处理。");
     buf_adds(b, difficulty);
-    add_text(d, b->buf, &st_body, 0, 0);
+    notice_add_text(d, b->buf, &st_body, 0, 0);
 }
 
 /* `n` ideographic spaces, underlined: a line to write on */
@@ -509,7 +334,7 @@ static void add_blank(struct buf *b, PangoAttrList *al, int n)
 static void add_receipt_line(struct notice_doc *d, struct buf *b, PangoAttrList *al,
                              const struct style *st, double before)
 {
-    add_block(d, new_layout(d, b->buf, st, al), before, KEEP_NEXT);
+    notice_add_block(d, notice_new_layout(d, b->buf, st, al), before, KEEP_NEXT);
     buf_reset(b);
 }
 
@@ -523,12 +348,12 @@ static void receipt(struct notice_doc *d, const struct notice_text *t, enum noti
     const struct style st_small_ind = {d->small, false, PANGO_ALIGN_LEFT, true, 2, 0};
     double gap = d->small * 0.4;
 
-    add_text(d, "（沿此线剪开）", &st_cut, 0, ANCHOR_BOTTOM | KEEP_NEXT | CUT_LINE);
-    add_text(d, "回　执", &st_head, gap, KEEP_NEXT);
+    notice_add_text(d, "（沿此线剪开）", &st_cut, 0, ANCHOR_BOTTOM | KEEP_NEXT | CUT_LINE);
+    notice_add_text(d, "回　执", &st_head, gap, KEEP_NEXT);
 
     buf_reset(b);
     buf_addf(b, "%s：", t->v[F_AUTHORITY]);
-    add_text(d, b->buf, &st_small, gap, KEEP_NEXT);
+    notice_add_text(d, b->buf, &st_small, gap, KEEP_NEXT);
     buf_reset(b);
 
     PangoAttrList *al = pango_attr_list_new();
@@ -566,7 +391,7 @@ static void receipt(struct notice_doc *d, const struct notice_text *t, enum noti
     buf_adds(b, "月");
     add_blank(b, al, 2);
     buf_adds(b, "日");
-    add_block(d, new_layout(d, b->buf, &st_small, al), d->small * 0.6, 0);
+    notice_add_block(d, notice_new_layout(d, b->buf, &st_small, al), d->small * 0.6, 0);
     pango_attr_list_unref(al);
 }
 
@@ -577,8 +402,8 @@ static void receipt(struct notice_doc *d, const struct notice_text *t, enum noti
 static void signature(struct notice_doc *d, const struct notice_text *t)
 {
     const struct style st_line = {d->body, false, PANGO_ALIGN_LEFT, false, 0, 0};
-    PangoLayout *date = new_layout(d, t->cn[F_ISSUE_DATE], &st_line, NULL);
-    double dw = layout_width(date);
+    PangoLayout *date = notice_new_layout(d, t->cn[F_ISSUE_DATE], &st_line, NULL);
+    double dw = notice_layout_width(date);
     double date_x = TEXT_W - 4 * d->body - dw;
     double centre = date_x + dw / 2;
     double box = 2 * (TEXT_W - centre);
@@ -586,9 +411,10 @@ static void signature(struct notice_doc *d, const struct notice_text *t)
         box = TEXT_W;
     struct style st_auth = {d->body, false, PANGO_ALIGN_CENTER, false, 0, box};
     /* one blank line above (GB/T 9704 7.3.5.1); the seal is pressed over name and date */
-    struct block *a = add_text(d, t->v[F_AUTHORITY], &st_auth, layout_height(date), KEEP_NEXT);
+    struct block *a =
+        notice_add_text(d, t->v[F_AUTHORITY], &st_auth, notice_layout_height(date), KEEP_NEXT);
     a->x = TEXT_W - box;
-    struct block *b = add_block(d, date, 0, 0);
+    struct block *b = notice_add_block(d, date, 0, 0);
     b->x = date_x;
 }
 
@@ -599,12 +425,12 @@ static void build(struct notice_doc *d, const struct notice_text *t, enum notice
     const struct style st_body = body_style(d, 2, false), st_flush = body_style(d, 0, false);
     struct buf b = BUF_INIT;
 
-    add_text(d, kinds[kind].label, &st_title, 0, KEEP_NEXT);
+    notice_add_text(d, kinds[kind].label, &st_title, 0, KEEP_NEXT);
     if (t->v[F_DOC_NUMBER])
-        add_text(d, t->v[F_DOC_NUMBER], &st_right, d->body * 0.5, KEEP_NEXT);
+        notice_add_text(d, t->v[F_DOC_NUMBER], &st_right, d->body * 0.5, KEEP_NEXT);
 
     buf_addf(&b, "%s（监护人）：", t->v[F_GUARDIAN]);
-    add_text(d, b.buf, &st_flush, d->body, 0);
+    notice_add_text(d, b.buf, &st_flush, d->body, 0);
 
     if (kind == NOTICE_ORDER)
         body_order(d, t, &b);
@@ -614,7 +440,7 @@ static void build(struct notice_doc *d, const struct notice_text *t, enum notice
     if (t->v[F_CONTACT]) {
         buf_reset(&b);
         buf_addf(&b, "联系人及电话：%s", t->v[F_CONTACT]);
-        add_text(d, b.buf, &st_body, 0, 0);
+        notice_add_text(d, b.buf, &st_body, 0, 0);
     }
     /* never a page with the signature alone (GB/T 9704 7.3.5.4) */
     d->blocks[d->nblocks - 1].flags |= KEEP_NEXT;
@@ -622,210 +448,6 @@ static void build(struct notice_doc *d, const struct notice_text *t, enum notice
     signature(d, t);
     receipt(d, t, kind, &b);
     buf_release(&b);
-}
-
-/* ---- pages ---- */
-
-struct pager {
-    struct notice_doc *d;
-    cairo_t *cr; /* NULL: only count the pages */
-    int page, npages;
-    double y;
-};
-
-static void page_number(struct pager *p)
-{
-    /* GB/T 9704 7.5: "— 1 —" below the text area, odd pages right, even pages left, one
-     * character in from the edge; only when there is more than one page */
-    if (!p->cr || p->npages < 2)
-        return;
-    const struct style st = {PAGENO_PT, false, PANGO_ALIGN_LEFT, false, 0, 0};
-    char text[32];
-    snprintf(text, sizeof(text), "— %d —", p->page);
-    PangoLayout *l = new_layout(p->d, text, &st, NULL);
-    double w = layout_width(l);
-    double x = p->page % 2 ? LEFT + TEXT_W - PAGENO_PT - w : LEFT + PAGENO_PT;
-    cairo_move_to(p->cr, x, BOTTOM + 7 * MM);
-    pango_cairo_show_layout(p->cr, l);
-    g_object_unref(l);
-}
-
-static void new_page(struct pager *p)
-{
-    page_number(p);
-    if (p->cr)
-        cairo_show_page(p->cr);
-    p->page++;
-    p->y = TOP;
-}
-
-/* Height of blocks [i, j] where j is the first block after i without KEEP_NEXT. */
-static double chain_height(const struct notice_doc *d, size_t i, bool with_first_gap)
-{
-    double h = 0;
-    for (size_t k = i; k < d->nblocks; k++) {
-        if (k > i || with_first_gap)
-            h += d->blocks[k].before;
-        h += layout_height(d->blocks[k].layout);
-        if (!(d->blocks[k].flags & KEEP_NEXT))
-            break;
-    }
-    return h;
-}
-
-static void draw_cut_line(struct pager *p, const struct block *b, double top)
-{
-    const struct notice_doc *d = p->d;
-    PangoLayoutIter *it = pango_layout_get_iter(b->layout);
-    double mid = top + pango_units_to_double(pango_layout_iter_get_baseline(it)) - d->small * 0.35;
-    pango_layout_iter_free(it);
-    double label = layout_width(b->layout) + d->small;
-    double dash[] = {4, 3};
-    cairo_save(p->cr);
-    cairo_set_line_width(p->cr, 0.6);
-    cairo_set_dash(p->cr, dash, ARRAY_SIZE(dash), 0);
-    cairo_move_to(p->cr, LEFT, mid);
-    cairo_line_to(p->cr, LEFT + (TEXT_W - label) / 2, mid);
-    cairo_move_to(p->cr, LEFT + (TEXT_W + label) / 2, mid);
-    cairo_line_to(p->cr, LEFT + TEXT_W, mid);
-    cairo_stroke(p->cr);
-    cairo_restore(p->cr);
-}
-
-/* Place one block line by line, starting a new page where a line would cross the bottom. */
-static void place(struct pager *p, const struct block *b)
-{
-    PangoLayoutIter *it = pango_layout_get_iter(b->layout);
-    double base = p->y, shift = 0;
-    if (p->cr && (b->flags & CUT_LINE))
-        draw_cut_line(p, b, base);
-    do {
-        PangoRectangle r;
-        pango_layout_iter_get_line_extents(it, NULL, &r);
-        double top = pango_units_to_double(r.y), bottom = top + pango_units_to_double(r.height);
-        /* half a point of slack: the 回执 ends exactly at the bottom, give or take rounding */
-        if (base + bottom - shift > BOTTOM + 0.5 && base + top - shift > TOP + 0.5) {
-            new_page(p);
-            base = TOP;
-            shift = top;
-        }
-        if (p->cr) {
-            cairo_move_to(p->cr, LEFT + b->x + pango_units_to_double(r.x),
-                          base - shift + pango_units_to_double(pango_layout_iter_get_baseline(it)));
-            pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
-        }
-    } while (pango_layout_iter_next_line(it));
-    pango_layout_iter_free(it);
-    p->y = base - shift + layout_height(b->layout);
-}
-
-/* Lays the blocks out on pages (and draws them when p->cr is set); returns the page count. */
-static int paginate(struct pager *p)
-{
-    const struct notice_doc *d = p->d;
-    p->page = 1;
-    p->y = TOP;
-    for (size_t i = 0; i < d->nblocks; i++) {
-        const struct block *b = &d->blocks[i];
-        bool chain_start = i == 0 || !(d->blocks[i - 1].flags & KEEP_NEXT);
-        if (b->flags & ANCHOR_BOTTOM) {
-            /* the 回执 sits at the foot of the page, at least two characters below the date:
-             * room for the lower edge of the seal pressed on authority and date */
-            double h = chain_height(d, i, false);
-            if (p->y + 2 * d->body + h > BOTTOM)
-                new_page(p);
-            else
-                p->y = BOTTOM - h;
-        } else {
-            if (chain_start && p->y > TOP + 0.5 && p->y + chain_height(d, i, true) > BOTTOM &&
-                chain_height(d, i, false) <= BOTTOM - TOP)
-                new_page(p);
-            if (p->y > TOP + 0.5)
-                p->y += b->before;
-        }
-        place(p, b);
-    }
-    page_number(p);
-    return p->page;
-}
-
-/* ---- the file ---- */
-
-struct sink {
-    FILE *fp;
-    int err; /* errno of the first failed write */
-};
-
-static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int len)
-{
-    struct sink *s = closure;
-    if (s->err)
-        return CAIRO_STATUS_WRITE_ERROR;
-    if (fwrite(data, 1, len, s->fp) != len) {
-        s->err = errno ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
-    }
-    return CAIRO_STATUS_SUCCESS;
-}
-
-static int write_pdf(struct notice_doc *d, int npages, enum notice_kind kind, const char *path,
-                     struct buf *err)
-{
-    char *tmp = xstrfmt("%s.tmp-XXXXXX", path);
-    struct sink sink = {NULL, 0};
-    int ret = -1, fd = mkstemp(tmp);
-    if (fd < 0) {
-        buf_addf(err, "无法创建文件 %s：%s", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    sink.fp = fdopen(fd, "wb");
-    if (!sink.fp) {
-        buf_addf(err, "无法写入文件 %s：%s", path, strerror(errno));
-        close(fd);
-        goto out;
-    }
-
-    cairo_surface_t *surface =
-        cairo_pdf_surface_create_for_stream(sink_write, &sink, PAGE_W, PAGE_H);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, kinds[kind].label);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "baoxue " BAOXUE_VERSION);
-    cairo_t *cr = cairo_create(surface);
-    cairo_set_source_rgb(cr, 0, 0, 0);
-    struct pager p = {d, cr, 0, npages, 0};
-    paginate(&p);
-    cairo_status_t st = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(surface);
-    if (st == CAIRO_STATUS_SUCCESS)
-        st = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-
-    int werr = sink.err;
-    if (!werr && fflush(sink.fp) != 0)
-        werr = errno;
-    if (!werr && fsync(fileno(sink.fp)) != 0)
-        werr = errno;
-    if (fclose(sink.fp) != 0 && !werr)
-        werr = errno;
-    if (werr) {
-        buf_addf(err, "写入文件 %s 失败：%s", path, strerror(werr));
-        goto out;
-    }
-    if (st != CAIRO_STATUS_SUCCESS) {
-        buf_addf(err, "生成 PDF 失败：%s", cairo_status_to_string(st));
-        goto out;
-    }
-    if (rename(tmp, path) != 0) {
-        buf_addf(err, "无法写入文件 %s：%s", path, strerror(errno));
-        goto out;
-    }
-    ret = 0;
-out:
-    if (ret)
-        unlink(tmp);
-    free(tmp);
-    return ret;
 }
 
 /* Builds the notice at one scale; returns its page count, or -1 when a character has no font. */
@@ -843,7 +465,7 @@ static int lay_out(struct notice_doc *d, const struct notice_text *t, enum notic
         return -1;
     }
     struct pager count = {d, NULL, 0, 0, 0};
-    return paginate(&count);
+    return notice_paginate(&count);
 }
 
 int notice_render_pdf(const struct notice_fields *f, const char *path, struct buf *err)
@@ -868,7 +490,7 @@ int notice_render_pdf(const struct notice_fields *f, const char *path, struct bu
             goto out;
     if (npages > 1 && (npages = lay_out(&d, &t, f->kind, &scales[0], err)) < 0)
         goto out;
-    ret = write_pdf(&d, npages, f->kind, path, err);
+    ret = notice_write_pdf(&d, npages, kinds[f->kind].label, path, err);
 out:
     notice_doc_release(&d);
     notice_text_release(&t);

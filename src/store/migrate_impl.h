@@ -1,0 +1,33 @@
+#ifndef BAOXUE_MIGRATE_IMPL_H
+#define BAOXUE_MIGRATE_IMPL_H
+
+/*
+ * What the runner (migrate.c) shares with the two lists of steps: migrate_sqlite.c's, which
+ * also describes the tables, and its PostgreSQL twin migrate_pg.c's. Step v (from 1) is entry
+ * v - 1; a step is never edited once released, and every step has its twin.
+ */
+
+extern const char *const migrate_sqlite_steps[];
+extern const int migrate_sqlite_count;
+extern const char *const migrate_pg_steps[];
+extern const int migrate_pg_count;
+
+/* Step 10: the department accounts' free-text names that name a department of the vocabulary
+ * (domain/department.c, as it stood then) become its key; the others stay as they are. */
+#define DEPARTMENT_KEY(key, like)                                                                  \
+    "UPDATE app_user SET department = '" key                                                       \
+    "' WHERE role = 'department' AND department LIKE '%" like "%';"
+#define DEPARTMENT_KEYS_SQL                                                                        \
+    DEPARTMENT_KEY("police", "公安")                                                               \
+    DEPARTMENT_KEY("police", "派出所")                                                             \
+    DEPARTMENT_KEY("civil_affairs", "民政")                                                        \
+    DEPARTMENT_KEY("disabled_persons", "残联")                                                     \
+    DEPARTMENT_KEY("disabled_persons", "残疾人联合会")                                             \
+    DEPARTMENT_KEY("rural_revitalization", "乡村振兴")                                             \
+    DEPARTMENT_KEY("rural_revitalization", "扶贫")                                                 \
+    DEPARTMENT_KEY("womens_federation", "妇联")                                                    \
+    DEPARTMENT_KEY("womens_federation", "妇女联合会")                                              \
+    DEPARTMENT_KEY("student_aid", "资助")                                                          \
+    DEPARTMENT_KEY("finance", "财政")
+
+#endif

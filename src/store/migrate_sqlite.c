@@ -1,0 +1,375 @@
+#include "store/migrate_impl.h"
+
+#include "util/common.h"
+
+/*
+ * SQLite migrations, in order; the index + 1 is the version. Never edit a released step:
+ * add a new one, here and its twin in migrate_pg.c.
+ *
+ * Tables:
+ *   setting      county code and other per-installation settings
+ *   batch        one imported file = one snapshot of its kind
+ *   record       every imported row that names a person, normalised, with its flags
+ *   reject       rows not imported (rejected: cannot name a person) with reasons and raw cells
+ *   match_run    one cross-check: as-of date, school year, the snapshots it read, counts
+ *   link         which records were recognised as the same child, how, and why
+ *   child_status a run's status of each child someone acts on, with a Chinese detail
+ *   run_status   every child's status in a run, compactly (domain/runstatus.h)
+ *   run_count    a run's children by township and status
+ *   audit        append-only: who read or exported full personal data, imports, runs
+ *   person, child, verify_task, case_file, assignment, attempt, ladder_step, follow_up, event
+ *                casework (step 6, docs/casework.md)
+ *   app_user     accounts of the server: role and region, argon2id password hash
+ *   session      signed-in sessions (hashed ids), shared by every server on the database
+ *   login_attempt consecutive failed logins per account name, for the lockout
+ *                (server: step 7)
+ *   job          background jobs of the server: imports and cross-checks (step 8)
+ *   login_attempt (step 9) failed logins counted per (account name, client address), per
+ *                address (name '') and per name (address ''); the pair's last successful
+ *                login makes it a known client (issue 11, domain/session.c)
+ * Step 10 (issue 11, who may change what): a batch's state (live, pending a county's acceptance,
+ * rejected) and the order in which batches became the current snapshot; the department key of
+ * department accounts; the 销号 approver as an account; the audit trail append-only and chained.
+ */
+#define CASE_FILE_COLUMNS                                                                          \
+    "id, child_id, task_id, run_id, record_id, township_code, township, opened_on,"                \
+    " active_since, first_visit_due, state, reason, other_reasons, ladder, ladder_deadline,"       \
+    " outcome, outcome_on, outcome_school, outcome_grade, outcome_detail, closed_on, closed_by,"   \
+    " close_reason, reopened"
+
+const char *const migrate_sqlite_steps[] = {
+    /* 1 */
+    "CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE batch ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('population','enrollment','outside')),"
+    "  file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL, file_size INTEGER NOT NULL,"
+    "  format TEXT NOT NULL, encoding TEXT, sheet TEXT, header_row INTEGER NOT NULL,"
+    "  columns TEXT NOT NULL, imported_at TEXT NOT NULL, imported_by TEXT,"
+    "  forced INTEGER NOT NULL DEFAULT 0,"
+    "  rows_read INTEGER NOT NULL, rows_imported INTEGER NOT NULL,"
+    "  rows_flagged INTEGER NOT NULL, rows_rejected INTEGER NOT NULL,"
+    "  rows_skipped INTEGER NOT NULL, flag_counts TEXT NOT NULL);"
+    "CREATE INDEX batch_kind ON batch (kind, id);"
+    "CREATE INDEX batch_hash ON batch (file_sha256, kind);"
+    "CREATE TABLE record ("
+    "  id INTEGER PRIMARY KEY,"
+    "  batch_id INTEGER NOT NULL REFERENCES batch (id),"
+    "  row_no INTEGER NOT NULL,"
+    "  id_number TEXT, id_raw TEXT, id_flags INTEGER NOT NULL DEFAULT 0,"
+    "  name TEXT, name_key TEXT, gender INTEGER, birth_date TEXT, ethnicity TEXT,"
+    "  address TEXT, township_code TEXT, township TEXT, village TEXT,"
+    "  guardian TEXT, phone TEXT, reg_status TEXT,"
+    "  school_code TEXT, school_name TEXT, school_region TEXT,"
+    "  grade INTEGER, grade_text TEXT, class TEXT, student_no TEXT, enroll_status TEXT,"
+    "  flags INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX record_batch ON record (batch_id, row_no);"
+    "CREATE INDEX record_id_number ON record (id_number);"
+    "CREATE TABLE reject ("
+    "  batch_id INTEGER NOT NULL REFERENCES batch (id), row_no INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL, raw TEXT NOT NULL);"
+    "CREATE TABLE match_run ("
+    "  id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT,"
+    "  as_of TEXT NOT NULL, school_year INTEGER NOT NULL, cutoff TEXT NOT NULL,"
+    "  population_batch INTEGER NOT NULL REFERENCES batch (id),"
+    "  enrollment_batch INTEGER REFERENCES batch (id),"
+    "  outside_batch INTEGER REFERENCES batch (id),"
+    "  counts TEXT);"
+    "CREATE TABLE link ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  population_record INTEGER NOT NULL REFERENCES record (id),"
+    "  other_record INTEGER NOT NULL REFERENCES record (id),"
+    "  method TEXT NOT NULL, score REAL, explanation TEXT);"
+    "CREATE INDEX link_run ON link (run_id, population_record);"
+    "CREATE TABLE child_status ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  status TEXT NOT NULL, age INTEGER, expected_grade INTEGER,"
+    "  school_record INTEGER REFERENCES record (id), detail TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, record_id)) WITHOUT ROWID;"
+    "CREATE INDEX child_status_status ON child_status (run_id, status);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, origin TEXT NOT NULL,"
+    "  action TEXT NOT NULL, target TEXT, detail TEXT);",
+    /* 2: fuzzy linkage. `candidate` keeps every pair the fuzzy stage scored in a run (for
+     * explain and the review queue); `review_decision` keeps a clerk's decision on a pair by a
+     * key that survives new snapshots, so that it re-applies and is never overwritten. */
+    "CREATE TABLE candidate ("
+    "  id INTEGER PRIMARY KEY,"
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  population_record INTEGER NOT NULL REFERENCES record (id),"
+    "  other_record INTEGER NOT NULL REFERENCES record (id),"
+    "  pair_key TEXT NOT NULL, score REAL NOT NULL, levels TEXT NOT NULL,"
+    "  decision TEXT NOT NULL, reason TEXT NOT NULL);"
+    "CREATE INDEX candidate_run ON candidate (run_id, decision);"
+    "CREATE INDEX candidate_population ON candidate (run_id, population_record);"
+    "CREATE INDEX candidate_other ON candidate (run_id, other_record);"
+    "CREATE TABLE review_decision ("
+    "  pair_key TEXT PRIMARY KEY,"
+    "  decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),"
+    "  decided_by TEXT NOT NULL, decided_at TEXT NOT NULL, note TEXT,"
+    "  first_run INTEGER REFERENCES match_run (id));",
+    /* 3: most children are enrolled and no list asks for them by status; indexing only the
+     * others keeps a run's millions of status rows cheap to write. */
+    "DROP INDEX child_status_status;"
+    "CREATE INDEX child_status_status ON child_status (run_id, status)"
+    "  WHERE status <> 'enrolled';",
+    /* 4: the linker's view of a batch as one blob (link/keys.h), written by the import. */
+    "CREATE TABLE batch_keys ("
+    "  batch_id INTEGER PRIMARY KEY REFERENCES batch (id),"
+    "  data BLOB NOT NULL);",
+    /* 5: a run's statuses compactly (domain/runstatus.h): every child in chunks of entries,
+     * child_status only for the children someone acts on, counts by township and status.
+     * Runs made before keep their child_status rows, which the readers fall back to; their
+     * counts are derived here. */
+    "CREATE TABLE run_status ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  first_record INTEGER NOT NULL, last_record INTEGER NOT NULL, n INTEGER NOT NULL,"
+    "  data BLOB NOT NULL);"
+    "CREATE UNIQUE INDEX run_status_chunk ON run_status (run_id, first_record);"
+    "CREATE TABLE run_count ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  township_code TEXT NOT NULL, township TEXT NOT NULL, status TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY (run_id, township_code, township, status));"
+    "INSERT INTO run_count (run_id, township_code, township, status, n)"
+    "  SELECT cs.run_id, coalesce(r.township_code, ''), coalesce(r.township, ''), cs.status,"
+    "   count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id GROUP BY 1, 2, 3, 4;",
+    /* 6: casework (issue 4, docs/casework.md). The people who do the work; a child kept
+     * across snapshots by a key (ID, else name key + birth date + sex); verification tasks and
+     * cases, whose current state is a row that changes, while everything that happened is
+     * appended to tables that refuse UPDATE and DELETE (assignment, attempt, ladder_step,
+     * follow_up, event). */
+    "CREATE TABLE person ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL CHECK (name <> ''), phone TEXT,"
+    "  org TEXT NOT NULL CHECK (org <> ''),"
+    "  org_kind TEXT NOT NULL"
+    "   CHECK (org_kind IN ('county','township','village','school','department')),"
+    "  township_code TEXT, role TEXT NOT NULL CHECK (role <> ''),"
+    "  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),"
+    "  created_at TEXT NOT NULL, UNIQUE (name, org));"
+    "CREATE INDEX person_township ON person (township_code, active);"
+    "CREATE TABLE child ("
+    "  id INTEGER PRIMARY KEY, child_key TEXT NOT NULL UNIQUE,"
+    "  first_run INTEGER NOT NULL REFERENCES match_run (id),"
+    "  first_record INTEGER NOT NULL REFERENCES record (id),"
+    "  last_run INTEGER NOT NULL REFERENCES match_run (id),"
+    "  last_record INTEGER NOT NULL REFERENCES record (id));"
+    "CREATE TABLE verify_task ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL REFERENCES child (id),"
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  suspected TEXT NOT NULL CHECK (suspected IN ('not_enrolled','dropped_out')),"
+    "  township_code TEXT, township TEXT,"
+    "  opened_on TEXT NOT NULL, deadline TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','outreach','closed')),"
+    "  outcome TEXT CHECK (outcome IN ('registered','in_province','out_of_province','abroad',"
+    "   'home_teaching','deferred','over_age','deceased','registration','unreachable',"
+    "   'out_of_school')),"
+    "  outcome_sub TEXT CHECK (outcome_sub IN ('hollow','dual','id_error','not_found')),"
+    "  verified_on TEXT, verified_by INTEGER REFERENCES person (id),"
+    "  school TEXT, evidence TEXT, note TEXT,"
+    "  flagged_run INTEGER REFERENCES match_run (id),"
+    "  CHECK (state = 'open' OR outcome IS NOT NULL),"
+    "  CHECK (outcome IS NOT 'registration' OR outcome_sub IS NOT NULL));"
+    "CREATE INDEX verify_task_child ON verify_task (child_id);"
+    "CREATE INDEX verify_task_state ON verify_task (state, township_code, deadline);"
+    "CREATE TABLE case_file ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL UNIQUE REFERENCES child (id),"
+    "  task_id INTEGER NOT NULL REFERENCES verify_task (id),"
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  township_code TEXT, township TEXT,"
+    "  opened_on TEXT NOT NULL, active_since TEXT NOT NULL, first_visit_due TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','returned','closed')),"
+    "  reason TEXT CHECK (reason IN ('learning','work','marriage','religion','illness',"
+    "   'poverty','other')),"
+    "  other_reasons TEXT,"
+    "  ladder INTEGER NOT NULL DEFAULT 0 CHECK (ladder BETWEEN 0 AND 4),"
+    "  ladder_deadline TEXT,"
+    "  outcome TEXT CHECK (outcome IN ('returned','home_teaching','special_school',"
+    "   'vocational','other')),"
+    "  outcome_on TEXT, outcome_school TEXT, outcome_grade TEXT, outcome_detail TEXT,"
+    "  closed_on TEXT, closed_by INTEGER REFERENCES person (id), close_reason TEXT,"
+    "  reopened INTEGER NOT NULL DEFAULT 0,"
+    "  CHECK (state = 'open' OR outcome IS NOT NULL),"
+    "  CHECK (state <> 'closed' OR closed_by IS NOT NULL));"
+    "CREATE INDEX case_file_state ON case_file (state, township_code);"
+    "CREATE TABLE assignment ("
+    "  id INTEGER PRIMARY KEY,"
+    "  task_id INTEGER REFERENCES verify_task (id),"
+    "  case_id INTEGER REFERENCES case_file (id),"
+    "  role TEXT NOT NULL CHECK (role IN ('township','village','teacher')),"
+    "  person_id INTEGER NOT NULL REFERENCES person (id),"
+    "  assigned_on TEXT NOT NULL, assigned_by TEXT NOT NULL, reason TEXT,"
+    "  CHECK ((task_id IS NULL) <> (case_id IS NULL)));"
+    "CREATE INDEX assignment_task ON assignment (task_id, role, id);"
+    "CREATE INDEX assignment_case ON assignment (case_id, role, id);"
+    "CREATE INDEX assignment_person ON assignment (person_id);"
+    "CREATE TABLE attempt ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES case_file (id),"
+    "  on_date TEXT NOT NULL,"
+    "  method TEXT NOT NULL CHECK (method IN ('phone','home_visit','parent_interview',"
+    "   'written_notice','message','school_visit','other')),"
+    "  people TEXT NOT NULL, said TEXT, response TEXT, result TEXT NOT NULL, next_step TEXT,"
+    "  corrects INTEGER REFERENCES attempt (id),"
+    "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);"
+    "CREATE INDEX attempt_case ON attempt (case_id, id);"
+    "CREATE TABLE ladder_step ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES case_file (id),"
+    "  step INTEGER NOT NULL CHECK (step BETWEEN 1 AND 4),"
+    "  on_date TEXT NOT NULL, authority TEXT NOT NULL, deadline TEXT, result TEXT,"
+    "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);"
+    "CREATE INDEX ladder_step_case ON ladder_step (case_id, id);"
+    "CREATE TABLE follow_up ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES case_file (id),"
+    "  on_date TEXT NOT NULL, in_school INTEGER NOT NULL CHECK (in_school IN (0, 1)),"
+    "  by_person INTEGER NOT NULL REFERENCES person (id), note TEXT,"
+    "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);"
+    "CREATE INDEX follow_up_case ON follow_up (case_id, id);"
+    "CREATE TABLE event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL REFERENCES child (id),"
+    "  task_id INTEGER REFERENCES verify_task (id),"
+    "  case_id INTEGER REFERENCES case_file (id),"
+    "  kind TEXT NOT NULL, on_date TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL,"
+    "  text TEXT NOT NULL);"
+    "CREATE INDEX event_child ON event (child_id, id);"
+    "CREATE TRIGGER assignment_append_only BEFORE UPDATE ON assignment"
+    "  BEGIN SELECT RAISE(ABORT, 'assignment is append-only'); END;"
+    "CREATE TRIGGER assignment_no_delete BEFORE DELETE ON assignment"
+    "  BEGIN SELECT RAISE(ABORT, 'assignment is append-only'); END;"
+    "CREATE TRIGGER attempt_append_only BEFORE UPDATE ON attempt"
+    "  BEGIN SELECT RAISE(ABORT, 'attempt is append-only'); END;"
+    "CREATE TRIGGER attempt_no_delete BEFORE DELETE ON attempt"
+    "  BEGIN SELECT RAISE(ABORT, 'attempt is append-only'); END;"
+    "CREATE TRIGGER ladder_step_append_only BEFORE UPDATE ON ladder_step"
+    "  BEGIN SELECT RAISE(ABORT, 'ladder_step is append-only'); END;"
+    "CREATE TRIGGER ladder_step_no_delete BEFORE DELETE ON ladder_step"
+    "  BEGIN SELECT RAISE(ABORT, 'ladder_step is append-only'); END;"
+    "CREATE TRIGGER follow_up_append_only BEFORE UPDATE ON follow_up"
+    "  BEGIN SELECT RAISE(ABORT, 'follow_up is append-only'); END;"
+    "CREATE TRIGGER follow_up_no_delete BEFORE DELETE ON follow_up"
+    "  BEGIN SELECT RAISE(ABORT, 'follow_up is append-only'); END;"
+    "CREATE TRIGGER event_append_only BEFORE UPDATE ON event"
+    "  BEGIN SELECT RAISE(ABORT, 'event is append-only'); END;"
+    "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+    "  BEGIN SELECT RAISE(ABORT, 'event is append-only'); END;",
+    /* 7: the server (issue 5): accounts, sessions, the login lockout; the audit trail is
+     * read back by actor and action. Sessions are kept by the SHA-256 of their id, so that a
+     * copy of the database opens no session. Times are Unix seconds. */
+    "CREATE TABLE app_user ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'county', 'township', 'school',"
+    "   'department', 'supervisor')),"
+    "  township_code TEXT, school_code TEXT, department TEXT,"
+    "  password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL, password_changed_at TEXT NOT NULL);"
+    "CREATE TABLE session ("
+    "  id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES app_user (id),"
+    "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL, origin TEXT NOT NULL);"
+    "CREATE INDEX session_by_user ON session (user_id);"
+    "CREATE TABLE login_attempt ("
+    "  name TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL,"
+    "  locked_until INTEGER NOT NULL);"
+    "CREATE INDEX audit_actor ON audit (actor, id);"
+    "CREATE INDEX audit_action ON audit (action, id);",
+    /* 8: background jobs of the server (imports, cross-checks): state, progress, result; times
+     * are Unix seconds. params is the job's input as JSON (the uploaded file's path, kind). */
+    "CREATE TABLE job ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('import', 'match')),"
+    "  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),"
+    "  user_id INTEGER REFERENCES app_user (id), who TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL, started_at INTEGER, finished_at INTEGER,"
+    "  progress REAL NOT NULL DEFAULT 0, phase TEXT NOT NULL DEFAULT '',"
+    "  params TEXT NOT NULL DEFAULT '{}', result TEXT, error TEXT);"
+    "CREATE INDEX job_state ON job (state);",
+    /* 9: the lockout counted per (name, address), per address and per name, with the pair's
+     * last successful login (issue 11: the server); the old per-name counts are dropped (they
+     * only ever locked someone out for 15 minutes at most) */
+    "DROP TABLE login_attempt;"
+    "CREATE TABLE login_attempt ("
+    "  name TEXT NOT NULL, address TEXT NOT NULL, failures INTEGER NOT NULL DEFAULT 0,"
+    "  last_at INTEGER NOT NULL, locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  signed_in_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (name, address));"
+    "CREATE INDEX login_attempt_last ON login_attempt (last_at);",
+    /* 10: who may change what (issue 11). A department's upload waits as a pending batch until
+     * the county accepts it (or rejects it, with a reason): `state`, and `live_seq`, the order in
+     * which batches became the current snapshot of their kind (the latest live batch is the
+     * snapshot; an accepted upload becomes it at acceptance, whatever its id). Department
+     * accounts name a department of the vocabulary (domain/department.c) by its key: the free
+     * text of older accounts becomes the key where it names one, else stays (no kinds until an
+     * admin picks). A 销号 is approved by a county account (`closed_by_user`); older closings
+     * keep their registry approver, so the CHECK accepts either: SQLite cannot change a CHECK,
+     * hence the table is rebuilt (migrate runs the steps with foreign keys off and checks them
+     * before the commit). The audit trail refuses UPDATE and DELETE like the casework history,
+     * and each row carries `seq` (1, 2, 3 … without gaps) and `hash`, the SHA-256 of the
+     * previous row's hash and its own fields (baoxue_audit_hash), so that a row deleted or
+     * changed behind the triggers' back shows as a gap or a broken link (baoxue audit verify);
+     * the rows written before are chained here in id order. */
+    "ALTER TABLE batch ADD COLUMN state TEXT NOT NULL DEFAULT 'live'"
+    "  CHECK (state IN ('live', 'pending', 'rejected'));"
+    "ALTER TABLE batch ADD COLUMN live_seq INTEGER;"
+    "ALTER TABLE batch ADD COLUMN department TEXT;"
+    "ALTER TABLE batch ADD COLUMN decided_by TEXT;"
+    "ALTER TABLE batch ADD COLUMN decided_at TEXT;"
+    "ALTER TABLE batch ADD COLUMN decision_note TEXT;"
+    "UPDATE batch SET live_seq = id;"
+    "CREATE INDEX batch_live ON batch (kind, live_seq);" DEPARTMENT_KEYS_SQL
+    "CREATE TABLE case_file_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL UNIQUE REFERENCES child (id),"
+    "  task_id INTEGER NOT NULL REFERENCES verify_task (id),"
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  township_code TEXT, township TEXT,"
+    "  opened_on TEXT NOT NULL, active_since TEXT NOT NULL, first_visit_due TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','returned','closed')),"
+    "  reason TEXT CHECK (reason IN ('learning','work','marriage','religion','illness',"
+    "   'poverty','other')),"
+    "  other_reasons TEXT,"
+    "  ladder INTEGER NOT NULL DEFAULT 0 CHECK (ladder BETWEEN 0 AND 4),"
+    "  ladder_deadline TEXT,"
+    "  outcome TEXT CHECK (outcome IN ('returned','home_teaching','special_school',"
+    "   'vocational','other')),"
+    "  outcome_on TEXT, outcome_school TEXT, outcome_grade TEXT, outcome_detail TEXT,"
+    "  closed_on TEXT, closed_by INTEGER REFERENCES person (id), close_reason TEXT,"
+    "  reopened INTEGER NOT NULL DEFAULT 0,"
+    "  closed_by_user INTEGER REFERENCES app_user (id),"
+    "  CHECK (state = 'open' OR outcome IS NOT NULL),"
+    "  CHECK (state <> 'closed' OR closed_by IS NOT NULL OR closed_by_user IS NOT NULL));"
+    "INSERT INTO case_file_new (" CASE_FILE_COLUMNS ") SELECT " CASE_FILE_COLUMNS " FROM case_file;"
+    "DROP TABLE case_file;"
+    "ALTER TABLE case_file_new RENAME TO case_file;"
+    "CREATE INDEX case_file_state ON case_file (state, township_code);"
+    "ALTER TABLE audit ADD COLUMN seq INTEGER;"
+    "ALTER TABLE audit ADD COLUMN hash TEXT;"
+    /* (the chain walks the rows by id into a typed temporary table keyed by id, then one
+     * UPDATE writes both columns: each row is looked up, never scanned, and rewritten once) */
+    "CREATE TEMP TABLE audit_chain (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL,"
+    "  hash TEXT NOT NULL);"
+    "INSERT INTO audit_chain (id, seq, hash) WITH RECURSIVE chain (id, seq, hash) AS ("
+    "  SELECT 0, 0, '' UNION ALL"
+    "  SELECT a.id, chain.seq + 1, baoxue_audit_hash(chain.hash, chain.seq + 1, a.at, a.actor,"
+    "   a.origin, a.action, a.target, a.detail)"
+    "  FROM chain JOIN audit a ON a.id = (SELECT min(id) FROM audit WHERE id > chain.id))"
+    "  SELECT id, seq, hash FROM chain WHERE seq > 0;"
+    "UPDATE audit SET seq = (SELECT c.seq FROM audit_chain c WHERE c.id = audit.id),"
+    "  hash = (SELECT c.hash FROM audit_chain c WHERE c.id = audit.id);"
+    "DROP TABLE audit_chain;"
+    "CREATE UNIQUE INDEX audit_seq ON audit (seq);"
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+};
+const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
+#undef CASE_FILE_COLUMNS

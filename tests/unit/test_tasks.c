@@ -1,0 +1,400 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/common.h"
+
+#include <jansson.h>
+#include <unistd.h>
+
+#include "casework/case.h"
+#include "casework/casework.h"
+#include "casework/people.h"
+#include "core/idcard.h"
+#include "domain/match.h"
+#include "ingest/import.h"
+#include "render/table.h"
+#include "store/store.h"
+
+#include "testutil.h"
+
+/*
+ * casework/tasks: what is due and overdue, one row per item and current assignee, ordered by
+ * township, person, due date; and the region, ties and school name the scope checks read.
+ * Every test gets a fresh database of county 140521, today 2026-09-15, with a cross-check that
+ * suspects four children and raises a verification task for each:
+ *
+ *   郑庄镇 (140521102)  王二, 王三 (not enrolled), 王四 (dropped out of 郑庄中学, S2)
+ *   龙港镇 (140521100)  李二 (not enrolled)
+ *
+ * and the people 王五 (郑庄镇 包保干部), 钱六 (郑庄镇 村干部), 李四 (龙港镇 包保干部).
+ */
+
+#define ZHENGZHUANG "140521102"
+#define LONGGANG    "140521100"
+
+/* ---- the library calls, in one place (their signatures change with the error convention) -- */
+
+static void import_text(struct tu_fx *fx, enum import_kind kind, const char *name, const char *text)
+{
+    char *p = tu_write_str(fx->dir, name, text);
+    struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
+    struct import_summary sum;
+    struct buf err = BUF_INIT;
+    int code;
+    if (import_file(fx->s, &opt, &sum, &err, &code) != 0)
+        fail_msg("import %s: %s", name, err.buf);
+    import_summary_release(&sum);
+    buf_release(&err);
+    unlink(p);
+    free(p);
+}
+
+static void match_and_casework(struct tu_fx *fx)
+{
+    struct match_options mo = {.as_of = 20260915, .actor = "test"};
+    struct match_result res;
+    struct casework_summary cw;
+    struct buf err = BUF_INIT;
+    int code;
+    assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
+    if (match_run(fx->s, &mo, &res, &err, &code) != 0)
+        fail_msg("match_run: %s", err.buf);
+    if (casework_after_match(fx->s, res.run_id, "test", &cw, &err) != 0)
+        fail_msg("casework_after_match: %s", err.buf);
+    assert_int_equal(cw.tasks_created, 4);
+    buf_release(&err);
+}
+
+static void add_person(struct tu_fx *fx, const char *name, const char *org, const char *township,
+                       const char *role)
+{
+    struct person_input in = {name, NULL, org, NULL, township, role};
+    struct buf err = BUF_INIT;
+    int code;
+    int64_t id;
+    if (people_add(fx->s, &in, "test", &id, &err, &code) != 0)
+        fail_msg("people_add %s: %s", name, err.buf);
+    buf_release(&err);
+}
+
+static void assign(struct tu_fx *fx, int64_t task, const char *township, const char *village)
+{
+    struct assign_input in = {.township = township, .village = village};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code;
+    if (casework_assign(fx->s, task, 0, &in, "test", &msg, &err, &code) != 0)
+        fail_msg("casework_assign: %s", err.buf);
+    buf_release(&msg);
+    buf_release(&err);
+}
+
+/* The verification of a task as 确认失学辍学 by `by`: the task closes, a case opens. */
+static void confirm(struct tu_fx *fx, int64_t task, const char *by)
+{
+    struct verify_input in = {.outcome = "确认失学辍学", .by = by, .reason = "厌学"};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code;
+    if (verify_record(fx->s, task, &in, "test", &msg, &err, &code) != 0)
+        fail_msg("verify_record: %s", err.buf);
+    buf_release(&msg);
+    buf_release(&err);
+}
+
+static void attempt(struct tu_fx *fx, int64_t case_id)
+{
+    struct attempt_input in = {.date = "2026-09-15",
+                               .method = "家访",
+                               .people = "李四、家长",
+                               .result = "家长同意下周返校"};
+    struct buf msg = BUF_INIT, err = BUF_INIT;
+    int code;
+    if (case_attempt(fx->s, case_id, &in, "test", &msg, &err, &code) != 0)
+        fail_msg("case_attempt: %s", err.buf);
+    buf_release(&msg);
+    buf_release(&err);
+}
+
+/* tasks_list: 0 and the rows as "township|person|item|ref|child|due|days|status" lines, or the
+ * exit code of the refusal. */
+static int due(struct tu_fx *fx, const struct tasks_filter *f, struct buf *rows)
+{
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    int code = EXIT_OK;
+    buf_reset(rows);
+    int rc = tasks_list(fx->s, f, &t, &err, &code);
+    buf_release(&err);
+    if (rc < 0)
+        return code;
+    json_t *j = table_to_json(&t);
+    size_t i;
+    json_t *r;
+    static const char *const keys[] = {"township", "person", "item",   "ref",
+                                       "child",    "due",    "days",   "status"};
+    json_array_foreach(json_object_get(j, "tasks"), i, r)
+    {
+        for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+            json_t *v = json_object_get(r, keys[k]);
+            if (json_is_integer(v))
+                buf_addf(rows, "%lld", (long long)json_integer_value(v));
+            else
+                buf_adds(rows, json_string_value(v) ? json_string_value(v) : "");
+            buf_addch(rows, k + 1 < ARRAY_SIZE(keys) ? '|' : '\n');
+        }
+    }
+    json_decref(j);
+    table_release(&t);
+    return 0;
+}
+
+/* ---- the county ---- */
+
+static void make_id(char out[19], int ymd, int sequence)
+{
+    snprintf(out, 19, "140521%08d%03d", ymd, sequence);
+    out[17] = id_check_char(out);
+    out[18] = '\0';
+}
+
+static void load_county(struct tu_fx *fx)
+{
+    setenv("BAOXUE_TODAY", "2026-09-15", 1);
+    assert_int_equal(store_set_setting(fx->s, "county", "140521"), 0);
+    char a[19], b[19], c[19], d[19], e[19];
+    make_id(a, 20160405, 101);
+    make_id(b, 20140506, 103);
+    make_id(c, 20130607, 105);
+    make_id(d, 20160809, 107);
+    make_id(e, 20150708, 109);
+    struct buf pop = BUF_INIT, enr = BUF_INIT;
+    buf_addf(&pop,
+             "姓名,性别,身份证号,出生日期,乡镇,村,户籍状态\n"
+             "王二,男,%s,2016-04-05,郑庄镇,东村,正常\n"
+             "王三,男,%s,2014-05-06,郑庄镇,西村,正常\n"
+             "王四,男,%s,2013-06-07,郑庄镇,西村,正常\n"
+             "李二,男,%s,2016-08-09,龙港镇,南村,正常\n"
+             "李一,男,%s,2015-07-08,龙港镇,南村,正常\n",
+             a, b, c, d, e);
+    buf_addf(&enr,
+             "学校名称,学校标识码,年级,姓名,身份证件号,学籍状态\n"
+             "郑庄中学,S2,七年级,王四,%s,辍学\n"
+             "龙港小学,S3,五年级,李一,%s,在读\n",
+             c, e);
+    import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+    buf_release(&pop);
+    buf_release(&enr);
+    match_and_casework(fx);
+    add_person(fx, "王五", "郑庄镇人民政府", "郑庄镇", "包保干部");
+    add_person(fx, "钱六", "东村村委会", "郑庄镇", "村干部");
+    add_person(fx, "李四", "龙港镇人民政府", "龙港镇", "包保干部");
+}
+
+/* The verification task of the child named `name`. */
+static int64_t task_of(struct tu_fx *fx, const char *name)
+{
+    int64_t t = tu_int(fx->s,
+                       "SELECT coalesce(max(v.id), 0) FROM verify_task v JOIN record r"
+                       " ON r.id = v.record_id WHERE r.name = $1",
+                       name);
+    assert_true(t > 0);
+    return t;
+}
+
+static void set_deadline(struct tu_fx *fx, const char *name, const char *date)
+{
+    char sql[160];
+    snprintf(sql, sizeof(sql), "UPDATE verify_task SET deadline = '%s' WHERE id = %lld", date,
+             (long long)task_of(fx, name));
+    assert_int_equal(store_exec(fx->s, sql), 0);
+}
+
+static void rows_are(struct tu_fx *fx, const struct tasks_filter *f, const char *expect)
+{
+    struct buf rows = BUF_INIT;
+    assert_int_equal(due(fx, f, &rows), 0);
+    if (strcmp(rows.buf, expect))
+        fail_msg("tasks_list:\n%s\nexpected:\n%s", rows.buf, expect);
+    buf_release(&rows);
+}
+
+/* The fixture's work: 王二 (东村) with 王五 and 钱六, 王三 with 王五, 王四 with nobody, due on
+ * different days, in an order that is not the tasks' ids. */
+static void assign_work(struct tu_fx *fx)
+{
+    assign(fx, task_of(fx, "王二"), "王五", "钱六");
+    assign(fx, task_of(fx, "王三"), "王五", NULL);
+    set_deadline(fx, "王二", "2026-09-20");
+    set_deadline(fx, "王三", "2026-09-18");
+    set_deadline(fx, "王四", "2026-09-15");
+    set_deadline(fx, "李二", "2026-09-10");
+}
+
+/* ---- tests ---- */
+
+/* By township (code), then person, then due date; one row per assignee; days and standing
+ * counted from today. */
+static void test_due_in_order(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx);
+    assign_work(fx);
+    char r2[32], r3[32], r4[32], rl[32];
+    snprintf(r2, sizeof(r2), "核查任务 %lld", (long long)task_of(fx, "王二"));
+    snprintf(r3, sizeof(r3), "核查任务 %lld", (long long)task_of(fx, "王三"));
+    snprintf(r4, sizeof(r4), "核查任务 %lld", (long long)task_of(fx, "王四"));
+    snprintf(rl, sizeof(rl), "核查任务 %lld", (long long)task_of(fx, "李二"));
+    struct buf expect = BUF_INIT;
+    buf_addf(&expect,
+             "龙港镇|（未指派）|核查（摸排）|%s|李二|2026-09-10|-5|逾期 5 天\n"
+             "郑庄镇|王五（乡镇包保干部）|核查（摸排）|%s|王三|2026-09-18|3|未到期\n"
+             "郑庄镇|王五（乡镇包保干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n"
+             "郑庄镇|钱六（村干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n"
+             "郑庄镇|（未指派）|核查（摸排）|%s|王四|2026-09-15|0|今天到期\n",
+             rl, r3, r2, r2, r4);
+    struct tasks_filter f = {0};
+    rows_are(fx, &f, expect.buf);
+    /* overdue: only what is past its date; the day itself is not */
+    f.overdue = true;
+    buf_reset(&expect);
+    buf_addf(&expect, "龙港镇|（未指派）|核查（摸排）|%s|李二|2026-09-10|-5|逾期 5 天\n", rl);
+    rows_are(fx, &f, expect.buf);
+    /* two days later three more are overdue, and the order holds */
+    setenv("BAOXUE_TODAY", "2026-09-19", 1);
+    buf_reset(&expect);
+    buf_addf(&expect,
+             "龙港镇|（未指派）|核查（摸排）|%s|李二|2026-09-10|-9|逾期 9 天\n"
+             "郑庄镇|王五（乡镇包保干部）|核查（摸排）|%s|王三|2026-09-18|-1|逾期 1 天\n"
+             "郑庄镇|（未指派）|核查（摸排）|%s|王四|2026-09-15|-4|逾期 4 天\n",
+             rl, r3, r4);
+    rows_are(fx, &f, expect.buf);
+    setenv("BAOXUE_TODAY", "2026-09-15", 1);
+    buf_release(&expect);
+}
+
+static void test_filters(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx);
+    assign_work(fx);
+    struct buf rows = BUF_INIT;
+    /* a township, by name or code */
+    struct tasks_filter f = {.township = "龙港镇"};
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_non_null(strstr(rows.buf, "李二"));
+    assert_null(strstr(rows.buf, "王"));
+    f.township = ZHENGZHUANG;
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_null(strstr(rows.buf, "李二"));
+    assert_non_null(strstr(rows.buf, "王四"));
+    /* a person's own rows, by name or number: unassigned work is nobody's */
+    f = (struct tasks_filter){.person = "钱六"};
+    assert_int_equal(due(fx, &f, &rows), 0);
+    char r2[32];
+    snprintf(r2, sizeof(r2), "核查任务 %lld", (long long)task_of(fx, "王二"));
+    char expect[256];
+    snprintf(expect, sizeof(expect), "郑庄镇|钱六（村干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n",
+             r2);
+    assert_string_equal(rows.buf, expect);
+    char num[24];
+    snprintf(num, sizeof(num), "%lld",
+             (long long)tu_int(fx->s, "SELECT id FROM person WHERE name = $1", "王五"));
+    f.person = num;
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_true(rows.len > 0);
+    assert_null(strstr(rows.buf, "钱六"));
+    assert_null(strstr(rows.buf, "未指派"));
+    /* what is not known is refused */
+    f = (struct tasks_filter){.township = "火星镇"};
+    assert_int_equal(due(fx, &f, &rows), EXIT_INPUT);
+    f = (struct tasks_filter){.person = "赵九"};
+    assert_int_equal(due(fx, &f, &rows), EXIT_INPUT);
+    buf_release(&rows);
+}
+
+/* Closed tasks are done; a case's first visit is due once it opens. */
+static void test_cases_and_closed_tasks(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx);
+    assign_work(fx);
+    int64_t task = task_of(fx, "李二");
+    confirm(fx, task, "李四");
+    char tnum[24];
+    snprintf(tnum, sizeof(tnum), "%lld", (long long)task);
+    int64_t case_id =
+        tu_int(fx->s, "SELECT id FROM case_file WHERE task_id = CAST($1 AS BIGINT)", tnum);
+    assert_true(case_id > 0);
+    char *first_visit = tu_text(fx->s, "SELECT first_visit_due FROM case_file WHERE task_id ="
+                                       " CAST($1 AS BIGINT)",
+                                tnum, NULL);
+    struct buf rows = BUF_INIT;
+    struct tasks_filter f = {.township = "龙港镇"};
+    assert_int_equal(due(fx, &f, &rows), 0);
+    char ref[32];
+    snprintf(ref, sizeof(ref), "|案件 %lld|李二|%s|", (long long)case_id, first_visit);
+    assert_non_null(strstr(rows.buf, ref));
+    assert_non_null(strstr(rows.buf, "立案后首次走访"));
+    assert_null(strstr(rows.buf, "核查任务")); /* the task is closed */
+    free(first_visit);
+    /* an attempt recorded: the first visit is no longer due */
+    attempt(fx, case_id);
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_null(strstr(rows.buf, "立案后首次走访"));
+    buf_release(&rows);
+}
+
+/* The region and ties of tasks and people, and a school's name, for the scope checks. */
+static void test_region_and_ties(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx);
+    char town[10] = "x";
+    assert_int_equal(casework_region(fx->s, SCOPE_TASK, task_of(fx, "李二"), town), 1);
+    assert_string_equal(town, LONGGANG);
+    assert_int_equal(casework_region(fx->s, SCOPE_TASK, task_of(fx, "王三"), town), 1);
+    assert_string_equal(town, ZHENGZHUANG);
+    assert_int_equal(casework_region(fx->s, SCOPE_TASK, 99999, town), 0);
+    assert_string_equal(town, "");
+    int64_t qian = tu_int(fx->s, "SELECT id FROM person WHERE name = $1", "钱六");
+    assert_int_equal(casework_region(fx->s, SCOPE_PERSON, qian, town), 1);
+    assert_string_equal(town, ZHENGZHUANG);
+    assert_int_equal(casework_region(fx->s, SCOPE_NONE, 1, town), 0);
+    /* 王四 dropped out of S2: his task is tied to that school, nobody else's */
+    struct object_ties t;
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S2", "郑庄中学", &t),
+                     1);
+    assert_string_equal(t.township, ZHENGZHUANG);
+    assert_true(t.ties & TIE_SCHOOL_RECORD);
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王三"), "S2", "郑庄中学", &t),
+                     1);
+    assert_false(t.ties & TIE_SCHOOL_RECORD);
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S3", "龙港小学", &t),
+                     1);
+    assert_false(t.ties & TIE_SCHOOL_RECORD);
+    /* without a school, no school ties at all */
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), NULL, NULL, &t), 1);
+    assert_int_equal(t.ties & TIES_SCHOOL, 0);
+    char name[64];
+    assert_int_equal(casework_school_name(fx->s, "S2", name, sizeof(name)), 1);
+    assert_string_equal(name, "郑庄中学");
+    assert_int_equal(casework_school_name(fx->s, "S9", name, sizeof(name)), 0);
+    assert_string_equal(name, "");
+    assert_int_equal(casework_school_name(fx->s, NULL, name, sizeof(name)), 0);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_due_in_order),
+        T(test_filters),
+        T(test_cases_and_closed_tasks),
+        T(test_region_and_ties),
+    };
+#undef T
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
