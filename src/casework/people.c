@@ -502,6 +502,9 @@ static const struct table_col people_cols[] = {
     {"role", "职务/角色", COL_TEXT},
     {"active", "状态", COL_TEXT},
     {"open_work", "未办结事项", COL_INT},
+    {"org_kind_key", "单位类别", COL_KEY},
+    {"township_code", "乡镇代码", COL_KEY},
+    {"enabled", "在岗", COL_FLAG},
 };
 
 int people_list(struct store *s, const struct people_filter *f, struct report_table *t,
@@ -550,6 +553,9 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
         table_set(t, 6, stmt_text(q, 6));
         table_set(t, 7, stmt_int(q, 7) ? "在岗" : "已停用");
         table_setf(t, 8, "%lld", (long long)stmt_int(q, 8));
+        table_set(t, 9, stmt_text(q, 4));
+        table_set(t, 10, stmt_text(q, 5));
+        table_set(t, 11, stmt_int(q, 7) ? "1" : "0");
     }
     stmt_finalize(q);
     buf_release(&ph);

@@ -45,8 +45,11 @@ static void help(void)
     struct buf st = BUF_INIT, names = BUF_INIT;
     takers(&st, RT_STATUS);
     for (int k = 0; k < ST__COUNT; k++)
-        buf_addf(&names, "%s%s（%s）", k ? "、" : "", status_key((enum child_status)k),
-                 status_label((enum child_status)k));
+        buf_addf(&names, "%s%s（%s）",
+                 !k      ? ""
+                 : k % 3 ? "、"
+                         : "、\n             ",
+                 status_key((enum child_status)k), status_label((enum child_status)k));
     printf("\n  --status   %s 只列此状态的儿童（英文或中文均可）：\n             %s\n", st.buf,
            names.buf);
     buf_release(&st);

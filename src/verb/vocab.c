@@ -8,6 +8,7 @@
 #include "core/words.h"
 #include "domain/batch.h"
 #include "domain/department.h"
+#include "domain/job.h"
 #include "domain/review.h"
 #include "domain/scope.h"
 #include "domain/status.h"
@@ -77,6 +78,7 @@ const struct vocab_entry vocab_registry[] = {
     /* the lists and the linkage */
     {"kinds", &import_kinds, kind_more, NULL},
     {"batch_states", &batch_states, NULL, NULL},
+    {"job_states", &job_states, NULL, NULL},
     {"registration_statuses", &reg_statuses, NULL, NULL},
     {"enroll_statuses", &enroll_statuses, NULL, NULL},
     {"link_verdicts", &link_verdicts, NULL, NULL},
