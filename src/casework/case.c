@@ -19,13 +19,6 @@
 #include "util/common.h"
 #include "util/fieldtext.h"
 
-static const char *case_state_label(const char *st)
-{
-    return !strcmp(st, "open")       ? "劝返中"
-           : !strcmp(st, "returned") ? "已返校，巩固回访中"
-                                     : "已销号";
-}
-
 /* ---- follow-up rule (pure) ---- */
 
 int followup_due(const struct casework_settings *cs, int outcome_on, int k)
@@ -146,7 +139,7 @@ static int case_must_be(const struct case_row *c, const char *want, const char *
                  (long long)c->id, doing);
     else if (!strcmp(want, "open"))
         buf_addf(err, "案件 %lld 已记录劝返结果（%s），不能%s；如儿童再次失学，请先 case reopen",
-                 (long long)c->id, case_state_label(c->state), doing);
+                 (long long)c->id, vocab_label(&case_states, c->state), doing);
     else
         buf_addf(err, "案件 %lld 还在劝返中，尚未记录劝返结果（case resolve），不能%s",
                  (long long)c->id, doing);
@@ -185,8 +178,8 @@ static int followup_dates(struct store *s, const struct case_row *c, int **dates
 static int finish(struct store *s, const char *actor, const char *action, int64_t case_id,
                   const char *detail)
 {
-    char target[32];
-    snprintf(target, sizeof(target), "case:%lld", (long long)case_id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_CASE, case_id);
     if (audit_record(s, actor, NULL, action, target, detail) < 0 || store_commit(s) < 0) {
         store_rollback(s);
         return -1;
@@ -209,6 +202,7 @@ static const struct table_col case_cols[] = {
     {"state", "状态", COL_TEXT},         {"attempts", "劝返次数", COL_INT},
     {"ladder", "依法控辍", COL_TEXT},    {"outcome", "劝返结果", COL_TEXT},
     {"assignees", "责任人", COL_TEXT},   {"reopened", "重新打开次数", COL_INT},
+    {"state_key", "状态", COL_KEY},
 };
 
 int case_list(struct store *s, const struct case_filter *f, struct report_table *t, struct buf *err,
@@ -263,7 +257,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
         table_set(t, 5, m);
         table_set(t, 6, stmt_text(q, 6));
         table_set(t, 7, vocab_label(&case_reasons, stmt_text(q, 7)));
-        table_set(t, 8, case_state_label(stmt_text(q, 8)));
+        table_set(t, 8, vocab_label(&case_states, stmt_text(q, 8)));
         table_setf(t, 9, "%lld", (long long)stmt_int(q, 9));
         int step = (int)stmt_int(q, 10);
         table_set(t, 10, step ? ladder_steps.words[step - 1].label : "");
@@ -274,6 +268,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
         casework_assignees(s, 0, id, &a);
         table_set(t, 12, a.buf);
         table_setf(t, 13, "%lld", (long long)stmt_int(q, 12));
+        table_set(t, 14, stmt_text(q, 8));
     }
     stmt_finalize(q);
     buf_release(&a);
@@ -360,7 +355,7 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
         return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
     char d1[11], d2[11];
     buf_addf(out, "案件 %lld（一人一案）  状态：%s%s\n", (long long)case_id,
-             case_state_label(c.state), c.reopened ? "（曾重新打开）" : "");
+             vocab_label(&case_states, c.state), c.reopened ? "（曾重新打开）" : "");
     casework_child_header(s, c.child, c.record, full, out);
     date_format(c.opened, d1);
     buf_addf(out, "立案：%s（核查任务 %lld，第 %lld 次比对），责任乡镇 %s\n", d1, (long long)c.task,
@@ -1288,8 +1283,8 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         .contact = contact.len ? contact.buf : NULL,
     };
     /* a full ID on paper is a full read: recorded before it is written */
-    char target[32];
-    snprintf(target, sizeof(target), "case:%lld", (long long)case_id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_CASE, case_id);
     if (in->full && audit_record(s, actor, NULL, "read_full", target, "notice") < 0) {
         fail_store(s, err, exit_code);
         goto out;

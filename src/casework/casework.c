@@ -847,8 +847,8 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
         store_rollback(s);
         goto out;
     }
-    char target[32], detail[160];
-    snprintf(target, sizeof(target), "run:%lld", (long long)run_id);
+    char target[AUDIT_TARGET_SIZE], detail[160];
+    audit_target(target, OBJ_RUN, run_id);
     snprintf(detail, sizeof(detail),
              "tasks=%ld reopened=%ld flagged=%ld open=%ld closed=%ld cases_enrolled=%ld"
              " cleared=%ld deferrals=%ld",
@@ -892,12 +892,9 @@ static const struct table_col verify_cols[] = {
     {"assignees", "责任人", COL_TEXT},
     {"flag", "提示", COL_TEXT},
     {"case_id", "案件编号", COL_TEXT},
+    {"state_key", "状态", COL_KEY},
+    {"overdue", "逾期", COL_FLAG},
 };
-
-static const char *task_state_label(const char *st)
-{
-    return !strcmp(st, "open") ? "待核查" : !strcmp(st, "outreach") ? "外联保学" : "已办结";
-}
 
 int verify_list(struct store *s, const struct verify_filter *f, struct report_table *t,
                 struct buf *err, int *exit_code)
@@ -970,7 +967,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         const char *state = stmt_text(q, 10);
         bool late = strcmp(state, "closed") && date_or_zero(stmt_text(q, 9)) < today;
         overdue += late;
-        table_setf(t, 11, "%s%s", task_state_label(state), late ? "（逾期）" : "");
+        table_setf(t, 11, "%s%s", vocab_label(&task_states, state), late ? "（逾期）" : "");
         const char *oc = stmt_text(q, 11);
         table_setf(t, 12, "%s%s%s%s", vocab_label(&verify_outcomes, oc),
                    *stmt_text(q, 12) ? "：" : "",
@@ -982,6 +979,8 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
             table_setf(t, 14, "第 %lld 次比对仍不在校，结论待复核", (long long)stmt_int(q, 13));
         if (stmt_int(q, 14))
             table_setf(t, 15, "%lld", (long long)stmt_int(q, 14));
+        table_set(t, 16, state);
+        table_set(t, 17, late ? "1" : "0");
     }
     stmt_finalize(q);
     buf_release(&a);
@@ -1043,7 +1042,7 @@ int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, st
              (long long)stmt_int(q, 2), suspect_label(stmt_text(q, 3)));
     casework_child_header(s, child, record, full, out);
     buf_addf(out, "责任乡镇：%s；建立 %s，截止 %s；状态：%s\n", stmt_text(q, 15), stmt_text(q, 4),
-             stmt_text(q, 5), task_state_label(stmt_text(q, 6)));
+             stmt_text(q, 5), vocab_label(&task_states, stmt_text(q, 6)));
     buf_adds(out, "责任人：");
     casework_assignees(s, task_id, 0, out);
     buf_adds(out, "\n");
@@ -1329,8 +1328,8 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
         if (event_add(s, child, task_id, case_id, "case_opened", on, actor, t.buf) < 0)
             goto store_failed;
     }
-    char target[32], detail[64];
-    snprintf(target, sizeof(target), "verify_task:%lld", (long long)task_id);
+    char target[AUDIT_TARGET_SIZE], detail[64];
+    audit_target(target, OBJ_TASK, task_id);
     snprintf(detail, sizeof(detail), "outcome=%s%s%s", w->key, sub ? "/" : "", sub ? sub : "");
     if (audit_record(s, actor, NULL, "verify", target, detail) < 0 || store_commit(s) < 0)
         goto store_failed;
@@ -1483,9 +1482,8 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
             buf_addf(&t, "；原因：%s", in->reason);
         rc = event_add(s, child, case_id ? 0 : task_id, case_id, "assigned", today, actor, t.buf);
     }
-    char target[32];
-    snprintf(target, sizeof(target), "%s:%lld", case_id ? "case" : "verify_task",
-             (long long)(case_id ? case_id : task_id));
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, case_id ? OBJ_CASE : OBJ_TASK, case_id ? case_id : task_id);
     if (rc < 0 || audit_record(s, actor, NULL, "assign", target, NULL) < 0 || store_commit(s) < 0) {
         fail_store(s, err, exit_code);
         store_rollback(s);

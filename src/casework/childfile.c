@@ -17,18 +17,6 @@ static json_t *jstr(const char *s)
     return j ? j : json_string("\xEF\xBF\xBD");
 }
 
-static const char *task_state_label(const char *state)
-{
-    return !strcmp(state, "open") ? "待核查" : !strcmp(state, "outreach") ? "外联保学" : "已办结";
-}
-
-static const char *case_state_label(const char *state)
-{
-    return !strcmp(state, "open")       ? "劝返中"
-           : !strcmp(state, "returned") ? "已返校，巩固回访中"
-                                        : "已销号";
-}
-
 /* The child's status in every run: its record in each run's register, by the same key. */
 static int history(struct store *s, const char *id_number, const char *name_key, const char *birth,
                    json_t *out)
@@ -78,7 +66,7 @@ static int tasks(struct store *s, int64_t child_id, const char *today, json_t *o
             out,
             json_pack("{s:I, s:o, s:s, s:s, s:o, s:o, s:b, s:o, s:s, s:s, s:o, s:o, s:o}", "id",
                       (json_int_t)stmt_int(q, 0), "state", jstr(state), "state_label",
-                      task_state_label(state), "suspected",
+                      vocab_label(&task_states, state), "suspected",
                       st >= 0 ? status_label((enum child_status)st) : "", "opened_on",
                       jstr(stmt_text(q, 3)), "deadline", jstr(stmt_text(q, 4)), "overdue",
                       strcmp(state, "closed") && strcmp(stmt_text(q, 4), today) < 0, "outcome",
@@ -107,7 +95,7 @@ static int case_file(struct store *s, int64_t child_id, json_t *root)
             root, "case",
             json_pack("{s:I, s:o, s:s, s:s, s:i, s:s, s:o, s:s, s:o, s:o, s:o, s:o}", "id",
                       (json_int_t)stmt_int(q, 0), "state", jstr(stmt_text(q, 1)), "state_label",
-                      case_state_label(stmt_text(q, 1)), "reason_label",
+                      vocab_label(&case_states, stmt_text(q, 1)), "reason_label",
                       vocab_label(&case_reasons, stmt_text(q, 2)), "ladder", ladder, "ladder_label",
                       ladder >= 1 && (size_t)ladder <= ladder_steps.n
                           ? ladder_steps.words[ladder - 1].label

@@ -231,10 +231,7 @@ json_t *verify_detail(struct store *s, int64_t task_id, bool full, bool *found)
         jstr(stmt_text(q, 15)), "township_code", jstr(stmt_text(q, 16)), "opened_on",
         jstr(stmt_text(q, 4)), "deadline", jdue(stmt_text(q, 5), pending), "state", jstr(state),
         "open", pending, "can_record", pending || stmt_int(q, 14) != 0);
-    json_object_set_new(j, "state_label",
-                        jstr(!strcmp(state, "open")       ? "待核查"
-                             : !strcmp(state, "outreach") ? "外联保学"
-                                                          : "已办结"));
+    json_object_set_new(j, "state_label", jstr(vocab_label(&task_states, state)));
     json_t *outcome = json_null();
     if (*stmt_text(q, 7)) {
         outcome = json_pack(
@@ -360,13 +357,6 @@ static json_t *followups_json(struct store *s, int64_t case_id)
     return a;
 }
 
-static const char *case_state_label(const char *st)
-{
-    return !strcmp(st, "open")       ? "劝返中"
-           : !strcmp(st, "returned") ? "已返校，巩固回访中"
-                                     : "已销号";
-}
-
 json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
 {
     *found = false;
@@ -401,9 +391,9 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
     json_t *j =
         json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:i}", "id", (json_int_t)case_id,
                   "task_id", (json_int_t)stmt_int(q, 1), "run_id", (json_int_t)stmt_int(q, 3),
-                  "state", jstr(state), "state_label", jstr(case_state_label(state)), "township",
-                  jstr(stmt_text(q, 5)), "township_code", jstr(stmt_text(q, 22)), "opened_on",
-                  jstr(stmt_text(q, 13)), "reopened", (int)stmt_int(q, 21));
+                  "state", jstr(state), "state_label", jstr(vocab_label(&case_states, state)),
+                  "township", jstr(stmt_text(q, 5)), "township_code", jstr(stmt_text(q, 22)),
+                  "opened_on", jstr(stmt_text(q, 13)), "reopened", (int)stmt_int(q, 21));
     json_object_set_new(j, "active_since", jstr(active_since));
     json_t *reasons = json_array();
     json_array_append_new(

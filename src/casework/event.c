@@ -1,38 +1,36 @@
 #include "casework/event.h"
 
 #include "core/date.h"
+#include "core/words.h"
 #include "store/store.h"
 #include "util/common.h"
 #include "util/utf8.h"
 
-static const struct {
-    const char *kind, *label;
-} kinds[] = {
-    {"task_opened", "疑似失学"},
-    {"assigned", "指派"},
-    {"verified", "核查结论"},
-    {"outreach", "外联保学"},
-    {"claim_flagged", "结论存疑"},
-    {"case_opened", "立案"},
-    {"reason", "辍学原因"},
-    {"attempt", "劝返"},
-    {"correction", "更正"},
-    {"ladder", "依法控辍"},
-    {"resolved", "劝返结果"},
-    {"follow_up", "回访"},
-    {"closed", "销号"},
-    {"reopened", "重新打开"},
-    {"found_enrolled", "比对在校"},
-    {"claim_cleared", "存疑解除"},
-    {"notice", "通知书"},
+static const struct word kind_words[] = {
+    {"task_opened", "疑似失学", NULL, 0, TONE_BAD},
+    {"assigned", "指派", NULL, 0, TONE_INFO},
+    {"verified", "核查结论", NULL, 0, TONE_INFO},
+    {"outreach", "外联保学", NULL, 0, TONE_WARN},
+    {"claim_flagged", "结论存疑", NULL, 0, TONE_WARN},
+    {"case_opened", "立案", NULL, 0, TONE_BAD},
+    {"reason", "辍学原因", NULL, 0, TONE_INFO},
+    {"attempt", "劝返", NULL, 0, TONE_INFO},
+    {"correction", "更正", NULL, 0, TONE_WARN},
+    {"ladder", "依法控辍", NULL, 0, TONE_WARN},
+    {"resolved", "劝返结果", NULL, 0, TONE_OK},
+    {"follow_up", "回访", NULL, 0, TONE_INFO},
+    {"closed", "销号", NULL, 0, TONE_MUTED},
+    {"reopened", "重新打开", NULL, 0, TONE_BAD},
+    {"found_enrolled", "比对在校", NULL, 0, TONE_OK},
+    {"claim_cleared", "存疑解除", NULL, 0, TONE_OK},
+    {"notice", "通知书", NULL, 0, TONE_INFO},
 };
+const struct vocab event_kinds = {"经办事项", kind_words, ARRAY_SIZE(kind_words)};
 
 const char *event_kind_label(const char *kind)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
-        if (!strcmp(kinds[i].kind, kind))
-            return kinds[i].label;
-    return kind;
+    const struct word *w = vocab_find(&event_kinds, kind);
+    return w ? w->label : kind;
 }
 
 int event_add(struct store *s, int64_t child_id, int64_t task_id, int64_t case_id, const char *kind,

@@ -34,7 +34,10 @@ struct timeline {
 /* A child's events in the order they happened (on_date, then the order they were recorded). */
 int timeline_load(struct store *s, int64_t child_id, struct timeline *tl);
 void timeline_release(struct timeline *tl);
-/* The Chinese label of an event kind ("attempt" -> "劝返"). */
+/* The kinds of event (core/words.h), and the label of one ("attempt" -> "劝返"; an unknown kind
+ * as it is). */
+struct vocab;
+extern const struct vocab event_kinds;
 const char *event_kind_label(const char *kind);
 /* One line per event: "  2026-11-20  劝返      text（记录人 wang，2026-11-20 14:03）". */
 void timeline_render(const struct timeline *tl, struct buf *out);

@@ -197,9 +197,9 @@ int people_add(struct store *s, const struct person_input *in, const char *actor
         fail_store(s, err, exit_code);
         goto out;
     }
-    char target[32];
+    char target[AUDIT_TARGET_SIZE];
     if (person_insert(s, &p, id) == 0) {
-        snprintf(target, sizeof(target), "person:%lld", (long long)*id);
+        audit_target(target, OBJ_PERSON, *id);
         if (audit_record(s, actor, NULL, "person_add", target, p.org_kind) == 0 &&
             store_commit(s) == 0) {
             ret = 0;
@@ -286,8 +286,8 @@ int people_edit(struct store *s, int64_t id, const struct person_input *in, cons
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (given[i])
             buf_addf(&fields, "%s%s", fields.len ? "," : "changed=", names[i]);
-    char target[32];
-    snprintf(target, sizeof(target), "person:%lld", (long long)id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_PERSON, id);
     if (audit_record(s, actor, NULL, "person_edit", target, fields.buf) < 0 || store_commit(s) < 0)
         goto fail_store;
     buf_addf(msg, "已修改人员 %lld 的信息", (long long)id);
@@ -319,9 +319,9 @@ int people_deactivate(struct store *s, int64_t id, const char *actor, struct buf
         buf_addf(err, "人员 %lld 已经停用", (long long)id);
         return fail_with(err, exit_code, EXIT_INPUT, NULL);
     }
-    char num[24], target[32];
+    char num[24], target[AUDIT_TARGET_SIZE];
     snprintf(num, sizeof(num), "%lld", (long long)id);
-    snprintf(target, sizeof(target), "person:%s", num);
+    audit_target(target, OBJ_PERSON, id);
     const char *p[] = {num};
     if (store_begin(s) < 0)
         return fail_store(s, err, exit_code);
@@ -502,6 +502,9 @@ static const struct table_col people_cols[] = {
     {"role", "职务/角色", COL_TEXT},
     {"active", "状态", COL_TEXT},
     {"open_work", "未办结事项", COL_INT},
+    {"org_kind_key", "单位类别", COL_KEY},
+    {"township_code", "乡镇代码", COL_KEY},
+    {"enabled", "在岗", COL_FLAG},
 };
 
 int people_list(struct store *s, const struct people_filter *f, struct report_table *t,
@@ -550,6 +553,9 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
         table_set(t, 6, stmt_text(q, 6));
         table_set(t, 7, stmt_int(q, 7) ? "在岗" : "已停用");
         table_setf(t, 8, "%lld", (long long)stmt_int(q, 8));
+        table_set(t, 9, stmt_text(q, 4));
+        table_set(t, 10, stmt_text(q, 5));
+        table_set(t, 11, stmt_int(q, 7) ? "1" : "0");
     }
     stmt_finalize(q);
     buf_release(&ph);

@@ -4,6 +4,7 @@
 #include "casework/people.h"
 #include "core/words.h"
 #include "core/date.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -31,10 +32,10 @@ static void add_item(struct due_item **items, size_t *n, size_t *alloc, struct s
     snprintf(it->township, sizeof(it->township), "%s", stmt_text(q, 3));
     snprintf(it->child, sizeof(it->child), "%s", stmt_text(q, 4));
     snprintf(it->what, sizeof(it->what), "%s", what);
-    if (it->case_id)
-        snprintf(it->ref, sizeof(it->ref), "案件 %lld", (long long)it->case_id);
-    else
-        snprintf(it->ref, sizeof(it->ref), "核查任务 %lld", (long long)it->task);
+    /* "案件 3", "核查任务 12": the object's kind as the audit trail names it */
+    snprintf(it->ref, sizeof(it->ref), "%s %lld",
+             vocab_label(&audit_objects, it->case_id ? "case" : "task"),
+             (long long)(it->case_id ? it->case_id : it->task));
     it->due = due;
 }
 
@@ -54,7 +55,8 @@ static int cmp_rows(const void *a, const void *b)
 static const struct table_col due_cols[] = {
     {"township", "乡镇", COL_TEXT}, {"person", "责任人", COL_TEXT}, {"item", "事项", COL_TEXT},
     {"ref", "编号", COL_TEXT},      {"child", "儿童", COL_TEXT},    {"due", "截止日期", COL_TEXT},
-    {"days", "剩余天数", COL_INT},  {"status", "状态", COL_TEXT},
+    {"days", "剩余天数", COL_INT},  {"status", "状态", COL_TEXT},   {"object", "对象", COL_KEY},
+    {"object_id", "编号", COL_KEY},
 };
 
 int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
@@ -219,6 +221,8 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         } else {
             table_set(t, 7, days == 0 ? "今天到期" : "未到期");
         }
+        table_set(t, 8, it->case_id ? "case" : "task");
+        table_setf(t, 9, "%lld", (long long)(it->case_id ? it->case_id : it->task));
     }
     char today_s[11];
     date_format(today, today_s);

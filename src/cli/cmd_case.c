@@ -2,6 +2,7 @@
 #include "cli/casework_cli.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -205,8 +206,8 @@ int cmd_case(int argc, char **argv)
         return exit_code;
     struct buf err = BUF_INIT, msg = BUF_INIT;
     const char *actor = cli_actor();
-    char target[32];
-    snprintf(target, sizeof(target), "case:%lld", (long long)id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_CASE, id);
     int rc;
     if (is_list || !strcmp(sub, "show")) {
         exit_code = f.full ? cw_audit_full(s, is_list ? "case list full=1" : "case show full=1",

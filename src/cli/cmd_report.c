@@ -5,45 +5,64 @@
 #include "core/date.h"
 #include "store/audit.h"
 #include "domain/status.h"
+#include "report/catalog.h"
 #include "report/reports.h"
 #include "store/store.h"
 #include "util/common.h"
 
-static const char usage[] =
-    "baoxue report [--db 路径] 报表 [--township 代码|名称] [--status 状态]\n"
-    "              [--format table|csv|xlsx|json] [-o 文件] [--full] [--mask] [--run 编号]\n"
-    "              [--month 年-月] [--date 日期]\n"
-    "  报表：out-of-school、summary、children、ledger-school-age、ledger-suspected、\n"
-    "        ledger-dropout、monthly";
+/* "baoxue report … 报表：out-of-school、…" (the reports of the catalog the command line has) */
+static const char *usage(void)
+{
+    static char text[1024];
+    if (!*text) {
+        struct buf b = BUF_INIT;
+        buf_adds(&b, "baoxue report [--db 路径] 报表 [--township 代码|名称] [--status 状态]\n"
+                     "              [--format table|csv|xlsx|json] [-o 文件] [--full] [--mask] "
+                     "[--run 编号]\n"
+                     "              [--month 年-月] [--date 日期]\n  报表：");
+        report_names(&b, true);
+        snprintf(text, sizeof(text), "%s", b.buf);
+        buf_release(&b);
+    }
+    return text;
+}
+
+/* "--status 只用于 children、ledger-school-age" (the reports that take a status) */
+static void takers(struct buf *out, unsigned what)
+{
+    size_t before = out->len;
+    for (size_t i = 0; i < report_defs_count; i++)
+        if (report_defs[i].fn && (report_defs[i].takes & what))
+            buf_addf(out, "%s%s", out->len > before ? "、" : "", report_defs[i].name);
+}
 
 static void help(void)
 {
-    printf(
-        "用法：%s\n\n"
-        "  out-of-school  适龄未入学和辍学儿童名单（疑似失学辍学台账）\n"
-        "  summary        各乡镇、全县各状态人数汇总\n"
-        "  children       户籍中每名儿童的状态、学校和情况（儿童状态清单）\n"
-        "  ledger-school-age  适龄儿童台账：义务教育年龄段每名儿童的就学状态、学校，\n"
-        "                 有核查任务或案件的写明核查结论和案件情况\n"
-        "  ledger-suspected   疑似失学辍学台账：每项核查任务（截止日期、剩余天数、结论、责任人）\n"
-        "  ledger-dropout     失学辍学台账（一人一案）：原因、劝返次数、依法控辍步骤、责任人、\n"
-        "                 立案天数、劝返结果、巩固回访\n"
-        "  monthly        控辍保学工作月报：各乡镇新增疑似、核查、立案、劝返复学、销号、\n"
-        "                 仍失学辍学（按原因）和入学率\n\n"
-        "  --status   children、ledger-school-age 只列此状态的儿童：enrolled、enrolled_elsewhere、"
-        "not_enrolled、\n"
-        "             dropped_out、suspended、pending_review、completed、not_yet_school_age、\n"
-        "             beyond_age、inactive（也可写中文：本县在读、辍学……）\n"
-        "  --format   table（终端默认）、csv（UTF-8 带 BOM，Excel 可直接打开）、xlsx、json；\n"
-        "             用 -o 写文件时可由扩展名推断\n"
-        "  --full     显示完整身份证号和电话（记入审计日志）\n"
-        "  --mask     遮盖身份证号和电话（json 默认输出完整身份证号供系统对接，加此项遮盖）\n"
-        "  --run      使用指定编号的比对结果（默认最新一次）\n"
-        "  --month    monthly 的月份，如 2026-11（默认本月）；报表日期为该月 15 日，\n"
-        "             统计期为上月 16 日至本月 15 日\n"
-        "  --date     monthly 的报表日期（默认 --month 那个月的 15 日），统计期为其前一个月\n"
-        "  xlsx 带标题行、填报单位和日期、合计行和签字栏，可直接上报\n",
-        usage);
+    printf("用法：%s\n\n", usage());
+    for (size_t i = 0; i < report_defs_count; i++)
+        if (report_defs[i].fn)
+            printf("  %-18s %s\n", report_defs[i].name, report_defs[i].help);
+    struct buf st = BUF_INIT, names = BUF_INIT;
+    takers(&st, RT_STATUS);
+    for (int k = 0; k < ST__COUNT; k++)
+        buf_addf(&names, "%s%s（%s）",
+                 !k      ? ""
+                 : k % 3 ? "、"
+                         : "、\n             ",
+                 status_key((enum child_status)k), status_label((enum child_status)k));
+    printf("\n  --status   %s 只列此状态的儿童（英文或中文均可）：\n             %s\n", st.buf,
+           names.buf);
+    buf_release(&st);
+    buf_release(&names);
+    printf("  --format   table（终端默认）、csv（UTF-8 带 BOM，Excel 可直接打开）、xlsx、json；\n"
+           "             用 -o 写文件时可由扩展名推断\n"
+           "  --full     显示完整身份证号和电话（记入审计日志）\n"
+           "  --mask     遮盖身份证号和电话（json 默认输出完整身份证号供系统对接，加此项遮盖）\n"
+           "  --run      使用指定编号的比对结果（默认最新一次）\n"
+           "  --month    monthly 的月份，如 2026-11（默认本月）；报表日期为该月 15 日，\n"
+           "             统计期为上月 16 日至本月 15 日\n"
+           "  --date     monthly 的报表日期（默认 --month 那个月的 15 日），统计期为其前一个月\n"
+           "  xlsx 带标题行、填报单位和日期、合计行和签字栏，可直接上报\n");
 }
 
 static int audit_export(struct store *s, const char *what, const char *format, long rows)
@@ -69,7 +88,7 @@ int cmd_report(int argc, char **argv)
     bool full = false, mask = false;
     int c;
     cli_getopt_reset();
-    while ((c = cli_getopt(argc, argv, "o:", opts, usage)) != -1) {
+    while ((c = cli_getopt(argc, argv, "o:", opts, usage())) != -1) {
         switch (c) {
         case 'd':
             db = optarg;
@@ -109,9 +128,9 @@ int cmd_report(int argc, char **argv)
         }
     }
     if (optind >= argc)
-        die_usage("缺少报表名称；用法：%s", usage);
+        die_usage("缺少报表名称；用法：%s", usage());
     if (optind + 1 < argc)
-        die_usage("多余的参数“%s”；用法：%s", argv[optind + 1], usage);
+        die_usage("多余的参数“%s”；用法：%s", argv[optind + 1], usage());
     if (full && mask)
         die_usage("--full 与 --mask 不能同时使用");
     const char *what = argv[optind];
@@ -124,37 +143,26 @@ int cmd_report(int argc, char **argv)
     } else {
         fmt = (!out || !strcmp(out, "-")) && isatty(1) ? FMT_TABLE : FMT_CSV;
     }
-    static const char *const names[] = {
-        "out-of-school",    "summary",        "children", "ledger-school-age",
-        "ledger-suspected", "ledger-dropout", "monthly"};
-    static int (*const fns[])(struct store *, const struct report_options *, struct report_table *,
-                              struct buf *, int *) = {
-        report_out_of_school,    report_summary,        report_children, report_ledger_school_age,
-        report_ledger_suspected, report_ledger_dropout, report_monthly,
-    };
-    size_t which = ARRAY_SIZE(names);
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-        if (!strcmp(what, names[i]))
-            which = i;
-    if (which == ARRAY_SIZE(names))
-        die_usage("未知报表“%s”，可用：out-of-school、summary、children、ledger-school-age、"
-                  "ledger-suspected、ledger-dropout、monthly",
-                  what);
-    bool is_monthly = !strcmp(what, "monthly");
-    /* the reports that list children by name: a full export is audited */
-    bool personal = strcmp(what, "summary") && !is_monthly;
+    const struct report_def *def = report_find(what);
+    if (!def || !def->fn) {
+        struct buf b = BUF_INIT;
+        report_names(&b, true);
+        die_usage("未知报表“%s”，可用：%s", what, b.buf);
+    }
     if (status) {
-        if (strcmp(what, "children") && strcmp(what, "ledger-school-age"))
-            die_usage("--status 只用于 children 和 ledger-school-age 报表");
-        ro.status = status_parse(status);
-        for (int k = 0; k < ST__COUNT && ro.status < 0; k++)
-            if (!strcmp(status, status_label((enum child_status)k)))
-                ro.status = k;
-        if (ro.status < 0)
+        if (!(def->takes & RT_STATUS)) {
+            struct buf b = BUF_INIT;
+            takers(&b, RT_STATUS);
+            die_usage("--status 只用于 %s 报表", b.buf);
+        }
+        if ((ro.status = status_parse(status)) < 0)
             die_usage("--status 的值“%s”不是已知的状态（baoxue report --help 列出全部）", status);
     }
-    if ((month || date) && !is_monthly)
-        die_usage("--month 和 --date 只用于 monthly 报表");
+    if ((month || date) && !(def->takes & RT_MONTH)) {
+        struct buf b = BUF_INIT;
+        takers(&b, RT_MONTH);
+        die_usage("--month 和 --date 只用于 %s 报表", b.buf);
+    }
     if (month) {
         struct buf b = BUF_INIT;
         buf_addf(&b, "%s-01", month);
@@ -185,9 +193,9 @@ int cmd_report(int argc, char **argv)
         return exit_code;
     struct report_table t;
     struct buf err = BUF_INIT;
-    int rc = fns[which](s, &ro, &t, &err, &exit_code);
+    int rc = def->fn(s, &ro, &t, &err, &exit_code);
     if (rc == 0) {
-        if (personal && ro.full &&
+        if (def->personal && ro.full &&
             audit_export(s, what, fmt_name ? fmt_name : "auto", (long)table_data_rows(&t)) < 0) {
             error("无法记录审计日志，已停止导出：%s", store_errmsg(s));
             exit_code = EXIT_RUNTIME;

@@ -89,8 +89,8 @@ int cmd_review(int argc, char **argv)
     if (full && (is_list || is_show)) {
         char detail[64];
         snprintf(detail, sizeof(detail), "review %s full=1", sub);
-        char target[32];
-        snprintf(target, sizeof(target), "candidate:%lld", (long long)id);
+        char target[AUDIT_TARGET_SIZE];
+        audit_target(target, OBJ_CANDIDATE, id);
         if (audit_record(s, cli_actor(), "cli", "read_full", is_show ? target : NULL, detail) < 0) {
             error("无法记录审计日志，已停止：%s", store_errmsg(s));
             buf_release(&err);

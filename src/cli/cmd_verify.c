@@ -2,6 +2,7 @@
 #include "cli/casework_cli.h"
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -132,8 +133,8 @@ int cmd_verify(int argc, char **argv)
     if (!s)
         return exit_code;
     struct buf err = BUF_INIT, msg = BUF_INIT;
-    char target[32];
-    snprintf(target, sizeof(target), "verify_task:%lld", (long long)id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_TASK, id);
     if (is_list || !strcmp(sub, "show")) {
         exit_code = f.full ? cw_audit_full(s, is_list ? "verify list full=1" : "verify show full=1",
                                            is_list ? NULL : target)

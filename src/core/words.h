@@ -7,16 +7,33 @@
 #include "util/buf.h"
 
 /*
- * The closed vocabularies of casework. Each word has an ASCII key (stored in the database and
- * accepted on the command line), a Chinese label (shown, and accepted) and other Chinese
+ * The closed vocabularies every user reads. Each word has an ASCII key (stored in the database
+ * and accepted on the command line), a Chinese label (shown, and accepted) and other Chinese
  * spellings officials write ("|"-separated aliases). Parsing ignores surrounding spaces and
- * full-width forms.
+ * full-width forms. A vocabulary is one table, in the module that owns it (the casework's here;
+ * the child statuses in domain/status.c, the roles in domain/scope.c …); its order is the order
+ * screens list it in. GET /api/v1/vocab serves every one of them (verb/vocab.c), so the web UI
+ * copies none.
  */
+
+/* The colour of a word's badge on the screens (the web UI's badge-ok … classes). */
+enum tone {
+    TONE_NONE,  /* not shown as a badge */
+    TONE_OK,    /* in school, returned, done well */
+    TONE_WARN,  /* waiting for someone, watch it */
+    TONE_BAD,   /* out of school, to act on */
+    TONE_MUTED, /* finished, or not the county's concern */
+    TONE_INFO,  /* work in progress */
+    TONE__COUNT
+};
+const char *tone_key(enum tone t); /* "ok", … ("" for TONE_NONE) */
+
 struct word {
     const char *key;
     const char *label;
     const char *aliases; /* "厌学|学习困难" or NULL */
     unsigned flags;
+    enum tone tone;
 };
 
 struct vocab {
@@ -29,6 +46,11 @@ struct vocab {
 int vocab_parse(const struct vocab *v, const char *text);
 /* The label of a stored key ("" when unknown, the key itself is not personal data). */
 const char *vocab_label(const struct vocab *v, const char *key);
+/* Whether text is exactly the word's label or one of its aliases (no normalising: a caller that
+ * normalised once compares many words). */
+bool word_is(const struct word *w, const char *text);
+/* The word of a stored key (exactly the key), or NULL. */
+const struct word *vocab_find(const struct vocab *v, const char *key);
 /* "“X”不是有效的核查结论，应为：已在校注册学籍、…" appended to err. */
 void vocab_error(const struct vocab *v, const char *text, struct buf *err);
 
@@ -55,6 +77,14 @@ enum {
 extern const struct vocab case_outcomes;
 extern const struct vocab assignee_roles; /* township, village, teacher */
 extern const struct vocab org_kinds;      /* county, township, village, school, department */
+
+/* The states of a verification task (open → outreach → closed) and of a case (open → returned
+ * → closed), as stored in verify_task.state and case_file.state. */
+extern const struct vocab task_states;
+extern const struct vocab case_states;
+/* Where a suspected child's casework stands, the children list's stage filter
+ * (child_query.stage): verify_open … case_closed. */
+extern const struct vocab casework_stages;
 
 /*
  * A ladder step may be recorded when it is the next one (current + 1) or the current one

@@ -3,6 +3,7 @@
 #include <jansson.h>
 
 #include "core/date.h"
+#include "core/words.h"
 #include "store/audit.h"
 #include "domain/department.h"
 #include "domain/settings.h"
@@ -27,12 +28,12 @@ int batch_shrink_percent(struct store *s, int *percent)
     return 0;
 }
 
-static const char *state_label(const char *state)
-{
-    return !strcmp(state, "pending")    ? "待县教育局确认"
-           : !strcmp(state, "rejected") ? "已退回"
-                                        : "已生效";
-}
+static const struct word batch_state_words[] = {
+    {"live", "已生效", "生效", 0, TONE_OK},
+    {"pending", "待县教育局确认", "待确认", 0, TONE_WARN},
+    {"rejected", "已退回", "退回", 0, TONE_BAD},
+};
+const struct vocab batch_states = {"批次状态", batch_state_words, ARRAY_SIZE(batch_state_words)};
 
 static json_t *jtext(struct stmt *q, int col)
 {
@@ -91,7 +92,8 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
             stmt_int(q, 6) != 0, "rows_read", (json_int_t)stmt_int(q, 7), "rows_imported",
             (json_int_t)stmt_int(q, 8), "rows_flagged", (json_int_t)stmt_int(q, 9), "rows_rejected",
             (json_int_t)stmt_int(q, 10), "rows_skipped", (json_int_t)stmt_int(q, 11), "flags",
-            flags ? flags : json_object(), "state", state, "state_label", state_label(state));
+            flags ? flags : json_object(), "state", state, "state_label",
+            vocab_label(&batch_states, state));
         json_object_set_new(o, "department", d ? json_string(d->key) : json_null());
         json_object_set_new(o, "department_label", d ? json_string(d->title) : json_null());
         json_object_set_new(o, "decided_by", jtext(q, 15));
@@ -164,8 +166,8 @@ static int decide(struct store *s, int64_t id, const char *sql, const char *note
     snprintf(num, sizeof(num), "%lld", (long long)id);
     date_now_text(now, sizeof(now));
     const char *p[] = {num, actor && *actor ? actor : "unknown", now, note};
-    char target[32];
-    snprintf(target, sizeof(target), "batch:%lld", (long long)id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_BATCH, id);
     int rc = store_begin(s);
     /* the state is checked again by the statement itself: two deciders, one decision */
     int64_t changed = 0;

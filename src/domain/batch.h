@@ -18,6 +18,11 @@ struct json_t;
  * county's own imports are live at once. docs/decisions.md (issue 11).
  */
 
+/* The states of a batch: live (the county's own import, or an accepted upload), pending (a
+ * department's upload waiting for the county), rejected (core/words.h). */
+struct vocab;
+extern const struct vocab batch_states;
+
 /* The setting import_shrink_percent (domain/settings.c). 0, or -1 (message in the store). */
 int batch_shrink_percent(struct store *s, int *percent);
 

@@ -706,8 +706,8 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
     struct view v = view_make(full, ri.cutoff);
     if (full) {
         /* audited before anything is shown */
-        char target[32];
-        snprintf(target, sizeof(target), "record:%lld", (long long)record_id);
+        char target[AUDIT_TARGET_SIZE];
+        audit_target(target, OBJ_RECORD, record_id);
         if (audit_record(s, sc->user, sc->origin, "read_full", target, "child") < 0) {
             *outcome = OUT_ERROR;
             buf_addf(err, "无法记录审计日志，未显示完整信息：%s", store_errmsg(s));

@@ -13,7 +13,9 @@
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/view.h"
+#include "core/words.h"
 #include "store/audit.h"
+#include "domain/review.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "domain/status.h"
@@ -153,15 +155,14 @@ struct considered {
     double weight[LK__FIELDS], total;
     bool exact_name; /* the name agrees exactly (its weight reflects the name's frequency) */
     bool same_day;
-    const char *verdict; /* 采纳 / 待人工复核 / 不采纳 */
+    const struct word *verdict; /* of link_verdicts: 采纳 / 待人工复核 / 不采纳 */
     char reason[640];
 };
 
-static const char *verdict_of(const char *decision)
+static const struct word *verdict_of(const char *decision)
 {
-    return !strcmp(decision, "accept")   ? "采纳"
-           : !strcmp(decision, "review") ? "待人工复核"
-                                         : "不采纳";
+    const struct word *w = vocab_find(&link_verdicts, decision);
+    return w ? w : vocab_find(&link_verdicts, "reject");
 }
 
 /* A scored pair from its stored levels: labels, weights, total, same day. */
@@ -310,15 +311,15 @@ static int considered_load(struct store *s, struct explain_ctx *x, const struct 
             struct buf t = BUF_INIT;
             pr.reason = LKR_EXACT;
             lk_reason_text(&pr, &x->lp, &t);
-            e->verdict = "采纳";
+            e->verdict = verdict_of("accept");
             snprintf(e->reason, sizeof(e->reason), "%s", t.buf);
             buf_release(&t);
         } else if (w->accepted_elsewhere) {
-            e->verdict = "不采纳";
+            e->verdict = verdict_of("reject");
             snprintf(e->reason, sizeof(e->reason), "%s",
                      "身份证号与此儿童相同，但姓名等不符，此记录经综合比对已归属另一名儿童");
         } else {
-            e->verdict = "不采纳";
+            e->verdict = verdict_of("reject");
             snprintf(e->reason, sizeof(e->reason), "%s",
                      "身份证号与此儿童相同，但姓名等不符，此记录与其他儿童一并比对，未归属此儿童"
                      "（见复核队列）");
@@ -357,7 +358,7 @@ static void waterfall(struct buf *out, const struct considered *c, int64_t same_
         buf_addch(out, '\n');
     }
     buf_addf(out, "    ──────────────────────────────────────────────────────────\n");
-    buf_addf(out, "    合计%*s%+7.1f  → %s：%s\n", 42, "", c->total, c->verdict, c->reason);
+    buf_addf(out, "    合计%*s%+7.1f  → %s：%s\n", 42, "", c->total, c->verdict->label, c->reason);
     if (c->same_day)
         buf_adds(
             out,
@@ -468,8 +469,8 @@ static int explain_id(struct store *s, const char *id_text, int64_t run, bool fu
             buf_addch(out, '\n');
         }
         free(c);
-        char target[32];
-        snprintf(target, sizeof(target), "record:%lld", (long long)children[ci]);
+        char target[AUDIT_TARGET_SIZE];
+        audit_target(target, OBJ_RECORD, children[ci]);
         if (audit_record(s, actor, NULL, "explain", target, full ? "full=1" : "full=0") < 0) {
             buf_adds(err, store_errmsg(s));
             return -1;
@@ -516,13 +517,14 @@ json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf
                                             c[k].label[f], "weight", c[k].weight[f]));
         int age = view_age(&v, r->birth);
         json_t *o = json_pack(
-            "{s:I, s:s, s:s, s:I, s:s, s:s, s:s?, s:o, s:s, s:s, s:s, s:s, s:o, s:f, s:b, s:s}",
+            "{s:I, s:s, s:s, s:I, s:s, s:s, s:s?, s:o, s:s, s:s, s:s, s:s, s:s, s:o, s:f, s:b, "
+            "s:s}",
             "record_id", (json_int_t)r->id, "kind", r->kind, "file_name", r->file, "row",
             (json_int_t)r->row, "where", r->where, "name", r->name, "birth_date",
             view_birth(&v, r->birth), "age", age >= 0 ? json_integer(age) : json_null(), "gender",
-            gender_label(r->lk.sex), "id_number", r->id_text, "verdict", c[k].verdict, "reason",
-            c[k].reason, "fields", fields, "total", c[k].total, "same_day", c[k].same_day,
-            "id_source", r->source);
+            gender_label(r->lk.sex), "id_number", r->id_text, "verdict", c[k].verdict->label,
+            "verdict_key", c[k].verdict->key, "reason", c[k].reason, "fields", fields, "total",
+            c[k].total, "same_day", c[k].same_day, "id_source", r->source);
         if (o)
             json_array_append_new(list, o);
     }

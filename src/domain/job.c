@@ -2,8 +2,17 @@
 
 #include <time.h>
 
+#include "core/words.h"
 #include "store/store.h"
 #include "util/common.h"
+
+static const struct word state_words[] = {
+    {"queued", "排队中", NULL, 0, TONE_MUTED},
+    {"running", "进行中", NULL, 0, TONE_INFO},
+    {"done", "已完成", "完成", 0, TONE_OK},
+    {"failed", "失败", NULL, 0, TONE_BAD},
+};
+const struct vocab job_states = {"任务状态", state_words, ARRAY_SIZE(state_words)};
 
 const char *job_kind_key(enum job_kind k)
 {

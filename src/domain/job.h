@@ -16,6 +16,9 @@ struct store;
  * Times are Unix seconds.
  */
 enum job_kind { JOB_IMPORT, JOB_MATCH };
+/* Its states, as job.state stores them: queued, running, done, failed (core/words.h). */
+struct vocab;
+extern const struct vocab job_states;
 
 const char *job_kind_key(enum job_kind k); /* "import", "match" */
 

@@ -5,6 +5,7 @@
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/view.h"
+#include "core/words.h"
 #include "store/audit.h"
 #include "domain/run.h"
 #include "ingest/field.h"
@@ -12,6 +13,20 @@
 #include "store/store.h"
 #include "util/common.h"
 #include "util/utf8.h"
+
+static const struct word verdict_words[] = {
+    {"accept", "采纳", "已自动采纳|同一人", 0, TONE_OK},
+    {"review", "待人工复核", "需人工复核", 0, TONE_WARN},
+    {"reject", "不采纳", "未采纳", 0, TONE_MUTED},
+};
+const struct vocab link_verdicts = {"比对结论", verdict_words, ARRAY_SIZE(verdict_words)};
+
+static const struct word decision_words[] = {
+    {"pending", "待复核", NULL, 0, TONE_WARN},
+    {"accept", "同一人", "是同一人", 0, TONE_OK},
+    {"reject", "不是同一人", NULL, 0, TONE_MUTED},
+};
+const struct vocab review_decisions = {"复核结论", decision_words, ARRAY_SIZE(decision_words)};
 
 static const struct table_col review_cols[] = {
     {"candidate_id", "编号", COL_INT},     {"township", "乡镇", COL_TEXT},
@@ -21,6 +36,7 @@ static const struct table_col review_cols[] = {
     {"record_age", "记录年龄", COL_INT},   {"record_id_number", "记录身份证号", COL_TEXT},
     {"record_school", "学校", COL_TEXT},   {"score", "得分", COL_TEXT},
     {"reason", "原因", COL_TEXT},          {"decision", "复核结论", COL_TEXT},
+    {"decision_key", "复核结论", COL_KEY},
 };
 
 /* An age cell (empty when unknown). */
@@ -76,8 +92,9 @@ int review_list(struct store *s, bool all, bool full, struct report_table *t, st
         table_set(t, 10, stmt_text(q, 8));
         table_setf(t, 11, "%.1f", stmt_double(q, 9));
         table_set(t, 12, stmt_text(q, 10));
-        const char *dd = stmt_text(q, 11);
-        table_set(t, 13, !*dd ? "待复核" : !strcmp(dd, "accept") ? "同一人" : "不是同一人");
+        const char *dd = *stmt_text(q, 11) ? stmt_text(q, 11) : "pending";
+        table_set(t, 13, vocab_label(&review_decisions, dd));
+        table_set(t, 14, dd);
     }
     stmt_finalize(q);
     if (rc < 0) {
@@ -256,9 +273,8 @@ static struct pair_field pair_field(const struct pair_view *v, enum lk_field f)
 
 static const char *decision_label(const char *decision)
 {
-    return !strcmp(decision, "accept")   ? "已自动采纳"
-           : !strcmp(decision, "review") ? "需人工复核"
-                                         : "未采纳";
+    const char *l = vocab_label(&link_verdicts, decision);
+    return *l ? l : vocab_label(&link_verdicts, "reject");
 }
 
 int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
@@ -296,8 +312,8 @@ int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *ou
     buf_addf(out, "%s 第 %lld 行\n", v.b.file, (long long)v.b.row);
     buf_addf(out, "\n合计得分 %+.1f：%s（%s）\n", v.score, decision_label(v.decision), v.reason);
     if (*v.verdict)
-        buf_addf(out, "人工复核结论：%s（%s，%s）\n",
-                 !strcmp(v.verdict, "accept") ? "同一人" : "不是同一人", v.by, v.at);
+        buf_addf(out, "人工复核结论：%s（%s，%s）\n", vocab_label(&review_decisions, v.verdict),
+                 v.by, v.at);
     json_decref(v.levels);
     return 0;
 }
@@ -333,8 +349,8 @@ json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct buf 
     if (*v.verdict)
         json_object_set_new(j, "review",
                             json_pack("{s:s, s:s, s:s, s:s, s:s}", "decision", v.verdict, "label",
-                                      !strcmp(v.verdict, "accept") ? "同一人" : "不是同一人",
-                                      "decided_by", v.by, "decided_at", v.at, "note", v.note));
+                                      vocab_label(&review_decisions, v.verdict), "decided_by", v.by,
+                                      "decided_at", v.at, "note", v.note));
     else
         json_object_set_new(j, "review", json_null());
     json_decref(v.levels);
@@ -363,8 +379,8 @@ int review_decide(struct store *s, int64_t candidate_id, bool accept, const char
     struct buf detail = BUF_INIT;
     buf_addf(&detail, "candidate=%lld decision=%s%s%s", (long long)candidate_id, verdict,
              *before ? " was=" : "", before);
-    char target[24];
-    snprintf(target, sizeof(target), "candidate:%lld", (long long)candidate_id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_CANDIDATE, candidate_id);
     int rc = store_begin(s);
     if (rc == 0)
         rc = store_run(s,

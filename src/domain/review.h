@@ -17,6 +17,12 @@ struct store;
  * new snapshots and is never overwritten by a run) and takes effect at the next `baoxue match`.
  */
 
+/* What the cross-check decided of a pair (accept, review, reject: 采纳 …) and what a clerk
+ * decided of one in review (pending, accept, reject: 待复核, 同一人, 不是同一人). */
+struct vocab;
+extern const struct vocab link_verdicts;
+extern const struct vocab review_decisions;
+
 /* The queue (or, with `all`, every pair of the run in review, decided or not). */
 int review_list(struct store *s, bool all, bool full, struct report_table *t, struct buf *err,
                 int *exit_code);

@@ -1,15 +1,34 @@
 #include "domain/scope.h"
 
+#include "core/words.h"
 #include "domain/department.h"
 #include "util/common.h"
 
-static const struct {
-    const char *key, *label;
-} roles[ROLE__COUNT] = {
-    [ROLE_ADMIN] = {"admin", "系统管理员"},     [ROLE_COUNTY] = {"county", "县教育局"},
-    [ROLE_TOWNSHIP] = {"township", "乡镇"},     [ROLE_SCHOOL] = {"school", "学校"},
-    [ROLE_DEPARTMENT] = {"department", "部门"}, [ROLE_SUPERVISOR] = {"supervisor", "督导"},
+static const struct word role_words[ROLE__COUNT] = {
+    [ROLE_ADMIN] = {"admin", "系统管理员", "管理员", 0, TONE_NONE},
+    [ROLE_COUNTY] = {"county", "县教育局", "教育局", 0, TONE_NONE},
+    [ROLE_TOWNSHIP] = {"township", "乡镇", NULL, 0, TONE_NONE},
+    [ROLE_SCHOOL] = {"school", "学校", NULL, 0, TONE_NONE},
+    [ROLE_DEPARTMENT] = {"department", "部门", NULL, 0, TONE_NONE},
+    [ROLE_SUPERVISOR] = {"supervisor", "督导", "督学", 0, TONE_NONE},
 };
+const struct vocab account_roles = {"角色", role_words, ROLE__COUNT};
+
+/* The names of the permissions (a session's answer lists the role's, so that the web UI shows
+ * only what the role may use; the server still checks every request). */
+static const char *const perm_keys[PERM__COUNT] = {
+    [PERM_PUBLIC] = "public",         [PERM_SESSION] = "session",   [PERM_SUMMARY] = "summary",
+    [PERM_CHILDREN] = "children",     [PERM_REVIEW] = "review",     [PERM_AUDIT] = "audit",
+    [PERM_FULL_ID] = "full_id",       [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
+    [PERM_CASEWORK] = "casework",     [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
+    [PERM_CASES] = "cases",           [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
+    [PERM_CHILD_FILE] = "child_file", [PERM_APPROVE] = "approve",
+};
+
+const char *perm_key(enum perm p)
+{
+    return p < PERM__COUNT ? perm_keys[p] : "";
+}
 
 /* Rows: roles; columns: permissions. The whole access policy in one table (with `reach`
  * below for the tasks and cases a role's routes reach). docs/decisions.md (Issue 5: school and
@@ -131,20 +150,20 @@ const char *perm_refusal(enum perm p)
 
 const char *role_key(enum role r)
 {
-    return r < ROLE__COUNT ? roles[r].key : "";
+    return r < ROLE__COUNT ? role_words[r].key : "";
 }
 
 const char *role_label(enum role r)
 {
-    return r < ROLE__COUNT ? roles[r].label : "";
+    return r < ROLE__COUNT ? role_words[r].label : "";
 }
 
-int role_parse(const char *key)
+int role_parse(const char *text)
 {
-    for (int r = 0; r < ROLE__COUNT; r++)
-        if (!strcmp(key, roles[r].key) || !strcmp(key, roles[r].label))
+    for (int r = 0; text && r < ROLE__COUNT; r++) /* a stored key, on every request */
+        if (!strcmp(text, role_words[r].key))
             return r;
-    return -1;
+    return vocab_parse(&account_roles, text);
 }
 
 bool role_has(enum role r, enum perm p)

@@ -21,9 +21,12 @@ enum role {
     ROLE__COUNT
 };
 
+/* The vocabulary (core/words.h): word i is enum role i. */
+struct vocab;
+extern const struct vocab account_roles;
 const char *role_key(enum role r);   /* "township" */
 const char *role_label(enum role r); /* "乡镇" */
-int role_parse(const char *key);     /* -1 when unknown */
+int role_parse(const char *text);    /* its key, label or another spelling; -1 when none */
 
 enum perm {
     PERM_PUBLIC,     /* no session needed */
@@ -49,6 +52,8 @@ enum perm {
 };
 
 bool role_has(enum role r, enum perm p);
+/* The permission's name in a session's answer and the vocabulary ("summary"). */
+const char *perm_key(enum perm p);
 /* What a role without `p` is told (403): why, in Chinese. */
 const char *perm_refusal(enum perm p);
 

@@ -181,7 +181,9 @@ enum login_result session_login(struct store *s, const char *name, const char *p
         if ((g_addr == 1 && gate_undo(s, "", addr) < 0) ||
             (g_name == 1 && gate_undo(s, who, "") < 0))
             return LOGIN_ERROR;
-        audit_record(s, who, origin, "login_locked", who, NULL);
+        char target[AUDIT_TARGET_SIZE];
+        audit_record(s, who, origin, "login_locked", audit_target_name(target, OBJ_USER, who),
+                     NULL);
         return LOGIN_LOCKED;
     }
     st = store_prepare(
@@ -212,10 +214,11 @@ enum login_result session_login(struct store *s, const char *name, const char *p
               !out->user.disabled && strlen(name) <= 64;
     if (!ok) {
         /* the attempt was counted already: the audit trail says so */
-        char detail[64];
+        char detail[64], target[AUDIT_TARGET_SIZE];
         snprintf(detail, sizeof(detail), "failures=%lld", (long long)n_pair);
-        return audit_record(s, who, origin, "login_failed", who, detail) < 0 ? LOGIN_ERROR
-                                                                             : LOGIN_BAD;
+        audit_target_name(target, OBJ_USER, who);
+        return audit_record(s, who, origin, "login_failed", target, detail) < 0 ? LOGIN_ERROR
+                                                                                : LOGIN_BAD;
     }
     char sid[TOKEN_HEX + 1], hid[65], uid[24], nows[24], exps[24];
     token_new(sid);
@@ -247,8 +250,10 @@ enum login_result session_login(struct store *s, const char *name, const char *p
                        "INSERT INTO session (id_hash, user_id, csrf, created_at, last_seen,"
                        " expires_at, origin) VALUES ($1, $2, $3, $4, $4, $5, $6)",
                        6, ps);
+    char target[AUDIT_TARGET_SIZE];
     if (rc == 0)
-        rc = audit_record(s, out->user.name, origin, "login", out->user.name, NULL);
+        rc = audit_record(s, out->user.name, origin, "login",
+                          audit_target_name(target, OBJ_USER, out->user.name), NULL);
     if (rc == 0)
         rc = store_commit(s);
     if (rc < 0) {
@@ -318,8 +323,10 @@ int session_logout(struct store *s, const char *id, const char *origin)
     rc = store_begin(s);
     if (rc == 0)
         rc = store_run(s, "DELETE FROM session WHERE id_hash = $1", 1, p);
+    char target[AUDIT_TARGET_SIZE];
     if (rc == 0)
-        rc = audit_record(s, cur.user.name, origin, "logout", cur.user.name, NULL);
+        rc = audit_record(s, cur.user.name, origin, "logout",
+                          audit_target_name(target, OBJ_USER, cur.user.name), NULL);
     if (rc == 0)
         rc = store_commit(s);
     else

@@ -409,8 +409,8 @@ int settings_set(struct store *s, const char *key, const char *value, const char
         buf_adds(&detail, "（原为默认）");
     if (!value)
         buf_adds(&detail, "（恢复默认）");
-    char target[80];
-    snprintf(target, sizeof(target), "setting:%s", d->key);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target_name(target, OBJ_SETTING, d->key);
     if (store_begin(s) < 0)
         goto store_failed;
     const char *p[] = {d->key};

@@ -3,42 +3,45 @@
 #include "util/common.h"
 
 #include "core/date.h"
+#include "core/words.h"
 #include "core/schoolyear.h"
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "util/buf.h"
 
-static const struct {
-    const char *key, *label;
-} statuses[ST__COUNT] = {
-    [ST_ENROLLED] = {"enrolled", "本县在读"},
-    [ST_ENROLLED_ELSEWHERE] = {"enrolled_elsewhere", "外出就读"},
-    [ST_NOT_ENROLLED] = {"not_enrolled", "适龄未入学"},
-    [ST_DROPPED_OUT] = {"dropped_out", "辍学"},
-    [ST_SUSPENDED] = {"suspended", "休学"},
-    [ST_PENDING_REVIEW] = {"pending_review", "疑似记录待复核"},
-    [ST_COMPLETED] = {"completed", "已完成义务教育"},
-    [ST_NOT_YET] = {"not_yet_school_age", "未到入学年龄"},
-    [ST_BEYOND] = {"beyond_age", "超出义务教育年龄"},
-    [ST_INACTIVE] = {"inactive", "户籍非正常（迁出/死亡/注销）"},
+/* In the order screens list them: who is to be found first, then who is in school, then who
+ * is not the county's concern. */
+static const struct word status_words[ST__COUNT] = {
+    [ST_ENROLLED] = {"enrolled", "本县在读", "在读|在校", 0, TONE_OK},
+    [ST_ENROLLED_ELSEWHERE] = {"enrolled_elsewhere", "外出就读", NULL, 0, TONE_OK},
+    [ST_NOT_ENROLLED] = {"not_enrolled", "适龄未入学", "未入学", 0, TONE_BAD},
+    [ST_DROPPED_OUT] = {"dropped_out", "辍学", NULL, 0, TONE_BAD},
+    [ST_SUSPENDED] = {"suspended", "休学", NULL, 0, TONE_WARN},
+    [ST_PENDING_REVIEW] = {"pending_review", "疑似记录待复核", "待复核", 0, TONE_WARN},
+    [ST_COMPLETED] = {"completed", "已完成义务教育", "毕业", 0, TONE_MUTED},
+    [ST_NOT_YET] = {"not_yet_school_age", "未到入学年龄", NULL, 0, TONE_MUTED},
+    [ST_BEYOND] = {"beyond_age", "超出义务教育年龄", NULL, 0, TONE_MUTED},
+    [ST_INACTIVE] = {"inactive", "户籍非正常（迁出/死亡/注销）", "户籍非正常", 0, TONE_MUTED},
 };
+const struct vocab child_statuses = {"儿童状态", status_words, ST__COUNT};
 
 const char *status_key(enum child_status s)
 {
-    return statuses[s].key;
+    return s < ST__COUNT ? status_words[s].key : "";
 }
 
 const char *status_label(enum child_status s)
 {
-    return statuses[s].label;
+    return s < ST__COUNT ? status_words[s].label : "";
 }
 
-int status_parse(const char *key)
+int status_parse(const char *text)
 {
-    for (int s = 0; s < ST__COUNT; s++)
-        if (!strcmp(key, statuses[s].key))
+    /* stored keys first, without normalising: every row of a run is read through here */
+    for (int s = 0; text && s < ST__COUNT; s++)
+        if (!strcmp(text, status_words[s].key))
             return s;
-    return -1;
+    return text ? vocab_parse(&child_statuses, text) : -1;
 }
 
 void status_describe(const struct status_facts *f, struct buf *out)

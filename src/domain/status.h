@@ -18,9 +18,13 @@ enum child_status {
     ST__COUNT
 };
 
+/* The vocabulary (core/words.h): word i is enum child_status i. */
+struct vocab;
+extern const struct vocab child_statuses;
 const char *status_key(enum child_status s);   /* "not_enrolled" */
 const char *status_label(enum child_status s); /* "适龄未入学" */
-int status_parse(const char *key);             /* -1 when unknown */
+/* Its key, label or another spelling ("辍学", "dropped_out"); -1 when none. */
+int status_parse(const char *text);
 /* Counted as out of school (the ledger of children to find): not_enrolled, dropped_out. */
 static inline int status_is_out_of_school(enum child_status s)
 {

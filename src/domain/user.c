@@ -125,8 +125,10 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
                        " password_hash, created_at, password_changed_at)"
                        " VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
                        7, p);
+    char target[AUDIT_TARGET_SIZE];
     if (rc == 0)
-        rc = audit_record(s, actor, origin, "user_add", u->name, detail);
+        rc = audit_record(s, actor, origin, "user_add",
+                          audit_target_name(target, OBJ_USER, u->name), detail);
     if (rc == 0)
         rc = store_commit(s);
     if (rc < 0) {
@@ -209,8 +211,10 @@ static int user_change(struct store *s, const char *name, const char *sql, const
                        1, p);
     if (rc == 0)
         rc = store_run(s, "DELETE FROM login_attempt WHERE name = $1", 1, p);
+    char target[AUDIT_TARGET_SIZE];
     if (rc == 0)
-        rc = audit_record(s, actor, origin, action, name, NULL);
+        rc =
+            audit_record(s, actor, origin, action, audit_target_name(target, OBJ_USER, name), NULL);
     if (rc == 0)
         rc = store_commit(s);
     if (rc < 0) {

@@ -25,8 +25,10 @@
 #include "http/gate.h"
 #include "http/parse.h"
 #include "http/request.h"
+#include "report/catalog.h"
 #include "report/reports.h"
 #include "util/common.h"
+#include "verb/vocab.h"
 
 static void healthz(struct request *r)
 {
@@ -42,23 +44,12 @@ static void openapi(struct request *r)
     reply_response(r, MHD_HTTP_OK, resp);
 }
 
-/* The names of the permissions a session answer lists, so that the web UI shows only what
- * the role may use (the server still checks every request). */
-static const char *const perm_keys[PERM__COUNT] = {
-    [PERM_PUBLIC] = "public",         [PERM_SESSION] = "session",   [PERM_SUMMARY] = "summary",
-    [PERM_CHILDREN] = "children",     [PERM_REVIEW] = "review",     [PERM_AUDIT] = "audit",
-    [PERM_FULL_ID] = "full_id",       [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
-    [PERM_CASEWORK] = "casework",     [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
-    [PERM_CASES] = "cases",           [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
-    [PERM_CHILD_FILE] = "child_file", [PERM_APPROVE] = "approve",
-};
-
 static json_t *user_json(const struct user *u)
 {
     json_t *perms = json_array();
     for (int p = PERM_SESSION; p < PERM__COUNT; p++)
         if (role_has(u->role, (enum perm)p))
-            json_array_append_new(perms, json_string(perm_keys[p]));
+            json_array_append_new(perms, json_string(perm_key((enum perm)p)));
     /* the township's name from the official division codes ("龙港镇"), for the UI to show */
     char county[7] = "";
     const struct township *t = NULL;
@@ -83,6 +74,24 @@ static json_t *user_json(const struct user *u)
                      : u->role == ROLE_DEPARTMENT && *u->department ? u->department
                                                                     : NULL,
                      "upload_kinds", kinds, "permissions", perms);
+}
+
+/* The vocabularies (verb/vocab.h): the same bytes until the binary changes, so a browser keeps
+ * them and asks again with If-None-Match, answered 304. */
+static void vocab_h(struct request *r)
+{
+    size_t len;
+    const char *etag, *doc = vocab_document(&len, &etag);
+    const char *inm = request_header(r, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    bool same = inm && strstr(inm, etag);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        same ? 0 : len, same ? (void *)"" : (void *)doc, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-cache");
+    if (!same)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                "application/json; charset=utf-8");
+    reply_response(r, same ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp);
 }
 
 static void session_login_h(struct request *r)
@@ -258,22 +267,6 @@ static void summary_h(struct request *r)
     buf_release(&err);
 }
 
-/* The casework stages the children list filters on (child_query.stage). */
-static const struct {
-    const char *key, *label;
-} stages[] = {
-    {"verify_open", "待核查"}, {"verify_outreach", "外联保学"}, {"verify_closed", "核查已办结"},
-    {"case_open", "劝返中"},   {"case_returned", "巩固回访中"}, {"case_closed", "已销号"},
-};
-
-static const char *stage_label(const char *key)
-{
-    for (size_t i = 0; i < ARRAY_SIZE(stages); i++)
-        if (!strcmp(key, stages[i].key))
-            return stages[i].label;
-    return NULL;
-}
-
 /* The children list's query (GET /children and the children-list download); false after
  * replying 400. */
 static bool child_query_args(struct request *r, struct child_query *cq)
@@ -288,7 +281,7 @@ static bool child_query_args(struct request *r, struct child_query *cq)
         !arg_int(r, "per_page", 50, CHILDREN_PER_PAGE_MAX, &cq->per_page))
         return false;
     cq->overdue = overdue && !strcmp(overdue, "1");
-    if (cq->stage && !stage_label(cq->stage)) {
+    if (cq->stage && !vocab_find(&casework_stages, cq->stage)) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
                     "参数 stage 应为 verify_open、verify_outreach、verify_closed、case_open、"
                     "case_returned 或 case_closed");
@@ -602,8 +595,8 @@ static void child_links_h(struct request *r)
 {
     bool full;
     int64_t id = child_path_id(r);
-    char target[32];
-    snprintf(target, sizeof(target), "record:%lld", (long long)id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_RECORD, id);
     if (!id || !arg_full(r, &full) || (full && !audit_full(r, "child links full=1", target)))
         return;
     struct buf err = BUF_INIT;
@@ -668,15 +661,15 @@ static void show_reply(struct request *r, int rc, int code, int64_t id, struct b
 }
 
 /* One task or case: the CLI's text and the screens' fields, with an audited full=1. */
-static void show_object(struct request *r, const char *kind, const char *audit_what,
+static void show_object(struct request *r, enum audit_object kind, const char *audit_what,
                         int (*show)(struct store *, int64_t, bool, struct buf *, struct buf *,
                                     int *),
                         json_t *(*detail)(struct store *, int64_t, bool, bool *))
 {
     bool full, found;
     int64_t id = path_id(r);
-    char target[32];
-    snprintf(target, sizeof(target), "%s:%lld", kind, (long long)id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, kind, id);
     if (!arg_full(r, &full) || (full && !audit_full(r, audit_what, target)))
         return;
     struct buf out = BUF_INIT, err = BUF_INIT;
@@ -729,7 +722,7 @@ static void verify_show_h(struct request *r)
     if (!scope_reads_story(&r->scope))
         verify_outcome_only(r);
     else
-        show_object(r, "task", "verify show full=1", verify_show, verify_detail);
+        show_object(r, OBJ_TASK, "verify show full=1", verify_show, verify_detail);
 }
 
 static void verify_outcome_h(struct request *r)
@@ -793,7 +786,7 @@ static void case_list_h(struct request *r)
 
 static void case_show_h(struct request *r)
 {
-    show_object(r, "case", "case show full=1", case_show, case_detail);
+    show_object(r, OBJ_CASE, "case show full=1", case_show, case_detail);
 }
 
 static void case_attempt_h(struct request *r)
@@ -1069,24 +1062,6 @@ static void people_edit_h(struct request *r)
     reply_done(r, rc, code, &msg, &err);
 }
 
-static const struct {
-    const char *name, *title;
-    int (*fn)(struct store *, const struct report_options *, struct report_table *, struct buf *,
-              int *);
-    bool personal; /* lists children by name: a full export is audited */
-    bool status;   /* takes ?status= */
-} reports[] = {
-    {"out-of-school", "失学辍学儿童名单", report_out_of_school, true, false},
-    {"summary", "各乡镇状态汇总", report_summary, false, false},
-    {"children", "儿童状态清单", report_children, true, true},
-    {"ledger-school-age", "适龄儿童台账", report_ledger_school_age, true, true},
-    {"ledger-suspected", "疑似失学辍学台账", report_ledger_suspected, true, false},
-    {"ledger-dropout", "失学辍学台账", report_ledger_dropout, true, false},
-    {"monthly", "控辍保学工作月报", report_monthly, false, false},
-    /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
-    {"children-list", "儿童名单", NULL, true, false},
-};
-
 /* The children list's filters in words, for the subtitle of its download. */
 static const char *child_query_text(struct request *r, const struct child_query *cq)
 {
@@ -1105,7 +1080,7 @@ static const char *child_query_text(struct request *r, const struct child_query 
     if (cq->q)
         buf_addf(&b, "%s搜索“%s”", b.len ? "；" : "", cq->q);
     if (cq->stage)
-        buf_addf(&b, "%s%s", b.len ? "；" : "", stage_label(cq->stage));
+        buf_addf(&b, "%s%s", b.len ? "；" : "", vocab_label(&casework_stages, cq->stage));
     if (cq->reason)
         buf_addf(&b, "%s原因 %s", b.len ? "；" : "", vocab_label(&case_reasons, cq->reason));
     if (cq->overdue)
@@ -1119,20 +1094,25 @@ static void report_h(struct request *r)
 {
     char name[32] = "";
     route_param(&r->params, "name", name, sizeof(name));
-    size_t k = 0;
-    while (k < ARRAY_SIZE(reports) && strcmp(name, reports[k].name))
-        k++;
-    if (k == ARRAY_SIZE(reports)) {
-        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
-                    "没有这个报表（out-of-school、summary、children、ledger-school-age、"
-                    "ledger-suspected、ledger-dropout、monthly、children-list）");
+    const struct report_def *def = report_find(name);
+    if (!def) {
+        struct buf b = BUF_INIT;
+        buf_adds(&b, "没有这个报表（");
+        report_names(&b, false);
+        buf_adds(&b, "）");
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", b.buf);
+        buf_release(&b);
+        return;
+    }
+    if (!role_has(r->scope.role, def->perm)) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(def->perm));
         return;
     }
     struct report_options ro = REPORT_OPTIONS_INIT;
     const char *fmt_name, *status = NULL;
     enum report_format fmt = FMT_JSON;
     struct child_query cq;
-    if (!reports[k].fn) {
+    if (def->takes & RT_LIST) {
         /* children-list: the list's own filters, scoped by the list; never full numbers */
         if (!child_query_args(r, &cq) || !arg_text(r, "format", 8, &fmt_name))
             return;
@@ -1153,7 +1133,7 @@ static void report_h(struct request *r)
                 char msg[200];
                 snprintf(msg, sizeof(msg),
                          "参数 %s 只用于 children-list（儿童名单导出），报表 %s 不接受",
-                         list_only[i], reports[k].name);
+                         list_only[i], def->name);
                 reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
                 return;
             }
@@ -1163,7 +1143,7 @@ static void report_h(struct request *r)
                     "参数 format 应为 csv、xlsx 或 json");
         return;
     }
-    if (status && (!reports[k].status || (ro.status = status_parse(status)) < 0)) {
+    if (status && (!(def->takes & RT_STATUS) || (ro.status = status_parse(status)) < 0)) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
                     "参数 status 只用于 children 和 ledger-school-age，应为已知的状态（如 "
                     "not_enrolled）");
@@ -1172,8 +1152,8 @@ static void report_h(struct request *r)
     struct report_table t;
     struct buf err = BUF_INIT;
     int code = 0;
-    if (reports[k].fn
-            ? reports[k].fn(r->store, &ro, &t, &err, &code)
+    if (def->fn
+            ? def->fn(r->store, &ro, &t, &err, &code)
             : children_table(r->store, &r->scope, &cq, child_query_text(r, &cq), &t, &err, &code)) {
         reply_lib_error(r, code, &err);
         buf_release(&err);
@@ -1181,12 +1161,12 @@ static void report_h(struct request *r)
     }
     static const char *const ext[] = {[FMT_CSV] = "csv", [FMT_XLSX] = "xlsx", [FMT_JSON] = "json"};
     char ascii[64], title[128];
-    snprintf(ascii, sizeof(ascii), "%s.%s", reports[k].name, ext[fmt]);
-    snprintf(title, sizeof(title), "%s.%s", reports[k].title, ext[fmt]);
-    if (ro.full && reports[k].personal) {
+    snprintf(ascii, sizeof(ascii), "%s.%s", def->name, ext[fmt]);
+    snprintf(title, sizeof(title), "%s.%s", def->title, ext[fmt]);
+    if (ro.full && def->personal) {
         char detail[128];
-        snprintf(detail, sizeof(detail), "report=%s format=%s rows=%zu full=1", reports[k].name,
-                 ext[fmt], table_data_rows(&t));
+        snprintf(detail, sizeof(detail), "report=%s format=%s rows=%zu full=1", def->name, ext[fmt],
+                 table_data_rows(&t));
         if (audit_record(r->store, r->scope.user, r->scope.origin, "export_full", NULL, detail) <
             0) {
             table_release(&t);
@@ -1276,8 +1256,8 @@ static void review_get_h(struct request *r)
 {
     bool full;
     int64_t id = path_id(r);
-    char target[32];
-    snprintf(target, sizeof(target), "candidate:%lld", (long long)id);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_CANDIDATE, id);
     if (id <= 0) {
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个候选记录对");
         return;
@@ -1526,6 +1506,8 @@ const struct route api_routes[] = {
     {"POST", "/api/v1/session", session_login_h, PERM_PUBLIC, "登录"},
     {"GET", "/api/v1/session", session_get_h, PERM_SESSION, "当前登录的用户和 CSRF 令牌"},
     {"DELETE", "/api/v1/session", session_logout_h, PERM_SESSION, "退出登录"},
+    {"GET", "/api/v1/vocab", vocab_h, PERM_SESSION,
+     "全部词表：状态、结论、原因等的中文名称和标记颜色"},
     {"GET", "/api/v1/summary", summary_h, PERM_SUMMARY, "各乡镇各状态人数汇总"},
     {"GET", "/api/v1/dashboard", dashboard_h, PERM_SUMMARY, "首页：台账人数、趋势、待办和最新动态"},
     {"GET", "/api/v1/children", children_h, PERM_CHILDREN, "儿童名单（分页、筛选）"},

@@ -1,5 +1,6 @@
 #include "ingest/field.h"
 
+#include "core/words.h"
 #include "util/common.h"
 #include "util/utf8.h"
 
@@ -12,22 +13,32 @@
  * as 学籍: every row "状态无法识别"). The first two name the person, as in every kind. A new
  * kind of list adds a row.
  */
+static const struct word kind_words[KIND__COUNT] = {
+    [KIND_POPULATION] = {"population", "户籍", "户籍适龄儿童|公安户籍|户口", 0, TONE_INFO},
+    [KIND_ENROLLMENT] = {"enrollment", "学籍", "学籍名单|在籍学生", 0, TONE_OK},
+    [KIND_OUTSIDE] = {"outside", "外出就读", "外出就读名单|县外就读", 0, TONE_OK},
+};
+const struct vocab import_kinds = {"名单类别", kind_words, KIND__COUNT};
+
 #define KIND_MAX_REQUIRED 6
 static const struct kind_def {
-    const char *key, *label;
+    const char *title, *hint; /* what the import wizard offers */
     size_t nrequired;
     struct kind_column required[KIND_MAX_REQUIRED];
 } kinds[KIND__COUNT] = {
-    [KIND_POPULATION] = {"population", "户籍", 2, {{F_NAME, 0}, {F_ID_NUMBER, 0}}},
-    [KIND_ENROLLMENT] = {"enrollment",
-                         "学籍",
+    [KIND_POPULATION] = {"户籍适龄儿童",
+                         "公安户籍：应当在校的全部适龄儿童",
+                         2,
+                         {{F_NAME, 0}, {F_ID_NUMBER, 0}}},
+    [KIND_ENROLLMENT] = {"学籍",
+                         "学籍系统导出：本县学校的在籍学生",
                          4,
                          {{F_NAME, 0},
                           {F_ID_NUMBER, FB(F_STUDENT_NO)},
                           {F_SCHOOL_NAME, FB(F_SCHOOL_CODE)},
                           {F_ENROLL_STATUS, 0}}},
-    [KIND_OUTSIDE] = {"outside",
-                      "外出就读",
+    [KIND_OUTSIDE] = {"外出就读",
+                      "在县外就读的本县学生名单",
                       3,
                       {{F_NAME, 0},
                        {F_ID_NUMBER, FB(F_STUDENT_NO)},
@@ -36,18 +47,29 @@ static const struct kind_def {
 
 const char *kind_key(enum import_kind k)
 {
-    return kinds[k].key;
+    return kind_words[k].key;
 }
 
 const char *kind_label(enum import_kind k)
 {
-    return kinds[k].label;
+    return kind_words[k].label;
+}
+
+const char *kind_title(enum import_kind k)
+{
+    return kinds[k].title;
+}
+
+const char *kind_hint(enum import_kind k)
+{
+    return kinds[k].hint;
 }
 
 int kind_parse(const char *s, enum import_kind *out)
 {
-    for (int k = 0; k < KIND__COUNT; k++)
-        if (!strcmp(s, kinds[k].key) || !strcmp(s, kinds[k].label)) {
+    /* exactly as written: a kind decides what a file's rows become */
+    for (int k = 0; s && k < KIND__COUNT; k++)
+        if (!strcmp(s, kind_words[k].key) || word_is(&kind_words[k], s)) {
             *out = (enum import_kind)k;
             return 0;
         }
@@ -264,96 +286,85 @@ static bool word_in(const char *t, const char *const *words)
     return false;
 }
 
+/* The spellings of a status a list writes are the words' labels and aliases. */
+static const struct word reg_words[] = {
+    [REG_NORMAL] = {"normal", "正常", "在户|有效|户籍正常|正常户口", 0, TONE_OK},
+    [REG_MOVED_OUT] = {"moved_out", "迁出", "已迁出|迁移|户口迁出|迁往外地", 0, TONE_MUTED},
+    [REG_DECEASED] = {"deceased", "死亡", "已死亡|死亡注销", 0, TONE_MUTED},
+    [REG_CANCELLED] = {"cancelled", "注销", "已注销|户口注销", 0, TONE_MUTED},
+    [REG_UNKNOWN] = {"unknown", "不明", NULL, 0, TONE_WARN},
+};
+const struct vocab reg_statuses = {"户籍状态", reg_words, ARRAY_SIZE(reg_words)};
+
+static const struct word enr_words[] = {
+    [ENR_ACTIVE] = {"active", "在读", "在校|正常|在籍|就读|送教上门|随班就读|复学", 0, TONE_OK},
+    [ENR_SUSPENDED] = {"suspended", "休学", NULL, 0, TONE_WARN},
+    [ENR_TRANSFERRED] = {"transferred", "转出", "转学|已转出|转走", 0, TONE_MUTED},
+    [ENR_DROPPED_OUT] = {"dropped_out", "辍学", "失学|流失", 0, TONE_BAD},
+    [ENR_GRADUATED] = {"graduated", "毕业", "结业|已毕业", 0, TONE_MUTED},
+    [ENR_DECEASED] = {"deceased", "死亡", NULL, 0, TONE_MUTED},
+    [ENR_UNKNOWN] = {"unknown", "不明", NULL, 0, TONE_WARN},
+};
+const struct vocab enroll_statuses = {"学籍状态", enr_words, ARRAY_SIZE(enr_words)};
+
+/* The first of words [0, n) that normalised text `t` spells, or `none`. */
+static int spelled(const struct word *words, int n, const char *t, int none)
+{
+    for (int i = 0; i < n; i++)
+        if (word_is(&words[i], t))
+            return i;
+    return none;
+}
+
 /*
  * The status and gender parsers run on every imported row: they normalise the cell once
- * (as a name: no spaces, dots folded) and compare that against each list.
+ * (as a name: no spaces, dots folded) and compare that against each word's spellings.
  */
 enum reg_status reg_status_parse(const char *s, size_t len)
 {
-    static const char *const normal[] = {"正常", "在户", "有效", "户籍正常", "正常户口", NULL};
-    static const char *const moved[] = {"迁出", "已迁出", "迁移", "户口迁出", "迁往外地", NULL};
-    static const char *const dead[] = {"死亡", "已死亡", "死亡注销", NULL};
-    static const char *const cancelled[] = {"注销", "已注销", "户口注销", NULL};
     struct buf t = BUF_INIT;
-    enum reg_status rs;
     utf8_norm_text(&t, s, len);
     bool empty = t.len == 0;
     buf_reset(&t);
     utf8_norm_name(&t, s, len);
-    if (empty || word_in(t.buf, normal))
-        rs = REG_NORMAL;
-    else if (word_in(t.buf, moved))
-        rs = REG_MOVED_OUT;
-    else if (word_in(t.buf, dead))
-        rs = REG_DECEASED;
-    else if (word_in(t.buf, cancelled))
-        rs = REG_CANCELLED;
-    else
-        rs = REG_UNKNOWN;
+    enum reg_status rs =
+        empty ? REG_NORMAL : (enum reg_status)spelled(reg_words, REG_UNKNOWN, t.buf, REG_UNKNOWN);
     buf_release(&t);
     return rs;
 }
 
-static const char *const reg_keys[] = {"normal", "moved_out", "deceased", "cancelled", "unknown"};
-static const char *const reg_labels[] = {"正常", "迁出", "死亡", "注销", "不明"};
-
 const char *reg_status_key(enum reg_status s)
 {
-    return reg_keys[s];
+    return reg_words[s].key;
 }
 
 const char *reg_status_label(enum reg_status s)
 {
-    return reg_labels[s];
+    return reg_words[s].label;
 }
 
 enum enroll_status enroll_status_parse(const char *s, size_t len)
 {
-    static const char *const active[] = {"在读",     "在校",     "正常", "在籍", "就读",
-                                         "送教上门", "随班就读", "复学", NULL};
-    static const char *const suspended[] = {"休学", NULL};
-    static const char *const transferred[] = {"转出", "转学", "已转出", "转走", NULL};
-    static const char *const dropped[] = {"辍学", "失学", "流失", NULL};
-    static const char *const graduated[] = {"毕业", "结业", "已毕业", NULL};
-    static const char *const dead[] = {"死亡", NULL};
     struct buf t = BUF_INIT;
-    enum enroll_status es;
     utf8_norm_text(&t, s, len);
     bool empty = t.len == 0;
     buf_reset(&t);
     utf8_norm_name(&t, s, len);
-    if (empty)
-        es = ENR_UNKNOWN;
-    else if (word_in(t.buf, active))
-        es = ENR_ACTIVE;
-    else if (word_in(t.buf, suspended))
-        es = ENR_SUSPENDED;
-    else if (word_in(t.buf, transferred))
-        es = ENR_TRANSFERRED;
-    else if (word_in(t.buf, dropped))
-        es = ENR_DROPPED_OUT;
-    else if (word_in(t.buf, graduated))
-        es = ENR_GRADUATED;
-    else if (word_in(t.buf, dead))
-        es = ENR_DECEASED;
-    else
-        es = ENR_UNKNOWN;
+    enum enroll_status es =
+        empty ? ENR_UNKNOWN
+              : (enum enroll_status)spelled(enr_words, ENR_UNKNOWN, t.buf, ENR_UNKNOWN);
     buf_release(&t);
     return es;
 }
 
-static const char *const enr_keys[] = {"active",    "suspended", "transferred", "dropped_out",
-                                       "graduated", "deceased",  "unknown"};
-static const char *const enr_labels[] = {"在读", "休学", "转出", "辍学", "毕业", "死亡", "不明"};
-
 const char *enroll_status_key(enum enroll_status s)
 {
-    return enr_keys[s];
+    return enr_words[s].key;
 }
 
 const char *enroll_status_label(enum enroll_status s)
 {
-    return enr_labels[s];
+    return enr_words[s].label;
 }
 
 int gender_parse(const char *s, size_t len)
@@ -384,16 +395,12 @@ void school_display(struct buf *out, enum import_kind kind, const char *name, co
 
 enum reg_status reg_status_from_key(const char *key)
 {
-    for (size_t r = 0; r < ARRAY_SIZE(reg_keys); r++)
-        if (!strcmp(key, reg_keys[r]))
-            return (enum reg_status)r;
-    return REG_NORMAL;
+    const struct word *w = vocab_find(&reg_statuses, key);
+    return w ? (enum reg_status)(w - reg_words) : REG_NORMAL;
 }
 
 enum enroll_status enroll_status_from_key(const char *key)
 {
-    for (size_t e = 0; e < ARRAY_SIZE(enr_keys); e++)
-        if (!strcmp(key, enr_keys[e]))
-            return (enum enroll_status)e;
-    return ENR_UNKNOWN;
+    const struct word *w = vocab_find(&enroll_statuses, key);
+    return w ? (enum enroll_status)(w - enr_words) : ENR_UNKNOWN;
 }

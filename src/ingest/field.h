@@ -9,8 +9,14 @@
 /* The kinds of list an import can be. */
 enum import_kind { KIND_POPULATION, KIND_ENROLLMENT, KIND_OUTSIDE, KIND__COUNT };
 
+/* The vocabulary (core/words.h): word k is enum import_kind k. */
+struct vocab;
+extern const struct vocab import_kinds;
 const char *kind_key(enum import_kind k);   /* "population" */
 const char *kind_label(enum import_kind k); /* "户籍" */
+const char *kind_title(enum import_kind k); /* "户籍适龄儿童": the import wizard's choice */
+const char *kind_hint(enum import_kind k);  /* "公安户籍：应当在校的全部适龄儿童" */
+/* Exactly its key, label or another spelling ("户籍适龄儿童"); -1 when none. */
 int kind_parse(const char *s, enum import_kind *out);
 
 /* The fields baoxue understands in an imported sheet. */
@@ -79,7 +85,8 @@ void header_key(struct buf *out, const char *text, size_t len);
 /* The field a header cell names for this kind, or -1. */
 int header_field(enum import_kind k, const char *text, size_t len);
 
-/* Population register status. */
+/* Population register status (the vocabulary reg_statuses: word s is enum reg_status s). */
+extern const struct vocab reg_statuses;
 enum reg_status { REG_NORMAL, REG_MOVED_OUT, REG_DECEASED, REG_CANCELLED, REG_UNKNOWN };
 enum reg_status reg_status_parse(const char *s, size_t len);
 const char *reg_status_key(enum reg_status s);   /* "normal" */
@@ -87,7 +94,8 @@ const char *reg_status_label(enum reg_status s); /* "正常" */
 /* A stored key ("moved_out") back to its state; REG_NORMAL for anything else. */
 enum reg_status reg_status_from_key(const char *key);
 
-/* Student-status (学籍) state. */
+/* Student-status (学籍) state (the vocabulary enroll_statuses: word s is enum enroll_status s). */
+extern const struct vocab enroll_statuses;
 enum enroll_status {
     ENR_ACTIVE,
     ENR_SUSPENDED,

@@ -190,9 +190,26 @@ static void pad(struct buf *b, const char *s, size_t width, bool right)
         buf_addchars(b, ' ', width > w ? width - w : 0);
 }
 
+/* The columns people read: all but the ones for programs (JSON only). */
+static bool shown(const struct table_col *c)
+{
+    return c->type != COL_KEY && c->type != COL_FLAG;
+}
+
+/* The last column people read (0 when none is). */
+static size_t last_shown(const struct report_table *t)
+{
+    size_t last = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (shown(&t->cols[c]))
+            last = c;
+    return last;
+}
+
 static void render_table(const struct report_table *t, struct buf *out)
 {
     size_t *w = xcalloc(t->ncols, sizeof(size_t));
+    size_t lastc = last_shown(t);
     for (size_t c = 0; c < t->ncols; c++) {
         w[c] = utf8_width(t->cols[c].label, strlen(t->cols[c].label));
         for (size_t r = 0; r < t->nrows; r++) {
@@ -207,22 +224,30 @@ static void render_table(const struct report_table *t, struct buf *out)
     else if (t->title)
         buf_addf(out, "%s\n", t->title);
     for (size_t c = 0; c < t->ncols; c++) {
-        pad(out, t->cols[c].label, c + 1 < t->ncols || t->cols[c].type == COL_INT ? w[c] : 0,
+        if (!shown(&t->cols[c]))
+            continue;
+        pad(out, t->cols[c].label, c != lastc || t->cols[c].type == COL_INT ? w[c] : 0,
             t->cols[c].type == COL_INT);
-        buf_adds(out, c + 1 < t->ncols ? "  " : "\n");
+        buf_adds(out, c != lastc ? "  " : "\n");
     }
     for (size_t c = 0; c < t->ncols; c++) {
+        if (!shown(&t->cols[c]))
+            continue;
         buf_addchars(out, '-', w[c]);
-        buf_adds(out, c + 1 < t->ncols ? "  " : "\n");
+        buf_adds(out, c != lastc ? "  " : "\n");
     }
     for (size_t r = 0; r < t->nrows; r++) {
         if (t->has_totals && r + 1 == t->nrows)
             for (size_t c = 0; c < t->ncols; c++) {
+                if (!shown(&t->cols[c]))
+                    continue;
                 buf_addchars(out, '-', w[c]);
-                buf_adds(out, c + 1 < t->ncols ? "  " : "\n");
+                buf_adds(out, c != lastc ? "  " : "\n");
             }
         for (size_t c = 0; c < t->ncols; c++) {
-            bool last = c + 1 == t->ncols;
+            if (!shown(&t->cols[c]))
+                continue;
+            bool last = c == lastc;
             pad(out, cell(t, r, c), last && t->cols[c].type != COL_INT ? 0 : w[c],
                 t->cols[c].type == COL_INT);
             buf_adds(out, last ? "\n" : "  ");
@@ -238,12 +263,20 @@ static void render_table(const struct report_table *t, struct buf *out)
 static void render_csv(const struct report_table *t, struct buf *out)
 {
     buf_adds(out, "\xEF\xBB\xBF");
+    bool first = true;
     for (size_t c = 0; c < t->ncols; c++)
-        csv_field(out, t->cols[c].label, strlen(t->cols[c].label), c == 0);
+        if (shown(&t->cols[c])) {
+            csv_field(out, t->cols[c].label, strlen(t->cols[c].label), first);
+            first = false;
+        }
     buf_adds(out, "\r\n");
     for (size_t r = 0; r < t->nrows; r++) {
+        first = true;
         for (size_t c = 0; c < t->ncols; c++)
-            csv_field(out, cell(t, r, c), strlen(cell(t, r, c)), c == 0);
+            if (shown(&t->cols[c])) {
+                csv_field(out, cell(t, r, c), strlen(cell(t, r, c)), first);
+                first = false;
+            }
         buf_adds(out, "\r\n");
     }
 }
@@ -277,7 +310,9 @@ json_t *table_to_json(const struct report_table *t)
         json_t *o = json_object();
         for (size_t c = 0; c < t->ncols; c++)
             json_object_set_new(o, t->cols[c].key,
-                                json_value(cell(t, r, c), t->cols[c].type == COL_INT));
+                                t->cols[c].type == COL_FLAG
+                                    ? json_boolean(!strcmp(cell(t, r, c), "1"))
+                                    : json_value(cell(t, r, c), t->cols[c].type == COL_INT));
         if (t->has_totals && r + 1 == t->nrows)
             json_object_set_new(root, "totals", o);
         else
@@ -360,7 +395,14 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
     lxw_format *tot_num = workbook_add_format(wb);
     format_set_bold(tot_num);
     format_set_top(tot_num, LXW_BORDER_THIN);
+    /* each column people read at its place on the sheet (the ones for programs are left out) */
+    lxw_col_t *xc = xcalloc(t->ncols ? t->ncols : 1, sizeof(*xc));
+    size_t nshown = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        xc[c] = shown(&t->cols[c]) ? (lxw_col_t)nshown++ : LXW_COL_MAX;
     for (size_t c = 0; c < t->ncols; c++) {
+        if (xc[c] == LXW_COL_MAX)
+            continue;
         size_t w = utf8_width(t->cols[c].label, strlen(t->cols[c].label));
         for (size_t r = 0; r < t->nrows && r < 2000; r++) {
             size_t cw = utf8_width(cell(t, r, c), strlen(cell(t, r, c)));
@@ -369,10 +411,10 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
         }
         if (w > 60)
             w = 60;
-        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)w + 2,
+        worksheet_set_column(ws, xc[c], xc[c], (double)w + 2,
                              t->cols[c].type != COL_INT ? text : NULL);
     }
-    lxw_col_t last_col = (lxw_col_t)(t->ncols - 1);
+    lxw_col_t last_col = (lxw_col_t)(nshown ? nshown - 1 : 0);
     if (t->caption) {
         worksheet_set_row(ws, 0, 30, NULL);
         if (last_col > 0)
@@ -388,7 +430,8 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
     }
     lxw_row_t hr = (lxw_row_t)top;
     for (size_t c = 0; c < t->ncols; c++)
-        worksheet_write_string(ws, hr, (lxw_col_t)c, t->cols[c].label, head);
+        if (xc[c] != LXW_COL_MAX)
+            worksheet_write_string(ws, hr, xc[c], t->cols[c].label, head);
     worksheet_freeze_panes(ws, hr + 1, 0);
     /* before the rows: in constant-memory mode nothing may refer to a row already written */
     size_t data = table_data_rows(t);
@@ -398,21 +441,24 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
         bool totals = t->has_totals && r + 1 == t->nrows;
         lxw_row_t xr = (lxw_row_t)(hr + 1 + r);
         for (size_t c = 0; c < t->ncols; c++) {
+            if (xc[c] == LXW_COL_MAX)
+                continue;
             const char *v = cell(t, r, c);
             char *end = NULL;
             double num = *v ? strtod(v, &end) : 0;
             bool is_num = t->cols[c].type == COL_INT && *v && end && !*end;
             if (!*v) {
                 if (totals) /* the rule above the totals runs across the whole row */
-                    worksheet_write_blank(ws, xr, (lxw_col_t)c, tot_text);
+                    worksheet_write_blank(ws, xr, xc[c], tot_text);
                 continue;
             }
             if (is_num)
-                worksheet_write_number(ws, xr, (lxw_col_t)c, num, totals ? tot_num : NULL);
+                worksheet_write_number(ws, xr, xc[c], num, totals ? tot_num : NULL);
             else
-                worksheet_write_string(ws, xr, (lxw_col_t)c, v, totals ? tot_text : text);
+                worksheet_write_string(ws, xr, xc[c], v, totals ? tot_text : text);
         }
     }
+    free(xc);
     for (size_t i = 0; i < t->nnotes; i++)
         worksheet_write_string(ws, (lxw_row_t)(hr + 2 + t->nrows + i), 0, t->notes[i], NULL);
     if (t->caption) { /* printed: landscape A4, one page wide, the header on every page */

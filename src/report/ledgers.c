@@ -97,18 +97,6 @@ static void signature_note(struct report_table *t)
     table_note(t, "填表人：　　　　　　审核人：　　　　　　单位负责人：　　　　　　联系电话：");
 }
 
-static const char *task_state_label(const char *st)
-{
-    return !strcmp(st, "open") ? "待核查" : !strcmp(st, "outreach") ? "外联保学" : "已办结";
-}
-
-static const char *case_state_label(const char *st)
-{
-    return !strcmp(st, "open")       ? "劝返中"
-           : !strcmp(st, "returned") ? "已返校，巩固回访中"
-                                     : "已销号";
-}
-
 /* "learning,work" → "学习困难/厌学、外出打工" */
 static void reasons_label(const char *keys, struct buf *out)
 {
@@ -185,10 +173,11 @@ static int cw_load(struct store *s, struct cw_child **out, size_t *n)
         if (stmt_int(q, 1)) {
             const char *st = stmt_text(q, 2), *oc = stmt_text(q, 3), *sub = stmt_text(q, 4);
             if (*oc && strcmp(st, "open"))
-                buf_addf(&v, "%s：%s%s%s", task_state_label(st), vocab_label(&verify_outcomes, oc),
-                         *sub ? "：" : "", vocab_label(&registration_problems, sub));
+                buf_addf(&v, "%s：%s%s%s", vocab_label(&task_states, st),
+                         vocab_label(&verify_outcomes, oc), *sub ? "：" : "",
+                         vocab_label(&registration_problems, sub));
             else
-                buf_adds(&v, task_state_label(st));
+                buf_adds(&v, vocab_label(&task_states, st));
             if (stmt_int(q, 5))
                 buf_addf(&v, "（第 %lld 次比对仍不在校，结论待复核）", (long long)stmt_int(q, 5));
             buf_addf(&v, "（任务 %lld）", (long long)stmt_int(q, 1));
@@ -197,7 +186,7 @@ static int cw_load(struct store *s, struct cw_child **out, size_t *n)
         buf_reset(&v);
         if (stmt_int(q, 6)) {
             const char *st = stmt_text(q, 7);
-            buf_addf(&v, "%s", case_state_label(st));
+            buf_addf(&v, "%s", vocab_label(&case_states, st));
             if (strcmp(st, "open") && *stmt_text(q, 9))
                 buf_addf(&v, "：%s", vocab_label(&case_outcomes, stmt_text(q, 9)));
             buf_addf(&v, "（案件 %lld，%s）", (long long)stmt_int(q, 6),
@@ -507,7 +496,8 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
         long left = days_between(today, date_or_zero(stmt_text(q, 12)));
         if (!closed)
             table_setf(t, 15, "%ld", left);
-        table_setf(t, 16, "%s%s", task_state_label(state), !closed && left < 0 ? "（逾期）" : "");
+        table_setf(t, 16, "%s%s", vocab_label(&task_states, state),
+                   !closed && left < 0 ? "（逾期）" : "");
         n_open += !strcmp(state, "open");
         n_outreach += !strcmp(state, "outreach");
         n_closed += closed;
@@ -691,7 +681,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         table_set(t, 16, stmt_text(q, 22));
         int step = (int)stmt_int(q, 13);
         table_set(t, 17, step >= 1 && step <= 4 ? ladder_steps.words[step - 1].label : "");
-        table_set(t, 18, case_state_label(state));
+        table_set(t, 18, vocab_label(&case_states, state));
         by_state[open ? 0 : closed ? 2 : 1]++;
         if (!open) { /* a reopened case keeps its last outcome, which no longer holds */
             buf_reset(&b);

@@ -1,5 +1,7 @@
 #include "report/reports.h"
 
+#include <pthread.h>
+
 #include "core/date.h"
 #include "core/division.h"
 #include "core/idcard.h"
@@ -181,22 +183,21 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     return 0;
 }
 
-/* Summary columns: the township, then one per status, then the total. */
-static const struct table_col summary_cols[] = {
+/* Summary columns: the township, then one per status (its key and label, in the vocabulary's
+ * order, which is enum child_status's), then the total. */
+static struct table_col summary_cols[2 + ST__COUNT + 1] = {
     {"township_code", "乡镇代码", COL_TEXT},
     {"township", "乡镇", COL_TEXT},
-    {"enrolled", "本县在读", COL_INT},
-    {"enrolled_elsewhere", "外出就读", COL_INT},
-    {"not_enrolled", "适龄未入学", COL_INT},
-    {"dropped_out", "辍学", COL_INT},
-    {"suspended", "休学", COL_INT},
-    {"pending_review", "待复核", COL_INT},
-    {"completed", "已完成义务教育", COL_INT},
-    {"not_yet_school_age", "未到入学年龄", COL_INT},
-    {"beyond_age", "超出年龄段", COL_INT},
-    {"inactive", "户籍非正常", COL_INT},
-    {"total", "合计", COL_INT},
+    [2 + ST__COUNT] = {"total", "合计", COL_INT},
 };
+static pthread_once_t summary_cols_once = PTHREAD_ONCE_INIT;
+
+static void summary_cols_fill(void)
+{
+    for (int k = 0; k < ST__COUNT; k++)
+        summary_cols[2 + k] = (struct table_col){status_key((enum child_status)k),
+                                                 status_label((enum child_status)k), COL_INT};
+}
 
 int report_summary(struct store *s, const struct report_options *opt, struct report_table *t,
                    struct buf *err, int *exit_code)
@@ -211,6 +212,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
                     err, exit_code);
     if (!q)
         return -1;
+    pthread_once(&summary_cols_once, summary_cols_fill);
     table_init(t, "适龄儿童状态汇总", "townships", summary_cols, ARRAY_SIZE(summary_cols));
     long county[ST__COUNT] = {0}, row[ST__COUNT] = {0}, total = 0;
     char cur_code[16] = "", cur_name[256] = "";

@@ -3,6 +3,7 @@
 #include <jansson.h>
 
 #include "core/date.h"
+#include "core/words.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -17,6 +18,136 @@ void audit_set_origin(const char *origin)
 const char *audit_origin(void)
 {
     return thread_origin ? thread_origin : "cli";
+}
+
+static const struct word object_words[OBJ__COUNT] = {
+    [OBJ_TASK] = {"task", "核查任务", "verify_task|任务", 0, TONE_NONE},
+    [OBJ_CASE] = {"case", "案件", NULL, 0, TONE_NONE},
+    [OBJ_PERSON] = {"person", "人员", NULL, 0, TONE_NONE},
+    [OBJ_USER] = {"user", "账号", "用户", 0, TONE_NONE},
+    [OBJ_BATCH] = {"batch", "导入批次", "批次", 0, TONE_NONE},
+    [OBJ_RUN] = {"run", "比对", NULL, 0, TONE_NONE},
+    [OBJ_RECORD] = {"record", "儿童记录", "记录|儿童", 0, TONE_NONE},
+    [OBJ_CANDIDATE] = {"candidate", "候选记录对", "记录对", 0, TONE_NONE},
+    [OBJ_SETTING] = {"setting", "设置项", "设置", 0, TONE_NONE},
+};
+const struct vocab audit_objects = {"审计对象", object_words, OBJ__COUNT};
+
+static const struct word action_words[] = {
+    {"login", "登录", NULL, 0, TONE_NONE},
+    {"login_failed", "登录失败", NULL, 0, TONE_WARN},
+    {"login_locked", "登录锁定", NULL, 0, TONE_BAD},
+    {"logout", "退出登录", NULL, 0, TONE_NONE},
+    {"read_full", "查看完整身份证号/电话", NULL, 0, TONE_WARN},
+    {"export_full", "导出完整信息", NULL, 0, TONE_WARN},
+    {"user_add", "新建账号", NULL, 0, TONE_NONE},
+    {"user_disable", "停用账号", NULL, 0, TONE_NONE},
+    {"user_enable", "启用账号", NULL, 0, TONE_NONE},
+    {"user_password", "重设密码", NULL, 0, TONE_NONE},
+    {"user_department", "指定部门", NULL, 0, TONE_NONE},
+    {"import", "导入数据", NULL, 0, TONE_NONE},
+    {"import_accept", "确认部门上传的名单", NULL, 0, TONE_NONE},
+    {"import_reject", "退回部门上传的名单", NULL, 0, TONE_NONE},
+    {"match", "比对", NULL, 0, TONE_NONE},
+    {"review", "人工复核", NULL, 0, TONE_NONE},
+    {"explain", "查看比对说明", NULL, 0, TONE_NONE},
+    {"child", "查看学生档案", NULL, 0, TONE_NONE},
+    {"casework", "核查和个案", NULL, 0, TONE_NONE},
+    {"verify", "记录核查结论", NULL, 0, TONE_NONE},
+    {"assign", "指派责任人", NULL, 0, TONE_NONE},
+    {"case_attempt", "劝返记录", NULL, 0, TONE_NONE},
+    {"case_escalate", "依法控辍", NULL, 0, TONE_NONE},
+    {"case_resolve", "劝返结果", NULL, 0, TONE_NONE},
+    {"case_follow_up", "巩固回访", NULL, 0, TONE_NONE},
+    {"case_close", "销号", NULL, 0, TONE_NONE},
+    {"case_reopen", "重新打开案件", NULL, 0, TONE_NONE},
+    {"notice", "打印通知书", NULL, 0, TONE_NONE},
+    {"people_import", "导入人员名册", NULL, 0, TONE_NONE},
+    {"person_add", "登记人员", NULL, 0, TONE_NONE},
+    {"person_edit", "修改人员", NULL, 0, TONE_NONE},
+    {"person_deactivate", "停用人员", NULL, 0, TONE_NONE},
+    {"setting_set", "修改设置", NULL, 0, TONE_NONE},
+    {"setting_unset", "恢复默认设置", NULL, 0, TONE_NONE},
+};
+const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
+
+const char *audit_target_name(char *out, enum audit_object o, const char *name)
+{
+    snprintf(out, AUDIT_TARGET_SIZE, "%s:%s", object_words[o].key, name);
+    return out;
+}
+
+const char *audit_target(char *out, enum audit_object o, int64_t id)
+{
+    snprintf(out, AUDIT_TARGET_SIZE, "%s:%lld", object_words[o].key, (long long)id);
+    return out;
+}
+
+/*
+ * The object a target names (any spelling: "task:12", "verify_task:12", "核查任务 12",
+ * "核查任务12") and its id; -1 when it names no kind (an older row's bare account name, or a
+ * word nobody wrote).
+ */
+static int target_parse(const char *target, const char **id)
+{
+    const char *colon = strchr(target, ':');
+    char kind[64];
+    if (colon) {
+        *id = colon + 1;
+        snprintf(kind, sizeof(kind), "%.*s", (int)(colon - target), target);
+        return *kind ? vocab_parse(&audit_objects, kind) : -1;
+    }
+    /* a label and the id after it: "核查任务 12" */
+    for (int o = 0; o < OBJ__COUNT; o++) {
+        size_t n = strlen(object_words[o].label);
+        if (!strncmp(target, object_words[o].label, n) && target[n]) {
+            const char *p = target + n;
+            while (*p == ' ')
+                p++;
+            if (*p) {
+                *id = p;
+                return o;
+            }
+        }
+    }
+    return -1;
+}
+
+void audit_target_label(const char *target, char *out, size_t size)
+{
+    const char *id = NULL;
+    int o = target && *target ? target_parse(target, &id) : -1;
+    if (o >= 0)
+        snprintf(out, size, "%s %s", object_words[o].label, id);
+    else if (target && *target) /* before the kinds: an account's bare name */
+        snprintf(out, size, "%s %s", object_words[OBJ_USER].label, target);
+    else
+        snprintf(out, size, "%s", "");
+}
+
+/* Every spelling of the object `target` names (the one of today first); n of them, at most 3. */
+static int target_spellings(const char *target, char out[3][AUDIT_TARGET_SIZE])
+{
+    const char *id = NULL;
+    int o = target_parse(target, &id), n = 0;
+    if (o < 0) { /* a bare name: an account's, before accounts were user:NAME */
+        audit_target_name(out[n++], OBJ_USER, target);
+        snprintf(out[n++], AUDIT_TARGET_SIZE, "%s", target);
+        return n;
+    }
+    audit_target_name(out[n++], (enum audit_object)o, id);
+    const char *a = object_words[o].aliases;
+    /* the older ASCII spelling of the kind (verify_task), which rows may still carry */
+    for (const char *p = a; p && *p && n < 3;) {
+        const char *bar = strchr(p, '|');
+        size_t len = bar ? (size_t)(bar - p) : strlen(p);
+        if ((unsigned char)*p < 0x80)
+            snprintf(out[n++], AUDIT_TARGET_SIZE, "%.*s:%s", (int)len, p, id);
+        p = bar ? bar + 1 : NULL;
+    }
+    if (o == OBJ_USER && n < 3)
+        snprintf(out[n++], AUDIT_TARGET_SIZE, "%s", id);
+    return n;
 }
 
 int audit_record(struct store *s, const char *actor, const char *origin, const char *action,
@@ -92,19 +223,25 @@ int audit_head(struct store *s, int64_t *seq, char hash[65])
     return rc < 0 ? -1 : 0;
 }
 
+/* $3, $6, $7: the spellings of the target */
 #define AUDIT_WHERE                                                                                \
     " WHERE (CAST($1 AS TEXT) IS NULL OR actor = $1) AND (CAST($2 AS TEXT) IS NULL OR action = "   \
     "$2)"                                                                                          \
-    " AND (CAST($3 AS TEXT) IS NULL OR target = $3) AND (CAST($4 AS TEXT) IS NULL OR at >= $4)"    \
-    " AND (CAST($5 AS TEXT) IS NULL OR at <= $5 || '~')"
+    " AND (CAST($3 AS TEXT) IS NULL OR target = $3 OR target = $6 OR target = $7)"                 \
+    " AND (CAST($4 AS TEXT) IS NULL OR at >= $4) AND (CAST($5 AS TEXT) IS NULL OR at <= $5 || "    \
+    "'~')"
 
 static void bind_filters(struct stmt *st, const struct audit_query *q)
 {
+    char sp[3][AUDIT_TARGET_SIZE];
+    int n = q->target && *q->target ? target_spellings(q->target, sp) : 0;
     stmt_bind_str(st, 1, q->actor);
     stmt_bind_str(st, 2, q->action);
-    stmt_bind_str(st, 3, q->target);
+    stmt_bind_str(st, 3, n ? sp[0] : NULL);
     stmt_bind_str(st, 4, q->since);
     stmt_bind_str(st, 5, q->until);
+    stmt_bind_str(st, 6, n > 1 ? sp[1] : n ? sp[0] : NULL);
+    stmt_bind_str(st, 7, n > 2 ? sp[2] : n ? sp[0] : NULL);
 }
 
 static json_t *text_or_null(struct stmt *st, int col)
@@ -125,12 +262,12 @@ json_t *audit_list(struct store *s, const struct audit_query *q)
         return NULL;
     struct stmt *st =
         store_prepare(s, "SELECT id, at, actor, origin, action, target, detail"
-                         " FROM audit" AUDIT_WHERE " ORDER BY id DESC LIMIT $6 OFFSET $7");
+                         " FROM audit" AUDIT_WHERE " ORDER BY id DESC LIMIT $8 OFFSET $9");
     if (!st)
         return NULL;
     bind_filters(st, q);
-    stmt_bind_int(st, 6, q->per_page);
-    stmt_bind_int(st, 7, (q->page - 1) * q->per_page);
+    stmt_bind_int(st, 8, q->per_page);
+    stmt_bind_int(st, 9, (q->page - 1) * q->per_page);
     json_t *items = json_array();
     while ((rc = stmt_step(st)) == 1) {
         json_t *o = json_object();
@@ -139,7 +276,12 @@ json_t *audit_list(struct store *s, const struct audit_query *q)
         json_object_set_new(o, "actor", json_string(stmt_text(st, 2)));
         json_object_set_new(o, "origin", json_string(stmt_text(st, 3)));
         json_object_set_new(o, "action", json_string(stmt_text(st, 4)));
+        const char *al = vocab_label(&audit_actions, stmt_text(st, 4));
+        json_object_set_new(o, "action_label", json_string(*al ? al : stmt_text(st, 4)));
         json_object_set_new(o, "target", text_or_null(st, 5));
+        char tl[AUDIT_TARGET_SIZE + 32];
+        audit_target_label(stmt_text(st, 5), tl, sizeof(tl));
+        json_object_set_new(o, "target_label", *tl ? json_string(tl) : json_null());
         json_object_set_new(o, "detail", text_or_null(st, 6));
         json_array_append_new(items, o);
     }

@@ -1,6 +1,7 @@
 #ifndef BAOXUE_AUDIT_H
 #define BAOXUE_AUDIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct store;
@@ -15,6 +16,37 @@ struct store;
  */
 int audit_record(struct store *s, const char *actor, const char *origin, const char *action,
                  const char *target, const char *detail);
+
+/*
+ * What the trail names: one spelling of each kind of object, "kind:id", whichever front end
+ * acted ("task:12" from the command line and from the server alike). The vocabulary
+ * audit_objects (core/words.h) gives each kind its Chinese label (核查任务) and the older
+ * spellings rows written before carry as aliases (verify_task); audit_actions the label of
+ * each action (read_full: 查看完整身份证号/电话).
+ */
+enum audit_object {
+    OBJ_TASK,      /* a verification task: task:12 */
+    OBJ_CASE,      /* case:3 */
+    OBJ_PERSON,    /* a person of the registry: person:7 */
+    OBJ_USER,      /* an account: user:liu (older rows: the bare name) */
+    OBJ_BATCH,     /* an imported list: batch:4 */
+    OBJ_RUN,       /* a cross-check: run:2 */
+    OBJ_RECORD,    /* a child's record of the register: record:123 */
+    OBJ_CANDIDATE, /* a pair of records the cross-check scored: candidate:9 */
+    OBJ_SETTING,   /* setting:casework_verify_days */
+    OBJ__COUNT
+};
+struct vocab;
+extern const struct vocab audit_objects; /* word o is enum audit_object o */
+extern const struct vocab audit_actions;
+#define AUDIT_TARGET_SIZE 96
+/* "task:12" into out (AUDIT_TARGET_SIZE bytes); returns out. */
+const char *audit_target(char *out, enum audit_object o, int64_t id);
+/* "user:liu", "setting:casework_verify_days" */
+const char *audit_target_name(char *out, enum audit_object o, const char *name);
+/* How a stored target reads: "核查任务 12" for task:12 and verify_task:12, "账号 liu" for
+ * user:liu and an older row's bare account name; "" for none. */
+void audit_target_label(const char *target, char *out, size_t size);
 
 /*
  * The trail is append-only (triggers refuse UPDATE and DELETE) and chained: each row has `seq`
@@ -46,13 +78,16 @@ void audit_set_origin(const char *origin);
 const char *audit_origin(void); /* this thread's origin: "cli" or what was set */
 
 /* Filters of audit_list; NULL or "" means any. since/until compare with `at` as text
- * ("2026-11-20" or "2026-11-20 14:00:00"); until is inclusive of that day when a date. */
+ * ("2026-11-20" or "2026-11-20 14:00:00"); until is inclusive of that day when a date. A target
+ * finds every spelling of its object: "task:12", "verify_task:12" and "核查任务 12" the same
+ * rows; "user:liu" and "liu" an account's. */
 struct audit_query {
     const char *actor, *action, *target, *since, *until;
     int64_t page, per_page; /* 1-based page */
 };
 
-/* The trail newest first: {"items": [{id, at, actor, origin, action, target, detail}],
+/* The trail newest first: {"items": [{id, at, actor, origin, action, action_label, target,
+ * target_label, detail}],
  * "total": N, "page": p, "per_page": n} as a jansson object (json_decref it); NULL on a store
  * error (message in the store). */
 struct json_t;

@@ -432,6 +432,7 @@ class CaseworkApiTest(ServerTest):
         reg_name = db_value(self.db, "SELECT r.name FROM verify_task v JOIN record r"
                                      " ON r.id = v.record_id WHERE v.id = %d" % reg)
         readable = {"/healthz", "/api/v1/openapi.json", "/api/v1/session", "/api/v1/settings",
+                    "/api/v1/vocab",
                     "/api/v1/imports", "/api/v1/jobs", "/api/v1/children",
                     "/api/v1/children/filters"}
         before = self.counts()

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "store/audit.h"
 #include "store/migrate.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -498,6 +501,54 @@ static void test_settings(void **state)
     free(path);
 }
 
+/* One spelling of each object in the trail; a search finds the older ones too, and a target
+ * reads in Chinese (issue 12). */
+static void test_audit_targets(void **state)
+{
+    (void)state;
+    char t[AUDIT_TARGET_SIZE], l[128];
+    assert_string_equal(audit_target(t, OBJ_TASK, 12), "task:12");
+    assert_string_equal(audit_target_name(t, OBJ_USER, "liu"), "user:liu");
+    audit_target_label("task:12", l, sizeof(l));
+    assert_string_equal(l, "核查任务 12");
+    audit_target_label("verify_task:12", l, sizeof(l));
+    assert_string_equal(l, "核查任务 12");
+    audit_target_label("liu", l, sizeof(l)); /* before kinds: an account's bare name */
+    assert_string_equal(l, "账号 liu");
+    audit_target_label("", l, sizeof(l));
+    assert_string_equal(l, "");
+
+    struct store *s = fresh(NULL);
+    assert_int_equal(audit_record(s, "a", NULL, "verify", "verify_task:12", NULL), 0);
+    assert_int_equal(audit_record(s, "a", NULL, "verify", audit_target(t, OBJ_TASK, 12), NULL), 0);
+    assert_int_equal(audit_record(s, "a", NULL, "verify", "task:120", NULL), 0);
+    assert_int_equal(audit_record(s, "a", NULL, "login", "liu", NULL), 0);
+    assert_int_equal(
+        audit_record(s, "a", NULL, "login", audit_target_name(t, OBJ_USER, "liu"), NULL), 0);
+    static const struct {
+        const char *target;
+        int64_t found;
+    } cases[] = {{"task:12", 2},    {"verify_task:12", 2}, {"核查任务 12", 2},
+                 {"核查任务12", 2}, {"task:120", 1},       {"user:liu", 2},
+                 {"liu", 2},        {"case:12", 0},        {"nobody", 0}};
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct audit_query q = {.target = cases[i].target, .page = 1, .per_page = 50};
+        json_t *j = audit_list(s, &q);
+        assert_non_null(j);
+        if (json_integer_value(json_object_get(j, "total")) != cases[i].found)
+            fail_msg("%s: %lld rows", cases[i].target,
+                     (long long)json_integer_value(json_object_get(j, "total")));
+        assert_int_equal(json_array_size(json_object_get(j, "items")), cases[i].found);
+        json_decref(j);
+    }
+    struct audit_query all = {.page = 1, .per_page = 50};
+    json_t *j = audit_list(s, &all), *newest = json_array_get(json_object_get(j, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(newest, "target_label")), "账号 liu");
+    assert_string_equal(json_string_value(json_object_get(newest, "action_label")), "登录");
+    json_decref(j);
+    store_close(s);
+}
+
 static void test_migrate_idempotent(void **state)
 {
     char *path = fresh_path();
@@ -794,6 +845,7 @@ int main(void)
         cmocka_unit_test(test_run_and_int),
         cmocka_unit_test(test_transactions),
         cmocka_unit_test(test_settings),
+        cmocka_unit_test(test_audit_targets),
         cmocka_unit_test(test_migrate_idempotent),
         cmocka_unit_test(test_open_missing),
         cmocka_unit_test(test_open_not_a_database),

@@ -175,6 +175,57 @@ static void test_csv_render_hostile_cells(void **state)
     buf_release(&out);
 }
 
+/* The columns for programs (a vocabulary's key, a flag) are in JSON only: the terminal, CSV and
+ * XLSX show the labels people read, the JSON carries both (issue 12: no screen parses a label). */
+static void test_key_columns_json_only(void **state)
+{
+    static const struct table_col c[] = {
+        {"key", "状态", COL_KEY},   {"name", "姓名", COL_TEXT}, {"state", "状态", COL_TEXT},
+        {"late", "逾期", COL_FLAG}, {"days", "天数", COL_INT},  {"state_key", "状态", COL_KEY}};
+    struct report_table t;
+    struct buf out = BUF_INIT, xml = BUF_INIT;
+    table_init(&t, "核查任务", "tasks", c, ARRAY_SIZE(c));
+    table_add_row(&t);
+    table_set(&t, 0, "open");
+    table_set(&t, 1, "张三");
+    table_set(&t, 2, "待核查");
+    table_set(&t, 3, "1");
+    table_set(&t, 4, "3");
+    table_set(&t, 5, "open");
+    render_to(&t, FMT_CSV, "k.csv", &out);
+    assert_string_equal(out.buf, "\xEF\xBB\xBF姓名,状态,天数\r\n张三,待核查,3\r\n");
+    render_to(&t, FMT_TABLE, "k.txt", &out);
+    assert_string_equal(out.buf,
+                        "核查任务\n姓名  状态    天数\n----  ------  ----\n张三  待核查     3\n");
+    render_to(&t, FMT_JSON, "k.json", &out);
+    json_t *j = json_loads(out.buf, 0, NULL), *row = json_array_get(json_object_get(j, "tasks"), 0);
+    assert_string_equal(json_string_value(json_object_get(row, "key")), "open");
+    assert_string_equal(json_string_value(json_object_get(row, "state")), "待核查");
+    assert_true(json_is_true(json_object_get(row, "late")));
+    json_decref(j);
+    table_set(&t, 3, "0");
+    j = table_to_json(&t);
+    assert_true(
+        json_is_false(json_object_get(json_array_get(json_object_get(j, "tasks"), 0), "late")));
+    json_decref(j);
+    char *p = tu_path(tu_dir, "k.xlsx");
+    struct buf err = BUF_INIT;
+    assert_int_equal(table_render(&t, FMT_XLSX, p, &err), 0);
+    int zerr = 0;
+    zip_t *z = zip_open(p, ZIP_RDONLY, &zerr);
+    assert_non_null(z);
+    tu_zip_read(z, "xl/worksheets/sheet1.xml", &xml);
+    assert_non_null(strstr(xml.buf, "<autoFilter ref=\"A1:C2\"")); /* three columns */
+    assert_null(strstr(xml.buf, "r=\"D1\""));
+    zip_close(z);
+    unlink(p);
+    free(p);
+    table_release(&t);
+    buf_release(&out);
+    buf_release(&xml);
+    buf_release(&err);
+}
+
 /* A table of children read through a view: a masked one leaves the birth date out (the column
  * and what was set in it), a full one keeps it; the caller numbers the columns the same way. */
 static void test_view_leaves_birth_out(void **state)
@@ -575,6 +626,7 @@ int main(void)
         cmocka_unit_test(test_csv_field_len),
         cmocka_unit_test(test_csv_render),
         cmocka_unit_test(test_csv_render_hostile_cells),
+        cmocka_unit_test(test_key_columns_json_only),
         cmocka_unit_test(test_view_leaves_birth_out),
         cmocka_unit_test(test_terminal_alignment),
         cmocka_unit_test(test_terminal_no_rows),

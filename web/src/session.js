@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, onUnauthorized, setCsrf } from './api.js';
 import { navigate, parseHash } from './router.js';
+import { loadVocab } from './vocab.js';
 
 let user = null;          // null: not signed in; undefined: not known yet
 let expired = false;      // the last 401 was an expired session, not a first visit
@@ -32,9 +33,14 @@ onUnauthorized(() => {
   navigate('/login', { next, expired: 1 }, { replace: true });
 });
 
+// A signed-in user's screens show labels from the vocabularies: they are loaded before the user
+// is adopted, so no screen renders without them.
 export async function loadSession() {
   try {
-    adopt(await api.get('/session', undefined, { login: true }));
+    const answer = await api.get('/session', undefined, { login: true });
+    setCsrf(answer.csrf_token);
+    await loadVocab();
+    adopt(answer);
   } catch (e) {
     if (e.status !== 401) throw e;
     adopt(null);
@@ -43,7 +49,10 @@ export async function loadSession() {
 }
 
 export async function login(username, password) {
-  adopt(await api.post('/session', { username, password }, { login: true }));
+  const answer = await api.post('/session', { username, password }, { login: true });
+  setCsrf(answer.csrf_token);
+  await loadVocab();
+  adopt(answer);
   expired = false;
   return user;
 }

@@ -174,3 +174,42 @@ describe('children list', () => {
     await page.context().close();
   });
 });
+
+describe('vocabularies', () => {
+  test('labels and badge colours come from /api/v1/vocab, asked once', async () => {
+    // the server's vocabulary with two words changed on the way: the screens must show those
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+    let asked = 0;
+    await context.route('**/api/v1/vocab', async route => {
+      asked++;
+      const resp = await route.fetch();
+      const v = await resp.json();
+      const w = v.statuses.find(s => s.key === 'not_enrolled');
+      w.label = '测试未入学';
+      w.tone = 'ok';
+      v.case_states.find(s => s.key === 'open').label = '测试劝返中';
+      await route.fulfill({ response: resp, json: v });
+    });
+    const page = await context.newPage();
+    page.on('pageerror', e => { throw new Error('page error: ' + e.message); });
+    await page.goto(server.url + '/#/login');
+    await page.getByLabel('用户名').fill('county');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForSelector('header.topbar');
+    await page.goto(server.url + '/#/children?status=not_enrolled');
+    await settled(page);
+    const badges = page.locator('table.table tbody .badge');
+    const texts = await badges.allTextContents();
+    assert.ok(texts.length > 0 && texts.every(s => s === '测试未入学'), texts.join());
+    assert.match(await badges.first().getAttribute('class'), /badge-ok/);
+    assert.equal(await page.getByRole('heading', { name: '测试未入学名单' }).count(), 1);
+    assert.ok((await page.getByLabel('状态').locator('option').allTextContents()).includes('测试未入学'));
+    await page.goto(server.url + '/#/cases?state=open');
+    await settled(page);
+    const states = await page.locator('table.table tbody td[data-label="状态"] .badge').first().textContent();
+    assert.equal(states, '测试劝返中');
+    assert.equal(asked, 1);  // kept in memory: one request for the whole visit
+    await context.close();
+  });
+});

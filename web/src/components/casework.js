@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { fmtDate, fmtDateTime } from '../format.js';
 import { useApi } from '../hooks.js';
 import { Badge, ErrorBanner } from './feedback.js';
+import { label, tone } from '../vocab.js';
 
 /**
  * A server sentence as people read it: ISO dates as 2026年11月20日, and without the hints for
@@ -49,7 +50,7 @@ export function Timeline({ items }) {
   if (!items || !items.length) return html`<p class="muted">暂无记录</p>`;
   return html`<ol class="timeline">
     ${items.map(e => html`<li>
-      <div class="tl-head"><span class="tl-date">${fmtDate(e.date)}</span><${Badge} tone="info">${e.kind_label}<//></div>
+      <div class="tl-head"><span class="tl-date">${fmtDate(e.date)}</span><${Badge} tone=${tone('event_kinds', e.kind, 'info')}>${label('event_kinds', e.kind, e.kind_label)}<//></div>
       <div class="tl-text">${plain(e.text)}</div>
       <div class="tl-meta">记录人 ${e.actor}，录入于 ${fmtDateTime(e.recorded_at)}</div>
     </li>`)}
@@ -119,14 +120,13 @@ export function Choices({ name, legend, options, value, onChange, required, colu
   </fieldset>`;
 }
 
-/** "核查任务 8" / "案件 2" (the tasks list's ref) → the screen's link. */
-export function refLink(ref) {
-  const m = /^(核查任务|案件)\s*(\d+)$/.exec(ref || '');
-  if (!m) return null;
-  return (m[1] === '案件' ? '#/cases/' : '#/verify/') + m[2];
+/** The screen of a task or case a list row names by its kind and id (object: task | case). */
+export function objectLink(object, id) {
+  return object === 'case' ? '#/cases/' + id : object === 'task' ? '#/verify/' + id : null;
 }
 
-const ROLE_LABELS = { township: '乡镇包保干部', village: '村干部', teacher: '结对教师' };
+/** Whom each assignee role is picked among: people of that kind of organisation (org_kinds). */
+const ROLE_ORG = { township: 'township', village: 'village', teacher: 'school' };
 
 /** 调整责任人 of a task or case (POST path {township, village, teacher, reason}): only the roles
  * that change are sent; earlier assignments stay in the history. */
@@ -144,9 +144,8 @@ export function AssignForm({ path, assignees, township, roles, onDone }) {
     <h2>调整责任人</h2>
     <form class="form" onSubmit=${submit} aria-label="调整责任人">
       <div class="grid grid-2">
-        ${roles.map(r => html`<${PersonSelect} id=${'as-' + r} label=${ROLE_LABELS[r]} value=${f[r]} onChange=${set(r)} township=${township}
-          prefer=${r === 'teacher' ? (p => p.org_kind === '学校') : r === 'village' ? (p => p.org_kind === '村') : (p => p.org_kind === '乡镇')}
-          preferLabel=${r === 'teacher' ? '学校' : r === 'village' ? '村（社区）' : '乡镇'} />`)}
+        ${roles.map(r => html`<${PersonSelect} id=${'as-' + r} label=${label('assignee_roles', r)} value=${f[r]} onChange=${set(r)} township=${township}
+          prefer=${p => p.org_kind_key === ROLE_ORG[r]} preferLabel=${label('org_kinds', ROLE_ORG[r])} />`)}
       </div>
       <div class="field"><label class="field-label" for="as-reason">调整原因</label>
         <input id="as-reason" value=${f.reason} onInput=${e => set('reason')(e.target.value)} placeholder="如 原责任人调岗、结对帮扶" /></div>

@@ -1,7 +1,7 @@
 // Small shared pieces every screen uses: loading, error banner, empty state, status badge,
 // page header.
 import { html } from '../html.js';
-import { STATUSES, statusLabel } from '../format.js';
+import { label, tone } from '../vocab.js';
 
 export function Loading({ label = '正在加载…' }) {
   return html`<div class="loading" role="status" aria-live="polite"><span class="spinner" aria-hidden="true"></span>${label}</div>`;
@@ -25,10 +25,14 @@ export function EmptyState({ title = '没有数据', children }) {
   return html`<div class="empty"><p class="empty-title">${title}</p>${children && html`<p class="empty-text">${children}</p>`}</div>`;
 }
 
-/** A child's status as a coloured badge; label from the API when given. */
-export function StatusBadge({ status, label }) {
-  const tone = (STATUSES[status] && STATUSES[status].tone) || 'muted';
-  return html`<span class=${'badge badge-' + tone}>${label || statusLabel(status)}</span>`;
+/** A child's status as a coloured badge: its label and colour from the vocabulary. */
+export function StatusBadge({ status }) {
+  return html`<span class=${'badge badge-' + tone('statuses', status)}>${label('statuses', status)}</span>`;
+}
+
+/** A word of any vocabulary as a badge ("case_states", "open" → 劝返中 in red). */
+export function WordBadge({ vocab, value }) {
+  return html`<span class=${'badge badge-' + tone(vocab, value)}>${label(vocab, value)}</span>`;
 }
 
 /** Any other badge: tone ok | warn | bad | muted | info. */

@@ -39,4 +39,3 @@ export function useJob(id) {
   return { job, error };
 }
 
-export const JOB_STATES = { queued: '排队中', running: '进行中', done: '已完成', failed: '失败' };

@@ -8,7 +8,8 @@ import { api } from '../api.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can, currentUser } from '../session.js';
-import { ROLES, fmtDateTime, fmtNumber } from '../format.js';
+import { fmtDateTime, fmtNumber } from '../format.js';
+import { label, words } from '../vocab.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
 import { Badge, ErrorBanner, Notice, PageHeader } from '../components/feedback.js';
@@ -54,12 +55,12 @@ function Users() {
   const done = m => { setMsg(m); list.reload(); };
   const columns = [
     { key: 'name', label: '用户名', primary: true, render: u => html`<span class="mono">${u.name}</span>${u.disabled && html` <${Badge} tone="bad">已停用<//>`}` },
-    { key: 'role', label: '角色', render: u => u.role_label || ROLES[u.role] },
+    { key: 'role', label: '角色', render: u => label('roles', u.role) },
     { key: 'scope', label: '范围', render: u => u.township ? townName(u.township) : u.school ? `学校 ${u.school}`
       : u.role === 'department' ? html`<${DepartmentCell} user=${u} departments=${departments} onDone=${done} />` : '全县' },
     { key: 'actions', label: '操作', wide: true, render: u => html`<${UserActions} user=${u} onDone=${done} />` },
   ];
-  const departments = list.data ? list.data.departments : [];
+  const departments = words('departments');
   return html`<div>
     ${msg && html`<${Notice} tone="ok">${msg}<//>`}
     <div class="section-head"><p class="muted">每个账号只有一个角色；乡镇、学校、部门账号只能看到自己范围内的数据。</p>
@@ -89,7 +90,7 @@ function DepartmentCell({ user, departments, onDone }) {
     } catch (x) { setErr(x); }
   };
   return html`<span>
-    ${known ? html`${known.title} <span class="muted small">可上传：${known.kinds.length ? known.kinds.join('、') : '（无）'}</span>`
+    ${known ? html`${known.title} <span class="muted small">可上传：${known.kinds.length ? known.kinds.map(k => label('kinds', k)).join('、') : '（无）'}</span>`
       : html`${user.department || '（未填）'} <${Badge} tone="warn">未指定部门，不能上传<//>`}
     ${pick === null ? html` <button type="button" class="btn btn-small" onClick=${() => setPick(known ? known.key : '')}>${known ? '改部门' : '指定部门'}</button>`
       : html`<form class="inline" onSubmit=${save}>
@@ -115,11 +116,11 @@ function UserForm({ departments, onDone, onCancel }) {
     <h2>新建账号</h2>
     <div class="grid grid-3">
       ${field('u-name', '用户名', html`<input id="u-name" required value=${f.username} onInput=${set('username')} autocomplete="off" />`)}
-      ${field('u-role', '角色', html`<select id="u-role" value=${f.role} onChange=${set('role')}>${Object.entries(ROLES).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select>`)}
+      ${field('u-role', '角色', html`<select id="u-role" value=${f.role} onChange=${set('role')}>${words('roles').map(r => html`<option value=${r.key}>${r.label}</option>`)}</select>`)}
       ${f.role === 'township' && field('u-township', '乡镇', html`<select id="u-township" required value=${f.township} onChange=${set('township')}><option value="">请选择</option>${townships.map(t => html`<option value=${t.value}>${t.label}</option>`)}</select>`)}
       ${f.role === 'school' && field('u-school', '学校标识码', html`<input id="u-school" required value=${f.school} onInput=${set('school')} inputmode="numeric" />`)}
       ${f.role === 'department' && field('u-dept', '部门', html`<select id="u-dept" required value=${f.department} onChange=${set('department')}>
-          <option value="">请选择</option>${departments.map(d => html`<option value=${d.key}>${d.title}（可上传：${d.kinds.length ? d.kinds.join('、') : '无'}）</option>`)}</select>`,
+          <option value="">请选择</option>${departments.map(d => html`<option value=${d.key}>${d.title}（可上传：${d.kinds.length ? d.kinds.map(k => label('kinds', k)).join('、') : '无'}）</option>`)}</select>`,
         '部门只能上传本部门的名单，上传后须县教育局确认才生效')}
       ${field('u-password', '初始密码', html`<input id="u-password" type="password" required value=${f.password} onInput=${set('password')} autocomplete="new-password" />`, PASSWORD_RULES + '；请当面或电话告知本人')}
     </div>
@@ -161,8 +162,6 @@ function UserActions({ user, onDone }) {
 
 /* ---- people ---- */
 
-const ORG_KINDS = ['县教育局', '乡镇', '村', '学校', '部门'];
-
 function People({ query }) {
   const townships = useTownships();
   const list = useApi('/people', { township: query.township, all: query.all });
@@ -170,10 +169,10 @@ function People({ query }) {
   const [edit, setEdit] = useState(null);  // {} new, or a person
   const done = m => { setMsg(m); setEdit(null); list.reload(); };
   const columns = [
-    { key: 'name', label: '姓名', primary: true, render: p => html`${p.name}${p.active !== '在岗' && html` <${Badge} tone="muted">${p.active}<//>`}` },
+    { key: 'name', label: '姓名', primary: true, render: p => html`${p.name}${!p.enabled && html` <${Badge} tone="muted">${p.active}<//>`}` },
     { key: 'org', label: '工作单位', wide: true },
     { key: 'role', label: '职务' },
-    { key: 'org_kind', label: '单位类别' },
+    { key: 'org_kind', label: '单位类别', render: p => label('org_kinds', p.org_kind_key) },
     { key: 'township', label: '乡镇', render: p => p.township || '—' },
     { key: 'phone', label: '联系电话', render: p => html`<span class="mono">${p.phone || '—'}</span>` },
     { key: 'open_work', label: '在办事项', align: 'right' },
@@ -197,8 +196,7 @@ function People({ query }) {
 
 function PersonForm({ person, townships, onDone, onCancel }) {
   const isNew = !person.id;
-  const town = townships.find(t => t.label === person.township);
-  const [f, setF] = useState({ name: person.name || '', phone: '', org: person.org || '', org_kind: person.org_kind || '乡镇', township: town ? town.value : '', role: person.role || '' });
+  const [f, setF] = useState({ name: person.name || '', phone: '', org: person.org || '', org_kind: person.org_kind_key || 'township', township: person.township_code || '', role: person.role || '' });
   const set = k => e => setF(x => ({ ...x, [k]: e.target.value }));
   const [state, submit] = useSubmit(() => {
     const body = { name: f.name, org: f.org, org_kind: f.org_kind, township: f.township || null, role: f.role };
@@ -211,7 +209,7 @@ function PersonForm({ person, townships, onDone, onCancel }) {
       ${field('p-name', '姓名', html`<input id="p-name" required value=${f.name} onInput=${set('name')} />`)}
       ${field('p-phone', '联系电话', html`<input id="p-phone" type="tel" value=${f.phone} onInput=${set('phone')} placeholder=${isNew ? '' : '不改请留空'} />`)}
       ${field('p-org', '工作单位', html`<input id="p-org" required value=${f.org} onInput=${set('org')} placeholder="如 龙港镇人民政府" />`)}
-      ${field('p-kind', '单位类别', html`<select id="p-kind" value=${f.org_kind} onChange=${set('org_kind')}>${ORG_KINDS.map(k => html`<option value=${k}>${k}</option>`)}</select>`)}
+      ${field('p-kind', '单位类别', html`<select id="p-kind" value=${f.org_kind} onChange=${set('org_kind')}>${words('org_kinds').map(k => html`<option value=${k.key}>${k.label}</option>`)}</select>`)}
       ${field('p-township', '乡镇', html`<select id="p-township" value=${f.township} onChange=${set('township')}><option value="">（县直，不属于乡镇）</option>${townships.map(t => html`<option value=${t.value}>${t.label}</option>`)}</select>`)}
       ${field('p-role', '职务', html`<input id="p-role" required value=${f.role} onInput=${set('role')} placeholder="如 包保干部、村委会主任、班主任" />`)}
     </div>
@@ -256,34 +254,21 @@ function SettingRow({ s, onDone }) {
 /* ---- audit ---- */
 
 const AUDIT_PER_PAGE = 50;
-// what each audited action is, in words (the code stays searchable and is shown beside it)
-const ACTIONS = {
-  login: '登录', login_failed: '登录失败', login_locked: '登录锁定', logout: '退出登录',
-  read_full: '查看完整身份证号/电话', export_full: '导出完整信息', user_add: '新建账号',
-  user_disable: '停用账号', user_enable: '启用账号', user_password: '重设密码', user_department: '指定部门',
-  import_accept: '确认部门上传的名单', import_reject: '退回部门上传的名单',
-  import: '导入数据', match: '比对', review: '人工复核', explain: '查看比对说明', child: '查看学生档案',
-  verify: '记录核查结论', assign: '指派责任人', case_attempt: '劝返记录', case_escalate: '依法控辍',
-  case_resolve: '劝返结果', case_follow_up: '巩固回访', case_close: '销号', case_reopen: '重新打开案件',
-  notice: '打印通知书', people_import: '导入人员名册', person_add: '登记人员', person_edit: '修改人员',
-  person_deactivate: '停用人员', setting_set: '修改设置', setting_unset: '恢复默认设置', casework: '核查和个案',
-};
-
 function Audit({ query }) {
   const page = Number(query.page) || 1;
   const list = useApi('/audit', { actor: query.actor, action: query.action, target: query.target, since: query.since, until: query.until, page, per_page: AUDIT_PER_PAGE });
   const fields = [
     { name: 'actor', label: '操作人', type: 'search', placeholder: '用户名' },
     { name: 'action', label: '操作', type: 'search', placeholder: '如 login、verify、read_full' },
-    { name: 'target', label: '对象', type: 'search', placeholder: '如 case:2' },
+    { name: 'target', label: '对象', type: 'search', placeholder: '如 案件 2、核查任务 12' },
     { name: 'since', label: '起始日期', type: 'search', placeholder: '2026-11-01' },
     { name: 'until', label: '截止日期', type: 'search', placeholder: '2026-11-30' },
   ];
   const columns = [
     { key: 'at', label: '时间', primary: true, render: a => fmtDateTime(a.at) },
     { key: 'actor', label: '操作人', render: a => html`<span class="mono">${a.actor}</span>` },
-    { key: 'action', label: '操作', render: a => html`<span>${ACTIONS[a.action] || a.action} <span class="mono muted small">${a.action}</span></span>` },
-    { key: 'target', label: '对象', render: a => a.target || '—' },
+    { key: 'action', label: '操作', render: a => html`<span>${label('audit_actions', a.action, a.action_label)} <span class="mono muted small">${a.action}</span></span>` },
+    { key: 'target', label: '对象', render: a => a.target_label || '—' },
     { key: 'origin', label: '来源', render: a => a.origin || '—' },
     { key: 'detail', label: '详情', wide: true, render: a => a.detail || '—' },
   ];

@@ -9,10 +9,9 @@ import { api, downloadPost } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can, currentUser } from '../session.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
-import { Badge, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
+import { Badge, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
+import { tone } from '../vocab.js';
 import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
-
-const TONE = { open: 'bad', returned: 'ok', closed: 'muted' };
 
 /* The notices to print: issuing one records it in the case's timeline, so it is a POST whose
  * answer is the PDF. */
@@ -58,7 +57,7 @@ export default function Case({ params }) {
   return html`<div class="page case-page">
     <p class="crumbs"><a href="#/cases">个案</a> › 案件 ${c.id}</p>
     <${PageHeader} title=${ch.name || '（无姓名）'} subtitle=${`案件 ${c.id} · 一人一案 · 立案 ${fmtDate(c.opened_on)} · ${c.township}`}>
-      <span class="badges"><${Badge} tone=${TONE[c.state]}>${c.state_label}<//>${c.reopened > 0 && html`<${Badge} tone="warn">重新打开 ${c.reopened} 次<//>`}</span>
+      <span class="badges"><${WordBadge} vocab="case_states" value=${c.state} />${c.reopened > 0 && html`<${Badge} tone="warn">重新打开 ${c.reopened} 次<//>`}</span>
     <//>
     ${done && html`<${Notice} tone="ok">${done}<//>`}
     ${c.first_visit && !c.first_visit.done && html`<div class=${'banner ' + (c.first_visit.due.overdue ? 'banner-error' : 'banner-warn')} role="status">
@@ -89,7 +88,7 @@ export default function Case({ params }) {
           ${form === 'attempt' && html`<${AttemptForm} ...${props} />`}
           ${c.attempts.length === 0 ? html`<p class="muted">尚无劝返记录。</p>` : html`<ol class="attempts">
             ${c.attempts.map(a => html`<li class="attempt">
-              <div class="tl-head"><strong>#${a.id} ${fmtDate(a.date)}</strong><${Badge} tone="info">${a.method_label}<//>
+              <div class="tl-head"><strong>#${a.id} ${fmtDate(a.date)}</strong><${Badge} tone=${tone('methods', a.method, 'info')}>${a.method_label}<//>
                 ${a.corrects && html`<${Badge} tone="warn">更正 #${a.corrects}<//>`}${a.corrected_by && html`<${Badge} tone="muted">已由 #${a.corrected_by} 更正<//>`}</div>
               <dl class="facts">
                 <dt>参加人员</dt><dd>${a.people}</dd>

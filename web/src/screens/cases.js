@@ -7,19 +7,12 @@ import { can, currentUser } from '../session.js';
 import { fmtDate, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
-import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
+import { Badge, ErrorBanner, PageHeader, WordBadge } from '../components/feedback.js';
+import { options } from '../vocab.js';
 
 const PER_PAGE = 20;
-const STATES = [
-  { value: 'open', label: '劝返中' },
-  { value: 'returned', label: '已返校，巩固回访中' },
-  { value: 'closed', label: '已销号' },
-  { value: 'all', label: '全部（含已销号）' },
-];
-
-export function caseTone(label) {
-  return label === '劝返中' ? 'bad' : label === '已销号' ? 'muted' : 'ok';
-}
+/** The filter: each state of a case (the vocabulary), or every case. */
+const states = () => [...options('case_states'), { value: 'all', label: '全部（含已销号）' }];
 
 export default function Cases({ query }) {
   useTitle('个案');
@@ -29,11 +22,11 @@ export default function Cases({ query }) {
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const fields = [
     ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
-    { name: 'state', label: '状态', type: 'select', any: '未销号', options: STATES },
+    { name: 'state', label: '状态', type: 'select', any: '未销号', options: states() },
   ];
   const columns = [
     { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/cases/' + r.case_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">案件 ${r.case_id}</span>` },
-    { key: 'state', label: '状态', render: r => html`<span class="badges"><${Badge} tone=${caseTone(r.state)}>${r.state}<//>${r.reopened > 0 && html`<${Badge} tone="warn">曾重新打开<//>`}</span>` },
+    { key: 'state', label: '状态', render: r => html`<span class="badges"><${WordBadge} vocab="case_states" value=${r.state_key} />${r.reopened > 0 && html`<${Badge} tone="warn">曾重新打开<//>`}</span>` },
     { key: 'village', label: '户籍地', render: r => `${r.township} ${r.village}` },
     { key: 'opened_on', label: '立案日期', render: r => fmtDate(r.opened_on) },
     { key: 'reason', label: '主要原因' },

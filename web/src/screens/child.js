@@ -11,12 +11,11 @@ import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { fmtAge, fmtDate, fmtDateTime } from '../format.js';
 import { can } from '../session.js';
+import { label, tone } from '../vocab.js';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
 import { Masked } from '../components/masked.js';
 import { ScreenLink } from '../components/link.js';
 
-const KIND_TONE = { population: 'info', enrollment: 'ok', outside: 'ok' };
-const VERDICT_TONE = { 采纳: 'ok', 待人工复核: 'warn', 不采纳: 'muted' };
 
 export default function Child({ params }) {
   const id = params.id;
@@ -34,10 +33,10 @@ export default function Child({ params }) {
   const p = d.person;
   return html`<div class="page child">
     <${PageHeader} title=${p.name || '（无姓名）'} subtitle=${`学生档案 · 截至 ${fmtDate(d.as_of)} 的第 ${d.run_id} 次比对 · 户籍记录编号 ${d.id}`}>
-      <${StatusBadge} status=${d.status} label=${d.status_label} />
+      <${StatusBadge} status=${d.status} />
     <//>
     <div class=${'banner ' + (['not_enrolled', 'dropped_out'].includes(d.status) ? 'banner-error' : 'banner-info')} role="note">
-      <span><strong>${d.status_label}：</strong>${d.explanation}</span></div>
+      <span><strong>${label('statuses', d.status)}：</strong>${d.explanation}</span></div>
 
     <section class="grid grid-2">
       <div class="card">
@@ -71,7 +70,7 @@ export default function Child({ params }) {
       <p class="muted small">本次比对所用各名单中属于此儿童的每一条记录：来自哪个文件的第几行、哪一次导入。</p>
       <div class="sources">
         ${d.sources.map(s => html`<article class="source" key=${s.record_id}>
-          <header><${Badge} tone=${KIND_TONE[s.kind] || 'muted'}>${s.kind_label}</${Badge}>
+          <header><${Badge} tone=${tone('kinds', s.kind)}>${label('kinds', s.kind)}</${Badge}>
             <span class="source-file">${s.file_name}</span><span class="muted">第 ${s.row} 行</span></header>
           <dl class="facts">
             <dt>姓名</dt><dd>${s.name || '—'}</dd>
@@ -94,7 +93,7 @@ function History({ work }) {
   if (!h || h.length < 1) return null;
   return html`<h3 class="subhead">历次比对</h3>
     <ol class="history">${h.map(r => html`<li key=${r.run_id}><span class="muted">第 ${r.run_id} 次 · ${fmtDate(r.as_of)}</span>
-      ${r.status ? html`<${StatusBadge} status=${r.status} label=${r.status_label} />` : html`<span class="muted">${r.status_label}</span>`}</li>`)}</ol>`;
+      ${r.status ? html`<${StatusBadge} status=${r.status} />` : html`<span class="muted">${r.status_label}</span>`}</li>`)}</ol>`;
 }
 
 /** The field-by-field waterfall of each candidate record (docs/linkage.md). */
@@ -110,7 +109,7 @@ function Waterfall({ links }) {
       return html`<article class="candidate" key=${c.record_id}>
         <header>
           <span class="candidate-title">候选记录 ${i + 1}：${c.where || c.file_name}</span>
-          <${Badge} tone=${VERDICT_TONE[c.verdict] || 'muted'}>${c.verdict}<//>
+          <${Badge} tone=${tone('link_verdicts', c.verdict_key)}>${label('link_verdicts', c.verdict_key)}<//>
         </header>
         <p class="muted small">${c.file_name} 第 ${c.row} 行 · ${c.name} · ${c.gender} · ${c.birth_date ? '出生 ' + fmtDate(c.birth_date) : fmtAge(c.age)} · 身份证号 <span class="mono">${c.id_number}</span></p>
         <table class="waterfall">
@@ -142,7 +141,7 @@ function Casework({ work }) {
       ${w.tasks.length === 0 ? html`<p class="muted">没有核查任务（比对未判定为疑似失学辍学）。</p>` : html`<ul class="plain">
         ${w.tasks.map(t => html`<li key=${t.id} class="task">
           <div class="row-between"><${ScreenLink} path=${'/verify/' + t.id}>核查任务 ${t.id}<//>
-            <${Badge} tone=${t.overdue ? 'bad' : t.state === 'closed' ? 'muted' : 'warn'}>${t.state_label}${t.overdue ? '（逾期）' : ''}<//></div>
+            <${Badge} tone=${t.overdue ? 'bad' : tone('task_states', t.state)}>${label('task_states', t.state)}${t.overdue ? '（逾期）' : ''}<//></div>
           <p class="small">疑似${t.suspected}，${fmtDate(t.opened_on)} 建立，${fmtDate(t.deadline)} 截止${t.outcome_label ? `；结论：${t.outcome_label}${t.outcome_sub_label ? '（' + t.outcome_sub_label + '）' : ''}，${fmtDate(t.verified_on)}` : ''}</p>
           ${t.note && html`<p class="small muted">${t.note}</p>`}
         </li>`)}</ul>`}
@@ -150,7 +149,7 @@ function Casework({ work }) {
     <div class="card">
       <h2>案件（一人一案）</h2>
       ${!w.case ? html`<p class="muted">没有案件。</p>` : html`<div class="row-between"><${ScreenLink} path=${'/cases/' + w.case.id}>案件 ${w.case.id}<//>
-          <${Badge} tone=${w.case.state === 'open' ? 'bad' : w.case.state === 'returned' ? 'warn' : 'ok'}>${w.case.state_label}<//></div>
+          <${Badge} tone=${tone('case_states', w.case.state)}>${label('case_states', w.case.state)}<//></div>
         <dl class="facts">
           <dt>立案</dt><dd>${fmtDate(w.case.opened_on)}</dd>
           <dt>主要原因</dt><dd>${w.case.reason_label || '—'}</dd>
@@ -165,7 +164,7 @@ function Casework({ work }) {
       ${w.timeline.length === 0 ? html`<${EmptyState} title="还没有记录">核查、劝返、依法控辍和回访的每一步都会记在这里。<//>` : html`<ol class="timeline">
         ${w.timeline.map((e, i) => html`<li key=${i}>
           <span class="tl-date">${fmtDate(e.on_date)}</span>
-          <span class="tl-kind"><${Badge} tone="info">${e.kind_label}<//></span>
+          <span class="tl-kind"><${Badge} tone=${tone('event_kinds', e.kind, 'info')}>${label('event_kinds', e.kind, e.kind_label)}<//></span>
           <span class="tl-text">${e.text}<span class="muted small"> · ${e.actor} 记录于 ${fmtDateTime(e.at)}</span></span>
         </li>`)}</ol>`}
     </div>

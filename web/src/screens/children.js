@@ -6,7 +6,8 @@ import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
-import { REASONS, STAGES, STATUSES, fmtDate, fmtNumber } from '../format.js';
+import { fmtDate, fmtNumber } from '../format.js';
+import { options, word, words } from '../vocab.js';
 import { api, downloadUrl } from '../api.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
@@ -18,11 +19,11 @@ const PER_PAGE = 50;
 /** The lists whose children have verification tasks and cases: they filter on those too. */
 const CASEWORK_LISTS = ['suspected', 'not_enrolled', 'dropped_out'];
 
-/** The three ledgers first, then every single status. */
-const STATUS_OPTIONS = [
+/** The two ledgers first, then every single status (from the vocabulary). */
+const statusOptions = () => [
   { value: 'school_age', label: '适龄儿童' },
   { value: 'suspected', label: '疑似失学辍学' },
-  ...Object.entries(STATUSES).map(([value, s]) => ({ value, label: s.label })),
+  ...options('statuses'),
 ];
 
 /** Tabs over the list: everyone, and the two ledgers that are lists of children. */
@@ -32,12 +33,11 @@ const TABS = [
   { status: 'suspected', label: '疑似失学辍学' },
 ];
 
-/** The official forms (docs/reports.md) to send upward, as xlsx. */
-const FORMS = [
-  { name: 'ledger-school-age', label: '适龄儿童台账' },
-  { name: 'ledger-suspected', label: '疑似失学辍学台账' },
-  { name: 'ledger-dropout', label: '失学辍学台账（一人一案）' },
-];
+/** The official forms (docs/reports.md) to send upward, as xlsx: the reports of the catalog that
+ * are forms and take a township. */
+const forms = () => words('reports').filter(r => r.form && r.takes.includes('township'));
+/** The download of the list on screen: the report that takes the list's own filters. */
+const listReport = () => (words('reports').find(r => r.takes.includes('list')) || {}).key;
 
 const LEDGER_TITLES = {
   school_age: '适龄儿童台账',
@@ -61,10 +61,10 @@ export default function Children({ query }) {
     ...(towns.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: towns.map(t => ({ value: t.code, label: t.name })) }] : []),
     ...(town ? [{ name: 'village', label: '村（社区）', type: 'select', options: town.villages.map(v => ({ value: v, label: v })) }] : []),
     ...(schools.length > 1 ? [{ name: 'school', label: '学校', type: 'select', options: schools.map(s => ({ value: s.code, label: s.name || s.code })) }] : []),
-    { name: 'status', label: '状态', type: 'select', options: STATUS_OPTIONS },
+    { name: 'status', label: '状态', type: 'select', options: statusOptions() },
     ...(casework ? [
-      { name: 'stage', label: '核查和劝返', type: 'select', options: STAGES },
-      { name: 'reason', label: '辍学原因', type: 'select', options: REASONS },
+      { name: 'stage', label: '核查和劝返', type: 'select', options: options('stages') },
+      { name: 'reason', label: '辍学原因', type: 'select', options: options('reasons') },
       { name: 'overdue', label: '只看逾期', type: 'checkbox' },
     ] : []),
     // a whole ID only for who may see full IDs: with the first 6 and last 4 shown, a search by
@@ -73,7 +73,8 @@ export default function Children({ query }) {
   ];
   const d = list.data;
   const sortable = d ? d.sortable : false;
-  const title = LEDGER_TITLES[query.status] || (query.status && STATUSES[query.status] ? STATUSES[query.status].label + '名单' : '台账');
+  const st = query.status && word('statuses', query.status);
+  const title = LEDGER_TITLES[query.status] || (st ? st.label + '名单' : '台账');
   useTitle(title);
   const columns = [
     { key: 'name', label: '姓名', primary: true, sort: sortable && 'name', render: r => html`<a href=${'#/children/' + r.id}>${r.name || '（无姓名）'}</a>` },
@@ -85,7 +86,7 @@ export default function Children({ query }) {
     { key: 'expected_grade', label: '应读年级', render: r => r.expected_grade || '—' },
     { key: 'township', label: '乡镇' },
     { key: 'village', label: '村（社区）', sort: sortable && 'village' },
-    { key: 'status', label: '状态', sort: sortable && 'status', render: r => html`<${StatusBadge} status=${r.status} label=${r.status_label} />` },
+    { key: 'status', label: '状态', sort: sortable && 'status', render: r => html`<${StatusBadge} status=${r.status} />` },
   ];
   const onChange = changes => {
     // a village belongs to its township; a sort applies only where the server can sort
@@ -99,7 +100,7 @@ export default function Children({ query }) {
     <${PageHeader} title=${title} subtitle=${d ? `截至 ${fmtDate(d.as_of)} 的比对结果，共 ${fmtNumber(d.total)} 名${sortable ? '' : '（按户籍登记顺序）'}` : ''}>
       ${can('summary') && d && d.total > 0 && (tooMany
         ? html`<span class="muted small">超过 10 万名，请缩小范围后导出</span>`
-        : html`<a class="btn" href=${downloadUrl('/reports/children-list', { ...exportQuery, format: 'xlsx' })} download>导出Excel</a>`)}
+        : html`<a class="btn" href=${downloadUrl('/reports/' + listReport(), { ...exportQuery, format: 'xlsx' })} download>导出Excel</a>`)}
     <//>
     <nav class="tabs" aria-label="台账">
       ${TABS.map(t => html`<a key=${t.status} href=${'#/children' + (t.status ? '?status=' + t.status : '')}
@@ -116,8 +117,8 @@ export default function Children({ query }) {
     ${can('summary') && html`<section class="card forms">
       <h2>上报用台账（Excel）</h2>
       <p class="muted small">带标题、填报单位、合计和签字栏的正式表格${query.township ? '（本乡镇）' : ''}；身份证号已遮盖。</p>
-      <div class="page-actions">${FORMS.map(f => html`<a key=${f.name} class="btn" download
-        href=${downloadUrl('/reports/' + f.name, { format: 'xlsx', township: query.township })}>${f.label}</a>`)}</div>
+      <div class="page-actions">${forms().map(f => html`<a key=${f.key} class="btn" download
+        href=${downloadUrl('/reports/' + f.key, { format: 'xlsx', township: query.township })}>${f.label}</a>`)}</div>
     </section>`}
   </div>`;
 }

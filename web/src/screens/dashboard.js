@@ -6,7 +6,8 @@ import { html } from '../html.js';
 import { navigate, setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can, useUser } from '../session.js';
-import { STATUSES, fmtDate, fmtDateTime, fmtNumber, fmtPercent } from '../format.js';
+import { fmtDate, fmtDateTime, fmtNumber, fmtPercent } from '../format.js';
+import { label } from '../vocab.js';
 import { ErrorBanner, EmptyState, Loading, PageHeader } from '../components/feedback.js';
 import { Chart, STATUS_COLORS } from '../components/chart.js';
 import { ScreenLink } from '../components/link.js';
@@ -62,20 +63,20 @@ export default function Dashboard({ query }) {
         <h2>适龄儿童</h2>
         <p class="stat-value"><${Num} value=${d.ledgers.school_age} path="/children" query=${{ ...scope, status: 'school_age' }} label="适龄儿童名单" /></p>
         <p class="stat-sub">入学率 ${fmtPercent(d.ledgers.school_age ? enrolled / d.ledgers.school_age : null)}
-          · 待复核 <${Num} value=${n(totals, 'pending_review')} path="/children" query=${{ ...scope, status: 'pending_review' }} /></p>
+          · ${label('statuses', 'pending_review')} <${Num} value=${n(totals, 'pending_review')} path="/children" query=${{ ...scope, status: 'pending_review' }} /></p>
       </div>
       <div class="card stat stat-warn">
         <h2>疑似失学辍学</h2>
         <p class="stat-value"><${Num} value=${d.ledgers.suspected} path="/children" query=${{ ...scope, status: 'suspected' }} tone="bad" label="疑似失学辍学名单" /></p>
-        <p class="stat-sub">适龄未入学 <${Num} value=${n(totals, 'not_enrolled')} path="/children" query=${{ ...scope, status: 'not_enrolled' }} />
-          · 辍学 <${Num} value=${n(totals, 'dropped_out')} path="/children" query=${{ ...scope, status: 'dropped_out' }} /></p>
+        <p class="stat-sub">${label('statuses', 'not_enrolled')} <${Num} value=${n(totals, 'not_enrolled')} path="/children" query=${{ ...scope, status: 'not_enrolled' }} />
+          · ${label('statuses', 'dropped_out')} <${Num} value=${n(totals, 'dropped_out')} path="/children" query=${{ ...scope, status: 'dropped_out' }} /></p>
       </div>
       <div class="card stat stat-bad">
         <h2>失学辍学（一人一案）</h2>
         <p class="stat-value"><${Num} value=${d.ledgers.dropout} path="/cases" query=${scope} tone="bad" label="案件列表" /></p>
-        <p class="stat-sub">劝返中 <${Num} value=${cs.open} path="/cases" query=${{ ...scope, state: 'open' }} />
+        <p class="stat-sub">${label('case_states', 'open')} <${Num} value=${cs.open} path="/cases" query=${{ ...scope, state: 'open' }} />
           · 巩固回访 <${Num} value=${cs.returned} path="/cases" query=${{ ...scope, state: 'returned' }} />
-          · 已销号 <${Num} value=${cs.closed} path="/cases" query=${{ ...scope, state: 'closed' }} /></p>
+          · ${label('case_states', 'closed')} <${Num} value=${cs.closed} path="/cases" query=${{ ...scope, state: 'closed' }} /></p>
       </div>
     </section>
 
@@ -83,9 +84,9 @@ export default function Dashboard({ query }) {
       <div class="card">
         <h2>核查任务</h2>
         <ul class="kv">
-          <li><span>待核查</span><${Num} value=${d.verify.open} path="/verify" query=${{ ...scope, state: 'open' }} /></li>
-          <li><span>外联保学（随父母外出）</span><${Num} value=${d.verify.outreach} path="/verify" query=${{ ...scope, state: 'outreach' }} /></li>
-          <li><span>已办结</span><${Num} value=${d.verify.closed} path="/verify" query=${{ ...scope, state: 'closed' }} /></li>
+          <li><span>${label('task_states', 'open')}</span><${Num} value=${d.verify.open} path="/verify" query=${{ ...scope, state: 'open' }} /></li>
+          <li><span>${label('task_states', 'outreach')}（随父母外出）</span><${Num} value=${d.verify.outreach} path="/verify" query=${{ ...scope, state: 'outreach' }} /></li>
+          <li><span>${label('task_states', 'closed')}</span><${Num} value=${d.verify.closed} path="/verify" query=${{ ...scope, state: 'closed' }} /></li>
           <li class=${d.verify.overdue ? 'overdue' : ''}><span>逾期未核查</span><${Num} value=${d.verify.overdue} path="/tasks" query=${{ ...scope, overdue: 1 }} tone=${d.verify.overdue ? 'bad' : ''} /></li>
         </ul>
       </div>
@@ -100,7 +101,7 @@ export default function Dashboard({ query }) {
 
     <section class="card">
       <h2>${d.township ? scopeName + '儿童状态' : '各乡镇儿童状态'}</h2>
-      <p class="muted small">点击柱条打开该状态的名单；点击图例显示或隐藏一种状态（“本县在读”默认隐藏）。</p>
+      <p class="muted small">点击柱条打开该状态的名单；点击图例显示或隐藏一种状态（“${label('statuses', 'enrolled')}”默认隐藏）。</p>
       <${Chart} option=${barOption} height=${Math.max(220, d.townships.length * 34 + 90)} label="各乡镇各状态儿童人数条形图"
         onClick=${p => navigate('/children', { township: p.data && p.data.code, status: p.seriesId })} />
       <${TownshipTable} d=${d} />
@@ -133,13 +134,13 @@ function TownshipTable({ d }) {
   return html`<div class="table-scroll"><table class="table compact">
     <caption class="visually-hidden">各乡镇儿童状态人数</caption>
     <thead><tr><th scope="col">乡镇</th><th scope="col" class="num">适龄儿童</th>
-      ${cols.map(c => html`<th scope="col" class="num">${STATUSES[c].label}</th>`)}</tr></thead>
+      ${cols.map(c => html`<th scope="col" class="num">${label('statuses', c)}</th>`)}</tr></thead>
     <tbody>${d.townships.map(t => {
       const sa = Object.entries(t.counts).filter(([k]) => ![ 'not_yet_school_age', 'beyond_age', 'inactive'].includes(k)).reduce((a, [, v]) => a + v, 0);
       return html`<tr key=${t.township_code}>
         <td class="primary" data-label="乡镇">${t.township}</td>
         <td class="num" data-label="适龄儿童"><${Num} value=${sa} path="/children" query=${{ township: t.township_code, status: 'school_age' }} /></td>
-        ${cols.map(c => html`<td class="num" data-label=${STATUSES[c].label}>
+        ${cols.map(c => html`<td class="num" data-label=${label('statuses', c)}>
           <${Num} value=${n(t.counts, c)} path="/children" query=${{ township: t.township_code, status: c }} tone=${n(t.counts, c) && (c === 'not_enrolled' || c === 'dropped_out') ? 'bad' : ''} /></td>`)}
       </tr>`;
     })}</tbody>
@@ -150,12 +151,12 @@ function townshipBars(d) {
   const towns = d.townships.slice().reverse();   // the first township on top
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { top: 0, type: 'scroll', selected: { [STATUSES.enrolled.label]: false, [STATUSES.completed.label]: false } },
+    legend: { top: 0, type: 'scroll', selected: { [label('statuses', 'enrolled')]: false, [label('statuses', 'completed')]: false } },
     grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: towns.map(t => t.township) },
     series: BAR_STATUSES.map(k => ({
-      id: k, name: STATUSES[k].label, type: 'bar', stack: 'all', barMaxWidth: 22,
+      id: k, name: label('statuses', k), type: 'bar', stack: 'all', barMaxWidth: 22,
       itemStyle: { color: STATUS_COLORS[k] },
       emphasis: { focus: 'series' },
       data: towns.map(t => ({ value: n(t.counts, k), code: t.township_code })),
@@ -177,9 +178,9 @@ function trendLines(d) {
     yAxis: { type: 'value', minInterval: 1 },
     series: [
       line('疑似失学辍学', 'suspected', '#b42318'),
-      line('适龄未入学', 'not_enrolled', '#e8590c'),
-      line('辍学', 'dropped_out', '#9a5b00'),
-      line('待复核', 'pending_review', '#1d5fa8'),
+      line(label('statuses', 'not_enrolled'), 'not_enrolled', '#e8590c'),
+      line(label('statuses', 'dropped_out'), 'dropped_out', '#9a5b00'),
+      line(label('statuses', 'pending_review'), 'pending_review', '#1d5fa8'),
     ],
   };
 }

@@ -15,7 +15,8 @@ import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can, currentUser } from '../session.js';
 import { fmtDateTime, fmtNumber } from '../format.js';
-import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
+import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
+import { word, words } from '../vocab.js';
 import { ProgressBar, useJob } from '../components/progress.js';
 
 /** A server message names the uploaded file by its path on the server: show its name only. */
@@ -23,12 +24,8 @@ export function fileMessage(text) {
   return (text || '').replace(/文件“[^”]*\/([^\/”]+)”/g, '文件“$1”');
 }
 
-export const KINDS = [
-  { key: 'population', label: '户籍适龄儿童', hint: '公安户籍：应当在校的全部适龄儿童' },
-  { key: 'enrollment', label: '学籍', hint: '学籍系统导出：本县学校的在籍学生' },
-  { key: 'outside', label: '外出就读', hint: '在县外就读的本县学生名单' },
-];
-const KIND_LABEL = Object.fromEntries(KINDS.map(k => [k.key, k.label]));
+/** A kind of list as the wizard names it ("户籍适龄儿童"; the vocabulary's title). */
+const kindTitle = key => (word('kinds', key) || {}).title || key;
 
 function waitJob(id, onTick) {
   // a dry run is followed here, in the wizard's own state (its file is in this page only)
@@ -48,9 +45,10 @@ function waitJob(id, onTick) {
 
 /** The kinds of list this account may upload: all for the county, its department's for one. */
 function allowedKinds() {
-  if (can('import')) return KINDS;
+  const kinds = words('kinds');
+  if (can('import')) return kinds;
   const mine = (currentUser() || {}).upload_kinds || [];
-  return KINDS.filter(k => mine.includes(k.key));
+  return kinds.filter(k => mine.includes(k.key));
 }
 
 export default function Imports({ query }) {
@@ -141,7 +139,7 @@ export default function Imports({ query }) {
       <fieldset class="kinds"><legend class="field-label">名单类型</legend>
         ${kinds.map(k => html`<label class=${'kind' + (kind === k.key ? ' checked' : '')} key=${k.key}>
           <input type="radio" name="kind" value=${k.key} checked=${kind === k.key} onChange=${() => setKind(k.key)} />
-          <span class="kind-label">${k.label}</span><span class="kind-hint">${k.hint}</span></label>`)}
+          <span class="kind-label">${k.title}</span><span class="kind-hint">${k.hint}</span></label>`)}
       </fieldset>
       <div class="field"><span class="field-label" id="import-file-label">文件（xlsx、xls、csv）</span>
         <label class="file-pick" for="import-file">
@@ -166,9 +164,9 @@ function ImportJob({ job }) {
   if (job.state === 'failed') return html`<div class="banner banner-error" role="alert">导入失败：${fileMessage(job.error)}</div>`;
   if (job.state === 'done') {
     const r = job.result;
-    if (r.pending) return html`<${Notice} tone="ok"><span>已提交 ${r.file_name}（${KIND_LABEL[r.kind]}，第 ${r.batch_id} 批）：${fmtNumber(r.rows_imported)} 行，
+    if (r.pending) return html`<${Notice} tone="ok"><span>已提交 ${r.file_name}（${kindTitle(r.kind)}，第 ${r.batch_id} 批）：${fmtNumber(r.rows_imported)} 行，
       拒绝 ${fmtNumber(r.rows_rejected)} 行。<strong>须县教育局确认后才生效</strong>，确认或退回的结果见下方“导入记录”。</span><//>`;
-    return html`<${Notice} tone="ok"><span>已导入 ${r.file_name}（${KIND_LABEL[r.kind]}，第 ${r.batch_id} 批）：${fmtNumber(r.rows_imported)} 行，
+    return html`<${Notice} tone="ok"><span>已导入 ${r.file_name}（${kindTitle(r.kind)}，第 ${r.batch_id} 批）：${fmtNumber(r.rows_imported)} 行，
       其中 ${fmtNumber(r.rows_flagged)} 行有问题标记，拒绝 ${fmtNumber(r.rows_rejected)} 行。${can('import') && html` <a href="#/runs">去比对</a>`}</span><//>`;
   }
   return html`<div class="card" aria-live="polite"><${ProgressBar} value=${job.progress} label=${job.phase || '正在导入'} /></div>`;
@@ -195,7 +193,7 @@ function Preview({ result: r, fields, setFields, force, setForce, shrinkOk, setS
       <span>${missing.length > 0 ? '如果选错了名单类型，请“重新选择文件”；如果文件里有这些列，只是表头写法不同，' : ''}请在下面的“列对应”中为这些列选择字段，然后重新检查。</span></div></div>`}
     <dl class="facts">
       <dt>文件</dt><dd>${r.file_name}${r.format ? `（${r.format.toUpperCase()}${r.encoding ? '，' + r.encoding : ''}${r.sheet ? '，工作表“' + r.sheet + '”' : ''}）` : ''}</dd>
-      <dt>名单类型</dt><dd>${KIND_LABEL[r.kind]}</dd>
+      <dt>名单类型</dt><dd>${kindTitle(r.kind)}</dd>
       <dt>表头</dt><dd>第 ${r.header_row} 行（上方的标题行已跳过）</dd>
     </dl>
     ${r.same_as_batch && html`<div class="banner banner-warn" role="alert"><span>这个文件与第 ${r.same_as_batch} 批完全相同，已经导入过。</span>
@@ -284,9 +282,9 @@ function History({ history }) {
         <th scope="col" class="num">导入</th><th scope="col" class="num">标记</th><th scope="col" class="num">拒绝</th></tr></thead>
       <tbody>${items.map(b => html`<tr key=${b.id}>
         <td class="primary" data-label="批次">第 ${b.id} 批${b.forced ? html` <${Badge} tone="warn">重复导入<//>` : ''}</td>
-        <td data-label="状态"><${Badge} tone=${STATE_TONE[b.state] || 'muted'}>${b.state_label}<//>${b.current ? html` <${Badge} tone="info">当前名单<//>` : ''}
+        <td data-label="状态"><${WordBadge} vocab="batch_states" value=${b.state} />${b.current ? html` <${Badge} tone="info">当前名单<//>` : ''}
           ${b.state === 'rejected' && b.decision_note && html`<div class="small">退回理由：${b.decision_note}</div>`}</td>
-        <td data-label="名单">${KIND_LABEL[b.kind] || b.kind}</td>
+        <td data-label="名单">${kindTitle(b.kind)}</td>
         <td data-label="文件">${b.file_name}</td>
         <td data-label="导入时间">${fmtDateTime(b.imported_at)}</td>
         <td data-label="导入人">${b.imported_by}${b.department_label ? html`<div class="muted small">${b.department_label}</div>` : ''}</td>
@@ -298,7 +296,6 @@ function History({ history }) {
   </section>`;
 }
 
-const STATE_TONE = { live: 'ok', pending: 'warn', rejected: 'bad' };
 
 /** The county's decision on the departments' uploads: each pending one beside the current list. */
 function Pending({ history }) {

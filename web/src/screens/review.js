@@ -9,17 +9,18 @@ import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
 import { fmtDateTime } from '../format.js';
-import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader } from '../components/feedback.js';
+import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
+import { label, tone } from '../vocab.js';
 import { plain } from '../components/casework.js';
 
-const PENDING = '待复核';
+const PENDING = 'pending';  // review_decisions: a pair no clerk has decided yet
 
 export default function Review({ query }) {
   useTitle('人工复核');
   const queue = useApi('/review', { all: 1 });
   const pairs = (queue.data && queue.data.pairs) || [];
-  const decided = pairs.filter(p => p.decision !== PENDING).length;
-  const firstOpen = pairs.find(p => p.decision === PENDING);
+  const decided = pairs.filter(p => p.decision_key !== PENDING).length;
+  const firstOpen = pairs.find(p => p.decision_key === PENDING);
   const id = query.id || (firstOpen || pairs[0] || {}).candidate_id;
   const idx = pairs.findIndex(p => String(p.candidate_id) === String(id));
   const [msg, setMsg] = useState(null);  // the last decision's sentence, kept while moving on
@@ -28,7 +29,7 @@ export default function Review({ query }) {
     setMsg(m);
     queue.reload();
     // on to the next pair still waiting, after this one (else the first waiting one)
-    const next = pairs.slice(idx + 1).find(p => p.decision === PENDING) || pairs.slice(0, idx).find(p => p.decision === PENDING);
+    const next = pairs.slice(idx + 1).find(p => p.decision_key === PENDING) || pairs.slice(0, idx).find(p => p.decision_key === PENDING);
     if (next) setQuery({ id: next.candidate_id });
   };
   if (queue.error) return html`<div class="page"><${PageHeader} title="人工复核" /><${ErrorBanner} error=${queue.error} onRetry=${queue.reload} /></div>`;
@@ -47,7 +48,7 @@ export default function Review({ query }) {
         <ol>${pairs.map((p, i) => html`<li>
           <a href=${'#/review?id=' + p.candidate_id} aria-current=${i === idx ? 'true' : null} class=${i === idx ? 'active' : ''}>
             <span>${p.child_name} <span class="muted small">${p.township}</span></span>
-            <${Badge} tone=${p.decision === PENDING ? 'warn' : p.decision === '同一人' ? 'ok' : 'muted'}>${p.decision}<//>
+            <${WordBadge} vocab="review_decisions" value=${p.decision_key} />
           </a></li>`)}</ol>
       </nav>
       <div>
@@ -101,7 +102,7 @@ function Pair({ id, n, total, onPrev, onNext, onDecided }) {
       <h2>第 ${n} / ${total} 对 <span class="muted small">候选编号 ${d.id}</span></h2>
       <span class="badges">
         <${Badge} tone="info">总分 ${d.score.toFixed(1)}<//>
-        ${rv ? html`<${Badge} tone=${rv.decision === 'accept' ? 'ok' : 'muted'}>已判定：${rv.label}<//>` : html`<${Badge} tone="warn">待复核<//>`}
+        ${rv ? html`<${Badge} tone=${tone('review_decisions', rv.decision)}>已判定：${label('review_decisions', rv.decision)}<//>` : html`<${WordBadge} vocab="review_decisions" value=${PENDING} />`}
       </span>
     </div>
     <p class="hint">${d.reason}</p>

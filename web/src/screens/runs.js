@@ -7,9 +7,10 @@ import { api } from '../api.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
-import { STATUSES, fmtDate, fmtDateTime, fmtNumber } from '../format.js';
+import { fmtDate, fmtDateTime, fmtNumber } from '../format.js';
+import { label, tone } from '../vocab.js';
 import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader, StatusBadge } from '../components/feedback.js';
-import { JOB_STATES, ProgressBar, useJob } from '../components/progress.js';
+import { ProgressBar, useJob } from '../components/progress.js';
 
 const SHOWN = ['not_enrolled', 'dropped_out', 'pending_review', 'suspended', 'enrolled_elsewhere', 'enrolled'];
 
@@ -100,8 +101,8 @@ function JobCard({ job }) {
       新建核查任务 ${fmtNumber(r.casework && r.casework.tasks_created)} 项，关闭 ${fmtNumber(r.casework && r.casework.tasks_closed)} 项。<//>`;
   }
   return html`<div class="card" aria-live="polite">
-    <h2>比对${JOB_STATES[job.state]}</h2>
-    <${ProgressBar} value=${job.progress} label=${job.phase || JOB_STATES[job.state]} />
+    <h2>比对${label('job_states', job.state)}</h2>
+    <${ProgressBar} value=${job.progress} label=${job.phase || label('job_states', job.state)} />
     <p class="muted small">由 ${job.who} 于 ${fmtDateTime(job.created_at)} 开始</p>
   </div>`;
 }
@@ -126,9 +127,9 @@ function RunChanges({ id, latest }) {
     <p class="muted small">${previous ? `与第 ${previous.id} 次（截至 ${fmtDate(previous.as_of)}）相比` : '这是第一次比对，没有可比较的上一次'}</p>
     <div class="count-grid">
       ${SHOWN.map(k => html`<div class="count" key=${k}>
-        <span class="count-label">${STATUSES[k].label}</span>
+        <span class="count-label">${label('statuses', k)}</span>
         <span class="count-value">${fmtNumber(run.counts[k] || 0)}</span>
-        ${prev && html`<${Delta} now=${run.counts[k]} before=${prev[k]} good=${STATUSES[k].tone === 'ok'} />`}
+        ${prev && html`<${Delta} now=${run.counts[k]} before=${prev[k]} good=${tone('statuses', k) === 'ok'} />`}
       </div>`)}
     </div>
     ${changes && html`<div class="grid grid-2 changes">
@@ -150,7 +151,7 @@ function Group({ title, tone, g, link, empty, extra }) {
       ${g.items.map(c => html`<li key=${c.id}>
         ${link ? html`<a href=${'#/children/' + c.id}>${c.name || '（无姓名）'}</a>` : html`<span>${c.name || '（无姓名）'}</span>`}
         <span class="muted small">${c.township} ${c.village}</span>
-        ${c.status && html`<${StatusBadge} status=${c.status} label=${c.status_label} />`}
+        ${c.status && html`<${StatusBadge} status=${c.status} />`}
       </li>`)}
     </ul>`}
     ${total > g.items.length && html`<p class="muted small">仅列出前 ${g.items.length} 名，共 ${fmtNumber(total)} 名。</p>`}

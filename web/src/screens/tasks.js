@@ -10,7 +10,7 @@ import { fmtDate, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
-import { refLink } from '../components/casework.js';
+import { objectLink } from '../components/casework.js';
 
 const PER_PAGE = 50;
 const ME = 'baoxue.me';
@@ -44,7 +44,7 @@ export default function Tasks({ query }) {
   ];
   const columns = [
     { key: 'item', label: '事项', primary: true, render: r => {
-      const href = refLink(r.ref);
+      const href = objectLink(r.object, r.object_id);
       return html`${href ? html`<a href=${href}>${r.item}</a>` : r.item}`;
     } },
     { key: 'child', label: '儿童', render: r => html`${r.child} <span class="muted small">${r.ref}</span>` },

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { can } from '../session.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
-import { Badge, Loading, Notice, PageHeader } from '../components/feedback.js';
+import { Badge, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
 import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 export default function VerifyTask({ params }) {
@@ -19,11 +19,10 @@ export default function VerifyTask({ params }) {
   if (task.error) return html`<${NotFound} error=${task.error} what="核查任务" back="#/verify" backLabel="返回核查任务" />`;
   if (!t) return html`<${Loading} />`;
   const c = t.child;
-  const tone = t.state === 'closed' ? 'muted' : t.state === 'outreach' ? 'warn' : 'info';
   return html`<div class="page case-page">
     <p class="crumbs"><a href="#/verify">核查</a> › 核查任务 ${t.id}</p>
     <${PageHeader} title=${c.name || '（无姓名）'} subtitle=${`${c.gender} · ${fmtBirthOrAge(c)} · ${t.suspected_label}`}>
-      <${Badge} tone=${tone}>${t.state_label}<//>
+      <${WordBadge} vocab="task_states" value=${t.state} />
     <//>
     ${done && html`<${Notice} tone="ok">${done}<//>`}
     ${t.flagged_run && html`<${Notice} tone="warn">第 ${t.flagged_run} 次比对显示该儿童仍不在校，原结论待复核：请再次核查并记录结论。<//>`}

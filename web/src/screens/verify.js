@@ -8,22 +8,21 @@ import { can, currentUser } from '../session.js';
 import { fmtAge, fmtDate, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
-import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
+import { Badge, ErrorBanner, PageHeader, WordBadge } from '../components/feedback.js';
+import { options } from '../vocab.js';
 
 const PER_PAGE = 20;
-export const TASK_STATES = [
-  { value: 'open', label: '待核查' },
-  { value: 'outreach', label: '外联保学' },
+/** The filter: each state of a task (the vocabulary), the ones whose outcome the next
+ * cross-check contradicted, or every task. */
+const taskStates = () => [
+  ...options('task_states', w => w.key !== 'closed'),
   { value: 'flagged', label: '结论待复核' },
-  { value: 'closed', label: '已办结' },
+  ...options('task_states', w => w.key === 'closed'),
   { value: 'all', label: '全部（含已办结）' },
 ];
 
-function StateBadge({ state }) {
-  const late = state.includes('逾期');
-  const base = state.replace('（逾期）', '');
-  const tone = base === '已办结' ? 'muted' : base === '外联保学' ? 'warn' : 'info';
-  return html`<span class="badges"><${Badge} tone=${tone}>${base}<//>${late && html`<${Badge} tone="bad">逾期<//>`}</span>`;
+function StateBadge({ state, overdue }) {
+  return html`<span class="badges"><${WordBadge} vocab="task_states" value=${state} />${overdue && html`<${Badge} tone="bad">逾期<//>`}</span>`;
 }
 
 export default function Verify({ query }) {
@@ -34,14 +33,14 @@ export default function Verify({ query }) {
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const fields = [
     ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
-    { name: 'state', label: '状态', type: 'select', any: '待办', options: TASK_STATES },
+    { name: 'state', label: '状态', type: 'select', any: '待办', options: taskStates() },
   ];
   const columns = [
     { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/verify/' + r.task_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">${r.gender} · ${r.birth_date ? fmtDate(r.birth_date) : fmtAge(r.age)}</span>` },
     { key: 'suspected', label: '疑似情况', render: r => html`<${Badge} tone="bad">${r.suspected}<//>` },
     { key: 'village', label: '户籍地', render: r => `${r.township} ${r.village}` },
-    { key: 'deadline', label: '核查截止', render: r => html`<span class=${r.state.includes('逾期') ? 'late' : ''}>${fmtDate(r.deadline)}</span>` },
-    { key: 'state', label: '状态', render: r => html`<${StateBadge} state=${r.state} />
+    { key: 'deadline', label: '核查截止', render: r => html`<span class=${r.overdue ? 'late' : ''}>${fmtDate(r.deadline)}</span>` },
+    { key: 'state', label: '状态', render: r => html`<${StateBadge} state=${r.state_key} overdue=${r.overdue} />
         ${r.flag && html`<span class="late small">${r.flag}</span>`}
         ${r.case_id && html`<a class="small" href=${'#/cases/' + r.case_id}>已立案：案件 ${r.case_id}</a>`}` },
     { key: 'outcome', label: '结论', render: r => r.outcome || html`<span class="muted">未记录</span>` },

@@ -1,0 +1,50 @@
+#ifndef BAOXUE_CATALOG_H
+#define BAOXUE_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/scope.h"
+#include "report/reports.h"
+
+/*
+ * The reports, one row each: what `baoxue report NAME` and GET /api/v1/reports/{name} offer,
+ * what the web UI lists (GET /api/v1/vocab "reports"), under one name and one Chinese title.
+ * A new report adds a row here and nothing in the front ends.
+ */
+
+/* What a report takes besides its format (bits of report_def.takes). */
+enum {
+    RT_TOWNSHIP = 1 << 0, /* one township (--township, ?township=) */
+    RT_STATUS = 1 << 1,   /* the children of one status (--status, ?status=) */
+    RT_FULL = 1 << 2,     /* full ID and phone numbers (--full, ?full=1; audited) */
+    RT_RUN = 1 << 3,      /* an earlier cross-check (--run) */
+    RT_MONTH = 1 << 4,    /* the month and report date (--month, --date) */
+    RT_LIST = 1 << 5,     /* the children list's own filters (village, school, q, sort, stage,
+                             reason, overdue), scoped by the account: the list on screen */
+};
+
+typedef int (*report_fn)(struct store *s, const struct report_options *opt, struct report_table *t,
+                         struct buf *err, int *exit_code);
+
+struct report_def {
+    const char *name;  /* "ledger-school-age": the command line's and the URL's */
+    const char *title; /* "适龄儿童台账": the screens' label, the downloaded file's name */
+    const char *help;  /* one line of `baoxue report --help` */
+    report_fn fn;      /* NULL for the children list (RT_LIST): the front end builds it from
+                          the list's query and the account's scope (children_table) */
+    unsigned takes;    /* RT_* */
+    enum perm perm;    /* who may have it */
+    bool personal;     /* lists children by name: a full export is audited */
+    bool form;         /* a form to send upward (caption, totals, signatures) */
+};
+
+extern const struct report_def report_defs[];
+extern const size_t report_defs_count;
+
+/* The report named `name`, or NULL. */
+const struct report_def *report_find(const char *name);
+/* "out-of-school、summary、…" (only the ones with fn when `built`: what the command line has). */
+void report_names(struct buf *out, bool built);
+
+#endif
