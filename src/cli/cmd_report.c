@@ -128,7 +128,7 @@ int cmd_report(int argc, char **argv)
         "out-of-school",    "summary",        "children", "ledger-school-age",
         "ledger-suspected", "ledger-dropout", "monthly"};
     static int (*const fns[])(struct store *, const struct report_options *, struct report_table *,
-                              struct buf *, int *) = {
+                              struct outcome *) = {
         report_out_of_school,    report_summary,        report_children, report_ledger_school_age,
         report_ledger_suspected, report_ledger_dropout, report_monthly,
     };
@@ -185,7 +185,8 @@ int cmd_report(int argc, char **argv)
         return exit_code;
     struct report_table t;
     struct buf err = BUF_INIT;
-    int rc = fns[which](s, &ro, &t, &err, &exit_code);
+    struct outcome o = OUTCOME_INIT;
+    int rc = fns[which](s, &ro, &t, &o);
     if (rc == 0) {
         if (personal && ro.full &&
             audit_export(s, what, fmt_name ? fmt_name : "auto", (long)table_data_rows(&t)) < 0) {
@@ -203,7 +204,7 @@ int cmd_report(int argc, char **argv)
         }
         table_release(&t);
     } else {
-        error("%s", err.buf);
+        exit_code = cli_failed(&o);
     }
     buf_release(&err);
     store_close(s);
