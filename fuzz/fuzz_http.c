@@ -73,15 +73,16 @@ static void fuzz_body(const uint8_t *data, size_t size)
     struct arena a;
     arena_init(&a, 0);
     enum body_error e;
-    char why[200];
+    char why[200], field[72];
     json_t *j = body_fields_parse((const char *)data, size, names, ARRAY_SIZE(names), out, &a, &e,
-                                  why, sizeof(why));
+                                  why, sizeof(why), field, sizeof(field));
     if (j) {
         for (size_t i = 0; i < ARRAY_SIZE(names); i++)
             if (out[i] && !utf8_valid(out[i], strlen(out[i]), false))
                 abort(); /* jansson gives UTF-8 only */
-    } else if (e == BODY_BAD_FIELD && !utf8_valid(why, strlen(why), false)) {
-        abort(); /* the message quotes the key: still UTF-8 */
+    } else if (e == BODY_BAD_FIELD &&
+               (!utf8_valid(why, strlen(why), false) || !utf8_valid(field, strlen(field), false))) {
+        abort(); /* the key at fault is cut at a character: still UTF-8 */
     }
     json_decref(j);
     arena_release(&a);

@@ -50,7 +50,7 @@ int followup_progress(const struct casework_settings *cs, int outcome_on, const 
 }
 
 int followup_close_check(const struct casework_settings *cs, int outcome_on, const int *dates,
-                         size_t n, struct buf *err)
+                         size_t n, struct outcome *o)
 {
     int next;
     int done = followup_progress(cs, outcome_on, dates, n, &next);
@@ -59,11 +59,10 @@ int followup_close_check(const struct casework_settings *cs, int outcome_on, con
     char due[11], early[11];
     date_format(next, due);
     date_format(days_to_ymd(ymd_to_days(next) - FOLLOWUP_EARLY_DAYS), early);
-    buf_addf(err,
-             "还不能销号：返校后须回访 %d 次确认在校，已完成 %d 次；第 %d 次回访应在 %s"
-             "（最早 %s）",
-             cs->followup_count, done, done + 1, due, early);
-    return -1;
+    return failed(o, OUT_INVALID,
+                  "还不能销号：返校后须回访 %d 次确认在校，已完成 %d 次；第 %d 次回访应在 %s"
+                  "（最早 %s）",
+                  cs->followup_count, done, done + 1, due, early);
 }
 
 /* ---- loading a case ---- */
@@ -76,8 +75,7 @@ struct case_row {
     int reopened;
 };
 
-static int case_load(struct store *s, int64_t id, struct case_row *c, struct buf *err,
-                     int *exit_code)
+static int case_load(struct store *s, int64_t id, struct case_row *c, struct outcome *o)
 {
     struct stmt *q = store_prepare(
         s, "SELECT child_id, task_id, record_id, run_id, state, coalesce(township, ''),"
@@ -88,7 +86,7 @@ static int case_load(struct store *s, int64_t id, struct case_row *c, struct buf
            " coalesce(closed_on, ''), coalesce(closed_by, 0), reopened,"
            " coalesce(closed_by_user, 0) FROM case_file WHERE id = $1");
     if (!q)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     stmt_bind_int(q, 1, id);
     int rc = stmt_step(q);
     if (rc == 1) {
@@ -120,30 +118,28 @@ static int case_load(struct store *s, int64_t id, struct case_row *c, struct buf
     }
     stmt_finalize(q);
     if (rc < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     if (rc == 0) {
-        buf_addf(err, "没有编号为 %lld 的案件（见 baoxue case list --state all）", (long long)id);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的案件", (long long)id);
     }
     return 0;
 }
 
 /* Refuse a write on a case in the wrong state, saying what the case is. */
 static int case_must_be(const struct case_row *c, const char *want, const char *doing,
-                        struct buf *err, int *exit_code)
+                        struct outcome *o)
 {
     if (!strcmp(c->state, want))
         return 0;
     if (!strcmp(c->state, "closed"))
-        buf_addf(err, "案件 %lld 已销号，不能%s（如儿童再次失学，用 baoxue case reopen）",
-                 (long long)c->id, doing);
-    else if (!strcmp(want, "open"))
-        buf_addf(err, "案件 %lld 已记录劝返结果（%s），不能%s；如儿童再次失学，请先 case reopen",
-                 (long long)c->id, vocab_label(&case_states, c->state), doing);
-    else
-        buf_addf(err, "案件 %lld 还在劝返中，尚未记录劝返结果（case resolve），不能%s",
-                 (long long)c->id, doing);
-    return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return failed(o, OUT_INVALID, "案件 %lld 已销号，不能%s（如儿童再次失学，请重新打开案件）",
+                      (long long)c->id, doing);
+    if (!strcmp(want, "open"))
+        return failed(o, OUT_INVALID,
+                      "案件 %lld 已记录劝返结果（%s），不能%s；如儿童再次失学，请先重新打开案件",
+                      (long long)c->id, vocab_label(&case_states, c->state), doing);
+    return failed(o, OUT_INVALID, "案件 %lld 还在劝返中，尚未记录劝返结果，不能%s",
+                  (long long)c->id, doing);
 }
 
 /* The in-school follow-ups since the latest outcome. */
@@ -205,21 +201,18 @@ static const struct table_col case_cols[] = {
     {"state_key", "状态", COL_KEY},
 };
 
-int case_list(struct store *s, const struct case_filter *f, struct report_table *t, struct buf *err,
-              int *exit_code)
+int case_list(struct store *s, const struct case_filter *f, struct report_table *t,
+              struct outcome *o)
 {
     char code[10] = "";
     const char *tname;
     const char *st = f->state ? f->state : "pending";
     if (strcmp(st, "pending") && strcmp(st, "all") && strcmp(st, "open") &&
         strcmp(st, "returned") && strcmp(st, "closed")) {
-        buf_addf(err, "--state 的值“%s”无效，应为 open、returned、closed 或 all", st);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return failed_at(o, OUT_INVALID, "state", "要列出的案件状态“%s”无效", st);
     }
-    if (f->township && casework_township(s, f->township, code, &tname) < 0) {
-        buf_addf(err, "乡镇“%s”不是本县的乡镇", f->township);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    if (f->township && casework_township(s, f->township, code, &tname) < 0)
+        return failed_at(o, OUT_INVALID, "township", "乡镇“%s”不是本县的乡镇", f->township);
     struct stmt *q = store_prepare(
         s, "SELECT c.id, coalesce(c.township, ''), coalesce(r.village, ''),"
            " coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.id_number, r.id_raw, ''),"
@@ -234,7 +227,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
                TIE_TEACHER_SQL("case_id", "c", "$5"),
                "1 = 0") " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
     if (!q)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     stmt_bind_str(q, 1, code);
     stmt_bind_str(q, 2, st);
     stmt_bind_int(q, 3, f->school_ties);
@@ -274,10 +267,9 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
     buf_release(&a);
     if (rc < 0) {
         table_release(t);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     buf_addf(&t->footer, "\n共 %zu 件。查看：baoxue case show 案件编号\n", t->nrows);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
@@ -344,15 +336,14 @@ static int show_ladder(struct store *s, int64_t case_id, struct buf *out)
     return rc < 0 ? -1 : 0;
 }
 
-int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, struct buf *err,
-              int *exit_code)
+int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, struct outcome *o)
 {
     struct case_row c;
-    if (case_load(s, case_id, &c, err, exit_code) < 0)
+    if (case_load(s, case_id, &c, o) < 0)
         return -1;
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0)
-        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
+    if (casework_settings_load(s, &cs, o) < 0)
+        return -1;
     char d1[11], d2[11];
     buf_addf(out, "案件 %lld（一人一案）  状态：%s%s\n", (long long)case_id,
              vocab_label(&case_states, c.state), c.reopened ? "（曾重新打开）" : "");
@@ -392,7 +383,7 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
     }
     if (show_attempts(s, case_id, out) < 0 || show_ladder(s, case_id, out) < 0) {
         casework_settings_release(&cs);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     if (*c.outcome) {
         date_format(c.outcome_on, d1);
@@ -417,7 +408,7 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
             date_format(next, d1);
             buf_addf(out, "，下次应在 %s\n", d1);
         } else {
-            buf_adds(out, "，可申请销号（baoxue case close）\n");
+            buf_adds(out, "，可申请销号\n");
         }
     }
     if (!strcmp(c.state, "closed")) {
@@ -430,29 +421,30 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
     struct timeline tl = {0};
     if (timeline_load(s, c.child, &tl) < 0) {
         timeline_release(&tl);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     buf_adds(out, "\n");
     timeline_render(&tl, out);
     timeline_release(&tl);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
 /* ---- writes ---- */
 
 int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *in,
-                 const char *actor, struct buf *msg, struct buf *err, int *exit_code)
+                 const char *actor, struct buf *msg, struct outcome *o)
 {
     const struct text_field typed[] = {
-        {"参加人员", in->people, TEXT_LINE},           {"谈话内容", in->said, TEXT_NOTE},
-        {"家长和学生的反应", in->response, TEXT_NOTE}, {"劝返结果", in->result, TEXT_NOTE},
-        {"下一步", in->next_step, TEXT_NOTE},
+        {"参加人员", in->people, TEXT_LINE, "people"},
+        {"谈话内容", in->said, TEXT_NOTE, "said"},
+        {"家长和学生的反应", in->response, TEXT_NOTE, "response"},
+        {"劝返结果", in->result, TEXT_NOTE, "result"},
+        {"下一步", in->next_step, TEXT_NOTE, "next_step"},
     };
-    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
+        return -1;
     struct case_row c;
-    if (case_load(s, case_id, &c, err, exit_code) < 0)
+    if (case_load(s, case_id, &c, o) < 0)
         return -1;
     int64_t corrects = 0;
     if (!blank(in->corrects)) {
@@ -460,40 +452,37 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
         errno = 0;
         corrects = strtoll(in->corrects, &end, 10);
         if (errno || *end || corrects <= 0) {
-            buf_addf(err, "--corrects 的值“%s”无效，应为要更正的劝返记录编号", in->corrects);
-            return fail_with(err, exit_code, EXIT_INPUT, NULL);
+            return failed_at(o, OUT_INVALID, "corrects",
+                             "要更正的劝返记录“%s”无效，应为劝返记录的编号", in->corrects);
         }
         int64_t owner = 0;
         const char *p[] = {in->corrects};
         if (store_int(s, "SELECT case_id FROM attempt WHERE id = $1", 1, p, &owner) < 0)
-            return fail_store(s, err, exit_code);
+            return fail_store(s, o);
         if (owner != case_id) {
-            buf_addf(err, "案件 %lld 没有编号为 %lld 的劝返记录，无法更正", (long long)case_id,
-                     (long long)corrects);
-            return fail_with(err, exit_code, EXIT_INPUT, NULL);
+            return failed_at(o, OUT_INVALID, "corrects",
+                             "案件 %lld 没有编号为 %lld 的劝返记录，无法更正", (long long)case_id,
+                             (long long)corrects);
         }
-    } else if (case_must_be(&c, "open", "再记录劝返", err, exit_code) < 0) {
+    } else if (case_must_be(&c, "open", "再记录劝返", o) < 0) {
         return -1; /* a correction is allowed in any state: the record must be right */
     }
     int m = vocab_parse(&attempt_methods, in->method);
     if (m < 0) {
-        vocab_error(&attempt_methods, in->method, err);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return casework_vocab_refused(o, "method", NULL, &attempt_methods, in->method);
     }
     if (blank(in->people))
-        return fail_with(err, exit_code, EXIT_INPUT,
-                         "缺少参加人员（--people，如 王五、李四、家长张某）");
+        return failed_at(o, OUT_INVALID, "people", "缺少参加人员（如 王五、李四、家长张某）");
     if (blank(in->result))
-        return fail_with(err, exit_code, EXIT_INPUT,
-                         "缺少劝返结果（--result，如 家长同意下周返校）");
+        return failed_at(o, OUT_INVALID, "result", "缺少劝返结果（如 家长同意下周返校）");
     int on;
-    if (casework_date("劝返日期 --date ", in->date, c.opened, &on, err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (casework_date("劝返日期", "date", in->date, c.opened, &on, o) < 0)
+        return -1;
     char day[11], now[32];
     date_format(on, day);
     date_now_text(now, sizeof(now));
     if (store_begin(s) < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     struct stmt *q = store_prepare(
         s, "INSERT INTO attempt (case_id, on_date, method, people, said, response, result,"
            " next_step, corrects, recorded_by, recorded_at)"
@@ -531,28 +520,26 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
                 : -1;
     buf_release(&t);
     if (rc < 0 || finish(s, actor, "case_attempt", case_id, attempt_methods.words[m].key) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         return -1;
     }
     buf_addf(msg, "已记录案件 %lld 的劝返记录 #%lld%s", (long long)case_id, (long long)id,
              corrects ? "（更正记录，原记录保留）" : "");
-    *exit_code = EXIT_OK;
     return 0;
 }
 
 int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *in,
-                  const char *actor, struct buf *msg, struct buf *err, int *exit_code)
+                  const char *actor, struct buf *msg, struct outcome *o)
 {
     const struct text_field typed[] = {
-        {"实施机关", in->authority, TEXT_LINE},
-        {"结果", in->result, TEXT_NOTE},
+        {"实施机关", in->authority, TEXT_LINE, "authority"},
+        {"结果", in->result, TEXT_NOTE, "result"},
     };
-    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
+        return -1;
     struct case_row c;
-    if (case_load(s, case_id, &c, err, exit_code) < 0 ||
-        case_must_be(&c, "open", "启动依法控辍", err, exit_code) < 0)
+    if (case_load(s, case_id, &c, o) < 0 || case_must_be(&c, "open", "启动依法控辍", o) < 0)
         return -1;
     int step = -1;
     if (!blank(in->step) && strlen(in->step) == 1 && in->step[0] >= '1' && in->step[0] <= '4')
@@ -560,28 +547,35 @@ int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *i
     else if ((step = vocab_parse(&ladder_steps, in->step)) >= 0)
         step++;
     if (step < 1) {
-        vocab_error(&ladder_steps, in->step, err);
-        buf_adds(err, "（或步骤序号 1–4）");
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        struct buf m = BUF_INIT;
+        vocab_error(&ladder_steps, in->step, &m);
+        failed_at(o, OUT_INVALID, "step", "%s（或步骤序号 1–4）", m.buf);
+        buf_release(&m);
+        return -1;
     }
-    if (ladder_check(c.ladder, step, err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    struct buf why = BUF_INIT;
+    if (ladder_check(c.ladder, step, &why) < 0) {
+        failed_at(o, OUT_INVALID, "step", "%s", why.buf);
+        buf_release(&why);
+        return -1;
+    }
+    buf_release(&why);
     if (blank(in->authority))
-        return fail_with(err, exit_code, EXIT_INPUT,
-                         "缺少实施机关（--authority，如 郑庄镇人民政府、县教育局）");
+        return failed_at(o, OUT_INVALID, "authority",
+                         "缺少实施机关（如 郑庄镇人民政府、县教育局）");
     int on;
-    if (casework_date("日期 --date ", in->date, c.opened, &on, err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (casework_date("日期", "date", in->date, c.opened, &on, o) < 0)
+        return -1;
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0)
-        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
+    if (casework_settings_load(s, &cs, o) < 0)
+        return -1;
     int deadline = 0;
     if (!blank(in->deadline)) {
         if (date_parse(in->deadline, strlen(in->deadline), &deadline) < 0 || deadline < on) {
-            buf_addf(err, "限期 --deadline“%s”无效：应为不早于该步骤日期的日期（YYYY-MM-DD）",
-                     in->deadline);
             casework_settings_release(&cs);
-            return fail_with(err, exit_code, EXIT_INPUT, NULL);
+            return failed_at(o, OUT_INVALID, "deadline",
+                             "限期“%s”无效：应为不早于该步骤日期的日期（如 2026-11-20）",
+                             in->deadline);
         }
     } else if (step >= 2 && step != c.ladder) {
         /* 责令限期改正 and what follows carry a deadline (义务教育法第58条) */
@@ -594,7 +588,7 @@ int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *i
         date_format(deadline, dl);
     date_now_text(now, sizeof(now));
     if (store_begin(s) < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     struct stmt *q = store_prepare(s, "INSERT INTO ladder_step (case_id, step, on_date, authority,"
                                       " deadline, result, recorded_by, recorded_at)"
                                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
@@ -638,68 +632,60 @@ int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *i
     if (rc < 0 ||
         finish(s, actor, "case_escalate", case_id, ladder_steps.words[step - 1].key) < 0) {
         buf_release(&t);
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         return -1;
     }
     buf_addf(msg, "已记录案件 %lld 的依法控辍%s", (long long)case_id, t.buf);
     buf_release(&t);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
-static int positive_number(const char *what, const char *text, double max, struct buf *err)
+static int positive_number(const char *what, const char *field, const char *text, double max,
+                           struct outcome *o)
 {
     char *end;
     errno = 0;
     double v = blank(text) ? 0 : strtod(text, &end);
-    if (blank(text) || errno || *end || v <= 0 || v > max) {
-        buf_addf(err, "%s“%s”无效，应为大于 0、不超过 %g 的数", what, text ? text : "", max);
-        return -1;
-    }
+    if (blank(text) || errno || *end || v <= 0 || v > max)
+        return failed_at(o, OUT_INVALID, field, "%s“%s”无效，应为大于 0、不超过 %g 的数", what,
+                         text ? text : "", max);
     return 0;
 }
 
 int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *in,
-                 const char *actor, struct buf *msg, struct buf *err, int *exit_code)
+                 const char *actor, struct buf *msg, struct outcome *o)
 {
     const struct text_field typed[] = {
-        {"学校", in->school, TEXT_LINE},
-        {"年级", in->grade, TEXT_LINE},
-        {"说明", in->note, TEXT_NOTE},
+        {"学校", in->school, TEXT_LINE, "school"},
+        {"年级", in->grade, TEXT_LINE, "grade"},
+        {"说明", in->note, TEXT_NOTE, "note"},
     };
-    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    struct case_row c;
-    if (case_load(s, case_id, &c, err, exit_code) < 0 ||
-        case_must_be(&c, "open", "再记录劝返结果", err, exit_code) < 0)
+    if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
         return -1;
-    int o = vocab_parse(&case_outcomes, in->outcome);
-    if (o < 0) {
-        vocab_error(&case_outcomes, in->outcome, err);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
-    const struct word *w = &case_outcomes.words[o];
-    if ((w->flags & CO_NEEDS_SCHOOL) && blank(in->school)) {
-        buf_addf(err, "劝返结果“%s”须写明学校（--school）", w->label);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
-    if ((w->flags & CO_NEEDS_GRADE) && blank(in->grade)) {
-        buf_addf(err, "劝返结果“%s”须写明年级（--grade，如 五年级）", w->label);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    struct case_row c;
+    if (case_load(s, case_id, &c, o) < 0 || case_must_be(&c, "open", "再记录劝返结果", o) < 0)
+        return -1;
+    int co = vocab_parse(&case_outcomes, in->outcome);
+    if (co < 0)
+        return casework_vocab_refused(o, "outcome", NULL, &case_outcomes, in->outcome);
+    const struct word *w = &case_outcomes.words[co];
+    if ((w->flags & CO_NEEDS_SCHOOL) && blank(in->school))
+        return failed_at(o, OUT_INVALID, "school", "劝返结果“%s”须写明学校", w->label);
+    if ((w->flags & CO_NEEDS_GRADE) && blank(in->grade))
+        return failed_at(o, OUT_INVALID, "grade", "劝返结果“%s”须写明年级（如 五年级）", w->label);
     struct buf detail = BUF_INIT;
     if (w->flags & CO_NEEDS_VISITS) {
-        if (positive_number("每周送教次数 --visits-per-week ", in->visits_per_week, 7, err) < 0 ||
-            positive_number("每次课时 --hours ", in->hours, 12, err) < 0) {
+        if (positive_number("每周送教次数", "visits_per_week", in->visits_per_week, 7, o) < 0 ||
+            positive_number("每次课时", "hours", in->hours, 12, o) < 0) {
             buf_release(&detail);
-            return fail_with(err, exit_code, EXIT_INPUT, NULL);
+            return -1;
         }
         buf_addf(&detail, "每周送教 %s 次，每次 %s 课时", in->visits_per_week, in->hours);
     }
     if (w->key[0] == 'o' && blank(in->note)) { /* other */
         buf_release(&detail);
-        return fail_with(err, exit_code, EXIT_INPUT, "劝返结果“其他”须用 --note 写明情况");
+        return failed_at(o, OUT_INVALID, "note", "劝返结果“其他”须在说明中写明情况");
     }
     if (!blank(in->note))
         buf_addf(&detail, "%s%s", detail.len ? "；" : "", in->note);
@@ -709,23 +695,22 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
     const char *p[] = {num};
     if (store_int(s, "SELECT count(*) FROM attempt WHERE case_id = $1", 1, p, &attempts) < 0) {
         buf_release(&detail);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     if (!attempts) {
         buf_release(&detail);
-        buf_addf(err, "案件 %lld 还没有劝返记录：请先用 baoxue case attempt 记录劝返复学过程",
-                 (long long)case_id);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return failed(o, OUT_INVALID, "案件 %lld 还没有劝返记录：请先记录劝返复学过程",
+                      (long long)case_id);
     }
     int on;
-    if (casework_date("日期 --date ", in->date, c.opened, &on, err) < 0) {
+    if (casework_date("日期", "date", in->date, c.opened, &on, o) < 0) {
         buf_release(&detail);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return -1;
     }
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0) {
+    if (casework_settings_load(s, &cs, o) < 0) {
         buf_release(&detail);
-        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
+        return -1;
     }
     char day[11], first[11];
     date_format(on, day);
@@ -734,7 +719,7 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
     casework_settings_release(&cs);
     if (store_begin(s) < 0) {
         buf_release(&detail);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     struct stmt *q =
         store_prepare(s, "UPDATE case_file SET state = 'returned', outcome = $2, outcome_on = $3,"
@@ -765,27 +750,25 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
     buf_release(&t);
     buf_release(&detail);
     if (rc < 0 || finish(s, actor, "case_resolve", case_id, w->key) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         return -1;
     }
     buf_addf(msg, "已记录案件 %lld 的劝返结果：%s。请按期回访 %d 次（第 1 次 %s），之后方可销号",
              (long long)case_id, w->label, count, first);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
 int case_follow_up(struct store *s, int64_t case_id, const struct followup_input *in,
-                   const char *actor, struct buf *msg, struct buf *err, int *exit_code)
+                   const char *actor, struct buf *msg, struct outcome *o)
 {
     const struct text_field typed[] = {
-        {"回访情况", in->note, TEXT_NOTE},
+        {"回访情况", in->note, TEXT_NOTE, "note"},
     };
-    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
+        return -1;
     struct case_row c;
-    if (case_load(s, case_id, &c, err, exit_code) < 0 ||
-        case_must_be(&c, "returned", "记录回访", err, exit_code) < 0)
+    if (case_load(s, case_id, &c, o) < 0 || case_must_be(&c, "returned", "记录回访", o) < 0)
         return -1;
     int yes = -1;
     static const char *const yes_words[] = {"yes", "是", "在校", "在读", "1"};
@@ -796,26 +779,25 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
         if (!strcmp(in->in_school, no_words[i]))
             yes = 0;
     }
-    if (yes < 0) {
-        buf_addf(err, "--in-school 的值“%s”无效，应为 是/在校（yes）或 否/不在校（no）",
-                 in->in_school ? in->in_school : "");
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    if (yes < 0)
+        return failed_at(o, OUT_INVALID, "in_school",
+                         "是否在校“%s”无效，应为 是（在校）或 否（不在校）",
+                         in->in_school ? in->in_school : "");
     int on;
-    if (casework_date("回访日期 --date ", in->date, c.outcome_on, &on, err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (casework_date("回访日期", "date", in->date, c.outcome_on, &on, o) < 0)
+        return -1;
     int64_t by = 0;
-    if (people_resolve(s, "回访人 --by", in->by, &by, err, exit_code) < 0)
+    if (people_resolve(s, "回访人", "by", in->by, &by, o) < 0)
         return -1;
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0)
-        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
+    if (casework_settings_load(s, &cs, o) < 0)
+        return -1;
     char day[11], now[32];
     date_format(on, day);
     date_now_text(now, sizeof(now));
     if (store_begin(s) < 0) {
         casework_settings_release(&cs);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     struct stmt *q = store_prepare(s, "INSERT INTO follow_up (case_id, on_date, in_school,"
                                       " by_person, note, recorded_by, recorded_at)"
@@ -857,7 +839,7 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
     if (rc < 0 || finish(s, actor, "case_follow_up", case_id, yes ? "in_school" : "absent") < 0) {
         buf_release(&t);
         casework_settings_release(&cs);
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         return -1;
     }
@@ -882,7 +864,6 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
     }
     buf_release(&t);
     casework_settings_release(&cs);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
@@ -900,25 +881,22 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
  * account: PERM_APPROVE) and did not handle the case (separation of duties). *id its id.
  */
 static int approver_check(struct store *s, const struct case_row *c, const char *approver,
-                          int64_t *id, struct buf *err, int *exit_code)
+                          int64_t *id, struct outcome *o)
 {
     if (blank(approver))
-        return fail_with(err, exit_code, EXIT_INPUT,
+        return failed_at(o, OUT_INVALID, "approver",
                          "缺少审批人：销号须由县教育局的账号审批，请写明审批的账号");
     struct user u;
     int rc = user_get(s, approver, &u);
     if (rc < 0)
-        return fail_store(s, err, exit_code);
-    if (rc == 0 || u.disabled) {
-        buf_addf(err, "审批人“%s”%s：销号须由县教育局的账号审批（baoxue user list 列出账号）",
-                 approver, rc == 0 ? "不是本系统的账号" : "的账号已停用");
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
-    if (!role_has(u.role, PERM_APPROVE)) {
-        buf_addf(err, "“%s”是%s账号，不能审批销号：销号须由县教育局（或系统管理员）的账号审批",
-                 approver, role_label(u.role));
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+        return fail_store(s, o);
+    if (rc == 0 || u.disabled)
+        return failed_at(o, OUT_INVALID, "approver", "审批人“%s”%s：销号须由县教育局的账号审批",
+                         approver, rc == 0 ? "不是本系统的账号" : "的账号已停用");
+    if (!role_has(u.role, PERM_APPROVE))
+        return failed_at(o, OUT_INVALID, "approver",
+                         "“%s”是%s账号，不能审批销号：销号须由县教育局（或系统管理员）的账号审批",
+                         approver, role_label(u.role));
     char cnum[24], tnum[24];
     snprintf(cnum, sizeof(cnum), "%lld", (long long)c->id);
     snprintf(tnum, sizeof(tnum), "%lld", (long long)c->task);
@@ -928,14 +906,12 @@ static int approver_check(struct store *s, const struct case_row *c, const char 
                   "SELECT count(*) FROM event WHERE (case_id = $1 OR task_id = $2) AND actor = $3"
                   " AND kind IN " HANDLED_KINDS,
                   3, p, &handled) < 0)
-        return fail_store(s, err, exit_code);
-    if (handled) {
-        buf_addf(err,
-                 "“%s”经办过这个案件（核查、劝返、回访等记录由其录入），不能审批它的销号："
-                 "须由未经办的县教育局账号审批",
-                 approver);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+        return fail_store(s, o);
+    if (handled)
+        return failed_at(o, OUT_INVALID, "approver",
+                         "“%s”经办过这个案件（核查、劝返、回访等记录由其录入），不能审批它的销号："
+                         "须由未经办的县教育局账号审批",
+                         approver);
     *id = u.id;
     return 0;
 }
@@ -960,47 +936,45 @@ int case_approver_describe(struct store *s, int64_t person, int64_t account, str
 }
 
 int case_close(struct store *s, int64_t case_id, const char *approver, const char *reason,
-               const char *date, const char *actor, struct buf *msg, struct buf *err,
-               int *exit_code)
+               const char *date, const char *actor, struct buf *msg, struct outcome *o)
 {
     const struct text_field typed[] = {
-        {"销号理由", reason, TEXT_NOTE},
+        {"销号理由", reason, TEXT_NOTE, "reason"},
     };
-    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
+        return -1;
     struct case_row c;
-    if (case_load(s, case_id, &c, err, exit_code) < 0 ||
-        case_must_be(&c, "returned", "销号", err, exit_code) < 0)
+    if (case_load(s, case_id, &c, o) < 0 || case_must_be(&c, "returned", "销号", o) < 0)
         return -1;
     if (blank(reason))
-        return fail_with(err, exit_code, EXIT_INPUT, "缺少销号理由（--reason）");
+        return failed_at(o, OUT_INVALID, "reason", "缺少销号理由");
     int on;
-    if (casework_date("销号日期 --date ", date, c.outcome_on, &on, err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (casework_date("销号日期", "date", date, c.outcome_on, &on, o) < 0)
+        return -1;
     int64_t by = 0;
-    if (approver_check(s, &c, approver, &by, err, exit_code) < 0)
+    if (approver_check(s, &c, approver, &by, o) < 0)
         return -1;
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0)
-        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
+    if (casework_settings_load(s, &cs, o) < 0)
+        return -1;
     int *dates = NULL;
     size_t n = 0;
     int rc = followup_dates(s, &c, &dates, &n);
-    if (rc == 0 && followup_close_check(&cs, c.outcome_on, dates, n, err) < 0)
+    if (rc == 0 && followup_close_check(&cs, c.outcome_on, dates, n, o) < 0)
         rc = -2;
     free(dates);
     casework_settings_release(&cs);
     if (rc == -1)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     if (rc == -2)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return -1;
     char day[11], num[24], who[24];
     date_format(on, day);
     snprintf(num, sizeof(num), "%lld", (long long)case_id);
     snprintf(who, sizeof(who), "%lld", (long long)by);
     const char *p[] = {num, day, who, reason};
     if (store_begin(s) < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     rc = store_run(s,
                    "UPDATE case_file SET state = 'closed', closed_on = $2, closed_by_user = $3,"
                    " close_reason = $4 WHERE id = $1",
@@ -1013,36 +987,33 @@ int case_close(struct store *s, int64_t case_id, const char *approver, const cha
         rc = event_add(s, c.child, 0, case_id, "closed", on, actor, t.buf);
     buf_release(&t);
     if (rc < 0 || finish(s, actor, "case_close", case_id, NULL) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         return -1;
     }
     buf_addf(msg, "案件 %lld 已销号。如以后的比对发现该儿童不在校，案件将自动重新打开",
              (long long)case_id);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
 int case_reopen(struct store *s, int64_t case_id, const char *reason, const char *actor,
-                struct buf *msg, struct buf *err, int *exit_code)
+                struct buf *msg, struct outcome *o)
 {
     const struct text_field typed[] = {
-        {"重新打开的原因", reason, TEXT_NOTE},
+        {"重新打开的原因", reason, TEXT_NOTE, "reason"},
     };
-    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    struct case_row c;
-    if (case_load(s, case_id, &c, err, exit_code) < 0)
+    if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
         return -1;
-    if (!strcmp(c.state, "open")) {
-        buf_addf(err, "案件 %lld 正在劝返中，无需重新打开", (long long)case_id);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    struct case_row c;
+    if (case_load(s, case_id, &c, o) < 0)
+        return -1;
+    if (!strcmp(c.state, "open"))
+        return failed(o, OUT_INVALID, "案件 %lld 正在劝返中，无需重新打开", (long long)case_id);
     if (blank(reason))
-        return fail_with(err, exit_code, EXIT_INPUT, "缺少重新打开的原因（--reason）");
+        return failed_at(o, OUT_INVALID, "reason", "缺少重新打开的原因");
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0)
-        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
+    if (casework_settings_load(s, &cs, o) < 0)
+        return -1;
     int today = date_today();
     char day[11], due[11], num[24];
     date_format(today, day);
@@ -1051,7 +1022,7 @@ int case_reopen(struct store *s, int64_t case_id, const char *reason, const char
     snprintf(num, sizeof(num), "%lld", (long long)case_id);
     const char *p[] = {num, day, due};
     if (store_begin(s) < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     int rc = store_run(s,
                        "UPDATE case_file SET state = 'open', reopened = reopened + 1,"
                        " active_since = $2, first_visit_due = $3 WHERE id = $1",
@@ -1062,12 +1033,11 @@ int case_reopen(struct store *s, int64_t case_id, const char *reason, const char
         rc = event_add(s, c.child, 0, case_id, "reopened", today, actor, t.buf);
     buf_release(&t);
     if (rc < 0 || finish(s, actor, "case_reopen", case_id, NULL) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         return -1;
     }
     buf_addf(msg, "案件 %lld 已重新打开，须在 %s 前走访", (long long)case_id, due);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
@@ -1096,34 +1066,32 @@ static int text_of(struct store *s, const char *sql, int64_t id, char *out, size
 }
 
 int case_notice(struct store *s, int64_t case_id, const struct notice_input *in, const char *path,
-                const char *actor, struct buf *msg, struct buf *err, int *exit_code)
+                const char *actor, struct buf *msg, struct outcome *o)
 {
     const struct text_field typed[] = {
-        {"发文机关", in->authority, TEXT_LINE}, {"文号", in->doc_number, TEXT_LINE},
-        {"学校", in->school, TEXT_LINE},        {"年级", in->grade, TEXT_LINE},
-        {"联系人", in->contact, TEXT_LINE},
+        {"发文机关", in->authority, TEXT_LINE, "authority"},
+        {"文号", in->doc_number, TEXT_LINE, "doc_number"},
+        {"学校", in->school, TEXT_LINE, "school"},
+        {"年级", in->grade, TEXT_LINE, "grade"},
+        {"联系人", in->contact, TEXT_LINE, "contact"},
     };
-    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
+        return -1;
     int kind = notice_kind_parse(in->kind ? in->kind : "");
-    if (kind < 0) {
-        buf_addf(err,
-                 "--kind 的值“%s”无效，应为 return（劝返复学通知书）或 order（责令限期改正通知书）",
-                 in->kind ? in->kind : "");
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    if (kind < 0)
+        return failed_at(o, OUT_INVALID, "kind",
+                         "通知书种类“%s”无效，应为劝返复学通知书或责令限期改正通知书",
+                         in->kind ? in->kind : "");
     if (blank(path))
-        return fail_with(err, exit_code, EXIT_INPUT, "缺少输出文件：-o 文件.pdf");
+        return failed_at(o, OUT_INVALID, "output", "缺少要写入的文件（.pdf）");
     int issue = date_today();
-    if (!blank(in->date) && date_parse(in->date, strlen(in->date), &issue) < 0) {
-        buf_addf(err, "--date 的值“%s”不是有效日期", in->date);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    if (!blank(in->date) && date_parse(in->date, strlen(in->date), &issue) < 0)
+        return failed_at(o, OUT_INVALID, "date", "日期“%s”不是有效日期", in->date);
     struct case_row c;
-    if (case_load(s, case_id, &c, err, exit_code) < 0)
+    if (case_load(s, case_id, &c, o) < 0)
         return -1;
     if (!strcmp(c.state, "closed"))
-        return case_must_be(&c, "open", "出具通知书", err, exit_code);
+        return case_must_be(&c, "open", "出具通知书", o);
 
     /* the child and guardian, from the record that opened the case */
     char name[128] = "", birth[16] = "", idn[32] = "", guardian[128] = "", address[512] = "";
@@ -1135,7 +1103,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
                " coalesce(id_number, id_raw, ''), coalesce(guardian, ''), coalesce(address, ''),"
                " coalesce(township, '') FROM record WHERE id = $1");
         if (!q)
-            return fail_store(s, err, exit_code);
+            return fail_store(s, o);
         stmt_bind_int(q, 1, c.record);
         int rc = stmt_step(q);
         if (rc == 1) {
@@ -1149,17 +1117,17 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         }
         stmt_finalize(q);
         if (rc < 0)
-            return fail_store(s, err, exit_code);
+            return fail_store(s, o);
     }
     /* on paper as on screen: masked unless --full, an age in place of the birth date */
     struct view v;
     if (run_view(s, in->full, &v) < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     if (v.full || strlen(idn) == 18) /* a notice leaves out a number that is not one */
         view_id(&v, idn, idshown);
     if (!*guardian)
-        return fail_with(err, exit_code, EXIT_INPUT,
-                         "户籍记录中没有监护人姓名，无法出具通知书；请先在户籍数据中补全监护人");
+        return failed(o, OUT_INVALID,
+                      "户籍记录中没有监护人姓名，无法出具通知书；请先在户籍数据中补全监护人");
 
     /* the county, the issuing body, the deadline */
     struct buf county = BUF_INIT, authority = BUF_INIT, contact = BUF_INIT, age = BUF_INIT;
@@ -1186,14 +1154,13 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         stmt_finalize(lq);
     }
     if (lrc < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         goto out;
     }
     const char *cname = *code ? division_county_name(code) : NULL;
     buf_adds(&county, cname ? cname : "");
     if (!county.len) {
-        fail_with(err, exit_code, EXIT_INPUT,
-                  "还没有设置本县（baoxue init --county 区划代码），通知书无法写明县名");
+        failed(o, OUT_INVALID, "还没有设置本县，通知书无法写明县名");
         goto out;
     }
     if (!blank(in->authority))
@@ -1207,16 +1174,15 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     if (!blank(in->deadline)) {
         int d;
         if (date_parse(in->deadline, strlen(in->deadline), &d) < 0) {
-            buf_addf(err, "--deadline 的值“%s”不是有效日期", in->deadline);
-            fail_with(err, exit_code, EXIT_INPUT, NULL);
+            failed_at(o, OUT_INVALID, "deadline", "改正期限“%s”不是有效日期", in->deadline);
             goto out;
         }
         date_format(d, deadline);
     } else if (kind == NOTICE_ORDER) {
         if (!*step_deadline) {
-            fail_with(err, exit_code, EXIT_INPUT,
-                      "责令限期改正通知书需要改正期限：请先记录法律程序第 2 步（case escalate"
-                      " --step 2 --deadline 日期），或加 --deadline 日期");
+            failed_at(o, OUT_INVALID, "deadline",
+                      "责令限期改正通知书需要改正期限：请先记录依法控辍第 2 步（责令限期改正）"
+                      "及其限期，或在此写明改正期限");
             goto out;
         }
         snprintf(deadline, sizeof(deadline), "%s", step_deadline);
@@ -1233,7 +1199,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         if (rs < 0 || (rs == 1 && e.school_record &&
                        text_of(s, "SELECT coalesce(school_name, '') FROM record WHERE id = $1",
                                e.school_record, school, sizeof(school)) < 0)) {
-            fail_store(s, err, exit_code);
+            fail_store(s, o);
             goto out;
         }
     }
@@ -1249,7 +1215,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
                " JOIN person p ON p.id = a.person_id WHERE a.case_id = $1 AND a.role = 'township'"
                " ORDER BY a.id DESC LIMIT 1");
         if (!q) {
-            fail_store(s, err, exit_code);
+            fail_store(s, o);
             goto out;
         }
         stmt_bind_int(q, 1, case_id);
@@ -1286,7 +1252,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_CASE, case_id);
     if (in->full && audit_record(s, actor, NULL, "read_full", target, "notice") < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         goto out;
     }
     struct buf nerr = BUF_INIT;
@@ -1298,9 +1264,8 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     int rendered = notice_render_pdf(&f, path, &nerr);
     LSAN_ENABLE();
     if (rendered < 0) {
-        buf_addf(err, "无法生成%s：%s", notice_kind_label((enum notice_kind)kind), nerr.buf);
+        failed(o, OUT_ERROR, "无法生成%s：%s", notice_kind_label((enum notice_kind)kind), nerr.buf);
         buf_release(&nerr);
-        fail_with(err, exit_code, EXIT_RUNTIME, NULL);
         goto out;
     }
     buf_release(&nerr);
@@ -1317,12 +1282,11 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         store_rollback(s);
     buf_release(&text);
     if (rc < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         goto out;
     }
     buf_addf(msg, "已生成%s：%s（案件 %lld）", notice_kind_label((enum notice_kind)kind), path,
              (long long)case_id);
-    *exit_code = EXIT_OK;
     ret = 0;
 out:
     buf_release(&county);

@@ -7,6 +7,7 @@
 #include "casework/casework.h"
 #include "render/table.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -25,36 +26,35 @@ struct case_filter {
     const char *state;                /* NULL: not closed; "open", "returned", "closed", "all" */
     bool full;
 };
-int case_list(struct store *s, const struct case_filter *f, struct report_table *t, struct buf *err,
-              int *exit_code);
-int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, struct buf *err,
-              int *exit_code);
+int case_list(struct store *s, const struct case_filter *f, struct report_table *t,
+              struct outcome *o);
+int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, struct outcome *o);
 
 struct attempt_input {
     const char *date, *method, *people, *said, *response, *result, *next_step;
     const char *corrects; /* attempt number this entry corrects, or NULL */
 };
 int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *in,
-                 const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+                 const char *actor, struct buf *msg, struct outcome *o);
 
 struct ladder_input {
     const char *step; /* word or number 1..4 */
     const char *date, *authority, *deadline, *result;
 };
 int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *in,
-                  const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+                  const char *actor, struct buf *msg, struct outcome *o);
 
 struct resolve_input {
     const char *outcome, *date, *school, *grade, *visits_per_week, *hours, *note;
 };
 int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *in,
-                 const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+                 const char *actor, struct buf *msg, struct outcome *o);
 
 struct followup_input {
     const char *date, *in_school, *by, *note;
 };
 int case_follow_up(struct store *s, int64_t case_id, const struct followup_input *in,
-                   const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+                   const char *actor, struct buf *msg, struct outcome *o);
 
 /*
  * 销号 of a returned case whose follow-ups are done. `approver` is the account that approves:
@@ -64,12 +64,11 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
  * registry person they named.
  */
 int case_close(struct store *s, int64_t case_id, const char *approver, const char *reason,
-               const char *date, const char *actor, struct buf *msg, struct buf *err,
-               int *exit_code);
+               const char *date, const char *actor, struct buf *msg, struct outcome *o);
 /* "账号 liu（县教育局）" for a closing approved by an account, else the registry person. */
 int case_approver_describe(struct store *s, int64_t person, int64_t account, struct buf *out);
 int case_reopen(struct store *s, int64_t case_id, const char *reason, const char *actor,
-                struct buf *msg, struct buf *err, int *exit_code);
+                struct buf *msg, struct outcome *o);
 
 /*
  * A printable notice of the legal ladder for the case's guardian, as a PDF at `path`
@@ -85,7 +84,7 @@ struct notice_input {
     bool full;
 };
 int case_notice(struct store *s, int64_t case_id, const struct notice_input *in, const char *path,
-                const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+                const char *actor, struct buf *msg, struct outcome *o);
 
 /*
  * Follow-ups (巩固). Follow-up k (1-based) is due `followup_months`·k months after the outcome
@@ -97,9 +96,9 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
 #define FOLLOWUP_EARLY_DAYS 7
 int followup_progress(const struct casework_settings *cs, int outcome_on, const int *dates,
                       size_t n, int *next_due);
-/* 0 when a case may close; else -1 with the Chinese reason. */
+/* 0 when a case may close; else -1 with the outcome OUT_INVALID and the reason. */
 int followup_close_check(const struct casework_settings *cs, int outcome_on, const int *dates,
-                         size_t n, struct buf *err);
+                         size_t n, struct outcome *o);
 int followup_due(const struct casework_settings *cs, int outcome_on, int k);
 /* The dates of a case's in-school follow-ups since its outcome of `outcome_on` (and since its
  * latest not-in-school one), as followup_progress wants them; *dates is malloc'ed. */

@@ -30,21 +30,20 @@ static const struct setting_field casework_fields[] = {
     {"casework_followup_count", offsetof(struct casework_settings, followup_count), SETTING_INT},
 };
 
-int casework_settings_load(struct store *s, struct casework_settings *cs, struct buf *err)
+int casework_settings_load(struct store *s, struct casework_settings *cs, struct outcome *o)
 {
     /* defaults, ranges and the check of stored values: the registry (domain/settings.c) */
     *cs = (struct casework_settings){.holidays = HOLIDAYS_INIT};
-    if (settings_load(s, casework_fields, ARRAY_SIZE(casework_fields), cs) < 0) {
-        buf_adds(err, store_errmsg(s));
-        return -1;
-    }
-    struct buf h = BUF_INIT;
+    if (settings_load(s, casework_fields, ARRAY_SIZE(casework_fields), cs) < 0)
+        return fail_store(s, o);
+    struct buf h = BUF_INIT, why = BUF_INIT;
     int rc = store_get_setting(s, "school_holidays", &h);
     if (rc < 0)
-        buf_adds(err, store_errmsg(s));
-    else if (rc == 1 && holidays_parse(&cs->holidays, h.buf, err) < 0)
-        rc = -1;
+        fail_store(s, o);
+    else if (rc == 1 && holidays_parse(&cs->holidays, h.buf, &why) < 0)
+        rc = failed(o, OUT_ERROR, "设置“学校假期”的值无效：%s", why.buf);
     buf_release(&h);
+    buf_release(&why);
     return rc < 0 ? -1 : 0;
 }
 
@@ -68,27 +67,35 @@ void child_key(const char *id_number, int id_flags, const char *name_key, const 
 
 /* ---- small helpers ---- */
 
-int casework_date(const char *what, const char *text, int not_before, int *ymd, struct buf *err)
+int casework_date(const char *what, const char *field, const char *text, int not_before, int *ymd,
+                  struct outcome *o)
 {
     int today = date_today();
     char t[11], b[11];
-    if (!text || !*text) {
+    if (!text || !*text)
         *ymd = today;
-    } else if (date_parse(text, strlen(text), ymd) < 0) {
-        buf_addf(err, "%s“%s”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-20", what, text);
-        return -1;
-    }
+    else if (date_parse(text, strlen(text), ymd) < 0)
+        return failed_at(o, OUT_INVALID, field,
+                         "%s“%s”不是有效日期，请按年-月-日写，例如 2026-11-20", what, text);
     date_format(today, t);
-    if (*ymd > today) {
-        buf_addf(err, "%s不能晚于今天（%s）", what, t);
-        return -1;
-    }
+    if (*ymd > today)
+        return failed_at(o, OUT_INVALID, field, "%s不能晚于今天（%s）", what, t);
     if (not_before && *ymd < not_before) {
         date_format(not_before, b);
-        buf_addf(err, "%s不能早于 %s（任务或案件开始的日期）", what, b);
-        return -1;
+        return failed_at(o, OUT_INVALID, field, "%s不能早于 %s（任务或案件开始的日期）", what, b);
     }
     return 0;
+}
+
+int casework_vocab_refused(struct outcome *o, const char *field, const char *lead,
+                           const struct vocab *v, const char *text)
+{
+    struct buf m = BUF_INIT;
+    buf_adds(&m, lead ? lead : "");
+    vocab_error(v, text, &m);
+    failed_at(o, OUT_INVALID, field, "%s", m.buf);
+    buf_release(&m);
+    return -1;
 }
 
 int casework_assignees(struct store *s, int64_t task_id, int64_t case_id, struct buf *out)
@@ -763,7 +770,7 @@ static int found_enrolled(struct store *s, const struct watched *w, int64_t run_
         if (rc == 0 && !seen) {
             buf_addf(&t, "%s发现已在校：%s（%s）；", ev.buf, school.buf, where);
             if (!strcmp(w->state, "open"))
-                buf_adds(&t, "案件仍在劝返中，请核实后记录劝返结果（baoxue case resolve）");
+                buf_adds(&t, "案件仍在劝返中，请核实后记录劝返结果");
             else
                 buf_adds(&t, "可作巩固的佐证，不计入回访次数（回访须由人员到校或入户核实）");
             rc = event_add(s, w->child, 0, w->id, "found_enrolled", today, actor, t.buf);
@@ -802,48 +809,47 @@ static int enrolled_pass(struct store *s, int64_t run_id, const struct run_ctx *
 }
 
 int casework_after_match(struct store *s, int64_t run_id, const char *actor,
-                         struct casework_summary *out, struct buf *err)
+                         struct casework_summary *out, struct outcome *o)
 {
     struct casework_settings cs;
     struct suspect *xs = NULL;
     size_t n = 0;
     int ret = -1;
     memset(out, 0, sizeof(*out));
-    if (casework_settings_load(s, &cs, err) < 0)
+    if (casework_settings_load(s, &cs, o) < 0)
         return -1;
     struct run_ctx ctx = {0};
     struct run_info ri;
-    int code;
     if (calendar_load(s, &ctx.cal) < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         goto out;
     }
-    if (run_info_load(s, run_id, &ri, err, &code) < 0)
+    if (run_info_load(s, run_id, &ri, o) < 0)
         goto out;
     ctx.school_year = ri.school_year;
     ctx.population_batch = ri.population_batch;
     if (load_suspects(s, run_id, &xs, &n) < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         goto out;
     }
     out->out_of_school = (long)n;
     if (mark_known(s, xs, n) < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         goto out;
     }
     int today = date_today();
     if (store_begin(s) < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         goto out;
     }
     for (size_t i = 0; i < n; i++)
         if (one_suspect(s, &cs, &ctx, run_id, &xs[i], today, actor, out) < 0) {
-            buf_addf(err, "核查任务生成失败：%s", store_errmsg(s));
+            failed(o, OUT_ERROR, "核查任务生成失败：%s", store_errmsg(s));
             store_rollback(s);
             goto out;
         }
     if (enrolled_pass(s, run_id, &ctx, today, actor, out) < 0) {
-        buf_addf(err, "核对已在校儿童失败：%s", store_errmsg(s));
+        failed(o, OUT_ERROR, "核对已在校儿童失败：%s", store_errmsg(s));
         store_rollback(s);
         goto out;
     }
@@ -856,7 +862,7 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
              out->tasks_closed, out->cases_found_enrolled, out->flags_cleared,
              out->deferrals_expired);
     if (audit_record(s, actor, NULL, "casework", target, detail) < 0 || store_commit(s) < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         store_rollback(s);
         goto out;
     }
@@ -897,7 +903,7 @@ static const struct table_col verify_cols[] = {
 };
 
 int verify_list(struct store *s, const struct verify_filter *f, struct report_table *t,
-                struct buf *err, int *exit_code)
+                struct outcome *o)
 {
     char code[10] = "";
     const char *tname = NULL;
@@ -906,14 +912,10 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     bool ok = false;
     for (size_t i = 0; i < ARRAY_SIZE(states); i++)
         ok = ok || !strcmp(st, states[i]);
-    if (!ok) {
-        buf_addf(err, "--state 的值“%s”无效，应为 open、outreach、closed、flagged 或 all", st);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
-    if (f->township && casework_township(s, f->township, code, &tname) < 0) {
-        buf_addf(err, "乡镇“%s”不是本县的乡镇", f->township);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    if (!ok)
+        return failed_at(o, OUT_INVALID, "state", "要列出的核查任务状态“%s”无效", st);
+    if (f->township && casework_township(s, f->township, code, &tname) < 0)
+        return failed_at(o, OUT_INVALID, "township", "乡镇“%s”不是本县的乡镇", f->township);
     struct stmt *q = store_prepare(
         s,
         "SELECT v.id, coalesce(v.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
@@ -931,7 +933,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
             TIE_REGISTRATION_SQL(
                 "v")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     stmt_bind_str(q, 1, code);
     stmt_bind_str(q, 2, st);
     stmt_bind_int(q, 3, f->school_ties);
@@ -940,7 +942,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     struct view v;
     if (run_view(s, f->full, &v) < 0) {
         stmt_finalize(q);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     table_init_view(t, "核查任务（疑似失学辍学儿童）", "tasks", verify_cols,
                     ARRAY_SIZE(verify_cols), &v);
@@ -986,7 +988,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     buf_release(&a);
     if (rc < 0) {
         table_release(t);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     char n[24];
     snprintf(n, sizeof(n), "%zu", t->nrows);
@@ -995,17 +997,15 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
              "\n共 %zu 项，其中逾期 %ld 项。查看：baoxue verify show 任务编号；"
              "记录结论：baoxue verify record 任务编号 --outcome 结论 --by 核查人\n",
              t->nrows, overdue);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
 /* Stand on a task's row: $1 the task id. */
-static struct stmt *task_row(struct store *s, const char *sql, int64_t id, struct buf *err,
-                             int *exit_code)
+static struct stmt *task_row(struct store *s, const char *sql, int64_t id, struct outcome *o)
 {
     struct stmt *q = store_prepare(s, sql);
     if (!q) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         return NULL;
     }
     stmt_bind_int(q, 1, id);
@@ -1014,17 +1014,14 @@ static struct stmt *task_row(struct store *s, const char *sql, int64_t id, struc
         return q;
     stmt_finalize(q);
     if (rc < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
     } else {
-        buf_addf(err, "没有编号为 %lld 的核查任务（见 baoxue verify list --state all）",
-                 (long long)id);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的核查任务", (long long)id);
     }
     return NULL;
 }
 
-int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, struct buf *err,
-                int *exit_code)
+int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, struct outcome *o)
 {
     struct stmt *q = task_row(
         s,
@@ -1034,7 +1031,7 @@ int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, st
         " coalesce(v.note, ''), coalesce(v.flagged_run, 0), coalesce(v.township, ''),"
         " coalesce((SELECT id FROM case_file c WHERE c.task_id = v.id), 0)"
         " FROM verify_task v WHERE v.id = $1",
-        task_id, err, exit_code);
+        task_id, o);
     if (!q)
         return -1;
     int64_t child = stmt_int(q, 0), record = stmt_int(q, 1), by = stmt_int(q, 10);
@@ -1068,23 +1065,21 @@ int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, st
         buf_addf(out, "提示：第 %lld 次比对显示该儿童仍不在校，结论待复核\n",
                  (long long)stmt_int(q, 14));
     if (stmt_int(q, 16))
-        buf_addf(out, "已立案：案件 %lld（baoxue case show %lld）\n", (long long)stmt_int(q, 16),
-                 (long long)stmt_int(q, 16));
+        buf_addf(out, "已立案：案件 %lld\n", (long long)stmt_int(q, 16));
     stmt_finalize(q);
     struct timeline tl = {0};
     if (timeline_load(s, child, &tl) < 0) {
         timeline_release(&tl);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     buf_adds(out, "\n");
     timeline_render(&tl, out);
     timeline_release(&tl);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
-/* "学习困难,外出打工" → "learning,work" (the primary reason left out); -1 with a message. */
-static int parse_reasons(const char *text, const char *primary, struct buf *keys, struct buf *err)
+/* "学习困难,外出打工" → "learning,work" (the primary reason left out); -1 with the outcome. */
+static int parse_reasons(const char *text, const char *primary, struct buf *keys, struct outcome *o)
 {
     struct buf t = BUF_INIT, one = BUF_INIT;
     buf_adds(&t, text ? text : "");
@@ -1100,8 +1095,7 @@ static int parse_reasons(const char *text, const char *primary, struct buf *keys
         if (one.len) {
             int k = vocab_parse(&case_reasons, one.buf);
             if (k < 0) {
-                vocab_error(&case_reasons, one.buf, err);
-                ret = -1;
+                ret = casework_vocab_refused(o, "other_reasons", NULL, &case_reasons, one.buf);
             } else if (strcmp(case_reasons.words[k].key, primary ? primary : "") &&
                        !strstr(keys->buf, case_reasons.words[k].key)) {
                 buf_addf(keys, "%s%s", keys->len ? "," : "", case_reasons.words[k].key);
@@ -1132,26 +1126,26 @@ static void reasons_label(const char *keys, struct buf *out)
 }
 
 int verify_record(struct store *s, int64_t task_id, const struct verify_input *in,
-                  const char *actor, struct buf *msg, struct buf *err, int *exit_code)
+                  const char *actor, struct buf *msg, struct outcome *o)
 {
     const struct text_field typed[] = {
-        {"学校", in->school, TEXT_LINE},
-        {"证明材料", in->evidence, TEXT_NOTE},
-        {"备注", in->note, TEXT_NOTE},
-        {"其他辍学原因", in->other_reasons, TEXT_LINE},
+        {"学校", in->school, TEXT_LINE, "school"},
+        {"证明材料", in->evidence, TEXT_NOTE, "evidence"},
+        {"备注", in->note, TEXT_NOTE, "note"},
+        {"其他辍学原因", in->other_reasons, TEXT_LINE, "other_reasons"},
     };
-    if (text_check_all(typed, ARRAY_SIZE(typed), err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
+        return -1;
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0)
-        return fail_with(err, exit_code, EXIT_RUNTIME, NULL);
+    if (casework_settings_load(s, &cs, o) < 0)
+        return -1;
     struct buf other = BUF_INIT, t = BUF_INIT;
     int ret = -1;
     struct stmt *q = task_row(s,
                               "SELECT child_id, state, coalesce(outcome, ''), opened_on, run_id,"
                               " record_id, coalesce(township_code, ''), coalesce(township, ''),"
                               " coalesce(flagged_run, 0) FROM verify_task WHERE id = $1",
-                              task_id, err, exit_code);
+                              task_id, o);
     if (!q)
         goto out;
     int64_t child = stmt_int(q, 0), run = stmt_int(q, 4), record = stmt_int(q, 5);
@@ -1167,70 +1161,60 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
     /* every check before anything is written */
     /* a closed task takes a new outcome only when a later run contradicted its claim */
     if (!strcmp(state, "closed") && !flagged) {
-        buf_addf(err, "核查任务 %lld 已办结（结论：%s），不能再次记录", (long long)task_id,
-                 vocab_label(&verify_outcomes, before));
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_INVALID, "核查任务 %lld 已办结（结论：%s），不能再次记录", (long long)task_id,
+               vocab_label(&verify_outcomes, before));
         goto out;
     }
-    int o = vocab_parse(&verify_outcomes, in->outcome);
-    if (o < 0) {
-        vocab_error(&verify_outcomes, in->outcome, err);
-        *exit_code = EXIT_INPUT;
+    int vo = vocab_parse(&verify_outcomes, in->outcome);
+    if (vo < 0) {
+        casework_vocab_refused(o, "outcome", NULL, &verify_outcomes, in->outcome);
         goto out;
     }
-    const struct word *w = &verify_outcomes.words[o];
+    const struct word *w = &verify_outcomes.words[vo];
     const char *sub = NULL;
     if (w->flags & VO_NEEDS_SUBKIND) {
         int k = vocab_parse(&registration_problems, in->subkind);
         if (k < 0) {
-            buf_adds(err, "结论为户籍问题时须写明 --kind：");
-            vocab_error(&registration_problems, in->subkind, err);
-            *exit_code = EXIT_INPUT;
+            casework_vocab_refused(o, "subkind", "结论为户籍问题时须写明户籍问题的类别：",
+                                   &registration_problems, in->subkind);
             goto out;
         }
         sub = registration_problems.words[k].key;
     } else if (in->subkind && *in->subkind) {
-        buf_addf(err, "--kind 只用于结论“户籍问题”，不适用于“%s”", w->label);
-        *exit_code = EXIT_INPUT;
+        failed_at(o, OUT_INVALID, "subkind", "户籍问题的类别只用于结论“户籍问题”，不适用于“%s”",
+                  w->label);
         goto out;
     }
     if ((w->flags & VO_CLAIMS_SCHOOL) && (!in->school || !*in->school)) {
-        buf_addf(err, "结论“%s”须写明就读学校（--school）", w->label);
-        *exit_code = EXIT_INPUT;
+        failed_at(o, OUT_INVALID, "school", "结论“%s”须写明就读学校", w->label);
         goto out;
     }
     if ((w->flags & VO_NEEDS_EVIDENCE) && (!in->evidence || !*in->evidence)) {
-        buf_addf(err, "结论“%s”须写明证明材料（--evidence，如学籍号、在读证明、批准文号）",
-                 w->label);
-        *exit_code = EXIT_INPUT;
+        failed_at(o, OUT_INVALID, "evidence",
+                  "结论“%s”须写明证明材料（如学籍号、在读证明、批准文号）", w->label);
         goto out;
     }
     const char *reason = NULL;
     if (w->flags & VO_OPENS_CASE) {
         int r = vocab_parse(&case_reasons, in->reason);
         if (r < 0) {
-            buf_adds(err, "确认失学辍学须写明主要原因 --reason：");
-            vocab_error(&case_reasons, in->reason, err);
-            *exit_code = EXIT_INPUT;
+            casework_vocab_refused(o, "reason", "确认失学辍学须写明主要原因：", &case_reasons,
+                                   in->reason);
             goto out;
         }
         reason = case_reasons.words[r].key;
-        if (parse_reasons(in->other_reasons, reason, &other, err) < 0) {
-            *exit_code = EXIT_INPUT;
+        if (parse_reasons(in->other_reasons, reason, &other, o) < 0)
             goto out;
-        }
     } else if ((in->reason && *in->reason) || (in->other_reasons && *in->other_reasons)) {
-        buf_adds(err, "--reason / --other-reasons 只用于结论“确认失学辍学”");
-        *exit_code = EXIT_INPUT;
+        failed_at(o, OUT_INVALID, in->reason && *in->reason ? "reason" : "other_reasons",
+                  "失学辍学的原因只用于结论“确认失学辍学”");
         goto out;
     }
     int on;
-    if (casework_date("核查日期 --date ", in->date, opened, &on, err) < 0) {
-        *exit_code = EXIT_INPUT;
+    if (casework_date("核查日期", "date", in->date, opened, &on, o) < 0)
         goto out;
-    }
     int64_t by = 0;
-    if (people_resolve(s, "核查人 --by", in->by, &by, err, exit_code) < 0)
+    if (people_resolve(s, "核查人", "by", in->by, &by, o) < 0)
         goto out;
 
     char day[11];
@@ -1240,7 +1224,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
     char due[11];
     date_format(next_due, due);
     if (store_begin(s) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         goto out;
     }
     q = store_prepare(
@@ -1337,17 +1321,14 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
     if (keeps_open)
         buf_addf(msg, "。任务转为外联保学，仍保持未办结，请在 %s 前再次联系", due);
     if (case_id)
-        buf_addf(msg, "。已立案：案件 %lld，首次走访须在 %s 前完成（baoxue case show %lld）",
-                 (long long)case_id,
-                 (date_format(deadline_days(&cs.holidays, on, cs.first_visit_days), due), due),
-                 (long long)case_id);
+        buf_addf(msg, "。已立案：案件 %lld，首次走访须在 %s 前完成", (long long)case_id,
+                 (date_format(deadline_days(&cs.holidays, on, cs.first_visit_days), due), due));
     if (w->flags & VO_CLAIMS_SCHOOL)
         buf_adds(msg, "。下次比对时将核对该儿童是否确实在校");
-    *exit_code = EXIT_OK;
     ret = 0;
     goto out;
 store_failed:
-    fail_store(s, err, exit_code);
+    fail_store(s, o);
     store_rollback(s);
 out:
     buf_release(&other);
@@ -1381,17 +1362,18 @@ static int other_township(struct store *s, int64_t id, const char *town)
 
 int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
                     const struct assign_input *in, const char *actor, struct buf *msg,
-                    struct buf *err, int *exit_code)
+                    struct outcome *o)
 {
     const char *given[] = {in->township, in->village, in->teacher};
     static const char *const roles[] = {"township", "village", "teacher"};
-    static const char *const opt[] = {"--township", "--village", "--teacher"};
     if (!given[0] && !given[1] && !given[2])
-        return fail_with(err, exit_code, EXIT_INPUT,
-                         "没有要指派的人：请给出 --township（乡镇包保干部）、--village（村干部）或 "
-                         "--teacher（结对教师），值为人员名册中的编号或姓名");
-    if (text_check("指派原因", in->reason, TEXT_NOTE, err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return failed(o, OUT_INVALID,
+                      "没有要指派的人：请给出乡镇包保干部、村干部或结对教师（人员名册中的编号"
+                      "或姓名）");
+    if (text_check("指派原因", in->reason, TEXT_NOTE, o) < 0) {
+        o->field = "reason";
+        return -1;
+    }
     int rc = 0;
     int64_t child = 0;
     char state[16] = "", town[10] = "";
@@ -1401,7 +1383,7 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
                    : "SELECT child_id, state, coalesce(township_code, '') FROM verify_task"
                      " WHERE id = $1");
     if (!q)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     stmt_bind_int(q, 1, case_id ? case_id : task_id);
     if ((rc = stmt_step(q)) == 1) {
         child = stmt_int(q, 0);
@@ -1410,40 +1392,38 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
     }
     stmt_finalize(q);
     if (rc < 0)
-        return fail_store(s, err, exit_code);
-    if (!child) {
-        buf_addf(err, "没有编号为 %lld 的%s", (long long)(case_id ? case_id : task_id),
-                 case_id ? "案件（见 baoxue case list）" : "核查任务（见 baoxue verify list）");
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
-    if (!strcmp(state, "closed")) {
-        buf_addf(err, "%s %lld 已%s，不能再指派", case_id ? "案件" : "核查任务",
-                 (long long)(case_id ? case_id : task_id), case_id ? "销号" : "办结");
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+        return fail_store(s, o);
+    if (!child)
+        return failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的%s",
+                      (long long)(case_id ? case_id : task_id), case_id ? "案件" : "核查任务");
+    if (!strcmp(state, "closed"))
+        return failed(o, OUT_INVALID, "%s %lld 已%s，不能再指派", case_id ? "案件" : "核查任务",
+                      (long long)(case_id ? case_id : task_id), case_id ? "销号" : "办结");
     int64_t person[3] = {0, 0, 0};
     for (int i = 0; i < 3; i++) {
         if (!given[i])
             continue;
-        char what[64];
-        snprintf(what, sizeof(what), "%s %s", vocab_label(&assignee_roles, roles[i]), opt[i]);
-        if (people_resolve(s, what, given[i], &person[i], err, exit_code) < 0)
+        if (people_resolve(s, vocab_label(&assignee_roles, roles[i]), roles[i], given[i],
+                           &person[i], o) < 0)
             return -1;
         if (i < 2 && (rc = other_township(s, person[i], town)) != 0) {
             if (rc < 0)
-                return fail_store(s, err, exit_code);
-            buf_adds(err, "“");
-            people_describe(s, person[i], err);
-            buf_addf(err, "”是另一个乡镇的人员，不能指派为这项%s的%s：请从本乡镇的人员中选择",
-                     case_id ? "案件" : "核查任务", vocab_label(&assignee_roles, roles[i]));
-            return fail_with(err, exit_code, EXIT_INPUT, NULL);
+                return fail_store(s, o);
+            struct buf who = BUF_INIT;
+            people_describe(s, person[i], &who);
+            failed_at(o, OUT_INVALID, roles[i],
+                      "“%s”是另一个乡镇的人员，不能指派为这项%s的%s：请从本乡镇的人员中选择",
+                      who.buf, case_id ? "案件" : "核查任务",
+                      vocab_label(&assignee_roles, roles[i]));
+            buf_release(&who);
+            return -1;
         }
     }
     rc = 0;
     int today = date_today();
     struct buf t = BUF_INIT;
     if (store_begin(s) < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     int changed = 0;
     for (int i = 0; i < 3 && rc >= 0; i++) {
         if (!person[i])
@@ -1485,7 +1465,7 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, case_id ? OBJ_CASE : OBJ_TASK, case_id ? case_id : task_id);
     if (rc < 0 || audit_record(s, actor, NULL, "assign", target, NULL) < 0 || store_commit(s) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         buf_release(&t);
         return -1;
@@ -1500,6 +1480,5 @@ int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
     } else {
         buf_adds(msg, "责任人未变（与现指派相同）");
     }
-    *exit_code = EXIT_OK;
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "domain/scope.h"
 #include "render/table.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -25,7 +26,7 @@ struct casework_settings {
     int followup_count;       /* casework_followup_count: follow-ups before a case may close */
     struct holidays holidays; /* school_holidays */
 };
-int casework_settings_load(struct store *s, struct casework_settings *cs, struct buf *err);
+int casework_settings_load(struct store *s, struct casework_settings *cs, struct outcome *o);
 void casework_settings_release(struct casework_settings *cs);
 
 /*
@@ -64,7 +65,7 @@ int deferral_school_year(const struct school_calendar *cal, int task_run_year, i
  * in their history. One transaction with an audit row; idempotent for a run.
  */
 int casework_after_match(struct store *s, int64_t run_id, const char *actor,
-                         struct casework_summary *out, struct buf *err);
+                         struct casework_summary *out, struct outcome *o);
 
 /* ---- verification ---- */
 
@@ -78,16 +79,15 @@ struct verify_filter {
     bool full;
 };
 int verify_list(struct store *s, const struct verify_filter *f, struct report_table *t,
-                struct buf *err, int *exit_code);
-int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, struct buf *err,
-                int *exit_code);
+                struct outcome *o);
+int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, struct outcome *o);
 
 struct verify_input {
     const char *outcome, *subkind, *date, *by, *note, *school, *evidence;
     const char *reason, *other_reasons; /* 确认失学辍学: the case's reasons */
 };
 int verify_record(struct store *s, int64_t task_id, const struct verify_input *in,
-                  const char *actor, struct buf *msg, struct buf *err, int *exit_code);
+                  const char *actor, struct buf *msg, struct outcome *o);
 
 /* ---- assignment (tasks and cases) ---- */
 
@@ -98,7 +98,7 @@ struct assign_input {
 /* case_id 0: task `task_id`; else the case. Earlier assignments stay in the history. */
 int casework_assign(struct store *s, int64_t task_id, int64_t case_id,
                     const struct assign_input *in, const char *actor, struct buf *msg,
-                    struct buf *err, int *exit_code);
+                    struct outcome *o);
 
 /* ---- what is due ---- */
 
@@ -108,7 +108,7 @@ struct tasks_filter {
     bool overdue;
 };
 int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
-               struct buf *err, int *exit_code);
+               struct outcome *o);
 
 /*
  * The township (9-digit code, "" when none) of verification task, case or person `id`, for
@@ -148,9 +148,16 @@ int casework_school_name(struct store *s, const char *code, char *name, size_t s
 
 /* ---- helpers shared by the casework modules ---- */
 
-/* A date option: "" / NULL → today; else parsed, not after today, not before `not_before`
- * (0: no bound). -1 with a message naming `what`. */
-int casework_date(const char *what, const char *text, int not_before, int *ymd, struct buf *err);
+/* A date field: "" / NULL → today; else parsed, not after today, not before `not_before`
+ * (0: no bound). -1 with the outcome OUT_INVALID naming the field by its label `what` (and
+ * `field`, its key). */
+int casework_date(const char *what, const char *field, const char *text, int not_before, int *ymd,
+                  struct outcome *o);
+struct vocab;
+/* OUT_INVALID for a word not in vocabulary `v` (core/words.h): `lead`, then what the
+ * vocabulary holds; returns -1. */
+int casework_vocab_refused(struct outcome *o, const char *field, const char *lead,
+                           const struct vocab *v, const char *text);
 /* The current assignees of a task or case as "王五（乡镇包保干部）、李四（村干部）". */
 int casework_assignees(struct store *s, int64_t task_id, int64_t case_id, struct buf *out);
 /* The child's header for show: name, sex, birth, ID (masked unless full), address. */

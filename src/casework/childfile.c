@@ -111,20 +111,23 @@ static int case_file(struct store *s, int64_t child_id, json_t *root)
     return rc;
 }
 
-json_t *child_casework(struct store *s, int64_t record_id, struct buf *err)
+json_t *child_casework(struct store *s, int64_t record_id, struct outcome *o)
 {
     struct stmt *q = store_prepare(
         s, "SELECT r.id_number, coalesce(r.id_flags, 0), coalesce(r.name_key, ''),"
            " coalesce(r.birth_date, ''), coalesce(r.gender, 0) FROM record r WHERE r.id = $1");
     if (!q) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         return NULL;
     }
     stmt_bind_int(q, 1, record_id);
     int rc = stmt_step(q);
     if (rc != 1) {
         stmt_finalize(q);
-        buf_adds(err, rc < 0 ? store_errmsg(s) : "没有这条记录");
+        if (rc < 0)
+            fail_store(s, o);
+        else
+            failed(o, OUT_NOT_FOUND, "没有这条记录");
         return NULL;
     }
     char *idn = stmt_is_null(q, 0) ? NULL : xstrdup(stmt_text(q, 0));
@@ -168,7 +171,7 @@ json_t *child_casework(struct store *s, int64_t record_id, struct buf *err)
     buf_release(&key);
     if (rc < 0) {
         json_decref(root);
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         return NULL;
     }
     return root;

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 struct json_t;
@@ -16,9 +17,9 @@ struct json_t;
  * opened_on, deadline, overdue, outcome, outcome_label, verified_on}], "case": {id, state,
  * reason_label, ladder, ladder_label, opened_on, outcome_label, closed_on} | null, "timeline":
  * [{on_date, at, actor, kind, kind_label, task_id, case_id, text}]}. `record_id` is a
- * population record of the latest run; the caller has checked the scope. NULL with the store's
- * message in `err`.
+ * population record of the latest run; the caller has checked the scope. NULL with the outcome
+ * (OUT_NOT_FOUND, OUT_ERROR).
  */
-struct json_t *child_casework(struct store *s, int64_t record_id, struct buf *err);
+struct json_t *child_casework(struct store *s, int64_t record_id, struct outcome *o);
 
 #endif

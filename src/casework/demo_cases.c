@@ -42,9 +42,8 @@ static int64_t one(struct store *s, const char *sql, int64_t a)
 }
 
 /* The result of one write; its message (for a person at a terminal) is not printed here. */
-static int done(int rc, struct buf *err, struct buf *msg)
+static int done(int rc, struct buf *msg)
 {
-    (void)err;
     buf_reset(msg);
     return rc;
 }
@@ -67,7 +66,8 @@ static void people_names(struct store *s, int64_t a, int64_t b, struct buf *out)
     buf_adds(out, "家长");
 }
 
-int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *out, struct buf *err)
+int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *out,
+               struct outcome *o)
 {
     memset(out, 0, sizeof(*out));
     struct stmt *q = store_prepare(
@@ -78,8 +78,7 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
            " coalesce(v.township, ''), coalesce(v.township_code, '')"
            " FROM verify_task v WHERE v.state = 'open' ORDER BY v.id LIMIT 64");
     if (!q) {
-        buf_adds(err, store_errmsg(s));
-        return -1;
+        return fail_store(s, o);
     }
     struct row {
         int64_t task, township, village;
@@ -97,11 +96,10 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
     }
     stmt_finalize(q);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
-        return -1;
+        return fail_store(s, o);
     }
     struct buf msg = BUF_INIT, people = BUF_INIT, authority = BUF_INIT;
-    int code, ret = 0;
+    int ret = 0;
     size_t k = 0;
     for (size_t i = 0; i < n && k < ARRAY_SIZE(scripts) && ret == 0; i++) {
         const struct row *r = &rows[i];
@@ -118,7 +116,7 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
                                   .evidence = sc->evidence,
                                   .reason = sc->reason,
                                   .other_reasons = sc->other};
-        ret = done(verify_record(s, r->task, &vi, actor, &msg, err, &code), err, &msg);
+        ret = done(verify_record(s, r->task, &vi, actor, &msg, o), &msg);
         if (ret < 0)
             break;
         out->verified++;
@@ -126,8 +124,7 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
             continue;
         int64_t case_id = one(s, "SELECT id FROM case_file WHERE task_id = $1", r->task);
         if (case_id <= 0) {
-            buf_adds(err, store_errmsg(s));
-            ret = -1;
+            ret = fail_store(s, o);
             break;
         }
         out->cases++;
@@ -146,7 +143,7 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
         }
         if (*tnum) {
             struct assign_input ai = {.teacher = tnum, .reason = "结对帮扶"};
-            ret = done(casework_assign(s, 0, case_id, &ai, actor, &msg, err, &code), err, &msg);
+            ret = done(casework_assign(s, 0, case_id, &ai, actor, &msg, o), &msg);
         }
         buf_reset(&people);
         people_names(s, r->township, r->village, &people);
@@ -169,11 +166,11 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
                                   .authority = authority.buf,
                                   .result = "已向家长宣讲政策并送达宣传材料"};
         if (ret == 0)
-            ret = done(case_attempt(s, case_id, &a1, actor, &msg, err, &code), err, &msg);
+            ret = done(case_attempt(s, case_id, &a1, actor, &msg, o), &msg);
         if (ret == 0)
-            ret = done(case_attempt(s, case_id, &a2, actor, &msg, err, &code), err, &msg);
+            ret = done(case_attempt(s, case_id, &a2, actor, &msg, o), &msg);
         if (ret == 0)
-            ret = done(case_escalate(s, case_id, &li, actor, &msg, err, &code), err, &msg);
+            ret = done(case_escalate(s, case_id, &li, actor, &msg, o), &msg);
         if (ret == 0) {
             out->attempts += 2;
             out->ladder_steps++;

@@ -2,6 +2,7 @@
 #define BAOXUE_DEMO_CASES_H
 
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -11,11 +12,12 @@ struct store;
  * studying in another province, one 空挂户, one 送教上门 — by their township official; the
  * first case gets a pairing teacher, two persuasion attempts and the first ladder step. Goes
  * through the same functions as the commands (verify_record, casework_assign, case_attempt,
- * case_escalate), so each step is its own audited transaction. 0, or -1 with a message.
+ * case_escalate), so each step is its own audited transaction. 0, or -1 with the outcome.
  */
 struct demo_cases_summary {
     long verified, cases, attempts, ladder_steps;
 };
-int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *out, struct buf *err);
+int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *out,
+               struct outcome *o);
 
 #endif

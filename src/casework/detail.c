@@ -451,13 +451,12 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
     json_object_set_new(j, "first_visit", first);
 
     struct casework_settings cs;
-    struct buf err = BUF_INIT;
+    struct outcome err = OUTCOME_INIT;
     if (casework_settings_load(s, &cs, &err) < 0) {
-        buf_release(&err);
+        outcome_release(&err);
         json_decref(j);
         return NULL;
     }
-    buf_release(&err);
     json_t *fu = json_null();
     if (!strcmp(state, "returned")) {
         int *dates = NULL;

@@ -74,24 +74,31 @@ static void person_norm_release(struct person_norm *p)
 }
 
 /* Check and normalise what was given; `adding` requires name, unit and role. Messages say
- * which field is wrong (where `where` says which row, for imports). */
+ * which field is wrong (where `where` says which row, for imports), every problem in err;
+ * *field is the key of the first field at fault. */
 static int person_check(struct store *s, const struct person_input *in, bool adding,
-                        const char *where, struct person_norm *p, struct buf *err)
+                        const char *where, struct person_norm *p, struct buf *err,
+                        const char **field)
 {
     size_t before = err->len;
     /* what was typed, before anything is normalised away or repeated in a message */
     const struct text_field typed[] = {
-        {"姓名", in->name, TEXT_NAME},     {"电话", in->phone, TEXT_LINE},
-        {"工作单位", in->org, TEXT_LINE},  {"单位类别", in->org_kind, TEXT_LINE},
-        {"乡镇", in->township, TEXT_LINE}, {"职务", in->role, TEXT_LINE},
+        {"姓名", in->name, TEXT_NAME, "name"},
+        {"电话", in->phone, TEXT_LINE, "phone"},
+        {"工作单位", in->org, TEXT_LINE, "org"},
+        {"单位类别", in->org_kind, TEXT_LINE, "org_kind"},
+        {"乡镇", in->township, TEXT_LINE, "township"},
+        {"职务", in->role, TEXT_LINE, "role"},
     };
+#define AT(key) (*field = *field ? *field : (key))
+    *field = NULL;
     for (size_t i = 0; i < ARRAY_SIZE(typed); i++) {
-        size_t at = err->len;
-        buf_adds(err, where);
-        if (text_check(typed[i].label, typed[i].text, typed[i].kind, err) < 0)
-            buf_adds(err, "；");
-        else
-            buf_setlen(err, at);
+        struct outcome t = OUTCOME_INIT;
+        if (text_check(typed[i].label, typed[i].text, typed[i].kind, &t) < 0) {
+            buf_addf(err, "%s%s；", where, t.msg.buf);
+            AT(typed[i].field);
+        }
+        outcome_release(&t);
     }
     if (err->len > before) {
         buf_setlen(err, err->len - strlen("；"));
@@ -105,20 +112,28 @@ static int person_check(struct store *s, const struct person_input *in, bool add
         utf8_norm_text(&p->org, in->org, strlen(in->org));
     if (in->role)
         utf8_norm_text(&p->role, in->role, strlen(in->role));
-    if ((adding || in->name) && !p->name.len)
+    if ((adding || in->name) && !p->name.len) {
         buf_addf(err, "%s缺少姓名；", where);
-    if ((adding || in->org) && !p->org.len)
-        buf_addf(err, "%s缺少单位（--org）；", where);
-    if ((adding || in->role) && !p->role.len)
-        buf_addf(err, "%s缺少职务/角色（--role，如 包保干部、村干部、校长、班主任、结对教师）；",
-                 where);
-    if (p->phone.len && !phone_ok(p->phone.buf))
+        AT("name");
+    }
+    if ((adding || in->org) && !p->org.len) {
+        buf_addf(err, "%s缺少工作单位；", where);
+        AT("org");
+    }
+    if ((adding || in->role) && !p->role.len) {
+        buf_addf(err, "%s缺少职务/角色（如 包保干部、村干部、校长、班主任、结对教师）；", where);
+        AT("role");
+    }
+    if (p->phone.len && !phone_ok(p->phone.buf)) {
         buf_addf(err, "%s电话号码“%s”无效（应为 7 到 15 位数字）；", where, p->phone.buf);
+        AT("phone");
+    }
     if (in->township && *in->township) {
         const char *tname;
-        if (casework_township(s, in->township, p->township_code, &tname) < 0)
-            buf_addf(err, "%s乡镇“%s”不是本县的乡镇（先用 baoxue init --county 设置本县）；", where,
-                     in->township);
+        if (casework_township(s, in->township, p->township_code, &tname) < 0) {
+            buf_addf(err, "%s乡镇“%s”不是本县的乡镇（或本县尚未设置）；", where, in->township);
+            AT("township");
+        }
     }
     p->org_kind = NULL;
     if (in->org_kind && *in->org_kind) {
@@ -127,6 +142,7 @@ static int person_check(struct store *s, const struct person_input *in, bool add
             buf_adds(err, where);
             vocab_error(&org_kinds, in->org_kind, err);
             buf_adds(err, "；");
+            AT("org_kind");
         } else {
             p->org_kind = org_kinds.words[k].key;
         }
@@ -135,13 +151,29 @@ static int person_check(struct store *s, const struct person_input *in, bool add
     }
     if (adding && p->org_kind &&
         (!strcmp(p->org_kind, "township") || !strcmp(p->org_kind, "village")) &&
-        !p->township_code[0] && err->len == before)
-        buf_addf(err, "%s乡镇和村的人员须写明所属乡镇（--township）；", where);
+        !p->township_code[0] && err->len == before) {
+        buf_addf(err, "%s乡镇和村的人员须写明所属乡镇；", where);
+        AT("township");
+    }
+#undef AT
     if (err->len > before) {
         buf_setlen(err, err->len - strlen("；")); /* the last separator */
         return -1;
     }
     return 0;
+}
+
+/* person_check for one person given by hand: its problems as the outcome. */
+static int person_check_one(struct store *s, const struct person_input *in, bool adding,
+                            struct person_norm *p, struct outcome *o)
+{
+    struct buf why = BUF_INIT;
+    const char *field;
+    int rc = person_check(s, in, adding, "", p, &why, &field);
+    if (rc < 0)
+        failed_at(o, OUT_INVALID, field, "%s", why.buf);
+    buf_release(&why);
+    return rc;
 }
 
 static int person_insert(struct store *s, const struct person_norm *p, int64_t *id)
@@ -174,27 +206,24 @@ static int person_exists(struct store *s, const char *name, const char *org, int
 }
 
 int people_add(struct store *s, const struct person_input *in, const char *actor, int64_t *id,
-               struct buf *err, int *exit_code)
+               struct outcome *o)
 {
     struct person_norm p = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL, ""};
     int ret = -1;
     int64_t dup = 0;
-    if (person_check(s, in, true, "", &p, err) < 0) {
-        *exit_code = EXIT_INPUT;
+    if (person_check_one(s, in, true, &p, o) < 0)
         goto out;
-    }
     if (person_exists(s, p.name.buf, p.org.buf, &dup) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         goto out;
     }
     if (dup) {
-        buf_addf(err, "名册中已有同一单位的同名人员（编号 %lld），如需修改请用 baoxue people edit",
-                 (long long)dup);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_INVALID, "名册中已有同一单位的同名人员（编号 %lld），如需修改请修改该人员",
+               (long long)dup);
         goto out;
     }
     if (store_begin(s) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         goto out;
     }
     char target[AUDIT_TARGET_SIZE];
@@ -203,11 +232,10 @@ int people_add(struct store *s, const struct person_input *in, const char *actor
         if (audit_record(s, actor, NULL, "person_add", target, p.org_kind) == 0 &&
             store_commit(s) == 0) {
             ret = 0;
-            *exit_code = EXIT_OK;
             goto out;
         }
     }
-    fail_store(s, err, exit_code);
+    fail_store(s, o);
     store_rollback(s);
 out:
     person_norm_release(&p);
@@ -224,30 +252,26 @@ static int person_active(struct store *s, int64_t id, int64_t *active)
 }
 
 int people_edit(struct store *s, int64_t id, const struct person_input *in, const char *actor,
-                struct buf *msg, struct buf *err, int *exit_code)
+                struct buf *msg, struct outcome *o)
 {
     struct person_norm p = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL, ""};
     int ret = -1;
     int64_t state = 0;
     if (!in->name && !in->phone && !in->org && !in->org_kind && !in->township && !in->role) {
-        fail_with(
-            err, exit_code, EXIT_INPUT,
-            "没有要修改的内容：请给出 --name、--phone、--org、--org-kind、--township 或 --role");
+        failed(o, OUT_INVALID,
+               "没有要修改的内容：请至少给出姓名、电话、工作单位、单位类别、乡镇或职务中的一项");
         goto out;
     }
     if (person_active(s, id, &state) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         goto out;
     }
     if (!state) {
-        buf_addf(err, "名册中没有编号为 %lld 的人员（见 baoxue people list --all）", (long long)id);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_NOT_FOUND, "名册中没有编号为 %lld 的人员", (long long)id);
         goto out;
     }
-    if (person_check(s, in, false, "", &p, err) < 0) {
-        *exit_code = EXIT_INPUT;
+    if (person_check_one(s, in, false, &p, o) < 0)
         goto out;
-    }
     struct buf fields = BUF_INIT;
     struct stmt *q = NULL;
     if (store_begin(s) < 0)
@@ -271,13 +295,12 @@ int people_edit(struct store *s, int64_t id, const struct person_input *in, cons
     int rc = stmt_step(q);
     stmt_finalize(q);
     if (rc < 0) {
-        if (strstr(store_errmsg(s), "UNIQUE"))
-            buf_adds(err, "名册中已有同一单位的同名人员");
+        bool dup = strstr(store_errmsg(s), "UNIQUE") != NULL;
+        if (dup)
+            failed(o, OUT_INVALID, "名册中已有同一单位的同名人员");
         store_rollback(s);
-        if (err->len) {
-            *exit_code = EXIT_INPUT;
+        if (dup)
             goto out_fields;
-        }
         goto fail_store_nrb;
     }
     /* the audit says which fields changed, not their values */
@@ -291,13 +314,12 @@ int people_edit(struct store *s, int64_t id, const struct person_input *in, cons
     if (audit_record(s, actor, NULL, "person_edit", target, fields.buf) < 0 || store_commit(s) < 0)
         goto fail_store;
     buf_addf(msg, "已修改人员 %lld 的信息", (long long)id);
-    *exit_code = EXIT_OK;
     ret = 0;
     goto out_fields;
 fail_store:
     store_rollback(s);
 fail_store_nrb:
-    fail_store(s, err, exit_code);
+    fail_store(s, o);
 out_fields:
     buf_release(&fields);
 out:
@@ -306,29 +328,25 @@ out:
 }
 
 int people_deactivate(struct store *s, int64_t id, const char *actor, struct buf *msg,
-                      struct buf *err, int *exit_code)
+                      struct outcome *o)
 {
     int64_t state = 0;
     if (person_active(s, id, &state) < 0)
-        return fail_store(s, err, exit_code);
-    if (!state) {
-        buf_addf(err, "名册中没有编号为 %lld 的人员（见 baoxue people list --all）", (long long)id);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
-    if (state == 2) {
-        buf_addf(err, "人员 %lld 已经停用", (long long)id);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+        return fail_store(s, o);
+    if (!state)
+        return failed(o, OUT_NOT_FOUND, "名册中没有编号为 %lld 的人员", (long long)id);
+    if (state == 2)
+        return failed(o, OUT_INVALID, "人员 %lld 已经停用", (long long)id);
     char num[24], target[AUDIT_TARGET_SIZE];
     snprintf(num, sizeof(num), "%lld", (long long)id);
     audit_target(target, OBJ_PERSON, id);
     const char *p[] = {num};
     if (store_begin(s) < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     if (store_run(s, "UPDATE person SET active = 0 WHERE id = $1", 1, p) < 0 ||
         audit_record(s, actor, NULL, "person_deactivate", target, NULL) < 0 ||
         store_commit(s) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         return -1;
     }
@@ -342,10 +360,7 @@ int people_deactivate(struct store *s, int64_t id, const char *actor, struct buf
               1, p, &open);
     buf_addf(msg, "已停用人员 %lld（历史记录中保留其姓名）", (long long)id);
     if (open)
-        buf_addf(msg,
-                 "。其名下还有 %lld 项未办结的任务或案件，请用 verify assign / case assign 改派",
-                 (long long)open);
-    *exit_code = EXIT_OK;
+        buf_addf(msg, "。其名下还有 %lld 项未办结的任务或案件，请改派他人", (long long)open);
     return 0;
 }
 
@@ -375,13 +390,17 @@ static int people_header(const char *text, size_t len)
 }
 
 int people_import(struct store *s, const char *path, const char *actor,
-                  struct people_import_summary *sum, struct buf *err, int *exit_code)
+                  struct people_import_summary *sum, struct outcome *o)
 {
     struct sheet_reader *r = NULL;
     const struct row *row;
     memset(sum, 0, sizeof(*sum));
-    if (sheet_open(&r, path, err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
+    struct buf err_text = BUF_INIT, *err = &err_text;
+    if (sheet_open(&r, path, err) < 0) {
+        failed(o, OUT_INVALID, "%s", err->buf);
+        buf_release(err);
+        return -1;
+    }
     int col[PC__COUNT];
     bool header = false;
     int rc;
@@ -438,26 +457,26 @@ int people_import(struct store *s, const char *path, const char *actor,
         *p = (struct person_norm){BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, NULL, ""};
         nrows++;
         struct buf e = BUF_INIT;
-        if (person_check(s, &in, true, where, p, &e) < 0)
+        const char *field;
+        if (person_check(s, &in, true, where, p, &e, &field) < 0)
             buf_addf(&problems, "\n  %s", e.buf);
         buf_release(&e);
     }
     if (rc < 0) {
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_INVALID, "%s", err->buf);
         goto out;
     }
     if (!header) {
-        fail_with(err, exit_code, EXIT_INPUT,
-                  "找不到表头：人员名册须有“姓名”列，以及“单位/工作单位”或“职务/角色”列");
+        failed(o, OUT_INVALID,
+               "找不到表头：人员名册须有“姓名”列，以及“单位/工作单位”或“职务/角色”列");
         goto out;
     }
     if (problems.len) {
-        buf_addf(err, "人员名册有错误，未导入任何人员：%s", problems.buf);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_INVALID, "人员名册有错误，未导入任何人员：%s", problems.buf);
         goto out;
     }
     if (store_begin(s) < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         goto out;
     }
     for (size_t i = 0; i < nrows; i++) {
@@ -477,17 +496,17 @@ int people_import(struct store *s, const char *path, const char *actor,
              sum->existing);
     if (audit_record(s, actor, NULL, "people_import", NULL, detail) < 0 || store_commit(s) < 0)
         goto store_failed;
-    *exit_code = EXIT_OK;
     ret = 0;
     goto out;
 store_failed:
-    fail_store(s, err, exit_code);
+    fail_store(s, o);
     store_rollback(s);
 out:
     for (size_t i = 0; i < nrows; i++)
         person_norm_release(&rows[i].p);
     free(rows);
     buf_release(&problems);
+    buf_release(err);
     sheet_close(r);
     return ret;
 }
@@ -508,14 +527,12 @@ static const struct table_col people_cols[] = {
 };
 
 int people_list(struct store *s, const struct people_filter *f, struct report_table *t,
-                struct buf *err, int *exit_code)
+                struct outcome *o)
 {
     char code[10] = "";
     const char *tname = NULL;
-    if (f->township && casework_township(s, f->township, code, &tname) < 0) {
-        buf_addf(err, "乡镇“%s”不是本县的乡镇", f->township);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    if (f->township && casework_township(s, f->township, code, &tname) < 0)
+        return failed_at(o, OUT_INVALID, "township", "乡镇“%s”不是本县的乡镇", f->township);
     struct buf county = BUF_INIT;
     store_get_setting(s, "county", &county);
     struct stmt *q =
@@ -530,7 +547,7 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
                          " ORDER BY p.township_code IS NOT NULL, p.township_code, p.org, p.id");
     if (!q) {
         buf_release(&county);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     stmt_bind_int(q, 1, f->all);
     stmt_bind_str(q, 2, code);
@@ -562,22 +579,19 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
     buf_release(&county);
     if (rc < 0) {
         table_release(t);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     buf_addf(&t->footer,
              "\n共 %zu 人%s。登记：baoxue people add；批量导入：baoxue people import 文件\n",
              t->nrows, f->full ? "" : "（电话已隐去中间四位，--full 显示完整号码）");
-    *exit_code = EXIT_OK;
     return 0;
 }
 
-int people_resolve(struct store *s, const char *what, const char *text, int64_t *id,
-                   struct buf *err, int *exit_code)
+int people_resolve(struct store *s, const char *what, const char *field, const char *text,
+                   int64_t *id, struct outcome *o)
 {
-    if (!text || !*text) {
-        buf_addf(err, "缺少%s（人员名册中的编号或姓名）", what);
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    }
+    if (!text || !*text)
+        return failed_at(o, OUT_INVALID, field, "缺少%s（人员名册中的编号或姓名）", what);
     bool digits = true;
     for (const char *p = text; *p; p++)
         if (*p < '0' || *p > '9')
@@ -596,7 +610,7 @@ int people_resolve(struct store *s, const char *what, const char *text, int64_t 
         buf_release(&n);
     }
     if (!q)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     int rc, found = 0, inactive = 0;
     while ((rc = stmt_step(q)) == 1) {
         if (stmt_int(q, 1)) {
@@ -608,20 +622,16 @@ int people_resolve(struct store *s, const char *what, const char *text, int64_t 
     }
     stmt_finalize(q);
     if (rc < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     if (found == 1)
         return 0;
     if (found > 1)
-        buf_addf(err, "%s：名册中有 %d 名在岗人员叫“%s”，请用编号（见 baoxue people list）", what,
-                 found, text);
-    else if (inactive)
-        buf_addf(err, "%s：“%s”已停用，不能再指派或记录（见 baoxue people list --all）", what,
-                 text);
-    else
-        buf_addf(err,
-                 "%s：人员名册中没有“%s”（先用 baoxue people add 登记，或见 baoxue people list）",
-                 what, text);
-    return fail_with(err, exit_code, EXIT_INPUT, NULL);
+        return failed_at(o, OUT_INVALID, field, "%s：名册中有 %d 名在岗人员叫“%s”，请用人员编号",
+                         what, found, text);
+    if (inactive)
+        return failed_at(o, OUT_INVALID, field, "%s：“%s”已停用，不能再指派或记录", what, text);
+    return failed_at(o, OUT_INVALID, field, "%s：人员名册中没有“%s”（请先在人员名册中登记）", what,
+                     text);
 }
 
 int people_describe(struct store *s, int64_t id, struct buf *out)

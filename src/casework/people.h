@@ -6,6 +6,7 @@
 
 #include "render/table.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -18,14 +19,14 @@ struct person_input {
     const char *name, *phone, *org, *org_kind, *township, *role; /* NULL: not given */
 };
 
-/* Add one person; *id set. Exit codes as the CLI contract (2: input the user can fix). */
+/* Add one person; *id set. -1 with the outcome (OUT_INVALID: input the user can fix). */
 int people_add(struct store *s, const struct person_input *in, const char *actor, int64_t *id,
-               struct buf *err, int *exit_code);
+               struct outcome *o);
 /* Change the given fields of person `id`. */
 int people_edit(struct store *s, int64_t id, const struct person_input *in, const char *actor,
-                struct buf *msg, struct buf *err, int *exit_code);
+                struct buf *msg, struct outcome *o);
 int people_deactivate(struct store *s, int64_t id, const char *actor, struct buf *msg,
-                      struct buf *err, int *exit_code);
+                      struct outcome *o);
 
 struct people_import_summary {
     long rows, added, existing, skipped;
@@ -37,7 +38,7 @@ struct people_import_summary {
  * left as is and counted.
  */
 int people_import(struct store *s, const char *path, const char *actor,
-                  struct people_import_summary *sum, struct buf *err, int *exit_code);
+                  struct people_import_summary *sum, struct outcome *o);
 
 struct people_filter {
     const char *township; /* code or name */
@@ -45,14 +46,15 @@ struct people_filter {
     bool full;            /* phones unmasked */
 };
 int people_list(struct store *s, const struct people_filter *f, struct report_table *t,
-                struct buf *err, int *exit_code);
+                struct outcome *o);
 
 /*
  * The active person `text` names: a registry number or an exact name (unique among active
- * people). -1 with a Chinese message ("名册中没有…") otherwise; `what` names the option.
+ * people). -1 with the outcome OUT_INVALID ("名册中没有…") otherwise; `what` is the field's
+ * label, `field` its key.
  */
-int people_resolve(struct store *s, const char *what, const char *text, int64_t *id,
-                   struct buf *err, int *exit_code);
+int people_resolve(struct store *s, const char *what, const char *field, const char *text,
+                   int64_t *id, struct outcome *o);
 /* "王五（郑庄镇人民政府 包保干部）" for messages and timelines. */
 int people_describe(struct store *s, int64_t id, struct buf *out);
 

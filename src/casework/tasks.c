@@ -60,23 +60,18 @@ static const struct table_col due_cols[] = {
 };
 
 int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
-               struct buf *err, int *exit_code)
+               struct outcome *o)
 {
     char code[10] = "";
     const char *tname;
-    if (f->township && casework_township(s, f->township, code, &tname) < 0) {
-        buf_addf(err, "乡镇“%s”不是本县的乡镇", f->township);
-        *exit_code = EXIT_INPUT;
-        return -1;
-    }
+    if (f->township && casework_township(s, f->township, code, &tname) < 0)
+        return failed_at(o, OUT_INVALID, "township", "乡镇“%s”不是本县的乡镇", f->township);
     int64_t person = 0;
-    if (f->person && people_resolve(s, "--person", f->person, &person, err, exit_code) < 0)
+    if (f->person && people_resolve(s, "责任人", "person", f->person, &person, o) < 0)
         return -1;
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0) {
-        *exit_code = EXIT_RUNTIME;
+    if (casework_settings_load(s, &cs, o) < 0)
         return -1;
-    }
     struct due_item *items = NULL;
     size_t n = 0, alloc = 0;
     int rc = 0;
@@ -157,8 +152,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
     if (rc < 0) {
         free(items);
         casework_settings_release(&cs);
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         return -1;
     }
     /* one row per item and current assignee */
@@ -231,7 +225,6 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
     free(rows);
     free(items);
     casework_settings_release(&cs);
-    *exit_code = EXIT_OK;
     return 0;
 }
 

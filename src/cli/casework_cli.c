@@ -51,13 +51,14 @@ int64_t cw_number(int argc, char **argv, int at, const char *sub, const char *wh
     return cli_parse_long(what, argv[at], 1, 1L << 50);
 }
 
-int cw_done(int rc, int exit_code, struct buf *msg, struct buf *err)
+int cw_done(int rc, struct buf *msg, struct outcome *o)
 {
+    int code = EXIT_OK;
     if (rc == 0)
         printf("%s\n", msg->buf);
     else
-        error("%s", err->buf);
+        code = cli_failed(o);
     buf_release(msg);
-    buf_release(err);
-    return rc == 0 ? EXIT_OK : exit_code;
+    outcome_release(o);
+    return code;
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "render/table.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -18,7 +19,7 @@ int cw_render(struct report_table *t, enum report_format fmt, const char *out);
 int cw_audit_full(struct store *s, const char *what, const char *target);
 /* The number argument after a sub-verb ("case show 3"); exits 2 when missing or bad. */
 int64_t cw_number(int argc, char **argv, int at, const char *sub, const char *what);
-/* Print msg/err and return the exit code of a write. */
-int cw_done(int rc, int exit_code, struct buf *msg, struct buf *err);
+/* Print the message of a write, or its failure (cli_failed); returns the exit code. */
+int cw_done(int rc, struct buf *msg, struct outcome *o);
 
 #endif

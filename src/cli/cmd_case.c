@@ -204,7 +204,8 @@ int cmd_case(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct buf err = BUF_INIT, msg = BUF_INIT;
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     const char *actor = cli_actor();
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_CASE, id);
@@ -215,36 +216,36 @@ int cmd_case(int argc, char **argv)
                            : EXIT_OK;
         if (exit_code == EXIT_OK && is_list) {
             struct report_table t;
-            if (case_list(s, &f, &t, &err, &exit_code) == 0)
+            if (case_list(s, &f, &t, &o) == 0)
                 exit_code = cw_render(&t, fmt, out);
             else
-                error("%s", err.buf);
+                exit_code = cli_failed(&o);
         } else if (exit_code == EXIT_OK) {
-            if (case_show(s, id, f.full, &msg, &err, &exit_code) == 0)
+            if (case_show(s, id, f.full, &msg, &o) == 0)
                 fputs(msg.buf, stdout);
             else
-                error("%s", err.buf);
+                exit_code = cli_failed(&o);
         }
-        buf_release(&err);
+        outcome_release(&o);
         buf_release(&msg);
         store_close(s);
         return exit_code;
     }
     if (!strcmp(sub, "assign"))
-        rc = casework_assign(s, 0, id, &as, actor, &msg, &err, &exit_code);
+        rc = casework_assign(s, 0, id, &as, actor, &msg, &o);
     else if (!strcmp(sub, "attempt"))
-        rc = case_attempt(s, id, &at, actor, &msg, &err, &exit_code);
+        rc = case_attempt(s, id, &at, actor, &msg, &o);
     else if (!strcmp(sub, "escalate"))
-        rc = case_escalate(s, id, &ld, actor, &msg, &err, &exit_code);
+        rc = case_escalate(s, id, &ld, actor, &msg, &o);
     else if (!strcmp(sub, "resolve"))
-        rc = case_resolve(s, id, &rs, actor, &msg, &err, &exit_code);
+        rc = case_resolve(s, id, &rs, actor, &msg, &o);
     else if (!strcmp(sub, "follow-up"))
-        rc = case_follow_up(s, id, &fu, actor, &msg, &err, &exit_code);
+        rc = case_follow_up(s, id, &fu, actor, &msg, &o);
     else if (!strcmp(sub, "close"))
-        rc = case_close(s, id, approver, reason, date, actor, &msg, &err, &exit_code);
+        rc = case_close(s, id, approver, reason, date, actor, &msg, &o);
     else
-        rc = case_reopen(s, id, reason, actor, &msg, &err, &exit_code);
-    exit_code = cw_done(rc, exit_code, &msg, &err);
+        rc = case_reopen(s, id, reason, actor, &msg, &o);
+    exit_code = cw_done(rc, &msg, &o);
     store_close(s);
     return exit_code;
 }

@@ -85,17 +85,13 @@ static int import_one(struct store *s, enum import_kind kind, const char *path)
     struct import_options io = {
         .kind = kind, .path = path, .report = cli_bar_start(&bar, true), .actor = cli_actor()};
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int exit_code;
-    int rc = import_file(s, &io, &sum, &err, &exit_code);
+    struct outcome o = OUTCOME_INIT;
+    int rc = import_file(s, &io, &sum, &o);
     cli_bar_end(&bar);
-    if (rc < 0)
-        error("%s", err.buf);
-    else
+    if (rc == 0)
         import_summary_print(&io, &sum, stdout);
     import_summary_release(&sum);
-    buf_release(&err);
-    return rc < 0 ? exit_code : EXIT_OK;
+    return rc < 0 ? cli_failed(&o) : EXIT_OK;
 }
 
 /*
@@ -107,11 +103,11 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
     struct people_import_summary ps;
     struct casework_summary cw;
     struct demo_cases_summary dc;
-    struct buf err = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     int exit_code = EXIT_OK;
     printf("\n");
-    if (people_import(s, registry, cli_actor(), &ps, &err, &exit_code) < 0) {
-        error("%s", err.buf);
+    if (people_import(s, registry, cli_actor(), &ps, &o) < 0) {
+        exit_code = cli_failed(&o);
     } else {
         int64_t kinds[4] = {0, 0, 0, 0};
         static const char *const k[] = {"county", "township", "village", "school"};
@@ -122,8 +118,8 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
         printf("人员名册：导入 %ld 人（县教育局 %lld，乡镇 %lld，村（社区）%lld，学校 %lld）\n",
                ps.added, (long long)kinds[0], (long long)kinds[1], (long long)kinds[2],
                (long long)kinds[3]);
-        if (casework_after_match(s, run_id, cli_actor(), &cw, &err) < 0) {
-            error("生成核查任务失败：%s", err.buf);
+        if (casework_after_match(s, run_id, cli_actor(), &cw, &o) < 0) {
+            error("生成核查任务失败：%s", o.msg.buf);
             exit_code = EXIT_RUNTIME;
         } else {
             casework_print(&cw, stdout);
@@ -132,8 +128,8 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
                       0, NULL, &assigned);
             printf("  核查任务已指派到人 %lld 项（乡镇包保干部，村里有村干部的同时指派村干部）\n",
                    (long long)assigned);
-            if (demo_cases(s, cli_actor(), &dc, &err) < 0) {
-                error("记录演示核查结论失败：%s", err.buf);
+            if (demo_cases(s, cli_actor(), &dc, &o) < 0) {
+                error("记录演示核查结论失败：%s", o.msg.buf);
                 exit_code = EXIT_RUNTIME;
             } else {
                 printf("演示经办记录：核查结论 %ld 项（其中确认失学辍学并立案 %ld 件），"
@@ -142,7 +138,7 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
             }
         }
     }
-    buf_release(&err);
+    outcome_release(&o);
     return exit_code;
 }
 
@@ -235,10 +231,10 @@ int cmd_demo(int argc, char **argv)
         printf("%s一类错误提高到数百例，", demo_family_label((enum demo_family)family));
     printf("目录 %s\n", out);
     fflush(stdout);
-    if (demo_generate(&dopt, &res, &err) < 0) {
-        error("%s", err.buf);
+    struct outcome o = OUTCOME_INIT;
+    if (demo_generate(&dopt, &res, &o) < 0) {
         buf_release(&err);
-        return EXIT_RUNTIME;
+        return cli_failed(&o);
     }
     printf("  户籍：%s（%ld 行）\n  学籍：%s（%ld 行）\n  外出就读：%s（%ld 行）\n"
            "  人员名册：%s（%ld 人）\n  真实情况：%s（其中实际不在校 %ld 人）\n",
@@ -273,25 +269,22 @@ int cmd_demo(int argc, char **argv)
     {
         struct match_options mo = {.as_of = as_of, .actor = cli_actor()};
         struct match_result mr;
-        int exit_code;
         if (calendar_load(s, &mo.cal) < 0) {
             error("%s", store_errmsg(s));
             rc = EXIT_RUNTIME;
             goto out;
         }
         printf("\n");
-        if (match_run(s, &mo, &mr, &err, &exit_code) < 0) {
-            error("%s", err.buf);
-            rc = exit_code;
+        if (match_run(s, &mo, &mr, &o) < 0) {
+            rc = cli_failed(&o);
             goto out;
         }
         match_print(&mr, stdout);
         printf("\n");
         struct report_options ro = {0};
         struct report_table t;
-        if (report_summary(s, &ro, &t, &err, &exit_code) < 0) {
-            error("%s", err.buf);
-            rc = exit_code;
+        if (report_summary(s, &ro, &t, &o) < 0) {
+            rc = cli_failed(&o);
             goto out;
         }
         table_render(&t, FMT_TABLE, NULL, &err);
@@ -327,5 +320,6 @@ out:
     free(dbpath);
     demo_result_release(&res);
     buf_release(&err);
+    outcome_release(&o);
     return rc;
 }

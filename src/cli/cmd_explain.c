@@ -49,13 +49,15 @@ int cmd_explain(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct buf out = BUF_INIT, err = BUF_INIT;
-    if (explain_child(s, argv[optind], run, full, cli_actor(), &out, &err, &exit_code) == 0)
+    struct buf out = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    exit_code = EXIT_OK;
+    if (explain_child(s, argv[optind], run, full, cli_actor(), &out, &o) == 0)
         fputs(out.buf, stdout);
     else
-        error("%s", err.buf);
+        exit_code = cli_failed(&o);
     buf_release(&out);
-    buf_release(&err);
+    outcome_release(&o);
     store_close(s);
     return exit_code;
 }

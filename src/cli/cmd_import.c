@@ -1,6 +1,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "cli/casework_cli.h"
 #include "cli/common.h"
 #include "domain/batch.h"
 #include "ingest/import.h"
@@ -107,18 +108,13 @@ static int decide(const char *db, int argc, char **argv, bool confirmed, const c
         store_close(s);
         return exit_code;
     }
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int rc = accept ? batch_accept(s, id, confirmed, cli_actor(), &msg, &err, &exit_code)
-                    : batch_reject(s, id, reason, cli_actor(), &msg, &err, &exit_code);
-    if (rc < 0)
-        error("%s%s", err.buf,
-              accept && strstr(err.buf, "确认名单缩减") ? "（加 --confirm-shrink）" : "");
-    else
-        printf("%s\n", msg.buf);
-    buf_release(&msg);
-    buf_release(&err);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = accept ? batch_accept(s, id, confirmed, cli_actor(), &msg, &o)
+                    : batch_reject(s, id, reason, cli_actor(), &msg, &o);
+    exit_code = cw_done(rc, &msg, &o);
     store_close(s);
-    return rc < 0 ? exit_code : EXIT_OK;
+    return exit_code;
 }
 
 int cmd_import(int argc, char **argv)
@@ -217,7 +213,7 @@ int cmd_import(int argc, char **argv)
     if (!s)
         return exit_code;
     struct import_summary sum;
-    struct buf err = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     struct cli_bar bar;
     if (batch_shrink_percent(s, &io.shrink_percent) < 0) {
         error("%s", store_errmsg(s));
@@ -225,25 +221,27 @@ int cmd_import(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     io.report = cli_bar_start(&bar, bar_wanted);
-    int rc = import_file(s, &io, &sum, &err, &exit_code);
+    int rc = import_file(s, &io, &sum, &o);
     cli_bar_end(&bar);
     if (rc < 0) {
         /* the library's message names no option; the command line's way to act on it */
         if (sum.hint == IMPORT_HINT_MAP)
-            buf_adds(&err, "（用 --map 表头=字段 指定，例如 --map 学生名字=name；字段列表见 "
-                           "baoxue import --help）");
+            buf_adds(&o.msg, "（用 --map 表头=字段 指定，例如 --map 学生名字=name；字段列表见 "
+                             "baoxue import --help）");
         else if (sum.hint == IMPORT_HINT_FORCE)
-            buf_adds(&err, "（加 --force）");
+            buf_adds(&o.msg, "（加 --force）");
         else if (sum.hint == IMPORT_HINT_SHRINK)
-            buf_adds(&err, "（确认无误请加 --confirm-shrink）");
-        error("%s", err.buf);
+            buf_adds(&o.msg, "（确认无误请加 --confirm-shrink）");
+        exit_code = cli_failed(&o);
     } else {
         import_summary_print(&io, &sum, stdout);
-        if (sum.warning.len)
-            fprintf(stderr, "警告：%s\n", sum.warning.buf);
+        exit_code = EXIT_OK;
+        if (sum.warning.len) {
+            warning("%s", sum.warning.buf);
+            exit_code = EXIT_RUNTIME;
+        }
     }
     import_summary_release(&sum);
-    buf_release(&err);
     store_close(s);
     for (size_t i = 0; i < nmaps; i++)
         free((char *)maps[i].header);

@@ -107,34 +107,34 @@ int cmd_match(int argc, char **argv)
     struct match_options mo = {.as_of = as_of ? as_of : date_today(),
                                .actor = cli_actor(),
                                .report = cli_bar_start(&bar, true)};
-    struct match_result res;
-    struct buf err = BUF_INIT;
-    int rc = -1;
-    if (calendar_load(s, &mo.cal) == 0)
-        rc = match_run(s, &mo, &res, &err, &exit_code);
+    struct match_result res = {0};
+    struct outcome o = OUTCOME_INIT;
+    int rc = calendar_load(s, &mo.cal) == 0 ? match_run(s, &mo, &res, &o) : fail_store(s, &o);
     cli_bar_end(&bar);
-    if (rc < 0 && !err.len) {
-        error("%s", store_errmsg(s));
-        exit_code = EXIT_RUNTIME;
-    } else if (rc < 0) {
-        error("%s", err.buf);
+    exit_code = EXIT_OK;
+    if (rc < 0) {
+        /* the command line's way to act on a missing list */
+        if (o.kind == OUT_INVALID && (!res.population_batch || !res.enrollment_batch))
+            buf_addf(&o.msg, "（baoxue import --kind %s 文件）",
+                     !res.population_batch ? "population" : "enrollment");
+        exit_code = cli_failed(&o);
     } else {
         match_print(&res, stdout);
         /* the run is committed; casework follows in its own transaction */
         struct casework_summary cw;
         double t0 = mono_seconds();
-        int cwrc = casework_after_match(s, res.run_id, cli_actor(), &cw, &err);
+        int cwrc = casework_after_match(s, res.run_id, cli_actor(), &cw, &o);
         if (getenv("BAOXUE_TIMING") && *getenv("BAOXUE_TIMING") == '1')
             fprintf(stderr, "  [计时] 核查任务 %.2f 秒\n", mono_seconds() - t0);
         if (cwrc < 0) {
-            error("比对结果已保存，但生成核查任务失败：%s", err.buf);
+            error("比对结果已保存，但生成核查任务失败：%s", o.msg.buf);
             exit_code = EXIT_RUNTIME;
         } else {
             casework_print(&cw, stdout);
             printf("下一步：baoxue report summary；baoxue report out-of-school；baoxue tasks\n");
         }
     }
-    buf_release(&err);
+    outcome_release(&o);
     store_close(s);
     return exit_code;
 }

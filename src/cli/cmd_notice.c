@@ -97,9 +97,10 @@ int cmd_notice(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int rc = case_notice(s, case_id, &in, out, cli_actor(), &msg, &err, &exit_code);
-    exit_code = cw_done(rc, exit_code, &msg, &err);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = case_notice(s, case_id, &in, out, cli_actor(), &msg, &o);
+    exit_code = cw_done(rc, &msg, &o);
     store_close(s);
     return exit_code;
 }

@@ -108,37 +108,38 @@ int cmd_people(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct buf err = BUF_INIT, msg = BUF_INIT;
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     int rc;
     if (!strcmp(sub, "list")) {
         struct report_table t;
         exit_code = f.full ? cw_audit_full(s, "people list full=1", NULL) : EXIT_OK;
         if (exit_code == EXIT_OK) {
-            if (people_list(s, &f, &t, &err, &exit_code) == 0)
+            if (people_list(s, &f, &t, &o) == 0)
                 exit_code = cw_render(&t, fmt, out);
             else
-                error("%s", err.buf);
+                exit_code = cli_failed(&o);
         }
-        buf_release(&err);
+        outcome_release(&o);
     } else if (!strcmp(sub, "add")) {
-        rc = people_add(s, &in, cli_actor(), &id, &err, &exit_code);
+        rc = people_add(s, &in, cli_actor(), &id, &o);
         if (rc == 0)
             buf_addf(&msg, "已登记人员 %lld", (long long)id);
-        exit_code = cw_done(rc, exit_code, &msg, &err);
+        exit_code = cw_done(rc, &msg, &o);
     } else if (!strcmp(sub, "edit")) {
-        rc = people_edit(s, id, &in, cli_actor(), &msg, &err, &exit_code);
-        exit_code = cw_done(rc, exit_code, &msg, &err);
+        rc = people_edit(s, id, &in, cli_actor(), &msg, &o);
+        exit_code = cw_done(rc, &msg, &o);
     } else if (!strcmp(sub, "deactivate")) {
-        rc = people_deactivate(s, id, cli_actor(), &msg, &err, &exit_code);
-        exit_code = cw_done(rc, exit_code, &msg, &err);
+        rc = people_deactivate(s, id, cli_actor(), &msg, &o);
+        exit_code = cw_done(rc, &msg, &o);
     } else {
         struct people_import_summary sum;
-        rc = people_import(s, file, cli_actor(), &sum, &err, &exit_code);
+        rc = people_import(s, file, cli_actor(), &sum, &o);
         if (rc == 0)
             buf_addf(&msg,
                      "人员名册导入完成：%ld 行，新登记 %ld 人，已在名册中 %ld 人，跳过 %ld 行",
                      sum.rows, sum.added, sum.existing, sum.skipped);
-        exit_code = cw_done(rc, exit_code, &msg, &err);
+        exit_code = cw_done(rc, &msg, &o);
     }
     buf_release(&msg);
     store_close(s);

@@ -193,7 +193,8 @@ int cmd_report(int argc, char **argv)
         return exit_code;
     struct report_table t;
     struct buf err = BUF_INIT;
-    int rc = def->fn(s, &ro, &t, &err, &exit_code);
+    struct outcome o = OUTCOME_INIT;
+    int rc = def->fn(s, &ro, &t, &o);
     if (rc == 0) {
         if (def->personal && ro.full &&
             audit_export(s, what, fmt_name ? fmt_name : "auto", (long)table_data_rows(&t)) < 0) {
@@ -211,7 +212,7 @@ int cmd_report(int argc, char **argv)
         }
         table_release(&t);
     } else {
-        error("%s", err.buf);
+        exit_code = cli_failed(&o);
     }
     buf_release(&err);
     store_close(s);

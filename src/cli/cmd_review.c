@@ -85,6 +85,8 @@ int cmd_review(int argc, char **argv)
     if (!s)
         return exit_code;
     struct buf err = BUF_INIT, text = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    exit_code = EXIT_OK;
     /* A full read of children's IDs is recorded before it is shown. */
     if (full && (is_list || is_show)) {
         char detail[64];
@@ -101,7 +103,7 @@ int cmd_review(int argc, char **argv)
     }
     if (is_list) {
         struct report_table t;
-        if (review_list(s, all, full, &t, &err, &exit_code) == 0) {
+        if (review_list(s, all, full, &t, &o) == 0) {
             if (table_render(&t, fmt, out, &err) < 0) {
                 error("%s", err.buf);
                 exit_code = EXIT_RUNTIME;
@@ -110,23 +112,22 @@ int cmd_review(int argc, char **argv)
             }
             table_release(&t);
         } else {
-            error("%s", err.buf);
+            exit_code = cli_failed(&o);
         }
     } else if (is_show) {
-        if (review_show(s, id, full, &text, &err, &exit_code) == 0) {
+        if (review_show(s, id, full, &text, &o) == 0)
             fputs(text.buf, stdout);
-            exit_code = EXIT_OK;
-        } else {
-            error("%s", err.buf);
-        }
+        else
+            exit_code = cli_failed(&o);
     } else {
-        if (review_decide(s, id, is_accept, cli_actor(), note, &text, &err, &exit_code) == 0)
+        if (review_decide(s, id, is_accept, cli_actor(), note, &text, &o) == 0)
             printf("%s\n", text.buf);
         else
-            error("%s", err.buf);
+            exit_code = cli_failed(&o);
     }
     buf_release(&err);
     buf_release(&text);
+    outcome_release(&o);
     store_close(s);
     return exit_code;
 }

@@ -65,21 +65,21 @@ int cmd_settings(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct buf err = BUF_INIT, msg = BUF_INIT;
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     int rc;
     if (want == 0) {
         struct report_table t;
-        if (settings_list(s, &t, &err, &exit_code) == 0)
+        if (settings_list(s, &t, &o) == 0)
             exit_code = cw_render(&t, fmt, out);
         else
-            error("%s", err.buf);
-        buf_release(&err);
+            exit_code = cli_failed(&o);
     } else if (!strcmp(sub, "get")) {
-        rc = settings_get(s, key, &msg, &err, &exit_code);
-        exit_code = cw_done(rc, exit_code, &msg, &err);
+        rc = settings_get(s, key, &msg, &o);
+        exit_code = cw_done(rc, &msg, &o);
     } else {
-        rc = settings_set(s, key, value, cli_actor(), &msg, &err, &exit_code);
-        exit_code = cw_done(rc, exit_code, &msg, &err);
+        rc = settings_set(s, key, value, cli_actor(), &msg, &o);
+        exit_code = cw_done(rc, &msg, &o);
     }
     buf_release(&msg);
     store_close(s);

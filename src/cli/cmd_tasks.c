@@ -59,13 +59,13 @@ int cmd_tasks(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct buf err = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     struct report_table t;
-    if (tasks_list(s, &f, &t, &err, &exit_code) == 0)
+    if (tasks_list(s, &f, &t, &o) == 0)
         exit_code = cw_render(&t, fmt, out);
     else
-        error("%s", err.buf);
-    buf_release(&err);
+        exit_code = cli_failed(&o);
+    outcome_release(&o);
     store_close(s);
     return exit_code;
 }

@@ -150,21 +150,18 @@ int cmd_user(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct buf err = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     int rc = 0;
     exit_code = EXIT_OK;
     if (is_list) {
         rc = user_each(s, print_user, NULL);
-        if (rc < 0) {
-            buf_adds(&err, store_errmsg(s));
-            exit_code = EXIT_RUNTIME;
-        }
+        if (rc < 0)
+            fail_store(s, &o);
     } else if (!strcmp(what, "add") || !strcmp(what, "reset-password")) {
         bool generated;
         char *pw = read_password(pw_stdin, &generated);
-        rc = !strcmp(what, "add")
-                 ? user_add(s, &u, pw, cli_actor(), "cli", &err, &exit_code)
-                 : user_set_password(s, name, pw, cli_actor(), "cli", &err, &exit_code);
+        rc = !strcmp(what, "add") ? user_add(s, &u, pw, cli_actor(), "cli", &o)
+                                  : user_set_password(s, name, pw, cli_actor(), "cli", &o);
         if (rc == 0) {
             printf("%s用户 %s", !strcmp(what, "add") ? "已创建" : "已重设密码：", name);
             if (generated)
@@ -174,7 +171,7 @@ int cmd_user(int argc, char **argv)
         sodium_memzero(pw, strlen(pw));
         free(pw);
     } else if (is_dept) {
-        rc = user_set_department(s, name, argv[optind + 2], cli_actor(), "cli", &err, &exit_code);
+        rc = user_set_department(s, name, argv[optind + 2], cli_actor(), "cli", &o);
         if (rc == 0) {
             const struct department *d = department_parse(argv[optind + 2]);
             struct buf kinds = BUF_INIT;
@@ -185,14 +182,13 @@ int cmd_user(int argc, char **argv)
         }
     } else {
         bool disable = !strcmp(what, "disable");
-        rc = user_set_disabled(s, name, disable, cli_actor(), "cli", &err, &exit_code);
+        rc = user_set_disabled(s, name, disable, cli_actor(), "cli", &o);
         if (rc == 0)
             printf("已%s用户 %s%s\n", disable ? "停用" : "启用", name,
                    disable ? "，其所有会话已结束" : "");
     }
     if (rc < 0)
-        error("%s", err.buf);
-    buf_release(&err);
+        exit_code = cli_failed(&o);
     store_close(s);
-    return rc < 0 ? exit_code : EXIT_OK;
+    return exit_code;
 }

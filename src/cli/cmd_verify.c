@@ -132,7 +132,8 @@ int cmd_verify(int argc, char **argv)
     struct store *s = cli_open_store(db, &exit_code);
     if (!s)
         return exit_code;
-    struct buf err = BUF_INIT, msg = BUF_INIT;
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_TASK, id);
     if (is_list || !strcmp(sub, "show")) {
@@ -141,23 +142,23 @@ int cmd_verify(int argc, char **argv)
                            : EXIT_OK;
         if (exit_code == EXIT_OK && is_list) {
             struct report_table t;
-            if (verify_list(s, &f, &t, &err, &exit_code) == 0)
+            if (verify_list(s, &f, &t, &o) == 0)
                 exit_code = cw_render(&t, fmt, out);
             else
-                error("%s", err.buf);
+                exit_code = cli_failed(&o);
         } else if (exit_code == EXIT_OK) {
-            if (verify_show(s, id, f.full, &msg, &err, &exit_code) == 0)
+            if (verify_show(s, id, f.full, &msg, &o) == 0)
                 fputs(msg.buf, stdout);
             else
-                error("%s", err.buf);
+                exit_code = cli_failed(&o);
         }
-        buf_release(&err);
+        outcome_release(&o);
     } else if (!strcmp(sub, "record")) {
-        int rc = verify_record(s, id, &in, cli_actor(), &msg, &err, &exit_code);
-        exit_code = cw_done(rc, exit_code, &msg, &err);
+        int rc = verify_record(s, id, &in, cli_actor(), &msg, &o);
+        exit_code = cw_done(rc, &msg, &o);
     } else {
-        int rc = casework_assign(s, id, 0, &as, cli_actor(), &msg, &err, &exit_code);
-        exit_code = cw_done(rc, exit_code, &msg, &err);
+        int rc = casework_assign(s, id, 0, &as, cli_actor(), &msg, &o);
+        exit_code = cw_done(rc, &msg, &o);
     }
     buf_release(&msg);
     store_close(s);

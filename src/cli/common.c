@@ -47,6 +47,54 @@ struct store *cli_open_store(const char *opt_db, int *exit_code)
     return s;
 }
 
+const char *cli_field_option(const char *field, char *out, size_t size)
+{
+    /* the few fields whose option is spelt otherwise, or that are no option at all */
+    static const struct {
+        const char *field, *option;
+    } other[] = {
+        {"subkind", "--kind"},            /* verify record: 户籍问题的类别 */
+        {"next_step", "--next"},          /* case attempt */
+        {"password", "--password-stdin"}, /* user add, reset-password */
+        {"username", NULL},               /* user add NAME */
+        {"decision", NULL},               /* review accept|reject */
+        {"value", NULL},                  /* settings set KEY VALUE */
+    };
+    if (!field || !*field)
+        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(other); i++)
+        if (!strcmp(other[i].field, field)) {
+            if (!other[i].option)
+                return NULL;
+            snprintf(out, size, "%s", other[i].option);
+            return out;
+        }
+    size_t n = 0;
+    if (size < 4)
+        return NULL;
+    out[n++] = '-';
+    out[n++] = '-';
+    for (const char *p = field; *p && n + 1 < size; p++)
+        out[n++] = *p == '_' ? '-' : *p;
+    out[n] = '\0';
+    return out;
+}
+
+int cli_failed(struct outcome *o)
+{
+    char opt[64];
+    const char *hint = cli_field_option(o->field, opt, sizeof(opt));
+    if (o->kind == OUT_OK) /* a caller's slip: a failure without its outcome */
+        o->kind = OUT_ERROR;
+    if (!hint && o->kind == OUT_NO_RUN)
+        hint = "baoxue match"; /* what makes a run on the command line */
+    error("%s%s%s%s", o->msg.len ? o->msg.buf : "内部错误", hint ? "（" : "", hint ? hint : "",
+          hint ? "）" : "");
+    int code = outcome_exit(o->kind);
+    outcome_release(o);
+    return code;
+}
+
 void cli_getopt_reset(void)
 {
     optind = 0; /* glibc: full re-initialisation */

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "util/outcome.h"
 #include "util/progress.h"
 
 struct store;
@@ -14,6 +15,16 @@ const char *cli_db_path(const char *opt_db);
 const char *cli_actor(void);
 /* Open the store or print the error; returns NULL (caller exits EXIT_RUNTIME / EXIT_INPUT). */
 struct store *cli_open_store(const char *opt_db, int *exit_code);
+
+/*
+ * A library function's failure, the one place the command line maps an outcome: "错误：", the
+ * message and the command line's own hint for the field at fault ("（--date）") on stderr.
+ * Returns the exit code of the outcome's kind (outcome_exit) and releases the outcome.
+ */
+int cli_failed(struct outcome *o);
+/* The option that sets a field of the library ("visits_per_week" → "--visits-per-week"), or
+ * NULL when the command line gives it some other way (a positional argument). */
+const char *cli_field_option(const char *field, char *out, size_t size);
 
 /*
  * getopt_long with Chinese messages: returns the option, -1 at the end, or prints

@@ -40,7 +40,7 @@ int holidays_parse(struct holidays *h, const char *text, struct buf *err)
         if (!dots || date_parse(p, (size_t)(dots - p), &a) < 0 ||
             date_parse(dots + 2, n - (size_t)(dots + 2 - p), &b) < 0 || b < a) {
             buf_addf(err,
-                     "假期设置 school_holidays 中的“%.*s”无效，应写成 开始日期..结束日期，"
+                     "学校假期中的“%.*s”无效，应写成 开始日期..结束日期，"
                      "例如 2027-01-20..2027-02-25，多个假期用逗号分隔",
                      (int)n, p);
             return -1;

@@ -182,7 +182,7 @@ void vocab_error(const struct vocab *v, const char *text, struct buf *err)
     else
         buf_addf(err, "缺少%s，应为：", v->what);
     for (size_t i = 0; i < v->n; i++)
-        buf_addf(err, "%s%s（%s）", i ? "、" : "", v->words[i].label, v->words[i].key);
+        buf_addf(err, "%s%s", i ? "、" : "", v->words[i].label);
 }
 
 int ladder_check(int current, int next, struct buf *err)

@@ -90,7 +90,9 @@ static bool county_code_ok(const char *s)
     return true;
 }
 
-int demo_generate(const struct demo_options *opt, struct demo_result *res, struct buf *err)
+/* demo_generate with the message in err: -2 for options it cannot use, -1 when the files
+ * could not be made. */
+static int generate(const struct demo_options *opt, struct demo_result *res, struct buf *err)
 {
     struct demo_world w;
     struct job jobs[4];
@@ -101,27 +103,27 @@ int demo_generate(const struct demo_options *opt, struct demo_result *res, struc
     memset(res, 0, sizeof(*res));
     if (!opt->out_dir || !*opt->out_dir) {
         buf_adds(err, "未指定输出目录");
-        return -1;
+        return -2;
     }
     if (opt->children < 1 || opt->children > DEMO_MAX_CHILDREN) {
         buf_addf(err, "儿童人数须在 1 到 %ld 之间", DEMO_MAX_CHILDREN);
-        return -1;
+        return -2;
     }
     if (!county_code_ok(opt->county)) {
         buf_adds(err, "县级区划代码须为6位数字");
-        return -1;
+        return -2;
     }
     if (!division_county_known(opt->county)) {
         buf_addf(err, "未知的县级区划代码：%s", opt->county);
-        return -1;
+        return -2;
     }
     if (!ymd_valid(opt->as_of_ymd)) {
         buf_adds(err, "统计日期无效");
-        return -1;
+        return -2;
     }
     if (!(opt->errors >= 0 && opt->errors <= DEMO_MAX_ERRORS)) {
         buf_addf(err, "错误率倍数须在 0 到 %d 之间", DEMO_MAX_ERRORS);
-        return -1;
+        return -2;
     }
     if (mkdir_p(opt->out_dir, err) < 0)
         return -1;
@@ -190,6 +192,17 @@ int demo_generate(const struct demo_options *opt, struct demo_result *res, struc
     if (ret < 0)
         demo_result_release(res);
     return ret;
+}
+
+int demo_generate(const struct demo_options *opt, struct demo_result *res, struct outcome *o)
+{
+    struct buf err = BUF_INIT;
+    int ret = generate(opt, res, &err);
+    if (ret < 0)
+        failed(o, ret == -2 ? OUT_INVALID : OUT_ERROR, "%s",
+               err.len ? err.buf : "演示数据生成失败");
+    buf_release(&err);
+    return ret < 0 ? -1 : 0;
 }
 
 void demo_result_release(struct demo_result *res)

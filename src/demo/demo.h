@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/outcome.h"
 
 /*
  * The demo county: writes a synthetic county's department files exactly as a bureau receives
@@ -98,8 +99,9 @@ struct demo_result {
         0                                                                                          \
     }
 
-/* 0, or -1 with a Chinese message in err (res then holds nothing to release). */
-int demo_generate(const struct demo_options *opt, struct demo_result *res, struct buf *err);
+/* 0, or -1 with the outcome (OUT_INVALID for the options, OUT_ERROR for the files; res then
+ * holds nothing to release). */
+int demo_generate(const struct demo_options *opt, struct demo_result *res, struct outcome *o);
 void demo_result_release(struct demo_result *res);
 
 #endif

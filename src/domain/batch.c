@@ -130,11 +130,11 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
 
 /* The pending batch `id`: its kind and records; -1 with the reason when it is not pending. */
 static int pending_batch(struct store *s, int64_t id, enum import_kind *kind, long *rows,
-                         struct buf *err, int *exit_code)
+                         struct outcome *o)
 {
     struct stmt *q = store_prepare(s, "SELECT kind, state, rows_imported FROM batch WHERE id = $1");
     if (!q)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     stmt_bind_int(q, 1, id);
     int rc = stmt_step(q);
     char state[16] = "";
@@ -145,22 +145,18 @@ static int pending_batch(struct store *s, int64_t id, enum import_kind *kind, lo
     }
     stmt_finalize(q);
     if (rc < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     if (rc == 0)
-        buf_addf(err, "没有第 %lld 批导入（见 baoxue import pending）", (long long)id);
-    else if (strcmp(state, "pending"))
-        buf_addf(err, "第 %lld 批%s，不在待确认之列", (long long)id,
-                 !strcmp(state, "live") ? "已经生效" : "已被退回");
-    if (err->len) {
-        *exit_code = EXIT_INPUT;
-        return -1;
-    }
+        return failed(o, OUT_NOT_FOUND, "没有第 %lld 批导入", (long long)id);
+    if (strcmp(state, "pending"))
+        return failed(o, OUT_INVALID, "第 %lld 批%s，不在待确认之列", (long long)id,
+                      !strcmp(state, "live") ? "已经生效" : "已被退回");
     return 0;
 }
 
 /* The state change and its audit row, in one transaction. */
 static int decide(struct store *s, int64_t id, const char *sql, const char *note, const char *actor,
-                  const char *action, const char *detail, struct buf *err, int *exit_code)
+                  const char *action, const char *detail, struct outcome *o)
 {
     char num[24], now[32];
     snprintf(num, sizeof(num), "%lld", (long long)id);
@@ -175,8 +171,7 @@ static int decide(struct store *s, int64_t id, const char *sql, const char *note
         rc = store_int(s, sql, note ? 4 : 3, p, &changed);
     if (rc == 0 && !changed) {
         store_rollback(s);
-        buf_addf(err, "第 %lld 批已由别人处理过，请刷新后再看", (long long)id);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_INVALID, "第 %lld 批已由别人处理过，请刷新后再看", (long long)id);
         return -1;
     }
     if (rc == 0)
@@ -184,7 +179,7 @@ static int decide(struct store *s, int64_t id, const char *sql, const char *note
     if (rc == 0)
         rc = store_commit(s);
     if (rc < 0) {
-        fail_store(s, err, exit_code);
+        fail_store(s, o);
         store_rollback(s);
         return -1;
     }
@@ -192,19 +187,21 @@ static int decide(struct store *s, int64_t id, const char *sql, const char *note
 }
 
 int batch_accept(struct store *s, int64_t id, bool shrink_confirmed, const char *actor,
-                 struct buf *msg, struct buf *err, int *exit_code)
+                 struct buf *msg, struct outcome *o)
 {
     enum import_kind kind = KIND_POPULATION;
     long rows = 0, cur_rows;
     int64_t cur;
     int percent;
-    if (pending_batch(s, id, &kind, &rows, err, exit_code) < 0)
+    if (pending_batch(s, id, &kind, &rows, o) < 0)
         return -1;
     if (batch_shrink_percent(s, &percent) < 0 || import_current(s, kind, id, &cur, &cur_rows) < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     if (import_shrinks(rows, cur_rows, percent) && !shrink_confirmed) {
-        import_shrink_message(err, kind, rows, cur, cur_rows, percent);
-        *exit_code = EXIT_INPUT;
+        struct buf why = BUF_INIT;
+        import_shrink_message(&why, kind, rows, cur, cur_rows, percent);
+        failed_at(o, OUT_INVALID, "confirm_shrink", "%s", why.buf);
+        buf_release(&why);
         return -1;
     }
     char detail[96];
@@ -213,31 +210,31 @@ int batch_accept(struct store *s, int64_t id, bool shrink_confirmed, const char 
                "UPDATE batch SET state = 'live', decided_by = $2, decided_at = $3,"
                " live_seq = (SELECT coalesce(max(live_seq), 0) + 1 FROM batch)"
                " WHERE id = $1 AND state = 'pending' RETURNING id",
-               NULL, actor, "import_accept", detail, err, exit_code) < 0)
+               NULL, actor, "import_accept", detail, o) < 0)
         return -1;
     buf_addf(msg, "已确认第 %lld 批（%s，%ld 人），现在是%s的当前名单；请重新比对", (long long)id,
              kind_label(kind), rows, kind_label(kind));
-    *exit_code = EXIT_OK;
     return 0;
 }
 
 int batch_reject(struct store *s, int64_t id, const char *reason, const char *actor,
-                 struct buf *msg, struct buf *err, int *exit_code)
+                 struct buf *msg, struct outcome *o)
 {
     enum import_kind kind = KIND_POPULATION;
     long rows = 0;
     if (!reason || !*reason)
-        return fail_with(err, exit_code, EXIT_INPUT, "请写明退回的理由（上传的部门会看到）");
-    if (text_check("退回理由", reason, TEXT_NOTE, err) < 0)
-        return fail_with(err, exit_code, EXIT_INPUT, NULL);
-    if (pending_batch(s, id, &kind, &rows, err, exit_code) < 0)
+        return failed_at(o, OUT_INVALID, "reason", "请写明退回的理由（上传的部门会看到）");
+    if (text_check("退回理由", reason, TEXT_NOTE, o) < 0) {
+        o->field = "reason";
+        return -1;
+    }
+    if (pending_batch(s, id, &kind, &rows, o) < 0)
         return -1;
     if (decide(s, id,
                "UPDATE batch SET state = 'rejected', decided_by = $2, decided_at = $3,"
                " decision_note = $4 WHERE id = $1 AND state = 'pending' RETURNING id",
-               reason, actor, "import_reject", kind_key(kind), err, exit_code) < 0)
+               reason, actor, "import_reject", kind_key(kind), o) < 0)
         return -1;
     buf_addf(msg, "已退回第 %lld 批（%s），上传的部门会看到理由", (long long)id, kind_label(kind));
-    *exit_code = EXIT_OK;
     return 0;
 }

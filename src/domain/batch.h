@@ -6,6 +6,7 @@
 
 #include "domain/scope.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 struct json_t;
@@ -43,9 +44,9 @@ struct json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit
  * of the current one and `shrink_confirmed` is false (the message names both numbers).
  */
 int batch_accept(struct store *s, int64_t id, bool shrink_confirmed, const char *actor,
-                 struct buf *msg, struct buf *err, int *exit_code);
+                 struct buf *msg, struct outcome *o);
 /* Reject pending batch `id` with a reason the uploading department reads. */
 int batch_reject(struct store *s, int64_t id, const char *reason, const char *actor,
-                 struct buf *msg, struct buf *err, int *exit_code);
+                 struct buf *msg, struct outcome *o);
 
 #endif

@@ -408,32 +408,27 @@ out:
     return rc;
 }
 
-static json_t *refuse(enum outcome_kind *outcome, enum outcome_kind o, struct buf *err,
-                      const char *msg)
+static json_t *refuse(struct outcome *oc, enum outcome_kind kind, const char *msg)
 {
-    *outcome = o;
-    buf_adds(err, msg);
+    failed(oc, kind, "%s", msg);
     return NULL;
 }
 
 /* One page of at most `max` children (the API's page, or a whole export). */
 static int list_page(struct store *s, const struct scope *sc, const struct child_query *cq,
-                     int64_t max, struct buf *out, enum outcome_kind *outcome, struct buf *err)
+                     int64_t max, struct buf *out, struct outcome *oc)
 {
     if (!role_has(sc->role, PERM_CHILDREN)) {
-        refuse(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+        refuse(oc, OUT_FORBIDDEN, "您的账号无权查看儿童名单");
         return -1;
     }
     if (cq->page < 1 || cq->per_page < 1 || cq->per_page > max) {
-        refuse(outcome, OUT_INVALID, err, "分页参数无效");
+        refuse(oc, OUT_INVALID, "分页参数无效");
         return -1;
     }
     struct run_info ri;
-    int code;
-    if (run_info_load(s, 0, &ri, err, &code) < 0) {
-        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+    if (run_info_load(s, 0, &ri, oc) < 0)
         return -1;
-    }
     const char *township = cq->township && *cq->township ? cq->township : NULL, *school;
     const char *q = cq->q && *cq->q ? cq->q : NULL;
     struct resident_id idq;
@@ -442,7 +437,7 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
         /* with the first 6 and last 4 of every ID on the list, a search by a whole number
          * tries the few birth dates the check digit allows: only for who may see full IDs */
         if (!role_has(sc->role, PERM_FULL_ID)) {
-            refuse(outcome, OUT_INVALID, err,
+            refuse(oc, OUT_INVALID,
                    "您的账号不能按完整身份证号搜索：请按姓名，或身份证号后 4 位搜索");
             return -1;
         }
@@ -454,15 +449,15 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
     bool sortable = cq->status == CHILD_SET_SUSPECTED ||
                     (cq->status >= 0 && status_has_row((enum child_status)cq->status));
     if (!sortable && (cq->stage || cq->reason || cq->overdue)) {
-        refuse(outcome, OUT_INVALID, err,
-               "核查和案件的筛选（stage、reason、overdue）只用于疑似失学辍学、适龄未入学、"
+        refuse(oc, OUT_INVALID,
+               "核查和案件的筛选（核查进度、失学原因、逾期）只用于疑似失学辍学、适龄未入学、"
                "辍学等需要核查的名单");
         return -1;
     }
     if (cq->sort && (!sortable || !sort_sql(cq->sort))) {
-        refuse(outcome, OUT_INVALID, err,
-               sortable ? "参数 sort 应为 name、birth_date、age、village 或 status（前加 - 为倒序）"
-                        : "此状态的名单按户籍登记顺序列出，不能排序");
+        failed_at(oc, OUT_INVALID, "sort", "%s",
+                  sortable ? "排序方式无效：可按姓名、出生日期、年龄、村或状态排序（正序或倒序）"
+                           : "此状态的名单按户籍登记顺序列出，不能排序");
         return -1;
     }
     struct buf items = BUF_INIT;
@@ -478,11 +473,8 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
     }
     if (rc < 0) {
         buf_release(&items);
-        buf_adds(err, store_errmsg(s));
-        *outcome = OUT_ERROR;
-        return -1;
+        return fail_store(s, oc);
     }
-    *outcome = OUT_OK;
     /* as json_pack("{s:o, s:I, s:I, s:I, s:I, s:s}") would print it, compact, in this order */
     buf_adds(out, "{\"items\":[");
     buf_add(out, items.buf, items.len);
@@ -502,9 +494,9 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
 }
 
 int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                  struct buf *out, enum outcome_kind *outcome, struct buf *err)
+                  struct buf *out, struct outcome *oc)
 {
-    return list_page(s, sc, cq, CHILDREN_PER_PAGE_MAX, out, outcome, err);
+    return list_page(s, sc, cq, CHILDREN_PER_PAGE_MAX, out, oc);
 }
 
 /*
@@ -564,17 +556,13 @@ out:
     return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
 }
 
-json_t *children_filters(struct store *s, const struct scope *sc, enum outcome_kind *outcome,
-                         struct buf *err)
+json_t *children_filters(struct store *s, const struct scope *sc, struct outcome *oc)
 {
     if (!role_has(sc->role, PERM_CHILDREN))
-        return refuse(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童名单");
+        return refuse(oc, OUT_FORBIDDEN, "您的账号无权查看儿童名单");
     struct run_info ri;
-    int code;
-    if (run_info_load(s, 0, &ri, err, &code) < 0) {
-        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+    if (run_info_load(s, 0, &ri, oc) < 0)
         return NULL;
-    }
     json_t *all = NULL;
     pthread_mutex_lock(&filters_cache.lock);
     if (filters_cache.choices && filters_cache.population_batch == ri.population_batch &&
@@ -583,8 +571,7 @@ json_t *children_filters(struct store *s, const struct scope *sc, enum outcome_k
     pthread_mutex_unlock(&filters_cache.lock);
     if (!all) {
         if (!(all = filters_read(s, &ri))) {
-            *outcome = OUT_ERROR;
-            buf_adds(err, store_errmsg(s));
+            fail_store(s, oc);
             return NULL;
         }
         pthread_mutex_lock(&filters_cache.lock);
@@ -613,7 +600,6 @@ json_t *children_filters(struct store *s, const struct scope *sc, enum outcome_k
         }
     }
     json_decref(all);
-    *outcome = OUT_OK;
     return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
 }
 
@@ -622,18 +608,14 @@ static const char child_not_found[] = "没有这名儿童，或不在您的管�
 /* child_reach with the run and the child's entry in it for child_get; `detail` gets the
  * status's explanation. */
 static bool reach(struct store *s, const struct scope *sc, int64_t record_id, struct run_info *ri,
-                  struct run_status_entry *e, struct buf *detail, enum outcome_kind *outcome,
-                  struct buf *err)
+                  struct run_status_entry *e, struct buf *detail, struct outcome *oc)
 {
     if (!role_has(sc->role, PERM_CHILDREN)) {
-        refuse(outcome, OUT_FORBIDDEN, err, "您的账号无权查看儿童信息");
+        refuse(oc, OUT_FORBIDDEN, "您的账号无权查看儿童信息");
         return false;
     }
-    int code;
-    if (run_info_load(s, 0, ri, err, &code) < 0) {
-        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+    if (run_info_load(s, 0, ri, oc) < 0)
         return false;
-    }
     int rc = run_child_status(s, ri, record_id, e, detail);
     struct stmt *q = NULL;
     if (rc == 1) {
@@ -650,36 +632,35 @@ static bool reach(struct store *s, const struct scope *sc, int64_t record_id, st
         }
         stmt_finalize(q);
     }
-    if (rc <= 0) {
-        *outcome = rc < 0 ? OUT_ERROR : OUT_NOT_FOUND;
-        buf_adds(err, rc < 0 ? store_errmsg(s) : child_not_found);
-    }
+    if (rc < 0)
+        fail_store(s, oc);
+    else if (rc == 0)
+        failed(oc, OUT_NOT_FOUND, "%s", child_not_found);
     return rc == 1;
 }
 
-bool child_reach(struct store *s, const struct scope *sc, int64_t record_id,
-                 enum outcome_kind *outcome, struct buf *err)
+bool child_reach(struct store *s, const struct scope *sc, int64_t record_id, struct outcome *oc)
 {
     struct run_info ri;
     struct run_status_entry e;
     struct buf detail = BUF_INIT;
-    bool ok = reach(s, sc, record_id, &ri, &e, &detail, outcome, err);
+    bool ok = reach(s, sc, record_id, &ri, &e, &detail, oc);
     buf_release(&detail);
     return ok;
 }
 
 json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
-                  enum outcome_kind *outcome, struct buf *err)
+                  struct outcome *oc)
 {
     if (full && role_has(sc->role, PERM_CHILDREN) && !role_has(sc->role, PERM_FULL_ID))
-        return refuse(outcome, OUT_FORBIDDEN, err, "您的账号无权查看完整身份证号和电话");
+        return refuse(oc, OUT_FORBIDDEN, "您的账号无权查看完整身份证号和电话");
     struct run_info ri;
     struct run_status_entry e;
     struct buf detail = BUF_INIT, tmp = BUF_INIT;
     json_t *root = NULL;
     struct stmt *q = NULL;
     int rc;
-    if (!reach(s, sc, record_id, &ri, &e, &detail, outcome, err))
+    if (!reach(s, sc, record_id, &ri, &e, &detail, oc))
         goto out;
     q = store_prepare(
         s, "SELECT coalesce(p.name, ''), coalesce(p.gender, 0), coalesce(p.birth_date, ''),"
@@ -691,16 +672,17 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
            " coalesce(sr.enroll_status, ''), coalesce(p.id_number, '')"
            " FROM record p LEFT JOIN record sr ON sr.id = $2 WHERE p.id = $1");
     if (!q) {
-        *outcome = OUT_ERROR;
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, oc);
         goto out;
     }
     stmt_bind_int(q, 1, record_id);
     stmt_bind_int(q, 2, e.school_record);
     rc = stmt_step(q);
     if (rc <= 0) { /* the record was there a moment ago (reach): only a store error or a race */
-        *outcome = rc < 0 ? OUT_ERROR : OUT_NOT_FOUND;
-        buf_adds(err, rc < 0 ? store_errmsg(s) : child_not_found);
+        if (rc < 0)
+            fail_store(s, oc);
+        else
+            failed(oc, OUT_NOT_FOUND, "%s", child_not_found);
         goto out;
     }
     struct view v = view_make(full, ri.cutoff);
@@ -709,8 +691,7 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         char target[AUDIT_TARGET_SIZE];
         audit_target(target, OBJ_RECORD, record_id);
         if (audit_record(s, sc->user, sc->origin, "read_full", target, "child") < 0) {
-            *outcome = OUT_ERROR;
-            buf_addf(err, "无法记录审计日志，未显示完整信息：%s", store_errmsg(s));
+            failed(oc, OUT_ERROR, "无法记录审计日志，未显示完整信息：%s", store_errmsg(s));
             goto out;
         }
     }
@@ -817,13 +798,11 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
     free(idn);
     if (rc < 0)
         goto store_error;
-    *outcome = OUT_OK;
     goto out;
 store_error:
     json_decref(root);
     root = NULL;
-    *outcome = OUT_ERROR;
-    buf_adds(err, store_errmsg(s));
+    fail_store(s, oc);
 out:
     stmt_finalize(q);
     buf_release(&detail);
@@ -846,51 +825,40 @@ static const struct table_col export_cols[] = {
 };
 
 int children_table(struct store *s, const struct scope *sc, const struct child_query *cq,
-                   const char *filters_text, struct report_table *t, struct buf *err,
-                   int *exit_code)
+                   const char *filters_text, struct report_table *t, struct outcome *oc)
 {
     struct child_query all = *cq;
     all.page = 1;
     all.per_page = 1;
-    enum outcome_kind o = OUT_ERROR;
     struct buf text = BUF_INIT;
     json_t *first = NULL;
-    if (list_page(s, sc, &all, 1, &text, &o, err) == 0)
+    if (list_page(s, sc, &all, 1, &text, oc) == 0)
         first = json_loadb(text.buf, text.len, 0, NULL);
     buf_release(&text);
-    if (!first) {
-        *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
-        return -1;
-    }
+    if (!first)
+        return oc->kind == OUT_OK ? failed(oc, OUT_ERROR, "内部错误") : -1;
     json_int_t total = json_integer_value(json_object_get(first, "total"));
     char as_of[16];
     snprintf(as_of, sizeof(as_of), "%s", json_string_value(json_object_get(first, "as_of")));
     json_decref(first);
-    if (total > CHILDREN_EXPORT_MAX) {
-        buf_addf(err,
-                 "筛选结果共 %lld 名，超过一次导出的上限 %d 名；请按乡镇或状态缩小范围，"
-                 "或导出适龄儿童台账",
-                 (long long)total, CHILDREN_EXPORT_MAX);
-        *exit_code = EXIT_INPUT;
-        return -1;
-    }
+    if (total > CHILDREN_EXPORT_MAX)
+        return failed(oc, OUT_INVALID,
+                      "筛选结果共 %lld 名，超过一次导出的上限 %d 名；请按乡镇或状态缩小范围，"
+                      "或导出适龄儿童台账",
+                      (long long)total, CHILDREN_EXPORT_MAX);
     /* one page of everything: the list functions page in SQL or in one walk of the run */
     all.per_page = total > 0 ? total : 1;
     json_t *j = NULL;
-    if (list_page(s, sc, &all, CHILDREN_EXPORT_MAX, &text, &o, err) == 0)
+    if (list_page(s, sc, &all, CHILDREN_EXPORT_MAX, &text, oc) == 0)
         j = json_loadb(text.buf, text.len, 0, NULL);
     buf_release(&text);
-    if (!j) {
-        *exit_code = o == OUT_ERROR ? EXIT_RUNTIME : EXIT_INPUT;
-        return -1;
-    }
+    if (!j)
+        return oc->kind == OUT_OK ? failed(oc, OUT_ERROR, "内部错误") : -1;
     /* the list's masked view: its items carry no birth date, the table no such column */
     struct view v;
     if (run_view(s, false, &v) < 0) {
         json_decref(j);
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
-        return -1;
+        return fail_store(s, oc);
     }
     table_init_view(t, "儿童名单", "children", export_cols, ARRAY_SIZE(export_cols), &v);
     int y, m, d;

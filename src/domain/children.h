@@ -6,6 +6,7 @@
 
 #include "domain/scope.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 struct json_t;
@@ -46,19 +47,18 @@ struct child_query {
  * "run_id", "as_of", "sortable"} (written directly, not through jansson: it is the server's
  * busiest answer). The statuses someone acts on (and the suspected set) are paged in SQL over
  * child_status and can be sorted; the others walk the run's compact status chunks in register
- * order (docs/decisions.md), and "sortable" is false. 0, or -1 with *outcome and a Chinese
- * message (OUT_INVALID for an unknown sort, or casework filters on a list that has none).
+ * order (docs/decisions.md), and "sortable" is false. 0, or -1 with the outcome (OUT_INVALID
+ * for an unknown sort, or casework filters on a list that has none; OUT_NO_RUN).
  */
 int children_list(struct store *s, const struct scope *sc, const struct child_query *cq,
-                  struct buf *out, enum outcome_kind *outcome, struct buf *err);
+                  struct buf *out, struct outcome *o);
 
 /*
  * The choices of the list's filters within the scope: the townships of the latest run with
  * their villages, and the schools of its enrollment snapshot: {"townships": [{code, name,
  * villages: [...]}], "schools": [{code, name}]}.
  */
-struct json_t *children_filters(struct store *s, const struct scope *sc, enum outcome_kind *outcome,
-                                struct buf *err);
+struct json_t *children_filters(struct store *s, const struct scope *sc, struct outcome *o);
 
 /* At most this many children in one export of the list (children_table). */
 #define CHILDREN_EXPORT_MAX 100000
@@ -67,22 +67,20 @@ struct report_table;
 /*
  * Every child the list shows for `cq` (all its pages, in its order; page and per_page are
  * ignored) as a table to download: caption, the filters as subtitle, ID numbers masked.
- * -1 with a message and *exit_code EXIT_INPUT when the list is longer than
- * CHILDREN_EXPORT_MAX or the query is invalid, EXIT_RUNTIME on a store error.
+ * -1 with the outcome: OUT_INVALID when the list is longer than CHILDREN_EXPORT_MAX or the
+ * query is invalid, OUT_NO_RUN, OUT_ERROR on a store error.
  */
 int children_table(struct store *s, const struct scope *sc, const struct child_query *cq,
-                   const char *filters_text, struct report_table *t, struct buf *err,
-                   int *exit_code);
+                   const char *filters_text, struct report_table *t, struct outcome *o);
 
 /* Whether the scope reaches child `record_id` of the latest run (the check child_get makes,
- * without reading the record): false with *outcome (OUT_NOT_FOUND outside the scope, as for an
- * unknown id) and a Chinese message. */
-bool child_reach(struct store *s, const struct scope *sc, int64_t record_id,
-                 enum outcome_kind *outcome, struct buf *err);
+ * without reading the record): false with the outcome (OUT_NOT_FOUND outside the scope, as for
+ * an unknown id). */
+bool child_reach(struct store *s, const struct scope *sc, int64_t record_id, struct outcome *o);
 
 /* One child's full record: registration, status and its explanation, the deciding school
  * record, every source record and link of the run. `full` unmasks (audited). */
 struct json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bool full,
-                         enum outcome_kind *outcome, struct buf *err);
+                         struct outcome *o);
 
 #endif

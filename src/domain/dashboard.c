@@ -188,27 +188,22 @@ static int newest(struct store *s, const char *township, json_t *root)
 }
 
 json_t *dashboard_get(struct store *s, const struct scope *sc, const char *township,
-                      enum outcome_kind *outcome, struct buf *err)
+                      struct outcome *o)
 {
     const char *school = NULL;
     if (township && !*township)
         township = NULL;
     if (!role_has(sc->role, PERM_SUMMARY) || !scope_filter(sc, &township, &school) || school) {
-        *outcome = OUT_NOT_FOUND;
-        buf_adds(err, "没有这个乡镇，或不在您的管辖范围内");
+        failed(o, OUT_NOT_FOUND, "没有这个乡镇，或不在您的管辖范围内");
         return NULL;
     }
     if (township && !*township) {
-        *outcome = OUT_NOT_FOUND;
-        buf_adds(err, "您的账号没有设置乡镇");
+        failed(o, OUT_NOT_FOUND, "您的账号没有设置乡镇");
         return NULL;
     }
     struct run_info ri;
-    int code;
-    if (run_info_load(s, 0, &ri, err, &code) < 0) {
-        *outcome = code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR;
+    if (run_info_load(s, 0, &ri, o) < 0)
         return NULL;
-    }
     char today[16];
     int t = date_today();
     snprintf(today, sizeof(today), "%04d-%02d-%02d", t / 10000, t / 100 % 100, t % 100);
@@ -217,10 +212,8 @@ json_t *dashboard_get(struct store *s, const struct scope *sc, const char *towns
     if (by_township(s, ri.id, township, root) < 0 || trend(s, township, root) < 0 ||
         work(s, township, today, root) < 0 || newest(s, township, root) < 0) {
         json_decref(root);
-        *outcome = OUT_ERROR;
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         return NULL;
     }
-    *outcome = OUT_OK;
     return root;
 }

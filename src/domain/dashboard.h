@@ -3,6 +3,7 @@
 
 #include "domain/scope.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 struct json_t;
@@ -12,10 +13,10 @@ struct json_t;
  * roles: the county, or `township` when given): the three ledgers' counts, children by status
  * per township, verification tasks and cases by state (overdue counted), the trend of the
  * suspected counts across cross-check runs, and the newest casework events. Counts only, no
- * personal data except the children's names in the newest events. NULL with *outcome and a
- * Chinese message otherwise (OUT_NO_RUN before the first cross-check).
+ * personal data except the children's names in the newest events. NULL with the outcome
+ * otherwise (OUT_NO_RUN before the first cross-check).
  */
 struct json_t *dashboard_get(struct store *s, const struct scope *sc, const char *township,
-                             enum outcome_kind *outcome, struct buf *err);
+                             struct outcome *o);
 
 #endif

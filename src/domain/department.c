@@ -75,18 +75,19 @@ void department_names(struct buf *out)
         buf_addf(out, "%s%s", i ? "、" : "", departments[i].name);
 }
 
-int department_check_upload(const char *key, enum import_kind kind, struct buf *err)
+int department_check_upload(const char *key, enum import_kind kind, struct outcome *o)
 {
     const struct department *d = department_find(key);
-    if (!d) {
-        buf_adds(err, "您的账号还没有指定所属部门，不能上传名单：请系统管理员在“账号和角色”中为"
+    if (!d)
+        return failed(o, OUT_FORBIDDEN,
+                      "您的账号还没有指定所属部门，不能上传名单：请系统管理员在“账号和角色”中为"
                       "它选定部门");
-        return -1;
-    }
     if (kind < KIND__COUNT && (d->kinds & KIND(kind)))
         return 0;
-    buf_addf(err, "%s的账号不能上传%s名单；本部门可上传：", d->title,
-             kind < KIND__COUNT ? kind_label(kind) : "这类");
-    department_kinds_text(d, err);
+    struct buf may = BUF_INIT;
+    department_kinds_text(d, &may);
+    failed(o, OUT_FORBIDDEN, "%s的账号不能上传%s名单；本部门可上传：%s", d->title,
+           kind < KIND__COUNT ? kind_label(kind) : "这类", may.buf);
+    buf_release(&may);
     return -1;
 }

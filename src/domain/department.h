@@ -5,6 +5,7 @@
 
 #include "ingest/field.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 /*
  * The partner departments a department account belongs to (公安, 民政, 残联 …), one row each:
@@ -35,8 +36,9 @@ const struct department *department_find(const char *key);
 /* May an account of department `key` upload lists of this kind? */
 bool department_may_upload(const char *key, enum import_kind kind);
 /* 0 when an account of department `key` may upload lists of this kind; else -1 with the
- * Chinese reason (no department chosen yet, or what the department may upload). */
-int department_check_upload(const char *key, enum import_kind kind, struct buf *err);
+ * outcome OUT_FORBIDDEN and its reason (no department chosen yet, or what the department may
+ * upload). */
+int department_check_upload(const char *key, enum import_kind kind, struct outcome *o);
 /* "户籍" or "户籍、学籍", the kinds a department may upload ("（无）" when none). */
 void department_kinds_text(const struct department *d, struct buf *out);
 /* The names of every department, "公安、民政、…", for messages. */

@@ -190,16 +190,14 @@ struct explain_ctx {
     int64_t same_name, npop;
 };
 
-static int ctx_load(struct store *s, int64_t run, struct explain_ctx *x, struct buf *err,
-                    int *exit_code)
+static int ctx_load(struct store *s, int64_t run, struct explain_ctx *x, struct outcome *o)
 {
     struct lk_params def = LK_PARAMS_DEFAULT;
     x->lp = def;
-    if (run_info_load(s, run, &x->ri, err, exit_code) < 0)
+    if (run_info_load(s, run, &x->ri, o) < 0)
         return -1;
     if (load_model(s, x->ri.id, &x->model, &x->lp) < 0) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         return -1;
     }
     return 0;
@@ -208,11 +206,11 @@ static int ctx_load(struct store *s, int64_t run, struct explain_ctx *x, struct 
 /*
  * Every record the run considered for register record `child`: the pairs it scored, and the
  * records carrying the child's ID that no score decided (linked by the exact ID, or held back
- * and decided with another child). 0, or -1 with the store's message in err.
+ * and decided with another child). 0, or -1 with the store's message in the outcome.
  */
 static int considered_load(struct store *s, struct explain_ctx *x, const struct rec *child,
                            const struct view *v, struct considered **out, int *nout,
-                           struct buf *err)
+                           struct outcome *o)
 {
     char pb[24], idn[24] = "";
     snprintf(pb, sizeof(pb), "%lld", (long long)x->ri.population_batch);
@@ -223,8 +221,7 @@ static int considered_load(struct store *s, struct explain_ctx *x, const struct 
     if (store_int(s, "SELECT count(*) FROM record WHERE batch_id = $1 AND name_key = $2", 2, p2,
                   &x->same_name) < 0 ||
         store_int(s, "SELECT rows_imported FROM batch WHERE id = $1", 1, p1, &x->npop) < 0) {
-        buf_adds(err, store_errmsg(s));
-        return -1;
+        return fail_store(s, o);
     }
     struct stmt *q = store_prepare(
         s, "SELECT c.other_record, c.decision, c.reason, c.levels, c.score, 0, 0 FROM candidate c"
@@ -238,8 +235,7 @@ static int considered_load(struct store *s, struct explain_ctx *x, const struct 
            "  AND population_record = $5)"
            " ORDER BY 1");
     if (!q) {
-        buf_adds(err, store_errmsg(s));
-        return -1;
+        return fail_store(s, o);
     }
     stmt_bind_int(q, 1, x->ri.enrollment_batch);
     stmt_bind_int(q, 2, x->ri.outside_batch);
@@ -275,7 +271,7 @@ static int considered_load(struct store *s, struct explain_ctx *x, const struct 
     }
     stmt_finalize(q);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         goto out;
     }
     double tf = x->npop ? (double)(x->same_name ? x->same_name : 1) / (double)x->npop : 0;
@@ -382,27 +378,23 @@ static void add_note(struct buf *out, const struct lk_params *lp)
 
 /* explain_child with a scratch buffer for the birth as the view shows it (`born`). */
 static int explain_id(struct store *s, const char *id_text, int64_t run, bool full,
-                      const char *actor, struct buf *out, struct buf *born, struct buf *err,
-                      int *exit_code)
+                      const char *actor, struct buf *out, struct buf *born, struct outcome *o)
 {
     struct resident_id rid;
     id_normalize(id_text, strlen(id_text), &rid);
     if (!rid.id[0] || (rid.flags & ID_PRECISION_LOST)) {
-        buf_addf(err, "“%s”不是可用的身份证号（应为 18 位，或 15 位旧号）", id_text);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_INVALID, "“%s”不是可用的身份证号（应为 18 位，或 15 位旧号）", id_text);
         return -1;
     }
     struct explain_ctx x;
-    if (ctx_load(s, run, &x, err, exit_code) < 0)
+    if (ctx_load(s, run, &x, o) < 0)
         return -1;
     struct view v = view_make(full, x.ri.cutoff);
-    *exit_code = EXIT_RUNTIME;
     struct stmt *q = store_prepare(
         s, "SELECT r.id, coalesce(r.township, ''), coalesce(r.village, '') FROM record r"
            " WHERE r.batch_id = $1 AND r.id_number = $2 ORDER BY r.id");
     if (!q) {
-        buf_adds(err, store_errmsg(s));
-        return -1;
+        return fail_store(s, o);
     }
     stmt_bind_int(q, 1, x.ri.population_batch);
     stmt_bind_str(q, 2, rid.id);
@@ -416,31 +408,28 @@ static int explain_id(struct store *s, const char *id_text, int64_t run, bool fu
     }
     stmt_finalize(q);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
-        return -1;
+        return fail_store(s, o);
     }
     if (!nchildren) {
         char m[24];
         id_mask(rid.id, m);
-        buf_addf(err, "比对第 %lld 次所用的户籍数据（第 %lld 批）中没有身份证号为 %s 的儿童",
-                 (long long)x.ri.id, (long long)x.ri.population_batch, full ? rid.id : m);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_NOT_FOUND,
+               "比对第 %lld 次所用的户籍数据（第 %lld 批）中没有身份证号为 %s 的儿童",
+               (long long)x.ri.id, (long long)x.ri.population_batch, full ? rid.id : m);
         return -1;
     }
 
     for (int ci = 0; ci < nchildren; ci++) {
         struct rec child;
         if (load_rec(s, children[ci], &v, &child) < 0) {
-            buf_adds(err, store_errmsg(s));
-            return -1;
+            return fail_store(s, o);
         }
         struct run_status_entry e;
         struct buf detail = BUF_INIT;
         int found = run_child_status(s, &x.ri, children[ci], &e, &detail);
         if (found < 0) {
             buf_release(&detail);
-            buf_adds(err, store_errmsg(s));
-            return -1;
+            return fail_store(s, o);
         }
         buf_reset(born);
         view_birth_text(&v, child.birth, born);
@@ -453,7 +442,7 @@ static int explain_id(struct store *s, const char *id_text, int64_t run, bool fu
 
         struct considered *c = NULL;
         int n = 0;
-        if (considered_load(s, &x, &child, &v, &c, &n, err) < 0)
+        if (considered_load(s, &x, &child, &v, &c, &n, o) < 0)
             return -1;
         if (!n)
             buf_adds(out, "没有任何学籍或外出就读记录与此儿童比对过（身份证号、姓名和出生日期都没有"
@@ -472,39 +461,35 @@ static int explain_id(struct store *s, const char *id_text, int64_t run, bool fu
         char target[AUDIT_TARGET_SIZE];
         audit_target(target, OBJ_RECORD, children[ci]);
         if (audit_record(s, actor, NULL, "explain", target, full ? "full=1" : "full=0") < 0) {
-            buf_adds(err, store_errmsg(s));
-            return -1;
+            return fail_store(s, o);
         }
     }
     add_note(out, &x.lp);
-    *exit_code = EXIT_OK;
     return 0;
 }
 
 int explain_child(struct store *s, const char *id_text, int64_t run, bool full, const char *actor,
-                  struct buf *out, struct buf *err, int *exit_code)
+                  struct buf *out, struct outcome *o)
 {
     struct buf born = BUF_INIT;
-    int rc = explain_id(s, id_text, run, full, actor, out, &born, err, exit_code);
+    int rc = explain_id(s, id_text, run, full, actor, out, &born, o);
     buf_release(&born);
     return rc;
 }
 
-json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf *err)
+json_t *explain_record(struct store *s, int64_t record_id, bool full, struct outcome *oc)
 {
     struct explain_ctx x;
-    int code;
     struct rec child;
-    if (ctx_load(s, 0, &x, err, &code) < 0)
+    if (ctx_load(s, 0, &x, oc) < 0)
         return NULL;
     struct view v = view_make(full, x.ri.cutoff);
     if (load_rec(s, record_id, &v, &child) < 0) {
-        buf_adds(err, store_errmsg(s));
-        return NULL;
+        return fail_store(s, oc), NULL;
     }
     struct considered *c = NULL;
     int n = 0;
-    if (considered_load(s, &x, &child, &v, &c, &n, err) < 0)
+    if (considered_load(s, &x, &child, &v, &c, &n, oc) < 0)
         return NULL;
     json_t *list = json_array();
     for (int k = 0; k < n; k++) {

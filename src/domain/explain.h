@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -16,7 +17,7 @@ struct store;
  * `full` the records are shown as a masked view shows them (core/view.h): ages, not birth dates.
  */
 int explain_child(struct store *s, const char *id_text, int64_t run, bool full, const char *actor,
-                  struct buf *out, struct buf *err, int *exit_code);
+                  struct buf *out, struct outcome *o);
 
 /*
  * The same waterfall for one child of the latest run (population record `record_id`), as JSON
@@ -27,10 +28,10 @@ int explain_child(struct store *s, const char *id_text, int64_t run, bool full, 
  * same day), "id_source" (where the ID came from when not its own cell, or "")}]}. A pair the
  * run scored is shown with the numbers and the sentence it stored. Read through the view of
  * `full` (core/view.h): masked, no birth date (null) but the age on the run's cutoff ("age_on").
- * The caller checks the scope and audits a full read. NULL with a message in `err` on a store
- * error.
+ * The caller checks the scope and audits a full read. NULL with the outcome (OUT_NO_RUN before
+ * the first cross-check, OUT_ERROR).
  */
 struct json_t;
-struct json_t *explain_record(struct store *s, int64_t record_id, bool full, struct buf *err);
+struct json_t *explain_record(struct store *s, int64_t record_id, bool full, struct outcome *o);
 
 #endif

@@ -200,22 +200,23 @@ static json_t *row_json(struct stmt *st)
     return j;
 }
 
-json_t *job_get(struct store *s, const struct scope *sc, int64_t id, enum outcome_kind *o)
+json_t *job_get(struct store *s, const struct scope *sc, int64_t id, struct outcome *o)
 {
     struct stmt *st = store_prepare(s, JOB_COLUMNS " WHERE id = $1");
-    *o = OUT_ERROR;
-    if (!st)
+    if (!st) {
+        fail_store(s, o);
         return NULL;
+    }
     stmt_bind_int(st, 1, id);
     json_t *j = NULL;
     int rc = stmt_step(st);
     if (rc == 1 && (sees_all(sc) || (!stmt_is_null(st, 11) && stmt_int(st, 11) == sc->user_id)))
         j = row_json(st);
     else if (rc >= 0)
-        *o = OUT_NOT_FOUND;
+        failed(o, OUT_NOT_FOUND, "没有这个任务，或不是您发起的");
+    else
+        fail_store(s, o);
     stmt_finalize(st);
-    if (j)
-        *o = OUT_OK;
     return j;
 }
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "domain/scope.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -44,10 +45,10 @@ long job_interrupt_all(struct store *s, const char *message);
 int job_params(struct store *s, int64_t id, enum job_kind *kind, json_t **params);
 
 /*
- * One job as JSON, when the scope may see it: its owner, or admin and county. NULL with
- * *o = OUT_NOT_FOUND otherwise (someone else's job does not exist for you), or OUT_ERROR.
+ * One job as JSON, when the scope may see it: its owner, or admin and county. NULL with the
+ * outcome OUT_NOT_FOUND otherwise (someone else's job does not exist for you), or OUT_ERROR.
  */
-json_t *job_get(struct store *s, const struct scope *sc, int64_t id, enum outcome_kind *o);
+json_t *job_get(struct store *s, const struct scope *sc, int64_t id, struct outcome *o);
 /* The most recent jobs (at most `limit`) the scope may see, newest first: {items: […]}. */
 json_t *job_list(struct store *s, const struct scope *sc, int64_t limit);
 

@@ -637,8 +637,10 @@ static void *load_population_thread(void *arg)
 }
 
 int match_run(struct store *s, const struct match_options *opt, struct match_result *res,
-              struct buf *err, int *exit_code)
+              struct outcome *o)
 {
+    struct buf err_text = BUF_INIT, *err = &err_text;
+    enum outcome_kind kind = OUT_ERROR;
     struct snapshot sn = {0};
     size_t *school_off = NULL;
     struct lk_result lr = {0};
@@ -663,7 +665,6 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     buf_init(&sn.names.b, 0);
     intern_init(&sn.schools);
     intern_init(&sn.places);
-    *exit_code = EXIT_RUNTIME;
 
     if (latest_batch(s, KIND_POPULATION, &res->population_batch) < 0 ||
         latest_batch(s, KIND_ENROLLMENT, &res->enrollment_batch) < 0 ||
@@ -672,11 +673,10 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
         goto out;
     }
     if (!res->population_batch || !res->enrollment_batch) {
-        buf_addf(err, "比对需要先导入%s：baoxue import --kind %s 文件",
+        buf_addf(err, "比对需要先导入%s",
                  !res->population_batch ? "户籍数据（公安户籍适龄儿童名单）"
-                                        : "学籍数据（学籍系统导出）",
-                 !res->population_batch ? "population" : "enrollment");
-        *exit_code = EXIT_INPUT;
+                                        : "学籍数据（学籍系统导出）");
+        kind = OUT_INVALID;
         goto out;
     }
     res->school_year = school_year_of(&opt->cal, opt->as_of);
@@ -984,7 +984,6 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     phase_mark("提交");
     in_tx = false;
     ret = 0;
-    *exit_code = EXIT_OK;
     goto out;
 writer_error:
     if (wq) {
@@ -1021,5 +1020,8 @@ out:
     free(place_counts);
     buf_release(&key);
     buf_release(&levels);
+    if (ret < 0)
+        failed(o, kind, "%s", err->len ? err->buf : "比对失败");
+    buf_release(err);
     return ret;
 }

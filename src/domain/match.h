@@ -6,6 +6,7 @@
 #include "core/schoolyear.h"
 #include "domain/status.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 struct progress;
@@ -33,10 +34,12 @@ struct match_result {
 /*
  * One cross-check on the latest snapshot of each kind: link the population register to the
  * 学籍 and 外出就读 records, give every child one status, and store the run (which never
- * replaces an earlier one). Returns 0, or -1 with a Chinese message and *exit_code.
+ * replaces an earlier one). Returns 0, or -1 with the outcome: OUT_INVALID when a register
+ * or a 学籍 list is still to be imported (res->population_batch / enrollment_batch say
+ * which), else OUT_ERROR.
  */
 int match_run(struct store *s, const struct match_options *opt, struct match_result *res,
-              struct buf *err, int *exit_code);
+              struct outcome *o);
 
 struct lk_params;
 struct lk_rec;

@@ -47,11 +47,10 @@ static void set_age(struct report_table *t, size_t col, const struct view *v, co
         table_setf(t, col, "%d", age);
 }
 
-int review_list(struct store *s, bool all, bool full, struct report_table *t, struct buf *err,
-                int *exit_code)
+int review_list(struct store *s, bool all, bool full, struct report_table *t, struct outcome *o)
 {
     struct run_info ri;
-    if (run_info_load(s, 0, &ri, err, exit_code) < 0)
+    if (run_info_load(s, 0, &ri, o) < 0)
         return -1;
     struct stmt *q = store_prepare(
         s,
@@ -65,8 +64,7 @@ int review_list(struct store *s, bool all, bool full, struct report_table *t, st
         " WHERE c.run_id = $1 AND c.decision = 'review' AND ($2 = 1 OR d.decision IS NULL)"
         " ORDER BY p.township_code, c.other_record, c.score DESC");
     if (!q) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         return -1;
     }
     stmt_bind_int(q, 1, ri.id);
@@ -98,8 +96,7 @@ int review_list(struct store *s, bool all, bool full, struct report_table *t, st
     }
     stmt_finalize(q);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         table_release(t);
         return -1;
     }
@@ -171,12 +168,11 @@ static void pad_to(struct buf *out, const char *s, size_t width)
 
 /* Run `sql` (its $1 a candidate id) and stand on its row; NULL with the message otherwise. */
 static struct stmt *candidate_row(struct store *s, const char *sql, int64_t candidate_id,
-                                  struct buf *err, int *exit_code)
+                                  struct outcome *o)
 {
     struct stmt *q = store_prepare(s, sql);
     if (!q) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         return NULL;
     }
     stmt_bind_int(q, 1, candidate_id);
@@ -185,12 +181,9 @@ static struct stmt *candidate_row(struct store *s, const char *sql, int64_t cand
         return q;
     stmt_finalize(q);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
     } else {
-        buf_addf(err, "没有编号为 %lld 的候选记录对（见 baoxue review list）",
-                 (long long)candidate_id);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的候选记录对", (long long)candidate_id);
     }
     return NULL;
 }
@@ -206,7 +199,7 @@ struct pair_view {
 };
 
 static int pair_load(struct store *s, int64_t candidate_id, bool full, struct pair_view *v,
-                     struct buf *err, int *exit_code)
+                     struct outcome *o)
 {
     struct stmt *q = candidate_row(
         s,
@@ -214,7 +207,7 @@ static int pair_load(struct store *s, int64_t candidate_id, bool full, struct pa
         " c.reason, coalesce(d.decision, ''), coalesce(d.decided_by, ''),"
         " coalesce(d.decided_at, ''), coalesce(d.note, '') FROM candidate c"
         " LEFT JOIN review_decision d ON d.pair_key = c.pair_key WHERE c.id = $1",
-        candidate_id, err, exit_code);
+        candidate_id, o);
     if (!q)
         return -1;
     memset(v, 0, sizeof(*v));
@@ -231,14 +224,12 @@ static int pair_load(struct store *s, int64_t candidate_id, bool full, struct pa
     stmt_finalize(q);
     if (run_view(s, full, &v->view) < 0) {
         json_decref(v->levels);
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         return -1;
     }
     if (load_side(s, prec, &v->view, &v->a) < 0 || load_side(s, orec, &v->view, &v->b) < 0) {
         json_decref(v->levels);
-        buf_adds(err, "候选记录对所指的记录已不存在");
-        *exit_code = EXIT_RUNTIME;
+        failed(o, OUT_ERROR, "候选记录对所指的记录已不存在");
         return -1;
     }
     return 0;
@@ -277,11 +268,11 @@ static const char *decision_label(const char *decision)
     return *l ? l : vocab_label(&link_verdicts, "reject");
 }
 
-int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
-                int *exit_code)
+int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out,
+                struct outcome *o)
 {
     struct pair_view v;
-    if (pair_load(s, candidate_id, full, &v, err, exit_code) < 0)
+    if (pair_load(s, candidate_id, full, &v, o) < 0)
         return -1;
     buf_addf(out, "候选记录对 %lld（比对第 %lld 次）\n\n", (long long)candidate_id,
              (long long)v.run);
@@ -326,11 +317,10 @@ static json_t *side_json(const struct view *v, const struct side *sd)
                      "other", sd->extra, "file", sd->file, "row", (json_int_t)sd->row);
 }
 
-json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct buf *err,
-                   int *exit_code)
+json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct outcome *o)
 {
     struct pair_view v;
-    if (pair_load(s, candidate_id, full, &v, err, exit_code) < 0)
+    if (pair_load(s, candidate_id, full, &v, o) < 0)
         return NULL;
     static const char *const keys[] = {"id_number", "name", "birth_date", "gender"};
     json_t *fields = json_array();
@@ -358,13 +348,13 @@ json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct buf 
 }
 
 int review_decide(struct store *s, int64_t candidate_id, bool accept, const char *actor,
-                  const char *note, struct buf *msg, struct buf *err, int *exit_code)
+                  const char *note, struct buf *msg, struct outcome *o)
 {
     struct stmt *q = candidate_row(s,
                                    "SELECT c.pair_key, c.run_id, coalesce(d.decision, '')"
                                    " FROM candidate c LEFT JOIN review_decision d"
                                    " ON d.pair_key = c.pair_key WHERE c.id = $1",
-                                   candidate_id, err, exit_code);
+                                   candidate_id, o);
     if (!q)
         return -1;
     char *key = xstrdup(stmt_text(q, 0));
@@ -399,15 +389,12 @@ int review_decide(struct store *s, int64_t candidate_id, bool accept, const char
     buf_release(&detail);
     free(key);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         return -1;
     }
-    buf_addf(
-        msg,
-        "已记录：候选记录对 %lld %s%s。下次运行 baoxue match 时生效，以后的比对不会覆盖此决定。",
-        (long long)candidate_id, accept ? "是同一人" : "不是同一人",
-        *before ? (strcmp(before, verdict) ? "（已改变先前的结论）" : "（与先前结论相同）") : "");
-    *exit_code = EXIT_OK;
+    buf_addf(msg, "已记录：候选记录对 %lld %s%s。下次比对时生效，以后的比对不会覆盖此决定。",
+             (long long)candidate_id, accept ? "是同一人" : "不是同一人",
+             *before ? (strcmp(before, verdict) ? "（已改变先前的结论）" : "（与先前结论相同）")
+                     : "");
     return 0;
 }

@@ -8,13 +8,14 @@
 
 #include "render/table.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
 /*
  * Clerical review of uncertain pairs. The queue is the latest run's candidate pairs in the
  * review band whose pair key has no decision yet. A decision is stored by pair key (it survives
- * new snapshots and is never overwritten by a run) and takes effect at the next `baoxue match`.
+ * new snapshots and is never overwritten by a run) and takes effect at the next cross-check.
  */
 
 /* What the cross-check decided of a pair (accept, review, reject: 采纳 …) and what a clerk
@@ -24,24 +25,22 @@ extern const struct vocab link_verdicts;
 extern const struct vocab review_decisions;
 
 /* The queue (or, with `all`, every pair of the run in review, decided or not). */
-int review_list(struct store *s, bool all, bool full, struct report_table *t, struct buf *err,
-                int *exit_code);
+int review_list(struct store *s, bool all, bool full, struct report_table *t, struct outcome *o);
 
 /* One pair, side by side, with each field's level and weight, as text for a terminal. */
-int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out, struct buf *err,
-                int *exit_code);
+int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *out,
+                struct outcome *o);
 
 /*
  * The same pair as JSON for the review screen: {"id", "run_id", "score", "decision",
  * "decision_label", "reason", "fields": [{"key", "label", "population", "other", "level",
  * "level_label", "weight", "differs"}…], "population": {…}, "other": {…}, "review": {…}|null}.
- * NULL with a Chinese message (*exit_code EXIT_INPUT: no such pair).
+ * NULL with the outcome (OUT_NOT_FOUND: no such pair).
  */
-json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct buf *err,
-                   int *exit_code);
+json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct outcome *o);
 
 /* Record a clerk's decision on candidate pair `candidate_id` of any run. */
 int review_decide(struct store *s, int64_t candidate_id, bool accept, const char *actor,
-                  const char *note, struct buf *msg, struct buf *err, int *exit_code);
+                  const char *note, struct buf *msg, struct outcome *o);
 
 #endif

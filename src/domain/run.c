@@ -8,8 +8,7 @@
 #include "store/store.h"
 #include "util/common.h"
 
-int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf *err,
-                  int *exit_code)
+int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct outcome *o)
 {
     /* the county setting in the same query: one round trip per request on PostgreSQL */
     struct stmt *q = store_prepare(
@@ -23,27 +22,18 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf
                   " (SELECT value FROM setting WHERE key = 'county'),"
                   " (SELECT department FROM batch WHERE id = population_batch) FROM match_run"
                   " WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1");
-    if (!q) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
-        return -1;
-    }
+    if (!q)
+        return fail_store(s, o);
     if (want)
         stmt_bind_int(q, 1, want);
     int rc = stmt_step(q);
     if (rc != 1) {
         stmt_finalize(q);
-        if (rc < 0) {
-            buf_adds(err, store_errmsg(s));
-            *exit_code = EXIT_RUNTIME;
-        } else {
-            if (want)
-                buf_addf(err, "没有编号为 %lld 的比对结果", (long long)want);
-            else
-                buf_adds(err, "还没有比对结果：请先导入户籍和学籍数据，再运行 baoxue match");
-            *exit_code = EXIT_INPUT;
-        }
-        return -1;
+        if (rc < 0)
+            return fail_store(s, o);
+        if (want)
+            return failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的比对结果", (long long)want);
+        return failed(o, OUT_NO_RUN, "还没有比对结果：请先导入户籍和学籍数据，再进行比对");
     }
     ri->id = stmt_int(q, 0);
     snprintf(ri->as_of, sizeof(ri->as_of), "%s", stmt_text(q, 1));

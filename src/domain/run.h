@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -20,11 +21,11 @@ struct run_info {
 };
 
 /*
- * Load run `want` (0: the latest finished one). -1 with a Chinese message and *exit_code
- * EXIT_INPUT when there is none ("还没有比对结果…"), EXIT_RUNTIME on a store error.
+ * Load run `want` (0: the latest finished one). -1 with the outcome OUT_NO_RUN when there is
+ * none yet ("还没有比对结果…"), OUT_NOT_FOUND when run `want` is not there, OUT_ERROR on a
+ * store error.
  */
-int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct buf *err,
-                  int *exit_code);
+int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct outcome *o);
 
 struct view;
 /*

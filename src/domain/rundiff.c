@@ -174,20 +174,16 @@ static int moved(struct store *s, int64_t from, int64_t to, bool list, json_t *g
     return rc;
 }
 
-json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id,
-                 enum outcome_kind *outcome, struct buf *err)
+json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id, struct outcome *o)
 {
     if (!role_has(sc->role, PERM_IMPORT)) {
-        *outcome = OUT_FORBIDDEN;
-        buf_adds(err, "您的账号无权查看比对");
+        failed(o, OUT_FORBIDDEN, "您的账号无权查看比对");
         return NULL;
     }
     struct run_info cur, prev;
-    int code, rc = 0;
-    if (run_info_load(s, run_id, &cur, err, &code) < 0) {
-        *outcome = code == EXIT_INPUT ? OUT_NOT_FOUND : OUT_ERROR;
+    int rc = 0;
+    if (run_info_load(s, run_id, &cur, o) < 0)
         return NULL;
-    }
     json_t *root = json_object();
     json_object_set_new(root, "run", run_json(s, &cur, &rc));
     int64_t prev_id = 0;
@@ -203,10 +199,10 @@ json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id,
         rc = -1;
     }
     if (rc >= 0 && prev_id > 0) {
-        struct buf e2 = BUF_INIT;
-        if (run_info_load(s, prev_id, &prev, &e2, &code) < 0)
+        struct outcome o2 = OUTCOME_INIT;
+        if (run_info_load(s, prev_id, &prev, &o2) < 0)
             rc = -1;
-        buf_release(&e2);
+        outcome_release(&o2);
     }
     json_t *changes = NULL;
     if (rc >= 0 && prev_id > 0) {
@@ -233,10 +229,8 @@ json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id,
     json_object_set_new(root, "changes", changes ? changes : json_null());
     if (rc < 0) {
         json_decref(root);
-        *outcome = OUT_ERROR;
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         return NULL;
     }
-    *outcome = OUT_OK;
     return root;
 }

@@ -5,6 +5,7 @@
 
 #include "domain/scope.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 struct json_t;
@@ -20,10 +21,8 @@ struct json_t;
  * who returned (now at school, elsewhere or completed), those suspected before whose status
  * is now something else, and the children who left the register (in the previous population
  * snapshot, not in this one; by ID number) or arrived. A child is the same across snapshots by ID
- * number, else by name and birth date. ID numbers masked. NULL with *outcome and a message
- * otherwise.
+ * number, else by name and birth date. ID numbers masked. NULL with the outcome otherwise.
  */
-struct json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id,
-                        enum outcome_kind *outcome, struct buf *err);
+struct json_t *run_diff(struct store *s, const struct scope *sc, int64_t run_id, struct outcome *o);
 
 #endif

@@ -67,7 +67,7 @@ static int check_mmdd(const char *v, struct buf *norm, struct buf *err)
     }
     /* 2028 is a leap year: 2 月 29 日 is a valid day of the year */
     if (m < 1 || m > 12 || d < 1 || !date_valid(2028, m, d)) {
-        buf_addf(err, "“%s”不是有效的月日，请写成 MMDD（如 0831）或 8-31", v);
+        buf_addf(err, "“%s”不是有效的月日，请写成四位月日（如 0831）或 8-31", v);
         return -1;
     }
     buf_addf(norm, "%d", m * 100 + d);
@@ -106,9 +106,9 @@ const struct setting_def setting_defs[] = {
     {"max_age", "义务教育截止年龄（周岁）", SETTING_INT, STR(CAL_MAX_AGE), 12, 18,
      "12 到 18 的整数", NULL, 0},
     {"link_accept", "自动关联分数线（综合比对）", SETTING_DOUBLE, STR(LK_ACCEPT_DEFAULT), 1, 60,
-     "1 到 60，大于 link_review", NULL, 0},
+     "1 到 60，大于人工复核分数线", NULL, 0},
     {"link_review", "人工复核分数线（综合比对）", SETTING_DOUBLE, STR(LK_REVIEW_DEFAULT), 0, 60,
-     "0 到 60，小于 link_accept", NULL, 0},
+     "0 到 60，小于自动关联分数线", NULL, 0},
     {"link_margin", "领先第二候选的最小分差", SETTING_DOUBLE, STR(LK_MARGIN_DEFAULT), 0, 30,
      "0 到 30", NULL, 0},
     {"casework_verify_days", "核查期限（天）", SETTING_INT, "10", 1, 366, "1 到 366 的整数", NULL,
@@ -126,7 +126,7 @@ const struct setting_def setting_defs[] = {
     {"import_shrink_percent", "名单人数骤减须确认（占当前名单的百分比）", SETTING_INT,
      STR(IMPORT_SHRINK_PERCENT_DEFAULT), 0, 100,
      "0 到 100 的整数：新名单人数低于当前名单的这一比例时须确认才导入；0 不检查", NULL, 0},
-    {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由 baoxue demo 写入，不能修改", NULL,
+    {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };
 const size_t setting_ndefs = ARRAY_SIZE(setting_defs);
@@ -214,10 +214,8 @@ int settings_load(struct store *s, const struct setting_field *fields, size_t n,
             buf_reset(&err);
             if (setting_check(d, v.buf, &norm, &err) < 0) {
                 buf_reset(&s->errmsg);
-                buf_addf(&s->errmsg,
-                         "设置“%s”（%s）的值无效：%s；请用 baoxue settings set %s 值 改正，"
-                         "或 baoxue settings unset %s 恢复默认",
-                         d->label, d->key, err.buf, d->key, d->key);
+                buf_addf(&s->errmsg, "设置“%s”的值无效：%s；请在系统设置中改正，或恢复默认",
+                         d->label, err.buf);
                 ret = -1;
                 break;
             }
@@ -245,7 +243,7 @@ static const struct table_col setting_cols[] = {
     {"default", "默认值", COL_TEXT}, {"range", "有效值", COL_TEXT}, {"source", "来源", COL_TEXT},
 };
 
-int settings_list(struct store *s, struct report_table *t, struct buf *err, int *exit_code)
+int settings_list(struct store *s, struct report_table *t, struct outcome *o)
 {
     struct buf v = BUF_INIT;
     table_init(t, "系统设置", "settings", setting_cols, ARRAY_SIZE(setting_cols));
@@ -253,8 +251,7 @@ int settings_list(struct store *s, struct report_table *t, struct buf *err, int 
         const struct setting_def *d = &setting_defs[i];
         int rc = store_get_setting(s, d->key, &v);
         if (rc < 0) {
-            buf_adds(err, store_errmsg(s));
-            *exit_code = EXIT_RUNTIME;
+            fail_store(s, o);
             buf_release(&v);
             table_release(t);
             return -1;
@@ -271,39 +268,31 @@ int settings_list(struct store *s, struct report_table *t, struct buf *err, int 
     buf_addf(&t->footer,
              "\n修改：baoxue settings set 设置项 值；恢复默认：baoxue settings unset 设置项"
              "（每次修改记入审计日志）\n");
-    *exit_code = EXIT_OK;
     return 0;
 }
 
-static const struct setting_def *known(const char *key, struct buf *err, int *exit_code)
+static const struct setting_def *known(const char *key, struct outcome *o)
 {
     const struct setting_def *d = setting_find(key);
-    if (!d) {
-        buf_addf(err, "没有名为“%s”的设置项；可用的设置项：", key ? key : "");
-        for (size_t i = 0; i < setting_ndefs; i++)
-            buf_addf(err, "%s%s", i ? "、" : "", setting_defs[i].key);
-        buf_adds(err, "（见 baoxue settings list）");
-        *exit_code = EXIT_INPUT;
-    }
+    if (!d)
+        failed(o, OUT_NOT_FOUND, "没有名为“%s”的设置项", key ? key : "");
     return d;
 }
 
-int settings_get(struct store *s, const char *key, struct buf *out, struct buf *err, int *exit_code)
+int settings_get(struct store *s, const char *key, struct buf *out, struct outcome *o)
 {
-    const struct setting_def *d = known(key, err, exit_code);
+    const struct setting_def *d = known(key, o);
     if (!d)
         return -1;
     int rc = store_get_setting(s, d->key, out);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         return -1;
     }
     if (rc == 0) {
         buf_reset(out);
         buf_adds(out, d->def);
     }
-    *exit_code = EXIT_OK;
     return 0;
 }
 
@@ -343,8 +332,8 @@ static int cross_check(struct store *s, const char *key, const char *value, stru
             return -2;
         }
         if (!(lo < hi)) {
-            buf_addf(err, "%s：修改后 %s = %g，%s = %g", pairs[i].why, pairs[i].lo, lo, pairs[i].hi,
-                     hi);
+            buf_addf(err, "%s：修改后%s为 %g，%s为 %g", pairs[i].why,
+                     setting_find(pairs[i].lo)->label, lo, setting_find(pairs[i].hi)->label, hi);
             return -1;
         }
     }
@@ -352,41 +341,37 @@ static int cross_check(struct store *s, const char *key, const char *value, stru
 }
 
 int settings_set(struct store *s, const char *key, const char *value, const char *actor,
-                 struct buf *msg, struct buf *err, int *exit_code)
+                 struct buf *msg, struct outcome *o)
 {
-    const struct setting_def *d = known(key, err, exit_code);
+    const struct setting_def *d = known(key, o);
     if (!d)
         return -1;
-    *exit_code = EXIT_INPUT;
-    if (d->flags & SETTING_READONLY) {
-        buf_addf(err, "设置“%s”（%s）由程序维护，不能修改", d->label, d->key);
-        return -1;
-    }
+    if (d->flags & SETTING_READONLY)
+        return failed(o, OUT_INVALID, "设置“%s”由程序维护，不能修改", d->label);
     struct buf norm = BUF_INIT, old = BUF_INIT, why = BUF_INIT, detail = BUF_INIT;
     int ret = -1;
     if (value && setting_check(d, value, &norm, &why) < 0) {
-        buf_addf(err, "设置“%s”（%s）的值无效：%s", d->label, d->key, why.buf);
+        failed_at(o, OUT_INVALID, "value", "设置“%s”的值无效：%s", d->label, why.buf);
         goto out;
     }
     int had = store_get_setting(s, d->key, &old);
     if (had < 0)
         goto store_failed;
     if ((value && had == 1 && !strcmp(old.buf, norm.buf)) || (!value && had == 0)) {
-        buf_addf(msg, "设置“%s”（%s）未改变：%s", d->label, d->key,
+        buf_addf(msg, "设置“%s”未改变：%s", d->label,
                  had       ? old.buf
                  : *d->def ? d->def
                            : "（未设置）");
         if (!value)
             buf_adds(msg, "（默认）");
         ret = 0;
-        *exit_code = EXIT_OK;
         goto out;
     }
     int rc = cross_check(s, d->key, value ? norm.buf : NULL, &why);
     if (rc == -2)
         goto store_failed;
     if (rc < 0) {
-        buf_addf(err, "不能修改设置“%s”（%s）：%s", d->label, d->key, why.buf);
+        failed_at(o, OUT_INVALID, "value", "不能修改设置“%s”：%s", d->label, why.buf);
         goto out;
     }
     if (d->flags & SETTING_FROZEN_DATA) {
@@ -394,7 +379,8 @@ int settings_set(struct store *s, const char *key, const char *value, const char
         if (store_int(s, "SELECT count(*) FROM batch", 0, NULL, &batches) < 0)
             goto store_failed;
         if (batches && had == 1) {
-            buf_addf(err, "本库已按 %s 导入数据，不能更改%s（请另建数据库）", old.buf, d->label);
+            failed(o, OUT_INVALID, "本库已按 %s 导入数据，不能更改%s（请另建数据库）", old.buf,
+                   d->label);
             goto out;
         }
     }
@@ -419,19 +405,15 @@ int settings_set(struct store *s, const char *key, const char *value, const char
         audit_record(s, actor, NULL, value ? "setting_set" : "setting_unset", target, detail.buf) <
             0 ||
         store_commit(s) < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         store_rollback(s);
-        *exit_code = EXIT_RUNTIME;
         goto out;
     }
-    buf_addf(msg, "已%s设置“%s”（%s）：%s", value ? "修改" : "恢复默认", d->label, d->key,
-             detail.buf);
+    buf_addf(msg, "已%s设置“%s”：%s", value ? "修改" : "恢复默认", d->label, detail.buf);
     ret = 0;
-    *exit_code = EXIT_OK;
     goto out;
 store_failed:
-    buf_adds(err, store_errmsg(s));
-    *exit_code = EXIT_RUNTIME;
+    fail_store(s, o);
 out:
     buf_release(&norm);
     buf_release(&old);

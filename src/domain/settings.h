@@ -6,6 +6,7 @@
 
 #include "render/table.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -70,10 +71,9 @@ int settings_load(struct store *s, const struct setting_field *fields, size_t n,
 /* ---- baoxue settings ---- */
 
 /* Every registered setting: key, label, current value, default, valid range, source. */
-int settings_list(struct store *s, struct report_table *t, struct buf *err, int *exit_code);
+int settings_list(struct store *s, struct report_table *t, struct outcome *o);
 /* The current value of `key` (its default when unset) in out. */
-int settings_get(struct store *s, const char *key, struct buf *out, struct buf *err,
-                 int *exit_code);
+int settings_get(struct store *s, const char *key, struct buf *out, struct outcome *o);
 /*
  * Set (value != NULL) or unset (value NULL: back to the default) `key`. Unknown keys, invalid
  * values, read-only keys and combinations that contradict other settings (link_review <
@@ -81,6 +81,6 @@ int settings_get(struct store *s, const char *key, struct buf *out, struct buf *
  * one transaction with an audit row naming the old and the new value.
  */
 int settings_set(struct store *s, const char *key, const char *value, const char *actor,
-                 struct buf *msg, struct buf *err, int *exit_code);
+                 struct buf *msg, struct outcome *o);
 
 #endif

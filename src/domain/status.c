@@ -82,7 +82,7 @@ void status_describe(const struct status_facts *f, struct buf *out)
         return;
     case ST_PENDING_REVIEW:
         /* A clerk decides first: desk work before a door knock. */
-        buf_adds(out, "有疑似属于此人的学籍或外出就读记录等待人工复核（baoxue review list），"
+        buf_adds(out, "有疑似属于此人的学籍或外出就读记录等待人工复核，"
                       "复核为不是同一人后列入未在校名单");
         return;
     case ST_NOT_ENROLLED:

@@ -38,27 +38,39 @@ bool password_verify(const char *hash, const char *pw)
     return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
 }
 
-/* A department name outside the vocabulary: the message lists the vocabulary. */
-static int department_unknown(const char *text, struct buf *err, int *exit_code)
+/* A new password password_check refuses: the outcome says why. */
+static int password_refused(const char *pw, const char *name, struct outcome *o)
 {
-    buf_addf(err, "部门“%s”不在部门列表中，应为：", text);
-    department_names(err);
-    *exit_code = EXIT_INPUT;
+    struct buf why = BUF_INIT;
+    int rc = password_check(pw, name, &why);
+    if (rc < 0)
+        failed_at(o, OUT_INVALID, "password", "%s", why.buf);
+    buf_release(&why);
+    return rc;
+}
+
+/* A department name outside the vocabulary: the message lists the vocabulary. */
+static int department_unknown(const char *text, const char *field, struct outcome *o)
+{
+    struct buf names = BUF_INIT;
+    department_names(&names);
+    failed_at(o, OUT_INVALID, field, "部门“%s”不在部门列表中，应为：%s", text, names.buf);
+    buf_release(&names);
     return -1;
 }
 
 int user_add(struct store *s, const struct user *u, const char *password, const char *actor,
-             const char *origin, struct buf *err, int *exit_code)
+             const char *origin, struct outcome *o)
 {
     if (!user_name_valid(u->name))
-        return fail_with(err, exit_code, EXIT_INPUT,
+        return failed_at(o, OUT_INVALID, "username",
                          "用户名无效：应为 1 到 64 个字符，可用汉字、字母、数字和 . _ -，不含空格");
     if (u->role >= ROLE__COUNT)
-        return fail_with(err, exit_code, EXIT_INPUT, "角色无效");
+        return failed(o, OUT_INVALID, "角色无效");
     if (u->role == ROLE_TOWNSHIP) {
         if (strlen(u->township) != 9 || strspn(u->township, "0123456789") != 9)
-            return fail_with(err, exit_code, EXIT_INPUT,
-                             "乡镇账号需要 --township 乡镇代码（9 位区划代码，例如 140521100）");
+            return failed_at(o, OUT_INVALID, "township",
+                             "乡镇账号需要所属乡镇的代码（9 位区划代码，例如 140521100）");
         struct buf county = BUF_INIT;
         const struct township *t = NULL;
         int have = store_get_setting(s, "county", &county);
@@ -67,39 +79,32 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
         bool ok = have != 1 || (t && !strcmp(t->code, u->township));
         buf_release(&county);
         if (have < 0)
-            return fail_store(s, err, exit_code);
+            return fail_store(s, o);
         if (!ok) {
-            buf_addf(err, "乡镇代码 %s 不是本县的乡镇", u->township);
-            *exit_code = EXIT_INPUT;
-            return -1;
+            return failed_at(o, OUT_INVALID, "township", "乡镇代码 %s 不是本县的乡镇", u->township);
         }
     } else if (u->township[0]) {
-        return fail_with(err, exit_code, EXIT_INPUT,
-                         "只有乡镇账号（--role township）才能指定 --township");
+        return failed_at(o, OUT_INVALID, "township", "只有乡镇账号才能指定所属乡镇");
     }
     if (u->role == ROLE_SCHOOL && !u->school[0])
-        return fail_with(err, exit_code, EXIT_INPUT, "学校账号需要 --school 学校标识码");
+        return failed_at(o, OUT_INVALID, "school", "学校账号需要所属学校的学校标识码");
     if (u->role != ROLE_SCHOOL && u->school[0])
-        return fail_with(err, exit_code, EXIT_INPUT,
-                         "只有学校账号（--role school）才能指定 --school");
+        return failed_at(o, OUT_INVALID, "school", "只有学校账号才能指定所属学校");
     const struct department *dept = NULL;
     if (u->role == ROLE_DEPARTMENT) {
         if (!u->department[0])
-            return fail_with(err, exit_code, EXIT_INPUT,
-                             "部门账号需要 --department 部门名称（如 公安、民政）");
+            return failed_at(o, OUT_INVALID, "department",
+                             "部门账号需要所属部门的名称（如 公安、民政）");
         if (!(dept = department_parse(u->department)))
-            return department_unknown(u->department, err, exit_code);
+            return department_unknown(u->department, "department", o);
     } else if (u->department[0]) {
-        return fail_with(err, exit_code, EXIT_INPUT,
-                         "只有部门账号（--role department）才能指定 --department");
+        return failed_at(o, OUT_INVALID, "department", "只有部门账号才能指定所属部门");
     }
-    if (password_check(password, u->name, err) < 0) {
-        *exit_code = EXIT_INPUT;
+    if (password_refused(password, u->name, o) < 0)
         return -1;
-    }
     char hash[128];
     if (password_hash(password, hash) < 0)
-        return fail_with(err, exit_code, EXIT_RUNTIME, "无法计算密码散列（内存不足）");
+        return failed(o, OUT_ERROR, "无法计算密码散列（内存不足）");
     char now[32];
     date_now_text(now, sizeof(now));
     const char *p[] = {
@@ -115,8 +120,7 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
         rc = store_int(s, "SELECT count(*) FROM app_user WHERE name = $1", 1, pn, &exists);
     if (rc == 0 && exists) {
         store_rollback(s);
-        buf_addf(err, "用户“%s”已存在", u->name);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_INVALID, "用户“%s”已存在", u->name);
         return -1;
     }
     if (rc == 0)
@@ -132,9 +136,8 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
     if (rc == 0)
         rc = store_commit(s);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         store_rollback(s);
-        *exit_code = EXIT_RUNTIME;
         return -1;
     }
     return 0;
@@ -190,13 +193,12 @@ int user_each(struct store *s, int (*fn)(void *ctx, const struct user *u), void 
  * row. */
 static int user_change(struct store *s, const char *name, const char *sql, const char *p2,
                        const char *p3, const char *action, const char *actor, const char *origin,
-                       struct buf *err, int *exit_code)
+                       struct outcome *o)
 {
     struct user u;
     int rc = user_get(s, name, &u);
     if (rc == 0) {
-        buf_addf(err, "没有用户“%s”（baoxue user list 列出全部用户）", name);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_NOT_FOUND, "没有用户“%s”", name);
         return -1;
     }
     const char *p[] = {name, p2, p3};
@@ -218,60 +220,54 @@ static int user_change(struct store *s, const char *name, const char *sql, const
     if (rc == 0)
         rc = store_commit(s);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         store_rollback(s);
-        *exit_code = EXIT_RUNTIME;
         return -1;
     }
     return 0;
 }
 
 int user_set_disabled(struct store *s, const char *name, bool disabled, const char *actor,
-                      const char *origin, struct buf *err, int *exit_code)
+                      const char *origin, struct outcome *o)
 {
     return user_change(s, name,
                        disabled ? "UPDATE app_user SET disabled = 1 WHERE name = $1"
                                 : "UPDATE app_user SET disabled = 0 WHERE name = $1",
-                       NULL, NULL, disabled ? "user_disable" : "user_enable", actor, origin, err,
-                       exit_code);
+                       NULL, NULL, disabled ? "user_disable" : "user_enable", actor, origin, o);
 }
 
 int user_set_password(struct store *s, const char *name, const char *password, const char *actor,
-                      const char *origin, struct buf *err, int *exit_code)
+                      const char *origin, struct outcome *o)
 {
-    if (password_check(password, name, err) < 0) {
-        *exit_code = EXIT_INPUT;
+    if (password_refused(password, name, o) < 0)
         return -1;
-    }
     char hash[128], now[32];
     if (password_hash(password, hash) < 0) {
-        buf_adds(err, "无法计算密码散列（内存不足）");
-        *exit_code = EXIT_RUNTIME;
+        failed(o, OUT_ERROR, "无法计算密码散列（内存不足）");
         return -1;
     }
     date_now_text(now, sizeof(now));
     return user_change(s, name,
                        "UPDATE app_user SET password_hash = $2, password_changed_at = $3"
                        " WHERE name = $1",
-                       hash, now, "user_password", actor, origin, err, exit_code);
+                       hash, now, "user_password", actor, origin, o);
 }
 
 int user_set_department(struct store *s, const char *name, const char *department,
-                        const char *actor, const char *origin, struct buf *err, int *exit_code)
+                        const char *actor, const char *origin, struct outcome *o)
 {
     struct user u;
     int rc = user_get(s, name, &u);
     if (rc < 0)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     if (rc == 1 && u.role != ROLE_DEPARTMENT) {
-        buf_addf(err, "用户“%s”不是部门账号，不能指定部门", name);
-        *exit_code = EXIT_INPUT;
+        failed(o, OUT_INVALID, "用户“%s”不是部门账号，不能指定部门", name);
         return -1;
     }
     const struct department *d = department_parse(department ? department : "");
     if (rc == 1 && !d)
-        return department_unknown(department ? department : "", err, exit_code);
+        return department_unknown(department ? department : "", NULL, o);
     /* user_change says so when there is no such account */
     return user_change(s, name, "UPDATE app_user SET department = $2 WHERE name = $1",
-                       d ? d->key : NULL, NULL, "user_department", actor, origin, err, exit_code);
+                       d ? d->key : NULL, NULL, "user_department", actor, origin, o);
 }

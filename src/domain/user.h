@@ -6,6 +6,7 @@
 
 #include "domain/scope.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -44,22 +45,22 @@ bool password_verify(const char *hash, const char *pw);
  * Create an account. Checks the name, the role's region (township needs a township code of
  * the county, school a school code, department one of the vocabulary's: stored by its key),
  * the password (password_check), that the name is free.
- * -1 with a Chinese message; *exit_code EXIT_INPUT for the user's mistakes.
+ * -1 with the outcome: OUT_INVALID for the user's mistakes (naming the field), OUT_ERROR.
  */
 int user_add(struct store *s, const struct user *u, const char *password, const char *actor,
-             const char *origin, struct buf *err, int *exit_code);
+             const char *origin, struct outcome *o);
 /* 1 found, 0 no such account, -1 store error. */
 int user_get(struct store *s, const char *name, struct user *out);
 /* Every account, in name order; fn's non-zero return stops (and is returned). */
 int user_each(struct store *s, int (*fn)(void *ctx, const struct user *u), void *ctx);
 /* Disable (or enable) an account; disabling deletes its sessions in the same transaction. */
 int user_set_disabled(struct store *s, const char *name, bool disabled, const char *actor,
-                      const char *origin, struct buf *err, int *exit_code);
+                      const char *origin, struct outcome *o);
 /* The department (its key, name or an alias) of a department account; its sessions end. */
 int user_set_department(struct store *s, const char *name, const char *department,
-                        const char *actor, const char *origin, struct buf *err, int *exit_code);
+                        const char *actor, const char *origin, struct outcome *o);
 /* New password; the account's sessions end. */
 int user_set_password(struct store *s, const char *name, const char *password, const char *actor,
-                      const char *origin, struct buf *err, int *exit_code);
+                      const char *origin, struct outcome *o);
 
 #endif

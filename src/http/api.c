@@ -11,6 +11,7 @@
 #include "core/words.h"
 #include "core/division.h"
 #include "store/audit.h"
+#include "store/store.h"
 #include "domain/batch.h"
 #include "domain/settings.h"
 #include "domain/children.h"
@@ -24,6 +25,7 @@
 #include "http/cookie.h"
 #include "http/gate.h"
 #include "http/parse.h"
+#include "http/reply.h"
 #include "http/request.h"
 #include "report/catalog.h"
 #include "report/reports.h"
@@ -103,8 +105,8 @@ static void session_login_h(struct request *r)
     const char *pw = json_string_value(json_object_get(j, "password"));
     if (!name || !pw || !*name || !*pw || strlen(pw) > PASSWORD_MAX) {
         json_decref(j);
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "请提供用户名（username）和密码（password）");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                       !name || !*name ? "username" : "password", "请提供用户名和密码");
         return;
     }
     struct session s;
@@ -166,37 +168,6 @@ static void session_logout_h(struct request *r)
     reply_json(r, MHD_HTTP_OK, json_pack("{s:s}", "status", "signed_out"));
 }
 
-/* Map a domain outcome to the HTTP answer. */
-static void reply_outcome(struct request *r, enum outcome_kind o, const char *msg)
-{
-    switch (o) {
-    case OUT_NOT_FOUND:
-        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", msg);
-        break;
-    case OUT_NO_RUN:
-        reply_error(r, MHD_HTTP_NOT_FOUND, "no_run", msg);
-        break;
-    case OUT_FORBIDDEN:
-        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", msg);
-        break;
-    case OUT_INVALID:
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
-        break;
-    default:
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
-    }
-}
-
-/* A domain read's answer: its JSON, or the HTTP answer of its outcome; releases err. */
-static void reply_domain(struct request *r, json_t *j, enum outcome_kind o, struct buf *err)
-{
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_outcome(r, o, err->buf);
-    buf_release(err);
-}
-
 /* The {id} of the path, 0 unless it is all digits (for the casework routes the server has
  * already checked it names an object in the scope). */
 static int64_t path_id(struct request *r)
@@ -206,6 +177,26 @@ static int64_t path_id(struct request *r)
     if (route_param(&r->params, "id", id, sizeof(id)) && id[0] >= '0' && id[0] <= '9')
         v = strtoll(id, &end, 10);
     return *end || v < 0 ? 0 : v;
+}
+
+/* A query argument as a person knows it, for the messages that refuse it. */
+static const char *arg_label(const char *name)
+{
+    static const struct {
+        const char *name, *label;
+    } labels[] = {
+        {"page", "页码"},       {"per_page", "每页条数"},  {"township", "乡镇"},
+        {"status", "状态"},     {"village", "村（社区）"}, {"school", "学校"},
+        {"sort", "排序方式"},   {"q", "搜索内容"},         {"stage", "核查和案件进度"},
+        {"reason", "失学原因"}, {"overdue", "是否逾期"},   {"actor", "操作人"},
+        {"action", "操作"},     {"target", "对象"},        {"since", "开始时间"},
+        {"until", "截止时间"},  {"all", "是否全部"},       {"full", "完整信息"},
+        {"format", "文件格式"}, {"state", "状态"},         {"person", "责任人"},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
+        if (!strcmp(labels[i].name, name))
+            return labels[i].label;
+    return "查询条件";
 }
 
 /* A positive integer query argument (dflt when absent); false after replying 400. */
@@ -221,8 +212,8 @@ static bool arg_int(struct request *r, const char *name, int64_t dflt, int64_t m
     long long n = strtoll(v, &end, 10);
     if (errno || !*v || *end || n < 1 || n > max) {
         char msg[160];
-        snprintf(msg, sizeof(msg), "参数 %s 应为 1 到 %lld 之间的整数", name, (long long)max);
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
+        snprintf(msg, sizeof(msg), "%s应为 1 到 %lld 之间的整数", arg_label(name), (long long)max);
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", name, msg);
         return false;
     }
     *out = n;
@@ -236,8 +227,8 @@ static bool arg_text(struct request *r, const char *name, size_t max, const char
     *out = v && *v ? v : NULL;
     if (*out && strlen(*out) > max) {
         char msg[160];
-        snprintf(msg, sizeof(msg), "参数 %s 过长（至多 %zu 字节）", name, max);
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
+        snprintf(msg, sizeof(msg), "%s过长（至多 %zu 字节）", arg_label(name), max);
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", name, msg);
         return false;
     }
     return true;
@@ -256,15 +247,14 @@ static void summary_h(struct request *r)
     }
     ro.township = township;
     struct report_table t;
-    struct buf err = BUF_INIT;
-    int code;
-    if (report_summary(r->store, &ro, &t, &err, &code) < 0) {
-        reply_outcome(r, code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR, err.buf);
+    struct outcome o = OUTCOME_INIT;
+    if (report_summary(r->store, &ro, &t, &o) < 0) {
+        reply_outcome(r, &o);
     } else {
         reply_json(r, MHD_HTTP_OK, table_to_json(&t));
         table_release(&t);
     }
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 /* The children list's query (GET /children and the children-list download); false after
@@ -282,15 +272,17 @@ static bool child_query_args(struct request *r, struct child_query *cq)
         return false;
     cq->overdue = overdue && !strcmp(overdue, "1");
     if (cq->stage && !vocab_find(&casework_stages, cq->stage)) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "参数 stage 应为 verify_open、verify_outreach、verify_closed、case_open、"
-                    "case_returned 或 case_closed");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "stage",
+                       "核查和案件进度的筛选无效，应为待核查、外联保学、核查已办结、劝返中、"
+                       "巩固回访中或已销号");
         return false;
     }
     int reason = cq->reason ? vocab_parse(&case_reasons, cq->reason) : 0;
     if (reason < 0) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "参数 reason 不是已知的辍学原因（如 learning、work、illness、poverty、other）");
+        struct buf m = BUF_INIT;
+        vocab_error(&case_reasons, cq->reason, &m);
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "reason", m.buf);
+        buf_release(&m);
         return false;
     }
     if (cq->reason)
@@ -300,9 +292,8 @@ static bool child_query_args(struct request *r, struct child_query *cq)
     else if (status && !strcmp(status, "suspected"))
         cq->status = CHILD_SET_SUSPECTED;
     else if (status && strcmp(status, "all") && (cq->status = status_parse(status)) < 0) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "参数 status 不是已知的状态（如 not_enrolled、dropped_out、enrolled、"
-                    "school_age、suspected、all）");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "status",
+                       "要列出的儿童状态无效");
         return false;
     }
     return true;
@@ -313,22 +304,21 @@ static void children_h(struct request *r)
     struct child_query cq;
     if (!child_query_args(r, &cq))
         return;
-    enum outcome_kind o;
-    struct buf err = BUF_INIT, out = BUF_INIT;
-    if (children_list(r->store, &r->scope, &cq, &out, &o, &err) == 0)
+    struct outcome o = OUTCOME_INIT;
+    struct buf out = BUF_INIT;
+    if (children_list(r->store, &r->scope, &cq, &out, &o) == 0)
         reply_json_text(r, MHD_HTTP_OK, &out);
     else
-        reply_outcome(r, o, err.buf);
+        reply_outcome(r, &o);
     buf_release(&out);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void children_filters_h(struct request *r)
 {
-    enum outcome_kind o;
-    struct buf err = BUF_INIT;
-    json_t *j = children_filters(r->store, &r->scope, &o, &err);
-    reply_domain(r, j, o, &err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = children_filters(r->store, &r->scope, &o);
+    reply_read(r, j, &o);
 }
 
 static void child_h(struct request *r)
@@ -339,10 +329,9 @@ static void child_h(struct request *r)
         return;
     }
     const char *full = request_arg(r, "full");
-    enum outcome_kind o;
-    struct buf err = BUF_INIT;
-    json_t *j = child_get(r->store, &r->scope, rid, full && !strcmp(full, "1"), &o, &err);
-    reply_domain(r, j, o, &err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = child_get(r->store, &r->scope, rid, full && !strcmp(full, "1"), &o);
+    reply_read(r, j, &o);
 }
 
 static void dashboard_h(struct request *r)
@@ -350,10 +339,9 @@ static void dashboard_h(struct request *r)
     const char *township;
     if (!arg_text(r, "township", 32, &township))
         return;
-    enum outcome_kind o;
-    struct buf err = BUF_INIT;
-    json_t *j = dashboard_get(r->store, &r->scope, township, &o, &err);
-    reply_domain(r, j, o, &err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = dashboard_get(r->store, &r->scope, township, &o);
+    reply_read(r, j, &o);
 }
 
 static void run_get_h(struct request *r)
@@ -363,10 +351,9 @@ static void run_get_h(struct request *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这次比对");
         return;
     }
-    enum outcome_kind o;
-    struct buf err = BUF_INIT;
-    json_t *j = run_diff(r->store, &r->scope, rid, &o, &err);
-    reply_domain(r, j, o, &err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = run_diff(r->store, &r->scope, rid, &o);
+    reply_read(r, j, &o);
 }
 
 static void review_h(struct request *r)
@@ -375,17 +362,16 @@ static void review_h(struct request *r)
     if (!arg_text(r, "all", 4, &all))
         return;
     struct report_table t;
-    struct buf err = BUF_INIT;
-    int code;
+    struct outcome o = OUTCOME_INIT;
     /* the queue is county-wide clerical work: masked over the API; all=1 adds the pairs already
      * decided, so a reviewer sees how far through the queue they are */
-    if (review_list(r->store, all && !strcmp(all, "1"), false, &t, &err, &code) < 0) {
-        reply_outcome(r, code == EXIT_INPUT ? OUT_NO_RUN : OUT_ERROR, err.buf);
+    if (review_list(r->store, all && !strcmp(all, "1"), false, &t, &o) < 0) {
+        reply_outcome(r, &o);
     } else {
         reply_json(r, MHD_HTTP_OK, table_to_json(&t));
         table_release(&t);
     }
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void audit_h(struct request *r)
@@ -403,10 +389,10 @@ static void audit_h(struct request *r)
     if (j && audit_head(r->store, &seq, hash) == 0)
         json_object_set_new(j, "head",
                             json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash));
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_outcome(r, OUT_ERROR, "");
+    struct outcome o = OUTCOME_INIT;
+    if (!j)
+        fail_store(r->store, &o);
+    reply_read(r, j, &o);
 }
 
 /* ---- casework, people, reports, settings: thin handlers over the library (issue 5) ---- */
@@ -481,26 +467,16 @@ static bool audit_full(struct request *r, const char *what, const char *target)
     return true;
 }
 
-/* A library call's end: exit code 2 is the user's input (400, its Chinese message). */
-static void reply_lib_error(struct request *r, int code, const struct buf *err)
-{
-    if (code == EXIT_INPUT)
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", err->buf);
-    else
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-                    err->len ? err->buf : "服务器内部错误（数据库）");
-}
-
-static void reply_table(struct request *r, int rc, int code, struct report_table *t,
-                        struct buf *err)
+/* A library list's answer: the table as JSON, or the outcome's. */
+static void reply_table(struct request *r, int rc, struct report_table *t, struct outcome *o)
 {
     if (rc < 0) {
-        reply_lib_error(r, code, err);
+        reply_outcome(r, o);
     } else {
         reply_json(r, MHD_HTTP_OK, table_to_json(t));
         table_release(t);
     }
-    buf_release(err);
+    outcome_release(o);
 }
 
 /* page / per_page of a casework list (0: not asked, the whole list as before); false after
@@ -521,11 +497,11 @@ static bool arg_paging(struct request *r, struct paging *pg)
 
 /* A casework list, one page of it when asked: the rows of that page, "total", "page",
  * "per_page". The library builds the whole list (a county's open work, not its children). */
-static void reply_table_paged(struct request *r, int rc, int code, struct report_table *t,
-                              struct buf *err, const struct paging *pg)
+static void reply_table_paged(struct request *r, int rc, struct report_table *t, struct outcome *o,
+                              const struct paging *pg)
 {
     if (rc < 0 || !pg->per_page) {
-        reply_table(r, rc, code, t, err);
+        reply_table(r, rc, t, o);
         return;
     }
     json_t *j = table_to_json(t);
@@ -540,17 +516,7 @@ static void reply_table_paged(struct request *r, int rc, int code, struct report
     json_object_set_new(j, t->array_key, part);
     reply_json(r, MHD_HTTP_OK, j);
     table_release(t);
-    buf_release(err);
-}
-
-static void reply_done(struct request *r, int rc, int code, struct buf *msg, struct buf *err)
-{
-    if (rc < 0)
-        reply_lib_error(r, code, err);
-    else
-        reply_json(r, MHD_HTTP_OK, json_pack("{s:s%}", "message", msg->buf, msg->len));
-    buf_release(msg);
-    buf_release(err);
+    outcome_release(o);
 }
 
 /*
@@ -561,14 +527,14 @@ static void reply_done(struct request *r, int rc, int code, struct buf *msg, str
 static json_t *body_fields(struct request *r, const char *const *names, size_t n, const char **out)
 {
     enum body_error e;
-    char why[200];
-    json_t *j =
-        body_fields_parse(r->body.buf, r->body.len, names, n, out, &r->arena, &e, why, sizeof(why));
+    char why[200], field[72];
+    json_t *j = body_fields_parse(r->body.buf, r->body.len, names, n, out, &r->arena, &e, why,
+                                  sizeof(why), field, sizeof(field));
     if (!j && e == BODY_NOT_JSON)
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_json",
                     "请求内容不是有效的 JSON 对象，请检查格式（UTF-8 编码）");
     else if (!j)
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", why);
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", field, why);
     return j;
 }
 #define BODY(names, vals) body_fields(r, names, ARRAY_SIZE(names), vals)
@@ -582,12 +548,11 @@ static int64_t child_path_id(struct request *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这名儿童，或不在您的管辖范围内");
         return 0;
     }
-    enum outcome_kind o;
-    struct buf err = BUF_INIT;
-    bool ok = child_reach(r->store, &r->scope, rid, &o, &err);
+    struct outcome o = OUTCOME_INIT;
+    bool ok = child_reach(r->store, &r->scope, rid, &o);
     if (!ok)
-        reply_outcome(r, o, err.buf);
-    buf_release(&err);
+        reply_outcome(r, &o);
+    outcome_release(&o);
     return ok ? rid : 0;
 }
 
@@ -599,14 +564,9 @@ static void child_links_h(struct request *r)
     audit_target(target, OBJ_RECORD, id);
     if (!id || !arg_full(r, &full) || (full && !audit_full(r, "child links full=1", target)))
         return;
-    struct buf err = BUF_INIT;
-    json_t *j = explain_record(r->store, id, full, &err);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-                    err.len ? err.buf : "服务器内部错误（数据库）");
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = explain_record(r->store, id, full, &o);
+    reply_read(r, j, &o);
 }
 
 static void child_casework_h(struct request *r)
@@ -614,14 +574,9 @@ static void child_casework_h(struct request *r)
     int64_t id = child_path_id(r);
     if (!id)
         return;
-    struct buf err = BUF_INIT;
-    json_t *j = child_casework(r->store, id, &err);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-                    err.len ? err.buf : "服务器内部错误（数据库）");
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = child_casework(r->store, id, &o);
+    reply_read(r, j, &o);
 }
 
 static void verify_list_h(struct request *r)
@@ -636,18 +591,17 @@ static void verify_list_h(struct request *r)
     if (!f.state && !scope_reads_story(&r->scope))
         f.state = "all";
     struct report_table t;
-    struct buf err = BUF_INIT;
-    int code = 0;
-    int rc = verify_list(r->store, &f, &t, &err, &code);
-    reply_table_paged(r, rc, code, &t, &err, &pg);
+    struct outcome o = OUTCOME_INIT;
+    int rc = verify_list(r->store, &f, &t, &o);
+    reply_table_paged(r, rc, &t, &o, &pg);
 }
 
 /* {id, text, …the fields of `detail`} (the CLI's text and the screens' fields, one read). */
-static void show_reply(struct request *r, int rc, int code, int64_t id, struct buf *out,
-                       struct buf *err, json_t *detail)
+static void show_reply(struct request *r, int rc, int64_t id, struct buf *out, struct outcome *o,
+                       json_t *detail)
 {
     if (rc < 0) {
-        reply_lib_error(r, code, err);
+        reply_outcome(r, o);
     } else if (!detail) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
     } else {
@@ -657,13 +611,12 @@ static void show_reply(struct request *r, int rc, int code, int64_t id, struct b
     }
     json_decref(detail);
     buf_release(out);
-    buf_release(err);
+    outcome_release(o);
 }
 
 /* One task or case: the CLI's text and the screens' fields, with an audited full=1. */
 static void show_object(struct request *r, enum audit_object kind, const char *audit_what,
-                        int (*show)(struct store *, int64_t, bool, struct buf *, struct buf *,
-                                    int *),
+                        int (*show)(struct store *, int64_t, bool, struct buf *, struct outcome *),
                         json_t *(*detail)(struct store *, int64_t, bool, bool *))
 {
     bool full, found;
@@ -672,10 +625,10 @@ static void show_object(struct request *r, enum audit_object kind, const char *a
     audit_target(target, kind, id);
     if (!arg_full(r, &full) || (full && !audit_full(r, audit_what, target)))
         return;
-    struct buf out = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = show(r->store, id, full, &out, &err, &code);
-    show_reply(r, rc, code, id, &out, &err, rc < 0 ? NULL : detail(r->store, id, full, &found));
+    struct buf out = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = show(r->store, id, full, &out, &o);
+    show_reply(r, rc, id, &out, &o, rc < 0 ? NULL : detail(r->store, id, full, &found));
 }
 
 /*
@@ -690,7 +643,13 @@ static void verify_outcome_only(struct request *r)
         return;
     json_t *j = verify_detail(r->store, id, false, &found);
     if (!j) {
-        reply_outcome(r, found ? OUT_ERROR : OUT_NOT_FOUND, "没有这个核查任务");
+        struct outcome o = OUTCOME_INIT;
+        if (found)
+            fail_store(r->store, &o);
+        else
+            failed(&o, OUT_NOT_FOUND, "没有这个核查任务");
+        reply_outcome(r, &o);
+        outcome_release(&o);
         return;
     }
     static const char *const story[] = {"assignees",   "timeline",   "choices",  "case_id",
@@ -734,11 +693,11 @@ static void verify_outcome_h(struct request *r)
     if (!j)
         return;
     struct verify_input in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = verify_record(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = verify_record(r->store, path_id(r), &in, r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static const char *const assign_fields[] = {"township", "village", "teacher", "reason"};
@@ -750,13 +709,13 @@ static void assign(struct request *r, bool is_case)
     if (!j)
         return;
     struct assign_input in = {v[0], v[1], v[2], v[3]};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     int64_t id = path_id(r);
-    int rc = casework_assign(r->store, is_case ? 0 : id, is_case ? id : 0, &in, r->scope.user, &msg,
-                             &err, &code);
+    int rc =
+        casework_assign(r->store, is_case ? 0 : id, is_case ? id : 0, &in, r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void verify_assign_h(struct request *r)
@@ -778,10 +737,9 @@ static void case_list_h(struct request *r)
         (f.full && !audit_full(r, "case list full=1", NULL)))
         return;
     struct report_table t;
-    struct buf err = BUF_INIT;
-    int code = 0;
-    int rc = case_list(r->store, &f, &t, &err, &code);
-    reply_table_paged(r, rc, code, &t, &err, &pg);
+    struct outcome o = OUTCOME_INIT;
+    int rc = case_list(r->store, &f, &t, &o);
+    reply_table_paged(r, rc, &t, &o, &pg);
 }
 
 static void case_show_h(struct request *r)
@@ -798,11 +756,11 @@ static void case_attempt_h(struct request *r)
     if (!j)
         return;
     struct attempt_input in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = case_attempt(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = case_attempt(r->store, path_id(r), &in, r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void case_escalate_h(struct request *r)
@@ -813,11 +771,11 @@ static void case_escalate_h(struct request *r)
     if (!j)
         return;
     struct ladder_input in = {v[0], v[1], v[2], v[3], v[4]};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = case_escalate(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = case_escalate(r->store, path_id(r), &in, r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void case_resolve_h(struct request *r)
@@ -829,11 +787,11 @@ static void case_resolve_h(struct request *r)
     if (!j)
         return;
     struct resolve_input in = {v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = case_resolve(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = case_resolve(r->store, path_id(r), &in, r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void case_follow_up_h(struct request *r)
@@ -844,11 +802,11 @@ static void case_follow_up_h(struct request *r)
     if (!j)
         return;
     struct followup_input in = {v[0], v[1], v[2], v[3]};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = case_follow_up(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = case_follow_up(r->store, path_id(r), &in, r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void case_close_h(struct request *r)
@@ -859,12 +817,11 @@ static void case_close_h(struct request *r)
     json_t *j = BODY(f, v);
     if (!j)
         return;
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = case_close(r->store, path_id(r), r->scope.user, v[0], v[1], r->scope.user, &msg, &err,
-                        &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = case_close(r->store, path_id(r), r->scope.user, v[0], v[1], r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void case_reopen_h(struct request *r)
@@ -874,11 +831,11 @@ static void case_reopen_h(struct request *r)
     json_t *j = BODY(f, v);
     if (!j)
         return;
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = case_reopen(r->store, path_id(r), v[0], r->scope.user, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = case_reopen(r->store, path_id(r), v[0], r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 /* filename="ascii"; filename*=UTF-8''percent-encoded (RFC 6266, RFC 5987) */
@@ -939,6 +896,8 @@ static void case_notice_h(struct request *r)
     static const char *const f[] = {"kind",   "date",  "deadline", "authority", "doc_number",
                                     "school", "grade", "contact",  "full"};
     static const size_t max[] = {64, 32, 32, 128, 64, 128, 32, 128, 8};
+    static const char *const label[] = {"通知书种类", "日期", "改正期限", "发文机关", "文号",
+                                        "学校",       "年级", "联系人",   "完整信息"};
     const char *v[ARRAY_SIZE(f)];
     json_t *j = BODY(f, v);
     if (!j)
@@ -948,9 +907,9 @@ static void case_notice_h(struct request *r)
             v[i] = NULL;
         if (v[i] && strlen(v[i]) > max[i]) {
             char msg[160];
-            snprintf(msg, sizeof(msg), "字段“%s”过长（至多 %zu 字节）", f[i], max[i]);
+            snprintf(msg, sizeof(msg), "“%s”过长（至多 %zu 字节）", label[i], max[i]);
             json_decref(j);
-            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
+            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", f[i], msg);
             return;
         }
     }
@@ -976,13 +935,13 @@ static void case_notice_h(struct request *r)
     }
     snprintf(path, sizeof(path), "%s/notice.pdf", dir);
     int64_t id = path_id(r);
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     /* the library audits a full ID and records the notice in the case's timeline */
-    if (case_notice(r->store, id, &in, path, r->scope.user, &msg, &err, &code) < 0) {
+    if (case_notice(r->store, id, &in, path, r->scope.user, &msg, &o) < 0) {
         unlink(path);
         rmdir(dir);
-        reply_lib_error(r, code, &err);
+        reply_outcome(r, &o);
     } else {
         char ascii[64], name[96];
         bool order = in.kind && (!strcmp(in.kind, "order") || strstr(in.kind, "责令"));
@@ -993,7 +952,7 @@ static void case_notice_h(struct request *r)
     }
     json_decref(j);
     buf_release(&msg);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void tasks_h(struct request *r)
@@ -1006,10 +965,9 @@ static void tasks_h(struct request *r)
         return;
     f.overdue = overdue && !strcmp(overdue, "1");
     struct report_table t;
-    struct buf err = BUF_INIT;
-    int code = 0;
-    int rc = tasks_list(r->store, &f, &t, &err, &code);
-    reply_table_paged(r, rc, code, &t, &err, &pg);
+    struct outcome o = OUTCOME_INIT;
+    int rc = tasks_list(r->store, &f, &t, &o);
+    reply_table_paged(r, rc, &t, &o, &pg);
 }
 
 static void people_list_h(struct request *r)
@@ -1021,10 +979,9 @@ static void people_list_h(struct request *r)
         return;
     f.all = all && !strcmp(all, "1");
     struct report_table t;
-    struct buf err = BUF_INIT;
-    int code = 0;
-    int rc = people_list(r->store, &f, &t, &err, &code);
-    reply_table(r, rc, code, &t, &err);
+    struct outcome o = OUTCOME_INIT;
+    int rc = people_list(r->store, &f, &t, &o);
+    reply_table(r, rc, &t, &o);
 }
 
 static const char *const person_fields[] = {"name", "phone", "org", "org_kind", "township", "role"};
@@ -1036,16 +993,15 @@ static void people_add_h(struct request *r)
     if (!j)
         return;
     struct person_input in = {v[0], v[1], v[2], v[3], v[4], v[5]};
-    struct buf err = BUF_INIT;
-    int code = 0;
+    struct outcome o = OUTCOME_INIT;
     int64_t id = 0;
-    int rc = people_add(r->store, &in, r->scope.user, &id, &err, &code);
+    int rc = people_add(r->store, &in, r->scope.user, &id, &o);
     json_decref(j);
     if (rc < 0)
-        reply_lib_error(r, code, &err);
+        reply_outcome(r, &o);
     else
         reply_json(r, MHD_HTTP_CREATED, json_pack("{s:I}", "id", (json_int_t)id));
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void people_edit_h(struct request *r)
@@ -1055,11 +1011,11 @@ static void people_edit_h(struct request *r)
     if (!j)
         return;
     struct person_input in = {v[0], v[1], v[2], v[3], v[4], v[5]};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = people_edit(r->store, path_id(r), &in, r->scope.user, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = people_edit(r->store, path_id(r), &in, r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 /* The children list's filters in words, for the subtitle of its download. */
@@ -1096,12 +1052,7 @@ static void report_h(struct request *r)
     route_param(&r->params, "name", name, sizeof(name));
     const struct report_def *def = report_find(name);
     if (!def) {
-        struct buf b = BUF_INIT;
-        buf_adds(&b, "没有这个报表（");
-        report_names(&b, false);
-        buf_adds(&b, "）");
-        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", b.buf);
-        buf_release(&b);
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个报表");
         return;
     }
     if (!role_has(r->scope.role, def->perm)) {
@@ -1117,8 +1068,8 @@ static void report_h(struct request *r)
         if (!child_query_args(r, &cq) || !arg_text(r, "format", 8, &fmt_name))
             return;
         if (request_arg(r, "full")) {
-            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                        "儿童名单导出时身份证号总是遮盖（参数 full 不适用）");
+            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "full",
+                           "儿童名单导出时身份证号总是遮盖，不能导出完整信息");
             return;
         }
     } else if (!arg_township(r, &ro.township) || !arg_text(r, "format", 8, &fmt_name) ||
@@ -1131,32 +1082,30 @@ static void report_h(struct request *r)
         for (size_t i = 0; i < ARRAY_SIZE(list_only); i++)
             if (request_arg(r, list_only[i])) {
                 char msg[200];
-                snprintf(msg, sizeof(msg),
-                         "参数 %s 只用于 children-list（儿童名单导出），报表 %s 不接受",
-                         list_only[i], def->name);
-                reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", msg);
+                snprintf(msg, sizeof(msg), "%s的筛选只用于儿童名单导出，《%s》不接受",
+                         arg_label(list_only[i]), def->title);
+                reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", list_only[i], msg);
                 return;
             }
     }
     if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE)) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "参数 format 应为 csv、xlsx 或 json");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "format",
+                       "文件格式应为 CSV、XLSX 或 JSON");
         return;
     }
     if (status && (!(def->takes & RT_STATUS) || (ro.status = status_parse(status)) < 0)) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "参数 status 只用于 children 和 ledger-school-age，应为已知的状态（如 "
-                    "not_enrolled）");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "status",
+                       "按状态筛选只用于儿童状态清单和适龄儿童台账，且应为已知的状态");
         return;
     }
     struct report_table t;
     struct buf err = BUF_INIT;
-    int code = 0;
+    struct outcome o = OUTCOME_INIT;
     if (def->fn
-            ? def->fn(r->store, &ro, &t, &err, &code)
-            : children_table(r->store, &r->scope, &cq, child_query_text(r, &cq), &t, &err, &code)) {
-        reply_lib_error(r, code, &err);
-        buf_release(&err);
+            ? def->fn(r->store, &ro, &t, &o)
+            : children_table(r->store, &r->scope, &cq, child_query_text(r, &cq), &t, &o)) {
+        reply_outcome(r, &o);
+        outcome_release(&o);
         return;
     }
     static const char *const ext[] = {[FMT_CSV] = "csv", [FMT_XLSX] = "xlsx", [FMT_JSON] = "json"};
@@ -1223,18 +1172,16 @@ static void report_h(struct request *r)
 static void settings_list_h(struct request *r)
 {
     struct report_table t;
-    struct buf err = BUF_INIT;
-    int code = 0;
-    int rc = settings_list(r->store, &t, &err, &code);
-    reply_table(r, rc, code, &t, &err);
+    struct outcome o = OUTCOME_INIT;
+    int rc = settings_list(r->store, &t, &o);
+    reply_table(r, rc, &t, &o);
 }
 
 static void setting_put_h(struct request *r)
 {
     char key[64] = "";
     if (!route_param(&r->params, "key", key, sizeof(key)) || !setting_find(key)) {
-        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
-                    "没有这个设置项（见 GET /api/v1/settings）");
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个设置项");
         return;
     }
     static const char *const f[] = {"value"};
@@ -1242,12 +1189,12 @@ static void setting_put_h(struct request *r)
     json_t *j = BODY(f, v);
     if (!j)
         return;
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     /* "value": null sets the default again */
-    int rc = settings_set(r->store, key, v[0], r->scope.user, &msg, &err, &code);
+    int rc = settings_set(r->store, key, v[0], r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 /* ---- the review queue, one pair at a time ---- */
@@ -1264,14 +1211,9 @@ static void review_get_h(struct request *r)
     }
     if (!arg_full(r, &full) || (full && !audit_full(r, "review show full=1", target)))
         return;
-    struct buf err = BUF_INIT;
-    int code = 0;
-    json_t *j = review_get(r->store, id, full, &err, &code);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else
-        reply_outcome(r, code == EXIT_INPUT ? OUT_NOT_FOUND : OUT_ERROR, err.buf);
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = review_get(r->store, id, full, &o);
+    reply_read(r, j, &o);
 }
 
 static void review_decide_h(struct request *r)
@@ -1284,28 +1226,23 @@ static void review_decide_h(struct request *r)
         return;
     if (!v[0] || (strcmp(v[0], "accept") && strcmp(v[0], "reject"))) {
         json_decref(j);
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "字段 decision 应为 accept（是同一人）或 reject（不是同一人）");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "decision",
+                       "请判定是否同一人：是同一人，或不是同一人");
         return;
     }
     if (v[1] && strlen(v[1]) > 500) {
         json_decref(j);
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "备注过长（至多 500 字节）");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "note",
+                       "备注过长（至多 500 字节）");
         return;
     }
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = id > 0 ? review_decide(r->store, id, !strcmp(v[0], "accept"), r->scope.user, v[1],
-                                    &msg, &err, &code)
-                    : (code = EXIT_INPUT, -1);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc =
+        id > 0 ? review_decide(r->store, id, !strcmp(v[0], "accept"), r->scope.user, v[1], &msg, &o)
+               : failed(&o, OUT_NOT_FOUND, "没有这个候选记录对");
     json_decref(j);
-    if (rc < 0 && code == EXIT_INPUT) {
-        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个候选记录对");
-        buf_release(&msg);
-        buf_release(&err);
-        return;
-    }
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 /* ---- accounts (admin) ---- */
@@ -1323,7 +1260,7 @@ static void users_list_h(struct request *r)
     json_t *items = json_array();
     if (user_each(r->store, user_list_one, items) < 0) {
         json_decref(items);
-        reply_outcome(r, OUT_ERROR, "");
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }
     /* the vocabulary of departments, for the account screen's picker */
@@ -1352,18 +1289,30 @@ static void user_add_h(struct request *r)
         return;
     struct user u = {0};
     int role = v[1] ? role_parse(v[1]) : -1;
-    const char *bad =
-        !v[0] || !user_name_valid(v[0]) ? "用户名无效：1–64 个字母、数字或 . _ -，不含空格"
-        : role < 0 ? "角色无效：admin、county、township、school、department、supervisor 之一"
-        : !v[5] ? "请提供初始密码（password）"
-        : (v[2] && strlen(v[2]) >= sizeof(u.township)) ||
-                (v[3] && strlen(v[3]) >= sizeof(u.school)) ||
-                (v[4] && strlen(v[4]) >= sizeof(u.department))
-            ? "乡镇代码、学校标识码或部门名称过长"
-            : NULL;
-    if (bad) {
+    struct outcome o = OUTCOME_INIT;
+    if (!v[0] || !user_name_valid(v[0])) {
+        failed_at(&o, OUT_INVALID, "username", "用户名无效：1–64 个字母、数字或 . _ -，不含空格");
+    } else if (role < 0) {
+        struct buf roles = BUF_INIT;
+        for (int i = 0; i < ROLE__COUNT; i++)
+            buf_addf(&roles, "%s%s", i ? "、" : "", role_label((enum role)i));
+        failed_at(&o, OUT_INVALID, "role", "角色无效，应为：%s", roles.buf);
+        buf_release(&roles);
+    } else if (!v[5]) {
+        failed_at(&o, OUT_INVALID, "password", "请提供初始密码");
+    } else if ((v[2] && strlen(v[2]) >= sizeof(u.township)) ||
+               (v[3] && strlen(v[3]) >= sizeof(u.school)) ||
+               (v[4] && strlen(v[4]) >= sizeof(u.department))) {
+        failed_at(&o, OUT_INVALID,
+                  v[2] && strlen(v[2]) >= sizeof(u.township) ? "township"
+                  : v[3] && strlen(v[3]) >= sizeof(u.school) ? "school"
+                                                             : "department",
+                  "乡镇代码、学校标识码或部门名称过长");
+    }
+    if (o.kind != OUT_OK) {
         json_decref(j);
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", bad);
+        reply_outcome(r, &o);
+        outcome_release(&o);
         return;
     }
     snprintf(u.name, sizeof(u.name), "%s", v[0]);
@@ -1371,19 +1320,17 @@ static void user_add_h(struct request *r)
     snprintf(u.township, sizeof(u.township), "%s", v[2] ? v[2] : "");
     snprintf(u.school, sizeof(u.school), "%s", v[3] ? v[3] : "");
     snprintf(u.department, sizeof(u.department), "%s", v[4] ? v[4] : "");
-    struct buf err = BUF_INIT;
-    int code = 0;
-    int rc = user_add(r->store, &u, v[5], r->scope.user, NULL, &err, &code);
+    int rc = user_add(r->store, &u, v[5], r->scope.user, NULL, &o);
     json_decref(j);
     if (rc < 0) {
-        reply_lib_error(r, code, &err);
+        reply_outcome(r, &o);
     } else {
         user_get(r->store, u.name, &u); /* as stored: the department by its key */
-        json_t *o = user_json(&u);
-        json_object_set_new(o, "disabled", json_false());
-        reply_json(r, MHD_HTTP_CREATED, o);
+        json_t *uj = user_json(&u);
+        json_object_set_new(uj, "disabled", json_false());
+        reply_json(r, MHD_HTTP_CREATED, uj);
     }
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 /* The {name} of the path naming an existing account; false after replying 404/500. */
@@ -1392,7 +1339,7 @@ static bool path_user(struct request *r, struct user *u)
     char name[sizeof(u->name)] = "";
     int rc = route_param(&r->params, "name", name, sizeof(name)) ? user_get(r->store, name, u) : 0;
     if (rc < 0)
-        reply_outcome(r, OUT_ERROR, "");
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
     else if (rc == 0)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个用户");
     return rc == 1;
@@ -1409,8 +1356,8 @@ static void user_disable_h(struct request *r)
     json_t *d = json_object_get(j, "disabled");
     if (!json_is_boolean(d) || json_object_size(j) != 1) {
         json_decref(j);
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "请求体应为 {\"disabled\": true} 或 {\"disabled\": false}");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "disabled",
+                       "请说明停用还是启用此账号（是或否）");
         return;
     }
     bool disable = json_is_true(d);
@@ -1419,13 +1366,13 @@ static void user_disable_h(struct request *r)
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "不能停用自己正在使用的账号");
         return;
     }
-    struct buf err = BUF_INIT, msg = BUF_INIT;
-    int code = 0;
-    int rc = user_set_disabled(r->store, u.name, disable, r->scope.user, NULL, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = user_set_disabled(r->store, u.name, disable, r->scope.user, NULL, &o);
     if (rc == 0)
         buf_addf(&msg, "已%s用户“%s”%s", disable ? "停用" : "启用", u.name,
                  disable ? "，其登录会话已全部结束" : "");
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void user_password_h(struct request *r)
@@ -1438,14 +1385,14 @@ static void user_password_h(struct request *r)
     json_t *j = BODY(f, v);
     if (!j)
         return;
-    struct buf err = BUF_INIT, msg = BUF_INIT;
-    int code = 0;
-    int rc = v[0] ? user_set_password(r->store, u.name, v[0], r->scope.user, NULL, &err, &code)
-                  : (buf_adds(&err, "请提供新密码（password）"), code = EXIT_INPUT, -1);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = v[0] ? user_set_password(r->store, u.name, v[0], r->scope.user, NULL, &o)
+                  : failed_at(&o, OUT_INVALID, "password", "请提供新密码");
     json_decref(j);
     if (rc == 0)
         buf_addf(&msg, "已重设用户“%s”的密码，其登录会话已全部结束", u.name);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 /* ---- a department's upload: the county accepts or rejects it (domain/batch.h) ---- */
@@ -1457,12 +1404,12 @@ static void import_accept_h(struct request *r)
     json_t *j = BODY(f, v);
     if (!j)
         return;
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = batch_accept(r->store, path_id(r), v[0] && !strcmp(v[0], "是"), r->scope.user, &msg,
-                          &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc =
+        batch_accept(r->store, path_id(r), v[0] && !strcmp(v[0], "是"), r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void import_reject_h(struct request *r)
@@ -1472,11 +1419,11 @@ static void import_reject_h(struct request *r)
     json_t *j = BODY(f, v);
     if (!j)
         return;
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = 0;
-    int rc = batch_reject(r->store, path_id(r), v[0], r->scope.user, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = batch_reject(r->store, path_id(r), v[0], r->scope.user, &msg, &o);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 static void user_department_h(struct request *r)
@@ -1489,15 +1436,15 @@ static void user_department_h(struct request *r)
     json_t *j = BODY(f, v);
     if (!j)
         return;
-    struct buf err = BUF_INIT, msg = BUF_INIT;
-    int code = 0;
-    int rc = v[0] ? user_set_department(r->store, u.name, v[0], r->scope.user, NULL, &err, &code)
-                  : (buf_adds(&err, "请选择部门（department）"), code = EXIT_INPUT, -1);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = v[0] ? user_set_department(r->store, u.name, v[0], r->scope.user, NULL, &o)
+                  : failed_at(&o, OUT_INVALID, "department", "请选择部门");
     if (rc == 0)
         buf_addf(&msg, "已为账号“%s”指定部门：%s，其登录会话已全部结束", u.name,
                  department_parse(v[0])->title);
     json_decref(j);
-    reply_done(r, rc, code, &msg, &err);
+    reply_done(r, rc, &msg, &o);
 }
 
 const struct route api_routes[] = {

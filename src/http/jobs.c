@@ -15,6 +15,7 @@
 #include "domain/department.h"
 #include "domain/job.h"
 #include "domain/match.h"
+#include "http/reply.h"
 #include "http/request.h"
 #include "ingest/import.h"
 #include "store/store.h"
@@ -162,19 +163,21 @@ static void name_upload(struct buf *out, const char *text, const char *path, con
 }
 
 /*
- * A failed job's message: the library's sentence, which for the user's input (EXIT_INPUT) is
- * already the whole story; otherwise `what` says what failed in front of what the database
- * said. The upload's place on the server's disk becomes the file's name as uploaded.
+ * A failed job's message: the library's sentence, which for the user's input (any kind but
+ * OUT_ERROR) is already the whole story; otherwise `what` says what failed in front of what
+ * the database said. The upload's place on the server's disk becomes the file's name as
+ * uploaded. Releases the outcome.
  */
-static void fail_clearly(struct store *s, int64_t id, const char *what, int code,
-                         const struct buf *err, const char *path, const char *file_name)
+static void fail_clearly(struct store *s, int64_t id, const char *what, struct outcome *o,
+                         const char *path, const char *file_name)
 {
     struct buf msg = BUF_INIT;
-    if (code != EXIT_INPUT || !err->len)
-        buf_addf(&msg, "%s%s", what, err->len ? "：" : "");
-    name_upload(&msg, err->buf, path, file_name);
+    if (o->kind == OUT_ERROR || !o->msg.len)
+        buf_addf(&msg, "%s%s", what, o->msg.len ? "：" : "");
+    name_upload(&msg, o->msg.buf, path, file_name);
     job_fail(s, id, msg.buf);
     buf_release(&msg);
+    outcome_release(o);
 }
 
 static void run_import(struct worker *w, json_t *params)
@@ -201,10 +204,9 @@ static void run_import(struct worker *w, json_t *params)
     snprintf(w->upload, sizeof(w->upload), "%s", path ? path : "");
     pthread_mutex_unlock(&pool.lock);
     if (batch_shrink_percent(s, &io.shrink_percent) < 0) {
-        struct buf e = BUF_INIT;
-        buf_adds(&e, store_errmsg(s));
-        fail_clearly(s, id, "导入失败", EXIT_RUNTIME, &e, path, file_name);
-        buf_release(&e);
+        struct outcome e = OUTCOME_INIT;
+        fail_store(s, &e);
+        fail_clearly(s, id, "导入失败", &e, path, file_name);
         upload_remove(path);
         return;
     }
@@ -230,16 +232,15 @@ static void run_import(struct worker *w, json_t *params)
     job_start(s, id, phase);
     live_set(w->slot, id, 0, phase);
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int code;
-    int rc = import_file(s, &io, &sum, &err, &code);
+    struct outcome o = OUTCOME_INIT;
+    int rc = import_file(s, &io, &sum, &o);
     /* the data is in the store (or the file was unusable): the upload goes before the job
      * says it ended, so that a client who sees the end sees no file left */
     upload_remove(path);
     if (rc < 0 && io.dry_run && sum.preview) {
         /* the header was found but cannot be used as it is: the wizard shows it to be mapped */
         struct buf msg = BUF_INIT;
-        name_upload(&msg, err.len ? err.buf : "检查失败", path, file_name);
+        name_upload(&msg, o.msg.len ? o.msg.buf : "检查失败", path, file_name);
         json_t *res =
             json_pack("{s:b, s:s, s:s, s:s, s:I, s:O}", "dry_run", true, "error", msg.buf, "kind",
                       kind, "file_name", file_name, "header_row",
@@ -249,7 +250,7 @@ static void run_import(struct worker *w, json_t *params)
         job_done(s, id, res);
         json_decref(res);
     } else if (rc < 0) {
-        fail_clearly(s, id, io.dry_run ? "检查失败" : "导入失败", code, &err, path, file_name);
+        fail_clearly(s, id, io.dry_run ? "检查失败" : "导入失败", &o, path, file_name);
     } else {
         json_t *flags = json_object();
         for (int f = 0; f < RF__COUNT; f++)
@@ -293,7 +294,7 @@ static void run_import(struct worker *w, json_t *params)
     }
     maps_free(maps, nmaps);
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void run_match(struct worker *w, json_t *params)
@@ -310,13 +311,12 @@ static void run_match(struct worker *w, json_t *params)
     job_start(s, id, "正在比对");
     live_set(w->slot, id, 0, "正在比对");
     struct match_result res;
-    struct buf err = BUF_INIT;
-    int code;
+    struct outcome o = OUTCOME_INIT;
     if (calendar_load(s, &mo.cal) < 0) {
-        buf_adds(&err, store_errmsg(s));
-        fail_clearly(s, id, "无法读取学年设置", EXIT_RUNTIME, &err, NULL, NULL);
-    } else if (match_run(s, &mo, &res, &err, &code) < 0) {
-        fail_clearly(s, id, "比对失败", code, &err, NULL, NULL);
+        fail_store(s, &o);
+        fail_clearly(s, id, "无法读取学年设置", &o, NULL, NULL);
+    } else if (match_run(s, &mo, &res, &o) < 0) {
+        fail_clearly(s, id, "比对失败", &o, NULL, NULL);
     } else {
         /* the run is committed: should the process end before the job does, the next start
          * says so (job_interrupt_all) */
@@ -328,10 +328,10 @@ static void run_match(struct worker *w, json_t *params)
         for (int st = 0; st < ST__COUNT; st++)
             json_object_set_new(counts, status_key((enum child_status)st),
                                 json_integer(res.counts[st]));
-        if (casework_after_match(s, res.run_id, who, &cw, &err) < 0) {
+        if (casework_after_match(s, res.run_id, who, &cw, &o) < 0) {
             struct buf msg = BUF_INIT;
             buf_addf(&msg, "比对结果已保存（第 %lld 次比对），但生成核查任务失败：%s",
-                     (long long)res.run_id, err.buf);
+                     (long long)res.run_id, o.msg.buf);
             job_fail(s, id, msg.buf);
             buf_release(&msg);
             json_decref(counts);
@@ -350,7 +350,7 @@ static void run_match(struct worker *w, json_t *params)
             json_decref(r);
         }
     }
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void *worker(void *arg)
@@ -580,7 +580,7 @@ void upload_begin(struct request *r)
     up->pp = MHD_create_post_processor(r->conn, 65536, on_part, r);
     if (!up->pp)
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "请以 multipart/form-data 格式上传（字段 kind 和 file）");
+                    "上传内容无效：应以表单上传名单类型和要导入的文件");
 }
 
 void upload_feed(struct request *r, const char *data, size_t n)
@@ -620,14 +620,16 @@ void upload_end(struct request *r)
 
 static void reply_job(struct request *r, unsigned status, int64_t id)
 {
-    enum outcome_kind o;
+    struct outcome o = OUTCOME_INIT;
     json_t *j = job_get(r->store, &r->scope, id, &o);
-    if (j)
+    if (j) {
         live_overlay(j);
-    if (j)
         reply_json(r, status, j);
-    else
+    } else {
+        /* the job was just created for this caller: only the store can fail here */
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+    }
+    outcome_release(&o);
 }
 
 void imports_post_h(struct request *r)
@@ -638,30 +640,30 @@ void imports_post_h(struct request *r)
     upload_close(up);
     enum import_kind kind;
     bool ok = false;
-    struct buf refusal = BUF_INIT;
+    struct outcome refusal = OUTCOME_INIT;
     if (up->too_large) {
         reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "上传的文件过大");
     } else if (up->bad) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "上传内容不是有效的 multipart/form-data（字段 kind 和 file）");
+                    "上传内容无效：应为一个表单，含名单类型和要导入的文件");
     } else if (up->io_error) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
                     "服务器无法保存上传的文件（磁盘已满或数据目录不可写？）");
     } else if (up->two_files) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "一次只能上传一个文件");
-    } else if (!up->kind[0]) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "缺少 kind 字段（population、enrollment 或 outside）");
-    } else if (kind_parse(up->kind, &kind) < 0) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "kind 的值无效，应为 population、enrollment 或 outside");
+    } else if (!up->kind[0] || kind_parse(up->kind, &kind) < 0) {
+        char msg[200];
+        snprintf(msg, sizeof(msg), "%s名单类型，应为%s、%s或%s", up->kind[0] ? "无效的" : "缺少",
+                 kind_label(KIND_POPULATION), kind_label(KIND_ENROLLMENT),
+                 kind_label(KIND_OUTSIDE));
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "kind", msg);
     } else if (r->scope.role == ROLE_DEPARTMENT &&
                department_check_upload(r->scope.department, kind, &refusal) < 0) {
         /* each department uploads its own kinds of list only */
-        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", refusal.buf);
+        reply_outcome(r, &refusal);
     } else if (!up->path[0] || !up->bytes) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "缺少 file 部分（要导入的文件），或文件为空");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "file",
+                       "缺少要导入的文件，或文件为空");
     } else {
         bool force =
             !strcmp(up->force, "1") || !strcmp(up->force, "true") || !strcmp(up->force, "on");
@@ -690,7 +692,7 @@ void imports_post_h(struct request *r)
         upload_remove(up->path);
         up->path[0] = '\0';
     }
-    buf_release(&refusal);
+    outcome_release(&refusal);
 }
 
 void imports_get_h(struct request *r)
@@ -776,16 +778,11 @@ void job_get_h(struct request *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个任务");
         return;
     }
-    enum outcome_kind o;
+    struct outcome o = OUTCOME_INIT;
     json_t *j = job_get(r->store, &r->scope, jid, &o);
     if (j)
         live_overlay(j);
-    if (j)
-        reply_json(r, MHD_HTTP_OK, j);
-    else if (o == OUT_NOT_FOUND)
-        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个任务，或不是您发起的");
-    else
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+    reply_read(r, j, &o);
 }
 
 void jobs_get_h(struct request *r)

@@ -9,8 +9,10 @@
 
 json_t *body_fields_parse(const char *data, size_t len, const char *const *names, size_t n,
                           const char **out, struct arena *a, enum body_error *error, char *why,
-                          size_t why_size)
+                          size_t why_size, char *field, size_t field_size)
 {
+    if (field_size)
+        field[0] = '\0';
     for (size_t i = 0; i < n; i++)
         out[i] = NULL;
     json_error_t je;
@@ -29,7 +31,7 @@ json_t *body_fields_parse(const char *data, size_t len, const char *const *names
             i++;
         const char *bad = NULL;
         if (i == n)
-            bad = "不是此接口的字段";
+            bad = "请求中有此操作不接受的一项";
         else if (json_is_string(v))
             out[i] = json_string_value(v);
         else if (json_is_integer(v))
@@ -37,9 +39,9 @@ json_t *body_fields_parse(const char *data, size_t len, const char *const *names
         else if (json_is_boolean(v))
             out[i] = json_is_true(v) ? "是" : "否";
         else if (!json_is_null(v))
-            bad = "应为字符串";
+            bad = "请求中有一项的值应为文字或数字";
         if (bad) {
-            /* the key as sent, cut at a character so that the message stays UTF-8 */
+            /* the key as sent, cut at a character so that it stays UTF-8 */
             size_t klen = strlen(key), cut = 0;
             while (cut < klen && cut < 64) {
                 unsigned cp;
@@ -48,7 +50,8 @@ json_t *body_fields_parse(const char *data, size_t len, const char *const *names
                     break;
                 cut += step;
             }
-            snprintf(why, why_size, "字段“%.*s”%s", (int)cut, key, bad);
+            snprintf(why, why_size, "%s", bad);
+            snprintf(field, field_size, "%.*s", (int)cut, key);
             json_decref(j);
             *error = BODY_BAD_FIELD;
             for (size_t k = 0; k < n; k++)

@@ -13,6 +13,7 @@
 #include "http/cookie.h"
 #include "http/gate.h"
 #include "store/audit.h"
+#include "http/reply.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -208,16 +209,16 @@ static bool object_in_scope(struct request *r)
                               : what == SCOPE_PERSON
                                   ? OUT_OK
                                   : scope_object_allows(&r->scope, what, &ties, route_action(r));
-        if (o == OUT_NOT_FOUND) {
-            reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个编号，或不在您的管辖范围内");
-            return false;
-        }
-        if (o != OUT_OK) {
-            reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden",
-                        "您的账号可以查看此项，但无权进行此操作");
-            return false;
-        }
-        return true;
+        if (o == OUT_OK)
+            return true;
+        struct outcome refusal = OUTCOME_INIT;
+        if (o == OUT_NOT_FOUND)
+            failed(&refusal, o, "没有这个编号，或不在您的管辖范围内");
+        else
+            failed(&refusal, o, "您的账号可以查看此项，但无权进行此操作");
+        reply_outcome(r, &refusal);
+        outcome_release(&refusal);
+        return false;
     }
     return true;
 }
@@ -249,7 +250,7 @@ static bool authorise(struct request *r)
     if (state_changing(r->method) &&
         !token_equal(r->session.csrf, request_header(r, "X-CSRF-Token"))) {
         reply_error(r, MHD_HTTP_FORBIDDEN, "csrf",
-                    "请求缺少有效的 X-CSRF-Token（登录时返回的令牌），已拒绝");
+                    "请求缺少有效的安全令牌（登录时发给页面的令牌），已拒绝；请刷新页面后再试");
         return false;
     }
     if (!role_has(r->session.user.role, rt->perm)) {

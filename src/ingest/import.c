@@ -630,11 +630,18 @@ static int handle_row(struct importer *im, const struct row *r)
     return import_row(im, r);
 }
 
-static int file_sha256(const char *path, char hex[65], off_t *size, struct buf *err)
+/* The file as its sender knows it, for messages: an upload's own name, else the path. */
+static const char *file_shown(const struct import_options *opt)
+{
+    return opt->name ? opt->name : opt->path;
+}
+
+static int file_sha256(const char *path, const char *shown, char hex[65], off_t *size,
+                       struct buf *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        buf_addf(err, "无法读取文件“%s”：%s", path, strerror(errno));
+        buf_addf(err, "无法读取文件“%s”：%s", shown, strerror(errno));
         return -1;
     }
     crypto_hash_sha256_state st;
@@ -650,7 +657,7 @@ static int file_sha256(const char *path, char hex[65], off_t *size, struct buf *
     fclose(f);
     free(chunk);
     if (bad) {
-        buf_addf(err, "读取文件“%s”出错", path);
+        buf_addf(err, "读取文件“%s”出错", shown);
         return -1;
     }
     unsigned char digest[crypto_hash_sha256_BYTES];
@@ -661,7 +668,7 @@ static int file_sha256(const char *path, char hex[65], off_t *size, struct buf *
 
 /* The file's SHA-256 computed on a thread of its own while the rows are imported. */
 struct hash_job {
-    const char *path;
+    const char *path, *shown;
     char hex[65];
     off_t size;
     struct buf err;
@@ -673,7 +680,7 @@ struct hash_job {
 static void *hash_main(void *arg)
 {
     struct hash_job *j = arg;
-    j->rc = file_sha256(j->path, j->hex, &j->size, &j->err);
+    j->rc = file_sha256(j->path, j->shown, j->hex, &j->size, &j->err);
     return NULL;
 }
 
@@ -728,8 +735,8 @@ static void missing_message(struct buf *err, const struct import_options *opt,
     bool other_kind = !(missing & 3u) && n > 2;
     bool any = false;
 
-    buf_addf(err, "文件“%s”%s第 %ld 行（表头）缺少%s名单必需的列", opt->path, where, header_row,
-             kind);
+    buf_addf(err, "文件“%s”%s第 %ld 行（表头）缺少%s名单必需的列", file_shown(opt), where,
+             header_row, kind);
     for (size_t i = 0, k = 0; i < n; i++)
         if (missing & (1u << i)) {
             buf_adds(err, k++ ? "、" : "：");
@@ -791,8 +798,7 @@ static const char *sheet_label(struct sheet_reader *rd, struct buf *tmp)
 }
 
 static int choose_sheet(struct sheet_reader *rd, const struct import_options *opt,
-                        struct saved_row **rows, size_t *nrows, long *hdr, struct buf *err,
-                        int *exit_code)
+                        struct saved_row **rows, size_t *nrows, long *hdr, struct buf *err)
 {
     size_t count = sheet_count(rd);
     if (opt->sheet) {
@@ -805,21 +811,18 @@ static int choose_sheet(struct sheet_reader *rd, const struct import_options *op
             if (!strcmp(sheet_name(rd, i), opt->sheet))
                 idx = i;
         if (idx == count) {
-            buf_addf(err, "文件“%s”中没有工作表“%s”；现有工作表：", opt->path, opt->sheet);
+            buf_addf(err, "文件“%s”中没有工作表“%s”；现有工作表：", file_shown(opt), opt->sheet);
             for (size_t i = 0; i < count; i++)
                 buf_addf(err, "%s%zu.%s", i ? "，" : "", i + 1, sheet_name(rd, i));
-            *exit_code = EXIT_INPUT;
             return -1;
         }
         if (sheet_select(rd, idx, err) < 0 || scan_header(rd, opt, rows, nrows, hdr, err) < 0) {
-            *exit_code = EXIT_INPUT;
             return -1;
         }
         return 0;
     }
     for (size_t i = 0; i < count; i++) {
         if (sheet_select(rd, i, err) < 0 || scan_header(rd, opt, rows, nrows, hdr, err) < 0) {
-            *exit_code = EXIT_INPUT;
             return -1;
         }
         if (*hdr >= 0)
@@ -829,10 +832,8 @@ static int choose_sheet(struct sheet_reader *rd, const struct import_options *op
         *nrows = 0;
     }
     /* Nothing found: report on the first sheet. */
-    if (sheet_select(rd, 0, err) < 0 || scan_header(rd, opt, rows, nrows, hdr, err) < 0) {
-        *exit_code = EXIT_INPUT;
+    if (sheet_select(rd, 0, err) < 0 || scan_header(rd, opt, rows, nrows, hdr, err) < 0)
         return -1;
-    }
     return 0;
 }
 
@@ -942,8 +943,10 @@ static int store_keys(struct store *s, struct importer *im, int64_t batch)
 }
 
 int import_file(struct store *s, const struct import_options *opt, struct import_summary *sum,
-                struct buf *err, int *exit_code)
+                struct outcome *o)
 {
+    struct buf err_text = BUF_INIT, *err = &err_text;
+    enum outcome_kind kind = OUT_INVALID; /* what a failure is, as far as the import got */
     struct importer im = {0};
     struct sheet_reader *rd = NULL;
     struct saved_row *rows = NULL;
@@ -955,14 +958,13 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     struct buf where = BUF_INIT;
     char hash[65], now[32];
     off_t size;
-    struct hash_job hj = {.path = opt->path};
+    struct hash_job hj = {.path = opt->path, .shown = file_shown(opt)};
     buf_init(&hj.err, 0);
 
     memset(sum, 0, sizeof(*sum));
     buf_init(&sum->columns, 0);
     buf_init(&sum->ignored, 0);
     buf_init(&sum->warning, 0);
-    *exit_code = EXIT_INPUT;
     for (int f = 0; f < F__COUNT; f++)
         im.col[f] = -1;
     buf_init(&im.t1, 0);
@@ -981,12 +983,12 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     }
     struct stat stbuf;
     if (stat(opt->path, &stbuf) != 0 || !S_ISREG(stbuf.st_mode)) {
-        buf_addf(err, "文件“%s”不存在或不是普通文件", opt->path);
+        buf_addf(err, "文件“%s”不存在或不是普通文件", file_shown(opt));
         goto out;
     }
     if (sodium_init() < 0) {
         buf_adds(err, "无法初始化加密库");
-        *exit_code = EXIT_RUNTIME;
+        kind = OUT_ERROR;
         goto out;
     }
     /*
@@ -1003,7 +1005,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         if (store_int(s, "SELECT count(*) FROM batch WHERE kind = $1 AND file_size = $2", 2, p,
                       &same_size) < 0) {
             buf_adds(err, store_errmsg(s));
-            *exit_code = EXIT_RUNTIME;
+            kind = OUT_ERROR;
             goto out;
         }
     }
@@ -1012,7 +1014,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         hj.started = hash_later = true;
         size = stbuf.st_size;
         snprintf(hash, sizeof(hash), "%s", "pending");
-    } else if (file_sha256(opt->path, hash, &size, err) < 0) {
+    } else if (file_sha256(opt->path, file_shown(opt), hash, &size, err) < 0) {
         goto out;
     }
     if (same_size) {
@@ -1021,7 +1023,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
                "AND state <> 'rejected' ORDER BY id DESC LIMIT 1");
         if (!q) {
             buf_adds(err, store_errmsg(s));
-            *exit_code = EXIT_RUNTIME;
+            kind = OUT_ERROR;
             goto out;
         }
         stmt_bind_str(q, 1, hash);
@@ -1033,7 +1035,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             buf_addf(err,
                      "文件“%s”已于 %s 作为第 %lld 批%s数据导入过，内容完全相同；如确需再次导入，"
                      "请选择再次导入",
-                     opt->path, stmt_text(q, 1), (long long)stmt_int(q, 0), kind_label(opt->kind));
+                     file_shown(opt), stmt_text(q, 1), (long long)stmt_int(q, 0),
+                     kind_label(opt->kind));
             sum->hint = IMPORT_HINT_FORCE;
             stmt_finalize(q);
             goto out;
@@ -1044,15 +1047,15 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     progress_report(opt->report, true, 0, "识别表头");
     if (sheet_open(&rd, opt->path, err) < 0) {
         struct buf m = BUF_INIT;
-        buf_addf(&m, "文件“%s”：%s", opt->path, err->buf);
+        buf_addf(&m, "文件“%s”：%s", file_shown(opt), err->buf);
         buf_reset(err);
         buf_add(err, m.buf, m.len);
         buf_release(&m);
         goto out;
     }
-    if (choose_sheet(rd, opt, &rows, &nrows, &hdr, err, exit_code) < 0) {
+    if (choose_sheet(rd, opt, &rows, &nrows, &hdr, err) < 0) {
         struct buf m = BUF_INIT;
-        buf_addf(&m, "文件“%s”：%s", opt->path, err->buf);
+        buf_addf(&m, "文件“%s”：%s", file_shown(opt), err->buf);
         buf_reset(err);
         buf_add(err, m.buf, m.len);
         buf_release(&m);
@@ -1063,7 +1066,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
                  "文件“%s”%s：在前 %d "
                  "行中没有找到%s名单的表头（需要包含“姓名”或“身份证号”等列名的一行）。"
                  "如果表头写法特殊，请指定各列对应的字段",
-                 opt->path, sheet_label(rd, &where), HEADER_SCAN_ROWS, kind_label(opt->kind));
+                 file_shown(opt), sheet_label(rd, &where), HEADER_SCAN_ROWS, kind_label(opt->kind));
         sum->hint = IMPORT_HINT_MAP;
         goto out;
     }
@@ -1100,8 +1103,8 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     }
     for (size_t m = 0; m < opt->nmaps; m++)
         if (!map_used[m]) {
-            buf_addf(err, "文件“%s”%s第 %ld 行（表头）中没有指定了对应字段的列“%s”", opt->path,
-                     sheet_label(rd, &where), h->number, opt->maps[m].header);
+            buf_addf(err, "文件“%s”%s第 %ld 行（表头）中没有指定了对应字段的列“%s”",
+                     file_shown(opt), sheet_label(rd, &where), h->number, opt->maps[m].header);
             sum->hint = IMPORT_HINT_MAP;
             goto out;
         }
@@ -1172,7 +1175,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         buf_release(&line);
     }
 
-    *exit_code = EXIT_RUNTIME;
+    kind = OUT_ERROR;
     in_bulk = true;
     if (store_begin_bulk(s) < 0) {
         buf_addf(err, "%s", store_errmsg(s));
@@ -1270,11 +1273,12 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         }
         if (rc < 0) {
             struct buf m = BUF_INIT;
-            buf_addf(&m, "文件“%s”：%s；本次导入已取消，数据库未作任何改动", opt->path, err->buf);
+            buf_addf(&m, "文件“%s”：%s；本次导入已取消，数据库未作任何改动", file_shown(opt),
+                     err->buf);
             buf_reset(err);
             buf_add(err, m.buf, m.len);
             buf_release(&m);
-            *exit_code = EXIT_INPUT;
+            kind = OUT_INVALID;
             goto out;
         }
     }
@@ -1282,9 +1286,9 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     if (finish_writes(&im, err) < 0)
         goto out;
     if (sum->rows_imported == 0) {
-        buf_addf(err, "文件“%s”%s表头（第 %ld 行）之下没有可导入的数据行", opt->path,
+        buf_addf(err, "文件“%s”%s表头（第 %ld 行）之下没有可导入的数据行", file_shown(opt),
                  sheet_label(rd, &where), sum->header_row);
-        *exit_code = EXIT_INPUT;
+        kind = OUT_INVALID;
         goto out;
     }
     /* counted, not yet committed: a list much smaller than the snapshot it would replace is
@@ -1300,7 +1304,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         import_shrink_message(err, opt->kind, sum->rows_imported, sum->previous_batch,
                               sum->previous_rows, opt->shrink_percent);
         sum->hint = IMPORT_HINT_SHRINK;
-        *exit_code = EXIT_INPUT;
+        kind = OUT_INVALID;
         goto out;
     }
 
@@ -1314,7 +1318,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         goto out;
     }
     if (hash_join(&hj, err) < 0) {
-        *exit_code = EXIT_INPUT;
+        kind = OUT_INVALID;
         goto out;
     }
     if (hash_later) {
@@ -1364,7 +1368,7 @@ int import_file(struct store *s, const struct import_options *opt, struct import
         /* the county's own setting is not a department's to make */
         buf_adds(err, "本县尚未设置，部门上传的名单无法确定乡镇：请县教育局先设置本县，或先导入本县"
                       "自己的名单");
-        *exit_code = EXIT_INPUT;
+        kind = OUT_INVALID;
         goto out;
     }
     if (sum->county_inferred && store_set_setting(s, "county", sum->county) < 0) {
@@ -1388,7 +1392,6 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     store_end_bulk(s);
     in_bulk = false;
     ret = 0;
-    *exit_code = EXIT_OK;
     if (im.rejects) {
         struct buf w = BUF_INIT;
         im.rejects = NULL;
@@ -1396,7 +1399,6 @@ int import_file(struct store *s, const struct import_options *opt, struct import
             buf_addf(&sum->warning,
                      "导入已完成（第 %lld 批），但被拒绝和有标记的行的清单没有写成：%s",
                      (long long)sum->batch_id, w.buf);
-            *exit_code = EXIT_RUNTIME;
         }
         buf_release(&w);
     }
@@ -1435,8 +1437,11 @@ out:
     buf_release(&where);
     saved_rows_release(rows, nrows);
     sheet_close(rd);
-    if (ret < 0)
+    if (ret < 0) {
         sum->batch_id = 0;
+        failed(o, kind, "%s", err->len ? err->buf : "导入失败");
+    }
+    buf_release(err);
     return ret;
 }
 

@@ -8,6 +8,7 @@
 #include "ingest/field.h"
 #include "ingest/rowflag.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 struct json_t;
@@ -85,7 +86,7 @@ struct import_summary {
     bool shrinks;           /* rows_imported is below shrink_percent of previous_rows */
     enum import_hint hint;  /* after a refusal */
     /* After a success: what did not work although the import did (the list of rejected rows
-     * could not be put in place); *exit_code is EXIT_RUNTIME then. */
+     * could not be put in place); the command line exits 1 then. */
     struct buf warning;
     /*
      * opt->preview: {"header_row", "header": [cell…], "fields": [field key or null per column],
@@ -107,11 +108,12 @@ struct import_summary {
 
 /*
  * Import one file as a new snapshot of its kind, in one transaction: the whole file lands or
- * nothing does. Returns 0, or -1 with a Chinese message in `err` and *exit_code set to
- * EXIT_INPUT (the file or the options are unusable) or EXIT_RUNTIME.
+ * nothing does. Returns 0, or -1 with the outcome filled: OUT_INVALID (the file or the options
+ * are unusable; sum->hint says what the person may do about it) or OUT_ERROR. Messages name
+ * the file by opt->name when given (an upload), else by its path.
  */
 int import_file(struct store *s, const struct import_options *opt, struct import_summary *sum,
-                struct buf *err, int *exit_code);
+                struct outcome *o);
 
 void import_summary_release(struct import_summary *sum);
 

@@ -348,8 +348,8 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
     size_t total_rows = top + 1 + t->nrows + (t->nnotes ? t->nnotes + 1 : 0);
     if (total_rows > XLSX_MAX_ROWS) {
         buf_addf(err,
-                 "共 %zu 行，超过 Excel 一个工作表最多 %u 行的限制：请用 --township 分乡镇导出，"
-                 "或导出为 csv",
+                 "共 %zu 行，超过 Excel 一个工作表最多 %u 行的限制：请按乡镇分别导出，"
+                 "或导出为 CSV",
                  t->nrows, XLSX_MAX_ROWS);
         return -1;
     }

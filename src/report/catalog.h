@@ -25,7 +25,7 @@ enum {
 };
 
 typedef int (*report_fn)(struct store *s, const struct report_options *opt, struct report_table *t,
-                         struct buf *err, int *exit_code);
+                         struct outcome *o);
 
 struct report_def {
     const char *name;  /* "ledger-school-age": the command line's and the URL's */

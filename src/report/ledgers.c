@@ -59,20 +59,17 @@ static const char *county_name(struct store *s, char county[7])
 
 /*
  * --township for the casework ledgers: the official code (or NULL for the county) and its
- * name for the caption. -1 (exit 2) when it is not a township of the county.
+ * name for the caption. -1 (OUT_INVALID) when it is not a township of the county.
  */
 static int township_arg(struct store *s, const char *arg, char code[10], const char **name,
-                        struct buf *err, int *exit_code)
+                        struct outcome *o)
 {
     code[0] = '\0';
     *name = NULL;
     if (!arg)
         return 0;
-    if (casework_township(s, arg, code, name) < 0) {
-        buf_addf(err, "乡镇“%s”不是本县的乡镇", arg);
-        *exit_code = EXIT_INPUT;
-        return -1;
-    }
+    if (casework_township(s, arg, code, name) < 0)
+        return failed_at(o, OUT_INVALID, "township", "乡镇“%s”不是本县的乡镇", arg);
     return 0;
 }
 
@@ -313,15 +310,15 @@ static int school_age_entry(void *arg, const struct run_status_entry *e)
 }
 
 int report_ledger_school_age(struct store *s, const struct report_options *opt,
-                             struct report_table *t, struct buf *err, int *exit_code)
+                             struct report_table *t, struct outcome *o)
 {
     struct run_info ri;
-    if (run_info_load(s, opt->run_id, &ri, err, exit_code) < 0)
+    if (run_info_load(s, opt->run_id, &ri, o) < 0)
         return -1;
     if (opt->status >= 0 && !status_is_school_age((enum child_status)opt->status)) {
-        buf_addf(err, "状态“%s”不在适龄儿童台账的范围（台账只列义务教育年龄段的儿童）",
-                 status_label((enum child_status)opt->status));
-        *exit_code = EXIT_INPUT;
+        failed_at(o, OUT_INVALID, "status",
+                  "状态“%s”不在适龄儿童台账的范围（台账只列义务教育年龄段的儿童）",
+                  status_label((enum child_status)opt->status));
         return -1;
     }
     const char *tcode = NULL, *tname = NULL;
@@ -369,8 +366,7 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
     stmt_finalize(c.school);
     cw_release(c.cw, c.ncw);
     if (rc != 0) {
-        buf_adds(err, rc == -2 ? "比对结果数据已损坏，请重新运行 baoxue match" : store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        failed(o, OUT_ERROR, "%s", rc == -2 ? "比对结果数据已损坏，请重新比对" : store_errmsg(s));
         table_release(t);
         return -1;
     }
@@ -439,11 +435,11 @@ static const struct table_col suspected_cols[] = {
 };
 
 int report_ledger_suspected(struct store *s, const struct report_options *opt,
-                            struct report_table *t, struct buf *err, int *exit_code)
+                            struct report_table *t, struct outcome *o)
 {
     char code[10];
     const char *tname;
-    if (township_arg(s, opt->township, code, &tname, err, exit_code) < 0)
+    if (township_arg(s, opt->township, code, &tname, o) < 0)
         return -1;
     struct stmt *q = store_prepare(
         s, "SELECT v.id, coalesce(v.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
@@ -458,7 +454,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
            " WHERE (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)"
            " ORDER BY v.run_id DESC, v.township_code IS NOT NULL, v.township_code, v.id");
     if (!q)
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     stmt_bind_str(q, 1, code[0] ? code : NULL);
     char county[7];
     const char *cname = county_name(s, county);
@@ -466,7 +462,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
     struct view v;
     if (run_view(s, opt->full, &v) < 0) {
         stmt_finalize(q);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     table_init_view(t, "疑似失学辍学台账", "tasks", suspected_cols, ARRAY_SIZE(suspected_cols), &v);
     caption(t, cname, tname, "疑似失学辍学台账", "数据截至", today, today);
@@ -533,7 +529,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
     if (rc < 0) {
         buf_release(&b);
         table_release(t);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     long total = (long)t->nrows;
     table_add_totals(t);
@@ -558,7 +554,6 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
              opt->full ? ""
                        : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
                          "--full（将记入审计日志）");
-    *exit_code = EXIT_OK;
     return 0;
 }
 
@@ -599,17 +594,15 @@ static const struct table_col dropout_cols[] = {
 };
 
 int report_ledger_dropout(struct store *s, const struct report_options *opt, struct report_table *t,
-                          struct buf *err, int *exit_code)
+                          struct outcome *o)
 {
     char code[10];
     const char *tname;
-    if (township_arg(s, opt->township, code, &tname, err, exit_code) < 0)
+    if (township_arg(s, opt->township, code, &tname, o) < 0)
         return -1;
     struct casework_settings cs;
-    if (casework_settings_load(s, &cs, err) < 0) {
-        *exit_code = EXIT_RUNTIME;
+    if (casework_settings_load(s, &cs, o) < 0)
         return -1;
-    }
     struct stmt *q = store_prepare(
         s, "SELECT c.id, coalesce(c.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
            " coalesce(r.gender, 0), coalesce(r.birth_date, ''),"
@@ -630,7 +623,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         stmt_finalize(q);
         stmt_finalize(who);
         casework_settings_release(&cs);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     stmt_bind_str(q, 1, code[0] ? code : NULL);
     char county[7];
@@ -641,7 +634,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         stmt_finalize(q);
         stmt_finalize(who);
         casework_settings_release(&cs);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     table_init_view(t, "失学辍学台账", "cases", dropout_cols, ARRAY_SIZE(dropout_cols), &v);
     caption(t, cname, tname, "失学辍学台账（一人一案）", "数据截至", today, today);
@@ -728,7 +721,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
     if (rc < 0) {
         buf_release(&b);
         table_release(t);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
     long total = (long)t->nrows;
     table_add_totals(t);
@@ -753,7 +746,6 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
              opt->full ? ""
                        : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
                          "--full（将记入审计日志）");
-    *exit_code = EXIT_OK;
     return 0;
 }
 
@@ -954,11 +946,11 @@ static int add_still_out(struct store *s, struct monthly *m, const char *date)
 }
 
 int report_monthly(struct store *s, const struct report_options *opt, struct report_table *t,
-                   struct buf *err, int *exit_code)
+                   struct outcome *o)
 {
     char code[10];
     const char *tname;
-    if (township_arg(s, opt->township, code, &tname, err, exit_code) < 0)
+    if (township_arg(s, opt->township, code, &tname, o) < 0)
         return -1;
     int today = date_today();
     /* by default the report being compiled: the first 15th on or after today */
@@ -996,7 +988,7 @@ int report_monthly(struct store *s, const struct report_options *opt, struct rep
                         1, p, &run);
     struct run_info ri;
     memset(&ri, 0, sizeof(ri));
-    if (ret == 0 && run && run_info_load(s, run, &ri, err, exit_code) < 0) {
+    if (ret == 0 && run && run_info_load(s, run, &ri, o) < 0) {
         free(m.r);
         return -1;
     }
@@ -1037,7 +1029,7 @@ int report_monthly(struct store *s, const struct report_options *opt, struct rep
         ret = add_still_out(s, &m, d_end);
     if (ret < 0) {
         free(m.r);
-        return fail_store(s, err, exit_code);
+        return fail_store(s, o);
     }
 
     struct buf what = BUF_INIT;
@@ -1094,6 +1086,5 @@ int report_monthly(struct store *s, const struct report_options *opt, struct rep
     table_meta(t, "run_id", runs, META_INT);
     buf_addf(&t->footer, "\n统计期 %s 至 %s（报表日期为每月 15 日，可用 --date 改）。\n", d_start,
              d_end);
-    *exit_code = EXIT_OK;
     return 0;
 }

@@ -33,17 +33,15 @@ static void township_filter(const struct run_info *ri, const char *arg, const ch
  * table and prepare `sql`, whose $1 is the run and $2/$3 the township code/name filters.
  */
 static struct stmt *open_report(struct store *s, const struct report_options *opt,
-                                struct run_info *ri, const char *sql, struct buf *err,
-                                int *exit_code)
+                                struct run_info *ri, const char *sql, struct outcome *o)
 {
-    if (run_info_load(s, opt->run_id, ri, err, exit_code) < 0)
+    if (run_info_load(s, opt->run_id, ri, o) < 0)
         return NULL;
     const char *tcode, *tname;
     township_filter(ri, opt->township, &tcode, &tname);
     struct stmt *q = store_prepare(s, sql);
     if (!q) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         return NULL;
     }
     stmt_bind_int(q, 1, ri->id);
@@ -87,7 +85,7 @@ static const struct table_col oos_cols[] = {
 };
 
 int report_out_of_school(struct store *s, const struct report_options *opt, struct report_table *t,
-                         struct buf *err, int *exit_code)
+                         struct outcome *o)
 {
     struct run_info ri;
     struct stmt *q = open_report(
@@ -104,7 +102,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
          * would tell their birthdays apart (core/view.h) */
         " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
         "  cs.age DESC, r.id",
-        err, exit_code);
+        o);
     if (!q)
         return -1;
     struct view v = view_make(opt->full, ri.cutoff);
@@ -142,8 +140,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     buf_release(&b);
     stmt_finalize(q);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         table_release(t);
         return -1;
     }
@@ -200,7 +197,7 @@ static void summary_cols_fill(void)
 }
 
 int report_summary(struct store *s, const struct report_options *opt, struct report_table *t,
-                   struct buf *err, int *exit_code)
+                   struct outcome *o)
 {
     struct run_info ri;
     struct stmt *q =
@@ -209,7 +206,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
                     " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR township_code = $2)"
                     "  AND (CAST($3 AS TEXT) IS NULL OR township = $3)"
                     " GROUP BY 1, 2, 3 ORDER BY township_code = '', 1, 2",
-                    err, exit_code);
+                    o);
     if (!q)
         return -1;
     pthread_once(&summary_cols_once, summary_cols_fill);
@@ -250,8 +247,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
 #undef FLUSH_ROW
     stmt_finalize(q);
     if (rc < 0) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         table_release(t);
         return -1;
     }
@@ -267,8 +263,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
     snprintf(pb, sizeof(pb), "%lld", (long long)ri.population_batch);
     const char *p[] = {pb};
     if (store_int(s, "SELECT rows_imported FROM batch WHERE id = $1", 1, p, &imported) < 0) {
-        buf_adds(err, store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        fail_store(s, o);
         table_release(t);
         return -1;
     }
@@ -405,10 +400,10 @@ static int child_row(void *arg, const struct run_status_entry *e)
     " THEN 2 WHEN 'dropped_out' THEN 3 WHEN 'graduated' THEN 4 WHEN 'deceased' THEN 5 ELSE 6 END"
 
 int report_children(struct store *s, const struct report_options *opt, struct report_table *t,
-                    struct buf *err, int *exit_code)
+                    struct outcome *o)
 {
     struct run_info ri;
-    if (run_info_load(s, opt->run_id, &ri, err, exit_code) < 0)
+    if (run_info_load(s, opt->run_id, &ri, o) < 0)
         return -1;
     struct children_ctx c = {
         .s = s, .opt = opt, .ri = &ri, .view = view_make(opt->full, ri.cutoff), .t = t};
@@ -423,10 +418,9 @@ int report_children(struct store *s, const struct report_options *opt, struct re
            " LEFT JOIN batch b ON b.id = r.batch_id WHERE p.id = $1");
     c.qd = store_prepare(s, "SELECT detail FROM child_status WHERE run_id = $1 AND record_id = $2");
     if (!c.q || !c.qd) {
-        buf_adds(err, store_errmsg(s));
+        fail_store(s, o);
         stmt_finalize(c.q);
         stmt_finalize(c.qd);
-        *exit_code = EXIT_RUNTIME;
         return -1;
     }
     buf_init(&c.school, 0);
@@ -439,8 +433,7 @@ int report_children(struct store *s, const struct report_options *opt, struct re
     buf_release(&c.school);
     buf_release(&c.detail);
     if (rc != 0) {
-        buf_adds(err, rc == -2 ? "比对结果数据已损坏，请重新运行 baoxue match" : store_errmsg(s));
-        *exit_code = EXIT_RUNTIME;
+        failed(o, OUT_ERROR, "%s", rc == -2 ? "比对结果数据已损坏，请重新比对" : store_errmsg(s));
         table_release(t);
         return -1;
     }

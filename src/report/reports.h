@@ -6,6 +6,7 @@
 
 #include "render/table.h"
 #include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -22,15 +23,16 @@ struct report_options {
         NULL, false, 0, -1, 0, 0                                                                   \
     }
 
-/* Fill `t` with the named report. -1 with a Chinese message; *exit_code as the CLI contract. */
+/* Fill `t` with the named report. -1 with the outcome (OUT_NO_RUN before the first
+ * cross-check, OUT_INVALID for a township not of the county, OUT_ERROR). */
 int report_out_of_school(struct store *s, const struct report_options *opt, struct report_table *t,
-                         struct buf *err, int *exit_code);
+                         struct outcome *o);
 int report_summary(struct store *s, const struct report_options *opt, struct report_table *t,
-                   struct buf *err, int *exit_code);
+                   struct outcome *o);
 
 /* Every child of the run's register with status, school and explanation (儿童状态清单). */
 int report_children(struct store *s, const struct report_options *opt, struct report_table *t,
-                    struct buf *err, int *exit_code);
+                    struct outcome *o);
 
 /*
  * The three ledgers and the monthly report (docs/reports.md), each with a caption, a
@@ -43,13 +45,13 @@ int report_children(struct store *s, const struct report_options *opt, struct re
  *     closed, still out by reason, per township and the county, with the enrolment rate.
  */
 int report_ledger_school_age(struct store *s, const struct report_options *opt,
-                             struct report_table *t, struct buf *err, int *exit_code);
+                             struct report_table *t, struct outcome *o);
 int report_ledger_suspected(struct store *s, const struct report_options *opt,
-                            struct report_table *t, struct buf *err, int *exit_code);
+                            struct report_table *t, struct outcome *o);
 int report_ledger_dropout(struct store *s, const struct report_options *opt, struct report_table *t,
-                          struct buf *err, int *exit_code);
+                          struct outcome *o);
 int report_monthly(struct store *s, const struct report_options *opt, struct report_table *t,
-                   struct buf *err, int *exit_code);
+                   struct outcome *o);
 /* The statistical period of a monthly report dated `date`: from the day after the same day
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);

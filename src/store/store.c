@@ -333,7 +333,7 @@ int store_set_setting(struct store *s, const char *key, const char *value)
                      2, p);
 }
 
-int fail_store(struct store *s, struct buf *err, int *exit_code)
+int fail_store(struct store *s, struct outcome *o)
 {
-    return fail_with(err, exit_code, EXIT_RUNTIME, store_errmsg(s));
+    return failed_error(o, store_errmsg(s));
 }

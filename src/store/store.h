@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "util/buf.h"
+#include "util/outcome.h"
 
 /*
  * The storage interface. Domain code talks to a `struct store` and prepared `struct stmt`s;
@@ -109,8 +110,8 @@ const void *stmt_blob(struct stmt *st, int col, size_t *len);
 /* Convenience: run a statement with no result rows, or fetch one integer (0 when no row).
  * Parameters are text ($1…$n), NULL pointers bind NULL. */
 int store_run(struct store *s, const char *sql, int n, const char *const *params);
-/* The store's last error as the caller's (fail_with, EXIT_RUNTIME): -1. */
-int fail_store(struct store *s, struct buf *err, int *exit_code);
+/* The store's last error as the caller's outcome (OUT_ERROR): -1. */
+int fail_store(struct store *s, struct outcome *o);
 int store_int(struct store *s, const char *sql, int n, const char *const *params, int64_t *out);
 
 /* Small key/value table for settings (county code, cutoff date, …). */

@@ -47,11 +47,3 @@ void die_usage(const char *fmt, ...)
     va_end(ap);
     exit(EXIT_INPUT);
 }
-
-int fail_with(struct buf *err, int *exit_code, int code, const char *msg)
-{
-    if (msg)
-        buf_adds(err, msg);
-    *exit_code = code;
-    return -1;
-}

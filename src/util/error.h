@@ -17,9 +17,4 @@ void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
 /* Exit codes of the command-line contract. */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
 
-/* For library functions that report a Chinese message and an exit code: append msg (if any)
- * to err, set *exit_code, return -1. */
-struct buf;
-int fail_with(struct buf *err, int *exit_code, int code, const char *msg);
-
 #endif

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "util/buf.h"
+#include "util/outcome.h"
 
 /*
  * What a person may type into a field that is stored and shown again: valid UTF-8, no
@@ -21,15 +22,17 @@ enum text_kind {
 #define TEXT_LINE_MAX 200
 #define TEXT_NOTE_MAX 4000
 
-/* 0, or -1 with a Chinese sentence naming the field by `label` (“姓名”过长…). NULL passes. */
-int text_check(const char *label, const char *text, enum text_kind kind, struct buf *err);
+/* 0, or -1 with the outcome OUT_INVALID and a Chinese sentence naming the field by `label`
+ * (“姓名”过长…). NULL passes. */
+int text_check(const char *label, const char *text, enum text_kind kind, struct outcome *o);
 
 struct text_field {
     const char *label;
     const char *text;
     enum text_kind kind;
+    const char *field; /* its key, for the outcome's field (or NULL) */
 };
-/* Every field in turn; the first that fails says why. */
-int text_check_all(const struct text_field *f, size_t n, struct buf *err);
+/* Every field in turn; the first that fails says why (and is the outcome's field). */
+int text_check_all(const struct text_field *f, size_t n, struct outcome *o);
 
 #endif

@@ -144,7 +144,9 @@ class CaseworkApiTest(ServerTest):
         r, j, _ = self.call("POST", base + "/close", {"approver": "1", "reason": "已返校"},
                             cookie=county, csrf=county_csrf)
         self.assertError(r, j, 400, "invalid_request")
-        self.assertIn("approver", j["error"]["message"])
+        # the key at fault beside the message, which a person reads and which names no key
+        self.assertEqual(j["error"].get("field"), "approver")
+        self.assertNotIn("approver", j["error"]["message"])
         # and closing needs the follow-ups first
         r, j, _ = self.call("POST", base + "/close", {"reason": "已返校"},
                             cookie=county, csrf=county_csrf)
@@ -598,20 +600,24 @@ class CaseworkApiTest(ServerTest):
                                      " AND state = 'open'" % TOWN))
         task = self.open_task(TOWN)
         before = self.counts()
-        for path, body, needle in [
+        for path, body, needle, field in [
             ("/api/v1/cases/%d/attempts" % case, {"method": "吃饭", "people": "x", "result": "x"},
-             "劝返方式"),
-            ("/api/v1/cases/%d/attempts" % case, {"method": "家访", "colour": "red"}, "colour"),
-            ("/api/v1/cases/%d/attempts" % case, {"method": ["家访"]}, "字符串"),
-            ("/api/v1/cases/%d/escalate" % case, {"step": "申请强制执行", "authority": "法院"}, None),
+             "劝返方式", "method"),
+            ("/api/v1/cases/%d/attempts" % case, {"method": "家访", "colour": "red"}, "不接受",
+             "colour"),
+            ("/api/v1/cases/%d/attempts" % case, {"method": ["家访"]}, "文字或数字", "method"),
+            ("/api/v1/cases/%d/escalate" % case, {"step": "申请强制执行", "authority": "法院"}, None,
+             "step"),
             ("/api/v1/verify/%d/outcome" % task, {"outcome": "在家玩", "by": self.person(TOWN)},
-             "不是有效的核查结论"),
-            ("/api/v1/verify/%d/outcome" % task, {"outcome": "出国", "by": "无名氏"}, "人员名册中没有"),
+             "不是有效的核查结论", "outcome"),
+            ("/api/v1/verify/%d/outcome" % task, {"outcome": "出国", "by": "无名氏"}, "人员名册中没有",
+             "by"),
         ]:
             r, j, _ = self.post(path, body)
             self.assertError(r, j, 400, "invalid_request")
             if needle:
                 self.assertIn(needle, j["error"]["message"])
+            self.assertEqual(j["error"].get("field"), field, j)
         r, j, _ = self.post("/api/v1/cases/%d/attempts" % case, b"{", who="tz")
         self.assertError(r, j, 400, "invalid_json")
         self.assertEqual(self.counts(), before)

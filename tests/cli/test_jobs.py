@@ -297,12 +297,15 @@ class JobsTest(unittest.TestCase):
         # a missing part, an unknown kind
         r, j, _ = self.upload(s, {"kind": "population"}, [])
         self.assertError(r, j, 400, "invalid_request")
-        self.assertIn("file", j["error"]["message"])
+        self.assertIn("文件", j["error"]["message"])
+        self.assertEqual(j["error"].get("field"), "file")
         r, j, _ = self.upload(s, {}, [("file", "a.csv", population_csv())])
         self.assertError(r, j, 400, "invalid_request")
-        self.assertIn("kind", j["error"]["message"])
+        self.assertIn("名单类型", j["error"]["message"])
+        self.assertEqual(j["error"].get("field"), "kind")
         r, j, _ = self.upload(s, {"kind": "students"}, [("file", "a.csv", population_csv())])
         self.assertError(r, j, 400, "invalid_request")
+        self.assertIn("户籍、学籍或外出就读", j["error"]["message"])  # the kinds by their names
         self.assertEqual(os.listdir(os.path.join(self.data, "uploads"))
                          if os.path.isdir(os.path.join(self.data, "uploads")) else [], [])
 

@@ -98,8 +98,10 @@ class Settings(BaoxueTest):
         self.execute("INSERT INTO setting (key, value) VALUES ('casework_verify_days', 'abc')")
         code, out, err = self.run_bx("tasks", "--db", self.db)
         self.assertNotEqual(code, 0)
-        self.assertIn("casework_verify_days", err)
-        self.assertIn("baoxue settings", err)
+        # named by its label, with where to put it right
+        self.assertIn("核查期限（天）", err)
+        self.assertIn("系统设置", err)
+        self.assertNotIn("casework_verify_days", err)
 
 
 if __name__ == "__main__":

@@ -64,12 +64,11 @@ static void import_text(struct tu_fx *fx, enum import_kind kind, const char *nam
     char *p = tu_write_str(fx->dir, name, text);
     struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int code;
-    if (import_file(fx->s, &opt, &sum, &err, &code) != 0)
-        fail_msg("import %s: %s", name, err.buf);
+    struct outcome o = OUTCOME_INIT;
+    if (import_file(fx->s, &opt, &sum, &o) != 0)
+        fail_msg("import %s: %s", name, o.msg.buf);
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o);
     unlink(p);
     free(p);
 }
@@ -78,22 +77,31 @@ static int64_t run_match(struct tu_fx *fx)
 {
     struct match_options mo = {.as_of = 20260915, .actor = "test"};
     struct match_result res;
-    struct buf err = BUF_INIT;
-    int code;
+    struct outcome o = OUTCOME_INIT;
     assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
-    if (match_run(fx->s, &mo, &res, &err, &code) != 0)
-        fail_msg("match_run: %s", err.buf);
-    buf_release(&err);
+    if (match_run(fx->s, &mo, &res, &o) != 0)
+        fail_msg("match_run: %s", o.msg.buf);
+    outcome_release(&o);
     return res.run_id;
 }
 
 static void run_casework(struct tu_fx *fx, int64_t run_id)
 {
     struct casework_summary cw;
-    struct buf err = BUF_INIT;
-    if (casework_after_match(fx->s, run_id, "test", &cw, &err) != 0)
-        fail_msg("casework_after_match: %s", err.buf);
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    if (casework_after_match(fx->s, run_id, "test", &cw, &o) != 0)
+        fail_msg("casework_after_match: %s", o.msg.buf);
+    outcome_release(&o);
+}
+
+/* The outcome's kind, its message copied to err. */
+static enum outcome_kind took(struct outcome *o, struct buf *err)
+{
+    enum outcome_kind kind = o->kind;
+    if (err && o->msg.len)
+        buf_add(err, o->msg.buf, o->msg.len);
+    outcome_release(o);
+    return kind;
 }
 
 /* children_list: OUT_OK and the page in *out, or the refusal's kind (message in err). */
@@ -101,46 +109,46 @@ static enum outcome_kind list(struct tu_fx *fx, const struct scope *sc,
                               const struct child_query *cq, json_t **out, struct buf *err)
 {
     struct buf text = BUF_INIT;
-    enum outcome_kind o = OUT_ERROR;
+    struct outcome o = OUTCOME_INIT;
     buf_reset(err);
     *out = NULL;
-    if (children_list(fx->s, sc, cq, &text, &o, err) == 0) {
-        assert_int_equal(o, OUT_OK);
+    if (children_list(fx->s, sc, cq, &text, &o) == 0) {
+        assert_int_equal(o.kind, OUT_OK);
         json_error_t je;
         *out = json_loadb(text.buf, text.len, 0, &je);
         if (!*out)
             fail_msg("children_list wrote no JSON: %s (%s)", je.text, text.buf);
     } else {
-        assert_int_not_equal(o, OUT_OK);
-        assert_true(err->len > 0);
+        assert_int_not_equal(o.kind, OUT_OK);
+        assert_true(o.msg.len > 0);
     }
     buf_release(&text);
-    return o;
+    return took(&o, err);
 }
 
 static json_t *get(struct tu_fx *fx, const struct scope *sc, int64_t id, bool full,
-                   enum outcome_kind *o, struct buf *err)
+                   enum outcome_kind *kind, struct buf *err)
 {
+    struct outcome o = OUTCOME_INIT;
     buf_reset(err);
-    *o = OUT_ERROR;
-    return child_get(fx->s, sc, id, full, o, err);
+    json_t *j = child_get(fx->s, sc, id, full, &o);
+    *kind = took(&o, err);
+    return j;
 }
 
-static bool reach(struct tu_fx *fx, const struct scope *sc, int64_t id, enum outcome_kind *o)
+static bool reach(struct tu_fx *fx, const struct scope *sc, int64_t id, enum outcome_kind *kind)
 {
-    struct buf err = BUF_INIT;
-    *o = OUT_ERROR;
-    bool ok = child_reach(fx->s, sc, id, o, &err);
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    bool ok = child_reach(fx->s, sc, id, &o);
+    *kind = took(&o, NULL);
     return ok;
 }
 
-static json_t *filters(struct tu_fx *fx, const struct scope *sc, enum outcome_kind *o)
+static json_t *filters(struct tu_fx *fx, const struct scope *sc, enum outcome_kind *kind)
 {
-    struct buf err = BUF_INIT;
-    *o = OUT_ERROR;
-    json_t *j = children_filters(fx->s, sc, o, &err);
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = children_filters(fx->s, sc, &o);
+    *kind = took(&o, NULL);
     return j;
 }
 
@@ -148,11 +156,10 @@ static json_t *filters(struct tu_fx *fx, const struct scope *sc, enum outcome_ki
 static int export(struct tu_fx *fx, const struct scope *sc, const struct child_query *cq,
                   struct report_table *t, bool *refused)
 {
-    struct buf err = BUF_INIT;
-    int code = EXIT_OK;
-    int rc = children_table(fx->s, sc, cq, "测试", t, &err, &code);
-    *refused = rc < 0 && code == EXIT_INPUT;
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    int rc = children_table(fx->s, sc, cq, "测试", t, &o);
+    *refused = rc < 0 && o.kind == OUT_INVALID;
+    outcome_release(&o);
     return rc;
 }
 

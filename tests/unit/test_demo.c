@@ -87,11 +87,11 @@ static int generate_n(const char *dir, long children, uint64_t seed, double erro
                                .county = "140521",
                                .errors = errors < 0 ? 0 : errors,
                                .errors_set = errors >= 0};
-    struct buf err = BUF_INIT;
-    int ret = demo_generate(&opt, res, &err);
+    struct outcome o = OUTCOME_INIT;
+    int ret = demo_generate(&opt, res, &o);
     if (ret)
-        fprintf(stderr, "demo_generate: %s\n", err.buf);
-    buf_release(&err);
+        fprintf(stderr, "demo_generate: %s\n", o.msg.buf);
+    outcome_release(&o);
     free(out);
     return ret;
 }
@@ -609,31 +609,32 @@ static void test_errors_scale(void **state)
 static void test_bad_options(void **state)
 {
     struct demo_result res;
-    struct buf err = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     struct demo_options opt = {
         .out_dir = tmpdir, .children = 0, .seed = 1, .as_of_ymd = AS_OF, .county = "140521"};
-    assert_int_equal(demo_generate(&opt, &res, &err), -1);
-    assert_true(err.len > 0);
-    buf_reset(&err);
+    assert_int_equal(demo_generate(&opt, &res, &o), -1);
+    assert_true(o.msg.len > 0);
+    assert_int_equal(o.kind, OUT_INVALID);
+    outcome_reset(&o);
     opt.children = 10;
     opt.county = "999999";
-    assert_int_equal(demo_generate(&opt, &res, &err), -1);
-    assert_non_null(strstr(err.buf, "999999"));
+    assert_int_equal(demo_generate(&opt, &res, &o), -1);
+    assert_non_null(strstr(o.msg.buf, "999999"));
     /* the error scale: 0..10 */
     static const double bad_errors[] = {-0.5, 10.001, 1e300, -1e-9};
     opt.county = "140521";
     for (size_t i = 0; i < ARRAY_SIZE(bad_errors); i++) {
-        buf_reset(&err);
+        outcome_reset(&o);
         opt.errors = bad_errors[i];
         opt.errors_set = true;
-        assert_int_equal(demo_generate(&opt, &res, &err), -1);
-        assert_non_null(strstr(err.buf, "错误率"));
+        assert_int_equal(demo_generate(&opt, &res, &o), -1);
+        assert_non_null(strstr(o.msg.buf, "错误率"));
     }
-    buf_reset(&err);
+    outcome_reset(&o);
     opt.errors = NAN;
-    assert_int_equal(demo_generate(&opt, &res, &err), -1);
-    assert_non_null(strstr(err.buf, "错误率"));
-    buf_release(&err);
+    assert_int_equal(demo_generate(&opt, &res, &o), -1);
+    assert_non_null(strstr(o.msg.buf, "错误率"));
+    outcome_release(&o);
 }
 
 int main(void)

@@ -44,17 +44,18 @@ static void test_uploads(void **state)
     /* no department uploads the bureau's own lists */
     for (unsigned i = 0; i < departments_count; i++)
         assert_false(departments[i].kinds & ((1u << KIND_ENROLLMENT) | (1u << KIND_OUTSIDE)));
-    struct buf err = BUF_INIT;
-    assert_int_equal(department_check_upload("police", KIND_POPULATION, &err), 0);
-    assert_int_equal(department_check_upload("police", KIND_ENROLLMENT, &err), -1);
-    assert_string_equal(err.buf, "县公安局（户籍）的账号不能上传学籍名单；本部门可上传：户籍");
-    buf_reset(&err);
-    assert_int_equal(department_check_upload("civil_affairs", KIND_POPULATION, &err), -1);
-    assert_non_null(strstr(err.buf, "可上传：（无）"));
-    buf_reset(&err);
-    assert_int_equal(department_check_upload("", KIND_POPULATION, &err), -1);
-    assert_non_null(strstr(err.buf, "还没有指定所属部门"));
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(department_check_upload("police", KIND_POPULATION, &o), 0);
+    assert_int_equal(department_check_upload("police", KIND_ENROLLMENT, &o), -1);
+    assert_string_equal(o.msg.buf, "县公安局（户籍）的账号不能上传学籍名单；本部门可上传：户籍");
+    assert_int_equal(o.kind, OUT_FORBIDDEN);
+    outcome_reset(&o);
+    assert_int_equal(department_check_upload("civil_affairs", KIND_POPULATION, &o), -1);
+    assert_non_null(strstr(o.msg.buf, "可上传：（无）"));
+    outcome_reset(&o);
+    assert_int_equal(department_check_upload("", KIND_POPULATION, &o), -1);
+    assert_non_null(strstr(o.msg.buf, "还没有指定所属部门"));
+    outcome_release(&o);
 }
 
 int main(void)

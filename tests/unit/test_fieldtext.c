@@ -11,15 +11,17 @@
 
 static void check(const char *text, enum text_kind kind, const char *needle)
 {
-    struct buf err = BUF_INIT;
-    int rc = text_check("姓名", text, kind, &err);
+    struct outcome o = OUTCOME_INIT;
+    int rc = text_check("姓名", text, kind, &o);
     if (!needle && rc != 0)
-        fail_msg("refused: %s", err.buf);
-    if (needle && (rc == 0 || !strstr(err.buf, needle)))
-        fail_msg("“%s”: %s (expected %s)", text, rc == 0 ? "accepted" : err.buf, needle);
-    if (needle)
-        assert_non_null(strstr(err.buf, "“姓名”")); /* the field is named */
-    buf_release(&err);
+        fail_msg("refused: %s", o.msg.buf);
+    if (needle && (rc == 0 || !strstr(o.msg.buf, needle)))
+        fail_msg("“%s”: %s (expected %s)", text, rc == 0 ? "accepted" : o.msg.buf, needle);
+    if (needle) {
+        assert_non_null(strstr(o.msg.buf, "“姓名”")); /* the field is named */
+        assert_int_equal(o.kind, OUT_INVALID);
+    }
+    outcome_release(&o);
 }
 
 static void test_text_check(void **state)
@@ -58,14 +60,17 @@ static void test_text_check(void **state)
 static void test_check_all(void **state)
 {
     (void)state;
-    struct buf err = BUF_INIT;
-    const struct text_field f[] = {{"学校", "郑庄中心小学", TEXT_LINE},
-                                   {"备注", "第一行\n第二行", TEXT_NOTE},
-                                   {"谈话内容", "讲\x1b明", TEXT_NOTE}};
-    assert_int_equal(text_check_all(f, 2, &err), 0);
-    assert_int_equal(text_check_all(f, 3, &err), -1);
-    assert_non_null(strstr(err.buf, "“谈话内容”含有控制字符（第 2 个字符）"));
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    const struct text_field f[] = {{"学校", "郑庄中心小学", TEXT_LINE, "school"},
+                                   {"备注", "第一行\n第二行", TEXT_NOTE, "note"},
+                                   {"谈话内容", "讲\x1b明", TEXT_NOTE, "said"}};
+    assert_int_equal(text_check_all(f, 2, &o), 0);
+    assert_int_equal(o.kind, OUT_OK);
+    assert_int_equal(text_check_all(f, 3, &o), -1);
+    assert_non_null(strstr(o.msg.buf, "“谈话内容”含有控制字符（第 2 个字符）"));
+    assert_int_equal(o.kind, OUT_INVALID);
+    assert_string_equal(o.field, "said"); /* the field at fault, for a front end's hint */
+    outcome_release(&o);
 }
 
 int main(void)

@@ -463,20 +463,22 @@ static void test_accounts_and_sessions(void **state)
 {
     struct tu_fx *fx = *state;
     struct store *s = fx->s;
-    struct buf err = BUF_INIT;
-    int code;
+    struct outcome o = OUTCOME_INIT;
     struct user u = {.role = ROLE_TOWNSHIP};
     snprintf(u.name, sizeof(u.name), "zhang");
     /* a township account needs its township */
-    assert_int_equal(user_add(s, &u, "long-enough-1", "t", "cli", &err, &code), -1);
-    assert_int_equal(code, EXIT_INPUT);
-    buf_reset(&err);
+    assert_int_equal(user_add(s, &u, "long-enough-1", "t", "cli", &o), -1);
+    assert_int_equal(o.kind, OUT_INVALID);
+    assert_string_equal(o.field, "township"); /* the field at fault, named by its key */
+    assert_null(strstr(o.msg.buf, "--"));     /* and the message names no option */
+    outcome_reset(&o);
     snprintf(u.township, sizeof(u.township), "140521100");
-    assert_int_equal(user_add(s, &u, "short", "t", "cli", &err, &code), -1);
-    buf_reset(&err);
-    assert_int_equal(user_add(s, &u, "long-enough-1", "t", "cli", &err, &code), 0);
-    assert_int_equal(user_add(s, &u, "long-enough-1", "t", "cli", &err, &code), -1); /* taken */
-    buf_reset(&err);
+    assert_int_equal(user_add(s, &u, "short", "t", "cli", &o), -1);
+    assert_string_equal(o.field, "password");
+    outcome_reset(&o);
+    assert_int_equal(user_add(s, &u, "long-enough-1", "t", "cli", &o), 0);
+    assert_int_equal(user_add(s, &u, "long-enough-1", "t", "cli", &o), -1); /* taken */
+    outcome_reset(&o);
     char *hash = tu_text(s, "SELECT password_hash FROM app_user WHERE name = 'zhang'", NULL, NULL);
     assert_non_null(strstr(hash, "$argon2id$"));
     free(hash);
@@ -504,12 +506,12 @@ static void test_accounts_and_sessions(void **state)
     assert_int_equal(session_lookup(s, ses.id, now + SESSION_IDLE + 1, &cur), 0);
     assert_int_equal(session_lookup(s, ses.id, now + SESSION_TTL + 1, &cur), 0);
     /* disabling ends the session at once */
-    assert_int_equal(user_set_disabled(s, "zhang", true, "t", "cli", &err, &code), 0);
+    assert_int_equal(user_set_disabled(s, "zhang", true, "t", "cli", &o), 0);
     assert_int_equal(session_lookup(s, ses.id, now + 20, &cur), 0);
     assert_int_equal(
         session_login(s, "zhang", "long-enough-1", "10.0.0.1", "10.0.0.1", now, &ses, &retry),
         LOGIN_BAD);
-    assert_int_equal(user_set_disabled(s, "zhang", false, "t", "cli", &err, &code), 0);
+    assert_int_equal(user_set_disabled(s, "zhang", false, "t", "cli", &o), 0);
 
     /* the lockout: the right password does not help while locked */
     for (int i = 0; i < LOGIN_FREE_FAILURES; i++)
@@ -555,7 +557,7 @@ static void test_accounts_and_sessions(void **state)
                      1);
     assert_int_equal(tu_int(s, "SELECT count(*) FROM audit WHERE action = 'login_locked'", NULL),
                      1);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 int main(void)

@@ -47,7 +47,7 @@ static void make_bad_check(char out[19], const char *region, int ymd, int sequen
 
 static int run_import(struct tu_fx *fx, enum import_kind kind, const char *path,
                       const struct column_map *maps, size_t nmaps, bool force,
-                      struct import_summary *sum, struct buf *err, int *exit_code)
+                      struct import_summary *sum, struct outcome *o)
 {
     struct import_options opt = {
         .kind = kind,
@@ -57,23 +57,22 @@ static int run_import(struct tu_fx *fx, enum import_kind kind, const char *path,
         .force = force,
         .actor = "test",
     };
-    buf_reset(err);
-    return import_file(fx->s, &opt, sum, err, exit_code);
+    outcome_reset(o);
+    return import_file(fx->s, &opt, sum, o);
 }
 
 /* Import that must succeed; checks the row accounting that every import must satisfy. */
 static void import_ok(struct tu_fx *fx, enum import_kind kind, const char *path,
                       const struct column_map *maps, size_t nmaps, struct import_summary *sum)
 {
-    struct buf err = BUF_INIT;
-    int code = -1;
-    if (run_import(fx, kind, path, maps, nmaps, false, sum, &err, &code) != 0)
-        fail_msg("import %s: %s", path, err.buf);
-    assert_int_equal(code, EXIT_OK);
+    struct outcome o = OUTCOME_INIT;
+    if (run_import(fx, kind, path, maps, nmaps, false, sum, &o) != 0)
+        fail_msg("import %s: %s", path, o.msg.buf);
+    assert_int_equal(o.kind, OUT_OK);
     assert_true(sum->batch_id > 0);
     assert_int_equal(sum->rows_read, sum->rows_imported + sum->rows_rejected + sum->rows_title +
                                          sum->rows_blank + sum->rows_notes);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 /*
@@ -86,18 +85,17 @@ static enum import_hint import_fails(struct tu_fx *fx, enum import_kind kind, co
                                      int want_code, const char *expect)
 {
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int code = -1;
-    assert_int_equal(run_import(fx, kind, path, maps, nmaps, force, &sum, &err, &code), -1);
-    assert_int_equal(code, want_code);
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(run_import(fx, kind, path, maps, nmaps, force, &sum, &o), -1);
+    assert_int_equal(outcome_exit(o.kind), want_code);
     assert_int_equal(sum.batch_id, 0);
-    if (!strstr(err.buf, expect))
-        fail_msg("message \"%s\" lacks \"%s\"", err.buf, expect);
-    if (strstr(err.buf, "--"))
-        fail_msg("message \"%s\" names an option", err.buf);
+    if (!strstr(o.msg.buf, expect))
+        fail_msg("message \"%s\" lacks \"%s\"", o.msg.buf, expect);
+    if (strstr(o.msg.buf, "--"))
+        fail_msg("message \"%s\" names an option", o.msg.buf);
     enum import_hint hint = sum.hint;
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o);
     return hint;
 }
 
@@ -280,10 +278,9 @@ static void test_flags(void **state)
     struct import_options opt = {
         .kind = KIND_POPULATION, .path = p, .rejects_path = rej, .actor = "clerk"};
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int code;
-    if (import_file(fx->s, &opt, &sum, &err, &code) != 0)
-        fail_msg("import: %s", err.buf);
+    struct outcome o = OUTCOME_INIT;
+    if (import_file(fx->s, &opt, &sum, &o) != 0)
+        fail_msg("import: %s", o.msg.buf);
 
     assert_int_equal(sum.rows_imported, 8);
     assert_int_equal(sum.rows_rejected, 1);
@@ -349,7 +346,7 @@ static void test_flags(void **state)
     assert_int_equal(lines, 8);
 
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o);
     buf_release(&csv);
     free(rej);
     free(p);
@@ -432,16 +429,15 @@ static void test_duplicate_file(void **state)
     assert_int_equal(import_fails(fx, KIND_POPULATION, copy, NULL, 0, false, EXIT_INPUT, "导入过"),
                      IMPORT_HINT_FORCE);
 
-    struct buf err = BUF_INIT;
-    int code;
-    assert_int_equal(run_import(fx, KIND_POPULATION, p, NULL, 0, true, &sum, &err, &code), 0);
-    assert_int_equal(code, EXIT_OK);
+    struct outcome o2 = OUTCOME_INIT;
+    assert_int_equal(run_import(fx, KIND_POPULATION, p, NULL, 0, true, &sum, &o2), 0);
+    assert_int_equal(o2.kind, OUT_OK);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM batch", NULL), 2);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 2);
     assert_int_equal(tu_int(fx->s, "SELECT forced FROM batch ORDER BY id DESC LIMIT 1", NULL), 1);
     assert_int_equal(tu_int(fx->s, "SELECT forced FROM batch ORDER BY id LIMIT 1", NULL), 0);
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o2);
     buf_release(&csv);
     free(copy);
     free(p);
@@ -590,18 +586,16 @@ static void test_no_actor(void **state)
     char *p = tu_write_str(fx->dir, "anon.csv", csv.buf);
     struct import_options opt = {.kind = KIND_POPULATION, .path = p};
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int code = -1;
-    int rc = import_file(fx->s, &opt, &sum, &err, &code);
+    struct outcome o = OUTCOME_INIT;
+    int rc = import_file(fx->s, &opt, &sum, &o);
     char msg[512];
-    snprintf(msg, sizeof(msg), "%s", err.buf);
+    snprintf(msg, sizeof(msg), "%s", o.msg.buf);
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o);
     buf_release(&csv);
     free(p);
     if (rc != 0)
         fail_msg("import without an actor failed: %s", msg);
-    assert_int_equal(code, EXIT_OK);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 1);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'import'", NULL), 1);
 }
@@ -739,9 +733,8 @@ static void test_kind_required_columns(void **state)
     struct import_options opt = {
         .kind = KIND_ENROLLMENT, .path = p, .actor = "test", .dry_run = true, .preview = true};
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int code;
-    assert_int_equal(import_file(fx->s, &opt, &sum, &err, &code), -1);
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(import_file(fx->s, &opt, &sum, &o), -1);
     assert_non_null(sum.preview);
     char *missing = json_dumps(json_object_get(sum.preview, "missing"), JSON_COMPACT);
     assert_string_equal(missing, "[{\"label\":\"学校名称（或学校标识码）\",\"fields\":"
@@ -749,7 +742,7 @@ static void test_kind_required_columns(void **state)
                                  "\"fields\":[\"enroll_status\"]}]");
     free(missing);
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o);
 
     /* with a school and a status column it is a 学籍 list; the ID may be the 学籍号 */
     free(csv);

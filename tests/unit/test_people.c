@@ -26,58 +26,60 @@
 /* people_add: 0 and *id, or the exit code of the refusal (its message in err when given). */
 static int add(struct tu_fx *fx, const struct person_input *in, int64_t *id, struct buf *err)
 {
-    struct buf e = BUF_INIT;
-    int code = EXIT_OK;
+    struct outcome o = OUTCOME_INIT;
     int64_t got = 0;
-    int rc = people_add(fx->s, in, "clerk", &got, &e, &code);
+    int rc = people_add(fx->s, in, "clerk", &got, &o);
     if (rc == 0) {
-        assert_int_equal(code, EXIT_OK);
+        assert_int_equal(o.kind, OUT_OK);
         assert_true(got > 0);
     } else {
-        assert_true(e.len > 0);
+        assert_true(o.msg.len > 0);
     }
     if (id)
         *id = got;
     if (err) {
         buf_reset(err);
-        buf_adds(err, e.buf);
+        buf_adds(err, o.msg.len ? o.msg.buf : "");
     }
-    buf_release(&e);
-    return rc < 0 ? code : 0;
+    int code = rc < 0 ? outcome_exit(o.kind) : 0;
+    outcome_release(&o);
+    return code;
 }
 
 static int edit(struct tu_fx *fx, int64_t id, const struct person_input *in)
 {
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = EXIT_OK;
-    int rc = people_edit(fx->s, id, in, "clerk", &msg, &err, &code);
-    assert_true(rc == 0 ? msg.len > 0 : err.len > 0);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = people_edit(fx->s, id, in, "clerk", &msg, &o);
+    assert_true(rc == 0 ? msg.len > 0 : o.msg.len > 0);
+    int code = rc < 0 ? outcome_exit(o.kind) : 0;
     buf_release(&msg);
-    buf_release(&err);
-    return rc < 0 ? code : 0;
+    outcome_release(&o);
+    return code;
 }
 
 static int deactivate(struct tu_fx *fx, int64_t id)
 {
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = EXIT_OK;
-    int rc = people_deactivate(fx->s, id, "clerk", &msg, &err, &code);
-    assert_true(rc == 0 ? msg.len > 0 : err.len > 0);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = people_deactivate(fx->s, id, "clerk", &msg, &o);
+    assert_true(rc == 0 ? msg.len > 0 : o.msg.len > 0);
+    int code = rc < 0 ? outcome_exit(o.kind) : 0;
     buf_release(&msg);
-    buf_release(&err);
-    return rc < 0 ? code : 0;
+    outcome_release(&o);
+    return code;
 }
 
 /* people_resolve: the id, or -(exit code) when refused. */
 static int64_t resolve(struct tu_fx *fx, const char *text)
 {
-    struct buf err = BUF_INIT;
-    int code = EXIT_OK;
+    struct outcome o = OUTCOME_INIT;
     int64_t id = 0;
-    int rc = people_resolve(fx->s, "责任人", text, &id, &err, &code);
+    int rc = people_resolve(fx->s, "责任人", "assignee", text, &id, &o);
     if (rc < 0)
-        assert_true(err.len > 0);
-    buf_release(&err);
+        assert_true(o.msg.len > 0);
+    int code = rc < 0 ? outcome_exit(o.kind) : 0;
+    outcome_release(&o);
     return rc < 0 ? -code : id;
 }
 
@@ -86,21 +88,25 @@ static int import_sheet(struct tu_fx *fx, const char *text, struct people_import
                         struct buf *err)
 {
     char *p = tu_write_str(fx->dir, "people.csv", text);
-    int code = EXIT_OK;
+    struct outcome o = OUTCOME_INIT;
     buf_reset(err);
-    int rc = people_import(fx->s, p, "clerk", sum, err, &code);
+    int rc = people_import(fx->s, p, "clerk", sum, &o);
+    if (o.msg.len)
+        buf_adds(err, o.msg.buf);
+    int code = rc < 0 ? outcome_exit(o.kind) : 0;
+    outcome_release(&o);
     unlink(p);
     free(p);
-    return rc < 0 ? code : 0;
+    return code;
 }
 
 static int list(struct tu_fx *fx, const struct people_filter *f, struct report_table *t)
 {
-    struct buf err = BUF_INIT;
-    int code = EXIT_OK;
-    int rc = people_list(fx->s, f, t, &err, &code);
-    buf_release(&err);
-    return rc < 0 ? code : 0;
+    struct outcome o = OUTCOME_INIT;
+    int rc = people_list(fx->s, f, t, &o);
+    int code = rc < 0 ? outcome_exit(o.kind) : 0;
+    outcome_release(&o);
+    return code;
 }
 
 /* ---- helpers ---- */

@@ -43,12 +43,11 @@ static void import_text(struct tu_fx *fx, enum import_kind kind, const char *nam
     char *p = tu_write_str(fx->dir, name, text);
     struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int code;
-    if (import_file(fx->s, &opt, &sum, &err, &code) != 0)
-        fail_msg("import %s: %s", name, err.buf);
+    struct outcome o = OUTCOME_INIT;
+    if (import_file(fx->s, &opt, &sum, &o) != 0)
+        fail_msg("import %s: %s", name, o.msg.buf);
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o);
     unlink(p);
     free(p);
 }
@@ -57,69 +56,68 @@ static int64_t run_match(struct tu_fx *fx)
 {
     struct match_options mo = {.as_of = 20260915, .actor = "test"};
     struct match_result res;
-    struct buf err = BUF_INIT;
-    int code;
+    struct outcome o = OUTCOME_INIT;
     assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
-    if (match_run(fx->s, &mo, &res, &err, &code) != 0)
-        fail_msg("match_run: %s", err.buf);
-    buf_release(&err);
+    if (match_run(fx->s, &mo, &res, &o) != 0)
+        fail_msg("match_run: %s", o.msg.buf);
+    outcome_release(&o);
     return res.run_id;
+}
+
+/* 0 after rc 0, else the exit code the outcome maps to; the outcome released. */
+static int code_of(int rc, struct outcome *o)
+{
+    int code = rc < 0 ? outcome_exit(o->kind) : 0;
+    outcome_release(o);
+    return code;
 }
 
 /* review_list into t: 0, or the exit code of the refusal (t untouched). */
 static int queue(struct tu_fx *fx, bool all, bool full, struct report_table *t)
 {
-    struct buf err = BUF_INIT;
-    int code = EXIT_OK;
-    int rc = review_list(fx->s, all, full, t, &err, &code);
-    buf_release(&err);
-    return rc < 0 ? code : 0;
+    struct outcome o = OUTCOME_INIT;
+    return code_of(review_list(fx->s, all, full, t, &o), &o);
 }
 
 /* review_decide: 0, or the exit code of the refusal. */
 static int decide(struct tu_fx *fx, int64_t candidate, bool accept, const char *note)
 {
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code = EXIT_OK;
-    int rc = review_decide(fx->s, candidate, accept, "clerk", note, &msg, &err, &code);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc = review_decide(fx->s, candidate, accept, "clerk", note, &msg, &o);
     if (rc == 0)
         assert_true(msg.len > 0);
     else
-        assert_true(err.len > 0);
+        assert_true(o.msg.len > 0);
     buf_release(&msg);
-    buf_release(&err);
-    return rc < 0 ? code : 0;
+    return code_of(rc, &o);
 }
 
 static json_t *pair_json(struct tu_fx *fx, int64_t candidate, bool full, int *code)
 {
-    struct buf err = BUF_INIT;
-    *code = EXIT_OK;
-    json_t *j = review_get(fx->s, candidate, full, &err, code);
-    buf_release(&err);
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = review_get(fx->s, candidate, full, &o);
+    *code = code_of(j ? 0 : -1, &o);
     return j;
 }
 
 static int pair_text(struct tu_fx *fx, int64_t candidate, bool full, struct buf *out)
 {
-    struct buf err = BUF_INIT;
-    int code = EXIT_OK;
-    int rc = review_show(fx->s, candidate, full, out, &err, &code);
-    buf_release(&err);
-    return rc < 0 ? code : 0;
+    struct outcome o = OUTCOME_INIT;
+    return code_of(review_show(fx->s, candidate, full, out, &o), &o);
 }
 
 /* The status key a child (by population record) got in the latest run. */
 static char *status_of(struct tu_fx *fx, int64_t record)
 {
     struct run_info ri;
-    struct buf err = BUF_INIT, detail = BUF_INIT;
-    int code;
-    if (run_info_load(fx->s, 0, &ri, &err, &code) < 0)
-        fail_msg("run_info_load: %s", err.buf);
+    struct buf detail = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    if (run_info_load(fx->s, 0, &ri, &o) < 0)
+        fail_msg("run_info_load: %s", o.msg.buf);
     struct run_status_entry e;
     assert_int_equal(run_child_status(fx->s, &ri, record, &e, &detail), 1);
-    buf_release(&err);
+    outcome_release(&o);
     buf_release(&detail);
     return xstrdup(status_key(e.st));
 }

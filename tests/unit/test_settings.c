@@ -122,8 +122,8 @@ static void test_defaults_come_from_the_registry(void **state)
     assert_int_equal(link_params_load(fx->s, &lp), 0);
     assert_true(lp.accept == ldef.accept && lp.review == ldef.review && lp.margin == ldef.margin);
     struct casework_settings cs;
-    struct buf err = BUF_INIT;
-    assert_int_equal(casework_settings_load(fx->s, &cs, &err), 0);
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(casework_settings_load(fx->s, &cs, &o), 0);
     assert_int_equal(cs.verify_days, 10);
     assert_int_equal(cs.first_visit_days, 3);
     assert_int_equal(cs.ladder_days, 15);
@@ -135,20 +135,22 @@ static void test_defaults_come_from_the_registry(void **state)
     /* a stored value is used; an invalid one (written around baoxue) is refused by name */
     assert_int_equal(store_set_setting(fx->s, "casework_verify_days", "7"), 0);
     assert_int_equal(store_set_setting(fx->s, "cutoff_mmdd", "1231"), 0);
-    assert_int_equal(casework_settings_load(fx->s, &cs, &err), 0);
+    assert_int_equal(casework_settings_load(fx->s, &cs, &o), 0);
     assert_int_equal(cs.verify_days, 7);
     casework_settings_release(&cs);
     assert_int_equal(calendar_load(fx->s, &cal), 0);
     assert_int_equal(cal.cutoff_mmdd, 1231);
     assert_int_equal(store_set_setting(fx->s, "casework_verify_days", "0"), 0);
-    assert_int_equal(casework_settings_load(fx->s, &cs, &err), -1);
-    assert_non_null(strstr(err.buf, "casework_verify_days"));
-    assert_non_null(strstr(err.buf, "baoxue settings"));
+    assert_int_equal(casework_settings_load(fx->s, &cs, &o), -1);
+    assert_int_equal(o.kind, OUT_ERROR); /* the stored configuration, not the request */
+    assert_non_null(strstr(o.msg.buf, "核查期限（天）"));
+    assert_non_null(strstr(o.msg.buf, "系统设置"));
+    assert_null(strstr(o.msg.buf, "casework_verify_days")); /* by its label, not its key */
     casework_settings_release(&cs);
     assert_int_equal(store_set_setting(fx->s, "min_age", "x"), 0);
     assert_int_equal(calendar_load(fx->s, &cal), -1);
-    assert_non_null(strstr(store_errmsg(fx->s), "min_age"));
-    buf_release(&err);
+    assert_non_null(strstr(store_errmsg(fx->s), "义务教育起始年龄"));
+    outcome_release(&o);
 }
 
 /* ---- set and unset ---- */
@@ -158,13 +160,14 @@ static int64_t audits(struct tu_fx *fx)
     return tu_int(fx->s, "SELECT count(*) FROM audit WHERE action LIKE 'setting_%'", NULL);
 }
 
-static int set(struct tu_fx *fx, const char *key, const char *value, struct buf *err)
+static int set(struct tu_fx *fx, const char *key, const char *value, struct outcome *o)
 {
     struct buf msg = BUF_INIT;
-    int code = -1;
-    buf_reset(err);
-    int rc = settings_set(fx->s, key, value, "tester", &msg, err, &code);
-    assert_int_equal(code, rc == 0 ? EXIT_OK : EXIT_INPUT);
+    outcome_reset(o);
+    int rc = settings_set(fx->s, key, value, "tester", &msg, o);
+    assert_int_equal(outcome_exit(o->kind), rc == 0 ? EXIT_OK : EXIT_INPUT);
+    if (rc < 0 && strcmp(key, "nonsense"))
+        assert_null(strstr(o->msg.buf, key)); /* a setting is named by its label */
     buf_release(&msg);
     return rc;
 }
@@ -172,7 +175,7 @@ static int set(struct tu_fx *fx, const char *key, const char *value, struct buf 
 static void test_set_refuses_and_writes_nothing(void **state)
 {
     struct tu_fx *fx = *state;
-    struct buf err = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
     const char *const bad[][3] = {
         {"nonsense", "1", "没有名为"},
         {"casework_verify_days", "0", "超出有效范围"},
@@ -183,12 +186,12 @@ static void test_set_refuses_and_writes_nothing(void **state)
         {"link_accept", "15", "人工复核分数线须低于自动关联分数线"},
         {"max_age", "9", "超出有效范围"},
         {"demo", "1", "由程序维护"},
-        {"school_holidays", "2027-02-30..2027-03-01", "school_holidays"},
+        {"school_holidays", "2027-02-30..2027-03-01", "学校假期"},
     };
     int64_t rows = tu_int(fx->s, "SELECT count(*) FROM setting", NULL);
     int64_t n = audits(fx);
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
-        int rc = set(fx, bad[i][0], bad[i][1], &err);
+        int rc = set(fx, bad[i][0], bad[i][1], &o);
         if (!bad[i][2]) {
             assert_int_equal(rc, 0);
             rows++;
@@ -196,21 +199,21 @@ static void test_set_refuses_and_writes_nothing(void **state)
             continue;
         }
         assert_int_equal(rc, -1);
-        if (!strstr(err.buf, bad[i][2]))
-            fail_msg("%s=%s: %s", bad[i][0], bad[i][1], err.buf);
+        if (!strstr(o.msg.buf, bad[i][2]))
+            fail_msg("%s=%s: %s", bad[i][0], bad[i][1], o.msg.buf);
         assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM setting", NULL), rows);
         assert_int_equal(audits(fx), n);
     }
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void test_changes_are_audited_old_and_new(void **state)
 {
     struct tu_fx *fx = *state;
-    struct buf err = BUF_INIT, v = BUF_INIT;
-    int code;
+    struct outcome err = OUTCOME_INIT;
+    struct buf v = BUF_INIT;
     assert_int_equal(set(fx, "casework_verify_days", "７", &err), 0);
-    assert_int_equal(settings_get(fx->s, "casework_verify_days", &v, &err, &code), 0);
+    assert_int_equal(settings_get(fx->s, "casework_verify_days", &v, &err), 0);
     assert_string_equal(v.buf, "7");
     char *d = tu_text(fx->s, "SELECT detail || '|' || actor FROM audit ORDER BY id DESC LIMIT 1",
                       NULL, NULL);
@@ -226,10 +229,10 @@ static void test_changes_are_audited_old_and_new(void **state)
                 NULL);
     assert_string_equal(d, "setting_unset|7 → 10（恢复默认）");
     free(d);
-    assert_int_equal(settings_get(fx->s, "casework_verify_days", &v, &err, &code), 0);
+    assert_int_equal(settings_get(fx->s, "casework_verify_days", &v, &err), 0);
     assert_string_equal(v.buf, "10");
-    assert_int_equal(settings_get(fx->s, "nonsense", &v, &err, &code), -1);
-    assert_int_equal(code, EXIT_INPUT);
+    assert_int_equal(settings_get(fx->s, "nonsense", &v, &err), -1);
+    assert_int_equal(err.kind, OUT_NOT_FOUND);
 
     /* the county is frozen once data was imported */
     assert_int_equal(set(fx, "county", "140521", &err), 0);
@@ -241,14 +244,15 @@ static void test_changes_are_audited_old_and_new(void **state)
                                        " 'h', 1, 'csv', 1, '[]', 'now', 0, 0, 0, 0, 0, '{}')"),
                      0);
     assert_int_equal(set(fx, "county", "140521", &err), -1);
-    assert_non_null(strstr(err.buf, "不能更改"));
+    assert_non_null(strstr(err.msg.buf, "不能更改"));
     assert_int_equal(set(fx, "county", NULL, &err), -1);
 
     struct report_table t;
-    assert_int_equal(settings_list(fx->s, &t, &err, &code), 0);
+    outcome_reset(&err);
+    assert_int_equal(settings_list(fx->s, &t, &err), 0);
     assert_int_equal(t.nrows, setting_ndefs);
     table_release(&t);
-    buf_release(&err);
+    outcome_release(&err);
     buf_release(&v);
 }
 

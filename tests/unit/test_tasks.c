@@ -42,12 +42,11 @@ static void import_text(struct tu_fx *fx, enum import_kind kind, const char *nam
     char *p = tu_write_str(fx->dir, name, text);
     struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
     struct import_summary sum;
-    struct buf err = BUF_INIT;
-    int code;
-    if (import_file(fx->s, &opt, &sum, &err, &code) != 0)
-        fail_msg("import %s: %s", name, err.buf);
+    struct outcome o = OUTCOME_INIT;
+    if (import_file(fx->s, &opt, &sum, &o) != 0)
+        fail_msg("import %s: %s", name, o.msg.buf);
     import_summary_release(&sum);
-    buf_release(&err);
+    outcome_release(&o);
     unlink(p);
     free(p);
 }
@@ -57,50 +56,48 @@ static void match_and_casework(struct tu_fx *fx)
     struct match_options mo = {.as_of = 20260915, .actor = "test"};
     struct match_result res;
     struct casework_summary cw;
-    struct buf err = BUF_INIT;
-    int code;
+    struct outcome o = OUTCOME_INIT;
     assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
-    if (match_run(fx->s, &mo, &res, &err, &code) != 0)
-        fail_msg("match_run: %s", err.buf);
-    if (casework_after_match(fx->s, res.run_id, "test", &cw, &err) != 0)
-        fail_msg("casework_after_match: %s", err.buf);
+    if (match_run(fx->s, &mo, &res, &o) != 0)
+        fail_msg("match_run: %s", o.msg.buf);
+    if (casework_after_match(fx->s, res.run_id, "test", &cw, &o) != 0)
+        fail_msg("casework_after_match: %s", o.msg.buf);
     assert_int_equal(cw.tasks_created, 4);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void add_person(struct tu_fx *fx, const char *name, const char *org, const char *township,
                        const char *role)
 {
     struct person_input in = {name, NULL, org, NULL, township, role};
-    struct buf err = BUF_INIT;
-    int code;
+    struct outcome o = OUTCOME_INIT;
     int64_t id;
-    if (people_add(fx->s, &in, "test", &id, &err, &code) != 0)
-        fail_msg("people_add %s: %s", name, err.buf);
-    buf_release(&err);
+    if (people_add(fx->s, &in, "test", &id, &o) != 0)
+        fail_msg("people_add %s: %s", name, o.msg.buf);
+    outcome_release(&o);
 }
 
 static void assign(struct tu_fx *fx, int64_t task, const char *township, const char *village)
 {
     struct assign_input in = {.township = township, .village = village};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code;
-    if (casework_assign(fx->s, task, 0, &in, "test", &msg, &err, &code) != 0)
-        fail_msg("casework_assign: %s", err.buf);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    if (casework_assign(fx->s, task, 0, &in, "test", &msg, &o) != 0)
+        fail_msg("casework_assign: %s", o.msg.buf);
     buf_release(&msg);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 /* The verification of a task as 确认失学辍学 by `by`: the task closes, a case opens. */
 static void confirm(struct tu_fx *fx, int64_t task, const char *by)
 {
     struct verify_input in = {.outcome = "确认失学辍学", .by = by, .reason = "厌学"};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code;
-    if (verify_record(fx->s, task, &in, "test", &msg, &err, &code) != 0)
-        fail_msg("verify_record: %s", err.buf);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    if (verify_record(fx->s, task, &in, "test", &msg, &o) != 0)
+        fail_msg("verify_record: %s", o.msg.buf);
     buf_release(&msg);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 static void attempt(struct tu_fx *fx, int64_t case_id)
@@ -109,12 +106,12 @@ static void attempt(struct tu_fx *fx, int64_t case_id)
                                .method = "家访",
                                .people = "李四、家长",
                                .result = "家长同意下周返校"};
-    struct buf msg = BUF_INIT, err = BUF_INIT;
-    int code;
-    if (case_attempt(fx->s, case_id, &in, "test", &msg, &err, &code) != 0)
-        fail_msg("case_attempt: %s", err.buf);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    if (case_attempt(fx->s, case_id, &in, "test", &msg, &o) != 0)
+        fail_msg("case_attempt: %s", o.msg.buf);
     buf_release(&msg);
-    buf_release(&err);
+    outcome_release(&o);
 }
 
 /* tasks_list: 0 and the rows as "township|person|item|ref|child|due|days|status" lines, or the
@@ -122,11 +119,11 @@ static void attempt(struct tu_fx *fx, int64_t case_id)
 static int due(struct tu_fx *fx, const struct tasks_filter *f, struct buf *rows)
 {
     struct report_table t;
-    struct buf err = BUF_INIT;
-    int code = EXIT_OK;
+    struct outcome o = OUTCOME_INIT;
     buf_reset(rows);
-    int rc = tasks_list(fx->s, f, &t, &err, &code);
-    buf_release(&err);
+    int rc = tasks_list(fx->s, f, &t, &o);
+    int code = outcome_exit(o.kind);
+    outcome_release(&o);
     if (rc < 0)
         return code;
     json_t *j = table_to_json(&t);

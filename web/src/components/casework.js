@@ -10,14 +10,11 @@ import { Badge, ErrorBanner } from './feedback.js';
 import { label, tone } from '../vocab.js';
 
 /**
- * A server sentence as people read it: ISO dates as 2026年11月20日, and without the hints for
- * the command line (“（baoxue case show 3）”, “（--school）”) that the library's messages carry.
+ * A server sentence as people read it: ISO dates as 2026年11月20日. (The server's messages name
+ * fields by their labels and carry no command-line syntax: nothing else to take out.)
  */
 export function plain(text) {
   return String(text || '')
-    .replace(/（(?:baoxue |case |verify |--)[^）]*）/g, '')
-    .replace(/下次运行 baoxue match 时/g, '下次比对时')
-    .replace(/请先 case reopen/g, '请先重新打开案件')
     .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m, y, mo, d) => `${Number(y)}年${Number(mo)}月${Number(d)}日`);
 }
 

@@ -19,11 +19,6 @@ import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader, WordBadge 
 import { word, words } from '../vocab.js';
 import { ProgressBar, useJob } from '../components/progress.js';
 
-/** A server message names the uploaded file by its path on the server: show its name only. */
-export function fileMessage(text) {
-  return (text || '').replace(/文件“[^”]*\/([^\/”]+)”/g, '文件“$1”');
-}
-
 /** A kind of list as the wizard names it ("户籍适龄儿童"; the vocabulary's title). */
 const kindTitle = key => (word('kinds', key) || {}).title || key;
 
@@ -161,7 +156,7 @@ export default function Imports({ query }) {
 }
 
 function ImportJob({ job }) {
-  if (job.state === 'failed') return html`<div class="banner banner-error" role="alert">导入失败：${fileMessage(job.error)}</div>`;
+  if (job.state === 'failed') return html`<div class="banner banner-error" role="alert">导入失败：${job.error}</div>`;
   if (job.state === 'done') {
     const r = job.result;
     if (r.pending) return html`<${Notice} tone="ok"><span>已提交 ${r.file_name}（${kindTitle(r.kind)}，第 ${r.batch_id} 批）：${fmtNumber(r.rows_imported)} 行，
@@ -189,7 +184,7 @@ function Preview({ result: r, fields, setFields, force, setForce, shrinkOk, setS
     <h2>第二步：核对表头、列对应和校验结果</h2>
     ${r.error && html`<div class="banner banner-error" role="alert"><div class="stack">
       ${missing.length > 0 && html`<strong>缺少必需的列：${missing.map(m => m.label).join('、')}</strong>`}
-      <span>${fileMessage(r.error)}。</span>
+      <span>${r.error}。</span>
       <span>${missing.length > 0 ? '如果选错了名单类型，请“重新选择文件”；如果文件里有这些列，只是表头写法不同，' : ''}请在下面的“列对应”中为这些列选择字段，然后重新检查。</span></div></div>`}
     <dl class="facts">
       <dt>文件</dt><dd>${r.file_name}${r.format ? `（${r.format.toUpperCase()}${r.encoding ? '，' + r.encoding : ''}${r.sheet ? '，工作表“' + r.sheet + '”' : ''}）` : ''}</dd>
