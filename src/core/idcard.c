@@ -158,7 +158,10 @@ static bool exponent_digits(const char *s, char out19[19])
     int m = (out19[10] - '0') * 10 + (out19[11] - '0');
     int d = (out19[12] - '0') * 10 + (out19[13] - '0');
     /* a day one past the month's end (…0431) is a rounding carry, mended later */
-    return m >= 1 && m <= 12 && d >= 1 && d <= 32;
+    if (m >= 1 && m <= 12 && d >= 1 && d <= 32)
+        return true;
+    out19[0] = '\0'; /* no birth date in them: no ID either */
+    return false;
 }
 
 /* The eight birth digits are a real calendar date. */
@@ -249,16 +252,13 @@ int id_normalize(const char *raw, size_t len, struct resident_id *out)
             alt[i--] = '9';
         if (i >= 0) {
             alt[i]--;
-            if (birth_digits_valid(alt)) {
+            if (birth_digits_valid(alt))
                 memcpy(out->id, alt, 19);
-                /* the corrected digits are checked again: the flag describes the ID kept */
-                if (id_check_char(out->id) == out->id[17])
-                    out->flags &= ~ID_BAD_CHECK;
-                else
-                    out->flags |= ID_BAD_CHECK;
-            }
         }
     }
+    /* digits were lost: whatever the check character says, these are not the ID's digits */
+    if (out->flags & ID_PRECISION_LOST)
+        out->flags |= ID_BAD_CHECK;
     y = (out->id[6] - '0') * 1000 + (out->id[7] - '0') * 100 + (out->id[8] - '0') * 10 +
         (out->id[9] - '0');
     m = (out->id[10] - '0') * 10 + (out->id[11] - '0');

@@ -18,8 +18,9 @@ enum id_flag {
     ID_CONVERTED_15 = 1 << 4,   /* 15-digit ID converted to 18 (informational) */
     ID_REGION_UNKNOWN = 1 << 5, /* county code not in the division table (warning only) */
     ID_PRECISION_LOST = 1 << 6, /* stored as a number in the sheet: digits were lost (1.4E+17);
-                                   also with ID_BAD_CHECK when an 18-digit ID ends in "000" (Excel
-                                   keeps 15 significant digits), then `id` keeps the digits */
+                                   also when an 18-digit ID ends in "000" with a wrong check (Excel
+                                   keeps 15 significant digits); whenever `id` keeps the digits,
+                                   ID_BAD_CHECK is set too: they are not the ID's */
     ID_NON_MAINLAND =
         1 << 7, /* foreign permanent residence (9…) or HK/Macau/TW permit (81/82/83) */
 };

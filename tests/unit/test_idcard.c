@@ -177,6 +177,9 @@ static void test_precision_lost(void **state)
     assert_string_equal(r.id, "");
     assert_int_equal(norm("14.0521201503041E+16", &r), ID_PRECISION_LOST);
     assert_string_equal(r.id, "");
+    /* month 95: the digits are no ID, and none is kept (found by the fuzzer) */
+    assert_int_equal(norm("1.40521203951933E+17", &r), ID_PRECISION_LOST);
+    assert_string_equal(r.id, "");
     /* 15 significant digits kept, the last three came back as 000 */
     assert_int_equal(norm("140521201503041000", &r), ID_BAD_CHECK | ID_PRECISION_LOST);
     assert_string_equal(r.id, "140521201503041000");
