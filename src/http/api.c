@@ -1052,7 +1052,11 @@ static void report_h(struct request *r)
     route_param(&r->params, "name", name, sizeof(name));
     const struct report_def *def = report_find(name);
     if (!def) {
-        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个报表");
+        struct buf b = BUF_INIT;
+        buf_adds(&b, "没有这个报表，可用的报表有");
+        report_titles(&b);
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", b.buf);
+        buf_release(&b);
         return;
     }
     if (!role_has(r->scope.role, def->perm)) {

@@ -47,3 +47,10 @@ void report_names(struct buf *out, bool built)
         if (!built || report_defs[i].fn)
             buf_addf(out, "%s%s", out->len > before ? "、" : "", report_defs[i].name);
 }
+
+void report_titles(struct buf *out)
+{
+    size_t before = out->len;
+    for (size_t i = 0; i < report_defs_count; i++)
+        buf_addf(out, "%s《%s》", out->len > before ? "、" : "", report_defs[i].title);
+}

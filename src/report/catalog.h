@@ -46,5 +46,7 @@ extern const size_t report_defs_count;
 const struct report_def *report_find(const char *name);
 /* "out-of-school、summary、…" (only the ones with fn when `built`: what the command line has). */
 void report_names(struct buf *out, bool built);
+/* Every report's Chinese title, 《…》、《…》: what a person is told there is. */
+void report_titles(struct buf *out);
 
 #endif

@@ -151,8 +151,10 @@ class VocabTest(test_server.ServerTest):
             self.assertEqual(r.status, 200, (rep["key"], j))
         r, j, _ = self.call("GET", "/api/v1/reports/nonsense", cookie=cookie)
         self.assertEqual(r.status, 404)
-        for name in names:
-            self.assertIn(name, j["error"]["message"])
+        # a person is told the reports by their titles, not the path's English names
+        for rep in v["reports"]:
+            self.assertIn("《%s》" % rep["label"], j["error"]["message"])
+        self.assertNotRegex(j["error"]["message"], "[a-z]")
         # the command line offers the same reports, but the list on screen
         p = subprocess.run([BIN, "report", "--db", self.db, "nonsense"], env=env(),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
