@@ -8,21 +8,32 @@ read and write either (psql for PostgreSQL); a test about SQLite files skips on 
 real spreadsheet files the way departments send them: CSV in any encoding, .xlsx built by hand
 with zipfile (shared or inline strings, date styles, a merged title row, several sheets) and
 .xls through Perl's Spreadsheet::WriteExcel.
+
+The server's tests use the same module: start_server and the functions around it for a server
+of their own, the Api mixin (call, login, the jobs) for a class with one, DemoServerTest for a
+class served by the demo county, multipart for uploads, db_* to look behind the server's back.
 """
 
 import atexit
 import codecs
 import csv
 import datetime
+import gzip
+import http.client
 import io
 import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import tempfile
+import threading
+import time
 import unittest
+import urllib.parse
+import uuid
 import zipfile
 from xml.sax.saxutils import escape
 
@@ -534,13 +545,7 @@ class BaoxueTest(unittest.TestCase):
     # -- running ----------------------------------------------------------------------------
     @staticmethod
     def env(extra=None):
-        e = dict(os.environ)
-        e.pop("BAOXUE_DB", None)
-        e["BAOXUE_TODAY"] = TODAY
-        e.setdefault("LANG", "C.UTF-8")
-        if extra:
-            e.update(extra)
-        return e
+        return env(extra)
 
     def run_bx(self, *args, timeout=120, env=None, cwd=None):
         """Run the binary; returns (exit code, stdout text, stderr text)."""
@@ -675,3 +680,328 @@ FLAG_BITS = {
 
 def flag_names(bits):
     return sorted(k for k, b in FLAG_BITS.items() if bits & (1 << b))
+
+
+# ---------------------------------------------------------------------------------------------
+# The server, black box: `baoxue serve` on a database and a free port, spoken to with
+# http.client only. Functions for a test that runs its own server; the Api mixin for a test
+# class whose server listens on cls.port over cls.db; DemoServerTest for the classes that share
+# a server of the demo county (each class starts its own).
+
+PASSWORD = "correct-horse-1"
+INJECTIONS = [
+    "' OR '1'='1",
+    "1; DROP TABLE record; --",
+    "\" OR 1=1 --",
+    "%' UNION SELECT name FROM sqlite_master --",
+    "_%",
+    "\\",
+    "张三' --",
+    "$1",
+]
+
+
+def env(extra=None):
+    """The environment the binary runs in: today is TODAY, no BAOXUE_DB from outside."""
+    e = dict(os.environ)
+    e.pop("BAOXUE_DB", None)
+    e["BAOXUE_TODAY"] = TODAY
+    e.setdefault("LANG", "C.UTF-8")
+    if extra:
+        e.update(extra)
+    return e
+
+
+def db_execute(db, sql):
+    """Change the database behind the server's back."""
+    if is_pg(db):
+        psql(db, sql)
+        return
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        con.execute(sql)
+        con.commit()
+    finally:
+        con.close()
+
+
+def db_scalar(db, sql):
+    """The integer one query gives."""
+    if is_pg(db):
+        return int(psql(db, sql).strip())
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def db_rows(db, sql):
+    """Every row as a list of strings."""
+    if is_pg(db):
+        return [line.split("|") for line in psql(db, sql).splitlines()]
+    con = sqlite3.connect(db, timeout=30)
+    try:
+        return [[str(v) for v in row] for row in con.execute(sql).fetchall()]
+    finally:
+        con.close()
+
+
+def db_value(db, sql):
+    """The first column of the first row as a string, None when there is no row."""
+    rows = db_rows(db, sql)
+    return rows[0][0] if rows else None
+
+
+def user_add(db, name, *args, password=PASSWORD):
+    """An account made at the command line (`baoxue user add`), its password on stdin."""
+    p = subprocess.run([BIN, "user", "--db", db, "add", name, *args, "--password-stdin"],
+                       input=(password + "\n").encode(), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=env(), timeout=60)
+    assert p.returncode == 0, p.stderr.decode()
+
+
+def init_county(db, county=COUNTY):
+    """An empty database of the county (`baoxue init`)."""
+    subprocess.run([BIN, "init", "--db", db, "--county", county], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=60)
+
+
+def demo_county(directory, children=2000, *extra):
+    """The demo county (`baoxue demo`) written under directory/demo; returns its database: the
+    demo's own file there, or a fresh PostgreSQL schema when BAOXUE_TEST_PG is set."""
+    out = os.path.join(directory, "demo")
+    db = new_db(directory) if PG else os.path.join(out, "baoxue.db")
+    subprocess.run([BIN, "demo", "--children", str(children), "--out", out, *extra]
+                   + (["--db", db] if PG else []), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=300)
+    return db
+
+
+def start_server(db, *extra, environ=None):
+    """`baoxue serve` on a free port: (the process, its port). Its stdout's first line says
+    where it listens; its stderr is the access log (read it: drain)."""
+    p = subprocess.Popen([BIN, "serve", "--db", db, "--listen", "127.0.0.1:0", *extra],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=environ if environ is not None else env())
+    line = p.stdout.readline().decode("utf-8", "replace")
+    m = re.search(r":(\d+)/", line.split("//", 1)[-1])
+    if not m:
+        p.kill()
+        raise AssertionError("server did not start: %r %r" % (line, p.stderr.read()))
+    return p, int(m.group(1))
+
+
+def drain(p):
+    """Read the server's stderr (the access log) as it comes: a pipe nobody reads fills up and
+    stops the server. Returns the list the lines go to and the reading thread."""
+    lines = []
+    t = threading.Thread(target=lambda: lines.extend(iter(p.stderr.readline, b"")), daemon=True)
+    t.start()
+    return lines, t
+
+
+def stop_server(p):
+    """SIGTERM (SIGKILL after 30 s); returns what is left of its stderr."""
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    err = p.stderr.read().decode("utf-8", "replace")
+    p.stdout.close()
+    p.stderr.close()
+    return err
+
+
+def stop_drained(p, lines, t):
+    """stop_server for a drained server: the whole log."""
+    err = stop_server(p)
+    t.join(30)
+    return b"".join(lines).decode("utf-8", "replace") + err
+
+
+def urlq(s):
+    """A query value, percent-encoded."""
+    return urllib.parse.quote(s, safe="")
+
+
+def multipart(fields, files, boundary=None):
+    """multipart/form-data by hand: fields {name: value} or [(name, value)] (a name may repeat),
+    files [(name, filename, bytes)], a file name str or raw bytes (a GBK name is sent as it is).
+    Returns (body, Content-Type)."""
+    boundary = boundary or "----baoxue" + uuid.uuid4().hex
+    b = boundary.encode()
+    out = []
+    for k, v in (fields.items() if isinstance(fields, dict) else fields):
+        out.append(b"--" + b + ("\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
+                                % (k, v)).encode("utf-8"))
+    for name, filename, data in files:
+        if isinstance(filename, str):
+            filename = filename.encode("utf-8")
+        out.append(b"--" + b + ("\r\nContent-Disposition: form-data; name=\"%s\"; filename=\""
+                                % name).encode("utf-8") + filename
+                   + b"\"\r\nContent-Type: application/octet-stream\r\n\r\n" + data + b"\r\n")
+    out.append(b"--" + b + b"--\r\n")
+    return b"".join(out), "multipart/form-data; boundary=" + boundary
+
+
+def http_call(port, method, path, body=None, cookie=None, csrf=None, headers=None, timeout=30):
+    """One request on a connection of its own: (response, its JSON or None, its bytes). A dict
+    or list body is sent as JSON."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    h = dict(headers or {})
+    if cookie:
+        h["Cookie"] = cookie
+    if csrf:
+        h["X-CSRF-Token"] = csrf
+    if isinstance(body, (dict, list)):
+        body = json.dumps(body).encode()
+        h.setdefault("Content-Type", "application/json")
+    c.request(method, path, body=body, headers=h)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    j = None
+    if r.getheader("Content-Type", "").startswith("application/json"):
+        j = json.loads(data)
+    return r, j, data
+
+
+class Api:
+    """The HTTP helpers of a unittest.TestCase whose server listens on self.port over self.db."""
+
+    @classmethod
+    def user_add(cls, name, *args):
+        user_add(cls.db, name, *args)
+
+    def conn(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def call(self, method, path, body=None, cookie=None, csrf=None, headers=None):
+        return http_call(self.port, method, path, body, cookie, csrf, headers)
+
+    def login(self, name, password=PASSWORD):
+        """(cookie, CSRF token) of a new session."""
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": name, "password": password})
+        self.assertEqual(r.status, 200, j)
+        cookie = r.getheader("Set-Cookie")
+        self.assertIn("HttpOnly", cookie)
+        self.assertIn("SameSite=Strict", cookie)
+        return cookie.split(";")[0], j["csrf_token"]
+
+    def assertError(self, r, j, status, code=None):
+        self.assertEqual(r.status, status, j)
+        self.assertIn("error", j)
+        self.assertRegex(j["error"]["message"], "[\u4e00-\u9fff]", "message must be Chinese")
+        if code:
+            self.assertEqual(j["error"]["code"], code)
+
+    def job(self, session, job_id):
+        """GET /api/v1/jobs/{id}: its progress is always between 0 and 1."""
+        r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job_id, cookie=session[0])
+        self.assertEqual(r.status, 200, j)
+        self.assertGreaterEqual(j["progress"], 0)
+        self.assertLessEqual(j["progress"], 1)
+        return j
+
+    def wait_job(self, session, job_id, states=("done", "failed"), timeout=120):
+        """Poll a job until it is in one of `states`; returns it."""
+        deadline = time.time() + timeout
+        while True:
+            j = self.job(session, job_id)
+            if j["state"] in states:
+                return j
+            self.assertLess(time.time(), deadline, "job %d did not end: %r" % (job_id, j))
+            time.sleep(0.05)
+
+
+TOWN = "140521100"  # 龙港镇: the township of the demo server's "tz" account
+OTHER = "140521101"  # 中村镇: another township of the demo county
+
+
+class DemoServerTest(Api, unittest.TestCase):
+    """A server of the demo county (2,000 children; a fresh PostgreSQL schema when BAOXUE_TEST_PG
+    is set) for the class, with the accounts admin, county, tz (the township TOWN) and sup, a
+    web directory of its own and a body limit of MAX_BODY. No tests of its own."""
+
+    MAX_BODY = 65536
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="baoxue-server-")
+        cls.db = demo_county(cls.dir)
+        for name, args in [
+            ("admin", ["--role", "admin"]),
+            ("county", ["--role", "county"]),
+            ("tz", ["--role", "township", "--township", TOWN]),
+            ("sup", ["--role", "supervisor"]),
+        ]:
+            cls.user_add(name, *args)
+        cls.web = os.path.join(cls.dir, "web")
+        os.makedirs(os.path.join(cls.web, "assets"))
+        with open(os.path.join(cls.web, "index.html"), "w", encoding="utf-8") as f:
+            f.write("<!doctype html><title>保学</title>")
+        with open(os.path.join(cls.web, "assets", "app.3f9a1c2e.js"), "w") as f:
+            f.write("console.log('baoxue');" * 50)
+        with open(os.path.join(cls.web, "assets", "app.3f9a1c2e.js.gz"), "wb") as f:
+            f.write(gzip.compress(b"console.log('baoxue');" * 50))
+        with open(os.path.join(cls.dir, "secret.txt"), "w") as f:
+            f.write("TOP-SECRET")
+        cls.proc, cls.port = start_server(cls.db, "--web", cls.web, "--max-body", str(cls.MAX_BODY))
+        cls.log_lines, cls.log_thread = drain(cls.proc)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server_log = stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        shutil.rmtree(cls.dir, True)
+        # under make test-sanitize the server reports leaks and errors when it stops
+        assert "Sanitizer" not in cls.server_log, cls.server_log[-4000:]
+
+    def audit(self, **filters):
+        """The audit trail's entries (as the admin reads them) with these filters."""
+        admin, _ = self.login("admin")
+        q = "&".join("%s=%s" % (k, urlq(v)) for k, v in filters.items())
+        r, j, _ = self.call("GET", "/api/v1/audit?per_page=500&" + q, cookie=admin)
+        self.assertEqual(r.status, 200, j)
+        return j["items"]
+
+    def count_records(self):
+        return db_scalar(self.db, "SELECT count(*) FROM record")
+
+
+# ---------------------------------------------------------------------------------------------
+# A county of four children, as the upload and job tests send its lists
+
+# name: (birth, seq, township, enrolled?)
+JOB_CHILDREN = {
+    "在读甲": ("2015-03-04", 17, "郑庄镇", True),
+    "在读乙": ("2017-01-01", 19, "端氏镇", True),
+    "未入学": ("2016-09-09", 29, "郑庄镇", False),
+    "八月末": ("2019-08-31", 31, "端氏镇", False),
+}
+
+
+def job_child_id(name):
+    birth, seq = JOB_CHILDREN[name][0], JOB_CHILDREN[name][1]
+    return make_id(birth.replace("-", ""), seq)
+
+
+def population_csv():
+    """The household register of JOB_CHILDREN, as CSV bytes."""
+    rows = [["姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "户籍状态"]]
+    for name, (birth, seq, town, _) in JOB_CHILDREN.items():
+        rows.append([name, "男" if seq % 2 else "女", job_child_id(name), birth, town, "正常"])
+    return csv_text(rows).encode("utf-8")
+
+
+def enrollment_csv():
+    """The 学籍 list of the enrolled JOB_CHILDREN, as CSV bytes."""
+    rows = [["学校标识码", "学校名称", "年级", "姓名", "出生日期", "身份证件号", "学籍状态"]]
+    for name, (birth, _, _, enrolled) in JOB_CHILDREN.items():
+        if enrolled:
+            rows.append(["2114052101", "沁水县实验小学", "三年级", name, birth, job_child_id(name),
+                         "在读"])
+    return csv_text(rows).encode("utf-8")

@@ -8,19 +8,16 @@ The crowd runs on one thread (selectors), the user on the test's own.
 
 import http.client
 import json
-import os
 import resource
 import selectors
 import shutil
 import socket
-import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
-from harness import BIN, PG, new_db
-from test_server import PASSWORD, drain, env, start_server, stop_drained
+from harness import PASSWORD, demo_county, drain, start_server, stop_drained, user_add
 
 USER_ADDR = "127.0.0.1"
 
@@ -135,15 +132,8 @@ class AbuseTest(unittest.TestCase):
     def setUpClass(cls):
         cls.nofile = raise_nofile(8192)
         cls.dir = tempfile.mkdtemp(prefix="baoxue-abuse-")
-        out = os.path.join(cls.dir, "demo")
-        cls.db = new_db(cls.dir) if PG else os.path.join(out, "baoxue.db")
-        subprocess.run([BIN, "demo", "--children", "2000", "--out", out]
-                       + (["--db", cls.db] if PG else []), check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=300)
-        p = subprocess.run([BIN, "user", "--db", cls.db, "add", "county", "--role", "county",
-                            "--password-stdin"], input=(PASSWORD + "\n").encode(),
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=60)
-        assert p.returncode == 0, p.stderr.decode()
+        cls.db = demo_county(cls.dir)
+        user_add(cls.db, "county", "--role", "county")
 
     @classmethod
     def tearDownClass(cls):

@@ -6,13 +6,10 @@ county of 2,000 children (a fresh PostgreSQL schema when BAOXUE_TEST_PG is set).
 
 import unittest
 
-import test_server
-from test_server import PASSWORD, db_scalar
-
-ServerTest = test_server.ServerTest  # not a module-level class name: its tests run there
+from harness import PASSWORD, DemoServerTest, db_scalar
 
 
-class ReviewApiTest(ServerTest):
+class ReviewApiTest(DemoServerTest):
     def pending(self, cookie, all_pairs=False):
         r, j, _ = self.call("GET", "/api/v1/review" + ("?all=1" if all_pairs else ""),
                             cookie=cookie)
@@ -124,7 +121,7 @@ class ReviewApiTest(ServerTest):
         self.assertEqual(db_scalar(self.db, "SELECT count(*) FROM review_decision"), decisions)
 
 
-class AccountsApiTest(ServerTest):
+class AccountsApiTest(DemoServerTest):
     def admin(self):
         return self.login("admin")
 
@@ -225,20 +222,6 @@ class AccountsApiTest(ServerTest):
                                 {"password": "hijacked-pass"}, cookie=cookie, csrf=csrf)
             self.assertError(r, j, 403)
         self.login("admin", PASSWORD)
-
-
-# the tests inherited from ServerTest run in test_server.py, not again here
-for _name in dir(ServerTest):
-    if _name.startswith("test_"):
-        setattr(ReviewApiTest, _name, None)
-        setattr(AccountsApiTest, _name, None)
-
-
-def load_tests(loader, tests, pattern):
-    suite = unittest.TestSuite()
-    for cls in (ReviewApiTest, AccountsApiTest):
-        suite.addTests(loader.loadTestsFromTestCase(cls))
-    return suite
 
 
 if __name__ == "__main__":

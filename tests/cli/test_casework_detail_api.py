@@ -4,39 +4,16 @@ standing, and the verify / cases / tasks lists a page at a time. Scoped like eve
 another township's task or case is 404. SQLite, and PostgreSQL as the .pg variant.
 """
 
-import sqlite3
 import unittest
 
-import test_server
-from harness import is_pg, psql
-from test_casework_api import OTHER, TOWN, db_value
-
-ServerTest = test_server.ServerTest
+from harness import OTHER, TOWN, DemoServerTest, db_execute, db_value
 
 
-def db_exec(db, sql):
-    if is_pg(db):
-        psql(db, sql)
-        return
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        with con:
-            con.execute(sql)
-    finally:
-        con.close()
-
-
-class CaseworkDetailApiTest(ServerTest):
+class CaseworkDetailApiTest(DemoServerTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.user_add("tz2", "--role", "township", "--township", OTHER)
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        # under make test-sanitize the server reports leaks and errors when it stops
-        assert "Sanitizer" not in cls.server_log, cls.server_log[-4000:]
 
     def get(self, path, who="tz"):
         cookie, _ = self.login(who)
@@ -100,7 +77,7 @@ class CaseworkDetailApiTest(ServerTest):
         j = self.get("/api/v1/cases/%d" % case)
         self.assertFalse(j["first_visit"]["done"])
         self.assertFalse(j["first_visit"]["due"]["overdue"])
-        db_exec(self.db, "UPDATE case_file SET first_visit_due = '2026-01-05' WHERE id = %d" % case)
+        db_execute(self.db, "UPDATE case_file SET first_visit_due = '2026-01-05' WHERE id = %d" % case)
         j = self.get("/api/v1/cases/%d" % case)
         self.assertTrue(j["first_visit"]["due"]["overdue"])
         self.assertLess(j["first_visit"]["due"]["days"], 0)
@@ -133,16 +110,6 @@ class CaseworkDetailApiTest(ServerTest):
         cookie, _ = self.login("county")
         r, j, _ = self.call("GET", "/api/v1/tasks?per_page=0", cookie=cookie)
         self.assertError(r, j, 400, "invalid_request")
-
-
-# the tests inherited from ServerTest run in test_server.py, not again here
-for _name in dir(ServerTest):
-    if _name.startswith("test_"):
-        setattr(CaseworkDetailApiTest, _name, None)
-
-
-def load_tests(loader, tests, pattern):
-    return loader.loadTestsFromTestCase(CaseworkDetailApiTest)
 
 
 if __name__ == "__main__":

@@ -14,42 +14,32 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import unittest
 
-from harness import BIN, COUNTY, csv_text, is_pg, make_id, new_db, psql
-import test_server
-from test_server import PASSWORD, db_execute, db_scalar, env, start_server
-from test_casework_api import db_value
-from test_jobs import CHILDREN, cid, enrollment_csv, multipart, population_csv
+from harness import (BIN, COUNTY, JOB_CHILDREN, PASSWORD, Api, csv_text, db_execute, db_scalar,
+                     db_value, drain, enrollment_csv, env, init_county, is_pg, job_child_id,
+                     make_id, multipart, new_db, population_csv, start_server, stop_drained)
 
 TOWN, OTHER = "140521102", "140521103"  # 郑庄镇, 端氏镇
 
 
 def register_csv(extra=0, only=None):
-    """The household register of CHILDREN (or the first `only` of them) and `extra` more."""
+    """The household register of JOB_CHILDREN (or the first `only` of them) and `extra` more."""
     rows = [["姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "户籍状态"]]
-    for name, (birth, seq, town, _) in list(CHILDREN.items())[:only]:
-        rows.append([name, "男" if seq % 2 else "女", cid(name), birth, town, "正常"])
+    for name, (birth, seq, town, _) in list(JOB_CHILDREN.items())[:only]:
+        rows.append([name, "男" if seq % 2 else "女", job_child_id(name), birth, town, "正常"])
     for i in range(extra):
         rows.append(["新增%d" % i, "男", make_id("20160101", 201 + 2 * i), "2016-01-01", "郑庄镇",
                      "正常"])
     return csv_text(rows).encode("utf-8")
 
 
-class DutiesTest(unittest.TestCase):
-    user_add = test_server.ServerTest.__dict__["user_add"]
-    conn = test_server.ServerTest.conn
-    call = test_server.ServerTest.call
-    login = test_server.ServerTest.login
-    assertError = test_server.ServerTest.assertError
-
+class DutiesTest(Api, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-duties-")
         cls.db = new_db(cls.dir)
-        subprocess.run([BIN, "init", "--db", cls.db, "--county", COUNTY], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=60)
+        init_county(cls.db)
         for name, args in [("admin", ["--role", "admin"]), ("county", ["--role", "county"]),
                            ("police", ["--role", "department", "--department", "公安"]),
                            ("civil", ["--role", "department", "--department", "民政局"]),
@@ -68,23 +58,15 @@ class DutiesTest(unittest.TestCase):
         subprocess.run([BIN, "match", "--db", cls.db], check=True, capture_output=True, env=env(),
                        timeout=120)
         cls.proc, cls.port = start_server(cls.db, "--data-dir", cls.data)
-        cls.log_lines, cls.log_thread = test_server.drain(cls.proc)
+        cls.log_lines, cls.log_thread = drain(cls.proc)
 
     @classmethod
     def tearDownClass(cls):
-        log = test_server.stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        log = stop_drained(cls.proc, cls.log_lines, cls.log_thread)
         assert "Sanitizer" not in log, log[-4000:]
         shutil.rmtree(cls.dir, True)
 
     # -- helpers --------------------------------------------------------------------------------
-    def wait(self, session, job_id):
-        for _ in range(1200):
-            r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job_id, cookie=session[0])
-            if j["state"] in ("done", "failed"):
-                return j
-            time.sleep(0.05)
-        raise AssertionError("job %d did not end" % job_id)
-
     def post_upload(self, session, fields, name, data):
         body, ctype = multipart(fields, [("file", name, data)])
         return self.call("POST", "/api/v1/imports", body, cookie=session[0], csrf=session[1],
@@ -93,12 +75,12 @@ class DutiesTest(unittest.TestCase):
     def upload(self, session, fields, name, data):
         r, j, _ = self.post_upload(session, fields, name, data)
         assert r.status == 202, j
-        return self.wait(session, j["id"])
+        return self.wait_job(session, j["id"])
 
     def run_match(self, session):
         r, j, _ = self.call("POST", "/api/v1/runs", {}, cookie=session[0], csrf=session[1])
         assert r.status == 202, j
-        job = self.wait(session, j["id"])
+        job = self.wait_job(session, j["id"])
         assert job["state"] == "done", job
         return job["result"]
 
@@ -195,10 +177,10 @@ class DutiesTest(unittest.TestCase):
         # the police read the children of their list, masked, and no child's history
         r, j, _ = self.call("GET", "/api/v1/children?status=all&per_page=50", cookie=police[0])
         self.assertEqual(r.status, 200, j)
-        self.assertEqual(j["total"], len(CHILDREN) + 2)
+        self.assertEqual(j["total"], len(JOB_CHILDREN) + 2)
         one = j["items"][0]
-        for name in CHILDREN:
-            self.assertNotIn(cid(name), str(j))
+        for name in JOB_CHILDREN:
+            self.assertNotIn(job_child_id(name), str(j))
         r, j, _ = self.call("GET", "/api/v1/children/%d" % one["id"], cookie=police[0])
         self.assertEqual(r.status, 200, j)
         self.assertIn("*", j["person"]["id_number"])

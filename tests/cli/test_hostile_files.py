@@ -7,16 +7,13 @@ upload API, as a department would send it, refused by the job in the same words.
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
 
-from harness import BIN, COUNTY, BaoxueTest, new_db
+from harness import (Api, BaoxueTest, db_scalar, drain, init_county, multipart, new_db,
+                     start_server, stop_drained)
 from hostile import CATALOGUE
-import test_server
-from test_jobs import multipart
-from test_server import db_scalar, env, start_server
 
 # what the libraries say in English (expat, libzip, FreeXL, iconv): never shown to a clerk
 ENGLISH = re.compile(r"\b(error|invalid|token|well-formed|archive|entry|failed|not a zip)\b", re.I)
@@ -52,29 +49,23 @@ class HostileFiles(BaoxueTest):
         self.assertEqual(sorted(os.listdir(self.dir)), before)
 
 
-class HostileUpload(unittest.TestCase):
+class HostileUpload(Api, unittest.TestCase):
     """The department's 3.4 KB file that added 1.6 GB came through the upload API."""
-
-    user_add = test_server.ServerTest.__dict__["user_add"]
-    conn = test_server.ServerTest.conn
-    call = test_server.ServerTest.call
-    login = test_server.ServerTest.login
 
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-hostile-")
         cls.db = new_db(cls.dir)
-        subprocess.run([BIN, "init", "--db", cls.db, "--county", COUNTY], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=60)
+        init_county(cls.db)
         cls.user_add("county", "--role", "county")
         cls.data = os.path.join(cls.dir, "data")
         os.makedirs(cls.data)
         cls.proc, cls.port = start_server(cls.db, "--data-dir", cls.data)
-        cls.log_lines, cls.log_thread = test_server.drain(cls.proc)
+        cls.log_lines, cls.log_thread = drain(cls.proc)
 
     @classmethod
     def tearDownClass(cls):
-        log = test_server.stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        log = stop_drained(cls.proc, cls.log_lines, cls.log_thread)
         assert "Sanitizer" not in log, log[-4000:]
         shutil.rmtree(cls.dir, True)
 
@@ -84,12 +75,7 @@ class HostileUpload(unittest.TestCase):
         r, j, _ = self.call("POST", "/api/v1/imports", body, cookie=session[0], csrf=session[1],
                             headers={"Content-Type": ctype})
         self.assertEqual(r.status, 202, j)
-        deadline = time.time() + 120
-        while j["state"] not in ("done", "failed"):
-            self.assertLess(time.time(), deadline, j)
-            time.sleep(0.05)
-            r, j, _ = self.call("GET", "/api/v1/jobs/%d" % j["id"], cookie=session[0])
-        return j
+        return self.wait_job(session, j["id"])
 
     def test_bomb_upload_is_refused(self):
         s = self.login("county")

@@ -9,79 +9,25 @@ set), a server on a free port with its own data directory.
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 import unittest
-import uuid
 
-from harness import BIN, COUNTY, PG, csv_text, make_id, new_db
-import test_server
-from test_server import db_execute, db_scalar, env, start_server, stop_server
-
-# name: (birth, seq, township, enrolled?)
-CHILDREN = {
-    "在读甲": ("2015-03-04", 17, "郑庄镇", True),
-    "在读乙": ("2017-01-01", 19, "端氏镇", True),
-    "未入学": ("2016-09-09", 29, "郑庄镇", False),
-    "八月末": ("2019-08-31", 31, "端氏镇", False),
-}
-
+from harness import (JOB_CHILDREN, PG, Api, csv_text, db_execute, db_scalar, drain, enrollment_csv,
+                     init_county, make_id, multipart, new_db, population_csv, start_server,
+                     stop_drained, stop_server)
 
 # long enough to read that progress is reported several times (every 0.25 s); PostgreSQL reads
 # a row more slowly than SQLite, so fewer rows give it the same number of reports
 N_LARGE = 30000 if PG else 100000
 
 
-def cid(name):
-    birth, seq = CHILDREN[name][0], CHILDREN[name][1]
-    return make_id(birth.replace("-", ""), seq)
-
-
-def population_csv():
-    rows = [["姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "户籍状态"]]
-    for name, (birth, seq, town, _) in CHILDREN.items():
-        rows.append([name, "男" if seq % 2 else "女", cid(name), birth, town, "正常"])
-    return csv_text(rows).encode("utf-8")
-
-
-def enrollment_csv():
-    rows = [["学校标识码", "学校名称", "年级", "姓名", "出生日期", "身份证件号", "学籍状态"]]
-    for name, (birth, _, _, enrolled) in CHILDREN.items():
-        if enrolled:
-            rows.append(["2114052101", "沁水县实验小学", "三年级", name, birth, cid(name), "在读"])
-    return csv_text(rows).encode("utf-8")
-
-
-def multipart(fields, files, boundary=None):
-    """multipart/form-data by hand: fields {name: value}, files [(name, filename, bytes)]."""
-    boundary = boundary or "----baoxue" + uuid.uuid4().hex
-    out = []
-    for k, v in fields.items():
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n"
-                    % (boundary, k, v)).encode("utf-8"))
-    for name, filename, data in files:
-        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
-                    "Content-Type: application/octet-stream\r\n\r\n"
-                    % (boundary, name, filename)).encode("utf-8") + data + b"\r\n")
-    out.append(("--%s--\r\n" % boundary).encode())
-    return b"".join(out), "multipart/form-data; boundary=" + boundary
-
-
-class JobsTest(unittest.TestCase):
-    # the HTTP helpers of test_server (borrowed, so that its tests do not run here again)
-    user_add = test_server.ServerTest.__dict__["user_add"]
-    conn = test_server.ServerTest.conn
-    call = test_server.ServerTest.call
-    login = test_server.ServerTest.login
-    assertError = test_server.ServerTest.assertError
-
+class JobsTest(Api, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-jobs-")
         cls.db = new_db(cls.dir)
-        subprocess.run([BIN, "init", "--db", cls.db, "--county", COUNTY], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=60)
+        init_county(cls.db)
         for name, args in [("admin", ["--role", "admin"]), ("county", ["--role", "county"]),
                            ("tz", ["--role", "township", "--township", "140521100"])]:
             cls.user_add(name, *args)
@@ -89,11 +35,11 @@ class JobsTest(unittest.TestCase):
         os.makedirs(cls.data)
         cls.proc, cls.port = start_server(cls.db, "--data-dir", cls.data, "--max-body", "65536")
         # the access log read as it comes: the progress test polls hundreds of times
-        cls.log_lines, cls.log_thread = test_server.drain(cls.proc)
+        cls.log_lines, cls.log_thread = drain(cls.proc)
 
     @classmethod
     def tearDownClass(cls):
-        log = test_server.stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        log = stop_drained(cls.proc, cls.log_lines, cls.log_thread)
         assert "Sanitizer" not in log, log[-4000:]
         shutil.rmtree(cls.dir, True)
 
@@ -103,18 +49,6 @@ class JobsTest(unittest.TestCase):
         return self.call("POST", "/api/v1/imports", body, cookie=cookie, csrf=token if csrf else None,
                          headers={"Content-Type": ctype})
 
-    def poll(self, session, job_id, timeout=120):
-        deadline = time.time() + timeout
-        while True:
-            r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job_id, cookie=session[0])
-            self.assertEqual(r.status, 200, j)
-            self.assertGreaterEqual(j["progress"], 0)
-            self.assertLessEqual(j["progress"], 1)
-            if j["state"] in ("done", "failed"):
-                return j
-            self.assertLess(time.time(), deadline, "job %d did not finish: %r" % (job_id, j))
-            time.sleep(0.05)
-
     def import_ok(self, session, kind, filename, data, confirm_shrink=False):
         fields = {"kind": kind}
         if confirm_shrink:
@@ -123,7 +57,7 @@ class JobsTest(unittest.TestCase):
         self.assertEqual(r.status, 202, j)
         self.assertIn(j["state"], ("queued", "running", "done"))
         self.assertEqual(j["kind"], "import")
-        done = self.poll(session, j["id"])
+        done = self.wait_job(session, j["id"])
         self.assertEqual(done["state"], "done", done)
         return done
 
@@ -131,7 +65,7 @@ class JobsTest(unittest.TestCase):
         s = self.login("county")
         # (another test of the class may have imported a larger register: the shrink is meant)
         pop = self.import_ok(s, "population", "户籍.csv", population_csv(), confirm_shrink=True)
-        self.assertEqual(pop["result"]["rows_imported"], len(CHILDREN))
+        self.assertEqual(pop["result"]["rows_imported"], len(JOB_CHILDREN))
         self.assertEqual(pop["result"]["file_name"], "户籍.csv")
         self.assertEqual(pop["progress"], 1)
         enr = self.import_ok(s, "enrollment", "学籍.csv", enrollment_csv(), confirm_shrink=True)
@@ -148,7 +82,7 @@ class JobsTest(unittest.TestCase):
         r, j, _ = self.call("POST", "/api/v1/runs", cookie=s[0], csrf=s[1])
         self.assertEqual(r.status, 202, j)
         self.assertEqual(j["kind"], "match")
-        run = self.poll(s, j["id"])
+        run = self.wait_job(s, j["id"])
         self.assertEqual(run["state"], "done", run)
         self.assertEqual(run["result"]["out_of_school"], 2)
         run_id = run["result"]["run_id"]
@@ -254,7 +188,7 @@ class JobsTest(unittest.TestCase):
         r, j, _ = self.upload(d, {"kind": "population"},
                               [("file", "公安户籍.csv", population_csv())])
         self.assertEqual(r.status, 202, j)
-        done = self.poll(d, j["id"])
+        done = self.wait_job(d, j["id"])
         self.assertEqual(done["state"], "done", done)
         self.assertTrue(done["result"]["pending"], done)
         # its own uploads only, waiting for the county; the county sees them all
@@ -314,7 +248,7 @@ class JobsTest(unittest.TestCase):
         r, j, _ = self.upload(s, {"kind": "population"},
                               [("file", "坏表.xlsx", b"PK\x03\x04 this is not a workbook" * 4000)])
         self.assertEqual(r.status, 202, j)
-        done = self.poll(s, j["id"])
+        done = self.wait_job(s, j["id"])
         self.assertEqual(done["state"], "failed", done)
         self.assertRegex(done["error"], "[\u4e00-\u9fff]")
         # the file as the user named it, not where the server kept it

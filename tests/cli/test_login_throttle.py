@@ -6,15 +6,13 @@ are loopback addresses 127.0.0.x.
 
 import http.client
 import json
-import os
 import shutil
-import subprocess
 import tempfile
 import threading
 import unittest
 
-from harness import BIN, COUNTY, PG, new_db
-from test_server import PASSWORD, db_scalar, drain, env, start_server, stop_drained
+from harness import (PASSWORD, db_scalar, drain, init_county, new_db, start_server, stop_drained,
+                     user_add)
 
 WRONG = "not-the-password"
 
@@ -24,15 +22,9 @@ class LoginThrottleTest(unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-throttle-")
         cls.db = new_db(cls.dir)
-        subprocess.run([BIN, "init", "--db", cls.db, "--county", COUNTY], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=60)
+        init_county(cls.db)
         for name in ("admin", "racer", "boss", "clerk"):
-            p = subprocess.run([BIN, "user", "--db", cls.db, "add", name, "--role",
-                                "admin" if name in ("admin", "boss") else "county",
-                                "--password-stdin"], input=(PASSWORD + "\n").encode(),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
-                               timeout=60)
-            assert p.returncode == 0, p.stderr.decode()
+            user_add(cls.db, name, "--role", "admin" if name in ("admin", "boss") else "county")
         cls.proc, cls.port = start_server(cls.db)
         cls.lines, cls.thread = drain(cls.proc)
 

@@ -30,9 +30,8 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 import zipfile
 
-from harness import BIN, HERE, ID_CHECK, ID_WEIGHTS, PG, TODAY, id_check_char, new_db
-from test_casework_api import db_rows
-from test_server import PASSWORD, db_execute, drain, env, start_server, stop_drained
+from harness import (BIN, HERE, ID_CHECK, ID_WEIGHTS, PASSWORD, TODAY, db_execute, db_rows,
+                     demo_county, drain, env, id_check_char, start_server, stop_drained, user_add)
 
 OPENAPI = os.path.join(HERE, "..", "..", "src", "http", "openapi.json")
 MASK_RE = re.compile(r"(?<![0-9X*])([0-9]{6})\*{8}([0-9]{3}[0-9X])(?![0-9X])")
@@ -322,12 +321,8 @@ class MaskingTest(unittest.TestCase):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-mask-")
         cls.scratch = os.path.join(cls.dir, "scratch")
         os.mkdir(cls.scratch)
-        demo = os.path.join(cls.dir, "demo")
-        cls.db = new_db(cls.dir) if PG else os.path.join(demo, "baoxue.db")
         # a small county with ID typos, review pairs, tasks and cases
-        subprocess.run([BIN, "demo", "--children", "1000", "--errors", "3", "--out", demo]
-                       + (["--db", cls.db] if PG else []), check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=300)
+        cls.db = demo_county(cls.dir, 1000, "--errors", "3")
         cls.truth = {}
         cls.births = set()
         for name, idn, birth in db_rows(cls.db, "SELECT coalesce(name, ''), coalesce(id_number, ''),"
@@ -353,9 +348,7 @@ class MaskingTest(unittest.TestCase):
             "dept": ["--role", "department", "--department", "公安局"],
         }
         for name, args in cls.users.items():
-            p = subprocess.run([BIN, "user", "--db", cls.db, "add", name, *args, "--password-stdin"],
-                               input=(PASSWORD + "\n").encode(), capture_output=True, env=env(), timeout=60)
-            assert p.returncode == 0, p.stderr.decode()
+            user_add(cls.db, name, *args)
         with open(OPENAPI, encoding="utf-8") as f:
             cls.openapi = json.load(f)
         cls.proc, cls.port = start_server(cls.db)

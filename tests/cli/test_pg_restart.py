@@ -7,14 +7,11 @@ directory).
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import unittest
 
-from harness import BIN, PG, new_db, psql
-from test_server import PASSWORD, env, start_server, stop_server
-import test_server
+from harness import PG, Api, init_county, new_db, psql, start_server, stop_server
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import pg_cluster  # noqa: E402
@@ -23,20 +20,13 @@ DATA = os.environ.get("BAOXUE_TEST_PG_DATA")
 
 
 @unittest.skipUnless(PG and DATA, "PostgreSQL only: run as cli.test_pg_restart.pg")
-class PgRestartTest(unittest.TestCase):
-    call = test_server.ServerTest.call
-    conn = test_server.ServerTest.conn
-    login = test_server.ServerTest.login
-
+class PgRestartTest(Api, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-pgrestart-")
         cls.db = new_db(cls.dir)
-        subprocess.run([BIN, "init", "--db", cls.db, "--county", "140521"], check=True,
-                       stdout=subprocess.DEVNULL, env=env(), timeout=120)
-        subprocess.run([BIN, "user", "--db", cls.db, "add", "admin", "--role", "admin",
-                        "--password-stdin"], input=(PASSWORD + "\n").encode(), check=True,
-                       stdout=subprocess.DEVNULL, env=env(), timeout=60)
+        init_county(cls.db)
+        cls.user_add("admin", "--role", "admin")
         # two request threads: both hold a connection that the restart breaks
         cls.proc, cls.port = start_server(cls.db, "--threads", "2")
 

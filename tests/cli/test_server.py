@@ -9,12 +9,9 @@ own (SIGTERM) start one. Every test uses its own account where it changes one.
 import gzip
 import http.client
 import json
-import os
-import re
 import resource
 import signal
 import socket
-import sqlite3
 import subprocess
 import tempfile
 import shutil
@@ -22,175 +19,13 @@ import threading
 import time
 import unittest
 
-from harness import BIN, PG, TODAY, is_pg, new_db, psql
+from harness import (BIN, INJECTIONS, PASSWORD, DemoServerTest, db_execute, env, new_db,
+                     start_server, stop_server, urlq)
 
-MAX_BODY = 65536
-PASSWORD = "correct-horse-1"
-INJECTIONS = [
-    "' OR '1'='1",
-    "1; DROP TABLE record; --",
-    "\" OR 1=1 --",
-    "%' UNION SELECT name FROM sqlite_master --",
-    "_%",
-    "\\",
-    "张三' --",
-    "$1",
-]
+MAX_BODY = DemoServerTest.MAX_BODY
 
 
-def db_execute(db, sql):
-    """Change the database behind the server's back."""
-    if is_pg(db):
-        psql(db, sql)
-        return
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        con.execute(sql)
-        con.commit()
-    finally:
-        con.close()
-
-
-def db_scalar(db, sql):
-    if is_pg(db):
-        return int(psql(db, sql).strip())
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        return con.execute(sql).fetchone()[0]
-    finally:
-        con.close()
-
-
-def env():
-    e = dict(os.environ)
-    e.pop("BAOXUE_DB", None)
-    e["BAOXUE_TODAY"] = TODAY
-    e.setdefault("LANG", "C.UTF-8")
-    return e
-
-
-def start_server(db, *extra):
-    p = subprocess.Popen([BIN, "serve", "--db", db, "--listen", "127.0.0.1:0", *extra],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
-    line = p.stdout.readline().decode("utf-8", "replace")
-    m = re.search(r":(\d+)/", line.split("//", 1)[-1])
-    if not m:
-        p.kill()
-        raise AssertionError("server did not start: %r %r" % (line, p.stderr.read()))
-    return p, int(m.group(1))
-
-
-def drain(p):
-    """Read the server's stderr (the access log) as it comes: a pipe nobody reads fills up and
-    stops the server. Returns the list the lines go to and the reading thread."""
-    lines = []
-    t = threading.Thread(target=lambda: lines.extend(iter(p.stderr.readline, b"")), daemon=True)
-    t.start()
-    return lines, t
-
-
-def stop_drained(p, lines, t):
-    err = stop_server(p)
-    t.join(30)
-    return b"".join(lines).decode("utf-8", "replace") + err
-
-
-def stop_server(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(30)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    err = p.stderr.read().decode("utf-8", "replace")
-    p.stdout.close()
-    p.stderr.close()
-    return err
-
-
-class ServerTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="baoxue-server-")
-        out = os.path.join(cls.dir, "demo")
-        # SQLite: the demo's own file in its directory; PostgreSQL: a schema of its own
-        cls.db = new_db(cls.dir) if PG else os.path.join(out, "baoxue.db")
-        subprocess.run([BIN, "demo", "--children", "2000", "--out", out]
-                       + (["--db", cls.db] if PG else []), check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=300)
-        for name, args in [
-            ("admin", ["--role", "admin"]),
-            ("county", ["--role", "county"]),
-            ("tz", ["--role", "township", "--township", "140521100"]),
-            ("sup", ["--role", "supervisor"]),
-        ]:
-            cls.user_add(name, *args)
-        cls.web = os.path.join(cls.dir, "web")
-        os.makedirs(os.path.join(cls.web, "assets"))
-        with open(os.path.join(cls.web, "index.html"), "w", encoding="utf-8") as f:
-            f.write("<!doctype html><title>保学</title>")
-        with open(os.path.join(cls.web, "assets", "app.3f9a1c2e.js"), "w") as f:
-            f.write("console.log('baoxue');" * 50)
-        with open(os.path.join(cls.web, "assets", "app.3f9a1c2e.js.gz"), "wb") as f:
-            f.write(gzip.compress(b"console.log('baoxue');" * 50))
-        with open(os.path.join(cls.dir, "secret.txt"), "w") as f:
-            f.write("TOP-SECRET")
-        cls.proc, cls.port = start_server(cls.db, "--web", cls.web, "--max-body", str(MAX_BODY))
-        cls.log_lines, cls.log_thread = drain(cls.proc)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server_log = stop_drained(cls.proc, cls.log_lines, cls.log_thread)
-        # under make test-sanitize the server reports leaks and errors when it stops
-        assert "Sanitizer" not in cls.server_log, cls.server_log[-4000:]
-        shutil.rmtree(cls.dir, True)
-
-    @classmethod
-    def user_add(cls, name, *args):
-        p = subprocess.run([BIN, "user", "--db", cls.db, "add", name, *args, "--password-stdin"],
-                           input=(PASSWORD + "\n").encode(), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, env=env(), timeout=60)
-        assert p.returncode == 0, p.stderr.decode()
-
-    # -- HTTP ---------------------------------------------------------------------------------
-    def conn(self):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-
-    def call(self, method, path, body=None, cookie=None, csrf=None, headers=None):
-        c = self.conn()
-        h = dict(headers or {})
-        if cookie:
-            h["Cookie"] = cookie
-        if csrf:
-            h["X-CSRF-Token"] = csrf
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body).encode()
-            h.setdefault("Content-Type", "application/json")
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        j = None
-        if r.getheader("Content-Type", "").startswith("application/json"):
-            j = json.loads(data)
-        return r, j, data
-
-    def login(self, name, password=PASSWORD):
-        r, j, _ = self.call("POST", "/api/v1/session", {"username": name, "password": password})
-        self.assertEqual(r.status, 200, j)
-        cookie = r.getheader("Set-Cookie")
-        self.assertIn("HttpOnly", cookie)
-        self.assertIn("SameSite=Strict", cookie)
-        return cookie.split(";")[0], j["csrf_token"]
-
-    def assertError(self, r, j, status, code=None):
-        self.assertEqual(r.status, status, j)
-        self.assertIn("error", j)
-        self.assertRegex(j["error"]["message"], "[\u4e00-\u9fff]", "message must be Chinese")
-        if code:
-            self.assertEqual(j["error"]["code"], code)
-
+class ServerTest(DemoServerTest):
     # -- tests --------------------------------------------------------------------------------
     def test_healthz_without_session(self):
         r, j, _ = self.call("GET", "/healthz")
@@ -624,20 +459,6 @@ class ServerTest(unittest.TestCase):
         self.assertIn("GET /api/v1/children 401", log)
 
     # -- helpers --------------------------------------------------------------------------------
-    def audit(self, **filters):
-        admin, _ = self.login("admin")
-        q = "&".join("%s=%s" % (k, urlq(v)) for k, v in filters.items())
-        r, j, _ = self.call("GET", "/api/v1/audit?per_page=500&" + q, cookie=admin)
-        self.assertEqual(r.status, 200, j)
-        return j["items"]
-
-    def count_records(self):
-        return db_scalar(self.db, "SELECT count(*) FROM record")
-
-
-def urlq(s):
-    from urllib.parse import quote
-    return quote(s, safe="")
 
 
 class ShutdownTest(unittest.TestCase):

@@ -5,33 +5,17 @@ ends, nor after the server was killed (kill -9) during an upload or a job and st
 A cross-check killed after its run was committed says that the run was saved, and which.
 """
 
-import json
 import os
 import re
 import shutil
 import signal
 import socket
-import subprocess
 import tempfile
 import time
 import unittest
-import uuid
 
-from harness import BIN, COUNTY, csv_text, make_id, new_db
-import test_server
-from test_jobs import enrollment_csv, population_csv
-from test_server import env, start_server, stop_server
-
-
-def multipart(kind, filename_bytes, data, boundary=None):
-    """multipart/form-data with the file name as raw bytes (a GBK name is sent as it is)."""
-    boundary = boundary or "----baoxue" + uuid.uuid4().hex
-    b = boundary.encode()
-    return (b"--" + b + b"\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n"
-            + kind.encode() + b"\r\n--" + b
-            + b"\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename_bytes
-            + b"\"\r\nContent-Type: application/octet-stream\r\n\r\n" + data + b"\r\n--" + b
-            + b"--\r\n"), "multipart/form-data; boundary=" + boundary
+from harness import (Api, csv_text, enrollment_csv, init_county, make_id, multipart, new_db,
+                     population_csv, start_server, stop_server)
 
 
 def big_population_csv(n):
@@ -43,18 +27,12 @@ def big_population_csv(n):
     return csv_text(rows).encode("utf-8")
 
 
-class UploadsTest(unittest.TestCase):
-    user_add = test_server.ServerTest.__dict__["user_add"]
-    conn = test_server.ServerTest.conn
-    call = test_server.ServerTest.call
-    login = test_server.ServerTest.login
-
+class UploadsTest(Api, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-uploads-")
         cls.db = new_db(cls.dir)
-        subprocess.run([BIN, "init", "--db", cls.db, "--county", COUNTY], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=60)
+        init_county(cls.db)
         cls.user_add("county", "--role", "county")
         cls.data = os.path.join(cls.dir, "data")
         os.makedirs(cls.data)
@@ -86,37 +64,23 @@ class UploadsTest(unittest.TestCase):
         return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
     def upload(self, session, kind, filename_bytes, data):
-        body, ctype = multipart(kind, filename_bytes, data)
+        body, ctype = multipart({"kind": kind}, [("file", filename_bytes, data)])
         r, j, _ = self.call("POST", "/api/v1/imports", body, cookie=session[0], csrf=session[1],
                             headers={"Content-Type": ctype})
         self.assertEqual(r.status, 202, j)
         return j["id"]
-
-    def job(self, session, job_id):
-        r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job_id, cookie=session[0])
-        self.assertEqual(r.status, 200, j)
-        return j
-
-    def wait(self, session, job_id, states=("done", "failed"), timeout=120):
-        deadline = time.time() + timeout
-        while True:
-            j = self.job(session, job_id)
-            if j["state"] in states:
-                return j
-            self.assertLess(time.time(), deadline, "job %d: %r" % (job_id, j))
-            time.sleep(0.05)
 
     def test_long_chinese_and_gbk_file_names(self):
         s = self.login("county")
         # 306 bytes of UTF-8: more than a file name may have on disk
         long_name = "沁水县" + "端氏镇郑庄镇" * 16 + "户籍人口名单.csv"
         self.assertGreater(len(long_name.encode()), 255)
-        done = self.wait(s, self.upload(s, "population", long_name.encode(), population_csv()))
+        done = self.wait_job(s, self.upload(s, "population", long_name.encode(), population_csv()))
         self.assertEqual(done["state"], "done", done)
         self.assertEqual(done["result"]["file_name"], long_name)
         # a GBK name, as an old browser or a script on a Chinese Windows sends it
-        done = self.wait(s, self.upload(s, "enrollment", "学籍名单.csv".encode("gbk"),
-                                        enrollment_csv()))
+        done = self.wait_job(s, self.upload(s, "enrollment", "学籍名单.csv".encode("gbk"),
+                                            enrollment_csv()))
         self.assertEqual(done["state"], "done", done)
         self.assertEqual(done["result"]["file_name"], "学籍名单.csv")
         r, j, _ = self.call("GET", "/api/v1/imports", cookie=s[0])
@@ -124,7 +88,7 @@ class UploadsTest(unittest.TestCase):
         self.assertIn(long_name, names)
         self.assertIn("学籍名单.csv", names)
         # a failed job (no header in the file) names the file as uploaded, and leaves no file
-        done = self.wait(s, self.upload(s, "population", long_name.encode(), b"a,b\r\n1,2\r\n"))
+        done = self.wait_job(s, self.upload(s, "population", long_name.encode(), b"a,b\r\n1,2\r\n"))
         self.assertEqual(done["state"], "failed", done)
         self.assertIn(long_name, done["error"])
         self.assertNotIn("uploads", done["error"])
@@ -133,7 +97,8 @@ class UploadsTest(unittest.TestCase):
     def test_kill_during_upload_and_during_a_job(self):
         s = self.login("county")
         # an upload half sent when the server is killed
-        body, ctype = multipart("population", "半截.csv".encode(), big_population_csv(20000))
+        body, ctype = multipart({"kind": "population"},
+                                [("file", "半截.csv".encode(), big_population_csv(20000))])
         sk = socket.create_connection(("127.0.0.1", self.port), timeout=30)
         sk.sendall(("POST /api/v1/imports HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n"
                     "X-CSRF-Token: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n"
@@ -151,7 +116,7 @@ class UploadsTest(unittest.TestCase):
         s = self.login("county")
         big = self.upload(s, "population", "大名单.csv".encode(), big_population_csv(60000))
         small = self.upload(s, "enrollment", "学籍.csv".encode(), enrollment_csv())
-        self.wait(s, big, states=("running", "done", "failed"))
+        self.wait_job(s, big, states=("running", "done", "failed"))
         left = self.uploads()
         state = self.job(s, big)["state"]
         self.kill9()
@@ -166,14 +131,15 @@ class UploadsTest(unittest.TestCase):
 
     def test_match_killed_after_its_commit(self):
         s = self.login("county")
-        done = self.wait(s, self.upload(s, "population", "户籍.csv".encode(),
-                                        big_population_csv(30000)))
+        done = self.wait_job(s, self.upload(s, "population", "户籍.csv".encode(),
+                                            big_population_csv(30000)))
         self.assertEqual(done["state"], "done", done)
-        body, ctype = multipart("enrollment", "学籍.csv".encode(), enrollment_csv())
+        body, ctype = multipart({"kind": "enrollment"},
+                                [("file", "学籍.csv".encode(), enrollment_csv())])
         r, j, _ = self.call("POST", "/api/v1/imports", body + b"", cookie=s[0], csrf=s[1],
                             headers={"Content-Type": ctype})
         if r.status == 202:  # the same file may have been imported by another test already
-            self.wait(s, j["id"])
+            self.wait_job(s, j["id"])
         r, j, _ = self.call("POST", "/api/v1/runs", {}, cookie=s[0], csrf=s[1])
         self.assertEqual(r.status, 202, j)
         jid = j["id"]

@@ -14,16 +14,11 @@ import tempfile
 import unittest
 import time
 import urllib.parse
-import uuid
 
-from harness import BIN, PG, bad_check, csv_text, is_pg, make_id, new_db, psql
-from test_server import INJECTIONS, PASSWORD, env, start_server, stop_server
-import test_casework_api
-import test_server
+from harness import (BIN, INJECTIONS, OTHER, PASSWORD, TOWN, bad_check, csv_text, db_execute,
+                     db_rows, demo_county, env, http_call, make_id, multipart, start_server,
+                     stop_server, user_add)
 
-db_rows = test_casework_api.db_rows
-TOWN = "140521100"
-OTHER = "140521101"
 SCHOOL = "2114052101"
 SCHOOL_AGE = {"enrolled", "enrolled_elsewhere", "not_enrolled", "dropped_out", "suspended",
               "pending_review", "completed"}
@@ -33,26 +28,12 @@ def q(params):
     return urllib.parse.urlencode(params)
 
 
-def multipart(fields, filename, data):
-    """multipart/form-data: fields [(name, value)] (a name may repeat), then the file."""
-    b = "----baoxue" + uuid.uuid4().hex
-    out = [("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (b, k, v)).encode()
-           for k, v in fields]
-    out.append(("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-                "Content-Type: application/octet-stream\r\n\r\n" % (b, filename)).encode() + data + b"\r\n")
-    out.append(("--%s--\r\n" % b).encode())
-    return b"".join(out), "multipart/form-data; boundary=" + b
-
-
 class WebApiTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-webapi-")
-        cls.demo = os.path.join(cls.dir, "demo")
-        cls.db = new_db(cls.dir) if PG else os.path.join(cls.demo, "baoxue.db")
-        subprocess.run([BIN, "demo", "--children", "2000", "--out", cls.demo]
-                       + (["--db", cls.db] if PG else []), check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=300)
+        cls.db = demo_county(cls.dir)
+        cls.demo = os.path.join(cls.dir, "demo")  # the demo's files
         for name, args in [
             ("admin", ["--role", "admin"]),
             ("county", ["--role", "county"]),
@@ -61,10 +42,7 @@ class WebApiTest(unittest.TestCase):
             ("dept", ["--role", "department", "--department", "公安局"]),
             ("sup", ["--role", "supervisor"]),
         ]:
-            p = subprocess.run([BIN, "user", "--db", cls.db, "add", name, *args, "--password-stdin"],
-                               input=(PASSWORD + "\n").encode(), capture_output=True, env=env(),
-                               timeout=60)
-            assert p.returncode == 0, p.stderr.decode()
+            user_add(cls.db, name, *args)
         cls.proc, cls.port = start_server(cls.db)
         cls.cookies = {}
 
@@ -77,22 +55,13 @@ class WebApiTest(unittest.TestCase):
 
     # -- HTTP ---------------------------------------------------------------------------------
     def call(self, method, path, user=None, body=None):
-        import http.client
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        h = {}
-        if user:
-            cookie, csrf = self.session(user)
-            h["Cookie"] = cookie
-            h["X-CSRF-Token"] = csrf
+        """A request as `user` (its session made once), a body sent as JSON."""
+        cookie, csrf = self.session(user) if user else (None, None)
         if body is not None:
             body = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        j = json.loads(data) if r.getheader("Content-Type", "").startswith("application/json") else None
-        return r, j, data
+        return http_call(self.port, method, path, body, cookie, csrf,
+                         {"Content-Type": "application/json"} if body is not None else None,
+                         timeout=60)
 
     def session(self, user):
         if user not in self.cookies:
@@ -260,7 +229,7 @@ class WebApiTest(unittest.TestCase):
         task = db_rows(self.db, "SELECT t.id, ch.last_record FROM verify_task t JOIN child ch"
                        " ON ch.id = t.child_id WHERE t.state = 'open' AND ch.last_run = %s"
                        " ORDER BY t.id LIMIT 1" % run)[0]
-        test_server.db_execute(self.db, "UPDATE verify_task SET deadline = '2026-11-01' WHERE id = %s" % task[0])
+        db_execute(self.db, "UPDATE verify_task SET deadline = '2026-11-01' WHERE id = %s" % task[0])
         self.assertIn(int(task[1]), ids(overdue=1))
         export = self.get("/api/v1/reports/children-list?format=json&status=suspected&overdue=1")
         self.assertIn("逾期", export["subtitle"])
@@ -299,7 +268,7 @@ class WebApiTest(unittest.TestCase):
     # -- the import wizard: dry run, preview, mapping --------------------------------------------
     def upload(self, fields, name, data, user="county"):
         import http.client
-        body, ctype = multipart(fields, name, data)
+        body, ctype = multipart(fields, [("file", name, data)])
         cookie, csrf = self.session(user)
         c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         c.request("POST", "/api/v1/imports", body=body,
