@@ -5,6 +5,9 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 20
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+# The black-box tests wait on servers, PostgreSQL and the browser about half of their time: two
+# per core keep the cores busy (the fuzzers, which never wait, run one per core)
+TEST_JOBS  ?= $(shell echo $$(( $(JOBS) * 2 )))
 DEMO_DIR   ?= demo
 DEMO_N     ?= 20000
 
@@ -26,7 +29,7 @@ web:
 	@scripts/build-web
 
 test: deps build web
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(TEST_JOBS)
 
 $(ASAN_BUILD)/CMakeCache.txt:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DBAOXUE_SANITIZE=ON
@@ -41,7 +44,7 @@ test-sanitize: deps web $(ASAN_BUILD)/CMakeCache.txt $(FUZZ_BUILD)/CMakeCache.tx
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 G_SLICE=always-malloc \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(TEST_JOBS)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 	cd $(FUZZ_BUILD) && cmake -DBAOXUE_FUZZ_SECONDS=$(FUZZ_SECONDS) . >/dev/null && \
 	  ctest --output-on-failure -j $(JOBS) -L fuzz
