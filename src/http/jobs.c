@@ -716,8 +716,8 @@ void runs_post_h(struct request *r)
         bool ok = !json_object_get(j, "as_of") || (v && date_parse(v, strlen(v), &as_of) == 0);
         json_decref(j);
         if (!ok) {
-            reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                        "as_of 应为日期，例如 2026-11-20");
+            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "as_of",
+                           "比对的基准日期应为日期，例如 2026-11-20");
             return;
         }
     }
