@@ -239,34 +239,16 @@ static void test_deferral_holds_for_one_school_year(void **state)
 
 /* ---- after a cross-check ---- */
 
-static void import_text(struct tu_fx *fx, enum import_kind kind, const char *name, const char *text)
-{
-    char *p = tu_write_str(fx->dir, name, text);
-    struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
-    struct import_summary sum;
-    struct outcome o = OUTCOME_INIT;
-    if (import_file(fx->s, &opt, &sum, &o) != 0)
-        fail_msg("import %s: %s", name, o.msg.buf);
-    import_summary_release(&sum);
-    outcome_release(&o);
-    unlink(p);
-    free(p);
-}
-
 static void match_and_casework(struct tu_fx *fx, int as_of, struct casework_summary *cw)
 {
-    struct match_options mo = {.as_of = as_of, .actor = "test"};
-    struct match_result res;
+    int64_t run_id = tu_match(fx, as_of);
     struct outcome o = OUTCOME_INIT;
-    assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
-    if (match_run(fx->s, &mo, &res, &o) != 0)
-        fail_msg("match_run: %s", o.msg.buf);
-    if (casework_after_match(fx->s, res.run_id, "test", cw, &o) != 0)
+    if (casework_after_match(fx->s, run_id, "test", cw, &o) != 0)
         fail_msg("casework_after_match: %s", o.msg.buf);
     /* idempotent for a run: a second call changes nothing */
     int64_t events = tu_int(fx->s, "SELECT count(*) FROM event", NULL);
     struct casework_summary again;
-    assert_int_equal(casework_after_match(fx->s, res.run_id, "test", &again, &o), 0);
+    assert_int_equal(casework_after_match(fx->s, run_id, "test", &again, &o), 0);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM event", NULL), events);
     assert_int_equal(again.tasks_created + again.tasks_closed + again.cases_found_enrolled +
                          again.flags_cleared + again.cases_reopened + again.claims_flagged,
@@ -291,8 +273,8 @@ static void test_a_later_run_closes_tasks_and_notes_cases(void **state)
              "姓名,性别,身份证号,出生日期,乡镇,户籍状态\n王伟,男,%s,2015-03-04,郑庄镇,正常\n"
              "李娜,女,%s,2015-05-06,郑庄镇,正常\n",
              a, b);
-    import_text(fx, KIND_POPULATION, "pop.csv", t.buf);
-    import_text(
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", t.buf);
+    tu_import_text(
         fx, KIND_ENROLLMENT, "enr.csv",
         "学校名称,姓名,性别,出生日期,身份证件号,学籍状态\n郑庄中心小学,张三,男,2015-01-01,,在读\n");
     struct casework_summary cw;
@@ -320,7 +302,7 @@ static void test_a_later_run_closes_tasks_and_notes_cases(void **state)
              "郑庄中心小学,五年级,王伟,男,2015-03-04,%s,在读\n"
              "郑庄中心小学,五年级,李娜,女,2015-05-06,%s,在读\n",
              a, b);
-    import_text(fx, KIND_ENROLLMENT, "enr2.csv", t.buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr2.csv", t.buf);
     setenv("BAOXUE_TODAY", "2026-11-25", 1);
     match_and_casework(fx, 20261125, &cw);
     assert_int_equal(cw.out_of_school, 0);

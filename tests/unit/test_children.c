@@ -59,32 +59,6 @@ static void kid_id(size_t i, char out[19])
 
 /* ---- the library calls, in one place (their signatures change with the error convention) -- */
 
-static void import_text(struct tu_fx *fx, enum import_kind kind, const char *name, const char *text)
-{
-    char *p = tu_write_str(fx->dir, name, text);
-    struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
-    struct import_summary sum;
-    struct outcome o = OUTCOME_INIT;
-    if (import_file(fx->s, &opt, &sum, &o) != 0)
-        fail_msg("import %s: %s", name, o.msg.buf);
-    import_summary_release(&sum);
-    outcome_release(&o);
-    unlink(p);
-    free(p);
-}
-
-static int64_t run_match(struct tu_fx *fx)
-{
-    struct match_options mo = {.as_of = 20260915, .actor = "test"};
-    struct match_result res;
-    struct outcome o = OUTCOME_INIT;
-    assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
-    if (match_run(fx->s, &mo, &res, &o) != 0)
-        fail_msg("match_run: %s", o.msg.buf);
-    outcome_release(&o);
-    return res.run_id;
-}
-
 static void run_casework(struct tu_fx *fx, int64_t run_id)
 {
     struct casework_summary cw;
@@ -190,11 +164,11 @@ static int64_t load_county(struct tu_fx *fx)
             buf_addf(&enr, "%s,%s,三年级,%s,%s,%s\n", kids[i].school, kids[i].code, kids[i].name,
                      id, kids[i].status);
     }
-    import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
-    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
     buf_release(&pop);
     buf_release(&enr);
-    return run_match(fx);
+    return tu_match(fx, 20260915);
 }
 
 /* The population record of a child, by name. */
@@ -238,8 +212,8 @@ static void list_is(struct tu_fx *fx, const struct scope *sc, const struct child
     int64_t total = -1;
     char *got = names_of(page, &total);
     if (strcmp(got, expect) || total != expect_total)
-        fail_msg("children_list: [%s] total %lld, expected [%s] total %lld", got,
-                 (long long)total, expect, (long long)expect_total);
+        fail_msg("children_list: [%s] total %lld, expected [%s] total %lld", got, (long long)total,
+                 expect, (long long)expect_total);
     free(got);
     json_decref(page);
     buf_release(&err);
@@ -488,9 +462,9 @@ static void test_one_child(void **state)
     assert_true(json_is_true(json_object_get(c, "masked")));
     assert_string_equal(json_string_value(json_object_get(c, "status")), "dropped_out");
     assert_int_equal(json_integer_value(json_object_get(c, "age")), 13);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(c, "school"),
-                                                          "school_name")),
-                        "郑庄中学");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(c, "school"), "school_name")),
+        "郑庄中学");
     assert_true(json_array_size(json_object_get(c, "sources")) >= 2);
     json_decref(c);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'read_full'", NULL),
@@ -603,9 +577,9 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_no_run_yet),         T(test_scope_narrows_the_list), T(test_filters),
-        T(test_pages_and_sorts),    T(test_casework_filters),       T(test_the_list_is_masked),
-        T(test_one_child),          T(test_filter_choices),         T(test_export),
+        T(test_no_run_yet),      T(test_scope_narrows_the_list), T(test_filters),
+        T(test_pages_and_sorts), T(test_casework_filters),       T(test_the_list_is_masked),
+        T(test_one_child),       T(test_filter_choices),         T(test_export),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

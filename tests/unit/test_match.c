@@ -38,21 +38,6 @@ static void make_id(char out[19], int ymd, int sequence)
     out[18] = '\0';
 }
 
-/* Write `text` to a file and import it as `kind`. */
-static void import_text(struct tu_fx *fx, enum import_kind kind, const char *name, const char *text)
-{
-    char *p = tu_write_str(fx->dir, name, text);
-    struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
-    struct import_summary sum;
-    struct outcome o = OUTCOME_INIT;
-    if (import_file(fx->s, &opt, &sum, &o) != 0)
-        fail_msg("import %s: %s", name, o.msg.buf);
-    import_summary_release(&sum);
-    outcome_release(&o);
-    unlink(p);
-    free(p);
-}
-
 static int run(struct tu_fx *fx, const char *actor, struct match_result *res, struct outcome *o)
 {
     struct match_options opt = {.as_of = AS_OF, .actor = actor};
@@ -203,7 +188,7 @@ static void load_county(struct tu_fx *fx)
     }
     /* a child without a usable ID cannot be linked */
     buf_adds(&pop, "辰,,2015-03-03,正常\n");
-    import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
 
     static const struct {
         const char *name, *school, *grade, *status;
@@ -221,11 +206,11 @@ static void load_county(struct tu_fx *fx)
         buf_addf(&enr, "%s,%s,%s,%s,%s\n", rows[i].name, id, rows[i].school, rows[i].grade,
                  rows[i].status);
     }
-    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
 
     child_id("丁", id);
     buf_addf(&out, "姓名,身份证号,学校名称,学校所在地区\n丁,%s,太原市第五中学,山西省太原市\n", id);
-    import_text(fx, KIND_OUTSIDE, "out.csv", out.buf);
+    tu_import_text(fx, KIND_OUTSIDE, "out.csv", out.buf);
     buf_release(&pop);
     buf_release(&enr);
     buf_release(&out);
@@ -379,7 +364,7 @@ static void test_later_run_keeps_earlier(void **state)
     child_id("壬", id);
     struct buf enr = BUF_INIT;
     buf_addf(&enr, "姓名,身份证号,学校名称,年级,学籍状态\n壬,%s,龙港二小,六年级,在读\n", id);
-    import_text(fx, KIND_ENROLLMENT, "enr2.csv", enr.buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr2.csv", enr.buf);
     run_ok(fx, &r2);
     assert_true(r2.run_id > r1.run_id);
     assert_true(r2.enrollment_batch > r1.enrollment_batch);
@@ -415,7 +400,7 @@ static void test_missing_batches(void **state)
     char id[19];
     make_id(id, 20180101, 101);
     char *pop = xstrfmt("姓名,身份证号\n甲,%s\n", id);
-    import_text(fx, KIND_POPULATION, "pop.csv", pop);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop);
     free(pop);
     assert_int_equal(run(fx, "test", &res, &o), -1);
     assert_int_equal(o.kind, OUT_INVALID);
@@ -437,8 +422,8 @@ static void test_no_outside_list(void **state)
     make_id(b, 20170101, 103);
     char *pop = xstrfmt("姓名,身份证号\n甲,%s\n乙,%s\n", a, b);
     char *enr = xstrfmt("姓名,身份证号,学校名称,学籍状态\n甲,%s,龙港一小,在读\n", a);
-    import_text(fx, KIND_POPULATION, "pop.csv", pop);
-    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
     struct match_result res;
     run_ok(fx, &res);
     assert_int_equal(res.outside_batch, 0);
@@ -464,8 +449,8 @@ static void test_born_after_cutoff(void **state)
     make_id(pupil, 20180101, 103);
     char *pop = xstrfmt("姓名,身份证号\n婴儿,%s\n学生,%s\n", baby, pupil);
     char *enr = xstrfmt("姓名,身份证号,学校名称,学籍状态\n学生,%s,龙港一小,在读\n", pupil);
-    import_text(fx, KIND_POPULATION, "pop.csv", pop);
-    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
     free(pop);
     free(enr);
     struct match_result res;
@@ -483,8 +468,8 @@ static void test_no_actor(void **state)
     make_id(a, 20180101, 101);
     char *pop = xstrfmt("姓名,身份证号\n甲,%s\n", a);
     char *enr = xstrfmt("姓名,身份证号,学校名称,学籍状态\n甲,%s,龙港一小,在读\n", a);
-    import_text(fx, KIND_POPULATION, "pop.csv", pop);
-    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
     free(pop);
     free(enr);
     struct match_result res;
@@ -529,8 +514,8 @@ static void test_review_holds_only_records_in_school(void **state)
     buf_addf(&pop, "张伟,%s,2015-05-05,男\n张伟,%s,2015-05-05,男\n", a, b);
     buf_addf(&pop, "李强,%s,2016-06-06,男\n李强,%s,2016-06-06,男\n", c, d);
     buf_adds(&enr, "张伟,,2015-05-05,男,在读,龙港小学\n李强,,2016-06-06,男,辍学,龙港小学\n");
-    import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
-    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
     buf_release(&pop);
     buf_release(&enr);
     struct match_result res;

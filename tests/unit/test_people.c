@@ -188,16 +188,16 @@ static void test_add_refused(void **state)
     assert_non_null(strstr(err.buf, "郑庄镇"));
     county(fx);
     const struct person_input bad[] = {
-        {NULL, NULL, "郑庄镇人民政府", NULL, "郑庄镇", "包保干部"}, /* no name */
-        {"王五", NULL, NULL, NULL, "郑庄镇", "包保干部"},           /* no unit */
-        {"王五", NULL, "郑庄镇人民政府", NULL, "郑庄镇", NULL},     /* no role */
-        {"  ", NULL, "郑庄镇人民政府", NULL, "郑庄镇", "包保干部"}, /* a blank name */
+        {NULL, NULL, "郑庄镇人民政府", NULL, "郑庄镇", "包保干部"},        /* no name */
+        {"王五", NULL, NULL, NULL, "郑庄镇", "包保干部"},                  /* no unit */
+        {"王五", NULL, "郑庄镇人民政府", NULL, "郑庄镇", NULL},            /* no role */
+        {"  ", NULL, "郑庄镇人民政府", NULL, "郑庄镇", "包保干部"},        /* a blank name */
         {"王五", "12345", "郑庄镇人民政府", NULL, "郑庄镇", "包保干部"},   /* short phone */
         {"王五", "138-abc", "郑庄镇人民政府", NULL, "郑庄镇", "包保干部"}, /* letters */
         {"王五", NULL, "郑庄镇人民政府", NULL, "太原市", "包保干部"},      /* not our township */
-        {"王五", NULL, "郑庄镇人民政府", NULL, NULL, "包保干部"},  /* a township's, no township */
-        {"钱六", NULL, "东村村委会", NULL, NULL, "村干部"},        /* a village's, no township */
-        {"王五", NULL, "郑庄镇人民政府", "星球", "郑庄镇", "包保干部"}, /* unknown kind */
+        {"王五", NULL, "郑庄镇人民政府", NULL, NULL, "包保干部"}, /* a township's, no township */
+        {"钱六", NULL, "东村村委会", NULL, NULL, "村干部"},       /* a village's, no township */
+        {"王五", NULL, "郑庄镇人民政府", "星球", "郑庄镇", "包保干部"},   /* unknown kind */
         {"王\x01五", NULL, "郑庄镇人民政府", NULL, "郑庄镇", "包保干部"}, /* control character */
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {

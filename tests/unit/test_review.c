@@ -38,32 +38,6 @@ static void make_id(char out[19], int ymd, int sequence)
 
 /* ---- the library calls, in one place (their signatures change with the error convention) -- */
 
-static void import_text(struct tu_fx *fx, enum import_kind kind, const char *name, const char *text)
-{
-    char *p = tu_write_str(fx->dir, name, text);
-    struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
-    struct import_summary sum;
-    struct outcome o = OUTCOME_INIT;
-    if (import_file(fx->s, &opt, &sum, &o) != 0)
-        fail_msg("import %s: %s", name, o.msg.buf);
-    import_summary_release(&sum);
-    outcome_release(&o);
-    unlink(p);
-    free(p);
-}
-
-static int64_t run_match(struct tu_fx *fx)
-{
-    struct match_options mo = {.as_of = 20260915, .actor = "test"};
-    struct match_result res;
-    struct outcome o = OUTCOME_INIT;
-    assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
-    if (match_run(fx->s, &mo, &res, &o) != 0)
-        fail_msg("match_run: %s", o.msg.buf);
-    outcome_release(&o);
-    return res.run_id;
-}
-
 /* 0 after rc 0, else the exit code the outcome maps to; the outcome released. */
 static int code_of(int rc, struct outcome *o)
 {
@@ -155,8 +129,8 @@ static void load_lists(struct tu_fx *fx, bool pop_too, const char *enr_extra)
     if (enr_extra)
         buf_adds(&enr, enr_extra);
     if (pop_too)
-        import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
-    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+        tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
     buf_release(&pop);
     buf_release(&enr);
 }
@@ -210,7 +184,7 @@ static void test_queue_lists_the_pairs_in_review(void **state)
 {
     struct tu_fx *fx = *state;
     load_county(fx);
-    run_match(fx);
+    tu_match(fx, 20260915);
     int64_t n = in_review(fx);
     assert_true(n >= 4); /* each record with both namesakes */
     struct report_table t;
@@ -261,7 +235,7 @@ static void test_decide(void **state)
 {
     struct tu_fx *fx = *state;
     load_county(fx);
-    int64_t run = run_match(fx);
+    int64_t run = tu_match(fx, 20260915);
     int64_t n = in_review(fx);
     int64_t c = candidate_of(fx, zhang[0]);
     char cid[24];
@@ -326,7 +300,7 @@ static void test_decisions_survive_new_snapshots(void **state)
 {
     struct tu_fx *fx = *state;
     load_county(fx);
-    run_match(fx);
+    tu_match(fx, 20260915);
     char *st = status_of(fx, child_record(fx, zhang[0]));
     assert_string_equal(st, "pending_review");
     free(st);
@@ -340,7 +314,7 @@ static void test_decisions_survive_new_snapshots(void **state)
     char row[128];
     snprintf(row, sizeof(row), "赵六,%s,2014-03-03,男,在读,龙港小学\n", extra);
     load_lists(fx, false, row);
-    run_match(fx);
+    tu_match(fx, 20260915);
     /* 张伟: linked by the review, at school; the record no longer waits for anyone */
     st = status_of(fx, child_record(fx, zhang[0]));
     assert_string_equal(st, "enrolled");
@@ -383,7 +357,7 @@ static void test_one_pair(void **state)
 {
     struct tu_fx *fx = *state;
     load_county(fx);
-    int64_t run = run_match(fx);
+    int64_t run = tu_match(fx, 20260915);
     int64_t c = candidate_of(fx, zhang[1]);
     int code;
     json_t *j = pair_json(fx, c, false, &code);
@@ -444,10 +418,8 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_no_run_no_queue),
-        T(test_queue_lists_the_pairs_in_review),
-        T(test_decide),
-        T(test_decisions_survive_new_snapshots),
+        T(test_no_run_no_queue), T(test_queue_lists_the_pairs_in_review),
+        T(test_decide),          T(test_decisions_survive_new_snapshots),
         T(test_one_pair),
     };
 #undef T

@@ -37,30 +37,11 @@
 
 /* ---- the library calls, in one place (their signatures change with the error convention) -- */
 
-static void import_text(struct tu_fx *fx, enum import_kind kind, const char *name, const char *text)
-{
-    char *p = tu_write_str(fx->dir, name, text);
-    struct import_options opt = {.kind = kind, .path = p, .actor = "test"};
-    struct import_summary sum;
-    struct outcome o = OUTCOME_INIT;
-    if (import_file(fx->s, &opt, &sum, &o) != 0)
-        fail_msg("import %s: %s", name, o.msg.buf);
-    import_summary_release(&sum);
-    outcome_release(&o);
-    unlink(p);
-    free(p);
-}
-
 static void match_and_casework(struct tu_fx *fx)
 {
-    struct match_options mo = {.as_of = 20260915, .actor = "test"};
-    struct match_result res;
     struct casework_summary cw;
     struct outcome o = OUTCOME_INIT;
-    assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
-    if (match_run(fx->s, &mo, &res, &o) != 0)
-        fail_msg("match_run: %s", o.msg.buf);
-    if (casework_after_match(fx->s, res.run_id, "test", &cw, &o) != 0)
+    if (casework_after_match(fx->s, tu_match(fx, 20260915), "test", &cw, &o) != 0)
         fail_msg("casework_after_match: %s", o.msg.buf);
     assert_int_equal(cw.tasks_created, 4);
     outcome_release(&o);
@@ -129,8 +110,8 @@ static int due(struct tu_fx *fx, const struct tasks_filter *f, struct buf *rows)
     json_t *j = table_to_json(&t);
     size_t i;
     json_t *r;
-    static const char *const keys[] = {"township", "person", "item",   "ref",
-                                       "child",    "due",    "days",   "status"};
+    static const char *const keys[] = {"township", "person", "item", "ref",
+                                       "child",    "due",    "days", "status"};
     json_array_foreach(json_object_get(j, "tasks"), i, r)
     {
         for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
@@ -180,8 +161,8 @@ static void load_county(struct tu_fx *fx)
              "郑庄中学,S2,七年级,王四,%s,辍学\n"
              "龙港小学,S3,五年级,李一,%s,在读\n",
              c, e);
-    import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
-    import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
     buf_release(&pop);
     buf_release(&enr);
     match_and_casework(fx);
@@ -293,8 +274,8 @@ static void test_filters(void **state)
     char r2[32];
     snprintf(r2, sizeof(r2), "核查任务 %lld", (long long)task_of(fx, "王二"));
     char expect[256];
-    snprintf(expect, sizeof(expect), "郑庄镇|钱六（村干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n",
-             r2);
+    snprintf(expect, sizeof(expect),
+             "郑庄镇|钱六（村干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n", r2);
     assert_string_equal(rows.buf, expect);
     char num[24];
     snprintf(num, sizeof(num), "%lld",
@@ -325,8 +306,9 @@ static void test_cases_and_closed_tasks(void **state)
     int64_t case_id =
         tu_int(fx->s, "SELECT id FROM case_file WHERE task_id = CAST($1 AS BIGINT)", tnum);
     assert_true(case_id > 0);
-    char *first_visit = tu_text(fx->s, "SELECT first_visit_due FROM case_file WHERE task_id ="
-                                       " CAST($1 AS BIGINT)",
+    char *first_visit = tu_text(fx->s,
+                                "SELECT first_visit_due FROM case_file WHERE task_id ="
+                                " CAST($1 AS BIGINT)",
                                 tnum, NULL);
     struct buf rows = BUF_INIT;
     struct tasks_filter f = {.township = "龙港镇"};

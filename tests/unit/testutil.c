@@ -6,6 +6,9 @@
 
 #include "testutil.h"
 
+#include "domain/match.h"
+#include "ingest/import.h"
+
 #include <errno.h>
 #include <ftw.h>
 #include <libpq-fe.h>
@@ -209,4 +212,30 @@ int tu_fx_teardown(void **state)
     free(fx->dir);
     free(fx);
     return rc;
+}
+
+void tu_import_text(struct tu_fx *fx, int kind, const char *name, const char *text)
+{
+    char *p = tu_write_str(fx->dir, name, text);
+    struct import_options opt = {.kind = (enum import_kind)kind, .path = p, .actor = "test"};
+    struct import_summary sum;
+    struct outcome o = OUTCOME_INIT;
+    if (import_file(fx->s, &opt, &sum, &o) != 0)
+        fail_msg("import %s: %s", name, o.msg.buf);
+    import_summary_release(&sum);
+    outcome_release(&o);
+    unlink(p);
+    free(p);
+}
+
+int64_t tu_match(struct tu_fx *fx, int as_of)
+{
+    struct match_options mo = {.as_of = as_of, .actor = "test"};
+    struct match_result res;
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(calendar_load(fx->s, &mo.cal), 0);
+    if (match_run(fx->s, &mo, &res, &o) != 0)
+        fail_msg("match_run: %s", o.msg.buf);
+    outcome_release(&o);
+    return res.run_id;
 }
