@@ -50,9 +50,10 @@ void session_login_h(struct request *r)
     const char *name = json_string_value(json_object_get(j, "username"));
     const char *pw = json_string_value(json_object_get(j, "password"));
     if (!name || !pw || !*name || !*pw || strlen(pw) > PASSWORD_MAX) {
-        json_decref(j);
+        /* the field's name is read from the body: answer before it is freed */
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
                        !name || !*name ? "username" : "password", "请提供用户名和密码");
+        json_decref(j);
         return;
     }
     struct session s;
