@@ -1,0 +1,77 @@
+#ifndef BAOXUE_API_H
+#define BAOXUE_API_H
+
+/*
+ * Internal to src/http: the handlers each resource file of the API gives the routes table
+ * (api.c: api_routes). Each replies exactly once. They read the request with args.h and answer
+ * with reply.h; the permission a route needs is checked by the server before the handler runs.
+ * The background jobs' handlers (/imports upload and list, /runs, /jobs) are in request.h
+ * (http/jobs.c).
+ */
+#include <jansson.h>
+
+struct request;
+struct user;
+
+/* api_session.c: signing in and out */
+/* An account as the API shows it: name, role, township, school, department, its permissions. */
+json_t *user_json(const struct user *u);
+void session_login_h(struct request *r);
+void session_get_h(struct request *r);
+void session_logout_h(struct request *r);
+
+/* api_children.c: the children list and one child's file */
+void children_h(struct request *r);
+void children_filters_h(struct request *r);
+void child_h(struct request *r);
+void child_links_h(struct request *r);
+void child_casework_h(struct request *r);
+
+/* api_casework.c: verification tasks, cases (the legal ladder, notices), due tasks */
+void verify_list_h(struct request *r);
+void verify_show_h(struct request *r);
+void verify_outcome_h(struct request *r);
+void verify_assign_h(struct request *r);
+void case_list_h(struct request *r);
+void case_show_h(struct request *r);
+void case_attempt_h(struct request *r);
+void case_escalate_h(struct request *r);
+void case_resolve_h(struct request *r);
+void case_follow_up_h(struct request *r);
+void case_close_h(struct request *r);
+void case_reopen_h(struct request *r);
+void case_assign_h(struct request *r);
+void case_notice_h(struct request *r);
+void tasks_h(struct request *r);
+
+/* api_review.c: the clerical review queue */
+void review_h(struct request *r);
+void review_get_h(struct request *r);
+void review_decide_h(struct request *r);
+
+/* api_people.c: the people registry */
+void people_list_h(struct request *r);
+void people_add_h(struct request *r);
+void people_edit_h(struct request *r);
+
+/* api_admin.c: accounts and settings */
+void users_list_h(struct request *r);
+void user_add_h(struct request *r);
+void user_disable_h(struct request *r);
+void user_password_h(struct request *r);
+void user_department_h(struct request *r);
+void settings_list_h(struct request *r);
+void setting_put_h(struct request *r);
+
+/* api_imports.c: a department's upload accepted or rejected; one cross-check's changes */
+void import_accept_h(struct request *r);
+void import_reject_h(struct request *r);
+void run_get_h(struct request *r);
+
+/* api_reports.c: summary, dashboard, report downloads, the audit trail */
+void summary_h(struct request *r);
+void dashboard_h(struct request *r);
+void report_h(struct request *r);
+void audit_h(struct request *r);
+
+#endif

@@ -1,0 +1,224 @@
+/* The API's figures: the summary, the dashboard, report downloads (csv, xlsx, json) and the
+ * audit trail. */
+#include "core/words.h"
+#include "domain/children.h"
+#include "domain/dashboard.h"
+#include "domain/status.h"
+#include "http/api.h"
+#include "http/args.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "render/table.h"
+#include "report/catalog.h"
+#include "report/reports.h"
+#include "store/audit.h"
+#include "store/store.h"
+#include "util/common.h"
+
+void summary_h(struct request *r)
+{
+    struct report_options ro = REPORT_OPTIONS_INIT;
+    const char *township = NULL, *school = NULL;
+    if (!arg_text(r, "township", 32, &township))
+        return;
+    /* the scope narrows the township; a school account has no summary (PERM_SUMMARY) */
+    if (!scope_filter(&r->scope, &township, &school)) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个乡镇，或不在您的管辖范围内");
+        return;
+    }
+    ro.township = township;
+    struct report_table t;
+    struct outcome o = OUTCOME_INIT;
+    if (report_summary(r->store, &ro, &t, &o) < 0) {
+        reply_outcome(r, &o);
+    } else {
+        reply_json(r, MHD_HTTP_OK, table_to_json(&t));
+        table_release(&t);
+    }
+    outcome_release(&o);
+}
+
+void dashboard_h(struct request *r)
+{
+    const char *township;
+    if (!arg_text(r, "township", 32, &township))
+        return;
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = dashboard_get(r->store, &r->scope, township, &o);
+    reply_read(r, j, &o);
+}
+
+void audit_h(struct request *r)
+{
+    struct audit_query q;
+    if (!arg_text(r, "actor", 64, &q.actor) || !arg_text(r, "action", 32, &q.action) ||
+        !arg_text(r, "target", 64, &q.target) || !arg_text(r, "since", 32, &q.since) ||
+        !arg_text(r, "until", 32, &q.until) || !arg_int(r, "page", 1, 1000000, &q.page) ||
+        !arg_int(r, "per_page", 50, 500, &q.per_page))
+        return;
+    json_t *j = audit_list(r->store, &q);
+    /* the head of the chain, for an administrator to note outside the database */
+    int64_t seq;
+    char hash[65];
+    if (j && audit_head(r->store, &seq, hash) == 0)
+        json_object_set_new(j, "head",
+                            json_pack("{s:I, s:s}", "seq", (json_int_t)seq, "hash", hash));
+    struct outcome o = OUTCOME_INIT;
+    if (!j)
+        fail_store(r->store, &o);
+    reply_read(r, j, &o);
+}
+
+/* The children list's filters in words, for the subtitle of its download. */
+static const char *child_query_text(struct request *r, const struct child_query *cq)
+{
+    struct buf b = BUF_INIT;
+    if (cq->township)
+        buf_addf(&b, "%s乡镇代码 %s", b.len ? "；" : "", cq->township);
+    if (cq->village)
+        buf_addf(&b, "%s村（社区） %s", b.len ? "；" : "", cq->village);
+    if (cq->school)
+        buf_addf(&b, "%s学校标识码 %s", b.len ? "；" : "", cq->school);
+    if (cq->status != -1)
+        buf_addf(&b, "%s状态 %s", b.len ? "；" : "",
+                 cq->status == CHILD_SET_SCHOOL_AGE ? "适龄儿童（义务教育年龄段）"
+                 : cq->status == CHILD_SET_SUSPECTED ? "疑似失学辍学（适龄未入学、辍学）"
+                                                     : status_label((enum child_status)cq->status));
+    if (cq->q)
+        buf_addf(&b, "%s搜索“%s”", b.len ? "；" : "", cq->q);
+    if (cq->stage)
+        buf_addf(&b, "%s%s", b.len ? "；" : "", vocab_label(&casework_stages, cq->stage));
+    if (cq->reason)
+        buf_addf(&b, "%s原因 %s", b.len ? "；" : "", vocab_label(&case_reasons, cq->reason));
+    if (cq->overdue)
+        buf_addf(&b, "%s逾期", b.len ? "；" : "");
+    const char *text = arena_strdup(&r->arena, b.buf);
+    buf_release(&b);
+    return text;
+}
+
+void report_h(struct request *r)
+{
+    char name[32] = "";
+    route_param(&r->params, "name", name, sizeof(name));
+    const struct report_def *def = report_find(name);
+    if (!def) {
+        struct buf b = BUF_INIT;
+        buf_adds(&b, "没有这个报表，可用的报表有");
+        report_titles(&b);
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", b.buf);
+        buf_release(&b);
+        return;
+    }
+    if (!role_has(r->scope.role, def->perm)) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(def->perm));
+        return;
+    }
+    struct report_options ro = REPORT_OPTIONS_INIT;
+    const char *fmt_name, *status = NULL;
+    enum report_format fmt = FMT_JSON;
+    struct child_query cq;
+    if (def->takes & RT_LIST) {
+        /* children-list: the list's own filters, scoped by the list; never full numbers */
+        if (!child_query_args(r, &cq) || !arg_text(r, "format", 8, &fmt_name))
+            return;
+        if (request_arg(r, "full")) {
+            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "full",
+                           "儿童名单导出时身份证号总是遮盖，不能导出完整信息");
+            return;
+        }
+    } else if (!arg_township(r, &ro.township) || !arg_text(r, "format", 8, &fmt_name) ||
+               !arg_text(r, "status", 32, &status) || !arg_full(r, &ro.full)) {
+        return;
+    } else {
+        /* the list's filters belong to children-list: elsewhere they would be silently ignored */
+        static const char *const list_only[] = {"village", "school", "q",      "sort",
+                                                "stage",   "reason", "overdue"};
+        for (size_t i = 0; i < ARRAY_SIZE(list_only); i++)
+            if (request_arg(r, list_only[i])) {
+                char msg[200];
+                snprintf(msg, sizeof(msg), "%s的筛选只用于儿童名单导出，《%s》不接受",
+                         arg_label(list_only[i]), def->title);
+                reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", list_only[i], msg);
+                return;
+            }
+    }
+    if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE)) {
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "format",
+                       "文件格式应为 CSV、XLSX 或 JSON");
+        return;
+    }
+    if (status && (!(def->takes & RT_STATUS) || (ro.status = status_parse(status)) < 0)) {
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "status",
+                       "按状态筛选只用于儿童状态清单和适龄儿童台账，且应为已知的状态");
+        return;
+    }
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    if (def->fn ? def->fn(r->store, &ro, &t, &o)
+                : children_table(r->store, &r->scope, &cq, child_query_text(r, &cq), &t, &o)) {
+        reply_outcome(r, &o);
+        outcome_release(&o);
+        return;
+    }
+    static const char *const ext[] = {[FMT_CSV] = "csv", [FMT_XLSX] = "xlsx", [FMT_JSON] = "json"};
+    char ascii[64], title[128];
+    snprintf(ascii, sizeof(ascii), "%s.%s", def->name, ext[fmt]);
+    snprintf(title, sizeof(title), "%s.%s", def->title, ext[fmt]);
+    if (ro.full && def->personal) {
+        char detail[128];
+        snprintf(detail, sizeof(detail), "report=%s format=%s rows=%zu full=1", def->name, ext[fmt],
+                 table_data_rows(&t));
+        if (audit_record(r->store, r->scope.user, r->scope.origin, "export_full", NULL, detail) <
+            0) {
+            table_release(&t);
+            buf_release(&err);
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                        "无法记录审计日志，已停止导出");
+            return;
+        }
+    }
+    if (fmt == FMT_JSON) {
+        json_t *j = table_to_json(&t);
+        char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(j);
+        table_release(&t);
+        buf_release(&err);
+        if (!text) {
+            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
+            return;
+        }
+        struct MHD_Response *resp =
+            MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                "application/json; charset=utf-8");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        content_disposition(resp, ascii, title);
+        reply_response(r, MHD_HTTP_OK, resp);
+        return;
+    }
+    char dir[512], path[600];
+    if (!scratch_dir(dir, sizeof(dir))) {
+        table_release(&t);
+        buf_release(&err);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法创建临时文件");
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/report.%s", dir, ext[fmt]);
+    int rc = table_render(&t, fmt, path, &err);
+    table_release(&t);
+    if (rc < 0) {
+        unlink(path);
+        rmdir(dir);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    err.len ? err.buf : "无法生成报表");
+    } else {
+        reply_file(r, dir, path,
+                   fmt == FMT_CSV
+                       ? "text/csv; charset=utf-8"
+                       : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   ascii, title);
+    }
+    buf_release(&err);
+}

@@ -1,0 +1,75 @@
+/* The API's review queue: the pairs, one pair side by side, the decision. */
+#include "domain/review.h"
+#include "http/api.h"
+#include "http/args.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "render/table.h"
+#include "store/audit.h"
+#include "util/common.h"
+
+void review_h(struct request *r)
+{
+    const char *all;
+    if (!arg_text(r, "all", 4, &all))
+        return;
+    struct report_table t;
+    struct outcome o = OUTCOME_INIT;
+    /* the queue is county-wide clerical work: masked over the API; all=1 adds the pairs already
+     * decided, so a reviewer sees how far through the queue they are */
+    if (review_list(r->store, all && !strcmp(all, "1"), false, &t, &o) < 0) {
+        reply_outcome(r, &o);
+    } else {
+        reply_json(r, MHD_HTTP_OK, table_to_json(&t));
+        table_release(&t);
+    }
+    outcome_release(&o);
+}
+
+/* ---- the review queue, one pair at a time ---- */
+
+void review_get_h(struct request *r)
+{
+    bool full;
+    int64_t id = path_id(r);
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_CANDIDATE, id);
+    if (id <= 0) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个候选记录对");
+        return;
+    }
+    if (!arg_full(r, &full) || (full && !audit_full(r, "review show full=1", target)))
+        return;
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = review_get(r->store, id, full, &o);
+    reply_read(r, j, &o);
+}
+
+void review_decide_h(struct request *r)
+{
+    int64_t id = path_id(r);
+    static const char *const f[] = {"decision", "note"};
+    const char *v[2];
+    json_t *j = BODY(f, v);
+    if (!j)
+        return;
+    if (!v[0] || (strcmp(v[0], "accept") && strcmp(v[0], "reject"))) {
+        json_decref(j);
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "decision",
+                       "请判定是否同一人：是同一人，或不是同一人");
+        return;
+    }
+    if (v[1] && strlen(v[1]) > 500) {
+        json_decref(j);
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "note",
+                       "备注过长（至多 500 字节）");
+        return;
+    }
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int rc =
+        id > 0 ? review_decide(r->store, id, !strcmp(v[0], "accept"), r->scope.user, v[1], &msg, &o)
+               : failed(&o, OUT_NOT_FOUND, "没有这个候选记录对");
+    json_decref(j);
+    reply_done(r, rc, &msg, &o);
+}
