@@ -298,15 +298,17 @@ int session_lookup(struct store *s, const char *id, int64_t now, struct session 
     }
     stmt_finalize(q);
     if (rc == 1 && now - last_seen >= SESSION_TOUCH) {
+        /* Best effort: while an import holds SQLite's write lock (one transaction for the
+         * whole file), the touch waits out the busy timeout and fails; the session is valid
+         * all the same, and the next request a minute on writes last_seen. Failing here made a
+         * user polling a long import's progress see 服务器内部错误. */
         struct stmt *t = store_prepare(s, "UPDATE session SET last_seen = $2 WHERE id_hash = $1");
-        if (!t)
-            return -1;
-        stmt_bind_text(t, 1, hid, 64);
-        stmt_bind_int(t, 2, now);
-        int trc = stmt_step(t);
-        stmt_finalize(t);
-        if (trc < 0)
-            return -1;
+        if (t) {
+            stmt_bind_text(t, 1, hid, 64);
+            stmt_bind_int(t, 2, now);
+            (void)stmt_step(t);
+            stmt_finalize(t);
+        }
     }
     return rc;
 }

@@ -560,6 +560,40 @@ static void test_accounts_and_sessions(void **state)
     outcome_release(&o);
 }
 
+/*
+ * A session stays valid while another connection holds SQLite's write lock (an import is one
+ * transaction for the whole file): writing last_seen waits out the busy timeout and fails, and
+ * the lookup still finds the session. It used to fail the request (服务器内部错误 while a user
+ * polled a long import's progress).
+ */
+static void test_session_lookup_under_a_writer(void **state)
+{
+    struct tu_fx *fx = *state;
+    if (tu_pg())
+        skip(); /* PostgreSQL locks rows: the import's inserts never hold the session's */
+    struct user u = {.role = ROLE_COUNTY};
+    snprintf(u.name, sizeof(u.name), "zhang");
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(user_add(fx->s, &u, "long-enough-1", "t", "cli", &o), 0);
+    struct session ses, cur;
+    int64_t retry = 0, now = 1800000000;
+    assert_int_equal(
+        session_login(fx->s, "zhang", "long-enough-1", "10.0.0.1", "10.0.0.1", now, &ses, &retry),
+        LOGIN_OK);
+
+    char *path = tu_path(fx->dir, "db.sqlite");
+    struct store *writer = tu_store_open(path, STORE_OPEN_EXISTING);
+    free(path);
+    assert_int_equal(store_begin(writer), 0);
+    assert_int_equal(store_run(writer, "UPDATE app_user SET township_code = NULL", 0, NULL), 0);
+    /* due for a touch, which cannot be written now */
+    assert_int_equal(session_lookup(fx->s, ses.id, now + SESSION_TOUCH + 1, &cur), 1);
+    assert_string_equal(cur.user.name, "zhang");
+    assert_int_equal(store_rollback(writer), 0);
+    store_close(writer);
+    outcome_release(&o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,6 +613,8 @@ int main(void)
         cmocka_unit_test(test_static_types),
         cmocka_unit_test(test_openapi_matches_routes),
         cmocka_unit_test_setup_teardown(test_accounts_and_sessions, tu_fx_setup, tu_fx_teardown),
+        cmocka_unit_test_setup_teardown(test_session_lookup_under_a_writer, tu_fx_setup,
+                                        tu_fx_teardown),
     };
     return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
