@@ -51,8 +51,10 @@ static const struct kid {
 static void kid_id(size_t i, char out[19])
 {
     int y, m, d;
+    char digits[64];
     sscanf(kids[i].birth, "%d-%d-%d", &y, &m, &d);
-    snprintf(out, 19, "140521%04d%02d%02d%03d", y, m, d, 101 + 2 * (int)i);
+    snprintf(digits, sizeof(digits), "140521%04d%02d%02d%03d", y, m, d, 101 + 2 * (int)i);
+    memcpy(out, digits, 17);
     out[17] = id_check_char(out);
     out[18] = '\0';
 }
