@@ -6,23 +6,14 @@
 #include "casework/casework_impl.h"
 
 #include "casework/event.h"
-#include "casework/people.h"
-#include "core/words.h"
 #include "core/date.h"
 #include "core/idcard.h"
-#include "core/schoolyear.h"
 #include "core/view.h"
-#include "store/audit.h"
 #include "domain/match.h"
-#include "domain/run.h"
 #include "domain/runstatus.h"
-#include "domain/settings.h"
-#include "domain/status.h"
 #include "ingest/field.h"
 #include "store/store.h"
 #include "util/common.h"
-#include "util/fieldtext.h"
-#include "util/utf8.h"
 
 /* An open task, an open or returned case, or a flagged claim, whose child a run may find. */
 struct watched {

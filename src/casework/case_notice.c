@@ -2,14 +2,9 @@
 #include "casework/case.h"
 #include "casework/case_impl.h"
 
-#include <errno.h>
-
 #include "casework/event.h"
-#include "casework/people.h"
-#include "core/words.h"
 #include "core/date.h"
 #include "core/division.h"
-#include "core/idcard.h"
 #include "core/view.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
@@ -17,7 +12,6 @@
 #include "ingest/field.h"
 #include "render/notice.h"
 #include "store/store.h"
-#include "domain/user.h"
 #include "util/common.h"
 #include "util/fieldtext.h"
 

@@ -2,24 +2,15 @@
 #include "casework/case.h"
 #include "casework/case_impl.h"
 
-#include <errno.h>
-
 #include "casework/event.h"
 #include "casework/people.h"
 #include "core/words.h"
 #include "core/date.h"
-#include "core/division.h"
-#include "core/idcard.h"
 #include "core/view.h"
-#include "domain/run.h"
 #include "domain/runstatus.h"
-#include "store/audit.h"
 #include "ingest/field.h"
-#include "render/notice.h"
 #include "store/store.h"
-#include "domain/user.h"
 #include "util/common.h"
-#include "util/fieldtext.h"
 
 static const struct table_col case_cols[] = {
     {"case_id", "案件编号", COL_INT},    {"township", "乡镇", COL_TEXT},

@@ -6,20 +6,14 @@
 #include "casework/people.h"
 #include "core/words.h"
 #include "core/date.h"
-#include "core/idcard.h"
-#include "core/schoolyear.h"
 #include "core/view.h"
 #include "store/audit.h"
 #include "domain/match.h"
 #include "domain/run.h"
-#include "domain/runstatus.h"
-#include "domain/settings.h"
-#include "domain/status.h"
 #include "ingest/field.h"
 #include "store/store.h"
 #include "util/common.h"
 #include "util/fieldtext.h"
-#include "util/utf8.h"
 
 static const struct table_col verify_cols[] = {
     {"task_id", "任务编号", COL_INT},

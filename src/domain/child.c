@@ -3,23 +3,18 @@
 #include "domain/children.h"
 #include "domain/children_impl.h"
 
-#include <jansson.h>
 #include <pthread.h>
 
 #include "core/date.h"
-#include "core/idcard.h"
 #include "core/schoolyear.h"
-#include "core/view.h"
 #include "store/audit.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
-#include "domain/status.h"
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "render/table.h"
 #include "store/store.h"
 #include "util/common.h"
-#include "util/jsonw.h"
 
 /*
  * The county's filter choices of one pair of snapshots. Reading them is a scan of the register

@@ -1,17 +1,13 @@
 #include "domain/children.h"
 #include "domain/children_impl.h"
 
-#include <jansson.h>
 #include <pthread.h>
 
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
-#include "core/view.h"
-#include "store/audit.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
-#include "domain/status.h"
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "render/table.h"

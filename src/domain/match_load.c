@@ -12,7 +12,6 @@
 #include "link/keys.h"
 #include "store/store.h"
 #include "util/common.h"
-#include "util/utf8.h"
 
 static size_t arena_add(struct arena *a, const char *s)
 {

@@ -5,23 +5,13 @@
 #include "ingest/import.h"
 #include "ingest/import_impl.h"
 
-#include <pthread.h>
-
 #include <errno.h>
-#include <jansson.h>
 #include <sodium.h>
 #include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/date.h"
-#include "core/division.h"
-#include "core/idcard.h"
-#include "core/schoolyear.h"
 #include "core/view.h"
 #include "store/audit.h"
-#include "ingest/sheet.h"
-#include "link/keys.h"
 #include "store/migrate.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -29,7 +19,6 @@
 #include "util/csvout.h"
 #include "util/outfile.h"
 #include "util/progress.h"
-#include "util/utf8.h"
 
 /* Wait for the writer thread; after a failed write say which row. 0 or -1. */
 static int finish_writes(struct importer *im, struct buf *err)

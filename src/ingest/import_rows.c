@@ -4,30 +4,15 @@
  */
 #include "ingest/import_impl.h"
 
-#include <pthread.h>
-
-#include <errno.h>
-#include <jansson.h>
-#include <sodium.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
-
 #include "core/date.h"
 #include "core/division.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
 #include "core/view.h"
-#include "store/audit.h"
-#include "ingest/sheet.h"
-#include "link/keys.h"
 #include "store/migrate.h"
-#include "store/store.h"
 #include "store/writer.h"
 #include "util/common.h"
 #include "util/csvout.h"
-#include "util/outfile.h"
-#include "util/progress.h"
 #include "util/utf8.h"
 
 static bool seen_add(struct importer *im, uint64_t key)

@@ -12,13 +12,7 @@
 #include "core/words.h"
 #include "core/date.h"
 #include "core/division.h"
-#include "core/idcard.h"
-#include "core/schoolyear.h"
-#include "core/view.h"
-#include "domain/run.h"
-#include "domain/runstatus.h"
 #include "domain/status.h"
-#include "ingest/field.h"
 #include "store/store.h"
 #include "util/common.h"
 
