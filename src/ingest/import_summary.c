@@ -1,0 +1,106 @@
+/*
+ * What an import reports besides its rows: the summary printed, the kind's current snapshot,
+ * and the refusal of a list much smaller than the snapshot it would replace.
+ */
+#include "ingest/import.h"
+
+#include <jansson.h>
+
+#include "core/division.h"
+#include "store/store.h"
+#include "util/common.h"
+
+void import_summary_release(struct import_summary *sum)
+{
+    free(sum->sheet);
+    sum->sheet = NULL;
+    buf_release(&sum->columns);
+    buf_release(&sum->ignored);
+    buf_release(&sum->warning);
+    json_decref(sum->preview);
+    sum->preview = NULL;
+}
+
+void import_summary_print(const struct import_options *opt, const struct import_summary *sum,
+                          FILE *out)
+{
+    fprintf(out, "导入完成：%s数据第 %lld 批\n", kind_label(opt->kind), (long long)sum->batch_id);
+    fprintf(out, "  文件：%s（%s%s%s%s%s）\n", opt->path, sum->format, sum->encoding[0] ? "，" : "",
+            sum->encoding, sum->sheet ? "，工作表 " : "", sum->sheet ? sum->sheet : "");
+    fprintf(out, "  表头：第 %ld 行；识别的列：%s\n", sum->header_row, sum->columns.buf);
+    if (sum->ignored.len)
+        fprintf(out, "  未使用的列：%s\n", sum->ignored.buf);
+    fprintf(out,
+            "  读取 %ld 行 = 导入 %ld 行（其中有标记 %ld 行）+ 拒绝 %ld 行 + 跳过 %ld 行"
+            "（表头及其上方标题 %ld，空行 %ld，说明/签名/合计 %ld）\n",
+            sum->rows_read, sum->rows_imported, sum->rows_flagged, sum->rows_rejected,
+            sum->rows_title + sum->rows_blank + sum->rows_notes, sum->rows_title, sum->rows_blank,
+            sum->rows_notes);
+    for (int f = 0; f < RF__COUNT; f++)
+        if (sum->flag_counts[f])
+            fprintf(out, "    标记：%s %ld 行\n", row_flag_label((enum row_flag)f),
+                    sum->flag_counts[f]);
+    if (sum->county_inferred)
+        fprintf(out,
+                "  本县设为 %s %s（根据身份证号推断；如不正确请运行 baoxue init --county 代码）\n",
+                sum->county,
+                division_county_name(sum->county) ? division_county_name(sum->county) : "");
+    if (opt->rejects_path)
+        fprintf(out, "  被拒绝和有标记的行已写入：%s\n", opt->rejects_path);
+}
+
+int import_current(struct store *s, enum import_kind kind, int64_t except, int64_t *batch,
+                   long *rows)
+{
+    *batch = 0;
+    *rows = 0;
+    struct stmt *q = store_prepare(
+        s, "SELECT id, rows_imported FROM batch WHERE kind = $1 AND state = 'live' AND id <> $2"
+           " ORDER BY live_seq DESC, id DESC LIMIT 1");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, kind_key(kind));
+    stmt_bind_int(q, 2, except);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        *batch = stmt_int(q, 0);
+        *rows = (long)stmt_int(q, 1);
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+bool import_shrinks(long rows, long previous, int percent)
+{
+    return percent > 0 && previous > 0 && (double)rows * 100.0 < (double)percent * previous;
+}
+
+/* 20000 → "20,000" */
+static void add_count(struct buf *out, long n)
+{
+    char d[24];
+    int len = snprintf(d, sizeof(d), "%ld", n);
+    for (int i = 0; i < len; i++) {
+        if (i && d[i - 1] != '-' && (len - i) % 3 == 0)
+            buf_addch(out, ',');
+        buf_addch(out, d[i]);
+    }
+}
+
+void import_shrink_message(struct buf *out, enum import_kind kind, long rows,
+                           int64_t previous_batch, long previous, int percent)
+{
+    buf_addf(out, "本次%s名单 ", kind_label(kind));
+    add_count(out, rows);
+    buf_addf(out, " 人，只有当前名单（第 %lld 批，", (long long)previous_batch);
+    add_count(out, previous);
+    double share = previous ? 100.0 * (double)rows / (double)previous : 0;
+    if (share < 0.1)
+        buf_adds(out, " 人）的不到 0.1%");
+    else
+        buf_addf(out, " 人）的 %.*f%%", share < 10 ? 1 : 0, share);
+    buf_addf(out,
+             "，低于 %d%%。名单人数骤减多半是文件不全或选错了文件；确认无误请确认名单缩减后"
+             "重新导入",
+             percent);
+}
