@@ -114,7 +114,8 @@ class UploadsTest(Api, unittest.TestCase):
 
         # a large import running and a small one queued behind it when the server is killed
         s = self.login("county")
-        big = self.upload(s, "population", "大名单.csv".encode(), big_population_csv(60000))
+        # large enough to be still running when a loaded machine gets round to polling it
+        big = self.upload(s, "population", "大名单.csv".encode(), big_population_csv(150000))
         small = self.upload(s, "enrollment", "学籍.csv".encode(), enrollment_csv())
         self.wait_job(s, big, states=("running", "done", "failed"))
         left = self.uploads()
