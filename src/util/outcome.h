@@ -30,7 +30,10 @@ struct outcome {
     const char *field; /* key of the field at fault (static storage), or NULL */
     struct buf msg;    /* what went wrong, in Chinese; empty while kind is OUT_OK */
 };
-#define OUTCOME_INIT {OUT_OK, NULL, BUF_INIT}
+#define OUTCOME_INIT                                                                               \
+    {                                                                                              \
+        OUT_OK, NULL, BUF_INIT                                                                     \
+    }
 
 /* Set the kind, append the message (a second failure adds to the first, separated by "；");
  * returns -1 so that a caller writes `return failed(o, OUT_INVALID, "…")`. */
