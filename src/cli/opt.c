@@ -93,8 +93,8 @@ static void take(const struct opt *opts, const char *const *usage, const struct 
         errno = 0;
         long v = strtol(value, &end, 10);
         if (errno || !*value || *end || v < o->min || v > o->max)
-            opt_die(opts, usage, "%s 的值“%s”无效，应为 %ld 到 %ld 之间的整数", name, value,
-                    o->min, o->max);
+            opt_die(opts, usage, "%s 的值“%s”无效，应为 %ld 到 %ld 之间的整数", name, value, o->min,
+                    o->max);
         *(long *)o->value = v;
         break;
     }
@@ -168,7 +168,14 @@ int opt_parse(int argc, char **argv, const struct opt *opts, const char *const *
             if (eq)
                 value = eq + 1;
         } else {
-            o = a[2] ? NULL : find_short(opts, (unsigned char)a[1]);
+            /* -o value, or -ovalue (the value attached, as getopt takes it) */
+            o = find_short(opts, (unsigned char)a[1]);
+            if (o && a[2]) {
+                if (takes_value(o))
+                    value = a + 2;
+                else
+                    o = NULL;
+            }
         }
         if (!o) {
             if (flags & OPT_KEEP_UNKNOWN) {
@@ -234,8 +241,13 @@ static void usage_rows(struct buf *b, const struct opt *opts, size_t col)
 void opt_usage(FILE *out, const struct opt *opts, const char *const *usage)
 {
     struct buf b = BUF_INIT;
-    for (size_t i = 0; usage && usage[i]; i++)
+    size_t i = 0;
+    for (; usage && usage[i] && *usage[i]; i++)
         buf_addf(&b, "%s%s\n", i ? "      " : "用法：", usage[i]);
+    /* after an empty line, the description: its lines as they are, after a blank line */
+    if (usage && usage[i])
+        for (buf_addch(&b, '\n'), i++; usage[i]; i++)
+            buf_addf(&b, "%s\n", usage[i]);
     bool subs = has_subcommands(opts);
     bool any = false;
     for (const struct opt *o = opts; o->type != OPT_END_T; o++)

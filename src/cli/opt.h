@@ -21,10 +21,13 @@
  *   argc = opt_parse(argc, argv, opts, usage, 0);
  *
  * Options may come before, between or after the positional arguments, as --name value,
- * --name=value or -n value; "--" ends the options. What remains (the positional arguments) is
- * left in argv[0..argc) with argv[0] the command's own name, and the new argc is returned.
+ * --name=value, -n value or -nvalue; "--" ends the options. What remains (the positional arguments)
+ * is left in argv[0..argc) with argv[0] the command's own name, and the new argc is returned.
  * --help (or -h) prints the usage on stdout and exits 0; an unknown option, a missing value or a
  * value that is not what the row takes prints "错误：…" and the usage on stderr and exits 2.
+ *
+ * The usage lines are the forms of the command ("baoxue tasks [选项]"); an empty string after
+ * them starts the description, lines printed as they are between the forms and the options.
  */
 enum opt_type {
     OPT_END_T,
@@ -108,7 +111,7 @@ enum {
  * leaves *value NULL.
  */
 int opt_parse(int argc, char **argv, const struct opt *opts, const char *const *usage,
-               unsigned flags);
+              unsigned flags);
 
 /* The usage: the usage lines, then every option (and subcommand) with its help, aligned. */
 void opt_usage(FILE *out, const struct opt *opts, const char *const *usage);
