@@ -8,6 +8,9 @@
 #include "util/common.h"
 #include "util/utf8.h"
 
+static void usage_write(FILE *out, const struct opt *opts, const char *const *usage,
+                        bool description);
+
 void opt_list_release(struct opt_list *l)
 {
     free(l->v);
@@ -72,7 +75,7 @@ void opt_die(const struct opt *opts, const char *const *usage, const char *fmt, 
     fflush(stdout);
     fprintf(stderr, "错误：%s\n", b.buf);
     buf_release(&b);
-    opt_usage(stderr, opts, usage);
+    usage_write(stderr, opts, usage, false); /* the forms and the options, not the description */
     exit(EXIT_INPUT);
 }
 
@@ -238,14 +241,15 @@ static void usage_rows(struct buf *b, const struct opt *opts, size_t col)
     }
 }
 
-void opt_usage(FILE *out, const struct opt *opts, const char *const *usage)
+static void usage_write(FILE *out, const struct opt *opts, const char *const *usage,
+                        bool description)
 {
     struct buf b = BUF_INIT;
     size_t i = 0;
     for (; usage && usage[i] && *usage[i]; i++)
         buf_addf(&b, "%s%s\n", i ? "      " : "用法：", usage[i]);
     /* after an empty line, the description: its lines as they are, after a blank line */
-    if (usage && usage[i])
+    if (usage && usage[i] && description)
         for (buf_addch(&b, '\n'), i++; usage[i]; i++)
             buf_addf(&b, "%s\n", usage[i]);
     bool subs = has_subcommands(opts);
@@ -274,4 +278,9 @@ void opt_usage(FILE *out, const struct opt *opts, const char *const *usage)
     }
     fputs(b.buf, out);
     buf_release(&b);
+}
+
+void opt_usage(FILE *out, const struct opt *opts, const char *const *usage)
+{
+    usage_write(out, opts, usage, true);
 }

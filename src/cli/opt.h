@@ -116,7 +116,7 @@ int opt_parse(int argc, char **argv, const struct opt *opts, const char *const *
 /* The usage: the usage lines, then every option (and subcommand) with its help, aligned. */
 void opt_usage(FILE *out, const struct opt *opts, const char *const *usage);
 
-/* An error about the command line: "错误：…", the usage, exit 2. */
+/* An error about the command line: "错误：…", the usage (without the description), exit 2. */
 void opt_die(const struct opt *opts, const char *const *usage, const char *fmt, ...)
     __attribute__((format(printf, 3, 4), noreturn));
 

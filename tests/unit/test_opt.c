@@ -30,9 +30,12 @@ static void test_options_anywhere_and_in_every_form(void **state)
         OPT_LIST(0, "person", &people, "人员", "只看这些人"),
         OPT_END(),
     };
-    char *argv[] = {"tasks", "甲", "--township=郑庄镇", "--overdue", "-o", "x.xlsx", "乙",
-                    "--limit", "20", "--date", "2026年3月4日", "--person", "王五",
-                    "--person", "赵六", "--", "--不是选项", NULL};
+    char *argv[] = {"tasks",     "甲",           "--township=郑庄镇",
+                    "--overdue", "-o",           "x.xlsx",
+                    "乙",        "--limit",      "20",
+                    "--date",    "2026年3月4日", "--person",
+                    "王五",      "--person",     "赵六",
+                    "--",        "--不是选项",   NULL};
     int argc = opt_parse(17, argv, opts, usage, 0);
     assert_int_equal(argc, 4);
     assert_string_equal(argv[0], "tasks");
@@ -129,6 +132,45 @@ static void test_usage_lists_every_row_aligned(void **state)
     free(text);
 }
 
+static void test_attached_short_value(void **state)
+{
+    (void)state;
+    const char *out = NULL;
+    bool full = false;
+    const struct opt opts[] = {
+        OPT_STRING('o', "output", &out, "文件", "写入文件"),
+        OPT_BOOL('f', "full", &full, "完整"),
+        OPT_END(),
+    };
+    char *argv[] = {"report", "-o名单.xlsx", "summary", "-f", NULL};
+    int argc = opt_parse(4, argv, opts, usage, 0);
+    assert_int_equal(argc, 2);
+    assert_string_equal(out, "名单.xlsx");
+    assert_true(full);
+}
+
+static void test_description_after_the_forms(void **state)
+{
+    (void)state;
+    bool b = false;
+    const struct opt opts[] = {OPT_BOOL(0, "overdue", &b, "只看已逾期的事项"), OPT_END()};
+    static const char *const described[] = {"baoxue tasks [选项]", "baoxue tasks verify", "",
+                                            "列出到期的事项。", NULL};
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    opt_usage(f, opts, described);
+    fclose(f);
+    assert_string_equal(text, "用法：baoxue tasks [选项]\n"
+                              "      baoxue tasks verify\n"
+                              "\n"
+                              "列出到期的事项。\n"
+                              "\n"
+                              "选项：\n"
+                              "  --overdue                 只看已逾期的事项\n");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -136,6 +178,8 @@ int main(void)
         cmocka_unit_test(test_a_subcommand_takes_the_rest),
         cmocka_unit_test(test_unknown_options_kept_when_asked),
         cmocka_unit_test(test_usage_lists_every_row_aligned),
+        cmocka_unit_test(test_attached_short_value),
+        cmocka_unit_test(test_description_after_the_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
