@@ -4,7 +4,6 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include "core/date.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/common.h"
@@ -132,14 +131,6 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
         return '?';
     }
     return c;
-}
-
-int cli_parse_date(const char *opt, const char *value)
-{
-    int ymd;
-    if (date_parse(value, strlen(value), &ymd) < 0)
-        die_usage("%s 的值“%s”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-20", opt, value);
-    return ymd;
 }
 
 long cli_parse_long(const char *opt, const char *value, long min, long max)

@@ -49,8 +49,7 @@ struct cli_out {
 extern struct cli_out cli_out;
 extern const struct opt cli_out_opts[];
 
-/* Parse a yyyy-mm-dd (or any date form date_parse accepts) option value; exits 2 if bad. */
-int cli_parse_date(const char *opt, const char *value);
+/* Parse an integer option value within [min, max]; exits 2 if bad (dates: OPT_DATE rows). */
 long cli_parse_long(const char *opt, const char *value, long min, long max);
 
 /*
