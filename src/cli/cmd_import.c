@@ -120,6 +120,42 @@ static int decide(const char *db, int argc, char **argv, bool confirmed, const c
     return exit_code;
 }
 
+/* Import one file into the open store; returns the exit code. */
+static int import_into(struct store *s, struct import_options *io, bool progress)
+{
+    int exit_code;
+    struct import_summary sum;
+    struct outcome o = OUTCOME_INIT;
+    struct cli_bar bar;
+    if (batch_shrink_percent(s, &io->shrink_percent) < 0) {
+        error("%s", store_errmsg(s));
+        return EXIT_RUNTIME;
+    }
+    io->report = cli_bar_start(&bar, progress);
+    int rc = import_file(s, io, &sum, &o);
+    cli_bar_end(&bar);
+    if (rc < 0) {
+        /* the library's message names no option; the command line's way to act on it */
+        if (sum.hint == IMPORT_HINT_MAP)
+            buf_adds(&o.msg, "（用 --map 表头=字段 指定，例如 --map 学生名字=name；字段列表见 "
+                             "baoxue import --help）");
+        else if (sum.hint == IMPORT_HINT_FORCE)
+            buf_adds(&o.msg, "（加 --force）");
+        else if (sum.hint == IMPORT_HINT_SHRINK)
+            buf_adds(&o.msg, "（确认无误请加 --confirm-shrink）");
+        exit_code = cli_failed(&o);
+    } else {
+        import_summary_print(io, &sum, stdout);
+        exit_code = EXIT_OK;
+        if (sum.warning.len) {
+            warning("%s", sum.warning.buf);
+            exit_code = EXIT_RUNTIME;
+        }
+    }
+    import_summary_release(&sum);
+    return exit_code;
+}
+
 int cmd_import(int argc, char **argv)
 {
     struct import_options io = {0};
@@ -147,7 +183,7 @@ int cmd_import(int argc, char **argv)
     argc = opt_parse(argc, argv, opts, usage(), 0);
     if (kind && kind_parse(kind, &io.kind) < 0)
         die_usage("--kind 的值“%s”无效，应为 population、enrollment 或 outside", kind);
-    struct column_map *maps = xcalloc((size_t)map.n + 1, sizeof(*maps));
+    struct column_map *maps = map.n ? xcalloc((size_t)map.n, sizeof(*maps)) : NULL;
     size_t nmaps = 0;
     for (int i = 0; i < map.n; i++) {
         const char *m = map.v[i], *eq = strrchr(m, '=');
@@ -183,39 +219,10 @@ int cmd_import(int argc, char **argv)
 
     int exit_code;
     struct store *s = cli_open_store(cli_db, &exit_code);
-    if (!s)
-        return exit_code;
-    struct import_summary sum;
-    struct outcome o = OUTCOME_INIT;
-    struct cli_bar bar;
-    if (batch_shrink_percent(s, &io.shrink_percent) < 0) {
-        error("%s", store_errmsg(s));
+    if (s) {
+        exit_code = import_into(s, &io, !no_progress);
         store_close(s);
-        return EXIT_RUNTIME;
     }
-    io.report = cli_bar_start(&bar, !no_progress);
-    int rc = import_file(s, &io, &sum, &o);
-    cli_bar_end(&bar);
-    if (rc < 0) {
-        /* the library's message names no option; the command line's way to act on it */
-        if (sum.hint == IMPORT_HINT_MAP)
-            buf_adds(&o.msg, "（用 --map 表头=字段 指定，例如 --map 学生名字=name；字段列表见 "
-                             "baoxue import --help）");
-        else if (sum.hint == IMPORT_HINT_FORCE)
-            buf_adds(&o.msg, "（加 --force）");
-        else if (sum.hint == IMPORT_HINT_SHRINK)
-            buf_adds(&o.msg, "（确认无误请加 --confirm-shrink）");
-        exit_code = cli_failed(&o);
-    } else {
-        import_summary_print(&io, &sum, stdout);
-        exit_code = EXIT_OK;
-        if (sum.warning.len) {
-            warning("%s", sum.warning.buf);
-            exit_code = EXIT_RUNTIME;
-        }
-    }
-    import_summary_release(&sum);
-    store_close(s);
     for (size_t i = 0; i < nmaps; i++)
         free((char *)maps[i].header);
     free(maps);
