@@ -7,10 +7,17 @@
 #include "store/store.h"
 #include "util/common.h"
 
-static const char usage[] =
-    "baoxue audit [--db 路径] [--actor 账号] [--action 操作] [--target 对象] [--since 日期] "
-    "[--until 日期] [--page N] [--per-page N] [--json]\n"
-    "       baoxue audit [--db 路径] verify";
+static const char *const usage[] = {
+    "baoxue audit [选项]",
+    "baoxue audit [--db 路径] verify",
+    "",
+    "查询审计日志（最新的在前）：登录、失败的登录、完整身份证号的查看、导出、导入、比对和每一次修改"
+    "。",
+    "来源为 cli（命令行）或“api 客户端地址”（网页和接口）。",
+    "审计日志只能追加，不能修改或删除；verify 逐条核对序号和校验值，发现被删除或改动的记录，",
+    "并显示最后一条的序号和校验值。",
+    NULL,
+};
 
 /*
  * baoxue audit verify: walk the chain (domain/audit.h). Exit 0 when every row follows the one
@@ -51,70 +58,29 @@ static const char *field(json_t *o, const char *key)
 
 int cmd_audit(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"actor", required_argument, NULL, 'a'},
-        {"action", required_argument, NULL, 'A'},
-        {"target", required_argument, NULL, 't'},
-        {"since", required_argument, NULL, 's'},
-        {"until", required_argument, NULL, 'u'},
-        {"page", required_argument, NULL, 'p'},
-        {"per-page", required_argument, NULL, 'n'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL;
     struct audit_query q = {.page = 1, .per_page = 50};
+    long page = 1, per_page = 50;
     bool as_json = false;
-    int c;
-    cli_getopt_reset();
-    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'a':
-            q.actor = optarg;
-            break;
-        case 'A':
-            q.action = optarg;
-            break;
-        case 't':
-            q.target = optarg;
-            break;
-        case 's':
-            q.since = optarg;
-            break;
-        case 'u':
-            q.until = optarg;
-            break;
-        case 'p':
-            q.page = cli_parse_long("--page", optarg, 1, 1000000);
-            break;
-        case 'n':
-            q.per_page = cli_parse_long("--per-page", optarg, 1, 10000);
-            break;
-        case 'j':
-            as_json = true;
-            break;
-        case 'h':
-            printf("用法：%s\n\n查询审计日志（最新的在前）：登录、失败的登录、完整身份证号的查看、"
-                   "导出、导入、比对和每一次修改。来源（origin）为 cli（命令行）或 "
-                   "“api 客户端地址”（网页和接口）。--since/--until 为日期或“日期 时间”。\n"
-                   "审计日志只能追加，不能修改或删除；verify 逐条核对序号和校验值，发现被删除或"
-                   "改动的记录，并显示最后一条的序号和校验值。\n",
-                   usage);
-            return EXIT_OK;
-        default:
-            return EXIT_INPUT;
-        }
-    }
-    bool check = optind < argc && !strcmp(argv[optind], "verify");
-    if (optind + check < argc)
-        die_usage("多余的参数“%s”；用法：%s", argv[optind + check], usage);
+    const struct opt opts[] = {
+        OPT_STRING(0, "actor", &q.actor, "账号", "只看这个账号做的事"),
+        OPT_STRING(0, "action", &q.action, "操作", "只看这种操作（如 login、export_full）"),
+        OPT_STRING(0, "target", &q.target, "对象", "只看涉及这个对象的记录"),
+        OPT_STRING(0, "since", &q.since, "时间", "从这一天（或“日期 时间”）起"),
+        OPT_STRING(0, "until", &q.until, "时间", "到这一天（或“日期 时间”）止"),
+        OPT_LONG(0, "page", &page, "N", "第几页（默认 1）", 1, 1000000),
+        OPT_LONG(0, "per-page", &per_page, "N", "每页多少条（默认 50）", 1, 10000),
+        OPT_BOOL(0, "json", &as_json, "以 JSON 输出（与接口 GET /api/v1/audit 相同）"),
+        OPT_INCLUDE(cli_db_opts),
+        OPT_END(),
+    };
+    argc = opt_parse(argc, argv, opts, usage, 0);
+    q.page = page;
+    q.per_page = per_page;
+    bool check = argc > 1 && !strcmp(argv[1], "verify");
+    if (1 + check < argc)
+        opt_die(opts, usage, "多余的参数“%s”", argv[1 + check]);
     int exit_code;
-    struct store *s = cli_open_store(db, &exit_code);
+    struct store *s = cli_open_store(cli_db, &exit_code);
     if (!s)
         return exit_code;
     if (check) {

@@ -17,8 +17,30 @@
 #include "store/store.h"
 #include "util/common.h"
 
-static const char usage[] = "baoxue demo [--db 路径] [--children N] [--seed S] [--out 目录]"
-                            " [--as-of YYYY-MM-DD] [--errors X] [--family 类别] [--files-only]";
+/* The form, and the families --family raises (their labels from the generator). */
+static const char *const *usage(void)
+{
+    static const char *lines[4];
+    static struct buf text = BUF_INIT;
+    if (!lines[0]) {
+        buf_addf(&text,
+                 "在 --out 目录（默认 ./demo）生成沁水县（140521）的演示数据文件和真实情况文件，\n"
+                 "然后（除非 --files-only）建库、导入并比对。数据库默认为 <目录>/baoxue.db。\n"
+                 "--errors "
+                 "的错误：身份证号录错或缺失、同音字、繁体字、形近字、多余空格、出生日期错等；\n"
+                 "0 为干净文件（日期写法照旧多样，仍有至少 3 对双胞胎陷阱）。\n"
+                 "--family 的类别：\n  siblings      %s\n  names         %s\n"
+                 "  numbers       %s\n  noid          %s\n  unregistered  %s",
+                 demo_family_label(DEMO_FAMILY_SIBLINGS), demo_family_label(DEMO_FAMILY_NAMES),
+                 demo_family_label(DEMO_FAMILY_NUMBERS), demo_family_label(DEMO_FAMILY_NOID),
+                 demo_family_label(DEMO_FAMILY_UNREGISTERED));
+        lines[0] = "baoxue demo [选项]";
+        lines[1] = "";
+        lines[2] = text.buf;
+        lines[3] = NULL;
+    }
+    return lines;
+}
 
 /* --errors: a decimal number 0..10 (strtod; the C locale, so the decimal point is '.'). */
 static double parse_errors(const char *value)
@@ -144,73 +166,35 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
 
 int cmd_demo(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},     {"children", required_argument, NULL, 'n'},
-        {"seed", required_argument, NULL, 's'},   {"out", required_argument, NULL, 'o'},
-        {"as-of", required_argument, NULL, 'a'},  {"files-only", no_argument, NULL, 'F'},
-        {"errors", required_argument, NULL, 'e'}, {"family", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL, *out = "demo";
+    const char *out = "demo", *errors_text = NULL, *family_key = NULL;
     long children = 20000, seed = 1;
-    int as_of = 0, c;
+    int as_of = 0;
     double errors = 1.0;
     int family = DEMO_FAMILY_NONE;
     bool files_only = false;
-    cli_getopt_reset();
-    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'n':
-            children = cli_parse_long("--children", optarg, 1, 20000000);
-            break;
-        case 's':
-            seed = cli_parse_long("--seed", optarg, 0, 1L << 62);
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'a':
-            as_of = cli_parse_date("--as-of", optarg);
-            break;
-        case 'e':
-            errors = parse_errors(optarg);
-            break;
-        case 'f':
-            family = demo_family_from_key(optarg);
-            if (family < 0)
-                die_usage("--family 须为 siblings、names、numbers、noid 或 unregistered 之一，"
-                          "而不是“%s”",
-                          optarg);
-            break;
-        case 'F':
-            files_only = true;
-            break;
-        case 'h':
-            printf(
-                "用法：%s\n"
-                "在 --out 目录（默认 ./demo）生成沁水县（140521）的演示数据文件和真实情况文件，\n"
-                "然后（除非 --files-only）建库、导入并比对。数据库默认为 <目录>/baoxue.db。\n"
-                "  --errors X  错误为常见水平的 X 倍（0 到 10，默认 1；单项最多 50%%）：\n"
-                "              身份证号录错或缺失、同音字、繁体字、形近字、\n"
-                "              多余空格、出生日期错等；0 为干净文件\n"
-                "              （日期写法照旧多样，仍有至少 3 对双胞胎陷阱）\n"
-                "  --family 类别  把一类错误提高到数百例，供关联质量基准单独测量：\n"
-                "              siblings（%s）、names（%s）、\n"
-                "              numbers（%s）、noid（%s）、\n"
-                "              unregistered（%s）\n",
-                usage, demo_family_label(DEMO_FAMILY_SIBLINGS),
-                demo_family_label(DEMO_FAMILY_NAMES), demo_family_label(DEMO_FAMILY_NUMBERS),
-                demo_family_label(DEMO_FAMILY_NOID), demo_family_label(DEMO_FAMILY_UNREGISTERED));
-            return EXIT_OK;
-        default:
-            return EXIT_INPUT;
-        }
-    }
-    if (optind < argc)
-        die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
+    const struct opt opts[] = {
+        OPT_LONG(0, "children", &children, "N", "儿童人数（默认 20000）", 1, 20000000),
+        OPT_LONG(0, "seed", &seed, "S", "随机种子（默认 1；同一种子生成同样的文件）", 0, 1L << 62),
+        OPT_STRING(0, "out", &out, "目录", "数据文件写到这个目录（默认 ./demo）"),
+        OPT_DATE(0, "as-of", &as_of, "按这一天生成和比对（默认今天）"),
+        OPT_STRING(0, "errors", &errors_text, "X",
+                   "错误为常见水平的 X 倍（0 到 10，默认 1；单项最多 50%）"),
+        OPT_STRING(0, "family", &family_key, "类别",
+                   "把一类错误提高到数百例，供关联质量基准单独测量"),
+        OPT_BOOL(0, "files-only", &files_only, "只生成文件，不建库、导入和比对"),
+        /* the shared --db row, with demo's own default */
+        OPT_STRING(0, "db", &cli_db, "路径",
+                   "演示数据库（默认为环境变量 BAOXUE_DB，或 <目录>/baoxue.db）"),
+        OPT_END(),
+    };
+    argc = opt_parse(argc, argv, opts, usage(), 0);
+    if (errors_text)
+        errors = parse_errors(errors_text);
+    if (family_key && (family = demo_family_from_key(family_key)) < 0)
+        die_usage("--family 须为 siblings、names、numbers、noid 或 unregistered 之一，而不是“%s”",
+                  family_key);
+    if (argc > 1)
+        opt_die(opts, usage(), "多余的参数“%s”", argv[1]);
     if (!as_of)
         as_of = date_today();
 
@@ -247,7 +231,7 @@ int cmd_demo(int argc, char **argv)
     if (files_only)
         goto out;
 
-    dbpath = db                                            ? xstrdup(db)
+    dbpath = cli_db                                        ? xstrdup(cli_db)
              : getenv("BAOXUE_DB") && *getenv("BAOXUE_DB") ? xstrdup(getenv("BAOXUE_DB"))
                                                            : xstrfmt("%s/baoxue.db", out);
     if (prepare_db(dbpath, &err) < 0 || store_open(&s, dbpath, STORE_OPEN_CREATE, &err) < 0) {

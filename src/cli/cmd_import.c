@@ -8,32 +8,35 @@
 #include "store/store.h"
 #include "util/common.h"
 
-static const char usage[] =
-    "baoxue import [--db 路径] --kind population|enrollment|outside [--sheet 名称|序号]\n"
-    "              [--map 表头=字段]... [--rejects 文件.csv] [--force] [--confirm-shrink] 文件\n"
-    "       baoxue import [--db 路径] pending | accept 批次 [--confirm-shrink] |\n"
-    "                     reject 批次 --reason 理由";
-
-static void help(void)
+/* The forms, what pending/accept/reject do, and the fields --map names (from the vocabulary). */
+static const char *const *usage(void)
 {
-    printf("用法：%s\n\n"
-           "  --kind      population（公安户籍适龄儿童）、enrollment（学籍系统导出）、\n"
-           "              outside（本县儿童在外地就读名单）\n"
-           "  --sheet     工作表名称或序号（默认：第一个有表头的工作表）\n"
-           "  --map       指定表头对应的字段，可重复，例如 --map 学生名字=name\n"
-           "  --rejects   把被拒绝和有标记的行及原因写入 CSV 文件\n"
-           "  --force     即使同一文件已导入过也再次导入\n"
-           "  --confirm-shrink  名单人数低于当前名单的一定比例（设置 import_shrink_percent，"
-           "默认 80%%）时，\n"
-           "              确认无误仍然导入（不加时这样的导入被拒绝，数据库不作任何改动）\n\n"
-           "部门在网页上上传的名单须县教育局确认后才生效：\n"
-           "  pending     列出待确认的名单及其与当前名单的比较\n"
-           "  accept 批次 确认，名单即成为当前名单（人数骤减时须加 --confirm-shrink）\n"
-           "  reject 批次 --reason 理由  退回（上传的部门会看到理由）\n\n字段：",
-           usage);
-    for (int f = 0; f < F__COUNT; f++)
-        printf("%s%s（%s）", f ? "、" : "", field_key((enum field)f), field_label((enum field)f));
-    printf("\n");
+    static const char *lines[8];
+    static struct buf fields = BUF_INIT;
+    if (!lines[0]) {
+        buf_adds(&fields, "字段：");
+        for (int f = 0; f < F__COUNT; f++)
+            buf_addf(&fields, "%s%s（%s）",
+                     !f      ? ""
+                     : f % 5 ? "、"
+                             : "、\n      ",
+                     field_key((enum field)f), field_label((enum field)f));
+        const char *const text[] = {
+            "baoxue import [选项] --kind population|enrollment|outside 文件",
+            "baoxue import [--db 路径] pending | accept 批次 [--confirm-shrink] | reject 批次 "
+            "--reason 理由",
+            "",
+            "部门在网页上上传的名单须县教育局确认后才生效：\n"
+            "  pending     列出待确认的名单及其与当前名单的比较\n"
+            "  accept 批次 确认，名单即成为当前名单（人数骤减时须加 --confirm-shrink）\n"
+            "  reject 批次 --reason 理由  退回（上传的部门会看到理由）",
+            "",
+            fields.buf,
+            NULL,
+        };
+        memcpy(lines, text, sizeof(text));
+    }
+    return lines;
 }
 
 /* The pending uploads with their comparison with the current list. */
@@ -88,9 +91,9 @@ static int decide(const char *db, int argc, char **argv, bool confirmed, const c
 {
     bool pending = !strcmp(argv[0], "pending"), accept = !strcmp(argv[0], "accept");
     if (pending && argc > 1)
-        die_usage("多余的参数“%s”；用法：%s", argv[1], usage);
+        die_usage("多余的参数“%s”", argv[1]);
     if (!pending && argc != 2)
-        die_usage("%s后面应是一个批次号；用法：%s", argc < 2 ? "缺少批次号：" : "", usage);
+        die_usage("%s%s 后面应是一个批次号", argc < 2 ? "缺少批次号：" : "", argv[0]);
     char *end = NULL;
     long long id = pending ? 0 : strtoll(argv[1], &end, 10);
     if (!pending && (id <= 0 || *end))
@@ -100,7 +103,7 @@ static int decide(const char *db, int argc, char **argv, bool confirmed, const c
     if ((accept || pending) && reason)
         die_usage("--reason 只用于 reject");
     int exit_code;
-    struct store *s = cli_open_store(db, &exit_code);
+    struct store *s = cli_open_store(cli_db, &exit_code);
     if (!s)
         return exit_code;
     if (pending) {
@@ -117,111 +120,19 @@ static int decide(const char *db, int argc, char **argv, bool confirmed, const c
     return exit_code;
 }
 
-int cmd_import(int argc, char **argv)
+/* Import one file into the open store; returns the exit code. */
+static int import_into(struct store *s, struct import_options *io, bool progress)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"kind", required_argument, NULL, 'k'},
-        {"sheet", required_argument, NULL, 's'},
-        {"map", required_argument, NULL, 'm'},
-        {"rejects", required_argument, NULL, 'r'},
-        {"force", no_argument, NULL, 'f'},
-        {"confirm-shrink", no_argument, NULL, 'C'},
-        {"reason", required_argument, NULL, 'R'},
-        {"no-progress", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct import_options io = {0};
-    bool bar_wanted = true;
-    struct column_map *maps = NULL;
-    size_t nmaps = 0, maps_alloc = 0;
-    const char *db = NULL, *reason = NULL;
-    bool have_kind = false;
-    int c;
-    cli_getopt_reset();
-    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'k':
-            if (kind_parse(optarg, &io.kind) < 0)
-                die_usage("--kind 的值“%s”无效，应为 population、enrollment 或 outside", optarg);
-            have_kind = true;
-            break;
-        case 's':
-            io.sheet = optarg;
-            break;
-        case 'm': {
-            const char *eq = strrchr(optarg, '=');
-            enum field f;
-            if (!eq || eq == optarg || field_parse(eq + 1, &f) < 0)
-                die_usage("--map 的值“%s”无效，应写成 表头=字段，例如 --map 学生名字=name"
-                          "（字段列表见 baoxue import --help）",
-                          optarg);
-            ALLOC_GROW(maps, nmaps + 1, maps_alloc);
-            maps[nmaps].header = xstrndup(optarg, (size_t)(eq - optarg));
-            maps[nmaps].field = f;
-            nmaps++;
-            break;
-        }
-        case 'r':
-            io.rejects_path = optarg;
-            break;
-        case 'f':
-            io.force = true;
-            break;
-        case 'C':
-            io.shrink_confirmed = true;
-            break;
-        case 'R':
-            reason = optarg;
-            break;
-        case 'P':
-            bar_wanted = false;
-            break;
-        case 'h':
-            help();
-            return EXIT_OK;
-        default:
-            return EXIT_INPUT;
-        }
-    }
-    if (optind < argc && (!strcmp(argv[optind], "pending") || !strcmp(argv[optind], "accept") ||
-                          !strcmp(argv[optind], "reject"))) {
-        if (have_kind || nmaps || io.sheet || io.rejects_path || io.force)
-            die_usage("pending、accept、reject 不用 --kind、--sheet、--map、--rejects、--force");
-        free(maps);
-        return decide(db, argc - optind, argv + optind, io.shrink_confirmed, reason);
-    }
-    if (reason)
-        die_usage("--reason 只用于 baoxue import reject");
-    if (!have_kind)
-        die_usage("缺少 --kind（population、enrollment 或 outside）；用法：%s", usage);
-    if (optind >= argc)
-        die_usage("缺少要导入的文件；用法：%s", usage);
-    if (optind + 1 < argc)
-        die_usage("一次只能导入一个文件，多余的参数：“%s”", argv[optind + 1]);
-    io.path = argv[optind];
-    io.maps = maps;
-    io.nmaps = nmaps;
-    io.actor = cli_actor();
-
     int exit_code;
-    struct store *s = cli_open_store(db, &exit_code);
-    if (!s)
-        return exit_code;
     struct import_summary sum;
     struct outcome o = OUTCOME_INIT;
     struct cli_bar bar;
-    if (batch_shrink_percent(s, &io.shrink_percent) < 0) {
+    if (batch_shrink_percent(s, &io->shrink_percent) < 0) {
         error("%s", store_errmsg(s));
-        store_close(s);
         return EXIT_RUNTIME;
     }
-    io.report = cli_bar_start(&bar, bar_wanted);
-    int rc = import_file(s, &io, &sum, &o);
+    io->report = cli_bar_start(&bar, progress);
+    int rc = import_file(s, io, &sum, &o);
     cli_bar_end(&bar);
     if (rc < 0) {
         /* the library's message names no option; the command line's way to act on it */
@@ -234,7 +145,7 @@ int cmd_import(int argc, char **argv)
             buf_adds(&o.msg, "（确认无误请加 --confirm-shrink）");
         exit_code = cli_failed(&o);
     } else {
-        import_summary_print(&io, &sum, stdout);
+        import_summary_print(io, &sum, stdout);
         exit_code = EXIT_OK;
         if (sum.warning.len) {
             warning("%s", sum.warning.buf);
@@ -242,7 +153,76 @@ int cmd_import(int argc, char **argv)
         }
     }
     import_summary_release(&sum);
-    store_close(s);
+    return exit_code;
+}
+
+int cmd_import(int argc, char **argv)
+{
+    struct import_options io = {0};
+    bool no_progress = false;
+    const char *kind = NULL, *reason = NULL;
+    struct opt_list map = {0};
+    const struct opt opts[] = {
+        OPT_STRING(0, "kind", &kind, "种类",
+                   "population（公安户籍适龄儿童）、enrollment（学籍系统导出）或 outside"
+                   "（本县儿童在外地就读名单）"),
+        OPT_STRING(0, "sheet", &io.sheet, "名称|序号",
+                   "工作表名称或序号（默认：第一个有表头的工作表）"),
+        OPT_LIST(0, "map", &map, "表头=字段", "指定表头对应的字段，例如 --map 学生名字=name"),
+        OPT_STRING(0, "rejects", &io.rejects_path, "文件.csv",
+                   "把被拒绝和有标记的行及原因写入 CSV 文件"),
+        OPT_BOOL(0, "force", &io.force, "即使同一文件已导入过也再次导入"),
+        OPT_BOOL(0, "confirm-shrink", &io.shrink_confirmed,
+                 "名单人数低于当前名单的一定比例（设置 import_shrink_percent，默认 80%）时，确认"
+                 "无误仍然导入（不加时这样的导入被拒绝）"),
+        OPT_STRING(0, "reason", &reason, "理由", "reject 退回的理由（上传的部门会看到）"),
+        OPT_BOOL(0, "no-progress", &no_progress, "不显示进度条"),
+        OPT_INCLUDE(cli_db_opts),
+        OPT_END(),
+    };
+    argc = opt_parse(argc, argv, opts, usage(), 0);
+    if (kind && kind_parse(kind, &io.kind) < 0)
+        die_usage("--kind 的值“%s”无效，应为 population、enrollment 或 outside", kind);
+    struct column_map *maps = map.n ? xcalloc((size_t)map.n, sizeof(*maps)) : NULL;
+    size_t nmaps = 0;
+    for (int i = 0; i < map.n; i++) {
+        const char *m = map.v[i], *eq = strrchr(m, '=');
+        enum field f;
+        if (!eq || eq == m || field_parse(eq + 1, &f) < 0)
+            die_usage("--map 的值“%s”无效，应写成 表头=字段，例如 --map 学生名字=name"
+                      "（字段列表见 baoxue import --help）",
+                      m);
+        maps[nmaps].header = xstrndup(m, (size_t)(eq - m));
+        maps[nmaps].field = f;
+        nmaps++;
+    }
+    opt_list_release(&map);
+    if (argc > 1 &&
+        (!strcmp(argv[1], "pending") || !strcmp(argv[1], "accept") || !strcmp(argv[1], "reject"))) {
+        if (kind || nmaps || io.sheet || io.rejects_path || io.force)
+            die_usage("pending、accept、reject 不用 --kind、--sheet、--map、--rejects、--force");
+        free(maps);
+        return decide(cli_db, argc - 1, argv + 1, io.shrink_confirmed, reason);
+    }
+    if (reason)
+        die_usage("--reason 只用于 baoxue import reject");
+    if (!kind)
+        opt_die(opts, usage(), "缺少 --kind（population、enrollment 或 outside）");
+    if (argc < 2)
+        opt_die(opts, usage(), "缺少要导入的文件");
+    if (argc > 2)
+        die_usage("一次只能导入一个文件，多余的参数：“%s”", argv[2]);
+    io.path = argv[1];
+    io.maps = maps;
+    io.nmaps = nmaps;
+    io.actor = cli_actor();
+
+    int exit_code;
+    struct store *s = cli_open_store(cli_db, &exit_code);
+    if (s) {
+        exit_code = import_into(s, &io, !no_progress);
+        store_close(s);
+    }
     for (size_t i = 0; i < nmaps; i++)
         free((char *)maps[i].header);
     free(maps);

@@ -5,36 +5,23 @@
 #include "store/store.h"
 #include "util/common.h"
 
-static const char usage[] = "baoxue init [--db 路径] [--county 县级区划代码，例如 140521]";
+static const char *const usage[] = {
+    "baoxue init [选项]",
+    "",
+    "创建（或升级）数据库；--county 设置本县，用于识别乡镇。",
+    NULL,
+};
 
 int cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"county", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    const char *county = NULL;
+    const struct opt opts[] = {
+        OPT_STRING(0, "county", &county, "区划代码", "本县的县级区划代码（6 位数字，例如 140521）"),
+        OPT_INCLUDE(cli_db_opts),
+        OPT_END(),
     };
-    const char *db = NULL, *county = NULL;
-    int c;
-    cli_getopt_reset();
-    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'c':
-            county = optarg;
-            break;
-        case 'h':
-            printf("用法：%s\n创建（或升级）数据库；--county 设置本县，用于识别乡镇。\n", usage);
-            return EXIT_OK;
-        default:
-            return EXIT_INPUT;
-        }
-    }
-    if (optind < argc)
-        die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
+    if ((argc = opt_parse(argc, argv, opts, usage, 0)) > 1)
+        opt_die(opts, usage, "多余的参数“%s”", argv[1]);
     char fullname[256] = "";
     if (county) {
         size_t nt = 0;
@@ -46,7 +33,7 @@ int cmd_init(int argc, char **argv)
         if (nt == 0)
             die_usage("区划代码 %s（%s）下没有乡镇数据，不能作为本县", county, fullname);
     }
-    const char *path = cli_db_path(db);
+    const char *path = cli_db_path(cli_db);
     struct store *s = NULL;
     struct buf err = BUF_INIT;
     if (store_open(&s, path, STORE_OPEN_CREATE, &err) < 0) {

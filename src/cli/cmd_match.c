@@ -11,7 +11,12 @@
 #include "util/common.h"
 #include "util/utf8.h"
 
-static const char usage[] = "baoxue match [--db 路径] [--as-of YYYY-MM-DD]";
+static const char *const usage[] = {
+    "baoxue match [选项]",
+    "",
+    "用最新的户籍、学籍和外出就读数据比对，判定每名儿童的状态。",
+    NULL,
+};
 
 void match_print(const struct match_result *r, FILE *out)
 {
@@ -71,36 +76,16 @@ int cmd_match(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 512 << 20);
     mallopt(M_TOP_PAD, 64 << 20);
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
-        {"as-of", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    int as_of = 0;
+    const struct opt opts[] = {
+        OPT_DATE(0, "as-of", &as_of, "按这一天计算年龄和学年（默认今天）"),
+        OPT_INCLUDE(cli_db_opts),
+        OPT_END(),
     };
-    const char *db = NULL;
-    int as_of = 0, c;
-    cli_getopt_reset();
-    while ((c = cli_getopt(argc, argv, "", opts, usage)) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 'a':
-            as_of = cli_parse_date("--as-of", optarg);
-            break;
-        case 'h':
-            printf("用法：%s\n用最新的户籍、学籍和外出就读数据比对，判定每名儿童的状态。"
-                   "--as-of 默认为今天。\n",
-                   usage);
-            return EXIT_OK;
-        default:
-            return EXIT_INPUT;
-        }
-    }
-    if (optind < argc)
-        die_usage("多余的参数“%s”；用法：%s", argv[optind], usage);
+    if ((argc = opt_parse(argc, argv, opts, usage, 0)) > 1)
+        opt_die(opts, usage, "多余的参数“%s”", argv[1]);
     int exit_code;
-    struct store *s = cli_open_store(db, &exit_code);
+    struct store *s = cli_open_store(cli_db, &exit_code);
     if (!s)
         return exit_code;
     struct cli_bar bar;

@@ -10,23 +10,6 @@
 #include "store/store.h"
 #include "util/common.h"
 
-/* "baoxue report … 报表：out-of-school、…" (the reports of the catalog the command line has) */
-static const char *usage(void)
-{
-    static char text[1024];
-    if (!*text) {
-        struct buf b = BUF_INIT;
-        buf_adds(&b, "baoxue report [--db 路径] 报表 [--township 代码|名称] [--status 状态]\n"
-                     "              [--format table|csv|xlsx|json] [-o 文件] [--full] [--mask] "
-                     "[--run 编号]\n"
-                     "              [--month 年-月] [--date 日期]\n  报表：");
-        report_names(&b, true);
-        snprintf(text, sizeof(text), "%s", b.buf);
-        buf_release(&b);
-    }
-    return text;
-}
-
 /* "--status 只用于 children、ledger-school-age" (the reports that take a status) */
 static void takers(struct buf *out, unsigned what)
 {
@@ -36,33 +19,35 @@ static void takers(struct buf *out, unsigned what)
             buf_addf(out, "%s%s", out->len > before ? "、" : "", report_defs[i].name);
 }
 
-static void help(void)
+/*
+ * The usage: the form, then the reports of the catalog the command line has and the states
+ * --status takes (written once from the catalog and the status vocabulary), then the rows.
+ */
+static const char *const *usage(void)
 {
-    printf("用法：%s\n\n", usage());
-    for (size_t i = 0; i < report_defs_count; i++)
-        if (report_defs[i].fn)
-            printf("  %-18s %s\n", report_defs[i].name, report_defs[i].help);
-    struct buf st = BUF_INIT, names = BUF_INIT;
-    takers(&st, RT_STATUS);
-    for (int k = 0; k < ST__COUNT; k++)
-        buf_addf(&names, "%s%s（%s）",
-                 !k      ? ""
-                 : k % 3 ? "、"
-                         : "、\n             ",
-                 status_key((enum child_status)k), status_label((enum child_status)k));
-    printf("\n  --status   %s 只列此状态的儿童（英文或中文均可）：\n             %s\n", st.buf,
-           names.buf);
-    buf_release(&st);
-    buf_release(&names);
-    printf("  --format   table（终端默认）、csv（UTF-8 带 BOM，Excel 可直接打开）、xlsx、json；\n"
-           "             用 -o 写文件时可由扩展名推断\n"
-           "  --full     显示完整身份证号和电话（记入审计日志）\n"
-           "  --mask     遮盖身份证号和电话（json 默认输出完整身份证号供系统对接，加此项遮盖）\n"
-           "  --run      使用指定编号的比对结果（默认最新一次）\n"
-           "  --month    monthly 的月份，如 2026-11（默认本月）；报表日期为该月 15 日，\n"
-           "             统计期为上月 16 日至本月 15 日\n"
-           "  --date     monthly 的报表日期（默认 --month 那个月的 15 日），统计期为其前一个月\n"
-           "  xlsx 带标题行、填报单位和日期、合计行和签字栏，可直接上报\n");
+    static const char *lines[4];
+    static struct buf text = BUF_INIT;
+    if (!lines[0]) {
+        buf_adds(&text, "报表：\n");
+        for (size_t i = 0; i < report_defs_count; i++)
+            if (report_defs[i].fn)
+                buf_addf(&text, "  %-18s %s\n", report_defs[i].name, report_defs[i].help);
+        buf_adds(&text, "\n--status 的状态（英文或中文均可），只用于 ");
+        takers(&text, RT_STATUS);
+        buf_adds(&text, " 报表：\n  ");
+        for (int k = 0; k < ST__COUNT; k++)
+            buf_addf(&text, "%s%s（%s）",
+                     !k      ? ""
+                     : k % 3 ? "、"
+                             : "、\n  ",
+                     status_key((enum child_status)k), status_label((enum child_status)k));
+        buf_adds(&text, "\nxlsx 带标题行、填报单位和日期、合计行和签字栏，可直接上报。");
+        lines[0] = "baoxue report [选项] 报表";
+        lines[1] = "";
+        lines[2] = text.buf;
+        lines[3] = NULL;
+    }
+    return lines;
 }
 
 static int audit_export(struct store *s, const char *what, const char *format, long rows)
@@ -74,66 +59,37 @@ static int audit_export(struct store *s, const char *what, const char *format, l
 
 int cmd_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},     {"township", required_argument, NULL, 't'},
-        {"format", required_argument, NULL, 'F'}, {"output", required_argument, NULL, 'o'},
-        {"full", no_argument, NULL, 'U'},         {"mask", no_argument, NULL, 'M'},
-        {"run", required_argument, NULL, 'R'},    {"status", required_argument, NULL, 'S'},
-        {"month", required_argument, NULL, 'm'},  {"date", required_argument, NULL, 'D'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL, *out = NULL, *fmt_name = NULL;
     struct report_options ro = REPORT_OPTIONS_INIT;
     const char *status = NULL, *month = NULL, *date = NULL;
     bool full = false, mask = false;
-    int c;
-    cli_getopt_reset();
-    while ((c = cli_getopt(argc, argv, "o:", opts, usage())) != -1) {
-        switch (c) {
-        case 'd':
-            db = optarg;
-            break;
-        case 't':
-            ro.township = optarg;
-            break;
-        case 'F':
-            fmt_name = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'U':
-            full = true;
-            break;
-        case 'M':
-            mask = true;
-            break;
-        case 'R':
-            ro.run_id = cli_parse_long("--run", optarg, 1, 1L << 40);
-            break;
-        case 'S':
-            status = optarg;
-            break;
-        case 'm':
-            month = optarg;
-            break;
-        case 'D':
-            date = optarg;
-            break;
-        case 'h':
-            help();
-            return EXIT_OK;
-        default:
-            return EXIT_INPUT;
-        }
+    long run = 0;
+    const struct opt opts[] = {
+        OPT_STRING(0, "township", &ro.township, "乡镇", "只看这个乡镇（代码或名称）"),
+        OPT_STRING(0, "status", &status, "状态", "只列此状态的儿童（状态见 baoxue help report）"),
+        OPT_INCLUDE(cli_out_opts),
+        OPT_BOOL(0, "full", &full, "显示完整身份证号和电话（记入审计日志）"),
+        OPT_BOOL(0, "mask", &mask, "遮盖身份证号和电话（json 默认输出完整身份证号供系统对接）"),
+        OPT_LONG(0, "run", &run, "编号", "使用这一次比对的结果（默认最新一次）", 1, 1L << 40),
+        OPT_STRING(0, "month", &month, "年-月",
+                   "monthly 的月份，如 2026-11（默认本月）；统计期为上月 16 日至本月 15 日"),
+        OPT_STRING(0, "date", &date, "日期",
+                   "monthly 的报表日期（默认那个月的 15 日），统计期为其前一个月"),
+        OPT_INCLUDE(cli_db_opts),
+        OPT_END(),
+    };
+    argc = opt_parse(argc, argv, opts, usage(), 0);
+    ro.run_id = run;
+    if (argc < 2) {
+        struct buf b = BUF_INIT;
+        report_names(&b, true);
+        opt_die(opts, usage(), "缺少报表名称，可用：%s", b.buf);
     }
-    if (optind >= argc)
-        die_usage("缺少报表名称；用法：%s", usage());
-    if (optind + 1 < argc)
-        die_usage("多余的参数“%s”；用法：%s", argv[optind + 1], usage());
+    if (argc > 2)
+        opt_die(opts, usage(), "多余的参数“%s”", argv[2]);
+    const char *out = cli_out.output, *fmt_name = cli_out.format;
     if (full && mask)
         die_usage("--full 与 --mask 不能同时使用");
-    const char *what = argv[optind];
+    const char *what = argv[1];
     enum report_format fmt;
     if (fmt_name) {
         if (report_format_parse(fmt_name, &fmt) < 0)
@@ -188,7 +144,7 @@ int cmd_report(int argc, char **argv)
     ro.full = full || (fmt == FMT_JSON && !mask);
 
     int exit_code;
-    struct store *s = cli_open_store(db, &exit_code);
+    struct store *s = cli_open_store(cli_db, &exit_code);
     if (!s)
         return exit_code;
     struct report_table t;

@@ -36,7 +36,7 @@ static void usage(FILE *out)
             BAOXUE_VERSION);
     for (const struct command *c = commands; c->name; c++)
         fprintf(out, "  %-8s %s\n", c->name, c->summary);
-    fprintf(out, "\n每个命令的选项：baoxue <命令> --help\n"
+    fprintf(out, "\n每个命令的选项：baoxue help <命令>（或 baoxue <命令> --help）\n"
                  "数据库：--db 路径，或环境变量 BAOXUE_DB，默认 ./baoxue.db\n");
 }
 
@@ -51,8 +51,20 @@ int cli_main(int argc, char **argv)
         return EXIT_INPUT;
     }
     if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        usage(stdout);
-        return EXIT_OK;
+        const struct command *c =
+            argc > 2 && !strcmp(argv[1], "help") ? command_find(argv[2]) : NULL;
+        if (argc > 2 && !strcmp(argv[1], "help") && !c) {
+            error("未知命令“%s”", argv[2]);
+            usage(stderr);
+            return EXIT_INPUT;
+        }
+        if (!c) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        /* baoxue help COMMAND: the command's own usage, made from its rows */
+        char *args[] = {(char *)c->name, "--help", NULL};
+        return c->run(2, args);
     }
     if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
         printf("baoxue %s\n", BAOXUE_VERSION);

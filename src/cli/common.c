@@ -4,10 +4,23 @@
 #include <pwd.h>
 #include <unistd.h>
 
-#include "core/date.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/common.h"
+
+const char *cli_db;
+const struct opt cli_db_opts[] = {
+    OPT_STRING(0, "db", &cli_db, "路径", "数据库文件（默认为环境变量 BAOXUE_DB，或 ./baoxue.db）"),
+    OPT_END(),
+};
+
+struct cli_out cli_out;
+const struct opt cli_out_opts[] = {
+    OPT_STRING(0, "format", &cli_out.format, "格式",
+               "table（终端默认）、csv、xlsx 或 json；用 -o 写文件时由扩展名推断"),
+    OPT_STRING('o', "output", &cli_out.output, "文件", "写入文件（- 或不写：显示在屏幕上）"),
+    OPT_END(),
+};
 
 const char *cli_db_path(const char *opt_db)
 {
@@ -118,14 +131,6 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
         return '?';
     }
     return c;
-}
-
-int cli_parse_date(const char *opt, const char *value)
-{
-    int ymd;
-    if (date_parse(value, strlen(value), &ymd) < 0)
-        die_usage("%s 的值“%s”不是有效日期，请写成 YYYY-MM-DD，例如 2026-11-20", opt, value);
-    return ymd;
 }
 
 long cli_parse_long(const char *opt, const char *value, long min, long max)

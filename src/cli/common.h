@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include "cli/opt.h"
 #include "util/outcome.h"
 #include "util/progress.h"
 
@@ -34,8 +35,21 @@ int cli_getopt(int argc, char **argv, const char *shortopts, const struct option
                const char *usage);
 void cli_getopt_reset(void);
 
-/* Parse a yyyy-mm-dd (or any date form date_parse accepts) option value; exits 2 if bad. */
-int cli_parse_date(const char *opt, const char *value);
+/*
+ * The options commands share, as tables to include in a command's own (OPT_INCLUDE): one
+ * process runs one command, so the values land in these variables.
+ *   cli_db_opts   --db 路径 → cli_db
+ *   cli_out_opts  --format 格式, -o/--output 文件 → cli_out.format, cli_out.output
+ */
+extern const char *cli_db;
+extern const struct opt cli_db_opts[];
+struct cli_out {
+    const char *format, *output;
+};
+extern struct cli_out cli_out;
+extern const struct opt cli_out_opts[];
+
+/* Parse an integer option value within [min, max]; exits 2 if bad (dates: OPT_DATE rows). */
 long cli_parse_long(const char *opt, const char *value, long min, long max);
 
 /*
