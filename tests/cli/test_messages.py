@@ -74,6 +74,10 @@ class Messages(DemoServerTest):
             "/imports/": [first("SELECT max(id) FROM batch"), "999999"],
             "/settings/": ["visits_per_week", "no_such_setting"],
             "/users/": ["victim", "nobody"],
+            "/children/": [first("SELECT min(id) FROM record"), "999999", "abc"],
+            "/jobs/": [first("SELECT max(id) FROM job"), "999999"],
+            "/runs/": [first("SELECT max(id) FROM match_run"), "999999"],
+            "/reports/": ["summary", "ledger-dropout", "nonsense"],
         }
 
     def concrete(self, path):
