@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "cli/casework_cli.h"
 #include "cli/common.h"
+#include "cli/sub.h"
 #include "domain/batch.h"
 #include "ingest/import.h"
 #include "store/store.h"
@@ -85,41 +86,6 @@ static int print_pending(struct store *s)
     return EXIT_OK;
 }
 
-/* baoxue import pending | accept N | reject N --reason …: the county's decision on a
- * department's upload. */
-static int decide(const char *db, int argc, char **argv, bool confirmed, const char *reason)
-{
-    bool pending = !strcmp(argv[0], "pending"), accept = !strcmp(argv[0], "accept");
-    if (pending && argc > 1)
-        die_usage("多余的参数“%s”", argv[1]);
-    if (!pending && argc != 2)
-        die_usage("%s%s 后面应是一个批次号", argc < 2 ? "缺少批次号：" : "", argv[0]);
-    char *end = NULL;
-    long long id = pending ? 0 : strtoll(argv[1], &end, 10);
-    if (!pending && (id <= 0 || *end))
-        die_usage("批次号“%s”无效，应为正整数（见 baoxue import pending）", argv[1]);
-    if (!accept && confirmed)
-        die_usage("--confirm-shrink 只用于导入和 accept");
-    if ((accept || pending) && reason)
-        die_usage("--reason 只用于 reject");
-    int exit_code;
-    struct store *s = cli_open_store(cli_db, &exit_code);
-    if (!s)
-        return exit_code;
-    if (pending) {
-        exit_code = print_pending(s);
-        store_close(s);
-        return exit_code;
-    }
-    struct buf msg = BUF_INIT;
-    struct outcome o = OUTCOME_INIT;
-    int rc = accept ? batch_accept(s, id, confirmed, cli_actor(), &msg, &o)
-                    : batch_reject(s, id, reason, cli_actor(), &msg, &o);
-    exit_code = cw_done(rc, &msg, &o);
-    store_close(s);
-    return exit_code;
-}
-
 /* Import one file into the open store; returns the exit code. */
 static int import_into(struct store *s, struct import_options *io, bool progress)
 {
@@ -160,8 +126,12 @@ int cmd_import(int argc, char **argv)
 {
     struct import_options io = {0};
     bool no_progress = false;
-    const char *kind = NULL, *reason = NULL;
+    const char *kind = NULL;
     struct opt_list map = {0};
+    /* accept and reject are action rows (verb/rows_admin.c) */
+    int exit_code = cli_verb_sub("import", argc, argv);
+    if (exit_code >= 0)
+        return exit_code;
     const struct opt opts[] = {
         OPT_STRING(0, "kind", &kind, "种类",
                    "population（公安户籍适龄儿童）、enrollment（学籍系统导出）或 outside"
@@ -175,7 +145,6 @@ int cmd_import(int argc, char **argv)
         OPT_BOOL(0, "confirm-shrink", &io.shrink_confirmed,
                  "名单人数低于当前名单的一定比例（设置 import_shrink_percent，默认 80%）时，确认"
                  "无误仍然导入（不加时这样的导入被拒绝）"),
-        OPT_STRING(0, "reason", &reason, "理由", "reject 退回的理由（上传的部门会看到）"),
         OPT_BOOL(0, "no-progress", &no_progress, "不显示进度条"),
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
@@ -197,15 +166,19 @@ int cmd_import(int argc, char **argv)
         nmaps++;
     }
     opt_list_release(&map);
-    if (argc > 1 &&
-        (!strcmp(argv[1], "pending") || !strcmp(argv[1], "accept") || !strcmp(argv[1], "reject"))) {
-        if (kind || nmaps || io.sheet || io.rejects_path || io.force)
-            die_usage("pending、accept、reject 不用 --kind、--sheet、--map、--rejects、--force");
+    if (argc > 1 && !strcmp(argv[1], "pending")) {
+        if (kind || nmaps || io.sheet || io.rejects_path || io.force || io.shrink_confirmed)
+            die_usage("pending 不用 --kind、--sheet、--map、--rejects、--force、--confirm-shrink");
+        if (argc > 2)
+            die_usage("多余的参数“%s”", argv[2]);
         free(maps);
-        return decide(cli_db, argc - 1, argv + 1, io.shrink_confirmed, reason);
+        struct store *s = cli_open_store(cli_db, &exit_code);
+        if (!s)
+            return exit_code;
+        exit_code = print_pending(s);
+        store_close(s);
+        return exit_code;
     }
-    if (reason)
-        die_usage("--reason 只用于 baoxue import reject");
     if (!kind)
         opt_die(opts, usage(), "缺少 --kind（population、enrollment 或 outside）");
     if (argc < 2)
@@ -217,7 +190,6 @@ int cmd_import(int argc, char **argv)
     io.nmaps = nmaps;
     io.actor = cli_actor();
 
-    int exit_code;
     struct store *s = cli_open_store(cli_db, &exit_code);
     if (s) {
         exit_code = import_into(s, &io, !no_progress);

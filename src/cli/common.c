@@ -173,3 +173,18 @@ void cli_bar_end(struct cli_bar *b)
         fputc('\n', stderr);
     b->drawn = false;
 }
+
+int64_t cli_number(const struct opt *opts, const char *const *usage, int argc, char **argv,
+                   const char *what)
+{
+    if (argc < 2)
+        opt_die(opts, usage, "缺少%s", what);
+    if (argc > 2)
+        opt_die(opts, usage, "多余的参数“%s”", argv[2]);
+    char *end;
+    errno = 0;
+    long long v = strtoll(argv[1], &end, 10);
+    if (errno || *end || v <= 0 || argv[1][0] < '0' || argv[1][0] > '9')
+        opt_die(opts, usage, "%s“%s”无效，应为正整数", what, argv[1]);
+    return v;
+}

@@ -50,6 +50,11 @@ extern struct cli_out cli_out;
 extern const struct opt cli_out_opts[];
 
 /* Parse an integer option value within [min, max]; exits 2 if bad (dates: OPT_DATE rows). */
+
+/* The one positional argument of a command that names an object by number (argv[1] after
+ * opt_parse): a positive integer, else the usage and exit 2. */
+int64_t cli_number(const struct opt *opts, const char *const *usage, int argc, char **argv,
+                   const char *what);
 long cli_parse_long(const char *opt, const char *value, long min, long max);
 
 /*

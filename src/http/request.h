@@ -99,8 +99,14 @@ void job_get_h(struct request *r);
 void jobs_get_h(struct request *r);
 
 /* The API (http/api.c). */
+/* The read routes (http/api.c); routes_all joins them to the action rows' (http/routes.c). */
 extern const struct route api_routes[];
 extern const size_t api_routes_count;
+const struct route *routes_all(size_t *n);
+/* The routes of the action rows that have one (at most max), written to out; their count. */
+size_t verb_routes(struct route *out, size_t max);
+/* The handler of every action row's route (http/verbs.c). */
+void verb_h(struct request *r);
 /* The OpenAPI 3 document of api_routes (http/openapi.c). */
 const char *openapi_document(void);
 
