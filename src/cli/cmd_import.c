@@ -9,10 +9,10 @@
 #include "store/store.h"
 #include "util/common.h"
 
-/* The forms, what pending/accept/reject do, and the fields --map names (from the vocabulary). */
+/* The forms, what pending/accept/reject do (accept and reject are action rows, verb/rows_admin.c), and the fields --map names (from the vocabulary). */
 static const char *const *usage(void)
 {
-    static const char *lines[8];
+    static const char *lines[10];
     static struct buf fields = BUF_INIT;
     if (!lines[0]) {
         buf_adds(&fields, "字段：");
@@ -24,13 +24,14 @@ static const char *const *usage(void)
                      field_key((enum field)f), field_label((enum field)f));
         const char *const text[] = {
             "baoxue import [选项] --kind population|enrollment|outside 文件",
-            "baoxue import [--db 路径] pending | accept 批次 [--confirm-shrink] | reject 批次 "
-            "--reason 理由",
+            "baoxue import [--db 路径] pending",
+            "baoxue import accept 批次号 [选项] | reject 批次号 --reason 退回的理由 [选项]",
             "",
             "部门在网页上上传的名单须县教育局确认后才生效：\n"
-            "  pending     列出待确认的名单及其与当前名单的比较\n"
-            "  accept 批次 确认，名单即成为当前名单（人数骤减时须加 --confirm-shrink）\n"
-            "  reject 批次 --reason 理由  退回（上传的部门会看到理由）",
+            "  pending        列出待确认的名单及其与当前名单的比较\n"
+            "  accept 批次号  确认，名单即成为当前名单（人数骤减时须加 --confirm-shrink）\n"
+            "  reject 批次号  退回（上传的部门会看到理由）\n"
+            "accept 和 reject 的选项：baoxue import accept --help、baoxue import reject --help",
             "",
             fields.buf,
             NULL,

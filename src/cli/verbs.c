@@ -167,14 +167,26 @@ int cli_verb(const struct verb *v, int argc, char **argv)
             buf_add(&secret, tok, 16);
             made = f;
         }
-        if (secret.len)
-            *verb_text(f, in) = secret.buf;
+        if (from_stdin[i] || secret.len)
+            *verb_text(f, in) = secret.buf; /* (an empty line: refused as missing) */
         break; /* (one secret a row) */
     }
     if ((v->flags & VERB_FILE_OUT) && (!out || !*out))
         opt_die(rows, usage, "缺少输出文件（-o 文件）");
     c.out_path = out;
 
+    /* what only the command line gives (the server takes it from the session) */
+    for (size_t i = 0; i < v->nfields; i++) {
+        const struct verb_field *f = &v->fields[i];
+        if ((f->flags & (VF_CLI | VF_REQUIRED)) == (VF_CLI | VF_REQUIRED) && !(f->flags & VF_FLAG) &&
+            !*verb_text(f, in)) {
+            struct outcome o = OUTCOME_INIT;
+            failed_at(&o, OUT_INVALID, f->key, "缺少%s", f->label);
+            exit_code = cli_failed(&o);
+            outcome_release(&o);
+            goto done;
+        }
+    }
     struct store *s = cli_open_store(cli_db, &exit_code);
     if (s) {
         struct outcome o = OUTCOME_INIT;
@@ -194,6 +206,7 @@ int cli_verb(const struct verb *v, int argc, char **argv)
         outcome_release(&o);
         store_close(s);
     }
+done:
     verb_call_release(&c);
     sodium_memzero(secret.buf, secret.len);
     buf_release(&secret);

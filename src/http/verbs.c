@@ -23,9 +23,16 @@ static size_t body_names(const struct verb *v, const char **names, const struct 
     return n;
 }
 
-static bool yes(const char *t)
+/* A flag over HTTP: JSON true or false (or 是, 否); absent is false unless the row needs it. */
+static bool flag_value(struct request *r, const struct verb_field *f, const char *t, bool *out)
 {
-    return t && (!strcmp(t, "是") || !strcmp(t, "1") || !strcmp(t, "true"));
+    *out = t && !strcmp(t, "是");
+    if (t ? *out || !strcmp(t, "否") : !(f->flags & VF_REQUIRED))
+        return true;
+    char why[160];
+    snprintf(why, sizeof(why), "请说明%s：是或否", f->label);
+    reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", f->key, why);
+    return false;
 }
 
 /* The answer of a row that ran: its message, and what else it says. */
@@ -52,10 +59,12 @@ void verb_h(struct request *r)
     void *in = arena_alloc(&r->arena, v->size);
     memset(in, 0, v->size);
     for (size_t i = 0; i < n; i++) {
-        if (fields[i]->flags & VF_FLAG)
-            *verb_flag(fields[i], in) = yes(vals[i]);
-        else
+        if (!(fields[i]->flags & VF_FLAG))
             *verb_text(fields[i], in) = vals[i];
+        else if (!flag_value(r, fields[i], vals[i], verb_flag(fields[i], in))) {
+            json_decref(body);
+            return;
+        }
     }
     struct verb_call c = {.s = r->store, .scope = &r->scope, .actor = r->scope.user};
     char key[256] = "";

@@ -16,15 +16,13 @@ struct setting_input {
 };
 
 static const struct verb_field setting_fields[] = {
-    FIELD(struct setting_input, value, VT_TEXT, "值", VF_REQUIRED | VF_POSITIONAL, NULL,
-          "见 baoxue settings list"),
+    /* over HTTP, null (or none) sets the default again; the command line has unset for it */
+    FIELD(struct setting_input, value, VT_TEXT, "值", VF_POSITIONAL, NULL, "见设置列表"),
 };
 
 static int settings_set_run(struct verb_call *c, const void *in_, struct outcome *o)
 {
     const struct setting_input *in = in_;
-    if (!setting_find(c->name))
-        return failed(o, OUT_NOT_FOUND, "没有设置项“%s”（见设置列表）", c->name);
     return settings_set(c->s, c->name, in->value, c->actor, &c->msg, o);
 }
 
@@ -45,8 +43,6 @@ const struct verb verb_settings_set = {
 static int settings_unset_run(struct verb_call *c, const void *in, struct outcome *o)
 {
     (void)in;
-    if (!setting_find(c->name))
-        return failed(o, OUT_NOT_FOUND, "没有设置项“%s”（见设置列表）", c->name);
     return settings_set(c->s, c->name, NULL, c->actor, &c->msg, o);
 }
 
@@ -129,7 +125,7 @@ struct disabled_input {
 
 static const struct verb_field disabled_fields[] = {
     FIELD(struct disabled_input, disabled, VT_YESNO, "停用", VF_FLAG | VF_REQUIRED, NULL,
-          "true 停用，false 启用"),
+          "是：停用；否：启用"),
 };
 
 static int set_disabled(struct verb_call *c, bool disable, struct outcome *o)
@@ -291,7 +287,7 @@ const struct verb verb_import_accept = {
     .path = "/api/v1/imports/{id}/accept",
     .perm = PERM_IMPORT,
     .target = VTG_ID,
-    .target_label = "批次",
+    .target_label = "批次号",
     .audit = "batch_accept",
     .size = sizeof(struct accept_input),
     .fields = FIELDS(accept_fields),
@@ -303,7 +299,7 @@ struct reject_input {
 };
 
 static const struct verb_field reject_fields[] = {
-    FIELD(struct reject_input, reason, VT_PROSE, "退回理由", VF_REQUIRED, NULL, "上传的部门能看到"),
+    FIELD(struct reject_input, reason, VT_PROSE, "退回的理由", VF_REQUIRED, NULL, "上传的部门能看到"),
 };
 
 static int import_reject_run(struct verb_call *c, const void *in_, struct outcome *o)
@@ -319,7 +315,7 @@ const struct verb verb_import_reject = {
     .path = "/api/v1/imports/{id}/reject",
     .perm = PERM_IMPORT,
     .target = VTG_ID,
-    .target_label = "批次",
+    .target_label = "批次号",
     .audit = "batch_reject",
     .size = sizeof(struct reject_input),
     .fields = FIELDS(reject_fields),

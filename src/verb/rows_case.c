@@ -173,7 +173,7 @@ struct close_input {
 static const struct verb_field close_fields[] = {
     FIELD(struct close_input, reason, VT_PROSE, "销号理由", VF_REQUIRED, NULL, NULL),
     FIELD(struct close_input, date, VT_DATE, "销号日期", 0, NULL, "默认今天"),
-    FIELD(struct close_input, approver, VT_NAME, "审批账号", VF_CLI | VF_REQUIRED, NULL,
+    FIELD(struct close_input, approver, VT_NAME, "审批人", VF_CLI | VF_REQUIRED, NULL,
           "未经办此案的县教育局账号"),
 };
 

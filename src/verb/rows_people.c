@@ -10,7 +10,7 @@
 
 static const struct verb_field person_fields[] = {
     FIELD(struct person_input, name, VT_NAME, "姓名", VF_REQUIRED, NULL, NULL),
-    FIELD(struct person_input, org, VT_TEXT, "单位", VF_REQUIRED, NULL, "如 郑庄镇人民政府"),
+    FIELD(struct person_input, org, VT_TEXT, "工作单位", VF_REQUIRED, NULL, "如 郑庄镇人民政府"),
     FIELD(struct person_input, role, VT_TEXT, "职务", VF_REQUIRED, NULL,
           "包保干部、村干部、校长、班主任…"),
     FIELD(struct person_input, phone, VT_TEXT, "电话", 0, NULL, NULL),
@@ -22,7 +22,7 @@ static const struct verb_field person_fields[] = {
 /* editing changes only what is given: the same fields, none required */
 static const struct verb_field person_edit_fields[] = {
     FIELD(struct person_input, name, VT_NAME, "姓名", 0, NULL, NULL),
-    FIELD(struct person_input, org, VT_TEXT, "单位", 0, NULL, NULL),
+    FIELD(struct person_input, org, VT_TEXT, "工作单位", 0, NULL, NULL),
     FIELD(struct person_input, role, VT_TEXT, "职务", 0, NULL, NULL),
     FIELD(struct person_input, phone, VT_TEXT, "电话", 0, NULL, NULL),
     FIELD(struct person_input, township, VT_TEXT, "乡镇", 0, NULL, "乡镇代码或名称"),
@@ -126,7 +126,7 @@ struct decision_input {
 static const struct verb_field decision_fields[] = {
     FIELD(struct decision_input, decision, VT_WORD, "复核结论", VF_REQUIRED, &review_decisions,
           "是同一人（accept）或不是同一人（reject）"),
-    FIELD(struct decision_input, note, VT_PROSE, "说明", 0, NULL, NULL),
+    FIELD(struct decision_input, note, VT_TEXT, "说明", 0, NULL, NULL),
 };
 
 static int review_decide_run(struct verb_call *c, const void *in_, struct outcome *o)
@@ -160,7 +160,7 @@ const struct verb verb_review_decide = {
 
 /* the command line's two spellings of the same decision */
 static const struct verb_field note_fields[] = {
-    FIELD(struct decision_input, note, VT_PROSE, "说明", 0, NULL, NULL),
+    FIELD(struct decision_input, note, VT_TEXT, "说明", 0, NULL, NULL),
 };
 
 static int review_accept_run(struct verb_call *c, const void *in_, struct outcome *o)

@@ -3,6 +3,7 @@
 #include "verb/verb.h"
 
 #include "util/common.h"
+#include "util/fieldtext.h"
 
 const struct verb *verb_find(const char *name)
 {
@@ -59,10 +60,22 @@ int verb_check(const struct verb *v, const void *in, struct outcome *o)
 {
     for (size_t i = 0; i < v->nfields; i++) {
         const struct verb_field *f = &v->fields[i];
-        if (!(f->flags & VF_REQUIRED) || (f->flags & VF_FLAG))
+        if (f->flags & VF_FLAG)
             continue;
-        if (blank(*verb_text(f, (void *)in)))
-            return failed_at(o, OUT_INVALID, f->key, "请填写%s", f->label);
+        const char *t = *verb_text(f, (void *)in);
+        /* a field only the command line gives is its adapter's to require; a password of
+         * spaces is the library's to judge (it says why) */
+        bool missing = f->type == VT_SECRET ? !t || !*t : blank(t);
+        if ((f->flags & VF_REQUIRED) && !(f->flags & VF_CLI) && missing)
+            return failed_at(o, OUT_INVALID, f->key, "缺少%s", f->label);
+        /* one line of a sensible length, or prose */
+        enum text_kind kind = f->type == VT_NAME    ? TEXT_NAME
+                              : f->type == VT_PROSE ? TEXT_NOTE
+                                                    : TEXT_LINE;
+        if (f->type != VT_SECRET && text_check(f->label, t, kind, o) < 0) {
+            o->field = f->key;
+            return -1;
+        }
     }
     return 0;
 }

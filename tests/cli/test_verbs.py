@@ -41,9 +41,9 @@ class Verbs(BaoxueTest):
     def test_a_missing_field_is_named_with_its_option(self):
         code, out, err = self.bx("case", "attempt", "1", "--db", self.db, "--people", "王五",
                                  "--result", "未同意")
-        self.assertCliError(code, err, 2, "请填写劝返方式（--method）")
+        self.assertCliError(code, err, 2, "缺少劝返方式（--method）")
         code, out, err = self.bx("verify", "record", "1", "--db", self.db, "--outcome", "出国")
-        self.assertCliError(code, err, 2, "请填写核查人（--by）")
+        self.assertCliError(code, err, 2, "缺少核查人（--by）")
 
     def test_refusals_of_the_command_line_itself(self):
         code, _, err = self.bx("case", "attempt", "1", "--db", self.db, "--methd", "家访")
