@@ -108,31 +108,6 @@ int cli_failed(struct outcome *o)
     return code;
 }
 
-void cli_getopt_reset(void)
-{
-    optind = 0; /* glibc: full re-initialisation */
-    opterr = 0;
-}
-
-int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
-               const char *usage)
-{
-    /* A leading ':' makes getopt tell a missing value (':') from an unknown option ('?'). */
-    char *opts = xstrfmt(":%s", shortopts);
-    int c = getopt_long(argc, argv, opts, longopts, NULL);
-    free(opts);
-    if (c == '?' || c == ':') {
-        const char *arg = optind > 0 && optind <= argc && argv[optind - 1] ? argv[optind - 1] : "";
-        if (c == ':')
-            error("选项 %s 需要一个值", arg);
-        else
-            error("未知选项 %s", arg);
-        fprintf(stderr, "用法：%s\n", usage);
-        return '?';
-    }
-    return c;
-}
-
 long cli_parse_long(const char *opt, const char *value, long min, long max)
 {
     char *end;

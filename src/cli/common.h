@@ -1,7 +1,6 @@
 #ifndef BAOXUE_CLI_COMMON_H
 #define BAOXUE_CLI_COMMON_H
 
-#include <getopt.h>
 #include <stdbool.h>
 
 #include "cli/opt.h"
@@ -26,14 +25,6 @@ int cli_failed(struct outcome *o);
 /* The option that sets a field of the library ("visits_per_week" → "--visits-per-week"), or
  * NULL when the command line gives it some other way (a positional argument). */
 const char *cli_field_option(const char *field, char *out, size_t size);
-
-/*
- * getopt_long with Chinese messages: returns the option, -1 at the end, or prints
- * "错误：未知选项 …" / "选项 … 需要一个值" with the usage and returns '?'.
- */
-int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
-               const char *usage);
-void cli_getopt_reset(void);
 
 /*
  * The options commands share, as tables to include in a command's own (OPT_INCLUDE): one
