@@ -41,4 +41,3 @@ int cw_audit_full(struct store *s, const char *what, const char *target)
     }
     return EXIT_OK;
 }
-

@@ -18,7 +18,8 @@ static int case_list_cmd(int argc, char **argv)
         OPT_STRING(0, "state", &f.state, "状态",
                    "open（劝返中）、returned（巩固回访中）、closed（已销号）或 all"),
         OPT_BOOL(0, "full", &f.full, "显示完整身份证号和电话（记入审计日志）"),
-        OPT_INCLUDE(cli_out_opts), OPT_INCLUDE(cli_db_opts),
+        OPT_INCLUDE(cli_out_opts),
+        OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
     if (opt_parse(argc, argv, opts, usage, 0) > 1)
@@ -40,9 +41,9 @@ static int case_list_cmd(int argc, char **argv)
 
 static int case_show_cmd(int argc, char **argv)
 {
-    static const char *const usage[] = {"baoxue case show 案件编号 [选项]",
-                                        "一个案件：儿童、责任人、劝返记录、依法控辍、结果、回访和时间线",
-                                        NULL};
+    static const char *const usage[] = {
+        "baoxue case show 案件编号 [选项]",
+        "一个案件：儿童、责任人、劝返记录、依法控辍、结果、回访和时间线", NULL};
     bool full = false;
     const struct opt opts[] = {
         OPT_BOOL(0, "full", &full, "显示完整身份证号和电话（记入审计日志）"),
@@ -80,10 +81,12 @@ static const struct cli_sub reads[] = {
 };
 
 static const char about[] =
-    "一人一案：确认失学辍学的儿童立案后，记录每次劝返（劝返复学书面报告，只增不改，更正另增一条），\n"
+    "一人一案：确认失学辍学的儿童立案后，记录每次劝返（劝返复学书面报告，只增不改，更正另增一条），"
+    "\n"
     "依法控辍按 宣传教育 → 书面通知/责令限期改正（义务教育法第五十八条）→ 行政处罚 → "
     "申请强制执行或诉讼 依次进行，\n"
-    "记录劝返结果后按期回访（默认每月一次、共三次），回访完成后由未经办此案的县教育局账号审批销号。\n"
+    "记录劝返结果后按期回访（默认每月一次、共三次），回访完成后由未经办此案的县教育局账号审批销号。"
+    "\n"
     "以后的比对如发现儿童不在校，案件自动重新打开。";
 
 int cmd_case(int argc, char **argv)

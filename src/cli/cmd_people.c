@@ -17,7 +17,8 @@ static int people_list_cmd(int argc, char **argv)
         OPT_STRING('t', "township", &f.township, "乡镇", "只看这个乡镇（代码或名称）"),
         OPT_BOOL(0, "all", &f.all, "也列出已停用的人员"),
         OPT_BOOL(0, "full", &f.full, "显示完整电话（记入审计日志）"),
-        OPT_INCLUDE(cli_out_opts), OPT_INCLUDE(cli_db_opts),
+        OPT_INCLUDE(cli_out_opts),
+        OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
     if (opt_parse(argc, argv, opts, usage, 0) > 1)
@@ -31,7 +32,8 @@ static int people_list_cmd(int argc, char **argv)
     if (code == EXIT_OK) {
         struct report_table t;
         struct outcome o = OUTCOME_INIT;
-        code = people_list(s, &f, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output) : cli_failed(&o);
+        code =
+            people_list(s, &f, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output) : cli_failed(&o);
     }
     store_close(s);
     return code;

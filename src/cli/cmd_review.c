@@ -11,13 +11,14 @@
 
 static int review_list_cmd(int argc, char **argv)
 {
-    static const char *const usage[] = {"baoxue review list [选项]",
-                                        "列出等待人工复核的记录对", NULL};
+    static const char *const usage[] = {"baoxue review list [选项]", "列出等待人工复核的记录对",
+                                        NULL};
     bool all = false, full = false;
     const struct opt opts[] = {
         OPT_BOOL(0, "all", &all, "也列出已有复核结论的记录对"),
         OPT_BOOL(0, "full", &full, "显示完整身份证号（记入审计日志）"),
-        OPT_INCLUDE(cli_out_opts), OPT_INCLUDE(cli_db_opts),
+        OPT_INCLUDE(cli_out_opts),
+        OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
     if (opt_parse(argc, argv, opts, usage, 0) > 1)

@@ -11,8 +11,8 @@
 
 static int settings_list_cmd(int argc, char **argv)
 {
-    static const char *const usage[] = {
-        "baoxue settings list [选项]", "每一项设置的当前值、默认值和有效值", NULL};
+    static const char *const usage[] = {"baoxue settings list [选项]",
+                                        "每一项设置的当前值、默认值和有效值", NULL};
     const struct opt opts[] = {OPT_INCLUDE(cli_out_opts), OPT_INCLUDE(cli_db_opts), OPT_END()};
     if (opt_parse(argc, argv, opts, usage, 0) > 1)
         opt_die(opts, usage, "多余的参数“%s”", argv[1]);
@@ -30,8 +30,7 @@ static int settings_list_cmd(int argc, char **argv)
 
 static int settings_get_cmd(int argc, char **argv)
 {
-    static const char *const usage[] = {"baoxue settings get 设置项 [选项]", "一项设置的值",
-                                        NULL};
+    static const char *const usage[] = {"baoxue settings get 设置项 [选项]", "一项设置的值", NULL};
     const struct opt opts[] = {OPT_INCLUDE(cli_db_opts), OPT_END()};
     argc = opt_parse(argc, argv, opts, usage, 0);
     if (argc != 2)

@@ -61,10 +61,10 @@ static const struct cli_sub reads[] = {
 int cmd_user(int argc, char **argv)
 {
     struct buf about = BUF_INIT;
-    buf_addf(&about,
-             "角色：admin（系统管理员，全部权限）、county（县教育局）、township（一个乡镇，需乡镇代码）、\n"
-             "      school（一所学校，需学校标识码）、department（部门，需部门）、\n"
-             "      supervisor（督导：全县只读，不显示完整身份证号）\n");
+    buf_addf(&about, "角色：admin（系统管理员，全部权限）、county（县教育局）、township（一个乡镇，"
+                     "需乡镇代码）、\n"
+                     "      school（一所学校，需学校标识码）、department（部门，需部门）、\n"
+                     "      supervisor（督导：全县只读，不显示完整身份证号）\n");
     departments_text(&about);
     buf_addf(&about,
              "\n密码至少 %d 个字符；不能是同一字符的重复、连续字符、用户名或最常见的密码。\n"

@@ -20,7 +20,8 @@ static int verify_list_cmd(int argc, char **argv)
                    "open（待核查）、outreach（外联保学）、closed（已办结）、flagged（与新名单"
                    "不符）或 all"),
         OPT_BOOL(0, "full", &f.full, "显示完整身份证号和电话（记入审计日志）"),
-        OPT_INCLUDE(cli_out_opts), OPT_INCLUDE(cli_db_opts),
+        OPT_INCLUDE(cli_out_opts),
+        OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
     if (opt_parse(argc, argv, opts, usage, 0) > 1)
@@ -34,7 +35,8 @@ static int verify_list_cmd(int argc, char **argv)
     if (code == EXIT_OK) {
         struct report_table t;
         struct outcome o = OUTCOME_INIT;
-        code = verify_list(s, &f, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output) : cli_failed(&o);
+        code =
+            verify_list(s, &f, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output) : cli_failed(&o);
     }
     store_close(s);
     return code;

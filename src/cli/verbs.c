@@ -40,7 +40,10 @@ static void help_of(struct buf *b, const struct verb_field *f)
 void cli_verb_usage(const struct verb *v, struct buf *out)
 {
     const char *dot = strchr(v->name, '.');
-    buf_addf(out, "baoxue %.*s %s", (int)(dot - v->name), v->name, dot + 1);
+    if (dot)
+        buf_addf(out, "baoxue %.*s %s", (int)(dot - v->name), v->name, dot + 1);
+    else
+        buf_addf(out, "baoxue %s", v->name); /* a command of its own ("baoxue import") */
     if (v->target != VTG_NONE)
         buf_addf(out, " %s", v->target_label);
     if (v->flags & VERB_FILE_IN)
@@ -51,7 +54,7 @@ void cli_verb_usage(const struct verb *v, struct buf *out)
     for (size_t i = 0; i < v->nfields; i++) {
         const struct verb_field *f = &v->fields[i];
         char name[96];
-        if (!(f->flags & VF_REQUIRED) || (f->flags & (VF_POSITIONAL | VF_GENERATE)))
+        if (!(f->flags & VF_REQUIRED) || (f->flags & (VF_POSITIONAL | VF_GENERATE | VF_HTTP)))
             continue;
         verb_option_name(f->key, name, sizeof(name));
         if (f->type == VT_SECRET)
@@ -68,9 +71,17 @@ void cli_verb_usage(const struct verb *v, struct buf *out)
 
 int cli_verb(const struct verb *v, int argc, char **argv)
 {
+    return cli_verb_more(v, argc, argv, NULL);
+}
+
+int cli_verb_more(const struct verb *v, int argc, char **argv, const char *const *more)
+{
     void *in = xcalloc(1, v->size);
     const char *out = NULL;
-    size_t cap = v->nfields * 2 + 4, n = 0;
+    bool no_progress = false;
+    size_t cap = v->nfields * 2 + 5, n = 0;
+    struct opt_list *lists = xcalloc(v->nfields, sizeof(*lists));
+    struct buf *joined = xcalloc(v->nfields, sizeof(*joined));
     struct opt *rows = xcalloc(cap, sizeof(*rows));
     struct buf *helps = xcalloc(v->nfields, sizeof(*helps));
     char **names = xcalloc(v->nfields * 2, sizeof(*names));
@@ -82,8 +93,8 @@ int cli_verb(const struct verb *v, int argc, char **argv)
         verb_option_name(f->key, name, sizeof(name));
         buf_init(&helps[i], 0);
         help_of(&helps[i], f);
-        if (f->flags & VF_POSITIONAL)
-            continue; /* an argument, not an option */
+        if (f->flags & (VF_POSITIONAL | VF_HTTP))
+            continue; /* an argument, not an option; or nothing the command line gives */
         if (f->type == VT_SECRET) {
             /* never on the command line, where others see it: one line of standard input */
             names[nnames] = xstrfmt("%s-stdin", name + 2);
@@ -95,6 +106,8 @@ int cli_verb(const struct verb *v, int argc, char **argv)
         names[nnames] = xstrdup(name + 2);
         if (f->flags & VF_FLAG)
             rows[n++] = (struct opt)OPT_BOOL(0, names[nnames], verb_flag(f, in), helps[i].buf);
+        else if (f->flags & VF_LIST)
+            rows[n++] = (struct opt)OPT_LIST(0, names[nnames], &lists[i], f->label, helps[i].buf);
         else
             rows[n++] =
                 (struct opt)OPT_STRING(0, names[nnames], verb_text(f, in), f->label, helps[i].buf);
@@ -109,14 +122,38 @@ int cli_verb(const struct verb *v, int argc, char **argv)
     }
     if (v->flags & VERB_FILE_OUT)
         rows[n++] = (struct opt)OPT_STRING('o', "output", &out, "文件", "写入的文件（必填）");
+    if (v->flags & VERB_JOB)
+        rows[n++] = (struct opt)OPT_BOOL(0, "no-progress", &no_progress, "不显示进度条");
     rows[n++] = (struct opt)OPT_INCLUDE(cli_db_opts);
     rows[n++] = (struct opt)OPT_END();
 
+    /* the row's form, the command's other forms, then the row's summary and the command's
+     * description */
     struct buf line = BUF_INIT;
     cli_verb_usage(v, &line);
-    buf_addf(&line, "\n%s", v->summary);
-    const char *usage[] = {line.buf, NULL};
+    size_t nmore = 0, forms = 0;
+    while (more && more[nmore])
+        nmore++;
+    while (forms < nmore && *more[forms])
+        forms++;
+    const char **usage = xcalloc(nmore + 4, sizeof(*usage));
+    size_t nu = 0;
+    usage[nu++] = line.buf;
+    for (size_t i = 0; i < forms; i++)
+        usage[nu++] = more[i];
+    usage[nu++] = "";
+    usage[nu++] = v->summary;
+    for (size_t i = forms + (forms < nmore); i < nmore; i++)
+        usage[nu++] = more[i];
     argc = opt_parse(argc, argv, rows, usage, 0);
+    for (size_t i = 0; i < v->nfields; i++) {
+        if (!lists[i].n)
+            continue;
+        buf_init(&joined[i], 0);
+        for (int k = 0; k < lists[i].n; k++)
+            buf_addf(&joined[i], "%s%s", k ? "\n" : "", lists[i].v[k]);
+        *verb_text(&v->fields[i], in) = joined[i].buf;
+    }
 
     int exit_code = EXIT_INPUT;
     struct verb_call c = {.actor = cli_actor()};
@@ -169,7 +206,7 @@ int cli_verb(const struct verb *v, int argc, char **argv)
         }
         if (from_stdin[i] || secret.len)
             *verb_text(f, in) = secret.buf; /* (an empty line: refused as missing) */
-        break; /* (one secret a row) */
+        break;                              /* (one secret a row) */
     }
     if ((v->flags & VERB_FILE_OUT) && (!out || !*out))
         opt_die(rows, usage, "缺少输出文件（-o 文件）");
@@ -178,8 +215,8 @@ int cli_verb(const struct verb *v, int argc, char **argv)
     /* what only the command line gives (the server takes it from the session) */
     for (size_t i = 0; i < v->nfields; i++) {
         const struct verb_field *f = &v->fields[i];
-        if ((f->flags & (VF_CLI | VF_REQUIRED)) == (VF_CLI | VF_REQUIRED) && !(f->flags & VF_FLAG) &&
-            !*verb_text(f, in)) {
+        if ((f->flags & (VF_CLI | VF_REQUIRED)) == (VF_CLI | VF_REQUIRED) &&
+            !(f->flags & VF_FLAG) && !*verb_text(f, in)) {
             struct outcome o = OUTCOME_INIT;
             failed_at(&o, OUT_INVALID, f->key, "缺少%s", f->label);
             exit_code = cli_failed(&o);
@@ -190,16 +227,25 @@ int cli_verb(const struct verb *v, int argc, char **argv)
     struct store *s = cli_open_store(cli_db, &exit_code);
     if (s) {
         struct outcome o = OUTCOME_INIT;
+        struct cli_bar bar;
         c.s = s;
-        if (verb_run(v, &c, in, &o) == 0) {
+        if (v->flags & VERB_JOB)
+            c.progress = cli_bar_start(&bar, !no_progress);
+        int rc = verb_run(v, &c, in, &o);
+        if (v->flags & VERB_JOB)
+            cli_bar_end(&bar);
+        if (rc == 0) {
             if (c.msg.len)
                 printf("%s%s", c.msg.buf, made ? "" : "\n");
             if (made)
-                printf("，%s：%s（只显示这一次，请转交本人并要求修改）\n", made->label,
-                       secret.buf);
+                printf("，%s：%s（只显示这一次，请转交本人并要求修改）\n", made->label, secret.buf);
             if (c.out_path)
                 printf("已写入 %s\n", c.out_path);
             exit_code = EXIT_OK;
+            if (c.warning.len) {
+                warning("%s", c.warning.buf);
+                exit_code = EXIT_RUNTIME;
+            }
         } else {
             exit_code = cli_failed(&o);
         }
@@ -211,7 +257,14 @@ done:
     sodium_memzero(secret.buf, secret.len);
     buf_release(&secret);
     free(from_stdin);
+    free(usage);
     buf_release(&line);
+    for (size_t i = 0; i < v->nfields; i++) {
+        opt_list_release(&lists[i]);
+        buf_release(&joined[i]);
+    }
+    free(lists);
+    free(joined);
     for (size_t i = 0; i < v->nfields; i++)
         buf_release(&helps[i]);
     for (size_t i = 0; i < nnames; i++)

@@ -11,6 +11,9 @@
  * code; a refusal prints "错误：…" with the option of the field at fault ("（--date）").
  */
 int cli_verb(const struct verb *v, int argc, char **argv);
+/* The same, with the command's other forms and its description in the usage: lines as
+ * opt_parse takes them (forms, then "" and the description; NULL-terminated). */
+int cli_verb_more(const struct verb *v, int argc, char **argv, const char *const *more);
 /* "baoxue case attempt 案件编号 --method 劝返方式 … [选项]": the row's first usage line. */
 void cli_verb_usage(const struct verb *v, struct buf *out);
 

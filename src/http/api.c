@@ -41,9 +41,13 @@ static void vocab_h(struct request *r)
 /* A route that reads or runs something of its own (the action rows' routes are made from the
  * rows, http/verbs.c), and one that reads one casework object named by {id}. */
 #define ROUTE(method, path, handler, perm, summary)                                                \
-    {(method), (path), (handler), (perm), (summary), SCOPE_NONE, ACT_READ, NULL}
+    {                                                                                              \
+        (method), (path), (handler), (perm), (summary), SCOPE_NONE, ACT_READ, NULL                 \
+    }
 #define ROUTE_OF(method, path, handler, perm, object, summary)                                     \
-    {(method), (path), (handler), (perm), (summary), (object), ACT_READ, NULL}
+    {                                                                                              \
+        (method), (path), (handler), (perm), (summary), (object), ACT_READ, NULL                   \
+    }
 
 const struct route api_routes[] = {
     ROUTE("GET", "/healthz", healthz, PERM_PUBLIC, "服务是否正常（无需登录）"),
@@ -51,31 +55,38 @@ const struct route api_routes[] = {
     ROUTE("POST", "/api/v1/session", session_login_h, PERM_PUBLIC, "登录"),
     ROUTE("GET", "/api/v1/session", session_get_h, PERM_SESSION, "当前登录的用户和 CSRF 令牌"),
     ROUTE("DELETE", "/api/v1/session", session_logout_h, PERM_SESSION, "退出登录"),
-    ROUTE("GET", "/api/v1/vocab", vocab_h, PERM_SESSION, "全部词表：状态、结论、原因等的中文名称和标记颜色"),
+    ROUTE("GET", "/api/v1/vocab", vocab_h, PERM_SESSION,
+          "全部词表：状态、结论、原因等的中文名称和标记颜色"),
     ROUTE("GET", "/api/v1/summary", summary_h, PERM_SUMMARY, "各乡镇各状态人数汇总"),
-    ROUTE("GET", "/api/v1/dashboard", dashboard_h, PERM_SUMMARY, "首页：台账人数、趋势、待办和最新动态"),
+    ROUTE("GET", "/api/v1/dashboard", dashboard_h, PERM_SUMMARY,
+          "首页：台账人数、趋势、待办和最新动态"),
     ROUTE("GET", "/api/v1/children", children_h, PERM_CHILDREN, "儿童名单（分页、筛选）"),
-    ROUTE("GET", "/api/v1/children/filters", children_filters_h, PERM_CHILDREN, "儿童名单的筛选项（乡镇、村、学校）"),
+    ROUTE("GET", "/api/v1/children/filters", children_filters_h, PERM_CHILDREN,
+          "儿童名单的筛选项（乡镇、村、学校）"),
     ROUTE("GET", "/api/v1/children/{id}", child_h, PERM_CHILDREN, "一名儿童的完整记录"),
-    ROUTE("GET", "/api/v1/children/{id}/links", child_links_h, PERM_CHILD_FILE, "一名儿童的比对过程：每条候选记录、每项得分"),
-    ROUTE("GET", "/api/v1/children/{id}/casework", child_casework_h, PERM_CHILD_FILE, "一名儿童的历次比对状态、核查、案件和时间线"),
+    ROUTE("GET", "/api/v1/children/{id}/links", child_links_h, PERM_CHILD_FILE,
+          "一名儿童的比对过程：每条候选记录、每项得分"),
+    ROUTE("GET", "/api/v1/children/{id}/casework", child_casework_h, PERM_CHILD_FILE,
+          "一名儿童的历次比对状态、核查、案件和时间线"),
     ROUTE("GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"),
-    ROUTE("GET", "/api/v1/review/{id}", review_get_h, PERM_REVIEW, "一个候选记录对（并排、逐项得分）"),
+    ROUTE("GET", "/api/v1/review/{id}", review_get_h, PERM_REVIEW,
+          "一个候选记录对（并排、逐项得分）"),
     ROUTE("GET", "/api/v1/users", users_list_h, PERM_ACCOUNTS, "全部账号（仅管理员）"),
     ROUTE("GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"),
     /* background jobs (http/jobs.c) */
-    ROUTE("POST", "/api/v1/imports", imports_post_h, PERM_UPLOAD, "上传并导入一个文件（后台任务）"),
-    ROUTE("GET", "/api/v1/imports", imports_get_h, PERM_UPLOAD, "已导入的批次（部门：本部门上传的）"),
-    ROUTE("POST", "/api/v1/runs", runs_post_h, PERM_IMPORT, "开始一次比对（后台任务）"),
+    ROUTE("GET", "/api/v1/imports", imports_get_h, PERM_UPLOAD,
+          "已导入的批次（部门：本部门上传的）"),
     ROUTE("GET", "/api/v1/runs", runs_get_h, PERM_IMPORT, "历次比对及各状态人数"),
     ROUTE("GET", "/api/v1/runs/{id}", run_get_h, PERM_IMPORT, "一次比对及与上一次相比的变化"),
     ROUTE("GET", "/api/v1/jobs", jobs_get_h, PERM_SESSION, "最近的后台任务"),
     ROUTE("GET", "/api/v1/jobs/{id}", job_get_h, PERM_SESSION, "一个后台任务的状态和进度"),
     /* casework, people, reports, settings (issue 5) */
     ROUTE("GET", "/api/v1/verify", verify_list_h, PERM_CASES, "核查任务列表"),
-    ROUTE_OF("GET", "/api/v1/verify/{id}", verify_show_h, PERM_CASES, SCOPE_TASK, "一项核查任务及其记录"),
+    ROUTE_OF("GET", "/api/v1/verify/{id}", verify_show_h, PERM_CASES, SCOPE_TASK,
+             "一项核查任务及其记录"),
     ROUTE("GET", "/api/v1/cases", case_list_h, PERM_CASES, "案件列表（一人一案）"),
-    ROUTE_OF("GET", "/api/v1/cases/{id}", case_show_h, PERM_CASES, SCOPE_CASE, "一个案件及其时间线"),
+    ROUTE_OF("GET", "/api/v1/cases/{id}", case_show_h, PERM_CASES, SCOPE_CASE,
+             "一个案件及其时间线"),
     ROUTE("GET", "/api/v1/tasks", tasks_h, PERM_CASEWORK, "到期和逾期事项"),
     ROUTE("GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"),
     ROUTE("GET", "/api/v1/reports/{name}", report_h, PERM_SUMMARY, "下载报表（csv、xlsx、json）"),

@@ -50,4 +50,3 @@ void settings_list_h(struct request *r)
     int rc = settings_list(r->store, &t, &o);
     reply_table(r, rc, &t, &o);
 }
-

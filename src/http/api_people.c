@@ -19,4 +19,3 @@ void people_list_h(struct request *r)
     int rc = people_list(r->store, &f, &t, &o);
     reply_table(r, rc, &t, &o);
 }
-

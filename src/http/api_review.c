@@ -44,4 +44,3 @@ void review_get_h(struct request *r)
     json_t *j = review_get(r->store, id, full, &o);
     reply_read(r, j, &o);
 }
-

@@ -46,13 +46,14 @@ static json_t *operation(const struct verb *v)
     json_t *params = json_array();
     if (v->target != VTG_NONE) {
         const char *name = v->target == VTG_ID ? "id" : v->target == VTG_NAME ? "name" : "key";
-        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", name,
-                                                "in", "path", "required", 1, "description",
-                                                v->target_label, "schema", "type",
-                                                v->target == VTG_ID ? "integer" : "string"));
+        json_array_append_new(params,
+                              json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name", name, "in", "path",
+                                        "required", 1, "description", v->target_label, "schema",
+                                        "type", v->target == VTG_ID ? "integer" : "string"));
     }
-    json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "X-CSRF-Token", "in",
-                                            "header", "required", 1, "schema", "type", "string"));
+    json_array_append_new(params,
+                          json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "X-CSRF-Token", "in",
+                                    "header", "required", 1, "schema", "type", "string"));
     json_t *props = json_object(), *required = json_array();
     for (size_t i = 0; i < v->nfields; i++) {
         const struct verb_field *f = &v->fields[i];
@@ -62,22 +63,48 @@ static json_t *operation(const struct verb *v)
         if (f->flags & VF_REQUIRED)
             json_array_append_new(required, json_string(f->key));
     }
-    json_t *schema = json_pack("{s:s, s:b, s:o}", "type", "object", "additionalProperties", 0,
-                               "properties", props);
-    if (json_array_size(required))
+    bool upload = v->flags & VERB_FILE_IN;
+    if (upload) {
+        /* a streamed multipart form: the file and the fields as form values */
+        json_object_set_new(props, "file",
+                            json_pack("{s:s, s:s, s:s}", "type", "string", "format", "binary",
+                                      "description", "要导入的文件"));
+        json_array_append_new(required, json_string("file"));
+        const char *key;
+        json_t *p;
+        json_object_foreach(props, key, p)
+        {
+            if (!strcmp(json_string_value(json_object_get(p, "type")), "boolean")) {
+                json_object_set_new(p, "type", json_string("string"));
+                json_object_set_new(p, "enum", json_pack("[s, s, s]", "1", "true", "是"));
+            }
+        }
+    }
+    json_t *schema = json_pack("{s:s, s:o}", "type", "object", "properties", props);
+    if (!upload)
+        json_object_set_new(schema, "additionalProperties", json_false());
+    bool needs_body = json_array_size(required) > 0;
+    if (needs_body)
         json_object_set_new(schema, "required", required);
     else
         json_decref(required);
-    json_t *ok = (v->flags & VERB_FILE_OUT)
-                     ? json_pack("{s:s, s:{s:{}}}", "description", "生成的文件", "content",
-                                 "application/pdf")
+    json_t *ok = (v->flags & VERB_FILE_OUT) ? json_pack("{s:s, s:{s:{}}}", "description",
+                                                        "生成的文件", "content", "application/pdf")
+                 : (v->flags & VERB_JOB)
+                     ? json_pack("{s:s}", "description",
+                                 "已排队的任务（轮询 /api/v1/jobs/{id}；结束后任务的 result 是"
+                                 "做了什么，message 是给人读的说明）")
                      : json_pack("{s:s}", "description", "{message: 做了什么（中文）, …}");
-    json_t *responses = json_pack("{s:o, s:o, s:o, s:o, s:o}", v->flags & VERB_CREATES ? "201" : "200",
-                                  ok, "400", error_ref(), "401", error_ref(), "403", error_ref(),
-                                  "404", error_ref());
-    return json_pack("{s:s, s:s, s:o, s:{s:b, s:{s:{s:o}}}, s:o}", "summary", v->summary,
-                     "x-action", v->name, "parameters", params, "requestBody", "required", 1,
-                     "content", "application/json", "schema", schema, "responses", responses);
+    const char *ok_status = v->flags & VERB_JOB ? "202" : v->flags & VERB_CREATES ? "201" : "200";
+    json_t *responses = json_pack("{s:o, s:o, s:o, s:o, s:o}", ok_status, ok, "400", error_ref(),
+                                  "401", error_ref(), "403", error_ref(), "404", error_ref());
+    if (upload)
+        json_object_set_new(responses, "413", error_ref());
+    return json_pack("{s:s, s:s, s:s, s:o, s:{s:b, s:{s:{s:o}}}, s:o}", "summary", v->summary,
+                     "x-action", v->name, "x-audit", v->audit, "parameters", params, "requestBody",
+                     "required", needs_body, "content",
+                     upload ? "multipart/form-data" : "application/json", "schema", schema,
+                     "responses", responses);
 }
 
 static void build(void)

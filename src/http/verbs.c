@@ -53,6 +53,9 @@ void verb_h(struct request *r)
     const char *names[VERB_MAX_FIELDS], *vals[VERB_MAX_FIELDS];
     const struct verb_field *fields[VERB_MAX_FIELDS];
     size_t n = body_names(v, names, fields);
+    /* a job's row may be asked with no body at all ("start a cross-check") */
+    if (!r->body.len && (v->flags & VERB_JOB))
+        buf_adds(&r->body, "{}");
     json_t *body = body_fields(r, names, n, vals);
     if (!body)
         return;
@@ -65,6 +68,26 @@ void verb_h(struct request *r)
             json_decref(body);
             return;
         }
+    }
+    if (v->flags & VERB_JOB) {
+        /* checked now, done by a job thread (http/jobs.c): the fields are the job's params */
+        struct outcome o = OUTCOME_INIT;
+        if (verb_check(v, in, &o) < 0) {
+            reply_outcome(r, &o);
+        } else {
+            json_t *params = json_object();
+            for (size_t i = 0; i < n; i++)
+                json_object_set_new(params, fields[i]->key,
+                                    fields[i]->flags & VF_FLAG
+                                        ? json_boolean(*verb_flag(fields[i], in))
+                                    : vals[i] ? json_string(vals[i])
+                                              : json_null());
+            job_submit(r, v, params);
+            json_decref(params);
+        }
+        outcome_release(&o);
+        json_decref(body);
+        return;
     }
     struct verb_call c = {.s = r->store, .scope = &r->scope, .actor = r->scope.user};
     char key[256] = "";
@@ -116,9 +139,10 @@ size_t verb_routes(struct route *out, size_t max)
         const struct verb *v = verbs[i];
         if (!v->path)
             continue;
+        /* a row that reads a file takes it as a streamed upload (http/jobs.c) */
         out[n++] = (struct route){.method = v->method,
                                   .pattern = v->path,
-                                  .handler = verb_h,
+                                  .handler = v->flags & VERB_FILE_IN ? imports_post_h : verb_h,
                                   .perm = v->perm,
                                   .summary = v->summary,
                                   .object = v->object,

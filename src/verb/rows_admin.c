@@ -34,7 +34,7 @@ const struct verb verb_settings_set = {
     .perm = PERM_SETTINGS,
     .target = VTG_KEY,
     .target_label = "设置项",
-    .audit = "setting",
+    .audit = "setting_set",
     .size = sizeof(struct setting_input),
     .fields = FIELDS(setting_fields),
     .run = settings_set_run,
@@ -52,7 +52,7 @@ const struct verb verb_settings_unset = {
     .perm = PERM_SETTINGS,
     .target = VTG_KEY,
     .target_label = "设置项",
-    .audit = "setting",
+    .audit = "setting_unset",
     .size = sizeof(struct setting_input),
     .run = settings_unset_run,
 };
@@ -85,10 +85,11 @@ static int user_add_run(struct verb_call *c, const void *in_, struct outcome *o)
                          "用户名无效：1–64 个字母、数字或 . _ -，不含空格");
     int role = role_parse(in->role);
     if (role < 0)
-        return failed_at(o, OUT_INVALID, "role",
-                         "角色“%s”无效，应为 admin（系统管理员）、county（县教育局）、township（乡镇）、"
-                         "school（学校）、department（部门）或 supervisor（督导）",
-                         in->role);
+        return failed_at(
+            o, OUT_INVALID, "role",
+            "角色“%s”无效，应为 admin（系统管理员）、county（县教育局）、township（乡镇）、"
+            "school（学校）、department（部门）或 supervisor（督导）",
+            in->role);
     if ((in->township && strlen(in->township) >= sizeof(u.township)) ||
         (in->school && strlen(in->school) >= sizeof(u.school)) ||
         (in->department && strlen(in->department) >= sizeof(u.department)))
@@ -288,7 +289,7 @@ const struct verb verb_import_accept = {
     .perm = PERM_IMPORT,
     .target = VTG_ID,
     .target_label = "批次号",
-    .audit = "batch_accept",
+    .audit = "import_accept",
     .size = sizeof(struct accept_input),
     .fields = FIELDS(accept_fields),
     .run = import_accept_run,
@@ -299,7 +300,8 @@ struct reject_input {
 };
 
 static const struct verb_field reject_fields[] = {
-    FIELD(struct reject_input, reason, VT_PROSE, "退回的理由", VF_REQUIRED, NULL, "上传的部门能看到"),
+    FIELD(struct reject_input, reason, VT_PROSE, "退回的理由", VF_REQUIRED, NULL,
+          "上传的部门能看到"),
 };
 
 static int import_reject_run(struct verb_call *c, const void *in_, struct outcome *o)
@@ -316,7 +318,7 @@ const struct verb verb_import_reject = {
     .perm = PERM_IMPORT,
     .target = VTG_ID,
     .target_label = "批次号",
-    .audit = "batch_reject",
+    .audit = "import_reject",
     .size = sizeof(struct reject_input),
     .fields = FIELDS(reject_fields),
     .run = import_reject_run,

@@ -244,8 +244,7 @@ static const struct verb_field notice_fields[] = {
     FIELD(struct notice_input, school, VT_TEXT, "返校学校", 0, NULL, NULL),
     FIELD(struct notice_input, grade, VT_TEXT, "年级", 0, NULL, NULL),
     FIELD(struct notice_input, contact, VT_TEXT, "联系人", 0, NULL, "默认包保干部"),
-    FIELD(struct notice_input, full, VT_YESNO, "显示完整身份证号", VF_FLAG, NULL,
-          "记入审计日志"),
+    FIELD(struct notice_input, full, VT_YESNO, "显示完整身份证号", VF_FLAG, NULL, "记入审计日志"),
 };
 
 static int case_notice_run(struct verb_call *c, const void *in_, struct outcome *o)

@@ -1,4 +1,5 @@
-/* The rows of a verification task's actions (核查, docs/casework.md): its outcome and who does it. */
+/* The rows of a verification task's actions (核查, docs/casework.md): its outcome and who does it.
+ */
 #include "casework/casework.h"
 #include "core/words.h"
 #include "verb/rows.h"

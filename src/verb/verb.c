@@ -69,15 +69,15 @@ int verb_check(const struct verb *v, const void *in, struct outcome *o)
         if ((f->flags & VF_REQUIRED) && !(f->flags & VF_CLI) && missing)
             return failed_at(o, OUT_INVALID, f->key, "缺少%s", f->label);
         /* one line of a sensible length, or prose */
-        enum text_kind kind = f->type == VT_NAME    ? TEXT_NAME
-                              : f->type == VT_PROSE ? TEXT_NOTE
-                                                    : TEXT_LINE;
+        enum text_kind kind = f->type == VT_NAME                            ? TEXT_NAME
+                              : f->type == VT_PROSE || (f->flags & VF_LIST) ? TEXT_NOTE
+                                                                            : TEXT_LINE;
         if (f->type != VT_SECRET && text_check(f->label, t, kind, o) < 0) {
             o->field = f->key;
             return -1;
         }
     }
-    return 0;
+    return v->check ? v->check(in, o) : 0;
 }
 
 int verb_run(const struct verb *v, struct verb_call *c, const void *in, struct outcome *o)
@@ -90,6 +90,7 @@ int verb_run(const struct verb *v, struct verb_call *c, const void *in, struct o
 void verb_call_release(struct verb_call *c)
 {
     buf_release(&c->msg);
+    buf_release(&c->warning);
     json_decref(c->result);
     c->result = NULL;
 }

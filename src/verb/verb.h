@@ -40,16 +40,18 @@ enum verb_type {
 };
 
 enum {
-    VF_REQUIRED = 1 << 0, /* the action cannot be done without it */
-    VF_FLAG = 1 << 1,     /* a bool member: present or not (JSON true/false) */
-    VF_CLI = 1 << 2,      /* the command line only (the server decides it itself) */
+    VF_REQUIRED = 1 << 0,   /* the action cannot be done without it */
+    VF_FLAG = 1 << 1,       /* a bool member: present or not (JSON true/false) */
+    VF_CLI = 1 << 2,        /* the command line only (the server decides it itself) */
     VF_POSITIONAL = 1 << 3, /* the command line takes it as an argument after the target */
     VF_GENERATE = 1 << 4,   /* VT_SECRET: the command line makes one when none is given and
                                shows it once */
+    VF_LIST = 1 << 5,       /* several values, one a line (the command line repeats the option) */
+    VF_HTTP = 1 << 6,       /* over HTTP only (the web UI's preview: the command line has none) */
 };
 
 struct verb_field {
-    const char *key;   /* JSON member; --key on the command line */
+    const char *key; /* JSON member; --key on the command line */
     enum verb_type type;
     const char *label; /* Chinese: "劝返方式" */
     size_t offset;     /* offsetof(input struct, member) */
@@ -86,8 +88,14 @@ struct verb_call {
     const char *out_path;      /* VERB_FILE_OUT: where to write */
     struct progress *progress; /* long actions report here (NULL: nobody watches) */
     struct buf msg;            /* what was done, in Chinese */
-    json_t *result;            /* what the API answers besides the message (owned), or NULL */
-    char file_name[128];       /* VERB_FILE_OUT: the name to offer the file under */
+    struct buf warning;        /* what did not work although the action did (the command line
+                                  exits 1 after saying it) */
+    /* A long action that commits before it ends (a cross-check, then its casework) says what
+     * it committed here, when set: a job that stops before the end is then told apart. */
+    void (*committed)(struct verb_call *c, int64_t id);
+    void *committed_ctx;
+    json_t *result;      /* what the API answers besides the message (owned), or NULL */
+    char file_name[128]; /* VERB_FILE_OUT: the name to offer the file under */
 };
 
 struct verb {
@@ -106,6 +114,11 @@ struct verb {
     const struct verb_field *fields;
     size_t nfields;
     int (*run)(struct verb_call *c, const void *in, struct outcome *o);
+    /* What the fields must be that verb_check cannot tell (a date, a word of a vocabulary),
+     * checked without touching anything; NULL: nothing more. A job's row is checked so before
+     * it is queued, for the request to be refused at once. */
+    int (*check)(const void *in, struct outcome *o);
+    const char *failure; /* VERB_JOB: a failed job's message starts so ("导入失败") */
 };
 
 /* Every row, in the order help lists them; the table ends with a row whose name is NULL. */

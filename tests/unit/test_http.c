@@ -430,10 +430,8 @@ static void test_openapi_matches_routes(void **state)
         m[k] = '\0';
         json_t *op = json_object_get(json_object_get(paths, routes[i].pattern), m);
         if (!op)
-            fail_msg("route %s %s is not in openapi.json", routes[i].method,
-                     routes[i].pattern);
-        assert_string_equal(json_string_value(json_object_get(op, "summary")),
-                            routes[i].summary);
+            fail_msg("route %s %s is not in openapi.json", routes[i].method, routes[i].pattern);
+        assert_string_equal(json_string_value(json_object_get(op, "summary")), routes[i].summary);
     }
     /* and nothing else */
     const char *path;
@@ -447,8 +445,7 @@ static void test_openapi_matches_routes(void **state)
         {
             bool found = false;
             for (size_t i = 0; i < nroutes; i++)
-                if (!strcmp(routes[i].pattern, path) &&
-                    !strcasecmp(routes[i].method, method))
+                if (!strcmp(routes[i].pattern, path) && !strcasecmp(routes[i].method, method))
                     found = true;
             if (!found)
                 fail_msg("openapi.json has %s %s, which no route serves", method, path);

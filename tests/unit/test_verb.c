@@ -7,6 +7,8 @@
 
 #include "util/common.h"
 
+#include "core/words.h"
+#include "store/audit.h"
 #include "util/utf8.h"
 #include "verb/verb.h"
 
@@ -38,16 +40,20 @@ static void test_every_row_is_whole(void **state)
     for (size_t i = 0; verbs[i]; i++, n++) {
         const struct verb *v = verbs[i];
         const char *dot = strchr(v->name, '.');
-        if (!dot || dot == v->name || !dot[1])
-            fail_msg("%s: a row's name is command.subcommand", v->name);
+        if (dot ? dot == v->name || !dot[1] || strchr(dot + 1, '.') : !*v->name)
+            fail_msg("%s: a row's name is a command, or command.subcommand", v->name);
+        if ((v->flags & VERB_JOB) && !chinese(v->failure))
+            fail_msg("%s: a job without the Chinese words of its failure", v->name);
         if (!chinese(v->summary))
             fail_msg("%s: no Chinese summary", v->name);
         if (!v->run || !v->size)
             fail_msg("%s: no function or input", v->name);
         if (v->target != VTG_NONE && !chinese(v->target_label))
             fail_msg("%s: its target has no Chinese label", v->name);
-        if (!v->audit || !*v->audit)
-            fail_msg("%s: no audit action", v->name);
+        /* the action the audit trail records for it, a word its audit view has a label for */
+        if (!v->audit || !vocab_find(&audit_actions, v->audit))
+            fail_msg("%s: audit action “%s” is not in audit_actions", v->name,
+                     v->audit ? v->audit : "");
         if (v->path) {
             if (strncmp(v->path, "/api/v1/", 8))
                 fail_msg("%s: path %s", v->name, v->path);
@@ -90,9 +96,11 @@ static void test_every_row_is_whole(void **state)
                 fail_msg("%s and %s: one route", verbs[j]->name, v->name);
         }
         assert_ptr_equal(verb_find(v->name), v);
-        char cmd[32];
-        snprintf(cmd, sizeof(cmd), "%.*s", (int)(dot - v->name), v->name);
-        assert_ptr_equal(verb_find_sub(cmd, dot + 1), v);
+        if (dot) {
+            char cmd[32];
+            snprintf(cmd, sizeof(cmd), "%.*s", (int)(dot - v->name), v->name);
+            assert_ptr_equal(verb_find_sub(cmd, dot + 1), v);
+        }
     }
     assert_true(n >= 20);
     assert_null(verb_find("case.nonesuch"));
@@ -109,7 +117,7 @@ static void test_required_fields_are_checked_by_label(void **state)
     assert_int_equal(verb_check(v, in, &o), -1);
     assert_int_equal(o.kind, OUT_INVALID);
     assert_string_equal(o.field, "method");
-    assert_string_equal(o.msg.buf, "请填写劝返方式");
+    assert_string_equal(o.msg.buf, "缺少劝返方式");
     outcome_reset(&o);
     *verb_text(verb_field(v, "method", 6), in) = "家访";
     *verb_text(verb_field(v, "people", 6), in) = "王五、家长";
