@@ -465,3 +465,18 @@ out:
     casework_settings_release(&cs);
     return ret;
 }
+
+void casework_describe(const struct casework_summary *cw, struct buf *out)
+{
+    buf_addf(out,
+             "核查与案件：新建核查任务 %ld 项，重新打开案件 %ld 件，"
+             "核查结论存疑（仍不在校）%ld 项，已在办理中 %ld 人\n",
+             cw->tasks_created, cw->cases_reopened, cw->claims_flagged, cw->already_open);
+    if (cw->deferrals_expired)
+        buf_addf(out, "  其中延缓入学已到期、仍未入学 %ld 人\n", cw->deferrals_expired);
+    if (cw->tasks_closed || cw->cases_found_enrolled || cw->flags_cleared)
+        buf_addf(out,
+                 "比对发现已在校：核查任务自动办结 %ld 项（结论 已在校注册学籍），"
+                 "案件记入经办记录 %ld 件（案件不自动销号），存疑结论解除 %ld 项\n",
+                 cw->tasks_closed, cw->cases_found_enrolled, cw->flags_cleared);
+}

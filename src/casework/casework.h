@@ -66,6 +66,8 @@ int deferral_school_year(const struct school_calendar *cal, int task_run_year, i
  */
 int casework_after_match(struct store *s, int64_t run_id, const char *actor,
                          struct casework_summary *out, struct outcome *o);
+/* What casework_after_match did, as a person reads it (a line or three). */
+void casework_describe(const struct casework_summary *cw, struct buf *out);
 
 /* ---- verification ---- */
 

@@ -41,24 +41,3 @@ int cw_audit_full(struct store *s, const char *what, const char *target)
     }
     return EXIT_OK;
 }
-
-int64_t cw_number(int argc, char **argv, int at, const char *sub, const char *what)
-{
-    if (at >= argc)
-        die_usage("%s 需要%s", sub, what);
-    if (at + 1 < argc)
-        die_usage("多余的参数“%s”", argv[at + 1]);
-    return cli_parse_long(what, argv[at], 1, 1L << 50);
-}
-
-int cw_done(int rc, struct buf *msg, struct outcome *o)
-{
-    int code = EXIT_OK;
-    if (rc == 0)
-        printf("%s\n", msg->buf);
-    else
-        code = cli_failed(o);
-    buf_release(msg);
-    outcome_release(o);
-    return code;
-}

@@ -5,7 +5,6 @@
 #include <stdint.h>
 
 #include "render/table.h"
-#include "util/outcome.h"
 
 struct store;
 
@@ -17,9 +16,5 @@ enum report_format cw_format(const char *fmt_name, const char *out);
 int cw_render(struct report_table *t, enum report_format fmt, const char *out);
 /* Record a full read before showing it (exit code 1 when it cannot be recorded). */
 int cw_audit_full(struct store *s, const char *what, const char *target);
-/* The number argument after a sub-verb ("case show 3"); exits 2 when missing or bad. */
-int64_t cw_number(int argc, char **argv, int at, const char *sub, const char *what);
-/* Print the message of a write, or its failure (cli_failed); returns the exit code. */
-int cw_done(int rc, struct buf *msg, struct outcome *o);
 
 #endif

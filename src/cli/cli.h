@@ -36,11 +36,4 @@ int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
-struct match_result;
-/* Print what a cross-check found (match and demo). */
-void match_print(const struct match_result *r, FILE *out);
-struct casework_summary;
-/* Print what casework_after_match did (match and demo). */
-void casework_print(const struct casework_summary *cw, FILE *out);
-
 #endif

@@ -110,8 +110,12 @@ static int import_one(struct store *s, enum import_kind kind, const char *path)
     struct outcome o = OUTCOME_INIT;
     int rc = import_file(s, &io, &sum, &o);
     cli_bar_end(&bar);
-    if (rc == 0)
-        import_summary_print(&io, &sum, stdout);
+    if (rc == 0) {
+        struct buf text = BUF_INIT;
+        import_summary_describe(&io, &sum, &text);
+        printf("%s\n", text.buf);
+        buf_release(&text);
+    }
     import_summary_release(&sum);
     return rc < 0 ? cli_failed(&o) : EXIT_OK;
 }
@@ -144,7 +148,10 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
             error("生成核查任务失败：%s", o.msg.buf);
             exit_code = EXIT_RUNTIME;
         } else {
-            casework_print(&cw, stdout);
+            struct buf text = BUF_INIT;
+            casework_describe(&cw, &text);
+            fputs(text.buf, stdout);
+            buf_release(&text);
             int64_t assigned = 0;
             store_int(s, "SELECT count(DISTINCT task_id) FROM assignment WHERE task_id IS NOT NULL",
                       0, NULL, &assigned);
@@ -263,7 +270,10 @@ int cmd_demo(int argc, char **argv)
             rc = cli_failed(&o);
             goto out;
         }
-        match_print(&mr, stdout);
+        struct buf text = BUF_INIT;
+        match_describe(&mr, &text);
+        fputs(text.buf, stdout);
+        buf_release(&text);
         printf("\n");
         struct report_options ro = {0};
         struct report_table t;

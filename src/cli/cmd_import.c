@@ -3,15 +3,21 @@
 #include "cli/cli.h"
 #include "cli/casework_cli.h"
 #include "cli/common.h"
+#include "cli/sub.h"
+#include "cli/verbs.h"
 #include "domain/batch.h"
 #include "ingest/import.h"
 #include "store/store.h"
 #include "util/common.h"
 
-/* The forms, what pending/accept/reject do, and the fields --map names (from the vocabulary). */
-static const char *const *usage(void)
+/*
+ * What the import row's usage (verb/rows_jobs.c) does not say: the other forms (pending, and
+ * the decisions that are rows of their own, verb/rows_admin.c), what they do, and the fields
+ * --map names (from the vocabulary).
+ */
+static const char *const *more_usage(void)
 {
-    static const char *lines[8];
+    static const char *lines[10];
     static struct buf fields = BUF_INIT;
     if (!lines[0]) {
         buf_adds(&fields, "字段：");
@@ -22,14 +28,16 @@ static const char *const *usage(void)
                              : "、\n      ",
                      field_key((enum field)f), field_label((enum field)f));
         const char *const text[] = {
-            "baoxue import [选项] --kind population|enrollment|outside 文件",
-            "baoxue import [--db 路径] pending | accept 批次 [--confirm-shrink] | reject 批次 "
-            "--reason 理由",
+            "baoxue import [--db 路径] pending",
+            "baoxue import accept 批次号 [选项] | reject 批次号 --reason 退回的理由 [选项]",
             "",
+            "名单类型（--kind）可写 population（户籍）、enrollment（学籍）或 "
+            "outside（外出就读）。\n"
             "部门在网页上上传的名单须县教育局确认后才生效：\n"
-            "  pending     列出待确认的名单及其与当前名单的比较\n"
-            "  accept 批次 确认，名单即成为当前名单（人数骤减时须加 --confirm-shrink）\n"
-            "  reject 批次 --reason 理由  退回（上传的部门会看到理由）",
+            "  pending        列出待确认的名单及其与当前名单的比较\n"
+            "  accept 批次号  确认，名单即成为当前名单（人数骤减时须加 --confirm-shrink）\n"
+            "  reject 批次号  退回（上传的部门会看到理由）\n"
+            "accept 和 reject 的选项：baoxue import accept --help、baoxue import reject --help",
             "",
             fields.buf,
             NULL,
@@ -85,146 +93,28 @@ static int print_pending(struct store *s)
     return EXIT_OK;
 }
 
-/* baoxue import pending | accept N | reject N --reason …: the county's decision on a
- * department's upload. */
-static int decide(const char *db, int argc, char **argv, bool confirmed, const char *reason)
+int cmd_import(int argc, char **argv)
 {
-    bool pending = !strcmp(argv[0], "pending"), accept = !strcmp(argv[0], "accept");
-    if (pending && argc > 1)
-        die_usage("多余的参数“%s”", argv[1]);
-    if (!pending && argc != 2)
-        die_usage("%s%s 后面应是一个批次号", argc < 2 ? "缺少批次号：" : "", argv[0]);
-    char *end = NULL;
-    long long id = pending ? 0 : strtoll(argv[1], &end, 10);
-    if (!pending && (id <= 0 || *end))
-        die_usage("批次号“%s”无效，应为正整数（见 baoxue import pending）", argv[1]);
-    if (!accept && confirmed)
-        die_usage("--confirm-shrink 只用于导入和 accept");
-    if ((accept || pending) && reason)
-        die_usage("--reason 只用于 reject");
-    int exit_code;
+    /* accept and reject are action rows (verb/rows_admin.c) */
+    int exit_code = cli_verb_sub("import", argc, argv);
+    if (exit_code >= 0)
+        return exit_code;
+    bool pending = false;
+    for (int i = 1; i < argc && !pending; i++)
+        pending = !strcmp(argv[i], "pending");
+    if (!pending)
+        return cli_verb_more(verb_find("import"), argc, argv, more_usage());
+    static const char *const usage[] = {"baoxue import [--db 路径] pending", "",
+                                        "列出部门上传、待县教育局确认的名单及其与当前名单的比较",
+                                        NULL};
+    const struct opt opts[] = {OPT_INCLUDE(cli_db_opts), OPT_END()};
+    argc = opt_parse(argc, argv, opts, usage, 0);
+    if (argc != 2 || strcmp(argv[1], "pending"))
+        opt_die(opts, usage, "多余的参数“%s”", strcmp(argv[1], "pending") ? argv[1] : argv[2]);
     struct store *s = cli_open_store(cli_db, &exit_code);
     if (!s)
         return exit_code;
-    if (pending) {
-        exit_code = print_pending(s);
-        store_close(s);
-        return exit_code;
-    }
-    struct buf msg = BUF_INIT;
-    struct outcome o = OUTCOME_INIT;
-    int rc = accept ? batch_accept(s, id, confirmed, cli_actor(), &msg, &o)
-                    : batch_reject(s, id, reason, cli_actor(), &msg, &o);
-    exit_code = cw_done(rc, &msg, &o);
+    exit_code = print_pending(s);
     store_close(s);
-    return exit_code;
-}
-
-/* Import one file into the open store; returns the exit code. */
-static int import_into(struct store *s, struct import_options *io, bool progress)
-{
-    int exit_code;
-    struct import_summary sum;
-    struct outcome o = OUTCOME_INIT;
-    struct cli_bar bar;
-    if (batch_shrink_percent(s, &io->shrink_percent) < 0) {
-        error("%s", store_errmsg(s));
-        return EXIT_RUNTIME;
-    }
-    io->report = cli_bar_start(&bar, progress);
-    int rc = import_file(s, io, &sum, &o);
-    cli_bar_end(&bar);
-    if (rc < 0) {
-        /* the library's message names no option; the command line's way to act on it */
-        if (sum.hint == IMPORT_HINT_MAP)
-            buf_adds(&o.msg, "（用 --map 表头=字段 指定，例如 --map 学生名字=name；字段列表见 "
-                             "baoxue import --help）");
-        else if (sum.hint == IMPORT_HINT_FORCE)
-            buf_adds(&o.msg, "（加 --force）");
-        else if (sum.hint == IMPORT_HINT_SHRINK)
-            buf_adds(&o.msg, "（确认无误请加 --confirm-shrink）");
-        exit_code = cli_failed(&o);
-    } else {
-        import_summary_print(io, &sum, stdout);
-        exit_code = EXIT_OK;
-        if (sum.warning.len) {
-            warning("%s", sum.warning.buf);
-            exit_code = EXIT_RUNTIME;
-        }
-    }
-    import_summary_release(&sum);
-    return exit_code;
-}
-
-int cmd_import(int argc, char **argv)
-{
-    struct import_options io = {0};
-    bool no_progress = false;
-    const char *kind = NULL, *reason = NULL;
-    struct opt_list map = {0};
-    const struct opt opts[] = {
-        OPT_STRING(0, "kind", &kind, "种类",
-                   "population（公安户籍适龄儿童）、enrollment（学籍系统导出）或 outside"
-                   "（本县儿童在外地就读名单）"),
-        OPT_STRING(0, "sheet", &io.sheet, "名称|序号",
-                   "工作表名称或序号（默认：第一个有表头的工作表）"),
-        OPT_LIST(0, "map", &map, "表头=字段", "指定表头对应的字段，例如 --map 学生名字=name"),
-        OPT_STRING(0, "rejects", &io.rejects_path, "文件.csv",
-                   "把被拒绝和有标记的行及原因写入 CSV 文件"),
-        OPT_BOOL(0, "force", &io.force, "即使同一文件已导入过也再次导入"),
-        OPT_BOOL(0, "confirm-shrink", &io.shrink_confirmed,
-                 "名单人数低于当前名单的一定比例（设置 import_shrink_percent，默认 80%）时，确认"
-                 "无误仍然导入（不加时这样的导入被拒绝）"),
-        OPT_STRING(0, "reason", &reason, "理由", "reject 退回的理由（上传的部门会看到）"),
-        OPT_BOOL(0, "no-progress", &no_progress, "不显示进度条"),
-        OPT_INCLUDE(cli_db_opts),
-        OPT_END(),
-    };
-    argc = opt_parse(argc, argv, opts, usage(), 0);
-    if (kind && kind_parse(kind, &io.kind) < 0)
-        die_usage("--kind 的值“%s”无效，应为 population、enrollment 或 outside", kind);
-    struct column_map *maps = map.n ? xcalloc((size_t)map.n, sizeof(*maps)) : NULL;
-    size_t nmaps = 0;
-    for (int i = 0; i < map.n; i++) {
-        const char *m = map.v[i], *eq = strrchr(m, '=');
-        enum field f;
-        if (!eq || eq == m || field_parse(eq + 1, &f) < 0)
-            die_usage("--map 的值“%s”无效，应写成 表头=字段，例如 --map 学生名字=name"
-                      "（字段列表见 baoxue import --help）",
-                      m);
-        maps[nmaps].header = xstrndup(m, (size_t)(eq - m));
-        maps[nmaps].field = f;
-        nmaps++;
-    }
-    opt_list_release(&map);
-    if (argc > 1 &&
-        (!strcmp(argv[1], "pending") || !strcmp(argv[1], "accept") || !strcmp(argv[1], "reject"))) {
-        if (kind || nmaps || io.sheet || io.rejects_path || io.force)
-            die_usage("pending、accept、reject 不用 --kind、--sheet、--map、--rejects、--force");
-        free(maps);
-        return decide(cli_db, argc - 1, argv + 1, io.shrink_confirmed, reason);
-    }
-    if (reason)
-        die_usage("--reason 只用于 baoxue import reject");
-    if (!kind)
-        opt_die(opts, usage(), "缺少 --kind（population、enrollment 或 outside）");
-    if (argc < 2)
-        opt_die(opts, usage(), "缺少要导入的文件");
-    if (argc > 2)
-        die_usage("一次只能导入一个文件，多余的参数：“%s”", argv[2]);
-    io.path = argv[1];
-    io.maps = maps;
-    io.nmaps = nmaps;
-    io.actor = cli_actor();
-
-    int exit_code;
-    struct store *s = cli_open_store(cli_db, &exit_code);
-    if (s) {
-        exit_code = import_into(s, &io, !no_progress);
-        store_close(s);
-    }
-    for (size_t i = 0; i < nmaps; i++)
-        free((char *)maps[i].header);
-    free(maps);
     return exit_code;
 }

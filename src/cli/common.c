@@ -108,31 +108,6 @@ int cli_failed(struct outcome *o)
     return code;
 }
 
-void cli_getopt_reset(void)
-{
-    optind = 0; /* glibc: full re-initialisation */
-    opterr = 0;
-}
-
-int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
-               const char *usage)
-{
-    /* A leading ':' makes getopt tell a missing value (':') from an unknown option ('?'). */
-    char *opts = xstrfmt(":%s", shortopts);
-    int c = getopt_long(argc, argv, opts, longopts, NULL);
-    free(opts);
-    if (c == '?' || c == ':') {
-        const char *arg = optind > 0 && optind <= argc && argv[optind - 1] ? argv[optind - 1] : "";
-        if (c == ':')
-            error("选项 %s 需要一个值", arg);
-        else
-            error("未知选项 %s", arg);
-        fprintf(stderr, "用法：%s\n", usage);
-        return '?';
-    }
-    return c;
-}
-
 long cli_parse_long(const char *opt, const char *value, long min, long max)
 {
     char *end;
@@ -172,4 +147,19 @@ void cli_bar_end(struct cli_bar *b)
     if (b->drawn)
         fputc('\n', stderr);
     b->drawn = false;
+}
+
+int64_t cli_number(const struct opt *opts, const char *const *usage, int argc, char **argv,
+                   const char *what)
+{
+    if (argc < 2)
+        opt_die(opts, usage, "缺少%s", what);
+    if (argc > 2)
+        opt_die(opts, usage, "多余的参数“%s”", argv[2]);
+    char *end;
+    errno = 0;
+    long long v = strtoll(argv[1], &end, 10);
+    if (errno || *end || v <= 0 || argv[1][0] < '0' || argv[1][0] > '9')
+        opt_die(opts, usage, "%s“%s”无效，应为正整数", what, argv[1]);
+    return v;
 }

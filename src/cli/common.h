@@ -1,7 +1,6 @@
 #ifndef BAOXUE_CLI_COMMON_H
 #define BAOXUE_CLI_COMMON_H
 
-#include <getopt.h>
 #include <stdbool.h>
 
 #include "cli/opt.h"
@@ -28,14 +27,6 @@ int cli_failed(struct outcome *o);
 const char *cli_field_option(const char *field, char *out, size_t size);
 
 /*
- * getopt_long with Chinese messages: returns the option, -1 at the end, or prints
- * "错误：未知选项 …" / "选项 … 需要一个值" with the usage and returns '?'.
- */
-int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts,
-               const char *usage);
-void cli_getopt_reset(void);
-
-/*
  * The options commands share, as tables to include in a command's own (OPT_INCLUDE): one
  * process runs one command, so the values land in these variables.
  *   cli_db_opts   --db 路径 → cli_db
@@ -50,6 +41,11 @@ extern struct cli_out cli_out;
 extern const struct opt cli_out_opts[];
 
 /* Parse an integer option value within [min, max]; exits 2 if bad (dates: OPT_DATE rows). */
+
+/* The one positional argument of a command that names an object by number (argv[1] after
+ * opt_parse): a positive integer, else the usage and exit 2. */
+int64_t cli_number(const struct opt *opts, const char *const *usage, int argc, char **argv,
+                   const char *what);
 long cli_parse_long(const char *opt, const char *value, long min, long max);
 
 /*

@@ -51,4 +51,7 @@ void match_pair_key(const struct lk_rec *p, const struct lk_rec *o, struct buf *
 /* Load the calendar settings (cutoff date, age band) stored for this installation. */
 int calendar_load(struct store *s, struct school_calendar *cal);
 
+/* What a cross-check found, as a person reads it (several lines). */
+void match_describe(const struct match_result *r, struct buf *out);
+
 #endif

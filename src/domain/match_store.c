@@ -14,6 +14,7 @@
 #include "store/writer.h"
 #include "util/common.h"
 #include "util/progress.h"
+#include "util/utf8.h"
 
 /* The levels and weights of a pair as JSON, for the candidate table and explanations
  * (written for every scored pair: formatted directly rather than built as a tree). */
@@ -263,4 +264,35 @@ int match_finish_run(struct run_state *st)
     stmt_finalize(st->ins_cand);
     st->ins_link = st->ins_status = st->ins_cand = NULL;
     return 0;
+}
+
+void match_describe(const struct match_result *r, struct buf *out)
+{
+    char cutoff[11];
+    date_format(r->cutoff, cutoff);
+    buf_addf(out, "比对完成：第 %lld 次比对，%d-%d 学年（年龄计算截止日 %s）\n",
+             (long long)r->run_id, r->school_year, r->school_year + 1, cutoff);
+    buf_addf(out, "  使用：户籍第 %lld 批，学籍第 %lld 批", (long long)r->population_batch,
+             (long long)r->enrollment_batch);
+    if (r->outside_batch)
+        buf_addf(out, "，外出就读第 %lld 批", (long long)r->outside_batch);
+    else
+        buf_adds(out, "（未导入外出就读名单）");
+    buf_addf(out,
+             "\n  关联学籍/外出就读记录 %ld 条：身份证号一致 %ld，身份证号录错一位 %ld，"
+             "姓名出生日期等综合比对 %ld，人工复核确认 %ld\n",
+             r->links, r->by_method[LKM_ID_EXACT], r->by_method[LKM_ID_TYPO],
+             r->by_method[LKM_FUZZY], r->by_method[LKM_REVIEWED]);
+    if (r->review)
+        buf_addf(out, "  待人工复核 %ld 条（见人工复核）\n", r->review);
+    long total = 0;
+    for (int s = 0; s < ST__COUNT; s++) {
+        const char *label = status_label((enum child_status)s);
+        size_t w = utf8_width(label, strlen(label));
+        buf_addf(out, "  %s%*s %8ld\n", label, (int)(w < 30 ? 30 - w : 0), "", r->counts[s]);
+        total += r->counts[s];
+    }
+    buf_addf(out, "  合计 %ld 人（户籍 %ld 人）\n", total, r->population);
+    buf_addf(out, "  其中不在校（适龄未入学 + 辍学）：%ld 人\n",
+             r->counts[ST_NOT_ENROLLED] + r->counts[ST_DROPPED_OUT]);
 }

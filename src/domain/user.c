@@ -271,3 +271,35 @@ int user_set_department(struct store *s, const char *name, const char *departmen
     return user_change(s, name, "UPDATE app_user SET department = $2 WHERE name = $1",
                        d ? d->key : NULL, NULL, "user_department", actor, origin, o);
 }
+
+json_t *user_json(const struct user *u)
+{
+    json_t *perms = json_array();
+    for (int p = PERM_SESSION; p < PERM__COUNT; p++)
+        if (role_has(u->role, (enum perm)p))
+            json_array_append_new(perms, json_string(perm_key((enum perm)p)));
+    /* the township's name from the official division codes ("龙港镇"), for the UI to show */
+    char county[7] = "";
+    const struct township *t = NULL;
+    if (strlen(u->township) == 9) {
+        memcpy(county, u->township, 6);
+        t = division_find_township(county, u->township);
+    }
+    /* a department's duty, from the vocabulary: what it may upload and read */
+    const struct department *d = u->role == ROLE_DEPARTMENT ? department_find(u->department) : NULL;
+    json_t *kinds = json_array();
+    for (int k = 0; d && k < KIND__COUNT; k++)
+        if (d->kinds & (1u << k))
+            json_array_append_new(kinds, json_string(kind_key((enum import_kind)k)));
+    if (d && (d->reads & DEPT_READS_REGISTRATION))
+        json_array_append_new(perms, json_string("registration"));
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "name", u->name,
+                     "role", role_key(u->role), "role_label", role_label(u->role), "township",
+                     u->township[0] ? u->township : NULL, "township_name", t ? t->name : NULL,
+                     "school", u->school[0] ? u->school : NULL, "department",
+                     u->department[0] ? u->department : NULL, "department_label",
+                     d                                              ? d->title
+                     : u->role == ROLE_DEPARTMENT && *u->department ? u->department
+                                                                    : NULL,
+                     "upload_kinds", kinds, "permissions", perms);
+}

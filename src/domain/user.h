@@ -1,6 +1,7 @@
 #ifndef BAOXUE_USER_H
 #define BAOXUE_USER_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -62,5 +63,8 @@ int user_set_department(struct store *s, const char *name, const char *departmen
 /* New password; the account's sessions end. */
 int user_set_password(struct store *s, const char *name, const char *password, const char *actor,
                       const char *origin, struct outcome *o);
+
+/* An account as the API shows it: name, role, township, school, department, its permissions. */
+json_t *user_json(const struct user *u);
 
 #endif

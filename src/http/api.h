@@ -14,8 +14,6 @@ struct request;
 struct user;
 
 /* api_session.c: signing in and out */
-/* An account as the API shows it: name, role, township, school, department, its permissions. */
-json_t *user_json(const struct user *u);
 void session_login_h(struct request *r);
 void session_get_h(struct request *r);
 void session_logout_h(struct request *r);
@@ -30,42 +28,22 @@ void child_casework_h(struct request *r);
 /* api_casework.c: verification tasks, cases (the legal ladder, notices), due tasks */
 void verify_list_h(struct request *r);
 void verify_show_h(struct request *r);
-void verify_outcome_h(struct request *r);
-void verify_assign_h(struct request *r);
 void case_list_h(struct request *r);
 void case_show_h(struct request *r);
-void case_attempt_h(struct request *r);
-void case_escalate_h(struct request *r);
-void case_resolve_h(struct request *r);
-void case_follow_up_h(struct request *r);
-void case_close_h(struct request *r);
-void case_reopen_h(struct request *r);
-void case_assign_h(struct request *r);
-void case_notice_h(struct request *r);
 void tasks_h(struct request *r);
 
 /* api_review.c: the clerical review queue */
 void review_h(struct request *r);
 void review_get_h(struct request *r);
-void review_decide_h(struct request *r);
 
 /* api_people.c: the people registry */
 void people_list_h(struct request *r);
-void people_add_h(struct request *r);
-void people_edit_h(struct request *r);
 
 /* api_admin.c: accounts and settings */
 void users_list_h(struct request *r);
-void user_add_h(struct request *r);
-void user_disable_h(struct request *r);
-void user_password_h(struct request *r);
-void user_department_h(struct request *r);
 void settings_list_h(struct request *r);
-void setting_put_h(struct request *r);
 
 /* api_imports.c: a department's upload accepted or rejected; one cross-check's changes */
-void import_accept_h(struct request *r);
-void import_reject_h(struct request *r);
 void run_get_h(struct request *r);
 
 /* api_reports.c: summary, dashboard, report downloads, the audit trail */

@@ -1,4 +1,4 @@
-/* The API's people registry: list, add, edit. */
+/* The API's people registry: the list (adding and editing are action rows, verb/rows_people.c). */
 #include "casework/people.h"
 #include "http/api.h"
 #include "http/args.h"
@@ -18,38 +18,4 @@ void people_list_h(struct request *r)
     struct outcome o = OUTCOME_INIT;
     int rc = people_list(r->store, &f, &t, &o);
     reply_table(r, rc, &t, &o);
-}
-
-static const char *const person_fields[] = {"name", "phone", "org", "org_kind", "township", "role"};
-
-void people_add_h(struct request *r)
-{
-    const char *v[ARRAY_SIZE(person_fields)];
-    json_t *j = BODY(person_fields, v);
-    if (!j)
-        return;
-    struct person_input in = {v[0], v[1], v[2], v[3], v[4], v[5]};
-    struct outcome o = OUTCOME_INIT;
-    int64_t id = 0;
-    int rc = people_add(r->store, &in, r->scope.user, &id, &o);
-    json_decref(j);
-    if (rc < 0)
-        reply_outcome(r, &o);
-    else
-        reply_json(r, MHD_HTTP_CREATED, json_pack("{s:I}", "id", (json_int_t)id));
-    outcome_release(&o);
-}
-
-void people_edit_h(struct request *r)
-{
-    const char *v[ARRAY_SIZE(person_fields)];
-    json_t *j = BODY(person_fields, v);
-    if (!j)
-        return;
-    struct person_input in = {v[0], v[1], v[2], v[3], v[4], v[5]};
-    struct buf msg = BUF_INIT;
-    struct outcome o = OUTCOME_INIT;
-    int rc = people_edit(r->store, path_id(r), &in, r->scope.user, &msg, &o);
-    json_decref(j);
-    reply_done(r, rc, &msg, &o);
 }

@@ -44,32 +44,3 @@ void review_get_h(struct request *r)
     json_t *j = review_get(r->store, id, full, &o);
     reply_read(r, j, &o);
 }
-
-void review_decide_h(struct request *r)
-{
-    int64_t id = path_id(r);
-    static const char *const f[] = {"decision", "note"};
-    const char *v[2];
-    json_t *j = BODY(f, v);
-    if (!j)
-        return;
-    if (!v[0] || (strcmp(v[0], "accept") && strcmp(v[0], "reject"))) {
-        json_decref(j);
-        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "decision",
-                       "请判定是否同一人：是同一人，或不是同一人");
-        return;
-    }
-    if (v[1] && strlen(v[1]) > 500) {
-        json_decref(j);
-        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "note",
-                       "备注过长（至多 500 字节）");
-        return;
-    }
-    struct buf msg = BUF_INIT;
-    struct outcome o = OUTCOME_INIT;
-    int rc =
-        id > 0 ? review_decide(r->store, id, !strcmp(v[0], "accept"), r->scope.user, v[1], &msg, &o)
-               : failed(&o, OUT_NOT_FOUND, "没有这个候选记录对");
-    json_decref(j);
-    reply_done(r, rc, &msg, &o);
-}

@@ -21,6 +21,7 @@
 #include "store/store.h"
 #include "util/common.h"
 #include "util/progress.h"
+#include "verb/verb.h"
 
 #define INTERRUPTED "服务重启，任务中断"
 
@@ -108,48 +109,6 @@ static void enqueue(int64_t id)
     pthread_mutex_unlock(&pool.lock);
 }
 
-/*
- * The import wizard's column mapping: "表头=字段" lines (字段 a field key or its Chinese name;
- * empty or "ignore": the column is not used), as the CLI's --map. 0, or -1 with a message.
- */
-static int parse_maps(const char *text, struct column_map **maps, size_t *n, struct buf *err)
-{
-    size_t alloc = 0;
-    *maps = NULL;
-    *n = 0;
-    for (const char *p = text ? text : ""; *p;) {
-        size_t len = strcspn(p, "\r\n");
-        const char *eq = memchr(p, '=', len);
-        if (len && (!eq || eq == p)) {
-            buf_addf(err, "列对应“%.*s”无效，应写成 表头=字段", (int)len, p);
-            return -1;
-        }
-        if (len) {
-            char *field = xstrndup(eq + 1, len - (size_t)(eq + 1 - p));
-            enum field f = FIELD_IGNORE;
-            if (*field && strcmp(field, "ignore") && field_parse(field, &f) < 0) {
-                buf_addf(err, "列对应中的“%s”不是已知的字段", field);
-                free(field);
-                return -1;
-            }
-            free(field);
-            ALLOC_GROW(*maps, *n + 1, alloc);
-            (*maps)[*n].header = xstrndup(p, (size_t)(eq - p));
-            (*maps)[(*n)++].field = f;
-        }
-        p += len;
-        p += strspn(p, "\r\n");
-    }
-    return 0;
-}
-
-static void maps_free(struct column_map *maps, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free((char *)maps[i].header);
-    free(maps);
-}
-
 /* `text` with the upload's place on the server's disk replaced by the file's name as uploaded. */
 static void name_upload(struct buf *out, const char *text, const char *path, const char *file_name)
 {
@@ -180,177 +139,75 @@ static void fail_clearly(struct store *s, int64_t id, const char *what, struct o
     outcome_release(o);
 }
 
-static void run_import(struct worker *w, json_t *params)
+/* A row's job has stored what the row commits (a cross-check's run) before it ends. */
+static void job_committed(struct verb_call *c, int64_t run_id)
+{
+    struct worker *w = c->committed_ctx;
+    if (job_saved_run(w->s, w->job, run_id) < 0)
+        error("任务 %lld 无法记录已保存的比对：%s", (long long)w->job, store_errmsg(w->s));
+}
+
+/*
+ * Run the action row of a job (verb/rows_jobs.c) as the account that asked: its fields from
+ * the job's params, the upload its file, the job's progress its report.
+ */
+static void run_row(struct worker *w, const struct verb *v, json_t *params)
 {
     struct store *s = w->s;
     int64_t id = w->job;
     struct progress pr = {.fn = on_progress, .ctx = w};
     const char *path = json_string_value(json_object_get(params, "path"));
-    const char *kind = json_string_value(json_object_get(params, "kind"));
     const char *file_name = json_string_value(json_object_get(params, "file_name"));
-    struct import_options io = {
-        .path = path,
-        .name = file_name,
-        .force = json_is_true(json_object_get(params, "force")),
-        .actor = json_string_value(json_object_get(params, "who")),
-        .dry_run = json_is_true(json_object_get(params, "dry_run")),
-        .report = &pr,
-        /* a department's upload waits for the county (issue 11) */
-        .pending = json_is_true(json_object_get(params, "pending")),
-        .department = json_string_value(json_object_get(params, "department")),
-        .shrink_confirmed = json_is_true(json_object_get(params, "confirm_shrink"))};
-    io.preview = io.dry_run;
+    const char *who = json_string_value(json_object_get(params, "who"));
+    int role = role_parse(json_string_value(json_object_get(params, "role")));
+    struct scope sc = {.user = who,
+                       .origin = json_string_value(json_object_get(params, "origin")),
+                       .role = role < 0 ? ROLE_COUNTY : (enum role)role,
+                       .department = json_string_value(json_object_get(params, "department"))};
     pthread_mutex_lock(&pool.lock);
     snprintf(w->upload, sizeof(w->upload), "%s", path ? path : "");
     pthread_mutex_unlock(&pool.lock);
-    if (batch_shrink_percent(s, &io.shrink_percent) < 0) {
-        struct outcome e = OUTCOME_INIT;
-        fail_store(s, &e);
-        fail_clearly(s, id, "导入失败", &e, path, file_name);
-        upload_remove(path);
-        return;
+    void *in = xcalloc(1, v->size);
+    bool dry_run = false;
+    for (size_t i = 0; i < v->nfields; i++) {
+        const struct verb_field *f = &v->fields[i];
+        json_t *x = json_object_get(params, f->key);
+        if (f->flags & VF_FLAG)
+            *verb_flag(f, in) = json_is_true(x);
+        else
+            *verb_text(f, in) = json_string_value(x);
+        if (!strcmp(f->key, "dry_run"))
+            dry_run = json_is_true(x);
     }
-    if (!path || !kind || kind_parse(kind, &io.kind) < 0) {
-        job_fail(s, id, "任务参数无效");
-        upload_remove(path);
-        return;
-    }
-    struct column_map *maps = NULL;
-    size_t nmaps = 0;
-    struct buf merr = BUF_INIT;
-    if (parse_maps(json_string_value(json_object_get(params, "map")), &maps, &nmaps, &merr) < 0) {
-        job_fail(s, id, merr.buf);
-        buf_release(&merr);
-        maps_free(maps, nmaps);
-        upload_remove(path);
-        return;
-    }
-    buf_release(&merr);
-    io.maps = maps;
-    io.nmaps = nmaps;
-    const char *phase = io.dry_run ? "正在检查" : "正在导入";
-    job_start(s, id, phase);
-    live_set(w->slot, id, 0, phase);
-    struct import_summary sum;
+    struct verb_call c = {.s = s,
+                          .scope = &sc,
+                          .actor = who,
+                          .in_path = path,
+                          .in_name = file_name,
+                          .progress = &pr,
+                          .committed = job_committed,
+                          .committed_ctx = w};
+    job_start(s, id, "正在准备");
+    live_set(w->slot, id, 0, "正在准备");
     struct outcome o = OUTCOME_INIT;
-    int rc = import_file(s, &io, &sum, &o);
+    int rc = verb_run(v, &c, in, &o);
     /* the data is in the store (or the file was unusable): the upload goes before the job
      * says it ended, so that a client who sees the end sees no file left */
     upload_remove(path);
-    if (rc < 0 && io.dry_run && sum.preview) {
-        /* the header was found but cannot be used as it is: the wizard shows it to be mapped */
-        struct buf msg = BUF_INIT;
-        name_upload(&msg, o.msg.len ? o.msg.buf : "检查失败", path, file_name);
-        json_t *res =
-            json_pack("{s:b, s:s, s:s, s:s, s:I, s:O}", "dry_run", true, "error", msg.buf, "kind",
-                      kind, "file_name", file_name, "header_row",
-                      (json_int_t)json_integer_value(json_object_get(sum.preview, "header_row")),
-                      "preview", sum.preview);
-        buf_release(&msg);
-        job_done(s, id, res);
-        json_decref(res);
-    } else if (rc < 0) {
-        fail_clearly(s, id, io.dry_run ? "检查失败" : "导入失败", &o, path, file_name);
+    if (rc < 0) {
+        fail_clearly(s, id, dry_run ? "检查失败" : v->failure, &o, path, file_name);
     } else {
-        json_t *flags = json_object();
-        for (int f = 0; f < RF__COUNT; f++)
-            if (sum.flag_counts[f])
-                json_object_set_new(flags, row_flag_key((enum row_flag)f),
-                                    json_integer(sum.flag_counts[f]));
-        json_t *res = json_pack(
-            "{s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o}", "batch_id",
-            (json_int_t)sum.batch_id, "kind", kind, "file_name",
-            json_string_value(json_object_get(params, "file_name")), "format", sum.format,
-            "encoding", sum.encoding, "rows_read", (json_int_t)sum.rows_read, "rows_imported",
-            (json_int_t)sum.rows_imported, "rows_flagged", (json_int_t)sum.rows_flagged,
-            "rows_rejected", (json_int_t)sum.rows_rejected, "rows_skipped",
-            (json_int_t)(sum.rows_title + sum.rows_blank + sum.rows_notes), "flags", flags);
-        /* the snapshot it replaces (or would): the wizard asks before a sharp shrink */
-        json_object_set_new(res, "pending", json_boolean(io.pending));
-        json_object_set_new(res, "previous_batch",
-                            sum.previous_batch ? json_integer(sum.previous_batch) : json_null());
-        json_object_set_new(res, "previous_rows", json_integer(sum.previous_rows));
-        json_object_set_new(res, "shrinks", json_boolean(sum.shrinks));
-        json_object_set_new(res, "shrink_threshold", json_integer(io.shrink_percent));
-        if (io.dry_run) {
-            /* nothing was stored: what the import would do, for the wizard to confirm */
-            json_object_set_new(res, "dry_run", json_true());
-            json_object_set_new(res, "batch_id", json_null());
-            json_object_set_new(res, "header_row", json_integer(sum.header_row));
-            json_object_set_new(res, "sheet", sum.sheet ? json_string(sum.sheet) : json_null());
-            json_object_set_new(res, "same_as_batch",
-                                sum.same_as ? json_integer(sum.same_as) : json_null());
-            json_t *labels = json_object();
-            for (int f = 0; f < RF__COUNT; f++)
-                if (sum.flag_counts[f])
-                    json_object_set_new(labels, row_flag_key((enum row_flag)f),
-                                        json_string(row_flag_label((enum row_flag)f)));
-            json_object_set_new(res, "flag_labels", labels);
-            if (sum.preview)
-                json_object_set(res, "preview", sum.preview);
-        }
+        json_t *res = c.result ? json_incref(c.result) : json_object();
+        if (!json_object_get(res, "message") && c.msg.len)
+            json_object_set_new(res, "message", json_stringn(c.msg.buf, c.msg.len));
+        if (c.warning.len)
+            json_object_set_new(res, "warning", json_stringn(c.warning.buf, c.warning.len));
         job_done(s, id, res);
         json_decref(res);
     }
-    maps_free(maps, nmaps);
-    import_summary_release(&sum);
     outcome_release(&o);
-}
-
-static void run_match(struct worker *w, json_t *params)
-{
-    struct store *s = w->s;
-    int64_t id = w->job;
-    struct progress pr = {.fn = on_progress, .ctx = w};
-    const char *who = json_string_value(json_object_get(params, "who"));
-    struct match_options mo = {.as_of = (int)json_integer_value(json_object_get(params, "as_of")),
-                               .actor = who,
-                               .report = &pr};
-    if (!mo.as_of)
-        mo.as_of = date_today();
-    job_start(s, id, "正在比对");
-    live_set(w->slot, id, 0, "正在比对");
-    struct match_result res;
-    struct outcome o = OUTCOME_INIT;
-    if (calendar_load(s, &mo.cal) < 0) {
-        fail_store(s, &o);
-        fail_clearly(s, id, "无法读取学年设置", &o, NULL, NULL);
-    } else if (match_run(s, &mo, &res, &o) < 0) {
-        fail_clearly(s, id, "比对失败", &o, NULL, NULL);
-    } else {
-        /* the run is committed: should the process end before the job does, the next start
-         * says so (job_interrupt_all) */
-        if (job_saved_run(s, id, res.run_id) < 0)
-            error("任务 %lld 无法记录已保存的比对：%s", (long long)id, store_errmsg(s));
-        progress_report(&pr, true, 0.97, "生成核查任务（第 %lld 次比对）", (long long)res.run_id);
-        struct casework_summary cw;
-        json_t *counts = json_object();
-        for (int st = 0; st < ST__COUNT; st++)
-            json_object_set_new(counts, status_key((enum child_status)st),
-                                json_integer(res.counts[st]));
-        if (casework_after_match(s, res.run_id, who, &cw, &o) < 0) {
-            struct buf msg = BUF_INIT;
-            buf_addf(&msg, "比对结果已保存（第 %lld 次比对），但生成核查任务失败：%s",
-                     (long long)res.run_id, o.msg.buf);
-            job_fail(s, id, msg.buf);
-            buf_release(&msg);
-            json_decref(counts);
-        } else {
-            json_t *r = json_pack(
-                "{s:I, s:i, s:I, s:I, s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}}", "run_id",
-                (json_int_t)res.run_id, "school_year", res.school_year, "population",
-                (json_int_t)res.population, "links", (json_int_t)res.links, "review",
-                (json_int_t)res.review, "counts", counts, "out_of_school",
-                (json_int_t)(res.counts[ST_NOT_ENROLLED] + res.counts[ST_DROPPED_OUT]),
-                "population_batch", (json_int_t)res.population_batch, "casework", "tasks_created",
-                (json_int_t)cw.tasks_created, "cases_reopened", (json_int_t)cw.cases_reopened,
-                "claims_flagged", (json_int_t)cw.claims_flagged, "tasks_closed",
-                (json_int_t)cw.tasks_closed, "already_open", (json_int_t)cw.already_open);
-            job_done(s, id, r);
-            json_decref(r);
-        }
-    }
-    outcome_release(&o);
+    verb_call_release(&c);
+    free(in);
 }
 
 static void *worker(void *arg)
@@ -375,10 +232,11 @@ static void *worker(void *arg)
             const char *origin = json_string_value(json_object_get(params, "origin"));
             audit_set_origin(origin ? origin : "api");
             w->job = id;
-            if (kind == JOB_IMPORT)
-                run_import(w, params);
+            const struct verb *v = verb_find(job_kind_key(kind));
+            if (v)
+                run_row(w, v, params);
             else
-                run_match(w, params);
+                job_fail(s, id, "任务参数无效");
             live_set(w->slot, 0, 0, "");
             pthread_mutex_lock(&pool.lock);
             w->upload[0] = '\0';
@@ -501,7 +359,12 @@ struct upload {
 
 bool upload_route(const char *method, const char *path)
 {
-    return !strcmp(method, "POST") && !strcmp(path, "/api/v1/imports");
+    /* the routes of the rows that read a file take it as a streamed multipart upload */
+    for (size_t i = 0; verbs[i]; i++)
+        if ((verbs[i]->flags & VERB_FILE_IN) && verbs[i]->path &&
+            !strcmp(method, verbs[i]->method) && !strcmp(path, verbs[i]->path))
+            return true;
+    return false;
 }
 
 static void field_add(struct upload *up, char *dst, size_t size, const char *data, size_t n)
@@ -632,6 +495,33 @@ static void reply_job(struct request *r, unsigned status, int64_t id)
     outcome_release(&o);
 }
 
+static bool form_yes(const char *v)
+{
+    return !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "是");
+}
+
+int64_t job_submit(struct request *r, const struct verb *v, json_t *fields)
+{
+    enum job_kind kind = JOB_IMPORT;
+    while (strcmp(job_kind_key(kind), v->name) && kind < JOB_MATCH)
+        kind++;
+    json_t *params = json_deep_copy(fields);
+    json_object_set_new(params, "who", json_string(r->scope.user));
+    json_object_set_new(params, "origin", json_string(r->scope.origin));
+    json_object_set_new(params, "role", json_string(role_key(r->scope.role)));
+    if (r->scope.department)
+        json_object_set_new(params, "department", json_string(r->scope.department));
+    int64_t id = job_create(r->store, kind, &r->scope, params);
+    json_decref(params);
+    if (id < 0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return 0;
+    }
+    enqueue(id);
+    reply_job(r, MHD_HTTP_ACCEPTED, id);
+    return id;
+}
+
 void imports_post_h(struct request *r)
 {
     struct upload *up = r->upload;
@@ -665,27 +555,17 @@ void imports_post_h(struct request *r)
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "file",
                        "缺少要导入的文件，或文件为空");
     } else {
-        bool force =
-            !strcmp(up->force, "1") || !strcmp(up->force, "true") || !strcmp(up->force, "on");
-        bool dry_run = !strcmp(up->dry_run, "1") || !strcmp(up->dry_run, "true");
-        bool confirm = !strcmp(up->confirm_shrink, "1") || !strcmp(up->confirm_shrink, "true");
-        bool dept = r->scope.role == ROLE_DEPARTMENT;
-        json_t *params =
-            json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:I, s:b, s:s, s:b, s:b, s:s?}", "kind",
-                      kind_key(kind), "path", up->path, "file_name", up->file_name, "force", force,
-                      "who", r->scope.user, "origin", r->scope.origin, "bytes",
-                      (json_int_t)up->bytes, "dry_run", dry_run, "map", up->map, "confirm_shrink",
-                      confirm, "pending", dept, "department", dept ? r->scope.department : NULL);
-        int64_t id = job_create(r->store, JOB_IMPORT, &r->scope, params);
-        json_decref(params);
-        if (id < 0)
-            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
-        else
-            up->handed_over = ok = true;
-        if (ok) {
-            enqueue(id);
-            reply_job(r, MHD_HTTP_ACCEPTED, id);
-        }
+        /* the form's fields by the row's keys (verb/rows_jobs.c), as a JSON body gives them */
+        json_t *fields =
+            json_pack("{s:s, s:s?, s:b, s:b, s:b}", "kind", kind_key(kind), "map",
+                      up->map[0] ? up->map : NULL, "force", form_yes(up->force), "dry_run",
+                      form_yes(up->dry_run), "confirm_shrink", form_yes(up->confirm_shrink));
+        json_object_set_new(fields, "path", json_string(up->path));
+        json_object_set_new(fields, "file_name", json_string(up->file_name));
+        json_object_set_new(fields, "bytes", json_integer((json_int_t)up->bytes));
+        int64_t id = job_submit(r, r->route->verb, fields);
+        json_decref(fields);
+        ok = up->handed_over = id > 0;
     }
     if (!ok) {
         /* before the answer leaves, not when the connection ends */
@@ -703,34 +583,6 @@ void imports_get_h(struct request *r)
         reply_json(r, MHD_HTTP_OK, j);
     else
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
-}
-
-void runs_post_h(struct request *r)
-{
-    int as_of = 0;
-    if (r->body.len) {
-        json_t *j = request_json(r);
-        if (!j)
-            return;
-        const char *v = json_string_value(json_object_get(j, "as_of"));
-        bool ok = !json_object_get(j, "as_of") || (v && date_parse(v, strlen(v), &as_of) == 0);
-        json_decref(j);
-        if (!ok) {
-            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "as_of",
-                           "比对的基准日期应为日期，例如 2026-11-20");
-            return;
-        }
-    }
-    json_t *params = json_pack("{s:s, s:s, s:i}", "who", r->scope.user, "origin", r->scope.origin,
-                               "as_of", as_of);
-    int64_t id = job_create(r->store, JOB_MATCH, &r->scope, params);
-    json_decref(params);
-    if (id < 0) {
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
-        return;
-    }
-    enqueue(id);
-    reply_job(r, MHD_HTTP_ACCEPTED, id);
 }
 
 void runs_get_h(struct request *r)

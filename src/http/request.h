@@ -93,14 +93,23 @@ void upload_remove(const char *path);
 long uploads_sweep(struct store *s, const char *data_dir);
 void imports_post_h(struct request *r);
 void imports_get_h(struct request *r);
-void runs_post_h(struct request *r);
 void runs_get_h(struct request *r);
 void job_get_h(struct request *r);
 void jobs_get_h(struct request *r);
 
 /* The API (http/api.c). */
+/* The read routes (http/api.c); routes_all joins them to the action rows' (http/routes.c). */
 extern const struct route api_routes[];
 extern const size_t api_routes_count;
+const struct route *routes_all(size_t *n);
+/* The routes of the action rows that have one (at most max), written to out; their count. */
+size_t verb_routes(struct route *out, size_t max);
+/* The handler of every action row's route (http/verbs.c). */
+void verb_h(struct request *r);
+/* Queue action row v as a job of the caller with its fields (JSON: the row's keys, and for an
+ * upload path, file_name, bytes) and answer 202 with the job; 0 after answering 500. */
+struct verb;
+int64_t job_submit(struct request *r, const struct verb *v, json_t *fields);
 /* The OpenAPI 3 document of api_routes (http/openapi.c). */
 const char *openapi_document(void);
 

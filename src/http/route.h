@@ -7,11 +7,16 @@
 #include "domain/scope.h"
 
 /*
- * The server's routes are one table (http/api.c): method, path pattern, handler, the
- * permission a caller needs. A pattern is a path whose segments are literal or a {name}
- * parameter that matches one non-empty segment ("/api/v1/children/{id}").
+ * The server's routes are one table: the read routes of http/api.c and one route for each
+ * action row that has a path (verb/verb.h, http/verbs.c). A row says the method, path pattern,
+ * handler and the permission a caller needs, and for a route that addresses one casework object
+ * by {id}, what kind of object it is and what the route does to it: the server checks the
+ * caller's reach from these before the handler runs (server.c), never from the path's words.
+ * A pattern is a path whose segments are literal or a {name} parameter that matches one
+ * non-empty segment ("/api/v1/children/{id}").
  */
 struct request;
+struct verb;
 typedef void (*route_handler)(struct request *r);
 
 struct route {
@@ -19,7 +24,10 @@ struct route {
     const char *pattern; /* "/api/v1/children/{id}" */
     route_handler handler;
     enum perm perm;
-    const char *summary; /* Chinese, also the OpenAPI summary */
+    const char *summary;      /* Chinese, also the OpenAPI summary */
+    enum scope_object object; /* what {id} names (SCOPE_NONE: the permission decides) */
+    enum scope_action action; /* what the route does to it */
+    const struct verb *verb;  /* the action row a route serves, or NULL */
 };
 
 #define ROUTE_MAX_PARAMS 4

@@ -151,66 +151,33 @@ bool request_school_name(struct request *r)
     return true;
 }
 
-/* The routes that address one casework object by {id}: which kind it is. Scoping them here,
- * before any handler runs, keeps it in one place for every such route. */
-static const struct {
-    const char *prefix;
-    enum scope_object what;
-} scoped_objects[] = {
-    {"/api/v1/verify/{id}", SCOPE_TASK},
-    {"/api/v1/cases/{id}", SCOPE_CASE},
-    {"/api/v1/people/{id}", SCOPE_PERSON},
-};
-
-/* What a route does to its object: a read, unless it changes something; a notice is issued. */
-static enum scope_action route_action(const struct request *r)
-{
-    const char *pat = r->route->pattern;
-    size_t n = strlen(pat);
-#define ENDS(s) (n >= sizeof(s) - 1 && !strcmp(pat + n - (sizeof(s) - 1), s))
-    if (ENDS("/notice"))
-        return ACT_WRITE;
-    if (!state_changing(r->method))
-        return ACT_READ;
-    if (ENDS("/attempts"))
-        return ACT_ATTEMPT;
-    if (ENDS("/follow-ups"))
-        return ACT_FOLLOW_UP;
-#undef ENDS
-    return ACT_WRITE;
-}
-
 /* false after replying 404 (unknown, or outside the scope: the same answer), 403 or 500 */
 static bool object_in_scope(struct request *r)
 {
-    const char *pat = r->route->pattern;
-    for (size_t i = 0; i < ARRAY_SIZE(scoped_objects); i++) {
-        size_t n = strlen(scoped_objects[i].prefix);
-        if (strncmp(pat, scoped_objects[i].prefix, n) || (pat[n] && pat[n] != '/'))
-            continue;
-        enum scope_object what = scoped_objects[i].what;
-        char id[24] = "", *end = id;
-        long long v = 0;
-        struct object_ties ties;
-        if (route_param(&r->params, "id", id, sizeof(id)))
-            v = strtoll(id, &end, 10);
-        if (!request_school_name(r))
-            return false;
-        int rc = v > 0 && !*end ? casework_ties(r->store, what, v, r->scope.school,
-                                                r->scope.school_name, &ties)
-                                : 0;
-        if (rc < 0) {
-            reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
-            return false;
-        }
-        /* a person is shared by the county (the route's permission decides); tasks and cases
-         * belong to a township, and a school reaches those tied to it */
-        enum outcome_kind o = rc == 0 ? OUT_NOT_FOUND
-                              : what == SCOPE_PERSON
-                                  ? OUT_OK
-                                  : scope_object_allows(&r->scope, what, &ties, route_action(r));
-        if (o == OUT_OK)
-            return true;
+    enum scope_object what = r->route->object;
+    if (what == SCOPE_NONE)
+        return true;
+    char id[24] = "", *end = id;
+    long long v = 0;
+    struct object_ties ties;
+    if (route_param(&r->params, "id", id, sizeof(id)))
+        v = strtoll(id, &end, 10);
+    if (!request_school_name(r))
+        return false;
+    int rc = v > 0 && !*end
+                 ? casework_ties(r->store, what, v, r->scope.school, r->scope.school_name, &ties)
+                 : 0;
+    if (rc < 0) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return false;
+    }
+    /* a person is shared by the county (the route's permission decides); tasks and cases
+     * belong to a township, and a school reaches those tied to it */
+    enum outcome_kind o = rc == 0 ? OUT_NOT_FOUND
+                          : what == SCOPE_PERSON
+                              ? OUT_OK
+                              : scope_object_allows(&r->scope, what, &ties, r->route->action);
+    if (o != OUT_OK) {
         struct outcome refusal = OUTCOME_INIT;
         if (o == OUT_NOT_FOUND)
             failed(&refusal, o, "没有这个编号，或不在您的管辖范围内");
@@ -270,7 +237,9 @@ static bool authorise(struct request *r)
 static bool dispatch_route(struct request *r)
 {
     bool known = false;
-    r->route = route_find(api_routes, api_routes_count, r->method, r->path, &r->params, &known);
+    size_t nroutes;
+    const struct route *routes = routes_all(&nroutes);
+    r->route = route_find(routes, nroutes, r->method, r->path, &r->params, &known);
     if (!r->route) {
         r->log_path = "(未知地址)";
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个地址");
@@ -297,7 +266,9 @@ static void run_handler(struct request *r)
 static void dispatch(struct request *r)
 {
     bool known = false;
-    r->route = route_find(api_routes, api_routes_count, r->method, r->path, &r->params, &known);
+    size_t nroutes;
+    const struct route *routes = routes_all(&nroutes);
+    r->route = route_find(routes, nroutes, r->method, r->path, &r->params, &known);
     if (r->route && r->route->perm == PERM_PUBLIC && !strcmp(r->route->pattern, "/healthz")) {
         /* answered without the store or a session: cheap whatever else is going on */
         r->log_path = r->route->pattern;

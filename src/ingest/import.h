@@ -127,8 +127,16 @@ bool import_shrinks(long rows, long previous, int percent);
 void import_shrink_message(struct buf *out, enum import_kind kind, long rows,
                            int64_t previous_batch, long previous, int percent);
 
-/* The summary a person reads after an import (Chinese). */
-void import_summary_print(const struct import_options *opt, const struct import_summary *sum,
-                          FILE *out);
+/* The summary a person reads after an import (Chinese, several lines, no line end). */
+void import_summary_describe(const struct import_options *opt, const struct import_summary *sum,
+                             struct buf *out);
+
+/*
+ * The column mapping "表头=字段" lines (字段 a field's key or Chinese name; empty or "ignore":
+ * the column is not used) as column_map rows (owned: column_maps_free). 0, or -1 with the
+ * outcome naming the field "map".
+ */
+int column_maps_parse(const char *text, struct column_map **maps, size_t *n, struct outcome *o);
+void column_maps_free(struct column_map *maps, size_t n);
 
 #endif

@@ -21,32 +21,35 @@ void import_summary_release(struct import_summary *sum)
     sum->preview = NULL;
 }
 
-void import_summary_print(const struct import_options *opt, const struct import_summary *sum,
-                          FILE *out)
+void import_summary_describe(const struct import_options *opt, const struct import_summary *sum,
+                             struct buf *out)
 {
-    fprintf(out, "导入完成：%s数据第 %lld 批\n", kind_label(opt->kind), (long long)sum->batch_id);
-    fprintf(out, "  文件：%s（%s%s%s%s%s）\n", opt->path, sum->format, sum->encoding[0] ? "，" : "",
-            sum->encoding, sum->sheet ? "，工作表 " : "", sum->sheet ? sum->sheet : "");
-    fprintf(out, "  表头：第 %ld 行；识别的列：%s\n", sum->header_row, sum->columns.buf);
+    buf_addf(out, "导入完成：%s数据第 %lld 批%s\n", kind_label(opt->kind), (long long)sum->batch_id,
+             opt->pending ? "（待县教育局确认后生效）" : "");
+    buf_addf(out, "  文件：%s（%s%s%s%s%s）\n", opt->name ? opt->name : opt->path, sum->format,
+             sum->encoding[0] ? "，" : "", sum->encoding, sum->sheet ? "，工作表 " : "",
+             sum->sheet ? sum->sheet : "");
+    buf_addf(out, "  表头：第 %ld 行；识别的列：%s\n", sum->header_row, sum->columns.buf);
     if (sum->ignored.len)
-        fprintf(out, "  未使用的列：%s\n", sum->ignored.buf);
-    fprintf(out,
-            "  读取 %ld 行 = 导入 %ld 行（其中有标记 %ld 行）+ 拒绝 %ld 行 + 跳过 %ld 行"
-            "（表头及其上方标题 %ld，空行 %ld，说明/签名/合计 %ld）\n",
-            sum->rows_read, sum->rows_imported, sum->rows_flagged, sum->rows_rejected,
-            sum->rows_title + sum->rows_blank + sum->rows_notes, sum->rows_title, sum->rows_blank,
-            sum->rows_notes);
+        buf_addf(out, "  未使用的列：%s\n", sum->ignored.buf);
+    buf_addf(out,
+             "  读取 %ld 行 = 导入 %ld 行（其中有标记 %ld 行）+ 拒绝 %ld 行 + 跳过 %ld 行"
+             "（表头及其上方标题 %ld，空行 %ld，说明/签名/合计 %ld）\n",
+             sum->rows_read, sum->rows_imported, sum->rows_flagged, sum->rows_rejected,
+             sum->rows_title + sum->rows_blank + sum->rows_notes, sum->rows_title, sum->rows_blank,
+             sum->rows_notes);
     for (int f = 0; f < RF__COUNT; f++)
         if (sum->flag_counts[f])
-            fprintf(out, "    标记：%s %ld 行\n", row_flag_label((enum row_flag)f),
-                    sum->flag_counts[f]);
+            buf_addf(out, "    标记：%s %ld 行\n", row_flag_label((enum row_flag)f),
+                     sum->flag_counts[f]);
     if (sum->county_inferred)
-        fprintf(out,
-                "  本县设为 %s %s（根据身份证号推断；如不正确请运行 baoxue init --county 代码）\n",
-                sum->county,
-                division_county_name(sum->county) ? division_county_name(sum->county) : "");
+        buf_addf(out, "  本县设为 %s %s（根据身份证号推断；如不正确请初始化时指定本县代码）\n",
+                 sum->county,
+                 division_county_name(sum->county) ? division_county_name(sum->county) : "");
     if (opt->rejects_path)
-        fprintf(out, "  被拒绝和有标记的行已写入：%s\n", opt->rejects_path);
+        buf_addf(out, "  被拒绝和有标记的行已写入：%s\n", opt->rejects_path);
+    if (out->len && out->buf[out->len - 1] == '\n')
+        buf_setlen(out, out->len - 1);
 }
 
 int import_current(struct store *s, enum import_kind kind, int64_t except, int64_t *batch,
@@ -103,4 +106,48 @@ void import_shrink_message(struct buf *out, enum import_kind kind, long rows,
              "，低于 %d%%。名单人数骤减多半是文件不全或选错了文件；确认无误请确认名单缩减后"
              "重新导入",
              percent);
+}
+
+int column_maps_parse(const char *text, struct column_map **maps, size_t *n, struct outcome *o)
+{
+    size_t alloc = 0;
+    *maps = NULL;
+    *n = 0;
+    for (const char *p = text ? text : ""; *p;) {
+        size_t len = strcspn(p, "\r\n");
+        const char *eq = memchr(p, '=', len);
+        if (len && (!eq || eq == p)) {
+            column_maps_free(*maps, *n);
+            *maps = NULL;
+            *n = 0;
+            return failed_at(o, OUT_INVALID, "map",
+                             "列对应“%.*s”无效，应写成 表头=字段，例如 学生名字=name", (int)len, p);
+        }
+        if (len) {
+            char *field = xstrndup(eq + 1, len - (size_t)(eq + 1 - p));
+            enum field f = FIELD_IGNORE;
+            if (*field && strcmp(field, "ignore") && field_parse(field, &f) < 0) {
+                failed_at(o, OUT_INVALID, "map", "列对应中的“%s”不是已知的字段", field);
+                free(field);
+                column_maps_free(*maps, *n);
+                *maps = NULL;
+                *n = 0;
+                return -1;
+            }
+            free(field);
+            ALLOC_GROW(*maps, *n + 1, alloc);
+            (*maps)[*n].header = xstrndup(p, (size_t)(eq - p));
+            (*maps)[(*n)++].field = f;
+        }
+        p += len;
+        p += strspn(p, "\r\n");
+    }
+    return 0;
+}
+
+void column_maps_free(struct column_map *maps, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free((char *)maps[i].header);
+    free(maps);
 }

@@ -33,6 +33,7 @@ import threading
 import time
 import unittest
 import urllib.parse
+import urllib.request
 import uuid
 import zipfile
 from xml.sax.saxutils import escape
@@ -776,6 +777,13 @@ def demo_county(directory, children=2000, *extra):
                    + (["--db", db] if PG else []), check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=300)
     return db
+
+
+def served_openapi(port):
+    """The OpenAPI document as the server at port serves it (the action rows' operations are
+    made from the rows, so the file in src/http holds only the reads)."""
+    with urllib.request.urlopen("http://127.0.0.1:%d/api/v1/openapi.json" % port, timeout=30) as r:
+        return json.loads(r.read().decode("utf-8"))
 
 
 def start_server(db, *extra, environ=None):

@@ -15,8 +15,8 @@ from harness import BaoxueTest
 # command: every option its rows define (the shared --db included)
 OPTIONS = {
     "init": ["--county", "--db"],
-    "import": ["--kind", "--sheet", "--map", "--rejects", "--force", "--confirm-shrink", "--reason",
-               "--no-progress", "--db"],
+    "import": ["--kind", "--sheet", "--map", "--rejects", "--force", "--confirm-shrink", "--no-progress",
+               "--db"],
     "match": ["--as-of", "--db"],
     "report": ["--township", "--status", "--format", "-o, --output", "--full", "--mask", "--run",
                "--month", "--date", "--db"],

@@ -524,7 +524,7 @@ class CommandLine(ImportErrorTest):
     def test_bad_kind(self):
         p = self.csv("a.csv", population_rows(1))
         code, out, err = self.run_bx("import", "--db", self.db, "--kind", "students", p)
-        self.assertCliError(code, err, 2, "students", "population")
+        self.assertCliError(code, err, 2, "students", "户籍", "--kind")
         self.assertDbUnchanged()
 
     def test_missing_file_argument(self):

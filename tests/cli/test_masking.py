@@ -31,9 +31,9 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 from harness import (BIN, HERE, ID_CHECK, ID_WEIGHTS, PASSWORD, TODAY, db_execute, db_rows,
-                     demo_county, drain, env, id_check_char, start_server, stop_drained, user_add)
+                     demo_county, drain, env, id_check_char, served_openapi, start_server, stop_drained,
+                     user_add)
 
-OPENAPI = os.path.join(HERE, "..", "..", "src", "http", "openapi.json")
 MASK_RE = re.compile(r"(?<![0-9X*])([0-9]{6})\*{8}([0-9]{3}[0-9X])(?![0-9X])")
 FULL_ID_RE = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])")
 DATE_RES = [
@@ -349,9 +349,8 @@ class MaskingTest(unittest.TestCase):
         }
         for name, args in cls.users.items():
             user_add(cls.db, name, *args)
-        with open(OPENAPI, encoding="utf-8") as f:
-            cls.openapi = json.load(f)
         cls.proc, cls.port = start_server(cls.db)
+        cls.openapi = served_openapi(cls.port)
         cls.log = drain(cls.proc)  # the access log of many requests would fill the pipe
         cls.sessions = {}
 

@@ -1,7 +1,7 @@
 """
 Every write of the API, sent bad input, answers in Chinese prose: no command-line option ("--date"),
 no English key or enum ("not_enrolled", "state=open"), no key=value string, in any message a person
-reads. The operations are those of the OpenAPI document (src/http/openapi.json), so a new action is
+reads. The operations are those of the OpenAPI document the server serves, so a new action is
 tried without this file changing; each is sent, as an account that may and as one that may not:
 an empty body, a body that is not JSON, each field alone with a value of the wrong shape (a word
 for a number or a date, a date that is no date, a word outside a vocabulary, text far too long),
@@ -14,10 +14,8 @@ import os
 import re
 import unittest
 
-from harness import BIN, DemoServerTest, db_value, multipart, user_add
+from harness import BIN, DemoServerTest, db_value, multipart, served_openapi, user_add
 
-OPENAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "http",
-                       "openapi.json")
 
 # Latin words a Chinese sentence may carry: names of file formats and of the ID's letter
 ALLOWED_WORDS = {"CSV", "XLSX", "XLS", "JSON", "PDF", "UTF", "GB", "ID", "X", "Excel", "WPS"}
@@ -59,8 +57,7 @@ class Messages(DemoServerTest):
     def setUpClass(cls):
         super().setUpClass()
         user_add(cls.db, "victim", "--role", "county")
-        with open(OPENAPI, encoding="utf-8") as f:
-            cls.doc = json.load(f)
+        cls.doc = served_openapi(cls.port)
 
     def ids(self):
         """Real and unknown values of each path parameter."""

@@ -374,11 +374,11 @@ class Ordering(BaoxueTest):
     def test_match_needs_population_and_enrollment(self):
         self.init_db()
         code, out, err = self.run_bx("match", "--db", self.db, "--as-of", AS_OF)
-        self.assertCliError(code, err, 2, "population")
+        self.assertCliError(code, err, 2, "户籍")
         p = self.csv("户籍.csv", population_rows())
         self.import_file("population", p)
         code, out, err = self.run_bx("match", "--db", self.db, "--as-of", AS_OF)
-        self.assertCliError(code, err, 2, "enrollment")
+        self.assertCliError(code, err, 2, "学籍")
         self.assertEqual(self.scalar("SELECT count(*) FROM match_run"), 0)
 
     def test_latest_run_is_reported(self):

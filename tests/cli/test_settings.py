@@ -65,7 +65,7 @@ class Settings(BaoxueTest):
                 self.assertCliError(code, err, 2, needle)
                 self.assertEqual(self.state(), before)
         code, _, err = self.bx("set", "casework_verify_days")
-        self.assertCliError(code, err, 2, "设置项和值")
+        self.assertCliError(code, err, 2, "缺少值")
 
     def test_changes_are_audited_and_take_effect(self):
         out, _ = self.ok("settings", "--db", self.db, "set", "casework_verify_days", "7")

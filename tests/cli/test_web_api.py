@@ -302,6 +302,7 @@ class WebApiTest(unittest.TestCase):
         self.assertIn("缺少户籍名单必需的列：姓名", r["error"])
         self.assertEqual(r["preview"]["missing"], [{"label": "姓名", "fields": ["name"]}])
         self.assertEqual(r["preview"]["header_row"], 2)
+        self.assertEqual(r["header_row"], 2)
         self.assertEqual(r["preview"]["header"][1], "小孩名字")
         self.assertIsNone(r["preview"]["fields"][1])
         self.assertEqual(r["preview"]["fields"][4], "id_number")

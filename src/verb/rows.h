@@ -1,0 +1,39 @@
+#ifndef BAOXUE_VERB_ROWS_H
+#define BAOXUE_VERB_ROWS_H
+
+#include <stddef.h>
+
+#include "verb/verb.h"
+
+/*
+ * What the rows' files (verb/rows_*.c) share: a field row whose key is its member's name, and
+ * the rows themselves for the table in verb/table.c.
+ */
+#define FIELD(type_, member, vtype, label, flags, vocab, hint)                                     \
+    {                                                                                              \
+#member, (vtype), (label), offsetof(type_, member), (flags), (vocab), (hint), NULL         \
+    }
+/* The same, with the command line's older spelling of the option still accepted. */
+#define FIELD_ALIAS(type_, member, vtype, label, flags, vocab, hint, alias)                        \
+    {                                                                                              \
+#member, (vtype), (label), offsetof(type_, member), (flags), (vocab), (hint), (alias)      \
+    }
+#define FIELDS(a) (a), (sizeof(a) / sizeof((a)[0]))
+
+/* the fields of assigning a task or a case */
+#define ASSIGN_FIELDS 4
+extern const struct verb_field assign_fields[ASSIGN_FIELDS];
+
+extern const struct verb verb_verify_record, verb_verify_assign;
+extern const struct verb verb_case_assign, verb_case_attempt, verb_case_escalate, verb_case_resolve,
+    verb_case_follow_up, verb_case_close, verb_case_reopen, verb_case_notice;
+extern const struct verb verb_people_add, verb_people_edit, verb_people_deactivate,
+    verb_people_import;
+extern const struct verb verb_review_decide, verb_review_accept, verb_review_reject;
+extern const struct verb verb_settings_set, verb_settings_unset;
+extern const struct verb verb_user_add, verb_user_disabled, verb_user_disable, verb_user_enable,
+    verb_user_password, verb_user_department;
+extern const struct verb verb_import_accept, verb_import_reject;
+extern const struct verb verb_import, verb_match;
+
+#endif
