@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/opt.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -40,4 +41,35 @@ int cw_audit_full(struct store *s, const char *what, const char *target)
         return EXIT_RUNTIME;
     }
     return EXIT_OK;
+}
+
+int cw_show(int argc, char **argv, const char *const *usage, const char *what,
+            enum audit_object object, const char *audit_what, cw_show_fn show)
+{
+    bool full = false;
+    const struct opt opts[] = {
+        OPT_BOOL(0, "full", &full, "显示完整身份证号和电话（记入审计日志）"),
+        OPT_INCLUDE(cli_db_opts),
+        OPT_END(),
+    };
+    argc = opt_parse(argc, argv, opts, usage, 0);
+    int64_t id = cli_number(opts, usage, argc, argv, what);
+    int code;
+    struct store *s = cli_open_store(cli_db, &code);
+    if (!s)
+        return code;
+    char target[AUDIT_TARGET_SIZE];
+    audit_target(target, object, id);
+    code = full ? cw_audit_full(s, audit_what, target) : EXIT_OK;
+    if (code == EXIT_OK) {
+        struct buf text = BUF_INIT;
+        struct outcome o = OUTCOME_INIT;
+        if (show(s, id, full, &text, &o) == 0)
+            fputs(text.buf, stdout);
+        else
+            code = cli_failed(&o);
+        buf_release(&text);
+    }
+    store_close(s);
+    return code;
 }

@@ -5,6 +5,9 @@
 #include <stdint.h>
 
 #include "render/table.h"
+#include "store/audit.h"
+#include "util/buf.h"
+#include "util/outcome.h"
 
 struct store;
 
@@ -16,5 +19,15 @@ enum report_format cw_format(const char *fmt_name, const char *out);
 int cw_render(struct report_table *t, enum report_format fmt, const char *out);
 /* Record a full read before showing it (exit code 1 when it cannot be recorded). */
 int cw_audit_full(struct store *s, const char *what, const char *target);
+
+/*
+ * "baoxue case show 案件编号 [--full]" and its likes: one object's text, numbered `what`
+ * ("案件编号"); with --full the read is audited first (`audit_what` names it in the trail, the
+ * object's target is audit_target's). Returns the exit code.
+ */
+typedef int (*cw_show_fn)(struct store *s, int64_t id, bool full, struct buf *out,
+                          struct outcome *o);
+int cw_show(int argc, char **argv, const char *const *usage, const char *what,
+            enum audit_object object, const char *audit_what, cw_show_fn show);
 
 #endif

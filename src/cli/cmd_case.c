@@ -44,34 +44,7 @@ static int case_show_cmd(int argc, char **argv)
     static const char *const usage[] = {
         "baoxue case show 案件编号 [选项]",
         "一个案件：儿童、责任人、劝返记录、依法控辍、结果、回访和时间线", NULL};
-    bool full = false;
-    const struct opt opts[] = {
-        OPT_BOOL(0, "full", &full, "显示完整身份证号和电话（记入审计日志）"),
-        OPT_INCLUDE(cli_db_opts),
-        OPT_END(),
-    };
-    argc = opt_parse(argc, argv, opts, usage, 0);
-    int64_t id = cli_number(opts, usage, argc, argv, "案件编号");
-    int code;
-    struct store *s = cli_open_store(cli_db, &code);
-    if (!s)
-        return code;
-    char target[32];
-    snprintf(target, sizeof(target), "case:%lld", (long long)id);
-    code = full ? cw_audit_full(s, "case show full=1", target) : EXIT_OK;
-    if (code == EXIT_OK) {
-        struct buf text = BUF_INIT;
-        struct outcome o = OUTCOME_INIT;
-        if (case_show(s, id, full, &text, &o) == 0) {
-            fputs(text.buf, stdout);
-            code = EXIT_OK;
-        } else {
-            code = cli_failed(&o);
-        }
-        buf_release(&text);
-    }
-    store_close(s);
-    return code;
+    return cw_show(argc, argv, usage, "案件编号", OBJ_CASE, "case show full=1", case_show);
 }
 
 static const struct cli_sub reads[] = {
