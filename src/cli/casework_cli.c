@@ -73,3 +73,24 @@ int cw_show(int argc, char **argv, const char *const *usage, const char *what,
     store_close(s);
     return code;
 }
+
+int cw_list(int argc, char **argv, const char *const *usage, const struct opt *opts,
+            const bool *full, const char *audit_what, cw_list_fn list, const void *filter)
+{
+    if (opt_parse(argc, argv, opts, usage, 0) > 1)
+        opt_die(opts, usage, "多余的参数“%s”", argv[1]);
+    enum report_format fmt = cw_format(cli_out.format, cli_out.output);
+    int code;
+    struct store *s = cli_open_store(cli_db, &code);
+    if (!s)
+        return code;
+    code = full && *full ? cw_audit_full(s, audit_what, NULL) : EXIT_OK;
+    if (code == EXIT_OK) {
+        struct report_table t;
+        struct outcome o = OUTCOME_INIT;
+        code = list(s, filter, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output) : cli_failed(&o);
+        outcome_release(&o);
+    }
+    store_close(s);
+    return code;
+}

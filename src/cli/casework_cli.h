@@ -30,4 +30,15 @@ typedef int (*cw_show_fn)(struct store *s, int64_t id, bool full, struct buf *ou
 int cw_show(int argc, char **argv, const char *const *usage, const char *what,
             enum audit_object object, const char *audit_what, cw_show_fn show);
 
+/*
+ * "baoxue case list [选项]" and its likes: parse `opts` (which fill the command's filter and
+ * include cli_out_opts and cli_db_opts), audit a full read (`*full`, named `audit_what`), then
+ * the table `list` makes of `filter`, rendered as --format and -o say. Returns the exit code.
+ */
+struct opt;
+typedef int (*cw_list_fn)(struct store *s, const void *filter, struct report_table *t,
+                          struct outcome *o);
+int cw_list(int argc, char **argv, const char *const *usage, const struct opt *opts,
+            const bool *full, const char *audit_what, cw_list_fn list, const void *filter);
+
 #endif

@@ -9,6 +9,12 @@
 #include "store/store.h"
 #include "util/common.h"
 
+static int people_table(struct store *s, const void *filter, struct report_table *t,
+                        struct outcome *o)
+{
+    return people_list(s, filter, t, o);
+}
+
 static int people_list_cmd(int argc, char **argv)
 {
     static const char *const usage[] = {"baoxue people list [选项]", "列出人员名册", NULL};
@@ -21,22 +27,7 @@ static int people_list_cmd(int argc, char **argv)
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    if (opt_parse(argc, argv, opts, usage, 0) > 1)
-        opt_die(opts, usage, "多余的参数“%s”", argv[1]);
-    enum report_format fmt = cw_format(cli_out.format, cli_out.output);
-    int code;
-    struct store *s = cli_open_store(cli_db, &code);
-    if (!s)
-        return code;
-    code = f.full ? cw_audit_full(s, "people list full=1", NULL) : EXIT_OK;
-    if (code == EXIT_OK) {
-        struct report_table t;
-        struct outcome o = OUTCOME_INIT;
-        code =
-            people_list(s, &f, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output) : cli_failed(&o);
-    }
-    store_close(s);
-    return code;
+    return cw_list(argc, argv, usage, opts, &f.full, "people list full=1", people_table, &f);
 }
 
 static const struct cli_sub reads[] = {

@@ -9,34 +9,30 @@
 #include "store/store.h"
 #include "util/common.h"
 
+struct review_args {
+    bool all, full;
+};
+
+static int review_table(struct store *s, const void *args, struct report_table *t,
+                        struct outcome *o)
+{
+    const struct review_args *a = args;
+    return review_list(s, a->all, a->full, t, o);
+}
+
 static int review_list_cmd(int argc, char **argv)
 {
     static const char *const usage[] = {"baoxue review list [选项]", "列出等待人工复核的记录对",
                                         NULL};
-    bool all = false, full = false;
+    struct review_args a = {0};
     const struct opt opts[] = {
-        OPT_BOOL(0, "all", &all, "也列出已有复核结论的记录对"),
-        OPT_BOOL(0, "full", &full, "显示完整身份证号（记入审计日志）"),
+        OPT_BOOL(0, "all", &a.all, "也列出已有复核结论的记录对"),
+        OPT_BOOL(0, "full", &a.full, "显示完整身份证号（记入审计日志）"),
         OPT_INCLUDE(cli_out_opts),
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    if (opt_parse(argc, argv, opts, usage, 0) > 1)
-        opt_die(opts, usage, "多余的参数“%s”", argv[1]);
-    enum report_format fmt = cw_format(cli_out.format, cli_out.output);
-    int code;
-    struct store *s = cli_open_store(cli_db, &code);
-    if (!s)
-        return code;
-    code = full ? cw_audit_full(s, "review list full=1", NULL) : EXIT_OK;
-    if (code == EXIT_OK) {
-        struct report_table t;
-        struct outcome o = OUTCOME_INIT;
-        code = review_list(s, all, full, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output)
-                                                      : cli_failed(&o);
-    }
-    store_close(s);
-    return code;
+    return cw_list(argc, argv, usage, opts, &a.full, "review list full=1", review_table, &a);
 }
 
 static int review_show_cmd(int argc, char **argv)

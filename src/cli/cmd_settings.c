@@ -9,23 +9,19 @@
 #include "store/store.h"
 #include "util/common.h"
 
+static int settings_table(struct store *s, const void *nothing, struct report_table *t,
+                          struct outcome *o)
+{
+    (void)nothing;
+    return settings_list(s, t, o);
+}
+
 static int settings_list_cmd(int argc, char **argv)
 {
     static const char *const usage[] = {"baoxue settings list [选项]",
                                         "每一项设置的当前值、默认值和有效值", NULL};
     const struct opt opts[] = {OPT_INCLUDE(cli_out_opts), OPT_INCLUDE(cli_db_opts), OPT_END()};
-    if (opt_parse(argc, argv, opts, usage, 0) > 1)
-        opt_die(opts, usage, "多余的参数“%s”", argv[1]);
-    enum report_format fmt = cw_format(cli_out.format, cli_out.output);
-    int code;
-    struct store *s = cli_open_store(cli_db, &code);
-    if (!s)
-        return code;
-    struct report_table t;
-    struct outcome o = OUTCOME_INIT;
-    code = settings_list(s, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output) : cli_failed(&o);
-    store_close(s);
-    return code;
+    return cw_list(argc, argv, usage, opts, NULL, NULL, settings_table, NULL);
 }
 
 static int settings_get_cmd(int argc, char **argv)
