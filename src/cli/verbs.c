@@ -2,6 +2,8 @@
  * the row's fields, the usage from its labels, the answer from its outcome. */
 #include "cli/verbs.h"
 
+#include "core/words.h"
+
 #include "cli/common.h"
 #include "cli/opt.h"
 #include "domain/session.h"
@@ -28,13 +30,22 @@ static struct scope cli_scope(void)
     return (struct scope){.user = cli_actor(), .origin = "cli", .role = ROLE_ADMIN};
 }
 
+/* An option's help: the placeholder already says the label ("--kind 名单类型"), so a value's
+ * help is what to write (and whether it must be given); a flag's says what it is. */
 static void help_of(struct buf *b, const struct verb_field *f)
 {
-    buf_adds(b, f->label);
+    bool value = !(f->flags & VF_FLAG) && f->type != VT_SECRET;
+    bool words = f->type == VT_WORD && f->vocab && !f->hint;
+    if (!value)
+        buf_adds(b, f->label);
     if (f->flags & VF_REQUIRED)
-        buf_adds(b, "（必填）");
+        buf_adds(b, !value ? "（必填）" : f->hint || words ? "必填；" : "必填");
     if (f->hint)
-        buf_addf(b, "：%s", f->hint);
+        buf_addf(b, "%s%s", value ? "" : "：", f->hint);
+    for (size_t i = 0; words && i < f->vocab->n; i++)
+        buf_addf(b, "%s%s", i ? "、" : "", f->vocab->words[i].label);
+    if (value && !b->len)
+        buf_adds(b, f->label); /* (a help is never empty: an empty one hides the option) */
 }
 
 void cli_verb_usage(const struct verb *v, struct buf *out)
