@@ -125,14 +125,15 @@ int match_begin_run(struct run_state *st)
     }
     st->in_tx = st->bulk = true;
     {
-        char now[32], asof[11], cutoff[11], sy[8];
+        char now[32], asof[11], cutoff[11], sy[8], today[11];
         date_now_text(now, sizeof(now));
+        date_format(date_today(), today);
         date_format(st->opt->as_of, asof);
         date_format(res->cutoff, cutoff);
         snprintf(sy, sizeof(sy), "%d", res->school_year);
         struct stmt *r = store_prepare(
             s, "INSERT INTO match_run (started_at, as_of, school_year, cutoff, population_batch,"
-               " enrollment_batch, outside_batch) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+               " enrollment_batch, outside_batch, run_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
                " RETURNING id");
         if (!r)
             return match_db_error(st);
@@ -146,6 +147,7 @@ int match_begin_run(struct run_state *st)
             stmt_bind_int(r, 7, res->outside_batch);
         else
             stmt_bind_null(r, 7);
+        stmt_bind_str(r, 8, today); /* the day it ran: deadlines that follow count from it */
         if (stmt_step(r) != 1) {
             stmt_finalize(r);
             return match_db_error(st);

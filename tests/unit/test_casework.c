@@ -38,6 +38,19 @@ static void test_days_across_month_and_year_ends(void **state)
     assert_int_equal(days_between(20270301, 20270228), -1);
 }
 
+/* Working days: Monday to Friday after the start; a weekend start counts from the Monday. */
+static void test_working_days_skip_weekends(void **state)
+{
+    assert_int_equal(deadline_working_days(20261116, 5), 20261123); /* Mon → next Mon */
+    assert_int_equal(deadline_working_days(20261120, 1), 20261123); /* Fri → Mon */
+    assert_int_equal(deadline_working_days(20261120, 5), 20261127); /* Fri → next Fri */
+    assert_int_equal(deadline_working_days(20261121, 1), 20261123); /* Sat → Mon */
+    assert_int_equal(deadline_working_days(20261122, 5), 20261127); /* Sun → Fri */
+    assert_int_equal(deadline_working_days(20261228, 5), 20270104); /* across the year end */
+    assert_int_equal(deadline_working_days(20261120, 0), 20261120);
+    assert_int_equal(deadline_working_days(20260915, 10), 20260929); /* two weeks */
+}
+
 static void test_months_clamp_to_month_end(void **state)
 {
     assert_int_equal(deadline_months(NULL, 20270131, 1), 20270228);
@@ -400,6 +413,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_days_across_month_and_year_ends),
+        cmocka_unit_test(test_working_days_skip_weekends),
         cmocka_unit_test(test_months_clamp_to_month_end),
         cmocka_unit_test(test_holidays_move_the_deadline_after_them),
         cmocka_unit_test(test_bad_holidays_are_refused),
