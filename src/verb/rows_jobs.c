@@ -149,11 +149,10 @@ static int import_run(struct verb_call *c, const void *in_, struct outcome *o)
     }
     if (rc < 0 && in->dry_run && sum.preview) {
         /* the header was found but cannot be used as it is: the wizard shows it to be mapped */
-        c->result = json_pack("{s:b, s:s, s:s, s:s?, s:I, s:O}", "dry_run", true, "error",
-                              o->msg.buf, "kind", kind_key(io.kind), "file_name", c->in_name,
-                              "header_row",
-                              json_integer_value(json_object_get(sum.preview, "header_row")),
-                              "preview", sum.preview);
+        c->result = json_pack(
+            "{s:b, s:s, s:s, s:s?, s:I, s:O}", "dry_run", true, "error", o->msg.buf, "kind",
+            kind_key(io.kind), "file_name", c->in_name, "header_row",
+            json_integer_value(json_object_get(sum.preview, "header_row")), "preview", sum.preview);
         buf_adds(&c->msg, o->msg.buf);
         outcome_release(o);
         rc = 0;
@@ -204,7 +203,7 @@ static json_t *match_json(const struct match_result *res, const struct casework_
         json_object_set_new(counts, status_key((enum child_status)st),
                             json_integer(res->counts[st]));
     return json_pack(
-        "{s:I, s:i, s:I, s:I, s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}}", "run_id",
+        "{s:I, s:i, s:I, s:I, s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:b}", "run_id",
         (json_int_t)res->run_id, "school_year", res->school_year, "population",
         (json_int_t)res->population, "links", (json_int_t)res->links, "review",
         (json_int_t)res->review, "counts", counts, "out_of_school",
@@ -212,7 +211,9 @@ static json_t *match_json(const struct match_result *res, const struct casework_
         "population_batch", (json_int_t)res->population_batch, "casework", "tasks_created",
         (json_int_t)cw->tasks_created, "cases_reopened", (json_int_t)cw->cases_reopened,
         "claims_flagged", (json_int_t)cw->claims_flagged, "tasks_closed",
-        (json_int_t)cw->tasks_closed, "already_open", (json_int_t)cw->already_open);
+        (json_int_t)cw->tasks_closed, "already_open", (json_int_t)cw->already_open,
+        "outcomes_stand", (json_int_t)cw->outcomes_stand, "lists_unchanged",
+        res->previous_run && !res->lists_new);
 }
 
 static int match_check(const void *in_, struct outcome *o)
@@ -220,8 +221,8 @@ static int match_check(const void *in_, struct outcome *o)
     const struct match_input *in = in_;
     int ymd;
     if (in->as_of && *in->as_of && date_parse(in->as_of, strlen(in->as_of), &ymd) < 0)
-        return failed_at(o, OUT_INVALID, "as_of", "比对的基准日期“%s”不是有效的日期，应写成 2026-11-20",
-                         in->as_of);
+        return failed_at(o, OUT_INVALID, "as_of",
+                         "比对的基准日期“%s”不是有效的日期，应写成 2026-11-20", in->as_of);
     return 0;
 }
 
@@ -258,8 +259,8 @@ static int match_row_run(struct verb_call *c, const void *in_, struct outcome *o
         return -1;
     }
     casework_describe(&cw, &c->msg);
-    buf_setlen(&c->msg, c->msg.len && c->msg.buf[c->msg.len - 1] == '\n' ? c->msg.len - 1
-                                                                           : c->msg.len);
+    buf_setlen(&c->msg,
+               c->msg.len && c->msg.buf[c->msg.len - 1] == '\n' ? c->msg.len - 1 : c->msg.len);
     c->result = match_json(&res, &cw);
     return 0;
 }
