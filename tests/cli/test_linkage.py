@@ -98,8 +98,8 @@ class Linkage(BaoxueTest):
         listed = json.loads(out)
         self.assertEqual(listed["pending_review"], 2)
         self.assertEqual({(c["id_number"], c["status"], c["status_label"]) for c in listed["children"]},
-                         {(mask_id(self.amb_a), "pending_review", "待复核"),
-                          (mask_id(self.amb_b), "pending_review", "待复核")})
+                         {(self.amb_a, "pending_review", "待复核"),
+                          (self.amb_b, "pending_review", "待复核")})
         out, _ = self.ok("report", "--db", self.db, "out-of-school", "--format", "table")
         self.assertIn("其中 2 名状态为“待复核”", out)
         rows = self.review_rows()
