@@ -266,7 +266,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
     else
         buf_addf(&t->footer, "本乡镇各状态合计 %ld 人（全县导入的户籍人数 %lld 人）。\n", total,
                  (long long)imported);
-    buf_adds(&t->footer, "适龄未入学和辍学的名单：baoxue report out-of-school\n");
+    buf_adds(&t->footer, "适龄未入学、辍学和待复核的名单：baoxue report out-of-school\n");
     return 0;
 }
 
