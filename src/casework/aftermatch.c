@@ -280,6 +280,8 @@ struct run_ctx {
     struct school_calendar cal;
     int school_year;
     int64_t population_batch;
+    int64_t school_lists; /* the newest of the run's school lists (batch.live_seq): an outcome
+                             recorded after it (outcome_lists >= it) stands */
     struct assign_cache assignees;
 };
 
@@ -298,19 +300,27 @@ static int one_suspect(struct store *s, const struct casework_settings *cs, stru
     }
     struct buf t = BUF_INIT;
     /* a case: reopened when it was resolved or closed, left alone while open */
-    struct stmt *q = store_prepare(s, "SELECT id, state FROM case_file WHERE child_id = $1");
+    struct stmt *q = store_prepare(
+        s, "SELECT id, state, coalesce(outcome_lists, 0) FROM case_file WHERE child_id = $1");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, child);
     int r = stmt_step(q);
     int64_t case_id = r == 1 ? stmt_int(q, 0) : 0;
     bool case_open = r == 1 && !strcmp(stmt_text(q, 1), "open");
+    int64_t case_lists = r == 1 ? stmt_int(q, 2) : 0;
     stmt_finalize(q);
     if (r < 0)
         return -1;
     if (case_id) {
         if (case_open) {
             sum->already_open++;
+            return 0;
+        }
+        /* an outcome (复学, …) recorded after the run's school lists stands until a newer
+         * list contradicts it */
+        if (case_lists >= ctx->school_lists) {
+            sum->outcomes_stand++;
             return 0;
         }
         buf_addf(&t, "第 %lld 次比对显示该儿童仍不在校（%s）", (long long)run_id,
@@ -326,23 +336,34 @@ static int one_suspect(struct store *s, const struct casework_settings *cs, stru
         sum->already_open++;
         return rc;
     }
-    /* verified as at school, yet out of school in a later run: flag the claim */
-    q = store_prepare(s, "SELECT id, outcome FROM verify_task WHERE child_id = $1"
+    /* verified as at school, yet out of school in a later run: flag the claim, but only when
+     * one of the run's school lists is newer than the claim (field work outranks a stale list:
+     * a run of the same lists again, or of a new register alone, contradicts nothing) */
+    q = store_prepare(s, "SELECT id, outcome, CASE WHEN coalesce(outcome_lists, 0) >= $3"
+                         " THEN 1 ELSE 0 END FROM verify_task WHERE child_id = $1"
                          " AND state = 'closed' AND flagged_run IS NULL AND run_id < $2"
-                         " AND outcome IN ('registered', 'in_province', 'out_of_province')");
+                         " AND outcome IN ('registered', 'in_province', 'out_of_province')"
+                         " ORDER BY 3, id");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, child);
     stmt_bind_int(q, 2, run_id);
+    stmt_bind_int(q, 3, ctx->school_lists);
     int64_t claim = 0;
+    bool stands = false;
     char outcome[32] = "";
     if ((r = stmt_step(q)) == 1) {
         claim = stmt_int(q, 0);
         snprintf(outcome, sizeof(outcome), "%s", stmt_text(q, 1));
+        stands = stmt_int(q, 2) != 0;
     }
     stmt_finalize(q);
     if (r < 0)
         return -1;
+    if (claim && stands) {
+        sum->outcomes_stand++;
+        return 0;
+    }
     if (claim) {
         char run[24];
         snprintf(run, sizeof(run), "%lld", (long long)run_id);
@@ -415,6 +436,19 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
         goto out;
     ctx.school_year = ri.school_year;
     ctx.population_batch = ri.population_batch;
+    {
+        char e[24], x[24];
+        snprintf(e, sizeof(e), "%lld", (long long)ri.enrollment_batch);
+        snprintf(x, sizeof(x), "%lld", (long long)ri.outside_batch);
+        const char *p[] = {e, x};
+        if (store_int(s,
+                      "SELECT coalesce(max(live_seq), 0) FROM batch WHERE id IN ($1, $2)"
+                      " AND live_seq IS NOT NULL",
+                      2, p, &ctx.school_lists) < 0) {
+            fail_store(s, o);
+            goto out;
+        }
+    }
     if (load_suspects(s, run_id, &xs, &n) < 0) {
         fail_store(s, o);
         goto out;
@@ -444,10 +478,10 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
     audit_target(target, OBJ_RUN, run_id);
     snprintf(detail, sizeof(detail),
              "tasks=%ld reopened=%ld flagged=%ld open=%ld closed=%ld cases_enrolled=%ld"
-             " cleared=%ld deferrals=%ld",
+             " cleared=%ld deferrals=%ld stand=%ld",
              out->tasks_created, out->cases_reopened, out->claims_flagged, out->already_open,
              out->tasks_closed, out->cases_found_enrolled, out->flags_cleared,
-             out->deferrals_expired);
+             out->deferrals_expired, out->outcomes_stand);
     if (audit_record(s, actor, NULL, "casework", target, detail) < 0 || store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -474,6 +508,11 @@ void casework_describe(const struct casework_summary *cw, struct buf *out)
              cw->tasks_created, cw->cases_reopened, cw->claims_flagged, cw->already_open);
     if (cw->deferrals_expired)
         buf_addf(out, "  其中延缓入学已到期、仍未入学 %ld 人\n", cw->deferrals_expired);
+    if (cw->outcomes_stand)
+        buf_addf(out,
+                 "  %ld 人的核查结论或劝返结果晚于本次所用的学籍和外出就读名单，本次比对不推翻"
+                 "（导入更新的名单后再核对）\n",
+                 cw->outcomes_stand);
     if (cw->tasks_closed || cw->cases_found_enrolled || cw->flags_cleared)
         buf_addf(out,
                  "比对发现已在校：核查任务自动办结 %ld 项（结论 已在校注册学籍），"

@@ -160,7 +160,8 @@ static int found_enrolled(struct store *s, const struct watched *w, int64_t run_
         rc = store_run(s,
                        "UPDATE verify_task SET state = 'closed', outcome = 'registered',"
                        " outcome_sub = NULL, verified_on = $2, verified_by = NULL, school = $3,"
-                       " evidence = $4, note = $5, flagged_run = NULL WHERE id = $1",
+                       " evidence = $4, note = $5, flagged_run = NULL,"
+                       " outcome_lists = " LISTS_NOW_SQL " WHERE id = $1",
                        5, p);
         buf_reset(&t);
         buf_addf(&t,

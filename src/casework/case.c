@@ -1,5 +1,6 @@
 #include "casework/case.h"
 #include "casework/case_impl.h"
+#include "casework/casework_impl.h"
 
 #include <errno.h>
 
@@ -462,10 +463,10 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
         buf_release(&detail);
         return fail_store(s, o);
     }
-    struct stmt *q =
-        store_prepare(s, "UPDATE case_file SET state = 'returned', outcome = $2, outcome_on = $3,"
-                         " outcome_school = $4, outcome_grade = $5, outcome_detail = $6,"
-                         " ladder_deadline = NULL WHERE id = $1");
+    struct stmt *q = store_prepare(
+        s, "UPDATE case_file SET state = 'returned', outcome = $2, outcome_on = $3,"
+           " outcome_school = $4, outcome_grade = $5, outcome_detail = $6,"
+           " ladder_deadline = NULL, outcome_lists = " LISTS_NOW_SQL " WHERE id = $1");
     int rc = -1;
     if (q) {
         stmt_bind_int(q, 1, case_id);

@@ -16,6 +16,7 @@
 
 static const struct setting_field casework_fields[] = {
     {"casework_verify_days", offsetof(struct casework_settings, verify_days), SETTING_INT},
+    {"casework_review_days", offsetof(struct casework_settings, review_days), SETTING_INT},
     {"casework_first_visit_days", offsetof(struct casework_settings, first_visit_days),
      SETTING_INT},
     {"casework_ladder_days", offsetof(struct casework_settings, ladder_days), SETTING_INT},

@@ -20,6 +20,8 @@ struct store;
 /* Settings (table `setting`), with the county defaults. */
 struct casework_settings {
     int verify_days;          /* casework_verify_days: a verification task's deadline */
+    int review_days;          /* casework_review_days: working days from the run that put a pair in
+                                 the review queue to the review's deadline */
     int first_visit_days;     /* casework_first_visit_days: first visit after a case opens */
     int ladder_days;          /* casework_ladder_days: default deadline of a ladder step */
     int followup_months;      /* casework_followup_months: interval of follow-ups */
@@ -47,6 +49,9 @@ struct casework_summary {
     long cases_found_enrolled; /* open or returned cases: an event, never closed by a run */
     long flags_cleared;        /* flagged claims of schooling this run confirms */
     long deferrals_expired;    /* of tasks_created: deferred entry of an earlier school year */
+    long outcomes_stand;       /* still out of school, but their claim of schooling or case outcome
+                                  was recorded after the run's school lists: neither flagged nor
+                                  reopened (field work outranks a stale list) */
 };
 
 struct school_calendar;
@@ -108,6 +113,8 @@ struct tasks_filter {
     const char *township;
     const char *person;
     bool overdue;
+    bool review; /* also the review queue's pairs (for a role with PERM_REVIEW), each due
+                    casework_review_days working days after the run that first queued it */
 };
 int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
                struct outcome *o);

@@ -27,6 +27,13 @@ int casework_assign_one(struct store *s, int64_t task_id, int64_t case_id, const
 /* A run's status key ("not_enrolled") as its Chinese label; the key itself when unknown. */
 const char *casework_suspect_label(const char *status);
 
+/*
+ * SQL: the newest list that is current now (the latest batch.live_seq), stored with an outcome
+ * as outcome_lists when it is recorded: a cross-check contradicts the outcome only with a
+ * school list that became current after it (field work outranks a stale list).
+ */
+#define LISTS_NOW_SQL "(SELECT coalesce(max(live_seq), 0) FROM batch)"
+
 /* ---- aftermatch_found.c ---- */
 
 /* Open tasks, open or returned cases and flagged claims whose child this run (its register

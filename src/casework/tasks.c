@@ -4,15 +4,20 @@
 #include "casework/people.h"
 #include "core/words.h"
 #include "core/date.h"
+#include "domain/review.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
 
 struct due_item {
     char tcode[10], township[64], what[96], ref[32], child[64];
-    int64_t task, case_id;
+    int64_t task, case_id, pair; /* pair: a candidate pair of the review queue */
     int due;
 };
+
+/* Who does a review: the county's clerks (whoever holds the review permission), nobody of the
+ * people registry. */
+#define REVIEWER "县教育局（人工复核）"
 
 struct due_row {
     const struct due_item *it;
@@ -149,6 +154,38 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         }
         stmt_finalize(c);
     }
+    /* the review queue: each pair waiting for a clerk, due some working days after the run
+     * that first put it there; nobody's of the registry, so not on a person's list */
+    if (rc == 0 && f->review && !person) {
+        struct stmt *r = store_prepare(
+            s, "SELECT c.id, coalesce(p.township_code, ''), coalesce(p.township, ''),"
+               " coalesce(p.name, ''), " REVIEW_SINCE_SQL(
+                   "c") " FROM candidate c JOIN record p ON p.id = c.population_record"
+                        " LEFT JOIN review_decision d ON d.pair_key = c.pair_key"
+                        " WHERE c.run_id = " REVIEW_LATEST_RUN_SQL " AND c.decision = 'review'"
+                        " AND d.decision IS NULL AND (CAST($1 AS TEXT) IS NULL OR p.township_code "
+                        "= $1)");
+        if (!r) {
+            rc = -1;
+        } else {
+            stmt_bind_str(r, 1, code);
+            while ((rc = stmt_step(r)) == 1) {
+                ALLOC_GROW(items, n + 1, alloc);
+                struct due_item *it = &items[n++];
+                memset(it, 0, sizeof(*it));
+                it->pair = stmt_int(r, 0);
+                snprintf(it->tcode, sizeof(it->tcode), "%s", stmt_text(r, 1));
+                snprintf(it->township, sizeof(it->township), "%s", stmt_text(r, 2));
+                snprintf(it->child, sizeof(it->child), "%s", stmt_text(r, 3));
+                snprintf(it->what, sizeof(it->what), "人工复核：是否同一名儿童（%d 个工作日内）",
+                         cs.review_days);
+                snprintf(it->ref, sizeof(it->ref), "%s %lld",
+                         vocab_label(&audit_objects, "candidate"), (long long)it->pair);
+                it->due = deadline_working_days(date_or_zero(stmt_text(r, 4)), cs.review_days);
+            }
+            stmt_finalize(r);
+        }
+    }
     if (rc < 0) {
         free(items);
         casework_settings_release(&cs);
@@ -162,6 +199,14 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
     for (size_t i = 0; i < n; i++) {
         if (f->overdue && items[i].due >= today)
             continue;
+        if (items[i].pair) {
+            ALLOC_GROW(rows, nr + 1, ra);
+            rows[nr].it = &items[i];
+            rows[nr].person = 0;
+            snprintf(rows[nr].who, sizeof(rows[nr].who), "%s", REVIEWER);
+            nr++;
+            continue;
+        }
         struct stmt *a = store_prepare(
             s, "SELECT a.person_id, p.name, a.role FROM assignment a"
                " JOIN person p ON p.id = a.person_id WHERE a.id IN (SELECT max(id)"
@@ -215,8 +260,11 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         } else {
             table_set(t, 7, days == 0 ? "今天到期" : "未到期");
         }
-        table_set(t, 8, it->case_id ? "case" : "task");
-        table_setf(t, 9, "%lld", (long long)(it->case_id ? it->case_id : it->task));
+        table_set(t, 8, it->pair ? "candidate" : it->case_id ? "case" : "task");
+        table_setf(t, 9, "%lld",
+                   (long long)(it->pair      ? it->pair
+                               : it->case_id ? it->case_id
+                                             : it->task));
     }
     char today_s[11];
     date_format(today, today_s);

@@ -365,7 +365,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
         s, "UPDATE verify_task SET state = $2, outcome = $3, outcome_sub = $4,"
            " verified_on = $5, verified_by = $6, school = $7, evidence = $8,"
            " note = $9, flagged_run = NULL, deadline = CASE WHEN $2 = 'outreach' THEN $10"
-           " ELSE deadline END WHERE id = $1");
+           " ELSE deadline END, outcome_lists = " LISTS_NOW_SQL " WHERE id = $1");
     if (!q)
         goto store_failed;
     stmt_bind_int(q, 1, task_id);
@@ -458,7 +458,7 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
         buf_addf(msg, "。已立案：案件 %lld，首次走访须在 %s 前完成", (long long)case_id,
                  (date_format(deadline_days(&cs.holidays, on, cs.first_visit_days), due), due));
     if (w->flags & VO_CLAIMS_SCHOOL)
-        buf_adds(msg, "。下次比对时将核对该儿童是否确实在校");
+        buf_adds(msg, "。导入新的学籍或外出就读名单后，下次比对时将核对该儿童是否确实在校");
     ret = 0;
     goto out;
 store_failed:

@@ -287,7 +287,7 @@ int cmd_demo(int argc, char **argv)
             goto out;
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
         printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"
-               "%ld 人有疑似学籍记录待人工复核。\n",
+               "另有 %ld 人有疑似学籍记录待人工复核，也列入未在校名单（待复核）。\n",
                found, res.truth_out_of_school, mr.counts[ST_PENDING_REVIEW]);
         const char *bx = cli_program;
         /* a URI has '&' and '?' in it: quoted, the commands can be pasted into a shell */

@@ -8,14 +8,15 @@
 static const char *const usage[] = {
     "baoxue tasks [选项]",
     "",
-    "列出到期和逾期的事项（核查、外联保学、立案后首次走访、依法控辍期限、巩固回访、待审批销号），",
-    "按乡镇和责任人分组。“今天”可用环境变量 BAOXUE_TODAY 指定。",
+    "列出到期和逾期的事项（核查、外联保学、立案后首次走访、依法控辍期限、巩固回访、待审批销号、",
+    "人工复核），按乡镇和责任人分组。“今天”可用环境变量 BAOXUE_TODAY 指定。",
     NULL,
 };
 
 int cmd_tasks(int argc, char **argv)
 {
-    struct tasks_filter f = {0};
+    /* the command line is the county's own: the review queue is its work too */
+    struct tasks_filter f = {.review = true};
     const struct opt opts[] = {
         OPT_STRING(0, "township", &f.township, "乡镇", "只看这个乡镇（代码或名称）"),
         OPT_STRING(0, "person", &f.person, "人员", "只看这个责任人（编号或姓名）的事项"),

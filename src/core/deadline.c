@@ -103,6 +103,18 @@ int deadline_months(const struct holidays *h, int start, int months)
     return holidays_shift(h, ymd_make(y, m, d));
 }
 
+int deadline_working_days(int start, int days)
+{
+    long d = ymd_to_days(start);
+    while (days > 0) {
+        d++;
+        /* 1970-01-01 was a Thursday: (d + 3) mod 7 is 0 on a Monday, 5 and 6 at the weekend */
+        if (((d + 3) % 7 + 7) % 7 < 5)
+            days--;
+    }
+    return days_to_ymd(d);
+}
+
 long days_between(int a, int b)
 {
     return ymd_to_days(b) - ymd_to_days(a);

@@ -43,6 +43,13 @@ int holidays_shift(const struct holidays *h, int ymd);
 int deadline_days(const struct holidays *h, int start, int days);
 /* start + months (clamped to the month's end), then shifted out of holidays. */
 int deadline_months(const struct holidays *h, int start, int months);
+/*
+ * start + `days` working days: Monday to Friday, the start date itself not counted (a Friday
+ * plus one working day is the Monday after). School holidays do not pause it: desk work at
+ * the bureau (a clerk's review) goes on through them. Public holidays and their swapped
+ * working weekends are not known to the program (docs/decisions.md, issue 13).
+ */
+int deadline_working_days(int start, int days);
 /* Days from `a` to `b` (b - a; negative when b is earlier). */
 long days_between(int a, int b);
 

@@ -214,6 +214,23 @@ static int run_inputs(struct run_state *st)
     }
     res->school_year = school_year_of(&st->opt->cal, st->opt->as_of);
     res->cutoff = school_cutoff(&st->opt->cal, res->school_year);
+    /* which lists are new since the previous run (none: the same lists read again) */
+    struct stmt *q =
+        store_prepare(s, "SELECT id, population_batch, coalesce(enrollment_batch, 0),"
+                         " coalesce(outside_batch, 0) FROM match_run WHERE finished_at IS NOT NULL"
+                         " ORDER BY id DESC LIMIT 1");
+    int rc = q ? stmt_step(q) : -1;
+    if (rc == 1) {
+        res->previous_run = stmt_int(q, 0);
+        res->lists_new = (stmt_int(q, 1) != res->population_batch ? 1u << KIND_POPULATION : 0) |
+                         (stmt_int(q, 2) != res->enrollment_batch ? 1u << KIND_ENROLLMENT : 0) |
+                         (stmt_int(q, 3) != res->outside_batch ? 1u << KIND_OUTSIDE : 0);
+    }
+    stmt_finalize(q);
+    if (rc < 0) {
+        buf_adds(st->err, store_errmsg(s));
+        return -1;
+    }
     return 0;
 }
 

@@ -26,9 +26,12 @@ struct match_result {
     int64_t population_batch, enrollment_batch, outside_batch; /* 0 when none */
     long population;
     long counts[ST__COUNT];
-    long links;        /* school records linked to a child */
-    long by_method[5]; /* links by enum lk_method */
-    long review;       /* records waiting for a clerk */
+    long links;           /* school records linked to a child */
+    long by_method[5];    /* links by enum lk_method */
+    long review;          /* records waiting for a clerk */
+    int64_t previous_run; /* the cross-check before this one, 0 when none */
+    unsigned lists_new;   /* the lists (bit 1 << enum import_kind) not read by previous_run:
+                             0 when the run read the same lists again */
 };
 
 /*

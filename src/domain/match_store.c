@@ -125,14 +125,15 @@ int match_begin_run(struct run_state *st)
     }
     st->in_tx = st->bulk = true;
     {
-        char now[32], asof[11], cutoff[11], sy[8];
+        char now[32], asof[11], cutoff[11], sy[8], today[11];
         date_now_text(now, sizeof(now));
+        date_format(date_today(), today);
         date_format(st->opt->as_of, asof);
         date_format(res->cutoff, cutoff);
         snprintf(sy, sizeof(sy), "%d", res->school_year);
         struct stmt *r = store_prepare(
             s, "INSERT INTO match_run (started_at, as_of, school_year, cutoff, population_batch,"
-               " enrollment_batch, outside_batch) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+               " enrollment_batch, outside_batch, run_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
                " RETURNING id");
         if (!r)
             return match_db_error(st);
@@ -146,6 +147,7 @@ int match_begin_run(struct run_state *st)
             stmt_bind_int(r, 7, res->outside_batch);
         else
             stmt_bind_null(r, 7);
+        stmt_bind_str(r, 8, today); /* the day it ran: deadlines that follow count from it */
         if (stmt_step(r) != 1) {
             stmt_finalize(r);
             return match_db_error(st);
@@ -283,6 +285,23 @@ void match_describe(const struct match_result *r, struct buf *out)
              "姓名出生日期等综合比对 %ld，人工复核确认 %ld\n",
              r->links, r->by_method[LKM_ID_EXACT], r->by_method[LKM_ID_TYPO],
              r->by_method[LKM_FUZZY], r->by_method[LKM_REVIEWED]);
+    if (r->previous_run && !r->lists_new) {
+        buf_addf(out,
+                 "  注意：自第 %lld 次比对以来没有导入新的名单，本次比对的户籍、学籍和外出就读名单"
+                 "与上次相同；此后记录的核查结论和劝返结果不会被本次比对推翻\n",
+                 (long long)r->previous_run);
+    } else if (r->previous_run) {
+        buf_addf(out, "  与第 %lld 次比对相比，更新的名单：", (long long)r->previous_run);
+        size_t before = out->len;
+        for (int k = 0; k < KIND__COUNT; k++)
+            if (r->lists_new & (1u << k))
+                buf_addf(out, "%s%s名单（第 %lld 批）", out->len > before ? "、" : "",
+                         kind_label((enum import_kind)k),
+                         (long long)(k == KIND_POPULATION   ? r->population_batch
+                                     : k == KIND_ENROLLMENT ? r->enrollment_batch
+                                                            : r->outside_batch));
+        buf_addch(out, '\n');
+    }
     if (r->review)
         buf_addf(out, "  待人工复核 %ld 条（见人工复核）\n", r->review);
     long total = 0;

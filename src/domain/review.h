@@ -39,6 +39,17 @@ int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *ou
  */
 json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct outcome *o);
 
+/*
+ * SQL: the latest finished cross-check, whose review queue is the current one; and for a
+ * candidate pair of alias `a`, the day (run_on) of the first run in which the same pair (its
+ * pair key) waited for review: a pair's review is due N working days after it
+ * (casework_review_days), and a new run of the same lists does not move that day.
+ */
+#define REVIEW_LATEST_RUN_SQL "(SELECT max(id) FROM match_run WHERE finished_at IS NOT NULL)"
+#define REVIEW_SINCE_SQL(a)                                                                        \
+    "(SELECT m.run_on FROM match_run m WHERE m.id = (SELECT min(e.run_id) FROM candidate e"        \
+    " WHERE e.pair_key = " a ".pair_key AND e.decision = 'review'))"
+
 /* Record a clerk's decision on candidate pair `candidate_id` of any run. */
 int review_decide(struct store *s, int64_t candidate_id, bool accept, const char *actor,
                   const char *note, struct buf *msg, struct outcome *o);

@@ -113,6 +113,8 @@ const struct setting_def setting_defs[] = {
      "0 到 30", NULL, 0},
     {"casework_verify_days", "核查期限（天）", SETTING_INT, "10", 1, 366, "1 到 366 的整数", NULL,
      0},
+    {"casework_review_days", "人工复核期限（工作日，自比对之日起）", SETTING_INT, "5", 1, 60,
+     "1 到 60 的整数", NULL, 0},
     {"casework_first_visit_days", "立案后首次走访期限（天）", SETTING_INT, "3", 1, 366,
      "1 到 366 的整数", NULL, 0},
     {"casework_ladder_days", "依法控辍步骤默认期限（天）", SETTING_INT, "15", 1, 366,

@@ -17,7 +17,7 @@ static const struct word status_words[ST__COUNT] = {
     [ST_NOT_ENROLLED] = {"not_enrolled", "适龄未入学", "未入学", 0, TONE_BAD},
     [ST_DROPPED_OUT] = {"dropped_out", "辍学", NULL, 0, TONE_BAD},
     [ST_SUSPENDED] = {"suspended", "休学", NULL, 0, TONE_WARN},
-    [ST_PENDING_REVIEW] = {"pending_review", "疑似记录待复核", "待复核", 0, TONE_WARN},
+    [ST_PENDING_REVIEW] = {"pending_review", "待复核", "疑似记录待复核", 0, TONE_WARN},
     [ST_COMPLETED] = {"completed", "已完成义务教育", "毕业", 0, TONE_MUTED},
     [ST_NOT_YET] = {"not_yet_school_age", "未到入学年龄", NULL, 0, TONE_MUTED},
     [ST_BEYOND] = {"beyond_age", "超出义务教育年龄", NULL, 0, TONE_MUTED},
@@ -81,9 +81,10 @@ void status_describe(const struct status_facts *f, struct buf *out)
         buf_addf(out, "学籍记录显示从%s%s辍学，且没有其他在读学籍", school, grade);
         return;
     case ST_PENDING_REVIEW:
-        /* A clerk decides first: desk work before a door knock. */
-        buf_adds(out, "有疑似属于此人的学籍或外出就读记录等待人工复核，"
-                      "复核为不是同一人后列入未在校名单");
+        /* A clerk decides first (desk work before a door knock); meanwhile the child is on
+         * the out-of-school list, marked so. */
+        buf_adds(out, "未找到确定属于此人的学籍，有疑似属于此人的学籍或外出就读记录等待人工复核；"
+                      "复核为同一人的按该记录判定，不是同一人的仍为未在校");
         return;
     case ST_NOT_ENROLLED:
     case ST__COUNT:

@@ -25,7 +25,9 @@ const char *status_key(enum child_status s);   /* "not_enrolled" */
 const char *status_label(enum child_status s); /* "适龄未入学" */
 /* Its key, label or another spelling ("辍学", "dropped_out"); -1 when none. */
 int status_parse(const char *text);
-/* Counted as out of school (the ledger of children to find): not_enrolled, dropped_out. */
+/* Counted as out of school (the ledger of children to find): not_enrolled, dropped_out. A
+ * child waiting for review (pending_review) is listed with them on the out-of-school list and
+ * the 疑似 ledger, but is not counted as out of school until a clerk decides. */
 static inline int status_is_out_of_school(enum child_status s)
 {
     return s == ST_NOT_ENROLLED || s == ST_DROPPED_OUT;

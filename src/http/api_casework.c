@@ -127,6 +127,9 @@ void tasks_h(struct request *r)
         !arg_text(r, "overdue", 4, &overdue) || !arg_paging(r, &pg))
         return;
     f.overdue = overdue && !strcmp(overdue, "1");
+    /* the review queue's pairs only for those who review (and within the township's reach,
+     * which arg_township gave) */
+    f.review = role_has(r->scope.role, PERM_REVIEW);
     struct report_table t;
     struct outcome o = OUTCOME_INIT;
     int rc = tasks_list(r->store, &f, &t, &o);

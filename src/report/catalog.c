@@ -5,8 +5,9 @@
 #define RUN_REPORT (RT_TOWNSHIP | RT_RUN)
 
 const struct report_def report_defs[] = {
-    {"out-of-school", "失学辍学儿童名单", "适龄未入学和辍学儿童名单（疑似失学辍学台账）",
-     report_out_of_school, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false},
+    {"out-of-school", "失学辍学儿童名单",
+     "适龄未入学、辍学和有疑似学籍记录待复核的儿童名单（疑似失学辍学台账）", report_out_of_school,
+     RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false},
     {"summary", "各乡镇状态汇总", "各乡镇、全县各状态人数汇总", report_summary, RUN_REPORT,
      PERM_SUMMARY, false, false},
     {"children", "儿童状态清单", "户籍中每名儿童的状态、学校和情况（儿童状态清单）",

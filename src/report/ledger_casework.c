@@ -10,6 +10,7 @@
 #include "casework/people.h"
 #include "core/words.h"
 #include "core/date.h"
+#include "domain/review.h"
 #include "domain/run.h"
 #include "domain/status.h"
 #include "ingest/field.h"
@@ -46,7 +47,97 @@ static const struct table_col suspected_cols[] = {
     {"flag", "提示", COL_TEXT},
     {"case_id", "案件编号", COL_INT},
     {"township_code", "乡镇代码", COL_TEXT},
+    {"status", "疑似情形", COL_KEY}, /* not_enrolled, dropped_out, pending_review */
 };
+
+/* What the pending-review rows add to the ledger's notes. */
+struct pending_counts {
+    long children, late;
+};
+
+/*
+ * The children of the latest run waiting for a clerk's review (待复核): they may be out of
+ * school, and no verification task is raised for them until the clerk decides. One row each,
+ * due casework_review_days working days after the run that first queued their pair.
+ */
+static int suspected_pending_rows(struct store *s, const char *code, const struct view *v,
+                                  int today, struct report_table *t, struct pending_counts *pc,
+                                  struct buf *b, struct outcome *o)
+{
+    struct casework_settings cs;
+    if (casework_settings_load(s, &cs, o) < 0)
+        return -1;
+    casework_settings_release(&cs); /* (only review_days is read) */
+    struct stmt *q = store_prepare(
+        s, "SELECT cs.record_id, coalesce(r.township, ''), coalesce(r.village, ''),"
+           " coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.birth_date, ''),"
+           " coalesce(r.id_number, r.id_raw, ''), coalesce(r.guardian, ''),"
+           " coalesce(r.phone, ''), coalesce(r.township_code, ''), cs.run_id,"
+           " coalesce(c.id, 0), coalesce(d.decision, ''), coalesce(" REVIEW_SINCE_SQL(
+               "c") ", '')"
+                    " FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                    " LEFT JOIN candidate c ON c.run_id = cs.run_id AND c.population_record = "
+                    "cs.record_id"
+                    "  AND c.decision = 'review'"
+                    " LEFT JOIN review_decision d ON d.pair_key = c.pair_key"
+                    " WHERE cs.run_id = " REVIEW_LATEST_RUN_SQL " AND cs.status = 'pending_review'"
+                    " AND (CAST($1 AS TEXT) IS NULL OR r.township_code = $1)"
+                    " ORDER BY r.township_code IS NOT NULL, r.township_code, r.id, c.id");
+    if (!q)
+        return fail_store(s, o);
+    stmt_bind_str(q, 1, code);
+    int rc = stmt_step(q);
+    while (rc == 1) {
+        int64_t rec = stmt_int(q, 0);
+        table_add_row(t);
+        table_setf(t, 0, "%zu", t->nrows);
+        table_set(t, 2, *stmt_text(q, 1) ? stmt_text(q, 1) : "（未填乡镇）");
+        table_set(t, 3, stmt_text(q, 2));
+        table_set(t, 4, stmt_text(q, 3));
+        table_set(t, 5, gender_label((int)stmt_int(q, 4)));
+        ledger_set_person(t, v, (struct person_cols){6, 7, 8, 10}, stmt_text(q, 5), -1,
+                          stmt_text(q, 6), stmt_text(q, 8), b);
+        table_set(t, 9, stmt_text(q, 7));
+        table_set(t, 11, status_label(ST_PENDING_REVIEW));
+        table_setf(t, 12, "%lld", (long long)stmt_int(q, 10));
+        table_set(t, 24, stmt_text(q, 9));
+        table_set(t, 25, status_key(ST_PENDING_REVIEW));
+        /* the child's pairs: the earliest day one was queued, and which wait still */
+        int since = 0;
+        bool waiting = false;
+        buf_reset(b);
+        do {
+            if (stmt_int(q, 11)) {
+                int d = date_or_zero(stmt_text(q, 13));
+                since = d && (!since || d < since) ? d : since;
+                waiting |= !*stmt_text(q, 12);
+                buf_addf(b, "%s%lld", b->len ? "、" : "", (long long)stmt_int(q, 11));
+            }
+        } while ((rc = stmt_step(q)) == 1 && stmt_int(q, 0) == rec);
+        pc->children++;
+        if (since) {
+            int due = deadline_working_days(since, cs.review_days);
+            char on[11], dl[11];
+            date_format(since, on);
+            date_format(due, dl);
+            long left = days_between(today, due);
+            table_set(t, 13, on);
+            table_set(t, 14, dl);
+            if (waiting) {
+                table_setf(t, 15, "%ld", left);
+                pc->late += left < 0;
+            }
+            table_setf(t, 16, "%s%s", waiting ? "待人工复核" : "已复核，下次比对生效",
+                       waiting && left < 0 ? "（逾期）" : "");
+        } else {
+            table_set(t, 16, "待人工复核");
+        }
+        if (b->len)
+            table_setf(t, 22, "疑似属于本人的学籍记录待人工复核（候选记录对 %s）", b->buf);
+    }
+    stmt_finalize(q);
+    return rc < 0 ? fail_store(s, o) : 0;
+}
 
 int report_ledger_suspected(struct store *s, const struct report_options *opt,
                             struct report_table *t, struct outcome *o)
@@ -84,6 +175,14 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
          n_flagged = 0;
     int rc;
     struct buf b = BUF_INIT;
+    /* the latest run's children waiting for review first: nobody has looked at them yet */
+    struct pending_counts pc = {0};
+    if (suspected_pending_rows(s, code[0] ? code : NULL, &v, today, t, &pc, &b, o) < 0) {
+        stmt_finalize(q);
+        buf_release(&b);
+        table_release(t);
+        return -1;
+    }
     while ((rc = stmt_step(q)) == 1) {
         int64_t id = stmt_int(q, 0);
         table_add_row(t);
@@ -98,6 +197,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
         table_set(t, 9, stmt_text(q, 7));
         int st = status_parse(stmt_text(q, 9));
         table_set(t, 11, st >= 0 ? status_label((enum child_status)st) : "");
+        table_set(t, 25, stmt_text(q, 9));
         table_setf(t, 12, "%lld", (long long)stmt_int(q, 10));
         table_set(t, 13, stmt_text(q, 11));
         table_set(t, 14, stmt_text(q, 12));
@@ -156,6 +256,11 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
         "%ld 人。",
         n_open, n_late, n_outreach, n_closed, n_case, n_school, n_closed - n_case - n_school,
         n_flagged);
+    if (pc.children)
+        table_note(t,
+                   "另有疑似属于本人的学籍记录待人工复核的 %ld 人（逾期 %ld 人），复核前不建核查"
+                   "任务：复核为不是同一人的，下次比对后建立核查任务。",
+                   pc.children, pc.late);
     table_note(t, "剩余天数为负数的，表示已逾期的天数。");
     table_note_view(t, &v, true);
     ledger_signature_note(t);

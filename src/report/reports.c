@@ -95,7 +95,8 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         " coalesce(r.id_number, r.id_raw, ''), coalesce(r.guardian, ''), coalesce(r.phone, ''),"
         " cs.status, cs.detail, coalesce(r.township_code, '')"
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
-        " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
+        /* a child whose only school record waits for a clerk may be out of school too */
+        " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out', 'pending_review')"
         "  AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2)"
         "  AND (CAST($3 AS TEXT) IS NULL OR r.township = $3)"
         /* by age, then register order: in a masked list a rank among children of one age
@@ -109,7 +110,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     table_init_view(t, "适龄儿童未在校名单（疑似失学辍学）", "children", oos_cols,
                     ARRAY_SIZE(oos_cols), &v);
     int rc;
-    long n = 0;
+    long n = 0, pending = 0; /* pending: how many wait for a clerk (the JSON's pending_review) */
     struct buf b = BUF_INIT;
     while ((rc = stmt_step(q)) == 1) {
         table_add_row(t);
@@ -131,6 +132,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         view_phone(&v, stmt_text(q, 10), &b);
         table_set(t, 10, b.buf);
         int st = status_parse(stmt_text(q, 11));
+        pending += st == ST_PENDING_REVIEW;
         table_set(t, 11, stmt_text(q, 11));
         table_set(t, 12, st >= 0 ? status_label((enum child_status)st) : "");
         table_set(t, 13, stmt_text(q, 12));
@@ -147,36 +149,19 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     char sy[16], runs[24];
     report_run_meta(t, &ri, n, !opt->full, sy, runs);
     table_note_view(t, &v, true);
-    /* Children whose school record waits for a clerk are not on this list: say how many. */
-    int64_t pending = 0;
-    struct stmt *pq =
-        store_prepare(s, "SELECT count(*) FROM child_status cs JOIN record r ON r.id = cs.record_id"
-                         " WHERE cs.run_id = $1 AND cs.status = 'pending_review'"
-                         " AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2) AND (CAST($3 AS "
-                         "TEXT) IS NULL OR r.township = $3)");
-    if (pq) {
-        const char *tcode, *tname;
-        township_filter(&ri, opt->township, &tcode, &tname);
-        stmt_bind_int(pq, 1, ri.id);
-        stmt_bind_str(pq, 2, tcode);
-        stmt_bind_str(pq, 3, tname);
-        if (stmt_step(pq) == 1)
-            pending = stmt_int(pq, 0);
-        stmt_finalize(pq);
-    }
     char pn[24];
-    snprintf(pn, sizeof(pn), "%lld", (long long)pending);
+    snprintf(pn, sizeof(pn), "%ld", pending);
     table_meta(t, "pending_review", pn, META_INT);
-    buf_addf(&t->footer, "\n共 %ld 名适龄儿童不在校（比对第 %s 次，截至 %s，%s 学年）%s\n", n, runs,
-             ri.as_of, sy,
+    buf_addf(&t->footer, "\n共 %ld 名适龄儿童不在校或待复核（比对第 %s 次，截至 %s，%s 学年）%s\n",
+             n, runs, ri.as_of, sy,
              opt->full ? ""
                        : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
                          "--full（将记入审计日志）");
     if (pending)
         buf_addf(&t->footer,
-                 "另有 %lld 名儿童有疑似属于本人的学籍记录等待人工复核，未列入本名单："
-                 "baoxue review list；复核为不是同一人的，下次比对后列入。\n",
-                 (long long)pending);
+                 "其中 %ld 名状态为“待复核”：有疑似属于本人的学籍或外出就读记录等待人工复核，"
+                 "复核为同一人的，下次比对后按该记录判定。\n",
+                 pending);
     return 0;
 }
 
@@ -281,7 +266,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
     else
         buf_addf(&t->footer, "本乡镇各状态合计 %ld 人（全县导入的户籍人数 %lld 人）。\n", total,
                  (long long)imported);
-    buf_adds(&t->footer, "适龄未入学和辍学的名单：baoxue report out-of-school\n");
+    buf_adds(&t->footer, "适龄未入学、辍学和待复核的名单：baoxue report out-of-school\n");
     return 0;
 }
 

@@ -311,6 +311,26 @@ const char *const migrate_pg_steps[] = {
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_audit_chain();"
     "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
+    /* 11: field work outranks a stale list (issue 13). `outcome_lists` is the newest list
+     * (batch.live_seq) that was current when a verification's or a case's outcome was recorded:
+     * a later cross-check contradicts the outcome only when one of its school lists is newer.
+     * Outcomes recorded before this step get the lists that became current on or before their
+     * date. The review queue's pairs are found by pair key across runs (the run that first
+     * queued a pair starts its deadline, counted from the day it ran, `run_on`): a partial
+     * index, since only pairs in review are looked up. */
+    "ALTER TABLE verify_task ADD COLUMN outcome_lists BIGINT;"
+    "ALTER TABLE case_file ADD COLUMN outcome_lists BIGINT;"
+    "UPDATE verify_task SET outcome_lists = (SELECT coalesce(max(b.live_seq), 0) FROM batch b"
+    "  WHERE b.live_seq IS NOT NULL"
+    "  AND substr(coalesce(b.decided_at, b.imported_at), 1, 10) <= verify_task.verified_on)"
+    "  WHERE verified_on IS NOT NULL;"
+    "UPDATE case_file SET outcome_lists = (SELECT coalesce(max(b.live_seq), 0) FROM batch b"
+    "  WHERE b.live_seq IS NOT NULL"
+    "  AND substr(coalesce(b.decided_at, b.imported_at), 1, 10) <= case_file.outcome_on)"
+    "  WHERE outcome_on IS NOT NULL;"
+    "CREATE INDEX candidate_review ON candidate (pair_key, run_id) WHERE decision = 'review';"
+    "ALTER TABLE match_run ADD COLUMN run_on " CTEXT ";"
+    "UPDATE match_run SET run_on = substr(started_at, 1, 10);",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

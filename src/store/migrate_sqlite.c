@@ -30,6 +30,8 @@
  * Step 10 (issue 11, who may change what): a batch's state (live, pending a county's acceptance,
  * rejected) and the order in which batches became the current snapshot; the department key of
  * department accounts; the 销号 approver as an account; the audit trail append-only and chained.
+ * Step 11 (issue 13): the lists current when an outcome was recorded; the review queue by pair;
+ * the day a run ran.
  */
 #define CASE_FILE_COLUMNS                                                                          \
     "id, child_id, task_id, run_id, record_id, township_code, township, opened_on,"                \
@@ -370,6 +372,26 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;"
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;",
+    /* 11: field work outranks a stale list (issue 13). `outcome_lists` is the newest list
+     * (batch.live_seq) that was current when a verification's or a case's outcome was recorded:
+     * a later cross-check contradicts the outcome only when one of its school lists is newer.
+     * Outcomes recorded before this step get the lists that became current on or before their
+     * date. The review queue's pairs are found by pair key across runs (the run that first
+     * queued a pair starts its deadline, counted from the day it ran, `run_on`): a partial
+     * index, since only pairs in review are looked up. */
+    "ALTER TABLE verify_task ADD COLUMN outcome_lists INTEGER;"
+    "ALTER TABLE case_file ADD COLUMN outcome_lists INTEGER;"
+    "UPDATE verify_task SET outcome_lists = (SELECT coalesce(max(b.live_seq), 0) FROM batch b"
+    "  WHERE b.live_seq IS NOT NULL"
+    "  AND substr(coalesce(b.decided_at, b.imported_at), 1, 10) <= verify_task.verified_on)"
+    "  WHERE verified_on IS NOT NULL;"
+    "UPDATE case_file SET outcome_lists = (SELECT coalesce(max(b.live_seq), 0) FROM batch b"
+    "  WHERE b.live_seq IS NOT NULL"
+    "  AND substr(coalesce(b.decided_at, b.imported_at), 1, 10) <= case_file.outcome_on)"
+    "  WHERE outcome_on IS NOT NULL;"
+    "CREATE INDEX candidate_review ON candidate (pair_key, run_id) WHERE decision = 'review';"
+    "ALTER TABLE match_run ADD COLUMN run_on TEXT;"
+    "UPDATE match_run SET run_on = substr(started_at, 1, 10);",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

@@ -202,16 +202,18 @@ static json_t *match_json(const struct match_result *res, const struct casework_
     for (int st = 0; st < ST__COUNT; st++)
         json_object_set_new(counts, status_key((enum child_status)st),
                             json_integer(res->counts[st]));
-    return json_pack("{s:I, s:i, s:I, s:I, s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I}}",
-                     "run_id", (json_int_t)res->run_id, "school_year", res->school_year,
-                     "population", (json_int_t)res->population, "links", (json_int_t)res->links,
-                     "review", (json_int_t)res->review, "counts", counts, "out_of_school",
-                     (json_int_t)(res->counts[ST_NOT_ENROLLED] + res->counts[ST_DROPPED_OUT]),
-                     "population_batch", (json_int_t)res->population_batch, "casework",
-                     "tasks_created", (json_int_t)cw->tasks_created, "cases_reopened",
-                     (json_int_t)cw->cases_reopened, "claims_flagged",
-                     (json_int_t)cw->claims_flagged, "tasks_closed", (json_int_t)cw->tasks_closed,
-                     "already_open", (json_int_t)cw->already_open);
+    return json_pack(
+        "{s:I, s:i, s:I, s:I, s:I, s:o, s:I, s:I, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:b}", "run_id",
+        (json_int_t)res->run_id, "school_year", res->school_year, "population",
+        (json_int_t)res->population, "links", (json_int_t)res->links, "review",
+        (json_int_t)res->review, "counts", counts, "out_of_school",
+        (json_int_t)(res->counts[ST_NOT_ENROLLED] + res->counts[ST_DROPPED_OUT]),
+        "population_batch", (json_int_t)res->population_batch, "casework", "tasks_created",
+        (json_int_t)cw->tasks_created, "cases_reopened", (json_int_t)cw->cases_reopened,
+        "claims_flagged", (json_int_t)cw->claims_flagged, "tasks_closed",
+        (json_int_t)cw->tasks_closed, "already_open", (json_int_t)cw->already_open,
+        "outcomes_stand", (json_int_t)cw->outcomes_stand, "lists_unchanged",
+        res->previous_run && !res->lists_new);
 }
 
 static int match_check(const void *in_, struct outcome *o)

@@ -33,6 +33,7 @@ class Casework(BaoxueTest):
             pop.append([name, sex, idn, date, "郑庄镇", "东村", "家长", "13812345678", "正常"])
             if i >= OUT:
                 self.enr.append(["郑庄中心小学", "五年级", "G" + idn, name, sex, date, idn, "在读"])
+        self.pop = pop
         self.import_file("population", self.csv("pop.csv", pop))
         self.import_file("enrollment", self.csv("enr.csv", self.enr))
         out, _ = self.ok("people", "--db", self.db, "import", self.csv("people.csv", [
@@ -223,15 +224,23 @@ class Casework(BaoxueTest):
                  "--reason", "厌学")
         self.okx("verify", "record", str(t_ret), "--outcome", "确认失学辍学", "--by", "王五",
                  "--reason", "外出打工")
-        # the claimed child stays out of school in run 2 and is flagged
+        # the claimed child stays out of school in run 2: on the same lists the fresh claim
+        # stands (field work outranks a stale list); a newer 学籍 list without the child
+        # flags it
         self.okx("verify", "record", str(t_claim), "--outcome", "已在校注册学籍", "--by", "王五",
                  "--school", "郑庄中心小学", "--evidence", "在读证明")
+        out = self.match(today="2026-11-25")
+        self.assertIn("自第 1 次比对以来没有导入新的名单", out)
+        self.assertIn("核查结论存疑（仍不在校）0 项", out)
+        self.assertIn("1 人的核查结论或劝返结果晚于本次所用的学籍和外出就读名单", out)
+        self.import_file("enrollment", self.csv("enr2.csv", self.enr + [
+            ["郑庄中心小学", "一年级", "", "新生", "男", "2019-01-01", "", "在读"]]))
         self.assertIn("核查结论存疑（仍不在校）1 项", self.match(today="2026-11-25"))
         self.okx("case", "attempt", "2", "--method", "家访", "--people", "王五", "--result", "同意返校",
                  today="2026-11-25")
         self.okx("case", "resolve", "2", "--outcome", "复学", "--school", "郑庄中心小学",
                  "--grade", "五年级", today="2026-11-25")
-        # run 3: every one of the five is in the 学籍 export now
+        # run 4: every one of the five is in the 学籍 export now
         enr = list(self.enr)
         for i in range(OUT):
             sex = "男" if (100 + i) % 2 else "女"
@@ -251,13 +260,13 @@ class Casework(BaoxueTest):
             self.assertEqual(tasks[t]["outcome"], "已在校注册学籍")
         self.assertEqual(tasks[t_claim]["flag"], "")
         show = self.okx("verify", "show", str(t_open))
-        self.assertIn("核查人 系统（第 3 次比对）", show)
+        self.assertIn("核查人 系统（第 4 次比对）", show)
         self.assertIn("就读学校：郑庄中心小学 五年级", show)
-        self.assertIn("第 3 次比对发现已在校", show)
+        self.assertIn("第 4 次比对发现已在校", show)
         row = self.query("SELECT verified_by, evidence, verified_on FROM verify_task WHERE id = ?",
                          (t_open,))[0]
         self.assertEqual((row["verified_by"], row["evidence"], row["verified_on"]),
-                         (None, "第 3 次比对", "2026-12-01"))
+                         (None, "第 4 次比对", "2026-12-01"))
         # cases are not closed by a run: an event, and no follow-up counted
         cases = {c["case_id"]: c for c in
                  json.loads(self.okx("case", "list", "--state", "all", "--format", "json"))["cases"]}
@@ -270,6 +279,61 @@ class Casework(BaoxueTest):
         # nothing is due any more for the closed tasks
         due = json.loads(self.okx("tasks", "--format", "json"))["tasks"]
         self.assertFalse(any(str(t_open) == str(d.get("task_id", "")) for d in due))
+
+    def test_fresh_field_work_outranks_a_stale_list(self):
+        # Issue 13: an outcome recorded after the lists a run reads stands until a newer school
+        # list contradicts it; the run says when no list changed since the previous run.
+        self.match()
+        t_case, t_claim = self.task_of(self.ids[0]), self.task_of(self.ids[1])
+        self.okx("verify", "record", str(t_claim), "--outcome", "已在校注册学籍", "--by", "王五",
+                 "--school", "郑庄中心小学", "--evidence", "在读证明")
+        self.okx("verify", "record", str(t_case), "--outcome", "确认失学辍学", "--by", "王五",
+                 "--reason", "厌学")
+        self.okx("case", "attempt", "1", "--method", "家访", "--people", "王五", "--result", "同意返校")
+        self.okx("case", "resolve", "1", "--outcome", "复学", "--school", "郑庄中心小学",
+                 "--grade", "五年级")
+
+        def flagged():
+            return json.loads(self.okx("verify", "list", "--state", "flagged", "--format",
+                                       "json"))["tasks"]
+
+        def case_state():
+            return json.loads(self.okx("case", "list", "--state", "all", "--format",
+                                       "json"))["cases"][0]["state"]
+
+        # the same lists again: both outcomes stand, and the run says nothing changed
+        out = self.match()
+        self.assertIn("注意：自第 1 次比对以来没有导入新的名单", out)
+        self.assertIn("核查结论存疑（仍不在校）0 项", out)
+        self.assertIn("重新打开案件 0 件", out)
+        self.assertIn("2 人的核查结论或劝返结果晚于本次所用的学籍和外出就读名单", out)
+        self.assertEqual(flagged(), [])
+        self.assertEqual(case_state(), "已返校，巩固回访中")
+        # a new register alone says nothing new about schooling: they still stand
+        self.import_file("population", self.csv("pop2.csv", self.pop + [
+            ["新生", "男", make_id("20190101", 201), "2019-01-01", "郑庄镇", "东村", "家长",
+             "13812345678", "正常"]]))
+        out = self.match()
+        self.assertIn("与第 2 次比对相比，更新的名单：户籍名单（第 3 批）", out)
+        self.assertNotIn("没有导入新的名单", out)
+        self.assertIn("核查结论存疑（仍不在校）0 项", out)
+        self.assertEqual(flagged(), [])
+        self.assertEqual(case_state(), "已返校，巩固回访中")
+        # a 学籍 list imported after the outcomes, still without both children, contradicts them
+        self.import_file("enrollment", self.csv("enr2.csv", self.enr + [
+            ["郑庄中心小学", "一年级", "", "新生", "男", "2019-01-01", "", "在读"]]))
+        out = self.match()
+        self.assertIn("更新的名单：学籍名单（第 4 批）", out)
+        self.assertIn("核查结论存疑（仍不在校）1 项", out)
+        self.assertIn("重新打开案件 1 件", out)
+        self.assertEqual([t["task_id"] for t in flagged()], [t_claim])
+        self.assertEqual(case_state(), "劝返中")
+        # the claim verified again after that list stands on a rerun of the same lists
+        self.okx("verify", "record", str(t_claim), "--outcome", "省外就读", "--by", "王五",
+                 "--school", "北京某小学", "--evidence", "转学证明")
+        out = self.match()
+        self.assertIn("没有导入新的名单", out)
+        self.assertEqual(flagged(), [])
 
     def test_deferred_entry_holds_for_one_school_year(self):
         self.match()

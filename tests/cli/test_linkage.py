@@ -90,14 +90,18 @@ class Linkage(BaoxueTest):
 
     def test_ambiguous_pair_waits_for_a_clerk_and_the_decision_survives(self):
         self.load()
-        # neither child is guessed into school: both wait for a clerk, and the out-of-school
-        # list says how many wait
+        # neither child is guessed into school: both wait for a clerk, and meanwhile both are
+        # on the out-of-school list, marked 待复核 (issue 13)
         self.assertEqual(self.status(self.amb_a), "pending_review")
         self.assertEqual(self.status(self.amb_b), "pending_review")
         out, _ = self.ok("report", "--db", self.db, "out-of-school", "--format", "json")
-        self.assertEqual(json.loads(out)["pending_review"], 2)
+        listed = json.loads(out)
+        self.assertEqual(listed["pending_review"], 2)
+        self.assertEqual({(c["id_number"], c["status"], c["status_label"]) for c in listed["children"]},
+                         {(self.amb_a, "pending_review", "待复核"),
+                          (self.amb_b, "pending_review", "待复核")})
         out, _ = self.ok("report", "--db", self.db, "out-of-school", "--format", "table")
-        self.assertIn("另有 2 名儿童", out)
+        self.assertIn("其中 2 名状态为“待复核”", out)
         rows = self.review_rows()
         self.assertEqual(len(rows), 2, rows)
         self.assertEqual({r["record_name"] for r in rows}, {"张伟"})

@@ -8,7 +8,8 @@ import unittest
 from harness import BaoxueTest, make_id
 
 KEYS = ["county", "year_start_mmdd", "cutoff_mmdd", "min_age", "max_age", "link_accept",
-        "link_review", "link_margin", "casework_verify_days", "casework_first_visit_days",
+        "link_review", "link_margin", "casework_verify_days", "casework_review_days",
+        "casework_first_visit_days",
         "casework_ladder_days", "casework_followup_months", "casework_followup_count",
         "school_holidays", "import_shrink_percent", "demo"]
 
@@ -36,6 +37,7 @@ class Settings(BaoxueTest):
         self.assertEqual(rows["county"]["value"], "140521")
         self.assertEqual(rows["county"]["source"], "已设置")
         self.assertEqual(rows["casework_verify_days"]["value"], "10")
+        self.assertEqual(rows["casework_review_days"]["value"], "5")
         self.assertEqual(rows["casework_verify_days"]["default"], "10")
         self.assertEqual(rows["casework_verify_days"]["source"], "默认")
         self.assertEqual(rows["cutoff_mmdd"]["default"], "831")

@@ -38,6 +38,19 @@ static void test_days_across_month_and_year_ends(void **state)
     assert_int_equal(days_between(20270301, 20270228), -1);
 }
 
+/* Working days: Monday to Friday after the start; a weekend start counts from the Monday. */
+static void test_working_days_skip_weekends(void **state)
+{
+    assert_int_equal(deadline_working_days(20261116, 5), 20261123); /* Mon → next Mon */
+    assert_int_equal(deadline_working_days(20261120, 1), 20261123); /* Fri → Mon */
+    assert_int_equal(deadline_working_days(20261120, 5), 20261127); /* Fri → next Fri */
+    assert_int_equal(deadline_working_days(20261121, 1), 20261123); /* Sat → Mon */
+    assert_int_equal(deadline_working_days(20261122, 5), 20261127); /* Sun → Fri */
+    assert_int_equal(deadline_working_days(20261228, 5), 20270104); /* across the year end */
+    assert_int_equal(deadline_working_days(20261120, 0), 20261120);
+    assert_int_equal(deadline_working_days(20260915, 10), 20260929); /* two weeks */
+}
+
 static void test_months_clamp_to_month_end(void **state)
 {
     assert_int_equal(deadline_months(NULL, 20270131, 1), 20270228);
@@ -326,6 +339,90 @@ static void test_a_later_run_closes_tasks_and_notes_cases(void **state)
     outcome_release(&o);
 }
 
+/*
+ * Field work outranks a stale list: a claim of schooling recorded after the run's school lists
+ * is flagged by no run of the same lists (nor of a new register alone), only after a newer
+ * 学籍 list; a case's outcome likewise reopens the case only then.
+ */
+static void test_an_outcome_stands_until_a_newer_list(void **state)
+{
+    struct tu_fx *fx = *state;
+    setenv("BAOXUE_TODAY", "2026-11-20", 1);
+    assert_int_equal(store_set_setting(fx->s, "county", "140521"), 0);
+    char a[19], b[19];
+    snprintf(a, sizeof(a), "14052120150304101");
+    a[17] = id_check_char(a);
+    a[18] = '\0';
+    snprintf(b, sizeof(b), "14052120150506102");
+    b[17] = id_check_char(b);
+    b[18] = '\0';
+    struct buf pop = BUF_INIT;
+    buf_addf(&pop,
+             "姓名,性别,身份证号,出生日期,乡镇,户籍状态\n王伟,男,%s,2015-03-04,郑庄镇,正常\n"
+             "李娜,女,%s,2015-05-06,郑庄镇,正常\n",
+             a, b);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    static const char enr[] = "学校名称,姓名,性别,出生日期,身份证件号,学籍状态\n"
+                              "郑庄中心小学,张三,男,2015-01-01,,在读\n";
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
+    struct casework_summary cw;
+    match_and_casework(fx, 20261120, &cw);
+    assert_int_equal(cw.tasks_created, 2);
+    assert_int_equal(store_exec(fx->s,
+                                "INSERT INTO person (name, org, org_kind, role, created_at)"
+                                " VALUES ('王五', '郑庄镇人民政府', 'township', '包保干部', 'x')"),
+                     0);
+    /* 王伟 is said to be at school; 李娜's case ends with 复学 */
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int64_t task_a = tu_int(fx->s,
+                            "SELECT v.id FROM verify_task v JOIN child c ON c.id = v.child_id"
+                            " WHERE c.child_key = 'I:' || $1",
+                            a);
+    int64_t task_b = tu_int(fx->s,
+                            "SELECT v.id FROM verify_task v JOIN child c ON c.id = v.child_id"
+                            " WHERE c.child_key = 'I:' || $1",
+                            b);
+    struct verify_input claim = {.outcome = "已在校注册学籍",
+                                 .by = "王五",
+                                 .school = "郑庄中心小学",
+                                 .evidence = "在读证明"};
+    struct verify_input confirm = {.outcome = "确认失学辍学", .by = "王五", .reason = "厌学"};
+    if (verify_record(fx->s, task_a, &claim, "test", &msg, &o) != 0 ||
+        verify_record(fx->s, task_b, &confirm, "test", &msg, &o) != 0)
+        fail_msg("verify_record: %s", o.msg.buf);
+    int64_t case_b = tu_int(fx->s, "SELECT id FROM case_file", NULL);
+    struct attempt_input visit = {.method = "家访", .people = "王五", .result = "同意返校"};
+    struct resolve_input back = {.outcome = "复学", .school = "郑庄中心小学", .grade = "五年级"};
+    if (case_attempt(fx->s, case_b, &visit, "test", &msg, &o) != 0 ||
+        case_resolve(fx->s, case_b, &back, "test", &msg, &o) != 0)
+        fail_msg("case: %s", o.msg.buf);
+    /* the same lists again */
+    match_and_casework(fx, 20261120, &cw);
+    assert_int_equal(cw.claims_flagged, 0);
+    assert_int_equal(cw.cases_reopened, 0);
+    assert_int_equal(cw.outcomes_stand, 2);
+    /* a new register alone */
+    buf_addf(&pop, "新生,男,,2019-01-01,郑庄镇,正常\n");
+    tu_import_text(fx, KIND_POPULATION, "pop2.csv", pop.buf);
+    match_and_casework(fx, 20261120, &cw);
+    assert_int_equal(cw.claims_flagged, 0);
+    assert_int_equal(cw.cases_reopened, 0);
+    assert_int_equal(cw.outcomes_stand, 2);
+    /* a newer 学籍 list still without them */
+    tu_import_text(
+        fx, KIND_ENROLLMENT, "enr2.csv",
+        "学校名称,姓名,性别,出生日期,身份证件号,学籍状态\n"
+        "郑庄中心小学,张三,男,2015-01-01,,在读\n郑庄中心小学,李四,男,2015-01-02,,在读\n");
+    match_and_casework(fx, 20261120, &cw);
+    assert_int_equal(cw.claims_flagged, 1);
+    assert_int_equal(cw.cases_reopened, 1);
+    assert_int_equal(cw.outcomes_stand, 0);
+    buf_release(&pop);
+    buf_release(&msg);
+    outcome_release(&o);
+}
+
 static void test_child_key(void **state)
 {
     struct buf k = BUF_INIT;
@@ -400,6 +497,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_days_across_month_and_year_ends),
+        cmocka_unit_test(test_working_days_skip_weekends),
         cmocka_unit_test(test_months_clamp_to_month_end),
         cmocka_unit_test(test_holidays_move_the_deadline_after_them),
         cmocka_unit_test(test_bad_holidays_are_refused),
@@ -408,6 +506,8 @@ int main(void)
         cmocka_unit_test(test_followups_and_closing),
         cmocka_unit_test(test_deferral_holds_for_one_school_year),
         cmocka_unit_test(test_child_key),
+        cmocka_unit_test_setup_teardown(test_an_outcome_stands_until_a_newer_list, tu_fx_setup,
+                                        tu_fx_teardown),
         cmocka_unit_test_setup_teardown(test_a_later_run_closes_tasks_and_notes_cases, tu_fx_setup,
                                         tu_fx_teardown),
         cmocka_unit_test(test_timeline_render),

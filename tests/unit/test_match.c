@@ -358,6 +358,11 @@ static void test_later_run_keeps_earlier(void **state)
     struct match_result r1, r2, r3;
     run_ok(fx, &r1);
     char *before = run_snapshot(fx, r1.run_id);
+    assert_int_equal(r1.previous_run, 0); /* the first run: nothing to compare with */
+    struct buf said = BUF_INIT;
+    match_describe(&r1, &said);
+    assert_null(strstr(said.buf, "更新的名单"));
+    assert_null(strstr(said.buf, "没有导入新的名单"));
 
     /* a new 学籍 snapshot in which 壬 is now at school */
     char id[19];
@@ -372,10 +377,28 @@ static void test_later_run_keeps_earlier(void **state)
     status_is(fx, r2.run_id, "壬", "enrolled");
     status_is(fx, r2.run_id, "丙", "not_enrolled"); /* no longer in the latest 学籍 */
     status_is(fx, r1.run_id, "壬", "not_enrolled");
+    /* what changed since run 1: the 学籍 list, and the run says which */
+    assert_int_equal(r2.previous_run, r1.run_id);
+    assert_int_equal(r2.lists_new, 1u << KIND_ENROLLMENT);
+    buf_reset(&said);
+    match_describe(&r2, &said);
+    char *which = xstrfmt("与第 %lld 次比对相比，更新的名单：学籍名单（第 %lld 批）",
+                          (long long)r1.run_id, (long long)r2.enrollment_batch);
+    assert_non_null(strstr(said.buf, which));
+    assert_null(strstr(said.buf, "没有导入新的名单"));
+    free(which);
 
-    /* the same inputs again: a new run, the old ones untouched */
+    /* the same inputs again: a new run, the old ones untouched; it says no list changed */
     run_ok(fx, &r3);
     assert_true(r3.run_id > r2.run_id);
+    assert_int_equal(r3.previous_run, r2.run_id);
+    assert_int_equal(r3.lists_new, 0);
+    buf_reset(&said);
+    match_describe(&r3, &said);
+    which = xstrfmt("自第 %lld 次比对以来没有导入新的名单", (long long)r2.run_id);
+    assert_non_null(strstr(said.buf, which));
+    free(which);
+    buf_release(&said);
 
     char *after = run_snapshot(fx, r1.run_id);
     assert_string_equal(after, before);

@@ -54,6 +54,7 @@ static void test_every_key_is_registered_once_with_a_label(void **state)
         "link_review",
         "link_margin",
         "casework_verify_days",
+        "casework_review_days",
         "casework_first_visit_days",
         "casework_ladder_days",
         "casework_followup_months",

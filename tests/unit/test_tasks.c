@@ -326,6 +326,80 @@ static void test_cases_and_closed_tasks(void **state)
     buf_release(&rows);
 }
 
+/* A pair of the review queue waiting for a clerk, in run `run`, under `key`: 李二 (龙港镇)
+ * and the 学籍 record of 李一. Its id. */
+static int64_t queue_pair(struct tu_fx *fx, int64_t run, const char *key)
+{
+    char sql[640];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO candidate (run_id, population_record, other_record, pair_key, score,"
+             " levels, decision, reason) SELECT %lld, p.id, o.id, '%s', 12.5, '{}', 'review', 'x'"
+             " FROM record p, record o JOIN batch b ON b.id = o.batch_id"
+             " WHERE p.name = '李二' AND o.name = '李一' AND b.kind = 'enrollment'",
+             (long long)run, key);
+    assert_int_equal(store_exec(fx->s, sql), 0);
+    return tu_int(fx->s, "SELECT max(id) FROM candidate", NULL);
+}
+
+/* The review queue's pairs are due for those who review: N working days (casework_review_days)
+ * after the day of the run that first queued the pair; in the pair's township; nobody's. */
+static void test_review_pairs(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx); /* run 1 on Tuesday 2026-09-15 */
+    int64_t run1 = tu_int(fx->s, "SELECT max(id) FROM match_run", NULL);
+    queue_pair(fx, run1, "P:A#R:B");
+    /* the pair waits again in run 2, three days later: its day is still run 1's */
+    setenv("BAOXUE_TODAY", "2026-09-18", 1);
+    int64_t run2 = tu_match(fx, 20260918);
+    int64_t pair = queue_pair(fx, run2, "P:A#R:B");
+    char line[256];
+    snprintf(line, sizeof(line),
+             "龙港镇|县教育局（人工复核）|人工复核：是否同一名儿童（5 个工作日内）|候选记录对 "
+             "%lld|李二|2026-09-22|4|未到期\n",
+             (long long)pair);
+    struct buf rows = BUF_INIT;
+    struct tasks_filter f = {.review = true};
+    assert_int_equal(due(fx, &f, &rows), 0);
+    if (!strstr(rows.buf, line))
+        fail_msg("no review item in:\n%s", rows.buf);
+    /* only for those who review */
+    f.review = false;
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_null(strstr(rows.buf, "人工复核"));
+    /* in its township only; nobody's of the registry */
+    struct tasks_filter town = {.review = true, .township = "郑庄镇"};
+    assert_int_equal(due(fx, &town, &rows), 0);
+    assert_null(strstr(rows.buf, "人工复核"));
+    struct tasks_filter mine = {.review = true, .person = "李四"};
+    assert_int_equal(due(fx, &mine, &rows), 0);
+    assert_null(strstr(rows.buf, "人工复核"));
+    /* overdue like any other item after the deadline, with the setting's working days */
+    setenv("BAOXUE_TODAY", "2026-09-24", 1);
+    struct tasks_filter late = {.review = true, .overdue = true};
+    assert_int_equal(due(fx, &late, &rows), 0);
+    assert_non_null(strstr(rows.buf, "|候选记录对"));
+    assert_non_null(strstr(rows.buf, "|2026-09-22|-2|逾期 2 天\n"));
+    assert_int_equal(store_set_setting(fx->s, "casework_review_days", "10"), 0);
+    assert_int_equal(due(fx, &late, &rows), 0);
+    assert_null(strstr(rows.buf, "人工复核"));
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_null(strstr(rows.buf, "人工复核")); /* (f.review is false) */
+    f.review = true;
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_non_null(strstr(rows.buf, "（10 个工作日内）|候选记录对"));
+    assert_non_null(strstr(rows.buf, "|2026-09-29|5|未到期\n"));
+    /* decided: off the list */
+    assert_int_equal(store_exec(fx->s, "INSERT INTO review_decision (pair_key, decision,"
+                                       " decided_by, decided_at) VALUES ('P:A#R:B', 'reject',"
+                                       " 'test', '2026-09-24 10:00:00')"),
+                     0);
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_null(strstr(rows.buf, "人工复核"));
+    setenv("BAOXUE_TODAY", "2026-09-15", 1);
+    buf_release(&rows);
+}
+
 /* The region and ties of tasks and people, and a school's name, for the scope checks. */
 static void test_region_and_ties(void **state)
 {
@@ -369,10 +443,8 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_due_in_order),
-        T(test_filters),
-        T(test_cases_and_closed_tasks),
-        T(test_region_and_ties),
+        T(test_due_in_order), T(test_filters),         T(test_cases_and_closed_tasks),
+        T(test_review_pairs), T(test_region_and_ties),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 // 待办: what is due for my township, only the overdue, for me (a person of the registry chosen
-// once on this device), and for the county by township; each row links to its task or case.
+// once on this device), and for the county by township; each row links to its task or case,
+// and the review queue's pairs (the county's) to the review screen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESKTOP, PHONE, TOWNSHIP, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
@@ -19,6 +20,9 @@ describe('待办', () => {
     assert.ok(all > 3);
     const towns = await page.locator('table.table tbody td[data-label="乡镇"]').allTextContents();
     assert.ok(towns.every(t => t.trim() === '龙港镇'), towns.join());
+    // the review queue's pairs are the county's work, not a township's
+    const items = await page.locator('table.table tbody td.primary').allTextContents();
+    assert.ok(!items.some(t => /人工复核/.test(t)), items.join());
     await page.getByText('逾期 5 天').first().waitFor();
     await shoot(page, 'tasks');
     await page.getByRole('button', { name: '筛选' }).click();
@@ -62,6 +66,29 @@ describe('待办', () => {
     await settled(page);
     const one = new Set((await page.locator('table.table tbody td[data-label="乡镇"]').allTextContents()).map(t => t.trim()));
     assert.deepEqual([...one], ['龙港镇']);
+    await page.context().close();
+  });
+
+  test('county: each pair of the review queue is due, overdue in red, and opens the review', async () => {
+    // the run that queued the pairs as if it had been on Tuesday 11-10: due five working days
+    // later (Tuesday 11-17), three days overdue on the harness's today (11-20)
+    sql(server.db, `UPDATE match_run SET run_on = '2026-11-10'`);
+    const pairs = Number(sql(server.db, `SELECT count(*) FROM candidate c LEFT JOIN review_decision d ON d.pair_key = c.pair_key WHERE c.run_id = (SELECT max(id) FROM match_run) AND c.decision = 'review' AND d.decision IS NULL`));
+    assert.ok(pairs > 0, 'the demo county has pairs in review');
+    const page = await signedIn(browser, server.url, 'county', DESKTOP);
+    await page.goto(server.url + '/#/tasks?overdue=1');
+    await settled(page);
+    const rows = page.locator('table.table tbody tr', { hasText: '人工复核' });
+    assert.equal(await rows.count(), pairs);
+    const row = rows.first();
+    assert.match(await row.locator('td[data-label="状态"]').textContent(), /逾期 3 天/);
+    assert.equal(await row.locator('td[data-label="截止日期"] span.late').count(), 1);
+    assert.match(await row.locator('td[data-label="儿童"]').textContent(), /候选记录对 \d+/);
+    await shoot(page, 'tasks-review');
+    await row.locator('td.primary a').click();
+    await page.waitForURL(/#\/review\?id=\d+$/);
+    await settled(page);
+    await page.getByRole('heading', { name: '人工复核' }).waitFor();
     await page.context().close();
   });
 });

@@ -119,7 +119,8 @@ export function Choices({ name, legend, options, value, onChange, required, colu
 
 /** The screen of a task or case a list row names by its kind and id (object: task | case). */
 export function objectLink(object, id) {
-  return object === 'case' ? '#/cases/' + id : object === 'task' ? '#/verify/' + id : null;
+  return object === 'case' ? '#/cases/' + id : object === 'task' ? '#/verify/' + id
+    : object === 'candidate' ? '#/review?id=' + id : null;
 }
 
 /** Whom each assignee role is picked among: people of that kind of organisation (org_kinds). */
