@@ -293,6 +293,11 @@ json_t *user_json(const struct user *u)
             json_array_append_new(kinds, json_string(kind_key((enum import_kind)k)));
     if (d && (d->reads & DEPT_READS_REGISTRATION))
         json_array_append_new(perms, json_string("registration"));
+    /* the screens of tasks and cases, for the roles that read them with their story */
+    if (role_reads_objects(u->role, SCOPE_TASK))
+        json_array_append_new(perms, json_string("tasks_read"));
+    if (role_reads_objects(u->role, SCOPE_CASE))
+        json_array_append_new(perms, json_string("cases_read"));
     return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "name", u->name,
                      "role", role_key(u->role), "role_label", role_label(u->role), "township",
                      u->township[0] ? u->township : NULL, "township_name", t ? t->name : NULL,
