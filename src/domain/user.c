@@ -110,9 +110,9 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
     const char *p[] = {
         u->name, role_key(u->role), u->township, u->school, dept ? dept->key : NULL, hash, now};
     char detail[160];
-    snprintf(detail, sizeof(detail), "role=%s%s%s%s%s", role_key(u->role),
-             u->township[0] ? " township=" : "", u->township, dept ? " department=" : "",
-             dept ? dept->key : "");
+    snprintf(detail, sizeof(detail), "角色：%s%s%s%s%s%s%s", role_label(u->role),
+             u->township[0] ? "，乡镇代码 " : "", u->township, u->school[0] ? "，学校标识码 " : "",
+             u->school, dept ? "，部门 " : "", dept ? dept->title : "");
     int64_t exists = 0;
     const char *pn[] = {u->name};
     int rc = store_begin(s);

@@ -19,7 +19,7 @@ void verify_list_h(struct request *r)
     struct paging pg;
     if (!arg_reach(r, SCOPE_TASK, &f.township, &f.school_ties, &f.school, &f.school_name) ||
         !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
-        (f.full && !audit_full(r, "verify list full=1", NULL)))
+        (f.full && !audit_full(r, "核查任务列表（完整身份证号和电话）", NULL)))
         return;
     /* a department reads outcomes, which are closed tasks */
     if (!f.state && !scope_reads_story(&r->scope))
@@ -128,7 +128,7 @@ void verify_show_h(struct request *r)
     if (!scope_reads_story(&r->scope))
         verify_outcome_only(r);
     else
-        show_object(r, OBJ_TASK, "verify show full=1", verify_show, verify_detail);
+        show_object(r, OBJ_TASK, "核查任务（完整身份证号和电话）", verify_show, verify_detail);
 }
 
 void case_list_h(struct request *r)
@@ -137,7 +137,7 @@ void case_list_h(struct request *r)
     struct paging pg;
     if (!arg_reach(r, SCOPE_CASE, &f.township, &f.school_ties, &f.school, &f.school_name) ||
         !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
-        (f.full && !audit_full(r, "case list full=1", NULL)))
+        (f.full && !audit_full(r, "案件列表（完整身份证号和电话）", NULL)))
         return;
     struct report_table t;
     struct outcome o = OUTCOME_INIT;
@@ -147,7 +147,7 @@ void case_list_h(struct request *r)
 
 void case_show_h(struct request *r)
 {
-    show_object(r, OBJ_CASE, "case show full=1", case_show, case_detail);
+    show_object(r, OBJ_CASE, "案件（完整身份证号和电话）", case_show, case_detail);
 }
 
 void tasks_h(struct request *r)

@@ -331,7 +331,7 @@ class WebApiTest(unittest.TestCase):
         self.assertIn("id_bad_check", r["flags"])
         self.assertEqual(batches(), before)
         self.assertEqual(int(db_rows(self.db, "SELECT count(*) FROM audit WHERE action = 'import'"
-                                     " AND detail LIKE '%rows=2'")[0][0]), 0)
+                                     " AND detail LIKE '%，2 行'")[0][0]), 0)
         # a field that does not exist
         job = self.upload([("kind", "population"), ("dry_run", "1"), ("map", "小孩名字=不知道")],
                           "补充.csv", data)
