@@ -577,8 +577,7 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
         if (rc == 0)
             rc = event_add(s, c.child, 0, case_id, "reopened", on, actor, t.buf);
     }
-    if (rc < 0 ||
-        case_finish(s, actor, "case_follow_up", case_id, yes ? "在校" : "不在校") < 0) {
+    if (rc < 0 || case_finish(s, actor, "case_follow_up", case_id, yes ? "在校" : "不在校") < 0) {
         buf_release(&t);
         casework_settings_release(&cs);
         fail_store(s, o);

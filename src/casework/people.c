@@ -492,8 +492,8 @@ int people_import(struct store *s, const char *path, const char *actor,
         sum->added++;
     }
     char detail[96];
-    snprintf(detail, sizeof(detail), "共 %ld 行，新登记 %ld 人，已在名册 %ld 人", sum->rows, sum->added,
-             sum->existing);
+    snprintf(detail, sizeof(detail), "共 %ld 行，新登记 %ld 人，已在名册 %ld 人", sum->rows,
+             sum->added, sum->existing);
     if (audit_record(s, actor, NULL, "people_import", NULL, detail) < 0 || store_commit(s) < 0)
         goto store_failed;
     ret = 0;

@@ -169,8 +169,7 @@ void report_h(struct request *r)
     if (ro.full && def->personal) {
         char detail[128];
         snprintf(detail, sizeof(detail), "%s（%s），%zu 行，完整身份证号和电话", def->title,
-                 report_format_name(fmt),
-                 table_data_rows(&t));
+                 report_format_name(fmt), table_data_rows(&t));
         if (audit_record(r->store, r->scope.user, r->scope.origin, "export_full", NULL, detail) <
             0) {
             table_release(&t);

@@ -34,7 +34,7 @@ struct request {
     struct route_params params;
     bool signed_in;
     struct session session;
-    struct scope scope; /* resolved once from the session, in server.c */
+    struct scope scope;      /* resolved once from the session, in server.c */
     struct object_ties ties; /* the route's task or case: its township and ties to the scope
                                 (server.c, before the handler; zero for other routes) */
     char ip[64];

@@ -92,6 +92,11 @@ class WebApiTest(unittest.TestCase):
         self.assertNotIn("child_file", perms["dept"])
         self.assertNotIn("casework", perms["dept"])
         self.assertNotIn("approve", perms["tz"])
+        # issue 14: the task and case screens for the roles that read them with their story —
+        # a school its pupils', not a department (the police read 户籍问题 outcomes only)
+        for u in ["admin", "county", "tz", "school", "sup"]:
+            self.assertLessEqual({"tasks_read", "cases_read"}, perms[u], u)
+        self.assertFalse({"tasks_read", "cases_read"} & perms["dept"])
         self.assertIn("approve", perms["county"])
         self.assertNotIn("write", perms["sup"])
         self.assertNotIn("full_id", perms["sup"])
