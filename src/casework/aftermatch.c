@@ -474,11 +474,12 @@ int casework_after_match(struct store *s, int64_t run_id, const char *actor,
         store_rollback(s);
         goto out;
     }
-    char target[AUDIT_TARGET_SIZE], detail[160];
+    char target[AUDIT_TARGET_SIZE], detail[512];
     audit_target(target, OBJ_RUN, run_id);
     snprintf(detail, sizeof(detail),
-             "tasks=%ld reopened=%ld flagged=%ld open=%ld closed=%ld cases_enrolled=%ld"
-             " cleared=%ld deferrals=%ld stand=%ld",
+             "新建核查任务 %ld 项，重新打开案件 %ld 件，结论待复核 %ld 项，已有任务 %ld 项，"
+             "在校销任务 %ld 项，案件儿童在校 %ld 件，复核解除 %ld 项，暂缓到期 %ld 项，"
+             "结论因名单未更新而维持 %ld 项",
              out->tasks_created, out->cases_reopened, out->claims_flagged, out->already_open,
              out->tasks_closed, out->cases_found_enrolled, out->flags_cleared,
              out->deferrals_expired, out->outcomes_stand);

@@ -261,7 +261,7 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
                 : -1;
     buf_release(&t);
     if (rc < 0 ||
-        case_finish(s, actor, "case_attempt", case_id, attempt_methods.words[m].key) < 0) {
+        case_finish(s, actor, "case_attempt", case_id, attempt_methods.words[m].label) < 0) {
         fail_store(s, o);
         store_rollback(s);
         return -1;
@@ -372,7 +372,7 @@ int case_escalate(struct store *s, int64_t case_id, const struct ladder_input *i
     if (rc == 0)
         rc = event_add(s, c.child, 0, case_id, "ladder", on, actor, t.buf);
     if (rc < 0 ||
-        case_finish(s, actor, "case_escalate", case_id, ladder_steps.words[step - 1].key) < 0) {
+        case_finish(s, actor, "case_escalate", case_id, ladder_steps.words[step - 1].label) < 0) {
         buf_release(&t);
         fail_store(s, o);
         store_rollback(s);
@@ -491,7 +491,7 @@ int case_resolve(struct store *s, int64_t case_id, const struct resolve_input *i
         rc = event_add(s, c.child, 0, case_id, "resolved", on, actor, t.buf);
     buf_release(&t);
     buf_release(&detail);
-    if (rc < 0 || case_finish(s, actor, "case_resolve", case_id, w->key) < 0) {
+    if (rc < 0 || case_finish(s, actor, "case_resolve", case_id, w->label) < 0) {
         fail_store(s, o);
         store_rollback(s);
         return -1;
@@ -578,8 +578,7 @@ int case_follow_up(struct store *s, int64_t case_id, const struct followup_input
         if (rc == 0)
             rc = event_add(s, c.child, 0, case_id, "reopened", on, actor, t.buf);
     }
-    if (rc < 0 ||
-        case_finish(s, actor, "case_follow_up", case_id, yes ? "in_school" : "absent") < 0) {
+    if (rc < 0 || case_finish(s, actor, "case_follow_up", case_id, yes ? "在校" : "不在校") < 0) {
         buf_release(&t);
         casework_settings_release(&cs);
         fail_store(s, o);

@@ -223,7 +223,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
     /* a full ID on paper is a full read: recorded before it is written */
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_CASE, case_id);
-    if (in->full && audit_record(s, actor, NULL, "read_full", target, "notice") < 0) {
+    if (in->full && audit_record(s, actor, NULL, "read_full", target, "通知书") < 0) {
         fail_store(s, o);
         goto out;
     }

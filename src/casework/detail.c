@@ -66,11 +66,12 @@ static json_t *jvocab(const struct vocab *v, bool verify, bool outcome)
 
 /* The child as the view shows it: masked, no birth date (null) but the age on the cutoff of
  * the latest run ("age", "age_on"). */
-static json_t *child_json(struct store *s, int64_t record_id, bool full)
+static json_t *child_json(struct store *s, int64_t record_id, bool full, bool contact)
 {
     struct view v;
     if (run_view(s, full, &v) < 0)
         return NULL;
+    v.contact = contact;
     struct stmt *q = store_prepare(
         s, "SELECT coalesce(name, ''), coalesce(gender, 0), coalesce(birth_date, ''),"
            " coalesce(id_number, id_raw, ''), coalesce(township, ''), coalesce(village, ''),"
@@ -95,7 +96,10 @@ static json_t *child_json(struct store *s, int64_t record_id, bool full)
                       jopt(birth ? birth : ""), "age", age >= 0 ? json_integer(age) : json_null(),
                       "age_on", jopt(on), "id_number", jopt(m), "township", jopt(stmt_text(q, 4)),
                       "village", jopt(stmt_text(q, 5)), "guardian", jopt(stmt_text(q, 6)), "phone",
-                      jopt(ph.buf), "address", full ? jopt(stmt_text(q, 8)) : json_null());
+                      jopt(ph.buf), "address",
+                      view_contact(&v) ? jopt(stmt_text(q, 8)) : json_null());
+        if (j) /* the phone is whole: the screen offers it as a tel: link */
+            json_object_set_new(j, "contact", json_boolean(view_contact(&v)));
         buf_release(&ph);
     }
     stmt_finalize(q);
@@ -199,7 +203,7 @@ static bool put(json_t *o, const char *key, json_t *v)
     return true;
 }
 
-json_t *verify_detail(struct store *s, int64_t task_id, bool full, bool *found)
+json_t *verify_detail(struct store *s, int64_t task_id, bool full, bool contact, bool *found)
 {
     *found = false;
     struct stmt *q = store_prepare(
@@ -253,7 +257,7 @@ json_t *verify_detail(struct store *s, int64_t task_id, bool full, bool *found)
                   jvocab(&registration_problems, false, false), "reasons",
                   jvocab(&case_reasons, false, false));
     json_object_set_new(j, "choices", choices);
-    if (!put(j, "child", child_json(s, record, full)) ||
+    if (!put(j, "child", child_json(s, record, full, contact)) ||
         !put(j, "assignees", assignees_json(s, task_id, 0)) ||
         !put(j, "timeline", timeline_json(s, child))) {
         json_decref(j);
@@ -357,7 +361,7 @@ static json_t *followups_json(struct store *s, int64_t case_id)
     return a;
 }
 
-json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
+json_t *case_detail(struct store *s, int64_t case_id, bool full, bool contact, bool *found)
 {
     *found = false;
     struct stmt *q = store_prepare(
@@ -481,7 +485,7 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool *found)
         jvocab(&ladder_steps, false, false), "outcomes", jvocab(&case_outcomes, false, true),
         "reasons", jvocab(&case_reasons, false, false));
     json_object_set_new(j, "choices", choices);
-    if (!put(j, "child", child_json(s, record, full)) ||
+    if (!put(j, "child", child_json(s, record, full, contact)) ||
         !put(j, "assignees", assignees_json(s, 0, case_id)) ||
         !put(j, "attempts", attempts_json(s, case_id)) ||
         !put(j, "ladder_steps", ladder_json(s, case_id)) ||

@@ -304,11 +304,11 @@ int people_edit(struct store *s, int64_t id, const struct person_input *in, cons
         goto fail_store_nrb;
     }
     /* the audit says which fields changed, not their values */
-    const char *names[] = {"name", "phone", "org", "org_kind", "township", "role"};
+    const char *names[] = {"姓名", "电话", "单位", "单位类别", "乡镇", "职务"};
     const char *given[] = {in->name, in->phone, in->org, in->org_kind, in->township, in->role};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (given[i])
-            buf_addf(&fields, "%s%s", fields.len ? "," : "changed=", names[i]);
+            buf_addf(&fields, "%s%s", fields.len ? "、" : "修改了", names[i]);
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_PERSON, id);
     if (audit_record(s, actor, NULL, "person_edit", target, fields.buf) < 0 || store_commit(s) < 0)
@@ -492,8 +492,8 @@ int people_import(struct store *s, const char *path, const char *actor,
         sum->added++;
     }
     char detail[96];
-    snprintf(detail, sizeof(detail), "rows=%ld added=%ld existing=%ld", sum->rows, sum->added,
-             sum->existing);
+    snprintf(detail, sizeof(detail), "共 %ld 行，新登记 %ld 人，已在名册 %ld 人", sum->rows,
+             sum->added, sum->existing);
     if (audit_record(s, actor, NULL, "people_import", NULL, detail) < 0 || store_commit(s) < 0)
         goto store_failed;
     ret = 0;

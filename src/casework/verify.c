@@ -446,9 +446,10 @@ int verify_record(struct store *s, int64_t task_id, const struct verify_input *i
         if (event_add(s, child, task_id, case_id, "case_opened", on, actor, t.buf) < 0)
             goto store_failed;
     }
-    char target[AUDIT_TARGET_SIZE], detail[64];
+    char target[AUDIT_TARGET_SIZE], detail[160];
     audit_target(target, OBJ_TASK, task_id);
-    snprintf(detail, sizeof(detail), "outcome=%s%s%s", w->key, sub ? "/" : "", sub ? sub : "");
+    snprintf(detail, sizeof(detail), "结论：%s%s%s", w->label, sub ? "：" : "",
+             sub ? vocab_label(&registration_problems, sub) : "");
     if (audit_record(s, actor, NULL, "verify", target, detail) < 0 || store_commit(s) < 0)
         goto store_failed;
     buf_addf(msg, "已记录核查任务 %lld 的结论：%s", (long long)task_id, w->label);

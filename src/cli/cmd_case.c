@@ -28,7 +28,8 @@ static int case_list_cmd(int argc, char **argv)
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    return cw_list(argc, argv, usage, opts, &f.full, "case list full=1", case_table, &f);
+    return cw_list(argc, argv, usage, opts, &f.full, "案件列表（完整身份证号和电话）", case_table,
+                   &f);
 }
 
 static int case_show_cmd(int argc, char **argv)
@@ -36,7 +37,8 @@ static int case_show_cmd(int argc, char **argv)
     static const char *const usage[] = {
         "baoxue case show 案件编号 [选项]",
         "一个案件：儿童、责任人、劝返记录、依法控辍、结果、回访和时间线", NULL};
-    return cw_show(argc, argv, usage, "案件编号", OBJ_CASE, "case show full=1", case_show);
+    return cw_show(argc, argv, usage, "案件编号", OBJ_CASE, "案件（完整身份证号和电话）",
+                   case_show);
 }
 
 static const struct cli_sub reads[] = {

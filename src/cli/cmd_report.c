@@ -53,7 +53,7 @@ static const char *const *usage(void)
 static int audit_export(struct store *s, const char *what, const char *format, long rows)
 {
     char detail[128];
-    snprintf(detail, sizeof(detail), "report=%s format=%s rows=%ld full=1", what, format, rows);
+    snprintf(detail, sizeof(detail), "%s（%s），%ld 行，完整身份证号和电话", what, format, rows);
     return audit_record(s, cli_actor(), "cli", "export_full", NULL, detail);
 }
 
@@ -153,7 +153,7 @@ int cmd_report(int argc, char **argv)
     int rc = def->fn(s, &ro, &t, &o);
     if (rc == 0) {
         if (def->personal && ro.full &&
-            audit_export(s, what, fmt_name ? fmt_name : "auto", (long)table_data_rows(&t)) < 0) {
+            audit_export(s, def->title, report_format_name(fmt), (long)table_data_rows(&t)) < 0) {
             error("无法记录审计日志，已停止导出：%s", store_errmsg(s));
             exit_code = EXIT_RUNTIME;
         } else if (table_render(&t, fmt, out, &err) < 0) {

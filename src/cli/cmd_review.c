@@ -32,14 +32,16 @@ static int review_list_cmd(int argc, char **argv)
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    return cw_list(argc, argv, usage, opts, &a.full, "review list full=1", review_table, &a);
+    return cw_list(argc, argv, usage, opts, &a.full, "人工复核队列（完整身份证号）", review_table,
+                   &a);
 }
 
 static int review_show_cmd(int argc, char **argv)
 {
     static const char *const usage[] = {"baoxue review show 编号 [选项]",
                                         "一个记录对：两条记录并排，每项的比对等级和得分", NULL};
-    return cw_show(argc, argv, usage, "编号", OBJ_CANDIDATE, "review show full=1", review_show);
+    return cw_show(argc, argv, usage, "编号", OBJ_CANDIDATE, "人工复核记录对（完整身份证号）",
+                   review_show);
 }
 
 static const struct cli_sub reads[] = {

@@ -30,14 +30,16 @@ static int verify_list_cmd(int argc, char **argv)
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    return cw_list(argc, argv, usage, opts, &f.full, "verify list full=1", verify_table, &f);
+    return cw_list(argc, argv, usage, opts, &f.full, "核查任务列表（完整身份证号和电话）",
+                   verify_table, &f);
 }
 
 static int verify_show_cmd(int argc, char **argv)
 {
     static const char *const usage[] = {"baoxue verify show 任务编号 [选项]",
                                         "一项核查任务：儿童、责任人、结论和时间线", NULL};
-    return cw_show(argc, argv, usage, "任务编号", OBJ_TASK, "verify show full=1", verify_show);
+    return cw_show(argc, argv, usage, "任务编号", OBJ_TASK, "核查任务（完整身份证号和电话）",
+                   verify_show);
 }
 
 static const struct cli_sub reads[] = {

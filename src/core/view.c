@@ -19,7 +19,7 @@ void view_id(const struct view *v, const char *id, char out[VIEW_ID_SIZE])
 void view_phone(const struct view *v, const char *phone, struct buf *out)
 {
     size_t n = strlen(phone);
-    if (v->full) {
+    if (view_contact(v)) {
         buf_adds(out, phone);
     } else if (n < 7) {
         buf_addchars(out, '*', n);

@@ -20,13 +20,22 @@
  */
 struct view {
     bool full;
-    int cutoff; /* ymd: ages are completed years on this day; 0 when no run says which */
+    int cutoff;   /* ymd: ages are completed years on this day; 0 when no run says which */
+    bool contact; /* the guardian's phone and the home address as stored, the ID and the birth
+                     date masked: what the people assigned to the child need to reach the family
+                     (scope's ACT_CONTACT; the caller audits the read like a full one) */
 };
 
 static inline struct view view_make(bool full, int cutoff_ymd)
 {
-    struct view v = {full, cutoff_ymd};
+    struct view v = {full, cutoff_ymd, false};
     return v;
+}
+
+/* Does the view show the guardian's phone and the home address as stored? */
+static inline bool view_contact(const struct view *v)
+{
+    return v->full || v->contact;
 }
 
 /* Room for any ID a view writes: 18 characters, or "（身份证号不完整）". */
@@ -36,7 +45,8 @@ static inline struct view view_make(bool full, int cutoff_ymd)
  * 4, anything else (a truncated or Excel-mangled number) is "（身份证号不完整）", "" is "". */
 void view_id(const struct view *v, const char *id, char out[VIEW_ID_SIZE]);
 
-/* A phone number (appended to out): as stored, or masked to its first 3 and last 4 digits. */
+/* A phone number (appended to out): as stored (view_contact), or masked to its first 3 and last
+ * 4 digits. */
 void view_phone(const struct view *v, const char *phone, struct buf *out);
 
 /* The stored birth date for a full view; NULL for a masked one (whatever was stored). */

@@ -205,7 +205,7 @@ int batch_accept(struct store *s, int64_t id, bool shrink_confirmed, const char 
         return -1;
     }
     char detail[96];
-    snprintf(detail, sizeof(detail), "%s %ld", kind_key(kind), rows);
+    snprintf(detail, sizeof(detail), "%s，%ld 人", kind_label(kind), rows);
     if (decide(s, id,
                "UPDATE batch SET state = 'live', decided_by = $2, decided_at = $3,"
                " live_seq = (SELECT coalesce(max(live_seq), 0) + 1 FROM batch)"
@@ -233,7 +233,7 @@ int batch_reject(struct store *s, int64_t id, const char *reason, const char *ac
     if (decide(s, id,
                "UPDATE batch SET state = 'rejected', decided_by = $2, decided_at = $3,"
                " decision_note = $4 WHERE id = $1 AND state = 'pending' RETURNING id",
-               reason, actor, "import_reject", kind_key(kind), o) < 0)
+               reason, actor, "import_reject", kind_label(kind), o) < 0)
         return -1;
     buf_addf(msg, "已退回第 %lld 批（%s），上传的部门会看到理由", (long long)id, kind_label(kind));
     return 0;

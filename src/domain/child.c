@@ -207,7 +207,7 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         /* audited before anything is shown */
         char target[AUDIT_TARGET_SIZE];
         audit_target(target, OBJ_RECORD, record_id);
-        if (audit_record(s, sc->user, sc->origin, "read_full", target, "child") < 0) {
+        if (audit_record(s, sc->user, sc->origin, "read_full", target, "学生档案") < 0) {
             failed(oc, OUT_ERROR, "无法记录审计日志，未显示完整信息：%s", store_errmsg(s));
             goto out;
         }
@@ -305,7 +305,8 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
         json_object_set_new(o, "id_number", jstr(tmp.buf));
         json_object_set_new(o, "school_name", jstr(stmt_text(q, 6)));
         json_object_set_new(o, "grade", jstr(stmt_text(q, 7)));
-        json_object_set_new(o, "enroll_status", jstr(stmt_text(q, 8)));
+        json_object_set_new(o, "enroll_status",
+                            jstr(enroll_status_label(enroll_status_from_key(stmt_text(q, 8)))));
         if (!stmt_is_null(q, 9))
             json_object_set_new(o, "link",
                                 json_pack("{s:s?, s:f, s:s?}", "method", stmt_text(q, 9), "score",

@@ -29,7 +29,7 @@
 static void item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
                       struct buf *tmp)
 {
-    static const struct view masked = {false, 0};
+    static const struct view masked = {false, 0, false};
     buf_adds(out, out->len ? ",{" : "{");
     jsonw_key(out, "id");
     jsonw_int(out, stmt_int(q, 0));

@@ -460,7 +460,8 @@ static int explain_id(struct store *s, const char *id_text, int64_t run, bool fu
         free(c);
         char target[AUDIT_TARGET_SIZE];
         audit_target(target, OBJ_RECORD, children[ci]);
-        if (audit_record(s, actor, NULL, "explain", target, full ? "full=1" : "full=0") < 0) {
+        if (audit_record(s, actor, NULL, "explain", target,
+                         full ? "完整身份证号" : "身份证号已遮盖") < 0) {
             return fail_store(s, o);
         }
     }

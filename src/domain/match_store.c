@@ -253,7 +253,8 @@ int match_finish_run(struct run_state *st)
         int r1 =
             store_run(s, "UPDATE match_run SET finished_at = $1, counts = $2 WHERE id = $3", 3, p);
         buf_reset(&st->detail);
-        buf_addf(&st->detail, "run=%s population=%zu review=%ld", id, st->sn.npop, lr->review);
+        buf_addf(&st->detail, "第 %s 次比对，户籍儿童 %zu 名，待复核 %ld 对", id, st->sn.npop,
+                 lr->review);
         int r2 = r1 < 0 ? -1 : audit_record(s, st->opt->actor, NULL, "match", NULL, st->detail.buf);
         free(ct);
         if (r2 < 0)

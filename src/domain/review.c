@@ -367,8 +367,13 @@ int review_decide(struct store *s, int64_t candidate_id, bool accept, const char
     const char *verdict = accept ? "accept" : "reject";
     const char *p[] = {key, verdict, actor && *actor ? actor : "unknown", now, note, run};
     struct buf detail = BUF_INIT;
-    buf_addf(&detail, "candidate=%lld decision=%s%s%s", (long long)candidate_id, verdict,
-             *before ? " was=" : "", before);
+    buf_addf(&detail, "记录对 %lld：%s%s%s%s", (long long)candidate_id,
+             accept ? "是同一人" : "不是同一人", *before ? "（原为" : "",
+             !*before                    ? ""
+             : !strcmp(before, "accept") ? "是同一人"
+             : !strcmp(before, "reject") ? "不是同一人"
+                                         : before,
+             *before ? "）" : "");
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_CANDIDATE, candidate_id);
     int rc = store_begin(s);

@@ -28,7 +28,7 @@ static json_t *jstr(const char *s)
 /* One child of a group: a masked view (a run's changes are a list, never a full read). */
 static json_t *item(struct stmt *q, const char *status)
 {
-    static const struct view v = {false, 0};
+    static const struct view v = {false, 0, false};
     char masked[VIEW_ID_SIZE];
     view_id(&v, stmt_text(q, 2), masked);
     int st = status ? status_parse(status) : -1;

@@ -59,21 +59,24 @@ static const bool grants[ROLE__COUNT][PERM__COUNT] = {
 #define REACH_TOWN  0x200u
 #define SCHOOL_READ (TIE_SCHOOL_RECORD | TIE_RETURNED_TO | TIE_TEACHER)
 static const unsigned reach[ROLE__COUNT][2][ACT__COUNT] = {
-    /*              task: read attempt follow-up write      case: read attempt follow-up write */
-    [ROLE_ADMIN] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL},
-                    {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL}},
-    [ROLE_COUNTY] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL},
-                     {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL}},
-    [ROLE_TOWNSHIP] = {{REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN},
-                       {REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN}},
+    /* task: read attempt follow-up write contact; case: read attempt follow-up write contact.
+     * contact: who sees the guardian's phone and the address in full without asking — the
+     * accounts of the people assigned to the child (the township's 包保干部 and 村干部, the
+     * school's 结对教师); the county asks for it (full=1) like for an ID, audited alike */
+    [ROLE_ADMIN] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0},
+                    {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0}},
+    [ROLE_COUNTY] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0},
+                     {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0}},
+    [ROLE_TOWNSHIP] = {{REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN},
+                       {REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN}},
     /* a school: its pupils' tasks and cases, the children returned to it, those its teachers
      * are paired with; it records its teachers' visits and the follow-ups of its returners */
-    [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0},
-                     {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0}},
+    [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0, TIE_SCHOOL_RECORD | TIE_TEACHER},
+                     {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0, SCHOOL_READ}},
     /* a department: the verification outcomes its duty needs (department.c: the police read
      * 户籍问题), masked and without the story (scope_reads_story); no case, nothing to change */
-    [ROLE_DEPARTMENT] = {{TIE_REGISTRATION, 0, 0, 0}, {0, 0, 0, 0}},
-    [ROLE_SUPERVISOR] = {{REACH_ALL, 0, 0, 0}, {REACH_ALL, 0, 0, 0}},
+    [ROLE_DEPARTMENT] = {{TIE_REGISTRATION, 0, 0, 0, 0}, {0, 0, 0, 0, 0}},
+    [ROLE_SUPERVISOR] = {{REACH_ALL, 0, 0, 0, 0}, {REACH_ALL, 0, 0, 0, 0}},
 };
 
 static unsigned reach_of(const struct scope *sc, enum scope_object what, enum scope_action act)
@@ -126,6 +129,14 @@ bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
 bool scope_reads_story(const struct scope *sc)
 {
     return sc->role != ROLE_DEPARTMENT;
+}
+
+bool role_reads_objects(enum role r, enum scope_object what)
+{
+    if (r >= ROLE__COUNT || (what != SCOPE_TASK && what != SCOPE_CASE) || !role_has(r, PERM_CASES))
+        return false;
+    const struct scope sc = {.role = r};
+    return scope_reads_story(&sc) && reach[r][what == SCOPE_CASE][ACT_READ] != 0;
 }
 
 bool scope_reads_run(const struct scope *sc, const char *population_department)

@@ -94,6 +94,8 @@ enum scope_action {
     ACT_ATTEMPT,   /* record a persuasion attempt (劝返) */
     ACT_FOLLOW_UP, /* record a follow-up after the child's return (巩固回访) */
     ACT_WRITE,     /* everything else: outcomes, the legal ladder, notices, assigning, closing */
+    ACT_CONTACT,   /* read the guardian's phone and the home address in full: the accounts of
+                      the people assigned to the child (docs/decisions.md, issue 14) */
     ACT__COUNT
 };
 
@@ -135,6 +137,13 @@ bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
  * conversations and events), or only the outcome its duty needs (a department)?
  */
 bool scope_reads_story(const struct scope *sc);
+
+/*
+ * Does a role read any task (SCOPE_TASK) or case (SCOPE_CASE) with its story, whatever its
+ * township or school? The session's answer says so ("tasks_read", "cases_read"), so that the
+ * web UI offers the 核查 and 个案 screens exactly to the roles the API gives them to.
+ */
+bool role_reads_objects(enum role r, enum scope_object what);
 
 /*
  * A department reads the children of the lists it uploaded: the run whose population list

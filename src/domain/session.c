@@ -215,7 +215,7 @@ enum login_result session_login(struct store *s, const char *name, const char *p
     if (!ok) {
         /* the attempt was counted already: the audit trail says so */
         char detail[64], target[AUDIT_TARGET_SIZE];
-        snprintf(detail, sizeof(detail), "failures=%lld", (long long)n_pair);
+        snprintf(detail, sizeof(detail), "连续失败 %lld 次", (long long)n_pair);
         audit_target_name(target, OBJ_USER, who);
         return audit_record(s, who, origin, "login_failed", target, detail) < 0 ? LOGIN_ERROR
                                                                                 : LOGIN_BAD;

@@ -110,9 +110,9 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
     const char *p[] = {
         u->name, role_key(u->role), u->township, u->school, dept ? dept->key : NULL, hash, now};
     char detail[160];
-    snprintf(detail, sizeof(detail), "role=%s%s%s%s%s", role_key(u->role),
-             u->township[0] ? " township=" : "", u->township, dept ? " department=" : "",
-             dept ? dept->key : "");
+    snprintf(detail, sizeof(detail), "角色：%s%s%s%s%s%s%s", role_label(u->role),
+             u->township[0] ? "，乡镇代码 " : "", u->township, u->school[0] ? "，学校标识码 " : "",
+             u->school, dept ? "，部门 " : "", dept ? dept->title : "");
     int64_t exists = 0;
     const char *pn[] = {u->name};
     int rc = store_begin(s);
@@ -293,6 +293,11 @@ json_t *user_json(const struct user *u)
             json_array_append_new(kinds, json_string(kind_key((enum import_kind)k)));
     if (d && (d->reads & DEPT_READS_REGISTRATION))
         json_array_append_new(perms, json_string("registration"));
+    /* the screens of tasks and cases, for the roles that read them with their story */
+    if (role_reads_objects(u->role, SCOPE_TASK))
+        json_array_append_new(perms, json_string("tasks_read"));
+    if (role_reads_objects(u->role, SCOPE_CASE))
+        json_array_append_new(perms, json_string("cases_read"));
     return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o}", "name", u->name,
                      "role", role_key(u->role), "role_label", role_label(u->role), "township",
                      u->township[0] ? u->township : NULL, "township_name", t ? t->name : NULL,

@@ -11,6 +11,7 @@
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "verb/verb.h"
 
 void verify_list_h(struct request *r)
 {
@@ -18,7 +19,7 @@ void verify_list_h(struct request *r)
     struct paging pg;
     if (!arg_reach(r, SCOPE_TASK, &f.township, &f.school_ties, &f.school, &f.school_name) ||
         !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
-        (f.full && !audit_full(r, "verify list full=1", NULL)))
+        (f.full && !audit_full(r, "核查任务列表（完整身份证号和电话）", NULL)))
         return;
     /* a department reads outcomes, which are closed tasks */
     if (!f.state && !scope_reads_story(&r->scope))
@@ -29,10 +30,34 @@ void verify_list_h(struct request *r)
     reply_table_paged(r, rc, &t, &o, &pg);
 }
 
-/* One task or case: the CLI's text and the screens' fields, with an audited full=1. */
+/*
+ * What the caller may do to this task or case, by the action rows of its object: {"attempt":
+ * true, "assign": false, …} keyed by the row's subcommand. The same checks as the server's
+ * before a write (permission, PERM_WRITE, reach for the row's action), so that a screen offers
+ * exactly the forms the API would take.
+ */
+static json_t *may_json(const struct request *r, enum scope_object what)
+{
+    json_t *may = json_object();
+    for (const struct verb *const *v = verbs; *v; v++) {
+        const char *dot = strchr((*v)->name, '.');
+        if ((*v)->object != what || !(*v)->path || !dot)
+            continue;
+        bool ok = role_has(r->scope.role, (*v)->perm) && role_has(r->scope.role, PERM_WRITE) &&
+                  scope_object_allows(&r->scope, what, &r->ties, (*v)->action) == OUT_OK;
+        json_object_set_new(may, dot + 1, json_boolean(ok));
+    }
+    return may;
+}
+
+/*
+ * One task or case: the CLI's text and the screens' fields, with an audited full=1. The
+ * accounts of the people assigned to the child (scope's ACT_CONTACT) read the guardian's phone
+ * and the home address as stored, each read audited too.
+ */
 static void show_object(struct request *r, enum audit_object kind, const char *audit_what,
                         int (*show)(struct store *, int64_t, bool, struct buf *, struct outcome *),
-                        json_t *(*detail)(struct store *, int64_t, bool, bool *))
+                        json_t *(*detail)(struct store *, int64_t, bool, bool, bool *))
 {
     bool full, found;
     int64_t id = path_id(r);
@@ -40,10 +65,17 @@ static void show_object(struct request *r, enum audit_object kind, const char *a
     audit_target(target, kind, id);
     if (!arg_full(r, &full) || (full && !audit_full(r, audit_what, target)))
         return;
+    enum scope_object what = kind == OBJ_CASE ? SCOPE_CASE : SCOPE_TASK;
+    bool contact = !full && scope_object_allows(&r->scope, what, &r->ties, ACT_CONTACT) == OUT_OK;
+    if (contact && !audit_full(r, "监护人电话和家庭住址（责任人查看）", target))
+        return;
     struct buf out = BUF_INIT;
     struct outcome o = OUTCOME_INIT;
     int rc = show(r->store, id, full, &out, &o);
-    show_reply(r, rc, id, &out, &o, rc < 0 ? NULL : detail(r->store, id, full, &found));
+    json_t *j = rc < 0 ? NULL : detail(r->store, id, full, contact, &found);
+    if (j)
+        json_object_set_new(j, "may", may_json(r, what));
+    show_reply(r, rc, id, &out, &o, j);
 }
 
 /*
@@ -56,7 +88,7 @@ static void verify_outcome_only(struct request *r)
     int64_t id = path_id(r);
     if (!arg_full(r, &full))
         return;
-    json_t *j = verify_detail(r->store, id, false, &found);
+    json_t *j = verify_detail(r->store, id, false, false, &found);
     if (!j) {
         struct outcome o = OUTCOME_INIT;
         if (found)
@@ -96,7 +128,7 @@ void verify_show_h(struct request *r)
     if (!scope_reads_story(&r->scope))
         verify_outcome_only(r);
     else
-        show_object(r, OBJ_TASK, "verify show full=1", verify_show, verify_detail);
+        show_object(r, OBJ_TASK, "核查任务（完整身份证号和电话）", verify_show, verify_detail);
 }
 
 void case_list_h(struct request *r)
@@ -105,7 +137,7 @@ void case_list_h(struct request *r)
     struct paging pg;
     if (!arg_reach(r, SCOPE_CASE, &f.township, &f.school_ties, &f.school, &f.school_name) ||
         !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
-        (f.full && !audit_full(r, "case list full=1", NULL)))
+        (f.full && !audit_full(r, "案件列表（完整身份证号和电话）", NULL)))
         return;
     struct report_table t;
     struct outcome o = OUTCOME_INIT;
@@ -115,7 +147,7 @@ void case_list_h(struct request *r)
 
 void case_show_h(struct request *r)
 {
-    show_object(r, OBJ_CASE, "case show full=1", case_show, case_detail);
+    show_object(r, OBJ_CASE, "案件（完整身份证号和电话）", case_show, case_detail);
 }
 
 void tasks_h(struct request *r)

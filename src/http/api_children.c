@@ -50,7 +50,7 @@ void child_links_h(struct request *r)
     int64_t id = child_path_id(r);
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_RECORD, id);
-    if (!id || !arg_full(r, &full) || (full && !audit_full(r, "child links full=1", target)))
+    if (!id || !arg_full(r, &full) || (full && !audit_full(r, "比对过程（完整身份证号）", target)))
         return;
     struct outcome o = OUTCOME_INIT;
     json_t *j = explain_record(r->store, id, full, &o);

@@ -11,7 +11,7 @@ void people_list_h(struct request *r)
     struct people_filter f = {0};
     const char *all;
     if (!arg_township(r, &f.township) || !arg_text(r, "all", 4, &all) || !arg_full(r, &f.full) ||
-        (f.full && !audit_full(r, "people list full=1", NULL)))
+        (f.full && !audit_full(r, "人员名册（完整电话）", NULL)))
         return;
     f.all = all && !strcmp(all, "1");
     struct report_table t;

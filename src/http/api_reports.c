@@ -51,7 +51,7 @@ void dashboard_h(struct request *r)
 void audit_h(struct request *r)
 {
     struct audit_query q;
-    if (!arg_text(r, "actor", 64, &q.actor) || !arg_text(r, "action", 32, &q.action) ||
+    if (!arg_text(r, "actor", 64, &q.actor) || !arg_text(r, "action", 64, &q.action) ||
         !arg_text(r, "target", 64, &q.target) || !arg_text(r, "since", 32, &q.since) ||
         !arg_text(r, "until", 32, &q.until) || !arg_int(r, "page", 1, 1000000, &q.page) ||
         !arg_int(r, "per_page", 50, 500, &q.per_page))
@@ -168,8 +168,8 @@ void report_h(struct request *r)
     snprintf(title, sizeof(title), "%s.%s", def->title, ext[fmt]);
     if (ro.full && def->personal) {
         char detail[128];
-        snprintf(detail, sizeof(detail), "report=%s format=%s rows=%zu full=1", def->name, ext[fmt],
-                 table_data_rows(&t));
+        snprintf(detail, sizeof(detail), "%s（%s），%zu 行，完整身份证号和电话", def->title,
+                 report_format_name(fmt), table_data_rows(&t));
         if (audit_record(r->store, r->scope.user, r->scope.origin, "export_full", NULL, detail) <
             0) {
             table_release(&t);

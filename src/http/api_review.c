@@ -38,7 +38,7 @@ void review_get_h(struct request *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这个候选记录对");
         return;
     }
-    if (!arg_full(r, &full) || (full && !audit_full(r, "review show full=1", target)))
+    if (!arg_full(r, &full) || (full && !audit_full(r, "人工复核记录对（完整身份证号）", target)))
         return;
     struct outcome o = OUTCOME_INIT;
     json_t *j = review_get(r->store, id, full, &o);

@@ -34,7 +34,9 @@ struct request {
     struct route_params params;
     bool signed_in;
     struct session session;
-    struct scope scope; /* resolved once from the session, in server.c */
+    struct scope scope;      /* resolved once from the session, in server.c */
+    struct object_ties ties; /* the route's task or case: its township and ties to the scope
+                                (server.c, before the handler; zero for other routes) */
     char ip[64];
     char origin[72];       /* "api 127.0.0.1": the audit trail's origin of this request */
     char school_name[256]; /* a school account's school by name (scope.school_name) */

@@ -159,7 +159,7 @@ static bool object_in_scope(struct request *r)
         return true;
     char id[24] = "", *end = id;
     long long v = 0;
-    struct object_ties ties;
+    struct object_ties ties = {0};
     if (route_param(&r->params, "id", id, sizeof(id)))
         v = strtoll(id, &end, 10);
     if (!request_school_name(r))
@@ -177,6 +177,7 @@ static bool object_in_scope(struct request *r)
                           : what == SCOPE_PERSON
                               ? OUT_OK
                               : scope_object_allows(&r->scope, what, &ties, r->route->action);
+    r->ties = ties;
     if (o != OUT_OK) {
         struct outcome refusal = OUTCOME_INIT;
         if (o == OUT_NOT_FOUND)

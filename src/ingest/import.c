@@ -512,7 +512,7 @@ static int finish_batch(struct import_run *r)
             return -1;
         }
         struct buf detail = BUF_INIT;
-        buf_addf(&detail, "batch=%s kind=%s rows=%ld", id, kind_key(opt->kind), sum->rows_imported);
+        buf_addf(&detail, "第 %s 批，%s，%ld 行", id, kind_label(opt->kind), sum->rows_imported);
         rc = opt->dry_run ? 0 : audit_record(s, opt->actor, NULL, "import", NULL, detail.buf);
         buf_release(&detail);
         if (rc < 0) {

@@ -22,6 +22,13 @@ int report_format_parse(const char *s, enum report_format *out)
     return -1;
 }
 
+const char *report_format_name(enum report_format f)
+{
+    static const char *const names[] = {
+        [FMT_TABLE] = "终端表格", [FMT_CSV] = "CSV", [FMT_XLSX] = "XLSX", [FMT_JSON] = "JSON"};
+    return f <= FMT_JSON ? names[f] : "";
+}
+
 int report_format_from_path(const char *path, enum report_format *out)
 {
     const char *dot = path ? strrchr(path, '.') : NULL;

@@ -66,6 +66,8 @@ struct report_table {
 
 enum report_format { FMT_TABLE, FMT_CSV, FMT_XLSX, FMT_JSON };
 int report_format_parse(const char *s, enum report_format *out);
+/* The format as a person names it: "终端表格", "CSV", "XLSX", "JSON". */
+const char *report_format_name(enum report_format f);
 /* From a file name's extension; -1 when it says nothing. */
 int report_format_from_path(const char *path, enum report_format *out);
 

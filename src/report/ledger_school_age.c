@@ -33,7 +33,7 @@ static const struct table_col school_age_cols[] = {
     {"id_number", "身份证号", COL_TEXT},
     {"guardian", "监护人", COL_TEXT},
     {"phone", "联系电话", COL_TEXT},
-    {"status", "状态代码", COL_TEXT},
+    {"status", "状态代码", COL_KEY}, /* JSON only: people read 就学状态 */
     {"status_label", "就学状态", COL_TEXT},
     {"school", "就读学校", COL_TEXT},
     {"grade", "年级", COL_TEXT},

@@ -235,13 +235,25 @@ static void bind_filters(struct stmt *st, const struct audit_query *q)
 {
     char sp[3][AUDIT_TARGET_SIZE];
     int n = q->target && *q->target ? target_spellings(q->target, sp) : 0;
+    /* an action by its label (登录) as well as its key (login) */
+    int a = q->action && *q->action ? vocab_parse(&audit_actions, q->action) : -1;
     stmt_bind_str(st, 1, q->actor);
-    stmt_bind_str(st, 2, q->action);
+    stmt_bind_str(st, 2, a >= 0 ? action_words[a].key : q->action);
     stmt_bind_str(st, 3, n ? sp[0] : NULL);
     stmt_bind_str(st, 4, q->since);
     stmt_bind_str(st, 5, q->until);
     stmt_bind_str(st, 6, n > 1 ? sp[1] : n ? sp[0] : NULL);
     stmt_bind_str(st, 7, n > 2 ? sp[2] : n ? sp[0] : NULL);
+}
+
+/* Where a row came from, as the log shows it: "命令行", "网页或接口（10.0.0.7）". */
+static json_t *origin_label(const char *origin)
+{
+    if (!strcmp(origin, "cli"))
+        return json_string("命令行");
+    if (!strncmp(origin, "api ", 4))
+        return json_sprintf("网页或接口（%s）", origin + 4);
+    return json_string(origin);
 }
 
 static json_t *text_or_null(struct stmt *st, int col)
@@ -275,6 +287,7 @@ json_t *audit_list(struct store *s, const struct audit_query *q)
         json_object_set_new(o, "at", json_string(stmt_text(st, 1)));
         json_object_set_new(o, "actor", json_string(stmt_text(st, 2)));
         json_object_set_new(o, "origin", json_string(stmt_text(st, 3)));
+        json_object_set_new(o, "origin_label", origin_label(stmt_text(st, 3)));
         json_object_set_new(o, "action", json_string(stmt_text(st, 4)));
         const char *al = vocab_label(&audit_actions, stmt_text(st, 4));
         json_object_set_new(o, "action_label", json_string(*al ? al : stmt_text(st, 4)));

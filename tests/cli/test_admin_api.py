@@ -4,6 +4,7 @@ managing accounts — with the roles that may not do either refused. The server 
 county of 2,000 children (a fresh PostgreSQL schema when BAOXUE_TEST_PG is set).
 """
 
+import re
 import unittest
 
 from harness import PASSWORD, DemoServerTest, db_scalar
@@ -171,6 +172,30 @@ class AccountsApiTest(DemoServerTest):
         actions = [a["action"] for a in self.audit(actor="admin")]
         for a in ["user_add", "user_disable", "user_enable", "user_password"]:
             self.assertIn(a, actions)
+
+    def test_the_audit_log_reads_as_prose(self):
+        """Issue 14: what the log shows is Chinese — the actions found by their labels (登录),
+        where each came from, and details in words, never role=township or tasks=0."""
+        self.login("county")
+        self.login("tz")
+        by_key = self.audit(action="login")
+        by_label = self.audit(action="登录")
+        self.assertGreaterEqual(len(by_key), 2)
+        self.assertLessEqual({a["id"] for a in by_key}, {a["id"] for a in by_label})
+        self.assertEqual({a["action"] for a in by_label}, {"login"})
+        self.assertEqual({a["action_label"] for a in by_label}, {"登录"})
+        self.assertEqual(self.audit(action="查看完整身份证号/电话"), self.audit(action="read_full"))
+        entries = self.audit()
+        # the demo's import, cross-check, casework and accounts, and this test's sign-ins
+        self.assertLessEqual({"import", "match", "casework", "user_add", "login", "verify"},
+                             {a["action"] for a in entries})
+        for a in entries:
+            self.assertRegex(a["action_label"], "[\u4e00-\u9fff]", a)
+            self.assertRegex(a["origin_label"], "^(命令行|网页或接口（[0-9.:a-f]+）)$", a)
+            if a["detail"]:
+                self.assertNotRegex(re.sub("CSV|XLSX|JSON", "", a["detail"]), r"[A-Za-z]{3,}|=", a)
+        tz = [a for a in entries if a["action"] == "user_add" and a["target"] == "user:tz"]
+        self.assertRegex(tz[0]["detail"], "^角色：乡镇，乡镇代码 \\d{9}$")
 
     def test_bad_accounts_are_refused_and_nothing_is_written(self):
         admin, csrf = self.admin()

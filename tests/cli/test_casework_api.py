@@ -263,6 +263,7 @@ class CaseworkApiTest(DemoServerTest):
         self.assertIn(case, [c["case_id"] for c in j["cases"]])
         r, j, _ = self.call("GET", base, cookie=sc)
         self.assertEqual(r.status, 200, j)
+        self.assertEqual({k for k, v in j["may"].items() if v}, set())
         full_id = db_value(self.db, "SELECT r.id_number FROM case_file c JOIN record r"
                                     " ON r.id = c.record_id WHERE c.id = %d" % case)
         if full_id and full_id != "None":
@@ -286,6 +287,7 @@ class CaseworkApiTest(DemoServerTest):
         r, j, _ = self.call("POST", base + "/assign", {"teacher": teacher, "reason": "结对帮扶"},
                             cookie=county, csrf=county_csrf)
         self.assertEqual(r.status, 200, j)
+        self.assertEqual(self.may("school1", "cases", case), {"attempt"})
         n = self.counts()["attempt"]
         r, j, _ = self.call("POST", base + "/attempts", attempt, cookie=sc, csrf=sc_csrf)
         self.assertEqual(r.status, 200, j)
@@ -297,6 +299,7 @@ class CaseworkApiTest(DemoServerTest):
                                                         "grade": "五年级"},
                             cookie=county, csrf=county_csrf)
         self.assertEqual(r.status, 200, j)
+        self.assertEqual(self.may("school1", "cases", case), {"attempt", "follow-up"})
         r, j, _ = self.call("POST", base + "/follow-ups", {"in_school": True, "by": teacher},
                             cookie=sc, csrf=sc_csrf)
         self.assertEqual(r.status, 200, j)
@@ -318,6 +321,76 @@ class CaseworkApiTest(DemoServerTest):
             self.assertError(r, j, 404, "not_found")
         r, j, _ = self.call("GET", "/api/v1/cases?state=all", cookie=sc)
         self.assertLessEqual({c["case_id"] for c in j["cases"]}, self.tied_cases(code, school))
+
+    def test_contact_for_the_people_assigned(self):
+        """Issue 14: the township of a task and the school of its pupil read the guardian's phone
+        and the home address (each read audited); the county without full=1, the supervisor,
+        another township and the police read the phone masked and no address."""
+        task, code, school = self.school_task()
+        self.user_add("school-contact", "--role", "school", "--school", code)
+        phone, address = db_rows(self.db, "SELECT r.phone, r.address FROM verify_task v"
+                                          " JOIN record r ON r.id = v.record_id WHERE v.id = %d" % task)[0]
+        self.assertTrue(phone and address)
+        path = "/api/v1/verify/%d" % task
+
+        def reads(who):
+            before = self.audit(action="read_full", target="task:%d" % task)
+            cookie, _ = self.login(who)
+            r, j, _ = self.call("GET", path, cookie=cookie)
+            self.assertEqual(r.status, 200, (who, j))
+            after = self.audit(action="read_full", target="task:%d" % task)
+            return j, len(after) - len(before), after
+
+        for who in ("tz", "school-contact"):
+            j, audited, rows = reads(who)
+            self.assertEqual((j["child"]["phone"], j["child"]["address"], j["child"]["contact"]),
+                             (phone, address, True), who)
+            self.assertEqual(audited, 1, who)
+            self.assertEqual(rows[0]["actor"], who)
+            self.assertIn("电话", rows[0]["detail"])
+            # the ID stays masked: the phone is not the ID
+            self.assertNotRegex(j["child"]["id_number"] or "", r"^\d{17}[\dX]$")
+        for who in ("county", "sup"):
+            j, audited, _ = reads(who)
+            self.assertEqual(j["child"]["phone"], phone[:3] + "****" + phone[-4:], who)
+            self.assertIsNone(j["child"]["address"], who)
+            self.assertFalse(j["child"]["contact"], who)
+            self.assertEqual(audited, 0, who)
+        cookie, _ = self.login("tz2")
+        r, j, _ = self.call("GET", path, cookie=cookie)
+        self.assertError(r, j, 404, "not_found")
+        # a case of the township: the same rule
+        case = int(db_value(self.db, "SELECT min(id) FROM case_file WHERE township_code = '%s'" % TOWN))
+        phone, address = db_rows(self.db, "SELECT r.phone, r.address FROM case_file c"
+                                          " JOIN record r ON r.id = c.record_id WHERE c.id = %d" % case)[0]
+        for who, whole in (("tz", True), ("county", False), ("sup", False)):
+            cookie, _ = self.login(who)
+            r, j, _ = self.call("GET", "/api/v1/cases/%d" % case, cookie=cookie)
+            self.assertEqual(r.status, 200, (who, j))
+            self.assertEqual(j["child"]["phone"] == phone, whole, who)
+            self.assertEqual(j["child"]["address"] == address, whole, who)
+        self.assertEqual(len(self.audit(action="read_full", target="case:%d" % case)), 1)
+
+    def may(self, who, what, id_):
+        """What `who` may do to a task (verify) or case, by the answer's `may`."""
+        cookie, _ = self.login(who)
+        r, j, _ = self.call("GET", "/api/v1/%s/%d" % (what, id_), cookie=cookie)
+        self.assertEqual(r.status, 200, (who, j))
+        return {k for k, v in j["may"].items() if v}
+
+    def test_may_is_what_the_api_takes(self):
+        """Issue 14: a task's or case's `may` names each action of its object the account may
+        take — the server's own checks, so a screen offers exactly the forms that would pass."""
+        case = int(db_value(self.db, "SELECT min(id) FROM case_file WHERE township_code = '%s'" % TOWN))
+        task = self.open_task(TOWN)
+        self.assertEqual(self.may("county", "cases", case),
+                         {"assign", "attempt", "escalate", "resolve", "follow-up", "close", "reopen",
+                          "notice"})
+        self.assertEqual(self.may("tz", "cases", case),
+                         {"assign", "attempt", "escalate", "resolve", "follow-up", "reopen", "notice"})
+        self.assertEqual(self.may("sup", "cases", case), set())
+        self.assertEqual(self.may("tz", "verify", task), {"record", "assign"})
+        self.assertEqual(self.may("sup", "verify", task), set())
 
     def tied_cases(self, code, school):
         return {int(r[0]) for r in db_rows(

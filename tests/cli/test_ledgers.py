@@ -344,6 +344,11 @@ class Ledgers(BaoxueTest):
                     self.assertIn("%d 人" % n, rows[totals])
                 self.assertTrue(any(r and r[0].startswith("填表人") for r in rows[totals + 1:]))
                 self.assertTrue(data)
+                # what a person reads: Chinese, no code of a vocabulary (状态代码 is JSON's)
+                self.assertNotIn("状态代码", rows[2])
+                for r in rows:
+                    for cell in r:
+                        self.assertIsNone(re.fullmatch(r"[a-z_]{3,}", cell), (name, r))
                 # masked in the file
                 text = "".join("".join(r) for r in rows)
                 for idn in self.ids.values():
@@ -384,7 +389,10 @@ class Ledgers(BaoxueTest):
                                   " ORDER BY id DESC LIMIT 1")
                 self.assertEqual(self.scalar("SELECT count(*) FROM audit WHERE action = 'export_full'"),
                                  before + 1)
-                self.assertIn("report=%s" % name, rows[0]["detail"])
+                # the audit says it in words: the report's title, no key=value
+                self.assertIn({"ledger-school-age": "适龄儿童台账", "ledger-suspected": "疑似失学辍学台账",
+                               "ledger-dropout": "失学辍学台账"}[name], rows[0]["detail"])
+                self.assertNotRegex(re.sub("CSV|XLSX|JSON", "", rows[0]["detail"]), r"[A-Za-z]{3,}|=")
                 # json carries full IDs for other systems, audited too
                 self.okx("report", name, "--format", "json")
                 self.assertEqual(self.scalar("SELECT count(*) FROM audit WHERE action = 'export_full'"),

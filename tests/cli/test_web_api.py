@@ -92,6 +92,11 @@ class WebApiTest(unittest.TestCase):
         self.assertNotIn("child_file", perms["dept"])
         self.assertNotIn("casework", perms["dept"])
         self.assertNotIn("approve", perms["tz"])
+        # issue 14: the task and case screens for the roles that read them with their story —
+        # a school its pupils', not a department (the police read 户籍问题 outcomes only)
+        for u in ["admin", "county", "tz", "school", "sup"]:
+            self.assertLessEqual({"tasks_read", "cases_read"}, perms[u], u)
+        self.assertFalse({"tasks_read", "cases_read"} & perms["dept"])
         self.assertIn("approve", perms["county"])
         self.assertNotIn("write", perms["sup"])
         self.assertNotIn("full_id", perms["sup"])
@@ -331,7 +336,7 @@ class WebApiTest(unittest.TestCase):
         self.assertIn("id_bad_check", r["flags"])
         self.assertEqual(batches(), before)
         self.assertEqual(int(db_rows(self.db, "SELECT count(*) FROM audit WHERE action = 'import'"
-                                     " AND detail LIKE '%rows=2'")[0][0]), 0)
+                                     " AND detail LIKE '%，2 行'")[0][0]), 0)
         # a field that does not exist
         job = self.upload([("kind", "population"), ("dry_run", "1"), ("map", "小孩名字=不知道")],
                           "补充.csv", data)

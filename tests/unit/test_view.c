@@ -12,7 +12,8 @@
 #include "util/common.h"
 
 #define CUTOFF 20260831
-static const struct view full = {true, CUTOFF}, masked = {false, CUTOFF};
+static const struct view full = {true, CUTOFF, false}, masked = {false, CUTOFF, false},
+                         contact = {false, CUTOFF, true};
 
 static void id_is(const struct view *v, const char *id, const char *expect)
 {
@@ -53,6 +54,13 @@ static void test_phone(void **state)
     buf_reset(&b);
     view_phone(&masked, "", &b);
     assert_string_equal(b.buf, "");
+    buf_reset(&b);
+    /* the people assigned to the child: the phone whole, the ID and the birth date still not */
+    view_phone(&contact, "13812345678", &b);
+    assert_string_equal(b.buf, "13812345678");
+    assert_true(view_contact(&contact) && view_contact(&full) && !view_contact(&masked));
+    id_is(&contact, "14052120150304024X", "140521********024X");
+    assert_null(view_birth(&contact, "2015-03-04"));
     buf_release(&b);
 }
 
@@ -73,7 +81,7 @@ static void test_birth_and_age(void **state)
     assert_int_equal(view_age(&masked, ""), -1);
     assert_int_equal(view_age(&masked, NULL), -1);
     assert_int_equal(view_age(&masked, "2015-02-30"), -1);
-    const struct view no_run = {false, 0};
+    const struct view no_run = {false, 0, false};
     assert_int_equal(view_age(&no_run, "2015-03-04"), -1);
 }
 
@@ -140,7 +148,7 @@ static void test_note(void **state)
     view_note(&full, true, &b);
     assert_string_equal(b.buf, "年龄为截至2026年8月31日的周岁。");
     buf_reset(&b);
-    const struct view full_no_run = {true, 0};
+    const struct view full_no_run = {true, 0, false};
     view_note(&full_no_run, true, &b);
     assert_string_equal(b.buf, "");
     buf_release(&b);

@@ -64,7 +64,10 @@ function App() {
   let body;
   if (!hit) body = html`<${ErrorBanner} error="没有这个页面。请从上方菜单选择。" />`;
   else if (!allowed(hit.route)) body = html`<${ErrorBanner} error="您的账号无权使用此页面。" />`;
-  else body = html`<${Screen} route=${hit.route} params=${hit.params} query=${query} />`;
+  // keyed by the route: another screen is a new component, never the last one's module
+  // rendered once more with this screen's params (a task's screen asking for /verify/undefined
+  // on the way to a list, or a case's for a child's id)
+  else body = html`<${Screen} key=${hit.route.path} route=${hit.route} params=${hit.params} query=${query} />`;
   return html`<${Layout} user=${user} path=${path}>${body}<//>`;
 }
 

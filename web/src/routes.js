@@ -1,16 +1,19 @@
 // Every screen of the UI, in nav order. A screen is one file under screens/, loaded when first
 // visited (code splitting keeps the first screen small). `perm` is the permission the session
 // must list (GET /api/v1/session → user.permissions); the nav shows only what the user may use.
+// The API's own permission where one route serves the screen (children, summary, upload…);
+// tasks_read and cases_read where the role's reach decides (a school reads its pupils' tasks and
+// cases, a department none of them: the server says which in the session).
 // To add a screen: write screens/NAME.js exporting `default function Screen({params, query})`,
 // add a row here. Nothing else.
 export const routes = [
   { path: '/', title: '首页', nav: true, perm: 'summary', load: () => import('./screens/dashboard.js') },
   { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
   { path: '/children/:id', title: '学生档案', perm: 'children', load: () => import('./screens/child.js') },
-  { path: '/verify', title: '核查', nav: true, perm: 'casework', load: () => import('./screens/verify.js') },
-  { path: '/verify/:id', title: '核查任务', perm: 'casework', load: () => import('./screens/verify-task.js') },
-  { path: '/cases', title: '个案', nav: true, perm: 'casework', load: () => import('./screens/cases.js') },
-  { path: '/cases/:id', title: '个案', perm: 'casework', load: () => import('./screens/case.js') },
+  { path: '/verify', title: '核查', nav: true, perm: 'tasks_read', load: () => import('./screens/verify.js') },
+  { path: '/verify/:id', title: '核查任务', perm: 'tasks_read', load: () => import('./screens/verify-task.js') },
+  { path: '/cases', title: '个案', nav: true, perm: 'cases_read', load: () => import('./screens/cases.js') },
+  { path: '/cases/:id', title: '个案', perm: 'cases_read', load: () => import('./screens/case.js') },
   { path: '/tasks', title: '待办', nav: true, perm: 'casework', load: () => import('./screens/tasks.js') },
   { path: '/registration', title: '户籍问题', nav: true, perm: 'registration', load: () => import('./screens/registration.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },

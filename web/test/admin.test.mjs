@@ -132,13 +132,16 @@ describe('系统管理', () => {
     await page.getByLabel('操作人').fill('admin');
     await page.getByLabel('操作人').press('Enter');
     await page.waitForURL(/actor=admin/);
-    await page.locator('#f-action').fill('login');
+    // the action by the word the log shows (issue 14: 登录 used to find nothing)
+    await page.locator('#f-action').fill('登录');
     await page.locator('#f-action').press('Enter');
-    await page.waitForURL(/action=login/);
+    await page.waitForURL(/action=%E7%99%BB%E5%BD%95/);
     await settled(page);
     const actions = await page.locator('table.table tbody td[data-label="操作"]').allTextContents();
     const actors = await page.locator('table.table tbody td[data-label="操作人"]').allTextContents();
-    assert.ok(actions.length > 0 && actions.every(a => a.trim() === '登录 login'), actions.join());
+    assert.ok(actions.length > 0 && actions.every(a => a.trim() === '登录'), actions.join());
+    const origins = await page.locator('table.table tbody td[data-label="来源"]').allTextContents();
+    assert.ok(origins.every(o => /^网页或接口（127\.0\.0\.1）$/.test(o.trim())), origins.join());
     assert.ok(actors.every(a => a.trim() === 'admin'), actors.join());
     assert.match(page.url(), /tab=audit/);
     await shoot(page, 'admin-audit');

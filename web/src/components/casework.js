@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { fmtDate, fmtDateTime } from '../format.js';
 import { useApi } from '../hooks.js';
+import { can } from '../session.js';
 import { Badge, ErrorBanner } from './feedback.js';
 import { label, tone } from '../vocab.js';
 
@@ -59,7 +60,9 @@ export function Timeline({ items }) {
  * (e.g. the task's assignees), then the active people of `township` (GET /people).
  */
 export function PersonSelect({ id, label, value, onChange, township, first = [], required, hint, prefer, preferLabel }) {
-  const people = useApi('/people', township ? { township } : {});
+  // the registry is the county's and the townships' (PERM_CASEWORK); a school picks among the
+  // people assigned to the case
+  const people = useApi(can('casework') ? '/people' : null, township ? { township } : {});
   const all = (people.data && people.data.people) || [];
   if (prefer && !first.length) first = all.filter(prefer).map(p => ({ ...p, role_label: `${p.org} ${p.role}` }));
   const seen = new Set(first.map(p => String(p.person_id ?? p.id)));
@@ -70,12 +73,27 @@ export function PersonSelect({ id, label, value, onChange, township, first = [],
       ${first.length > 0 && html`<optgroup label=${preferLabel || '本项责任人'}>
         ${first.map(p => html`<option value=${String(p.person_id ?? p.id)}>${p.name}（${p.role_label || p.title || ''}）</option>`)}
       </optgroup>`}
-      <optgroup label="人员名册">
+      ${rest.length > 0 && html`<optgroup label="人员名册">
         ${rest.map(p => html`<option value=${String(p.id)}>${p.name}（${p.org} ${p.role}）</option>`)}
-      </optgroup>
+      </optgroup>`}
     </select>
     ${hint && html`<span class="field-hint">${hint}</span>`}
   </label>`;
+}
+
+/**
+ * The guardian and how to reach the family, as rows of a `facts` list. The accounts of the
+ * people assigned to the child (child.contact: the task's or case's township, the school of its
+ * pupil) read the whole phone, a tel: link, and the home address; the server audits each such
+ * read. Everyone else reads the masked phone and no address.
+ */
+export function Contact({ child }) {
+  const phone = child.phone;
+  return html`<dt>监护人</dt><dd>${child.guardian || '（未填）'}</dd>
+    <dt>联系电话</dt><dd>${!phone ? '（未填）' : child.contact
+      ? html`<a class="mono tel" href=${'tel:' + phone}>${phone}</a> <span class="muted small">（仅供联系家庭，查看已记入审计）</span>`
+      : html`<span class="mono">${phone}</span>`}</dd>
+    ${child.contact && html`<dt>家庭住址</dt><dd>${child.address || '（未填）'}</dd>`}`;
 }
 
 /** A write: busy state, the server's Chinese error, the success message. */

@@ -239,7 +239,7 @@ function SettingRow({ s, onDone }) {
   const id = 'set-' + s.key;
   return html`<form class="setting card" onSubmit=${submit} aria-label=${s.label}>
     <div class="setting-head">
-      <label for=${id}><strong>${s.label}</strong> <span class="mono muted small">${s.key}</span></label>
+      <label for=${id}><strong>${s.label}</strong></label>
       <${Badge} tone=${s.source === '默认' ? 'muted' : 'info'}>${s.source}<//>
     </div>
     <div class="setting-edit">
@@ -259,7 +259,7 @@ function Audit({ query }) {
   const list = useApi('/audit', { actor: query.actor, action: query.action, target: query.target, since: query.since, until: query.until, page, per_page: AUDIT_PER_PAGE });
   const fields = [
     { name: 'actor', label: '操作人', type: 'search', placeholder: '用户名' },
-    { name: 'action', label: '操作', type: 'search', placeholder: '如 login、verify、read_full' },
+    { name: 'action', label: '操作', type: 'search', placeholder: '如 登录、记录核查结论、查看完整身份证号/电话' },
     { name: 'target', label: '对象', type: 'search', placeholder: '如 案件 2、核查任务 12' },
     { name: 'since', label: '起始日期', type: 'search', placeholder: '2026-11-01' },
     { name: 'until', label: '截止日期', type: 'search', placeholder: '2026-11-30' },
@@ -267,9 +267,9 @@ function Audit({ query }) {
   const columns = [
     { key: 'at', label: '时间', primary: true, render: a => fmtDateTime(a.at) },
     { key: 'actor', label: '操作人', render: a => html`<span class="mono">${a.actor}</span>` },
-    { key: 'action', label: '操作', render: a => html`<span>${label('audit_actions', a.action, a.action_label)} <span class="mono muted small">${a.action}</span></span>` },
+    { key: 'action', label: '操作', render: a => label('audit_actions', a.action, a.action_label) },
     { key: 'target', label: '对象', render: a => a.target_label || '—' },
-    { key: 'origin', label: '来源', render: a => a.origin || '—' },
+    { key: 'origin', label: '来源', render: a => a.origin_label || a.origin || '—' },
     { key: 'detail', label: '详情', wide: true, render: a => a.detail || '—' },
   ];
   const d = list.data;
@@ -278,7 +278,7 @@ function Audit({ query }) {
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
     ${d && html`<p class="muted">共 ${fmtNumber(d.total)} 条记录，最新的在前。审计日志只能追加，不能修改或删除。</p>`}
     ${d && d.head && d.head.seq > 0 && html`<p class="muted small">最后一条：第 ${fmtNumber(d.head.seq)} 条，校验值 <span class="mono">${d.head.hash.slice(0, 16)}…</span>
-      （请定期把序号和校验值记在系统之外，核对时用 baoxue audit verify）</p>`}
+      （请定期把序号和校验值记在系统之外；核对时由系统管理员在服务器上运行审计日志的校验命令）</p>`}
     <${DataTable} columns=${columns} rows=${d && d.items} loading=${list.loading} caption="审计日志" />
     ${d && html`<${Pager} total=${d.total} page=${page} perPage=${AUDIT_PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
   </div>`;

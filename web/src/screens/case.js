@@ -7,11 +7,11 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, downloadPost } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
-import { can, currentUser } from '../session.js';
+import { currentUser } from '../session.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
 import { tone } from '../vocab.js';
-import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { AssignForm, Choices, Contact, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 /* The notices to print: issuing one records it in the case's timeline, so it is a POST whose
  * answer is the PDF. */
@@ -50,7 +50,9 @@ export default function Case({ params }) {
   if (res.error) return html`<${NotFound} error=${res.error} what="案件" back="#/cases" backLabel="返回个案列表" />`;
   if (!c) return html`<${Loading} />`;
   const ch = c.child;
-  const write = can('write');
+  // what this account may do to this case: the server's own checks (permission, reach), per
+  // action row; a school's 结对教师 records 劝返, its returners' 回访, and nothing else
+  const may = c.may || {};
   const finished = m => { setDone(m); setForm(null); res.reload(); window.scrollTo(0, 0); };
   const open = (name, label) => html`<button type="button" class="btn btn-small" aria-expanded=${form === name} onClick=${() => setForm(form === name ? null : name)}>${label}</button>`;
   const props = { c, onDone: finished, onCancel: () => setForm(null) };
@@ -72,19 +74,19 @@ export default function Case({ params }) {
             <dt>儿童</dt><dd>${ch.name}，${ch.gender}，${fmtBirthOrAge(ch)}</dd>
             <dt>身份证号</dt><dd class="mono">${ch.id_number || '—'}</dd>
             <dt>户籍地</dt><dd>${ch.township} ${ch.village || ''}</dd>
-            <dt>监护人</dt><dd>${ch.guardian || '（未填）'} <span class="mono">${ch.phone || ''}</span></dd>
+            <${Contact} child=${ch} />
             <dt>辍学原因</dt><dd>${c.reasons.map(r => html`<${Badge} tone=${r.primary ? 'bad' : 'muted'}>${r.label}${r.primary ? '（主要）' : ''}<//> `)}</dd>
             <dt>责任人</dt><dd>${c.assignees.length ? c.assignees.map(a => html`<div>${a.name}<span class="muted">（${a.role_label}，${a.org}）</span></div>`) : html`<span class="late">未指派</span>`}</dd>
             ${c.first_visit && html`<dt>首次走访</dt><dd>${c.first_visit.done ? html`<${Badge} tone="ok">已完成<//>` : html`<${Due} due=${c.first_visit.due} />`}</dd>`}
             <dt>来源</dt><dd><a href=${'#/verify/' + c.task_id}>核查任务 ${c.task_id}</a>（第 ${c.run_id} 次比对）</dd>
           </dl>
         </section>
-        ${write && c.state !== 'closed' && html`<${AssignForm} path=${`/cases/${c.id}/assign`} assignees=${c.assignees} township=${c.township_code}
+        ${may.assign && c.state !== 'closed' && html`<${AssignForm} path=${`/cases/${c.id}/assign`} assignees=${c.assignees} township=${c.township_code}
           roles=${['township', 'village', 'teacher']} onDone=${m => finished(m)} />`}
 
         <section class="card">
           <div class="section-head"><h2>劝返复学记录（${c.attempts.length}）</h2>
-            ${write && c.state === 'open' && open('attempt', '记录一次劝返')}</div>
+            ${may.attempt && c.state === 'open' && open('attempt', '记录一次劝返')}</div>
           ${form === 'attempt' && html`<${AttemptForm} ...${props} />`}
           ${c.attempts.length === 0 ? html`<p class="muted">尚无劝返记录。</p>` : html`<ol class="attempts">
             ${c.attempts.map(a => html`<li class="attempt">
@@ -102,17 +104,17 @@ export default function Case({ params }) {
 
         <section class="card">
           <div class="section-head"><h2>依法控辍</h2>
-            ${write && c.state === 'open' && open('ladder', c.ladder.step ? '记录下一步或结果' : '启动依法控辍')}</div>
+            ${may.escalate && c.state === 'open' && open('ladder', c.ladder.step ? '记录下一步或结果' : '启动依法控辍')}</div>
           <${Ladder} c=${c} />
           ${form === 'ladder' && html`<${LadderForm} ...${props} />`}
-          ${write && c.state !== 'closed' && html`<${Notices} c=${c} onIssued=${() => res.reload()} />`}
+          ${may.notice && c.state !== 'closed' && html`<${Notices} c=${c} onIssued=${() => res.reload()} />`}
         </section>
 
         <section class="card">
           <div class="section-head"><h2>劝返结果和巩固回访</h2>
-            ${write && c.state === 'open' && open('resolve', '记录劝返结果')}
-            ${write && c.state === 'returned' && html`<span class="form-buttons">${open('followup', '记录回访')}
-              ${c.follow_up_progress && c.follow_up_progress.may_close && can('approve') && open('close', '销号')}</span>`}</div>
+            ${may.resolve && c.state === 'open' && open('resolve', '记录劝返结果')}
+            ${c.state === 'returned' && (may['follow-up'] || may.close) && html`<span class="form-buttons">${may['follow-up'] && open('followup', '记录回访')}
+              ${c.follow_up_progress && c.follow_up_progress.may_close && may.close && open('close', '销号')}</span>`}</div>
           ${form === 'resolve' && html`<${ResolveForm} ...${props} />`}
           ${!c.outcome && c.state === 'open' && form !== 'resolve' && html`<p class="muted">尚未记录劝返结果（须先有劝返记录）。</p>`}
           ${c.outcome && html`<dl class="facts">
@@ -122,7 +124,7 @@ export default function Case({ params }) {
           </dl>`}
           ${c.follow_up_progress && html`<p class="progress-line">巩固回访：须 ${c.follow_up_progress.required} 次，已完成 <strong>${c.follow_up_progress.done}</strong> 次
             ${c.follow_up_progress.next_due ? html`，下次应在 <${Due} due=${c.follow_up_progress.next_due} />` : html` <${Badge} tone="ok">回访已满，可申请销号<//>`}</p>`}
-          ${c.follow_up_progress && c.follow_up_progress.may_close && c.state === 'returned' && !can('approve') && html`<p class="muted small">销号由县教育局的账号审批：请联系县教育局控辍保学办。</p>`}
+          ${c.follow_up_progress && c.follow_up_progress.may_close && c.state === 'returned' && !may.close && html`<p class="muted small">销号由县教育局的账号审批：请联系县教育局控辍保学办。</p>`}
           ${form === 'followup' && html`<${FollowUpForm} ...${props} />`}
           ${form === 'close' && html`<${CloseForm} ...${props} />`}
           ${c.follow_ups.length > 0 && html`<h3 class="sub">巩固回访记录</h3><ul class="followups">${c.follow_ups.map(f => html`<li>
@@ -133,7 +135,7 @@ export default function Case({ params }) {
             <dt>审批人</dt><dd>${!c.closing.approver ? '—' : c.closing.approver.account ? `账号 ${c.closing.approver.account}（${c.closing.approver.org}）`
               : `${c.closing.approver.name}（${c.closing.approver.org} ${c.closing.approver.title}）`}</dd>
             <dt>理由</dt><dd>${c.closing.reason}</dd></dl>`}
-          ${write && c.state !== 'open' && html`<p>${open('reopen', '重新打开案件')}</p>`}
+          ${may.reopen && c.state !== 'open' && html`<p>${open('reopen', '重新打开案件')}</p>`}
           ${form === 'reopen' && html`<${ReopenForm} ...${props} />`}
         </section>
       </div>

@@ -38,7 +38,7 @@ export default function Cases({ query }) {
   const d = list.data;
   return html`<div class="page">
     <${PageHeader} title="个案" subtitle=${d ? `确认失学辍学儿童，一人一案，共 ${fmtNumber(d.total)} 件` : '确认失学辍学儿童，一人一案'}>
-      <a class="btn" href="#/tasks?overdue=1">逾期事项</a>
+      ${can('casework') && html`<a class="btn" href="#/tasks?overdue=1">逾期事项</a>`}
     <//>
     <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />

@@ -6,10 +6,9 @@ import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
-import { can } from '../session.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
-import { AssignForm, Choices, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { AssignForm, Choices, Contact, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 export default function VerifyTask({ params }) {
   const task = useApi('/verify/' + params.id);
@@ -19,6 +18,7 @@ export default function VerifyTask({ params }) {
   if (task.error) return html`<${NotFound} error=${task.error} what="核查任务" back="#/verify" backLabel="返回核查任务" />`;
   if (!t) return html`<${Loading} />`;
   const c = t.child;
+  const may = t.may || {};  // what this account may do to this task (the server's checks)
   return html`<div class="page case-page">
     <p class="crumbs"><a href="#/verify">核查</a> › 核查任务 ${t.id}</p>
     <${PageHeader} title=${c.name || '（无姓名）'} subtitle=${`${c.gender} · ${fmtBirthOrAge(c)} · ${t.suspected_label}`}>
@@ -32,8 +32,7 @@ export default function VerifyTask({ params }) {
       <dl class="facts">
         <dt>身份证号</dt><dd class="mono">${c.id_number || '—'}</dd>
         <dt>户籍地</dt><dd>${c.township} ${c.village || ''}</dd>
-        <dt>监护人</dt><dd>${c.guardian || '（未填）'}</dd>
-        <dt>联系电话</dt><dd class="mono">${c.phone || '（未填）'}</dd>
+        <${Contact} child=${c} />
         <dt>核查截止</dt><dd><${Due} due=${t.deadline} done=${!t.open} /></dd>
         <dt>责任人</dt><dd>${t.assignees.length ? t.assignees.map(a => html`<div>${a.name}<span class="muted">（${a.role_label}）</span>${!a.active && html` <${Badge} tone="warn">已停用<//>`}</div>`) : html`<span class="late">未指派</span>`}</dd>
       </dl>
@@ -49,8 +48,8 @@ export default function VerifyTask({ params }) {
         ${t.outcome.note && html`<dt>说明</dt><dd>${t.outcome.note}</dd>`}
       </dl>
     </section>`}
-    ${t.can_record && can('write') && html`<${OutcomeForm} task=${t} onDone=${m => { setDone(m); task.reload(); window.scrollTo(0, 0); }} />`}
-    ${t.open && can('write') && html`<${AssignForm} path=${`/verify/${t.id}/assign`} assignees=${t.assignees} township=${t.township_code} roles=${['township', 'village']} onDone=${m => { setDone(m); task.reload(); }} />`}
+    ${t.can_record && may.record && html`<${OutcomeForm} task=${t} onDone=${m => { setDone(m); task.reload(); window.scrollTo(0, 0); }} />`}
+    ${t.open && may.assign && html`<${AssignForm} path=${`/verify/${t.id}/assign`} assignees=${t.assignees} township=${t.township_code} roles=${['township', 'village']} onDone=${m => { setDone(m); task.reload(); }} />`}
     </div>
     <section class="card case-side">
       <h2>经办时间线</h2>

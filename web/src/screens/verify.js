@@ -49,7 +49,7 @@ export default function Verify({ query }) {
   const d = list.data;
   return html`<div class="page">
     <${PageHeader} title="核查" subtitle=${d ? `疑似失学辍学儿童的入户核查（铁脚板摸排），共 ${fmtNumber(d.total)} 项` : '疑似失学辍学儿童的入户核查'}>
-      <a class="btn" href="#/tasks?scope=me">我的待办</a>
+      ${can('casework') && html`<a class="btn" href="#/tasks?scope=me">我的待办</a>`}
     <//>
     <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
