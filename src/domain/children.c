@@ -79,6 +79,9 @@ static int count_from_run(struct store *s, int64_t run_id, int status, const cha
         s, "SELECT coalesce(sum(n), 0) FROM run_count"
            " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
            " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)"
+           /* the whole list and the school-age set are the register's children (run_status);
+            * the pupils in no register here are listed by their own status */
+           " AND ($4 >= 0 OR status <> 'enrolled_nonlocal')"
            " AND ($4 <> -2 OR status NOT IN ('not_yet_school_age', 'beyond_age', 'inactive'))"
            " AND ($4 <> -3 OR status IN ('not_enrolled', 'dropped_out'))");
     if (!c)

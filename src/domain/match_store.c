@@ -165,7 +165,19 @@ int match_begin_run(struct run_state *st)
     st->ins_count =
         store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status,"
                          " n) VALUES ($1, $2, $3, $4, $5)");
-    if (!st->ins_link || !st->ins_status || !st->ins_cand || !st->ins_count)
+    /* a pupil without 户籍 here: the 学籍 record's own township when its list had one, else the
+     * school's ($4, $5); then their counts by township */
+    st->ins_nonlocal = store_prepare(
+        s, "INSERT INTO nonlocal_pupil (run_id, record_id, township_code, township, id_origin)"
+           " SELECT $1, r.id, CASE WHEN coalesce(r.township_code, '') <> '' THEN r.township_code"
+           " ELSE $4 END, CASE WHEN coalesce(r.township_code, '') <> '' THEN"
+           " coalesce(r.township, '') ELSE $5 END, $3 FROM record r WHERE r.id = $2");
+    st->ins_nonlocal_count =
+        store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status, n)"
+                         " SELECT run_id, township_code, township, 'enrolled_nonlocal', count(*)"
+                         " FROM nonlocal_pupil WHERE run_id = $1 GROUP BY township_code, township");
+    if (!st->ins_link || !st->ins_status || !st->ins_cand || !st->ins_count || !st->ins_nonlocal ||
+        !st->ins_nonlocal_count)
         return match_db_error(st);
     if (run_status_writer_begin(&st->rsw, s, NULL, res->run_id) < 0)
         return match_db_error(st);

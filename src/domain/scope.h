@@ -136,6 +136,10 @@ bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
  */
 bool scope_reads_story(const struct scope *sc);
 
+/* Is the scope a department whose duty reads the 户籍问题 (the police): their outcomes, and the
+ * reports for the police (report/catalog.h `registration`)? */
+bool scope_reads_registration(const struct scope *sc);
+
 /*
  * A department reads the children of the lists it uploaded: the run whose population list
  * (batch.department `population_department`) it uploaded. True only for such a department;

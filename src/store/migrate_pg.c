@@ -311,6 +311,14 @@ const char *const migrate_pg_steps[] = {
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_audit_chain();"
     "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
+    /* 11 */
+    "CREATE TABLE nonlocal_pupil ("
+    "  run_id BIGINT NOT NULL REFERENCES match_run (id),"
+    "  record_id BIGINT NOT NULL REFERENCES record (id),"
+    "  township_code " CTEXT " NOT NULL, township " CTEXT " NOT NULL,"
+    "  id_origin " CTEXT " NOT NULL CHECK (id_origin IN ('other', 'local', 'none')),"
+    "  PRIMARY KEY (run_id, record_id));"
+    "CREATE INDEX nonlocal_pupil_origin ON nonlocal_pupil (run_id, id_origin, township_code);",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID
