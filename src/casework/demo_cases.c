@@ -30,6 +30,13 @@ static const struct script scripts[] = {
     {"确认失学辍学", NULL, NULL, NULL, "入户核实：已外出打工，家长同意配合劝返", "外出打工", NULL},
     {"送教上门/因病因残", NULL, NULL, "县残联残疾人证；中心小学送教上门安排表",
      "重度残疾，由中心小学每周送教上门两次", NULL, NULL},
+    /* the 户籍问题 the 户籍核查反馈表 sends the police (issue 13) */
+    {"户籍问题", "双重户籍", NULL, "外省户口簿复印件",
+     "随父母迁居外省并已在当地落户，本县户籍未注销，在外省就读", NULL, NULL},
+    {"户籍问题", "查无此人", NULL, NULL, "村委会和邻居均称本村无此人，户籍地址无人居住", NULL,
+     NULL},
+    {"户籍问题", "证件错误", NULL, "出生医学证明复印件",
+     "户籍登记的出生日期与出生医学证明不符，身份证号因此有误", NULL, NULL},
 };
 
 static int64_t one(struct store *s, const char *sql, int64_t a)

@@ -122,10 +122,11 @@ int report_unregistered_pupils(struct store *s, const struct report_options *opt
     table_add_totals(t);
     table_set(t, 1, "合计");
     table_setf(t, 5, "%ld 人", n);
-    table_note(t,
-               "本县学校在读、但户籍名单中没有的学生，其中学籍身份证号属本县 %ld 人、没有可用的身份证号 "
-               "%ld 人：可能未落户或户籍信息有误，请公安机关核查。外县身份证号的随迁子女不列入。",
-               by[NONLOCAL_LOCAL], by[NONLOCAL_NONE]);
+    table_note(
+        t,
+        "本县学校在读、但户籍名单中没有的学生，其中学籍身份证号属本县 %ld 人、没有可用的身份证号 "
+        "%ld 人：可能未落户或户籍信息有误，请公安机关核查。外县身份证号的随迁子女不列入。",
+        by[NONLOCAL_LOCAL], by[NONLOCAL_NONE]);
     table_note(t, "乡镇按学籍名单所填乡镇，未填的按学校（学校多数户籍学生所在的乡镇）。");
     table_note_view(t, &v, true);
     ledger_signature_note(t);
@@ -171,16 +172,17 @@ int report_registration_feedback(struct store *s, const struct report_options *o
     /* the verification outcomes 户籍问题 (a task of an earlier run too: it stays the police's
      * until they answer), then the latest run's pupils of the police's list */
     struct stmt *q = store_prepare(
-        s, "SELECT t.id, coalesce(t.township_code, ''), coalesce(t.township, ''),"
-           " coalesce(r.village, ''), coalesce(r.name, ''), coalesce(r.gender, 0),"
-           " coalesce(r.birth_date, ''), coalesce(r.id_number, r.id_raw, ''),"
-           " coalesce(r.guardian, ''), coalesce(r.phone, ''), t.outcome_sub, coalesce(t.note, ''),"
-           " coalesce(t.evidence, ''), coalesce(p.name, ''), coalesce(p.org, ''),"
-           " coalesce(t.verified_on, '')"
-           " FROM verify_task t JOIN record r ON r.id = t.record_id"
-           " LEFT JOIN person p ON p.id = t.verified_by"
-           " WHERE t.outcome = 'registration' AND (CAST($1 AS TEXT) IS NULL OR t.township_code = $1)"
-           " ORDER BY t.township_code IS NULL, t.township_code, t.verified_on, t.id");
+        s,
+        "SELECT t.id, coalesce(t.township_code, ''), coalesce(t.township, ''),"
+        " coalesce(r.village, ''), coalesce(r.name, ''), coalesce(r.gender, 0),"
+        " coalesce(r.birth_date, ''), coalesce(r.id_number, r.id_raw, ''),"
+        " coalesce(r.guardian, ''), coalesce(r.phone, ''), t.outcome_sub, coalesce(t.note, ''),"
+        " coalesce(t.evidence, ''), coalesce(p.name, ''), coalesce(p.org, ''),"
+        " coalesce(t.verified_on, '')"
+        " FROM verify_task t JOIN record r ON r.id = t.record_id"
+        " LEFT JOIN person p ON p.id = t.verified_by"
+        " WHERE t.outcome = 'registration' AND (CAST($1 AS TEXT) IS NULL OR t.township_code = $1)"
+        " ORDER BY t.township_code IS NULL, t.township_code, t.verified_on, t.id");
     struct stmt *pq = q ? store_prepare(s, POLICE_SQL) : NULL;
     if (!pq) {
         stmt_finalize(q);

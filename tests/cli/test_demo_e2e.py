@@ -89,7 +89,7 @@ class DemoEndToEnd(unittest.TestCase):
         township official, a few outcomes recorded and one case with attempts."""
         self.assertRegex(stdout, r"人员名册：导入 \d+ 人（县教育局 2，乡镇 \d+，村（社区）\d+，学校 \d+）")
         self.assertIn("新建核查任务 %d 项" % listed, stdout)
-        self.assertIn("演示经办记录：核查结论 6 项（其中确认失学辍学并立案 2 件），劝返记录 2 次，"
+        self.assertIn("演示经办记录：核查结论 9 项（其中确认失学辍学并立案 2 件），劝返记录 2 次，"
                       "依法控辍 1 步", stdout)
         con = sqlite3.connect(db)
         q = lambda sql: con.execute(sql).fetchone()[0]
