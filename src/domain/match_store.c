@@ -301,10 +301,14 @@ void match_describe(const struct match_result *r, struct buf *out)
     for (int s = 0; s < ST__COUNT; s++) {
         const char *label = status_label((enum child_status)s);
         size_t w = utf8_width(label, strlen(label));
+        if (status_is_nonlocal((enum child_status)s))
+            continue; /* not of the register: after its total */
         buf_addf(out, "  %s%*s %8ld\n", label, (int)(w < 30 ? 30 - w : 0), "", r->counts[s]);
         total += r->counts[s];
     }
     buf_addf(out, "  合计 %ld 人（户籍 %ld 人）\n", total, r->population);
+    buf_addf(out, "  另有本县学校在读、户籍名单中没有的学生（%s）：%ld 人\n",
+             status_label(ST_ENROLLED_NONLOCAL), r->counts[ST_ENROLLED_NONLOCAL]);
     buf_addf(out, "  其中不在校（适龄未入学 + 辍学）：%ld 人\n",
              r->counts[ST_NOT_ENROLLED] + r->counts[ST_DROPPED_OUT]);
 }

@@ -223,7 +223,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
         table_set(t, 1, *cur_name ? cur_name : "（未填乡镇）");                                    \
         for (int k = 0; k < ST__COUNT; k++) {                                                      \
             table_setf(t, 2 + (size_t)k, "%ld", row[k]);                                           \
-            sum_ += row[k];                                                                        \
+            sum_ += status_is_nonlocal((enum child_status)k) ? 0 : row[k];                         \
         }                                                                                          \
         table_setf(t, 2 + ST__COUNT, "%ld", sum_);                                                 \
         memset(row, 0, sizeof(row));                                                               \
@@ -239,7 +239,9 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
         if (st >= 0) {
             row[st] += (long)stmt_int(q, 3);
             county[st] += (long)stmt_int(q, 3);
-            total += (long)stmt_int(q, 3);
+            /* 合计 is the register's children: the pupils in no register here are beside */
+            if (!status_is_nonlocal((enum child_status)st))
+                total += (long)stmt_int(q, 3);
         }
     }
     if (have)
@@ -276,7 +278,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
     buf_addf(&t->footer, "\n%s%s%s 学年，截至 %s（比对第 %s 次）。\n", cname ? cname : "",
              cname ? "，" : "", sy, ri.as_of, runs);
     /* the pupils in no register here are counted beside the register's children */
-    long nonlocal = county[ST_ENROLLED_NONLOCAL], registered = total - nonlocal;
+    long nonlocal = county[ST_ENROLLED_NONLOCAL], registered = total;
     char nl[24];
     snprintf(nl, sizeof(nl), "%ld", nonlocal);
     table_meta(t, "enrolled_nonlocal", nl, META_INT);
@@ -289,8 +291,8 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
                  registered, (long long)imported);
     if (nonlocal)
         buf_addf(&t->footer,
-                 "另有%s %ld 人（学籍在本县学校、户籍名单中没有，按学校所在乡镇计），"
-                 "计入合计；其中需公安核查的名单：baoxue report unregistered-pupils\n",
+                 "另有“%s” %ld 人（学籍在本县学校、户籍名单中没有，按学校所在乡镇计），"
+                 "列在其栏，不计入合计；其中需公安核查的：baoxue report unregistered-pupils\n",
                  status_label(ST_ENROLLED_NONLOCAL), nonlocal);
     buf_adds(&t->footer, "适龄未入学和辍学的名单：baoxue report out-of-school\n");
     return 0;

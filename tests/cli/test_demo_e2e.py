@@ -99,7 +99,7 @@ class DemoEndToEnd(unittest.TestCase):
                            " assignment a JOIN person p ON p.id = a.person_id WHERE a.task_id = v.id"
                            " AND a.role = 'township' AND p.org_kind = 'township')"), 0)
         self.assertGreater(q("SELECT count(*) FROM assignment WHERE role = 'village'"), 0)
-        self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'closed'"), 5)
+        self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'closed'"), 8)
         self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'outreach'"), 1)
         self.assertEqual(q("SELECT count(*) FROM case_file WHERE state = 'open'"), 2)
         self.assertEqual(q("SELECT count(*) FROM attempt WHERE case_id = 1"), 2)
