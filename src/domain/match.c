@@ -324,20 +324,29 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* How many of a school's pupils on the register tell where it is: a sample in list order, so
+ * that a province's millions of pupils are not sorted for it. */
+#define SCHOOL_PLACE_SAMPLE 64
+
 /* Each school's township (an index into sn->places): where most of its pupils on the register
- * live, for the schools marked in `need`; UINT32_MAX when none of them is. */
+ * (the first SCHOOL_PLACE_SAMPLE of them) live, for the schools marked in `need`; UINT32_MAX
+ * when none of them is on the register. */
 static uint32_t *school_places(const struct run_state *st, const bool *need)
 {
     const struct snapshot *sn = &st->sn;
     uint32_t *place = xmalloc((sn->schools.n + 1) * sizeof(*place));
+    uint8_t *taken = xcalloc(sn->schools.n + 1, 1);
     for (size_t k = 0; k <= sn->schools.n; k++)
         place[k] = UINT32_MAX;
     uint64_t *pairs = NULL;
     size_t n = 0, alloc = 0;
     for (size_t i = 0; i < sn->noth; i++) {
         int32_t m = st->lr.match[i];
-        if (m < 0 || sn->recs[i].kind != KIND_ENROLLMENT || !need[sn->recs[i].school_ix])
+        uint32_t sc = sn->recs[i].school_ix;
+        if (m < 0 || sn->recs[i].kind != KIND_ENROLLMENT || !need[sc] ||
+            taken[sc] == SCHOOL_PLACE_SAMPLE)
             continue;
+        taken[sc]++;
         ALLOC_GROW(pairs, n + 1, alloc);
         pairs[n++] = (uint64_t)sn->recs[i].school_ix << 32 | sn->people[m].place;
     }
@@ -356,6 +365,7 @@ static uint32_t *school_places(const struct run_state *st, const bool *need)
         }
     }
     free(pairs);
+    free(taken);
     return place;
 }
 

@@ -169,13 +169,15 @@ int match_begin_run(struct run_state *st)
      * school's ($4, $5); then their counts by township */
     st->ins_nonlocal = store_prepare(
         s, "INSERT INTO nonlocal_pupil (run_id, record_id, township_code, township, id_origin)"
-           " SELECT $1, r.id, CASE WHEN coalesce(r.township_code, '') <> '' THEN r.township_code"
-           " ELSE $4 END, CASE WHEN coalesce(r.township_code, '') <> '' THEN"
-           " coalesce(r.township, '') ELSE $5 END, $3 FROM record r WHERE r.id = $2");
+           " SELECT CAST($1 AS BIGINT), r.id, CASE WHEN coalesce(r.township_code, '') <> ''"
+           " THEN r.township_code ELSE CAST($4 AS TEXT) END, CASE WHEN"
+           " coalesce(r.township_code, '') <> '' THEN coalesce(r.township, '')"
+           " ELSE CAST($5 AS TEXT) END, CAST($3 AS TEXT) FROM record r WHERE r.id = $2");
     st->ins_nonlocal_count =
         store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status, n)"
                          " SELECT run_id, township_code, township, 'enrolled_nonlocal', count(*)"
-                         " FROM nonlocal_pupil WHERE run_id = $1 GROUP BY township_code, township");
+                         " FROM nonlocal_pupil WHERE run_id = $1"
+                         " GROUP BY run_id, township_code, township");
     if (!st->ins_link || !st->ins_status || !st->ins_cand || !st->ins_count || !st->ins_nonlocal ||
         !st->ins_nonlocal_count)
         return match_db_error(st);
