@@ -10,7 +10,9 @@ decided with the truth the demo wrote:
             truly out), and the share waiting for a clerk (status 待复核) — over the whole county
             and over the family's children (ground_truth.csv "case");
   records   for the family's rows (truth_*.csv "case"): linked to the right child, to another
-            child, or left unlinked (in review or not linked at all).
+            child, or left unlinked (in review or not linked at all); for the 随迁 rows (in no
+            register here), how many were pulled onto a register child and how many were kept as
+            pupils of the county (status enrolled_nonlocal, 在读，非本县户籍).
 
 Families (demo.h): overall (the usual mix, every family at its usual rate), siblings, names,
 numbers, noid, unregistered. The generator and the binary under test can differ (--gen-bin): the
@@ -62,9 +64,11 @@ def read_run(db):
     run_id, pop_b, enr_b, out_b = con.execute(
         "SELECT id, population_batch, enrollment_batch, coalesce(outside_batch, 0)"
         " FROM match_run ORDER BY id DESC LIMIT 1").fetchone()
+    # the register's children only: a 学籍 record in no register here has a row of its own
+    # (enrolled_nonlocal), which may carry a register child's ID and must not stand for them
     status = dict(con.execute(
         "SELECT r.id_number, cs.status FROM child_status cs JOIN record r ON r.id = cs.record_id"
-        " WHERE cs.run_id = ?", (run_id,)))
+        " WHERE cs.run_id = ? AND r.batch_id = ?", (run_id, pop_b)))
     hdr = dict(con.execute("SELECT kind, header_row FROM batch"))
     pop_rows = dict(con.execute("SELECT id, row_no FROM record WHERE batch_id = ?", (pop_b,)))
     # exact-ID links are implied by equal IDs, unless the run held the record back
@@ -84,10 +88,15 @@ def read_run(db):
             links[key] = pop_rows[accepted[oid]] - hdr["population"]
         elif pid is not None and oid not in held:
             links.setdefault(key, pop_rows[pid] - hdr["population"])
+    # the 学籍 rows kept as pupils in no register here (在读，非本县户籍)
+    kept = {("enrollment", row - hdr["enrollment"]) for (row,) in con.execute(
+        "SELECT r.row_no FROM child_status cs JOIN record r ON r.id = cs.record_id"
+        " WHERE cs.run_id = ? AND cs.status = 'enrolled_nonlocal' AND r.batch_id = ?",
+        (run_id, enr_b))}
     counts = json.loads(con.execute("SELECT counts FROM match_run WHERE id = ?",
                                     (run_id,)).fetchone()[0])
     con.close()
-    return status, links, counts
+    return status, links, counts, kept
 
 
 def truth_rows(out):
@@ -103,7 +112,7 @@ def truth_rows(out):
 class Tally:
     """Counts summed over seeds."""
     FIELDS = ["children", "out", "listed", "tp", "waiting", "waiting_out", "rows", "right",
-              "wrong", "unlinked", "pulled", "unreg_rows"]
+              "wrong", "unlinked", "pulled", "unreg_rows", "kept"]
 
     def __init__(self):
         for k in self.FIELDS:
@@ -130,14 +139,15 @@ class Tally:
             s += (f"; rows {self.rows}: right child {self.right}, another child {self.wrong}, "
                   f"unlinked {self.unlinked}")
         if self.unreg_rows:
-            s += f"; 随迁 rows {self.unreg_rows}, pulled onto a register child {self.pulled}"
+            s += (f"; 随迁 rows {self.unreg_rows}, pulled onto a register child {self.pulled}, "
+                  f"kept as 在读，非本县户籍 {self.kept}")
         return s
 
 
 def measure(out, db, family):
     with open(os.path.join(out, "ground_truth.csv"), encoding="utf-8") as f:
         truth = list(csv.DictReader(f))
-    status, links, counts = read_run(db)
+    status, links, counts, kept = read_run(db)
     rows = truth_rows(out)
     whole, fam = Tally(), Tally()
     for t in truth:
@@ -160,6 +170,7 @@ def measure(out, db, family):
         if child is None:
             fam.unreg_rows += 1
             fam.pulled += got is not None
+            fam.kept += key in kept
         else:
             fam.rows += 1
             fam.right += got == child
@@ -215,17 +226,19 @@ def main():
         summary[family] = (tw, tf)
     print(f"\nSummed over seeds {args.seeds}, {args.children} children each:")
     print("| family | children | truly out | listed | recall | precision | waiting (share) |"
-          " family rows: right / another child / unlinked | 随迁 rows pulled |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+          " family rows: right / another child / unlinked | 随迁 rows pulled | 随迁 rows kept |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for family, (tw, tf) in summary.items():
         for name, t in ((LABELS[family], tf),) if family != "overall" else ((LABELS[family], tw),):
             rows = f"{t.right} / {t.wrong} / {t.unlinked} of {t.rows}" if t.rows else "—"
             pulled = f"{t.pulled} of {t.unreg_rows}" if t.unreg_rows else "—"
+            kept = f"{t.kept} of {t.unreg_rows}" if t.unreg_rows else "—"
             print(f"| {name} | {t.children} | {t.out} | {t.listed} | {t.recall():.2%} | "
-                  f"{t.precision():.2%} | {t.waiting} ({t.review():.2%}) | {rows} | {pulled} |")
+                  f"{t.precision():.2%} | {t.waiting} ({t.review():.2%}) | {rows} | {pulled} |"
+                  f" {kept} |")
         if family != "overall":
             print(f"| ↳ 该类县份全县 | {tw.children} | {tw.out} | {tw.listed} | {tw.recall():.2%} |"
-                  f" {tw.precision():.2%} | {tw.waiting} ({tw.review():.2%}) | | |")
+                  f" {tw.precision():.2%} | {tw.waiting} ({tw.review():.2%}) | | | |")
     sys.exit(0 if worst_recall == 1.0 else 1)
 
 

@@ -30,7 +30,18 @@ static const struct script scripts[] = {
     {"确认失学辍学", NULL, NULL, NULL, "入户核实：已外出打工，家长同意配合劝返", "外出打工", NULL},
     {"送教上门/因病因残", NULL, NULL, "县残联残疾人证；中心小学送教上门安排表",
      "重度残疾，由中心小学每周送教上门两次", NULL, NULL},
+    /* the 户籍问题 the 户籍核查反馈表 sends the police (issue 13): recorded on the last tasks
+     * (FRONT_SCRIPTS), so that the first townships keep open tasks to show */
+    {"户籍问题", "双重户籍", NULL, "外省户口簿复印件",
+     "随父母迁居外省并已在当地落户，本县户籍未注销，在外省就读", NULL, NULL},
+    {"户籍问题", "查无此人", NULL, NULL, "村委会和邻居均称本村无此人，户籍地址无人居住", NULL,
+     NULL},
+    {"户籍问题", "证件错误", NULL, "出生医学证明复印件",
+     "户籍登记的出生日期与出生医学证明不符，身份证号因此有误", NULL, NULL},
 };
+
+/* The scripts recorded on the first tasks; the others on the last ones. */
+#define FRONT_SCRIPTS 6
 
 static int64_t one(struct store *s, const char *sql, int64_t a)
 {
@@ -101,10 +112,18 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
     struct buf msg = BUF_INIT, people = BUF_INIT, authority = BUF_INIT;
     int ret = 0;
     size_t k = 0;
-    for (size_t i = 0; i < n && k < ARRAY_SIZE(scripts) && ret == 0; i++) {
-        const struct row *r = &rows[i];
-        if (!r->township)
-            continue; /* only tasks someone was assigned to */
+    /* which task each script is recorded on: only tasks someone was assigned to, the first
+     * ones in task order, then the last ones backwards */
+    size_t pick[ARRAY_SIZE(scripts)], npick = 0;
+    for (size_t i = 0; i < n && npick < FRONT_SCRIPTS; i++)
+        if (rows[i].township)
+            pick[npick++] = i;
+    size_t front_end = npick ? pick[npick - 1] + 1 : 0;
+    for (size_t i = n; i > front_end && npick < ARRAY_SIZE(scripts); i--)
+        if (rows[i - 1].township)
+            pick[npick++] = i - 1;
+    for (size_t p = 0; p < npick && ret == 0; p++) {
+        const struct row *r = &rows[pick[p]];
         const struct script *sc = &scripts[k++];
         char by[24];
         snprintf(by, sizeof(by), "%lld", (long long)r->township);

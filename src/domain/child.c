@@ -136,12 +136,16 @@ static bool reach(struct store *s, const struct scope *sc, int64_t record_id, st
     int rc = run_child_status(s, ri, record_id, e, detail);
     struct stmt *q = NULL;
     if (rc == 1) {
-        q = store_prepare(s, "SELECT coalesce(p.township_code, ''), coalesce(sr.school_code, '')"
+        /* a pupil in no register here is counted in the township of nonlocal_pupil */
+        q = store_prepare(s, "SELECT coalesce((SELECT np.township_code FROM nonlocal_pupil np"
+                             " WHERE np.run_id = $3 AND np.record_id = p.id), p.township_code, ''),"
+                             " coalesce(sr.school_code, '')"
                              " FROM record p LEFT JOIN record sr ON sr.id = $2 WHERE p.id = $1");
         rc = -1;
         if (q) {
             stmt_bind_int(q, 1, record_id);
             stmt_bind_int(q, 2, e->school_record);
+            stmt_bind_int(q, 3, ri->id);
             rc = stmt_step(q);
             if (rc == 1 && !scope_allows(sc, stmt_text(q, 0), stmt_text(q, 1)) &&
                 !scope_reads_run(sc, ri->population_department))

@@ -79,6 +79,9 @@ static int count_from_run(struct store *s, int64_t run_id, int status, const cha
         s, "SELECT coalesce(sum(n), 0) FROM run_count"
            " WHERE run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2)"
            " AND (CAST($3 AS TEXT) IS NULL OR township_code = $3)"
+           /* the whole list and the school-age set are the register's children (run_status);
+            * the pupils in no register here are listed by their own status */
+           " AND ($4 >= 0 OR status <> 'enrolled_nonlocal')"
            " AND ($4 <> -2 OR status NOT IN ('not_yet_school_age', 'beyond_age', 'inactive'))"
            " AND ($4 <> -3 OR status IN ('not_enrolled', 'dropped_out'))");
     if (!c)
@@ -108,8 +111,11 @@ static void like_pattern(const char *q, struct buf *out)
 /* The township, village and search filters, on parameters $T (township), $V (village), $L (LIKE
  * pattern of a name) and $Q (the search text: a whole ID, or the last 4 characters of one),
  * given as strings of digits. */
-#define FILTER_SQL(T, V, L, Q)                                                                     \
-    " AND (CAST($" T " AS TEXT) IS NULL OR r.township_code = $" T ")"                              \
+#define FILTER_SQL(T, V, L, Q) FILTER_SQL_AT("r.township_code", T, V, L, Q)
+/* the same, the township being `TC` (a pupil in no register here is counted in the township of
+ * nonlocal_pupil, np) */
+#define FILTER_SQL_AT(TC, T, V, L, Q)                                                              \
+    " AND (CAST($" T " AS TEXT) IS NULL OR " TC " = $" T ")"                                       \
     " AND (CAST($" V " AS TEXT) IS NULL OR r.village = $" V ")"                                    \
     " AND (CAST($" L " AS TEXT) IS NULL OR r.name LIKE $" L " ESCAPE '\\' OR r.id_number = $" Q    \
     " OR substr(r.id_number, 15) = $" Q ")"
@@ -161,11 +167,12 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     static const char *const where =
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
         " LEFT JOIN record sr ON sr.id = cs.school_record"
+        " LEFT JOIN nonlocal_pupil np ON np.run_id = cs.run_id AND np.record_id = cs.record_id"
         /* status <> 'enrolled' is implied ($2 is a status with rows) but must be written for
          * the planners to use the partial index child_status_status with a bound $2 */
         " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7) AND cs.status <> "
-        "'enrolled'" FILTER_SQL(
-            "3", "8", "4",
+        "'enrolled'" FILTER_SQL_AT(
+            "coalesce(np.township_code, r.township_code)", "3", "8", "4",
             "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)"
                  " AND (CAST($9 AS TEXT) IS NULL OR cs.record_id IN (SELECT ch.last_record FROM "
                  "child ch"

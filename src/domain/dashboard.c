@@ -47,7 +47,9 @@ static int by_township(struct store *s, int64_t run, const char *township, json_
         json_int_t t = json_integer_value(json_object_get(totals, st));
         json_object_set_new(totals, st, json_integer(t + n));
         int k = status_parse(st);
-        all += n;
+        /* the register's children; the pupils in no register here are in status_totals */
+        if (k < 0 || !status_is_nonlocal((enum child_status)k))
+            all += n;
         if (k >= 0 && status_is_school_age((enum child_status)k))
             school_age += n;
         if (k == ST_NOT_ENROLLED || k == ST_DROPPED_OUT)

@@ -7,6 +7,7 @@
 
 #include "core/date.h"
 #include "core/idcard.h"
+#include "core/schoolyear.h"
 #include "domain/settings.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -231,6 +232,10 @@ static int run_inputs(struct run_state *st)
         buf_adds(st->err, store_errmsg(s));
         return -1;
     }
+    struct buf county = BUF_INIT;
+    if (store_get_setting(s, "county", &county) == 1 && county.len == 6)
+        memcpy(st->county, county.buf, 7);
+    buf_release(&county);
     return 0;
 }
 
@@ -276,6 +281,200 @@ static void link_records(struct run_state *st)
         if (lr->match[i] >= 0)
             st->member[fill[lr->match[i]]++] = (uint32_t)i;
     free(fill);
+}
+
+/* ---- pupils without 户籍 here ---- */
+
+/* The county's code for the IDs of its children: the setting, else the commonest first six
+ * digits of the register's IDs (a register imported without the setting). */
+static void county_of_register(struct run_state *st)
+{
+    if (st->county[0])
+        return;
+    struct {
+        char code[7];
+        long n;
+    } seen[16];
+    size_t nseen = 0, looked = 0;
+    for (size_t i = 0; i < st->sn.npop && looked < 4096; i++) {
+        if (!st->sn.pop[i].key || st->sn.pop[i].id_state != LK_ID_VALID)
+            continue;
+        char id[19];
+        id_unpack(st->sn.pop[i].key, id);
+        looked++;
+        size_t k = 0;
+        while (k < nseen && memcmp(seen[k].code, id, 6))
+            k++;
+        if (k == nseen && nseen < ARRAY_SIZE(seen)) {
+            memcpy(seen[k].code, id, 6);
+            seen[k].code[6] = '\0';
+            seen[k].n = 0;
+            nseen++;
+        }
+        if (k < nseen)
+            seen[k].n++;
+    }
+    for (size_t k = 0; k < nseen; k++)
+        if (!st->county[0] || seen[k].n > seen[0].n) {
+            memcpy(st->county, seen[k].code, 7);
+            seen[0].n = seen[k].n;
+        }
+}
+
+/* Where a pupil's ID comes from: this county's code (whatever its check digit), another's
+ * (valid, or stored as a number: its first 15 digits hold), or no usable ID. */
+static enum nonlocal_id id_origin(const struct lk_rec *l, const char *county)
+{
+    if (!l->key)
+        return NONLOCAL_NONE;
+    char id[19];
+    id_unpack(l->key, id);
+    if (*county && !memcmp(id, county, 6))
+        return NONLOCAL_LOCAL;
+    return l->id_state == LK_ID_VALID || l->id_state == LK_ID_TRUNCATED ? NONLOCAL_OTHER
+                                                                        : NONLOCAL_NONE;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* How many of a school's pupils on the register tell where it is: a sample in list order, so
+ * that a province's millions of pupils are not sorted for it. */
+#define SCHOOL_PLACE_SAMPLE 64
+
+/* Each school's township (an index into sn->places): where most of its pupils on the register
+ * (the first SCHOOL_PLACE_SAMPLE of them) live, for the schools marked in `need`; UINT32_MAX
+ * when none of them is on the register. */
+static uint32_t *school_places(const struct run_state *st, const bool *need)
+{
+    const struct snapshot *sn = &st->sn;
+    uint32_t *place = xmalloc((sn->schools.n + 1) * sizeof(*place));
+    uint8_t *taken = xcalloc(sn->schools.n + 1, 1);
+    for (size_t k = 0; k <= sn->schools.n; k++)
+        place[k] = UINT32_MAX;
+    uint64_t *pairs = NULL;
+    size_t n = 0, alloc = 0;
+    for (size_t i = 0; i < sn->noth; i++) {
+        int32_t m = st->lr.match[i];
+        uint32_t sc = sn->recs[i].school_ix;
+        if (m < 0 || sn->recs[i].kind != KIND_ENROLLMENT || !need[sc] ||
+            taken[sc] == SCHOOL_PLACE_SAMPLE)
+            continue;
+        taken[sc]++;
+        ALLOC_GROW(pairs, n + 1, alloc);
+        pairs[n++] = (uint64_t)sn->recs[i].school_ix << 32 | sn->people[m].place;
+    }
+    if (n)
+        qsort(pairs, n, sizeof(*pairs), cmp_u64);
+    size_t best = 0;
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i; j < n && pairs[j] == pairs[i]; j++)
+            ;
+        uint32_t school = (uint32_t)(pairs[i] >> 32);
+        if (i == 0 || (uint32_t)(pairs[i - 1] >> 32) != school)
+            best = 0;
+        if (j - i > best && (uint32_t)pairs[i] < sn->places.n) {
+            best = j - i;
+            place[school] = (uint32_t)pairs[i];
+        }
+    }
+    free(pairs);
+    free(taken);
+    return place;
+}
+
+/*
+ * The county's pupils who are in no register here: every active 学籍 record the linker left
+ * unlinked and no clerk is asked about. Each gets a child_status row (enrolled_nonlocal, its
+ * explanation), a nonlocal_pupil row (township, where the ID comes from) and, at the end, the
+ * counts by township. Through the writer thread, after the register's children.
+ */
+static int write_nonlocal(struct run_state *st)
+{
+    const struct snapshot *sn = &st->sn;
+    const struct lk_result *lr = &st->lr;
+    struct store_writer *wq = st->wq;
+    struct match_result *res = st->res;
+    /* a record a clerk is asked about may be a register child's: not one of them (yet) */
+    bool *pupil = xcalloc(sn->noth + 1, sizeof(bool));
+    bool *need = xcalloc(sn->schools.n + 1, sizeof(bool));
+    for (size_t k = 0; k < lr->npairs; k++)
+        if (lr->pairs[k].decision == LKD_REVIEW)
+            pupil[lr->pairs[k].other] = true; /* (inverted below) */
+    size_t n = 0;
+    for (size_t i = 0; i < sn->noth; i++) {
+        const struct school_rec *r = &sn->recs[i];
+        bool in_review = pupil[i];
+        pupil[i] =
+            !in_review && lr->match[i] < 0 && r->kind == KIND_ENROLLMENT && r->st == ENR_ACTIVE;
+        if (pupil[i]) {
+            need[r->school_ix] = true;
+            n++;
+        }
+    }
+    int ret = 0;
+    uint32_t *place = n ? school_places(st, need) : NULL;
+    if (n)
+        county_of_register(st);
+    for (size_t i = 0; i < sn->noth && ret == 0; i++) {
+        if (!pupil[i])
+            continue;
+        const struct school_rec *r = &sn->recs[i];
+        const struct lk_rec *l = &sn->oth[i];
+        int age = l->birth ? age_on(l->birth, res->cutoff) : -1;
+        if (l->birth && age < 0)
+            age = 0;
+        int grade = age >= 0 ? expected_grade(&st->opt->cal, age) : 0;
+        enum nonlocal_id origin = id_origin(l, st->county);
+        struct status_facts f = {.st = ST_ENROLLED_NONLOCAL,
+                                 .age = age,
+                                 .grade = grade,
+                                 .cutoff = res->cutoff,
+                                 .school = r->school,
+                                 .school_grade = r->grade,
+                                 .school_state = r->st,
+                                 .has_id = l->key != 0,
+                                 .id_origin = origin};
+        buf_reset(&st->detail);
+        status_describe(&f, &st->detail);
+        writer_bind_int(wq, 1, res->run_id);
+        writer_bind_int(wq, 2, r->id);
+        writer_bind_str(wq, 3, status_key(ST_ENROLLED_NONLOCAL));
+        if (age >= 0) {
+            writer_bind_int(wq, 4, age);
+            writer_bind_int(wq, 5, grade);
+        } else {
+            writer_bind_null(wq, 4);
+            writer_bind_null(wq, 5);
+        }
+        writer_bind_int(wq, 6, r->id);
+        writer_bind_str(wq, 7, st->detail.buf);
+        if (writer_step(wq, st->ins_status, (long)i) < 0) {
+            ret = -1;
+            break;
+        }
+        const char *pl =
+            place[r->school_ix] != UINT32_MAX ? intern_str(&sn->places, place[r->school_ix]) : "";
+        const char *tab = strchr(pl, '\t');
+        writer_bind_int(wq, 1, res->run_id);
+        writer_bind_int(wq, 2, r->id);
+        writer_bind_str(wq, 3, nonlocal_id_key(origin));
+        writer_bind_text(wq, 4, pl, tab ? (size_t)(tab - pl) : strlen(pl));
+        writer_bind_text(wq, 5, tab ? tab + 1 : "", tab ? strlen(tab + 1) : 0);
+        ret = writer_step(wq, st->ins_nonlocal, (long)i) < 0 ? -1 : 0;
+    }
+    if (ret == 0 && n) {
+        writer_bind_int(wq, 1, res->run_id);
+        ret = writer_step(wq, st->ins_nonlocal_count, 0) < 0 ? -1 : 0;
+    }
+    res->counts[ST_ENROLLED_NONLOCAL] = (long)n;
+    free(place);
+    free(pupil);
+    free(need);
+    return ret;
 }
 
 /*
@@ -332,7 +531,7 @@ static int write_statuses(struct run_state *st)
         if (writer_step(wq, st->ins_status, (long)i) < 0)
             goto writer_error;
     }
-    if (run_status_writer_end(&st->rsw) < 0)
+    if (run_status_writer_end(&st->rsw) < 0 || write_nonlocal(st) < 0)
         goto writer_error;
     for (size_t pl = 0; pl < sn->places.n; pl++) {
         const char *place = intern_str(&sn->places, (uint32_t)pl);
@@ -430,6 +629,8 @@ out:
     buf_release(&st.detail);
     run_status_writer_release(&st.rsw);
     stmt_finalize(st.ins_count);
+    stmt_finalize(st.ins_nonlocal);
+    stmt_finalize(st.ins_nonlocal_count);
     buf_release(&st.key);
     buf_release(&st.levels);
     if (ret < 0)

@@ -41,6 +41,7 @@ struct school_rec {
     enum lk_method method; /* how it was linked to its child */
     int grade;
     const char *school; /* school name (学籍) or school + region (外出); interned */
+    uint32_t school_ix; /* its index in snapshot.schools */
 };
 
 /* Strings loaded from the store, kept in one arena (offsets until loading ends). */
@@ -100,6 +101,8 @@ struct run_state {
     struct decisions dec;
     uint32_t *start, *member; /* each child's records: a CSR array over the linker's matches */
     struct stmt *ins_link, *ins_status, *ins_cand, *ins_count;
+    struct stmt *ins_nonlocal, *ins_nonlocal_count; /* pupils without 户籍 here (match.c) */
+    char county[7]; /* the county's code (setting county; "" unknown): whose IDs are local */
     struct store_writer *wq;
     struct run_status_writer rsw;
     struct buf detail, key, levels;

@@ -365,6 +365,7 @@ int match_load_snapshot(struct store *s, const struct match_result *res, struct 
         for (size_t i = 0; i < sn->noth; i++) {
             sn->oth[i].name = sn->names.b.buf + sn->oth_name_off[i];
             sn->recs[i].school = intern_str(&sn->schools, (uint32_t)school_off[i]);
+            sn->recs[i].school_ix = (uint32_t)school_off[i];
         }
     }
     free(school_off);

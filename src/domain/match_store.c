@@ -167,7 +167,21 @@ int match_begin_run(struct run_state *st)
     st->ins_count =
         store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status,"
                          " n) VALUES ($1, $2, $3, $4, $5)");
-    if (!st->ins_link || !st->ins_status || !st->ins_cand || !st->ins_count)
+    /* a pupil without 户籍 here: the 学籍 record's own township when its list had one, else the
+     * school's ($4, $5); then their counts by township */
+    st->ins_nonlocal = store_prepare(
+        s, "INSERT INTO nonlocal_pupil (run_id, record_id, township_code, township, id_origin)"
+           " SELECT CAST($1 AS BIGINT), r.id, CASE WHEN coalesce(r.township_code, '') <> ''"
+           " THEN r.township_code ELSE CAST($4 AS TEXT) END, CASE WHEN"
+           " coalesce(r.township_code, '') <> '' THEN coalesce(r.township, '')"
+           " ELSE CAST($5 AS TEXT) END, CAST($3 AS TEXT) FROM record r WHERE r.id = $2");
+    st->ins_nonlocal_count =
+        store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status, n)"
+                         " SELECT run_id, township_code, township, 'enrolled_nonlocal', count(*)"
+                         " FROM nonlocal_pupil WHERE run_id = $1"
+                         " GROUP BY run_id, township_code, township");
+    if (!st->ins_link || !st->ins_status || !st->ins_cand || !st->ins_count || !st->ins_nonlocal ||
+        !st->ins_nonlocal_count)
         return match_db_error(st);
     if (run_status_writer_begin(&st->rsw, s, NULL, res->run_id) < 0)
         return match_db_error(st);
@@ -309,10 +323,14 @@ void match_describe(const struct match_result *r, struct buf *out)
     for (int s = 0; s < ST__COUNT; s++) {
         const char *label = status_label((enum child_status)s);
         size_t w = utf8_width(label, strlen(label));
+        if (status_is_nonlocal((enum child_status)s))
+            continue; /* not of the register: after its total */
         buf_addf(out, "  %s%*s %8ld\n", label, (int)(w < 30 ? 30 - w : 0), "", r->counts[s]);
         total += r->counts[s];
     }
     buf_addf(out, "  合计 %ld 人（户籍 %ld 人）\n", total, r->population);
+    buf_addf(out, "  另有本县学校在读、户籍名单中没有的学生（%s）：%ld 人\n",
+             status_label(ST_ENROLLED_NONLOCAL), r->counts[ST_ENROLLED_NONLOCAL]);
     buf_addf(out, "  其中不在校（适龄未入学 + 辍学）：%ld 人\n",
              r->counts[ST_NOT_ENROLLED] + r->counts[ST_DROPPED_OUT]);
 }

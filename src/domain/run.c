@@ -70,7 +70,30 @@ int run_child_status(struct store *s, const struct run_info *ri, int64_t record_
                      struct run_status_entry *e, struct buf *detail)
 {
     int rc = run_status_get(s, ri->id, record_id, e);
-    if (rc <= 0)
+    if (rc == 0) {
+        /* not a child of the register: perhaps a pupil in no register here, whose row is all */
+        struct stmt *q = store_prepare(
+            s, "SELECT coalesce(age, -1), coalesce(expected_grade, 0), school_record, detail"
+               " FROM child_status WHERE run_id = $1 AND record_id = $2"
+               " AND status = 'enrolled_nonlocal'");
+        if (!q)
+            return -1;
+        stmt_bind_int(q, 1, ri->id);
+        stmt_bind_int(q, 2, record_id);
+        rc = stmt_step(q);
+        if (rc == 1) {
+            *e = (struct run_status_entry){.record_id = record_id,
+                                           .school_record = stmt_int(q, 2),
+                                           .st = ST_ENROLLED_NONLOCAL,
+                                           .age = (int)stmt_int(q, 0),
+                                           .grade = (int)stmt_int(q, 1)};
+            buf_reset(detail);
+            buf_adds(detail, stmt_text(q, 3));
+        }
+        stmt_finalize(q);
+        return rc;
+    }
+    if (rc < 0)
         return rc;
     buf_reset(detail);
     if (status_has_row(e->st)) {

@@ -139,6 +139,13 @@ bool role_reads_objects(enum role r, enum scope_object what)
     return scope_reads_story(&sc) && reach[r][what == SCOPE_CASE][ACT_READ] != 0;
 }
 
+bool scope_reads_registration(const struct scope *sc)
+{
+    const struct department *d =
+        sc->role == ROLE_DEPARTMENT ? department_find(sc->department) : NULL;
+    return d && (d->reads & DEPT_READS_REGISTRATION);
+}
+
 bool scope_reads_run(const struct scope *sc, const char *population_department)
 {
     return sc->role == ROLE_DEPARTMENT && department_find(sc->department) &&

@@ -138,6 +138,10 @@ bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
  */
 bool scope_reads_story(const struct scope *sc);
 
+/* Is the scope a department whose duty reads the 户籍问题 (the police): their outcomes, and the
+ * reports for the police (report/catalog.h `registration`)? */
+bool scope_reads_registration(const struct scope *sc);
+
 /*
  * Does a role read any task (SCOPE_TASK) or case (SCOPE_CASE) with its story, whatever its
  * township or school? The session's answer says so ("tasks_read", "cases_read"), so that the

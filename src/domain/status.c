@@ -22,6 +22,8 @@ static const struct word status_words[ST__COUNT] = {
     [ST_NOT_YET] = {"not_yet_school_age", "未到入学年龄", NULL, 0, TONE_MUTED},
     [ST_BEYOND] = {"beyond_age", "超出义务教育年龄", NULL, 0, TONE_MUTED},
     [ST_INACTIVE] = {"inactive", "户籍非正常（迁出/死亡/注销）", "户籍非正常", 0, TONE_MUTED},
+    [ST_ENROLLED_NONLOCAL] = {"enrolled_nonlocal", "在读，非本县户籍",
+                              "非本县户籍|在读非本县户籍|随迁子女|有学籍无户籍", 0, TONE_OK},
 };
 const struct vocab child_statuses = {"儿童状态", status_words, ST__COUNT};
 
@@ -42,6 +44,19 @@ int status_parse(const char *text)
         if (!strcmp(text, status_words[s].key))
             return s;
     return text ? vocab_parse(&child_statuses, text) : -1;
+}
+
+static const char *const nonlocal_keys[] = {"other", "local", "none"};
+static const char *const nonlocal_labels[] = {"外县身份证号", "身份证号属本县", "无可用身份证号"};
+
+const char *nonlocal_id_key(enum nonlocal_id k)
+{
+    return (unsigned)k < ARRAY_SIZE(nonlocal_keys) ? nonlocal_keys[k] : "";
+}
+
+const char *nonlocal_id_label(enum nonlocal_id k)
+{
+    return (unsigned)k < ARRAY_SIZE(nonlocal_labels) ? nonlocal_labels[k] : "";
 }
 
 void status_describe(const struct status_facts *f, struct buf *out)
@@ -85,6 +100,15 @@ void status_describe(const struct status_facts *f, struct buf *out)
          * the out-of-school list, marked so. */
         buf_adds(out, "未找到确定属于此人的学籍，有疑似属于此人的学籍或外出就读记录等待人工复核；"
                       "复核为同一人的按该记录判定，不是同一人的仍为未在校");
+        return;
+    case ST_ENROLLED_NONLOCAL:
+        buf_addf(out, "在%s就读%s，学籍状态在读，本县户籍名单中没有此人", school, grade);
+        if (f->id_origin == NONLOCAL_LOCAL)
+            buf_adds(out, "；学籍身份证号属本县，可能未在本县落户或户籍信息有误，请公安核查");
+        else if (f->id_origin == NONLOCAL_NONE)
+            buf_adds(out, "；学籍中没有可用的身份证号，可能未落户，请公安核查");
+        else
+            buf_adds(out, "（外县户籍，随迁子女）");
         return;
     case ST_NOT_ENROLLED:
     case ST__COUNT:

@@ -3,7 +3,8 @@
 
 #include <stdbool.h>
 
-/* The one status every child of the population register gets in a cross-check run. */
+/* The one status every child of the population register gets in a cross-check run; and the
+ * status of the county's pupils who are in no register here (ST_ENROLLED_NONLOCAL). */
 enum child_status {
     ST_ENROLLED,           /* active 学籍 in the county */
     ST_ENROLLED_ELSEWHERE, /* on the list of this county's children enrolled elsewhere */
@@ -15,6 +16,10 @@ enum child_status {
     ST_NOT_YET,            /* younger than the band on the cutoff date */
     ST_BEYOND,             /* older than the band and not in grade <= 9 */
     ST_INACTIVE,           /* registration 迁出 / 死亡 / 注销 */
+    /* Not a child of the register: an active 学籍 record of a county school that matched
+     * nobody in it (随迁子女, or a child the police register does not know). Last, because run
+     * chunks store the number: the order of the others never changes. */
+    ST_ENROLLED_NONLOCAL,
     ST__COUNT
 };
 
@@ -34,19 +39,26 @@ static inline int status_is_out_of_school(enum child_status s)
 }
 
 /*
- * The children of the compulsory age band who belong in the 适龄儿童台账: everyone decided on
- * by school records (in school, elsewhere, suspended, completed, waiting for review) or missing
- * from them; not the younger, the older and the inactive registrations.
+ * The children of the register's compulsory age band who belong in the 适龄儿童台账: everyone
+ * decided on by school records (in school, elsewhere, suspended, completed, waiting for review)
+ * or missing from them; not the younger, the older and the inactive registrations, nor the
+ * pupils who are in no register here (the ledger lists them after, apart: status_is_nonlocal).
  */
 static inline int status_is_school_age(enum child_status s)
 {
-    return s != ST_NOT_YET && s != ST_BEYOND && s != ST_INACTIVE;
+    return s != ST_NOT_YET && s != ST_BEYOND && s != ST_INACTIVE && s != ST_ENROLLED_NONLOCAL;
 }
-/* Counted as enrolled in 入学率: in school here or elsewhere, suspended (still on a school's
- * roll), or compulsory education completed. */
+/* Counted as enrolled in 入学率 (of the register's children): in school here or elsewhere,
+ * suspended (still on a school's roll), or compulsory education completed. */
 static inline int status_counts_enrolled(enum child_status s)
 {
     return s == ST_ENROLLED || s == ST_ENROLLED_ELSEWHERE || s == ST_SUSPENDED || s == ST_COMPLETED;
+}
+/* A pupil of the county's schools who is no child of the register (the run's school population
+ * beside the register's children): counted in the school population, never looked for. */
+static inline int status_is_nonlocal(enum child_status s)
+{
+    return s == ST_ENROLLED_NONLOCAL;
 }
 
 /*
@@ -56,7 +68,7 @@ static inline int status_counts_enrolled(enum child_status s)
 static inline int status_has_row(enum child_status s)
 {
     return s == ST_NOT_ENROLLED || s == ST_DROPPED_OUT || s == ST_PENDING_REVIEW ||
-           s == ST_SUSPENDED;
+           s == ST_SUSPENDED || s == ST_ENROLLED_NONLOCAL;
 }
 
 /* What a status's explanation is written from (see status_describe). */
@@ -71,7 +83,17 @@ struct status_facts {
     int method;         /* enum lk_method of its link */
     bool has_id;        /* the register has a usable ID */
     bool bad_check;     /* the register's ID fails its check digit */
+    int id_origin;      /* ST_ENROLLED_NONLOCAL: enum nonlocal_id of the pupil's ID */
 };
+
+/* Where a pupil without 户籍 here comes from, by their 学籍 ID (the police's list: local, none). */
+enum nonlocal_id {
+    NONLOCAL_OTHER, /* a valid ID of another county: 随迁子女 */
+    NONLOCAL_LOCAL, /* an ID with this county's code: a child the register should know */
+    NONLOCAL_NONE,  /* no usable ID: possibly a child never registered */
+};
+const char *nonlocal_id_key(enum nonlocal_id k);   /* "local" */
+const char *nonlocal_id_label(enum nonlocal_id k); /* "身份证号属本县" */
 
 /* The one-sentence Chinese explanation of a child's status (the 情况 column). */
 struct buf;

@@ -37,6 +37,8 @@ struct report_def {
     enum perm perm;    /* who may have it */
     bool personal;     /* lists children by name: a full export is audited */
     bool form;         /* a form to send upward (caption, totals, signatures) */
+    bool registration; /* also for a department whose duty reads 户籍问题 (the police:
+                          department.h DEPT_READS_REGISTRATION), county-wide, masked */
 };
 
 extern const struct report_def report_defs[];

@@ -219,13 +219,63 @@ static int school_age_entry(void *arg, const struct run_status_entry *e)
     return c->n == RUN_STATUS_CHUNK ? school_age_flush(c) : 0;
 }
 
+/*
+ * After the register's children, the pupils of the county's schools who are in no register
+ * here (在读，非本县户籍): by the township they are counted in (the 学籍 record's, else the
+ * school's), their school and grade.
+ */
+static int school_age_nonlocal(struct school_age_ctx *c, int64_t run_id)
+{
+    struct stmt *q = store_prepare(
+        c->s, "SELECT r.id, np.township_code, np.township, coalesce(r.name, ''),"
+              " coalesce(r.gender, 0), coalesce(r.birth_date, ''),"
+              " coalesce(r.id_number, r.id_raw, ''), coalesce(r.guardian, ''),"
+              " coalesce(r.phone, ''), coalesce(r.school_name, ''), coalesce(r.grade, 0),"
+              " cs.age, coalesce(cs.expected_grade, 0)"
+              " FROM nonlocal_pupil np JOIN record r ON r.id = np.record_id"
+              " JOIN child_status cs ON cs.run_id = np.run_id AND cs.record_id = np.record_id"
+              " WHERE np.run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR np.township_code = $2)"
+              " AND (CAST($3 AS TEXT) IS NULL OR np.township = $3)"
+              " ORDER BY np.township_code = '', np.township_code, r.school_name, r.grade, r.id");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, run_id);
+    stmt_bind_str(q, 2, c->tcode);
+    stmt_bind_str(q, 3, c->tname);
+    struct report_table *t = c->t;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        c->count[ST_ENROLLED_NONLOCAL]++;
+        table_add_row(t);
+        table_setf(t, 0, "%ld", ++c->rows);
+        table_set(t, 1, *stmt_text(q, 2) ? stmt_text(q, 2) : "（未填乡镇）");
+        table_set(t, 3, stmt_text(q, 3));
+        table_set(t, 4, gender_label((int)stmt_int(q, 4)));
+        ledger_set_person(t, &c->view, (struct person_cols){5, 6, 8, 10}, stmt_text(q, 5),
+                          stmt_is_null(q, 11) ? -1 : (int)stmt_int(q, 11), stmt_text(q, 6),
+                          stmt_text(q, 8), &c->text);
+        int eg = (int)stmt_int(q, 12), g = (int)stmt_int(q, 10);
+        table_set(t, 7, eg >= 1 && eg <= 9 ? grade_name(eg) : "");
+        table_set(t, 9, stmt_text(q, 7));
+        table_set(t, 11, status_key(ST_ENROLLED_NONLOCAL));
+        table_set(t, 12, status_label(ST_ENROLLED_NONLOCAL));
+        table_set(t, 13, stmt_text(q, 9));
+        table_set(t, 14, g >= 1 && g <= 12 ? grade_name(g) : "");
+        table_set(t, 17, stmt_text(q, 1));
+        table_setf(t, 18, "%lld", (long long)stmt_int(q, 0));
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
 int report_ledger_school_age(struct store *s, const struct report_options *opt,
                              struct report_table *t, struct outcome *o)
 {
     struct run_info ri;
     if (run_info_load(s, opt->run_id, &ri, o) < 0)
         return -1;
-    if (opt->status >= 0 && !status_is_school_age((enum child_status)opt->status)) {
+    if (opt->status >= 0 && !status_is_school_age((enum child_status)opt->status) &&
+        !status_is_nonlocal((enum child_status)opt->status)) {
         failed_at(o, OUT_INVALID, "status",
                   "状态“%s”不在适龄儿童台账的范围（台账只列义务教育年龄段的儿童）",
                   status_label((enum child_status)opt->status));
@@ -268,6 +318,8 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
         rc = run_status_each(s, ri.id, school_age_entry, &c);
         if (rc == 0)
             rc = school_age_flush(&c);
+        if (rc == 0 && (opt->status < 0 || status_is_nonlocal((enum child_status)opt->status)))
+            rc = school_age_nonlocal(&c, ri.id);
         free(c.chunk);
         buf_release(&c.key);
         buf_release(&c.text);
@@ -280,7 +332,8 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
         table_release(t);
         return -1;
     }
-    long enrolled = 0;
+    /* 入学率 is the register's children's; the pupils in no register here are counted apart */
+    long enrolled = 0, nonlocal = c.count[ST_ENROLLED_NONLOCAL], registered = c.rows - nonlocal;
     for (int k = 0; k < ST__COUNT; k++)
         if (status_counts_enrolled((enum child_status)k))
             enrolled += c.count[k];
@@ -290,22 +343,30 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
     struct buf b = BUF_INIT;
     buf_adds(&b, "其中：");
     for (int k = 0; k < ST__COUNT; k++)
-        if (status_is_school_age((enum child_status)k))
+        if (status_is_school_age((enum child_status)k) || status_is_nonlocal((enum child_status)k))
             buf_addf(&b, "%s%s %ld 人", k ? "，" : "", status_label((enum child_status)k),
                      c.count[k]);
     buf_adds(&b, "。");
     table_note(t, "%s", b.buf);
-    if (c.rows)
-        table_note(
-            t, "入学率 %.2f%%（在校、外出就读、休学和已完成义务教育的 %ld 人 ÷ 适龄儿童 %ld 人）",
-            100.0 * (double)enrolled / (double)c.rows, enrolled, c.rows);
+    if (registered > 0)
+        table_note(t,
+                   "入学率 %.2f%%（户籍适龄儿童中在校、外出就读、休学和已完成义务教育的 %ld 人 ÷ "
+                   "户籍适龄儿童 %ld 人）",
+                   100.0 * (double)enrolled / (double)registered, enrolled, registered);
+    if (nonlocal)
+        table_note(t,
+                   "另列“%s”的学生 %ld 人（本县学校在读、户籍名单中没有），计入在校学生，不计入"
+                   "户籍适龄儿童的入学率。",
+                   status_label(ST_ENROLLED_NONLOCAL), nonlocal);
     table_note_view(t, &c.view, true);
     ledger_signature_note(t);
     buf_release(&b);
     char sy[16], runs[24];
     report_run_meta(t, &ri, c.rows, !opt->full, sy, runs);
-    buf_addf(&t->footer, "\n适龄儿童 %ld 人（比对第 %s 次，截至 %s，%s 学年）%s\n", c.rows, runs,
-             ri.as_of, sy,
+    buf_addf(&t->footer, "\n适龄儿童 %ld 人", registered);
+    if (nonlocal)
+        buf_addf(&t->footer, "，另有“%s” %ld 人", status_label(ST_ENROLLED_NONLOCAL), nonlocal);
+    buf_addf(&t->footer, "（比对第 %s 次，截至 %s，%s 学年）%s\n", runs, ri.as_of, sy,
              opt->full ? ""
                        : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
                          "--full（将记入审计日志）");

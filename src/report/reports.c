@@ -208,7 +208,7 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
         table_set(t, 1, *cur_name ? cur_name : "（未填乡镇）");                                    \
         for (int k = 0; k < ST__COUNT; k++) {                                                      \
             table_setf(t, 2 + (size_t)k, "%ld", row[k]);                                           \
-            sum_ += row[k];                                                                        \
+            sum_ += status_is_nonlocal((enum child_status)k) ? 0 : row[k];                         \
         }                                                                                          \
         table_setf(t, 2 + ST__COUNT, "%ld", sum_);                                                 \
         memset(row, 0, sizeof(row));                                                               \
@@ -224,7 +224,9 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
         if (st >= 0) {
             row[st] += (long)stmt_int(q, 3);
             county[st] += (long)stmt_int(q, 3);
-            total += (long)stmt_int(q, 3);
+            /* 合计 is the register's children: the pupils in no register here are beside */
+            if (!status_is_nonlocal((enum child_status)st))
+                total += (long)stmt_int(q, 3);
         }
     }
     if (have)
@@ -260,12 +262,23 @@ int report_summary(struct store *s, const struct report_options *opt, struct rep
     const char *cname = ri.county[0] ? division_county_name(ri.county) : NULL;
     buf_addf(&t->footer, "\n%s%s%s 学年，截至 %s（比对第 %s 次）。\n", cname ? cname : "",
              cname ? "，" : "", sy, ri.as_of, runs);
+    /* the pupils in no register here are counted beside the register's children */
+    long nonlocal = county[ST_ENROLLED_NONLOCAL], registered = total;
+    char nl[24];
+    snprintf(nl, sizeof(nl), "%ld", nonlocal);
+    table_meta(t, "enrolled_nonlocal", nl, META_INT);
     if (!opt->township)
-        buf_addf(&t->footer, "各状态合计 %ld 人，%s导入的户籍人数 %lld 人（第 %s 批）。\n", total,
-                 total == imported ? "等于" : "【不等于】", (long long)imported, pb);
+        buf_addf(&t->footer, "户籍儿童各状态合计 %ld 人，%s导入的户籍人数 %lld 人（第 %s 批）。\n",
+                 registered, registered == imported ? "等于" : "【不等于】", (long long)imported,
+                 pb);
     else
-        buf_addf(&t->footer, "本乡镇各状态合计 %ld 人（全县导入的户籍人数 %lld 人）。\n", total,
-                 (long long)imported);
+        buf_addf(&t->footer, "本乡镇户籍儿童各状态合计 %ld 人（全县导入的户籍人数 %lld 人）。\n",
+                 registered, (long long)imported);
+    if (nonlocal)
+        buf_addf(&t->footer,
+                 "另有“%s” %ld 人（学籍在本县学校、户籍名单中没有，按学校所在乡镇计），"
+                 "列在其栏，不计入合计；其中需公安核查的：baoxue report unregistered-pupils\n",
+                 status_label(ST_ENROLLED_NONLOCAL), nonlocal);
     buf_adds(&t->footer, "适龄未入学、辍学和待复核的名单：baoxue report out-of-school\n");
     return 0;
 }

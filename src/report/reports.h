@@ -52,6 +52,17 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
                           struct outcome *o);
 int report_monthly(struct store *s, const struct report_options *opt, struct report_table *t,
                    struct outcome *o);
+/*
+ * What the county sends the police (report/feedback.c):
+ *   有学籍无户籍学生核查名单: the run's pupils in no register here whose 学籍 ID is of this
+ *     county or who have none (possible unregistered children); --township (by the school's).
+ *   户籍核查反馈表: every verification outcome 户籍问题 and that list, with what was found, by
+ *     whom and when; --township.
+ */
+int report_unregistered_pupils(struct store *s, const struct report_options *opt,
+                               struct report_table *t, struct outcome *o);
+int report_registration_feedback(struct store *s, const struct report_options *opt,
+                                 struct report_table *t, struct outcome *o);
 /* The statistical period of a monthly report dated `date`: from the day after the same day
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);

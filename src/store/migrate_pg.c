@@ -331,6 +331,14 @@ const char *const migrate_pg_steps[] = {
     "CREATE INDEX candidate_review ON candidate (pair_key, run_id) WHERE decision = 'review';"
     "ALTER TABLE match_run ADD COLUMN run_on " CTEXT ";"
     "UPDATE match_run SET run_on = substr(started_at, 1, 10);",
+    /* 12 */
+    "CREATE TABLE nonlocal_pupil ("
+    "  run_id BIGINT NOT NULL REFERENCES match_run (id),"
+    "  record_id BIGINT NOT NULL REFERENCES record (id),"
+    "  township_code " CTEXT " NOT NULL, township " CTEXT " NOT NULL,"
+    "  id_origin " CTEXT " NOT NULL CHECK (id_origin IN ('other', 'local', 'none')),"
+    "  PRIMARY KEY (run_id, record_id));"
+    "CREATE INDEX nonlocal_pupil_origin ON nonlocal_pupil (run_id, id_origin, township_code);",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

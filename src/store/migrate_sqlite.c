@@ -392,6 +392,18 @@ const char *const migrate_sqlite_steps[] = {
     "CREATE INDEX candidate_review ON candidate (pair_key, run_id) WHERE decision = 'review';"
     "ALTER TABLE match_run ADD COLUMN run_on TEXT;"
     "UPDATE match_run SET run_on = substr(started_at, 1, 10);",
+    /* 12: pupils without 户籍 here (issue 13): each run's active 学籍 records that matched
+     * nobody in the register (their child_status row says enrolled_nonlocal), with the
+     * township they are counted in (the record's own, else the school's: where most of the
+     * school's register pupils live; "" when neither tells) and where their ID comes from
+     * (domain/status.h enum nonlocal_id: the police's list is local and none). */
+    "CREATE TABLE nonlocal_pupil ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  township_code TEXT NOT NULL, township TEXT NOT NULL,"
+    "  id_origin TEXT NOT NULL CHECK (id_origin IN ('other', 'local', 'none')),"
+    "  PRIMARY KEY (run_id, record_id));"
+    "CREATE INDEX nonlocal_pupil_origin ON nonlocal_pupil (run_id, id_origin, township_code);",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

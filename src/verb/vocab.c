@@ -52,10 +52,11 @@ static void reports_add(json_t *words)
         for (size_t k = 0; k < ARRAY_SIZE(takes); k++)
             if (d->takes & takes[k].bit)
                 json_array_append_new(t, json_string(takes[k].name));
-        json_array_append_new(words, json_pack("{s:s, s:s, s:n, s:s, s:s, s:o, s:b, s:b}", "key",
-                                               d->name, "label", d->title, "tone", "help", d->help,
-                                               "perm", perm_key(d->perm), "takes", t, "personal",
-                                               d->personal, "form", d->form));
+        json_array_append_new(words,
+                              json_pack("{s:s, s:s, s:n, s:s, s:s, s:o, s:b, s:b, s:b}", "key",
+                                        d->name, "label", d->title, "tone", "help", d->help, "perm",
+                                        perm_key(d->perm), "takes", t, "personal", d->personal,
+                                        "form", d->form, "registration", d->registration));
     }
 }
 

@@ -99,7 +99,7 @@ class DemoEndToEnd(unittest.TestCase):
         recorded and one case with attempts."""
         self.assertRegex(stdout, r"人员名册：导入 \d+ 人（县教育局 2，乡镇 \d+，村（社区）\d+，学校 \d+）")
         self.assertIn("新建核查任务 %d 项" % listed, stdout)
-        self.assertIn("演示经办记录：核查结论 6 项（其中确认失学辍学并立案 2 件），劝返记录 2 次，"
+        self.assertIn("演示经办记录：核查结论 9 项（其中确认失学辍学并立案 2 件），劝返记录 2 次，"
                       "依法控辍 1 步", stdout)
         con = sqlite3.connect(db)
         q = lambda sql: con.execute(sql).fetchone()[0]
@@ -109,7 +109,7 @@ class DemoEndToEnd(unittest.TestCase):
                            " assignment a JOIN person p ON p.id = a.person_id WHERE a.task_id = v.id"
                            " AND a.role = 'township' AND p.org_kind = 'township')"), 0)
         self.assertGreater(q("SELECT count(*) FROM assignment WHERE role = 'village'"), 0)
-        self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'closed'"), 5)
+        self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'closed'"), 8)
         self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'outreach'"), 1)
         self.assertEqual(q("SELECT count(*) FROM case_file WHERE state = 'open'"), 2)
         self.assertEqual(q("SELECT count(*) FROM attempt WHERE case_id = 1"), 2)

@@ -71,6 +71,13 @@ describe('login', () => {
         assert.ok(await page.locator('table.table tbody tr').count() >= 1);
         await page.getByRole('button', { name: '查看' }).first().click();
         await page.getByText('情况说明').waitFor();
+        // the police's own forms: the 户籍核查反馈表 downloads as xlsx under the account
+        const form = page.getByRole('link', { name: '户籍核查反馈表' });
+        const href = await form.getAttribute('href');
+        assert.match(href, /\/api\/v1\/reports\/registration-feedback\?format=xlsx/);
+        const got = await page.request.get(new URL(href, server.url).href);
+        assert.equal(got.status(), 200);
+        assert.match(got.headers()['content-type'], /spreadsheetml/);
         await shoot(page, 'registration-department');
         await page.goto(server.url + '/#/account');
         await page.getByText('本账号可以').waitFor();

@@ -49,4 +49,5 @@ export const STATUS_COLORS = {
   enrolled_elsewhere: '#4c9a6a',
   enrolled: '#1e7d4f',
   completed: '#8da4bf',
+  enrolled_nonlocal: '#6a9fb5',
 };

@@ -12,7 +12,10 @@ import { ErrorBanner, EmptyState, Loading, PageHeader } from '../components/feed
 import { Chart, STATUS_COLORS } from '../components/chart.js';
 import { ScreenLink } from '../components/link.js';
 
-const BAR_STATUSES = ['not_enrolled', 'dropped_out', 'pending_review', 'suspended', 'enrolled_elsewhere', 'enrolled', 'completed'];
+const BAR_STATUSES = ['not_enrolled', 'dropped_out', 'pending_review', 'suspended', 'enrolled_elsewhere', 'enrolled', 'completed', 'enrolled_nonlocal'];
+/** Not of the register's school-age children: the younger, the older, the inactive, and the
+ * pupils in no register here (在读，非本县户籍, counted in the school population apart). */
+const NOT_SCHOOL_AGE = ['not_yet_school_age', 'beyond_age', 'inactive', 'enrolled_nonlocal'];
 const ENROLLED = ['enrolled', 'enrolled_elsewhere', 'suspended', 'completed'];
 
 function n(counts, key) { return (counts && counts[key]) || 0; }
@@ -63,7 +66,8 @@ export default function Dashboard({ query }) {
         <h2>适龄儿童</h2>
         <p class="stat-value"><${Num} value=${d.ledgers.school_age} path="/children" query=${{ ...scope, status: 'school_age' }} label="适龄儿童名单" /></p>
         <p class="stat-sub">入学率 ${fmtPercent(d.ledgers.school_age ? enrolled / d.ledgers.school_age : null)}
-          · ${label('statuses', 'pending_review')} <${Num} value=${n(totals, 'pending_review')} path="/children" query=${{ ...scope, status: 'pending_review' }} /></p>
+          · ${label('statuses', 'pending_review')} <${Num} value=${n(totals, 'pending_review')} path="/children" query=${{ ...scope, status: 'pending_review' }} />
+          · ${label('statuses', 'enrolled_nonlocal')} <${Num} value=${n(totals, 'enrolled_nonlocal')} path="/children" query=${{ ...scope, status: 'enrolled_nonlocal' }} /></p>
       </div>
       <div class="card stat stat-warn">
         <h2>疑似失学辍学</h2>
@@ -130,13 +134,13 @@ export default function Dashboard({ query }) {
 }
 
 function TownshipTable({ d }) {
-  const cols = ['not_enrolled', 'dropped_out', 'pending_review', 'suspended'];
+  const cols = ['not_enrolled', 'dropped_out', 'pending_review', 'suspended', 'enrolled_nonlocal'];
   return html`<div class="table-scroll"><table class="table compact">
     <caption class="visually-hidden">各乡镇儿童状态人数</caption>
     <thead><tr><th scope="col">乡镇</th><th scope="col" class="num">适龄儿童</th>
       ${cols.map(c => html`<th scope="col" class="num">${label('statuses', c)}</th>`)}</tr></thead>
     <tbody>${d.townships.map(t => {
-      const sa = Object.entries(t.counts).filter(([k]) => ![ 'not_yet_school_age', 'beyond_age', 'inactive'].includes(k)).reduce((a, [, v]) => a + v, 0);
+      const sa = Object.entries(t.counts).filter(([k]) => !NOT_SCHOOL_AGE.includes(k)).reduce((a, [, v]) => a + v, 0);
       return html`<tr key=${t.township_code}>
         <td class="primary" data-label="乡镇">${t.township}</td>
         <td class="num" data-label="适龄儿童"><${Num} value=${sa} path="/children" query=${{ township: t.township_code, status: 'school_age' }} /></td>

@@ -2,11 +2,15 @@
 // kind 户籍问题 (空挂户, 人户分离, 身份证号错误, 查无此人) county-wide, a page at a time (GET
 // /api/v1/verify: the server gives a department only these), the child masked; 查看 opens the
 // outcome (GET /api/v1/verify/{id}: the server leaves out who was assigned and the timeline).
+// Above them, the reports the county sends the police (the catalog's `registration` reports:
+// 户籍核查反馈表, 有学籍无户籍学生核查名单), as xlsx, masked.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
 import { fmtDate, fmtNumber } from '../format.js';
+import { words } from '../vocab.js';
+import { downloadUrl } from '../api.js';
 import { DataTable, Pager } from '../components/table.js';
 import { ErrorBanner, Loading, PageHeader } from '../components/feedback.js';
 
@@ -29,12 +33,25 @@ export default function Registration({ query }) {
   return html`<div class="page">
     <${PageHeader} title="户籍问题" subtitle=${d ? `乡镇入户核查发现的户籍问题，须公安核实处理，共 ${fmtNumber(d.total)} 项` : '乡镇入户核查发现的户籍问题'} />
     <p class="muted">身份证号已遮盖；只显示核查结论，不含其他经办记录。</p>
+    <${PoliceForms} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
     <${DataTable} columns=${columns} rows=${d && d.tasks} rowKey=${r => r.task_id} loading=${list.loading} caption="户籍问题"
       empty=${html`<div class="empty"><p class="empty-title">没有户籍问题</p><p class="empty-text">乡镇核查记录为“户籍问题”的儿童会列在这里。</p></div>`} />
     ${open && html`<${Outcome} id=${open} />`}
     ${d && html`<${Pager} total=${d.total} page=${page} perPage=${PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
   </div>`;
+}
+
+/** The catalog's reports for the police, as xlsx downloads (the whole county). */
+function PoliceForms() {
+  const forms = words('reports').filter(r => r.registration);
+  if (!forms.length) return null;
+  return html`<section class="card forms">
+    <h2>送公安的核查表（Excel）</h2>
+    <p class="muted small">入户核查发现的户籍问题，以及本县学校在读、户籍名单中没有且身份证号属本县或没有身份证号的学生；身份证号已遮盖。</p>
+    <div class="page-actions">${forms.map(f => html`<a key=${f.key} class="btn" download title=${f.help}
+      href=${downloadUrl('/reports/' + f.key, { format: 'xlsx' })}>${f.label}</a>`)}</div>
+  </section>`;
 }
 
 function Outcome({ id }) {
