@@ -187,8 +187,9 @@ static void run_row(struct worker *w, const struct verb *v, json_t *params)
                           .progress = &pr,
                           .committed = job_committed,
                           .committed_ctx = w};
-    job_start(s, id, "正在准备");
-    live_set(w->slot, id, 0, "正在准备");
+    const char *phase = dry_run ? "正在检查" : v->phase;
+    job_start(s, id, phase);
+    live_set(w->slot, id, 0, phase);
     struct outcome o = OUTCOME_INIT;
     int rc = verb_run(v, &c, in, &o);
     /* the data is in the store (or the file was unusable): the upload goes before the job

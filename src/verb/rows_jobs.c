@@ -183,6 +183,7 @@ const struct verb verb_import = {
     .run = import_run,
     .check = import_check,
     .failure = "导入失败",
+    .phase = "正在导入",
 };
 
 /* ---- match: the cross-check, then the casework it gives rise to ---- */
@@ -278,4 +279,5 @@ const struct verb verb_match = {
     .run = match_row_run,
     .check = match_check,
     .failure = "比对失败",
+    .phase = "正在比对",
 };

@@ -119,6 +119,7 @@ struct verb {
      * it is queued, for the request to be refused at once. */
     int (*check)(const void *in, struct outcome *o);
     const char *failure; /* VERB_JOB: a failed job's message starts so ("导入失败") */
+    const char *phase;   /* VERB_JOB: what a job that has started says first ("正在导入") */
 };
 
 /* Every row, in the order help lists them; the table ends with a row whose name is NULL. */
