@@ -503,9 +503,15 @@ static bool form_yes(const char *v)
 
 int64_t job_submit(struct request *r, const struct verb *v, json_t *fields)
 {
+    /* the job's kind is the row's name (the worker finds the row by it) */
     enum job_kind kind = JOB_IMPORT;
     while (strcmp(job_kind_key(kind), v->name) && kind < JOB_MATCH)
         kind++;
+    if (strcmp(job_kind_key(kind), v->name)) {
+        error("行 %s 没有对应的后台任务种类", v->name);
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
+        return 0;
+    }
     json_t *params = json_deep_copy(fields);
     json_object_set_new(params, "who", json_string(r->scope.user));
     json_object_set_new(params, "origin", json_string(r->scope.origin));

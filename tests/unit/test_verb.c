@@ -8,6 +8,7 @@
 #include "util/common.h"
 
 #include "core/words.h"
+#include "domain/job.h"
 #include "store/audit.h"
 #include "util/utf8.h"
 #include "verb/verb.h"
@@ -42,6 +43,10 @@ static void test_every_row_is_whole(void **state)
         const char *dot = strchr(v->name, '.');
         if (dot ? dot == v->name || !dot[1] || strchr(dot + 1, '.') : !*v->name)
             fail_msg("%s: a row's name is a command, or command.subcommand", v->name);
+        /* a job's kind is its row's name: the server queues it under that kind */
+        if ((v->flags & VERB_JOB) && strcmp(v->name, job_kind_key(JOB_IMPORT)) &&
+            strcmp(v->name, job_kind_key(JOB_MATCH)))
+            fail_msg("%s: a job's row is named after a job kind", v->name);
         if ((v->flags & VERB_JOB) && (!chinese(v->failure) || !chinese(v->phase)))
             fail_msg("%s: a job without the Chinese words of its failure", v->name);
         if (!chinese(v->summary))
