@@ -137,22 +137,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
 /* Stand on a task's row: $1 the task id. */
 static struct stmt *task_row(struct store *s, const char *sql, int64_t id, struct outcome *o)
 {
-    struct stmt *q = store_prepare(s, sql);
-    if (!q) {
-        fail_store(s, o);
-        return NULL;
-    }
-    stmt_bind_int(q, 1, id);
-    int rc = stmt_step(q);
-    if (rc == 1)
-        return q;
-    stmt_finalize(q);
-    if (rc < 0) {
-        fail_store(s, o);
-    } else {
-        failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的核查任务", (long long)id);
-    }
-    return NULL;
+    return store_row_by_id(s, sql, id, "核查任务", o);
 }
 
 int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, struct outcome *o)

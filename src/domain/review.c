@@ -170,22 +170,7 @@ static void pad_to(struct buf *out, const char *s, size_t width)
 static struct stmt *candidate_row(struct store *s, const char *sql, int64_t candidate_id,
                                   struct outcome *o)
 {
-    struct stmt *q = store_prepare(s, sql);
-    if (!q) {
-        fail_store(s, o);
-        return NULL;
-    }
-    stmt_bind_int(q, 1, candidate_id);
-    int rc = stmt_step(q);
-    if (rc == 1)
-        return q;
-    stmt_finalize(q);
-    if (rc < 0) {
-        fail_store(s, o);
-    } else {
-        failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的候选记录对", (long long)candidate_id);
-    }
-    return NULL;
+    return store_row_by_id(s, sql, candidate_id, "候选记录对", o);
 }
 
 /* One candidate pair as both renderings need it. */

@@ -337,3 +337,23 @@ int fail_store(struct store *s, struct outcome *o)
 {
     return failed_error(o, store_errmsg(s));
 }
+
+struct stmt *store_row_by_id(struct store *s, const char *sql, int64_t id, const char *what,
+                             struct outcome *o)
+{
+    struct stmt *q = store_prepare(s, sql);
+    if (!q) {
+        fail_store(s, o);
+        return NULL;
+    }
+    stmt_bind_int(q, 1, id);
+    int rc = stmt_step(q);
+    if (rc == 1)
+        return q;
+    stmt_finalize(q);
+    if (rc < 0)
+        fail_store(s, o);
+    else
+        failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的%s", (long long)id, what);
+    return NULL;
+}

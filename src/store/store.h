@@ -112,6 +112,12 @@ const void *stmt_blob(struct stmt *st, int col, size_t *len);
 int store_run(struct store *s, const char *sql, int n, const char *const *params);
 /* The store's last error as the caller's outcome (OUT_ERROR): -1. */
 int fail_store(struct store *s, struct outcome *o);
+/*
+ * Run `sql` with its $1 bound to `id` and stand on its first row (the caller finalizes it);
+ * NULL with the outcome otherwise: the store's error, or OUT_NOT_FOUND "没有编号为 N 的<what>".
+ */
+struct stmt *store_row_by_id(struct store *s, const char *sql, int64_t id, const char *what,
+                             struct outcome *o);
 int store_int(struct store *s, const char *sql, int n, const char *const *params, int64_t *out);
 
 /* Small key/value table for settings (county code, cutoff date, …). */
