@@ -8,7 +8,10 @@ decided with the truth the demo wrote:
 
   children  recall (truly out-of-school children on the list) and precision (listed children
             truly out), and the share waiting for a clerk (status 待复核) — over the whole county
-            and over the family's children (ground_truth.csv "case");
+            and over the family's children (ground_truth.csv "case"). "Listed" is the list
+            outright (not_enrolled, dropped_out); the waiting children, on the report marked
+            待复核, are the review share, with how many of them are truly out
+            (docs/decisions.md, issue 13);
   records   for the family's rows (truth_*.csv "case"): linked to the right child, to another
             child, or left unlinked (in review or not linked at all); for the 随迁 rows (in no
             register here), how many were pulled onto a register child and how many were kept as

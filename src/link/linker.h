@@ -157,6 +157,8 @@ enum lk_reason {
     LKR_EXACT_NAME_DIFFERENT, /* exact ID, the name disagrees, no other child fits better */
     LKR_EXACT_NAME_CONFLICT,  /* exact ID of this child, but the name is another child's */
     LKR_NAME_OTHER_ID,        /* the name (and birth date) are this child's, the ID another's */
+    LKR_NAME_SEX_OTHER_ID,    /* name, birth date and the record's sex are this child's, the ID
+                                 another's of the other sex: accepted */
     LKR_OUTSIDER_CLOSE,       /* at least the accept line, but not clearly likelier than a pupil
                                  registered elsewhere (model.outsider) */
     LKR_TAKEN,                /* the record went to the best child */

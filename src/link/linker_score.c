@@ -257,6 +257,12 @@ static void *score_range(void *arg)
         if (clerk_accept) {
             set(bp, LKD_ACCEPT, LKR_DECIDED_ACCEPT);
             linker_link_other(res, oi, (int32_t)bp->pop, LKM_REVIEWED, bp->total);
+        } else if (nc >= 0 && bp->level[LK_SEX] == LKS_AGREE &&
+                   scored[ei].level[LK_SEX] == LKS_DIFFERENT) {
+            /* twins of different sex: the record's own 性别 column names the name's twin too,
+             * against the sex digit of the ID: two fields against one copied ID */
+            set(bp, LKD_ACCEPT, LKR_NAME_SEX_OTHER_ID);
+            linker_link_other(res, oi, (int32_t)bp->pop, LKM_FUZZY, bp->total);
         } else if (nc >= 0) {
             set(bp, LKD_REVIEW, LKR_NAME_OTHER_ID);
             res->review++;
@@ -277,7 +283,9 @@ static void *score_range(void *arg)
             q->second = bp->total;
             if (q->reason == LKR_DECIDED_REJECT)
                 continue;
-            if (nc >= 0 && k == ei) {
+            if (nc >= 0 && k == ei && bp->decision == LKD_ACCEPT) {
+                set(q, LKD_REJECT, LKR_TAKEN);
+            } else if (nc >= 0 && k == ei) {
                 /* the ID's child of a record whose name is its sibling's: a clerk looks, but
                  * the record does not keep this child off the list meanwhile */
                 set(q, LKD_REVIEW, LKR_EXACT_NAME_CONFLICT);

@@ -45,6 +45,7 @@ static const char *const reason_keys[LKR__COUNT] = {
     [LKR_EXACT_NAME_DIFFERENT] = "exact_name_different",
     [LKR_EXACT_NAME_CONFLICT] = "exact_name_conflict",
     [LKR_NAME_OTHER_ID] = "name_other_id",
+    [LKR_NAME_SEX_OTHER_ID] = "name_sex_other_id",
     [LKR_OUTSIDER_CLOSE] = "outsider_close",
     [LKR_TAKEN] = "taken",
     [LKR_OUTRANKED] = "outranked",
@@ -208,6 +209,12 @@ void lk_reason_text(const struct lk_pair *pr, const struct lk_params *lp, struct
         buf_adds(out, "姓名、出生日期与此儿童相符，但身份证号是另一名儿童的；");
         add_total(out, pr->total, lp);
         buf_adds(out, "：需人工复核");
+        return;
+    case LKR_NAME_SEX_OTHER_ID:
+        buf_adds(out, "姓名、出生日期和记录上的性别都与此儿童相符，身份证号却是另一名性别不同的儿童"
+                      "的（双胞胎抄错户口本上的行，身份证号须更正）；");
+        add_total(out, pr->total, lp);
+        buf_adds(out, "：采纳");
         return;
     case LKR_TAKEN:
         buf_addf(out, "该记录已归属另一名儿童（其总分 %.1f，此对 %.1f），不采纳", pr->second,

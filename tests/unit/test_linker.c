@@ -410,6 +410,27 @@ static void test_twin_copied_id_name_child_waits(void **state)
     assert_false(pa->holds);
     lk_result_release(&res);
 
+    /* twins of different sex: the record's 性别 column is the name's twin's (女), the ID's
+     * sex digit the other's — two fields against one copied ID: the name's twin is linked,
+     * the ID's twin stays listed */
+    build_world(&w);
+    add_twins(&w, "韩子涵", "韩子萱", 20150304, 11, 12, &a, &b);
+    r = add_oth(&w, "韩子萱", 20150304, 2, w.pop[a].key, LK_ID_VALID);
+    run(&w, &res, NULL, NULL);
+    assert_int_equal(res.match[r], (int32_t)b);
+    assert_int_equal(pair_of(&res, r, b)->reason, LKR_NAME_SEX_OTHER_ID);
+    assert_int_equal(pair_of(&res, r, a)->decision, LKD_REJECT);
+    assert_int_equal(pair_of(&res, r, a)->reason, LKR_TAKEN);
+    lk_result_release(&res);
+    /* …but the same record with the ID's twin's sex (or none) is not decided by the name alone */
+    build_world(&w);
+    add_twins(&w, "韩子涵", "韩子萱", 20150304, 11, 12, &a, &b);
+    r = add_oth(&w, "韩子萱", 20150304, 0, w.pop[a].key, LK_ID_VALID);
+    run(&w, &res, NULL, NULL);
+    assert_int_equal(res.match[r], -1);
+    assert_int_equal(pair_of(&res, r, b)->reason, LKR_NAME_OTHER_ID);
+    lk_result_release(&res);
+
     /* twins named alike (思雨/思语): the exact stage does not take the ID's twin on a name
      * that only sounds like theirs while the other twin bears it exactly */
     build_world(&w);
@@ -649,6 +670,9 @@ static void test_every_decision_has_a_true_sentence(void **state)
     size_t a, b;
     add_twins(&w, "韩子涵", "韩子轩", 20150304, 11, 13, &a, &b);
     add_oth(&w, "韩子轩", 20150304, 1, w.pop[a].key, LK_ID_VALID);
+    /* the same with twins of different sex, the record's 性别 the name's twin's */
+    add_twins(&w, "郝一帆", "郝一菲", 20150305, 15, 16, &a, &b);
+    add_oth(&w, "郝一菲", 20150305, 2, w.pop[a].key, LK_ID_VALID);
     /* exact ID, a name nothing like it — and the child whose name it is, born the same day,
      * holds a record of their own: outranked by the ID's child */
     c = add_pop(&w, "皇甫明", 20090909, 59);
