@@ -581,9 +581,8 @@ int people_list(struct store *s, const struct people_filter *f, struct report_ta
         table_release(t);
         return fail_store(s, o);
     }
-    buf_addf(&t->footer,
-             "\n共 %zu 人%s。登记：baoxue people add；批量导入：baoxue people import 文件\n",
-             t->nrows, f->full ? "" : "（电话已隐去中间四位，--full 显示完整号码）");
+    table_meta(t, "masked", f->full ? "false" : "true", META_BOOL);
+    buf_addf(&t->footer, "\n共 %zu 人%s。\n", t->nrows, f->full ? "" : "（电话已隐去中间四位）");
     return 0;
 }
 

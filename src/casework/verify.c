@@ -127,10 +127,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     char n[24];
     snprintf(n, sizeof(n), "%zu", t->nrows);
     table_meta(t, "total", n, META_INT);
-    buf_addf(&t->footer,
-             "\n共 %zu 项，其中逾期 %ld 项。查看：baoxue verify show 任务编号；"
-             "记录结论：baoxue verify record 任务编号 --outcome 结论 --by 核查人\n",
-             t->nrows, overdue);
+    buf_addf(&t->footer, "\n共 %zu 项，其中逾期 %ld 项。\n", t->nrows, overdue);
     return 0;
 }
 

@@ -21,17 +21,37 @@ enum report_format cw_format(const char *fmt_name, const char *out)
     return fmt;
 }
 
-int cw_render(struct report_table *t, enum report_format fmt, const char *out)
+void cw_table_hints(const struct report_table *t, enum report_format fmt, const char *out,
+                    const char *hint)
+{
+    if (fmt != FMT_TABLE || (out && strcmp(out, "-")))
+        return;
+    const char *masked = table_meta_value(t, "masked");
+    if (masked && !strcmp(masked, "true"))
+        printf("需要完整信息请加 --full（将记入审计日志）。\n");
+    if (hint)
+        printf("%s\n", hint);
+}
+
+static int render_hint(struct report_table *t, enum report_format fmt, const char *out,
+                       const char *hint)
 {
     struct buf err = BUF_INIT;
     int code = EXIT_OK;
     if (table_render(t, fmt, out, &err) < 0) {
         error("%s", err.buf);
         code = EXIT_RUNTIME;
+    } else {
+        cw_table_hints(t, fmt, out, hint);
     }
     buf_release(&err);
     table_release(t);
     return code;
+}
+
+int cw_render(struct report_table *t, enum report_format fmt, const char *out)
+{
+    return render_hint(t, fmt, out, NULL);
 }
 
 int cw_audit_full(struct store *s, const char *what, const char *target)
@@ -75,7 +95,8 @@ int cw_show(int argc, char **argv, const char *const *usage, const char *what,
 }
 
 int cw_list(int argc, char **argv, const char *const *usage, const struct opt *opts,
-            const bool *full, const char *audit_what, cw_list_fn list, const void *filter)
+            const bool *full, const char *audit_what, cw_list_fn list, const void *filter,
+            const char *hint)
 {
     if (opt_parse(argc, argv, opts, usage, 0) > 1)
         opt_die(opts, usage, "多余的参数“%s”", argv[1]);
@@ -88,7 +109,8 @@ int cw_list(int argc, char **argv, const char *const *usage, const struct opt *o
     if (code == EXIT_OK) {
         struct report_table t;
         struct outcome o = OUTCOME_INIT;
-        code = list(s, filter, &t, &o) == 0 ? cw_render(&t, fmt, cli_out.output) : cli_failed(&o);
+        code = list(s, filter, &t, &o) == 0 ? render_hint(&t, fmt, cli_out.output, hint)
+                                            : cli_failed(&o);
         outcome_release(&o);
     }
     store_close(s);

@@ -17,6 +17,13 @@ struct store;
 enum report_format cw_format(const char *fmt_name, const char *out);
 /* Render and release the table; returns the exit code. */
 int cw_render(struct report_table *t, enum report_format fmt, const char *out);
+/*
+ * What the command line adds under a table printed on the terminal: how to see a masked
+ * table in full (its "masked" metadata), then `hint` (the commands that act on its rows; may
+ * be NULL). The library's footer names no option or command.
+ */
+void cw_table_hints(const struct report_table *t, enum report_format fmt, const char *out,
+                    const char *hint);
 /* Record a full read before showing it (exit code 1 when it cannot be recorded). */
 int cw_audit_full(struct store *s, const char *what, const char *target);
 
@@ -33,12 +40,14 @@ int cw_show(int argc, char **argv, const char *const *usage, const char *what,
 /*
  * "baoxue case list [选项]" and its likes: parse `opts` (which fill the command's filter and
  * include cli_out_opts and cli_db_opts), audit a full read (`*full`, named `audit_what`), then
- * the table `list` makes of `filter`, rendered as --format and -o say. Returns the exit code.
+ * the table `list` makes of `filter`, rendered as --format and -o say, with `hint` under a
+ * terminal table (cw_table_hints). Returns the exit code.
  */
 struct opt;
 typedef int (*cw_list_fn)(struct store *s, const void *filter, struct report_table *t,
                           struct outcome *o);
 int cw_list(int argc, char **argv, const char *const *usage, const struct opt *opts,
-            const bool *full, const char *audit_what, cw_list_fn list, const void *filter);
+            const bool *full, const char *audit_what, cw_list_fn list, const void *filter,
+            const char *hint);
 
 #endif

@@ -29,7 +29,7 @@ static int case_list_cmd(int argc, char **argv)
         OPT_END(),
     };
     return cw_list(argc, argv, usage, opts, &f.full, "案件列表（完整身份证号和电话）", case_table,
-                   &f);
+                   &f, "查看：baoxue case show 案件编号");
 }
 
 static int case_show_cmd(int argc, char **argv)

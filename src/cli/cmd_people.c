@@ -27,7 +27,8 @@ static int people_list_cmd(int argc, char **argv)
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    return cw_list(argc, argv, usage, opts, &f.full, "人员名册（完整电话）", people_table, &f);
+    return cw_list(argc, argv, usage, opts, &f.full, "人员名册（完整电话）", people_table, &f,
+                   "登记：baoxue people add；批量导入：baoxue people import 文件");
 }
 
 static const struct cli_sub reads[] = {

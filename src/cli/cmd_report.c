@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include "cli/casework_cli.h"
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "core/date.h"
@@ -162,6 +163,7 @@ int cmd_report(int argc, char **argv)
                                                                                   : EXIT_RUNTIME;
         } else {
             exit_code = EXIT_OK;
+            cw_table_hints(&t, fmt, out, NULL);
             if (out && strcmp(out, "-"))
                 fprintf(stderr, "已写入 %s（%zu 行%s）\n", out, table_data_rows(&t),
                         t.has_totals ? "，另有合计行" : "");

@@ -33,7 +33,7 @@ static int review_list_cmd(int argc, char **argv)
         OPT_END(),
     };
     return cw_list(argc, argv, usage, opts, &a.full, "人工复核队列（完整身份证号）", review_table,
-                   &a);
+                   &a, "查看：baoxue review show 编号");
 }
 
 static int review_show_cmd(int argc, char **argv)

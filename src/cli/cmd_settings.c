@@ -21,7 +21,7 @@ static int settings_list_cmd(int argc, char **argv)
     static const char *const usage[] = {"baoxue settings list [选项]",
                                         "每一项设置的当前值、默认值和有效值", NULL};
     const struct opt opts[] = {OPT_INCLUDE(cli_out_opts), OPT_INCLUDE(cli_db_opts), OPT_END()};
-    return cw_list(argc, argv, usage, opts, NULL, NULL, settings_table, NULL);
+    return cw_list(argc, argv, usage, opts, NULL, NULL, settings_table, NULL, NULL);
 }
 
 static int settings_get_cmd(int argc, char **argv)

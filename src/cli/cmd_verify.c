@@ -30,8 +30,10 @@ static int verify_list_cmd(int argc, char **argv)
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    return cw_list(argc, argv, usage, opts, &f.full, "核查任务列表（完整身份证号和电话）",
-                   verify_table, &f);
+    return cw_list(
+        argc, argv, usage, opts, &f.full, "核查任务列表（完整身份证号和电话）", verify_table, &f,
+        "查看：baoxue verify show 任务编号；记录结论：baoxue verify record 任务编号 --outcome "
+        "结论 --by 核查人");
 }
 
 static int verify_show_cmd(int argc, char **argv)

@@ -181,6 +181,14 @@ void table_meta(struct report_table *t, const char *key, const char *value, enum
     t->nmeta++;
 }
 
+const char *table_meta_value(const struct report_table *t, const char *key)
+{
+    for (size_t i = 0; i < t->nmeta; i++)
+        if (!strcmp(t->meta[i].key, key))
+            return t->meta[i].value;
+    return NULL;
+}
+
 static const char *cell(const struct report_table *t, size_t r, size_t c)
 {
     const char *v = t->cells[r * t->ncols + c];

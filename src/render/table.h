@@ -102,6 +102,8 @@ static inline size_t table_data_rows(const struct report_table *t)
 }
 /* Metadata for the JSON object around the rows (as_of, school_year, …). */
 void table_meta(struct report_table *t, const char *key, const char *value, enum meta_type type);
+/* The value of a metadata key, NULL when the table has none. */
+const char *table_meta_value(const struct report_table *t, const char *key);
 
 /* The JSON object the json format writes ({meta…, "<array_key>": [rows]}); the caller owns it
  * (json_decref). Declared with jansson's json_t. */

@@ -270,9 +270,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
     table_meta(t, "total", ns, META_INT);
     table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
     buf_addf(&t->footer, "\n共 %ld 人%s\n", total,
-             opt->full ? ""
-                       : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
-                         "--full（将记入审计日志）");
+             opt->full ? "" : "。身份证号和电话已遮盖，不列出生日期（列年龄）");
     return 0;
 }
 
@@ -462,8 +460,6 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
     table_meta(t, "total", ns, META_INT);
     table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
     buf_addf(&t->footer, "\n共 %ld 件%s\n", total,
-             opt->full ? ""
-                       : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
-                         "--full（将记入审计日志）");
+             opt->full ? "" : "。身份证号和电话已遮盖，不列出生日期（列年龄）");
     return 0;
 }

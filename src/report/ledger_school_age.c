@@ -367,8 +367,6 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
     if (nonlocal)
         buf_addf(&t->footer, "，另有“%s” %ld 人", status_label(ST_ENROLLED_NONLOCAL), nonlocal);
     buf_addf(&t->footer, "（比对第 %s 次，截至 %s，%s 学年）%s\n", runs, ri.as_of, sy,
-             opt->full ? ""
-                       : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
-                         "--full（将记入审计日志）");
+             opt->full ? "" : "。身份证号和电话已遮盖，不列出生日期（列年龄）");
     return 0;
 }

@@ -347,7 +347,6 @@ int report_monthly(struct store *s, const struct report_options *opt, struct rep
     table_meta(t, "period_start", d_start, META_TEXT);
     table_meta(t, "report_date", d_end, META_TEXT);
     table_meta(t, "run_id", runs, META_INT);
-    buf_addf(&t->footer, "\n统计期 %s 至 %s（报表日期为每月 15 日，可用 --date 改）。\n", d_start,
-             d_end);
+    buf_addf(&t->footer, "\n统计期 %s 至 %s（报表日期为每月 15 日）。\n", d_start, d_end);
     return 0;
 }

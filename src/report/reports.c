@@ -154,9 +154,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
     table_meta(t, "pending_review", pn, META_INT);
     buf_addf(&t->footer, "\n共 %ld 名适龄儿童不在校或待复核（比对第 %s 次，截至 %s，%s 学年）%s\n",
              n, runs, ri.as_of, sy,
-             opt->full ? ""
-                       : "。身份证号和电话已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
-                         "--full（将记入审计日志）");
+             opt->full ? "" : "。身份证号和电话已遮盖，不列出生日期（列年龄）");
     if (pending)
         buf_addf(&t->footer,
                  "其中 %ld 名状态为“待复核”：有疑似属于本人的学籍或外出就读记录等待人工复核，"
@@ -439,9 +437,6 @@ int report_children(struct store *s, const struct report_options *opt, struct re
     report_run_meta(t, &ri, c.n, !opt->full, sy, runs);
     table_note_view(t, &c.view, false);
     buf_addf(&t->footer, "\n共 %ld 名儿童（比对第 %s 次，截至 %s，%s 学年）%s\n", c.n, runs,
-             ri.as_of, sy,
-             opt->full ? ""
-                       : "。身份证号已遮盖，不列出生日期（列年龄）；需要完整信息请加 "
-                         "--full（将记入审计日志）");
+             ri.as_of, sy, opt->full ? "" : "。身份证号已遮盖，不列出生日期（列年龄）");
     return 0;
 }
