@@ -13,7 +13,7 @@ static const char *const usage[] = {
     "",
     "查询审计日志（最新的在前）：登录、失败的登录、完整身份证号的查看、导出、导入、比对和每一次修改"
     "。",
-    "来源为 cli（命令行）或“api 客户端地址”（网页和接口）。",
+    "来源为“命令行”或“网页或接口”及客户端地址。",
     "审计日志只能追加，不能修改或删除；verify 逐条核对序号和校验值，发现被删除或改动的记录，",
     "并显示最后一条的序号和校验值。",
     NULL,
@@ -56,6 +56,13 @@ static const char *field(json_t *o, const char *key)
     return v ? v : "-";
 }
 
+/* The label a person reads (as the web's audit view shows it), else the stored form. */
+static const char *label(json_t *o, const char *label_key, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, label_key));
+    return v && *v ? v : field(o, key);
+}
+
 int cmd_audit(int argc, char **argv)
 {
     struct audit_query q = {.page = 1, .per_page = 50};
@@ -63,7 +70,7 @@ int cmd_audit(int argc, char **argv)
     bool as_json = false;
     const struct opt opts[] = {
         OPT_STRING(0, "actor", &q.actor, "账号", "只看这个账号做的事"),
-        OPT_STRING(0, "action", &q.action, "操作", "只看这种操作（如 login、export_full）"),
+        OPT_STRING(0, "action", &q.action, "操作", "只看这种操作（如 登录、导出完整信息）"),
         OPT_STRING(0, "target", &q.target, "对象", "只看涉及这个对象的记录"),
         OPT_STRING(0, "since", &q.since, "时间", "从这一天（或“日期 时间”）起"),
         OPT_STRING(0, "until", &q.until, "时间", "到这一天（或“日期 时间”）止"),
@@ -101,9 +108,10 @@ int cmd_audit(int argc, char **argv)
         size_t i;
         json_t *row;
         printf("时间\t账号\t来源\t操作\t对象\t说明\n");
-        json_array_foreach(json_object_get(j, "items"), i, row) printf(
-            "%s\t%s\t%s\t%s\t%s\t%s\n", field(row, "at"), field(row, "actor"), field(row, "origin"),
-            field(row, "action"), field(row, "target"), field(row, "detail"));
+        json_array_foreach(json_object_get(j, "items"), i, row)
+            printf("%s\t%s\t%s\t%s\t%s\t%s\n", field(row, "at"), field(row, "actor"),
+                   label(row, "origin_label", "origin"), label(row, "action_label", "action"),
+                   label(row, "target_label", "target"), field(row, "detail"));
         printf("共 %lld 条，第 %lld 页\n",
                (long long)json_integer_value(json_object_get(j, "total")), (long long)q.page);
     }

@@ -731,7 +731,11 @@ class CaseworkApiTest(DemoServerTest):
         p = subprocess.run([BIN, "audit", "--db", self.db, "--target", api_target], env=env(),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr.decode())
-        self.assertIn("api 127.0.0.1\tperson_add\t" + api_target, p.stdout.decode())
+        # …read as the web's audit view reads it: origin, action and object in Chinese
+        out = p.stdout.decode()
+        self.assertIn("网页或接口（127.0.0.1）\t登记人员\t人员 %s" % api_target.split(":")[1], out)
+        self.assertNotIn("person_add", out)
+        self.assertNotIn(api_target, out)
         p = subprocess.run([BIN, "audit", "--db", self.db, "--page", "0"], env=env(),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
         self.assertEqual(p.returncode, 2)
