@@ -9,8 +9,8 @@
 #include "store/store.h"
 #include "util/common.h"
 
-/* How many runs the trend shows, and how many events the newest changes. */
-#define TREND_RUNS    24
+/* How many months the trend shows, and how many events the newest changes. */
+#define TREND_MONTHS  24
 #define NEWEST_EVENTS 10
 
 static json_t *jstr(const char *s)
@@ -64,28 +64,33 @@ static int by_township(struct store *s, int64_t run, const char *township, json_
     return rc;
 }
 
-/* The suspected counts of each of the last TREND_RUNS runs, oldest first. */
+/*
+ * The counts of one run a month, the month's last finished run (by the month of its as-of
+ * date), of the last TREND_MONTHS months, oldest first: a change since last month, not the
+ * runs of one day (several runs of a day or a month are one point, the newest).
+ */
 static int trend(struct store *s, const char *township, json_t *root)
 {
-    struct stmt *q =
-        store_prepare(s, "SELECT m.id, m.as_of, c.status, sum(c.n) FROM match_run m"
-                         " JOIN run_count c ON c.run_id = m.id"
-                         " WHERE m.id > (SELECT coalesce(max(id), 0) FROM match_run) - $1"
-                         " AND m.finished_at IS NOT NULL"
-                         " AND (CAST($2 AS TEXT) IS NULL OR c.township_code = $2)"
-                         " GROUP BY m.id, m.as_of, c.status ORDER BY m.id, c.status");
+    struct stmt *q = store_prepare(
+        s, "SELECT m.id, m.as_of, c.status, sum(c.n) FROM match_run m"
+           " JOIN run_count c ON c.run_id = m.id"
+           " WHERE m.finished_at IS NOT NULL AND m.id = (SELECT max(l.id) FROM match_run l"
+           "  WHERE l.finished_at IS NOT NULL AND substr(l.as_of, 1, 7) = substr(m.as_of, 1, 7))"
+           " AND (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
+           " GROUP BY m.id, m.as_of, c.status ORDER BY m.as_of, m.id, c.status");
     if (!q)
         return -1;
-    stmt_bind_int(q, 1, TREND_RUNS);
-    stmt_bind_str(q, 2, township);
+    stmt_bind_str(q, 1, township);
     json_t *runs = json_array(), *cur = NULL;
     int64_t id = -1;
     int rc;
     while ((rc = stmt_step(q)) == 1) {
         if (!cur || stmt_int(q, 0) != id) {
             id = stmt_int(q, 0);
-            cur = json_pack("{s:I, s:s, s:{}, s:I}", "run_id", (json_int_t)id, "as_of",
-                            stmt_text(q, 1), "counts", "school_age", (json_int_t)0);
+            const char *as_of = stmt_text(q, 1);
+            cur = json_pack("{s:I, s:s, s:s%, s:{}, s:I}", "run_id", (json_int_t)id, "as_of", as_of,
+                            "month", as_of, strlen(as_of) < 7 ? strlen(as_of) : (size_t)7, "counts",
+                            "school_age", (json_int_t)0);
             json_array_append_new(runs, cur);
         }
         int64_t n = stmt_int(q, 3);
@@ -97,8 +102,75 @@ static int trend(struct store *s, const char *township, json_t *root)
                 json_integer(json_integer_value(json_object_get(cur, "school_age")) + n));
     }
     stmt_finalize(q);
+    while (json_array_size(runs) > TREND_MONTHS)
+        json_array_remove(runs, 0);
     json_object_set_new(root, "trend", runs);
     return rc;
+}
+
+/* The township object of `code` in root's townships, NULL when the run has none there. */
+static json_t *town_of(json_t *root, const char *code)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(root, "townships"), i, t)
+    {
+        if (!strcmp(json_string_value(json_object_get(t, "township_code")), code))
+            return t;
+    }
+    return NULL;
+}
+
+/*
+ * Each township's work, for its rates: verification tasks (all, with a conclusion, unfinished,
+ * overdue) and cases (all, with a 劝返 result, open, first visit overdue). `today` as in work().
+ */
+static int town_work(struct store *s, const char *township, const char *today, json_t *root)
+{
+    static const char *const sql[2] = {
+        "SELECT township_code, count(*), sum(CASE WHEN state <> 'open' THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN state <> 'closed' THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN state <> 'closed' AND deadline < $2 THEN 1 ELSE 0 END) FROM verify_task"
+        " WHERE township_code IS NOT NULL AND (CAST($1 AS TEXT) IS NULL OR township_code = $1)"
+        " GROUP BY township_code",
+        "SELECT c.township_code, count(*), sum(CASE WHEN c.state <> 'open' THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN c.state = 'open' THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN c.state = 'open' AND c.first_visit_due < $2 AND NOT EXISTS (SELECT 1"
+        " FROM attempt a WHERE a.case_id = c.id) THEN 1 ELSE 0 END) FROM case_file c"
+        " WHERE c.township_code IS NOT NULL"
+        " AND (CAST($1 AS TEXT) IS NULL OR c.township_code = $1) GROUP BY c.township_code"};
+    static const char *const keys[2][4] = {{"tasks", "verified", "tasks_open", "tasks_overdue"},
+                                           {"cases", "returned", "cases_open", "cases_overdue"}};
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(root, "townships"), i, t)
+    {
+        json_t *w = json_object();
+        for (int k = 0; k < 2; k++)
+            for (int j = 0; j < 4; j++)
+                json_object_set_new(w, keys[k][j], json_integer(0));
+        json_object_set_new(t, "work", w);
+    }
+    for (int k = 0; k < 2; k++) {
+        struct stmt *q = store_prepare(s, sql[k]);
+        if (!q)
+            return -1;
+        stmt_bind_str(q, 1, township);
+        stmt_bind_str(q, 2, today);
+        int rc;
+        while ((rc = stmt_step(q)) == 1) {
+            json_t *town = town_of(root, stmt_text(q, 0));
+            if (!town)
+                continue; /* no child of the run there: no rate to draw */
+            json_t *w = json_object_get(town, "work");
+            for (int j = 0; j < 4; j++)
+                json_object_set_new(w, keys[k][j], json_integer(stmt_int(q, j + 1)));
+        }
+        stmt_finalize(q);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* Verification tasks and cases by state, the overdue ones counted. */
@@ -212,7 +284,8 @@ json_t *dashboard_get(struct store *s, const struct scope *sc, const char *towns
     json_t *root = json_pack("{s:I, s:s, s:s, s:s?, s:{}}", "run_id", (json_int_t)ri.id, "as_of",
                              ri.as_of, "today", today, "township", township, "ledgers");
     if (by_township(s, ri.id, township, root) < 0 || trend(s, township, root) < 0 ||
-        work(s, township, today, root) < 0 || newest(s, township, root) < 0) {
+        work(s, township, today, root) < 0 || town_work(s, township, today, root) < 0 ||
+        newest(s, township, root) < 0) {
         json_decref(root);
         fail_store(s, o);
         return NULL;

@@ -11,8 +11,10 @@ struct json_t;
 /*
  * The first screen of the web UI, for a scope (a township account: its township; the county
  * roles: the county, or `township` when given): the three ledgers' counts, children by status
- * per township, verification tasks and cases by state (overdue counted), the trend of the
- * suspected counts across cross-check runs, and the newest casework events. Counts only, no
+ * per township with each township's work (its verification tasks and cases: all, done, in
+ * hand, overdue: the rates the townships are compared by), verification tasks and cases by
+ * state (overdue counted), the trend of the counts one point a month (the month's last
+ * cross-check), and the newest casework events. Counts only, no
  * personal data except the children's names in the newest events. NULL with the outcome
  * otherwise (OUT_NO_RUN before the first cross-check).
  */

@@ -459,7 +459,8 @@ class WebApiTest(unittest.TestCase):
         latest = self.get("/api/v1/runs/" + str(d["run"]["id"]))
         self.assertEqual(latest["run"]["id"], 2)
         dash = self.get("/api/v1/dashboard")
-        self.assertEqual([t["run_id"] for t in dash["trend"]], [1, 2])
+        # both runs are of the demo's day: the trend is a point a month, the month's newest run
+        self.assertEqual([(t["month"], t["run_id"]) for t in dash["trend"]], [("2026-11", 2)])
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ export function allowed(route) {
 function scopeText(u) {
   if (u.township) return u.township_name || u.township;
   if (u.school) return '本校';
-  if (u.department) return u.department;
+  if (u.department) return u.department_label || u.department;
   return '全县';
 }
 

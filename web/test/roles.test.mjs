@@ -1,13 +1,14 @@
 // Every role's screens (issue 14). Each role signs in on a phone (375 px) and walks every screen
 // its nav offers, the lists' other states, the first record of each list (a child, a task, a
-// case) and its own account. The walk fails on English in what a screen shows — an ASCII word of
+// case) and its own account, reading each at 375 px and at 1440 px with its folds open, its
+// placeholders and tooltips and its charts' words. The walk fails on English in what a screen shows — an ASCII word of
 // three or more letters that is not a proper noun or a format of the allow-list — and on any
 // request whose path or query holds "undefined" (a screen that asked before it knew the id).
 // Then the school's job: its 结对教师 records a 劝返 and, once the child is back, a follow-up;
 // and the phone and address that the people assigned to a child read, and no one else.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, addUser, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
+import { DESKTOP, PHONE, addUser, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
 let tiedSchool;  // a school with a pupil whose task is open: its account "school-tied"
@@ -41,7 +42,34 @@ const EXTRA = {
   '#/admin': ['#/admin?tab=people', '#/admin?tab=settings', '#/admin?tab=audit'],
   '#/runs': [],
 };
-const DETAIL = /^#\/(children|verify|cases)\/\d+$/;
+// a record's screen: a child, a task, a case, a pair to review, a cross-check's changes
+const DETAIL = /^#\/(children|verify|cases|review|runs)(?:\/\d+|\?(?:id|run)=\d+)$/;
+
+/**
+ * What a screen shows at 375 px and at 1440 px (some text shows at one width only): its text
+ * with every fold (<details>) open, the placeholders and tooltips, and the words its charts
+ * draw on their canvas (axis categories, series and legend names, from the chart's option).
+ */
+async function visible(page) {
+  const texts = [];
+  for (const vp of [PHONE, DESKTOP]) {
+    await page.setViewportSize(vp);
+    await page.evaluate(() => document.querySelectorAll('details').forEach(d => { d.open = true; }));
+    await page.waitForTimeout(50);
+    texts.push(await page.locator('body').innerText());
+  }
+  await page.setViewportSize(PHONE);
+  texts.push(...await page.evaluate(() => [
+    ...[...document.querySelectorAll('[placeholder], [title]')].map(e => `${e.getAttribute('placeholder') || ''} ${e.getAttribute('title') || ''}`),
+    ...[...document.querySelectorAll('.chart')].filter(e => e.chart).map(e => {
+      const o = e.chart.getOption();
+      const names = [...(o.series || []).map(x => x.name), ...(o.legend || []).flatMap(l => l.data || [])];
+      const axes = [...(o.xAxis || []), ...(o.yAxis || [])].flatMap(a => a.data || []);
+      return [...names, ...axes].map(x => (typeof x === 'object' && x ? x.name || x.value : x)).join(' ');
+    }),
+  ]));
+  return texts.join('\n');
+}
 
 async function walk(role) {
   const page = await signedIn(browser, server.url, role, PHONE);
@@ -62,7 +90,7 @@ async function walk(role) {
     seen.add(href);
     await page.goto(server.url + '/' + href);
     await settled(page);
-    const words = english(await page.locator('body').innerText());
+    const words = english(await visible(page));
     if (words.length) found.push(`${href}: ${words.join(' ')}`);
     for (const more of EXTRA[href] || []) todo.push(more);
     // back from a record to its list, as a user does (the crumb, or the nav): no request may

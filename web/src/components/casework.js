@@ -1,23 +1,20 @@
 // Pieces the casework screens share (核查, 个案, 待办): a due date with its overdue standing, a
-// child's timeline, a person picker over the registry, the "not found or not in your area"
+// child's timeline (timeline.js), a person picker over the registry, the "not found or not in your area"
 // page, and a form's submit/feedback row.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { fmtDate, fmtDateTime } from '../format.js';
+import { fmtDate } from '../format.js';
 import { useApi } from '../hooks.js';
 import { can } from '../session.js';
 import { Badge, ErrorBanner } from './feedback.js';
-import { label, tone } from '../vocab.js';
+import { label } from '../vocab.js';
 
-/**
- * A server sentence as people read it: ISO dates as 2026年11月20日. (The server's messages name
- * fields by their labels and carry no command-line syntax: nothing else to take out.)
- */
-export function plain(text) {
-  return String(text || '')
-    .replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (m, y, mo, d) => `${Number(y)}年${Number(mo)}月${Number(d)}日`);
-}
+import { plain } from './timeline.js';
+
+/** The timeline and `plain` (a server sentence's ISO dates as people read them) have a file of
+ * their own; the casework screens import them from here too. */
+export { plain, Timeline } from './timeline.js';
 
 /** due: {date, days, overdue} from the API (or null). Overdue is red and says by how much. */
 export function Due({ due, done }) {
@@ -41,18 +38,6 @@ export function NotFound({ error, what, back, backLabel }) {
     ${error && error.status === 404 && html`<p class="muted">乡镇账号只能查看本乡镇的${what}。如果编号是别人发给您的，请核对编号或联系县教育局控辍保学办。</p>`}
     <a class="btn" href=${back}>${backLabel}</a>
   </div>`;
-}
-
-/** The child's events, newest last, as a list (date, kind, sentence, who recorded it). */
-export function Timeline({ items }) {
-  if (!items || !items.length) return html`<p class="muted">暂无记录</p>`;
-  return html`<ol class="timeline">
-    ${items.map(e => html`<li>
-      <div class="tl-head"><span class="tl-date">${fmtDate(e.date)}</span><${Badge} tone=${tone('event_kinds', e.kind, 'info')}>${label('event_kinds', e.kind, e.kind_label)}<//></div>
-      <div class="tl-text">${plain(e.text)}</div>
-      <div class="tl-meta">记录人 ${e.actor}，录入于 ${fmtDateTime(e.recorded_at)}</div>
-    </li>`)}
-  </ol>`;
 }
 
 /**

@@ -2,7 +2,9 @@
 // only when the first chart is drawn: a screen's numbers do not wait for ECharts' ~180 KiB.
 // The option is the plain ECharts option; onClick(params) receives ECharts' click event
 // (params.name = the category, params.seriesId = the series id). A chart is never the only
-// way to a number: screens put the same numbers in a table or links beside it.
+// way to a number: screens put the same numbers in a table or links beside it. ECharts speaks
+// Chinese (its ZH locale: the tooltips' and toolbox's words) and its aria description is the
+// chart's label. The element keeps its chart as `el.chart` (the browser tests read the option).
 import { useEffect, useRef } from 'preact/hooks';
 import { html } from '../html.js';
 
@@ -22,13 +24,16 @@ export function Chart({ option, onClick, height = 320, label }) {
   click.current = onClick;
   const latest = useRef(option);
   latest.current = option;
+  const labelRef = useRef(label);
+  labelRef.current = label;
   const apply = () => chart.current && latest.current && chart.current.setOption(
-    { textStyle: { fontFamily: FONT }, aria: { enabled: true }, animationDuration: 300, ...latest.current }, true);
+    { textStyle: { fontFamily: FONT }, aria: { enabled: true, label: { description: labelRef.current } }, animationDuration: 300, ...latest.current }, true);
   useEffect(() => {
     let gone = false, ro = null;
     echartsLib().then(echarts => {
       if (gone) return;
-      chart.current = echarts.init(el.current, null, { renderer: 'canvas' });
+      chart.current = echarts.init(el.current, null, { renderer: 'canvas', locale: 'ZH' });
+      el.current.chart = chart.current;
       chart.current.on('click', p => click.current && click.current(p));
       ro = new ResizeObserver(() => chart.current && chart.current.resize());
       ro.observe(el.current);
@@ -36,7 +41,7 @@ export function Chart({ option, onClick, height = 320, label }) {
     });
     return () => { gone = true; if (ro) ro.disconnect(); if (chart.current) chart.current.dispose(); chart.current = null; };
   }, []);
-  useEffect(apply, [option]);
+  useEffect(apply, [option, label]);
   return html`<div class="chart" ref=${el} style=${{ height: height + 'px' }} role="img" aria-label=${label}></div>`;
 }
 

@@ -15,6 +15,7 @@ import { label, tone } from '../vocab.js';
 import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, StatusBadge } from '../components/feedback.js';
 import { Masked } from '../components/masked.js';
 import { ScreenLink } from '../components/link.js';
+import { Timeline } from '../components/timeline.js';
 
 
 export default function Child({ params }) {
@@ -161,12 +162,7 @@ function Casework({ work }) {
     </div>
     <div class="card span-2">
       <h2>时间线</h2>
-      ${w.timeline.length === 0 ? html`<${EmptyState} title="还没有记录">核查、劝返、依法控辍和回访的每一步都会记在这里。<//>` : html`<ol class="timeline">
-        ${w.timeline.map((e, i) => html`<li key=${i}>
-          <span class="tl-date">${fmtDate(e.on_date)}</span>
-          <span class="tl-kind"><${Badge} tone=${tone('event_kinds', e.kind, 'info')}>${label('event_kinds', e.kind, e.kind_label)}<//></span>
-          <span class="tl-text">${e.text}<span class="muted small"> · ${e.actor} 记录于 ${fmtDateTime(e.at)}</span></span>
-        </li>`)}</ol>`}
+      <${Timeline} items=${w.timeline} empty=${html`<${EmptyState} title="还没有记录">核查、劝返、依法控辍和回访的每一步都会记在这里。<//>`} />
     </div>
   </section>`;
 }

@@ -1,7 +1,9 @@
 // 首页: the user's scope at a glance — the three ledgers, verification and cases (overdue
-// first), children by status per township (bar chart and table), the trend across cross-check
-// runs (line chart) and the newest changes. Every number links to the list behind it.
-import { useMemo } from 'preact/hooks';
+// first), the townships' rates (a bar chart of one rate at a time: which township is behind),
+// children by status per township (table), the change since last month (one point a month)
+// and the newest changes. Every number links to the list behind it. The charts have no paged
+// legend: the rate chart needs none (its title is the rate), the trend's two entries fit 375 px.
+import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { navigate, setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
@@ -9,16 +11,53 @@ import { can, useUser } from '../session.js';
 import { fmtDate, fmtDateTime, fmtNumber, fmtPercent } from '../format.js';
 import { label } from '../vocab.js';
 import { ErrorBanner, EmptyState, Loading, PageHeader } from '../components/feedback.js';
-import { Chart, STATUS_COLORS } from '../components/chart.js';
+import { Chart } from '../components/chart.js';
 import { ScreenLink } from '../components/link.js';
 
-const BAR_STATUSES = ['not_enrolled', 'dropped_out', 'pending_review', 'suspended', 'enrolled_elsewhere', 'enrolled', 'completed', 'enrolled_nonlocal'];
 /** Not of the register's school-age children: the younger, the older, the inactive, and the
  * pupils in no register here (在读，非本县户籍, counted in the school population apart). */
 const NOT_SCHOOL_AGE = ['not_yet_school_age', 'beyond_age', 'inactive', 'enrolled_nonlocal'];
 const ENROLLED = ['enrolled', 'enrolled_elsewhere', 'suspended', 'completed'];
 
 function n(counts, key) { return (counts && counts[key]) || 0; }
+
+/** A township's school-age children (the register's; not the pupils of no register here). */
+function schoolAge(t) {
+  return Object.entries(t.counts).filter(([k]) => !NOT_SCHOOL_AGE.includes(k)).reduce((a, [, v]) => a + v, 0);
+}
+
+/**
+ * The rates a township is compared by: [part, whole] of a township, the tooltip's sentence,
+ * whether more is worse, and the list behind the bar.
+ */
+const W = (t, k) => (t.work && t.work[k]) || 0;
+export const RATES = [
+  { key: 'verified', label: '核查完成率', of: t => [W(t, 'verified'), W(t, 'tasks')],
+    says: (a, b) => `已核查 ${fmtNumber(a)} 项，共 ${fmtNumber(b)} 项核查任务`,
+    list: t => ['/verify', { township: t.township_code, state: 'open' }] },
+  { key: 'returned', label: '劝返率', of: t => [W(t, 'returned'), W(t, 'cases')],
+    says: (a, b) => `已有劝返结果 ${fmtNumber(a)} 件，共 ${fmtNumber(b)} 件案件`,
+    list: t => ['/cases', { township: t.township_code, state: 'open' }] },
+  { key: 'overdue', label: '逾期率', bad: true,
+    of: t => [W(t, 'tasks_overdue') + W(t, 'cases_overdue'), W(t, 'tasks_open') + W(t, 'cases_open')],
+    says: (a, b) => `逾期 ${fmtNumber(a)} 项，在办 ${fmtNumber(b)} 项（核查任务和案件）`,
+    list: t => ['/tasks', { township: t.township_code, overdue: 1 }] },
+  { key: 'suspected', label: '疑似失学辍学率', bad: true,
+    of: t => [n(t.counts, 'not_enrolled') + n(t.counts, 'dropped_out'), schoolAge(t)],
+    says: (a, b) => `疑似失学辍学 ${fmtNumber(a)} 人，共 ${fmtNumber(b)} 名适龄儿童`,
+    list: t => ['/children', { township: t.township_code, status: 'suspected' }] },
+];
+
+function rateOf(rate, t) {
+  const [a, b] = rate.of(t);
+  return { part: a, whole: b, value: b ? a / b : null };
+}
+
+/** 2026-11 → 2026年11月 */
+function fmtMonth(m) {
+  const x = /^(\d{4})-(\d{2})/.exec(m || '');
+  return x ? `${x[1]}年${Number(x[2])}月` : '—';
+}
 
 function Num({ value, path, query, tone, label }) {
   return html`<${ScreenLink} path=${path} query=${query} class=${'num-link' + (tone ? ' tone-' + tone : '')} label=${label}>${fmtNumber(value)}<//>`;
@@ -33,7 +72,9 @@ export default function Dashboard({ query }) {
   const d = dash.data;
   const scope = township ? { township } : {};
 
-  const barOption = useMemo(() => d && townshipBars(d), [d]);
+  const [rateKey, setRateKey] = useState('verified');
+  const rate = RATES.find(r => r.key === rateKey);
+  const rateOption = useMemo(() => d && (d.townships.length > 1 ? townshipRates(d, rate) : oneTownshipRates(d)), [d, rate]);
   const trendOption = useMemo(() => d && trendLines(d), [d]);
 
   if (dash.error) {
@@ -103,19 +144,26 @@ export default function Dashboard({ query }) {
       </div>
     </section>
 
-    <section class="card">
-      <h2>${d.township ? scopeName + '儿童状态' : '各乡镇儿童状态'}</h2>
-      <p class="muted small">点击柱条打开该状态的名单；点击图例显示或隐藏一种状态（“${label('statuses', 'enrolled')}”默认隐藏）。</p>
-      <${Chart} option=${barOption} height=${Math.max(220, d.townships.length * 34 + 90)} label="各乡镇各状态儿童人数条形图"
-        onClick=${p => navigate('/children', { township: p.data && p.data.code, status: p.seriesId })} />
+    <section class="card rates">
+      ${d.townships.length > 1 ? html`<h2>各乡镇工作进度</h2>
+        <div class="segmented rate-choice" role="group" aria-label="比较哪一项">
+          ${RATES.map(r => html`<button type="button" class=${'btn' + (r.key === rateKey ? ' btn-primary' : '')} aria-pressed=${r.key === rateKey}
+            onClick=${() => setRateKey(r.key)}>${r.label}</button>`)}
+        </div>
+        <p class="muted small">${rate.bad ? '越高越需要关注，最高的排在最上面' : '越低越需要关注，最低的排在最上面'}；点击条形打开该乡镇的名单。</p>
+        <${Chart} option=${rateOption} height=${Math.max(160, d.townships.length * 30 + 50)} label=${'各乡镇' + rate.label + '条形图'}
+          onClick=${p => p.data && p.data.to && navigate(...p.data.to)} />`
+      : html`<h2>${scopeName}工作进度</h2>
+        <${Chart} option=${rateOption} height=${200} label=${scopeName + '的核查完成率、劝返率、逾期率和疑似失学辍学率条形图'}
+          onClick=${p => p.data && p.data.to && navigate(...p.data.to)} />`}
       <${TownshipTable} d=${d} />
     </section>
 
     <section class="grid grid-2">
       <div class="card">
-        <h2>历次比对趋势</h2>
-        ${d.trend.length < 2 && html`<p class="muted small">目前只有 ${d.trend.length} 次比对；再次导入名单并比对后，这里显示变化趋势。</p>`}
-        <${Chart} option=${trendOption} height=${260} label="历次比对的疑似失学辍学人数折线图"
+        <h2>较上月变化</h2>
+        <${MonthChange} trend=${d.trend} />
+        <${Chart} option=${trendOption} height=${240} label="每月疑似失学辍学和待复核人数折线图"
           onClick=${p => can('import') && navigate('/runs', { run: d.trend[p.dataIndex].run_id })} />
       </div>
       <div class="card">
@@ -133,58 +181,109 @@ export default function Dashboard({ query }) {
   </div>`;
 }
 
+/** The change of the suspected count since the month before (the trend's last two points). */
+function MonthChange({ trend }) {
+  const suspected = r => n(r.counts, 'not_enrolled') + n(r.counts, 'dropped_out');
+  if (!trend.length) return html`<p class="muted small">还没有完成的比对。</p>`;
+  const now = trend[trend.length - 1];
+  if (trend.length < 2) {
+    return html`<p class="month-change">${fmtMonth(now.month)}疑似失学辍学 <strong>${fmtNumber(suspected(now))}</strong> 人。
+      <span class="muted small">上月没有比对，下月比对后这里显示与上月相比的变化。</span></p>`;
+  }
+  const before = trend[trend.length - 2];
+  const delta = suspected(now) - suspected(before);
+  return html`<p class="month-change">${fmtMonth(now.month)}疑似失学辍学 <strong>${fmtNumber(suspected(now))}</strong> 人，
+    ${delta === 0 ? html`与${fmtMonth(before.month)}持平` : html`比${fmtMonth(before.month)}<strong class=${delta > 0 ? 'late' : 'good'}>${delta > 0 ? '增加' : '减少'} ${fmtNumber(Math.abs(delta))} 人</strong>`}。
+    <span class="muted small">每月取当月最后一次比对。</span></p>`;
+}
+
 function TownshipTable({ d }) {
   const cols = ['not_enrolled', 'dropped_out', 'pending_review', 'suspended', 'enrolled_nonlocal'];
-  return html`<div class="table-scroll"><table class="table compact">
-    <caption class="visually-hidden">各乡镇儿童状态人数</caption>
+  // a phone shows the chart and folds the table (a card per township) away until asked for
+  return html`<details class="town-table" open=${window.innerWidth >= 720}>
+    <summary>${d.townships.length > 1 ? '各乡镇' : ''}儿童状态人数和工作进度表</summary>
+    <div class="table-scroll"><table class="table compact">
+    <caption class="visually-hidden">各乡镇儿童状态人数和工作进度</caption>
     <thead><tr><th scope="col">乡镇</th><th scope="col" class="num">适龄儿童</th>
-      ${cols.map(c => html`<th scope="col" class="num">${label('statuses', c)}</th>`)}</tr></thead>
+      ${cols.map(c => html`<th scope="col" class="num">${label('statuses', c)}</th>`)}
+      ${RATES.slice(0, 3).map(r => html`<th scope="col" class="num">${r.label}</th>`)}</tr></thead>
     <tbody>${d.townships.map(t => {
-      const sa = Object.entries(t.counts).filter(([k]) => !NOT_SCHOOL_AGE.includes(k)).reduce((a, [, v]) => a + v, 0);
+      const sa = schoolAge(t);
       return html`<tr key=${t.township_code}>
         <td class="primary" data-label="乡镇">${t.township}</td>
         <td class="num" data-label="适龄儿童"><${Num} value=${sa} path="/children" query=${{ township: t.township_code, status: 'school_age' }} /></td>
         ${cols.map(c => html`<td class="num" data-label=${label('statuses', c)}>
           <${Num} value=${n(t.counts, c)} path="/children" query=${{ township: t.township_code, status: c }} tone=${n(t.counts, c) && (c === 'not_enrolled' || c === 'dropped_out') ? 'bad' : ''} /></td>`)}
+        ${RATES.slice(0, 3).map(r => {
+          const x = rateOf(r, t);
+          return html`<td class="num" data-label=${r.label} title=${r.says(x.part, x.whole)}>${x.value === null ? '—' : fmtPercent(x.value, 0)}<span class="muted small">（${fmtNumber(x.part)}/${fmtNumber(x.whole)}）</span></td>`;
+        })}
       </tr>`;
     })}</tbody>
-  </table></div>`;
+  </table></div></details>`;
 }
 
-function townshipBars(d) {
-  const towns = d.townships.slice().reverse();   // the first township on top
+const GOOD = '#1e7d4f', BAD = '#b42318', NONE = '#8da4bf';
+const pct = v => (v === null || v === undefined ? '无' : Math.round(v * 100) + '%');
+
+/** A horizontal bar per row {name, rate, x, to}: the rate as a share, its count in the tooltip. */
+function rateBars(rows, tip) {
   return {
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { top: 0, type: 'scroll', selected: { [label('statuses', 'enrolled')]: false, [label('statuses', 'completed')]: false } },
-    grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1 },
-    yAxis: { type: 'category', data: towns.map(t => t.township) },
-    series: BAR_STATUSES.map(k => ({
-      id: k, name: label('statuses', k), type: 'bar', stack: 'all', barMaxWidth: 22,
-      itemStyle: { color: STATUS_COLORS[k] },
-      emphasis: { focus: 'series' },
-      data: towns.map(t => ({ value: n(t.counts, k), code: t.township_code })),
-    })),
+    tooltip: { trigger: 'item', formatter: p => `${p.name}<br>${p.data.tip}` },
+    grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', min: 0, max: 1, interval: 0.25, axisLabel: { formatter: v => Math.round(v * 100) + '%' } },
+    yAxis: { type: 'category', data: rows.map(r => r.name), axisTick: { show: false },
+      axisLabel: { fontSize: 13, width: 96, overflow: 'truncate' } },
+    series: [{
+      id: 'rate', name: tip, type: 'bar', barMaxWidth: 20,
+      label: { show: true, position: 'right', formatter: p => pct(p.data.rate) },
+      data: rows.map(r => ({ value: r.rate === null ? 0 : r.rate, rate: r.rate, tip: r.tip, to: r.to,
+        itemStyle: { color: r.rate === null ? NONE : r.color } })),
+    }],
   };
 }
 
+/** One rate across the townships, the most behind on top. */
+function townshipRates(d, rate) {
+  const rows = d.townships.map(t => {
+    const x = rateOf(rate, t);
+    return { name: t.township, rate: x.value, tip: `${rate.label} ${pct(x.value)}：${rate.says(x.part, x.whole)}`,
+      to: rate.list(t), color: rate.bad ? BAD : GOOD };
+  });
+  // behind: the highest of a bad rate, the lowest of a good one; none (no work) last
+  const key = r => (r.rate === null ? Infinity : rate.bad ? -r.rate : r.rate);
+  rows.sort((a, b) => key(a) - key(b));
+  return rateBars(rows.reverse(), rate.label);   // ECharts draws the first category at the bottom
+}
+
+/** A township's four rates (the township's own dashboard). */
+function oneTownshipRates(d) {
+  const t = d.townships[0];
+  if (!t) return rateBars([], '');
+  const rows = RATES.map(rate => {
+    const x = rateOf(rate, t);
+    return { name: rate.label, rate: x.value, tip: rate.says(x.part, x.whole), to: rate.list(t), color: rate.bad ? BAD : GOOD };
+  });
+  return rateBars(rows.reverse(), t.township);
+}
+
+/** One point a month (the month's last run): the suspected and the pending-review counts. */
 function trendLines(d) {
-  const x = d.trend.map(r => `第${r.run_id}次\n${fmtDate(r.as_of).replace(/^\d+年/, '')}`);
-  const line = (name, key, color) => ({
+  const x = d.trend.map(r => fmtMonth(r.month).replace(/^(\d+)年/, '$1年\n'));
+  const line = (name, of, color) => ({
     name, type: 'line', smooth: false, symbolSize: 8, itemStyle: { color }, lineStyle: { color },
-    data: d.trend.map(r => (key === 'suspected' ? n(r.counts, 'not_enrolled') + n(r.counts, 'dropped_out') : n(r.counts, key))),
+    label: { show: d.trend.length <= 6, position: 'top' },
+    data: d.trend.map(of),
   });
   return {
     tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
+    legend: { top: 0, type: 'plain', itemGap: 16 },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: x, boundaryGap: d.trend.length < 2 },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
-      line('疑似失学辍学', 'suspected', '#b42318'),
-      line(label('statuses', 'not_enrolled'), 'not_enrolled', '#e8590c'),
-      line(label('statuses', 'dropped_out'), 'dropped_out', '#9a5b00'),
-      line(label('statuses', 'pending_review'), 'pending_review', '#1d5fa8'),
+      line('疑似失学辍学', r => n(r.counts, 'not_enrolled') + n(r.counts, 'dropped_out'), BAD),
+      line(label('statuses', 'pending_review'), r => n(r.counts, 'pending_review'), '#1d5fa8'),
     ],
   };
 }

@@ -17,26 +17,10 @@ import { can, currentUser } from '../session.js';
 import { fmtDateTime, fmtNumber } from '../format.js';
 import { Badge, EmptyState, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
 import { word, words } from '../vocab.js';
-import { ProgressBar, useJob } from '../components/progress.js';
+import { ProgressBar, useJob, waitJob } from '../components/progress.js';
 
 /** A kind of list as the wizard names it ("户籍适龄儿童"; the vocabulary's title). */
 const kindTitle = key => (word('kinds', key) || {}).title || key;
-
-function waitJob(id, onTick) {
-  // a dry run is followed here, in the wizard's own state (its file is in this page only)
-  return new Promise((resolve, reject) => {
-    const poll = async () => {
-      try {
-        const j = await api.get('/jobs/' + id);
-        onTick(j);
-        if (j.state === 'done') resolve(j);
-        else if (j.state === 'failed') reject(new Error(j.error || '检查失败'));
-        else setTimeout(poll, 700);
-      } catch (e) { reject(e); }
-    };
-    poll();
-  });
-}
 
 /** The kinds of list this account may upload: all for the county, its department's for one. */
 function allowedKinds() {
@@ -96,7 +80,8 @@ export default function Imports({ query }) {
     try {
       const j = await send(true, maps);
       setStep('checking');
-      const done = await waitJob(j.id, setCheckJob);
+      // a dry run is followed here, in the wizard's own state (its file is in this page only)
+      const done = await waitJob(j.id, setCheckJob, '检查失败');
       setResult(done.result);
       setFields(done.result.preview ? done.result.preview.fields.slice() : []);
       setStep('preview');
