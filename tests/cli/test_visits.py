@@ -42,8 +42,12 @@ class VisitsTest(DemoServerTest):
                                      " ORDER BY c.id LIMIT 1" % TOWN))
 
     def first_visit_owed(self, case):
-        """Where each reader says the case stands: (fields, text, 待办, dashboard, children)."""
+        """Where the readers say the case stands: its fields (and text, and the child's record
+        agreeing with them), whether 待办 lists its first visit, the dashboard's overdue cases."""
         j = self.get("/api/v1/cases/%d" % case)
+        record = db_value(self.db, "SELECT record_id FROM case_file WHERE id = %d" % case)
+        child = self.get("/api/v1/children/%s/casework" % record)["case"]
+        self.assertEqual(child["first_visit_done"], j["first_visit"]["done"])
         tasks = self.get("/api/v1/tasks?per_page=500&township=%s" % TOWN)["tasks"]
         in_tasks = any(t["object"] == "case" and str(t["object_id"]) == str(case)
                        and "首次走访" in t["item"] for t in tasks)
