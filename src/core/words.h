@@ -75,10 +75,11 @@ extern const struct vocab attempt_methods;
 #define ATTEMPT_IN_PERSON_SQL "('home_visit', 'parent_interview', 'school_visit')"
 /*
  * The first-visit rule (立案后首次走访), the one copy every reader uses (待办, the dashboard's and
- * the children list's overdue, a case's page and text): an attempt of case alias `c` made in
- * person, on or after the day the case was opened or reopened (active_since), and not replaced
- * by a correction (a corrected record counts as its correction says). FIRST_VISIT_WHERE_SQL is
- * the condition on attempt alias fv, FIRST_VISIT_DONE_SQL whether one exists.
+ * the children list's overdue, a case's page and text, the child's record): an attempt of case
+ * alias `c` made in person, on or after the day the case was opened or reopened (active_since), and
+ * not replaced by a correction (a corrected record counts as its correction says).
+ * FIRST_VISIT_WHERE_SQL is the condition on attempt alias fv, FIRST_VISIT_DONE_SQL whether one
+ * exists.
  */
 #define FIRST_VISIT_WHERE_SQL(c)                                                                   \
     "fv.case_id = " c ".id AND fv.on_date >= " c ".active_since"                                   \
