@@ -181,6 +181,7 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
         {"家长和学生的反应", in->response, TEXT_NOTE, "response"},
         {"劝返结果", in->result, TEXT_NOTE, "result"},
         {"下一步", in->next_step, TEXT_NOTE, "next_step"},
+        {"更正原因", in->reason, TEXT_NOTE, "reason"},
     };
     if (text_check_all(typed, ARRAY_SIZE(typed), o) < 0)
         return -1;
@@ -205,6 +206,23 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
                              "案件 %lld 没有编号为 %lld 的劝返记录，无法更正", (long long)case_id,
                              (long long)corrects);
         }
+        /* one correction per record: a second one corrects the correction, so that the
+         * record in force is always the last of one chain */
+        int64_t by = 0;
+        if (store_int(s, "SELECT coalesce(max(id), 0) FROM attempt WHERE corrects = $1", 1, p,
+                      &by) < 0)
+            return fail_store(s, o);
+        if (by) {
+            return failed_at(o, OUT_INVALID, "corrects",
+                             "劝返记录 #%lld 已由 #%lld 更正，如需再改请更正 #%lld",
+                             (long long)corrects, (long long)by, (long long)by);
+        }
+        if (case_blank(in->reason))
+            return failed_at(o, OUT_INVALID, "reason",
+                             "更正劝返记录须写明更正原因（如 走访方式记错，实为电话联系）");
+    } else if (!case_blank(in->reason)) {
+        return failed_at(o, OUT_INVALID, "reason",
+                         "更正原因只用于更正劝返记录：请同时填写要更正的记录编号");
     } else if (case_must_be(&c, "open", "再记录劝返", o) < 0) {
         return -1; /* a correction is allowed in any state: the record must be right */
     }
@@ -226,8 +244,8 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
         return fail_store(s, o);
     struct stmt *q = store_prepare(
         s, "INSERT INTO attempt (case_id, on_date, method, people, said, response, result,"
-           " next_step, corrects, recorded_by, recorded_at)"
-           " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id");
+           " next_step, corrects, recorded_by, recorded_at, reason)"
+           " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id");
     int64_t id = 0;
     if (q) {
         stmt_bind_int(q, 1, case_id);
@@ -244,6 +262,10 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
             stmt_bind_null(q, 9);
         stmt_bind_str(q, 10, actor && *actor ? actor : "unknown");
         stmt_bind_str(q, 11, now);
+        if (corrects)
+            stmt_bind_str(q, 12, in->reason);
+        else
+            stmt_bind_null(q, 12);
         id = stmt_step(q) == 1 ? stmt_int(q, 0) : 0;
         stmt_finalize(q);
     }
@@ -256,6 +278,8 @@ int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *i
              in->result);
     if (!case_blank(in->next_step))
         buf_addf(&t, "；下一步：%s", in->next_step);
+    if (corrects)
+        buf_addf(&t, "；更正原因：%s", in->reason);
     int rc = id ? event_add(s, c.child, 0, case_id, corrects ? "correction" : "attempt", on, actor,
                             t.buf)
                 : -1;

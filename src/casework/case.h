@@ -30,9 +30,21 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
               struct outcome *o);
 int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, struct outcome *o);
 
+/* Where a case stands with its first visit (FIRST_VISIT_DONE_SQL, core/words.h): the in-person
+ * attempt that made it, and how many attempts since the case (re)opened were at a distance
+ * (电话, 微信 …: they do not count, the page says so). */
+struct first_visit {
+    int64_t attempt; /* the first in-person attempt in force, 0: none */
+    char date[11];   /* its date */
+    const char *method_label;
+    int64_t distant; /* attempts in force since active_since that were not in person */
+};
+int case_first_visit(struct store *s, int64_t case_id, struct first_visit *fv);
+
 struct attempt_input {
     const char *date, *method, *people, *said, *response, *result, *next_step;
     const char *corrects; /* attempt number this entry corrects, or NULL */
+    const char *reason;   /* why: required with `corrects`, refused without it */
 };
 int case_attempt(struct store *s, int64_t case_id, const struct attempt_input *in,
                  const char *actor, struct buf *msg, struct outcome *o);

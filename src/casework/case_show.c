@@ -95,13 +95,46 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
     return 0;
 }
 
+int case_first_visit(struct store *s, int64_t case_id, struct first_visit *fv)
+{
+    memset(fv, 0, sizeof(*fv));
+    fv->method_label = "";
+    struct stmt *q = store_prepare(
+        s, "SELECT fv.id, fv.on_date, fv.method FROM case_file c JOIN attempt fv "
+           "ON " FIRST_VISIT_WHERE_SQL("c") " WHERE c.id = $1 ORDER BY fv.on_date, fv.id LIMIT 1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, case_id);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        fv->attempt = stmt_int(q, 0);
+        snprintf(fv->date, sizeof(fv->date), "%s", stmt_text(q, 1));
+        fv->method_label = vocab_label(&attempt_methods, stmt_text(q, 2));
+    }
+    stmt_finalize(q);
+    if (rc < 0)
+        return -1;
+    char num[24];
+    snprintf(num, sizeof(num), "%lld", (long long)case_id);
+    const char *p[] = {num};
+    return store_int(s,
+                     "SELECT count(*) FROM case_file c JOIN attempt a ON a.case_id = c.id"
+                     " WHERE c.id = $1 AND a.on_date >= c.active_since"
+                     " AND a.method NOT IN " ATTEMPT_IN_PERSON_SQL
+                     " AND NOT EXISTS (SELECT 1 FROM attempt x WHERE x.corrects = a.id)",
+                     1, p, &fv->distant) < 0
+               ? -1
+               : 0;
+}
+
 static int show_attempts(struct store *s, int64_t case_id, struct buf *out)
 {
     struct stmt *q =
         store_prepare(s, "SELECT a.id, a.on_date, a.method, a.people, coalesce(a.said, ''),"
                          " coalesce(a.response, ''), a.result, coalesce(a.next_step, ''),"
                          " coalesce(a.corrects, 0),"
-                         " coalesce((SELECT max(b.id) FROM attempt b WHERE b.corrects = a.id), 0)"
+                         " coalesce((SELECT max(b.id) FROM attempt b WHERE b.corrects = a.id), 0),"
+                         " coalesce(a.reason, ''), a.recorded_by, substr(a.recorded_at, 1, 16)"
                          " FROM attempt a WHERE a.case_id = $1 ORDER BY a.on_date, a.id");
     if (!q)
         return -1;
@@ -124,6 +157,10 @@ static int show_attempts(struct store *s, int64_t case_id, struct buf *out)
         buf_addf(out, "     结果：%s\n", stmt_text(q, 6));
         if (*stmt_text(q, 7))
             buf_addf(out, "     下一步：%s\n", stmt_text(q, 7));
+        if (stmt_int(q, 8))
+            buf_addf(out, "     更正原因：%s（%s 更正于 %s）\n",
+                     *stmt_text(q, 10) ? stmt_text(q, 10) : "未记录", stmt_text(q, 11),
+                     stmt_text(q, 12));
     }
     stmt_finalize(q);
     if (!n)
@@ -189,19 +226,22 @@ int case_show(struct store *s, int64_t case_id, bool full, struct buf *out, stru
     casework_assignees(s, 0, case_id, out);
     buf_adds(out, "\n");
     if (!strcmp(c.state, "open")) {
-        int64_t visits = 0;
-        date_format(c.active_since, d1);
-        const char *p[] = {NULL, d1};
-        char num[24];
-        snprintf(num, sizeof(num), "%lld", (long long)case_id);
-        p[0] = num;
-        store_int(s, "SELECT count(*) FROM attempt WHERE case_id = $1 AND on_date >= $2", 2, p,
-                  &visits);
+        struct first_visit fv;
+        if (case_first_visit(s, case_id, &fv) < 0) {
+            casework_settings_release(&cs);
+            return fail_store(s, o);
+        }
         date_format(c.first_visit_due, d2);
-        buf_addf(out, "首次走访：%s\n",
-                 visits ? "已完成" : (c.first_visit_due < date_today() ? "逾期未完成" : "待完成"));
-        if (!visits)
-            buf_addf(out, "  （截止 %s）\n", d2);
+        if (fv.attempt) {
+            buf_addf(out, "首次走访：已完成（%s %s，劝返记录 #%lld）\n", fv.date, fv.method_label,
+                     (long long)fv.attempt);
+        } else {
+            buf_addf(out, "首次走访：%s（截止 %s，须入户走访或当面约谈",
+                     c.first_visit_due < date_today() ? "逾期未完成" : "待完成", d2);
+            if (fv.distant)
+                buf_addf(out, "；已有 %lld 次电话等非当面联系，不算走访", (long long)fv.distant);
+            buf_adds(out, "）\n");
+        }
     }
     if (show_attempts(s, case_id, out) < 0 || show_ladder(s, case_id, out) < 0) {
         casework_settings_release(&cs);

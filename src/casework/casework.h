@@ -116,8 +116,15 @@ struct tasks_filter {
     bool review; /* also the review queue's pairs (for a role with PERM_REVIEW), each due
                     casework_review_days working days after the run that first queued it */
 };
+/* 待办 as a worklist: one row per item with the people assigned to it joined (责任人), most
+ * urgent first (due_order). */
 int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
                struct outcome *o);
+/* The worklist's order of two items (<0, 0, >0): the earlier due date first (so the most
+ * overdue lead, then the soonest due), then the township's code, then the item's number
+ * ("案件 3" before "案件 12"). */
+int due_order(int due_a, const char *tcode_a, const char *ref_a, int due_b, const char *tcode_b,
+              const char *ref_b);
 
 /*
  * The township (9-digit code, "" when none) of verification task, case or person `id`, for

@@ -82,9 +82,11 @@ static int tasks(struct store *s, int64_t child_id, const char *today, json_t *o
 static int case_file(struct store *s, int64_t child_id, json_t *root)
 {
     struct stmt *q = store_prepare(
-        s, "SELECT id, state, coalesce(reason, ''), ladder, opened_on, coalesce(outcome, ''),"
-           " coalesce(outcome_on, ''), coalesce(outcome_school, ''), coalesce(closed_on, ''),"
-           " first_visit_due FROM case_file WHERE child_id = $1");
+        s, "SELECT c.id, c.state, coalesce(c.reason, ''), c.ladder, c.opened_on,"
+           " coalesce(c.outcome, ''), coalesce(c.outcome_on, ''), coalesce(c.outcome_school, ''),"
+           " coalesce(c.closed_on, ''), c.first_visit_due,"
+           " CASE WHEN " FIRST_VISIT_DONE_SQL("c") " THEN 1 ELSE 0 END"
+                                                   " FROM case_file c WHERE c.child_id = $1");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, child_id);
@@ -104,6 +106,9 @@ static int case_file(struct store *s, int64_t child_id, json_t *root)
                       vocab_label(&case_outcomes, stmt_text(q, 5)), "outcome_on",
                       jstr(stmt_text(q, 6)), "outcome_school", jstr(stmt_text(q, 7)), "closed_on",
                       jstr(stmt_text(q, 8)), "first_visit_due", jstr(stmt_text(q, 9))));
+        /* made in person (the one rule, core/words.h) */
+        json_object_set_new(json_object_get(root, "case"), "first_visit_done",
+                            json_boolean(stmt_int(q, 10) != 0));
     } else {
         json_object_set_new(root, "case", json_null());
     }

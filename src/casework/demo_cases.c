@@ -9,7 +9,8 @@
  * A few realistic verification outcomes and one case under persuasion, recorded on the demo
  * county's first open tasks (in task order, so the same seed gives the same database) by the
  * people they were assigned to. Every screen then has data: verify list (closed, outreach,
- * open), case list/show (attempts, a ladder step, a case still waiting for its first visit),
+ * open), case list/show (attempts, a ladder step, a case whose only attempt is a phone call and
+ * still owes its first visit),
  * tasks (first visits, deadlines), people (open items).
  */
 
@@ -147,10 +148,24 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
             break;
         }
         out->cases++;
-        if (out->cases > 1)
-            continue; /* the second case waits for its first visit */
-        /* the first case: a pairing teacher of the township, two attempts, the first step of
-         * the legal ladder */
+        buf_reset(&people);
+        people_names(s, r->township, r->village, &people);
+        if (out->cases > 1) {
+            /* the second case: a phone call only, which is no visit: its first visit (入户 or
+             * face to face) is still owed */
+            struct attempt_input call = {.method = "电话",
+                                         .people = people.buf,
+                                         .said = "电话联系家长，告知孩子须返校就读",
+                                         .response = "家长称孩子在外地亲戚家，过几天回来",
+                                         .result = "约定孩子回来后入户面谈",
+                                         .next_step = "孩子回村后入户走访"};
+            ret = done(case_attempt(s, case_id, &call, actor, &msg, o), &msg);
+            if (ret == 0)
+                out->attempts++;
+            continue;
+        }
+        /* the first case: a pairing teacher of the township, a phone call, a home visit and an
+         * interview, the first step of the legal ladder */
         char tnum[24] = "";
         q = store_prepare(s, "SELECT id FROM person WHERE active = 1 AND org_kind = 'school'"
                              " AND township_code = $1 ORDER BY role <> '结对帮扶教师', id LIMIT 1");
@@ -164,9 +179,13 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
             struct assign_input ai = {.teacher = tnum, .reason = "结对帮扶"};
             ret = done(casework_assign(s, 0, case_id, &ai, actor, &msg, o), &msg);
         }
-        buf_reset(&people);
-        people_names(s, r->township, r->village, &people);
-        struct attempt_input a1 = {.method = "家访",
+        struct attempt_input a0 = {.method = "电话",
+                                   .people = people.buf,
+                                   .said = "电话联系家长，约定入户时间",
+                                   .response = "家长同意次日在家等候",
+                                   .result = "约定次日入户走访",
+                                   .next_step = "入户走访"};
+        struct attempt_input a1 = {.method = "入户走访",
                                    .people = people.buf,
                                    .said =
                                        "宣讲义务教育法，讲明适龄儿童必须接受义务教育，介绍资助政策",
@@ -185,13 +204,15 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
                                   .authority = authority.buf,
                                   .result = "已向家长宣讲政策并送达宣传材料"};
         if (ret == 0)
+            ret = done(case_attempt(s, case_id, &a0, actor, &msg, o), &msg);
+        if (ret == 0)
             ret = done(case_attempt(s, case_id, &a1, actor, &msg, o), &msg);
         if (ret == 0)
             ret = done(case_attempt(s, case_id, &a2, actor, &msg, o), &msg);
         if (ret == 0)
             ret = done(case_escalate(s, case_id, &li, actor, &msg, o), &msg);
         if (ret == 0) {
-            out->attempts += 2;
+            out->attempts += 3;
             out->ladder_steps++;
         }
     }

@@ -53,6 +53,8 @@ static json_t *jvocab(const struct vocab *v, bool verify, bool outcome)
             json_object_set_new(o, "keeps_open", json_boolean(w->flags & VO_KEEPS_OPEN));
             json_object_set_new(o, "opens_case", json_boolean(w->flags & VO_OPENS_CASE));
         }
+        if (v == &attempt_methods)
+            json_object_set_new(o, "in_person", json_boolean(w->flags & AM_IN_PERSON));
         if (outcome) {
             json_object_set_new(o, "needs_school", json_boolean(w->flags & CO_NEEDS_SCHOOL));
             json_object_set_new(o, "needs_grade", json_boolean(w->flags & CO_NEEDS_GRADE));
@@ -272,7 +274,8 @@ static json_t *attempts_json(struct store *s, int64_t case_id)
         store_prepare(s, "SELECT a.id, a.on_date, a.method, a.people, coalesce(a.said, ''),"
                          " coalesce(a.response, ''), a.result, coalesce(a.next_step, ''),"
                          " coalesce(a.corrects, 0),"
-                         " coalesce((SELECT max(b.id) FROM attempt b WHERE b.corrects = a.id), 0)"
+                         " coalesce((SELECT max(b.id) FROM attempt b WHERE b.corrects = a.id), 0),"
+                         " coalesce(a.reason, ''), a.recorded_by, a.recorded_at"
                          " FROM attempt a WHERE a.case_id = $1 ORDER BY a.on_date, a.id");
     if (!q)
         return NULL;
@@ -290,6 +293,12 @@ static json_t *attempts_json(struct store *s, int64_t case_id)
                             stmt_int(q, 8) ? json_integer(stmt_int(q, 8)) : json_null());
         json_object_set_new(o, "corrected_by",
                             stmt_int(q, 9) ? json_integer(stmt_int(q, 9)) : json_null());
+        const struct word *w = vocab_find(&attempt_methods, stmt_text(q, 2));
+        json_object_set_new(o, "in_person", json_boolean(w && (w->flags & AM_IN_PERSON)));
+        /* a correction: why, who, when (the original keeps its own) */
+        json_object_set_new(o, "reason", jopt(stmt_text(q, 10)));
+        json_object_set_new(o, "recorded_by", jstr(stmt_text(q, 11)));
+        json_object_set_new(o, "recorded_at", jstr(stmt_text(q, 12)));
         json_array_append_new(a, o);
     }
     stmt_finalize(q);
@@ -438,19 +447,20 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool contact, b
     }
     json_object_set_new(j, "closing", closing);
 
-    /* first visit: an attempt on or after the day the case (re)opened */
+    /* first visit: an attempt in person on or after the day the case (re)opened */
     json_t *first = json_null();
     if (open) {
-        int64_t visits = 0;
-        char num[24];
-        snprintf(num, sizeof(num), "%lld", (long long)case_id);
-        const char *p[] = {num, active_since};
-        if (store_int(s, "SELECT count(*) FROM attempt WHERE case_id = $1 AND on_date >= $2", 2, p,
-                      &visits) < 0) {
+        struct first_visit fv;
+        if (case_first_visit(s, case_id, &fv) < 0) {
             json_decref(j);
             return NULL;
         }
-        first = json_pack("{s:b, s:o}", "done", visits > 0, "due", jdue(first_due, visits == 0));
+        first = json_pack("{s:b, s:o, s:I}", "done", fv.attempt != 0, "due",
+                          jdue(first_due, fv.attempt == 0), "distant", (json_int_t)fv.distant);
+        json_object_set_new(first, "by",
+                            fv.attempt ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)fv.attempt,
+                                                   "date", fv.date, "method_label", fv.method_label)
+                                       : json_null());
     }
     json_object_set_new(j, "first_visit", first);
 

@@ -19,10 +19,10 @@ struct due_item {
  * people registry. */
 #define REVIEWER "县教育局（人工复核）"
 
+/* One row of the worklist: an item and everyone currently assigned to it, joined. */
 struct due_row {
     const struct due_item *it;
-    int64_t person;
-    char who[128];
+    char who[512];
 };
 
 static void add_item(struct due_item **items, size_t *n, size_t *alloc, struct stmt *q,
@@ -44,16 +44,28 @@ static void add_item(struct due_item **items, size_t *n, size_t *alloc, struct s
     it->due = due;
 }
 
+/* The worklist's order: by due date, so the most overdue come first, then the soonest due;
+ * the same day by township, then by the item's number. */
+int due_order(int due_a, const char *tcode_a, const char *ref_a, int due_b, const char *tcode_b,
+              const char *ref_b)
+{
+    int c = (due_a > due_b) - (due_a < due_b);
+    if (!c)
+        c = strcmp(tcode_a, tcode_b);
+    if (!c) /* "案件 3" before "案件 12": the number's length first */
+        c = (strlen(ref_a) > strlen(ref_b)) - (strlen(ref_a) < strlen(ref_b));
+    if (!c)
+        c = strcmp(ref_a, ref_b);
+    return c;
+}
+
 static int cmp_rows(const void *a, const void *b)
 {
-    const struct due_row *x = a, *y = b;
-    int c = strcmp(x->it->tcode, y->it->tcode);
-    if (!c)
-        c = strcmp(x->who, y->who);
-    if (!c)
-        c = (x->it->due > y->it->due) - (x->it->due < y->it->due);
-    if (!c)
-        c = strcmp(x->it->ref, y->it->ref);
+    const struct due_item *x = ((const struct due_row *)a)->it,
+                          *y = ((const struct due_row *)b)->it;
+    int c = due_order(x->due, x->tcode, x->ref, y->due, y->tcode, y->ref);
+    if (!c) /* one case may owe two things on one day */
+        c = strcmp(x->what, y->what);
     return c;
 }
 
@@ -96,13 +108,14 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
     }
     /* open cases: the first visit, the current ladder step's deadline */
     struct stmt *c = store_prepare(
-        s, "SELECT c.task_id, c.id, coalesce(c.township_code, ''), coalesce(c.township, ''),"
-           " coalesce(r.name, ''), c.state, c.first_visit_due,"
-           " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id"
-           "  AND a.on_date >= c.active_since), c.ladder, coalesce(c.ladder_deadline, ''),"
-           " coalesce(c.outcome_on, '')"
-           " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state <> 'closed'"
-           " AND (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)");
+        s,
+        "SELECT c.task_id, c.id, coalesce(c.township_code, ''), coalesce(c.township, ''),"
+        " coalesce(r.name, ''), c.state, c.first_visit_due,"
+        " CASE WHEN " FIRST_VISIT_DONE_SQL(
+            "c") " THEN 1 ELSE 0 END, c.ladder, coalesce(c.ladder_deadline, ''),"
+                 " coalesce(c.outcome_on, '')"
+                 " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state <> 'closed'"
+                 " AND (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)");
     if (!q || !c) {
         rc = -1;
     } else {
@@ -192,54 +205,59 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         fail_store(s, o);
         return -1;
     }
-    /* one row per item and current assignee */
+    /* one row per item, with the people currently assigned to it (the latest of each role) */
     struct due_row *rows = NULL;
     size_t nr = 0, ra = 0;
     int today = date_today();
     for (size_t i = 0; i < n; i++) {
         if (f->overdue && items[i].due >= today)
             continue;
+        struct due_row row = {.it = &items[i]};
         if (items[i].pair) {
-            ALLOC_GROW(rows, nr + 1, ra);
-            rows[nr].it = &items[i];
-            rows[nr].person = 0;
-            snprintf(rows[nr].who, sizeof(rows[nr].who), "%s", REVIEWER);
-            nr++;
-            continue;
-        }
-        struct stmt *a = store_prepare(
-            s, "SELECT a.person_id, p.name, a.role FROM assignment a"
-               " JOIN person p ON p.id = a.person_id WHERE a.id IN (SELECT max(id)"
-               " FROM assignment WHERE (task_id = $1 AND $2 = 0) OR case_id = $2 GROUP BY role)"
-               " ORDER BY CASE a.role WHEN 'township' THEN 1 WHEN 'village' THEN 2 ELSE 3 END");
-        if (!a)
-            continue;
-        stmt_bind_int(a, 1, items[i].task);
-        stmt_bind_int(a, 2, items[i].case_id);
-        size_t before = nr;
-        while (stmt_step(a) == 1) {
-            if (person && stmt_int(a, 0) != person)
+            if (person)
                 continue;
-            ALLOC_GROW(rows, nr + 1, ra);
-            rows[nr].it = &items[i];
-            rows[nr].person = stmt_int(a, 0);
-            snprintf(rows[nr].who, sizeof(rows[nr].who), "%s（%s）", stmt_text(a, 1),
-                     vocab_label(&assignee_roles, stmt_text(a, 2)));
-            nr++;
+            snprintf(row.who, sizeof(row.who), "%s", REVIEWER);
+        } else {
+            struct stmt *a = store_prepare(
+                s, "SELECT a.person_id, p.name, a.role FROM assignment a"
+                   " JOIN person p ON p.id = a.person_id WHERE a.id IN (SELECT max(id)"
+                   " FROM assignment WHERE (task_id = $1 AND $2 = 0) OR case_id = $2 GROUP BY "
+                   "role)"
+                   " ORDER BY CASE a.role WHEN 'township' THEN 1 WHEN 'village' THEN 2 ELSE 3 END");
+            if (!a) {
+                rc = -1;
+                break;
+            }
+            stmt_bind_int(a, 1, items[i].task);
+            stmt_bind_int(a, 2, items[i].case_id);
+            bool mine = !person;
+            struct buf who = BUF_INIT;
+            while (stmt_step(a) == 1) {
+                mine = mine || stmt_int(a, 0) == person;
+                buf_addf(&who, "%s%s（%s）", who.len ? "、" : "", stmt_text(a, 1),
+                         vocab_label(&assignee_roles, stmt_text(a, 2)));
+            }
+            stmt_finalize(a);
+            snprintf(row.who, sizeof(row.who), "%s", who.len ? who.buf : "（未指派）");
+            buf_release(&who);
+            if (!mine)
+                continue;
         }
-        stmt_finalize(a);
-        if (nr == before && !person) {
-            ALLOC_GROW(rows, nr + 1, ra);
-            rows[nr].it = &items[i];
-            rows[nr].person = 0;
-            snprintf(rows[nr].who, sizeof(rows[nr].who), "（未指派）");
-            nr++;
-        }
+        ALLOC_GROW(rows, nr + 1, ra);
+        rows[nr++] = row;
+    }
+    if (rc < 0) {
+        free(rows);
+        free(items);
+        casework_settings_release(&cs);
+        fail_store(s, o);
+        return -1;
     }
     if (nr)
         qsort(rows, nr, sizeof(*rows), cmp_rows);
-    table_init(t, f->overdue ? "逾期事项" : "待办事项（按乡镇和责任人）", "tasks", due_cols,
-               ARRAY_SIZE(due_cols));
+    table_init(t,
+               f->overdue ? "逾期事项（最久逾期的在前）" : "待办事项（按截止日期，最紧急的在前）",
+               "tasks", due_cols, ARRAY_SIZE(due_cols));
     long late = 0;
     for (size_t i = 0; i < nr; i++) {
         const struct due_item *it = rows[i].it;

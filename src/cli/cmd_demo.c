@@ -299,7 +299,7 @@ int cmd_demo(int argc, char **argv)
                "  %s report out-of-school --db %s --township 郑庄镇\n"
                "  %s review list --db %s              （人工复核）\n"
                "  %s explain --db %s 身份证号         （一名儿童的比对过程）\n"
-               "  %s tasks --db %s                    （按乡镇和责任人列出到期事项）\n"
+               "  %s tasks --db %s                    （到期事项，最紧急的在前）\n"
                "  %s verify list --db %s --state all  （核查任务和结论）\n"
                "  %s case show --db %s 1              （一人一案：劝返记录、依法控辍）\n"
                "  %s people list --db %s              （人员名册）\n"

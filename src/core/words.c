@@ -43,12 +43,15 @@ static const struct word reason_words[] = {
 const struct vocab case_reasons = {"辍学原因", reason_words, ARRAY_SIZE(reason_words)};
 
 static const struct word method_words[] = {
+    /* in person first (the first visit's kinds, docs/decisions.md "Issue 14 (visits)"), then at
+     * a distance; the keys of the first three are ATTEMPT_IN_PERSON_SQL's */
+    {"home_visit", "入户走访", "家访|入户|上门|入户家访|上门走访", AM_IN_PERSON, TONE_NONE},
+    {"parent_interview", "当面约谈家长", "约谈家长|约谈|当面约谈", AM_IN_PERSON, TONE_NONE},
+    {"school_visit", "到校约谈", "到校谈话|到校", AM_IN_PERSON, TONE_NONE},
     {"phone", "电话", "电话联系|打电话", 0, TONE_NONE},
-    {"home_visit", "家访", "入户|上门", 0, TONE_NONE},
-    {"parent_interview", "约谈家长", "约谈", 0, TONE_NONE},
+    {"video", "微信/视频通话", "视频|视频通话|微信视频|微信通话|微信/视频", 0, TONE_NONE},
+    {"message", "微信/短信留言", "微信|短信|微信/短信|留言", 0, TONE_NONE},
     {"written_notice", "书面通知", "书面", 0, TONE_NONE},
-    {"message", "微信/短信", "微信|短信", 0, TONE_NONE},
-    {"school_visit", "到校谈话", "到校", 0, TONE_NONE},
     {"other", "其他", "其它", 0, TONE_NONE},
 };
 const struct vocab attempt_methods = {"劝返方式", method_words, ARRAY_SIZE(method_words)};

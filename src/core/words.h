@@ -66,8 +66,28 @@ enum {
 extern const struct vocab verify_outcomes;
 extern const struct vocab registration_problems; /* 空挂户, 双重户籍, 证件错误, 查无此人 */
 extern const struct vocab case_reasons;          /* 学习困难/厌学 … 其他 */
-extern const struct vocab attempt_methods; /* 电话, 家访, 约谈家长, 书面通知, … */
-extern const struct vocab ladder_steps;    /* in order: index + 1 is the step number */
+/* How a persuasion attempt (劝返记录) was made: 入户走访, 当面约谈家长, 到校约谈 in person
+ * (AM_IN_PERSON), 电话, 微信/视频通话, 微信/短信留言, 书面通知, 其他 at a distance. */
+enum { AM_IN_PERSON = 1 << 0 };
+extern const struct vocab attempt_methods;
+/* SQL: the keys of the methods flagged AM_IN_PERSON, as the list of an IN (a unit test checks
+ * they are the same). */
+#define ATTEMPT_IN_PERSON_SQL "('home_visit', 'parent_interview', 'school_visit')"
+/*
+ * The first-visit rule (立案后首次走访), the one copy every reader uses (待办, the dashboard's and
+ * the children list's overdue, a case's page and text, the child's record): an attempt of case
+ * alias `c` made in person, on or after the day the case was opened or reopened (active_since), and
+ * not replaced by a correction (a corrected record counts as its correction says).
+ * FIRST_VISIT_WHERE_SQL is the condition on attempt alias fv, FIRST_VISIT_DONE_SQL whether one
+ * exists.
+ */
+#define FIRST_VISIT_WHERE_SQL(c)                                                                   \
+    "fv.case_id = " c ".id AND fv.on_date >= " c ".active_since"                                   \
+    " AND fv.method IN " ATTEMPT_IN_PERSON_SQL                                                     \
+    " AND NOT EXISTS (SELECT 1 FROM attempt fx WHERE fx.corrects = fv.id)"
+#define FIRST_VISIT_DONE_SQL(c)                                                                    \
+    "EXISTS (SELECT 1 FROM attempt fv WHERE " FIRST_VISIT_WHERE_SQL(c) ")"
+extern const struct vocab ladder_steps; /* in order: index + 1 is the step number */
 /* Case outcomes; flags say which details they need. */
 enum {
     CO_NEEDS_SCHOOL = 1 << 0,

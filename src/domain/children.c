@@ -6,6 +6,7 @@
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
+#include "core/words.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "ingest/field.h"
@@ -191,7 +192,7 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                  "  ch.id AND t.state <> 'closed' AND t.deadline < $12) OR EXISTS (SELECT 1 FROM"
                  "  case_file c WHERE c.child_id = ch.id AND c.state = 'open' AND "
                  "c.first_visit_due < $12"
-                 "  AND NOT EXISTS (SELECT 1 FROM attempt a WHERE a.case_id = c.id)))))";
+                 "  AND NOT " FIRST_VISIT_DONE_SQL("c") "))))";
     /* the page's rows with their record's columns: one query, not one more per child */
     static const char *const page_sql =
         "SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1), coalesce(cs.expected_grade, 0),"

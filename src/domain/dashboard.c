@@ -197,12 +197,12 @@ static int work(struct store *s, const char *township, const char *today, json_t
     json_object_set_new(root, "verify", tasks);
     if (rc < 0)
         return -1;
-    /* a case is overdue when its first visit is due and no attempt is recorded */
+    /* a case is overdue when its first visit is due and not made (in person) */
     q = store_prepare(s, "SELECT c.state, c.ladder, count(*), sum(CASE WHEN c.state = 'open'"
-                         " AND c.first_visit_due < $2 AND NOT EXISTS (SELECT 1 FROM attempt a"
-                         " WHERE a.case_id = c.id) THEN 1 ELSE 0 END) FROM case_file c"
-                         " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
-                         " GROUP BY c.state, c.ladder ORDER BY c.state, c.ladder");
+                         " AND c.first_visit_due < $2 AND NOT " FIRST_VISIT_DONE_SQL(
+                             "c") " THEN 1 ELSE 0 END) FROM case_file c"
+                                  " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
+                                  " GROUP BY c.state, c.ladder ORDER BY c.state, c.ladder");
     if (!q)
         return -1;
     stmt_bind_str(q, 1, township);

@@ -339,6 +339,13 @@ const char *const migrate_pg_steps[] = {
     "  id_origin " CTEXT " NOT NULL CHECK (id_origin IN ('other', 'local', 'none')),"
     "  PRIMARY KEY (run_id, record_id));"
     "CREATE INDEX nonlocal_pupil_origin ON nonlocal_pupil (run_id, id_origin, township_code);",
+    /* 13 */
+    "ALTER TABLE attempt DROP CONSTRAINT attempt_method_check;"
+    "ALTER TABLE attempt ADD CONSTRAINT attempt_method_check CHECK (method IN ('phone',"
+    "  'home_visit','parent_interview','written_notice','message','school_visit','video',"
+    "  'other'));"
+    "ALTER TABLE attempt ADD COLUMN reason " CTEXT ";"
+    "CREATE INDEX attempt_corrects ON attempt (corrects) WHERE corrects IS NOT NULL;",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

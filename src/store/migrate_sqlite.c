@@ -32,6 +32,7 @@
  * department accounts; the 销号 approver as an account; the audit trail append-only and chained.
  * Step 11 (issue 13): the lists current when an outcome was recorded; the review queue by pair;
  * the day a run ran.
+ * Step 13 (issue 14): an attempt may be a video call; a correction's reason.
  */
 #define CASE_FILE_COLUMNS                                                                          \
     "id, child_id, task_id, run_id, record_id, township_code, township, opened_on,"                \
@@ -404,6 +405,32 @@ const char *const migrate_sqlite_steps[] = {
     "  id_origin TEXT NOT NULL CHECK (id_origin IN ('other', 'local', 'none')),"
     "  PRIMARY KEY (run_id, record_id));"
     "CREATE INDEX nonlocal_pupil_origin ON nonlocal_pupil (run_id, id_origin, township_code);",
+    /* 13: visit types (issue 14): a persuasion attempt may be a video call ('video'), and a
+     * correction says why (`reason`, required by case_attempt for a correction; NULL for the
+     * records and the corrections before this step). SQLite changes a CHECK only by building
+     * the table again: the rows are copied as they are, the index and the append-only
+     * triggers made again. */
+    "CREATE TABLE attempt_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES case_file (id),"
+    "  on_date TEXT NOT NULL,"
+    "  method TEXT NOT NULL CHECK (method IN ('phone','home_visit','parent_interview',"
+    "   'written_notice','message','school_visit','video','other')),"
+    "  people TEXT NOT NULL, said TEXT, response TEXT, result TEXT NOT NULL, next_step TEXT,"
+    "  corrects INTEGER REFERENCES attempt (id),"
+    "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL, reason TEXT);"
+    "INSERT INTO attempt_new (id, case_id, on_date, method, people, said, response, result,"
+    "  next_step, corrects, recorded_by, recorded_at)"
+    "  SELECT id, case_id, on_date, method, people, said, response, result, next_step, corrects,"
+    "  recorded_by, recorded_at FROM attempt;"
+    "DROP TABLE attempt;"
+    "ALTER TABLE attempt_new RENAME TO attempt;"
+    "CREATE INDEX attempt_case ON attempt (case_id, id);"
+    "CREATE INDEX attempt_corrects ON attempt (corrects) WHERE corrects IS NOT NULL;"
+    "CREATE TRIGGER attempt_append_only BEFORE UPDATE ON attempt"
+    "  BEGIN SELECT RAISE(ABORT, 'attempt is append-only'); END;"
+    "CREATE TRIGGER attempt_no_delete BEFORE DELETE ON attempt"
+    "  BEGIN SELECT RAISE(ABORT, 'attempt is append-only'); END;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

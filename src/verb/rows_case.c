@@ -44,6 +44,8 @@ static const struct verb_field attempt_fields[] = {
     FIELD_ALIAS(struct attempt_input, next_step, VT_TEXT, "下一步", 0, NULL, NULL, "next"),
     FIELD(struct attempt_input, corrects, VT_INT, "更正的记录编号", 0, NULL,
           "更正时填写被更正的劝返记录编号，原记录保留"),
+    FIELD(struct attempt_input, reason, VT_PROSE, "更正原因", 0, NULL,
+          "更正时必填：为什么更正（原记录保留，标为已更正）"),
 };
 
 static int case_attempt_run(struct verb_call *c, const void *in, struct outcome *o)

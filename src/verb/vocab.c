@@ -24,6 +24,13 @@ static void kind_more(size_t i, json_t *w)
     json_object_set_new(w, "hint", json_string(kind_hint((enum import_kind)i)));
 }
 
+/* A persuasion attempt's method: whether it is made in person (it may be the first visit). */
+static void method_more(size_t i, json_t *w)
+{
+    json_object_set_new(w, "in_person",
+                        json_boolean(attempt_methods.words[i].flags & AM_IN_PERSON));
+}
+
 /* The partner departments: the account screens' title and the kinds each may upload. */
 static void departments_add(json_t *words)
 {
@@ -70,7 +77,7 @@ const struct vocab_entry vocab_registry[] = {
     {"registration_problems", &registration_problems, NULL, NULL},
     {"case_states", &case_states, NULL, NULL},
     {"reasons", &case_reasons, NULL, NULL},
-    {"methods", &attempt_methods, NULL, NULL},
+    {"methods", &attempt_methods, method_more, NULL},
     {"ladder_steps", &ladder_steps, NULL, NULL},
     {"case_outcomes", &case_outcomes, NULL, NULL},
     {"assignee_roles", &assignee_roles, NULL, NULL},

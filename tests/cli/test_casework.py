@@ -121,7 +121,8 @@ class Casework(BaoxueTest):
                  "--said", "讲明义务教育法", "--response", "家长犹豫", "--result", "未同意",
                  "--next", "约谈家长", "--date", "2026-11-20")
         self.okx("case", "attempt", "1", "--method", "home_visit", "--people", "王五、李四、家长、孩子",
-                 "--result", "未同意返校", "--corrects", "1", "--date", "2026-11-20")
+                 "--result", "未同意返校", "--corrects", "1", "--date", "2026-11-20",
+                 "--reason", "参加人员漏记孩子")
         self.refused("case", "escalate", "1", "--step", "行政处罚", "--authority", "郑庄镇人民政府",
                      needle="不能跳过步骤")
         # the notices: 劝返复学 at once; 责令限期改正 only with a deadline (step 2 or --deadline)
@@ -434,11 +435,13 @@ class Casework(BaoxueTest):
         out = json.loads(self.okx("tasks", "--overdue", "--format", "json", today="2026-12-05"))
         self.assertEqual(out["tasks"], [])
         out = json.loads(self.okx("tasks", "--overdue", "--format", "json", today="2026-12-06"))
-        self.assertEqual(len(out["tasks"]), OUT * 2)  # grouped by person: the official and the cadre
+        # one row per task, with its people: the official and the cadre
+        self.assertEqual(len(out["tasks"]), OUT)
         self.assertTrue(all(t["status"] == "逾期 1 天" and t["due"] == "2026-12-05"
                             for t in out["tasks"]))
+        self.assertTrue(all(t["person"].startswith("王五（乡镇包保干部）、") for t in out["tasks"]))
         mine = json.loads(self.okx("tasks", "--person", "王五", "--format", "json", today="2026-12-06"))
-        self.assertEqual({t["person"] for t in mine["tasks"]}, {"王五（乡镇包保干部）"})
+        self.assertEqual([t["person"] for t in mine["tasks"]], [t["person"] for t in out["tasks"]])
         self.assertEqual(len(mine["tasks"]), OUT)
         code, out, err = self.bx("tasks", "--person", "李四")
         self.assertCliError(code, err, 2, "已停用")

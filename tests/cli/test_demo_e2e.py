@@ -99,7 +99,7 @@ class DemoEndToEnd(unittest.TestCase):
         recorded and one case with attempts."""
         self.assertRegex(stdout, r"人员名册：导入 \d+ 人（县教育局 2，乡镇 \d+，村（社区）\d+，学校 \d+）")
         self.assertIn("新建核查任务 %d 项" % listed, stdout)
-        self.assertIn("演示经办记录：核查结论 9 项（其中确认失学辍学并立案 2 件），劝返记录 2 次，"
+        self.assertIn("演示经办记录：核查结论 9 项（其中确认失学辍学并立案 2 件），劝返记录 4 次，"
                       "依法控辍 1 步", stdout)
         con = sqlite3.connect(db)
         q = lambda sql: con.execute(sql).fetchone()[0]
@@ -112,7 +112,10 @@ class DemoEndToEnd(unittest.TestCase):
         self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'closed'"), 8)
         self.assertEqual(q("SELECT count(*) FROM verify_task WHERE state = 'outreach'"), 1)
         self.assertEqual(q("SELECT count(*) FROM case_file WHERE state = 'open'"), 2)
-        self.assertEqual(q("SELECT count(*) FROM attempt WHERE case_id = 1"), 2)
+        self.assertEqual(q("SELECT count(*) FROM attempt WHERE case_id = 1"), 3)
+        # the second case's only attempt is a phone call: no visit, its first visit still owed
+        self.assertEqual(con.execute("SELECT method FROM attempt WHERE case_id = 2").fetchall(),
+                         [("phone",)])
         self.assertEqual(q("SELECT count(*) FROM ladder_step WHERE case_id = 1"), 1)
         self.assertEqual(q("SELECT count(*) FROM assignment WHERE case_id = 1 AND role = 'teacher'"), 1)
         con.close()
@@ -124,8 +127,16 @@ class DemoEndToEnd(unittest.TestCase):
         self.assertFalse(any(t["person"] == "（未指派）" for t in items))
         code, out, err = run("case", "show", "--db", db, "1")
         self.assertEqual(code, 0, err)
-        for needle in ("劝返复学记录", "#2", "第 1 步 宣传教育", "结对教师"):
+        for needle in ("劝返复学记录", "#2", "第 1 步 宣传教育", "结对教师", "首次走访：已完成",
+                       "入户走访"):
             self.assertIn(needle, out)
+        code, out, err = run("case", "show", "--db", db, "2")
+        self.assertEqual(code, 0, err)
+        self.assertIn("首次走访：待完成", out)
+        self.assertIn("已有 1 次电话等非当面联系，不算走访", out)
+        code, out, err = run("tasks", "--db", db, "--format", "json")
+        case2 = [t for t in json.loads(out)["tasks"] if t["object"] == "case" and str(t["object_id"]) == "2"]
+        self.assertEqual([t["item"] for t in case2], ["立案后首次走访（3 日内）"])
 
     def test_same_seed_same_casework(self):
         """The registry and the outcomes follow the seed."""

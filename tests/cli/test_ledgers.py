@@ -93,8 +93,8 @@ class Ledgers(BaoxueTest):
         self.okx("case", "attempt", "1", "--method", "电话", "--people", "赵老师",
                  "--result", "犹豫", "--date", "2026-10-13", today="2026-10-13")
         self.okx("case", "attempt", "1", "--method", "约谈家长", "--people", "赵老师、家长",
-                 "--result", "同意返校", "--corrects", "2", "--date", "2026-10-13",
-                 today="2026-10-13")
+                 "--result", "同意返校", "--corrects", "2", "--reason", "方式和人员记错",
+                 "--date", "2026-10-13", today="2026-10-13")
         # on the last day of October's period … and after the month end
         self.okx("verify", "record", str(t["甲二"]), "--outcome", "确认失学辍学", "--by", "王五",
                  "--reason", "外出打工", "--date", "2026-10-20", today="2026-10-20")

@@ -27,7 +27,7 @@ class Verbs(BaoxueTest):
                       "--result 结果 [选项]", out)
         self.assertIn("记录一次劝返", out)
         self.assertIn("--method 劝返方式", out)
-        self.assertRegex(out, r"--method 劝返方式 +必填；电话、家访")  # the vocabulary's words
+        self.assertRegex(out, r"--method 劝返方式 +必填；入户走访、当面约谈家长")  # the vocabulary's words
         self.assertIn("--next-step 下一步", out)
         self.assertNotIn("--next ", out)  # the older spelling is accepted, not advertised
         # the command's subcommands: its reading ones and every action row of it

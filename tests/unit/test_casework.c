@@ -144,6 +144,20 @@ static void test_outcomes_reasons_methods_parse(void **state)
     assert_string_equal(case_reasons.words[vocab_parse(&case_reasons, "其它")].key, "other");
     assert_string_equal(attempt_methods.words[vocab_parse(&attempt_methods, "家访")].key,
                         "home_visit");
+    assert_string_equal(attempt_methods.words[vocab_parse(&attempt_methods, "视频")].key, "video");
+    assert_string_equal(attempt_methods.words[vocab_parse(&attempt_methods, "微信")].key,
+                        "message");
+    /* the methods in person are exactly those the SQL of the first-visit rule lists */
+    for (size_t i = 0; i < attempt_methods.n; i++) {
+        char quoted[48];
+        snprintf(quoted, sizeof(quoted), "'%s'", attempt_methods.words[i].key);
+        bool listed = strstr(ATTEMPT_IN_PERSON_SQL, quoted) != NULL;
+        if (listed != !!(attempt_methods.words[i].flags & AM_IN_PERSON))
+            fail_msg("%s: in person %d, in ATTEMPT_IN_PERSON_SQL %d", attempt_methods.words[i].key,
+                     !!(attempt_methods.words[i].flags & AM_IN_PERSON), listed);
+    }
+    assert_false(attempt_methods.words[vocab_parse(&attempt_methods, "电话")].flags & AM_IN_PERSON);
+    assert_true(attempt_methods.words[vocab_parse(&attempt_methods, "入户")].flags & AM_IN_PERSON);
     assert_string_equal(attempt_methods.words[vocab_parse(&attempt_methods, "约谈家长")].key,
                         "parent_interview");
     /* full-width ASCII folds */
@@ -158,7 +172,7 @@ static void test_outcomes_reasons_methods_parse(void **state)
     struct buf err = BUF_INIT;
     vocab_error(&attempt_methods, "飞鸽传书", &err);
     assert_non_null(strstr(err.buf, "“飞鸽传书”不是有效的劝返方式"));
-    assert_non_null(strstr(err.buf, "家访"));
+    assert_non_null(strstr(err.buf, "入户走访"));
     assert_null(strstr(err.buf, "home_visit")); /* labels a person reads, not keys */
     buf_reset(&err);
     vocab_error(&case_reasons, NULL, &err);

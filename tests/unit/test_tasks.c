@@ -13,6 +13,7 @@
 #include "casework/casework.h"
 #include "casework/people.h"
 #include "core/idcard.h"
+#include "core/words.h"
 #include "domain/match.h"
 #include "ingest/import.h"
 #include "render/table.h"
@@ -21,10 +22,10 @@
 #include "testutil.h"
 
 /*
- * casework/tasks: what is due and overdue, one row per item and current assignee, ordered by
- * township, person, due date; and the region, ties and school name the scope checks read.
- * Every test gets a fresh database of county 140521, today 2026-09-15, with a cross-check that
- * suspects four children and raises a verification task for each:
+ * casework/tasks: what is due and overdue, one row per item with its current assignees joined,
+ * most urgent first (due date, then township and number); and the region, ties and school name the
+ * scope checks read. Every test gets a fresh database of county 140521, today 2026-09-15, with a
+ * cross-check that suspects four children and raises a verification task for each:
  *
  *   郑庄镇 (140521102)  王二, 王三 (not enrolled), 王四 (dropped out of 郑庄中学, S2)
  *   龙港镇 (140521100)  李二 (not enrolled)
@@ -81,18 +82,35 @@ static void confirm(struct tu_fx *fx, int64_t task, const char *by)
     outcome_release(&o);
 }
 
-static void attempt(struct tu_fx *fx, int64_t case_id)
+/* An attempt on case_id by `method`, correcting attempt `corrects` (0: none) for `reason`: its
+ * number, or minus the exit code of its refusal (the message in *why when given). */
+static int64_t attempt_by(struct tu_fx *fx, int64_t case_id, const char *method, int64_t corrects,
+                          const char *reason, char **why)
 {
+    char num[24] = "";
+    if (corrects)
+        snprintf(num, sizeof(num), "%lld", (long long)corrects);
     struct attempt_input in = {.date = "2026-09-15",
-                               .method = "家访",
+                               .method = method,
                                .people = "李四、家长",
-                               .result = "家长同意下周返校"};
+                               .result = "家长同意下周返校",
+                               .corrects = corrects ? num : NULL,
+                               .reason = reason};
     struct buf msg = BUF_INIT;
     struct outcome o = OUTCOME_INIT;
-    if (case_attempt(fx->s, case_id, &in, "test", &msg, &o) != 0)
-        fail_msg("case_attempt: %s", o.msg.buf);
+    int64_t rc = case_attempt(fx->s, case_id, &in, "test", &msg, &o) == 0
+                     ? tu_int(fx->s, "SELECT max(id) FROM attempt", NULL)
+                     : -outcome_exit(o.kind);
+    if (why)
+        *why = xstrdup(o.msg.buf ? o.msg.buf : "");
     buf_release(&msg);
     outcome_release(&o);
+    return rc;
+}
+
+static void attempt(struct tu_fx *fx, int64_t case_id)
+{
+    assert_true(attempt_by(fx, case_id, "家访", 0, NULL, NULL) > 0);
 }
 
 /* tasks_list: 0 and the rows as "township|person|item|ref|child|due|days|status" lines, or the
@@ -226,13 +244,13 @@ static void test_due_in_order(void **state)
     snprintf(r4, sizeof(r4), "核查任务 %lld", (long long)task_of(fx, "王四"));
     snprintf(rl, sizeof(rl), "核查任务 %lld", (long long)task_of(fx, "李二"));
     struct buf expect = BUF_INIT;
-    buf_addf(&expect,
-             "龙港镇|（未指派）|核查（摸排）|%s|李二|2026-09-10|-5|逾期 5 天\n"
-             "郑庄镇|王五（乡镇包保干部）|核查（摸排）|%s|王三|2026-09-18|3|未到期\n"
-             "郑庄镇|王五（乡镇包保干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n"
-             "郑庄镇|钱六（村干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n"
-             "郑庄镇|（未指派）|核查（摸排）|%s|王四|2026-09-15|0|今天到期\n",
-             rl, r3, r2, r2, r4);
+    buf_addf(
+        &expect,
+        "龙港镇|（未指派）|核查（摸排）|%s|李二|2026-09-10|-5|逾期 5 天\n"
+        "郑庄镇|（未指派）|核查（摸排）|%s|王四|2026-09-15|0|今天到期\n"
+        "郑庄镇|王五（乡镇包保干部）|核查（摸排）|%s|王三|2026-09-18|3|未到期\n"
+        "郑庄镇|王五（乡镇包保干部）、钱六（村干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n",
+        rl, r4, r3, r2);
     struct tasks_filter f = {0};
     rows_are(fx, &f, expect.buf);
     /* overdue: only what is past its date; the day itself is not */
@@ -245,9 +263,9 @@ static void test_due_in_order(void **state)
     buf_reset(&expect);
     buf_addf(&expect,
              "龙港镇|（未指派）|核查（摸排）|%s|李二|2026-09-10|-9|逾期 9 天\n"
-             "郑庄镇|王五（乡镇包保干部）|核查（摸排）|%s|王三|2026-09-18|-1|逾期 1 天\n"
-             "郑庄镇|（未指派）|核查（摸排）|%s|王四|2026-09-15|-4|逾期 4 天\n",
-             rl, r3, r4);
+             "郑庄镇|（未指派）|核查（摸排）|%s|王四|2026-09-15|-4|逾期 4 天\n"
+             "郑庄镇|王五（乡镇包保干部）|核查（摸排）|%s|王三|2026-09-18|-1|逾期 1 天\n",
+             rl, r4, r3);
     rows_are(fx, &f, expect.buf);
     setenv("BAOXUE_TODAY", "2026-09-15", 1);
     buf_release(&expect);
@@ -274,8 +292,10 @@ static void test_filters(void **state)
     char r2[32];
     snprintf(r2, sizeof(r2), "核查任务 %lld", (long long)task_of(fx, "王二"));
     char expect[256];
-    snprintf(expect, sizeof(expect),
-             "郑庄镇|钱六（村干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n", r2);
+    snprintf(
+        expect, sizeof(expect),
+        "郑庄镇|王五（乡镇包保干部）、钱六（村干部）|核查（摸排）|%s|王二|2026-09-20|5|未到期\n",
+        r2);
     assert_string_equal(rows.buf, expect);
     char num[24];
     snprintf(num, sizeof(num), "%lld",
@@ -283,8 +303,12 @@ static void test_filters(void **state)
     f.person = num;
     assert_int_equal(due(fx, &f, &rows), 0);
     assert_true(rows.len > 0);
-    assert_null(strstr(rows.buf, "钱六"));
-    assert_null(strstr(rows.buf, "未指派"));
+    assert_null(strstr(rows.buf, "未指派")); /* every row is 王五's, with whoever shares it */
+    for (char *line = rows.buf, *end; *line; line = end + 1) {
+        end = strchr(line, '\n');
+        *end = '\0';
+        assert_non_null(strstr(line, "王五（乡镇包保干部）"));
+    }
     /* what is not known is refused */
     f = (struct tasks_filter){.township = "火星镇"};
     assert_int_equal(due(fx, &f, &rows), EXIT_INPUT);
@@ -324,6 +348,95 @@ static void test_cases_and_closed_tasks(void **state)
     assert_int_equal(due(fx, &f, &rows), 0);
     assert_null(strstr(rows.buf, "立案后首次走访"));
     buf_release(&rows);
+}
+
+/* 立案后首次走访 is made only in person (入户走访, 当面约谈家长, 到校约谈): a phone call or a
+ * video call does not make it, a correction counts as the correction says, and every reader —
+ * 待办, the case's page, the dashboard's and the children list's overdue — uses the one rule. */
+static void test_first_visit_in_person(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx);
+    assign_work(fx);
+    int64_t task = task_of(fx, "李二");
+    confirm(fx, task, "李四");
+    int64_t case_id = tu_int(fx->s, "SELECT max(id) FROM case_file", NULL);
+    struct buf rows = BUF_INIT;
+    struct tasks_filter f = {.township = "龙港镇"};
+    struct first_visit fv;
+    /* a phone call and a video call: still owed */
+    int64_t call = attempt_by(fx, case_id, "电话", 0, NULL, NULL);
+    assert_true(call > 0);
+    assert_true(attempt_by(fx, case_id, "微信视频", 0, NULL, NULL) > 0);
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_non_null(strstr(rows.buf, "立案后首次走访"));
+    assert_int_equal(case_first_visit(fx->s, case_id, &fv), 0);
+    assert_int_equal(fv.attempt, 0);
+    assert_int_equal(fv.distant, 2);
+    /* a home visit makes it */
+    int64_t visit = attempt_by(fx, case_id, "入户走访", 0, NULL, NULL);
+    assert_true(visit > 0);
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_null(strstr(rows.buf, "立案后首次走访"));
+    assert_int_equal(case_first_visit(fx->s, case_id, &fv), 0);
+    assert_int_equal(fv.attempt, visit);
+    assert_string_equal(fv.method_label, "入户走访");
+    /* a correction needs its reason, and corrects the latest record of a chain */
+    char *why = NULL;
+    assert_int_equal(attempt_by(fx, case_id, "电话", visit, NULL, &why), -EXIT_INPUT);
+    assert_non_null(strstr(why, "更正原因"));
+    free(why);
+    assert_int_equal(attempt_by(fx, case_id, "电话", 0, "无", &why), -EXIT_INPUT);
+    free(why);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM attempt", NULL), 3);
+    /* the visit was in fact a call: the correction undoes the first visit, the record stays */
+    int64_t fix = attempt_by(fx, case_id, "电话", visit, "记错了，实为电话联系", NULL);
+    assert_true(fix > 0);
+    assert_int_equal(attempt_by(fx, case_id, "电话", visit, "再改", &why), -EXIT_INPUT);
+    assert_non_null(strstr(why, "已由"));
+    free(why);
+    assert_int_equal(due(fx, &f, &rows), 0);
+    assert_non_null(strstr(rows.buf, "立案后首次走访"));
+    assert_int_equal(case_first_visit(fx->s, case_id, &fv), 0);
+    assert_int_equal(fv.attempt, 0);
+    assert_int_equal(fv.distant, 3);
+    char vnum[24];
+    snprintf(vnum, sizeof(vnum), "%lld", (long long)visit);
+    char *kept =
+        tu_text(fx->s, "SELECT method FROM attempt WHERE id = CAST($1 AS BIGINT)", vnum, NULL);
+    assert_string_equal(kept, "home_visit");
+    free(kept);
+    char *reason =
+        tu_text(fx->s, "SELECT reason FROM attempt WHERE corrects IS NOT NULL", NULL, NULL);
+    assert_string_equal(reason, "记错了，实为电话联系");
+    free(reason);
+    /* the condition the dashboard and the children list count overdue cases by */
+    assert_int_equal(
+        tu_int(fx->s,
+               "SELECT count(*) FROM case_file c WHERE c.first_visit_due < '2026-10-30'"
+               " AND NOT " FIRST_VISIT_DONE_SQL("c"),
+               NULL),
+        1);
+    /* an interview at school, face to face: made */
+    assert_true(attempt_by(fx, case_id, "到校约谈", 0, NULL, NULL) > 0);
+    assert_int_equal(tu_int(fx->s,
+                            "SELECT count(*) FROM case_file c WHERE NOT " FIRST_VISIT_DONE_SQL("c"),
+                            NULL),
+                     0);
+    buf_release(&rows);
+}
+
+/* 待办's order: the earliest due first (the most overdue, then the soonest), a day's items by
+ * township and then number, "案件 3" before "案件 12". */
+static void test_due_order(void **state)
+{
+    (void)state;
+    assert_true(due_order(20260901, "2", "案件 9", 20260902, "1", "案件 1") < 0);
+    assert_true(due_order(20260905, "1", "案件 1", 20260901, "9", "案件 9") > 0);
+    assert_true(due_order(20260901, "1", "案件 9", 20260901, "2", "案件 1") < 0);
+    assert_true(due_order(20260901, "1", "案件 3", 20260901, "1", "案件 12") < 0);
+    assert_true(due_order(20260901, "1", "核查任务 3", 20260901, "1", "案件 3") > 0);
+    assert_int_equal(due_order(20260901, "1", "案件 3", 20260901, "1", "案件 3"), 0);
 }
 
 /* A pair of the review queue waiting for a clerk, in run `run`, under `key`: 李二 (龙港镇)
@@ -443,8 +556,13 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
-        T(test_due_in_order), T(test_filters),         T(test_cases_and_closed_tasks),
-        T(test_review_pairs), T(test_region_and_ties),
+        T(test_due_in_order),
+        T(test_filters),
+        T(test_cases_and_closed_tasks),
+        T(test_first_visit_in_person),
+        cmocka_unit_test(test_due_order),
+        T(test_review_pairs),
+        T(test_region_and_ties),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

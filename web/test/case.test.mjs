@@ -25,7 +25,7 @@ async function saved(page, re) {
 
 describe('个案', () => {
   test('the whole case on a desktop: attempt, ladder, notices, outcome, follow-ups, 销号, reopen', async () => {
-    // the demo's case 2 waits for its first visit: make it overdue
+    // the demo's case 2 waits for its first visit (its only attempt a phone call): make it overdue
     const id = sql(server.db, `SELECT max(id) FROM case_file WHERE township_code = '${TOWNSHIP}'`);
     sql(server.db, `UPDATE case_file SET first_visit_due = '2026-11-17' WHERE id = ${id}`);
     const page = await signedIn(browser, server.url, 'township', DESKTOP);
@@ -49,7 +49,7 @@ describe('个案', () => {
 
     // an attempt
     await page.getByRole('button', { name: '记录一次劝返' }).click();
-    await page.getByLabel('家访').check();
+    await page.getByLabel('入户走访（当面）').check();
     await page.getByLabel('参加人员').fill('包保干部、村干部、家长');
     await page.getByLabel('谈话内容').fill('宣讲义务教育法，讲明监护人送子女入学的义务');
     await page.locator('#at-result').fill('家长同意考虑，孩子暂不愿返校');
@@ -57,7 +57,7 @@ describe('个案', () => {
     await page.getByRole('button', { name: '保存劝返记录' }).click();
     await saved(page, /已记录案件 \d+ 的劝返记录/);
     assert.equal(await page.getByText('立案后首次走访已逾期').count(), 0);
-    assert.equal(sql(server.db, `SELECT count(*) FROM attempt WHERE case_id = ${id}`), '1');
+    assert.equal(sql(server.db, `SELECT count(*) FROM attempt WHERE case_id = ${id}`), '2');  // the demo's phone call and this visit
 
     // the ladder: 2 before 1 is refused by the form's choices; step 1, then 2 with a deadline
     await page.getByRole('button', { name: '启动依法控辍' }).click();
@@ -135,7 +135,7 @@ describe('个案', () => {
     const page = await signedIn(browser, server.url, 'township', PHONE);
     await page.goto(server.url + '/#/cases/' + id);
     await settled(page);
-    await page.getByRole('heading', { name: '劝返复学记录（2）' }).waitFor();
+    await page.getByRole('heading', { name: '劝返复学记录（3）' }).waitFor();  // the demo's call, home visit and interview
     await shoot(page, 'case');
     await page.context().close();
   });

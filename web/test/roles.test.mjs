@@ -166,7 +166,7 @@ describe("a school's job", () => {
       assert.equal(await page.getByRole('button', { name }).count(), 0, name);
     }
     await page.getByRole('button', { name: '记录一次劝返' }).click();
-    await page.getByLabel('家访').check();
+    await page.getByLabel('入户走访（当面）').check();
     await page.getByLabel('参加人员').fill('班主任张老师、家长');
     await page.locator('#at-result').fill('家长同意下周一送孩子返校');
     await page.getByRole('button', { name: '保存劝返记录' }).click();

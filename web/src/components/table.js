@@ -8,9 +8,10 @@ import { EmptyState, Loading } from './feedback.js';
 /**
  * columns: [{key, label, sort?: 'server sort key', render?: row => vnode, align?: 'right',
  *            primary?: the card's title on a phone, wide?: a whole card row on a phone}]
- * sort: "key" or "-key" (descending); onSort(nextSort). rowKey(row) → key.
+ * sort: "key" or "-key" (descending); onSort(nextSort). rowKey(row) → key; rowClass(row) → a
+ * class of its row (or nothing).
  */
-export function DataTable({ columns, rows, sort, onSort, loading, empty, rowKey = r => r.id, caption }) {
+export function DataTable({ columns, rows, sort, onSort, loading, empty, rowKey = r => r.id, rowClass = () => null, caption }) {
   const sorted = sort ? sort.replace(/^-/, '') : '';
   const desc = sort && sort.startsWith('-');
   const head = c => {
@@ -29,7 +30,7 @@ export function DataTable({ columns, rows, sort, onSort, loading, empty, rowKey 
     ${rows && rows.length > 0 && html`<table class="table">
       ${caption && html`<caption class="visually-hidden">${caption}</caption>`}
       <thead><tr>${columns.map(head)}</tr></thead>
-      <tbody>${rows.map(r => html`<tr key=${rowKey(r)}>
+      <tbody>${rows.map(r => html`<tr key=${rowKey(r)} class=${rowClass(r)}>
         ${columns.map(c => html`<td data-label=${c.label} class=${[c.align === 'right' && 'num', c.primary && 'primary', c.wide && 'wide'].filter(Boolean).join(' ')}>
           ${c.render ? c.render(r) : (r[c.key] ?? '—')}</td>`)}
       </tr>`)}</tbody>

@@ -1,5 +1,7 @@
 // 个案（一人一案）: one case (GET /api/v1/cases/{id}) and everything done on it: who is
-// responsible, the reasons, the first visit, each persuasion attempt (劝返复学书面报告, add one),
+// responsible, the reasons, the first visit (made only in person: 入户走访 or a face-to-face
+// interview; a phone call does not count), each persuasion attempt (劝返复学书面报告, add one,
+// 更正 one with its reason: the original stays, marked 已更正, its correction beside it),
 // the legal ladder with its deadlines and the notices to print, the outcome, the follow-ups
 // (巩固), closing (销号: offered to the accounts that may approve, the signed-in account being the
 // approver) and reopening; the child's timeline. Overdue is red.
@@ -10,7 +12,7 @@ import { useApi, useTitle } from '../hooks.js';
 import { currentUser } from '../session.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
-import { tone } from '../vocab.js';
+import { words } from '../vocab.js';
 import { AssignForm, Choices, Contact, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 /* The notices to print: issuing one records it in the case's timeline, so it is a POST whose
@@ -63,7 +65,7 @@ export default function Case({ params }) {
     <//>
     ${done && html`<${Notice} tone="ok">${done}<//>`}
     ${c.first_visit && !c.first_visit.done && html`<div class=${'banner ' + (c.first_visit.due.overdue ? 'banner-error' : 'banner-warn')} role="status">
-      <span>立案后首次走访${c.first_visit.due.overdue ? '已逾期' : '尚未完成'}：截止 ${fmtDate(c.first_visit.due.date)}${c.first_visit.due.overdue ? `，逾期 ${-c.first_visit.due.days} 天` : ''}。请尽快入户并记录劝返。</span></div>`}
+      <span>立案后首次走访${c.first_visit.due.overdue ? '已逾期' : '尚未完成'}：截止 ${fmtDate(c.first_visit.due.date)}${c.first_visit.due.overdue ? `，逾期 ${-c.first_visit.due.days} 天` : ''}。${c.first_visit.distant > 0 ? `已有 ${c.first_visit.distant} 次电话、微信等非当面联系，不算走访。` : ''}请尽快入户走访（或当面约谈）并记录劝返。</span></div>`}
     ${c.ladder.deadline && c.ladder.deadline.overdue && html`<div class="banner banner-error" role="status">
       <span>依法控辍第 ${c.ladder.step} 步“${c.ladder.label}”的限期 ${fmtDate(c.ladder.deadline.date)} 已过 ${-c.ladder.deadline.days} 天：请记录结果或进入下一步。</span></div>`}
     <div class="case-grid">
@@ -77,7 +79,9 @@ export default function Case({ params }) {
             <${Contact} child=${ch} />
             <dt>辍学原因</dt><dd>${c.reasons.map(r => html`<${Badge} tone=${r.primary ? 'bad' : 'muted'}>${r.label}${r.primary ? '（主要）' : ''}<//> `)}</dd>
             <dt>责任人</dt><dd>${c.assignees.length ? c.assignees.map(a => html`<div>${a.name}<span class="muted">（${a.role_label}，${a.org}）</span></div>`) : html`<span class="late">未指派</span>`}</dd>
-            ${c.first_visit && html`<dt>首次走访</dt><dd>${c.first_visit.done ? html`<${Badge} tone="ok">已完成<//>` : html`<${Due} due=${c.first_visit.due} />`}</dd>`}
+            ${c.first_visit && html`<dt>首次走访</dt><dd class="first-visit">${c.first_visit.done
+              ? html`<${Badge} tone="ok">已完成<//> <span class="small">${c.first_visit.by.method_label}，${fmtDate(c.first_visit.by.date)}（劝返记录 #${c.first_visit.by.id}）</span>`
+              : html`<${Due} due=${c.first_visit.due} /> <span class="muted small">须入户走访或当面约谈${c.first_visit.distant > 0 ? `；已有 ${c.first_visit.distant} 次非当面联系，不算` : ''}</span>`}</dd>`}
             <dt>来源</dt><dd><a href=${'#/verify/' + c.task_id}>核查任务 ${c.task_id}</a>（第 ${c.run_id} 次比对）</dd>
           </dl>
         </section>
@@ -85,21 +89,10 @@ export default function Case({ params }) {
           roles=${['township', 'village', 'teacher']} onDone=${m => finished(m)} />`}
 
         <section class="card">
-          <div class="section-head"><h2>劝返复学记录（${c.attempts.length}）</h2>
+          <div class="section-head"><h2>劝返复学记录（${c.attempts.filter(a => !a.corrects).length}）</h2>
             ${may.attempt && c.state === 'open' && open('attempt', '记录一次劝返')}</div>
           ${form === 'attempt' && html`<${AttemptForm} ...${props} />`}
-          ${c.attempts.length === 0 ? html`<p class="muted">尚无劝返记录。</p>` : html`<ol class="attempts">
-            ${c.attempts.map(a => html`<li class="attempt">
-              <div class="tl-head"><strong>#${a.id} ${fmtDate(a.date)}</strong><${Badge} tone=${tone('methods', a.method, 'info')}>${a.method_label}<//>
-                ${a.corrects && html`<${Badge} tone="warn">更正 #${a.corrects}<//>`}${a.corrected_by && html`<${Badge} tone="muted">已由 #${a.corrected_by} 更正<//>`}</div>
-              <dl class="facts">
-                <dt>参加人员</dt><dd>${a.people}</dd>
-                ${a.said && html`<dt>谈话内容</dt><dd>${a.said}</dd>`}
-                ${a.response && html`<dt>家庭回应</dt><dd>${a.response}</dd>`}
-                <dt>结果</dt><dd>${a.result}</dd>
-                ${a.next_step && html`<dt>下一步</dt><dd>${a.next_step}</dd>`}
-              </dl></li>`)}
-          </ol>`}
+          ${c.attempts.length === 0 ? html`<p class="muted">尚无劝返记录。</p>` : html`<${Attempts} c=${c} may=${may} form=${form} setForm=${setForm} props=${props} />`}
         </section>
 
         <section class="card">
@@ -179,23 +172,75 @@ function useForm(init) {
 }
 const orNull = v => (v === '' ? null : v);
 
-function AttemptForm({ c, onDone, onCancel }) {
-  const [f, set] = useForm({ method: '', date: '', people: '', said: '', response: '', result: '', next_step: '' });
+/* One attempt's own record: when, how (in person or not), who was there, what was said. */
+function AttemptBody({ a }) {
+  return html`<div class="tl-head"><strong>#${a.id} ${fmtDate(a.date)}</strong>
+      <${Badge} tone=${a.in_person ? 'ok' : 'info'}>${a.method_label}${a.in_person ? '（当面）' : ''}<//>
+      ${a.corrected_by && html`<${Badge} tone="muted">已更正<//>`}</div>
+    <dl class="facts">
+      <dt>参加人员</dt><dd>${a.people}</dd>
+      ${a.said && html`<dt>谈话内容</dt><dd>${a.said}</dd>`}
+      ${a.response && html`<dt>家庭回应</dt><dd>${a.response}</dd>`}
+      <dt>结果</dt><dd>${a.result}</dd>
+      ${a.next_step && html`<dt>下一步</dt><dd>${a.next_step}</dd>`}
+    </dl>`;
+}
+
+/* The attempts in order, each original with its correction beside it (a correction of the
+ * correction beside that): the original stays as it was recorded, marked 已更正; the correction
+ * says who made it, when and why. 更正 on the record in force, for those who may record attempts
+ * on this case (any state: the record must be right). */
+function Attempts({ c, may, form, setForm, props }) {
+  const byId = new Map(c.attempts.map(a => [a.id, a]));
+  const one = a => {
+    const fix = a.corrected_by && byId.get(a.corrected_by);
+    const key = 'correct-' + a.id;
+    return html`<div class=${'attempt-pair' + (fix ? ' corrected' : '')}>
+      <div class="attempt-own">
+        <${AttemptBody} a=${a} />
+        ${!a.corrected_by && may.attempt && html`<button type="button" class="btn btn-small" aria-expanded=${form === key}
+          onClick=${() => setForm(form === key ? null : key)}>更正 #${a.id}</button>`}
+        ${form === key && html`<${AttemptForm} ...${props} original=${a} />`}
+      </div>
+      ${fix && html`<div class="attempt-fix" aria-label=${`#${a.id} 的更正`}>
+        <p class="correction-note"><${Badge} tone="warn">更正 #${a.id}<//> ${fix.recorded_by} 于 ${fix.recorded_at.slice(0, 16).replace('T', ' ')} 更正；原因：${fix.reason || '（未记录）'}</p>
+        ${one(fix)}
+      </div>`}
+    </div>`;
+  };
+  return html`<ol class="attempts">${c.attempts.filter(a => !a.corrects).map(a => html`<li class="attempt">${one(a)}</li>`)}</ol>`;
+}
+
+/* 记录一次劝返, or with `original` 更正 it: the form prefilled from the original, and the reason
+ * required (the server refuses a correction without one). The methods and their labels are the
+ * vocabulary's (GET /api/v1/vocab); those in person say so, since only they make the first
+ * visit. */
+function AttemptForm({ c, original, onDone, onCancel }) {
+  const o = original || {};
+  const [f, set] = useForm({
+    method: o.method || '', date: o.date || '', people: o.people || '', said: o.said || '', response: o.response || '',
+    result: o.result || '', next_step: o.next_step || '', reason: '',
+  });
   const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/attempts`, {
     method: f.method, date: orNull(f.date), people: f.people, said: orNull(f.said), response: orNull(f.response),
-    result: f.result, next_step: orNull(f.next_step),
+    result: f.result, next_step: orNull(f.next_step), ...(original ? { corrects: original.id, reason: f.reason } : {}),
   }), r => onDone(r.message));
-  return html`<form class="form inline-form" onSubmit=${submit} aria-label="记录一次劝返">
-    <${Choices} name="method" legend="劝返方式" options=${c.choices.methods} value=${f.method} onChange=${set('method')} required columns="2" />
+  const id = original ? `fix${original.id}-` : 'at-';
+  const methods = words('methods').map(w => ({ key: w.key, label: w.label + (w.in_person ? '（当面）' : '') }));
+  return html`<form class="form inline-form" onSubmit=${submit} aria-label=${original ? `更正劝返记录 #${original.id}` : '记录一次劝返'}>
+    ${original && html`<p class="hint">更正后原记录 #${original.id} 仍保留，标为“已更正”，更正记录列在旁边。</p>`}
+    <${Choices} name=${id + 'method'} legend="劝返方式" options=${methods} value=${f.method} onChange=${set('method')} required columns="2" />
+    <p class="field-hint">立案后首次走访须入户走访或当面约谈；电话、微信等联系不算走访。</p>
     <div class="grid grid-2">
-      ${text('at-date', '日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
-      ${text('at-people', '参加人员', f.people, set('people'), { required: true, placeholder: '如 包保干部李某、村干部、家长' })}
+      ${text(id + 'date', '日期', f.date, set('date'), { type: 'date', hint: '不填为今天' })}
+      ${text(id + 'people', '参加人员', f.people, set('people'), { required: true, placeholder: '如 包保干部李某、村干部、家长' })}
     </div>
-    ${text('at-said', '谈话内容', f.said, set('said'), { area: true, placeholder: '宣讲的政策、讲明的义务等' })}
-    ${text('at-response', '家庭回应', f.response, set('response'), { area: true })}
-    ${text('at-result', '结果', f.result, set('result'), { required: true, placeholder: '如 家长同意下周一送孩子返校' })}
-    ${text('at-next', '下一步', f.next_step, set('next_step'))}
-    <${SubmitRow} state=${state} label="保存劝返记录" onCancel=${onCancel} />
+    ${text(id + 'said', '谈话内容', f.said, set('said'), { area: true, placeholder: '宣讲的政策、讲明的义务等' })}
+    ${text(id + 'response', '家庭回应', f.response, set('response'), { area: true })}
+    ${text(id + 'result', '结果', f.result, set('result'), { required: true, placeholder: '如 家长同意下周一送孩子返校' })}
+    ${text(id + 'next', '下一步', f.next_step, set('next_step'))}
+    ${original && text(id + 'reason', '更正原因', f.reason, set('reason'), { area: true, required: true, placeholder: '如 走访方式记错，实为电话联系' })}
+    <${SubmitRow} state=${state} label=${original ? '保存更正' : '保存劝返记录'} onCancel=${onCancel} />
   </form>`;
 }
 

@@ -155,7 +155,8 @@ function Casework({ work }) {
           <dt>立案</dt><dd>${fmtDate(w.case.opened_on)}</dd>
           <dt>主要原因</dt><dd>${w.case.reason_label || '—'}</dd>
           <dt>依法控辍</dt><dd>${w.case.ladder ? `第${w.case.ladder}步 ${w.case.ladder_label}` : '尚未启动'}</dd>
-          ${w.case.state === 'open' && html`<dt>首次走访截止</dt><dd>${fmtDate(w.case.first_visit_due)}</dd>`}
+          ${w.case.state === 'open' && html`<dt>首次走访</dt><dd>${w.case.first_visit_done ? html`<${Badge} tone="ok">已完成（当面）<//>`
+            : html`截止 ${fmtDate(w.case.first_visit_due)} <span class="muted small">须入户走访或当面约谈</span>`}</dd>`}
           ${w.case.outcome_label && html`<dt>劝返结果</dt><dd>${w.case.outcome_label} ${w.case.outcome_school} ${fmtDate(w.case.outcome_on)}</dd>`}
           ${w.case.closed_on && html`<dt>销号</dt><dd>${fmtDate(w.case.closed_on)}</dd>`}
         </dl>`}

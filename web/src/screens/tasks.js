@@ -1,6 +1,8 @@
 // 待办: what is due and overdue (GET /api/v1/tasks), a page at a time: for me (the person of
 // the registry I am, remembered on this device), for a township, for the county (a county
-// account); only the overdue ones with one tick. Each row links to its task or case.
+// account); only the overdue ones with one tick. A worklist: one row per item with everyone
+// assigned to it, in the server's order — the most overdue first, then the soonest due —, the
+// overdue in red. Each row links to its task or case.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
@@ -47,15 +49,15 @@ export default function Tasks({ query }) {
       const href = objectLink(r.object, r.object_id);
       return html`${href ? html`<a href=${href}>${r.item}</a>` : r.item}`;
     } },
-    { key: 'child', label: '儿童', render: r => html`${r.child} <span class="muted small">${r.ref}</span>` },
     { key: 'due', label: '截止日期', render: r => html`<span class=${r.days < 0 ? 'late' : ''}>${fmtDate(r.due)}</span>` },
     { key: 'status', label: '状态', render: r => html`<${Badge} tone=${r.days < 0 ? 'bad' : r.days <= 3 ? 'warn' : 'muted'}>${r.days > 0 ? `还剩 ${r.days} 天` : r.status}<//>` },
+    { key: 'child', label: '儿童', render: r => html`${r.child} <span class="muted small">${r.ref}</span>` },
     { key: 'person', label: '责任人', render: r => r.person === '（未指派）' ? html`<span class="late">未指派</span>` : r.person },
     { key: 'township', label: '乡镇' },
   ];
   const d = list.data;
   return html`<div class="page">
-    <${PageHeader} title="待办" subtitle=${d ? `截至 ${fmtDate(d.today)}，共 ${fmtNumber(d.total)} 项` : '到期和逾期的核查、走访、依法控辍和回访'} />
+    <${PageHeader} title="待办" subtitle=${d ? `截至 ${fmtDate(d.today)}，共 ${fmtNumber(d.total)} 项，最紧急的在前` : '到期和逾期的核查、走访、依法控辍和回访'} />
     <div class="segmented" role="group" aria-label="范围">
       <button type="button" class=${'btn' + (scope === 'me' ? ' btn-primary' : '')} aria-pressed=${scope === 'me'} onClick=${() => setQuery({ scope: 'me', person: '', township: '' })}>我的</button>
       <button type="button" class=${'btn' + (scope !== 'me' ? ' btn-primary' : '')} aria-pressed=${scope !== 'me'} onClick=${() => setQuery({ scope: 'area' })}>${area}</button>
@@ -71,7 +73,7 @@ export default function Tasks({ query }) {
     </div>`}
     <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
-    ${list.data || list.loading ? html`<${DataTable} columns=${columns} rows=${d && d.tasks} rowKey=${r => r.ref + r.person + r.item} loading=${list.loading} caption="待办事项"
+    ${list.data || list.loading ? html`<${DataTable} columns=${columns} rows=${d && d.tasks} rowKey=${r => r.object + r.object_id + r.item} rowClass=${r => (r.days < 0 ? 'overdue' : null)} loading=${list.loading} caption="待办事项"
       empty=${html`<div class="empty"><p class="empty-title">${query.overdue ? '没有逾期事项' : '没有待办事项'}</p></div>`} />` : null}
     ${d && html`<${Pager} total=${d.total} page=${page} perPage=${PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
   </div>`;
