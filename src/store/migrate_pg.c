@@ -339,6 +339,8 @@ const char *const migrate_pg_steps[] = {
     "  id_origin " CTEXT " NOT NULL CHECK (id_origin IN ('other', 'local', 'none')),"
     "  PRIMARY KEY (run_id, record_id));"
     "CREATE INDEX nonlocal_pupil_origin ON nonlocal_pupil (run_id, id_origin, township_code);",
+    /* 13: TEMP placeholder for migration 13 (another branch's step; dropped at merge) */
+    "SELECT 1;",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID
