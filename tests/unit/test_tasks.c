@@ -418,18 +418,18 @@ static void test_region_and_ties(void **state)
     assert_int_equal(casework_region(fx->s, SCOPE_NONE, 1, town), 0);
     /* 王四 dropped out of S2: his task is tied to that school, nobody else's */
     struct object_ties t;
-    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S2", "郑庄中学", &t),
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S2", "郑庄中学", 0, &t),
                      1);
     assert_string_equal(t.township, ZHENGZHUANG);
     assert_true(t.ties & TIE_SCHOOL_RECORD);
-    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王三"), "S2", "郑庄中学", &t),
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王三"), "S2", "郑庄中学", 0, &t),
                      1);
     assert_false(t.ties & TIE_SCHOOL_RECORD);
-    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S3", "龙港小学", &t),
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S3", "龙港小学", 0, &t),
                      1);
     assert_false(t.ties & TIE_SCHOOL_RECORD);
     /* without a school, no school ties at all */
-    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), NULL, NULL, &t), 1);
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), NULL, NULL, 0, &t), 1);
     assert_int_equal(t.ties & TIES_SCHOOL, 0);
     char name[64];
     assert_int_equal(casework_school_name(fx->s, "S2", name, sizeof(name)), 1);
