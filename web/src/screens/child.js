@@ -165,7 +165,7 @@ function Casework({ work }) {
         ${w.timeline.map((e, i) => html`<li key=${i}>
           <span class="tl-date">${fmtDate(e.on_date)}</span>
           <span class="tl-kind"><${Badge} tone=${tone('event_kinds', e.kind, 'info')}>${label('event_kinds', e.kind, e.kind_label)}<//></span>
-          <span class="tl-text">${e.text}<span class="muted small"> · ${e.actor} 记录于 ${fmtDateTime(e.at)}</span></span>
+          <span class="tl-text">${e.text}<span class="muted small"> · ${e.actor_name || e.actor} 记录于 ${fmtDateTime(e.at)}</span></span>
         </li>`)}</ol>`}
     </div>
   </section>`;
