@@ -63,29 +63,29 @@ static const bool grants[ROLE__COUNT][PERM__COUNT] = {
 #define REACH_TOWN  0x200u
 #define SCHOOL_READ (TIE_SCHOOL_RECORD | TIE_RETURNED_TO | TIE_TEACHER)
 static const unsigned reach[ROLE__COUNT][2][ACT__COUNT] = {
-    /* task: read attempt follow-up write contact; case: read attempt follow-up write contact.
+    /* task: read attempt follow-up write contact verify; case: the same (no case is verified).
      * contact: who sees the guardian's phone and the address in full without asking — the
      * accounts of the people assigned to the child (the township's 包保干部 and 村干部, the
      * school's 结对教师); the county asks for it (full=1) like for an ID, audited alike */
-    [ROLE_ADMIN] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0},
-                    {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0}},
-    [ROLE_COUNTY] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0},
-                     {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0}},
-    [ROLE_TOWNSHIP] = {{REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN},
-                       {REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN}},
+    [ROLE_ADMIN] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, REACH_ALL},
+                    {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, 0}},
+    [ROLE_COUNTY] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, REACH_ALL},
+                     {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, 0}},
+    [ROLE_TOWNSHIP] = {{REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN},
+                       {REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, 0}},
+    /* a village (村两委): its villages' children — it records the verification outcomes, the
+     * 劝返 visits and the follow-ups; assigning, the legal ladder, notices and closing stay the
+     * township's; it sees the contact like the township's cadre */
+    [ROLE_VILLAGE] = {{TIE_VILLAGE, 0, 0, 0, TIE_VILLAGE, TIE_VILLAGE},
+                      {TIE_VILLAGE, TIE_VILLAGE, TIE_VILLAGE, 0, TIE_VILLAGE, 0}},
     /* a school: its pupils' tasks and cases, the children returned to it, those its teachers
      * are paired with; it records its teachers' visits and the follow-ups of its returners */
-    [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0, TIE_SCHOOL_RECORD | TIE_TEACHER},
-                     {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0, SCHOOL_READ}},
-    /* a village (村两委): its villages' children — it records the verification outcomes, the
-     * 劝返 visits and the follow-ups; the legal ladder, notices, assignments and closing of a
-     * case stay the township's; it sees the contact like the township's cadre */
-    [ROLE_VILLAGE] = {{TIE_VILLAGE, TIE_VILLAGE, TIE_VILLAGE, TIE_VILLAGE, TIE_VILLAGE},
-                      {TIE_VILLAGE, TIE_VILLAGE, TIE_VILLAGE, 0, TIE_VILLAGE}},
+    [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0, TIE_SCHOOL_RECORD | TIE_TEACHER, 0},
+                     {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0, SCHOOL_READ, 0}},
     /* a department: the verification outcomes its duty needs (department.c: the police read
      * 户籍问题), masked and without the story (scope_reads_story); no case, nothing to change */
-    [ROLE_DEPARTMENT] = {{TIE_REGISTRATION, 0, 0, 0, 0}, {0, 0, 0, 0, 0}},
-    [ROLE_SUPERVISOR] = {{REACH_ALL, 0, 0, 0, 0}, {REACH_ALL, 0, 0, 0, 0}},
+    [ROLE_DEPARTMENT] = {{TIE_REGISTRATION, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0}},
+    [ROLE_SUPERVISOR] = {{REACH_ALL, 0, 0, 0, 0, 0}, {REACH_ALL, 0, 0, 0, 0, 0}},
 };
 
 static unsigned reach_of(const struct scope *sc, enum scope_object what, enum scope_action act)

@@ -98,6 +98,8 @@ enum scope_action {
     ACT_WRITE,     /* everything else: outcomes, the legal ladder, notices, assigning, closing */
     ACT_CONTACT,   /* read the guardian's phone and the home address in full: the accounts of
                       the people assigned to the child (docs/decisions.md, issue 14) */
+    ACT_VERIFY,    /* record a verification task's outcome (核查结论): the township's, and a
+                      village's for its villages' children (issue 14) */
     ACT__COUNT
 };
 
