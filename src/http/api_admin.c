@@ -1,4 +1,5 @@
-/* The API's administration reads: the accounts and the settings (their changes are action rows,
+/* The API's administration reads: the accounts, the 学籍 list's schools a school account is made for,
+ * and the settings (their changes are action rows,
  * verb/rows_admin.c). */
 #include "domain/department.h"
 #include "domain/batch.h"
