@@ -81,8 +81,11 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
     struct stmt *q = store_prepare(
         s, "SELECT id, kind, file_name, format, imported_at, coalesce(imported_by, ''), forced,"
            " rows_read, rows_imported, rows_flagged, rows_rejected, rows_skipped, flag_counts,"
-           " state, department, decided_by, decided_at, decision_note FROM batch"
-           " WHERE $1 = 1 OR imported_by = $2 OR department = $3 ORDER BY id DESC LIMIT $4");
+           " state, department, decided_by, decided_at, decision_note,"
+           " " ACTOR_NAME_SQL("coalesce(imported_by, '')") ", " ACTOR_NAME_SQL(
+               "decided_by") " FROM batch"
+                             " WHERE $1 = 1 OR imported_by = $2 OR department = $3 ORDER BY id "
+                             "DESC LIMIT $4");
     if (!q)
         return NULL;
     stmt_bind_int(q, 1, role_has(sc->role, PERM_IMPORT) ? 1 : 0);
@@ -110,6 +113,9 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
         json_object_set_new(o, "department", d ? json_string(d->key) : json_null());
         json_object_set_new(o, "department_label", d ? json_string(d->title) : json_null());
         json_object_set_new(o, "decided_by", jtext(q, 15));
+        /* the names people read: the accounts' persons, else the account names */
+        json_object_set_new(o, "imported_by_name", json_string(stmt_text(q, 18)));
+        json_object_set_new(o, "decided_by_name", jtext(q, 19));
         json_object_set_new(o, "decided_at", jtext(q, 16));
         json_object_set_new(o, "decision_note", jtext(q, 17));
         json_object_set_new(o, "current", json_boolean(stmt_int(q, 0) == current[kind]));

@@ -233,6 +233,7 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
         rc = store_int(s, "SELECT count(*) FROM app_user WHERE name = $1", 1, pn, &exists);
     if (rc == 0 && exists) {
         store_rollback(s);
+        buf_release(&detail);
         failed(o, OUT_INVALID, "用户“%s”已存在", u->name);
         return -1;
     }

@@ -1,6 +1,5 @@
-/* The API's administration reads: the accounts, the 学籍 list's schools a school account is made for,
- * and the settings (their changes are action rows,
- * verb/rows_admin.c). */
+/* The API's administration reads: the accounts, the 学籍 list's schools a school account is made
+ * for, and the settings (their changes are action rows, verb/rows_admin.c). */
 #include "domain/department.h"
 #include "domain/batch.h"
 #include "domain/scope.h"

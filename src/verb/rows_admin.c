@@ -304,7 +304,7 @@ static int user_person_run(struct verb_call *c, const void *in_, struct outcome 
     struct user u;
     if (user_get(c->s, c->name, &u) == 1) {
         if (id)
-            buf_addf(&c->msg, "账号“%s”已关联人员名册中的 %s（%s）", c->name, u.person_name,
+            buf_addf(&c->msg, "账号“%s”已关联人员名册中的“%s（%s）”", c->name, u.person_name,
                      u.person_org);
         else
             buf_addf(&c->msg, "账号“%s”已取消与人员名册的关联", c->name);
