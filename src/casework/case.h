@@ -23,6 +23,7 @@ struct case_filter {
     const char *township;
     unsigned school_ties;             /* TIE_* bits (domain/scope.h): only cases tied so */
     const char *school, *school_name; /* with school_ties: the school's code and name */
+    int64_t user_id;                  /* with TIE_VILLAGE: the village account's id */
     const char *state;                /* NULL: not closed; "open", "returned", "closed", "all" */
     bool full;
 };

@@ -46,8 +46,9 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
            " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
            " AND " TIES_FILTER_SQL(
                "$3", TIE_SCHOOL_RECORD_SQL("c", "$4"), TIE_RETURNED_TO_SQL("$5"),
-               TIE_TEACHER_SQL("case_id", "c", "$5"),
-               "1 = 0") " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
+               TIE_TEACHER_SQL("case_id", "c", "$5"), "1 = 0",
+               TIE_VILLAGE_SQL(
+                   "c", "$6")) " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
     if (!q)
         return fail_store(s, o);
     stmt_bind_str(q, 1, code);
@@ -55,6 +56,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
     stmt_bind_int(q, 3, f->school_ties);
     stmt_bind_str(q, 4, f->school);
     stmt_bind_str(q, 5, f->school_name);
+    stmt_bind_int(q, 6, f->user_id);
     table_init(t, "辍学学生台账（一人一案）", "cases", case_cols, ARRAY_SIZE(case_cols));
     int rc;
     struct buf a = BUF_INIT;

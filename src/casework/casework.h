@@ -81,6 +81,7 @@ struct verify_filter {
     unsigned school_ties;             /* TIE_* bits: only tasks tied so (to the school, or
                                          TIE_REGISTRATION: 户籍问题 outcomes) */
     const char *school, *school_name; /* with school_ties: the school's code and name */
+    int64_t user_id;                  /* with TIE_VILLAGE: the village account's id */
     const char *state; /* NULL: open and outreach; "all", "open", "outreach", "closed",
                           "flagged" */
     bool full;
@@ -134,11 +135,13 @@ int casework_region(struct store *s, enum scope_object what, int64_t id, char to
 
 /*
  * The ties (domain/scope.h) of task or case `id`: its township, and when `school` is given
- * (a school account's code, with its name) the TIE_* bits that tie it to that school. 1 found,
- * 0 no such object, -1 error. The same conditions filter the lists (CASEWORK_TIES).
+ * (a school account's code, with its name) the TIE_* bits that tie it to that school, and
+ * TIE_VILLAGE when the child's record is in a village of account `user_id` (a village account;
+ * 0 none). 1 found, 0 no such object, -1 error. The same conditions filter the lists
+ * (TIES_FILTER_SQL).
  */
 int casework_ties(struct store *s, enum scope_object what, int64_t id, const char *school,
-                  const char *school_name, struct object_ties *t);
+                  const char *school_name, int64_t user_id, struct object_ties *t);
 
 /* The name of the school with 学籍 code `code` in the latest 学籍 list ("" when not there):
  * how cases (复学 to it) and the people registry (its teachers) name it. 1, 0, or -1. */
@@ -156,11 +159,19 @@ int casework_school_name(struct store *s, const char *code, char *name, size_t s
     "EXISTS (SELECT 1 FROM assignment ta JOIN person tp ON tp.id = ta.person_id"                   \
     " WHERE ta." col " = " a ".id AND ta.role = 'teacher' AND tp.org_kind = 'school'"              \
     " AND tp.org = " N ")"
+/* The child's record (of task or case alias a) is in a village of village account U, in the
+ * account's township. */
+#define TIE_VILLAGE_SQL(a, U)                                                                      \
+    "EXISTS (SELECT 1 FROM record vr JOIN app_user vu ON vu.id = CAST(" U " AS BIGINT)"            \
+    " JOIN user_village uv ON uv.user_id = vu.id AND uv.village = vr.village"                      \
+    " WHERE vr.id = " a ".record_id AND vu.role = 'village' AND " a                                \
+    ".township_code = vu.township_code)"
 /* A list's condition: bits B (0: no restriction) any of which admits a row. */
-#define TIES_FILTER_SQL(B, tie1, tie2, tie4, tie8)                                                 \
+#define TIES_FILTER_SQL(B, tie1, tie2, tie4, tie8, tie16)                                          \
     "(CAST(" B " AS INTEGER) = 0 OR ((CAST(" B " AS INTEGER) & 1) <> 0 AND " tie1 ")"              \
     " OR ((CAST(" B " AS INTEGER) & 2) <> 0 AND " tie2 ") OR ((CAST(" B " AS INTEGER) & 4) <> 0"   \
-    " AND " tie4 ") OR ((CAST(" B " AS INTEGER) & 8) <> 0 AND " tie8 "))"
+    " AND " tie4 ") OR ((CAST(" B " AS INTEGER) & 8) <> 0 AND " tie8 ")"                           \
+    " OR ((CAST(" B " AS INTEGER) & 16) <> 0 AND " tie16 "))"
 
 /* ---- helpers shared by the casework modules ---- */
 

@@ -160,13 +160,13 @@ json_t *child_casework(struct store *s, int64_t record_id, struct outcome *o)
             rc = timeline_load(s, child_id, &tl);
         for (size_t i = 0; rc >= 0 && i < tl.n; i++) {
             const struct timeline_entry *e = &tl.e[i];
-            json_array_append_new(json_object_get(root, "timeline"),
-                                  json_pack("{s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:o}", "on_date",
-                                            jstr(e->on_date), "at", jstr(e->at), "actor",
-                                            jstr(e->actor), "kind", jstr(e->kind), "kind_label",
-                                            event_kind_label(e->kind), "task_id",
-                                            (json_int_t)e->task_id, "case_id",
-                                            (json_int_t)e->case_id, "text", jstr(e->text)));
+            json_t *ev = json_pack("{s:o, s:o, s:o, s:o, s:s, s:I, s:I, s:o}", "on_date",
+                                   jstr(e->on_date), "at", jstr(e->at), "actor", jstr(e->actor),
+                                   "kind", jstr(e->kind), "kind_label", event_kind_label(e->kind),
+                                   "task_id", (json_int_t)e->task_id, "case_id",
+                                   (json_int_t)e->case_id, "text", jstr(e->text));
+            json_object_set_new(ev, "actor_name", jstr(e->actor_name));
+            json_array_append_new(json_object_get(root, "timeline"), ev);
         }
         timeline_release(&tl);
     }

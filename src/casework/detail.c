@@ -152,6 +152,7 @@ static json_t *timeline_json(struct store *s, int64_t child)
             json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "date", jstr(e->on_date), "recorded_at",
                       jstr(e->at), "actor", jstr(e->actor), "kind", jstr(e->kind), "kind_label",
                       jstr(event_kind_label(e->kind)), "text", jstr(e->text));
+        json_object_set_new(o, "actor_name", jstr(e->actor_name));
         json_object_set_new(o, "task_id", e->task_id ? json_integer(e->task_id) : json_null());
         json_object_set_new(o, "case_id", e->case_id ? json_integer(e->case_id) : json_null());
         json_array_append_new(a, o);

@@ -2,6 +2,7 @@
 
 #include "core/date.h"
 #include "core/words.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
 #include "util/utf8.h"
@@ -66,8 +67,9 @@ int event_add(struct store *s, int64_t child_id, int64_t task_id, int64_t case_i
 int timeline_load(struct store *s, int64_t child_id, struct timeline *tl)
 {
     struct stmt *q = store_prepare(s, "SELECT on_date, at, actor, kind, coalesce(task_id, 0),"
-                                      " coalesce(case_id, 0), text FROM event"
-                                      " WHERE child_id = $1 ORDER BY on_date, id");
+                                      " coalesce(case_id, 0), text, " ACTOR_NAME_SQL(
+                                          "actor") " FROM event"
+                                                   " WHERE child_id = $1 ORDER BY on_date, id");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, child_id);
@@ -82,6 +84,7 @@ int timeline_load(struct store *s, int64_t child_id, struct timeline *tl)
         e->task_id = stmt_int(q, 4);
         e->case_id = stmt_int(q, 5);
         e->text = xstrdup(stmt_text(q, 6));
+        snprintf(e->actor_name, sizeof(e->actor_name), "%s", stmt_text(q, 7));
     }
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
@@ -110,6 +113,7 @@ void timeline_render(const struct timeline *tl, struct buf *out)
         buf_addf(out, "  %s  %s", e->on_date, label);
         buf_addchars(out, ' ', w < 10 ? 10 - w : 1);
         /* the minute it was typed is enough to tell a late entry from one made that day */
-        buf_addf(out, "%s（记录人 %s，录入于 %.16s）\n", e->text, e->actor, e->at);
+        buf_addf(out, "%s（记录人 %s，录入于 %.16s）\n", e->text,
+                 e->actor_name[0] ? e->actor_name : e->actor, e->at);
     }
 }

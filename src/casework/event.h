@@ -21,6 +21,7 @@ struct timeline_entry {
     char on_date[11];
     char at[20];
     char actor[64];
+    char actor_name[128]; /* the actor's person's name, else the account name (ACTOR_NAME_SQL) */
     char kind[24];
     int64_t task_id, case_id;
     char *text; /* owned */

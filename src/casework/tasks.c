@@ -4,6 +4,7 @@
 #include "casework/people.h"
 #include "core/words.h"
 #include "core/date.h"
+#include "domain/batch.h"
 #include "domain/review.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -316,19 +317,21 @@ int casework_region(struct store *s, enum scope_object what, int64_t id, char to
 }
 
 int casework_ties(struct store *s, enum scope_object what, int64_t id, const char *school,
-                  const char *school_name, struct object_ties *t)
+                  const char *school_name, int64_t user_id, struct object_ties *t)
 {
     static const char *const sql[] = {
         [SCOPE_TASK] =
             "SELECT coalesce(v.township_code, ''),"
             " CASE WHEN " TIE_SCHOOL_RECORD_SQL(
-                "v", "$2") " THEN 1 ELSE 0 END,"
-                           " 0,"
+                "v", "$2") " THEN 1 ELSE 0 END, 0,"
                            " CASE WHEN " TIE_TEACHER_SQL(
-                               "task_id", "v", "$3") " THEN 4 ELSE 0 END,"
-                                                     " CASE WHEN " TIE_REGISTRATION_SQL(
-                                                         "v") " THEN 8 ELSE 0 END"
-                                                              " FROM verify_task v WHERE v.id = $1",
+                               "task_id", "v",
+                               "$3") " THEN 4 ELSE 0 END,"
+                                     " CASE WHEN " TIE_REGISTRATION_SQL(
+                                         "v") " THEN 8 ELSE 0 END,"
+                                              " CASE WHEN " TIE_VILLAGE_SQL(
+                                                  "v", "$4") " THEN 16 ELSE 0 END"
+                                                             " FROM verify_task v WHERE v.id = $1",
         [SCOPE_CASE] =
             "SELECT coalesce(c.township_code, ''),"
             " CASE WHEN " TIE_SCHOOL_RECORD_SQL(
@@ -336,8 +339,11 @@ int casework_ties(struct store *s, enum scope_object what, int64_t id, const cha
                            " CASE WHEN " TIE_RETURNED_TO_SQL(
                                "$3") " THEN 2 ELSE 0 END,"
                                      " CASE WHEN " TIE_TEACHER_SQL(
-                                         "case_id", "c", "$3") " THEN 4 ELSE 0 END, 0"
-                                                               " FROM case_file c WHERE c.id = $1",
+                                         "case_id", "c",
+                                         "$3") " THEN 4 ELSE 0 END, 0,"
+                                               " CASE WHEN " TIE_VILLAGE_SQL(
+                                                   "c", "$4") " THEN 16 ELSE 0 END"
+                                                              " FROM case_file c WHERE c.id = $1",
     };
     memset(t, 0, sizeof(*t));
     if (what != SCOPE_TASK && what != SCOPE_CASE)
@@ -348,12 +354,13 @@ int casework_ties(struct store *s, enum scope_object what, int64_t id, const cha
     stmt_bind_int(q, 1, id);
     stmt_bind_str(q, 2, school);
     stmt_bind_str(q, 3, school_name);
+    stmt_bind_int(q, 4, user_id);
     int rc = stmt_step(q);
     if (rc == 1) {
         snprintf(t->township, sizeof(t->township), "%s", stmt_text(q, 0));
         if (school && *school)
             t->ties = (unsigned)(stmt_int(q, 1) | stmt_int(q, 2) | stmt_int(q, 3));
-        t->ties |= (unsigned)stmt_int(q, 4);
+        t->ties |= (unsigned)(stmt_int(q, 4) | stmt_int(q, 5));
     }
     stmt_finalize(q);
     return rc;
@@ -361,20 +368,5 @@ int casework_ties(struct store *s, enum scope_object what, int64_t id, const cha
 
 int casework_school_name(struct store *s, const char *code, char *name, size_t size)
 {
-    name[0] = '\0';
-    if (!code || !*code)
-        return 0;
-    struct stmt *q = store_prepare(
-        s, "SELECT school_name FROM record WHERE batch_id ="
-           " (SELECT id FROM batch WHERE kind = 'enrollment' AND state = 'live'"
-           "  ORDER BY live_seq DESC, id DESC LIMIT 1)"
-           " AND school_code = $1 AND school_name IS NOT NULL AND school_name <> '' LIMIT 1");
-    if (!q)
-        return -1;
-    stmt_bind_str(q, 1, code);
-    int rc = stmt_step(q);
-    if (rc == 1)
-        snprintf(name, size, "%s", stmt_text(q, 0));
-    stmt_finalize(q);
-    return rc;
+    return batch_school_name(s, code, name, size);
 }

@@ -64,8 +64,10 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"
         " AND " TIES_FILTER_SQL(
             "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0", TIE_TEACHER_SQL("task_id", "v", "$5"),
-            TIE_REGISTRATION_SQL(
-                "v")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
+            TIE_REGISTRATION_SQL("v"),
+            TIE_VILLAGE_SQL(
+                "v",
+                "$6")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
         return fail_store(s, o);
     stmt_bind_str(q, 1, code);
@@ -73,6 +75,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     stmt_bind_int(q, 3, f->school_ties);
     stmt_bind_str(q, 4, f->school);
     stmt_bind_str(q, 5, f->school_name);
+    stmt_bind_int(q, 6, f->user_id);
     struct view v;
     if (run_view(s, f->full, &v) < 0) {
         stmt_finalize(q);

@@ -31,6 +31,11 @@ static int print_user(void *ctx, const struct user *u)
            : d            ? d->title
                           : u->department,
            u->role == ROLE_DEPARTMENT && !d ? "（未指定部门，不能上传名单）" : "");
+    if (u->villages[0])
+        printf("%-20s 村（社区）：%s\n", "", u->villages);
+    if (u->person_id)
+        printf("%-20s 本人：%s（%s，人员名册编号 %lld）\n", "", u->person_name, u->person_org,
+               (long long)u->person_id);
     return 0;
 }
 
@@ -61,14 +66,19 @@ static const struct cli_sub reads[] = {
 int cmd_user(int argc, char **argv)
 {
     struct buf about = BUF_INIT;
-    buf_addf(&about, "角色：admin（系统管理员，全部权限）、county（县教育局）、township（一个乡镇，"
-                     "需乡镇代码）、\n"
-                     "      school（一所学校，需学校标识码）、department（部门，需部门）、\n"
-                     "      supervisor（督导：全县只读，不显示完整身份证号）\n");
+    buf_addf(
+        &about,
+        "角色：admin（系统管理员，全部权限）、county（县教育局）、township（一个乡镇，"
+        "需乡镇代码）、\n"
+        "      village（村（社区），需乡镇代码和户籍名单中该乡镇的村（社区）名称）、\n"
+        "      school（一所学校，需最新学籍名单中的学校标识码）、department（部门，需部门）、\n"
+        "      supervisor（督导：全县只读，不显示完整身份证号）\n");
     departments_text(&about);
     buf_addf(&about,
              "\n密码至少 %d 个字符；不能是同一字符的重复、连续字符、用户名或最常见的密码。\n"
-             "停用账号立即结束其所有会话；重设密码、改变部门也会结束其会话。",
+             "停用账号立即结束其所有会话；重设密码、改变部门也会结束其会话。\n"
+             "账号可关联人员名册中的本人（新建时 --person，或 person "
+             "子命令）：时间线、待办和审计日志显示其姓名。",
              PASSWORD_MIN);
     int rc = cli_dispatch("user", reads, about.buf, argc, argv);
     buf_release(&about);

@@ -12,6 +12,19 @@
 #include "util/common.h"
 #include "util/fieldtext.h"
 
+static int school_cmp(const void *a, const void *b)
+{
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    int c = strcmp(json_string_value(json_object_get(x, "township")),
+                   json_string_value(json_object_get(y, "township")));
+    if (!c)
+        c = strcmp(json_string_value(json_object_get(x, "name")),
+                   json_string_value(json_object_get(y, "name")));
+    return c ? c
+             : strcmp(json_string_value(json_object_get(x, "code")),
+                      json_string_value(json_object_get(y, "code")));
+}
+
 struct import_settings {
     long shrink_percent;
 };
@@ -68,8 +81,11 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
     struct stmt *q = store_prepare(
         s, "SELECT id, kind, file_name, format, imported_at, coalesce(imported_by, ''), forced,"
            " rows_read, rows_imported, rows_flagged, rows_rejected, rows_skipped, flag_counts,"
-           " state, department, decided_by, decided_at, decision_note FROM batch"
-           " WHERE $1 = 1 OR imported_by = $2 OR department = $3 ORDER BY id DESC LIMIT $4");
+           " state, department, decided_by, decided_at, decision_note,"
+           " " ACTOR_NAME_SQL("coalesce(imported_by, '')") ", " ACTOR_NAME_SQL(
+               "decided_by") " FROM batch"
+                             " WHERE $1 = 1 OR imported_by = $2 OR department = $3 ORDER BY id "
+                             "DESC LIMIT $4");
     if (!q)
         return NULL;
     stmt_bind_int(q, 1, role_has(sc->role, PERM_IMPORT) ? 1 : 0);
@@ -97,6 +113,9 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
         json_object_set_new(o, "department", d ? json_string(d->key) : json_null());
         json_object_set_new(o, "department_label", d ? json_string(d->title) : json_null());
         json_object_set_new(o, "decided_by", jtext(q, 15));
+        /* the names people read: the accounts' persons, else the account names */
+        json_object_set_new(o, "imported_by_name", json_string(stmt_text(q, 18)));
+        json_object_set_new(o, "decided_by_name", jtext(q, 19));
         json_object_set_new(o, "decided_at", jtext(q, 16));
         json_object_set_new(o, "decision_note", jtext(q, 17));
         json_object_set_new(o, "current", json_boolean(stmt_int(q, 0) == current[kind]));
@@ -237,4 +256,102 @@ int batch_reject(struct store *s, int64_t id, const char *reason, const char *ac
         return -1;
     buf_addf(msg, "已退回第 %lld 批（%s），上传的部门会看到理由", (long long)id, kind_label(kind));
     return 0;
+}
+
+/* ---- what the current lists name ---- */
+
+#define CURRENT_LIST(KIND)                                                                         \
+    "(SELECT id FROM batch WHERE kind = '" KIND "' AND state = 'live'"                             \
+    " ORDER BY live_seq DESC, id DESC LIMIT 1)"
+
+int batch_school_name(struct store *s, const char *code, char *name, size_t size)
+{
+    name[0] = '\0';
+    if (!code || !*code)
+        return 0;
+    struct stmt *q =
+        store_prepare(s, "SELECT coalesce(max(school_name), ''), count(*) FROM record WHERE "
+                         "batch_id = " CURRENT_LIST("enrollment") " AND school_code = $1");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, code);
+    int rc = stmt_step(q);
+    if (rc == 1 && stmt_int(q, 1) == 0)
+        rc = 0;
+    if (rc == 1)
+        snprintf(name, size, "%s", stmt_text(q, 0));
+    stmt_finalize(q);
+    return rc;
+}
+
+json_t *batch_schools(struct store *s)
+{
+    /* one row per school and township it names: the school's township is the one most of its
+     * rows give (the 学籍 list's 乡镇 column), folded here */
+    struct stmt *q = store_prepare(
+        s, "SELECT school_code, coalesce(township, ''), coalesce(max(school_name), ''), count(*)"
+           " FROM record WHERE batch_id = " CURRENT_LIST(
+               "enrollment") " AND school_code IS NOT NULL AND school_code <> ''"
+                             " GROUP BY school_code, coalesce(township, '') ORDER BY school_code");
+    if (!q)
+        return NULL;
+    json_t *a = json_array(), *cur = NULL;
+    int64_t best = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        const char *code = stmt_text(q, 0), *town = stmt_text(q, 1), *name = stmt_text(q, 2);
+        int64_t n = stmt_int(q, 3);
+        if (!cur || strcmp(json_string_value(json_object_get(cur, "code")), code)) {
+            cur = json_pack("{s:s, s:s, s:s}", "code", code, "name", name, "township", town);
+            json_array_append_new(a, cur);
+            best = *town ? n : 0;
+            continue;
+        }
+        if (*name && !*json_string_value(json_object_get(cur, "name")))
+            json_object_set_new(cur, "name", json_string(name));
+        if (*town && n > best) {
+            json_object_set_new(cur, "township", json_string(town));
+            best = n;
+        }
+    }
+    stmt_finalize(q);
+    if (rc < 0) {
+        json_decref(a);
+        return NULL;
+    }
+    /* by township, then name (sorted here: the stores collate Chinese differently) */
+    size_t n = json_array_size(a);
+    json_t **v = xcalloc(n ? n : 1, sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(a, i));
+    qsort(v, n, sizeof(*v), school_cmp);
+    json_t *sorted = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(sorted, v[i]);
+    free(v);
+    json_decref(a);
+    int64_t have = 0;
+    if (store_int(s, "SELECT count(*) FROM batch WHERE kind = 'enrollment' AND state = 'live'", 0,
+                  NULL, &have) < 0) {
+        json_decref(sorted);
+        return NULL;
+    }
+    return json_pack("{s:o, s:b}", "schools", sorted, "list", have > 0);
+}
+
+int batch_has_village(struct store *s, const char *township_code, const char *village)
+{
+    int64_t lists = 0, n = 0;
+    const char *p[] = {township_code, village};
+    if (store_int(s, "SELECT count(*) FROM batch WHERE kind = 'population' AND state = 'live'", 0,
+                  NULL, &lists) < 0)
+        return -1;
+    if (!lists)
+        return 2;
+    if (store_int(s,
+                  "SELECT count(*) FROM (SELECT 1 FROM record WHERE batch_id = " CURRENT_LIST(
+                      "population") " AND township_code = $1 AND village = $2 LIMIT 1) x",
+                  2, p, &n) < 0)
+        return -1;
+    return n > 0;
 }

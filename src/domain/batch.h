@@ -49,4 +49,17 @@ int batch_accept(struct store *s, int64_t id, bool shrink_confirmed, const char 
 int batch_reject(struct store *s, int64_t id, const char *reason, const char *actor,
                  struct buf *msg, struct outcome *o);
 
+/* ---- what the current lists name: schools (学籍) and villages (户籍) ---- */
+
+/* The name of the school with code `code` in the current 学籍 list: 1 (name set; "" when the list
+ * names none), 0 not in it (or no list), -1 store error. */
+int batch_school_name(struct store *s, const char *code, char *name, size_t size);
+/* {"schools": [{code, name, township}], "list": true|false} of the current 学籍 list, by
+ * township then name; township is the name most of the school's rows give ("" none). NULL on
+ * a store error. */
+struct json_t *batch_schools(struct store *s);
+/* Is `village` a village of township `township_code` in the current 户籍 list? 1 yes, 0 no,
+ * 2 there is no 户籍 list yet, -1 store error. */
+int batch_has_village(struct store *s, const char *township_code, const char *village);
+
 #endif

@@ -6,6 +6,7 @@
 #include "core/date.h"
 #include "domain/run.h"
 #include "domain/status.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -237,11 +238,13 @@ static int work(struct store *s, const char *township, const char *today, json_t
 static int newest(struct store *s, const char *township, json_t *root)
 {
     struct stmt *q = store_prepare(
-        s, "SELECT e.id, e.on_date, e.at, e.actor, e.kind, e.text, ch.last_record,"
-           " coalesce(r.name, ''), coalesce(r.township, '') FROM event e"
-           " JOIN child ch ON ch.id = e.child_id JOIN record r ON r.id = ch.last_record"
-           " WHERE (CAST($1 AS TEXT) IS NULL OR r.township_code = $1)"
-           " ORDER BY e.id DESC LIMIT $2");
+        s,
+        "SELECT e.id, e.on_date, e.at, e.actor, e.kind, e.text, ch.last_record,"
+        " coalesce(r.name, ''), coalesce(r.township, ''), " ACTOR_NAME_SQL(
+            "e.actor") " FROM event e"
+                       " JOIN child ch ON ch.id = e.child_id JOIN record r ON r.id = ch.last_record"
+                       " WHERE (CAST($1 AS TEXT) IS NULL OR r.township_code = $1)"
+                       " ORDER BY e.id DESC LIMIT $2");
     if (!q)
         return -1;
     stmt_bind_str(q, 1, township);
@@ -250,12 +253,12 @@ static int newest(struct store *s, const char *township, json_t *root)
     int rc;
     while ((rc = stmt_step(q)) == 1)
         json_array_append_new(
-            events, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "id",
+            events, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o}", "id",
                               (json_int_t)stmt_int(q, 0), "on_date", jstr(stmt_text(q, 1)), "at",
                               jstr(stmt_text(q, 2)), "actor", jstr(stmt_text(q, 3)), "kind",
                               jstr(stmt_text(q, 4)), "text", jstr(stmt_text(q, 5)), "record_id",
                               (json_int_t)stmt_int(q, 6), "name", jstr(stmt_text(q, 7)), "township",
-                              jstr(stmt_text(q, 8))));
+                              jstr(stmt_text(q, 8)), "actor_name", jstr(stmt_text(q, 9))));
     stmt_finalize(q);
     json_object_set_new(root, "events", events);
     return rc;

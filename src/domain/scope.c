@@ -8,6 +8,7 @@ static const struct word role_words[ROLE__COUNT] = {
     [ROLE_ADMIN] = {"admin", "系统管理员", "管理员", 0, TONE_NONE},
     [ROLE_COUNTY] = {"county", "县教育局", "教育局", 0, TONE_NONE},
     [ROLE_TOWNSHIP] = {"township", "乡镇", NULL, 0, TONE_NONE},
+    [ROLE_VILLAGE] = {"village", "村（社区）", "村|社区|村委会|居委会", 0, TONE_NONE},
     [ROLE_SCHOOL] = {"school", "学校", NULL, 0, TONE_NONE},
     [ROLE_DEPARTMENT] = {"department", "部门", NULL, 0, TONE_NONE},
     [ROLE_SUPERVISOR] = {"supervisor", "督导", "督学", 0, TONE_NONE},
@@ -41,6 +42,9 @@ static const bool grants[ROLE__COUNT][PERM__COUNT] = {
     [ROLE_COUNTY] = {Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, N, Y, Y, N, Y, Y},
     [ROLE_TOWNSHIP] = {Y, Y, Y, Y, N, N, N, Y, N, Y, N, N, Y, N, N, Y, N},
     [ROLE_SCHOOL] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, N, N, Y, N},
+    /* a village: the tasks and cases of its villages' children (reach), nothing township-wide
+     * (no list, no counts, no registry, no history beyond the task or case) */
+    [ROLE_VILLAGE] = {Y, Y, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, N},
     /* a department: the children of its own lists (scope_reads_run), the tasks its duty needs
      * (reach), its uploads; no child's history, nothing of the casework to change */
     [ROLE_DEPARTMENT] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, Y, N, N, N},
@@ -59,24 +63,29 @@ static const bool grants[ROLE__COUNT][PERM__COUNT] = {
 #define REACH_TOWN  0x200u
 #define SCHOOL_READ (TIE_SCHOOL_RECORD | TIE_RETURNED_TO | TIE_TEACHER)
 static const unsigned reach[ROLE__COUNT][2][ACT__COUNT] = {
-    /* task: read attempt follow-up write contact; case: read attempt follow-up write contact.
+    /* task: read attempt follow-up write contact verify; case: the same (no case is verified).
      * contact: who sees the guardian's phone and the address in full without asking — the
      * accounts of the people assigned to the child (the township's 包保干部 and 村干部, the
      * school's 结对教师); the county asks for it (full=1) like for an ID, audited alike */
-    [ROLE_ADMIN] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0},
-                    {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0}},
-    [ROLE_COUNTY] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0},
-                     {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0}},
-    [ROLE_TOWNSHIP] = {{REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN},
-                       {REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN}},
+    [ROLE_ADMIN] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, REACH_ALL},
+                    {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, 0}},
+    [ROLE_COUNTY] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, REACH_ALL},
+                     {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, 0}},
+    [ROLE_TOWNSHIP] = {{REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN},
+                       {REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, 0}},
+    /* a village (村两委): its villages' children — it records the verification outcomes, the
+     * 劝返 visits and the follow-ups; assigning, the legal ladder, notices and closing stay the
+     * township's; it sees the contact like the township's cadre */
+    [ROLE_VILLAGE] = {{TIE_VILLAGE, 0, 0, 0, TIE_VILLAGE, TIE_VILLAGE},
+                      {TIE_VILLAGE, TIE_VILLAGE, TIE_VILLAGE, 0, TIE_VILLAGE, 0}},
     /* a school: its pupils' tasks and cases, the children returned to it, those its teachers
      * are paired with; it records its teachers' visits and the follow-ups of its returners */
-    [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0, TIE_SCHOOL_RECORD | TIE_TEACHER},
-                     {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0, SCHOOL_READ}},
+    [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0, TIE_SCHOOL_RECORD | TIE_TEACHER, 0},
+                     {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0, SCHOOL_READ, 0}},
     /* a department: the verification outcomes its duty needs (department.c: the police read
      * 户籍问题), masked and without the story (scope_reads_story); no case, nothing to change */
-    [ROLE_DEPARTMENT] = {{TIE_REGISTRATION, 0, 0, 0, 0}, {0, 0, 0, 0, 0}},
-    [ROLE_SUPERVISOR] = {{REACH_ALL, 0, 0, 0, 0}, {REACH_ALL, 0, 0, 0, 0}},
+    [ROLE_DEPARTMENT] = {{TIE_REGISTRATION, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0}},
+    [ROLE_SUPERVISOR] = {{REACH_ALL, 0, 0, 0, 0, 0}, {REACH_ALL, 0, 0, 0, 0, 0}},
 };
 
 static unsigned reach_of(const struct scope *sc, enum scope_object what, enum scope_action act)
@@ -101,6 +110,9 @@ static bool reaches(const struct scope *sc, unsigned r, const struct object_ties
         return true;
     if (r & t->ties & TIE_REGISTRATION)
         return true;
+    if (sc->role == ROLE_VILLAGE && sc->township && *sc->township &&
+        !strcmp(sc->township, t->township) && (r & t->ties & TIE_VILLAGE))
+        return true;
     return sc->role == ROLE_SCHOOL && sc->school && *sc->school && (r & t->ties & TIES_SCHOOL);
 }
 
@@ -121,6 +133,8 @@ bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
     *ties = 0;
     if (!*all && sc->role == ROLE_SCHOOL && sc->school && *sc->school)
         *ties |= r & TIES_SCHOOL;
+    if (!*all && sc->role == ROLE_VILLAGE && sc->township && *sc->township)
+        *ties |= r & TIE_VILLAGE;
     if (!*all)
         *ties |= r & TIE_REGISTRATION;
     return *all || *township || *ties;
@@ -198,7 +212,9 @@ bool scope_filter(const struct scope *sc, const char **township, const char **sc
             return false;
         *township = own;
     }
-    if (sc->role == ROLE_DEPARTMENT)
+    /* a department reads runs by scope_reads_run; a village no township-wide list (its
+     * children are reached through their tasks and cases) */
+    if (sc->role == ROLE_DEPARTMENT || sc->role == ROLE_VILLAGE)
         return false;
     return true;
 }

@@ -11,9 +11,11 @@
  * handler.
  */
 enum role {
-    ROLE_ADMIN,      /* everything, accounts and the audit trail */
-    ROLE_COUNTY,     /* county bureau staff: the whole county, full IDs on request */
-    ROLE_TOWNSHIP,   /* one township's children */
+    ROLE_ADMIN,    /* everything, accounts and the audit trail */
+    ROLE_COUNTY,   /* county bureau staff: the whole county, full IDs on request */
+    ROLE_TOWNSHIP, /* one township's children */
+    ROLE_VILLAGE, /* 村（社区）两委: the tasks and cases of the children of its village(s) of one
+                     township (the 户籍 list's village names), no list beyond them */
     ROLE_SCHOOL,     /* one school: its pupils, the cases tied to it (scope_object) */
     ROLE_DEPARTMENT, /* a partner department: its own uploads and what its duty needs (the
                         police: 户籍问题 outcomes, the children of the lists it uploaded) */
@@ -62,7 +64,7 @@ struct scope {
     const char *user;   /* the account name (actor in the audit trail) */
     const char *origin; /* where the request came from (IP address), for the audit trail */
     enum role role;
-    const char *township;    /* ROLE_TOWNSHIP: its 9-digit code; NULL otherwise */
+    const char *township;    /* ROLE_TOWNSHIP, ROLE_VILLAGE: its 9-digit code; NULL otherwise */
     const char *school;      /* ROLE_SCHOOL: its school code; NULL otherwise */
     const char *school_name; /* ROLE_SCHOOL: the school's name in the latest 学籍 list ("" when
                                 none), which cases and the people registry name it by */
@@ -96,6 +98,8 @@ enum scope_action {
     ACT_WRITE,     /* everything else: outcomes, the legal ladder, notices, assigning, closing */
     ACT_CONTACT,   /* read the guardian's phone and the home address in full: the accounts of
                       the people assigned to the child (docs/decisions.md, issue 14) */
+    ACT_VERIFY,    /* record a verification task's outcome (核查结论): the township's, and a
+                      village's for its villages' children (issue 14) */
     ACT__COUNT
 };
 
@@ -106,13 +110,16 @@ enum {
     TIE_RETURNED_TO = 2,   /* the case's outcome returned the child to the school */
     TIE_TEACHER = 4,       /* a teacher of the school is assigned to it (结对帮扶) */
     TIE_REGISTRATION = 8, /* a task whose outcome is 户籍问题 (the police's to fix), any scope */
+    TIE_VILLAGE = 16,     /* the child's record is in one of a village account's villages of its
+                             township (user_village; casework_ties) */
 };
 #define TIES_SCHOOL (TIE_SCHOOL_RECORD | TIE_RETURNED_TO | TIE_TEACHER)
 
 struct object_ties {
     char township[10]; /* the object's township code, "" when none */
     unsigned ties;     /* TIE_* bits: the school ones for the scope's school (0 for other
-                          scopes), TIE_REGISTRATION for any */
+                          scopes), TIE_VILLAGE for a village account's villages,
+                          TIE_REGISTRATION for any */
 };
 
 /*

@@ -187,8 +187,10 @@ enum login_result session_login(struct store *s, const char *name, const char *p
         return LOGIN_LOCKED;
     }
     st = store_prepare(
-        s, "SELECT id, name, role, coalesce(township_code, ''), coalesce(school_code, ''),"
-           " coalesce(department, ''), disabled, password_hash FROM app_user WHERE name = $1");
+        s, "SELECT u.id, u.name, u.role, coalesce(u.township_code, ''),"
+           " coalesce(u.school_code, ''), coalesce(u.department, ''), u.disabled, u.password_hash,"
+           " coalesce(u.person_id, 0), coalesce(p.name, ''), coalesce(p.org, '')"
+           " FROM app_user u LEFT JOIN person p ON p.id = u.person_id WHERE u.name = $1");
     if (!st)
         return LOGIN_ERROR;
     stmt_bind_str(st, 1, who);
@@ -206,6 +208,9 @@ enum login_result session_login(struct store *s, const char *name, const char *p
         snprintf(u->department, sizeof(u->department), "%s", stmt_text(st, 5));
         u->disabled = stmt_int(st, 6) != 0;
         snprintf(hash, sizeof(hash), "%s", stmt_text(st, 7));
+        u->person_id = stmt_int(st, 8);
+        snprintf(u->person_name, sizeof(u->person_name), "%s", stmt_text(st, 9));
+        snprintf(u->person_org, sizeof(u->person_org), "%s", stmt_text(st, 10));
     }
     stmt_finalize(st);
     if (rc < 0)
@@ -220,6 +225,8 @@ enum login_result session_login(struct store *s, const char *name, const char *p
         return audit_record(s, who, origin, "login_failed", target, detail) < 0 ? LOGIN_ERROR
                                                                                 : LOGIN_BAD;
     }
+    if (user_load_villages(s, &out->user) < 0)
+        return LOGIN_ERROR;
     char sid[TOKEN_HEX + 1], hid[65], uid[24], nows[24], exps[24];
     token_new(sid);
     token_new(out->csrf);
@@ -272,7 +279,9 @@ int session_lookup(struct store *s, const char *id, int64_t now, struct session 
     struct stmt *q = store_prepare(
         s, "SELECT u.id, u.name, u.role, coalesce(u.township_code, ''),"
            " coalesce(u.school_code, ''), coalesce(u.department, ''), s.csrf, s.expires_at,"
-           " s.last_seen FROM session s JOIN app_user u ON u.id = s.user_id"
+           " s.last_seen, coalesce(u.person_id, 0), coalesce(p.name, ''), coalesce(p.org, '')"
+           " FROM session s JOIN app_user u ON u.id = s.user_id"
+           " LEFT JOIN person p ON p.id = u.person_id"
            " WHERE s.id_hash = $1 AND u.disabled = 0 AND s.expires_at > $2"
            " AND s.last_seen > $3");
     if (!q)
@@ -295,8 +304,13 @@ int session_lookup(struct store *s, const char *id, int64_t now, struct session 
         snprintf(out->csrf, sizeof(out->csrf), "%s", stmt_text(q, 6));
         out->expires_at = stmt_int(q, 7);
         last_seen = stmt_int(q, 8);
+        u->person_id = stmt_int(q, 9);
+        snprintf(u->person_name, sizeof(u->person_name), "%s", stmt_text(q, 10));
+        snprintf(u->person_org, sizeof(u->person_org), "%s", stmt_text(q, 11));
     }
     stmt_finalize(q);
+    if (rc == 1 && user_load_villages(s, &out->user) < 0)
+        return -1;
     if (rc == 1 && now - last_seen >= SESSION_TOUCH) {
         /* Best effort: while an import holds SQLite's write lock (one transaction for the
          * whole file), the touch waits out the busy timeout and fails; the session is valid

@@ -20,10 +20,14 @@ struct user {
     int64_t id;
     char name[65];
     enum role role;
-    char township[16];   /* ROLE_TOWNSHIP: 9-digit township code */
+    char township[16];   /* ROLE_TOWNSHIP, ROLE_VILLAGE: 9-digit township code */
     char school[32];     /* ROLE_SCHOOL: school code (学校标识码) */
     char department[97]; /* ROLE_DEPARTMENT: the key of its department (domain/department.h),
                             or the free text of an older account that names none */
+    char villages[512];  /* ROLE_VILLAGE: its villages as the 户籍 list names them, "、" between
+                            (table user_village; user_get and user_each fill it) */
+    int64_t person_id;   /* the person of the registry the account is; 0 none */
+    char person_name[128], person_org[192]; /* that person's name and unit ("" none) */
     bool disabled;
 };
 
@@ -44,7 +48,9 @@ bool password_verify(const char *hash, const char *pw);
 
 /*
  * Create an account. Checks the name, the role's region (township needs a township code of
- * the county, school a school code, department one of the vocabulary's: stored by its key),
+ * the county; village that and its villages, each a village of that township in the latest 户籍
+ * list; school a school code of the latest 学籍 list; department one of the vocabulary's:
+ * stored by its key), the person of the registry it is (person_id, 0 none: an active person),
  * the password (password_check), that the name is free.
  * -1 with the outcome: OUT_INVALID for the user's mistakes (naming the field), OUT_ERROR.
  */
@@ -52,6 +58,12 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
              const char *origin, struct outcome *o);
 /* 1 found, 0 no such account, -1 store error. */
 int user_get(struct store *s, const char *name, struct user *out);
+/* A village account's villages into u->villages (user_get does it); -1 store error. */
+int user_load_villages(struct store *s, struct user *u);
+/* Link the account to person `person_id` of the registry (an active person), or unlink it (0).
+ * Its sessions go on (nothing it may do changes); audited. */
+int user_set_person(struct store *s, const char *name, int64_t person_id, const char *actor,
+                    const char *origin, struct outcome *o);
 /* Every account, in name order; fn's non-zero return stops (and is returned). */
 int user_each(struct store *s, int (*fn)(void *ctx, const struct user *u), void *ctx);
 /* Disable (or enable) an account; disabling deletes its sessions in the same transaction. */

@@ -72,6 +72,8 @@ const struct route api_routes[] = {
     ROUTE("GET", "/api/v1/review/{id}", review_get_h, PERM_REVIEW,
           "一个候选记录对（并排、逐项得分）"),
     ROUTE("GET", "/api/v1/users", users_list_h, PERM_ACCOUNTS, "全部账号（仅管理员）"),
+    ROUTE("GET", "/api/v1/schools", schools_list_h, PERM_ACCOUNTS,
+          "最新学籍名单中的学校（新建学校账号时选择）"),
     ROUTE("GET", "/api/v1/audit", audit_h, PERM_AUDIT, "审计日志（仅管理员）"),
     /* background jobs (http/jobs.c) */
     ROUTE("GET", "/api/v1/imports", imports_get_h, PERM_UPLOAD,

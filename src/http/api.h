@@ -41,6 +41,7 @@ void people_list_h(struct request *r);
 
 /* api_admin.c: accounts and settings */
 void users_list_h(struct request *r);
+void schools_list_h(struct request *r);
 void settings_list_h(struct request *r);
 
 /* api_imports.c: a department's upload accepted or rejected; one cross-check's changes */

@@ -1,5 +1,5 @@
-/* The API's administration reads: the accounts and the settings (their changes are action rows,
- * verb/rows_admin.c). */
+/* The API's administration reads: the accounts, the 学籍 list's schools a school account is made
+ * for, and the settings (their changes are action rows, verb/rows_admin.c). */
 #include "domain/department.h"
 #include "domain/batch.h"
 #include "domain/scope.h"
@@ -11,18 +11,40 @@
 #include "http/request.h"
 #include "util/common.h"
 
+struct user_list {
+    struct store *store;
+    json_t *items;
+};
+
 static int user_list_one(void *ctx, const struct user *u)
 {
+    struct user_list *l = ctx;
     json_t *o = user_json(u);
     json_object_set_new(o, "disabled", json_boolean(u->disabled));
-    json_array_append_new(ctx, o);
+    /* a school account by its school's name in the current 学籍 list */
+    char name[256] = "";
+    if (u->role == ROLE_SCHOOL && batch_school_name(l->store, u->school, name, sizeof(name)) < 0)
+        return -1;
+    json_object_set_new(o, "school_name", name[0] ? json_string(name) : json_null());
+    json_array_append_new(l->items, o);
     return 0;
+}
+
+void schools_list_h(struct request *r)
+{
+    json_t *j = batch_schools(r->store);
+    if (!j) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
+        return;
+    }
+    reply_json(r, MHD_HTTP_OK, j);
 }
 
 void users_list_h(struct request *r)
 {
     json_t *items = json_array();
-    if (user_each(r->store, user_list_one, items) < 0) {
+    struct user_list l = {r->store, items};
+    if (user_each(r->store, user_list_one, &l) != 0) {
         json_decref(items);
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;

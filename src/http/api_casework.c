@@ -17,6 +17,7 @@ void verify_list_h(struct request *r)
 {
     struct verify_filter f = {0};
     struct paging pg;
+    f.user_id = r->scope.user_id;
     if (!arg_reach(r, SCOPE_TASK, &f.township, &f.school_ties, &f.school, &f.school_name) ||
         !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
         (f.full && !audit_full(r, "核查任务列表（完整身份证号和电话）", NULL)))
@@ -135,6 +136,7 @@ void case_list_h(struct request *r)
 {
     struct case_filter f = {0};
     struct paging pg;
+    f.user_id = r->scope.user_id;
     if (!arg_reach(r, SCOPE_CASE, &f.township, &f.school_ties, &f.school, &f.school_name) ||
         !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
         (f.full && !audit_full(r, "案件列表（完整身份证号和电话）", NULL)))

@@ -129,13 +129,14 @@ static bool state_changing(const char *method)
 static void scope_from_session(struct request *r)
 {
     const struct user *u = &r->session.user;
-    r->scope = (struct scope){.user_id = u->id,
-                              .user = u->name,
-                              .origin = r->origin,
-                              .role = u->role,
-                              .township = u->role == ROLE_TOWNSHIP ? u->township : NULL,
-                              .school = u->role == ROLE_SCHOOL ? u->school : NULL,
-                              .department = u->role == ROLE_DEPARTMENT ? u->department : NULL};
+    r->scope = (struct scope){
+        .user_id = u->id,
+        .user = u->name,
+        .origin = r->origin,
+        .role = u->role,
+        .township = u->role == ROLE_TOWNSHIP || u->role == ROLE_VILLAGE ? u->township : NULL,
+        .school = u->role == ROLE_SCHOOL ? u->school : NULL,
+        .department = u->role == ROLE_DEPARTMENT ? u->department : NULL};
 }
 
 bool request_school_name(struct request *r)
@@ -165,7 +166,8 @@ static bool object_in_scope(struct request *r)
     if (!request_school_name(r))
         return false;
     int rc = v > 0 && !*end
-                 ? casework_ties(r->store, what, v, r->scope.school, r->scope.school_name, &ties)
+                 ? casework_ties(r->store, what, v, r->scope.school, r->scope.school_name,
+                                 r->scope.role == ROLE_VILLAGE ? r->scope.user_id : 0, &ties)
                  : 0;
     if (rc < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");

@@ -45,6 +45,7 @@ static const struct word action_words[] = {
     {"user_enable", "启用账号", NULL, 0, TONE_NONE},
     {"user_password", "重设密码", NULL, 0, TONE_NONE},
     {"user_department", "指定部门", NULL, 0, TONE_NONE},
+    {"user_person", "关联人员名册", NULL, 0, TONE_NONE},
     {"import", "导入数据", NULL, 0, TONE_NONE},
     {"import_accept", "确认部门上传的名单", NULL, 0, TONE_NONE},
     {"import_reject", "退回部门上传的名单", NULL, 0, TONE_NONE},
@@ -272,9 +273,9 @@ json_t *audit_list(struct store *s, const struct audit_query *q)
     stmt_finalize(c);
     if (rc < 0)
         return NULL;
-    struct stmt *st =
-        store_prepare(s, "SELECT id, at, actor, origin, action, target, detail"
-                         " FROM audit" AUDIT_WHERE " ORDER BY id DESC LIMIT $8 OFFSET $9");
+    struct stmt *st = store_prepare(
+        s, "SELECT id, at, actor, origin, action, target, detail, " ACTOR_NAME_SQL(
+               "actor") " FROM audit" AUDIT_WHERE " ORDER BY id DESC LIMIT $8 OFFSET $9");
     if (!st)
         return NULL;
     bind_filters(st, q);
@@ -286,6 +287,7 @@ json_t *audit_list(struct store *s, const struct audit_query *q)
         json_object_set_new(o, "id", json_integer(stmt_int(st, 0)));
         json_object_set_new(o, "at", json_string(stmt_text(st, 1)));
         json_object_set_new(o, "actor", json_string(stmt_text(st, 2)));
+        json_object_set_new(o, "actor_name", json_string(stmt_text(st, 7)));
         json_object_set_new(o, "origin", json_string(stmt_text(st, 3)));
         json_object_set_new(o, "origin_label", origin_label(stmt_text(st, 3)));
         json_object_set_new(o, "action", json_string(stmt_text(st, 4)));

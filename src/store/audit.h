@@ -39,6 +39,12 @@ enum audit_object {
 struct vocab;
 extern const struct vocab audit_objects; /* word o is enum audit_object o */
 extern const struct vocab audit_actions;
+/* SQL: the name people read for the account named by column `col` (an actor of the audit trail
+ * or of the casework's history): its person's name in the registry (app_user.person_id), else
+ * the account name as it is (a command-line user, an account linked to nobody). */
+#define ACTOR_NAME_SQL(col)                                                                        \
+    "coalesce((SELECT an_p.name FROM app_user an_u JOIN person an_p ON an_p.id = an_u.person_id"   \
+    " WHERE an_u.name = " col "), " col ")"
 #define AUDIT_TARGET_SIZE 96
 /* "task:12" into out (AUDIT_TARGET_SIZE bytes); returns out. */
 const char *audit_target(char *out, enum audit_object o, int64_t id);

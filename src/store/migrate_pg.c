@@ -346,6 +346,16 @@ const char *const migrate_pg_steps[] = {
     "  'other'));"
     "ALTER TABLE attempt ADD COLUMN reason " CTEXT ";"
     "CREATE INDEX attempt_corrects ON attempt (corrects) WHERE corrects IS NOT NULL;",
+    /* 14 */
+    "ALTER TABLE app_user DROP CONSTRAINT app_user_role_check;"
+    "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('admin', 'county',"
+    "  'township', 'village', 'school', 'department', 'supervisor'));"
+    "ALTER TABLE app_user ADD COLUMN person_id BIGINT REFERENCES person (id);"
+    "CREATE INDEX app_user_person ON app_user (person_id);"
+    "CREATE TABLE user_village ("
+    "  user_id BIGINT NOT NULL REFERENCES app_user (id),"
+    "  village " CTEXT " NOT NULL CHECK (village <> ''),"
+    "  PRIMARY KEY (user_id, village));",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

@@ -431,6 +431,30 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'attempt is append-only'); END;"
     "CREATE TRIGGER attempt_no_delete BEFORE DELETE ON attempt"
     "  BEGIN SELECT RAISE(ABORT, 'attempt is append-only'); END;",
+    /* 14: accounts are people, and villages have accounts (issue 14). An account may be
+     * linked to a person of the registry (`person_id`: timelines and the audit views name the
+     * person); a village account (村（社区）) covers villages of its township as the 户籍 lists
+     * name them (`user_village`). SQLite cannot change the role's CHECK: the table is rebuilt
+     * (the steps run with foreign keys off, every reference checked before the commit). */
+    "CREATE TABLE app_user_new ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'county', 'township', 'village', 'school',"
+    "   'department', 'supervisor')),"
+    "  township_code TEXT, school_code TEXT, department TEXT,"
+    "  password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at TEXT NOT NULL, password_changed_at TEXT NOT NULL,"
+    "  person_id INTEGER REFERENCES person (id));"
+    "INSERT INTO app_user_new (id, name, role, township_code, school_code, department,"
+    "  password_hash, disabled, created_at, password_changed_at)"
+    "  SELECT id, name, role, township_code, school_code, department, password_hash, disabled,"
+    "  created_at, password_changed_at FROM app_user;"
+    "DROP TABLE app_user;"
+    "ALTER TABLE app_user_new RENAME TO app_user;"
+    "CREATE INDEX app_user_person ON app_user (person_id);"
+    "CREATE TABLE user_village ("
+    "  user_id INTEGER NOT NULL REFERENCES app_user (id),"
+    "  village TEXT NOT NULL CHECK (village <> ''),"
+    "  PRIMARY KEY (user_id, village));",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

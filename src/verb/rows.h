@@ -32,7 +32,7 @@ extern const struct verb verb_people_add, verb_people_edit, verb_people_deactiva
 extern const struct verb verb_review_decide, verb_review_accept, verb_review_reject;
 extern const struct verb verb_settings_set, verb_settings_unset;
 extern const struct verb verb_user_add, verb_user_disabled, verb_user_disable, verb_user_enable,
-    verb_user_password, verb_user_department;
+    verb_user_password, verb_user_department, verb_user_person;
 extern const struct verb verb_import_accept, verb_import_reject;
 extern const struct verb verb_import, verb_match;
 

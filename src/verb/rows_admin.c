@@ -1,5 +1,6 @@
 /* The rows of the installation's administration: settings, accounts, and the county's
  * decision on a department's upload. */
+#include "casework/people.h"
 #include "domain/batch.h"
 #include "domain/department.h"
 #include "domain/session.h"
@@ -60,18 +61,32 @@ const struct verb verb_settings_unset = {
 /* ---- accounts ---- */
 
 struct user_input {
-    const char *username, *role, *township, *school, *department, *password;
+    const char *username, *role, *township, *villages, *school, *department, *person, *password;
 };
+
+/* The person of the registry `text` names (number or name, an active person), 0 for none. */
+static int person_of(struct verb_call *c, const char *text, int64_t *id, struct outcome *o)
+{
+    *id = 0;
+    if (!text || !*text)
+        return 0;
+    return people_resolve(c->s, "人员", "person", text, id, o);
+}
 
 static const struct verb_field user_fields[] = {
     FIELD(struct user_input, username, VT_TEXT, "用户名", VF_REQUIRED | VF_POSITIONAL, NULL,
           "1–64 个字母、数字或 . _ -"),
     FIELD(struct user_input, role, VT_TEXT, "角色", VF_REQUIRED, NULL,
-          "admin（系统管理员）、county（县教育局）、township（乡镇）、school（学校）、"
-          "department（部门）、supervisor（督导）"),
-    FIELD(struct user_input, township, VT_TEXT, "乡镇代码", 0, NULL, "乡镇账号必填"),
-    FIELD(struct user_input, school, VT_TEXT, "学校标识码", 0, NULL, "学校账号必填"),
+          "admin（系统管理员）、county（县教育局）、township（乡镇）、village（村（社区））、"
+          "school（学校）、department（部门）、supervisor（督导）"),
+    FIELD(struct user_input, township, VT_TEXT, "乡镇代码", 0, NULL, "乡镇、村（社区）账号必填"),
+    FIELD(struct user_input, villages, VT_TEXT, "村（社区）", 0, NULL,
+          "村（社区）账号必填：户籍名单中该乡镇的村（社区）名称，多个用、分隔"),
+    FIELD(struct user_input, school, VT_TEXT, "学校标识码", 0, NULL,
+          "学校账号必填：最新学籍名单中的学校"),
     FIELD(struct user_input, department, VT_TEXT, "部门", 0, NULL, "部门账号必填，如 公安"),
+    FIELD(struct user_input, person, VT_TEXT, "人员", 0, NULL,
+          "账号使用人在人员名册中的编号或姓名（可选）"),
     FIELD(struct user_input, password, VT_SECRET, "初始密码", VF_REQUIRED | VF_GENERATE, NULL,
           "至少 8 个字符"),
 };
@@ -88,12 +103,17 @@ static int user_add_run(struct verb_call *c, const void *in_, struct outcome *o)
         return failed_at(
             o, OUT_INVALID, "role",
             "角色“%s”无效，应为 admin（系统管理员）、county（县教育局）、township（乡镇）、"
-            "school（学校）、department（部门）或 supervisor（督导）",
+            "village（村（社区））、school（学校）、department（部门）或 supervisor（督导）",
             in->role);
     if ((in->township && strlen(in->township) >= sizeof(u.township)) ||
         (in->school && strlen(in->school) >= sizeof(u.school)) ||
         (in->department && strlen(in->department) >= sizeof(u.department)))
         return failed(o, OUT_INVALID, "乡镇代码、学校标识码或部门名称过长");
+    if (in->villages && strlen(in->villages) >= sizeof(u.villages))
+        return failed_at(o, OUT_INVALID, "villages", "村（社区）名称过长");
+    snprintf(u.villages, sizeof(u.villages), "%s", in->villages ? in->villages : "");
+    if (person_of(c, in->person, &u.person_id, o) < 0)
+        return -1;
     snprintf(u.name, sizeof(u.name), "%s", in->username);
     u.role = (enum role)role;
     snprintf(u.township, sizeof(u.township), "%s", in->township ? in->township : "");
@@ -262,6 +282,49 @@ const struct verb verb_user_department = {
     .size = sizeof(struct department_input),
     .fields = FIELDS(department_fields),
     .run = user_department_run,
+};
+
+struct person_link_input {
+    const char *person;
+};
+
+static const struct verb_field person_link_fields[] = {
+    FIELD(struct person_link_input, person, VT_TEXT, "人员", VF_POSITIONAL, NULL,
+          "人员名册中的编号或姓名；不填则取消关联"),
+};
+
+static int user_person_run(struct verb_call *c, const void *in_, struct outcome *o)
+{
+    const struct person_link_input *in = in_;
+    int64_t id = 0;
+    if (person_of(c, in->person, &id, o) < 0)
+        return -1;
+    if (user_set_person(c->s, c->name, id, c->actor, c->scope->origin, o) < 0)
+        return -1;
+    struct user u;
+    if (user_get(c->s, c->name, &u) == 1) {
+        if (id)
+            buf_addf(&c->msg, "账号“%s”已关联人员名册中的“%s（%s）”", c->name, u.person_name,
+                     u.person_org);
+        else
+            buf_addf(&c->msg, "账号“%s”已取消与人员名册的关联", c->name);
+        c->result = user_json(&u);
+    }
+    return 0;
+}
+
+const struct verb verb_user_person = {
+    .name = "user.person",
+    .summary = "把账号关联到人员名册中的本人（时间线和审计日志显示其姓名）",
+    .method = "POST",
+    .path = "/api/v1/users/{name}/person",
+    .perm = PERM_ACCOUNTS,
+    .target = VTG_NAME,
+    .target_label = "用户名",
+    .audit = "user_person",
+    .size = sizeof(struct person_link_input),
+    .fields = FIELDS(person_link_fields),
+    .run = user_person_run,
 };
 
 /* ---- a department's upload: the county accepts or rejects it ---- */

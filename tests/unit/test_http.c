@@ -328,6 +328,59 @@ static void test_scope_object_reach(void **state)
                      OUT_NOT_FOUND);
     assert_false(scope_reads_story(&dept));
     assert_true(scope_reads_story(&sup));
+    /* a village (村两委): the tasks and cases of its villages' children (TIE_VILLAGE, which
+     * casework_ties gives only for the account's own villages), in its own township only; it
+     * records outcomes, 劝返 and follow-ups, and sees the contact; the rest of a case is the
+     * township's */
+    struct scope village = {.user_id = 9, .role = ROLE_VILLAGE, .township = "140521100"};
+    struct object_ties mine = {"140521100", TIE_VILLAGE};
+    struct object_ties next_village = {"140521100", 0};
+    struct object_ties elsewhere = {"140521101", TIE_VILLAGE};
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &mine, ACT_READ), OUT_OK);
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &mine, ACT_VERIFY), OUT_OK);
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &mine, ACT_WRITE), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&town, SCOPE_TASK, &own, ACT_VERIFY), OUT_OK);
+    assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &pupil, ACT_VERIFY), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &mine, ACT_CONTACT), OUT_OK);
+    assert_int_equal(scope_object_allows(&village, SCOPE_CASE, &mine, ACT_ATTEMPT), OUT_OK);
+    assert_int_equal(scope_object_allows(&village, SCOPE_CASE, &mine, ACT_FOLLOW_UP), OUT_OK);
+    assert_int_equal(scope_object_allows(&village, SCOPE_CASE, &mine, ACT_WRITE), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &next_village, ACT_READ),
+                     OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&village, SCOPE_CASE, &next_village, ACT_READ),
+                     OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &elsewhere, ACT_READ),
+                     OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &registration, ACT_READ),
+                     OUT_NOT_FOUND);
+    struct scope townless = {.user_id = 9, .role = ROLE_VILLAGE};
+    assert_int_equal(scope_object_allows(&townless, SCOPE_TASK, &mine, ACT_READ), OUT_NOT_FOUND);
+    /* its lists: the tasks and cases tied to its villages, never a township's */
+    bool lall;
+    const char *ltown;
+    unsigned lties;
+    assert_true(scope_list_reach(&village, SCOPE_TASK, &lall, &ltown, &lties));
+    assert_false(lall);
+    assert_null(ltown);
+    assert_int_equal(lties, TIE_VILLAGE);
+    assert_true(scope_list_reach(&village, SCOPE_CASE, &lall, &ltown, &lties));
+    assert_int_equal(lties, TIE_VILLAGE);
+    /* a township reaches its tasks by township, never by a village's tie */
+    assert_true(scope_list_reach(&town, SCOPE_TASK, &lall, &ltown, &lties));
+    assert_int_equal(lties & TIE_VILLAGE, 0);
+    /* no township-wide list, no child record beyond its tasks and cases, no counts */
+    const char *ft = NULL, *fs = NULL;
+    assert_false(scope_filter(&village, &ft, &fs));
+    assert_false(scope_allows(&village, "140521100", ""));
+    assert_false(role_has(ROLE_VILLAGE, PERM_CHILDREN));
+    assert_false(role_has(ROLE_VILLAGE, PERM_SUMMARY));
+    assert_false(role_has(ROLE_VILLAGE, PERM_CASEWORK));
+    assert_true(role_has(ROLE_VILLAGE, PERM_CASES));
+    assert_true(role_has(ROLE_VILLAGE, PERM_WRITE));
+    assert_true(role_reads_objects(ROLE_VILLAGE, SCOPE_TASK));
+    assert_true(role_reads_objects(ROLE_VILLAGE, SCOPE_CASE));
+    assert_int_equal(role_parse("village"), ROLE_VILLAGE);
+    assert_int_equal(role_parse("村"), ROLE_VILLAGE);
     /* a school's tie bits do not make a township's registration task the school's */
     assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &registration, ACT_READ),
                      OUT_NOT_FOUND);

@@ -15,6 +15,7 @@
 #include "core/idcard.h"
 #include "core/words.h"
 #include "domain/match.h"
+#include "domain/user.h"
 #include "ingest/import.h"
 #include "render/table.h"
 #include "store/store.h"
@@ -531,18 +532,18 @@ static void test_region_and_ties(void **state)
     assert_int_equal(casework_region(fx->s, SCOPE_NONE, 1, town), 0);
     /* 王四 dropped out of S2: his task is tied to that school, nobody else's */
     struct object_ties t;
-    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S2", "郑庄中学", &t),
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S2", "郑庄中学", 0, &t),
                      1);
     assert_string_equal(t.township, ZHENGZHUANG);
     assert_true(t.ties & TIE_SCHOOL_RECORD);
-    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王三"), "S2", "郑庄中学", &t),
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王三"), "S2", "郑庄中学", 0, &t),
                      1);
     assert_false(t.ties & TIE_SCHOOL_RECORD);
-    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S3", "龙港小学", &t),
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), "S3", "龙港小学", 0, &t),
                      1);
     assert_false(t.ties & TIE_SCHOOL_RECORD);
     /* without a school, no school ties at all */
-    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), NULL, NULL, &t), 1);
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王四"), NULL, NULL, 0, &t), 1);
     assert_int_equal(t.ties & TIES_SCHOOL, 0);
     char name[64];
     assert_int_equal(casework_school_name(fx->s, "S2", name, sizeof(name)), 1);
@@ -550,6 +551,102 @@ static void test_region_and_ties(void **state)
     assert_int_equal(casework_school_name(fx->s, "S9", name, sizeof(name)), 0);
     assert_string_equal(name, "");
     assert_int_equal(casework_school_name(fx->s, NULL, name, sizeof(name)), 0);
+}
+
+/* A village account of `township` over `villages`; its id. */
+static int64_t village_account(struct tu_fx *fx, const char *name, const char *township,
+                               const char *villages)
+{
+    struct user u = {.role = ROLE_VILLAGE};
+    snprintf(u.name, sizeof(u.name), "%s", name);
+    snprintf(u.township, sizeof(u.township), "%s", township);
+    snprintf(u.villages, sizeof(u.villages), "%s", villages);
+    struct outcome o = OUTCOME_INIT;
+    if (user_add(fx->s, &u, "long-enough-1", "test", "test", &o) != 0)
+        fail_msg("user_add %s: %s", name, o.msg.buf);
+    outcome_release(&o);
+    return tu_int(fx->s, "SELECT id FROM app_user WHERE name = $1", name);
+}
+
+/* The tasks of a village account's list (verify_list with its reach), names in order. */
+static void village_list(struct tu_fx *fx, int64_t uid, struct buf *names)
+{
+    struct verify_filter f = {.school_ties = TIE_VILLAGE, .user_id = uid, .state = "all"};
+    struct report_table t;
+    struct outcome o = OUTCOME_INIT;
+    if (verify_list(fx->s, &f, &t, &o) != 0)
+        fail_msg("verify_list: %s", o.msg.buf);
+    for (size_t i = 0; i < t.nrows; i++)
+        buf_addf(names, "%s%s", i ? "," : "", t.cells[i * t.ncols + 3]);
+    table_release(&t);
+    outcome_release(&o);
+}
+
+/* A village account reaches the tasks of its villages' children in its own township: not the
+ * next village, not a village of the same name in another township. */
+static void test_village_ties(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx);
+    int64_t east = village_account(fx, "dongcun", ZHENGZHUANG, "东村");
+    int64_t both = village_account(fx, "liangcun", ZHENGZHUANG, "东村、西村");
+    int64_t south = village_account(fx, "nancun", LONGGANG, "南村");
+    struct object_ties t;
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王二"), NULL, NULL, east, &t),
+                     1);
+    assert_true(t.ties & TIE_VILLAGE);
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王三"), NULL, NULL, east, &t),
+                     1);
+    assert_false(t.ties & TIE_VILLAGE);
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "李二"), NULL, NULL, east, &t),
+                     1);
+    assert_false(t.ties & TIE_VILLAGE);
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "李二"), NULL, NULL, south, &t),
+                     1);
+    assert_true(t.ties & TIE_VILLAGE);
+    /* without an account, no village tie */
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王二"), NULL, NULL, 0, &t), 1);
+    assert_false(t.ties & TIE_VILLAGE);
+    struct buf n = BUF_INIT;
+    village_list(fx, east, &n);
+    assert_string_equal(n.buf, "王二");
+    buf_reset(&n);
+    village_list(fx, both, &n);
+    assert_string_equal(n.buf, "王二,王三,王四");
+    buf_reset(&n);
+    village_list(fx, south, &n);
+    assert_string_equal(n.buf, "李二");
+    /* a village of the same name in another township is another village: the township's
+     * account is moved to 龙港镇 behind the library's back, and reaches nothing */
+    buf_reset(&n);
+    char uid[24];
+    snprintf(uid, sizeof(uid), "%lld", (long long)east);
+    const char *p[] = {LONGGANG, uid};
+    assert_int_equal(
+        store_run(fx->s, "UPDATE app_user SET township_code = $1 WHERE id = CAST($2 AS BIGINT)", 2,
+                  p),
+        0);
+    village_list(fx, east, &n);
+    assert_string_equal(n.buf, "");
+    assert_int_equal(casework_ties(fx->s, SCOPE_TASK, task_of(fx, "王二"), NULL, NULL, east, &t),
+                     1);
+    assert_false(t.ties & TIE_VILLAGE);
+    buf_release(&n);
+    /* villages are those of the 户籍 list in the account's township */
+    struct user u = {.role = ROLE_VILLAGE};
+    snprintf(u.name, sizeof(u.name), "beicun");
+    snprintf(u.township, sizeof(u.township), "%s", ZHENGZHUANG);
+    snprintf(u.villages, sizeof(u.villages), "南村");
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(user_add(fx->s, &u, "long-enough-1", "test", "test", &o), -1);
+    assert_string_equal(o.field, "villages");
+    assert_non_null(strstr(o.msg.buf, "南村"));
+    outcome_release(&o);
+    snprintf(u.villages, sizeof(u.villages), "、 ");
+    o = (struct outcome)OUTCOME_INIT;
+    assert_int_equal(user_add(fx->s, &u, "long-enough-1", "test", "test", &o), -1);
+    assert_string_equal(o.field, "villages");
+    outcome_release(&o);
 }
 
 int main(void)
@@ -563,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_due_order),
         T(test_review_pairs),
         T(test_region_and_ties),
+        T(test_village_ties),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,6 +53,52 @@ describe('系统管理', () => {
     await ctx.close();
   });
 
+  test('accounts: a school account picks its school by name; an account is its person, whom 我的 shows', async () => {
+    // a school of the 学籍 list with a teacher in the registry
+    const [pid, pname, prole, name] = sql(server.db, `SELECT id || '|' || name || '|' || role || '|' || org FROM person
+      WHERE org_kind = 'school' AND org IN (SELECT school_name FROM record
+        WHERE batch_id = (SELECT max(id) FROM batch WHERE kind = 'enrollment')) ORDER BY id DESC LIMIT 1`).split('|');
+    const code = sql(server.db, `SELECT min(school_code) FROM record WHERE school_name = '${name}'
+      AND batch_id = (SELECT max(id) FROM batch WHERE kind = 'enrollment')`);
+    const page = await signedIn(browser, server.url, 'admin', PHONE);
+    await page.goto(server.url + '/#/admin?tab=users');
+    await settled(page);
+    await page.getByRole('button', { name: '新建账号' }).click();
+    await page.getByLabel('用户名').fill('xuexiao2');
+    await page.getByLabel('角色', { exact: true }).selectOption('school');
+    // the school by its name, from the 学籍 list (no code to type)
+    const school = page.getByLabel('学校', { exact: true });
+    assert.equal(await school.evaluate(el => el.tagName), 'SELECT');
+    await school.selectOption({ label: name });
+    assert.equal(await school.inputValue(), code);
+    await page.getByLabel('本人（人员名册）').selectOption({ label: `${pname}（${name} ${prole}）` });
+    await page.getByLabel('初始密码').fill('xuexiao-2026-pass');
+    await shoot(page, 'admin-user-school');
+    await page.getByRole('button', { name: '新建', exact: true }).click();
+    await page.getByText('已新建账号 xuexiao2').waitFor();
+    assert.equal(sql(server.db, "SELECT role || '/' || school_code || '/' || person_id FROM app_user WHERE name = 'xuexiao2'"), `school/${code}/${pid}`);
+    // listed by the school's name
+    const row = page.locator('table.table tbody tr', { hasText: 'xuexiao2' });
+    await row.getByText(name).first().waitFor();
+    await page.context().close();
+
+    // 我的: the account's person, on any device, without asking
+    const me = await browser.newContext({ viewport: PHONE, locale: 'zh-CN' });
+    const p2 = await me.newPage();
+    await p2.goto(server.url + '/#/login');
+    await p2.getByLabel('用户名').fill('xuexiao2');
+    await p2.getByLabel('密码').fill('xuexiao-2026-pass');
+    await p2.getByRole('button', { name: '登录' }).click();
+    await p2.waitForSelector('header.topbar');
+    await p2.goto(server.url + '/#/account');
+    await settled(p2);
+    const facts = p2.locator('dl.facts');
+    await facts.getByText(pname).waitFor();
+    await facts.getByText(name).first().waitFor();
+    await shoot(p2, 'account-person');
+    await me.close();
+  });
+
   test('accounts: a department is picked from the list; an older one is given its department', async () => {
     const page = await signedIn(browser, server.url, 'admin', DESKTOP);
     await page.goto(server.url + '/#/admin?tab=users');

@@ -5,13 +5,16 @@
 // three or more letters that is not a proper noun or a format of the allow-list — and on any
 // request whose path or query holds "undefined" (a screen that asked before it knew the id).
 // Then the school's job: its 结对教师 records a 劝返 and, once the child is back, a follow-up;
-// and the phone and address that the people assigned to a child read, and no one else.
+// and the phone and address that the people assigned to a child read, and no one else. And the
+// village's (村（社区）): its cadre, whose account is linked to him in the registry, records a
+// verification outcome on a phone for a child of its village, and reaches no other village.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PHONE, addUser, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
+import { DESKTOP, PHONE, TOWNSHIP, addUser, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
 let tiedSchool;  // a school with a pupil whose task is open: its account "school-tied"
+let village, cadre;  // the village of 龙港镇 with the most open tasks, and its 村干部: "village-tied"
 before(async () => {
   ({ server, browser } = await startAll());
   const [code] = sql(server.db, `SELECT sr.school_code FROM verify_task v
@@ -20,6 +23,11 @@ before(async () => {
     WHERE v.state = 'open' AND sr.school_code <> '' ORDER BY v.id LIMIT 1`).split('|');
   tiedSchool = code;
   addUser(server.db, 'school-tied', ['--role', 'school', '--school', code]);
+  village = sql(server.db, `SELECT r.village FROM verify_task v JOIN record r ON r.id = v.record_id
+    WHERE v.state = 'open' AND v.township_code = '${TOWNSHIP}' GROUP BY r.village ORDER BY count(*) DESC, r.village LIMIT 1`);
+  cadre = sql(server.db, `SELECT p.id || '|' || p.name FROM person p WHERE p.org_kind = 'village'
+    AND p.township_code = '${TOWNSHIP}' AND p.org LIKE '${village}%' ORDER BY p.id LIMIT 1`).split('|');
+  addUser(server.db, 'village-tied', ['--role', 'village', '--township', TOWNSHIP, '--villages', village, '--person', cadre[0]]);
 });
 after(() => stopAll(server, browser));
 
@@ -112,7 +120,7 @@ async function walk(role) {
 }
 
 describe('every screen of every role', () => {
-  for (const role of ['admin', 'county', 'supervisor', 'township', 'school-tied', 'department']) {
+  for (const role of ['admin', 'county', 'supervisor', 'township', 'school-tied', 'village-tied', 'department']) {
     test(`${role}: Chinese on every screen, no request for an undefined id`, async () => {
       const w = await walk(role);
       assert.ok(w.seen.length >= 3, `${role} walked ${w.seen.join(' ')}`);
@@ -208,6 +216,48 @@ describe("a school's job", () => {
     assert.equal((await page.locator(`a[href="tel:${phone}"]`).textContent()).trim(), phone);
     await page.getByText(address).waitFor();
     await shoot(page, 'verify-task-contact');
+    await page.context().close();
+  });
+});
+
+describe("a village's job", () => {
+  test('its cadre records a verification outcome for a child of the village on a phone; the next village does not exist for it', async () => {
+    const task = sql(server.db, `SELECT min(v.id) FROM verify_task v JOIN record r ON r.id = v.record_id
+      WHERE v.state = 'open' AND v.township_code = '${TOWNSHIP}' AND r.village = '${village}'`);
+    const next = sql(server.db, `SELECT min(v.id) FROM verify_task v JOIN record r ON r.id = v.record_id
+      WHERE v.township_code = '${TOWNSHIP}' AND r.village <> '${village}'`);
+    const page = await signedIn(browser, server.url, 'village-tied', PHONE);
+    await settled(page);
+    await page.getByRole('button', { name: '菜单' }).click();
+    assert.deepEqual(await page.locator('#main-nav > a').allTextContents(), ['核查', '个案']);
+    await page.locator('#main-nav').getByRole('link', { name: '核查' }).click();
+    await settled(page);
+    const places = new Set((await page.locator('table.table tbody td[data-label="户籍地"]').allTextContents()).map(t => t.trim()));
+    assert.deepEqual([...places], [`龙港镇 ${village}`]);
+    await page.locator(`a[href="#/verify/${task}"]`).first().click();
+    await settled(page);
+    await page.getByRole('heading', { name: '记录核查结论' }).waitFor();
+    await page.getByLabel('确认失学辍学').check();
+    // the cadre is who the account is: he records, without choosing himself
+    assert.equal(await page.getByLabel('核查人').inputValue(), cadre[0]);
+    await page.getByLabel('主要原因').selectOption({ label: '外出打工' });
+    await page.getByLabel('情况说明').fill('入户核实：孩子随父母外出，未在任何学校就读');
+    await shoot(page, 'verify-village');
+    await page.getByRole('button', { name: '保存核查结论' }).click();
+    await page.getByText(/已记录核查任务 \d+ 的结论：确认失学辍学/).waitFor();
+    await settled(page);
+    assert.equal(sql(server.db, `SELECT state || '/' || outcome || '/' || verified_by FROM verify_task WHERE id = ${task}`), `closed/out_of_school/${cadre[0]}`);
+    // the timeline names the cadre, not the login
+    await page.locator('.tl-meta', { hasText: `记录人 ${cadre[1]}` }).first().waitFor();
+    // what the township keeps: assigning; and another village's task is not there
+    assert.equal(await page.getByRole('button', { name: '调整责任人' }).count(), 0);
+    await page.goto(server.url + `/#/verify/${next}`);
+    await settled(page);
+    await page.getByText(/没有这个编号|不在您的管辖范围/).first().waitFor();
+    await page.goto(server.url + '/#/account');
+    await settled(page);
+    await page.getByText(cadre[1]).first().waitFor();
+    await page.getByText(`龙港镇 ${village}`).waitFor();
     await page.context().close();
   });
 });

@@ -1,9 +1,9 @@
-// 待办: what is due for my township, only the overdue, for me (a person of the registry chosen
-// once on this device), and for the county by township; each row links to its task or case,
+// 待办: what is due for my township, only the overdue, for me (the person of the registry the
+// account is linked to), and for the county by township; each row links to its task or case,
 // and the review queue's pairs (the county's) to the review screen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PHONE, TOWNSHIP, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
+import { DESKTOP, PHONE, TOWNSHIP, run, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startAll()));
@@ -37,21 +37,25 @@ describe('待办', () => {
     await settled(page);
     await page.goBack();
     await settled(page);
-    // mine: choose who I am once
+    // mine: not linked to a person yet, nothing to list; linked by the admin, the person's work
     await page.getByRole('button', { name: '我的' }).click();
     await settled(page);
+    await page.getByText(/还没有关联人员名册中的本人/).waitFor();
     const who = sql(server.db, `SELECT p.id || '|' || p.name FROM assignment a JOIN person p ON p.id = a.person_id WHERE a.role = 'village' AND a.task_id = ${late}`).split('|');
-    await page.getByLabel(/我是/).selectOption(who[0]);
+    run(['user', '--db', server.db, 'person', 'township', who[0]]);
+    await page.reload();
     await settled(page);
+    await page.getByText(`指派给 ${who[1]}`).waitFor();
     const persons = await page.locator('table.table tbody td[data-label="责任人"]').allTextContents();
     assert.ok(persons.length > 0 && persons.every(p => p.includes(who[1])), persons.join());
     await shoot(page, 'tasks-mine');
-    // remembered on this device
-    await page.goto(server.url + '/#/children');
-    await settled(page);
-    await page.goto(server.url + '/#/tasks');
-    await settled(page);
-    assert.equal(await page.getByLabel(/我是/).inputValue(), who[0]);
+    // the same on another device: nothing asked
+    const other = await signedIn(browser, server.url, 'township', DESKTOP);
+    await other.goto(server.url + '/#/tasks?scope=me');
+    await settled(other);
+    await other.getByText(`指派给 ${who[1]}`).waitFor();
+    assert.equal(await other.getByLabel(/我是/).count(), 0);
+    await other.context().close();
     await page.context().close();
   });
 

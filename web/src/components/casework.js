@@ -6,7 +6,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { fmtDate } from '../format.js';
 import { useApi } from '../hooks.js';
-import { can } from '../session.js';
+import { can, currentUser } from '../session.js';
 import { Badge, ErrorBanner } from './feedback.js';
 import { label } from '../vocab.js';
 
@@ -40,9 +40,17 @@ export function NotFound({ error, what, back, backLabel }) {
   </div>`;
 }
 
+/** Who records by default (核查人, 回访人): the signed-in account's person of the registry, else
+ * the first of `assignees`; "" none. */
+export function defaultBy(assignees) {
+  const me = (currentUser() || {}).person;
+  return me ? String(me.id) : assignees.length ? String(assignees[0].person_id) : '';
+}
+
 /**
  * A person of the registry (核查人, 回访人, 审批人, 责任人): the given `first` people on top
- * (e.g. the task's assignees), then the active people of `township` (GET /people).
+ * (e.g. the task's assignees) with the signed-in account's own person, then the active people
+ * of `township` (GET /people).
  */
 export function PersonSelect({ id, label, value, onChange, township, first = [], required, hint, prefer, preferLabel }) {
   // the registry is the county's and the townships' (PERM_CASEWORK); a school picks among the
@@ -50,6 +58,9 @@ export function PersonSelect({ id, label, value, onChange, township, first = [],
   const people = useApi(can('casework') ? '/people' : null, township ? { township } : {});
   const all = (people.data && people.data.people) || [];
   if (prefer && !first.length) first = all.filter(prefer).map(p => ({ ...p, role_label: `${p.org} ${p.role}` }));
+  const me = (currentUser() || {}).person;
+  if (me && !first.some(p => String(p.person_id ?? p.id) === String(me.id)) && !all.some(p => String(p.id) === String(me.id)))
+    first = [...first, { person_id: me.id, name: me.name, role_label: '本人' }];
   const seen = new Set(first.map(p => String(p.person_id ?? p.id)));
   const rest = all.filter(p => !seen.has(String(p.id)));
   return html`<label class="field" for=${id}><span class="field-label">${label}${required ? html`<span class="req" aria-hidden="true"> *</span>` : ''}</span>

@@ -25,7 +25,7 @@ export function Timeline({ items, empty }) {
     ${items.map((e, i) => html`<li key=${i}>
       <span class="tl-date">${fmtDate(e.date || e.on_date)}</span>
       <span class="tl-kind"><${Badge} tone=${tone('event_kinds', e.kind, 'info')}>${label('event_kinds', e.kind, e.kind_label)}<//></span>
-      <p class="tl-text">${plain(e.text)}<span class="tl-meta"> · ${e.actor || '系统'} 录入于 <span class="tl-when">${fmtDateTime(e.recorded_at || e.at)}</span></span></p>
+      <p class="tl-text">${plain(e.text)}<span class="tl-meta"> · ${e.actor_name || e.actor || '系统'} 录入于 <span class="tl-when">${fmtDateTime(e.recorded_at || e.at)}</span></span></p>
     </li>`)}
   </ol>`;
 }

@@ -1,5 +1,6 @@
-// 我的账号: who is signed in, with which role and over which region, what the role may do, and
-// when the session ends. Also the landing screen of a role with no other screen.
+// 我的账号: who is signed in, the person of the registry the account is (linked by the admin: no
+// device asks), with which role and over which region, what the role may do, and when the
+// session ends. Also the landing screen of a role with no other screen.
 import { html } from '../html.js';
 import { useUser, logout } from '../session.js';
 import { fmtDateTime } from '../format.js';
@@ -18,6 +19,7 @@ const PERMS = {
   child_file: '查看儿童的历次比对、核查和案件经过',
   approve: '审批销号（未经办的案件）',
   casework: '核查任务、案件和待办',
+  cases: '本范围内儿童的核查任务和案件',
   registry: '维护人员名册',
   settings: '修改系统设置',
   accounts: '管理账号',
@@ -29,15 +31,18 @@ export default function Account() {
   const user = useUser();
   const session = useApi('/session');
   if (!user) return null;
-  const region = user.township ? `${user.township_name || '乡镇'}（${user.township}）`
+  const region = user.role === 'village' ? `${user.township_name || '乡镇'} ${(user.villages || []).join('、')}`
+    : user.township ? `${user.township_name || '乡镇'}（${user.township}）`
     : user.school ? `学校（学校标识码 ${user.school}）` : user.department_label ? user.department_label : '全县';
   const perms = user.permissions || [];
   // "may write" only means something beside a screen that writes
-  const doing = Object.keys(PERMS).filter(p => perms.includes(p) && !(p === 'upload' && perms.includes('import')) && (p !== 'write' || perms.some(x => ['casework', 'cases', 'upload', 'import', 'registry', 'settings', 'accounts'].includes(x))));
+  const doing = Object.keys(PERMS).filter(p => perms.includes(p) && !(p === 'upload' && perms.includes('import')) && !(p === 'cases' && perms.includes('casework')) && (p !== 'write' || perms.some(x => ['casework', 'cases', 'upload', 'import', 'registry', 'settings', 'accounts'].includes(x))));
   return html`<div class="page narrow">
     <${PageHeader} title="我的账号" />
     <section class="card">
       <dl class="facts">
+        <dt>本人</dt><dd>${user.person ? html`${user.person.name}<span class="muted">（${user.person.org}）</span>`
+          : html`<span class="muted">未关联人员名册中的本人（请系统管理员在“账号和角色”中关联）</span>`}</dd>
         <dt>用户名</dt><dd>${user.name}</dd>
         <dt>角色</dt><dd>${user.role_label}</dd>
         <dt>范围</dt><dd>${region}</dd>

@@ -1,4 +1,5 @@
-// 系统管理 (admin): accounts and roles (GET/POST /users, …/disabled, …/password), the people
+// 系统管理 (admin): accounts and roles (GET/POST /users, …/disabled, …/password, …/person: the
+// registry's person an account is; a school account's school picked by name from GET /schools), the people
 // registry (GET/POST /people, PATCH /people/{id}), the settings with their labels and valid
 // ranges (GET /settings, PUT /settings/{key}), and the audit log searched and paged on the
 // server (GET /audit). One screen, a tab per part in the query (?tab=users|people|settings|audit).
@@ -56,14 +57,17 @@ function Users() {
   const columns = [
     { key: 'name', label: '用户名', primary: true, render: u => html`<span class="mono">${u.name}</span>${u.disabled && html` <${Badge} tone="bad">已停用<//>`}` },
     { key: 'role', label: '角色', render: u => label('roles', u.role) },
-    { key: 'scope', label: '范围', render: u => u.township ? townName(u.township) : u.school ? `学校 ${u.school}`
+    { key: 'scope', label: '范围', render: u => u.role === 'village' ? `${u.township_name || townName(u.township)} ${(u.villages || []).join('、')}`
+      : u.township ? townName(u.township)
+      : u.school ? html`${u.school_name || html`<${Badge} tone="warn">不在最新学籍名单中<//>`} <span class="muted small">${u.school}</span>`
       : u.role === 'department' ? html`<${DepartmentCell} user=${u} departments=${departments} onDone=${done} />` : '全县' },
+    { key: 'person', label: '本人', render: u => html`<${PersonCell} user=${u} onDone=${done} />` },
     { key: 'actions', label: '操作', wide: true, render: u => html`<${UserActions} user=${u} onDone=${done} />` },
   ];
   const departments = words('departments');
   return html`<div>
     ${msg && html`<${Notice} tone="ok">${msg}<//>`}
-    <div class="section-head"><p class="muted">每个账号只有一个角色；乡镇、学校、部门账号只能看到自己范围内的数据。</p>
+    <div class="section-head"><p class="muted">每个账号只有一个角色；乡镇、村（社区）、学校、部门账号只能看到自己范围内的数据。账号关联人员名册中的本人后，时间线、待办和审计日志显示其姓名。</p>
       <button type="button" class="btn btn-primary" aria-expanded=${adding} onClick=${() => setAdding(!adding)}>新建账号</button></div>
     ${adding && html`<${UserForm} departments=${departments} onDone=${m => { setAdding(false); done(m); }} onCancel=${() => setAdding(false)} />`}
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
@@ -103,22 +107,67 @@ function DepartmentCell({ user, departments, onDone }) {
   </span>`;
 }
 
+/** The active people of the registry as options "name（unit role）", for linking an account. */
+function usePeopleOptions() {
+  const people = useApi(can('casework') ? '/people' : null);
+  return ((people.data && people.data.people) || []).filter(p => p.enabled !== false)
+    .map(p => ({ value: String(p.id), label: `${p.name}（${p.org} ${p.role}）` }));
+}
+
+/** The account's person of the registry, and a picker to link (or unlink) one. */
+function PersonCell({ user, onDone }) {
+  const [pick, setPick] = useState(null);
+  const [err, setErr] = useState(null);
+  const options = usePeopleOptions();
+  const save = async e => {
+    e.preventDefault();
+    setErr(null);
+    try {
+      const r = await api.post(`/users/${encodeURIComponent(user.name)}/person`, { person: pick || null });
+      setPick(null);
+      onDone(r.message);
+    } catch (x) { setErr(x); }
+  };
+  return html`<span>
+    ${user.person ? html`${user.person.name} <span class="muted small">${user.person.org}</span>` : html`<span class="muted">未关联</span>`}
+    ${pick === null ? html` <button type="button" class="btn btn-small" onClick=${() => setPick(user.person ? String(user.person.id) : '')} aria-label=${'关联人员 ' + user.name}>${user.person ? '改' : '关联'}</button>`
+      : html`<form class="inline" onSubmit=${save}>
+          <label class="visually-hidden" for=${'person-' + user.name}>${user.name} 是人员名册中的</label>
+          <select id=${'person-' + user.name} value=${pick} onChange=${e => setPick(e.target.value)}>
+            <option value="">（不关联）</option>${options.map(o => html`<option value=${o.value}>${o.label}</option>`)}</select>
+          <button type="submit" class="btn btn-small btn-primary">保存</button>
+          <button type="button" class="btn btn-small" onClick=${() => setPick(null)}>取消</button></form>`}
+    ${err && html`<span class="error-text" role="alert">${err.message}</span>`}
+  </span>`;
+}
+
 function UserForm({ departments, onDone, onCancel }) {
   const townships = useTownships();
-  const [f, setF] = useState({ username: '', role: 'township', township: '', school: '', department: '', password: '' });
+  const schools = useApi('/schools');
+  const people = usePeopleOptions();
+  const [f, setF] = useState({ username: '', role: 'township', township: '', villages: '', school: '', department: '', person: '', password: '' });
   const set = k => e => setF(x => ({ ...x, [k]: e.target.value }));
   const [state, submit] = useSubmit(() => api.post('/users', {
     username: f.username, role: f.role, password: f.password,
-    township: f.role === 'township' ? f.township : null, school: f.role === 'school' ? f.school : null,
-    department: f.role === 'department' ? f.department : null,
+    township: f.role === 'township' || f.role === 'village' ? f.township : null,
+    villages: f.role === 'village' ? f.villages : null, school: f.role === 'school' ? f.school : null,
+    department: f.role === 'department' ? f.department : null, person: f.person || null,
   }), () => onDone(`已新建账号 ${f.username}`));
+  const schoolList = (schools.data && schools.data.schools) || [];
   return html`<form class="card form" onSubmit=${submit} aria-label="新建账号">
     <h2>新建账号</h2>
     <div class="grid grid-3">
       ${field('u-name', '用户名', html`<input id="u-name" required value=${f.username} onInput=${set('username')} autocomplete="off" />`)}
       ${field('u-role', '角色', html`<select id="u-role" value=${f.role} onChange=${set('role')}>${words('roles').map(r => html`<option value=${r.key}>${r.label}</option>`)}</select>`)}
-      ${f.role === 'township' && field('u-township', '乡镇', html`<select id="u-township" required value=${f.township} onChange=${set('township')}><option value="">请选择</option>${townships.map(t => html`<option value=${t.value}>${t.label}</option>`)}</select>`)}
-      ${f.role === 'school' && field('u-school', '学校标识码', html`<input id="u-school" required value=${f.school} onInput=${set('school')} inputmode="numeric" />`)}
+      ${(f.role === 'township' || f.role === 'village') && field('u-township', '乡镇', html`<select id="u-township" required value=${f.township} onChange=${set('township')}><option value="">请选择</option>${townships.map(t => html`<option value=${t.value}>${t.label}</option>`)}</select>`)}
+      ${f.role === 'village' && field('u-villages', '村（社区）', html`<input id="u-villages" required value=${f.villages} onInput=${set('villages')} placeholder="如 梅杏社区、沙窑村" />`,
+        '名称与户籍名单一致，多个用、分隔；只能看到这些村（社区）儿童的核查任务和案件')}
+      ${f.role === 'school' && field('u-school', '学校', html`<select id="u-school" required value=${f.school} onChange=${set('school')}>
+          <option value="">${schoolList.length ? '请选择' : '（学籍名单中没有学校：请先导入学籍名单）'}</option>
+          ${schoolList.map(s => html`<option value=${s.code}>${s.name || '（未填校名）'}${s.township ? `（${s.township}）` : ''}</option>`)}</select>`,
+        f.school ? `学校标识码 ${f.school}` : '最新学籍名单中的学校')}
+      ${field('u-person', '本人（人员名册）', html`<select id="u-person" value=${f.person} onChange=${set('person')}><option value="">（不关联）</option>${people.map(o => html`<option value=${o.value}>${o.label}</option>`)}</select>`,
+        '账号使用人；时间线、待办和审计日志显示其姓名')}
       ${f.role === 'department' && field('u-dept', '部门', html`<select id="u-dept" required value=${f.department} onChange=${set('department')}>
           <option value="">请选择</option>${departments.map(d => html`<option value=${d.key}>${d.title}（可上传：${d.kinds.length ? d.kinds.map(k => label('kinds', k)).join('、') : '无'}）</option>`)}</select>`,
         '部门只能上传本部门的名单，上传后须县教育局确认才生效')}
@@ -266,7 +315,7 @@ function Audit({ query }) {
   ];
   const columns = [
     { key: 'at', label: '时间', primary: true, render: a => fmtDateTime(a.at) },
-    { key: 'actor', label: '操作人', render: a => html`<span class="mono">${a.actor}</span>` },
+    { key: 'actor', label: '操作人', render: a => a.actor_name && a.actor_name !== a.actor ? html`${a.actor_name} <span class="mono muted small">${a.actor}</span>` : html`<span class="mono">${a.actor}</span>` },
     { key: 'action', label: '操作', render: a => label('audit_actions', a.action, a.action_label) },
     { key: 'target', label: '对象', render: a => a.target_label || '—' },
     { key: 'origin', label: '来源', render: a => a.origin_label || a.origin || '—' },

@@ -13,7 +13,7 @@ import { currentUser } from '../session.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
 import { words } from '../vocab.js';
-import { AssignForm, Choices, Contact, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { AssignForm, Choices, Contact, defaultBy, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 /* The notices to print: issuing one records it in the case's timeline, so it is a POST whose
  * answer is the PDF. */
@@ -287,7 +287,7 @@ function ResolveForm({ c, onDone, onCancel }) {
 }
 
 function FollowUpForm({ c, onDone, onCancel }) {
-  const [f, set] = useForm({ in_school: '', date: '', by: c.assignees.length ? String(c.assignees[0].person_id) : '', note: '' });
+  const [f, set] = useForm({ in_school: '', date: '', by: defaultBy(c.assignees), note: '' });
   const [state, submit] = useSubmit(() => api.post(`/cases/${c.id}/follow-ups`, {
     in_school: f.in_school === 'yes', date: orNull(f.date), by: f.by, note: orNull(f.note),
   }), r => onDone(r.message));

@@ -173,7 +173,7 @@ export default function Dashboard({ query }) {
             <div class="event-head"><a href=${'#/children/' + e.record_id}>${e.name || '（无姓名）'}</a>
               <span class="muted">${e.township} · ${fmtDate(e.on_date)}</span></div>
             <p class="event-text">${e.text}</p>
-            <p class="muted small">${e.actor} 记录于 ${fmtDateTime(e.at)}</p>
+            <p class="muted small">${e.actor_name || e.actor} 记录于 ${fmtDateTime(e.at)}</p>
           </li>`)}
         </ol>`}
       </div>

@@ -267,7 +267,7 @@ function History({ history }) {
         <td data-label="名单">${kindTitle(b.kind)}</td>
         <td data-label="文件">${b.file_name}</td>
         <td data-label="导入时间">${fmtDateTime(b.imported_at)}</td>
-        <td data-label="导入人">${b.imported_by}${b.department_label ? html`<div class="muted small">${b.department_label}</div>` : ''}</td>
+        <td data-label="导入人">${b.imported_by_name || b.imported_by}${b.department_label ? html`<div class="muted small">${b.department_label}</div>` : ''}</td>
         <td class="num" data-label="导入">${fmtNumber(b.rows_imported)}</td>
         <td class="num" data-label="标记">${fmtNumber(b.rows_flagged)}</td>
         <td class="num" data-label="拒绝">${fmtNumber(b.rows_rejected)}</td>
@@ -303,7 +303,7 @@ function PendingItem({ b, onDone }) {
   };
   return html`<article class="pending-item" aria-label=${'第 ' + b.id + ' 批'}>
     <header><strong>第 ${b.id} 批 · ${b.kind_label}</strong> <span class="source-file">${b.file_name}</span>
-      <span class="muted">${b.department_label || ''} ${b.imported_by} 上传于 ${fmtDateTime(b.imported_at)}</span></header>
+      <span class="muted">${b.department_label || ''} ${b.imported_by_name || b.imported_by} 上传于 ${fmtDateTime(b.imported_at)}</span></header>
     <div class="count-grid">
       <div class="count"><span class="count-label">人数</span><span class="count-value">${fmtNumber(b.rows_imported)}</span></div>
       <div class="count"><span class="count-label">拒绝</span><span class=${'count-value' + (b.rows_rejected ? ' tone-bad' : '')}>${fmtNumber(b.rows_rejected)}</span></div>

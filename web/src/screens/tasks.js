@@ -1,9 +1,8 @@
 // 待办: what is due and overdue (GET /api/v1/tasks), a page at a time: for me (the person of
-// the registry I am, remembered on this device), for a township, for the county (a county
+// the registry the account is linked to by the admin), for a township, for the county (a county
 // account); only the overdue ones with one tick. A worklist: one row per item with everyone
 // assigned to it, in the server's order — the most overdue first, then the soonest due —, the
 // overdue in red. Each row links to its task or case.
-import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
@@ -15,13 +14,12 @@ import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { objectLink } from '../components/casework.js';
 
 const PER_PAGE = 50;
-const ME = 'baoxue.me';
 
 export default function Tasks({ query }) {
   useTitle('待办');
   const user = useUser();
   const page = Number(query.page) || 1;
-  const [me, setMe] = useState(() => localStorage.getItem(ME + '.' + (user && user.name)) || '');
+  const me = user && user.person ? String(user.person.id) : '';
   const scope = query.scope || (me ? 'me' : 'area');
   const person = scope === 'me' ? me : query.person;
   const list = useApi(scope === 'me' && !me ? null : '/tasks', {
@@ -31,13 +29,6 @@ export default function Tasks({ query }) {
   const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const peopleOpts = ((people.data && people.data.people) || []).map(p => ({ value: String(p.id), label: `${p.name}（${p.township || p.org}）` }));
-  const chooseMe = id => {
-    if (id) localStorage.setItem(ME + '.' + user.name, id);
-    else localStorage.removeItem(ME + '.' + user.name);
-    setMe(id);
-    setQuery({ scope: id ? 'me' : 'area', person: '' });
-  };
-  const meName = me && peopleOpts.find(p => p.value === me);
   const area = user && user.township ? '本乡镇' : '全县';
   const fields = [
     ...(scope !== 'me' && townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
@@ -63,13 +54,8 @@ export default function Tasks({ query }) {
       <button type="button" class=${'btn' + (scope !== 'me' ? ' btn-primary' : '')} aria-pressed=${scope !== 'me'} onClick=${() => setQuery({ scope: 'area' })}>${area}</button>
     </div>
     ${scope === 'me' && html`<div class="card me-card">
-      <label class="field" for="me"><span class="field-label">我是（人员名册中的本人，仅保存在本设备）</span>
-        <select id="me" value=${me} onChange=${e => chooseMe(e.target.value)}>
-          <option value="">请选择</option>
-          ${peopleOpts.map(o => html`<option value=${o.value}>${o.label}</option>`)}
-        </select></label>
-      ${!me && html`<p class="hint">选择本人后，这里只列出指派给您的事项。</p>`}
-      ${meName && html`<p class="hint">正在查看 ${meName.label} 的待办。</p>`}
+      ${me ? html`<p class="hint">指派给 ${user.person.name}（${user.person.org}）的事项。</p>`
+        : html`<p class="hint">本账号还没有关联人员名册中的本人，请系统管理员在“账号和角色”中关联；关联后这里列出指派给您的事项。</p>`}
     </div>`}
     <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
-import { AssignForm, Choices, Contact, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { AssignForm, Choices, Contact, defaultBy, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 
 export default function VerifyTask({ params }) {
   const task = useApi('/verify/' + params.id);
@@ -60,7 +60,7 @@ export default function VerifyTask({ params }) {
 
 function OutcomeForm({ task, onDone }) {
   const ch = task.choices;
-  const [f, setF] = useState({ outcome: '', subkind: '', school: '', evidence: '', reason: '', other: [], date: '', by: task.assignees.length ? String(task.assignees[0].person_id) : '', note: '' });
+  const [f, setF] = useState({ outcome: '', subkind: '', school: '', evidence: '', reason: '', other: [], date: '', by: defaultBy(task.assignees), note: '' });
   const set = k => v => setF(x => ({ ...x, [k]: v }));
   const o = ch.outcomes.find(x => x.key === f.outcome);
   const [state, submit] = useSubmit(() => api.post(`/verify/${task.id}/outcome`, {
