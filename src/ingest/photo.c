@@ -38,8 +38,9 @@ static int broken(struct outcome *o, const char *kind)
 
 static int trailing(struct outcome *o)
 {
-    return failed_at(o, OUT_INVALID, "file",
-                     "图片结尾之后还附有其他内容，不是单纯的照片；请上传相机或扫描仪直接生成的图片");
+    return failed_at(
+        o, OUT_INVALID, "file",
+        "图片结尾之后还附有其他内容，不是单纯的照片；请上传相机或扫描仪直接生成的图片");
 }
 
 static unsigned be16(const unsigned char *p)
@@ -93,9 +94,9 @@ static unsigned exif_orientation(const unsigned char *d, size_t n)
 /* An APP1 segment with an EXIF block of one tag, the orientation (big-endian TIFF). */
 static void add_orientation(struct buf *out, unsigned v)
 {
-    static const unsigned char head[] = {
-        0xFF, 0xE1, 0x00, 34,  'E', 'x', 'i', 'f', 0, 0, 'M', 'M', 0, 42, 0, 0, 0, 8, /* IFD0 */
-        0,    1,    0x01, 0x12, 0,   3,   0,   0,   0, 1};
+    static const unsigned char head[] = {0xFF, 0xE1, 0x00, 34,   'E', 'x', 'i', 'f', 0, 0,
+                                         'M',  'M',  0,    42,   0,   0,   0,   8, /* IFD0 */
+                                         0,    1,    0x01, 0x12, 0,   3,   0,   0,   0, 1};
     buf_add(out, head, sizeof(head));
     unsigned char tail[] = {0, (unsigned char)v, 0, 0, 0, 0, 0, 0};
     buf_add(out, tail, sizeof(tail));
@@ -161,9 +162,8 @@ static int jpeg_clean(const unsigned char *p, size_t n, struct buf *out, struct 
             return broken(o, "JPEG ");
         scan = true;
         size_t from = at;
-        while (at + 1 < n &&
-               !(p[at] == 0xFF && p[at + 1] != 0x00 && p[at + 1] != 0xFF &&
-                 !(p[at + 1] >= 0xD0 && p[at + 1] <= 0xD7)))
+        while (at + 1 < n && !(p[at] == 0xFF && p[at + 1] != 0x00 && p[at + 1] != 0xFF &&
+                               !(p[at + 1] >= 0xD0 && p[at + 1] <= 0xD7)))
             at++;
         if (at + 1 >= n)
             return broken(o, "JPEG ");
