@@ -125,10 +125,10 @@ static int check_target(struct store *s, enum scope_object what, int64_t id, int
         rc = owned(s, "SELECT 1 FROM event WHERE id = $1 AND case_id = $2 AND kind = 'notice'",
                    notice, id);
         if (rc <= 0)
-            return rc < 0 ? fail_store(s, o)
-                          : failed_at(o, OUT_INVALID, "notice",
-                                      "案件 %lld 没有编号为 %lld 的通知书", (long long)id,
-                                      (long long)notice);
+            return rc < 0
+                       ? fail_store(s, o)
+                       : failed_at(o, OUT_INVALID, "notice", "案件 %lld 没有编号为 %lld 的通知书",
+                                   (long long)id, (long long)notice);
         buf_addf(what_text, "案件 %lld 的通知书 %lld", (long long)id, (long long)notice);
     }
     return 0;
@@ -212,6 +212,27 @@ out:
     return rc;
 }
 
+/* A case's notices, oldest first: [{id, date, text}]; NULL on a store error. */
+static json_t *notices_json(struct store *s, int64_t case_id)
+{
+    struct stmt *q = store_prepare(s, "SELECT id, on_date, text FROM event"
+                                      " WHERE case_id = $1 AND kind = 'notice' ORDER BY id");
+    if (!q)
+        return NULL;
+    stmt_bind_int(q, 1, case_id);
+    json_t *a = json_array();
+    int rc;
+    while ((rc = stmt_step(q)) == 1)
+        json_array_append_new(a, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)stmt_int(q, 0),
+                                           "date", stmt_text(q, 1), "text", stmt_text(q, 2)));
+    stmt_finalize(q);
+    if (rc < 0) {
+        json_decref(a);
+        return NULL;
+    }
+    return a;
+}
+
 json_t *attach_list(struct store *s, enum scope_object what, int64_t id, struct outcome *o)
 {
     struct stmt *q = store_prepare(
@@ -234,20 +255,30 @@ json_t *attach_list(struct store *s, enum scope_object what, int64_t id, struct 
                       "mime", stmt_text(q, 1), "size", (json_int_t)stmt_int(q, 2), "note",
                       stmt_is_null(q, 3) ? NULL : stmt_text(q, 3), "attempt",
                       stmt_is_null(q, 4) ? json_null() : json_integer(stmt_int(q, 4)), "notice",
-                      stmt_is_null(q, 5) ? json_null() : json_integer(stmt_int(q, 5)),
-                      "added_by", stmt_text(q, 6), "added_at", stmt_text(q, 7)));
+                      stmt_is_null(q, 5) ? json_null() : json_integer(stmt_int(q, 5)), "added_by",
+                      stmt_text(q, 6), "added_at", stmt_text(q, 7)));
     stmt_finalize(q);
     if (rc < 0) {
         json_decref(items);
         fail_store(s, o);
         return NULL;
     }
-    return json_pack("{s:o}", "items", items);
+    json_t *j = json_pack("{s:o}", "items", items);
+    if (what == SCOPE_CASE) {
+        /* the notices a signed receipt can be attached to (the timeline's entries) */
+        json_t *notices = notices_json(s, id);
+        if (!notices) {
+            json_decref(j);
+            fail_store(s, o);
+            return NULL;
+        }
+        json_object_set_new(j, "notices", notices);
+    }
+    return j;
 }
 
-int attach_read(struct store *s, enum scope_object what, int64_t id, int64_t aid,
-                const char *actor, struct buf *out, char *mime, size_t mime_size,
-                struct outcome *o)
+int attach_read(struct store *s, enum scope_object what, int64_t id, int64_t aid, const char *actor,
+                struct buf *out, char *mime, size_t mime_size, struct outcome *o)
 {
     struct stmt *q = store_prepare(
         s, what == SCOPE_TASK

@@ -36,13 +36,13 @@ int attach_add(struct store *s, enum scope_object what, int64_t id, const struct
                struct outcome *o);
 
 /* The photos of a task or case, newest last: {"items": [{id, mime, size, note, attempt,
- * notice, added_by, added_at}]}; NULL with the outcome. */
+ * notice, added_by, added_at}]}, and for a case its notices to attach a receipt to,
+ * "notices": [{id, date, text}]; NULL with the outcome. */
 json_t *attach_list(struct store *s, enum scope_object what, int64_t id, struct outcome *o);
 
 /* Photo `aid` of the task or case `id`: its bytes appended to out and its MIME type; the read
  * is audited (actor, origin from the thread). OUT_NOT_FOUND when it is not one of its photos. */
-int attach_read(struct store *s, enum scope_object what, int64_t id, int64_t aid,
-                const char *actor, struct buf *out, char *mime, size_t mime_size,
-                struct outcome *o);
+int attach_read(struct store *s, enum scope_object what, int64_t id, int64_t aid, const char *actor,
+                struct buf *out, char *mime, size_t mime_size, struct outcome *o);
 
 #endif

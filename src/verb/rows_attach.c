@@ -54,8 +54,8 @@ static int case_attach_run(struct verb_call *c, const void *in, struct outcome *
      * a notice is the case's other writes' (ACT_WRITE) */
     if (a->notice && *a->notice) {
         struct object_ties t = {0};
-        int rc = casework_ties(c->s, SCOPE_CASE, c->id, c->scope->school, c->scope->school_name,
-                               &t);
+        int rc =
+            casework_ties(c->s, SCOPE_CASE, c->id, c->scope->school, c->scope->school_name, &t);
         if (rc < 0)
             return fail_store(c->s, o);
         if (rc == 1 && scope_object_allows(c->scope, SCOPE_CASE, &t, ACT_WRITE) != OUT_OK)

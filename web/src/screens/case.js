@@ -12,10 +12,11 @@ import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
 import { tone } from '../vocab.js';
 import { AssignForm, Choices, Contact, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { PhotoStrip, usePhotos } from '../components/photos.js';
 
 /* The notices to print: issuing one records it in the case's timeline, so it is a POST whose
  * answer is the PDF. */
-function Notices({ c, onIssued }) {
+function Notices({ c, onIssued, photos, canAdd }) {
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
   const issue = async (kind, title) => {
@@ -24,6 +25,7 @@ function Notices({ c, onIssued }) {
     try {
       await downloadPost(`/cases/${c.id}/notice`, { kind }, `${title}-案件${c.id}.pdf`);
       onIssued();
+      if (photos) photos.reload();
     } catch (e) {
       setError(e);
     } finally {
@@ -38,11 +40,14 @@ function Notices({ c, onIssued }) {
     ${c.ladder.step >= 2 ? button('order', '责令限期改正通知书')
       : html`<span class="muted small">责令限期改正通知书在第 2 步“书面通知/责令限期改正”记录后可打印</span>`}
     ${error && html`<${ErrorBanner} error=${error} />`}
+    ${photos && photos.data && photos.data.notices.map(n => html`<div class="notice-issued"><span class="small">${fmtDate(n.date)} ${n.text}</span>
+      <${PhotoStrip} photos=${photos} base=${`/cases/${c.id}`} field="notice" id=${n.id} canAdd=${canAdd} label="添加签收回执" /></div>`)}
   </div>`;
 }
 
 export default function Case({ params }) {
   const res = useApi('/cases/' + params.id);
+  const photos = usePhotos('/cases/' + params.id);
   const c = res.data;
   useTitle(c ? `个案 ${c.child.name}` : '个案');
   const [done, setDone] = useState(null);
@@ -98,7 +103,8 @@ export default function Case({ params }) {
                 ${a.response && html`<dt>家庭回应</dt><dd>${a.response}</dd>`}
                 <dt>结果</dt><dd>${a.result}</dd>
                 ${a.next_step && html`<dt>下一步</dt><dd>${a.next_step}</dd>`}
-              </dl></li>`)}
+              </dl>
+              <${PhotoStrip} photos=${photos} base=${`/cases/${c.id}`} field="attempt" id=${a.id} canAdd=${may.attach && c.state !== 'closed'} /></li>`)}
           </ol>`}
         </section>
 
@@ -107,7 +113,7 @@ export default function Case({ params }) {
             ${may.escalate && c.state === 'open' && open('ladder', c.ladder.step ? '记录下一步或结果' : '启动依法控辍')}</div>
           <${Ladder} c=${c} />
           ${form === 'ladder' && html`<${LadderForm} ...${props} />`}
-          ${may.notice && c.state !== 'closed' && html`<${Notices} c=${c} onIssued=${() => res.reload()} />`}
+          ${may.notice && c.state !== 'closed' && html`<${Notices} c=${c} onIssued=${() => res.reload()} photos=${photos} canAdd=${may.attach} />`}
         </section>
 
         <section class="card">
