@@ -7,6 +7,7 @@ SVG and an image with something appended are refused with a Chinese message and 
 and no uploaded file stays on the server's disk. SQLite, and PostgreSQL as the .pg variant.
 """
 
+import json
 import os
 import struct
 import subprocess
@@ -174,6 +175,42 @@ class AttachmentsTest(DemoServerTest):
         self.assertEqual(self.count(), n)
         self.assertEqual(self.uploads_left(), [])
 
+    def test_a_chunked_upload_beyond_the_limit_is_cut_off(self):
+        """No Content-Length to refuse at once: the body is read and dropped past the limit (the
+        server never holds more than the limit), then refused."""
+        admin, csrf = self.login("admin")
+        r, j, _ = self.call("PUT", "/api/v1/settings/attachment_max_mb", {"value": "1"},
+                            admin, csrf)
+        self.assertEqual(r.status, 200, j)
+        self.addCleanup(lambda: self.call("DELETE", "/api/v1/settings/attachment_max_mb", None,
+                                          *self.login("admin")))
+        n = self.count()
+        cookie, csrf = self.login("tz")
+        body, ctype = multipart({}, [("file", "big.png", png(b"Comment\x00" + b"x" * (3 << 20)))])
+        c = self.conn()
+        c.putrequest("POST", "/api/v1/verify/%d/attachments" % self.task)
+        for k, v in (("Cookie", cookie), ("X-CSRF-Token", csrf), ("Content-Type", ctype),
+                     ("Transfer-Encoding", "chunked")):
+            c.putheader(k, v)
+        c.endheaders()
+        for i in range(0, len(body), 65536):
+            part = body[i:i + 65536]
+            try:
+                c.send(b"%x\r\n" % len(part) + part + b"\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        try:
+            c.send(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        r = c.getresponse()
+        j = json.loads(r.read())
+        c.close()
+        self.assertError(r, j, 413)
+        self.assertIn("1 MB", j["error"]["message"])
+        self.assertEqual(self.count(), n)
+        self.assertEqual(self.uploads_left(), [])
+
     def test_other_township_cannot_attach(self):
         n = self.count()
         r, j, _ = self.upload("tz2", "/api/v1/cases/%d/attachments" % self.case, png(),
@@ -203,6 +240,22 @@ class AttachmentsTest(DemoServerTest):
                            env=env())
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("添加照片", p.stdout)
+        p = subprocess.run([BIN, "case", "photos", str(self.case), "--db", self.db],
+                           capture_output=True, text=True, env=env())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        last = [l for l in p.stdout.splitlines() if l.startswith("照片 ")][-1]
+        self.assertIn("劝返记录 %d" % self.attempt, last)
+        aid = int(last.split()[1])
+        out = path + ".out"
+        self.addCleanup(lambda: os.path.exists(out) and os.remove(out))
+        p = subprocess.run([BIN, "case", "photos", str(self.case), "--get", str(aid), "-o", out,
+                            "--db", self.db], capture_output=True, text=True, env=env())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(out, "rb") as f:
+            got = f.read()
+        self.assertTrue(got.startswith(b"\x89PNG") and b"SECRET-PLACE" not in got)
+        self.assertEqual(int(db_value(self.db, "SELECT count(*) FROM audit WHERE action ="
+                                      " 'attachment_read' AND detail = '照片 %d'" % aid)), 1)
         with open(path, "wb") as f:
             f.write(b"not a photo at all")
         p = subprocess.run([BIN, "verify", "attach", str(self.task), path, "--db", self.db],
