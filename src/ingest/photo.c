@@ -169,12 +169,19 @@ static int jpeg_clean(const unsigned char *p, size_t n, struct buf *out, struct 
             return broken(o, "JPEG ");
         buf_add(out, p + from, at - from);
     }
-    /* after EOI: nothing, or zeros a camera padded the file with */
-    for (size_t i = at; i < n; i++)
-        if (p[i]) {
-            buf_setlen(out, start);
-            return trailing(o);
-        }
+    /* after EOI: nothing, zeros a camera padded the file with, or what phones append and the
+     * image does not need, cut here: more JPEGs (the MPF's secondary images — an Ultra HDR
+     * gain map, a depth map, a preview) or Samsung's trailer (its video and tags, ending in
+     * SEFT). Anything else makes the file something besides an image: refused. */
+    bool zeros = true;
+    for (size_t i = at; i < n && zeros; i++)
+        zeros = !p[i];
+    bool jpegs = n - at >= 3 && p[at] == 0xFF && p[at + 1] == 0xD8 && p[at + 2] == 0xFF;
+    bool samsung = n - at >= 4 && !memcmp(p + n - 4, "SEFT", 4);
+    if (!zeros && !jpegs && !samsung) {
+        buf_setlen(out, start);
+        return trailing(o);
+    }
     buf_addch(out, 0xFF);
     buf_addch(out, 0xD9);
     return 0;

@@ -15,7 +15,8 @@
  * is left out. A JPEG's orientation (portrait photos are stored on their side with an EXIF tag
  * saying so) is kept as a new EXIF block holding that one tag. Anything else is refused with a
  * Chinese reason: other formats (SVG, PDF, text), an image cut short, bytes after the image's
- * end (a file that is an image and something else as well).
+ * end (a file that is an image and something else as well) — but for what phones append to a
+ * JPEG (more JPEGs: a gain map, a depth map; Samsung's trailer), which is cut off.
  */
 enum photo_type { PHOTO_JPEG, PHOTO_PNG, PHOTO_WEBP };
 

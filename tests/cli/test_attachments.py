@@ -143,6 +143,18 @@ class AttachmentsTest(DemoServerTest):
                       b"\x00\x00\x00\x01\x00\x06", data)
         self.assertEqual(len(self.audit(action="attachment_read", target="task:%d" % self.task)), 1)
 
+    def test_what_phones_append_to_a_jpeg_is_cut_off(self):
+        """An Ultra HDR photo's gain map (a second JPEG after the first's end) is not kept; a ZIP
+        after the end is refused (test_not_images_refused_changing_nothing)."""
+        r, j, _ = self.upload("tz", "/api/v1/verify/%d/attachments" % self.task,
+                              jpeg(1) + jpeg(1) + b"GAINMAP")
+        self.assertEqual(r.status, 201, j)
+        cookie, _ = self.login("tz")
+        r, _, data = self.call("GET", "/api/v1/verify/%d/attachments/%d" % (self.task, j["id"]),
+                               cookie=cookie)
+        self.assertEqual(data.count(b"\xff\xd8"), 1)
+        self.assertNotIn(b"GAINMAP", data)
+
     def test_not_images_refused_changing_nothing(self):
         n = self.count()
         path = "/api/v1/cases/%d/attachments" % self.case
@@ -151,6 +163,8 @@ class AttachmentsTest(DemoServerTest):
                            ("photo.svg", SVG),
                            ("photo.jpg", SVG),
                            ("photo.png", png() + b"PK\x03\x04 a zip appended"),
+                           ("photo.jpg", jpeg() + b"PK\x03\x04 a zip appended"),
+                           ("photo.jpg", jpeg() + b"<html><script>alert(1)</script>"),
                            ("photo.jpg", jpeg()[:-40]),
                            ("receipt.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF")]:
             r, j, _ = self.upload("tz", path, data, field, name)

@@ -43,7 +43,10 @@ static void make_png(struct buf *b, const char *extra)
     compress(z, &zn, raw, sizeof(raw));
     buf_add(b, "\x89PNG\r\n\x1a\n", 8);
     png_chunk(b, "IHDR", ihdr, sizeof(ihdr));
-    png_chunk(b, "tEXt", "GPS\0" "39.9N", 9);
+    png_chunk(b, "tEXt",
+              "GPS\0"
+              "39.9N",
+              9);
     png_chunk(b, "pHYs", "\0\0\0\1\0\0\0\1\0", 9);
     if (extra)
         png_chunk(b, extra, "x", 1);
@@ -164,8 +167,8 @@ static void test_not_images(void **state)
         struct buf out = BUF_INIT;
         struct outcome o = OUTCOME_INIT;
         enum photo_type t;
-        assert_int_equal(photo_clean((const unsigned char *)texts[i], strlen(texts[i]), &out, &t, &o),
-                         -1);
+        assert_int_equal(
+            photo_clean((const unsigned char *)texts[i], strlen(texts[i]), &out, &t, &o), -1);
         assert_int_equal(o.kind, OUT_INVALID);
         assert_string_equal(o.field, "file");
         assert_int_equal(out.len, 0);

@@ -6,7 +6,8 @@
 const BASE = '/api/v1';
 let csrf = '';
 let onUnauthenticated = () => {};
-// Where a write that may wait goes when the network is down (offline.js): {accepts(path), keep(method, path, body)}.
+// Where a write that may wait goes when the network is down (offline.js): {accepts(path),
+// keep(method, path, body), answered(path, data): a read's answer, for offline use}.
 let offlineWrite = null;
 
 export class ApiError extends Error {
@@ -90,7 +91,9 @@ export async function request(method, path, opts = {}) {
   }
   if (opts.raw) return resp;
   if (resp.status === 204) return null;
-  return resp.json();
+  const data = await resp.json();
+  if (method === 'GET' && offlineWrite && offlineWrite.answered) offlineWrite.answered(path + qs(opts.query), data);
+  return data;
 }
 
 export const api = {

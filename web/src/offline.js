@@ -76,7 +76,12 @@ async function refresh() {
 /** A write that could not reach the server, kept: the answer a screen shows instead of the server's. */
 async function enqueue(method, path, body) {
   const d = describe(path);
-  await tx('readwrite', s => s.add({ user: owner, method, path, body, label: d.label, screen: d.screen, at: new Date().toISOString(), state: 'waiting', error: null }));
+  try {
+    await tx('readwrite', s => s.add({ user: owner, method, path, body, label: d.label, screen: d.screen, at: new Date().toISOString(), state: 'waiting', error: null }));
+  } catch {
+    // a browser that keeps nothing (private mode, storage full): say so, keep the form as typed
+    throw new ApiError(0, 'network', '无法连接服务器，本机也无法保存这条记录：请联网后再保存');
+  }
   const items = await refresh();
   const n = items.filter(i => i.state === 'waiting').length;
   return { queued: true, message: `网络不通：已保存在本机，联网后自动发送（待发送 ${n} 条）` };
@@ -141,17 +146,20 @@ export async function discard(id) {
   await refresh();
 }
 
-/* What the app reads before any screen (the session, the vocabularies) read once through the
- * service worker, which keeps them: the app then starts with no network. */
-function warm() {
-  if (!owner || !navigator.onLine || !navigator.serviceWorker || !navigator.serviceWorker.controller) return;
-  for (const p of ['/session', '/vocab']) fetch('/api/v1' + p, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).catch(() => {});
+/* What the app reads before any screen (the session, the vocabularies) is read before the
+ * service worker takes over on a first visit: kept here as the worker keeps what it sees (same
+ * cache, same keys), so that the app starts with no network; not asked twice. */
+function keepAnswer(path, data) {
+  if ((path !== '/session' && path !== '/vocab') || !('caches' in window)) return;
+  const body = JSON.stringify(data);
+  caches.open(API_CACHE)
+    .then(c => c.put('/api/v1' + path, new Response(body, { headers: { 'Content-Type': 'application/json; charset=utf-8' } })))
+    .catch(() => { /* no cache: online use only */ });
 }
 
 /** The signed-in account changes (null: signed out): its own queue is shown, then sent. */
 export async function adoptUser(name) {
   owner = name || '';
-  warm();
   if (!('indexedDB' in window)) return;
   await refresh();
   if (owner) flush();
@@ -188,13 +196,12 @@ export function useOffline() {
 
 export function startOffline() {
   if (typeof window === 'undefined') return;
-  onOfflineWrite({ accepts: path => !!describe(path), keep: enqueue });
+  onOfflineWrite({ accepts: path => !!describe(path), keep: enqueue, answered: keepAnswer });
   window.addEventListener('online', () => { emit({ online: true }); flush(); });
   window.addEventListener('offline', () => emit({ online: false }));
   // a queue left by a connection that came back while the page was asleep
   setInterval(() => { if (navigator.onLine && state.items.some(i => i.state === 'waiting')) flush(); }, 30000);
   if ('serviceWorker' in navigator && location.protocol !== 'file:') {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => { /* no offline reads: the rest works */ });
-    navigator.serviceWorker.addEventListener('controllerchange', warm);
   }
 }
