@@ -157,9 +157,11 @@ function keepAnswer(path, data) {
     .catch(() => { /* no cache: online use only */ });
 }
 
-/** The signed-in account changes (null: signed out): its own queue is shown, then sent. */
-export async function adoptUser(name) {
+/** The signed-in account changes (null: signed out): its own queue is shown, then sent;
+ * `session` (the answer of signing in, which is GET /session's) is kept for an offline start. */
+export async function adoptUser(name, session) {
   owner = name || '';
+  if (owner && session) keepAnswer('/session', session);
   if (!('indexedDB' in window)) return;
   await refresh();
   if (owner) flush();

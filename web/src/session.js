@@ -16,7 +16,7 @@ function adopt(answer) {
   user = answer ? answer.user : null;
   setCsrf(answer ? answer.csrf_token : '');
   emit();
-  adoptUser(user && user.name).catch(() => { /* no IndexedDB: nothing waits */ });
+  adoptUser(user && user.name, answer).catch(() => { /* no IndexedDB: nothing waits */ });
 }
 
 /** Where to go back to after signing in again ("#/children?status=…"). */
