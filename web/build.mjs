@@ -1,6 +1,7 @@
 // Bundles web/src into web/dist: one hashed JS and one hashed CSS file (cached for a year by
 // baoxue serve, see src/http/static.c), an index.html naming them (no-cache, revalidated), and
-// a .gz sibling of each that static.c sends to browsers that accept gzip.
+// a .gz sibling of each that static.c sends to browsers that accept gzip; and the service worker
+// dist/sw.js (offline use, issue 14).
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
@@ -43,8 +44,30 @@ async function build() {
     if (/\.(js|css)$/.test(f)) writeFileSync(join(assets, f + '.gz'), gzipSync(readFileSync(join(assets, f)), { level: 9 }));
   }
   writeFileSync(join(dist, 'index.html.gz'), gzipSync(html, { level: 9 }));
+  await serviceWorker();
   const sizes = readdirSync(assets).filter(f => f.endsWith('.gz')).map(f => readFileSync(join(assets, f)).length);
   console.log(`web: dist/assets/${js} and ${readdirSync(assets).length} files, ${Math.round(sizes.reduce((a, b) => a + b, 0) / 1024)} KiB gzipped`);
+}
+
+// dist/sw.js (src/sw.js): not hashed, the one name the browser registers, served uncached by
+// the server; it carries the list of the app's files to keep for offline use and a version made
+// from their names, so that a new build replaces the old cache.
+async function serviceWorker() {
+  const files = readdirSync(assets).filter(f => /\.(js|css)$/.test(f)).sort().map(f => '/assets/' + f);
+  const shell = ['/', '/index.html', ...files];
+  const version = createHash('sha256').update(shell.join('\n') + readFileSync(join(dist, 'index.html'))).digest('hex').slice(0, 12);
+  await esbuild.build({
+    entryPoints: [join(here, 'src/sw.js')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['chrome90', 'firefox90', 'safari14'],
+    outfile: join(dist, 'sw.js'),
+    define: { SHELL: JSON.stringify(shell), VERSION: JSON.stringify(version) },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  writeFileSync(join(dist, 'sw.js.gz'), gzipSync(readFileSync(join(dist, 'sw.js')), { level: 9 }));
 }
 
 rmSync(dist, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/scope.h"
 #include "render/table.h"
 #include "store/audit.h"
 #include "util/buf.h"
@@ -36,6 +37,13 @@ typedef int (*cw_show_fn)(struct store *s, int64_t id, bool full, struct buf *ou
                           struct outcome *o);
 int cw_show(int argc, char **argv, const char *const *usage, const char *what,
             enum audit_object object, const char *audit_what, cw_show_fn show);
+
+/*
+ * "baoxue case photos 案件编号 [--get 照片编号 -o 文件]" and verify's: the photos of a task
+ * (SCOPE_TASK) or case (SCOPE_CASE) listed, or one written to a file (audited). The exit code.
+ */
+int cw_photos(int argc, char **argv, const char *const *usage, const char *what,
+              enum scope_object object);
 
 /*
  * "baoxue case list [选项]" and its likes: parse `opts` (which fill the command's filter and

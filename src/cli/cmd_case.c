@@ -41,9 +41,18 @@ static int case_show_cmd(int argc, char **argv)
                    case_show);
 }
 
+static int case_photos_cmd(int argc, char **argv)
+{
+    static const char *const usage[] = {
+        "baoxue case photos 案件编号 [--get 照片编号 -o 文件] [选项]",
+        "一个案件的照片和回执扫描件，或取出其中一张", NULL};
+    return cw_photos(argc, argv, usage, "案件编号", SCOPE_CASE);
+}
+
 static const struct cli_sub reads[] = {
     {"list", case_list_cmd, "列出案件"},
     {"show", case_show_cmd, "一个案件及其时间线"},
+    {"photos", case_photos_cmd, "照片（列出，或取出一张）"},
     {NULL, NULL, NULL},
 };
 

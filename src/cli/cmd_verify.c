@@ -44,9 +44,18 @@ static int verify_show_cmd(int argc, char **argv)
                    verify_show);
 }
 
+static int verify_photos_cmd(int argc, char **argv)
+{
+    static const char *const usage[] = {
+        "baoxue verify photos 核查任务编号 [--get 照片编号 -o 文件] [选项]",
+        "一项核查任务的照片，或取出其中一张", NULL};
+    return cw_photos(argc, argv, usage, "核查任务编号", SCOPE_TASK);
+}
+
 static const struct cli_sub reads[] = {
     {"list", verify_list_cmd, "列出核查任务"},
     {"show", verify_show_cmd, "一项核查任务及其记录"},
+    {"photos", verify_photos_cmd, "照片（列出，或取出一张）"},
     {NULL, NULL, NULL},
 };
 

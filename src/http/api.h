@@ -30,6 +30,9 @@ void verify_list_h(struct request *r);
 void verify_show_h(struct request *r);
 void case_list_h(struct request *r);
 void case_show_h(struct request *r);
+/* photos of a task or case (http/api_attach.c) */
+void attachments_h(struct request *r);
+void attachment_h(struct request *r);
 void tasks_h(struct request *r);
 
 /* api_review.c: the clerical review queue */

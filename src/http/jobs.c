@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "casework/attach.h"
 #include "casework/casework.h"
 #include "core/date.h"
 #include "store/audit.h"
@@ -15,6 +16,7 @@
 #include "domain/department.h"
 #include "domain/job.h"
 #include "domain/match.h"
+#include "http/args.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "ingest/import.h"
@@ -347,8 +349,17 @@ void jobs_stop(unsigned drain)
 
 /* ---- the upload: multipart/form-data streamed to a file under the data directory ---- */
 
+#define UPLOAD_FIELDS     8
+#define UPLOAD_FIELD_SIZE 1024
+
 struct upload {
     struct MHD_PostProcessor *pp;
+    /* a row that is no job (a photo: verb/rows_attach.c): its fields by their keys, and the
+     * limit of its file (0: the server's --max-upload) */
+    const struct verb *verb;
+    char values[UPLOAD_FIELDS][UPLOAD_FIELD_SIZE];
+    bool given[UPLOAD_FIELDS];
+    uint64_t limit, body;
     char kind[32], force[8], dry_run[8], confirm_shrink[8];
     char map[4096];  /* "表头=字段" lines, one per map part (issue 6: the import wizard) */
     char *file_name; /* as the user named it: metadata only (upload_display_name) */
@@ -361,9 +372,10 @@ struct upload {
 bool upload_route(const char *method, const char *path)
 {
     /* the routes of the rows that read a file take it as a streamed multipart upload */
+    struct route_params rp;
     for (size_t i = 0; verbs[i]; i++)
         if ((verbs[i]->flags & VERB_FILE_IN) && verbs[i]->path &&
-            !strcmp(method, verbs[i]->method) && !strcmp(path, verbs[i]->path))
+            !strcmp(method, verbs[i]->method) && route_match(verbs[i]->path, path, &rp))
             return true;
     return false;
 }
@@ -406,7 +418,17 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     struct upload *up = r->upload;
     if (!key)
         return MHD_YES;
-    if (!strcmp(key, "kind")) {
+    if (up->verb && strcmp(key, "file")) {
+        /* a field of the row: kept by its place in the row; an unknown part is refused */
+        const struct verb_field *f = verb_field(up->verb, key, strlen(key));
+        size_t i = f ? (size_t)(f - up->verb->fields) : UPLOAD_FIELDS;
+        if (i >= UPLOAD_FIELDS || (f->flags & VF_CLI))
+            up->bad = true;
+        else {
+            up->given[i] = true;
+            field_add(up, up->values[i], UPLOAD_FIELD_SIZE, data, size);
+        }
+    } else if (!strcmp(key, "kind")) {
         field_add(up, up->kind, sizeof(up->kind), data, size);
     } else if (!strcmp(key, "force")) {
         field_add(up, up->force, sizeof(up->force), data, size);
@@ -429,6 +451,11 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
             up->io_error = true;
             return MHD_YES;
         }
+        if (up->limit && up->bytes + size > up->limit) {
+            /* beyond the row's limit: nothing more is written, the file is refused */
+            up->too_large = true;
+            return MHD_NO;
+        }
         if (size && up->f && fwrite(data, 1, size, up->f) != size)
             up->io_error = true;
         up->bytes += size;
@@ -436,11 +463,42 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *k
     return up->bad ? MHD_NO : MHD_YES;
 }
 
+/* What a form around a photo may add to it: the boundaries, the part headers, the fields. */
+#define UPLOAD_FORM_SLACK (64 * 1024)
+
+static void reply_too_large(struct request *r, const struct upload *up)
+{
+    char msg[200];
+    if (up->limit)
+        snprintf(msg, sizeof(msg), "照片太大：不能超过 %llu MB；请降低相机分辨率或压缩后再上传",
+                 (unsigned long long)(up->limit >> 20));
+    else
+        snprintf(msg, sizeof(msg), "上传的文件过大");
+    reply_error_at(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "file", msg);
+}
+
 void upload_begin(struct request *r)
 {
     struct upload *up = arena_alloc(&r->arena, sizeof(*up));
     memset(up, 0, sizeof(*up));
     r->upload = up;
+    const struct verb *v = r->route->verb;
+    if (v && !(v->flags & VERB_JOB)) {
+        /* a photo: its limit is a setting, and a body announced beyond it is refused at once */
+        struct outcome o = OUTCOME_INIT;
+        up->verb = v;
+        if (attach_limit(r->store, &up->limit, &o) < 0) {
+            reply_outcome(r, &o);
+            outcome_release(&o);
+            return;
+        }
+        const char *cl = request_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > up->limit + UPLOAD_FORM_SLACK) {
+            up->too_large = true;
+            reply_too_large(r, up);
+            return;
+        }
+    }
     up->pp = MHD_create_post_processor(r->conn, 65536, on_part, r);
     if (!up->pp)
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
@@ -452,7 +510,9 @@ void upload_feed(struct request *r, const char *data, size_t n)
     struct upload *up = r->upload;
     if (!up || !up->pp || up->bad || up->too_large)
         return;
-    if (up->bytes + n > r->cfg->max_upload) {
+    up->body += n;
+    if (up->bytes + n > r->cfg->max_upload ||
+        (up->limit && up->body > up->limit + UPLOAD_FORM_SLACK)) {
         up->too_large = true;
         return;
     }
@@ -580,6 +640,53 @@ void imports_post_h(struct request *r)
         up->path[0] = '\0';
     }
     outcome_release(&refusal);
+}
+
+/* A row that reads a file and is no job (a photo): its form's fields by the row's keys, the
+ * file the upload wrote, the row run at once; the file is removed before the answer whatever
+ * the end (the row keeps what it needs in the store). */
+void file_verb_h(struct request *r)
+{
+    struct upload *up = r->upload;
+    if (!up)
+        return;
+    upload_close(up);
+    const struct verb *v = r->route->verb;
+    if (up->too_large) {
+        reply_too_large(r, up);
+    } else if (up->bad || !up->verb) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
+                    "上传内容无效：应为一个表单，含要上传的文件（file）和说明等字段");
+    } else if (up->io_error) {
+        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
+                    "服务器无法保存上传的文件（磁盘已满或数据目录不可写？）");
+    } else if (up->two_files) {
+        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "一次只能上传一个文件");
+    } else if (!up->path[0] || !up->bytes) {
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "file",
+                       "缺少要上传的照片，或文件为空");
+    } else {
+        void *in = arena_alloc(&r->arena, v->size);
+        memset(in, 0, v->size);
+        for (size_t i = 0; i < v->nfields && i < UPLOAD_FIELDS; i++)
+            if (up->given[i] && !(v->fields[i].flags & VF_FLAG))
+                *verb_text(&v->fields[i], in) = up->values[i];
+        struct verb_call c = {.s = r->store,
+                              .scope = &r->scope,
+                              .actor = r->scope.user,
+                              .id = path_id(r),
+                              .in_path = up->path,
+                              .in_name = up->file_name};
+        struct outcome o = OUTCOME_INIT;
+        if (verb_run(v, &c, in, &o) < 0)
+            reply_outcome(r, &o);
+        else
+            reply_verb(r, v, &c);
+        outcome_release(&o);
+        verb_call_release(&c);
+    }
+    upload_remove(up->path);
+    up->path[0] = '\0';
 }
 
 void imports_get_h(struct request *r)

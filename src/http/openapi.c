@@ -66,9 +66,10 @@ static json_t *operation(const struct verb *v)
     bool upload = v->flags & VERB_FILE_IN;
     if (upload) {
         /* a streamed multipart form: the file and the fields as form values */
-        json_object_set_new(props, "file",
-                            json_pack("{s:s, s:s, s:s}", "type", "string", "format", "binary",
-                                      "description", "要导入的文件"));
+        json_object_set_new(
+            props, "file",
+            json_pack("{s:s, s:s, s:s}", "type", "string", "format", "binary", "description",
+                      v->flags & VERB_JOB ? "要导入的文件" : "要上传的照片（JPEG、PNG 或 WebP）"));
         json_array_append_new(required, json_string("file"));
         const char *key;
         json_t *p;

@@ -94,6 +94,8 @@ void upload_remove(const char *path);
  * job: the number removed, -1 on a store error. */
 long uploads_sweep(struct store *s, const char *data_dir);
 void imports_post_h(struct request *r);
+/* The route of a row that reads a file and runs at once (a photo: verb/rows_attach.c). */
+void file_verb_h(struct request *r);
 void imports_get_h(struct request *r);
 void runs_get_h(struct request *r);
 void job_get_h(struct request *r);
@@ -112,6 +114,10 @@ void verb_h(struct request *r);
  * upload path, file_name, bytes) and answer 202 with the job; 0 after answering 500. */
 struct verb;
 int64_t job_submit(struct request *r, const struct verb *v, json_t *fields);
+/* The answer of a row that ran: its message, and what else it says (201 for a row that
+ * creates). */
+struct verb_call;
+void reply_verb(struct request *r, const struct verb *v, struct verb_call *c);
 /* The OpenAPI 3 document of api_routes (http/openapi.c). */
 const char *openapi_document(void);
 

@@ -1,5 +1,5 @@
-/* Static files of the web UI: content types, caching, precompressed .gz siblings, and never a
- * byte from outside the directory. */
+/* Static files of the web UI: content types, caching, precompressed .gz siblings, the service
+ * worker's scope, and never a byte from outside the directory. */
 #include <fcntl.h>
 #include <strings.h>
 #include <limits.h>
@@ -193,5 +193,9 @@ void static_serve(struct request *r)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
         MHD_add_response_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, modified);
     }
+    /* the web UI's service worker (web/src/sw.js, issue 14: offline use) serves the whole site,
+     * whatever directory the server is asked to present it from */
+    if (!strcmp(r->path, "/sw.js"))
+        MHD_add_response_header(resp, "Service-Worker-Allowed", "/");
     reply_response(r, MHD_HTTP_OK, resp);
 }

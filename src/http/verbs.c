@@ -36,7 +36,7 @@ static bool flag_value(struct request *r, const struct verb_field *f, const char
 }
 
 /* The answer of a row that ran: its message, and what else it says. */
-static void reply_verb(struct request *r, const struct verb *v, struct verb_call *c)
+void reply_verb(struct request *r, const struct verb *v, struct verb_call *c)
 {
     json_t *j = c->result ? json_incref(c->result) : json_object();
     if (!json_is_object(j)) {
@@ -139,10 +139,13 @@ size_t verb_routes(struct route *out, size_t max)
         const struct verb *v = verbs[i];
         if (!v->path)
             continue;
-        /* a row that reads a file takes it as a streamed upload (http/jobs.c) */
+        /* a row that reads a file takes it as a streamed upload (http/jobs.c): a job's is queued,
+         * another's (a photo) run at once */
         out[n++] = (struct route){.method = v->method,
                                   .pattern = v->path,
-                                  .handler = v->flags & VERB_FILE_IN ? imports_post_h : verb_h,
+                                  .handler = !(v->flags & VERB_FILE_IN) ? verb_h
+                                             : v->flags & VERB_JOB      ? imports_post_h
+                                                                        : file_verb_h,
                                   .perm = v->perm,
                                   .summary = v->summary,
                                   .object = v->object,

@@ -63,6 +63,8 @@ static const struct word action_words[] = {
     {"case_close", "销号", NULL, 0, TONE_NONE},
     {"case_reopen", "重新打开案件", NULL, 0, TONE_NONE},
     {"notice", "打印通知书", NULL, 0, TONE_NONE},
+    {"attach", "添加照片", NULL, 0, TONE_NONE},
+    {"attachment_read", "查看照片", NULL, 0, TONE_WARN},
     {"people_import", "导入人员名册", NULL, 0, TONE_NONE},
     {"person_add", "登记人员", NULL, 0, TONE_NONE},
     {"person_edit", "修改人员", NULL, 0, TONE_NONE},

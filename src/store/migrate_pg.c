@@ -356,6 +356,23 @@ const char *const migrate_pg_steps[] = {
     "  user_id BIGINT NOT NULL REFERENCES app_user (id),"
     "  village " CTEXT " NOT NULL CHECK (village <> ''),"
     "  PRIMARY KEY (user_id, village));",
+    /* 15 */
+    "CREATE TABLE attachment ("
+    "  id " ID ","
+    "  task_id BIGINT REFERENCES verify_task (id),"
+    "  case_id BIGINT REFERENCES case_file (id),"
+    "  attempt_id BIGINT REFERENCES attempt (id),"
+    "  notice_id BIGINT REFERENCES event (id),"
+    "  mime " CTEXT " NOT NULL CHECK (mime IN ('image/jpeg','image/png','image/webp')),"
+    "  size BIGINT NOT NULL, sha256 " CTEXT " NOT NULL, content BYTEA NOT NULL, note " CTEXT ","
+    "  added_by " CTEXT " NOT NULL, added_at " CTEXT " NOT NULL,"
+    "  CHECK ((task_id IS NULL) <> (case_id IS NULL)),"
+    "  CHECK (case_id IS NULL OR (attempt_id IS NULL) <> (notice_id IS NULL)),"
+    "  CHECK (task_id IS NULL OR (attempt_id IS NULL AND notice_id IS NULL)));"
+    "CREATE INDEX attachment_task ON attachment (task_id, id);"
+    "CREATE INDEX attachment_case ON attachment (case_id, id);"
+    "CREATE TRIGGER attachment_append_only BEFORE UPDATE OR DELETE ON attachment"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

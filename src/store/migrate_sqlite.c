@@ -33,6 +33,8 @@
  * Step 11 (issue 13): the lists current when an outcome was recorded; the review queue by pair;
  * the day a run ran.
  * Step 13 (issue 14): an attempt may be a video call; a correction's reason.
+ * Step 15 (issue 14): attachment, the photos and scanned receipts of verifications, attempts and
+ * notices, bytes and all.
  */
 #define CASE_FILE_COLUMNS                                                                          \
     "id, child_id, task_id, run_id, record_id, township_code, township, opened_on,"                \
@@ -455,6 +457,29 @@ const char *const migrate_sqlite_steps[] = {
     "  user_id INTEGER NOT NULL REFERENCES app_user (id),"
     "  village TEXT NOT NULL CHECK (village <> ''),"
     "  PRIMARY KEY (user_id, village));",
+    /* 15: photos and scanned receipts (issue 14, casework/attach.c): the bytes of each, as the
+     * server cleaned them (ingest/photo.h), kept in the store beside the record they document so
+     * that the record and its photo are written in one transaction and no file is left behind.
+     * One attaches to a verification (its task), or to a case's 劝返 attempt or notice (the
+     * notice's event). Append-only, like the history it documents. */
+    "CREATE TABLE attachment ("
+    "  id INTEGER PRIMARY KEY,"
+    "  task_id INTEGER REFERENCES verify_task (id),"
+    "  case_id INTEGER REFERENCES case_file (id),"
+    "  attempt_id INTEGER REFERENCES attempt (id),"
+    "  notice_id INTEGER REFERENCES event (id),"
+    "  mime TEXT NOT NULL CHECK (mime IN ('image/jpeg','image/png','image/webp')),"
+    "  size INTEGER NOT NULL, sha256 TEXT NOT NULL, content BLOB NOT NULL, note TEXT,"
+    "  added_by TEXT NOT NULL, added_at TEXT NOT NULL,"
+    "  CHECK ((task_id IS NULL) <> (case_id IS NULL)),"
+    "  CHECK (case_id IS NULL OR (attempt_id IS NULL) <> (notice_id IS NULL)),"
+    "  CHECK (task_id IS NULL OR (attempt_id IS NULL AND notice_id IS NULL)));"
+    "CREATE INDEX attachment_task ON attachment (task_id, id);"
+    "CREATE INDEX attachment_case ON attachment (case_id, id);"
+    "CREATE TRIGGER attachment_append_only BEFORE UPDATE ON attachment"
+    "  BEGIN SELECT RAISE(ABORT, 'attachment is append-only'); END;"
+    "CREATE TRIGGER attachment_no_delete BEFORE DELETE ON attachment"
+    "  BEGIN SELECT RAISE(ABORT, 'attachment is append-only'); END;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

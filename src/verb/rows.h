@@ -24,9 +24,9 @@
 #define ASSIGN_FIELDS 4
 extern const struct verb_field assign_fields[ASSIGN_FIELDS];
 
-extern const struct verb verb_verify_record, verb_verify_assign;
+extern const struct verb verb_verify_record, verb_verify_assign, verb_verify_attach;
 extern const struct verb verb_case_assign, verb_case_attempt, verb_case_escalate, verb_case_resolve,
-    verb_case_follow_up, verb_case_close, verb_case_reopen, verb_case_notice;
+    verb_case_follow_up, verb_case_close, verb_case_reopen, verb_case_notice, verb_case_attach;
 extern const struct verb verb_people_add, verb_people_edit, verb_people_deactivate,
     verb_people_import;
 extern const struct verb verb_review_decide, verb_review_accept, verb_review_reject;

@@ -287,7 +287,7 @@ class CaseworkApiTest(DemoServerTest):
         r, j, _ = self.call("POST", base + "/assign", {"teacher": teacher, "reason": "结对帮扶"},
                             cookie=county, csrf=county_csrf)
         self.assertEqual(r.status, 200, j)
-        self.assertEqual(self.may("school1", "cases", case), {"attempt"})
+        self.assertEqual(self.may("school1", "cases", case), {"attempt", "attach"})
         n = self.counts()["attempt"]
         r, j, _ = self.call("POST", base + "/attempts", attempt, cookie=sc, csrf=sc_csrf)
         self.assertEqual(r.status, 200, j)
@@ -299,7 +299,7 @@ class CaseworkApiTest(DemoServerTest):
                                                         "grade": "五年级"},
                             cookie=county, csrf=county_csrf)
         self.assertEqual(r.status, 200, j)
-        self.assertEqual(self.may("school1", "cases", case), {"attempt", "follow-up"})
+        self.assertEqual(self.may("school1", "cases", case), {"attempt", "follow-up", "attach"})
         r, j, _ = self.call("POST", base + "/follow-ups", {"in_school": True, "by": teacher},
                             cookie=sc, csrf=sc_csrf)
         self.assertEqual(r.status, 200, j)
@@ -385,11 +385,12 @@ class CaseworkApiTest(DemoServerTest):
         task = self.open_task(TOWN)
         self.assertEqual(self.may("county", "cases", case),
                          {"assign", "attempt", "escalate", "resolve", "follow-up", "close", "reopen",
-                          "notice"})
+                          "notice", "attach"})
         self.assertEqual(self.may("tz", "cases", case),
-                         {"assign", "attempt", "escalate", "resolve", "follow-up", "reopen", "notice"})
+                         {"assign", "attempt", "escalate", "resolve", "follow-up", "reopen", "notice",
+                          "attach"})
         self.assertEqual(self.may("sup", "cases", case), set())
-        self.assertEqual(self.may("tz", "verify", task), {"record", "assign"})
+        self.assertEqual(self.may("tz", "verify", task), {"record", "assign", "attach"})
         self.assertEqual(self.may("sup", "verify", task), set())
 
     def tied_cases(self, code, school):

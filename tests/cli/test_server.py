@@ -9,6 +9,7 @@ own (SIGTERM) start one. Every test uses its own account where it changes one.
 import gzip
 import http.client
 import json
+import os
 import resource
 import signal
 import socket
@@ -422,6 +423,20 @@ class ServerTest(DemoServerTest):
         r, _, body = self.call("GET", "/assets/app.3f9a1c2e.js", headers={"Accept-Encoding": "gzip"})
         self.assertEqual(r.getheader("Content-Encoding"), "gzip")
         self.assertEqual(gzip.decompress(body), plain)
+
+    def test_service_worker(self):
+        """The web UI's service worker (issue 14: offline use) is served for the whole site,
+        revalidated at every visit: a new build replaces it at once."""
+        with open(os.path.join(self.web, "sw.js"), "w") as f:
+            f.write("self.addEventListener('fetch', () => {});")
+        self.addCleanup(os.remove, os.path.join(self.web, "sw.js"))
+        r, _, body = self.call("GET", "/sw.js")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.getheader("Content-Type"), "text/javascript; charset=utf-8")
+        self.assertEqual(r.getheader("Service-Worker-Allowed"), "/")
+        self.assertEqual(r.getheader("Cache-Control"), "no-cache")
+        r, _, _ = self.call("GET", "/assets/app.3f9a1c2e.js")
+        self.assertIsNone(r.getheader("Service-Worker-Allowed"))
 
     def test_path_traversal(self):
         for path in ["/../secret.txt", "/assets/../../secret.txt", "/%2e%2e/secret.txt",

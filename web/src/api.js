@@ -6,6 +6,9 @@
 const BASE = '/api/v1';
 let csrf = '';
 let onUnauthenticated = () => {};
+// Where a write that may wait goes when the network is down (offline.js): {accepts(path),
+// keep(method, path, body), answered(path, data): a read's answer, for offline use}.
+let offlineWrite = null;
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -17,6 +20,7 @@ export class ApiError extends Error {
 
 export function setCsrf(token) { csrf = token || ''; }
 export function onUnauthorized(fn) { onUnauthenticated = fn; }
+export function onOfflineWrite(q) { offlineWrite = q; }
 
 const STATUS_MESSAGES = {
   0: '无法连接服务器，请检查网络后重试',
@@ -56,6 +60,8 @@ async function errorFrom(resp) {
  * request('GET', '/children', {query: {...}}) → parsed JSON.
  * opts.body: an object (sent as JSON) or FormData; opts.raw: return the Response (downloads);
  * opts.login: a 401 is the answer (wrong password), not an expired session.
+ * A write offline.js may keep (an outcome, an attempt…) answers {queued: true, message} when the
+ * network is down.
  */
 export async function request(method, path, opts = {}) {
   const headers = { Accept: 'application/json' };
@@ -66,11 +72,16 @@ export async function request(method, path, opts = {}) {
     body = JSON.stringify(opts.body);
   }
   if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrf;
+  // a record made with no signal is kept in this browser and sent later (offline.js);
+  // opts.direct: the queue's own sending
+  const mayWait = !opts.direct && offlineWrite && method === 'POST' && !(opts.body instanceof FormData) && offlineWrite.accepts(path);
+  if (mayWait && navigator.onLine === false) return offlineWrite.keep(method, path, opts.body);
   let resp;
   try {
     resp = await fetch(BASE + path + qs(opts.query), { method, headers, body, credentials: 'same-origin', signal: opts.signal });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
+    if (mayWait) return offlineWrite.keep(method, path, opts.body);
     throw new ApiError(0, 'network', STATUS_MESSAGES[0]);
   }
   if (!resp.ok) {
@@ -80,7 +91,9 @@ export async function request(method, path, opts = {}) {
   }
   if (opts.raw) return resp;
   if (resp.status === 204) return null;
-  return resp.json();
+  const data = await resp.json();
+  if (method === 'GET' && offlineWrite && offlineWrite.answered) offlineWrite.answered(path + qs(opts.query), data);
+  return data;
 }
 
 export const api = {

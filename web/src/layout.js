@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { routes } from './routes.js';
 import { can, logout } from './session.js';
+import { OfflineBadge } from './components/offline-badge.js';
 
 export function allowed(route) {
   return route.public || can(route.perm);
@@ -32,6 +33,7 @@ export function Layout({ user, path, children }) {
     <a class="skip-link" href="#main" onClick=${e => { e.preventDefault(); document.getElementById('main').focus(); }}>跳到正文</a>
     <header class="topbar">
       <a class="brand" href="#/"><span class="brand-mark" aria-hidden="true">保</span><span class="brand-text">保学<small>控辍保学信息系统</small></span></a>
+      <${OfflineBadge} />
       <button type="button" class="btn menu-toggle" aria-expanded=${open} aria-controls="main-nav" onClick=${() => setOpen(!open)}>
         <span aria-hidden="true">☰</span> 菜单
       </button>

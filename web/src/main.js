@@ -9,6 +9,7 @@ import { routes } from './routes.js';
 import { match, navigate, useRoute } from './router.js';
 import { loadSession, useUser } from './session.js';
 import { ErrorBanner, Loading } from './components/feedback.js';
+import { startOffline } from './offline.js';
 
 function find(path) {
   for (const r of routes) {
@@ -71,6 +72,7 @@ function App() {
   return html`<${Layout} user=${user} path=${path}>${body}<//>`;
 }
 
+startOffline();  // the service worker and the queue of records made offline
 const root = document.getElementById('app');
 root.textContent = '';  // the static 正在加载… of index.html
 render(html`<${App} />`, root);

@@ -20,6 +20,7 @@ export const routes = [
   { path: '/imports', title: '数据导入', nav: true, perm: 'upload', load: () => import('./screens/imports.js') },
   { path: '/runs', title: '比对', nav: true, perm: 'import', load: () => import('./screens/runs.js') },
   { path: '/admin', title: '系统管理', nav: true, perm: 'accounts', load: () => import('./screens/admin.js') },
+  { path: '/outbox', title: '待发送', perm: 'session', load: () => import('./screens/outbox.js') },
   { path: '/account', title: '我的账号', perm: 'session', load: () => import('./screens/account.js') },
   { path: '/login', title: '登录', public: true, load: () => import('./screens/login.js') },
 ];

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, onUnauthorized, setCsrf } from './api.js';
 import { navigate, parseHash } from './router.js';
 import { loadVocab } from './vocab.js';
+import { adoptUser, confirmSignOut, forget } from './offline.js';
 
 let user = null;          // null: not signed in; undefined: not known yet
 let expired = false;      // the last 401 was an expired session, not a first visit
@@ -15,6 +16,7 @@ function adopt(answer) {
   user = answer ? answer.user : null;
   setCsrf(answer ? answer.csrf_token : '');
   emit();
+  adoptUser(user && user.name, answer).catch(() => { /* no IndexedDB: nothing waits */ });
 }
 
 /** Where to go back to after signing in again ("#/children?status=…"). */
@@ -58,7 +60,11 @@ export async function login(username, password) {
 }
 
 export async function logout() {
+  // unsent records are asked about, never dropped unsaid; then nothing of the session stays
+  if (!(await confirmSignOut())) return;
+  const name = user && user.name;
   try { await api.del('/session'); } catch { /* signed out either way */ }
+  await forget(name).catch(() => {});
   adopt(null);
   navigate('/login', {}, { replace: true });
 }

@@ -14,10 +14,11 @@ import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
 import { words } from '../vocab.js';
 import { AssignForm, Choices, Contact, defaultBy, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { PhotoStrip, usePhotos } from '../components/photos.js';
 
 /* The notices to print: issuing one records it in the case's timeline, so it is a POST whose
  * answer is the PDF. */
-function Notices({ c, onIssued }) {
+function Notices({ c, onIssued, photos, canAdd }) {
   const [busy, setBusy] = useState(null);
   const [error, setError] = useState(null);
   const issue = async (kind, title) => {
@@ -26,6 +27,7 @@ function Notices({ c, onIssued }) {
     try {
       await downloadPost(`/cases/${c.id}/notice`, { kind }, `${title}-案件${c.id}.pdf`);
       onIssued();
+      if (photos) photos.reload();
     } catch (e) {
       setError(e);
     } finally {
@@ -40,11 +42,14 @@ function Notices({ c, onIssued }) {
     ${c.ladder.step >= 2 ? button('order', '责令限期改正通知书')
       : html`<span class="muted small">责令限期改正通知书在第 2 步“书面通知/责令限期改正”记录后可打印</span>`}
     ${error && html`<${ErrorBanner} error=${error} />`}
+    ${photos && photos.data && photos.data.notices.map(n => html`<div class="notice-issued"><span class="small">${fmtDate(n.date)} ${n.text}</span>
+      <${PhotoStrip} photos=${photos} base=${`/cases/${c.id}`} field="notice" id=${n.id} canAdd=${canAdd} label="添加签收回执" /></div>`)}
   </div>`;
 }
 
 export default function Case({ params }) {
   const res = useApi('/cases/' + params.id);
+  const photos = usePhotos('/cases/' + params.id);
   const c = res.data;
   useTitle(c ? `个案 ${c.child.name}` : '个案');
   const [done, setDone] = useState(null);
@@ -92,7 +97,7 @@ export default function Case({ params }) {
           <div class="section-head"><h2>劝返复学记录（${c.attempts.filter(a => !a.corrects).length}）</h2>
             ${may.attempt && c.state === 'open' && open('attempt', '记录一次劝返')}</div>
           ${form === 'attempt' && html`<${AttemptForm} ...${props} />`}
-          ${c.attempts.length === 0 ? html`<p class="muted">尚无劝返记录。</p>` : html`<${Attempts} c=${c} may=${may} form=${form} setForm=${setForm} props=${props} />`}
+          ${c.attempts.length === 0 ? html`<p class="muted">尚无劝返记录。</p>` : html`<${Attempts} c=${c} may=${may} form=${form} setForm=${setForm} props=${props} photos=${photos} />`}
         </section>
 
         <section class="card">
@@ -100,7 +105,7 @@ export default function Case({ params }) {
             ${may.escalate && c.state === 'open' && open('ladder', c.ladder.step ? '记录下一步或结果' : '启动依法控辍')}</div>
           <${Ladder} c=${c} />
           ${form === 'ladder' && html`<${LadderForm} ...${props} />`}
-          ${may.notice && c.state !== 'closed' && html`<${Notices} c=${c} onIssued=${() => res.reload()} />`}
+          ${may.notice && c.state !== 'closed' && html`<${Notices} c=${c} onIssued=${() => res.reload()} photos=${photos} canAdd=${may.attach} />`}
         </section>
 
         <section class="card">
@@ -190,7 +195,7 @@ function AttemptBody({ a }) {
  * correction beside that): the original stays as it was recorded, marked 已更正; the correction
  * says who made it, when and why. 更正 on the record in force, for those who may record attempts
  * on this case (any state: the record must be right). */
-function Attempts({ c, may, form, setForm, props }) {
+function Attempts({ c, may, form, setForm, props, photos }) {
   const byId = new Map(c.attempts.map(a => [a.id, a]));
   const one = a => {
     const fix = a.corrected_by && byId.get(a.corrected_by);
@@ -198,6 +203,7 @@ function Attempts({ c, may, form, setForm, props }) {
     return html`<div class=${'attempt-pair' + (fix ? ' corrected' : '')}>
       <div class="attempt-own">
         <${AttemptBody} a=${a} />
+        <${PhotoStrip} photos=${photos} base=${`/cases/${c.id}`} field="attempt" id=${a.id} canAdd=${may.attach && c.state !== 'closed'} />
         ${!a.corrected_by && may.attempt && html`<button type="button" class="btn btn-small" aria-expanded=${form === key}
           onClick=${() => setForm(form === key ? null : key)}>更正 #${a.id}</button>`}
         ${form === key && html`<${AttemptForm} ...${props} original=${a} />`}

@@ -9,9 +9,11 @@ import { useApi, useTitle } from '../hooks.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
 import { AssignForm, Choices, Contact, defaultBy, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { PhotoStrip, usePhotos } from '../components/photos.js';
 
 export default function VerifyTask({ params }) {
   const task = useApi('/verify/' + params.id);
+  const photos = usePhotos('/verify/' + params.id);
   const t = task.data;
   useTitle(t ? `核查 ${t.child.name}` : '核查任务');
   const [done, setDone] = useState(null);
@@ -47,8 +49,9 @@ export default function VerifyTask({ params }) {
         ${t.outcome.evidence && html`<dt>证明材料</dt><dd>${t.outcome.evidence}</dd>`}
         ${t.outcome.note && html`<dt>说明</dt><dd>${t.outcome.note}</dd>`}
       </dl>
+      <${PhotoStrip} photos=${photos} base=${`/verify/${t.id}`} canAdd=${may.attach} />
     </section>`}
-    ${t.can_record && may.record && html`<${OutcomeForm} task=${t} onDone=${m => { setDone(m); task.reload(); window.scrollTo(0, 0); }} />`}
+    ${t.can_record && may.record && html`<${OutcomeForm} task=${t} photos=${!t.outcome && html`<${PhotoStrip} photos=${photos} base=${`/verify/${t.id}`} canAdd=${may.attach} />`} onDone=${m => { setDone(m); task.reload(); window.scrollTo(0, 0); }} />`}
     ${t.open && may.assign && html`<${AssignForm} path=${`/verify/${t.id}/assign`} assignees=${t.assignees} township=${t.township_code} roles=${['township', 'village']} onDone=${m => { setDone(m); task.reload(); }} />`}
     </div>
     <section class="card case-side">
@@ -58,7 +61,7 @@ export default function VerifyTask({ params }) {
   </div>`;
 }
 
-function OutcomeForm({ task, onDone }) {
+function OutcomeForm({ task, onDone, photos }) {
   const ch = task.choices;
   const [f, setF] = useState({ outcome: '', subkind: '', school: '', evidence: '', reason: '', other: [], date: '', by: defaultBy(task.assignees), note: '' });
   const set = k => v => setF(x => ({ ...x, [k]: v }));
@@ -102,6 +105,7 @@ function OutcomeForm({ task, onDone }) {
         </div>
         <label class="field" for="v-note"><span class="field-label">情况说明</span>
           <textarea id="v-note" value=${f.note} onInput=${e => set('note')(e.target.value)} placeholder="入户看到的情况、家长说法等"></textarea></label>
+        ${photos}
         <${SubmitRow} state=${state} label="保存核查结论" />`}
     </form>
   </section>`;
