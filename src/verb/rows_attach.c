@@ -27,9 +27,10 @@ const struct verb verb_verify_attach = {
     .summary = "为核查结论添加照片（JPEG、PNG、WebP）",
     .method = "POST",
     .path = "/api/v1/verify/{id}/attachments",
-    .perm = PERM_CASEWORK,
+    /* whoever may record the outcome may attach its photo (a village account too) */
+    .perm = PERM_CASES,
     .object = SCOPE_TASK,
-    .action = ACT_WRITE,
+    .action = ACT_VERIFY,
     .target = VTG_ID,
     .target_label = "核查任务编号",
     .audit = "attach",
@@ -54,8 +55,8 @@ static int case_attach_run(struct verb_call *c, const void *in, struct outcome *
      * a notice is the case's other writes' (ACT_WRITE) */
     if (a->notice && *a->notice) {
         struct object_ties t = {0};
-        int rc =
-            casework_ties(c->s, SCOPE_CASE, c->id, c->scope->school, c->scope->school_name, &t);
+        int rc = casework_ties(c->s, SCOPE_CASE, c->id, c->scope->school, c->scope->school_name,
+                               c->scope->role == ROLE_VILLAGE ? c->scope->user_id : 0, &t);
         if (rc < 0)
             return fail_store(c->s, o);
         if (rc == 1 && scope_object_allows(c->scope, SCOPE_CASE, &t, ACT_WRITE) != OUT_OK)
