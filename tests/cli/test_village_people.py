@@ -6,7 +6,7 @@ The server runs on the demo county (a fresh PostgreSQL schema when BAOXUE_TEST_P
 
 import unittest
 
-from harness import OTHER, TOWN, DemoServerTest, db_rows, db_value
+from harness import OTHER, TOWN, DemoServerTest, db_rows, db_value, multipart
 
 
 class VillageAndPeopleTest(DemoServerTest):
@@ -86,6 +86,12 @@ class VillageAndPeopleTest(DemoServerTest):
         last = j["timeline"][-1]
         self.assertEqual(last["actor"], "cun")
         self.assertEqual(last["actor_name"], self.cadre[1])
+        # …and photographs what it recorded (the photo follows the outcome's right)
+        from test_attachments import png
+        body, ctype = multipart({"note": "入户照片"}, [("file", "入户.png", png())])
+        r, j, _ = self.call("POST", "/api/v1/verify/%d/attachments" % task, body, cookie, csrf,
+                            {"Content-Type": ctype})
+        self.assertEqual(r.status, 201, j)
         case = int(db_value(self.db, "SELECT id FROM case_file WHERE task_id = %d" % task))
         base = "/api/v1/cases/%d" % case
         r, j, _ = self.call("GET", base, cookie=cookie)
