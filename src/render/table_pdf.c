@@ -10,13 +10,13 @@
 
 #include "util/common.h"
 
-#define L_PAGE_W (297 * MM)
-#define L_PAGE_H (210 * MM)
-#define L_MARGIN (12 * MM)
-#define L_TEXT_W (L_PAGE_W - 2 * L_MARGIN)
-#define L_BOTTOM (L_PAGE_H - L_MARGIN - 8) /* room for the page number under it */
-#define L_PAD    (1.2 * MM)
-#define BODY_PT  9.5
+#define L_PAGE_W       (297 * MM)
+#define L_PAGE_H       (210 * MM)
+#define L_MARGIN       (12 * MM)
+#define L_TEXT_W       (L_PAGE_W - 2 * L_MARGIN)
+#define L_BOTTOM       (L_PAGE_H - L_MARGIN - 8) /* room for the page number under it */
+#define L_PAD          (1.2 * MM)
+#define BODY_PT        9.5
 #define SHEET_TITLE_PT 16.0
 
 /* The printed columns: index into t->cols and width in points. */
@@ -71,9 +71,9 @@ static double row_height(struct tpdf *p, char *const *row)
     double h = 0;
     for (size_t i = 0; i < p->ncols; i++) {
         const struct table_col *c = &p->t->cols[p->cols[i].col];
-        PangoLayout *l = text_layout(p, row ? row[p->cols[i].col] : c->label, BODY_PT, !row,
-                                     row ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER,
-                                     p->cols[i].w - 2 * L_PAD);
+        PangoLayout *l =
+            text_layout(p, row ? row[p->cols[i].col] : c->label, BODY_PT, !row,
+                        row ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER, p->cols[i].w - 2 * L_PAD);
         double lh = notice_layout_height(l);
         g_object_unref(l);
         h = lh > h ? lh : h;

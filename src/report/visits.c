@@ -63,9 +63,9 @@ static const struct table_col visit_cols[V__COUNT] = {
 };
 
 static const struct table_pdf_col visit_pdf_cols[] = {
-    {"seq", 3.6},    {"name", 5.5},     {"gender", 3.4},   {"age_grade", 8.5}, {"guardian", 5.5},
-    {"phone", 8},    {"address", 10},   {"work", 9.5},     {"state", 5},       {"due", 7.5},
-    {"outcome", 15}, {"visited_on", 6}, {"signature", 7.5},
+    {"seq", 3.6},      {"name", 5.5},     {"gender", 3.4},    {"age_grade", 8.5}, {"guardian", 5.5},
+    {"phone", 9.5},    {"address", 10},   {"work", 9.5},      {"state", 5},       {"due", 7.5},
+    {"outcome", 13.5}, {"visited_on", 6}, {"signature", 7.5},
 };
 
 static const struct table_pdf visit_pdf = {
@@ -108,7 +108,8 @@ static int cmp_visit(const void *a, const void *b)
     if (!c)
         c = strcmp(x->name, y->name);
     if (!c)
-        c = (x->is_case - y->is_case) ? (x->is_case - y->is_case) : (x->id > y->id) - (x->id < y->id);
+        c = (x->is_case - y->is_case) ? (x->is_case - y->is_case)
+                                      : (x->id > y->id) - (x->id < y->id);
     return c;
 }
 
@@ -125,13 +126,15 @@ static int cmp_visit(const void *a, const void *b)
 
 static const char *const tasks_sql =
     "SELECT " VISIT_COLUMNS("v") "v.deadline FROM verify_task v JOIN record r ON r.id = v.record_id"
-    " WHERE v.state <> 'closed' AND NOT EXISTS (SELECT 1 FROM case_file c WHERE c.task_id = v.id"
-    " AND c.state = 'open')" VISIT_FILTER("v");
-static const char *const cases_sql =
-    "SELECT " VISIT_COLUMNS("c") "c.first_visit_due,"
-    " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.on_date >= c.active_since),"
-    " c.ladder, coalesce(c.ladder_deadline, '')"
-    " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state = 'open'" VISIT_FILTER("c");
+                                 " WHERE v.state <> 'closed' AND NOT EXISTS (SELECT 1 FROM "
+                                 "case_file c WHERE c.task_id = v.id"
+                                 " AND c.state = 'open')" VISIT_FILTER("v");
+static const char *const cases_sql = "SELECT " VISIT_COLUMNS(
+    "c") "c.first_visit_due,"
+         " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.on_date >= c.active_since),"
+         " c.ladder, coalesce(c.ladder_deadline, '')"
+         " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state = "
+         "'open'" VISIT_FILTER("c");
 
 static int read_visits(struct store *s, bool cases, const char *code, const char *village,
                        struct visit **vs, size_t *n, size_t *alloc)
@@ -240,10 +243,9 @@ int report_visit_sheet(struct store *s, const struct report_options *opt, struct
         audit_target(target, v->is_case ? OBJ_CASE : OBJ_TASK, v->id);
         int contact = opt->full ? 1 : reads_contact(s, opt->scope, v);
         /* each whole phone and address read by who is assigned, audited like the page's */
-        if (contact < 0 ||
-            (contact && !opt->full &&
-             audit_record(s, opt->scope->user, opt->scope->origin, "read_full", target,
-                          "监护人电话和家庭住址（走访清单）") < 0)) {
+        if (contact < 0 || (contact && !opt->full &&
+                            audit_record(s, opt->scope->user, opt->scope->origin, "read_full",
+                                         target, "监护人电话和家庭住址（走访清单）") < 0)) {
             rc = -1;
             break;
         }
@@ -290,7 +292,8 @@ int report_visit_sheet(struct store *s, const struct report_options *opt, struct
         table_release(t);
         return fail_store(s, o);
     }
-    table_note(t, "共 %zu 名儿童，其中 %ld 名已过截止日期。走访后在系统中录入结果，本表交回乡镇存档。",
+    table_note(t,
+               "共 %zu 名儿童，其中 %ld 名已过截止日期。走访后在系统中录入结果，本表交回乡镇存档。",
                table_data_rows(t), overdue);
     if (contacts < (long)table_data_rows(t))
         table_note(t, "监护人电话已遮盖、家庭住址未列出的儿童，其联系方式只有负责的乡镇干部可见"
