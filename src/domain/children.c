@@ -153,14 +153,24 @@ static const char *sort_sql(const char *key)
     return NULL;
 }
 
-/* Does the child's name read as the spelling `spell` (NULL: no spelling asked, every name)? */
+/* Does the child's name read as the spelling `spell` (NULL: no spelling asked, every name)? A
+ * name written in Latin letters (Li Si) is found by any part of it, as the characters of a
+ * Chinese one are. */
 static bool spelled(const char *spell, const char *name)
 {
     if (!spell)
         return true;
     struct name_info ni;
     name_info_make(&ni, name, strlen(name));
-    return name_spelling_matches(&ni, spell);
+    if (name_spelling_matches(&ni, spell))
+        return true;
+    char latin[NAME_SPELLING_MAX + 1];
+    size_t n = 0;
+    for (const char *p = name; *p && n < NAME_SPELLING_MAX; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+            latin[n++] = (char)(*p | 0x20);
+    latin[n] = '\0';
+    return n && strstr(latin, spell);
 }
 
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
