@@ -4,8 +4,10 @@
 // table across the page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PHONE, TOWNSHIP, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
@@ -85,6 +87,26 @@ describe('走访清单, search, print', () => {
     assert.ok(after === 'none' || after === 'normal', after);
     await page.emulateMedia({ media: 'screen' });
     assert.ok(await page.locator('header.topbar').isVisible());
+    await page.context().close();
+  });
+
+  test('a printed case page reads as a document: the child, no menu, no forms', async () => {
+    const [caseId, name] = sql(server.db, `SELECT c.id, r.name FROM case_file c JOIN record r ON r.id = c.record_id
+      WHERE c.township_code = '${TOWNSHIP}' ORDER BY c.id LIMIT 1`).split('|');
+    const page = await signedIn(browser, server.url, 'township', PHONE);
+    await page.goto(server.url + '/#/cases/' + caseId);
+    await settled(page);
+    assert.ok(await page.locator('main form, main button').count() > 0, 'the screen has forms and buttons');
+    await page.emulateMedia({ media: 'print' });
+    const visible = await page.locator('main form, main button, main select, main textarea, main input').evaluateAll(
+      els => els.filter(e => e.getClientRects().length > 0).length);
+    assert.equal(visible, 0);
+    // what the printer gets (chromium's own print to PDF)
+    const path = join(mkdtempSync(join(tmpdir(), 'baoxue-print-')), 'case.pdf');
+    await page.pdf({ path, format: 'A4' });
+    const text = pdfText(path);
+    assert.ok(text.includes(name), text);
+    for (const w of ['菜单', '退出', '记录一次劝返']) assert.ok(!text.includes(w), w);
     await page.context().close();
   });
 });
