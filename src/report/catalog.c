@@ -40,7 +40,7 @@ const struct report_def report_defs[] = {
     {"visit-sheet", "走访清单",
      "走访清单：每个村（社区）待核查和劝返中的儿童，写明监护人、电话、住址、状态和截止日期，"
      "留出走访结果、日期和签名栏，可直接打印",
-     report_visit_sheet, RT_TOWNSHIP | RT_VILLAGE | RT_FULL | RT_PDF, PERM_CASEWORK, true, true,
+     report_visit_sheet, RT_TOWNSHIP | RT_VILLAGE | RT_FULL | RT_PDF, PERM_CASEWORK, true, false,
      false},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
