@@ -71,7 +71,7 @@ export default function Children({ query }) {
     // a whole ID only for who may see full IDs: with the first 6 and last 4 shown, a search by
     // the whole number would try the birth dates the check digit allows (the server refuses it)
     // also the name's pinyin or initials (the linker's readings) and the guardian's name
-    { name: 'q', label: '姓名、拼音或身份证号后 4 位', type: 'search', placeholder: can('full_id') ? '姓名或其拼音、首字母，监护人姓名，身份证号后 4 位或完整身份证号' : '姓名或其拼音、首字母，监护人姓名，或身份证号后 4 位' },
+    { name: 'q', label: '姓名或身份证号后 4 位、拼音、监护人', type: 'search', placeholder: can('full_id') ? '姓名或其拼音、首字母，监护人姓名，身份证号后 4 位或完整身份证号' : '姓名或其拼音、首字母，监护人姓名，或身份证号后 4 位' },
   ];
   const d = list.data;
   const sortable = d ? d.sortable : false;
