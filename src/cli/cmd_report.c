@@ -42,7 +42,9 @@ static const char *const *usage(void)
                      : k % 3 ? "、"
                              : "、\n  ",
                      status_key((enum child_status)k), status_label((enum child_status)k));
-        buf_adds(&text, "\nxlsx 带标题行、填报单位和日期、合计行和签字栏，可直接上报。");
+        buf_adds(&text, "\nxlsx 带标题行、填报单位和日期、合计行和签字栏，可直接上报；");
+        takers(&text, RT_PDF);
+        buf_adds(&text, " 还可输出 pdf（A4 横向，可直接打印）。");
         lines[0] = "baoxue report [选项] 报表";
         lines[1] = "";
         lines[2] = text.buf;
@@ -66,6 +68,7 @@ int cmd_report(int argc, char **argv)
     long run = 0;
     const struct opt opts[] = {
         OPT_STRING(0, "township", &ro.township, "乡镇", "只看这个乡镇（代码或名称）"),
+        OPT_STRING(0, "village", &ro.village, "村", "只列这个村（社区）（走访清单）"),
         OPT_STRING(0, "status", &status, "状态", "只列此状态的儿童（状态见 baoxue help report）"),
         OPT_INCLUDE(cli_out_opts),
         OPT_BOOL(0, "full", &full, "显示完整身份证号和电话（记入审计日志）"),
@@ -94,7 +97,7 @@ int cmd_report(int argc, char **argv)
     enum report_format fmt;
     if (fmt_name) {
         if (report_format_parse(fmt_name, &fmt) < 0)
-            die_usage("--format 的值“%s”无效，应为 table、csv、xlsx 或 json", fmt_name);
+            die_usage("--format 的值“%s”无效，应为 table、csv、xlsx、json 或 pdf", fmt_name);
     } else if (out && strcmp(out, "-") && report_format_from_path(out, &fmt) == 0) {
         /* inferred from the extension */
     } else {
@@ -105,6 +108,16 @@ int cmd_report(int argc, char **argv)
         struct buf b = BUF_INIT;
         report_names(&b, true);
         die_usage("未知报表“%s”，可用：%s", what, b.buf);
+    }
+    if (fmt == FMT_PDF && !(def->takes & RT_PDF)) {
+        struct buf b = BUF_INIT;
+        takers(&b, RT_PDF);
+        die_usage("pdf 格式只用于 %s 报表", b.buf);
+    }
+    if (ro.village && !(def->takes & RT_VILLAGE)) {
+        struct buf b = BUF_INIT;
+        takers(&b, RT_VILLAGE);
+        die_usage("--village 只用于 %s 报表", b.buf);
     }
     if (status) {
         if (!(def->takes & RT_STATUS)) {

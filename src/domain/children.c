@@ -11,6 +11,7 @@
 #include "domain/runstatus.h"
 #include "ingest/field.h"
 #include "link/linker.h"
+#include "link/name.h"
 #include "render/table.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -110,15 +111,17 @@ static void like_pattern(const char *q, struct buf *out)
 }
 
 /* The township, village and search filters, on parameters $T (township), $V (village), $L (LIKE
- * pattern of a name) and $Q (the search text: a whole ID, or the last 4 characters of one),
- * given as strings of digits. */
+ * pattern of the child's or the guardian's name) and $Q (the search text: a whole ID, or the
+ * last 4 characters of one), given as strings of digits. A search by spelling (wnj) is not in
+ * the SQL: the rows' names are read against it as they come (spelled()). */
 #define FILTER_SQL(T, V, L, Q) FILTER_SQL_AT("r.township_code", T, V, L, Q)
 /* the same, the township being `TC` (a pupil in no register here is counted in the township of
  * nonlocal_pupil, np) */
 #define FILTER_SQL_AT(TC, T, V, L, Q)                                                              \
     " AND (CAST($" T " AS TEXT) IS NULL OR " TC " = $" T ")"                                       \
     " AND (CAST($" V " AS TEXT) IS NULL OR r.village = $" V ")"                                    \
-    " AND (CAST($" L " AS TEXT) IS NULL OR r.name LIKE $" L " ESCAPE '\\' OR r.id_number = $" Q    \
+    " AND (CAST($" L " AS TEXT) IS NULL OR r.name LIKE $" L " ESCAPE '\\'"                         \
+    " OR r.guardian LIKE $" L " ESCAPE '\\' OR r.id_number = $" Q                                  \
     " OR substr(r.id_number, 15) = $" Q ")"
 
 /* ---- the statuses with child_status rows: SQL paging ---- */
@@ -151,8 +154,28 @@ static const char *sort_sql(const char *key)
     return NULL;
 }
 
+/* Does the child's name read as the spelling `spell` (NULL: no spelling asked, every name)? A
+ * name written in Latin letters (Li Si) is found by any part of it, as the characters of a
+ * Chinese one are. */
+static bool spelled(const char *spell, const char *name)
+{
+    if (!spell)
+        return true;
+    struct name_info ni;
+    name_info_make(&ni, name, strlen(name));
+    if (name_spelling_matches(&ni, spell))
+        return true;
+    char latin[NAME_SPELLING_MAX + 1];
+    size_t n = 0;
+    for (const char *p = name; *p && n < NAME_SPELLING_MAX; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+            latin[n++] = (char)(*p | 0x20);
+    latin[n] = '\0';
+    return n && strstr(latin, spell);
+}
+
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
-                         const char *township, const char *school, const char *q,
+                         const char *township, const char *school, const char *q, const char *spell,
                          const struct child_query *cq, struct buf *items, int64_t *total)
 {
     struct buf like = BUF_INIT, tmp = BUF_INIT;
@@ -200,15 +223,17 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     /* filtered by no more than township and status, the run's counts give the total: no rows
      * to count; it comes as a column of the page (one round trip), or alone when the page is
      * empty */
-    bool counted = !q && !school && !cq->village && !cq->stage && !cq->reason && !cq->overdue;
+    bool counted =
+        !q && !spell && !school && !cq->village && !cq->stage && !cq->reason && !cq->overdue;
     static const char *const run_total =
         ", (SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1"
         " AND (status = $2 OR status = $7) AND (CAST($3 AS TEXT) IS NULL OR township_code = $3))";
     char *count_sql = xstrfmt("SELECT count(*)%s", where);
     char *paged_sql = xstrfmt("%s%s%s ORDER BY %s LIMIT $13 OFFSET $14", page_sql,
                               counted ? run_total : "", where, sort_sql(cq->sort));
-    struct stmt *c = counted ? NULL : store_prepare(s, count_sql);
-    struct stmt *p = counted || c ? store_prepare(s, paged_sql) : NULL;
+    /* a spelling is read in C: every row in order, counted and paged here, no count query */
+    struct stmt *c = counted || spell ? NULL : store_prepare(s, count_sql);
+    struct stmt *p = counted || spell || c ? store_prepare(s, paged_sql) : NULL;
     free(count_sql);
     free(paged_sql);
     int rc = -1;
@@ -231,15 +256,23 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
         if (school)
             stmt_bind_text(both[i], 6, school, strlen(school));
     }
-    if (!counted) {
+    if (c) {
         if ((rc = stmt_step(c)) < 0)
             goto out;
         *total = rc == 1 ? stmt_int(c, 0) : 0;
     }
-    stmt_bind_int(p, 13, cq->per_page);
-    stmt_bind_int(p, 14, (cq->page - 1) * cq->per_page);
+    int64_t skip = (cq->page - 1) * cq->per_page, n = 0;
+    stmt_bind_int(p, 13, spell ? INT64_MAX / 2 : cq->per_page);
+    stmt_bind_int(p, 14, spell ? 0 : skip);
     bool rows = false;
     while ((rc = stmt_step(p)) == 1) {
+        if (spell) {
+            if (!spelled(spell, stmt_text(p, 1)))
+                continue;
+            *total = ++n;
+            if (n <= skip || n > skip + cq->per_page)
+                continue;
+        }
         if (counted && !rows)
             *total = stmt_int(p, ITEM_NCOLS + 3);
         rows = true;
@@ -266,6 +299,7 @@ struct walk {
     int status;          /* -1 any */
     struct stmt *cursor; /* ids of the records passing the SQL filters, ascending; NULL all */
     int64_t cur;         /* the cursor's current id; INT64_MAX when exhausted */
+    const char *spell;   /* the cursor's records whose name reads so (NULL: all of them) */
     int64_t *schools;    /* sorted ids of the school's records; NULL no school filter */
     size_t nschools;
     int64_t skip, want;  /* entries to pass over, then to keep */
@@ -297,6 +331,8 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
                 return 1;
             }
             w->cur = rc == 1 ? stmt_int(w->cursor, 0) : INT64_MAX;
+            if (rc == 1 && !spelled(w->spell, stmt_text(w->cursor, 1)))
+                w->cur = INT64_MIN; /* not this one: step on */
         }
         if (w->cur != e->record_id)
             return 0;
@@ -313,10 +349,11 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
 }
 
 static int list_walk(struct store *s, const struct run_info *ri, int status, const char *township,
-                     const char *school, const char *q, const struct child_query *cq,
-                     struct buf *items, int64_t *total)
+                     const char *school, const char *q, const char *spell,
+                     const struct child_query *cq, struct buf *items, int64_t *total)
 {
     struct walk w = {.status = status,
+                     .spell = spell,
                      .cur = INT64_MIN,
                      .skip = (cq->page - 1) * cq->per_page,
                      .want = cq->per_page};
@@ -325,11 +362,12 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     size_t alloc = 0;
     int rc = -1;
     w.page = xcalloc((size_t)cq->per_page, sizeof(*w.page));
-    if (township || q || cq->village) {
+    if (township || q || spell || cq->village) {
         if (q)
             like_pattern(q, &like);
-        w.cursor = store_prepare(s, "SELECT r.id FROM record r WHERE r.batch_id = $1" FILTER_SQL(
-                                        "2", "5", "3", "4") " ORDER BY r.id");
+        w.cursor = store_prepare(
+            s, "SELECT r.id, coalesce(r.name, '') FROM record r"
+               " WHERE r.batch_id = $1" FILTER_SQL("2", "5", "3", "4") " ORDER BY r.id");
         if (!w.cursor)
             goto out;
         stmt_bind_int(w.cursor, 1, ri->population_batch);
@@ -356,7 +394,7 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
         if (rc < 0)
             goto out;
     }
-    if (!q && !school && !cq->village) {
+    if (!q && !spell && !school && !cq->village) {
         /* the counts by township and status give the total: stop once the page is full */
         if (count_from_run(s, ri->id, status, township, total) < 0) {
             rc = -1;
@@ -416,7 +454,7 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
     const char *township = cq->township && *cq->township ? cq->township : NULL, *school;
     const char *q = cq->q && *cq->q ? cq->q : NULL;
     struct resident_id idq;
-    char last4[5];
+    char last4[5], spell[NAME_SPELLING_MAX + 1] = "";
     if (q && view_search_is_id(q)) {
         /* with the first 6 and last 4 of every ID on the list, a search by a whole number
          * tries the few birth dates the check digit allows: only for who may see full IDs */
@@ -429,6 +467,8 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
         q = idq.id; /* 15 digits, spaces, a small x: the number as stored */
     } else if (q && view_search_last4(q, last4)) {
         q = last4;
+    } else if (q && name_spelling_query(q, spell)) {
+        q = NULL; /* wangningjia, wnj: the names' readings, not their characters */
     }
     bool sortable = cq->status == CHILD_SET_SUSPECTED ||
                     (cq->status >= 0 && status_has_row((enum child_status)cq->status));
@@ -451,9 +491,11 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
         if (!school && cq->school && *cq->school)
             school = cq->school;
         if (sortable)
-            rc = list_acted_on(s, &ri, cq->status, township, school, q, cq, &items, &total);
+            rc = list_acted_on(s, &ri, cq->status, township, school, q, *spell ? spell : NULL, cq,
+                               &items, &total);
         else
-            rc = list_walk(s, &ri, cq->status, township, school, q, cq, &items, &total);
+            rc = list_walk(s, &ri, cq->status, township, school, q, *spell ? spell : NULL, cq,
+                           &items, &total);
     }
     if (rc < 0) {
         buf_release(&items);

@@ -101,7 +101,8 @@ const struct route api_routes[] = {
     ROUTE("GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"),
     /* each report's own permission is checked by report_h (the police's reports are also a
      * department's: report/catalog.h) */
-    ROUTE("GET", "/api/v1/reports/{name}", report_h, PERM_SESSION, "下载报表（csv、xlsx、json）"),
+    ROUTE("GET", "/api/v1/reports/{name}", report_h, PERM_SESSION,
+          "下载报表（csv、xlsx、json；走访清单也可 pdf）"),
     ROUTE("GET", "/api/v1/settings", settings_list_h, PERM_SESSION, "全部设置项"),
 };
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

@@ -131,6 +131,7 @@ void report_h(struct request *r)
         }
     } else if (!(police ? arg_text(r, "township", 32, &ro.township)
                         : arg_township(r, &ro.township)) ||
+               ((def->takes & RT_VILLAGE) && !arg_text(r, "village", 128, &ro.village)) ||
                !arg_text(r, "format", 8, &fmt_name) || !arg_text(r, "status", 32, &status) ||
                !arg_full(r, &ro.full)) {
         return;
@@ -139,7 +140,8 @@ void report_h(struct request *r)
         static const char *const list_only[] = {"village", "school", "q",      "sort",
                                                 "stage",   "reason", "overdue"};
         for (size_t i = 0; i < ARRAY_SIZE(list_only); i++)
-            if (request_arg(r, list_only[i])) {
+            if (request_arg(r, list_only[i]) &&
+                !(i == 0 && (def->takes & RT_VILLAGE))) { /* village: also the visit sheet's */
                 char msg[200];
                 snprintf(msg, sizeof(msg), "%s的筛选只用于儿童名单导出，《%s》不接受",
                          arg_label(list_only[i]), def->title);
@@ -147,11 +149,14 @@ void report_h(struct request *r)
                 return;
             }
     }
-    if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE)) {
+    if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE ||
+                     (fmt == FMT_PDF && !(def->takes & RT_PDF)))) {
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "format",
-                       "文件格式应为 CSV、XLSX 或 JSON");
+                       def->takes & RT_PDF ? "文件格式应为 PDF、CSV、XLSX 或 JSON"
+                                           : "文件格式应为 CSV、XLSX 或 JSON");
         return;
     }
+    ro.scope = &r->scope;
     if (status && (!(def->takes & RT_STATUS) || (ro.status = status_parse(status)) < 0)) {
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "status",
                        "按状态筛选只用于儿童状态清单和适龄儿童台账，且应为已知的状态");
@@ -166,7 +171,8 @@ void report_h(struct request *r)
         outcome_release(&o);
         return;
     }
-    static const char *const ext[] = {[FMT_CSV] = "csv", [FMT_XLSX] = "xlsx", [FMT_JSON] = "json"};
+    static const char *const ext[] = {
+        [FMT_CSV] = "csv", [FMT_XLSX] = "xlsx", [FMT_JSON] = "json", [FMT_PDF] = "pdf"};
     char ascii[64], title[128];
     snprintf(ascii, sizeof(ascii), "%s.%s", def->name, ext[fmt]);
     snprintf(title, sizeof(title), "%s.%s", def->title, ext[fmt]);
@@ -219,8 +225,9 @@ void report_h(struct request *r)
                     err.len ? err.buf : "无法生成报表");
     } else {
         reply_file(r, dir, path,
-                   fmt == FMT_CSV
-                       ? "text/csv; charset=utf-8"
+                   fmt == FMT_CSV ? "text/csv; charset=utf-8"
+                   : fmt == FMT_PDF
+                       ? "application/pdf"
                        : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    ascii, title);
     }

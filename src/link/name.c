@@ -376,3 +376,91 @@ void name_pinyin_text(const struct name_info *ni, char *out, size_t outlen)
     }
     out[o] = '\0';
 }
+
+bool name_spelling_query(const char *q, char out[NAME_SPELLING_MAX + 1])
+{
+    size_t n = 0;
+
+    out[0] = '\0';
+    if (!q)
+        return false;
+    for (; *q; q++) {
+        char c = *q;
+        if (c == ' ' || c == '\'')
+            continue;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c < 'a' || c > 'z' || n == NAME_SPELLING_MAX)
+            return false;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return n > 0;
+}
+
+/* How many bytes of the typed q the syllable's first k letters take: ü ("\xc3\xbc") is typed as v
+ * or u. -1 when they differ. */
+static int syllable_prefix(const char *syl, size_t k, const char *q)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < k; i++, used++) {
+        if ((unsigned char)syl[0] == 0xC3 && (unsigned char)syl[1] == 0xBC) {
+            if (q[used] != 'v' && q[used] != 'u')
+                return -1;
+            syl += 2;
+        } else if (*syl != q[used]) {
+            return -1;
+        } else {
+            syl++;
+        }
+    }
+    return (int)used;
+}
+
+/* Letters of a syllable (ü counted once). */
+static size_t syllable_letters(const char *syl)
+{
+    size_t n = 0;
+    for (; *syl; syl++)
+        n += ((unsigned char)*syl & 0xC0) != 0x80;
+    return n;
+}
+
+/* failed[i][p]: the rest of q from byte p cannot be read from character i on (each state is
+ * tried once: a name of 16 one-letter prefixes would otherwise branch at every character) */
+struct spelling {
+    const struct name_info *ni;
+    const char *q0;
+    bool failed[NAME_MAX_CHARS + 1][NAME_SPELLING_MAX + 1];
+};
+
+static bool spell_from(struct spelling *sp, unsigned i, const char *q)
+{
+    const struct name_info *ni = sp->ni;
+    size_t p = (size_t)(q - sp->q0);
+    if (!*q)
+        return true;
+    if (i >= ni->n || !ni->py[i] || p > NAME_SPELLING_MAX || sp->failed[i][p])
+        return false;
+    const char *syl = pinyin_syllable(ni->py[i]);
+    size_t letters = syllable_letters(syl);
+    /* the longest prefix first: the whole syllable is the commonest way to type it */
+    for (size_t k = letters; k >= 1; k--) {
+        int used = syllable_prefix(syl, k, q);
+        if (used > 0 && spell_from(sp, i + 1, q + used))
+            return true;
+    }
+    sp->failed[i][p] = true;
+    return false;
+}
+
+bool name_spelling_matches(const struct name_info *ni, const char *q)
+{
+    if (!q || !*q || !ni->n || strlen(q) > NAME_SPELLING_MAX)
+        return false;
+    struct spelling sp = {ni, q, {{false}}};
+    if (spell_from(&sp, 0, q))
+        return true;
+    /* the given name alone (ningjia, nj): after the surname */
+    return ni->surname_n && ni->surname_n < ni->n && spell_from(&sp, ni->surname_n, q);
+}

@@ -55,6 +55,21 @@ const char *pinyin_syllable(uint16_t id);
 /* The id of a toneless syllable ("xiao"), 0 when there is none. */
 uint16_t pinyin_syllable_id(const char *syllable);
 
+/*
+ * Searching a name by its spelling (the children list's search box): `q` is what a person
+ * types for a Chinese name in Latin letters — the whole toneless pinyin (wangningjia), the
+ * initials (wnj), or any mix of syllable prefixes in order (wangnj, wningjia); ü typed as v or
+ * u. name_spelling_query normalises a query into out (lower-case letters, spaces and
+ * apostrophes dropped) and says whether it is one: letters only, 1 to NAME_SPELLING_MAX. The
+ * readings are the linker's (one per character, the surname's own reading).
+ */
+#define NAME_SPELLING_MAX 64
+bool name_spelling_query(const char *q, char out[NAME_SPELLING_MAX + 1]);
+/* Does the name read as `q` (normalised), from its first character or from its given name's
+ * first? Consecutive characters each take a non-empty prefix of their syllable; characters
+ * after q is used up do not matter. A character without a reading ends the match. */
+bool name_spelling_matches(const struct name_info *ni, const char *q);
+
 /* Variant folding and readings of single code points (the generated tables). */
 uint32_t hanzi_fold(uint32_t cp);           /* cp itself when it has no simplified form */
 uint16_t hanzi_pinyin(uint32_t cp);         /* 0 when none */

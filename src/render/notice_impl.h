@@ -92,5 +92,11 @@ int notice_paginate(struct pager *p);
  * place, mode 0600 by mkstemp); 0, or -1 with a message. */
 int notice_write_pdf(struct notice_doc *d, int npages, const char *title, const char *path,
                      struct buf *err);
+/* A PDF of pages width × height points drawn by draw(cr, ctx) (cairo_show_page between pages),
+ * titled `title`, at path: a temporary file renamed into place, mode 0600 by mkstemp, nothing
+ * left behind on failure. 0, or -1 with a message. The notices and the printed tables
+ * (table_pdf.c) are written by it. */
+int pdf_write(const char *path, const char *title, double width, double height,
+              void (*draw)(cairo_t *cr, void *ctx), void *ctx, struct buf *err);
 
 #endif

@@ -283,8 +283,8 @@ static cairo_status_t sink_write(void *closure, const unsigned char *data, unsig
     return CAIRO_STATUS_SUCCESS;
 }
 
-int notice_write_pdf(struct notice_doc *d, int npages, const char *title, const char *path,
-                     struct buf *err)
+int pdf_write(const char *path, const char *title, double width, double height,
+              void (*draw)(cairo_t *cr, void *ctx), void *ctx, struct buf *err)
 {
     char *tmp = xstrfmt("%s.tmp-XXXXXX", path);
     struct sink sink = {NULL, 0};
@@ -302,13 +302,12 @@ int notice_write_pdf(struct notice_doc *d, int npages, const char *title, const 
     }
 
     cairo_surface_t *surface =
-        cairo_pdf_surface_create_for_stream(sink_write, &sink, PAGE_W, PAGE_H);
+        cairo_pdf_surface_create_for_stream(sink_write, &sink, width, height);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "baoxue " BAOXUE_VERSION);
     cairo_t *cr = cairo_create(surface);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    struct pager p = {d, cr, 0, npages, 0};
-    notice_paginate(&p);
+    draw(cr, ctx);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
@@ -341,4 +340,23 @@ out:
         unlink(tmp);
     free(tmp);
     return ret;
+}
+
+struct notice_draw {
+    struct notice_doc *d;
+    int npages;
+};
+
+static void draw_notice(cairo_t *cr, void *ctx)
+{
+    struct notice_draw *nd = ctx;
+    struct pager p = {nd->d, cr, 0, nd->npages, 0};
+    notice_paginate(&p);
+}
+
+int notice_write_pdf(struct notice_doc *d, int npages, const char *title, const char *path,
+                     struct buf *err)
+{
+    struct notice_draw nd = {d, npages};
+    return pdf_write(path, title, PAGE_W, PAGE_H, draw_notice, &nd, err);
 }

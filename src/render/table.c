@@ -13,7 +13,7 @@
 
 int report_format_parse(const char *s, enum report_format *out)
 {
-    static const char *const names[] = {"table", "csv", "xlsx", "json"};
+    static const char *const names[] = {"table", "csv", "xlsx", "json", "pdf"};
     for (size_t i = 0; i < ARRAY_SIZE(names); i++)
         if (!strcmp(s, names[i])) {
             *out = (enum report_format)i;
@@ -24,9 +24,12 @@ int report_format_parse(const char *s, enum report_format *out)
 
 const char *report_format_name(enum report_format f)
 {
-    static const char *const names[] = {
-        [FMT_TABLE] = "终端表格", [FMT_CSV] = "CSV", [FMT_XLSX] = "XLSX", [FMT_JSON] = "JSON"};
-    return f <= FMT_JSON ? names[f] : "";
+    static const char *const names[] = {[FMT_TABLE] = "终端表格",
+                                        [FMT_CSV] = "CSV",
+                                        [FMT_XLSX] = "XLSX",
+                                        [FMT_JSON] = "JSON",
+                                        [FMT_PDF] = "PDF"};
+    return f <= FMT_PDF ? names[f] : "";
 }
 
 int report_format_from_path(const char *path, enum report_format *out)
@@ -40,6 +43,8 @@ int report_format_from_path(const char *path, enum report_format *out)
         *out = FMT_XLSX;
     else if (!strcasecmp(dot, ".json"))
         *out = FMT_JSON;
+    else if (!strcasecmp(dot, ".pdf"))
+        *out = FMT_PDF;
     else if (!strcasecmp(dot, ".txt"))
         *out = FMT_TABLE;
     else
@@ -500,6 +505,17 @@ int table_render(const struct report_table *t, enum report_format fmt, const cha
             return -1;
         }
         return render_xlsx(t, path, err);
+    }
+    if (fmt == FMT_PDF) {
+        if (!t->pdf) {
+            buf_addf(err, "《%s》没有打印格式，不能导出为 PDF", t->title);
+            return -1;
+        }
+        if (to_stdout) {
+            buf_adds(err, "pdf 格式需要用 -o 指定输出文件，例如 -o 走访清单.pdf");
+            return -1;
+        }
+        return table_render_pdf(t, path, err);
     }
     struct buf out = BUF_INIT;
     if (fmt == FMT_TABLE)

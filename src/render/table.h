@@ -45,6 +45,27 @@ struct table_meta {
     enum meta_type type;
 };
 
+/*
+ * How a table prints on paper (FMT_PDF, render/table_pdf.c): A4 landscape, the caption and
+ * subtitle on top, the header row repeated on every page, grid lines, page numbers. Only the
+ * columns listed print, in the table's order, each with its share of the width; a row is at
+ * least min_row_mm tall (room to write by hand in an empty cell). With a group column, each
+ * value of it starts a new page titled "caption（value）" and ends with the foot line (a
+ * signature, a date); the rows must come sorted by it.
+ */
+struct table_pdf_col {
+    const char *key; /* a column's key */
+    double width;    /* its share of the width */
+};
+
+struct table_pdf {
+    const struct table_pdf_col *cols;
+    size_t ncols;
+    const char *group_key; /* NULL: one table; else the key of the column that groups pages */
+    double min_row_mm;
+    const char *foot; /* under each group's rows (NULL none) */
+};
+
 struct report_table {
     const char *title; /* shown above the table (terminal) and as the sheet name (xlsx) */
     const char *array_key;
@@ -62,11 +83,12 @@ struct report_table {
     bool has_totals;   /* the last row is the totals row (table_add_totals) */
     char **notes;      /* owned lines under the table */
     size_t nnotes, notes_alloc;
+    const struct table_pdf *pdf; /* how it prints (FMT_PDF); NULL: it has no printed form */
 };
 
-enum report_format { FMT_TABLE, FMT_CSV, FMT_XLSX, FMT_JSON };
+enum report_format { FMT_TABLE, FMT_CSV, FMT_XLSX, FMT_JSON, FMT_PDF };
 int report_format_parse(const char *s, enum report_format *out);
-/* The format as a person names it: "终端表格", "CSV", "XLSX", "JSON". */
+/* The format as a person names it: "终端表格", "CSV", "XLSX", "JSON", "PDF". */
 const char *report_format_name(enum report_format f);
 /* From a file name's extension; -1 when it says nothing. */
 int report_format_from_path(const char *path, enum report_format *out);
@@ -110,8 +132,12 @@ const char *table_meta_value(const struct report_table *t, const char *key);
 struct json_t;
 struct json_t *table_to_json(const struct report_table *t);
 
-/* Render to `path` ("-" or NULL: stdout). XLSX needs a path. 0 / -1 with message. */
+/* Render to `path` ("-" or NULL: stdout). XLSX and PDF need a path; PDF a table with a printed
+ * form (t->pdf). 0 / -1 with message. */
 int table_render(const struct report_table *t, enum report_format fmt, const char *path,
                  struct buf *err);
+
+/* The table as A4 landscape PDF pages (table_pdf.c; table_render's FMT_PDF). */
+int table_render_pdf(const struct report_table *t, const char *path, struct buf *err);
 
 #endif

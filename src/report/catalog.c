@@ -36,6 +36,12 @@ const struct report_def report_defs[] = {
      "户籍核查反馈表：乡镇入户核查发现的户籍问题（空挂户、双重户籍、证件错误、查无此人）和有学籍"
      "无户籍的学生，写明发现的情况、核查人和日期，按乡镇送公安机关",
      report_registration_feedback, RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, true},
+    /* what a cadre takes to the village (issue 14): the township's own, contacts as on the page */
+    {"visit-sheet", "走访清单",
+     "走访清单：每个村（社区）待核查和劝返中的儿童，写明监护人、电话、住址、状态和截止日期，"
+     "留出走访结果、日期和签名栏，可直接打印",
+     report_visit_sheet, RT_TOWNSHIP | RT_VILLAGE | RT_FULL | RT_PDF, PERM_CASEWORK, true, false,
+     false},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false},

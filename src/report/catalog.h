@@ -22,6 +22,8 @@ enum {
     RT_MONTH = 1 << 4,    /* the month and report date (--month, --date) */
     RT_LIST = 1 << 5,     /* the children list's own filters (village, school, q, sort, stage,
                              reason, overdue), scoped by the account: the list on screen */
+    RT_VILLAGE = 1 << 6,  /* one village of the township (--village, ?village=) */
+    RT_PDF = 1 << 7,      /* also prints as PDF (--format pdf, ?format=pdf): t->pdf */
 };
 
 typedef int (*report_fn)(struct store *s, const struct report_options *opt, struct report_table *t,

@@ -9,18 +9,22 @@
 #include "util/outcome.h"
 
 struct store;
+struct scope;
 
 struct report_options {
-    const char *township; /* code or name filter, NULL for the county */
-    bool full;            /* full ID and phone numbers instead of masked ones */
-    int64_t run_id;       /* 0: the latest cross-check */
-    int status;           /* children: only this enum child_status; -1 all (the default) */
-    int month;            /* monthly: the first day (ymd) of the month; 0 the current one */
-    int date;             /* monthly: the report date (ymd); 0 the 15th of the month */
+    const char *township;      /* code or name filter, NULL for the county */
+    bool full;                 /* full ID and phone numbers instead of masked ones */
+    int64_t run_id;            /* 0: the latest cross-check */
+    int status;                /* children: only this enum child_status; -1 all (the default) */
+    int month;                 /* monthly: the first day (ymd) of the month; 0 the current one */
+    int date;                  /* monthly: the report date (ymd); 0 the 15th of the month */
+    const char *village;       /* visit-sheet: one village (record.village), NULL all */
+    const struct scope *scope; /* the server's account (whose contact reads are its own and
+                                  audited); NULL on the command line */
 };
 #define REPORT_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        NULL, false, 0, -1, 0, 0                                                                   \
+        NULL, false, 0, -1, 0, 0, NULL, NULL                                                       \
     }
 
 /* Fill `t` with the named report. -1 with the outcome (OUT_NO_RUN before the first
@@ -63,6 +67,15 @@ int report_unregistered_pupils(struct store *s, const struct report_options *opt
                                struct report_table *t, struct outcome *o);
 int report_registration_feedback(struct store *s, const struct report_options *opt,
                                  struct report_table *t, struct outcome *o);
+/*
+ * 走访清单 (report/visits.c): every open verification task and case in 劝返 of the township
+ * (--township) or one village (--village), by village and due date, with the guardian's phone
+ * and the address for who may read them (opt->scope's ACT_CONTACT, each read audited; all with
+ * full) and blank boxes for the outcome, the date and the signature. It prints (t->pdf).
+ */
+int report_visit_sheet(struct store *s, const struct report_options *opt, struct report_table *t,
+                       struct outcome *o);
+
 /* The statistical period of a monthly report dated `date`: from the day after the same day
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);

@@ -20,7 +20,7 @@ import threading
 import time
 import unittest
 
-from harness import (BIN, INJECTIONS, PASSWORD, DemoServerTest, db_execute, env, new_db,
+from harness import (BIN, INJECTIONS, PASSWORD, DemoServerTest, db_execute, db_rows, env, new_db,
                      start_server, stop_server, urlq)
 
 MAX_BODY = DemoServerTest.MAX_BODY
@@ -150,11 +150,15 @@ class ServerTest(DemoServerTest):
             self.assertTrue(all(c["township_code"] == "140521101" for c in j["items"]))
             row = [t for t in s["townships"] if t["township_code"] == "140521101"][0]
             self.assertEqual(j["total"], row["total"] if st == "all" else row[st])
-        # search by part of a name
+        # search by part of a name: the child's, or its guardian's (issue 14)
         name = j["items"][0]["name"] if j["items"] else "李"
         r, j, _ = self.call("GET", "/api/v1/children?q=" + urlq(name[:1]), cookie=cookie)
         self.assertEqual(r.status, 200)
-        self.assertTrue(all(name[:1] in c["name"] for c in j["items"]))
+        guardians = dict(db_rows(self.db, "SELECT id, coalesce(guardian, '') FROM record WHERE id IN (%s)"
+                                 % ",".join(str(c["id"]) for c in j["items"])))
+        self.assertTrue(all(name[:1] in c["name"] or name[:1] in guardians[str(c["id"])]
+                            for c in j["items"]))
+        self.assertTrue(any(name[:1] in c["name"] for c in j["items"]))
         self.assertGreater(j["total"], 0)
 
     def test_bad_paging_and_status(self):

@@ -146,7 +146,7 @@ class VocabTest(test_server.ServerTest):
         names = [r["key"] for r in v["reports"]]
         self.assertIn("ledger-dropout", names)
         for rep in v["reports"]:
-            self.assertIn(rep["perm"], ("summary", "children"))
+            self.assertIn(rep["perm"], ("summary", "children", "casework"))  # casework: 走访清单
             r, j, _ = self.call("GET", "/api/v1/reports/%s?format=json" % rep["key"], cookie=cookie)
             self.assertEqual(r.status, 200, (rep["key"], j))
         r, j, _ = self.call("GET", "/api/v1/reports/nonsense", cookie=cookie)

@@ -333,6 +333,52 @@ static void test_level_names(void **state)
     assert_string_equal(name_level_label(NAME__LEVELS), "");
 }
 
+static bool spells(const char *name, const char *typed)
+{
+    struct name_info ni;
+    char q[NAME_SPELLING_MAX + 1];
+    name_info_make(&ni, name, strlen(name));
+    return name_spelling_query(typed, q) && name_spelling_matches(&ni, q);
+}
+
+static void test_spelling_search(void **state)
+{
+    (void)state;
+    /* the whole reading, the initials, a mix, a prefix, the given name alone, any case */
+    assert_true(spells("王宁佳", "wangningjia"));
+    assert_true(spells("王宁佳", "wnj"));
+    assert_true(spells("王宁佳", "WNJ"));
+    assert_true(spells("王宁佳", "wangnj"));
+    assert_true(spells("王宁佳", "wningjia"));
+    assert_true(spells("王宁佳", "wang ning jia"));
+    assert_true(spells("王宁佳", "wang"));
+    assert_true(spells("王宁佳", "nj"));
+    assert_true(spells("王宁佳", "ningjia"));
+    /* the surname's own reading: 单 is shan, 曾 zeng; a compound surname */
+    assert_true(spells("单小明", "shanxm"));
+    assert_false(spells("单小明", "danxm"));
+    assert_true(spells("欧阳娜娜", "oynn"));
+    /* ü typed as v or u */
+    assert_true(spells("吕芳", "lvfang"));
+    assert_true(spells("吕芳", "lufang"));
+    /* not the reading, not in order, not from the middle of a syllable */
+    assert_false(spells("王宁佳", "wjn"));
+    assert_false(spells("王宁佳", "ang"));
+    assert_false(spells("王宁佳", "wangningjiax"));
+    assert_false(spells("王宁佳", "jia"));
+    assert_false(spells("李明", "wnj"));
+    /* what is not a spelling: digits, Chinese, nothing */
+    char q[NAME_SPELLING_MAX + 1];
+    assert_false(name_spelling_query("123X", q));
+    assert_false(name_spelling_query("王", q));
+    assert_false(name_spelling_query("", q));
+    assert_false(name_spelling_query("  ", q));
+    assert_true(name_spelling_query("Wang'Ning", q));
+    assert_string_equal(q, "wangning");
+    /* a long run of one-letter prefixes ends quickly (each state tried once) */
+    assert_false(spells("啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_syllables),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_level_names),
+        cmocka_unit_test(test_spelling_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

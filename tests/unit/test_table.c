@@ -17,6 +17,16 @@
 
 #include "testutil.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* Full stacks for allocations (as test_notice.c): the PDF test's blocks lost inside
+ * cairo_surface_finish are then named by tests/lsan.supp. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "fast_unwind_on_malloc=0";
+}
+#endif
+
 /* ---- csv_field ---- */
 
 static void field_is(const char *text, bool first, const char *expect)
@@ -590,8 +600,10 @@ static void test_format_parse(void **state)
     f = FMT_CSV;
     assert_int_equal(report_format_parse("xls", &f), -1);
     assert_int_equal(report_format_parse("", &f), -1);
-    assert_int_equal(report_format_parse("pdf", &f), -1);
+    assert_int_equal(report_format_parse("docx", &f), -1);
     assert_int_equal(f, FMT_CSV);
+    assert_int_equal(report_format_parse("pdf", &f), 0);
+    assert_int_equal(f, FMT_PDF);
 }
 
 static void test_format_from_path(void **state)
@@ -609,11 +621,50 @@ static void test_format_from_path(void **state)
     assert_int_equal(f, FMT_CSV);
     f = FMT_JSON;
     assert_int_equal(report_format_from_path("noext", &f), -1);
-    assert_int_equal(report_format_from_path("r.pdf", &f), -1);
+    assert_int_equal(report_format_from_path("r.docx", &f), -1);
     assert_int_equal(report_format_from_path("r.csv.bak", &f), -1);
     assert_int_equal(report_format_from_path("-", &f), -1);
     assert_int_equal(report_format_from_path(NULL, &f), -1);
     assert_int_equal(f, FMT_JSON);
+    assert_int_equal(report_format_from_path("走访清单.PDF", &f), 0);
+    assert_int_equal(f, FMT_PDF);
+}
+
+/* A table prints only with its printed form; the PDF appears whole, one page per group. */
+static void test_pdf(void **state)
+{
+    struct report_table t;
+    struct buf err = BUF_INIT;
+    char *p = tu_path(tu_dir, "printed.pdf");
+    fill4(&t);
+    assert_int_equal(table_render(&t, FMT_PDF, p, &err), -1);
+    assert_non_null(strstr(err.buf, "PDF"));
+    assert_int_equal(access(p, F_OK), -1);
+    static const struct table_pdf_col pc[] = {{"name", 2}, {"school", 3}, {"detail", 2}};
+    static const struct table_pdf form = {pc, ARRAY_SIZE(pc), "detail", 12, "签名："};
+    t.pdf = &form;
+    buf_reset(&err);
+    assert_int_equal(table_render(&t, FMT_PDF, "-", &err), -1);
+    assert_non_null(strstr(err.buf, "-o"));
+    buf_reset(&err);
+    assert_int_equal(table_render(&t, FMT_PDF, p, &err), 0);
+    FILE *fp = fopen(p, "rb");
+    assert_non_null(fp);
+    char head[5] = "";
+    assert_int_equal(fread(head, 1, 4, fp), 4);
+    fclose(fp);
+    assert_string_equal(head, "%PDF");
+    /* four groups of the detail column: four pages, each numbered of four */
+    char *cmd = xstrfmt("pdftotext -layout '%s' - 2>/dev/null | grep -c '共 4 页'", p);
+    FILE *pp = popen(cmd, "r");
+    char line[16] = "";
+    assert_non_null(fgets(line, sizeof(line), pp));
+    pclose(pp);
+    assert_int_equal(strtol(line, NULL, 10), 4);
+    free(cmd);
+    free(p);
+    table_release(&t);
+    buf_release(&err);
 }
 
 int main(void)
@@ -639,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_unwritable_path),
         cmocka_unit_test(test_format_parse),
         cmocka_unit_test(test_format_from_path),
+        cmocka_unit_test(test_pdf),
     };
     return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -13,6 +13,7 @@ import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
 import { ErrorBanner, EmptyState, PageHeader, StatusBadge } from '../components/feedback.js';
 import { Masked } from '../components/masked.js';
+import { VisitSheet } from '../components/visitsheet.js';
 
 const PER_PAGE = 50;
 
@@ -69,7 +70,8 @@ export default function Children({ query }) {
     ] : []),
     // a whole ID only for who may see full IDs: with the first 6 and last 4 shown, a search by
     // the whole number would try the birth dates the check digit allows (the server refuses it)
-    { name: 'q', label: '姓名或身份证号后 4 位', type: 'search', placeholder: can('full_id') ? '姓名的一部分、身份证号后 4 位或完整身份证号' : '姓名的一部分，或身份证号后 4 位' },
+    // also the name's pinyin or initials (the linker's readings) and the guardian's name
+    { name: 'q', label: '姓名或身份证号后 4 位、拼音、监护人', type: 'search', placeholder: can('full_id') ? '姓名或其拼音、首字母，监护人姓名，身份证号后 4 位或完整身份证号' : '姓名或其拼音、首字母，监护人姓名，或身份证号后 4 位' },
   ];
   const d = list.data;
   const sortable = d ? d.sortable : false;
@@ -101,6 +103,7 @@ export default function Children({ query }) {
       ${can('summary') && d && d.total > 0 && (tooMany
         ? html`<span class="muted small">超过 10 万名，请缩小范围后导出</span>`
         : html`<a class="btn" href=${downloadUrl('/reports/' + listReport(), { ...exportQuery, format: 'xlsx' })} download>导出Excel</a>`)}
+      <${VisitSheet} township=${query.township} />
     <//>
     <nav class="tabs" aria-label="台账">
       ${TABS.map(t => html`<a key=${t.status} href=${'#/children' + (t.status ? '?status=' + t.status : '')}

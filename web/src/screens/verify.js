@@ -10,6 +10,7 @@ import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
 import { Badge, ErrorBanner, PageHeader, WordBadge } from '../components/feedback.js';
 import { options } from '../vocab.js';
+import { VisitSheet } from '../components/visitsheet.js';
 
 const PER_PAGE = 20;
 /** The filter: each state of a task (the vocabulary), the ones whose outcome the next
@@ -50,6 +51,7 @@ export default function Verify({ query }) {
   return html`<div class="page">
     <${PageHeader} title="核查" subtitle=${d ? `疑似失学辍学儿童的入户核查（铁脚板摸排），共 ${fmtNumber(d.total)} 项` : '疑似失学辍学儿童的入户核查'}>
       ${can('casework') && html`<a class="btn" href="#/tasks?scope=me">我的待办</a>`}
+      <${VisitSheet} township=${query.township} />
     <//>
     <${FilterBar} fields=${fields} values=${query} onChange=${setQuery} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
