@@ -137,8 +137,8 @@ int casework_region(struct store *s, enum scope_object what, int64_t id, char to
  * The ties (domain/scope.h) of task or case `id`: its township, and when `school` is given
  * (a school account's code, with its name) the TIE_* bits that tie it to that school, and
  * TIE_VILLAGE when the child's record is in a village of account `user_id` (a village account;
- * 0 none). 1 found, 0 no such object, -1 error. The same conditions filter the lists
- * (TIES_FILTER_SQL).
+ * 0 none), TIE_ASSIGNED when that account's person is assigned to it now. 1 found, 0 no such
+ * object, -1 error. The same conditions filter the lists (TIES_FILTER_SQL).
  */
 int casework_ties(struct store *s, enum scope_object what, int64_t id, const char *school,
                   const char *school_name, int64_t user_id, struct object_ties *t);
@@ -166,6 +166,12 @@ int casework_school_name(struct store *s, const char *code, char *name, size_t s
     " JOIN user_village uv ON uv.user_id = vu.id AND uv.village = vr.village"                      \
     " WHERE vr.id = " a ".record_id AND vu.role = 'village' AND " a                                \
     ".township_code = vu.township_code)"
+/* The person of account U is assigned now (the latest assignment of its role) to the task or
+ * case of alias a, `col` naming the assignment's column (task_id, case_id). */
+#define TIE_ASSIGNED_SQL(col, a, U)                                                                \
+    "EXISTS (SELECT 1 FROM assignment aa JOIN app_user au ON au.person_id = aa.person_id"          \
+    " WHERE au.id = CAST(" U " AS BIGINT) AND aa." col " = " a ".id AND aa.id = (SELECT"           \
+    " max(ab.id) FROM assignment ab WHERE ab." col " = aa." col " AND ab.role = aa.role))"
 /* A list's condition: bits B (0: no restriction) any of which admits a row. */
 #define TIES_FILTER_SQL(B, tie1, tie2, tie4, tie8, tie16)                                          \
     "(CAST(" B " AS INTEGER) = 0 OR ((CAST(" B " AS INTEGER) & 1) <> 0 AND " tie1 ")"              \

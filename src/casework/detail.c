@@ -13,6 +13,7 @@
 #include "domain/scope.h"
 #include "domain/status.h"
 #include "ingest/field.h"
+#include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -276,8 +277,9 @@ static json_t *attempts_json(struct store *s, int64_t case_id)
                          " coalesce(a.response, ''), a.result, coalesce(a.next_step, ''),"
                          " coalesce(a.corrects, 0),"
                          " coalesce((SELECT max(b.id) FROM attempt b WHERE b.corrects = a.id), 0),"
-                         " coalesce(a.reason, ''), a.recorded_by, a.recorded_at"
-                         " FROM attempt a WHERE a.case_id = $1 ORDER BY a.on_date, a.id");
+                         " coalesce(a.reason, ''), a.recorded_by, a.recorded_at, " ACTOR_NAME_SQL(
+                             "a.recorded_by") " FROM attempt a WHERE a.case_id = $1"
+                                              " ORDER BY a.on_date, a.id");
     if (!q)
         return NULL;
     stmt_bind_int(q, 1, case_id);
@@ -300,6 +302,7 @@ static json_t *attempts_json(struct store *s, int64_t case_id)
         json_object_set_new(o, "reason", jopt(stmt_text(q, 10)));
         json_object_set_new(o, "recorded_by", jstr(stmt_text(q, 11)));
         json_object_set_new(o, "recorded_at", jstr(stmt_text(q, 12)));
+        json_object_set_new(o, "recorded_by_name", jstr(stmt_text(q, 13)));
         json_array_append_new(a, o);
     }
     stmt_finalize(q);

@@ -323,26 +323,36 @@ int casework_ties(struct store *s, enum scope_object what, int64_t id, const cha
         [SCOPE_TASK] =
             "SELECT coalesce(v.township_code, ''),"
             " CASE WHEN " TIE_SCHOOL_RECORD_SQL(
-                "v", "$2") " THEN 1 ELSE 0 END, 0,"
-                           " CASE WHEN " TIE_TEACHER_SQL(
-                               "task_id", "v",
-                               "$3") " THEN 4 ELSE 0 END,"
-                                     " CASE WHEN " TIE_REGISTRATION_SQL(
-                                         "v") " THEN 8 ELSE 0 END,"
-                                              " CASE WHEN " TIE_VILLAGE_SQL(
-                                                  "v", "$4") " THEN 16 ELSE 0 END"
+                "v",
+                "$2") " THEN 1 ELSE 0 END, 0,"
+                      " CASE WHEN " TIE_TEACHER_SQL(
+                          "task_id", "v",
+                          "$3") " THEN 4 ELSE 0 END,"
+                                " CASE WHEN " TIE_REGISTRATION_SQL(
+                                    "v") " THEN 8 ELSE 0 END,"
+                                         " CASE WHEN " TIE_VILLAGE_SQL(
+                                             "v",
+                                             "$4") " THEN 16 ELSE 0 END,"
+                                                   " CASE WHEN " TIE_ASSIGNED_SQL(
+                                                       "task_id", "v",
+                                                       "$4") " THEN 32 ELSE 0 END"
                                                              " FROM verify_task v WHERE v.id = $1",
         [SCOPE_CASE] =
             "SELECT coalesce(c.township_code, ''),"
             " CASE WHEN " TIE_SCHOOL_RECORD_SQL(
-                "c", "$2") " THEN 1 ELSE 0 END,"
-                           " CASE WHEN " TIE_RETURNED_TO_SQL(
-                               "$3") " THEN 2 ELSE 0 END,"
-                                     " CASE WHEN " TIE_TEACHER_SQL(
-                                         "case_id", "c",
-                                         "$3") " THEN 4 ELSE 0 END, 0,"
-                                               " CASE WHEN " TIE_VILLAGE_SQL(
-                                                   "c", "$4") " THEN 16 ELSE 0 END"
+                "c",
+                "$2") " THEN 1 ELSE 0 END,"
+                      " CASE WHEN " TIE_RETURNED_TO_SQL(
+                          "$3") " THEN 2 ELSE 0 END,"
+                                " CASE WHEN " TIE_TEACHER_SQL(
+                                    "case_id", "c",
+                                    "$3") " THEN 4 ELSE 0 END, 0,"
+                                          " CASE WHEN " TIE_VILLAGE_SQL(
+                                              "c",
+                                              "$4") " THEN 16 ELSE 0 END,"
+                                                    " CASE WHEN " TIE_ASSIGNED_SQL(
+                                                        "case_id", "c",
+                                                        "$4") " THEN 32 ELSE 0 END"
                                                               " FROM case_file c WHERE c.id = $1",
     };
     memset(t, 0, sizeof(*t));
@@ -360,7 +370,7 @@ int casework_ties(struct store *s, enum scope_object what, int64_t id, const cha
         snprintf(t->township, sizeof(t->township), "%s", stmt_text(q, 0));
         if (school && *school)
             t->ties = (unsigned)(stmt_int(q, 1) | stmt_int(q, 2) | stmt_int(q, 3));
-        t->ties |= (unsigned)(stmt_int(q, 4) | stmt_int(q, 5));
+        t->ties |= (unsigned)(stmt_int(q, 4) | stmt_int(q, 5) | stmt_int(q, 6));
     }
     stmt_finalize(q);
     return rc;

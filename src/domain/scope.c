@@ -65,23 +65,24 @@ static const bool grants[ROLE__COUNT][PERM__COUNT] = {
 static const unsigned reach[ROLE__COUNT][2][ACT__COUNT] = {
     /* task: read attempt follow-up write contact verify; case: the same (no case is verified).
      * contact: who sees the guardian's phone and the address in full without asking — the
-     * accounts of the people assigned to the child (the township's 包保干部 and 村干部, the
-     * school's 结对教师); the county asks for it (full=1) like for an ID, audited alike */
+     * accounts of the people assigned to the child now (the township's 包保干部, the 村干部,
+     * the school's 结对教师: TIE_ASSIGNED, the account linked to its person of the registry),
+     * no one else; the county asks for it (full=1) like for an ID, audited alike */
     [ROLE_ADMIN] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, REACH_ALL},
                     {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, 0}},
     [ROLE_COUNTY] = {{REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, REACH_ALL},
                      {REACH_ALL, REACH_ALL, REACH_ALL, REACH_ALL, 0, 0}},
-    [ROLE_TOWNSHIP] = {{REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN},
-                       {REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, 0}},
+    [ROLE_TOWNSHIP] = {{REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, TIE_ASSIGNED, REACH_TOWN},
+                       {REACH_TOWN, REACH_TOWN, REACH_TOWN, REACH_TOWN, TIE_ASSIGNED, 0}},
     /* a village (村两委): its villages' children — it records the verification outcomes, the
      * 劝返 visits and the follow-ups; assigning, the legal ladder, notices and closing stay the
      * township's; it sees the contact like the township's cadre */
-    [ROLE_VILLAGE] = {{TIE_VILLAGE, 0, 0, 0, TIE_VILLAGE, TIE_VILLAGE},
-                      {TIE_VILLAGE, TIE_VILLAGE, TIE_VILLAGE, 0, TIE_VILLAGE, 0}},
+    [ROLE_VILLAGE] = {{TIE_VILLAGE, 0, 0, 0, TIE_ASSIGNED, TIE_VILLAGE},
+                      {TIE_VILLAGE, TIE_VILLAGE, TIE_VILLAGE, 0, TIE_ASSIGNED, 0}},
     /* a school: its pupils' tasks and cases, the children returned to it, those its teachers
      * are paired with; it records its teachers' visits and the follow-ups of its returners */
-    [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0, TIE_SCHOOL_RECORD | TIE_TEACHER, 0},
-                     {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0, SCHOOL_READ, 0}},
+    [ROLE_SCHOOL] = {{TIE_SCHOOL_RECORD | TIE_TEACHER, 0, 0, 0, TIE_ASSIGNED, 0},
+                     {SCHOOL_READ, TIE_TEACHER, TIE_RETURNED_TO, 0, TIE_ASSIGNED, 0}},
     /* a department: the verification outcomes its duty needs (department.c: the police read
      * 户籍问题), masked and without the story (scope_reads_story); no case, nothing to change */
     [ROLE_DEPARTMENT] = {{TIE_REGISTRATION, 0, 0, 0, 0, 0}, {0, 0, 0, 0, 0, 0}},
@@ -108,7 +109,7 @@ static bool reaches(const struct scope *sc, unsigned r, const struct object_ties
         return true;
     if ((r & REACH_TOWN) && sc->township && *sc->township && !strcmp(sc->township, t->township))
         return true;
-    if (r & t->ties & TIE_REGISTRATION)
+    if (r & t->ties & (TIE_REGISTRATION | TIE_ASSIGNED))
         return true;
     if (sc->role == ROLE_VILLAGE && sc->township && *sc->township &&
         !strcmp(sc->township, t->township) && (r & t->ties & TIE_VILLAGE))

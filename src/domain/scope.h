@@ -112,6 +112,8 @@ enum {
     TIE_REGISTRATION = 8, /* a task whose outcome is 户籍问题 (the police's to fix), any scope */
     TIE_VILLAGE = 16,     /* the child's record is in one of a village account's villages of its
                              township (user_village; casework_ties) */
+    TIE_ASSIGNED = 32,    /* the account's person of the registry is one of the people assigned
+                             to it now (the latest assignment of a role; casework_ties) */
 };
 #define TIES_SCHOOL (TIE_SCHOOL_RECORD | TIE_RETURNED_TO | TIE_TEACHER)
 

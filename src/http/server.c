@@ -165,10 +165,9 @@ static bool object_in_scope(struct request *r)
         v = strtoll(id, &end, 10);
     if (!request_school_name(r))
         return false;
-    int rc = v > 0 && !*end
-                 ? casework_ties(r->store, what, v, r->scope.school, r->scope.school_name,
-                                 r->scope.role == ROLE_VILLAGE ? r->scope.user_id : 0, &ties)
-                 : 0;
+    int rc = v > 0 && !*end ? casework_ties(r->store, what, v, r->scope.school,
+                                            r->scope.school_name, r->scope.user_id, &ties)
+                            : 0;
     if (rc < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return false;

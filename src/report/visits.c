@@ -131,10 +131,11 @@ static const char *const tasks_sql =
                                  " AND c.state = 'open')" VISIT_FILTER("v");
 static const char *const cases_sql = "SELECT " VISIT_COLUMNS(
     "c") "c.first_visit_due,"
-         " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.on_date >= c.active_since),"
-         " c.ladder, coalesce(c.ladder_deadline, '')"
-         " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state = "
-         "'open'" VISIT_FILTER("c");
+         " CASE WHEN " FIRST_VISIT_DONE_SQL(
+             "c") " THEN 1 ELSE 0 END,"
+                  " c.ladder, coalesce(c.ladder_deadline, '')"
+                  " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state = "
+                  "'open'" VISIT_FILTER("c");
 
 static int read_visits(struct store *s, bool cases, const char *code, const char *village,
                        struct visit **vs, size_t *n, size_t *alloc)
@@ -188,7 +189,7 @@ static int reads_contact(struct store *s, const struct scope *sc, const struct v
         return 0;
     struct object_ties ties;
     enum scope_object what = v->is_case ? SCOPE_CASE : SCOPE_TASK;
-    int rc = casework_ties(s, what, v->id, sc->school, sc->school_name, &ties);
+    int rc = casework_ties(s, what, v->id, sc->school, sc->school_name, sc->user_id, &ties);
     if (rc <= 0)
         return rc;
     return scope_object_allows(sc, what, &ties, ACT_CONTACT) == OUT_OK;
@@ -296,7 +297,7 @@ int report_visit_sheet(struct store *s, const struct report_options *opt, struct
                "共 %zu 名儿童，其中 %ld 名已过截止日期。走访后在系统中录入结果，本表交回乡镇存档。",
                table_data_rows(t), overdue);
     if (contacts < (long)table_data_rows(t))
-        table_note(t, "监护人电话已遮盖、家庭住址未列出的儿童，其联系方式只有负责的乡镇干部可见"
-                      "（县级账号可选择导出完整信息，记入审计日志）。");
+        table_note(t, "监护人电话已遮盖、家庭住址未列出的儿童，其联系方式只有被指派负责该儿童的人员"
+                      "（账号已关联本人）可见（县级账号可选择导出完整信息，记入审计日志）。");
     return 0;
 }

@@ -56,7 +56,7 @@ static int case_attach_run(struct verb_call *c, const void *in, struct outcome *
     if (a->notice && *a->notice) {
         struct object_ties t = {0};
         int rc = casework_ties(c->s, SCOPE_CASE, c->id, c->scope->school, c->scope->school_name,
-                               c->scope->role == ROLE_VILLAGE ? c->scope->user_id : 0, &t);
+                               c->scope->user_id, &t);
         if (rc < 0)
             return fail_store(c->s, o);
         if (rc == 1 && scope_object_allows(c->scope, SCOPE_CASE, &t, ACT_WRITE) != OUT_OK)

@@ -323,53 +323,94 @@ class CaseworkApiTest(DemoServerTest):
         self.assertLessEqual({c["case_id"] for c in j["cases"]}, self.tied_cases(code, school))
 
     def test_contact_for_the_people_assigned(self):
-        """Issue 14: the township of a task and the school of its pupil read the guardian's phone
-        and the home address (each read audited); the county without full=1, the supervisor,
-        another township and the police read the phone masked and no address."""
+        """Issue 14: the accounts of the people assigned to a task or case now (the account linked
+        to its person of the registry) read the guardian's phone and the home address, each read
+        audited; no one else: not the township's other accounts, not the school's unpaired
+        account, the county only with full=1, the supervisor and another township never."""
         task, code, school = self.school_task()
-        self.user_add("school-contact", "--role", "school", "--school", code)
         phone, address = db_rows(self.db, "SELECT r.phone, r.address FROM verify_task v"
                                           " JOIN record r ON r.id = v.record_id WHERE v.id = %d" % task)[0]
         self.assertTrue(phone and address)
         path = "/api/v1/verify/%d" % task
+        county, county_csrf = self.login("county")
+        # the township's 包保干部 of this task, and an account of the same township for it
+        r, j, _ = self.call("POST", "/api/v1/people", {"name": "包保李干部", "org": "龙港镇人民政府",
+                                                       "org_kind": "乡镇", "role": "包保干部",
+                                                       "township": TOWN},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 201, j)
+        cadre = str(j["id"])
+        r, j, _ = self.call("POST", path + "/assign", {"township": cadre, "reason": "包村"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        self.user_add("tz-cadre", "--role", "township", "--township", TOWN)
 
-        def reads(who):
-            before = self.audit(action="read_full", target="task:%d" % task)
+        def reads(who, url=path, target="task:%d" % task):
+            before = self.audit(action="read_full", target=target)
             cookie, _ = self.login(who)
-            r, j, _ = self.call("GET", path, cookie=cookie)
+            r, j, _ = self.call("GET", url, cookie=cookie)
             self.assertEqual(r.status, 200, (who, j))
-            after = self.audit(action="read_full", target="task:%d" % task)
+            after = self.audit(action="read_full", target=target)
             return j, len(after) - len(before), after
 
-        for who in ("tz", "school-contact"):
-            j, audited, rows = reads(who)
-            self.assertEqual((j["child"]["phone"], j["child"]["address"], j["child"]["contact"]),
-                             (phone, address, True), who)
-            self.assertEqual(audited, 1, who)
-            self.assertEqual(rows[0]["actor"], who)
-            self.assertIn("电话", rows[0]["detail"])
-            # the ID stays masked: the phone is not the ID
-            self.assertNotRegex(j["child"]["id_number"] or "", r"^\d{17}[\dX]$")
-        for who in ("county", "sup"):
-            j, audited, _ = reads(who)
+        def masked(who, j, audited):
             self.assertEqual(j["child"]["phone"], phone[:3] + "****" + phone[-4:], who)
             self.assertIsNone(j["child"]["address"], who)
             self.assertFalse(j["child"]["contact"], who)
             self.assertEqual(audited, 0, who)
+
+        # not linked to the person assigned: masked, whatever the township
+        for who in ("tz-cadre", "tz", "county", "sup"):
+            masked(who, *reads(who)[:2])
+        p = subprocess.run([BIN, "user", "--db", self.db, "person", "tz-cadre", cadre], env=env(),
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        j, audited, rows = reads("tz-cadre")
+        self.assertEqual((j["child"]["phone"], j["child"]["address"], j["child"]["contact"]),
+                         (phone, address, True))
+        self.assertEqual(audited, 1)
+        self.assertEqual(rows[0]["actor"], "tz-cadre")
+        self.assertIn("电话", rows[0]["detail"])
+        # the ID stays masked: the phone is not the ID
+        self.assertNotRegex(j["child"]["id_number"] or "", r"^\d{17}[\dX]$")
+        # the township's other account still reads it masked; another township not at all
+        masked("tz", *reads("tz")[:2])
         cookie, _ = self.login("tz2")
         r, j, _ = self.call("GET", path, cookie=cookie)
         self.assertError(r, j, 404, "not_found")
-        # a case of the township: the same rule
+        # reassigned to someone else: the cadre reads it masked again
+        r, j, _ = self.call("POST", "/api/v1/people", {"name": "包保赵干部", "org": "龙港镇人民政府",
+                                                       "org_kind": "乡镇", "role": "包保干部",
+                                                       "township": TOWN},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 201, j)
+        r, j, _ = self.call("POST", path + "/assign", {"township": str(j["id"]), "reason": "调岗"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        masked("tz-cadre", *reads("tz-cadre")[:2])
+        # a case: the school's account of the teacher paired with the child reads it
         case = int(db_value(self.db, "SELECT min(id) FROM case_file WHERE township_code = '%s'" % TOWN))
+        cpath = "/api/v1/cases/%d" % case
         phone, address = db_rows(self.db, "SELECT r.phone, r.address FROM case_file c"
                                           " JOIN record r ON r.id = c.record_id WHERE c.id = %d" % case)[0]
-        for who, whole in (("tz", True), ("county", False), ("sup", False)):
-            cookie, _ = self.login(who)
-            r, j, _ = self.call("GET", "/api/v1/cases/%d" % case, cookie=cookie)
-            self.assertEqual(r.status, 200, (who, j))
-            self.assertEqual(j["child"]["phone"] == phone, whole, who)
-            self.assertEqual(j["child"]["address"] == address, whole, who)
-        self.assertEqual(len(self.audit(action="read_full", target="case:%d" % case)), 1)
+        r, j, _ = self.call("POST", "/api/v1/people", {"name": "结对钱老师", "org": school,
+                                                       "org_kind": "学校", "role": "班主任"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 201, j)
+        teacher = str(j["id"])
+        r, j, _ = self.call("POST", cpath + "/assign", {"teacher": teacher, "reason": "结对帮扶"},
+                            cookie=county, csrf=county_csrf)
+        self.assertEqual(r.status, 200, j)
+        self.user_add("school-contact", "--role", "school", "--school", code, "--person", teacher)
+        j, audited, _ = reads("school-contact", cpath, "case:%d" % case)
+        self.assertEqual((j["child"]["phone"], j["child"]["address"], j["child"]["contact"]),
+                         (phone, address, True))
+        self.assertEqual(audited, 1)
+        for who in ("tz", "county", "sup"):
+            j, audited, _ = reads(who, cpath, "case:%d" % case)
+            self.assertNotEqual(j["child"]["phone"], phone, who)
+            self.assertIsNone(j["child"]["address"], who)
+            self.assertEqual(audited, 0, who)
 
     def may(self, who, what, id_):
         """What `who` may do to a task (verify) or case, by the answer's `may`."""

@@ -3,9 +3,10 @@ and xlsx, from the command line and the API.
 
 The PDF's text (pdftotext) holds every open task's and 劝返 case's child of the township, the
 blank boxes for the outcome, date and signature, the due date and the overdue mark; a township
-account has only its own villages and reads the guardian's phone whole (each read audited
-against its task or case, as on the task page); the county reads it masked unless full=1
-(audited as a full export); the supervisor never whole.
+account has only its own villages and reads the guardian's phone whole where its person of the
+registry is assigned to the child (each read audited against its task or case, as on the task
+page), masked elsewhere; the county reads it masked unless full=1 (audited as a full export);
+the supervisor never whole.
 """
 
 import io
@@ -58,6 +59,19 @@ class VisitSheetTest(DemoServerTest):
         # one task of the township overdue, to see it marked
         cls.late = next(v for v in cls.town if v[0] == "task")
         db_execute(cls.db, "UPDATE verify_task SET deadline = '2020-01-02' WHERE id = %s" % cls.late[1])
+        # the township's account is a cadre of the registry, assigned now to some of the
+        # children (the late task and, when there is one, a case): those are "his"
+        cls.cadre = db_rows(cls.db, "SELECT min(id) FROM person WHERE township_code = '%s' AND id NOT"
+                                    " IN (SELECT person_id FROM assignment)" % TOWN)[0][0]
+        assert cls.cadre, "a cadre of the township assigned to nothing yet"
+        p = subprocess.run([BIN, "user", "--db", cls.db, "person", "tz", str(cls.cadre)], env=env(),
+                           capture_output=True, timeout=60)
+        assert p.returncode == 0, p.stderr.decode()
+        cls.mine = [cls.late] + [v for v in cls.town if v[0] == "case"][:1]
+        for kind, oid, *_ in cls.mine:
+            db_execute(cls.db, "INSERT INTO assignment (%s_id, role, person_id, assigned_on,"
+                               " assigned_by, reason) VALUES (%s, 'township', %s, '2026-11-20',"
+                               " 'county', '包村')" % (kind, oid, cls.cadre))
 
     def get(self, user, path):
         cookie, _ = self.login(user)
@@ -78,7 +92,11 @@ class VisitSheetTest(DemoServerTest):
         for kind, oid, code, village, name, phone, due in self.town:
             self.assertIn(name, text)
             self.assertIn(village, text)
-            self.assertIn(phone, text, "the township's cadre reads the phone whole")
+            if (kind, oid) in {(m[0], m[1]) for m in self.mine}:
+                self.assertIn(phone, text, "the cadre assigned reads the phone whole")
+            else:
+                self.assertNotIn(phone, text, "a child the cadre is not assigned to")
+                self.assertIn(phone[:3] + "****" + phone[-4:], text)
         for kind, oid, code, village, name, phone, due in self.other:
             self.assertNotIn(phone, text)
             self.assertNotIn(phone[:3] + "****" + phone[-4:], text)
@@ -95,8 +113,12 @@ class VisitSheetTest(DemoServerTest):
         before = {v[1]: len(self.audit(action="read_full", target="%s:%s" % (v[0], v[1])))
                   for v in self.town}
         self.sheet("tz", "format=xlsx")
+        mine = {(m[0], m[1]) for m in self.mine}
         for kind, oid, *_ in self.town:
             entries = self.audit(action="read_full", target="%s:%s" % (kind, oid))
+            if (kind, oid) not in mine:
+                self.assertEqual(len(entries), before[oid], (kind, oid))
+                continue
             self.assertEqual(len(entries), before[oid] + 1, (kind, oid))
             self.assertEqual(entries[0]["actor"], "tz")
             self.assertIn("走访清单", entries[0]["detail"])

@@ -341,7 +341,25 @@ static void test_scope_object_reach(void **state)
     assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &mine, ACT_WRITE), OUT_FORBIDDEN);
     assert_int_equal(scope_object_allows(&town, SCOPE_TASK, &own, ACT_VERIFY), OUT_OK);
     assert_int_equal(scope_object_allows(&school, SCOPE_TASK, &pupil, ACT_VERIFY), OUT_FORBIDDEN);
-    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &mine, ACT_CONTACT), OUT_OK);
+    /* the guardian's phone and address: the accounts of the people assigned to the child now
+     * (TIE_ASSIGNED), no one else of the township, village or school */
+    struct object_ties mine_assigned = {"140521100", TIE_VILLAGE | TIE_ASSIGNED};
+    struct object_ties own_assigned = {"140521100", TIE_ASSIGNED};
+    struct object_ties paired_assigned = {"140521101", TIE_TEACHER | TIE_ASSIGNED};
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &mine, ACT_CONTACT), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&village, SCOPE_TASK, &mine_assigned, ACT_CONTACT),
+                     OUT_OK);
+    assert_int_equal(scope_object_allows(&town, SCOPE_CASE, &own, ACT_CONTACT), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&town, SCOPE_CASE, &own_assigned, ACT_CONTACT), OUT_OK);
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &paired, ACT_CONTACT), OUT_FORBIDDEN);
+    assert_int_equal(scope_object_allows(&school, SCOPE_CASE, &paired_assigned, ACT_CONTACT),
+                     OUT_OK);
+    /* assigned, but the object is out of reach: it does not exist for the account */
+    struct object_ties far_assigned = {"140521101", TIE_ASSIGNED};
+    assert_int_equal(scope_object_allows(&town, SCOPE_CASE, &far_assigned, ACT_CONTACT),
+                     OUT_NOT_FOUND);
+    assert_int_equal(scope_object_allows(&county, SCOPE_CASE, &own_assigned, ACT_CONTACT),
+                     OUT_FORBIDDEN);
     assert_int_equal(scope_object_allows(&village, SCOPE_CASE, &mine, ACT_ATTEMPT), OUT_OK);
     assert_int_equal(scope_object_allows(&village, SCOPE_CASE, &mine, ACT_FOLLOW_UP), OUT_OK);
     assert_int_equal(scope_object_allows(&village, SCOPE_CASE, &mine, ACT_WRITE), OUT_FORBIDDEN);

@@ -10,7 +10,7 @@
 // verification outcome on a phone for a child of its village, and reaches no other village.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PHONE, TOWNSHIP, addUser, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
+import { DESKTOP, PHONE, TOWNSHIP, addUser, run, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
 let tiedSchool;  // a school with a pupil whose task is open: its account "school-tied"
@@ -155,6 +155,9 @@ describe("a school's job", () => {
     const id = sql(server.db, `SELECT id FROM case_file WHERE task_id = ${task}`);
     const teacher = await post(county, '/people', { name: '结对张老师', org: school, org_kind: '学校', role: '班主任' });
     await post(county, `/cases/${id}/assign`, { teacher: String(teacher.id), reason: '结对帮扶' });
+    // the school's account is that teacher's (the admin links it): the people assigned read the
+    // guardian's phone and address, no one else
+    run(['user', '--db', server.db, 'person', 'school-tied', String(teacher.id)]);
 
     const page = await signedIn(browser, server.url, 'school-tied', PHONE);
     await settled(page);
@@ -164,7 +167,7 @@ describe("a school's job", () => {
     await settled(page);
     await page.locator(`a[href="#/cases/${id}"]`).click();
     await settled(page);
-    // the family's phone to tap and the address: the school is assigned to its pupil's case
+    // the family's phone to tap and the address: the school's teacher is assigned to the case
     const tel = page.locator(`a[href="tel:${phone}"]`);
     assert.equal((await tel.textContent()).trim(), phone);
     await page.getByText(address).waitFor();
@@ -208,7 +211,10 @@ describe("a school's job", () => {
   });
 
   test("the township's cadre: the task's phone as a tel: link and the address", async () => {
-    const task = sql(server.db, `SELECT min(id) FROM verify_task WHERE state = 'open' AND township_code = '140521100'`);
+    // a task the township account's cadre is assigned to (harness.mjs links the account to him)
+    const task = sql(server.db, `SELECT min(v.id) FROM verify_task v WHERE v.state = 'open' AND v.township_code = '140521100'
+      AND (SELECT a.person_id FROM assignment a WHERE a.task_id = v.id AND a.role = 'township' ORDER BY a.id DESC LIMIT 1) = (SELECT person_id FROM app_user WHERE name = 'township')`);
+    assert.ok(task, 'a task of the cadre');
     const [phone, address] = sql(server.db, `SELECT r.phone, r.address FROM verify_task v JOIN record r ON r.id = v.record_id WHERE v.id = ${task}`).split('|');
     const page = await signedIn(browser, server.url, 'township', PHONE);
     await page.goto(server.url + `/#/verify/${task}`);
@@ -248,7 +254,7 @@ describe("a village's job", () => {
     await settled(page);
     assert.equal(sql(server.db, `SELECT state || '/' || outcome || '/' || verified_by FROM verify_task WHERE id = ${task}`), `closed/out_of_school/${cadre[0]}`);
     // the timeline names the cadre, not the login
-    await page.locator('.tl-meta', { hasText: `记录人 ${cadre[1]}` }).first().waitFor();
+    await page.locator('.tl-meta', { hasText: `${cadre[1]} 录入于` }).first().waitFor();
     // what the township keeps: assigning; and another village's task is not there
     assert.equal(await page.getByRole('button', { name: '调整责任人' }).count(), 0);
     await page.goto(server.url + `/#/verify/${next}`);

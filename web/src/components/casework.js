@@ -88,7 +88,7 @@ export function Contact({ child }) {
   return html`<dt>监护人</dt><dd>${child.guardian || '（未填）'}</dd>
     <dt>联系电话</dt><dd>${!phone ? '（未填）' : child.contact
       ? html`<a class="mono tel" href=${'tel:' + phone}>${phone}</a> <span class="muted small">（仅供联系家庭，查看已记入审计）</span>`
-      : html`<span class="mono">${phone}</span>`}</dd>
+      : html`<span class="mono">${phone}</span>${phone.includes('*') ? html` <span class="muted small">（完整号码和住址只向被指派负责此儿童的人员显示）</span>` : null}`}</dd>
     ${child.contact && html`<dt>家庭住址</dt><dd>${child.address || '（未填）'}</dd>`}`;
 }
 

@@ -209,7 +209,7 @@ function Attempts({ c, may, form, setForm, props, photos }) {
         ${form === key && html`<${AttemptForm} ...${props} original=${a} />`}
       </div>
       ${fix && html`<div class="attempt-fix" aria-label=${`#${a.id} 的更正`}>
-        <p class="correction-note"><${Badge} tone="warn">更正 #${a.id}<//> ${fix.recorded_by} 于 ${fix.recorded_at.slice(0, 16).replace('T', ' ')} 更正；原因：${fix.reason || '（未记录）'}</p>
+        <p class="correction-note"><${Badge} tone="warn">更正 #${a.id}<//> ${fix.recorded_by_name || fix.recorded_by} 于 ${fix.recorded_at.slice(0, 16).replace('T', ' ')} 更正；原因：${fix.reason || '（未记录）'}</p>
         ${one(fix)}
       </div>`}
     </div>`;
