@@ -61,7 +61,7 @@ void cli_verb_usage(const struct verb *v, struct buf *out)
         buf_adds(out, " 文件");
     for (size_t i = 0; i < v->nfields; i++)
         if (v->fields[i].flags & VF_POSITIONAL)
-            buf_addf(out, " %s", v->fields[i].label);
+            buf_addf(out, (v->fields[i].flags & VF_REQUIRED) ? " %s" : " [%s]", v->fields[i].label);
     for (size_t i = 0; i < v->nfields; i++) {
         const struct verb_field *f = &v->fields[i];
         char name[96];
@@ -177,10 +177,15 @@ int cli_verb_more(const struct verb *v, int argc, char **argv, const char *const
         wants[nwant++] = v->target_label;
     if (v->flags & VERB_FILE_IN)
         wants[nwant++] = "文件";
+    /* a positional field that is not required may be left off when nothing follows it */
+    size_t nmin = nwant;
     for (size_t i = 0; i < v->nfields && nwant < VERB_ARGS_MAX; i++)
-        if (v->fields[i].flags & VF_POSITIONAL)
+        if (v->fields[i].flags & VF_POSITIONAL) {
             wants[nwant++] = v->fields[i].label;
-    if ((size_t)argc - 1 < nwant)
+            if (v->fields[i].flags & VF_REQUIRED)
+                nmin = nwant;
+        }
+    if ((size_t)argc - 1 < nmin)
         opt_die(rows, usage, "缺少%s", wants[argc - 1]);
     if ((size_t)argc - 1 > nwant)
         opt_die(rows, usage, "多余的参数“%s”", argv[nwant + 1]);
@@ -197,7 +202,7 @@ int cli_verb_more(const struct verb *v, int argc, char **argv, const char *const
     }
     if (v->flags & VERB_FILE_IN)
         c.in_path = c.in_name = argv[at++];
-    for (size_t i = 0; i < v->nfields; i++)
+    for (size_t i = 0; i < v->nfields && at < argc; i++)
         if (v->fields[i].flags & VF_POSITIONAL)
             *verb_text(&v->fields[i], in) = argv[at++];
     /* secrets: read, or made and shown once */

@@ -18,7 +18,8 @@ struct setting_input {
 
 static const struct verb_field setting_fields[] = {
     /* over HTTP, null (or none) sets the default again; the command line has unset for it */
-    FIELD(struct setting_input, value, VT_TEXT, "值", VF_POSITIONAL, NULL, "见设置列表"),
+    FIELD(struct setting_input, value, VT_TEXT, "值", VF_POSITIONAL | VF_REQUIRED, NULL,
+          "见设置列表"),
 };
 
 static int settings_set_run(struct verb_call *c, const void *in_, struct outcome *o)

@@ -4,9 +4,10 @@ standing, and the verify / cases / tasks lists a page at a time. Scoped like eve
 another township's task or case is 404. SQLite, and PostgreSQL as the .pg variant.
 """
 
+import subprocess
 import unittest
 
-from harness import OTHER, TOWN, DemoServerTest, db_execute, db_value
+from harness import BIN, OTHER, TOWN, DemoServerTest, db_execute, db_value, env
 
 
 class CaseworkDetailApiTest(DemoServerTest):
@@ -32,11 +33,19 @@ class CaseworkDetailApiTest(DemoServerTest):
         self.assertTrue(j["can_record"])
         self.assertEqual(set(j["deadline"]), {"date", "days", "overdue"})
         self.assertRegex(j["child"]["id_number"], r"^\d{6}\*{8}\d{3}[\dX]$")
-        # the township of the task reads the family's contact (issue 14); others no address
-        self.assertTrue(j["child"]["contact"] and j["child"]["address"])
-        self.assertIsNone(self.get("/api/v1/verify/%d" % task, "sup")["child"]["address"])
         self.assertTrue(j["assignees"] and all("person_id" in a for a in j["assignees"]))
         self.assertEqual(j["assignees"][0]["role"], "township")
+        # the people assigned to the task read the family's contact (issue 14): the township's
+        # account not linked to its cadre reads it masked, linked it reads it; others no address
+        self.assertFalse(j["child"]["contact"])
+        self.assertIsNone(j["child"]["address"])
+        p = subprocess.run([BIN, "user", "--db", self.db, "person", "tz",
+                            str(j["assignees"][0]["person_id"])], env=env(), capture_output=True,
+                           timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        mine = self.get("/api/v1/verify/%d" % task)
+        self.assertTrue(mine["child"]["contact"] and mine["child"]["address"])
+        self.assertIsNone(self.get("/api/v1/verify/%d" % task, "sup")["child"]["address"])
         outcomes = {o["label"]: o for o in j["choices"]["outcomes"]}
         self.assertEqual(len(outcomes), 11)
         self.assertTrue(outcomes["已在校注册学籍"]["needs_school"])

@@ -92,8 +92,8 @@ export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 375, height: 740 };
 
 /** A signed-in page (fresh context: own cookies) of `user` at `viewport`. */
-export async function signedIn(browser, url, user, viewport = DESKTOP) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
+export async function signedIn(browser, url, user, viewport = DESKTOP, options = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true, ...options });
   const page = await context.newPage();
   page.on('pageerror', e => { throw new Error('page error: ' + e.message); });
   await page.goto(url + '/#/login');

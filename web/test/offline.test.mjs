@@ -47,7 +47,7 @@ async function apiGet(page, path) {
 
 async function recordAttempt(page, result) {
   await page.getByRole('button', { name: '记录一次劝返' }).click();
-  await page.locator('input[name="method"]').first().check();
+  await page.locator('input[name="at-method"]').first().check();
   await page.locator('#at-people').fill('包保干部、村干部、家长');
   await page.locator('#at-result').fill(result);
   await page.getByRole('button', { name: '保存劝返记录' }).click();

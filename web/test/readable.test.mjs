@@ -116,7 +116,9 @@ describe('timeline', () => {
 
 describe('progress', () => {
   test('a cross-check shows 完成 within seconds of its end, though polls fail on the way', async () => {
-    const page = await signedIn(browser, server.url, 'county', PHONE);
+    // page.route sees no request a service worker answers (the offline shell's worker): this
+    // test plays the network, so the page runs without one
+    const page = await signedIn(browser, server.url, 'county', PHONE, { serviceWorkers: 'block' });
     // the server busy for the first two polls of the job (503), as a loaded server can be
     let polls = 0;
     await page.route(/\/api\/v1\/jobs\/\d+$/, route => (++polls <= 2

@@ -72,7 +72,7 @@ describe('走访和更正', () => {
     await pair.locator('.attempt-own').getByText('已更正').waitFor();
     await pair.locator('.attempt-own').getByText('入户走访（当面）').waitFor();
     const note = await pair.locator('.correction-note').textContent();
-    assert.match(note, /更正 #\d+ township 于 \d{4}-\d\d-\d\d \d\d:\d\d 更正；原因：记错了：当天没能入户，是电话联系的/);
+    assert.match(note, /更正 #\d+ \S+ 于 \d{4}-\d\d-\d\d \d\d:\d\d 更正；原因：记错了：当天没能入户，是电话联系的/);
     await pair.locator('.attempt-fix strong').getByText(`#${fix[0]} 2026年11月20日`).waitFor();
     assert.equal(await pair.getByRole('button', { name: `更正 #${visit}` }).count(), 0);
     await pair.getByRole('button', { name: `更正 #${fix[0]}` }).waitFor();
