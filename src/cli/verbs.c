@@ -61,7 +61,7 @@ void cli_verb_usage(const struct verb *v, struct buf *out)
         buf_adds(out, " 文件");
     for (size_t i = 0; i < v->nfields; i++)
         if (v->fields[i].flags & VF_POSITIONAL)
-            buf_addf(out, (v->fields[i].flags & VF_REQUIRED) ? " %s" : " [%s]", v->fields[i].label);
+            buf_addf(out, (v->fields[i].flags & VF_MAY_OMIT) ? " [%s]" : " %s", v->fields[i].label);
     for (size_t i = 0; i < v->nfields; i++) {
         const struct verb_field *f = &v->fields[i];
         char name[96];
@@ -177,12 +177,12 @@ int cli_verb_more(const struct verb *v, int argc, char **argv, const char *const
         wants[nwant++] = v->target_label;
     if (v->flags & VERB_FILE_IN)
         wants[nwant++] = "文件";
-    /* a positional field that is not required may be left off when nothing follows it */
+    /* a positional field the row lets the command line leave off (VF_MAY_OMIT, the last) */
     size_t nmin = nwant;
     for (size_t i = 0; i < v->nfields && nwant < VERB_ARGS_MAX; i++)
         if (v->fields[i].flags & VF_POSITIONAL) {
             wants[nwant++] = v->fields[i].label;
-            if (v->fields[i].flags & VF_REQUIRED)
+            if (!(v->fields[i].flags & VF_MAY_OMIT))
                 nmin = nwant;
         }
     if ((size_t)argc - 1 < nmin)

@@ -18,8 +18,7 @@ struct setting_input {
 
 static const struct verb_field setting_fields[] = {
     /* over HTTP, null (or none) sets the default again; the command line has unset for it */
-    FIELD(struct setting_input, value, VT_TEXT, "值", VF_POSITIONAL | VF_REQUIRED, NULL,
-          "见设置列表"),
+    FIELD(struct setting_input, value, VT_TEXT, "值", VF_POSITIONAL, NULL, "见设置列表"),
 };
 
 static int settings_set_run(struct verb_call *c, const void *in_, struct outcome *o)
@@ -290,7 +289,7 @@ struct person_link_input {
 };
 
 static const struct verb_field person_link_fields[] = {
-    FIELD(struct person_link_input, person, VT_TEXT, "人员", VF_POSITIONAL, NULL,
+    FIELD(struct person_link_input, person, VT_TEXT, "人员", VF_POSITIONAL | VF_MAY_OMIT, NULL,
           "人员名册中的编号或姓名；不填则取消关联"),
 };
 

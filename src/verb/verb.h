@@ -48,6 +48,8 @@ enum {
                                shows it once */
     VF_LIST = 1 << 5,       /* several values, one a line (the command line repeats the option) */
     VF_HTTP = 1 << 6,       /* over HTTP only (the web UI's preview: the command line has none) */
+    VF_MAY_OMIT = 1 << 7,   /* VF_POSITIONAL, last: the command line may leave it off (what
+                               leaving it off does is the row's: "user person 用户名" unlinks) */
 };
 
 struct verb_field {

@@ -53,6 +53,19 @@ static void test_every_row_is_whole(void **state)
             fail_msg("%s: no Chinese summary", v->name);
         if (!v->run || !v->size)
             fail_msg("%s: no function or input", v->name);
+        /* an argument the command line may leave off is the last one, and not required */
+        for (size_t k = 0; k < v->nfields; k++) {
+            unsigned fl = v->fields[k].flags;
+            if (!(fl & VF_MAY_OMIT))
+                continue;
+            if (!(fl & VF_POSITIONAL) || (fl & VF_REQUIRED))
+                fail_msg("%s: %s may be left off but is no optional argument", v->name,
+                         v->fields[k].key);
+            for (size_t m = k + 1; m < v->nfields; m++)
+                if (v->fields[m].flags & VF_POSITIONAL)
+                    fail_msg("%s: an argument follows %s, which may be left off", v->name,
+                             v->fields[k].key);
+        }
         if (v->target != VTG_NONE && !chinese(v->target_label))
             fail_msg("%s: its target has no Chinese label", v->name);
         /* the action the audit trail records for it, a word its audit view has a label for */
