@@ -42,6 +42,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("BAOXUE_BIN") or os.path.normpath(os.path.join(HERE, "..", "..", "build", "baoxue"))
 TODAY = "2026-11-20"
 PG = os.environ.get("BAOXUE_TEST_PG") or None
+# how many times longer a hang detector waits: a sanitizer build (BAOXUE_TEST_SLOW=1, set by
+# CMakeLists.txt) runs several times slower, and ctest runs two tests side by side
+SLOW = 4 if os.environ.get("BAOXUE_TEST_SLOW") == "1" else 1
 COUNTY = "140521"  # 沁水县
 
 TOWNSHIPS = {

@@ -13,7 +13,7 @@ import tempfile
 import time
 import unittest
 
-from harness import (JOB_CHILDREN, PG, Api, csv_text, db_execute, db_scalar, drain, enrollment_csv,
+from harness import (JOB_CHILDREN, PG, SLOW, Api, csv_text, db_execute, db_scalar, drain, enrollment_csv,
                      init_county, make_id, multipart, new_db, population_csv, start_server,
                      stop_drained, stop_server)
 
@@ -163,7 +163,7 @@ class JobsTest(Api, unittest.TestCase):
     def poll_all(self, session, job_id, timeout=300):
         """Every distinct (state, progress, phase) the job shows, polled as fast as it answers."""
         seen = []
-        deadline = time.time() + timeout
+        deadline = time.time() + timeout * SLOW
         while True:
             r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job_id, cookie=session[0])
             self.assertEqual(r.status, 200, j)
