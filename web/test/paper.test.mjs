@@ -4,7 +4,7 @@
 // table across the page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,9 +102,15 @@ describe('走访清单, search, print', () => {
       els => els.filter(e => e.getClientRects().length > 0).length);
     assert.equal(visible, 0);
     // what the printer gets (chromium's own print to PDF)
-    const path = join(mkdtempSync(join(tmpdir(), 'baoxue-print-')), 'case.pdf');
-    await page.pdf({ path, format: 'A4' });
-    const text = pdfText(path);
+    const dir = mkdtempSync(join(tmpdir(), 'baoxue-print-'));
+    const path = join(dir, 'case.pdf');
+    let text;
+    try {
+      await page.pdf({ path, format: 'A4' });
+      text = pdfText(path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });  // a child's printed page: nothing left behind
+    }
     assert.ok(text.includes(name), text);
     for (const w of ['菜单', '退出', '记录一次劝返']) assert.ok(!text.includes(w), w);
     await page.context().close();
