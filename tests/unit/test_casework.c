@@ -283,24 +283,31 @@ static void match_and_casework(struct tu_fx *fx, int as_of, struct casework_summ
     outcome_release(&o);
 }
 
-static void test_a_later_run_closes_tasks_and_notes_cases(void **state)
+/* The county's register of two children of 郑庄镇, 王伟 (ID a) and 李娜 (ID b), imported as of
+ * 2026-11-20; *pop keeps its text. */
+static void two_children(struct tu_fx *fx, char a[19], char b[19], struct buf *pop)
 {
-    struct tu_fx *fx = *state;
     setenv("BAOXUE_TODAY", "2026-11-20", 1);
     assert_int_equal(store_set_setting(fx->s, "county", "140521"), 0);
-    char a[19], b[19];
-    snprintf(a, sizeof(a), "14052120150304101");
+    snprintf(a, 19, "14052120150304101");
     a[17] = id_check_char(a);
     a[18] = '\0';
-    snprintf(b, sizeof(b), "14052120150506102");
+    snprintf(b, 19, "14052120150506102");
     b[17] = id_check_char(b);
     b[18] = '\0';
-    struct buf t = BUF_INIT;
-    buf_addf(&t,
+    buf_addf(pop,
              "姓名,性别,身份证号,出生日期,乡镇,户籍状态\n王伟,男,%s,2015-03-04,郑庄镇,正常\n"
              "李娜,女,%s,2015-05-06,郑庄镇,正常\n",
              a, b);
-    tu_import_text(fx, KIND_POPULATION, "pop.csv", t.buf);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop->buf);
+}
+
+static void test_a_later_run_closes_tasks_and_notes_cases(void **state)
+{
+    struct tu_fx *fx = *state;
+    char a[19], b[19];
+    struct buf t = BUF_INIT;
+    two_children(fx, a, b, &t);
     tu_import_text(
         fx, KIND_ENROLLMENT, "enr.csv",
         "学校名称,姓名,性别,出生日期,身份证件号,学籍状态\n郑庄中心小学,张三,男,2015-01-01,,在读\n");
@@ -361,21 +368,9 @@ static void test_a_later_run_closes_tasks_and_notes_cases(void **state)
 static void test_an_outcome_stands_until_a_newer_list(void **state)
 {
     struct tu_fx *fx = *state;
-    setenv("BAOXUE_TODAY", "2026-11-20", 1);
-    assert_int_equal(store_set_setting(fx->s, "county", "140521"), 0);
     char a[19], b[19];
-    snprintf(a, sizeof(a), "14052120150304101");
-    a[17] = id_check_char(a);
-    a[18] = '\0';
-    snprintf(b, sizeof(b), "14052120150506102");
-    b[17] = id_check_char(b);
-    b[18] = '\0';
     struct buf pop = BUF_INIT;
-    buf_addf(&pop,
-             "姓名,性别,身份证号,出生日期,乡镇,户籍状态\n王伟,男,%s,2015-03-04,郑庄镇,正常\n"
-             "李娜,女,%s,2015-05-06,郑庄镇,正常\n",
-             a, b);
-    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    two_children(fx, a, b, &pop);
     static const char enr[] = "学校名称,姓名,性别,出生日期,身份证件号,学籍状态\n"
                               "郑庄中心小学,张三,男,2015-01-01,,在读\n";
     tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr);
