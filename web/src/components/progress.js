@@ -48,7 +48,7 @@ export function followJob(id, onJob, onError) {
       if (final(e)) { over = true; onError(e); return; }
       failures += 1;
       if (failures >= 3) onError(e);
-      again(Math.min(INTERVAL * 2 ** failures, RETRY_MAX));
+      again(Math.min(INTERVAL * 2 ** (failures - 1), RETRY_MAX));   // 1 s, 2 s, then 3 s
     } finally {
       busy = false;
     }
