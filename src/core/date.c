@@ -237,6 +237,43 @@ out:
     return ret;
 }
 
+int date_parse_month(const char *s, size_t len, int *ym)
+{
+    struct buf b = BUF_INIT;
+    const char *p;
+    int y, m, ret = -1;
+
+    clean(&b, s, len);
+    p = b.buf;
+    if (b.len == 6 && strspn(p, "0123456789") == 6) {
+        y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+        m = (p[4] - '0') * 10 + (p[5] - '0');
+    } else {
+        if (digits(&p, 4, &y) != 4)
+            goto out;
+        if (skip(&p, "年")) {
+            if (!digits(&p, 2, &m) || !skip(&p, "月"))
+                goto out;
+            skip(&p, "份");
+        } else if (*p == '-' || *p == '/' || *p == '.') {
+            p++;
+            if (!digits(&p, 2, &m))
+                goto out;
+        } else {
+            goto out;
+        }
+        if (*p)
+            goto out;
+    }
+    if (y >= 1900 && y <= 2100 && m >= 1 && m <= 12) {
+        *ym = y * 100 + m;
+        ret = 0;
+    }
+out:
+    buf_release(&b);
+    return ret;
+}
+
 void date_format(int ymd, char *out)
 {
     if (!ymd) {

@@ -37,6 +37,11 @@ int days_to_ymd(long days);
  * *ymd, or -1 when the text is not a real date (2015-02-30).
  */
 int date_parse(const char *s, size_t len, int *ymd);
+/*
+ * A year and month without a day, as the poverty and welfare lists often write a child's birth
+ * ("2014-05", "2014/5", "2014.05", "2014年5月", "201405"): 0 and *ym = yyyymm, or -1.
+ */
+int date_parse_month(const char *s, size_t len, int *ym);
 /* A stored date (yyyy-mm-dd, or any form date_parse reads) as ymd; 0 when NULL, blank or not a
  * date. */
 int date_or_zero(const char *text);

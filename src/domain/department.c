@@ -13,20 +13,22 @@ static const char *const finance_aliases[] = {"财政局", "县财政局", NULL}
 static const char *const aid_aliases[] = {"资助中心", "学生资助管理中心", NULL};
 
 /*
- * The vocabulary. Today's kinds of list: population (户籍) is the police's; enrollment (学籍)
- * is the education bureau's own export and outside (外出就读) its own list, so no department
- * uploads them. Issue 15 adds the lists of the other departments (poverty, welfare, disability,
- * left-behind children, aid) to their rows.
+ * The vocabulary. population (户籍) is the police's; enrollment (学籍) is the education
+ * bureau's own export and outside (外出就读) its own list, so no department uploads them. The
+ * priority groups' lists are their departments' (issue 15): 脱贫户 and 监测对象 乡村振兴's,
+ * 低保/特困/孤儿 and the left-behind register 民政's (妇联 keeps the left-behind register too),
+ * disability certificates 残联's, the aid payments the student-aid centre's and 财政's.
  */
 const struct department departments[] = {
     {"police", "公安", "县公安局（户籍）", KIND(KIND_POPULATION), DEPT_READS_REGISTRATION,
      police_aliases},
-    {"civil_affairs", "民政", "县民政局", 0, 0, civil_aliases},
-    {"disabled_persons", "残联", "县残疾人联合会", 0, 0, disabled_aliases},
-    {"rural_revitalization", "乡村振兴", "县乡村振兴局", 0, 0, rural_aliases},
-    {"womens_federation", "妇联", "县妇女联合会", 0, 0, women_aliases},
-    {"finance", "财政", "县财政局", 0, 0, finance_aliases},
-    {"student_aid", "学生资助中心", "学生资助管理中心", 0, 0, aid_aliases},
+    {"civil_affairs", "民政", "县民政局", KIND(KIND_WELFARE) | KIND(KIND_LEFT_BEHIND), 0,
+     civil_aliases},
+    {"disabled_persons", "残联", "县残疾人联合会", KIND(KIND_DISABILITY), 0, disabled_aliases},
+    {"rural_revitalization", "乡村振兴", "县乡村振兴局", KIND(KIND_POVERTY), 0, rural_aliases},
+    {"womens_federation", "妇联", "县妇女联合会", KIND(KIND_LEFT_BEHIND), 0, women_aliases},
+    {"finance", "财政", "县财政局", KIND(KIND_AID), 0, finance_aliases},
+    {"student_aid", "学生资助中心", "学生资助管理中心", KIND(KIND_AID), 0, aid_aliases},
 };
 const unsigned departments_count = ARRAY_SIZE(departments);
 

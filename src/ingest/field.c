@@ -4,7 +4,7 @@
 #include "util/common.h"
 #include "util/utf8.h"
 
-#define FB(f) (1u << (f))
+#define FB(f) FIELD_BIT(f)
 
 /*
  * The kinds of list, one row each. `required` are the columns that make a sheet this kind of
@@ -17,6 +17,14 @@ static const struct word kind_words[KIND__COUNT] = {
     [KIND_POPULATION] = {"population", "户籍", "户籍适龄儿童|公安户籍|户口", 0, TONE_INFO},
     [KIND_ENROLLMENT] = {"enrollment", "学籍", "学籍名单|在籍学生", 0, TONE_OK},
     [KIND_OUTSIDE] = {"outside", "外出就读", "外出就读名单|县外就读", 0, TONE_OK},
+    [KIND_POVERTY] = {"poverty", "脱贫户和监测对象",
+                      "脱贫户|防返贫监测|防返贫监测对象|建档立卡|建档立卡贫困户|监测对象", 0,
+                      TONE_INFO},
+    [KIND_WELFARE] = {"welfare", "低保特困孤儿", "低保|特困|孤儿|事实无人抚养|民政救助", 0,
+                      TONE_INFO},
+    [KIND_DISABILITY] = {"disability", "残疾人", "残疾人证|残疾儿童|残联", 0, TONE_INFO},
+    [KIND_LEFT_BEHIND] = {"left_behind", "留守儿童", "农村留守儿童|留守", 0, TONE_INFO},
+    [KIND_AID] = {"aid", "学生资助", "资助发放|学生资助发放|资助", 0, TONE_INFO},
 };
 const struct vocab import_kinds = {"名单类别", kind_words, KIND__COUNT};
 
@@ -43,6 +51,33 @@ static const struct kind_def {
                       {{F_NAME, 0},
                        {F_ID_NUMBER, FB(F_STUDENT_NO)},
                        {F_SCHOOL_NAME, FB(F_SCHOOL_CODE)}}},
+    /* a household-member export: the child's own ID may be missing, the head's is there */
+    [KIND_POVERTY] = {"脱贫户和防返贫监测对象",
+                      "乡村振兴部门：脱贫户、监测对象家庭成员名单",
+                      3,
+                      {{F_NAME, 0},
+                       {F_ID_NUMBER, FB(F_HEAD_ID) | FB(F_HOUSEHOLD_NO)},
+                       {F_RELATION, 0}}},
+    [KIND_WELFARE] = {"低保、特困、孤儿和事实无人抚养儿童",
+                      "民政部门：低保、特困供养家庭成员，孤儿和事实无人抚养儿童",
+                      3,
+                      {{F_NAME, 0},
+                       {F_ID_NUMBER, FB(F_HEAD_ID) | FB(F_GUARDIAN_ID)},
+                       {F_CATEGORY, 0}}},
+    [KIND_DISABILITY] = {"残疾人",
+                         "残联：持第二代残疾人证的儿童",
+                         3,
+                         {{F_NAME, 0}, {F_ID_NUMBER, FB(F_CERT_NO)}, {F_CERT_NO, FB(F_CATEGORY)}}},
+    [KIND_LEFT_BEHIND] = {"农村留守儿童",
+                          "民政、妇联：农村留守儿童名册",
+                          3,
+                          {{F_NAME, 0},
+                           {F_ID_NUMBER, FB(F_BIRTH_DATE)},
+                           {F_CATEGORY, FB(F_FATHER_WORK) | FB(F_MOTHER_WORK)}}},
+    [KIND_AID] = {"学生资助发放",
+                  "学生资助中心、财政：资助资金发放名单",
+                  4,
+                  {{F_NAME, 0}, {F_ID_NUMBER, FB(F_STUDENT_NO)}, {F_AID_ITEM, 0}, {F_AMOUNT, 0}}},
 };
 
 const char *kind_key(enum import_kind k)
@@ -84,7 +119,8 @@ size_t kind_required(enum import_kind k, const struct kind_column **cols)
 
 unsigned kind_missing(enum import_kind k, const int col[F__COUNT])
 {
-    unsigned present = 0, missing = 0;
+    field_set present = 0;
+    unsigned missing = 0;
 
     for (int f = 0; f < F__COUNT; f++)
         if (col[f] >= 0)
@@ -105,9 +141,15 @@ void kind_column_label(struct buf *out, const struct kind_column *c)
             buf_addf(out, "（或%s）", field_label((enum field)f));
 }
 
-#define P (1u << KIND_POPULATION)
-#define E (1u << KIND_ENROLLMENT)
-#define O (1u << KIND_OUTSIDE)
+#define P   (1u << KIND_POPULATION)
+#define E   (1u << KIND_ENROLLMENT)
+#define O   (1u << KIND_OUTSIDE)
+#define POV (1u << KIND_POVERTY)
+#define WEL (1u << KIND_WELFARE)
+#define DIS (1u << KIND_DISABILITY)
+#define LB  (1u << KIND_LEFT_BEHIND)
+#define AID (1u << KIND_AID)
+#define ALL ((1u << KIND__COUNT) - 1)
 
 /*
  * Header spellings are compared after header_key() (so "乡镇（街道）" is written "乡镇(街道)" and
@@ -125,44 +167,51 @@ static const struct field_def {
     const char *spellings[16];
     unsigned max;
 } fields[F__COUNT] = {
-    [F_SEQ] = {"seq", P | E | O, {"序号", "编号", "顺序号"}, 0},
-    [F_NAME] = {"name", P | E | O, {"姓名", "学生姓名", "儿童姓名", "名字", "适龄儿童姓名"}, 50},
-    [F_GENDER] = {"gender", P | E | O, {"性别", "学生性别"}, 10},
-    [F_ETHNICITY] = {"ethnicity", P | E | O, {"民族"}, 20},
+    [F_SEQ] = {"seq", ALL, {"序号", "编号", "顺序号"}, 0},
+    [F_NAME] = {"name",
+                ALL,
+                {"姓名", "学生姓名", "儿童姓名", "名字", "适龄儿童姓名", "成员姓名", "家庭成员姓名",
+                 "受助学生姓名", "残疾人姓名"},
+                50},
+    [F_GENDER] = {"gender", ALL, {"性别", "学生性别"}, 10},
+    [F_ETHNICITY] = {"ethnicity", ALL, {"民族"}, 20},
     [F_ID_NUMBER] = {"id_number",
-                     P | E | O,
+                     ALL,
                      {"身份证号", "公民身份号", "身份证件号", "证件号", "公民身份证号",
-                      "学生身份证号", "儿童身份证号", "身份证", "居民身份证号", "身份号"},
+                      "学生身份证号", "儿童身份证号", "身份证", "居民身份证号", "身份号",
+                      "成员身份证号", "成员证件号", "成员公民身份号"},
                      50},
-    [F_ID_TYPE] = {"id_type", P | E | O, {"身份证件类型", "证件类型"}, 0},
-    [F_BIRTH_DATE] = {"birth_date", P | E | O, {"出生日期", "出生年月", "出生年月日", "生日"}, 40},
+    [F_ID_TYPE] = {"id_type", ALL, {"身份证件类型", "证件类型"}, 0},
+    [F_BIRTH_DATE] = {"birth_date", ALL, {"出生日期", "出生年月", "出生年月日", "生日"}, 40},
     [F_ADDRESS] = {"address",
-                   P | E | O,
+                   ALL,
                    {"户籍地址", "住址", "户籍地", "家庭住址", "现住址", "地址", "户籍所在地"},
                    200},
     [F_TOWNSHIP] = {"township",
-                    P | E | O,
+                    ALL,
                     {"乡镇(街道)", "乡镇", "乡(镇)", "所属乡镇", "乡镇街道", "乡镇/街道", "街道",
                      "乡(镇、街道)", "乡镇名称"},
                     50},
     [F_VILLAGE] = {"village",
-                   P | E | O,
+                   ALL,
                    {"村(社区)", "村", "村社区", "村居", "行政村", "所属村", "社区", "村/社区",
                     "村(居)", "村名"},
                    50},
     [F_GUARDIAN] = {"guardian",
-                    P | E | O,
-                    {"监护人", "监护人姓名", "家长姓名", "家长", "父母姓名"},
+                    ALL,
+                    {"监护人", "监护人姓名", "家长姓名", "家长", "父母姓名", "受委托监护人姓名",
+                     "受委托监护人"},
                     100},
     [F_PHONE] = {"phone",
-                 P | E | O,
+                 ALL,
                  {"联系电话", "电话", "手机", "手机号", "联系方式", "监护人电话", "家长电话",
-                  "监护人联系电话", "家长联系电话", "电话号", "联系电话号"},
+                  "监护人联系电话", "家长联系电话", "电话号", "联系电话号", "受委托监护人联系电话",
+                  "受委托监护人电话"},
                  100},
     [F_REG_STATUS] = {"reg_status", P, {"户籍状态", "户口状态", "人口状态", "状态"}, 20},
-    [F_SCHOOL_CODE] = {"school_code", E | O, {"学校标识码", "学校代码", "学校编码"}, 50},
+    [F_SCHOOL_CODE] = {"school_code", E | O | AID, {"学校标识码", "学校代码", "学校编码"}, 50},
     [F_SCHOOL_NAME] = {"school_name",
-                       E | O,
+                       E | O | LB | AID,
                        {"学校名称", "学校", "就读学校", "在读学校", "所在学校", "就读学校名称"},
                        100},
     [F_SCHOOL_REGION] = {"school_region",
@@ -170,10 +219,65 @@ static const struct field_def {
                          {"学校所在地区", "就读地区", "所在地区", "学校所在地", "就读学校所在地",
                           "学校所在地区(省市县)", "就读省市"},
                          100},
-    [F_GRADE] = {"grade", E | O, {"年级", "就读年级", "所在年级"}, 20},
-    [F_CLASS] = {"class", E | O, {"班级", "班", "班级名称"}, 50},
-    [F_STUDENT_NO] = {"student_no", E | O, {"全国学籍号", "学籍号", "国家学籍号", "学籍编号"}, 50},
+    [F_GRADE] = {"grade", E | O | LB | AID, {"年级", "就读年级", "所在年级"}, 20},
+    [F_CLASS] = {"class", E | O | LB | AID, {"班级", "班", "班级名称"}, 50},
+    [F_STUDENT_NO] = {"student_no",
+                      E | O | AID,
+                      {"全国学籍号", "学籍号", "国家学籍号", "学籍编号"},
+                      50},
     [F_ENROLL_STATUS] = {"enroll_status", E, {"学籍状态", "在校状态", "就读状态", "状态"}, 20},
+    [F_HOUSEHOLD_NO] = {"household_no",
+                        P | POV | WEL,
+                        {"户编号", "户号", "家庭编号", "户编码"},
+                        50},
+    [F_HEAD_NAME] = {"head_name", P | POV | WEL, {"户主姓名", "户主"}, 50},
+    [F_HEAD_ID] = {"head_id",
+                   P | POV | WEL,
+                   {"户主身份证号", "户主证件号", "户主公民身份号", "户主身份证"},
+                   50},
+    [F_RELATION] = {"relation",
+                    P | POV | WEL,
+                    {"与户主关系", "与户主的关系", "家庭关系", "关系"},
+                    20},
+    [F_GUARDIAN_ID] = {"guardian_id",
+                       P | WEL | DIS | LB,
+                       {"监护人身份证号", "监护人证件号", "监护人公民身份号",
+                        "受委托监护人身份证号", "受委托监护人证件号", "家长身份证号"},
+                       50},
+    [F_CATEGORY] = {"category",
+                    POV | WEL | DIS | LB,
+                    {"类别", "脱贫属性", "监测对象类别", "保障类别", "救助类别", "孤儿类别",
+                     "残疾类别", "监护类型", "监护方式", "人员类别", "户类型", "脱贫户属性"},
+                    30},
+    [F_LEVEL] = {"level", DIS, {"残疾等级", "等级"}, 10},
+    [F_CERT_NO] = {"cert_no", DIS, {"残疾人证号", "残疾证号", "残疾人证编号", "证号"}, 40},
+    [F_SCHOOL_STATUS] = {"school_status",
+                         POV,
+                         {"在校生状况", "在校生情况", "在校状况", "就学状况", "文化程度"},
+                         30},
+    [F_FATHER_WORK] = {"father_work",
+                       LB,
+                       {"父亲外出务工地点", "父亲务工地点", "父亲外出务工地"},
+                       100},
+    [F_MOTHER_WORK] = {"mother_work",
+                       LB,
+                       {"母亲外出务工地点", "母亲务工地点", "母亲外出务工地"},
+                       100},
+    [F_CONTACT] = {"contact",
+                   LB,
+                   {"村(居)委会联系人", "村委会联系人", "村(社区)联系人", "村联系人", "联系人"},
+                   100},
+    [F_AID_ITEM] = {"aid_item",
+                    AID,
+                    {"资助项目", "资助项目名称", "项目名称", "资助类型", "补助项目"},
+                    50},
+    [F_AMOUNT] = {"amount",
+                  WEL | AID,
+                  {"金额", "金额(元)", "资助金额", "资助金额(元)", "发放金额", "月保障金额",
+                   "保障金额", "补助金额"},
+                  20},
+    [F_TERM] = {"term", AID, {"学期", "资助学期", "发放学期", "学年学期"}, 30},
+    [F_PAID_DATE] = {"paid_date", AID, {"发放日期", "发放时间", "资助日期"}, 40},
 };
 
 const char *field_key(enum field f)

@@ -6,8 +6,27 @@
 
 #include "util/buf.h"
 
-/* The kinds of list an import can be. */
-enum import_kind { KIND_POPULATION, KIND_ENROLLMENT, KIND_OUTSIDE, KIND__COUNT };
+/*
+ * The kinds of list an import can be: the three the cross-check compares, then the lists of
+ * the priority groups (重点群体, issue 15) and the aid payments.
+ */
+enum import_kind {
+    KIND_POPULATION,
+    KIND_ENROLLMENT,
+    KIND_OUTSIDE,
+    KIND_POVERTY, /* 乡村振兴: 脱贫户 and 防返贫监测对象, one row per household member */
+    KIND_WELFARE,     /* 民政: 低保, 特困供养, 孤儿, 事实无人抚养儿童 */
+    KIND_DISABILITY,  /* 残联: 残疾人证 holders */
+    KIND_LEFT_BEHIND, /* 民政/妇联: 农村留守儿童 */
+    KIND_AID,         /* 学生资助: payments */
+    KIND__COUNT
+};
+/* Whether a kind is one of the priority groups' lists or the aid payments (no cross-check of
+ * its own: its rows are matched to the register's children). */
+static inline int kind_is_group(enum import_kind k)
+{
+    return k >= KIND_POVERTY;
+}
 
 /* The vocabulary (core/words.h): word k is enum import_kind k. */
 struct vocab;
@@ -41,8 +60,29 @@ enum field {
     F_CLASS,
     F_STUDENT_NO,
     F_ENROLL_STATUS,
+    /* the household and the guardian: 户籍 exports may carry them, the group lists do */
+    F_HOUSEHOLD_NO,
+    F_HEAD_NAME,
+    F_HEAD_ID,
+    F_RELATION,
+    F_GUARDIAN_ID,
+    /* the group lists' own */
+    F_CATEGORY, /* 脱贫属性, 保障类别, 孤儿类别, 残疾类别, 监护类型: a words table per kind */
+    F_LEVEL,   /* 残疾等级 */
+    F_CERT_NO, /* 残疾人证号 */
+    F_SCHOOL_STATUS,
+    F_FATHER_WORK,
+    F_MOTHER_WORK,
+    F_CONTACT,
+    F_AID_ITEM,
+    F_AMOUNT,
+    F_TERM,
+    F_PAID_DATE,
     F__COUNT
 };
+/* A set of fields, bit f for field f. */
+typedef unsigned long long field_set;
+#define FIELD_BIT(f) (1ull << (f))
 
 const char *field_key(enum field f);   /* "id_number": the name --map uses */
 const char *field_label(enum field f); /* "身份证号" */
@@ -66,7 +106,7 @@ size_t field_overlong(enum field f, const char *text, size_t len, struct buf *sc
  */
 struct kind_column {
     enum field field;
-    unsigned alternatives;
+    field_set alternatives;
 };
 /* The required columns of a kind: how many, and *cols pointing into the kind table. */
 size_t kind_required(enum import_kind k, const struct kind_column **cols);

@@ -16,6 +16,7 @@
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/common.h"
+#include "util/utf8.h"
 #include "util/csvout.h"
 #include "util/outfile.h"
 #include "util/progress.h"
@@ -37,9 +38,15 @@ static const char *const record_insert_sql =
     "INSERT INTO record (batch_id, row_no, id_number, id_raw, id_flags, name, name_key, gender,"
     " birth_date, ethnicity, address, township_code, township, village, guardian, phone,"
     " reg_status, school_code, school_name, school_region, grade, grade_text, class,"
-    " student_no, enroll_status, flags)"
+    " student_no, enroll_status, flags, household_no, head_name, head_id, relation, guardian_id)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-    " $19, $20, $21, $22, $23, $24, $25, $26)";
+    " $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)";
+
+/* What only the priority groups' lists and the aid payments say (import_rows.c). */
+static const char *const group_detail_insert_sql =
+    "INSERT INTO group_detail (batch_id, row_no, category, category_text, level, cert_no,"
+    " school_status, father_work, mother_work, contact, aid_item, amount_fen, term, paid_date)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
 /*
  * Store the batch's keys when its records got consecutive ids (one transaction, one writer:
@@ -236,8 +243,15 @@ static int map_columns(struct import_run *r)
             f = header_field(opt->kind, h->cells[c].text, h->cells[c].len);
         if (f >= 0 && im->col[f] < 0) {
             im->col[f] = (int)c;
-            buf_addf(&sum->columns, "%s%s→%s", sum->columns.len ? "，" : "", a.buf,
-                     field_key((enum field)f));
+            /* the column as the file names it, and the field it was read as where the two
+             * differ ("证件号码→身份证号") */
+            const char *label = field_label((enum field)f);
+            struct buf shown = BUF_INIT;
+            utf8_norm_text(&shown, h->cells[c].text, h->cells[c].len);
+            buf_addf(&sum->columns, "%s%s", sum->columns.len ? "，" : "", shown.buf);
+            buf_release(&shown);
+            if (strcmp(a.buf, label))
+                buf_addf(&sum->columns, "→%s", label);
         } else if (a.len) {
             buf_addf(&sum->ignored, "%s%s", sum->ignored.len ? "，" : "", a.buf);
         }
@@ -373,7 +387,9 @@ static int begin_batch(struct import_run *r)
     im->ins_record = store_prepare(s, record_insert_sql);
     im->ins_reject = store_prepare(
         s, "INSERT INTO reject (batch_id, row_no, reason, raw) VALUES ($1, $2, $3, $4)");
-    if (!im->ins_record || !im->ins_reject) {
+    if (kind_is_group(opt->kind))
+        im->ins_detail = store_prepare(s, group_detail_insert_sql);
+    if (!im->ins_record || !im->ins_reject || (kind_is_group(opt->kind) && !im->ins_detail)) {
         buf_adds(err, store_errmsg(s));
         return -1;
     }
@@ -538,7 +554,8 @@ static int finish_batch(struct import_run *r)
     }
     stmt_finalize(im->ins_record);
     stmt_finalize(im->ins_reject);
-    im->ins_record = im->ins_reject = NULL;
+    stmt_finalize(im->ins_detail);
+    im->ins_record = im->ins_reject = im->ins_detail = NULL;
     return 0;
 }
 
@@ -581,6 +598,7 @@ static void import_run_release(struct import_run *r)
     buf_release(&r->hj.err);
     stmt_finalize(im->ins_record);
     stmt_finalize(im->ins_reject);
+    stmt_finalize(im->ins_detail);
     if (r->in_tx)
         store_rollback(r->s);
     if (r->in_bulk)

@@ -50,6 +50,7 @@ struct importer {
     size_t header_ncells;
     char **header_text; /* the header row's cells, for rejects and --rejects */
     struct stmt *ins_record, *ins_reject;
+    struct stmt *ins_detail;  /* group_detail: the group lists' and the aid payments' own */
     struct store_writer *w;   /* executes the inserts on a second thread */
     long id_index_rebuild_at; /* rows_imported at which the ID index is dropped */
     bool id_index_dropped;

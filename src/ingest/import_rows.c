@@ -9,6 +9,7 @@
 #include "core/idcard.h"
 #include "core/schoolyear.h"
 #include "core/view.h"
+#include "ingest/category.h"
 #include "store/migrate.h"
 #include "store/writer.h"
 #include "util/common.h"
@@ -253,6 +254,192 @@ static bool fields_too_long(struct importer *im, const struct row *r, unsigned *
     return im->reasons.len > 0;
 }
 
+/*
+ * An amount of money as departments write it ("1,250.50", "300元", "￥300", "300.0") in fen
+ * (分); -1 when it is not one (negative, more than two decimals, letters).
+ */
+static long long amount_fen(const char *t)
+{
+    long long yuan = 0, fen = 0;
+    int digits = 0, decimals = -1;
+    static const char *const signs[] = {"￥", "¥", "RMB"};
+    for (size_t i = 0; i < ARRAY_SIZE(signs); i++)
+        if (!strncmp(t, signs[i], strlen(signs[i]))) {
+            t += strlen(signs[i]);
+            break;
+        }
+    size_t n = strlen(t);
+    if (n >= strlen("元") && !strcmp(t + n - strlen("元"), "元"))
+        n -= strlen("元");
+    for (size_t i = 0; i < n; i++) {
+        char c = t[i];
+        if (c >= '0' && c <= '9') {
+            if (decimals >= 0) {
+                if (++decimals > 2)
+                    return -1;
+                fen = fen * 10 + (c - '0');
+            } else {
+                if (++digits > 12)
+                    return -1;
+                yuan = yuan * 10 + (c - '0');
+            }
+        } else if (c == '.' && decimals < 0 && digits) {
+            decimals = 0;
+        } else if (!(c == ',' && decimals < 0 && digits)) {
+            return -1;
+        }
+    }
+    if (!digits)
+        return -1;
+    if (decimals == 1)
+        fen *= 10;
+    return yuan * 100 + fen;
+}
+
+/* What a disability list's 残疾人证号 says, read before the row's ID is settled. */
+struct cert {
+    bool given, ok;
+    char id[19];
+    int category, level;
+};
+
+static void read_cert(struct importer *im, const struct row *r, struct cert *c)
+{
+    size_t len;
+    const char *t = cell_text(r, im->col[F_CERT_NO], &len);
+    memset(c, 0, sizeof(*c));
+    buf_reset(&im->t3);
+    utf8_norm_text(&im->t3, t, len);
+    c->given = im->t3.len > 0;
+    c->ok =
+        c->given && !disability_cert_parse(im->t3.buf, im->t3.len, c->id, &c->category, &c->level);
+}
+
+/* A household head's or guardian's ID: the normalised ID when it is one, flagged otherwise. */
+static void bind_person_id(struct importer *im, int idx, const struct row *r, enum field f,
+                           unsigned *flags)
+{
+    size_t len;
+    const char *t = cell_text(r, im->col[f], &len);
+    struct resident_id pid;
+    id_normalize(t, len, &pid);
+    if (pid.flags & ID_EMPTY) {
+        writer_bind_null(im->w, idx);
+        return;
+    }
+    if (!id_is_valid(pid.id))
+        *flags |= RF_BIT(RF_HEAD_ID_INVALID);
+    if (pid.id[0]) {
+        writer_bind_str(im->w, idx, pid.id);
+    } else {
+        buf_reset(&im->t3);
+        utf8_norm_text(&im->t3, t, len);
+        writer_bind_str(im->w, idx, im->t3.buf);
+    }
+}
+
+/* A closed-vocabulary cell (category, grade): the word's key, or NULL with `unknown` flagged
+ * when something else is written; `fallback` (a key, or NULL) when the cell is empty. */
+static void bind_word(struct importer *im, int idx, const char *text, const struct vocab *v,
+                      const char *fallback, enum row_flag unknown, unsigned *flags)
+{
+    if (!*text) {
+        writer_bind_str(im->w, idx, fallback);
+        return;
+    }
+    int w = v ? vocab_parse(v, text) : -1;
+    if (w < 0) {
+        *flags |= RF_BIT(unknown);
+        writer_bind_null(im->w, idx);
+    } else {
+        writer_bind_str(im->w, idx, v->words[w].key);
+    }
+}
+
+/*
+ * The group_detail row of a priority group's list or an aid payment, bound (the caller steps
+ * it before it binds the record, whose flags take what this finds): category, grade and
+ * certificate checked against each other and the row's ID, the payment's amount and date read.
+ */
+static void bind_detail(struct importer *im, const struct row *r, const struct cert *cert,
+                        const struct resident_id *rid, unsigned *flags)
+{
+    enum import_kind k = im->opt->kind;
+    size_t len;
+    const char *t;
+    char key[2] = {0, 0};
+
+    writer_bind_int(im->w, 1, im->sum->batch_id);
+    writer_bind_int(im->w, 2, r->number);
+    t = cell_text(r, im->col[F_CATEGORY], &len);
+    buf_reset(&im->scratch);
+    utf8_norm_text(&im->scratch, t, len);
+    const char *fallback = NULL;
+    if (k == KIND_DISABILITY && cert->ok) {
+        key[0] = (char)('0' + cert->category);
+        fallback = key;
+    }
+    bind_word(im, 3, im->scratch.buf, kind_categories(k), fallback, RF_CATEGORY_UNKNOWN, flags);
+    if (k == KIND_DISABILITY && cert->ok && im->scratch.len) {
+        int w = vocab_parse(kind_categories(k), im->scratch.buf);
+        if (w >= 0 && w + 1 != cert->category)
+            *flags |= RF_BIT(RF_CERT_MISMATCH);
+    }
+    writer_bind_str(im->w, 4, im->scratch.buf);
+    t = cell_text(r, im->col[F_LEVEL], &len);
+    buf_reset(&im->scratch);
+    utf8_norm_text(&im->scratch, t, len);
+    char lkey[2] = {0, 0};
+    if (k == KIND_DISABILITY && cert->ok)
+        lkey[0] = (char)('0' + cert->level);
+    bind_word(im, 5, im->scratch.buf, &disability_levels, lkey[0] ? lkey : NULL, RF_LEVEL_INVALID,
+              flags);
+    if (cert->ok && im->scratch.len) {
+        int w = vocab_parse(&disability_levels, im->scratch.buf);
+        if (w >= 0 && w + 1 != cert->level)
+            *flags |= RF_BIT(RF_CERT_MISMATCH);
+    }
+    t = cell_text(r, im->col[F_CERT_NO], &len);
+    buf_reset(&im->scratch);
+    utf8_norm_text(&im->scratch, t, len);
+    writer_bind_str(im->w, 6, im->scratch.buf);
+    if (cert->given && !cert->ok)
+        *flags |= RF_BIT(RF_CERT_INVALID);
+    if (cert->ok && rid->id[0] && strcmp(rid->id, cert->id))
+        *flags |= RF_BIT(RF_CERT_MISMATCH);
+    bind_norm(im, 7, r, F_SCHOOL_STATUS);
+    bind_norm(im, 8, r, F_FATHER_WORK);
+    bind_norm(im, 9, r, F_MOTHER_WORK);
+    bind_norm(im, 10, r, F_CONTACT);
+    bind_norm(im, 11, r, F_AID_ITEM);
+    t = cell_text(r, im->col[F_AMOUNT], &len);
+    buf_reset(&im->scratch);
+    utf8_norm_text(&im->scratch, t, len);
+    long long fen = im->scratch.len ? amount_fen(im->scratch.buf) : -1;
+    if (im->scratch.len && fen < 0)
+        *flags |= RF_BIT(RF_AMOUNT_INVALID);
+    if (fen >= 0)
+        writer_bind_int(im->w, 12, fen);
+    else
+        writer_bind_null(im->w, 12);
+    bind_norm(im, 13, r, F_TERM);
+    t = cell_text(r, im->col[F_PAID_DATE], &len);
+    buf_reset(&im->scratch);
+    utf8_norm_text(&im->scratch, t, len);
+    int paid = 0;
+    if (im->scratch.len && date_parse(im->scratch.buf, im->scratch.len, &paid) < 0) {
+        *flags |= RF_BIT(RF_DATE_INVALID);
+        paid = 0;
+    }
+    if (paid) {
+        char d[11];
+        date_format(paid, d);
+        writer_bind_str(im->w, 14, d);
+    } else {
+        writer_bind_null(im->w, 14);
+    }
+}
+
 static int import_row(struct importer *im, const struct row *r)
 {
     struct import_summary *sum = im->sum;
@@ -290,6 +477,19 @@ static int import_row(struct importer *im, const struct row *r)
             rid = from_no;
     }
 
+    /* A disability list's certificate number starts with the holder's ID: it stands in for
+     * an ID column that is missing, empty or unusable. */
+    struct cert cert = {0};
+    if (im->opt->kind == KIND_DISABILITY) {
+        read_cert(im, r, &cert);
+        if (cert.ok && (rid.flags & unusable)) {
+            struct resident_id from_cert;
+            id_normalize(cert.id, 18, &from_cert);
+            if (from_cert.id[0] && !(from_cert.flags & unusable))
+                rid = from_cert;
+        }
+    }
+
     /* Names lose stray spaces ("张 三") and keep one middle dot in minority names. */
     buf_reset(&im->t1);
     t = cell_text(r, im->col[F_NAME], &len);
@@ -322,8 +522,10 @@ static int import_row(struct importer *im, const struct row *r)
             flags |= RF_BIT(id_flag_map[i].row_flag);
     if (im->t1.len == 0)
         flags |= RF_BIT(RF_NAME_MISSING);
-    /* twins' IDs stored as numbers read the same: not a duplicate */
-    if (rid.id[0] && !(rid.flags & ID_PRECISION_LOST) && !seen_add(im, id_pack(rid.id)))
+    /* twins' IDs stored as numbers read the same: not a duplicate; a child is paid several
+     * times (aid) */
+    if (rid.id[0] && !(rid.flags & ID_PRECISION_LOST) && im->opt->kind != KIND_AID &&
+        !seen_add(im, id_pack(rid.id)))
         flags |= RF_BIT(RF_DUP_IN_FILE);
 
     /* Birth date: as written, checked against the ID; taken from the ID when missing. */
@@ -331,14 +533,19 @@ static int import_row(struct importer *im, const struct row *r)
     t = cell_text(r, im->col[F_BIRTH_DATE], &len);
     buf_reset(&im->t3);
     utf8_norm_text(&im->t3, t, len);
+    int birth_month = 0; /* a group list's "2014-05": yyyymm */
     if (im->t3.len) {
         if (date_parse(im->t3.buf, im->t3.len, &birth) < 0) {
-            flags |= RF_BIT(RF_DATE_INVALID);
             birth = 0;
+            if (!kind_is_group(im->opt->kind) ||
+                date_parse_month(im->t3.buf, im->t3.len, &birth_month) < 0)
+                flags |= RF_BIT(RF_DATE_INVALID);
         }
     }
     bool id_birth_ok = rid.birth_ymd && !(rid.flags & (ID_BAD_BIRTH | ID_BAD_FORMAT));
     if (birth && id_birth_ok && birth != rid.birth_ymd)
+        flags |= RF_BIT(RF_BIRTH_MISMATCH);
+    if (birth_month && id_birth_ok && birth_month != rid.birth_ymd / 100)
         flags |= RF_BIT(RF_BIRTH_MISMATCH);
     if (!birth && id_birth_ok)
         birth = rid.birth_ymd;
@@ -357,6 +564,12 @@ static int import_row(struct importer *im, const struct row *r)
     if (!gender && id_birth_ok)
         gender = rid.sex;
 
+    if (kind_is_group(im->opt->kind)) {
+        bind_detail(im, r, &cert, &rid, &flags);
+        if (writer_step(im->w, im->ins_detail, r->number) < 0)
+            return -1;
+    }
+
     writer_bind_int(im->w, 1, sum->batch_id);
     writer_bind_int(im->w, 2, r->number);
     writer_bind_str(im->w, 3, rid.id);
@@ -374,6 +587,10 @@ static int import_row(struct importer *im, const struct row *r)
     if (birth) {
         char d[11];
         date_format(birth, d);
+        writer_bind_str(im->w, 9, d);
+    } else if (birth_month) {
+        char d[11];
+        snprintf(d, sizeof(d), "%04d-%02d", birth_month / 100 % 10000, birth_month % 100);
         writer_bind_str(im->w, 9, d);
     } else {
         writer_bind_null(im->w, 9);
@@ -446,6 +663,14 @@ static int import_row(struct importer *im, const struct row *r)
     } else {
         writer_bind_str(im->w, 25, im->opt->kind == KIND_OUTSIDE ? "active" : NULL);
     }
+    bind_norm(im, 27, r, F_HOUSEHOLD_NO);
+    buf_reset(&im->t3);
+    t = cell_text(r, im->col[F_HEAD_NAME], &len);
+    utf8_norm_name(&im->t3, t, len);
+    writer_bind_str(im->w, 28, im->t3.buf);
+    bind_person_id(im, 29, r, F_HEAD_ID, &flags);
+    bind_norm(im, 30, r, F_RELATION);
+    bind_person_id(im, 31, r, F_GUARDIAN_ID, &flags);
     writer_bind_int(im->w, 26, flags);
     if (writer_step(im->w, im->ins_record, r->number) < 0)
         return -1;

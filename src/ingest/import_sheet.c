@@ -133,7 +133,7 @@ static json_t *missing_json(enum import_kind kind, unsigned missing)
         kind_column_label(&label, &cols[i]);
         json_array_append_new(keys, json_string(field_key(cols[i].field)));
         for (int f = 0; f < F__COUNT; f++)
-            if (cols[i].alternatives & (1u << f))
+            if (cols[i].alternatives & FIELD_BIT(f))
                 json_array_append_new(keys, json_string(field_key((enum field)f)));
         json_array_append_new(out, json_pack("{s:s, s:o}", "label", label.buf, "fields", keys));
         buf_release(&label);

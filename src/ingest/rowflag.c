@@ -21,6 +21,12 @@ static const struct {
     [RF_GRADE_INVALID] = {"grade_invalid", "年级无法识别"},
     [RF_TOWNSHIP_UNKNOWN] = {"township_unknown", "乡镇不属于本县"},
     [RF_CONTROL_CHARS] = {"control_chars", "含有控制字符（已清除）"},
+    [RF_CATEGORY_UNKNOWN] = {"category_unknown", "类别无法识别"},
+    [RF_CERT_INVALID] = {"cert_invalid", "残疾人证号格式错误（应为身份证号加残疾类别、等级两位）"},
+    [RF_CERT_MISMATCH] = {"cert_mismatch", "残疾人证号与身份证号、残疾类别或等级不一致"},
+    [RF_LEVEL_INVALID] = {"level_invalid", "残疾等级无法识别"},
+    [RF_AMOUNT_INVALID] = {"amount_invalid", "金额无法识别"},
+    [RF_HEAD_ID_INVALID] = {"head_id_invalid", "户主或监护人身份证号不可用"},
 };
 
 const char *row_flag_key(enum row_flag f)

@@ -24,6 +24,13 @@ enum row_flag {
     RF_GRADE_INVALID,
     RF_TOWNSHIP_UNKNOWN,
     RF_CONTROL_CHARS, /* control or direction characters removed from the stored text */
+    /* the group lists' and the aid payments' own (issue 15) */
+    RF_CATEGORY_UNKNOWN,
+    RF_CERT_INVALID,
+    RF_CERT_MISMATCH,
+    RF_LEVEL_INVALID,
+    RF_AMOUNT_INVALID,
+    RF_HEAD_ID_INVALID,
     RF__COUNT
 };
 

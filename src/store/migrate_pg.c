@@ -373,6 +373,25 @@ const char *const migrate_pg_steps[] = {
     "CREATE INDEX attachment_case ON attachment (case_id, id);"
     "CREATE TRIGGER attachment_append_only BEFORE UPDATE OR DELETE ON attachment"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
+    /* 16 (the batch's kind CHECK replaced by name lookup, as step 10 does for case_file) */
+    "DO $$DECLARE c text; BEGIN"
+    " FOR c IN SELECT conname FROM pg_constraint WHERE conrelid = 'batch'::regclass"
+    "  AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%population%' LOOP"
+    "  EXECUTE format('ALTER TABLE batch DROP CONSTRAINT %I', c);"
+    " END LOOP; END$$;"
+    "ALTER TABLE batch ADD CONSTRAINT batch_kind_check CHECK (kind IN ('population',"
+    "  'enrollment','outside','poverty','welfare','disability','left_behind','aid'));"
+    "ALTER TABLE record ADD COLUMN household_no " CTEXT ";"
+    "ALTER TABLE record ADD COLUMN head_name " CTEXT ";"
+    "ALTER TABLE record ADD COLUMN head_id " CTEXT ";"
+    "ALTER TABLE record ADD COLUMN relation " CTEXT ";"
+    "ALTER TABLE record ADD COLUMN guardian_id " CTEXT ";"
+    "CREATE TABLE group_detail ("
+    "  batch_id BIGINT NOT NULL REFERENCES batch (id), row_no BIGINT NOT NULL,"
+    "  category " CTEXT ", category_text " CTEXT ", level " CTEXT ", cert_no " CTEXT ","
+    "  school_status " CTEXT ", father_work " CTEXT ", mother_work " CTEXT ", contact " CTEXT ","
+    "  aid_item " CTEXT ", amount_fen BIGINT, term " CTEXT ", paid_date " CTEXT ","
+    "  PRIMARY KEY (batch_id, row_no));",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

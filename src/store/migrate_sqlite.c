@@ -480,6 +480,47 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'attachment is append-only'); END;"
     "CREATE TRIGGER attachment_no_delete BEFORE DELETE ON attachment"
     "  BEGIN SELECT RAISE(ABORT, 'attachment is append-only'); END;",
+    /* 16: the priority groups' lists and the aid payments (issue 15, ingest/category.h). A
+     * batch may be of the five new kinds: SQLite cannot change a CHECK, so the batch table is
+     * rebuilt (foreign keys off, checked before the commit). The household and the guardian
+     * (户编号, 户主, 户主身份证号, 与户主关系, 监护人身份证号) are columns of every record: a
+     * 户籍 export may carry them and the group lists match by them. What only the group lists
+     * and the payments say — category, grade, certificate, parents' work places, the payment —
+     * is kept in `group_detail`, one row per record of those batches, so that the 户籍 and
+     * 学籍 rows (millions) carry none of it. */
+    "CREATE TABLE batch_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('population','enrollment','outside','poverty',"
+    "   'welfare','disability','left_behind','aid')),"
+    "  file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL, file_size INTEGER NOT NULL,"
+    "  format TEXT NOT NULL, encoding TEXT, sheet TEXT, header_row INTEGER NOT NULL,"
+    "  columns TEXT NOT NULL, imported_at TEXT NOT NULL, imported_by TEXT,"
+    "  forced INTEGER NOT NULL DEFAULT 0,"
+    "  rows_read INTEGER NOT NULL, rows_imported INTEGER NOT NULL,"
+    "  rows_flagged INTEGER NOT NULL, rows_rejected INTEGER NOT NULL,"
+    "  rows_skipped INTEGER NOT NULL, flag_counts TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'live' CHECK (state IN ('live', 'pending', 'rejected')),"
+    "  live_seq INTEGER, department TEXT, decided_by TEXT, decided_at TEXT, decision_note TEXT);"
+    "INSERT INTO batch_new SELECT id, kind, file_name, file_sha256, file_size, format, encoding,"
+    "  sheet, header_row, columns, imported_at, imported_by, forced, rows_read, rows_imported,"
+    "  rows_flagged, rows_rejected, rows_skipped, flag_counts, state, live_seq, department,"
+    "  decided_by, decided_at, decision_note FROM batch;"
+    "DROP TABLE batch;"
+    "ALTER TABLE batch_new RENAME TO batch;"
+    "CREATE INDEX batch_kind ON batch (kind, id);"
+    "CREATE INDEX batch_hash ON batch (file_sha256, kind);"
+    "CREATE INDEX batch_live ON batch (kind, live_seq);"
+    "ALTER TABLE record ADD COLUMN household_no TEXT;"
+    "ALTER TABLE record ADD COLUMN head_name TEXT;"
+    "ALTER TABLE record ADD COLUMN head_id TEXT;"
+    "ALTER TABLE record ADD COLUMN relation TEXT;"
+    "ALTER TABLE record ADD COLUMN guardian_id TEXT;"
+    "CREATE TABLE group_detail ("
+    "  batch_id INTEGER NOT NULL REFERENCES batch (id), row_no INTEGER NOT NULL,"
+    "  category TEXT, category_text TEXT, level TEXT, cert_no TEXT, school_status TEXT,"
+    "  father_work TEXT, mother_work TEXT, contact TEXT,"
+    "  aid_item TEXT, amount_fen INTEGER, term TEXT, paid_date TEXT,"
+    "  PRIMARY KEY (batch_id, row_no)) WITHOUT ROWID;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

@@ -69,6 +69,32 @@ static void test_days(void **state)
     }
 }
 
+/* A year and month as the group lists write a child's birth. */
+static int month(const char *s)
+{
+    int ym = 12345;
+    return date_parse_month(s, strlen(s), &ym) ? -1 : ym;
+}
+
+static void test_month(void **state)
+{
+    (void)state;
+    assert_int_equal(month("2014-05"), 201405);
+    assert_int_equal(month("2014/5"), 201405);
+    assert_int_equal(month("2014.05"), 201405);
+    assert_int_equal(month("2014年5月"), 201405);
+    assert_int_equal(month("2014年05月份"), 201405);
+    assert_int_equal(month("201405"), 201405);
+    assert_int_equal(month(" ２０１４－０５ "), 201405);
+    assert_int_equal(month("2014-13"), -1);
+    assert_int_equal(month("2014-00"), -1);
+    assert_int_equal(month("2014"), -1);
+    assert_int_equal(month("2014-05-03"), -1);
+    assert_int_equal(month("1850-05"), -1);
+    assert_int_equal(month("五月"), -1);
+    assert_int_equal(month(""), -1);
+}
+
 static void test_forms(void **state)
 {
     static const char *const forms[] = {
@@ -255,8 +281,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_date_or_zero), cmocka_unit_test(test_valid),
         cmocka_unit_test(test_days),         cmocka_unit_test(test_forms),
-        cmocka_unit_test(test_invalid),      cmocka_unit_test(test_excel),
-        cmocka_unit_test(test_format),       cmocka_unit_test(test_today),
+        cmocka_unit_test(test_month),        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_excel),        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_today),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

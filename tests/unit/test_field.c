@@ -127,8 +127,64 @@ static void test_header_field_id(void **state)
     all_kinds("学生身份证号码", F_ID_NUMBER);
     all_kinds("*身份证号码：", F_ID_NUMBER);
     all_kinds("身份证件类型", F_ID_TYPE);
-    /* a guardian's ID is not the child's */
-    all_kinds("监护人身份证号码", -1);
+    /* a guardian's ID is not the child's: a 户籍 export's is the guardian's, a 学籍's nothing */
+    field_is(KIND_POPULATION, "监护人身份证号码", F_GUARDIAN_ID);
+    field_is(KIND_ENROLLMENT, "监护人身份证号码", -1);
+    field_is(KIND_OUTSIDE, "监护人身份证号码", -1);
+}
+
+/* The headers of the priority groups' lists and the aid payments, as the departments write
+ * them (../shared/docs/groups-and-warnings.md), and the columns each kind keeps to itself. */
+static void test_header_field_groups(void **state)
+{
+    (void)state;
+    /* 乡村振兴's household-member export */
+    field_is(KIND_POVERTY, "户编号", F_HOUSEHOLD_NO);
+    field_is(KIND_POVERTY, "户主姓名", F_HEAD_NAME);
+    field_is(KIND_POVERTY, "户主证件号码", F_HEAD_ID);
+    field_is(KIND_POVERTY, "证件号码", F_ID_NUMBER);
+    field_is(KIND_POVERTY, "与户主关系", F_RELATION);
+    field_is(KIND_POVERTY, "在校生状况", F_SCHOOL_STATUS);
+    field_is(KIND_POVERTY, "脱贫属性", F_CATEGORY);
+    field_is(KIND_POVERTY, "监测对象类别", F_CATEGORY);
+    field_is(KIND_POVERTY, "行政村", F_VILLAGE);
+    /* 民政: 低保 members and 孤儿 with their guardians */
+    field_is(KIND_WELFARE, "户主身份证号", F_HEAD_ID);
+    field_is(KIND_WELFARE, "保障类别", F_CATEGORY);
+    field_is(KIND_WELFARE, "成员姓名", F_NAME);
+    field_is(KIND_WELFARE, "成员身份证号", F_ID_NUMBER);
+    field_is(KIND_WELFARE, "月保障金额", F_AMOUNT);
+    field_is(KIND_WELFARE, "监护人身份证号", F_GUARDIAN_ID);
+    field_is(KIND_WELFARE, "类别", F_CATEGORY);
+    /* 残联 */
+    field_is(KIND_DISABILITY, "残疾人证号", F_CERT_NO);
+    field_is(KIND_DISABILITY, "残疾类别", F_CATEGORY);
+    field_is(KIND_DISABILITY, "残疾等级", F_LEVEL);
+    field_is(KIND_DISABILITY, "住址", F_ADDRESS);
+    /* the left-behind register */
+    field_is(KIND_LEFT_BEHIND, "父亲外出务工地点", F_FATHER_WORK);
+    field_is(KIND_LEFT_BEHIND, "母亲外出务工地点", F_MOTHER_WORK);
+    field_is(KIND_LEFT_BEHIND, "监护类型", F_CATEGORY);
+    field_is(KIND_LEFT_BEHIND, "受委托监护人姓名", F_GUARDIAN);
+    field_is(KIND_LEFT_BEHIND, "受委托监护人身份证号", F_GUARDIAN_ID);
+    field_is(KIND_LEFT_BEHIND, "受委托监护人联系电话", F_PHONE);
+    field_is(KIND_LEFT_BEHIND, "村（居）委会联系人", F_CONTACT);
+    field_is(KIND_LEFT_BEHIND, "就读学校", F_SCHOOL_NAME);
+    /* the aid payments */
+    field_is(KIND_AID, "全国学籍号", F_STUDENT_NO);
+    field_is(KIND_AID, "资助项目", F_AID_ITEM);
+    field_is(KIND_AID, "金额（元）", F_AMOUNT);
+    field_is(KIND_AID, "学期", F_TERM);
+    field_is(KIND_AID, "发放日期", F_PAID_DATE);
+    /* each list's own columns mean nothing in the others */
+    field_is(KIND_POPULATION, "残疾人证号", -1);
+    field_is(KIND_ENROLLMENT, "资助项目", -1);
+    field_is(KIND_AID, "脱贫属性", -1);
+    field_is(KIND_POVERTY, "金额", -1);
+    /* a 户籍 export's household columns are read too (the household match uses them) */
+    field_is(KIND_POPULATION, "户号", F_HOUSEHOLD_NO);
+    field_is(KIND_POPULATION, "户主身份证号码", F_HEAD_ID);
+    field_is(KIND_POPULATION, "与户主关系", F_RELATION);
 }
 
 static void test_header_field_place(void **state)
@@ -457,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_header_key_fullwidth),
         cmocka_unit_test(test_header_key_reuses_buffer),
         cmocka_unit_test(test_header_field_id),
+        cmocka_unit_test(test_header_field_groups),
         cmocka_unit_test(test_header_field_place),
         cmocka_unit_test(test_header_field_person),
         cmocka_unit_test(test_header_field_phone_haoma),

@@ -376,8 +376,8 @@ static void test_map(void **state)
     import_ok(fx, KIND_POPULATION, p, maps, ARRAY_SIZE(maps), &sum);
     assert_int_equal(sum.header_row, 1);
     assert_int_equal(sum.rows_imported, 2);
-    assert_non_null(strstr(sum.columns.buf, "学生名字→name"));
-    assert_non_null(strstr(sum.columns.buf, "证件编码→id_number"));
+    assert_non_null(strstr(sum.columns.buf, "学生名字→姓名"));
+    assert_non_null(strstr(sum.columns.buf, "证件编码→身份证号"));
     char *both = xstrfmt("张三/%s 李四/%s", id1, id2);
     text_is(fx,
             "SELECT group_concat(name || '/' || id_number, ' ') FROM "

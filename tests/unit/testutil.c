@@ -6,6 +6,8 @@
 
 #include "testutil.h"
 
+#include "core/idcard.h"
+
 #include "domain/match.h"
 #include "ingest/import.h"
 
@@ -212,6 +214,13 @@ int tu_fx_teardown(void **state)
     free(fx->dir);
     free(fx);
     return rc;
+}
+
+void tu_make_id(char out[19], const char *region, int ymd, int sequence)
+{
+    snprintf(out, 19, "%.6s%08d%03d", region, ymd, sequence);
+    out[17] = id_check_char(out);
+    out[18] = '\0';
 }
 
 void tu_import_text(struct tu_fx *fx, int kind, const char *name, const char *text)
