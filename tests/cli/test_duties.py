@@ -259,7 +259,15 @@ class DutiesTest(Api, unittest.TestCase):
         civil = self.login("civil")
         r, j, _ = self.post_upload(civil, {"kind": "population"}, "民政.csv", register_csv())
         self.assertError(r, j, 403, "forbidden")
-        self.assertIn("可上传：（无）", j["error"]["message"])
+        self.assertIn("县民政局的账号不能上传户籍名单；本部门可上传：低保特困孤儿、留守儿童",
+                      j["error"]["message"])
+        # its own list, 低保 members: it lands pending, for the county to accept
+        welfare = ("户主姓名,户主身份证号,保障类别,成员姓名,成员身份证号,与户主关系\n"
+                   "张强,,农村低保,张小草,,之女\n").encode("utf-8")
+        mine = self.upload(civil, {"kind": "welfare"}, "低保.csv", welfare)
+        self.assertEqual(mine["state"], "done", mine)
+        self.assertTrue(mine["result"]["pending"])
+        self.assertEqual(self.batches(civil)[mine["result"]["batch_id"]]["kind"], "welfare")
         # an older account whose free-text department names none: nothing until an admin picks
         self.user_add("old", "--role", "department", "--department", "公安")
         db_execute(self.db, "UPDATE app_user SET department = '县局户政科' WHERE name = 'old'")
