@@ -51,8 +51,19 @@ static void test_uploads(void **state)
     assert_int_equal(o.kind, OUT_FORBIDDEN);
     outcome_reset(&o);
     assert_int_equal(department_check_upload("civil_affairs", KIND_POPULATION, &o), -1);
-    assert_non_null(strstr(o.msg.buf, "可上传：（无）"));
+    assert_string_equal(o.msg.buf,
+                        "县民政局的账号不能上传户籍名单；本部门可上传：低保特困孤儿、留守儿童");
     outcome_reset(&o);
+    /* each group list is its department's (issue 15) */
+    assert_true(department_may_upload("rural_revitalization", KIND_POVERTY));
+    assert_true(department_may_upload("civil_affairs", KIND_WELFARE));
+    assert_true(department_may_upload("civil_affairs", KIND_LEFT_BEHIND));
+    assert_true(department_may_upload("womens_federation", KIND_LEFT_BEHIND));
+    assert_true(department_may_upload("disabled_persons", KIND_DISABILITY));
+    assert_true(department_may_upload("student_aid", KIND_AID));
+    assert_true(department_may_upload("finance", KIND_AID));
+    assert_false(department_may_upload("finance", KIND_POVERTY));
+    assert_false(department_may_upload("disabled_persons", KIND_WELFARE));
     assert_int_equal(department_check_upload("", KIND_POPULATION, &o), -1);
     assert_non_null(strstr(o.msg.buf, "还没有指定所属部门"));
     outcome_release(&o);
