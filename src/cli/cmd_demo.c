@@ -232,6 +232,10 @@ int cmd_demo(int argc, char **argv)
            res.population_path, res.population_rows, res.enrollment_path, res.enrollment_rows,
            res.outside_path, res.outside_rows, res.registry_path, res.registry_rows, res.truth_path,
            res.truth_out_of_school);
+    printf("  重点群体名单：\n");
+    for (int g = 0; g < DEMO_GROUP__COUNT; g++)
+        printf("    %s：%s（%ld 行）\n", demo_group_label((enum demo_group)g), res.group_paths[g],
+               res.group_rows[g]);
     int rc = EXIT_OK;
     char *dbpath = NULL;
     struct store *s = NULL;
@@ -257,6 +261,14 @@ int cmd_demo(int argc, char **argv)
         (rc = import_one(s, KIND_ENROLLMENT, res.enrollment_path)) != EXIT_OK ||
         (rc = import_one(s, KIND_OUTSIDE, res.outside_path)) != EXIT_OK)
         goto out;
+    /* the priority-group lists, for the kinds this build knows (silently none before them) */
+    for (int g = 0; g < DEMO_GROUP__COUNT; g++) {
+        enum import_kind k;
+        if (kind_parse(demo_group_kind((enum demo_group)g), &k) < 0)
+            continue;
+        if ((rc = import_one(s, k, res.group_paths[g])) != EXIT_OK)
+            goto out;
+    }
     {
         struct match_options mo = {.as_of = as_of, .actor = cli_actor()};
         struct match_result mr;

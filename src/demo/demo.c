@@ -20,6 +20,27 @@ static const char enrollment_stem[] = "学籍数据";
 static const char outside_stem[] = "外出就读学生名单";
 static const char registry_name[] = "控辍保学责任人名册.csv";
 
+static const struct {
+    const char *stem, *kind, *label;
+} group_files[] = {
+    [DEMO_GROUP_POVERTY] = {"防返贫监测对象家庭成员信息", "poverty", "防返贫监测（脱贫户）"},
+    [DEMO_GROUP_WELFARE] = {"低保特困保障对象名册", "welfare", "低保、特困"},
+    [DEMO_GROUP_ORPHAN] = {"孤儿和事实无人抚养儿童名册", "welfare", "孤儿、事实无人抚养儿童"},
+    [DEMO_GROUP_DISABILITY] = {"残疾人基本信息", "disability", "残疾人"},
+    [DEMO_GROUP_LEFT_BEHIND] = {"农村留守儿童信息登记表", "left_behind", "农村留守儿童"},
+    [DEMO_GROUP_AID] = {"学生资助资金发放明细", "aid", "学生资助发放"},
+};
+
+const char *demo_group_kind(enum demo_group g)
+{
+    return group_files[g].kind;
+}
+
+const char *demo_group_label(enum demo_group g)
+{
+    return group_files[g].label;
+}
+
 static int mkdir_p(const char *dir, struct buf *err)
 {
     char *p = xstrdup(dir);
@@ -56,6 +77,7 @@ struct job {
     const char *path;
     const char *dir;
     bool xlsx;
+    char *const *groups;
     struct buf err;
     int ret;
 };
@@ -72,6 +94,16 @@ static void *run_job(void *arg)
         break;
     case 2:
         j->ret = write_outside(j->w, j->path, j->xlsx, &j->err);
+        break;
+    case 4:
+        /* the group lists: small, one after the other; `groups` holds their paths */
+        for (int g = 0; g < DEMO_GROUP__COUNT && !j->ret; g++)
+            j->ret = write_group(j->w, (enum group_list)g, j->groups[g],
+                                 (long)j->w->sheets[g].nrows <= XLSX_MAX_DATA_ROWS &&
+                                     g != DEMO_GROUP_WELFARE,
+                                 &j->err);
+        if (!j->ret)
+            j->ret = write_group_truth(j->w, j->dir, &j->err);
         break;
     default:
         j->ret = write_truth(j->w, j->dir, j->path, &j->err);
@@ -95,9 +127,9 @@ static bool county_code_ok(const char *s)
 static int generate(const struct demo_options *opt, struct demo_result *res, struct buf *err)
 {
     struct demo_world w;
-    struct job jobs[4];
-    pthread_t th[4];
-    bool started[4] = {false, false, false, false};
+    struct job jobs[5];
+    pthread_t th[5];
+    bool started[5] = {false, false, false, false, false};
     int ret = 0;
 
     memset(res, 0, sizeof(*res));
@@ -149,32 +181,46 @@ static int generate(const struct demo_options *opt, struct demo_result *res, str
     unlink(outside_alt);
     free(enrol_alt);
     free(outside_alt);
+    groups_build(&w);
+    for (int g = 0; g < DEMO_GROUP__COUNT; g++) {
+        bool x = (long)w.sheets[g].nrows <= XLSX_MAX_DATA_ROWS && g != DEMO_GROUP_WELFARE;
+        res->group_paths[g] =
+            xstrfmt("%s/%s.%s", opt->out_dir, group_files[g].stem, x ? "xlsx" : "csv");
+        res->group_rows[g] = (long)w.sheets[g].nrows;
+        if (g != DEMO_GROUP_WELFARE) {
+            char *alt = xstrfmt("%s/%s.%s", opt->out_dir, group_files[g].stem, x ? "csv" : "xlsx");
+            unlink(alt);
+            free(alt);
+        }
+    }
 
-    const char *paths[4] = {res->population_path, res->enrollment_path, res->outside_path,
-                            res->truth_path};
-    bool xlsx[4] = {false, enrol_xlsx, outside_xlsx, false};
-    for (int i = 0; i < 4; i++) {
+    const char *paths[5] = {res->population_path, res->enrollment_path, res->outside_path,
+                            res->truth_path, NULL};
+    bool xlsx[5] = {false, enrol_xlsx, outside_xlsx, false, false};
+    for (int i = 0; i < 5; i++) {
         jobs[i].w = &w;
         jobs[i].which = i;
         jobs[i].path = paths[i];
         jobs[i].dir = opt->out_dir;
         jobs[i].xlsx = xlsx[i];
+        jobs[i].groups = res->group_paths;
         buf_init(&jobs[i].err, 0);
         jobs[i].ret = 0;
     }
     /* the slowest file (the 学籍 export) starts first; this thread writes the truth */
-    for (int i = 1; i <= 3; i++) {
-        int k = i == 3 ? 0 : i;
+    static const int order[] = {1, 2, 0, 4};
+    for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+        int k = order[i];
         if (pthread_create(&th[k], NULL, run_job, &jobs[k]) == 0)
             started[k] = true;
         else
             run_job(&jobs[k]);
     }
     run_job(&jobs[3]);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 5; i++)
         if (started[i])
             pthread_join(th[i], NULL);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         if (jobs[i].ret < 0 && !ret) {
             buf_add(err, jobs[i].err.buf, jobs[i].err.len);
             ret = -1;
@@ -188,6 +234,7 @@ static int generate(const struct demo_options *opt, struct demo_result *res, str
     res->enrollment_rows = (long)w.nenrols;
     res->outside_rows = (long)w.noutside;
     res->truth_out_of_school = w.out_of_school;
+    groups_release(&w);
     world_release(&w);
     if (ret < 0)
         demo_result_release(res);
@@ -212,5 +259,7 @@ void demo_result_release(struct demo_result *res)
     free(res->outside_path);
     free(res->truth_path);
     free(res->registry_path);
+    for (int g = 0; g < DEMO_GROUP__COUNT; g++)
+        free(res->group_paths[g]);
     memset(res, 0, sizeof(*res));
 }

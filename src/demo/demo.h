@@ -24,6 +24,24 @@
  *                            blank row, footer rows (制表人, 合计)
  *   学籍数据.xlsx | .csv     student-status export, merged title row, header in row 2
  *   外出就读学生名单.xlsx | .csv   children of the county enrolled elsewhere
+ *   the priority-group lists (enum demo_group; .csv instead of .xlsx beyond the sheet limit):
+ *     防返贫监测对象家庭成员信息.xlsx   title row; one row per household member, adults too
+ *     低保特困保障对象名册.csv          GB18030; one row per member, the head's columns repeated
+ *     孤儿和事实无人抚养儿童名册.xlsx   one row per child, with the guardian
+ *     残疾人基本信息.xlsx               残疾人证号 = ID + 残疾类别 (1–7) + 残疾等级 (1–4)
+ *     农村留守儿童信息登记表.xlsx       title row; child, parents' work places, entrusted guardian
+ *     学生资助资金发放明细.xlsx         title row; one row per payment
+ *   truth_groups.csv         list,row,key,category,offer,case: the register child (key) of
+ *                            every group list row, empty for adults and children in no register
+ *                            here; offer is what the row gives a matcher to find the child: id,
+ *                            id_typo, household_id (no usable child ID, a guardian ID the 户籍
+ *                            file shows), household_name (the guardian by name only),
+ *                            name_birth, adult; case: not_in_register, nickname, homophone,
+ *                            head_only, partial_birth, aid_priority, aid_other,
+ *                            aid_not_in_school, aid_not_in_county or empty
+ *   truth_group_findings.csv finding,key,list,row: not_in_register, send_teach (the disabled
+ *                            child taught at home, 送教上门), no_aid (a priority pupil in school
+ *                            the aid list misses), not_in_school, not_in_county (aid paid to them)
  *   ground_truth.csv         one row per register child: key,true_id,name,birth_date,
  *                            township_code,village,true_status,enrollment_row,case
  *   truth_enrollment.csv     row,key,case: the register child each 学籍 data row belongs to
@@ -32,6 +50,8 @@
  *   控辍保学责任人名册.csv   the people registry (`people import`), GB18030: bureau staff, a
  *                            包保干部 and a 教办主任 per township, village cadres, principals
  *                            and teachers
+ * The 户籍 file's 监护人身份证号 column is filled for the townships whose police station exports
+ * it (three of five), empty for the others: household matching degrades there.
  * "row" is the 1-based data row (the first row under the header is 1); "key" is the register's
  * 序号. true_status is one of: enrolled, enrolled_elsewhere, not_enrolled, dropped_out,
  * suspended, not_yet_school_age, beyond_age, inactive. "case" names the error family a row (or
@@ -84,12 +104,28 @@ struct demo_options {
     enum demo_family family; /* DEMO_FAMILY_NONE: the usual mix; else that family raised */
 };
 
+/* The priority-group lists (重点群体), in the order they are written and imported. */
+enum demo_group {
+    DEMO_GROUP_POVERTY,     /* 防返贫监测对象家庭成员信息.xlsx (kind poverty) */
+    DEMO_GROUP_WELFARE,     /* 低保特困保障对象名册.csv, GB18030 (kind welfare) */
+    DEMO_GROUP_ORPHAN,      /* 孤儿和事实无人抚养儿童名册.xlsx (kind welfare) */
+    DEMO_GROUP_DISABILITY,  /* 残疾人基本信息.xlsx (kind disability) */
+    DEMO_GROUP_LEFT_BEHIND, /* 农村留守儿童信息登记表.xlsx (kind left_behind) */
+    DEMO_GROUP_AID,         /* 学生资助资金发放明细.xlsx (kind aid) */
+    DEMO_GROUP__COUNT
+};
+/* The import kind of a list ("poverty"), and its name for people ("防返贫监测（脱贫户）"). */
+const char *demo_group_kind(enum demo_group g);
+const char *demo_group_label(enum demo_group g);
+
 struct demo_result {
     char *population_path;
     char *enrollment_path;
     char *outside_path;
     char *truth_path;
     char *registry_path;
+    char *group_paths[DEMO_GROUP__COUNT];
+    long group_rows[DEMO_GROUP__COUNT];
     long population_rows, enrollment_rows, outside_rows, registry_rows;
     long truth_out_of_school; /* children whose true status is not_enrolled or dropped_out */
 };

@@ -182,13 +182,16 @@ struct demo_child {
     uint8_t twin_first; /* the first of a twin pair; the second follows it */
 };
 
+enum guardian_kind { GUARDIAN_FATHER, GUARDIAN_MOTHER, GUARDIAN_GRANDFATHER, GUARDIAN_GRANDMOTHER };
+
 struct demo_household {
     uint32_t guardian_off;
     uint64_t phone;
     uint16_t village;
     uint16_t house_no;
     uint8_t guardian_len;
-    uint8_t group; /* 村民小组, 0 none */
+    uint8_t group;         /* 村民小组, 0 none */
+    uint8_t guardian_kind; /* enum guardian_kind: who the 户籍's 监护人 is */
 };
 
 /*
@@ -265,6 +268,12 @@ struct demo_world {
     size_t nlookalikes, lookalikes_alloc;
     long twin_traps;
     long out_of_school;
+    /* the priority-group lists (groups.c), made after the rest of the world */
+    char (*guardian_ids)[19];  /* the 监护人's ID per household */
+    struct demo_sheet *sheets; /* GL__COUNT of them */
+    uint32_t send_teach; /* the disabled child taught at home (送教上门), UINT32_MAX none */
+    uint32_t *no_aid;    /* priority pupils in school the aid list misses */
+    size_t nno_aid;
 };
 
 /* Resemblance of 随迁 pupils to register children (lookalike.c). */
@@ -331,6 +340,79 @@ extern const char *const demo_mistake_keys[];
  * variants. */
 void mess_name(struct demo_rng *r, const char *name, size_t len, struct buf *out,
                const struct name_rates *k, enum name_mistake force);
+
+/* ---- the priority-group lists (groups.c, group_rows.c) ---- */
+
+/* The lists, in the order their files are written. */
+enum group_list {
+    GL_POVERTY,     /* 防返贫监测 / 脱贫户 household members (乡村振兴) */
+    GL_WELFARE,     /* 低保 / 特困 households (民政) */
+    GL_ORPHAN,      /* 孤儿 / 事实无人抚养儿童 (民政) */
+    GL_DISABILITY,  /* 残疾人 (残联) */
+    GL_LEFT_BEHIND, /* 农村留守儿童 (民政 / 妇联) */
+    GL_AID,         /* 学生资助发放 (学生资助中心) */
+    GL__COUNT
+};
+extern const char *const demo_group_keys[]; /* "poverty", … "aid": the truth's list names */
+
+/*
+ * What a group row offers the matcher to find its register child (the truth's "offer"): the
+ * child's own ID, right or one slip away; no usable ID but an adult of the row (head, guardian)
+ * whose ID the 户籍 file shows as the child's 监护人; no usable ID and only the guardian's name;
+ * nothing but the child's name and birth date. OFFER_ADULT: the row is an adult's.
+ */
+enum group_offer {
+    OFFER_ID,
+    OFFER_ID_TYPO,
+    OFFER_HOUSEHOLD_ID,
+    OFFER_HOUSEHOLD_NAME,
+    OFFER_NAME_BIRTH,
+    OFFER_ADULT
+};
+extern const char *const demo_offer_keys[];
+
+/* A list as cells: rows × columns of text, and each row's truth. */
+struct demo_sheet {
+    const char *const *header;
+    size_t ncols;
+    unsigned numeric; /* bit c: column c holds numbers (written as numbers in .xlsx) */
+    struct buf text;  /* cells back to back */
+    uint32_t *cell;   /* nrows * ncols + 1 offsets into text */
+    size_t nrows, ncells, cells_alloc;
+    /* the truth of each row */
+    uint32_t *child; /* register child index, UINT32_MAX none */
+    uint8_t *offer;  /* enum group_offer */
+    uint8_t *kase;   /* enum group_case */
+    uint16_t *category;
+    size_t truth_alloc;
+};
+
+/* Why a group row or child is in the truth's findings and cases. */
+enum group_case {
+    GC_NONE,
+    GC_NOT_IN_REGISTER,   /* a child of the list in no register here: a finding */
+    GC_NICKNAME,          /* the child under a nickname (小名) */
+    GC_HOMOPHONE,         /* the child's name with a homophone */
+    GC_HEAD_ONLY,         /* a 低保 household where only the head's ID is given */
+    GC_PARTIAL_BIRTH,     /* the birth date as year and month only */
+    GC_AID_PRIORITY,      /* aid to a priority pupil in school */
+    GC_AID_OTHER,         /* aid to a pupil of no list (家庭经济困难 found by the school) */
+    GC_AID_NOT_IN_SCHOOL, /* aid to a child out of school: a finding */
+    GC_AID_NOT_IN_COUNTY, /* aid to a child enrolled elsewhere: a finding */
+    GC__COUNT
+};
+extern const char *const demo_group_case_keys[];
+
+/* Decide who is in each list and make the lists' cells (stream 6 and up). */
+void groups_build(struct demo_world *w);
+void groups_release(struct demo_world *w);
+/* Whether the 户籍 rows of a township carry the 监护人's ID (the police station's export). */
+bool groups_township_has_guardian_id(int township);
+/* Write list l (xlsx, or csv beyond the sheet limit; the 低保 list always GB18030 csv). */
+int write_group(struct demo_world *w, enum group_list l, const char *path, bool xlsx,
+                struct buf *err);
+/* truth_groups.csv and truth_group_findings.csv in dir. */
+int write_group_truth(struct demo_world *w, const char *dir, struct buf *err);
 
 /* ---- output ---- */
 

@@ -369,11 +369,13 @@ static void gen_household(struct demo_world *w, struct demo_rng *r, struct id_al
     buf_reset(&h->scratch);
     if (h->nation == NATION_UYGHUR) {
         names_minority_part(r, 1, &h->father_part);
+        hh->guardian_kind = GUARDIAN_FATHER;
         if (rng_below(r, 4)) {
             buf_add(&h->scratch, h->father_part.buf, h->father_part.len);
             buf_adds(&h->scratch, "·");
             names_minority_part(r, 1, &h->scratch);
         } else { /* the mother */
+            hh->guardian_kind = GUARDIAN_MOTHER;
             names_minority_part(r, 2, &h->scratch);
             buf_adds(&h->scratch, "·");
             names_minority_part(r, 1, &h->scratch);
@@ -382,14 +384,18 @@ static void gen_household(struct demo_world *w, struct demo_rng *r, struct id_al
         names_surname(r, &h->surname);
         uint32_t g = rng_below(r, 100);
         if (g < 65) { /* father */
+            hh->guardian_kind = GUARDIAN_FATHER;
             buf_add(&h->scratch, h->surname.buf, h->surname.len);
             names_given(r, 1, &h->scratch);
         } else if (g < 90) { /* mother: her own surname */
+            hh->guardian_kind = GUARDIAN_MOTHER;
             names_surname(r, &h->scratch);
             names_given(r, 2, &h->scratch);
         } else { /* grandparent */
+            int sex = rng_below(r, 2) ? 1 : 2;
+            hh->guardian_kind = sex == 1 ? GUARDIAN_GRANDFATHER : GUARDIAN_GRANDMOTHER;
             buf_add(&h->scratch, h->surname.buf, h->surname.len);
-            names_given(r, rng_below(r, 2) ? 1 : 2, &h->scratch);
+            names_given(r, sex, &h->scratch);
         }
     }
     hh->guardian_off = text_add(w, h->scratch.buf, h->scratch.len);

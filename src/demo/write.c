@@ -123,10 +123,11 @@ int write_population(struct demo_world *w, const char *path, struct buf *err)
     rng_seed(&r, w->opt->seed, STREAM_POPULATION);
     if (sink_open(&s, path, true) < 0)
         return sink_close(&s, err);
-    buf_addf(b, "%s公安局户籍适龄儿童花名册,,,,,,,,,,,\r\n", co->name);
-    buf_adds(b, ",,,,,,,,,,,\r\n");
+    buf_addf(b, "%s公安局户籍适龄儿童花名册,,,,,,,,,,,,\r\n", co->name);
+    buf_adds(b, ",,,,,,,,,,,,\r\n");
+    /* 监护人身份证号: filled by the police stations whose export has it (groups.c) */
     buf_adds(b, "序号,姓名,性别,民族,公民身份号码,出生日期,户籍地址,乡镇（街道）,村（社区）,监护人,"
-                "联系电话,户籍状态\r\n");
+                "监护人身份证号,联系电话,户籍状态\r\n");
     for (size_t i = 0; i < w->npop; i++) {
         const struct demo_child *c = &w->children[i];
         const struct demo_household *h = &w->households[c->household];
@@ -168,6 +169,9 @@ int write_population(struct demo_world *w, const char *path, struct buf *err)
         buf_addch(b, ',');
         buf_add(b, w->text.buf + h->guardian_off, h->guardian_len);
         buf_addch(b, ',');
+        if (groups_township_has_guardian_id(v->township))
+            buf_add(b, w->guardian_ids[c->household], 18);
+        buf_addch(b, ',');
         put_uint(b, h->phone);
         buf_addch(b, ',');
         buf_adds(b, demo_reg_state_names[c->reg_state]);
@@ -175,9 +179,9 @@ int write_population(struct demo_world *w, const char *path, struct buf *err)
         sink_maybe_flush(&s);
     }
     date_format_cn(w->opt->as_of_ymd, date, sizeof(date));
-    buf_adds(b, ",,,,,,,,,,,\r\n");
-    buf_addf(b, "制表人：王丽娟,,,,,审核人：李建国,,,,制表日期：%s,,\r\n", date);
-    buf_addf(b, "合计：%zu人,,,,,,,,,,,\r\n", w->npop);
+    buf_adds(b, ",,,,,,,,,,,,\r\n");
+    buf_addf(b, "制表人：王丽娟,,,,,审核人：李建国,,,,,制表日期：%s,,\r\n", date);
+    buf_addf(b, "合计：%zu人,,,,,,,,,,,,\r\n", w->npop);
     return sink_close(&s, err);
 }
 

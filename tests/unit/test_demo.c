@@ -255,8 +255,14 @@ static int teardown(void **state)
 /* ---- tests ---- */
 
 static const char *const all_files[] = {
-    "户籍适龄儿童花名册.csv", "学籍数据.xlsx",     "外出就读学生名单.xlsx",  "ground_truth.csv",
-    "truth_enrollment.csv",   "truth_outside.csv", "控辍保学责任人名册.csv",
+    "户籍适龄儿童花名册.csv",    "学籍数据.xlsx",
+    "外出就读学生名单.xlsx",     "ground_truth.csv",
+    "truth_enrollment.csv",      "truth_outside.csv",
+    "控辍保学责任人名册.csv",    "防返贫监测对象家庭成员信息.xlsx",
+    "低保特困保障对象名册.csv",  "孤儿和事实无人抚养儿童名册.xlsx",
+    "残疾人基本信息.xlsx",       "农村留守儿童信息登记表.xlsx",
+    "学生资助资金发放明细.xlsx", "truth_groups.csv",
+    "truth_group_findings.csv",
 };
 
 static void test_same_seed_same_bytes(void **state)
@@ -360,8 +366,9 @@ static void test_population_file(void **state)
     assert_true(!strncmp(line, ",,,,", 4)); /* the blank row */
     line = strtok_r(NULL, "\n", &save);
     assert_true(!strncmp(line, "序号,姓名,性别,民族,公民身份号码,出生日期", 20));
+    assert_non_null(strstr(line, ",监护人,监护人身份证号,联系电话,"));
 
-    size_t rows = 0, lower_x = 0, spaced = 0, sex_digit = 0;
+    size_t rows = 0, lower_x = 0, spaced = 0, sex_digit = 0, guardian_ids = 0;
     bool footer = false;
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
         char *f[16];
@@ -375,8 +382,14 @@ static void test_population_file(void **state)
         }
         if (!*f[0] || !strncmp(f[0], "制表人", strlen("制表人")))
             continue;
-        assert_int_equal(nf, 12);
+        assert_int_equal(nf, 13);
         rows++;
+        /* the 监护人's ID where the township's police station exports it: a valid adult's */
+        if (*f[10]) {
+            assert_true(id_is_valid(f[10]));
+            assert_true(strncmp(f[10] + 6, "2006", 4) < 0);
+            guardian_ids++;
+        }
         assert_int_equal(strtol(f[0], NULL, 10), (long)rows);
         struct resident_id id;
         lower_x += strchr(f[4], 'x') != NULL;
@@ -387,6 +400,8 @@ static void test_population_file(void **state)
         assert_true(id_is_valid(id.id));
     }
     assert_int_equal(rows, N_CHILDREN);
+    /* some townships' rows carry it, not all */
+    assert_true(guardian_ids > N_CHILDREN / 5 && guardian_ids < N_CHILDREN * 9 / 10);
     assert_true(footer);
     assert_true(sex_digit > 0);
     (void)lower_x;
@@ -574,7 +589,7 @@ static void test_errors_zero_is_clean(void **state)
     size_t rows = 0, slash = 0;
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
         char *f[16];
-        if (split_csv(line, f, 16) != 12 || !(f[0][0] >= '1' && f[0][0] <= '9'))
+        if (split_csv(line, f, 16) != 13 || !(f[0][0] >= '1' && f[0][0] <= '9'))
             continue;
         rows++;
         assert_null(strchr(f[4], 'x'));
@@ -604,6 +619,262 @@ static void test_errors_scale(void **state)
     /* more twin traps at higher scales, never fewer than 3 */
     assert_true(s1.traps >= 3);
     assert_true(s3.traps >= s1.traps);
+}
+
+/* ---- the priority-group lists ---- */
+
+struct group_truth {
+    char list[16], category[40], offer[16], kase[24];
+    long row, key;
+};
+
+static struct group_truth *load_group_truth(const char *dir, size_t *n)
+{
+    struct buf b = BUF_INIT;
+    char *p = path_in(dir, "truth_groups.csv");
+    tu_read(p, &b);
+    free(p);
+    struct group_truth *t = xcalloc(count_lines(&b) + 1, sizeof(*t));
+    size_t k = 0;
+    char *save = NULL;
+    char *line = strtok_r(b.buf, "\n", &save);
+    assert_string_equal(line, "list,row,key,category,offer,case");
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *f[8];
+        /* an empty key and case: strtok_r does not merge empty fields of split_csv */
+        assert_int_equal(split_csv(line, f, 8), 6);
+        snprintf(t[k].list, sizeof(t[k].list), "%s", f[0]);
+        t[k].row = strtol(f[1], NULL, 10);
+        t[k].key = *f[2] ? strtol(f[2], NULL, 10) : 0;
+        snprintf(t[k].category, sizeof(t[k].category), "%s", f[3]);
+        snprintf(t[k].offer, sizeof(t[k].offer), "%s", f[4]);
+        snprintf(t[k].kase, sizeof(t[k].kase), "%s", f[5]);
+        k++;
+    }
+    buf_release(&b);
+    *n = k;
+    return t;
+}
+
+/* Column `col` of a group list's sheet. */
+static char **group_column(const char *file, char col, size_t *nrows)
+{
+    struct buf xml = BUF_INIT;
+    char *p = path_in("a", file);
+    read_zip_member(p, "xl/worksheets/sheet1.xml", &xml);
+    free(p);
+    char **cells = sheet_column(&xml, col, nrows);
+    buf_release(&xml);
+    return cells;
+}
+
+/* The 户籍 file's 监护人身份证号 of each register child (1-based key), "" when not given. */
+static char (*population_guardians(void))[19]
+{
+    struct buf raw = BUF_INIT, text = BUF_INIT;
+    bool ok = false;
+    char(*g)[19] = xcalloc(N_CHILDREN + 1, sizeof(*g));
+    tu_read(res_a.population_path, &raw);
+    gb18030_to_utf8(&raw, &text, &ok);
+    char *save = NULL;
+    char *line = strtok_r(text.buf, "\n", &save);
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *f[16];
+        if (split_csv(line, f, 16) != 13 || !(f[0][0] >= '1' && f[0][0] <= '9'))
+            continue;
+        long key = strtol(f[0], NULL, 10);
+        assert_true(key >= 1 && key <= N_CHILDREN);
+        snprintf(g[key], 19, "%s", f[10]);
+    }
+    buf_release(&raw);
+    buf_release(&text);
+    return g;
+}
+
+static void test_group_lists(void **state)
+{
+    size_t n, nt, nrows;
+    struct truth_child *t = load_truth("a", &nt);
+    struct group_truth *g = load_group_truth("a", &n);
+    char(*guardian)[19] = population_guardians();
+    long per_list[6] = {0}, offers[5] = {0}, poor_left = 0, not_in_register = 0;
+    static const char *const lists[] = {"poverty",    "welfare",     "orphan",
+                                        "disability", "left_behind", "aid"};
+    static const char *const offer_keys[] = {"id", "id_typo", "household_id", "household_name",
+                                             "name_birth"};
+    bool *poor = xcalloc(N_CHILDREN + 1, 1);
+
+    /* the poverty list: title row, header, then one row per member; the head's ID always right */
+    char **hh = group_column("防返贫监测对象家庭成员信息.xlsx", 'A', &nrows);
+    char **head_id = group_column("防返贫监测对象家庭成员信息.xlsx", 'E', &nrows);
+    char **id = group_column("防返贫监测对象家庭成员信息.xlsx", 'G', &nrows);
+    char **birth = group_column("防返贫监测对象家庭成员信息.xlsx", 'J', &nrows);
+    assert_string_equal(id[2], "证件号码");
+    for (size_t i = 0; i < n; i++) {
+        size_t l = 0;
+        while (l < ARRAY_SIZE(lists) && strcmp(g[i].list, lists[l]) != 0)
+            l++;
+        assert_true(l < ARRAY_SIZE(lists));
+        per_list[l]++;
+        assert_true(g[i].key >= 0 && g[i].key <= N_CHILDREN);
+        if (g[i].key && l < 5) {
+            size_t o = 0;
+            while (o < ARRAY_SIZE(offer_keys) && strcmp(g[i].offer, offer_keys[o]) != 0)
+                o++;
+            assert_true(o < ARRAY_SIZE(offer_keys));
+            offers[o]++;
+        }
+        if (l != 0)
+            continue;
+        size_t r = (size_t)g[i].row + 2;
+        assert_true(r <= nrows);
+        assert_true(id_is_valid(head_id[r]));
+        if (!strcmp(g[i].kase, "not_in_register")) {
+            not_in_register++;
+            assert_int_equal(g[i].key, 0);
+            continue;
+        }
+        if (!g[i].key) {
+            assert_string_equal(g[i].offer, "adult");
+            continue;
+        }
+        const struct truth_child *c = &t[g[i].key - 1];
+        poor[g[i].key] = true;
+        if (!strcmp(g[i].offer, "id"))
+            assert_string_equal(id[r], c->id);
+        else if (!strcmp(g[i].offer, "id_typo"))
+            assert_true(id[r] && strcmp(id[r], c->id) != 0 && id_distance(id[r], c->id) <= 2);
+        else
+            assert_null(id[r]);
+        /* year and month only, or the whole birth date */
+        assert_true(!strncmp(birth[r], c->birth, strlen(birth[r])) &&
+                    (strlen(birth[r]) == 7 || strlen(birth[r]) == 10));
+        if (!strcmp(g[i].offer, "household_id")) {
+            /* the 户籍 file's 监护人 is an adult of the same household, with the same ID */
+            assert_true(*guardian[g[i].key]);
+            bool found = false;
+            for (size_t k = 3; k <= nrows; k++)
+                found |=
+                    hh[k] && !strcmp(hh[k], hh[r]) && id[k] && !strcmp(id[k], guardian[g[i].key]);
+            assert_true(found);
+        } else if (!strcmp(g[i].offer, "household_name")) {
+            assert_false(*guardian[g[i].key]); /* the township's 户籍 rows carry no guardian ID */
+        }
+    }
+    for (size_t l = 0; l < ARRAY_SIZE(lists); l++)
+        assert_true(per_list[l] > 0);
+    for (size_t o = 0; o < 4; o++) /* name_birth only where a list has no guardian to match */
+        assert_true(offers[o] > 0);
+    assert_true(not_in_register >= 1);
+
+    /* a 脱贫户 child who is also 留守 */
+    for (size_t i = 0; i < n; i++)
+        poor_left += !strcmp(g[i].list, "left_behind") && g[i].key && poor[g[i].key];
+    assert_true(poor_left >= 1);
+
+    /* 残疾人证号: the holder's ID, the category 1–7 and the grade 1–4 as the columns say */
+    static const char *const kinds[] = {"视力", "听力", "言语", "肢体", "智力", "精神", "多重"};
+    static const char *const grades[] = {"一级", "二级", "三级", "四级"};
+    size_t nd;
+    char **card = group_column("残疾人基本信息.xlsx", 'B', &nd);
+    char **kind = group_column("残疾人基本信息.xlsx", 'C', &nd);
+    char **grade = group_column("残疾人基本信息.xlsx", 'D', &nd);
+    assert_string_equal(card[1], "残疾人证号");
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(g[i].list, "disability") != 0)
+            continue;
+        size_t r = (size_t)g[i].row + 1;
+        const char *cd = card[r];
+        assert_int_equal(strlen(cd), 20);
+        int k = cd[18] - '1', gr = cd[19] - '1';
+        assert_true(k >= 0 && k < 7 && gr >= 0 && gr < 4);
+        assert_string_equal(kind[r], kinds[k]);
+        assert_string_equal(grade[r], grades[gr]);
+        const char *true_id = t[g[i].key - 1].id;
+        if (!strcmp(g[i].offer, "id"))
+            assert_true(!strncasecmp(cd, true_id, 18));
+        else
+            assert_true(strncmp(cd, true_id, 18) != 0);
+    }
+
+    /* the findings: one child taught at home, in the disability list and enrolled; aid to
+     * children not in school who are truly out; priority pupils without aid truly in school */
+    struct buf b = BUF_INIT;
+    char *p = path_in("a", "truth_group_findings.csv");
+    tu_read(p, &b);
+    free(p);
+    size_t send_teach = 0, no_aid = 0, aid_out = 0;
+    char *save = NULL;
+    char *line = strtok_r(b.buf, "\n", &save);
+    assert_string_equal(line, "finding,key,list,row");
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *f[6];
+        assert_int_equal(split_csv(line, f, 6), 4);
+        long key = *f[1] ? strtol(f[1], NULL, 10) : 0;
+        const char *st = key ? t[key - 1].status : "";
+        if (!strcmp(f[0], "send_teach")) {
+            send_teach++;
+            assert_string_equal(f[2], "disability");
+            assert_string_equal(st, "enrolled");
+        } else if (!strcmp(f[0], "no_aid")) {
+            no_aid++;
+            assert_string_equal(st, "enrolled");
+        } else if (!strcmp(f[0], "not_in_school")) {
+            aid_out++;
+            assert_true(!strcmp(st, "not_enrolled") || !strcmp(st, "dropped_out"));
+        } else if (!strcmp(f[0], "not_in_county")) {
+            assert_string_equal(st, "enrolled_elsewhere");
+        } else {
+            assert_string_equal(f[0], "not_in_register");
+            assert_int_equal(key, 0);
+        }
+    }
+    assert_int_equal(send_teach, 1);
+    assert_true(no_aid >= 1);
+    assert_true(aid_out >= 1);
+
+    /* 低保: GB18030 csv; a household listing only the head's ID, its members' IDs empty */
+    struct buf text = BUF_INIT;
+    bool ok = false;
+    tu_read(res_a.group_paths[1], &b);
+    assert_false(utf8_valid(b.buf, b.len, false));
+    gb18030_to_utf8(&b, &text, &ok);
+    assert_true(ok);
+    save = NULL;
+    line = strtok_r(text.buf, "\n", &save);
+    assert_true(!strncmp(line,
+                         "户主姓名,户主身份证号,保障类别,成员姓名,成员身份证号,与户主关系,"
+                         "月保障金额,乡镇,村",
+                         strlen("户主姓名,户主身份证号,保障类别,成员姓名,成员身份证号,与户主关系,"
+                                "月保障金额,乡镇,村")));
+    size_t row = 0, head_only_children = 0;
+    while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+        char *f[12];
+        assert_int_equal(split_csv(line, f, 12), 9);
+        row++;
+        assert_true(id_is_valid(f[1]));
+        for (size_t i = 0; i < n; i++)
+            if (!strcmp(g[i].list, "welfare") && g[i].row == (long)row &&
+                !strcmp(g[i].kase, "head_only") && g[i].key) {
+                assert_string_equal(f[4], "");
+                head_only_children++;
+            }
+    }
+    assert_true(head_only_children >= 1);
+
+    free_column(hh, nrows);
+    free_column(head_id, nrows);
+    free_column(id, nrows);
+    free_column(birth, nrows);
+    free_column(card, nd);
+    free_column(kind, nd);
+    free_column(grade, nd);
+    buf_release(&b);
+    buf_release(&text);
+    free(poor);
+    free(guardian);
+    free(g);
+    free(t);
 }
 
 static void test_bad_options(void **state)
@@ -648,6 +919,7 @@ int main(void)
         cmocka_unit_test(test_enrollment_ids_and_twin_trap),
         cmocka_unit_test(test_errors_zero_is_clean),
         cmocka_unit_test(test_errors_scale),
+        cmocka_unit_test(test_group_lists),
         cmocka_unit_test(test_bad_options),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
