@@ -28,9 +28,9 @@ struct hh_key {
 struct gctx {
     struct gchild *c;
     size_t n;
-    uint32_t *by_id;    /* children with an ID, sorted by it */
+    uint32_t *by_id; /* children with an ID, sorted by it */
     size_t nid;
-    struct hh_key *hh;  /* head's and guardian's IDs of the register's records */
+    struct hh_key *hh; /* head's and guardian's IDs of the register's records */
     size_t nhh;
     uint32_t *by_month; /* every child with a birth date, by year and month */
     size_t nmonth;
@@ -150,8 +150,8 @@ static size_t find_id(const struct gctx *g, const char *idn, size_t *first)
 /* A group row as read. */
 struct grow {
     int64_t id;
-    const char *idn, *name, *birth_text, *tcode, *town, *village, *guardian, *head_name,
-        *head_id, *guardian_id;
+    const char *idn, *name, *birth_text, *tcode, *town, *village, *guardian, *head_name, *head_id,
+        *guardian_id;
     int id_flags;
     int y, m, d; /* birth: d 0 for a year and month only; y 0 unknown */
     struct name_info ni;
@@ -342,9 +342,10 @@ static bool out_of_band(const struct grow *r, const struct school_calendar *cal,
     if (!r->y)
         return false; /* unknown: kept */
     int first = ymd_make(r->y, r->m, r->d ? r->d : 1);
-    int last = r->d ? first : days_to_ymd(ymd_to_days(ymd_make(r->m == 12 ? r->y + 1 : r->y,
-                                                               r->m == 12 ? 1 : r->m + 1, 1)) -
-                                           1);
+    int last = r->d ? first
+                    : days_to_ymd(ymd_to_days(ymd_make(r->m == 12 ? r->y + 1 : r->y,
+                                                       r->m == 12 ? 1 : r->m + 1, 1)) -
+                                  1);
     return age_on(last, cutoff) > cal->max_age || age_on(first, cutoff) < cal->min_age;
 }
 
@@ -467,11 +468,10 @@ static int match_kind(struct store *s, const struct gctx *g, struct writer *w,
             ret = put(w, &r, gk, category, 0, NULL, true);
         } else {
             const struct gchild *c = &g->c[k.ix[0]];
-            buf_addf(&w->detail, "%s名单中的“%s”关联到户籍儿童“%s”：%s%s",
-                     priority_groups.words[grp].label, r.name, c->name ? c->name : "",
-                     path_what[path],
-                     path == 0 && slip ? "（名单上的身份证号错一位，校验位不符，按一位之差找到）"
-                                       : "");
+            buf_addf(
+                &w->detail, "%s名单中的“%s”关联到户籍儿童“%s”：%s%s",
+                priority_groups.words[grp].label, r.name, c->name ? c->name : "", path_what[path],
+                path == 0 && slip ? "（名单上的身份证号错一位，校验位不符，按一位之差找到）" : "");
             long *cnt[] = {&out->by_id, &out->by_household, &out->by_guardian_name,
                            &out->by_name_birth};
             (*cnt[path])++;
