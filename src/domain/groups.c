@@ -28,11 +28,11 @@ struct hh_key {
 struct gctx {
     struct gchild *c;
     size_t n;
-    uint32_t *by_id; /* children with an ID, sorted by it */
+    struct hh_key *by_id; /* children with an ID, sorted by it */
     size_t nid;
     struct hh_key *hh; /* head's and guardian's IDs of the register's records */
     size_t nhh;
-    uint32_t *by_month; /* every child with a birth date, by year and month */
+    uint64_t *by_month; /* every child with a birth date: yyyymm << 32 | index, sorted */
     size_t nmonth;
 };
 
@@ -41,22 +41,14 @@ static char *dup_col(struct stmt *q, int col)
     return stmt_is_null(q, col) || !*stmt_text(q, col) ? NULL : xstrdup(stmt_text(q, col));
 }
 
-static const struct gctx *sort_ctx;
-
-static int cmp_by_id(const void *a, const void *b)
-{
-    return strcmp(sort_ctx->c[*(const uint32_t *)a].idn, sort_ctx->c[*(const uint32_t *)b].idn);
-}
-
 static int cmp_hh(const void *a, const void *b)
 {
     return strcmp(((const struct hh_key *)a)->key, ((const struct hh_key *)b)->key);
 }
 
-static int cmp_month(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
-    int x = sort_ctx->c[*(const uint32_t *)a].birth / 100,
-        y = sort_ctx->c[*(const uint32_t *)b].birth / 100;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -94,17 +86,18 @@ static int load_register(struct store *s, int64_t batch, struct gctx *g)
     stmt_finalize(q);
     if (rc < 0)
         return -1;
-    g->by_id = xmalloc((g->n + 1) * sizeof(uint32_t));
-    g->by_month = xmalloc((g->n + 1) * sizeof(uint32_t));
+    g->by_id = xmalloc((g->n + 1) * sizeof(*g->by_id));
+    g->by_month = xmalloc((g->n + 1) * sizeof(*g->by_month));
     for (size_t i = 0; i < g->n; i++) {
         if (g->c[i].idn)
-            g->by_id[g->nid++] = (uint32_t)i;
+            g->by_id[g->nid++] = (struct hh_key){g->c[i].idn, (uint32_t)i};
         if (g->c[i].birth)
-            g->by_month[g->nmonth++] = (uint32_t)i;
+            g->by_month[g->nmonth++] = (uint64_t)(g->c[i].birth / 100) << 32 | i;
     }
-    sort_ctx = g;
-    qsort(g->by_id, g->nid, sizeof(uint32_t), cmp_by_id);
-    qsort(g->by_month, g->nmonth, sizeof(uint32_t), cmp_month);
+    if (g->nid)
+        qsort(g->by_id, g->nid, sizeof(*g->by_id), cmp_hh);
+    if (g->nmonth)
+        qsort(g->by_month, g->nmonth, sizeof(*g->by_month), cmp_u64);
     if (g->nhh)
         qsort(g->hh, g->nhh, sizeof(*g->hh), cmp_hh);
     return 0;
@@ -135,14 +128,14 @@ static size_t find_id(const struct gctx *g, const char *idn, size_t *first)
     size_t lo = 0, hi = g->nid;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (strcmp(g->c[g->by_id[mid]].idn, idn) < 0)
+        if (strcmp(g->by_id[mid].key, idn) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     *first = lo;
     size_t k = lo;
-    while (k < g->nid && !strcmp(g->c[g->by_id[k]].idn, idn))
+    while (k < g->nid && !strcmp(g->by_id[k].key, idn))
         k++;
     return k - lo;
 }
@@ -211,8 +204,8 @@ static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
         return 0;
     size_t first, n = find_id(g, r->idn, &first);
     for (size_t j = 0; j < n; j++)
-        if (name_agrees(r, &g->c[g->by_id[first + j]]))
-            cand_add(k, g->by_id[first + j]);
+        if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+            cand_add(k, g->by_id[first + j].child);
     if (k->n || !(r->id_flags & ID_BAD_CHECK))
         return 0;
     static const char digits[] = "0123456789X";
@@ -227,8 +220,8 @@ static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
                 continue;
             n = find_id(g, v, &first);
             for (size_t j = 0; j < n; j++)
-                if (name_agrees(r, &g->c[g->by_id[first + j]]))
-                    cand_add(k, g->by_id[first + j]);
+                if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+                    cand_add(k, g->by_id[first + j].child);
         }
         if (pos < 17 && r->idn[pos] != r->idn[pos + 1]) {
             memcpy(v, r->idn, 19);
@@ -237,8 +230,8 @@ static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
             if (id_is_valid(v)) {
                 n = find_id(g, v, &first);
                 for (size_t j = 0; j < n; j++)
-                    if (name_agrees(r, &g->c[g->by_id[first + j]]))
-                        cand_add(k, g->by_id[first + j]);
+                    if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+                        cand_add(k, g->by_id[first + j].child);
             }
         }
     }
@@ -279,15 +272,16 @@ static void month_scan(const struct gctx *g, const struct grow *r,
     size_t lo = 0, hi = g->nmonth;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (g->c[g->by_month[mid]].birth / 100 < want)
+        if ((int)(g->by_month[mid] >> 32) < want)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (; lo < g->nmonth && g->c[g->by_month[lo]].birth / 100 == want; lo++) {
-        const struct gchild *c = &g->c[g->by_month[lo]];
+    for (; lo < g->nmonth && (int)(g->by_month[lo] >> 32) == want; lo++) {
+        uint32_t i = (uint32_t)g->by_month[lo];
+        const struct gchild *c = &g->c[i];
         if (birth_agrees(r, c) && also(r, c) && name_agrees(r, c))
-            cand_add(k, g->by_month[lo]);
+            cand_add(k, i);
     }
 }
 

@@ -15,14 +15,10 @@
 #include "util/common.h"
 
 static const struct table_col group_cols[] = {
-    {"seq", "序号", COL_INT},
-    {"township", "乡镇", COL_TEXT},
-    {"name", "姓名", COL_TEXT},
-    {"id_number", "身份证号", COL_TEXT},
-    {"groups", "重点群体", COL_TEXT},
-    {"status", "状态代码", COL_TEXT},
-    {"status_label", "状态", COL_TEXT},
-    {"matched_by", "关联方式", COL_TEXT},
+    {"seq", "序号", COL_INT},           {"township", "乡镇", COL_TEXT},
+    {"name", "姓名", COL_TEXT},         {"id_number", "身份证号", COL_TEXT},
+    {"groups", "重点群体", COL_TEXT},   {"status", "状态代码", COL_TEXT},
+    {"status_label", "状态", COL_TEXT}, {"matched_by", "关联方式", COL_TEXT},
     {"record_id", "记录编号", COL_INT},
 };
 
