@@ -12,8 +12,8 @@
  * (issue 15, docs/groups.md). Stored by key; the lists' own spellings are the labels and aliases.
  */
 enum priority_group {
-    GRP_POVERTY, /* 脱贫户 (formerly 建档立卡贫困户) */
-    GRP_MONITORED, /* 防返贫监测对象: 脱贫不稳定户, 边缘易致贫户, 突发严重困难户 */
+    GRP_POVERTY,     /* 脱贫户 (formerly 建档立卡贫困户) */
+    GRP_MONITORED,   /* 防返贫监测对象: 脱贫不稳定户, 边缘易致贫户, 突发严重困难户 */
     GRP_DIBAO,       /* 低保 (城市, 农村) */
     GRP_TEKUN,       /* 特困供养 */
     GRP_ORPHAN,      /* 孤儿 (集中供养, 社会散居) */
