@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
+#include "domain/groups.h"
 #include "domain/settings.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -596,7 +597,15 @@ int match_run(struct store *s, const struct match_options *opt, struct match_res
     if (match_write_candidates(&st) < 0)
         goto out;
     phase_mark("写候选");
-    if (write_statuses(&st) < 0 || match_finish_run(&st) < 0)
+    if (write_statuses(&st) < 0)
+        goto out;
+    /* the priority groups' rows, linked to the children just decided (domain/groups.c) */
+    struct group_counts gc;
+    if (groups_match(s, res->run_id, res->population_batch, &opt->cal, res->cutoff, &gc) < 0) {
+        match_db_error(&st);
+        goto out;
+    }
+    if (match_finish_run(&st) < 0)
         goto out;
     phase_mark("判定写入");
     progress_report(opt->report, true, 0.95, "提交比对结果");

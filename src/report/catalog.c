@@ -42,6 +42,14 @@ const struct report_def report_defs[] = {
      "留出走访结果、日期和签名栏，可直接打印",
      report_visit_sheet, RT_TOWNSHIP | RT_VILLAGE | RT_FULL | RT_PDF, PERM_CASEWORK, true, false,
      false},
+    /* issue 15: the priority groups (domain/groups.c) */
+    {"groups", "重点群体儿童名单",
+     "重点群体儿童名单：属于脱贫户、防返贫监测对象、低保、特困、孤儿、事实无人抚养、残疾、留守"
+     "等重点群体的每名适龄儿童，写明所属群体、状态和关联方式",
+     report_groups, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false},
+    {"groups-unmatched", "重点群体未关联名单",
+     "重点群体未关联名单：重点群体名单中在户籍名单里找不到或多人符合的适龄儿童（可能未落户）",
+     report_groups_unmatched, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false},

@@ -76,6 +76,16 @@ int report_registration_feedback(struct store *s, const struct report_options *o
 int report_visit_sheet(struct store *s, const struct report_options *opt, struct report_table *t,
                        struct outcome *o);
 
+/*
+ * 重点群体 (report/groups.c): every school-age child of the run in a priority group, with its
+ * groups, status and how it was linked (--township); and the group rows that matched nobody on
+ * the register, or more than one child (groups-unmatched).
+ */
+int report_groups(struct store *s, const struct report_options *opt, struct report_table *t,
+                  struct outcome *o);
+int report_groups_unmatched(struct store *s, const struct report_options *opt,
+                            struct report_table *t, struct outcome *o);
+
 /* The statistical period of a monthly report dated `date`: from the day after the same day
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);

@@ -392,6 +392,15 @@ const char *const migrate_pg_steps[] = {
     "  school_status " CTEXT ", father_work " CTEXT ", mother_work " CTEXT ", contact " CTEXT ","
     "  aid_item " CTEXT ", amount_fen BIGINT, term " CTEXT ", paid_date " CTEXT ","
     "  PRIMARY KEY (batch_id, row_no));",
+    /* 17 */
+    "CREATE TABLE group_member ("
+    "  run_id BIGINT NOT NULL REFERENCES match_run (id),"
+    "  record_id BIGINT REFERENCES record (id),"
+    "  group_record BIGINT NOT NULL REFERENCES record (id),"
+    "  grp " CTEXT " NOT NULL, category " CTEXT ","
+    "  matched_by " CTEXT " CHECK (matched_by IN ('id', 'household', 'name_birth')),"
+    "  uncertain INTEGER NOT NULL DEFAULT 0, detail " CTEXT " NOT NULL);"
+    "CREATE INDEX group_member_run ON group_member (run_id, record_id);",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

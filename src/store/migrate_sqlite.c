@@ -521,6 +521,19 @@ const char *const migrate_sqlite_steps[] = {
     "  father_work TEXT, mother_work TEXT, contact TEXT,"
     "  aid_item TEXT, amount_fen INTEGER, term TEXT, paid_date TEXT,"
     "  PRIMARY KEY (batch_id, row_no)) WITHOUT ROWID;",
+    /* 18 (issue 15, domain/groups.c): each run's links of the priority groups' rows to the
+     * register's children, and the rows that match nobody (record_id NULL: a finding). One row
+     * per group row a run considered (adults and children too young for school are left out);
+     * matched_by 'id', 'household' or 'name_birth', NULL when not linked; uncertain rows (two
+     * candidates) are not linked and say so in their detail. */
+    "CREATE TABLE group_member ("
+    "  run_id INTEGER NOT NULL REFERENCES match_run (id),"
+    "  record_id INTEGER REFERENCES record (id),"
+    "  group_record INTEGER NOT NULL REFERENCES record (id),"
+    "  grp TEXT NOT NULL, category TEXT,"
+    "  matched_by TEXT CHECK (matched_by IN ('id', 'household', 'name_birth')),"
+    "  uncertain INTEGER NOT NULL DEFAULT 0, detail TEXT NOT NULL);"
+    "CREATE INDEX group_member_run ON group_member (run_id, record_id);",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

@@ -1,0 +1,33 @@
+#ifndef BAOXUE_GROUPS_H
+#define BAOXUE_GROUPS_H
+
+#include <stdint.h>
+
+#include "core/schoolyear.h"
+
+struct store;
+
+/* What linking the priority groups' rows found in one run (domain/groups.c). */
+struct group_counts {
+    long by_id, by_household, by_guardian_name, by_name_birth; /* linked rows by path */
+    long uncertain;                                            /* two candidates or more */
+    long unmatched;                                            /* nobody on the register */
+    long skipped;                                              /* adults, not yet of age */
+};
+
+/*
+ * Link each row of the current snapshot of each group kind (poverty, welfare, disability,
+ * left_behind) to a child of the register batch `population_batch`, and store one
+ * group_member row per school-age row of run `run_id`: by the row's own ID (exact, or one
+ * slip away with the name agreeing), else by the household (the head's or guardian's ID shared
+ * with the register record, or where the register has no such IDs the guardian's name and the
+ * village, with the child's name and birth date agreeing — a "yyyy-mm" birth agrees with any
+ * day of its month), else by name, birth date and township. A row two children fit is kept
+ * unlinked and marked uncertain; a row nobody fits is kept unlinked. Rows of people older than
+ * the compulsory band on `cutoff` or younger than it are skipped. Inside the caller's
+ * transaction. 0, or -1 with the store's message.
+ */
+int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
+                 const struct school_calendar *cal, int cutoff, struct group_counts *out);
+
+#endif

@@ -1,0 +1,115 @@
+"""baoxue match links the priority groups' rows to the register's children; baoxue report groups
+lists the school-age children in a group and groups-unmatched the rows that matched nobody.
+
+One poverty list against a small register: a child by its own ID, one by a mistyped ID, one by
+the household head's ID with a year-and-month birth, twins of one household (each row to its own
+child), one by name + birth + township, a row two children fit (kept, uncertain), a row nobody
+fits (kept, a finding) and the household head (an adult: skipped).
+"""
+
+import json
+import unittest
+
+from harness import BaoxueTest, bad_check, make_id, mask_id
+
+AS_OF = "2026-11-20"
+HEAD = make_id("19800101", 101)  # 王大山, the head of household H1
+HEAD_LI = make_id("19820202", 103)  # 李四, head of H2 (the twins)
+
+# name: (birth, seq, township, village, head ID)
+REGISTER = {
+    "王一": ("2015-03-04", 11, "郑庄镇", "东村", HEAD),
+    "王二": ("2016-05-10", 13, "郑庄镇", "东村", HEAD),
+    "李明": ("2017-02-02", 15, "郑庄镇", "西村", HEAD_LI),
+    "李亮": ("2017-02-02", 17, "郑庄镇", "西村", HEAD_LI),
+    "赵丽": ("2014-06-06", 19, "端氏镇", "端氏村", ""),
+    "陈红": ("2013-01-01", 21, "端氏镇", "端氏村", ""),
+    "张伟": ("2015-09-09", 23, "郑庄镇", "东村", ""),
+}
+
+
+def cid(name, seq=None):
+    b, s = REGISTER[name][0], REGISTER[name][1]
+    return make_id(b.replace("-", ""), seq or s)
+
+
+class Groups(BaoxueTest):
+    def setUp(self):
+        super().setUp()
+        self.init_db()
+        pop = [["姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "村（社区）", "监护人", "户主身份证号", "户籍状态"]]
+        for name, (birth, seq, town, village, head) in REGISTER.items():
+            pop.append([name, "男" if seq % 2 else "女", cid(name), birth, town, village, name + "家长", head, "正常"])
+        # a second 张伟 born the same day in the same township: a row naming 张伟 fits both
+        pop.append(["张伟", "男", make_id("20150909", 25), "2015-09-09", "郑庄镇", "南村", "张父", "", "正常"])
+        self.import_file("population", self.csv("户籍.csv", pop))
+        enr = [["学校名称", "年级", "姓名", "性别", "出生日期", "身份证件号", "学籍状态"],
+               ["郑庄镇中心小学", "六年级", "王一", "男", "2015-03-04", cid("王一"), "在读"]]
+        self.import_file("enrollment", self.csv("学籍.csv", enr))
+        h = ["户编号", "乡镇", "行政村", "户主姓名", "户主证件号码", "姓名", "证件号码", "与户主关系", "出生日期",
+             "在校生状况", "脱贫属性"]
+        rows = [h,
+                ["H1", "郑庄镇", "东村", "王大山", HEAD, "王大山", HEAD, "户主", "1980-01-01", "", "脱贫户"],
+                ["H1", "郑庄镇", "东村", "王大山", HEAD, "王一", cid("王一"), "之子", "2015-03-04", "", "脱贫户"],
+                ["H1", "郑庄镇", "东村", "王大山", HEAD, "王二", "", "之子", "2016年5月", "", "脱贫户"],
+                ["H2", "郑庄镇", "西村", "李四", HEAD_LI, "李亮", "", "之子", "2017-02", "", "边缘易致贫户"],
+                ["H2", "郑庄镇", "西村", "李四", HEAD_LI, "李明", "", "之子", "2017-02", "", "边缘易致贫户"],
+                ["H3", "端氏镇", "端氏村", "赵五", make_id("19790303", 105), "赵丽", "", "之女", "2014-06-06", "", "脱贫户"],
+                ["H4", "端氏镇", "端氏村", "陈六", make_id("19780404", 107), "陈红", bad_check(cid("陈红")), "之女",
+                 "2013-01-01", "", "脱贫户"],
+                ["H5", "郑庄镇", "东村", "张七", make_id("19770505", 109), "张伟", "", "之子", "2015-09-09", "", "脱贫户"],
+                ["H6", "郑庄镇", "北村", "孙八", make_id("19760606", 111), "孙无", "", "之子", "2016-01-01", "", "脱贫户"]]
+        self.import_file("poverty", self.csv("脱贫户.csv", rows))
+        self.ok("match", "--db", self.db, "--as-of", AS_OF)
+
+    def report(self, name, *extra):
+        out, _ = self.ok("report", "--db", self.db, name, "--format", "json", *extra)
+        return json.loads(out)
+
+    def test_children_and_paths(self):
+        j = self.report("groups")
+        self.assertEqual(j["as_of"], AS_OF)
+        by = {c["name"]: c for c in j["children"]}
+        self.assertEqual(by["王一"]["matched_by"], "id")
+        self.assertEqual(by["陈红"]["matched_by"], "id")  # one slip in the ID, the name agrees
+        self.assertEqual(by["王二"]["matched_by"], "household")  # head's ID, 2016年5月
+        self.assertEqual(by["李明"]["matched_by"], "household")
+        self.assertEqual(by["李亮"]["matched_by"], "household")
+        self.assertEqual(by["赵丽"]["matched_by"], "name_birth")
+        self.assertEqual(by["王一"]["groups"], "脱贫户")
+        self.assertEqual(by["李明"]["groups"], "防返贫监测对象")
+        self.assertEqual(by["王一"]["status"], "enrolled")
+        self.assertEqual(by["王二"]["status"], "not_enrolled")
+        self.assertNotIn("张伟", by)  # two children fit: not linked
+        self.assertNotIn("王大山", by)  # the head: an adult
+        self.assertEqual(len(j["children"]), 6)
+        # the twins' own IDs: each row went to its own child
+        self.assertEqual(by["李亮"]["id_number"], cid("李亮"))
+        self.assertEqual(by["李明"]["id_number"], cid("李明"))
+        masked = {c["name"]: c for c in self.report("groups", "--mask")["children"]}
+        self.assertEqual(masked["王一"]["id_number"], mask_id(cid("王一")))
+
+    def test_twins_each_to_their_own(self):
+        rows = self.query("SELECT r.name AS child, g.name AS row FROM group_member m JOIN record r ON r.id = m.record_id"
+                          " JOIN record g ON g.id = m.group_record WHERE m.matched_by = 'household'")
+        pairs = sorted((r["child"], r["row"]) for r in rows)
+        self.assertIn(("李明", "李明"), pairs)
+        self.assertIn(("李亮", "李亮"), pairs)
+        for a, b in pairs:
+            self.assertEqual(a, b)
+
+    def test_unmatched_and_uncertain_listed(self):
+        j = self.report("groups-unmatched")
+        by = {r["name"]: r for r in j["unmatched"]}
+        self.assertEqual(set(by), {"张伟", "孙无"})
+        self.assertEqual(by["张伟"]["uncertain"], "是")
+        self.assertIn("2 名户籍儿童符合", by["张伟"]["detail"])
+        self.assertEqual(by["孙无"]["uncertain"], "否")
+        self.assertIn("找不到", by["孙无"]["detail"])
+        # the adult is not kept at all
+        self.assertEqual(self.scalar("SELECT count(*) FROM group_member g JOIN record r ON r.id = g.group_record"
+                                     " WHERE r.name = '王大山'"), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
