@@ -521,7 +521,7 @@ const char *const migrate_sqlite_steps[] = {
     "  father_work TEXT, mother_work TEXT, contact TEXT,"
     "  aid_item TEXT, amount_fen INTEGER, term TEXT, paid_date TEXT,"
     "  PRIMARY KEY (batch_id, row_no)) WITHOUT ROWID;",
-    /* 18 (issue 15, domain/groups.c): each run's links of the priority groups' rows to the
+    /* 17 (issue 15, domain/groups.c): each run's links of the priority groups' rows to the
      * register's children, and the rows that match nobody (record_id NULL: a finding). One row
      * per group row a run considered (adults and children too young for school are left out);
      * matched_by 'id', 'household' or 'name_birth', NULL when not linked; uncertain rows (two
