@@ -25,14 +25,22 @@
 #define AID_NOT_IN_COUNTY  50000  /* …enrolled elsewhere */
 #define AID_ID_MISSING     20000
 
-static const char *const disability_header[] = {"姓名", "残疾人证号", "残疾类别", "残疾等级",
-                                                "监护人", "联系电话", "住址"};
-static const char *const left_header[] = {
-    "姓名",           "身份证号",       "性别",           "出生日期",
-    "就读学校",       "父亲外出务工地点", "母亲外出务工地点", "监护类型",
-    "受委托监护人姓名", "受委托监护人身份证号", "受委托监护人联系电话", "村（居）委会联系人"};
-static const char *const aid_header[] = {"学校", "全国学籍号", "身份证号", "姓名",
-                                         "资助项目", "金额", "学期", "发放日期"};
+static const char *const disability_header[] = {"姓名",   "残疾人证号", "残疾类别", "残疾等级",
+                                                "监护人", "联系电话",   "住址"};
+static const char *const left_header[] = {"姓名",
+                                          "身份证号",
+                                          "性别",
+                                          "出生日期",
+                                          "就读学校",
+                                          "父亲外出务工地点",
+                                          "母亲外出务工地点",
+                                          "监护类型",
+                                          "受委托监护人姓名",
+                                          "受委托监护人身份证号",
+                                          "受委托监护人联系电话",
+                                          "村（居）委会联系人"};
+static const char *const aid_header[] = {"学校",     "全国学籍号", "身份证号", "姓名",
+                                         "资助项目", "金额",       "学期",     "发放日期"};
 
 static const char *const disability_kinds[] = {"视力", "听力", "言语", "肢体",
                                                "智力", "精神", "多重"};
@@ -101,9 +109,9 @@ void groups_disability(struct groups_ctx *g)
         const struct demo_child *c = &w->children[i];
         if (c->reg_state != REG_NORMAL)
             continue;
-        uint32_t rate = out_of_school(c)                    ? DISABLED_OUT
+        uint32_t rate = out_of_school(c)                 ? DISABLED_OUT
                         : g->poverty_house[c->household] ? DISABLED_POOR
-                                                          : DISABLED_RATE;
+                                                         : DISABLED_RATE;
         if (!rng_ppm(&g->r, rate))
             continue;
         size_t row = s->nrows;
@@ -135,8 +143,8 @@ static void left_row(struct groups_ctx *g, struct demo_sheet *s, uint32_t ci)
     const struct demo_child *c = &w->children[ci];
     const struct demo_household *hh = &w->households[c->household];
     unsigned kind = (unsigned)rng_cum(&g->r, left_kind_cum, ARRAY_SIZE(left_kind_cum));
-    bool grand = hh->guardian_kind == GUARDIAN_GRANDFATHER ||
-                 hh->guardian_kind == GUARDIAN_GRANDMOTHER;
+    bool grand =
+        hh->guardian_kind == GUARDIAN_GRANDFATHER || hh->guardian_kind == GUARDIAN_GRANDMOTHER;
     bool father_away = kind != 2 || hh->guardian_kind == GUARDIAN_MOTHER;
     bool mother_away = kind != 2 || hh->guardian_kind != GUARDIAN_MOTHER;
     char gid[19] = "";
@@ -159,8 +167,8 @@ static void left_row(struct groups_ctx *g, struct demo_sheet *s, uint32_t ci)
         int sex = rng_below(&g->r, 2) ? 1 : 2;
         groups_name(g, kind == 0 ? cname : NULL, kind == 0 ? groups_surname(cname, c->name_len) : 0,
                     sex, &gname);
-        groups_adult_id(g, groups_birth_before(g, c->birth_ymd, kind == 0 ? 45 : 25, 60), sex,
-                        NULL, gid);
+        groups_adult_id(g, groups_birth_before(g, c->birth_ymd, kind == 0 ? 45 : 25, 60), sex, NULL,
+                        gid);
         phone = groups_phone(g);
     }
     g->member[ci] |= MEMBER(GL_LEFT_BEHIND);
@@ -228,7 +236,8 @@ void groups_left_behind(struct groups_ctx *g)
 
 const char *groups_category_label(enum group_list l, unsigned cat, char tmp[48])
 {
-    static const char *const items[] = {"家庭经济困难寄宿生生活补助", "农村义务教育学生营养改善计划"};
+    static const char *const items[] = {"家庭经济困难寄宿生生活补助",
+                                        "农村义务教育学生营养改善计划"};
     switch (l) {
     case GL_POVERTY:
         return groups_poverty_categories[cat];
@@ -284,8 +293,8 @@ void groups_aid(struct groups_ctx *g)
 {
     struct demo_world *w = g->w;
     struct demo_sheet *s = &w->sheets[GL_AID];
-    const unsigned priority = MEMBER(GL_POVERTY) | MEMBER(GL_WELFARE) | MEMBER(GL_ORPHAN) |
-                              MEMBER(GL_DISABILITY);
+    const unsigned priority =
+        MEMBER(GL_POVERTY) | MEMBER(GL_WELFARE) | MEMBER(GL_ORPHAN) | MEMBER(GL_DISABILITY);
     size_t alloc = 0;
     uint32_t first_out = UINT32_MAX, first_away = UINT32_MAX;
     bool out_done = false, away_done = false;

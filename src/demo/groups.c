@@ -43,22 +43,28 @@
 #define ADULT_OTHER_COUNTY  80000
 
 static const char *const poverty_header[] = {
-    "户编号", "乡镇",     "行政村", "户主姓名",   "户主证件号码", "姓名",    "证件号码",
-    "与户主关系", "性别", "出生日期", "民族", "在校生状况", "脱贫属性"};
-static const char *const welfare_header[] = {"户主姓名", "户主身份证号", "保障类别",
-                                             "成员姓名", "成员身份证号", "与户主关系",
-                                             "月保障金额", "乡镇",       "村"};
-static const char *const orphan_header[] = {"姓名",         "身份证号",     "类别",
-                                            "监护人姓名",   "监护人身份证号", "联系电话",
-                                            "乡镇",         "村"};
+    "户编号",     "乡镇", "行政村",   "户主姓名", "户主证件号码", "姓名",    "证件号码",
+    "与户主关系", "性别", "出生日期", "民族",     "在校生状况",   "脱贫属性"};
+static const char *const welfare_header[] = {"户主姓名",   "户主身份证号", "保障类别",
+                                             "成员姓名",   "成员身份证号", "与户主关系",
+                                             "月保障金额", "乡镇",         "村"};
+static const char *const orphan_header[] = {"姓名",           "身份证号", "类别", "监护人姓名",
+                                            "监护人身份证号", "联系电话", "乡镇", "村"};
 
 const char *const demo_group_keys[] = {"poverty",    "welfare",     "orphan",
                                        "disability", "left_behind", "aid"};
-const char *const demo_offer_keys[] = {"id",           "id_typo",    "household_id",
-                                       "household_name", "name_birth", "adult"};
-const char *const demo_group_case_keys[] = {
-    "",          "not_in_register", "nickname",     "homophone",       "head_only",
-    "partial_birth", "aid_priority", "aid_other", "aid_not_in_school", "aid_not_in_county"};
+const char *const demo_offer_keys[] = {"id",         "id_typo", "household_id", "household_name",
+                                       "name_birth", "adult"};
+const char *const demo_group_case_keys[] = {"",
+                                            "not_in_register",
+                                            "nickname",
+                                            "homophone",
+                                            "head_only",
+                                            "partial_birth",
+                                            "aid_priority",
+                                            "aid_other",
+                                            "aid_not_in_school",
+                                            "aid_not_in_county"};
 
 static const char *const adult_codes[] = {"140522", "140581", "140502", "410882", "140524"};
 
@@ -256,10 +262,9 @@ const char *const groups_poverty_categories[] = {"脱贫户", "脱贫不稳定�
                                                  "突发严重困难户"};
 static const uint32_t poverty_cum[] = {700000, 820000, 940000, 1000000};
 
-static const char *const primary_grades[] = {"",         "小学一年级", "小学二年级",
-                                             "小学三年级", "小学四年级", "小学五年级",
-                                             "小学六年级", "七年级",     "八年级",
-                                             "九年级"};
+static const char *const primary_grades[] = {"",           "小学一年级", "小学二年级", "小学三年级",
+                                             "小学四年级", "小学五年级", "小学六年级", "七年级",
+                                             "八年级",     "九年级"};
 
 /* 在校生状况 as the village's poverty cadre last recorded it. */
 static const char *school_state(struct groups_ctx *g, const struct demo_child *c)
@@ -325,8 +330,8 @@ static void poverty_adult(struct demo_sheet *s, const char *house_no, const char
  * named `own`). */
 static void poverty_child(struct groups_ctx *g, struct demo_sheet *s, const char *house_no,
                           const char *town, const char *village, const struct adult_row *head,
-                          const struct demo_child *c, uint32_t ci, const char *own,
-                          const char *rel, unsigned cat)
+                          const struct demo_child *c, uint32_t ci, const char *own, const char *rel,
+                          unsigned cat)
 {
     struct demo_world *w = g->w;
     struct buf *name = &g->a, *id = &g->b;
@@ -371,9 +376,8 @@ static void guardian_row(struct groups_ctx *g, size_t h, struct adult_row *a)
     a->name = g->w->text.buf + hh->guardian_off;
     a->len = hh->guardian_len;
     a->id = g->w->guardian_ids[h];
-    a->sex = hh->guardian_kind == GUARDIAN_FATHER || hh->guardian_kind == GUARDIAN_GRANDFATHER
-                 ? 1
-                 : 2;
+    a->sex =
+        hh->guardian_kind == GUARDIAN_FATHER || hh->guardian_kind == GUARDIAN_GRANDFATHER ? 1 : 2;
     a->birth_ymd = (int)strtol((char[9]){a->id[6], a->id[7], a->id[8], a->id[9], a->id[10],
                                          a->id[11], a->id[12], a->id[13], 0},
                                NULL, 10);
@@ -414,17 +418,14 @@ static void poverty_household(struct groups_ctx *g, struct demo_sheet *s, size_t
         /* the spouse: the other parent, or the other grandparent */
         spouse.sex = 3 - head.sex;
         spouse.birth_ymd = groups_birth_before(g, head.birth_ymd, -3, 3);
-        groups_name(g, spouse.sex == 1 ? cname : NULL, spouse.sex == 1 ? slen : 0, spouse.sex,
-                    hn);
+        groups_name(g, spouse.sex == 1 ? cname : NULL, spouse.sex == 1 ? slen : 0, spouse.sex, hn);
     } else {
         /* a grandparent heads the household: the guardian is 之子, 之儿媳 or (maternal) 之女 */
         maternal = hh->guardian_kind == GUARDIAN_MOTHER && rng_below(&g->r, 10) < 3;
         head.sex = 1;
         head.birth_ymd = groups_birth_before(g, guardian.birth_ymd, 22, 32);
         groups_name(g, maternal ? guardian.name : cname, maternal ? 3 : slen, 1, hn);
-        guardian.rel = hh->guardian_kind == GUARDIAN_FATHER ? "之子"
-                       : maternal                           ? "之女"
-                                                            : "之儿媳";
+        guardian.rel = hh->guardian_kind == GUARDIAN_FATHER ? "之子" : maternal ? "之女" : "之儿媳";
         child_rel[0] = maternal ? "之外孙子" : "之孙子";
         child_rel[1] = maternal ? "之外孙女" : "之孙女";
         spouse.sex = 2;
@@ -533,8 +534,7 @@ static void welfare_household(struct groups_ctx *g, struct demo_sheet *s, size_t
     if (grand_head) {
         sheet_row(s, UINT32_MAX, OFFER_ADULT, head_only ? GC_HEAD_ONLY : GC_NONE, cat);
         welfare_row(s, &head, cat, guardian.name, guardian.len, guardian.id, head_only ? 0 : 18,
-                    hh->guardian_kind == GUARDIAN_FATHER ? "子女" : "儿媳", amount, town,
-                    v->name);
+                    hh->guardian_kind == GUARDIAN_FATHER ? "子女" : "儿媳", amount, town, v->name);
     }
     for (size_t k = 0; k < g->nkids[h]; k++) {
         uint32_t ci = g->first_child[h] + (uint32_t)k;
@@ -548,9 +548,10 @@ static void welfare_household(struct groups_ctx *g, struct demo_sheet *s, size_t
             has_id = groups_child_id(g, c, WELFARE_ID_TYPO, WELFARE_ID_MISSING, &g->b, &typo);
         groups_child_name(g, c, POVERTY_NICKNAME / 2, POVERTY_HOMOPHONE / 2, &g->a, &kase);
         /* the guardian's ID is on the list when the guardian is the head, or listed with it */
-        enum group_offer offer = !has_id ? groups_household_offer(w, c, true, !grand_head || !head_only)
-                                 : typo  ? OFFER_ID_TYPO
-                                         : OFFER_ID;
+        enum group_offer offer = !has_id
+                                     ? groups_household_offer(w, c, true, !grand_head || !head_only)
+                                 : typo ? OFFER_ID_TYPO
+                                        : OFFER_ID;
         sheet_row(s, ci, offer, head_only ? GC_HEAD_ONLY : (enum group_case)kase, cat);
         welfare_row(s, &head, cat, g->a.buf, g->a.len, g->b.buf, g->b.len,
                     grand_head || is_grand(hh) ? "孙子女" : "子女", amount, town, v->name);
@@ -691,7 +692,8 @@ static void welfare_list(struct groups_ctx *g)
         for (size_t k = 0; k < g->nkids[h]; k++)
             band |= in_band(w, &w->children[g->first_child[h] + k]);
         /* the first 低保 household with a school-age child lists the head's ID only */
-        bool head_only = cat < 2 && ((band && !head_only_done) || rng_ppm(&g->r, WELFARE_HEAD_ONLY));
+        bool head_only =
+            cat < 2 && ((band && !head_only_done) || rng_ppm(&g->r, WELFARE_HEAD_ONLY));
         head_only_done |= head_only && band;
         welfare_household(g, s, h, (unsigned)cat, head_only);
     }

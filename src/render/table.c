@@ -313,6 +313,21 @@ static json_t *json_value(const char *v, bool is_int)
     return json_string(v);
 }
 
+/* "脱贫户、留守儿童" as ["脱贫户", "留守儿童"]; "" as []. */
+static json_t *json_list(const char *text)
+{
+    static const char sep[] = "、";
+    json_t *a = json_array();
+    while (*text) {
+        const char *e = strstr(text, sep);
+        size_t n = e ? (size_t)(e - text) : strlen(text);
+        if (n)
+            json_array_append_new(a, json_stringn(text, n));
+        text += n + (e ? strlen(sep) : 0);
+    }
+    return a;
+}
+
 json_t *table_to_json(const struct report_table *t)
 {
     json_t *root = json_object();
@@ -332,6 +347,8 @@ json_t *table_to_json(const struct report_table *t)
             json_object_set_new(o, t->cols[c].key,
                                 t->cols[c].type == COL_FLAG
                                     ? json_boolean(!strcmp(cell(t, r, c), "1"))
+                                : t->cols[c].type == COL_LIST
+                                    ? json_list(cell(t, r, c))
                                     : json_value(cell(t, r, c), t->cols[c].type == COL_INT));
         if (t->has_totals && r + 1 == t->nrows)
             json_object_set_new(root, "totals", o);

@@ -26,6 +26,7 @@ enum col_type {
     COL_TEXT,
     COL_INT,
     COL_BIRTH, /* a birth date: text in a full view, left out of a masked one (table_init_view) */
+    COL_LIST,  /* words joined by "、" where people read it, an array of them in JSON */
     /* For programs, in JSON only (people read the label beside it): */
     COL_KEY,  /* the key of a word of a vocabulary (core/words.h), "open" beside 劝返中 */
     COL_FLAG, /* true when the cell is "1", else false */

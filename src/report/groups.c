@@ -15,12 +15,26 @@
 #include "util/common.h"
 
 static const struct table_col group_cols[] = {
-    {"seq", "序号", COL_INT},           {"township", "乡镇", COL_TEXT},
-    {"name", "姓名", COL_TEXT},         {"id_number", "身份证号", COL_TEXT},
-    {"groups", "重点群体", COL_TEXT},   {"status", "状态代码", COL_TEXT},
-    {"status_label", "状态", COL_TEXT}, {"matched_by", "关联方式", COL_TEXT},
-    {"record_id", "记录编号", COL_INT},
+    {"seq", "序号", COL_INT},
+    {"township", "乡镇", COL_TEXT},
+    {"name", "姓名", COL_TEXT},
+    {"id_number", "身份证号", COL_TEXT},
+    {"groups", "重点群体", COL_LIST},
+    {"status", "状态代码", COL_KEY},
+    {"status_label", "状态", COL_TEXT},
+    {"matched_by", "关联方式代码", COL_KEY},
+    {"matched_by_label", "关联方式", COL_TEXT},
+    {"record_id", "记录编号", COL_KEY},
 };
+
+/* How a group row was linked, as people read it. */
+static const char *matched_by_label(const char *key)
+{
+    return !strcmp(key, "id")           ? "身份证号"
+           : !strcmp(key, "household")  ? "户主或监护人"
+           : !strcmp(key, "name_birth") ? "姓名、出生日期和乡镇"
+                                        : key;
+}
 
 static const char *group_label(const char *key)
 {
@@ -87,7 +101,8 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
         table_set(t, 5, status_key(e.st));
         table_set(t, 6, status_label(e.st));
         table_set(t, 7, stmt_text(q, 5));
-        table_setf(t, 8, "%lld", (long long)id);
+        table_set(t, 8, matched_by_label(stmt_text(q, 5)));
+        table_setf(t, 9, "%lld", (long long)id);
     }
     buf_release(&groups);
     stmt_finalize(q);
@@ -101,7 +116,7 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
     table_note_view(t, &v, false);
     buf_addf(&t->footer,
              "\n共 %ld 名适龄儿童属于重点群体（比对第 %s 次，截至 %s，%s 学年）。"
-             "名单中找不到户籍的：baoxue report groups-unmatched\n",
+             "名单中找不到户籍的另见“重点群体名单中未关联到户籍的儿童”。\n",
              n, runs, ri.as_of, sy);
     return 0;
 }
@@ -113,10 +128,10 @@ static const struct table_col unmatched_cols[] = {
     {"village", "村（社区）", COL_TEXT},
     {"name", "姓名", COL_TEXT},
     {"id_number", "身份证号", COL_TEXT},
-    {"birth_date", "出生日期", COL_TEXT},
+    {"birth_date", "出生日期", COL_BIRTH},
     {"uncertain", "多人符合", COL_TEXT},
     {"detail", "情况", COL_TEXT},
-    {"group_record", "名单记录编号", COL_INT},
+    {"group_record", "名单记录编号", COL_KEY},
 };
 
 int report_groups_unmatched(struct store *s, const struct report_options *opt,

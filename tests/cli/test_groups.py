@@ -76,8 +76,17 @@ class Groups(BaoxueTest):
         self.assertEqual(by["李明"]["matched_by"], "household")
         self.assertEqual(by["李亮"]["matched_by"], "household")
         self.assertEqual(by["赵丽"]["matched_by"], "name_birth")
-        self.assertEqual(by["王一"]["groups"], "脱贫户")
-        self.assertEqual(by["李明"]["groups"], "防返贫监测对象")
+        self.assertEqual(by["王一"]["groups"], ["脱贫户"])
+        self.assertEqual(by["李明"]["groups"], ["防返贫监测对象"])
+        self.assertEqual(by["赵丽"]["matched_by_label"], "姓名、出生日期和乡镇")
+        # people read words, never the keys (the CSV a clerk opens in Excel)
+        code, out, err = self.run_bx("report", "--db", self.db, "groups", "--format", "csv")
+        self.assertEqual(code, 0, err)
+        header = out.lstrip("\ufeff").splitlines()[0]
+        self.assertIn("关联方式", header)
+        self.assertNotIn("状态代码", header)
+        self.assertNotIn("household", out)
+        self.assertNotIn("enrolled", out)
         self.assertEqual(by["王一"]["status"], "enrolled")
         self.assertEqual(by["王二"]["status"], "not_enrolled")
         self.assertNotIn("张伟", by)  # two children fit: not linked
@@ -106,6 +115,10 @@ class Groups(BaoxueTest):
         self.assertIn("2 名户籍儿童符合", by["张伟"]["detail"])
         self.assertEqual(by["孙无"]["uncertain"], "否")
         self.assertIn("找不到", by["孙无"]["detail"])
+        # a masked reader sees no birth date beside the masked ID
+        masked = self.report("groups-unmatched", "--mask")["unmatched"]
+        self.assertTrue(all("birth_date" not in r for r in masked), masked)
+        self.assertEqual(by["孙无"]["birth_date"], "2016-01-01")
         # the adult is not kept at all
         self.assertEqual(self.scalar("SELECT count(*) FROM group_member g JOIN record r ON r.id = g.group_record"
                                      " WHERE r.name = '王大山'"), 0)

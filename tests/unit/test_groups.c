@@ -82,8 +82,9 @@ static void test_paths(void **state)
     buf_reset(&csv);
     char e[19];
     tu_make_id(e, "140521", 20100101, 31);
-    buf_addf(&csv, "学校名称,年级,姓名,性别,出生日期,身份证件号,学籍状态\n"
-                   "某校,六年级,某生,男,2010-01-01,%s,在读\n",
+    buf_addf(&csv,
+             "学校名称,年级,姓名,性别,出生日期,身份证件号,学籍状态\n"
+             "某校,六年级,某生,男,2010-01-01,%s,在读\n",
              e);
     tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", csv.buf);
     buf_reset(&csv);
@@ -105,16 +106,16 @@ static void test_paths(void **state)
     buf_release(&csv);
     int64_t run = tu_match(fx, 20261120);
     linked(fx, run, "王一", "id", "王一");
-    linked(fx, run, "陈红", "id", "陈红"); /* one slip in the ID, the name agrees */
+    linked(fx, run, "陈红", "id", "陈红");        /* one slip in the ID, the name agrees */
     linked(fx, run, "王二", "household", "王二"); /* head's ID, 2016年5月 */
     linked(fx, run, "李明", "household", "李明"); /* twins: each to their own */
     linked(fx, run, "李亮", "household", "李亮");
     /* no household IDs on the register: the guardian's name, the village, name and birth */
     linked(fx, run, "刘小草", "household", "刘小草");
     linked(fx, run, "赵丽", "name_birth", "赵丽"); /* 赵五 is not the register's 赵某 */
-    linked(fx, run, "张伟", "uncertain", NULL);     /* two children fit */
-    linked(fx, run, "孙无", "none", NULL);          /* nobody: kept as a finding */
-    linked(fx, run, "王大山", "skipped", NULL);     /* an adult */
+    linked(fx, run, "张伟", "uncertain", NULL);    /* two children fit */
+    linked(fx, run, "孙无", "none", NULL);         /* nobody: kept as a finding */
+    linked(fx, run, "王大山", "skipped", NULL);    /* an adult */
     char r[24];
     snprintf(r, sizeof(r), "%lld", (long long)run);
     char *d = tu_text(fx->s,
