@@ -53,12 +53,13 @@ static json_t *jtext(struct stmt *q, int col)
     return stmt_is_null(q, col) ? json_null() : json_string(stmt_text(q, col));
 }
 
-/* The pending batch's comparison with the current snapshot of its kind. */
-static json_t *compare_json(struct store *s, enum import_kind kind, long rows, int percent)
+/* The pending batch's comparison with the current snapshot it would replace. */
+static json_t *compare_json(struct store *s, enum import_kind kind, int64_t id, long rows,
+                            int percent)
 {
     int64_t cur;
     long cur_rows;
-    if (import_current(s, kind, 0, &cur, &cur_rows) < 0)
+    if (import_current(s, kind, id, &cur, &cur_rows) < 0)
         return NULL;
     if (!cur)
         return json_pack("{s:n, s:I, s:n, s:b, s:i}", "batch", "rows", (json_int_t)0, "percent",
@@ -73,10 +74,13 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
     int percent;
     if (batch_shrink_percent(s, &percent) < 0)
         return NULL;
-    int64_t current[KIND__COUNT];
+    /* the current list of each kind; of each group, for the groups' lists */
+    int64_t current[KIND__COUNT], groups[KIND__COUNT][GRP__COUNT];
     long rows;
     for (int k = 0; k < KIND__COUNT; k++)
-        if (import_current(s, (enum import_kind)k, 0, &current[k], &rows) < 0)
+        if (import_current(s, (enum import_kind)k, 0, &current[k], &rows) < 0 ||
+            (kind_is_group((enum import_kind)k) &&
+             import_group_snapshot(s, (enum import_kind)k, 0, groups[k]) < 0))
             return NULL;
     struct stmt *q = store_prepare(
         s, "SELECT id, kind, file_name, format, imported_at, coalesce(imported_by, ''), forced,"
@@ -118,7 +122,10 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
         json_object_set_new(o, "decided_by_name", jtext(q, 19));
         json_object_set_new(o, "decided_at", jtext(q, 16));
         json_object_set_new(o, "decision_note", jtext(q, 17));
-        json_object_set_new(o, "current", json_boolean(stmt_int(q, 0) == current[kind]));
+        bool is_current = stmt_int(q, 0) == current[kind];
+        for (int g = 0; kind_is_group(kind) && g < GRP__COUNT; g++)
+            is_current = is_current || stmt_int(q, 0) == groups[kind][g];
+        json_object_set_new(o, "current", json_boolean(is_current));
         json_object_set_new(o, "compare", json_null());
         json_array_append_new(items, o);
     }
@@ -136,8 +143,9 @@ json_t *batch_list(struct store *s, const struct scope *sc, int64_t limit)
             continue;
         enum import_kind kind = KIND_POPULATION;
         kind_parse(json_string_value(json_object_get(o, "kind")), &kind);
-        json_t *c = compare_json(
-            s, kind, (long)json_integer_value(json_object_get(o, "rows_imported")), percent);
+        json_t *c =
+            compare_json(s, kind, json_integer_value(json_object_get(o, "id")),
+                         (long)json_integer_value(json_object_get(o, "rows_imported")), percent);
         if (!c) {
             json_decref(items);
             return NULL;

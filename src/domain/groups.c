@@ -376,16 +376,34 @@ static int put(struct writer *w, const struct grow *r, const char *grp, const ch
     return stmt_step(q) < 0 ? -1 : 0;
 }
 
-static int match_kind(struct store *s, const struct gctx *g, struct writer *w,
+static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
+                       enum import_kind kind, int64_t batch, const int64_t snapshot[GRP__COUNT],
+                       const struct school_calendar *cal, int cutoff, struct group_counts *out);
+
+static int match_kind(struct store *s, const struct gctx *gx, struct writer *w,
                       enum import_kind kind, const struct school_calendar *cal, int cutoff,
                       struct group_counts *out)
 {
-    int64_t batch = 0;
-    long nrows;
-    if (import_current(s, kind, 0, &batch, &nrows) < 0)
+    /* each group's current list: a newer 孤儿 list leaves the 低保 rows of an older one */
+    int64_t snapshot[GRP__COUNT];
+    if (import_group_snapshot(s, kind, 0, snapshot) < 0)
         return -1;
-    if (!batch)
-        return 0;
+    for (int g = 0; g < GRP__COUNT; g++) {
+        bool seen = false;
+        for (int h = 0; h < g && !seen; h++)
+            seen = snapshot[h] == snapshot[g];
+        if (snapshot[g] && !seen &&
+            match_batch(s, gx, w, kind, snapshot[g], snapshot, cal, cutoff, out) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The rows of list `batch` whose group it is the current list of. */
+static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
+                       enum import_kind kind, int64_t batch, const int64_t snapshot[GRP__COUNT],
+                       const struct school_calendar *cal, int cutoff, struct group_counts *out)
+{
     struct stmt *q = store_prepare(
         s, "SELECT r.id, r.id_number, r.id_flags, r.name, r.birth_date, r.township_code,"
            " r.township, r.village, r.guardian, r.head_name, r.head_id, r.guardian_id,"
@@ -412,7 +430,7 @@ static int match_kind(struct store *s, const struct gctx *g, struct writer *w,
         r.guardian_id = stmt_text(q, 11);
         const char *category = stmt_text(q, 12);
         int grp = category_group(kind, category);
-        if (grp < 0)
+        if (grp < 0 || snapshot[grp] != batch)
             continue;
         row_birth(&r);
         if (out_of_band(&r, cal, cutoff)) {

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "ingest/rowflag.h"
 #include "util/buf.h"
@@ -117,10 +118,22 @@ int import_file(struct store *s, const struct import_options *opt, struct import
 
 void import_summary_release(struct import_summary *sum);
 
-/* The current snapshot of `kind`: the live batch that became current last, other than
- * `except`; *batch 0 when there is none. 0, or -1 on a store error. */
+/*
+ * The current snapshot of `kind`: the live batch that became current last, other than
+ * `except`; *batch 0 when there is none. 0, or -1 on a store error. For a priority group's
+ * list and `except` a new or pending batch of it: what that batch replaces, the newest list of
+ * each group it gives (民政's 孤儿 list replaces the last 孤儿 list, not the 低保 list), *rows
+ * those lists' rows of its groups.
+ */
 int import_current(struct store *s, enum import_kind kind, int64_t except, int64_t *batch,
                    long *rows);
+/*
+ * Each priority group's current list of group kind `kind`: the newest live batch (other than
+ * `except`) with rows giving group g in snapshot[g], 0 when none has. A group's list replaces
+ * the earlier lists of that group only.
+ */
+int import_group_snapshot(struct store *s, enum import_kind kind, int64_t except,
+                          int64_t snapshot[GRP__COUNT]);
 /* Would a snapshot of `rows` records fall below `percent` of the current one's `previous`? */
 bool import_shrinks(long rows, long previous, int percent);
 /* "本次名单 500 人，只有当前名单（第 3 批，20,000 人）的 2.5%，低于 80%…" */

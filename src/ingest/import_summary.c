@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "core/division.h"
+#include "ingest/category.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -52,8 +53,9 @@ void import_summary_describe(const struct import_options *opt, const struct impo
         buf_setlen(out, out->len - 1);
 }
 
-int import_current(struct store *s, enum import_kind kind, int64_t except, int64_t *batch,
-                   long *rows)
+/* The latest live batch of `kind` other than `except`. */
+static int latest_live(struct store *s, enum import_kind kind, int64_t except, int64_t *batch,
+                       long *rows)
 {
     *batch = 0;
     *rows = 0;
@@ -71,6 +73,85 @@ int import_current(struct store *s, enum import_kind kind, int64_t except, int64
     }
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
+}
+
+/* The rows of `batch` (of group kind `kind`) that give each group: counts[g]. */
+static int group_rows(struct store *s, enum import_kind kind, int64_t batch,
+                      long counts[GRP__COUNT])
+{
+    memset(counts, 0, sizeof(long) * GRP__COUNT);
+    struct stmt *q = store_prepare(s, "SELECT coalesce(category, ''), count(*) FROM group_detail"
+                                      " WHERE batch_id = $1 GROUP BY 1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, batch);
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        int g = category_group(kind, stmt_text(q, 0));
+        if (g >= 0)
+            counts[g] += (long)stmt_int(q, 1);
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int import_group_snapshot(struct store *s, enum import_kind kind, int64_t except,
+                          int64_t snapshot[GRP__COUNT])
+{
+    memset(snapshot, 0, sizeof(int64_t) * GRP__COUNT);
+    struct stmt *q = store_prepare(s, "SELECT id FROM batch WHERE kind = $1 AND state = 'live'"
+                                      " AND id <> $2 ORDER BY live_seq DESC, id DESC");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, kind_key(kind));
+    stmt_bind_int(q, 2, except);
+    int64_t ids[256];
+    size_t n = 0;
+    int rc;
+    /* a county keeps tens of lists of a kind; the newest 256 name every group there is */
+    while (n < ARRAY_SIZE(ids) && (rc = stmt_step(q)) == 1)
+        ids[n++] = stmt_int(q, 0);
+    stmt_finalize(q);
+    if (rc < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        long counts[GRP__COUNT];
+        if (group_rows(s, kind, ids[i], counts) < 0)
+            return -1;
+        for (int g = 0; g < GRP__COUNT; g++)
+            if (counts[g] && !snapshot[g])
+                snapshot[g] = ids[i];
+    }
+    return 0;
+}
+
+int import_current(struct store *s, enum import_kind kind, int64_t except, int64_t *batch,
+                   long *rows)
+{
+    if (!kind_is_group(kind) || !except)
+        return latest_live(s, kind, except, batch, rows);
+    /* a group list replaces the lists of its own groups: 民政's 孤儿 list not its 低保 list */
+    long mine[GRP__COUNT], theirs[GRP__COUNT];
+    int64_t snapshot[GRP__COUNT];
+    *batch = 0;
+    *rows = 0;
+    if (group_rows(s, kind, except, mine) < 0 ||
+        import_group_snapshot(s, kind, except, snapshot) < 0)
+        return -1;
+    for (int g = 0; g < GRP__COUNT; g++) {
+        if (!mine[g] || !snapshot[g])
+            continue;
+        if (group_rows(s, kind, snapshot[g], theirs) < 0)
+            return -1;
+        if (snapshot[g] > *batch)
+            *batch = snapshot[g];
+        *rows += theirs[g];
+    }
+    /* rows of no group (an aid payment, a category nobody knows): the kind's latest list */
+    bool any = false;
+    for (int g = 0; g < GRP__COUNT; g++)
+        any = any || mine[g];
+    return any ? 0 : latest_live(s, kind, except, batch, rows);
 }
 
 bool import_shrinks(long rows, long previous, int percent)

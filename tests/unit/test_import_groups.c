@@ -185,6 +185,58 @@ static void test_aid_payments(void **state)
     assert_true(flags_of(fx, 4) & RF_BIT(RF_DATE_INVALID));
 }
 
+/* A welfare list of `n` members of category `category`, their IDs from `seq`. */
+static int import_welfare(struct tu_fx *fx, const char *category, int n, int seq, int shrink,
+                          struct outcome *o)
+{
+    struct buf csv = BUF_INIT;
+    buf_adds(&csv, "姓名,身份证号,类别,乡镇\n");
+    for (int i = 0; i < n; i++) {
+        char id[19];
+        tu_make_id(id, "140521", 20150101, seq + i);
+        buf_addf(&csv, "儿童%d,%s,%s,郑庄镇\n", seq + i, id, category);
+    }
+    char *p = tu_write_str(fx->dir, "welfare.csv", csv.buf);
+    buf_release(&csv);
+    struct import_options opt = {
+        .kind = KIND_WELFARE, .path = p, .actor = "test", .shrink_percent = shrink};
+    struct import_summary sum;
+    int rc = import_file(fx->s, &opt, &sum, o);
+    import_summary_release(&sum);
+    free(p);
+    return rc;
+}
+
+/* 民政 sends its 低保 and its 孤儿 lists apart: the 孤儿 list replaces the last 孤儿 list only. */
+static void test_group_snapshot(void **state)
+{
+    struct tu_fx *fx = *state;
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(import_welfare(fx, "农村低保", 40, 100, 80, &o), 0);
+    int64_t dibao = tu_int(fx->s, "SELECT max(id) FROM batch", NULL);
+    /* 4 orphans after 40 低保 members: no shrink, the 低保 list stays current */
+    assert_int_equal(import_welfare(fx, "社会散居孤儿", 4, 200, 80, &o), 0);
+    int64_t orphans = tu_int(fx->s, "SELECT max(id) FROM batch", NULL);
+    int64_t snap[GRP__COUNT];
+    assert_int_equal(import_group_snapshot(fx->s, KIND_WELFARE, 0, snap), 0);
+    assert_int_equal(snap[GRP_DIBAO], dibao);
+    assert_int_equal(snap[GRP_ORPHAN], orphans);
+    assert_int_equal(snap[GRP_TEKUN], 0);
+    /* a 低保 list of 10 after one of 40 is a shrink of the 低保 list: refused, naming both */
+    outcome_reset(&o);
+    assert_int_equal(import_welfare(fx, "城市低保", 10, 300, 80, &o), -1);
+    if (!strstr(o.msg.buf, "40") || !strstr(o.msg.buf, "10"))
+        fail_msg("the refusal \"%s\" does not name both lists' sizes", o.msg.buf);
+    /* a newer 低保 list of its size replaces the first, the orphans' list stays */
+    outcome_reset(&o);
+    assert_int_equal(import_welfare(fx, "城市低保", 38, 400, 80, &o), 0);
+    int64_t dibao2 = tu_int(fx->s, "SELECT max(id) FROM batch", NULL);
+    assert_int_equal(import_group_snapshot(fx->s, KIND_WELFARE, 0, snap), 0);
+    assert_int_equal(snap[GRP_DIBAO], dibao2);
+    assert_int_equal(snap[GRP_ORPHAN], orphans);
+    outcome_release(&o);
+}
+
 /* A sheet without the columns that make it the kind asked for is refused, naming them. */
 static void test_wrong_list(void **state)
 {
@@ -207,7 +259,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
         T(test_poverty_household), T(test_welfare_head_only), T(test_disability_cert),
-        T(test_aid_payments),      T(test_wrong_list),
+        T(test_aid_payments),      T(test_wrong_list),        T(test_group_snapshot),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);
