@@ -27,7 +27,7 @@ Tags are mapped to lists by their words (脱贫/监测/易致贫/严重困难 �
 孤儿/无人抚养 → orphan, 残疾 → disability, 留守 → left_behind); others are counted apart.
 
 Usage: bench/groups_quality.py [--bin build/baoxue] [--gen-bin BIN] [--children 20000]
-       [--seeds 1,2,3] [--keep DIR] [--goal 0.995]
+       [--seeds 1,2,3] [--keep DIR] [--goal 0.995] [--misses FILE]
 Exits 1 when a list's recall or precision is under the goal, 2 when the binary cannot import
 the group lists or has no `report groups` yet.
 """
@@ -143,6 +143,9 @@ def measure(out, report, as_of, per_list, per_offer, per_path, extra):
         if key not in band:
             continue
         hit = (key, lst) in given
+        if not hit:
+            c = children[key]
+            extra["misses"].append((out, lst, offer, key, c.get("name", ""), c.get("true_id", "")))
         per_list[lst].expected += 1
         per_list[lst].found += hit
         per_offer[offer].expected += 1
@@ -170,6 +173,7 @@ def main():
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--keep")
     ap.add_argument("--goal", type=float, default=0.995)
+    ap.add_argument("--misses", help="write the tags not found (list, offer, child) to this CSV")
     args = ap.parse_args()
     gen = args.gen_bin or args.bin
     today = os.environ.get("BAOXUE_TODAY", "2026-11-20")
@@ -178,7 +182,7 @@ def main():
     per_list = {k: Tally() for k in LISTS}
     per_offer = {k: Tally() for k in OFFERS}
     per_path = {}
-    extra = {"outside_band": 0, "unknown_child": 0, "other_labels": {}}
+    extra = {"outside_band": 0, "unknown_child": 0, "other_labels": {}, "misses": []}
     for seed in [int(s) for s in args.seeds.split(",")]:
         d = args.keep or tempfile.mkdtemp(prefix="baoxue-groups-")
         try:
@@ -190,6 +194,11 @@ def main():
         print(f"seed {seed}: " + ", ".join(
             f"{k} {t.found}/{t.expected} found, {t.right}/{t.given} right"
             for k, t in per_list.items()), flush=True)
+    if args.misses:
+        with open(args.misses, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["files", "list", "offer", "key", "name", "true_id"])
+            w.writerows(extra["misses"])
     report_tables(args, today, per_list, per_offer, per_path, extra)
 
 
