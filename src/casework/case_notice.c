@@ -15,15 +15,6 @@
 #include "util/common.h"
 #include "util/fieldtext.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#define LSAN_DISABLE() __lsan_disable()
-#define LSAN_ENABLE()  __lsan_enable()
-#else
-#define LSAN_DISABLE() ((void)0)
-#define LSAN_ENABLE()  ((void)0)
-#endif
-
 /* One text column of the first row of `sql` with $1 = id, into out ("" when none). */
 static int text_of(struct store *s, const char *sql, int64_t id, char *out, size_t size)
 {
@@ -228,13 +219,7 @@ int case_notice(struct store *s, int64_t case_id, const struct notice_input *in,
         goto out;
     }
     struct buf nerr = BUF_INIT;
-    /* cairo's PDF backend loses two small blocks per document (tests/lsan.supp); with the
-     * fast unwinder of a sanitizer build their stacks stop inside libcairo and no suppression
-     * can name them, so the leak checker looks away while the PDF is made. test_notice checks
-     * notice.c itself with full stacks. */
-    LSAN_DISABLE();
     int rendered = notice_render_pdf(&f, path, &nerr);
-    LSAN_ENABLE();
     if (rendered < 0) {
         failed(o, OUT_ERROR, "无法生成%s：%s", notice_kind_label((enum notice_kind)kind), nerr.buf);
         buf_release(&nerr);

@@ -7,6 +7,15 @@
 
 #include "util/common.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LSAN_DISABLE() __lsan_disable()
+#define LSAN_ENABLE()  __lsan_enable()
+#else
+#define LSAN_DISABLE() ((void)0)
+#define LSAN_ENABLE()  ((void)0)
+#endif
+
 /*
  * The notices' layout primitives (notice_impl.h): paragraphs laid out by pango in the first
  * Chinese font fontconfig has, placed line by line on A4 pages with GB/T 9704's margins (a chain
@@ -310,7 +319,14 @@ int pdf_write(const char *path, const char *title, double width, double height,
     draw(cr, ctx);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
+    /* cairo 1.16's PDF backend loses two blocks (768 bytes each) inside cairo_surface_finish
+     * per document, while subsetting the CJK fonts. cairo has no frame pointers, so with the
+     * sanitizer build's fast unwinder their stacks stop inside libcairo and no suppression can
+     * name the call: the leak checker looks away for this one call, exactly what
+     * `leak:cairo_surface_finish` with full (slow, 12x) stacks covered. */
+    LSAN_DISABLE();
     cairo_surface_finish(surface);
+    LSAN_ENABLE();
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);

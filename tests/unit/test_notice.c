@@ -16,19 +16,6 @@
 
 #include "testutil.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-/*
- * Full stacks for allocations: cairo and fontconfig are built without frame pointers, and
- * tests/lsan.supp names the library call a block was lost under (an ASAN_OPTIONS setting in
- * the environment still wins).
- */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-    return "fast_unwind_on_malloc=0";
-}
-#endif
-
 /* ---- helpers ---- */
 
 static struct notice_fields sample(enum notice_kind kind)

@@ -17,16 +17,6 @@
 
 #include "testutil.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-/* Full stacks for allocations (as test_notice.c): the PDF test's blocks lost inside
- * cairo_surface_finish are then named by tests/lsan.supp. */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-    return "fast_unwind_on_malloc=0";
-}
-#endif
-
 /* ---- csv_field ---- */
 
 static void field_is(const char *text, bool first, const char *expect)
