@@ -12,5 +12,6 @@ const struct verb *const verbs[] = {
     &verb_user_add,      &verb_user_disabled, &verb_user_disable,
     &verb_user_enable,   &verb_user_password, &verb_user_department,
     &verb_user_person,   &verb_import_accept, &verb_import_reject,
-    &verb_verify_attach, &verb_case_attach,   NULL,
+    &verb_verify_attach, &verb_case_attach,   &verb_placement_set,
+    &verb_placement_visit, NULL,
 };
