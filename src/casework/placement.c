@@ -156,9 +156,10 @@ static int placement_load(struct store *s, struct child_ref *c)
     if (!c->child_id)
         return 0;
     struct stmt *q = store_prepare(
-        s, "SELECT kind, coalesce(school, ''), coalesce(school_name, ''), coalesce(approved_by, ''),"
-           " coalesce(approval_no, ''), coalesce(approved_on, ''), coalesce(ends_on, ''), since,"
-           " coalesce(note, '') FROM placement WHERE child_id = $1");
+        s,
+        "SELECT kind, coalesce(school, ''), coalesce(school_name, ''), coalesce(approved_by, ''),"
+        " coalesce(approval_no, ''), coalesce(approved_on, ''), coalesce(ends_on, ''), since,"
+        " coalesce(note, '') FROM placement WHERE child_id = $1");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, c->child_id);
@@ -198,8 +199,8 @@ static int child_resolve(struct store *s, int64_t record_id, bool make, struct c
     if (rc == 1 && !stmt_is_null(q, 8)) {
         c->record_id = record_id;
         c->run_id = stmt_int(q, 8);
-        child_key(stmt_is_null(q, 0) ? NULL : stmt_text(q, 0), (int)stmt_int(q, 1),
-                  stmt_text(q, 2), stmt_text(q, 3), (int)stmt_int(q, 4), &c->key);
+        child_key(stmt_is_null(q, 0) ? NULL : stmt_text(q, 0), (int)stmt_int(q, 1), stmt_text(q, 2),
+                  stmt_text(q, 3), (int)stmt_int(q, 4), &c->key);
         snprintf(c->tcode, sizeof(c->tcode), "%s", stmt_text(q, 5));
         snprintf(c->township, sizeof(c->township), "%s", stmt_text(q, 6));
         snprintf(c->name, sizeof(c->name), "%s", stmt_text(q, 7));
@@ -209,7 +210,8 @@ static int child_resolve(struct store *s, int64_t record_id, bool make, struct c
     if (rc < 0)
         return fail_store(s, o);
     if (!found)
-        return failed(o, OUT_NOT_FOUND, "没有记录编号为 %lld 的儿童（应为比对结果中户籍名单的记录）",
+        return failed(o, OUT_NOT_FOUND,
+                      "没有记录编号为 %lld 的儿童（应为比对结果中户籍名单的记录）",
                       (long long)record_id);
     const char *p[] = {c->key.buf};
     if (store_int(s, "SELECT id FROM child WHERE child_key = $1", 1, p, &c->child_id) < 0)
@@ -403,12 +405,18 @@ int placement_set(struct store *s, const struct scope *sc, int64_t record_id,
                       " $10, $11, $12, $13, $14, $15)");
     int rc = -1;
     if (q) {
-        const char *texts[] = {c.tcode,          c.township,
-                               kind,             code,
-                               sname,            in->approved_by,
-                               in->approval_no,  appr,
-                               ends,             since,
-                               note,             actor && *actor ? actor : "unknown",
+        const char *texts[] = {c.tcode,
+                               c.township,
+                               kind,
+                               code,
+                               sname,
+                               in->approved_by,
+                               in->approval_no,
+                               appr,
+                               ends,
+                               since,
+                               note,
+                               actor && *actor ? actor : "unknown",
                                now};
         stmt_bind_int(q, 1, c.child_id);
         stmt_bind_int(q, 2, record_id);
@@ -424,8 +432,7 @@ int placement_set(struct store *s, const struct scope *sc, int64_t record_id,
     struct buf t = BUF_INIT;
     if (c.placed) {
         buf_adds(&t, "安置方式由");
-        describe(&t, c.kind, c.school_name, c.approved_by, c.approval_no, c.approved_on,
-                 c.ends_on);
+        describe(&t, c.kind, c.school_name, c.approved_by, c.approval_no, c.approved_on, c.ends_on);
         buf_adds(&t, "改为");
     } else {
         buf_adds(&t, "安置方式：");
@@ -437,8 +444,7 @@ int placement_set(struct store *s, const struct scope *sc, int64_t record_id,
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_RECORD, record_id);
     if (rc < 0 || event_add(s, c.child_id, 0, 0, "placement", since_ymd, actor, t.buf) < 0 ||
-        audit_record(s, actor, NULL, "placement_set", target, placement_kinds.words[k].label) <
-            0 ||
+        audit_record(s, actor, NULL, "placement_set", target, placement_kinds.words[k].label) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -446,7 +452,8 @@ int placement_set(struct store *s, const struct scope *sc, int64_t record_id,
         child_ref_release(&c);
         return -1;
     }
-    buf_addf(msg, "已设置%s的安置方式：%s", c.name, t.buf + (c.placed ? 0 : strlen("安置方式：")));
+    buf_addf(msg, "已%s%s的安置方式：%s", c.placed ? "更改" : "设置", c.name,
+             t.buf + strlen(c.placed ? "安置方式" : "安置方式："));
     buf_release(&t);
     child_ref_release(&c);
     return 0;
@@ -512,7 +519,18 @@ int placement_visit(struct store *s, const struct scope *sc, int64_t record_id,
                        blank(in->hours) ? "缺少课时数（如 2 或 1.5）"
                                         : "课时数“%s”无效，应为 0.1 到 24 之间的数，如 2 或 1.5",
                        in->hours);
-    if (rc == 0)
+    if (rc == 0 && corrects && blank(in->date)) {
+        /* a correction keeps the corrected visit's date unless it says another */
+        struct stmt *d = store_prepare(s, "SELECT on_date FROM send_visit WHERE id = $1");
+        if (!d)
+            rc = fail_store(s, o);
+        else {
+            stmt_bind_int(d, 1, corrects);
+            on = stmt_step(d) == 1 ? date_or_zero(stmt_text(d, 0)) : 0;
+            stmt_finalize(d);
+        }
+    }
+    if (rc == 0 && !on)
         rc = casework_date("送教日期", "date", in->date, 0, &on, o);
     if (rc < 0) {
         child_ref_release(&c);

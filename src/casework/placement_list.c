@@ -241,9 +241,9 @@ int placement_list(struct store *s, const struct scope *sc, const struct placeme
         else
             table_set(t, 8, "未达标");
         table_setf(t, 9, "%lld",
-                   (long long)(ri.population_batch
-                                   ? placement_latest_record(s, ri.population_batch, stmt_text(q, 5))
-                                   : 0));
+                   (long long)(ri.population_batch ? placement_latest_record(s, ri.population_batch,
+                                                                             stmt_text(q, 5))
+                                                   : 0));
         table_set(t, 10, checked && is_short ? (last < today ? "overdue" : "short") : "");
         n++;
         behind += checked && is_short;
@@ -301,12 +301,13 @@ int send_due_each(struct store *s, const char *township_code,
                 continue;
             char what[160], hours[16];
             tenths_format(sm.tenths, hours);
-            snprintf(what, sizeof(what), "送教上门：%d 月已送教 %d 次 %s 课时（每月至少 %d 次 %d 课时）",
+            snprintf(what, sizeof(what),
+                     "送教上门：%d 月已送教 %d 次 %s 课时（每月至少 %d 次 %d 课时）",
                      ymd_month(months[i]), sm.visits, hours, m.visits, m.hours);
             struct send_due d = {stmt_int(q, 0),
-                                 ri.population_batch
-                                     ? placement_latest_record(s, ri.population_batch, stmt_text(q, 6))
-                                     : 0,
+                                 ri.population_batch ? placement_latest_record(
+                                                           s, ri.population_batch, stmt_text(q, 6))
+                                                     : 0,
                                  stmt_text(q, 1),
                                  stmt_text(q, 2),
                                  stmt_text(q, 3),

@@ -14,8 +14,8 @@
 struct due_item {
     char tcode[10], township[64], what[96], ref[32], child[64];
     int64_t task, case_id, pair; /* pair: a candidate pair of the review queue */
-    int64_t record;              /* 送教上门 short of the minimum: the child's record (issue 15) */
-    char school[128];            /* and the school that sends the teachers, who owes it */
+    int64_t record;   /* 送教上门 short of the minimum: the child's record (issue 15) */
+    char school[128]; /* and the school that sends the teachers, who owes it */
     int due;
 };
 

@@ -31,9 +31,10 @@ static int list_cmd(int argc, char **argv)
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    return cw_list(argc, argv, usage, opts, &full, NULL, send_table, &f,
-                   "设置安置方式：baoxue placement set 记录编号 --kind 送教上门 --school 学校；"
-                   "记录送教：baoxue placement visit 记录编号 --teachers 姓名 --hours 2 --content 内容");
+    return cw_list(
+        argc, argv, usage, opts, &full, NULL, send_table, &f,
+        "设置安置方式：baoxue placement set 记录编号 --kind 送教上门 --school 学校；"
+        "记录送教：baoxue placement visit 记录编号 --teachers 姓名 --hours 2 --content 内容");
 }
 
 static const struct cli_sub reads[] = {

@@ -138,12 +138,12 @@ enum outcome_kind scope_placement_allows(const struct scope *sc, const char *tow
         read = true;
         break;
     case ROLE_TOWNSHIP:
-        read = write = visit = sc->township && *sc->township && township_code &&
-                               !strcmp(sc->township, township_code);
+        read = write = visit =
+            sc->township && *sc->township && township_code && !strcmp(sc->township, township_code);
         break;
     case ROLE_SCHOOL:
-        read = visit = sc->school && *sc->school && placement_school &&
-                       !strcmp(sc->school, placement_school);
+        read = visit =
+            sc->school && *sc->school && placement_school && !strcmp(sc->school, placement_school);
         break;
     default:
         break;

@@ -15,7 +15,8 @@ const struct report_def report_defs[] = {
     {"ledger-school-age", "适龄儿童台账",
      "适龄儿童台账：义务教育年龄段每名儿童的就学状态、学校，有核查任务或案件的写明核查结论和"
      "案件情况",
-     report_ledger_school_age, RUN_REPORT | RT_STATUS | RT_FULL, PERM_SUMMARY, true, true, false, false},
+     report_ledger_school_age, RUN_REPORT | RT_STATUS | RT_FULL, PERM_SUMMARY, true, true, false,
+     false},
     {"ledger-suspected", "疑似失学辍学台账",
      "疑似失学辍学台账：每项核查任务（截止日期、剩余天数、结论、责任人）", report_ledger_suspected,
      RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, false, false},

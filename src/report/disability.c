@@ -60,9 +60,12 @@ static const struct table_col cols[D__COUNT] = {
     [D_RECORD] = {"record_id", "记录编号", COL_KEY},
 };
 
-static const char *source_label(const char *s)
+/* Where the register learnt it: bit 1 a verification outcome, bit 2 a placement. */
+static const char *source_label(int64_t bits)
 {
-    return !strcmp(s, "verify") ? "核查结论：送教上门/因病因残" : "安置登记";
+    return bits == 3   ? "核查结论（送教上门/因病因残）、安置登记"
+           : bits == 1 ? "核查结论（送教上门/因病因残）"
+                       : "安置登记";
 }
 
 int report_disability(struct store *s, const struct report_options *opt, struct report_table *t,
@@ -84,7 +87,9 @@ int report_disability(struct store *s, const struct report_options *opt, struct 
         return -1;
     struct view v = view_make(false, ri.cutoff);
     struct stmt *q = store_prepare(
-        s, "SELECT k.child_key, min(k.source), ch.id, coalesce(p.kind, ''),"
+        s, "SELECT k.child_key, max(CASE WHEN k.source = 'verify' THEN 1 ELSE 0 END)"
+           " + 2 * max(CASE WHEN k.source = 'placement' THEN 1 ELSE 0 END), ch.id, "
+           "coalesce(p.kind, ''),"
            " coalesce(p.school, ''), coalesce(p.school_name, ''), coalesce(p.ends_on, ''),"
            " coalesce(p.since, '') FROM (" DISABLED_KEYS_SQL ") k"
            " LEFT JOIN child ch ON ch.child_key = k.child_key"
@@ -130,8 +135,9 @@ int report_disability(struct store *s, const struct report_options *opt, struct 
             table_set(t, D_TOWNSHIP, *stmt_text(r, 1) ? stmt_text(r, 1) : "（未填乡镇）");
             table_set(t, D_NAME, stmt_text(r, 2));
             table_set(t, D_ID, id);
-            table_set(t, D_SOURCE, source_label(stmt_text(q, 1)));
-            table_set(t, D_KIND, *kind ? vocab_label(&placement_kinds, kind) : "（未登记安置方式）");
+            table_set(t, D_SOURCE, source_label(stmt_int(q, 1)));
+            table_set(t, D_KIND,
+                      *kind ? vocab_label(&placement_kinds, kind) : "（未登记安置方式）");
             table_set(t, D_SCHOOL, stmt_text(q, 5));
             table_set(t, D_ENDS, stmt_text(q, 6));
             table_setf(t, D_RECORD, "%lld", (long long)rid);

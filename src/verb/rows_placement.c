@@ -18,8 +18,7 @@ static const struct verb_field set_fields[] = {
           "缓学、免学：乡镇人民政府或县教育局"),
     FIELD(struct placement_input, approval_no, VT_TEXT, "批准文号", 0, NULL, "缓学、免学"),
     FIELD(struct placement_input, approved_on, VT_DATE, "批准日期", 0, NULL, "缓学、免学"),
-    FIELD(struct placement_input, ends_on, VT_DATE, "截止日期", 0, NULL,
-          "缓学、免学：到期复核"),
+    FIELD(struct placement_input, ends_on, VT_DATE, "截止日期", 0, NULL, "缓学、免学：到期复核"),
     FIELD(struct placement_input, note, VT_PROSE, "说明", 0, NULL, NULL),
 };
 
@@ -52,7 +51,8 @@ static const struct verb_field visit_fields[] = {
     FIELD(struct send_visit_input, hours, VT_TEXT, "课时", VF_REQUIRED, NULL, "如 2 或 1.5"),
     FIELD(struct send_visit_input, content, VT_PROSE, "送教内容", VF_REQUIRED, NULL,
           "如 语文识字、生活自理训练"),
-    FIELD(struct send_visit_input, date, VT_DATE, "送教日期", 0, NULL, "默认今天"),
+    FIELD(struct send_visit_input, date, VT_DATE, "送教日期", 0, NULL,
+          "默认今天；更正时默认原记录的日期"),
     FIELD(struct send_visit_input, corrects, VT_INT, "更正的记录编号", 0, NULL,
           "更正时填写被更正的送教记录编号，原记录保留"),
     FIELD(struct send_visit_input, reason, VT_PROSE, "更正原因", 0, NULL, "更正时必填"),
