@@ -110,7 +110,8 @@ int placement_list(struct store *s, const struct scope *sc, const struct placeme
  * on a store error.
  */
 struct send_due {
-    int64_t child_id, record_id; /* record_id: the child's record in the latest run (0 none) */
+    int64_t child_id, record_id; /* the child's record in the latest run, else the one its
+                                    placement was set from */
     const char *name, *tcode, *township, *school_name, *what;
     int due;
 };

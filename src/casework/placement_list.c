@@ -273,8 +273,8 @@ int send_due_each(struct store *s, const char *township_code,
     }
     struct stmt *q = store_prepare(
         s, "SELECT p.child_id, coalesce(r.name, ''), coalesce(p.township_code, ''),"
-           " coalesce(p.township, ''), coalesce(p.school_name, ''), p.since, ch.child_key"
-           " FROM placement p JOIN record r ON r.id = p.record_id"
+           " coalesce(p.township, ''), coalesce(p.school_name, ''), p.since, ch.child_key,"
+           " p.record_id FROM placement p JOIN record r ON r.id = p.record_id"
            " JOIN child ch ON ch.id = p.child_id WHERE p.kind = 'home_teaching'"
            " AND (CAST($1 AS TEXT) IS NULL OR p.township_code = $1) ORDER BY p.child_id");
     if (!q)
@@ -304,10 +304,11 @@ int send_due_each(struct store *s, const char *township_code,
             snprintf(what, sizeof(what),
                      "送教上门：%d 月已送教 %d 次 %s 课时（每月至少 %d 次 %d 课时）",
                      ymd_month(months[i]), sm.visits, hours, m.visits, m.hours);
+            int64_t rec = ri.population_batch
+                              ? placement_latest_record(s, ri.population_batch, stmt_text(q, 6))
+                              : 0;
             struct send_due d = {stmt_int(q, 0),
-                                 ri.population_batch ? placement_latest_record(
-                                                           s, ri.population_batch, stmt_text(q, 6))
-                                                     : 0,
+                                 rec ? rec : stmt_int(q, 7),
                                  stmt_text(q, 1),
                                  stmt_text(q, 2),
                                  stmt_text(q, 3),

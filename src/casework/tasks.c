@@ -31,13 +31,15 @@ static void add_send(void *ctx, const struct send_due *d)
     ALLOC_GROW(*si->items, *si->n + 1, *si->alloc);
     struct due_item *it = &(*si->items)[(*si->n)++];
     memset(it, 0, sizeof(*it));
-    it->record = d->record_id ? d->record_id : -d->child_id;
+    it->record = d->record_id;
     snprintf(it->tcode, sizeof(it->tcode), "%s", d->tcode);
     snprintf(it->township, sizeof(it->township), "%s", d->township);
     snprintf(it->child, sizeof(it->child), "%s", d->name);
     snprintf(it->what, sizeof(it->what), "%s", d->what);
     snprintf(it->school, sizeof(it->school), "%s", d->school_name);
-    snprintf(it->ref, sizeof(it->ref), "送教上门 %lld", (long long)d->child_id);
+    /* "儿童记录 110": the child's record, as the audit trail names it */
+    snprintf(it->ref, sizeof(it->ref), "%s %lld", vocab_label(&audit_objects, "record"),
+             (long long)d->record_id);
     it->due = d->due;
 }
 
@@ -329,16 +331,15 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
             table_set(t, 7, days == 0 ? "今天到期" : "未到期");
         }
         table_set(t, 8,
-                  it->record    ? "child"
+                  it->record    ? "record"
                   : it->pair    ? "candidate"
                   : it->case_id ? "case"
                                 : "task");
         table_setf(t, 9, "%lld",
-                   (long long)(it->record > 0 ? it->record
-                               : it->record   ? 0
-                               : it->pair     ? it->pair
-                               : it->case_id  ? it->case_id
-                                              : it->task));
+                   (long long)(it->record    ? it->record
+                               : it->pair    ? it->pair
+                               : it->case_id ? it->case_id
+                                             : it->task));
     }
     char today_s[11];
     date_format(today, today_s);
