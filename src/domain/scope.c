@@ -155,6 +155,12 @@ enum outcome_kind scope_placement_allows(const struct scope *sc, const char *tow
     return OUT_FORBIDDEN;
 }
 
+bool role_reads_placements(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_TOWNSHIP ||
+           r == ROLE_SCHOOL;
+}
+
 bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
                       const char **township, unsigned *ties)
 {

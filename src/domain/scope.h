@@ -143,6 +143,8 @@ enum outcome_kind scope_object_allows(const struct scope *sc, enum scope_object 
  */
 enum outcome_kind scope_placement_allows(const struct scope *sc, const char *township_code,
                                          const char *placement_school, enum scope_action act);
+/* Does a role read placements at all (the session's "placements_read": the 送教上门 screen)? */
+bool role_reads_placements(enum role r);
 
 /*
  * The reach of the scope's lists of tasks or cases, for the SQL of the list: *all true (every
