@@ -14,11 +14,6 @@ import { DataTable } from '../components/table.js';
 import { Badge, ErrorBanner, Notice, PageHeader } from '../components/feedback.js';
 import { VisitForm } from '../components/placement.js';
 
-function thisMonth() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
-}
-
 export default function SendTeaching({ query }) {
   useTitle('送教上门');
   const [visiting, setVisiting] = useState(null);
@@ -43,7 +38,7 @@ export default function SendTeaching({ query }) {
     <${PageHeader} title="送教上门" subtitle=${d ? `${d.month.replace('-', ' 年 ')} 月 · 每月至少 ${d.min_visits}` : '安置为送教上门的儿童和本月送教情况'} />
     <form class="filters-inline" onSubmit=${e => e.preventDefault()}>
       <label class="field" for="st-month"><span class="field-label">月份</span>
-        <input id="st-month" type="month" value=${query.month || thisMonth()} onChange=${e => setQuery({ month: e.target.value })} /></label>
+        <input id="st-month" type="month" value=${query.month || (d && d.month) || ''} onChange=${e => setQuery({ month: e.target.value })} /></label>
     </form>
     ${done && html`<${Notice} tone="ok">${done}<//>`}
     ${who && html`<div class="card"><h2>记录送教：${who.name}</h2>
