@@ -14,7 +14,8 @@ struct store;
  * 送教上门 child is placed 送教上门 with its township's school since the first day of last month,
  * with two visits last month (the minimum met) and one this month (short: on 待办). Goes
  * through the same functions as the commands (verify_record, casework_assign, case_attempt,
- * case_escalate, placement_set, placement_visit), so each step is its own audited transaction. 0, or -1 with the outcome.
+ * case_escalate, placement_set, placement_visit), so each step is its own audited transaction. 0,
+ * or -1 with the outcome.
  */
 struct demo_cases_summary {
     long verified, cases, attempts, ladder_steps;

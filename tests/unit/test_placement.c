@@ -171,7 +171,8 @@ static int place(struct tu_fx *fx, const struct scope *sc, int64_t record,
 static int visit(struct tu_fx *fx, const struct scope *sc, int64_t record, const char *date,
                  const char *hours, const char *corrects, enum outcome_kind *kind)
 {
-    struct send_visit_input in = {date, "李老师", hours, "识字", corrects, corrects ? "记错" : NULL};
+    struct send_visit_input in = {date,   "李老师", hours,
+                                  "识字", corrects, corrects ? "记错" : NULL};
     struct buf msg = BUF_INIT;
     struct outcome o = OUTCOME_INIT;
     int rc = placement_visit(fx->s, sc, record, &in, "test", &msg, &o);
@@ -191,11 +192,12 @@ static void test_set_and_change(void **state)
     int64_t li2 = record_of(fx, "李二");
     char field[32];
     /* what each kind needs, refused before anything is written */
-    assert_int_equal(place(fx, NULL, li2, &(struct placement_input){.kind = "送教上门"}, field), -1);
-    assert_string_equal(field, "school");
-    assert_int_equal(place(fx, NULL, li2,
-                           &(struct placement_input){.kind = "送教上门", .school = "S9"}, field),
+    assert_int_equal(place(fx, NULL, li2, &(struct placement_input){.kind = "送教上门"}, field),
                      -1);
+    assert_string_equal(field, "school");
+    assert_int_equal(
+        place(fx, NULL, li2, &(struct placement_input){.kind = "送教上门", .school = "S9"}, field),
+        -1);
     assert_string_equal(field, "school");
     assert_int_equal(place(fx, NULL, li2, &(struct placement_input){.kind = "免学"}, field), -1);
     assert_string_equal(field, "approved_by");
@@ -292,8 +294,8 @@ static void test_visits_and_the_month(void **state)
     assert_int_equal(sm.visits, 2);
     assert_int_equal(sm.tenths, 35);
     /* the correction kept the visit's date */
-    char *d = tu_text(fx->s, "SELECT on_date FROM send_visit WHERE corrects IS NOT NULL", NULL,
-                      NULL);
+    char *d =
+        tu_text(fx->s, "SELECT on_date FROM send_visit WHERE corrects IS NOT NULL", NULL, NULL);
     assert_string_equal(d, "2026-11-10");
     free(d);
     /* a second correction of the same record is refused */
@@ -371,9 +373,8 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hours),   cmocka_unit_test(test_months),
-        cmocka_unit_test(test_policy),  T(test_set_and_change),
-        T(test_visits_and_the_month),
+        cmocka_unit_test(test_hours), cmocka_unit_test(test_months), cmocka_unit_test(test_policy),
+        T(test_set_and_change),       T(test_visits_and_the_month),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
