@@ -4,6 +4,7 @@
 
 #include "casework/casework.h"
 #include "casework/event.h"
+#include "casework/placement.h"
 #include "core/words.h"
 #include "core/date.h"
 #include "domain/runstatus.h"
@@ -116,11 +117,13 @@ static int case_file(struct store *s, int64_t child_id, json_t *root)
     return rc;
 }
 
-json_t *child_casework(struct store *s, int64_t record_id, struct outcome *o)
+json_t *child_casework(struct store *s, const struct scope *sc, int64_t record_id,
+                       struct outcome *o)
 {
     struct stmt *q = store_prepare(
         s, "SELECT r.id_number, coalesce(r.id_flags, 0), coalesce(r.name_key, ''),"
-           " coalesce(r.birth_date, ''), coalesce(r.gender, 0) FROM record r WHERE r.id = $1");
+           " coalesce(r.birth_date, ''), coalesce(r.gender, 0), coalesce(r.township_code, '')"
+           " FROM record r WHERE r.id = $1");
     if (!q) {
         fail_store(s, o);
         return NULL;
@@ -137,6 +140,8 @@ json_t *child_casework(struct store *s, int64_t record_id, struct outcome *o)
     }
     char *idn = stmt_is_null(q, 0) ? NULL : xstrdup(stmt_text(q, 0));
     char *name_key = xstrdup(stmt_text(q, 2)), *birth = xstrdup(stmt_text(q, 3));
+    char tcode[10];
+    snprintf(tcode, sizeof(tcode), "%s", stmt_text(q, 5));
     struct buf key = BUF_INIT;
     child_key(idn, (int)stmt_int(q, 1), name_key, birth, (int)stmt_int(q, 4), &key);
     stmt_finalize(q);
@@ -170,6 +175,9 @@ json_t *child_casework(struct store *s, int64_t record_id, struct outcome *o)
         }
         timeline_release(&tl);
     }
+    /* the placement and the 送教上门 visits (issue 15) */
+    if (rc >= 0)
+        rc = placement_child_json(s, sc, child_id > 0 ? child_id : 0, tcode, root);
     free(idn);
     free(name_key);
     free(birth);

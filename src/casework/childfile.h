@@ -16,10 +16,14 @@ struct json_t;
  * {"history": [{run_id, as_of, status, status_label}], "tasks": [{id, state, suspected,
  * opened_on, deadline, overdue, outcome, outcome_label, verified_on}], "case": {id, state,
  * reason_label, ladder, ladder_label, opened_on, outcome_label, closed_on} | null, "timeline":
- * [{on_date, at, actor, kind, kind_label, task_id, case_id, text}]}. `record_id` is a
+ * [{on_date, at, actor, kind, kind_label, task_id, case_id, text}], and the placement and
+ * 送教上门 visits with what scope `sc` may do to them (casework/placement.h
+ * placement_child_json)}. `record_id` is a
  * population record of the latest run; the caller has checked the scope. NULL with the outcome
  * (OUT_NOT_FOUND, OUT_ERROR).
  */
-struct json_t *child_casework(struct store *s, int64_t record_id, struct outcome *o);
+struct scope;
+struct json_t *child_casework(struct store *s, const struct scope *sc, int64_t record_id,
+                              struct outcome *o);
 
 #endif

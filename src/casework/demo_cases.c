@@ -2,6 +2,11 @@
 
 #include "casework/case.h"
 #include "casework/casework.h"
+#include "casework/placement.h"
+#include "core/date.h"
+#include "domain/batch.h"
+
+#include <jansson.h>
 #include "store/store.h"
 #include "util/common.h"
 
@@ -78,6 +83,71 @@ static void people_names(struct store *s, int64_t a, int64_t b, struct buf *out)
     buf_adds(out, "家长");
 }
 
+/*
+ * The disabled child of the 送教上门 outcome (issue 15): placed 送教上门 since the first day of
+ * last month with a school of its township (the school's teacher, when the registry has one,
+ * teaches), two visits last month (the minimum met) and one this month (short of it: 待办 owes
+ * it by the month's last day).
+ */
+static int demo_send_teaching(struct store *s, int64_t task, const char *tname, const char *tcode,
+                              const char *actor, struct outcome *o)
+{
+    int64_t record = one(s, "SELECT record_id FROM verify_task WHERE id = $1", task);
+    if (record <= 0)
+        return fail_store(s, o);
+    char school[32] = "", teacher[64] = "送教教师";
+    json_t *all = batch_schools(s);
+    json_t *list = json_is_array(all) ? all : json_object_get(all, "schools");
+    size_t i;
+    json_t *sch;
+    json_array_foreach(list, i, sch)
+    {
+        /* the township's own school (its name begins with the township's), else the first */
+        const char *name = json_string_value(json_object_get(sch, "name"));
+        bool here = !strcmp(json_string_value(json_object_get(sch, "township")), tname) ||
+                    (*tname && name && !strncmp(name, tname, strlen(tname)));
+        if (!*school || here)
+            snprintf(school, sizeof(school), "%s", json_string_value(json_object_get(sch, "code")));
+        if (here)
+            break;
+    }
+    json_decref(all);
+    if (!*school)
+        return 0; /* no 学籍 list: no school to send teachers */
+    struct stmt *q = store_prepare(s, "SELECT name FROM person WHERE active = 1"
+                                      " AND org_kind = 'school' AND township_code = $1"
+                                      " ORDER BY id LIMIT 1");
+    if (q) {
+        stmt_bind_str(q, 1, tcode);
+        if (stmt_step(q) == 1)
+            snprintf(teacher, sizeof(teacher), "%s", stmt_text(q, 0));
+        stmt_finalize(q);
+    }
+    int today = date_today();
+    int last_month = days_to_ymd(ymd_to_days(month_first_day(today)) - 1);
+    char since[11], d1[11], d2[11], d3[11];
+    date_format(month_first_day(last_month), since);
+    date_format(month_first_day(last_month) + 6, d1);
+    date_format(month_first_day(last_month) + 20, d2);
+    date_format(month_first_day(today), d3);
+    struct buf msg = BUF_INIT;
+    struct placement_input pi = {.kind = "送教上门",
+                                 .school = school,
+                                 .since = since,
+                                 .note = "重度肢体残疾，无法到校，经评估安排送教上门"};
+    int rc = done(placement_set(s, NULL, record, &pi, actor, &msg, o), &msg);
+    struct send_visit_input v[] = {
+        {d1, teacher, "2", "语文识字、看图说话", NULL, NULL},
+        {d2, teacher, "2.5", "数学数数、生活自理训练", NULL, NULL},
+        {d3, teacher, "2", "语文识字复习、康复训练", NULL, NULL},
+    };
+    for (size_t k = 0; rc == 0 && k < ARRAY_SIZE(v); k++)
+        if (date_or_zero(v[k].date) <= today)
+            rc = done(placement_visit(s, NULL, record, &v[k], actor, &msg, o), &msg);
+    buf_release(&msg);
+    return rc;
+}
+
 int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *out,
                struct outcome *o)
 {
@@ -140,6 +210,12 @@ int demo_cases(struct store *s, const char *actor, struct demo_cases_summary *ou
         if (ret < 0)
             break;
         out->verified++;
+        if (!strncmp(sc->outcome, "送教上门", strlen("送教上门"))) {
+            ret = demo_send_teaching(s, r->task, r->tname, r->tcode, actor, o);
+            if (ret < 0)
+                break;
+            continue;
+        }
         if (!sc->reason)
             continue;
         int64_t case_id = one(s, "SELECT id FROM case_file WHERE task_id = $1", r->task);

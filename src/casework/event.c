@@ -25,6 +25,8 @@ static const struct word kind_words[] = {
     {"found_enrolled", "比对在校", NULL, 0, TONE_OK},
     {"claim_cleared", "存疑解除", NULL, 0, TONE_OK},
     {"notice", "通知书", NULL, 0, TONE_INFO},
+    {"placement", "安置方式", NULL, 0, TONE_INFO},
+    {"send_visit", "送教上门", NULL, 0, TONE_OK},
 };
 const struct vocab event_kinds = {"经办事项", kind_words, ARRAY_SIZE(kind_words)};
 

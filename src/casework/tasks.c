@@ -2,6 +2,7 @@
 #include "casework/case.h"
 #include "casework/casework.h"
 #include "casework/people.h"
+#include "casework/placement.h"
 #include "core/words.h"
 #include "core/date.h"
 #include "domain/batch.h"
@@ -13,8 +14,34 @@
 struct due_item {
     char tcode[10], township[64], what[96], ref[32], child[64];
     int64_t task, case_id, pair; /* pair: a candidate pair of the review queue */
+    int64_t record;   /* 送教上门 short of the minimum: the child's record (issue 15) */
+    char school[128]; /* and the school that sends the teachers, who owes it */
     int due;
 };
+
+struct send_items {
+    struct due_item **items;
+    size_t *n, *alloc;
+};
+
+/* A month of 送教上门 short of the minimum: the school that sends the teachers owes it. */
+static void add_send(void *ctx, const struct send_due *d)
+{
+    struct send_items *si = ctx;
+    ALLOC_GROW(*si->items, *si->n + 1, *si->alloc);
+    struct due_item *it = &(*si->items)[(*si->n)++];
+    memset(it, 0, sizeof(*it));
+    it->record = d->record_id;
+    snprintf(it->tcode, sizeof(it->tcode), "%s", d->tcode);
+    snprintf(it->township, sizeof(it->township), "%s", d->township);
+    snprintf(it->child, sizeof(it->child), "%s", d->name);
+    snprintf(it->what, sizeof(it->what), "%s", d->what);
+    snprintf(it->school, sizeof(it->school), "%s", d->school_name);
+    /* "儿童记录 110": the child's record, as the audit trail names it */
+    snprintf(it->ref, sizeof(it->ref), "%s %lld", vocab_label(&audit_objects, "record"),
+             (long long)d->record_id);
+    it->due = d->due;
+}
 
 /* Who does a review: the county's clerks (whoever holds the review permission), nobody of the
  * people registry. */
@@ -168,6 +195,12 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         }
         stmt_finalize(c);
     }
+    /* 送教上门 short of the county's monthly minimum (issue 15): this month's, due its last
+     * day, and the month before's, overdue */
+    if (rc == 0) {
+        struct send_items si = {&items, &n, &alloc};
+        rc = send_due_each(s, code, add_send, &si);
+    }
     /* the review queue: each pair waiting for a clerk, due some working days after the run
      * that first put it there; nobody's of the registry, so not on a person's list */
     if (rc == 0 && f->review && !person) {
@@ -214,7 +247,25 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         if (f->overdue && items[i].due >= today)
             continue;
         struct due_row row = {.it = &items[i]};
-        if (items[i].pair) {
+        if (items[i].record) {
+            /* the school that sends the teachers; on a person's list, its teachers' */
+            if (person) {
+                int64_t hit = 0;
+                char pid[24];
+                snprintf(pid, sizeof(pid), "%lld", (long long)person);
+                const char *p[] = {pid, items[i].school};
+                if (store_int(s,
+                              "SELECT count(*) FROM person WHERE id = CAST($1 AS BIGINT)"
+                              " AND org_kind = 'school' AND org = $2",
+                              2, p, &hit) < 0) {
+                    rc = -1;
+                    break;
+                }
+                if (!hit)
+                    continue;
+            }
+            snprintf(row.who, sizeof(row.who), "%s（送教学校）", items[i].school);
+        } else if (items[i].pair) {
             if (person)
                 continue;
             snprintf(row.who, sizeof(row.who), "%s", REVIEWER);
@@ -279,9 +330,14 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         } else {
             table_set(t, 7, days == 0 ? "今天到期" : "未到期");
         }
-        table_set(t, 8, it->pair ? "candidate" : it->case_id ? "case" : "task");
+        table_set(t, 8,
+                  it->record    ? "record"
+                  : it->pair    ? "candidate"
+                  : it->case_id ? "case"
+                                : "task");
         table_setf(t, 9, "%lld",
-                   (long long)(it->pair      ? it->pair
+                   (long long)(it->record    ? it->record
+                               : it->pair    ? it->pair
                                : it->case_id ? it->case_id
                                              : it->task));
     }

@@ -137,18 +137,26 @@ static bool reach(struct store *s, const struct scope *sc, int64_t record_id, st
     struct stmt *q = NULL;
     if (rc == 1) {
         /* a pupil in no register here is counted in the township of nonlocal_pupil */
-        q = store_prepare(s, "SELECT coalesce((SELECT np.township_code FROM nonlocal_pupil np"
-                             " WHERE np.run_id = $3 AND np.record_id = p.id), p.township_code, ''),"
-                             " coalesce(sr.school_code, '')"
-                             " FROM record p LEFT JOIN record sr ON sr.id = $2 WHERE p.id = $1");
+        /* a school also reads the children placed with it (issue 15, casework/placement.h: a
+         * disabled child it sends teachers to or teaches), the placement's record being this
+         * child's by its ID, or this very record */
+        q = store_prepare(
+            s,
+            "SELECT coalesce((SELECT np.township_code FROM nonlocal_pupil np"
+            " WHERE np.run_id = $3 AND np.record_id = p.id), p.township_code, ''),"
+            " coalesce(sr.school_code, ''), CASE WHEN CAST($4 AS TEXT) IS NOT NULL AND EXISTS"
+            " (SELECT 1 FROM placement pl JOIN record pr ON pr.id = pl.record_id"
+            " WHERE pl.school = $4 AND (pr.id = p.id OR pr.id_number = p.id_number))"
+            " THEN 1 ELSE 0 END FROM record p LEFT JOIN record sr ON sr.id = $2 WHERE p.id = $1");
         rc = -1;
         if (q) {
             stmt_bind_int(q, 1, record_id);
             stmt_bind_int(q, 2, e->school_record);
             stmt_bind_int(q, 3, ri->id);
+            stmt_bind_str(q, 4, sc->role == ROLE_SCHOOL ? sc->school : NULL);
             rc = stmt_step(q);
             if (rc == 1 && !scope_allows(sc, stmt_text(q, 0), stmt_text(q, 1)) &&
-                !scope_reads_run(sc, ri->population_department))
+                !scope_reads_run(sc, ri->population_department) && !stmt_int(q, 2))
                 rc = 0;
         }
         stmt_finalize(q);

@@ -125,6 +125,42 @@ enum outcome_kind scope_object_allows(const struct scope *sc, enum scope_object 
     return reaches(sc, reach_of(sc, what, act), t) ? OUT_OK : OUT_FORBIDDEN;
 }
 
+enum outcome_kind scope_placement_allows(const struct scope *sc, const char *township_code,
+                                         const char *placement_school, enum scope_action act)
+{
+    bool read = false, write = false, visit = false;
+    switch (sc->role) {
+    case ROLE_ADMIN:
+    case ROLE_COUNTY:
+        read = write = visit = true;
+        break;
+    case ROLE_SUPERVISOR:
+        read = true;
+        break;
+    case ROLE_TOWNSHIP:
+        read = write = visit =
+            sc->township && *sc->township && township_code && !strcmp(sc->township, township_code);
+        break;
+    case ROLE_SCHOOL:
+        read = visit =
+            sc->school && *sc->school && placement_school && !strcmp(sc->school, placement_school);
+        break;
+    default:
+        break;
+    }
+    if (!read)
+        return OUT_NOT_FOUND;
+    if (act == ACT_READ || (act == ACT_WRITE && write) || (act == ACT_ATTEMPT && visit))
+        return OUT_OK;
+    return OUT_FORBIDDEN;
+}
+
+bool role_reads_placements(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_TOWNSHIP ||
+           r == ROLE_SCHOOL;
+}
+
 bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
                       const char **township, unsigned *ties)
 {

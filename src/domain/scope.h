@@ -133,6 +133,20 @@ enum outcome_kind scope_object_allows(const struct scope *sc, enum scope_object 
                                       const struct object_ties *t, enum scope_action act);
 
 /*
+ * Children with disabilities (issue 15, casework/placement.h): may the scope do `act` to the
+ * placement of a child registered in township `township_code` whose placement names school
+ * `placement_school` ("" none)? ACT_READ the placement and its visits, ACT_WRITE set or change
+ * the placement, ACT_ATTEMPT log a 送教上门 visit. The county (and admin) everything; a township
+ * everything for its children; a school reads and logs the visits of the children it sends
+ * teachers to (or teaches), and sets no placement; a supervisor reads. OUT_OK, OUT_NOT_FOUND
+ * (the child does not exist for the scope), OUT_FORBIDDEN.
+ */
+enum outcome_kind scope_placement_allows(const struct scope *sc, const char *township_code,
+                                         const char *placement_school, enum scope_action act);
+/* Does a role read placements at all (the session's "placements_read": the 送教上门 screen)? */
+bool role_reads_placements(enum role r);
+
+/*
  * The reach of the scope's lists of tasks or cases, for the SQL of the list: *all true (every
  * object), or *township (objects of that township), or *ties (TIE_* bits any of which admits
  * an object: for the scope's school, or what the object is). False when the scope reads no

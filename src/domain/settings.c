@@ -130,6 +130,10 @@ const struct setting_def setting_defs[] = {
      "0 到 100 的整数：新名单人数低于当前名单的这一比例时须确认才导入；0 不检查", NULL, 0},
     {"attachment_max_mb", "照片和回执扫描件的大小上限（MB）", SETTING_INT, "5", 1, 50,
      "1 到 50 的整数", NULL, 0},
+    {"send_teach_visits", "送教上门每月最少次数", SETTING_INT, "2", 1, 31, "1 到 31 的整数", NULL,
+     0},
+    {"send_teach_hours", "送教上门每月最少课时", SETTING_INT, "4", 1, 200, "1 到 200 的整数", NULL,
+     0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };

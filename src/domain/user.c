@@ -499,6 +499,9 @@ json_t *user_json(const struct user *u)
         json_array_append_new(perms, json_string("tasks_read"));
     if (role_reads_objects(u->role, SCOPE_CASE))
         json_array_append_new(perms, json_string("cases_read"));
+    /* the 送教上门 screen (issue 15), for the roles the placement policy lets read */
+    if (role_reads_placements(u->role))
+        json_array_append_new(perms, json_string("placements_read"));
     json_t *person = u->person_id ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->person_id,
                                               "name", u->person_name, "org", u->person_org)
                                   : json_null();

@@ -98,6 +98,8 @@ const struct route api_routes[] = {
     ROUTE_OF("GET", "/api/v1/cases/{id}/attachments/{aid}", attachment_h, PERM_CASES, SCOPE_CASE,
              "下载案件的一张照片或回执扫描件（记入审计日志）"),
     ROUTE("GET", "/api/v1/tasks", tasks_h, PERM_CASEWORK, "到期和逾期事项"),
+    ROUTE("GET", "/api/v1/send-teaching", send_teaching_h, PERM_CASES,
+          "送教上门：安置为送教上门的儿童和一个月的送教次数、课时"),
     ROUTE("GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"),
     /* each report's own permission is checked by report_h (the police's reports are also a
      * department's: report/catalog.h) */

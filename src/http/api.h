@@ -34,6 +34,7 @@ void case_show_h(struct request *r);
 void attachments_h(struct request *r);
 void attachment_h(struct request *r);
 void tasks_h(struct request *r);
+void send_teaching_h(struct request *r);
 
 /* api_review.c: the clerical review queue */
 void review_h(struct request *r);

@@ -3,6 +3,8 @@
 #include "casework/case.h"
 #include "casework/casework.h"
 #include "casework/detail.h"
+#include "casework/placement.h"
+#include "core/date.h"
 #include "http/api.h"
 #include "http/args.h"
 #include "http/reply.h"
@@ -167,5 +169,29 @@ void tasks_h(struct request *r)
     struct report_table t;
     struct outcome o = OUTCOME_INIT;
     int rc = tasks_list(r->store, &f, &t, &o);
+    reply_table_paged(r, rc, &t, &o, &pg);
+}
+
+/* 送教上门: the children placed so that the account reaches, with one month's visits (issue 15) */
+void send_teaching_h(struct request *r)
+{
+    struct placement_filter f = {0};
+    const char *month;
+    struct paging pg;
+    if (!arg_text(r, "township", 32, &f.township) || !arg_text(r, "month", 16, &month) ||
+        !arg_paging(r, &pg))
+        return;
+    if (month && *month) {
+        char day[24];
+        snprintf(day, sizeof(day), strlen(month) == 7 ? "%s-01" : "%s", month);
+        if (date_parse(day, strlen(day), &f.month) < 0) {
+            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "month",
+                           "月份应写作 2026-11 或该月中的一天");
+            return;
+        }
+    }
+    struct report_table t;
+    struct outcome o = OUTCOME_INIT;
+    int rc = placement_list(r->store, &r->scope, &f, &t, &o);
     reply_table_paged(r, rc, &t, &o, &pg);
 }

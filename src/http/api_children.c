@@ -63,6 +63,6 @@ void child_casework_h(struct request *r)
     if (!id)
         return;
     struct outcome o = OUTCOME_INIT;
-    json_t *j = child_casework(r->store, id, &o);
+    json_t *j = child_casework(r->store, &r->scope, id, &o);
     reply_read(r, j, &o);
 }

@@ -7,52 +7,58 @@
 const struct report_def report_defs[] = {
     {"out-of-school", "失学辍学儿童名单",
      "适龄未入学、辍学和有疑似学籍记录待复核的儿童名单（疑似失学辍学台账）", report_out_of_school,
-     RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false},
+     RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false, false},
     {"summary", "各乡镇状态汇总", "各乡镇、全县各状态人数汇总", report_summary, RUN_REPORT,
-     PERM_SUMMARY, false, false, false},
+     PERM_SUMMARY, false, false, false, false},
     {"children", "儿童状态清单", "户籍中每名儿童的状态、学校和情况（儿童状态清单）",
-     report_children, RUN_REPORT | RT_STATUS | RT_FULL, PERM_SUMMARY, true, false, false},
+     report_children, RUN_REPORT | RT_STATUS | RT_FULL, PERM_SUMMARY, true, false, false, false},
     {"ledger-school-age", "适龄儿童台账",
      "适龄儿童台账：义务教育年龄段每名儿童的就学状态、学校，有核查任务或案件的写明核查结论和"
      "案件情况",
-     report_ledger_school_age, RUN_REPORT | RT_STATUS | RT_FULL, PERM_SUMMARY, true, true, false},
+     report_ledger_school_age, RUN_REPORT | RT_STATUS | RT_FULL, PERM_SUMMARY, true, true, false,
+     false},
     {"ledger-suspected", "疑似失学辍学台账",
      "疑似失学辍学台账：每项核查任务（截止日期、剩余天数、结论、责任人）", report_ledger_suspected,
-     RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, false},
+     RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, false, false},
     {"ledger-dropout", "失学辍学台账",
      "失学辍学台账（一人一案）：原因、劝返次数、依法控辍步骤、责任人、立案天数、劝返结果、"
      "巩固回访",
-     report_ledger_dropout, RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, false},
+     report_ledger_dropout, RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, false, false},
     {"monthly", "控辍保学工作月报",
      "控辍保学工作月报：各乡镇新增疑似、核查、立案、劝返复学、销号、仍失学辍学（按原因）和"
      "入学率",
-     report_monthly, RT_TOWNSHIP | RT_MONTH, PERM_SUMMARY, false, true, false},
+     report_monthly, RT_TOWNSHIP | RT_MONTH, PERM_SUMMARY, false, true, false, false},
     /* for the police (issue 13): who the register does not know, and what the county found */
     {"unregistered-pupils", "有学籍无户籍学生核查名单",
      "有学籍无户籍学生核查名单：本县学校在读、户籍名单中没有，且身份证号属本县或没有身份证号的"
      "学生（可能未落户），送公安核查",
-     report_unregistered_pupils, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, true, true},
+     report_unregistered_pupils, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, true, true, false},
     {"registration-feedback", "户籍核查反馈表",
      "户籍核查反馈表：乡镇入户核查发现的户籍问题（空挂户、双重户籍、证件错误、查无此人）和有学籍"
      "无户籍的学生，写明发现的情况、核查人和日期，按乡镇送公安机关",
-     report_registration_feedback, RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, true},
+     report_registration_feedback, RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, true, false},
     /* what a cadre takes to the village (issue 14): the township's own, contacts as on the page */
     {"visit-sheet", "走访清单",
      "走访清单：每个村（社区）待核查和劝返中的儿童，写明监护人、电话、住址、状态和截止日期，"
      "留出走访结果、日期和签名栏，可直接打印",
      report_visit_sheet, RT_TOWNSHIP | RT_VILLAGE | RT_FULL | RT_PDF, PERM_CASEWORK, true, false,
-     false},
+     false, false},
     /* issue 15: the priority groups (domain/groups.c) */
     {"groups", "重点群体儿童名单",
      "重点群体儿童名单：属于脱贫户、防返贫监测对象、低保、特困、孤儿、事实无人抚养、残疾、留守"
      "等重点群体的每名适龄儿童，写明所属群体、状态和关联方式",
-     report_groups, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false},
+     report_groups, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false, false},
     {"groups-unmatched", "重点群体未关联名单",
      "重点群体未关联名单：重点群体名单中在户籍名单里找不到或多人符合的适龄儿童（可能未落户）",
-     report_groups_unmatched, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false},
+     report_groups_unmatched, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false, false},
+    /* children with disabilities (issue 15): the placement register, scoped by the account */
+    {"disability", "残疾儿童安置登记册",
+     "残疾儿童安置登记册：核查结论为送教上门/因病因残或已登记安置方式的适龄儿童，写明安置方式、"
+     "学校、缓学免学截止日期和本月送教次数、课时",
+     report_disability, RT_TOWNSHIP, PERM_CASES, true, false, false, true},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
-     RT_LIST, PERM_SUMMARY, true, false, false},
+     RT_LIST, PERM_SUMMARY, true, false, false, false},
 };
 const size_t report_defs_count = ARRAY_SIZE(report_defs);
 

@@ -41,6 +41,8 @@ struct report_def {
     bool form;         /* a form to send upward (caption, totals, signatures) */
     bool registration; /* also for a department whose duty reads 户籍问题 (the police:
                           department.h DEPT_READS_REGISTRATION), county-wide, masked */
+    bool schools;      /* also for a school account: the function narrows it to the school's own
+                          by opt->scope (no township filter) */
 };
 
 extern const struct report_def report_defs[];

@@ -86,6 +86,15 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
 int report_groups_unmatched(struct store *s, const struct report_options *opt,
                             struct report_table *t, struct outcome *o);
 
+/*
+ * 残疾儿童安置登记册 (report/disability.c, issue 15): every school-age child of the latest run
+ * with a verification outcome 送教上门/因病因残 or a placement (casework/placement.h): the
+ * placement, school, approval's end date, this month's 送教上门 visits and hours. Scoped by
+ * opt->scope (a township its own, a school the children placed with it); masked IDs.
+ */
+int report_disability(struct store *s, const struct report_options *opt, struct report_table *t,
+                      struct outcome *o);
+
 /* The statistical period of a monthly report dated `date`: from the day after the same day
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);

@@ -71,6 +71,8 @@ static const struct word action_words[] = {
     {"person_deactivate", "停用人员", NULL, 0, TONE_NONE},
     {"setting_set", "修改设置", NULL, 0, TONE_NONE},
     {"setting_unset", "恢复默认设置", NULL, 0, TONE_NONE},
+    {"placement_set", "设置安置方式", NULL, 0, TONE_NONE},
+    {"send_visit", "送教上门记录", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

@@ -401,6 +401,35 @@ const char *const migrate_pg_steps[] = {
     "  matched_by " CTEXT " CHECK (matched_by IN ('id', 'household', 'name_birth')),"
     "  uncertain INTEGER NOT NULL DEFAULT 0, detail " CTEXT " NOT NULL);"
     "CREATE INDEX group_member_run ON group_member (run_id, record_id);",
+    /* 18 */
+    "CREATE TABLE placement ("
+    "  id " ID ","
+    "  child_id BIGINT NOT NULL UNIQUE REFERENCES child (id),"
+    "  record_id BIGINT NOT NULL REFERENCES record (id),"
+    "  township_code " CTEXT ", township " CTEXT ","
+    "  kind " CTEXT " NOT NULL CHECK (kind IN ('regular','special_school','home_teaching',"
+    "   'deferred','exempt')),"
+    "  school " CTEXT ", school_name " CTEXT ","
+    "  approved_by " CTEXT ", approval_no " CTEXT ", approved_on " CTEXT ", ends_on " CTEXT ","
+    "  since " CTEXT " NOT NULL, note " CTEXT ", set_by " CTEXT " NOT NULL,"
+    "  set_at " CTEXT " NOT NULL,"
+    "  CHECK (kind IN ('deferred','exempt') OR school IS NOT NULL),"
+    "  CHECK (kind NOT IN ('deferred','exempt') OR (approved_by IS NOT NULL"
+    "   AND approval_no IS NOT NULL AND approved_on IS NOT NULL AND ends_on IS NOT NULL)));"
+    "CREATE INDEX placement_kind ON placement (kind, township_code);"
+    "CREATE INDEX placement_school ON placement (school);"
+    "CREATE TABLE send_visit ("
+    "  id " ID ","
+    "  child_id BIGINT NOT NULL REFERENCES child (id),"
+    "  on_date " CTEXT " NOT NULL, teachers " CTEXT " NOT NULL CHECK (teachers <> ''),"
+    "  tenths INTEGER NOT NULL CHECK (tenths BETWEEN 1 AND 240),"
+    "  content " CTEXT " NOT NULL CHECK (content <> ''),"
+    "  corrects BIGINT REFERENCES send_visit (id), reason " CTEXT ","
+    "  recorded_by " CTEXT " NOT NULL, recorded_at " CTEXT " NOT NULL);"
+    "CREATE INDEX send_visit_child ON send_visit (child_id, on_date);"
+    "CREATE INDEX send_visit_corrects ON send_visit (corrects) WHERE corrects IS NOT NULL;"
+    "CREATE TRIGGER send_visit_append_only BEFORE UPDATE OR DELETE ON send_visit"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

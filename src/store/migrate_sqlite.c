@@ -534,6 +534,42 @@ const char *const migrate_sqlite_steps[] = {
     "  matched_by TEXT CHECK (matched_by IN ('id', 'household', 'name_birth')),"
     "  uncertain INTEGER NOT NULL DEFAULT 0, detail TEXT NOT NULL);"
     "CREATE INDEX group_member_run ON group_member (run_id, record_id);",
+    /* 18: children with disabilities (issue 15, casework/placement.c). A child's placement
+     * (安置方式), one row per child kept by the child key like tasks and cases, changed in place
+     * (each change is an event and an audit row): 随班就读, 特殊教育学校 and 送教上门 name the
+     * school (its 学籍 code; for 送教上门 the school that sends the teachers), 缓学 and 免学 the
+     * approval (who, document number, date, end date). The 送教上门 visits are appended
+     * (`send_visit`, like the attempts: a correction is a new row naming the one it corrects);
+     * lesson hours are kept in tenths (`tenths`: 1.5 课时 is 15). */
+    "CREATE TABLE placement ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL UNIQUE REFERENCES child (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  township_code TEXT, township TEXT,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('regular','special_school','home_teaching',"
+    "   'deferred','exempt')),"
+    "  school TEXT, school_name TEXT,"
+    "  approved_by TEXT, approval_no TEXT, approved_on TEXT, ends_on TEXT,"
+    "  since TEXT NOT NULL, note TEXT, set_by TEXT NOT NULL, set_at TEXT NOT NULL,"
+    "  CHECK (kind IN ('deferred','exempt') OR school IS NOT NULL),"
+    "  CHECK (kind NOT IN ('deferred','exempt') OR (approved_by IS NOT NULL"
+    "   AND approval_no IS NOT NULL AND approved_on IS NOT NULL AND ends_on IS NOT NULL)));"
+    "CREATE INDEX placement_kind ON placement (kind, township_code);"
+    "CREATE INDEX placement_school ON placement (school);"
+    "CREATE TABLE send_visit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL REFERENCES child (id),"
+    "  on_date TEXT NOT NULL, teachers TEXT NOT NULL CHECK (teachers <> ''),"
+    "  tenths INTEGER NOT NULL CHECK (tenths BETWEEN 1 AND 240),"
+    "  content TEXT NOT NULL CHECK (content <> ''),"
+    "  corrects INTEGER REFERENCES send_visit (id), reason TEXT,"
+    "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);"
+    "CREATE INDEX send_visit_child ON send_visit (child_id, on_date);"
+    "CREATE INDEX send_visit_corrects ON send_visit (corrects) WHERE corrects IS NOT NULL;"
+    "CREATE TRIGGER send_visit_append_only BEFORE UPDATE ON send_visit"
+    "  BEGIN SELECT RAISE(ABORT, 'send_visit is append-only'); END;"
+    "CREATE TRIGGER send_visit_no_delete BEFORE DELETE ON send_visit"
+    "  BEGIN SELECT RAISE(ABORT, 'send_visit is append-only'); END;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

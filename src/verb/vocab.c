@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "casework/event.h"
+#include "casework/placement.h"
 #include "core/words.h"
 #include "domain/batch.h"
 #include "domain/department.h"
@@ -78,6 +79,7 @@ const struct vocab_entry vocab_registry[] = {
     {"registration_problems", &registration_problems, NULL, NULL},
     {"case_states", &case_states, NULL, NULL},
     {"reasons", &case_reasons, NULL, NULL},
+    {"placement_kinds", &placement_kinds, NULL, NULL},
     {"methods", &attempt_methods, method_more, NULL},
     {"ladder_steps", &ladder_steps, NULL, NULL},
     {"case_outcomes", &case_outcomes, NULL, NULL},

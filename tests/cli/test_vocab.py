@@ -23,7 +23,7 @@ NAMES = {"statuses", "stages", "task_states", "verify_outcomes", "registration_p
          "case_states", "reasons", "methods", "ladder_steps", "case_outcomes", "assignee_roles",
          "org_kinds", "event_kinds", "kinds", "batch_states", "job_states",
          "registration_statuses", "enroll_statuses", "link_verdicts", "review_decisions", "roles",
-         "departments", "audit_objects", "audit_actions", "reports"}
+         "departments", "audit_objects", "audit_actions", "reports", "placement_kinds"}
 
 
 class VocabTest(test_server.ServerTest):
@@ -146,7 +146,8 @@ class VocabTest(test_server.ServerTest):
         names = [r["key"] for r in v["reports"]]
         self.assertIn("ledger-dropout", names)
         for rep in v["reports"]:
-            self.assertIn(rep["perm"], ("summary", "children", "casework"))  # casework: 走访清单
+            # casework: 走访清单; cases: 残疾儿童安置登记册 (scoped by the function)
+            self.assertIn(rep["perm"], ("summary", "children", "casework", "cases"))
             r, j, _ = self.call("GET", "/api/v1/reports/%s?format=json" % rep["key"], cookie=cookie)
             self.assertEqual(r.status, 200, (rep["key"], j))
         r, j, _ = self.call("GET", "/api/v1/reports/nonsense", cookie=cookie)

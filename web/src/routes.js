@@ -14,6 +14,7 @@ export const routes = [
   { path: '/verify/:id', title: '核查任务', perm: 'tasks_read', load: () => import('./screens/verify-task.js') },
   { path: '/cases', title: '个案', nav: true, perm: 'cases_read', load: () => import('./screens/cases.js') },
   { path: '/cases/:id', title: '个案', perm: 'cases_read', load: () => import('./screens/case.js') },
+  { path: '/send-teaching', title: '送教上门', nav: true, perm: 'placements_read', load: () => import('./screens/send-teaching.js') },
   { path: '/tasks', title: '待办', nav: true, perm: 'casework', load: () => import('./screens/tasks.js') },
   { path: '/registration', title: '户籍问题', nav: true, perm: 'registration', load: () => import('./screens/registration.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },

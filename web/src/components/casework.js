@@ -134,6 +134,7 @@ export function Choices({ name, legend, options, value, onChange, required, colu
 /** The screen of a task or case a list row names by its kind and id (object: task | case). */
 export function objectLink(object, id) {
   return object === 'case' ? '#/cases/' + id : object === 'task' ? '#/verify/' + id
+    : object === 'record' ? '#/children/' + id
     : object === 'candidate' ? '#/review?id=' + id : null;
 }
 

@@ -4,7 +4,8 @@
 // and the birth date is not shown, only the age on the school year's cutoff (it would give the ID
 // back: docs/decisions.md, Issue 11); 显示完整 (roles with full_id) fetches ?full=1 once, which
 // the server audits, and shows the number or the birth date asked for. The history and the
-// waterfall only for roles with child_file (a department reads the record alone).
+// waterfall only for roles with child_file (a department reads the record alone). The placement
+// and the 送教上门 log (issue 15) with their forms for the roles the server says may use them.
 import { useRef } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
@@ -16,6 +17,7 @@ import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, StatusBadge } from
 import { Masked } from '../components/masked.js';
 import { ScreenLink } from '../components/link.js';
 import { Timeline } from '../components/timeline.js';
+import { Placement } from '../components/placement.js';
 
 
 export default function Child({ params }) {
@@ -85,6 +87,7 @@ export default function Child({ params }) {
     </section>
 
     ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
+    ${history && work.data && html`<${Placement} work=${work.data} recordId=${id} onChanged=${work.reload} />`}
     ${history && html`<${Casework} work=${work} />`}
   </div>`;
 }
