@@ -37,6 +37,12 @@ void casework_settings_release(struct casework_settings *cs);
  */
 void child_key(const char *id_number, int id_flags, const char *name_key, const char *birth,
                int gender, struct buf *out);
+/* child_key of the record alias `r` in SQL (79: the unusable ID flags; a valid ID's check
+ * digit is right, so its flags say it). test_casework checks the two agree. */
+#define CHILD_KEY_SQL(r)                                                                           \
+    "CASE WHEN length(" r ".id_number) = 18 AND (" r ".id_flags & 79) = 0 THEN 'I:' || " r         \
+    ".id_number ELSE 'N:' || coalesce(" r ".name_key, '') || '/' || coalesce(" r                   \
+    ".birth_date, '') || '/' || CAST(coalesce(" r ".gender, 0) AS TEXT) END"
 
 struct casework_summary {
     long out_of_school;  /* children not_enrolled or dropped_out in the run */

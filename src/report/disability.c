@@ -6,8 +6,9 @@
  * whole county, a township its own children, a school the children it is placed with.
  *
  * The children come from one query of child keys, one SELECT per source joined by UNION
- * (DISABLED_KEYS_SQL): a further source (the 残联 disability list, when group matching lands) is
- * one more UNION giving its children's keys (casework.h child_key).
+ * (DISABLED_KEYS_SQL): the placements, the verification outcomes and the 残联's certificate
+ * holders linked by the latest cross-check (domain/groups.c); another source is one more UNION
+ * giving its children's keys (casework.h CHILD_KEY_SQL).
  */
 #include "report/reports.h"
 
@@ -29,7 +30,11 @@
     "SELECT ch.child_key, 'placement' AS source FROM placement p"                                  \
     " JOIN child ch ON ch.id = p.child_id"                                                         \
     " UNION SELECT ch.child_key, 'verify' AS source FROM verify_task v"                            \
-    " JOIN child ch ON ch.id = v.child_id WHERE v.outcome = 'home_teaching'"
+    " JOIN child ch ON ch.id = v.child_id WHERE v.outcome = 'home_teaching'"                       \
+    " UNION SELECT " CHILD_KEY_SQL(                                                                \
+        "r") ", 'list' AS source FROM group_member gm"                                             \
+             " JOIN record r ON r.id = gm.record_id WHERE gm.grp = 'disabled' AND gm.run_id ="     \
+             " (SELECT max(id) FROM match_run WHERE finished_at IS NOT NULL)"
 
 enum {
     D_TOWNSHIP,
@@ -60,12 +65,17 @@ static const struct table_col cols[D__COUNT] = {
     [D_RECORD] = {"record_id", "记录编号", COL_KEY},
 };
 
-/* Where the register learnt it: bit 1 a verification outcome, bit 2 a placement. */
-static const char *source_label(int64_t bits)
+/* Where the register learnt it: bit 1 a verification outcome, bit 2 a placement, bit 4 the
+ * 残联's list (a certificate holder linked by the cross-check). */
+static const char *source_label(int64_t bits, struct buf *out)
 {
-    return bits == 3   ? "核查结论（送教上门/因病因残）、安置登记"
-           : bits == 1 ? "核查结论（送教上门/因病因残）"
-                       : "安置登记";
+    static const char *const words[] = {"核查结论（送教上门/因病因残）", "安置登记",
+                                        "残联持证名单"};
+    buf_reset(out);
+    for (int i = 0; i < 3; i++)
+        if (bits & (1 << i))
+            buf_addf(out, "%s%s", out->len ? "、" : "", words[i]);
+    return out->buf;
 }
 
 int report_disability(struct store *s, const struct report_options *opt, struct report_table *t,
@@ -88,7 +98,8 @@ int report_disability(struct store *s, const struct report_options *opt, struct 
     struct view v = view_make(false, ri.cutoff);
     struct stmt *q = store_prepare(
         s, "SELECT k.child_key, max(CASE WHEN k.source = 'verify' THEN 1 ELSE 0 END)"
-           " + 2 * max(CASE WHEN k.source = 'placement' THEN 1 ELSE 0 END), ch.id, "
+           " + 2 * max(CASE WHEN k.source = 'placement' THEN 1 ELSE 0 END)"
+           " + 4 * max(CASE WHEN k.source = 'list' THEN 1 ELSE 0 END), ch.id, "
            "coalesce(p.kind, ''),"
            " coalesce(p.school, ''), coalesce(p.school_name, ''), coalesce(p.ends_on, ''),"
            " coalesce(p.since, '') FROM (" DISABLED_KEYS_SQL ") k"
@@ -100,6 +111,7 @@ int report_disability(struct store *s, const struct report_options *opt, struct 
     table_init(t, "残疾儿童安置登记册", "children", cols, D__COUNT);
     int today = date_today(), rc;
     long n = 0, behind = 0;
+    struct buf src = BUF_INIT;
     while ((rc = stmt_step(q)) == 1) {
         int64_t rid = placement_latest_record(s, ri.population_batch, stmt_text(q, 0));
         if (!rid)
@@ -135,7 +147,7 @@ int report_disability(struct store *s, const struct report_options *opt, struct 
             table_set(t, D_TOWNSHIP, *stmt_text(r, 1) ? stmt_text(r, 1) : "（未填乡镇）");
             table_set(t, D_NAME, stmt_text(r, 2));
             table_set(t, D_ID, id);
-            table_set(t, D_SOURCE, source_label(stmt_int(q, 1)));
+            table_set(t, D_SOURCE, source_label(stmt_int(q, 1), &src));
             table_set(t, D_KIND,
                       *kind ? vocab_label(&placement_kinds, kind) : "（未登记安置方式）");
             table_set(t, D_SCHOOL, stmt_text(q, 5));
@@ -165,6 +177,7 @@ int report_disability(struct store *s, const struct report_options *opt, struct 
         stmt_finalize(r);
     }
     stmt_finalize(q);
+    buf_release(&src);
     if (rc < 0) {
         table_release(t);
         return fail_store(s, o);

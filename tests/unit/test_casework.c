@@ -502,6 +502,40 @@ static void test_history_is_append_only(void **state)
                      -1);
 }
 
+/* CHILD_KEY_SQL reads a stored record as child_key does: a valid ID, a mistyped one, none. */
+static void test_child_key_sql(void **state)
+{
+    struct tu_fx *fx = *state;
+    char good[19], bad[19];
+    tu_make_id(good, "140521", 20150303, 21);
+    tu_make_id(bad, "140521", 20160404, 32);
+    bad[17] = bad[17] == '1' ? '2' : '1';
+    struct buf csv = BUF_INIT;
+    buf_addf(&csv,
+             "姓名,身份证号,性别,出生日期\n张一,%s,女,2015-03-03\n张二,%s,男,2016-04-04\n"
+             "张三,,男,2017-05-05\n张四,,,\n",
+             good, bad);
+    tu_import_text(fx, KIND_POPULATION, "keys.csv", csv.buf);
+    buf_release(&csv);
+    struct stmt *q = store_prepare(
+        fx->s, "SELECT coalesce(id_number, ''), id_flags,"
+               " coalesce(name_key, ''), coalesce(birth_date, ''),"
+               " coalesce(gender, 0), " CHILD_KEY_SQL("r") " FROM record r ORDER BY id");
+    assert_non_null(q);
+    int n = 0;
+    struct buf want = BUF_INIT;
+    while (stmt_step(q) == 1) {
+        const char *birth = stmt_text(q, 3);
+        child_key(*stmt_text(q, 0) ? stmt_text(q, 0) : NULL, (int)stmt_int(q, 1), stmt_text(q, 2),
+                  *birth ? birth : NULL, (int)stmt_int(q, 4), &want);
+        assert_string_equal(stmt_text(q, 5), want.buf);
+        n++;
+    }
+    stmt_finalize(q);
+    buf_release(&want);
+    assert_int_equal(n, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -515,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_followups_and_closing),
         cmocka_unit_test(test_deferral_holds_for_one_school_year),
         cmocka_unit_test(test_child_key),
+        cmocka_unit_test_setup_teardown(test_child_key_sql, tu_fx_setup, tu_fx_teardown),
         cmocka_unit_test_setup_teardown(test_an_outcome_stands_until_a_newer_list, tu_fx_setup,
                                         tu_fx_teardown),
         cmocka_unit_test_setup_teardown(test_a_later_run_closes_tasks_and_notes_cases, tu_fx_setup,
