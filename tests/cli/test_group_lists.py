@@ -5,6 +5,7 @@ line, the county's upload and each department's own account; a list of the wrong
 Chinese with nothing stored; a department refused the lists that are not its own.
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -106,6 +107,21 @@ class GroupListsCliTest(BaoxueTest):
         self.assertEqual((s["imported"], s["flagged"]), (2, 0), out)
         self.assertEqual(self.scalar("SELECT sum(amount_fen) FROM group_detail g JOIN batch b"
                                      " ON b.id = g.batch_id WHERE b.kind = 'aid'"), 90000)
+
+    def test_the_disability_register_names_the_certificate_holders(self):
+        reg = [["姓名", "性别", "公民身份号码", "出生日期", "乡镇（街道）", "户籍状态"],
+               ["陈一", "男", DISABLED, "2014-09-09", "郑庄镇", "正常"],
+               ["王花", "女", CHILD, "2015-03-03", "郑庄镇", "正常"]]
+        self.import_file("population", self.csv("户籍.csv", reg))
+        enr = [["学校名称", "姓名", "身份证件号", "学籍状态"], ["郑庄镇中心小学", "王花", CHILD, "在读"]]
+        self.import_file("enrollment", self.csv("学籍.csv", enr))
+        self.import_file("disability", self.xlsx("残联.xlsx", [("Sheet1", disability_sheet())]))
+        self.ok("match", "--db", self.db, "--as-of", "2026-11-20")
+        out, _ = self.ok("report", "--db", self.db, "disability", "--format", "json")
+        by = {c["name"]: c for c in json.loads(out)["children"]}
+        self.assertEqual(set(by), {"陈一"})
+        self.assertEqual(by["陈一"]["source"], "残联持证名单")
+        self.assertEqual(by["陈一"]["placement"], "（未登记安置方式）")
 
     def test_a_list_of_another_kind_is_refused(self):
         path = self.csv("户籍.csv", [["姓名", "身份证号", "性别"], ["张三", CHILD, "女"]])
