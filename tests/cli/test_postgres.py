@@ -41,7 +41,8 @@ class PostgresTest(BaoxueTest):
         # a second demo replaces the first: the same counts, not twice as many
         self.ok("demo", "--db", self.db, "--out", self.path("demo"), "--children", "800")
         self.assertEqual(self.scalar("SELECT count(*) FROM record"), n)
-        self.assertEqual(self.scalar("SELECT count(*) FROM batch"), 3)
+        # 户籍, 学籍, 外出就读 and the six priority-group files, once
+        self.assertEqual(self.scalar("SELECT count(*) FROM batch"), 9)
 
         real = new_db(self.dir, "real.db")
         self.init_db(db=real)
