@@ -235,20 +235,27 @@ struct gbatch {
     uint32_t *order;
 };
 
-/* (a) the row's own ID: exact with the name agreeing, or one slip away (the check digit
- * failed: one substitution or one swap of neighbours) with the name agreeing. */
-static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
+/* The slip search's second chance for a 小名 typed with a slip in the ID: the surname and the
+ * full birth date agree and the register's 监护人 is the row's (by ID or by name). */
+static bool slip_nickname(const struct grow *r, const struct gchild *c)
 {
-    if (!r->idn || strlen(r->idn) != 18)
-        return 0;
-    size_t first, n = find_id(g, r->idn, &first);
-    for (size_t j = 0; j < n; j++)
-        if (name_agrees(r, &g->c[g->by_id[first + j].child]))
-            cand_add(k, g->by_id[first + j].child);
-    if (k->n || !(r->id_flags & ID_BAD_CHECK))
-        return 0;
+    if (!r->d || !surname_agrees(r, c) || !birth_agrees(r, c))
+        return false;
+    const char *ids[2] = {r->head_id, r->guardian_id};
+    for (int t = 0; t < 2; t++)
+        if (same_text(ids[t], c->guardian_id) || same_text(ids[t], c->head_id))
+            return true;
+    return same_text(r->guardian, c->guardian) || same_text(r->head_name, c->guardian);
+}
+
+/* The register children one slip away from the row's ID (the check digit failed: one
+ * substitution or one swap of neighbours) for which `ok` holds. */
+static void slip_search(const struct gctx *g, const struct grow *r,
+                        bool (*ok)(const struct grow *, const struct gchild *), struct cands *k)
+{
     static const char digits[] = "0123456789X";
     char v[19];
+    size_t first, n;
     for (int pos = 0; pos < 18; pos++) {
         for (const char *d = digits; *d; d++) {
             if (*d == r->idn[pos] || (*d == 'X' && pos != 17))
@@ -259,7 +266,7 @@ static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
                 continue;
             n = find_id(g, v, &first);
             for (size_t j = 0; j < n; j++)
-                if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+                if (ok(r, &g->c[g->by_id[first + j].child]))
                     cand_add(k, g->by_id[first + j].child);
         }
         if (pos < 17 && r->idn[pos] != r->idn[pos + 1]) {
@@ -269,12 +276,30 @@ static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
             if (id_is_valid(v)) {
                 n = find_id(g, v, &first);
                 for (size_t j = 0; j < n; j++)
-                    if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+                    if (ok(r, &g->c[g->by_id[first + j].child]))
                         cand_add(k, g->by_id[first + j].child);
             }
         }
     }
-    return 1; /* a slip */
+}
+
+/* (a) the row's own ID: exact with the name agreeing, or one slip away with the name agreeing
+ * (1 returned), or one slip away with a 小名 whose surname, birth and guardian agree (2). */
+static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
+{
+    if (!r->idn || strlen(r->idn) != 18)
+        return 0;
+    size_t first, n = find_id(g, r->idn, &first);
+    for (size_t j = 0; j < n; j++)
+        if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+            cand_add(k, g->by_id[first + j].child);
+    if (k->n || !(r->id_flags & ID_BAD_CHECK))
+        return 0;
+    slip_search(g, r, name_agrees, k);
+    if (k->n)
+        return 1;
+    slip_search(g, r, slip_nickname, k);
+    return 2;
 }
 
 /* Two register children of one household: a head's or guardian's ID in common, or the same
@@ -340,11 +365,27 @@ static int path_id_nickname(const struct gctx *g, const struct grow *r, struct c
     return 2;
 }
 
+/* Within one household, a 小名 for the child: the surname and the full birth date agree, or
+ * the names are one character apart (王小明/王明, 王轩轩/王子轩) and the birth, when the row
+ * has one, agrees. Twins 李明/李亮 are one character apart too: both fit, and the row is
+ * uncertain. */
+static bool nickname_fits(const struct grow *r, const struct gchild *c)
+{
+    if (!r->name || !*r->name || !c->name)
+        return false;
+    struct name_info ni;
+    name_info_make(&ni, c->name, strlen(c->name));
+    enum name_level l = name_compare(&r->ni, &ni);
+    if (r->d && l <= NAME_SURNAME && birth_agrees(r, c))
+        return true;
+    return l <= NAME_ONE_CHAR && birth_fits(r, c);
+}
+
 /* (b) the household by ID: the row's head's or guardian's ID, or the ID of another member of
  * its household in the list, is the register record's head's or guardian's; the child's name
  * agrees, and its birth when the row has one. */
 static void path_household(const struct gctx *g, const struct gbatch *b, const struct grow *r,
-                           struct cands *k)
+                           bool nick, struct cands *k)
 {
     size_t nk = 2 + (r->hh_hi - r->hh_lo);
     const char **keys = xmalloc(nk * sizeof(*keys));
@@ -360,7 +401,7 @@ static void path_household(const struct gctx *g, const struct gbatch *b, const s
         size_t f, m = find_key(g->hh, g->nhh, keys[t], &f);
         for (size_t j = 0; j < m; j++) {
             const struct gchild *c = &g->c[g->hh[f + j].child];
-            if (name_agrees(r, c) && birth_fits(r, c))
+            if (nick ? nickname_fits(r, c) : name_agrees(r, c) && birth_fits(r, c))
                 cand_add(k, g->hh[f + j].child);
         }
     }
@@ -371,7 +412,7 @@ static void path_household(const struct gctx *g, const struct gbatch *b, const s
  * household in the list, in the same 村（社区） (and township when both give one); the child's
  * name agrees, and its birth when the row has one. */
 static void path_guardian_name(const struct gctx *g, const struct gbatch *b, const struct grow *r,
-                               struct cands *k)
+                               bool nick, struct cands *k)
 {
     if (!r->village || !*r->village)
         return;
@@ -391,7 +432,7 @@ static void path_guardian_name(const struct gctx *g, const struct gbatch *b, con
             const struct gchild *c = &g->c[g->by_guardian[f + j].child];
             if (same_text(r->village, c->village) &&
                 (!(r->tcode || r->town) || !(c->tcode || c->town) || same_township(r, c)) &&
-                name_agrees(r, c) && birth_fits(r, c))
+                (nick ? nickname_fits(r, c) : name_agrees(r, c) && birth_fits(r, c)))
                 cand_add(k, g->by_guardian[f + j].child);
         }
     }
@@ -480,23 +521,42 @@ static bool out_of_band(const struct grow *r, const struct school_calendar *cal,
 enum gpath {
     P_ID,
     P_ID_NICK,
+    P_ID_SLIP_NICK,
     P_ID_TWIN,
+    P_ID_SIBLING,
     P_HOUSEHOLD,
     P_GUARDIAN_NAME,
+    P_HOUSEHOLD_NICK,
     P_NAME_BIRTH,
     P_NAME_BIRTH_COUNTY,
     P__N
 };
-static const char *const path_key[P__N] = {"id",        "id",         "household", "household",
-                                           "household", "name_birth", "name_birth"};
+static const char *const path_key[P__N] = {
+    [P_ID] = "id",
+    [P_ID_NICK] = "id",
+    [P_ID_SLIP_NICK] = "id",
+    [P_ID_TWIN] = "household",
+    [P_ID_SIBLING] = "id",
+    [P_HOUSEHOLD] = "household",
+    [P_GUARDIAN_NAME] = "household",
+    [P_HOUSEHOLD_NICK] = "household",
+    [P_NAME_BIRTH] = "name_birth",
+    [P_NAME_BIRTH_COUNTY] = "name_birth",
+};
 static const char *const path_what[P__N] = {
     "身份证号相同、姓名一致",
     "身份证号相同且有效，姓名不同但姓相同（可能是小名或曾用名），户内没有与名单姓名一致的其他儿童",
+    "身份证号错一位（校验位不符，按一位之差找到），姓名不同但姓相同（可能是小名），出生日期完全一致"
+    "，"
+    "监护人相同",
     "名单上的身份证号是同户同日出生的另一名儿童的（双胞胎的号码抄错），按户内姓名一致关联",
+    "身份证号属于其中一名，姓名与同户另一名一致",
     "户主、监护人或同户成员的身份证号与户籍记录的户主或监护人相同，姓名一致，出生日期一致或名单"
     "没有出生日期（户内唯一）",
     "户籍监护人姓名是名单上的户主、监护人或同户成员，村（社区）相同，姓名一致，出生日期一致或"
     "名单没有出生日期（户内唯一）",
+    "同户（户主、监护人或同户成员的身份证号，或监护人姓名和村），姓名不同（可能是小名）：姓相同且"
+    "出生日期完全一致，或姓名只差一个字且出生日期一致或名单没有出生日期，户内唯一",
     "姓名、出生日期、乡镇一致（唯一符合）",
     "名单没有乡镇和村：姓名、完整出生日期一致，全县唯一符合",
 };
@@ -651,22 +711,27 @@ static int load_batch(struct store *s, int64_t batch, struct gbatch *b)
 static int decide(const struct gctx *g, const struct gbatch *b, const struct grow *r,
                   struct cands *k, bool *slip)
 {
-    *slip = path_id(g, r, k) == 1;
+    int id = path_id(g, r, k);
+    *slip = id > 0;
     if (k->n)
-        return P_ID;
+        return id == 2 ? P_ID_SLIP_NICK : P_ID;
     int nick = path_id_nickname(g, r, k);
     if (nick == 1)
         return P_ID_TWIN;
     if (nick == 3)
-        return P_ID; /* the ID's owner and a sibling whose name agrees: uncertain */
+        return P_ID_SIBLING; /* the ID's owner and a sibling whose name agrees: uncertain */
     if (nick == 2)
         return P_ID_NICK;
-    path_household(g, b, r, k);
+    path_household(g, b, r, false, k);
     if (k->n)
         return P_HOUSEHOLD;
-    path_guardian_name(g, b, r, k);
+    path_guardian_name(g, b, r, false, k);
     if (k->n)
         return P_GUARDIAN_NAME;
+    path_household(g, b, r, true, k);
+    path_guardian_name(g, b, r, true, k);
+    if (k->n)
+        return P_HOUSEHOLD_NICK;
     if (r->tcode || (r->town && *r->town)) {
         month_scan(g, r, township_agrees, k);
         if (k->n)
@@ -677,6 +742,30 @@ static int decide(const struct gctx *g, const struct gbatch *b, const struct gro
             return P_NAME_BIRTH_COUNTY;
     }
     return -1;
+}
+
+/* Siblings of one household whose names sound alike (康家明, 康家铭): when the row's name is
+ * one of them character for character (or as a variant) and only the same in pinyin with the
+ * others, it is that one. */
+static void prefer_exact_name(const struct gctx *g, const struct grow *r, struct cands *k)
+{
+    if (k->n > ARRAY_SIZE(k->ix))
+        return;
+    size_t exact = 0;
+    uint32_t pick = 0;
+    for (size_t j = 0; j < k->n; j++) {
+        const struct gchild *c = &g->c[k->ix[j]];
+        struct name_info ni;
+        name_info_make(&ni, c->name, strlen(c->name));
+        if (name_compare(&r->ni, &ni) <= NAME_VARIANT) {
+            exact++;
+            pick = k->ix[j];
+        }
+    }
+    if (exact == 1) {
+        k->ix[0] = pick;
+        k->n = 1;
+    }
 }
 
 /* The rows of list `batch` whose group it is the current list of. */
@@ -697,7 +786,10 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
         if (grp < 0 || snapshot[grp] != batch)
             continue;
         row_birth(r);
-        if (out_of_band(r, cal, cutoff)) {
+        /* a birth outside the band skips the row, unless it may come from a mistyped ID (the
+         * check digit fails): then the row is skipped only when it links nobody */
+        bool oob = out_of_band(r, cal, cutoff);
+        if (oob && !(r->id_flags & ID_BAD_CHECK)) {
             out->skipped++;
             continue;
         }
@@ -707,6 +799,12 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
         struct cands k = {0};
         bool slip = false;
         int path = decide(g, &b, r, &k, &slip);
+        if ((path == P_HOUSEHOLD || path == P_GUARDIAN_NAME) && k.n > 1)
+            prefer_exact_name(g, r, &k);
+        if (oob && (path < 0 || k.n != 1)) {
+            out->skipped++;
+            continue;
+        }
         buf_reset(&w->detail);
         if (path < 0) {
             buf_addf(&w->detail,
@@ -719,8 +817,7 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
             buf_addf(&w->detail,
                      "%s名单中的“%s”有 %zu 名户籍儿童符合（%s），无法确定是哪一名，暂不关联，"
                      "待人工确认；候选户籍记录编号：",
-                     priority_groups.words[grp].label, name, k.n,
-                     path == P_ID ? "身份证号属于其中一名，姓名与同户另一名一致" : path_what[path]);
+                     priority_groups.words[grp].label, name, k.n, path_what[path]);
             for (size_t j = 0; j < k.n && j < ARRAY_SIZE(k.ix); j++)
                 buf_addf(&w->detail, "%s%lld", j ? "、" : "", (long long)g->c[k.ix[j]].id);
             out->uncertain++;
@@ -732,12 +829,10 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
                      path_what[path],
                      path == P_ID && slip ? "（名单上的身份证号错一位，校验位不符，按一位之差找到）"
                                           : "");
-            long *cnt = path <= P_ID_TWIN         ? &out->by_id
-                        : path == P_HOUSEHOLD     ? &out->by_household
-                        : path == P_GUARDIAN_NAME ? &out->by_guardian_name
-                                                  : &out->by_name_birth;
-            if (path == P_ID_TWIN)
-                cnt = &out->by_household;
+            long *cnt = path <= P_ID_NICK          ? &out->by_id
+                        : path == P_GUARDIAN_NAME  ? &out->by_guardian_name
+                        : path <= P_HOUSEHOLD_NICK ? &out->by_household
+                                                   : &out->by_name_birth;
             (*cnt)++;
             rc = put(w, r, gk, category, c->id, path_key[path], false);
         }
