@@ -13,8 +13,9 @@ struct store;
  * For one child of the register (by ID number), every school record the cross-check considered,
  * each field's comparison level and weight, the total and why the pair ended as it did (the
  * sentence the run stored, written from its reason code and numbers): a waterfall a county
- * official can read; then the priority-group rows the run linked to the child (重点群体名单). `run` 0 is the latest run. The read is recorded in the audit trail. Without
- * `full` the records are shown as a masked view shows them (core/view.h): ages, not birth dates.
+ * official can read; then the priority-group rows the run linked to the child (重点群体名单). `run`
+ * 0 is the latest run. The read is recorded in the audit trail. Without `full` the records are
+ * shown as a masked view shows them (core/view.h): ages, not birth dates.
  */
 int explain_child(struct store *s, const char *id_text, int64_t run, bool full, const char *actor,
                   struct buf *out, struct outcome *o);
