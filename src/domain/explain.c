@@ -226,7 +226,7 @@ static int considered_load(struct store *s, struct explain_ctx *x, const struct 
     }
     struct stmt *q = store_prepare(
         s, "SELECT c.other_record, c.decision, c.reason, c.levels, c.score, 0, 0 FROM candidate c"
-           " WHERE c.run_id = $4 AND c.population_record = $5"
+           " WHERE c.run_id = $4 AND c.population_record = $5 AND c.pair_key NOT LIKE '%#G:%'"
            " UNION ALL SELECT r.id, '', '', '', 0,"
            "  (SELECT count(*) FROM candidate c WHERE c.run_id = $4 AND c.other_record = r.id),"
            "  (SELECT count(*) FROM candidate c WHERE c.run_id = $4 AND c.other_record = r.id"

@@ -562,10 +562,75 @@ static const char *const path_what[P__N] = {
 };
 
 struct writer {
-    struct stmt *ins;
+    struct stmt *ins, *cand;
     int64_t run_id;
-    struct buf detail;
+    struct buf detail, key;
+    struct hh_key
+        *decided; /* clerks' decisions on group pairs, sorted by pair key; child 1 accept */
+    size_t ndecided;
 };
+
+/* The key of a (register child, group row) pair a clerk decides in the review queue, stable
+ * across new snapshots like the 学籍 pairs' (domain/match.c): the child by ID (or name and
+ * birth), the row by its group, ID as typed, name, birth and head's ID. "#G:" keeps it apart
+ * from the linker's keys. */
+static void group_pair_key(const struct gchild *c, const struct grow *r, const char *grp,
+                           struct buf *out)
+{
+    buf_reset(out);
+    if (c->idn && id_is_valid(c->idn))
+        buf_addf(out, "P:%s", c->idn);
+    else
+        buf_addf(out, "P:%s/%d", c->name ? c->name : "", c->birth);
+    buf_addf(out, "#G:%s/%s/%s/%s/%s", grp, r->idn ? r->idn : "-", r->name ? r->name : "",
+             r->birth_text ? r->birth_text : "-", r->head_id ? r->head_id : "-");
+}
+
+/* A clerk's decision on a pair: 1 the same child, -1 not, 0 none. */
+static int pair_decided(const struct writer *w, const char *key)
+{
+    size_t first, n = find_key(w->decided, w->ndecided, key, &first);
+    return n ? (w->decided[first].child ? 1 : -1) : 0;
+}
+
+static int load_decided(struct store *s, struct writer *w)
+{
+    struct stmt *q = store_prepare(s, "SELECT pair_key, decision FROM review_decision"
+                                      " WHERE pair_key LIKE 'P:%#G:%'");
+    if (!q)
+        return -1;
+    size_t alloc = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        ALLOC_GROW(w->decided, w->ndecided + 1, alloc);
+        w->decided[w->ndecided++] =
+            (struct hh_key){xstrdup(stmt_text(q, 0)), !strcmp(stmt_text(q, 1), "accept")};
+    }
+    stmt_finalize(q);
+    if (w->ndecided)
+        qsort(w->decided, w->ndecided, sizeof(*w->decided), cmp_hh);
+    return rc < 0 ? -1 : 0;
+}
+
+/* An uncertain row's candidates into the shared review queue (table candidate, decision
+ * "review"): a clerk picks the child, or says none by rejecting each. */
+static int queue_review(struct writer *w, const struct gctx *g, const struct grow *r,
+                        const char *grp, const struct cands *k)
+{
+    for (size_t j = 0; j < k->n && j < ARRAY_SIZE(k->ix); j++) {
+        const struct gchild *c = &g->c[k->ix[j]];
+        group_pair_key(c, r, grp, &w->key);
+        stmt_reset(w->cand);
+        stmt_bind_int(w->cand, 1, w->run_id);
+        stmt_bind_int(w->cand, 2, c->id);
+        stmt_bind_int(w->cand, 3, r->id);
+        stmt_bind_str(w->cand, 4, w->key.buf);
+        stmt_bind_str(w->cand, 5, w->detail.buf);
+        if (stmt_step(w->cand) < 0)
+            return -1;
+    }
+    return 0;
+}
 
 static int put(struct writer *w, const struct grow *r, const char *grp, const char *category,
                int64_t child, const char *by, bool uncertain)
@@ -801,19 +866,46 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
         int path = decide(g, &b, r, &k, &slip);
         if ((path == P_HOUSEHOLD || path == P_GUARDIAN_NAME) && k.n > 1)
             prefer_exact_name(g, r, &k);
+        /* a clerk's decisions on this row's candidates: the one picked, or none of them */
+        int reviewed = 0;
+        if (path >= 0 && k.n > 1 && k.n <= ARRAY_SIZE(k.ix) && w->ndecided) {
+            struct cands left = {0};
+            for (size_t j = 0; j < k.n; j++) {
+                group_pair_key(&g->c[k.ix[j]], r, priority_groups.words[grp].key, &w->key);
+                int d = pair_decided(w, w->key.buf);
+                if (d > 0) {
+                    left.ix[0] = k.ix[j];
+                    left.n = 1;
+                    reviewed = 1;
+                    break;
+                }
+                if (d == 0)
+                    cand_add(&left, k.ix[j]);
+                else
+                    reviewed = -1;
+            }
+            if (reviewed)
+                k = left;
+        }
         if (oob && (path < 0 || k.n != 1)) {
             out->skipped++;
             continue;
         }
         buf_reset(&w->detail);
-        if (path < 0) {
+        if (path >= 0 && k.n == 0) {
+            buf_addf(&w->detail,
+                     "%s名单中的“%s”：人工复核认定候选户籍儿童都不是名单上的这名儿童，不关联",
+                     priority_groups.words[grp].label, name);
+            out->unmatched++;
+            rc = put(w, r, gk, category, 0, NULL, false);
+        } else if (path < 0) {
             buf_addf(&w->detail,
                      "%s名单中的“%s”在户籍名单中找不到：身份证号、户主或监护人、姓名和出生日期"
                      "都对不上（可能未落户、户籍在外地或名单信息有误），请核实",
                      priority_groups.words[grp].label, name);
             out->unmatched++;
             rc = put(w, r, gk, category, 0, NULL, false);
-        } else if (k.n > 1) {
+        } else if (k.n > 1 || reviewed < 0) {
             buf_addf(&w->detail,
                      "%s名单中的“%s”有 %zu 名户籍儿童符合（%s），无法确定是哪一名，暂不关联，"
                      "待人工确认；候选户籍记录编号：",
@@ -822,11 +914,13 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
                 buf_addf(&w->detail, "%s%lld", j ? "、" : "", (long long)g->c[k.ix[j]].id);
             out->uncertain++;
             rc = put(w, r, gk, category, 0, NULL, true);
+            if (rc == 0)
+                rc = queue_review(w, g, r, gk, &k);
         } else {
             const struct gchild *c = &g->c[k.ix[0]];
-            buf_addf(&w->detail, "%s名单中的“%s”关联到户籍儿童“%s”：%s%s",
+            buf_addf(&w->detail, "%s名单中的“%s”关联到户籍儿童“%s”：%s%s%s",
                      priority_groups.words[grp].label, name, c->name ? c->name : "",
-                     path_what[path],
+                     reviewed ? "人工复核确认；" : "", path_what[path],
                      path == P_ID && slip ? "（名单上的身份证号错一位，校验位不符，按一位之差找到）"
                                           : "");
             long *cnt = path <= P_ID_NICK          ? &out->by_id
@@ -848,6 +942,7 @@ int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
     struct gctx g = {0};
     struct writer w = {.run_id = run_id};
     buf_init(&w.detail, 0);
+    buf_init(&w.key, 0);
     int ret = -1;
     if (load_register(s, population_batch, &g) < 0)
         goto out;
@@ -856,6 +951,13 @@ int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
                              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     if (!w.ins)
         goto out;
+    w.cand = store_prepare(s, "INSERT INTO candidate (run_id, population_record, other_record,"
+                              " pair_key, score, levels, decision, reason)"
+                              " VALUES ($1, $2, $3, $4, 0, '{}', 'review', $5)");
+    if (!w.cand || load_decided(s, &w) < 0) {
+        ret = -1;
+        goto out;
+    }
     static const enum import_kind kinds[] = {KIND_POVERTY, KIND_WELFARE, KIND_DISABILITY,
                                              KIND_LEFT_BEHIND};
     ret = 0;
@@ -863,7 +965,12 @@ int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
         ret = match_kind(s, &g, &w, kinds[i], cal, cutoff, out);
 out:
     stmt_finalize(w.ins);
+    stmt_finalize(w.cand);
     buf_release(&w.detail);
+    buf_release(&w.key);
+    for (size_t i = 0; i < w.ndecided; i++)
+        free((char *)w.decided[i].key);
+    free(w.decided);
     release(&g);
     return ret;
 }

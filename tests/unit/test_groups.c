@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "domain/review.h"
 #include "ingest/import.h"
 #include "testutil.h"
 #include "util/buf.h"
@@ -218,10 +219,88 @@ static void test_recall_rules(void **state)
     linked(fx, run, "李明", "name_birth", "李明");    /* 留守, no township: name + full birth */
 }
 
+/* An uncertain row goes to the review queue (table candidate, one pair per child it fits); a
+ * clerk's pick links it at the next cross-check, and "none" (each candidate rejected) leaves
+ * it unlinked and out of the queue. */
+static void test_review_decision(void **state)
+{
+    struct tu_fx *fx = *state;
+    char z1[19], z2[19], e[19];
+    tu_make_id(z1, "140521", 20150909, 23);
+    tu_make_id(z2, "140521", 20150909, 25);
+    tu_make_id(e, "140521", 20100101, 31);
+    struct buf csv = BUF_INIT;
+    buf_addf(&csv,
+             "姓名,性别,公民身份号码,出生日期,乡镇,村,监护人,户籍状态\n"
+             "张伟,男,%s,2015-09-09,郑庄镇,东村,张父,正常\n"
+             "张伟,男,%s,2015-09-09,郑庄镇,南村,张叔,正常\n"
+             "刘洋,男,%s,2010-01-01,郑庄镇,南村,刘父,正常\n",
+             z1, z2, e);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", csv.buf);
+    buf_reset(&csv);
+    buf_addf(&csv,
+             "学校名称,年级,姓名,性别,出生日期,身份证件号,学籍状态\n"
+             "某校,六年级,刘洋,男,2010-01-01,%s,在读\n",
+             e);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", csv.buf);
+    buf_reset(&csv);
+    buf_adds(&csv, "户编号,乡镇,行政村,户主姓名,户主证件号码,姓名,证件号码,与户主关系,出生日期,"
+                   "在校生状况,脱贫属性\n"
+                   "H5,郑庄镇,北村,张七,,张伟,,之子,2015-09,,脱贫户\n"
+                   "H6,郑庄镇,西村,刘八,,刘洋,,之子,2010-01-01,,脱贫户\n");
+    tu_import_text(fx, KIND_POVERTY, "poverty.csv", csv.buf);
+    buf_release(&csv);
+    int64_t run = tu_match(fx, 20261120);
+    linked(fx, run, "张伟", "uncertain", NULL);
+    char r[24];
+    snprintf(r, sizeof(r), "%lld", (long long)run);
+    char *n = tu_text(fx->s,
+                      "SELECT count(*) FROM candidate c JOIN record g ON g.id = c.other_record"
+                      " WHERE c.run_id = $1 AND g.name = $2 AND c.decision = 'review'",
+                      r, "张伟");
+    assert_string_equal(n, "2");
+    free(n);
+    /* the clerk: the row is the 南村 child's */
+    char *cid = tu_text(fx->s,
+                        "SELECT c.id FROM candidate c JOIN record p ON p.id = c.population_record"
+                        " WHERE c.run_id = $1 AND p.village = $2 AND c.pair_key LIKE '%#G:%'",
+                        r, "南村");
+    assert_non_null(cid);
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(review_decide(fx->s, atoll(cid), true, "clerk", NULL, &msg, &o), 0);
+    free(cid);
+    run = tu_match(fx, 20261120);
+    linked(fx, run, "张伟", "name_birth", "张伟");
+    snprintf(r, sizeof(r), "%lld", (long long)run);
+    n = tu_text(fx->s,
+                "SELECT p.village || '/' || (SELECT count(*) FROM candidate c WHERE c.run_id = $1)"
+                " FROM group_member m JOIN record p ON p.id = m.record_id"
+                " JOIN record g ON g.id = m.group_record WHERE m.run_id = $1 AND g.name = $2",
+                r, "张伟");
+    assert_string_equal(n, "南村/0");
+    free(n);
+    /* changed mind: neither child (each rejected) — unlinked, not uncertain, out of the queue */
+    char *ids = tu_text(fx->s,
+                        "SELECT min(c.id) || ',' || max(c.id) FROM candidate c"
+                        " WHERE c.pair_key LIKE '%#G:%'",
+                        NULL, NULL);
+    assert_non_null(ids);
+    int64_t a = atoll(ids), b = atoll(strchr(ids, ',') + 1);
+    free(ids);
+    assert_int_equal(review_decide(fx->s, a, false, "clerk", NULL, &msg, &o), 0);
+    assert_int_equal(review_decide(fx->s, b, false, "clerk", NULL, &msg, &o), 0);
+    buf_release(&msg);
+    outcome_release(&o);
+    run = tu_match(fx, 20261120);
+    linked(fx, run, "张伟", "none", NULL);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
-    const struct CMUnitTest tests[] = {T(test_paths), T(test_recall_rules)};
+    const struct CMUnitTest tests[] = {T(test_paths), T(test_recall_rules),
+                                       T(test_review_decision)};
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
