@@ -134,6 +134,22 @@ class Groups(BaoxueTest):
         out, _ = self.ok("explain", "--db", self.db, cid("王一"))
         self.assertIn("可能是小名", out)
 
+    def test_uncertain_row_goes_to_review_and_the_pick_links_it(self):
+        out, _ = self.ok("review", "list", "--db", self.db, "--format", "json")
+        pairs = [p for p in json.loads(out)["pairs"] if p["record_name"] == "张伟"]
+        self.assertEqual(len(pairs), 2, pairs)
+        self.assertTrue(all("待人工确认" in p["reason"] for p in pairs), pairs)
+        pick = next(p for p in pairs if p["child_id_number"] in (make_id("20150909", 25), mask_id(make_id("20150909", 25))))
+        self.ok("review", "accept", "--db", self.db, str(pick["candidate_id"]))
+        self.ok("match", "--db", self.db, "--as-of", AS_OF)
+        by = {c["name"]: c for c in self.report("groups")["children"]}
+        self.assertEqual(by["张伟"]["id_number"], make_id("20150909", 25))
+        self.assertNotIn("张伟", {r["name"] for r in self.report("groups-unmatched")["unmatched"]})
+        out, _ = self.ok("review", "list", "--db", self.db, "--format", "json")
+        self.assertEqual([p for p in json.loads(out)["pairs"] if p["record_name"] == "张伟"], [])
+        out, _ = self.ok("explain", "--db", self.db, make_id("20150909", 25))
+        self.assertIn("人工复核确认", out)
+
     def test_unmatched_and_uncertain_listed(self):
         j = self.report("groups-unmatched")
         by = {r["name"]: r for r in j["unmatched"]}
