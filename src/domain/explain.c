@@ -19,6 +19,7 @@
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "domain/status.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "store/store.h"
@@ -225,7 +226,7 @@ static int considered_load(struct store *s, struct explain_ctx *x, const struct 
     }
     struct stmt *q = store_prepare(
         s, "SELECT c.other_record, c.decision, c.reason, c.levels, c.score, 0, 0 FROM candidate c"
-           " WHERE c.run_id = $4 AND c.population_record = $5"
+           " WHERE c.run_id = $4 AND c.population_record = $5 AND c.pair_key NOT LIKE '%#G:%'"
            " UNION ALL SELECT r.id, '', '', '', 0,"
            "  (SELECT count(*) FROM candidate c WHERE c.run_id = $4 AND c.other_record = r.id),"
            "  (SELECT count(*) FROM candidate c WHERE c.run_id = $4 AND c.other_record = r.id"
@@ -377,6 +378,66 @@ static void add_note(struct buf *out, const struct lk_params *lp)
 }
 
 /* explain_child with a scratch buffer for the birth as the view shows it (`born`). */
+/* The priority-group rows run `run` linked to register record `child`: which list (file, row,
+ * date), group, category, how linked and the sentence the run stored. Appends text to `out`
+ * when given, objects to `arr` when given. */
+static int group_rows(struct store *s, int64_t run, int64_t child, struct buf *out, json_t *arr)
+{
+    struct stmt *q = store_prepare(
+        s, "SELECT m.grp, coalesce(m.category, ''), coalesce(m.matched_by, ''), m.detail,"
+           " coalesce(b.file_name, ''), g.row_no, coalesce(b.imported_at, ''), b.kind"
+           " FROM group_member m JOIN record g ON g.id = m.group_record"
+           " JOIN batch b ON b.id = g.batch_id"
+           " WHERE m.run_id = $1 AND m.record_id = $2 ORDER BY m.group_record");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, run);
+    stmt_bind_int(q, 2, child);
+    int rc, n = 0;
+    while ((rc = stmt_step(q)) == 1) {
+        const char *grp = stmt_text(q, 0), *by = stmt_text(q, 2);
+        const char *label = vocab_label(&priority_groups, grp);
+        const char *how = !strcmp(by, "id")           ? "本人身份证号"
+                          : !strcmp(by, "household")  ? "同户（户主或监护人）"
+                          : !strcmp(by, "name_birth") ? "姓名和出生日期"
+                                                      : by;
+        char date[11] = "";
+        snprintf(date, sizeof(date), "%.10s", stmt_text(q, 6));
+        enum import_kind kind;
+        const struct vocab *cats =
+            kind_parse(stmt_text(q, 7), &kind) == 0 ? kind_categories(kind) : NULL;
+        const char *cat = cats && *stmt_text(q, 1) ? vocab_label(cats, stmt_text(q, 1)) : NULL;
+        if (!cat)
+            cat = stmt_text(q, 1);
+        if (out) {
+            if (!n)
+                buf_adds(out, "\n重点群体名单：\n");
+            buf_addf(out, "  %s%s%s%s：%s 第 %lld 行（%s 导入），按%s关联 —— %s\n",
+                     label ? label : grp, *cat && strcmp(cat, label ? label : grp) ? "（" : "",
+                     *cat && strcmp(cat, label ? label : grp) ? cat : "",
+                     *cat && strcmp(cat, label ? label : grp) ? "）" : "", stmt_text(q, 4),
+                     (long long)stmt_int(q, 5), date, how, stmt_text(q, 3));
+        }
+        if (arr) {
+            json_t *o = json_pack("{s:s, s:s, s:s?, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "group",
+                                  grp, "group_label", label ? label : grp, "category",
+                                  *stmt_text(q, 1) ? stmt_text(q, 1) : NULL, "matched_by", by,
+                                  "matched_by_label", how, "file_name", stmt_text(q, 4), "row",
+                                  (json_int_t)stmt_int(q, 5), "imported", date, "list_kind",
+                                  stmt_text(q, 7), "detail", stmt_text(q, 3));
+            if (o)
+                json_array_append_new(arr, o);
+        }
+        n++;
+    }
+    stmt_finalize(q);
+    if (rc < 0)
+        return -1;
+    if (out && !n)
+        buf_adds(out, "\n重点群体名单：没有任何重点群体名单关联到这名儿童。\n");
+    return 0;
+}
+
 static int explain_id(struct store *s, const char *id_text, int64_t run, bool full,
                       const char *actor, struct buf *out, struct buf *born, struct outcome *o)
 {
@@ -458,6 +519,9 @@ static int explain_id(struct store *s, const char *id_text, int64_t run, bool fu
             buf_addch(out, '\n');
         }
         free(c);
+        if (group_rows(s, x.ri.id, children[ci], out, NULL) < 0)
+            return fail_store(s, o);
+        buf_addch(out, '\n');
         char target[AUDIT_TARGET_SIZE];
         audit_target(target, OBJ_RECORD, children[ci]);
         if (audit_record(s, actor, NULL, "explain", target,
@@ -515,16 +579,22 @@ json_t *explain_record(struct store *s, int64_t record_id, bool full, struct out
             json_array_append_new(list, o);
     }
     free(c);
+    json_t *groups = json_array();
+    if (group_rows(s, x.ri.id, record_id, NULL, groups) < 0) {
+        json_decref(list);
+        json_decref(groups);
+        return fail_store(s, oc), NULL;
+    }
     struct buf note = BUF_INIT;
     add_note(&note, &x.lp);
     char on[11] = "";
     if (x.ri.cutoff)
         date_format(x.ri.cutoff, on);
     json_t *j =
-        json_pack("{s:I, s:s?, s:f, s:f, s:f, s:I, s:s, s:o}", "run_id", (json_int_t)x.ri.id,
+        json_pack("{s:I, s:s?, s:f, s:f, s:f, s:I, s:s, s:o, s:o}", "run_id", (json_int_t)x.ri.id,
                   "age_on", *on ? on : NULL, "accept", x.lp.accept, "review", x.lp.review, "margin",
                   x.lp.margin, "name_frequency", (json_int_t)(x.same_name ? x.same_name : 1),
-                  "note", note.buf + strlen("说明："), "candidates", list);
+                  "note", note.buf + strlen("说明："), "candidates", list, "groups", groups);
     buf_release(&note);
     return j;
 }

@@ -34,6 +34,8 @@ struct gctx {
     size_t nhh;
     uint64_t *by_month; /* every child with a birth date: yyyymm << 32 | index, sorted */
     size_t nmonth;
+    struct hh_key *by_guardian; /* children with a guardian's name, sorted by it */
+    size_t nguardian;
 };
 
 static char *dup_col(struct stmt *q, int col)
@@ -88,9 +90,12 @@ static int load_register(struct store *s, int64_t batch, struct gctx *g)
         return -1;
     g->by_id = xmalloc((g->n + 1) * sizeof(*g->by_id));
     g->by_month = xmalloc((g->n + 1) * sizeof(*g->by_month));
+    g->by_guardian = xmalloc((g->n + 1) * sizeof(*g->by_guardian));
     for (size_t i = 0; i < g->n; i++) {
         if (g->c[i].idn)
             g->by_id[g->nid++] = (struct hh_key){g->c[i].idn, (uint32_t)i};
+        if (g->c[i].guardian)
+            g->by_guardian[g->nguardian++] = (struct hh_key){g->c[i].guardian, (uint32_t)i};
         if (g->c[i].birth)
             g->by_month[g->nmonth++] = (uint64_t)(g->c[i].birth / 100) << 32 | i;
     }
@@ -100,6 +105,8 @@ static int load_register(struct store *s, int64_t batch, struct gctx *g)
         qsort(g->by_month, g->nmonth, sizeof(*g->by_month), cmp_u64);
     if (g->nhh)
         qsort(g->hh, g->nhh, sizeof(*g->hh), cmp_hh);
+    if (g->nguardian)
+        qsort(g->by_guardian, g->nguardian, sizeof(*g->by_guardian), cmp_hh);
     return 0;
 }
 
@@ -120,33 +127,41 @@ static void release(struct gctx *g)
     free(g->by_id);
     free(g->by_month);
     free(g->hh);
+    free(g->by_guardian);
 }
 
-/* The register children whose ID is `idn`: first index into by_id and the count. */
-static size_t find_id(const struct gctx *g, const char *idn, size_t *first)
+/* The entries of a sorted key array equal to `key`: first index and the count. */
+static size_t find_key(const struct hh_key *a, size_t n, const char *key, size_t *first)
 {
-    size_t lo = 0, hi = g->nid;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (strcmp(g->by_id[mid].key, idn) < 0)
+        if (strcmp(a[mid].key, key) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
     *first = lo;
     size_t k = lo;
-    while (k < g->nid && !strcmp(g->by_id[k].key, idn))
+    while (k < n && !strcmp(a[k].key, key))
         k++;
     return k - lo;
 }
 
-/* A group row as read. */
+/* The register children whose ID is `idn`: first index into by_id and the count. */
+static size_t find_id(const struct gctx *g, const char *idn, size_t *first)
+{
+    return find_key(g->by_id, g->nid, idn, first);
+}
+
+/* A group row as read (its strings owned by the batch's arena of rows). */
 struct grow {
     int64_t id;
-    const char *idn, *name, *birth_text, *tcode, *town, *village, *guardian, *head_name, *head_id,
-        *guardian_id;
+    char *idn, *name, *birth_text, *tcode, *town, *village, *guardian, *head_name, *head_id,
+        *guardian_id, *category, *hkey;
     int id_flags;
-    int y, m, d; /* birth: d 0 for a year and month only; y 0 unknown */
+    int y, m, d;         /* birth: d 0 for a year and month only; y 0 unknown */
+    size_t hh_lo, hh_hi; /* the rows of the same household in the batch's order[] */
     struct name_info ni;
 };
 
@@ -159,6 +174,16 @@ static bool name_agrees(const struct grow *r, const struct gchild *c)
     return name_compare(&r->ni, &ni) <= NAME_PINYIN;
 }
 
+/* The names differ but the surname agrees (a 小名 such as 王小明 for 王明, 王轩轩 for 王子轩). */
+static bool surname_agrees(const struct grow *r, const struct gchild *c)
+{
+    if (!r->name || !*r->name || !c->name)
+        return false;
+    struct name_info ni;
+    name_info_make(&ni, c->name, strlen(c->name));
+    return name_compare(&r->ni, &ni) <= NAME_SURNAME;
+}
+
 static bool birth_agrees(const struct grow *r, const struct gchild *c)
 {
     if (!r->y || !c->birth)
@@ -166,6 +191,13 @@ static bool birth_agrees(const struct grow *r, const struct gchild *c)
     if (ymd_year(c->birth) != r->y || ymd_month(c->birth) != r->m)
         return false;
     return !r->d || ymd_day(c->birth) == r->d;
+}
+
+/* A row without any birth (the 低保 lists have no such column) cannot disagree; one with a
+ * birth must agree. */
+static bool birth_fits(const struct grow *r, const struct gchild *c)
+{
+    return !r->y || birth_agrees(r, c);
 }
 
 static bool same_text(const char *a, const char *b)
@@ -196,20 +228,34 @@ static void cand_add(struct cands *k, uint32_t i)
     k->n++;
 }
 
-/* (a) the row's own ID: exact with the name agreeing, or one slip away (the check digit
- * failed: one substitution or one swap of neighbours) with the name agreeing. */
-static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
+/* The batch's rows, and their order by household (the head's ID, else head's name + village). */
+struct gbatch {
+    struct grow *r;
+    size_t n;
+    uint32_t *order;
+};
+
+/* The slip search's second chance for a 小名 typed with a slip in the ID: the surname and the
+ * full birth date agree and the register's 监护人 is the row's (by ID or by name). */
+static bool slip_nickname(const struct grow *r, const struct gchild *c)
 {
-    if (!r->idn || strlen(r->idn) != 18)
-        return 0;
-    size_t first, n = find_id(g, r->idn, &first);
-    for (size_t j = 0; j < n; j++)
-        if (name_agrees(r, &g->c[g->by_id[first + j].child]))
-            cand_add(k, g->by_id[first + j].child);
-    if (k->n || !(r->id_flags & ID_BAD_CHECK))
-        return 0;
+    if (!r->d || !surname_agrees(r, c) || !birth_agrees(r, c))
+        return false;
+    const char *ids[2] = {r->head_id, r->guardian_id};
+    for (int t = 0; t < 2; t++)
+        if (same_text(ids[t], c->guardian_id) || same_text(ids[t], c->head_id))
+            return true;
+    return same_text(r->guardian, c->guardian) || same_text(r->head_name, c->guardian);
+}
+
+/* The register children one slip away from the row's ID (the check digit failed: one
+ * substitution or one swap of neighbours) for which `ok` holds. */
+static void slip_search(const struct gctx *g, const struct grow *r,
+                        bool (*ok)(const struct grow *, const struct gchild *), struct cands *k)
+{
     static const char digits[] = "0123456789X";
     char v[19];
+    size_t first, n;
     for (int pos = 0; pos < 18; pos++) {
         for (const char *d = digits; *d; d++) {
             if (*d == r->idn[pos] || (*d == 'X' && pos != 17))
@@ -220,7 +266,7 @@ static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
                 continue;
             n = find_id(g, v, &first);
             for (size_t j = 0; j < n; j++)
-                if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+                if (ok(r, &g->c[g->by_id[first + j].child]))
                     cand_add(k, g->by_id[first + j].child);
         }
         if (pos < 17 && r->idn[pos] != r->idn[pos + 1]) {
@@ -230,36 +276,167 @@ static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
             if (id_is_valid(v)) {
                 n = find_id(g, v, &first);
                 for (size_t j = 0; j < n; j++)
-                    if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+                    if (ok(r, &g->c[g->by_id[first + j].child]))
                         cand_add(k, g->by_id[first + j].child);
             }
         }
     }
-    return 1; /* a slip */
 }
 
-/* (b) the household by ID: the row's head's or guardian's ID is the register record's head's
- * or guardian's, and the child's name and birth agree. */
-static void path_household(const struct gctx *g, const struct grow *r, struct cands *k)
+/* (a) the row's own ID: exact with the name agreeing, or one slip away with the name agreeing
+ * (1 returned), or one slip away with a 小名 whose surname, birth and guardian agree (2). */
+static int path_id(const struct gctx *g, const struct grow *r, struct cands *k)
 {
-    const char *keys[2] = {r->head_id, r->guardian_id};
+    if (!r->idn || strlen(r->idn) != 18)
+        return 0;
+    size_t first, n = find_id(g, r->idn, &first);
+    for (size_t j = 0; j < n; j++)
+        if (name_agrees(r, &g->c[g->by_id[first + j].child]))
+            cand_add(k, g->by_id[first + j].child);
+    if (k->n || !(r->id_flags & ID_BAD_CHECK))
+        return 0;
+    slip_search(g, r, name_agrees, k);
+    if (k->n)
+        return 1;
+    slip_search(g, r, slip_nickname, k);
+    return 2;
+}
+
+/* Two register children of one household: a head's or guardian's ID in common, or the same
+ * guardian's name in the same village. */
+static bool same_household(const struct gchild *a, const struct gchild *b)
+{
+    if ((a->head_id &&
+         (same_text(a->head_id, b->head_id) || same_text(a->head_id, b->guardian_id))) ||
+        (a->guardian_id &&
+         (same_text(a->guardian_id, b->head_id) || same_text(a->guardian_id, b->guardian_id))))
+        return true;
+    return same_text(a->guardian, b->guardian) && same_text(a->village, b->village);
+}
+
+/* (a′) the row's own ID is exact and valid and names one register child, but the name does
+ * not agree. Another child of that household whose name agrees is the row's child when born
+ * the same day (a twin's ID copied: 1 returned, *twin set), a candidate beside the ID's owner
+ * otherwise (a sibling's ID: uncertain); else the ID's owner when the surname agrees (a 小名:
+ * 2 returned). 0: nothing. */
+static int path_id_nickname(const struct gctx *g, const struct grow *r, struct cands *k)
+{
+    if (!r->idn || strlen(r->idn) != 18 || (r->id_flags & ID_BAD_CHECK) || !id_is_valid(r->idn))
+        return 0;
+    size_t first, n = find_id(g, r->idn, &first);
+    if (n != 1)
+        return 0;
+    uint32_t owner = g->by_id[first].child;
+    const struct gchild *o = &g->c[owner];
+    struct cands sib = {0};
+    /* the owner's household: by its IDs, else by the guardian's name */
+    const char *keys[2] = {o->head_id, o->guardian_id};
     for (int t = 0; t < 2; t++) {
-        if (!keys[t] || !*keys[t])
+        if (!keys[t])
             continue;
-        size_t lo = 0, hi = g->nhh;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (strcmp(g->hh[mid].key, keys[t]) < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (; lo < g->nhh && !strcmp(g->hh[lo].key, keys[t]); lo++) {
-            const struct gchild *c = &g->c[g->hh[lo].child];
-            if (name_agrees(r, c) && birth_agrees(r, c))
-                cand_add(k, g->hh[lo].child);
+        size_t f, m = find_key(g->hh, g->nhh, keys[t], &f);
+        for (size_t j = 0; j < m; j++) {
+            uint32_t i = g->hh[f + j].child;
+            if (i != owner && name_agrees(r, &g->c[i]))
+                cand_add(&sib, i);
         }
     }
+    if (o->guardian) {
+        size_t f, m = find_key(g->by_guardian, g->nguardian, o->guardian, &f);
+        for (size_t j = 0; j < m; j++) {
+            uint32_t i = g->by_guardian[f + j].child;
+            if (i != owner && same_household(o, &g->c[i]) && name_agrees(r, &g->c[i]))
+                cand_add(&sib, i);
+        }
+    }
+    if (sib.n == 1 && o->birth && g->c[sib.ix[0]].birth == o->birth) {
+        cand_add(k, sib.ix[0]);
+        return 1;
+    }
+    if (sib.n) {
+        cand_add(k, owner);
+        for (size_t j = 0; j < sib.n && j < ARRAY_SIZE(sib.ix); j++)
+            cand_add(k, sib.ix[j]);
+        return 3;
+    }
+    if (!surname_agrees(r, o))
+        return 0;
+    cand_add(k, owner);
+    return 2;
+}
+
+/* Within one household, a 小名 for the child: the surname and the full birth date agree, or
+ * the names are one character apart (王小明/王明, 王轩轩/王子轩) and the birth, when the row
+ * has one, agrees. Twins 李明/李亮 are one character apart too: both fit, and the row is
+ * uncertain. */
+static bool nickname_fits(const struct grow *r, const struct gchild *c)
+{
+    if (!r->name || !*r->name || !c->name)
+        return false;
+    struct name_info ni;
+    name_info_make(&ni, c->name, strlen(c->name));
+    enum name_level l = name_compare(&r->ni, &ni);
+    if (r->d && l <= NAME_SURNAME && birth_agrees(r, c))
+        return true;
+    return l <= NAME_ONE_CHAR && birth_fits(r, c);
+}
+
+/* (b) the household by ID: the row's head's or guardian's ID, or the ID of another member of
+ * its household in the list, is the register record's head's or guardian's; the child's name
+ * agrees, and its birth when the row has one. */
+static void path_household(const struct gctx *g, const struct gbatch *b, const struct grow *r,
+                           bool nick, struct cands *k)
+{
+    size_t nk = 2 + (r->hh_hi - r->hh_lo);
+    const char **keys = xmalloc(nk * sizeof(*keys));
+    keys[0] = r->head_id;
+    keys[1] = r->guardian_id;
+    for (size_t j = r->hh_lo; j < r->hh_hi; j++) {
+        const struct grow *m = &b->r[b->order[j]];
+        keys[2 + j - r->hh_lo] = m != r && m->idn && !(m->id_flags & ID_BAD_CHECK) ? m->idn : NULL;
+    }
+    for (size_t t = 0; t < nk; t++) {
+        if (!keys[t] || !*keys[t])
+            continue;
+        size_t f, m = find_key(g->hh, g->nhh, keys[t], &f);
+        for (size_t j = 0; j < m; j++) {
+            const struct gchild *c = &g->c[g->hh[f + j].child];
+            if (nick ? nickname_fits(r, c) : name_agrees(r, c) && birth_fits(r, c))
+                cand_add(k, g->hh[f + j].child);
+        }
+    }
+    free(keys);
+}
+
+/* (b′) the register's 监护人 (name) is the row's head, guardian or another member of its
+ * household in the list, in the same 村（社区） (and township when both give one); the child's
+ * name agrees, and its birth when the row has one. */
+static void path_guardian_name(const struct gctx *g, const struct gbatch *b, const struct grow *r,
+                               bool nick, struct cands *k)
+{
+    if (!r->village || !*r->village)
+        return;
+    size_t nn = 2 + (r->hh_hi - r->hh_lo);
+    const char **names = xmalloc(nn * sizeof(*names));
+    names[0] = r->head_name;
+    names[1] = r->guardian;
+    for (size_t j = r->hh_lo; j < r->hh_hi; j++) {
+        const struct grow *m = &b->r[b->order[j]];
+        names[2 + j - r->hh_lo] = m != r ? m->name : NULL;
+    }
+    for (size_t t = 0; t < nn; t++) {
+        if (!names[t] || !*names[t])
+            continue;
+        size_t f, m = find_key(g->by_guardian, g->nguardian, names[t], &f);
+        for (size_t j = 0; j < m; j++) {
+            const struct gchild *c = &g->c[g->by_guardian[f + j].child];
+            if (same_text(r->village, c->village) &&
+                (!(r->tcode || r->town) || !(c->tcode || c->town) || same_township(r, c)) &&
+                (nick ? nickname_fits(r, c) : name_agrees(r, c) && birth_fits(r, c)))
+                cand_add(k, g->by_guardian[f + j].child);
+        }
+    }
+    free(names);
 }
 
 /* Every child born in the row's month whose name agrees, and for which `also` holds. */
@@ -285,18 +462,16 @@ static void month_scan(const struct gctx *g, const struct grow *r,
     }
 }
 
-/* (b, degraded) a register record without household IDs: its guardian's name is the row's
- * head's or guardian's, in the same village. */
-static bool guardian_named(const struct grow *r, const struct gchild *c)
-{
-    if (c->head_id || c->guardian_id || !same_text(r->village, c->village))
-        return false;
-    return same_text(r->head_name, c->guardian) || same_text(r->guardian, c->guardian);
-}
-
 static bool township_agrees(const struct grow *r, const struct gchild *c)
 {
     return same_township(r, c);
+}
+
+static bool anywhere(const struct grow *r, const struct gchild *c)
+{
+    (void)r;
+    (void)c;
+    return true;
 }
 
 /* The birth of a row: its column ("yyyy-mm-dd" or "yyyy-mm"), else the ID's digits. */
@@ -343,19 +518,119 @@ static bool out_of_band(const struct grow *r, const struct school_calendar *cal,
     return age_on(last, cutoff) > cal->max_age || age_on(first, cutoff) < cal->min_age;
 }
 
-static const char *const path_key[] = {"id", "household", "household", "name_birth"};
-static const char *const path_what[] = {
+enum gpath {
+    P_ID,
+    P_ID_NICK,
+    P_ID_SLIP_NICK,
+    P_ID_TWIN,
+    P_ID_SIBLING,
+    P_HOUSEHOLD,
+    P_GUARDIAN_NAME,
+    P_HOUSEHOLD_NICK,
+    P_NAME_BIRTH,
+    P_NAME_BIRTH_COUNTY,
+    P__N
+};
+static const char *const path_key[P__N] = {
+    [P_ID] = "id",
+    [P_ID_NICK] = "id",
+    [P_ID_SLIP_NICK] = "id",
+    [P_ID_TWIN] = "household",
+    [P_ID_SIBLING] = "id",
+    [P_HOUSEHOLD] = "household",
+    [P_GUARDIAN_NAME] = "household",
+    [P_HOUSEHOLD_NICK] = "household",
+    [P_NAME_BIRTH] = "name_birth",
+    [P_NAME_BIRTH_COUNTY] = "name_birth",
+};
+static const char *const path_what[P__N] = {
     "身份证号相同、姓名一致",
-    "户主或监护人身份证号与户籍记录相同，姓名、出生日期一致",
-    "户籍没有户主和监护人身份证号：监护人姓名、村（社区）、姓名、出生日期一致",
+    "身份证号相同且有效，姓名不同但姓相同（可能是小名或曾用名），户内没有与名单姓名一致的其他儿童",
+    "身份证号错一位（校验位不符，按一位之差找到），姓名不同但姓相同（可能是小名），出生日期完全一致"
+    "，"
+    "监护人相同",
+    "名单上的身份证号是同户同日出生的另一名儿童的（双胞胎的号码抄错），按户内姓名一致关联",
+    "身份证号属于其中一名，姓名与同户另一名一致",
+    "户主、监护人或同户成员的身份证号与户籍记录的户主或监护人相同，姓名一致，出生日期一致或名单"
+    "没有出生日期（户内唯一）",
+    "户籍监护人姓名是名单上的户主、监护人或同户成员，村（社区）相同，姓名一致，出生日期一致或"
+    "名单没有出生日期（户内唯一）",
+    "同户（户主、监护人或同户成员的身份证号，或监护人姓名和村），姓名不同（可能是小名）：姓相同且"
+    "出生日期完全一致，或姓名只差一个字且出生日期一致或名单没有出生日期，户内唯一",
     "姓名、出生日期、乡镇一致（唯一符合）",
+    "名单没有乡镇和村：姓名、完整出生日期一致，全县唯一符合",
 };
 
 struct writer {
-    struct stmt *ins;
+    struct stmt *ins, *cand;
     int64_t run_id;
-    struct buf detail;
+    struct buf detail, key;
+    struct hh_key
+        *decided; /* clerks' decisions on group pairs, sorted by pair key; child 1 accept */
+    size_t ndecided;
 };
+
+/* The key of a (register child, group row) pair a clerk decides in the review queue, stable
+ * across new snapshots like the 学籍 pairs' (domain/match.c): the child by ID (or name and
+ * birth), the row by its group, ID as typed, name, birth and head's ID. "#G:" keeps it apart
+ * from the linker's keys. */
+static void group_pair_key(const struct gchild *c, const struct grow *r, const char *grp,
+                           struct buf *out)
+{
+    buf_reset(out);
+    if (c->idn && id_is_valid(c->idn))
+        buf_addf(out, "P:%s", c->idn);
+    else
+        buf_addf(out, "P:%s/%d", c->name ? c->name : "", c->birth);
+    buf_addf(out, "#G:%s/%s/%s/%s/%s", grp, r->idn ? r->idn : "-", r->name ? r->name : "",
+             r->birth_text ? r->birth_text : "-", r->head_id ? r->head_id : "-");
+}
+
+/* A clerk's decision on a pair: 1 the same child, -1 not, 0 none. */
+static int pair_decided(const struct writer *w, const char *key)
+{
+    size_t first, n = find_key(w->decided, w->ndecided, key, &first);
+    return n ? (w->decided[first].child ? 1 : -1) : 0;
+}
+
+static int load_decided(struct store *s, struct writer *w)
+{
+    struct stmt *q = store_prepare(s, "SELECT pair_key, decision FROM review_decision"
+                                      " WHERE pair_key LIKE 'P:%#G:%'");
+    if (!q)
+        return -1;
+    size_t alloc = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        ALLOC_GROW(w->decided, w->ndecided + 1, alloc);
+        w->decided[w->ndecided++] =
+            (struct hh_key){xstrdup(stmt_text(q, 0)), !strcmp(stmt_text(q, 1), "accept")};
+    }
+    stmt_finalize(q);
+    if (w->ndecided)
+        qsort(w->decided, w->ndecided, sizeof(*w->decided), cmp_hh);
+    return rc < 0 ? -1 : 0;
+}
+
+/* An uncertain row's candidates into the shared review queue (table candidate, decision
+ * "review"): a clerk picks the child, or says none by rejecting each. */
+static int queue_review(struct writer *w, const struct gctx *g, const struct grow *r,
+                        const char *grp, const struct cands *k)
+{
+    for (size_t j = 0; j < k->n && j < ARRAY_SIZE(k->ix); j++) {
+        const struct gchild *c = &g->c[k->ix[j]];
+        group_pair_key(c, r, grp, &w->key);
+        stmt_reset(w->cand);
+        stmt_bind_int(w->cand, 1, w->run_id);
+        stmt_bind_int(w->cand, 2, c->id);
+        stmt_bind_int(w->cand, 3, r->id);
+        stmt_bind_str(w->cand, 4, w->key.buf);
+        stmt_bind_str(w->cand, 5, w->detail.buf);
+        if (stmt_step(w->cand) < 0)
+            return -1;
+    }
+    return 0;
+}
 
 static int put(struct writer *w, const struct grow *r, const char *grp, const char *category,
                int64_t child, const char *by, bool uncertain)
@@ -399,102 +674,264 @@ static int match_kind(struct store *s, const struct gctx *gx, struct writer *w,
     return 0;
 }
 
-/* The rows of list `batch` whose group it is the current list of. */
-static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
-                       enum import_kind kind, int64_t batch, const int64_t snapshot[GRP__COUNT],
-                       const struct school_calendar *cal, int cutoff, struct group_counts *out)
+static const struct gbatch *sort_batch;
+
+static int cmp_row_hkey(const void *a, const void *b)
+{
+    const struct grow *x = &sort_batch->r[*(const uint32_t *)a],
+                      *y = &sort_batch->r[*(const uint32_t *)b];
+    int c = strcmp(x->hkey ? x->hkey : "", y->hkey ? y->hkey : "");
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static void batch_release(struct gbatch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        struct grow *r = &b->r[i];
+        char *owned[] = {r->idn,     r->name,        r->birth_text, r->tcode,
+                         r->town,    r->village,     r->guardian,   r->head_name,
+                         r->head_id, r->guardian_id, r->category,   r->hkey};
+        for (size_t j = 0; j < ARRAY_SIZE(owned); j++)
+            free(owned[j]);
+    }
+    free(b->r);
+    free(b->order);
+}
+
+/* Read the rows of list `batch`, and group them by household: rows with the same head's ID (or,
+ * without one, the same head's name in the same village) are one household. */
+static int load_batch(struct store *s, int64_t batch, struct gbatch *b)
 {
     struct stmt *q = store_prepare(
         s, "SELECT r.id, r.id_number, r.id_flags, r.name, r.birth_date, r.township_code,"
            " r.township, r.village, r.guardian, r.head_name, r.head_id, r.guardian_id,"
-           " g.category FROM record r LEFT JOIN group_detail g"
+           " g.category, g.cert_no FROM record r LEFT JOIN group_detail g"
            " ON g.batch_id = r.batch_id AND g.row_no = r.row_no"
            " WHERE r.batch_id = $1 ORDER BY r.id");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, batch);
+    size_t alloc = 0;
     int rc;
+    struct buf key = BUF_INIT;
     while ((rc = stmt_step(q)) == 1) {
-        struct grow r = {0};
-        r.id = stmt_int(q, 0);
-        r.idn = stmt_text(q, 1);
-        r.id_flags = (int)stmt_int(q, 2);
-        r.name = stmt_text(q, 3);
-        r.birth_text = stmt_text(q, 4);
-        r.tcode = *stmt_text(q, 5) ? stmt_text(q, 5) : NULL;
-        r.town = stmt_text(q, 6);
-        r.village = stmt_text(q, 7);
-        r.guardian = stmt_text(q, 8);
-        r.head_name = stmt_text(q, 9);
-        r.head_id = stmt_text(q, 10);
-        r.guardian_id = stmt_text(q, 11);
-        const char *category = stmt_text(q, 12);
-        int grp = category_group(kind, category);
+        ALLOC_GROW(b->r, b->n + 1, alloc);
+        struct grow *r = &b->r[b->n++];
+        memset(r, 0, sizeof(*r));
+        r->id = stmt_int(q, 0);
+        r->idn = dup_col(q, 1);
+        r->id_flags = (int)stmt_int(q, 2);
+        r->name = dup_col(q, 3);
+        r->birth_text = dup_col(q, 4);
+        r->tcode = dup_col(q, 5);
+        r->town = dup_col(q, 6);
+        r->village = dup_col(q, 7);
+        r->guardian = dup_col(q, 8);
+        r->head_name = dup_col(q, 9);
+        r->head_id = dup_col(q, 10);
+        r->guardian_id = dup_col(q, 11);
+        r->category = dup_col(q, 12);
+        const char *cert = stmt_text(q, 13);
+        if (!r->idn && cert && strlen(cert) >= 18) {
+            /* a 残疾人证号 whose ID part the import refused (a slip): the typo search gets it */
+            struct resident_id rid;
+            id_normalize(cert, 18, &rid);
+            if (rid.id[0]) {
+                r->idn = xstrdup(rid.id);
+                r->id_flags = rid.flags | ID_BAD_CHECK * !id_is_valid(rid.id);
+            }
+        }
+        buf_reset(&key);
+        if (r->head_id)
+            buf_addf(&key, "i%s", r->head_id);
+        else if (r->head_name && r->village)
+            buf_addf(&key, "n%s\x1f%s", r->head_name, r->village);
+        r->hkey = key.len ? xstrdup(key.buf) : NULL;
+    }
+    buf_release(&key);
+    stmt_finalize(q);
+    if (rc < 0)
+        return -1;
+    b->order = xmalloc((b->n + 1) * sizeof(*b->order));
+    for (size_t i = 0; i < b->n; i++)
+        b->order[i] = (uint32_t)i;
+    sort_batch = b;
+    if (b->n)
+        qsort(b->order, b->n, sizeof(*b->order), cmp_row_hkey);
+    for (size_t i = 0; i < b->n;) {
+        size_t j = i + 1;
+        const char *hk = b->r[b->order[i]].hkey;
+        while (j < b->n && hk && same_text(hk, b->r[b->order[j]].hkey))
+            j++;
+        for (size_t t = i; t < j; t++) {
+            b->r[b->order[t]].hh_lo = hk ? i : t;
+            b->r[b->order[t]].hh_hi = hk ? j : t + 1;
+        }
+        i = j;
+    }
+    return 0;
+}
+
+/* The deciding path of a row and its candidates; *slip when the ID was one slip away. */
+static int decide(const struct gctx *g, const struct gbatch *b, const struct grow *r,
+                  struct cands *k, bool *slip)
+{
+    int id = path_id(g, r, k);
+    *slip = id > 0;
+    if (k->n)
+        return id == 2 ? P_ID_SLIP_NICK : P_ID;
+    int nick = path_id_nickname(g, r, k);
+    if (nick == 1)
+        return P_ID_TWIN;
+    if (nick == 3)
+        return P_ID_SIBLING; /* the ID's owner and a sibling whose name agrees: uncertain */
+    if (nick == 2)
+        return P_ID_NICK;
+    path_household(g, b, r, false, k);
+    if (k->n)
+        return P_HOUSEHOLD;
+    path_guardian_name(g, b, r, false, k);
+    if (k->n)
+        return P_GUARDIAN_NAME;
+    path_household(g, b, r, true, k);
+    path_guardian_name(g, b, r, true, k);
+    if (k->n)
+        return P_HOUSEHOLD_NICK;
+    if (r->tcode || (r->town && *r->town)) {
+        month_scan(g, r, township_agrees, k);
+        if (k->n)
+            return P_NAME_BIRTH;
+    } else if (!(r->village && *r->village) && r->d) {
+        month_scan(g, r, anywhere, k);
+        if (k->n)
+            return P_NAME_BIRTH_COUNTY;
+    }
+    return -1;
+}
+
+/* Siblings of one household whose names sound alike (康家明, 康家铭): when the row's name is
+ * one of them character for character (or as a variant) and only the same in pinyin with the
+ * others, it is that one. */
+static void prefer_exact_name(const struct gctx *g, const struct grow *r, struct cands *k)
+{
+    if (k->n > ARRAY_SIZE(k->ix))
+        return;
+    size_t exact = 0;
+    uint32_t pick = 0;
+    for (size_t j = 0; j < k->n; j++) {
+        const struct gchild *c = &g->c[k->ix[j]];
+        struct name_info ni;
+        name_info_make(&ni, c->name, strlen(c->name));
+        if (name_compare(&r->ni, &ni) <= NAME_VARIANT) {
+            exact++;
+            pick = k->ix[j];
+        }
+    }
+    if (exact == 1) {
+        k->ix[0] = pick;
+        k->n = 1;
+    }
+}
+
+/* The rows of list `batch` whose group it is the current list of. */
+static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
+                       enum import_kind kind, int64_t batch, const int64_t snapshot[GRP__COUNT],
+                       const struct school_calendar *cal, int cutoff, struct group_counts *out)
+{
+    struct gbatch b = {0};
+    if (load_batch(s, batch, &b) < 0) {
+        batch_release(&b);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < b.n && rc == 0; i++) {
+        struct grow *r = &b.r[i];
+        const char *category = r->category;
+        int grp = category_group(kind, category ? category : "");
         if (grp < 0 || snapshot[grp] != batch)
             continue;
-        row_birth(&r);
-        if (out_of_band(&r, cal, cutoff)) {
+        row_birth(r);
+        /* a birth outside the band skips the row, unless it may come from a mistyped ID (the
+         * check digit fails): then the row is skipped only when it links nobody */
+        bool oob = out_of_band(r, cal, cutoff);
+        if (oob && !(r->id_flags & ID_BAD_CHECK)) {
             out->skipped++;
             continue;
         }
-        name_info_make(&r.ni, r.name, strlen(r.name));
+        const char *name = r->name ? r->name : "";
+        name_info_make(&r->ni, name, strlen(name));
         const char *gk = priority_groups.words[grp].key;
         struct cands k = {0};
-        int path = -1;
         bool slip = false;
-        slip = path_id(g, &r, &k) == 1;
-        if (k.n)
-            path = 0;
-        if (path < 0) {
-            path_household(g, &r, &k);
-            if (k.n)
-                path = 1;
+        int path = decide(g, &b, r, &k, &slip);
+        if ((path == P_HOUSEHOLD || path == P_GUARDIAN_NAME) && k.n > 1)
+            prefer_exact_name(g, r, &k);
+        /* a clerk's decisions on this row's candidates: the one picked, or none of them */
+        int reviewed = 0;
+        if (path >= 0 && k.n > 1 && k.n <= ARRAY_SIZE(k.ix) && w->ndecided) {
+            struct cands left = {0};
+            for (size_t j = 0; j < k.n; j++) {
+                group_pair_key(&g->c[k.ix[j]], r, priority_groups.words[grp].key, &w->key);
+                int d = pair_decided(w, w->key.buf);
+                if (d > 0) {
+                    left.ix[0] = k.ix[j];
+                    left.n = 1;
+                    reviewed = 1;
+                    break;
+                }
+                if (d == 0)
+                    cand_add(&left, k.ix[j]);
+                else
+                    reviewed = -1;
+            }
+            if (reviewed)
+                k = left;
         }
-        if (path < 0) {
-            month_scan(g, &r, guardian_named, &k);
-            if (k.n)
-                path = 2;
-        }
-        if (path < 0) {
-            month_scan(g, &r, township_agrees, &k);
-            if (k.n)
-                path = 3;
+        if (oob && (path < 0 || k.n != 1)) {
+            out->skipped++;
+            continue;
         }
         buf_reset(&w->detail);
-        int ret;
-        if (path < 0) {
+        if (path >= 0 && k.n == 0) {
+            buf_addf(&w->detail,
+                     "%s名单中的“%s”：人工复核认定候选户籍儿童都不是名单上的这名儿童，不关联",
+                     priority_groups.words[grp].label, name);
+            out->unmatched++;
+            rc = put(w, r, gk, category, 0, NULL, false);
+        } else if (path < 0) {
             buf_addf(&w->detail,
                      "%s名单中的“%s”在户籍名单中找不到：身份证号、户主或监护人、姓名和出生日期"
                      "都对不上（可能未落户、户籍在外地或名单信息有误），请核实",
-                     priority_groups.words[grp].label, r.name);
+                     priority_groups.words[grp].label, name);
             out->unmatched++;
-            ret = put(w, &r, gk, category, 0, NULL, false);
-        } else if (k.n > 1) {
+            rc = put(w, r, gk, category, 0, NULL, false);
+        } else if (k.n > 1 || reviewed < 0) {
             buf_addf(&w->detail,
                      "%s名单中的“%s”有 %zu 名户籍儿童符合（%s），无法确定是哪一名，暂不关联，"
                      "待人工确认；候选户籍记录编号：",
-                     priority_groups.words[grp].label, r.name, k.n, path_what[path]);
+                     priority_groups.words[grp].label, name, k.n, path_what[path]);
             for (size_t j = 0; j < k.n && j < ARRAY_SIZE(k.ix); j++)
                 buf_addf(&w->detail, "%s%lld", j ? "、" : "", (long long)g->c[k.ix[j]].id);
             out->uncertain++;
-            ret = put(w, &r, gk, category, 0, NULL, true);
+            rc = put(w, r, gk, category, 0, NULL, true);
+            if (rc == 0)
+                rc = queue_review(w, g, r, gk, &k);
         } else {
             const struct gchild *c = &g->c[k.ix[0]];
-            buf_addf(
-                &w->detail, "%s名单中的“%s”关联到户籍儿童“%s”：%s%s",
-                priority_groups.words[grp].label, r.name, c->name ? c->name : "", path_what[path],
-                path == 0 && slip ? "（名单上的身份证号错一位，校验位不符，按一位之差找到）" : "");
-            long *cnt[] = {&out->by_id, &out->by_household, &out->by_guardian_name,
-                           &out->by_name_birth};
-            (*cnt[path])++;
-            ret = put(w, &r, gk, category, c->id, path_key[path], false);
-        }
-        if (ret < 0) {
-            rc = -1;
-            break;
+            buf_addf(&w->detail, "%s名单中的“%s”关联到户籍儿童“%s”：%s%s%s",
+                     priority_groups.words[grp].label, name, c->name ? c->name : "",
+                     reviewed ? "人工复核确认；" : "", path_what[path],
+                     path == P_ID && slip ? "（名单上的身份证号错一位，校验位不符，按一位之差找到）"
+                                          : "");
+            long *cnt = path <= P_ID_NICK          ? &out->by_id
+                        : path == P_GUARDIAN_NAME  ? &out->by_guardian_name
+                        : path <= P_HOUSEHOLD_NICK ? &out->by_household
+                                                   : &out->by_name_birth;
+            (*cnt)++;
+            rc = put(w, r, gk, category, c->id, path_key[path], false);
         }
     }
-    stmt_finalize(q);
+    batch_release(&b);
     return rc < 0 ? -1 : 0;
 }
 
@@ -505,6 +942,7 @@ int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
     struct gctx g = {0};
     struct writer w = {.run_id = run_id};
     buf_init(&w.detail, 0);
+    buf_init(&w.key, 0);
     int ret = -1;
     if (load_register(s, population_batch, &g) < 0)
         goto out;
@@ -513,6 +951,13 @@ int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
                              " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     if (!w.ins)
         goto out;
+    w.cand = store_prepare(s, "INSERT INTO candidate (run_id, population_record, other_record,"
+                              " pair_key, score, levels, decision, reason)"
+                              " VALUES ($1, $2, $3, $4, 0, '{}', 'review', $5)");
+    if (!w.cand || load_decided(s, &w) < 0) {
+        ret = -1;
+        goto out;
+    }
     static const enum import_kind kinds[] = {KIND_POVERTY, KIND_WELFARE, KIND_DISABILITY,
                                              KIND_LEFT_BEHIND};
     ret = 0;
@@ -520,7 +965,12 @@ int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
         ret = match_kind(s, &g, &w, kinds[i], cal, cutoff, out);
 out:
     stmt_finalize(w.ins);
+    stmt_finalize(w.cand);
     buf_release(&w.detail);
+    buf_release(&w.key);
+    for (size_t i = 0; i < w.ndecided; i++)
+        free((char *)w.decided[i].key);
+    free(w.decided);
     release(&g);
     return ret;
 }

@@ -78,7 +78,7 @@ static int suspected_pending_rows(struct store *s, const char *code, const struc
                     " FROM child_status cs JOIN record r ON r.id = cs.record_id"
                     " LEFT JOIN candidate c ON c.run_id = cs.run_id AND c.population_record = "
                     "cs.record_id"
-                    "  AND c.decision = 'review'"
+                    "  AND c.decision = 'review' AND c.pair_key NOT LIKE '%#G:%'"
                     " LEFT JOIN review_decision d ON d.pair_key = c.pair_key"
                     " WHERE cs.run_id = " REVIEW_LATEST_RUN_SQL " AND cs.status = 'pending_review'"
                     " AND (CAST($1 AS TEXT) IS NULL OR r.township_code = $1)"

@@ -107,6 +107,49 @@ class Groups(BaoxueTest):
         for a, b in pairs:
             self.assertEqual(a, b)
 
+    def test_explain_shows_the_group_records(self):
+        out, _ = self.ok("explain", "--db", self.db, cid("王二"))
+        self.assertIn("重点群体名单", out)
+        self.assertIn("脱贫户", out)
+        self.assertIn("按同户（户主或监护人）关联", out)
+        self.assertIn("脱贫户.csv 第", out)
+        out, _ = self.ok("explain", "--db", self.db, cid("赵丽"))
+        self.assertIn("按姓名和出生日期关联", out)
+        # a child on no list says so
+        out, _ = self.ok("explain", "--db", self.db, make_id("20150909", 25))
+        self.assertIn("没有任何重点群体名单关联到这名儿童", out)
+
+    def test_welfare_member_without_birth_by_household(self):
+        # the 低保 list has no birth column; 王二 has no ID of its own: the head's ID and the name
+        rows = [["户主姓名", "户主身份证号", "保障类别", "成员姓名", "成员身份证号", "与户主关系", "月保障金额", "乡镇", "村"],
+                ["王大山", HEAD, "农村低保", "王大山", HEAD, "本人", "900", "郑庄镇", "东村"],
+                ["王大山", HEAD, "农村低保", "王二", "", "子女", "900", "郑庄镇", "东村"],
+                # a 小名 with the exact ID: 王小一 for 王一
+                ["王大山", HEAD, "农村低保", "王小一", cid("王一"), "子女", "900", "郑庄镇", "东村"]]
+        self.import_file("welfare", self.csv("低保.csv", rows))
+        self.ok("match", "--db", self.db, "--as-of", AS_OF)
+        by = {c["name"]: c for c in self.report("groups")["children"]}
+        self.assertIn("低保", by["王二"]["groups"])
+        self.assertIn("低保", by["王一"]["groups"])
+        out, _ = self.ok("explain", "--db", self.db, cid("王一"))
+        self.assertIn("可能是小名", out)
+
+    def test_uncertain_row_goes_to_review_and_the_pick_links_it(self):
+        out, _ = self.ok("review", "list", "--db", self.db, "--format", "json")
+        pairs = [p for p in json.loads(out)["pairs"] if p["record_name"] == "张伟"]
+        self.assertEqual(len(pairs), 2, pairs)
+        self.assertTrue(all("待人工确认" in p["reason"] for p in pairs), pairs)
+        pick = next(p for p in pairs if p["child_id_number"] in (make_id("20150909", 25), mask_id(make_id("20150909", 25))))
+        self.ok("review", "accept", "--db", self.db, str(pick["candidate_id"]))
+        self.ok("match", "--db", self.db, "--as-of", AS_OF)
+        by = {c["name"]: c for c in self.report("groups")["children"]}
+        self.assertEqual(by["张伟"]["id_number"], make_id("20150909", 25))
+        self.assertNotIn("张伟", {r["name"] for r in self.report("groups-unmatched")["unmatched"]})
+        out, _ = self.ok("review", "list", "--db", self.db, "--format", "json")
+        self.assertEqual([p for p in json.loads(out)["pairs"] if p["record_name"] == "张伟"], [])
+        out, _ = self.ok("explain", "--db", self.db, make_id("20150909", 25))
+        self.assertIn("人工复核确认", out)
+
     def test_unmatched_and_uncertain_listed(self):
         j = self.report("groups-unmatched")
         by = {r["name"]: r for r in j["unmatched"]}
