@@ -116,6 +116,7 @@ int review_list(struct store *s, bool all, bool full, struct report_table *t, st
 
 struct side {
     char name[128], birth[16], shown_birth[64], id[VIEW_ID_SIZE], gender[8], extra[256];
+    char list[64]; /* the list the record is of, as people name it: 户籍, 学籍, 低保特困孤儿 … */
     int age; /* on the cutoff, -1 unknown */
     int64_t row;
     char file[128];
@@ -128,8 +129,10 @@ static int load_side(struct store *s, int64_t rec, const struct view *v, struct 
         "SELECT coalesce(r.name, ''), coalesce(r.birth_date, ''),"
         " coalesce(r.id_number, r.id_raw, ''), coalesce(r.gender, 0), r.row_no, b.file_name,"
         " b.kind, coalesce(r.township, ''), coalesce(r.village, ''), coalesce(r.school_name, ''),"
-        " coalesce(r.grade_text, ''), coalesce(r.enroll_status, ''), coalesce(r.guardian, '')"
-        " FROM record r JOIN batch b ON b.id = r.batch_id WHERE r.id = $1");
+        " coalesce(r.grade_text, ''), coalesce(r.enroll_status, ''), coalesce(r.guardian, ''),"
+        " coalesce(g.category_text, ''), coalesce(r.head_name, '')"
+        " FROM record r JOIN batch b ON b.id = r.batch_id LEFT JOIN group_detail g"
+        " ON g.batch_id = r.batch_id AND g.row_no = r.row_no WHERE r.id = $1");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, rec);
@@ -147,9 +150,16 @@ static int load_side(struct store *s, int64_t rec, const struct view *v, struct 
         snprintf(sd->gender, sizeof(sd->gender), "%s", gender_label((int)stmt_int(q, 3)));
         sd->row = stmt_int(q, 4);
         snprintf(sd->file, sizeof(sd->file), "%s", stmt_text(q, 5));
-        if (!strcmp(stmt_text(q, 6), "population"))
+        enum import_kind kind = KIND_ENROLLMENT;
+        kind_parse(stmt_text(q, 6), &kind);
+        snprintf(sd->list, sizeof(sd->list), "%s", kind_label(kind));
+        if (kind == KIND_POPULATION)
             snprintf(sd->extra, sizeof(sd->extra), "%s %s，监护人 %s", stmt_text(q, 7),
                      stmt_text(q, 8), stmt_text(q, 12));
+        else if (kind_is_group(kind)) /* a priority group's row: its category and household */
+            snprintf(sd->extra, sizeof(sd->extra), "%s名单%s%s，%s %s，户主 %s，监护人 %s",
+                     kind_label(kind), *stmt_text(q, 13) ? "：" : "", stmt_text(q, 13),
+                     stmt_text(q, 7), stmt_text(q, 8), stmt_text(q, 14), stmt_text(q, 12));
         else
             snprintf(sd->extra, sizeof(sd->extra), "%s %s，学籍状态 %s", stmt_text(q, 9),
                      stmt_text(q, 10),
@@ -270,7 +280,11 @@ int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *ou
     }
     pad_to(out, "", w1);
     pad_to(out, "户籍", w2);
-    buf_adds(out, "学籍/外出就读\n");
+    buf_addf(out, "%s\n",
+             !strcmp(v.b.list, kind_label(KIND_ENROLLMENT)) ||
+                     !strcmp(v.b.list, kind_label(KIND_OUTSIDE))
+                 ? "学籍/外出就读"
+                 : v.b.list);
     for (int f = 0; f < LK__FIELDS; f++) {
         struct pair_field pf = pair_field(&v, (enum lk_field)f);
         pad_to(out, pf.name, w1);
@@ -296,10 +310,11 @@ int review_show(struct store *s, int64_t candidate_id, bool full, struct buf *ou
 
 static json_t *side_json(const struct view *v, const struct side *sd)
 {
-    return json_pack("{s:s, s:s, s:s?, s:o, s:s, s:s, s:s, s:I}", "id_number", sd->id, "name",
+    return json_pack("{s:s, s:s, s:s?, s:o, s:s, s:s, s:s, s:I, s:s}", "id_number", sd->id, "name",
                      sd->name, "birth_date", view_birth(v, sd->birth), "age",
                      sd->age >= 0 ? json_integer(sd->age) : json_null(), "gender", sd->gender,
-                     "other", sd->extra, "file", sd->file, "row", (json_int_t)sd->row);
+                     "other", sd->extra, "file", sd->file, "row", (json_int_t)sd->row, "list",
+                     sd->list);
 }
 
 json_t *review_get(struct store *s, int64_t candidate_id, bool full, struct outcome *o)

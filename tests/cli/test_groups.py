@@ -140,6 +140,12 @@ class Groups(BaoxueTest):
         self.assertEqual(len(pairs), 2, pairs)
         self.assertTrue(all("待人工确认" in p["reason"] for p in pairs), pairs)
         pick = next(p for p in pairs if p["child_id_number"] in (make_id("20150909", 25), mask_id(make_id("20150909", 25))))
+        # the pair names the list the row is of and its household, not a 学籍 status
+        out, _ = self.ok("review", "show", "--db", self.db, str(pick["candidate_id"]))
+        self.assertIn("脱贫户和监测对象", out)
+        self.assertIn("户主 张七", out)
+        self.assertNotIn("学籍状态", out)
+        self.assertNotIn("学籍/外出就读", out)
         self.ok("review", "accept", "--db", self.db, str(pick["candidate_id"]))
         self.ok("match", "--db", self.db, "--as-of", AS_OF)
         by = {c["name"]: c for c in self.report("groups")["children"]}
