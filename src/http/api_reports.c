@@ -112,7 +112,12 @@ void report_h(struct request *r)
     }
     /* the police's reports: also for a department whose duty reads 户籍问题, county-wide */
     bool police = def->registration && scope_reads_registration(&r->scope);
-    if (!police && !role_has(r->scope.role, def->perm)) {
+    /* the priority groups' report: each reader its own groups, township or school */
+    unsigned groups = 0;
+    const char *own_town = NULL, *own_school = NULL;
+    bool grouped =
+        (def->takes & RT_GROUPS) && scope_groups(&r->scope, &groups, &own_town, &own_school);
+    if (!police && !grouped && !role_has(r->scope.role, def->perm)) {
         reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(def->perm));
         return;
     }
@@ -129,8 +134,9 @@ void report_h(struct request *r)
                            "儿童名单导出时身份证号总是遮盖，不能导出完整信息");
             return;
         }
-    } else if (!(police ? arg_text(r, "township", 32, &ro.township)
-                        : arg_township(r, &ro.township)) ||
+    } else if (!(police || (grouped && !own_town) ? arg_text(r, "township", 32, &ro.township)
+                                                  : arg_township(r, &ro.township)) ||
+               ((def->takes & RT_GROUPS) && !arg_text(r, "group", 32, &ro.group)) ||
                ((def->takes & RT_VILLAGE) && !arg_text(r, "village", 128, &ro.village)) ||
                !arg_text(r, "format", 8, &fmt_name) || !arg_text(r, "status", 32, &status) ||
                !arg_full(r, &ro.full)) {
@@ -157,6 +163,12 @@ void report_h(struct request *r)
         return;
     }
     ro.scope = &r->scope;
+    if (grouped) {
+        ro.groups = groups;
+        ro.school = own_school;
+        if (ro.township && !*ro.township)
+            ro.township = NULL;
+    }
     if (status && (!(def->takes & RT_STATUS) || (ro.status = status_parse(status)) < 0)) {
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "status",
                        "按状态筛选只用于儿童状态清单和适龄儿童台账，且应为已知的状态");

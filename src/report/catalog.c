@@ -50,6 +50,10 @@ const struct report_def report_defs[] = {
     {"groups-unmatched", "重点群体未关联名单",
      "重点群体未关联名单：重点群体名单中在户籍名单里找不到或多人符合的适龄儿童（可能未落户）",
      report_groups_unmatched, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false},
+    {"groups-status", "重点群体在校情况",
+     "重点群体在校情况：每个重点群体的适龄儿童按乡镇统计本县在校、县外就读、送教上门、疑似失学"
+     "辍学和确认失学辍学人数",
+     report_groups_status, RUN_REPORT | RT_GROUPS, PERM_SUMMARY, false, true, false},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false},
