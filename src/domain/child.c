@@ -10,6 +10,7 @@
 #include "store/audit.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "render/table.h"
@@ -99,10 +100,26 @@ json_t *children_filters(struct store *s, const struct scope *sc, struct outcome
         pthread_mutex_unlock(&filters_cache.lock);
     }
     /* the scope's part of the county's choices (the shared object is only read) */
-    const char *township = NULL, *school = NULL;
-    json_t *towns = json_array(), *schools = json_array(), *t;
+    const char *township = NULL, *school = NULL, *gt, *gs;
+    json_t *towns = json_array(), *schools = json_array(), *groups = json_array(), *t;
     size_t i;
-    if (scope_filter(sc, &township, &school) || scope_reads_run(sc, ri.population_department)) {
+    /* the priority groups the scope reads (a department its own, scope_groups) */
+    unsigned own = 0;
+    bool by_groups = sc->role == ROLE_DEPARTMENT &&
+                     !scope_reads_run(sc, ri.population_department) &&
+                     scope_groups(sc, &own, &gt, &gs);
+    if (sc->role != ROLE_DEPARTMENT || by_groups)
+        for (int g = 0; g < GRP__COUNT; g++)
+            if (!own || (own & (1u << g)))
+                json_array_append_new(groups,
+                                      json_pack("{s:s, s:s}", "key", priority_groups.words[g].key,
+                                                "label", priority_groups.words[g].label));
+    if (by_groups) {
+        /* a department's children are anywhere in the county: every township to filter by */
+        json_array_foreach(json_object_get(all, "townships"), i, t)
+            json_array_append_new(towns, json_deep_copy(t));
+    } else if (scope_filter(sc, &township, &school) ||
+               scope_reads_run(sc, ri.population_department)) {
         json_array_foreach(json_object_get(all, "townships"), i, t)
         {
             const char *c = json_string_value(json_object_get(t, "code"));
@@ -117,7 +134,7 @@ json_t *children_filters(struct store *s, const struct scope *sc, struct outcome
         }
     }
     json_decref(all);
-    return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
+    return json_pack("{s:o, s:o, s:o}", "townships", towns, "schools", schools, "groups", groups);
 }
 
 static const char child_not_found[] = "没有这名儿童，或不在您的管辖范围内";

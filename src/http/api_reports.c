@@ -9,6 +9,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "render/table.h"
+#include "ingest/category.h"
 #include "report/catalog.h"
 #include "report/reports.h"
 #include "store/audit.h"
@@ -92,6 +93,10 @@ static const char *child_query_text(struct request *r, const struct child_query 
         buf_addf(&b, "%s原因 %s", b.len ? "；" : "", vocab_label(&case_reasons, cq->reason));
     if (cq->overdue)
         buf_addf(&b, "%s逾期", b.len ? "；" : "");
+    if (cq->group) {
+        const char *g = vocab_label(&priority_groups, cq->group);
+        buf_addf(&b, "%s重点群体 %s", b.len ? "；" : "", *g ? g : cq->group);
+    }
     const char *text = arena_strdup(&r->arena, b.buf);
     buf_release(&b);
     return text;

@@ -119,8 +119,8 @@ static int gs_column(struct stmt *pupil, struct stmt *home, struct stmt *cased,
     }
 }
 
-int report_groups_status(struct store *s, const struct report_options *opt,
-                         struct report_table *t, struct outcome *o)
+int report_groups_status(struct store *s, const struct report_options *opt, struct report_table *t,
+                         struct outcome *o)
 {
     struct run_info ri;
     if (run_info_load(s, opt->run_id, &ri, o) < 0)
@@ -135,13 +135,13 @@ int report_groups_status(struct store *s, const struct report_options *opt,
            " ORDER BY gm.record_id, gm.grp");
     struct stmt *pupil = store_prepare(s, "SELECT coalesce(school_code, '') FROM record"
                                           " WHERE id = $1");
-    struct stmt *home = store_prepare(
-        s, "SELECT 1 FROM child c WHERE c.last_record = $1"
-           " AND (EXISTS (SELECT 1 FROM verify_task t WHERE t.id = (SELECT max(t2.id)"
-           "  FROM verify_task t2 WHERE t2.child_id = c.id) AND t.state = 'closed'"
-           "  AND t.outcome = 'home_teaching')"
-           " OR EXISTS (SELECT 1 FROM case_file f WHERE f.child_id = c.id"
-           "  AND f.outcome = 'home_teaching'))");
+    struct stmt *home =
+        store_prepare(s, "SELECT 1 FROM child c WHERE c.last_record = $1"
+                         " AND (EXISTS (SELECT 1 FROM verify_task t WHERE t.id = (SELECT max(t2.id)"
+                         "  FROM verify_task t2 WHERE t2.child_id = c.id) AND t.state = 'closed'"
+                         "  AND t.outcome = 'home_teaching')"
+                         " OR EXISTS (SELECT 1 FROM case_file f WHERE f.child_id = c.id"
+                         "  AND f.outcome = 'home_teaching'))");
     struct stmt *cased = store_prepare(s, "SELECT 1 FROM child c JOIN case_file f"
                                           " ON f.child_id = c.id"
                                           " WHERE c.last_record = $1 AND f.state = 'open'");
