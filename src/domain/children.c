@@ -28,15 +28,24 @@
 #define ITEM_SQL   "SELECT " ITEM_COLUMNS " FROM record r WHERE r.id = $1"
 
 /* The child's priority groups in the run, "groups": [{"key", "label"}] (gq: $1 the run, $2 the
- * record; each group once, in the vocabulary's order). */
+ * record, $3 the groups the reader sees as in GROUP_SQL, NULL all; each group once, in the
+ * vocabulary's order). */
 #define GROUPS_SQL "SELECT DISTINCT grp FROM group_member WHERE run_id = $1 AND record_id = $2"
 
-static int item_groups(struct buf *out, struct stmt *gq, int64_t run_id, int64_t record_id)
+struct item_groups {
+    struct stmt *gq; /* GROUPS_SQL */
+    int64_t run_id;
+    const char *seen; /* the groups the reader sees (a department its own), NULL all */
+};
+
+static int item_groups(struct buf *out, const struct item_groups *ig, int64_t record_id)
 {
     bool in[GRP__COUNT] = {false};
+    struct stmt *gq = ig->gq;
     stmt_reset(gq);
-    stmt_bind_int(gq, 1, run_id);
+    stmt_bind_int(gq, 1, ig->run_id);
     stmt_bind_int(gq, 2, record_id);
+    stmt_bind_str(gq, 3, ig->seen);
     int rc;
     while ((rc = stmt_step(gq)) == 1) {
         int g = vocab_parse(&priority_groups, stmt_text(gq, 0));
@@ -62,7 +71,7 @@ static int item_groups(struct buf *out, struct stmt *gq, int64_t run_id, int64_t
 /* One list item as JSON text, after a comma unless it is the first. The list is a masked
  * view (a full ID is one child's audited read): no birth date, the age on the run's cutoff. */
 static int item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
-                     struct stmt *gq, int64_t run_id, struct buf *tmp)
+                     const struct item_groups *ig, struct buf *tmp)
 {
     static const struct view masked = {false, 0, false};
     buf_adds(out, out->len ? ",{" : "{");
@@ -102,7 +111,7 @@ static int item_text(struct buf *out, struct stmt *q, const struct run_status_en
         jsonw_string(out, grade_name(e->grade));
     else
         buf_adds(out, "null");
-    int rc = item_groups(out, gq, run_id, e->record_id);
+    int rc = item_groups(out, ig, e->record_id);
     buf_addch(out, '}');
     return rc;
 }
@@ -217,8 +226,8 @@ static bool spelled(const char *spell, const char *name)
 
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                          const char *township, const char *school, const char *q, const char *spell,
-                         const char *grp, const struct child_query *cq, struct buf *items,
-                         int64_t *total)
+                         const char *grp, const char *seen, const struct child_query *cq,
+                         struct buf *items, int64_t *total)
 {
     struct buf like = BUF_INIT, tmp = BUF_INIT;
     if (q)
@@ -279,6 +288,7 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     char *paged_sql = xstrfmt("%s%s%s ORDER BY %s LIMIT $14 OFFSET $15", page_sql,
                               counted ? run_total : "", where, order);
     struct stmt *gq = store_prepare(s, GROUPS_SQL);
+    struct item_groups ig = {gq, ri->id, seen};
     /* a spelling is read in C: every row in order, counted and paged here, no count query */
     struct stmt *c = counted || spell ? NULL : store_prepare(s, count_sql);
     struct stmt *p = counted || spell || c ? store_prepare(s, paged_sql) : NULL;
@@ -330,7 +340,7 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
             .st = (enum child_status)status_parse(stmt_text(p, ITEM_NCOLS + 2)),
             .age = (int)stmt_int(p, ITEM_NCOLS),
             .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
-        if (item_text(items, p, &e, gq, ri->id, &tmp) < 0) {
+        if (item_text(items, p, &e, &ig, &tmp) < 0) {
             rc = -1;
             break;
         }
@@ -403,7 +413,8 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
 
 static int list_walk(struct store *s, const struct run_info *ri, int status, const char *township,
                      const char *school, const char *q, const char *spell, const char *grp,
-                     const struct child_query *cq, struct buf *items, int64_t *total)
+                     const char *seen, const struct child_query *cq, struct buf *items,
+                     int64_t *total)
 {
     struct walk w = {.status = status,
                      .spell = spell,
@@ -471,6 +482,7 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
         rc = -1;
         goto out;
     }
+    struct item_groups ig = {gq, ri->id, seen};
     for (size_t i = 0; i < w.npage; i++) {
         stmt_reset(it);
         stmt_bind_int(it, 1, w.page[i].record_id);
@@ -479,7 +491,7 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
             rc = -1;
             goto out;
         }
-        if (irc == 1 && item_text(items, it, &w.page[i], gq, ri->id, &tmp) < 0) {
+        if (irc == 1 && item_text(items, it, &w.page[i], &ig, &tmp) < 0) {
             rc = -1;
             goto out;
         }
@@ -558,7 +570,11 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
     bool by_groups = sc->role == ROLE_DEPARTMENT &&
                      !scope_reads_run(sc, ri.population_department) &&
                      scope_groups(sc, &own, &gt, &gs);
-    char grp[256] = "";
+    char grp[256] = "", seen[256] = ",";
+    for (int g = 0; by_groups && g < GRP__COUNT; g++)
+        if (own & (1u << g))
+            snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s,",
+                     priority_groups.words[g].key);
     if (asked >= 0 || by_groups) {
         size_t n = 0;
         grp[n++] = ',';
@@ -579,10 +595,10 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
             school = cq->school;
         if (sortable)
             rc = list_acted_on(s, &ri, cq->status, township, school, q, *spell ? spell : NULL,
-                               *grp ? grp : NULL, cq, &items, &total);
+                               *grp ? grp : NULL, by_groups ? seen : NULL, cq, &items, &total);
         else
             rc = list_walk(s, &ri, cq->status, township, school, q, *spell ? spell : NULL,
-                           *grp ? grp : NULL, cq, &items, &total);
+                           *grp ? grp : NULL, by_groups ? seen : NULL, cq, &items, &total);
     }
     if (rc < 0) {
         buf_release(&items);
