@@ -30,7 +30,9 @@
 /* The child's priority groups in the run, "groups": [{"key", "label"}] (gq: $1 the run, $2 the
  * record, $3 the groups the reader sees as in GROUP_SQL, NULL all; each group once, in the
  * vocabulary's order). */
-#define GROUPS_SQL "SELECT DISTINCT grp FROM group_member WHERE run_id = $1 AND record_id = $2"
+#define GROUPS_SQL                                                                                 \
+    "SELECT DISTINCT grp FROM group_member WHERE run_id = $1 AND record_id = $2"                   \
+    " AND (CAST($3 AS TEXT) IS NULL OR $3 LIKE '%,' || grp || ',%')"
 
 struct item_groups {
     struct stmt *gq; /* GROUPS_SQL */
