@@ -144,6 +144,22 @@ class GroupsUi(DemoServerTest):
         self.assertTrue(all(c["township_code"] == TOWN for c in t["items"]))
         self.assertLess(t["total"], j["total"])
 
+    def test_out_of_school_list_puts_priority_children_first(self):
+        rc, out, err = self.cli("report", "out-of-school", "--format", "json", "--mask")
+        self.assertEqual(rc, 0, err)
+        rows = json.loads(out)["children"]
+        self.assertTrue(any(r["groups"] for r in rows))
+        towns = {}
+        for r in rows:
+            towns.setdefault(r["township_code"], []).append(bool(r["groups"]))
+        for code, flags in towns.items():
+            self.assertEqual(flags, sorted(flags, reverse=True), code)
+        rc, out, _ = self.cli("report", "groups", "--format", "json")
+        named = {c["name"]: c["groups"] for c in json.loads(out)["children"]}
+        for r in rows:
+            if r["groups"] and r["name"] in named:
+                self.assertEqual(sorted(r["groups"]), sorted(named[r["name"]]))
+
     def test_child_record_names_each_group(self):
         j = self.get("county", "/api/v1/children?group=disabled&per_page=1")
         c = self.get("county", "/api/v1/children/%d" % j["items"][0]["id"])
