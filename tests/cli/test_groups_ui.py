@@ -160,6 +160,15 @@ class GroupsUi(DemoServerTest):
             if r["groups"] and r["name"] in named:
                 self.assertEqual(sorted(r["groups"]), sorted(named[r["name"]]))
 
+    def test_dashboard_counts_each_groups_children_out_of_school(self):
+        for who, q in (("county", ""), ("tz", "")):
+            d = self.get(who, "/api/v1/dashboard" + q)
+            self.assertEqual(len(d["groups"]), 8)
+            for g in d["groups"]:
+                lst = self.get(who, "/api/v1/children?status=suspected&group=%s&per_page=1" % g["key"])
+                self.assertEqual(g["suspected"], lst["total"], (who, g))
+        self.assertTrue(any(g["suspected"] for g in self.get("county", "/api/v1/dashboard")["groups"]))
+
     def test_child_record_names_each_group(self):
         j = self.get("county", "/api/v1/children?group=disabled&per_page=1")
         c = self.get("county", "/api/v1/children/%d" % j["items"][0]["id"])

@@ -76,6 +76,21 @@ describe('重点群体', () => {
     await page.context().close();
   });
 
+  test('the dashboard counts each group\'s children out of school, each count opens its list', async () => {
+    const page = await signedIn(browser, server.url, 'county');
+    await settled(page);
+    const card = page.getByRole('region', { name: '重点群体疑似失学辍学' });
+    await card.waitFor();
+    const link = card.locator('a.num-link').filter({ hasNotText: /^0$/ }).first();
+    const n = Number((await link.textContent()).replace(/,/g, ''));
+    assert.ok(n > 0);
+    await link.click();
+    await page.waitForURL(/#\/children\?.*group=/);
+    await settled(page);
+    assert.match(await page.locator('.subtitle').textContent(), new RegExp(`共 ${n} 名`));
+    await page.context().close();
+  });
+
   test('a department sees its own groups only', async () => {
     const page = await signedIn(browser, server.url, 'rural', PHONE);
     await settled(page);
