@@ -10,6 +10,7 @@
 #include "store/audit.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "render/table.h"
@@ -99,10 +100,26 @@ json_t *children_filters(struct store *s, const struct scope *sc, struct outcome
         pthread_mutex_unlock(&filters_cache.lock);
     }
     /* the scope's part of the county's choices (the shared object is only read) */
-    const char *township = NULL, *school = NULL;
-    json_t *towns = json_array(), *schools = json_array(), *t;
+    const char *township = NULL, *school = NULL, *gt, *gs;
+    json_t *towns = json_array(), *schools = json_array(), *groups = json_array(), *t;
     size_t i;
-    if (scope_filter(sc, &township, &school) || scope_reads_run(sc, ri.population_department)) {
+    /* the priority groups the scope reads (a department its own, scope_groups) */
+    unsigned own = 0;
+    bool by_groups = sc->role == ROLE_DEPARTMENT &&
+                     !scope_reads_run(sc, ri.population_department) &&
+                     scope_groups(sc, &own, &gt, &gs);
+    if (sc->role != ROLE_DEPARTMENT || by_groups)
+        for (int g = 0; g < GRP__COUNT; g++)
+            if (!own || (own & (1u << g)))
+                json_array_append_new(groups,
+                                      json_pack("{s:s, s:s}", "key", priority_groups.words[g].key,
+                                                "label", priority_groups.words[g].label));
+    if (by_groups) {
+        /* a department's children are anywhere in the county: every township to filter by */
+        json_array_foreach(json_object_get(all, "townships"), i, t)
+            json_array_append_new(towns, json_deep_copy(t));
+    } else if (scope_filter(sc, &township, &school) ||
+               scope_reads_run(sc, ri.population_department)) {
         json_array_foreach(json_object_get(all, "townships"), i, t)
         {
             const char *c = json_string_value(json_object_get(t, "code"));
@@ -117,10 +134,108 @@ json_t *children_filters(struct store *s, const struct scope *sc, struct outcome
         }
     }
     json_decref(all);
-    return json_pack("{s:o, s:o}", "townships", towns, "schools", schools);
+    return json_pack("{s:o, s:o, s:o}", "townships", towns, "schools", schools, "groups", groups);
 }
 
 static const char child_not_found[] = "没有这名儿童，或不在您的管辖范围内";
+
+/* The groups a department account reads (scope_groups), 0 for every other account. */
+static unsigned own_groups(const struct scope *sc, const struct run_info *ri)
+{
+    unsigned own = 0;
+    const char *t, *sch;
+    if (sc->role != ROLE_DEPARTMENT || scope_reads_run(sc, ri->population_department) ||
+        !scope_groups(sc, &own, &t, &sch))
+        return 0;
+    return own;
+}
+
+/* Is the child in one of the groups of a department account (issue 15: it reads the children
+ * of its own groups)? 1 yes, 0 no (or not such an account), -1 store error. */
+static int in_own_groups(struct store *s, const struct scope *sc, const struct run_info *ri,
+                         int64_t record_id)
+{
+    unsigned own = own_groups(sc, ri);
+    if (!own)
+        return 0;
+    struct stmt *g = store_prepare(
+        s, "SELECT DISTINCT grp FROM group_member WHERE run_id = $1 AND record_id = $2");
+    if (!g)
+        return -1;
+    stmt_bind_int(g, 1, ri->id);
+    stmt_bind_int(g, 2, record_id);
+    int rc, found = 0;
+    while ((rc = stmt_step(g)) == 1) {
+        int k = vocab_parse(&priority_groups, stmt_text(g, 0));
+        if (k >= 0 && (own & (1u << k)))
+            found = 1;
+    }
+    stmt_finalize(g);
+    return rc < 0 ? -1 : found;
+}
+
+/* How a group row was linked to the child, as people read it. */
+static const char *matched_by_words(const char *key)
+{
+    return !strcmp(key, "id")          ? "按身份证号关联"
+           : !strcmp(key, "household") ? "按户主或监护人身份证号及姓名、出生日期关联"
+           : !strcmp(key, "name_birth") ? "按姓名、出生日期和乡镇关联"
+                                        : "";
+}
+
+/*
+ * The child's priority groups (issue 15): "groups": [{key, label, category, level, kind_label,
+ * file_name, batch_id, imported_at, matched_by, matched_by_label, detail}] — one a group row
+ * linked to the child in the run, each group the reader sees (a department its own).
+ */
+static int child_groups(struct store *s, const struct scope *sc, const struct run_info *ri,
+                        int64_t record_id, json_t *root)
+{
+    unsigned own = own_groups(sc, ri);
+    struct stmt *g = store_prepare(
+        s, "SELECT gm.grp, coalesce(gm.category, ''), b.kind, b.file_name, b.id, b.imported_at,"
+           " coalesce(gm.matched_by, ''), gm.detail, coalesce(d.category_text, ''),"
+           " coalesce(d.level, '')"
+           " FROM group_member gm JOIN record r ON r.id = gm.group_record"
+           " JOIN batch b ON b.id = r.batch_id"
+           " LEFT JOIN group_detail d ON d.batch_id = r.batch_id AND d.row_no = r.row_no"
+           " WHERE gm.run_id = $1 AND gm.record_id = $2 ORDER BY gm.grp, b.id, r.id");
+    if (!g)
+        return -1;
+    stmt_bind_int(g, 1, ri->id);
+    stmt_bind_int(g, 2, record_id);
+    json_t *arr = json_array();
+    json_object_set_new(root, "groups", arr);
+    int rc;
+    while ((rc = stmt_step(g)) == 1) {
+        int k = vocab_parse(&priority_groups, stmt_text(g, 0));
+        if (k < 0 || (own && !(own & (1u << k))))
+            continue;
+        enum import_kind kind = KIND_POPULATION;
+        kind_parse(stmt_text(g, 2), &kind);
+        const struct vocab *cats = kind_categories(kind);
+        const char *cat = cats && *stmt_text(g, 1) ? vocab_label(cats, stmt_text(g, 1)) : "";
+        if (!*cat)
+            cat = stmt_text(g, 8); /* the list's own words when not one of ours */
+        const char *level =
+            *stmt_text(g, 9) ? vocab_label(&disability_levels, stmt_text(g, 9)) : "";
+        json_t *o = json_object();
+        json_object_set_new(o, "key", jstr(priority_groups.words[k].key));
+        json_object_set_new(o, "label", jstr(priority_groups.words[k].label));
+        json_object_set_new(o, "category", jstr(cat));
+        json_object_set_new(o, "level", jstr(level));
+        json_object_set_new(o, "kind_label", jstr(kind_label(kind)));
+        json_object_set_new(o, "file_name", jstr(stmt_text(g, 3)));
+        json_object_set_new(o, "batch_id", json_integer(stmt_int(g, 4)));
+        json_object_set_new(o, "imported_at", jstr(stmt_text(g, 5)));
+        json_object_set_new(o, "matched_by", jstr(stmt_text(g, 6)));
+        json_object_set_new(o, "matched_by_label", jstr(matched_by_words(stmt_text(g, 6))));
+        json_object_set_new(o, "detail", jstr(stmt_text(g, 7)));
+        json_array_append_new(arr, o);
+    }
+    stmt_finalize(g);
+    return rc < 0 ? -1 : 0;
+}
 
 /* child_reach with the run and the child's entry in it for child_get; `detail` gets the
  * status's explanation. */
@@ -157,7 +272,7 @@ static bool reach(struct store *s, const struct scope *sc, int64_t record_id, st
             rc = stmt_step(q);
             if (rc == 1 && !scope_allows(sc, stmt_text(q, 0), stmt_text(q, 1)) &&
                 !scope_reads_run(sc, ri->population_department) && !stmt_int(q, 2))
-                rc = 0;
+                rc = in_own_groups(s, sc, ri, record_id);
         }
         stmt_finalize(q);
     }
@@ -275,6 +390,11 @@ json_t *child_get(struct store *s, const struct scope *sc, int64_t record_id, bo
     }
     char *idn = xstrdup(stmt_text(q, 17));
     stmt_finalize(q);
+    q = NULL;
+    if (child_groups(s, sc, &ri, record_id, root) < 0) {
+        free(idn);
+        goto store_error;
+    }
     /* every record of the run's snapshots that is this child's: same ID, the deciding record,
      * and every record the linker joined to it */
     q = store_prepare(

@@ -9,6 +9,7 @@
 #include "core/words.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "link/linker.h"
 #include "link/name.h"
@@ -26,10 +27,53 @@
 #define ITEM_NCOLS 8
 #define ITEM_SQL   "SELECT " ITEM_COLUMNS " FROM record r WHERE r.id = $1"
 
+/* The child's priority groups in the run, "groups": [{"key", "label"}] (gq: $1 the run, $2 the
+ * record, $3 the groups the reader sees as in GROUP_SQL, NULL all; each group once, in the
+ * vocabulary's order). */
+#define GROUPS_SQL                                                                                 \
+    "SELECT DISTINCT grp FROM group_member WHERE run_id = $1 AND record_id = $2"                   \
+    " AND (CAST($3 AS TEXT) IS NULL OR $3 LIKE '%,' || grp || ',%')"
+
+struct item_groups {
+    struct stmt *gq; /* GROUPS_SQL */
+    int64_t run_id;
+    const char *seen; /* the groups the reader sees (a department its own), NULL all */
+};
+
+static int item_groups(struct buf *out, const struct item_groups *ig, int64_t record_id)
+{
+    bool in[GRP__COUNT] = {false};
+    struct stmt *gq = ig->gq;
+    stmt_reset(gq);
+    stmt_bind_int(gq, 1, ig->run_id);
+    stmt_bind_int(gq, 2, record_id);
+    stmt_bind_str(gq, 3, ig->seen);
+    int rc;
+    while ((rc = stmt_step(gq)) == 1) {
+        int g = vocab_parse(&priority_groups, stmt_text(gq, 0));
+        if (g >= 0)
+            in[g] = true;
+    }
+    buf_adds(out, ",\"groups\":[");
+    bool first = true;
+    for (int g = 0; g < GRP__COUNT; g++) {
+        if (!in[g])
+            continue;
+        buf_adds(out, first ? "{\"key\":" : ",{\"key\":");
+        jsonw_string(out, priority_groups.words[g].key);
+        buf_adds(out, ",\"label\":");
+        jsonw_string(out, priority_groups.words[g].label);
+        buf_addch(out, '}');
+        first = false;
+    }
+    buf_addch(out, ']');
+    return rc;
+}
+
 /* One list item as JSON text, after a comma unless it is the first. The list is a masked
  * view (a full ID is one child's audited read): no birth date, the age on the run's cutoff. */
-static void item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
-                      struct buf *tmp)
+static int item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
+                     const struct item_groups *ig, struct buf *tmp)
 {
     static const struct view masked = {false, 0, false};
     buf_adds(out, out->len ? ",{" : "{");
@@ -69,7 +113,9 @@ static void item_text(struct buf *out, struct stmt *q, const struct run_status_e
         jsonw_string(out, grade_name(e->grade));
     else
         buf_adds(out, "null");
+    int rc = item_groups(out, ig, e->record_id);
     buf_addch(out, '}');
+    return rc;
 }
 
 /* The run's count of children by status (or set of statuses, CHILD_SET_*) and township
@@ -124,6 +170,12 @@ static void like_pattern(const char *q, struct buf *out)
     " OR r.guardian LIKE $" L " ESCAPE '\\' OR r.id_number = $" Q                                  \
     " OR substr(r.id_number, 15) = $" Q ")"
 
+/* The priority-group filter on parameter $G: ",poverty,dibao," (the groups asked for, each
+ * between commas), NULL any; ID the record's id column. */
+#define GROUP_SQL(ID, G)                                                                           \
+    " AND (CAST($" G " AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM group_member gm"                  \
+    "  WHERE gm.run_id = $1 AND gm.record_id = " ID " AND $" G " LIKE '%,' || gm.grp || ',%'))"
+
 /* ---- the statuses with child_status rows: SQL paging ---- */
 
 /* The orders a list of children with child_status rows can be sorted in. */
@@ -176,7 +228,8 @@ static bool spelled(const char *spell, const char *name)
 
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                          const char *township, const char *school, const char *q, const char *spell,
-                         const struct child_query *cq, struct buf *items, int64_t *total)
+                         const char *grp, const char *seen, const struct child_query *cq,
+                         struct buf *items, int64_t *total)
 {
     struct buf like = BUF_INIT, tmp = BUF_INIT;
     if (q)
@@ -186,8 +239,8 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     snprintf(today, sizeof(today), "%04d-%02d-%02d", t / 10000, t / 100 % 100, t % 100);
     /* $2 and $7: one status, or the two of the suspected set; $8 the village; $9…$12 the
      * casework filters, each a set of the run's records computed once (child.last_record is
-     * the record a suspected child had in its last run). The count uses $1…$12 (PostgreSQL
-     * wants no gaps), the page $13 and $14 besides. */
+     * the record a suspected child had in its last run); $13 the groups. The count uses
+     * $1…$13 (PostgreSQL wants no gaps), the page $14 and $15 besides. */
     static const char *const where =
         " FROM child_status cs JOIN record r ON r.id = cs.record_id"
         " LEFT JOIN record sr ON sr.id = cs.school_record"
@@ -215,7 +268,7 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                  "  ch.id AND t.state <> 'closed' AND t.deadline < $12) OR EXISTS (SELECT 1 FROM"
                  "  case_file c WHERE c.child_id = ch.id AND c.state = 'open' AND "
                  "c.first_visit_due < $12"
-                 "  AND NOT " FIRST_VISIT_DONE_SQL("c") "))))";
+                 "  AND NOT " FIRST_VISIT_DONE_SQL("c") "))))" GROUP_SQL("cs.record_id", "13");
     /* the page's rows with their record's columns: one query, not one more per child */
     static const char *const page_sql =
         "SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1), coalesce(cs.expected_grade, 0),"
@@ -223,21 +276,28 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     /* filtered by no more than township and status, the run's counts give the total: no rows
      * to count; it comes as a column of the page (one round trip), or alone when the page is
      * empty */
-    bool counted =
-        !q && !spell && !school && !cq->village && !cq->stage && !cq->reason && !cq->overdue;
+    bool counted = !q && !spell && !school && !grp && !cq->village && !cq->stage && !cq->reason &&
+                   !cq->overdue;
     static const char *const run_total =
         ", (SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1"
         " AND (status = $2 OR status = $7) AND (CAST($3 AS TEXT) IS NULL OR township_code = $3))";
     char *count_sql = xstrfmt("SELECT count(*)%s", where);
-    char *paged_sql = xstrfmt("%s%s%s ORDER BY %s LIMIT $13 OFFSET $14", page_sql,
-                              counted ? run_total : "", where, sort_sql(cq->sort));
+    /* the suspected of the priority groups first (issue 15), unless another order is asked */
+    const char *order = sort_sql(cq->sort);
+    if (!cq->sort && status == CHILD_SET_SUSPECTED)
+        order = "EXISTS (SELECT 1 FROM group_member g1 WHERE g1.run_id = $1"
+                " AND g1.record_id = cs.record_id) DESC, cs.record_id";
+    char *paged_sql = xstrfmt("%s%s%s ORDER BY %s LIMIT $14 OFFSET $15", page_sql,
+                              counted ? run_total : "", where, order);
+    struct stmt *gq = store_prepare(s, GROUPS_SQL);
+    struct item_groups ig = {gq, ri->id, seen};
     /* a spelling is read in C: every row in order, counted and paged here, no count query */
     struct stmt *c = counted || spell ? NULL : store_prepare(s, count_sql);
     struct stmt *p = counted || spell || c ? store_prepare(s, paged_sql) : NULL;
     free(count_sql);
     free(paged_sql);
     int rc = -1;
-    if (!p)
+    if (!p || !gq)
         goto out;
     struct stmt *both[] = {p, c};
     bool set = status == CHILD_SET_SUSPECTED;
@@ -250,6 +310,7 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
         stmt_bind_str(both[i], 10, cq->reason);
         stmt_bind_int(both[i], 11, cq->overdue);
         stmt_bind_str(both[i], 12, today);
+        stmt_bind_str(both[i], 13, grp);
         stmt_bind_str(both[i], 3, township);
         stmt_bind_str(both[i], 4, q ? like.buf : NULL);
         stmt_bind_str(both[i], 5, q);
@@ -262,8 +323,8 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
         *total = rc == 1 ? stmt_int(c, 0) : 0;
     }
     int64_t skip = (cq->page - 1) * cq->per_page, n = 0;
-    stmt_bind_int(p, 13, spell ? INT64_MAX / 2 : cq->per_page);
-    stmt_bind_int(p, 14, spell ? 0 : skip);
+    stmt_bind_int(p, 14, spell ? INT64_MAX / 2 : cq->per_page);
+    stmt_bind_int(p, 15, spell ? 0 : skip);
     bool rows = false;
     while ((rc = stmt_step(p)) == 1) {
         if (spell) {
@@ -281,11 +342,15 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
             .st = (enum child_status)status_parse(stmt_text(p, ITEM_NCOLS + 2)),
             .age = (int)stmt_int(p, ITEM_NCOLS),
             .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
-        item_text(items, p, &e, &tmp);
+        if (item_text(items, p, &e, &ig, &tmp) < 0) {
+            rc = -1;
+            break;
+        }
     }
     if (rc == 0 && counted && !rows)
         rc = count_from_run(s, ri->id, status, township, total);
 out:
+    stmt_finalize(gq);
     stmt_finalize(c);
     stmt_finalize(p);
     buf_release(&like);
@@ -349,8 +414,9 @@ static int walk_one(void *ctx, const struct run_status_entry *e)
 }
 
 static int list_walk(struct store *s, const struct run_info *ri, int status, const char *township,
-                     const char *school, const char *q, const char *spell,
-                     const struct child_query *cq, struct buf *items, int64_t *total)
+                     const char *school, const char *q, const char *spell, const char *grp,
+                     const char *seen, const struct child_query *cq, struct buf *items,
+                     int64_t *total)
 {
     struct walk w = {.status = status,
                      .spell = spell,
@@ -358,19 +424,22 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
                      .skip = (cq->page - 1) * cq->per_page,
                      .want = cq->per_page};
     struct buf like = BUF_INIT, tmp = BUF_INIT;
-    struct stmt *it = NULL;
+    struct stmt *it = NULL, *gq = NULL;
     size_t alloc = 0;
     int rc = -1;
     w.page = xcalloc((size_t)cq->per_page, sizeof(*w.page));
-    if (township || q || spell || cq->village) {
+    if (township || q || spell || cq->village || grp) {
         if (q)
             like_pattern(q, &like);
-        w.cursor = store_prepare(
-            s, "SELECT r.id, coalesce(r.name, '') FROM record r"
-               " WHERE r.batch_id = $1" FILTER_SQL("2", "5", "3", "4") " ORDER BY r.id");
+        /* $1 the run ($6 its population batch): the group filter reads the run's groups */
+        w.cursor = store_prepare(s, "SELECT r.id, coalesce(r.name, '') FROM record r"
+                                    " WHERE r.batch_id = $6" FILTER_SQL("2", "5", "3", "4")
+                                        GROUP_SQL("r.id", "7") " ORDER BY r.id");
         if (!w.cursor)
             goto out;
-        stmt_bind_int(w.cursor, 1, ri->population_batch);
+        stmt_bind_int(w.cursor, 1, ri->id);
+        stmt_bind_int(w.cursor, 6, ri->population_batch);
+        stmt_bind_str(w.cursor, 7, grp);
         stmt_bind_str(w.cursor, 2, township);
         stmt_bind_str(w.cursor, 3, q ? like.buf : NULL);
         stmt_bind_str(w.cursor, 4, q);
@@ -394,7 +463,7 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
         if (rc < 0)
             goto out;
     }
-    if (!q && !spell && !school && !cq->village) {
+    if (!q && !spell && !school && !cq->village && !grp) {
         /* the counts by township and status give the total: stop once the page is full */
         if (count_from_run(s, ri->id, status, township, total) < 0) {
             rc = -1;
@@ -410,10 +479,12 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     if (!w.stop_when_full)
         *total = w.total;
     it = store_prepare(s, ITEM_SQL);
-    if (!it) {
+    gq = store_prepare(s, GROUPS_SQL);
+    if (!it || !gq) {
         rc = -1;
         goto out;
     }
+    struct item_groups ig = {gq, ri->id, seen};
     for (size_t i = 0; i < w.npage; i++) {
         stmt_reset(it);
         stmt_bind_int(it, 1, w.page[i].record_id);
@@ -422,11 +493,14 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
             rc = -1;
             goto out;
         }
-        if (irc == 1)
-            item_text(items, it, &w.page[i], &tmp);
+        if (irc == 1 && item_text(items, it, &w.page[i], &ig, &tmp) < 0) {
+            rc = -1;
+            goto out;
+        }
     }
     rc = 0;
 out:
+    stmt_finalize(gq);
     stmt_finalize(w.cursor);
     stmt_finalize(it);
     free(w.schools);
@@ -484,18 +558,49 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
                            : "此状态的名单按户籍登记顺序列出，不能排序");
         return -1;
     }
+    /* the priority groups asked for, and a department's own (scope_groups): ",key,key," */
+    int asked = -1;
+    if (cq->group && *cq->group && (asked = vocab_parse(&priority_groups, cq->group)) < 0) {
+        struct buf b = BUF_INIT;
+        vocab_error(&priority_groups, cq->group, &b);
+        failed_at(oc, OUT_INVALID, "group", "%s", b.buf);
+        buf_release(&b);
+        return -1;
+    }
+    unsigned own = 0;
+    const char *gt, *gs;
+    bool by_groups = sc->role == ROLE_DEPARTMENT &&
+                     !scope_reads_run(sc, ri.population_department) &&
+                     scope_groups(sc, &own, &gt, &gs);
+    char grp[256] = "", seen[256] = ",";
+    for (int g = 0; by_groups && g < GRP__COUNT; g++)
+        if (own & (1u << g))
+            snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s,",
+                     priority_groups.words[g].key);
+    if (asked >= 0 || by_groups) {
+        size_t n = 0;
+        grp[n++] = ',';
+        for (int g = 0; g < GRP__COUNT; g++)
+            if ((asked < 0 || asked == g) && (!by_groups || (own & (1u << g))))
+                n +=
+                    (size_t)snprintf(grp + n, sizeof(grp) - n, "%s,", priority_groups.words[g].key);
+        if (n == 1)
+            grp[n++] = ','; /* none of the department's groups: ",," matches no group */
+        grp[n] = '\0';
+    }
     struct buf items = BUF_INIT;
     int64_t total = 0;
     int rc = 0;
-    if (scope_filter(sc, &township, &school) || scope_reads_run(sc, ri.population_department)) {
+    if (scope_filter(sc, &township, &school) || scope_reads_run(sc, ri.population_department) ||
+        by_groups) {
         if (!school && cq->school && *cq->school)
             school = cq->school;
         if (sortable)
-            rc = list_acted_on(s, &ri, cq->status, township, school, q, *spell ? spell : NULL, cq,
-                               &items, &total);
+            rc = list_acted_on(s, &ri, cq->status, township, school, q, *spell ? spell : NULL,
+                               *grp ? grp : NULL, by_groups ? seen : NULL, cq, &items, &total);
         else
-            rc = list_walk(s, &ri, cq->status, township, school, q, *spell ? spell : NULL, cq,
-                           &items, &total);
+            rc = list_walk(s, &ri, cq->status, township, school, q, *spell ? spell : NULL,
+                           *grp ? grp : NULL, by_groups ? seen : NULL, cq, &items, &total);
     }
     if (rc < 0) {
         buf_release(&items);

@@ -31,6 +31,8 @@ struct child_query {
     const char *reason; /* the case's primary reason key (learning, work, …); NULL any */
     bool overdue;       /* an open task past its deadline, or an open case whose first visit is
                            due with no attempt recorded */
+    const char *group;  /* a priority group's key (ingest/category.h): its children only; NULL
+                           any (a department's account: its own groups, scope_groups) */
     int64_t page;       /* 1-based */
     int64_t per_page;
 };
@@ -55,8 +57,9 @@ int children_list(struct store *s, const struct scope *sc, const struct child_qu
 
 /*
  * The choices of the list's filters within the scope: the townships of the latest run with
- * their villages, and the schools of its enrollment snapshot: {"townships": [{code, name,
- * villages: [...]}], "schools": [{code, name}]}.
+ * their villages, the schools of its enrollment snapshot, and the priority groups the scope
+ * reads: {"townships": [{code, name, villages: [...]}], "schools": [{code, name}],
+ * "groups": [{key, label}]}.
  */
 struct json_t *children_filters(struct store *s, const struct scope *sc, struct outcome *o);
 

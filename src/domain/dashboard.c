@@ -6,6 +6,7 @@
 #include "core/date.h"
 #include "domain/run.h"
 #include "domain/status.h"
+#include "ingest/category.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -264,6 +265,39 @@ static int newest(struct store *s, const char *township, json_t *root)
     return rc;
 }
 
+/* The priority groups' children out of school (适龄未入学, 辍学) in the run, by group (issue 15):
+ * "groups": [{key, label, suspected}], every group, 0 where none. */
+static int by_group(struct store *s, int64_t run, const char *township, json_t *root)
+{
+    struct stmt *q = store_prepare(
+        s, "SELECT gm.grp, count(DISTINCT gm.record_id) FROM group_member gm"
+           " JOIN child_status cs ON cs.run_id = gm.run_id AND cs.record_id = gm.record_id"
+           " JOIN record r ON r.id = gm.record_id"
+           " WHERE gm.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out')"
+           " AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2) GROUP BY gm.grp");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, run);
+    stmt_bind_str(q, 2, township);
+    json_int_t n[GRP__COUNT] = {0};
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        int k = vocab_parse(&priority_groups, stmt_text(q, 0));
+        if (k >= 0)
+            n[k] = (json_int_t)stmt_int(q, 1);
+    }
+    stmt_finalize(q);
+    if (rc < 0)
+        return -1;
+    json_t *groups = json_array();
+    for (int k = 0; k < GRP__COUNT; k++)
+        json_array_append_new(groups, json_pack("{s:s, s:s, s:I}", "key",
+                                                priority_groups.words[k].key, "label",
+                                                priority_groups.words[k].label, "suspected", n[k]));
+    json_object_set_new(root, "groups", groups);
+    return 0;
+}
+
 json_t *dashboard_get(struct store *s, const struct scope *sc, const char *township,
                       struct outcome *o)
 {
@@ -288,7 +322,7 @@ json_t *dashboard_get(struct store *s, const struct scope *sc, const char *towns
                              ri.as_of, "today", today, "township", township, "ledgers");
     if (by_township(s, ri.id, township, root) < 0 || trend(s, township, root) < 0 ||
         work(s, township, today, root) < 0 || town_work(s, township, today, root) < 0 ||
-        newest(s, township, root) < 0) {
+        newest(s, township, root) < 0 || by_group(s, ri.id, township, root) < 0) {
         json_decref(root);
         fail_store(s, o);
         return NULL;

@@ -2,6 +2,7 @@
 
 #include "core/words.h"
 #include "domain/department.h"
+#include "ingest/category.h"
 #include "util/common.h"
 
 static const struct word role_words[ROLE__COUNT] = {
@@ -268,6 +269,48 @@ bool scope_allows(const struct scope *sc, const char *township_code, const char 
                !strcmp(sc->township, township_code);
     case ROLE_SCHOOL:
         return sc->school && *sc->school && school_code && !strcmp(sc->school, school_code);
+    default:
+        return false;
+    }
+}
+
+/* The groups the lists of a department's kinds give (ingest/category.h): each kind's
+ * categories name their groups; a poverty row without one is a 脱贫户's. */
+static unsigned department_groups(const struct department *d)
+{
+    unsigned g = 0;
+    for (int k = 0; d && k < KIND__COUNT; k++) {
+        if (!(d->kinds & (1u << k)))
+            continue;
+        const struct vocab *v = kind_categories((enum import_kind)k);
+        for (size_t i = 0; v && i < v->n; i++)
+            g |= 1u << v->words[i].flags;
+        int plain = category_group((enum import_kind)k, NULL);
+        if (plain >= 0)
+            g |= 1u << plain;
+    }
+    return g;
+}
+
+bool scope_groups(const struct scope *sc, unsigned *groups, const char **township,
+                  const char **school)
+{
+    *groups = 0;
+    *township = *school = NULL;
+    switch (sc->role) {
+    case ROLE_ADMIN:
+    case ROLE_COUNTY:
+    case ROLE_SUPERVISOR:
+        return true;
+    case ROLE_TOWNSHIP:
+        *township = sc->township;
+        return sc->township && *sc->township;
+    case ROLE_SCHOOL:
+        *school = sc->school;
+        return sc->school && *sc->school;
+    case ROLE_DEPARTMENT:
+        *groups = department_groups(department_find(sc->department));
+        return *groups != 0;
     default:
         return false;
     }

@@ -179,4 +179,14 @@ bool role_reads_objects(enum role r, enum scope_object what);
  */
 bool scope_reads_run(const struct scope *sc, const char *population_department);
 
+/*
+ * The priority groups' results the scope reads (issue 15): false when none. *groups is
+ * 1u << enum priority_group of the groups it reads (0: every group), *township its township
+ * (NULL: any), *school its school (NULL: any). The county and supervisors read every group,
+ * a township its township's children, a school its pupils, and a department account (乡村振兴,
+ * 民政, 残联, 妇联) the groups of the lists its department uploads, county-wide and masked.
+ */
+bool scope_groups(const struct scope *sc, unsigned *groups, const char **township,
+                  const char **school);
+
 #endif

@@ -494,6 +494,13 @@ json_t *user_json(const struct user *u)
             json_array_append_new(kinds, json_string(kind_key((enum import_kind)k)));
     if (d && (d->reads & DEPT_READS_REGISTRATION))
         json_array_append_new(perms, json_string("registration"));
+    /* the 重点群体 screen, for the accounts that read the groups' results (scope_groups) */
+    struct scope gsc = {
+        .role = u->role, .township = u->township, .school = u->school, .department = u->department};
+    unsigned own;
+    const char *own_town, *own_school;
+    if (scope_groups(&gsc, &own, &own_town, &own_school))
+        json_array_append_new(perms, json_string("groups_read"));
     /* the screens of tasks and cases, for the roles that read them with their story */
     if (role_reads_objects(u->role, SCOPE_TASK))
         json_array_append_new(perms, json_string("tasks_read"));

@@ -9,6 +9,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "render/table.h"
+#include "ingest/category.h"
 #include "report/catalog.h"
 #include "report/reports.h"
 #include "store/audit.h"
@@ -92,6 +93,10 @@ static const char *child_query_text(struct request *r, const struct child_query 
         buf_addf(&b, "%s原因 %s", b.len ? "；" : "", vocab_label(&case_reasons, cq->reason));
     if (cq->overdue)
         buf_addf(&b, "%s逾期", b.len ? "；" : "");
+    if (cq->group) {
+        const char *g = vocab_label(&priority_groups, cq->group);
+        buf_addf(&b, "%s重点群体 %s", b.len ? "；" : "", *g ? g : cq->group);
+    }
     const char *text = arena_strdup(&r->arena, b.buf);
     buf_release(&b);
     return text;
@@ -112,7 +117,12 @@ void report_h(struct request *r)
     }
     /* the police's reports: also for a department whose duty reads 户籍问题, county-wide */
     bool police = def->registration && scope_reads_registration(&r->scope);
-    if (!police && !role_has(r->scope.role, def->perm)) {
+    /* the priority groups' report: each reader its own groups, township or school */
+    unsigned groups = 0;
+    const char *own_town = NULL, *own_school = NULL;
+    bool grouped =
+        (def->takes & RT_GROUPS) && scope_groups(&r->scope, &groups, &own_town, &own_school);
+    if (!police && !grouped && !role_has(r->scope.role, def->perm)) {
         reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(def->perm));
         return;
     }
@@ -129,9 +139,10 @@ void report_h(struct request *r)
                            "儿童名单导出时身份证号总是遮盖，不能导出完整信息");
             return;
         }
-    } else if (!(police || (def->schools && r->scope.role == ROLE_SCHOOL)
+    } else if (!(police || (def->schools && r->scope.role == ROLE_SCHOOL) || (grouped && !own_town)
                      ? arg_text(r, "township", 32, &ro.township)
                      : arg_township(r, &ro.township)) ||
+               ((def->takes & RT_GROUPS) && !arg_text(r, "group", 32, &ro.group)) ||
                ((def->takes & RT_VILLAGE) && !arg_text(r, "village", 128, &ro.village)) ||
                !arg_text(r, "format", 8, &fmt_name) || !arg_text(r, "status", 32, &status) ||
                !arg_full(r, &ro.full)) {
@@ -158,6 +169,12 @@ void report_h(struct request *r)
         return;
     }
     ro.scope = &r->scope;
+    if (grouped) {
+        ro.groups = groups;
+        ro.school = own_school;
+        if (ro.township && !*ro.township)
+            ro.township = NULL;
+    }
     if (status && (!(def->takes & RT_STATUS) || (ro.status = status_parse(status)) < 0)) {
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "status",
                        "按状态筛选只用于儿童状态清单和适龄儿童台账，且应为已知的状态");

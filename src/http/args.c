@@ -81,7 +81,8 @@ bool child_query_args(struct request *r, struct child_query *cq)
         !arg_text(r, "village", 128, &cq->village) || !arg_text(r, "school", 32, &cq->school) ||
         !arg_text(r, "sort", 32, &cq->sort) || !arg_text(r, "q", 128, &cq->q) ||
         !arg_text(r, "stage", 32, &cq->stage) || !arg_text(r, "reason", 32, &cq->reason) ||
-        !arg_text(r, "overdue", 4, &overdue) || !arg_int(r, "page", 1, 1000000, &cq->page) ||
+        !arg_text(r, "overdue", 4, &overdue) || !arg_text(r, "group", 32, &cq->group) ||
+        !arg_int(r, "page", 1, 1000000, &cq->page) ||
         !arg_int(r, "per_page", 50, CHILDREN_PER_PAGE_MAX, &cq->per_page))
         return false;
     cq->overdue = overdue && !strcmp(overdue, "1");

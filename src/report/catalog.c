@@ -56,6 +56,10 @@ const struct report_def report_defs[] = {
      "残疾儿童安置登记册：核查结论为送教上门/因病因残或已登记安置方式的适龄儿童，写明安置方式、"
      "学校、缓学免学截止日期和本月送教次数、课时",
      report_disability, RT_TOWNSHIP, PERM_CASES, true, false, false, true},
+    {"groups-status", "重点群体在校情况",
+     "重点群体在校情况：每个重点群体的适龄儿童按乡镇统计本县在校、县外就读、送教上门、疑似失学"
+     "辍学和确认失学辍学人数",
+     report_groups_status, RUN_REPORT | RT_GROUPS, PERM_SUMMARY, false, true, false, false},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false, false},

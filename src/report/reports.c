@@ -10,6 +10,7 @@
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "domain/status.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -80,6 +81,7 @@ static const struct table_col oos_cols[] = {
     {"status", "状态", COL_TEXT},
     {"status_label", "状态说明", COL_TEXT},
     {"detail", "情况", COL_TEXT},
+    {"groups", "重点群体", COL_LIST},
     {"township_code", "乡镇代码", COL_TEXT},
     {"record_id", "记录编号", COL_INT},
 };
@@ -101,11 +103,19 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         "  AND (CAST($3 AS TEXT) IS NULL OR r.township = $3)"
         /* by age, then register order: in a masked list a rank among children of one age
          * would tell their birthdays apart (core/view.h) */
-        " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.village,"
-        "  cs.age DESC, r.id",
+        " ORDER BY r.township_code IS NULL, r.township_code, r.township,"
+        /* in each township the priority groups' children first (issue 15) */
+        "  EXISTS (SELECT 1 FROM group_member gm WHERE gm.run_id = $1"
+        "   AND gm.record_id = r.id) DESC, r.village, cs.age DESC, r.id",
         o);
     if (!q)
         return -1;
+    struct stmt *gq = store_prepare(s, "SELECT DISTINCT grp FROM group_member"
+                                       " WHERE run_id = $1 AND record_id = $2");
+    if (!gq) {
+        stmt_finalize(q);
+        return fail_store(s, o);
+    }
     struct view v = view_make(opt->full, ri.cutoff);
     table_init_view(t, "适龄儿童未在校名单（疑似失学辍学）", "children", oos_cols,
                     ARRAY_SIZE(oos_cols), &v);
@@ -136,10 +146,31 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         table_set(t, 11, stmt_text(q, 11));
         table_set(t, 12, st >= 0 ? status_label((enum child_status)st) : "");
         table_set(t, 13, stmt_text(q, 12));
-        table_set(t, 14, stmt_text(q, 13));
-        table_setf(t, 15, "%lld", (long long)stmt_int(q, 0));
+        /* why the child comes first: its groups, in the vocabulary's order */
+        bool in[GRP__COUNT] = {false};
+        stmt_reset(gq);
+        stmt_bind_int(gq, 1, ri.id);
+        stmt_bind_int(gq, 2, stmt_int(q, 0));
+        int grc;
+        while ((grc = stmt_step(gq)) == 1) {
+            int k = vocab_parse(&priority_groups, stmt_text(gq, 0));
+            if (k >= 0)
+                in[k] = true;
+        }
+        if (grc < 0) {
+            rc = -1;
+            break;
+        }
+        buf_reset(&b);
+        for (int k = 0; k < GRP__COUNT; k++)
+            if (in[k])
+                buf_addf(&b, "%s%s", b.len ? "、" : "", priority_groups.words[k].label);
+        table_set(t, 14, b.buf);
+        table_set(t, 15, stmt_text(q, 13));
+        table_setf(t, 16, "%lld", (long long)stmt_int(q, 0));
     }
     buf_release(&b);
+    stmt_finalize(gq);
     stmt_finalize(q);
     if (rc < 0) {
         fail_store(s, o);

@@ -21,10 +21,14 @@ struct report_options {
     const char *village;       /* visit-sheet: one village (record.village), NULL all */
     const struct scope *scope; /* the server's account (whose contact reads are its own and
                                   audited); NULL on the command line */
+    const char *group;         /* groups-status: one priority group's key, NULL all */
+    unsigned groups;           /* groups-status: 1u << enum priority_group the reader may see
+                                  (scope_groups), 0 all */
+    const char *school;        /* groups-status: only this school's pupils (a school's account) */
 };
 #define REPORT_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        NULL, false, 0, -1, 0, 0, NULL, NULL                                                       \
+        NULL, false, 0, -1, 0, 0, NULL, NULL, NULL, 0, NULL                                        \
     }
 
 /* Fill `t` with the named report. -1 with the outcome (OUT_NO_RUN before the first
@@ -85,6 +89,10 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
                   struct outcome *o);
 int report_groups_unmatched(struct store *s, const struct report_options *opt,
                             struct report_table *t, struct outcome *o);
+/* 重点群体在校情况 (report/groups_status.c): each group's school-age children by township, in
+ * school here / elsewhere / 送教上门 / suspected / confirmed out; --township, --group. */
+int report_groups_status(struct store *s, const struct report_options *opt, struct report_table *t,
+                         struct outcome *o);
 
 /*
  * 残疾儿童安置登记册 (report/disability.c, issue 15): every school-age child of the latest run

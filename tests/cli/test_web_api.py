@@ -162,7 +162,7 @@ class WebApiTest(unittest.TestCase):
                          [SCHOOL])
         # a department reads the children of the lists it uploaded: the county imported these
         self.assertEqual(self.get("/api/v1/children/filters", "dept"),
-                         {"townships": [], "schools": []})
+                         {"townships": [], "schools": [], "groups": []})
 
     def test_sets_village_school_and_sort(self):
         sus = self.get("/api/v1/children?status=suspected&per_page=200")

@@ -10,6 +10,7 @@ export const routes = [
   { path: '/', title: '首页', nav: true, perm: 'summary', load: () => import('./screens/dashboard.js') },
   { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
   { path: '/children/:id', title: '学生档案', perm: 'children', load: () => import('./screens/child.js') },
+  { path: '/groups', title: '重点群体', nav: true, perm: 'groups_read', load: () => import('./screens/groups.js') },
   { path: '/verify', title: '核查', nav: true, perm: 'tasks_read', load: () => import('./screens/verify.js') },
   { path: '/verify/:id', title: '核查任务', perm: 'tasks_read', load: () => import('./screens/verify-task.js') },
   { path: '/cases', title: '个案', nav: true, perm: 'cases_read', load: () => import('./screens/cases.js') },

@@ -68,6 +68,23 @@ export default function Child({ params }) {
       </div>
     </section>
 
+    ${d.groups && d.groups.length > 0 && html`<section class="card" aria-label="重点群体">
+      <h2>重点群体</h2>
+      <p class="muted small">部门名单中与此儿童关联的每一条记录：属于哪个群体、来自哪份名单和哪一天导入、如何关联。</p>
+      <div class="sources">
+        ${d.groups.map((g, i) => html`<article class="source" key=${g.key + i}>
+          <h3>${g.label}</h3>
+          <dl class="facts">
+            <dt>类别</dt><dd>${[g.category, g.level].filter(Boolean).join('，') || '—'}</dd>
+            <dt>名单</dt><dd>${g.kind_label}：${g.file_name}</dd>
+            <dt>导入日期</dt><dd>${fmtDate(g.imported_at)}</dd>
+            <dt>如何关联</dt><dd>${g.matched_by_label || '—'}</dd>
+            ${g.detail && html`<dt>说明</dt><dd>${g.detail}</dd>`}
+          </dl>
+        </article>`)}
+      </div>
+    </section>`}
+
     <section class="card">
       <h2>来源记录</h2>
       <p class="muted small">本次比对所用各名单中属于此儿童的每一条记录：来自哪个文件的第几行、哪一次导入。</p>

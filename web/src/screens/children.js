@@ -50,19 +50,21 @@ export default function Children({ query }) {
   const casework = CASEWORK_LISTS.includes(query.status);
   const listQuery = {
     township: query.township, village: query.village, school: query.school, status: query.status,
-    q: query.q, sort: query.sort,
+    group: query.group, q: query.q, sort: query.sort,
     ...(casework ? { stage: query.stage, reason: query.reason, overdue: query.overdue } : {}),
   };
   const list = useApi('/children', { ...listQuery, page, per_page: PER_PAGE });
   const choices = useApi('/children/filters');
   const towns = choices.data ? choices.data.townships : [];
   const schools = choices.data ? choices.data.schools : [];
+  const groups = choices.data && choices.data.groups ? choices.data.groups : [];
   const town = towns.find(t => t.code === query.township) || (towns.length === 1 ? towns[0] : null);
   const fields = [
     ...(towns.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: towns.map(t => ({ value: t.code, label: t.name })) }] : []),
     ...(town ? [{ name: 'village', label: '村（社区）', type: 'select', options: town.villages.map(v => ({ value: v, label: v })) }] : []),
     ...(schools.length > 1 ? [{ name: 'school', label: '学校', type: 'select', options: schools.map(s => ({ value: s.code, label: s.name || s.code })) }] : []),
     { name: 'status', label: '状态', type: 'select', options: statusOptions() },
+    ...(groups.length > 1 ? [{ name: 'group', label: '重点群体', type: 'select', options: groups.map(g => ({ value: g.key, label: g.label })) }] : []),
     ...(casework ? [
       { name: 'stage', label: '核查和劝返', type: 'select', options: options('stages') },
       { name: 'reason', label: '辍学原因', type: 'select', options: options('reasons') },
@@ -89,6 +91,8 @@ export default function Children({ query }) {
     { key: 'township', label: '乡镇' },
     { key: 'village', label: '村（社区）', sort: sortable && 'village' },
     { key: 'status', label: '状态', sort: sortable && 'status', render: r => html`<${StatusBadge} status=${r.status} />` },
+    // the priority groups the child belongs to (the suspected list puts them first)
+    { key: 'groups', label: '重点群体', render: r => r.groups && r.groups.length ? r.groups.map(g => g.label).join('、') : '—' },
   ];
   const onChange = changes => {
     // a village belongs to its township; a sort applies only where the server can sort

@@ -125,6 +125,15 @@ export default function Dashboard({ query }) {
       </div>
     </section>
 
+    ${d.groups && html`<section class="card" aria-label="重点群体疑似失学辍学">
+      <h2>重点群体疑似失学辍学</h2>
+      <ul class="kv">
+        ${d.groups.map(g => html`<li key=${g.key}><span>${g.label}</span><${Num} value=${g.suspected} path="/children"
+          query=${{ ...scope, status: 'suspected', group: g.key }} tone=${g.suspected ? 'bad' : ''} label=${g.label + '疑似失学辍学名单'} /></li>`)}
+      </ul>
+      <p class="muted small"><a href="#/groups">各重点群体在校情况</a></p>
+    </section>`}
+
     <section class="grid grid-2">
       <div class="card">
         <h2>核查任务</h2>
