@@ -141,7 +141,9 @@ int report_groups_status(struct store *s, const struct report_options *opt, stru
                          "  FROM verify_task t2 WHERE t2.child_id = c.id) AND t.state = 'closed'"
                          "  AND t.outcome = 'home_teaching')"
                          " OR EXISTS (SELECT 1 FROM case_file f WHERE f.child_id = c.id"
-                         "  AND f.outcome = 'home_teaching'))");
+                         "  AND f.outcome = 'home_teaching')"
+                         " OR EXISTS (SELECT 1 FROM placement pl WHERE pl.child_id = c.id"
+                         "  AND pl.kind = 'home_teaching'))");
     struct stmt *cased = store_prepare(s, "SELECT 1 FROM child c JOIN case_file f"
                                           " ON f.child_id = c.id"
                                           " WHERE c.last_record = $1 AND f.state = 'open'");
