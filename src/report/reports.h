@@ -86,6 +86,14 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
 int report_groups_unmatched(struct store *s, const struct report_options *opt,
                             struct report_table *t, struct outcome *o);
 
+/*
+ * 应助尽助核查表 (report/aid.c, domain/aid.c): the priority-group pupils in school here without
+ * aid this school year, by school, and the year's payments to children not in school, outside
+ * the county or found nowhere (--township; a school account sees its own school's).
+ */
+int report_aid_gaps(struct store *s, const struct report_options *opt, struct report_table *t,
+                    struct outcome *o);
+
 /* The statistical period of a monthly report dated `date`: from the day after the same day
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);
