@@ -96,15 +96,17 @@ int aid_link(struct store *s, const struct run_info *ri, struct aid_links *out, 
         s, "SELECT id FROM record WHERE batch_id = $1 AND name = $2 AND school_name = $3");
     struct stmt *linked = store_prepare(
         s, "SELECT population_record FROM link WHERE run_id = $1 AND other_record = $2");
+    struct stmt *pupil_id =
+        store_prepare(s, "SELECT c.id FROM record p JOIN record c ON c.id_number = p.id_number"
+                         " WHERE p.id = $1 AND c.batch_id = $2");
     int rc = -1;
-    if (!rows || !by_id || !by_no || !by_name || !linked)
+    if (!rows || !by_id || !by_no || !by_name || !linked || !pupil_id)
         goto done;
     size_t alloc = 0, palloc = 0;
     while ((rc = stmt_step(rows)) == 1) {
-        struct aid_payment p = {stmt_int(rows, 0), (long)stmt_int(rows, 1), 0, 0, AID_UNLINKED,
-                                AID_NOT_FOUND, ST_NOT_ENROLLED, false};
-        p.this_year =
-            aid_school_year(stmt_text(rows, 6), stmt_text(rows, 7)) == ri->school_year;
+        struct aid_payment p = {stmt_int(rows, 0), (long)stmt_int(rows, 1), 0,    0, AID_UNLINKED,
+                                AID_NOT_FOUND,     ST_NOT_ENROLLED,         false};
+        p.this_year = aid_school_year(stmt_text(rows, 6), stmt_text(rows, 7)) == ri->school_year;
         const char *no = stmt_text(rows, 3);
         char id[19];
         int qrc = 0;
@@ -140,7 +142,13 @@ int aid_link(struct store *s, const struct run_info *ri, struct aid_links *out, 
                 p.how = AID_BY_NAME_SCHOOL;
         }
         if (qrc >= 0 && p.pupil && !p.child) {
-            /* the pupil's register child, as the run linked it */
+            /* the pupil's register child: by the pupil's ID (exact links are not stored) */
+            stmt_bind_int(pupil_id, 1, p.pupil);
+            stmt_bind_int(pupil_id, 2, ri->population_batch);
+            p.child = one_id(pupil_id, &qrc);
+        }
+        if (qrc >= 0 && p.pupil && !p.child) {
+            /* …else as the run linked it (a slip in the ID, no ID) */
             stmt_bind_int(linked, 1, ri->id);
             stmt_bind_int(linked, 2, p.pupil);
             p.child = one_id(linked, &qrc);
@@ -183,6 +191,7 @@ done:
     stmt_finalize(by_no);
     stmt_finalize(by_name);
     stmt_finalize(linked);
+    stmt_finalize(pupil_id);
     if (rc < 0) {
         aid_links_release(out);
         return fail_store(s, o);
@@ -199,8 +208,7 @@ void aid_links_release(struct aid_links *l)
 
 bool aid_child_paid(const struct aid_links *l, int64_t record_id)
 {
-    return l->npaid &&
-           bsearch(&record_id, l->paid, l->npaid, sizeof(*l->paid), cmp_i64) != NULL;
+    return l->npaid && bsearch(&record_id, l->paid, l->npaid, sizeof(*l->paid), cmp_i64) != NULL;
 }
 
 const char *aid_how_label(enum aid_how h)

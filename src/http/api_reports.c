@@ -129,8 +129,9 @@ void report_h(struct request *r)
                            "儿童名单导出时身份证号总是遮盖，不能导出完整信息");
             return;
         }
-    } else if (!(police ? arg_text(r, "township", 32, &ro.township)
-                        : arg_township(r, &ro.township)) ||
+    } else if (!(police || ((def->takes & RT_SCHOOL) && r->scope.role == ROLE_SCHOOL)
+                     ? arg_text(r, "township", 32, &ro.township)
+                     : arg_township(r, &ro.township)) ||
                ((def->takes & RT_VILLAGE) && !arg_text(r, "village", 128, &ro.village)) ||
                !arg_text(r, "format", 8, &fmt_name) || !arg_text(r, "status", 32, &status) ||
                !arg_full(r, &ro.full)) {

@@ -36,8 +36,25 @@ static const struct table_col aid_cols[] = {
     {"aid_record", "发放记录编号", COL_KEY},
 };
 
-enum { C_SEQ, C_KIND, C_KIND_L, C_SCHOOL, C_TOWN, C_NAME, C_ID, C_GROUPS, C_STATUS, C_ITEM,
-       C_AMOUNT, C_TERM, C_PAID, C_HOW, C_REC, C_AID, C__N };
+enum {
+    C_SEQ,
+    C_KIND,
+    C_KIND_L,
+    C_SCHOOL,
+    C_TOWN,
+    C_NAME,
+    C_ID,
+    C_GROUPS,
+    C_STATUS,
+    C_ITEM,
+    C_AMOUNT,
+    C_TERM,
+    C_PAID,
+    C_HOW,
+    C_REC,
+    C_AID,
+    C__N
+};
 
 struct gap {
     char *school, *school_code, *township, *township_code, *name, *id, *groups;
@@ -124,7 +141,7 @@ static int gaps(struct store *s, const struct run_info *ri, const struct aid_lin
         }
         ALLOC_GROW(*out, *nout + 1, alloc);
         cur = &(*out)[(*nout)++];
-        *cur = (struct gap){xstrdup(school),         xstrdup(code),
+        *cur = (struct gap){xstrdup(school),          xstrdup(code),
                             xstrdup(stmt_text(q, 5)), xstrdup(stmt_text(q, 4)),
                             xstrdup(stmt_text(q, 2)), xstrdup(stmt_text(q, 3)),
                             xstrdup(label),           id};
@@ -144,14 +161,30 @@ int report_aid_gaps(struct store *s, const struct report_options *opt, struct re
         return -1;
     const char *township = opt->township, *school = NULL;
     bool visible = !opt->scope || scope_filter(opt->scope, &township, &school);
-    const char *school_name = opt->scope && school ? opt->scope->school_name : NULL;
+    /* a school's payments by the school's name (the aid lists carry no school code): its name
+     * in the run's 学籍 list */
+    char *school_name = NULL;
+    if (visible && school) {
+        struct stmt *q = store_prepare(s, "SELECT school_name FROM record WHERE batch_id = $1"
+                                          " AND school_code = $2 AND school_name IS NOT NULL"
+                                          " LIMIT 1");
+        if (!q)
+            return fail_store(s, o);
+        stmt_bind_int(q, 1, ri.enrollment_batch);
+        stmt_bind_str(q, 2, school);
+        school_name = xstrdup(stmt_step(q) == 1 ? stmt_text(q, 0) : "");
+        stmt_finalize(q);
+    }
     struct aid_links l;
-    if (aid_link(s, &ri, &l, o) < 0)
+    if (aid_link(s, &ri, &l, o) < 0) {
+        free(school_name);
         return -1;
+    }
     struct gap *g = NULL;
     size_t ng = 0;
     if (gaps(s, &ri, &l, &g, &ng) < 0) {
         aid_links_release(&l);
+        free(school_name);
         return fail_store(s, o);
     }
     qsort(g, ng, sizeof(*g), cmp_gap);
@@ -229,6 +262,7 @@ int report_aid_gaps(struct store *s, const struct report_options *opt, struct re
     }
     stmt_finalize(pay);
     aid_links_release(&l);
+    free(school_name);
     if (rc < 0) {
         table_release(t);
         return fail_store(s, o);

@@ -24,6 +24,8 @@ enum {
                              reason, overdue), scoped by the account: the list on screen */
     RT_VILLAGE = 1 << 6,  /* one village of the township (--village, ?village=) */
     RT_PDF = 1 << 7,      /* also prints as PDF (--format pdf, ?format=pdf): t->pdf */
+    RT_SCHOOL = 1 << 8,   /* a school account has it for its own school (the report narrows
+                             itself by opt->scope) */
 };
 
 typedef int (*report_fn)(struct store *s, const struct report_options *opt, struct report_table *t,

@@ -53,7 +53,7 @@ static void reports_add(json_t *words)
         const char *name;
     } takes[] = {{RT_TOWNSHIP, "township"}, {RT_STATUS, "status"}, {RT_FULL, "full"},
                  {RT_RUN, "run"},           {RT_MONTH, "month"},   {RT_LIST, "list"},
-                 {RT_VILLAGE, "village"},   {RT_PDF, "pdf"}};
+                 {RT_VILLAGE, "village"},   {RT_PDF, "pdf"},       {RT_SCHOOL, "school"}};
     for (size_t i = 0; i < report_defs_count; i++) {
         const struct report_def *d = &report_defs[i];
         json_t *t = json_array();
