@@ -25,6 +25,7 @@ static const struct word kind_words[] = {
     {"found_enrolled", "比对在校", NULL, 0, TONE_OK},
     {"claim_cleared", "存疑解除", NULL, 0, TONE_OK},
     {"notice", "通知书", NULL, 0, TONE_INFO},
+    {"care", "关爱联系", NULL, 0, TONE_OK}, /* a left-behind child's (casework/care.c) */
 };
 const struct vocab event_kinds = {"经办事项", kind_words, ARRAY_SIZE(kind_words)};
 

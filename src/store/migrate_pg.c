@@ -401,6 +401,19 @@ const char *const migrate_pg_steps[] = {
     "  matched_by " CTEXT " CHECK (matched_by IN ('id', 'household', 'name_birth')),"
     "  uncertain INTEGER NOT NULL DEFAULT 0, detail " CTEXT " NOT NULL);"
     "CREATE INDEX group_member_run ON group_member (run_id, record_id);",
+    /* 20 (care contacts; the append-only rule as the casework's tables: the trigger below) */
+    "CREATE TABLE care_contact ("
+    "  id " ID ","
+    "  child_id BIGINT NOT NULL REFERENCES child (id),"
+    "  record_id BIGINT NOT NULL REFERENCES record (id),"
+    "  on_date " CTEXT " NOT NULL,"
+    "  way " CTEXT " NOT NULL CHECK (way IN ('home', 'phone', 'video', 'school')),"
+    "  people " CTEXT " NOT NULL, content " CTEXT " NOT NULL,"
+    "  school_code " CTEXT ", logged_by " CTEXT " NOT NULL, logged_at " CTEXT " NOT NULL);"
+    "CREATE INDEX care_contact_child ON care_contact (child_id, on_date);"
+    "CREATE INDEX care_contact_date ON care_contact (on_date);"
+    "CREATE TRIGGER care_contact_append_only BEFORE UPDATE OR DELETE ON care_contact"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

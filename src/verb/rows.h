@@ -35,5 +35,6 @@ extern const struct verb verb_user_add, verb_user_disabled, verb_user_disable, v
     verb_user_password, verb_user_department, verb_user_person;
 extern const struct verb verb_import_accept, verb_import_reject;
 extern const struct verb verb_import, verb_match;
+extern const struct verb verb_care_add;
 
 #endif
