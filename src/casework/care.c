@@ -33,8 +33,8 @@ static int64_t child_row(struct store *s, int64_t record_id, int64_t run_id, boo
     stmt_bind_int(q, 1, record_id);
     struct buf key = BUF_INIT;
     if (stmt_step(q) == 1)
-        child_key(stmt_is_null(q, 0) ? NULL : stmt_text(q, 0), (int)stmt_int(q, 1),
-                  stmt_text(q, 2), stmt_text(q, 3), (int)stmt_int(q, 4), &key);
+        child_key(stmt_is_null(q, 0) ? NULL : stmt_text(q, 0), (int)stmt_int(q, 1), stmt_text(q, 2),
+                  stmt_text(q, 3), (int)stmt_int(q, 4), &key);
     stmt_finalize(q);
     if (!key.len) {
         buf_release(&key);
@@ -52,11 +52,11 @@ static int64_t child_row(struct store *s, int64_t record_id, int64_t run_id, boo
         buf_release(&key);
         return id;
     }
-    q = store_prepare(s,
-                      "INSERT INTO child (child_key, first_run, first_record, last_run, last_record)"
-                      " VALUES ($1, $2, $3, $2, $3) ON CONFLICT (child_key) DO UPDATE SET"
-                      " last_run = excluded.last_run, last_record = excluded.last_record"
-                      " RETURNING id");
+    q = store_prepare(
+        s, "INSERT INTO child (child_key, first_run, first_record, last_run, last_record)"
+           " VALUES ($1, $2, $3, $2, $3) ON CONFLICT (child_key) DO UPDATE SET"
+           " last_run = excluded.last_run, last_record = excluded.last_record"
+           " RETURNING id");
     int64_t id = -1;
     if (q) {
         stmt_bind_str(q, 1, key.buf);
@@ -74,7 +74,7 @@ struct lb_child {
     struct run_info ri;
     int64_t group_record; /* the left-behind list's row */
     char township[10];
-    char school[32];      /* its school's code ("" none) */
+    char school[32]; /* its school's code ("" none) */
     char school_name[128];
     int64_t child_id; /* casework's child, 0 none yet */
 };
@@ -85,11 +85,11 @@ static int lb_load(struct store *s, int64_t record_id, struct lb_child *c, struc
     memset(c, 0, sizeof(*c));
     if (run_info_load(s, 0, &c->ri, o) < 0)
         return -1;
-    struct stmt *q = store_prepare(
-        s, "SELECT gm.group_record, coalesce(r.township_code, '')"
-           " FROM group_member gm JOIN record r ON r.id = gm.record_id"
-           " WHERE gm.run_id = $1 AND gm.record_id = $2 AND gm.grp = 'left_behind'"
-           " ORDER BY gm.group_record LIMIT 1");
+    struct stmt *q =
+        store_prepare(s, "SELECT gm.group_record, coalesce(r.township_code, '')"
+                         " FROM group_member gm JOIN record r ON r.id = gm.record_id"
+                         " WHERE gm.run_id = $1 AND gm.record_id = $2 AND gm.grp = 'left_behind'"
+                         " ORDER BY gm.group_record LIMIT 1");
     if (!q)
         return fail_store(s, o);
     stmt_bind_int(q, 1, c->ri.id);
@@ -162,7 +162,8 @@ int care_add(struct store *s, const struct scope *sc, int64_t record_id,
              const struct care_input *in, const char *actor, int64_t *id, struct buf *msg,
              struct outcome *o)
 {
-    const struct word *way = in->way ? vocab_find(&care_ways, in->way) : NULL;
+    int wi = in->way ? vocab_parse(&care_ways, in->way) : -1;
+    const struct word *way = wi >= 0 ? &care_ways.words[wi] : NULL;
     if (!way)
         return casework_vocab_refused(o, "way", NULL, &care_ways, in->way ? in->way : "");
     int on;
@@ -240,8 +241,8 @@ json_t *care_get(struct store *s, const struct scope *sc, int64_t record_id, boo
         fail_store(s, o);
         return NULL;
     }
-    bool contact = own_school(sc, &c) || by_assignment ||
-                   (full && role_has(sc->role, PERM_FULL_ID));
+    bool contact =
+        own_school(sc, &c) || by_assignment || (full && role_has(sc->role, PERM_FULL_ID));
     json_object_set_new(j, "school", json_string(c.school_name));
     json_object_set_new(j, "may_log", json_boolean(may_log(sc, &c)));
     json_object_set_new(j, "contact_visible", json_boolean(contact));
@@ -251,7 +252,7 @@ json_t *care_get(struct store *s, const struct scope *sc, int64_t record_id, boo
                         ? "学校账号代结对教师查看（名册中没有儿童与结对教师的对应关系），已记录审计"
                     : by_assignment ? "您是这名儿童的责任人，查看已记录审计"
                     : contact       ? "完整查看，已记录审计"
-                                    : "受委托监护人和父母务工地只对这名儿童的责任人和就读学校显示"));
+                              : "受委托监护人和父母务工地只对这名儿童的责任人和就读学校显示"));
     if (contact) {
         struct stmt *q = store_prepare(
             s, "SELECT coalesce(r.guardian, ''), coalesce(r.guardian_id, ''),"
@@ -266,12 +267,12 @@ json_t *care_get(struct store *s, const struct scope *sc, int64_t record_id, boo
         }
         stmt_bind_int(q, 1, c.group_record);
         if (stmt_step(q) == 1)
-            json_object_set_new(
-                j, "guardian",
-                json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name", stmt_text(q, 0),
-                          "id_number", stmt_text(q, 1), "phone", stmt_text(q, 2), "father_work",
-                          stmt_text(q, 3), "mother_work", stmt_text(q, 4), "village_contact",
-                          stmt_text(q, 5), "care_type", stmt_text(q, 6)));
+            json_object_set_new(j, "guardian",
+                                json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name",
+                                          stmt_text(q, 0), "id_number", stmt_text(q, 1), "phone",
+                                          stmt_text(q, 2), "father_work", stmt_text(q, 3),
+                                          "mother_work", stmt_text(q, 4), "village_contact",
+                                          stmt_text(q, 5), "care_type", stmt_text(q, 6)));
         stmt_finalize(q);
         char target[AUDIT_TARGET_SIZE];
         audit_target(target, OBJ_RECORD, record_id);
@@ -297,11 +298,11 @@ json_t *care_get(struct store *s, const struct scope *sc, int64_t record_id, boo
     stmt_bind_int(q, 1, c.child_id);
     while ((rc = stmt_step(q)) == 1) {
         const struct word *w = vocab_find(&care_ways, stmt_text(q, 1));
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "date",
-                                              stmt_text(q, 0), "way", stmt_text(q, 1),
-                                              "way_label", w ? w->label : stmt_text(q, 1),
-                                              "people", stmt_text(q, 2), "content",
-                                              stmt_text(q, 3), "logged_by", stmt_text(q, 4)));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "date", stmt_text(q, 0),
+                                        "way", stmt_text(q, 1), "way_label",
+                                        w ? w->label : stmt_text(q, 1), "people", stmt_text(q, 2),
+                                        "content", stmt_text(q, 3), "logged_by", stmt_text(q, 4)));
     }
     stmt_finalize(q);
     if (rc < 0) {

@@ -8,9 +8,8 @@ static const struct cli_sub reads[] = {
     {NULL, NULL, NULL},
 };
 
-static const char about[] =
-    "留守儿童关爱联系：学校（结对教师）记录入户、电话、视频、到校联系。\n"
-    "各校本月未联系的留守儿童见 《留守儿童关爱联系情况》 报表。";
+static const char about[] = "留守儿童关爱联系：学校（结对教师）记录入户、电话、视频、到校联系。\n"
+                            "各校本月未联系的留守儿童见 《留守儿童关爱联系情况》 报表。";
 
 int cmd_care(int argc, char **argv)
 {

@@ -54,6 +54,11 @@ const struct report_def report_defs[] = {
      "应助尽助核查表：重点群体在本县学校就读、本学年没有资助发放记录的学生（按学校），和发给"
      "未在校、不在本县就读或查无此人的儿童的资助",
      report_aid_gaps, RUN_REPORT | RT_FULL | RT_SCHOOL, PERM_CHILDREN, true, false, false},
+    {"left-behind-care", "留守儿童关爱联系情况",
+     "留守儿童关爱联系情况：在本县学校就读的每名留守儿童最近一次关爱联系，本月是否联系，各校"
+     "本月未联系人数",
+     report_left_behind_care, RUN_REPORT | RT_MONTH | RT_FULL | RT_SCHOOL, PERM_CHILDREN, true,
+     false, false},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false},
