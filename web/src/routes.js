@@ -16,6 +16,7 @@ export const routes = [
   { path: '/cases/:id', title: '个案', perm: 'cases_read', load: () => import('./screens/case.js') },
   { path: '/tasks', title: '待办', nav: true, perm: 'casework', load: () => import('./screens/tasks.js') },
   { path: '/aid', title: '应助尽助', nav: true, perm: 'children', load: () => import('./screens/aid.js') },
+  { path: '/left-behind', title: '留守儿童', nav: true, perm: 'children', load: () => import('./screens/left-behind.js') },
   { path: '/registration', title: '户籍问题', nav: true, perm: 'registration', load: () => import('./screens/registration.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },
   { path: '/imports', title: '数据导入', nav: true, perm: 'upload', load: () => import('./screens/imports.js') },

@@ -16,6 +16,7 @@ import { Badge, EmptyState, ErrorBanner, Loading, PageHeader, StatusBadge } from
 import { Masked } from '../components/masked.js';
 import { ScreenLink } from '../components/link.js';
 import { Timeline } from '../components/timeline.js';
+import { Care } from '../components/care.js';
 
 
 export default function Child({ params }) {
@@ -84,6 +85,7 @@ export default function Child({ params }) {
       </div>
     </section>
 
+    <${Care} id=${id} />
     ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
     ${history && html`<${Casework} work=${work} />`}
   </div>`;
