@@ -102,11 +102,10 @@ int report_left_behind_care(struct store *s, const struct report_options *opt,
             continue;
         }
         ALLOC_GROW(v, n + 1, alloc);
-        v[n++] = (struct lb){xstrdup(stmt_text(sch, 0)), xstrdup(stmt_text(sch, 1)),
-                             xstrdup(stmt_text(q, 4)),   xstrdup(stmt_text(q, 3)),
-                             xstrdup(stmt_text(q, 1)),   xstrdup(stmt_text(q, 2)),
-                             xstrdup(stmt_text(q, 5)),   (long)stmt_int(q, 6),
-                             id};
+        v[n++] = (struct lb){
+            xstrdup(stmt_text(sch, 0)), xstrdup(stmt_text(sch, 1)), xstrdup(stmt_text(q, 4)),
+            xstrdup(stmt_text(q, 3)),   xstrdup(stmt_text(q, 1)),   xstrdup(stmt_text(q, 2)),
+            xstrdup(stmt_text(q, 5)),   (long)stmt_int(q, 6),       id};
         stmt_reset(sch);
     }
     stmt_finalize(q);
@@ -120,15 +119,15 @@ int report_left_behind_care(struct store *s, const struct report_options *opt,
     }
     qsort(v, n, sizeof(*v), cmp_lb);
     struct view view = view_make(opt->full, ri.cutoff);
-    table_init_view(t, "留守儿童关爱联系情况", "children", care_cols, ARRAY_SIZE(care_cols),
-                    &view);
+    table_init_view(t, "留守儿童关爱联系情况", "children", care_cols, ARRAY_SIZE(care_cols), &view);
     long rows = 0, without = 0, school_n = 0, school_without = 0;
     struct buf per = BUF_INIT;
     const char *cur = NULL;
     char m[VIEW_ID_SIZE];
     for (size_t i = 0; i < n; i++) {
         struct lb *x = &v[i];
-        if (visible && (!township || !strcmp(township, x->tcode) || !strcmp(township, x->township)) &&
+        if (visible &&
+            (!township || !strcmp(township, x->tcode) || !strcmp(township, x->township)) &&
             (!school || !strcmp(school, x->code))) {
             if (!cur || strcmp(cur, x->school)) {
                 if (cur)
@@ -157,8 +156,7 @@ int report_left_behind_care(struct store *s, const struct report_options *opt,
         }
     }
     if (cur)
-        buf_addf(&per, "\n%s：留守儿童 %ld 人，本月未联系 %ld 人。", cur, school_n,
-                 school_without);
+        buf_addf(&per, "\n%s：留守儿童 %ld 人，本月未联系 %ld 人。", cur, school_n, school_without);
     for (size_t i = 0; i < n; i++) {
         free(v[i].school);
         free(v[i].code);
