@@ -66,6 +66,85 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The run's 学籍 pupils by 学籍号 and by name + school, loaded once when a payment needs them
+ * (rows without a usable ID): sorted keys, looked up by bsearch. */
+struct pkey {
+    char *k;
+    int64_t id;
+};
+struct pindex {
+    struct pkey *no, *ns;
+    size_t nno, nns;
+    bool loaded;
+};
+
+static int cmp_pkey(const void *a, const void *b)
+{
+    const struct pkey *x = a, *y = b;
+    int c = strcmp(x->k, y->k);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static int pindex_load(struct store *s, int64_t batch, struct pindex *p)
+{
+    struct stmt *q = store_prepare(s, "SELECT id, coalesce(student_no, ''), coalesce(name, ''),"
+                                      " coalesce(school_name, '') FROM record WHERE batch_id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, batch);
+    size_t ano = 0, ans = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        int64_t id = stmt_int(q, 0);
+        if (*stmt_text(q, 1)) {
+            ALLOC_GROW(p->no, p->nno + 1, ano);
+            p->no[p->nno++] = (struct pkey){xstrdup(stmt_text(q, 1)), id};
+        }
+        if (*stmt_text(q, 2) && *stmt_text(q, 3)) {
+            ALLOC_GROW(p->ns, p->nns + 1, ans);
+            p->ns[p->nns++] =
+                (struct pkey){xstrfmt("%s\x1f%s", stmt_text(q, 2), stmt_text(q, 3)), id};
+        }
+    }
+    stmt_finalize(q);
+    if (p->nno)
+        qsort(p->no, p->nno, sizeof(*p->no), cmp_pkey);
+    if (p->nns)
+        qsort(p->ns, p->nns, sizeof(*p->ns), cmp_pkey);
+    p->loaded = true;
+    return rc < 0 ? -1 : 0;
+}
+
+static int cmp_key_only(const void *a, const void *b)
+{
+    return strcmp(((const struct pkey *)a)->k, ((const struct pkey *)b)->k);
+}
+
+/* The one pupil with key `k`, 0 when none or several. */
+static int64_t pindex_one(const struct pkey *v, size_t n, const char *k)
+{
+    struct pkey want = {(char *)k, 0};
+    const struct pkey *hit = n ? bsearch(&want, v, n, sizeof(*v), cmp_key_only) : NULL;
+    if (!hit)
+        return 0;
+    size_t i = (size_t)(hit - v);
+    int64_t id = hit->id;
+    if ((i > 0 && !strcmp(v[i - 1].k, k) && v[i - 1].id != id) ||
+        (i + 1 < n && !strcmp(v[i + 1].k, k) && v[i + 1].id != id))
+        return 0;
+    return id;
+}
+
+static void pindex_release(struct pindex *p)
+{
+    for (size_t i = 0; i < p->nno; i++)
+        free(p->no[i].k);
+    for (size_t i = 0; i < p->nns; i++)
+        free(p->ns[i].k);
+    free(p->no);
+    free(p->ns);
+}
+
 /* The first column of the first row of `q` after binding, 0 when none or two (ambiguous). */
 static int64_t one_id(struct stmt *q, int *rc)
 {
@@ -90,17 +169,14 @@ int aid_link(struct store *s, const struct run_info *ri, struct aid_links *out, 
            " WHERE b.kind = 'aid' AND b.state = 'live' ORDER BY b.id, r.row_no");
     struct stmt *by_id = store_prepare(s, "SELECT id, batch_id FROM record WHERE id_number = $1"
                                           " AND batch_id IN ($2, $3) ORDER BY batch_id, id");
-    struct stmt *by_no = store_prepare(
-        s, "SELECT id FROM record WHERE batch_id = $1 AND (student_no = $2 OR student_no = $3)");
-    struct stmt *by_name = store_prepare(
-        s, "SELECT id FROM record WHERE batch_id = $1 AND name = $2 AND school_name = $3");
     struct stmt *linked = store_prepare(
         s, "SELECT population_record FROM link WHERE run_id = $1 AND other_record = $2");
     struct stmt *pupil_id =
         store_prepare(s, "SELECT c.id FROM record p JOIN record c ON c.id_number = p.id_number"
                          " WHERE p.id = $1 AND c.batch_id = $2");
+    struct pindex pi = {0};
     int rc = -1;
-    if (!rows || !by_id || !by_no || !by_name || !linked || !pupil_id)
+    if (!rows || !by_id || !linked || !pupil_id)
         goto done;
     size_t alloc = 0, palloc = 0;
     while ((rc = stmt_step(rows)) == 1) {
@@ -125,21 +201,21 @@ int aid_link(struct store *s, const struct run_info *ri, struct aid_links *out, 
             if (p.child || p.pupil)
                 p.how = strcmp(stmt_text(rows, 2), id) ? AID_BY_STUDENT_NO : AID_BY_ID;
         }
+        if (qrc >= 0 && !p.child && !p.pupil && !pi.loaded &&
+            pindex_load(s, ri->enrollment_batch, &pi) < 0)
+            qrc = -1;
         if (qrc >= 0 && !p.child && !p.pupil && *no) {
             char g[24];
             snprintf(g, sizeof(g), "G%s", no[0] == 'G' || no[0] == 'g' ? no + 1 : no);
-            stmt_bind_int(by_no, 1, ri->enrollment_batch);
-            stmt_bind_str(by_no, 2, no);
-            stmt_bind_str(by_no, 3, g);
-            if ((p.pupil = one_id(by_no, &qrc)))
+            if ((p.pupil = pindex_one(pi.no, pi.nno, no)) ||
+                (p.pupil = pindex_one(pi.no, pi.nno, g)))
                 p.how = AID_BY_STUDENT_NO;
         }
         if (qrc >= 0 && !p.child && !p.pupil && *stmt_text(rows, 4) && *stmt_text(rows, 5)) {
-            stmt_bind_int(by_name, 1, ri->enrollment_batch);
-            stmt_bind_str(by_name, 2, stmt_text(rows, 4));
-            stmt_bind_str(by_name, 3, stmt_text(rows, 5));
-            if ((p.pupil = one_id(by_name, &qrc)))
+            char *k = xstrfmt("%s\x1f%s", stmt_text(rows, 4), stmt_text(rows, 5));
+            if ((p.pupil = pindex_one(pi.ns, pi.nns, k)))
                 p.how = AID_BY_NAME_SCHOOL;
+            free(k);
         }
         if (qrc >= 0 && p.pupil && !p.child) {
             /* the pupil's register child: by the pupil's ID (exact links are not stored) */
@@ -188,8 +264,7 @@ int aid_link(struct store *s, const struct run_info *ri, struct aid_links *out, 
 done:
     stmt_finalize(rows);
     stmt_finalize(by_id);
-    stmt_finalize(by_no);
-    stmt_finalize(by_name);
+    pindex_release(&pi);
     stmt_finalize(linked);
     stmt_finalize(pupil_id);
     if (rc < 0) {

@@ -39,9 +39,9 @@ class AidGaps(Api, unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        if cls.proc:
-            stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        log = stop_drained(cls.proc, cls.log_lines, cls.log_thread) if cls.proc else ""
         shutil.rmtree(cls.dir, True)
+        assert "Sanitizer" not in log, log[-4000:]
 
     @classmethod
     def serve(cls):

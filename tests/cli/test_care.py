@@ -42,8 +42,9 @@ class Care(Api, unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        stop_drained(cls.proc, cls.log_lines, cls.log_thread)
+        log = stop_drained(cls.proc, cls.log_lines, cls.log_thread)
         shutil.rmtree(cls.dir, True)
+        assert "Sanitizer" not in log, log[-4000:]
 
     @staticmethod
     def cli(*args):
