@@ -266,10 +266,13 @@ json_t *care_get(struct store *s, const struct scope *sc, int64_t record_id, boo
             return NULL;
         }
         stmt_bind_int(q, 1, c.group_record);
-        if (stmt_step(q) == 1)
+        /* the guardian's ID is no contact: masked but for a full read */
+        struct view v = view_make(full && role_has(sc->role, PERM_FULL_ID), c.ri.cutoff);
+        char gid[VIEW_ID_SIZE] = "";
+        if (stmt_step(q) == 1 && (view_id(&v, stmt_text(q, 1), gid), 1))
             json_object_set_new(j, "guardian",
                                 json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "name",
-                                          stmt_text(q, 0), "id_number", stmt_text(q, 1), "phone",
+                                          stmt_text(q, 0), "id_number", gid, "phone",
                                           stmt_text(q, 2), "father_work", stmt_text(q, 3),
                                           "mother_work", stmt_text(q, 4), "village_contact",
                                           stmt_text(q, 5), "care_type", stmt_text(q, 6)));
