@@ -27,6 +27,7 @@ static const struct word kind_words[] = {
     {"notice", "通知书", NULL, 0, TONE_INFO},
     {"placement", "安置方式", NULL, 0, TONE_INFO},
     {"send_visit", "送教上门", NULL, 0, TONE_OK},
+    {"care", "关爱联系", NULL, 0, TONE_OK}, /* a left-behind child's (casework/care.c) */
 };
 const struct vocab event_kinds = {"经办事项", kind_words, ARRAY_SIZE(kind_words)};
 

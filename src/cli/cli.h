@@ -28,6 +28,7 @@ int cmd_review(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_people(int argc, char **argv);
 int cmd_placement(int argc, char **argv);
+int cmd_care(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);

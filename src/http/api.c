@@ -68,6 +68,8 @@ const struct route api_routes[] = {
           "一名儿童的比对过程：每条候选记录、每项得分"),
     ROUTE("GET", "/api/v1/children/{id}/casework", child_casework_h, PERM_CHILD_FILE,
           "一名儿童的历次比对状态、核查、案件和时间线"),
+    ROUTE("GET", "/api/v1/children/{id}/care", child_care_h, PERM_CHILDREN,
+          "留守儿童的受委托监护人、父母务工地和关爱联系记录"),
     ROUTE("GET", "/api/v1/review", review_h, PERM_REVIEW, "人工复核队列"),
     ROUTE("GET", "/api/v1/review/{id}", review_get_h, PERM_REVIEW,
           "一个候选记录对（并排、逐项得分）"),

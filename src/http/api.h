@@ -24,6 +24,7 @@ void children_filters_h(struct request *r);
 void child_h(struct request *r);
 void child_links_h(struct request *r);
 void child_casework_h(struct request *r);
+void child_care_h(struct request *r);
 
 /* api_casework.c: verification tasks, cases (the legal ladder, notices), due tasks */
 void verify_list_h(struct request *r);

@@ -60,6 +60,15 @@ const struct report_def report_defs[] = {
      "重点群体在校情况：每个重点群体的适龄儿童按乡镇统计本县在校、县外就读、送教上门、疑似失学"
      "辍学和确认失学辍学人数",
      report_groups_status, RUN_REPORT | RT_GROUPS, PERM_SUMMARY, false, true, false, false},
+    {"aid-gaps", "应助尽助核查表",
+     "应助尽助核查表：重点群体在本县学校就读、本学年没有资助发放记录的学生（按学校），和发给"
+     "未在校、不在本县就读或查无此人的儿童的资助",
+     report_aid_gaps, RUN_REPORT | RT_FULL, PERM_CHILDREN, true, false, false, true},
+    {"left-behind-care", "留守儿童关爱联系情况",
+     "留守儿童关爱联系情况：在本县学校就读的每名留守儿童最近一次关爱联系，本月是否联系，各校"
+     "本月未联系人数",
+     report_left_behind_care, RUN_REPORT | RT_MONTH | RT_FULL, PERM_CHILDREN, true, false, false,
+     true},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false, false},

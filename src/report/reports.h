@@ -103,6 +103,22 @@ int report_groups_status(struct store *s, const struct report_options *opt, stru
 int report_disability(struct store *s, const struct report_options *opt, struct report_table *t,
                       struct outcome *o);
 
+/*
+ * 应助尽助核查表 (report/aid.c, domain/aid.c): the priority-group pupils in school here without
+ * aid this school year, by school, and the year's payments to children not in school, outside
+ * the county or found nowhere (--township; a school account sees its own school's).
+ */
+int report_aid_gaps(struct store *s, const struct report_options *opt, struct report_table *t,
+                    struct outcome *o);
+
+/*
+ * 留守儿童关爱联系情况 (report/care.c): the run's left-behind pupils of the county's schools,
+ * by school, with their last care contact and whether they had one in the month (--month; the
+ * current one), the children without one counted per school (--township; a school its own).
+ */
+int report_left_behind_care(struct store *s, const struct report_options *opt,
+                            struct report_table *t, struct outcome *o);
+
 /* The statistical period of a monthly report dated `date`: from the day after the same day
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);

@@ -429,6 +429,18 @@ const char *const migrate_pg_steps[] = {
     "CREATE INDEX send_visit_child ON send_visit (child_id, on_date);"
     "CREATE INDEX send_visit_corrects ON send_visit (corrects) WHERE corrects IS NOT NULL;"
     "CREATE TRIGGER send_visit_append_only BEFORE UPDATE OR DELETE ON send_visit"
+    /* 19 (care contacts; the append-only rule as the casework's tables: the trigger below) */
+    "CREATE TABLE care_contact ("
+    "  id " ID ","
+    "  child_id BIGINT NOT NULL REFERENCES child (id),"
+    "  record_id BIGINT NOT NULL REFERENCES record (id),"
+    "  on_date " CTEXT " NOT NULL,"
+    "  way " CTEXT " NOT NULL CHECK (way IN ('home', 'phone', 'video', 'school')),"
+    "  people " CTEXT " NOT NULL, content " CTEXT " NOT NULL,"
+    "  school_code " CTEXT ", logged_by " CTEXT " NOT NULL, logged_at " CTEXT " NOT NULL);"
+    "CREATE INDEX care_contact_child ON care_contact (child_id, on_date);"
+    "CREATE INDEX care_contact_date ON care_contact (on_date);"
+    "CREATE TRIGGER care_contact_append_only BEFORE UPDATE OR DELETE ON care_contact"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);

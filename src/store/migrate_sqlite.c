@@ -570,6 +570,24 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'send_visit is append-only'); END;"
     "CREATE TRIGGER send_visit_no_delete BEFORE DELETE ON send_visit"
     "  BEGIN SELECT RAISE(ABORT, 'send_visit is append-only'); END;",
+    /* 19 (issue 15, casework/care.c): the care contacts (关爱联系) a school or its teacher logs
+     * with a left-behind child: the child as casework knows it across snapshots (child), the
+     * register record it was logged on, the day, the way (入户/电话/视频/到校), who, what was
+     * said. Append-only, like the rest of the history. */
+    "CREATE TABLE care_contact ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL REFERENCES child (id),"
+    "  record_id INTEGER NOT NULL REFERENCES record (id),"
+    "  on_date TEXT NOT NULL,"
+    "  way TEXT NOT NULL CHECK (way IN ('home', 'phone', 'video', 'school')),"
+    "  people TEXT NOT NULL, content TEXT NOT NULL,"
+    "  school_code TEXT, logged_by TEXT NOT NULL, logged_at TEXT NOT NULL);"
+    "CREATE INDEX care_contact_child ON care_contact (child_id, on_date);"
+    "CREATE INDEX care_contact_date ON care_contact (on_date);"
+    "CREATE TRIGGER care_contact_append_only BEFORE UPDATE ON care_contact"
+    "  BEGIN SELECT RAISE(ABORT, 'care_contact is append-only'); END;"
+    "CREATE TRIGGER care_contact_no_delete BEFORE DELETE ON care_contact"
+    "  BEGIN SELECT RAISE(ABORT, 'care_contact is append-only'); END;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

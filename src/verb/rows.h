@@ -36,5 +36,6 @@ extern const struct verb verb_user_add, verb_user_disabled, verb_user_disable, v
 extern const struct verb verb_import_accept, verb_import_reject;
 extern const struct verb verb_import, verb_match;
 extern const struct verb verb_placement_set, verb_placement_visit;
+extern const struct verb verb_care_add;
 
 #endif

@@ -18,6 +18,7 @@ import { Masked } from '../components/masked.js';
 import { ScreenLink } from '../components/link.js';
 import { Timeline } from '../components/timeline.js';
 import { Placement } from '../components/placement.js';
+import { Care } from '../components/care.js';
 
 
 export default function Child({ params }) {
@@ -103,6 +104,7 @@ export default function Child({ params }) {
       </div>
     </section>
 
+    <${Care} id=${id} />
     ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
     ${history && work.data && html`<${Placement} work=${work.data} recordId=${id} onChanged=${work.reload} />`}
     ${history && html`<${Casework} work=${work} />`}
