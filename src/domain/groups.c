@@ -165,23 +165,25 @@ struct grow {
     struct name_info ni;
 };
 
-static bool name_agrees(const struct grow *r, const struct gchild *c)
+/* Whether the row's name and the child's agree at least at `level` (name.h's levels). */
+static bool names_within(const struct grow *r, const struct gchild *c, enum name_level level)
 {
     if (!r->name || !*r->name || !c->name)
         return false;
     struct name_info ni;
     name_info_make(&ni, c->name, strlen(c->name));
-    return name_compare(&r->ni, &ni) <= NAME_PINYIN;
+    return name_compare(&r->ni, &ni) <= level;
+}
+
+static bool name_agrees(const struct grow *r, const struct gchild *c)
+{
+    return names_within(r, c, NAME_PINYIN);
 }
 
 /* The names differ but the surname agrees (a 小名 such as 王小明 for 王明, 王轩轩 for 王子轩). */
 static bool surname_agrees(const struct grow *r, const struct gchild *c)
 {
-    if (!r->name || !*r->name || !c->name)
-        return false;
-    struct name_info ni;
-    name_info_make(&ni, c->name, strlen(c->name));
-    return name_compare(&r->ni, &ni) <= NAME_SURNAME;
+    return names_within(r, c, NAME_SURNAME);
 }
 
 static bool birth_agrees(const struct grow *r, const struct gchild *c)

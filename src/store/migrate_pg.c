@@ -429,6 +429,7 @@ const char *const migrate_pg_steps[] = {
     "CREATE INDEX send_visit_child ON send_visit (child_id, on_date);"
     "CREATE INDEX send_visit_corrects ON send_visit (corrects) WHERE corrects IS NOT NULL;"
     "CREATE TRIGGER send_visit_append_only BEFORE UPDATE OR DELETE ON send_visit"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
     /* 19 (care contacts; the append-only rule as the casework's tables: the trigger below) */
     "CREATE TABLE care_contact ("
     "  id " ID ","
