@@ -506,6 +506,12 @@ json_t *user_json(const struct user *u)
         json_array_append_new(perms, json_string("tasks_read"));
     if (role_reads_objects(u->role, SCOPE_CASE))
         json_array_append_new(perms, json_string("cases_read"));
+    /* 应助尽助 and 留守儿童: every role that reads children but the departments (report/aid.c,
+     * report/care.c) */
+    if (role_has(u->role, PERM_CHILDREN) && u->role != ROLE_DEPARTMENT) {
+        json_array_append_new(perms, json_string("aid_read"));
+        json_array_append_new(perms, json_string("care_read"));
+    }
     /* the 送教上门 screen (issue 15), for the roles the placement policy lets read */
     if (role_reads_placements(u->role))
         json_array_append_new(perms, json_string("placements_read"));

@@ -156,6 +156,9 @@ done:
 int report_aid_gaps(struct store *s, const struct report_options *opt, struct report_table *t,
                     struct outcome *o)
 {
+    /* the school's and the township's work, not a department's (docs/decisions.md) */
+    if (opt->scope && opt->scope->role == ROLE_DEPARTMENT)
+        return failed(o, OUT_FORBIDDEN, "部门账号不能查看应助尽助核查表");
     struct run_info ri;
     if (run_info_load(s, opt->run_id, &ri, o) < 0)
         return -1;

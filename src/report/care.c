@@ -52,6 +52,9 @@ static int month_start(int month)
 int report_left_behind_care(struct store *s, const struct report_options *opt,
                             struct report_table *t, struct outcome *o)
 {
+    /* the school's and the township's work, not a department's (docs/decisions.md) */
+    if (opt->scope && opt->scope->role == ROLE_DEPARTMENT)
+        return failed(o, OUT_FORBIDDEN, "部门账号不能查看留守儿童关爱联系情况");
     struct run_info ri;
     if (run_info_load(s, opt->run_id, &ri, o) < 0)
         return -1;

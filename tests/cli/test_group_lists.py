@@ -222,6 +222,20 @@ class GroupListsApiTest(Api, unittest.TestCase):
             self.assertEqual(r.status, 403, j)
             self.assertIn("本部门可上传：" + may, j["error"]["message"])
 
+    def test_aid_and_care_are_not_the_departments(self):
+        for name in ("rural", "aid"):
+            session = self.login(name)
+            for report in ("aid-gaps", "left-behind-care"):
+                r, j, _ = self.call("GET", "/api/v1/reports/" + report, cookie=session[0])
+                self.assertIn(r.status, (403, 404), j)
+            # and their screens are not offered
+            r, j, _ = self.call("GET", "/api/v1/session", cookie=session[0])
+            perms = j["user"]["permissions"]
+            self.assertNotIn("aid_read", perms)
+            self.assertNotIn("care_read", perms)
+        county = self.login("county")
+        r, j, _ = self.call("GET", "/api/v1/session", cookie=county[0])
+        self.assertIn("aid_read", j["user"]["permissions"])
 
 if __name__ == "__main__":
     unittest.main()
