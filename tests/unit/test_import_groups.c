@@ -250,6 +250,7 @@ static void test_wrong_list(void **state)
         fail_msg("message \"%s\" does not name the missing columns", o.msg.buf);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM group_detail", NULL), 0);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM record", NULL), 0);
+    import_summary_release(&sum);
     outcome_release(&o);
     free(p);
 }
