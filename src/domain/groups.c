@@ -676,7 +676,9 @@ static int match_kind(struct store *s, const struct gctx *gx, struct writer *w,
     return 0;
 }
 
-static const struct gbatch *sort_batch;
+/* qsort has no context argument: the batch being sorted, one per thread (two cross-checks may
+ * link at once on a server's job threads) */
+static _Thread_local const struct gbatch *sort_batch;
 
 static int cmp_row_hkey(const void *a, const void *b)
 {
