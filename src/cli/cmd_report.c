@@ -70,7 +70,7 @@ int cmd_report(int argc, char **argv)
         OPT_STRING(0, "township", &ro.township, "乡镇", "只看这个乡镇（代码或名称）"),
         OPT_STRING(0, "village", &ro.village, "村", "只列这个村（社区）（走访清单）"),
         OPT_STRING(0, "group", &ro.group, "群体",
-                   "只统计这个重点群体（如 脱贫户、低保、残疾）（重点群体在校情况）"),
+                   "只列这个重点群体的儿童（如 脱贫户、低保、残疾）：名单、台账和重点群体在校情况"),
         OPT_STRING(0, "status", &status, "状态", "只列此状态的儿童（状态见 baoxue help report）"),
         OPT_INCLUDE(cli_out_opts),
         OPT_BOOL(0, "full", &full, "显示完整身份证号和电话（记入审计日志）"),

@@ -30,4 +30,15 @@ struct group_counts {
 int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
                  const struct school_calendar *cal, int cutoff, struct group_counts *out);
 
+/*
+ * SQL: the child `CHILD` (an expression giving child.id) is in priority group `G` (an
+ * expression giving its key, NULL for no narrowing) by its record in the last cross-check
+ * that found it out of school (child.last_run, last_record): how a verification task, a case
+ * or a casework event belongs to a group in the ledgers and on the dashboard.
+ */
+#define GROUP_CHILD_SQL(CHILD, G)                                                                  \
+    "(CAST(" G " AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM child gc JOIN group_member gg"          \
+    " ON gg.run_id = gc.last_run AND gg.record_id = gc.last_record WHERE gc.id = " CHILD           \
+    " AND gg.grp = " G "))"
+
 #endif

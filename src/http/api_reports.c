@@ -41,11 +41,11 @@ void summary_h(struct request *r)
 
 void dashboard_h(struct request *r)
 {
-    const char *township;
-    if (!arg_text(r, "township", 32, &township))
+    const char *township, *group;
+    if (!arg_text(r, "township", 32, &township) || !arg_text(r, "group", 32, &group))
         return;
     struct outcome o = OUTCOME_INIT;
-    json_t *j = dashboard_get(r->store, &r->scope, township, &o);
+    json_t *j = dashboard_get(r->store, &r->scope, township, group, &o);
     reply_read(r, j, &o);
 }
 
@@ -121,7 +121,7 @@ void report_h(struct request *r)
     unsigned groups = 0;
     const char *own_town = NULL, *own_school = NULL;
     bool grouped =
-        (def->takes & RT_GROUPS) && scope_groups(&r->scope, &groups, &own_town, &own_school);
+        (def->takes & RT_GROUP_READERS) && scope_groups(&r->scope, &groups, &own_town, &own_school);
     if (!police && !grouped && !role_has(r->scope.role, def->perm)) {
         reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(def->perm));
         return;

@@ -7,23 +7,25 @@
 const struct report_def report_defs[] = {
     {"out-of-school", "失学辍学儿童名单",
      "适龄未入学、辍学和有疑似学籍记录待复核的儿童名单（疑似失学辍学台账）", report_out_of_school,
-     RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false, false},
+     RUN_REPORT | RT_FULL | RT_GROUPS, PERM_SUMMARY, true, false, false, false},
     {"summary", "各乡镇状态汇总", "各乡镇、全县各状态人数汇总", report_summary, RUN_REPORT,
      PERM_SUMMARY, false, false, false, false},
     {"children", "儿童状态清单", "户籍中每名儿童的状态、学校和情况（儿童状态清单）",
-     report_children, RUN_REPORT | RT_STATUS | RT_FULL, PERM_SUMMARY, true, false, false, false},
+     report_children, RUN_REPORT | RT_STATUS | RT_FULL | RT_GROUPS, PERM_SUMMARY, true, false,
+     false, false},
     {"ledger-school-age", "适龄儿童台账",
      "适龄儿童台账：义务教育年龄段每名儿童的就学状态、学校，有核查任务或案件的写明核查结论和"
      "案件情况",
-     report_ledger_school_age, RUN_REPORT | RT_STATUS | RT_FULL, PERM_SUMMARY, true, true, false,
-     false},
+     report_ledger_school_age, RUN_REPORT | RT_STATUS | RT_FULL | RT_GROUPS, PERM_SUMMARY, true,
+     true, false, false},
     {"ledger-suspected", "疑似失学辍学台账",
      "疑似失学辍学台账：每项核查任务（截止日期、剩余天数、结论、责任人）", report_ledger_suspected,
-     RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, false, false},
+     RT_TOWNSHIP | RT_FULL | RT_GROUPS, PERM_SUMMARY, true, true, false, false},
     {"ledger-dropout", "失学辍学台账",
      "失学辍学台账（一人一案）：原因、劝返次数、依法控辍步骤、责任人、立案天数、劝返结果、"
      "巩固回访",
-     report_ledger_dropout, RT_TOWNSHIP | RT_FULL, PERM_SUMMARY, true, true, false, false},
+     report_ledger_dropout, RT_TOWNSHIP | RT_FULL | RT_GROUPS, PERM_SUMMARY, true, true, false,
+     false},
     {"monthly", "控辍保学工作月报",
      "控辍保学工作月报：各乡镇新增疑似、核查、立案、劝返复学、销号、仍失学辍学（按原因）和"
      "入学率",
@@ -47,7 +49,7 @@ const struct report_def report_defs[] = {
     {"groups", "重点群体儿童名单",
      "重点群体儿童名单：属于脱贫户、防返贫监测对象、低保、特困、孤儿、事实无人抚养、残疾、留守"
      "等重点群体的每名适龄儿童，写明所属群体、状态和关联方式",
-     report_groups, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false, false},
+     report_groups, RUN_REPORT | RT_FULL | RT_GROUPS, PERM_SUMMARY, true, false, false, false},
     {"groups-unmatched", "重点群体未关联名单",
      "重点群体未关联名单：重点群体名单中在户籍名单里找不到或多人符合的适龄儿童（可能未落户）",
      report_groups_unmatched, RUN_REPORT | RT_FULL, PERM_SUMMARY, true, false, false, false},
@@ -59,7 +61,8 @@ const struct report_def report_defs[] = {
     {"groups-status", "重点群体在校情况",
      "重点群体在校情况：每个重点群体的适龄儿童按乡镇统计本县在校、县外就读、送教上门、疑似失学"
      "辍学和确认失学辍学人数",
-     report_groups_status, RUN_REPORT | RT_GROUPS, PERM_SUMMARY, false, true, false, false},
+     report_groups_status, RUN_REPORT | RT_GROUPS | RT_GROUP_READERS, PERM_SUMMARY, false, true,
+     false, false},
     {"aid-gaps", "应助尽助核查表",
      "应助尽助核查表：重点群体在本县学校就读、本学年没有资助发放记录的学生（按学校），和发给"
      "未在校、不在本县就读或查无此人的儿童的资助",

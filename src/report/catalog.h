@@ -24,8 +24,9 @@ enum {
                              reason, overdue), scoped by the account: the list on screen */
     RT_VILLAGE = 1 << 6,  /* one village of the township (--village, ?village=) */
     RT_PDF = 1 << 7,      /* also prints as PDF (--format pdf, ?format=pdf): t->pdf */
-    RT_GROUPS = 1 << 8,   /* one priority group (--group, ?group=); read through scope_groups:
-                             also a school (its pupils) and a department (its own groups) */
+    RT_GROUPS = 1 << 8,   /* one priority group (--group, ?group=): its children, tasks, cases */
+    RT_GROUP_READERS = 1 << 9, /* read through scope_groups: also a school (its pupils) and a
+                                  department (its own groups) */
 };
 
 typedef int (*report_fn)(struct store *s, const struct report_options *opt, struct report_table *t,

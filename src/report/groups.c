@@ -46,7 +46,8 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
                   struct outcome *o)
 {
     struct run_info ri;
-    if (run_info_load(s, opt->run_id, &ri, o) < 0)
+    struct report_group grp;
+    if (run_info_load(s, opt->run_id, &ri, o) < 0 || report_group_arg(opt, &grp, o) < 0)
         return -1;
     struct stmt *q = store_prepare(
         s, "SELECT r.id, coalesce(r.township, ''), coalesce(r.name, ''),"
@@ -55,11 +56,14 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
            " FROM group_member gm JOIN record r ON r.id = gm.record_id"
            " WHERE gm.run_id = $1 AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2"
            "  OR r.township = $2)"
+           " AND (CAST($3 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM group_member gf"
+           "  WHERE gf.run_id = $1 AND gf.record_id = r.id AND gf.grp = $3))"
            " ORDER BY r.township_code IS NULL, r.township_code, r.township, r.id, gm.grp");
     if (!q)
         return fail_store(s, o);
     stmt_bind_int(q, 1, ri.id);
     stmt_bind_str(q, 2, opt->township);
+    stmt_bind_str(q, 3, grp.key);
     struct view v = view_make(opt->full, ri.cutoff);
     table_init_view(t, "重点群体儿童名单", "children", group_cols, ARRAY_SIZE(group_cols), &v);
     int rc;
@@ -111,13 +115,14 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
         table_release(t);
         return -1;
     }
-    char sy[16], runs[24];
+    char sy[16], runs[24], gcap[64];
     report_run_meta(t, &ri, n, !opt->full, sy, runs);
+    report_group_meta(t, &grp);
     table_note_view(t, &v, false);
     buf_addf(&t->footer,
-             "\n共 %ld 名适龄儿童属于重点群体（比对第 %s 次，截至 %s，%s 学年）。"
+             "\n共 %ld 名适龄儿童属于重点群体%s（比对第 %s 次，截至 %s，%s 学年）。"
              "名单中找不到户籍的另见“重点群体名单中未关联到户籍的儿童”。\n",
-             n, runs, ri.as_of, sy);
+             n, report_group_caption(&grp, gcap), runs, ri.as_of, sy);
     return 0;
 }
 

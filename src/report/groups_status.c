@@ -123,7 +123,8 @@ int report_groups_status(struct store *s, const struct report_options *opt, stru
                          struct outcome *o)
 {
     struct run_info ri;
-    if (run_info_load(s, opt->run_id, &ri, o) < 0)
+    struct report_group only;
+    if (run_info_load(s, opt->run_id, &ri, o) < 0 || report_group_arg(opt, &only, o) < 0)
         return -1;
     struct stmt *q = store_prepare(
         s, "SELECT DISTINCT gm.record_id, gm.grp, coalesce(r.township_code, ''),"
@@ -156,24 +157,12 @@ int report_groups_status(struct store *s, const struct report_options *opt, stru
     }
     stmt_bind_int(q, 1, ri.id);
     stmt_bind_str(q, 2, opt->township);
-    int gi = opt->group ? vocab_parse(&priority_groups, opt->group) : -1;
-    stmt_bind_str(q, 3, gi >= 0 ? priority_groups.words[gi].key : NULL);
+    stmt_bind_str(q, 3, only.key);
     struct gs_row *rows = NULL;
     size_t nrows = 0, alloc = 0;
     long all[GS__COUNT] = {0};
     int64_t last = 0;
     int col = -1, rc;
-    if (opt->group && vocab_parse(&priority_groups, opt->group) < 0) {
-        stmt_finalize(q);
-        stmt_finalize(pupil);
-        stmt_finalize(home);
-        stmt_finalize(cased);
-        struct buf b = BUF_INIT;
-        vocab_error(&priority_groups, opt->group, &b);
-        failed_at(o, OUT_INVALID, "group", "%s", b.buf);
-        buf_release(&b);
-        return -1;
-    }
     while ((rc = stmt_step(q)) == 1) {
         int64_t id = stmt_int(q, 0);
         int grp = vocab_parse(&priority_groups, stmt_text(q, 1));

@@ -10,6 +10,7 @@
 #include "casework/people.h"
 #include "core/words.h"
 #include "core/date.h"
+#include "domain/groups.h"
 #include "domain/review.h"
 #include "domain/run.h"
 #include "domain/status.h"
@@ -60,9 +61,9 @@ struct pending_counts {
  * school, and no verification task is raised for them until the clerk decides. One row each,
  * due casework_review_days working days after the run that first queued their pair.
  */
-static int suspected_pending_rows(struct store *s, const char *code, const struct view *v,
-                                  int today, struct report_table *t, struct pending_counts *pc,
-                                  struct buf *b, struct outcome *o)
+static int suspected_pending_rows(struct store *s, const char *code, const char *grp,
+                                  const struct view *v, int today, struct report_table *t,
+                                  struct pending_counts *pc, struct buf *b, struct outcome *o)
 {
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, o) < 0)
@@ -82,10 +83,14 @@ static int suspected_pending_rows(struct store *s, const char *code, const struc
                     " LEFT JOIN review_decision d ON d.pair_key = c.pair_key"
                     " WHERE cs.run_id = " REVIEW_LATEST_RUN_SQL " AND cs.status = 'pending_review'"
                     " AND (CAST($1 AS TEXT) IS NULL OR r.township_code = $1)"
+                    " AND (CAST($2 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM group_member gf"
+                    "  WHERE gf.run_id = cs.run_id AND gf.record_id = cs.record_id"
+                    "  AND gf.grp = $2))"
                     " ORDER BY r.township_code IS NOT NULL, r.township_code, r.id, c.id");
     if (!q)
         return fail_store(s, o);
     stmt_bind_str(q, 1, code);
+    stmt_bind_str(q, 2, grp);
     int rc = stmt_step(q);
     while (rc == 1) {
         int64_t rec = stmt_int(q, 0);
@@ -144,7 +149,9 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
 {
     char code[10];
     const char *tname;
-    if (ledger_township_arg(s, opt->township, code, &tname, o) < 0)
+    struct report_group grp;
+    if (ledger_township_arg(s, opt->township, code, &tname, o) < 0 ||
+        report_group_arg(opt, &grp, o) < 0)
         return -1;
     struct stmt *q = store_prepare(
         s, "SELECT v.id, coalesce(v.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
@@ -157,11 +164,14 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
            " coalesce(v.township_code, '')"
            " FROM verify_task v JOIN record r ON r.id = v.record_id"
            " WHERE (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)"
-           " ORDER BY v.run_id DESC, v.township_code IS NOT NULL, v.township_code, v.id");
+           " AND " GROUP_CHILD_SQL(
+               "v.child_id",
+               "$2") " ORDER BY v.run_id DESC, v.township_code IS NOT NULL, v.township_code, v.id");
     if (!q)
         return fail_store(s, o);
     stmt_bind_str(q, 1, code[0] ? code : NULL);
-    char county[7];
+    stmt_bind_str(q, 2, grp.key);
+    char county[7], gcap[64], what[128];
     const char *cname = ledger_county_name(s, county);
     int today = date_today();
     struct view v;
@@ -170,14 +180,15 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
         return fail_store(s, o);
     }
     table_init_view(t, "疑似失学辍学台账", "tasks", suspected_cols, ARRAY_SIZE(suspected_cols), &v);
-    ledger_caption(t, cname, tname, "疑似失学辍学台账", "数据截至", today, today);
+    snprintf(what, sizeof(what), "疑似失学辍学台账%s", report_group_caption(&grp, gcap));
+    ledger_caption(t, cname, tname, what, "数据截至", today, today);
     long n_open = 0, n_outreach = 0, n_closed = 0, n_late = 0, n_case = 0, n_school = 0,
          n_flagged = 0;
     int rc;
     struct buf b = BUF_INIT;
     /* the latest run's children waiting for review first: nobody has looked at them yet */
     struct pending_counts pc = {0};
-    if (suspected_pending_rows(s, code[0] ? code : NULL, &v, today, t, &pc, &b, o) < 0) {
+    if (suspected_pending_rows(s, code[0] ? code : NULL, grp.key, &v, today, t, &pc, &b, o) < 0) {
         stmt_finalize(q);
         buf_release(&b);
         table_release(t);
@@ -269,6 +280,7 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
     snprintf(ns, sizeof(ns), "%ld", total);
     table_meta(t, "total", ns, META_INT);
     table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
+    report_group_meta(t, &grp);
     buf_addf(&t->footer, "\n共 %ld 人%s\n", total,
              opt->full ? "" : "。身份证号和电话已遮盖，不列出生日期（列年龄）");
     return 0;
@@ -315,7 +327,9 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
 {
     char code[10];
     const char *tname;
-    if (ledger_township_arg(s, opt->township, code, &tname, o) < 0)
+    struct report_group grp;
+    if (ledger_township_arg(s, opt->township, code, &tname, o) < 0 ||
+        report_group_arg(opt, &grp, o) < 0)
         return -1;
     struct casework_settings cs;
     if (casework_settings_load(s, &cs, o) < 0)
@@ -332,7 +346,8 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
            " coalesce((SELECT max(a.on_date) FROM attempt a WHERE a.case_id = c.id), '')"
            " FROM case_file c JOIN record r ON r.id = c.record_id"
            " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
-           " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
+           " AND " GROUP_CHILD_SQL(
+               "c.child_id", "$2") " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
     struct stmt *who = store_prepare(
         s, "SELECT a.role, p.name, p.active FROM assignment a JOIN person p ON p.id = a.person_id"
            " WHERE a.id IN (SELECT max(id) FROM assignment WHERE case_id = $1 GROUP BY role)");
@@ -343,7 +358,8 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         return fail_store(s, o);
     }
     stmt_bind_str(q, 1, code[0] ? code : NULL);
-    char county[7];
+    stmt_bind_str(q, 2, grp.key);
+    char county[7], gcap[64], what[128];
     const char *cname = ledger_county_name(s, county);
     int today = date_today();
     struct view v;
@@ -354,7 +370,8 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
         return fail_store(s, o);
     }
     table_init_view(t, "失学辍学台账", "cases", dropout_cols, ARRAY_SIZE(dropout_cols), &v);
-    ledger_caption(t, cname, tname, "失学辍学台账（一人一案）", "数据截至", today, today);
+    snprintf(what, sizeof(what), "失学辍学台账（一人一案）%s", report_group_caption(&grp, gcap));
+    ledger_caption(t, cname, tname, what, "数据截至", today, today);
     long by_state[3] = {0}, by_reason[16] = {0}, attempts = 0;
     int rc;
     struct buf b = BUF_INIT;
@@ -459,6 +476,7 @@ int report_ledger_dropout(struct store *s, const struct report_options *opt, str
     snprintf(ns, sizeof(ns), "%ld", total);
     table_meta(t, "total", ns, META_INT);
     table_meta(t, "masked", opt->full ? "false" : "true", META_BOOL);
+    report_group_meta(t, &grp);
     buf_addf(&t->footer, "\n共 %ld 件%s\n", total,
              opt->full ? "" : "。身份证号和电话已遮盖，不列出生日期（列年龄）");
     return 0;

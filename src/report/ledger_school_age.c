@@ -128,6 +128,7 @@ struct school_age_ctx {
     size_t ncw;
     int64_t population_batch;
     const char *tcode, *tname; /* --township: by official code, or the name as imported */
+    struct report_group grp;   /* --group */
     struct run_status_entry *chunk;
     size_t n;
     long count[ST__COUNT];
@@ -213,7 +214,8 @@ static int school_age_flush(struct school_age_ctx *c)
 static int school_age_entry(void *arg, const struct run_status_entry *e)
 {
     struct school_age_ctx *c = arg;
-    if (!status_is_school_age(e->st) || (c->opt->status >= 0 && (int)e->st != c->opt->status))
+    if (!status_is_school_age(e->st) || (c->opt->status >= 0 && (int)e->st != c->opt->status) ||
+        !report_group_has(&c->grp, e->record_id))
         return 0;
     c->chunk[c->n++] = *e;
     return c->n == RUN_STATUS_CHUNK ? school_age_flush(c) : 0;
@@ -289,6 +291,8 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
     else
         tname = opt->township;
     struct school_age_ctx c = {.s = s, .opt = opt, .view = view_make(opt->full, ri.cutoff), .t = t};
+    if (report_group_arg(opt, &c.grp, o) < 0 || report_group_load(s, ri.id, &c.grp, o) < 0)
+        return -1;
     table_init_view(t, "适龄儿童台账", "children", school_age_cols, ARRAY_SIZE(school_age_cols),
                     &c.view);
     c.pop = store_prepare(
@@ -311,14 +315,17 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
         c.chunk = xcalloc(RUN_STATUS_CHUNK, sizeof(*c.chunk));
         buf_init(&c.key, 0);
         buf_init(&c.text, 0);
-        char county[7];
+        char county[7], gcap[64], what[128];
         const char *cname = ledger_county_name(s, county);
-        ledger_caption(t, cname, tw ? tw->name : tname, "适龄儿童台账", "数据截至",
-                       date_or_zero(ri.as_of), date_today());
+        snprintf(what, sizeof(what), "适龄儿童台账%s", report_group_caption(&c.grp, gcap));
+        ledger_caption(t, cname, tw ? tw->name : tname, what, "数据截至", date_or_zero(ri.as_of),
+                       date_today());
         rc = run_status_each(s, ri.id, school_age_entry, &c);
         if (rc == 0)
             rc = school_age_flush(&c);
-        if (rc == 0 && (opt->status < 0 || status_is_nonlocal((enum child_status)opt->status)))
+        /* the pupils in no register here are in no group: the group lists link to the register */
+        if (rc == 0 && !c.grp.key &&
+            (opt->status < 0 || status_is_nonlocal((enum child_status)opt->status)))
             rc = school_age_nonlocal(&c, ri.id);
         free(c.chunk);
         buf_release(&c.key);
@@ -327,6 +334,7 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
     stmt_finalize(c.pop);
     stmt_finalize(c.school);
     cw_release(c.cw, c.ncw);
+    report_group_release(&c.grp);
     if (rc != 0) {
         failed(o, OUT_ERROR, "%s", rc == -2 ? "比对结果数据已损坏，请重新比对" : store_errmsg(s));
         table_release(t);
@@ -363,6 +371,7 @@ int report_ledger_school_age(struct store *s, const struct report_options *opt,
     buf_release(&b);
     char sy[16], runs[24];
     report_run_meta(t, &ri, c.rows, !opt->full, sy, runs);
+    report_group_meta(t, &c.grp);
     buf_addf(&t->footer, "\n适龄儿童 %ld 人", registered);
     if (nonlocal)
         buf_addf(&t->footer, "，另有“%s” %ld 人", status_label(ST_ENROLLED_NONLOCAL), nonlocal);

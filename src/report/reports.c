@@ -90,6 +90,9 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
                          struct outcome *o)
 {
     struct run_info ri;
+    struct report_group grp;
+    if (report_group_arg(opt, &grp, o) < 0)
+        return -1;
     struct stmt *q = open_report(
         s, opt, &ri,
         "SELECT r.id, coalesce(r.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
@@ -101,6 +104,8 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         " WHERE cs.run_id = $1 AND cs.status IN ('not_enrolled', 'dropped_out', 'pending_review')"
         "  AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2)"
         "  AND (CAST($3 AS TEXT) IS NULL OR r.township = $3)"
+        "  AND (CAST($4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM group_member gf"
+        "   WHERE gf.run_id = $1 AND gf.record_id = r.id AND gf.grp = $4))"
         /* by age, then register order: in a masked list a rank among children of one age
          * would tell their birthdays apart (core/view.h) */
         " ORDER BY r.township_code IS NULL, r.township_code, r.township,"
@@ -110,6 +115,7 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         o);
     if (!q)
         return -1;
+    stmt_bind_str(q, 4, grp.key);
     struct stmt *gq = store_prepare(s, "SELECT DISTINCT grp FROM group_member"
                                        " WHERE run_id = $1 AND record_id = $2");
     if (!gq) {
@@ -177,14 +183,16 @@ int report_out_of_school(struct store *s, const struct report_options *opt, stru
         table_release(t);
         return -1;
     }
-    char sy[16], runs[24];
+    char sy[16], runs[24], gcap[64];
     report_run_meta(t, &ri, n, !opt->full, sy, runs);
+    report_group_meta(t, &grp);
     table_note_view(t, &v, true);
     char pn[24];
     snprintf(pn, sizeof(pn), "%ld", pending);
     table_meta(t, "pending_review", pn, META_INT);
-    buf_addf(&t->footer, "\n共 %ld 名适龄儿童不在校或待复核（比对第 %s 次，截至 %s，%s 学年）%s\n",
-             n, runs, ri.as_of, sy,
+    buf_addf(&t->footer,
+             "\n共 %ld 名适龄儿童不在校或待复核%s（比对第 %s 次，截至 %s，%s 学年）%s\n", n,
+             report_group_caption(&grp, gcap), runs, ri.as_of, sy,
              opt->full ? "" : "。身份证号和电话已遮盖，不列出生日期（列年龄）");
     if (pending)
         buf_addf(&t->footer,
@@ -337,6 +345,7 @@ struct children_ctx {
     const struct report_options *opt;
     const struct run_info *ri;
     const char *tcode, *tname;
+    struct report_group grp; /* --group */
     struct view view;
     struct report_table *t;
     struct stmt *q, *qd;
@@ -347,7 +356,8 @@ struct children_ctx {
 static int child_row(void *arg, const struct run_status_entry *e)
 {
     struct children_ctx *c = arg;
-    if (c->opt->status >= 0 && (int)e->st != c->opt->status)
+    if ((c->opt->status >= 0 && (int)e->st != c->opt->status) ||
+        !report_group_has(&c->grp, e->record_id))
         return 0;
     struct stmt *q = c->q;
     stmt_reset(q);
@@ -435,6 +445,8 @@ int report_children(struct store *s, const struct report_options *opt, struct re
     struct children_ctx c = {
         .s = s, .opt = opt, .ri = &ri, .view = view_make(opt->full, ri.cutoff), .t = t};
     township_filter(&ri, opt->township, &c.tcode, &c.tname);
+    if (report_group_arg(opt, &c.grp, o) < 0 || report_group_load(s, ri.id, &c.grp, o) < 0)
+        return -1;
     c.q = store_prepare(
         s, "SELECT coalesce(p.township_code, ''), coalesce(p.township, ''),"
            " coalesce(p.village, ''), coalesce(p.name, ''), coalesce(p.gender, 0),"
@@ -448,6 +460,7 @@ int report_children(struct store *s, const struct report_options *opt, struct re
         fail_store(s, o);
         stmt_finalize(c.q);
         stmt_finalize(c.qd);
+        report_group_release(&c.grp);
         return -1;
     }
     buf_init(&c.school, 0);
@@ -462,12 +475,16 @@ int report_children(struct store *s, const struct report_options *opt, struct re
     if (rc != 0) {
         failed(o, OUT_ERROR, "%s", rc == -2 ? "比对结果数据已损坏，请重新比对" : store_errmsg(s));
         table_release(t);
+        report_group_release(&c.grp);
         return -1;
     }
-    char sy[16], runs[24];
+    char sy[16], runs[24], gcap[64];
     report_run_meta(t, &ri, c.n, !opt->full, sy, runs);
+    report_group_meta(t, &c.grp);
     table_note_view(t, &c.view, false);
-    buf_addf(&t->footer, "\n共 %ld 名儿童（比对第 %s 次，截至 %s，%s 学年）%s\n", c.n, runs,
-             ri.as_of, sy, opt->full ? "" : "。身份证号已遮盖，不列出生日期（列年龄）");
+    buf_addf(&t->footer, "\n共 %ld 名儿童%s（比对第 %s 次，截至 %s，%s 学年）%s\n", c.n,
+             report_group_caption(&c.grp, gcap), runs, ri.as_of, sy,
+             opt->full ? "" : "。身份证号已遮盖，不列出生日期（列年龄）");
+    report_group_release(&c.grp);
     return 0;
 }

@@ -21,7 +21,8 @@ struct report_options {
     const char *village;       /* visit-sheet: one village (record.village), NULL all */
     const struct scope *scope; /* the server's account (whose contact reads are its own and
                                   audited); NULL on the command line */
-    const char *group;         /* groups-status: one priority group's key, NULL all */
+    const char *group;         /* one priority group (its key or label), NULL all: the lists
+                                  and ledgers (RT_GROUPS) and groups-status */
     unsigned groups;           /* groups-status: 1u << enum priority_group the reader may see
                                   (scope_groups), 0 all */
     const char *school;        /* groups-status: only this school's pupils (a school's account) */
@@ -131,5 +132,32 @@ int monthly_period_start(int date);
 struct run_info;
 void report_run_meta(struct report_table *t, const struct run_info *ri, long total, int masked,
                      char sy[16], char runs[24]);
+
+/*
+ * A report narrowed to one priority group (--group, ?group=; report/group_filter.c): the
+ * group's key and label, and the records of the run in it (by the group rows linked to them,
+ * domain/groups.c), sorted. A child is in the group by its register record in that run; a
+ * task or a case by the child's record in the last cross-check that found it out of school
+ * (child.last_run, last_record: GROUP_CHILD_SQL in domain/groups.h).
+ */
+struct report_group {
+    const char *key;   /* NULL: the report is not narrowed */
+    const char *label; /* "脱贫户" */
+    int64_t *records;  /* report_group_load: the run's records in the group, ascending */
+    size_t n;
+};
+/* Parse opt->group into g (key NULL when there is none). -1 (OUT_INVALID, naming the groups
+ * there are) for a word that is no priority group. */
+int report_group_arg(const struct report_options *opt, struct report_group *g, struct outcome *o);
+/* Load the records of run `run` in g's group (nothing when g is not narrowed). -1 with the
+ * store's message. */
+int report_group_load(struct store *s, int64_t run, struct report_group *g, struct outcome *o);
+/* True when g is not narrowed or `record` is in its group. */
+bool report_group_has(const struct report_group *g, int64_t record);
+void report_group_release(struct report_group *g);
+/* The JSON's "group" (the key) when narrowed. */
+void report_group_meta(struct report_table *t, const struct report_group *g);
+/* "（重点群体：脱贫户）" after a caption when narrowed, "" otherwise: into `out` (64 bytes). */
+const char *report_group_caption(const struct report_group *g, char out[64]);
 
 #endif

@@ -91,6 +91,33 @@ describe('重点群体', () => {
     await page.context().close();
   });
 
+  test('the dashboard narrows to one group and the 台账 downloads of the list carry it', async () => {
+    const page = await signedIn(browser, server.url, 'county', PHONE);
+    await settled(page);
+    const whole = Number((await page.getByRole('link', { name: '疑似失学辍学名单', exact: true }).textContent()).replace(/,/g, ''));
+    await page.locator('#dash-group').selectOption({ label: '脱贫户' });
+    await page.waitForURL(/group=poverty/);
+    await settled(page);
+    assert.match(await page.locator('h1').textContent(), /脱贫户/);
+    await shoot(page, 'dashboard-group');
+    const suspected = page.getByRole('link', { name: '疑似失学辍学名单', exact: true });
+    const n = Number((await suspected.textContent()).replace(/,/g, ''));
+    assert.ok(n < whole, `${n} of ${whole}`);
+    // the number opens the list of the group's suspected children, as many as it says
+    await suspected.click();
+    await page.waitForURL(/#\/children\?.*group=poverty/);
+    await settled(page);
+    assert.match(await page.locator('.subtitle').textContent(), new RegExp(`共 ${n} 名`));
+    // the ledgers for sending upward are the group's too
+    const hrefs = await page.locator('section.forms a.btn').evaluateAll(as => as.map(a => a.getAttribute('href')));
+    assert.ok(hrefs.length >= 3, hrefs.join());
+    for (const h of hrefs.filter(x => /ledger-/.test(x))) assert.match(h, /group=poverty/);
+    assert.match(await page.locator('section.forms').textContent(), /只列脱贫户的儿童/);
+    const res = await page.request.get(server.url + hrefs.find(x => /ledger-school-age/.test(x)));
+    assert.equal(res.status(), 200);
+    await page.context().close();
+  });
+
   test('a department sees its own groups only', async () => {
     const page = await signedIn(browser, server.url, 'rural', PHONE);
     await settled(page);

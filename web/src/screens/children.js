@@ -58,6 +58,7 @@ export default function Children({ query }) {
   const towns = choices.data ? choices.data.townships : [];
   const schools = choices.data ? choices.data.schools : [];
   const groups = choices.data && choices.data.groups ? choices.data.groups : [];
+  const groupName = query.group ? (groups.find(g => g.key === query.group) || {}).label || '' : '';
   const town = towns.find(t => t.code === query.township) || (towns.length === 1 ? towns[0] : null);
   const fields = [
     ...(towns.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: towns.map(t => ({ value: t.code, label: t.name })) }] : []),
@@ -123,9 +124,9 @@ export default function Children({ query }) {
     ${d && html`<${Pager} total=${d.total} page=${page} perPage=${PER_PAGE} onPage=${p => setQuery({ page: p })} />`}
     ${can('summary') && html`<section class="card forms">
       <h2>上报用台账（Excel）</h2>
-      <p class="muted small">带标题、填报单位、合计和签字栏的正式表格${query.township ? '（本乡镇）' : ''}；身份证号已遮盖。</p>
+      <p class="muted small">带标题、填报单位、合计和签字栏的正式表格${query.township ? '（本乡镇）' : ''}${groupName ? '，只列' + groupName + '的儿童' : ''}；身份证号已遮盖。</p>
       <div class="page-actions">${forms().map(f => html`<a key=${f.key} class="btn" download
-        href=${downloadUrl('/reports/' + f.key, { format: 'xlsx', township: query.township })}>${f.label}</a>`)}</div>
+        href=${downloadUrl('/reports/' + f.key, { format: 'xlsx', township: query.township, ...(query.group && f.takes.includes('group') ? { group: query.group } : {}) })}>${f.label}</a>`)}</div>
     </section>`}
   </div>`;
 }

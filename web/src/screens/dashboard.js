@@ -67,10 +67,12 @@ export default function Dashboard({ query }) {
   useTitle('首页');
   const user = useUser();
   const township = query.township || '';
-  const dash = useApi('/dashboard', { township });
+  const group = query.group || '';
+  const dash = useApi('/dashboard', { township, group });
   const filters = useApi(user.township ? null : '/children/filters');
   const d = dash.data;
-  const scope = township ? { township } : {};
+  // the township and the priority group looked at: every number links to its list so narrowed
+  const scope = { ...(township ? { township } : {}), ...(group ? { group } : {}) };
 
   const [rateKey, setRateKey] = useState('verified');
   const rate = RATES.find(r => r.key === rateKey);
@@ -89,7 +91,9 @@ export default function Dashboard({ query }) {
 
   const totals = d.status_totals;
   const enrolled = ENROLLED.reduce((a, k) => a + n(totals, k), 0);
-  const scopeName = d.township ? (d.townships[0] ? d.townships[0].township : d.township) : '全县';
+  const groupLabel = group && d.groups ? (d.groups.find(g => g.key === d.group) || {}).label : '';
+  const scopeName = (d.township ? (d.townships[0] ? d.townships[0].township : d.township) : '全县')
+    + (groupLabel ? ' · ' + groupLabel : '');
   const towns = filters.data ? filters.data.townships : [];
   const cs = d.cases.states;
 
@@ -99,6 +103,11 @@ export default function Dashboard({ query }) {
         <select id="dash-township" value=${township} onChange=${e => setQuery({ township: e.target.value })}>
           <option value="">全县</option>
           ${towns.map(t => html`<option value=${t.code}>${t.name}</option>`)}
+        </select></label>`}
+      ${d.groups && d.groups.length > 0 && html`<label class="field inline-field" for="dash-group"><span class="field-label">重点群体</span>
+        <select id="dash-group" value=${group} onChange=${e => setQuery({ group: e.target.value })}>
+          <option value="">全部儿童</option>
+          ${d.groups.map(g => html`<option value=${g.key}>${g.label}</option>`)}
         </select></label>`}
     <//>
 
@@ -220,9 +229,9 @@ function TownshipTable({ d }) {
       const sa = schoolAge(t);
       return html`<tr key=${t.township_code}>
         <td class="primary" data-label="乡镇">${t.township}</td>
-        <td class="num" data-label="适龄儿童"><${Num} value=${sa} path="/children" query=${{ township: t.township_code, status: 'school_age' }} /></td>
+        <td class="num" data-label="适龄儿童"><${Num} value=${sa} path="/children" query=${{ township: t.township_code, status: 'school_age', ...byGroup(d) }} /></td>
         ${cols.map(c => html`<td class="num" data-label=${label('statuses', c)}>
-          <${Num} value=${n(t.counts, c)} path="/children" query=${{ township: t.township_code, status: c }} tone=${n(t.counts, c) && (c === 'not_enrolled' || c === 'dropped_out') ? 'bad' : ''} /></td>`)}
+          <${Num} value=${n(t.counts, c)} path="/children" query=${{ township: t.township_code, status: c, ...byGroup(d) }} tone=${n(t.counts, c) && (c === 'not_enrolled' || c === 'dropped_out') ? 'bad' : ''} /></td>`)}
         ${RATES.slice(0, 3).map(r => {
           const x = rateOf(r, t);
           return html`<td class="num" data-label=${r.label} title=${r.says(x.part, x.whole)}>${x.value === null ? '—' : fmtPercent(x.value, 0)}<span class="muted small">（${fmtNumber(x.part)}/${fmtNumber(x.whole)}）</span></td>`;
@@ -252,12 +261,16 @@ function rateBars(rows, tip) {
   };
 }
 
+/** The dashboard's priority group (issue 15) carried to the list a number links to. */
+const byGroup = d => (d.group ? { group: d.group } : {});
+const narrowed = (d, [path, q]) => [path, { ...q, ...byGroup(d) }];
+
 /** One rate across the townships, the most behind on top. */
 function townshipRates(d, rate) {
   const rows = d.townships.map(t => {
     const x = rateOf(rate, t);
     return { name: t.township, rate: x.value, tip: `${rate.label} ${pct(x.value)}：${rate.says(x.part, x.whole)}`,
-      to: rate.list(t), color: rate.bad ? BAD : GOOD };
+      to: narrowed(d, rate.list(t)), color: rate.bad ? BAD : GOOD };
   });
   // behind: the highest of a bad rate, the lowest of a good one; none (no work) last
   const key = r => (r.rate === null ? Infinity : rate.bad ? -r.rate : r.rate);
@@ -271,7 +284,7 @@ function oneTownshipRates(d) {
   if (!t) return rateBars([], '');
   const rows = RATES.map(rate => {
     const x = rateOf(rate, t);
-    return { name: rate.label, rate: x.value, tip: rate.says(x.part, x.whole), to: rate.list(t), color: rate.bad ? BAD : GOOD };
+    return { name: rate.label, rate: x.value, tip: rate.says(x.part, x.whole), to: narrowed(d, rate.list(t)), color: rate.bad ? BAD : GOOD };
   });
   return rateBars(rows.reverse(), t.township);
 }
