@@ -18,6 +18,7 @@ class GroupFilters(DemoServerTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.user_add("rural", "--role", "department", "--department", "乡村振兴")
         run = int(db_rows(cls.db, "SELECT max(id) FROM match_run")[0][0])
         cls.members = {int(r[0]) for r in db_rows(
             cls.db, "SELECT record_id FROM group_member WHERE run_id = %d AND grp = '%s'"
@@ -109,6 +110,17 @@ class GroupFilters(DemoServerTest):
         r, body, headers = self.call("GET", "/api/v1/reports/ledger-school-age?format=xlsx&group=" + GROUP,
                                      cookie=cookie)
         self.assertEqual(r.status, 200)
+
+    def test_a_department_gets_no_ledger_by_its_group(self):
+        # 乡村振兴 reads its own groups' 在校情况; a ledger of its group is still not its to read
+        rural, _ = self.login("rural")
+        for name in ("ledger-school-age", "ledger-suspected", "out-of-school", "children"):
+            r, j, _ = self.call("GET", "/api/v1/reports/%s?group=%s" % (name, GROUP), cookie=rural)
+            self.assertEqual(r.status, 403, (name, j))
+        r, j, _ = self.call("GET", "/api/v1/dashboard?group=" + GROUP, cookie=rural)
+        self.assertIn(r.status, (403, 404), j)
+        r, j, _ = self.call("GET", "/api/v1/reports/groups-status?group=" + GROUP, cookie=rural)
+        self.assertEqual(r.status, 200, j)
 
     def test_dashboard_narrowed(self):
         cookie, _ = self.login("county")
