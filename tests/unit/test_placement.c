@@ -11,7 +11,6 @@
 #include "casework/casework.h"
 #include "casework/placement.h"
 #include "core/date.h"
-#include "core/idcard.h"
 #include "domain/scope.h"
 #include "ingest/import.h"
 #include "render/table.h"
@@ -105,21 +104,14 @@ static void test_policy(void **state)
 
 /* ---- the county ---- */
 
-static void make_id(char out[19], int ymd, int sequence)
-{
-    snprintf(out, 19, "140521%08d%03d", ymd, sequence);
-    out[17] = id_check_char(out);
-    out[18] = '\0';
-}
-
 static void load_county(struct tu_fx *fx)
 {
     setenv("BAOXUE_TODAY", "2026-11-20", 1);
     assert_int_equal(store_set_setting(fx->s, "county", "140521"), 0);
     char a[19], b[19], c[19];
-    make_id(a, 20150708, 101);
-    make_id(b, 20160809, 103);
-    make_id(c, 20160405, 105);
+    tu_make_id(a, "140521", 20150708, 101);
+    tu_make_id(b, "140521", 20160809, 103);
+    tu_make_id(c, "140521", 20160405, 105);
     struct buf pop = BUF_INIT, enr = BUF_INIT;
     buf_addf(&pop,
              "姓名,性别,身份证号,出生日期,乡镇,村,户籍状态\n"

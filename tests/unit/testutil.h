@@ -68,10 +68,10 @@ struct tu_fx {
 int tu_fx_setup(void **state);
 int tu_fx_teardown(void **state);
 
-/* Write `text` to a file of the fixture's directory and import it as `kind` (enum import_kind);
- * the test fails with the library's message if the import is refused. */
 /* A valid 18-character ID: region, birth date, 3-digit sequence (odd: male), check character. */
 void tu_make_id(char out[19], const char *region, int ymd, int sequence);
+/* Write `text` to a file of the fixture's directory and import it as `kind` (enum import_kind);
+ * the test fails with the library's message if the import is refused. */
 void tu_import_text(struct tu_fx *fx, int kind, const char *name, const char *text);
 /* A cross-check as of `as_of` (yyyymmdd) with the stored school calendar; its run id. */
 int64_t tu_match(struct tu_fx *fx, int as_of);
