@@ -23,52 +23,6 @@ static const struct word way_words[] = {
 };
 const struct vocab care_ways = {"联系方式", way_words, ARRAY_SIZE(way_words)};
 
-/* casework's child for the register record: its id, 0 none (created when `create`), -1. */
-static int64_t child_row(struct store *s, int64_t record_id, int64_t run_id, bool create)
-{
-    struct stmt *q = store_prepare(s, "SELECT id_number, coalesce(id_flags, 0), name_key,"
-                                      " birth_date, coalesce(gender, 0) FROM record WHERE id = $1");
-    if (!q)
-        return -1;
-    stmt_bind_int(q, 1, record_id);
-    struct buf key = BUF_INIT;
-    if (stmt_step(q) == 1)
-        child_key(stmt_is_null(q, 0) ? NULL : stmt_text(q, 0), (int)stmt_int(q, 1), stmt_text(q, 2),
-                  stmt_text(q, 3), (int)stmt_int(q, 4), &key);
-    stmt_finalize(q);
-    if (!key.len) {
-        buf_release(&key);
-        return -1;
-    }
-    if (!create) {
-        q = store_prepare(s, "SELECT id FROM child WHERE child_key = $1");
-        int64_t id = -1;
-        if (q) {
-            stmt_bind_str(q, 1, key.buf);
-            int rc = stmt_step(q);
-            id = rc == 1 ? stmt_int(q, 0) : rc == 0 ? 0 : -1;
-            stmt_finalize(q);
-        }
-        buf_release(&key);
-        return id;
-    }
-    q = store_prepare(
-        s, "INSERT INTO child (child_key, first_run, first_record, last_run, last_record)"
-           " VALUES ($1, $2, $3, $2, $3) ON CONFLICT (child_key) DO UPDATE SET"
-           " last_run = excluded.last_run, last_record = excluded.last_record"
-           " RETURNING id");
-    int64_t id = -1;
-    if (q) {
-        stmt_bind_str(q, 1, key.buf);
-        stmt_bind_int(q, 2, run_id);
-        stmt_bind_int(q, 3, record_id);
-        id = stmt_step(q) == 1 ? stmt_int(q, 0) : -1;
-        stmt_finalize(q);
-    }
-    buf_release(&key);
-    return id;
-}
-
 /* The left-behind child `record_id` of the latest run, as care reads it. */
 struct lb_child {
     struct run_info ri;
@@ -104,7 +58,7 @@ static int lb_load(struct store *s, int64_t record_id, struct lb_child *c, struc
         return fail_store(s, o);
     if (rc == 0)
         return 0;
-    if ((c->child_id = child_row(s, record_id, 0, false)) < 0)
+    if ((c->child_id = casework_child_row(s, record_id, 0, false)) < 0)
         return fail_store(s, o);
     struct run_status_entry e;
     int got = run_status_get(s, c->ri.id, record_id, &e);
@@ -183,7 +137,7 @@ int care_add(struct store *s, const struct scope *sc, int64_t record_id,
         return failed(o, OUT_FORBIDDEN, "关爱联系由儿童就读学校（结对教师）记录，您的账号不能记录");
     if (store_begin(s) < 0)
         return fail_store(s, o);
-    int64_t child = c.child_id ? c.child_id : child_row(s, record_id, c.ri.id, true);
+    int64_t child = c.child_id ? c.child_id : casework_child_row(s, record_id, c.ri.id, true);
     char day[11], now[32];
     date_format(on, day);
     date_now_text(now, sizeof(now));

@@ -201,3 +201,48 @@ const char *casework_suspect_label(const char *status)
     int st = status_parse(status);
     return st >= 0 ? status_label((enum child_status)st) : status;
 }
+
+int64_t casework_child_row(struct store *s, int64_t record_id, int64_t run_id, bool create)
+{
+    struct stmt *q = store_prepare(s, "SELECT id_number, coalesce(id_flags, 0), name_key,"
+                                      " birth_date, coalesce(gender, 0) FROM record WHERE id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, record_id);
+    struct buf key = BUF_INIT;
+    if (stmt_step(q) == 1)
+        child_key(stmt_is_null(q, 0) ? NULL : stmt_text(q, 0), (int)stmt_int(q, 1), stmt_text(q, 2),
+                  stmt_text(q, 3), (int)stmt_int(q, 4), &key);
+    stmt_finalize(q);
+    if (!key.len) {
+        buf_release(&key);
+        return -1;
+    }
+    if (!create) {
+        q = store_prepare(s, "SELECT id FROM child WHERE child_key = $1");
+        int64_t id = -1;
+        if (q) {
+            stmt_bind_str(q, 1, key.buf);
+            int rc = stmt_step(q);
+            id = rc == 1 ? stmt_int(q, 0) : rc == 0 ? 0 : -1;
+            stmt_finalize(q);
+        }
+        buf_release(&key);
+        return id;
+    }
+    q = store_prepare(
+        s, "INSERT INTO child (child_key, first_run, first_record, last_run, last_record)"
+           " VALUES ($1, $2, $3, $2, $3) ON CONFLICT (child_key) DO UPDATE SET"
+           " last_run = excluded.last_run, last_record = excluded.last_record"
+           " RETURNING id");
+    int64_t id = -1;
+    if (q) {
+        stmt_bind_str(q, 1, key.buf);
+        stmt_bind_int(q, 2, run_id);
+        stmt_bind_int(q, 3, record_id);
+        id = stmt_step(q) == 1 ? stmt_int(q, 0) : -1;
+        stmt_finalize(q);
+    }
+    buf_release(&key);
+    return id;
+}

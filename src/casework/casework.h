@@ -37,6 +37,10 @@ void casework_settings_release(struct casework_settings *cs);
  */
 void child_key(const char *id_number, int id_flags, const char *name_key, const char *birth,
                int gender, struct buf *out);
+/* casework's child (table child) of the register record `record_id`: its id, 0 when it has
+ * none yet, -1 on a store error. With `create` the row is made (or its last run and record
+ * moved to `run_id` and `record_id`), inside the caller's transaction. */
+int64_t casework_child_row(struct store *s, int64_t record_id, int64_t run_id, bool create);
 /* child_key of the record alias `r` in SQL (79: the unusable ID flags; a valid ID's check
  * digit is right, so its flags say it). test_casework checks the two agree. */
 #define CHILD_KEY_SQL(r)                                                                           \

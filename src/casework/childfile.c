@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 
+#include "casework/atrisk.h"
 #include "casework/casework.h"
 #include "casework/event.h"
 #include "casework/placement.h"
@@ -178,6 +179,9 @@ json_t *child_casework(struct store *s, const struct scope *sc, int64_t record_i
     /* the placement and the 送教上门 visits (issue 15) */
     if (rc >= 0)
         rc = placement_child_json(s, sc, child_id > 0 ? child_id : 0, tcode, root);
+    /* the 预警分 of a child still at school and its 结对教师 (issue 16) */
+    if (rc >= 0)
+        rc = atrisk_child_json(s, sc, record_id, root);
     free(idn);
     free(name_key);
     free(birth);

@@ -18,7 +18,8 @@ struct json_t;
  * reason_label, ladder, ladder_label, opened_on, outcome_label, closed_on} | null, "timeline":
  * [{on_date, at, actor, kind, kind_label, task_id, case_id, text}], and the placement and
  * 送教上门 visits with what scope `sc` may do to them (casework/placement.h
- * placement_child_json)}. `record_id` is a
+ * placement_child_json), and "at_risk": the 预警分 and the 结对教师 of a child still at school
+ * (casework/atrisk.h atrisk_child_json)}. `record_id` is a
  * population record of the latest run; the caller has checked the scope. NULL with the outcome
  * (OUT_NOT_FOUND, OUT_ERROR).
  */

@@ -28,6 +28,8 @@ static const struct word kind_words[] = {
     {"placement", "安置方式", NULL, 0, TONE_INFO},
     {"send_visit", "送教上门", NULL, 0, TONE_OK},
     {"care", "关爱联系", NULL, 0, TONE_OK}, /* a left-behind child's (casework/care.c) */
+    {"pairing", "结对", NULL, 0,
+     TONE_INFO}, /* a teacher paired with a child (casework/pairing.c) */
 };
 const struct vocab event_kinds = {"经办事项", kind_words, ARRAY_SIZE(kind_words)};
 

@@ -221,8 +221,11 @@ static void decide_status(struct demo_world *w, struct demo_rng *r, size_t ci)
         add_enrol(w, ci, county_pick_school(&w->county, r, t, grade), grade, EN_SUSPENDED, true);
     } else {
         c->status = ST_ENROLLED;
+        /* a fifth of the repeaters repeated twice or started school late: two grades below
+         * (the 预警名单's 超龄; chosen by the child's place, not the generator, so the rest of
+         * the county is as before) */
         if (rng_ppm(r, RATE_REPEATER))
-            grade = clamp_grade(grade - 1);
+            grade = clamp_grade(grade - (ci % 5 == 0 ? 2 : 1));
         else if (rng_ppm(r, RATE_AHEAD))
             grade = clamp_grade(grade + 1);
         enrol_active(w, r, ci, grade, true);

@@ -162,6 +162,12 @@ bool role_reads_placements(enum role r)
            r == ROLE_SCHOOL;
 }
 
+bool role_reads_atrisk(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_TOWNSHIP ||
+           r == ROLE_SCHOOL;
+}
+
 bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
                       const char **township, unsigned *ties)
 {

@@ -145,6 +145,9 @@ enum outcome_kind scope_placement_allows(const struct scope *sc, const char *tow
                                          const char *placement_school, enum scope_action act);
 /* Does a role read placements at all (the session's "placements_read": the 送教上门 screen)? */
 bool role_reads_placements(enum role r);
+/* Does the role read the 预警名单 (issue 16, casework/atrisk.h)? The county's roles all, a
+ * township its children, a school its pupils; not a village or a department. */
+bool role_reads_atrisk(enum role r);
 
 /*
  * The reach of the scope's lists of tasks or cases, for the SQL of the list: *all true (every

@@ -134,6 +134,18 @@ const struct setting_def setting_defs[] = {
      0},
     {"send_teach_hours", "送教上门每月最少课时", SETTING_INT, "4", 1, 200, "1 到 200 的整数", NULL,
      0},
+    /* 预警名单 (issue 16, casework/atrisk.h): the threshold and each factor's weight */
+    {"atrisk_threshold", "预警名单的分数线", SETTING_INT, "20", 1, 1000, "1 到 1000 的整数", NULL,
+     0},
+    {"atrisk_overage_years", "超龄几岁计入预警", SETTING_INT, "2", 1, 6, "1 到 6 的整数", NULL, 0},
+    {"atrisk_weight_case", "预警分：曾失学辍学立案", SETTING_INT, "30", 0, 100,
+     "0 到 100 的整数（0 不计）", NULL, 0},
+    {"atrisk_weight_group", "预警分：重点群体", SETTING_INT, "15", 0, 100,
+     "0 到 100 的整数（0 不计）", NULL, 0},
+    {"atrisk_weight_overage", "预警分：超龄", SETTING_INT, "15", 0, 100,
+     "0 到 100 的整数（0 不计）", NULL, 0},
+    {"atrisk_weight_away", "预警分：13至15岁且父母外出务工", SETTING_INT, "20", 0, 100,
+     "0 到 100 的整数（0 不计）", NULL, 0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };

@@ -512,6 +512,9 @@ json_t *user_json(const struct user *u)
         json_array_append_new(perms, json_string("aid_read"));
         json_array_append_new(perms, json_string("care_read"));
     }
+    /* the 预警名单 screen (issue 16) */
+    if (role_reads_atrisk(u->role))
+        json_array_append_new(perms, json_string("atrisk_read"));
     /* the 送教上门 screen (issue 15), for the roles the placement policy lets read */
     if (role_reads_placements(u->role))
         json_array_append_new(perms, json_string("placements_read"));

@@ -122,8 +122,12 @@ void report_h(struct request *r)
     const char *own_town = NULL, *own_school = NULL;
     bool grouped =
         (def->takes & RT_GROUP_READERS) && scope_groups(&r->scope, &groups, &own_town, &own_school);
-    if (!police && !grouped && !role_has(r->scope.role, def->perm)) {
-        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(def->perm));
+    /* a department reads children (its own groups') but no report beyond its duty's */
+    if (!police && !grouped &&
+        (!role_has(r->scope.role, def->perm) || r->scope.role == ROLE_DEPARTMENT)) {
+        char msg[256];
+        snprintf(msg, sizeof(msg), "您的账号无权查看《%s》", def->title);
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", msg);
         return;
     }
     struct report_options ro = REPORT_OPTIONS_INIT;

@@ -72,6 +72,11 @@ const struct report_def report_defs[] = {
      "本月未联系人数",
      report_left_behind_care, RUN_REPORT | RT_MONTH | RT_FULL, PERM_CHILDREN, true, false, false,
      true},
+    /* issue 16: the children still at school most likely to drop out (casework/atrisk.h) */
+    {"at-risk", "预警名单",
+     "预警名单：在校学生中预警分（曾立案、重点群体、超龄、13至15岁且父母外出务工等因素的分值之和，"
+     "分值可设置）达到分数线的，按乡镇、学校和分数排列，写明预警因素和结对教师",
+     report_at_risk, RT_TOWNSHIP | RT_FULL, PERM_CHILDREN, true, false, false, true},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false, false},

@@ -124,6 +124,10 @@ int report_left_behind_care(struct store *s, const struct report_options *opt,
  * of the previous month through `date` (2026-11-15 → 2026-10-16 … 2026-11-15). */
 int monthly_period_start(int date);
 
+/* 预警名单 (issue 16): casework/atrisk.h's list, scoped by opt->scope (a school its pupils). */
+int report_at_risk(struct store *s, const struct report_options *opt, struct report_table *t,
+                   struct outcome *o);
+
 /*
  * The metadata every report over a run carries: as_of, school_year, run_id, total and (when
  * masked is 0 or 1) masked. sy and runs receive the school year ("2026-2027") and the run

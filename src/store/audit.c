@@ -65,6 +65,8 @@ static const struct word action_words[] = {
     {"notice", "打印通知书", NULL, 0, TONE_NONE},
     {"attach", "添加照片", NULL, 0, TONE_NONE},
     {"care_contact", "记录关爱联系", NULL, 0, TONE_NONE},
+    {"pairing_add", "安排结对教师", NULL, 0, TONE_NONE},
+    {"pairing_end", "结束结对", NULL, 0, TONE_NONE},
     {"attachment_read", "查看照片", NULL, 0, TONE_WARN},
     {"people_import", "导入人员名册", NULL, 0, TONE_NONE},
     {"person_add", "登记人员", NULL, 0, TONE_NONE},

@@ -443,6 +443,17 @@ const char *const migrate_pg_steps[] = {
     "CREATE INDEX care_contact_date ON care_contact (on_date);"
     "CREATE TRIGGER care_contact_append_only BEFORE UPDATE OR DELETE ON care_contact"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
+    /* 20 (结对; ended, never deleted: the trigger below refuses DELETE only) */
+    "CREATE TABLE pairing ("
+    "  id " ID ","
+    "  child_id BIGINT NOT NULL REFERENCES child (id),"
+    "  person_id BIGINT NOT NULL REFERENCES person (id),"
+    "  school " CTEXT ", since " CTEXT " NOT NULL, ended_on " CTEXT ", note " CTEXT ","
+    "  paired_by " CTEXT " NOT NULL, ended_by " CTEXT ");"
+    "CREATE UNIQUE INDEX pairing_current ON pairing (child_id) WHERE ended_on IS NULL;"
+    "CREATE INDEX pairing_person ON pairing (person_id);"
+    "CREATE TRIGGER pairing_no_delete BEFORE DELETE ON pairing"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

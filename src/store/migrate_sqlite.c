@@ -588,6 +588,19 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'care_contact is append-only'); END;"
     "CREATE TRIGGER care_contact_no_delete BEFORE DELETE ON care_contact"
     "  BEGIN SELECT RAISE(ABORT, 'care_contact is append-only'); END;",
+    /* 20: 结对 (issue 16, casework/pairing.c): a teacher of the registry paired with a child
+     * still at school, kept by the child like the casework; a pairing is ended (ended_on), never
+     * deleted, and a child has one current pairing at most. */
+    "CREATE TABLE pairing ("
+    "  id INTEGER PRIMARY KEY,"
+    "  child_id INTEGER NOT NULL REFERENCES child (id),"
+    "  person_id INTEGER NOT NULL REFERENCES person (id),"
+    "  school TEXT, since TEXT NOT NULL, ended_on TEXT, note TEXT,"
+    "  paired_by TEXT NOT NULL, ended_by TEXT);"
+    "CREATE UNIQUE INDEX pairing_current ON pairing (child_id) WHERE ended_on IS NULL;"
+    "CREATE INDEX pairing_person ON pairing (person_id);"
+    "CREATE TRIGGER pairing_no_delete BEFORE DELETE ON pairing"
+    "  BEGIN SELECT RAISE(ABORT, 'pairing is kept'); END;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

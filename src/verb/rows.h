@@ -37,5 +37,6 @@ extern const struct verb verb_import_accept, verb_import_reject;
 extern const struct verb verb_import, verb_match;
 extern const struct verb verb_placement_set, verb_placement_visit;
 extern const struct verb verb_care_add;
+extern const struct verb verb_pairing_add, verb_pairing_end;
 
 #endif

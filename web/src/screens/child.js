@@ -19,6 +19,7 @@ import { ScreenLink } from '../components/link.js';
 import { Timeline } from '../components/timeline.js';
 import { Placement } from '../components/placement.js';
 import { Care } from '../components/care.js';
+import { AtRisk } from '../components/atrisk.js';
 
 
 export default function Child({ params }) {
@@ -106,6 +107,7 @@ export default function Child({ params }) {
 
     <${Care} id=${id} />
     ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
+    ${history && work.data && html`<${AtRisk} work=${work.data} recordId=${id} onChanged=${work.reload} />`}
     ${history && work.data && html`<${Placement} work=${work.data} recordId=${id} onChanged=${work.reload} />`}
     ${history && html`<${Casework} work=${work} />`}
   </div>`;
