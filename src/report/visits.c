@@ -65,10 +65,12 @@ static const struct table_col visit_cols[V__COUNT] = {
     [V_TARGET] = {"object", "任务或案件", COL_TEXT},
 };
 
+/* the shares of the page's width; 重点群体 beside the name takes what the handwritten result,
+ * the address and the item can spare (about the same total as before it) */
 static const struct table_pdf_col visit_pdf_cols[] = {
-    {"seq", 3.6},      {"name", 5.5},     {"groups", 5.5},   {"gender", 3.4},    {"age_grade", 8.5},
-    {"guardian", 5.5}, {"phone", 9.5},    {"address", 10},   {"work", 9.5},      {"state", 5},
-    {"due", 7.5},      {"outcome", 13.5}, {"visited_on", 6}, {"signature", 7.5},
+    {"seq", 3.6},      {"name", 5.5},   {"groups", 5.5},   {"gender", 3.4},    {"age_grade", 8.5},
+    {"guardian", 5.5}, {"phone", 9.5},  {"address", 8.5},  {"work", 9},        {"state", 5},
+    {"due", 7.5},      {"outcome", 11}, {"visited_on", 6}, {"signature", 7.5},
 };
 
 static const struct table_pdf visit_pdf = {
