@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/view.h"
 #include "domain/runstatus.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -20,7 +21,7 @@ static const struct table_col case_cols[] = {
     {"state", "状态", COL_TEXT},         {"attempts", "劝返次数", COL_INT},
     {"ladder", "依法控辍", COL_TEXT},    {"outcome", "劝返结果", COL_TEXT},
     {"assignees", "责任人", COL_TEXT},   {"reopened", "重新打开次数", COL_INT},
-    {"state_key", "状态", COL_KEY},
+    {"state_key", "状态", COL_KEY},      {"groups", "重点群体", COL_WORDS},
 };
 
 int case_list(struct store *s, const struct case_filter *f, struct report_table *t,
@@ -40,7 +41,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
            " coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.id_number, r.id_raw, ''),"
            " c.opened_on, coalesce(c.reason, ''), c.state,"
            " (SELECT count(*) FROM attempt a WHERE a.case_id = c.id AND a.corrects IS NULL),"
-           " c.ladder, coalesce(c.outcome, ''), c.reopened"
+           " c.ladder, coalesce(c.outcome, ''), c.reopened, c.child_id"
            " FROM case_file c JOIN record r ON r.id = c.record_id"
            " WHERE (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)"
            " AND ($2 = 'all' OR c.state = $2 OR ($2 = 'pending' AND c.state <> 'closed'))"
@@ -57,7 +58,15 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
     stmt_bind_str(q, 4, f->school);
     stmt_bind_str(q, 5, f->school_name);
     stmt_bind_int(q, 6, f->user_id);
+    /* each child's priority groups (issue 15), read once: the tag the task had */
+    struct child_groups cg;
+    if (child_groups_load(s, &cg) < 0) {
+        child_groups_release(&cg);
+        stmt_finalize(q);
+        return fail_store(s, o);
+    }
     table_init(t, "辍学学生台账（一人一案）", "cases", case_cols, ARRAY_SIZE(case_cols));
+    t->words = &priority_groups;
     int rc;
     struct buf a = BUF_INIT;
     while ((rc = stmt_step(q)) == 1) {
@@ -86,8 +95,12 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
         table_set(t, 12, a.buf);
         table_setf(t, 13, "%lld", (long long)stmt_int(q, 12));
         table_set(t, 14, stmt_text(q, 8));
+        buf_reset(&a);
+        groups_labels(child_groups_of(&cg, stmt_int(q, 13), NULL), &a);
+        table_set(t, 15, a.buf);
     }
     stmt_finalize(q);
+    child_groups_release(&cg);
     buf_release(&a);
     if (rc < 0) {
         table_release(t);

@@ -8,6 +8,7 @@
 #include "domain/match.h"
 #include "domain/run.h"
 #include "domain/settings.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -146,7 +147,15 @@ int casework_child_header(struct store *s, int64_t child_id, int64_t record_id, 
         buf_release(&born);
     }
     stmt_finalize(q);
-    (void)child_id;
+    unsigned bits = 0;
+    if (rc == 1 && child_groups_one(s, child_id, &bits) < 0)
+        return -1;
+    if (bits) {
+        struct buf g = BUF_INIT;
+        groups_labels(bits, &g);
+        buf_addf(out, "重点群体：%s（优先核查、优先劝返）\n", g.buf);
+        buf_release(&g);
+    }
     return rc == 1 ? 0 : -1;
 }
 
@@ -245,4 +254,88 @@ int64_t casework_child_row(struct store *s, int64_t record_id, int64_t run_id, b
     }
     buf_release(&key);
     return id;
+
+int child_groups_load(struct store *s, struct child_groups *g)
+{
+    memset(g, 0, sizeof(*g));
+    struct stmt *q = store_prepare(
+        s, "SELECT DISTINCT ch.id, gm.grp FROM child ch JOIN group_member gm"
+           " ON gm.run_id = ch.last_run AND gm.record_id = ch.last_record ORDER BY ch.id");
+    if (!q)
+        return -1;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        int k = vocab_parse(&priority_groups, stmt_text(q, 1));
+        if (k < 0)
+            continue;
+        int64_t id = stmt_int(q, 0);
+        if (!g->n || g->child[g->n - 1] != id) {
+            size_t a = g->alloc;
+            ALLOC_GROW(g->child, g->n + 1, a);
+            ALLOC_GROW(g->bits, g->n + 1, g->alloc);
+            g->child[g->n] = id;
+            g->bits[g->n++] = 0;
+        }
+        g->bits[g->n - 1] |= 1u << k;
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int child_groups_one(struct store *s, int64_t child_id, unsigned *bits)
+{
+    *bits = 0;
+    struct stmt *q = store_prepare(
+        s, "SELECT DISTINCT gm.grp FROM child ch JOIN group_member gm"
+           " ON gm.run_id = ch.last_run AND gm.record_id = ch.last_record WHERE ch.id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, child_id);
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        int k = vocab_parse(&priority_groups, stmt_text(q, 0));
+        if (k >= 0)
+            *bits |= 1u << k;
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+void child_groups_release(struct child_groups *g)
+{
+    free(g->child);
+    free(g->bits);
+    memset(g, 0, sizeof(*g));
+}
+
+unsigned child_groups_of(const struct child_groups *g, int64_t child_id, const char *seen)
+{
+    size_t lo = 0, hi = g->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (g->child[mid] < child_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == g->n || g->child[lo] != child_id)
+        return 0;
+    unsigned bits = g->bits[lo];
+    for (size_t k = 0; seen && k < priority_groups.n; k++) {
+        char key[40];
+        snprintf(key, sizeof(key), ",%s,", priority_groups.words[k].key);
+        if (!strstr(seen, key))
+            bits &= ~(1u << k);
+    }
+    return bits;
+}
+
+void groups_labels(unsigned bits, struct buf *out)
+{
+    bool first = true;
+    for (size_t k = 0; k < priority_groups.n; k++)
+        if (bits & (1u << k)) {
+            buf_addf(out, "%s%s", first ? "" : "、", priority_groups.words[k].label);
+            first = false;
+        }
 }

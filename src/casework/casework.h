@@ -92,8 +92,10 @@ struct verify_filter {
                                          TIE_REGISTRATION: 户籍问题 outcomes) */
     const char *school, *school_name; /* with school_ties: the school's code and name */
     int64_t user_id;                  /* with TIE_VILLAGE: the village account's id */
-    const char *state; /* NULL: open and outreach; "all", "open", "outreach", "closed",
-                          "flagged" */
+    const char *state;       /* NULL: open and outreach; "all", "open", "outreach", "closed",
+                                "flagged" */
+    const char *groups_seen; /* the priority groups the reader sees, ",poverty,dibao," (a
+                                department its own: scope_groups); NULL every group */
     bool full;
 };
 int verify_list(struct store *s, const struct verify_filter *f, struct report_table *t,
@@ -126,9 +128,11 @@ struct tasks_filter {
     bool overdue;
     bool review; /* also the review queue's pairs (for a role with PERM_REVIEW), each due
                     casework_review_days working days after the run that first queued it */
+    bool by_due; /* by due date only; by default the items of priority-group children first */
 };
-/* 待办 as a worklist: one row per item with the people assigned to it joined (责任人), most
- * urgent first (due_order). */
+/* 待办 as a worklist: one row per item with the people assigned to it joined (责任人) and the
+ * child's priority groups (重点群体); the items of priority-group children first (issue 15),
+ * then most urgent first (due_order). */
 int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
                struct outcome *o);
 /* The worklist's order of two items (<0, 0, >0): the earlier due date first (so the most
@@ -206,5 +210,33 @@ int casework_assignees(struct store *s, int64_t task_id, int64_t case_id, struct
 /* The child's header for show: name, sex, birth, ID (masked unless full), address. */
 int casework_child_header(struct store *s, int64_t child_id, int64_t record_id, bool full,
                           struct buf *out);
+
+/*
+ * The priority groups (issue 15) of the children of the casework: a child's groups are those
+ * its record has in the child's latest run (child.last_run and last_record, group_member), so a
+ * task opened by an older run shows what the newest group lists say. Read once for a whole
+ * list: the children that have any group, sorted by child id, each with its groups as bits
+ * 1u << enum priority_group (ingest/category.h).
+ */
+struct child_groups {
+    int64_t *child;
+    unsigned *bits;
+    size_t n, alloc;
+};
+int child_groups_load(struct store *s, struct child_groups *g);
+/* One child's groups, as bits. */
+int child_groups_one(struct store *s, int64_t child_id, unsigned *bits);
+void child_groups_release(struct child_groups *g);
+/* The child's groups among those `seen` (",poverty,dibao,": the keys a reader sees, as the
+ * children list's; NULL every group), as bits; 0 when none. */
+unsigned child_groups_of(const struct child_groups *g, int64_t child_id, const char *seen);
+/* "脱贫户、低保": the groups' labels in the vocabulary's order (a COL_WORDS cell). */
+void groups_labels(unsigned bits, struct buf *out);
+/* The same rule in SQL: child id `child` has a group among `seen` (a text parameter as above,
+ * NULL every group). A list ordered by it DESC has the priority children first. */
+#define CHILD_IN_GROUPS_SQL(child, seen)                                                           \
+    "EXISTS (SELECT 1 FROM child gch JOIN group_member ggm ON ggm.run_id = gch.last_run"           \
+    " AND ggm.record_id = gch.last_record WHERE gch.id = " child " AND (CAST(" seen " AS TEXT)"    \
+    " IS NULL OR " seen " LIKE '%,' || ggm.grp || ',%'))"
 
 #endif

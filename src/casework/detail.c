@@ -12,6 +12,7 @@
 #include "core/idcard.h"
 #include "domain/scope.h"
 #include "domain/status.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -199,6 +200,20 @@ static json_t *account_json(struct store *s, int64_t id)
 }
 
 /* Own a part: false (and the whole released) when it failed. */
+/* The child's priority groups (issue 15), [{"key", "label"}] as the children list's items */
+static json_t *groups_json(struct store *s, int64_t child)
+{
+    unsigned bits;
+    if (child_groups_one(s, child, &bits) < 0)
+        return NULL;
+    json_t *a = json_array();
+    for (size_t k = 0; k < priority_groups.n; k++)
+        if (bits & (1u << k))
+            json_array_append_new(a, json_pack("{s:s, s:s}", "key", priority_groups.words[k].key,
+                                               "label", priority_groups.words[k].label));
+    return a;
+}
+
 static bool put(json_t *o, const char *key, json_t *v)
 {
     if (!v)
@@ -262,6 +277,7 @@ json_t *verify_detail(struct store *s, int64_t task_id, bool full, bool contact,
                   jvocab(&case_reasons, false, false));
     json_object_set_new(j, "choices", choices);
     if (!put(j, "child", child_json(s, record, full, contact)) ||
+        !put(j, "groups", groups_json(s, child)) ||
         !put(j, "assignees", assignees_json(s, task_id, 0)) ||
         !put(j, "timeline", timeline_json(s, child))) {
         json_decref(j);
@@ -500,6 +516,7 @@ json_t *case_detail(struct store *s, int64_t case_id, bool full, bool contact, b
         "reasons", jvocab(&case_reasons, false, false));
     json_object_set_new(j, "choices", choices);
     if (!put(j, "child", child_json(s, record, full, contact)) ||
+        !put(j, "groups", groups_json(s, child)) ||
         !put(j, "assignees", assignees_json(s, 0, case_id)) ||
         !put(j, "attempts", attempts_json(s, case_id)) ||
         !put(j, "ladder_steps", ladder_json(s, case_id)) ||

@@ -7,6 +7,7 @@
 #include "core/date.h"
 #include "domain/batch.h"
 #include "domain/review.h"
+#include "ingest/category.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -17,6 +18,8 @@ struct due_item {
     int64_t record;   /* 送教上门 short of the minimum: the child's record (issue 15) */
     char school[128]; /* and the school that sends the teachers, who owes it */
     int due;
+    int64_t child_id; /* the casework's child (0: a review pair, no child yet) */
+    unsigned groups;  /* its priority groups (child_groups_of), 1u << enum priority_group */
 };
 
 struct send_items {
@@ -32,6 +35,7 @@ static void add_send(void *ctx, const struct send_due *d)
     struct due_item *it = &(*si->items)[(*si->n)++];
     memset(it, 0, sizeof(*it));
     it->record = d->record_id;
+    it->child_id = d->child_id;
     snprintf(it->tcode, sizeof(it->tcode), "%s", d->tcode);
     snprintf(it->township, sizeof(it->township), "%s", d->township);
     snprintf(it->child, sizeof(it->child), "%s", d->name);
@@ -53,14 +57,17 @@ struct due_row {
     char who[512];
 };
 
+/* q's columns: 0 task, 1 case, 2 township code, 3 township, 4 child's name; the child's id in
+ * column `child_col` */
 static void add_item(struct due_item **items, size_t *n, size_t *alloc, struct stmt *q,
-                     const char *what, int due)
+                     int child_col, const char *what, int due)
 {
     ALLOC_GROW(*items, *n + 1, *alloc);
     struct due_item *it = &(*items)[(*n)++];
     memset(it, 0, sizeof(*it));
     it->task = stmt_int(q, 0);
     it->case_id = stmt_int(q, 1);
+    it->child_id = stmt_int(q, child_col);
     snprintf(it->tcode, sizeof(it->tcode), "%s", stmt_text(q, 2));
     snprintf(it->township, sizeof(it->township), "%s", stmt_text(q, 3));
     snprintf(it->child, sizeof(it->child), "%s", stmt_text(q, 4));
@@ -87,7 +94,7 @@ int due_order(int due_a, const char *tcode_a, const char *ref_a, int due_b, cons
     return c;
 }
 
-static int cmp_rows(const void *a, const void *b)
+static int cmp_rows_due(const void *a, const void *b)
 {
     const struct due_item *x = ((const struct due_row *)a)->it,
                           *y = ((const struct due_row *)b)->it;
@@ -97,11 +104,23 @@ static int cmp_rows(const void *a, const void *b)
     return c;
 }
 
+/* The default order (issue 15): the items of priority-group children first, each part in the
+ * worklist's order. */
+static int cmp_rows(const void *a, const void *b)
+{
+    const struct due_item *x = ((const struct due_row *)a)->it,
+                          *y = ((const struct due_row *)b)->it;
+    int c = (y->groups != 0) - (x->groups != 0);
+    return c ? c : cmp_rows_due(a, b);
+}
+
 static const struct table_col due_cols[] = {
-    {"township", "乡镇", COL_TEXT}, {"person", "责任人", COL_TEXT}, {"item", "事项", COL_TEXT},
-    {"ref", "编号", COL_TEXT},      {"child", "儿童", COL_TEXT},    {"due", "截止日期", COL_TEXT},
-    {"days", "剩余天数", COL_INT},  {"status", "状态", COL_TEXT},   {"object", "对象", COL_KEY},
-    {"object_id", "编号", COL_KEY},
+    {"township", "乡镇", COL_TEXT},    {"person", "责任人", COL_TEXT},
+    {"item", "事项", COL_TEXT},        {"ref", "编号", COL_TEXT},
+    {"child", "儿童", COL_TEXT},       {"due", "截止日期", COL_TEXT},
+    {"days", "剩余天数", COL_INT},     {"status", "状态", COL_TEXT},
+    {"object", "对象", COL_KEY},       {"object_id", "编号", COL_KEY},
+    {"groups", "重点群体", COL_WORDS},
 };
 
 int tasks_list(struct store *s, const struct tasks_filter *f, struct report_table *t,
@@ -123,13 +142,13 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
     /* verification and outreach tasks */
     struct stmt *q =
         store_prepare(s, "SELECT v.id, 0, coalesce(v.township_code, ''), coalesce(v.township, ''),"
-                         " coalesce(r.name, ''), v.state, v.deadline FROM verify_task v"
+                         " coalesce(r.name, ''), v.state, v.deadline, v.child_id FROM verify_task v"
                          " JOIN record r ON r.id = v.record_id WHERE v.state <> 'closed'"
                          " AND (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)");
     if (q) {
         stmt_bind_str(q, 1, code);
         while ((rc = stmt_step(q)) == 1)
-            add_item(&items, &n, &alloc, q,
+            add_item(&items, &n, &alloc, q, 7,
                      !strcmp(stmt_text(q, 5), "open") ? "核查（摸排）" : "外联保学：再次联系",
                      date_or_zero(stmt_text(q, 6)));
         stmt_finalize(q);
@@ -141,7 +160,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         " coalesce(r.name, ''), c.state, c.first_visit_due,"
         " CASE WHEN " FIRST_VISIT_DONE_SQL(
             "c") " THEN 1 ELSE 0 END, c.ladder, coalesce(c.ladder_deadline, ''),"
-                 " coalesce(c.outcome_on, '')"
+                 " coalesce(c.outcome_on, ''), c.child_id"
                  " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state <> 'closed'"
                  " AND (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)");
     if (!q || !c) {
@@ -153,13 +172,13 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
                 char what[96];
                 if (!stmt_int(c, 7)) {
                     snprintf(what, sizeof(what), "立案后首次走访（%d 日内）", cs.first_visit_days);
-                    add_item(&items, &n, &alloc, c, what, date_or_zero(stmt_text(c, 6)));
+                    add_item(&items, &n, &alloc, c, 11, what, date_or_zero(stmt_text(c, 6)));
                 }
                 int step = (int)stmt_int(c, 8);
                 if (step && *stmt_text(c, 9)) {
                     snprintf(what, sizeof(what), "依法控辍期限：%s",
                              ladder_steps.words[step - 1].label);
-                    add_item(&items, &n, &alloc, c, what, date_or_zero(stmt_text(c, 9)));
+                    add_item(&items, &n, &alloc, c, 11, what, date_or_zero(stmt_text(c, 9)));
                 }
             } else {
                 /* returned: the next follow-up (the counting rule lives in case.c) */
@@ -186,9 +205,9 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
                 if (next) {
                     snprintf(what, sizeof(what), "巩固回访（第 %d/%d 次）", done + 1,
                              cs.followup_count);
-                    add_item(&items, &n, &alloc, c, what, next);
+                    add_item(&items, &n, &alloc, c, 11, what, next);
                 } else {
-                    add_item(&items, &n, &alloc, c, "回访已完成，待审批销号",
+                    add_item(&items, &n, &alloc, c, 11, "回访已完成，待审批销号",
                              followup_due(&cs, outcome_on, cs.followup_count));
                 }
             }
@@ -239,6 +258,18 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         fail_store(s, o);
         return -1;
     }
+    /* each child's priority groups, read once (issue 15) */
+    struct child_groups cg;
+    if (child_groups_load(s, &cg) < 0) {
+        child_groups_release(&cg);
+        free(items);
+        casework_settings_release(&cs);
+        fail_store(s, o);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        items[i].groups = items[i].child_id ? child_groups_of(&cg, items[i].child_id, NULL) : 0;
+    child_groups_release(&cg);
     /* one row per item, with the people currently assigned to it (the latest of each role) */
     struct due_row *rows = NULL;
     size_t nr = 0, ra = 0;
@@ -306,11 +337,16 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         return -1;
     }
     if (nr)
-        qsort(rows, nr, sizeof(*rows), cmp_rows);
+        qsort(rows, nr, sizeof(*rows), f->by_due ? cmp_rows_due : cmp_rows);
     table_init(t,
-               f->overdue ? "逾期事项（最久逾期的在前）" : "待办事项（按截止日期，最紧急的在前）",
+               f->by_due    ? (f->overdue ? "逾期事项（最久逾期的在前）"
+                                          : "待办事项（按截止日期，最紧急的在前）")
+               : f->overdue ? "逾期事项（重点群体儿童的在前，再按最久逾期）"
+                            : "待办事项（重点群体儿童的在前，再按截止日期，最紧急的在前）",
                "tasks", due_cols, ARRAY_SIZE(due_cols));
-    long late = 0;
+    t->words = &priority_groups;
+    long late = 0, priority = 0;
+    struct buf g = BUF_INIT;
     for (size_t i = 0; i < nr; i++) {
         const struct due_item *it = rows[i].it;
         long days = days_between(today, it->due);
@@ -340,11 +376,20 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
                                : it->pair    ? it->pair
                                : it->case_id ? it->case_id
                                              : it->task));
+        buf_reset(&g);
+        groups_labels(it->groups, &g);
+        table_set(t, 10, g.buf);
+        priority += it->groups != 0;
     }
+    buf_release(&g);
     char today_s[11];
     date_format(today, today_s);
     table_meta(t, "today", today_s, META_TEXT);
-    buf_addf(&t->footer, "\n截至 %s，共 %zu 项，其中逾期 %ld 项。\n", today_s, nr, late);
+    char np[24];
+    snprintf(np, sizeof(np), "%ld", priority);
+    table_meta(t, "priority", np, META_INT);
+    buf_addf(&t->footer, "\n截至 %s，共 %zu 项，其中逾期 %ld 项；重点群体儿童的事项 %ld 项%s。\n",
+             today_s, nr, late, priority, f->by_due || !priority ? "" : "，列在前面");
     free(rows);
     free(items);
     casework_settings_release(&cs);

@@ -10,6 +10,7 @@
 #include "store/audit.h"
 #include "domain/match.h"
 #include "domain/run.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -34,6 +35,7 @@ static const struct table_col verify_cols[] = {
     {"case_id", "案件编号", COL_TEXT},
     {"state_key", "状态", COL_KEY},
     {"overdue", "逾期", COL_FLAG},
+    {"groups", "重点群体", COL_WORDS},
 };
 
 int verify_list(struct store *s, const struct verify_filter *f, struct report_table *t,
@@ -56,7 +58,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         " coalesce(r.gender, 0), coalesce(r.birth_date, ''), coalesce(r.id_number, r.id_raw, ''),"
         " v.suspected, v.opened_on, v.deadline, v.state, coalesce(v.outcome, ''),"
         " coalesce(v.outcome_sub, ''), coalesce(v.flagged_run, 0),"
-        " coalesce((SELECT id FROM case_file c WHERE c.task_id = v.id), 0)"
+        " coalesce((SELECT id FROM case_file c WHERE c.task_id = v.id), 0), v.child_id"
         " FROM verify_task v JOIN record r ON r.id = v.record_id"
         " WHERE (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)"
         " AND ($2 = 'all' OR v.state = $2"
@@ -65,9 +67,10 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         " AND " TIES_FILTER_SQL(
             "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0", TIE_TEACHER_SQL("task_id", "v", "$5"),
             TIE_REGISTRATION_SQL("v"),
-            TIE_VILLAGE_SQL(
-                "v",
-                "$6")) " ORDER BY v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
+            TIE_VILLAGE_SQL("v", "$6")) /* the priority groups' children first (issue 15) */
+        " ORDER BY " CHILD_IN_GROUPS_SQL(
+            "v.child_id", "$7") " DESC,"
+                                " v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
     if (!q)
         return fail_store(s, o);
     stmt_bind_str(q, 1, code);
@@ -76,15 +79,19 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     stmt_bind_str(q, 4, f->school);
     stmt_bind_str(q, 5, f->school_name);
     stmt_bind_int(q, 6, f->user_id);
+    stmt_bind_str(q, 7, f->groups_seen);
     struct view v;
-    if (run_view(s, f->full, &v) < 0) {
+    struct child_groups cg = {0};
+    if (run_view(s, f->full, &v) < 0 || child_groups_load(s, &cg) < 0) {
         stmt_finalize(q);
+        child_groups_release(&cg);
         return fail_store(s, o);
     }
-    table_init_view(t, "核查任务（疑似失学辍学儿童）", "tasks", verify_cols,
+    table_init_view(t, "核查任务（疑似失学辍学儿童，重点群体在前）", "tasks", verify_cols,
                     ARRAY_SIZE(verify_cols), &v);
+    t->words = &priority_groups;
     int rc, today = date_today();
-    long overdue = 0;
+    long overdue = 0, priority = 0;
     struct buf a = BUF_INIT;
     while ((rc = stmt_step(q)) == 1) {
         int64_t id = stmt_int(q, 0);
@@ -120,9 +127,14 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
             table_setf(t, 15, "%lld", (long long)stmt_int(q, 14));
         table_set(t, 16, state);
         table_set(t, 17, late ? "1" : "0");
+        buf_reset(&a);
+        groups_labels(child_groups_of(&cg, stmt_int(q, 15), f->groups_seen), &a);
+        table_set(t, 18, a.buf);
+        priority += a.len > 0;
     }
     stmt_finalize(q);
     buf_release(&a);
+    child_groups_release(&cg);
     if (rc < 0) {
         table_release(t);
         return fail_store(s, o);
@@ -130,7 +142,10 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     char n[24];
     snprintf(n, sizeof(n), "%zu", t->nrows);
     table_meta(t, "total", n, META_INT);
-    buf_addf(&t->footer, "\n共 %zu 项，其中逾期 %ld 项。\n", t->nrows, overdue);
+    snprintf(n, sizeof(n), "%ld", priority);
+    table_meta(t, "priority", n, META_INT);
+    buf_addf(&t->footer, "\n共 %zu 项，其中逾期 %ld 项；重点群体儿童 %ld 项，列在前面。\n",
+             t->nrows, overdue, priority);
     return 0;
 }
 

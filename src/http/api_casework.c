@@ -24,9 +24,13 @@ void verify_list_h(struct request *r)
         !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
         (f.full && !audit_full(r, "核查任务列表（完整身份证号和电话）", NULL)))
         return;
-    /* a department reads outcomes, which are closed tasks */
-    if (!f.state && !scope_reads_story(&r->scope))
-        f.state = "all";
+    /* a department reads outcomes, which are closed tasks, and no priority group on them (the
+     * police, the one department that reaches tasks, reads no group: scope_groups) */
+    if (!scope_reads_story(&r->scope)) {
+        if (!f.state)
+            f.state = "all";
+        f.groups_seen = ",";
+    }
     struct report_table t;
     struct outcome o = OUTCOME_INIT;
     int rc = verify_list(r->store, &f, &t, &o);
@@ -102,8 +106,11 @@ static void verify_outcome_only(struct request *r)
         outcome_release(&o);
         return;
     }
-    static const char *const story[] = {"assignees",   "timeline",   "choices",  "case_id",
-                                        "flagged_run", "can_record", "deadline", "open"};
+    /* nor the child's priority groups: no department that reaches a task (the police, for
+     * 户籍问题) reads groups (scope_groups) */
+    static const char *const story[] = {"assignees", "timeline",    "choices",
+                                        "case_id",   "flagged_run", "can_record",
+                                        "deadline",  "open",        "groups"};
     for (size_t i = 0; i < ARRAY_SIZE(story); i++)
         json_object_del(j, story[i]);
     json_t *c = json_object_get(j, "child"), *o = json_object_get(j, "outcome");
@@ -157,12 +164,19 @@ void case_show_h(struct request *r)
 void tasks_h(struct request *r)
 {
     struct tasks_filter f = {0};
-    const char *overdue;
+    const char *overdue, *order;
     struct paging pg;
     if (!arg_township(r, &f.township) || !arg_text(r, "person", 64, &f.person) ||
-        !arg_text(r, "overdue", 4, &overdue) || !arg_paging(r, &pg))
+        !arg_text(r, "overdue", 4, &overdue) || !arg_text(r, "order", 8, &order) ||
+        !arg_paging(r, &pg))
         return;
+    if (order && *order && strcmp(order, "due")) {
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "order",
+                       "排序方式只能是“due”（只按截止日期）；不给时重点群体儿童的事项在前");
+        return;
+    }
     f.overdue = overdue && !strcmp(overdue, "1");
+    f.by_due = order && !strcmp(order, "due");
     /* the review queue's pairs only for those who review (and within the township's reach,
      * which arg_township gave) */
     f.review = role_has(r->scope.role, PERM_REVIEW);

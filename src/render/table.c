@@ -7,6 +7,7 @@
 #include <xlsxwriter.h>
 
 #include "core/view.h"
+#include "core/words.h"
 #include "util/common.h"
 #include "util/csvout.h"
 #include "util/utf8.h"
@@ -328,6 +329,22 @@ static json_t *json_list(const char *text)
     return a;
 }
 
+/* "脱贫户、低保" of vocabulary v → [{"key": "poverty", "label": "脱贫户"}, …] */
+static json_t *json_words(const char *text, const struct vocab *v)
+{
+    json_t *labels = json_list(text), *a = json_array(), *l;
+    size_t i;
+    json_array_foreach(labels, i, l)
+    {
+        int k = v ? vocab_parse(v, json_string_value(l)) : -1;
+        json_array_append_new(a, json_pack("{s:o,s:O}", "key",
+                                           k >= 0 ? json_string(v->words[k].key) : json_null(),
+                                           "label", l));
+    }
+    json_decref(labels);
+    return a;
+}
+
 json_t *table_to_json(const struct report_table *t)
 {
     json_t *root = json_object();
@@ -347,8 +364,9 @@ json_t *table_to_json(const struct report_table *t)
             json_object_set_new(o, t->cols[c].key,
                                 t->cols[c].type == COL_FLAG
                                     ? json_boolean(!strcmp(cell(t, r, c), "1"))
-                                : t->cols[c].type == COL_LIST
-                                    ? json_list(cell(t, r, c))
+                                : t->cols[c].type == COL_LIST ? json_list(cell(t, r, c))
+                                : t->cols[c].type == COL_WORDS
+                                    ? json_words(cell(t, r, c), t->words)
                                     : json_value(cell(t, r, c), t->cols[c].type == COL_INT));
         if (t->has_totals && r + 1 == t->nrows)
             json_object_set_new(root, "totals", o);

@@ -27,6 +27,9 @@ enum col_type {
     COL_INT,
     COL_BIRTH, /* a birth date: text in a full view, left out of a masked one (table_init_view) */
     COL_LIST,  /* words joined by "、" where people read it, an array of them in JSON */
+    COL_WORDS, /* labels of the table's vocabulary (report_table.words) joined by "、" where
+                  people read them, an array of {"key", "label"} in JSON (a label the
+                  vocabulary does not know has a null key) */
     /* For programs, in JSON only (people read the label beside it): */
     COL_KEY,  /* the key of a word of a vocabulary (core/words.h), "open" beside 劝返中 */
     COL_FLAG, /* true when the cell is "1", else false */
@@ -85,6 +88,7 @@ struct report_table {
     char **notes;      /* owned lines under the table */
     size_t nnotes, notes_alloc;
     const struct table_pdf *pdf; /* how it prints (FMT_PDF); NULL: it has no printed form */
+    const struct vocab *words;   /* the vocabulary of its COL_WORDS cells (core/words.h) */
 };
 
 enum report_format { FMT_TABLE, FMT_CSV, FMT_XLSX, FMT_JSON, FMT_PDF };

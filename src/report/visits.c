@@ -18,6 +18,7 @@
 #include "core/words.h"
 #include "domain/match.h"
 #include "domain/run.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -27,6 +28,7 @@ enum {
     V_SEQ,
     V_VILLAGE,
     V_NAME,
+    V_GROUPS,
     V_GENDER,
     V_AGE,
     V_GUARDIAN,
@@ -47,6 +49,7 @@ static const struct table_col visit_cols[V__COUNT] = {
     [V_SEQ] = {"seq", "序号", COL_INT},
     [V_VILLAGE] = {"village", "村（社区）", COL_TEXT},
     [V_NAME] = {"name", "姓名", COL_TEXT},
+    [V_GROUPS] = {"groups", "重点群体", COL_WORDS},
     [V_GENDER] = {"gender", "性别", COL_TEXT},
     [V_AGE] = {"age_grade", "年龄、应读年级", COL_TEXT},
     [V_GUARDIAN] = {"guardian", "监护人", COL_TEXT},
@@ -62,10 +65,12 @@ static const struct table_col visit_cols[V__COUNT] = {
     [V_TARGET] = {"object", "任务或案件", COL_TEXT},
 };
 
+/* the shares of the page's width; 重点群体 beside the name takes what the handwritten result,
+ * the address and the item can spare (about the same total as before it) */
 static const struct table_pdf_col visit_pdf_cols[] = {
-    {"seq", 3.6},      {"name", 5.5},     {"gender", 3.4},    {"age_grade", 8.5}, {"guardian", 5.5},
-    {"phone", 9.5},    {"address", 10},   {"work", 9.5},      {"state", 5},       {"due", 7.5},
-    {"outcome", 13.5}, {"visited_on", 6}, {"signature", 7.5},
+    {"seq", 3.6},      {"name", 5.5},   {"groups", 5.5},   {"gender", 3.4},    {"age_grade", 8.5},
+    {"guardian", 5.5}, {"phone", 9.5},  {"address", 8.5},  {"work", 9},        {"state", 5},
+    {"due", 7.5},      {"outcome", 11}, {"visited_on", 6}, {"signature", 7.5},
 };
 
 static const struct table_pdf visit_pdf = {
@@ -82,6 +87,8 @@ struct visit {
     char what[96];
     const char *state; /* a label of task_states / case_states */
     int due;           /* ymd, 0 none */
+    int64_t child_id;
+    unsigned groups; /* its priority groups (issue 15): first in its village */
 };
 
 static void visit_release(struct visit *v)
@@ -102,6 +109,9 @@ static int cmp_visit(const void *a, const void *b)
     int c = strcmp(x->township_code, y->township_code);
     if (!c)
         c = strcmp(x->village, y->village);
+    /* the priority groups' children first (issue 15) */
+    if (!c)
+        c = (y->groups != 0) - (x->groups != 0);
     /* the most urgent first; what has no date last */
     if (!c)
         c = (x->due ? x->due : 99999999) - (y->due ? y->due : 99999999);
@@ -114,12 +124,12 @@ static int cmp_visit(const void *a, const void *b)
 }
 
 /* The columns both queries give first: 0 id, 1 township code, 2 township, 3 village, 4 name,
- * 5 gender, 6 birth, 7 guardian, 8 phone, 9 address, 10 state, 11 its date */
+ * 5 gender, 6 birth, 7 guardian, 8 phone, 9 address, 10 child, 11 state, 12 its date */
 #define VISIT_COLUMNS(O)                                                                           \
     O ".id, coalesce(" O ".township_code, ''), coalesce(" O ".township, ''),"                      \
       " coalesce(r.village, ''), coalesce(r.name, ''), coalesce(r.gender, 0),"                     \
       " coalesce(r.birth_date, ''), coalesce(r.guardian, ''), coalesce(r.phone, ''),"              \
-      " coalesce(r.address, ''), " O ".state, "
+      " coalesce(r.address, ''), " O ".child_id, " O ".state, "
 #define VISIT_FILTER(O)                                                                            \
     " AND (CAST($1 AS TEXT) IS NULL OR " O ".township_code = $1)"                                  \
     " AND (CAST($2 AS TEXT) IS NULL OR coalesce(r.village, '') = $2)"
@@ -161,19 +171,20 @@ static int read_visits(struct store *s, bool cases, const char *code, const char
         v->guardian = xstrdup(stmt_text(q, 7));
         v->phone = xstrdup(stmt_text(q, 8));
         v->address = xstrdup(stmt_text(q, 9));
-        v->state = vocab_label(cases ? &case_states : &task_states, stmt_text(q, 10));
+        v->child_id = stmt_int(q, 10);
+        v->state = vocab_label(cases ? &case_states : &task_states, stmt_text(q, 11));
         if (!cases) {
-            v->due = date_or_zero(stmt_text(q, 11));
+            v->due = date_or_zero(stmt_text(q, 12));
             snprintf(v->what, sizeof(v->what), "%s",
-                     !strcmp(stmt_text(q, 10), "open") ? "入户核查（摸排）" : "外联保学：再次联系");
-        } else if (!stmt_int(q, 12)) {
-            v->due = date_or_zero(stmt_text(q, 11));
+                     !strcmp(stmt_text(q, 11), "open") ? "入户核查（摸排）" : "外联保学：再次联系");
+        } else if (!stmt_int(q, 13)) {
+            v->due = date_or_zero(stmt_text(q, 12));
             snprintf(v->what, sizeof(v->what), "劝返：立案后首次走访");
-        } else if (stmt_int(q, 13) > 0 && stmt_int(q, 13) <= (int64_t)ladder_steps.n &&
-                   *stmt_text(q, 14)) {
-            v->due = date_or_zero(stmt_text(q, 14));
+        } else if (stmt_int(q, 14) > 0 && stmt_int(q, 14) <= (int64_t)ladder_steps.n &&
+                   *stmt_text(q, 15)) {
+            v->due = date_or_zero(stmt_text(q, 15));
             snprintf(v->what, sizeof(v->what), "劝返：%s",
-                     ladder_steps.words[stmt_int(q, 13) - 1].label);
+                     ladder_steps.words[stmt_int(q, 14) - 1].label);
         } else {
             snprintf(v->what, sizeof(v->what), "劝返：再次走访");
         }
@@ -222,6 +233,17 @@ int report_visit_sheet(struct store *s, const struct report_options *opt, struct
         free(vs);
         return fail_store(s, o);
     }
+    struct child_groups cg;
+    if (child_groups_load(s, &cg) < 0) {
+        child_groups_release(&cg);
+        for (size_t i = 0; i < n; i++)
+            visit_release(&vs[i]);
+        free(vs);
+        return fail_store(s, o);
+    }
+    for (size_t i = 0; i < n; i++)
+        vs[i].groups = child_groups_of(&cg, vs[i].child_id, NULL);
+    child_groups_release(&cg);
     if (n)
         qsort(vs, n, sizeof(*vs), cmp_visit);
 
@@ -230,11 +252,15 @@ int report_visit_sheet(struct store *s, const struct report_options *opt, struct
     int today = date_today();
     table_init(t, "走访清单", "visits", visit_cols, V__COUNT);
     t->pdf = &visit_pdf;
+    t->words = &priority_groups;
     struct buf cap = BUF_INIT, sub = BUF_INIT, b = BUF_INIT;
     char d1[24];
     date_format_cn(today, d1, sizeof(d1));
     buf_addf(&cap, "%s%s控辍保学走访清单", cname, tname ? tname : "");
-    buf_addf(&sub, "制表日期：%s　　待核查和劝返中的儿童，按村（社区）和截止日期排列", d1);
+    buf_addf(
+        &sub,
+        "制表日期：%s　　待核查和劝返中的儿童，按村（社区）排列，重点群体儿童在前，再按截止日期",
+        d1);
     table_caption(t, cap.buf, sub.buf);
     long contacts = 0, overdue = 0, seq = 0;
     int rc = 0;
@@ -261,6 +287,9 @@ int report_visit_sheet(struct store *s, const struct report_options *opt, struct
         table_setf(t, V_SEQ, "%ld", seq);
         table_set(t, V_VILLAGE, *v->village ? v->village : "（未填村）");
         table_set(t, V_NAME, v->name);
+        buf_reset(&b);
+        groups_labels(v->groups, &b);
+        table_set(t, V_GROUPS, b.buf);
         table_set(t, V_GENDER, gender_label(v->gender));
         int age = view_age(&view, v->birth), grade = age >= 0 ? expected_grade(&cal, age) : 0;
         if (age >= 0)

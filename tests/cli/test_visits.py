@@ -149,7 +149,9 @@ class VisitsTest(DemoServerTest):
                                            " ORDER BY v.township_code DESC, v.id LIMIT 2")]
         db_execute(self.db, "UPDATE verify_task SET deadline = '2026-11-12' WHERE id = %d" % a)
         db_execute(self.db, "UPDATE verify_task SET deadline = '2026-11-02' WHERE id = %d" % b)
-        rows = self.get("/api/v1/tasks?per_page=500", "county")["tasks"]
+        # by due date alone (the default puts priority-group children's items first: issue 15,
+        # test_priority_tasks.py)
+        rows = self.get("/api/v1/tasks?per_page=500&order=due", "county")["tasks"]
         keys = [(t["object"], str(t["object_id"]), t["item"]) for t in rows]
         self.assertEqual(len(keys), len(set(keys)), "one row per item")
         dues = [t["due"] for t in rows]
@@ -162,10 +164,16 @@ class VisitsTest(DemoServerTest):
         open_tasks = int(db_value(self.db, "SELECT count(*) FROM verify_task WHERE state <> 'closed'"))
         self.assertEqual(sum(1 for k in keys if k[0] == "task"), open_tasks)
         # the command line in the same order
-        code, out, err = self.bx("tasks", "--format", "json")
+        code, out, err = self.bx("tasks", "--by-due", "--format", "json")
         self.assertEqual(code, 0, err)
         cli = [(t["object"], str(t["object_id"]), t["item"]) for t in json.loads(out)["tasks"]]
         self.assertEqual(cli, keys)
+        # by default the same items, those of priority-group children first
+        rows = self.get("/api/v1/tasks?per_page=500", "county")["tasks"]
+        self.assertEqual(sorted((t["object"], str(t["object_id"]), t["item"]) for t in rows),
+                         sorted(keys))
+        flags = [bool(t["groups"]) for t in rows]
+        self.assertEqual(flags, sorted(flags, reverse=True))
 
 
 if __name__ == "__main__":

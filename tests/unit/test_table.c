@@ -11,6 +11,7 @@
 #include <zip.h>
 
 #include "core/view.h"
+#include "core/words.h"
 #include "render/table.h"
 #include "util/csvout.h"
 #include "util/utf8.h"
@@ -424,6 +425,42 @@ static void test_json_empty_rows(void **state)
     buf_release(&out);
 }
 
+/* A COL_WORDS column: people read the labels joined by "、" (terminal, CSV), programs an array
+ * of {"key", "label"} with the table's vocabulary; a label it does not know has a null key. */
+static void test_words_column(void **state)
+{
+    static const struct word w[] = {{"poverty", "脱贫户", NULL, 0, TONE_NONE},
+                                    {"dibao", "低保", NULL, 0, TONE_NONE}};
+    static const struct vocab v = {"重点群体", w, 2};
+    static const struct table_col cols[] = {{"name", "姓名", COL_TEXT},
+                                            {"groups", "重点群体", COL_WORDS}};
+    struct report_table t;
+    table_init(&t, NULL, "tasks", cols, ARRAY_SIZE(cols));
+    t.words = &v;
+    table_add_row(&t);
+    table_set(&t, 0, "王二");
+    table_set(&t, 1, "脱贫户、低保");
+    table_add_row(&t);
+    table_set(&t, 0, "李二");
+    table_add_row(&t);
+    table_set(&t, 0, "张三");
+    table_set(&t, 1, "五保");
+    json_t *j = table_to_json(&t);
+    char *text = json_dumps(json_object_get(j, "tasks"), JSON_COMPACT);
+    assert_string_equal(text,
+                        "[{\"name\":\"王二\",\"groups\":[{\"key\":\"poverty\",\"label\":"
+                        "\"脱贫户\"},{\"key\":\"dibao\",\"label\":\"低保\"}]},"
+                        "{\"name\":\"李二\",\"groups\":[]},"
+                        "{\"name\":\"张三\",\"groups\":[{\"key\":null,\"label\":\"五保\"}]}]");
+    free(text);
+    json_decref(j);
+    struct buf out = BUF_INIT;
+    render_to(&t, FMT_CSV, "w.csv", &out);
+    assert_non_null(strstr(out.buf, "王二,脱贫户、低保"));
+    buf_release(&out);
+    table_release(&t);
+}
+
 /* ---- XLSX ---- */
 
 static void test_xlsx(void **state)
@@ -660,6 +697,7 @@ static void test_pdf(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_words_column),
         cmocka_unit_test(test_csv_field_plain),
         cmocka_unit_test(test_csv_field_quoting),
         cmocka_unit_test(test_csv_field_formula),

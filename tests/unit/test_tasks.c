@@ -649,6 +649,155 @@ static void test_village_ties(void **state)
     outcome_release(&o);
 }
 
+/* ---- priority groups first (issue 15) ---- */
+
+/* The fixture's county after a poverty list names 王二 (脱贫户) and 王三 (边缘易致贫户, a
+ * 防返贫监测对象) and a second cross-check reads it: the tasks stay, their children now have
+ * groups. */
+static void poverty_list(struct tu_fx *fx)
+{
+    char a[19], b[19];
+    make_id(a, 20160405, 101);
+    make_id(b, 20140506, 103);
+    struct buf csv = BUF_INIT;
+    buf_addf(&csv,
+             "户编号,乡镇,行政村,户主姓名,户主证件号码,姓名,证件号码,与户主关系,出生日期,"
+             "在校生状况,脱贫属性\n"
+             "H1,郑庄镇,东村,王大山,,王二,%s,之子,2016-04-05,,脱贫户\n"
+             "H2,郑庄镇,西村,王大海,,王三,%s,之子,2014-05-06,,边缘易致贫户\n",
+             a, b);
+    tu_import_text(fx, KIND_POVERTY, "poverty.csv", csv.buf);
+    buf_release(&csv);
+    struct casework_summary cw;
+    struct outcome o = OUTCOME_INIT;
+    if (casework_after_match(fx->s, tu_match(fx, 20260915), "test", &cw, &o) != 0)
+        fail_msg("casework_after_match: %s", o.msg.buf);
+    assert_int_equal(cw.tasks_created, 0);
+    outcome_release(&o);
+}
+
+/* A list's rows as "child:key=label,key=label" lines (name_key names the child's member). */
+static void groups_of_rows(const struct report_table *t, const char *name_key, struct buf *out)
+{
+    json_t *j = table_to_json(t);
+    size_t i, k;
+    json_t *r, *g;
+    json_array_foreach(json_object_get(j, t->array_key), i, r)
+    {
+        buf_addf(out, "%s:", json_string_value(json_object_get(r, name_key)));
+        json_array_foreach(json_object_get(r, "groups"), k, g)
+        {
+            buf_addf(out, "%s%s=%s", k ? "," : "", json_string_value(json_object_get(g, "key")),
+                     json_string_value(json_object_get(g, "label")));
+        }
+        buf_addch(out, '\n');
+    }
+    json_decref(j);
+}
+
+/* 待办: the items of priority-group children first, each part by due date, each item with its
+ * groups; by due date alone when asked. */
+static void test_priority_first(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx);
+    assign_work(fx);
+    poverty_list(fx);
+    struct tasks_filter f = {0};
+    struct report_table t;
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(tasks_list(fx->s, &f, &t, &o), 0);
+    struct buf got = BUF_INIT;
+    groups_of_rows(&t, "child", &got);
+    assert_string_equal(got.buf, "王三:monitored=防返贫监测对象\n"
+                                 "王二:poverty=脱贫户\n"
+                                 "李二:\n"
+                                 "王四:\n");
+    assert_string_equal(table_meta_value(&t, "priority"), "2");
+    /* people read the group's label in the 重点群体 column */
+    assert_non_null(strstr(t.title, "重点群体"));
+    table_release(&t);
+    /* by due date only: the worklist's order of before */
+    f.by_due = true;
+    assert_int_equal(tasks_list(fx->s, &f, &t, &o), 0);
+    buf_reset(&got);
+    groups_of_rows(&t, "child", &got);
+    assert_string_equal(got.buf, "李二:\n"
+                                 "王四:\n"
+                                 "王三:monitored=防返贫监测对象\n"
+                                 "王二:poverty=脱贫户\n");
+    table_release(&t);
+    /* a case keeps its child's groups, and stays with the priority part: its first visit is
+     * due on 09-18 like 王三's task, and a case comes before a task on one day */
+    confirm(fx, task_of(fx, "王二"), "王五");
+    f.by_due = false;
+    assert_int_equal(tasks_list(fx->s, &f, &t, &o), 0);
+    buf_reset(&got);
+    groups_of_rows(&t, "child", &got);
+    assert_string_equal(got.buf, "王二:poverty=脱贫户\n"
+                                 "王三:monitored=防返贫监测对象\n"
+                                 "李二:\n"
+                                 "王四:\n");
+    json_t *j = table_to_json(&t);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(j, "tasks"), 0), "object")),
+                        "case");
+    json_decref(j);
+    table_release(&t);
+    buf_release(&got);
+    outcome_release(&o);
+}
+
+/* The verification list: priority children first, each task with its groups; a reader who
+ * sees no group (a department) gets neither the groups nor their order. The task's text says
+ * why. */
+static void test_verify_priority_first(void **state)
+{
+    struct tu_fx *fx = *state;
+    load_county(fx);
+    assign_work(fx);
+    poverty_list(fx);
+    struct verify_filter f = {0};
+    struct report_table t;
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(verify_list(fx->s, &f, &t, &o), 0);
+    struct buf got = BUF_INIT;
+    groups_of_rows(&t, "name", &got);
+    assert_string_equal(got.buf, "王三:monitored=防返贫监测对象\n"
+                                 "王二:poverty=脱贫户\n"
+                                 "李二:\n"
+                                 "王四:\n");
+    assert_string_equal(table_meta_value(&t, "priority"), "2");
+    table_release(&t);
+    f.groups_seen = ",";
+    assert_int_equal(verify_list(fx->s, &f, &t, &o), 0);
+    buf_reset(&got);
+    groups_of_rows(&t, "name", &got);
+    assert_string_equal(got.buf, "李二:\n"
+                                 "王四:\n"
+                                 "王三:\n"
+                                 "王二:\n");
+    table_release(&t);
+    /* only the groups seen: 脱贫户 yes, 防返贫监测对象 no */
+    f.groups_seen = ",poverty,";
+    assert_int_equal(verify_list(fx->s, &f, &t, &o), 0);
+    buf_reset(&got);
+    groups_of_rows(&t, "name", &got);
+    assert_string_equal(got.buf, "王二:poverty=脱贫户\n"
+                                 "李二:\n"
+                                 "王四:\n"
+                                 "王三:\n");
+    table_release(&t);
+    buf_reset(&got);
+    assert_int_equal(verify_show(fx->s, task_of(fx, "王二"), false, &got, &o), 0);
+    assert_non_null(strstr(got.buf, "重点群体：脱贫户"));
+    buf_reset(&got);
+    assert_int_equal(verify_show(fx->s, task_of(fx, "李二"), false, &got, &o), 0);
+    assert_null(strstr(got.buf, "重点群体"));
+    buf_release(&got);
+    outcome_release(&o);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
@@ -661,6 +810,8 @@ int main(void)
         T(test_review_pairs),
         T(test_region_and_ties),
         T(test_village_ties),
+        T(test_priority_first),
+        T(test_verify_priority_first),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);

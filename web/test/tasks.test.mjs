@@ -1,9 +1,10 @@
 // 待办: what is due for my township, only the overdue, for me (the person of the registry the
 // account is linked to), and for the county by township; each row links to its task or case,
-// and the review queue's pairs (the county's) to the review screen.
+// and the review queue's pairs (the county's) to the review screen. The tasks of priority-group
+// children come first and say why (重点群体：…), on the row and on the task's page (issue 15).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DESKTOP, PHONE, TOWNSHIP, run, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
+import { DESKTOP, PHONE, TOWNSHIP, addUser, run, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
 before(async () => ({ server, browser } = await startAll()));
@@ -97,6 +98,64 @@ describe('待办', () => {
     await page.waitForURL(/#\/review\?id=\d+$/);
     await settled(page);
     await page.getByRole('heading', { name: '人工复核' }).waitFor();
+    await page.context().close();
+  });
+
+  test('priority children first at 375 px: the county\'s 待办 and the township cadre\'s, tagged with the groups', async () => {
+    // the demo county's open tasks of children the group lists name (the child's latest run)
+    const priority = sql(server.db, `SELECT v.id || '|' || v.township_code FROM verify_task v
+      JOIN child ch ON ch.id = v.child_id WHERE v.state <> 'closed' AND EXISTS (SELECT 1 FROM group_member gm
+      WHERE gm.run_id = ch.last_run AND gm.record_id = ch.last_record) ORDER BY v.id LIMIT 1`);
+    assert.ok(priority, 'the demo county has an open task of a priority child');
+    const [task, code] = priority.split('|');
+    const groups = sql(server.db, `SELECT DISTINCT gm.grp FROM verify_task v JOIN child ch ON ch.id = v.child_id
+      JOIN group_member gm ON gm.run_id = ch.last_run AND gm.record_id = ch.last_record WHERE v.id = ${task}`).split('\n');
+    const tagsFirst = async page => {
+      const rows = page.locator('table.table tbody tr');
+      const tagged = await rows.evaluateAll(trs => trs.map(tr => !!tr.querySelector('.priority-tag')));
+      assert.ok(tagged[0], 'the first row is a priority child\'s');
+      assert.deepEqual(tagged, [...tagged].sort((a, b) => b - a), 'every tagged row before the others');
+      return tagged;
+    };
+    // the county's 待办 on a phone: the priority child's items before every other
+    const county = await signedIn(browser, server.url, 'county', PHONE);
+    await county.goto(server.url + '/#/tasks');
+    await settled(county);
+    const tagged = await tagsFirst(county);
+    assert.ok(tagged.includes(false), 'other items follow');
+    await county.context().close();
+    // the cadre of the child's township
+    addUser(server.db, 'priority-town', ['--role', 'township', '--township', code]);
+    const page = await signedIn(browser, server.url, 'priority-town', PHONE);
+    await page.goto(server.url + '/#/tasks');
+    await settled(page);
+    await tagsFirst(page);
+    const row = page.locator('table.table tbody tr').first();
+    const tag = row.locator('.priority-tag');
+    const text = await tag.textContent();
+    // the reason in Chinese, one label per group (脱贫户、低保 …), no key
+    assert.match(text, /^重点群体：[^a-z]+$/);
+    assert.equal(text.replace('重点群体：', '').split('、').length, groups.length, text);
+    assert.ok(await tag.isVisible());
+    const box = await tag.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 375, `the tag fits the phone (${JSON.stringify(box)})`);
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+    await shoot(page, 'tasks-priority');
+    // the task's page says why too
+    assert.equal(await row.locator('td.primary a').getAttribute('href'), `#/verify/${task}`);
+    await row.locator('td.primary a').click();
+    await page.waitForURL(new RegExp(`#/verify/${task}$`));
+    await settled(page);
+    assert.equal(await page.locator('.priority-tag').textContent(), text);
+    await shoot(page, 'verify-task-priority');
+    // the verification list: first too
+    await page.goto(server.url + '/#/verify');
+    await settled(page);
+    assert.equal(await page.locator('table.table tbody tr').first().locator('.priority-tag').textContent(), text);
+    // by due date alone on request
+    await page.goto(server.url + '/#/tasks?by_due=1');
+    await settled(page);
+    await page.getByText(/项，按截止日期，最紧急的在前/).waitFor();
     await page.context().close();
   });
 });

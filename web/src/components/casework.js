@@ -1,6 +1,7 @@
 // Pieces the casework screens share (核查, 个案, 待办): a due date with its overdue standing, a
-// child's timeline (timeline.js), a person picker over the registry, the "not found or not in your area"
-// page, and a form's submit/feedback row.
+// child's timeline (timeline.js), why a task comes first (its child's priority groups), a person
+// picker over the registry, the "not found or not in your area" page, and a form's
+// submit/feedback row.
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
@@ -15,6 +16,13 @@ import { plain } from './timeline.js';
 /** The timeline and `plain` (a server sentence's ISO dates as people read them) have a file of
  * their own; the casework screens import them from here too. */
 export { plain, Timeline } from './timeline.js';
+
+/** Why a task or case comes first (issue 15): its child's priority groups from the API
+ * ([{key, label}]) as "重点群体：脱贫户、低保"; nothing when it has none. */
+export function PriorityTag({ groups }) {
+  if (!groups || !groups.length) return null;
+  return html`<span class="badge badge-info priority-tag">重点群体：${groups.map(g => g.label).join('、')}</span>`;
+}
 
 /** due: {date, days, overdue} from the API (or null). Overdue is red and says by how much. */
 export function Due({ due, done }) {

@@ -13,7 +13,7 @@ import { currentUser } from '../session.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, ErrorBanner, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
 import { words } from '../vocab.js';
-import { AssignForm, Choices, Contact, defaultBy, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { AssignForm, Choices, Contact, Due, NotFound, PersonSelect, PriorityTag, SubmitRow, Timeline, defaultBy, useSubmit } from '../components/casework.js';
 import { PhotoStrip, usePhotos } from '../components/photos.js';
 
 /* The notices to print: issuing one records it in the case's timeline, so it is a POST whose
@@ -69,6 +69,7 @@ export default function Case({ params }) {
       <span class="badges"><${WordBadge} vocab="case_states" value=${c.state} />${c.reopened > 0 && html`<${Badge} tone="warn">重新打开 ${c.reopened} 次<//>`}</span>
     <//>
     ${done && html`<${Notice} tone="ok">${done}<//>`}
+    ${c.groups && c.groups.length > 0 && html`<p class="priority-line"><${PriorityTag} groups=${c.groups} /><span class="muted small">重点群体儿童，优先劝返</span></p>`}
     ${c.first_visit && !c.first_visit.done && html`<div class=${'banner ' + (c.first_visit.due.overdue ? 'banner-error' : 'banner-warn')} role="status">
       <span>立案后首次走访${c.first_visit.due.overdue ? '已逾期' : '尚未完成'}：截止 ${fmtDate(c.first_visit.due.date)}${c.first_visit.due.overdue ? `，逾期 ${-c.first_visit.due.days} 天` : ''}。${c.first_visit.distant > 0 ? `已有 ${c.first_visit.distant} 次电话、微信等非当面联系，不算走访。` : ''}请尽快入户走访（或当面约谈）并记录劝返。</span></div>`}
     ${c.ladder.deadline && c.ladder.deadline.overdue && html`<div class="banner banner-error" role="status">

@@ -1,5 +1,6 @@
 // 个案: the cases (一人一案) of the user's area, a page at a time (GET /api/v1/cases): state,
-// reason, attempts, the legal ladder's step, who is responsible.
+// reason, attempts, the legal ladder's step, who is responsible, and the child's priority groups
+// (重点群体) as the task had them.
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
@@ -9,6 +10,7 @@ import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
 import { Badge, ErrorBanner, PageHeader, WordBadge } from '../components/feedback.js';
 import { options } from '../vocab.js';
+import { PriorityTag } from '../components/casework.js';
 
 const PER_PAGE = 20;
 /** The filter: each state of a case (the vocabulary), or every case. */
@@ -25,7 +27,7 @@ export default function Cases({ query }) {
     { name: 'state', label: '状态', type: 'select', any: '未销号', options: states() },
   ];
   const columns = [
-    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/cases/' + r.case_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">案件 ${r.case_id}</span>` },
+    { key: 'name', label: '儿童', primary: true, render: r => html`<${PriorityTag} groups=${r.groups} /><a href=${'#/cases/' + r.case_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">案件 ${r.case_id}</span>` },
     { key: 'state', label: '状态', render: r => html`<span class="badges"><${WordBadge} vocab="case_states" value=${r.state_key} />${r.reopened > 0 && html`<${Badge} tone="warn">曾重新打开<//>`}</span>` },
     { key: 'village', label: '户籍地', render: r => `${r.township} ${r.village}` },
     { key: 'opened_on', label: '立案日期', render: r => fmtDate(r.opened_on) },

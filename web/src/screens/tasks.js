@@ -2,7 +2,8 @@
 // the registry the account is linked to by the admin), for a township, for the county (a county
 // account); only the overdue ones with one tick. A worklist: one row per item with everyone
 // assigned to it, in the server's order — the most overdue first, then the soonest due —, the
-// overdue in red. Each row links to its task or case.
+// overdue in red. Each row links to its task or case. The items of priority-group children (重点群体)
+// come first and say so; "只按截止日期" asks for the due-date order alone.
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
 import { useApi, useTitle } from '../hooks.js';
@@ -11,7 +12,7 @@ import { fmtDate, fmtNumber } from '../format.js';
 import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
-import { objectLink } from '../components/casework.js';
+import { objectLink, PriorityTag } from '../components/casework.js';
 
 const PER_PAGE = 50;
 
@@ -23,7 +24,8 @@ export default function Tasks({ query }) {
   const scope = query.scope || (me ? 'me' : 'area');
   const person = scope === 'me' ? me : query.person;
   const list = useApi(scope === 'me' && !me ? null : '/tasks', {
-    township: query.township, person, overdue: query.overdue, page, per_page: PER_PAGE,
+    township: query.township, person, overdue: query.overdue, order: query.by_due ? 'due' : undefined,
+    page, per_page: PER_PAGE,
   });
   const people = useApi('/people');
   const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
@@ -34,11 +36,12 @@ export default function Tasks({ query }) {
     ...(scope !== 'me' && townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
     ...(scope !== 'me' ? [{ name: 'person', label: '责任人', type: 'select', options: peopleOpts }] : []),
     { name: 'overdue', label: '只看逾期', type: 'checkbox' },
+    { name: 'by_due', label: '只按截止日期排序', type: 'checkbox' },
   ];
   const columns = [
     { key: 'item', label: '事项', primary: true, render: r => {
       const href = objectLink(r.object, r.object_id);
-      return html`${href ? html`<a href=${href}>${r.item}</a>` : r.item}`;
+      return html`<${PriorityTag} groups=${r.groups} />${href ? html`<a href=${href}>${r.item}</a>` : r.item}`;
     } },
     { key: 'due', label: '截止日期', render: r => html`<span class=${r.days < 0 ? 'late' : ''}>${fmtDate(r.due)}</span>` },
     { key: 'status', label: '状态', render: r => html`<${Badge} tone=${r.days < 0 ? 'bad' : r.days <= 3 ? 'warn' : 'muted'}>${r.days > 0 ? `还剩 ${r.days} 天` : r.status}<//>` },
@@ -48,7 +51,7 @@ export default function Tasks({ query }) {
   ];
   const d = list.data;
   return html`<div class="page">
-    <${PageHeader} title="待办" subtitle=${d ? `截至 ${fmtDate(d.today)}，共 ${fmtNumber(d.total)} 项，最紧急的在前` : '到期和逾期的核查、走访、依法控辍和回访'} />
+    <${PageHeader} title="待办" subtitle=${d ? `截至 ${fmtDate(d.today)}，共 ${fmtNumber(d.total)} 项，${d.priority && !query.by_due ? `重点群体儿童的 ${fmtNumber(d.priority)} 项在前，再按` : '按'}截止日期，最紧急的在前` : '到期和逾期的核查、走访、依法控辍和回访'} />
     <div class="segmented" role="group" aria-label="范围">
       <button type="button" class=${'btn' + (scope === 'me' ? ' btn-primary' : '')} aria-pressed=${scope === 'me'} onClick=${() => setQuery({ scope: 'me', person: '', township: '' })}>我的</button>
       <button type="button" class=${'btn' + (scope !== 'me' ? ' btn-primary' : '')} aria-pressed=${scope !== 'me'} onClick=${() => setQuery({ scope: 'area' })}>${area}</button>

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { fmtBirthOrAge, fmtDate } from '../format.js';
 import { Badge, Loading, Notice, PageHeader, WordBadge } from '../components/feedback.js';
-import { AssignForm, Choices, Contact, defaultBy, Due, NotFound, PersonSelect, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
+import { AssignForm, Choices, Contact, defaultBy, Due, NotFound, PersonSelect, PriorityTag, SubmitRow, Timeline, useSubmit } from '../components/casework.js';
 import { PhotoStrip, usePhotos } from '../components/photos.js';
 
 export default function VerifyTask({ params }) {
@@ -27,6 +27,7 @@ export default function VerifyTask({ params }) {
       <${WordBadge} vocab="task_states" value=${t.state} />
     <//>
     ${done && html`<${Notice} tone="ok">${done}<//>`}
+    ${t.groups && t.groups.length > 0 && html`<p class="priority-line"><${PriorityTag} groups=${t.groups} /><span class="muted small">重点群体儿童，优先核查</span></p>`}
     ${t.flagged_run && html`<${Notice} tone="warn">第 ${t.flagged_run} 次比对显示该儿童仍不在校，原结论待复核：请再次核查并记录结论。<//>`}
     ${t.case_id && html`<${Notice} tone="info"><span>已确认失学辍学并立案：<a href=${'#/cases/' + t.case_id}>查看案件 ${t.case_id}（一人一案）</a></span><//>`}
     <div class="case-grid"><div class="case-main">

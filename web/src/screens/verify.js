@@ -1,5 +1,6 @@
 // 核查: the verification tasks of the user's area (a township account: its township), newest
-// deadline first on the server, a page at a time (GET /api/v1/verify). Overdue tasks are red.
+// deadline first on the server, a page at a time (GET /api/v1/verify), the tasks of priority-group
+// children (重点群体) first, each saying so. Overdue tasks are red.
 // Built for a phone: each task is a card with the child, the village and the deadline.
 import { html } from '../html.js';
 import { setQuery } from '../router.js';
@@ -11,6 +12,7 @@ import { DataTable, Pager } from '../components/table.js';
 import { Badge, ErrorBanner, PageHeader, WordBadge } from '../components/feedback.js';
 import { options } from '../vocab.js';
 import { VisitSheet } from '../components/visitsheet.js';
+import { PriorityTag } from '../components/casework.js';
 
 const PER_PAGE = 20;
 /** The filter: each state of a task (the vocabulary), the ones whose outcome the next
@@ -37,7 +39,7 @@ export default function Verify({ query }) {
     { name: 'state', label: '状态', type: 'select', any: '待办', options: taskStates() },
   ];
   const columns = [
-    { key: 'name', label: '儿童', primary: true, render: r => html`<a href=${'#/verify/' + r.task_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">${r.gender} · ${r.birth_date ? fmtDate(r.birth_date) : fmtAge(r.age)}</span>` },
+    { key: 'name', label: '儿童', primary: true, render: r => html`<${PriorityTag} groups=${r.groups} /><a href=${'#/verify/' + r.task_id}>${r.name || '（无姓名）'}</a>${' '}<span class="muted small">${r.gender} · ${r.birth_date ? fmtDate(r.birth_date) : fmtAge(r.age)}</span>` },
     { key: 'suspected', label: '疑似情况', render: r => html`<${Badge} tone="bad">${r.suspected}<//>` },
     { key: 'village', label: '户籍地', render: r => `${r.township} ${r.village}` },
     { key: 'deadline', label: '核查截止', render: r => html`<span class=${r.overdue ? 'late' : ''}>${fmtDate(r.deadline)}</span>` },
@@ -49,7 +51,7 @@ export default function Verify({ query }) {
   ];
   const d = list.data;
   return html`<div class="page">
-    <${PageHeader} title="核查" subtitle=${d ? `疑似失学辍学儿童的入户核查（铁脚板摸排），共 ${fmtNumber(d.total)} 项` : '疑似失学辍学儿童的入户核查'}>
+    <${PageHeader} title="核查" subtitle=${d ? `疑似失学辍学儿童的入户核查（铁脚板摸排），共 ${fmtNumber(d.total)} 项${d.priority ? `，重点群体儿童的 ${fmtNumber(d.priority)} 项在前` : ''}` : '疑似失学辍学儿童的入户核查'}>
       ${can('casework') && html`<a class="btn" href="#/tasks?scope=me">我的待办</a>`}
       <${VisitSheet} township=${query.township} />
     <//>
