@@ -34,10 +34,8 @@ static const struct setting_field fields[] = {
     {"atrisk_weight_case", offsetof(struct atrisk_settings, weight[RISK_PREVIOUS_CASE]),
      SETTING_INT},
     {"atrisk_weight_group", offsetof(struct atrisk_settings, weight[RISK_GROUP]), SETTING_INT},
-    {"atrisk_weight_overage", offsetof(struct atrisk_settings, weight[RISK_OVER_AGE]),
-     SETTING_INT},
-    {"atrisk_weight_away", offsetof(struct atrisk_settings, weight[RISK_AWAY_FAMILY]),
-     SETTING_INT},
+    {"atrisk_weight_overage", offsetof(struct atrisk_settings, weight[RISK_OVER_AGE]), SETTING_INT},
+    {"atrisk_weight_away", offsetof(struct atrisk_settings, weight[RISK_AWAY_FAMILY]), SETTING_INT},
 };
 
 int atrisk_settings_load(struct store *s, struct atrisk_settings *as, struct outcome *o)
@@ -107,8 +105,8 @@ void atrisk_score(const struct atrisk_settings *as, const struct atrisk_facts *x
 void atrisk_explain(const struct atrisk_score *sc, struct buf *out)
 {
     for (int i = 0; i < sc->n; i++)
-        buf_addf(out, "%s%s（%s）%d 分", i ? "；" : "",
-                 atrisk_factors.words[sc->f[i].factor].label, sc->f[i].detail, sc->f[i].weight);
+        buf_addf(out, "%s%s（%s）%d 分", i ? "；" : "", atrisk_factors.words[sc->f[i].factor].label,
+                 sc->f[i].detail, sc->f[i].weight);
 }
 
 /* ---- what the score reads, for a whole run ---- */

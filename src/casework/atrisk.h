@@ -28,13 +28,7 @@ struct vocab;
  *                  register (its parents work away)
  * A child is listed when its score reaches atrisk_threshold.
  */
-enum atrisk_factor {
-    RISK_PREVIOUS_CASE,
-    RISK_GROUP,
-    RISK_OVER_AGE,
-    RISK_AWAY_FAMILY,
-    RISK__COUNT
-};
+enum atrisk_factor { RISK_PREVIOUS_CASE, RISK_GROUP, RISK_OVER_AGE, RISK_AWAY_FAMILY, RISK__COUNT };
 extern const struct vocab atrisk_factors;
 
 /* The settings (atrisk_*): the threshold and each factor's weight, 0 turning a factor off. */
@@ -105,8 +99,7 @@ struct pair_input {
  * county (a township reads, does not pair). An event on the child's timeline and an audit row.
  */
 int atrisk_pair(struct store *s, const struct scope *sc, int64_t record_id,
-                const struct pair_input *in, const char *actor, struct buf *msg,
-                struct outcome *o);
+                const struct pair_input *in, const char *actor, struct buf *msg, struct outcome *o);
 /* End the child's current pairing (OUT_INVALID when there is none). */
 int atrisk_unpair(struct store *s, const struct scope *sc, int64_t record_id, const char *note,
                   const char *actor, struct buf *msg, struct outcome *o);

@@ -75,8 +75,8 @@ static int collect_entry(void *arg, const struct run_status_entry *e)
 /* A row of the list with its details, for sorting. */
 struct row {
     const struct candidate *c;
-    char tcode[10], township[64], village[64], name[64], idn[32], school[128], scode[32],
-        klass[32], teacher[128], since[11];
+    char tcode[10], township[64], village[64], name[64], idn[32], school[128], scode[32], klass[32],
+        teacher[128], since[11];
     int gender, grade;
 };
 
@@ -259,16 +259,16 @@ int atrisk_child_json(struct store *s, const struct scope *sc, int64_t record_id
     bool in_school = e.st == ST_ENROLLED;
     json_t *factors = json_array();
     for (int i = 0; i < score.n; i++)
-        json_array_append_new(
-            factors, json_pack("{s:s, s:s, s:i, s:s}", "key",
-                               atrisk_factors.words[score.f[i].factor].key, "label",
-                               atrisk_factors.words[score.f[i].factor].label, "weight",
-                               score.f[i].weight, "detail", score.f[i].detail));
-    json_t *j = json_pack("{s:b, s:i, s:i, s:b, s:o, s:o, s:b}", "in_school", in_school, "score",
-                          score.total, "threshold", as.threshold, "listed",
-                          in_school && score.n && score.total >= as.threshold, "factors",
-                          factors, "pairing", json_null(), "may_pair",
-                          in_school && pairing_allowed(sc, school));
+        json_array_append_new(factors,
+                              json_pack("{s:s, s:s, s:i, s:s}", "key",
+                                        atrisk_factors.words[score.f[i].factor].key, "label",
+                                        atrisk_factors.words[score.f[i].factor].label, "weight",
+                                        score.f[i].weight, "detail", score.f[i].detail));
+    json_t *j =
+        json_pack("{s:b, s:i, s:i, s:b, s:o, s:o, s:b}", "in_school", in_school, "score",
+                  score.total, "threshold", as.threshold, "listed",
+                  in_school && score.n && score.total >= as.threshold, "factors", factors,
+                  "pairing", json_null(), "may_pair", in_school && pairing_allowed(sc, school));
     int64_t child = casework_child_row(s, record_id, ri.id, false);
     if (child < 0) {
         json_decref(j);

@@ -254,6 +254,7 @@ int64_t casework_child_row(struct store *s, int64_t record_id, int64_t run_id, b
     }
     buf_release(&key);
     return id;
+}
 
 int child_groups_load(struct store *s, struct child_groups *g)
 {

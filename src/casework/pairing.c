@@ -63,9 +63,10 @@ static int pupil_load(struct store *s, const struct scope *sc, int64_t record_id
     if (got < 0)
         return fail_store(s, o);
     struct stmt *q = store_prepare(
-        s, "SELECT coalesce(p.name, ''), coalesce(p.township_code, ''), coalesce(r.school_code, ''),"
-           " coalesce(r.school_name, '') FROM record p LEFT JOIN record r ON r.id = $2"
-           " WHERE p.id = $1");
+        s,
+        "SELECT coalesce(p.name, ''), coalesce(p.township_code, ''), coalesce(r.school_code, ''),"
+        " coalesce(r.school_name, '') FROM record p LEFT JOIN record r ON r.id = $2"
+        " WHERE p.id = $1");
     if (!q)
         return fail_store(s, o);
     stmt_bind_int(q, 1, record_id);
@@ -153,8 +154,8 @@ static int teacher_resolve(struct store *s, const struct pupil_ref *p, const cha
         if (found == 1)
             return 0;
         if (!found && !anyone && !digits) {
-            struct person_input in = {.name = text, .org = p->school_name, .org_kind = "school",
-                                      .role = "结对教师"};
+            struct person_input in = {
+                .name = text, .org = p->school_name, .org_kind = "school", .role = "结对教师"};
             if (people_add(s, &in, actor, person, o) < 0) {
                 o->field = "teacher";
                 return -1;
@@ -167,8 +168,7 @@ static int teacher_resolve(struct store *s, const struct pupil_ref *p, const cha
 }
 
 int atrisk_pair(struct store *s, const struct scope *sc, int64_t record_id,
-                const struct pair_input *in, const char *actor, struct buf *msg,
-                struct outcome *o)
+                const struct pair_input *in, const char *actor, struct buf *msg, struct outcome *o)
 {
     struct pupil_ref p;
     int64_t person;
@@ -184,8 +184,8 @@ int atrisk_pair(struct store *s, const struct scope *sc, int64_t record_id,
         char pid[24];
         snprintf(pid, sizeof(pid), "%lld", (long long)person);
         const char *args[] = {pid, p.school_name};
-        if (store_int(s, "SELECT count(*) FROM person WHERE id = CAST($1 AS BIGINT) AND org = $2", 2,
-                      args, &same) < 0)
+        if (store_int(s, "SELECT count(*) FROM person WHERE id = CAST($1 AS BIGINT) AND org = $2",
+                      2, args, &same) < 0)
             return fail_store(s, o);
         if (!same)
             return failed_at(o, OUT_INVALID, "teacher",

@@ -141,7 +141,8 @@ static void listed(struct tu_fx *fx, const struct scope *sc, const char *townshi
     size_t n = 0;
     out[0] = '\0';
     for (size_t r = 0; r < table_data_rows(&t); r++)
-        n += (size_t)snprintf(out + n, size - n, "%s%s %s", r ? "," : "", cell(&t, r, 5), cell(&t, r, 9));
+        n += (size_t)snprintf(out + n, size - n, "%s%s %s", r ? "," : "", cell(&t, r, 5),
+                              cell(&t, r, 9));
     table_release(&t);
 }
 
@@ -182,8 +183,8 @@ static void test_pairing(void **state)
     load(fx);
     int64_t wang2 = tu_int(fx->s, "SELECT id FROM record WHERE batch_id = 1 AND name = $1", "王二");
     int64_t chen = tu_int(fx->s, "SELECT id FROM record WHERE batch_id = 1 AND name = $1", "陈红");
-    struct person_input other = {.name = "刘老师", .org = "端氏镇中心小学", .org_kind = "school",
-                                 .role = "班主任"};
+    struct person_input other = {
+        .name = "刘老师", .org = "端氏镇中心小学", .org_kind = "school", .role = "班主任"};
     int64_t liu;
     struct outcome o = OUTCOME_INIT;
     assert_int_equal(people_add(fx->s, &other, "county", &liu, &o), 0);
@@ -193,8 +194,9 @@ static void test_pairing(void **state)
     struct pair_input in = {"李新", "2026-11-18", "每周谈心"};
     assert_int_equal(atrisk_pair(fx->s, &school, wang2, &in, "zxx", &msg, &o), 0);
     assert_non_null(strstr(msg.buf, "已登记为本校结对教师"));
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM person WHERE name = $1 AND org = "
-                                   "'郑庄镇中心小学'",
+    assert_int_equal(tu_int(fx->s,
+                            "SELECT count(*) FROM person WHERE name = $1 AND org = "
+                            "'郑庄镇中心小学'",
                             "李新"),
                      1);
     /* the same teacher again: refused; another school's teacher: refused for a school */
@@ -210,13 +212,15 @@ static void test_pairing(void **state)
     /* the county may; the old pairing ends, one current pairing */
     struct scope county = {.role = ROLE_COUNTY, .user = "county"};
     assert_int_equal(atrisk_pair(fx->s, &county, wang2, &liu_in, "county", &msg, &o), 0);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM pairing WHERE ended_on IS NULL AND 1 = "
-                                   "CAST($1 AS INTEGER)",
+    assert_int_equal(tu_int(fx->s,
+                            "SELECT count(*) FROM pairing WHERE ended_on IS NULL AND 1 = "
+                            "CAST($1 AS INTEGER)",
                             "1"),
                      1);
     assert_int_equal(
-        tu_int(fx->s, "SELECT count(*) FROM pairing WHERE ended_on IS NOT NULL AND 1 = CAST($1 AS "
-                      "INTEGER)",
+        tu_int(fx->s,
+               "SELECT count(*) FROM pairing WHERE ended_on IS NOT NULL AND 1 = CAST($1 AS "
+               "INTEGER)",
                "1"),
         1);
     /* a child not at school: no pairing; another school's account: not found */
