@@ -25,6 +25,7 @@ struct case_filter {
     const char *school, *school_name; /* with school_ties: the school's code and name */
     int64_t user_id;                  /* with TIE_VILLAGE: the village account's id */
     const char *state;                /* NULL: not closed; "open", "returned", "closed", "all" */
+    const char *group;                /* only one priority group's children (its key or label) */
     bool full;
 };
 int case_list(struct store *s, const struct case_filter *f, struct report_table *t,

@@ -7,6 +7,7 @@
 #include "core/words.h"
 #include "core/date.h"
 #include "core/view.h"
+#include "domain/groups.h"
 #include "domain/runstatus.h"
 #include "ingest/category.h"
 #include "ingest/field.h"
@@ -36,6 +37,9 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
     }
     if (f->township && casework_township(s, f->township, code, &tname) < 0)
         return failed_at(o, OUT_INVALID, "township", "乡镇“%s”不是本县的乡镇", f->township);
+    const char *grp;
+    if (casework_group_arg(f->group, &grp, o) < 0)
+        return -1;
     struct stmt *q = store_prepare(
         s, "SELECT c.id, coalesce(c.township, ''), coalesce(r.village, ''),"
            " coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.id_number, r.id_raw, ''),"
@@ -49,7 +53,9 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
                "$3", TIE_SCHOOL_RECORD_SQL("c", "$4"), TIE_RETURNED_TO_SQL("$5"),
                TIE_TEACHER_SQL("case_id", "c", "$5"), "1 = 0",
                TIE_VILLAGE_SQL(
-                   "c", "$6")) " ORDER BY c.township_code IS NOT NULL, c.township_code, c.id");
+                   "c", "$6")) " AND " GROUP_CHILD_SQL("c.child_id",
+                                                       "$7") " ORDER BY c.township_code IS NOT "
+                                                             "NULL, c.township_code, c.id");
     if (!q)
         return fail_store(s, o);
     stmt_bind_str(q, 1, code);
@@ -58,6 +64,7 @@ int case_list(struct store *s, const struct case_filter *f, struct report_table 
     stmt_bind_str(q, 4, f->school);
     stmt_bind_str(q, 5, f->school_name);
     stmt_bind_int(q, 6, f->user_id);
+    stmt_bind_str(q, 7, grp);
     /* each child's priority groups (issue 15), read once: the tag the task had */
     struct child_groups cg;
     if (child_groups_load(s, &cg) < 0) {

@@ -340,3 +340,20 @@ void groups_labels(unsigned bits, struct buf *out)
             first = false;
         }
 }
+
+int casework_group_arg(const char *text, const char **key, struct outcome *o)
+{
+    *key = NULL;
+    if (!text || !*text)
+        return 0;
+    int k = vocab_parse(&priority_groups, text);
+    if (k < 0) {
+        struct buf b = BUF_INIT;
+        vocab_error(&priority_groups, text, &b);
+        failed_at(o, OUT_INVALID, "group", "%s", b.buf);
+        buf_release(&b);
+        return -1;
+    }
+    *key = priority_groups.words[k].key;
+    return 0;
+}

@@ -96,6 +96,8 @@ struct verify_filter {
                                 "flagged" */
     const char *groups_seen; /* the priority groups the reader sees, ",poverty,dibao," (a
                                 department its own: scope_groups); NULL every group */
+    const char *group;       /* only the tasks of one priority group's children (its key or
+                                label: GROUP_CHILD_SQL, domain/groups.h); NULL all */
     bool full;
 };
 int verify_list(struct store *s, const struct verify_filter *f, struct report_table *t,
@@ -194,6 +196,10 @@ int casework_school_name(struct store *s, const char *code, char *name, size_t s
     " OR ((CAST(" B " AS INTEGER) & 16) <> 0 AND " tie16 "))"
 
 /* ---- helpers shared by the casework modules ---- */
+
+/* A list's --group: the priority group's key in *key (NULL when `text` is NULL or empty); -1
+ * with OUT_INVALID naming the groups there are. */
+int casework_group_arg(const char *text, const char **key, struct outcome *o);
 
 /* A date field: "" / NULL → today; else parsed, not after today, not before `not_before`
  * (0: no bound). -1 with the outcome OUT_INVALID naming the field by its label `what` (and

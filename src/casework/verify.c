@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "core/view.h"
 #include "store/audit.h"
+#include "domain/groups.h"
 #include "domain/match.h"
 #include "domain/run.h"
 #include "ingest/category.h"
@@ -52,6 +53,9 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         return failed_at(o, OUT_INVALID, "state", "要列出的核查任务状态“%s”无效", st);
     if (f->township && casework_township(s, f->township, code, &tname) < 0)
         return failed_at(o, OUT_INVALID, "township", "乡镇“%s”不是本县的乡镇", f->township);
+    const char *grp;
+    if (casework_group_arg(f->group, &grp, o) < 0)
+        return -1;
     struct stmt *q = store_prepare(
         s,
         "SELECT v.id, coalesce(v.township, ''), coalesce(r.village, ''), coalesce(r.name, ''),"
@@ -64,10 +68,11 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
         " AND ($2 = 'all' OR v.state = $2"
         "  OR ($2 = 'pending' AND (v.state <> 'closed' OR v.flagged_run IS NOT NULL))"
         "  OR ($2 = 'flagged' AND v.flagged_run IS NOT NULL))"
-        " AND " TIES_FILTER_SQL(
-            "$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0", TIE_TEACHER_SQL("task_id", "v", "$5"),
-            TIE_REGISTRATION_SQL("v"),
-            TIE_VILLAGE_SQL("v", "$6")) /* the priority groups' children first (issue 15) */
+        " AND " TIES_FILTER_SQL("$3", TIE_SCHOOL_RECORD_SQL("v", "$4"), "1 = 0",
+                                TIE_TEACHER_SQL("task_id", "v", "$5"), TIE_REGISTRATION_SQL("v"),
+                                TIE_VILLAGE_SQL("v", "$6")) " AND " GROUP_CHILD_SQL("v.child_id",
+                                                                                    "$8")
+        /* the priority groups' children first (issue 15) */
         " ORDER BY " CHILD_IN_GROUPS_SQL(
             "v.child_id", "$7") " DESC,"
                                 " v.township_code IS NOT NULL, v.township_code, v.deadline, v.id");
@@ -80,6 +85,7 @@ int verify_list(struct store *s, const struct verify_filter *f, struct report_ta
     stmt_bind_str(q, 5, f->school_name);
     stmt_bind_int(q, 6, f->user_id);
     stmt_bind_str(q, 7, f->groups_seen);
+    stmt_bind_str(q, 8, grp);
     struct view v;
     struct child_groups cg = {0};
     if (run_view(s, f->full, &v) < 0 || child_groups_load(s, &cg) < 0) {

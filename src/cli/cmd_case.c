@@ -23,6 +23,7 @@ static int case_list_cmd(int argc, char **argv)
         OPT_STRING('t', "township", &f.township, "乡镇", "只看这个乡镇（代码或名称）"),
         OPT_STRING(0, "state", &f.state, "状态",
                    "open（劝返中）、returned（巩固回访中）、closed（已销号）或 all"),
+        OPT_STRING(0, "group", &f.group, "群体", "只看这个重点群体儿童的（如 脱贫户、低保）"),
         OPT_BOOL(0, "full", &f.full, "显示完整身份证号和电话（记入审计日志）"),
         OPT_INCLUDE(cli_out_opts),
         OPT_INCLUDE(cli_db_opts),

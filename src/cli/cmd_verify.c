@@ -25,6 +25,7 @@ static int verify_list_cmd(int argc, char **argv)
         OPT_STRING(0, "state", &f.state, "状态",
                    "open（待核查）、outreach（外联保学）、closed（已办结）、flagged（与新名单"
                    "不符）或 all"),
+        OPT_STRING(0, "group", &f.group, "群体", "只看这个重点群体儿童的（如 脱贫户、低保）"),
         OPT_BOOL(0, "full", &f.full, "显示完整身份证号和电话（记入审计日志）"),
         OPT_INCLUDE(cli_out_opts),
         OPT_INCLUDE(cli_db_opts),

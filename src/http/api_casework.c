@@ -21,12 +21,18 @@ void verify_list_h(struct request *r)
     struct paging pg;
     f.user_id = r->scope.user_id;
     if (!arg_reach(r, SCOPE_TASK, &f.township, &f.school_ties, &f.school, &f.school_name) ||
-        !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
+        !arg_text(r, "state", 16, &f.state) || !arg_text(r, "group", 32, &f.group) ||
+        !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
         (f.full && !audit_full(r, "核查任务列表（完整身份证号和电话）", NULL)))
         return;
     /* a department reads outcomes, which are closed tasks, and no priority group on them (the
      * police, the one department that reaches tasks, reads no group: scope_groups) */
     if (!scope_reads_story(&r->scope)) {
+        if (f.group) {
+            reply_error_at(r, MHD_HTTP_FORBIDDEN, "forbidden", "group",
+                           "您的账号不能按重点群体查看核查任务");
+            return;
+        }
         if (!f.state)
             f.state = "all";
         f.groups_seen = ",";
@@ -147,7 +153,8 @@ void case_list_h(struct request *r)
     struct paging pg;
     f.user_id = r->scope.user_id;
     if (!arg_reach(r, SCOPE_CASE, &f.township, &f.school_ties, &f.school, &f.school_name) ||
-        !arg_text(r, "state", 16, &f.state) || !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
+        !arg_text(r, "state", 16, &f.state) || !arg_text(r, "group", 32, &f.group) ||
+        !arg_paging(r, &pg) || !arg_full(r, &f.full) ||
         (f.full && !audit_full(r, "案件列表（完整身份证号和电话）", NULL)))
         return;
     struct report_table t;

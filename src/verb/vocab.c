@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sodium.h>
 
+#include "casework/atrisk.h"
 #include "casework/event.h"
 #include "casework/placement.h"
 #include "core/words.h"
@@ -13,6 +14,7 @@
 #include "domain/review.h"
 #include "domain/scope.h"
 #include "domain/status.h"
+#include "ingest/category.h"
 #include "ingest/field.h"
 #include "report/catalog.h"
 #include "store/audit.h"
@@ -80,6 +82,8 @@ const struct vocab_entry vocab_registry[] = {
     {"case_states", &case_states, NULL, NULL},
     {"reasons", &case_reasons, NULL, NULL},
     {"placement_kinds", &placement_kinds, NULL, NULL},
+    {"priority_groups", &priority_groups, NULL, NULL},
+    {"atrisk_factors", &atrisk_factors, NULL, NULL},
     {"methods", &attempt_methods, method_more, NULL},
     {"ladder_steps", &ladder_steps, NULL, NULL},
     {"case_outcomes", &case_outcomes, NULL, NULL},

@@ -85,6 +85,21 @@ class GroupFilters(DemoServerTest):
         self.assertTrue(all(r["township"] == "郑庄镇" for r in self.rows(j)))
         self.assertLessEqual(len(self.rows(j)), len(self.tasks))
 
+    def test_task_and_case_lists(self):
+        rc, out, err = self.cli("verify", "list", "--state", "all", "--group", LABEL, "--format", "json")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual({t["task_id"] for t in json.loads(out)["tasks"]}, self.tasks)
+        rc, out, err = self.cli("case", "list", "--state", "all", "--group", GROUP, "--format", "json")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual({c["case_id"] for c in json.loads(out)["cases"]}, self.cases)
+        cookie, _ = self.login("county")
+        r, j, _ = self.call("GET", "/api/v1/verify?state=all&per_page=200&group=" + GROUP, cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual({t["task_id"] for t in j["tasks"]}, self.tasks)
+        r, j, _ = self.call("GET", "/api/v1/cases?group=nobody", cookie=cookie)
+        self.assertEqual(r.status, 400, j)
+        self.assertEqual(j["error"]["field"], "group")
+
     def test_refusals_in_chinese(self):
         rc, out, err = self.cli("report", "ledger-school-age", "--group", "外星人")
         self.assertEqual(rc, 2, err)

@@ -19,11 +19,12 @@ const states = () => [...options('case_states'), { value: 'all', label: '全部�
 export default function Cases({ query }) {
   useTitle('个案');
   const page = Number(query.page) || 1;
-  const list = useApi('/cases', { township: query.township, state: query.state, page, per_page: PER_PAGE });
+  const list = useApi('/cases', { township: query.township, state: query.state, group: query.group, page, per_page: PER_PAGE });
   const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const fields = [
     ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
+    ...(can('groups_read') || can('summary') ? [{ name: 'group', label: '重点群体', type: 'select', options: options('priority_groups') }] : []),
     { name: 'state', label: '状态', type: 'select', any: '未销号', options: states() },
   ];
   const columns = [

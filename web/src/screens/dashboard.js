@@ -73,6 +73,8 @@ export default function Dashboard({ query }) {
   const d = dash.data;
   // the township and the priority group looked at: every number links to its list so narrowed
   const scope = { ...(township ? { township } : {}), ...(group ? { group } : {}) };
+  // 待办 is the worklist of every item due, not narrowed by group (its items are listed first)
+  const townScope = township ? { township } : {};
 
   const [rateKey, setRateKey] = useState('verified');
   const rate = RATES.find(r => r.key === rateKey);
@@ -150,14 +152,14 @@ export default function Dashboard({ query }) {
           <li><span>${label('task_states', 'open')}</span><${Num} value=${d.verify.open} path="/verify" query=${{ ...scope, state: 'open' }} /></li>
           <li><span>${label('task_states', 'outreach')}（随父母外出）</span><${Num} value=${d.verify.outreach} path="/verify" query=${{ ...scope, state: 'outreach' }} /></li>
           <li><span>${label('task_states', 'closed')}</span><${Num} value=${d.verify.closed} path="/verify" query=${{ ...scope, state: 'closed' }} /></li>
-          <li class=${d.verify.overdue ? 'overdue' : ''}><span>逾期未核查</span><${Num} value=${d.verify.overdue} path="/tasks" query=${{ ...scope, overdue: 1 }} tone=${d.verify.overdue ? 'bad' : ''} /></li>
+          <li class=${d.verify.overdue ? 'overdue' : ''}><span>逾期未核查</span><${Num} value=${d.verify.overdue} path="/tasks" query=${{ ...townScope, overdue: 1 }} tone=${d.verify.overdue ? 'bad' : ''} /></li>
         </ul>
       </div>
       <div class="card">
         <h2>案件（依法控辍）</h2>
         <ul class="kv">
           ${d.cases.ladder.map(s => html`<li><span>第${s.step}步 ${s.label}</span><${Num} value=${s.n} path="/cases" query=${{ ...scope, state: 'open' }} /></li>`)}
-          <li class=${d.cases.overdue ? 'overdue' : ''}><span>首次走访逾期</span><${Num} value=${d.cases.overdue} path="/tasks" query=${{ ...scope, overdue: 1 }} tone=${d.cases.overdue ? 'bad' : ''} /></li>
+          <li class=${d.cases.overdue ? 'overdue' : ''}><span>首次走访逾期</span><${Num} value=${d.cases.overdue} path="/tasks" query=${{ ...townScope, overdue: 1 }} tone=${d.cases.overdue ? 'bad' : ''} /></li>
         </ul>
       </div>
     </section>
@@ -263,7 +265,7 @@ function rateBars(rows, tip) {
 
 /** The dashboard's priority group (issue 15) carried to the list a number links to. */
 const byGroup = d => (d.group ? { group: d.group } : {});
-const narrowed = (d, [path, q]) => [path, { ...q, ...byGroup(d) }];
+const narrowed = (d, [path, q]) => [path, path === '/tasks' ? q : { ...q, ...byGroup(d) }];
 
 /** One rate across the townships, the most behind on top. */
 function townshipRates(d, rate) {

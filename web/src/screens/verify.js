@@ -31,11 +31,12 @@ function StateBadge({ state, overdue }) {
 export default function Verify({ query }) {
   useTitle('核查');
   const page = Number(query.page) || 1;
-  const list = useApi('/verify', { township: query.township, state: query.state, page, per_page: PER_PAGE });
+  const list = useApi('/verify', { township: query.township, state: query.state, group: query.group, page, per_page: PER_PAGE });
   const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const fields = [
     ...(townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
+    ...(can('groups_read') || can('summary') ? [{ name: 'group', label: '重点群体', type: 'select', options: options('priority_groups') }] : []),
     { name: 'state', label: '状态', type: 'select', any: '待办', options: taskStates() },
   ];
   const columns = [
