@@ -27,8 +27,9 @@ const struct department departments[] = {
     {"disabled_persons", "残联", "县残疾人联合会", KIND(KIND_DISABILITY), 0, disabled_aliases},
     {"rural_revitalization", "乡村振兴", "县乡村振兴局", KIND(KIND_POVERTY), 0, rural_aliases},
     {"womens_federation", "妇联", "县妇女联合会", KIND(KIND_LEFT_BEHIND), 0, women_aliases},
-    {"finance", "财政", "县财政局", KIND(KIND_AID), 0, finance_aliases},
-    {"student_aid", "学生资助中心", "学生资助管理中心", KIND(KIND_AID), 0, aid_aliases},
+    {"finance", "财政", "县财政局", KIND(KIND_AID), DEPT_READS_AID, finance_aliases},
+    {"student_aid", "学生资助中心", "学生资助管理中心", KIND(KIND_AID), DEPT_READS_AID,
+     aid_aliases},
 };
 const unsigned departments_count = ARRAY_SIZE(departments);
 

@@ -15,6 +15,7 @@
  */
 enum {
     DEPT_READS_REGISTRATION = 1, /* verification outcomes 户籍问题 (the police fix the register) */
+    DEPT_READS_AID = 2,          /* 应助尽助: the findings about the aid payments it makes */
 };
 
 struct department {

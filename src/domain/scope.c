@@ -204,6 +204,13 @@ bool scope_reads_registration(const struct scope *sc)
     return d && (d->reads & DEPT_READS_REGISTRATION);
 }
 
+bool scope_reads_aid(const struct scope *sc)
+{
+    const struct department *d =
+        sc->role == ROLE_DEPARTMENT ? department_find(sc->department) : NULL;
+    return d && (d->reads & DEPT_READS_AID);
+}
+
 bool scope_reads_run(const struct scope *sc, const char *population_department)
 {
     return sc->role == ROLE_DEPARTMENT && department_find(sc->department) &&

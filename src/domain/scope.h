@@ -167,6 +167,9 @@ bool scope_reads_story(const struct scope *sc);
 /* Is the scope a department whose duty reads the 户籍问题 (the police): their outcomes, and the
  * reports for the police (report/catalog.h `registration`)? */
 bool scope_reads_registration(const struct scope *sc);
+/* Is the scope a department whose duty is the aid payments (财政, 学生资助中心: DEPT_READS_AID)?
+ * It reads 应助尽助 county-wide, masked. */
+bool scope_reads_aid(const struct scope *sc);
 
 /*
  * Does a role read any task (SCOPE_TASK) or case (SCOPE_CASE) with its story, whatever its

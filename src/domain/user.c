@@ -512,6 +512,9 @@ json_t *user_json(const struct user *u)
         json_array_append_new(perms, json_string("aid_read"));
         json_array_append_new(perms, json_string("care_read"));
     }
+    /* 应助尽助 also for the departments that pay the aid (财政, 学生资助中心) */
+    if (d && (d->reads & DEPT_READS_AID))
+        json_array_append_new(perms, json_string("aid_read"));
     /* the 预警名单 screen (issue 16) */
     if (role_reads_atrisk(u->role))
         json_array_append_new(perms, json_string("atrisk_read"));

@@ -116,7 +116,8 @@ void report_h(struct request *r)
         return;
     }
     /* the police's reports: also for a department whose duty reads 户籍问题, county-wide */
-    bool police = def->registration && scope_reads_registration(&r->scope);
+    bool police = (def->registration && scope_reads_registration(&r->scope)) ||
+                  ((def->takes & RT_AID_READERS) && scope_reads_aid(&r->scope));
     /* the priority groups' report: each reader its own groups, township or school */
     unsigned groups = 0;
     const char *own_town = NULL, *own_school = NULL;

@@ -156,14 +156,18 @@ done:
 int report_aid_gaps(struct store *s, const struct report_options *opt, struct report_table *t,
                     struct outcome *o)
 {
-    /* the school's and the township's work, not a department's (docs/decisions.md) */
-    if (opt->scope && opt->scope->role == ROLE_DEPARTMENT)
+    /* the school's and the township's work; of the departments, the ones that pay the aid
+     * (财政, 学生资助中心) read the findings county-wide, masked (docs/decisions.md) */
+    bool payer = opt->scope && scope_reads_aid(opt->scope);
+    if (opt->scope && opt->scope->role == ROLE_DEPARTMENT && !payer)
         return failed(o, OUT_FORBIDDEN, "部门账号不能查看应助尽助核查表");
+    if (payer && opt->full)
+        return failed_at(o, OUT_FORBIDDEN, "full", "部门账号查看应助尽助核查表时身份证号总是遮盖");
     struct run_info ri;
     if (run_info_load(s, opt->run_id, &ri, o) < 0)
         return -1;
     const char *township = opt->township, *school = NULL;
-    bool visible = !opt->scope || scope_filter(opt->scope, &township, &school);
+    bool visible = !opt->scope || payer || scope_filter(opt->scope, &township, &school);
     /* a school's payments by the school's name (the aid lists carry no school code): its name
      * in the run's 学籍 list */
     char *school_name = NULL;

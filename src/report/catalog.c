@@ -66,7 +66,8 @@ const struct report_def report_defs[] = {
     {"aid-gaps", "应助尽助核查表",
      "应助尽助核查表：重点群体在本县学校就读、本学年没有资助发放记录的学生（按学校），和发给"
      "未在校、不在本县就读或查无此人的儿童的资助",
-     report_aid_gaps, RUN_REPORT | RT_FULL, PERM_CHILDREN, true, false, false, true},
+     report_aid_gaps, RUN_REPORT | RT_FULL | RT_AID_READERS, PERM_CHILDREN, true, false, false,
+     true},
     {"left-behind-care", "留守儿童关爱联系情况",
      "留守儿童关爱联系情况：在本县学校就读的每名留守儿童最近一次关爱联系，本月是否联系，各校"
      "本月未联系人数",

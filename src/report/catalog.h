@@ -27,6 +27,8 @@ enum {
     RT_GROUPS = 1 << 8,   /* one priority group (--group, ?group=): its children, tasks, cases */
     RT_GROUP_READERS = 1 << 9, /* read through scope_groups: also a school (its pupils) and a
                                   department (its own groups) */
+    RT_AID_READERS = 1 << 10,  /* also a department whose duty is the aid payments
+                                  (scope_reads_aid): county-wide, masked */
 };
 
 typedef int (*report_fn)(struct store *s, const struct report_options *opt, struct report_table *t,

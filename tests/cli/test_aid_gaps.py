@@ -107,6 +107,33 @@ class AidGaps(Api, unittest.TestCase):
         r, j, _ = self.call("GET", "/api/v1/vocab", cookie=c)
         self.assertIn("应助尽助核查表", [x["label"] for x in j["reports"]])
 
+    def test_the_departments_that_pay_read_it_masked(self):
+        """财政 and the student-aid centre read the findings about the payments they make, the
+        whole county's, masked; other departments do not."""
+        self.serve()
+        self.user_add("zizhu", "--role", "department", "--department", "学生资助中心")
+        self.user_add("caizheng", "--role", "department", "--department", "财政")
+        self.user_add("minzheng", "--role", "department", "--department", "民政")
+        for who in ("zizhu", "caizheng"):
+            s, _ = self.login(who)
+            r, j, _ = self.call("GET", "/api/v1/reports/aid-gaps", cookie=s)
+            self.assertEqual(r.status, 200, (who, j))
+            self.assertEqual(len(j["findings"]), len(self.full["findings"]))
+            self.assertTrue(all("*" in x["id_number"] for x in j["findings"] if x["id_number"]))
+            r, j, _ = self.call("GET", "/api/v1/reports/aid-gaps?full=1", cookie=s)
+            self.assertEqual(r.status, 403, j)
+            r, j, _ = self.call("GET", "/api/v1/session", cookie=s)
+            self.assertIn("aid_read", j["user"]["permissions"])
+            self.assertNotIn("care_read", j["user"]["permissions"])
+            # nothing else of the children
+            r, j, _ = self.call("GET", "/api/v1/reports/left-behind-care", cookie=s)
+            self.assertEqual(r.status, 403, j)
+        s, _ = self.login("minzheng")
+        r, j, _ = self.call("GET", "/api/v1/reports/aid-gaps", cookie=s)
+        self.assertEqual(r.status, 403, j)
+        r, j, _ = self.call("GET", "/api/v1/session", cookie=s)
+        self.assertNotIn("aid_read", j["user"]["permissions"])
+
 
 if __name__ == "__main__":
     unittest.main()

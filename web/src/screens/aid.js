@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { useApi, useTitle } from '../hooks.js';
 import { fmtNumber } from '../format.js';
 import { downloadUrl } from '../api.js';
+import { can } from '../session.js';
 import { DataTable } from '../components/table.js';
 import { ErrorBanner, PageHeader } from '../components/feedback.js';
 
@@ -15,7 +16,8 @@ export default function Aid() {
   const rows = rep.data && rep.data.findings;
   const gaps = rows && rows.filter(r => r.kind === 'no_aid');
   const wrong = rows && rows.filter(r => r.kind !== 'no_aid');
-  const child = r => r.record_id ? html`<a href=${'#/children/' + r.record_id}>${r.name || '（无姓名）'}</a>` : (r.name || '（无姓名）');
+  // the child record for who reads it (a department that pays the aid reads the findings only)
+  const child = r => r.record_id && can('child_file') ? html`<a href=${'#/children/' + r.record_id}>${r.name || '（无姓名）'}</a>` : (r.name || '（无姓名）');
   const gapCols = [
     { key: 'school', label: '学校', render: r => r.school || '—' },
     { key: 'name', label: '学生', primary: true, render: child },
