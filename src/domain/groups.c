@@ -115,8 +115,11 @@ static const char *const path_key[P__N] = {
     [P_HOUSEHOLD] = "household",
     [P_GUARDIAN_NAME] = "household",
     [P_HOUSEHOLD_NICK] = "household",
+    [P_GUARDIAN_COUNTY] = "household",
     [P_NAME_BIRTH] = "name_birth",
     [P_NAME_BIRTH_COUNTY] = "name_birth",
+    [P_NAME_BIRTH_VILLAGE] = "name_birth",
+    [P_NAME_BIRTH_OTHER_ID] = "name_birth",
 };
 static const char *const path_what[P__N] = {
     "身份证号相同、姓名一致",
@@ -132,8 +135,13 @@ static const char *const path_what[P__N] = {
     "名单没有出生日期（户内唯一）",
     "同户（户主、监护人或同户成员的身份证号，或监护人姓名和村），姓名不同（可能是小名）：姓相同且"
     "出生日期完全一致，或姓名只差一个字且出生日期一致或名单没有出生日期，户内唯一",
+    "名单没有乡镇和村：户籍监护人姓名是名单上的监护人，完整出生日期一致，姓名一致（或姓相同，"
+    "可能是小名），全县唯一符合",
     "姓名、出生日期、乡镇一致（唯一符合）",
     "名单没有乡镇和村：姓名、完整出生日期一致，全县唯一符合",
+    "名单没有乡镇：姓名、出生日期、村（社区）一致（唯一符合）",
+    "姓名、出生日期一致，但名单上的身份证号有效、户籍中没有，与该户籍儿童的身份证号不同（可能是"
+    "户籍中没有的另一名儿童）",
 };
 
 struct writer {
@@ -380,11 +388,15 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
         struct cands k = {0};
         bool slip = false;
         int path = groups_decide(g, &b, r, &k, &slip);
-        if ((path == P_HOUSEHOLD || path == P_GUARDIAN_NAME) && k.n > 1)
+        if ((path == P_HOUSEHOLD || path == P_GUARDIAN_NAME || path == P_NAME_BIRTH ||
+             path == P_NAME_BIRTH_COUNTY || path == P_NAME_BIRTH_VILLAGE) &&
+            k.n > 1)
             groups_prefer_exact_name(g, r, &k);
+        /* a valid ID of the row's own that is another's: never linked without a clerk */
+        bool doubt = path == P_NAME_BIRTH_OTHER_ID;
         /* a clerk's decisions on this row's candidates: the one picked, or none of them */
         int reviewed = 0;
-        if (path >= 0 && k.n > 1 && k.n <= ARRAY_SIZE(k.ix) && w->ndecided) {
+        if (path >= 0 && (k.n > 1 || doubt) && k.n <= ARRAY_SIZE(k.ix) && w->ndecided) {
             struct cands left = {0};
             for (size_t j = 0; j < k.n; j++) {
                 group_pair_key(&g->c[k.ix[j]], r, priority_groups.words[grp].key, &w->key);
@@ -421,6 +433,18 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
                      priority_groups.words[grp].label, name);
             out->unmatched++;
             rc = put(w, r, gk, category, 0, NULL, false);
+        } else if (doubt && !reviewed && k.n == 1) {
+            const struct gchild *c = &g->c[k.ix[0]];
+            buf_addf(&w->detail,
+                     "%s名单中的“%s”与户籍儿童“%s”%s，暂不关联，待人工确认；候选户籍记录编号：",
+                     priority_groups.words[grp].label, name, c->name ? c->name : "",
+                     path_what[path]);
+            for (size_t j = 0; j < k.n && j < ARRAY_SIZE(k.ix); j++)
+                buf_addf(&w->detail, "%s%lld", j ? "、" : "", (long long)g->c[k.ix[j]].id);
+            out->uncertain++;
+            rc = put(w, r, gk, category, 0, NULL, true);
+            if (rc == 0)
+                rc = queue_review(w, g, r, gk, &k);
         } else if (k.n > 1 || reviewed < 0) {
             buf_addf(&w->detail,
                      "%s名单中的“%s”有 %zu 名户籍儿童符合（%s），无法确定是哪一名，暂不关联，"
@@ -439,8 +463,9 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
                      reviewed ? "人工复核确认；" : "", path_what[path],
                      path == P_ID && slip ? "（名单上的身份证号错一位，校验位不符，按一位之差找到）"
                                           : "");
-            long *cnt = path <= P_ID_NICK          ? &out->by_id
-                        : path == P_GUARDIAN_NAME  ? &out->by_guardian_name
+            long *cnt = path <= P_ID_NICK ? &out->by_id
+                        : path == P_GUARDIAN_NAME || path == P_GUARDIAN_COUNTY
+                            ? &out->by_guardian_name
                         : path <= P_HOUSEHOLD_NICK ? &out->by_household
                                                    : &out->by_name_birth;
             (*cnt)++;

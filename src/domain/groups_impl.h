@@ -60,7 +60,6 @@ struct cands {
     size_t n;
 };
 
-
 /* Two texts equal and not empty. */
 static inline bool same_text(const char *a, const char *b)
 {
@@ -84,7 +83,6 @@ struct gbatch {
     uint32_t *order;
 };
 
-
 enum gpath {
     P_ID,
     P_ID_NICK,
@@ -94,8 +92,11 @@ enum gpath {
     P_HOUSEHOLD,
     P_GUARDIAN_NAME,
     P_HOUSEHOLD_NICK,
+    P_GUARDIAN_COUNTY,
     P_NAME_BIRTH,
     P_NAME_BIRTH_COUNTY,
+    P_NAME_BIRTH_VILLAGE,
+    P_NAME_BIRTH_OTHER_ID,
     P__N
 };
 

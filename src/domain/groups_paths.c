@@ -34,7 +34,6 @@ static size_t find_id(const struct gctx *g, const char *idn, size_t *first)
     return groups_find_key(g->by_id, g->nid, idn, first);
 }
 
-
 /* Whether the row's name and the child's agree at least at `level` (name.h's levels). */
 static bool names_within(const struct grow *r, const struct gchild *c, enum name_level level)
 {
@@ -311,6 +310,12 @@ static bool township_agrees(const struct grow *r, const struct gchild *c)
     return same_township(r, c);
 }
 
+/* A row whose township cell is empty (a half-filled sheet) still names the 村（社区）. */
+static bool village_agrees(const struct grow *r, const struct gchild *c)
+{
+    return same_text(r->village, c->village);
+}
+
 static bool anywhere(const struct grow *r, const struct gchild *c)
 {
     (void)r;
@@ -362,6 +367,40 @@ bool groups_out_of_band(const struct grow *r, const struct school_calendar *cal,
     return age_on(last, cutoff) > cal->max_age || age_on(first, cutoff) < cal->min_age;
 }
 
+/* (b″) a row with no township and no village (the 留守 register: child, birth, school and the
+ * 受委托监护人): the register's 监护人 (name) is the row's guardian, and the full birth date
+ * agrees, with the name (or, `nick`, a 小名: surname and birth), anywhere in the county. */
+static void path_guardian_county(const struct gctx *g, const struct grow *r, bool nick,
+                                 struct cands *k)
+{
+    const char *names[2] = {r->guardian, r->head_name};
+    for (int t = 0; t < 2; t++) {
+        if (!names[t] || !*names[t] || (t == 1 && same_text(names[0], names[1])))
+            continue;
+        size_t f, m = groups_find_key(g->by_guardian, g->nguardian, names[t], &f);
+        for (size_t j = 0; j < m; j++) {
+            const struct gchild *c = &g->c[g->by_guardian[f + j].child];
+            if (birth_agrees(r, c) && (nick ? nickname_fits(r, c) : name_agrees(r, c)))
+                groups_cand_add(k, g->by_guardian[f + j].child);
+        }
+    }
+}
+
+/* The row carries a valid ID of its own (the check digit fits) that no register child has —
+ * the paths by ID found nobody —, and a candidate has another valid ID: a child the register
+ * lacks who shares a register child's name and birth looks like this. */
+static bool other_id(const struct gctx *g, const struct grow *r, const struct cands *k)
+{
+    if (!r->idn || strlen(r->idn) != 18 || (r->id_flags & ID_BAD_CHECK) || !id_is_valid(r->idn))
+        return false;
+    for (size_t j = 0; j < k->n && j < ARRAY_SIZE(k->ix); j++) {
+        const char *o = g->c[k->ix[j]].idn;
+        if (o && id_is_valid(o) && strcmp(o, r->idn))
+            return true;
+    }
+    return false;
+}
+
 /* The deciding path of a row and its candidates; *slip when the ID was one slip away. */
 int groups_decide(const struct gctx *g, const struct gbatch *b, const struct grow *r,
                   struct cands *k, bool *slip)
@@ -390,11 +429,20 @@ int groups_decide(const struct gctx *g, const struct gbatch *b, const struct gro
     if (r->tcode || (r->town && *r->town)) {
         month_scan(g, r, township_agrees, k);
         if (k->n)
-            return P_NAME_BIRTH;
+            return other_id(g, r, k) ? P_NAME_BIRTH_OTHER_ID : P_NAME_BIRTH;
     } else if (!(r->village && *r->village) && r->d) {
+        path_guardian_county(g, r, false, k);
+        if (!k->n)
+            path_guardian_county(g, r, true, k);
+        if (k->n)
+            return P_GUARDIAN_COUNTY;
         month_scan(g, r, anywhere, k);
         if (k->n)
-            return P_NAME_BIRTH_COUNTY;
+            return other_id(g, r, k) ? P_NAME_BIRTH_OTHER_ID : P_NAME_BIRTH_COUNTY;
+    } else if (r->village && *r->village) {
+        month_scan(g, r, village_agrees, k);
+        if (k->n)
+            return other_id(g, r, k) ? P_NAME_BIRTH_OTHER_ID : P_NAME_BIRTH_VILLAGE;
     }
     return -1;
 }
@@ -422,4 +470,3 @@ void groups_prefer_exact_name(const struct gctx *g, const struct grow *r, struct
         k->n = 1;
     }
 }
-
