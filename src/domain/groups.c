@@ -388,8 +388,8 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
         struct cands k = {0};
         bool slip = false;
         int path = groups_decide(g, &b, r, &k, &slip);
-        if ((path == P_HOUSEHOLD || path == P_GUARDIAN_NAME || path == P_NAME_BIRTH ||
-             path == P_NAME_BIRTH_COUNTY || path == P_NAME_BIRTH_VILLAGE) &&
+        if ((path == P_HOUSEHOLD || path == P_GUARDIAN_NAME || path == P_GUARDIAN_COUNTY ||
+             path == P_NAME_BIRTH || path == P_NAME_BIRTH_COUNTY || path == P_NAME_BIRTH_VILLAGE) &&
             k.n > 1)
             groups_prefer_exact_name(g, r, &k);
         /* a valid ID of the row's own that is another's: never linked without a clerk */

@@ -305,7 +305,7 @@ static void test_review_decision(void **state)
 static void test_family_rules(void **state)
 {
     struct tu_fx *fx = *state;
-    char t1[19], t2[19], q1[19], other[19], s1[19], z1[19], z2[19], f1[19], e[19];
+    char t1[19], t2[19], q1[19], other[19], s1[19], z1[19], z2[19], f1[19], h1[19], h2[19], e[19];
     tu_make_id(t1, "140521", 20160303, 11);
     tu_make_id(t2, "140521", 20160303, 13);
     tu_make_id(q1, "140521", 20150505, 15);
@@ -314,18 +314,22 @@ static void test_family_rules(void **state)
     tu_make_id(z1, "140521", 20130303, 19);
     tu_make_id(z2, "140521", 20130303, 21);
     tu_make_id(f1, "140521", 20120202, 23);
+    tu_make_id(h1, "140521", 20150101, 25);
+    tu_make_id(h2, "140521", 20150101, 27);
     tu_make_id(e, "140521", 20100101, 31);
     struct buf csv = BUF_INIT;
     buf_addf(&csv,
              "姓名,性别,公民身份号码,出生日期,乡镇,村,监护人,户籍状态\n"
              "冯文,男,%s,2012-02-02,郑庄镇,西村,冯父,正常\n"
+             "郑思雨,女,%s,2015-01-01,端氏镇,东村,郑父,正常\n"
+             "郑思语,女,%s,2015-01-01,端氏镇,东村,郑父,正常\n"
              "赵思雨,女,%s,2016-03-03,郑庄镇,东村,赵父,正常\n"
              "赵思语,女,%s,2016-03-03,郑庄镇,东村,赵父,正常\n"
              "钱明,男,%s,2015-05-05,郑庄镇,南村,钱父,正常\n"
              "孙红,女,%s,2014-04-04,端氏镇,北村,孙奶奶,正常\n"
              "周明,男,%s,2013-03-03,端氏镇,南村,周父,正常\n"
              "周亮,男,%s,2013-03-03,端氏镇,南村,周父,正常\n",
-             f1, t1, t2, q1, s1, z1, z2);
+             f1, h1, h2, t1, t2, q1, s1, z1, z2);
     tu_import_text(fx, KIND_POPULATION, "pop.csv", csv.buf);
     buf_reset(&csv);
     buf_addf(&csv,
@@ -345,7 +349,8 @@ static void test_family_rules(void **state)
     buf_reset(&csv);
     buf_adds(&csv, "姓名,身份证号,性别,出生日期,就读学校,监护类型,受委托监护人姓名\n"
                    "孙小红,,女,2014-04-04,某校,祖辈监护,孙奶奶\n"
-                   "周小明,,男,2013-03-03,某校,单亲监护,周父\n");
+                   "周小明,,男,2013-03-03,某校,单亲监护,周父\n"
+                   "郑思雨,,女,2015-01-01,某校,单亲监护,郑父\n");
     tu_import_text(fx, KIND_LEFT_BEHIND, "left.csv", csv.buf);
     buf_release(&csv);
     int64_t run = tu_match(fx, 20261120);
@@ -354,6 +359,7 @@ static void test_family_rules(void **state)
     linked(fx, run, "孙小红", "household", "孙红");    /* the guardian, the birth, a 小名 */
     linked(fx, run, "周小明", "uncertain", NULL);      /* both twins fit the 小名 */
     linked(fx, run, "冯文", "name_birth", "冯文");     /* no township: the village */
+    linked(fx, run, "郑思雨", "household", "郑思雨");  /* 留守 twins named alike */
     char r[24];
     snprintf(r, sizeof(r), "%lld", (long long)run);
     char *n = tu_text(fx->s,
