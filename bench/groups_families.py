@@ -589,11 +589,13 @@ def measure(db, county, family, seed, imported, tally, wrong):
     header = dict(con.execute("SELECT id, header_row FROM batch"))
     reg = dict(con.execute("SELECT id, id_number FROM record WHERE batch_id = ?", (pop_b,)))
     res = {}
-    for rec, grp_rec, unc, b, row_no in con.execute(
-            "SELECT gm.record_id, gm.group_record, gm.uncertain, r.batch_id, r.row_no"
+    for rec, grp_rec, unc, b, row_no, by, detail in con.execute(
+            "SELECT gm.record_id, gm.group_record, gm.uncertain, r.batch_id, r.row_no,"
+            " gm.matched_by, gm.detail"
             " FROM group_member gm JOIN record r ON r.id = gm.group_record"
             " WHERE gm.run_id = ?", (run_id,)):
-        res[(b, row_no - header[b] - 1)] = (reg.get(rec) if rec else None, unc)
+        res[(b, row_no - header[b] - 1)] = (reg.get(rec) if rec else None, unc,
+                                             path_of(by, detail))
     con.close()
     # the latest sending of each list is the list; rows of earlier ones linked are doubled tags
     final_tags = {}
@@ -618,6 +620,8 @@ def measure(db, county, family, seed, imported, tally, wrong):
                 s["expected"] += 1
                 s["found"] += lk == k
             if linked:
+                paths = tally.setdefault((family, None), Counter())
+                paths[got[2]] += 1
                 if k is not None and k not in county.band and lk == k:
                     continue  # right, outside the band: not counted (groups_quality.py)
                 s["given"] += 1
@@ -642,6 +646,18 @@ def measure(db, county, family, seed, imported, tally, wrong):
     return
 
 
+# how a linked row was found: matched_by, the household split by what it compared (the run's
+# sentence, domain/groups.c path_what)
+def path_of(by, detail):
+    if by != "household" or not detail:
+        return by or ""
+    if "户籍监护人姓名是" in detail:
+        return "household（监护人姓名）"
+    if "身份证号与户籍记录的户主或监护人相同" in detail:
+        return "household（户主/监护人身份证号）"
+    return "household（其他：小名、双胞胎号码等）"
+
+
 class Counter(dict):
     def __missing__(self, key):
         return 0
@@ -658,7 +674,7 @@ def report(args, tally):
     print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     bad = False
     for fam in args.families:
-        subs = sorted(k[1] for k in tally if k[0] == fam)
+        subs = sorted(k[1] for k in tally if k[0] == fam and k[1] is not None)
         tot = Counter()
         for sub in subs:
             for f, v in tally[(fam, sub)].items():
@@ -716,6 +732,10 @@ def main():
             w.writerow(["family", "seed", "list", "row", "what", "true_key", "linked_id"])
             w.writerows(wrong)
     bad = report(args, tally)
+    print("\nFamily rows linked, by path:")
+    for fam in args.families:
+        p = tally.get((fam, None), {})
+        print(f"  {LABELS[fam]}: " + ", ".join(f"{k} {v}" for k, v in sorted(p.items())))
     for line in refusals:
         print(f"  refused import: {line}")
     sys.exit(1 if bad else 0)
