@@ -15,7 +15,8 @@ writes mutated copies of them, one county per family, with the trouble real list
                "阿依古丽·买买提"); each with and without the child's ID;
   twice_same   the poverty and 低保 lists imported again: the same file (refused as a duplicate),
                the same file forced (--force), then the same rows in another order (a re-export);
-  twice_changed the poverty list sent again with a few rows removed, changed and added;
+  twice_changed the poverty list sent again with a few rows removed and changed (the child's ID
+               filled in or cleared, the category changed);
   half_filled  birth date, township or head's/guardian's ID empty for many rows;
   excel_ids    IDs as Excel mangles them: scientific notation, trailing lowercase x, a leading
                apostrophe; the head's ID as a 15-digit old ID (the child's own ID missing);
@@ -597,8 +598,14 @@ def measure(db, county, family, seed, imported, tally, wrong):
         res[(b, row_no - header[b] - 1)] = (reg.get(rec) if rec else None, unc,
                                              path_of(by, detail))
     con.close()
+    # every child a row of each list links to in the run, whichever sending the row is of
+    tagged = {}
+    for (lst, t, final), b in zip(imported, batches):
+        for i in range(len(t.rows)):
+            got = res.get((b, i))
+            if got and got[0]:
+                tagged.setdefault(lst, set()).add(county.by_id.get(got[0], got[0]))
     # the latest sending of each list is the list; rows of earlier ones linked are doubled tags
-    final_tags = {}
     for (lst, t, final), b in zip(imported, batches):
         for i in range(len(t.rows)):
             sub = t.sub[i]
@@ -634,16 +641,17 @@ def measure(db, county, family, seed, imported, tally, wrong):
                 s["unmatched"] += 1
             else:
                 s["not_stored"] += 1
-            if lst == "poverty" and k is not None:
-                final_tags.setdefault(k, 0)
         removed = getattr(t, "removed", None)
         if final and removed:
-            # a child dropped from the list keeps no tag from the earlier sending
-            s = tally.setdefault((family, "第二次报送：删去的行"), Counter())
+            # a child dropped from the list keeps no tag of it (unless another row names it)
+            s = tally.setdefault((family, "第二次报送：删去的行（儿童不应再有此标签）"), Counter())
+            still = set(k for k in t.key if k is not None)
             for k in removed:
-                if k in county.band:
+                if k in county.band and k not in still:
                     s["rows"] += 1
-    return
+                    if k in tagged.get(lst, ()):
+                        s["given"] += 1
+                        wrong.append((family, seed, lst, "", "removed row", k, "still tagged"))
 
 
 # how a linked row was found: matched_by, the household split by what it compared (the run's
