@@ -22,9 +22,11 @@ struct group_counts {
  * slip away with the name agreeing), else by the household (the head's or guardian's ID shared
  * with the register record, or where the register has no such IDs the guardian's name and the
  * village, with the child's name and birth date agreeing — a "yyyy-mm" birth agrees with any
- * day of its month), else by name, birth date and township. A row two children fit is kept
- * unlinked and marked uncertain; a row nobody fits is kept unlinked. Rows of people older than
- * the compulsory band on `cutoff` or younger than it are skipped. Inside the caller's
+ * day of its month), else by name, birth date and township (the village where the row has no
+ * township; county-wide where it has neither, after the register's guardian's name). A row two
+ * children fit is kept unlinked and marked uncertain, as is a name + birth match whose child has
+ * another valid ID than the row's own; a row nobody fits is kept unlinked. Rows of people older
+ * than the compulsory band on `cutoff` or younger than it are skipped. Inside the caller's
  * transaction. 0, or -1 with the store's message.
  */
 int groups_match(struct store *s, int64_t run_id, int64_t population_batch,

@@ -296,11 +296,85 @@ static void test_review_decision(void **state)
     linked(fx, run, "张伟", "none", NULL);
 }
 
+/* The rules of "Issue 15 (group matching families)", read off bench/groups_families.py: twins
+ * whose names sound alike told apart by the characters on the name + birth path; a child the
+ * register lacks, with a valid ID of its own, never linked to a register child of the same
+ * name and birth (it goes to the review queue); a 留守 row (no township, no village) by the
+ * register's 监护人 and the full birth date, a 小名 too; twins a 小名 fits both of: review; a
+ * row whose township cell is empty by name, birth and village. */
+static void test_family_rules(void **state)
+{
+    struct tu_fx *fx = *state;
+    char t1[19], t2[19], q1[19], other[19], s1[19], z1[19], z2[19], f1[19], h1[19], h2[19], e[19];
+    tu_make_id(t1, "140521", 20160303, 11);
+    tu_make_id(t2, "140521", 20160303, 13);
+    tu_make_id(q1, "140521", 20150505, 15);
+    tu_make_id(other, "140521", 20150505, 57); /* valid, in no register here */
+    tu_make_id(s1, "140521", 20140404, 17);
+    tu_make_id(z1, "140521", 20130303, 19);
+    tu_make_id(z2, "140521", 20130303, 21);
+    tu_make_id(f1, "140521", 20120202, 23);
+    tu_make_id(h1, "140521", 20150101, 25);
+    tu_make_id(h2, "140521", 20150101, 27);
+    tu_make_id(e, "140521", 20100101, 31);
+    struct buf csv = BUF_INIT;
+    buf_addf(&csv,
+             "姓名,性别,公民身份号码,出生日期,乡镇,村,监护人,户籍状态\n"
+             "冯文,男,%s,2012-02-02,郑庄镇,西村,冯父,正常\n"
+             "郑思雨,女,%s,2015-01-01,端氏镇,东村,郑父,正常\n"
+             "郑思语,女,%s,2015-01-01,端氏镇,东村,郑父,正常\n"
+             "赵思雨,女,%s,2016-03-03,郑庄镇,东村,赵父,正常\n"
+             "赵思语,女,%s,2016-03-03,郑庄镇,东村,赵父,正常\n"
+             "钱明,男,%s,2015-05-05,郑庄镇,南村,钱父,正常\n"
+             "孙红,女,%s,2014-04-04,端氏镇,北村,孙奶奶,正常\n"
+             "周明,男,%s,2013-03-03,端氏镇,南村,周父,正常\n"
+             "周亮,男,%s,2013-03-03,端氏镇,南村,周父,正常\n",
+             f1, h1, h2, t1, t2, q1, s1, z1, z2);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", csv.buf);
+    buf_reset(&csv);
+    buf_addf(&csv,
+             "学校名称,年级,姓名,性别,出生日期,身份证件号,学籍状态\n"
+             "某校,六年级,某生,男,2010-01-01,%s,在读\n",
+             e);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", csv.buf);
+    buf_reset(&csv);
+    buf_addf(&csv,
+             "户编号,乡镇,行政村,户主姓名,户主证件号码,姓名,证件号码,与户主关系,出生日期,"
+             "在校生状况,脱贫属性\n"
+             "H1,郑庄镇,北村,赵爷,,赵思雨,,之孙女,2016-03-03,,脱贫户\n"
+             "H2,郑庄镇,西村,吴某,,钱明,%s,之子,2015-05-05,,脱贫户\n"
+             "H3,,西村,冯爷,,冯文,,之孙子,2012-02-02,,脱贫户\n",
+             other);
+    tu_import_text(fx, KIND_POVERTY, "poverty.csv", csv.buf);
+    buf_reset(&csv);
+    buf_adds(&csv, "姓名,身份证号,性别,出生日期,就读学校,监护类型,受委托监护人姓名\n"
+                   "孙小红,,女,2014-04-04,某校,祖辈监护,孙奶奶\n"
+                   "周小明,,男,2013-03-03,某校,单亲监护,周父\n"
+                   "郑思雨,,女,2015-01-01,某校,单亲监护,郑父\n");
+    tu_import_text(fx, KIND_LEFT_BEHIND, "left.csv", csv.buf);
+    buf_release(&csv);
+    int64_t run = tu_match(fx, 20261120);
+    linked(fx, run, "赵思雨", "name_birth", "赵思雨"); /* not her twin 赵思语 */
+    linked(fx, run, "钱明", "uncertain", NULL);        /* another child's valid ID */
+    linked(fx, run, "孙小红", "household", "孙红");    /* the guardian, the birth, a 小名 */
+    linked(fx, run, "周小明", "uncertain", NULL);      /* both twins fit the 小名 */
+    linked(fx, run, "冯文", "name_birth", "冯文");     /* no township: the village */
+    linked(fx, run, "郑思雨", "household", "郑思雨");  /* 留守 twins named alike */
+    char r[24];
+    snprintf(r, sizeof(r), "%lld", (long long)run);
+    char *n = tu_text(fx->s,
+                      "SELECT count(*) FROM candidate c JOIN record g ON g.id = c.other_record"
+                      " WHERE c.run_id = $1 AND g.name = $2 AND c.decision = 'review'",
+                      r, "钱明");
+    assert_string_equal(n, "1");
+    free(n);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
-    const struct CMUnitTest tests[] = {T(test_paths), T(test_recall_rules),
-                                       T(test_review_decision)};
+    const struct CMUnitTest tests[] = {T(test_paths), T(test_recall_rules), T(test_review_decision),
+                                       T(test_family_rules)};
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }
