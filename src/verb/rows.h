@@ -37,5 +37,8 @@ extern const struct verb verb_import_accept, verb_import_reject;
 extern const struct verb verb_import, verb_match;
 extern const struct verb verb_placement_set, verb_placement_visit;
 extern const struct verb verb_care_add;
+/* issue 16: the wellbeing ledgers (rows_wellbeing.c) */
+extern const struct verb verb_illness_add, verb_illness_follow, verb_mental_add, verb_mental_note,
+    verb_user_mental_health;
 
 #endif
