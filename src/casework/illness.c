@@ -235,8 +235,7 @@ int illness_follow(struct store *s, const struct scope *sc, int64_t illness_id,
                   "INSERT INTO illness_follow (illness_id, on_date, by_whom, content, logged_by,"
                   " logged_at) VALUES (CAST($1 AS BIGINT), $2, $3, $4, $5, $6)",
                   6, p) < 0 ||
-        (ended && store_run(s,
-                            "UPDATE illness SET to_date = $2 WHERE id = CAST($1 AS BIGINT)", 2,
+        (ended && store_run(s, "UPDATE illness SET to_date = $2 WHERE id = CAST($1 AS BIGINT)", 2,
                             pe) < 0) ||
         audit_record(s, actor, NULL, "illness_follow", target, ended ? "随访（痊愈）" : "随访") <
             0 ||
@@ -254,7 +253,7 @@ int illness_follow(struct store *s, const struct scope *sc, int64_t illness_id,
 /* An illness row as the screens read it (the columns of ILLNESS_COLS, from column `at`). */
 #define ILLNESS_COLS                                                                               \
     "i.id, i.category, i.diagnosis, i.serious, i.from_date, coalesce(i.to_date, ''), i.effect,"    \
-    " coalesce(i.sick_leave_id, 0), coalesce(i.certificate, ''), coalesce(i.note, ''),"           \
+    " coalesce(i.sick_leave_id, 0), coalesce(i.certificate, ''), coalesce(i.note, ''),"            \
     " coalesce(i.school_name, ''), i.logged_by, i.child_id"
 
 static json_t *illness_row(struct stmt *q, int at, int today)
@@ -284,8 +283,8 @@ static int follows(struct store *s, json_t *item, int64_t id)
     stmt_bind_int(q, 1, id);
     int rc;
     while ((rc = stmt_step(q)) == 1)
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "date", stmt_text(q, 0),
-                                              "by", stmt_text(q, 1), "content", stmt_text(q, 2),
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}", "date", stmt_text(q, 0), "by",
+                                              stmt_text(q, 1), "content", stmt_text(q, 2),
                                               "logged_by", stmt_text(q, 3)));
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
@@ -446,8 +445,7 @@ json_t *illness_list(struct store *s, const struct scope *sc, const struct illne
     json_object_set_new(j, "total", json_integer((json_int_t)json_array_size(items)));
     /* the command line's (sc NULL) full read is audited by its front end */
     if (full && sc && json_array_size(items) &&
-        audit_record(s, sc->user, sc->origin, "read_full", "",
-                     "疾病台帐（完整身份证号）") < 0) {
+        audit_record(s, sc->user, sc->origin, "read_full", "", "疾病台帐（完整身份证号）") < 0) {
         json_decref(j);
         failed_error(o, "无法记录审计日志，已停止显示");
         return NULL;

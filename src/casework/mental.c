@@ -177,7 +177,8 @@ int mental_note(struct store *s, const struct scope *sc0, int64_t mh_id,
         actor = sc->user;
     int ki = blank(in->kind) ? -1 : vocab_parse(&mental_event_kinds, in->kind);
     if (ki < 0)
-        return casework_vocab_refused(o, "kind", NULL, &mental_event_kinds, in->kind ? in->kind : "");
+        return casework_vocab_refused(o, "kind", NULL, &mental_event_kinds,
+                                      in->kind ? in->kind : "");
     bool review = !strcmp(mental_event_kinds.words[ki].key, "review");
     if (blank(in->by))
         return failed_at(o, OUT_INVALID, "by", "请填写经办人");
@@ -238,10 +239,15 @@ int mental_note(struct store *s, const struct scope *sc0, int64_t mh_id,
     date_now_text(now, sizeof(now));
     snprintf(mid, sizeof(mid), "%lld", (long long)mh_id);
     const char *level = li >= 0 ? mental_levels.words[li].key : NULL;
-    const char *p[] = {mid,        day, mental_event_kinds.words[ki].key,
-                       in->by,     in->content,
-                       level,      next ? nx : NULL,
-                       actor && *actor ? actor : "unknown", now};
+    const char *p[] = {mid,
+                       day,
+                       mental_event_kinds.words[ki].key,
+                       in->by,
+                       in->content,
+                       level,
+                       next ? nx : NULL,
+                       actor && *actor ? actor : "unknown",
+                       now};
     const char *pu[] = {mid, level, next ? nx : NULL, close ? day : NULL};
     char target[AUDIT_TARGET_SIZE];
     audit_target(target, OBJ_RECORD, record_id);
@@ -281,14 +287,14 @@ static json_t *mh_row(struct stmt *q, int today)
 {
     const char *next = stmt_text(q, 7), *closed = stmt_text(q, 8);
     bool overdue = !*closed && *next && date_or_zero(next) <= today;
-    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}",
-                     "id", (json_int_t)stmt_int(q, 0), "record_id", (json_int_t)stmt_int(q, 1),
-                     "level", stmt_text(q, 2), "level_label",
-                     vocab_label(&mental_levels, stmt_text(q, 2)), "referral", stmt_text(q, 3),
-                     "referral_label", vocab_label(&mental_referrals, stmt_text(q, 3)),
-                     "referral_note", stmt_text(q, 4), "concern", stmt_text(q, 5), "opened_on",
-                     stmt_text(q, 6), "next_review", next, "review_due", overdue, "closed_on",
-                     closed, "school", stmt_text(q, 9), "logged_by", stmt_text(q, 10));
+    return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s}", "id",
+                     (json_int_t)stmt_int(q, 0), "record_id", (json_int_t)stmt_int(q, 1), "level",
+                     stmt_text(q, 2), "level_label", vocab_label(&mental_levels, stmt_text(q, 2)),
+                     "referral", stmt_text(q, 3), "referral_label",
+                     vocab_label(&mental_referrals, stmt_text(q, 3)), "referral_note",
+                     stmt_text(q, 4), "concern", stmt_text(q, 5), "opened_on", stmt_text(q, 6),
+                     "next_review", next, "review_due", overdue, "closed_on", closed, "school",
+                     stmt_text(q, 9), "logged_by", stmt_text(q, 10));
 }
 
 static int events(struct store *s, json_t *item, int64_t id)
@@ -304,19 +310,19 @@ static int events(struct store *s, json_t *item, int64_t id)
     int rc;
     while ((rc = stmt_step(q)) == 1)
         json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date",
-                            stmt_text(q, 0), "kind", stmt_text(q, 1), "kind_label",
-                            vocab_label(&mental_event_kinds, stmt_text(q, 1)), "by",
-                            stmt_text(q, 2), "content", stmt_text(q, 3), "level", stmt_text(q, 4),
-                            "level_label",
-                            *stmt_text(q, 4) ? vocab_label(&mental_levels, stmt_text(q, 4)) : "",
-                            "next_review", stmt_text(q, 5), "logged_by", stmt_text(q, 6)));
+            list,
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "date", stmt_text(q, 0),
+                      "kind", stmt_text(q, 1), "kind_label",
+                      vocab_label(&mental_event_kinds, stmt_text(q, 1)), "by", stmt_text(q, 2),
+                      "content", stmt_text(q, 3), "level", stmt_text(q, 4), "level_label",
+                      *stmt_text(q, 4) ? vocab_label(&mental_levels, stmt_text(q, 4)) : "",
+                      "next_review", stmt_text(q, 5), "logged_by", stmt_text(q, 6)));
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
 }
 
-json_t *mental_of_child(struct store *s, const struct scope *sc0, int64_t record_id,
-                        const char *as, struct outcome *o)
+json_t *mental_of_child(struct store *s, const struct scope *sc0, int64_t record_id, const char *as,
+                        struct outcome *o)
 {
     struct mental_actor a;
     if (holder(s, sc0, as, &a, o) < 0)

@@ -34,8 +34,8 @@ int wb_child_load(struct store *s, int64_t record_id, struct wb_child *c, struct
     if (rc == 1) {
         snprintf(c->township, sizeof(c->township), "%s", stmt_text(q, 0));
         snprintf(c->name, sizeof(c->name), "%s", stmt_text(q, 1));
-        child_key(stmt_is_null(q, 2) ? NULL : stmt_text(q, 2), (int)stmt_int(q, 3),
-                  stmt_text(q, 4), stmt_text(q, 5), (int)stmt_int(q, 6), &key);
+        child_key(stmt_is_null(q, 2) ? NULL : stmt_text(q, 2), (int)stmt_int(q, 3), stmt_text(q, 4),
+                  stmt_text(q, 5), (int)stmt_int(q, 6), &key);
     }
     stmt_finalize(q);
     if (rc != 1) {
@@ -165,8 +165,8 @@ int mental_act_as(struct store *s, const struct scope *sc, const char *as, struc
                              .township = *u.township ? out->township : NULL,
                              .school = *u.school ? out->school : NULL,
                              .school_name = out->school_name};
-    if (*u.school && casework_school_name(s, u.school, out->school_name,
-                                          sizeof(out->school_name)) < 0)
+    if (*u.school &&
+        casework_school_name(s, u.school, out->school_name, sizeof(out->school_name)) < 0)
         return fail_store(s, o);
     return 0;
 }

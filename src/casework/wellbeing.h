@@ -55,15 +55,16 @@ extern const struct vocab illness_effects;    /* none 不影响到校, partial �
                                                  absent 无法到校 */
 
 struct illness_input {
-    const char *category;    /* 疾病类别: a word of illness_categories */
-    const char *diagnosis;   /* 病情: what the illness is, as the certificate or family says */
-    const char *serious;     /* 慢性或重大疾病: 是/否; 慢性病 and 重大疾病 are always 是 */
-    const char *from;        /* 起始日期: today when blank; not in the future */
-    const char *to;          /* 结束日期: blank while it lasts */
-    const char *effect;      /* 对到校的影响: a word of illness_effects */
-    const char *sick_leave;  /* 病假记录编号: the 病假 it explains (wired when attendance lands) */
-    const char *certificate; /* 诊断证明: who certified it and when ("县人民医院诊断证明 2026-09-01") */
-    const char *note;        /* 说明 */
+    const char *category;  /* 疾病类别: a word of illness_categories */
+    const char *diagnosis; /* 病情: what the illness is, as the certificate or family says */
+    const char *serious; /* 慢性或重大疾病: 是/否; 慢性病 and 重大疾病 are always 是 */
+    const char *from;   /* 起始日期: today when blank; not in the future */
+    const char *to;     /* 结束日期: blank while it lasts */
+    const char *effect; /* 对到校的影响: a word of illness_effects */
+    const char *sick_leave; /* 病假记录编号: the 病假 it explains (wired when attendance lands) */
+    const char
+        *certificate; /* 诊断证明: who certified it and when ("县人民医院诊断证明 2026-09-01") */
+    const char *note; /* 说明 */
 };
 
 /* Add an illness of the pupil `record_id` (the scope must write it: its school, the county).
@@ -116,8 +117,8 @@ int illness_serious_open(struct store *s, int ymd,
 
 /* ---- 心理健康台帐 ---- */
 
-extern const struct vocab mental_levels;    /* watch 一般关注, attention 重点关注, high 高度关注,
-                                               crisis 危机干预 */
+extern const struct vocab mental_levels; /* watch 一般关注, attention 重点关注, high 高度关注,
+                                            crisis 危机干预 */
 extern const struct vocab mental_referrals; /* none 未转介, counsellor 学校心理辅导教师,
                                                hospital 医院（精神心理专科）, other 其他机构 */
 extern const struct vocab mental_event_kinds; /* intervention 干预, review 复查 */
@@ -182,8 +183,8 @@ int mental_note(struct store *s, const struct scope *sc, int64_t mh_id,
 
 /* A child's entries with their interventions and reviews: {"items": [...], "may_log"};
  * audited (mental_read). OUT_FORBIDDEN for a non-holder. `as`: the command line's account. */
-json_t *mental_of_child(struct store *s, const struct scope *sc, int64_t record_id,
-                        const char *as, struct outcome *o);
+json_t *mental_of_child(struct store *s, const struct scope *sc, int64_t record_id, const char *as,
+                        struct outcome *o);
 
 struct mental_filter {
     const char *as;

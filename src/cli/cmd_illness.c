@@ -19,10 +19,11 @@ static int illness_rows(struct store *s, const void *filter, struct report_table
 
 static int list_cmd(int argc, char **argv)
 {
-    static const char *const usage[] = {"baoxue illness list [选项]",
-                                        "列出疾病台帐：学生、疾病类别、病情、起止日期、对到校的影响、"
-                                        "随访",
-                                        NULL};
+    static const char *const usage[] = {
+        "baoxue illness list [选项]",
+        "列出疾病台帐：学生、疾病类别、病情、起止日期、对到校的影响、"
+        "随访",
+        NULL};
     struct illness_filter f = {0};
     const struct opt opts[] = {
         OPT_STRING('t', "township", &f.township, "乡镇", "只看这个乡镇（代码或名称）"),
@@ -35,9 +36,10 @@ static int list_cmd(int argc, char **argv)
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
-    return cw_list(argc, argv, usage, opts, &f.full, "疾病台帐（完整身份证号）", illness_rows, &f,
-                   "登记：baoxue illness add 儿童记录编号 --category 类别 --diagnosis 病情 "
-                   "--effect 影响；随访：baoxue illness follow 台帐编号 --by 随访人 --content 情况");
+    return cw_list(
+        argc, argv, usage, opts, &f.full, "疾病台帐（完整身份证号）", illness_rows, &f,
+        "登记：baoxue illness add 儿童记录编号 --category 类别 --diagnosis 病情 "
+        "--effect 影响；随访：baoxue illness follow 台帐编号 --by 随访人 --content 情况");
 }
 
 static void print_child(json_t *j)
@@ -56,8 +58,7 @@ static void print_child(json_t *j)
                (long long)json_integer_value(json_object_get(it, "id")),
                json_string_value(json_object_get(it, "category_label")),
                json_string_value(json_object_get(it, "diagnosis")),
-               json_string_value(json_object_get(it, "from")), *to ? "，至" : "，尚未痊愈",
-               to);
+               json_string_value(json_object_get(it, "from")), *to ? "，至" : "，尚未痊愈", to);
         printf("  对到校的影响：%s%s\n", json_string_value(json_object_get(it, "effect_label")),
                json_is_true(json_object_get(it, "serious")) ? "；慢性或重大疾病" : "");
         const char *cert = json_string_value(json_object_get(it, "certificate"));
@@ -108,7 +109,8 @@ static const struct cli_sub reads[] = {
 static const char about[] =
     "疾病台帐：在校学生的慢性病、重大疾病、传染病、意外伤害和其他疾病，起止日期、对到校的影响、\n"
     "诊断证明和随访。由学生就读学校或县教育局登记；乡镇查看本乡镇的。慢性或重大疾病列入预警名单\n"
-    "的因素；有诊断证明、影响到校的，可考虑送教上门或缓学。传染病缺课见 《传染病缺课登记表》 报表。";
+    "的因素；有诊断证明、影响到校的，可考虑送教上门或缓学。传染病缺课见 《传染病缺课登记表》 "
+    "报表。";
 
 int cmd_illness(int argc, char **argv)
 {

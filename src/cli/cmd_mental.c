@@ -107,8 +107,10 @@ static const struct cli_sub reads[] = {
 
 static const char about[] =
     "心理健康台帐：关注等级、转介、干预和复查。只对系统管理员逐个授权的账号开放（学校的心理辅导\n"
-    "教师、校长，县教育局指定专人；baoxue user mental-health 账号 --grant 是），每次查看都记入审计\n"
-    "日志，不进入任何报表和导出。命令行没有自己的账号：每条命令用 --as 指明以哪个已授权账号的身份操作。";
+    "教师、校长，县教育局指定专人；baoxue user mental-health 账号 --grant "
+    "是），每次查看都记入审计\n"
+    "日志，不进入任何报表和导出。命令行没有自己的账号：每条命令用 --as "
+    "指明以哪个已授权账号的身份操作。";
 
 int cmd_mental(int argc, char **argv)
 {

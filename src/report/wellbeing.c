@@ -80,7 +80,8 @@ int report_illness(struct store *s, const struct report_options *opt, struct rep
     struct illness_filter f = {.township = opt->township, .full = opt->full};
     if (illness_table(s, opt->scope, &f, t, o) < 0)
         return -1;
-    table_caption(t, "疾病台帐", "在校学生的慢性病、重大疾病、传染病和意外伤害，对到校的影响和随访");
+    table_caption(t, "疾病台帐",
+                  "在校学生的慢性病、重大疾病、传染病和意外伤害，对到校的影响和随访");
     return 0;
 }
 

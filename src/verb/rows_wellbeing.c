@@ -95,8 +95,7 @@ const struct verb verb_illness_follow = {
 static const struct verb_field mental_fields[] = {
     FIELD(struct mental_input, level, VT_WORD, "关注等级", VF_REQUIRED, &mental_levels,
           "一般关注、重点关注、高度关注、危机干预"),
-    FIELD(struct mental_input, concern, VT_PROSE, "情况", VF_REQUIRED, NULL,
-          "观察到的表现和来源"),
+    FIELD(struct mental_input, concern, VT_PROSE, "情况", VF_REQUIRED, NULL, "观察到的表现和来源"),
     FIELD(struct mental_input, next_review, VT_DATE, "下次复查日期", VF_REQUIRED, NULL, NULL),
     FIELD(struct mental_input, referral, VT_WORD, "转介", 0, &mental_referrals,
           "未转介、学校心理辅导教师、医院（精神心理专科）、其他机构；默认未转介"),
