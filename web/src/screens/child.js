@@ -19,6 +19,7 @@ import { ScreenLink } from '../components/link.js';
 import { Timeline } from '../components/timeline.js';
 import { Placement } from '../components/placement.js';
 import { Care } from '../components/care.js';
+import { Illness, Mental } from '../components/wellbeing.js';
 
 
 export default function Child({ params }) {
@@ -105,6 +106,8 @@ export default function Child({ params }) {
     </section>
 
     <${Care} id=${id} />
+    <${Illness} id=${id} mayPlace=${!!(work.data && work.data.may_place)} />
+    <${Mental} id=${id} />
     ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
     ${history && work.data && html`<${Placement} work=${work.data} recordId=${id} onChanged=${work.reload} />`}
     ${history && html`<${Casework} work=${work} />`}
