@@ -71,8 +71,8 @@ int demo_wellbeing(struct store *s, const char *actor, int *illnesses, int *entr
     struct buf msg = BUF_INIT;
     int64_t id[3];
     struct illness_input ill[] = {
-        {"慢性病", "慢性肾病（肾病综合征），需长期服药、定期透析", "是", d90, NULL, "无法到校", NULL,
-         "县人民医院诊断证明", "家长申请在家治疗，学校每周电话了解学习情况"},
+        {"慢性病", "慢性肾病（肾病综合征），需长期服药、定期透析", "是", d90, NULL, "无法到校",
+         NULL, "县人民医院诊断证明", "家长申请在家治疗，学校每周电话了解学习情况"},
         {"传染病", "流行性腮腺炎", NULL, d12, d3, "无法到校", NULL, "县妇幼保健院门诊病历",
          "居家隔离至腮腺消肿，已通知班级同学家长留意"},
         {"意外伤害", "课间摔伤致右前臂骨折", "否", d40, d20, "部分缺课", NULL, NULL,
@@ -86,7 +86,8 @@ int demo_wellbeing(struct store *s, const char *actor, int *illnesses, int *entr
             ++*illnesses;
     }
     struct illness_follow_input fo[] = {
-        {d60, "班主任李老师", "电话随访：病情稳定，每周两次透析，孩子想念同学，希望能在家学习", NULL},
+        {d60, "班主任李老师", "电话随访：病情稳定，每周两次透析，孩子想念同学，希望能在家学习",
+         NULL},
         {d30, "班主任李老师", "入户随访：复查指标好转，医生建议继续居家治疗，家长询问送教上门",
          NULL},
         {d2, "班主任王老师", "已返校，校医复查无传染性，补课安排到周末", NULL},
