@@ -10,7 +10,7 @@ import json
 import subprocess
 import unittest
 
-from harness import BIN, DemoServerTest, db_rows, db_scalar, env
+from harness import BIN, DemoServerTest, db_rows, db_scalar, db_value, env
 
 SCHOOL = "2114052101"
 
@@ -60,7 +60,7 @@ class Illness(DemoServerTest):
                                   "--content", "化疗结束，返校", "--date", "2026-10-01",
                                   "--ended", "2026-10-01")
         self.assertEqual(code, 0, err)
-        self.assertEqual(db_scalar(self.db, "SELECT to_date FROM illness WHERE id = %s" % iid),
+        self.assertEqual(db_value(self.db, "SELECT to_date FROM illness WHERE id = %s" % iid),
                          "2026-10-01")
         code, out, err = self.cli("illness", "show", rid, "--db", self.db)
         self.assertIn("急性白血病", out)

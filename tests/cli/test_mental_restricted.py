@@ -15,7 +15,7 @@ import re
 import subprocess
 import unittest
 
-from harness import BIN, PASSWORD, DemoServerTest, db_rows, db_scalar, env, served_openapi, user_add
+from harness import BIN, DemoServerTest, db_rows, db_scalar, db_value, env, served_openapi
 
 SCHOOL = "2114052101"  # 沁水县实验小学: the demo county's wellbeing entries are its pupils'
 # the mental-health fields of an answer (the ledger's own words: a non-holder reads none)
@@ -197,7 +197,7 @@ class MentalRestricted(DemoServerTest):
                              "level": "一般关注", "next_review": "2099-01-01"},
                             cookie=cookie, csrf=csrf)
         self.assertEqual(r.status, 201, j)
-        self.assertEqual(db_scalar(self.db, "SELECT level FROM mental_health WHERE id = %s"
+        self.assertEqual(db_value(self.db, "SELECT level FROM mental_health WHERE id = %s"
                                             % self.mh_ids[0]), "watch")
         self.assertEqual(len(self.audit(action="mental_note")), notes + 1)
         log = b"\n".join(self.log_lines).decode("utf-8", "replace")
@@ -216,7 +216,7 @@ class MentalRestricted(DemoServerTest):
                                 {"level": "重点关注", "concern": "外校学生的情况XYZ",
                                  "next_review": "2099-01-01"}, cookie=cookie, csrf=csrf)
             if r.status == 201:
-                school = db_scalar(self.db, "SELECT coalesce(school_code, '') FROM mental_health"
+                school = db_value(self.db, "SELECT coalesce(school_code, '') FROM mental_health"
                                             " WHERE id = %d" % j["id"])
                 if school != SCHOOL:
                     made = rid
