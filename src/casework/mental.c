@@ -76,13 +76,11 @@ static const struct scope *acting(const struct scope *sc, const struct mental_ac
     return sc ? &a->sc : NULL;
 }
 
-static int read_audit(struct store *s, const struct scope *sc, int64_t record_id, const char *what)
+/* The trail names the entries by their numbers, never the child: whoever reads the trail (an
+ * admin without the permission) learns that entry 3 was read, not whose it is. */
+static int read_audit(struct store *s, const struct scope *sc, const char *what)
 {
-    char target[AUDIT_TARGET_SIZE] = "";
-    if (record_id)
-        audit_target(target, OBJ_RECORD, record_id);
-    return audit_record(s, sc ? sc->user : NULL, sc ? sc->origin : NULL, "mental_read", target,
-                        what);
+    return audit_record(s, sc ? sc->user : NULL, sc ? sc->origin : NULL, "mental_read", "", what);
 }
 
 int mental_add(struct store *s, const struct scope *sc0, int64_t record_id,
@@ -152,10 +150,9 @@ int mental_add(struct store *s, const struct scope *sc0, int64_t record_id,
         *id = stmt_step(q) == 1 ? stmt_int(q, 0) : 0;
         stmt_finalize(q);
     }
-    char target[AUDIT_TARGET_SIZE];
-    audit_target(target, OBJ_RECORD, record_id);
-    if (*id <= 0 ||
-        audit_record(s, actor, sc ? sc->origin : NULL, "mental_add", target, "心理健康台帐") < 0 ||
+    char detail[64];
+    snprintf(detail, sizeof(detail), "心理健康台帐第 %lld 条", (long long)*id);
+    if (*id <= 0 || audit_record(s, actor, sc ? sc->origin : NULL, "mental_add", "", detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -198,19 +195,17 @@ int mental_note(struct store *s, const struct scope *sc0, int64_t mh_id,
         return failed_at(o, OUT_INVALID, "kind",
                          "关注等级、下次复查日期和结案在复查时填写，干预记录不填");
     struct stmt *q = store_prepare(s, "SELECT coalesce(school_code, ''), opened_on,"
-                                      " coalesce(closed_on, ''), record_id"
+                                      " coalesce(closed_on, '')"
                                       " FROM mental_health WHERE id = $1");
     if (!q)
         return fail_store(s, o);
     stmt_bind_int(q, 1, mh_id);
     char school[32] = "", opened[11] = "", closed[11] = "";
-    int64_t record_id = 0;
     int rc = stmt_step(q);
     if (rc == 1) {
         snprintf(school, sizeof(school), "%s", stmt_text(q, 0));
         snprintf(opened, sizeof(opened), "%s", stmt_text(q, 1));
         snprintf(closed, sizeof(closed), "%s", stmt_text(q, 2));
-        record_id = stmt_int(q, 3);
     }
     stmt_finalize(q);
     if (rc < 0)
@@ -249,8 +244,9 @@ int mental_note(struct store *s, const struct scope *sc0, int64_t mh_id,
                        actor && *actor ? actor : "unknown",
                        now};
     const char *pu[] = {mid, level, next ? nx : NULL, close ? day : NULL};
-    char target[AUDIT_TARGET_SIZE];
-    audit_target(target, OBJ_RECORD, record_id);
+    char detail[96];
+    snprintf(detail, sizeof(detail), "心理健康台帐第 %lld 条：%s", (long long)mh_id,
+             mental_event_kinds.words[ki].label);
     if (store_begin(s) < 0)
         return fail_store(s, o);
     if (store_run(s,
@@ -263,8 +259,7 @@ int mental_note(struct store *s, const struct scope *sc0, int64_t mh_id,
                              " next_review = coalesce($3, next_review), closed_on = $4"
                              " WHERE id = CAST($1 AS BIGINT)",
                              4, pu) < 0) ||
-        audit_record(s, actor, sc ? sc->origin : NULL, "mental_note", target,
-                     mental_event_kinds.words[ki].label) < 0 ||
+        audit_record(s, actor, sc ? sc->origin : NULL, "mental_note", "", detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -364,7 +359,14 @@ json_t *mental_of_child(struct store *s, const struct scope *sc0, int64_t record
             return NULL;
         }
     }
-    if (read_audit(s, sc, record_id, "心理健康台帐（学生档案）") < 0) {
+    struct buf what = BUF_INIT;
+    buf_adds(&what, "心理健康台帐（学生档案）");
+    for (size_t i = 0; i < json_array_size(items); i++)
+        buf_addf(&what, "%s第 %lld 条", i ? "、" : "：",
+                 (long long)json_integer_value(json_object_get(json_array_get(items, i), "id")));
+    rc = read_audit(s, sc, what.buf);
+    buf_release(&what);
+    if (rc < 0) {
         json_decref(j);
         failed_error(o, "无法记录审计日志，已停止显示");
         return NULL;
@@ -432,7 +434,9 @@ json_t *mental_list(struct store *s, const struct scope *sc0, const struct menta
     }
     json_object_set_new(j, "total", json_integer((json_int_t)json_array_size(items)));
     json_object_set_new(j, "review_due", json_integer(due));
-    if (read_audit(s, sc, 0, "心理健康台帐名单") < 0) {
+    char what[96];
+    snprintf(what, sizeof(what), "心理健康台帐名单（%zu 条）", json_array_size(items));
+    if (read_audit(s, sc, what) < 0) {
         json_decref(j);
         failed_error(o, "无法记录审计日志，已停止显示");
         return NULL;

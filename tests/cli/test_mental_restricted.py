@@ -189,6 +189,11 @@ class MentalRestricted(DemoServerTest):
         trail = self.audit(action="mental_read")
         self.assertEqual(len(trail), before + 2)
         self.assertEqual({t["actor"] for t in trail[:2]}, {"xinli"})
+        # the trail its reader (an admin without the permission) sees names no child of it
+        mine = [t for t in self.audit() if t["action"].startswith("mental_")
+                and t["action"] != "mental_grant"]
+        self.assertTrue(mine)
+        self.assertEqual([t for t in mine if t["target"]], [])
         whole = json.dumps(self.audit(), ensure_ascii=False)
         self.assertEqual([s for s in self.secrets if s in whole], [])
         # the holder writes: an intervention, a review that moves the next one

@@ -38,8 +38,11 @@ static void test_who_writes(void **state)
 {
     struct tu_fx *fx = *state;
     struct wb_ids k = wb_county(fx);
-    struct illness_input in = {.category = "传染病", .diagnosis = "水痘", .effect = "无法到校",
-                               .from = "2026-11-02", .to = "2026-11-10"};
+    struct illness_input in = {.category = "传染病",
+                               .diagnosis = "水痘",
+                               .effect = "无法到校",
+                               .from = "2026-11-02",
+                               .to = "2026-11-10"};
     enum outcome_kind kind;
     assert_true(add(fx, &school1, k.wang1, &in, &kind) > 0);
     /* another school's pupil does not exist for it; a township reads but does not write */
@@ -66,8 +69,8 @@ static void test_who_writes(void **state)
     j = illness_list(fx->s, &school1, &f, &o);
     assert_int_equal(json_integer_value(json_object_get(j, "total")), 1);
     /* masked ID */
-    const char *idn =
-        json_string_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id_number"));
+    const char *idn = json_string_value(
+        json_object_get(json_array_get(json_object_get(j, "items"), 0), "id_number"));
     assert_non_null(strchr(idn, '*'));
     json_decref(j);
     j = illness_list(fx->s, &town, &f, &o);
@@ -88,7 +91,10 @@ static void test_bad_input(void **state)
         {.category = "其他", .diagnosis = "", .effect = "无法到校"},
         {.category = "其他", .diagnosis = "x", .effect = "很严重"},
         {.category = "其他", .diagnosis = "x", .effect = "部分缺课", .from = "2099-01-01"},
-        {.category = "其他", .diagnosis = "x", .effect = "部分缺课", .from = "2026-10-01",
+        {.category = "其他",
+         .diagnosis = "x",
+         .effect = "部分缺课",
+         .from = "2026-10-01",
          .to = "2026-09-01"},
         {.category = "其他", .diagnosis = "x", .effect = "部分缺课", .serious = "也许"},
         {.category = "其他", .diagnosis = "x", .effect = "部分缺课", .sick_leave = "-3"},
@@ -120,11 +126,14 @@ static void test_serious_open_and_follow(void **state)
     struct wb_ids k = wb_county(fx);
     enum outcome_kind kind;
     /* 慢性病 is serious whatever the form says; an injury is not unless flagged */
-    struct illness_input chronic = {.category = "慢性病", .diagnosis = "1型糖尿病",
-                                    .effect = "无法到校", .from = "2026-09-01", .serious = "否",
+    struct illness_input chronic = {.category = "慢性病",
+                                    .diagnosis = "1型糖尿病",
+                                    .effect = "无法到校",
+                                    .from = "2026-09-01",
+                                    .serious = "否",
                                     .certificate = "县人民医院诊断证明"};
-    struct illness_input injury = {.category = "意外伤害", .diagnosis = "骨折",
-                                   .effect = "部分缺课", .from = "2026-10-01"};
+    struct illness_input injury = {
+        .category = "意外伤害", .diagnosis = "骨折", .effect = "部分缺课", .from = "2026-10-01"};
     int64_t c = add(fx, &school1, k.wang1, &chronic, &kind);
     assert_true(c > 0);
     assert_true(add(fx, &school1, k.wang2, &injury, &kind) > 0);
@@ -144,8 +153,8 @@ static void test_serious_open_and_follow(void **state)
     outcome_release(&o);
     /* a follow-up that ends it: no longer open after that day */
     struct buf msg = BUF_INIT;
-    struct illness_follow_input fo = {.date = "2026-10-20", .by = "班主任", .content = "已返校",
-                                      .ended = "2026-10-20"};
+    struct illness_follow_input fo = {
+        .date = "2026-10-20", .by = "班主任", .content = "已返校", .ended = "2026-10-20"};
     assert_int_equal(illness_follow(fx->s, &school1, c, &fo, "t", &msg, &o), 0);
     assert_int_equal(serious_on(fx, 20261020), 1);
     assert_int_equal(serious_on(fx, 20261021), 0);
@@ -158,8 +167,10 @@ static void test_serious_open_and_follow(void **state)
     outcome_release(&o);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM illness_follow", NULL), 1);
     /* audited, naming the record, without the diagnosis */
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'illness_add'", NULL), 2);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE detail LIKE '%糖尿病%'", NULL), 0);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'illness_add'", NULL),
+                     2);
+    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE detail LIKE '%糖尿病%'", NULL),
+                     0);
     buf_release(&msg);
 }
 

@@ -28,8 +28,8 @@ static void grant(struct tu_fx *fx, const char *name)
 static int add(struct tu_fx *fx, const struct scope *sc, int64_t rec, const char *concern,
                const char *date, const char *review, struct outcome *o)
 {
-    struct mental_input in = {.level = "重点关注", .concern = concern, .date = date,
-                              .next_review = review};
+    struct mental_input in = {
+        .level = "重点关注", .concern = concern, .date = date, .next_review = review};
     struct buf msg = BUF_INIT;
     int64_t id = 0;
     int rc = mental_add(fx->s, sc, rec, &in, "t", &id, &msg, o);
@@ -47,8 +47,10 @@ static void test_only_holders(void **state)
     int64_t other = wb_user(fx, "other", ROLE_SCHOOL, "2114052102", NULL);
     struct scope sa = {.user_id = admin, .user = "adm", .role = ROLE_ADMIN};
     struct scope sc = {.user_id = county, .user = "cty", .role = ROLE_COUNTY};
-    struct scope sx = {.user_id = xinli, .user = "xinli", .role = ROLE_SCHOOL, .school = "2114052101"};
-    struct scope so = {.user_id = other, .user = "other", .role = ROLE_SCHOOL, .school = "2114052102"};
+    struct scope sx = {
+        .user_id = xinli, .user = "xinli", .role = ROLE_SCHOOL, .school = "2114052101"};
+    struct scope so = {
+        .user_id = other, .user = "other", .role = ROLE_SCHOOL, .school = "2114052102"};
     struct outcome o = OUTCOME_INIT;
     /* nobody holds it yet: the admin and the county are refused like any other */
     assert_int_equal(add(fx, &sa, k.wang1, "甲情况", NULL, "2026-12-01", &o), -1);
@@ -111,21 +113,26 @@ static void test_review_moves_and_closes(void **state)
     assert_true(id > 0);
     struct buf msg = BUF_INIT;
     /* an intervention takes no level or review; a review needs its next date */
-    struct mental_note_input bad1 = {.kind = "干预", .by = "张", .content = "谈心", .level = "危机干预"};
+    struct mental_note_input bad1 = {
+        .kind = "干预", .by = "张", .content = "谈心", .level = "危机干预"};
     assert_int_equal(mental_note(fx->s, &s, id, &bad1, "t", &msg, &o), -1);
     assert_int_equal(o.kind, OUT_INVALID);
     outcome_release(&o);
     struct mental_note_input bad2 = {.kind = "复查", .by = "张", .content = "好转"};
     assert_int_equal(mental_note(fx->s, &s, id, &bad2, "t", &msg, &o), -1);
     outcome_release(&o);
-    struct mental_note_input rev = {.kind = "复查", .by = "张", .content = "好转", .date = "2026-11-12",
-                                    .level = "一般关注", .next_review = "2026-12-12"};
+    struct mental_note_input rev = {.kind = "复查",
+                                    .by = "张",
+                                    .content = "好转",
+                                    .date = "2026-11-12",
+                                    .level = "一般关注",
+                                    .next_review = "2026-12-12"};
     assert_int_equal(mental_note(fx->s, &s, id, &rev, "t", &msg, &o), 0);
     char *lvl = tu_text(fx->s, "SELECT level || ' ' || next_review FROM mental_health", NULL, NULL);
     assert_string_equal(lvl, "watch 2026-12-12");
     free(lvl);
-    struct mental_note_input close = {.kind = "复查", .by = "张", .content = "结案", .date = "2026-11-19",
-                                      .close = "是"};
+    struct mental_note_input close = {
+        .kind = "复查", .by = "张", .content = "结案", .date = "2026-11-19", .close = "是"};
     assert_int_equal(mental_note(fx->s, &s, id, &close, "t", &msg, &o), 0);
     assert_int_equal(mental_note(fx->s, &s, id, &close, "t", &msg, &o), -1); /* closed */
     outcome_release(&o);

@@ -53,14 +53,15 @@ static void test_grant(void **state)
     outcome_release(&o);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM mental_health_holder", NULL), 0);
     assert_int_equal(mental_grant(fx->s, "sch", true, "admin", &msg, &o), 0);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'mental_grant'"
-                                   " AND target = 'user:sch'",
+    assert_int_equal(tu_int(fx->s,
+                            "SELECT count(*) FROM audit WHERE action = 'mental_grant'"
+                            " AND target = 'user:sch'",
                             NULL),
                      1);
     /* a second grant changes nothing and records nothing */
     assert_int_equal(mental_grant(fx->s, "sch", true, "admin", &msg, &o), 0);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'mental_grant'", NULL),
-                     1);
+    assert_int_equal(
+        tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'mental_grant'", NULL), 1);
     int64_t id = tu_int(fx->s, "SELECT id FROM app_user WHERE name = 'sch'", NULL);
     struct scope s = {.user_id = id, .role = ROLE_SCHOOL, .school = "2114052101"};
     assert_int_equal(mental_holder(fx->s, &s), 1);
