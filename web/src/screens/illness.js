@@ -9,6 +9,7 @@ import { downloadUrl } from '../api.js';
 import { fmtDate, fmtNumber } from '../format.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { DataTable } from '../components/table.js';
+import { FilterBar } from '../components/filters.js';
 import { CATEGORIES } from '../components/wellbeing.js';
 
 const EFFECT_TONE = { none: 'ok', partial: 'warn', absent: 'bad' };
@@ -30,12 +31,10 @@ export default function Illness({ query }) {
   return html`<div class="page">
     <${PageHeader} title="疾病台帐" subtitle=${d ? `共 ${fmtNumber(d.total)} 条，未痊愈 ${fmtNumber(d.items.filter(x => x.open).length)} 条` : '学生的疾病、对到校的影响和随访'} />
     <p class="muted">点姓名打开学生档案，登记疾病、记录随访；有诊断证明、影响到校的慢性或重大疾病，可考虑送教上门或缓学。</p>
-    <div class="filters" role="group" aria-label="筛选">
-      <label class="field-label" for="il-f-cat">类别</label>
-      <select id="il-f-cat" value=${query.category || ''} onChange=${e => setQuery({ category: e.target.value || undefined })}>
-        <option value="">全部</option>${CATEGORIES.map(([k, l]) => html`<option value=${k}>${l}</option>`)}</select>
-      <label class="check"><input type="checkbox" checked=${query.serious === '1'} onChange=${e => setQuery({ serious: e.target.checked ? '1' : undefined })} /> 只看慢性或重大疾病</label>
-    </div>
+    <${FilterBar} fields=${[
+      { name: 'category', label: '类别', type: 'select', options: CATEGORIES.map(([value, label]) => ({ value, label })) },
+      { name: 'serious', label: '只看慢性或重大疾病', type: 'checkbox' },
+    ]} values=${query} onChange=${setQuery} />
     <div class="page-actions">
       <a class="btn" download href=${downloadUrl('/reports/illness', { format: 'xlsx' })}>导出Excel</a>
     </div>

@@ -8,6 +8,7 @@ import { useApi, useTitle } from '../hooks.js';
 import { fmtDate, fmtNumber } from '../format.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { DataTable } from '../components/table.js';
+import { FilterBar } from '../components/filters.js';
 import { LEVEL_TONE } from '../components/wellbeing.js';
 
 export default function Mental({ query }) {
@@ -26,10 +27,10 @@ export default function Mental({ query }) {
   return html`<div class="page">
     <${PageHeader} title="心理健康台帐" subtitle=${d ? `共 ${fmtNumber(d.total)} 人，复查到期 ${fmtNumber(d.review_due)} 人` : '仅限被授权的人员'} />
     <p class="muted">仅限被授权的人员查看，每次查看都记入审计日志；不进入任何报表和导出。点姓名打开学生档案，记录干预和复查。</p>
-    <div class="filters" role="group" aria-label="筛选">
-      <label class="check"><input type="checkbox" checked=${query.due === '1'} onChange=${e => setQuery({ due: e.target.checked ? '1' : undefined })} /> 只看复查到期的</label>
-      <label class="check"><input type="checkbox" checked=${!!query.all} onChange=${e => setQuery({ all: e.target.checked ? '1' : undefined })} /> 包括已结案的</label>
-    </div>
+    <${FilterBar} fields=${[
+      { name: 'due', label: '只看复查到期的', type: 'checkbox' },
+      { name: 'all', label: '包括已结案的', type: 'checkbox' },
+    ]} values=${query} onChange=${setQuery} />
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
     ${!query.due && html`<${MentalDue} />`}
     <${DataTable} columns=${columns} rows=${d && d.items} loading=${list.loading} caption="心理健康台帐"
