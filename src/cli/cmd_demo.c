@@ -4,6 +4,7 @@
 
 #include "casework/casework.h"
 #include "casework/demo_cases.h"
+#include "casework/demo_wellbeing.h"
 #include "casework/people.h"
 #include "cli/cli.h"
 #include "cli/common.h"
@@ -164,6 +165,15 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
                 printf("演示经办记录：核查结论 %ld 项（其中确认失学辍学并立案 %ld 件），"
                        "劝返记录 %ld 次，依法控辍 %ld 步\n",
                        dc.verified, dc.cases, dc.attempts, dc.ladder_steps);
+                /* issue 16: the wellbeing ledgers of the demo's school */
+                int ill, mh;
+                if (demo_wellbeing(s, cli_actor(), &ill, &mh, &o) < 0) {
+                    error("记录演示疾病和心理健康台帐失败：%s", o.msg.buf);
+                    exit_code = EXIT_RUNTIME;
+                } else if (ill) {
+                    printf("演示台帐：疾病台帐 %d 条，心理健康台帐 %d 条（仅限被授权的账号）\n",
+                           ill, mh);
+                }
             }
         }
     }

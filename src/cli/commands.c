@@ -15,6 +15,9 @@ const struct command commands[] = {
     {"placement", cmd_placement, "残疾儿童安置方式和送教上门记录（每月最低要求）"},
     {"care", cmd_care, "留守儿童关爱联系：记录入户、电话、视频、到校联系"},
     {"pairing", cmd_pairing, "预警学生的结对帮扶：安排或结束结对教师"},
+    /* issue 16: the wellbeing ledgers */
+    {"illness", cmd_illness, "疾病台帐：学生的疾病、对到校的影响和随访"},
+    {"mental", cmd_mental, "心理健康台帐（仅限被授权的人员，查看记入审计日志）"},
     {"tasks", cmd_tasks, "列出到期和逾期的事项，最紧急的在前"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},

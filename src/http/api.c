@@ -108,5 +108,15 @@ const struct route api_routes[] = {
     ROUTE("GET", "/api/v1/reports/{name}", report_h, PERM_SESSION,
           "下载报表（csv、xlsx、json；走访清单也可 pdf）"),
     ROUTE("GET", "/api/v1/settings", settings_list_h, PERM_SESSION, "全部设置项"),
+    /* issue 16: the wellbeing ledgers (api_wellbeing.c); the mental-health reads answer only
+     * the accounts holding that permission, checked by casework/mental.c */
+    ROUTE("GET", "/api/v1/illnesses", illness_list_h, PERM_CHILDREN,
+          "疾病台帐（学校：本校学生；乡镇：本乡镇；县：全县）"),
+    ROUTE("GET", "/api/v1/children/{id}/illnesses", child_illness_h, PERM_CHILDREN,
+          "一名学生的疾病记录和随访"),
+    ROUTE("GET", "/api/v1/mental-health", mental_list_h, PERM_CHILDREN,
+          "心理健康台帐（仅限被授权的人员；记入审计日志）"),
+    ROUTE("GET", "/api/v1/children/{id}/mental-health", child_mental_h, PERM_CHILDREN,
+          "一名学生的心理健康台帐（仅限被授权的人员；记入审计日志）"),
 };
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

@@ -25,6 +25,11 @@ void child_h(struct request *r);
 void child_links_h(struct request *r);
 void child_casework_h(struct request *r);
 void child_care_h(struct request *r);
+/* issue 16: the wellbeing ledgers (api_wellbeing.c) */
+void illness_list_h(struct request *r);
+void child_illness_h(struct request *r);
+void mental_list_h(struct request *r);
+void child_mental_h(struct request *r);
 
 /* api_casework.c: verification tasks, cases (the legal ladder, notices), due tasks */
 void verify_list_h(struct request *r);

@@ -5,6 +5,7 @@
 #include "domain/scope.h"
 #include "domain/settings.h"
 #include "domain/user.h"
+#include "casework/wellbeing.h"
 #include "http/api.h"
 #include "http/args.h"
 #include "http/reply.h"
@@ -26,6 +27,12 @@ static int user_list_one(void *ctx, const struct user *u)
     if (u->role == ROLE_SCHOOL && batch_school_name(l->store, u->school, name, sizeof(name)) < 0)
         return -1;
     json_object_set_new(o, "school_name", name[0] ? json_string(name) : json_null());
+    /* issue 16: whether the admin granted it the mental-health ledger */
+    struct scope sc = {.user_id = u->id, .role = u->role};
+    int h = mental_holder(l->store, &sc);
+    if (h < 0)
+        return -1;
+    json_object_set_new(o, "mental_health", json_boolean(h));
     json_array_append_new(l->items, o);
     return 0;
 }

@@ -1,12 +1,29 @@
 /* The API's sessions: signing in (with the lockout's Retry-After), the session, signing out. */
 #include "domain/session.h"
 #include "domain/user.h"
+#include "casework/wellbeing.h"
 #include "http/api.h"
 #include "http/cookie.h"
 #include "http/gate.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "util/common.h"
+
+/* The wellbeing ledgers' screens (issue 16): the 疾病台帐 for the roles that read it, the
+ * 心理健康台帐 for an account holding that permission (read from the store: granted per
+ * account, not per role). */
+static json_t *wellbeing_perms(struct store *s, const struct user *u, json_t *user)
+{
+    json_t *perms = json_object_get(user, "permissions");
+    enum role r = u->role;
+    if (r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_TOWNSHIP || r == ROLE_SCHOOL ||
+        r == ROLE_SUPERVISOR)
+        json_array_append_new(perms, json_string("illness_read"));
+    struct scope sc = {.user_id = u->id, .role = u->role};
+    if (mental_holder(s, &sc) == 1)
+        json_array_append_new(perms, json_string("mental_health"));
+    return user;
+}
 
 void session_login_h(struct request *r)
 {
@@ -57,15 +74,18 @@ void session_login_h(struct request *r)
     cookie_session(cookie, sizeof(cookie), s.id, SESSION_TTL, r->cfg->secure_cookie);
     r->set_cookie = arena_strdup(&r->arena, cookie);
     reply_json(r, MHD_HTTP_OK,
-               json_pack("{s:o, s:s, s:I}", "user", user_json(&s.user), "csrf_token", s.csrf,
-                         "expires_at", (json_int_t)s.expires_at));
+               json_pack("{s:o, s:s, s:I}", "user",
+                         wellbeing_perms(r->store, &s.user, user_json(&s.user)), "csrf_token",
+                         s.csrf, "expires_at", (json_int_t)s.expires_at));
 }
 
 void session_get_h(struct request *r)
 {
     reply_json(r, MHD_HTTP_OK,
-               json_pack("{s:o, s:s, s:I}", "user", user_json(&r->session.user), "csrf_token",
-                         r->session.csrf, "expires_at", (json_int_t)r->session.expires_at));
+               json_pack("{s:o, s:s, s:I}", "user",
+                         wellbeing_perms(r->store, &r->session.user, user_json(&r->session.user)),
+                         "csrf_token", r->session.csrf, "expires_at",
+                         (json_int_t)r->session.expires_at));
 }
 
 void session_logout_h(struct request *r)

@@ -26,13 +26,33 @@ const char *arg_label(const char *name)
     static const struct {
         const char *name, *label;
     } labels[] = {
-        {"page", "页码"},       {"per_page", "每页条数"},  {"township", "乡镇"},
-        {"status", "状态"},     {"village", "村（社区）"}, {"school", "学校"},
-        {"sort", "排序方式"},   {"q", "搜索内容"},         {"stage", "核查和案件进度"},
-        {"reason", "失学原因"}, {"overdue", "是否逾期"},   {"actor", "操作人"},
-        {"action", "操作"},     {"target", "对象"},        {"since", "开始时间"},
-        {"until", "截止时间"},  {"all", "是否全部"},       {"full", "完整信息"},
-        {"format", "文件格式"}, {"state", "状态"},         {"person", "责任人"},
+        {"page", "页码"},
+        {"per_page", "每页条数"},
+        {"township", "乡镇"},
+        {"status", "状态"},
+        {"village", "村（社区）"},
+        {"school", "学校"},
+        {"sort", "排序方式"},
+        {"q", "搜索内容"},
+        {"stage", "核查和案件进度"},
+        {"reason", "失学原因"},
+        {"overdue", "是否逾期"},
+        {"actor", "操作人"},
+        {"action", "操作"},
+        {"target", "对象"},
+        {"since", "开始时间"},
+        {"until", "截止时间"},
+        {"all", "是否全部"},
+        {"full", "完整信息"},
+        {"format", "文件格式"},
+        {"state", "状态"},
+        {"person", "责任人"},
+        /* issue 16: the wellbeing ledgers */
+        {"category", "疾病类别"},
+        {"open_on", "日期"},
+        {"serious", "慢性或重大疾病"},
+        {"due", "复查到期"},
+        {"open", "未结案"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
         if (!strcmp(labels[i].name, name))

@@ -1,5 +1,7 @@
 #include "report/catalog.h"
 
+#include "report/wellbeing.h"
+
 #include "util/common.h"
 
 #define RUN_REPORT (RT_TOWNSHIP | RT_RUN)
@@ -78,6 +80,14 @@ const struct report_def report_defs[] = {
      "预警名单：在校学生中预警分（曾立案、重点群体、超龄、13至15岁且父母外出务工等因素的分值之和，"
      "分值可设置）达到分数线的，按乡镇、学校和分数排列，写明预警因素和结对教师",
      report_at_risk, RT_TOWNSHIP | RT_FULL, PERM_CHILDREN, true, false, false, true},
+    /* issue 16: the illness ledger (a school its pupils', a township its own) and what the
+     * county sends 卫健; the mental-health ledger is no report (casework/wellbeing.h) */
+    {"illness", "疾病台帐",
+     "疾病台帐：在校学生的慢性病、重大疾病、传染病和意外伤害，对到校的影响、诊断证明和随访",
+     report_illness, RT_TOWNSHIP | RT_FULL, PERM_CHILDREN, true, false, false, true},
+    {"infectious", "传染病缺课登记表",
+     "传染病缺课登记表：一个月（默认本月）在校学生因传染病缺课的情况，报县卫生健康局",
+     report_infectious, RT_TOWNSHIP | RT_MONTH | RT_FULL, PERM_SUMMARY, true, true, false, false},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false, false},

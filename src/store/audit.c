@@ -76,6 +76,13 @@ static const struct word action_words[] = {
     {"setting_unset", "恢复默认设置", NULL, 0, TONE_NONE},
     {"placement_set", "设置安置方式", NULL, 0, TONE_NONE},
     {"send_visit", "送教上门记录", NULL, 0, TONE_NONE},
+    /* issue 16: the wellbeing ledgers (the details never quote an entry) */
+    {"illness_add", "登记疾病台帐", NULL, 0, TONE_NONE},
+    {"illness_follow", "疾病随访", NULL, 0, TONE_NONE},
+    {"mental_add", "建立心理健康台帐", NULL, 0, TONE_NONE},
+    {"mental_note", "心理健康干预或复查", NULL, 0, TONE_NONE},
+    {"mental_grant", "授予或撤销心理健康台帐权限", NULL, 0, TONE_WARN},
+    {"mental_read", "查看心理健康台帐", NULL, 0, TONE_WARN},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

@@ -1,6 +1,8 @@
 /* The table of every action row, in the order help lists them (verb/verb.h). */
 #include "verb/rows.h"
 
+/* one block per issue, for merges */
+/* clang-format off */
 const struct verb *const verbs[] = {
     &verb_import,
     &verb_match,
@@ -39,5 +41,12 @@ const struct verb *const verbs[] = {
     &verb_care_add,
     &verb_pairing_add,
     &verb_pairing_end,
+    /* issue 16: the wellbeing ledgers */
+    &verb_illness_add,
+    &verb_illness_follow,
+    &verb_mental_add,
+    &verb_mental_note,
+    &verb_user_mental_health,
     NULL,
 };
+/* clang-format on */

@@ -20,6 +20,9 @@ export const routes = [
   { path: '/aid', title: '应助尽助', nav: true, perm: 'aid_read', load: () => import('./screens/aid.js') },
   { path: '/left-behind', title: '留守儿童', nav: true, perm: 'care_read', load: () => import('./screens/left-behind.js') },
   { path: '/at-risk', title: '预警名单', nav: true, perm: 'atrisk_read', load: () => import('./screens/at-risk.js') },
+  // issue 16: the wellbeing ledgers (the mental-health one for the accounts granted it)
+  { path: '/illness', title: '疾病台帐', nav: true, perm: 'illness_read', load: () => import('./screens/illness.js') },
+  { path: '/mental-health', title: '心理健康台帐', nav: true, perm: 'mental_health', load: () => import('./screens/mental.js') },
   { path: '/registration', title: '户籍问题', nav: true, perm: 'registration', load: () => import('./screens/registration.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },
   { path: '/imports', title: '数据导入', nav: true, perm: 'upload', load: () => import('./screens/imports.js') },

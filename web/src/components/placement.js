@@ -94,7 +94,7 @@ export function Placement({ work, recordId, onChanged }) {
 
 /* 登记/更改安置方式: the school for 随班就读, 特殊教育学校 and 送教上门 (the one that sends the
  * teachers), the approval for 缓学 and 免学. */
-function PlacementForm({ recordId, current, onDone, onCancel }) {
+export function PlacementForm({ recordId, current, onDone, onCancel }) {
   const c = current || {};
   const [f, set] = useForm({
     kind: c.kind || '', school: c.school_name || '', since: '', approved_by: c.approved_by || '',

@@ -55,7 +55,7 @@ function Users() {
   const [adding, setAdding] = useState(false);
   const done = m => { setMsg(m); list.reload(); };
   const columns = [
-    { key: 'name', label: '用户名', primary: true, render: u => html`<span class="mono">${u.name}</span>${u.disabled && html` <${Badge} tone="bad">已停用<//>`}` },
+    { key: 'name', label: '用户名', primary: true, render: u => html`<span class="mono">${u.name}</span>${u.disabled && html` <${Badge} tone="bad">已停用<//>`}${u.mental_health && html` <${Badge} tone="warn">心理健康台帐<//>`}` },
     { key: 'role', label: '角色', render: u => label('roles', u.role) },
     { key: 'scope', label: '范围', render: u => u.role === 'village' ? `${u.township_name || townName(u.township)} ${(u.villages || []).join('、')}`
       : u.township ? townName(u.township)
@@ -196,7 +196,16 @@ function UserActions({ user, onDone }) {
       onDone(`已重设账号 ${user.name} 的密码`);
     } catch (x) { setErr(x); }
   };
+  // issue 16: the mental-health ledger is granted per account (school, county, admin), audited
+  const mental = async () => {
+    setErr(null);
+    try {
+      const r = await api.put(`/users/${encodeURIComponent(user.name)}/mental-health`, { grant: user.mental_health ? '否' : '是' });
+      onDone(r.message);
+    } catch (e) { setErr(e); }
+  };
   return html`<span class="row-actions">
+    ${['school', 'county', 'admin'].includes(user.role) && html`<button type="button" class="btn btn-small" onClick=${mental}>${user.mental_health ? '撤销心理健康台帐' : '授予心理健康台帐'}</button>`}
     ${user.name === (currentUser() || {}).name ? html`<span class="muted small">当前登录的账号</span>`
       : html`<button type="button" class="btn btn-small" onClick=${toggle}>${user.disabled ? '启用' : '停用'}</button>`}
     ${pw === null ? html`<button type="button" class="btn btn-small" onClick=${() => setPw('')}>重设密码</button>`

@@ -20,6 +20,7 @@ import { Timeline } from '../components/timeline.js';
 import { Placement } from '../components/placement.js';
 import { Care } from '../components/care.js';
 import { AtRisk } from '../components/atrisk.js';
+import { Illness, Mental } from '../components/wellbeing.js';
 
 
 export default function Child({ params }) {
@@ -106,6 +107,8 @@ export default function Child({ params }) {
     </section>
 
     <${Care} id=${id} />
+    <${Illness} id=${id} mayPlace=${!!(work.data && work.data.may_place)} />
+    <${Mental} id=${id} />
     ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
     ${history && work.data && html`<${AtRisk} work=${work.data} recordId=${id} onChanged=${work.reload} />`}
     ${history && work.data && html`<${Placement} work=${work.data} recordId=${id} onChanged=${work.reload} />`}

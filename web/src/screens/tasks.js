@@ -13,6 +13,7 @@ import { FilterBar } from '../components/filters.js';
 import { DataTable, Pager } from '../components/table.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { objectLink, PriorityTag } from '../components/casework.js';
+import { MentalDue } from './mental.js';
 
 const PER_PAGE = 50;
 
@@ -52,6 +53,7 @@ export default function Tasks({ query }) {
   const d = list.data;
   return html`<div class="page">
     <${PageHeader} title="待办" subtitle=${d ? `截至 ${fmtDate(d.today)}，共 ${fmtNumber(d.total)} 项，${d.priority && !query.by_due ? `重点群体儿童的 ${fmtNumber(d.priority)} 项在前，再按` : '按'}截止日期，最紧急的在前` : '到期和逾期的核查、走访、依法控辍和回访'} />
+    ${can('mental_health') && html`<${MentalDue} />`}
     <div class="segmented" role="group" aria-label="范围">
       <button type="button" class=${'btn' + (scope === 'me' ? ' btn-primary' : '')} aria-pressed=${scope === 'me'} onClick=${() => setQuery({ scope: 'me', person: '', township: '' })}>我的</button>
       <button type="button" class=${'btn' + (scope !== 'me' ? ' btn-primary' : '')} aria-pressed=${scope !== 'me'} onClick=${() => setQuery({ scope: 'area' })}>${area}</button>
