@@ -8,6 +8,7 @@
 #include "casework/atrisk_impl.h"
 #include "casework/casework.h"
 #include "casework/placement.h"
+#include "casework/wellbeing.h"
 #include "core/date.h"
 #include "core/schoolyear.h"
 #include "core/view.h"
@@ -25,6 +26,7 @@ static const struct word factor_words[] = {
     {"group", "重点群体", NULL, 0, TONE_WARN},
     {"over_age", "超龄", "超龄就读", 0, TONE_WARN},
     {"away_family", "13至15岁且父母外出务工", "父母外出务工", 0, TONE_WARN},
+    {"illness", "长期或严重疾病", "慢性病|重大疾病", 0, TONE_WARN},
 };
 const struct vocab atrisk_factors = {"预警因素", factor_words, ARRAY_SIZE(factor_words)};
 
@@ -36,6 +38,7 @@ static const struct setting_field fields[] = {
     {"atrisk_weight_group", offsetof(struct atrisk_settings, weight[RISK_GROUP]), SETTING_INT},
     {"atrisk_weight_overage", offsetof(struct atrisk_settings, weight[RISK_OVER_AGE]), SETTING_INT},
     {"atrisk_weight_away", offsetof(struct atrisk_settings, weight[RISK_AWAY_FAMILY]), SETTING_INT},
+    {"atrisk_weight_illness", offsetof(struct atrisk_settings, weight[RISK_ILLNESS]), SETTING_INT},
 };
 
 int atrisk_settings_load(struct store *s, struct atrisk_settings *as, struct outcome *o)
@@ -99,6 +102,11 @@ void atrisk_score(const struct atrisk_settings *as, const struct atrisk_facts *x
         (x->groups & (1u << GRP_LEFT_BEHIND))) {
         snprintf(d, sizeof(d), "%d 岁，在农村留守儿童名单上", x->age);
         add_factor(out, RISK_AWAY_FAMILY, as->weight[RISK_AWAY_FAMILY], d);
+    }
+    /* the entry's number, not its diagnosis: the list goes where the ledger does not */
+    if (as->weight[RISK_ILLNESS] > 0 && x->illness_id) {
+        snprintf(d, sizeof(d), "疾病台帐第 %lld 条，未痊愈", (long long)x->illness_id);
+        add_factor(out, RISK_ILLNESS, as->weight[RISK_ILLNESS], d);
     }
 }
 
@@ -217,11 +225,63 @@ static int load_cases(struct store *s, int64_t population_batch, struct atrisk_r
     return rc < 0 ? -1 : 0;
 }
 
+/* The open chronic or serious illnesses (疾病台帐), by the child's record in the run's register.
+ * `only`: one child's (its child id, whose record is `only_record`), 0 all. */
+struct ill_list {
+    int64_t only;
+    struct ill_item {
+        int64_t child, illness;
+    } * v;
+    size_t n;
+};
+
+static void ill_seen(void *ctx, int64_t child_id, int64_t record_id, int64_t illness_id)
+{
+    (void)record_id;
+    struct ill_list *l = ctx;
+    if (l->only && child_id != l->only)
+        return;
+    if (l->n && l->v[l->n - 1].child == child_id)
+        return; /* one factor a child: its first open illness names it */
+    l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
+    l->v[l->n].child = child_id;
+    l->v[l->n++].illness = illness_id;
+}
+
+static int load_ills(struct store *s, int64_t population_batch, int64_t only, int64_t only_record,
+                     struct atrisk_run *r)
+{
+    struct ill_list l = {only, NULL, 0};
+    int rc = illness_serious_open(s, date_today(), ill_seen, &l);
+    struct stmt *q =
+        rc == 0 && l.n ? store_prepare(s, "SELECT child_key FROM child WHERE id = $1") : NULL;
+    for (size_t i = 0; q && i < l.n; i++) {
+        stmt_reset(q);
+        stmt_bind_int(q, 1, l.v[i].child);
+        if (stmt_step(q) != 1)
+            continue;
+        int64_t rid = only_record ? only_record
+                                  : placement_latest_record(s, population_batch, stmt_text(q, 0));
+        if (rid) {
+            r->ills = xreallocarray(r->ills, r->nills + 1, sizeof(*r->ills));
+            r->ills[r->nills++] = (struct risk_mark){rid, 0, l.v[i].illness, NULL};
+        }
+    }
+    if (l.n && !q)
+        rc = -1;
+    stmt_finalize(q);
+    free(l.v);
+    if (r->nills)
+        qsort(r->ills, r->nills, sizeof(*r->ills), cmp_mark);
+    return rc;
+}
+
 int atrisk_run_load(struct store *s, const struct run_info *ri, struct atrisk_run *r)
 {
     memset(r, 0, sizeof(*r));
     if (load_pupils(s, ri->enrollment_batch, r) < 0 || load_groups(s, ri->id, r) < 0 ||
-        load_cases(s, ri->population_batch, r) < 0) {
+        load_cases(s, ri->population_batch, r) < 0 ||
+        load_ills(s, ri->population_batch, 0, 0, r) < 0) {
         atrisk_run_release(r);
         return -1;
     }
@@ -238,6 +298,7 @@ void atrisk_run_release(struct atrisk_run *r)
     free(r->pupils);
     free(r->groups);
     free(r->cases);
+    free(r->ills);
     memset(r, 0, sizeof(*r));
 }
 
@@ -268,6 +329,8 @@ const char *atrisk_facts_of(const struct atrisk_run *r, const struct run_status_
         x->case_id = c->case_id;
         x->case_state = c->state;
     }
+    const struct risk_mark *ill = mark_find(r->ills, r->nills, e->record_id);
+    x->illness_id = ill ? ill->case_id : 0;
     return school ? school : "";
 }
 
@@ -322,6 +385,8 @@ int atrisk_run_one(struct store *s, const struct run_info *ri, const struct run_
         }
         stmt_finalize(q);
     }
+    if (rc >= 0 && child > 0 && load_ills(s, ri->population_batch, child, e->record_id, r) < 0)
+        rc = -1;
     if (rc < 0 || child < 0 || (child > 0 && !q)) {
         atrisk_run_release(r);
         return -1;

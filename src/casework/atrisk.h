@@ -26,9 +26,18 @@ struct vocab;
  *                  for children of g + 5 on the cutoff)
  *   away_family    13–15 岁且父母外出务工: aged 13 to 15 on the cutoff and on the left-behind
  *                  register (its parents work away)
+ *   illness        长期或严重疾病: an entry of the 疾病台帐 flagged chronic or serious, open
+ *                  today (casework/wellbeing.h)
  * A child is listed when its score reaches atrisk_threshold.
  */
-enum atrisk_factor { RISK_PREVIOUS_CASE, RISK_GROUP, RISK_OVER_AGE, RISK_AWAY_FAMILY, RISK__COUNT };
+enum atrisk_factor {
+    RISK_PREVIOUS_CASE,
+    RISK_GROUP,
+    RISK_OVER_AGE,
+    RISK_AWAY_FAMILY,
+    RISK_ILLNESS,
+    RISK__COUNT
+};
 extern const struct vocab atrisk_factors;
 
 /* The settings (atrisk_*): the threshold and each factor's weight, 0 turning a factor off. */
@@ -45,6 +54,7 @@ struct atrisk_facts {
     int grade;              /* the 学籍 grade 1..9; 0 unknown */
     unsigned groups;        /* 1u << enum priority_group */
     int64_t case_id;        /* the child's case, 0 none */
+    int64_t illness_id;     /* an open chronic or serious illness of the 疾病台帐, 0 none */
     const char *case_state; /* its state key ("open", "returned", "closed") */
 };
 

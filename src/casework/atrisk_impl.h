@@ -38,8 +38,8 @@ struct atrisk_run {
     size_t npupils;
     char **schools; /* school codes */
     size_t nschools;
-    struct risk_mark *groups, *cases;
-    size_t ngroups, ncases;
+    struct risk_mark *groups, *cases, *ills; /* ills: case_id holds the illness */
+    size_t ngroups, ncases, nills;
 };
 int atrisk_run_load(struct store *s, const struct run_info *ri, struct atrisk_run *r);
 /* The same for the one child `e` of run `ri` (its 学籍 record, its groups, its case). */

@@ -146,6 +146,8 @@ const struct setting_def setting_defs[] = {
      "0 到 100 的整数（0 不计）", NULL, 0},
     {"atrisk_weight_away", "预警分：13至15岁且父母外出务工", SETTING_INT, "20", 0, 100,
      "0 到 100 的整数（0 不计）", NULL, 0},
+    {"atrisk_weight_illness", "预警分：长期或严重疾病", SETTING_INT, "20", 0, 100,
+     "0 到 100 的整数（0 不计）", NULL, 0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };

@@ -12,7 +12,9 @@ KEYS = ["county", "year_start_mmdd", "cutoff_mmdd", "min_age", "max_age", "link_
         "casework_first_visit_days",
         "casework_ladder_days", "casework_followup_months", "casework_followup_count",
         "school_holidays", "import_shrink_percent", "attachment_max_mb", "send_teach_visits",
-        "send_teach_hours", "demo"]
+        "send_teach_hours", "atrisk_threshold", "atrisk_overage_years", "atrisk_weight_case",
+        "atrisk_weight_group", "atrisk_weight_overage", "atrisk_weight_away", "atrisk_weight_illness",
+        "demo"]
 
 
 class Settings(BaoxueTest):

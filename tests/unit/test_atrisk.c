@@ -24,7 +24,7 @@
 #include "util/buf.h"
 
 static const struct atrisk_settings defaults = {
-    .threshold = 20, .overage_years = 2, .weight = {30, 15, 15, 20}};
+    .threshold = 20, .overage_years = 2, .weight = {30, 15, 15, 20, 20}};
 
 static void test_factors(void **state)
 {
@@ -70,6 +70,11 @@ static void test_factors(void **state)
     atrisk_explain(&sc, &b);
     assert_string_equal(b.buf, "曾失学辍学立案（案件 7，已复学，巩固回访中）30 分");
     buf_release(&b);
+    /* an open chronic or serious illness: named by its entry, never its diagnosis */
+    struct atrisk_facts ill = {.age = 9, .grade = 3, .illness_id = 4};
+    atrisk_score(&defaults, &ill, &sc);
+    assert_int_equal(sc.total, 20);
+    assert_string_equal(sc.f[0].detail, "疾病台帐第 4 条，未痊愈");
     /* a weight of 0 turns a factor off */
     struct atrisk_settings off = defaults;
     off.weight[RISK_PREVIOUS_CASE] = 0;
