@@ -87,7 +87,8 @@ int attendance_calendar(struct store *s, const char *school, struct term_calenda
 
 int att_enrollment_batch(struct store *s, int64_t *batch)
 {
-    return import_current(s, KIND_ENROLLMENT, 0, batch, NULL);
+    long rows;
+    return import_current(s, KIND_ENROLLMENT, 0, batch, &rows);
 }
 
 int att_school(struct store *s, const struct scope *sc, const char *text, char code[32],
@@ -159,10 +160,14 @@ int attendance_roster(struct store *s, const char *school, int grade, const char
         return fail_store(s, o);
     char name[128] = "";
     struct stmt *q = store_prepare(
-        s, "SELECT " CHILD_KEY_SQL("r") ", r.id, coalesce(r.name, ''), coalesce(r.grade, 0),"
-           " coalesce(r.class, ''), coalesce(r.student_no, ''), coalesce(r.school_name, '')"
-           " FROM record r WHERE r.batch_id = $1 AND r.school_code = $2"
-           " AND coalesce(r.enroll_status, 'active') = 'active'");
+        s,
+        "SELECT " CHILD_KEY_SQL(
+            "r") ", r.id, coalesce(r.name, ''), coalesce(r.grade, 0),"
+                 " coalesce(r.class, ''), coalesce(r.student_no, ''), coalesce(r.school_name, '')"
+                 ", coalesce(r.school_code, '')"
+                 " FROM record r WHERE r.batch_id = $1 AND r.school_code IS NOT NULL"
+                 " AND (CAST($2 AS TEXT) IS NULL OR r.school_code = $2)"
+                 " AND coalesce(r.enroll_status, 'active') = 'active'");
     if (!q)
         return fail_store(s, o);
     stmt_bind_int(q, 1, batch);
@@ -172,13 +177,13 @@ int attendance_roster(struct store *s, const char *school, int grade, const char
         ALLOC_GROW(*out, *n + 1, alloc);
         struct pupil *p = &(*out)[(*n)++];
         memset(p, 0, sizeof(*p));
-        snprintf(p->key, sizeof(p->key), "%s", stmt_text(q, 0));
+        p->key = xstrdup(stmt_text(q, 0));
         p->record_id = stmt_int(q, 1);
-        snprintf(p->name, sizeof(p->name), "%s", stmt_text(q, 2));
+        p->name = xstrdup(stmt_text(q, 2));
         p->grade = (int)stmt_int(q, 3);
         snprintf(p->klass, sizeof(p->klass), "%s", stmt_text(q, 4));
         snprintf(p->student_no, sizeof(p->student_no), "%s", stmt_text(q, 5));
-        snprintf(p->school, sizeof(p->school), "%s", school);
+        snprintf(p->school, sizeof(p->school), "%s", stmt_text(q, 7));
         if (!*name)
             snprintf(name, sizeof(name), "%s", stmt_text(q, 6));
     }
@@ -186,7 +191,7 @@ int attendance_roster(struct store *s, const char *school, int grade, const char
     if (rc < 0)
         goto fail;
     /* the children a case returned to the school (its name), not on the 学籍 list yet */
-    if (*name) {
+    if (school && *name) {
         q = store_prepare(s, "SELECT ch.child_key, cf.record_id, coalesce(r.name, ''),"
                              " coalesce(cf.outcome_grade, '')"
                              " FROM case_file cf JOIN child ch ON ch.id = cf.child_id"
@@ -205,9 +210,9 @@ int attendance_roster(struct store *s, const char *school, int grade, const char
             ALLOC_GROW(*out, *n + 1, alloc);
             struct pupil *p = &(*out)[(*n)++];
             memset(p, 0, sizeof(*p));
-            snprintf(p->key, sizeof(p->key), "%s", stmt_text(q, 0));
+            p->key = xstrdup(stmt_text(q, 0));
             p->record_id = stmt_int(q, 1);
-            snprintf(p->name, sizeof(p->name), "%s", stmt_text(q, 2));
+            p->name = xstrdup(stmt_text(q, 2));
             p->grade = grade_parse(stmt_text(q, 3), strlen(stmt_text(q, 3)));
             snprintf(p->school, sizeof(p->school), "%s", school);
             p->returned = true;
@@ -218,18 +223,32 @@ int attendance_roster(struct store *s, const char *school, int grade, const char
     }
     /* narrowed to the grade and class asked for */
     size_t k = 0;
-    for (size_t i = 0; i < *n; i++)
-        if ((!grade || (*out)[i].grade == grade) && (!klass || !*klass ||
-                                                     !strcmp((*out)[i].klass, klass)))
-            (*out)[k++] = (*out)[i];
+    for (size_t i = 0; i < *n; i++) {
+        struct pupil *p = &(*out)[i];
+        if ((!grade || p->grade == grade) && (!klass || !*klass || !strcmp(p->klass, klass))) {
+            (*out)[k++] = *p;
+        } else {
+            free(p->key);
+            free(p->name);
+        }
+    }
     *n = k;
     qsort(*out, *n, sizeof(**out), pupil_cmp);
     return 0;
 fail:
-    free(*out);
+    attendance_roster_free(*out, *n);
     *out = NULL;
     *n = 0;
     return fail_store(s, o);
+}
+
+void attendance_roster_free(struct pupil *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].key);
+        free(r[i].name);
+    }
+    free(r);
 }
 
 /* The pupil of the roster `text` names: 学籍号, 身份证号, or the record's number. NULL when
@@ -448,8 +467,7 @@ int attendance_record(struct store *s, const struct scope *sc, const struct atte
     audit_target_name(target, OBJ_SCHOOL, code);
     snprintf(detail, sizeof(detail), "%s 记录%s %zu 人（其中改记 %d 人）", day,
              kind_words[kind].label, nwho, replaced);
-    if (audit_record(s, actor, sc ? sc->origin : "cli", "attendance_record", target, detail) <
-            0 ||
+    if (audit_record(s, actor, sc ? sc->origin : "cli", "attendance_record", target, detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -462,14 +480,14 @@ int attendance_record(struct store *s, const struct scope *sc, const struct atte
                             kind_words[kind].key, "recorded", (int)nwho, "replaced", replaced);
     rc = 0;
 out:
-    free(roster);
+    attendance_roster_free(roster, nr);
     free(text);
     return rc;
 }
 
 int attendance_remove(struct store *s, const struct scope *sc,
-                      const struct attendance_remove_input *in, const char *actor,
-                      struct buf *msg, struct outcome *o)
+                      const struct attendance_remove_input *in, const char *actor, struct buf *msg,
+                      struct outcome *o)
 {
     if (att_may_write(sc, o) < 0)
         return -1;
@@ -503,8 +521,7 @@ int attendance_remove(struct store *s, const struct scope *sc,
         const struct pupil *p = att_find(roster, nr, who[i]);
         if (!p) {
             store_rollback(s);
-            failed_at(o, OUT_INVALID, "pupils", "%s没有学生“%s”，没有撤销任何记录", name,
-                      who[i]);
+            failed_at(o, OUT_INVALID, "pupils", "%s没有学生“%s”，没有撤销任何记录", name, who[i]);
             goto out;
         }
         struct stmt *q = store_prepare(s, "DELETE FROM attendance WHERE pupil_key = $1"
@@ -524,9 +541,8 @@ int attendance_remove(struct store *s, const struct scope *sc,
             const struct word *w = vocab_find(&absence_kinds, old);
             char target[AUDIT_TARGET_SIZE], detail[512];
             audit_target(target, OBJ_RECORD, p->record_id);
-            snprintf(detail, sizeof(detail), "撤销 %s 的考勤记录“%s”%s%s", day,
-                     w ? w->label : old, in->reason && *in->reason ? "：" : "",
-                     in->reason ? in->reason : "");
+            snprintf(detail, sizeof(detail), "撤销 %s 的考勤记录“%s”%s%s", day, w ? w->label : old,
+                     in->reason && *in->reason ? "：" : "", in->reason ? in->reason : "");
             if (audit_record(s, actor, sc ? sc->origin : "cli", "attendance_remove", target,
                              detail) < 0)
                 got = -1;
@@ -549,7 +565,7 @@ int attendance_remove(struct store *s, const struct scope *sc,
         buf_addf(msg, "%s 这些学生没有考勤记录，没有可撤销的", day);
     rc = 0;
 out:
-    free(roster);
+    attendance_roster_free(roster, nr);
     free(text);
     return rc;
 }

@@ -52,22 +52,25 @@ int attendance_calendar(struct store *s, const char *school, struct term_calenda
 /* ---- pupils ---- */
 
 struct pupil {
-    char key[160];     /* the child key */
+    char *key;         /* the child key (owned by the roster) */
+    char *name;        /* (owned by the roster) */
     int64_t record_id; /* the 学籍 record (or the case's register record) */
     char school[32];   /* 学籍 code */
-    char name[64];
-    int grade;        /* 1..12, 0 unknown */
-    char klass[32];   /* 班级 as the 学籍 list writes it ("" none) */
+    int grade;         /* 1..12, 0 unknown */
+    char klass[32];    /* 班级 as the 学籍 list writes it ("" none) */
     char student_no[40];
-    bool returned;    /* a child a case returned to the school, not on the 学籍 list yet */
+    bool returned; /* a child a case returned to the school, not on the 学籍 list yet */
 };
 
 /*
- * The roster of school `school` (grade 0: every grade; klass NULL or "": every class), in
- * grade, class and name order. *out is owned (free). 0, or -1 with the outcome.
+ * The roster of school `school` (NULL: the active pupils of every school of the current 学籍
+ * list, without the returned children; grade 0: every grade; klass NULL or "": every class),
+ * in grade, class and name order. *out is owned (attendance_roster_free). 0, or -1 with the
+ * outcome.
  */
 int attendance_roster(struct store *s, const char *school, int grade, const char *klass,
                       struct pupil **out, size_t *n, struct outcome *o);
+void attendance_roster_free(struct pupil *r, size_t n);
 
 /* ---- recording ---- */
 
@@ -93,8 +96,8 @@ struct attendance_remove_input {
 };
 /* Remove the day's absence of the pupils (audited with what was removed). */
 int attendance_remove(struct store *s, const struct scope *sc,
-                      const struct attendance_remove_input *in, const char *actor,
-                      struct buf *msg, struct outcome *o);
+                      const struct attendance_remove_input *in, const char *actor, struct buf *msg,
+                      struct outcome *o);
 
 struct closure_input {
     const char *school, *from, *to, *reason;
@@ -111,7 +114,7 @@ int attendance_reopen(struct store *s, const struct scope *sc, int64_t id, const
 
 struct attendance_filter {
     const char *school; /* code or name; a school account's own */
-    int grade;          /* 0 any */
+    long grade;         /* 0 any */
     const char *klass;  /* NULL any */
     const char *pupil;  /* 学籍号, 身份证号 or record number; NULL any */
     int from, to;       /* ymd; 0: the term's first school day / today */
@@ -135,8 +138,13 @@ int attendance_by_class(struct store *s, const struct scope *sc, const struct at
  * class, kind|null, note}]} of the class on the day. Names whole (the school's own pupils),
  * IDs never.
  */
-json_t *attendance_class_day(struct store *s, const struct scope *sc, const char *school,
-                             int grade, const char *klass, int day, struct outcome *o);
+json_t *attendance_class_day(struct store *s, const struct scope *sc, const char *school, int grade,
+                             const char *klass, int day, struct outcome *o);
+
+/* Every day of [from, to] (default the last two weeks) for the school (NULL: the county's
+ * calendar alone): a school day or why not; meta school_days the count. */
+int attendance_days(struct store *s, const struct scope *sc, const char *school, int from, int to,
+                    struct report_table *t, struct outcome *o);
 
 /* ---- what the early-warning rules read ---- */
 
@@ -192,6 +200,11 @@ struct attendance_import_summary {
 int attendance_import(struct store *s, const struct scope *sc,
                       const struct attendance_import_options *opt,
                       struct attendance_import_summary *sum, struct outcome *o);
+/* What an import did, as a person reads it (a few lines), and as the API answers it. */
+void attendance_import_describe(const struct attendance_import_options *opt,
+                                const struct attendance_import_summary *sum, struct buf *out);
+json_t *attendance_import_json(const struct attendance_import_options *opt,
+                               const struct attendance_import_summary *sum);
 /* Is `kind` the attendance kind's word ("attendance", "考勤", "考勤表")? */
 bool attendance_kind_word(const char *kind);
 

@@ -28,8 +28,7 @@ static int read_reach(struct store *s, const struct scope *sc, const char *asked
         return att_school(s, sc, asked, code, name, o);
     if (sc && sc->role == ROLE_TOWNSHIP)
         *township = sc->township ? sc->township : "";
-    else if (sc && sc->role != ROLE_ADMIN && sc->role != ROLE_COUNTY &&
-             sc->role != ROLE_SUPERVISOR)
+    else if (sc && sc->role != ROLE_ADMIN && sc->role != ROLE_COUNTY && sc->role != ROLE_SUPERVISOR)
         return failed(o, OUT_FORBIDDEN, "考勤由学校和教育局查看，您的账号不能查看");
     if (asked && *asked)
         return att_school(s, NULL, asked, code, name, o);
@@ -46,9 +45,10 @@ static int pupil_key(struct store *s, const char *text, struct buf *key)
     id_normalize(text, strlen(text), &id);
     char *end;
     long long num = strtoll(text, &end, 10);
-    struct stmt *q = store_prepare(s, "SELECT " CHILD_KEY_SQL("r") " FROM record r"
-                                      " WHERE (r.batch_id = $1 AND (r.student_no = $2"
-                                      " OR r.id_number = $3)) OR r.id = $4 LIMIT 1");
+    struct stmt *q = store_prepare(
+        s, "SELECT " CHILD_KEY_SQL("r") " FROM record r"
+                                        " WHERE (r.batch_id = $1 AND (r.student_no = $2"
+                                        " OR r.id_number = $3)) OR r.id = $4 LIMIT 1");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, batch);
@@ -67,16 +67,35 @@ static int pupil_key(struct store *s, const char *text, struct buf *key)
 }
 
 static const struct table_col list_cols[] = {
-    {"date", "日期", COL_TEXT},         {"school", "学校", COL_TEXT},
-    {"school_code", "学校标识码", COL_TEXT}, {"grade", "年级", COL_INT},
-    {"class", "班级", COL_TEXT},        {"name", "姓名", COL_TEXT},
-    {"student_no", "学籍号", COL_TEXT}, {"kind_label", "类型", COL_TEXT},
-    {"kind", "类型代码", COL_KEY},      {"note", "原因", COL_TEXT},
-    {"recorded_by", "记录人", COL_TEXT}, {"source", "来源", COL_TEXT},
+    {"date", "日期", COL_TEXT},
+    {"school", "学校", COL_TEXT},
+    {"school_code", "学校标识码", COL_TEXT},
+    {"grade", "年级", COL_INT},
+    {"class", "班级", COL_TEXT},
+    {"name", "姓名", COL_TEXT},
+    {"student_no", "学籍号", COL_TEXT},
+    {"kind_label", "类型", COL_TEXT},
+    {"kind", "类型代码", COL_KEY},
+    {"note", "原因", COL_TEXT},
+    {"recorded_by", "记录人", COL_TEXT},
+    {"source", "来源", COL_TEXT},
     {"record_id", "记录编号", COL_INT},
 };
-enum { L_DATE, L_SCHOOL, L_CODE, L_GRADE, L_CLASS, L_NAME, L_NO, L_LABEL, L_KIND, L_NOTE, L_BY,
-       L_SOURCE, L_RECORD };
+enum {
+    L_DATE,
+    L_SCHOOL,
+    L_CODE,
+    L_GRADE,
+    L_CLASS,
+    L_NAME,
+    L_NO,
+    L_LABEL,
+    L_KIND,
+    L_NOTE,
+    L_BY,
+    L_SOURCE,
+    L_RECORD
+};
 
 #define LIST_MAX 100000
 
@@ -113,8 +132,7 @@ int attendance_list(struct store *s, const struct scope *sc, const struct attend
         }
         if (rc == 0) {
             buf_release(&key);
-            return failed_at(o, OUT_NOT_FOUND, "pupil", "当前学籍名单中没有学生“%s”",
-                             f->pupil);
+            return failed_at(o, OUT_NOT_FOUND, "pupil", "当前学籍名单中没有学生“%s”", f->pupil);
         }
     }
     char a[11], b[11];
@@ -143,7 +161,7 @@ int attendance_list(struct store *s, const struct scope *sc, const struct attend
     stmt_bind_str(q, 2, b);
     stmt_bind_str(q, 3, *code ? code : NULL);
     stmt_bind_str(q, 4, township);
-    stmt_bind_int(q, 5, f->grade);
+    stmt_bind_int(q, 5, (int64_t)f->grade);
     stmt_bind_str(q, 6, f->klass && *f->klass ? f->klass : NULL);
     stmt_bind_str(q, 7, kind >= 0 ? absence_kinds.words[kind].key : NULL);
     stmt_bind_str(q, 8, key.len ? key.buf : NULL);
@@ -183,10 +201,14 @@ int attendance_list(struct store *s, const struct scope *sc, const struct attend
 /* ---- a school by day and class ---- */
 
 static const struct table_col class_cols[] = {
-    {"date", "日期", COL_TEXT},        {"grade", "年级", COL_INT},
-    {"class", "班级", COL_TEXT},       {"pupils", "学生数", COL_INT},
-    {"personal", "事假", COL_INT},     {"sick", "病假", COL_INT},
-    {"unexcused", "旷课", COL_INT},    {"late", "迟到早退", COL_INT},
+    {"date", "日期", COL_TEXT},
+    {"grade", "年级", COL_INT},
+    {"class", "班级", COL_TEXT},
+    {"pupils", "学生数", COL_INT},
+    {"personal", "事假", COL_INT},
+    {"sick", "病假", COL_INT},
+    {"unexcused", "旷课", COL_INT},
+    {"late", "迟到早退", COL_INT},
     {"recorded", "有记录的学生", COL_INT},
 };
 
@@ -212,7 +234,7 @@ int attendance_by_class(struct store *s, const struct scope *sc, const struct at
         return failed_at(o, OUT_INVALID, "from", "日期范围应在两个月之内，开始日期不晚于结束日期");
     struct pupil *roster;
     size_t nr;
-    if (attendance_roster(s, code, f->grade, f->klass, &roster, &nr, o) < 0)
+    if (attendance_roster(s, code, (int)f->grade, f->klass, &roster, &nr, o) < 0)
         return -1;
     struct klass *k = NULL;
     size_t nk = 0, ka = 0;
@@ -225,7 +247,7 @@ int attendance_by_class(struct store *s, const struct scope *sc, const struct at
         }
         k[nk - 1].pupils++;
     }
-    free(roster);
+    attendance_roster_free(roster, nr);
     struct term_calendar cal;
     if (attendance_calendar(s, code, &cal, o) < 0) {
         free(k);
@@ -291,8 +313,8 @@ int attendance_by_class(struct store *s, const struct scope *sc, const struct at
 
 /* ---- the class teacher's day ---- */
 
-json_t *attendance_class_day(struct store *s, const struct scope *sc, const char *school,
-                             int grade, const char *klass, int day, struct outcome *o)
+json_t *attendance_class_day(struct store *s, const struct scope *sc, const char *school, int grade,
+                             const char *klass, int day, struct outcome *o)
 {
     char code[32], name[128];
     if (sc && sc->role != ROLE_SCHOOL && sc->role != ROLE_ADMIN && sc->role != ROLE_COUNTY) {
@@ -316,8 +338,8 @@ json_t *attendance_class_day(struct store *s, const struct scope *sc, const char
     date_format(day, ds);
     json_t *grades = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *g = json_array_size(grades) ? json_array_get(grades, json_array_size(grades) - 1)
-                                            : NULL;
+        json_t *g =
+            json_array_size(grades) ? json_array_get(grades, json_array_size(grades) - 1) : NULL;
         if (!g || json_integer_value(json_object_get(g, "grade")) != all[i].grade) {
             g = json_pack("{s:i, s:s, s:[]}", "grade", all[i].grade, "label",
                           all[i].grade ? grade_name(all[i].grade) : "未填年级", "classes");
@@ -339,10 +361,10 @@ json_t *attendance_class_day(struct store *s, const struct scope *sc, const char
         stmt_bind_str(q, 1, all[i].key);
         stmt_bind_str(q, 2, ds);
         rc = stmt_step(q);
-        json_t *p = json_pack("{s:I, s:s, s:s, s:i, s:s, s:b}", "record_id",
-                              (json_int_t)all[i].record_id, "name", all[i].name, "student_no",
-                              all[i].student_no, "grade", all[i].grade, "class", all[i].klass,
-                              "returned", all[i].returned);
+        json_t *p =
+            json_pack("{s:I, s:s, s:s, s:i, s:s, s:b}", "record_id", (json_int_t)all[i].record_id,
+                      "name", all[i].name, "student_no", all[i].student_no, "grade", all[i].grade,
+                      "class", all[i].klass, "returned", all[i].returned);
         json_object_set_new(p, "kind", rc == 1 ? json_string(stmt_text(q, 0)) : json_null());
         json_object_set_new(p, "note", json_string(rc == 1 ? stmt_text(q, 1) : ""));
         /* what the screen sends back: the 学籍号, else the record's number */
@@ -354,7 +376,7 @@ json_t *attendance_class_day(struct store *s, const struct scope *sc, const char
     }
     if (q)
         stmt_finalize(q);
-    free(all);
+    attendance_roster_free(all, n);
     if (rc < 0) {
         json_decref(grades);
         json_decref(pupils);
@@ -447,5 +469,54 @@ int attendance_streaks(struct store *s, const struct term_calendar *cal, const c
     *out = xcalloc(na ? na : 1, sizeof(**out));
     *n = absence_streaks(cal, a, na, kind, from, to, *out);
     free(a);
+    return 0;
+}
+
+/* ---- the calendar as a table ---- */
+
+static const struct table_col day_cols[] = {
+    {"date", "日期", COL_TEXT},           {"weekday", "星期", COL_TEXT},
+    {"school_day", "上课日", COL_FLAG},   {"school_day_label", "是否上课", COL_TEXT},
+    {"reason", "不上课的原因", COL_TEXT},
+};
+
+int attendance_days(struct store *s, const struct scope *sc, const char *school, int from, int to,
+                    struct report_table *t, struct outcome *o)
+{
+    static const char *const wd[] = {"一", "二", "三", "四", "五", "六", "日"};
+    table_init(t, "上课日", "days", day_cols, ARRAY_SIZE(day_cols));
+    char code[32] = "", name[128];
+    if (school && *school && att_school(s, NULL, school, code, name, o) < 0)
+        return -1;
+    if (sc && sc->role == ROLE_SCHOOL && att_school(s, sc, school, code, name, o) < 0)
+        return -1;
+    if (!to)
+        to = date_today();
+    if (!from)
+        from = days_to_ymd(ymd_to_days(to) - 13);
+    if (from > to || days_between(from, to) > 400)
+        return failed_at(o, OUT_INVALID, "from", "日期范围应在 400 天之内，开始日期不晚于结束日期");
+    struct term_calendar cal;
+    if (attendance_calendar(s, code, &cal, o) < 0)
+        return -1;
+    long n = 0;
+    for (long d = ymd_to_days(from), e = ymd_to_days(to); d <= e; d++) {
+        int day = days_to_ymd(d);
+        enum school_day sd = term_day(&cal, day);
+        char ds[11];
+        date_format(day, ds);
+        table_add_row(t);
+        table_set(t, 0, ds);
+        table_setf(t, 1, "星期%s", wd[weekday_of(day)]);
+        table_set(t, 2, sd == SD_SCHOOL ? "1" : "0");
+        table_set(t, 3, sd == SD_SCHOOL ? "上课" : "不上课");
+        table_set(t, 4, term_day_reason(sd));
+        n += sd == SD_SCHOOL;
+    }
+    term_calendar_release(&cal);
+    char num[24];
+    snprintf(num, sizeof(num), "%ld", n);
+    table_meta(t, "school_days", num, META_INT);
+    table_note(t, "%s共 %ld 个上课日", *code ? "这所学校在这段时间" : "全县在这段时间", n);
     return 0;
 }

@@ -29,6 +29,7 @@ int cmd_explain(int argc, char **argv);
 int cmd_people(int argc, char **argv);
 int cmd_placement(int argc, char **argv);
 int cmd_care(int argc, char **argv);
+int cmd_attendance(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);

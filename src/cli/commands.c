@@ -14,6 +14,8 @@ const struct command commands[] = {
     {"case", cmd_case, "一人一案：劝返、依法控辍、劝返结果、回访、销号"},
     {"placement", cmd_placement, "残疾儿童安置方式和送教上门记录（每月最低要求）"},
     {"care", cmd_care, "留守儿童关爱联系：记录入户、电话、视频、到校联系"},
+    {"attendance", cmd_attendance,
+     "考勤：记录和查看学生缺勤（事假、病假、旷课、迟到早退）、上课日"},
     {"tasks", cmd_tasks, "列出到期和逾期的事项，最紧急的在前"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},

@@ -37,5 +37,7 @@ extern const struct verb verb_import_accept, verb_import_reject;
 extern const struct verb verb_import, verb_match;
 extern const struct verb verb_placement_set, verb_placement_visit;
 extern const struct verb verb_care_add;
+extern const struct verb verb_attendance_record, verb_attendance_remove, verb_attendance_close,
+    verb_attendance_reopen, verb_attendance_import;
 
 #endif

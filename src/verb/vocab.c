@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sodium.h>
 
+#include "casework/attendance.h"
 #include "casework/event.h"
 #include "casework/placement.h"
 #include "core/words.h"
@@ -80,6 +81,8 @@ const struct vocab_entry vocab_registry[] = {
     {"case_states", &case_states, NULL, NULL},
     {"reasons", &case_reasons, NULL, NULL},
     {"placement_kinds", &placement_kinds, NULL, NULL},
+    /* attendance (issue 16): 事假, 病假, 旷课, 迟到早退 */
+    {"absence_kinds", &absence_kinds, NULL, NULL},
     {"methods", &attempt_methods, method_more, NULL},
     {"ladder_steps", &ladder_steps, NULL, NULL},
     {"case_outcomes", &case_outcomes, NULL, NULL},
