@@ -135,7 +135,7 @@ int att_school(struct store *s, const struct scope *sc, const char *text, char c
 /* May the scope write a school's attendance (it is the school's, or the county's)? */
 int att_may_write(const struct scope *sc, struct outcome *o)
 {
-    if (!sc || sc->role == ROLE_ADMIN || sc->role == ROLE_COUNTY || sc->role == ROLE_SCHOOL)
+    if (!sc || role_records_attendance(sc->role))
         return 0;
     return failed(o, OUT_FORBIDDEN, "考勤由学校（班主任）记录，县教育局可以代录；您的账号不能记录");
 }

@@ -32,8 +32,19 @@ bool attendance_kind_word(const char *kind)
 }
 
 /* The columns an attendance sheet may have. */
-enum acol { A_DATE, A_CLASS, A_GRADE, A_NO, A_ID, A_NAME, A_KIND, A_NOTE, A_MONTH, A_SCHOOL,
-            A__COUNT };
+enum acol {
+    A_DATE,
+    A_CLASS,
+    A_GRADE,
+    A_NO,
+    A_ID,
+    A_NAME,
+    A_KIND,
+    A_NOTE,
+    A_MONTH,
+    A_SCHOOL,
+    A__COUNT
+};
 static const char *const acol_names[A__COUNT] = {
     [A_DATE] = "日期|缺勤日期|考勤日期|请假日期",
     [A_CLASS] = "班级|班别|班",
@@ -192,7 +203,7 @@ struct import_run {
     struct attendance_import_summary *sum;
     struct index x;
     struct calendars cals;
-    char school[32], school_name[128]; /* the sheet's school, "" when rows name theirs */
+    char school[32], school_name[128];         /* the sheet's school, "" when rows name theirs */
     char row_school[32], row_school_text[128]; /* the last row's school column, looked up */
     int col[A__COUNT];
     int day_cols[32]; /* a grid: the column of day d, -1 none */
@@ -293,9 +304,9 @@ static const struct pupil *row_pupil(struct import_run *ir, const struct row *r,
         char cl[32] = "";
         if (*ct)
             class_norm(ct, cl);
-        int grade = ir->col[A_GRADE] >= 0 ? grade_parse(cell(r, ir->col[A_GRADE]),
-                                                        strlen(cell(r, ir->col[A_GRADE])))
-                                          : 0;
+        int grade = ir->col[A_GRADE] >= 0
+                        ? grade_parse(cell(r, ir->col[A_GRADE]), strlen(cell(r, ir->col[A_GRADE])))
+                        : 0;
         if (!grade && *ct)
             grade = grade_in(ct);
         if (!grade)
@@ -322,7 +333,9 @@ static const struct pupil *row_pupil(struct import_run *ir, const struct row *r,
         else
             snprintf(why, wsize, "%s没有这名学生（%s%s），不在当前学籍名单中，也不是劝返到校的儿童",
                      *ir->school_name ? ir->school_name : "学校", *no ? "学籍号 " : "",
-                     *no ? no : *name ? name : "");
+                     *no     ? no
+                     : *name ? name
+                             : "");
         return NULL;
     }
     return &ir->x.roster[i];
@@ -378,8 +391,7 @@ static int cell_date(const struct import_run *ir, const struct cell *c, int *ymd
 {
     if (!c->len)
         return -1;
-    if ((c->kind == CELL_NUMBER || c->kind == CELL_DATE) && c->number > 20000 &&
-        c->number < 80000)
+    if ((c->kind == CELL_NUMBER || c->kind == CELL_DATE) && c->number > 20000 && c->number < 80000)
         return date_from_excel(c->number, false, ymd);
     if (date_parse(c->text, c->len, ymd) == 0)
         return 0;
@@ -459,8 +471,9 @@ static int row_grid(struct import_run *ir, const struct row *r, struct outcome *
     if (!p)
         return reject(ir, r, "%s", why);
     if (!month)
-        return reject(ir, r, "不知道是哪个月的考勤：表头上方的标题应写明月份（如“2026年11月”），"
-                             "或加一列“月份”");
+        return reject(ir, r,
+                      "不知道是哪个月的考勤：表头上方的标题应写明月份（如“2026年11月”），"
+                      "或加一列“月份”");
     const struct term_calendar *cal = pupil_calendar(ir, p, o);
     if (!cal)
         return -2;
@@ -484,8 +497,7 @@ static int row_grid(struct import_run *ir, const struct row *r, struct outcome *
             return reject(ir, r, "%d 月没有 %d 日", month % 100, d);
         enum school_day sd = term_day(cal, ymd);
         if (sd != SD_SCHOOL)
-            return reject(ir, r, "%d 月 %d 日不是上课日：%s", month % 100, d,
-                          term_day_reason(sd));
+            return reject(ir, r, "%d 月 %d 日不是上课日：%s", month % 100, d, term_day_reason(sd));
         if (ymd > date_today())
             return reject(ir, r, "%d 月 %d 日在今天之后", month % 100, d);
         kinds[d] = kind;
@@ -598,8 +610,9 @@ int attendance_import(struct store *s, const struct scope *sc,
     if (!opt->force && !opt->dry_run) {
         int64_t earlier = 0;
         const char *p[] = {sha};
-        if (store_int(s, "SELECT coalesce(max(id), 0) FROM attendance_import"
-                         " WHERE file_sha256 = $1",
+        if (store_int(s,
+                      "SELECT coalesce(max(id), 0) FROM attendance_import"
+                      " WHERE file_sha256 = $1",
                       1, p, &earlier) < 0) {
             fail_store(s, o);
             goto out;
@@ -628,8 +641,7 @@ int attendance_import(struct store *s, const struct scope *sc,
         goto out;
     }
     snprintf(sum->shape, sizeof(sum->shape), "%s", ir.grid ? "grid" : "rows");
-    if (attendance_roster(s, *ir.school ? ir.school : NULL, 0, NULL, &ir.x.roster, &ir.x.n, o) <
-        0)
+    if (attendance_roster(s, *ir.school ? ir.school : NULL, 0, NULL, &ir.x.roster, &ir.x.n, o) < 0)
         goto out;
     index_build(&ir.x);
     date_now_text(ir.now, sizeof(ir.now));
@@ -709,11 +721,13 @@ int attendance_import(struct store *s, const struct scope *sc,
         audit_target_name(target, OBJ_SCHOOL, ir.school);
     else
         snprintf(target, sizeof(target), "%s", "");
-    snprintf(detail, sizeof(detail), "导入考勤表 %s（第 %lld 次）：缺勤 %ld 条，改记 %ld 条，拒绝 %ld 行",
-             shown, (long long)ir.import_id, sum->absences, sum->replaced, sum->rows_rejected);
-    if (store_run(s, "UPDATE attendance_import SET rows_read = CAST($2 AS BIGINT),"
-                     " absences = CAST($3 AS BIGINT), replaced = CAST($4 AS BIGINT),"
-                     " rows_rejected = CAST($5 AS BIGINT) WHERE id = CAST($1 AS BIGINT)",
+    snprintf(detail, sizeof(detail),
+             "导入考勤表 %s（第 %lld 次）：缺勤 %ld 条，改记 %ld 条，拒绝 %ld 行", shown,
+             (long long)ir.import_id, sum->absences, sum->replaced, sum->rows_rejected);
+    if (store_run(s,
+                  "UPDATE attendance_import SET rows_read = CAST($2 AS BIGINT),"
+                  " absences = CAST($3 AS BIGINT), replaced = CAST($4 AS BIGINT),"
+                  " rows_rejected = CAST($5 AS BIGINT) WHERE id = CAST($1 AS BIGINT)",
                   5, p) < 0 ||
         audit_record(s, opt->actor, sc ? sc->origin : "cli", "attendance_import",
                      *target ? target : NULL, detail) < 0) {
@@ -771,8 +785,9 @@ void attendance_import_describe(const struct attendance_import_options *opt,
                                 const struct attendance_import_summary *sum, struct buf *out)
 {
     const char *shown = opt->name ? opt->name : opt->path;
-    buf_addf(out, "%s考勤表 %s（%s）：读取 %ld 行，记入缺勤 %ld 条", opt->dry_run ? "检查了" : "已导入",
-             shown, !strcmp(sum->shape, "grid") ? "班级月考勤表" : "每行一条缺勤", sum->rows_read,
+    buf_addf(out, "%s考勤表 %s（%s）：读取 %ld 行，记入缺勤 %ld 条",
+             opt->dry_run ? "检查了" : "已导入", shown,
+             !strcmp(sum->shape, "grid") ? "班级月考勤表" : "每行一条缺勤", sum->rows_read,
              sum->absences);
     if (sum->replaced)
         buf_addf(out, "（其中改记已有的 %ld 条）", sum->replaced);

@@ -317,7 +317,7 @@ json_t *attendance_class_day(struct store *s, const struct scope *sc, const char
                              const char *klass, int day, struct outcome *o)
 {
     char code[32], name[128];
-    if (sc && sc->role != ROLE_SCHOOL && sc->role != ROLE_ADMIN && sc->role != ROLE_COUNTY) {
+    if (sc && !role_records_attendance(sc->role)) {
         failed(o, OUT_FORBIDDEN, "班级考勤由学校（班主任）记录，您的账号不能查看");
         return NULL;
     }
@@ -355,7 +355,8 @@ json_t *attendance_class_day(struct store *s, const struct scope *sc, const char
                                       " WHERE pupil_key = $1 AND on_date = $2");
     int rc = q ? 0 : -1;
     for (size_t i = 0; q && rc >= 0 && i < n; i++) {
-        if ((grade && all[i].grade != grade) || (klass && strcmp(all[i].klass, klass)))
+        /* the pupils of one grade (and class) only: a whole school is no roll call */
+        if (!grade || all[i].grade != grade || (klass && *klass && strcmp(all[i].klass, klass)))
             continue;
         stmt_reset(q);
         stmt_bind_str(q, 1, all[i].key);
