@@ -121,8 +121,8 @@ struct attendance_filter {
     const char *kind;   /* a word of absence_kinds; NULL any */
 };
 /* The absences the scope reaches, newest day first, then class and name (names and 学籍号,
- * never ID numbers): a school its own, a township its children's, the county and supervisors
- * every school's. */
+ * never ID numbers): a school its own, a township those of the children its 户籍 list registers
+ * (by ID), the county and supervisors every school's. */
 int attendance_list(struct store *s, const struct scope *sc, const struct attendance_filter *f,
                     struct report_table *t, struct outcome *o);
 /*

@@ -12,6 +12,7 @@
 #include "core/schoolyear.h"
 #include "core/words.h"
 #include "domain/scope.h"
+#include "ingest/import.h"
 #include "store/store.h"
 #include "util/common.h"
 #include "util/xmalloc.h"
@@ -135,6 +136,13 @@ int attendance_list(struct store *s, const struct scope *sc, const struct attend
             return failed_at(o, OUT_NOT_FOUND, "pupil", "当前学籍名单中没有学生“%s”", f->pupil);
         }
     }
+    /* a township reads the absences of the children its 户籍 list registers */
+    int64_t population = 0;
+    long prow;
+    if (township && import_current(s, KIND_POPULATION, 0, &population, &prow) < 0) {
+        buf_release(&key);
+        return fail_store(s, o);
+    }
     char a[11], b[11];
     date_format(from, a);
     date_format(to, b);
@@ -146,7 +154,9 @@ int attendance_list(struct store *s, const struct scope *sc, const struct attend
            " FROM attendance a LEFT JOIN record r ON r.id = a.record_id"
            " WHERE a.on_date >= $1 AND a.on_date <= $2"
            " AND (CAST($3 AS TEXT) IS NULL OR a.school_code = $3)"
-           " AND (CAST($4 AS TEXT) IS NULL OR r.township_code = $4)"
+           " AND (CAST($4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM record pr"
+           "  WHERE pr.batch_id = $9 AND pr.township_code = $4"
+           "  AND pr.id_number = substr(a.pupil_key, 3) AND a.pupil_key LIKE 'I:%'))"
            " AND ($5 = 0 OR a.grade = $5)"
            " AND (CAST($6 AS TEXT) IS NULL OR a.class = $6)"
            " AND (CAST($7 AS TEXT) IS NULL OR a.kind = $7)"
@@ -165,6 +175,7 @@ int attendance_list(struct store *s, const struct scope *sc, const struct attend
     stmt_bind_str(q, 6, f->klass && *f->klass ? f->klass : NULL);
     stmt_bind_str(q, 7, kind >= 0 ? absence_kinds.words[kind].key : NULL);
     stmt_bind_str(q, 8, key.len ? key.buf : NULL);
+    stmt_bind_int(q, 9, population);
     int rc;
     while ((rc = stmt_step(q)) == 1) {
         table_add_row(t);

@@ -16,8 +16,7 @@ static bool arg_date(struct request *r, const char *name, int *ymd)
     if (!arg_text(r, name, 32, &t))
         return false;
     if (t && *t && date_parse(t, strlen(t), ymd) < 0) {
-        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", name,
-                       "日期应写作 2026-11-20");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", name, "日期应写作 2026-11-20");
         return false;
     }
     return true;
