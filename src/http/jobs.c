@@ -656,7 +656,7 @@ void file_verb_h(struct request *r)
         reply_too_large(r, up);
     } else if (up->bad || !up->verb) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "上传内容无效：应为一个表单，含要上传的文件（file）和说明等字段");
+                    "上传内容无效：应为一个表单，含要上传的文件和说明等字段");
     } else if (up->io_error) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
                     "服务器无法保存上传的文件（磁盘已满或数据目录不可写？）");

@@ -11,7 +11,8 @@ KEYS = ["county", "year_start_mmdd", "cutoff_mmdd", "min_age", "max_age", "link_
         "link_review", "link_margin", "casework_verify_days", "casework_review_days",
         "casework_first_visit_days",
         "casework_ladder_days", "casework_followup_months", "casework_followup_count",
-        "school_holidays", "import_shrink_percent", "attachment_max_mb", "send_teach_visits",
+        "school_holidays", "school_makeup_days", "term_autumn_start", "term_autumn_end",
+        "term_spring_start", "term_spring_end", "import_shrink_percent", "attachment_max_mb", "send_teach_visits",
         "send_teach_hours", "demo"]
 
 
