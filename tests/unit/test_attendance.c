@@ -31,7 +31,8 @@ static void county(struct tu_fx *fx, const char *file, bool later)
     for (int i = 0; i < 4; i++)
         tu_make_id(ids[i], "140521", 20130304 + i, 11 + 2 * i);
     struct buf csv = BUF_INIT;
-    buf_addf(&csv, "学校名称,学校标识码,年级,班级,姓名,性别,出生日期,身份证件号,全国学籍号,学籍状态\n");
+    buf_addf(&csv,
+             "学校名称,学校标识码,年级,班级,姓名,性别,出生日期,身份证件号,全国学籍号,学籍状态\n");
     for (int i = 0; i < 3; i++)
         buf_addf(&csv, "郑庄镇中学,%s,七年级,%s,学生%d,男,2013-03-0%d,%s,G%s,在读\n", SCHOOL,
                  i < 2 ? "2班" : "3班", i, 4 + i, ids[i], ids[i]);
@@ -64,8 +65,8 @@ static void test_record_refuse(void **state)
     char two[64];
     snprintf(two, sizeof(two), "G%s\n%s", ids[0], ids[1]);
     assert_int_equal(record(fx, NULL, "2026-11-19", "旷课", two, &o), 0);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM attendance WHERE kind = 'unexcused'", NULL),
-                     2);
+    assert_int_equal(
+        tu_int(fx->s, "SELECT count(*) FROM attendance WHERE kind = 'unexcused'", NULL), 2);
     /* the child key, not the record: the next 学籍 import keeps them */
     char key[32];
     snprintf(key, sizeof(key), "I:%s", ids[0]);
@@ -96,9 +97,8 @@ static void test_record_refuse(void **state)
     assert_int_equal(record(fx, NULL, "2026-11-16", "病假", ids[2], &o), 0);
     /* re-recorded: replaced, audited */
     assert_int_equal(record(fx, NULL, "2026-11-19", "病假", ids[0], &o), 0);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM attendance WHERE on_date = '2026-11-19'",
-                            NULL),
-                     2);
+    assert_int_equal(
+        tu_int(fx->s, "SELECT count(*) FROM attendance WHERE on_date = '2026-11-19'", NULL), 2);
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM attendance WHERE kind = 'sick'", NULL), 2);
     assert_int_equal(
         tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'attendance_replace'", NULL), 1);
@@ -107,9 +107,8 @@ static void test_record_refuse(void **state)
         .school = SCHOOL, .date = "2026-11-19", .pupils = ids[1], .reason = "记错了"};
     buf_reset(&msg);
     assert_int_equal(attendance_remove(fx->s, NULL, &ri, "teacher", &msg, &o), 0);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM attendance WHERE on_date = '2026-11-19'",
-                            NULL),
-                     1);
+    assert_int_equal(
+        tu_int(fx->s, "SELECT count(*) FROM attendance WHERE on_date = '2026-11-19'", NULL), 1);
     assert_int_equal(
         tu_int(fx->s, "SELECT count(*) FROM audit WHERE action = 'attendance_remove'", NULL), 1);
     /* a school account: its own school only; a township records nothing */
@@ -179,9 +178,8 @@ static void test_import_shapes(void **state)
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM attendance_reject WHERE reason LIKE $1",
                             "%不是上课日%"),
                      1);
-    assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM attendance WHERE import_id IS NOT NULL",
-                            NULL),
-                     3);
+    assert_int_equal(
+        tu_int(fx->s, "SELECT count(*) FROM attendance WHERE import_id IS NOT NULL", NULL), 3);
     /* the same file again: refused */
     assert_int_equal(import_sheet(fx, "rows.csv", csv.buf, "郑庄镇中学", &sum, &o), -1);
     assert_string_equal(o.field, "force");
@@ -193,7 +191,9 @@ static void test_import_shapes(void **state)
         buf_addf(&csv, ",%d", d);
     buf_adds(&csv, "\n1,学生0");
     for (int d = 1; d <= 31; d++) /* 旷 on Mon 9 … Fri 13, ✓ on the other weekdays */
-        buf_adds(&csv, d >= 9 && d <= 13 ? ",旷" : d <= 20 && (d % 7 != 0 && d % 7 != 1) ? ",✓" : ",");
+        buf_adds(&csv, d >= 9 && d <= 13                       ? ",旷"
+                       : d <= 20 && (d % 7 != 0 && d % 7 != 1) ? ",✓"
+                                                               : ",");
     buf_adds(&csv, "\n2,学生1");
     for (int d = 1; d <= 31; d++)
         buf_adds(&csv, d == 3 ? ",病" : d == 4 ? ",事" : d == 5 ? ",迟" : ",");

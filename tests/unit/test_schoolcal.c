@@ -24,9 +24,8 @@ static void calendar(struct term_calendar *c)
 {
     *c = (struct term_calendar)TERM_CALENDAR_INIT;
     struct buf err = BUF_INIT;
-    assert_int_equal(holidays_parse(&c->holidays, "2026-10-01..2026-10-07,2027-01-16..2027-02-20",
-                                    &err),
-                     0);
+    assert_int_equal(
+        holidays_parse(&c->holidays, "2026-10-01..2026-10-07,2027-01-16..2027-02-20", &err), 0);
     assert_int_equal(makeup_days_parse(&c->makeup, "2026-09-27，2026-10-10", &err), 0);
     assert_int_equal(makeup_days_parse(&c->closed, "2026-11-18..2026-11-19", &err), 0);
     buf_release(&err);
@@ -51,7 +50,7 @@ static void test_days(void **state)
     assert_int_equal(term_day(&c, 20260831), SD_OUT_OF_TERM);
     assert_int_equal(term_day(&c, 20260901), SD_SCHOOL);
     assert_int_equal(term_day(&c, 20270115), SD_SCHOOL);
-    assert_int_equal(term_day(&c, 20270118), SD_HOLIDAY);    /* a Monday in the winter holiday */
+    assert_int_equal(term_day(&c, 20270118), SD_HOLIDAY);     /* a Monday in the winter holiday */
     assert_int_equal(term_day(&c, 20270121), SD_OUT_OF_TERM); /* after the autumn term's end */
     assert_int_equal(term_day(&c, 20270224), SD_SCHOOL);      /* the spring term's first day */
     assert_int_equal(term_day(&c, 20270223), SD_OUT_OF_TERM);
@@ -109,7 +108,8 @@ static void test_streaks(void **state)
         {20261012, AB_UNEXCUSED, ""}, {20261013, AB_UNEXCUSED, ""}, {20261015, AB_UNEXCUSED, ""},
     };
     struct absence_streak s[10];
-    size_t n = absence_streaks(&c, a, sizeof(a) / sizeof(a[0]), AB_UNEXCUSED, 20260901, 20261031, s);
+    size_t n =
+        absence_streaks(&c, a, sizeof(a) / sizeof(a[0]), AB_UNEXCUSED, 20260901, 20261031, s);
     assert_int_equal(n, 3);
     assert_int_equal(s[0].first, 20260929);
     assert_int_equal(s[0].last, 20261008);
