@@ -35,14 +35,13 @@ struct sheet {
     long rows;
 };
 
-static void add(struct sheet *sh, const struct pupil *p, int day, const char *kind,
-                const char *why)
+static void add(struct sheet *sh, const struct pupil *p, int day, const char *kind, const char *why)
 {
     char ds[11], grade[8];
     date_format(day, ds);
     snprintf(grade, sizeof(grade), "%d", p->grade);
-    const char *cells[] = {ds, p->school, p->grade ? grade : "", p->klass, p->student_no,
-                           p->name, kind, why};
+    const char *cells[] = {ds,   p->school, p->grade ? grade : "", p->klass, p->student_no, p->name,
+                           kind, why};
     for (size_t i = 0; i < ARRAY_SIZE(cells); i++)
         csv_field(&sh->text, cells[i], strlen(cells[i]), i == 0);
     buf_adds(&sh->text, "\r\n");
@@ -97,7 +96,8 @@ int demo_attendance(struct store *s, const char *dir, const char *actor, int as_
         if (drift[i]) {
             int len = drift[i] == 1 ? 3 : drift[i] == 2 ? 7 : 20 + (int)below(&d, 6);
             for (int k = 0; k < len && (size_t)k < nd; k++)
-                add(&sh, p, days[nd - 1 - (size_t)k], "旷课", k == len - 1 ? "未到校，联系不上家长" : "");
+                add(&sh, p, days[nd - 1 - (size_t)k], "旷课",
+                    k == len - 1 ? "未到校，联系不上家长" : "");
             out->streak3 += drift[i] == 1;
             out->streak7 += drift[i] == 2;
             out->streak20 += drift[i] == 3;
@@ -110,7 +110,7 @@ int demo_attendance(struct store *s, const char *dir, const char *actor, int as_
             continue;
         }
         if (u < 850)
-            continue; /* never absent */
+            continue;  /* never absent */
         if (u < 930) { /* a day or three, excused or late */
             int times = 1 + (int)below(&d, 3);
             size_t last = SIZE_MAX;
