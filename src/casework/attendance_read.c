@@ -153,7 +153,9 @@ int attendance_list(struct store *s, const struct scope *sc, const struct attend
            " coalesce(a.record_id, 0)"
            " FROM attendance a LEFT JOIN record r ON r.id = a.record_id"
            " WHERE a.on_date >= $1 AND a.on_date <= $2"
-           " AND (CAST($3 AS TEXT) IS NULL OR a.school_code = $3)"
+           /* a school's own: by the index (school_code, on_date), not a scan */
+           " AND a.school_code >= coalesce(CAST($3 AS TEXT), '')"
+           " AND a.school_code <= coalesce(CAST($3 AS TEXT), '\xef\xbf\xbf')"
            " AND (CAST($4 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM record pr"
            "  WHERE pr.batch_id = $9 AND pr.township_code = $4"
            "  AND pr.id_number = substr(a.pupil_key, 3) AND a.pupil_key LIKE 'I:%'))"
