@@ -499,6 +499,8 @@ int attendance_days(struct store *s, const struct scope *sc, const char *school,
 {
     static const char *const wd[] = {"一", "二", "三", "四", "五", "六", "日"};
     table_init(t, "上课日", "days", day_cols, ARRAY_SIZE(day_cols));
+    if (sc && !role_reads_attendance(sc->role))
+        return failed(o, OUT_FORBIDDEN, "考勤由学校和教育局查看，您的账号不能查看");
     char code[32] = "", name[128];
     if (school && *school && att_school(s, NULL, school, code, name, o) < 0)
         return -1;
