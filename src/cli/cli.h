@@ -32,6 +32,7 @@ int cmd_care(int argc, char **argv);
 int cmd_pairing(int argc, char **argv);
 int cmd_illness(int argc, char **argv);
 int cmd_mental(int argc, char **argv);
+int cmd_attendance(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);

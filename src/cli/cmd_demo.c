@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "casework/casework.h"
+#include "casework/demo_attendance.h"
 #include "casework/demo_cases.h"
 #include "casework/demo_wellbeing.h"
 #include "casework/people.h"
@@ -307,6 +308,18 @@ int cmd_demo(int argc, char **argv)
         table_release(&t);
         if ((rc = demo_casework(s, res.registry_path, mr.run_id)) != EXIT_OK)
             goto out;
+        {
+            struct demo_attendance_summary da;
+            if (demo_attendance(s, out, cli_actor(), as_of, &da, &o) < 0) {
+                rc = cli_failed(&o);
+                goto out;
+            }
+            if (da.pupils)
+                printf("演示考勤：本学期 %ld 名在校生缺勤 %ld 条（拒绝 %ld 行）；连续旷课 3 天 %ld "
+                       "人、"
+                       "7 天 %ld 人、20 天以上 %ld 人\n",
+                       da.pupils, da.absences, da.rejected, da.streak3, da.streak7, da.streak20);
+        }
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
         printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"
                "另有 %ld 人有疑似学籍记录待人工复核，也列入未在校名单（待复核）。\n",

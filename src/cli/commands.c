@@ -18,6 +18,8 @@ const struct command commands[] = {
     /* issue 16: the wellbeing ledgers */
     {"illness", cmd_illness, "疾病台帐：学生的疾病、对到校的影响和随访"},
     {"mental", cmd_mental, "心理健康台帐（仅限被授权的人员，查看记入审计日志）"},
+    {"attendance", cmd_attendance,
+     "考勤：记录和查看学生缺勤（事假、病假、旷课、迟到早退）、上课日"},
     {"tasks", cmd_tasks, "列出到期和逾期的事项，最紧急的在前"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},

@@ -328,3 +328,13 @@ bool scope_groups(const struct scope *sc, unsigned *groups, const char **townshi
         return false;
     }
 }
+
+bool role_records_attendance(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SCHOOL;
+}
+
+bool role_reads_attendance(enum role r)
+{
+    return role_records_attendance(r) || r == ROLE_TOWNSHIP || r == ROLE_SUPERVISOR;
+}

@@ -195,4 +195,13 @@ bool scope_reads_run(const struct scope *sc, const char *population_department);
 bool scope_groups(const struct scope *sc, unsigned *groups, const char **township,
                   const char **school);
 
+/*
+ * Attendance (issue 16, casework/attendance.h): the roles that record absences (a school for
+ * its own pupils, the county and admin for any school) and those that read them (those, a
+ * township its pupils', a supervisor every school's). The session's "attendance_record" and
+ * "attendance_read" say so to the web UI.
+ */
+bool role_records_attendance(enum role r);
+bool role_reads_attendance(enum role r);
+
 #endif

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "core/deadline.h"
+#include "core/schoolcal.h"
 #include "core/date.h"
 #include "core/division.h"
 #include "core/schoolyear.h"
@@ -92,6 +93,27 @@ static int check_holidays(const char *v, struct buf *norm, struct buf *err)
     return 0;
 }
 
+/* School make-up days (调休上课日), parsed by core/schoolcal; stored in canonical form. */
+static int check_makeup(const char *v, struct buf *norm, struct buf *err)
+{
+    struct holidays h = HOLIDAYS_INIT;
+    if (makeup_days_parse(&h, v, err) < 0) {
+        holidays_release(&h);
+        return -1;
+    }
+    for (size_t i = 0; i < h.n; i++) {
+        char a[11], b[11];
+        date_format(h.r[i].first, a);
+        date_format(h.r[i].last, b);
+        if (h.r[i].first == h.r[i].last)
+            buf_addf(norm, "%s%s", i ? "," : "", a);
+        else
+            buf_addf(norm, "%s%s..%s", i ? "," : "", a, b);
+    }
+    holidays_release(&h);
+    return 0;
+}
+
 /* ---- the registry ---- */
 
 const struct setting_def setting_defs[] = {
@@ -125,6 +147,16 @@ const struct setting_def setting_defs[] = {
      0},
     {"school_holidays", "学校假期（期限顺延）", SETTING_TEXT, "", 0, 0,
      "开始日期..结束日期，多个用逗号分隔，如 2027-01-20..2027-02-25", check_holidays, 0},
+    {"school_makeup_days", "调休上课日（周末或假期中照常上课的日子，考勤计入）", SETTING_TEXT, "",
+     0, 0, "日期或 开始日期..结束日期，多个用逗号分隔，如 2026-09-27,2026-10-10", check_makeup, 0},
+    {"term_autumn_start", "秋季学期开学日（月日）", SETTING_INT, STR(TERM_AUTUMN_START), 101, 1231,
+     "月日，如 0901", check_mmdd, 0},
+    {"term_autumn_end", "秋季学期结束日（月日，次年）", SETTING_INT, STR(TERM_AUTUMN_END), 101,
+     1231, "月日，如 0120", check_mmdd, 0},
+    {"term_spring_start", "春季学期开学日（月日）", SETTING_INT, STR(TERM_SPRING_START), 101, 1231,
+     "月日，如 0224", check_mmdd, 0},
+    {"term_spring_end", "春季学期结束日（月日）", SETTING_INT, STR(TERM_SPRING_END), 101, 1231,
+     "月日，如 0710", check_mmdd, 0},
     {"import_shrink_percent", "名单人数骤减须确认（占当前名单的百分比）", SETTING_INT,
      STR(IMPORT_SHRINK_PERCENT_DEFAULT), 0, 100,
      "0 到 100 的整数：新名单人数低于当前名单的这一比例时须确认才导入；0 不检查", NULL, 0},

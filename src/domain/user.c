@@ -521,6 +521,11 @@ json_t *user_json(const struct user *u)
     /* the 送教上门 screen (issue 15), for the roles the placement policy lets read */
     if (role_reads_placements(u->role))
         json_array_append_new(perms, json_string("placements_read"));
+    /* 考勤 (issue 16): the class teacher's roll call, and a school's days by class */
+    if (role_records_attendance(u->role))
+        json_array_append_new(perms, json_string("attendance_record"));
+    if (role_reads_attendance(u->role))
+        json_array_append_new(perms, json_string("attendance_read"));
     json_t *person = u->person_id ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->person_id,
                                               "name", u->person_name, "org", u->person_org)
                                   : json_null();

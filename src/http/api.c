@@ -102,6 +102,14 @@ const struct route api_routes[] = {
     ROUTE("GET", "/api/v1/tasks", tasks_h, PERM_CASEWORK, "到期和逾期事项"),
     ROUTE("GET", "/api/v1/send-teaching", send_teaching_h, PERM_CASES,
           "送教上门：安置为送教上门的儿童和一个月的送教次数、课时"),
+    ROUTE("GET", "/api/v1/attendance", attendance_list_h, PERM_CASES,
+          "缺勤记录（学校、班级、学生、日期范围）"),
+    ROUTE("GET", "/api/v1/attendance/classes", attendance_classes_h, PERM_CASES,
+          "一所学校每个上课日各班的缺勤人数"),
+    ROUTE("GET", "/api/v1/attendance/class-day", attendance_class_day_h, PERM_CASES,
+          "班主任点名：一个班一天的学生和缺勤"),
+    ROUTE("GET", "/api/v1/attendance/days", attendance_days_h, PERM_CASES,
+          "上课日：每一天是不是上课日及原因"),
     ROUTE("GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"),
     /* each report's own permission is checked by report_h (the police's reports are also a
      * department's: report/catalog.h) */

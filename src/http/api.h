@@ -41,6 +41,10 @@ void attachments_h(struct request *r);
 void attachment_h(struct request *r);
 void tasks_h(struct request *r);
 void send_teaching_h(struct request *r);
+void attendance_list_h(struct request *r);
+void attendance_classes_h(struct request *r);
+void attendance_class_day_h(struct request *r);
+void attendance_days_h(struct request *r);
 
 /* api_review.c: the clerical review queue */
 void review_h(struct request *r);

@@ -408,6 +408,11 @@ static bool open_file(struct request *r, struct upload *up, const char *filename
     return true;
 }
 
+static bool form_yes(const char *v)
+{
+    return !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "是");
+}
+
 static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
                                const char *filename, const char *content_type,
                                const char *transfer_encoding, const char *data, uint64_t off,
@@ -556,11 +561,6 @@ static void reply_job(struct request *r, unsigned status, int64_t id)
     outcome_release(&o);
 }
 
-static bool form_yes(const char *v)
-{
-    return !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "是");
-}
-
 int64_t job_submit(struct request *r, const struct verb *v, json_t *fields)
 {
     /* the job's kind is the row's name (the worker finds the row by it) */
@@ -656,7 +656,7 @@ void file_verb_h(struct request *r)
         reply_too_large(r, up);
     } else if (up->bad || !up->verb) {
         reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "上传内容无效：应为一个表单，含要上传的文件（file）和说明等字段");
+                    "上传内容无效：应为一个表单，含要上传的文件和说明等字段");
     } else if (up->io_error) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
                     "服务器无法保存上传的文件（磁盘已满或数据目录不可写？）");
@@ -669,7 +669,9 @@ void file_verb_h(struct request *r)
         void *in = arena_alloc(&r->arena, v->size);
         memset(in, 0, v->size);
         for (size_t i = 0; i < v->nfields && i < UPLOAD_FIELDS; i++)
-            if (up->given[i] && !(v->fields[i].flags & VF_FLAG))
+            if (up->given[i] && (v->fields[i].flags & VF_FLAG))
+                *verb_flag(&v->fields[i], in) = form_yes(up->values[i]);
+            else if (up->given[i])
                 *verb_text(&v->fields[i], in) = up->values[i];
         struct verb_call c = {.s = r->store,
                               .scope = &r->scope,

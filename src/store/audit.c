@@ -30,6 +30,7 @@ static const struct word object_words[OBJ__COUNT] = {
     [OBJ_RECORD] = {"record", "儿童记录", "记录|儿童", 0, TONE_NONE},
     [OBJ_CANDIDATE] = {"candidate", "候选记录对", "记录对", 0, TONE_NONE},
     [OBJ_SETTING] = {"setting", "设置项", "设置", 0, TONE_NONE},
+    [OBJ_SCHOOL] = {"school", "学校", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_objects = {"审计对象", object_words, OBJ__COUNT};
 
@@ -83,6 +84,12 @@ static const struct word action_words[] = {
     {"mental_note", "心理健康干预或复查", NULL, 0, TONE_NONE},
     {"mental_grant", "授予或撤销心理健康台帐权限", NULL, 0, TONE_WARN},
     {"mental_read", "查看心理健康台帐", NULL, 0, TONE_WARN},
+    {"attendance_record", "记录考勤", NULL, 0, TONE_NONE},
+    {"attendance_replace", "改记考勤", NULL, 0, TONE_NONE},
+    {"attendance_remove", "撤销考勤记录", NULL, 0, TONE_WARN},
+    {"attendance_import", "导入考勤表", NULL, 0, TONE_NONE},
+    {"school_closure", "登记学校停课", NULL, 0, TONE_NONE},
+    {"school_reopen", "撤销学校停课", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

@@ -34,6 +34,7 @@ enum audit_object {
     OBJ_RECORD,    /* a child's record of the register: record:123 */
     OBJ_CANDIDATE, /* a pair of records the cross-check scored: candidate:9 */
     OBJ_SETTING,   /* setting:casework_verify_days */
+    OBJ_SCHOOL,    /* a school by its 学籍 code: school:2114052101 (attendance, closures) */
     OBJ__COUNT
 };
 struct vocab;

@@ -509,6 +509,31 @@ const char *const migrate_pg_steps[] = {
     "CREATE TABLE mental_health_holder ("
     "  user_id BIGINT PRIMARY KEY REFERENCES app_user (id),"
     "  granted_by " CTEXT " NOT NULL, granted_at " CTEXT " NOT NULL);",
+    /* 22 (attendance, migrate_sqlite.c) */
+    "CREATE TABLE attendance_import ("
+    "  id " ID ", file_name " CTEXT " NOT NULL, file_sha256 " CTEXT " NOT NULL,"
+    "  shape " CTEXT " NOT NULL CHECK (shape IN ('rows', 'grid')), school_code " CTEXT ","
+    "  imported_by " CTEXT " NOT NULL, imported_at " CTEXT " NOT NULL, rows_read BIGINT NOT NULL,"
+    "  absences BIGINT NOT NULL, replaced BIGINT NOT NULL, rows_rejected BIGINT NOT NULL);"
+    "CREATE TABLE attendance_reject ("
+    "  import_id BIGINT NOT NULL REFERENCES attendance_import (id), row_no BIGINT NOT NULL,"
+    "  reason " CTEXT " NOT NULL, raw " CTEXT " NOT NULL);"
+    "CREATE INDEX attendance_reject_import ON attendance_reject (import_id, row_no);"
+    "CREATE TABLE attendance ("
+    "  id " ID ","
+    "  pupil_key " CTEXT " NOT NULL, on_date " CTEXT " NOT NULL,"
+    "  kind " CTEXT " NOT NULL CHECK (kind IN ('personal', 'sick', 'unexcused', 'late')),"
+    "  note " CTEXT ", school_code " CTEXT " NOT NULL, grade INTEGER, class " CTEXT ","
+    "  record_id BIGINT REFERENCES record (id),"
+    "  import_id BIGINT REFERENCES attendance_import (id),"
+    "  recorded_by " CTEXT " NOT NULL, recorded_at " CTEXT " NOT NULL,"
+    "  UNIQUE (pupil_key, on_date));"
+    "CREATE INDEX attendance_school ON attendance (school_code, on_date);"
+    "CREATE TABLE school_closure ("
+    "  id " ID ", school_code " CTEXT " NOT NULL,"
+    "  first_day " CTEXT " NOT NULL, last_day " CTEXT " NOT NULL, reason " CTEXT " NOT NULL,"
+    "  set_by " CTEXT " NOT NULL, set_at " CTEXT " NOT NULL, CHECK (first_day <= last_day));"
+    "CREATE INDEX school_closure_school ON school_closure (school_code, first_day);",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

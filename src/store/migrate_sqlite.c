@@ -665,6 +665,39 @@ const char *const migrate_sqlite_steps[] = {
     "CREATE TABLE mental_health_holder ("
     "  user_id INTEGER PRIMARY KEY REFERENCES app_user (id),"
     "  granted_by TEXT NOT NULL, granted_at TEXT NOT NULL);",
+    /* 22 (issue 16, casework/attendance.h): attendance. Schools record absences, not presence:
+     * one row per pupil and school day (UNIQUE: recording the day again replaces it, audited),
+     * the kind (事假 personal, 病假 sick, 旷课 unexcused, 迟到早退 late), a note, who and when,
+     * and the import it came from (NULL: an account recorded it). The pupil is the casework's
+     * child key (CHILD_KEY_SQL of the pupil's 学籍 record, or the child of a case that returned
+     * it to the school), so that absences survive the next 学籍 import; the school, grade and
+     * class are those of the day it was recorded. `school_closure`: the days a school is closed
+     * (停课), set by the school or the county. `attendance_import`: one row per imported sheet,
+     * `attendance_reject` its rejected rows with the reason and the raw cells. */
+    "CREATE TABLE attendance_import ("
+    "  id INTEGER PRIMARY KEY, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL,"
+    "  shape TEXT NOT NULL CHECK (shape IN ('rows', 'grid')), school_code TEXT,"
+    "  imported_by TEXT NOT NULL, imported_at TEXT NOT NULL, rows_read INTEGER NOT NULL,"
+    "  absences INTEGER NOT NULL, replaced INTEGER NOT NULL, rows_rejected INTEGER NOT NULL);"
+    "CREATE TABLE attendance_reject ("
+    "  import_id INTEGER NOT NULL REFERENCES attendance_import (id), row_no INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL, raw TEXT NOT NULL);"
+    "CREATE INDEX attendance_reject_import ON attendance_reject (import_id, row_no);"
+    "CREATE TABLE attendance ("
+    "  id INTEGER PRIMARY KEY,"
+    "  pupil_key TEXT NOT NULL, on_date TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('personal', 'sick', 'unexcused', 'late')),"
+    "  note TEXT, school_code TEXT NOT NULL, grade INTEGER, class TEXT,"
+    "  record_id INTEGER REFERENCES record (id),"
+    "  import_id INTEGER REFERENCES attendance_import (id),"
+    "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+    "  UNIQUE (pupil_key, on_date));"
+    "CREATE INDEX attendance_school ON attendance (school_code, on_date);"
+    "CREATE TABLE school_closure ("
+    "  id INTEGER PRIMARY KEY, school_code TEXT NOT NULL,"
+    "  first_day TEXT NOT NULL, last_day TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  set_by TEXT NOT NULL, set_at TEXT NOT NULL, CHECK (first_day <= last_day));"
+    "CREATE INDEX school_closure_school ON school_closure (school_code, first_day);",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

@@ -41,5 +41,7 @@ extern const struct verb verb_pairing_add, verb_pairing_end;
 /* issue 16: the wellbeing ledgers (rows_wellbeing.c) */
 extern const struct verb verb_illness_add, verb_illness_follow, verb_mental_add, verb_mental_note,
     verb_user_mental_health;
+extern const struct verb verb_attendance_record, verb_attendance_remove, verb_attendance_close,
+    verb_attendance_reopen, verb_attendance_import;
 
 #endif

@@ -5,6 +5,7 @@
  * work, reports its progress to c->progress and says what it did in c->msg (what a person
  * reads) and c->result (what the API answers).
  */
+#include "casework/attendance.h"
 #include "casework/casework.h"
 #include "core/date.h"
 #include "core/words.h"
@@ -21,13 +22,14 @@
 /* ---- import: one list as a new snapshot of its kind ---- */
 
 struct import_input {
-    const char *kind, *sheet, *map, *rejects;
+    const char *kind, *sheet, *map, *rejects, *school;
     bool force, confirm_shrink, dry_run;
 };
 
 static const struct verb_field import_fields[] = {
     FIELD(struct import_input, kind, VT_WORD, "名单类型", VF_REQUIRED, &import_kinds,
-          "户籍（公安户籍适龄儿童）、学籍（学籍系统导出）或外出就读（本县儿童在外地就读名单）"),
+          "户籍（公安户籍适龄儿童）、学籍（学籍系统导出）或外出就读（本县儿童在外地就读名单）；"
+          "学校的考勤表：考勤"),
     FIELD(struct import_input, sheet, VT_TEXT, "工作表", 0, NULL,
           "名称或序号（默认：第一个有表头的工作表）"),
     FIELD(struct import_input, map, VT_TEXT, "列对应", VF_LIST, NULL,
@@ -36,6 +38,8 @@ static const struct verb_field import_fields[] = {
           "把被拒绝和有标记的行及原因写入这个 CSV 文件"),
     FIELD(struct import_input, force, VT_YESNO, "再次导入", VF_FLAG, NULL,
           "即使同一文件已导入过也再次导入"),
+    FIELD(struct import_input, school, VT_TEXT, "考勤表的学校", VF_CLI, NULL,
+          "只用于考勤表：表中没有学校列、只写了姓名时，是哪所学校的（学籍中的标识码或名称）"),
     FIELD(struct import_input, confirm_shrink, VT_YESNO, "确认人数减少", VF_FLAG, NULL,
           "名单人数低于当前名单的一定比例（设置 import_shrink_percent，默认 80%）时，确认无误"
           "仍然导入（不确认时这样的导入被拒绝）"),
@@ -98,6 +102,8 @@ static json_t *import_result(const struct import_input *in, const struct import_
 static int import_check(const void *in_, struct outcome *o)
 {
     const struct import_input *in = in_;
+    if (attendance_kind_word(in->kind))
+        return 0; /* a school's attendance sheet (casework/attendance.h) */
     if (vocab_parse(&import_kinds, in->kind) < 0) {
         struct buf why = BUF_INIT;
         vocab_error(&import_kinds, in->kind, &why);
@@ -113,9 +119,35 @@ static int import_check(const void *in_, struct outcome *o)
     return 0;
 }
 
+/* An attendance sheet (考勤表, issue 16): not a list's snapshot but absences added to the
+ * schools' attendance, by casework/attendance.h (the sheet names its school, or its pupils by
+ * 学籍号 or ID). */
+static int attendance_sheet_run(struct verb_call *c, const struct import_input *in,
+                                struct outcome *o)
+{
+    struct attendance_import_options ao = {.path = c->in_path,
+                                           .name = c->in_name,
+                                           .rejects_path = in->rejects,
+                                           .school = in->school,
+                                           .force = in->force,
+                                           .dry_run = in->dry_run,
+                                           .actor = c->actor,
+                                           .report = c->progress};
+    struct attendance_import_summary sum;
+    progress_report(c->progress, true, 0, in->dry_run ? "正在检查" : "正在导入");
+    if (attendance_import(c->s, c->scope, &ao, &sum, o) < 0)
+        return -1;
+    attendance_import_describe(&ao, &sum, &c->msg);
+    c->result = attendance_import_json(&ao, &sum);
+    json_object_set_new(c->result, "kind", json_string("attendance"));
+    return 0;
+}
+
 static int import_run(struct verb_call *c, const void *in_, struct outcome *o)
 {
     const struct import_input *in = in_;
+    if (attendance_kind_word(in->kind))
+        return attendance_sheet_run(c, in, o);
     struct import_options io = {.path = c->in_path,
                                 .name = c->in_name,
                                 .sheet = in->sheet,

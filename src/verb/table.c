@@ -47,6 +47,11 @@ const struct verb *const verbs[] = {
     &verb_mental_add,
     &verb_mental_note,
     &verb_user_mental_health,
+    &verb_attendance_record,
+    &verb_attendance_remove,
+    &verb_attendance_close,
+    &verb_attendance_reopen,
+    &verb_attendance_import,
     NULL,
 };
 /* clang-format on */

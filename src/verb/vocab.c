@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "casework/atrisk.h"
+#include "casework/attendance.h"
 #include "casework/event.h"
 #include "casework/placement.h"
 #include "core/words.h"
@@ -84,6 +85,8 @@ const struct vocab_entry vocab_registry[] = {
     {"placement_kinds", &placement_kinds, NULL, NULL},
     {"priority_groups", &priority_groups, NULL, NULL},
     {"atrisk_factors", &atrisk_factors, NULL, NULL},
+    /* attendance (issue 16): 事假, 病假, 旷课, 迟到早退 */
+    {"absence_kinds", &absence_kinds, NULL, NULL},
     {"methods", &attempt_methods, method_more, NULL},
     {"ladder_steps", &ladder_steps, NULL, NULL},
     {"case_outcomes", &case_outcomes, NULL, NULL},

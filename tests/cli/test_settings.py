@@ -9,12 +9,12 @@ from harness import BaoxueTest, make_id
 
 KEYS = ["county", "year_start_mmdd", "cutoff_mmdd", "min_age", "max_age", "link_accept",
         "link_review", "link_margin", "casework_verify_days", "casework_review_days",
-        "casework_first_visit_days",
-        "casework_ladder_days", "casework_followup_months", "casework_followup_count",
-        "school_holidays", "import_shrink_percent", "attachment_max_mb", "send_teach_visits",
-        "send_teach_hours", "atrisk_threshold", "atrisk_overage_years", "atrisk_weight_case",
-        "atrisk_weight_group", "atrisk_weight_overage", "atrisk_weight_away", "atrisk_weight_illness",
-        "demo"]
+        "casework_first_visit_days", "casework_ladder_days", "casework_followup_months",
+        "casework_followup_count", "school_holidays", "school_makeup_days", "term_autumn_start",
+        "term_autumn_end", "term_spring_start", "term_spring_end", "import_shrink_percent",
+        "attachment_max_mb", "send_teach_visits", "send_teach_hours", "atrisk_threshold",
+        "atrisk_overage_years", "atrisk_weight_case", "atrisk_weight_group",
+        "atrisk_weight_overage", "atrisk_weight_away", "atrisk_weight_illness", "demo"]
 
 
 class Settings(BaoxueTest):

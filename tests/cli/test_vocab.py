@@ -19,7 +19,7 @@ from test_server import env
 
 
 TONES = {None, "ok", "warn", "bad", "muted", "info"}
-NAMES = {"statuses", "stages", "task_states", "verify_outcomes", "registration_problems",
+NAMES = {"absence_kinds", "statuses", "stages", "task_states", "verify_outcomes", "registration_problems",
          "case_states", "reasons", "methods", "ladder_steps", "case_outcomes", "assignee_roles",
          "org_kinds", "event_kinds", "kinds", "batch_states", "job_states",
          "registration_statuses", "enroll_statuses", "link_verdicts", "review_decisions", "roles",

@@ -16,6 +16,7 @@ export const routes = [
   { path: '/cases', title: '个案', nav: true, perm: 'cases_read', load: () => import('./screens/cases.js') },
   { path: '/cases/:id', title: '个案', perm: 'cases_read', load: () => import('./screens/case.js') },
   { path: '/send-teaching', title: '送教上门', nav: true, perm: 'placements_read', load: () => import('./screens/send-teaching.js') },
+  { path: '/attendance', title: '考勤', nav: true, perm: 'attendance_read', load: () => import('./screens/attendance.js') },
   { path: '/tasks', title: '待办', nav: true, perm: 'casework', load: () => import('./screens/tasks.js') },
   { path: '/aid', title: '应助尽助', nav: true, perm: 'aid_read', load: () => import('./screens/aid.js') },
   { path: '/left-behind', title: '留守儿童', nav: true, perm: 'care_read', load: () => import('./screens/left-behind.js') },
