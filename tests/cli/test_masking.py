@@ -49,13 +49,16 @@ EARLIEST = datetime.date(1995, 1, 1)
 
 
 def full_ids_in(text):
-    """Whole ID numbers in the text: 18 characters, a real birth date, the right check digit
-    (a file's hash may hold 18 digits in a row; an ID has all three)."""
+    """Whole ID numbers in the text: 18 characters, a real birth date of these two centuries,
+    the right check digit (a file's hash may hold 18 digits in a row — one demo's sha256 held
+    028163771712158808, born "7717-12-15" with a right check digit; an ID has all three)."""
     out = []
     for m in FULL_ID_RE.findall(text):
         try:
-            datetime.date(int(m[6:10]), int(m[10:12]), int(m[12:14]))
+            born = datetime.date(int(m[6:10]), int(m[10:12]), int(m[12:14]))
         except ValueError:
+            continue
+        if not 1900 <= born.year <= 2100:
             continue
         if id_check_char(m[:17]) == m[17]:
             out.append(m)

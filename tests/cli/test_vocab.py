@@ -23,7 +23,8 @@ NAMES = {"absence_kinds", "statuses", "stages", "task_states", "verify_outcomes"
          "case_states", "reasons", "methods", "ladder_steps", "case_outcomes", "assignee_roles",
          "org_kinds", "event_kinds", "kinds", "batch_states", "job_states",
          "registration_statuses", "enroll_statuses", "link_verdicts", "review_decisions", "roles",
-         "departments", "audit_objects", "audit_actions", "reports", "placement_kinds"}
+         "departments", "audit_objects", "audit_actions", "reports", "placement_kinds",
+         "priority_groups", "atrisk_factors"}
 
 
 class VocabTest(test_server.ServerTest):
