@@ -611,10 +611,9 @@ int attendance_import(struct store *s, const struct scope *sc,
         audit_target_name(target, OBJ_SCHOOL, ir.school);
     else
         snprintf(target, sizeof(target), "%s", "");
-    /* the file by its name, not the path it was read from (a temporary directory) */
-    const char *file = strrchr(shown, '/') ? strrchr(shown, '/') + 1 : shown;
-    snprintf(detail, sizeof(detail),
-             "导入考勤表 %s（第 %lld 次）：缺勤 %ld 条，改记 %ld 条，拒绝 %ld 行", file,
+    /* prose, like the snapshots' imports: which import and what it did; the file's name is
+     * the import's (attendance_import), not the audit line's (it may be in English letters) */
+    snprintf(detail, sizeof(detail), "第 %lld 次导入考勤表：缺勤 %ld 条，改记 %ld 条，拒绝 %ld 行",
              (long long)ir.import_id, sum->absences, sum->replaced, sum->rows_rejected);
     if (store_run(s,
                   "UPDATE attendance_import SET rows_read = CAST($2 AS BIGINT),"
