@@ -46,7 +46,7 @@ describe('预警名单', () => {
     await page.locator('#pair-teacher').fill('王晓燕');
     await page.locator('#pair-note').fill('每周谈心一次');
     await card.getByRole('button', { name: '保存结对' }).click();
-    await card.getByText('结对教师 王晓燕').waitFor();
+    await card.getByText(/^结对教师 王晓燕，自/).waitFor();
     assert.match(await card.textContent(), /已登记为本校结对教师/);
     await shoot(page, 'at-risk-paired');
     await page.goto(server.url + '/#/at-risk');
