@@ -120,12 +120,12 @@ int illness_add(struct store *s, const struct scope *sc, int64_t record_id,
     if (store_begin(s) < 0)
         return fail_store(s, o);
     int64_t child = wb_child_make(s, &c);
-    char from_t[11], to_t[11], leave_t[24], serious_t[2], now[32];
+    char from_t[11], to_t[11], leave_t[24], now[32];
+    const char *serious_t = serious ? "1" : "0";
     date_format(from, from_t);
     if (to)
         date_format(to, to_t);
     snprintf(leave_t, sizeof(leave_t), "%lld", (long long)leave);
-    snprintf(serious_t, sizeof(serious_t), "%d", serious);
     date_now_text(now, sizeof(now));
     struct stmt *q =
         child > 0 ? store_prepare(s, "INSERT INTO illness (child_id, record_id, township_code,"
