@@ -121,7 +121,6 @@ int illness_add(struct store *s, const struct scope *sc, int64_t record_id,
         return fail_store(s, o);
     int64_t child = wb_child_make(s, &c);
     char from_t[11], to_t[11], leave_t[24], now[32];
-    const char *serious_t = serious ? "1" : "0";
     date_format(from, from_t);
     if (to)
         date_format(to, to_t);
