@@ -253,9 +253,10 @@ int atrisk_child_json(struct store *s, const struct scope *sc, int64_t record_id
     if (atrisk_run_one(s, &ri, &e, &run) < 0)
         return -1;
     snprintf(school, sizeof(school), "%s", atrisk_facts_of(&run, &e, &x));
-    atrisk_run_release(&run);
+    /* scored before the run's facts are released: x.case_state points into them */
     struct atrisk_score score;
     atrisk_score(&as, &x, &score);
+    atrisk_run_release(&run);
     bool in_school = e.st == ST_ENROLLED;
     json_t *factors = json_array();
     for (int i = 0; i < score.n; i++)
