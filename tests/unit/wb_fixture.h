@@ -49,8 +49,8 @@ static inline struct wb_ids wb_county(struct tu_fx *fx)
 }
 
 /* An account (its id), made as the command line makes one. */
-static inline int64_t wb_user(struct tu_fx *fx, const char *name, enum role role, const char *school,
-                       const char *township)
+static inline int64_t wb_user(struct tu_fx *fx, const char *name, enum role role,
+                              const char *school, const char *township)
 {
     struct user u = {.role = role};
     snprintf(u.name, sizeof(u.name), "%s", name);
