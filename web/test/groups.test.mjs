@@ -98,7 +98,7 @@ describe('重点群体', () => {
     await page.locator('#dash-group').selectOption({ label: '脱贫户' });
     await page.waitForURL(/group=poverty/);
     await settled(page);
-    assert.match(await page.locator('h1').textContent(), /脱贫户/);
+    await page.locator('h1', { hasText: '脱贫户' }).waitFor();
     await shoot(page, 'dashboard-group');
     const suspected = page.getByRole('link', { name: '疑似失学辍学名单', exact: true });
     const n = Number((await suspected.textContent()).replace(/,/g, ''));

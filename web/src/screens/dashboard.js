@@ -99,7 +99,9 @@ export default function Dashboard({ query }) {
   const towns = filters.data ? filters.data.townships : [];
   const cs = d.cases.states;
 
-  return html`<div class="page dashboard">
+  // while another township or group loads, the numbers shown are the last ones: dimmed, and
+  // marked so that nobody (and no test) reads them as the new scope's
+  return html`<div class=${'page dashboard' + (dash.loading ? ' is-stale' : '')}>
     <${PageHeader} title=${'首页 · ' + scopeName} subtitle=${`比对截至 ${fmtDate(d.as_of)}（第 ${d.run_id} 次比对）· 今天 ${fmtDate(d.today)}`}>
       ${towns.length > 1 && html`<label class="field inline-field" for="dash-township"><span class="field-label">查看</span>
         <select id="dash-township" value=${township} onChange=${e => setQuery({ township: e.target.value })}>
