@@ -22,7 +22,9 @@ struct suspect {
     int64_t record_id;
     char status[16];
     char *key;
-    bool known; /* the child has a row in `child`: a task or case before this run */
+    bool known;               /* the child has a row in `child`: a task or case before this run */
+    bool found_by_attendance; /* the task comes of the attendance rules (warning.h), not of
+                                 the run: `why` is the whole reason */
     char tcode[10];
     char *township, *village;
 };
@@ -235,7 +237,7 @@ static int auto_assign_lookup(struct store *s, const struct suspect *x,
  * the event's sentence ("" or the reason a child is asked about again). */
 static int open_task(struct store *s, const struct casework_settings *cs, int64_t run_id,
                      const struct suspect *x, int64_t child, int today, const char *actor,
-                     const char *why, struct assign_cache *ac)
+                     const char *why, struct assign_cache *ac, int64_t *task_out)
 {
     int due = deadline_days(&cs->holidays, today, cs->verify_days);
     char on[11], dl[11];
@@ -259,13 +261,58 @@ static int open_task(struct store *s, const struct casework_settings *cs, int64_
     if (!task)
         return -1;
     struct buf t = BUF_INIT;
-    buf_addf(&t, "%s第 %lld 次比对判定为%s，建立核查任务 %lld，由%s核查，截止 %s", why,
-             (long long)run_id, casework_suspect_label(x->status), (long long)task,
-             *x->township ? x->township : "（未填乡镇）", dl);
+    if (x->found_by_attendance)
+        buf_addf(&t, "%s，建立核查任务 %lld（%s），由%s核查，截止 %s", why, (long long)task,
+                 casework_suspect_label(x->status), *x->township ? x->township : "（未填乡镇）",
+                 dl);
+    else
+        buf_addf(&t, "%s第 %lld 次比对判定为%s，建立核查任务 %lld，由%s核查，截止 %s", why,
+                 (long long)run_id, casework_suspect_label(x->status), (long long)task,
+                 *x->township ? x->township : "（未填乡镇）", dl);
     int rc = event_add(s, child, task, 0, "task_opened", today, actor, t.buf);
     buf_release(&t);
     if (rc == 0)
         rc = auto_assign(s, child, task, x, today, actor, ac);
+    if (task_out)
+        *task_out = task;
+    return rc;
+}
+
+int casework_task_open(struct store *s, const struct casework_settings *cs, int64_t run_id,
+                       int64_t record_id, const char *why, int today, const char *actor,
+                       int64_t *task)
+{
+    struct stmt *q = store_prepare(
+        s, "SELECT r.id_number, r.id_flags, r.name_key, r.birth_date, coalesce(r.gender, 0),"
+           " coalesce(r.township_code, ''), coalesce(r.township, ''), coalesce(r.village, '')"
+           " FROM record r WHERE r.id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, record_id);
+    int rc = stmt_step(q);
+    struct suspect x = {.record_id = record_id, .found_by_attendance = true};
+    struct buf k = BUF_INIT;
+    if (rc == 1) {
+        snprintf(x.status, sizeof(x.status), "dropped_out");
+        child_key(stmt_is_null(q, 0) ? NULL : stmt_text(q, 0), (int)stmt_int(q, 1), stmt_text(q, 2),
+                  stmt_text(q, 3), (int)stmt_int(q, 4), &k);
+        x.key = k.buf;
+        snprintf(x.tcode, sizeof(x.tcode), "%s", stmt_text(q, 5));
+        x.township = xstrdup(stmt_text(q, 6));
+        x.village = xstrdup(stmt_text(q, 7));
+    }
+    stmt_finalize(q);
+    if (rc != 1) {
+        buf_release(&k);
+        return -1;
+    }
+    struct assign_cache ac = {0};
+    int64_t child = child_upsert(s, &x, run_id);
+    rc = child < 0 ? -1 : open_task(s, cs, run_id, &x, child, today, actor, why, &ac, task);
+    assign_cache_release(&ac);
+    free(x.township);
+    free(x.village);
+    buf_release(&k);
     return rc;
 }
 
@@ -296,7 +343,7 @@ static int one_suspect(struct store *s, const struct casework_settings *cs, stru
     if (!x->known) {
         /* never suspected before: no case, no task, nothing to look up */
         sum->tasks_created++;
-        return open_task(s, cs, run_id, x, child, today, actor, "", &ctx->assignees);
+        return open_task(s, cs, run_id, x, child, today, actor, "", &ctx->assignees, NULL);
     }
     struct buf t = BUF_INIT;
     /* a case: reopened when it was resolved or closed, left alone while open */
@@ -410,7 +457,7 @@ static int one_suspect(struct store *s, const struct casework_settings *cs, stru
                  until + 1);
         sum->deferrals_expired++;
     }
-    rc = open_task(s, cs, run_id, x, child, today, actor, t.buf, &ctx->assignees);
+    rc = open_task(s, cs, run_id, x, child, today, actor, t.buf, &ctx->assignees, NULL);
     buf_release(&t);
     sum->tasks_created++;
     return rc;

@@ -6,6 +6,7 @@
 #include "casework/attendance.h"
 
 #include "casework/attendance_impl.h"
+#include "casework/warning.h"
 #include "casework/casework.h"
 #include "core/date.h"
 #include "core/idcard.h"
@@ -400,6 +401,17 @@ int att_put(struct store *s, const struct pupil *p, int ymd, enum absence_kind k
     return rc < 0 ? -1 : 0;
 }
 
+/* What the early-warning rules made of a change, appended to its message. */
+static void warning_news(const struct warning_refresh_summary *ws, struct buf *msg)
+{
+    if (ws->opened)
+        buf_addf(msg, "；新发出考勤预警 %ld 条（见预警处置）", ws->opened);
+    if (ws->tasks)
+        buf_addf(msg, "；%ld 名学生连续旷课达到疑似辍学，已报乡镇核查", ws->tasks);
+    if (ws->withdrawn)
+        buf_addf(msg, "；%ld 条考勤预警不再满足条件，已自动解除", ws->withdrawn);
+}
+
 int attendance_record(struct store *s, const struct scope *sc, const struct attendance_input *in,
                       const char *actor, struct buf *msg, json_t **result, struct outcome *o)
 {
@@ -462,6 +474,14 @@ int attendance_record(struct store *s, const struct scope *sc, const struct atte
         }
         replaced += r;
     }
+    const char *keys[MAX_PUPILS];
+    for (size_t i = 0; i < nwho; i++)
+        keys[i] = found[i]->key;
+    struct warning_refresh_summary ws;
+    if (warnings_refresh(s, keys, nwho, date_today(), actor, &ws, o) < 0) {
+        store_rollback(s);
+        goto out;
+    }
     char day[11], target[AUDIT_TARGET_SIZE], detail[256];
     date_format(ymd, day);
     audit_target_name(target, OBJ_SCHOOL, code);
@@ -475,9 +495,12 @@ int attendance_record(struct store *s, const struct scope *sc, const struct atte
     }
     buf_addf(msg, "已记录 %s %s %zu 名学生%s", day, kind_words[kind].label, nwho,
              replaced ? "（改记了已有的记录）" : "");
+    warning_news(&ws, msg);
     if (result)
-        *result = json_pack("{s:s, s:s, s:s, s:i, s:i}", "school", code, "date", day, "kind",
-                            kind_words[kind].key, "recorded", (int)nwho, "replaced", replaced);
+        *result =
+            json_pack("{s:s, s:s, s:s, s:i, s:i, s:i, s:i}", "school", code, "date", day, "kind",
+                      kind_words[kind].key, "recorded", (int)nwho, "replaced", replaced,
+                      "warnings_opened", (int)ws.opened, "warning_tasks", (int)ws.tasks);
     rc = 0;
 out:
     attendance_roster_free(roster, nr);
@@ -517,8 +540,11 @@ int attendance_remove(struct store *s, const struct scope *sc,
         fail_store(s, o);
         goto out;
     }
+    const char *keys[MAX_PUPILS];
     for (size_t i = 0; i < nwho; i++) {
         const struct pupil *p = att_find(roster, nr, who[i]);
+        if (p)
+            keys[i] = p->key;
         if (!p) {
             store_rollback(s);
             failed_at(o, OUT_INVALID, "pupils", "%s没有学生“%s”，没有撤销任何记录", name, who[i]);
@@ -554,8 +580,11 @@ int attendance_remove(struct store *s, const struct scope *sc,
             goto out;
         }
     }
-    if (store_commit(s) < 0) {
-        fail_store(s, o);
+    struct warning_refresh_summary ws = {0};
+    if ((removed && warnings_refresh(s, keys, nwho, date_today(), actor, &ws, o) < 0) ||
+        store_commit(s) < 0) {
+        if (o->kind == OUT_OK)
+            fail_store(s, o);
         store_rollback(s);
         goto out;
     }
@@ -563,6 +592,7 @@ int attendance_remove(struct store *s, const struct scope *sc,
         buf_addf(msg, "已撤销 %s %ld 名学生的考勤记录", day, removed);
     else
         buf_addf(msg, "%s 这些学生没有考勤记录，没有可撤销的", day);
+    warning_news(&ws, msg);
     rc = 0;
 out:
     attendance_roster_free(roster, nr);
@@ -614,15 +644,18 @@ int attendance_close(struct store *s, const struct scope *sc, const struct closu
     char target[AUDIT_TARGET_SIZE], detail[512];
     audit_target_name(target, OBJ_SCHOOL, code);
     snprintf(detail, sizeof(detail), "%s 停课 %s 至 %s：%s", name, fa, fb, in->reason);
+    struct warning_refresh_summary ws = {0};
     if (*id <= 0 ||
         audit_record(s, actor, sc ? sc->origin : "cli", "school_closure", target, detail) < 0 ||
-        store_commit(s) < 0) {
-        fail_store(s, o);
+        warnings_refresh_school(s, code, date_today(), actor, &ws, o) < 0 || store_commit(s) < 0) {
+        if (o->kind == OUT_OK)
+            fail_store(s, o);
         store_rollback(s);
         return -1;
     }
     buf_addf(msg, "已登记%s停课 %s 至 %s（停课编号 %lld），这些天不计考勤", name, fa, fb,
              (long long)*id);
+    warning_news(&ws, msg);
     return 0;
 }
 
@@ -655,13 +688,16 @@ int attendance_reopen(struct store *s, const struct scope *sc, int64_t id, const
     const char *p[] = {idt};
     audit_target_name(target, OBJ_SCHOOL, code);
     snprintf(detail, sizeof(detail), "撤销停课 %s 至 %s（停课编号 %s）", fa, fb, idt);
+    struct warning_refresh_summary ws = {0};
     if (store_run(s, "DELETE FROM school_closure WHERE id = CAST($1 AS BIGINT)", 1, p) < 0 ||
         audit_record(s, actor, sc ? sc->origin : "cli", "school_reopen", target, detail) < 0 ||
-        store_commit(s) < 0) {
-        fail_store(s, o);
+        warnings_refresh_school(s, code, date_today(), actor, &ws, o) < 0 || store_commit(s) < 0) {
+        if (o->kind == OUT_OK)
+            fail_store(s, o);
         store_rollback(s);
         return -1;
     }
     buf_addf(msg, "已撤销停课 %s 至 %s，这些天重新计为上课日", fa, fb);
+    warning_news(&ws, msg);
     return 0;
 }

@@ -189,6 +189,7 @@ struct attendance_import_summary {
     int64_t import_id;
     char shape[8]; /* "rows" or "grid" */
     long rows_read, absences, replaced, rows_rejected, present_marks;
+    long warnings_opened, warning_tasks; /* what the early-warning rules made of it */
 };
 /*
  * Import an attendance sheet (考勤表) in one transaction: one row per absence (日期, 班级,

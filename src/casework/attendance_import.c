@@ -8,6 +8,7 @@
 #include "casework/attendance.h"
 
 #include "casework/attendance_impl.h"
+#include "casework/warning.h"
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
@@ -118,6 +119,8 @@ struct import_run {
     struct buf rejects; /* the rejects CSV */
     struct buf key;
     bool grid;
+    const struct pupil **touched; /* the pupils given an absence (repeats), for the warnings */
+    size_t ntouched, touched_alloc;
 };
 
 static const char *cell(const struct row *r, int c)
@@ -285,7 +288,42 @@ static int put(struct import_run *ir, const struct pupil *p, int ymd, enum absen
     if (stmt_step(q) < 0)
         return -1;
     ir->sum->absences++;
+    if (!ir->ntouched || ir->touched[ir->ntouched - 1] != p) {
+        ALLOC_GROW(ir->touched, ir->ntouched + 1, ir->touched_alloc);
+        ir->touched[ir->ntouched++] = p;
+    }
     return 0;
+}
+
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t) * (const void *const *)a, y = (uintptr_t) * (const void *const *)b;
+    return (x > y) - (x < y);
+}
+
+/* The early warnings of the pupils the sheet gave absences (all of them, in one pass, when
+ * they are many). */
+static int refresh_warnings(struct import_run *ir, struct outcome *o)
+{
+    if (!ir->ntouched)
+        return 0;
+    qsort(ir->touched, ir->ntouched, sizeof(*ir->touched), cmp_ptr);
+    size_t n = 0;
+    for (size_t i = 0; i < ir->ntouched; i++)
+        if (!n || ir->touched[n - 1] != ir->touched[i])
+            ir->touched[n++] = ir->touched[i];
+    const char **keys = NULL;
+    if (n <= WARNING_REFRESH_KEYS_MAX) {
+        keys = xcalloc(n, sizeof(*keys));
+        for (size_t i = 0; i < n; i++)
+            keys[i] = ir->touched[i]->key;
+    }
+    struct warning_refresh_summary ws;
+    int rc = warnings_refresh(ir->s, keys, n, date_today(), ir->opt->actor, &ws, o);
+    free(keys);
+    ir->sum->warnings_opened = ws.opened;
+    ir->sum->warning_tasks = ws.tasks;
+    return rc;
 }
 
 /* A date cell: a date's text, or an Excel serial; or a day of the title's month. */
@@ -628,6 +666,8 @@ int attendance_import(struct store *s, const struct scope *sc,
     stmt_finalize(ir.get);
     stmt_finalize(ir.put);
     ir.get = ir.put = NULL;
+    if (refresh_warnings(&ir, o) < 0)
+        goto rollback;
     if (opt->dry_run) {
         store_rollback(s);
         sum->import_id = 0;
@@ -668,6 +708,7 @@ out:
     intern_release(&ir.cals.codes);
     buf_release(&ir.rejects);
     buf_release(&ir.key);
+    free(ir.touched);
     buf_release(&err);
     return rc;
 }

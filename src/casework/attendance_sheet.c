@@ -120,6 +120,10 @@ void attendance_import_describe(const struct attendance_import_options *opt,
     if (sum->rows_rejected)
         buf_addf(out, "；拒绝 %ld 行（原因见拒绝行%s）", sum->rows_rejected,
                  opt->rejects_path ? "文件" : "列表");
+    if (sum->warnings_opened)
+        buf_addf(out, "；新发出考勤预警 %ld 条", sum->warnings_opened);
+    if (sum->warning_tasks)
+        buf_addf(out, "；连续旷课达到疑似辍学的 %ld 人已报乡镇核查", sum->warning_tasks);
     if (opt->dry_run)
         buf_adds(out, "；没有保存");
 }
@@ -127,9 +131,11 @@ void attendance_import_describe(const struct attendance_import_options *opt,
 json_t *attendance_import_json(const struct attendance_import_options *opt,
                                const struct attendance_import_summary *sum)
 {
-    return json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:b}", "import_id",
+    return json_pack("{s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "import_id",
                      sum->import_id ? json_integer(sum->import_id) : json_null(), "shape",
                      sum->shape, "rows_read", (json_int_t)sum->rows_read, "absences",
                      (json_int_t)sum->absences, "replaced", (json_int_t)sum->replaced,
-                     "rows_rejected", (json_int_t)sum->rows_rejected, "dry_run", opt->dry_run);
+                     "rows_rejected", (json_int_t)sum->rows_rejected, "warnings_opened",
+                     (json_int_t)sum->warnings_opened, "warning_tasks",
+                     (json_int_t)sum->warning_tasks, "dry_run", opt->dry_run);
 }

@@ -28,6 +28,16 @@ struct casework_settings {
     int followup_count;       /* casework_followup_count: follow-ups before a case may close */
     struct holidays holidays; /* school_holidays */
 };
+/*
+ * A verification task (suspected dropout) for the child of population record `record_id`
+ * opened outside a cross-check — by the attendance rules (warning.h) — in run `run_id`, the
+ * latest: the child's row made or kept, the township's task assigned from the registry like a
+ * run's, `why` the whole reason on its timeline. Inside the caller's transaction; *task its
+ * number. 0, or -1 (store error).
+ */
+int casework_task_open(struct store *s, const struct casework_settings *cs, int64_t run_id,
+                       int64_t record_id, const char *why, int today, const char *actor,
+                       int64_t *task);
 int casework_settings_load(struct store *s, struct casework_settings *cs, struct outcome *o);
 void casework_settings_release(struct casework_settings *cs);
 

@@ -1,4 +1,5 @@
 #include "casework/childfile.h"
+#include "casework/warning.h"
 
 #include <jansson.h>
 
@@ -182,6 +183,9 @@ json_t *child_casework(struct store *s, const struct scope *sc, int64_t record_i
     /* the 预警分 of a child still at school and its 结对教师 (issue 16) */
     if (rc >= 0)
         rc = atrisk_child_json(s, sc, record_id, root);
+    /* the attendance warnings of the child (issue 16) */
+    if (rc >= 0)
+        rc = warning_child_json(s, sc, record_id, root);
     free(idn);
     free(name_key);
     free(birth);

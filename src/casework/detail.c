@@ -1,4 +1,5 @@
 #include "casework/detail.h"
+#include "casework/warning.h"
 
 #include <jansson.h>
 
@@ -271,6 +272,15 @@ json_t *verify_detail(struct store *s, int64_t task_id, bool full, bool contact,
     json_object_set_new(j, "case_id",
                         stmt_int(q, 17) ? json_integer(stmt_int(q, 17)) : json_null());
     stmt_finalize(q);
+    /* a task the attendance rules opened: the absences are its evidence (warning.h) */
+    struct buf ev = BUF_INIT;
+    if (warning_task_evidence(s, task_id, &ev) < 0) {
+        buf_release(&ev);
+        json_decref(j);
+        return NULL;
+    }
+    json_object_set_new(j, "attendance_evidence", ev.len ? json_string(ev.buf) : json_null());
+    buf_release(&ev);
     json_t *choices =
         json_pack("{s:o, s:o, s:o}", "outcomes", jvocab(&verify_outcomes, true, false), "subkinds",
                   jvocab(&registration_problems, false, false), "reasons",

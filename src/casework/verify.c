@@ -4,6 +4,7 @@
 
 #include "casework/event.h"
 #include "casework/people.h"
+#include "casework/warning.h"
 #include "core/words.h"
 #include "core/date.h"
 #include "core/view.h"
@@ -183,6 +184,10 @@ int verify_show(struct store *s, int64_t task_id, bool full, struct buf *out, st
     buf_adds(out, "责任人：");
     casework_assignees(s, task_id, 0, out);
     buf_adds(out, "\n");
+    struct buf ev = BUF_INIT;
+    if (warning_task_evidence(s, task_id, &ev) == 0 && ev.len)
+        buf_addf(out, "考勤证据：%s\n", ev.buf);
+    buf_release(&ev);
     if (*stmt_text(q, 7)) {
         buf_addf(out, "核查结论：%s%s%s（%s", vocab_label(&verify_outcomes, stmt_text(q, 7)),
                  *stmt_text(q, 8) ? "：" : "", vocab_label(&registration_problems, stmt_text(q, 8)),

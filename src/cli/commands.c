@@ -20,6 +20,7 @@ const struct command commands[] = {
     {"mental", cmd_mental, "心理健康台帐（仅限被授权的人员，查看记入审计日志）"},
     {"attendance", cmd_attendance,
      "考勤：记录和查看学生缺勤（事假、病假、旷课、迟到早退）、上课日"},
+    {"warnings", cmd_warnings, "考勤预警：连续旷课、累计旷课、长期病假的预警和处置"},
     {"tasks", cmd_tasks, "列出到期和逾期的事项，最紧急的在前"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},

@@ -110,6 +110,9 @@ const struct route api_routes[] = {
           "班主任点名：一个班一天的学生和缺勤"),
     ROUTE("GET", "/api/v1/attendance/days", attendance_days_h, PERM_CASES,
           "上课日：每一天是不是上课日及原因"),
+    ROUTE("GET", "/api/v1/warnings", warnings_h, PERM_CASES,
+          "考勤预警：默认未解除的，最紧急的在前（学校、乡镇、状态、类型）"),
+    ROUTE("GET", "/api/v1/warnings/{id}", warning_h, PERM_CASES, "一条考勤预警及其处置经过"),
     ROUTE("GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"),
     /* each report's own permission is checked by report_h (the police's reports are also a
      * department's: report/catalog.h) */

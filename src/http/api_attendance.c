@@ -2,6 +2,7 @@
  * class, the class teacher's day, and the school days. Recording is the action rows'
  * (verb/rows_attendance.c). */
 #include "casework/attendance.h"
+#include "casework/warning.h"
 #include "core/date.h"
 #include "http/api.h"
 #include "http/args.h"
@@ -82,4 +83,36 @@ void attendance_days_h(struct request *r)
     struct outcome o = OUTCOME_INIT;
     int rc = attendance_days(r->store, &r->scope, school, from, to, &t, &o);
     reply_table(r, rc, &t, &o);
+}
+
+/* ---- the early warnings (casework/warning.h) ---- */
+
+void warnings_h(struct request *r)
+{
+    struct warning_filter f = {0};
+    struct paging pg;
+    if (!arg_text(r, "school", 128, &f.school) || !arg_text(r, "township", 64, &f.township) ||
+        !arg_text(r, "state", 32, &f.state) || !arg_text(r, "kind", 32, &f.kind) ||
+        !arg_full(r, &f.full) || !arg_paging(r, &pg))
+        return;
+    if (!f.state)
+        f.state = "open"; /* the board: what still needs someone; state=all for every one */
+    if (f.full && !audit_full(r, "考勤预警（完整身份证号）", NULL))
+        return;
+    struct report_table t;
+    struct outcome o = OUTCOME_INIT;
+    int rc = warning_table(r->store, &r->scope, &f, &t, &o);
+    reply_table_paged(r, rc, &t, &o, &pg);
+}
+
+void warning_h(struct request *r)
+{
+    int64_t id = path_id(r);
+    if (id <= 0) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这条考勤预警");
+        return;
+    }
+    struct outcome o = OUTCOME_INIT;
+    json_t *j = warning_json(r->store, &r->scope, id, &o);
+    reply_read(r, j, &o);
 }

@@ -80,6 +80,10 @@ const struct report_def report_defs[] = {
      "预警名单：在校学生中预警分（曾立案、重点群体、超龄、13至15岁且父母外出务工等因素的分值之和，"
      "分值可设置）达到分数线的，按乡镇、学校和分数排列，写明预警因素和结对教师",
      report_at_risk, RT_TOWNSHIP | RT_FULL, PERM_CHILDREN, true, false, false, true},
+    /* issue 16: the early warnings of the attendance (casework/warning.h) */
+    {"warnings", "考勤预警",
+     "考勤预警：连续旷课、当月累计旷课和长期病假的预警，写明天数、状态、处理层级和联系结果",
+     report_warnings, RT_TOWNSHIP | RT_FULL, PERM_CHILDREN, true, false, false, true},
     /* issue 16: the illness ledger (a school its pupils', a township its own) and what the
      * county sends 卫健; the mental-health ledger is no report (casework/wellbeing.h) */
     {"illness", "疾病台帐",

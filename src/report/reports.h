@@ -125,6 +125,9 @@ int report_left_behind_care(struct store *s, const struct report_options *opt,
 int monthly_period_start(int date);
 
 /* 预警名单 (issue 16): casework/atrisk.h's list, scoped by opt->scope (a school its pupils). */
+/* 考勤预警 (casework/warning.h): every attendance warning, the most urgent first. */
+int report_warnings(struct store *s, const struct report_options *opt, struct report_table *t,
+                    struct outcome *o);
 int report_at_risk(struct store *s, const struct report_options *opt, struct report_table *t,
                    struct outcome *o);
 

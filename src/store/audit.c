@@ -90,6 +90,8 @@ static const struct word action_words[] = {
     {"attendance_import", "导入考勤表", NULL, 0, TONE_NONE},
     {"school_closure", "登记学校停课", NULL, 0, TONE_NONE},
     {"school_reopen", "撤销学校停课", NULL, 0, TONE_NONE},
+    {"warning_update", "处置考勤预警", NULL, 0, TONE_NONE},
+    {"warning_refresh", "重新计算考勤预警", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

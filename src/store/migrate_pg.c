@@ -534,6 +534,34 @@ const char *const migrate_pg_steps[] = {
     "  first_day " CTEXT " NOT NULL, last_day " CTEXT " NOT NULL, reason " CTEXT " NOT NULL,"
     "  set_by " CTEXT " NOT NULL, set_at " CTEXT " NOT NULL, CHECK (first_day <= last_day));"
     "CREATE INDEX school_closure_school ON school_closure (school_code, first_day);",
+    /* 23 (the early warnings; as SQLite's step 23) */
+    "CREATE TABLE warning ("
+    "  id " ID ","
+    "  pupil_key " CTEXT " NOT NULL,"
+    "  kind " CTEXT " NOT NULL CHECK (kind IN ('absent', 'monthly', 'sick')),"
+    "  first_day " CTEXT " NOT NULL, last_day " CTEXT " NOT NULL, days INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL DEFAULT 0 CHECK (level BETWEEN 0 AND 2),"
+    "  school_code " CTEXT " NOT NULL, grade INTEGER, class " CTEXT ","
+    "  record_id BIGINT REFERENCES record (id), child_record BIGINT REFERENCES record (id),"
+    "  township_code " CTEXT ","
+    "  state " CTEXT " NOT NULL DEFAULT 'new'"
+    "   CHECK (state IN ('new', 'contacted', 'resolved', 'escalated')),"
+    "  escalated_to " CTEXT " CHECK (escalated_to IN ('head', 'township')),"
+    "  opened_on " CTEXT " NOT NULL, deadline " CTEXT " NOT NULL, township_due " CTEXT " NOT NULL,"
+    "  person " CTEXT ", contacted_on " CTEXT ", outcome " CTEXT ", resolved_on " CTEXT ","
+    "  task_id BIGINT REFERENCES verify_task (id),"
+    "  UNIQUE (pupil_key, kind, first_day));"
+    "CREATE INDEX warning_school ON warning (school_code, state);"
+    "CREATE INDEX warning_township ON warning (township_code, state);"
+    "CREATE INDEX warning_task ON warning (task_id);"
+    "CREATE TABLE warning_event ("
+    "  id " ID ","
+    "  warning_id BIGINT NOT NULL REFERENCES warning (id),"
+    "  on_date " CTEXT " NOT NULL, action " CTEXT " NOT NULL, text " CTEXT " NOT NULL,"
+    "  actor " CTEXT " NOT NULL, at " CTEXT " NOT NULL);"
+    "CREATE INDEX warning_event_warning ON warning_event (warning_id, id);"
+    "CREATE TRIGGER warning_event_append_only BEFORE UPDATE OR DELETE ON warning_event"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

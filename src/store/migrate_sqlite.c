@@ -698,6 +698,42 @@ const char *const migrate_sqlite_steps[] = {
     "  first_day TEXT NOT NULL, last_day TEXT NOT NULL, reason TEXT NOT NULL,"
     "  set_by TEXT NOT NULL, set_at TEXT NOT NULL, CHECK (first_day <= last_day));"
     "CREATE INDEX school_closure_school ON school_closure (school_code, first_day);",
+    /* 23 (issue 16, casework/warning.h): the early warnings of the attendance rules. One row
+     * per finding — a run of consecutive unexcused school days (absent), a month's scattered
+     * unexcused days (monthly), a long 病假 (sick) —, keyed by the pupil, the kind and its first
+     * day so that a growing run updates its row; its state (new, contacted, resolved, escalated)
+     * set by people, its escalation of an unanswered warning computed from deadline and
+     * township_due; task_id the verification task a 7-day run opened. Its history appended to
+     * warning_event. */
+    "CREATE TABLE warning ("
+    "  id INTEGER PRIMARY KEY,"
+    "  pupil_key TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('absent', 'monthly', 'sick')),"
+    "  first_day TEXT NOT NULL, last_day TEXT NOT NULL, days INTEGER NOT NULL,"
+    "  level INTEGER NOT NULL DEFAULT 0 CHECK (level BETWEEN 0 AND 2),"
+    "  school_code TEXT NOT NULL, grade INTEGER, class TEXT,"
+    "  record_id INTEGER REFERENCES record (id), child_record INTEGER REFERENCES record (id),"
+    "  township_code TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'new'"
+    "   CHECK (state IN ('new', 'contacted', 'resolved', 'escalated')),"
+    "  escalated_to TEXT CHECK (escalated_to IN ('head', 'township')),"
+    "  opened_on TEXT NOT NULL, deadline TEXT NOT NULL, township_due TEXT NOT NULL,"
+    "  person TEXT, contacted_on TEXT, outcome TEXT, resolved_on TEXT,"
+    "  task_id INTEGER REFERENCES verify_task (id),"
+    "  UNIQUE (pupil_key, kind, first_day));"
+    "CREATE INDEX warning_school ON warning (school_code, state);"
+    "CREATE INDEX warning_township ON warning (township_code, state);"
+    "CREATE INDEX warning_task ON warning (task_id);"
+    "CREATE TABLE warning_event ("
+    "  id INTEGER PRIMARY KEY,"
+    "  warning_id INTEGER NOT NULL REFERENCES warning (id),"
+    "  on_date TEXT NOT NULL, action TEXT NOT NULL, text TEXT NOT NULL,"
+    "  actor TEXT NOT NULL, at TEXT NOT NULL);"
+    "CREATE INDEX warning_event_warning ON warning_event (warning_id, id);"
+    "CREATE TRIGGER warning_event_append_only BEFORE UPDATE ON warning_event"
+    "  BEGIN SELECT RAISE(ABORT, 'warning_event is append-only'); END;"
+    "CREATE TRIGGER warning_event_no_delete BEFORE DELETE ON warning_event"
+    "  BEGIN SELECT RAISE(ABORT, 'warning_event is append-only'); END;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

@@ -38,6 +38,7 @@ extern const struct verb verb_import, verb_match;
 extern const struct verb verb_placement_set, verb_placement_visit;
 extern const struct verb verb_care_add;
 extern const struct verb verb_pairing_add, verb_pairing_end;
+extern const struct verb verb_warning_contact, verb_warning_resolve, verb_warning_escalate;
 /* issue 16: the wellbeing ledgers (rows_wellbeing.c) */
 extern const struct verb verb_illness_add, verb_illness_follow, verb_mental_add, verb_mental_note,
     verb_user_mental_health;

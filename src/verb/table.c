@@ -41,6 +41,9 @@ const struct verb *const verbs[] = {
     &verb_care_add,
     &verb_pairing_add,
     &verb_pairing_end,
+    &verb_warning_contact,
+    &verb_warning_resolve,
+    &verb_warning_escalate,
     /* issue 16: the wellbeing ledgers */
     &verb_illness_add,
     &verb_illness_follow,

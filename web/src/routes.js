@@ -20,6 +20,7 @@ export const routes = [
   { path: '/tasks', title: '待办', nav: true, perm: 'casework', load: () => import('./screens/tasks.js') },
   { path: '/aid', title: '应助尽助', nav: true, perm: 'aid_read', load: () => import('./screens/aid.js') },
   { path: '/left-behind', title: '留守儿童', nav: true, perm: 'care_read', load: () => import('./screens/left-behind.js') },
+  { path: '/warnings', title: '预警处置', nav: true, perm: 'atrisk_read', load: () => import('./screens/warnings.js') },
   { path: '/at-risk', title: '预警名单', nav: true, perm: 'atrisk_read', load: () => import('./screens/at-risk.js') },
   // issue 16: the wellbeing ledgers (the mental-health one for the accounts granted it)
   { path: '/illness', title: '疾病台帐', nav: true, perm: 'illness_read', load: () => import('./screens/illness.js') },

@@ -20,6 +20,7 @@ import { Timeline } from '../components/timeline.js';
 import { Placement } from '../components/placement.js';
 import { Care } from '../components/care.js';
 import { AtRisk } from '../components/atrisk.js';
+import { ChildWarnings } from '../components/warnings.js';
 import { Illness, Mental } from '../components/wellbeing.js';
 
 
@@ -111,6 +112,7 @@ export default function Child({ params }) {
     <${Mental} id=${id} />
     ${history && html`<${Waterfall} links=${links} fullRecord=${fullRecord} />`}
     ${history && work.data && html`<${AtRisk} work=${work.data} recordId=${id} onChanged=${work.reload} />`}
+    ${history && work.data && html`<${ChildWarnings} work=${work.data} onChanged=${work.reload} />`}
     ${history && work.data && html`<${Placement} work=${work.data} recordId=${id} onChanged=${work.reload} />`}
     ${history && html`<${Casework} work=${work} />`}
   </div>`;
