@@ -1,6 +1,7 @@
 /* `baoxue tasks`: what is due and overdue, by township and person. */
 #include "casework/case.h"
 #include "casework/casework.h"
+#include "casework/warning.h"
 #include "casework/people.h"
 #include "casework/placement.h"
 #include "core/words.h"
@@ -20,6 +21,7 @@ struct due_item {
     int due;
     int64_t child_id; /* the casework's child (0: a review pair, no child yet) */
     unsigned groups;  /* its priority groups (child_groups_of), 1u << enum priority_group */
+    int64_t warning;  /* an attendance warning the township holds (warning.h) */
 };
 
 struct send_items {
@@ -44,6 +46,22 @@ static void add_send(void *ctx, const struct send_due *d)
     /* "儿童记录 110": the child's record, as the audit trail names it */
     snprintf(it->ref, sizeof(it->ref), "%s %lld", vocab_label(&audit_objects, "record"),
              (long long)d->record_id);
+    it->due = d->due;
+}
+
+/* An attendance warning passed to the township (or left unanswered by the school). */
+static void add_warning(void *ctx, const struct warning_due *d)
+{
+    struct send_items *si = ctx;
+    ALLOC_GROW(*si->items, *si->n + 1, *si->alloc);
+    struct due_item *it = &(*si->items)[(*si->n)++];
+    memset(it, 0, sizeof(*it));
+    it->warning = d->id;
+    snprintf(it->tcode, sizeof(it->tcode), "%s", d->tcode);
+    snprintf(it->township, sizeof(it->township), "%s", d->township);
+    snprintf(it->child, sizeof(it->child), "%s", d->name);
+    snprintf(it->what, sizeof(it->what), "%s", d->what);
+    snprintf(it->ref, sizeof(it->ref), "考勤预警 %lld", (long long)d->id);
     it->due = d->due;
 }
 
@@ -219,6 +237,9 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
     if (rc == 0) {
         struct send_items si = {&items, &n, &alloc};
         rc = send_due_each(s, code, add_send, &si);
+        /* the attendance warnings the township holds (issue 16) */
+        if (rc == 0 && !person)
+            rc = warning_due_each(s, code, add_warning, &si);
     }
     /* the review queue: each pair waiting for a clerk, due some working days after the run
      * that first put it there; nobody's of the registry, so not on a person's list */
@@ -300,6 +321,9 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
             if (person)
                 continue;
             snprintf(row.who, sizeof(row.who), "%s", REVIEWER);
+        } else if (items[i].warning) {
+            snprintf(row.who, sizeof(row.who), "%s（考勤预警）",
+                     *items[i].township ? items[i].township : "乡镇");
         } else {
             struct stmt *a = store_prepare(
                 s, "SELECT a.person_id, p.name, a.role FROM assignment a"
@@ -367,12 +391,14 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
             table_set(t, 7, days == 0 ? "今天到期" : "未到期");
         }
         table_set(t, 8,
-                  it->record    ? "record"
+                  it->warning   ? "warning"
+                  : it->record  ? "record"
                   : it->pair    ? "candidate"
                   : it->case_id ? "case"
                                 : "task");
         table_setf(t, 9, "%lld",
-                   (long long)(it->record    ? it->record
+                   (long long)(it->warning   ? it->warning
+                               : it->record  ? it->record
                                : it->pair    ? it->pair
                                : it->case_id ? it->case_id
                                              : it->task));

@@ -20,7 +20,7 @@ struct calendars {
     struct {
         char school[32];
         struct school_days d;
-    } *e;
+    } * e;
     size_t n, alloc;
     int from, to;
 };
@@ -292,9 +292,9 @@ static int place_of(struct ctx *c, const struct found *x, struct place *p)
     memset(p, 0, sizeof(*p));
     if (!c->have_run)
         return 0;
-    struct stmt *q = store_prepare(
-        c->s, "SELECT r.id, coalesce(r.township_code, '') FROM record r"
-              " WHERE r.batch_id = $1 AND r.id_number = $2 ORDER BY r.id LIMIT 1");
+    struct stmt *q =
+        store_prepare(c->s, "SELECT r.id, coalesce(r.township_code, '') FROM record r"
+                            " WHERE r.batch_id = $1 AND r.id_number = $2 ORDER BY r.id LIMIT 1");
     if (!q)
         return -1;
     int rc = 0;
@@ -337,8 +337,8 @@ static int open_task(struct ctx *c, int64_t id, const struct found *x,
     buf_adds(&why, "考勤预警：");
     finding_text(c->r, f, &why);
     int64_t task = 0;
-    int rc = casework_task_open(c->s, &c->cs, c->ri.id, p->record, why.buf, c->today, c->actor,
-                                &task);
+    int rc =
+        casework_task_open(c->s, &c->cs, c->ri.id, p->record, why.buf, c->today, c->actor, &task);
     buf_release(&why);
     if (rc < 0)
         return -1;
@@ -583,8 +583,8 @@ int warnings_refresh_school(struct store *s, const char *school, int today, cons
     }
     stmt_finalize(q);
     if (rc == 0)
-        rc = warnings_refresh(s, n > WARNING_REFRESH_KEYS_MAX ? NULL : (const char *const *)keys,
-                              n, today, actor, sum, o);
+        rc = warnings_refresh(s, n > WARNING_REFRESH_KEYS_MAX ? NULL : (const char *const *)keys, n,
+                              today, actor, sum, o);
     else
         fail_store(s, o);
     for (size_t i = 0; i < n; i++)

@@ -46,7 +46,10 @@ extern const struct vocab warning_states; /* 新预警, 已联系家长, 已解�
 struct warning_rules {
     int streak_days, task_days, dropout_days, month_days, sick_days, head_days, township_days;
 };
-#define WARNING_RULES_DEFAULT {3, 7, 20, 10, 15, 1, 3}
+#define WARNING_RULES_DEFAULT                                                                      \
+    {                                                                                              \
+        3, 7, 20, 10, 15, 1, 3                                                                     \
+    }
 int warning_rules_load(struct store *s, struct warning_rules *r, struct outcome *o);
 
 /* One finding of the rules for one pupil. */
@@ -146,6 +149,17 @@ int warning_child_json(struct store *s, const struct scope *sc, int64_t record_i
 json_t *warning_json(struct store *s, const struct scope *sc, int64_t id, struct outcome *o);
 /* The warning behind verification task `task` ("" when none): its evidence in a sentence. */
 int warning_task_evidence(struct store *s, int64_t task, struct buf *out);
+
+/* A warning the township holds (passed up, or unanswered past township_due), for 待办. */
+struct warning_due {
+    int64_t id, child_record;
+    char tcode[10], township[64], name[64], what[96];
+    int due; /* ymd: township_due */
+};
+/* Call fn for each unresolved warning held by the township `tcode` (NULL or "": every
+ * township's). 0, or -1 (store error). */
+int warning_due_each(struct store *s, const char *tcode,
+                     void (*fn)(void *ctx, const struct warning_due *d), void *ctx);
 
 /* The effective state of a warning on `today`: its stored state, or escalated (to the head or
  * the township) when it is still new past its deadline or township_due. *to "head",

@@ -41,13 +41,13 @@ static int load(struct store *s, const struct scope *sc, int64_t id, struct targ
                 struct outcome *o)
 {
     memset(t, 0, sizeof(*t));
-    struct stmt *q = store_row_by_id(
-        s,
-        "SELECT w.state, coalesce(w.escalated_to, ''), w.deadline, w.township_due,"
-        " w.school_code, coalesce(w.township_code, ''), w.kind, w.first_day,"
-        " coalesce(r.name, ''), coalesce(w.record_id, 0)"
-        " FROM warning w LEFT JOIN record r ON r.id = w.record_id WHERE w.id = $1",
-        id, "考勤预警", o);
+    struct stmt *q =
+        store_row_by_id(s,
+                        "SELECT w.state, coalesce(w.escalated_to, ''), w.deadline, w.township_due,"
+                        " w.school_code, coalesce(w.township_code, ''), w.kind, w.first_day,"
+                        " coalesce(r.name, ''), coalesce(w.record_id, 0)"
+                        " FROM warning w LEFT JOIN record r ON r.id = w.record_id WHERE w.id = $1",
+                        id, "考勤预警", o);
     if (!q)
         return -1;
     snprintf(t->state, sizeof(t->state), "%s", stmt_text(q, 0));
@@ -95,7 +95,7 @@ static int act(struct store *s, const struct scope *sc, int64_t id, const struct
         return failed(o, OUT_FORBIDDEN, "乡镇不能再上报；请核查并记录结果，或联系县教育局");
     if (!in->outcome || !*in->outcome)
         return failed_at(o, OUT_INVALID, "outcome",
-                         resolve    ? "请写明解除的理由（如：已返校上课、补交病假证明）"
+                         resolve ? "请写明解除的理由（如：已返校上课、补交病假证明）"
                          : escalate ? "请写明上报乡镇的原因（如：家长拒不送学、无法联系）"
                                     : "请写明联系的结果（家长怎么说、何时返校）");
     if (utf8_count(in->outcome, strlen(in->outcome)) > 500)
@@ -122,7 +122,10 @@ static int act(struct store *s, const struct scope *sc, int64_t id, const struct
               " ELSE 'contacted' END, contacted_on = $2, person = $3, outcome = $4"
               " WHERE id = CAST($1 AS BIGINT)";
     struct buf text = BUF_INIT;
-    buf_addf(&text, "%s：%s（%s）", resolve ? "解除" : escalate ? "上报乡镇" : "联系家长",
+    buf_addf(&text, "%s：%s（%s）",
+             resolve    ? "解除"
+             : escalate ? "上报乡镇"
+                        : "联系家长",
              in->outcome, person);
     char now[32], target[AUDIT_TARGET_SIZE];
     date_now_text(now, sizeof(now));
@@ -148,10 +151,12 @@ static int act(struct store *s, const struct scope *sc, int64_t id, const struct
     }
     char detail[256];
     snprintf(detail, sizeof(detail), "考勤预警 %lld：%s", (long long)id,
-             resolve ? "解除" : escalate ? "上报乡镇" : "记录联系家长");
+             resolve    ? "解除"
+             : escalate ? "上报乡镇"
+                        : "记录联系家长");
     if (rc < 0 ||
-        audit_record(s, actor, sc ? sc->origin : "cli", "warning_update", t.record_id ? target : NULL,
-                     detail) < 0 ||
+        audit_record(s, actor, sc ? sc->origin : "cli", "warning_update",
+                     t.record_id ? target : NULL, detail) < 0 ||
         store_commit(s) < 0) {
         buf_release(&text);
         fail_store(s, o);
@@ -160,7 +165,9 @@ static int act(struct store *s, const struct scope *sc, int64_t id, const struct
     }
     buf_release(&text);
     buf_addf(msg, "考勤预警 %lld（%s）%s", (long long)id, t.name,
-             resolve ? "已解除" : escalate ? "已上报乡镇" : "已记录联系家长");
+             resolve    ? "已解除"
+             : escalate ? "已上报乡镇"
+                        : "已记录联系家长");
     return 0;
 }
 

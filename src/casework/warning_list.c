@@ -76,14 +76,16 @@ enum {
     " coalesce(w.class, ''), coalesce(w.record_id, 0), coalesce(w.child_record, 0),"               \
     " coalesce(w.township_code, ''), coalesce(r.name, ''),"                                        \
     " coalesce(r.id_number, r.id_raw, ''), coalesce(r.school_name, w.school_code),"                \
-    " coalesce(w.contacted_on, ''), coalesce(w.resolved_on, ''), w.opened_on"                      \
-    " FROM warning w LEFT JOIN record r ON r.id = w.record_id"
+    " coalesce(w.contacted_on, ''), coalesce(w.resolved_on, ''), w.opened_on,"                     \
+    " coalesce(p.township, '')"                                                                    \
+    " FROM warning w LEFT JOIN record r ON r.id = w.record_id"                                     \
+    " LEFT JOIN record p ON p.id = w.child_record"
 
 struct wrow {
     int64_t id, task, record, child;
     char kind[12], first[11], last[11], state[12], to[12], deadline[11], township_due[11];
     char person[64], outcome[512], school[32], klass[32], tcode[10], name[64], idn[32];
-    char school_name[128], contacted[11], resolved[11], opened[11];
+    char school_name[128], contacted[11], resolved[11], opened[11], township[64];
     int days, level, grade;
     char eff[12], eto[12]; /* copies: rows move when the array grows */
     int rank;
@@ -117,6 +119,7 @@ static void wrow_read(struct stmt *q, struct wrow *w, int today)
     snprintf(w->contacted, sizeof(w->contacted), "%s", stmt_text(q, 22));
     snprintf(w->resolved, sizeof(w->resolved), "%s", stmt_text(q, 23));
     snprintf(w->opened, sizeof(w->opened), "%s", stmt_text(q, 24));
+    snprintf(w->township, sizeof(w->township), "%s", stmt_text(q, 25));
     const char *to;
     snprintf(w->eff, sizeof(w->eff), "%s",
              warning_effective(w->state, w->to, w->deadline, w->township_due, today, &to));
@@ -162,7 +165,8 @@ static void evidence(const struct wrow *w, struct buf *out)
         int ymd = date_or_zero(w->first);
         buf_addf(out, "%d年%d月累计旷课 %d 个上课日", ymd_year(ymd), ymd_month(ymd), w->days);
     } else {
-        buf_addf(out, "自 %s 起连续 %d 个上课日病假，请在疾病台帐登记并随访（可申请送教上门或缓学）",
+        buf_addf(out,
+                 "自 %s 起连续 %d 个上课日病假，请在疾病台帐登记并随访（可申请送教上门或缓学）",
                  w->first, w->days);
     }
 }
@@ -206,9 +210,9 @@ int warning_table(struct store *s, const struct scope *sc, const struct warning_
         } else {
             int k = vocab_parse(&warning_states, f->state);
             if (k < 0)
-                return failed_at(o, OUT_INVALID, "state",
-                                 "“%s”不是预警状态，应为：新预警、已联系家长、已上报、已解除或未解除",
-                                 f->state);
+                return failed_at(
+                    o, OUT_INVALID, "state",
+                    "“%s”不是预警状态，应为：新预警、已联系家长、已上报、已解除或未解除", f->state);
             state = warning_states.words[k].key;
         }
     }
@@ -330,13 +334,13 @@ static json_t *wrow_json(const struct wrow *w)
     json_t *j = json_pack(
         "{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
         " s:o, s:s, s:s, s:s, s:i}",
-        "id", (json_int_t)w->id, "kind", w->kind, "kind_label", vocab_label(&warning_kinds, w->kind),
-        "first_day", w->first, "last_day", w->last, "days", w->days, "level", w->level, "state",
-        w->eff, "state_label", state_text(w), "escalated_to", w->eto, "holder", holder(w),
-        "deadline", w->deadline, "township_due", w->township_due, "person", w->person, "outcome",
-        w->outcome, "evidence", b.buf, "school", w->school_name, "task_id",
-        w->task ? json_integer(w->task) : json_null(), "opened_on", w->opened, "class", w->klass,
-        "name", w->name, "grade", w->grade);
+        "id", (json_int_t)w->id, "kind", w->kind, "kind_label",
+        vocab_label(&warning_kinds, w->kind), "first_day", w->first, "last_day", w->last, "days",
+        w->days, "level", w->level, "state", w->eff, "state_label", state_text(w), "escalated_to",
+        w->eto, "holder", holder(w), "deadline", w->deadline, "township_due", w->township_due,
+        "person", w->person, "outcome", w->outcome, "evidence", b.buf, "school", w->school_name,
+        "task_id", w->task ? json_integer(w->task) : json_null(), "opened_on", w->opened, "class",
+        w->klass, "name", w->name, "grade", w->grade);
     buf_release(&b);
     return j;
 }
@@ -350,9 +354,9 @@ static json_t *history(struct store *s, int64_t id)
         return a;
     stmt_bind_int(q, 1, id);
     while (stmt_step(q) == 1)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "on", stmt_text(q, 0),
-                                           "action", stmt_text(q, 1), "text", stmt_text(q, 2),
-                                           "actor", stmt_text(q, 3)));
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "on", stmt_text(q, 0), "action",
+                                           stmt_text(q, 1), "text", stmt_text(q, 2), "actor",
+                                           stmt_text(q, 3)));
     stmt_finalize(q);
     return a;
 }
@@ -407,8 +411,7 @@ json_t *warning_json(struct store *s, const struct scope *sc, int64_t id, struct
         return NULL;
     }
     if (rc == 0 || !reaches(sc, &w)) {
-        failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的考勤预警，或不在您的管辖范围内",
-               (long long)id);
+        failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的考勤预警，或不在您的管辖范围内", (long long)id);
         return NULL;
     }
     json_t *j = wrow_json(&w);
@@ -426,7 +429,8 @@ int warning_child_json(struct store *s, const struct scope *sc, int64_t record_i
     if (sc && !role_reads_atrisk(sc->role))
         return 0;
     /* the child's warnings by its key: those of every 学籍 record it had */
-    struct stmt *k = store_prepare(s, "SELECT " CHILD_KEY_SQL("r") " FROM record r WHERE r.id = $1");
+    struct stmt *k =
+        store_prepare(s, "SELECT " CHILD_KEY_SQL("r") " FROM record r WHERE r.id = $1");
     if (!k)
         return -1;
     stmt_bind_int(k, 1, record_id);
@@ -474,6 +478,36 @@ int warning_task_evidence(struct store *s, int64_t task, struct buf *out)
         evidence(&w, out);
         if (w.level < 2)
             buf_adds(out, "。连续旷课满规定天数后，学校须将学籍标为辍学");
+    }
+    stmt_finalize(q);
+    return rc < 0 ? -1 : 0;
+}
+
+int warning_due_each(struct store *s, const char *tcode,
+                     void (*fn)(void *ctx, const struct warning_due *d), void *ctx)
+{
+    struct stmt *q = store_prepare(s, ROW_SQL " WHERE w.state <> 'resolved'"
+                                              " AND (coalesce($1, '') = '' OR w.township_code = $1)"
+                                              " ORDER BY w.id");
+    if (!q)
+        return -1;
+    stmt_bind_str(q, 1, tcode);
+    int today = date_today(), rc;
+    struct wrow w;
+    while ((rc = stmt_step(q)) == 1) {
+        wrow_read(q, &w, today);
+        /* (one with a verification task is the township's as that task) */
+        if (strcmp(w.eto, "township") || w.task)
+            continue;
+        struct warning_due d = {
+            .id = w.id, .child_record = w.child, .due = date_or_zero(w.township_due)};
+        snprintf(d.tcode, sizeof(d.tcode), "%s", w.tcode);
+        snprintf(d.township, sizeof(d.township), "%s", w.township);
+        snprintf(d.name, sizeof(d.name), "%s", w.name);
+        snprintf(d.what, sizeof(d.what), "考勤预警：%s %d 个上课日%s",
+                 vocab_label(&warning_kinds, w.kind), w.days,
+                 strcmp(w.state, "new") ? "（学校上报）" : "（学校逾期未处理）");
+        fn(ctx, &d);
     }
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;

@@ -173,8 +173,7 @@ static void test_effective(void **state)
     assert_string_equal(to, "township");
     /* contacted in time: it stays with the school however long it takes */
     assert_string_equal(
-        warning_effective("contacted", "", "2026-12-07", "2026-12-09", 20261231, &to),
-        "contacted");
+        warning_effective("contacted", "", "2026-12-07", "2026-12-09", 20261231, &to), "contacted");
     assert_string_equal(to, "");
     assert_string_equal(
         warning_effective("escalated", "township", "2026-12-07", "2026-12-09", 20261207, &to),

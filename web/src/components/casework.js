@@ -143,7 +143,8 @@ export function Choices({ name, legend, options, value, onChange, required, colu
 export function objectLink(object, id) {
   return object === 'case' ? '#/cases/' + id : object === 'task' ? '#/verify/' + id
     : object === 'record' ? '#/children/' + id
-    : object === 'candidate' ? '#/review?id=' + id : null;
+    : object === 'candidate' ? '#/review?id=' + id
+    : object === 'warning' ? '#/warnings?state=all&id=' + id : null;
 }
 
 /** Whom each assignee role is picked among: people of that kind of organisation (org_kinds). */

@@ -33,7 +33,8 @@ export default function Warnings({ query }) {
   const filters = useApi(user.township || user.role === 'school' ? null : '/children/filters');
   const towns = filters.data ? filters.data.townships : [];
   const d = list.data;
-  const rows = d ? d.warnings : null;
+  // from 待办: the one warning it names
+  const rows = d ? (query.id ? d.warnings.filter(w => String(w.id) === query.id) : d.warnings) : null;
   // what was just done: the card may leave the list (a resolved one under 未解除)
   const [done, setDone] = useState(null);
   const changed = m => { setDone(m); list.reload(); };
