@@ -9,8 +9,12 @@
 # holiday: 93 school days) of attendance is then generated for every pupil — each school day
 # PERCENT % of the pupils (default 3) absent, 旷课, 病假 (in runs of 1–5 days), 事假 or 迟到早退 —
 # as one county sheet of one row per absence (日期, 学校标识码, 学籍号, 类型, 原因) and imported
-# with `baoxue import --kind 考勤`. Printed: the rows, seconds, rows per second and peak RSS of
-# the import, then the time of `attendance list` of one school's term and of the county's 旷课.
+# with `baoxue import --kind 考勤` (which applies the warning rules to every pupil it touched,
+# in the same transaction). Printed: the rows, seconds, rows per second and peak RSS of the
+# import, the time of `attendance list` of one school's term and of the county's 旷课, then the
+# time to recompute every warning of the term (`baoxue warnings refresh`) beside DuckDB
+# computing the same runs in SQL over the same sheet (bench/duckdb_warnings.mjs), and the
+# counts of both.
 # Files and databases live in a temporary directory, removed unless --keep.
 set -euo pipefail
 N=1000000
@@ -93,4 +97,18 @@ timed "attendance list: one school's term" 0 "$BAOXUE" attendance list --db "$DB
   --from 2026-09-01 --format csv -o "$WORK/school.csv"
 timed "attendance list: the county's 旷课 of a week" 0 "$BAOXUE" attendance list --db "$DB" \
   --kind 旷课 --from 2027-01-11 --format csv -o "$WORK/week.csv"
-[ "$KEEP" = 1 ] && echo "kept: $WORK" >&2
+timed "warnings refresh: every warning of the term recomputed" 0 "$BAOXUE" warnings refresh --db "$DB"
+sqlite3 "$DB" "SELECT 'baoxue warnings: absent ≥3 ' || sum(kind = 'absent') || ', ≥7 ' ||
+  sum(kind = 'absent' AND level >= 1) || ', ≥20 ' || sum(kind = 'absent' AND level = 2) ||
+  ', sick ' || sum(kind = 'sick') || ', months ' || sum(kind = 'monthly') ||
+  '; verification tasks ' || (SELECT count(*) FROM verify_task) FROM warning"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+if [ -d "$HERE/node_modules/@duckdb" ]; then
+  /usr/bin/time -f "%e %M" -o "$WORK/t" node "$HERE/duckdb_warnings.mjs" "$WORK/考勤.csv" 2026-09-01 \
+    "$AS_OF" >"$WORK/duck.json"
+  read -r s kb <"$WORK/t"
+  echo "duckdb (whole process $s s, $((kb / 1024)) MB): $(cat "$WORK/duck.json")"
+else
+  echo "duckdb: bench/node_modules has no @duckdb/node-api (cd bench && npm ci)" >&2
+fi
+if [ "$KEEP" = 1 ]; then echo "kept: $WORK" >&2; fi

@@ -88,6 +88,10 @@ int demo_attendance(struct store *s, const char *dir, const char *actor, int as_
     size_t long_sick = n > 1 ? (n / 2 + 1) % n : 0;
     while (n && drift[long_sick])
         long_sick = (long_sick + 1) % n;
+    /* one pupil absent every other school day of a month: the month's rule, not a run's */
+    size_t scattered = n > 2 ? (long_sick + n / 3 + 1) % n : SIZE_MAX;
+    while (scattered != SIZE_MAX && (drift[scattered] || scattered == long_sick))
+        scattered = (scattered + 1) % n;
     for (size_t i = 0; i < n; i++) {
         const struct pupil *p = &r[i];
         struct draws d;
@@ -101,6 +105,15 @@ int demo_attendance(struct store *s, const char *dir, const char *actor, int as_
             out->streak3 += drift[i] == 1;
             out->streak7 += drift[i] == 2;
             out->streak20 += drift[i] == 3;
+            continue;
+        }
+        if (i == scattered) {
+            int month = days[nd - 25] / 100;
+            size_t k = 0;
+            while (k < nd && days[k] / 100 != month)
+                k++;
+            for (int c = 0; k < nd && days[k] / 100 == month && c < 11; k += 2, c++)
+                add(&sh, p, days[k], "旷课", c == 0 ? "家长说孩子不想上学" : "");
             continue;
         }
         if (i == long_sick) {

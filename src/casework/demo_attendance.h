@@ -14,7 +14,8 @@ struct store;
  * child key): most pupils never absent; some with a day or three of 事假 or 迟到早退; a sick week
  * (3–5 school days of 病假) for about one in twenty; a stray 旷课 day for a few; and a few
  * drifting away — unexcused streaks of 3, 7 and 20+ school days ending on the last school day
- * (at least one of each, one in 250 pupils in all); one long 病假 of 16 school days.
+ * (at least one of each, one in 250 pupils in all); one long 病假 of 16 school days; one pupil
+ * absent every other school day of a month (11 days: the month's rule).
  */
 struct demo_attendance_summary {
     long pupils, absences, rejected;

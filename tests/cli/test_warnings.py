@@ -153,6 +153,12 @@ class Warnings(Api, unittest.TestCase):
         r, j, _ = self.call("GET", "/api/v1/warnings?state=escalated", cookie=tz[0])
         self.assertEqual(r.status, 200, j)
         self.assertIn(wid, [x["id"] for x in j["warnings"]])
+        # … and an item of its 待办, which the school's passing put there
+        r, j, _ = self.call("GET", "/api/v1/tasks", cookie=tz[0])
+        self.assertEqual(r.status, 200, j)
+        mine = [t for t in j["tasks"] if t["object"] == "warning" and t["object_id"] == str(wid)]
+        self.assertEqual(len(mine), 1, j["tasks"][:3])
+        self.assertIn("学校上报", mine[0]["item"])
         r, j, _ = self.call("POST", "/api/v1/warnings/%d/resolve" % wid,
                             {"outcome": "乡镇干部入户，学生已返校"}, *tz)
         self.assertEqual(r.status, 200, j)
