@@ -33,6 +33,7 @@ static const struct school_days *days_of(struct store *s, struct calendars *c, c
     struct term_calendar cal = TERM_CALENDAR_INIT;
     struct outcome o = OUTCOME_INIT;
     if (attendance_calendar(s, school, &cal, &o) < 0) {
+        outcome_release(&o);
         term_calendar_release(&cal);
         return NULL;
     }
@@ -219,6 +220,8 @@ static int cmp_have(const void *a, const void *b)
 
 static struct have *have_find(struct haves *h, const char *key, enum warning_kind kind, int first)
 {
+    if (!h->n)
+        return NULL;
     struct have want = {.key = (char *)key, .kind = kind, .first = first};
     return bsearch(&want, h->v, h->n, sizeof(*h->v), cmp_have);
 }
@@ -524,6 +527,7 @@ int warnings_refresh(struct store *s, const char *const *keys, size_t n, int tod
         return -1;
     struct outcome ro = OUTCOME_INIT;
     c.have_run = run_info_load(s, 0, &c.ri, &ro) == 0;
+    outcome_release(&ro);
     struct scan sc = {.s = s, .r = &r, .cal = {.from = from, .to = today}, .key = BUF_INIT};
     struct haves h = {0};
     int rc = 0;
