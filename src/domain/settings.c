@@ -180,6 +180,9 @@ const struct setting_def setting_defs[] = {
      "0 到 100 的整数（0 不计）", NULL, 0},
     {"atrisk_weight_illness", "预警分：长期或严重疾病", SETTING_INT, "20", 0, 100,
      "0 到 100 的整数（0 不计）", NULL, 0},
+    /* 人籍分离 (issue 16, report/separation.h): an unexcused run this long is a row */
+    {"separation_absent_days", "人籍分离：连续旷课上课日数", SETTING_INT, "20", 3, 200,
+     "3 到 200 的整数", NULL, 0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };

@@ -1,5 +1,6 @@
 #include "report/catalog.h"
 
+#include "report/separation.h"
 #include "report/wellbeing.h"
 
 #include "util/common.h"
@@ -80,6 +81,11 @@ const struct report_def report_defs[] = {
      "预警名单：在校学生中预警分（曾立案、重点群体、超龄、13至15岁且父母外出务工等因素的分值之和，"
      "分值可设置）达到分数线的，按乡镇、学校和分数排列，写明预警因素和结对教师",
      report_at_risk, RT_TOWNSHIP | RT_FULL, PERM_CHILDREN, true, false, false, true},
+    /* issue 16: 人籍分离 (report/separation.h), per school, for the county to have corrected */
+    {"separation", "人籍分离情况",
+     "人籍分离情况：学籍在本校但连续多日旷课、实际在他校就读、学籍变动与考勤不符的学生，按学校"
+     "列出情况和学校应办事项（转学、辍学标记、更正学籍）",
+     report_separation, RT_TOWNSHIP | RT_SCHOOL | RT_FULL, PERM_CHILDREN, true, false, false, true},
     /* issue 16: the illness ledger (a school its pupils', a township its own) and what the
      * county sends 卫健; the mental-health ledger is no report (casework/wellbeing.h) */
     {"illness", "疾病台帐",
