@@ -21,9 +21,9 @@ static int pick_moved(struct store *s, int64_t batch, int64_t rec[2], char other
         s, "SELECT r.id, r.school_code FROM record r"
            " WHERE r.batch_id = $1 AND r.school_code IS NOT NULL"
            " AND coalesce(r.enroll_status, 'active') = 'active'"
-           " AND EXISTS (SELECT 1 FROM attendance a WHERE a.pupil_key = " CHILD_KEY_SQL("r")
-           "  AND a.school_code = r.school_code AND a.kind IN ('personal', 'late'))"
-           " ORDER BY r.school_code, r.id");
+           " AND EXISTS (SELECT 1 FROM attendance a WHERE a.pupil_key = " CHILD_KEY_SQL(
+               "r") "  AND a.school_code = r.school_code AND a.kind IN ('personal', 'late'))"
+                    " ORDER BY r.school_code, r.id");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, batch);

@@ -105,8 +105,8 @@ static bool absent_rule(const struct sep_context *cx, const struct sep_pupil *p,
 
 /* ---- 在他校就读 ---- */
 
-static const char *const elsewhere_words[] = {"借读", "转学", "转校", "外地就读", "外地上学",
-                                              "外出就读", "在外就读", "随父母就读"};
+static const char *const elsewhere_words[] = {"借读",     "转学",     "转校",     "外地就读",
+                                              "外地上学", "外出就读", "在外就读", "随父母就读"};
 
 /* Does the note say the pupil attends another school? *code the school it names ("" none). */
 static bool note_elsewhere(const struct sep_context *cx, const char *note, const char *own,
@@ -190,9 +190,9 @@ static bool mismatch_rule(const struct sep_context *cx, const struct sep_pupil *
         buf_addf(&r->evidence, "学籍已转出至%s，但本校 %d 月仍有考勤记录（最近一条 %s %s）",
                  r->other_name, ymd_month(last->ymd), d, absence_kinds.words[last->kind].label);
     } else if (*p->now.school) {
-        buf_addf(&r->evidence,
-                 "学籍状态已改为“%s”，但本校 %d 月仍有考勤记录（最近一条 %s %s）",
-                 enroll_status_label(enroll_status_from_key(p->now.status)), ymd_month(last->ymd), d, absence_kinds.words[last->kind].label);
+        buf_addf(&r->evidence, "学籍状态已改为“%s”，但本校 %d 月仍有考勤记录（最近一条 %s %s）",
+                 enroll_status_label(enroll_status_from_key(p->now.status)), ymd_month(last->ymd),
+                 d, absence_kinds.words[last->kind].label);
     } else {
         buf_addf(&r->evidence, "最新学籍名单中已无该生，但本校 %d 月仍有考勤记录（最近一条 %s %s）",
                  ymd_month(last->ymd), d, absence_kinds.words[last->kind].label);

@@ -19,12 +19,12 @@
  *              the latest school day on or before the report's day, or the one before it.
  *   elsewhere  在他校就读: active at Y, but another school X keeps the pupil — absences
  *              recorded at X (X had the pupil on its roster: a case returned the child
- *              there; X is not the school the 学籍 left, that is a mismatch), a case that returned the child to X, or the class
- *              teacher of Y writing in an absence's note that the pupil attends another school
- *              (a school of the 学籍 list named, or 借读/转学/外地就读…).
- *   mismatch   学籍变动与考勤不符: active at X in the previous 学籍 snapshot and no longer in the
- *              latest (moved to Y, another status, or gone), while X's attendance still reported
- *              the pupil after that previous snapshot was imported.
+ *              there; X is not the school the 学籍 left, that is a mismatch), a case that returned
+ * the child to X, or the class teacher of Y writing in an absence's note that the pupil attends
+ * another school (a school of the 学籍 list named, or 借读/转学/外地就读…). mismatch
+ * 学籍变动与考勤不符: active at X in the previous 学籍 snapshot and no longer in the latest (moved
+ * to Y, another status, or gone), while X's attendance still reported the pupil after that previous
+ * snapshot was imported.
  *
  * separation.c is the pure rule over one pupil's facts (unit-tested); separation_read.c reads
  * them, scopes the rows and makes the table.
@@ -64,9 +64,9 @@ struct sep_school {
 };
 
 struct sep_context {
-    int as_of;          /* ymd */
-    int absent_days;    /* N */
-    bool has_previous;  /* there is a previous 学籍 snapshot */
+    int as_of;         /* ymd */
+    int absent_days;   /* N */
+    bool has_previous; /* there is a previous 学籍 snapshot */
     const struct sep_school *schools;
     size_t nschools;
     /* the calendar of a school (its code), never NULL */

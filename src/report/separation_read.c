@@ -18,20 +18,13 @@
 #include "util/xmalloc.h"
 
 static const struct table_col cols[] = {
-    {"seq", "序号", COL_INT},
-    {"school", "学校", COL_TEXT},
-    {"kind", "类型", COL_TEXT},
-    {"name", "姓名", COL_TEXT},
-    {"student_no", "学籍号", COL_TEXT},
-    {"id_number", "身份证号", COL_TEXT},
-    {"grade", "年级", COL_TEXT},
-    {"class", "班级", COL_TEXT},
-    {"evidence", "情况", COL_TEXT},
-    {"other_school", "相关学校", COL_TEXT},
-    {"action", "学校应办", COL_TEXT},
-    {"days", "连续旷课上课日", COL_INT},
-    {"record_id", "记录编号", COL_INT},
-    {"school_code", "学校代码", COL_KEY},
+    {"seq", "序号", COL_INT},           {"school", "学校", COL_TEXT},
+    {"kind", "类型", COL_TEXT},         {"name", "姓名", COL_TEXT},
+    {"student_no", "学籍号", COL_TEXT}, {"id_number", "身份证号", COL_TEXT},
+    {"grade", "年级", COL_TEXT},        {"class", "班级", COL_TEXT},
+    {"evidence", "情况", COL_TEXT},     {"other_school", "相关学校", COL_TEXT},
+    {"action", "学校应办", COL_TEXT},   {"days", "连续旷课上课日", COL_INT},
+    {"record_id", "记录编号", COL_INT}, {"school_code", "学校代码", COL_KEY},
     {"kind_key", "类型代码", COL_KEY},
 };
 
@@ -107,11 +100,12 @@ static const struct term_calendar *calendar_of(void *arg, const char *school)
 }
 
 #define PUPIL_SQL                                                                                  \
-    "SELECT " CHILD_KEY_SQL("r") ", r.id, coalesce(r.name, ''), coalesce(r.student_no, ''),"       \
-                                 " coalesce(r.id_number, r.id_raw, ''), coalesce(r.grade, 0),"     \
-                                 " coalesce(r.class, ''), coalesce(r.school_code, ''),"            \
-                                 " coalesce(r.enroll_status, 'active')"                            \
-                                 " FROM record r WHERE r.batch_id = $1 AND r.school_code IS NOT NULL"
+    "SELECT " CHILD_KEY_SQL(                                                                       \
+        "r") ", r.id, coalesce(r.name, ''), coalesce(r.student_no, ''),"                           \
+             " coalesce(r.id_number, r.id_raw, ''), coalesce(r.grade, 0),"                         \
+             " coalesce(r.class, ''), coalesce(r.school_code, ''),"                                \
+             " coalesce(r.enroll_status, 'active')"                                                \
+             " FROM record r WHERE r.batch_id = $1 AND r.school_code IS NOT NULL"
 
 /* A snapshot's pupils: the latest (`now`) adds them, the previous fills `before` (and adds the
  * pupils the latest no longer lists). */
@@ -421,16 +415,16 @@ int report_separation(struct store *s, const struct report_options *opt, struct 
     char **ids = NULL;
     size_t nids = 0;
     int rc = 0;
-    if (latest && (load_snapshot(&l, latest, true) < 0 ||
-                   (previous && load_snapshot(&l, previous, false) < 0) ||
-                   load_schools(&l, latest) < 0 || load_returned(&l) < 0 ||
-                   load_absences(&l, from, as_of, prev_at) < 0))
+    if (latest &&
+        (load_snapshot(&l, latest, true) < 0 ||
+         (previous && load_snapshot(&l, previous, false) < 0) || load_schools(&l, latest) < 0 ||
+         load_returned(&l) < 0 || load_absences(&l, from, as_of, prev_at) < 0))
         rc = fail_store(s, o);
     if (rc == 0 && *tcode && township_ids(s, tcode, &ids, &nids) < 0)
         rc = fail_store(s, o);
     if (rc == 0)
         rc = narrow_school(&l, own ? own : opt->school, school, o);
-    struct sep_context cx = {as_of,      absent_days, previous != 0, l.schools, l.nschools,
+    struct sep_context cx = {as_of,       absent_days, previous != 0, l.schools, l.nschools,
                              calendar_of, &l};
     struct out_row *out = NULL;
     size_t n = 0, alloc = 0;
@@ -499,8 +493,9 @@ int report_separation(struct store *s, const struct report_options *opt, struct 
         }
         if (!latest)
             table_note(t, "尚未导入学籍名单，没有可核对的学生");
-        table_note(t, "长期旷课：学籍在本校、连续 %d 个上课日旷课至今（病假、事假不计；设置项"
-                      "“人籍分离：连续旷课上课日数”）",
+        table_note(t,
+                   "长期旷课：学籍在本校、连续 %d 个上课日旷课至今（病假、事假不计；设置项"
+                   "“人籍分离：连续旷课上课日数”）",
                    absent_days);
         table_note(t, "在他校就读：学籍在本校，但他校有该生考勤、已劝返复学至他校，或班主任在缺勤"
                       "备注中写明在他校就读");
