@@ -426,6 +426,10 @@ int report_separation(struct store *s, const struct report_options *opt, struct 
         rc = narrow_school(&l, own ? own : opt->school, school, o);
     struct sep_context cx = {as_of,       absent_days, previous != 0, l.schools, l.nschools,
                              calendar_of, &l};
+    /* a school account asks for its own school only */
+    if (rc == 0 && own && opt->school && *opt->school && strcmp(opt->school, own) &&
+        strcmp(opt->school, sep_school_name(&cx, own)))
+        rc = failed_at(o, OUT_FORBIDDEN, "school", "学校账号只能查看本校的人籍分离情况");
     struct out_row *out = NULL;
     size_t n = 0, alloc = 0;
     long counts[SEP__COUNT] = {0};

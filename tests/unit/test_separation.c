@@ -176,8 +176,9 @@ static void test_elsewhere(void **state)
     assert_string_equal(r[0].school, Y);
     assert_string_equal(r[0].other, X);
     assert_string_equal(r[0].other_name, "城关第一小学");
-    assert_string_equal(r[0].evidence.buf,
-                        "班主任 2026-12-03 记录：“已随父母到城关第一小学借读”，学籍在郑庄镇中心小学");
+    assert_string_equal(
+        r[0].evidence.buf,
+        "班主任 2026-12-03 记录：“已随父母到城关第一小学借读”，学籍在郑庄镇中心小学");
     assert_non_null(strstr(r[0].action.buf, "转学"));
     release(r, n);
     /* its own school's name is no other school; 借读 without a name still says so */
@@ -198,7 +199,8 @@ static void test_elsewhere(void **state)
     snprintf(p.returned_to, sizeof(p.returned_to), "%s", X);
     n = run(&p, r);
     assert_int_equal(n, 1);
-    assert_string_equal(r[0].evidence.buf, "已劝返复学至城关第一小学（一人一案），学籍仍在郑庄镇中心小学");
+    assert_string_equal(r[0].evidence.buf,
+                        "已劝返复学至城关第一小学（一人一案），学籍仍在郑庄镇中心小学");
     release(r, n);
     /* and X recorded an absence for it */
     p.nab = unexcused_run(20261120, 1, X);
