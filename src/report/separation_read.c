@@ -74,10 +74,25 @@ static int cmp_ab(const void *a_, const void *b_)
     return d ? d : (a->a.ymd > b->a.ymd) - (a->a.ymd < b->a.ymd);
 }
 
-static struct pup *find(struct load *l, const char *key)
+/* The pupil of `key` among the first n (sorted). */
+static struct pup *find_in(struct load *l, const char *key, size_t n)
 {
     struct pup k = {.key = (char *)key};
-    return l->np ? bsearch(&k, l->p, l->np, sizeof(*l->p), cmp_pup) : NULL;
+    return n ? bsearch(&k, l->p, n, sizeof(*l->p), cmp_pup) : NULL;
+}
+
+static struct pup *find(struct load *l, const char *key)
+{
+    return find_in(l, key, l->np);
+}
+
+static void pup_free(struct pup *p)
+{
+    free(p->key);
+    free(p->name);
+    free(p->student_no);
+    free(p->idn);
+    free(p->klass);
 }
 
 static const struct term_calendar *calendar_of(void *arg, const char *school)
@@ -109,19 +124,27 @@ static const struct term_calendar *calendar_of(void *arg, const char *school)
 
 /* A snapshot's pupils: the latest (`now`) adds them, the previous fills `before` (and adds the
  * pupils the latest no longer lists). */
+static void set_enrol(struct sep_enrol *e, const char *school, const char *status)
+{
+    bool active = !strcmp(status, "active");
+    if (*e->school && (e->active || !active))
+        return; /* listed twice: the active row wins */
+    snprintf(e->school, sizeof(e->school), "%s", school);
+    snprintf(e->status, sizeof(e->status), "%s", status);
+    e->active = active;
+}
+
 static int load_snapshot(struct load *l, int64_t batch, bool now)
 {
     struct stmt *q = store_prepare(l->s, PUPIL_SQL);
     if (!q)
         return -1;
     stmt_bind_int(q, 1, batch);
-    size_t listed = l->np;
+    size_t listed = l->np; /* sorted: the latest snapshot's pupils when this is the previous */
     int rc;
     while ((rc = stmt_step(q)) == 1) {
-        const char *key = stmt_text(q, 0), *status = stmt_text(q, 8);
-        struct pup *p = NULL;
-        if (!now)
-            p = find(l, key);
+        const char *key = stmt_text(q, 0);
+        struct pup *p = find_in(l, key, listed);
         if (!p) {
             ALLOC_GROW(l->p, l->np + 1, l->ap);
             p = &l->p[l->np++];
@@ -133,42 +156,25 @@ static int load_snapshot(struct load *l, int64_t batch, bool now)
             p->idn = xstrdup(stmt_text(q, 4));
             p->grade = (int)stmt_int(q, 5);
             p->klass = xstrdup(stmt_text(q, 6));
-        } else if (p - l->p >= (ptrdiff_t)listed) {
-            continue; /* listed twice in the previous one: its first row */
         }
-        struct sep_enrol *e = now ? &p->f.now : &p->f.before;
-        bool active = !strcmp(status, "active");
-        if (*e->school && (e->active || !active))
-            continue; /* listed twice: the active row wins */
-        snprintf(e->school, sizeof(e->school), "%s", stmt_text(q, 7));
-        snprintf(e->status, sizeof(e->status), "%s", status);
-        e->active = active;
+        set_enrol(now ? &p->f.now : &p->f.before, stmt_text(q, 7), stmt_text(q, 8));
     }
     stmt_finalize(q);
     if (rc < 0)
         return -1;
-    if (now) {
-        /* a pupil listed twice in the latest one: keep the first copy (its rows merged above
-         * only when the keys were adjacent, so merge them now) */
-        qsort(l->p, l->np, sizeof(*l->p), cmp_pup);
-        size_t k = 0;
-        for (size_t i = 0; i < l->np; i++) {
-            if (k && !strcmp(l->p[k - 1].key, l->p[i].key)) {
-                if (!l->p[k - 1].f.now.active && l->p[i].f.now.active)
-                    l->p[k - 1].f.now = l->p[i].f.now;
-                free(l->p[i].key);
-                free(l->p[i].name);
-                free(l->p[i].student_no);
-                free(l->p[i].idn);
-                free(l->p[i].klass);
-                continue;
-            }
-            l->p[k++] = l->p[i];
+    /* sorted again; a pupil the snapshot lists twice merged into its first copy */
+    qsort(l->p, l->np, sizeof(*l->p), cmp_pup);
+    size_t k = 0;
+    for (size_t i = 0; i < l->np; i++) {
+        if (k && !strcmp(l->p[k - 1].key, l->p[i].key)) {
+            struct sep_enrol *e = now ? &l->p[i].f.now : &l->p[i].f.before;
+            set_enrol(now ? &l->p[k - 1].f.now : &l->p[k - 1].f.before, e->school, e->status);
+            pup_free(&l->p[i]);
+            continue;
         }
-        l->np = k;
-    } else {
-        qsort(l->p, l->np, sizeof(*l->p), cmp_pup);
+        l->p[k++] = l->p[i];
     }
+    l->np = k;
     return 0;
 }
 
@@ -262,13 +268,8 @@ static int load_absences(struct load *l, int from, int to, const char *prev_at)
 
 static void load_release(struct load *l)
 {
-    for (size_t i = 0; i < l->np; i++) {
-        free(l->p[i].key);
-        free(l->p[i].name);
-        free(l->p[i].student_no);
-        free(l->p[i].idn);
-        free(l->p[i].klass);
-    }
+    for (size_t i = 0; i < l->np; i++)
+        pup_free(&l->p[i]);
     free(l->p);
     for (size_t i = 0; i < l->nab; i++) {
         free(l->ab[i].key);
