@@ -60,7 +60,9 @@ static const char *const header[] = {"学校标识码",   "学校名称",   "年
                                      "全国学籍号",   "姓名",       "性别",    "出生日期",
                                      "身份证件类型", "身份证件号", "学籍状态"};
 
-/* The current 学籍 list written again, rec[0] moved to `other`, rec[1] marked 转出. */
+/* The current 学籍 list written again, rec[0] and rec[1] transferred to `other`. (Not marked
+ * 转出: a pupil out of every list would be a new suspected child at the next cross-check, which
+ * the demo's casework does not expect.) */
 static int write_export(struct store *s, int64_t batch, const int64_t rec[2], const char *other,
                         const char *other_name, struct buf *text, long *rows)
 {
@@ -81,8 +83,8 @@ static int write_export(struct store *s, int64_t batch, const int64_t rec[2], co
         int64_t id = stmt_int(q, 0);
         const char *status = enroll_status_label(enroll_status_from_key(stmt_text(q, 10)));
         const char *cells[ARRAY_SIZE(header)] = {
-            id == rec[0] ? other : stmt_text(q, 1),
-            id == rec[0] ? other_name : stmt_text(q, 2),
+            id == rec[0] || id == rec[1] ? other : stmt_text(q, 1),
+            id == rec[0] || id == rec[1] ? other_name : stmt_text(q, 2),
             stmt_text(q, 3),
             stmt_text(q, 4),
             stmt_text(q, 5),
@@ -91,7 +93,7 @@ static int write_export(struct store *s, int64_t batch, const int64_t rec[2], co
             stmt_text(q, 8),
             *stmt_text(q, 9) ? "居民身份证" : "",
             stmt_text(q, 9),
-            id == rec[1] ? "转出" : status,
+            status,
         };
         for (size_t k = 0; k < ARRAY_SIZE(cells); k++)
             csv_field(text, cells[k], strlen(cells[k]), k == 0);

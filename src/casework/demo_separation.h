@@ -12,8 +12,8 @@ struct store;
  *     "已随父母到 <another school of the list> 借读" (attendance_record, like the screen does).
  *   - 学籍变动与考勤不符: the 学籍 is exported again a month on (学籍数据（变动后）.csv in `dir`,
  *     every row of the current list as it stands, imported as the new snapshot) with two
- *     pupils whose school had recorded absences for them changed: one transferred to another
- *     school, one marked 转出.
+ *     pupils whose school had recorded absences for them transferred to another school (not
+ *     转出: a pupil in no list would be a new suspected child at the next cross-check).
  * The 长期旷课 rows come from demo_attendance's drifting pupils. `as_of` the demo's day.
  */
 struct demo_separation_summary {

@@ -328,7 +328,7 @@ int cmd_demo(int argc, char **argv)
             if (da.pupils && ds.moved)
                 printf(
                     "演示人籍分离：班主任备注在他校借读 %ld 人；学籍再次导出（%ld 行），其中 %ld "
-                    "人转学或转出而原校仍有考勤\n",
+                    "人转学而原校仍有考勤\n",
                     ds.noted, ds.enrollment_rows, ds.moved);
         }
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
