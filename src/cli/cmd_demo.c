@@ -4,6 +4,7 @@
 
 #include "casework/casework.h"
 #include "casework/demo_attendance.h"
+#include "casework/demo_separation.h"
 #include "casework/demo_cases.h"
 #include "casework/demo_wellbeing.h"
 #include "casework/people.h"
@@ -319,6 +320,16 @@ int cmd_demo(int argc, char **argv)
                        "人、"
                        "7 天 %ld 人、20 天以上 %ld 人\n",
                        da.pupils, da.absences, da.rejected, da.streak3, da.streak7, da.streak20);
+            struct demo_separation_summary ds;
+            if (da.pupils && demo_separation(s, out, cli_actor(), as_of, &ds, &o) < 0) {
+                rc = cli_failed(&o);
+                goto out;
+            }
+            if (da.pupils && ds.moved)
+                printf(
+                    "演示人籍分离：班主任备注在他校借读 %ld 人；学籍再次导出（%ld 行），其中 %ld "
+                    "人转学而原校仍有考勤\n",
+                    ds.noted, ds.enrollment_rows, ds.moved);
         }
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
         printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"

@@ -68,6 +68,7 @@ int cmd_report(int argc, char **argv)
     long run = 0;
     const struct opt opts[] = {
         OPT_STRING(0, "township", &ro.township, "乡镇", "只看这个乡镇（代码或名称）"),
+        OPT_STRING(0, "school", &ro.school, "学校", "只看这所学校（学校标识码或名称；人籍分离）"),
         OPT_STRING(0, "village", &ro.village, "村", "只列这个村（社区）（走访清单）"),
         OPT_STRING(0, "group", &ro.group, "群体",
                    "只列这个重点群体的儿童（如 脱贫户、低保、残疾）：名单、台账和重点群体在校情况"),
@@ -120,6 +121,11 @@ int cmd_report(int argc, char **argv)
         struct buf b = BUF_INIT;
         takers(&b, RT_VILLAGE);
         die_usage("--village 只用于 %s 报表", b.buf);
+    }
+    if (ro.school && !(def->takes & RT_SCHOOL)) {
+        struct buf b = BUF_INIT;
+        takers(&b, RT_SCHOOL);
+        die_usage("--school 只用于 %s 报表", b.buf);
     }
     if (ro.group && !(def->takes & RT_GROUPS)) {
         struct buf b = BUF_INIT;

@@ -149,6 +149,7 @@ void report_h(struct request *r)
                      : arg_township(r, &ro.township)) ||
                ((def->takes & RT_GROUPS) && !arg_text(r, "group", 32, &ro.group)) ||
                ((def->takes & RT_VILLAGE) && !arg_text(r, "village", 128, &ro.village)) ||
+               ((def->takes & RT_SCHOOL) && !arg_text(r, "school", 128, &ro.school)) ||
                !arg_text(r, "format", 8, &fmt_name) || !arg_text(r, "status", 32, &status) ||
                !arg_full(r, &ro.full)) {
         return;
@@ -158,7 +159,8 @@ void report_h(struct request *r)
                                                 "stage",   "reason", "overdue"};
         for (size_t i = 0; i < ARRAY_SIZE(list_only); i++)
             if (request_arg(r, list_only[i]) &&
-                !(i == 0 && (def->takes & RT_VILLAGE))) { /* village: also the visit sheet's */
+                !(i == 0 && (def->takes & RT_VILLAGE)) && /* village: also the visit sheet's */
+                !(i == 1 && (def->takes & RT_SCHOOL))) {  /* school: also 人籍分离's */
                 char msg[200];
                 snprintf(msg, sizeof(msg), "%s的筛选只用于儿童名单导出，《%s》不接受",
                          arg_label(list_only[i]), def->title);

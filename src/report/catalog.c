@@ -1,5 +1,6 @@
 #include "report/catalog.h"
 
+#include "report/separation.h"
 #include "report/wellbeing.h"
 
 #include "util/common.h"
@@ -84,6 +85,11 @@ const struct report_def report_defs[] = {
     {"warnings", "考勤预警",
      "考勤预警：连续旷课、当月累计旷课和长期病假的预警，写明天数、状态、处理层级和联系结果",
      report_warnings, RT_TOWNSHIP | RT_FULL, PERM_CHILDREN, true, false, false, true},
+    /* issue 16: 人籍分离 (report/separation.h), per school, for the county to have corrected */
+    {"separation", "人籍分离情况",
+     "人籍分离情况：学籍在本校但连续多日旷课、实际在他校就读、学籍变动与考勤不符的学生，按学校"
+     "列出情况和学校应办事项（转学、辍学标记、更正学籍）",
+     report_separation, RT_TOWNSHIP | RT_SCHOOL | RT_FULL, PERM_CHILDREN, true, false, false, true},
     /* issue 16: the illness ledger (a school its pupils', a township its own) and what the
      * county sends 卫健; the mental-health ledger is no report (casework/wellbeing.h) */
     {"illness", "疾病台帐",

@@ -29,6 +29,7 @@ enum {
                                   department (its own groups) */
     RT_AID_READERS = 1 << 10,  /* also a department whose duty is the aid payments
                                   (scope_reads_aid): county-wide, masked */
+    RT_SCHOOL = 1 << 11,       /* one school (--school, ?school=: its code or name) */
 };
 
 typedef int (*report_fn)(struct store *s, const struct report_options *opt, struct report_table *t,

@@ -25,7 +25,8 @@ struct report_options {
                                   and ledgers (RT_GROUPS) and groups-status */
     unsigned groups;           /* groups-status: 1u << enum priority_group the reader may see
                                   (scope_groups), 0 all */
-    const char *school;        /* groups-status: only this school's pupils (a school's account) */
+    const char *school;        /* groups-status: only this school's pupils (a school's account);
+                                  separation: the school asked for (RT_SCHOOL) */
 };
 #define REPORT_OPTIONS_INIT                                                                        \
     {                                                                                              \

@@ -22,6 +22,7 @@ export const routes = [
   { path: '/left-behind', title: '留守儿童', nav: true, perm: 'care_read', load: () => import('./screens/left-behind.js') },
   { path: '/warnings', title: '预警处置', nav: true, perm: 'atrisk_read', load: () => import('./screens/warnings.js') },
   { path: '/at-risk', title: '预警名单', nav: true, perm: 'atrisk_read', load: () => import('./screens/at-risk.js') },
+  { path: '/separation', title: '人籍分离', nav: true, perm: 'attendance_read', load: () => import('./screens/separation.js') },
   // issue 16: the wellbeing ledgers (the mental-health one for the accounts granted it)
   { path: '/illness', title: '疾病台帐', nav: true, perm: 'illness_read', load: () => import('./screens/illness.js') },
   { path: '/mental-health', title: '心理健康台帐', nav: true, perm: 'mental_health', load: () => import('./screens/mental.js') },
