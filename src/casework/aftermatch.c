@@ -307,7 +307,14 @@ int casework_task_open(struct store *s, const struct casework_settings *cs, int6
         return -1;
     }
     struct assign_cache ac = {0};
-    int64_t child = child_upsert(s, &x, run_id);
+    /* a child seen before keeps its last run that found it out of school (last_run,
+     * last_record: the groups and lists read it); a new one starts at this run */
+    int64_t child = 0;
+    const char *key[] = {x.key};
+    if (store_int(s, "SELECT id FROM child WHERE child_key = $1", 1, key, &child) < 0)
+        child = -1;
+    else if (!child)
+        child = child_upsert(s, &x, run_id);
     rc = child < 0 ? -1 : open_task(s, cs, run_id, &x, child, today, actor, why, &ac, task);
     assign_cache_release(&ac);
     free(x.township);
