@@ -180,6 +180,10 @@ const struct setting_def setting_defs[] = {
      "0 到 100 的整数（0 不计）", NULL, 0},
     {"atrisk_weight_illness", "预警分：长期或严重疾病", SETTING_INT, "20", 0, 100,
      "0 到 100 的整数（0 不计）", NULL, 0},
+    {"atrisk_weight_absence", "预警分：本学期旷课每天", SETTING_INT, "5", 0, 100,
+     "0 到 100 的整数（0 不计）", NULL, 0},
+    {"atrisk_absence_cap", "预警分：本学期旷课最多计分", SETTING_INT, "40", 0, 1000,
+     "0 到 1000 的整数（0 不设上限）", NULL, 0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };

@@ -14,7 +14,8 @@ KEYS = ["county", "year_start_mmdd", "cutoff_mmdd", "min_age", "max_age", "link_
         "term_autumn_end", "term_spring_start", "term_spring_end", "import_shrink_percent",
         "attachment_max_mb", "send_teach_visits", "send_teach_hours", "atrisk_threshold",
         "atrisk_overage_years", "atrisk_weight_case", "atrisk_weight_group",
-        "atrisk_weight_overage", "atrisk_weight_away", "atrisk_weight_illness", "demo"]
+        "atrisk_weight_overage", "atrisk_weight_away", "atrisk_weight_illness",
+        "atrisk_weight_absence", "atrisk_absence_cap", "demo"]
 
 
 class Settings(BaoxueTest):
