@@ -20,7 +20,8 @@ static int load_closures(struct store *s, struct closure **out, size_t *n)
     *out = NULL;
     *n = 0;
     size_t alloc = 0;
-    struct stmt *q = store_prepare(s, "SELECT school_code, first_day, last_day FROM school_closure");
+    struct stmt *q =
+        store_prepare(s, "SELECT school_code, first_day, last_day FROM school_closure");
     if (!q)
         return -1;
     int rc;
@@ -86,8 +87,7 @@ int atrisk_absences(struct store *s, int today, const char *only_key, struct abs
         while ((rc = stmt_step(q)) == 1) {
             int day = date_or_zero(stmt_text(q, 1));
             /* recorded on a school day; only what is one still counts */
-            if (!term_is_school_day(&cal, day) ||
-                (ncl && closed(cl, ncl, stmt_text(q, 2), day)))
+            if (!term_is_school_day(&cal, day) || (ncl && closed(cl, ncl, stmt_text(q, 2), day)))
                 continue;
             const char *key = stmt_text(q, 0);
             if (!*n || strcmp((*out)[*n - 1].key, key)) {
