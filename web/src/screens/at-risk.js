@@ -1,8 +1,8 @@
 // 预警名单 (issue 16): the children still at school most likely to drop out — the report at-risk
 // (GET /api/v1/reports/at-risk): a school its pupils, a township its children, the county all,
 // by township, school and score; each row says which factors make the score and who the 结对教师
-// is; 旷课 the school days of 旷课 this term (the absence factor, from the attendance). 只看有旷课的
-// narrows the list to them. A name opens the child record, where the teacher is paired (components/atrisk.js). The
+// is; 本学期旷课 the school days of 旷课 this term (the absence factor, from the attendance). A
+// name opens the child record, where the teacher is paired (components/atrisk.js). The
 // weights and the threshold are the county's settings (系统管理 › 设置).
 import { html } from '../html.js';
 import { useApi, useTitle } from '../hooks.js';
@@ -12,7 +12,6 @@ import { setQuery } from '../router.js';
 import { useUser } from '../session.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { DataTable } from '../components/table.js';
-import { FilterBar } from '../components/filters.js';
 
 export default function AtRisk({ query }) {
   useTitle('预警名单');
@@ -22,8 +21,7 @@ export default function AtRisk({ query }) {
   const filters = useApi(user.township || user.role === 'school' ? null : '/children/filters');
   const towns = filters.data ? filters.data.townships : [];
   const d = rep.data;
-  const onlyAbsent = query.absent === '1';
-  const rows = d ? d.children.filter(r => !onlyAbsent || r.absent_days > 0) : null;
+  const rows = d ? d.children : null;
   const paired = rows ? rows.filter(r => r.teacher).length : 0;
   const columns = [
     { key: 'name', label: '姓名', primary: true, render: r => html`<a href=${'#/children/' + r.record_id}>${r.name || '（无姓名）'}</a>` },
@@ -43,7 +41,6 @@ export default function AtRisk({ query }) {
         </select></label>`}
     <//>
     <p class="muted">预警分是各预警因素的分值之和：本学期旷课（按上课日计）、曾失学辍学立案、重点群体、超龄、13至15岁且父母外出务工等。点姓名打开学生档案，查看每项因素并安排结对教师。</p>
-    <${FilterBar} fields=${[{ name: 'absent', label: '只看本学期有旷课的', type: 'checkbox' }]} values=${query} onChange=${setQuery} />
     <div class="page-actions"><a class="btn" download href=${downloadUrl('/reports/at-risk', { format: 'xlsx', township: township || undefined })}>导出Excel</a></div>
     <${ErrorBanner} error=${rep.error} onRetry=${rep.reload} />
     <${DataTable} columns=${columns} rows=${rows} rowKey=${r => r.record_id} loading=${rep.loading} caption="预警名单"
