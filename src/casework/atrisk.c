@@ -27,6 +27,7 @@ static const struct word factor_words[] = {
     {"over_age", "超龄", "超龄就读", 0, TONE_WARN},
     {"away_family", "13至15岁且父母外出务工", "父母外出务工", 0, TONE_WARN},
     {"illness", "长期或严重疾病", "慢性病|重大疾病", 0, TONE_WARN},
+    {"absence", "旷课", "本学期旷课|无故缺课", 0, TONE_BAD},
 };
 const struct vocab atrisk_factors = {"预警因素", factor_words, ARRAY_SIZE(factor_words)};
 
@@ -39,6 +40,8 @@ static const struct setting_field fields[] = {
     {"atrisk_weight_overage", offsetof(struct atrisk_settings, weight[RISK_OVER_AGE]), SETTING_INT},
     {"atrisk_weight_away", offsetof(struct atrisk_settings, weight[RISK_AWAY_FAMILY]), SETTING_INT},
     {"atrisk_weight_illness", offsetof(struct atrisk_settings, weight[RISK_ILLNESS]), SETTING_INT},
+    {"atrisk_weight_absence", offsetof(struct atrisk_settings, weight[RISK_ABSENCE]), SETTING_INT},
+    {"atrisk_absence_cap", offsetof(struct atrisk_settings, absence_cap), SETTING_INT},
 };
 
 int atrisk_settings_load(struct store *s, struct atrisk_settings *as, struct outcome *o)
@@ -108,6 +111,17 @@ void atrisk_score(const struct atrisk_settings *as, const struct atrisk_facts *x
         snprintf(d, sizeof(d), "疾病台帐第 %lld 条，未痊愈", (long long)x->illness_id);
         add_factor(out, RISK_ILLNESS, as->weight[RISK_ILLNESS], d);
     }
+    /* points a day, capped: a week away weighs like a previous case, a month no more */
+    if (as->weight[RISK_ABSENCE] > 0 && x->absent_days > 0) {
+        long pts = (long)as->weight[RISK_ABSENCE] * x->absent_days;
+        bool capped = as->absence_cap > 0 && pts > as->absence_cap;
+        char last[11] = "";
+        if (x->absent_last)
+            date_format(x->absent_last, last);
+        snprintf(d, sizeof(d), "本学期旷课 %d 天%s%s%s", x->absent_days, *last ? "，最近一次 " : "",
+                 last, capped ? "，已到上限" : "");
+        add_factor(out, RISK_ABSENCE, capped ? as->absence_cap : (int)pts, d);
+    }
 }
 
 void atrisk_explain(const struct atrisk_score *sc, struct buf *out)
@@ -125,12 +139,30 @@ static int cmp_id(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int load_pupils(struct store *s, int64_t batch, struct atrisk_run *r)
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(((const struct absence_count *)a)->key, ((const struct absence_count *)b)->key);
+}
+
+static const struct absence_count *absence_find(const struct absence_count *v, size_t n,
+                                                const char *key)
+{
+    struct absence_count k = {(char *)key, 0, 0};
+    return n ? bsearch(&k, v, n, sizeof(*v), cmp_key) : NULL;
+}
+
+/* The run's 学籍 pupils; with the term's 旷课 (ab, nab) when there are any (their child keys
+ * read then only). */
+static int load_pupils(struct store *s, int64_t batch, const struct absence_count *ab, size_t nab,
+                       struct atrisk_run *r)
 {
     if (!batch)
         return 0;
-    struct stmt *q = store_prepare(s, "SELECT id, coalesce(grade, 0), coalesce(school_code, '')"
-                                      " FROM record WHERE batch_id = $1 ORDER BY id");
+    struct stmt *q = store_prepare(
+        s, nab ? "SELECT id, coalesce(grade, 0), coalesce(school_code, ''), " CHILD_KEY_SQL(
+                     "record") " FROM record WHERE batch_id = $1 ORDER BY id"
+               : "SELECT id, coalesce(grade, 0), coalesce(school_code, '')"
+                 " FROM record WHERE batch_id = $1 ORDER BY id");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, batch);
@@ -149,7 +181,9 @@ static int load_pupils(struct store *s, int64_t batch, struct atrisk_run *r)
             r->schools = xreallocarray(r->schools, ++r->nschools, sizeof(*r->schools));
             r->schools[k] = xstrdup(code);
         }
-        r->pupils[r->npupils++] = (struct pupil){stmt_int(q, 0), (int)stmt_int(q, 1), k};
+        const struct absence_count *a = nab ? absence_find(ab, nab, stmt_text(q, 3)) : NULL;
+        r->pupils[r->npupils++] = (struct risk_pupil){stmt_int(q, 0), (int)stmt_int(q, 1), k,
+                                                      a ? a->days : 0, a ? a->last : 0};
     }
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
@@ -279,13 +313,17 @@ static int load_ills(struct store *s, int64_t population_batch, int64_t only, in
 int atrisk_run_load(struct store *s, const struct run_info *ri, struct atrisk_run *r)
 {
     memset(r, 0, sizeof(*r));
-    if (load_pupils(s, ri->enrollment_batch, r) < 0 || load_groups(s, ri->id, r) < 0 ||
-        load_cases(s, ri->population_batch, r) < 0 ||
-        load_ills(s, ri->population_batch, 0, 0, r) < 0) {
+    struct absence_count *ab = NULL;
+    size_t nab = 0;
+    int rc = atrisk_absences(s, date_today(), NULL, &ab, &nab);
+    if (rc < 0 || load_pupils(s, ri->enrollment_batch, ab, nab, r) < 0 ||
+        load_groups(s, ri->id, r) < 0 || load_cases(s, ri->population_batch, r) < 0 ||
+        load_ills(s, ri->population_batch, 0, 0, r) < 0)
+        rc = -1;
+    atrisk_absences_free(ab, nab);
+    if (rc < 0)
         atrisk_run_release(r);
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 void atrisk_run_release(struct atrisk_run *r)
@@ -314,13 +352,15 @@ const char *atrisk_facts_of(const struct atrisk_run *r, const struct run_status_
     memset(x, 0, sizeof(*x));
     x->age = e->age;
     const char *school = NULL;
-    const struct pupil *p =
+    const struct risk_pupil *p =
         r->npupils && e->school_record
             ? bsearch(&e->school_record, r->pupils, r->npupils, sizeof(*r->pupils), cmp_id)
             : NULL;
     if (p) {
         x->grade = p->grade;
         school = r->schools[p->school];
+        x->absent_days = p->absent_days;
+        x->absent_last = p->absent_last;
     }
     const struct risk_mark *g = mark_find(r->groups, r->ngroups, e->record_id);
     x->groups = g ? g->mask : 0;
@@ -339,20 +379,35 @@ int atrisk_run_one(struct store *s, const struct run_info *ri, const struct run_
 {
     memset(r, 0, sizeof(*r));
     int rc = 0;
+    char key[160] = "";
     if (e->school_record) {
-        struct stmt *q = store_prepare(s, "SELECT coalesce(grade, 0), coalesce(school_code, '')"
-                                          " FROM record WHERE id = $1");
+        struct stmt *q =
+            store_prepare(s, "SELECT coalesce(grade, 0), coalesce(school_code, ''), " CHILD_KEY_SQL(
+                                 "record") " FROM record WHERE id = $1");
         if (!q)
             return -1;
         stmt_bind_int(q, 1, e->school_record);
         if ((rc = stmt_step(q)) == 1) {
             r->pupils = xcalloc(1, sizeof(*r->pupils));
             r->schools = xcalloc(1, sizeof(*r->schools));
-            r->pupils[0] = (struct pupil){e->school_record, (int)stmt_int(q, 0), 0};
+            r->pupils[0] = (struct risk_pupil){e->school_record, (int)stmt_int(q, 0), 0, 0, 0};
+            snprintf(key, sizeof(key), "%s", stmt_text(q, 2));
             r->schools[0] = xstrdup(stmt_text(q, 1));
             r->npupils = r->nschools = 1;
         }
         stmt_finalize(q);
+    }
+    /* the term's 旷课 of the child's 学籍 record (its child key) */
+    if (rc == 1) {
+        struct absence_count *ab = NULL;
+        size_t nab = 0;
+        if (atrisk_absences(s, date_today(), key, &ab, &nab) < 0)
+            rc = -1;
+        else if (nab) {
+            r->pupils[0].absent_days = ab[0].days;
+            r->pupils[0].absent_last = ab[0].last;
+        }
+        atrisk_absences_free(ab, nab);
     }
     struct stmt *q = rc >= 0 ? store_prepare(s, "SELECT grp FROM group_member"
                                                 " WHERE run_id = $1 AND record_id = $2")

@@ -28,6 +28,11 @@ struct vocab;
  *                  register (its parents work away)
  *   illness        长期或严重疾病: an entry of the 疾病台帐 flagged chronic or serious, open
  *                  today (casework/wellbeing.h)
+ *   absence        本学期旷课: the school days of this term (the county calendar's, from its
+ *                  first school day to today) the child's 学籍 record has a 旷课 of the
+ *                  attendance table (casework/attendance.h), days no school day (a closure
+ *                  since, a changed calendar) left out; atrisk_weight_absence points a day, at
+ *                  most atrisk_absence_cap (0: no cap)
  * A child is listed when its score reaches atrisk_threshold.
  */
 enum atrisk_factor {
@@ -36,6 +41,7 @@ enum atrisk_factor {
     RISK_OVER_AGE,
     RISK_AWAY_FAMILY,
     RISK_ILLNESS,
+    RISK_ABSENCE,
     RISK__COUNT
 };
 extern const struct vocab atrisk_factors;
@@ -44,6 +50,7 @@ extern const struct vocab atrisk_factors;
 struct atrisk_settings {
     int threshold;
     int overage_years;
+    int absence_cap; /* the absence factor's points at most (0: no cap) */
     int weight[RISK__COUNT];
 };
 int atrisk_settings_load(struct store *s, struct atrisk_settings *as, struct outcome *o);
@@ -56,6 +63,8 @@ struct atrisk_facts {
     int64_t case_id;        /* the child's case, 0 none */
     int64_t illness_id;     /* an open chronic or serious illness of the 疾病台帐, 0 none */
     const char *case_state; /* its state key ("open", "returned", "closed") */
+    int absent_days;        /* school days of 旷课 this term */
+    int absent_last;        /* ymd of the last of them (0 none) */
 };
 
 struct atrisk_score {

@@ -18,10 +18,12 @@ struct run_status_entry;
  */
 
 /* A 学籍 record of the run's enrollment batch: its grade and school. */
-struct pupil {
+struct risk_pupil {
     int64_t id;
     int grade;
     uint32_t school; /* index in atrisk_run.schools */
+    int absent_days; /* 旷课 school days this term */
+    int absent_last; /* ymd of the last (0 none) */
 };
 
 /* A register record of the run with its groups, or its case. */
@@ -34,7 +36,7 @@ struct risk_mark {
 
 /* What the scores of one run read, loaded once (sorted by record id). */
 struct atrisk_run {
-    struct pupil *pupils;
+    struct risk_pupil *pupils;
     size_t npupils;
     char **schools; /* school codes */
     size_t nschools;
@@ -42,6 +44,17 @@ struct atrisk_run {
     size_t ngroups, ncases, nills;
 };
 int atrisk_run_load(struct store *s, const struct run_info *ri, struct atrisk_run *r);
+
+/* The 旷课 school days of this term (the county calendar's term of `today`, to `today`) of
+ * each pupil with any, by child key (sorted by strcmp), read in one pass over the attendance
+ * table; `only_key` non-NULL: that pupil's alone. 0 or -1 (store error). */
+struct absence_count {
+    char *key; /* owned */
+    int days, last;
+};
+int atrisk_absences(struct store *s, int today, const char *only_key, struct absence_count **out,
+                    size_t *n);
+void atrisk_absences_free(struct absence_count *v, size_t n);
 /* The same for the one child `e` of run `ri` (its 学籍 record, its groups, its case). */
 int atrisk_run_one(struct store *s, const struct run_info *ri, const struct run_status_entry *e,
                    struct atrisk_run *r);

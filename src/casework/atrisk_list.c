@@ -29,6 +29,7 @@ static const struct table_col cols[] = {
     {"id_number", "身份证号", COL_TEXT},
     {"score", "预警分", COL_INT},
     {"factors", "预警因素", COL_TEXT},
+    {"absent_days", "本学期旷课天数", COL_INT},
     {"teacher", "结对教师", COL_TEXT},
     {"paired_since", "结对日期", COL_TEXT},
     {"record_id", "记录编号", COL_INT},
@@ -39,7 +40,7 @@ static const struct table_col cols[] = {
 /* A child of the list before its details are read. */
 struct candidate {
     int64_t record_id, school_record;
-    int age;
+    int age, absent_days;
     struct atrisk_score score;
 };
 
@@ -68,7 +69,7 @@ static int collect_entry(void *arg, const struct run_status_entry *e)
         c->cap = c->cap ? 2 * c->cap : 64;
         c->v = xreallocarray(c->v, c->cap, sizeof(*c->v));
     }
-    c->v[c->n++] = (struct candidate){e->record_id, e->school_record, e->age, sc};
+    c->v[c->n++] = (struct candidate){e->record_id, e->school_record, e->age, x.absent_days, sc};
     return 0;
 }
 
@@ -197,11 +198,12 @@ int atrisk_table(struct store *s, const struct scope *sc, const struct atrisk_fi
         buf_reset(&b);
         atrisk_explain(&r->c->score, &b);
         table_set(t, 10, b.buf);
-        table_set(t, 11, r->teacher);
-        table_set(t, 12, r->since);
-        table_setf(t, 13, "%lld", (long long)r->c->record_id);
-        table_set(t, 14, r->tcode);
-        table_set(t, 15, r->scode);
+        table_setf(t, 11, "%d", r->c->absent_days);
+        table_set(t, 12, r->teacher);
+        table_set(t, 13, r->since);
+        table_setf(t, 14, "%lld", (long long)r->c->record_id);
+        table_set(t, 15, r->tcode);
+        table_set(t, 16, r->scode);
         paired += *r->teacher != '\0';
     }
     buf_release(&b);
@@ -214,6 +216,11 @@ int atrisk_table(struct store *s, const struct scope *sc, const struct atrisk_fi
     table_meta(t, "masked", f->full ? "false" : "true", META_BOOL);
     table_note(t, "预警分是各预警因素的分值之和（分值在设置中），达到 %d 分的在校儿童列入名单。",
                as.threshold);
+    if (as.weight[RISK_ABSENCE] > 0 && as.absence_cap > 0)
+        table_note(t, "旷课按本学期的上课日计，每天 %d 分，最多 %d 分。", as.weight[RISK_ABSENCE],
+                   as.absence_cap);
+    else if (as.weight[RISK_ABSENCE] > 0)
+        table_note(t, "旷课按本学期的上课日计，每天 %d 分。", as.weight[RISK_ABSENCE]);
     table_note_view(t, &v, false);
     buf_addf(&t->footer, "\n预警名单 %zu 人，其中已结对 %ld 人（比对截至 %s）%s\n", n, paired,
              ri.as_of, f->full ? "" : "。身份证号已遮盖");

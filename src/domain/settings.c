@@ -180,6 +180,10 @@ const struct setting_def setting_defs[] = {
      "0 到 100 的整数（0 不计）", NULL, 0},
     {"atrisk_weight_illness", "预警分：长期或严重疾病", SETTING_INT, "20", 0, 100,
      "0 到 100 的整数（0 不计）", NULL, 0},
+    {"atrisk_weight_absence", "预警分：本学期旷课每天", SETTING_INT, "5", 0, 100,
+     "0 到 100 的整数（0 不计）", NULL, 0},
+    {"atrisk_absence_cap", "预警分：本学期旷课最多计分", SETTING_INT, "40", 0, 1000,
+     "0 到 1000 的整数（0 不设上限）", NULL, 0},
     /* the early-warning rules of attendance (issue 16, casework/warning.h) */
     {"warning_streak_days", "连续旷课几个上课日发出预警", SETTING_INT, "3", 1, 30, "1 到 30 的整数",
      NULL, 0},

@@ -1,5 +1,6 @@
 /* The API's figures: the summary, the dashboard, report downloads (csv, xlsx, json) and the
  * audit trail. */
+#include "core/date.h"
 #include "core/words.h"
 #include "domain/children.h"
 #include "domain/dashboard.h"
@@ -102,6 +103,60 @@ static const char *child_query_text(struct request *r, const struct child_query 
     return text;
 }
 
+/*
+ * The month of a report that takes one (月报, 传染病缺课登记表, 留守儿童关爱): month=2026-11, and
+ * the 月报's report date (date=2026-11-15); the current month when absent, as on the command
+ * line. False after replying 400 (a malformed month, a date outside it, a report without months).
+ */
+static bool report_month_args(struct request *r, const struct report_def *def,
+                              struct report_options *ro)
+{
+    const char *month, *date;
+    if (!arg_text(r, "month", 16, &month) || !arg_text(r, "date", 16, &date))
+        return false;
+    if (month && !*month)
+        month = NULL;
+    if (date && !*date)
+        date = NULL;
+    char msg[256];
+    if ((month || date) && !(def->takes & RT_MONTH)) {
+        snprintf(msg, sizeof(msg), "《%s》不按月份查询，不接受%s", def->title,
+                 month ? "月份" : "报表日期");
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", month ? "month" : "date", msg);
+        return false;
+    }
+    if (month) {
+        char day[24];
+        snprintf(day, sizeof(day), "%s-01", month);
+        int ymd = 0;
+        if (strlen(month) != 7 || month[4] != '-' || date_parse(day, strlen(day), &ymd) < 0 ||
+            ymd_day(ymd) != 1) {
+            snprintf(msg, sizeof(msg), "月份“%s”无效，应为 年-月，如 2026-11", month);
+            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "month", msg);
+            return false;
+        }
+        ro->month = ymd;
+    }
+    if (date) {
+        int ymd = 0;
+        if (date_parse(date, strlen(date), &ymd) < 0) {
+            snprintf(msg, sizeof(msg), "报表日期“%s”不是有效日期，应如 2026-11-15", date);
+            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "date", msg);
+            return false;
+        }
+        if (month &&
+            (ymd_year(ymd) != ymd_year(ro->month) || ymd_month(ymd) != ymd_month(ro->month))) {
+            snprintf(msg, sizeof(msg), "报表日期 %s 不在 %s 那个月里", date, month);
+            reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "date", msg);
+            return false;
+        }
+        ro->date = ymd;
+        if (!month)
+            ro->month = ymd_make(ymd_year(ymd), ymd_month(ymd), 1);
+    }
+    return true;
+}
+
 void report_h(struct request *r)
 {
     char name[32] = "";
@@ -168,6 +223,8 @@ void report_h(struct request *r)
                 return;
             }
     }
+    if (!report_month_args(r, def, &ro))
+        return;
     if (fmt_name && (report_format_parse(fmt_name, &fmt) < 0 || fmt == FMT_TABLE ||
                      (fmt == FMT_PDF && !(def->takes & RT_PDF)))) {
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "format",

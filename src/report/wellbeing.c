@@ -139,6 +139,9 @@ int report_infectious(struct store *s, const struct report_options *opt, struct 
     buf_release(&sub);
     table_note(t, "共 %zu 人次。", json_array_size(json_object_get(j, "items")));
     table_note_view(t, &v, false);
+    char ym[16];
+    snprintf(ym, sizeof(ym), "%04d-%02d", ymd_year(first), ymd_month(first));
+    table_meta(t, "month", ym, META_TEXT); /* the month answered, for a month picker */
     json_decref(j);
     return 0;
 }

@@ -3,7 +3,8 @@ children still at school whose score reaches the threshold, each with its factor
 account reads its own pupils, a township its children, a department nothing; the child's school
 pairs a teacher over the API (a name not in the registry registered as its teacher), the list
 and the child record show it, another school may not, and ending it works once; the weights are
-settings; bad input is refused in Chinese with nothing stored.
+settings; bad input is refused in Chinese with nothing stored. The demo county's drifting pupils
+are listed for their 旷课 of this term, the days counted as the attendance table has them.
 """
 
 import json
@@ -133,6 +134,39 @@ class AtRisk(Api, unittest.TestCase):
         r, j, _ = self.call("POST", "/api/v1/children/%d/pairing/end" % rid, {}, cookie=s[0], csrf=s[1])
         self.assertEqual(r.status, 400, j)
         self.assertIn("没有结对教师", j["error"]["message"])
+
+    def test_unexcused_absence(self):
+        # the demo county's term of attendance has pupils drifting away: listed for their 旷课
+        absent = [k for k in self.kids if "本学期旷课" in k["factors"]]
+        self.assertTrue(absent, [k["factors"] for k in self.kids])
+        k = absent[0]
+        days = int(k["factors"].split("本学期旷课 ")[1].split(" 天")[0])
+        # the days are the 旷课 rows of the child's 学籍 record this term (the autumn term)
+        self.assertEqual(days, int(db_scalar(
+            self.db, "SELECT count(*) FROM attendance a JOIN record r ON r.id = a.record_id"
+            " WHERE r.school_code = '%s' AND r.name = '%s' AND a.kind = 'unexcused'"
+            " AND a.on_date >= '2026-09-01'" % (k["school_code"], k["name"].replace("'", "''")))))
+        # the child record explains it, with its points
+        r, w, _ = self.get("county", "/api/v1/children/%d/casework" % k["record_id"])
+        self.assertEqual(r.status, 200, w)
+        f = next(f for f in w["at_risk"]["factors"] if f["key"] == "absence")
+        self.assertEqual(f["label"], "旷课")
+        self.assertIn("本学期旷课 %d 天" % days, f["detail"])
+        self.assertEqual(f["weight"], min(5 * days, 40))
+        # the weight a day is a setting; 0 leaves the factor out
+        p = subprocess.run([BIN, "settings", "--db", self.db, "set", "atrisk_weight_absence", "0"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        try:
+            kids = self.cli_json("report", "--db", self.db, "at-risk", "--format", "json")["children"]
+            self.assertNotIn("旷课", " ".join(x["factors"] for x in kids))
+        finally:
+            subprocess.run([BIN, "settings", "--db", self.db, "unset", "atrisk_weight_absence"],
+                           env=env(), timeout=60, check=True, stdout=subprocess.DEVNULL)
+        p = subprocess.run([BIN, "settings", "--db", self.db, "set", "atrisk_absence_cap", "5000"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(), timeout=60)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("0 到 1000", p.stderr.decode())
 
     def test_weights_are_settings(self):
         p = subprocess.run([BIN, "settings", "--db", self.db, "set", "atrisk_weight_away", "0"],

@@ -2,13 +2,15 @@
 followed up with `baoxue illness` and over the API by the pupil's school; who reads and writes it
 (the school its pupils, a township its township's and only reads, the county all, a department
 nothing); a chronic certified illness that keeps the pupil at home offers a placement until one
-is set; the infectious-disease report for 卫健 masked unless full (audited); bad input refused in
+is set; the infectious-disease report for 卫健 masked unless full (audited), for any month over
+the API as on the command line (a malformed month refused); bad input refused in
 Chinese with nothing stored.
 """
 
 import json
 import subprocess
 import unittest
+import urllib.parse
 
 from harness import BIN, DemoServerTest, db_rows, db_scalar, db_value, env
 
@@ -134,6 +136,36 @@ class Illness(DemoServerTest):
         j = self.cli_json("report", "infectious", "--db", self.db, "--format", "json", "--month",
                           "2026-10")
         self.assertFalse(any(x["diagnosis"] == "水痘" for x in j["illnesses"]), j)
+        # over HTTP too, for any month: the clerk's month picker
+        r, j, _ = self.call("GET", "/api/v1/reports/infectious?format=json&month=2026-10",
+                            cookie=county)
+        self.assertEqual(r.status, 200, j)
+        self.assertFalse(any(x["diagnosis"] == "水痘" for x in j["illnesses"]), j)
+        self.assertIn("2026年10月1日至2026年10月31日", j["subtitle"])
+        r, j, _ = self.call("GET", "/api/v1/reports/infectious?format=json&month=2026-11",
+                            cookie=county)
+        self.assertEqual(r.status, 200, j)
+        self.assertTrue(any(x["diagnosis"] == "水痘" for x in j["illnesses"]), j)
+        # the demo ledger's infectious illnesses of each month, as the command line counts them
+        for month in ("2026-09", "2026-10"):
+            cli = self.cli_json("report", "infectious", "--db", self.db, "--format", "json",
+                                "--month", month)
+            r, j, _ = self.call("GET", "/api/v1/reports/infectious?format=json&month=" + month,
+                                cookie=county)
+            self.assertEqual(len(j["illnesses"]), len(cli["illnesses"]), month)
+        # a malformed month: refused in Chinese, naming the field
+        for bad in ("2026-13", "2026/10", "十月", "2026-1"):
+            r, j, _ = self.call("GET", "/api/v1/reports/infectious?format=json&month="
+                                + urllib.parse.quote(bad), cookie=county)
+            self.assertEqual(r.status, 400, (bad, j))
+            self.assertEqual(j["error"]["field"], "month")
+            self.assertIn("月份", j["error"]["message"])
+            self.assertIn("2026-11", j["error"]["message"])
+        # a report without months refuses one rather than ignoring it
+        r, j, _ = self.call("GET", "/api/v1/reports/illness?format=json&month=2026-10",
+                            cookie=county)
+        self.assertEqual(r.status, 400, j)
+        self.assertIn("不按月份", j["error"]["message"])
 
     def test_4_a_certified_chronic_illness_offers_a_placement_until_one_is_set(self):
         rid = db_scalar(self.db, "SELECT record_id FROM illness WHERE category = 'chronic' LIMIT 1")

@@ -15,6 +15,7 @@ KEYS = ["county", "year_start_mmdd", "cutoff_mmdd", "min_age", "max_age", "link_
         "attachment_max_mb", "send_teach_visits", "send_teach_hours", "atrisk_threshold",
         "atrisk_overage_years", "atrisk_weight_case", "atrisk_weight_group",
         "atrisk_weight_overage", "atrisk_weight_away", "atrisk_weight_illness",
+        "atrisk_weight_absence", "atrisk_absence_cap",
         "warning_streak_days", "warning_task_days", "warning_dropout_days", "warning_month_days",
         "warning_sick_days", "warning_head_days", "warning_township_days", "demo"]
 

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "casework/atrisk.h"
+#include "casework/attendance.h"
 #include "casework/people.h"
 #include "domain/scope.h"
 #include "ingest/category.h"
@@ -24,7 +25,7 @@
 #include "util/buf.h"
 
 static const struct atrisk_settings defaults = {
-    .threshold = 20, .overage_years = 2, .weight = {30, 15, 15, 20, 20}};
+    .threshold = 20, .overage_years = 2, .absence_cap = 40, .weight = {30, 15, 15, 20, 20, 5}};
 
 static void test_factors(void **state)
 {
@@ -75,6 +76,23 @@ static void test_factors(void **state)
     atrisk_score(&defaults, &ill, &sc);
     assert_int_equal(sc.total, 20);
     assert_string_equal(sc.f[0].detail, "疾病台帐第 4 条，未痊愈");
+    /* 旷课 this term: points a day, up to the cap */
+    struct atrisk_facts ab = {.age = 12, .grade = 6, .absent_days = 6, .absent_last = 20261118};
+    atrisk_score(&defaults, &ab, &sc);
+    assert_int_equal(sc.total, 30);
+    assert_int_equal(sc.f[0].factor, RISK_ABSENCE);
+    assert_string_equal(sc.f[0].detail, "本学期旷课 6 天，最近一次 2026-11-18");
+    atrisk_explain(&sc, &b);
+    assert_string_equal(b.buf, "旷课（本学期旷课 6 天，最近一次 2026-11-18）30 分");
+    buf_release(&b);
+    ab.absent_days = 9;
+    atrisk_score(&defaults, &ab, &sc);
+    assert_int_equal(sc.total, 40);
+    assert_string_equal(sc.f[0].detail, "本学期旷课 9 天，最近一次 2026-11-18，已到上限");
+    struct atrisk_settings nocap = defaults;
+    nocap.absence_cap = 0;
+    atrisk_score(&nocap, &ab, &sc);
+    assert_int_equal(sc.total, 45);
     /* a weight of 0 turns a factor off */
     struct atrisk_settings off = defaults;
     off.weight[RISK_PREVIOUS_CASE] = 0;
@@ -182,6 +200,72 @@ static void test_list_and_scope(void **state)
     outcome_release(&o);
 }
 
+/* 赵丽 (15) misses school: her 旷课 of this term on school days count, 5 a day; 病假, the
+ * spring term's and a day her school was closed since do not. */
+static void absent(struct tu_fx *fx, const char *date, const char *kind, const char *who)
+{
+    struct scope county = {.role = ROLE_COUNTY, .user = "county"};
+    struct attendance_input in = {"2114052103", date, kind, who, NULL};
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    json_t *res = NULL;
+    int rc = attendance_record(fx->s, &county, &in, "county", &msg, &res, &o);
+    if (rc < 0)
+        fail_msg("%s", o.msg.buf);
+    json_decref(res);
+    buf_release(&msg);
+}
+
+static void test_absence(void **state)
+{
+    struct tu_fx *fx = *state;
+    load(fx);
+    char zhao[19], got[256];
+    tu_make_id(zhao, "140521", 20150606, 15);
+    /* the spring term's: another term; 病假 never counts */
+    absent(fx, "2026-06-10", "旷课", zhao);
+    absent(fx, "2026-11-12", "病假", zhao);
+    listed(fx, NULL, NULL, got, sizeof(got));
+    assert_string_equal(got, "王二 30,王一 35");
+    absent(fx, "2026-11-16", "旷课", zhao);
+    absent(fx, "2026-11-17", "旷课", zhao);
+    absent(fx, "2026-11-19", "旷课", zhao);
+    listed(fx, NULL, NULL, got, sizeof(got));
+    assert_string_equal(got, "王二 30,王一 35,赵丽 30");
+    /* the explanation, in the list and on the child record */
+    struct atrisk_filter f = {NULL, false};
+    struct report_table t;
+    struct outcome o = OUTCOME_INIT;
+    assert_int_equal(atrisk_table(fx->s, NULL, &f, &t, &o), 0);
+    assert_string_equal(cell(&t, 2, 10), "重点群体（低保）15 分；旷课（本学期旷课 3 天，"
+                                         "最近一次 2026-11-19）15 分");
+    table_release(&t);
+    int64_t rec = tu_int(fx->s, "SELECT id FROM record WHERE batch_id = 1 AND name = $1", "赵丽");
+    struct scope county = {.role = ROLE_COUNTY, .user = "county"};
+    json_t *root = json_object();
+    assert_int_equal(atrisk_child_json(fx->s, &county, rec, root), 0);
+    json_t *a = json_object_get(root, "at_risk");
+    assert_int_equal(json_integer_value(json_object_get(a, "score")), 30);
+    assert_true(json_is_true(json_object_get(a, "listed")));
+    json_t *last = json_array_get(json_object_get(a, "factors"), 1);
+    assert_string_equal(json_string_value(json_object_get(last, "key")), "absence");
+    assert_string_equal(json_string_value(json_object_get(last, "detail")),
+                        "本学期旷课 3 天，最近一次 2026-11-19");
+    json_decref(root);
+    /* the school closed on the 17th since: that day is no school day any more, 10 points */
+    struct closure_input cl = {"2114052103", "2026-11-17", "2026-11-17", "暴雪停课"};
+    int64_t id;
+    struct buf msg = BUF_INIT;
+    assert_int_equal(attendance_close(fx->s, &county, &cl, "county", &id, &msg, &o), 0);
+    buf_release(&msg);
+    listed(fx, NULL, NULL, got, sizeof(got));
+    assert_string_equal(got, "王二 30,王一 35,赵丽 25");
+    /* the weight is the county's: 10 a day */
+    assert_int_equal(store_set_setting(fx->s, "atrisk_weight_absence", "10"), 0);
+    listed(fx, NULL, NULL, got, sizeof(got));
+    assert_string_equal(got, "王二 30,王一 35,赵丽 35");
+}
+
 static void test_pairing(void **state)
 {
     struct tu_fx *fx = *state;
@@ -250,7 +334,7 @@ int main(void)
     setenv("BAOXUE_TODAY", "2026-11-20", 1);
 #define T(f) cmocka_unit_test_setup_teardown(f, tu_fx_setup, tu_fx_teardown)
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_factors), T(test_list_and_scope),
-                                       T(test_pairing)};
+                                       T(test_absence), T(test_pairing)};
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

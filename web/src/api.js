@@ -60,8 +60,8 @@ async function errorFrom(resp) {
  * request('GET', '/children', {query: {...}}) → parsed JSON.
  * opts.body: an object (sent as JSON) or FormData; opts.raw: return the Response (downloads);
  * opts.login: a 401 is the answer (wrong password), not an expired session.
- * A write offline.js may keep (an outcome, an attempt…) answers {queued: true, message} when the
- * network is down.
+ * A write offline.js may keep (an outcome, an attempt, a roll call…) answers {queued: true,
+ * message} when the network is down; opts.what: what it is in words, shown while it waits.
  */
 export async function request(method, path, opts = {}) {
   const headers = { Accept: 'application/json' };
@@ -75,13 +75,13 @@ export async function request(method, path, opts = {}) {
   // a record made with no signal is kept in this browser and sent later (offline.js);
   // opts.direct: the queue's own sending
   const mayWait = !opts.direct && offlineWrite && method === 'POST' && !(opts.body instanceof FormData) && offlineWrite.accepts(path);
-  if (mayWait && navigator.onLine === false) return offlineWrite.keep(method, path, opts.body);
+  if (mayWait && navigator.onLine === false) return offlineWrite.keep(method, path, opts.body, opts.what);
   let resp;
   try {
     resp = await fetch(BASE + path + qs(opts.query), { method, headers, body, credentials: 'same-origin', signal: opts.signal });
   } catch (e) {
     if (e.name === 'AbortError') throw e;
-    if (mayWait) return offlineWrite.keep(method, path, opts.body);
+    if (mayWait) return offlineWrite.keep(method, path, opts.body, opts.what);
     throw new ApiError(0, 'network', STATUS_MESSAGES[0]);
   }
   if (!resp.ok) {

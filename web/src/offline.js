@@ -1,5 +1,6 @@
 // Field work without signal (issue 14): the records a cadre makes on a task or case screen — a
 // verification's outcome, a 劝返 attempt, the legal ladder, the outcome of a case, a follow-up —
+// and a class teacher's roll call (考勤, issue 16: the day's absences and the marks taken back)
 // are kept in this browser (IndexedDB) when the network is down, and sent in order when it is
 // back. Each is sent with the CSRF token of the session at the time of sending (a new token is
 // fetched once when the server refuses an old one). What the server refuses (the task was
@@ -9,6 +10,7 @@
 // with the cached answers of the screens (sw.js). The service worker caches the screens' reads.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, onOfflineWrite, request, setCsrf } from './api.js';
+import { label as vocabLabel } from './vocab.js';
 
 const DB = 'baoxue-offline';
 const STORE = 'queue';
@@ -22,13 +24,27 @@ const QUEUEABLE = [
   [/^\/cases\/(\d+)\/escalate$/, '依法控辍', id => `/cases/${id}`, '案件'],
   [/^\/cases\/(\d+)\/resolve$/, '劝返结果', id => `/cases/${id}`, '案件'],
 ];
+// The roll call's (no id in the path: the day and the kind are the body's).
+const count = b => String((b && b.pupils) || '').split('\n').filter(Boolean).length;
+const ROLL_CALL = [
+  [/^\/attendance$/, b => `考勤 ${b.date}：${vocabLabel('absence_kinds', b.kind)} ${count(b)} 人`],
+  [/^\/attendance\/removals$/, b => `考勤 ${b.date}：撤销 ${count(b)} 人的缺勤`],
+];
 
-function describe(path) {
+function describe(path, body) {
   for (const [re, what, screen, object] of QUEUEABLE) {
     const m = re.exec(path);
     if (m) return { label: `${object} ${m[1]}：${what}`, screen: screen(m[1]) };
   }
+  for (const [re, what] of ROLL_CALL)
+    if (re.test(path)) return { label: body ? what(body) : '考勤', screen: '/attendance' };
   return null;
+}
+
+/** The roll-call records of a school's day still in this browser (waiting or refused), oldest
+ * first: the screen shows them over the server's answer, which does not have them yet. */
+export function pendingRollCall(items, school, date) {
+  return items.filter(i => ROLL_CALL.some(([re]) => re.test(i.path)) && i.body && i.body.school === school && i.body.date === date);
 }
 
 let owner = '';  // the signed-in account: the queue shown and sent is its own
@@ -74,10 +90,10 @@ async function refresh() {
 }
 
 /** A write that could not reach the server, kept: the answer a screen shows instead of the server's. */
-async function enqueue(method, path, body) {
-  const d = describe(path);
+async function enqueue(method, path, body, what) {
+  const d = describe(path, body);
   try {
-    await tx('readwrite', s => s.add({ user: owner, method, path, body, label: d.label, screen: d.screen, at: new Date().toISOString(), state: 'waiting', error: null }));
+    await tx('readwrite', s => s.add({ user: owner, method, path, body, label: d.label, screen: d.screen, what: what || null, at: new Date().toISOString(), state: 'waiting', error: null }));
   } catch {
     // a browser that keeps nothing (private mode, storage full): say so, keep the form as typed
     throw new ApiError(0, 'network', '无法连接服务器，本机也无法保存这条记录：请联网后再保存');

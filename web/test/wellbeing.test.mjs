@@ -3,7 +3,7 @@
 // consider) and logs a follow-up. The 心理健康台帐: a school account without the permission has
 // no such screen, no card on the child record and asks the server nothing of it; the school's
 // counsellor, granted it by the admin, sees the entries with the review due and records an
-// intervention.
+// intervention. The county picks the month of the 传染病缺课登记表 (报卫健) on the 疾病台帐 screen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PHONE, SCHOOL, addUser, run, settled, shoot, signedIn, sql, startAll, stopAll } from './harness.mjs';
@@ -52,6 +52,31 @@ describe('疾病台帐和心理健康台帐', () => {
     assert.ok(!text.includes('心理健康'), 'no trace of the mental-health ledger for a non-holder');
     assert.deepEqual(asked, [], 'a non-holder asks the server nothing of the mental-health ledger');
     await shoot(page, 'mental-nonholder');
+  });
+
+  test('the county picks the month of the infectious-disease report for 卫健', async () => {
+    const page = await signedIn(browser, server.url, 'county', PHONE);
+    await page.goto(server.url + '/#/illness');
+    await settled(page);
+    const sec = page.getByRole('region', { name: '传染病缺课登记表' });
+    // this month by default: the demo's 流行性腮腺炎 (from 12 days ago)
+    assert.equal(await sec.locator('#inf-month').inputValue(), '2026-11');
+    await sec.getByText('流行性腮腺炎').waitFor();
+    await sec.getByText(/2026年11月1日至2026年11月30日/).waitFor();
+    // October: none of it, the period and the download follow the month
+    await sec.locator('#inf-month').fill('2026-10');
+    await page.waitForURL(/month=2026-10/);
+    await settled(page);
+    await sec.getByText(/2026年10月1日至2026年10月31日/).waitFor();
+    await sec.getByText('这个月没有因传染病缺课的学生').waitFor();
+    assert.match(await sec.getByRole('link', { name: '导出Excel' }).getAttribute('href'), /month=2026-10/);
+    assert.ok(await width(page) <= 375, 'no sideways scrolling on the report');
+    await shoot(page, 'infectious-month');
+    // a month typed into the address: the server's Chinese refusal
+    await page.goto(server.url + '/#/illness?month=2026-13');
+    await settled(page);
+    await sec.getByText(/月份“2026-13”无效/).waitFor();
+    await page.context().close();
   });
 
   test('the school counsellor granted the permission sees the due review and records an intervention', async () => {

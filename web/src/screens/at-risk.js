@@ -1,7 +1,8 @@
 // 预警名单 (issue 16): the children still at school most likely to drop out — the report at-risk
 // (GET /api/v1/reports/at-risk): a school its pupils, a township its children, the county all,
 // by township, school and score; each row says which factors make the score and who the 结对教师
-// is. A name opens the child record, where the teacher is paired (components/atrisk.js). The
+// is; 本学期旷课 the school days of 旷课 this term (the absence factor, from the attendance). A
+// name opens the child record, where the teacher is paired (components/atrisk.js). The
 // weights and the threshold are the county's settings (系统管理 › 设置).
 import { html } from '../html.js';
 import { useApi, useTitle } from '../hooks.js';
@@ -25,6 +26,7 @@ export default function AtRisk({ query }) {
   const columns = [
     { key: 'name', label: '姓名', primary: true, render: r => html`<a href=${'#/children/' + r.record_id}>${r.name || '（无姓名）'}</a>` },
     { key: 'score', label: '预警分', render: r => html`<${Badge} tone=${r.score >= 40 ? 'bad' : 'warn'}>${r.score} 分<//>` },
+    { key: 'absent_days', label: '本学期旷课', num: true, render: r => (r.absent_days > 0 ? html`<${Badge} tone="bad">${r.absent_days} 天<//>` : html`<span class="muted">—</span>`) },
     { key: 'factors', label: '预警因素' },
     { key: 'teacher', label: '结对教师', render: r => r.teacher || html`<span class="muted">未结对</span>` },
     { key: 'school', label: '学校', render: r => `${r.school} ${r.grade}${r.class ? ' ' + r.class : ''}` },
@@ -38,7 +40,7 @@ export default function AtRisk({ query }) {
           ${towns.map(t => html`<option value=${t.code}>${t.name}</option>`)}
         </select></label>`}
     <//>
-    <p class="muted">预警分是各预警因素的分值之和：曾失学辍学立案、重点群体、超龄、13至15岁且父母外出务工等。点姓名打开学生档案，查看每项因素并安排结对教师。</p>
+    <p class="muted">预警分是各预警因素的分值之和：本学期旷课（按上课日计）、曾失学辍学立案、重点群体、超龄、13至15岁且父母外出务工等。点姓名打开学生档案，查看每项因素并安排结对教师。</p>
     <div class="page-actions"><a class="btn" download href=${downloadUrl('/reports/at-risk', { format: 'xlsx', township: township || undefined })}>导出Excel</a></div>
     <${ErrorBanner} error=${rep.error} onRetry=${rep.reload} />
     <${DataTable} columns=${columns} rows=${rows} rowKey=${r => r.record_id} loading=${rep.loading} caption="预警名单"

@@ -3,9 +3,12 @@
 // are absent — each tap marks the pupil with the kind chosen above (旷课 by default; 病假, 事假,
 // 迟到早退), a second tap clears it — and save: one request per kind (POST /attendance) and one
 // for the marks taken back (POST /attendance/removals). What was recorded before shows marked.
+// With no signal (a village school) the save waits in this browser's queue (offline.js): the
+// marks stay on the screen, survive a reload (shown over the last answer the phone kept), and
+// are sent when the network is back; one the server refuses waits in 待发送 with its reason.
 // Below, and for the school head, the township and the county: the school's days by class
 // (GET /attendance/classes) and the absences themselves (GET /attendance).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { setQuery } from '../router.js';
@@ -13,6 +16,7 @@ import { useApi, useTitle } from '../hooks.js';
 import { can, currentUser } from '../session.js';
 import { label, options, tone } from '../vocab.js';
 import { fmtDate } from '../format.js';
+import { pendingRollCall, useOffline } from '../offline.js';
 import { DataTable } from '../components/table.js';
 import { Badge, ErrorBanner, Notice, PageHeader } from '../components/feedback.js';
 
@@ -32,12 +36,30 @@ function RollCall({ school }) {
   const [state, setState] = useState({ busy: false, error: null, done: null });
   const day = useApi('/attendance/class-day', { school: school || undefined, grade: grade || undefined, class: klass || undefined, date: date || undefined });
   const d = day.data;
-  useEffect(() => {
-    if (!d) return;
+  const offline = useOffline();
+  const pending = d ? pendingRollCall(offline.items, d.school, d.date) : [];
+  const waiting = pending.filter(i => i.state === 'waiting');
+  const refused = pending.length - waiting.length;
+  // the day as recorded: the server's answer, then what waits here to be sent, in order
+  function recorded() {
     const m = {};
     for (const p of d.pupils) if (p.kind) m[p.ref] = p.kind;
-    setMarks(m);
-  }, [d]);
+    for (const i of waiting) {
+      const refs = String(i.body.pupils || '').split('\n').filter(Boolean);
+      for (const ref of refs) if (i.path === '/attendance') m[ref] = i.body.kind; else delete m[ref];
+    }
+    return m;
+  }
+  const waitKey = waiting.map(i => i.id).join(',');
+  useEffect(() => {
+    if (d) setMarks(recorded());
+  }, [d, waitKey]);
+  // what waited was sent: the server has it now
+  const sent = useRef(offline.sent);
+  useEffect(() => {
+    if (offline.sent !== sent.current) day.reload();
+    sent.current = offline.sent;
+  }, [offline.sent]);
   const grades = (d && d.grades) || [];
   const classes = (grades.find(g => g.grade === grade) || { classes: [] }).classes;
   function choose(g, k) {
@@ -55,20 +77,33 @@ function RollCall({ school }) {
   }
   async function save() {
     setState({ busy: true, error: null, done: null });
-    const before = {};
-    for (const p of d.pupils) if (p.kind) before[p.ref] = p.kind;
+    const before = recorded();
     const byKind = {};
     for (const [ref, k] of Object.entries(marks)) if (before[ref] !== k) (byKind[k] = byKind[k] || []).push(ref);
     const cleared = Object.keys(before).filter(ref => !marks[ref]);
+    const names = refs => refs.map(ref => (d.pupils.find(p => p.ref === ref) || { name: ref }).name).join('、');
     try {
-      for (const [k, refs] of Object.entries(byKind))
-        await api.post('/attendance', { school: d.school, date: d.date, kind: k, pupils: refs.join('\n') });
-      if (cleared.length)
-        await api.post('/attendance/removals', { school: d.school, date: d.date, pupils: cleared.join('\n'), reason: '班主任点名时撤销' });
+      let queued = null;
+      for (const [k, refs] of Object.entries(byKind)) {
+        const r = await api.post('/attendance', { school: d.school, date: d.date, kind: k, pupils: refs.join('\n') },
+          { what: `${d.school_name} ${fmtDate(d.date)} ${label('absence_kinds', k)}：${names(refs)}` });
+        if (r && r.queued) queued = r;
+      }
+      if (cleared.length) {
+        const r = await api.post('/attendance/removals', { school: d.school, date: d.date, pupils: cleared.join('\n'), reason: '班主任点名时撤销' },
+          { what: `${d.school_name} ${fmtDate(d.date)} 撤销缺勤：${names(cleared)}` });
+        if (r && r.queued) queued = r;
+      }
       const counts = {};
       for (const k of Object.values(marks)) counts[k] = (counts[k] || 0) + 1;
       const parts = Object.entries(counts).map(([k, n]) => `${label('absence_kinds', k)} ${n} 人`);
-      setState({ busy: false, error: null, done: `已保存 ${fmtDate(d.date)} 的考勤：${parts.length ? '缺勤 ' + Object.keys(marks).length + ' 人（' + parts.join('、') + '）' : '全班出勤'}` });
+      const what = parts.length ? '缺勤 ' + Object.keys(marks).length + ' 人（' + parts.join('、') + '）' : '全班出勤';
+      if (queued) {
+        // kept here: the marks stay as tapped, the answer the phone has is not reloaded
+        setState({ busy: false, error: null, done: null, queued: `${fmtDate(d.date)} 的考勤${what}。${queued.message}` });
+        return;
+      }
+      setState({ busy: false, error: null, done: `已保存 ${fmtDate(d.date)} 的考勤：${what}` });
       day.reload();
     } catch (error) {
       setState({ busy: false, error, done: null });
@@ -108,6 +143,9 @@ function RollCall({ school }) {
       </ul>
       ${state.error && html`<${ErrorBanner} error=${state.error} />`}
       ${state.done && html`<${Notice} tone="ok">${state.done}<//>`}
+      ${state.queued && html`<${Notice} tone="warn">${state.queued}<//>`}
+      ${!state.queued && waiting.length > 0 && html`<${Notice} tone="warn">本机有这一天的 ${waiting.length} 条考勤记录待发送，联网后自动发送（已显示在名单上）。<a href="#/outbox">查看待发送</a><//>`}
+      ${refused > 0 && html`<${Notice} tone="error">这一天有 ${refused} 条考勤记录服务器未接受，请到<a href="#/outbox">待发送</a>查看原因，重做或放弃。<//>`}
       <div class="form-actions"><button type="button" class="btn btn-primary btn-block" disabled=${state.busy} onClick=${save}>
         ${state.busy ? '正在保存…' : `保存考勤（缺勤 ${absent} 人）`}</button></div>
     </div>`}

@@ -20,7 +20,7 @@ export default function Outbox() {
         <div class="tl-head"><strong>${i.label}</strong>
           ${i.state === 'waiting' ? html`<${Badge} tone="warn">待发送<//>` : html`<${Badge} tone="bad">服务器未接受<//>`}</div>
         <p class="muted small">录入于 ${fmtDateTime(i.at)}</p>
-        ${summary(i.body)}
+        ${i.what ? html`<p class="outbox-text">${i.what}</p>` : summary(i.body)}
         ${i.error && html`<div class="banner banner-error" role="alert"><span>${i.error}</span></div>`}
         <div class="form-buttons">
           ${i.state !== 'waiting' && html`<button type="button" class="btn btn-small" onClick=${() => retry(i.id)}>重新发送</button>`}
