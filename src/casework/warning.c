@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "casework/casework.h"
+#include "casework/warning_impl.h"
 #include "core/date.h"
 #include "core/deadline.h"
 #include "core/words.h"
@@ -240,21 +241,27 @@ struct ctx {
     struct warning_refresh_summary *sum;
 };
 
-static int event(struct ctx *c, int64_t id, const char *action, const char *text)
+int warning_event_add(struct store *s, int64_t id, const char *on, const char *action,
+                      const char *text, const char *actor, const char *at)
 {
-    struct stmt *q = store_prepare(c->s, "INSERT INTO warning_event (warning_id, on_date, action,"
-                                         " text, actor, at) VALUES ($1, $2, $3, $4, $5, $6)");
+    struct stmt *q = store_prepare(s, "INSERT INTO warning_event (warning_id, on_date, action,"
+                                      " text, actor, at) VALUES ($1, $2, $3, $4, $5, $6)");
     if (!q)
         return -1;
     stmt_bind_int(q, 1, id);
-    stmt_bind_str(q, 2, c->on);
+    stmt_bind_str(q, 2, on);
     stmt_bind_str(q, 3, action);
     stmt_bind_str(q, 4, text);
-    stmt_bind_str(q, 5, c->actor && *c->actor ? c->actor : "system");
-    stmt_bind_str(q, 6, c->now);
+    stmt_bind_str(q, 5, actor && *actor ? actor : "system");
+    stmt_bind_str(q, 6, at);
     int rc = stmt_step(q);
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
+}
+
+static int event(struct ctx *c, int64_t id, const char *action, const char *text)
+{
+    return warning_event_add(c->s, id, c->on, action, text, c->actor, c->now);
 }
 
 /* What a finding says, in a sentence. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "casework/casework.h"
+#include "casework/warning_impl.h"
 #include "core/date.h"
 #include "core/words.h"
 #include "store/audit.h"
@@ -30,46 +31,22 @@ const char *warning_effective(const char *state, const char *escalated_to, const
 }
 
 /* The warning `id` as the scope may act on it. */
-struct target {
-    char state[12], escalated_to[12], deadline[11], township_due[11], school[32], tcode[10];
-    char kind[12], first[11], name[64];
-    int64_t record_id;
-    const char *eff, *to;
-};
-
-static int load(struct store *s, const struct scope *sc, int64_t id, struct target *t,
+static int load(struct store *s, const struct scope *sc, int64_t id, struct wrow *t,
                 struct outcome *o)
 {
-    memset(t, 0, sizeof(*t));
-    struct stmt *q =
-        store_row_by_id(s,
-                        "SELECT w.state, coalesce(w.escalated_to, ''), w.deadline, w.township_due,"
-                        " w.school_code, coalesce(w.township_code, ''), w.kind, w.first_day,"
-                        " coalesce(r.name, ''), coalesce(w.record_id, 0)"
-                        " FROM warning w LEFT JOIN record r ON r.id = w.record_id WHERE w.id = $1",
-                        id, "考勤预警", o);
-    if (!q)
-        return -1;
-    snprintf(t->state, sizeof(t->state), "%s", stmt_text(q, 0));
-    snprintf(t->escalated_to, sizeof(t->escalated_to), "%s", stmt_text(q, 1));
-    snprintf(t->deadline, sizeof(t->deadline), "%s", stmt_text(q, 2));
-    snprintf(t->township_due, sizeof(t->township_due), "%s", stmt_text(q, 3));
-    snprintf(t->school, sizeof(t->school), "%s", stmt_text(q, 4));
-    snprintf(t->tcode, sizeof(t->tcode), "%s", stmt_text(q, 5));
-    snprintf(t->kind, sizeof(t->kind), "%s", stmt_text(q, 6));
-    snprintf(t->first, sizeof(t->first), "%s", stmt_text(q, 7));
-    snprintf(t->name, sizeof(t->name), "%s", stmt_text(q, 8));
-    t->record_id = stmt_int(q, 9);
-    stmt_finalize(q);
-    t->eff = warning_effective(t->state, t->escalated_to, t->deadline, t->township_due,
-                               date_today(), &t->to);
+    int rc = warning_row(s, id, date_today(), t);
+    if (rc < 0)
+        return fail_store(s, o);
+    if (rc == 0) /* the same words as for one out of reach: nothing tells them apart */
+        return failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的考勤预警，或不在您的管辖范围内",
+                      (long long)id);
     if (!sc || sc->role == ROLE_ADMIN || sc->role == ROLE_COUNTY)
         return 0;
     if (sc->role == ROLE_SCHOOL && sc->school && !strcmp(sc->school, t->school))
         return 0;
     /* a township answers the warnings passed to it, of children it registers */
     if (sc->role == ROLE_TOWNSHIP && sc->township && !strcmp(sc->township, t->tcode)) {
-        if (!strcmp(t->to, "township") || !strcmp(t->state, "resolved"))
+        if (!strcmp(t->eto, "township") || !strcmp(t->state, "resolved"))
             return 0; /* (a resolved one: act says so) */
         return failed(o, OUT_FORBIDDEN,
                       "这条考勤预警还由学校处理（未上报乡镇），乡镇在学校上报或逾期未处理后处置");
@@ -83,13 +60,13 @@ static int load(struct store *s, const struct scope *sc, int64_t id, struct targ
 static int act(struct store *s, const struct scope *sc, int64_t id, const struct warning_input *in,
                const char *actor, const char *action, struct buf *msg, struct outcome *o)
 {
-    struct target t;
+    struct wrow t;
     if (load(s, sc, id, &t, o) < 0)
         return -1;
     bool resolve = !strcmp(action, "resolve"), escalate = !strcmp(action, "escalate");
     if (!strcmp(t.state, "resolved"))
         return failed(o, OUT_INVALID, "这条考勤预警已于此前解除；学生再次旷课时会重新打开");
-    if (escalate && !strcmp(t.state, "escalated") && !strcmp(t.escalated_to, "township"))
+    if (escalate && !strcmp(t.state, "escalated") && !strcmp(t.to, "township"))
         return failed(o, OUT_INVALID, "这条考勤预警已上报乡镇");
     if (escalate && sc && sc->role == ROLE_TOWNSHIP)
         return failed(o, OUT_FORBIDDEN, "乡镇不能再上报；请核查并记录结果，或联系县教育局");
@@ -129,34 +106,23 @@ static int act(struct store *s, const struct scope *sc, int64_t id, const struct
              in->outcome, person);
     char now[32], target[AUDIT_TARGET_SIZE];
     date_now_text(now, sizeof(now));
-    audit_target(target, OBJ_RECORD, t.record_id);
+    audit_target(target, OBJ_RECORD, t.record);
     if (store_begin(s) < 0) {
         buf_release(&text);
         return fail_store(s, o);
     }
-    struct stmt *q = NULL;
     int rc = store_run(s, sql, 4, args);
-    if (rc == 0 && (q = store_prepare(s, "INSERT INTO warning_event (warning_id, on_date, action,"
-                                         " text, actor, at) VALUES ($1, $2, $3, $4, $5, $6)"))) {
-        stmt_bind_int(q, 1, id);
-        stmt_bind_str(q, 2, day);
-        stmt_bind_str(q, 3, action);
-        stmt_bind_str(q, 4, text.buf);
-        stmt_bind_str(q, 5, actor && *actor ? actor : "unknown");
-        stmt_bind_str(q, 6, now);
-        rc = stmt_step(q) < 0 ? -1 : 0;
-        stmt_finalize(q);
-    } else {
-        rc = -1;
-    }
+    if (rc == 0)
+        rc = warning_event_add(s, id, day, action, text.buf, actor && *actor ? actor : "unknown",
+                               now);
     char detail[256];
     snprintf(detail, sizeof(detail), "考勤预警 %lld：%s", (long long)id,
              resolve    ? "解除"
              : escalate ? "上报乡镇"
                         : "记录联系家长");
     if (rc < 0 ||
-        audit_record(s, actor, sc ? sc->origin : "cli", "warning_update",
-                     t.record_id ? target : NULL, detail) < 0 ||
+        audit_record(s, actor, sc ? sc->origin : "cli", "warning_update", t.record ? target : NULL,
+                     detail) < 0 ||
         store_commit(s) < 0) {
         buf_release(&text);
         fail_store(s, o);

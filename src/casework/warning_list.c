@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "casework/attendance_impl.h"
+#include "casework/warning_impl.h"
 #include "casework/casework.h"
 #include "casework/people.h"
 #include "core/date.h"
@@ -81,16 +82,6 @@ enum {
     " FROM warning w LEFT JOIN record r ON r.id = w.record_id"                                     \
     " LEFT JOIN record p ON p.id = w.child_record"
 
-struct wrow {
-    int64_t id, task, record, child;
-    char kind[12], first[11], last[11], state[12], to[12], deadline[11], township_due[11];
-    char person[64], outcome[512], school[32], klass[32], tcode[10], name[64], idn[32];
-    char school_name[128], contacted[11], resolved[11], opened[11], township[64];
-    int days, level, grade;
-    char eff[12], eto[12]; /* copies: rows move when the array grows */
-    int rank;
-};
-
 static void wrow_read(struct stmt *q, struct wrow *w, int today)
 {
     memset(w, 0, sizeof(*w));
@@ -129,6 +120,19 @@ static void wrow_read(struct stmt *q, struct wrow *w, int today)
               : !strcmp(w->eff, "new")       ? 2
               : !strcmp(w->eto, "head")      ? 1
                                              : 0;
+}
+
+int warning_row(struct store *s, int64_t id, int today, struct wrow *w)
+{
+    struct stmt *q = store_prepare(s, ROW_SQL " WHERE w.id = $1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, id);
+    int rc = stmt_step(q);
+    if (rc == 1)
+        wrow_read(q, w, today);
+    stmt_finalize(q);
+    return rc;
 }
 
 /* Who has the warning now, in words. */
@@ -395,17 +399,8 @@ json_t *warning_json(struct store *s, const struct scope *sc, int64_t id, struct
         failed(o, OUT_FORBIDDEN, "您的账号无权查看考勤预警");
         return NULL;
     }
-    struct stmt *q = store_prepare(s, ROW_SQL " WHERE w.id = $1");
-    if (!q) {
-        fail_store(s, o);
-        return NULL;
-    }
-    stmt_bind_int(q, 1, id);
     struct wrow w;
-    int rc = stmt_step(q);
-    if (rc == 1)
-        wrow_read(q, &w, date_today());
-    stmt_finalize(q);
+    int rc = warning_row(s, id, date_today(), &w);
     if (rc < 0) {
         fail_store(s, o);
         return NULL;
