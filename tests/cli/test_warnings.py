@@ -1,6 +1,7 @@
 """Attendance warnings (issue 16), black box on the demo county: three unexcused school days
 recorded by the school make a warning for the class teacher; seven make a verification task for
-the township with the absences as its evidence; an excused week and a sick week make nothing; a
+the township with the absences as its evidence; a school's sheet imported makes one too; an
+excused week and a sick week make nothing; a
 corrected day withdraws a warning; the school records the contact and passes a warning up, the
 township answers only what was passed to it, another school sees none of it; `baoxue warnings`
 filters by school, township and state, and `baoxue report warnings` answers {as_of, warnings}.
@@ -115,6 +116,19 @@ class Warnings(Api, unittest.TestCase):
         [w] = self.warnings_of(ra)
         self.assertEqual(w["state_key"], "resolved")
         self.assertIn("考勤更正", w["outcome"])
+
+    def test_1b_a_sheet_makes_a_warning(self):
+        e, re_ = self.pupils[4]
+        path = "%s/考勤.csv" % self.dir
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("日期,学籍号,类型,原因\n")
+            for d in NEXT[:4]:
+                f.write("%s,%s,旷课,未到校\n" % (d, e))
+        code, out, err = self.cli("import", "--kind", "考勤", path, "--school", self.school)
+        self.assertEqual(code, 0, err)
+        self.assertIn("新发出考勤预警 1 条", out)
+        [w] = self.warnings_of(re_)
+        self.assertEqual((w["consecutive_days"], w["first_day"]), (4, NEXT[0]))
 
     def test_2_contact_escalate_by_role(self):
         d, rd = self.pupils[3]
