@@ -164,8 +164,12 @@ struct have {
     int first, last, days, level;
     char state[12];
     int resolved_on;
+    bool withdrawn; /* resolved by a correction of the attendance, not by a person */
     bool seen;
 };
+
+/* The outcome of a warning a correction took its run from. */
+#define WITHDRAWN "考勤更正后已不满足预警条件"
 
 struct haves {
     struct have *v;
@@ -178,11 +182,11 @@ static int load_haves(struct store *s, const char *key, int from, struct haves *
     date_format(from, f);
     struct stmt *q = store_prepare(
         s, key ? "SELECT id, pupil_key, kind, first_day, last_day, days, level, state,"
-                 " coalesce(resolved_on, ''), coalesce(task_id, 0), coalesce(child_record, 0)"
-                 " FROM warning WHERE pupil_key = $2 AND last_day >= $1"
+                 " coalesce(resolved_on, ''), coalesce(task_id, 0), coalesce(child_record, 0),"
+                 " coalesce(outcome, '') FROM warning WHERE pupil_key = $2 AND last_day >= $1"
                : "SELECT id, pupil_key, kind, first_day, last_day, days, level, state,"
-                 " coalesce(resolved_on, ''), coalesce(task_id, 0), coalesce(child_record, 0)"
-                 " FROM warning WHERE last_day >= $1");
+                 " coalesce(resolved_on, ''), coalesce(task_id, 0), coalesce(child_record, 0),"
+                 " coalesce(outcome, '') FROM warning WHERE last_day >= $1");
     if (!q)
         return -1;
     stmt_bind_str(q, 1, f);
@@ -205,6 +209,7 @@ static int load_haves(struct store *s, const char *key, int from, struct haves *
         x->resolved_on = date_or_zero(stmt_text(q, 8));
         x->task_id = stmt_int(q, 9);
         x->child_record = stmt_int(q, 10);
+        x->withdrawn = !strcmp(x->state, "resolved") && !strcmp(stmt_text(q, 11), WITHDRAWN);
     }
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
@@ -423,7 +428,9 @@ static int update(struct ctx *c, const struct found *x, const struct warning_fin
                   struct have *h)
 {
     h->seen = true;
-    bool reopen = !strcmp(h->state, "resolved") && f->last > h->resolved_on;
+    /* resolved: reopened when the pupil was absent again after it, or when the run a
+     * correction had withdrawn is back (a day recorded again) */
+    bool reopen = !strcmp(h->state, "resolved") && (f->last > h->resolved_on || h->withdrawn);
     bool grew = f->last != h->last || f->days != h->days || f->level != h->level;
     if (!grew && !reopen)
         return 0;
@@ -454,7 +461,8 @@ static int update(struct ctx *c, const struct found *x, const struct warning_fin
                        " deadline = $3, township_due = $4, resolved_on = NULL"
                        " WHERE id = CAST($1 AS BIGINT)",
                        4, a2);
-        buf_adds(&t, "解除后仍在缺课，预警重新打开：");
+        buf_adds(&t, h->withdrawn ? "考勤重新记为旷课，预警重新打开："
+                                  : "解除后仍在缺课，预警重新打开：");
         c->sum->reopened++;
         snprintf(h->state, sizeof(h->state), "new");
     } else if (f->level != h->level) {
@@ -485,11 +493,11 @@ static int withdraw(struct ctx *c, struct have *h)
     const char *args[] = {id, c->on};
     if (store_run(c->s,
                   "UPDATE warning SET state = 'resolved', resolved_on = $2,"
-                  " outcome = '考勤更正后已不满足预警条件' WHERE id = CAST($1 AS BIGINT)",
+                  " outcome = '" WITHDRAWN "' WHERE id = CAST($1 AS BIGINT)",
                   2, args) < 0)
         return -1;
     c->sum->withdrawn++;
-    return event(c, h->id, "withdrawn", "考勤更正后已不满足预警条件，预警自动解除");
+    return event(c, h->id, "withdrawn", WITHDRAWN "，预警自动解除");
 }
 
 static void found_release(struct found *v, size_t n)

@@ -116,6 +116,10 @@ class Warnings(Api, unittest.TestCase):
         [w] = self.warnings_of(ra)
         self.assertEqual(w["state_key"], "resolved")
         self.assertIn("考勤更正", w["outcome"])
+        # recorded as 旷课 again after all: the same warning, open again
+        self.absent(a, WEEK[1:2])
+        [w2] = self.warnings_of(ra)
+        self.assertEqual((w2["id"], w2["state_key"], w2["consecutive_days"]), (w["id"], "new", 3))
 
     def test_1b_a_sheet_makes_a_warning(self):
         e, re_ = self.pupils[4]
