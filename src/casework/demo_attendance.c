@@ -173,6 +173,8 @@ int demo_attendance(struct store *s, const char *dir, const char *actor, int as_
         rc = attendance_import(s, NULL, &ao, &sum, o);
         out->absences = sum.absences;
         out->rejected = sum.rows_rejected;
+        out->warnings = sum.warnings_opened;
+        out->warning_tasks = sum.warning_tasks;
     }
     buf_release(&path);
     buf_release(&err);

@@ -20,6 +20,7 @@ struct store;
 struct demo_attendance_summary {
     long pupils, absences, rejected;
     long streak3, streak7, streak20; /* pupils given each drifting streak */
+    long warnings, warning_tasks;    /* what the warning rules made of the term */
 };
 int demo_attendance(struct store *s, const char *dir, const char *actor, int as_of,
                     struct demo_attendance_summary *out, struct outcome *o);

@@ -317,9 +317,10 @@ int cmd_demo(int argc, char **argv)
             }
             if (da.pupils)
                 printf("演示考勤：本学期 %ld 名在校生缺勤 %ld 条（拒绝 %ld 行）；连续旷课 3 天 %ld "
-                       "人、"
-                       "7 天 %ld 人、20 天以上 %ld 人\n",
-                       da.pupils, da.absences, da.rejected, da.streak3, da.streak7, da.streak20);
+                       "人、7 天 %ld 人、20 天以上 %ld 人；考勤预警 %ld 条，其中疑似辍学报乡镇核查 "
+                       "%ld 人（baoxue warnings）\n",
+                       da.pupils, da.absences, da.rejected, da.streak3, da.streak7, da.streak20,
+                       da.warnings, da.warning_tasks);
             struct demo_separation_summary ds;
             if (da.pupils && demo_separation(s, out, cli_actor(), as_of, &ds, &o) < 0) {
                 rc = cli_failed(&o);
