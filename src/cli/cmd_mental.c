@@ -60,6 +60,7 @@ static int show_cmd(int argc, char **argv)
     struct store *s = cli_open_store(cli_db, &code);
     if (!s)
         return code;
+    code = EXIT_OK; /* (cli_open_store sets it only when it fails) */
     struct outcome o = OUTCOME_INIT;
     struct scope sc = cli_scope();
     json_t *j = mental_of_child(s, &sc, id, as, &o);

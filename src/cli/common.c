@@ -57,6 +57,7 @@ struct store *cli_open_store(const char *opt_db, int *exit_code)
         return NULL;
     }
     buf_release(&err);
+    *exit_code = EXIT_OK; /* a caller may return it as it is (mental show did, uninitialised) */
     return s;
 }
 
