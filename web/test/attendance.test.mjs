@@ -61,6 +61,9 @@ describe('考勤', () => {
     await call.locator('#rc-class').selectOption(klass);
     await settled(page);
     const list = call.getByRole('list', { name: '学生名单' });
+    // the class's list replaces the grade's once its answer is in (a loaded machine is slow)
+    await page.waitForFunction(() => document.querySelectorAll('[aria-label="学生名单"] button').length === 45,
+      null, { timeout: 15000 }).catch(() => {});
     assert.equal(await list.getByRole('button').count(), 45);
     // the pupils not marked yet: tap three as 旷课, one as 病假
     const free = list.locator('button[aria-pressed="false"]');
