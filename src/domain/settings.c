@@ -199,6 +199,9 @@ const struct setting_def setting_defs[] = {
      "0 到 30 的整数（0：当天未处理即转校长）", NULL, 0},
     {"warning_township_days", "预警几个工作日未处理报乡镇", SETTING_INT, "3", 1, 60,
      "1 到 60 的整数", NULL, 0},
+    /* the monthly report's confirmation (issue 17, report/monthly_confirm.h) */
+    {"monthly_confirm_day", "月报确认期限：次月几日前", SETTING_INT, "15", 1, 28, "1 到 28 的整数",
+     NULL, 0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };

@@ -562,6 +562,28 @@ const char *const migrate_pg_steps[] = {
     "CREATE INDEX warning_event_warning ON warning_event (warning_id, id);"
     "CREATE TRIGGER warning_event_append_only BEFORE UPDATE OR DELETE ON warning_event"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
+    /* 24 (the monthly report's confirmations; as SQLite's step 24) */
+    "CREATE TABLE monthly_confirm ("
+    "  id " ID ","
+    "  month " CTEXT " NOT NULL, township_code " CTEXT " NOT NULL, township " CTEXT " NOT NULL,"
+    "  person " CTEXT " NOT NULL, note " CTEXT ", account " CTEXT " NOT NULL,"
+    "  confirmed_at " CTEXT " NOT NULL, report_date " CTEXT " NOT NULL,"
+    "  figures " CTEXT " NOT NULL);"
+    "CREATE INDEX monthly_confirm_month ON monthly_confirm (month, township_code);"
+    "CREATE TABLE monthly_withdraw ("
+    "  confirm_id BIGINT PRIMARY KEY REFERENCES monthly_confirm (id),"
+    "  reason " CTEXT " NOT NULL, account " CTEXT " NOT NULL, withdrawn_at " CTEXT " NOT NULL);"
+    "CREATE TABLE monthly_issue ("
+    "  id " ID ", month " CTEXT " NOT NULL UNIQUE,"
+    "  account " CTEXT " NOT NULL, issued_at " CTEXT " NOT NULL, note " CTEXT ","
+    "  report_date " CTEXT " NOT NULL, content " CTEXT " NOT NULL, xlsx BYTEA NOT NULL,"
+    "  pdf BYTEA NOT NULL);"
+    "CREATE TRIGGER monthly_confirm_append_only BEFORE UPDATE OR DELETE ON monthly_confirm"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();"
+    "CREATE TRIGGER monthly_withdraw_append_only BEFORE UPDATE OR DELETE ON monthly_withdraw"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();"
+    "CREATE TRIGGER monthly_issue_append_only BEFORE UPDATE OR DELETE ON monthly_issue"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

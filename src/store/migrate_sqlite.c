@@ -734,6 +734,37 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'warning_event is append-only'); END;"
     "CREATE TRIGGER warning_event_no_delete BEFORE DELETE ON warning_event"
     "  BEGIN SELECT RAISE(ABORT, 'warning_event is append-only'); END;",
+    /* 24 (issue 17, report/monthly_confirm.h): the monthly report's confirmations. A township's
+     * confirmation of its part of a month (month '2026-10'): the named person, the account, when,
+     * and the figures of its row as it saw them (JSON), frozen. The county's issued report of a
+     * month: the whole table as issued (JSON) and the xlsx and PDF files rendered then, served
+     * byte for byte. Every table is append-only: a township's confirmation is set aside only by
+     * the county's 撤回 (monthly_withdraw, with its reason), and never once the month is issued. */
+    "CREATE TABLE monthly_confirm ("
+    "  id INTEGER PRIMARY KEY,"
+    "  month TEXT NOT NULL, township_code TEXT NOT NULL, township TEXT NOT NULL,"
+    "  person TEXT NOT NULL, note TEXT, account TEXT NOT NULL, confirmed_at TEXT NOT NULL,"
+    "  report_date TEXT NOT NULL, figures TEXT NOT NULL);"
+    "CREATE INDEX monthly_confirm_month ON monthly_confirm (month, township_code);"
+    "CREATE TABLE monthly_withdraw ("
+    "  confirm_id INTEGER PRIMARY KEY REFERENCES monthly_confirm (id),"
+    "  reason TEXT NOT NULL, account TEXT NOT NULL, withdrawn_at TEXT NOT NULL);"
+    "CREATE TABLE monthly_issue ("
+    "  id INTEGER PRIMARY KEY, month TEXT NOT NULL UNIQUE,"
+    "  account TEXT NOT NULL, issued_at TEXT NOT NULL, note TEXT, report_date TEXT NOT NULL,"
+    "  content TEXT NOT NULL, xlsx BLOB NOT NULL, pdf BLOB NOT NULL);"
+    "CREATE TRIGGER monthly_confirm_append_only BEFORE UPDATE ON monthly_confirm"
+    "  BEGIN SELECT RAISE(ABORT, 'monthly_confirm is append-only'); END;"
+    "CREATE TRIGGER monthly_confirm_no_delete BEFORE DELETE ON monthly_confirm"
+    "  BEGIN SELECT RAISE(ABORT, 'monthly_confirm is append-only'); END;"
+    "CREATE TRIGGER monthly_withdraw_append_only BEFORE UPDATE ON monthly_withdraw"
+    "  BEGIN SELECT RAISE(ABORT, 'monthly_withdraw is append-only'); END;"
+    "CREATE TRIGGER monthly_withdraw_no_delete BEFORE DELETE ON monthly_withdraw"
+    "  BEGIN SELECT RAISE(ABORT, 'monthly_withdraw is append-only'); END;"
+    "CREATE TRIGGER monthly_issue_append_only BEFORE UPDATE ON monthly_issue"
+    "  BEGIN SELECT RAISE(ABORT, 'monthly_issue is append-only'); END;"
+    "CREATE TRIGGER monthly_issue_no_delete BEFORE DELETE ON monthly_issue"
+    "  BEGIN SELECT RAISE(ABORT, 'monthly_issue is append-only'); END;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS
