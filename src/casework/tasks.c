@@ -2,6 +2,7 @@
 #include "casework/case.h"
 #include "casework/casework.h"
 #include "casework/warning.h"
+#include "casework/monthly_todo.h"
 #include "casework/people.h"
 #include "casework/placement.h"
 #include "core/words.h"
@@ -22,6 +23,7 @@ struct due_item {
     int64_t child_id; /* the casework's child (0: a review pair, no child yet) */
     unsigned groups;  /* its priority groups (child_groups_of), 1u << enum priority_group */
     int64_t warning;  /* an attendance warning the township holds (warning.h) */
+    int monthly;      /* a month's 月报 the township has not confirmed (yyyymm; issue 17) */
 };
 
 struct send_items {
@@ -62,6 +64,21 @@ static void add_warning(void *ctx, const struct warning_due *d)
     snprintf(it->child, sizeof(it->child), "%s", d->name);
     snprintf(it->what, sizeof(it->what), "%s", d->what);
     snprintf(it->ref, sizeof(it->ref), "考勤预警 %lld", (long long)d->id);
+    it->due = d->due;
+}
+
+/* A month's 月报 the township has not confirmed (issue 17, monthly_todo.h). */
+static void add_monthly(void *ctx, const struct monthly_due *d)
+{
+    struct send_items *si = ctx;
+    ALLOC_GROW(*si->items, *si->n + 1, *si->alloc);
+    struct due_item *it = &(*si->items)[(*si->n)++];
+    memset(it, 0, sizeof(*it));
+    it->monthly = d->month;
+    snprintf(it->tcode, sizeof(it->tcode), "%s", d->tcode);
+    snprintf(it->township, sizeof(it->township), "%s", d->township);
+    snprintf(it->what, sizeof(it->what), "%s", d->what);
+    snprintf(it->ref, sizeof(it->ref), "%s", d->ref);
     it->due = d->due;
 }
 
@@ -240,6 +257,9 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         /* the attendance warnings the township holds (issue 16) */
         if (rc == 0 && !person)
             rc = warning_due_each(s, code, add_warning, &si);
+        /* the months the township has not confirmed its 月报 (issue 17) */
+        if (rc == 0 && !person)
+            rc = monthly_due_each(s, code, add_monthly, &si);
     }
     /* the review queue: each pair waiting for a clerk, due some working days after the run
      * that first put it there; nobody's of the registry, so not on a person's list */
@@ -321,6 +341,9 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
             if (person)
                 continue;
             snprintf(row.who, sizeof(row.who), "%s", REVIEWER);
+        } else if (items[i].monthly) {
+            snprintf(row.who, sizeof(row.who), "%s（月报确认）",
+                     *items[i].township ? items[i].township : "乡镇");
         } else if (items[i].warning) {
             snprintf(row.who, sizeof(row.who), "%s（考勤预警）",
                      *items[i].township ? items[i].township : "乡镇");
@@ -391,13 +414,15 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
             table_set(t, 7, days == 0 ? "今天到期" : "未到期");
         }
         table_set(t, 8,
-                  it->warning   ? "warning"
+                  it->monthly   ? "monthly"
+                  : it->warning ? "warning"
                   : it->record  ? "record"
                   : it->pair    ? "candidate"
                   : it->case_id ? "case"
                                 : "task");
         table_setf(t, 9, "%lld",
-                   (long long)(it->warning   ? it->warning
+                   (long long)(it->monthly   ? it->monthly
+                               : it->warning ? it->warning
                                : it->record  ? it->record
                                : it->pair    ? it->pair
                                : it->case_id ? it->case_id

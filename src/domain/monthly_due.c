@@ -64,5 +64,13 @@ int monthly_parse(const char *text)
 
 void monthly_format(int month, char out[8])
 {
-    snprintf(out, 8, "%04d-%02d", ymd_year(month) % 10000, ymd_month(month) % 100);
+    unsigned y = (unsigned)ymd_year(month) % 10000u, m = (unsigned)ymd_month(month) % 100u;
+    out[0] = (char)('0' + y / 1000);
+    out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '\0';
 }

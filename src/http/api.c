@@ -114,6 +114,11 @@ const struct route api_routes[] = {
           "考勤预警：默认未解除的，最紧急的在前（学校、乡镇、状态、类型）"),
     ROUTE("GET", "/api/v1/warnings/{id}", warning_h, PERM_CASES, "一条考勤预警及其处置经过"),
     ROUTE("GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"),
+    /* issue 17: the monthly report's confirmation (api_monthly.c) */
+    ROUTE("GET", "/api/v1/monthly", monthly_h, PERM_SUMMARY,
+          "月报确认情况：各乡镇的确认人、时间、逾期；数字（已确认的为冻结数字）"),
+    ROUTE("GET", "/api/v1/monthly/report", monthly_report_h, PERM_SUMMARY,
+          "下载已审定上报的全县月报（xlsx、pdf、json；与上报时完全相同）"),
     /* each report's own permission is checked by report_h (the police's reports are also a
      * department's: report/catalog.h) */
     ROUTE("GET", "/api/v1/reports/{name}", report_h, PERM_SESSION,

@@ -46,6 +46,8 @@ void attendance_classes_h(struct request *r);
 void attendance_class_day_h(struct request *r);
 void attendance_days_h(struct request *r);
 void warnings_h(struct request *r);
+void monthly_h(struct request *r);
+void monthly_report_h(struct request *r);
 void warning_h(struct request *r);
 
 /* api_review.c: the clerical review queue */

@@ -31,6 +31,7 @@ static const struct word object_words[OBJ__COUNT] = {
     [OBJ_CANDIDATE] = {"candidate", "候选记录对", "记录对", 0, TONE_NONE},
     [OBJ_SETTING] = {"setting", "设置项", "设置", 0, TONE_NONE},
     [OBJ_SCHOOL] = {"school", "学校", NULL, 0, TONE_NONE},
+    [OBJ_MONTHLY] = {"monthly", "月报", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_objects = {"审计对象", object_words, OBJ__COUNT};
 
@@ -92,6 +93,10 @@ static const struct word action_words[] = {
     {"school_reopen", "撤销学校停课", NULL, 0, TONE_NONE},
     {"warning_update", "处置考勤预警", NULL, 0, TONE_NONE},
     {"warning_refresh", "重新计算考勤预警", NULL, 0, TONE_NONE},
+    /* issue 17: the monthly report's confirmation */
+    {"monthly_confirm", "确认月报", NULL, 0, TONE_NONE},
+    {"monthly_issue", "审定上报全县月报", NULL, 0, TONE_NONE},
+    {"monthly_withdraw", "撤回乡镇的月报确认", NULL, 0, TONE_WARN},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

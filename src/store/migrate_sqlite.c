@@ -736,16 +736,18 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'warning_event is append-only'); END;",
     /* 24 (issue 17, report/monthly_confirm.h): the monthly report's confirmations. A township's
      * confirmation of its part of a month (month '2026-10'): the named person, the account, when,
-     * and the figures of its row as it saw them (JSON), frozen. The county's issued report of a
-     * month: the whole table as issued (JSON) and the xlsx and PDF files rendered then, served
-     * byte for byte. Every table is append-only: a township's confirmation is set aside only by
-     * the county's 撤回 (monthly_withdraw, with its reason), and never once the month is issued. */
+     * and the figures of its row as it saw them (JSON), frozen; round counts its confirmations
+     * of the month (0, then 1 after a 撤回…), so that two at once cannot both be current. The
+     * county's issued report of a month: the whole table as issued (JSON) and the xlsx and PDF
+     * files rendered then, served byte for byte. Every table is append-only: a township's
+     * confirmation is set aside only by the county's 撤回 (monthly_withdraw, with its reason), and
+     * never once the month is issued. */
     "CREATE TABLE monthly_confirm ("
     "  id INTEGER PRIMARY KEY,"
     "  month TEXT NOT NULL, township_code TEXT NOT NULL, township TEXT NOT NULL,"
     "  person TEXT NOT NULL, note TEXT, account TEXT NOT NULL, confirmed_at TEXT NOT NULL,"
-    "  report_date TEXT NOT NULL, figures TEXT NOT NULL);"
-    "CREATE INDEX monthly_confirm_month ON monthly_confirm (month, township_code);"
+    "  report_date TEXT NOT NULL, figures TEXT NOT NULL, round INTEGER NOT NULL,"
+    "  UNIQUE (month, township_code, round));"
     "CREATE TABLE monthly_withdraw ("
     "  confirm_id INTEGER PRIMARY KEY REFERENCES monthly_confirm (id),"
     "  reason TEXT NOT NULL, account TEXT NOT NULL, withdrawn_at TEXT NOT NULL);"

@@ -44,5 +44,7 @@ extern const struct verb verb_illness_add, verb_illness_follow, verb_mental_add,
     verb_user_mental_health;
 extern const struct verb verb_attendance_record, verb_attendance_remove, verb_attendance_close,
     verb_attendance_reopen, verb_attendance_import;
+/* issue 17: the monthly report's confirmation (rows_monthly.c) */
+extern const struct verb verb_monthly_confirm, verb_monthly_issue, verb_monthly_withdraw;
 
 #endif

@@ -55,6 +55,10 @@ const struct verb *const verbs[] = {
     &verb_attendance_close,
     &verb_attendance_reopen,
     &verb_attendance_import,
+    /* issue 17: the monthly report's confirmation */
+    &verb_monthly_confirm,
+    &verb_monthly_issue,
+    &verb_monthly_withdraw,
     NULL,
 };
 /* clang-format on */
