@@ -13,6 +13,7 @@
 #include "core/date.h"
 #include "core/division.h"
 #include "demo/demo.h"
+#include "demo/demo_monthly.h"
 #include "domain/match.h"
 #include "ingest/import.h"
 #include "report/reports.h"
@@ -331,6 +332,16 @@ int cmd_demo(int argc, char **argv)
                     "演示人籍分离：班主任备注在他校借读 %ld 人；学籍再次导出（%ld 行），其中 %ld "
                     "人转学而原校仍有考勤\n",
                     ds.noted, ds.enrollment_rows, ds.moved);
+            /* issue 17: the monthly report's confirmations */
+            struct demo_monthly_summary dm;
+            if (demo_monthly(s, cli_actor(), date_today(), &dm, &o) < 0) {
+                rc = cli_failed(&o);
+                goto out;
+            }
+            if (dm.confirmed)
+                printf("演示月报：乡镇确认 %ld 次，%s 全县月报已审定上报，上月逾期未确认 %ld 个乡镇"
+                       "（baoxue monthly）\n",
+                       dm.confirmed, dm.issued, dm.overdue);
         }
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
         printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"

@@ -18,6 +18,8 @@ export const routes = [
   { path: '/send-teaching', title: '送教上门', nav: true, perm: 'placements_read', load: () => import('./screens/send-teaching.js') },
   { path: '/attendance', title: '考勤', nav: true, perm: 'attendance_read', load: () => import('./screens/attendance.js') },
   { path: '/tasks', title: '待办', nav: true, perm: 'casework', load: () => import('./screens/tasks.js') },
+  // issue 17: the monthly report's confirmation
+  { path: '/monthly', title: '月报', nav: true, perm: 'summary', load: () => import('./screens/monthly.js') },
   { path: '/aid', title: '应助尽助', nav: true, perm: 'aid_read', load: () => import('./screens/aid.js') },
   { path: '/left-behind', title: '留守儿童', nav: true, perm: 'care_read', load: () => import('./screens/left-behind.js') },
   { path: '/warnings', title: '预警处置', nav: true, perm: 'atrisk_read', load: () => import('./screens/warnings.js') },
