@@ -60,7 +60,7 @@ function WithdrawForm({ month, t, onDone, onCancel }) {
 function TownshipCard({ t, d, county, own, onChanged }) {
   const [withdraw, setWithdraw] = useState(false);
   const [tone, label] = STATE[t.state] || ['muted', t.state];
-  return html`<article class=${'card warning-card tone-' + tone} aria-label=${t.name + '月报'}>
+  return html`<article class=${'card warning-card monthly-card' + (t.state === 'overdue' ? ' is-overdue' : '')} aria-label=${t.name + '月报'}>
     <header class="warning-head"><strong>${t.name}</strong><${Badge} tone=${tone}>${label}<//></header>
     ${t.state === 'confirmed'
       ? html`<p class="muted">确认人 ${t.person}（账号 ${t.account}），${fmtDateTime(t.confirmed_at)}${t.note ? '；' + t.note : ''} · 数字已冻结</p>`
@@ -98,7 +98,7 @@ export default function Monthly({ query }) {
   const rows = d ? [...d.townships].sort((a, b) => ORDER[a.state] - ORDER[b.state]) : [];
   return html`<div class=${'page' + (list.loading && d ? ' is-stale' : '')}>
     <${PageHeader} title="月报" subtitle=${subtitle}>
-      <label class="field inline-field" for="m-month"><span class="field-label">月份</span>
+      <label class="field" for="m-month"><span class="field-label">月份</span>
         <input id="m-month" type="month" value=${query.month || (d && d.month) || ''} onChange=${e => setQuery({ month: e.target.value })} /></label>
     <//>
     <p class="muted">每月 15 日为月报的报表日期。各乡镇在次月 ${d ? d.confirm_day : 15} 日前确认本乡镇的数字（写明确认人），确认后数字冻结；全部乡镇确认后由县教育局审定上报。</p>
