@@ -61,6 +61,8 @@ static int township_arg(struct store *s, const struct scope *sc, const char *arg
             if (strcmp(c, sc->township ? sc->township : ""))
                 return failed(o, OUT_FORBIDDEN, "只能确认本乡镇的月报");
         }
+        if (!sc->township || !*sc->township)
+            return failed(o, OUT_FORBIDDEN, "您的账号没有所属乡镇，不能确认月报");
         return ledger_township_arg(s, sc->township, code, name, o);
     }
     if (!county_role(sc))
