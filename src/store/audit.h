@@ -35,6 +35,8 @@ enum audit_object {
     OBJ_CANDIDATE, /* a pair of records the cross-check scored: candidate:9 */
     OBJ_SETTING,   /* setting:casework_verify_days */
     OBJ_SCHOOL,    /* a school by its 学籍 code: school:2114052101 (attendance, closures) */
+    OBJ_INSPECTION, /* a 督导检查 (issue 17): inspection:4 */
+    OBJ_RECTIFY,    /* its rectification item (整改事项): rectify:9 */
     OBJ__COUNT
 };
 struct vocab;

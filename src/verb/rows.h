@@ -44,5 +44,9 @@ extern const struct verb verb_illness_add, verb_illness_follow, verb_mental_add,
     verb_user_mental_health;
 extern const struct verb verb_attendance_record, verb_attendance_remove, verb_attendance_close,
     verb_attendance_reopen, verb_attendance_import;
+/* issue 17: 督导检查 and 限期整改 (rows_inspection.c) */
+extern const struct verb verb_inspections_create, verb_inspections_finding,
+    verb_rectifications_progress, verb_rectifications_submit, verb_rectifications_accept,
+    verb_rectifications_return, verb_rectifications_attach;
 
 #endif
