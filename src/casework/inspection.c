@@ -308,8 +308,8 @@ int inspection_finding(struct store *s, const struct scope *sc, int64_t id,
     stmt_finalize(q);
     if (rc != 1)
         goto fail;
-    char today[11];
-    date_format(date_today(), today);
+    char today[11]; /* the item dates from the inspection that found it */
+    date_format(on, today);
     struct buf text = BUF_INIT;
     buf_addf(&text, "限期整改：%s（责任人 %s，期限 %s）", in->text, in->person, dl);
     rc = rectify_event_add(s, *new_id, today, "open", text.buf, actor, now);

@@ -373,7 +373,7 @@ int inspection_notice_pdf(struct store *s, const struct scope *sc, int64_t id, c
             char dl[40];
             date_format_cn(date_or_zero(json_string_value(json_object_get(ib, "deadline"))), dl,
                            sizeof(dl));
-            buf_addf(p, "%s（%d）%s整改期限%s，%s%s。", k ? "" : "", ++k,
+            buf_addf(p, "（%d）%s；整改期限%s，%s%s。", ++k,
                      json_string_value(json_object_get(fb, "text")), dl,
                      json_string_value(json_object_get(ib, "state_label")),
                      late ? "，已逾期" : "");
