@@ -383,6 +383,18 @@ int rectify_reach(struct store *s, const struct scope *sc, int64_t id, bool writ
     return 0;
 }
 
+int64_t rectify_inspection(struct store *s, const struct scope *sc, int64_t id, struct outcome *o)
+{
+    struct rectify_row r;
+    if (rectify_reach(s, sc, id, false, o) < 0)
+        return 0;
+    if (rectify_row(s, id, &r) != 1) {
+        fail_store(s, o);
+        return 0;
+    }
+    return r.inspection;
+}
+
 static const char *const act_keys[] = {
     [RA_PROGRESS] = "progress", [RA_SUBMIT] = "submit", [RA_ACCEPT] = "accept",
     [RA_RETURN] = "return"};

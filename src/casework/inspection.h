@@ -74,6 +74,9 @@ int rectify_act(struct store *s, const struct scope *sc, int64_t id, enum rectif
 int rectify_reach(struct store *s, const struct scope *sc, int64_t id, bool write,
                   struct outcome *o);
 
+/* The inspection of item `id` (for 待办's link), as the scope reads it; 0 with the outcome. */
+int64_t rectify_inspection(struct store *s, const struct scope *sc, int64_t id, struct outcome *o);
+
 /* The inspections the scope reads, newest first, with their items' counts by state. */
 int inspection_table(struct store *s, const struct scope *sc, struct report_table *t,
                      struct outcome *o);

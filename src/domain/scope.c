@@ -348,3 +348,9 @@ bool role_reads_attendance(enum role r)
 {
     return role_records_attendance(r) || r == ROLE_TOWNSHIP || r == ROLE_SUPERVISOR;
 }
+
+bool role_reads_inspections(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_TOWNSHIP ||
+           r == ROLE_SCHOOL;
+}

@@ -217,6 +217,9 @@ bool scope_groups(const struct scope *sc, unsigned *groups, const char **townshi
  * "attendance_read" say so to the web UI.
  */
 bool role_records_attendance(enum role r);
+/* 督导检查 (issue 17, casework/inspection.h): the roles that read inspections — the county's
+ * every one, a township or school those that name it. The session's "inspections_read". */
+bool role_reads_inspections(enum role r);
 bool role_reads_attendance(enum role r);
 
 #endif

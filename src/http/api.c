@@ -120,6 +120,8 @@ const struct route api_routes[] = {
           "一次督导检查：检查单位、发现的问题和整改事项（本单位的）"),
     ROUTE("GET", "/api/v1/inspections/{id}/notice.pdf", inspection_notice_h, PERM_SESSION,
           "督导检查结果公告（PDF，A4，不含儿童个人信息）"),
+    ROUTE("GET", "/api/v1/rectifications/{id}", rectification_h, PERM_SESSION,
+          "一项整改事项属于哪次督导检查（待办的链接）"),
     ROUTE("GET", "/api/v1/rectifications/{id}/attachments/{aid}", rectify_attachment_h,
           PERM_SESSION, "整改材料的一张照片（查看记入审计日志）"),
     ROUTE("GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"),

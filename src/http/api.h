@@ -50,6 +50,7 @@ void warnings_h(struct request *r);
 void inspections_h(struct request *r);
 void inspection_h(struct request *r);
 void inspection_notice_h(struct request *r);
+void rectification_h(struct request *r);
 void rectify_attachment_h(struct request *r);
 void warning_h(struct request *r);
 

@@ -59,6 +59,21 @@ void inspection_notice_h(struct request *r)
     reply_file(r, dir, path, "application/pdf", ascii, name);
 }
 
+void rectification_h(struct request *r)
+{
+    int64_t id = path_id(r);
+    struct outcome o = OUTCOME_INIT;
+    int64_t iid = id > 0 ? rectify_inspection(r->store, &r->scope, id, &o) : 0;
+    if (id <= 0) {
+        reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这项整改事项");
+        return;
+    }
+    reply_read(r, iid ? json_pack("{s:I, s:I}", "id", (json_int_t)id, "inspection_id",
+                                  (json_int_t)iid)
+                      : NULL,
+               &o);
+}
+
 void rectify_attachment_h(struct request *r)
 {
     int64_t id = path_id(r);
