@@ -298,7 +298,8 @@ int attach_read(struct store *s, enum scope_object what, int64_t id, int64_t aid
                 struct buf *out, char *mime, size_t mime_size, struct outcome *o)
 {
     struct stmt *q = store_prepare(
-        s, what == SCOPE_TASK ? "SELECT mime, content FROM attachment WHERE id = $1 AND task_id = $2"
+        s, what == SCOPE_TASK
+               ? "SELECT mime, content FROM attachment WHERE id = $1 AND task_id = $2"
            : what == SCOPE_RECTIFY
                ? "SELECT mime, content FROM attachment WHERE id = $1 AND rectify_id = $2"
                : "SELECT mime, content FROM attachment WHERE id = $1 AND case_id = $2");

@@ -46,8 +46,8 @@ int demo_inspection(struct store *s, const char *actor, int *findings, struct ou
     int rc = inspection_create(s, &county, &in, actor, &id, &msg, o);
     const struct finding_input f1 = {DEMO_WELLBEING_SCHOOL,
                                      "辍学学生台账未按月更新，缺少班主任签字", "王校长", before};
-    const struct finding_input f2 = {town.buf, "劝返复学记录缺少入户走访的佐证材料",
-                                     "乡镇分管领导", after};
+    const struct finding_input f2 = {town.buf, "劝返复学记录缺少入户走访的佐证材料", "乡镇分管领导",
+                                     after};
     const struct finding_input f3 = {town.buf, "控辍保学联席会议未按季度召开", "乡镇分管领导",
                                      past};
     if (rc == 0)

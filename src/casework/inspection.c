@@ -1,4 +1,5 @@
-/* 督导检查 and 限期整改: recording inspections and findings, and the items' state (inspection.h). */
+/* 督导检查 and 限期整改: recording inspections and findings, and the items' state (inspection.h).
+ */
 #include "casework/inspection.h"
 
 #include <string.h>
@@ -81,8 +82,7 @@ void text_prefix(const char *text, size_t chars, char *out, size_t size)
 
 bool inspection_reads_all(const struct scope *sc)
 {
-    return !sc || sc->role == ROLE_ADMIN || sc->role == ROLE_COUNTY ||
-           sc->role == ROLE_SUPERVISOR;
+    return !sc || sc->role == ROLE_ADMIN || sc->role == ROLE_COUNTY || sc->role == ROLE_SUPERVISOR;
 }
 
 bool inspection_unit_is_scope(const struct scope *sc, const char *kind, const char *code)
@@ -97,8 +97,8 @@ bool inspection_unit_is_scope(const struct scope *sc, const char *kind, const ch
     return false;
 }
 
-int inspection_unit(struct store *s, const char *text, char kind[10], char code[24],
-                    char name[128], struct outcome *o)
+int inspection_unit(struct store *s, const char *text, char kind[10], char code[24], char name[128],
+                    struct outcome *o)
 {
     const char *tname;
     char tcode[10];
@@ -395,12 +395,14 @@ int64_t rectify_inspection(struct store *s, const struct scope *sc, int64_t id, 
     return r.inspection;
 }
 
-static const char *const act_keys[] = {
-    [RA_PROGRESS] = "progress", [RA_SUBMIT] = "submit", [RA_ACCEPT] = "accept",
-    [RA_RETURN] = "return"};
-static const char *const act_labels[] = {
-    [RA_PROGRESS] = "整改进展", [RA_SUBMIT] = "提交整改材料", [RA_ACCEPT] = "验收通过",
-    [RA_RETURN] = "退回重改"};
+static const char *const act_keys[] = {[RA_PROGRESS] = "progress",
+                                       [RA_SUBMIT] = "submit",
+                                       [RA_ACCEPT] = "accept",
+                                       [RA_RETURN] = "return"};
+static const char *const act_labels[] = {[RA_PROGRESS] = "整改进展",
+                                         [RA_SUBMIT] = "提交整改材料",
+                                         [RA_ACCEPT] = "验收通过",
+                                         [RA_RETURN] = "退回重改"};
 
 int rectify_act(struct store *s, const struct scope *sc, int64_t id, enum rectify_act act,
                 const struct rectify_input *in, const char *actor, struct buf *msg,
@@ -432,12 +434,12 @@ int rectify_act(struct store *s, const struct scope *sc, int64_t id, enum rectif
     snprintf(idt, sizeof(idt), "%lld", (long long)id);
     const char *text = in->text && *in->text ? in->text : "";
     const char *args[] = {idt, state_words[next].key, text, day, actor ? actor : ""};
-    const char *sql =
-        act == RA_PROGRESS ? NULL
-        : act == RA_SUBMIT ? "UPDATE rectify SET state = $2, evidence = $3, submitted_on = $4,"
-                             " submitted_by = $5 WHERE id = CAST($1 AS BIGINT)"
-                           : "UPDATE rectify SET state = $2, decision_comment = $3,"
-                             " decided_on = $4, decided_by = $5 WHERE id = CAST($1 AS BIGINT)";
+    const char *sql = act == RA_PROGRESS ? NULL
+                      : act == RA_SUBMIT
+                          ? "UPDATE rectify SET state = $2, evidence = $3, submitted_on = $4,"
+                            " submitted_by = $5 WHERE id = CAST($1 AS BIGINT)"
+                          : "UPDATE rectify SET state = $2, decision_comment = $3,"
+                            " decided_on = $4, decided_by = $5 WHERE id = CAST($1 AS BIGINT)";
     struct buf line = BUF_INIT;
     buf_addf(&line, "%s%s%s", act_labels[act], *text ? "：" : "", text);
     if (store_begin(s) < 0) {

@@ -17,8 +17,8 @@ bool inspection_reads_all(const struct scope *sc);
 /* Is the unit (kind "township"/"school", code) the scope's own? */
 bool inspection_unit_is_scope(const struct scope *sc, const char *kind, const char *code);
 /* A unit as a user names it: a township's code or name, a school's 学籍 code. */
-int inspection_unit(struct store *s, const char *text, char kind[10], char code[24],
-                    char name[128], struct outcome *o);
+int inspection_unit(struct store *s, const char *text, char kind[10], char code[24], char name[128],
+                    struct outcome *o);
 
 struct rectify_row {
     char unit_kind[10], unit_code[24], unit_name[128];

@@ -38,10 +38,14 @@ static bool own_unit(const struct scope *sc, const char **kind, const char **cod
 }
 
 static const struct table_col list_cols[] = {
-    {"id", "编号", COL_INT},          {"date", "检查日期", COL_TEXT},
-    {"inspectors", "检查人员", COL_TEXT}, {"units", "检查单位", COL_TEXT},
-    {"findings", "问题", COL_INT},    {"open", "整改中", COL_INT},
-    {"submitted", "待验收", COL_INT}, {"accepted", "已验收", COL_INT},
+    {"id", "编号", COL_INT},
+    {"date", "检查日期", COL_TEXT},
+    {"inspectors", "检查人员", COL_TEXT},
+    {"units", "检查单位", COL_TEXT},
+    {"findings", "问题", COL_INT},
+    {"open", "整改中", COL_INT},
+    {"submitted", "待验收", COL_INT},
+    {"accepted", "已验收", COL_INT},
     {"overdue", "逾期未整改", COL_INT},
 };
 
@@ -130,8 +134,8 @@ static json_t *history_json(struct store *s, int64_t rid)
     int rc;
     while ((rc = stmt_step(q)) == 1)
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}", "date", stmt_text(q, 0),
-                                           "action", stmt_text(q, 1), "text", stmt_text(q, 2),
-                                           "by", stmt_text(q, 3)));
+                                           "action", stmt_text(q, 1), "text", stmt_text(q, 2), "by",
+                                           stmt_text(q, 3)));
     stmt_finalize(q);
     if (rc < 0) {
         json_decref(a);
@@ -147,7 +151,8 @@ json_t *inspection_json(struct store *s, const struct scope *sc, int64_t id, str
         if (rc < 0)
             fail_store(s, o);
         else
-            failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的督导检查，或检查未涉及本单位", (long long)id);
+            failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的督导检查，或检查未涉及本单位",
+                   (long long)id);
         return NULL;
     }
     struct stmt *q =
@@ -207,20 +212,19 @@ json_t *inspection_json(struct store *s, const struct scope *sc, int64_t id, str
         bool overdue = (st == RS_OPEN || st == RS_RETURNED) && dl && dl < today;
         json_t *item = json_pack(
             "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s}", "id",
-            (json_int_t)stmt_int(q, 2), "unit_kind", stmt_text(q, 3), "unit_code",
-            stmt_text(q, 4), "unit_name", stmt_text(q, 5), "person", stmt_text(q, 6), "deadline",
-            stmt_text(q, 7), "state", stmt_text(q, 8), "state_label",
-            vocab_label(&rectify_states, stmt_text(q, 8)), "overdue", overdue, "evidence",
-            stmt_text(q, 9), "submitted_on", stmt_text(q, 10), "decided_on", stmt_text(q, 11),
-            "comment", stmt_text(q, 12));
+            (json_int_t)stmt_int(q, 2), "unit_kind", stmt_text(q, 3), "unit_code", stmt_text(q, 4),
+            "unit_name", stmt_text(q, 5), "person", stmt_text(q, 6), "deadline", stmt_text(q, 7),
+            "state", stmt_text(q, 8), "state_label", vocab_label(&rectify_states, stmt_text(q, 8)),
+            "overdue", overdue, "evidence", stmt_text(q, 9), "submitted_on", stmt_text(q, 10),
+            "decided_on", stmt_text(q, 11), "comment", stmt_text(q, 12));
         json_object_set_new(item, "may",
                             json_pack("{s:b, s:b, s:b, s:b, s:b}", "progress", unit_may, "submit",
                                       unit_may, "attach", unit_may, "accept",
                                       decide && st == RS_SUBMITTED, "return",
                                       decide && st == RS_SUBMITTED));
-        json_array_append_new(findings, json_pack("{s:I, s:s, s:o}", "id",
-                                                  (json_int_t)stmt_int(q, 0), "text",
-                                                  stmt_text(q, 1), "item", item));
+        json_array_append_new(findings,
+                              json_pack("{s:I, s:s, s:o}", "id", (json_int_t)stmt_int(q, 0), "text",
+                                        stmt_text(q, 1), "item", item));
     }
     stmt_finalize(q);
     if (rc < 0)
@@ -353,9 +357,9 @@ int inspection_notice_pdf(struct store *s, const struct scope *sc, int64_t id, c
         const char *code = json_string_value(json_object_get(ia, "unit_code"));
         bool seen = false;
         for (size_t b = 0; b < a && !seen; b++)
-            seen = !strcmp(code, json_string_value(json_object_get(
-                                     json_object_get(json_array_get(findings, b), "item"),
-                                     "unit_code")));
+            seen = !strcmp(code,
+                           json_string_value(json_object_get(
+                               json_object_get(json_array_get(findings, b), "item"), "unit_code")));
         if (seen)
             continue;
         struct buf *p = &paras[np++];
@@ -375,8 +379,7 @@ int inspection_notice_pdf(struct store *s, const struct scope *sc, int64_t id, c
                            sizeof(dl));
             buf_addf(p, "（%d）%s；整改期限%s，%s%s。", ++k,
                      json_string_value(json_object_get(fb, "text")), dl,
-                     json_string_value(json_object_get(ib, "state_label")),
-                     late ? "，已逾期" : "");
+                     json_string_value(json_object_get(ib, "state_label")), late ? "，已逾期" : "");
             n++;
         }
     }

@@ -24,8 +24,7 @@ static const char *const perm_keys[PERM__COUNT] = {
     [PERM_FULL_ID] = "full_id",       [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
     [PERM_CASEWORK] = "casework",     [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
     [PERM_CASES] = "cases",           [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
-    [PERM_CHILD_FILE] = "child_file", [PERM_APPROVE] = "approve",
-    [PERM_INSPECT] = "inspect",
+    [PERM_CHILD_FILE] = "child_file", [PERM_APPROVE] = "approve",   [PERM_INSPECT] = "inspect",
 };
 
 const char *perm_key(enum perm p)

@@ -68,9 +68,9 @@ void rectification_h(struct request *r)
         reply_error(r, MHD_HTTP_NOT_FOUND, "not_found", "没有这项整改事项");
         return;
     }
-    reply_read(r, iid ? json_pack("{s:I, s:I}", "id", (json_int_t)id, "inspection_id",
-                                  (json_int_t)iid)
-                      : NULL,
+    reply_read(r,
+               iid ? json_pack("{s:I, s:I}", "id", (json_int_t)id, "inspection_id", (json_int_t)iid)
+                   : NULL,
                &o);
 }
 
@@ -89,8 +89,8 @@ void rectify_attachment_h(struct request *r)
     struct outcome o = OUTCOME_INIT;
     char mime[32];
     if (rectify_reach(r->store, &r->scope, id, false, &o) < 0 ||
-        attach_read(r->store, SCOPE_RECTIFY, id, n, r->scope.user, &bytes, mime, sizeof(mime),
-                    &o) < 0) {
+        attach_read(r->store, SCOPE_RECTIFY, id, n, r->scope.user, &bytes, mime, sizeof(mime), &o) <
+            0) {
         reply_outcome(r, &o);
         outcome_release(&o);
         buf_release(&bytes);

@@ -122,26 +122,24 @@ static int return_run(struct verb_call *c, const void *in, struct outcome *o)
     {                                                                                              \
         .name = name_, .summary = summary_, .method = "POST", .path = path_, .perm = perm_,        \
         .object = SCOPE_NONE, .action = ACT_WRITE, .target = VTG_ID,                               \
-        .target_label = "整改事项编号", .audit = audit_, .size = sizeof(struct rectify_input),   \
+        .target_label = "整改事项编号", .audit = audit_, .size = sizeof(struct rectify_input),     \
         .fields = FIELDS(fields_), .run = run_,                                                    \
     }
 
 const struct verb verb_rectifications_progress =
     RECTIFY_ROW("rectifications.progress", "责任单位报告整改进展（不改变状态）",
-                "/api/v1/rectifications/{id}/progress", PERM_CASES, "rectify_update",
-                unit_fields, progress_run);
-const struct verb verb_rectifications_submit =
-    RECTIFY_ROW("rectifications.submit", "责任单位提交整改材料，等待检查组验收",
-                "/api/v1/rectifications/{id}/submit", PERM_CASES, "rectify_update", unit_fields,
-                submit_run);
-const struct verb verb_rectifications_accept =
-    RECTIFY_ROW("rectifications.accept", "检查组验收整改（通过）",
-                "/api/v1/rectifications/{id}/accept", PERM_INSPECT, "rectify_decide",
-                accept_fields, accept_run);
+                "/api/v1/rectifications/{id}/progress", PERM_CASES, "rectify_update", unit_fields,
+                progress_run);
+const struct verb verb_rectifications_submit = RECTIFY_ROW(
+    "rectifications.submit", "责任单位提交整改材料，等待检查组验收",
+    "/api/v1/rectifications/{id}/submit", PERM_CASES, "rectify_update", unit_fields, submit_run);
+const struct verb verb_rectifications_accept = RECTIFY_ROW(
+    "rectifications.accept", "检查组验收整改（通过）", "/api/v1/rectifications/{id}/accept",
+    PERM_INSPECT, "rectify_decide", accept_fields, accept_run);
 const struct verb verb_rectifications_return =
     RECTIFY_ROW("rectifications.return", "检查组退回整改（未整改到位，重改）",
-                "/api/v1/rectifications/{id}/return", PERM_INSPECT, "rectify_decide",
-                return_fields, return_run);
+                "/api/v1/rectifications/{id}/return", PERM_INSPECT, "rectify_decide", return_fields,
+                return_run);
 
 static const struct verb_field attach_fields[] = {
     FIELD(struct attach_input, note, VT_TEXT, "说明", 0, NULL, "照片内容，如：整改后的台账"),
