@@ -5,11 +5,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
 #include <cmocka.h>
 
 #include "casework/inspection.h"
+#include "testutil.h"
+#include "util/buf.h"
 #include "core/words.h"
 #include "domain/scope.h"
+#include "store/store.h"
 #include "verb/verb.h"
 
 static void test_state_transitions(void **state)
@@ -104,9 +109,88 @@ static void test_supervisor_writes_only_inspections(void **state)
         assert_int_equal(perm_needs_write((enum perm)p), p != PERM_INSPECT);
 }
 
+/* One unit's counts in `rows`, or NULL. */
+static const struct rectify_overdue *unit(const struct rectify_overdue *rows, size_t n,
+                                          const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(rows[i].unit_code, code))
+            return &rows[i];
+    return NULL;
+}
+
+/* rectify_overdue_counts, the rankings' function: past the deadline and not submitted. */
+static void test_overdue_counts(void **state)
+{
+    struct tu_fx *fx = *state;
+    const struct scope county = {.role = ROLE_COUNTY, .user = "county"};
+    const struct scope town = {.role = ROLE_TOWNSHIP, .township = "140521100", .user = "tz"};
+    const struct scope other = {.role = ROLE_TOWNSHIP, .township = "140521101", .user = "tz2"};
+    assert_int_equal(store_set_setting(fx->s, "county", "140521"), 0); /* 沁水县 */
+    struct buf msg = BUF_INIT;
+    struct outcome o = OUTCOME_INIT;
+    int64_t id, late, soon, other_item;
+    const struct inspection_input in = {"2026-11-01", "张督学", "140521100\n140521101", NULL};
+    assert_int_equal(inspection_create(fx->s, &county, &in, "county", &id, &msg, &o), 0);
+    const struct finding_input f1 = {"140521100", "台账缺页", "李乡长", "2026-11-10"};
+    const struct finding_input f2 = {"140521100", "走访记录不全", "李乡长", "2026-12-10"};
+    const struct finding_input f3 = {"140521101", "会议未召开", "赵乡长", "2026-11-15"};
+    assert_int_equal(inspection_finding(fx->s, &county, id, &f1, "county", &late, &msg, &o), 0);
+    assert_int_equal(inspection_finding(fx->s, &county, id, &f2, "county", &soon, &msg, &o), 0);
+    assert_int_equal(inspection_finding(fx->s, &county, id, &f3, "county", &other_item, &msg, &o),
+                     0);
+    struct rectify_overdue *rows;
+    size_t n;
+    assert_int_equal(rectify_overdue_counts(fx->s, 20261120, &rows, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(unit(rows, n, "140521100")->overdue, 1);
+    assert_int_equal(unit(rows, n, "140521100")->open, 2);
+    assert_string_equal(unit(rows, n, "140521100")->unit_kind, "township");
+    assert_int_equal(unit(rows, n, "140521101")->overdue, 1);
+    free(rows);
+    /* on the deadline's day itself nothing is overdue yet */
+    assert_int_equal(rectify_overdue_counts(fx->s, 20261110, &rows, &n), 0);
+    assert_int_equal(unit(rows, n, "140521100")->overdue, 0);
+    free(rows);
+    /* another township cannot submit it; its own can, and then it is not overdue */
+    const struct rectify_input ev = {"已补齐台账", NULL};
+    assert_int_equal(rectify_act(fx->s, &other, late, RA_SUBMIT, &ev, "tz2", &msg, &o), -1);
+    assert_int_equal(o.kind, OUT_NOT_FOUND);
+    outcome_release(&o);
+    assert_int_equal(rectify_act(fx->s, &county, late, RA_SUBMIT, &ev, "county", &msg, &o), -1);
+    assert_int_equal(o.kind, OUT_FORBIDDEN);
+    outcome_release(&o);
+    assert_int_equal(rectify_act(fx->s, &town, late, RA_SUBMIT, &ev, "tz", &msg, &o), 0);
+    assert_int_equal(rectify_overdue_counts(fx->s, 20261120, &rows, &n), 0);
+    assert_int_equal(unit(rows, n, "140521100")->overdue, 0);
+    assert_int_equal(unit(rows, n, "140521100")->open, 2);
+    free(rows);
+    /* returned: overdue again; accepted: no longer open */
+    const struct rectify_input why = {"缺少签字", NULL}, fine = {NULL, NULL};
+    assert_int_equal(rectify_act(fx->s, &county, late, RA_RETURN, &why, "county", &msg, &o), 0);
+    assert_int_equal(rectify_overdue_counts(fx->s, 20261120, &rows, &n), 0);
+    assert_int_equal(unit(rows, n, "140521100")->overdue, 1);
+    free(rows);
+    assert_int_equal(rectify_act(fx->s, &town, late, RA_SUBMIT, &ev, "tz", &msg, &o), 0);
+    assert_int_equal(rectify_act(fx->s, &county, late, RA_ACCEPT, &fine, "county", &msg, &o), 0);
+    assert_int_equal(rectify_overdue_counts(fx->s, 20261120, &rows, &n), 0);
+    assert_int_equal(unit(rows, n, "140521100")->overdue, 0);
+    assert_int_equal(unit(rows, n, "140521100")->open, 1);
+    free(rows);
+    /* accepted is final */
+    assert_int_equal(rectify_act(fx->s, &town, late, RA_SUBMIT, &ev, "tz", &msg, &o), -1);
+    assert_int_equal(o.kind, OUT_INVALID);
+    outcome_release(&o);
+    (void)soon;
+    (void)other_item;
+    buf_release(&msg);
+}
+
 int main(void)
 {
+    setenv("BAOXUE_TODAY", "2026-11-20", 1);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_overdue_counts, tu_fx_setup, tu_fx_teardown),
         cmocka_unit_test(test_state_transitions),
         cmocka_unit_test(test_state_words),
         cmocka_unit_test(test_id_numbers_in_findings),

@@ -51,7 +51,7 @@ const EXTRA = {
   '#/runs': [],
 };
 // a record's screen: a child, a task, a case, a pair to review, a cross-check's changes
-const DETAIL = /^#\/(children|verify|cases|review|runs)(?:\/\d+|\?(?:id|run)=\d+)$/;
+const DETAIL = /^#\/(children|verify|cases|review|runs|inspections)(?:\/\d+|\?(?:id|run)=\d+)$/;
 
 /**
  * What a screen shows at 375 px and at 1440 px (some text shows at one width only): its text
