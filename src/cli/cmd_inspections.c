@@ -109,7 +109,8 @@ static const char about[] =
 
 int cmd_inspections(int argc, char **argv)
 {
-    if (argc < 2 || argv[1][0] == '-')
+    /* options only: the list (but --help: the command's subcommands) */
+    if (argc < 2 || (argv[1][0] == '-' && strcmp(argv[1], "--help") && strcmp(argv[1], "-h")))
         return list_cmd(argc, argv);
     return cli_dispatch("inspections", reads, about, argc, argv);
 }
