@@ -7,7 +7,7 @@
 #include "core/date.h"
 #include "core/division.h"
 #include "core/words.h"
-#include "render/bulletin.h"
+#include "render/announce.h"
 #include "render/table.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -336,7 +336,7 @@ int inspection_notice_pdf(struct store *s, const struct scope *sc, int64_t id, c
     size_t np = 0, cap = 8 + 2 * json_array_size(findings) + json_array_size(units);
     struct buf *paras = xcalloc(cap, sizeof(*paras));
     const char **ptrs = xcalloc(cap, sizeof(*ptrs));
-    struct bulletin_section secs[4];
+    struct announce_section secs[4];
     size_t ns = 0;
     /* 一、检查基本情况 */
     size_t first = np;
@@ -345,7 +345,7 @@ int inspection_notice_pdf(struct store *s, const struct scope *sc, int64_t id, c
     const char *summary = json_string_value(json_object_get(j, "summary"));
     if (summary && *summary)
         buf_adds(&paras[np++], summary);
-    secs[ns++] = (struct bulletin_section){"一、检查基本情况", NULL, np - first};
+    secs[ns++] = (struct announce_section){"一、检查基本情况", NULL, np - first};
     secs[ns - 1].paras = (const char *const *)(uintptr_t)first; /* fixed below */
     /* 二、发现的问题及整改要求 (by unit) */
     first = np;
@@ -385,7 +385,7 @@ int inspection_notice_pdf(struct store *s, const struct scope *sc, int64_t id, c
     }
     if (!n)
         buf_adds(&paras[np++], "本次检查未发现需要整改的问题。");
-    secs[ns++] = (struct bulletin_section){"二、发现的问题及整改要求", NULL, np - first};
+    secs[ns++] = (struct announce_section){"二、发现的问题及整改要求", NULL, np - first};
     secs[ns - 1].paras = (const char *const *)(uintptr_t)first;
     /* 三、整改情况 */
     first = np;
@@ -396,7 +396,7 @@ int inspection_notice_pdf(struct store *s, const struct scope *sc, int64_t id, c
              counts[RS_RETURNED], overdue);
     buf_adds(&paras[np++], "各责任单位要按期完成整改并报送整改材料；逾期未整改的，"
                            "将予以通报，并依规追究有关单位及责任人的责任。");
-    secs[ns++] = (struct bulletin_section){"三、整改情况", NULL, np - first};
+    secs[ns++] = (struct announce_section){"三、整改情况", NULL, np - first};
     secs[ns - 1].paras = (const char *const *)(uintptr_t)first;
     for (size_t k = 0; k < np; k++)
         ptrs[k] = paras[k].buf;
@@ -404,8 +404,8 @@ int inspection_notice_pdf(struct store *s, const struct scope *sc, int64_t id, c
         secs[k].paras = ptrs + (uintptr_t)secs[k].paras;
     struct buf authority = BUF_INIT, err = BUF_INIT;
     buf_addf(&authority, "%s教育局", county.buf);
-    const struct bulletin b = {title.buf, sub.buf, secs, ns, authority.buf, today_cn};
-    int ret = bulletin_render_pdf(&b, path, &err);
+    const struct announce b = {title.buf, sub.buf, secs, ns, authority.buf, today_cn};
+    int ret = announce_render_pdf(&b, path, &err);
     if (ret < 0)
         failed(o, OUT_ERROR, "%s", err.buf);
     else

@@ -1,5 +1,5 @@
-/* A public bulletin on A4 with the notices' layout primitives (bulletin.h). */
-#include "render/bulletin.h"
+/* A public announcement (公告) on A4 with the notices' layout primitives (announce.h). */
+#include "render/announce.h"
 
 #include <string.h>
 
@@ -28,7 +28,7 @@ static void add(struct notice_doc *d, const char *text, const struct style *st, 
 #define FANGSONG "FangSong,仿宋,仿宋_GB2312,STFangsong,AR PL UKai CN"
 #define HEITI    "SimHei,黑体,Noto Sans CJK SC,WenQuanYi Zen Hei"
 
-int bulletin_render_pdf(const struct bulletin *b, const char *path, struct buf *err)
+int announce_render_pdf(const struct announce *b, const char *path, struct buf *err)
 {
     struct notice_doc d;
     memset(&d, 0, sizeof(d));
@@ -50,7 +50,7 @@ int bulletin_render_pdf(const struct bulletin *b, const char *path, struct buf *
     if (b->subtitle && *b->subtitle)
         add(&d, b->subtitle, &st_sub, FANGSONG, d.body * 0.5, 0);
     for (size_t i = 0; i < b->nsections; i++) {
-        const struct bulletin_section *s = &b->sections[i];
+        const struct announce_section *s = &b->sections[i];
         if (s->heading && *s->heading)
             add(&d, s->heading, &st_head, HEITI, d.body * 0.8, KEEP_NEXT);
         for (size_t k = 0; k < s->nparas; k++)

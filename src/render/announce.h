@@ -1,5 +1,5 @@
-#ifndef BAOXUE_BULLETIN_H
-#define BAOXUE_BULLETIN_H
+#ifndef BAOXUE_ANNOUNCE_H
+#define BAOXUE_ANNOUNCE_H
 
 #include <stddef.h>
 
@@ -12,22 +12,22 @@
  * Fonts: the 仿宋 and 黑体 fontconfig offers, else the Chinese font the notices use. The 督导检查
  * 结果公告 (casework/inspection.h) is one. Borrowed strings, none kept.
  */
-struct bulletin_section {
+struct announce_section {
     const char *heading;
     const char *const *paras;
     size_t nparas;
 };
 
-struct bulletin {
+struct announce {
     const char *title;    /* "沁水县控辍保学督导检查结果公告" */
     const char *subtitle; /* a line under it, or NULL */
-    const struct bulletin_section *sections;
+    const struct announce_section *sections;
     size_t nsections;
     const char *authority; /* the issuing body */
     const char *date;      /* "2026年11月20日" */
 };
 
 /* The PDF at path (a temporary file renamed into place); 0, or -1 with a Chinese message. */
-int bulletin_render_pdf(const struct bulletin *b, const char *path, struct buf *err);
+int announce_render_pdf(const struct announce *b, const char *path, struct buf *err);
 
 #endif
