@@ -62,6 +62,12 @@ static int read_bounded(const char *path, uint64_t limit, struct buf *out, struc
     return rc;
 }
 
+/* The audit trail's kind of the object a photo documents. */
+static enum audit_object attach_object(enum scope_object what)
+{
+    return what == SCOPE_TASK ? OBJ_TASK : what == SCOPE_RECTIFY ? OBJ_RECTIFY : OBJ_CASE;
+}
+
 /* "" or a positive number, into *v (0 for ""). */
 static int number_of(const char *text, const char *key, const char *label, int64_t *v,
                      struct outcome *o)
@@ -95,6 +101,17 @@ static int owned(struct store *s, const char *sql, int64_t id, int64_t owner)
 static int check_target(struct store *s, enum scope_object what, int64_t id, int64_t attempt,
                         int64_t notice, struct buf *what_text, struct outcome *o)
 {
+    if (what == SCOPE_RECTIFY) {
+        if (attempt || notice)
+            return failed_at(o, OUT_INVALID, attempt ? "attempt" : "notice",
+                             "整改材料的照片附在整改事项上，不能指定劝返记录或通知书");
+        int rc = owned(s, "SELECT 1 FROM rectify WHERE id = $1", id, 0);
+        if (rc <= 0)
+            return rc < 0 ? fail_store(s, o)
+                          : failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的整改事项", (long long)id);
+        buf_addf(what_text, "整改事项 %lld", (long long)id);
+        return 0;
+    }
     if (what == SCOPE_TASK) {
         if (attempt || notice)
             return failed_at(o, OUT_INVALID, attempt ? "attempt" : "notice",
@@ -163,17 +180,14 @@ int attach_add(struct store *s, enum scope_object what, int64_t id, const struct
     }
     struct stmt *q = store_prepare(
         s, "INSERT INTO attachment (task_id, case_id, attempt_id, notice_id, mime, size, sha256,"
-           " content, note, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-           " $11) RETURNING id");
+           " content, note, added_by, added_at, rectify_id) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+           " $8, $9, $10, $11, $12) RETURNING id");
     if (!q)
         goto fail;
-    if (what == SCOPE_TASK) {
-        stmt_bind_int(q, 1, id);
-        stmt_bind_null(q, 2);
-    } else {
-        stmt_bind_null(q, 1);
-        stmt_bind_int(q, 2, id);
-    }
+    stmt_bind_null(q, 1);
+    stmt_bind_null(q, 2);
+    stmt_bind_null(q, 12);
+    stmt_bind_int(q, what == SCOPE_TASK ? 1 : what == SCOPE_CASE ? 2 : 12, id);
     if (attempt)
         stmt_bind_int(q, 3, attempt);
     else
@@ -194,7 +208,7 @@ int attach_add(struct store *s, enum scope_object what, int64_t id, const struct
     stmt_finalize(q);
     if (step != 1)
         goto fail;
-    audit_target(target, what == SCOPE_TASK ? OBJ_TASK : OBJ_CASE, id);
+    audit_target(target, attach_object(what), id);
     snprintf(detail, sizeof(detail), "照片 %lld", (long long)*new_id);
     if (audit_record(s, actor, NULL, "attach", target, detail) < 0 || store_commit(s) < 0)
         goto fail;
@@ -239,6 +253,9 @@ json_t *attach_list(struct store *s, enum scope_object what, int64_t id, struct 
         s, what == SCOPE_TASK
                ? "SELECT id, mime, size, note, attempt_id, notice_id, added_by, added_at"
                  " FROM attachment WHERE task_id = $1 ORDER BY id"
+           : what == SCOPE_RECTIFY
+               ? "SELECT id, mime, size, note, attempt_id, notice_id, added_by, added_at"
+                 " FROM attachment WHERE rectify_id = $1 ORDER BY id"
                : "SELECT id, mime, size, note, attempt_id, notice_id, added_by, added_at"
                  " FROM attachment WHERE case_id = $1 ORDER BY id");
     if (!q) {
@@ -283,6 +300,8 @@ int attach_read(struct store *s, enum scope_object what, int64_t id, int64_t aid
     struct stmt *q = store_prepare(
         s, what == SCOPE_TASK
                ? "SELECT mime, content FROM attachment WHERE id = $1 AND task_id = $2"
+           : what == SCOPE_RECTIFY
+               ? "SELECT mime, content FROM attachment WHERE id = $1 AND rectify_id = $2"
                : "SELECT mime, content FROM attachment WHERE id = $1 AND case_id = $2");
     if (!q)
         return fail_store(s, o);
@@ -300,9 +319,12 @@ int attach_read(struct store *s, enum scope_object what, int64_t id, int64_t aid
         return fail_store(s, o);
     if (rc == 0)
         return failed(o, OUT_NOT_FOUND, "%s %lld 没有编号为 %lld 的照片",
-                      what == SCOPE_TASK ? "核查任务" : "案件", (long long)id, (long long)aid);
+                      what == SCOPE_TASK      ? "核查任务"
+                      : what == SCOPE_RECTIFY ? "整改事项"
+                                              : "案件",
+                      (long long)id, (long long)aid);
     char target[AUDIT_TARGET_SIZE], detail[64];
-    audit_target(target, what == SCOPE_TASK ? OBJ_TASK : OBJ_CASE, id);
+    audit_target(target, attach_object(what), id);
     snprintf(detail, sizeof(detail), "照片 %lld", (long long)aid);
     if (audit_record(s, actor, NULL, "attachment_read", target, detail) < 0)
         return fail_store(s, o);

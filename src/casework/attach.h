@@ -12,11 +12,12 @@ struct store;
 
 /*
  * Photos and scanned signed receipts (issue 14): attached to a verification (its task), to a
- * 劝返 attempt or to a notice of a case. The bytes are the server's cleaned image (ingest/photo.h)
- * stored in the `attachment` table in the same statement as the row, so a photo is kept whole
- * or not at all and no file is left anywhere. Who may see one is who may see its task or case
- * (the caller checks the scope; the server does it before the handler); every download of the
- * image is a full read, audited.
+ * 劝返 attempt or to a notice of a case; and (issue 17) to a rectification item of an inspection
+ * (SCOPE_RECTIFY: the evidence of 限期整改, casework/inspection.h). The bytes are the server's
+ * cleaned image (ingest/photo.h) stored in the `attachment` table in the same statement as the row,
+ * so a photo is kept whole or not at all and no file is left anywhere. Who may see one is who may
+ * see its task or case (the caller checks the scope; the server does it before the handler); every
+ * download of the image is a full read, audited.
  */
 struct attach_input {
     const char *attempt; /* a case's 劝返 record, by its number */

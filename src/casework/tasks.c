@@ -3,6 +3,7 @@
 #include "casework/casework.h"
 #include "casework/warning.h"
 #include "casework/monthly_todo.h"
+#include "casework/inspection.h"
 #include "casework/people.h"
 #include "casework/placement.h"
 #include "core/words.h"
@@ -24,6 +25,7 @@ struct due_item {
     unsigned groups;  /* its priority groups (child_groups_of), 1u << enum priority_group */
     int64_t warning;  /* an attendance warning the township holds (warning.h) */
     int monthly;      /* a month's 月报 the township has not confirmed (yyyymm; issue 17) */
+    int64_t rectify;  /* a rectification item of an inspection (inspection.h, issue 17) */
 };
 
 struct send_items {
@@ -79,6 +81,24 @@ static void add_monthly(void *ctx, const struct monthly_due *d)
     snprintf(it->township, sizeof(it->township), "%s", d->township);
     snprintf(it->what, sizeof(it->what), "%s", d->what);
     snprintf(it->ref, sizeof(it->ref), "%s", d->ref);
+    it->due = d->due;
+}
+
+/* A rectification item of an inspection: the responsible unit's, or the inspectors' to accept. */
+static void add_rectify(void *ctx, const struct rectify_due *d)
+{
+    struct send_items *si = ctx;
+    ALLOC_GROW(*si->items, *si->n + 1, *si->alloc);
+    struct due_item *it = &(*si->items)[(*si->n)++];
+    memset(it, 0, sizeof(*it));
+    it->rectify = d->id;
+    if (!strcmp(d->unit_kind, "township"))
+        snprintf(it->tcode, sizeof(it->tcode), "%.9s", d->unit_code);
+    snprintf(it->township, sizeof(it->township), "%.63s", d->unit_name);
+    snprintf(it->school, sizeof(it->school), "%s", d->unit_name);
+    snprintf(it->what, sizeof(it->what), "%s", d->what);
+    snprintf(it->ref, sizeof(it->ref), "%s %lld", vocab_label(&audit_objects, "rectify"),
+             (long long)d->id);
     it->due = d->due;
 }
 
@@ -260,6 +280,10 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         /* the months the township has not confirmed its 月报 (issue 17) */
         if (rc == 0 && !person)
             rc = monthly_due_each(s, code, add_monthly, &si);
+        /* 限期整改 (issue 17): a township's own items; the county's list every unit's, with
+         * those awaiting acceptance */
+        if (rc == 0 && !person)
+            rc = rectify_due_each(s, *code ? code : NULL, !*code, add_rectify, &si);
     }
     /* the review queue: each pair waiting for a clerk, due some working days after the run
      * that first put it there; nobody's of the registry, so not on a person's list */
@@ -347,6 +371,8 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         } else if (items[i].warning) {
             snprintf(row.who, sizeof(row.who), "%s（考勤预警）",
                      *items[i].township ? items[i].township : "乡镇");
+        } else if (items[i].rectify) {
+            snprintf(row.who, sizeof(row.who), "%s（整改责任单位）", items[i].school);
         } else {
             struct stmt *a = store_prepare(
                 s, "SELECT a.person_id, p.name, a.role FROM assignment a"
@@ -415,6 +441,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         }
         table_set(t, 8,
                   it->monthly   ? "monthly"
+                  : it->rectify ? "rectify"
                   : it->warning ? "warning"
                   : it->record  ? "record"
                   : it->pair    ? "candidate"
@@ -422,6 +449,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
                                 : "task");
         table_setf(t, 9, "%lld",
                    (long long)(it->monthly   ? it->monthly
+                               : it->rectify ? it->rectify
                                : it->warning ? it->warning
                                : it->record  ? it->record
                                : it->pair    ? it->pair

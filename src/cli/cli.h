@@ -35,6 +35,8 @@ int cmd_mental(int argc, char **argv);
 int cmd_attendance(int argc, char **argv);
 int cmd_warnings(int argc, char **argv);
 int cmd_monthly(int argc, char **argv);
+int cmd_inspections(int argc, char **argv);
+int cmd_rectifications(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);

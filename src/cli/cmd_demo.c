@@ -4,6 +4,7 @@
 
 #include "casework/casework.h"
 #include "casework/demo_attendance.h"
+#include "casework/demo_inspection.h"
 #include "casework/demo_separation.h"
 #include "casework/demo_cases.h"
 #include "casework/demo_wellbeing.h"
@@ -176,6 +177,16 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
                 } else if (ill) {
                     printf("演示台帐：疾病台帐 %d 条，心理健康台帐 %d 条（仅限被授权的账号）\n",
                            ill, mh);
+                }
+                /* issue 17: an inspection with its rectification items */
+                int nf;
+                if (exit_code == EXIT_OK && demo_inspection(s, cli_actor(), &nf, &o) < 0) {
+                    error("记录演示督导检查失败：%s", o.msg.buf);
+                    exit_code = EXIT_RUNTIME;
+                } else if (exit_code == EXIT_OK && nf) {
+                    printf("演示督导检查：发现问题 %d 个，限期整改中 1 项已验收、1 项待验收、"
+                           "1 项逾期未整改（baoxue inspections）\n",
+                           nf);
                 }
             }
         }

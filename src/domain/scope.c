@@ -24,7 +24,7 @@ static const char *const perm_keys[PERM__COUNT] = {
     [PERM_FULL_ID] = "full_id",       [PERM_WRITE] = "write",       [PERM_IMPORT] = "import",
     [PERM_CASEWORK] = "casework",     [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
     [PERM_CASES] = "cases",           [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
-    [PERM_CHILD_FILE] = "child_file", [PERM_APPROVE] = "approve",
+    [PERM_CHILD_FILE] = "child_file", [PERM_APPROVE] = "approve",   [PERM_INSPECT] = "inspect",
 };
 
 const char *perm_key(enum perm p)
@@ -38,18 +38,20 @@ const char *perm_key(enum perm p)
 #define Y true
 #define N false
 static const bool grants[ROLE__COUNT][PERM__COUNT] = {
-    /*                pub ses sum chi rev aud ful wri imp cwk reg set cas upl acc cfi apr */
-    [ROLE_ADMIN] = {Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y},
-    [ROLE_COUNTY] = {Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, N, Y, Y, N, Y, Y},
-    [ROLE_TOWNSHIP] = {Y, Y, Y, Y, N, N, N, Y, N, Y, N, N, Y, N, N, Y, N},
-    [ROLE_SCHOOL] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, N, N, Y, N},
+    /*                pub ses sum chi rev aud ful wri imp cwk reg set cas upl acc cfi apr ins */
+    [ROLE_ADMIN] = {Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y},
+    [ROLE_COUNTY] = {Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, N, Y, Y, N, Y, Y, Y},
+    [ROLE_TOWNSHIP] = {Y, Y, Y, Y, N, N, N, Y, N, Y, N, N, Y, N, N, Y, N, N},
+    [ROLE_SCHOOL] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, N, N, Y, N, N},
     /* a village: the tasks and cases of its villages' children (reach), nothing township-wide
      * (no list, no counts, no registry, no history beyond the task or case) */
-    [ROLE_VILLAGE] = {Y, Y, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, N},
+    [ROLE_VILLAGE] = {Y, Y, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, N, N},
     /* a department: the children of its own lists (scope_reads_run), the tasks its duty needs
      * (reach), its uploads; no child's history, nothing of the casework to change */
-    [ROLE_DEPARTMENT] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, Y, N, N, N},
-    [ROLE_SUPERVISOR] = {Y, Y, Y, Y, Y, N, N, N, N, Y, N, N, Y, N, N, Y, N},
+    [ROLE_DEPARTMENT] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, Y, N, N, N, N},
+    /* a supervisor (督导): reads county-wide; its only writes are PERM_INSPECT's (no PERM_WRITE:
+     * perm_needs_write lets PERM_INSPECT's routes through without it) */
+    [ROLE_SUPERVISOR] = {Y, Y, Y, Y, Y, N, N, N, N, Y, N, N, Y, N, N, Y, N, Y},
 };
 #undef Y
 #undef N
@@ -226,6 +228,8 @@ const char *perm_refusal(enum perm p)
         return "您的账号只能查看儿童的名单记录，不能查看其历次比对和核查、案件的经过";
     case PERM_IMPORT:
         return "您的账号无权导入县里的名单、确认部门上传的名单或进行比对";
+    case PERM_INSPECT:
+        return "督导检查和整改验收由督导、县教育局（或系统管理员）的账号进行，您的账号不能";
     default:
         return "您的账号无权进行此操作";
     }
@@ -247,6 +251,11 @@ int role_parse(const char *text)
         if (!strcmp(text, role_words[r].key))
             return r;
     return vocab_parse(&account_roles, text);
+}
+
+bool perm_needs_write(enum perm p)
+{
+    return p > PERM_SESSION && p != PERM_INSPECT;
 }
 
 bool role_has(enum role r, enum perm p)
@@ -337,4 +346,10 @@ bool role_records_attendance(enum role r)
 bool role_reads_attendance(enum role r)
 {
     return role_records_attendance(r) || r == ROLE_TOWNSHIP || r == ROLE_SUPERVISOR;
+}
+
+bool role_reads_inspections(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_TOWNSHIP ||
+           r == ROLE_SCHOOL;
 }

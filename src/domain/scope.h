@@ -19,7 +19,8 @@ enum role {
     ROLE_SCHOOL,     /* one school: its pupils, the cases tied to it (scope_object) */
     ROLE_DEPARTMENT, /* a partner department: its own uploads and what its duty needs (the
                         police: 户籍问题 outcomes, the children of the lists it uploaded) */
-    ROLE_SUPERVISOR, /* 督导: read-only, county-wide, never full IDs */
+    ROLE_SUPERVISOR, /* 督导: reads county-wide, never full IDs; writes only inspections and
+                        the acceptance of rectifications (PERM_INSPECT) */
     ROLE__COUNT
 };
 
@@ -50,10 +51,17 @@ enum perm {
     PERM_CHILD_FILE, /* a child's history: every run's status, tasks, case, timeline, and how
                         the records were linked (beyond the child's own record) */
     PERM_APPROVE,    /* approving a 销号: a county account that did not handle the case */
+    PERM_INSPECT,    /* 督导检查 (issue 17): recording an inspection with its findings and their
+                        rectification items, and accepting or returning a rectification — a
+                        supervisor's only writes (perm_needs_write) */
     PERM__COUNT
 };
 
 bool role_has(enum role r, enum perm p);
+/* Does a state-changing request of a route that needs `p` also need PERM_WRITE? Every
+ * permission beyond the session's does, except PERM_INSPECT: a supervisor, who has no
+ * PERM_WRITE, records inspections and decides on rectifications (issue 17). */
+bool perm_needs_write(enum perm p);
 /* The permission's name in a session's answer and the vocabulary ("summary"). */
 const char *perm_key(enum perm p);
 /* What a role without `p` is told (403): why, in Chinese. */
@@ -88,7 +96,14 @@ bool scope_allows(const struct scope *sc, const char *township_code, const char 
  * object's township up once (casework_region) and applies scope_allows before the handler
  * runs: an object outside the scope, like an unknown one, is 404.
  */
-enum scope_object { SCOPE_NONE, SCOPE_TASK, SCOPE_CASE, SCOPE_PERSON };
+enum scope_object {
+    SCOPE_NONE,
+    SCOPE_TASK,
+    SCOPE_CASE,
+    SCOPE_PERSON,
+    SCOPE_RECTIFY /* a rectification item of an inspection (issue 17): the photos of its
+                     evidence (casework/attach.h); its reach is casework/inspection.h's */
+};
 
 /* What a request does to one task or case. */
 enum scope_action {
@@ -202,6 +217,9 @@ bool scope_groups(const struct scope *sc, unsigned *groups, const char **townshi
  * "attendance_read" say so to the web UI.
  */
 bool role_records_attendance(enum role r);
+/* 督导检查 (issue 17, casework/inspection.h): the roles that read inspections — the county's
+ * every one, a township or school those that name it. The session's "inspections_read". */
+bool role_reads_inspections(enum role r);
 bool role_reads_attendance(enum role r);
 
 #endif

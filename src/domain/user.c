@@ -518,6 +518,9 @@ json_t *user_json(const struct user *u)
     /* the 预警名单 screen (issue 16) */
     if (role_reads_atrisk(u->role))
         json_array_append_new(perms, json_string("atrisk_read"));
+    /* the 督导检查 screen (issue 17) */
+    if (role_reads_inspections(u->role))
+        json_array_append_new(perms, json_string("inspections_read"));
     /* the 送教上门 screen (issue 15), for the roles the placement policy lets read */
     if (role_reads_placements(u->role))
         json_array_append_new(perms, json_string("placements_read"));

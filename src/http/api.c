@@ -113,6 +113,17 @@ const struct route api_routes[] = {
     ROUTE("GET", "/api/v1/warnings", warnings_h, PERM_CASES,
           "考勤预警：默认未解除的，最紧急的在前（学校、乡镇、状态、类型）"),
     ROUTE("GET", "/api/v1/warnings/{id}", warning_h, PERM_CASES, "一条考勤预警及其处置经过"),
+    /* 督导检查 and 限期整改 (issue 17): who reads which is inspection.h's */
+    ROUTE("GET", "/api/v1/inspections", inspections_h, PERM_SESSION,
+          "督导检查：本账号可看的检查，及其整改事项的状态"),
+    ROUTE("GET", "/api/v1/inspections/{id}", inspection_h, PERM_SESSION,
+          "一次督导检查：检查单位、发现的问题和整改事项（本单位的）"),
+    ROUTE("GET", "/api/v1/inspections/{id}/notice.pdf", inspection_notice_h, PERM_SESSION,
+          "督导检查结果公告（PDF，A4，不含儿童个人信息）"),
+    ROUTE("GET", "/api/v1/rectifications/{id}", rectification_h, PERM_SESSION,
+          "一项整改事项属于哪次督导检查（待办的链接）"),
+    ROUTE("GET", "/api/v1/rectifications/{id}/attachments/{aid}", rectify_attachment_h,
+          PERM_SESSION, "整改材料的一张照片（查看记入审计日志）"),
     ROUTE("GET", "/api/v1/people", people_list_h, PERM_CASEWORK, "人员名册"),
     /* issue 17: the monthly report's confirmation (api_monthly.c) */
     ROUTE("GET", "/api/v1/monthly", monthly_h, PERM_SUMMARY,

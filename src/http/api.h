@@ -48,6 +48,12 @@ void attendance_days_h(struct request *r);
 void warnings_h(struct request *r);
 void monthly_h(struct request *r);
 void monthly_report_h(struct request *r);
+/* 督导检查 and 限期整改 (http/api_inspection.c, issue 17) */
+void inspections_h(struct request *r);
+void inspection_h(struct request *r);
+void inspection_notice_h(struct request *r);
+void rectification_h(struct request *r);
+void rectify_attachment_h(struct request *r);
 void warning_h(struct request *r);
 
 /* api_review.c: the clerical review queue */

@@ -226,8 +226,9 @@ static bool authorise(struct request *r)
         reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(rt->perm));
         return false;
     }
-    /* changing anything beyond one's own session needs PERM_WRITE too (a supervisor reads) */
-    if (state_changing(r->method) && rt->perm > PERM_SESSION &&
+    /* changing anything beyond one's own session needs PERM_WRITE too (a supervisor reads, and
+     * writes only inspections and acceptances: perm_needs_write) */
+    if (state_changing(r->method) && perm_needs_write(rt->perm) &&
         !role_has(r->session.user.role, PERM_WRITE)) {
         reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", "您的账号只能查看，不能修改");
         return false;

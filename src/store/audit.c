@@ -32,6 +32,8 @@ static const struct word object_words[OBJ__COUNT] = {
     [OBJ_SETTING] = {"setting", "设置项", "设置", 0, TONE_NONE},
     [OBJ_SCHOOL] = {"school", "学校", NULL, 0, TONE_NONE},
     [OBJ_MONTHLY] = {"monthly", "月报", NULL, 0, TONE_NONE},
+    [OBJ_INSPECTION] = {"inspection", "督导检查", NULL, 0, TONE_NONE},
+    [OBJ_RECTIFY] = {"rectify", "整改事项", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_objects = {"审计对象", object_words, OBJ__COUNT};
 
@@ -97,6 +99,11 @@ static const struct word action_words[] = {
     {"monthly_confirm", "确认月报", NULL, 0, TONE_NONE},
     {"monthly_issue", "审定上报全县月报", NULL, 0, TONE_NONE},
     {"monthly_withdraw", "撤回乡镇的月报确认", NULL, 0, TONE_WARN},
+    /* issue 17: 督导检查 and 限期整改 */
+    {"inspection_create", "记录督导检查", NULL, 0, TONE_NONE},
+    {"finding_add", "记录检查发现的问题", NULL, 0, TONE_NONE},
+    {"rectify_update", "整改进展和提交", NULL, 0, TONE_NONE},
+    {"rectify_decide", "整改验收或退回", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

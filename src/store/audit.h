@@ -25,17 +25,19 @@ int audit_record(struct store *s, const char *actor, const char *origin, const c
  * each action (read_full: 查看完整身份证号/电话).
  */
 enum audit_object {
-    OBJ_TASK,      /* a verification task: task:12 */
-    OBJ_CASE,      /* case:3 */
-    OBJ_PERSON,    /* a person of the registry: person:7 */
-    OBJ_USER,      /* an account: user:liu (older rows: the bare name) */
-    OBJ_BATCH,     /* an imported list: batch:4 */
-    OBJ_RUN,       /* a cross-check: run:2 */
-    OBJ_RECORD,    /* a child's record of the register: record:123 */
-    OBJ_CANDIDATE, /* a pair of records the cross-check scored: candidate:9 */
-    OBJ_SETTING,   /* setting:casework_verify_days */
-    OBJ_SCHOOL,    /* a school by its 学籍 code: school:2114052101 (attendance, closures) */
-    OBJ_MONTHLY,   /* a month's 月报 (issue 17): monthly:2026-10 */
+    OBJ_TASK,       /* a verification task: task:12 */
+    OBJ_CASE,       /* case:3 */
+    OBJ_PERSON,     /* a person of the registry: person:7 */
+    OBJ_USER,       /* an account: user:liu (older rows: the bare name) */
+    OBJ_BATCH,      /* an imported list: batch:4 */
+    OBJ_RUN,        /* a cross-check: run:2 */
+    OBJ_RECORD,     /* a child's record of the register: record:123 */
+    OBJ_CANDIDATE,  /* a pair of records the cross-check scored: candidate:9 */
+    OBJ_SETTING,    /* setting:casework_verify_days */
+    OBJ_SCHOOL,     /* a school by its 学籍 code: school:2114052101 (attendance, closures) */
+    OBJ_MONTHLY,    /* a month's 月报 (issue 17): monthly:2026-10 */
+    OBJ_INSPECTION, /* a 督导检查 (issue 17): inspection:4 */
+    OBJ_RECTIFY,    /* its rectification item (整改事项): rectify:9 */
     OBJ__COUNT
 };
 struct vocab;

@@ -46,5 +46,9 @@ extern const struct verb verb_attendance_record, verb_attendance_remove, verb_at
     verb_attendance_reopen, verb_attendance_import;
 /* issue 17: the monthly report's confirmation (rows_monthly.c) */
 extern const struct verb verb_monthly_confirm, verb_monthly_issue, verb_monthly_withdraw;
+/* issue 17: 督导检查 and 限期整改 (rows_inspection.c) */
+extern const struct verb verb_inspections_create, verb_inspections_finding,
+    verb_rectifications_progress, verb_rectifications_submit, verb_rectifications_accept,
+    verb_rectifications_return, verb_rectifications_attach;
 
 #endif

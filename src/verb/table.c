@@ -59,6 +59,14 @@ const struct verb *const verbs[] = {
     &verb_monthly_confirm,
     &verb_monthly_issue,
     &verb_monthly_withdraw,
+    /* issue 17: 督导检查 and 限期整改 */
+    &verb_inspections_create,
+    &verb_inspections_finding,
+    &verb_rectifications_progress,
+    &verb_rectifications_submit,
+    &verb_rectifications_accept,
+    &verb_rectifications_return,
+    &verb_rectifications_attach,
     NULL,
 };
 /* clang-format on */

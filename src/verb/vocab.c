@@ -7,6 +7,7 @@
 #include "casework/atrisk.h"
 #include "casework/attendance.h"
 #include "casework/event.h"
+#include "casework/inspection.h"
 #include "casework/placement.h"
 #include "core/words.h"
 #include "domain/batch.h"
@@ -107,6 +108,8 @@ const struct vocab_entry vocab_registry[] = {
     {"audit_objects", &audit_objects, NULL, NULL},
     {"audit_actions", &audit_actions, NULL, NULL},
     {"reports", NULL, NULL, reports_add},
+    /* issue 17: the states of a rectification item */
+    {"rectify_states", &rectify_states, NULL, NULL},
 };
 const size_t vocab_registry_count = ARRAY_SIZE(vocab_registry);
 

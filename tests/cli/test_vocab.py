@@ -24,7 +24,8 @@ NAMES = {"absence_kinds", "statuses", "stages", "task_states", "verify_outcomes"
          "org_kinds", "event_kinds", "kinds", "batch_states", "job_states",
          "registration_statuses", "enroll_statuses", "link_verdicts", "review_decisions", "roles",
          "departments", "audit_objects", "audit_actions", "reports", "placement_kinds",
-         "priority_groups", "atrisk_factors"}
+         "priority_groups", "atrisk_factors",
+         "rectify_states"}  # issue 17
 
 
 class VocabTest(test_server.ServerTest):

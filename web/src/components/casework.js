@@ -145,7 +145,8 @@ export function objectLink(object, id) {
     : object === 'record' ? '#/children/' + id
     : object === 'candidate' ? '#/review?id=' + id
     : object === 'warning' ? '#/warnings?state=all&id=' + id
-    : object === 'monthly' ? '#/monthly?month=' + String(id).slice(0, 4) + '-' + String(id).slice(4) : null;
+    : object === 'monthly' ? '#/monthly?month=' + String(id).slice(0, 4) + '-' + String(id).slice(4)
+    : object === 'rectify' ? '#/inspections?item=' + id : null;
 }
 
 /** Whom each assignee role is picked among: people of that kind of organisation (org_kinds). */
