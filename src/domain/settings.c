@@ -199,6 +199,13 @@ const struct setting_def setting_defs[] = {
      "0 到 30 的整数（0：当天未处理即转校长）", NULL, 0},
     {"warning_township_days", "预警几个工作日未处理报乡镇", SETTING_INT, "3", 1, 60,
      "1 到 60 的整数", NULL, 0},
+    /* issue 17: the 通报 (report/bulletin.h) */
+    {"bulletin_office", "通报的发文机关", SETTING_TEXT, "", 0, 0,
+     "如 沁县教育局；不设则取本县名称加“教育局”", NULL, 0},
+    {"bulletin_prefix", "通报的发文字号（机关代字）", SETTING_TEXT, "", 0, 0,
+     "如 沁教通，文号即 沁教通〔2026〕12号；不设则取县名的第一个字加“教通”", NULL, 0},
+    {"bulletin_rectify_days", "通报的整改期限（工作日）", SETTING_INT, "15", 1, 90,
+     "1 到 90 的整数", NULL, 0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };

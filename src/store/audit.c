@@ -92,6 +92,8 @@ static const struct word action_words[] = {
     {"school_reopen", "撤销学校停课", NULL, 0, TONE_NONE},
     {"warning_update", "处置考勤预警", NULL, 0, TONE_NONE},
     {"warning_refresh", "重新计算考勤预警", NULL, 0, TONE_NONE},
+    /* issue 17: the 通报 */
+    {"bulletin_issue", "印发通报", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 
