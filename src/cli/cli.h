@@ -34,6 +34,7 @@ int cmd_illness(int argc, char **argv);
 int cmd_mental(int argc, char **argv);
 int cmd_attendance(int argc, char **argv);
 int cmd_warnings(int argc, char **argv);
+int cmd_bulletins(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);

@@ -518,6 +518,11 @@ json_t *user_json(const struct user *u)
     /* the 预警名单 screen (issue 16) */
     if (role_reads_atrisk(u->role))
         json_array_append_new(perms, json_string("atrisk_read"));
+    /* the 通报 screen (issue 17): reading the issued ones, and issuing */
+    if (role_reads_bulletins(u->role))
+        json_array_append_new(perms, json_string("bulletins_read"));
+    if (role_issues_bulletins(u->role))
+        json_array_append_new(perms, json_string("bulletins_issue"));
     /* the 送教上门 screen (issue 15), for the roles the placement policy lets read */
     if (role_reads_placements(u->role))
         json_array_append_new(perms, json_string("placements_read"));

@@ -47,6 +47,9 @@ void attendance_class_day_h(struct request *r);
 void attendance_days_h(struct request *r);
 void warnings_h(struct request *r);
 void warning_h(struct request *r);
+/* issue 17: the 通报 (api_bulletins.c) */
+void bulletins_h(struct request *r);
+void bulletin_h(struct request *r);
 
 /* api_review.c: the clerical review queue */
 void review_h(struct request *r);

@@ -3,24 +3,23 @@
  * the red rule, the table's rows and the chart. */
 #include "render/bulletin.h"
 
-
 #include "render/notice_impl.h"
 #include "util/common.h"
 
-#define BODY_PT  16.0 /* 三号 */
-#define TABLE_PT 10.5 /* 五号 */
+#define BODY_PT   16.0 /* 三号 */
+#define TABLE_PT  10.5 /* 五号 */
 #define OFFICE_PT 32.0
-#define CELL_PAD 3.0
-#define BAR_ROW  (7 * MM)
+#define CELL_PAD  3.0
+#define BAR_ROW   (7 * MM)
 #define BAR_LABEL (30 * MM)
 
 /* The families, best first; each falls back to the document's (Noto Serif CJK SC or Sans). */
 static const char *const fangsong[] = {"FangSong", "FangSong_GB2312", "仿宋", "仿宋_GB2312",
                                        "STFangsong"};
-static const char *const heiti[] = {"SimHei", "黑体", "Heiti SC", "Noto Sans CJK SC",
-                                    "Source Han Sans SC", "WenQuanYi Zen Hei"};
-static const char *const kaiti[] = {"KaiTi", "KaiTi_GB2312", "楷体", "楷体_GB2312", "STKaiti",
-                                    "AR PL UKai CN"};
+static const char *const heiti[] = {
+    "SimHei", "黑体", "Heiti SC", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei"};
+static const char *const kaiti[] = {"KaiTi",       "KaiTi_GB2312", "楷体",
+                                    "楷体_GB2312", "STKaiti",      "AR PL UKai CN"};
 static const char *const biaosong[] = {"FZXiaoBiaoSong-B05S", "方正小标宋简体", "FZXBSJW--GB1-0",
                                        "Noto Serif CJK SC"};
 
@@ -139,11 +138,11 @@ static struct row *new_row(struct bulletin_pdf *p, const json_t *cells, const do
     r->header = header;
     for (size_t i = 0; i < r->n; i++) {
         r->widths[i] = widths[i];
-        const struct style st = {TABLE_PT, false, PANGO_ALIGN_CENTER, false, 0,
-                                 widths[i] - 2 * CELL_PAD};
+        const struct style st = {TABLE_PT, false, PANGO_ALIGN_CENTER,
+                                 false,    0,     widths[i] - 2 * CELL_PAD};
         const char *t = json_string_value(json_array_get(cells, i));
-        r->cells[i] = notice_new_layout_in(&p->d, header ? p->f.heading : p->f.body, t ? t : "",
-                                           &st, NULL);
+        r->cells[i] =
+            notice_new_layout_in(&p->d, header ? p->f.heading : p->f.body, t ? t : "", &st, NULL);
         pango_layout_set_line_spacing(r->cells[i], 1.0);
         double h = notice_layout_height(r->cells[i]) + 2 * CELL_PAD;
         if (h > r->height)
@@ -205,8 +204,8 @@ static void add_chart(struct bulletin_pdf *p, const json_t *c)
     notice_add_paint(&p->d, json_array_size(bars) * BAR_ROW, paint_chart, ch, BODY_PT * 0.5,
                      KEEP_NEXT);
     const struct style cap = {TABLE_PT + 1.5, false, PANGO_ALIGN_CENTER, false, 0, 0};
-    notice_add_block(&p->d, notice_new_layout_in(&p->d, p->f.heading, str(c, "caption"), &cap, NULL),
-                     4, 0);
+    notice_add_block(
+        &p->d, notice_new_layout_in(&p->d, p->f.heading, str(c, "caption"), &cap, NULL), 4, 0);
 }
 
 static void add_part(struct bulletin_pdf *p, const json_t *part)
@@ -214,9 +213,8 @@ static void add_part(struct bulletin_pdf *p, const json_t *part)
     const json_t *v;
     if ((v = json_object_get(part, "p"))) {
         const struct style st = {BODY_PT, false, PANGO_ALIGN_LEFT, true, 2, 0};
-        notice_add_block(&p->d,
-                         notice_new_layout_in(&p->d, p->f.body, json_string_value(v), &st, NULL), 0,
-                         0);
+        notice_add_block(
+            &p->d, notice_new_layout_in(&p->d, p->f.body, json_string_value(v), &st, NULL), 0, 0);
     } else if ((v = json_object_get(part, "h2"))) {
         const struct style st = {BODY_PT, p->f.secondary_bold, PANGO_ALIGN_LEFT, false, 2, 0};
         notice_add_block(
@@ -261,8 +259,7 @@ static void layout(struct bulletin_pdf *p, const json_t *c)
     const struct style sign = {BODY_PT, false, PANGO_ALIGN_RIGHT, false, 0, TEXT_W - 4 * BODY_PT};
     notice_add_block(d, notice_new_layout_in(d, p->f.body, str(c, "office"), &sign, NULL),
                      BODY_PT * 3, KEEP_NEXT);
-    notice_add_block(d, notice_new_layout_in(d, p->f.body, str(c, "date_text"), &sign, NULL), 0,
-                     0);
+    notice_add_block(d, notice_new_layout_in(d, p->f.body, str(c, "date_text"), &sign, NULL), 0, 0);
 }
 
 static void release(struct bulletin_pdf *p)

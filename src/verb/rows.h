@@ -44,5 +44,7 @@ extern const struct verb verb_illness_add, verb_illness_follow, verb_mental_add,
     verb_user_mental_health;
 extern const struct verb verb_attendance_record, verb_attendance_remove, verb_attendance_close,
     verb_attendance_reopen, verb_attendance_import;
+/* issue 17: the 通报 (rows_bulletin.c) */
+extern const struct verb verb_bulletin_issue;
 
 #endif

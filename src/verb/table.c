@@ -55,6 +55,8 @@ const struct verb *const verbs[] = {
     &verb_attendance_close,
     &verb_attendance_reopen,
     &verb_attendance_import,
+    /* issue 17 */
+    &verb_bulletin_issue,
     NULL,
 };
 /* clang-format on */
