@@ -11,7 +11,7 @@
 #define OFFICE_PT 32.0
 #define CELL_PAD  3.0
 #define BAR_ROW   (7 * MM)
-#define BAR_LABEL (30 * MM)
+#define BAR_LABEL (40 * MM)
 
 /* The families, best first; each falls back to the document's (Noto Serif CJK SC or Sans). */
 static const char *const fangsong[] = {"FangSong", "FangSong_GB2312", "仿宋", "仿宋_GB2312",
