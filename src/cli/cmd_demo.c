@@ -15,6 +15,7 @@
 #include "demo/demo.h"
 #include "domain/match.h"
 #include "ingest/import.h"
+#include "report/bulletin.h"
 #include "report/reports.h"
 #include "store/migrate.h"
 #include "store/store.h"
@@ -331,6 +332,24 @@ int cmd_demo(int argc, char **argv)
                     "演示人籍分离：班主任备注在他校借读 %ld 人；学籍再次导出（%ld 行），其中 %ld "
                     "人转学而原校仍有考勤\n",
                     ds.noted, ds.enrollment_rows, ds.moved);
+        }
+        {
+            /* issue 17: last month's 通报, issued on the demo's day */
+            int ym = ymd_month(as_of) == 1 ? (ymd_year(as_of) - 1) * 100 + 12
+                                           : ymd_year(as_of) * 100 + ymd_month(as_of) - 1;
+            char month[16], day[11];
+            snprintf(month, sizeof(month), "%04d-%02d", ym / 100, ym % 100);
+            date_format(as_of, day);
+            struct bulletin_input bi = {.month = month, .date = day};
+            struct buf bmsg = BUF_INIT;
+            json_t *res_b = NULL;
+            if (bulletin_issue(s, NULL, &bi, cli_actor(), &bmsg, &res_b, &o) == 0)
+                printf("演示通报：%s（baoxue bulletins）\n", bmsg.buf);
+            else
+                fprintf(stderr, "%s：演示通报未能印发：%s\n", cli_program, o.msg.buf);
+            outcome_reset(&o);
+            json_decref(res_b);
+            buf_release(&bmsg);
         }
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
         printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"

@@ -1,5 +1,5 @@
-"""The 通报 (issue 17), black box on the demo county: two issued for two months take numbers 1
-and 2 of the year (沁教通〔2026〕1号, 2号); the PDF shows the 文号, the title and the ranking
+"""The 通报 (issue 17), black box on the demo county: the demo issued last month's, 1号 of the
+year; two more issued take 2号 and 3号 (沁教通〔2026〕2号, 3号); the PDF shows the 文号, the title and the ranking
 table, the townships in their rank order; the stored 通报 prints the same text after the office
 setting changed and a new cross-check ran (its content is frozen); a preview takes no number; a
 township or a supervisor cannot issue one, a township reads the issued ones, a school none."""
@@ -57,14 +57,17 @@ class Bulletins(Api, unittest.TestCase):
         return json.loads(self.ok("bulletins", "list", "--format", "json"))["bulletins"]
 
     def test_1_two_issued_are_numbered_1_and_2_and_the_pdf_shows_the_ranking(self):
+        # the demo issued last month's: 1号 of the year; two more are 2号 and 3号
+        demo = self.issued()
+        self.assertEqual([b["doc_number"][-8:] for b in demo], ["〔2026〕1号"])
         before = db_scalar(self.db, "SELECT count(*) FROM audit WHERE action = 'bulletin_issue'")
         out = self.ok("bulletins", "issue", "--month", "2026-10")
-        self.assertIn("〔2026〕1号", out)
-        out = self.ok("bulletins", "issue", "--month", "2026-11", "--deadline", "2026-12-18")
         self.assertIn("〔2026〕2号", out)
+        out = self.ok("bulletins", "issue", "--month", "2026-11", "--deadline", "2026-12-18")
+        self.assertIn("〔2026〕3号", out)
         rows = self.issued()
         self.assertEqual([re.fullmatch(r".+教通〔(\d+)〕(\d+)号", b["doc_number"]).groups()
-                          for b in rows], [("2026", "2"), ("2026", "1")])
+                          for b in rows], [("2026", "3"), ("2026", "2"), ("2026", "1")])
         self.assertEqual(rows[0]["title"], "关于2026年11月控辍保学工作情况的通报")
         self.assertEqual(rows[0]["deadline"], "2026-12-18")
         self.assertEqual(rows[1]["published_on"], "2026-11-20")
@@ -111,8 +114,8 @@ class Bulletins(Api, unittest.TestCase):
                             cookie, csrf)
         self.assertEqual(r.status, 200, j)
         self.assertEqual(j["content"]["office"], "某某县教育和体育局")
-        self.assertTrue(j["doc_number"].endswith("〔2026〕3号"))
-        self.assertEqual(len(self.issued()), 2, "a preview issues nothing")
+        self.assertTrue(j["doc_number"].endswith("〔2026〕4号"))
+        self.assertEqual(len(self.issued()), 3, "a preview issues nothing")
         self.ok("settings", "unset", "bulletin_office")
 
     def test_2_who_issues_and_who_reads(self):
