@@ -11,7 +11,7 @@ import { can } from '../session.js';
 import { fmtDate, fmtNumber } from '../format.js';
 import { EmptyState, ErrorBanner, Loading, PageHeader } from '../components/feedback.js';
 import { DataTable } from '../components/table.js';
-import { SubmitRow, useSubmit } from '../components/casework.js';
+import { Choices, SubmitRow, useSubmit } from '../components/casework.js';
 
 const orNull = v => (v === '' ? null : v);
 
@@ -56,10 +56,8 @@ function IssueForm({ onDone }) {
   const [state, submit] = useSubmit(() => api.post('/bulletins', body({})), r => { setPreview(null); onDone(r.message); });
   return html`<section class="card"><h2>印发通报</h2>
     <form class="form" onSubmit=${submit} aria-label="印发通报">
-      <fieldset class="choices choices-2"><legend>通报期间</legend>
-        <label><input type="radio" name="b-kind" checked=${f.kind === 'month'} onChange=${() => setF(x => ({ ...x, kind: 'month' }))} /> 按月</label>
-        <label><input type="radio" name="b-kind" checked=${f.kind === 'term'} onChange=${() => setF(x => ({ ...x, kind: 'term' }))} /> 按学期</label>
-      </fieldset>
+      <${Choices} name="b-kind" legend="通报期间" columns=${2} value=${f.kind} onChange=${k => setF(x => ({ ...x, kind: k }))}
+        options=${[{ key: 'month', label: '按月' }, { key: 'term', label: '按学期' }]} />
       ${f.kind === 'month'
         ? html`<${Field} id="b-month" label="月份"><input id="b-month" type="month" value=${f.month} onInput=${set('month')} required /><//>`
         : html`<${Field} id="b-term" label="学期（如 2026秋、2027春）"><input id="b-term" value=${f.term} onInput=${set('term')} placeholder="2026秋" required /><//>`}
