@@ -6,6 +6,7 @@
 #include "casework/demo_attendance.h"
 #include "casework/demo_separation.h"
 #include "casework/demo_cases.h"
+#include "casework/demo_history.h"
 #include "casework/demo_wellbeing.h"
 #include "casework/people.h"
 #include "cli/cli.h"
@@ -281,6 +282,24 @@ int cmd_demo(int argc, char **argv)
             continue;
         if ((rc = import_one(s, k, res.group_paths[g])) != EXIT_OK)
             goto out;
+    }
+    {
+        /* issue 17: two earlier 学籍 exports and their cross-checks (the indicators' history) */
+        struct demo_history_summary dh;
+        if (demo_history(s, out, res.enrollment_path, cli_actor(), as_of, &dh, &o) < 0) {
+            rc = cli_failed(&o);
+            goto out;
+        }
+        if (dh.runs) {
+            char d1[24], d2[24] = "";
+            date_format_cn(dh.spring_date, d1, sizeof(d1));
+            printf("\n演示历史：%s的春季学期学籍（%ld 行）", d1, dh.spring_rows);
+            if (dh.september_date) {
+                date_format_cn(dh.september_date, d2, sizeof(d2));
+                printf("、%s的秋季开学学籍（%ld 行）", d2, dh.september_rows);
+            }
+            printf("各导入并比对一次，再导入本学期学籍（baoxue report indicators、ranking）\n");
+        }
     }
     {
         struct match_options mo = {.as_of = as_of, .actor = cli_actor()};

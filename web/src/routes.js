@@ -8,6 +8,8 @@
 // add a row here. Nothing else.
 export const routes = [
   { path: '/', title: '首页', nav: true, perm: 'summary', load: () => import('./screens/dashboard.js') },
+  // issue 17: the ranking, linked from the dashboard's indicators (no nav entry)
+  { path: '/ranking', title: '排名', perm: 'summary', load: () => import('./screens/ranking.js') },
   { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
   { path: '/children/:id', title: '学生档案', perm: 'children', load: () => import('./screens/child.js') },
   { path: '/groups', title: '重点群体', nav: true, perm: 'groups_read', load: () => import('./screens/groups.js') },
