@@ -353,13 +353,13 @@ int cmd_demo(int argc, char **argv)
                     ds.noted, ds.enrollment_rows, ds.moved);
         }
         {
-            /* issue 17: last month's 通报, issued on the demo's day */
-            int ym = ymd_month(as_of) == 1 ? (ymd_year(as_of) - 1) * 100 + 12
-                                           : ymd_year(as_of) * 100 + ymd_month(as_of) - 1;
-            char month[16], day[11];
-            snprintf(month, sizeof(month), "%04d-%02d", ym / 100, ym % 100);
+            /* issue 17: the 通报 of the term so far, issued on the demo's day */
+            int m = ymd_month(as_of), y = ymd_year(as_of);
+            char term[24], day[11];
+            snprintf(term, sizeof(term), "%d%s", m == 1 ? y - 1 : y,
+                     m >= 8 || m == 1 ? "秋" : "春");
             date_format(as_of, day);
-            struct bulletin_input bi = {.month = month, .date = day};
+            struct bulletin_input bi = {.term = term, .date = day};
             struct buf bmsg = BUF_INIT;
             json_t *res_b = NULL;
             if (bulletin_issue(s, NULL, &bi, cli_actor(), &bmsg, &res_b, &o) == 0)

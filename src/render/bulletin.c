@@ -227,6 +227,36 @@ static void add_part(struct bulletin_pdf *p, const json_t *part)
     }
 }
 
+/* The title on one line, or on two broken before its subject (控辍保学…) rather than wherever
+ * the width ends: a lone 报 on the second line is not how a title is set. */
+static PangoLayout *title_layout(struct bulletin_pdf *p, const char *text, const struct style *st)
+{
+    PangoLayout *l = notice_new_layout_in(&p->d, p->f.title, text, st, NULL);
+    if (pango_layout_get_line_count(l) < 2)
+        return l;
+    const char *at = strstr(text, "控辍保学");
+    size_t cut = at && at > text ? (size_t)(at - text) : 0;
+    if (!cut) { /* the middle character */
+        size_t n = 0, half;
+        for (const char *q = text; *q; q++)
+            n += ((unsigned char)*q & 0xC0) != 0x80;
+        half = n / 2;
+        for (const char *q = text; *q; q++)
+            if (((unsigned char)*q & 0xC0) != 0x80 && half-- == 0) {
+                cut = (size_t)(q - text);
+                break;
+            }
+    }
+    if (!cut)
+        return l;
+    g_object_unref(l);
+    char *two = xstrfmt("%.*s\n%s", (int)cut, text, text + cut);
+    /* the count of unknown glyphs was added once already */
+    l = notice_new_layout_in(&p->d, p->f.title, two, st, NULL);
+    free(two);
+    return l;
+}
+
 static void layout(struct bulletin_pdf *p, const json_t *c)
 {
     struct notice_doc *d = &p->d;
@@ -239,8 +269,7 @@ static void layout(struct bulletin_pdf *p, const json_t *c)
                      BODY_PT * 1.5, KEEP_NEXT);
     notice_add_paint(d, 4 * MM, red_rule, NULL, 0, KEEP_NEXT);
     const struct style title = {TITLE_PT, false, PANGO_ALIGN_CENTER, false, 0, 0};
-    notice_add_block(d, notice_new_layout_in(d, p->f.title, str(c, "title"), &title, NULL),
-                     BODY_PT * 2, KEEP_NEXT);
+    notice_add_block(d, title_layout(p, str(c, "title"), &title), BODY_PT * 2, KEEP_NEXT);
     const struct style plain = {BODY_PT, false, PANGO_ALIGN_LEFT, false, 0, 0};
     notice_add_block(d, notice_new_layout_in(d, p->f.body, str(c, "addressee"), &plain, NULL),
                      BODY_PT * 1.5, 0);

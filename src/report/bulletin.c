@@ -79,7 +79,7 @@ static json_t *part(const char *kind, const char *text)
     return json_pack("{s:s}", kind, text);
 }
 
-static void situation(const struct indicators *x, const struct bulletin_period *p, json_t *parts)
+static void situation(const struct indicators *x, json_t *parts)
 {
     const struct ind_unit *c = &x->county;
     char day[32], a[24], b[24], d[24];
@@ -97,9 +97,9 @@ static void situation(const struct indicators *x, const struct bulletin_period *
     pct(c->r.verified_on_time, a, sizeof(a));
     pct(c->r.returned, b, sizeof(b));
     buf_addf(&t,
-             "%s，应完成核查的疑似失学辍学儿童%ld人，按期核查%ld人，按时核查率%s；"
+             "期限已到的疑似失学辍学儿童核查任务%ld项，按期完成%ld项，按时核查率%s；"
              "已立案劝返%ld人，已返校或妥善安置%ld人，劝返率%s",
-             p->label, c->c.tasks_due, c->c.verified_on_time, a, c->c.confirmed, c->c.returned, b);
+             c->c.tasks_due, c->c.verified_on_time, a, c->c.confirmed, c->c.returned, b);
     if (c->r.avg_return_days != IND_NONE)
         buf_addf(&t, "，平均%.1f天返校", c->r.avg_return_days);
     buf_addf(&t, "。截至当日，逾期未办结的核查任务%ld项、逾期未落实的案件%ld件。",
@@ -127,7 +127,7 @@ static json_t *ranking_table(const struct ind_ranked *r, size_t n)
     return json_pack("{s:s, s:[s,s,s,s,s,s,s,s,s], s:o, s:[f,f,f,f,f,f,f,f,f]}", "caption",
                      "表1 各乡镇控辍保学工作排名", "columns", "名次", "乡镇", "入学率", "巩固率",
                      "辍学率", "按时核查率", "劝返率", "逾期事项", "备注", "rows", rows, "widths",
-                     0.8, 1.8, 1.2, 1.2, 1.1, 1.3, 1.1, 1.0, 1.2);
+                     11.0, 19.0, 18.0, 18.0, 16.0, 22.0, 16.0, 18.0, 18.0);
 }
 
 static json_t *chart(const struct ind_ranked *r, size_t n)
@@ -277,7 +277,7 @@ int bulletin_make(struct store *s, const struct scope *sc, const struct bulletin
     snprintf(out->title, sizeof(out->title), "关于%s控辍保学工作情况的通报", out->period.label);
     json_t *sections = json_array();
     json_t *p1 = json_array();
-    situation(&x, &out->period, p1);
+    situation(&x, p1);
     json_array_append_new(sections, section("一、基本情况", p1));
     json_t *p2 = json_array();
     json_array_append_new(
