@@ -192,7 +192,7 @@ int cmd_demo(int argc, char **argv)
     int as_of = 0;
     double errors = 1.0;
     int family = DEMO_FAMILY_NONE;
-    bool files_only = false;
+    bool files_only = false, no_history = false;
     const struct opt opts[] = {
         OPT_LONG(0, "children", &children, "N", "儿童人数（默认 20000）", 1, 20000000),
         OPT_LONG(0, "seed", &seed, "S", "随机种子（默认 1；同一种子生成同样的文件）", 0, 1L << 62),
@@ -203,6 +203,8 @@ int cmd_demo(int argc, char **argv)
         OPT_STRING(0, "family", &family_key, "类别",
                    "把一类错误提高到数百例，供关联质量基准单独测量"),
         OPT_BOOL(0, "files-only", &files_only, "只生成文件，不建库、导入和比对"),
+        OPT_BOOL(0, "no-history", &no_history,
+                 "不导入往期学籍、不做往期比对（默认有春季学期和秋季开学两期）"),
         /* the shared --db row, with demo's own default */
         OPT_STRING(0, "db", &cli_db, "路径",
                    "演示数据库（默认为环境变量 BAOXUE_DB，或 <目录>/baoxue.db）"),
@@ -285,8 +287,9 @@ int cmd_demo(int argc, char **argv)
     }
     {
         /* issue 17: two earlier 学籍 exports and their cross-checks (the indicators' history) */
-        struct demo_history_summary dh;
-        if (demo_history(s, out, res.enrollment_path, cli_actor(), as_of, &dh, &o) < 0) {
+        struct demo_history_summary dh = {0};
+        if (!no_history &&
+            demo_history(s, out, res.enrollment_path, cli_actor(), as_of, &dh, &o) < 0) {
             rc = cli_failed(&o);
             goto out;
         }

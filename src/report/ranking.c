@@ -87,8 +87,8 @@ int report_ranking(struct store *s, const struct report_options *opt, struct rep
             schools = true;
         else if (strcmp(opt->by, "township") && strcmp(opt->by, "乡镇"))
             return failed_at(o, OUT_INVALID, "by",
-                             "排名对象“%s”无效，应为 township（乡镇）或"
-                             " school（学校）",
+                             "排名对象“%s”无效，应为乡镇（township）或"
+                             "学校（school）",
                              opt->by);
     }
     struct ind_options io = {.township = opt->township, .scope = opt->scope, .schools = schools};

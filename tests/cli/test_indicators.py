@@ -15,6 +15,7 @@ ENROLLED = "('enrolled', 'enrolled_elsewhere', 'suspended', 'completed')"
 
 
 class IndicatorsTest(DemoServerTest):
+    HISTORY = True
 
     def report(self, session, name, query=""):
         r, j, _ = self.call("GET", "/api/v1/reports/%s?format=json%s" % (name, query),

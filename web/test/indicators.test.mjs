@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { PHONE, TOWNSHIP, run, settled, shoot, signedIn, startAll, stopAll } from './harness.mjs';
 
 let server, browser;
-before(async () => ({ server, browser } = await startAll()));
+before(async () => ({ server, browser } = await startAll({ history: true })));
 after(() => stopAll(server, browser));
 
 const rate = v => (v === null ? '—' : `${v.toFixed(2)}%`);
