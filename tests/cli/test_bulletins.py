@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import (BIN, Api, db_scalar, demo_county, drain, env, start_server, stop_drained)
+from harness import (BIN, Api, db_rows, db_scalar, demo_county, drain, env, start_server, stop_drained)
 
 
 def pdf_text(path):
@@ -25,10 +25,11 @@ class Bulletins(Api, unittest.TestCase):
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-bulletins-")
         cls.db = demo_county(cls.dir, 2000)
-        town = db_scalar(cls.db, "SELECT township_code FROM verify_task"
-                                 " WHERE township_code IS NOT NULL LIMIT 1")
-        school = db_scalar(cls.db, "SELECT school_code FROM record WHERE school_code <> ''"
-                                   " LIMIT 1")
+        # (codes as text: db_scalar reads integers)
+        town = db_rows(cls.db, "SELECT township_code FROM verify_task"
+                               " WHERE township_code IS NOT NULL LIMIT 1")[0][0]
+        school = db_rows(cls.db, "SELECT school_code FROM record WHERE school_code <> ''"
+                                 " LIMIT 1")[0][0]
         for name, args in [("xian", ["--role", "county"]),
                            ("tz", ["--role", "township", "--township", town]),
                            ("sch", ["--role", "school", "--school", school]),
