@@ -106,8 +106,9 @@ int bulletin_issue(struct store *s, const struct scope *sc, const struct bulleti
         fail_store(s, o);
         goto rollback;
     }
-    char target[32];
-    snprintf(target, sizeof(target), "bulletin:%lld", (long long)id);
+    char target[AUDIT_TARGET_SIZE], num[24];
+    snprintf(num, sizeof(num), "%lld", (long long)id);
+    audit_target_name(target, OBJ_BULLETIN, num);
     if (audit_record(s, actor, sc ? sc->origin : "cli", "bulletin_issue", target, doc) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);

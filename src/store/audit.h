@@ -35,6 +35,7 @@ enum audit_object {
     OBJ_CANDIDATE, /* a pair of records the cross-check scored: candidate:9 */
     OBJ_SETTING,   /* setting:casework_verify_days */
     OBJ_SCHOOL,    /* a school by its 学籍 code: school:2114052101 (attendance, closures) */
+    OBJ_BULLETIN,  /* an issued 通报 (issue 17): bulletin:3 */
     OBJ__COUNT
 };
 struct vocab;
