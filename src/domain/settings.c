@@ -200,7 +200,7 @@ const struct setting_def setting_defs[] = {
     {"warning_township_days", "预警几个工作日未处理报乡镇", SETTING_INT, "3", 1, 60,
      "1 到 60 的整数", NULL, 0},
     /* the ranking's 辍学高发 rule (issue 17, report/indicators.h) */
-    {"high_dropout_rate", "辍学率达到多少（%）列为辍学高发", SETTING_DOUBLE, "1", 0, 100,
+    {"high_dropout_rate", "辍学率达到多少（%）列为辍学高发", SETTING_DOUBLE, "0.8", 0, 100,
      "0 到 100 的数（百分数）", NULL, 0},
     {"high_dropout_min", "辍学至少几人才列为辍学高发", SETTING_INT, "2", 1, 1000,
      "1 到 1000 的整数", NULL, 0},
