@@ -37,6 +37,7 @@ int cmd_warnings(int argc, char **argv);
 int cmd_monthly(int argc, char **argv);
 int cmd_inspections(int argc, char **argv);
 int cmd_rectifications(int argc, char **argv);
+int cmd_bulletins(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);

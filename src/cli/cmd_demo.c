@@ -7,6 +7,7 @@
 #include "casework/demo_inspection.h"
 #include "casework/demo_separation.h"
 #include "casework/demo_cases.h"
+#include "casework/demo_history.h"
 #include "casework/demo_wellbeing.h"
 #include "casework/people.h"
 #include "cli/cli.h"
@@ -17,6 +18,7 @@
 #include "demo/demo_monthly.h"
 #include "domain/match.h"
 #include "ingest/import.h"
+#include "report/bulletin.h"
 #include "report/reports.h"
 #include "store/migrate.h"
 #include "store/store.h"
@@ -202,7 +204,7 @@ int cmd_demo(int argc, char **argv)
     int as_of = 0;
     double errors = 1.0;
     int family = DEMO_FAMILY_NONE;
-    bool files_only = false;
+    bool files_only = false, no_history = false;
     const struct opt opts[] = {
         OPT_LONG(0, "children", &children, "N", "儿童人数（默认 20000）", 1, 20000000),
         OPT_LONG(0, "seed", &seed, "S", "随机种子（默认 1；同一种子生成同样的文件）", 0, 1L << 62),
@@ -213,6 +215,8 @@ int cmd_demo(int argc, char **argv)
         OPT_STRING(0, "family", &family_key, "类别",
                    "把一类错误提高到数百例，供关联质量基准单独测量"),
         OPT_BOOL(0, "files-only", &files_only, "只生成文件，不建库、导入和比对"),
+        OPT_BOOL(0, "no-history", &no_history,
+                 "不导入往期学籍、不做往期比对（默认有春季学期和秋季开学两期）"),
         /* the shared --db row, with demo's own default */
         OPT_STRING(0, "db", &cli_db, "路径",
                    "演示数据库（默认为环境变量 BAOXUE_DB，或 <目录>/baoxue.db）"),
@@ -294,6 +298,25 @@ int cmd_demo(int argc, char **argv)
             goto out;
     }
     {
+        /* issue 17: two earlier 学籍 exports and their cross-checks (the indicators' history) */
+        struct demo_history_summary dh = {0};
+        if (!no_history &&
+            demo_history(s, out, res.enrollment_path, cli_actor(), as_of, &dh, &o) < 0) {
+            rc = cli_failed(&o);
+            goto out;
+        }
+        if (dh.runs) {
+            char d1[24], d2[24] = "";
+            date_format_cn(dh.spring_date, d1, sizeof(d1));
+            printf("\n演示历史：%s的春季学期学籍（%ld 行）", d1, dh.spring_rows);
+            if (dh.september_date) {
+                date_format_cn(dh.september_date, d2, sizeof(d2));
+                printf("、%s的秋季开学学籍（%ld 行）", d2, dh.september_rows);
+            }
+            printf("各导入并比对一次，再导入本学期学籍（baoxue report indicators、ranking）\n");
+        }
+    }
+    {
         struct match_options mo = {.as_of = as_of, .actor = cli_actor()};
         struct match_result mr;
         if (calendar_load(s, &mo.cal) < 0) {
@@ -353,6 +376,24 @@ int cmd_demo(int argc, char **argv)
                 printf("演示月报：乡镇确认 %ld 次，%s 全县月报已审定上报，上月逾期未确认 %ld 个乡镇"
                        "（baoxue monthly）\n",
                        dm.confirmed, dm.issued, dm.overdue);
+        }
+        {
+            /* issue 17: the 通报 of the term so far, issued on the demo's day */
+            int m = ymd_month(as_of), y = ymd_year(as_of);
+            char term[24], day[11];
+            snprintf(term, sizeof(term), "%d%s", m == 1 ? y - 1 : y,
+                     m >= 8 || m == 1 ? "秋" : "春");
+            date_format(as_of, day);
+            struct bulletin_input bi = {.term = term, .date = day};
+            struct buf bmsg = BUF_INIT;
+            json_t *res_b = NULL;
+            if (bulletin_issue(s, NULL, &bi, cli_actor(), &bmsg, &res_b, &o) == 0)
+                printf("演示通报：%s（baoxue bulletins）\n", bmsg.buf);
+            else
+                fprintf(stderr, "%s：演示通报未能印发：%s\n", cli_program, o.msg.buf);
+            outcome_reset(&o);
+            json_decref(res_b);
+            buf_release(&bmsg);
         }
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
         printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"

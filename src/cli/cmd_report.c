@@ -72,6 +72,7 @@ int cmd_report(int argc, char **argv)
         OPT_STRING(0, "village", &ro.village, "村", "只列这个村（社区）（走访清单）"),
         OPT_STRING(0, "group", &ro.group, "群体",
                    "只列这个重点群体的儿童（如 脱贫户、低保、残疾）：名单、台账和重点群体在校情况"),
+        OPT_STRING(0, "by", &ro.by, "对象", "排名的单位：township（乡镇，默认）或 school（学校）"),
         OPT_STRING(0, "status", &status, "状态", "只列此状态的儿童（状态见 baoxue help report）"),
         OPT_INCLUDE(cli_out_opts),
         OPT_BOOL(0, "full", &full, "显示完整身份证号和电话（记入审计日志）"),
@@ -126,6 +127,11 @@ int cmd_report(int argc, char **argv)
         struct buf b = BUF_INIT;
         takers(&b, RT_SCHOOL);
         die_usage("--school 只用于 %s 报表", b.buf);
+    }
+    if (ro.by && !(def->takes & RT_BY)) {
+        struct buf b = BUF_INIT;
+        takers(&b, RT_BY);
+        die_usage("--by 只用于 %s 报表", b.buf);
     }
     if (ro.group && !(def->takes & RT_GROUPS)) {
         struct buf b = BUF_INIT;

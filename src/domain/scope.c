@@ -170,6 +170,16 @@ bool role_reads_atrisk(enum role r)
            r == ROLE_SCHOOL;
 }
 
+bool role_issues_bulletins(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY;
+}
+
+bool role_reads_bulletins(enum role r)
+{
+    return role_issues_bulletins(r) || r == ROLE_SUPERVISOR || r == ROLE_TOWNSHIP;
+}
+
 bool scope_list_reach(const struct scope *sc, enum scope_object what, bool *all,
                       const char **township, unsigned *ties)
 {

@@ -163,6 +163,10 @@ bool role_reads_placements(enum role r);
 /* Does the role read the 预警名单 (issue 16, casework/atrisk.h)? The county's roles all, a
  * township its children, a school its pupils; not a village or a department. */
 bool role_reads_atrisk(enum role r);
+/* The 通报 (issue 17, report/bulletin.h): the county (and admin) issues them; the county, admin,
+ * supervisors and townships (to whom they are sent) read the issued ones. */
+bool role_issues_bulletins(enum role r);
+bool role_reads_bulletins(enum role r);
 
 /*
  * The reach of the scope's lists of tasks or cases, for the SQL of the list: *all true (every

@@ -202,6 +202,18 @@ const struct setting_def setting_defs[] = {
     /* the monthly report's confirmation (issue 17, report/monthly_confirm.h) */
     {"monthly_confirm_day", "月报确认期限：次月几日前", SETTING_INT, "15", 1, 28, "1 到 28 的整数",
      NULL, 0},
+    /* the ranking's 辍学高发 rule (issue 17, report/indicators.h) */
+    {"high_dropout_rate", "辍学率达到多少（%）列为辍学高发", SETTING_DOUBLE, "0.8", 0, 100,
+     "0 到 100 的数（百分数）", NULL, 0},
+    {"high_dropout_min", "辍学至少几人才列为辍学高发", SETTING_INT, "2", 1, 1000,
+     "1 到 1000 的整数", NULL, 0},
+    /* issue 17: the 通报 (report/bulletin.h) */
+    {"bulletin_office", "通报的发文机关", SETTING_TEXT, "", 0, 0,
+     "如 沁县教育局；不设则取本县名称加“教育局”", NULL, 0},
+    {"bulletin_prefix", "通报的发文字号（机关代字）", SETTING_TEXT, "", 0, 0,
+     "如 沁教通，文号即 沁教通〔2026〕12号；不设则取县名的第一个字加“教通”", NULL, 0},
+    {"bulletin_rectify_days", "通报的整改期限（工作日）", SETTING_INT, "15", 1, 90,
+     "1 到 90 的整数", NULL, 0},
     {"demo", "演示数据库标记", SETTING_TEXT, "", 0, 0, "由演示程序写入，不能修改", NULL,
      SETTING_READONLY},
 };

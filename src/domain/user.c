@@ -521,6 +521,11 @@ json_t *user_json(const struct user *u)
     /* the 督导检查 screen (issue 17) */
     if (role_reads_inspections(u->role))
         json_array_append_new(perms, json_string("inspections_read"));
+    /* the 通报 screen (issue 17): reading the issued ones, and issuing */
+    if (role_reads_bulletins(u->role))
+        json_array_append_new(perms, json_string("bulletins_read"));
+    if (role_issues_bulletins(u->role))
+        json_array_append_new(perms, json_string("bulletins_issue"));
     /* the 送教上门 screen (issue 15), for the roles the placement policy lets read */
     if (role_reads_placements(u->role))
         json_array_append_new(perms, json_string("placements_read"));

@@ -145,5 +145,10 @@ const struct route api_routes[] = {
           "心理健康台帐（仅限被授权的人员；记入审计日志）"),
     ROUTE("GET", "/api/v1/children/{id}/mental-health", child_mental_h, PERM_CHILDREN,
           "一名学生的心理健康台帐（仅限被授权的人员；记入审计日志）"),
+    /* issue 17: the 通报 (api_bulletins.c); who reads them is report/bulletin.c's */
+    ROUTE("GET", "/api/v1/bulletins", bulletins_h, PERM_SUMMARY,
+          "已印发的通报（文号、标题、成文日期），最新的在前"),
+    ROUTE("GET", "/api/v1/bulletins/{id}", bulletin_h, PERM_SUMMARY,
+          "一份通报及其内容；/api/v1/bulletins/3.pdf 或 ?format=pdf 下载按印发时内容生成的 PDF"),
 };
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

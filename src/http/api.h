@@ -55,6 +55,9 @@ void inspection_notice_h(struct request *r);
 void rectification_h(struct request *r);
 void rectify_attachment_h(struct request *r);
 void warning_h(struct request *r);
+/* issue 17: the 通报 (api_bulletins.c) */
+void bulletins_h(struct request *r);
+void bulletin_h(struct request *r);
 
 /* api_review.c: the clerical review queue */
 void review_h(struct request *r);

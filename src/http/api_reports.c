@@ -205,6 +205,7 @@ void report_h(struct request *r)
                ((def->takes & RT_GROUPS) && !arg_text(r, "group", 32, &ro.group)) ||
                ((def->takes & RT_VILLAGE) && !arg_text(r, "village", 128, &ro.village)) ||
                ((def->takes & RT_SCHOOL) && !arg_text(r, "school", 128, &ro.school)) ||
+               ((def->takes & RT_BY) && !arg_text(r, "by", 16, &ro.by)) ||
                !arg_text(r, "format", 8, &fmt_name) || !arg_text(r, "status", 32, &status) ||
                !arg_full(r, &ro.full)) {
         return;

@@ -33,13 +33,20 @@ enum {
     KEEP_NEXT = 1,     /* on the same page as the next block */
     ANCHOR_BOTTOM = 2, /* this block and all after it sit at the foot of the page */
     CUT_LINE = 4,      /* draw a dashed cut line through the middle of the block */
+    RED = 8,           /* the text in red (a 红头's 发文机关标志) */
 };
 
+/* What a block without a layout draws: a box `height` points tall at (x, y), its top left. */
+typedef void (*block_paint_fn)(cairo_t *cr, double x, double y, void *arg);
+
 struct block {
-    PangoLayout *layout;
-    double x;      /* from the left edge of the text area */
-    double before; /* space above, dropped at the top of a page */
+    PangoLayout *layout; /* NULL: a painted box (a table row, a rule, a chart) */
+    double x;            /* from the left edge of the text area */
+    double before;       /* space above, dropped at the top of a page */
     unsigned flags;
+    block_paint_fn paint; /* layout NULL: draws the box */
+    void *arg;            /* its argument, owned by the caller, alive until the PDF is written */
+    double height;        /* layout NULL: the box's height */
 };
 
 struct notice_doc {
@@ -69,6 +76,15 @@ PangoLayout *notice_new_layout(struct notice_doc *d, const char *text, const str
 struct block *notice_add_block(struct notice_doc *d, PangoLayout *l, double before, unsigned flags);
 struct block *notice_add_text(struct notice_doc *d, const char *text, const struct style *st,
                               double before, unsigned flags);
+/* The same in another family than the document's (a heading in 黑体); NULL: the document's. */
+PangoLayout *notice_new_layout_in(struct notice_doc *d, const char *family, const char *text,
+                                  const struct style *st, PangoAttrList *attrs);
+/* Append a painted box `height` points tall: paint(cr, x, y, arg) draws it where it lands (a box
+ * never splits across pages; one that does not fit starts the next page). */
+struct block *notice_add_paint(struct notice_doc *d, double height, block_paint_fn paint, void *arg,
+                               double before, unsigned flags);
+/* The first of `n` families fontconfig really has that sets Chinese (a copy), or NULL. */
+char *notice_find_family(struct notice_doc *d, const char *const *families, size_t n);
 double notice_layout_height(PangoLayout *l);
 double notice_layout_width(PangoLayout *l);
 

@@ -28,9 +28,15 @@ static const char *const preferred_families[] = {"Noto Serif CJK SC", "Noto Sans
 PangoLayout *notice_new_layout(struct notice_doc *d, const char *text, const struct style *st,
                                PangoAttrList *attrs)
 {
+    return notice_new_layout_in(d, NULL, text, st, attrs);
+}
+
+PangoLayout *notice_new_layout_in(struct notice_doc *d, const char *family, const char *text,
+                                  const struct style *st, PangoAttrList *attrs)
+{
     PangoLayout *l = pango_layout_new(d->ctx);
     PangoFontDescription *fd = pango_font_description_new();
-    pango_font_description_set_family(fd, d->family);
+    pango_font_description_set_family(fd, family ? family : d->family);
     pango_font_description_set_absolute_size(fd, st->pt * PANGO_SCALE);
     pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
     pango_layout_set_font_description(l, fd);
@@ -64,7 +70,25 @@ struct block *notice_add_block(struct notice_doc *d, PangoLayout *l, double befo
     b->x = 0;
     b->before = before;
     b->flags = flags;
+    b->paint = NULL;
+    b->arg = NULL;
+    b->height = 0;
     return b;
+}
+
+struct block *notice_add_paint(struct notice_doc *d, double height, block_paint_fn paint, void *arg,
+                               double before, unsigned flags)
+{
+    struct block *b = notice_add_block(d, NULL, before, flags);
+    b->paint = paint;
+    b->arg = arg;
+    b->height = height;
+    return b;
+}
+
+static double block_height(const struct block *b)
+{
+    return b->layout ? notice_layout_height(b->layout) : b->height;
 }
 
 struct block *notice_add_text(struct notice_doc *d, const char *text, const struct style *st,
@@ -90,7 +114,8 @@ double notice_layout_width(PangoLayout *l)
 void notice_doc_clear(struct notice_doc *d)
 {
     for (size_t i = 0; i < d->nblocks; i++)
-        g_object_unref(d->blocks[i].layout);
+        if (d->blocks[i].layout)
+            g_object_unref(d->blocks[i].layout);
     d->nblocks = 0;
     d->unknown_glyphs = 0;
 }
@@ -155,6 +180,27 @@ int notice_doc_init(struct notice_doc *d, struct buf *err)
     return 0;
 }
 
+char *notice_find_family(struct notice_doc *d, const char *const *families, size_t n)
+{
+    char *found = NULL;
+    for (size_t i = 0; i < n && !found; i++) {
+        PangoFontDescription *fd = pango_font_description_new();
+        pango_font_description_set_family(fd, families[i]);
+        pango_font_description_set_absolute_size(fd, 16 * PANGO_SCALE);
+        PangoFont *font = pango_font_map_load_font(d->fontmap, d->ctx, fd);
+        pango_font_description_free(fd);
+        if (!font)
+            continue;
+        PangoFontDescription *got = pango_font_describe(font);
+        const char *family = pango_font_description_get_family(got);
+        if (family && !strcasecmp(family, families[i]) && pango_font_has_char(font, 0x4E2D))
+            found = xstrdup(family);
+        pango_font_description_free(got);
+        g_object_unref(font);
+    }
+    return found;
+}
+
 /* ---- pages ---- */
 
 static void page_number(struct pager *p)
@@ -190,7 +236,7 @@ static double chain_height(const struct notice_doc *d, size_t i, bool with_first
     for (size_t k = i; k < d->nblocks; k++) {
         if (k > i || with_first_gap)
             h += d->blocks[k].before;
-        h += notice_layout_height(d->blocks[k].layout);
+        h += block_height(&d->blocks[k]);
         if (!(d->blocks[k].flags & KEEP_NEXT))
             break;
     }
@@ -216,9 +262,21 @@ static void draw_cut_line(struct pager *p, const struct block *b, double top)
     cairo_restore(p->cr);
 }
 
-/* Place one block line by line, starting a new page where a line would cross the bottom. */
+/* Place one block line by line, starting a new page where a line would cross the bottom; a
+ * painted box whole. */
 static void place(struct pager *p, const struct block *b)
 {
+    if (!b->layout) {
+        if (p->y + b->height > BOTTOM + 0.5 && p->y > TOP + 0.5)
+            new_page(p);
+        if (p->cr) {
+            cairo_save(p->cr);
+            b->paint(p->cr, LEFT + b->x, p->y, b->arg);
+            cairo_restore(p->cr);
+        }
+        p->y += b->height;
+        return;
+    }
     PangoLayoutIter *it = pango_layout_get_iter(b->layout);
     double base = p->y, shift = 0;
     if (p->cr && (b->flags & CUT_LINE))
@@ -236,7 +294,11 @@ static void place(struct pager *p, const struct block *b)
         if (p->cr) {
             cairo_move_to(p->cr, LEFT + b->x + pango_units_to_double(r.x),
                           base - shift + pango_units_to_double(pango_layout_iter_get_baseline(it)));
+            if (b->flags & RED)
+                cairo_set_source_rgb(p->cr, 0.9, 0, 0);
             pango_cairo_show_layout_line(p->cr, pango_layout_iter_get_line_readonly(it));
+            if (b->flags & RED)
+                cairo_set_source_rgb(p->cr, 0, 0, 0);
         }
     } while (pango_layout_iter_next_line(it));
     pango_layout_iter_free(it);

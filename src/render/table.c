@@ -98,6 +98,7 @@ void table_release(struct report_table *t)
     buf_release(&t->footer);
     free(t->caption);
     free(t->subtitle);
+    json_decref(t->json_extra);
     for (size_t i = 0; i < t->nnotes; i++)
         free(t->notes[i]);
     free(t->notes);
@@ -248,7 +249,7 @@ static void render_table(const struct report_table *t, struct buf *out)
         if (!shown(&t->cols[c]))
             continue;
         pad(out, t->cols[c].label, c != lastc || t->cols[c].type == COL_INT ? w[c] : 0,
-            t->cols[c].type == COL_INT);
+            t->cols[c].type == COL_INT || t->cols[c].type == COL_REAL);
         buf_adds(out, c != lastc ? "  " : "\n");
     }
     for (size_t c = 0; c < t->ncols; c++) {
@@ -270,7 +271,7 @@ static void render_table(const struct report_table *t, struct buf *out)
                 continue;
             bool last = c == lastc;
             pad(out, cell(t, r, c), last && t->cols[c].type != COL_INT ? 0 : w[c],
-                t->cols[c].type == COL_INT);
+                t->cols[c].type == COL_INT || t->cols[c].type == COL_REAL);
             buf_adds(out, last ? "\n" : "  ");
         }
     }
@@ -302,8 +303,13 @@ static void render_csv(const struct report_table *t, struct buf *out)
     }
 }
 
-static json_t *json_value(const char *v, bool is_int)
+static json_t *json_value(const char *v, int is_int)
 {
+    if (is_int == 2) {
+        char *end;
+        double x = *v ? strtod(v, &end) : 0;
+        return *v && !*end ? json_real(x) : json_null();
+    }
     if (is_int) {
         char *end;
         long long n = strtoll(v, &end, 10);
@@ -345,6 +351,13 @@ static json_t *json_words(const char *text, const struct vocab *v)
     return a;
 }
 
+void table_json_set(struct report_table *t, const char *key, json_t *value)
+{
+    if (!t->json_extra)
+        t->json_extra = json_object();
+    json_object_set_new(t->json_extra, key, value);
+}
+
 json_t *table_to_json(const struct report_table *t)
 {
     json_t *root = json_object();
@@ -367,13 +380,17 @@ json_t *table_to_json(const struct report_table *t)
                                 : t->cols[c].type == COL_LIST ? json_list(cell(t, r, c))
                                 : t->cols[c].type == COL_WORDS
                                     ? json_words(cell(t, r, c), t->words)
-                                    : json_value(cell(t, r, c), t->cols[c].type == COL_INT));
+                                    : json_value(cell(t, r, c), t->cols[c].type == COL_INT    ? 1
+                                                                : t->cols[c].type == COL_REAL ? 2
+                                                                                              : 0));
         if (t->has_totals && r + 1 == t->nrows)
             json_object_set_new(root, "totals", o);
         else
             json_array_append_new(arr, o);
     }
     json_object_set_new(root, t->array_key, arr);
+    if (t->json_extra)
+        json_object_update(root, t->json_extra);
     if (t->nnotes) {
         json_t *notes = json_array();
         for (size_t i = 0; i < t->nnotes; i++)
@@ -467,7 +484,8 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
         if (w > 60)
             w = 60;
         worksheet_set_column(ws, xc[c], xc[c], (double)w + 2,
-                             t->cols[c].type != COL_INT ? text : NULL);
+                             t->cols[c].type != COL_INT && t->cols[c].type != COL_REAL ? text
+                                                                                       : NULL);
     }
     lxw_col_t last_col = (lxw_col_t)(nshown ? nshown - 1 : 0);
     if (t->caption) {
@@ -501,7 +519,8 @@ static int render_xlsx(const struct report_table *t, const char *path, struct bu
             const char *v = cell(t, r, c);
             char *end = NULL;
             double num = *v ? strtod(v, &end) : 0;
-            bool is_num = t->cols[c].type == COL_INT && *v && end && !*end;
+            bool is_num =
+                (t->cols[c].type == COL_INT || t->cols[c].type == COL_REAL) && *v && end && !*end;
             if (!*v) {
                 if (totals) /* the rule above the totals runs across the whole row */
                     worksheet_write_blank(ws, xr, xc[c], tot_text);

@@ -25,6 +25,7 @@
 enum col_type {
     COL_TEXT,
     COL_INT,
+    COL_REAL,  /* a decimal number ("98.52"): a number in JSON and XLSX, null/blank when empty */
     COL_BIRTH, /* a birth date: text in a full view, left out of a masked one (table_init_view) */
     COL_LIST,  /* words joined by "、" where people read it, an array of them in JSON */
     COL_WORDS, /* labels of the table's vocabulary (report_table.words) joined by "、" where
@@ -89,6 +90,8 @@ struct report_table {
     size_t nnotes, notes_alloc;
     const struct table_pdf *pdf; /* how it prints (FMT_PDF); NULL: it has no printed form */
     const struct vocab *words;   /* the vocabulary of its COL_WORDS cells (core/words.h) */
+    struct json_t *json_extra;   /* NULL, or members added to the JSON object (owned:
+                                    table_json_set), e.g. the indicators' "county" */
 };
 
 enum report_format { FMT_TABLE, FMT_CSV, FMT_XLSX, FMT_JSON, FMT_PDF };
@@ -131,6 +134,11 @@ static inline size_t table_data_rows(const struct report_table *t)
 void table_meta(struct report_table *t, const char *key, const char *value, enum meta_type type);
 /* The value of a metadata key, NULL when the table has none. */
 const char *table_meta_value(const struct report_table *t, const char *key);
+
+/* Adds member `key` (reference stolen) to the JSON object the json format writes; the other
+ * formats do not show it. */
+struct json_t;
+void table_json_set(struct report_table *t, const char *key, struct json_t *value);
 
 /* The JSON object the json format writes ({meta…, "<array_key>": [rows]}); the caller owns it
  * (json_decref). Declared with jansson's json_t. */

@@ -98,6 +98,18 @@ const struct report_def report_defs[] = {
     {"infectious", "传染病缺课登记表",
      "传染病缺课登记表：一个月（默认本月）在校学生因传染病缺课的情况，报县卫生健康局",
      report_infectious, RT_TOWNSHIP | RT_MONTH | RT_FULL, PERM_SUMMARY, true, true, false, false},
+    /* issue 17: the indicators, their trend and the ranking (report/indicators.h) */
+    {"indicators", "控辍保学指标",
+     "控辍保学指标：各乡镇（或各重点群体）入学率、巩固率、辍学率、疑似儿童按时核查率、"
+     "劝返复学率、平均劝返天数、逾期任务和案件、重点群体失学辍学人数，及其分子分母",
+     report_indicators, RT_TOWNSHIP | RT_MONTH | RT_GROUPS, PERM_SUMMARY, false, true, false,
+     false},
+    {"indicators-trend", "控辍保学指标趋势",
+     "控辍保学指标趋势：最近 12 个月每月月末的全县（或一个乡镇）各项指标", report_indicators_trend,
+     RT_TOWNSHIP | RT_MONTH, PERM_SUMMARY, false, false, false, false},
+    {"ranking", "控辍保学排名",
+     "控辍保学排名：各乡镇（或各学校）按各项指标排名、综合排名，标出辍学高发单位", report_ranking,
+     RT_TOWNSHIP | RT_MONTH | RT_BY, PERM_SUMMARY, false, true, false, false},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false, false},

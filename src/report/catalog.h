@@ -30,6 +30,7 @@ enum {
     RT_AID_READERS = 1 << 10,  /* also a department whose duty is the aid payments
                                   (scope_reads_aid): county-wide, masked */
     RT_SCHOOL = 1 << 11,       /* one school (--school, ?school=: its code or name) */
+    RT_BY = 1 << 12,           /* ranked units: township or school (--by, ?by=) */
 };
 
 typedef int (*report_fn)(struct store *s, const struct report_options *opt, struct report_table *t,

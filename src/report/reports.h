@@ -27,10 +27,11 @@ struct report_options {
                                   (scope_groups), 0 all */
     const char *school;        /* groups-status: only this school's pupils (a school's account);
                                   separation: the school asked for (RT_SCHOOL) */
+    const char *by;            /* ranking: "township" (default) or "school" (RT_BY) */
 };
 #define REPORT_OPTIONS_INIT                                                                        \
     {                                                                                              \
-        NULL, false, 0, -1, 0, 0, NULL, NULL, NULL, 0, NULL                                        \
+        NULL, false, 0, -1, 0, 0, NULL, NULL, NULL, 0, NULL, NULL                                  \
     }
 
 /* Fill `t` with the named report. -1 with the outcome (OUT_NO_RUN before the first
@@ -61,6 +62,18 @@ int report_ledger_suspected(struct store *s, const struct report_options *opt,
 int report_ledger_dropout(struct store *s, const struct report_options *opt, struct report_table *t,
                           struct outcome *o);
 int report_monthly(struct store *s, const struct report_options *opt, struct report_table *t,
+                   struct outcome *o);
+/*
+ * The indicators (issue 17, report/indicators.h; docs/reports.md): 控辍保学指标 per township (or
+ * per priority group with --group), JSON {"as_of", "county", "townships", "schools", "groups"};
+ * its month-by-month trend (the last 12 months); the ranking of townships or schools
+ * (--by school) with the 辍学高发 flag. As of the month's end (--month), today by default.
+ */
+int report_indicators(struct store *s, const struct report_options *opt, struct report_table *t,
+                      struct outcome *o);
+int report_indicators_trend(struct store *s, const struct report_options *opt,
+                            struct report_table *t, struct outcome *o);
+int report_ranking(struct store *s, const struct report_options *opt, struct report_table *t,
                    struct outcome *o);
 /*
  * What the county sends the police (report/feedback.c):

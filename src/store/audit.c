@@ -34,6 +34,7 @@ static const struct word object_words[OBJ__COUNT] = {
     [OBJ_MONTHLY] = {"monthly", "月报", NULL, 0, TONE_NONE},
     [OBJ_INSPECTION] = {"inspection", "督导检查", NULL, 0, TONE_NONE},
     [OBJ_RECTIFY] = {"rectify", "整改事项", NULL, 0, TONE_NONE},
+    [OBJ_BULLETIN] = {"bulletin", "通报", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_objects = {"审计对象", object_words, OBJ__COUNT};
 
@@ -104,6 +105,8 @@ static const struct word action_words[] = {
     {"finding_add", "记录检查发现的问题", NULL, 0, TONE_NONE},
     {"rectify_update", "整改进展和提交", NULL, 0, TONE_NONE},
     {"rectify_decide", "整改验收或退回", NULL, 0, TONE_NONE},
+    /* issue 17: the 通报 */
+    {"bulletin_issue", "印发通报", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

@@ -38,6 +38,7 @@ enum audit_object {
     OBJ_MONTHLY,    /* a month's 月报 (issue 17): monthly:2026-10 */
     OBJ_INSPECTION, /* a 督导检查 (issue 17): inspection:4 */
     OBJ_RECTIFY,    /* its rectification item (整改事项): rectify:9 */
+    OBJ_BULLETIN,   /* an issued 通报 (issue 17): bulletin:3 */
     OBJ__COUNT
 };
 struct vocab;

@@ -637,6 +637,17 @@ const char *const migrate_pg_steps[] = {
     "ALTER TABLE attachment ADD CHECK"
     "  (case_id IS NOT NULL OR (attempt_id IS NULL AND notice_id IS NULL));"
     "CREATE INDEX attachment_rectify ON attachment (rectify_id, id);",
+    /* 27 (the 通报 issued; as SQLite's step 27) */
+    "CREATE TABLE bulletin ("
+    "  id " ID ","
+    "  year INTEGER NOT NULL, number INTEGER NOT NULL CHECK (number > 0),"
+    "  doc_number " CTEXT " NOT NULL, period " CTEXT " NOT NULL, period_label " CTEXT " NOT NULL,"
+    "  title " CTEXT " NOT NULL, published_on " CTEXT " NOT NULL, deadline " CTEXT " NOT NULL,"
+    "  content " CTEXT " NOT NULL,"
+    "  created_by " CTEXT " NOT NULL, created_at " CTEXT " NOT NULL,"
+    "  UNIQUE (year, number));"
+    "CREATE TRIGGER bulletin_kept BEFORE UPDATE OR DELETE ON bulletin"
+    "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

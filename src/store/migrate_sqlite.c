@@ -841,6 +841,24 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'attachment is append-only'); END;"
     "CREATE TRIGGER attachment_no_delete BEFORE DELETE ON attachment"
     "  BEGIN SELECT RAISE(ABORT, 'attachment is append-only'); END;",
+    /* 27 (issue 17, report/bulletin.h): the 通报 the county issued. Its number is the next of
+     * its year (UNIQUE (year, number): two issuing at once cannot take the same), doc_number
+     * the whole 文号 as printed (沁教通〔2026〕12号); period the month (2026-10) or the term
+     * (2026-2027-1) it reports on. content is the document frozen as generated, JSON: every
+     * figure and sentence the PDF prints, rendered again from it byte for byte the same text
+     * however the data change afterwards. An issued 通报 is never changed or removed. */
+    "CREATE TABLE bulletin ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL, number INTEGER NOT NULL CHECK (number > 0),"
+    "  doc_number TEXT NOT NULL, period TEXT NOT NULL, period_label TEXT NOT NULL,"
+    "  title TEXT NOT NULL, published_on TEXT NOT NULL, deadline TEXT NOT NULL,"
+    "  content TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+    "  UNIQUE (year, number));"
+    "CREATE TRIGGER bulletin_no_update BEFORE UPDATE ON bulletin"
+    "  BEGIN SELECT RAISE(ABORT, 'bulletin is kept unchanged'); END;"
+    "CREATE TRIGGER bulletin_no_delete BEFORE DELETE ON bulletin"
+    "  BEGIN SELECT RAISE(ABORT, 'bulletin is kept unchanged'); END;",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

@@ -50,5 +50,7 @@ extern const struct verb verb_monthly_confirm, verb_monthly_issue, verb_monthly_
 extern const struct verb verb_inspections_create, verb_inspections_finding,
     verb_rectifications_progress, verb_rectifications_submit, verb_rectifications_accept,
     verb_rectifications_return, verb_rectifications_attach;
+/* issue 17: the 通报 (rows_bulletin.c) */
+extern const struct verb verb_bulletin_issue;
 
 #endif

@@ -67,6 +67,8 @@ const struct verb *const verbs[] = {
     &verb_rectifications_accept,
     &verb_rectifications_return,
     &verb_rectifications_attach,
+    /* issue 17 */
+    &verb_bulletin_issue,
     NULL,
 };
 /* clang-format on */

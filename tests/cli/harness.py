@@ -771,13 +771,14 @@ def init_county(db, county=COUNTY):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=60)
 
 
-def demo_county(directory, children=2000, *extra):
+def demo_county(directory, children=2000, *extra, history=False):
     """The demo county (`baoxue demo`) written under directory/demo; returns its database: the
-    demo's own file there, or a fresh PostgreSQL schema when BAOXUE_TEST_PG is set."""
+    demo's own file there, or a fresh PostgreSQL schema when BAOXUE_TEST_PG is set. Without
+    history (--no-history) unless asked: one cross-check, as the tests before issue 17 expect."""
     out = os.path.join(directory, "demo")
     db = new_db(directory) if PG else os.path.join(out, "baoxue.db")
     subprocess.run([BIN, "demo", "--children", str(children), "--out", out, *extra]
-                   + (["--db", db] if PG else []), check=True,
+                   + ([] if history else ["--no-history"]) + (["--db", db] if PG else []), check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env(), timeout=300)
     return db
 
@@ -939,11 +940,12 @@ class DemoServerTest(Api, unittest.TestCase):
     web directory of its own and a body limit of MAX_BODY. No tests of its own."""
 
     MAX_BODY = 65536
+    HISTORY = False  # the demo's earlier terms (issue 17): only the classes that read them
 
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="baoxue-server-")
-        cls.db = demo_county(cls.dir)
+        cls.db = demo_county(cls.dir, history=cls.HISTORY)
         for name, args in [
             ("admin", ["--role", "admin"]),
             ("county", ["--role", "county"]),

@@ -17,7 +17,9 @@ KEYS = ["county", "year_start_mmdd", "cutoff_mmdd", "min_age", "max_age", "link_
         "atrisk_weight_overage", "atrisk_weight_away", "atrisk_weight_illness",
         "atrisk_weight_absence", "atrisk_absence_cap",
         "warning_streak_days", "warning_task_days", "warning_dropout_days", "warning_month_days",
-        "warning_sick_days", "warning_head_days", "warning_township_days", "monthly_confirm_day", "demo"]
+        "warning_sick_days", "warning_head_days", "warning_township_days", "monthly_confirm_day",
+        "high_dropout_rate", "high_dropout_min",
+        "bulletin_office", "bulletin_prefix", "bulletin_rectify_days", "demo"]
 
 
 class Settings(BaoxueTest):

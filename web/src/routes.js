@@ -8,6 +8,8 @@
 // add a row here. Nothing else.
 export const routes = [
   { path: '/', title: '首页', nav: true, perm: 'summary', load: () => import('./screens/dashboard.js') },
+  // issue 17: the ranking, linked from the dashboard's indicators (no nav entry)
+  { path: '/ranking', title: '排名', perm: 'summary', load: () => import('./screens/ranking.js') },
   { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },
   { path: '/children/:id', title: '学生档案', perm: 'children', load: () => import('./screens/child.js') },
   { path: '/groups', title: '重点群体', nav: true, perm: 'groups_read', load: () => import('./screens/groups.js') },
@@ -31,6 +33,8 @@ export const routes = [
   // issue 17: 督导检查 and 限期整改 (the county's roles every inspection, a township or school its own)
   { path: '/inspections', title: '督导检查', nav: true, perm: 'inspections_read', load: () => import('./screens/inspections.js') },
   { path: '/inspections/:id', title: '督导检查', perm: 'inspections_read', load: () => import('./screens/inspections.js') },
+  // issue 17: the 通报 (issued by the county; read by supervisors and townships)
+  { path: '/bulletins', title: '通报', nav: true, perm: 'bulletins_read', load: () => import('./screens/bulletins.js') },
   { path: '/registration', title: '户籍问题', nav: true, perm: 'registration', load: () => import('./screens/registration.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },
   { path: '/imports', title: '数据导入', nav: true, perm: 'upload', load: () => import('./screens/imports.js') },

@@ -13,6 +13,7 @@ import { label } from '../vocab.js';
 import { ErrorBanner, EmptyState, Loading, PageHeader } from '../components/feedback.js';
 import { Chart } from '../components/chart.js';
 import { ScreenLink } from '../components/link.js';
+import { IndicatorsCard } from '../components/indicators.js';
 
 /** Not of the register's school-age children: the younger, the older, the inactive, and the
  * pupils in no register here (在读，非本县户籍, counted in the school population apart). */
@@ -200,6 +201,8 @@ export default function Dashboard({ query }) {
         </ol>`}
       </div>
     </section>
+
+    <${IndicatorsCard} township=${township} ranking=${!user.township} />
   </div>`;
 }
 
