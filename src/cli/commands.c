@@ -21,6 +21,9 @@ const struct command commands[] = {
     {"attendance", cmd_attendance,
      "考勤：记录和查看学生缺勤（事假、病假、旷课、迟到早退）、上课日"},
     {"warnings", cmd_warnings, "考勤预警：连续旷课、累计旷课、长期病假的预警和处置"},
+    /* issue 17: accountability */
+    {"meetings", cmd_meetings, "联席会议：参会部门、议定事项、部门报告进展"},
+    {"interviews", cmd_interviews, "约谈：被约谈单位和人、承诺及期限、回访"},
     {"tasks", cmd_tasks, "列出到期和逾期的事项，最紧急的在前"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},

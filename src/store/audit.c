@@ -92,6 +92,14 @@ static const struct word action_words[] = {
     {"school_reopen", "撤销学校停课", NULL, 0, TONE_NONE},
     {"warning_update", "处置考勤预警", NULL, 0, TONE_NONE},
     {"warning_refresh", "重新计算考勤预警", NULL, 0, TONE_NONE},
+    /* issue 17: 联席会议 and 约谈 (casework/meeting.h) */
+    {"meeting_add", "登记联席会议", NULL, 0, TONE_NONE},
+    {"meeting_decide", "登记联席会议议定事项", NULL, 0, TONE_NONE},
+    {"decision_progress", "报告议定事项进展", NULL, 0, TONE_NONE},
+    {"duty_check", "登记部门职责检查", NULL, 0, TONE_NONE},
+    {"interview_add", "登记约谈", NULL, 0, TONE_NONE},
+    {"interview_commit", "登记约谈承诺", NULL, 0, TONE_NONE},
+    {"interview_follow", "约谈回访", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

@@ -44,5 +44,9 @@ extern const struct verb verb_illness_add, verb_illness_follow, verb_mental_add,
     verb_user_mental_health;
 extern const struct verb verb_attendance_record, verb_attendance_remove, verb_attendance_close,
     verb_attendance_reopen, verb_attendance_import;
+/* issue 17: 联席会议 and 约谈 (rows_meeting.c, rows_interview.c) */
+extern const struct verb verb_meeting_add, verb_meeting_decide, verb_meeting_progress,
+    verb_meeting_check;
+extern const struct verb verb_interview_add, verb_interview_commit, verb_interview_follow;
 
 #endif

@@ -55,6 +55,14 @@ const struct verb *const verbs[] = {
     &verb_attendance_close,
     &verb_attendance_reopen,
     &verb_attendance_import,
+    /* issue 17: 联席会议 and 约谈 */
+    &verb_meeting_add,
+    &verb_meeting_decide,
+    &verb_meeting_progress,
+    &verb_meeting_check,
+    &verb_interview_add,
+    &verb_interview_commit,
+    &verb_interview_follow,
     NULL,
 };
 /* clang-format on */
