@@ -91,10 +91,11 @@ int interview_add(struct store *s, const struct scope *sc, const struct intervie
     if (rc < 0)
         return fail_store(s, o);
     if (rc == 0)
-        return failed_at(o, OUT_INVALID, "unit",
-                         "“%s”不是本县的乡镇，也不是最新学籍名单中的学校（可填乡镇名称或代码、"
-                         "学校名称或学籍代码）",
-                         in->unit);
+        return failed_at(
+            o, OUT_INVALID, "unit",
+            "被约谈单位“%s”不是本县的乡镇，也不是最新学籍名单中的学校（可填乡镇名称或代码、"
+            "学校名称或学籍代码）",
+            in->unit);
     char day[11], now[32];
     date_format(on, day);
     date_now_text(now, sizeof(now));
