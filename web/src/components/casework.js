@@ -144,7 +144,8 @@ export function objectLink(object, id) {
   return object === 'case' ? '#/cases/' + id : object === 'task' ? '#/verify/' + id
     : object === 'record' ? '#/children/' + id
     : object === 'candidate' ? '#/review?id=' + id
-    : object === 'warning' ? '#/warnings?state=all&id=' + id : null;
+    : object === 'warning' ? '#/warnings?state=all&id=' + id
+    : object === 'decision' ? '#/meetings' : object === 'commitment' ? '#/interviews' : null;
 }
 
 /** Whom each assignee role is picked among: people of that kind of organisation (org_kinds). */
