@@ -397,9 +397,8 @@ int accountability_due_each(struct store *s, const struct accountability_reach *
         while ((rc = stmt_step(q)) == 1) {
             const struct department *dep = department_find(stmt_text(q, 1));
             char what[96], full[1024];
-            snprintf(full, sizeof(full), "联席会议议定事项（%s）：%s", stmt_text(q, 4),
-                     stmt_text(q, 2));
-            mt_cut(what, sizeof(what), full, 28);
+            snprintf(full, sizeof(full), "联席会议议定：%s", stmt_text(q, 2));
+            mt_cut(what, sizeof(what), full, 30);
             struct accountability_due d = {"decision", stmt_int(q, 0),
                                            "",         dep ? dep->title : stmt_text(q, 1),
                                            what,       date_or_zero(stmt_text(q, 3))};
@@ -425,7 +424,7 @@ int accountability_due_each(struct store *s, const struct accountability_reach *
             bool town = !strcmp(stmt_text(q, 1), "township");
             char what[96], full[1024];
             snprintf(full, sizeof(full), "约谈承诺（%s）：%s", stmt_text(q, 4), stmt_text(q, 5));
-            mt_cut(what, sizeof(what), full, 28);
+            mt_cut(what, sizeof(what), full, 30);
             struct accountability_due d = {
                 "commitment",    stmt_int(q, 0), town ? stmt_text(q, 2) : "",
                 stmt_text(q, 3), what,           date_or_zero(stmt_text(q, 6))};

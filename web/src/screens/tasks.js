@@ -37,7 +37,7 @@ export default function Tasks({ query }) {
   const area = user && user.township ? '本乡镇' : '全县';
   const fields = [
     ...(scope !== 'me' && townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
-    ...(scope !== 'me' ? [{ name: 'person', label: '责任人', type: 'select', options: peopleOpts }] : []),
+    ...(scope !== 'me' && !own ? [{ name: 'person', label: '责任人', type: 'select', options: peopleOpts }] : []),
     { name: 'overdue', label: '只看逾期', type: 'checkbox' },
     { name: 'by_due', label: '只按截止日期排序', type: 'checkbox' },
   ];
