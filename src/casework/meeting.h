@@ -103,9 +103,6 @@ json_t *meeting_show(struct store *s, const struct scope *sc, int64_t id, struct
  * first; `f->department` narrows the county's. */
 json_t *decision_list(struct store *s, const struct scope *sc, const struct meeting_filter *f,
                       struct outcome *o);
-/* The duty checks that found child `child_id` (the child record's timeline): fn for each. */
-int duty_minor_each(struct store *s, int64_t child_id,
-                    void (*fn)(void *ctx, const char *date, const char *what), void *ctx);
 
 /* ---- 约谈 ---- */
 

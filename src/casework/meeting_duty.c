@@ -6,12 +6,14 @@
  * the department that recorded it reads back what it wrote, never the child's record.
  */
 #include "casework/casework.h"
+#include "casework/event.h"
 #include "casework/meeting.h"
 #include "casework/meeting_impl.h"
 #include "casework/wellbeing.h"
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/words.h"
+#include "domain/department.h"
 #include "domain/run.h"
 #include "store/audit.h"
 #include "store/store.h"
@@ -205,6 +207,15 @@ int duty_check_add(struct store *s, const struct scope *sc, int64_t decision_id,
             audit_target(target, OBJ_RECORD, m[i].record_id);
             rc = audit_record(s, actor, sc ? sc->origin : NULL, "duty_check", target,
                               "部门检查发现的未成年人与儿童记录对应");
+            /* on the child's timeline (the county's child file; a department reads none) */
+            const struct department *dep = department_find(d.department);
+            struct buf ev = BUF_INIT;
+            buf_addf(&ev, "%s%s发现：%s；%s", dep ? dep->name : "",
+                     vocab_label(&duty_kinds, d.duty), in->places, in->result);
+            if (rc == 0)
+                rc = event_add(s, m[i].child_id, 0, 0, "duty_check", on,
+                               actor && *actor ? actor : "unknown", ev.buf);
+            buf_release(&ev);
         }
     }
     free(m);
@@ -226,27 +237,4 @@ int duty_check_add(struct store *s, const struct scope *sc, int64_t decision_id,
     if (linked && (!sc || sc->role == ROLE_COUNTY || sc->role == ROLE_ADMIN))
         buf_addf(msg, "，其中 %zu 名已与儿童记录对应", linked);
     return 0;
-}
-
-int duty_minor_each(struct store *s, int64_t child_id,
-                    void (*fn)(void *ctx, const char *date, const char *what), void *ctx)
-{
-    struct stmt *q = store_prepare(
-        s, "SELECT k.on_date, k.kind, k.places, k.result, d.department FROM duty_minor n"
-           " JOIN duty_check k ON k.id = n.check_id JOIN meeting_decision d ON d.id = k.decision_id"
-           " WHERE n.child_id = $1 ORDER BY k.on_date, k.id");
-    if (!q)
-        return -1;
-    stmt_bind_int(q, 1, child_id);
-    int rc;
-    struct buf what = BUF_INIT;
-    while ((rc = stmt_step(q)) == 1) {
-        buf_reset(&what);
-        buf_addf(&what, "%s发现：%s（%s）", vocab_label(&duty_kinds, stmt_text(q, 1)),
-                 stmt_text(q, 2), stmt_text(q, 3));
-        fn(ctx, stmt_text(q, 0), what.buf);
-    }
-    buf_release(&what);
-    stmt_finalize(q);
-    return rc < 0 ? -1 : 0;
 }

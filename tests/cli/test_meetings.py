@@ -63,6 +63,11 @@ class Meetings(DemoServerTest):
         self.assertEqual(len(minors), 1, minors)
         self.assertEqual(minors[0]["record_id"], rid)
         self.assertIn("*", minors[0]["id_number"])
+        # the child's timeline (the county's child file) shows the check
+        r, j, _ = self.call("GET", "/api/v1/children/%s/casework" % rid, cookie=county)
+        self.assertEqual(r.status, 200, j)
+        self.assertTrue(any(e["kind"] == "duty_check" and "未成年人务工检查" in e["text"]
+                            for e in j["timeline"]), j["timeline"])
         # the department that recorded it sees what it wrote, not the link to the register
         hr, _ = self.login("hr")
         r, j, _ = self.call("GET", "/api/v1/meetings/1", cookie=hr)
