@@ -122,10 +122,11 @@ int interview_add(struct store *s, const struct scope *sc, const struct intervie
         *id = stmt_step(q) == 1 ? stmt_int(q, 0) : 0;
         stmt_finalize(q);
     }
-    char detail[160];
+    char detail[160], target[AUDIT_TARGET_SIZE];
     snprintf(detail, sizeof(detail), "约谈 %lld（%s）", (long long)*id, name);
+    audit_target(target, OBJ_INTERVIEW, *id);
     if (*id <= 0 ||
-        audit_record(s, actor, sc ? sc->origin : NULL, "interview_add", NULL, detail) < 0 ||
+        audit_record(s, actor, sc ? sc->origin : NULL, "interview_add", target, detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -198,11 +199,12 @@ int interview_commit(struct store *s, const struct scope *sc, int64_t interview_
         *id = stmt_step(q) == 1 ? stmt_int(q, 0) : 0;
         stmt_finalize(q);
     }
-    char detail[96];
+    char detail[96], target[AUDIT_TARGET_SIZE];
     snprintf(detail, sizeof(detail), "约谈 %lld 承诺 %lld", (long long)interview_id,
              (long long)*id);
+    audit_target(target, OBJ_COMMITMENT, *id);
     if (*id <= 0 ||
-        audit_record(s, actor, sc ? sc->origin : NULL, "interview_commit", NULL, detail) < 0 ||
+        audit_record(s, actor, sc ? sc->origin : NULL, "interview_commit", target, detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -262,7 +264,8 @@ int interview_follow(struct store *s, const struct scope *sc, int64_t interview_
     const char *p[] = {iid,       cid ? cids : NULL,     d,   in->by,
                        in->found, kept >= 0 ? kt : NULL, who, now};
     const char *u[] = {cids, d};
-    char detail[96];
+    char detail[96], target[AUDIT_TARGET_SIZE];
+    audit_target(target, OBJ_INTERVIEW, interview_id);
     snprintf(detail, sizeof(detail), "约谈 %lld 回访%s", (long long)interview_id,
              kept == 1   ? "（承诺已落实）"
              : kept == 0 ? "（承诺未落实）"
@@ -278,7 +281,7 @@ int interview_follow(struct store *s, const struct scope *sc, int64_t interview_
                                 "UPDATE interview_commitment SET state = 'kept', kept_on = $2"
                                 " WHERE id = CAST($1 AS BIGINT)",
                                 2, u) < 0) ||
-        audit_record(s, actor, sc ? sc->origin : NULL, "interview_follow", NULL, detail) < 0 ||
+        audit_record(s, actor, sc ? sc->origin : NULL, "interview_follow", target, detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);

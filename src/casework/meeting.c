@@ -193,10 +193,12 @@ int meeting_add(struct store *s, const struct scope *sc, const struct meeting_in
                        2, args);
         p = e ? e + 1 : NULL;
     }
-    char detail[128];
+    char detail[128], target[AUDIT_TARGET_SIZE];
     snprintf(detail, sizeof(detail), "联席会议 %lld（%s，%d 个部门）", (long long)*id, day, n);
+    audit_target(target, OBJ_MEETING, *id);
     buf_release(&keys);
-    if (rc < 0 || audit_record(s, actor, sc ? sc->origin : NULL, "meeting_add", NULL, detail) < 0 ||
+    if (rc < 0 ||
+        audit_record(s, actor, sc ? sc->origin : NULL, "meeting_add", target, detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -272,15 +274,16 @@ int meeting_decide(struct store *s, const struct scope *sc, int64_t meeting_id,
     }
     /* the owner was at the meeting, or is now counted as a party to it */
     const char *args[] = {mid, d->key};
-    char detail[128];
+    char detail[128], target[AUDIT_TARGET_SIZE];
     snprintf(detail, sizeof(detail), "联席会议 %lld 议定事项 %lld（%s）", (long long)meeting_id,
              (long long)*id, d->name);
+    audit_target(target, OBJ_DECISION, *id);
     if (*id <= 0 ||
         store_run(s,
                   "INSERT INTO meeting_department (meeting_id, department)"
                   " VALUES (CAST($1 AS BIGINT), $2) ON CONFLICT DO NOTHING",
                   2, args) < 0 ||
-        audit_record(s, actor, sc ? sc->origin : NULL, "meeting_decide", NULL, detail) < 0 ||
+        audit_record(s, actor, sc ? sc->origin : NULL, "meeting_decide", target, detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);
@@ -357,9 +360,10 @@ int decision_report(struct store *s, const struct scope *sc, int64_t decision_id
     const char *who = actor && *actor ? actor : "unknown";
     const char *p[] = {idt, day, in->content, state, mt_blank(in->by) ? who : in->by, who, now};
     const char *u[] = {idt, state, day};
-    char detail[128];
+    char detail[128], target[AUDIT_TARGET_SIZE];
     snprintf(detail, sizeof(detail), "议定事项 %lld：%s", (long long)decision_id,
              decision_states.words[si].label);
+    audit_target(target, OBJ_DECISION, decision_id);
     if (store_begin(s) < 0)
         return fail_store(s, o);
     if (store_run(s,
@@ -371,7 +375,7 @@ int decision_report(struct store *s, const struct scope *sc, int64_t decision_id
                   " done_on = CASE WHEN $2 = 'done' THEN $3 ELSE NULL END"
                   " WHERE id = CAST($1 AS BIGINT)",
                   3, u) < 0 ||
-        audit_record(s, actor, sc ? sc->origin : NULL, "decision_progress", NULL, detail) < 0 ||
+        audit_record(s, actor, sc ? sc->origin : NULL, "decision_progress", target, detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);

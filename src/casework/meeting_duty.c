@@ -222,7 +222,10 @@ int duty_check_add(struct store *s, const struct scope *sc, int64_t decision_id,
     char detail[128];
     snprintf(detail, sizeof(detail), "议定事项 %lld：%s（发现未成年人 %ld 名）",
              (long long)decision_id, vocab_label(&duty_kinds, d.duty), found);
-    if (rc < 0 || audit_record(s, actor, sc ? sc->origin : NULL, "duty_check", NULL, detail) < 0 ||
+    char dtarget[AUDIT_TARGET_SIZE];
+    audit_target(dtarget, OBJ_DECISION, decision_id);
+    if (rc < 0 ||
+        audit_record(s, actor, sc ? sc->origin : NULL, "duty_check", dtarget, detail) < 0 ||
         store_commit(s) < 0) {
         fail_store(s, o);
         store_rollback(s);

@@ -83,8 +83,9 @@ static void add_accountability(void *ctx, const struct accountability_due *d)
     if (*d->tcode) /* a township's official interviewed: the township's item */
         snprintf(it->township, sizeof(it->township), "%s", d->unit);
     snprintf(it->what, sizeof(it->what), "%s", d->what);
-    snprintf(it->ref, sizeof(it->ref), "%s %lld",
-             !strcmp(d->kind, "decision") ? "议定事项" : "约谈承诺", (long long)d->id);
+    /* "议定事项 3", "约谈承诺 2": the object's kind as the audit trail names it */
+    snprintf(it->ref, sizeof(it->ref), "%s %lld", vocab_label(&audit_objects, d->kind),
+             (long long)d->id);
     it->due = d->due;
 }
 

@@ -31,6 +31,10 @@ static const struct word object_words[OBJ__COUNT] = {
     [OBJ_CANDIDATE] = {"candidate", "候选记录对", "记录对", 0, TONE_NONE},
     [OBJ_SETTING] = {"setting", "设置项", "设置", 0, TONE_NONE},
     [OBJ_SCHOOL] = {"school", "学校", NULL, 0, TONE_NONE},
+    [OBJ_MEETING] = {"meeting", "联席会议", NULL, 0, TONE_NONE},
+    [OBJ_DECISION] = {"decision", "议定事项", NULL, 0, TONE_NONE},
+    [OBJ_INTERVIEW] = {"interview", "约谈", NULL, 0, TONE_NONE},
+    [OBJ_COMMITMENT] = {"commitment", "约谈承诺", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_objects = {"审计对象", object_words, OBJ__COUNT};
 

@@ -35,6 +35,11 @@ enum audit_object {
     OBJ_CANDIDATE, /* a pair of records the cross-check scored: candidate:9 */
     OBJ_SETTING,   /* setting:casework_verify_days */
     OBJ_SCHOOL,    /* a school by its 学籍 code: school:2114052101 (attendance, closures) */
+    /* issue 17 (casework/meeting.h) */
+    OBJ_MEETING,    /* a joint meeting: meeting:1 */
+    OBJ_DECISION,   /* a meeting's decision: decision:3 */
+    OBJ_INTERVIEW,  /* an interview (约谈): interview:1 */
+    OBJ_COMMITMENT, /* an interview's commitment: commitment:2 */
     OBJ__COUNT
 };
 struct vocab;
