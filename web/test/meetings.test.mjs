@@ -49,7 +49,7 @@ describe('联席会议', () => {
     await page.locator('#main-nav').getByRole('link', { name: '待办' }).click();
     await page.waitForURL(/#\/tasks/);
     await settled(page);
-    assert.match(await page.locator('main').textContent(), /寒假前对县城餐馆/);
+    await page.locator('main', { hasText: '寒假前对县城餐馆' }).waitFor();
     await page.goto(server.url + '/#/meetings');
     await settled(page);
     const mine = page.getByRole('region', { name: '本部门的议定事项' });
@@ -68,7 +68,8 @@ describe('联席会议', () => {
     const county = await signedIn(browser, server.url, 'county', PHONE);
     await county.goto(server.url + '/#/meetings/1');
     await settled(county);
-    assert.match(await county.locator('main').textContent(), /已检查县城 15 家餐馆/);
+    // (waits for the meeting to load: the page's header comes first)
+    await county.locator('article.decision-card', { hasText: '已检查县城 15 家餐馆' }).waitFor();
     await county.goto(server.url + '/#/interviews/1');
     await settled(county);
     await county.getByText('逾期未落实').first().waitFor();
