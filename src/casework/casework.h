@@ -141,6 +141,10 @@ struct tasks_filter {
     bool review; /* also the review queue's pairs (for a role with PERM_REVIEW), each due
                     casework_review_days working days after the run that first queued it */
     bool by_due; /* by due date only; by default the items of priority-group children first */
+    /* issue 17: a department's or a school's 待办, only its joint meetings' decisions
+     * (department: its key) or its interviews' commitments (school: its code) */
+    bool only_accountability;
+    const char *department, *school;
 };
 /* 待办 as a worklist: one row per item with the people assigned to it joined (责任人) and the
  * child's priority groups (重点群体); the items of priority-group children first (issue 15),

@@ -30,6 +30,8 @@ static const struct word kind_words[] = {
     {"care", "关爱联系", NULL, 0, TONE_OK}, /* a left-behind child's (casework/care.c) */
     {"pairing", "结对", NULL, 0,
      TONE_INFO}, /* a teacher paired with a child (casework/pairing.c) */
+    /* issue 17: a department's duty check found the child (casework/meeting_duty.c) */
+    {"duty_check", "部门检查发现", NULL, 0, TONE_WARN},
 };
 const struct vocab event_kinds = {"经办事项", kind_words, ARRAY_SIZE(kind_words)};
 

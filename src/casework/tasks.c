@@ -1,6 +1,7 @@
 /* `baoxue tasks`: what is due and overdue, by township and person. */
 #include "casework/case.h"
 #include "casework/casework.h"
+#include "casework/meeting.h"
 #include "casework/warning.h"
 #include "casework/monthly_todo.h"
 #include "casework/inspection.h"
@@ -21,11 +22,14 @@ struct due_item {
     int64_t record;   /* 送教上门 short of the minimum: the child's record (issue 15) */
     char school[128]; /* and the school that sends the teachers, who owes it */
     int due;
-    int64_t child_id; /* the casework's child (0: a review pair, no child yet) */
-    unsigned groups;  /* its priority groups (child_groups_of), 1u << enum priority_group */
-    int64_t warning;  /* an attendance warning the township holds (warning.h) */
-    int monthly;      /* a month's 月报 the township has not confirmed (yyyymm; issue 17) */
-    int64_t rectify;  /* a rectification item of an inspection (inspection.h, issue 17) */
+    int64_t child_id;      /* the casework's child (0: a review pair, no child yet) */
+    unsigned groups;       /* its priority groups (child_groups_of), 1u << enum priority_group */
+    int64_t warning;       /* an attendance warning the township holds (warning.h) */
+    int monthly;           /* a month's 月报 the township has not confirmed (yyyymm; issue 17) */
+    int64_t rectify;       /* a rectification item of an inspection (inspection.h, issue 17) */
+    int64_t acct;          /* a meeting's decision or an interview's commitment (issue 17) */
+    const char *acct_kind; /* "decision", "commitment" (static) */
+    char unit[128];        /* who owes it: the department, the unit interviewed */
 };
 
 struct send_items {
@@ -98,6 +102,26 @@ static void add_rectify(void *ctx, const struct rectify_due *d)
     snprintf(it->school, sizeof(it->school), "%s", d->unit_name);
     snprintf(it->what, sizeof(it->what), "%s", d->what);
     snprintf(it->ref, sizeof(it->ref), "%s %lld", vocab_label(&audit_objects, "rectify"),
+             (long long)d->id);
+    it->due = d->due;
+}
+
+/* A decision of a joint meeting or a commitment of an interview (issue 17). */
+static void add_accountability(void *ctx, const struct accountability_due *d)
+{
+    struct send_items *si = ctx;
+    ALLOC_GROW(*si->items, *si->n + 1, *si->alloc);
+    struct due_item *it = &(*si->items)[(*si->n)++];
+    memset(it, 0, sizeof(*it));
+    it->acct = d->id;
+    it->acct_kind = d->kind;
+    snprintf(it->tcode, sizeof(it->tcode), "%s", d->tcode);
+    snprintf(it->unit, sizeof(it->unit), "%s", d->unit);
+    if (*d->tcode) /* a township's official interviewed: the township's item */
+        snprintf(it->township, sizeof(it->township), "%s", d->unit);
+    snprintf(it->what, sizeof(it->what), "%s", d->what);
+    /* "议定事项 3", "约谈承诺 2": the object's kind as the audit trail names it */
+    snprintf(it->ref, sizeof(it->ref), "%s %lld", vocab_label(&audit_objects, d->kind),
              (long long)d->id);
     it->due = d->due;
 }
@@ -194,96 +218,114 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
     struct due_item *items = NULL;
     size_t n = 0, alloc = 0;
     int rc = 0;
-    /* verification and outreach tasks */
-    struct stmt *q =
-        store_prepare(s, "SELECT v.id, 0, coalesce(v.township_code, ''), coalesce(v.township, ''),"
-                         " coalesce(r.name, ''), v.state, v.deadline, v.child_id FROM verify_task v"
-                         " JOIN record r ON r.id = v.record_id WHERE v.state <> 'closed'"
-                         " AND (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)");
-    if (q) {
-        stmt_bind_str(q, 1, code);
-        while ((rc = stmt_step(q)) == 1)
-            add_item(&items, &n, &alloc, q, 7,
-                     !strcmp(stmt_text(q, 5), "open") ? "核查（摸排）" : "外联保学：再次联系",
-                     date_or_zero(stmt_text(q, 6)));
-        stmt_finalize(q);
-    }
-    /* open cases: the first visit, the current ladder step's deadline */
-    struct stmt *c = store_prepare(
-        s,
-        "SELECT c.task_id, c.id, coalesce(c.township_code, ''), coalesce(c.township, ''),"
-        " coalesce(r.name, ''), c.state, c.first_visit_due,"
-        " CASE WHEN " FIRST_VISIT_DONE_SQL(
-            "c") " THEN 1 ELSE 0 END, c.ladder, coalesce(c.ladder_deadline, ''),"
-                 " coalesce(c.outcome_on, ''), c.child_id"
-                 " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state <> 'closed'"
-                 " AND (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)");
-    if (!q || !c) {
-        rc = -1;
-    } else {
-        stmt_bind_str(c, 1, code);
-        while ((rc = stmt_step(c)) == 1) {
-            if (!strcmp(stmt_text(c, 5), "open")) {
-                char what[96];
-                if (!stmt_int(c, 7)) {
-                    snprintf(what, sizeof(what), "立案后首次走访（%d 日内）", cs.first_visit_days);
-                    add_item(&items, &n, &alloc, c, 11, what, date_or_zero(stmt_text(c, 6)));
-                }
-                int step = (int)stmt_int(c, 8);
-                if (step && *stmt_text(c, 9)) {
-                    snprintf(what, sizeof(what), "依法控辍期限：%s",
-                             ladder_steps.words[step - 1].label);
-                    add_item(&items, &n, &alloc, c, 11, what, date_or_zero(stmt_text(c, 9)));
-                }
-            } else {
-                /* returned: the next follow-up (the counting rule lives in case.c) */
-                int64_t case_id = stmt_int(c, 1);
-                int outcome_on = date_or_zero(stmt_text(c, 10));
-                struct stmt *fq = store_prepare(
-                    s, "SELECT on_date FROM follow_up WHERE case_id = $1 AND in_school = 1"
-                       " AND on_date >= $2");
-                int *dates = NULL;
-                size_t nd = 0, da = 0;
-                if (fq) {
-                    stmt_bind_int(fq, 1, case_id);
-                    stmt_bind_str(fq, 2, stmt_text(c, 10));
-                    while (stmt_step(fq) == 1) {
-                        ALLOC_GROW(dates, nd + 1, da);
-                        dates[nd++] = date_or_zero(stmt_text(fq, 0));
+    /* a department's and a school's 待办 hold only their decisions and commitments (issue 17) */
+    if (!f->only_accountability) {
+        /* verification and outreach tasks */
+        struct stmt *q = store_prepare(
+            s, "SELECT v.id, 0, coalesce(v.township_code, ''), coalesce(v.township, ''),"
+               " coalesce(r.name, ''), v.state, v.deadline, v.child_id FROM verify_task v"
+               " JOIN record r ON r.id = v.record_id WHERE v.state <> 'closed'"
+               " AND (CAST($1 AS TEXT) IS NULL OR v.township_code = $1)");
+        if (q) {
+            stmt_bind_str(q, 1, code);
+            while ((rc = stmt_step(q)) == 1)
+                add_item(&items, &n, &alloc, q, 7,
+                         !strcmp(stmt_text(q, 5), "open") ? "核查（摸排）" : "外联保学：再次联系",
+                         date_or_zero(stmt_text(q, 6)));
+            stmt_finalize(q);
+        }
+        /* open cases: the first visit, the current ladder step's deadline */
+        struct stmt *c = store_prepare(
+            s, "SELECT c.task_id, c.id, coalesce(c.township_code, ''), coalesce(c.township, ''),"
+               " coalesce(r.name, ''), c.state, c.first_visit_due,"
+               " CASE WHEN " FIRST_VISIT_DONE_SQL(
+                   "c") " THEN 1 ELSE 0 END, c.ladder, coalesce(c.ladder_deadline, ''),"
+                        " coalesce(c.outcome_on, ''), c.child_id"
+                        " FROM case_file c JOIN record r ON r.id = c.record_id WHERE c.state <> "
+                        "'closed'"
+                        " AND (CAST($1 AS TEXT) IS NULL OR c.township_code = $1)");
+        if (!q || !c) {
+            rc = -1;
+        } else {
+            stmt_bind_str(c, 1, code);
+            while ((rc = stmt_step(c)) == 1) {
+                if (!strcmp(stmt_text(c, 5), "open")) {
+                    char what[96];
+                    if (!stmt_int(c, 7)) {
+                        snprintf(what, sizeof(what), "立案后首次走访（%d 日内）",
+                                 cs.first_visit_days);
+                        add_item(&items, &n, &alloc, c, 11, what, date_or_zero(stmt_text(c, 6)));
                     }
-                    stmt_finalize(fq);
-                }
-                int next;
-                int done = followup_progress(&cs, outcome_on, dates, nd, &next);
-                free(dates);
-                char what[96];
-                if (next) {
-                    snprintf(what, sizeof(what), "巩固回访（第 %d/%d 次）", done + 1,
-                             cs.followup_count);
-                    add_item(&items, &n, &alloc, c, 11, what, next);
+                    int step = (int)stmt_int(c, 8);
+                    if (step && *stmt_text(c, 9)) {
+                        snprintf(what, sizeof(what), "依法控辍期限：%s",
+                                 ladder_steps.words[step - 1].label);
+                        add_item(&items, &n, &alloc, c, 11, what, date_or_zero(stmt_text(c, 9)));
+                    }
                 } else {
-                    add_item(&items, &n, &alloc, c, 11, "回访已完成，待审批销号",
-                             followup_due(&cs, outcome_on, cs.followup_count));
+                    /* returned: the next follow-up (the counting rule lives in case.c) */
+                    int64_t case_id = stmt_int(c, 1);
+                    int outcome_on = date_or_zero(stmt_text(c, 10));
+                    struct stmt *fq = store_prepare(
+                        s, "SELECT on_date FROM follow_up WHERE case_id = $1 AND in_school = 1"
+                           " AND on_date >= $2");
+                    int *dates = NULL;
+                    size_t nd = 0, da = 0;
+                    if (fq) {
+                        stmt_bind_int(fq, 1, case_id);
+                        stmt_bind_str(fq, 2, stmt_text(c, 10));
+                        while (stmt_step(fq) == 1) {
+                            ALLOC_GROW(dates, nd + 1, da);
+                            dates[nd++] = date_or_zero(stmt_text(fq, 0));
+                        }
+                        stmt_finalize(fq);
+                    }
+                    int next;
+                    int done = followup_progress(&cs, outcome_on, dates, nd, &next);
+                    free(dates);
+                    char what[96];
+                    if (next) {
+                        snprintf(what, sizeof(what), "巩固回访（第 %d/%d 次）", done + 1,
+                                 cs.followup_count);
+                        add_item(&items, &n, &alloc, c, 11, what, next);
+                    } else {
+                        add_item(&items, &n, &alloc, c, 11, "回访已完成，待审批销号",
+                                 followup_due(&cs, outcome_on, cs.followup_count));
+                    }
                 }
             }
+            stmt_finalize(c);
         }
-        stmt_finalize(c);
+        /* 送教上门 short of the county's monthly minimum (issue 15): this month's, due its last
+         * day, and the month before's, overdue */
+        if (rc == 0) {
+            struct send_items si = {&items, &n, &alloc};
+            rc = send_due_each(s, code, add_send, &si);
+            /* the attendance warnings the township holds (issue 16) */
+            if (rc == 0 && !person)
+                rc = warning_due_each(s, code, add_warning, &si);
+            /* the months the township has not confirmed its 月报 (issue 17) */
+            if (rc == 0 && !person)
+                rc = monthly_due_each(s, code, add_monthly, &si);
+            /* 限期整改 (issue 17): a township's own items; the county's list every unit's,
+             * with those awaiting acceptance */
+            if (rc == 0 && !person)
+                rc = rectify_due_each(s, *code ? code : NULL, !*code, add_rectify, &si);
+        }
     }
-    /* 送教上门 short of the county's monthly minimum (issue 15): this month's, due its last
-     * day, and the month before's, overdue */
-    if (rc == 0) {
+    /* 联席会议 decisions and 约谈 commitments not yet done (issue 17, casework/meeting.h): the
+     * county's list has them all, a township its interviews' commitments, a department its
+     * decisions, a school its commitments; nobody's of the registry */
+    if (rc == 0 && !person) {
+        struct accountability_reach ar = {
+            .decisions = f->only_accountability ? f->department != NULL : !*code,
+            .commitments = f->only_accountability ? f->school != NULL : true,
+            .department = f->department,
+            .township = *code ? code : NULL,
+            .school = f->school,
+        };
         struct send_items si = {&items, &n, &alloc};
-        rc = send_due_each(s, code, add_send, &si);
-        /* the attendance warnings the township holds (issue 16) */
-        if (rc == 0 && !person)
-            rc = warning_due_each(s, code, add_warning, &si);
-        /* the months the township has not confirmed its 月报 (issue 17) */
-        if (rc == 0 && !person)
-            rc = monthly_due_each(s, code, add_monthly, &si);
-        /* 限期整改 (issue 17): a township's own items; the county's list every unit's, with
-         * those awaiting acceptance */
-        if (rc == 0 && !person)
-            rc = rectify_due_each(s, *code ? code : NULL, !*code, add_rectify, &si);
+        rc = accountability_due_each(s, &ar, add_accountability, &si);
     }
     /* the review queue: each pair waiting for a clerk, due some working days after the run
      * that first put it there; nobody's of the registry, so not on a person's list */
@@ -368,6 +410,8 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         } else if (items[i].monthly) {
             snprintf(row.who, sizeof(row.who), "%s（月报确认）",
                      *items[i].township ? items[i].township : "乡镇");
+        } else if (items[i].acct) {
+            snprintf(row.who, sizeof(row.who), "%s", items[i].unit);
         } else if (items[i].warning) {
             snprintf(row.who, sizeof(row.who), "%s（考勤预警）",
                      *items[i].township ? items[i].township : "乡镇");
@@ -426,7 +470,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         char d[11];
         date_format(it->due, d);
         table_add_row(t);
-        table_set(t, 0, *it->township ? it->township : "（未填乡镇）");
+        table_set(t, 0, *it->township ? it->township : it->acct ? "全县" : "（未填乡镇）");
         table_set(t, 1, rows[i].who);
         table_set(t, 2, it->what);
         table_set(t, 3, it->ref);
@@ -442,6 +486,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         table_set(t, 8,
                   it->monthly   ? "monthly"
                   : it->rectify ? "rectify"
+                  : it->acct    ? it->acct_kind
                   : it->warning ? "warning"
                   : it->record  ? "record"
                   : it->pair    ? "candidate"
@@ -450,6 +495,7 @@ int tasks_list(struct store *s, const struct tasks_filter *f, struct report_tabl
         table_setf(t, 9, "%lld",
                    (long long)(it->monthly   ? it->monthly
                                : it->rectify ? it->rectify
+                               : it->acct    ? it->acct
                                : it->warning ? it->warning
                                : it->record  ? it->record
                                : it->pair    ? it->pair

@@ -31,6 +31,8 @@ int cmd_placement(int argc, char **argv);
 int cmd_care(int argc, char **argv);
 int cmd_pairing(int argc, char **argv);
 int cmd_illness(int argc, char **argv);
+int cmd_meetings(int argc, char **argv);
+int cmd_interviews(int argc, char **argv);
 int cmd_mental(int argc, char **argv);
 int cmd_attendance(int argc, char **argv);
 int cmd_warnings(int argc, char **argv);

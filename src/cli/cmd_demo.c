@@ -9,6 +9,7 @@
 #include "casework/demo_cases.h"
 #include "casework/demo_history.h"
 #include "casework/demo_wellbeing.h"
+#include "casework/demo_meetings.h"
 #include "casework/people.h"
 #include "cli/cli.h"
 #include "cli/common.h"
@@ -189,6 +190,16 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
                     printf("演示督导检查：发现问题 %d 个，限期整改中 1 项已验收、1 项待验收、"
                            "1 项逾期未整改（baoxue inspections）\n",
                            nf);
+                }
+                /* issue 17: a joint meeting and an interview */
+                int dec, com;
+                if (exit_code == 0 && demo_meetings(s, cli_actor(), &dec, &com, &o) < 0) {
+                    error("记录演示联席会议和约谈失败：%s", o.msg.buf);
+                    exit_code = EXIT_RUNTIME;
+                } else if (exit_code == 0) {
+                    printf(
+                        "演示问责记录：联席会议 1 次（议定事项 %d 项），约谈 1 次（承诺 %d 项）\n",
+                        dec, com);
                 }
             }
         }

@@ -27,6 +27,9 @@ const struct command commands[] = {
     {"inspections", cmd_inspections, "督导检查：检查记录、发现的问题、限期整改、结果公告"},
     {"rectifications", cmd_rectifications, "限期整改：责任单位提交整改材料，检查组验收或退回"},
     {"bulletins", cmd_bulletins, "控辍保学工作情况通报：按月或按学期印发、列出、生成 PDF"},
+    /* issue 17: accountability */
+    {"meetings", cmd_meetings, "联席会议：参会部门、议定事项、部门报告进展"},
+    {"interviews", cmd_interviews, "约谈：被约谈单位和人、承诺及期限、回访"},
     {"tasks", cmd_tasks, "列出到期和逾期的事项，最紧急的在前"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},

@@ -11,6 +11,12 @@ static const char *const rural_aliases[] = {"乡村振兴局", "扶贫办", NULL
 static const char *const women_aliases[] = {"妇女联合会", "县妇联", NULL};
 static const char *const finance_aliases[] = {"财政局", "县财政局", NULL};
 static const char *const aid_aliases[] = {"资助中心", "学生资助管理中心", NULL};
+static const char *const edu_aliases[] = {"教育局", "县教育局", "教体局", NULL};
+static const char *const hr_aliases[] = {"人社局", "人力资源和社会保障局", "劳动监察", NULL};
+static const char *const culture_aliases[] = {"文旅局", "文化和旅游局", "文化市场综合执法", NULL};
+static const char *const health_aliases[] = {"卫健局", "卫生健康局", "卫健委", NULL};
+static const char *const justice_aliases[] = {"司法局", "县司法局", NULL};
+static const char *const audit_aliases[] = {"审计局", "县审计局", NULL};
 
 /*
  * The vocabulary. population (户籍) is the police's; enrollment (学籍) is the education
@@ -30,6 +36,14 @@ const struct department departments[] = {
     {"finance", "财政", "县财政局", KIND(KIND_AID), DEPT_READS_AID, finance_aliases},
     {"student_aid", "学生资助中心", "学生资助管理中心", KIND(KIND_AID), DEPT_READS_AID,
      aid_aliases},
+    /* issue 17: the other members of the joint meeting (联席会议), who upload no list: their
+     * accounts see and report on the meeting's decisions they own (casework/meeting.h) */
+    {"education", "教育", "县教育局", 0, 0, edu_aliases},
+    {"human_resources", "人社", "县人力资源和社会保障局", 0, 0, hr_aliases},
+    {"culture_tourism", "文旅", "县文化和旅游局", 0, 0, culture_aliases},
+    {"health", "卫健", "县卫生健康局", 0, 0, health_aliases},
+    {"justice", "司法", "县司法局", 0, 0, justice_aliases},
+    {"audit", "审计", "县审计局", 0, 0, audit_aliases},
 };
 const unsigned departments_count = ARRAY_SIZE(departments);
 

@@ -363,3 +363,65 @@ bool role_reads_inspections(enum role r)
     return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_TOWNSHIP ||
            r == ROLE_SCHOOL;
 }
+
+enum outcome_kind scope_meeting_allows(const struct scope *sc, const char *owner,
+                                       enum scope_action act)
+{
+    switch (sc->role) {
+    case ROLE_ADMIN:
+    case ROLE_COUNTY:
+        return OUT_OK;
+    case ROLE_SUPERVISOR:
+        return act == ACT_READ ? OUT_OK : OUT_FORBIDDEN;
+    case ROLE_DEPARTMENT:
+        if (!owner) /* a meeting: read (its own decisions within), never create */
+            return act == ACT_READ ? OUT_OK : OUT_FORBIDDEN;
+        if (!department_find(sc->department) || strcmp(sc->department, owner))
+            return OUT_NOT_FOUND;
+        return act == ACT_READ || act == ACT_FOLLOW_UP ? OUT_OK : OUT_FORBIDDEN;
+    default:
+        return OUT_NOT_FOUND;
+    }
+}
+
+enum outcome_kind scope_interview_allows(const struct scope *sc, const char *unit_kind,
+                                         const char *unit_code, enum scope_action act)
+{
+    bool own = false;
+    switch (sc->role) {
+    case ROLE_ADMIN:
+    case ROLE_COUNTY:
+        return OUT_OK;
+    case ROLE_SUPERVISOR:
+        return act == ACT_READ ? OUT_OK : OUT_FORBIDDEN;
+    case ROLE_TOWNSHIP:
+        own = unit_kind && !strcmp(unit_kind, "township") && sc->township && *sc->township &&
+              unit_code && !strcmp(unit_code, sc->township);
+        break;
+    case ROLE_SCHOOL:
+        own = unit_kind && !strcmp(unit_kind, "school") && sc->school && *sc->school && unit_code &&
+              !strcmp(unit_code, sc->school);
+        break;
+    default:
+        break;
+    }
+    if (!own)
+        return OUT_NOT_FOUND;
+    return act == ACT_READ ? OUT_OK : OUT_FORBIDDEN;
+}
+
+bool role_reads_meetings(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_DEPARTMENT;
+}
+
+bool role_reads_interviews(enum role r)
+{
+    return r == ROLE_ADMIN || r == ROLE_COUNTY || r == ROLE_SUPERVISOR || r == ROLE_TOWNSHIP ||
+           r == ROLE_SCHOOL;
+}
+
+bool role_has_todo(enum role r)
+{
+    return role_has(r, PERM_CASEWORK) || r == ROLE_DEPARTMENT || r == ROLE_SCHOOL;
+}

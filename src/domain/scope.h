@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/outcome.h"
+
 /*
  * Who may do what, and over which children: the one place where roles become permissions and
  * a region. The server resolves a request's scope once, from its session; every read of
@@ -225,5 +227,28 @@ bool role_records_attendance(enum role r);
  * every one, a township or school those that name it. The session's "inspections_read". */
 bool role_reads_inspections(enum role r);
 bool role_reads_attendance(enum role r);
+
+/*
+ * 联席会议 (issue 17, casework/meeting.h): may the scope do `act` to a decision owned by
+ * department `owner` (NULL: the meeting itself, or a new decision)? ACT_READ reads it,
+ * ACT_FOLLOW_UP reports progress and records its duty checks, ACT_WRITE creates meetings and
+ * decisions. The county (and admin) everything; a department reads and reports on its own
+ * department's decisions, nothing of another's (404); a supervisor reads; no one else.
+ */
+enum outcome_kind scope_meeting_allows(const struct scope *sc, const char *owner,
+                                       enum scope_action act);
+/*
+ * 约谈: may the scope do `act` to an interview of the unit of kind `unit_kind` ("township",
+ * "school") and code `unit_code`? The county writes (ACT_WRITE: create, commitments,
+ * follow-ups); a township or a school reads its own; a supervisor reads; no one else.
+ */
+enum outcome_kind scope_interview_allows(const struct scope *sc, const char *unit_kind,
+                                         const char *unit_code, enum scope_action act);
+/* Does a role read the joint meetings (the 联席会议 screen), the interviews (约谈)? */
+bool role_reads_meetings(enum role r);
+bool role_reads_interviews(enum role r);
+/* Does a role have a 待办 (the worklist): the casework roles, and (issue 17) a department for
+ * its decisions and a school for its commitments? */
+bool role_has_todo(enum role r);
 
 #endif

@@ -534,6 +534,14 @@ json_t *user_json(const struct user *u)
         json_array_append_new(perms, json_string("attendance_record"));
     if (role_reads_attendance(u->role))
         json_array_append_new(perms, json_string("attendance_read"));
+    /* issue 17: 联席会议, 约谈, and 待办 for the roles that have one (a department its
+     * decisions, a school its commitments) */
+    if (role_reads_meetings(u->role))
+        json_array_append_new(perms, json_string("meetings_read"));
+    if (role_reads_interviews(u->role))
+        json_array_append_new(perms, json_string("interviews_read"));
+    if (role_has_todo(u->role))
+        json_array_append_new(perms, json_string("todo"));
     json_t *person = u->person_id ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->person_id,
                                               "name", u->person_name, "org", u->person_org)
                                   : json_null();

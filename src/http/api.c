@@ -99,7 +99,9 @@ const struct route api_routes[] = {
              "一个案件的照片和回执扫描件"),
     ROUTE_OF("GET", "/api/v1/cases/{id}/attachments/{aid}", attachment_h, PERM_CASES, SCOPE_CASE,
              "下载案件的一张照片或回执扫描件（记入审计日志）"),
-    ROUTE("GET", "/api/v1/tasks", tasks_h, PERM_CASEWORK, "到期和逾期事项"),
+    /* every role with a 待办 (role_has_todo): tasks_h narrows a department and a school to
+     * their decisions and commitments (issue 17) */
+    ROUTE("GET", "/api/v1/tasks", tasks_h, PERM_SESSION, "到期和逾期事项"),
     ROUTE("GET", "/api/v1/send-teaching", send_teaching_h, PERM_CASES,
           "送教上门：安置为送教上门的儿童和一个月的送教次数、课时"),
     ROUTE("GET", "/api/v1/attendance", attendance_list_h, PERM_CASES,
@@ -150,5 +152,16 @@ const struct route api_routes[] = {
           "已印发的通报（文号、标题、成文日期），最新的在前"),
     ROUTE("GET", "/api/v1/bulletins/{id}", bulletin_h, PERM_SUMMARY,
           "一份通报及其内容；/api/v1/bulletins/3.pdf 或 ?format=pdf 下载按印发时内容生成的 PDF"),
+    /* issue 17: 联席会议 and 约谈 (api_meeting.c); casework/meeting.c narrows each to the
+     * account */
+    ROUTE("GET", "/api/v1/meetings", meetings_h, PERM_SESSION,
+          "联席会议（部门：有本部门事项的会议）"),
+    ROUTE("GET", "/api/v1/meetings/{id}", meeting_h, PERM_SESSION,
+          "一次联席会议：参会部门、议定事项、进展和检查结果（部门：本部门的事项）"),
+    ROUTE("GET", "/api/v1/decisions", decisions_h, PERM_SESSION,
+          "议定事项（部门：本部门的），未办结的在前"),
+    ROUTE("GET", "/api/v1/interviews", interviews_h, PERM_SESSION, "约谈（乡镇、学校：本单位的）"),
+    ROUTE("GET", "/api/v1/interviews/{id}", interview_h, PERM_SESSION,
+          "一次约谈：承诺及期限、回访"),
 };
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

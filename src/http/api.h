@@ -27,6 +27,12 @@ void child_casework_h(struct request *r);
 void child_care_h(struct request *r);
 /* issue 16: the wellbeing ledgers (api_wellbeing.c) */
 void illness_list_h(struct request *r);
+/* issue 17: 联席会议 and 约谈 (api_meeting.c) */
+void meetings_h(struct request *r);
+void meeting_h(struct request *r);
+void decisions_h(struct request *r);
+void interviews_h(struct request *r);
+void interview_h(struct request *r);
 void child_illness_h(struct request *r);
 void mental_list_h(struct request *r);
 void child_mental_h(struct request *r);

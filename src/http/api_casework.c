@@ -173,7 +173,13 @@ void tasks_h(struct request *r)
     struct tasks_filter f = {0};
     const char *overdue, *order;
     struct paging pg;
-    if (!arg_township(r, &f.township) || !arg_text(r, "person", 64, &f.person) ||
+    /* a department's and a school's 待办: their decisions and commitments alone (issue 17) */
+    bool own = !role_has(r->scope.role, PERM_CASEWORK);
+    if (own && !role_has_todo(r->scope.role)) {
+        reply_error(r, MHD_HTTP_FORBIDDEN, "forbidden", perm_refusal(PERM_CASEWORK));
+        return;
+    }
+    if ((!own && (!arg_township(r, &f.township) || !arg_text(r, "person", 64, &f.person))) ||
         !arg_text(r, "overdue", 4, &overdue) || !arg_text(r, "order", 8, &order) ||
         !arg_paging(r, &pg))
         return;
@@ -187,6 +193,14 @@ void tasks_h(struct request *r)
     /* the review queue's pairs only for those who review (and within the township's reach,
      * which arg_township gave) */
     f.review = role_has(r->scope.role, PERM_REVIEW);
+    if (own) {
+        f.only_accountability = true;
+        f.review = false;
+        if (r->scope.role == ROLE_DEPARTMENT)
+            f.department = r->scope.department ? r->scope.department : "";
+        else
+            f.school = r->scope.school ? r->scope.school : "";
+    }
     struct report_table t;
     struct outcome o = OUTCOME_INIT;
     int rc = tasks_list(r->store, &f, &t, &o);

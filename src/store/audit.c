@@ -35,6 +35,10 @@ static const struct word object_words[OBJ__COUNT] = {
     [OBJ_INSPECTION] = {"inspection", "督导检查", NULL, 0, TONE_NONE},
     [OBJ_RECTIFY] = {"rectify", "整改事项", NULL, 0, TONE_NONE},
     [OBJ_BULLETIN] = {"bulletin", "通报", NULL, 0, TONE_NONE},
+    [OBJ_MEETING] = {"meeting", "联席会议", NULL, 0, TONE_NONE},
+    [OBJ_DECISION] = {"decision", "议定事项", NULL, 0, TONE_NONE},
+    [OBJ_INTERVIEW] = {"interview", "约谈", NULL, 0, TONE_NONE},
+    [OBJ_COMMITMENT] = {"commitment", "约谈承诺", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_objects = {"审计对象", object_words, OBJ__COUNT};
 
@@ -107,6 +111,14 @@ static const struct word action_words[] = {
     {"rectify_decide", "整改验收或退回", NULL, 0, TONE_NONE},
     /* issue 17: the 通报 */
     {"bulletin_issue", "印发通报", NULL, 0, TONE_NONE},
+    /* issue 17: 联席会议 and 约谈 (casework/meeting.h) */
+    {"meeting_add", "登记联席会议", NULL, 0, TONE_NONE},
+    {"meeting_decide", "登记联席会议议定事项", NULL, 0, TONE_NONE},
+    {"decision_progress", "报告议定事项进展", NULL, 0, TONE_NONE},
+    {"duty_check", "登记部门职责检查", NULL, 0, TONE_NONE},
+    {"interview_add", "登记约谈", NULL, 0, TONE_NONE},
+    {"interview_commit", "登记约谈承诺", NULL, 0, TONE_NONE},
+    {"interview_follow", "约谈回访", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

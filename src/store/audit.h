@@ -39,6 +39,11 @@ enum audit_object {
     OBJ_INSPECTION, /* a 督导检查 (issue 17): inspection:4 */
     OBJ_RECTIFY,    /* its rectification item (整改事项): rectify:9 */
     OBJ_BULLETIN,   /* an issued 通报 (issue 17): bulletin:3 */
+    /* issue 17 (casework/meeting.h) */
+    OBJ_MEETING,    /* a joint meeting: meeting:1 */
+    OBJ_DECISION,   /* a meeting's decision: decision:3 */
+    OBJ_INTERVIEW,  /* an interview (约谈): interview:1 */
+    OBJ_COMMITMENT, /* an interview's commitment: commitment:2 */
     OBJ__COUNT
 };
 struct vocab;

@@ -52,5 +52,9 @@ extern const struct verb verb_inspections_create, verb_inspections_finding,
     verb_rectifications_return, verb_rectifications_attach;
 /* issue 17: the 通报 (rows_bulletin.c) */
 extern const struct verb verb_bulletin_issue;
+/* issue 17: 联席会议 and 约谈 (rows_meeting.c, rows_interview.c) */
+extern const struct verb verb_meeting_add, verb_meeting_decide, verb_meeting_progress,
+    verb_meeting_check;
+extern const struct verb verb_interview_add, verb_interview_commit, verb_interview_follow;
 
 #endif

@@ -69,6 +69,14 @@ const struct verb *const verbs[] = {
     &verb_rectifications_attach,
     /* issue 17 */
     &verb_bulletin_issue,
+    /* issue 17: 联席会议 and 约谈 */
+    &verb_meeting_add,
+    &verb_meeting_decide,
+    &verb_meeting_progress,
+    &verb_meeting_check,
+    &verb_interview_add,
+    &verb_interview_commit,
+    &verb_interview_follow,
     NULL,
 };
 /* clang-format on */

@@ -245,10 +245,13 @@ class CaseworkApiTest(DemoServerTest):
         r, j, _ = self.call("POST", "/api/v1/verify/%d/outcome" % task, {"outcome": "出国"},
                             cookie=sc, csrf=sc_csrf)
         self.assertError(r, j, 403, "forbidden")
-        for path in ["/api/v1/tasks", "/api/v1/people", "/api/v1/summary", "/api/v1/runs",
+        for path in ["/api/v1/people", "/api/v1/summary", "/api/v1/runs",
                      "/api/v1/imports", "/api/v1/verify?full=1"]:
             r, j, _ = self.call("GET", path, cookie=sc)
             self.assertError(r, j, 403)
+        # its 待办 holds only the commitments of its interviews (issue 17): none here
+        r, j, _ = self.call("GET", "/api/v1/tasks", cookie=sc)
+        self.assertEqual((r.status, j["tasks"]), (200, []), j)
         self.assertEqual(self.counts(), before)
 
         # the county confirms the child out of school: a case the school sees, read-only
@@ -485,7 +488,6 @@ class CaseworkApiTest(DemoServerTest):
             ("POST", "/api/v1/verify/%d/outcome" % reg, {"outcome": "出国"}, 403),
             ("GET", "/api/v1/verify?full=1", None, 403),
             ("GET", "/api/v1/summary", None, 403),
-            ("GET", "/api/v1/tasks", None, 403),
             ("GET", "/api/v1/people", None, 403),
             ("POST", "/api/v1/runs", {}, 403),
             ("GET", "/api/v1/runs", None, 403),
@@ -494,6 +496,10 @@ class CaseworkApiTest(DemoServerTest):
         ]:
             r, j, _ = self.call(method, path, body, cookie=cookie, csrf=csrf)
             self.assertError(r, j, status)
+        # its 待办 holds only the joint meetings' decisions it owns (issue 17)
+        r, j, _ = self.call("GET", "/api/v1/tasks", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual({t["object"] for t in j["tasks"]}, {"decision"}, j)
         # the children of its lists: the county imported this register, so none
         r, j, _ = self.call("GET", "/api/v1/children?status=all", cookie=cookie)
         self.assertEqual(r.status, 200, j)
@@ -539,7 +545,9 @@ class CaseworkApiTest(DemoServerTest):
         readable = {"/healthz", "/api/v1/openapi.json", "/api/v1/session", "/api/v1/settings",
                     "/api/v1/vocab",
                     "/api/v1/imports", "/api/v1/jobs", "/api/v1/children",
-                    "/api/v1/children/filters"}
+                    "/api/v1/children/filters",
+                    # issue 17: its 待办 and the joint meetings' decisions it owns
+                    "/api/v1/tasks", "/api/v1/meetings", "/api/v1/decisions"}
         before = self.counts()
         tried = 0
         for account, police in (("dept3", True), ("dept4", False)):

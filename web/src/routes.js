@@ -19,7 +19,7 @@ export const routes = [
   { path: '/cases/:id', title: '个案', perm: 'cases_read', load: () => import('./screens/case.js') },
   { path: '/send-teaching', title: '送教上门', nav: true, perm: 'placements_read', load: () => import('./screens/send-teaching.js') },
   { path: '/attendance', title: '考勤', nav: true, perm: 'attendance_read', load: () => import('./screens/attendance.js') },
-  { path: '/tasks', title: '待办', nav: true, perm: 'casework', load: () => import('./screens/tasks.js') },
+  { path: '/tasks', title: '待办', nav: true, perm: 'todo', load: () => import('./screens/tasks.js') },
   // issue 17: the monthly report's confirmation
   { path: '/monthly', title: '月报', nav: true, perm: 'summary', load: () => import('./screens/monthly.js') },
   { path: '/aid', title: '应助尽助', nav: true, perm: 'aid_read', load: () => import('./screens/aid.js') },
@@ -35,6 +35,11 @@ export const routes = [
   { path: '/inspections/:id', title: '督导检查', perm: 'inspections_read', load: () => import('./screens/inspections.js') },
   // issue 17: the 通报 (issued by the county; read by supervisors and townships)
   { path: '/bulletins', title: '通报', nav: true, perm: 'bulletins_read', load: () => import('./screens/bulletins.js') },
+  // issue 17: 联席会议 (a department: its own decisions) and 约谈
+  { path: '/meetings', title: '联席会议', nav: true, perm: 'meetings_read', load: () => import('./screens/meetings.js') },
+  { path: '/meetings/:id', title: '联席会议', perm: 'meetings_read', load: () => import('./screens/meeting.js') },
+  { path: '/interviews', title: '约谈', nav: true, perm: 'interviews_read', load: () => import('./screens/interviews.js') },
+  { path: '/interviews/:id', title: '约谈', perm: 'interviews_read', load: () => import('./screens/interview.js') },
   { path: '/registration', title: '户籍问题', nav: true, perm: 'registration', load: () => import('./screens/registration.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },
   { path: '/imports', title: '数据导入', nav: true, perm: 'upload', load: () => import('./screens/imports.js') },

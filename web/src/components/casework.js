@@ -146,7 +146,8 @@ export function objectLink(object, id) {
     : object === 'candidate' ? '#/review?id=' + id
     : object === 'warning' ? '#/warnings?state=all&id=' + id
     : object === 'monthly' ? '#/monthly?month=' + String(id).slice(0, 4) + '-' + String(id).slice(4)
-    : object === 'rectify' ? '#/inspections?item=' + id : null;
+    : object === 'rectify' ? '#/inspections?item=' + id
+    : object === 'decision' ? '#/meetings' : object === 'commitment' ? '#/interviews' : null;
 }
 
 /** Whom each assignee role is picked among: people of that kind of organisation (org_kinds). */

@@ -22,20 +22,22 @@ export default function Tasks({ query }) {
   const user = useUser();
   const page = Number(query.page) || 1;
   const me = user && user.person ? String(user.person.id) : '';
-  const scope = query.scope || (me ? 'me' : 'area');
+  const scope = can('casework') ? query.scope || (me ? 'me' : 'area') : 'area';
   const person = scope === 'me' ? me : query.person;
   const list = useApi(scope === 'me' && !me ? null : '/tasks', {
     township: query.township, person, overdue: query.overdue, order: query.by_due ? 'due' : undefined,
     page, per_page: PER_PAGE,
   });
-  const people = useApi('/people');
+  // a department's and a school's 待办 hold their decisions and commitments alone (issue 17)
+  const own = !can('casework');
+  const people = useApi(own ? null : '/people');
   const summary = useApi(can('summary') && !currentUser().township ? '/summary' : null);
   const townships = summary.data ? summary.data.townships.map(t => ({ value: t.township_code, label: t.township })) : [];
   const peopleOpts = ((people.data && people.data.people) || []).map(p => ({ value: String(p.id), label: `${p.name}（${p.township || p.org}）` }));
   const area = user && user.township ? '本乡镇' : '全县';
   const fields = [
     ...(scope !== 'me' && townships.length > 1 ? [{ name: 'township', label: '乡镇', type: 'select', options: townships }] : []),
-    ...(scope !== 'me' ? [{ name: 'person', label: '责任人', type: 'select', options: peopleOpts }] : []),
+    ...(scope !== 'me' && !own ? [{ name: 'person', label: '责任人', type: 'select', options: peopleOpts }] : []),
     { name: 'overdue', label: '只看逾期', type: 'checkbox' },
     { name: 'by_due', label: '只按截止日期排序', type: 'checkbox' },
   ];
@@ -54,11 +56,11 @@ export default function Tasks({ query }) {
   return html`<div class="page">
     <${PageHeader} title="待办" subtitle=${d ? `截至 ${fmtDate(d.today)}，共 ${fmtNumber(d.total)} 项，${d.priority && !query.by_due ? `重点群体儿童的 ${fmtNumber(d.priority)} 项在前，再按` : '按'}截止日期，最紧急的在前` : '到期和逾期的核查、走访、依法控辍和回访'} />
     ${can('mental_health') && html`<${MentalDue} />`}
-    <div class="segmented" role="group" aria-label="范围">
+    ${!own && html`<div class="segmented" role="group" aria-label="范围">
       <button type="button" class=${'btn' + (scope === 'me' ? ' btn-primary' : '')} aria-pressed=${scope === 'me'} onClick=${() => setQuery({ scope: 'me', person: '', township: '' })}>我的</button>
       <button type="button" class=${'btn' + (scope !== 'me' ? ' btn-primary' : '')} aria-pressed=${scope !== 'me'} onClick=${() => setQuery({ scope: 'area' })}>${area}</button>
-    </div>
-    ${scope === 'me' && html`<div class="card me-card">
+    </div>`}
+    ${!own && scope === 'me' && html`<div class="card me-card">
       ${me ? html`<p class="hint">指派给 ${user.person.name}（${user.person.org}）的事项。</p>`
         : html`<p class="hint">本账号还没有关联人员名册中的本人，请系统管理员在“账号和角色”中关联；关联后这里列出指派给您的事项。</p>`}
     </div>`}
