@@ -34,6 +34,9 @@ int cmd_illness(int argc, char **argv);
 int cmd_mental(int argc, char **argv);
 int cmd_attendance(int argc, char **argv);
 int cmd_warnings(int argc, char **argv);
+/* issue 17: 招生入学 (cmd_entrants.c) */
+int cmd_catchment(int argc, char **argv);
+int cmd_entrants(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);

@@ -21,6 +21,9 @@ const struct command commands[] = {
     {"attendance", cmd_attendance,
      "考勤：记录和查看学生缺勤（事假、病假、旷课、迟到早退）、上课日"},
     {"warnings", cmd_warnings, "考勤预警：连续旷课、累计旷课、长期病假的预警和处置"},
+    /* issue 17: 招生入学 */
+    {"catchment", cmd_catchment, "学区：每个村（社区）划入的学校（查看、划定、取消、导入学区表）"},
+    {"entrants", cmd_entrants, "招生入学：学校登记明年入学儿童的申请（随迁子女等）"},
     {"tasks", cmd_tasks, "列出到期和逾期的事项，最紧急的在前"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},

@@ -338,3 +338,19 @@ bool role_reads_attendance(enum role r)
 {
     return role_records_attendance(r) || r == ROLE_TOWNSHIP || r == ROLE_SUPERVISOR;
 }
+
+bool role_records_entrants(enum role r)
+{
+    return r == ROLE_SCHOOL || r == ROLE_COUNTY || r == ROLE_ADMIN;
+}
+
+bool role_reads_entrants(enum role r)
+{
+    return r == ROLE_SCHOOL || r == ROLE_COUNTY || r == ROLE_ADMIN || r == ROLE_TOWNSHIP ||
+           r == ROLE_SUPERVISOR;
+}
+
+bool role_edits_catchment(enum role r)
+{
+    return r == ROLE_COUNTY || r == ROLE_ADMIN;
+}

@@ -204,4 +204,14 @@ bool scope_groups(const struct scope *sc, unsigned *groups, const char **townshi
 bool role_records_attendance(enum role r);
 bool role_reads_attendance(enum role r);
 
+/*
+ * 招生入学 (issue 17, casework/entrants.h): who records an entrant's application (a school for
+ * itself, the county and admin for any school), who reads the lists (the county's roles, a
+ * township its own, a school its own catchment), and who draws the 学区 (the county, admin).
+ * The session's "entrants_read", "entrants_record" and "catchment_edit" say so to the web UI.
+ */
+bool role_records_entrants(enum role r);
+bool role_reads_entrants(enum role r);
+bool role_edits_catchment(enum role r);
+
 #endif

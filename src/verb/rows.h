@@ -44,5 +44,8 @@ extern const struct verb verb_illness_add, verb_illness_follow, verb_mental_add,
     verb_user_mental_health;
 extern const struct verb verb_attendance_record, verb_attendance_remove, verb_attendance_close,
     verb_attendance_reopen, verb_attendance_import;
+/* issue 17: 招生入学 (rows_entrants.c) */
+extern const struct verb verb_catchment_set, verb_catchment_remove, verb_catchment_import,
+    verb_entrants_apply;
 
 #endif

@@ -55,6 +55,11 @@ const struct verb *const verbs[] = {
     &verb_attendance_close,
     &verb_attendance_reopen,
     &verb_attendance_import,
+    /* issue 17: 招生入学 */
+    &verb_catchment_set,
+    &verb_catchment_remove,
+    &verb_catchment_import,
+    &verb_entrants_apply,
     NULL,
 };
 /* clang-format on */

@@ -26,6 +26,8 @@ export const routes = [
   // issue 16: the wellbeing ledgers (the mental-health one for the accounts granted it)
   { path: '/illness', title: '疾病台帐', nav: true, perm: 'illness_read', load: () => import('./screens/illness.js') },
   { path: '/mental-health', title: '心理健康台帐', nav: true, perm: 'mental_health', load: () => import('./screens/mental.js') },
+  // issue 17: 招生入学
+  { path: '/entrants', title: '招生入学', nav: true, perm: 'entrants_read', load: () => import('./screens/entrants.js') },
   { path: '/registration', title: '户籍问题', nav: true, perm: 'registration', load: () => import('./screens/registration.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },
   { path: '/imports', title: '数据导入', nav: true, perm: 'upload', load: () => import('./screens/imports.js') },
