@@ -11,6 +11,7 @@
 #include "core/view.h"
 #include "domain/match.h"
 #include "domain/run.h"
+#include "domain/runstatus.h"
 #include "domain/scope.h"
 #include "domain/status.h"
 #include "ingest/import.h"
@@ -223,7 +224,8 @@ struct ent {
     int64_t record_id, app_id;
     unsigned src;
     bool migrant;
-    char *known; /* the check: what is known */
+    char *known;    /* the check: what is known */
+    bool elsewhere; /* the check: the latest cross-check found it on the 外出就读 list */
 };
 
 struct ents {
@@ -453,6 +455,8 @@ static void put_rows(struct report_table *t, const struct ents *l, const struct 
         struct buf k = BUF_INIT;
         if (check && e->known)
             buf_adds(&k, e->known);
+        else if (check && e->src == SRC_APPLICATION)
+            buf_adds(&k, "户籍名单中没有，由登记的学校联系监护人");
         if (*e->applied && (e->src & SRC_REGISTER))
             buf_addf(&k, "%s已在%s登记入学", k.len ? "；" : "", e->applied);
         table_set(t, 12, k.buf ? k.buf : "");
@@ -581,34 +585,30 @@ int report_entrants(struct store *s, const struct report_options *opt, struct re
     return 0;
 }
 
-/* What the latest cross-check says of a register child ("" nothing). */
-static int run_status_of(struct store *s, int64_t run, struct ents *l)
+/* What the latest cross-check says of a register child (none: the record is not in the run). */
+static int run_status_of(struct store *s, int64_t run, struct ents *l, struct outcome *o)
 {
-    struct stmt *q = store_prepare(s, "SELECT status FROM child_status"
-                                      " WHERE run_id = $1 AND record_id = $2");
-    if (!q)
+    struct run_info ri;
+    if (run_info_load(s, run, &ri, o) < 0)
         return -1;
     for (size_t i = 0; i < l->n; i++) {
         if (!l->e[i].record_id)
             continue;
-        stmt_reset(q);
-        stmt_bind_int(q, 1, run);
-        stmt_bind_int(q, 2, l->e[i].record_id);
-        int rc = stmt_step(q);
-        if (rc < 0) {
-            stmt_finalize(q);
-            return -1;
-        }
+        struct run_status_entry e;
+        struct buf detail = BUF_INIT;
+        int rc = run_child_status(s, &ri, l->e[i].record_id, &e, &detail);
+        buf_release(&detail);
+        if (rc < 0)
+            return fail_store(s, o);
         if (rc == 1) {
-            int st = status_parse(stmt_text(q, 0));
+            l->e[i].elsewhere = e.st == ST_ENROLLED_ELSEWHERE;
             struct buf b = BUF_INIT;
-            buf_addf(&b, "最近一次比对：%s", st >= 0 ? status_label(st) : stmt_text(q, 0));
-            if (st == ST_NOT_ENROLLED)
+            buf_addf(&b, "最近一次比对：%s", status_label(e.st));
+            if (e.st == ST_NOT_ENROLLED || e.st == ST_DROPPED_OUT)
                 buf_adds(&b, "（已列入核查）");
             l->e[i].known = buf_detach(&b, NULL);
         }
     }
-    stmt_finalize(q);
     return 0;
 }
 
@@ -645,6 +645,7 @@ int report_entrants_check(struct store *s, const struct report_options *opt, str
     bool ready = batch && date_or_zero(imported) >= start;
     /* who the latest 学籍 lists (any grade, active): by ID, and by name and birth date */
     size_t keep = 0;
+    long elsewhere = 0;
     if (rc == 0 && ready) {
         struct stmt *q = store_prepare(
             s, "SELECT 1 FROM record WHERE batch_id = $1"
@@ -673,8 +674,20 @@ int report_entrants_check(struct store *s, const struct report_options *opt, str
             stmt_finalize(q);
         if (rc == 0)
             l.n = keep;
-        if (rc == 0 && run && run_status_of(s, run, &l) < 0)
-            rc = fail_store(s, o);
+        if (rc == 0 && run && run_status_of(s, run, &l, o) < 0)
+            rc = -1;
+        /* those the 外出就读 list has are at school elsewhere: counted, not listed */
+        keep = 0;
+        for (size_t i = 0; rc == 0 && i < l.n; i++) {
+            if (l.e[i].elsewhere) {
+                elsewhere++;
+                ent_free(&l.e[i]);
+            } else {
+                l.e[keep++] = l.e[i];
+            }
+        }
+        if (rc == 0)
+            l.n = keep;
     } else if (rc == 0) {
         for (size_t i = 0; i < l.n; i++)
             ent_free(&l.e[i]);
@@ -704,6 +717,8 @@ int report_entrants_check(struct store *s, const struct report_options *opt, str
         table_meta(t, "enrollment_imported", imported, META_TEXT);
         snprintf(num, sizeof(num), "%zu", l.n);
         table_meta(t, "total", num, META_INT);
+        snprintf(num, sizeof(num), "%ld", elsewhere);
+        table_meta(t, "elsewhere", num, META_INT);
         if (!ready)
             table_note(t,
                        "还不到核对的时候：九月开学、学校导出秋季学期学籍、县里导入（baoxue "
