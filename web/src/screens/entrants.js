@@ -64,11 +64,13 @@ const entrantColumns = [
 function Counts({ rows }) {
   const list = bySchool(rows);
   if (!list.length) return null;
-  return html`<div class="cards entrants-counts" aria-label="各学校人数">
-    ${list.map(c => html`<div class="card stat"><div class="stat-label">${c.school}</div>
-      <div class="stat-value">${fmtNumber(c.n)} 人</div>
-      <div class="muted">户籍 ${c.reg}，学校登记 ${c.app}，随迁 ${c.migrant}</div></div>`)}
-  </div>`;
+  return html`<details class="entrants-counts" open=${list.length <= 6}>
+    <summary>各学校人数（${list.length} 所）</summary>
+    <ul class="plain-list">
+      ${list.map(c => html`<li><strong>${c.school}</strong> ${fmtNumber(c.n)} 人
+        <span class="muted">（户籍 ${c.reg}，学校登记 ${c.app}，随迁 ${c.migrant}）</span></li>`)}
+    </ul>
+  </details>`;
 }
 
 function ApplyForm({ onDone }) {
