@@ -532,6 +532,42 @@ static int load_all(struct store *s, const struct report_options *opt, bool next
     return rc;
 }
 
+/* 随迁 known from the 学籍 (issue 17): the families of the latest run's pupils without 户籍 here,
+ * per school (by guardian, else by pupil) — their younger children are in no list; the note tells
+ * each school how many families to ask. */
+static int nonlocal_note(struct store *s, int64_t run, const char *tcode, const char *school,
+                         struct report_table *t)
+{
+    struct stmt *q = store_prepare(
+        s, "SELECT max(coalesce(r.school_name, r.school_code)), count(DISTINCT"
+           " coalesce(nullif(r.guardian, '') || '/' || coalesce(r.phone, ''), r.name || '/' ||"
+           " coalesce(r.birth_date, ''))) FROM nonlocal_pupil np JOIN record r ON r.id ="
+           " np.record_id WHERE np.run_id = $1 AND r.school_code IS NOT NULL"
+           " AND ($2 = '' OR r.school_code = $2 OR r.school_name = $2)"
+           " AND ($3 = '' OR np.township_code = $3)"
+           " GROUP BY r.school_code ORDER BY 1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, run);
+    stmt_bind_text(q, 2, school ? school : "", school ? strlen(school) : 0);
+    stmt_bind_text(q, 3, tcode, strlen(tcode));
+    struct buf b = BUF_INIT;
+    long total = 0;
+    int rc;
+    while ((rc = stmt_step(q)) == 1) {
+        buf_addf(&b, "%s%s %lld 户", b.len ? "、" : "", stmt_text(q, 0), (long long)stmt_int(q, 1));
+        total += (long)stmt_int(q, 1);
+    }
+    stmt_finalize(q);
+    if (rc == 0 && total)
+        table_note(t,
+                   "有学籍无户籍（随迁）学生的家庭 %ld 户：%s。其弟妹不在任何名单中，学校可向这些"
+                   "家庭了解明年入学的子女并登记入学申请",
+                   total, b.buf);
+    buf_release(&b);
+    return rc < 0 ? -1 : 0;
+}
+
 int report_entrants(struct store *s, const struct report_options *opt, struct report_table *t,
                     struct outcome *o)
 {
@@ -573,6 +609,10 @@ int report_entrants(struct store *s, const struct report_options *opt, struct re
     snprintf(num, sizeof(num), "%ld", unassigned);
     table_meta(t, "unassigned", num, META_INT);
     school_notes(t, &l);
+    if (run && nonlocal_note(s, run, tcode, school, t) < 0) {
+        ents_release(&l);
+        return fail_store(s, o);
+    }
     if (!run)
         table_note(t, "还没有比对结果：户籍中的适龄儿童要在导入户籍并比对后才列出");
     table_note(t,

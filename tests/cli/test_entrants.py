@@ -56,6 +56,9 @@ class Entrants(Api, BaoxueTest):
             if school:
                 enr.append([school[0], school[1], grade, "G" + idn, n, "男" if i % 2 else "女",
                             birth, idn, "在读"])
+        # a pupil here without 户籍 here: a migrant family (随迁) the school may ask
+        other = make_id("20170404", 301, county="411522")
+        enr.append([A[0], A[1], "三年级", "G" + other, "外来生", "男", "2017-04-04", other, "在读"])
         t.import_file("population", t.csv("pop.csv", pop))
         t.import_file("enrollment", t.csv("enr.csv", enr))
         t.ok("match", "--db", cls.db)
@@ -134,6 +137,9 @@ class Entrants(Api, BaoxueTest):
         notes = " ".join(rep["notes"])
         self.assertIn("东村小学 2 人（户籍 2，学校登记 0，随迁子女 0）", notes)
         self.assertIn("未划学区 1 人", notes)
+        self.assertIn("有学籍无户籍（随迁）学生的家庭 1 户：郑庄镇中心小学 1 户", notes)
+        b_notes = " ".join(self.report("entrants", "--school", B[0])["notes"])
+        self.assertNotIn("有学籍无户籍", b_notes)
 
     def test_3_application_and_scope(self):
         self.test_1_catchment()
