@@ -40,6 +40,9 @@ int cmd_monthly(int argc, char **argv);
 int cmd_inspections(int argc, char **argv);
 int cmd_rectifications(int argc, char **argv);
 int cmd_bulletins(int argc, char **argv);
+/* issue 17: 招生入学 (cmd_entrants.c) */
+int cmd_catchment(int argc, char **argv);
+int cmd_entrants(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_tasks(int argc, char **argv);

@@ -5,6 +5,7 @@
 #include "casework/casework.h"
 #include "casework/demo_attendance.h"
 #include "casework/demo_inspection.h"
+#include "casework/demo_entrants.h"
 #include "casework/demo_separation.h"
 #include "casework/demo_cases.h"
 #include "casework/demo_history.h"
@@ -405,6 +406,17 @@ int cmd_demo(int argc, char **argv)
             outcome_reset(&o);
             json_decref(res_b);
             buf_release(&bmsg);
+        }
+        {
+            /* issue 17: the 学区 and a school's applications (招生入学) */
+            struct demo_entrants_summary de;
+            if (demo_entrants(s, cli_actor(), as_of, &de, &o) < 0) {
+                rc = cli_failed(&o);
+                goto out;
+            }
+            printf("演示招生入学：学区划定 %ld 个村（社区），%ld 个未划学区；学校登记入学申请 %ld "
+                   "人（baoxue report entrants、baoxue catchment list）\n",
+                   de.villages, de.unassigned, de.applications);
         }
         long found = mr.counts[ST_NOT_ENROLLED] + mr.counts[ST_DROPPED_OUT];
         printf("\n列出不在校 %ld 人（演示数据的真实情况：%ld 人不在校）；"

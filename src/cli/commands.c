@@ -30,6 +30,9 @@ const struct command commands[] = {
     /* issue 17: accountability */
     {"meetings", cmd_meetings, "联席会议：参会部门、议定事项、部门报告进展"},
     {"interviews", cmd_interviews, "约谈：被约谈单位和人、承诺及期限、回访"},
+    /* issue 17: 招生入学 */
+    {"catchment", cmd_catchment, "学区：每个村（社区）划入的学校（查看、划定、取消、导入学区表）"},
+    {"entrants", cmd_entrants, "招生入学：学校登记明年入学儿童的申请（随迁子女等）"},
     {"tasks", cmd_tasks, "列出到期和逾期的事项，最紧急的在前"},
     {"notice", cmd_notice, "为案件生成劝返复学通知书、责令限期改正通知书（PDF）"},
     {"settings", cmd_settings, "本县设置：年龄段、截止日、比对分数线、期限、假期（查看、修改）"},

@@ -425,3 +425,19 @@ bool role_has_todo(enum role r)
 {
     return role_has(r, PERM_CASEWORK) || r == ROLE_DEPARTMENT || r == ROLE_SCHOOL;
 }
+
+bool role_records_entrants(enum role r)
+{
+    return r == ROLE_SCHOOL || r == ROLE_COUNTY || r == ROLE_ADMIN;
+}
+
+bool role_reads_entrants(enum role r)
+{
+    return r == ROLE_SCHOOL || r == ROLE_COUNTY || r == ROLE_ADMIN || r == ROLE_TOWNSHIP ||
+           r == ROLE_SUPERVISOR;
+}
+
+bool role_edits_catchment(enum role r)
+{
+    return r == ROLE_COUNTY || r == ROLE_ADMIN;
+}

@@ -250,5 +250,14 @@ bool role_reads_interviews(enum role r);
 /* Does a role have a 待办 (the worklist): the casework roles, and (issue 17) a department for
  * its decisions and a school for its commitments? */
 bool role_has_todo(enum role r);
+/*
+ * 招生入学 (issue 17, casework/entrants.h): who records an entrant's application (a school for
+ * itself, the county and admin for any school), who reads the lists (the county's roles, a
+ * township its own, a school its own catchment), and who draws the 学区 (the county, admin).
+ * The session's "entrants_read", "entrants_record" and "catchment_edit" say so to the web UI.
+ */
+bool role_records_entrants(enum role r);
+bool role_reads_entrants(enum role r);
+bool role_edits_catchment(enum role r);
 
 #endif

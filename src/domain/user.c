@@ -542,6 +542,13 @@ json_t *user_json(const struct user *u)
         json_array_append_new(perms, json_string("interviews_read"));
     if (role_has_todo(u->role))
         json_array_append_new(perms, json_string("todo"));
+    /* 招生入学 (issue 17) */
+    if (role_reads_entrants(u->role))
+        json_array_append_new(perms, json_string("entrants_read"));
+    if (role_records_entrants(u->role))
+        json_array_append_new(perms, json_string("entrants_record"));
+    if (role_edits_catchment(u->role))
+        json_array_append_new(perms, json_string("catchment_edit"));
     json_t *person = u->person_id ? json_pack("{s:I, s:s, s:s}", "id", (json_int_t)u->person_id,
                                               "name", u->person_name, "org", u->person_org)
                                   : json_null();

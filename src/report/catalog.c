@@ -1,5 +1,6 @@
 #include "report/catalog.h"
 
+#include "report/entrants.h"
 #include "report/separation.h"
 #include "report/wellbeing.h"
 
@@ -110,6 +111,18 @@ const struct report_def report_defs[] = {
     {"ranking", "控辍保学排名",
      "控辍保学排名：各乡镇（或各学校）按各项指标排名、综合排名，标出辍学高发单位", report_ranking,
      RT_TOWNSHIP | RT_MONTH | RT_BY, PERM_SUMMARY, false, true, false, false},
+    /* issue 17: 招生入学 (report/entrants.h) */
+    {"entrants", "招生入学名单",
+     "招生入学名单：明年秋季入学（截止日前满6周岁）的户籍儿童按学区学校列出，加上学校登记的入学"
+     "申请（随迁子女等），写明村（社区）、学区学校或未划学区、来源，各学校人数",
+     report_entrants, RT_TOWNSHIP | RT_SCHOOL | RT_FULL, PERM_CHILDREN, true, false, false, true},
+    {"entrants-check", "新生未注册学籍核对",
+     "新生未注册学籍核对：九月学籍导入后，本学年应入学（截止日前满6周岁）的儿童中学籍里没有的，"
+     "写明学区学校、来源和比对状态",
+     report_entrants_check, RT_TOWNSHIP | RT_SCHOOL | RT_FULL, PERM_CHILDREN, true, false, false,
+     true},
+    {"catchment", "学区划分", "学区划分：户籍名单中每个村（社区）划入的学校，未划学区的村单独标明",
+     report_catchment, RT_TOWNSHIP | RT_SCHOOL, PERM_CHILDREN, false, false, false, true},
     /* the web UI's 导出Excel: exactly the children list's filters and order (children_table) */
     {"children-list", "儿童名单", "网页台账上的儿童名单，按其筛选和排序（仅网页和接口）", NULL,
      RT_LIST, PERM_SUMMARY, true, false, false, false},

@@ -119,6 +119,11 @@ static const struct word action_words[] = {
     {"interview_add", "登记约谈", NULL, 0, TONE_NONE},
     {"interview_commit", "登记约谈承诺", NULL, 0, TONE_NONE},
     {"interview_follow", "约谈回访", NULL, 0, TONE_NONE},
+    /* issue 17: 招生入学 */
+    {"catchment_set", "划定学区", NULL, 0, TONE_NONE},
+    {"catchment_remove", "取消学区", NULL, 0, TONE_WARN},
+    {"catchment_import", "导入学区表", NULL, 0, TONE_NONE},
+    {"entrant_apply", "登记入学申请", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

@@ -713,6 +713,23 @@ const char *const migrate_pg_steps[] = {
     "  UNIQUE (year, number));"
     "CREATE TRIGGER bulletin_kept BEFORE UPDATE OR DELETE ON bulletin"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_append_only();",
+    /* 28 (招生入学; as SQLite's step 28) */
+    "CREATE TABLE catchment ("
+    "  township_code " CTEXT " NOT NULL, village " CTEXT " NOT NULL CHECK (village <> ''),"
+    "  school_code " CTEXT " NOT NULL, school_name " CTEXT " NOT NULL,"
+    "  set_by " CTEXT " NOT NULL, set_at " CTEXT " NOT NULL,"
+    "  PRIMARY KEY (township_code, village));"
+    "CREATE INDEX catchment_school ON catchment (school_code);"
+    "CREATE TABLE entrant_application ("
+    "  id " ID ","
+    "  school_code " CTEXT " NOT NULL, school_name " CTEXT " NOT NULL,"
+    "  name " CTEXT " NOT NULL CHECK (name <> ''), id_number " CTEXT ","
+    "  birth_date " CTEXT " NOT NULL,"
+    "  guardian " CTEXT ", phone " CTEXT ", address " CTEXT ","
+    "  migrant INTEGER NOT NULL DEFAULT 0 CHECK (migrant IN (0, 1)),"
+    "  hukou_place " CTEXT ", township_code " CTEXT ", village " CTEXT ","
+    "  recorded_by " CTEXT " NOT NULL, recorded_at " CTEXT " NOT NULL);"
+    "CREATE INDEX entrant_application_school ON entrant_application (school_code, birth_date);",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

@@ -931,6 +931,25 @@ const char *const migrate_sqlite_steps[] = {
     "  BEGIN SELECT RAISE(ABORT, 'bulletin is kept unchanged'); END;"
     "CREATE TRIGGER bulletin_no_delete BEFORE DELETE ON bulletin"
     "  BEGIN SELECT RAISE(ABORT, 'bulletin is kept unchanged'); END;",
+    /* 28 (issue 17, casework/entrants.h): 招生入学. `catchment` is the 学区: the school a
+     * village of the 户籍 list goes to (the village as that list writes it), set by the county;
+     * `entrant_application` the applications a school records (入学登记: 随迁子女 and any child
+     * the register does not know), the child's birth date the ID's when it has one. */
+    "CREATE TABLE catchment ("
+    "  township_code TEXT NOT NULL, village TEXT NOT NULL CHECK (village <> ''),"
+    "  school_code TEXT NOT NULL, school_name TEXT NOT NULL,"
+    "  set_by TEXT NOT NULL, set_at TEXT NOT NULL,"
+    "  PRIMARY KEY (township_code, village));"
+    "CREATE INDEX catchment_school ON catchment (school_code);"
+    "CREATE TABLE entrant_application ("
+    "  id INTEGER PRIMARY KEY,"
+    "  school_code TEXT NOT NULL, school_name TEXT NOT NULL,"
+    "  name TEXT NOT NULL CHECK (name <> ''), id_number TEXT, birth_date TEXT NOT NULL,"
+    "  guardian TEXT, phone TEXT, address TEXT,"
+    "  migrant INTEGER NOT NULL DEFAULT 0 CHECK (migrant IN (0, 1)),"
+    "  hukou_place TEXT, township_code TEXT, village TEXT,"
+    "  recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL);"
+    "CREATE INDEX entrant_application_school ON entrant_application (school_code, birth_date);",
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

@@ -56,5 +56,8 @@ extern const struct verb verb_bulletin_issue;
 extern const struct verb verb_meeting_add, verb_meeting_decide, verb_meeting_progress,
     verb_meeting_check;
 extern const struct verb verb_interview_add, verb_interview_commit, verb_interview_follow;
+/* issue 17: 招生入学 (rows_entrants.c) */
+extern const struct verb verb_catchment_set, verb_catchment_remove, verb_catchment_import,
+    verb_entrants_apply;
 
 #endif

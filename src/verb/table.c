@@ -77,6 +77,11 @@ const struct verb *const verbs[] = {
     &verb_interview_add,
     &verb_interview_commit,
     &verb_interview_follow,
+    /* issue 17: 招生入学 */
+    &verb_catchment_set,
+    &verb_catchment_remove,
+    &verb_catchment_import,
+    &verb_entrants_apply,
     NULL,
 };
 /* clang-format on */

@@ -98,6 +98,14 @@ class WebApiTest(unittest.TestCase):
             self.assertLessEqual({"tasks_read", "cases_read"}, perms[u], u)
         self.assertFalse({"tasks_read", "cases_read"} & perms["dept"])
         self.assertIn("approve", perms["county"])
+        # issue 17: 招生入学 — read by the county's roles, a township and a school; a school and
+        # the county record applications; the county alone draws the 学区
+        for u in ["admin", "county", "tz", "school", "sup"]:
+            self.assertIn("entrants_read", perms[u], u)
+        self.assertNotIn("entrants_read", perms["dept"])
+        self.assertEqual({u for u in perms if "entrants_record" in perms[u]},
+                         {"admin", "county", "school"})
+        self.assertEqual({u for u in perms if "catchment_edit" in perms[u]}, {"admin", "county"})
         self.assertNotIn("write", perms["sup"])
         self.assertNotIn("full_id", perms["sup"])
         tz = self.get("/api/v1/session", "tz")["user"]

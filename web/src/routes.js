@@ -40,6 +40,8 @@ export const routes = [
   { path: '/meetings/:id', title: '联席会议', perm: 'meetings_read', load: () => import('./screens/meeting.js') },
   { path: '/interviews', title: '约谈', nav: true, perm: 'interviews_read', load: () => import('./screens/interviews.js') },
   { path: '/interviews/:id', title: '约谈', perm: 'interviews_read', load: () => import('./screens/interview.js') },
+  // issue 17: 招生入学
+  { path: '/entrants', title: '招生入学', nav: true, perm: 'entrants_read', load: () => import('./screens/entrants.js') },
   { path: '/registration', title: '户籍问题', nav: true, perm: 'registration', load: () => import('./screens/registration.js') },
   { path: '/review', title: '人工复核', nav: true, perm: 'review', load: () => import('./screens/review.js') },
   { path: '/imports', title: '数据导入', nav: true, perm: 'upload', load: () => import('./screens/imports.js') },

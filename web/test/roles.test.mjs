@@ -162,7 +162,7 @@ describe("a school's job", () => {
     const page = await signedIn(browser, server.url, 'school-tied', PHONE);
     await settled(page);
     await page.getByRole('button', { name: '菜单' }).click();
-    assert.deepEqual(await page.locator('#main-nav > a').allTextContents(), ['台账', '重点群体', '核查', '个案', '送教上门', '考勤', '待办', '应助尽助', '留守儿童', '预警处置', '预警名单', '人籍分离', '疾病台帐', '督导检查', '约谈']);
+    assert.deepEqual(await page.locator('#main-nav > a').allTextContents(), ['台账', '重点群体', '核查', '个案', '送教上门', '考勤', '待办', '应助尽助', '留守儿童', '预警处置', '预警名单', '人籍分离', '疾病台帐', '督导检查', '约谈', '招生入学']);
     await page.locator('#main-nav').getByRole('link', { name: '个案' }).click();
     await settled(page);
     await page.locator(`a[href="#/cases/${id}"]`).click();
