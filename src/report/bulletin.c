@@ -3,6 +3,7 @@
  * JSON render/bulletin.h draws. What is kept and read is in bulletin_store.c. */
 #include "report/bulletin.h"
 
+#include "casework/inspection.h"
 #include "core/date.h"
 #include "core/deadline.h"
 #include "core/division.h"
@@ -141,6 +142,33 @@ static json_t *chart(const struct ind_ranked *r, size_t n)
                             r[i].u->r.dropout == IND_NONE ? 0.0 : r[i].u->r.dropout, "text", t));
     }
     return json_pack("{s:s, s:o}", "caption", "图1 各乡镇辍学率", "bars", bars);
+}
+
+/* 存在问题 (三): the units whose 督导检查 rectification items are past their deadline and not
+ * submitted on `today` (casework/inspection.h); counts them in *named */
+static int late_rectification(struct store *s, int today, json_t *parts, int *named)
+{
+    struct rectify_overdue *ro = NULL;
+    size_t n = 0;
+    if (rectify_overdue_counts(s, today, &ro, &n) < 0)
+        return -1;
+    struct buf t = BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (!ro[i].overdue)
+            continue;
+        buf_addf(&t, "%s%s逾期未整改%d项", t.len ? "；" : "", ro[i].unit_name, ro[i].overdue);
+        (*named)++;
+    }
+    json_array_append_new(parts, part("h2", "（三）督导检查逾期未整改的单位"));
+    if (t.len) {
+        buf_adds(&t, "。以上事项已超过督导检查规定的整改期限仍未提交整改材料。");
+        json_array_append_new(parts, part("p", t.buf));
+    } else {
+        json_array_append_new(parts, part("p", "督导检查发现的问题均在整改期限内或已整改。"));
+    }
+    buf_release(&t);
+    free(ro);
+    return 0;
 }
 
 /* 存在问题: the townships with overdue work, the units flagged 辍学高发; counts them in *named */
@@ -289,6 +317,14 @@ int bulletin_make(struct store *s, const struct scope *sc, const struct bulletin
     json_t *p3 = json_array();
     int named = 0;
     problems(&x, ranked, x.ntownships, &rule, p3, &named);
+    if (late_rectification(s, out->published, p3, &named) < 0) {
+        json_decref(p3);
+        json_decref(sections);
+        free(ranked);
+        indicators_release(&x);
+        fail_store(s, o);
+        goto out;
+    }
     json_array_append_new(sections, section("三、存在问题", p3));
     json_t *p4 = json_array();
     demands(in, out->deadline, named, out->office, p4);

@@ -616,7 +616,7 @@ int report_entrants(struct store *s, const struct report_options *opt, struct re
     if (!run)
         table_note(t, "还没有比对结果：户籍中的适龄儿童要在导入户籍并比对后才列出");
     table_note(t,
-               "入学年龄：%s（截止日，设置项 cutoff_mmdd）前满 %d 周岁、不满 %d 周岁的儿童，"
+               "入学年龄：%s（本县设置“入学年龄计算截止日”）前满 %d 周岁、不满 %d 周岁的儿童，"
                "按户籍名单所在村（社区）划入学区学校；学校登记的入学申请（随迁子女等）列入登记"
                "的学校",
                cd, cal.min_age, cal.min_age + 1);

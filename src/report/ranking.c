@@ -4,6 +4,7 @@
  */
 #include <stddef.h>
 
+#include "casework/inspection.h"
 #include "report/indicators.h"
 #include "report/reports.h"
 #include "report/ledger_impl.h"
@@ -42,6 +43,8 @@ enum {
     R_VALUES, /* IM__COUNT pairs: value, rank */
     R_DROPPED = R_VALUES + 2 * IM__COUNT,
     R_YEAR_START,
+    R_RECTIFY_OVERDUE,
+    R_RECTIFY_OPEN,
     R_CODE,
     R_TOWN,
     R_FLAG,
@@ -67,6 +70,8 @@ static const struct table_col rank_cols[R__COUNT] = {
     {"overdue_rank", "逾期名次", COL_INT},
     {"dropped", "本学年辍学", COL_INT},
     {"year_start", "学年初在校生", COL_INT},
+    {"rectify_overdue", "逾期整改", COL_INT},
+    {"rectify_open", "未验收整改", COL_INT},
     {"code", "代码", COL_TEXT},
     {"township_code", "乡镇代码", COL_TEXT},
     {"high_dropout", "辍学高发（是否）", COL_FLAG},
@@ -118,7 +123,16 @@ int report_ranking(struct store *s, const struct report_options *opt, struct rep
     const char *cname = ledger_county_name(s, county);
     ledger_caption(t, cname, NULL, schools ? "各学校控辍保学排名" : "各乡镇控辍保学排名", "截至",
                    x.as_of, date_today());
+    /* 督导检查's 限期整改 (casework/inspection.h): each unit's items overdue and not accepted */
+    struct rectify_overdue *ro = NULL;
+    size_t nro = 0;
+    if (rectify_overdue_counts(s, date_today(), &ro, &nro) < 0) {
+        free(rk);
+        indicators_release(&x);
+        return fail_store(s, o);
+    }
     size_t flagged = 0;
+    long rectify_late = 0;
     for (size_t i = 0; i < n; i++) {
         const struct ind_ranked *r = &rk[i];
         const struct ind_unit *u = r->u;
@@ -140,6 +154,13 @@ int report_ranking(struct store *s, const struct report_options *opt, struct rep
         }
         table_setf(t, R_DROPPED, "%ld", u->c.dropped);
         table_setf(t, R_YEAR_START, "%ld", u->c.year_start);
+        for (size_t k = 0; k < nro; k++)
+            if (!strcmp(ro[k].unit_kind, schools ? "school" : "township") &&
+                !strcmp(ro[k].unit_code, u->code)) {
+                table_setf(t, R_RECTIFY_OVERDUE, "%d", ro[k].overdue);
+                table_setf(t, R_RECTIFY_OPEN, "%d", ro[k].open);
+                rectify_late += ro[k].overdue;
+            }
         table_set(t, R_CODE, u->code);
         table_set(t, R_TOWN, u->township_code);
         table_set(t, R_FLAG, r->high_dropout ? "1" : "0");
@@ -150,9 +171,13 @@ int report_ranking(struct store *s, const struct report_options *opt, struct rep
            "逾期任务和案件少者在前，数值相同名次相同，没有数值的指标不排名），按各项名次的平均数"
            "从小到大排列；平均名次相同的，辍学率低的在前，再逾期少的在前。");
     table_note(t,
-               "辍学高发：辍学率达到 %.2f%% 且本学年辍学至少 %ld 人（设置 high_dropout_rate、"
-               "high_dropout_min）。本次 %zu 个单位列为辍学高发。",
+               "辍学高发：辍学率达到 %.2f%% 且本学年辍学至少 %ld 人（本县设置“辍学率达到多少（%%）"
+               "列为辍学高发”“辍学至少几人才列为辍学高发”）。本次 %zu 个单位列为辍学高发。",
                rule.dropout_rate, rule.min_dropped, flagged);
+    table_note(t,
+               "逾期整改：督导检查限期整改中已过整改期限仍未提交的事项（今天的情况，不随所选月份"
+               "变化），不计入综合排名；共 %ld 项。",
+               rectify_late);
     table_note(t, "指标的计算方法见《控辍保学指标》。");
     char d[11];
     date_format(x.as_of, d);
@@ -163,6 +188,7 @@ int report_ranking(struct store *s, const struct report_options *opt, struct rep
     table_meta(t, "high_dropout_rate", num, META_TEXT);
     snprintf(num, sizeof(num), "%ld", rule.min_dropped);
     table_meta(t, "high_dropout_min", num, META_INT);
+    free(ro);
     free(rk);
     indicators_release(&x);
     return 0;

@@ -11,7 +11,7 @@ static const struct verb_field fields[] = {
     FIELD(struct bulletin_input, term, VT_TEXT, "学期", 0, NULL, "如 2026秋、2027春"),
     FIELD(struct bulletin_input, date, VT_DATE, "成文日期", 0, NULL, "默认今天"),
     FIELD(struct bulletin_input, deadline, VT_DATE, "整改期限", 0, NULL,
-          "默认成文日期后 15 个工作日（设置 bulletin_rectify_days）"),
+          "默认成文日期后 15 个工作日（本县设置“通报的整改期限（工作日）”）"),
     FIELD(struct bulletin_input, addressee, VT_TEXT, "主送", 0, NULL,
           "默认 各乡（镇）人民政府，各中小学校"),
     FIELD(struct bulletin_input, demand, VT_PROSE, "其他要求", 0, NULL,
