@@ -154,6 +154,8 @@ int report_ranking(struct store *s, const struct report_options *opt, struct rep
         }
         table_setf(t, R_DROPPED, "%ld", u->c.dropped);
         table_setf(t, R_YEAR_START, "%ld", u->c.year_start);
+        table_set(t, R_RECTIFY_OVERDUE, "0");
+        table_set(t, R_RECTIFY_OPEN, "0");
         for (size_t k = 0; k < nro; k++)
             if (!strcmp(ro[k].unit_kind, schools ? "school" : "township") &&
                 !strcmp(ro[k].unit_code, u->code)) {
