@@ -88,8 +88,9 @@ describe('待办', () => {
     // two tasks overdue by different amounts, both assigned to a township cadre and a village one
     const [a, b] = sql(server.db, `SELECT v.id FROM verify_task v WHERE v.state = 'open' AND v.township_code = '${TOWNSHIP}'
       AND (SELECT count(DISTINCT role) FROM assignment x WHERE x.task_id = v.id) = 2 ORDER BY v.id LIMIT 2`).split('\n');
-    sql(server.db, `UPDATE verify_task SET deadline = '2026-11-16' WHERE id = ${a}`);
-    sql(server.db, `UPDATE verify_task SET deadline = '2026-11-09' WHERE id = ${b}`);
+    // (older than the demo's overdue 约谈 commitment and 整改 item, issue 17: 20 days)
+    sql(server.db, `UPDATE verify_task SET deadline = '2026-10-28' WHERE id = ${a}`);
+    sql(server.db, `UPDATE verify_task SET deadline = '2026-10-21' WHERE id = ${b}`);
     const page = await signedIn(browser, server.url, 'township', PHONE);
     await page.goto(server.url + '/#/tasks?scope=area');
     await settled(page);
@@ -104,7 +105,7 @@ describe('待办', () => {
     }
     assert.equal(new Set(keys).size, n, keys.join('\n'));
     // the most overdue first, then by due date
-    assert.match(await rows.nth(0).locator('td[data-label="状态"]').textContent(), /逾期 11 天/);
+    assert.match(await rows.nth(0).locator('td[data-label="状态"]').textContent(), /逾期 30 天/);
     assert.equal(await rows.nth(0).locator('td.primary a').getAttribute('href'), `#/verify/${b}`);
     assert.equal(await rows.nth(1).locator('td.primary a').getAttribute('href'), `#/verify/${a}`);
     const due = await page.locator('table.table tbody td[data-label="截止日期"]').allTextContents();
