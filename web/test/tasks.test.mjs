@@ -71,7 +71,10 @@ describe('待办', () => {
     const towns = new Set((await page.locator('table.table tbody td[data-label="乡镇"]').allTextContents()).map(t => t.trim()));
     assert.ok(towns.size > 1, [...towns].join());
     await shoot(page, 'tasks-county');
+    // the township's list answered (on a loaded machine the old rows stay a moment after the pick)
+    const answered = page.waitForResponse(r => r.url().includes('/api/v1/tasks') && r.url().includes(`township=${TOWNSHIP}`));
     await page.getByLabel('乡镇').selectOption(TOWNSHIP);
+    await answered;
     await settled(page);
     const one = new Set((await page.locator('table.table tbody td[data-label="乡镇"]').allTextContents()).map(t => t.trim()));
     assert.deepEqual([...one], ['龙港镇']);
