@@ -11,6 +11,9 @@ extern const char *const migrate_sqlite_steps[];
 extern const int migrate_sqlite_count;
 extern const char *const migrate_pg_steps[];
 extern const int migrate_pg_count;
+/* issue 17's SQLite steps (migrate_sqlite_17.c) */
+extern const char migrate_sqlite_step24[], migrate_sqlite_step25[], migrate_sqlite_step26[],
+    migrate_sqlite_step27[], migrate_sqlite_step28[];
 
 /* Step 10: the department accounts' free-text names that name a department of the vocabulary
  * (domain/department.c, as it stood then) become its key; the others stay as they are. */
