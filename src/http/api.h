@@ -45,6 +45,10 @@ void case_show_h(struct request *r);
 /* photos of a task or case (http/api_attach.c) */
 void attachments_h(struct request *r);
 void attachment_h(struct request *r);
+/* One photo of `bytes` (image type `mime`, photo number n) as the answer: inline, no-store,
+ * sandboxed; takes the bytes (api_attach.c, also a rectification's photos) */
+struct buf;
+void reply_photo(struct request *r, long long n, struct buf *bytes, const char *mime);
 void tasks_h(struct request *r);
 void send_teaching_h(struct request *r);
 void attendance_list_h(struct request *r);

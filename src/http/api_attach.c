@@ -35,8 +35,13 @@ void attachment_h(struct request *r)
         buf_release(&bytes);
         return;
     }
+    reply_photo(r, n, &bytes, mime);
+}
+
+void reply_photo(struct request *r, long long n, struct buf *bytes, const char *mime)
+{
     size_t len;
-    char *data = buf_detach(&bytes, &len);
+    char *data = buf_detach(bytes, &len);
     struct MHD_Response *resp =
         data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
              : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);

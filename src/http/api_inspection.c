@@ -96,17 +96,5 @@ void rectify_attachment_h(struct request *r)
         buf_release(&bytes);
         return;
     }
-    size_t len;
-    char *data = buf_detach(&bytes, &len);
-    struct MHD_Response *resp =
-        data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
-             : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    char disp[96];
-    snprintf(disp, sizeof(disp), "inline; filename=\"baoxue-photo-%lld.%s\"", n,
-             strchr(mime, '/') ? strchr(mime, '/') + 1 : "bin");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, mime);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disp);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
-    MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'none'; sandbox");
-    reply_response(r, MHD_HTTP_OK, resp);
+    reply_photo(r, n, &bytes, mime);
 }
