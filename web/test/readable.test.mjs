@@ -50,6 +50,8 @@ describe('dashboard charts', () => {
       assert.deepEqual(shown, [...shown].sort((a, b) => b - a));
       // another rate
       await page.getByRole('button', { name: '逾期率' }).click();
+      // the chart redraws after the click; read it once it has
+      await page.waitForFunction(() => document.querySelector('.chart')?.chart?.getOption().series[0]?.name === '逾期率');
       [rates] = await charts(page);
       assert.equal(rates.series[0].name, '逾期率');
       assert.ok(rates.series[0].data.every(d => /^逾期率 .*：逾期 \d+ 项，在办 \d+ 项/.test(d.tip)));
