@@ -94,6 +94,8 @@ describe('timeline', () => {
     for (const hash of [`#/cases/${id}`, `#/children/${record}`]) {
       await page.goto(server.url + '/' + hash);
       await settled(page);
+      // a hash change renders after its request: on a loaded machine, later than settled saw
+      await page.locator('.timeline li').nth(2).waitFor();
       await page.setViewportSize(DESKTOP);
       const desk = await lines(page);
       assert.ok(desk.length >= 3, `${hash}: ${desk.length} entries`);
