@@ -126,8 +126,24 @@ class ClusterTest(Api, unittest.TestCase):
                     out.append((m.group(1), m.group(2), int(m.group(3)), int(m.group(4))))
         return out
 
-    def ports_for(self, method, uri):
-        return {p for m, u, _, p in self.served() if m == method and u == uri}
+    probes = 0
+
+    def probe(self, path):
+        """path with a query no other request has, to find its line in the access log."""
+        ClusterTest.probes += 1
+        return "%s?probe=%d" % (path, ClusterTest.probes)
+
+    def ports(self, uris, status=None):
+        """The servers that answered these requests (nginx logs a request after its answer has
+        left: the lines are waited for)."""
+        deadline = time.time() + 10
+        while True:
+            lines = {u: (st, p) for _, u, st, p in self.served()}
+            if all(u in lines for u in uris) or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertTrue(all(u in lines for u in uris), uris)
+        return {lines[u][1] for u in uris if status is None or lines[u][0] == status}
 
     def owner_port(self, job_id):
         """The port of the server that ran (or holds) a job, by its pid in the job's owner."""
@@ -136,11 +152,13 @@ class ClusterTest(Api, unittest.TestCase):
         return next(port for p, port, _, _ in self.servers if p.pid == pid)
 
     def upload(self, session, kind, name, data):
+        """An import uploaded through nginx: (its job's id, the server that received it)."""
         body, ctype = multipart({"kind": kind, "force": "1"}, [("file", name, data)])
-        r, j, _ = self.call("POST", "/api/v1/imports", body, cookie=session[0], csrf=session[1],
+        uri = self.probe("/api/v1/imports")
+        r, j, _ = self.call("POST", uri, body, cookie=session[0], csrf=session[1],
                             headers={"Content-Type": ctype})
         self.assertEqual(r.status, 202, j)
-        return j["id"]
+        return j["id"], self.ports([uri]).pop()
 
     # the tests run in the order of their names: the last kills a server
 
@@ -148,53 +166,58 @@ class ClusterTest(Api, unittest.TestCase):
         both = {self.servers[0][1], self.servers[1][1]}
         s = self.login("county")
         # a session made by one server is read by the other
-        for _ in range(4):
-            r, j, _ = self.call("GET", "/api/v1/session", cookie=s[0])
+        uris = [self.probe("/api/v1/session") for _ in range(4)]
+        for uri in uris:
+            r, j, _ = self.call("GET", uri, cookie=s[0])
             self.assertEqual(r.status, 200, j)
             self.assertEqual(j["user"]["name"], "county")
-        self.assertEqual(self.ports_for("GET", "/api/v1/session"), both)
+        self.assertEqual(self.ports(uris), both)
         # a wrong CSRF token is refused by both (the right one is accepted by both: test_2)
-        for _ in range(4):
-            r, j, _ = self.call("POST", "/api/v1/runs", cookie=s[0], csrf="0" * len(s[1]))
+        uris = [self.probe("/api/v1/runs") for _ in range(4)]
+        for uri in uris:
+            r, j, _ = self.call("POST", uri, cookie=s[0], csrf="0" * len(s[1]))
             self.assertError(r, j, 403, "csrf")
-        self.assertEqual(self.ports_for("POST", "/api/v1/runs"), both)
+        self.assertEqual(self.ports(uris), both)
         self.assertEqual(db_scalar(self.db, "SELECT count(*) FROM job"), 0)
         # the lockout counts the failures wherever they land: five wrong passwords, then even
         # the right one is refused, by either server
-        before = len(self.served())
-        for _ in range(5):
-            r, j, _ = self.call("POST", "/api/v1/session", {"username": "admin", "password": "wrong-1"})
+        wrong = [self.probe("/api/v1/session") for _ in range(5)]
+        for uri in wrong:
+            r, j, _ = self.call("POST", uri, {"username": "admin", "password": "wrong-1"})
             self.assertEqual(r.status, 401, j)
-        for _ in range(2):
-            r, j, _ = self.call("POST", "/api/v1/session",
-                                {"username": "admin", "password": "correct-horse-1"})
+        locked = [self.probe("/api/v1/session") for _ in range(2)]
+        for uri in locked:
+            r, j, _ = self.call("POST", uri, {"username": "admin", "password": "correct-horse-1"})
             self.assertEqual(r.status, 429, j)
-        self.assertEqual({p for m, u, _, p in self.served()[before:] if u == "/api/v1/session"}, both)
+        self.assertEqual(self.ports(wrong), both)
+        self.assertEqual(self.ports(locked), both)
 
     def test_2_import_and_two_matches(self):
         s = self.login("county")
-        jobs = []
         for kind, name, data in [("population", "户籍.csv", population_csv()),
                                  ("enrollment", "学籍.csv", enrollment_csv())]:
-            jid = self.upload(s, kind, name, data)
+            jid, received = self.upload(s, kind, name, data)
             done = self.wait_job(s, jid, timeout=60 * SLOW)
             self.assertEqual(done["state"], "done", done)
             # run by the server whose disk has the file: the one that received the upload
-            received = [p for m, u, st, p in self.served() if u == "/api/v1/imports" and st == 202]
-            self.assertEqual(self.owner_port(jid), received[-1])
-            jobs.append(jid)
-        polls = {p for m, u, _, p in self.served() if u in ("/api/v1/jobs/%d" % j for j in jobs)}
-        self.assertEqual(polls, {self.servers[0][1], self.servers[1][1]})
+            self.assertEqual(self.owner_port(jid), received)
+            # two reads in a row go to the two servers: both read the job as done
+            uris = [self.probe("/api/v1/jobs/%d" % jid) for _ in range(2)]
+            for uri in uris:
+                r, j, _ = self.call("GET", uri, cookie=s[0])
+                self.assertEqual((j["state"], j["progress"]), ("done", 1), j)
+            self.assertEqual(self.ports(uris), {self.servers[0][1], self.servers[1][1]})
         # two cross-checks asked for at once: each runs exactly once
         runs_before = db_scalar(self.db, "SELECT count(*) FROM match_run")
         ids = []
+        uris = [self.probe("/api/v1/runs") for _ in range(2)]
 
-        def start():
-            r, j, _ = http_call(self.port, "POST", "/api/v1/runs", cookie=s[0], csrf=s[1])
+        def start(uri):
+            r, j, _ = http_call(self.port, "POST", uri, cookie=s[0], csrf=s[1])
             self.assertEqual(r.status, 202, j)
             ids.append(j["id"])
 
-        threads = [threading.Thread(target=start) for _ in range(2)]
+        threads = [threading.Thread(target=start, args=(uri,)) for uri in uris]
         for t in threads:
             t.start()
         for t in threads:
@@ -206,8 +229,7 @@ class ClusterTest(Api, unittest.TestCase):
         self.assertEqual(db_scalar(self.db, "SELECT count(*) FROM match_run"), runs_before + 2)
         self.assertEqual(len({r["result"]["run_id"] for r in results}), 2)
         # the session's CSRF token was accepted by both servers
-        accepted = {p for m, u, st, p in self.served() if u == "/api/v1/runs" and st == 202}
-        self.assertEqual(accepted, {self.servers[0][1], self.servers[1][1]})
+        self.assertEqual(self.ports(uris, 202), {self.servers[0][1], self.servers[1][1]})
         self.assertEqual(db_scalar(self.db, "SELECT count(*) FROM audit WHERE action = 'match'"),
                          runs_before + 2)
 
@@ -217,7 +239,7 @@ class ClusterTest(Api, unittest.TestCase):
         for i in range(30000):
             birth = "201%d%02d%02d" % (2 + i % 7, 1 + i % 12, 1 + i % 28)
             rows.append(["儿童%d" % i, "男", make_id(birth, 100 + i % 800), birth, "郑庄镇", "正常"])
-        jid = self.upload(s, "population", "大名单.csv", csv_text(rows).encode("utf-8"))
+        jid, _ = self.upload(s, "population", "大名单.csv", csv_text(rows).encode("utf-8"))
         deadline = time.time() + 60 * SLOW
         while True:
             j = self.job(s, jid)
