@@ -69,6 +69,9 @@ int cmd_serve(int argc, char **argv)
                  "多台服务器共用一个数据库时，一台服务器停止后其后台任务最多多少秒后由其他服务器"
                  "标记为失败（默认 30）",
                  2, 3600),
+        OPT_STRING(0, "trusted-proxy", &cfg.trusted_proxy, "地址",
+                   "反向代理（如 nginx）的地址：来自它的请求以 X-Forwarded-For 的最后一个地址为"
+                   "客户端地址（登录锁定、审计日志）"),
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };

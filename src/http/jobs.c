@@ -289,8 +289,8 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* The owner of a job is a process of this host that no longer exists (killed, or stopped while
- * a job ran). */
+/* The owner of a job (never this server: job_reap leaves those) is a process of this host that
+ * no longer exists (killed, or stopped while a job ran). */
 static bool owner_gone(const char *owner, void *ctx)
 {
     (void)ctx;
@@ -305,6 +305,10 @@ static bool owner_gone(const char *owner, void *ctx)
     long pid = strtol(owner + n + 1, &end, 10);
     if (pid <= 0 || *end != ':')
         return false;
+    /* this process's pid under another start time: this server's previous run (a container
+     * gives its server the same pid at every start) */
+    if ((pid_t)pid == getpid())
+        return true;
     return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 

@@ -29,7 +29,7 @@ OPTIONS = {
     "serve": ["--listen", "--web", "--threads", "--max-body", "--timeout", "--max-connections",
               "--reserved-connections", "--per-address-limit", "--header-timeout", "--min-body-rate",
               "--secure-cookie", "--data-dir", "--max-upload", "--job-threads", "--job-lease",
-              "--db"],
+              "--trusted-proxy", "--db"],
 }
 
 # command: an option that takes a value, given last without one

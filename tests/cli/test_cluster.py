@@ -1,5 +1,6 @@
 """Two `baoxue serve` on one PostgreSQL database behind Debian's nginx (round robin), black box:
-sessions, CSRF and the login lockout hold whichever server answers; an import uploaded through
+sessions, CSRF and the login lockout hold whichever server answers (the lockout counting the
+client's address, which the servers read from nginx's X-Forwarded-For); an import uploaded through
 nginx runs on the server that received its file and its progress is read through either; two
 cross-checks started at once each run exactly once; a server frozen mid-job loses the job to the
 other when its lease expires, and once killed (kill -9) the other keeps answering alone.
@@ -10,6 +11,8 @@ jobs under a lease of 3 s (--job-lease), so that the test stays short. PostgreSQ
 cli.test_cluster.pg.
 """
 
+import http.client
+import json
 import os
 import re
 import shutil
@@ -21,7 +24,7 @@ import threading
 import time
 import unittest
 
-from harness import (PG, SLOW, Api, csv_text, db_rows, db_scalar, drain, enrollment_csv, http_call,
+from harness import (PG, SLOW, Api, csv_text, db_rows, db_scalar, db_value, drain, enrollment_csv, http_call,
                      init_county, make_id, multipart, new_db, population_csv, start_server,
                      stop_drained)
 
@@ -84,6 +87,7 @@ class ClusterTest(Api, unittest.TestCase):
             os.makedirs(data)
             p, port = start_server(cls.db, "--data-dir", data, "--job-lease", str(LEASE),
                                    "--job-threads", "1", "--per-address-limit", "0",
+                                   "--trusted-proxy", "127.0.0.1",
                                    "--max-body", "65536")
             lines, t = drain(p)
             cls.servers.append((p, port, lines, t))
@@ -179,18 +183,44 @@ class ClusterTest(Api, unittest.TestCase):
             self.assertError(r, j, 403, "csrf")
         self.assertEqual(self.ports(uris), both)
         self.assertEqual(db_scalar(self.db, "SELECT count(*) FROM job"), 0)
-        # the lockout counts the failures wherever they land: five wrong passwords, then even
-        # the right one is refused, by either server
+        # the lockout counts a client's failures wherever they land, by the client's address
+        # (the servers read X-Forwarded-For from nginx, --trusted-proxy): five wrong passwords
+        # from 127.0.0.5, then even the right one is refused from there, by either server; what
+        # the client claims in its own X-Forwarded-For counts for nothing
+        spoof = {"X-Forwarded-For": "127.0.0.9"}
         wrong = [self.probe("/api/v1/session") for _ in range(5)]
         for uri in wrong:
-            r, j, _ = self.call("POST", uri, {"username": "admin", "password": "wrong-1"})
+            r, j = self.login_from("127.0.0.5", uri, "wrong-1", spoof)
             self.assertEqual(r.status, 401, j)
         locked = [self.probe("/api/v1/session") for _ in range(2)]
         for uri in locked:
-            r, j, _ = self.call("POST", uri, {"username": "admin", "password": "correct-horse-1"})
+            r, j = self.login_from("127.0.0.5", uri, "correct-horse-1", spoof)
             self.assertEqual(r.status, 429, j)
         self.assertEqual(self.ports(wrong), both)
         self.assertEqual(self.ports(locked), both)
+        self.assertEqual(db_rows(self.db, "SELECT DISTINCT origin FROM audit WHERE action IN"
+                                          " ('login_failed', 'login_locked')"), [["api 127.0.0.5"]])
+        # another client behind the same nginx is not locked out with it
+        r, j = self.login_from("127.0.0.6", "/api/v1/session", "correct-horse-1")
+        self.assertEqual(r.status, 200, j)
+        # straight to a server, not from nginx: the header is not read
+        r, j = self.login_from("127.0.0.7", "/api/v1/session", "wrong-1", spoof,
+                               port=self.servers[0][1])
+        self.assertEqual(r.status, 401, j)
+        self.assertEqual(db_value(self.db, "SELECT origin FROM audit WHERE action = 'login_failed'"
+                                           " ORDER BY id DESC LIMIT 1"), "api 127.0.0.7")
+
+    def login_from(self, addr, uri, password, headers=None, port=None):
+        """POST /api/v1/session as admin from a loopback address of the client's own."""
+        c = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=30,
+                                       source_address=(addr, 0))
+        try:
+            c.request("POST", uri, json.dumps({"username": "admin", "password": password}),
+                      dict(headers or {}, **{"Content-Type": "application/json"}))
+            r = c.getresponse()
+            return r, json.loads(r.read() or b"{}")
+        finally:
+            c.close()
 
     def test_2_import_and_two_matches(self):
         s = self.login("county")
