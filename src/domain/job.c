@@ -108,7 +108,8 @@ int job_saved_run(struct store *s, int64_t id, int64_t run_id)
                   text);
 }
 
-int64_t job_claim(struct store *s, const char *owner, int64_t lease_until)
+int64_t job_claim(struct store *s, const char *owner, int64_t lease_until,
+                  const char *const phase[2])
 {
     /* a look first: an idle server asks every second, and on SQLite a write would wait behind
      * an import's transaction */
@@ -126,8 +127,9 @@ int64_t job_claim(struct store *s, const char *owner, int64_t lease_until)
     bool pg = !strcmp(store_dialect(s), "postgresql");
     char sql[600];
     snprintf(sql, sizeof(sql),
-             "UPDATE job SET state = 'running', owner = $1, lease_until = $2, started_at = $3"
-             " WHERE id = (SELECT id FROM job WHERE state = 'queued' AND (owner IS NULL OR"
+             "UPDATE job SET state = 'running', owner = $1, lease_until = $2, started_at = $3,"
+             " phase = CASE kind WHEN 'match' THEN $5 ELSE $4 END WHERE id = (SELECT id FROM job "
+             "WHERE state = 'queued' AND (owner IS NULL OR"
              " owner = $1) ORDER BY id LIMIT 1%s) AND state = 'queued' AND (owner IS NULL OR"
              " owner = $1) RETURNING id",
              pg ? " FOR UPDATE SKIP LOCKED" : "");
@@ -136,6 +138,8 @@ int64_t job_claim(struct store *s, const char *owner, int64_t lease_until)
     stmt_bind_str(st, 1, owner);
     stmt_bind_int(st, 2, lease_until);
     stmt_bind_int(st, 3, (int64_t)time(NULL));
+    stmt_bind_str(st, 4, phase[JOB_IMPORT]);
+    stmt_bind_str(st, 5, phase[JOB_MATCH]);
     int64_t id = 0;
     if ((rc = stmt_step(st)) == 1)
         id = stmt_int(st, 0);

@@ -38,9 +38,11 @@ const char *job_kind_key(enum job_kind k); /* "import", "match" */
 int64_t job_create(struct store *s, enum job_kind kind, const struct scope *sc, json_t *params,
                    const char *owner, int64_t lease_until);
 
-/* Claim the oldest queued job that is free or owner's: → running, owner's until lease_until.
- * Its id, 0 when there is none (or another server took it first), -1 on a store error. */
-int64_t job_claim(struct store *s, const char *owner, int64_t lease_until);
+/* Claim the oldest queued job that is free or owner's: → running with the phase of its kind
+ * (phase[JOB_IMPORT], phase[JOB_MATCH]), owner's until lease_until. Its id, 0 when there is
+ * none (or another server took it first), -1 on a store error. */
+int64_t job_claim(struct store *s, const char *owner, int64_t lease_until,
+                  const char *const phase[2]);
 /* Extend the lease of every queued or running job of owner's to lease_until: 0, or -1. */
 int job_renew(struct store *s, const char *owner, int64_t lease_until);
 /* Up to max queued jobs held by owner (its imports waiting to run), oldest first: the count. */

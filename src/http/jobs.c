@@ -50,6 +50,8 @@ static struct {
     /* the keeper: renews this server's leases, fails the jobs of servers that are gone */
     char self[300]; /* this server in the job table: "host:pid:start" */
     unsigned lease; /* seconds */
+    /* what a claimed job shows until its row says more: its row's phase, by kind */
+    const char *phase[2];
     struct store *keeper_s;
     pthread_t keeper;
     bool keeper_started;
@@ -274,7 +276,7 @@ static void *worker(void *arg)
     while (!pool.stop) {
         pool.busy++; /* the claim counts: a stop waits for the job it may win */
         pthread_mutex_unlock(&pool.lock);
-        int64_t id = job_claim(w->s, pool.self, lease_end());
+        int64_t id = job_claim(w->s, pool.self, lease_end(), pool.phase);
         if (id < 0)
             error("无法领取后台任务：%s", store_errmsg(w->s));
         else if (id > 0)
@@ -356,6 +358,10 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
     snprintf(pool.self, sizeof(pool.self), "%s:%ld:%lld", host, (long)getpid(),
              (long long)time(NULL));
     pool.lease = cfg->job_lease ? cfg->job_lease : 30;
+    for (int k = JOB_IMPORT; k <= JOB_MATCH; k++) {
+        const struct verb *v = verb_find(job_kind_key((enum job_kind)k));
+        pool.phase[k] = v && v->phase ? v->phase : "正在运行";
+    }
     fprintf(stderr, "本服务器在任务表中记为 %s（任务租期 %u 秒）\n", pool.self, pool.lease);
     /* the jobs of servers that are gone (this one's last run among them) */
     if (reap(main) < 0) {

@@ -19,6 +19,7 @@
 #define B "host-b:200:1700000000"
 
 static const struct scope county = {.user = "county"};
+static const char *const phases[2] = {"正在导入", "正在比对"};
 
 static int64_t new_job(struct store *s, enum job_kind kind, const char *owner, int64_t lease)
 {
@@ -51,15 +52,16 @@ static void test_claim_once_oldest_first(void **state)
     int64_t now = 2000000000;
     int64_t first = new_job(fx->s, JOB_MATCH, NULL, 0);
     int64_t second = new_job(fx->s, JOB_MATCH, NULL, 0);
-    assert_int_equal(job_claim(fx->s, A, now + 30), first);
+    assert_int_equal(job_claim(fx->s, A, now + 30, phases), first);
     assert_column(fx->s, "state", first, "running");
     assert_column(fx->s, "owner", first, A);
     assert_column(fx->s, "lease_until", first, "2000000030");
+    assert_column(fx->s, "phase", first, "正在比对");
     /* the other server takes the next one: never the one already claimed */
-    assert_int_equal(job_claim(fx->s, B, now + 30), second);
+    assert_int_equal(job_claim(fx->s, B, now + 30, phases), second);
     assert_column(fx->s, "owner", second, B);
-    assert_int_equal(job_claim(fx->s, A, now + 30), 0);
-    assert_int_equal(job_claim(fx->s, B, now + 30), 0);
+    assert_int_equal(job_claim(fx->s, A, now + 30, phases), 0);
+    assert_int_equal(job_claim(fx->s, B, now + 30, phases), 0);
     assert_column(fx->s, "owner", first, A);
 }
 
@@ -71,8 +73,8 @@ static void test_claim_from_two_connections(void **state)
     struct buf err = BUF_INIT;
     assert_int_equal(store_open_peer(fx->s, &other, &err), 0);
     int64_t id = new_job(fx->s, JOB_MATCH, NULL, 0);
-    int64_t won_a = job_claim(fx->s, A, 2000000030);
-    int64_t won_b = job_claim(other, B, 2000000030);
+    int64_t won_a = job_claim(fx->s, A, 2000000030, phases);
+    int64_t won_b = job_claim(other, B, 2000000030, phases);
     assert_int_equal(won_a, id);
     assert_int_equal(won_b, 0);
     assert_column(fx->s, "owner", id, A);
@@ -85,13 +87,14 @@ static void test_held_import_only_for_its_server(void **state)
     struct tu_fx *fx = *state;
     /* an import uploaded to A: its file is on A's disk */
     int64_t imp = new_job(fx->s, JOB_IMPORT, A, 2000000030);
-    assert_int_equal(job_claim(fx->s, B, 2000000030), 0);
+    assert_int_equal(job_claim(fx->s, B, 2000000030, phases), 0);
     int64_t ids[4];
     assert_int_equal(job_held_queued(fx->s, A, ids, 4), 1);
     assert_int_equal(ids[0], imp);
     assert_int_equal(job_held_queued(fx->s, B, ids, 4), 0);
-    assert_int_equal(job_claim(fx->s, A, 2000000060), imp);
+    assert_int_equal(job_claim(fx->s, A, 2000000060, phases), imp);
     assert_column(fx->s, "lease_until", imp, "2000000060");
+    assert_column(fx->s, "phase", imp, "正在导入");
     assert_int_equal(job_held_queued(fx->s, A, ids, 4), 0);
 }
 
@@ -118,12 +121,12 @@ static void test_reap_expired_leases(void **state)
     int64_t mine = new_job(fx->s, JOB_MATCH, NULL, 0);
     int64_t alive = new_job(fx->s, JOB_MATCH, NULL, 0);
     /* B claims its jobs under leases that end before now; A's and another's are still valid */
-    assert_int_equal(job_claim(fx->s, B, now - 10), match);
-    assert_int_equal(job_claim(fx->s, B, now - 10), saved);
+    assert_int_equal(job_claim(fx->s, B, now - 10, phases), match);
+    assert_int_equal(job_claim(fx->s, B, now - 10, phases), saved);
     assert_int_equal(job_saved_run(fx->s, saved, 7), 0);
-    assert_int_equal(job_claim(fx->s, B, now - 10), imp);
-    assert_int_equal(job_claim(fx->s, A, now - 10), mine); /* A's own: never reaped by A */
-    assert_int_equal(job_claim(fx->s, "host-c:3:1", now + 30), alive);
+    assert_int_equal(job_claim(fx->s, B, now - 10, phases), imp);
+    assert_int_equal(job_claim(fx->s, A, now - 10, phases), mine); /* A's own: never reaped by A */
+    assert_int_equal(job_claim(fx->s, "host-c:3:1", now + 30, phases), alive);
     assert_int_equal(job_renew(fx->s, B, now - 5), 0);
     assert_column(fx->s, "lease_until", held, "1999999995");
 
@@ -141,7 +144,9 @@ static void test_reap_expired_leases(void **state)
     assert_column(fx->s, "state", alive, "running");
     /* a second look finds nothing more; a finished job is never touched */
     assert_int_equal(job_reap(fx->s, A, now, never_gone, NULL, "x", "y"), 0);
-    assert_int_equal(job_done(fx->s, mine, json_object()), 0);
+    json_t *result = json_object();
+    assert_int_equal(job_done(fx->s, mine, result), 0);
+    json_decref(result);
     assert_int_equal(job_reap(fx->s, B, now + 1000, never_gone, NULL, "x", "y"), 1);
     assert_column(fx->s, "state", mine, "done");
 }
@@ -151,7 +156,7 @@ static void test_reap_renewed_and_gone(void **state)
     struct tu_fx *fx = *state;
     int64_t now = 2000000000;
     int64_t id = new_job(fx->s, JOB_MATCH, NULL, 0);
-    assert_int_equal(job_claim(fx->s, B, now - 10), id);
+    assert_int_equal(job_claim(fx->s, B, now - 10, phases), id);
     /* B renews (or reports progress) before A looks: nothing to do */
     assert_int_equal(job_progress(fx->s, id, 0.5, "正在比对", now + 30), 0);
     assert_int_equal(job_reap(fx->s, A, now, never_gone, NULL, "x", "y"), 0);
