@@ -35,7 +35,8 @@ int cmd_serve(int argc, char **argv)
     long threads = cfg.threads, max_body = (long)cfg.max_body, timeout = cfg.timeout,
          max_conn = cfg.max_connections, reserved = -1, per_address = cfg.per_address,
          header_timeout = cfg.header_timeout, min_body_rate = cfg.min_body_rate,
-         max_upload = (long)cfg.max_upload, job_threads = cfg.job_threads;
+         max_upload = (long)cfg.max_upload, job_threads = cfg.job_threads,
+         job_lease = cfg.job_lease;
     const struct opt opts[] = {
         OPT_STRING(0, "listen", &cfg.listen, "地址:端口",
                    "监听地址和端口，如 0.0.0.0:8080、[::1]:8080（端口 0：任选空闲端口）"),
@@ -64,6 +65,13 @@ int cmd_serve(int argc, char **argv)
                  1024, 1L << 40),
         OPT_LONG(0, "job-threads", &job_threads, "N", "同时运行的后台任务数（导入、比对；默认 2）",
                  1, 16),
+        OPT_LONG(0, "job-lease", &job_lease, "秒",
+                 "多台服务器共用一个数据库时，一台服务器停止后其后台任务最多多少秒后由其他服务器"
+                 "标记为失败（默认 30）",
+                 2, 3600),
+        OPT_STRING(0, "trusted-proxy", &cfg.trusted_proxy, "地址",
+                   "反向代理（如 nginx）的地址：来自它的请求以 X-Forwarded-For 的最后一个地址为"
+                   "客户端地址（登录锁定、审计日志）"),
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
     };
@@ -78,6 +86,7 @@ int cmd_serve(int argc, char **argv)
     cfg.min_body_rate = (unsigned)min_body_rate;
     cfg.max_upload = (size_t)max_upload;
     cfg.job_threads = (unsigned)job_threads;
+    cfg.job_lease = (unsigned)job_lease;
     bool reserved_given = reserved >= 0;
     cfg.reserved_connections = reserved_given ? (unsigned)reserved : 0;
     if (!reserved_given)

@@ -19,12 +19,13 @@ const char *job_kind_key(enum job_kind k)
     return k == JOB_MATCH ? "match" : "import";
 }
 
-int64_t job_create(struct store *s, enum job_kind kind, const struct scope *sc, json_t *params)
+int64_t job_create(struct store *s, enum job_kind kind, const struct scope *sc, json_t *params,
+                   const char *owner, int64_t lease_until)
 {
     char *text = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
-    struct stmt *st =
-        store_prepare(s, "INSERT INTO job (kind, state, user_id, who, created_at, phase, params)"
-                         " VALUES ($1, 'queued', $2, $3, $4, '排队等待', $5) RETURNING id");
+    struct stmt *st = store_prepare(
+        s, "INSERT INTO job (kind, state, user_id, who, created_at, phase, params, owner,"
+           " lease_until) VALUES ($1, 'queued', $2, $3, $4, '排队等待', $5, $6, $7) RETURNING id");
     int64_t id = -1;
     if (st) {
         stmt_bind_str(st, 1, job_kind_key(kind));
@@ -35,6 +36,11 @@ int64_t job_create(struct store *s, enum job_kind kind, const struct scope *sc, 
         stmt_bind_str(st, 3, sc->user ? sc->user : "");
         stmt_bind_int(st, 4, (int64_t)time(NULL));
         stmt_bind_str(st, 5, text ? text : "{}");
+        stmt_bind_str(st, 6, owner); /* NULL: free for any server */
+        if (owner)
+            stmt_bind_int(st, 7, lease_until);
+        else
+            stmt_bind_null(st, 7);
         if (stmt_step(st) == 1)
             id = stmt_int(st, 0);
         stmt_finalize(st);
@@ -66,13 +72,13 @@ int job_start(struct store *s, int64_t id, const char *phase)
                   id, (int64_t)time(NULL), 0.0, phase);
 }
 
-int job_progress(struct store *s, int64_t id, double fraction, const char *phase)
+int job_progress(struct store *s, int64_t id, double fraction, const char *phase,
+                 int64_t lease_until)
 {
-    /* $2 unused by the statement would upset PostgreSQL: every $N appears */
     return update(s,
-                  "UPDATE job SET progress = $3, phase = $4 WHERE id = $1 AND $2 >= 0"
+                  "UPDATE job SET progress = $3, phase = $4, lease_until = $2 WHERE id = $1"
                   " AND state = 'running'",
-                  id, 0, fraction, phase);
+                  id, lease_until, fraction, phase);
 }
 
 int job_done(struct store *s, int64_t id, json_t *result)
@@ -102,58 +108,163 @@ int job_saved_run(struct store *s, int64_t id, int64_t run_id)
                   text);
 }
 
-/* The match jobs among those being interrupted whose run was committed: failed with a message
- * that says the run was saved. The number, or -1. */
-static long interrupt_saved_runs(struct store *s, const char *message)
+int64_t job_claim(struct store *s, const char *owner, int64_t lease_until,
+                  const char *const phase[2])
 {
-    struct stmt *st = store_prepare(s, "SELECT id, result FROM job WHERE kind = 'match' AND"
-                                       " state = 'running' AND result IS NOT NULL");
+    /* a look first: an idle server asks every second, and on SQLite a write would wait behind
+     * an import's transaction */
+    struct stmt *st = store_prepare(s, "SELECT id FROM job WHERE state = 'queued' AND"
+                                       " (owner IS NULL OR owner = $1) ORDER BY id LIMIT 1");
     if (!st)
         return -1;
-    int64_t ids[64], runs[64];
+    stmt_bind_str(st, 1, owner);
+    int rc = stmt_step(st);
+    stmt_finalize(st);
+    if (rc <= 0)
+        return rc;
+    /* the claim: one conditional UPDATE, which only one server wins (the other finds the row
+     * no longer queued); on PostgreSQL the row another server is claiming is skipped */
+    bool pg = !strcmp(store_dialect(s), "postgresql");
+    char sql[600];
+    snprintf(sql, sizeof(sql),
+             "UPDATE job SET state = 'running', owner = $1, lease_until = $2, started_at = $3,"
+             " phase = CASE kind WHEN 'match' THEN $5 ELSE $4 END WHERE id = (SELECT id FROM job "
+             "WHERE state = 'queued' AND (owner IS NULL OR"
+             " owner = $1) ORDER BY id LIMIT 1%s) AND state = 'queued' AND (owner IS NULL OR"
+             " owner = $1) RETURNING id",
+             pg ? " FOR UPDATE SKIP LOCKED" : "");
+    if (!(st = store_prepare(s, sql)))
+        return -1;
+    stmt_bind_str(st, 1, owner);
+    stmt_bind_int(st, 2, lease_until);
+    stmt_bind_int(st, 3, (int64_t)time(NULL));
+    stmt_bind_str(st, 4, phase[JOB_IMPORT]);
+    stmt_bind_str(st, 5, phase[JOB_MATCH]);
+    int64_t id = 0;
+    if ((rc = stmt_step(st)) == 1)
+        id = stmt_int(st, 0);
+    stmt_finalize(st);
+    return rc < 0 ? -1 : id;
+}
+
+int job_renew(struct store *s, const char *owner, int64_t lease_until)
+{
+    struct stmt *st = store_prepare(s, "UPDATE job SET lease_until = $2 WHERE owner = $1 AND"
+                                       " state IN ('queued', 'running')");
+    if (!st)
+        return -1;
+    stmt_bind_str(st, 1, owner);
+    stmt_bind_int(st, 2, lease_until);
+    int rc = stmt_step(st);
+    stmt_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+long job_held_queued(struct store *s, const char *owner, int64_t *ids, long max)
+{
+    struct stmt *st = store_prepare(s, "SELECT id FROM job WHERE state = 'queued' AND owner = $1"
+                                       " ORDER BY id");
+    if (!st)
+        return -1;
+    stmt_bind_str(st, 1, owner);
+    long n = 0;
+    int rc;
+    while ((rc = stmt_step(st)) == 1 && n < max)
+        ids[n++] = stmt_int(st, 0);
+    stmt_finalize(st);
+    return rc < 0 ? -1 : n;
+}
+
+/* A job found abandoned, as job_reap read it. */
+struct stale {
+    int64_t id, lease;
+    bool running, match, has_lease;
+    int64_t saved_run;
+    char owner[256];
+};
+
+/* The message of an abandoned job: what was and was not saved. */
+static void stale_message(const struct stale *j, const char *running_msg, const char *queued_msg,
+                          char *msg, size_t size)
+{
+    if (!j->running)
+        snprintf(msg, size, "%s", queued_msg);
+    else if (j->match && j->saved_run > 0)
+        snprintf(msg, size,
+                 "%s：第 %lld 次比对的结果已保存，但其后的核查任务未生成完毕（再比对一次即可生成）",
+                 running_msg, (long long)j->saved_run);
+    else if (j->match)
+        snprintf(msg, size, "%s：本次比对未保存，请重新比对", running_msg);
+    else
+        snprintf(msg, size, "%s：本次导入未保存（名单没有改变），请重新上传", running_msg);
+}
+
+/* Fail one abandoned job unless its owner renewed the lease since it was read: 1 failed, 0 not,
+ * -1 store error. */
+static int fail_stale(struct store *s, const struct stale *j, const char *msg)
+{
+    struct stmt *st = store_prepare(
+        s, "UPDATE job SET state = 'failed', finished_at = $2, phase = '失败', error = $3"
+           " WHERE id = $1 AND state IN ('queued', 'running') AND COALESCE(owner, '') = $4"
+           " AND COALESCE(lease_until, 0) = $5 RETURNING id");
+    if (!st)
+        return -1;
+    stmt_bind_int(st, 1, j->id);
+    stmt_bind_int(st, 2, (int64_t)time(NULL));
+    stmt_bind_str(st, 3, msg);
+    stmt_bind_text(st, 4, j->owner, strlen(j->owner)); /* '' too */
+    stmt_bind_int(st, 5, j->has_lease ? j->lease : 0);
+    int rc = stmt_step(st);
+    stmt_finalize(st);
+    return rc;
+}
+
+long job_reap(struct store *s, const char *self, int64_t now,
+              bool (*gone)(const char *owner, void *ctx), void *ctx, const char *running_msg,
+              const char *queued_msg)
+{
+    /* the jobs another server holds (or a running one nobody does) */
+    struct stmt *st = store_prepare(
+        s, "SELECT id, state, kind, owner, lease_until, result FROM job WHERE"
+           " (state = 'running' AND owner IS NULL) OR (state IN ('queued', 'running') AND"
+           " owner <> $1) ORDER BY id");
+    if (!st)
+        return -1;
+    stmt_bind_str(st, 1, self);
+    struct stale jobs[64];
     size_t n = 0;
     int rc;
-    while ((rc = stmt_step(st)) == 1 && n < ARRAY_SIZE(ids)) {
-        json_t *j = json_loads(stmt_text(st, 1), 0, NULL);
-        json_int_t run = json_integer_value(json_object_get(j, "saved_run"));
-        json_decref(j);
-        if (run > 0) {
-            ids[n] = stmt_int(st, 0);
-            runs[n++] = run;
+    while ((rc = stmt_step(st)) == 1 && n < ARRAY_SIZE(jobs)) {
+        struct stale *j = &jobs[n];
+        memset(j, 0, sizeof(*j));
+        j->id = stmt_int(st, 0);
+        j->running = !strcmp(stmt_text(st, 1), "running");
+        j->match = !strcmp(stmt_text(st, 2), "match");
+        bool owned = !stmt_is_null(st, 3);
+        if (owned)
+            snprintf(j->owner, sizeof(j->owner), "%s", stmt_text(st, 3));
+        j->has_lease = !stmt_is_null(st, 4);
+        j->lease = j->has_lease ? stmt_int(st, 4) : 0;
+        if (!stmt_is_null(st, 5)) {
+            json_t *r = json_loads(stmt_text(st, 5), 0, NULL);
+            j->saved_run = json_integer_value(json_object_get(r, "saved_run"));
+            json_decref(r);
         }
+        if (!owned || j->lease < now || (gone && gone(j->owner, ctx)))
+            n++;
     }
     stmt_finalize(st);
     if (rc < 0)
         return -1;
+    long failed = 0;
     for (size_t i = 0; i < n; i++) {
         char msg[512];
-        snprintf(msg, sizeof(msg),
-                 "%s：第 %lld 次比对的结果已保存，但其后的核查任务未生成完毕（再比对一次即可生成）",
-                 message, (long long)runs[i]);
-        if (job_fail(s, ids[i], msg) < 0)
+        stale_message(&jobs[i], running_msg, queued_msg, msg, sizeof(msg));
+        if ((rc = fail_stale(s, &jobs[i], msg)) < 0)
             return -1;
+        failed += rc;
     }
-    return (long)n;
-}
-
-long job_interrupt_all(struct store *s, const char *message)
-{
-    long saved = interrupt_saved_runs(s, message);
-    if (saved < 0)
-        return -1;
-    struct stmt *st = store_prepare(
-        s, "UPDATE job SET state = 'failed', finished_at = $1, phase = '失败', error = $2"
-           " WHERE state IN ('queued', 'running') RETURNING id");
-    if (!st)
-        return -1;
-    stmt_bind_int(st, 1, (int64_t)time(NULL));
-    stmt_bind_str(st, 2, message);
-    long n = 0;
-    int rc;
-    while ((rc = stmt_step(st)) == 1)
-        n++;
-    stmt_finalize(st);
-    return rc < 0 ? -1 : n + saved;
+    return failed;
 }
 
 int job_params(struct store *s, int64_t id, enum job_kind *kind, json_t **params)

@@ -1,9 +1,12 @@
 /* Background jobs of the server (imports, cross-checks) on a small pool of job threads, each
- * with its own store connection; the streamed multipart upload of an import; the routes of
- * /api/v1/imports, /runs and /jobs. docs/decisions.md (Issue 5: jobs). */
+ * with its own store connection, claiming jobs from the job table under a lease (several servers
+ * may share one database: docs/deploy.md); the streamed multipart upload of an import; the routes
+ * of /api/v1/imports, /runs and /jobs. docs/decisions.md (Issue 5: jobs; Issue 18: stateless
+ * servers). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,25 +28,43 @@
 #include "util/progress.h"
 #include "verb/verb.h"
 
-#define INTERRUPTED "服务重启，任务中断"
+/* what a job is marked with when the server that held it is gone (job_reap adds what was saved) */
+#define ABANDONED_RUNNING "处理该任务的服务器已停止，任务中断"
+#define ABANDONED_QUEUED  "接收上传文件的服务器已停止，任务未运行，请重新上传"
+/* how often an idle job thread looks for a job another server queued (a job queued here wakes
+ * one at once) */
+#define POLL_SECONDS 1
 
 /* ---- the pool: one per process (one server) ---- */
 
 static struct {
     pthread_mutex_t lock;
-    pthread_cond_t cond;      /* work queued, or stop */
+    pthread_cond_t cond;      /* a job queued here, or stop */
     pthread_cond_t idle_cond; /* a job finished */
-    int64_t *queue;
-    size_t head, n, alloc;
     bool stop;
-    unsigned busy;
+    unsigned busy; /* job threads claiming or running a job */
     unsigned nthreads;
     pthread_t *threads;
     struct worker *workers;
     struct live *live; /* per job thread: the running job's latest progress */
+    /* the keeper: renews this server's leases, fails the jobs of servers that are gone */
+    char self[300]; /* this server in the job table: "host:pid:start" */
+    unsigned lease; /* seconds */
+    /* what a claimed job shows until its row says more: its row's phase, by kind */
+    const char *phase[2];
+    struct store *keeper_s;
+    pthread_t keeper;
+    bool keeper_started;
+    pthread_cond_t keeper_cond;
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
           .cond = PTHREAD_COND_INITIALIZER,
-          .idle_cond = PTHREAD_COND_INITIALIZER};
+          .idle_cond = PTHREAD_COND_INITIALIZER,
+          .keeper_cond = PTHREAD_COND_INITIALIZER};
+
+static int64_t lease_end(void)
+{
+    return (int64_t)time(NULL) + pool.lease;
+}
 
 /*
  * Progress of a running job. The job's own connection may be inside the library's one
@@ -80,7 +101,7 @@ static void on_progress(void *ctx, double fraction, const char *phase)
 {
     struct worker *w = ctx;
     live_set(w->slot, w->job, fraction, phase);
-    if (w->peer && job_progress(w->peer, w->job, fraction, phase) < 0)
+    if (w->peer && job_progress(w->peer, w->job, fraction, phase, lease_end()) < 0)
         error("任务 %lld 的进度无法写入：%s", (long long)w->job, store_errmsg(w->peer));
 }
 
@@ -100,13 +121,10 @@ static void live_overlay(json_t *job)
     pthread_mutex_unlock(&pool.lock);
 }
 
-static void enqueue(int64_t id)
+/* A job was queued here: a job thread claims it now rather than at its next look. */
+static void wake(void)
 {
     pthread_mutex_lock(&pool.lock);
-    if (pool.head > 0 && pool.head == pool.n)
-        pool.head = pool.n = 0;
-    ALLOC_GROW(pool.queue, pool.n + 1, pool.alloc);
-    pool.queue[pool.n++] = id;
     pthread_cond_signal(&pool.cond);
     pthread_mutex_unlock(&pool.lock);
 }
@@ -213,44 +231,119 @@ static void run_row(struct worker *w, const struct verb *v, json_t *params)
     free(in);
 }
 
+/* One claimed job, run on the worker's connection. */
+static void run_job(struct worker *w, int64_t id)
+{
+    struct store *s = w->s;
+    enum job_kind kind;
+    json_t *params = NULL;
+    if (job_params(s, id, &kind, &params) < 0) {
+        error("任务 %lld 无法读取：%s", (long long)id, store_errmsg(s));
+        return;
+    }
+    /* the library's audit records say which request started the job */
+    const char *origin = json_string_value(json_object_get(params, "origin"));
+    audit_set_origin(origin ? origin : "api");
+    w->job = id;
+    const struct verb *v = verb_find(job_kind_key(kind));
+    if (v)
+        run_row(w, v, params);
+    else
+        job_fail(s, id, "任务参数无效");
+    live_set(w->slot, 0, 0, "");
+    pthread_mutex_lock(&pool.lock);
+    w->upload[0] = '\0';
+    pthread_mutex_unlock(&pool.lock);
+    w->job = 0;
+    audit_set_origin(NULL);
+    json_decref(params);
+}
+
+static void wait_seconds(pthread_cond_t *cond, unsigned seconds)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += seconds;
+    pthread_cond_timedwait(cond, &pool.lock, &until);
+}
+
+/* A job thread: claims the oldest job it may run (free, or an import uploaded here), runs it,
+ * and looks again; with none, waits to be woken or for the next look. */
 static void *worker(void *arg)
 {
     struct worker *w = arg;
-    struct store *s = w->s;
     pthread_mutex_lock(&pool.lock);
-    for (;;) {
-        while (!pool.stop && pool.head == pool.n)
-            pthread_cond_wait(&pool.cond, &pool.lock);
-        if (pool.stop)
-            break;
-        int64_t id = pool.queue[pool.head++];
-        pool.busy++;
+    while (!pool.stop) {
+        pool.busy++; /* the claim counts: a stop waits for the job it may win */
         pthread_mutex_unlock(&pool.lock);
-        enum job_kind kind;
-        json_t *params = NULL;
-        if (job_params(s, id, &kind, &params) < 0)
-            error("任务 %lld 无法读取：%s", (long long)id, store_errmsg(s));
-        else {
-            /* the library's audit records say which request started the job */
-            const char *origin = json_string_value(json_object_get(params, "origin"));
-            audit_set_origin(origin ? origin : "api");
-            w->job = id;
-            const struct verb *v = verb_find(job_kind_key(kind));
-            if (v)
-                run_row(w, v, params);
-            else
-                job_fail(s, id, "任务参数无效");
-            live_set(w->slot, 0, 0, "");
-            pthread_mutex_lock(&pool.lock);
-            w->upload[0] = '\0';
-            pthread_mutex_unlock(&pool.lock);
-            w->job = 0;
-            audit_set_origin(NULL);
-        }
-        json_decref(params);
+        int64_t id = job_claim(w->s, pool.self, lease_end(), pool.phase);
+        if (id < 0)
+            error("无法领取后台任务：%s", store_errmsg(w->s));
+        else if (id > 0)
+            run_job(w, id);
         pthread_mutex_lock(&pool.lock);
         pool.busy--;
         pthread_cond_broadcast(&pool.idle_cond);
+        if (id <= 0 && !pool.stop)
+            wait_seconds(&pool.cond, POLL_SECONDS);
+    }
+    pthread_mutex_unlock(&pool.lock);
+    return NULL;
+}
+
+/* The owner of a job (never this server: job_reap leaves those) is a process of this host that
+ * no longer exists (killed, or stopped while a job ran). */
+static bool owner_gone(const char *owner, void *ctx)
+{
+    (void)ctx;
+    char host[256];
+    if (gethostname(host, sizeof(host)) < 0)
+        return false;
+    host[sizeof(host) - 1] = '\0';
+    size_t n = strlen(host);
+    if (strncmp(owner, host, n) || owner[n] != ':')
+        return false;
+    char *end;
+    long pid = strtol(owner + n + 1, &end, 10);
+    if (pid <= 0 || *end != ':')
+        return false;
+    /* this process's pid under another start time: this server's previous run (a container
+     * gives its server the same pid at every start) */
+    if ((pid_t)pid == getpid())
+        return true;
+    return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Fail the jobs of servers that are gone; the number, or -1. */
+static long reap(struct store *s)
+{
+    long n = job_reap(s, pool.self, (int64_t)time(NULL), owner_gone, NULL, ABANDONED_RUNNING,
+                      ABANDONED_QUEUED);
+    if (n > 0)
+        fprintf(stderr, "处理任务的服务器已停止：%ld 个任务已标记为失败（%s）\n", n,
+                ABANDONED_RUNNING);
+    return n;
+}
+
+/* The keeper: every third of the lease, this server's jobs renewed and the others' looked at. */
+static void *keeper(void *arg)
+{
+    (void)arg;
+    bool pg = !strcmp(store_dialect(pool.keeper_s), "postgresql");
+    unsigned every = pool.lease / 3 ? pool.lease / 3 : 1;
+    pthread_mutex_lock(&pool.lock);
+    while (!pool.stop) {
+        wait_seconds(&pool.keeper_cond, every);
+        if (pool.stop)
+            break;
+        pthread_mutex_unlock(&pool.lock);
+        /* on SQLite an import's transaction holds the one write lock: the renewal waits it out
+         * and may fail, quietly (the next one renews) */
+        if (job_renew(pool.keeper_s, pool.self, lease_end()) < 0 && pg)
+            error("无法续租后台任务：%s", store_errmsg(pool.keeper_s));
+        if (reap(pool.keeper_s) < 0 && pg)
+            error("无法检查其他服务器的后台任务：%s", store_errmsg(pool.keeper_s));
+        pthread_mutex_lock(&pool.lock);
     }
     pthread_mutex_unlock(&pool.lock);
     return NULL;
@@ -258,13 +351,23 @@ static void *worker(void *arg)
 
 int jobs_start(struct store *main, const struct server_config *cfg, struct buf *err)
 {
-    long n = job_interrupt_all(main, INTERRUPTED);
-    if (n < 0) {
+    char host[256];
+    if (gethostname(host, sizeof(host)) < 0)
+        snprintf(host, sizeof(host), "localhost");
+    host[sizeof(host) - 1] = '\0';
+    snprintf(pool.self, sizeof(pool.self), "%s:%ld:%lld", host, (long)getpid(),
+             (long long)time(NULL));
+    pool.lease = cfg->job_lease ? cfg->job_lease : 30;
+    for (int k = JOB_IMPORT; k <= JOB_MATCH; k++) {
+        const struct verb *v = verb_find(job_kind_key((enum job_kind)k));
+        pool.phase[k] = v && v->phase ? v->phase : "正在运行";
+    }
+    fprintf(stderr, "本服务器在任务表中记为 %s（任务租期 %u 秒）\n", pool.self, pool.lease);
+    /* the jobs of servers that are gone (this one's last run among them) */
+    if (reap(main) < 0) {
         buf_addf(err, "无法读取任务表：%s", store_errmsg(main));
         return -1;
     }
-    if (n > 0)
-        fprintf(stderr, "上次运行中断的任务 %ld 个已标记为失败（%s）\n", n, INTERRUPTED);
     /* what a killed server left in uploads/ (no job will read it now) */
     long swept = uploads_sweep(main, cfg->data_dir);
     if (swept < 0) {
@@ -278,6 +381,11 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
     pool.workers = xcalloc(pool.nthreads, sizeof(*pool.workers));
     pool.live = xcalloc(pool.nthreads, sizeof(*pool.live));
     bool pg = !strcmp(store_dialect(main), "postgresql");
+    if (store_open_peer(main, &pool.keeper_s, err) < 0) {
+        pool.nthreads = 0;
+        jobs_stop(0);
+        return -1;
+    }
     for (unsigned i = 0; i < pool.nthreads; i++) {
         struct worker *w = &pool.workers[i];
         w->slot = i;
@@ -290,15 +398,13 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
         }
         pthread_create(&pool.threads[i], NULL, worker, w);
     }
+    pool.keeper_started = pthread_create(&pool.keeper, NULL, keeper, NULL) == 0;
     return 0;
 }
 
-/* A job that will not run (the server stops): failed, and its upload removed. */
-static void drop_queued(int64_t id)
+/* An import uploaded here that will not run (the server stops): failed, its upload removed. */
+static void drop_queued(struct store *s, int64_t id)
 {
-    if (!pool.nthreads)
-        return;
-    struct store *s = pool.workers[0].s;
     enum job_kind kind;
     json_t *params = NULL;
     if (job_params(s, id, &kind, &params) == 0 && kind == JOB_IMPORT)
@@ -320,229 +426,41 @@ void jobs_stop(unsigned drain)
         rc = pthread_cond_timedwait(&pool.idle_cond, &pool.lock, &until);
     bool busy = pool.busy > 0;
     if (busy) {
-        /* the files of the jobs the process ends under go now (the next start marks them
-         * failed, INTERRUPTED) */
+        /* the files of the jobs the process ends under go now (another server, or this one's
+         * next start, marks them failed) */
         for (unsigned i = 0; i < pool.nthreads; i++)
             upload_remove(pool.workers[i].upload);
     }
     pthread_mutex_unlock(&pool.lock);
     if (busy) {
         /* a long job still runs: the process ends under it; its connection is not closed
-         * under its feet, nor is the queue touched (a worker may still read it) */
+         * under its feet; the keeper goes on renewing its lease until the end */
         fprintf(stderr, "有 %u 个后台任务未在 %u 秒内完成，将被中断\n", pool.busy, drain);
         return;
     }
     for (unsigned i = 0; i < pool.nthreads; i++)
         pthread_join(pool.threads[i], NULL);
-    /* jobs still queued will not run: failed, their uploads removed */
-    for (size_t i = pool.head; i < pool.n; i++)
-        drop_queued(pool.queue[i]);
+    pthread_mutex_lock(&pool.lock);
+    pthread_cond_broadcast(&pool.keeper_cond);
+    pthread_mutex_unlock(&pool.lock);
+    if (pool.keeper_started)
+        pthread_join(pool.keeper, NULL);
+    /* the imports uploaded here and still queued will not run (their files are on this
+     * server's disk): failed, their uploads removed; the free jobs stay for another server */
+    if (pool.keeper_s) {
+        int64_t ids[256];
+        long n = job_held_queued(pool.keeper_s, pool.self, ids, (long)ARRAY_SIZE(ids));
+        for (long i = 0; i < n; i++)
+            drop_queued(pool.keeper_s, ids[i]);
+    }
     for (unsigned i = 0; i < pool.nthreads; i++) {
         store_close(pool.workers[i].s);
         store_close(pool.workers[i].peer);
     }
+    store_close(pool.keeper_s);
     free(pool.threads);
     free(pool.workers);
     free(pool.live);
-    free(pool.queue);
-}
-
-/* ---- the upload: multipart/form-data streamed to a file under the data directory ---- */
-
-#define UPLOAD_FIELDS     8
-#define UPLOAD_FIELD_SIZE 1024
-
-struct upload {
-    struct MHD_PostProcessor *pp;
-    /* a row that is no job (a photo: verb/rows_attach.c): its fields by their keys, and the
-     * limit of its file (0: the server's --max-upload) */
-    const struct verb *verb;
-    char values[UPLOAD_FIELDS][UPLOAD_FIELD_SIZE];
-    bool given[UPLOAD_FIELDS];
-    uint64_t limit, body;
-    char kind[32], force[8], dry_run[8], confirm_shrink[8];
-    char map[4096];  /* "表头=字段" lines, one per map part (issue 6: the import wizard) */
-    char *file_name; /* as the user named it: metadata only (upload_display_name) */
-    char path[4096]; /* the server's own name for it */
-    FILE *f;
-    uint64_t bytes;
-    bool bad, io_error, too_large, two_files, handed_over;
-};
-
-bool upload_route(const char *method, const char *path)
-{
-    /* the routes of the rows that read a file take it as a streamed multipart upload */
-    struct route_params rp;
-    for (size_t i = 0; verbs[i]; i++)
-        if ((verbs[i]->flags & VERB_FILE_IN) && verbs[i]->path &&
-            !strcmp(method, verbs[i]->method) && route_match(verbs[i]->path, path, &rp))
-            return true;
-    return false;
-}
-
-static void field_add(struct upload *up, char *dst, size_t size, const char *data, size_t n)
-{
-    size_t len = strlen(dst);
-    if (len + n >= size) {
-        up->bad = true;
-        return;
-    }
-    memcpy(dst + len, data, n);
-    dst[len + n] = '\0';
-}
-
-static bool open_file(struct request *r, struct upload *up, const char *filename)
-{
-    char *name = upload_display_name(filename);
-    up->file_name = arena_strdup(&r->arena, name);
-    free(name);
-    int fd = upload_create(r->cfg->data_dir, up->path, sizeof(up->path));
-    if (fd < 0 || !(up->f = fdopen(fd, "wb"))) {
-        if (fd >= 0) {
-            close(fd);
-            upload_remove(up->path);
-        }
-        up->path[0] = '\0';
-        return false;
-    }
-    return true;
-}
-
-static bool form_yes(const char *v)
-{
-    return !strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "是");
-}
-
-static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind, const char *key,
-                               const char *filename, const char *content_type,
-                               const char *transfer_encoding, const char *data, uint64_t off,
-                               size_t size)
-{
-    (void)kind, (void)content_type, (void)transfer_encoding;
-    struct request *r = cls;
-    struct upload *up = r->upload;
-    if (!key)
-        return MHD_YES;
-    if (up->verb && strcmp(key, "file")) {
-        /* a field of the row: kept by its place in the row; an unknown part is refused */
-        const struct verb_field *f = verb_field(up->verb, key, strlen(key));
-        size_t i = f ? (size_t)(f - up->verb->fields) : UPLOAD_FIELDS;
-        if (i >= UPLOAD_FIELDS || (f->flags & VF_CLI))
-            up->bad = true;
-        else {
-            up->given[i] = true;
-            field_add(up, up->values[i], UPLOAD_FIELD_SIZE, data, size);
-        }
-    } else if (!strcmp(key, "kind")) {
-        field_add(up, up->kind, sizeof(up->kind), data, size);
-    } else if (!strcmp(key, "force")) {
-        field_add(up, up->force, sizeof(up->force), data, size);
-    } else if (!strcmp(key, "dry_run")) {
-        field_add(up, up->dry_run, sizeof(up->dry_run), data, size);
-    } else if (!strcmp(key, "confirm_shrink")) {
-        field_add(up, up->confirm_shrink, sizeof(up->confirm_shrink), data, size);
-    } else if (!strcmp(key, "map")) {
-        if (off == 0 && up->map[0])
-            field_add(up, up->map, sizeof(up->map), "\n", 1);
-        field_add(up, up->map, sizeof(up->map), data, size);
-    } else if (!strcmp(key, "file")) {
-        if (off == 0 && up->path[0]) {
-            up->two_files = true;
-            return MHD_YES;
-        }
-        if (up->two_files || up->io_error)
-            return MHD_YES;
-        if (!up->f && !up->path[0] && !open_file(r, up, filename)) {
-            up->io_error = true;
-            return MHD_YES;
-        }
-        if (up->limit && up->bytes + size > up->limit) {
-            /* beyond the row's limit: nothing more is written, the file is refused */
-            up->too_large = true;
-            return MHD_NO;
-        }
-        if (size && up->f && fwrite(data, 1, size, up->f) != size)
-            up->io_error = true;
-        up->bytes += size;
-    }
-    return up->bad ? MHD_NO : MHD_YES;
-}
-
-/* What a form around a photo may add to it: the boundaries, the part headers, the fields. */
-#define UPLOAD_FORM_SLACK (64 * 1024)
-
-static void reply_too_large(struct request *r, const struct upload *up)
-{
-    char msg[200];
-    if (up->limit)
-        snprintf(msg, sizeof(msg), "照片太大：不能超过 %llu MB；请降低相机分辨率或压缩后再上传",
-                 (unsigned long long)(up->limit >> 20));
-    else
-        snprintf(msg, sizeof(msg), "上传的文件过大");
-    reply_error_at(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "file", msg);
-}
-
-void upload_begin(struct request *r)
-{
-    struct upload *up = arena_alloc(&r->arena, sizeof(*up));
-    memset(up, 0, sizeof(*up));
-    r->upload = up;
-    const struct verb *v = r->route->verb;
-    if (v && !(v->flags & VERB_JOB)) {
-        /* a photo: its limit is a setting, and a body announced beyond it is refused at once */
-        struct outcome o = OUTCOME_INIT;
-        up->verb = v;
-        if (attach_limit(r->store, &up->limit, &o) < 0) {
-            reply_outcome(r, &o);
-            outcome_release(&o);
-            return;
-        }
-        const char *cl = request_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > up->limit + UPLOAD_FORM_SLACK) {
-            up->too_large = true;
-            reply_too_large(r, up);
-            return;
-        }
-    }
-    up->pp = MHD_create_post_processor(r->conn, 65536, on_part, r);
-    if (!up->pp)
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "上传内容无效：应以表单上传名单类型和要导入的文件");
-}
-
-void upload_feed(struct request *r, const char *data, size_t n)
-{
-    struct upload *up = r->upload;
-    if (!up || !up->pp || up->bad || up->too_large)
-        return;
-    up->body += n;
-    if (up->bytes + n > r->cfg->max_upload ||
-        (up->limit && up->body > up->limit + UPLOAD_FORM_SLACK)) {
-        up->too_large = true;
-        return;
-    }
-    if (MHD_post_process(up->pp, data, n) == MHD_NO)
-        up->bad = true;
-}
-
-static void upload_close(struct upload *up)
-{
-    if (up->pp && MHD_destroy_post_processor(up->pp) == MHD_NO)
-        up->bad = true;
-    up->pp = NULL;
-    if (up->f && fclose(up->f) != 0)
-        up->io_error = true;
-    up->f = NULL;
-}
-
-void upload_end(struct request *r)
-{
-    struct upload *up = r->upload;
-    if (!up)
-        return;
-    upload_close(up);
-    if (!up->handed_over)
-        upload_remove(up->path);
 }
 
 /* ---- routes ---- */
@@ -578,117 +496,18 @@ int64_t job_submit(struct request *r, const struct verb *v, json_t *fields)
     json_object_set_new(params, "role", json_string(role_key(r->scope.role)));
     if (r->scope.department)
         json_object_set_new(params, "department", json_string(r->scope.department));
-    int64_t id = job_create(r->store, kind, &r->scope, params);
+    /* an import's upload is on this server's disk: this server runs it */
+    bool here = (v->flags & VERB_FILE_IN) != 0;
+    int64_t id =
+        job_create(r->store, kind, &r->scope, params, here ? pool.self : NULL, lease_end());
     json_decref(params);
     if (id < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return 0;
     }
-    enqueue(id);
+    wake();
     reply_job(r, MHD_HTTP_ACCEPTED, id);
     return id;
-}
-
-void imports_post_h(struct request *r)
-{
-    struct upload *up = r->upload;
-    if (!up)
-        return;
-    upload_close(up);
-    enum import_kind kind;
-    bool ok = false;
-    struct outcome refusal = OUTCOME_INIT;
-    if (up->too_large) {
-        reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "payload_too_large", "上传的文件过大");
-    } else if (up->bad) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "上传内容无效：应为一个表单，含名单类型和要导入的文件");
-    } else if (up->io_error) {
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-                    "服务器无法保存上传的文件（磁盘已满或数据目录不可写？）");
-    } else if (up->two_files) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "一次只能上传一个文件");
-    } else if (!up->kind[0] || kind_parse(up->kind, &kind) < 0) {
-        char msg[200];
-        snprintf(msg, sizeof(msg), "%s名单类型，应为%s、%s或%s", up->kind[0] ? "无效的" : "缺少",
-                 kind_label(KIND_POPULATION), kind_label(KIND_ENROLLMENT),
-                 kind_label(KIND_OUTSIDE));
-        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "kind", msg);
-    } else if (r->scope.role == ROLE_DEPARTMENT &&
-               department_check_upload(r->scope.department, kind, &refusal) < 0) {
-        /* each department uploads its own kinds of list only */
-        reply_outcome(r, &refusal);
-    } else if (!up->path[0] || !up->bytes) {
-        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "file",
-                       "缺少要导入的文件，或文件为空");
-    } else {
-        /* the form's fields by the row's keys (verb/rows_jobs.c), as a JSON body gives them */
-        json_t *fields =
-            json_pack("{s:s, s:s?, s:b, s:b, s:b}", "kind", kind_key(kind), "map",
-                      up->map[0] ? up->map : NULL, "force", form_yes(up->force), "dry_run",
-                      form_yes(up->dry_run), "confirm_shrink", form_yes(up->confirm_shrink));
-        json_object_set_new(fields, "path", json_string(up->path));
-        json_object_set_new(fields, "file_name", json_string(up->file_name));
-        json_object_set_new(fields, "bytes", json_integer((json_int_t)up->bytes));
-        int64_t id = job_submit(r, r->route->verb, fields);
-        json_decref(fields);
-        ok = up->handed_over = id > 0;
-    }
-    if (!ok) {
-        /* before the answer leaves, not when the connection ends */
-        upload_remove(up->path);
-        up->path[0] = '\0';
-    }
-    outcome_release(&refusal);
-}
-
-/* A row that reads a file and is no job (a photo): its form's fields by the row's keys, the
- * file the upload wrote, the row run at once; the file is removed before the answer whatever
- * the end (the row keeps what it needs in the store). */
-void file_verb_h(struct request *r)
-{
-    struct upload *up = r->upload;
-    if (!up)
-        return;
-    upload_close(up);
-    const struct verb *v = r->route->verb;
-    if (up->too_large) {
-        reply_too_large(r, up);
-    } else if (up->bad || !up->verb) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
-                    "上传内容无效：应为一个表单，含要上传的文件和说明等字段");
-    } else if (up->io_error) {
-        reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
-                    "服务器无法保存上传的文件（磁盘已满或数据目录不可写？）");
-    } else if (up->two_files) {
-        reply_error(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "一次只能上传一个文件");
-    } else if (!up->path[0] || !up->bytes) {
-        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "file",
-                       "缺少要上传的照片，或文件为空");
-    } else {
-        void *in = arena_alloc(&r->arena, v->size);
-        memset(in, 0, v->size);
-        for (size_t i = 0; i < v->nfields && i < UPLOAD_FIELDS; i++)
-            if (up->given[i] && (v->fields[i].flags & VF_FLAG))
-                *verb_flag(&v->fields[i], in) = form_yes(up->values[i]);
-            else if (up->given[i])
-                *verb_text(&v->fields[i], in) = up->values[i];
-        struct verb_call c = {.s = r->store,
-                              .scope = &r->scope,
-                              .actor = r->scope.user,
-                              .id = path_id(r),
-                              .in_path = up->path,
-                              .in_name = up->file_name};
-        struct outcome o = OUTCOME_INIT;
-        if (verb_run(v, &c, in, &o) < 0)
-            reply_outcome(r, &o);
-        else
-            reply_verb(r, v, &c);
-        outcome_release(&o);
-        verb_call_release(&c);
-    }
-    upload_remove(up->path);
-    up->path[0] = '\0';
 }
 
 void imports_get_h(struct request *r)

@@ -26,7 +26,7 @@ struct request {
     struct buf body;
     bool too_large;
     bool streaming;        /* POST /api/v1/imports: the body goes to upload_feed */
-    struct upload *upload; /* its state (http/jobs.c) */
+    struct upload *upload; /* its state (http/uploads.c) */
     bool queued;
     enum MHD_Result result;
     struct store *store; /* this worker thread's connection */
@@ -75,10 +75,12 @@ const char *static_content_type(const char *name);
  * root ("..", backslashes, NUL, a symbolic link out of it). */
 bool static_resolve(const char *root, const char *path, char *out, size_t size);
 
-/* Background jobs and the streamed upload (http/jobs.c). */
+/* Background jobs (http/jobs.c) and the streamed upload (http/uploads.c). */
 int jobs_start(struct store *main, const struct server_config *cfg, struct buf *err);
 /* Stop taking jobs; wait up to drain seconds for running ones (then leave them to be marked
- * failed at the next start). */
+ * failed by another server when their lease expires, or by this one's next start); the imports
+ * uploaded here and still queued fail (their files are here), the other queued jobs stay for
+ * another server. */
 void jobs_stop(unsigned drain);
 /* Is this the route whose body is streamed to disk (authorised before it is read)? */
 bool upload_route(const char *method, const char *path);

@@ -321,6 +321,34 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t size)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out, (socklen_t)size);
 }
 
+/*
+ * Behind a reverse proxy (--trusted-proxy: docs/deploy.md) the client is the last address of
+ * X-Forwarded-For, the one the proxy itself saw (the ones before it are whatever the client
+ * sent); from any other peer the header is ignored. The client address is what the lockout
+ * counts and the audit trail names.
+ */
+static void forwarded_ip(struct request *r, const char *proxy)
+{
+    if (!proxy || strcmp(r->ip, proxy))
+        return;
+    const char *xff = request_header(r, "X-Forwarded-For");
+    if (!xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    char addr[64];
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof(addr))
+        return;
+    memcpy(addr, last, n);
+    addr[n] = '\0';
+    unsigned char bin[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+        snprintf(r->ip, sizeof(r->ip), "%s", addr);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -342,6 +370,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         r->log_path = "";
         buf_init(&r->body, 0);
         client_ip(conn, r->ip, sizeof(r->ip));
+        forwarded_ip(r, srv->cfg->trusted_proxy);
         snprintf(r->origin, sizeof(r->origin), "api %s", r->ip);
         const char *cl = request_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (upload_route(method, url)) {

@@ -26,14 +26,16 @@ struct server_config {
     unsigned timeout;              /* seconds of inactivity before a connection is closed */
     unsigned drain;                /* seconds a shutdown waits for running requests */
     bool secure_cookie;            /* add Secure to the session cookie (behind HTTPS) */
-    const char *data_dir; /* uploads are streamed to DIR/uploads/ (NULL: chosen by serve) */
-    size_t max_upload;    /* bytes: the body limit of POST /api/v1/imports only */
-    unsigned job_threads; /* background jobs (imports, cross-checks) at once */
+    const char *data_dir;      /* uploads are streamed to DIR/uploads/ (NULL: chosen by serve) */
+    size_t max_upload;         /* bytes: the body limit of POST /api/v1/imports only */
+    unsigned job_threads;      /* background jobs (imports, cross-checks) at once */
+    unsigned job_lease;        /* seconds a server vouches for its jobs (domain/job.h); renewed */
+    const char *trusted_proxy; /* the reverse proxy's address: its X-Forwarded-For is read */
 };
 #define SERVER_CONFIG_INIT                                                                         \
     {                                                                                              \
         NULL, "127.0.0.1:8080", NULL, 4, 1 << 20, 16384, 2048, 256, 64, 10, 1024, 30, 30, false,   \
-            NULL, (size_t)2 << 30, 2                                                               \
+            NULL, (size_t)2 << 30, 2, 30, NULL                                                     \
     }
 
 /* Serve until SIGTERM or SIGINT, then finish running requests and return 0; -1 with a

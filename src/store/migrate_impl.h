@@ -14,6 +14,8 @@ extern const int migrate_pg_count;
 /* issue 17's SQLite steps (migrate_sqlite_17.c) */
 extern const char migrate_sqlite_step24[], migrate_sqlite_step25[], migrate_sqlite_step26[],
     migrate_sqlite_step27[], migrate_sqlite_step28[];
+/* issue 18's steps, one file per part (migrate_sqlite_18_<part>.c) */
+extern const char migrate_sqlite_step29[]; /* stateless servers: the job lease */
 
 /* Step 10: the department accounts' free-text names that name a department of the vocabulary
  * (domain/department.c, as it stood then) become its key; the others stay as they are. */

@@ -730,6 +730,9 @@ const char *const migrate_pg_steps[] = {
     "  hukou_place " CTEXT ", township_code " CTEXT ", village " CTEXT ","
     "  recorded_by " CTEXT " NOT NULL, recorded_at " CTEXT " NOT NULL);"
     "CREATE INDEX entrant_application_school ON entrant_application (school_code, birth_date);",
+    /* 29 (the job lease; as SQLite's step 29) */
+    "ALTER TABLE job ADD COLUMN owner " CTEXT ";"
+    "ALTER TABLE job ADD COLUMN lease_until BIGINT;",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

@@ -23,7 +23,8 @@
  *   session      signed-in sessions (hashed ids), shared by every server on the database
  *   login_attempt consecutive failed logins per account name, for the lockout
  *                (server: step 7)
- *   job          background jobs of the server: imports and cross-checks (step 8)
+ *   job          background jobs of the server: imports and cross-checks (step 8); the
+ *                server that runs each and its lease (step 29, migrate_sqlite_18_stateless.c)
  *   login_attempt (step 9) failed logins counted per (account name, client address), per
  *                address (name '') and per name (address ''); the pair's last successful
  *                login makes it a known client (issue 11, domain/session.c)
@@ -740,6 +741,7 @@ const char *const migrate_sqlite_steps[] = {
     migrate_sqlite_step26,
     migrate_sqlite_step27,
     migrate_sqlite_step28,
+    migrate_sqlite_step29,
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

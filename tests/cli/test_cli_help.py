@@ -28,7 +28,8 @@ OPTIONS = {
              "--no-history", "--db"],
     "serve": ["--listen", "--web", "--threads", "--max-body", "--timeout", "--max-connections",
               "--reserved-connections", "--per-address-limit", "--header-timeout", "--min-body-rate",
-              "--secure-cookie", "--data-dir", "--max-upload", "--job-threads", "--db"],
+              "--secure-cookie", "--data-dir", "--max-upload", "--job-threads", "--job-lease",
+              "--trusted-proxy", "--db"],
 }
 
 # command: an option that takes a value, given last without one

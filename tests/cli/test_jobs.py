@@ -8,18 +8,27 @@ set), a server on a free port with its own data directory.
 
 import json
 import os
+import socket
+import subprocess
 import shutil
 import tempfile
 import time
 import unittest
 
-from harness import (JOB_CHILDREN, PG, SLOW, Api, csv_text, db_execute, db_scalar, drain, enrollment_csv,
+from harness import (JOB_CHILDREN, http_call, PG, SLOW, Api, csv_text, db_execute, db_scalar, drain, enrollment_csv,
                      init_county, make_id, multipart, new_db, population_csv, start_server,
                      stop_drained, stop_server)
 
 # long enough to read that progress is reported several times (every 0.25 s); PostgreSQL reads
 # a row more slowly than SQLite, so fewer rows give it the same number of reports
 N_LARGE = 30000 if PG else 100000
+
+
+
+def http_job_state(port, session, jid):
+    r, j, _ = http_call(port, "GET", "/api/v1/jobs/%d" % jid, cookie=session[0])
+    assert r.status == 200, j
+    return j["state"]
 
 
 class JobsTest(Api, unittest.TestCase):
@@ -288,17 +297,41 @@ class JobsTest(Api, unittest.TestCase):
         self.assertError(r, j, 413, "payload_too_large")
 
     def test_restart_marks_running_jobs_failed(self):
+        # a job left running by a version before leases (no owner), and one whose server was a
+        # process of this host that no longer exists: a starting server fails both at once,
+        # saying that the run was not saved
         db_execute(self.db, "INSERT INTO job (kind, state, who, created_at, started_at, progress, phase)"
                             " VALUES ('match', 'running', 'county', 1, 1, 0.5, '正在比对')")
-        jid = db_scalar(self.db, "SELECT max(id) FROM job")
+        legacy = db_scalar(self.db, "SELECT max(id) FROM job")
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        db_execute(self.db, "INSERT INTO job (kind, state, who, created_at, started_at, progress, phase,"
+                            " owner, lease_until) VALUES ('match', 'running', 'county', 1, 1, 0.5,"
+                            " '正在比对', '%s:%d:1', 4000000000)" % (socket.gethostname(), dead.pid))
+        killed = db_scalar(self.db, "SELECT max(id) FROM job")
         p, port = start_server(self.db, "--data-dir", self.data)
         try:
-            self.assertEqual(db_scalar(self.db, "SELECT count(*) FROM job WHERE id = %d AND state = 'failed'"
-                                       " AND error = '服务重启，任务中断'" % jid), 1)
+            for jid in (legacy, killed):
+                self.assertEqual(db_scalar(self.db, "SELECT count(*) FROM job WHERE id = %d AND state = 'failed'"
+                                           " AND error = '处理该任务的服务器已停止，任务中断：本次比对未保存，请重新比对'"
+                                           % jid), 1)
         finally:
             log = stop_server(p)
         self.assertIn("已标记为失败", log)
 
+    def test_a_live_servers_job_is_left_alone(self):
+        # a job of another server whose lease has not expired: a starting server leaves it
+        db_execute(self.db, "INSERT INTO job (kind, state, who, created_at, started_at, progress, phase,"
+                            " owner, lease_until) VALUES ('match', 'running', 'county', 1, 1, 0.5,"
+                            " '正在比对', 'elsewhere:1:1', 4000000000)")
+        jid = db_scalar(self.db, "SELECT max(id) FROM job")
+        p, port = start_server(self.db, "--data-dir", self.data)
+        try:
+            s = self.login("county")
+            self.assertEqual(http_job_state(port, s, jid), "running")
+        finally:
+            stop_server(p)
+            db_execute(self.db, "UPDATE job SET state = 'failed' WHERE id = %d" % jid)
 
 if __name__ == "__main__":
     unittest.main()
