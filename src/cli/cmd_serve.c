@@ -65,6 +65,7 @@ int cmd_serve(int argc, char **argv)
         OPT_LONG(0, "job-threads", &job_threads, "N", "同时运行的后台任务数（导入、比对；默认 2）",
                  1, 16),
         OPT_INCLUDE(cli_db_opts),
+        OPT_INCLUDE(cli_db_read_opts),
         OPT_END(),
     };
     if ((argc = opt_parse(argc, argv, opts, usage, 0)) > 1)
@@ -86,6 +87,8 @@ int cmd_serve(int argc, char **argv)
         die_usage("留给已登录用户的连接数（%u）应小于同时连接数上限（%u）",
                   cfg.reserved_connections, cfg.max_connections);
     cfg.db = cli_db_path(cli_db);
+    cfg.db_read = cli_db_read && *cli_db_read ? cli_db_read : NULL;
+    cfg.read_max_lag = (double)cli_db_read_max_lag;
     if (!cfg.web)
         cfg.web = default_web();
     char *dir = NULL;

@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "http/cookie.h"
 #include "http/gate.h"
+#include "http/replica.h"
 #include "store/audit.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -20,7 +21,8 @@
 
 struct server {
     const struct server_config *cfg;
-    struct store *main; /* opened at start (migrations run once, here) */
+    struct store *main;           /* opened at start (migrations run once, here) */
+    struct replica_pool *replica; /* --db-read: lists and reports from a replica (replica.h) */
     pthread_mutex_t lock;
     struct store **stores; /* one per worker thread, closed at the end */
     size_t nstores, alloc;
@@ -258,12 +260,27 @@ static bool dispatch_route(struct request *r)
 }
 
 /* The handler, with this thread's audit origin set to the request's: whatever the library
- * records in the audit trail on its behalf says it came over the API, and from where. */
+ * records in the audit trail on its behalf says it came over the API, and from where. With a
+ * read replica, a list or report may read there (its audit rows still go to the primary), and
+ * a write holds its author's reads on the primary until the replica has it (http/replica.h). */
 static void run_handler(struct request *r)
 {
+    struct store *primary = r->store;
+    struct replica_pool *rp = r->srv->replica;
+    if (rp && r->signed_in && !r->streaming && replica_reads(r->route, r->method)) {
+        struct store *rs = replica_for(rp, r->session.user.id);
+        if (rs) {
+            r->store = rs;
+            audit_set_primary(primary);
+        }
+    }
     audit_set_origin(r->scope.origin);
     r->route->handler(r);
     audit_set_origin(NULL);
+    audit_set_primary(NULL);
+    r->store = primary;
+    if (rp && r->signed_in && state_changing(r->method))
+        replica_wrote(rp, primary, r->session.user.id);
 }
 
 static void dispatch(struct request *r)
@@ -484,6 +501,13 @@ int server_run(const struct server_config *cfg, struct buf *err)
     pthread_mutex_init(&srv.lock, NULL);
     if (store_open(&srv.main, cfg->db, STORE_OPEN_EXISTING, err) < 0)
         return -1;
+    if (cfg->db_read && (!store_dsn_is_pg(cfg->db) ||
+                         replica_open(&srv.replica, cfg->db_read, cfg->read_max_lag, err) < 0)) {
+        if (!err->len)
+            buf_adds(err, "--db-read（只读副本）只用于 PostgreSQL 主库，--db 是 SQLite 数据库文件");
+        store_close(srv.main);
+        return -1;
+    }
 
     /* SIGTERM and SIGINT are taken by sigwait below: blocked before the worker threads start,
      * so that they inherit the mask and a signal never interrupts a request */
@@ -496,6 +520,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
     /* after the mask: the job threads must not take the signals either */
     if (jobs_start(srv.main, cfg, err) < 0) {
         store_close(srv.main);
+        replica_close(srv.replica);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return -1;
     }
@@ -544,6 +569,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
         gate_stop();
         jobs_stop(0);
         store_close(srv.main);
+        replica_close(srv.replica);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return -1;
     }
@@ -572,6 +598,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
     for (size_t i = 0; i < srv.nstores; i++)
         store_close(srv.stores[i]);
     free(srv.stores);
+    replica_close(srv.replica);
     store_close(srv.main);
     pthread_mutex_destroy(&srv.lock);
     pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
