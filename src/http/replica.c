@@ -4,22 +4,16 @@
 #include <pthread.h>
 
 #include "core/date.h"
+#include "http/cookie.h"
 #include "http/route.h"
 #include "store/replica.h"
 #include "store/store.h"
+#include "util/arena.h"
 #include "util/clock.h"
 #include "util/common.h"
 
 /* seconds a replica that could not be reached is left alone before the next try */
 #define REPLICA_RETRY 5.0
-/* accounts with a write the replica may not have yet; when full, every read goes to the
- * primary until the oldest entries expire */
-#define PENDING_MAX 1024
-
-struct pending {
-    int64_t user, position;
-    double at; /* mono_seconds() of the write */
-};
 
 struct replica_pool {
     char *dsn;
@@ -28,10 +22,7 @@ struct replica_pool {
     struct store **stores; /* every thread's connection, closed by replica_close */
     size_t nstores, alloc;
     double down_until; /* mono_seconds(): no try before */
-    double full_until; /* the pending table overflowed: everything on the primary */
     bool failing;      /* the last probe failed (a state change is logged once) */
-    struct pending pending[PENDING_MAX];
-    size_t npending;
 };
 
 static _Thread_local struct store *thread_replica;
@@ -154,36 +145,21 @@ static struct store *thread_store(struct replica_pool *p)
     return thread_replica;
 }
 
-/* The position user_id's reads wait for (0 none), dropping what has expired; -1: the table
- * overflowed, everyone waits. */
-static int64_t pending_of(struct replica_pool *p, int64_t user_id, double now)
-{
-    int64_t need = 0;
-    if (now < p->full_until)
-        return -1;
-    for (size_t i = 0; i < p->npending;) {
-        if (now - p->pending[i].at > p->max_lag) {
-            p->pending[i] = p->pending[--p->npending];
-            continue;
-        }
-        if (p->pending[i].user == user_id)
-            need = p->pending[i].position;
-        i++;
-    }
-    return need;
-}
-
-struct store *replica_for(struct replica_pool *p, int64_t user_id)
+struct store *replica_for(struct replica_pool *p, const char *cookie_header)
 {
     if (!p)
         return NULL;
-    double now = mono_seconds();
     pthread_mutex_lock(&p->lock);
-    bool resting = now < p->down_until;
-    int64_t need = resting ? 0 : pending_of(p, user_id, now);
+    bool resting = mono_seconds() < p->down_until;
     pthread_mutex_unlock(&p->lock);
-    if (resting || need < 0)
+    if (resting)
         return NULL;
+    /* the position of this browser's last write (a value it may have made up: then its own
+     * reads go to the primary, or read what anyone else reads) */
+    char text[24];
+    int64_t need = 0;
+    if (cookie_get(cookie_header, REPLICA_COOKIE, text, sizeof(text)))
+        need = strtoll(text, NULL, 10);
     struct store *s = thread_store(p);
     if (!s)
         return NULL;
@@ -193,41 +169,18 @@ struct store *replica_for(struct replica_pool *p, int64_t user_id)
     if (ok || why.len)
         mark(p, !ok, &why);
     buf_release(&why);
-    if (!ok)
-        return NULL;
-    if (need > 0) { /* past this account's write: it reads from the replica again */
-        pthread_mutex_lock(&p->lock);
-        for (size_t i = 0; i < p->npending; i++)
-            if (p->pending[i].user == user_id && p->pending[i].position <= need) {
-                p->pending[i] = p->pending[--p->npending];
-                break;
-            }
-        pthread_mutex_unlock(&p->lock);
-    }
-    return s;
+    return ok ? s : NULL;
 }
 
-void replica_wrote(struct replica_pool *p, struct store *primary, int64_t user_id)
+const char *replica_wrote(struct replica_pool *p, struct store *primary, bool secure,
+                          struct arena *a)
 {
     int64_t pos = 0;
-    if (!p)
-        return;
-    if (store_wal_position(primary, &pos) < 0)
-        pos = INT64_MAX; /* unknown: this account reads from the primary for max_lag seconds */
-    double now = mono_seconds();
-    pthread_mutex_lock(&p->lock);
-    size_t i = 0;
-    while (i < p->npending && p->pending[i].user != user_id)
-        i++;
-    if (i == p->npending) {
-        if (p->npending == PENDING_MAX) {
-            p->full_until = now + p->max_lag;
-            p->npending = 0;
-            pthread_mutex_unlock(&p->lock);
-            return;
-        }
-        p->npending++;
-    }
-    p->pending[i] = (struct pending){user_id, pos, now};
-    pthread_mutex_unlock(&p->lock);
+    if (!p || store_wal_position(primary, &pos) < 0)
+        return NULL; /* the reads of this browser may miss its write for a moment: no error */
+    char cookie[160];
+    snprintf(cookie, sizeof(cookie), "%s=%lld; Path=/; Max-Age=%.0f; HttpOnly; SameSite=Strict%s",
+             REPLICA_COOKIE, (long long)pos, p->max_lag < 1 ? 1 : p->max_lag,
+             secure ? "; Secure" : "");
+    return arena_strdup(a, cookie);
 }

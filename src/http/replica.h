@@ -9,13 +9,15 @@
 /*
  * `baoxue serve --db-read DSN`: the reads of lists, reports and exports (replica_reads) go to a
  * PostgreSQL streaming replica; everything else (writes, sign-in, the session of every request)
- * to the primary. Read-your-own-writes: after a signed-in user's write, the primary's WAL
- * position is noted for that account; the account's reads stay on the primary until the
- * replica has replayed past it (or, the replica being within max_lag, max_lag seconds have
- * passed). A replica that is down, not a replica, or more than max_lag seconds behind: the read
- * is answered by the primary, and one line says so in the log (state changes only). Internal to
- * src/http; docs/decisions.md, issue 18.
+ * to the primary. Read-your-own-writes without server state (any server of several may answer
+ * the next request): the answer to a signed-in write carries a cookie with the primary's WAL
+ * position after it (REPLICA_COOKIE, living --db-read-max-lag seconds); that browser's reads stay
+ * on the primary until the replica has replayed past it. A replica that is down, not a replica,
+ * or more than max_lag seconds behind: the read is answered by the primary, and one line says so
+ * in the log (state changes only). Internal to src/http; docs/decisions.md, issue 18.
  */
+#define REPLICA_COOKIE "baoxue_wal"
+
 struct replica_pool;
 struct request;
 struct route;
@@ -30,11 +32,14 @@ void replica_close(struct replica_pool *p);
 /* Is this route one of the reads a replica may answer (GET and HEAD only)? */
 bool replica_reads(const struct route *rt, const char *method);
 
-/* This thread's replica connection for a replica_reads request of user_id, when the replica
- * may answer it now; NULL: the primary answers. */
-struct store *replica_for(struct replica_pool *p, int64_t user_id);
+/* This thread's replica connection for a replica_reads request (its Cookie header, which may
+ * hold REPLICA_COOKIE), when the replica may answer it now; NULL: the primary answers. */
+struct store *replica_for(struct replica_pool *p, const char *cookie_header);
 
-/* After a state-changing request of user_id on primary: its reads wait for the replica. */
-void replica_wrote(struct replica_pool *p, struct store *primary, int64_t user_id);
+/* The Set-Cookie value (in arena a) for the answer to a write that committed on primary, or
+ * NULL: that browser's reads wait for the replica to replay it. */
+struct arena;
+const char *replica_wrote(struct replica_pool *p, struct store *primary, bool secure,
+                          struct arena *a);
 
 #endif

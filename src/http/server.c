@@ -52,6 +52,11 @@ static struct store *thread_store(struct server *srv)
 
 /* ---- responses ---- */
 
+static bool state_changing(const char *method)
+{
+    return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
 void reply_response(struct request *r, unsigned status, struct MHD_Response *resp)
 {
     if (r->queued) {
@@ -63,6 +68,13 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     if (r->set_cookie)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+    /* a write answered: this browser's reads wait for the replica to have it (http/replica.h) */
+    const char *wal =
+        r->srv->replica && r->signed_in && status < 400 && state_changing(r->method)
+            ? replica_wrote(r->srv->replica, r->store, r->cfg->secure_cookie, &r->arena)
+            : NULL;
+    if (wal)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, wal);
     r->status = status;
     r->queued = true;
     r->result = MHD_queue_response(r->conn, status, resp);
@@ -121,11 +133,6 @@ json_t *request_json(struct request *r)
 }
 
 /* ---- authentication and authorisation: every route passes here ---- */
-
-static bool state_changing(const char *method)
-{
-    return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
-}
 
 /* The scope of a signed-in request, from its session: the one place a role becomes a region. */
 static void scope_from_session(struct request *r)
@@ -261,14 +268,14 @@ static bool dispatch_route(struct request *r)
 
 /* The handler, with this thread's audit origin set to the request's: whatever the library
  * records in the audit trail on its behalf says it came over the API, and from where. With a
- * read replica, a list or report may read there (its audit rows still go to the primary), and
- * a write holds its author's reads on the primary until the replica has it (http/replica.h). */
+ * read replica, a list or report may read there (its audit rows still go to the primary);
+ * reply_response marks the answer to a write (http/replica.h). */
 static void run_handler(struct request *r)
 {
     struct store *primary = r->store;
     struct replica_pool *rp = r->srv->replica;
     if (rp && r->signed_in && !r->streaming && replica_reads(r->route, r->method)) {
-        struct store *rs = replica_for(rp, r->session.user.id);
+        struct store *rs = replica_for(rp, request_header(r, MHD_HTTP_HEADER_COOKIE));
         if (rs) {
             r->store = rs;
             audit_set_primary(primary);
@@ -279,8 +286,6 @@ static void run_handler(struct request *r)
     audit_set_origin(NULL);
     audit_set_primary(NULL);
     r->store = primary;
-    if (rp && r->signed_in && state_changing(r->method))
-        replica_wrote(rp, primary, r->session.user.id);
 }
 
 static void dispatch(struct request *r)

@@ -2,7 +2,8 @@
 the throwaway cluster of the .pg run is the primary; a hot standby of it (pg_cluster.Standby:
 pg_basebackup -R -X stream) is the replica. With the replica's replay paused it is stale, which
 shows who answers a read: another user's list does not have a new write (the replica answered),
-its author's does (read-your-own-writes: the primary). A revoked session is refused although
+its author's browser does (read-your-own-writes: the answer to the write set a cookie with the
+primary's WAL position, and the primary answers until the replica is past it). A revoked session is refused although
 the stale replica still has it. A report over the paused replica beyond --db-read-max-lag comes
 from the primary with a warning. Then the replica is stopped: reads are answered by the primary,
 one log line says why. Only on PostgreSQL (the .pg variant).
@@ -70,6 +71,12 @@ class ReplicaTest(Api, unittest.TestCase):
                                                        "org_kind": "县教育局", "role": "干部"},
                             cookie=self.wang, csrf=self.wang_csrf)
         self.assertEqual(r.status, 201, j)
+        # the browser keeps where the primary's log stood after the write
+        wal = [c.split(";")[0] for c in r.msg.get_all("Set-Cookie") or []
+               if c.startswith("baoxue_wal=")]
+        self.assertEqual(len(wal), 1, r.msg.get_all("Set-Cookie"))
+        self.assertIn("HttpOnly", r.getheader("Set-Cookie"))
+        return self.wang + "; " + wal[0]
 
     def report(self, *extra):
         p = subprocess.run([BIN, "report", "indicators", "--db", self.db, "--format", "csv",
@@ -93,11 +100,13 @@ class ReplicaTest(Api, unittest.TestCase):
         self.assertEqual((code, err), (0, ""))
         self.replay("pause")
         try:
-            self.add_person("复制测试张老师")
+            browser = self.add_person("复制测试张老师")
             # the replica answers li: it has not replayed wang's write
             self.assertNotIn("复制测试张老师", self.people(li))
-            # wang reads his own write: the primary answers until the replica has it
-            self.assertIn("复制测试张老师", self.people(self.wang))
+            # wang's browser reads his own write: the primary answers until the replica has it
+            self.assertIn("复制测试张老师", self.people(browser))
+            # (the rule is the browser's: without the cookie, the replica answers)
+            self.assertNotIn("复制测试张老师", self.people(self.wang))
             # every read the replica answers runs there (a write on it would be a 500)
             for path in READ_PATHS:
                 r, j, _ = self.call("GET", path, cookie=li)
