@@ -25,8 +25,7 @@ struct replica_pool {
     bool failing;      /* the last probe failed (a state change is logged once) */
 };
 
-static _Thread_local struct store *thread_replica;
-static _Thread_local bool thread_replica_tried; /* opened (or failed) on this thread */
+static _Thread_local struct store *thread_replica; /* kept once open (it reconnects itself) */
 
 /* The lists, reports and exports (docs/decisions.md, issue 18): reads that may be seconds old
  * for anyone but the one who just wrote. Not here: the session, a single object opened to act
@@ -127,7 +126,7 @@ static void mark(struct replica_pool *p, bool failing, struct buf *why)
 /* This thread's connection to the replica, opened on first need. */
 static struct store *thread_store(struct replica_pool *p)
 {
-    if (thread_replica || thread_replica_tried)
+    if (thread_replica)
         return thread_replica;
     struct buf err = BUF_INIT;
     struct store *s = NULL;
@@ -137,7 +136,6 @@ static struct store *thread_store(struct replica_pool *p)
         p->stores[p->nstores++] = s;
         pthread_mutex_unlock(&p->lock);
         thread_replica = s;
-        thread_replica_tried = true;
     } else {
         mark(p, true, &err); /* tried again after REPLICA_RETRY */
     }
