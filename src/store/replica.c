@@ -33,7 +33,8 @@ int store_replica_state(struct store *replica, struct replica_state *out)
                  " CASE WHEN pg_last_wal_receive_lsn() IS NULL"
                  "  OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0"
                  "  ELSE coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()),"
-                 "   0) END::float8");
+                 "   0) END::float8,"
+                 " (SELECT count(*) FROM pg_stat_wal_receiver)::int");
     if (!st)
         return -1;
     int rc = stmt_step(st);
@@ -41,6 +42,7 @@ int store_replica_state(struct store *replica, struct replica_state *out)
         out->in_recovery = stmt_int(st, 0) != 0;
         out->replayed = stmt_int(st, 1);
         out->lag_seconds = stmt_double(st, 2);
+        out->receiving = stmt_int(st, 3) > 0;
     }
     stmt_finalize(st);
     return rc == 1 ? 0 : -1;
@@ -56,6 +58,10 @@ int store_replica_usable(struct store *replica, double max_lag, int64_t need, st
     }
     if (!rs.in_recovery) {
         buf_adds(why, "只读副本已不是副本（未在回放主库的日志，可能已被提升为主库）");
+        return 0;
+    }
+    if (!rs.receiving) {
+        buf_adds(why, "只读副本没有在接收主库的日志（流复制已断开），其数据可能已过时");
         return 0;
     }
     if (rs.lag_seconds > max_lag) {

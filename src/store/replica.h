@@ -31,6 +31,8 @@ int store_wal_position(struct store *primary, int64_t *pos);
 
 struct replica_state {
     bool in_recovery;   /* false: not (or no longer) a replica, e.g. promoted after a failover */
+    bool receiving;     /* its WAL receiver runs: false when replication broke (then "all it
+                           received is replayed" says nothing about how old it is) */
     int64_t replayed;   /* the replay position */
     double lag_seconds; /* 0 when everything received is replayed; else the age of the last
                            transaction replayed (the replica's clock against the primary's) */
@@ -39,7 +41,8 @@ int store_replica_state(struct store *replica, struct replica_state *out);
 
 /*
  * May `replica` answer a read now? 1 yes; 0 no, with the reason in Chinese in *why (for a log
- * line: no personal data): unreachable, not in recovery, lagging more than max_lag seconds, or
+ * line: no personal data): unreachable, not in recovery, not receiving from the primary,
+ * lagging more than max_lag seconds, or
  * not yet past `need` (a position of the reader's own write; 0: none).
  */
 int store_replica_usable(struct store *replica, double max_lag, int64_t need, struct buf *why);

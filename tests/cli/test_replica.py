@@ -48,6 +48,11 @@ class ReplicaTest(Api, unittest.TestCase):
         cls.standby = pg_cluster.Standby(pg_cluster.Cluster.attach(DATA))
         try:
             cls.standby.start()
+            # streaming before the server's first read (a replica not receiving is not read)
+            deadline = time.monotonic() + 30
+            while cls.standby.sql("SELECT count(*) FROM pg_stat_wal_receiver") != "1":
+                assert time.monotonic() < deadline, "the replica does not stream from the primary"
+                time.sleep(0.05)
         except BaseException:
             cls.standby.stop()
             raise
