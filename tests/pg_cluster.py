@@ -7,6 +7,10 @@
     pg_cluster.py start              start one and print its DSN and data directory; it runs
                                      until `pg_cluster.py stop DIR`
 
+Standby(primary) is a streaming replica of a running cluster (pg_basebackup -R -X stream, hot
+standby) in a temporary directory and on a port of its own; Cluster.attach(data) stands for the
+cluster of `run` inside the command it runs (BAOXUE_TEST_PG_DATA).
+
 The cluster lives in a fresh temporary directory: initdb there, the server listening only on a
 unix socket in that directory (no TCP), on a free port number, fsync off (nothing in it has to
 survive), and a database `baoxue`. initdb refuses to run as root, so as root the server runs as
@@ -92,8 +96,10 @@ class Cluster:
         b = lambda name: os.path.join(self.bin, name)
         self._run(b("initdb"), "-D", self.data, "-A", "trust", "-U", SUPERUSER, "-E", "UTF8",
                   "--locale=C.UTF-8", "-N")
+        # wal_level=replica (the default, said here): a Standby may follow it; initdb's pg_hba
+        # lets local (unix socket) replication connections in
         opts = "-c listen_addresses='' -k %s -p %d -c fsync=off -c synchronous_commit=off " \
-               "-c full_page_writes=off -c max_connections=200" % (self.dir, self.port)
+               "-c full_page_writes=off -c max_connections=200 -c wal_level=replica" % (self.dir, self.port)
         self._run(b("pg_ctl"), "start", "-w", "-t", "60", "-D", self.data, "-l",
                   os.path.join(self.dir, "server.log"), "-o", opts)
         self.started = True
@@ -103,6 +109,24 @@ class Cluster:
     @property
     def dsn(self):
         return "postgresql:///%s?host=%s&port=%d&user=%s" % (DB, self.dir, self.port, SUPERUSER)
+
+    @classmethod
+    def attach(cls, data):
+        """The running cluster whose data directory is data (its port from postmaster.pid)."""
+        c = cls.__new__(cls)
+        c.bin = os.environ.get("BAOXUE_TEST_PG_BIN") or bindir()
+        c.prefix = run_as()[0]
+        c.data, c.dir = data, os.path.dirname(data)
+        with open(os.path.join(data, "postmaster.pid")) as f:
+            c.port = int(f.read().split("\n")[3])
+        c.started = False  # not ours to stop
+        return c
+
+    def sql(self, statement, db=DB):
+        """Run one statement with psql as the superuser; its output, unaligned."""
+        return self._run(os.path.join(self.bin, "psql"), "-h", self.dir, "-p", str(self.port), "-U",
+                         SUPERUSER, "-d", db, "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c",
+                         statement).strip()
 
     def restart(self):
         """Stop and start the server (the tests of reconnection)."""
@@ -129,6 +153,37 @@ class Cluster:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class Standby(Cluster):
+    """A hot standby streaming from primary (a running Cluster): a base backup taken with
+    pg_basebackup -R -X stream over the primary's unix socket, as a replication role of its own,
+    started on another port. stop() ends and removes it; the primary goes on."""
+
+    ROLE = "baoxue_replication"
+
+    def __init__(self, primary):
+        super().__init__()
+        self.primary = primary
+
+    def start(self):
+        b = lambda name: os.path.join(self.bin, name)
+        self.primary.sql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s')"
+                         " THEN CREATE ROLE %s REPLICATION LOGIN; END IF; END $$"
+                         % (self.ROLE, self.ROLE))
+        self._run(b("pg_basebackup"), "-h", self.primary.dir, "-p", str(self.primary.port), "-U",
+                  self.ROLE, "-D", self.data, "-R", "-X", "stream", "-c", "fast")
+        opts = "-c listen_addresses='' -k %s -p %d -c fsync=off -c hot_standby=on " \
+               "-c max_connections=200" % (self.dir, self.port)
+        self._run(b("pg_ctl"), "start", "-w", "-t", "60", "-D", self.data, "-l",
+                  os.path.join(self.dir, "server.log"), "-o", opts)
+        self.started = True
+        return self
+
+    def dsn_of(self, dsn):
+        """dsn (a database of the primary, with its options) on this replica."""
+        dsn = dsn.replace("host=%s" % self.primary.dir, "host=%s" % self.dir)
+        return dsn.replace("port=%d" % self.primary.port, "port=%d" % self.port)
 
 
 def main(argv):

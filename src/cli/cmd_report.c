@@ -5,6 +5,7 @@
 #include "cli/common.h"
 #include "core/date.h"
 #include "store/audit.h"
+#include "store/replica.h"
 #include "domain/status.h"
 #include "report/catalog.h"
 #include "report/reports.h"
@@ -60,6 +61,26 @@ static int audit_export(struct store *s, const char *what, const char *format, l
     return audit_record(s, cli_actor(), "cli", "export_full", NULL, detail);
 }
 
+/* --db-read: the replica, when it can answer now; else NULL after a warning (the primary
+ * makes the report: never an error). */
+static struct store *open_replica(struct store *primary, const char *dsn)
+{
+    struct store *rs = NULL;
+    struct buf why = BUF_INIT;
+    if (strcmp(store_dialect(primary), "postgresql"))
+        buf_adds(&why, "只读副本只用于 PostgreSQL 主库");
+    else if (store_replica_open(&rs, dsn, &why) == 0 &&
+             !store_replica_usable(rs, (double)cli_db_read_max_lag, 0, &why)) {
+        store_close(rs);
+        rs = NULL;
+    }
+    buf_trim(&why);
+    if (!rs)
+        warning("%s；报表改由主库生成", why.buf);
+    buf_release(&why);
+    return rs;
+}
+
 int cmd_report(int argc, char **argv)
 {
     struct report_options ro = REPORT_OPTIONS_INIT;
@@ -83,6 +104,7 @@ int cmd_report(int argc, char **argv)
         OPT_STRING(0, "date", &date, "日期",
                    "monthly 的报表日期（默认那个月的 15 日），统计期为其前一个月"),
         OPT_INCLUDE(cli_db_opts),
+        OPT_INCLUDE(cli_db_read_opts),
         OPT_END(),
     };
     argc = opt_parse(argc, argv, opts, usage(), 0);
@@ -180,10 +202,14 @@ int cmd_report(int argc, char **argv)
     struct store *s = cli_open_store(cli_db, &exit_code);
     if (!s)
         return exit_code;
+    struct store *rs = cli_db_read && *cli_db_read ? open_replica(s, cli_db_read) : NULL;
     struct report_table t;
     struct buf err = BUF_INIT;
     struct outcome o = OUTCOME_INIT;
-    int rc = def->fn(s, &ro, &t, &o);
+    audit_set_primary(s);
+    int rc = def->fn(rs ? rs : s, &ro, &t, &o);
+    audit_set_primary(NULL);
+    store_close(rs);
     if (rc == 0) {
         if (def->personal && ro.full &&
             audit_export(s, def->title, report_format_name(fmt), (long)table_data_rows(&t)) < 0) {

@@ -73,6 +73,7 @@ int cmd_serve(int argc, char **argv)
                    "反向代理（如 nginx）的地址：来自它的请求以 X-Forwarded-For 的最后一个地址为"
                    "客户端地址（登录锁定、审计日志）"),
         OPT_INCLUDE(cli_db_opts),
+        OPT_INCLUDE(cli_db_read_opts),
         OPT_END(),
     };
     if ((argc = opt_parse(argc, argv, opts, usage, 0)) > 1)
@@ -95,6 +96,8 @@ int cmd_serve(int argc, char **argv)
         die_usage("留给已登录用户的连接数（%u）应小于同时连接数上限（%u）",
                   cfg.reserved_connections, cfg.max_connections);
     cfg.db = cli_db_path(cli_db);
+    cfg.db_read = cli_db_read && *cli_db_read ? cli_db_read : NULL;
+    cfg.read_max_lag = (double)cli_db_read_max_lag;
     if (!cfg.web)
         cfg.web = default_web();
     char *dir = NULL;

@@ -14,6 +14,17 @@ const struct opt cli_db_opts[] = {
     OPT_END(),
 };
 
+const char *cli_db_read;
+long cli_db_read_max_lag = 30;
+const struct opt cli_db_read_opts[] = {
+    OPT_STRING(0, "db-read", &cli_db_read, "连接串",
+               "PostgreSQL 只读副本（流复制）：列表和报表从这里读；副本不可用或落后过多时仍由主库"
+               "应答"),
+    OPT_LONG(0, "db-read-max-lag", &cli_db_read_max_lag, "秒",
+             "只读副本最多可落后主库多少秒（默认 30；更多时由主库应答）", 1, 86400),
+    OPT_END(),
+};
+
 struct cli_out cli_out;
 const struct opt cli_out_opts[] = {
     OPT_STRING(0, "format", &cli_out.format, "格式",

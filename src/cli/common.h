@@ -34,6 +34,10 @@ const char *cli_field_option(const char *field, char *out, size_t size);
  */
 extern const char *cli_db;
 extern const struct opt cli_db_opts[];
+/* cli_db_read_opts  --db-read 连接串, --db-read-max-lag 秒 (serve, report: a streaming replica) */
+extern const char *cli_db_read;
+extern long cli_db_read_max_lag;
+extern const struct opt cli_db_read_opts[];
 struct cli_out {
     const char *format, *output;
 };

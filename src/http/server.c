@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "http/cookie.h"
 #include "http/gate.h"
+#include "http/replica.h"
 #include "store/audit.h"
 #include "http/reply.h"
 #include "http/request.h"
@@ -20,7 +21,8 @@
 
 struct server {
     const struct server_config *cfg;
-    struct store *main; /* opened at start (migrations run once, here) */
+    struct store *main;           /* opened at start (migrations run once, here) */
+    struct replica_pool *replica; /* --db-read: lists and reports from a replica (replica.h) */
     pthread_mutex_t lock;
     struct store **stores; /* one per worker thread, closed at the end */
     size_t nstores, alloc;
@@ -50,6 +52,11 @@ static struct store *thread_store(struct server *srv)
 
 /* ---- responses ---- */
 
+static bool state_changing(const char *method)
+{
+    return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
+}
+
 void reply_response(struct request *r, unsigned status, struct MHD_Response *resp)
 {
     if (r->queued) {
@@ -61,6 +68,13 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     if (r->set_cookie)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r->set_cookie);
+    /* a write answered: this browser's reads wait for the replica to have it (http/replica.h) */
+    const char *wal =
+        r->srv->replica && r->signed_in && status < 400 && state_changing(r->method)
+            ? replica_wrote(r->srv->replica, r->store, r->cfg->secure_cookie, &r->arena)
+            : NULL;
+    if (wal)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, wal);
     r->status = status;
     r->queued = true;
     r->result = MHD_queue_response(r->conn, status, resp);
@@ -119,11 +133,6 @@ json_t *request_json(struct request *r)
 }
 
 /* ---- authentication and authorisation: every route passes here ---- */
-
-static bool state_changing(const char *method)
-{
-    return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
-}
 
 /* The scope of a signed-in request, from its session: the one place a role becomes a region. */
 static void scope_from_session(struct request *r)
@@ -258,12 +267,25 @@ static bool dispatch_route(struct request *r)
 }
 
 /* The handler, with this thread's audit origin set to the request's: whatever the library
- * records in the audit trail on its behalf says it came over the API, and from where. */
+ * records in the audit trail on its behalf says it came over the API, and from where. With a
+ * read replica, a list or report may read there (its audit rows still go to the primary);
+ * reply_response marks the answer to a write (http/replica.h). */
 static void run_handler(struct request *r)
 {
+    struct store *primary = r->store;
+    struct replica_pool *rp = r->srv->replica;
+    if (rp && r->signed_in && !r->streaming && replica_reads(r->route, r->method)) {
+        struct store *rs = replica_for(rp, request_header(r, MHD_HTTP_HEADER_COOKIE));
+        if (rs) {
+            r->store = rs;
+            audit_set_primary(primary);
+        }
+    }
     audit_set_origin(r->scope.origin);
     r->route->handler(r);
     audit_set_origin(NULL);
+    audit_set_primary(NULL);
+    r->store = primary;
 }
 
 static void dispatch(struct request *r)
@@ -513,6 +535,13 @@ int server_run(const struct server_config *cfg, struct buf *err)
     pthread_mutex_init(&srv.lock, NULL);
     if (store_open(&srv.main, cfg->db, STORE_OPEN_EXISTING, err) < 0)
         return -1;
+    if (cfg->db_read && (!store_dsn_is_pg(cfg->db) ||
+                         replica_open(&srv.replica, cfg->db_read, cfg->read_max_lag, err) < 0)) {
+        if (!err->len)
+            buf_adds(err, "--db-read（只读副本）只用于 PostgreSQL 主库，--db 是 SQLite 数据库文件");
+        store_close(srv.main);
+        return -1;
+    }
 
     /* SIGTERM and SIGINT are taken by sigwait below: blocked before the worker threads start,
      * so that they inherit the mask and a signal never interrupts a request */
@@ -525,6 +554,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
     /* after the mask: the job threads must not take the signals either */
     if (jobs_start(srv.main, cfg, err) < 0) {
         store_close(srv.main);
+        replica_close(srv.replica);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return -1;
     }
@@ -573,6 +603,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
         gate_stop();
         jobs_stop(0);
         store_close(srv.main);
+        replica_close(srv.replica);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
         return -1;
     }
@@ -601,6 +632,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
     for (size_t i = 0; i < srv.nstores; i++)
         store_close(srv.stores[i]);
     free(srv.stores);
+    replica_close(srv.replica);
     store_close(srv.main);
     pthread_mutex_destroy(&srv.lock);
     pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);

@@ -31,11 +31,13 @@ struct server_config {
     unsigned job_threads;      /* background jobs (imports, cross-checks) at once */
     unsigned job_lease;        /* seconds a server vouches for its jobs (domain/job.h); renewed */
     const char *trusted_proxy; /* the reverse proxy's address: its X-Forwarded-For is read */
+    const char *db_read; /* a PostgreSQL streaming replica for lists and reports (NULL none) */
+    double read_max_lag; /* seconds the replica may lag before the primary answers instead */
 };
 #define SERVER_CONFIG_INIT                                                                         \
     {                                                                                              \
         NULL, "127.0.0.1:8080", NULL, 4, 1 << 20, 16384, 2048, 256, 64, 10, 1024, 30, 30, false,   \
-            NULL, (size_t)2 << 30, 2, 30, NULL                                                     \
+            NULL, (size_t)2 << 30, 2, 30, NULL, NULL, 30                                           \
     }
 
 /* Serve until SIGTERM or SIGINT, then finish running requests and return 0; -1 with a

@@ -15,6 +15,13 @@ void audit_set_origin(const char *origin)
     thread_origin = origin;
 }
 
+static _Thread_local struct store *thread_primary;
+
+void audit_set_primary(struct store *primary)
+{
+    thread_primary = primary;
+}
+
 const char *audit_origin(void)
 {
     return thread_origin ? thread_origin : "cli";
@@ -211,6 +218,8 @@ int audit_record(struct store *s, const char *actor, const char *origin, const c
 {
     if (!origin)
         origin = audit_origin();
+    if (s->replica && thread_primary)
+        s = thread_primary; /* a read on the replica is audited on the primary */
     char now[32];
     date_now_text(now, sizeof(now));
     /* stmt_bind_str binds "" as NULL; an unnamed caller is still someone */

@@ -92,6 +92,10 @@ int audit_head(struct store *s, int64_t *seq, char hash[65]);
  */
 void audit_set_origin(const char *origin);
 const char *audit_origin(void); /* this thread's origin: "cli" or what was set */
+/* Where this thread's audit rows go when the store a caller passes is a read replica
+ * (STORE_OPEN_REPLICA, which cannot write): the primary, set while a request or a report reads
+ * from the replica; NULL after. */
+void audit_set_primary(struct store *primary);
 
 /* Filters of audit_list; NULL or "" means any. since/until compare with `at` as text
  * ("2026-11-20" or "2026-11-20 14:00:00"); until is inclusive of that day when a date. A target

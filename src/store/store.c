@@ -54,6 +54,7 @@ int store_open(struct store **out, const char *dsn, enum store_open_mode mode, s
     if (rc < 0)
         return -1;
     (*out)->dsn = xstrdup(dsn);
+    (*out)->replica = mode == STORE_OPEN_REPLICA;
     struct buf name = BUF_INIT;
     store_dsn_mask(dsn, &name);
     (*out)->name = buf_detach(&name, NULL);
@@ -62,7 +63,7 @@ int store_open(struct store **out, const char *dsn, enum store_open_mode mode, s
 
 int store_open_peer(struct store *s, struct store **out, struct buf *err)
 {
-    return store_open(out, s->dsn, STORE_OPEN_EXISTING, err);
+    return store_open(out, s->dsn, s->replica ? STORE_OPEN_REPLICA : STORE_OPEN_EXISTING, err);
 }
 
 void store_release_statements(struct store *s)

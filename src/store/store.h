@@ -26,12 +26,15 @@ struct stmt;
 enum store_open_mode {
     STORE_OPEN_EXISTING, /* the database must exist (every command but init) */
     STORE_OPEN_CREATE,   /* create if missing */
+    /* a PostgreSQL streaming replica (store/replica.h): no migration (the schema must already
+     * be the newest, replayed from the primary), every transaction read only; SQLite: refused */
+    STORE_OPEN_REPLICA,
 };
 
 int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err);
 void store_close(struct store *s);
 /* Another connection to the same database (e.g. for a reader thread: a connection is used by
- * one thread at a time). */
+ * one thread at a time), opened the same way (a replica's peer is a replica's). */
 int store_open_peer(struct store *s, struct store **out, struct buf *err);
 const char *store_dialect(const struct store *s); /* "sqlite" or "postgresql" */
 const char *store_errmsg(struct store *s);
@@ -171,8 +174,9 @@ struct stmt_cache_entry {
 struct store {
     const struct store_ops *ops;
     struct buf errmsg;
-    char *dsn;  /* what it was opened with, for store_open_peer */
-    char *name; /* the DSN masked, for messages */
+    char *dsn;    /* what it was opened with, for store_open_peer */
+    char *name;   /* the DSN masked, for messages */
+    bool replica; /* opened with STORE_OPEN_REPLICA */
     struct stmt_cache_entry cache[STMT_CACHE];
     unsigned evict; /* the next slot to reuse when all are taken */
 };

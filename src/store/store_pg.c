@@ -30,6 +30,7 @@
 #include <libpq-fe.h>
 
 #include "store/migrate.h"
+#include "store/replica.h"
 #include "util/common.h"
 
 #define BYTEAOID 17
@@ -106,7 +107,8 @@ static int session_setup(struct pg_store *q)
     PQsetNoticeProcessor(q->conn, ignore_notice, NULL);
     if (PQsetClientEncoding(q->conn, "UTF8") != 0)
         return -1;
-    PGresult *r = PQexec(q->conn, "SET bytea_output = 'hex'");
+    static const char ro[] = "SET bytea_output = 'hex'; SET default_transaction_read_only = on";
+    PGresult *r = PQexec(q->conn, q->base.replica ? ro : "SET bytea_output = 'hex'");
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     PQclear(r);
     return ok ? 0 : -1;
@@ -752,6 +754,7 @@ int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode
     struct pg_store *q = xcalloc(1, sizeof(*q));
     q->base.ops = &pg_ops;
     buf_init(&q->base.errmsg, 0);
+    q->base.replica = mode == STORE_OPEN_REPLICA;
     const char *const keys[] = {"dbname", "fallback_application_name", NULL};
     const char *const values[] = {dsn, "baoxue", NULL};
     q->conn = PQconnectdbParams(keys, values, 1);
@@ -770,7 +773,7 @@ int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode
         add_pg_message(err, q->conn, NULL);
         goto out;
     }
-    if (mode == STORE_OPEN_EXISTING) {
+    if (mode != STORE_OPEN_CREATE) {
         int init = initialised(&q->base);
         if (init <= 0) {
             if (init < 0)
@@ -781,7 +784,7 @@ int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode
             goto out;
         }
     }
-    if (migrate_locked(&q->base) < 0) {
+    if ((q->base.replica ? store_replica_schema(&q->base) : migrate_locked(&q->base)) < 0) {
         buf_addf(err, "数据库“%s”不可用：%s", shown.buf, q->base.errmsg.buf);
         goto out;
     }
