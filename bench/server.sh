@@ -116,7 +116,7 @@ MACHINE_SQLITE="$(sqlite3 --version | cut -d' ' -f1)"
 TOP="$(mktemp -d /tmp/baoxue-srvbench.XXXXXX)"
 WORKDIRS+=("$TOP")
 SECTION="$TOP/section.md"
-ROWS="$TOP/rows.tsv" # size backend target run rps p50_ms p99_ms bytes errors
+ROWS="$TOP/rows.tsv" # size backend target run rps p50_ms p99_ms errors cpu_ms_server cpu_ms_db
 IMPORTS="$TOP/imports.tsv" # size backend step seconds rss_kb
 : >"$ROWS"
 : >"$IMPORTS"
@@ -147,13 +147,31 @@ timed() {
   printf '%s\t%s\t%s\t%s\n' "$size" "$backend" "$step" "$(tail -n 1 "$tf" | tr ' ' '\t')" >>"$IMPORTS"
 }
 
-# wrk_run SIZE BACKEND TARGET RUN URL [COOKIE]: one measurement into $ROWS
+# cpu_ticks PID...: user + system clock ticks the processes used so far (gone ones count 0)
+cpu_ticks() {
+  local t=0 v p
+  for p in "$@"; do
+    v="$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null)" || v=0
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
+}
+
+# wrk_run SIZE BACKEND TARGET RUN URL [COOKIE]: one measurement into $ROWS, with the CPU time
+# the server (baoxue or nginx: $CPU_SERVER) and the database's processes ($CPU_DB, PostgreSQL's)
+# used during it: less dependent on what else shares the cores than req/s
 wrk_run() {
   local size="$1" backend="$2" target="$3" run="$4" url="$5" cookie="${6:-}"
   local out="$WORK/wrk-$backend-$target-$run.txt"
+  local s0 d0 s1 d1
+  s0="$(cpu_ticks $CPU_SERVER)"
+  d0="$(cpu_ticks $CPU_DB)"
   BAOXUE_BENCH_COOKIE="$cookie" wrk -t 2 -c "$CONNS" -d "${DURATION}s" --latency \
     -s "$TOP/cookie.lua" "$url" >"$out" 2>&1 || { cat "$out" >&2; exit 1; }
-  python3 - "$out" "$size" "$backend" "$target" "$run" >>"$ROWS" <<'PY'
+  s1="$(cpu_ticks $CPU_SERVER)"
+  d1="$(cpu_ticks $CPU_DB)"
+  python3 - "$out" "$size" "$backend" "$target" "$run" "$((s1 - s0))" "$((d1 - d0))" \
+    "$(getconf CLK_TCK)" >>"$ROWS" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 def ms(v, unit):
@@ -163,7 +181,10 @@ lat = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m
 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
 err = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
 errors = (int(bad.group(1)) if bad else 0) + (sum(map(int, err.groups())) if err else 0)
-print("\t".join(map(str, sys.argv[2:6] + [rps, lat.get("50", -1), lat.get("99", -1), errors])))
+n = int(re.search(r"(\d+) requests in", text).group(1))
+tick_ms = 1000.0 / int(sys.argv[8])
+cpu = [int(sys.argv[6]) * tick_ms / max(n, 1), int(sys.argv[7]) * tick_ms / max(n, 1)]
+print("\t".join(map(str, sys.argv[2:6] + [rps, lat.get("50", -1), lat.get("99", -1), errors] + cpu)))
 PY
 }
 
@@ -303,9 +324,21 @@ EOF
       { echo "server.sh: nginx does not serve the file (see $NG/logs/error.log)" >&2; exit 1; }
 
     echo "== $N / $B: wrk ×$RUNS (list, nginx, summary); township $TOWN, $STATUS total/page: $LIST_TOTAL" >&2
+    CPU_DB=""
+    if [ "$B" = pg ]; then # the cluster's postmaster and its processes (the backends among them)
+      PM="$(head -n 1 "${PGDIRS[0]}/data/postmaster.pid" 2>/dev/null || true)"
+      [ -z "$PM" ] || CPU_DB="$PM $(pgrep -P "$PM" | tr '\n' ' ')"
+    fi
+    NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
     for run in $(seq "$RUNS"); do
+      CPU_SERVER="$SERVE_PID"
       wrk_run "$N" "$B" list "$run" "$LIST_URL" "$COOKIE_TOWN"
+      CPU_SERVER="$NGINX_PIDS"
+      CPU_DB_KEEP="$CPU_DB"
+      CPU_DB=""
       wrk_run "$N" "$B" nginx "$run" "http://127.0.0.1:$NGPORT/list.json"
+      CPU_DB="$CPU_DB_KEEP"
+      CPU_SERVER="$SERVE_PID"
       wrk_run "$N" "$B" summary "$run" "$SUM_URL" "$COOKIE_ADMIN"
     done
     kill "$NGINX_PID" "$SERVE_PID"
@@ -320,10 +353,11 @@ python3 - "$ROWS" "$IMPORTS" "$TOP/meta.tsv" "$CONNS" <<'PY' | tee -a "$SECTION"
 import statistics, sys
 from collections import defaultdict
 rows_path, imp_path, meta_path, conns = sys.argv[1:]
-runs = defaultdict(list)  # (size, backend, target) -> [(run, rps, p50, p99, errors)]
+runs = defaultdict(list)  # (size, backend, target) -> [(run, rps, p50, p99, errors, cpu_s, cpu_db)]
 for line in open(rows_path):
-    size, backend, target, run, rps, p50, p99, errs = line.rstrip("\n").split("\t")
-    runs[(int(size), backend, target)].append((int(run), float(rps), float(p50), float(p99), int(errs)))
+    size, backend, target, run, rps, p50, p99, errs, cs, cd = line.rstrip("\n").split("\t")
+    runs[(int(size), backend, target)].append((int(run), float(rps), float(p50), float(p99), int(errs),
+                                               float(cs), float(cd)))
 meta = {}
 for line in open(meta_path):
     size, backend, town, lbytes, sbytes, total = line.rstrip("\n").split("\t")
@@ -343,14 +377,17 @@ for (size, backend) in sorted(meta, key=lambda k: (k[0], k[1] != "sqlite")):
                f"township's user ({int(tot):,} suspected children, {page} on the page, {lbytes:,} bytes); "
                f"summary: `GET /api/v1/summary` as admin ({sbytes:,} bytes); nginx: a static file of the list's "
                f"{lbytes:,} bytes. {conns} connections.\n")
-    out.append("| target | req/s (median) | p50 ms | p99 ms | req/s of each run | errors |")
-    out.append("|---|--:|--:|--:|---|--:|")
+    out.append("| target | req/s (median) | p50 ms | p99 ms | req/s of each run | errors "
+               "| CPU ms/request: server | database |")
+    out.append("|---|--:|--:|--:|---|--:|--:|--:|")
     for target, label in (("list", "baoxue list"), ("summary", "baoxue summary"), ("nginx", "nginx static file")):
         rs = sorted(runs[(size, backend, target)])
         if not rs:
             continue
+        db = f"{med([r[6] for r in rs]):.3f}" if backend == "pg" and target != "nginx" else "–"
         out.append(f"| {label} | {med([r[1] for r in rs]):,.0f} | {med([r[2] for r in rs]):.2f} | "
-                   f"{med([r[3] for r in rs]):.2f} | {' / '.join(f'{r[1]:,.0f}' for r in rs)} | {sum(r[4] for r in rs)} |")
+                   f"{med([r[3] for r in rs]):.2f} | {' / '.join(f'{r[1]:,.0f}' for r in rs)} | {sum(r[4] for r in rs)} "
+                   f"| {med([r[5] for r in rs]):.3f} | {db} |")
     lst = {r[0]: r[1] for r in runs[(size, backend, "list")]}
     ngx = {r[0]: r[1] for r in runs[(size, backend, "nginx")]}
     summ = {r[0]: r[1] for r in runs[(size, backend, "summary")]}
@@ -361,9 +398,9 @@ for (size, backend) in sorted(meta, key=lambda k: (k[0], k[1] != "sqlite")):
         out.append(f"- **baoxue list / nginx = {med(ratios):.3f}** (median of the runs' ratios: "
                    f"{', '.join(f'{x:.3f}' for x in ratios)}); summary / nginx = {med(sratios):.3f}")
     lr = runs[(size, backend, "list")]
-    if size == 20_000 and lr:
+    if size in (20_000, 1_000_000) and lr:
         ok = lambda c: "met" if c else "**not met**"
-        out.append(f"- Goals at 20,000 children: list ≥ 5,000 req/s {ok(med([r[1] for r in lr]) >= 5000)}; "
+        out.append(f"- Goals at {size:,} children: list ≥ 5,000 req/s {ok(med([r[1] for r in lr]) >= 5000)}; "
                    f"p99 ≤ 50 ms {ok(med([r[3] for r in lr]) <= 50)}")
     steps = imps.get((size, backend), {})
     if steps:

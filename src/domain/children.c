@@ -19,45 +19,60 @@
 #include "util/jsonw.h"
 
 /* The columns of a list item from record r: in the page query of the acted-on statuses, and
- * alone ($1 the record's id) for the walk. */
+ * alone for the walk. */
 #define ITEM_COLUMNS                                                                               \
     "r.id, coalesce(r.name, ''), coalesce(r.gender, 0), coalesce(r.birth_date, ''),"               \
     " coalesce(r.id_number, r.id_raw, ''), coalesce(r.township_code, ''),"                         \
     " coalesce(r.township, ''), coalesce(r.village, '')"
 #define ITEM_NCOLS 8
-#define ITEM_SQL   "SELECT " ITEM_COLUMNS " FROM record r WHERE r.id = $1"
+/* The child's priority groups in run $1, as a bit mask (bit g: priority_groups' word g), a
+ * column of the query that reads the child: one round trip for a page, not one more per child.
+ * A sum of distinct powers of two, so that both dialects read it alike (groups_mask_sql). */
+static char groups_mask_[2048];
+static pthread_once_t groups_mask_once_ = PTHREAD_ONCE_INIT;
 
-/* The child's priority groups in the run, "groups": [{"key", "label"}] (gq: $1 the run, $2 the
- * record, $3 the groups the reader sees as in GROUP_SQL, NULL all; each group once, in the
- * vocabulary's order). */
-#define GROUPS_SQL                                                                                 \
-    "SELECT DISTINCT grp FROM group_member WHERE run_id = $1 AND record_id = $2"                   \
-    " AND (CAST($3 AS TEXT) IS NULL OR $3 LIKE '%,' || grp || ',%')"
-
-struct item_groups {
-    struct stmt *gq; /* GROUPS_SQL */
-    int64_t run_id;
-    const char *seen; /* the groups the reader sees (a department its own), NULL all */
-};
-
-static int item_groups(struct buf *out, const struct item_groups *ig, int64_t record_id)
+static void groups_mask_init(void)
 {
-    bool in[GRP__COUNT] = {false};
-    struct stmt *gq = ig->gq;
-    stmt_reset(gq);
-    stmt_bind_int(gq, 1, ig->run_id);
-    stmt_bind_int(gq, 2, record_id);
-    stmt_bind_str(gq, 3, ig->seen);
-    int rc;
-    while ((rc = stmt_step(gq)) == 1) {
-        int g = vocab_parse(&priority_groups, stmt_text(gq, 0));
-        if (g >= 0)
-            in[g] = true;
+    size_t n = (size_t)snprintf(groups_mask_, sizeof(groups_mask_),
+                                "(SELECT coalesce(sum(DISTINCT CASE gmk.grp");
+    for (int g = 0; g < GRP__COUNT && n < sizeof(groups_mask_); g++)
+        n += (size_t)snprintf(groups_mask_ + n, sizeof(groups_mask_) - n, " WHEN '%s' THEN %lld",
+                              priority_groups.words[g].key, 1LL << g);
+    if (n < sizeof(groups_mask_))
+        snprintf(groups_mask_ + n, sizeof(groups_mask_) - n,
+                 " ELSE 0 END), 0) FROM group_member gmk WHERE gmk.run_id = $1 AND"
+                 " gmk.record_id = ");
+}
+
+/* The mask column for the record whose id is the column `id` (its text follows the prefix). */
+static const char *groups_mask_sql(void)
+{
+    pthread_once(&groups_mask_once_, groups_mask_init);
+    return groups_mask_;
+}
+
+/* The groups a reader sees, ",key,key," (a department its own), NULL all: as a mask. */
+static int64_t seen_mask(const char *seen)
+{
+    if (!seen)
+        return -1;
+    int64_t m = 0;
+    char k[64];
+    for (int g = 0; g < GRP__COUNT; g++) {
+        snprintf(k, sizeof(k), ",%s,", priority_groups.words[g].key);
+        if (strstr(seen, k))
+            m |= 1LL << g;
     }
+    return m;
+}
+
+/* "groups": [{"key", "label"}] of the groups in `mask`, in the vocabulary's order. */
+static void item_groups(struct buf *out, int64_t mask)
+{
     buf_adds(out, ",\"groups\":[");
     bool first = true;
     for (int g = 0; g < GRP__COUNT; g++) {
-        if (!in[g])
+        if (!(mask & (1LL << g)))
             continue;
         buf_adds(out, first ? "{\"key\":" : ",{\"key\":");
         jsonw_string(out, priority_groups.words[g].key);
@@ -67,13 +82,12 @@ static int item_groups(struct buf *out, const struct item_groups *ig, int64_t re
         first = false;
     }
     buf_addch(out, ']');
-    return rc;
 }
 
 /* One list item as JSON text, after a comma unless it is the first. The list is a masked
  * view (a full ID is one child's audited read): no birth date, the age on the run's cutoff. */
-static int item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
-                     const struct item_groups *ig, struct buf *tmp)
+static void item_text(struct buf *out, struct stmt *q, const struct run_status_entry *e,
+                      int64_t groups, struct buf *tmp)
 {
     static const struct view masked = {false, 0, false};
     buf_adds(out, out->len ? ",{" : "{");
@@ -113,9 +127,8 @@ static int item_text(struct buf *out, struct stmt *q, const struct run_status_en
         jsonw_string(out, grade_name(e->grade));
     else
         buf_adds(out, "null");
-    int rc = item_groups(out, ig, e->record_id);
+    item_groups(out, groups);
     buf_addch(out, '}');
-    return rc;
 }
 
 /* The run's count of children by status (or set of statuses, CHILD_SET_*) and township
@@ -240,47 +253,76 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     /* $2 and $7: one status, or the two of the suspected set; $8 the village; $9…$12 the
      * casework filters, each a set of the run's records computed once (child.last_record is
      * the record a suspected child had in its last run); $13 the groups. The count uses
-     * $1…$13 (PostgreSQL wants no gaps), the page $14 and $15 besides. */
-    static const char *const where =
-        " FROM child_status cs JOIN record r ON r.id = cs.record_id"
-        " LEFT JOIN record sr ON sr.id = cs.school_record"
-        " LEFT JOIN nonlocal_pupil np ON np.run_id = cs.run_id AND np.record_id = cs.record_id"
-        /* status <> 'enrolled' is implied ($2 is a status with rows) but must be written for
-         * the planners to use the partial index child_status_status with a bound $2 */
-        " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7) AND cs.status <> "
-        "'enrolled'" FILTER_SQL_AT(
-            "coalesce(np.township_code, r.township_code)", "3", "8", "4",
-            "5") " AND (CAST($6 AS TEXT) IS NULL OR sr.school_code = $6)"
-                 " AND (CAST($9 AS TEXT) IS NULL OR cs.record_id IN (SELECT ch.last_record FROM "
-                 "child ch"
-                 "  WHERE ch.last_run = $1 AND ((substr($9, 1, 7) = 'verify_' AND (SELECT t.state"
-                 "  FROM verify_task t WHERE t.child_id = ch.id ORDER BY t.id DESC LIMIT 1)"
-                 "  = substr($9, 8)) OR (substr($9, 1, 5) = 'case_' AND EXISTS (SELECT 1 FROM "
-                 "case_file c"
-                 "  WHERE c.child_id = ch.id AND c.state = substr($9, 6))))))"
-                 " AND (CAST($10 AS TEXT) IS NULL OR cs.record_id IN (SELECT ch.last_record FROM "
-                 "child ch"
-                 "  JOIN case_file c ON c.child_id = ch.id WHERE ch.last_run = $1 AND c.reason = "
-                 "$10))"
-                 " AND ($11 = 0 OR cs.record_id IN (SELECT ch.last_record FROM child ch"
-                 "  WHERE ch.last_run = $1 AND (EXISTS (SELECT 1 FROM verify_task t WHERE "
-                 "t.child_id ="
-                 "  ch.id AND t.state <> 'closed' AND t.deadline < $12) OR EXISTS (SELECT 1 FROM"
-                 "  case_file c WHERE c.child_id = ch.id AND c.state = 'open' AND "
-                 "c.first_visit_due < $12"
-                 "  AND NOT " FIRST_VISIT_DONE_SQL("c") "))))" GROUP_SQL("cs.record_id", "13");
+     * $1…$13 (PostgreSQL wants no gaps), the page $14 and $15 besides. Only the filters asked
+     * for are written out; one not asked for is a test that its parameter is NULL (or 0),
+     * which binds nothing to a row: with nothing left to fold away, PostgreSQL's plan of the
+     * statement is the same whatever the values, and it keeps one instead of planning this
+     * long statement at every request. */
+    struct buf wb = BUF_INIT;
+    bool nonlocal = township && status == ST_ENROLLED_NONLOCAL;
+    buf_adds(&wb, " FROM child_status cs JOIN record r ON r.id = cs.record_id");
+    if (school)
+        buf_adds(&wb, " LEFT JOIN record sr ON sr.id = cs.school_record");
+    /* a pupil in no register here is counted in the township of nonlocal_pupil (np); its rows
+     * are of that status only */
+    if (nonlocal)
+        buf_adds(&wb, " LEFT JOIN nonlocal_pupil np ON np.run_id = cs.run_id"
+                      " AND np.record_id = cs.record_id");
+    /* status <> 'enrolled' is implied ($2 is a status with rows) but must be written for the
+     * planners to use the partial index child_status_status with a bound $2 */
+    buf_adds(&wb, " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7)"
+                  " AND cs.status <> 'enrolled'");
+    if (!township)
+        buf_adds(&wb, " AND CAST($3 AS TEXT) IS NULL");
+    else if (nonlocal)
+        buf_adds(&wb, " AND coalesce(np.township_code, r.township_code) = $3");
+    else
+        buf_adds(&wb, " AND r.township_code = $3");
+    /* what stmt_bind_str binds as NULL ("") is not asked for */
+    bool village = cq->village && *cq->village, stage = cq->stage && *cq->stage,
+         reason = cq->reason && *cq->reason;
+    buf_adds(&wb, village ? " AND r.village = $8" : " AND CAST($8 AS TEXT) IS NULL");
+    buf_adds(&wb, q ? " AND (r.name LIKE $4 ESCAPE '\\' OR r.guardian LIKE $4 ESCAPE '\\'"
+                      " OR r.id_number = $5 OR substr(r.id_number, 15) = $5)"
+                    : " AND CAST($4 AS TEXT) IS NULL AND CAST($5 AS TEXT) IS NULL");
+    buf_adds(&wb, school ? " AND sr.school_code = $6" : " AND CAST($6 AS TEXT) IS NULL");
+    buf_adds(&wb, stage ? " AND cs.record_id IN (SELECT ch.last_record FROM child ch"
+                          "  WHERE ch.last_run = $1 AND ((substr($9, 1, 7) = 'verify_' AND"
+                          "  (SELECT t.state FROM verify_task t WHERE t.child_id = ch.id"
+                          "  ORDER BY t.id DESC LIMIT 1) = substr($9, 8)) OR (substr($9, 1, 5) ="
+                          "  'case_' AND EXISTS (SELECT 1 FROM case_file c"
+                          "  WHERE c.child_id = ch.id AND c.state = substr($9, 6)))))"
+                        : " AND CAST($9 AS TEXT) IS NULL");
+    buf_adds(&wb, reason ? " AND cs.record_id IN (SELECT ch.last_record FROM child ch"
+                           "  JOIN case_file c ON c.child_id = ch.id WHERE ch.last_run = $1"
+                           "  AND c.reason = $10)"
+                         : " AND CAST($10 AS TEXT) IS NULL");
+    buf_adds(&wb, cq->overdue
+                      ? " AND $11 <> 0 AND cs.record_id IN (SELECT ch.last_record FROM child ch"
+                        "  WHERE ch.last_run = $1 AND (EXISTS (SELECT 1 FROM verify_task t"
+                        "  WHERE t.child_id = ch.id AND t.state <> 'closed' AND t.deadline < $12)"
+                        "  OR EXISTS (SELECT 1 FROM case_file c WHERE c.child_id = ch.id AND"
+                        "  c.state = 'open' AND c.first_visit_due < $12"
+                        "  AND NOT " FIRST_VISIT_DONE_SQL("c") ")))"
+                      : " AND $11 = 0 AND CAST($12 AS TEXT) IS NOT NULL");
+    buf_adds(&wb, grp ? " AND EXISTS (SELECT 1 FROM group_member gm WHERE gm.run_id = $1"
+                        "  AND gm.record_id = cs.record_id AND $13 LIKE '%,' || gm.grp || ',%')"
+                      : " AND CAST($13 AS TEXT) IS NULL");
+    const char *where = wb.buf;
     /* the page's rows with their record's columns: one query, not one more per child */
-    static const char *const page_sql =
-        "SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1), coalesce(cs.expected_grade, 0),"
-        " cs.status";
+    char *page_sql = xstrfmt("SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1),"
+                             " coalesce(cs.expected_grade, 0), cs.status, %scs.record_id)",
+                             groups_mask_sql());
     /* filtered by no more than township and status, the run's counts give the total: no rows
      * to count; it comes as a column of the page (one round trip), or alone when the page is
      * empty */
     bool counted = !q && !spell && !school && !grp && !cq->village && !cq->stage && !cq->reason &&
                    !cq->overdue;
-    static const char *const run_total =
-        ", (SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1"
-        " AND (status = $2 OR status = $7) AND (CAST($3 AS TEXT) IS NULL OR township_code = $3))";
+    const char *run_total = township
+                                ? ", (SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1"
+                                  " AND (status = $2 OR status = $7) AND township_code = $3)"
+                                : ", (SELECT coalesce(sum(n), 0) FROM run_count WHERE run_id = $1"
+                                  " AND (status = $2 OR status = $7))";
     char *count_sql = xstrfmt("SELECT count(*)%s", where);
     /* the suspected of the priority groups first (issue 15), unless another order is asked */
     const char *order = sort_sql(cq->sort);
@@ -289,15 +331,16 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                 " AND g1.record_id = cs.record_id) DESC, cs.record_id";
     char *paged_sql = xstrfmt("%s%s%s ORDER BY %s LIMIT $14 OFFSET $15", page_sql,
                               counted ? run_total : "", where, order);
-    struct stmt *gq = store_prepare(s, GROUPS_SQL);
-    struct item_groups ig = {gq, ri->id, seen};
+    free(page_sql);
+    int64_t sees = seen_mask(seen);
     /* a spelling is read in C: every row in order, counted and paged here, no count query */
     struct stmt *c = counted || spell ? NULL : store_prepare(s, count_sql);
     struct stmt *p = counted || spell || c ? store_prepare(s, paged_sql) : NULL;
     free(count_sql);
     free(paged_sql);
+    buf_release(&wb);
     int rc = -1;
-    if (!p || !gq)
+    if (!p)
         goto out;
     struct stmt *both[] = {p, c};
     bool set = status == CHILD_SET_SUSPECTED;
@@ -335,22 +378,18 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                 continue;
         }
         if (counted && !rows)
-            *total = stmt_int(p, ITEM_NCOLS + 3);
+            *total = stmt_int(p, ITEM_NCOLS + 4);
         rows = true;
         struct run_status_entry e = {
             .record_id = stmt_int(p, 0),
             .st = (enum child_status)status_parse(stmt_text(p, ITEM_NCOLS + 2)),
             .age = (int)stmt_int(p, ITEM_NCOLS),
             .grade = (int)stmt_int(p, ITEM_NCOLS + 1)};
-        if (item_text(items, p, &e, &ig, &tmp) < 0) {
-            rc = -1;
-            break;
-        }
+        item_text(items, p, &e, stmt_int(p, ITEM_NCOLS + 3) & sees, &tmp);
     }
     if (rc == 0 && counted && !rows)
         rc = count_from_run(s, ri->id, status, township, total);
 out:
-    stmt_finalize(gq);
     stmt_finalize(c);
     stmt_finalize(p);
     buf_release(&like);
@@ -424,7 +463,7 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
                      .skip = (cq->page - 1) * cq->per_page,
                      .want = cq->per_page};
     struct buf like = BUF_INIT, tmp = BUF_INIT;
-    struct stmt *it = NULL, *gq = NULL;
+    struct stmt *it = NULL;
     size_t alloc = 0;
     int rc = -1;
     w.page = xcalloc((size_t)cq->per_page, sizeof(*w.page));
@@ -478,29 +517,30 @@ static int list_walk(struct store *s, const struct run_info *ri, int status, con
     }
     if (!w.stop_when_full)
         *total = w.total;
-    it = store_prepare(s, ITEM_SQL);
-    gq = store_prepare(s, GROUPS_SQL);
-    if (!it || !gq) {
+    /* $1 the run, $2 the record */
+    char *item_sql = xstrfmt("SELECT " ITEM_COLUMNS ", %sr.id) FROM record r WHERE r.id = $2",
+                             groups_mask_sql());
+    it = store_prepare(s, item_sql);
+    free(item_sql);
+    if (!it) {
         rc = -1;
         goto out;
     }
-    struct item_groups ig = {gq, ri->id, seen};
+    int64_t sees = seen_mask(seen);
     for (size_t i = 0; i < w.npage; i++) {
         stmt_reset(it);
-        stmt_bind_int(it, 1, w.page[i].record_id);
+        stmt_bind_int(it, 1, ri->id);
+        stmt_bind_int(it, 2, w.page[i].record_id);
         int irc = stmt_step(it);
         if (irc < 0) {
             rc = -1;
             goto out;
         }
-        if (irc == 1 && item_text(items, it, &w.page[i], &ig, &tmp) < 0) {
-            rc = -1;
-            goto out;
-        }
+        if (irc == 1)
+            item_text(items, it, &w.page[i], stmt_int(it, ITEM_NCOLS) & sees, &tmp);
     }
     rc = 0;
 out:
-    stmt_finalize(gq);
     stmt_finalize(w.cursor);
     stmt_finalize(it);
     free(w.schools);

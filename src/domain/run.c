@@ -8,20 +8,60 @@
 #include "store/store.h"
 #include "util/common.h"
 
+void run_info_row(struct stmt *q, int col, struct run_info *ri)
+{
+    ri->id = stmt_int(q, col);
+    snprintf(ri->as_of, sizeof(ri->as_of), "%s", stmt_text(q, col + 1));
+    ri->school_year = (int)stmt_int(q, col + 2);
+    ri->population_batch = stmt_int(q, col + 3);
+    ri->enrollment_batch = stmt_int(q, col + 4);
+    ri->outside_batch = stmt_int(q, col + 5);
+    ri->cutoff = 0;
+    const char *cut = stmt_text(q, col + 6);
+    if (date_parse(cut, strlen(cut), &ri->cutoff) < 0)
+        ri->cutoff = 0;
+    ri->county[0] = '\0';
+    const char *county = stmt_text(q, col + 7);
+    if (strlen(county) == 6)
+        memcpy(ri->county, county, 7);
+    snprintf(ri->population_department, sizeof(ri->population_department), "%s",
+             stmt_text(q, col + 8));
+}
+
+/* The latest run as this thread's request read it with its session (run_latest_prefetched). */
+static _Thread_local struct {
+    const struct store *s;
+    bool none; /* no finished run then */
+    struct run_info ri;
+} prefetch_;
+
+void run_latest_prefetched(const struct store *s, const struct run_info *ri)
+{
+    prefetch_.s = s;
+    prefetch_.none = !ri;
+    if (ri)
+        prefetch_.ri = *ri;
+}
+
+void run_latest_forget(void)
+{
+    prefetch_.s = NULL;
+}
+
 int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct outcome *o)
 {
+    if (!want && s && prefetch_.s == s) {
+        if (prefetch_.none)
+            return failed(o, OUT_NO_RUN, "还没有比对结果：请先导入户籍和学籍数据，再进行比对");
+        *ri = prefetch_.ri;
+        return 0;
+    }
     /* the county setting in the same query: one round trip per request on PostgreSQL */
     struct stmt *q = store_prepare(
-        s, want ? "SELECT id, as_of, school_year, population_batch, coalesce(enrollment_batch, 0),"
-                  " coalesce(outside_batch, 0), cutoff,"
-                  " (SELECT value FROM setting WHERE key = 'county'),"
-                  " (SELECT department FROM batch WHERE id = population_batch) FROM match_run"
-                  " WHERE id = $1 AND finished_at IS NOT NULL"
-                : "SELECT id, as_of, school_year, population_batch, coalesce(enrollment_batch, 0),"
-                  " coalesce(outside_batch, 0), cutoff,"
-                  " (SELECT value FROM setting WHERE key = 'county'),"
-                  " (SELECT department FROM batch WHERE id = population_batch) FROM match_run"
-                  " WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1");
+        s, want ? "SELECT " RUN_INFO_COLS("m") " FROM match_run m"
+                                               " WHERE m.id = $1 AND m.finished_at IS NOT NULL"
+                : "SELECT " RUN_INFO_COLS("m") " FROM match_run m WHERE m.finished_at IS NOT NULL"
+                                               " ORDER BY m.id DESC LIMIT 1");
     if (!q)
         return fail_store(s, o);
     if (want)
@@ -35,21 +75,7 @@ int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct out
             return failed(o, OUT_NOT_FOUND, "没有编号为 %lld 的比对结果", (long long)want);
         return failed(o, OUT_NO_RUN, "还没有比对结果：请先导入户籍和学籍数据，再进行比对");
     }
-    ri->id = stmt_int(q, 0);
-    snprintf(ri->as_of, sizeof(ri->as_of), "%s", stmt_text(q, 1));
-    ri->school_year = (int)stmt_int(q, 2);
-    ri->population_batch = stmt_int(q, 3);
-    ri->enrollment_batch = stmt_int(q, 4);
-    ri->outside_batch = stmt_int(q, 5);
-    ri->cutoff = 0;
-    const char *cut = stmt_text(q, 6);
-    if (date_parse(cut, strlen(cut), &ri->cutoff) < 0)
-        ri->cutoff = 0;
-    ri->county[0] = '\0';
-    const char *county = stmt_text(q, 7);
-    if (strlen(county) == 6)
-        memcpy(ri->county, county, 7);
-    snprintf(ri->population_department, sizeof(ri->population_department), "%s", stmt_text(q, 8));
+    run_info_row(q, 0, ri);
     stmt_finalize(q);
     return 0;
 }

@@ -27,6 +27,28 @@ struct run_info {
  */
 int run_info_load(struct store *s, int64_t want, struct run_info *ri, struct outcome *o);
 
+struct stmt;
+/*
+ * The latest finished run read in another query of the request (the session lookup of a read:
+ * one round trip for both on PostgreSQL). RUN_LATEST_FROM is a subquery of one row or none
+ * with the columns (RUN_INFO_COLS) run_info_row reads from column `col` on.
+ * run_latest_prefetched keeps what was read (NULL: no run yet) for this thread's
+ * run_info_load(s, 0, …) on the same store until run_latest_forget, which the server calls at
+ * the end of the request: a request sees the run that was the latest when it began.
+ */
+#define RUN_INFO_COLS(mr)                                                                          \
+    mr ".id AS ri_id, " mr ".as_of AS ri_as_of, " mr ".school_year AS ri_year, " mr                \
+       ".population_batch AS ri_pop, coalesce(" mr ".enrollment_batch, 0) AS ri_enr,"              \
+       " coalesce(" mr ".outside_batch, 0) AS ri_out, " mr ".cutoff AS ri_cutoff,"                 \
+       " (SELECT value FROM setting WHERE key = 'county') AS ri_county,"                           \
+       " (SELECT department FROM batch WHERE id = " mr ".population_batch) AS ri_dept"
+#define RUN_LATEST_FROM                                                                            \
+    "(SELECT " RUN_INFO_COLS("m") " FROM match_run m WHERE m.finished_at IS NOT NULL"              \
+                                  " ORDER BY m.id DESC LIMIT 1)"
+void run_info_row(struct stmt *q, int col, struct run_info *ri);
+void run_latest_prefetched(const struct store *s, const struct run_info *ri);
+void run_latest_forget(void);
+
 struct view;
 /*
  * The view a reader outside one run's report gets (casework, review, the child record): full or

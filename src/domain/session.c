@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <time.h>
 
+#include "domain/run.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -270,20 +271,29 @@ enum login_result session_login(struct store *s, const char *name, const char *p
     return LOGIN_OK;
 }
 
-int session_lookup(struct store *s, const char *id, int64_t now, struct session *out)
+/* The session columns of session_lookup's queries ($1 the id's hash, $2 now, $3 the idle
+ * limit); the latest run's columns follow them in the query of a read. */
+#define LOOKUP_COLS                                                                                \
+    "SELECT u.id, u.name, u.role, coalesce(u.township_code, ''),"                                  \
+    " coalesce(u.school_code, ''), coalesce(u.department, ''), s.csrf, s.expires_at,"              \
+    " s.last_seen, coalesce(u.person_id, 0), coalesce(p.name, ''), coalesce(p.org, '')"
+#define LOOKUP_NCOLS 12
+#define LOOKUP_FROM                                                                                \
+    " FROM session s JOIN app_user u ON u.id = s.user_id"                                          \
+    " LEFT JOIN person p ON p.id = u.person_id"
+#define LOOKUP_WHERE                                                                               \
+    " WHERE s.id_hash = $1 AND u.disabled = 0 AND s.expires_at > $2 AND s.last_seen > $3"
+
+static int lookup(struct store *s, const char *id, int64_t now, bool with_run, struct session *out)
 {
     if (!id || strlen(id) != TOKEN_HEX || strspn(id, "0123456789abcdef") != TOKEN_HEX)
         return 0;
     char hid[65];
     id_hash(id, hid);
-    struct stmt *q = store_prepare(
-        s, "SELECT u.id, u.name, u.role, coalesce(u.township_code, ''),"
-           " coalesce(u.school_code, ''), coalesce(u.department, ''), s.csrf, s.expires_at,"
-           " s.last_seen, coalesce(u.person_id, 0), coalesce(p.name, ''), coalesce(p.org, '')"
-           " FROM session s JOIN app_user u ON u.id = s.user_id"
-           " LEFT JOIN person p ON p.id = u.person_id"
-           " WHERE s.id_hash = $1 AND u.disabled = 0 AND s.expires_at > $2"
-           " AND s.last_seen > $3");
+    struct stmt *q =
+        store_prepare(s, with_run ? LOOKUP_COLS ", lr.*" LOOKUP_FROM " LEFT JOIN " RUN_LATEST_FROM
+                                                " lr ON 1 = 1" LOOKUP_WHERE
+                                  : LOOKUP_COLS LOOKUP_FROM LOOKUP_WHERE);
     if (!q)
         return -1;
     stmt_bind_text(q, 1, hid, 64);
@@ -307,6 +317,13 @@ int session_lookup(struct store *s, const char *id, int64_t now, struct session 
         u->person_id = stmt_int(q, 9);
         snprintf(u->person_name, sizeof(u->person_name), "%s", stmt_text(q, 10));
         snprintf(u->person_org, sizeof(u->person_org), "%s", stmt_text(q, 11));
+        if (with_run) {
+            struct run_info ri;
+            bool have = !stmt_is_null(q, LOOKUP_NCOLS);
+            if (have)
+                run_info_row(q, LOOKUP_NCOLS, &ri);
+            run_latest_prefetched(s, have ? &ri : NULL);
+        }
     }
     stmt_finalize(q);
     if (rc == 1 && user_load_villages(s, &out->user) < 0)
@@ -325,6 +342,16 @@ int session_lookup(struct store *s, const char *id, int64_t now, struct session 
         }
     }
     return rc;
+}
+
+int session_lookup(struct store *s, const char *id, int64_t now, struct session *out)
+{
+    return lookup(s, id, now, false, out);
+}
+
+int session_lookup_read(struct store *s, const char *id, int64_t now, struct session *out)
+{
+    return lookup(s, id, now, true, out);
 }
 
 int session_logout(struct store *s, const char *id, const char *origin)

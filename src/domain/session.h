@@ -58,6 +58,9 @@ enum login_result session_login(struct store *s, const char *name, const char *p
 /* The live session with this cookie value: 1 found (out filled, id left empty), 0 none or
  * ended, -1 store error. */
 int session_lookup(struct store *s, const char *id, int64_t now, struct session *out);
+/* The same for a request that only reads: the latest finished run comes in the same query
+ * (one round trip), kept for this thread's run_info_load (run_latest_prefetched) when found. */
+int session_lookup_read(struct store *s, const char *id, int64_t now, struct session *out);
 
 /* Logout: delete the session (audited). */
 int session_logout(struct store *s, const char *id, const char *origin);

@@ -10,6 +10,7 @@
 
 #include "casework/casework.h"
 #include "core/date.h"
+#include "domain/run.h"
 #include "http/cookie.h"
 #include "http/gate.h"
 #include "http/replica.h"
@@ -207,7 +208,10 @@ static bool authorise(struct request *r)
     const struct route *rt = r->route;
     char sid[TOKEN_HEX + 1];
     if (cookie_get(request_header(r, MHD_HTTP_HEADER_COOKIE), SESSION_COOKIE, sid, sizeof(sid))) {
-        int rc = session_lookup(r->store, sid, (int64_t)time(NULL), &r->session);
+        /* a read learns the latest run with its session: one round trip for both */
+        int rc = state_changing(r->method)
+                     ? session_lookup(r->store, sid, (int64_t)time(NULL), &r->session)
+                     : session_lookup_read(r->store, sid, (int64_t)time(NULL), &r->session);
         if (rc < 0) {
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
             return false;
@@ -286,6 +290,7 @@ static void run_handler(struct request *r)
     audit_set_origin(NULL);
     audit_set_primary(NULL);
     r->store = primary;
+    run_latest_forget(); /* what the session lookup read is this request's only */
 }
 
 static void dispatch(struct request *r)
@@ -309,6 +314,7 @@ static void dispatch(struct request *r)
         }
         if (authorise(r))
             run_handler(r);
+        run_latest_forget();
         if (!r->queued)
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
         return;
