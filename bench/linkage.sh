@@ -76,13 +76,13 @@ MACHINE_SQLITE="$(sqlite3 --version | cut -d' ' -f1) (system libsqlite3)"
 MACHINE_NODE="$(node --version)"
 
 # --- helpers ----------------------------------------------------------------------------------
-# timed LABEL ROWS LOG -- CMD...: run CMD under /usr/bin/time, append "LABEL ROWS SECONDS RSS_KB"
-# to $STEPS. ROWS may be "-" and filled in later with set_rows.
+# timed LABEL ROWS LOG -- CMD...: run CMD under /usr/bin/time, append "LABEL ROWS SECONDS RSS_KB
+# USER_S SYS_S" to $STEPS (CPU seconds: what a loaded machine changes least). ROWS may be "-" and filled in later with set_rows.
 timed() {
   local label="$1" rows="$2" log="$3"
   shift 4
   local tf="$WORK/time.out"
-  if ! "$TIME" -f '%e %M' -o "$tf" "$@" >"$log" 2>&1; then
+  if ! "$TIME" -f '%e %M %U %S' -o "$tf" "$@" >"$log" 2>&1; then
     echo "linkage.sh: step '$label' failed; its output ($log):" >&2
     tail -n 30 "$log" >&2
     exit 1
@@ -126,6 +126,7 @@ for N in "${SIZES[@]}"; do
   STEPS="$WORK/steps.tsv"
   : >"$STEPS"
   echo "== $N children: generating files in $WORK" >&2
+  LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 
   gen_start=$(date +%s.%N)
   "$BAOXUE" demo --files-only --out "$DATA" --children "$N" --seed "$SEED" --as-of "$AS_OF" \
@@ -180,16 +181,18 @@ for N in "${SIZES[@]}"; do
   python3 - "$N" "$STEPS" "$R_POP" "$R_ENR" "$R_OUT" "$BX_NOT_ENROLLED" "$DUCK_JSON" \
     "$ALL_STEPS" "$gen_s" "$BX_DB_MB" \
     "population: $(describe "$POP" GB18030); enrollment: $(describe "$ENR" UTF-8); outside: $(describe "$OUT" UTF-8)" \
-    "$DUCK_ENR_FROM" <<'PY' | tee -a "$SECTION"
+    "$DUCK_ENR_FROM" "${POP##*.}" "${ENR##*.}" "${OUT##*.}" "$LOAD_BEFORE" <<'PY' | tee -a "$SECTION"
 import json, sys
 (n, steps_path, r_pop, r_enr, r_out, bx_not, duck_json, all_path, gen_s, db_mb, files,
- duck_enr_from) = sys.argv[1:]
+ duck_enr_from, fmt_pop, fmt_enr, fmt_out, load_before) = sys.argv[1:]
 n = int(n); r_pop, r_enr, r_out, bx_not = int(r_pop), int(r_enr), int(r_out), int(bx_not)
 duck = json.loads(duck_json)
 t = {}
+cpu = {}
 for line in open(steps_path, encoding="utf-8"):
-    label, _rows, sec, kb = line.rstrip("\n").split("\t")
+    label, _rows, sec, kb, us, ss = line.rstrip("\n").split("\t")
     t[label] = (float(sec), int(kb))
+    cpu[label] = float(us) + float(ss)
 imp = [t["baoxue import population"], t["baoxue import enrollment"], t["baoxue import outside"]]
 imp_s = sum(s for s, _ in imp)
 imp_kb = max(k for _, k in imp)
@@ -219,15 +222,38 @@ out.append(f"Files ({files}) generated in {gen_s} s (not timed). baoxue database
            f"DuckDB read the population file converted to UTF-8 by iconv and the enrollment file "
            f"{duck_enr_from}; conversion not timed. DuckDB {duck['duckdb']} ({duck.get('client', '@duckdb/node-api')}), "
            f"{duck['threads']} threads (its default), in-memory.\n")
-out.append("| step | rows | seconds | peak RSS MB | rows/s |")
-out.append("|---|--:|--:|--:|--:|")
+imports = ["baoxue import population", "baoxue import enrollment", "baoxue import outside"]
+cpu["**baoxue import (sum)**"] = sum(cpu[k] for k in imports)
+cpu["**baoxue match**"] = cpu["baoxue match"]
+cpu["**baoxue import + match**"] = cpu["**baoxue import (sum)**"] + cpu["baoxue match"]
+cpu["duckdb whole node process"] = cpu["duckdb process (node)"]
+out.append(f"Load average before this size: {load_before}. CPU s: user + system seconds of the "
+           f"process (all its threads), which a loaded machine inflates less than the wall clock.\n")
+out.append("| step | rows | seconds | CPU s | peak RSS MB | rows/s |")
+out.append("|---|--:|--:|--:|--:|--:|")
 for label, r, s, kb in rows:
-    out.append(f"| {label} | {r:,} | {secs(s)} | {mb(kb)} | {rate(r, s)} |")
+    c = f"{cpu[label]:.2f}" if label in cpu else ""
+    out.append(f"| {label} | {r:,} | {secs(s)} | {c} | {mb(kb)} | {rate(r, s)} |")
 ratio_all = bx_total / dk_total if dk_total > 0 else float("inf")
 ratio_match = match_s / duck["join_s"] if duck["join_s"] > 0 else float("inf")
 out.append("")
 out.append(f"- **baoxue(import + match) / duckdb(load + join) = {ratio_all:.2f}** "
-           f"({bx_total:.2f} s / {dk_total:.2f} s; goal ≤ 1)")
+           f"({bx_total:.2f} s / {dk_total:.2f} s; goal ≤ 1, issue 18's step ≤ 2.5)")
+fmts = [(fmt_pop, "population", r_pop, t["baoxue import population"][0]),
+        (fmt_enr, "enrollment", r_enr, t["baoxue import enrollment"][0]),
+        (fmt_out, "outside", r_out, t["baoxue import outside"][0])]
+by_fmt = {}
+for f, what, r, s in fmts:
+    a = by_fmt.setdefault(f, [0, 0.0, []])
+    a[0] += r
+    a[1] += s
+    a[2].append(what)
+out.append("- **Import rows/s by file format**: " + "; ".join(
+    f"{f} {rate(r, s)} rows/s ({' + '.join(w)}: {r:,} rows in {s:.2f} s)"
+    for f, (r, s, w) in sorted(by_fmt.items())))
+cpu_bx, cpu_dk = cpu["**baoxue import + match**"], cpu["duckdb process (node)"]
+out.append(f"- CPU seconds (user + system): baoxue import + match {cpu_bx:.2f}, DuckDB's whole node "
+           f"process {cpu_dk:.2f}: ratio {cpu_bx / cpu_dk if cpu_dk > 0 else float('inf'):.2f}")
 out.append(f"- **baoxue(match) / duckdb(join) = {ratio_match:.1f}** ({match_s:.2f} s / {duck['join_s']:.3f} s)")
 out.append(f"- Peak RSS MB: baoxue {max(imp_kb, match_kb) / 1024:.0f} (goal ≤ 4096), DuckDB node process {node_kb / 1024:.0f}")
 diff = duck["not_enrolled"] - bx_not

@@ -57,6 +57,11 @@ void date_format_cn(int ymd, char *out, size_t outlen);
 
 /* Today's date in local time. BAOXUE_TODAY=yyyy-mm-dd in the environment overrides it (tests). */
 int date_today(void);
+/* Hold today's date on this thread: date_today() answers `ymd` (0: the clock again) without
+ * reading the clock or the environment. Returns the date held before, to be put back. A bulk
+ * load pins it once instead of asking for every ID it checks, and checks every row against
+ * one day even when it runs past midnight. */
+int date_today_pin(int ymd);
 
 /* The current local time as "2026-11-20 14:03:05" (timestamps of batches, runs, audit). */
 void date_now_text(char *out, size_t outlen);

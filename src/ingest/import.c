@@ -658,11 +658,13 @@ int import_file(struct store *s, const struct import_options *opt, struct import
     batch_keys_init(&im->keys);
     buf_init(&im->scratch, 0);
 
+    int held_today = date_today_pin(date_today());
     if (check_file(&r) == 0 && find_header(&r) == 0 && map_columns(&r) == 0 &&
         describe_sheet(&r) == 0 && begin_batch(&r) == 0 && read_rows(&r) == 0 &&
         finish_batch(&r) == 0 && commit_batch(&r) == 0)
         ret = 0;
     import_run_release(&r);
+    date_today_pin(held_today);
     if (ret < 0) {
         sum->batch_id = 0;
         failed(o, r.kind, "%s", r.err->len ? r.err->buf : "导入失败");

@@ -6,13 +6,14 @@
 #include <unistd.h>
 
 #include "ingest/sheet_impl.h"
+#include "util/gb18030.h"
 #include "util/utf8.h"
 
 /*
- * Delimited text, streamed: raw bytes are read a chunk at a time, converted to UTF-8 (iconv
- * for GB18030 and UTF-16; UTF-8 is only validated) with incomplete multibyte sequences carried
- * over to the next chunk, and an RFC 4180 state machine runs over the decoded text. Memory is
- * one raw chunk, its decoded text and the current record, whatever the file size.
+ * Delimited text, streamed: raw bytes are read a chunk at a time, converted to UTF-8 (GB18030
+ * by util/gb18030's tables, UTF-16 by iconv; UTF-8 is only validated) with incomplete multibyte
+ * sequences carried over to the next chunk, and an RFC 4180 state machine runs over the decoded
+ * text. Memory is one raw chunk, its decoded text and the current record, whatever the file size.
  */
 
 #define CSV_CHUNK   (1024 * 1024)
@@ -25,7 +26,8 @@ struct csv {
     off_t size;
     off_t consumed; /* raw bytes read so far */
     size_t bom;
-    iconv_t cd; /* (iconv_t)-1 for UTF-8, which is validated, not converted */
+    iconv_t cd;   /* UTF-16; (iconv_t)-1 for UTF-8, which is validated, not converted */
+    bool gb18030; /* decoded by util/gb18030 (cd is (iconv_t)-1) */
 
     unsigned char *raw; /* undecoded bytes: the carry-over of the last chunk, then new ones */
     size_t raw_len;
@@ -122,6 +124,23 @@ static void decode_iconv(struct csv *c)
     }
 }
 
+/* Decodes as iconv would (gb18030.h): stops at bytes that are not GB18030 and carries a
+ * character cut by the chunk end over to the next chunk. */
+static void decode_gb18030(struct csv *c)
+{
+    size_t used;
+    enum gb18030_stop st = gb18030_to_utf8(c->raw, c->raw_len, &c->text, &used);
+
+    if (st == GB18030_INVALID || (st == GB18030_INCOMPLETE && c->eof))
+        c->bad_bytes = true;
+    if (c->bad_bytes) {
+        c->raw_len = 0;
+    } else {
+        memmove(c->raw, c->raw + used, c->raw_len - used);
+        c->raw_len -= used;
+    }
+}
+
 /* Replace the parsed text by the next decoded chunk: 1, 0 when there is no more, -1. */
 static int fill(struct csv *c, struct buf *err)
 {
@@ -132,7 +151,9 @@ static int fill(struct csv *c, struct buf *err)
             return 0;
         if (read_raw(c, err))
             return -1;
-        if (c->cd == (iconv_t)-1)
+        if (c->gb18030)
+            decode_gb18030(c);
+        else if (c->cd == (iconv_t)-1)
             decode_utf8(c);
         else
             decode_iconv(c);
@@ -251,7 +272,7 @@ static int csv_next_row(struct sheet_reader *r, struct buf *err)
                     return sheet_fail_at(
                         r, err, c->in_record ? c->record : c->record + 1, SIZE_MAX,
                         "含有不能按 %s 解码的字节%s", r->encoding,
-                        c->cd == (iconv_t)-1
+                        c->cd == (iconv_t)-1 && !c->gb18030
                             ? "（文件的其余部分是 "
                               "UTF-8，这里却不是：可能混用了编码或文件已损坏，请统一编码后另存）"
                             : "（文件已损坏或混用了编码）");
@@ -439,7 +460,9 @@ int sheet_csv_open(struct sheet_reader *r, int fd, const char *path, struct buf 
     }
     memmove(c->raw, c->raw + c->bom, c->raw_len - c->bom);
     c->raw_len -= c->bom;
-    if (from) {
+    if (from && !strcmp(from, "GB18030") && gb18030_ready()) {
+        c->gb18030 = true;
+    } else if (from) {
         c->cd = iconv_open("UTF-8", from);
         if (c->cd == (iconv_t)-1)
             return sheet_fail(err, "无法转换 %s 编码（iconv 不支持）", from);

@@ -81,11 +81,12 @@ static int parse_col(const char *ref, size_t *col)
 
 static void finish_cell(struct xlsx *x)
 {
-    struct buf t = BUF_INIT;
+    struct buf *t = &x->cell; /* kept between cells: no allocation per cell */
     const char *v = x->cap.buf;
     char *end;
     double d;
 
+    buf_reset(t);
     switch (x->ctype) {
     case T_SST: {
         unsigned long long i = strtoull(v, &end, 10);
@@ -106,9 +107,9 @@ static void finish_cell(struct xlsx *x)
     }
     case T_INLINE:
     case T_STR:
-        xlsx_add_ooxml_text(&t, v, x->cap.len);
-        if (t.len)
-            queue_cell(x, CELL_TEXT, t.buf, t.len, 0);
+        xlsx_add_ooxml_text(t, v, x->cap.len);
+        if (t->len)
+            queue_cell(x, CELL_TEXT, t->buf, t->len, 0);
         break;
     case T_BOOL:
         if (!x->cap.len)
@@ -122,8 +123,8 @@ static void finish_cell(struct xlsx *x)
         break;
     case T_DATE:
         d = sheet_serial_from_text(v);
-        if (d > 0 && !sheet_format_serial(&t, d, false))
-            queue_cell(x, CELL_DATE, t.buf, t.len, d);
+        if (d > 0 && !sheet_format_serial(t, d, false))
+            queue_cell(x, CELL_DATE, t->buf, t->len, d);
         else if (x->cap.len)
             queue_cell(x, CELL_TEXT, v, x->cap.len, 0);
         break;
@@ -137,30 +138,75 @@ static void finish_cell(struct xlsx *x)
             queue_cell(x, CELL_TEXT, v, x->cap.len, 0);
             break;
         }
-        if (x->style < x->nxf && x->xf_date[x->style] && !sheet_format_serial(&t, d, x->date1904)) {
-            queue_cell(x, CELL_DATE, t.buf, t.len, d);
+        if (x->style < x->nxf && x->xf_date[x->style] && !sheet_format_serial(t, d, x->date1904)) {
+            queue_cell(x, CELL_DATE, t->buf, t->len, d);
             break;
         }
-        sheet_format_number(&t, d);
-        queue_cell(x, CELL_NUMBER, t.buf, t.len, d);
+        sheet_format_number(t, d);
+        queue_cell(x, CELL_NUMBER, t->buf, t->len, d);
         break;
     }
-    buf_release(&t);
     if (x->q[x->nq - 1].bytes > SHEET_MAX_ROW_BYTES)
         xlsx_fail(x, x->cur_row, SIZE_MAX, "这一行超过 %d MiB 的上限",
                   SHEET_MAX_ROW_BYTES / (1024 * 1024));
 }
 
+/* The worksheet's elements the reader acts on, by local name: a switch on the first letter
+ * instead of a chain of strcmp for each of the millions of elements of a large sheet. */
+enum ws_elem { WE_OTHER, WE_SHEETDATA, WE_ROW, WE_C, WE_V, WE_IS, WE_T, WE_RPH };
+
+static enum ws_elem ws_elem_of(const char *name)
+{
+    const char *n = name;
+    for (const char *p = name; *p; p++)
+        if (*p == ':')
+            n = p + 1;
+    switch (n[0]) {
+    case 'c':
+        return n[1] ? WE_OTHER : WE_C;
+    case 'v':
+        return n[1] ? WE_OTHER : WE_V;
+    case 't':
+        return n[1] ? WE_OTHER : WE_T;
+    case 'i':
+        return strcmp(n, "is") ? WE_OTHER : WE_IS;
+    case 'r':
+        return !strcmp(n, "row") ? WE_ROW : !strcmp(n, "rPh") ? WE_RPH : WE_OTHER;
+    case 's':
+        return strcmp(n, "sheetData") ? WE_OTHER : WE_SHEETDATA;
+    default:
+        return WE_OTHER;
+    }
+}
+
+/* A cell's r, t and s attributes in one pass (the first of each, as xlsx_attr finds it). */
+static void cell_attrs(const char **atts, const char **r, const char **t, const char **s)
+{
+    *r = *t = *s = NULL;
+    for (size_t i = 0; atts[i]; i += 2) {
+        const char *n = atts[i];
+        for (const char *p = atts[i]; *p; p++)
+            if (*p == ':')
+                n = p + 1;
+        if (!n[0] || n[1])
+            continue;
+        const char **slot = n[0] == 'r' ? r : n[0] == 't' ? t : n[0] == 's' ? s : NULL;
+        if (slot && !*slot)
+            *slot = atts[i + 1];
+    }
+}
+
 static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
     struct xlsx *x = ud;
-    const char *n = xlsx_lname(name), *a;
+    enum ws_elem e = ws_elem_of(name);
+    const char *a;
 
     if (x->has_err)
         return;
-    if (!strcmp(n, "sheetData")) {
+    if (e == WE_SHEETDATA) {
         x->in_sd = true;
-    } else if (!strcmp(n, "row") && x->in_sd) {
+    } else if (e == WE_ROW && x->in_sd) {
         long num = x->last_row + 1;
         if (x->in_row) {
             xlsx_fail(x, x->cur_row, SIZE_MAX, "文件已损坏，行套着行");
@@ -192,10 +238,11 @@ static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
         x->q[x->nq].text_first = x->qtext.len;
         x->q[x->nq].bytes = 0;
         x->nq++;
-    } else if (!strcmp(n, "c") && x->in_row) {
+    } else if (e == WE_C && x->in_row) {
+        const char *ra, *ta, *sa;
+        cell_attrs(atts, &ra, &ta, &sa);
         x->cur_col = x->next_col;
-        a = xlsx_attr(atts, "r");
-        if (a && parse_col(a, &x->cur_col)) {
+        if (ra && parse_col(ra, &x->cur_col)) {
             xlsx_fail(x, x->cur_row, SIZE_MAX, "单元格位置无效，文件已损坏");
             return;
         }
@@ -203,7 +250,7 @@ static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
             xlsx_fail(x, x->cur_row, SIZE_MAX, "超过 %d 列的上限", SHEET_MAX_COLUMNS);
             return;
         }
-        a = xlsx_attr(atts, "t");
+        a = ta;
         x->ctype = !a || !strcmp(a, "n")     ? T_NUM
                    : !strcmp(a, "s")         ? T_SST
                    : !strcmp(a, "inlineStr") ? T_INLINE
@@ -212,20 +259,19 @@ static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
                    : !strcmp(a, "e")         ? T_ERR
                    : !strcmp(a, "d")         ? T_DATE
                                              : T_STR;
-        a = xlsx_attr(atts, "s");
-        x->style = a ? (unsigned)strtoul(a, NULL, 10) : 0;
+        x->style = sa ? (unsigned)strtoul(sa, NULL, 10) : 0;
         x->in_cell = true;
         x->in_is = false;
         x->rph = 0;
         buf_reset(&x->cap);
     } else if (x->in_cell) {
-        if (!strcmp(n, "v"))
+        if (e == WE_V)
             x->capture = !x->in_is;
-        else if (!strcmp(n, "is"))
+        else if (e == WE_IS)
             x->in_is = true;
-        else if (!strcmp(n, "rPh"))
+        else if (e == WE_RPH)
             x->rph++;
-        else if (!strcmp(n, "t") && x->in_is && !x->rph)
+        else if (e == WE_T && x->in_is && !x->rph)
             x->capture = true;
     }
 }
@@ -233,28 +279,28 @@ static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
 static void ws_end(void *ud, const XML_Char *name)
 {
     struct xlsx *x = ud;
-    const char *n = xlsx_lname(name);
+    enum ws_elem e = ws_elem_of(name);
 
     if (x->has_err)
         return;
-    if (!strcmp(n, "v") || !strcmp(n, "t")) {
+    if (e == WE_V || e == WE_T) {
         x->capture = false;
-    } else if (!strcmp(n, "rPh")) {
+    } else if (e == WE_RPH) {
         x->rph--;
-    } else if (!strcmp(n, "is")) {
+    } else if (e == WE_IS) {
         x->in_is = false;
-    } else if (!strcmp(n, "c") && x->in_cell) {
+    } else if (e == WE_C && x->in_cell) {
         if (x->ctype != T_INLINE && x->in_is)
             x->ctype = T_INLINE;
         finish_cell(x);
         x->in_cell = false;
         x->capture = false;
         x->next_col = x->cur_col + 1;
-    } else if (!strcmp(n, "row") && x->in_row) {
+    } else if (e == WE_ROW && x->in_row) {
         x->in_row = false;
         x->last_row = x->cur_row;
         x->ndone = x->nq;
-    } else if (!strcmp(n, "sheetData")) {
+    } else if (e == WE_SHEETDATA) {
         x->in_sd = false;
     }
 }
@@ -406,6 +452,7 @@ static void xlsx_release(struct sheet_reader *r)
     free(x->sst);
     buf_release(&x->perr);
     buf_release(&x->cap);
+    buf_release(&x->cell);
     free(x->chunk);
     free(x->q);
     free(x->qc);
@@ -431,6 +478,7 @@ int sheet_xlsx_open(struct sheet_reader *r, int fd, const char *path, struct buf
     buf_init(&x->sst_text, 0);
     buf_init(&x->perr, 0);
     buf_init(&x->cap, 0);
+    buf_init(&x->cell, 0);
     buf_init(&x->qtext, 0);
     r->ops = &xlsx_ops;
     r->impl = x;

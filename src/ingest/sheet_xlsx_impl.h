@@ -118,6 +118,7 @@ struct xlsx {
     bool in_xfs;  /* styles: inside <cellXfs> */
     bool capture; /* collecting character data into cap */
     struct buf cap;
+    struct buf cell; /* a cell's text as queued (escapes decoded, a number or date formatted) */
 
     /* the selected worksheet */
     zip_file_t *zf;

@@ -209,6 +209,12 @@ bool utf8_has_control(const char *s, size_t len)
             i++;
             continue;
         }
+        /* U+3000 and above (CJK): never a control; skipped whole without decoding */
+        if (c >= 0xE3 && c <= 0xEF && i + 2 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)s[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         i += utf8_decode(s + i, len - i, &cp);
         if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F) ||
             is_bidi_control(cp))

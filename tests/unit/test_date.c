@@ -276,6 +276,22 @@ static void test_today(void **state)
     assert_true(t >= 20250101);
 }
 
+/* A pinned date answers whatever the environment says, until the date held before is put back. */
+static void test_today_pinned(void **state)
+{
+    setenv("BAOXUE_TODAY", "2026-09-01", 1);
+    int held = date_today_pin(20261120);
+    assert_int_equal(held, 0);
+    setenv("BAOXUE_TODAY", "2016-02-29", 1);
+    assert_int_equal(date_today(), 20261120);
+    assert_int_equal(date_today_pin(20270101), 20261120); /* a pin inside a pin */
+    assert_int_equal(date_today(), 20270101);
+    assert_int_equal(date_today_pin(20261120), 20270101);
+    assert_int_equal(date_today_pin(held), 20261120);
+    assert_int_equal(date_today(), 20160229);
+    unsetenv("BAOXUE_TODAY");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,7 +299,7 @@ int main(void)
         cmocka_unit_test(test_days),         cmocka_unit_test(test_forms),
         cmocka_unit_test(test_month),        cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_excel),        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_today),
+        cmocka_unit_test(test_today),        cmocka_unit_test(test_today_pinned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
