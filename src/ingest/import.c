@@ -34,19 +34,17 @@ static int finish_writes(struct importer *im, struct buf *err)
     return rc;
 }
 
-static const char *const record_insert_sql =
-    "INSERT INTO record (batch_id, row_no, id_number, id_raw, id_flags, name, name_key, gender,"
-    " birth_date, ethnicity, address, township_code, township, village, guardian, phone,"
-    " reg_status, school_code, school_name, school_region, grade, grade_text, class,"
-    " student_no, enroll_status, flags, household_no, head_name, head_id, relation, guardian_id)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-    " $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)";
+/* The columns of a record, as the writes of import_rows.c bind them ($1…$31 in this order). */
+static const char *const record_columns =
+    "batch_id, row_no, id_number, id_raw, id_flags, name, name_key, gender, birth_date,"
+    " ethnicity, address, township_code, township, village, guardian, phone, reg_status,"
+    " school_code, school_name, school_region, grade, grade_text, class, student_no,"
+    " enroll_status, flags, household_no, head_name, head_id, relation, guardian_id";
 
 /* What only the priority groups' lists and the aid payments say (import_rows.c). */
-static const char *const group_detail_insert_sql =
-    "INSERT INTO group_detail (batch_id, row_no, category, category_text, level, cert_no,"
-    " school_status, father_work, mother_work, contact, aid_item, amount_fen, term, paid_date)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+static const char *const group_detail_columns =
+    "batch_id, row_no, category, category_text, level, cert_no, school_status, father_work,"
+    " mother_work, contact, aid_item, amount_fen, term, paid_date";
 
 /*
  * Store the batch's keys when its records got consecutive ids (one transaction, one writer:
@@ -384,11 +382,11 @@ static int begin_batch(struct import_run *r)
     im->s = s;
     im->opt = opt;
     im->sum = sum;
-    im->ins_record = store_prepare(s, record_insert_sql);
-    im->ins_reject = store_prepare(
-        s, "INSERT INTO reject (batch_id, row_no, reason, raw) VALUES ($1, $2, $3, $4)");
+    /* appended: on PostgreSQL sent by COPY (store.h) */
+    im->ins_record = store_prepare_append(s, "record", record_columns);
+    im->ins_reject = store_prepare_append(s, "reject", "batch_id, row_no, reason, raw");
     if (kind_is_group(opt->kind))
-        im->ins_detail = store_prepare(s, group_detail_insert_sql);
+        im->ins_detail = store_prepare_append(s, "group_detail", group_detail_columns);
     if (!im->ins_record || !im->ins_reject || (kind_is_group(opt->kind) && !im->ins_detail)) {
         buf_adds(err, store_errmsg(s));
         return -1;
