@@ -126,7 +126,8 @@ for N in "${SIZES[@]}"; do
     timed "$N" "$B" "import enrollment" "$WORK/imp-enr-$B.log" -- \
       "$BAOXUE" import --db "$DB" --kind enrollment --no-progress "$ENR"
     if [ "$B" = sqlite ]; then rm -f "$DB" "$DB"-*; else
-      psql -q -X "${PGDSN%/*}/postgres?${PGDSN#*\?}" -c "DROP DATABASE imp_$N" >&2 || true
+      base="${PGDSN%%\?*}"
+      psql -q -X "${base%/*}/postgres?${PGDSN#*\?}" -c "DROP DATABASE imp_$N" >&2
     fi
   done
   rm -rf "$DATA"
