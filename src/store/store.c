@@ -230,6 +230,23 @@ int store_flush(struct store *s, long *failed_tag)
     return s->ops->flush ? s->ops->flush(s, failed_tag) : 0;
 }
 
+struct stmt *store_prepare_append(struct store *s, const char *table, const char *columns)
+{
+    struct buf sql = BUF_INIT;
+    buf_addf(&sql, "INSERT INTO %s (%s) VALUES (", table, columns);
+    int n = 1;
+    for (const char *c = columns; *c; c++)
+        n += *c == ',';
+    for (int i = 1; i <= n; i++)
+        buf_addf(&sql, "%s$%d", i > 1 ? ", " : "", i);
+    buf_adds(&sql, ")");
+    struct stmt *st = store_prepare(s, sql.buf);
+    buf_release(&sql);
+    if (st && s->ops->mark_append)
+        s->ops->mark_append(st, table, columns);
+    return st;
+}
+
 int stmt_reset(struct stmt *st)
 {
     return st->store->ops->reset(st);

@@ -101,6 +101,18 @@ int stmt_reset(struct stmt *st); /* ready to bind and step again */
  */
 int stmt_step_queued(struct stmt *st, long tag, long *failed_tag);
 int store_flush(struct store *s, long *failed_tag);
+/*
+ * A statement that appends rows to one table: "INSERT INTO table (columns) VALUES ($1, …, $n)",
+ * $i the i-th of the comma-separated columns. It is bound and stepped like any statement. Its
+ * queued steps inside a bulk load (store_begin_bulk) go to PostgreSQL by COPY table (columns)
+ * FROM STDIN in text format, thousands of rows a statement, sent when enough are gathered and
+ * at store_flush (or any other operation on the store); a row the database refuses is named by
+ * its tag (the line of the COPY it was sent on, mapped back), and the transaction is aborted
+ * as with a queued INSERT. Gathered rows are not yet in the table: another queued step that
+ * reads it does not see them (store_flush, or any operation that is not queued, sends them).
+ * SQLite, and PostgreSQL outside a bulk load: the prepared INSERT.
+ */
+struct stmt *store_prepare_append(struct store *s, const char *table, const char *columns);
 void stmt_finalize(struct stmt *st);
 
 bool stmt_is_null(struct stmt *st, int col); /* col is 0-based */
@@ -156,6 +168,9 @@ struct store_ops {
     /* optional (NULL: a queued step is a step; nothing to flush) */
     int (*step_queued)(struct stmt *st, long tag, long *failed_tag);
     int (*flush)(struct store *s, long *failed_tag);
+    /* optional: st (an INSERT of all its columns in order) may load its queued steps by
+     * COPY table (columns); NULL: it stays an INSERT */
+    void (*mark_append)(struct stmt *st, const char *table, const char *columns);
 };
 
 /*

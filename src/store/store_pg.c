@@ -23,57 +23,22 @@
  *   not millions. The first failure is reported with its tag; the server aborts the
  *   transaction at it, so the caller's rollback leaves nothing half-written. Any other
  *   operation first settles what is queued.
+ * - Queued steps of an append statement (store_prepare_append) in a bulk load are not sent as
+ *   INSERTs but gathered and sent by COPY (store_pg_copy.c).
  */
 #include "store/store.h"
 
 #include <assert.h>
-#include <libpq-fe.h>
 
 #include "store/migrate.h"
 #include "store/replica.h"
+#include "store/store_pg_impl.h"
 #include "util/common.h"
 
 #define BYTEAOID 17
 /* Held while the schema is migrated, so that two programs opening a fresh database at once
  * do not both run the same step. Any constant of our own; "bx" in ASCII. */
 #define MIGRATE_LOCK 0x6278
-
-#define PIPELINE_MAX 256
-
-struct pg_store {
-    struct store base;
-    PGconn *conn;
-    bool in_tx;     /* between our BEGIN and COMMIT/ROLLBACK */
-    unsigned gen;   /* bumped by every reset: statements prepared before are gone */
-    unsigned nexts; /* statement names s1, s2, … */
-    long *pending;  /* tags of the executions sent in pipeline mode, not yet settled */
-    size_t npending, pending_alloc;
-    bool bulk, bulk_committed; /* in a bulk load; it committed (ANALYZE at its end) */
-    char written[16][32];      /* tables the bulk load's queued INSERTs wrote */
-    int nwritten;
-};
-
-struct pg_param {
-    struct buf text; /* text-format value, NUL-terminated */
-    const void *blob;
-    size_t blob_len;
-    enum { PARAM_NULL, PARAM_TEXT, PARAM_BLOB } kind;
-};
-
-struct pg_stmt {
-    struct stmt base;
-    char *sql;
-    char name[24];
-    unsigned gen; /* the connection generation it was prepared on */
-    int nparams;  /* the highest $N in the text */
-    struct pg_param *params;
-    PGresult *res; /* the current execution's rows; NULL before the first step */
-    int row;       /* the current row in res, -1 before the first */
-    struct buf blob;
-};
-
-#define PG(s)  ((struct pg_store *)(s))
-#define PST(x) ((struct pg_stmt *)(x))
 
 static void ignore_notice(void *arg, const char *message)
 {
@@ -94,7 +59,7 @@ static void add_pg_message(struct buf *out, PGconn *conn, const PGresult *res)
         buf_setlen(out, out->len - 1);
 }
 
-static void set_err(struct store *s, const char *what, const PGresult *res)
+void pg_set_err(struct store *s, const char *what, const PGresult *res)
 {
     buf_reset(&s->errmsg);
     buf_addf(&s->errmsg, "%s：", what);
@@ -127,7 +92,7 @@ static int pg_ready(struct pg_store *q)
     PQreset(q->conn);
     q->gen++;
     if (PQstatus(q->conn) != CONNECTION_OK || session_setup(q) < 0) {
-        set_err(&q->base, "数据库连接已断开，重新连接失败", NULL);
+        pg_set_err(&q->base, "数据库连接已断开，重新连接失败", NULL);
         return -1;
     }
     return 0;
@@ -141,13 +106,13 @@ static bool retry_after_reset(struct pg_store *q, bool was_in_tx)
 
 /* Wait for the executions sent in pipeline mode and leave it: 0, or -1 with the first
  * failure's message and (when failed_tag) its tag. */
-static int settle(struct pg_store *q, long *failed_tag)
+int pg_settle_pipeline(struct pg_store *q, long *failed_tag)
 {
     if (!q->npending)
         return 0;
     int rc = 0;
     if (PQpipelineSync(q->conn) != 1) {
-        set_err(&q->base, "数据库批量写入失败", NULL);
+        pg_set_err(&q->base, "数据库批量写入失败", NULL);
         rc = -1;
         if (failed_tag)
             *failed_tag = q->pending[0];
@@ -158,7 +123,7 @@ static int settle(struct pg_store *q, long *failed_tag)
         PGresult *r = PQgetResult(q->conn);
         if (!r) {
             if (++i > q->npending) {
-                set_err(&q->base, "数据库批量写入失败", NULL);
+                pg_set_err(&q->base, "数据库批量写入失败", NULL);
                 rc = -1;
                 if (failed_tag)
                     *failed_tag = q->pending[q->npending - 1];
@@ -171,7 +136,7 @@ static int settle(struct pg_store *q, long *failed_tag)
             break;
         }
         if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK && es != PGRES_PIPELINE_ABORTED) {
-            set_err(&q->base, "数据库操作失败", r);
+            pg_set_err(&q->base, "数据库操作失败", r);
             rc = -1;
             if (failed_tag)
                 *failed_tag = q->pending[i < q->npending ? i : q->npending - 1];
@@ -191,15 +156,31 @@ static int settle(struct pg_store *q, long *failed_tag)
     }
     q->npending = 0;
     if (PQexitPipelineMode(q->conn) != 1 && rc == 0) {
-        set_err(&q->base, "数据库批量写入失败", NULL);
+        pg_set_err(&q->base, "数据库批量写入失败", NULL);
         rc = -1;
+    }
+    return rc;
+}
+
+/* Everything queued sent and answered: the pipeline, then the rows gathered for COPY. After a
+ * failure the transaction is aborted: the rest are let go. */
+int pg_settle(struct pg_store *q, long *failed_tag)
+{
+    int rc = pg_settle_pipeline(q, failed_tag);
+    while (q->ncopying) {
+        struct pg_stmt *x = q->copying[0];
+        if (rc < 0)
+            pg_copy_drop(q, x);
+        else
+            rc = pg_copy_send(q, x, failed_tag);
     }
     return rc;
 }
 
 static void pg_close(struct store *s)
 {
-    settle(PG(s), NULL);
+    pg_copy_drop_all(PG(s));
+    pg_settle(PG(s), NULL);
     free(PG(s)->pending);
     store_release_statements(s);
     PQfinish(PG(s)->conn);
@@ -212,7 +193,7 @@ static int run_simple(struct store *s, const char *sql, const char *what)
 {
     struct pg_store *q = PG(s);
     bool was_in_tx = q->in_tx;
-    if (settle(q, NULL) < 0 || pg_ready(q) < 0)
+    if (pg_settle(q, NULL) < 0 || pg_ready(q) < 0)
         return -1;
     for (int attempt = 0;; attempt++) {
         PGresult *r = PQexec(q->conn, sql);
@@ -221,7 +202,7 @@ static int run_simple(struct store *s, const char *sql, const char *what)
             PQclear(r);
             return 0;
         }
-        set_err(s, what, r);
+        pg_set_err(s, what, r);
         PQclear(r);
         if (attempt > 0 || !retry_after_reset(q, was_in_tx))
             return -1;
@@ -245,7 +226,7 @@ static int pg_commit(struct store *s)
 {
     struct pg_store *q = PG(s);
     struct buf failed = BUF_INIT;
-    if (settle(q, NULL) < 0) {
+    if (pg_settle(q, NULL) < 0) {
         /* the transaction is aborted: roll it back and say why */
         buf_adds(&failed, s->errmsg.buf);
         run_simple(s, "ROLLBACK", "回滚失败");
@@ -272,7 +253,7 @@ static int pg_commit(struct store *s)
     PGresult *r = PQexec(q->conn, "COMMIT");
     int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
     if (rc < 0)
-        set_err(s, "提交失败", r);
+        pg_set_err(s, "提交失败", r);
     PQclear(r);
     q->in_tx = false;
     if (rc == 0 && q->bulk)
@@ -283,7 +264,8 @@ static int pg_commit(struct store *s)
 static int pg_rollback(struct store *s)
 {
     struct pg_store *q = PG(s);
-    settle(q, NULL);
+    pg_copy_drop_all(q);
+    pg_settle(q, NULL);
     bool had = q->in_tx;
     q->in_tx = false;
     if (PQstatus(q->conn) == CONNECTION_BAD)
@@ -291,7 +273,7 @@ static int pg_rollback(struct store *s)
     PGresult *r = PQexec(q->conn, "ROLLBACK");
     int rc = PQresultStatus(r) == PGRES_COMMAND_OK && had ? 0 : -1;
     if (rc < 0)
-        set_err(s, "回滚失败", r);
+        pg_set_err(s, "回滚失败", r);
     PQclear(r);
     return rc;
 }
@@ -330,7 +312,7 @@ static int prepare_on_server(struct pg_stmt *x)
     PGresult *r = PQprepare(q->conn, x->name, x->sql, 0, NULL);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
-        set_err(&q->base, "数据库语句准备失败", r);
+        pg_set_err(&q->base, "数据库语句准备失败", r);
     PQclear(r);
     x->gen = q->gen;
     return ok ? 0 : -1;
@@ -338,6 +320,10 @@ static int prepare_on_server(struct pg_stmt *x)
 
 static void stmt_free(struct pg_stmt *x)
 {
+    pg_copy_drop(PG(x->base.store), x);
+    free(x->copy_sql);
+    buf_release(&x->copy);
+    free(x->copy_tags);
     PQclear(x->res);
     for (int i = 0; i < x->nparams; i++)
         buf_release(&x->params[i].text);
@@ -350,7 +336,7 @@ static void stmt_free(struct pg_stmt *x)
 static struct stmt *pg_prepare(struct store *s, const char *sql)
 {
     struct pg_store *q = PG(s);
-    if (settle(q, NULL) < 0 || pg_ready(q) < 0)
+    if (pg_settle(q, NULL) < 0 || pg_ready(q) < 0)
         return NULL;
     struct pg_stmt *x = xcalloc(1, sizeof(*x));
     x->base.store = s;
@@ -361,6 +347,7 @@ static struct stmt *pg_prepare(struct store *s, const char *sql)
     for (int i = 0; i < x->nparams; i++)
         buf_init(&x->params[i].text, 0);
     buf_init(&x->blob, 0);
+    buf_init(&x->copy, 0);
     x->row = -1;
     bool was_in_tx = q->in_tx;
     if (prepare_on_server(x) < 0 &&
@@ -418,8 +405,16 @@ static void pg_bind_blob_ref(struct stmt *st, int idx, const void *data, size_t 
 
 static int pg_begin_bulk(struct store *s)
 {
-    /* A plain transaction: PostgreSQL's WAL has no mode to leave for a load. */
-    if (pg_begin(s) < 0)
+    /* A plain transaction: PostgreSQL's WAL has no mode to leave for a load. For the
+     * transaction only: room to sort in memory for the index a large import builds again, and
+     * lz4 where the server has it for the values it compresses (a million-row import's
+     * batch_keys blob: pglz took 4.8 s over it, bench/RESULTS.md). */
+    if (pg_begin(s) < 0 ||
+        run_simple(s,
+                   "SELECT set_config('maintenance_work_mem', '256MB', true), (SELECT"
+                   " set_config('default_toast_compression', 'lz4', true) FROM pg_settings"
+                   " WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals))",
+                   "开始事务失败") < 0)
         return -1;
     PG(s)->bulk = true;
     PG(s)->bulk_committed = false;
@@ -501,7 +496,7 @@ static int pg_step(struct stmt *st)
 
     if (!x->res) {
         bool was_in_tx = q->in_tx;
-        if (settle(q, NULL) < 0 || pg_ready(q) < 0)
+        if (pg_settle(q, NULL) < 0 || pg_ready(q) < 0)
             return -1;
         for (int attempt = 0;; attempt++) {
             if (x->gen != q->gen && prepare_on_server(x) < 0)
@@ -513,7 +508,7 @@ static int pg_step(struct stmt *st)
                 x->row = -1;
                 break;
             }
-            set_err(st->store, "数据库操作失败", r);
+            pg_set_err(st->store, "数据库操作失败", r);
             PQclear(r);
             if (attempt > 0 || !retry_after_reset(q, was_in_tx))
                 return -1;
@@ -552,10 +547,13 @@ static int pg_step_queued(struct stmt *st, long tag, long *failed_tag)
     struct pg_stmt *x = PST(st);
     struct pg_store *q = PG(st->store);
     note_written(q, x->sql);
+    if (x->copy_sql && q->bulk && q->in_tx && x->gen == q->gen &&
+        PQstatus(q->conn) == CONNECTION_OK)
+        return pg_copy_queue(q, x, tag, failed_tag);
     if (!q->in_tx || x->gen != q->gen || PQstatus(q->conn) != CONNECTION_OK ||
         (!q->npending && PQenterPipelineMode(q->conn) != 1)) {
         /* outside a transaction (or on a connection to mend first): one at a time */
-        if (settle(q, failed_tag) < 0)
+        if (pg_settle(q, failed_tag) < 0)
             return -1;
         int rc;
         while ((rc = pg_step(st)) == 1)
@@ -573,17 +571,17 @@ static int pg_step_queued(struct stmt *st, long tag, long *failed_tag)
     ALLOC_GROW(q->pending, q->npending + 1, q->pending_alloc);
     q->pending[q->npending++] = tag;
     if (sent != 1) {
-        set_err(st->store, "数据库操作失败", NULL);
-        settle(q, NULL);
+        pg_set_err(st->store, "数据库操作失败", NULL);
+        pg_settle(q, NULL);
         *failed_tag = tag;
         return -1;
     }
-    return q->npending >= PIPELINE_MAX ? settle(q, failed_tag) : 0;
+    return q->npending >= PIPELINE_MAX ? pg_settle(q, failed_tag) : 0;
 }
 
 static int pg_flush(struct store *s, long *failed_tag)
 {
-    return settle(PG(s), failed_tag);
+    return pg_settle(PG(s), failed_tag);
 }
 
 static int pg_reset(struct stmt *st)
@@ -603,7 +601,7 @@ static void pg_finalize(struct stmt *st)
     struct pg_store *q = PG(st->store);
     /* Best effort: in a failed transaction or on a lost connection the name just stays
      * unused until the session ends. */
-    settle(q, NULL);
+    pg_settle(q, NULL);
     if (x->gen == q->gen && PQstatus(q->conn) == CONNECTION_OK &&
         PQtransactionStatus(q->conn) != PQTRANS_INERROR) {
         char sql[48];
@@ -718,6 +716,7 @@ static const struct store_ops pg_ops = {
     .col_blob = pg_col_blob,
     .step_queued = pg_step_queued,
     .flush = pg_flush,
+    .mark_append = pg_mark_append,
 };
 
 /* 1 when the schema has been created (by init), 0 when not, -1 on error. */

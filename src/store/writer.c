@@ -96,8 +96,10 @@ static int batch_run(struct store *s, struct batch *b, long *tag)
         if (rc < 0)
             return -1;
     }
-    /* everything of the batch has run before its text is reused */
-    return store_flush(s, tag);
+    /* not flushed: a queued step has taken its parameters (store.h), so the batch's text may
+     * be reused while the store still gathers rows (PostgreSQL sends thousands in one COPY);
+     * the thread flushes once the caller is done */
+    return 0;
 }
 
 static void *writer_main(void *arg)
@@ -123,6 +125,17 @@ static void *writer_main(void *arg)
         pthread_cond_broadcast(&w->cv);
         if (rc < 0)
             break;
+    }
+    if (!w->failed) {
+        /* the caller is done: what the store still holds is written */
+        pthread_mutex_unlock(&w->mu);
+        long tag = 0;
+        int rc = store_flush(w->s, &tag);
+        pthread_mutex_lock(&w->mu);
+        if (rc < 0) {
+            w->failed = true;
+            w->failed_tag = tag;
+        }
     }
     pthread_mutex_unlock(&w->mu);
     return NULL;

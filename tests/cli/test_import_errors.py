@@ -395,6 +395,29 @@ class Validation(ImportErrorTest):
         self.assertDbUnchanged()
 
 
+class RefusedByTheDatabase(ImportErrorTest):
+    def test_row_the_database_refuses_in_a_large_file(self):
+        # A rule only the database checks (added behind the program's back, as a damaged or
+        # newer schema might have): row 12,346 of a 20,000-row list breaks it. PostgreSQL gets
+        # the rows by COPY, thousands a statement; the message must still name the row, and
+        # nothing of the import may stay.
+        bad = "孩子12345"
+        if PG:
+            self.execute("ALTER TABLE record ADD CONSTRAINT no_bad_row CHECK (name IS DISTINCT FROM '%s')" % bad)
+        else:
+            self.execute("CREATE TRIGGER no_bad_row BEFORE INSERT ON record WHEN NEW.name = '%s'"
+                         " BEGIN SELECT RAISE(ABORT, 'no_bad_row'); END" % bad)
+        p = self.csv("两万.csv", population_rows(20000))
+        code, out, err = self.imp(p)
+        self.assertCliError(code, err, 1, "第 12346 行", "no_bad_row")
+        self.assertDbUnchanged()
+        # the rule gone, the same file goes in whole
+        self.execute("ALTER TABLE record DROP CONSTRAINT no_bad_row" if PG else "DROP TRIGGER no_bad_row")
+        out, s = self.import_file("population", p)
+        self.assertEqual(s["imported"], 20000)
+        self.assertEqual(self.scalar("SELECT count(*) FROM record WHERE name = '%s'" % bad), 1)
+
+
 class ReImport(ImportErrorTest):
     def test_same_file_twice_refused_then_forced(self):
         p = self.csv("户籍.csv", population_rows(3))
@@ -475,7 +498,17 @@ class KilledImport(ImportErrorTest):
         proc = subprocess.Popen([BIN, "import", "--db", self.db, "--kind", "population", big],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env(), cwd=self.dir)
         try:
-            time.sleep(1.0)
+            copying = False
+            if PG:
+                # killed once the records are on their way by COPY: the server holds part of
+                # them in the open transaction
+                deadline = time.time() + 30
+                while not copying and proc.poll() is None and time.time() < deadline:
+                    copying = self.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                          " AND query LIKE 'COPY record %'") > 0
+                    time.sleep(0.02)
+            else:
+                time.sleep(1.0)
             still_running = proc.poll() is None
             if still_running:
                 os.kill(proc.pid, signal.SIGKILL)
@@ -485,6 +518,8 @@ class KilledImport(ImportErrorTest):
                 proc.kill()
                 proc.wait()
         self.assertTrue(still_running, "the 60 MB import finished in 1 s; cannot test the kill")
+        if PG:
+            self.assertTrue(copying, "no COPY of records seen before the import ended")
         self.assertEqual(proc.returncode, -signal.SIGKILL)
 
         if PG:
