@@ -26,6 +26,9 @@ struct stmt;
 enum store_open_mode {
     STORE_OPEN_EXISTING, /* the database must exist (every command but init) */
     STORE_OPEN_CREATE,   /* create if missing */
+    /* PostgreSQL: an existing database as it is, without migrating (a role that may only read,
+     * as baoxue backup checks its rights); SQLite: as STORE_OPEN_EXISTING */
+    STORE_OPEN_AS_IS,
 };
 
 int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err);

@@ -770,7 +770,7 @@ int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode
         add_pg_message(err, q->conn, NULL);
         goto out;
     }
-    if (mode == STORE_OPEN_EXISTING) {
+    if (mode != STORE_OPEN_CREATE) {
         int init = initialised(&q->base);
         if (init <= 0) {
             if (init < 0)
@@ -781,7 +781,7 @@ int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode
             goto out;
         }
     }
-    if (migrate_locked(&q->base) < 0) {
+    if (mode != STORE_OPEN_AS_IS && migrate_locked(&q->base) < 0) {
         buf_addf(err, "数据库“%s”不可用：%s", shown.buf, q->base.errmsg.buf);
         goto out;
     }

@@ -320,7 +320,7 @@ int store_sqlite_open(struct store **out, const char *path, enum store_open_mode
                       struct buf *err)
 {
     struct stat stbuf;
-    if (mode == STORE_OPEN_EXISTING && stat(path, &stbuf) != 0) {
+    if (mode != STORE_OPEN_CREATE && stat(path, &stbuf) != 0) {
         buf_addf(err, "数据库“%s”不存在；请先运行 baoxue init --db %s", path, path);
         return -1;
     }
