@@ -39,6 +39,9 @@ const struct command commands[] = {
     {"serve", cmd_serve, "启动网页和接口服务（账号登录、按角色和辖区查看）"},
     {"user", cmd_user, "管理服务的账号：添加、列出、停用、重设密码"},
     {"audit", cmd_audit, "查询审计日志：谁在何时从何处做了什么"},
+    /* issue 18 */
+    {"backup", cmd_backup, "备份数据库到一个文件（服务运行时也可以）；PostgreSQL 给出备份命令"},
+    {"restore", cmd_restore, "从备份文件恢复数据库（先检查文件，保留原数据库的副本）"},
     {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
     {NULL, NULL, NULL},
 };

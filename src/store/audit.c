@@ -131,6 +131,9 @@ static const struct word action_words[] = {
     {"catchment_remove", "取消学区", NULL, 0, TONE_WARN},
     {"catchment_import", "导入学区表", NULL, 0, TONE_NONE},
     {"entrant_apply", "登记入学申请", NULL, 0, TONE_NONE},
+    /* issue 18: backup and restore (store/backup.h) */
+    {"backup", "备份数据库", NULL, 0, TONE_NONE},
+    {"restore", "从备份恢复数据库", NULL, 0, TONE_WARN},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

@@ -29,6 +29,9 @@ enum store_open_mode {
     /* a PostgreSQL streaming replica (store/replica.h): no migration (the schema must already
      * be the newest, replayed from the primary), every transaction read only; SQLite: refused */
     STORE_OPEN_REPLICA,
+    /* PostgreSQL: an existing database as it is, without migrating (a role that may only read,
+     * as baoxue backup checks its rights); SQLite: as STORE_OPEN_EXISTING */
+    STORE_OPEN_AS_IS,
 };
 
 int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err);

@@ -783,7 +783,9 @@ int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode
             goto out;
         }
     }
-    if ((q->base.replica ? store_replica_schema(&q->base) : migrate_locked(&q->base)) < 0) {
+    if ((q->base.replica            ? store_replica_schema(&q->base)
+         : mode == STORE_OPEN_AS_IS ? 0
+                                    : migrate_locked(&q->base)) < 0) {
         buf_addf(err, "数据库“%s”不可用：%s", shown.buf, q->base.errmsg.buf);
         goto out;
     }
