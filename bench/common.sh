@@ -35,3 +35,15 @@ remove_workdirs() {
     rm -rf -- "$@"
   fi
 }
+
+# stop_clusters DIR...: stop the benchmark's throwaway PostgreSQL clusters, or name them with --keep.
+stop_clusters() {
+  local d
+  for d in "$@"; do
+    if [ "$KEEP" = 1 ]; then
+      echo "kept PostgreSQL cluster (stop with: python3 tests/pg_cluster.py stop $d)" >&2
+    else
+      python3 "$ROOT/tests/pg_cluster.py" stop "$d" || true
+    fi
+  done
+}

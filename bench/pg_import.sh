@@ -54,14 +54,7 @@ python3 "$ROOT/tests/pg_cluster.py" available ||
 WORKDIRS=()
 PGDIRS=()
 cleanup() {
-  local d
-  for d in "${PGDIRS[@]}"; do
-    if [ "$KEEP" = 1 ]; then
-      echo "kept PostgreSQL cluster (stop with: python3 tests/pg_cluster.py stop $d)" >&2
-    else
-      python3 "$ROOT/tests/pg_cluster.py" stop "$d" || true
-    fi
-  done
+  stop_clusters ${PGDIRS[@]+"${PGDIRS[@]}"}
   remove_workdirs ${WORKDIRS[@]+"${WORKDIRS[@]}"}
 }
 trap cleanup EXIT

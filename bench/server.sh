@@ -88,16 +88,10 @@ WORKDIRS=()
 PIDS=()
 PGDIRS=()
 cleanup() {
-  local p d
+  local p
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-  for d in "${PGDIRS[@]}"; do
-    if [ "$KEEP" = 1 ]; then
-      echo "kept PostgreSQL cluster (stop with: python3 tests/pg_cluster.py stop $d)" >&2
-    else
-      python3 "$ROOT/tests/pg_cluster.py" stop "$d" || true
-    fi
-  done
+  stop_clusters ${PGDIRS[@]+"${PGDIRS[@]}"}
   remove_workdirs ${WORKDIRS[@]+"${WORKDIRS[@]}"}
 }
 trap cleanup EXIT

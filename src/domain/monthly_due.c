@@ -64,13 +64,8 @@ int monthly_parse(const char *text)
 
 void monthly_format(int month, char out[8])
 {
-    unsigned y = (unsigned)ymd_year(month) % 10000u, m = (unsigned)ymd_month(month) % 100u;
-    out[0] = (char)('0' + y / 1000);
-    out[1] = (char)('0' + y / 100 % 10);
-    out[2] = (char)('0' + y / 10 % 10);
-    out[3] = (char)('0' + y % 10);
-    out[4] = '-';
-    out[5] = (char)('0' + m / 10);
-    out[6] = (char)('0' + m % 10);
+    char day[11] = {0};
+    date_format(month, day); /* YYYY-MM-DD of the month's first day: its first seven */
+    memcpy(out, day, 7);
     out[7] = '\0';
 }
