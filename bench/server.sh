@@ -151,19 +151,28 @@ cpu_ticks() {
   echo "$t"
 }
 
+# db_pids PM: a PostgreSQL postmaster and its processes as they are now (a server opens a
+# backend per worker thread on its first request, so the list is read at each measurement)
+db_pids() {
+  [ -n "$1" ] || return 0
+  echo "$1 $(pgrep -P "$1" | tr '\n' ' ')"
+}
+
 # wrk_run SIZE BACKEND TARGET RUN URL [COOKIE]: one measurement into $ROWS, with the CPU time
-# the server (baoxue or nginx: $CPU_SERVER) and the database's processes ($CPU_DB, PostgreSQL's)
-# used during it: less dependent on what else shares the cores than req/s
+# the server (baoxue or nginx: $CPU_SERVER) and the database's processes ($CPU_DB, PostgreSQL's
+# postmaster: it and its processes, those that started during the run counted whole) used
+# during it: less dependent on what else shares the cores than req/s
 wrk_run() {
   local size="$1" backend="$2" target="$3" run="$4" url="$5" cookie="${6:-}"
   local out="$WORK/wrk-$backend-$target-$run.txt"
-  local s0 d0 s1 d1
+  local s0 d0 s1 d1 dp0
+  dp0="$(db_pids "$CPU_DB")"
   s0="$(cpu_ticks $CPU_SERVER)"
-  d0="$(cpu_ticks $CPU_DB)"
+  d0="$(cpu_ticks $dp0)"
   BAOXUE_BENCH_COOKIE="$cookie" wrk -t 2 -c "$CONNS" -d "${DURATION}s" --latency \
     -s "$TOP/cookie.lua" "$url" >"$out" 2>&1 || { cat "$out" >&2; exit 1; }
   s1="$(cpu_ticks $CPU_SERVER)"
-  d1="$(cpu_ticks $CPU_DB)"
+  d1="$(cpu_ticks $(printf '%s\n' $dp0 $(db_pids "$CPU_DB") | sort -u))"
   python3 - "$out" "$size" "$backend" "$target" "$run" "$((s1 - s0))" "$((d1 - d0))" \
     "$(getconf CLK_TCK)" >>"$ROWS" <<'PY'
 import re, sys
@@ -321,7 +330,7 @@ EOF
     CPU_DB=""
     if [ "$B" = pg ]; then # the cluster's postmaster and its processes (the backends among them)
       PM="$(head -n 1 "${PGDIRS[0]}/data/postmaster.pid" 2>/dev/null || true)"
-      [ -z "$PM" ] || CPU_DB="$PM $(pgrep -P "$PM" | tr '\n' ' ')"
+      CPU_DB="$PM"
     fi
     NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
     for run in $(seq "$RUNS"); do
