@@ -46,6 +46,9 @@ function App() {
   const { path, query } = useRoute();
   const [booted, setBooted] = useState(false);
   const [bootError, setBootError] = useState(null);
+  // the address this page last drew, for whoever waits on a hash change to be drawn (the
+  // browser tests; hashchange and the drawing come after the address changes)
+  useEffect(() => { document.documentElement.dataset.shown = location.hash; });
   useEffect(() => {
     loadSession().then(() => setBooted(true)).catch(e => setBootError(e));
   }, []);

@@ -182,6 +182,11 @@ describe('系统管理', () => {
     await page.locator('#f-action').fill('登录');
     await page.locator('#f-action').press('Enter');
     await page.waitForURL(/action=%E7%99%BB%E5%BD%95/);
+    // the URL changes before the table is drawn again: wait for the table that answers it
+    await page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('table.table tbody td[data-label="操作"]')];
+      return cells.length > 0 && cells.every(c => c.textContent.trim() === '登录');
+    }, null, { timeout: 15000 });
     await settled(page);
     const actions = await page.locator('table.table tbody td[data-label="操作"]').allTextContents();
     const actors = await page.locator('table.table tbody td[data-label="操作人"]').allTextContents();

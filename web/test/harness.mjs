@@ -123,7 +123,8 @@ export async function shoot(page, name) {
 
 /** Wait until no loading indicator is visible. */
 export async function settled(page) {
-  await page.waitForTimeout(50);  // let a hash change render and start its request
+  // a hash change is drawn, and its requests started, after the address changes
+  await page.waitForFunction(() => document.documentElement.dataset.shown === location.hash, null, { timeout: 15000 });
   await page.waitForLoadState('networkidle');
   await page.waitForFunction(() => !document.querySelector('.loading, .is-stale'), null, { timeout: 15000 });
 }
