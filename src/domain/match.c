@@ -453,6 +453,7 @@ static int write_nonlocal(struct run_state *st)
         }
         writer_bind_int(wq, 6, r->id);
         writer_bind_str(wq, 7, st->detail.buf);
+        writer_bind_null(wq, 8); /* the list's township is nonlocal_pupil's */
         if (writer_step(wq, st->ins_status, (long)i) < 0) {
             ret = -1;
             break;
@@ -529,6 +530,13 @@ static int write_statuses(struct run_state *st)
         else
             writer_bind_null(wq, 6);
         writer_bind_str(wq, 7, st->detail.buf);
+        /* the record's township, as run_count counts the child (the place is "code\tname") */
+        const char *place = p->place < sn->places.n ? intern_str(&sn->places, p->place) : "";
+        size_t code_len = strcspn(place, "\t");
+        if (code_len)
+            writer_bind_text(wq, 8, place, code_len);
+        else
+            writer_bind_null(wq, 8);
         if (writer_step(wq, st->ins_status, (long)i) < 0)
             goto writer_error;
     }

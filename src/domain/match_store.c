@@ -158,8 +158,8 @@ int match_begin_run(struct run_state *st)
     st->ins_link = store_prepare(s, "INSERT INTO link (run_id, population_record, other_record,"
                                     " method, score, explanation) VALUES ($1, $2, $3, $4, $5, $6)");
     st->ins_status = store_prepare(s, "INSERT INTO child_status (run_id, record_id, status, age,"
-                                      " expected_grade, school_record, detail)"
-                                      " VALUES ($1, $2, $3, $4, $5, $6, $7)");
+                                      " expected_grade, school_record, detail, township_code)"
+                                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
     st->ins_cand =
         store_prepare(s, "INSERT INTO candidate (run_id, population_record, other_record,"
                          " pair_key, score, levels, decision, reason)"

@@ -16,6 +16,7 @@ extern const char migrate_sqlite_step24[], migrate_sqlite_step25[], migrate_sqli
     migrate_sqlite_step27[], migrate_sqlite_step28[];
 /* issue 18's steps, one file per part (migrate_sqlite_18_<part>.c) */
 extern const char migrate_sqlite_step29[]; /* stateless servers: the job lease */
+extern const char migrate_sqlite_step30[]; /* list throughput: child_status.township_code */
 
 /* Step 10: the department accounts' free-text names that name a department of the vocabulary
  * (domain/department.c, as it stood then) become its key; the others stay as they are. */

@@ -733,6 +733,12 @@ const char *const migrate_pg_steps[] = {
     /* 29 (the job lease; as SQLite's step 29) */
     "ALTER TABLE job ADD COLUMN owner " CTEXT ";"
     "ALTER TABLE job ADD COLUMN lease_until BIGINT;",
+    /* 30 (a child's township on its child_status row; as SQLite's step 30) */
+    "ALTER TABLE child_status ADD COLUMN township_code " CTEXT ";"
+    "UPDATE child_status cs SET township_code = r.township_code FROM record r"
+    "  WHERE r.id = cs.record_id AND cs.status <> 'enrolled_nonlocal';"
+    "CREATE INDEX child_status_township ON child_status (run_id, township_code, status)"
+    "  WHERE status <> 'enrolled';",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

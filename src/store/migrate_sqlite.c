@@ -13,7 +13,8 @@
  *   reject       rows not imported (rejected: cannot name a person) with reasons and raw cells
  *   match_run    one cross-check: as-of date, school year, the snapshots it read, counts
  *   link         which records were recognised as the same child, how, and why
- *   child_status a run's status of each child someone acts on, with a Chinese detail
+ *   child_status a run's status of each child someone acts on, with a Chinese detail (and,
+ *                from step 30, the township of its register record)
  *   run_status   every child's status in a run, compactly (domain/runstatus.h)
  *   run_count    a run's children by township and status
  *   audit        append-only: who read or exported full personal data, imports, runs
@@ -742,6 +743,7 @@ const char *const migrate_sqlite_steps[] = {
     migrate_sqlite_step27,
     migrate_sqlite_step28,
     migrate_sqlite_step29,
+    migrate_sqlite_step30,
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

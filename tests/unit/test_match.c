@@ -260,6 +260,13 @@ static void test_statuses(void **state)
     assert_int_equal(tu_int(fx->s, "SELECT count(*) FROM child_status WHERE run_id = $1", rid),
                      ty.by[ST_NOT_ENROLLED] + ty.by[ST_DROPPED_OUT] + ty.by[ST_SUSPENDED] +
                          ty.by[ST_PENDING_REVIEW]);
+    /* each row carries its register record's township (here none: test_township_on_rows) */
+    assert_int_equal(tu_int(fx->s,
+                            "SELECT count(*) FROM child_status cs JOIN record r"
+                            " ON r.id = cs.record_id WHERE cs.run_id = $1"
+                            " AND cs.township_code IS NOT DISTINCT FROM r.township_code",
+                            rid),
+                     tu_int(fx->s, "SELECT count(*) FROM child_status WHERE run_id = $1", rid));
     /* and the counts by township add up to the same */
     assert_int_equal(tu_int(fx->s, "SELECT sum(n) FROM run_count WHERE run_id = $1", rid), 15);
     assert_int_equal(
@@ -570,6 +577,43 @@ static char *pupil_of(struct tu_fx *fx, int64_t run_id, const char *name)
                    r, name);
 }
 
+/* A run's child_status row carries the township of the child's register record, the key of a
+ * township's list; a pupil in no register here has none there (nonlocal_pupil's is used). */
+static void test_township_on_rows(void **state)
+{
+    struct tu_fx *fx = *state;
+    char a[19], b[19], c[19];
+    make_id(a, 20180101, 111);
+    make_id(b, 20170202, 113);
+    make_id(c, 20180303, 115);
+    struct buf pop = BUF_INIT, enr = BUF_INIT;
+    buf_addf(&pop, "姓名,身份证号,出生日期,乡镇\n赵一,%s,2018-01-01,龙港镇\n"
+                   "钱二,%s,2017-02-02,郑庄镇\n",
+             a, b);
+    buf_addf(&enr, "姓名,身份证号,出生日期,学校名称,年级,学籍状态\n"
+                   "孙三,%s,2018-03-03,龙港一小,三年级,在读\n",
+             c);
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
+    buf_release(&pop);
+    buf_release(&enr);
+    struct match_result res;
+    run_ok(fx, &res);
+    assert_int_equal(res.counts[ST_NOT_ENROLLED], 2);
+    char rid[24];
+    snprintf(rid, sizeof(rid), "%lld", (long long)res.run_id);
+    char *t = tu_text(fx->s,
+                      "SELECT group_concat(x, ';') FROM (SELECT r.name || '|' || cs.status || '|' ||"
+                      " coalesce(cs.township_code, '-') || '|' || coalesce(r.township_code, '-')"
+                      " AS x FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                      " WHERE cs.run_id = $1 ORDER BY r.name) y",
+                      rid, NULL);
+    assert_non_null(t);
+    assert_string_equal(t, "孙三|enrolled_nonlocal|-|-;赵一|not_enrolled|140521100|140521100;"
+                           "钱二|not_enrolled|140521102|140521102");
+    free(t);
+}
+
 /*
  * Active 学籍 records that match nobody in the register are pupils of the county all the same
  * (随迁子女, or children the police do not know): kept with the status enrolled_nonlocal, in the
@@ -662,6 +706,7 @@ int main(void)
         T(test_no_actor),
         T(test_review_holds_only_records_in_school),
         T(test_unmatched_pupils_kept),
+        T(test_township_on_rows),
     };
 #undef T
     return cmocka_run_group_tests(tests, group_setup, NULL);
