@@ -256,8 +256,8 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
      * $1…$13 (PostgreSQL wants no gaps), the page $14 and $15 besides. Only the filters asked
      * for are written out; one not asked for is a test that its parameter is NULL (or 0),
      * which binds nothing to a row: with nothing left to fold away, PostgreSQL's plan of the
-     * statement is the same whatever the values, and it keeps one instead of planning this
-     * long statement at every request. */
+     * statement is the same whatever the values, so it is told to keep one (stmt_plan_generic)
+     * instead of planning this long statement at every request. */
     struct buf wb = BUF_INIT;
     bool nonlocal = township && status == ST_ENROLLED_NONLOCAL;
     buf_adds(&wb, " FROM child_status cs JOIN record r ON r.id = cs.record_id");
@@ -276,8 +276,8 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
         buf_adds(&wb, " AND CAST($3 AS TEXT) IS NULL");
     else if (nonlocal)
         buf_adds(&wb, " AND coalesce(np.township_code, r.township_code) = $3");
-    else
-        buf_adds(&wb, " AND r.township_code = $3");
+    else /* the record's township, kept on the row: the township's rows are one index range */
+        buf_adds(&wb, " AND cs.township_code = $3");
     /* what stmt_bind_str binds as NULL ("") is not asked for */
     bool village = cq->village && *cq->village, stage = cq->stage && *cq->stage,
          reason = cq->reason && *cq->reason;
@@ -345,6 +345,7 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     struct stmt *both[] = {p, c};
     bool set = status == CHILD_SET_SUSPECTED;
     for (int i = 0; i < 2 && both[i]; i++) {
+        stmt_plan_generic(both[i]); /* written for it (the comment above $2 and $7) */
         stmt_bind_int(both[i], 1, ri->id);
         stmt_bind_str(both[i], 2, status_key(set ? ST_NOT_ENROLLED : (enum child_status)status));
         stmt_bind_str(both[i], 7, status_key(set ? ST_DROPPED_OUT : (enum child_status)status));

@@ -296,6 +296,7 @@ static int lookup(struct store *s, const char *id, int64_t now, bool with_run, s
                                   : LOOKUP_COLS LOOKUP_FROM LOOKUP_WHERE);
     if (!q)
         return -1;
+    stmt_plan_generic(q); /* one plan, whatever the session: every request runs it */
     stmt_bind_text(q, 1, hid, 64);
     stmt_bind_int(q, 2, now);
     stmt_bind_int(q, 3, now - SESSION_IDLE);

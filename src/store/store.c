@@ -176,6 +176,12 @@ struct stmt *store_prepare(struct store *s, const char *sql)
     return st;
 }
 
+void stmt_plan_generic(struct stmt *st)
+{
+    if (st->store->ops->plan_generic)
+        st->store->ops->plan_generic(st);
+}
+
 void stmt_bind_null(struct stmt *st, int idx)
 {
     st->store->ops->bind_null(st, idx);

@@ -80,6 +80,16 @@ int store_begin_bulk(struct store *s);
 void store_end_bulk(struct store *s);
 
 struct stmt *store_prepare(struct store *s, const char *sql); /* NULL on error */
+
+/*
+ * st is written so that its best plan does not depend on its parameters' values (a filter not
+ * asked for is a test of its parameter against NULL, not a different text): PostgreSQL is told
+ * to plan it once per connection (plan_cache_mode = force_generic_plan while it runs) instead
+ * of choosing at each execution between a plan for these values and the generic one. Its
+ * choice kept planning a township's list anew at every request after a fresh run: half the
+ * list's throughput (bench/RESULTS.md). SQLite plans once per prepared statement anyway.
+ */
+void stmt_plan_generic(struct stmt *st);
 void stmt_bind_null(struct stmt *st, int idx);                /* idx is 1-based, as $N */
 void stmt_bind_int(struct stmt *st, int idx, int64_t v);
 void stmt_bind_double(struct stmt *st, int idx, double v);
@@ -159,6 +169,7 @@ struct store_ops {
     void (*bind_text_ref)(struct stmt *st, int idx, const char *s, size_t len);
     int (*begin_bulk)(struct store *s);
     void (*end_bulk)(struct store *s);
+    void (*plan_generic)(struct stmt *st); /* optional: NULL nothing to do */
     int (*step)(struct stmt *st);
     int (*reset)(struct stmt *st);
     void (*finalize)(struct stmt *st);

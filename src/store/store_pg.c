@@ -422,6 +422,19 @@ static int pg_begin_bulk(struct store *s)
     return 0;
 }
 
+/* SQL whose failure the caller lets pass (an ANALYZE, a planner setting): run, with the
+ * store's last error left as it was whatever happens. 0 done, -1 not. */
+static int run_best_effort(struct store *s, const char *sql)
+{
+    struct buf keep = BUF_INIT;
+    buf_adds(&keep, s->errmsg.buf);
+    int rc = run_simple(s, sql, "数据库设置失败");
+    buf_reset(&s->errmsg);
+    buf_add(&s->errmsg, keep.buf, keep.len);
+    buf_release(&keep);
+    return rc;
+}
+
 static void pg_end_bulk(struct store *s)
 {
     struct pg_store *q = PG(s);
@@ -431,15 +444,11 @@ static void pg_end_bulk(struct store *s)
      * second instead of 2,300 (bench/RESULTS.md). Best effort: without the right to analyze,
      * autovacuum still does it. */
     if (q->bulk_committed && q->nwritten) {
-        struct buf keep = BUF_INIT, sql = BUF_INIT;
-        buf_adds(&keep, s->errmsg.buf);
+        struct buf sql = BUF_INIT;
         buf_adds(&sql, "ANALYZE ");
         for (int i = 0; i < q->nwritten; i++)
             buf_addf(&sql, "%s%s", i ? ", " : "", q->written[i]);
-        run_simple(s, sql.buf, "更新统计信息失败");
-        buf_reset(&s->errmsg);
-        buf_add(&s->errmsg, keep.buf, keep.len);
-        buf_release(&keep);
+        run_best_effort(s, sql.buf);
         buf_release(&sql);
     }
     q->bulk = q->bulk_committed = false;
@@ -489,6 +498,30 @@ static PGresult *execute(struct pg_stmt *x)
     return r;
 }
 
+/*
+ * The connection's plan_cache_mode for x: force_generic_plan for a statement marked so
+ * (stmt_plan_generic), the default otherwise. Changed only between transactions (a SET in one
+ * that rolls back would be undone behind our back), and only when the mode differs: a
+ * connection that serves one kind of request after another keeps its mode. Best effort: the
+ * mode decides how fast, never what a statement returns.
+ */
+static void plan_mode(struct pg_store *q, const struct pg_stmt *x)
+{
+    bool now = q->generic && q->generic_gen == q->gen;
+    if (q->in_tx || now == x->generic)
+        return;
+    if (run_best_effort(&q->base, x->generic ? "SET plan_cache_mode = force_generic_plan"
+                                             : "RESET plan_cache_mode") == 0) {
+        q->generic = x->generic;
+        q->generic_gen = q->gen;
+    }
+}
+
+static void pg_plan_generic(struct stmt *st)
+{
+    PST(st)->generic = true;
+}
+
 static int pg_step(struct stmt *st)
 {
     struct pg_stmt *x = PST(st);
@@ -498,6 +531,7 @@ static int pg_step(struct stmt *st)
         bool was_in_tx = q->in_tx;
         if (pg_settle(q, NULL) < 0 || pg_ready(q) < 0)
             return -1;
+        plan_mode(q, x);
         for (int attempt = 0;; attempt++) {
             if (x->gen != q->gen && prepare_on_server(x) < 0)
                 return -1;
@@ -705,6 +739,7 @@ static const struct store_ops pg_ops = {
     .bind_text_ref = pg_bind_text, /* a text parameter must end in NUL: always copied */
     .begin_bulk = pg_begin_bulk,
     .end_bulk = pg_end_bulk,
+    .plan_generic = pg_plan_generic,
     .step = pg_step,
     .reset = pg_reset,
     .finalize = pg_finalize,

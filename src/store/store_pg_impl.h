@@ -30,6 +30,8 @@ struct pg_store {
     int nwritten;
     struct pg_stmt *copying[COPY_STMTS]; /* append statements with rows gathered */
     int ncopying;
+    bool generic;       /* plan_cache_mode is force_generic_plan (stmt_plan_generic)… */
+    unsigned generic_gen; /* …on this connection generation; another has the default */
 };
 
 struct pg_param {
@@ -44,6 +46,7 @@ struct pg_stmt {
     char *sql;
     char name[24];
     unsigned gen; /* the connection generation it was prepared on */
+    bool generic; /* stmt_plan_generic: executed under plan_cache_mode = force_generic_plan */
     int nparams;  /* the highest $N in the text */
     struct pg_param *params;
     PGresult *res; /* the current execution's rows; NULL before the first step */

@@ -810,6 +810,43 @@ static void test_pg_reconnect(void **state)
     free(dsn);
 }
 
+/* The planner setting of the statement running, read by the statement itself. */
+static void mode_is(struct store *s, const char *sql, bool generic, const char *want)
+{
+    struct stmt *q = store_prepare(s, sql);
+    assert_non_null(q);
+    if (generic)
+        stmt_plan_generic(q);
+    assert_int_equal(stmt_step(q), 1);
+    assert_string_equal(stmt_text(q, 0), want);
+    stmt_finalize(q);
+}
+
+/* A statement marked stmt_plan_generic runs under force_generic_plan, any other under the
+ * default; the setting changes between transactions only. */
+static void test_plan_generic(void **state)
+{
+    if (!tu_pg())
+        skip();
+    struct store *s = fresh(NULL);
+    const char *marked = "SELECT current_setting('plan_cache_mode')";
+    const char *plain = "SELECT current_setting('plan_cache_mode') AS plain";
+    mode_is(s, plain, false, "auto");
+    mode_is(s, marked, true, "force_generic_plan");
+    mode_is(s, marked, true, "force_generic_plan");
+    mode_is(s, plain, false, "auto");
+    /* in a transaction the connection keeps the mode it had: a SET there could be undone */
+    assert_int_equal(store_begin(s), 0);
+    mode_is(s, marked, true, "auto");
+    assert_int_equal(store_rollback(s), 0);
+    mode_is(s, marked, true, "force_generic_plan");
+    assert_int_equal(store_begin(s), 0);
+    mode_is(s, plain, false, "force_generic_plan");
+    assert_int_equal(store_commit(s), 0);
+    mode_is(s, plain, false, "auto");
+    store_close(s);
+}
+
 static void test_commit_after_failed_statement(void **state)
 {
     struct store *s = fresh(NULL);
@@ -857,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_blob),
         cmocka_unit_test(test_pg_reconnect),
         cmocka_unit_test(test_commit_after_failed_statement),
+        cmocka_unit_test(test_plan_generic),
     };
     return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
