@@ -90,7 +90,7 @@ struct stmt *store_prepare(struct store *s, const char *sql); /* NULL on error *
  * list's throughput (bench/RESULTS.md). SQLite plans once per prepared statement anyway.
  */
 void stmt_plan_generic(struct stmt *st);
-void stmt_bind_null(struct stmt *st, int idx);                /* idx is 1-based, as $N */
+void stmt_bind_null(struct stmt *st, int idx); /* idx is 1-based, as $N */
 void stmt_bind_int(struct stmt *st, int idx, int64_t v);
 void stmt_bind_double(struct stmt *st, int idx, double v);
 void stmt_bind_text(struct stmt *st, int idx, const char *s, size_t len); /* copies */

@@ -30,7 +30,7 @@ struct pg_store {
     int nwritten;
     struct pg_stmt *copying[COPY_STMTS]; /* append statements with rows gathered */
     int ncopying;
-    bool generic;       /* plan_cache_mode is force_generic_plan (stmt_plan_generic)… */
+    bool generic;         /* plan_cache_mode is force_generic_plan (stmt_plan_generic)… */
     unsigned generic_gen; /* …on this connection generation; another has the default */
 };
 

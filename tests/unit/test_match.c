@@ -587,11 +587,13 @@ static void test_township_on_rows(void **state)
     make_id(b, 20170202, 113);
     make_id(c, 20180303, 115);
     struct buf pop = BUF_INIT, enr = BUF_INIT;
-    buf_addf(&pop, "姓名,身份证号,出生日期,乡镇\n赵一,%s,2018-01-01,龙港镇\n"
-                   "钱二,%s,2017-02-02,郑庄镇\n",
+    buf_addf(&pop,
+             "姓名,身份证号,出生日期,乡镇\n赵一,%s,2018-01-01,龙港镇\n"
+             "钱二,%s,2017-02-02,郑庄镇\n",
              a, b);
-    buf_addf(&enr, "姓名,身份证号,出生日期,学校名称,年级,学籍状态\n"
-                   "孙三,%s,2018-03-03,龙港一小,三年级,在读\n",
+    buf_addf(&enr,
+             "姓名,身份证号,出生日期,学校名称,年级,学籍状态\n"
+             "孙三,%s,2018-03-03,龙港一小,三年级,在读\n",
              c);
     tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
     tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
@@ -602,12 +604,13 @@ static void test_township_on_rows(void **state)
     assert_int_equal(res.counts[ST_NOT_ENROLLED], 2);
     char rid[24];
     snprintf(rid, sizeof(rid), "%lld", (long long)res.run_id);
-    char *t = tu_text(fx->s,
-                      "SELECT group_concat(x, ';') FROM (SELECT r.name || '|' || cs.status || '|' ||"
-                      " coalesce(cs.township_code, '-') || '|' || coalesce(r.township_code, '-')"
-                      " AS x FROM child_status cs JOIN record r ON r.id = cs.record_id"
-                      " WHERE cs.run_id = $1 ORDER BY r.name) y",
-                      rid, NULL);
+    char *t =
+        tu_text(fx->s,
+                "SELECT group_concat(x, ';') FROM (SELECT r.name || '|' || cs.status || '|' ||"
+                " coalesce(cs.township_code, '-') || '|' || coalesce(r.township_code, '-')"
+                " AS x FROM child_status cs JOIN record r ON r.id = cs.record_id"
+                " WHERE cs.run_id = $1 ORDER BY r.name) y",
+                rid, NULL);
     assert_non_null(t);
     assert_string_equal(t, "孙三|enrolled_nonlocal|-|-;赵一|not_enrolled|140521100|140521100;"
                            "钱二|not_enrolled|140521102|140521102");
