@@ -216,9 +216,14 @@ static int pg_exec(struct store *s, const char *sql)
 
 static int pg_begin(struct store *s)
 {
-    if (run_simple(s, "BEGIN", "开始事务失败") < 0)
+    /* a transaction runs at the default plan_cache_mode (plan_mode): a write's statements are
+     * not the ones marked, and the mode cannot be changed safely inside it */
+    struct pg_store *q = PG(s);
+    bool generic = q->generic && q->generic_gen == q->gen;
+    if (run_simple(s, generic ? "RESET plan_cache_mode; BEGIN" : "BEGIN", "开始事务失败") < 0)
         return -1;
-    PG(s)->in_tx = true;
+    q->generic = false;
+    q->in_tx = true;
     return 0;
 }
 
@@ -500,10 +505,10 @@ static PGresult *execute(struct pg_stmt *x)
 
 /*
  * The connection's plan_cache_mode for x: force_generic_plan for a statement marked so
- * (stmt_plan_generic), the default otherwise. Changed only between transactions (a SET in one
- * that rolls back would be undone behind our back), and only when the mode differs: a
- * connection that serves one kind of request after another keeps its mode. Best effort: the
- * mode decides how fast, never what a statement returns.
+ * (stmt_plan_generic), the default otherwise. Changed only outside transactions (a SET in one
+ * that rolls back would be undone behind our back; pg_begin puts the default back before it
+ * begins one), and only when it differs: the two marked statements of a list request cost
+ * no round trip more. Best effort: the mode decides how fast, never what a statement returns.
  */
 static void plan_mode(struct pg_store *q, const struct pg_stmt *x)
 {
