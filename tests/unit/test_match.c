@@ -218,6 +218,15 @@ static void load_county(struct tu_fx *fx)
 
 /* ---- tests ---- */
 
+/* Import a 户籍 list and a 学籍 list written as CSV text, and free the texts. */
+static void import_lists(struct tu_fx *fx, struct buf *pop, struct buf *enr)
+{
+    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop->buf);
+    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr->buf);
+    buf_release(pop);
+    buf_release(enr);
+}
+
 static void test_statuses(void **state)
 {
     struct tu_fx *fx = *state;
@@ -545,10 +554,7 @@ static void test_review_holds_only_records_in_school(void **state)
     buf_addf(&pop, "张伟,%s,2015-05-05,男\n张伟,%s,2015-05-05,男\n", a, b);
     buf_addf(&pop, "李强,%s,2016-06-06,男\n李强,%s,2016-06-06,男\n", c, d);
     buf_adds(&enr, "张伟,,2015-05-05,男,在读,龙港小学\n李强,,2016-06-06,男,辍学,龙港小学\n");
-    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
-    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
-    buf_release(&pop);
-    buf_release(&enr);
+    import_lists(fx, &pop, &enr);
     struct match_result res;
     run_ok(fx, &res);
     assert_int_equal(res.review, 2);
@@ -595,10 +601,7 @@ static void test_township_on_rows(void **state)
              "姓名,身份证号,出生日期,学校名称,年级,学籍状态\n"
              "孙三,%s,2018-03-03,龙港一小,三年级,在读\n",
              c);
-    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
-    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
-    buf_release(&pop);
-    buf_release(&enr);
+    import_lists(fx, &pop, &enr);
     struct match_result res;
     run_ok(fx, &res);
     assert_int_equal(res.counts[ST_NOT_ENROLLED], 2);
@@ -647,10 +650,7 @@ static void test_unmatched_pupils_kept(void **state)
              "周五,,2018-05-05,山村小学,二年级,在读\n"
              "吴六,%s,2016-05-05,郑庄小学,五年级,转出\n",
              a, b, local, other, gone);
-    tu_import_text(fx, KIND_POPULATION, "pop.csv", pop.buf);
-    tu_import_text(fx, KIND_ENROLLMENT, "enr.csv", enr.buf);
-    buf_release(&pop);
-    buf_release(&enr);
+    import_lists(fx, &pop, &enr);
     struct match_result res;
     run_ok(fx, &res);
     assert_int_equal(res.population, 2);
