@@ -35,7 +35,6 @@
 #include "store/store_pg_impl.h"
 #include "util/common.h"
 
-#define BYTEAOID 17
 /* Held while the schema is migrated, so that two programs opening a fresh database at once
  * do not both run the same step. Any constant of our own; "bx" in ASCII. */
 #define MIGRATE_LOCK 0x6278
@@ -91,6 +90,7 @@ static int pg_ready(struct pg_store *q)
     }
     PQreset(q->conn);
     q->gen++;
+    q->generic = false; /* a new session has the default plan_cache_mode */
     if (PQstatus(q->conn) != CONNECTION_OK || session_setup(q) < 0) {
         pg_set_err(&q->base, "数据库连接已断开，重新连接失败", NULL);
         return -1;
@@ -219,8 +219,7 @@ static int pg_begin(struct store *s)
     /* a transaction runs at the default plan_cache_mode (plan_mode): a write's statements are
      * not the ones marked, and the mode cannot be changed safely inside it */
     struct pg_store *q = PG(s);
-    bool generic = q->generic && q->generic_gen == q->gen;
-    if (run_simple(s, generic ? "RESET plan_cache_mode; BEGIN" : "BEGIN", "开始事务失败") < 0)
+    if (run_simple(s, q->generic ? "RESET plan_cache_mode; BEGIN" : "BEGIN", "开始事务失败") < 0)
         return -1;
     q->generic = false;
     q->in_tx = true;
@@ -512,14 +511,11 @@ static PGresult *execute(struct pg_stmt *x)
  */
 static void plan_mode(struct pg_store *q, const struct pg_stmt *x)
 {
-    bool now = q->generic && q->generic_gen == q->gen;
-    if (q->in_tx || now == x->generic)
+    if (q->in_tx || q->generic == x->generic)
         return;
     if (run_best_effort(&q->base, x->generic ? "SET plan_cache_mode = force_generic_plan"
-                                             : "RESET plan_cache_mode") == 0) {
+                                             : "RESET plan_cache_mode") == 0)
         q->generic = x->generic;
-        q->generic_gen = q->gen;
-    }
 }
 
 static void pg_plan_generic(struct stmt *st)
@@ -648,84 +644,6 @@ static void pg_finalize(struct stmt *st)
         PQclear(PQexec(q->conn, sql));
     }
     stmt_free(x);
-}
-
-static bool has_value(struct pg_stmt *x, int col)
-{
-    return x->res && x->row >= 0 && x->row < PQntuples(x->res) && col >= 0 &&
-           col < PQnfields(x->res);
-}
-
-static bool pg_is_null(struct stmt *st, int col)
-{
-    struct pg_stmt *x = PST(st);
-    return !has_value(x, col) || PQgetisnull(x->res, x->row, col);
-}
-
-static const char *pg_col_text(struct stmt *st, int col)
-{
-    struct pg_stmt *x = PST(st);
-    return has_value(x, col) ? PQgetvalue(x->res, x->row, col) : "";
-}
-
-static int64_t pg_col_int(struct stmt *st, int col)
-{
-    const char *t = pg_col_text(st, col);
-    /* a boolean expression reads as 1 or 0, as in SQLite */
-    if (t[0] == 't' && !t[1])
-        return 1;
-    if (t[0] == 'f' && !t[1])
-        return 0;
-    return strtoll(t, NULL, 10);
-}
-
-static double pg_col_double(struct stmt *st, int col)
-{
-    return strtod(pg_col_text(st, col), NULL);
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static const void *pg_col_blob(struct stmt *st, int col, size_t *len)
-{
-    struct pg_stmt *x = PST(st);
-    *len = 0;
-    if (pg_is_null(st, col))
-        return NULL;
-    const char *t = PQgetvalue(x->res, x->row, col);
-    size_t n = (size_t)PQgetlength(x->res, x->row, col);
-    if (PQftype(x->res, col) != BYTEAOID) {
-        *len = n; /* text read as bytes, as SQLite does */
-        return t;
-    }
-    buf_reset(&x->blob);
-    if (n >= 2 && t[0] == '\\' && t[1] == 'x') {
-        buf_grow(&x->blob, (n - 2) / 2);
-        for (size_t i = 2; i + 1 < n; i += 2) {
-            int hi = hexval(t[i]), lo = hexval(t[i + 1]);
-            if (hi < 0 || lo < 0)
-                break;
-            x->blob.buf[x->blob.len++] = (char)(hi << 4 | lo);
-        }
-        x->blob.buf[x->blob.len] = '\0';
-    } else {
-        size_t m = 0;
-        unsigned char *u = PQunescapeBytea((const unsigned char *)t, &m);
-        if (u)
-            buf_add(&x->blob, u, m);
-        PQfreemem(u);
-    }
-    *len = x->blob.len;
-    return x->blob.buf;
 }
 
 static const struct store_ops pg_ops = {

@@ -2,8 +2,9 @@
 #define BAOXUE_STORE_PG_IMPL_H
 
 /*
- * What the PostgreSQL driver's files share: store_pg.c (connections, statements, the pipeline)
- * and store_pg_copy.c (the rows of append statements sent by COPY).
+ * What the PostgreSQL driver's files share: store_pg.c (connections, statements, the pipeline),
+ * store_pg_rows.c (the columns of a result's row) and store_pg_copy.c (the rows of append
+ * statements sent by COPY).
  */
 #include <libpq-fe.h>
 
@@ -30,8 +31,7 @@ struct pg_store {
     int nwritten;
     struct pg_stmt *copying[COPY_STMTS]; /* append statements with rows gathered */
     int ncopying;
-    bool generic;         /* plan_cache_mode is force_generic_plan (stmt_plan_generic)… */
-    unsigned generic_gen; /* …on this connection generation; another has the default */
+    bool generic; /* the session's plan_cache_mode is force_generic_plan (stmt_plan_generic) */
 };
 
 struct pg_param {
@@ -67,6 +67,14 @@ void pg_set_err(struct store *s, const char *what, const PGresult *res);
 int pg_settle_pipeline(struct pg_store *q, long *failed_tag);
 /* Everything queued sent and answered: the pipeline, then the rows gathered for COPY. */
 int pg_settle(struct pg_store *q, long *failed_tag);
+
+/* ---- store_pg_rows.c: ops.is_null, col_text, col_int, col_double, col_blob ---- */
+
+bool pg_is_null(struct stmt *st, int col);
+const char *pg_col_text(struct stmt *st, int col);
+int64_t pg_col_int(struct stmt *st, int col);
+double pg_col_double(struct stmt *st, int col);
+const void *pg_col_blob(struct stmt *st, int col, size_t *len);
 
 /* ---- store_pg_copy.c ---- */
 
