@@ -29,7 +29,8 @@ describe('联席会议', () => {
     await card.getByRole('link').first().click();
     await page.waitForURL(/#\/meetings\/1/);
     await settled(page);
-    assert.ok(await page.locator('article.decision-card').count() >= 4);
+    // the meeting's page draws its decisions after the meeting itself: wait for the fourth
+    await page.locator('article.decision-card').nth(3).waitFor();
     await page.locator('summary', { hasText: '登记议定事项' }).click();
     await page.locator('#d-dept').selectOption('人社');
     await page.locator('#d-content').fill('寒假前对县城餐馆开展未成年人务工检查');

@@ -6,7 +6,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { fmtDate } from '../format.js';
-import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
+import { Badge, ErrorBanner, Loading, PageHeader } from '../components/feedback.js';
 import { SubmitRow, useSubmit } from '../components/casework.js';
 import { Field, STATE_TONE, useForm } from '../components/meeting.js';
 
@@ -18,6 +18,7 @@ export default function Interview({ params }) {
     <${PageHeader} title=${d ? `约谈：${d.unit_name} ${d.person}` : '约谈'} subtitle=${d ? `${fmtDate(d.date)} · ${d.post}` : ''} />
     <p><a href="#/interviews">← 全部约谈</a></p>
     <${ErrorBanner} error=${it.error} onRetry=${it.reload} />
+    ${it.loading && !d && html`<${Loading} />`}
     ${d && html`<div class="card">
         <p>约谈人：${d.by}</p><p>事由：${d.reason}</p>
         ${d.month && html`<p class="muted">排名月份：${d.month}</p>`}

@@ -6,7 +6,7 @@ import { navigate } from '../router.js';
 import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { fmtDate, fmtNumber } from '../format.js';
-import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
+import { Badge, ErrorBanner, Loading, PageHeader } from '../components/feedback.js';
 import { SubmitRow, useSubmit } from '../components/casework.js';
 import { Field, useForm } from '../components/meeting.js';
 
@@ -18,6 +18,7 @@ export default function Interviews() {
     <${PageHeader} title="约谈" subtitle=${d ? `共 ${fmtNumber(d.total)} 次约谈` : '被约谈单位和人、承诺及落实情况'} />
     ${d && d.may_add && html`<details class="card"><summary>登记约谈</summary><${AddInterview} /></details>`}
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    ${list.loading && !d && html`<${Loading} />`}
     ${d && d.items.length === 0 && html`<div class="empty"><p class="empty-title">没有约谈记录</p></div>`}
     ${d && d.items.map(i => html`<article class="card" key=${i.id} aria-label=${'约谈 ' + i.id}>
       <header class="warning-head"><strong><a href=${'#/interviews/' + i.id}>${i.unit_name} ${i.person}</a></strong>

@@ -6,7 +6,7 @@ import { html } from '../html.js';
 import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { fmtDate } from '../format.js';
-import { ErrorBanner, PageHeader } from '../components/feedback.js';
+import { ErrorBanner, Loading, PageHeader } from '../components/feedback.js';
 import { SubmitRow, useSubmit } from '../components/casework.js';
 import { DecisionCard, Field, useForm } from '../components/meeting.js';
 
@@ -20,6 +20,7 @@ export default function Meeting({ params }) {
     <${PageHeader} title=${d ? d.title : '联席会议'} subtitle=${d ? `${fmtDate(d.date)}${d.host ? ' · 主持人 ' + d.host : ''}` : ''} />
     <p><a href="#/meetings">← 全部联席会议</a></p>
     <${ErrorBanner} error=${m.error} onRetry=${m.reload} />
+    ${m.loading && !d && html`<${Loading} />`}
     ${d && html`<p>参会部门：${d.departments.map(x => x.name).join('、')}</p>
       ${d.notes && html`<p class="muted">会议纪要：${d.notes}</p>`}
       <h2>议定事项</h2>

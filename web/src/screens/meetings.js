@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { useApi, useTitle } from '../hooks.js';
 import { currentUser } from '../session.js';
 import { fmtDate, fmtNumber } from '../format.js';
-import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
+import { Badge, ErrorBanner, Loading, PageHeader } from '../components/feedback.js';
 import { SubmitRow, useSubmit } from '../components/casework.js';
 import { DecisionCard, Field, useForm } from '../components/meeting.js';
 
@@ -25,6 +25,7 @@ export default function Meetings() {
     ${dept && html`<${MyDecisions} />`}
     ${d && d.may_add && html`<details class="card"><summary>登记联席会议</summary><${AddMeeting} /></details>`}
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    ${list.loading && !d && html`<${Loading} />`}
     ${d && d.items.length === 0 && html`<div class="empty"><p class="empty-title">没有联席会议记录</p></div>`}
     ${d && d.items.map(m => html`<article class="card" key=${m.id} aria-label=${'联席会议 ' + m.id}>
       <header class="warning-head"><strong><a href=${'#/meetings/' + m.id}>${m.title}</a></strong>
@@ -42,6 +43,7 @@ function MyDecisions() {
   return html`<section aria-label="本部门的议定事项">
     <h2>本部门的议定事项</h2>
     <${ErrorBanner} error=${list.error} onRetry=${list.reload} />
+    ${list.loading && !d && html`<${Loading} />`}
     ${d && d.items.length === 0 && html`<p class="muted">没有本部门负责的议定事项。</p>`}
     ${d && d.items.map(x => html`<${DecisionCard} key=${x.id} d=${x} showMeeting=${true} onChanged=${list.reload} />`)}
   </section>`;
