@@ -155,15 +155,16 @@ int match_begin_run(struct run_state *st)
         res->run_id = stmt_int(r, 0);
         stmt_finalize(r);
     }
-    st->ins_link = store_prepare(s, "INSERT INTO link (run_id, population_record, other_record,"
-                                    " method, score, explanation) VALUES ($1, $2, $3, $4, $5, $6)");
-    st->ins_status = store_prepare(s, "INSERT INTO child_status (run_id, record_id, status, age,"
-                                      " expected_grade, school_record, detail, township_code)"
-                                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-    st->ins_cand =
-        store_prepare(s, "INSERT INTO candidate (run_id, population_record, other_record,"
-                         " pair_key, score, levels, decision, reason)"
-                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    /* appended: on PostgreSQL sent by COPY, thousands of rows a statement (store.h); nothing
+     * queued in the run reads these three tables before the commit */
+    st->ins_link = store_prepare_append(
+        s, "link", "run_id, population_record, other_record, method, score, explanation");
+    st->ins_status = store_prepare_append(s, "child_status",
+                                          "run_id, record_id, status, age, expected_grade,"
+                                          " school_record, detail, township_code");
+    st->ins_cand = store_prepare_append(
+        s, "candidate",
+        "run_id, population_record, other_record, pair_key, score, levels, decision, reason");
     st->ins_count =
         store_prepare(s, "INSERT INTO run_count (run_id, township_code, township, status,"
                          " n) VALUES ($1, $2, $3, $4, $5)");

@@ -34,12 +34,12 @@ int schema_drop_all(struct store *s)
                          "  WHERE schemaname = current_schema() LOOP"
                          "  EXECUTE format('DROP TABLE IF EXISTS %I CASCADE', t.tablename);"
                          " END LOOP;"
-                         /* and the functions of steps 6 and 9, or creating them again fails */
+                         /* and the functions of the steps (6, 9, 31: every baoxue_…), or
+                          * creating them again fails */
                          " FOR t IN SELECT p.proname,"
                          "  pg_get_function_identity_arguments(p.oid) AS args FROM pg_proc p"
                          "  JOIN pg_namespace n ON n.oid = p.pronamespace"
-                         "  WHERE n.nspname = current_schema() AND p.proname IN"
-                         "  ('baoxue_append_only', 'baoxue_audit_hash', 'baoxue_audit_chain')"
+                         "  WHERE n.nspname = current_schema() AND p.proname LIKE 'baoxue\\_%'"
                          " LOOP"
                          "  EXECUTE format('DROP FUNCTION IF EXISTS %I.%I(%s)', current_schema(),"
                          "   t.proname, t.args);"
