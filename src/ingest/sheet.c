@@ -425,6 +425,7 @@ int sheet_select(struct sheet_reader *r, size_t i, struct buf *err)
 {
     if (i >= r->nsheets)
         return sheet_fail(err, "没有第 %zu 个工作表（共 %zu 个）", i + 1, r->nsheets);
+    sheet_ahead_stop(r); /* reading ahead ends here: the rows read are the other sheet's */
     r->failed = false;
     r->selected = i;
     if (r->ops->select(r, i, err)) {
@@ -437,6 +438,11 @@ int sheet_select(struct sheet_reader *r, size_t i, struct buf *err)
 }
 
 int sheet_next_row(struct sheet_reader *r, const struct row **row, struct buf *err)
+{
+    return r->ahead ? sheet_ahead_next(r, row, err) : sheet_next_row_here(r, row, err);
+}
+
+int sheet_next_row_here(struct sheet_reader *r, const struct row **row, struct buf *err)
 {
     int ret;
 
@@ -459,13 +465,18 @@ int sheet_next_row(struct sheet_reader *r, const struct row **row, struct buf *e
 
 double sheet_progress(const struct sheet_reader *r)
 {
+    return r->ahead ? sheet_ahead_progress(r) : sheet_progress_here(r);
+}
+
+double sheet_progress_here(const struct sheet_reader *r)
+{
     double p = r->ops->progress(r);
     return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
 uint64_t sheet_expanded(const struct sheet_reader *r)
 {
-    return r->expanded;
+    return r->ahead ? sheet_ahead_expanded(r) : r->expanded;
 }
 
 uint64_t sheet_expand_budget(const struct sheet_reader *r)
@@ -477,6 +488,7 @@ void sheet_close(struct sheet_reader *r)
 {
     if (!r)
         return;
+    sheet_ahead_stop(r);
     if (r->ops)
         r->ops->release(r);
     for (size_t i = 0; i < r->nsheets; i++)

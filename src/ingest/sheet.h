@@ -84,6 +84,17 @@ int sheet_select(struct sheet_reader *r, size_t i, struct buf *err);
  */
 int sheet_next_row(struct sheet_reader *r, const struct row **row, struct buf *err);
 
+/*
+ * Read the selected sheet's next rows ahead, on a thread of its own, from now until
+ * sheet_select or sheet_close: sheet_next_row then hands out rows already parsed (the same
+ * rows, end and error as without), while the next ones are being parsed — the caller's work
+ * on a row and the parsing of the rows after it run side by side. Meanwhile only
+ * sheet_next_row, sheet_progress, sheet_expanded, the names and formats, and sheet_close may
+ * be called; sheet_progress and sheet_expanded say how far the rows handed out reach. -1 with
+ * a message when no thread could be started.
+ */
+int sheet_read_ahead(struct sheet_reader *r, struct buf *err);
+
 /* Fraction of the selected sheet's input consumed so far, 0..1 (for progress bars): raw file
  * bytes for csv, uncompressed worksheet XML bytes for xlsx, rows for xls. */
 double sheet_progress(const struct sheet_reader *r);

@@ -45,7 +45,22 @@ struct sheet_reader {
 
     bool failed;         /* the last next_row failed: keep failing with the same message */
     struct buf last_err; /* that message */
+
+    /* Reading ahead (sheet_ahead.c), NULL until sheet_read_ahead: from then on its thread
+     * alone reads the fields above, until sheet_ahead_stop. */
+    struct sheet_ahead *ahead;
 };
+
+/* sheet_next_row and sheet_progress on this thread: what the front end does without reading
+ * ahead, and what the thread reading ahead does. */
+int sheet_next_row_here(struct sheet_reader *r, const struct row **row, struct buf *err);
+double sheet_progress_here(const struct sheet_reader *r);
+/* The front end's verbs while reading ahead (sheet_ahead.c); stop: join the thread and free
+ * its batches (nothing when not reading ahead). */
+int sheet_ahead_next(struct sheet_reader *r, const struct row **row, struct buf *err);
+double sheet_ahead_progress(const struct sheet_reader *r);
+uint64_t sheet_ahead_expanded(const struct sheet_reader *r);
+void sheet_ahead_stop(struct sheet_reader *r);
 
 /* Backends: fill r (ops, impl, encoding, names, nsheets) or return -1 with a message. `fd` is
  * open on `path` and owned by the callee from then on (closed on success and failure). */
