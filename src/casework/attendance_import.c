@@ -609,8 +609,10 @@ int attendance_import(struct store *s, const struct scope *sc,
     const struct row *r;
     int got;
     struct buf k = BUF_INIT;
-    /* the rows below the header parsed on a thread of their own (here, when none starts) */
-    (void)sheet_read_ahead(sr, &k);
+    /* the rows below the header parsed on a thread of their own where that pays (here when
+     * it does not, or when no thread starts) */
+    if (sheet_ahead_pays(sr))
+        (void)sheet_read_ahead(sr, &k);
     buf_reset(&k);
     while ((got = sheet_next_row(sr, &r, &err)) == 1) {
         sum->rows_read++;

@@ -433,9 +433,11 @@ static int read_rows(struct import_run *r)
         const struct row *row;
         int rc;
         /* the rows below are parsed on a thread of their own while this one checks them (and
-         * the writer thread stores them); without one, they are parsed here */
+         * the writer thread stores them), where that pays; otherwise, and when no thread
+         * starts, they are parsed here */
         struct buf scratch = BUF_INIT;
-        (void)sheet_read_ahead(r->rd, &scratch);
+        if (sheet_ahead_pays(r->rd))
+            (void)sheet_read_ahead(r->rd, &scratch);
         buf_release(&scratch);
         while ((rc = sheet_next_row(r->rd, &row, err)) == 1) {
             if (import_handle_row(im, row) < 0) {

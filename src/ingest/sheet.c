@@ -463,6 +463,13 @@ int sheet_next_row_here(struct sheet_reader *r, const struct row **row, struct b
     return 1;
 }
 
+bool sheet_ahead_pays(const struct sheet_reader *r)
+{
+    /* measured at 1M rows: the .xlsx 学籍 list 8.3 s → 6.9 s, the GB18030 CSV register
+     * 4.5 s → 4.9 s (a third thread beside the writer, for little parsing) */
+    return !strcmp(r->ops->format, "xlsx");
+}
+
 double sheet_progress(const struct sheet_reader *r)
 {
     return r->ahead ? sheet_ahead_progress(r) : sheet_progress_here(r);

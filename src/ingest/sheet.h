@@ -94,6 +94,9 @@ int sheet_next_row(struct sheet_reader *r, const struct row **row, struct buf *e
  * a message when no thread could be started.
  */
 int sheet_read_ahead(struct sheet_reader *r, struct buf *err);
+/* Whether reading ahead pays for this format: a row of .xlsx (inflate and XML) costs more to
+ * parse than to copy into a batch, a row of text or .xls (already in memory) less. */
+bool sheet_ahead_pays(const struct sheet_reader *r);
 
 /* Fraction of the selected sheet's input consumed so far, 0..1 (for progress bars): raw file
  * bytes for csv, uncompressed worksheet XML bytes for xlsx, rows for xls. */
