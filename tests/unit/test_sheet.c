@@ -31,16 +31,6 @@ static void convert(struct buf *out, const char *to, const char *s, size_t len)
     iconv_close(cd);
 }
 
-static struct sheet_reader *open_ok(const char *path)
-{
-    struct sheet_reader *r = NULL;
-    struct buf err = BUF_INIT;
-    if (sheet_open(&r, path, &err))
-        fail_msg("sheet_open: %s", err.buf);
-    buf_release(&err);
-    return r;
-}
-
 static void open_fails(const char *path, const char *expect)
 {
     struct sheet_reader *r = NULL;
@@ -120,7 +110,7 @@ static void test_csv_utf8(void **state)
     char *p = tu_write_str(tu_dir, "utf8.csv",
                            "姓名,身份证号,出生日期\n张三,11010519491231002X,2015-03-04\n"
                            "\n李四,,\n,  x  ,\n");
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     const struct row *row;
 
     assert_string_equal(sheet_format(r), "csv");
@@ -143,7 +133,7 @@ static void test_csv_utf8(void **state)
 static void test_csv_bom_crlf(void **state)
 {
     char *p = tu_write_str(tu_dir, "bom.csv", "\xEF\xBB\xBF姓名,年龄\r\n王五,7\r\n\r\n赵六,8");
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
 
     assert_string_equal(sheet_encoding(r), "UTF-8 (BOM)");
     cells_are(next(r, 1), 2, "姓名", "年龄");
@@ -169,7 +159,7 @@ static void test_csv_gb18030(void **state)
     convert(&gb, "GB18030", text, strlen(text));
     assert_false(memmem(gb.buf, gb.len, "姓名", strlen("姓名"))); /* really converted */
     char *p = tu_write(tu_dir, "gb.csv", gb.buf, gb.len);
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
 
     assert_string_equal(sheet_encoding(r), "GB18030");
     cells_are(next(r, 1), 3, "姓名", "民族", "住址");
@@ -193,7 +183,7 @@ static void test_csv_utf16_tab(void **state)
     char *p2 = tu_write(tu_dir, "be.txt", be.buf, be.len);
 
     for (int k = 0; k < 2; k++) {
-        struct sheet_reader *r = open_ok(k ? p2 : p1);
+        struct sheet_reader *r = tu_sheet_open(k ? p2 : p1);
         assert_string_equal(sheet_encoding(r), k ? "UTF-16BE" : "UTF-16LE");
         cells_are(next(r, 1), 3, "姓名", "性别", "备注");
         cells_are(next(r, 2), 3, "张三", "男", "有,逗号");
@@ -212,7 +202,7 @@ static void test_csv_quotes(void **state)
     char *p = tu_write_str(tu_dir, "quotes.csv",
                            "a,b\r\n\"x\r\ny\",\"he said \"\"hi\"\"\"\r\n"
                            "\"\",plain\"q\r\n\"a,b\",\"2\nlines\n\"\r\nlast,row");
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
 
     cells_are(next(r, 1), 2, "a", "b");
     cells_are(next(r, 2), 2, "x\r\ny", "he said \"hi\"");
@@ -228,7 +218,7 @@ static void test_csv_quotes(void **state)
 static void test_csv_semicolon_cr(void **state)
 {
     char *p = tu_write_str(tu_dir, "semi.csv", "姓名;年龄\r张三;7\r\r李四;8,5\r");
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
 
     cells_are(next(r, 1), 2, "姓名", "年龄");
     cells_are(next(r, 2), 2, "张三", "7");
@@ -270,7 +260,7 @@ static void check_split(const char *name, const char *unit, size_t ulen, const c
     bool padded;
     struct buf b = split_file(unit, ulen, &lines, &padded), want = BUF_INIT;
     char *p = tu_write(tu_dir, name, b.buf, b.len);
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     const struct row *row;
     struct buf err = BUF_INIT;
     int rc;
@@ -310,7 +300,7 @@ static void test_csv_utf8_invalid_later(void **state)
         buf_addf(&b, "张三,%ld\n", ++line);
     buf_adds(&b, "bad,\xC0\xAF\n"); /* line + 1 */
     char *p = tu_write(tu_dir, "badutf8.csv", b.buf, b.len);
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     char *where = xstrfmt("第 %ld 行", line + 1);
 
     assert_string_equal(sheet_encoding(r), "UTF-8");
@@ -324,7 +314,7 @@ static void test_csv_utf8_invalid_later(void **state)
 static void test_csv_unclosed_quote(void **state)
 {
     char *p = tu_write_str(tu_dir, "unclosed.csv", "a,b\n1,\"abc\n2,3\n");
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     assert_int_equal(fails_later(r, "第 2 行第 2 列", "引号"), 1);
     sheet_close(r);
     free(p);
@@ -337,7 +327,7 @@ static void test_csv_long_cell(void **state)
     buf_addchars(&b, 'A', SHEET_MAX_CELL_BYTES + 1);
     buf_adds(&b, "\n");
     char *p = tu_write(tu_dir, "long.csv", b.buf, b.len);
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     const struct row *row;
     struct buf err = BUF_INIT;
 
@@ -361,7 +351,7 @@ static void test_csv_50mb_line(void **state)
     /* one 50 MB line without a delimiter: the cell limit */
     buf_addchars(&b, '1', 50u << 20);
     p = tu_write(tu_dir, "line1.csv", b.buf, b.len);
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_int_equal(fails_later(r, "第 1 行第 1 列", "单元格超过"), 0);
     sheet_close(r);
     unlink(p);
@@ -374,7 +364,7 @@ static void test_csv_50mb_line(void **state)
         buf_addch(&b, ',');
     }
     p = tu_write(tu_dir, "line2.csv", b.buf, b.len);
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_int_equal(fails_later(r, "第 1 行", "这一行超过 1 MiB"), 0);
     sheet_close(r);
     unlink(p);
@@ -399,7 +389,7 @@ static void test_csv_50mb_column(void **state)
     }
     char *p = tu_write(tu_dir, "column.csv", b.buf, b.len);
     buf_release(&b);
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     while ((rc = sheet_next_row(r, &row, &err)) == 1) {
         n++;
         assert_int_equal(row->number, n);
@@ -428,7 +418,7 @@ static void test_csv_columns(void **state)
         buf_addf(&b, "%s%d", i ? "," : "", i);
     buf_addch(&b, '\n');
     char *p = tu_write(tu_dir, "wide.csv", b.buf, b.len);
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     const struct row *row = next(r, 1);
     assert_int_equal(row->ncells, 10000);
     cell_is(row, 9999, CELL_TEXT, "c9999");
@@ -444,7 +434,7 @@ static void test_csv_columns(void **state)
     buf_addchars(&b, ',', SHEET_MAX_COLUMNS);
     buf_adds(&b, "x\n");
     p = tu_write(tu_dir, "too-wide.csv", b.buf, b.len);
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     fails_later(r, "第 1 行第 16385 列", "超过 16384 列");
     sheet_close(r);
     free(p);
@@ -555,7 +545,7 @@ static char *write_xlsxwriter(void)
 static void test_xlsx_writer(void **state)
 {
     char *p = write_xlsxwriter();
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     struct buf err = BUF_INIT;
     const struct row *row;
 
@@ -626,7 +616,7 @@ static void test_xlsx_wide_inline(void **state)
         worksheet_write_number(ws, 1, (lxw_col_t)c, c, NULL);
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
 
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     const struct row *row = next(r, 1);
     assert_int_equal(row->ncells, 10000);
     cell_is(row, 0, CELL_TEXT, "列0");
@@ -669,7 +659,7 @@ static void test_xlsx_handmade(void **state)
     };
     char *p = tu_path(tu_dir, "handmade.xlsx");
     make_zip(p, parts, ARRAY_SIZE(parts));
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     const struct row *row;
 
     assert_int_equal(sheet_count(r), 1);
@@ -742,7 +732,7 @@ static void test_xlsx_styles_1904(void **state)
 
     styled_parts(parts, sheet);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     cells_are(next(r, 1), 2, "姓名", "出生 日期");
     row = next(r, 2);
     assert_int_equal(row->ncells, 7);
@@ -770,7 +760,7 @@ static void test_xlsx_corrupt(void **state)
 
     styled_parts(parts, sheet);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_int_equal(fails_later(r, "xlsx 文件的工作表“Sheet1”第 3 行", "损坏"), 2);
     sheet_close(r);
     free(sheet);
@@ -782,7 +772,7 @@ static void test_xlsx_corrupt(void **state)
     p = tu_path(tu_dir, "badsst.xlsx");
     styled_parts(parts, sheet);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_int_equal(fails_later(r, "工作表“Sheet1”第 4 行 C 列", "共享字符串"), 0);
     sheet_close(r);
     free(sheet);
@@ -794,7 +784,7 @@ static void test_xlsx_corrupt(void **state)
     p = tu_path(tu_dir, "widecell.xlsx");
     styled_parts(parts, sheet);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     fails_later(r, "第 1 行", "超过 16384 列");
     sheet_close(r);
     free(sheet);
@@ -845,7 +835,7 @@ static void test_xlsx_many_rows(void **state)
     }
     assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
 
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     const struct row *row;
     struct buf err = BUF_INIT;
     double last = 0;
@@ -890,7 +880,7 @@ static void test_xlsx_long_cells(void **state)
     p = tu_path(tu_dir, "longinline.xlsx");
     styled_parts(parts, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_int_equal(fails_later(r, "工作表“Sheet1”第 2 行 B 列", "单元格超过 128 KiB"), 1);
     sheet_close(r);
     free(p);
@@ -906,7 +896,7 @@ static void test_xlsx_long_cells(void **state)
     p = tu_path(tu_dir, "longrow.xlsx");
     styled_parts(parts, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_int_equal(fails_later(r, "第 1 行", "这一行超过 1 MiB"), 0);
     sheet_close(r);
     free(p);
@@ -966,7 +956,7 @@ static void test_xlsx_shared_string_bomb(void **state)
     buf_adds(&sheet, "</sheetData></worksheet>");
     parts_with_sst(parts, sst.buf, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     /* 20,000 rows of XML deflate to more than 1 MiB / 20: the budget is 20 times the file */
     assert_true(sheet_expand_budget(r) > SHEET_EXPAND_FLOOR);
     assert_true(sheet_expand_budget(r) == file_size(p) * SHEET_EXPAND_RATIO);
@@ -986,7 +976,7 @@ static void test_xlsx_shared_string_bomb(void **state)
     p = tu_path(tu_dir, "sstforty.xlsx");
     parts_with_sst(parts, sst.buf, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_true(sheet_expand_budget(r) == SHEET_EXPAND_FLOOR);
     static const char *const expect_floor[] = {"第 11 行", "展开后却超过 1.0 MB 的上限",
                                                "小文件最多展开到这么多"};
@@ -1003,7 +993,7 @@ static void test_xlsx_shared_string_bomb(void **state)
     p = tu_path(tu_dir, "sstten.xlsx");
     parts_with_sst(parts, sst.buf, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     for (int i = 1; i <= 10; i++)
         assert_int_equal(next(r, i)->cells[0].len, 100 * 1024);
     at_end(r);
@@ -1055,7 +1045,7 @@ static void test_xlsx_dtd(void **state)
     p = tu_path(tu_dir, "xxe.xlsx");
     styled_parts(parts, xxe);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     static const char *const expect[] = {"xlsx 文件的工作表含有 DTD", "恶意构造"};
     read_fails(r, expect, ARRAY_SIZE(expect));
     sheet_close(r);
@@ -1076,7 +1066,7 @@ static void test_xlsx_deep_nesting(void **state)
     buf_adds(&sheet, "</c></row></sheetData></worksheet>");
     styled_parts(parts, sheet.buf);
     make_zip(p, parts, ARRAY_SIZE(parts));
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     static const char *const expect[] = {"嵌套超过 64 层"};
     read_fails(r, expect, ARRAY_SIZE(expect));
     sheet_close(r);
@@ -1110,7 +1100,7 @@ static void test_csv_utf8_one_bad_byte(void **state)
     char *p = tu_write_str(tu_dir, "onebad.csv",
                            "姓名,民族,住址\n张三,汉族,郑庄镇\n李四,回族,端氏镇\n王五,汉族,嘉峰镇\n"
                            "赵\x80六,汉族,龙港镇\n");
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     assert_string_equal(sheet_encoding(r), "UTF-8");
     assert_int_equal(fails_later(r, "CSV 文件第 5 行", "不能按 UTF-8 解码"), 4);
     sheet_close(r);
@@ -1124,7 +1114,7 @@ static void test_csv_gb18030_invalid(void **state)
     convert(&gb, "GB18030", text, strlen(text));
     buf_adds(&gb, "x,\x81\x20\n"); /* 0x81 0x20 is no GB18030 sequence */
     char *p = tu_write(tu_dir, "badgb.csv", gb.buf, gb.len);
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     assert_string_equal(sheet_encoding(r), "GB18030");
     assert_int_equal(fails_later(r, "CSV 文件第 3 行", "GB18030"), 2);
     sheet_close(r);
@@ -1161,7 +1151,7 @@ static void test_xls(void **state)
     const struct row *row;
 
     assert_int_equal(system(cmd), 0);
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     assert_string_equal(sheet_format(r), "xls");
     assert_int_equal(sheet_count(r), 2);
     assert_string_equal(sheet_name(r, 0), "花名册");
@@ -1221,7 +1211,7 @@ static void test_numbers(void **state)
                            "xl/worksheets/sheet1.xml", xml.buf};
     char *p = tu_path(tu_dir, "numbers.xlsx");
     make_zip(p, parts, ARRAY_SIZE(parts));
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     const struct row *row = next(r, 1);
     assert_int_equal(row->ncells, ARRAY_SIZE(v));
     for (size_t i = 0; i < ARRAY_SIZE(v); i++)

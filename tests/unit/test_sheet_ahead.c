@@ -17,22 +17,12 @@
  * and races).
  */
 
-static struct sheet_reader *open_ok(const char *path)
-{
-    struct sheet_reader *r = NULL;
-    struct buf err = BUF_INIT;
-    if (sheet_open(&r, path, &err))
-        fail_msg("sheet_open: %s", err.buf);
-    buf_release(&err);
-    return r;
-}
-
 /* Every row from here to the end or failure, one line each with all a cell holds; the last
  * line says how it ended (and the message). `skip` rows are read first without reading ahead. */
 static void dump(const char *path, bool ahead, long skip, struct buf *out, double *progress_at_end,
                  uint64_t *expanded)
 {
-    struct sheet_reader *r = open_ok(path);
+    struct sheet_reader *r = tu_sheet_open(path);
     struct buf err = BUF_INIT;
     const struct row *row;
     double last = 0;
@@ -169,16 +159,16 @@ static void test_stopped_by_close_and_select(void **state)
     const struct row *row;
 
     /* closed after one row, and before any */
-    struct sheet_reader *r = open_ok(p);
+    struct sheet_reader *r = tu_sheet_open(p);
     assert_int_equal(sheet_read_ahead(r, &err), 0);
     assert_int_equal(sheet_next_row(r, &row, &err), 1);
     sheet_close(r);
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_int_equal(sheet_read_ahead(r, &err), 0);
     sheet_close(r);
 
     /* a select rewinds: the first row again, read on this thread */
-    r = open_ok(p);
+    r = tu_sheet_open(p);
     assert_int_equal(sheet_read_ahead(r, &err), 0);
     for (int i = 0; i < 2000; i++)
         assert_int_equal(sheet_next_row(r, &row, &err), 1);

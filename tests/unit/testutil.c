@@ -10,6 +10,7 @@
 
 #include "domain/match.h"
 #include "ingest/import.h"
+#include "ingest/sheet.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -247,4 +248,14 @@ int64_t tu_match(struct tu_fx *fx, int as_of)
         fail_msg("match_run: %s", o.msg.buf);
     outcome_release(&o);
     return res.run_id;
+}
+
+struct sheet_reader *tu_sheet_open(const char *path)
+{
+    struct sheet_reader *r = NULL;
+    struct buf err = BUF_INIT;
+    if (sheet_open(&r, path, &err))
+        fail_msg("sheet_open: %s", err.buf);
+    buf_release(&err);
+    return r;
 }

@@ -51,6 +51,10 @@ char *tu_db_new(const char *dir, const char *name);
 
 /* store_open that must succeed. */
 struct store *tu_store_open(const char *path, enum store_open_mode mode);
+
+/* sheet_open that must succeed. */
+struct sheet_reader;
+struct sheet_reader *tu_sheet_open(const char *path);
 /* The integer `sql` selects, with an optional text parameter $1; the query must succeed. */
 int64_t tu_int(struct store *s, const char *sql, const char *param);
 /* One text column of the first row, with optional text parameters $1 and $2 (free it); NULL
