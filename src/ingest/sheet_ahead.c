@@ -55,7 +55,6 @@ static void batch_add(struct batch *b, const struct row *row)
     struct row *to = &b->rows[b->nrows++];
     to->number = row->number;
     to->ncells = row->ncells;
-    to->cells = NULL; /* resolved with the texts */
     for (size_t i = 0; i < row->ncells; i++) {
         const struct cell *c = &row->cells[i];
         b->cells[b->ncells + i] = *c;
