@@ -54,5 +54,6 @@ int cmd_audit(int argc, char **argv);
 /* issue 18: cmd_backup.c */
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_province(int argc, char **argv);
 
 #endif

@@ -33,7 +33,8 @@ static const char *const *usage(void)
     static struct buf text = BUF_INIT;
     if (!lines[0]) {
         buf_addf(&text,
-                 "在 --out 目录（默认 ./demo）生成沁水县（140521）的演示数据文件和真实情况文件，\n"
+                 "在 --out 目录（默认 ./demo）生成一个县（默认沁水县 "
+                 "140521）的演示数据文件和真实情况文件，\n"
                  "然后（除非 --files-only）建库、导入并比对。数据库默认为 <目录>/baoxue.db。\n"
                  "--errors "
                  "的错误：身份证号录错或缺失、同音字、繁体字、形近字、多余空格、出生日期错等；\n"
@@ -211,7 +212,7 @@ static int demo_casework(struct store *s, const char *registry, int64_t run_id)
 
 int cmd_demo(int argc, char **argv)
 {
-    const char *out = "demo", *errors_text = NULL, *family_key = NULL;
+    const char *out = "demo", *errors_text = NULL, *family_key = NULL, *county = "140521";
     long children = 20000, seed = 1;
     int as_of = 0;
     double errors = 1.0;
@@ -226,6 +227,8 @@ int cmd_demo(int argc, char **argv)
                    "错误为常见水平的 X 倍（0 到 10，默认 1；单项最多 50%）"),
         OPT_STRING(0, "family", &family_key, "类别",
                    "把一类错误提高到数百例，供关联质量基准单独测量"),
+        OPT_STRING(0, "county", &county, "区划代码",
+                   "生成这个县的数据（6 位区划代码，默认沁水县 140521；乡镇取自区划表）"),
         OPT_BOOL(0, "files-only", &files_only, "只生成文件，不建库、导入和比对"),
         OPT_BOOL(0, "no-history", &no_history,
                  "不导入往期学籍、不做往期比对（默认有春季学期和秋季开学两期）"),
@@ -242,6 +245,10 @@ int cmd_demo(int argc, char **argv)
                   family_key);
     if (argc > 1)
         opt_die(opts, usage(), "多余的参数“%s”", argv[1]);
+    size_t ntown = 0;
+    if (strlen(county) != 6 || strspn(county, "0123456789") != 6 ||
+        !division_county_known(county) || (division_townships(county, &ntown), ntown == 0))
+        die_usage("--county 的值“%s”不是有乡镇数据的县级区划代码（6 位数字，例如 140521）", county);
     if (!as_of)
         as_of = date_today();
 
@@ -249,13 +256,14 @@ int cmd_demo(int argc, char **argv)
                                 .children = children,
                                 .seed = (uint64_t)seed,
                                 .as_of_ymd = as_of,
-                                .county = "140521",
+                                .county = county,
                                 .errors = errors,
                                 .errors_set = true,
                                 .family = (enum demo_family)family};
     struct demo_result res = DEMO_RESULT_INIT;
     struct buf err = BUF_INIT;
-    printf("生成演示县数据：%ld 名儿童，随机种子 %ld，", children, seed);
+    printf("生成演示县数据：%s（%s），%ld 名儿童，随机种子 %ld，", division_county_name(county),
+           county, children, seed);
     if (errors != 1.0)
         printf("错误率为常见水平的 %g 倍，", errors);
     if (family != DEMO_FAMILY_NONE)
@@ -290,7 +298,7 @@ int cmd_demo(int argc, char **argv)
         rc = EXIT_RUNTIME;
         goto out;
     }
-    if (store_set_setting(s, "county", "140521") < 0 || store_set_setting(s, "demo", "1") < 0) {
+    if (store_set_setting(s, "county", county) < 0 || store_set_setting(s, "demo", "1") < 0) {
         error("%s", store_errmsg(s));
         rc = EXIT_RUNTIME;
         goto out;

@@ -42,6 +42,7 @@ const struct command commands[] = {
     /* issue 18 */
     {"backup", cmd_backup, "备份数据库到一个文件（服务运行时也可以）；PostgreSQL 给出备份命令"},
     {"restore", cmd_restore, "从备份文件恢复数据库（先检查文件，保留原数据库的副本）"},
+    {"province", cmd_province, "多个县共用一个 PostgreSQL 数据库：加入县、列出县、各县指标和排名"},
     {"demo", cmd_demo, "生成演示县的数据文件，并导入、比对"},
     {NULL, NULL, NULL},
 };

@@ -287,6 +287,24 @@ bool division_county_fullname(const char *code6, char *out, size_t outlen)
     return ok;
 }
 
+bool division_area_name(const char *code, char *out, size_t outlen)
+{
+    size_t n = code ? strlen(code) : 0;
+    if (outlen)
+        out[0] = '\0';
+    if ((n != 2 && n != 4) || strspn(code, "0123456789") != n)
+        return false;
+    division_init();
+    int v = (int)strtol(code, NULL, 10);
+    const char *prov = named_find(divs.provinces, divs.nr_provinces, n == 2 ? v : v / 100);
+    const char *city = n == 4 ? named_find(divs.cities, divs.nr_cities, v) : NULL;
+    if (!prov || (n == 4 && !city))
+        return false;
+    if (city && (city_is_placeholder(city) || !strcmp(city, prov)))
+        city = NULL;
+    return snprintf(out, outlen, "%s%s", prov, city ? city : "") < (int)outlen;
+}
+
 const struct township *division_townships(const char *county6, size_t *n)
 {
     const struct county *c = county_find(county6);

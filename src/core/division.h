@@ -19,6 +19,9 @@ const char *division_county_name(const char *code6);
 /* "山西省晋城市沁水县" for a county code, into out; false when unknown. */
 bool division_county_fullname(const char *code6, char *out, size_t outlen);
 bool division_county_known(const char *code6);
+/* The name of a province (2 digits: "山西省") or a city (4: "山西省晋城市"; a placeholder city,
+ * 市辖区 or 省直辖县级行政区划, is named by its province alone), into out; false when unknown. */
+bool division_area_name(const char *code, char *out, size_t outlen);
 
 struct township {
     char code[10]; /* 9-digit township code */

@@ -168,6 +168,9 @@ struct ind_flag_rule {
 };
 /* The rule from the settings: 0, or -1 with the outcome. */
 int ind_flag_rule_load(struct store *s, struct ind_flag_rule *rule, struct outcome *o);
+/* The rule of the settings' defaults (the province's, across counties with settings of their
+ * own). */
+void ind_flag_rule_default(struct ind_flag_rule *rule);
 bool ind_high_dropout(const struct ind_unit *u, const struct ind_flag_rule *rule);
 
 struct ind_ranked {

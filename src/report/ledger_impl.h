@@ -39,6 +39,10 @@ int ledger_township_arg(struct store *s, const char *arg, char code[10], const c
 /* "沁水县郑庄镇" + what; the subtitle: unit, data date, drawing date. */
 void ledger_caption(struct report_table *t, const char *county, const char *township,
                     const char *what, const char *data_date_label, int data_date, int drawn);
+/* A ranked unit's 平均名次 at column col, then each measure's value and rank (ranking.c): the
+ * columns of 控辍保学排名 from 平均名次 on. */
+struct ind_ranked;
+void ranking_put_measures(struct report_table *t, size_t col, const struct ind_ranked *r);
 /* The signature line under a ledger. */
 void ledger_signature_note(struct report_table *t);
 /* "learning,work" → "学习困难/厌学、外出打工" */

@@ -83,6 +83,29 @@ static void put_value(struct report_table *t, size_t col, double v)
         table_setf(t, col, "%.2f", v);
 }
 
+void ranking_put_measures(struct report_table *t, size_t col, const struct ind_ranked *r)
+{
+    const struct ind_unit *u = r->u;
+    if (r->mean_rank > 0)
+        table_setf(t, col, "%.2f", r->mean_rank);
+    double v[IM__COUNT] = {u->r.enrollment,       u->r.retention, u->r.dropout,
+                           u->r.verified_on_time, u->r.returned,  0};
+    for (int m = 0; m < IM__COUNT; m++) {
+        if (m == IM_OVERDUE)
+            table_setf(t, col + 1 + 2 * m, "%ld", u->c.overdue_tasks + u->c.overdue_cases);
+        else
+            put_value(t, col + 1 + 2 * m, v[m]);
+        if (r->rank[m])
+            table_setf(t, col + 2 + 2 * m, "%d", r->rank[m]);
+    }
+}
+
+void ind_flag_rule_default(struct ind_flag_rule *rule)
+{
+    rule->dropout_rate = strtod(setting_find("high_dropout_rate")->def, NULL);
+    rule->min_dropped = strtol(setting_find("high_dropout_min")->def, NULL, 10);
+}
+
 int report_ranking(struct store *s, const struct report_options *opt, struct report_table *t,
                    struct outcome *o)
 {
@@ -140,18 +163,7 @@ int report_ranking(struct store *s, const struct report_options *opt, struct rep
         table_setf(t, R_ORDER, "%d", r->order);
         table_set(t, R_NAME, u->name);
         table_set(t, R_FLAG_TEXT, r->high_dropout ? "辍学高发" : "");
-        if (r->mean_rank > 0)
-            table_setf(t, R_MEAN, "%.2f", r->mean_rank);
-        double v[IM__COUNT] = {u->r.enrollment,       u->r.retention, u->r.dropout,
-                               u->r.verified_on_time, u->r.returned,  0};
-        for (int m = 0; m < IM__COUNT; m++) {
-            if (m == IM_OVERDUE)
-                table_setf(t, R_VALUES + 2 * m, "%ld", u->c.overdue_tasks + u->c.overdue_cases);
-            else
-                put_value(t, R_VALUES + 2 * m, v[m]);
-            if (r->rank[m])
-                table_setf(t, R_VALUES + 2 * m + 1, "%d", r->rank[m]);
-        }
+        ranking_put_measures(t, R_MEAN, r);
         table_setf(t, R_DROPPED, "%ld", u->c.dropped);
         table_setf(t, R_YEAR_START, "%ld", u->c.year_start);
         table_set(t, R_RECTIFY_OVERDUE, "0");

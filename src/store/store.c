@@ -47,6 +47,37 @@ void store_dsn_mask(const char *dsn, struct buf *out)
     }
 }
 
+int store_dsn_schema(const char *dsn, const char *schema, struct buf *out, struct buf *err)
+{
+    if (!store_dsn_is_pg(dsn)) {
+        buf_addf(err, "“%s”不是 PostgreSQL 连接串（postgresql://…）", dsn);
+        return -1;
+    }
+    size_t n = strlen(schema);
+    if (!n || n > 63 || strspn(schema, "abcdefghijklmnopqrstuvwxyz0123456789_") != n ||
+        (*schema >= '0' && *schema <= '9')) {
+        buf_addf(err, "模式名“%s”无效：只能用小写字母、数字和下划线，且不以数字开头", schema);
+        return -1;
+    }
+    const char *q = strchr(dsn, '?');
+    for (const char *p = q; p && *p; p += 1 + strcspn(p + 1, "&"))
+        if (!strncmp(p + 1, "options=", 8)) {
+            struct buf shown = BUF_INIT;
+            store_dsn_mask(dsn, &shown);
+            buf_addf(err, "连接串“%s”已带有 options 参数；省级库的连接串不能再指定连接选项",
+                     shown.buf);
+            buf_release(&shown);
+            return -1;
+        }
+    buf_adds(out, dsn);
+    if (!q)
+        buf_addch(out, '?');
+    else if (dsn[strlen(dsn) - 1] != '?' && dsn[strlen(dsn) - 1] != '&')
+        buf_addch(out, '&');
+    buf_addf(out, "options=-csearch_path%%3D%s", schema);
+    return 0;
+}
+
 int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err)
 {
     int rc = store_dsn_is_pg(dsn) ? store_pg_open(out, dsn, mode, err)

@@ -32,6 +32,10 @@ enum store_open_mode {
     /* PostgreSQL: an existing database as it is, without migrating (a role that may only read,
      * as baoxue backup checks its rights); SQLite: as STORE_OPEN_EXISTING */
     STORE_OPEN_AS_IS,
+    /* PostgreSQL: connect only, no check of the schema and no migration (the province's
+     * registry of counties, domain/province.h, which is not a county's schema); SQLite:
+     * refused */
+    STORE_OPEN_BARE,
 };
 
 int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err);
@@ -46,6 +50,13 @@ const char *store_name(const struct store *s);
 
 /* Whether a DSN names a PostgreSQL database (else it is an SQLite file). */
 bool store_dsn_is_pg(const char *dsn);
+/*
+ * A PostgreSQL DSN (a libpq URI) whose connections work in one schema: dsn with
+ * options=-csearch_path=<schema> added, appended to out. -1 with a Chinese message in err
+ * when dsn is not a PostgreSQL URI, already sets connection options, or the schema's name is
+ * not lower-case letters, digits and _ (it goes into the URI unquoted).
+ */
+int store_dsn_schema(const char *dsn, const char *schema, struct buf *out, struct buf *err);
 /* The DSN with any password replaced by "***" (appended to out). */
 void store_dsn_mask(const char *dsn, struct buf *out);
 

@@ -730,7 +730,7 @@ int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode
         add_pg_message(err, q->conn, NULL);
         goto out;
     }
-    if (mode != STORE_OPEN_CREATE) {
+    if (mode != STORE_OPEN_CREATE && mode != STORE_OPEN_BARE) {
         int init = initialised(&q->base);
         if (init <= 0) {
             if (init < 0)
@@ -741,9 +741,9 @@ int store_pg_open(struct store **out, const char *dsn, enum store_open_mode mode
             goto out;
         }
     }
-    if ((q->base.replica            ? store_replica_schema(&q->base)
-         : mode == STORE_OPEN_AS_IS ? 0
-                                    : migrate_locked(&q->base)) < 0) {
+    if ((q->base.replica                                       ? store_replica_schema(&q->base)
+         : mode == STORE_OPEN_AS_IS || mode == STORE_OPEN_BARE ? 0
+                                                               : migrate_locked(&q->base)) < 0) {
         buf_addf(err, "数据库“%s”不可用：%s", shown.buf, q->base.errmsg.buf);
         goto out;
     }

@@ -324,6 +324,10 @@ int store_sqlite_open(struct store **out, const char *path, enum store_open_mode
         buf_addf(err, "只读副本只用于 PostgreSQL，“%s”是 SQLite 数据库文件", path);
         return -1;
     }
+    if (mode == STORE_OPEN_BARE) {
+        buf_addf(err, "多县共用的省级库只用于 PostgreSQL，“%s”是 SQLite 数据库文件", path);
+        return -1;
+    }
     if (mode != STORE_OPEN_CREATE && stat(path, &stbuf) != 0) {
         buf_addf(err, "数据库“%s”不存在；请先运行 baoxue init --db %s", path, path);
         return -1;

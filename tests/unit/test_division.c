@@ -130,13 +130,29 @@ static void test_concurrent_load(void **state)
     }
 }
 
+static void test_area_name(void **state)
+{
+    (void)state;
+    char out[128];
+    assert_true(division_area_name("14", out, sizeof(out)));
+    assert_string_equal(out, "山西省");
+    assert_true(division_area_name("1405", out, sizeof(out)));
+    assert_string_equal(out, "山西省晋城市");
+    assert_true(division_area_name("1101", out, sizeof(out))); /* 市辖区: the province's name */
+    assert_string_equal(out, "北京市");
+    assert_false(division_area_name("99", out, sizeof(out)));
+    assert_string_equal(out, "");
+    assert_false(division_area_name("140", out, sizeof(out)));
+    assert_false(division_area_name("14a5", out, sizeof(out)));
+    assert_false(division_area_name("1405", out, 4)); /* no room */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_concurrent_load),
-        cmocka_unit_test(test_county),
-        cmocka_unit_test(test_townships),
-        cmocka_unit_test(test_find),
+        cmocka_unit_test(test_concurrent_load), cmocka_unit_test(test_county),
+        cmocka_unit_test(test_townships),       cmocka_unit_test(test_find),
+        cmocka_unit_test(test_area_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -723,6 +723,41 @@ static void test_dsn_mask(void **state)
     assert_false(store_dsn_is_pg("postgresql.db"));
 }
 
+static void test_dsn_schema(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *dsn, *schema, *out; /* out NULL: refused */
+    } cases[] = {
+        {"postgresql://h/db", "c140521", "postgresql://h/db?options=-csearch_path%3Dc140521"},
+        {"postgresql:///db?host=/tmp/x", "province",
+         "postgresql:///db?host=/tmp/x&options=-csearch_path%3Dprovince"},
+        {"postgresql://h/db?", "c1", "postgresql://h/db?options=-csearch_path%3Dc1"},
+        {"postgresql://h/db?sslmode=require&", "c1",
+         "postgresql://h/db?sslmode=require&options=-csearch_path%3Dc1"},
+        {"postgresql://h/db?options=-cfoo%3D1", "c1", NULL}, /* options already set */
+        {"postgresql://h/db?a=1&options=x", "c1", NULL},
+        {"postgresql://h/db", "C1", NULL},      /* upper case */
+        {"postgresql://h/db", "1c", NULL},      /* a digit first */
+        {"postgresql://h/db", "c1;drop", NULL}, /* anything else */
+        {"postgresql://h/db", "", NULL},
+        {"/srv/baoxue.db", "c140521", NULL}, /* SQLite */
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct buf out = BUF_INIT, err = BUF_INIT;
+        int rc = store_dsn_schema(cases[i].dsn, cases[i].schema, &out, &err);
+        if (cases[i].out) {
+            assert_int_equal(rc, 0);
+            assert_string_equal(out.buf, cases[i].out);
+        } else {
+            assert_int_equal(rc, -1);
+            assert_true(err.len > 0);
+        }
+        buf_release(&out);
+        buf_release(&err);
+    }
+}
+
 static void test_pg_unreachable(void **state)
 {
     /* nothing listens on port 1: the message names the database, never the password */
@@ -922,6 +957,7 @@ int main(void)
         cmocka_unit_test(test_open_newer_schema),
         cmocka_unit_test(test_schema_twins),
         cmocka_unit_test(test_dsn_mask),
+        cmocka_unit_test(test_dsn_schema),
         cmocka_unit_test(test_pg_unreachable),
         cmocka_unit_test(test_pg_not_initialised),
         cmocka_unit_test(test_blob),

@@ -1,0 +1,27 @@
+#ifndef BAOXUE_COUNTIES_H
+#define BAOXUE_COUNTIES_H
+
+#include "render/table.h"
+#include "util/outcome.h"
+
+/*
+ * 各县控辍保学指标和排名: the counties that share one PostgreSQL database (domain/province.h)
+ * under an area (a province's 2 digits, a city's 4; NULL or "" every registered county), each
+ * county's indicators on as_of (report/indicators.h: computed on a connection to that county's
+ * schema, as the county's own report computes them), ranked as the townships of a county are
+ * ranked, with a total row for the area. Counts and rates only: no child is named.
+ *
+ * A county whose indicators cannot be read (a schema not yet migrated, an error) keeps its
+ * row, empty, with the reason in its 说明; the others are still ranked. -1 with the outcome:
+ * OUT_INVALID the area or a database that is not PostgreSQL, OUT_NOT_FOUND no registered
+ * county in the area, OUT_ERROR the registry's store.
+ */
+int report_counties(const char *dsn, const char *area, int as_of, struct report_table *t,
+                    struct outcome *o);
+
+/* 本库的县: the registered counties under an area (NULL all): code, name, schema, the day
+ * each was added, and the DSN a county's own commands and server use (its password masked). */
+int report_county_list(const char *dsn, const char *area, struct report_table *t,
+                       struct outcome *o);
+
+#endif
