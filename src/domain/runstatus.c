@@ -155,6 +155,74 @@ static int has_chunks(struct store *s, int64_t run_id)
     return n > 0;
 }
 
+/* The entry of record_id among a chunk's (in increasing record_id): 1, or 0 when absent. */
+static int chunk_find(const void *data, size_t len, int64_t record_id, struct run_status_entry *out)
+{
+    size_t lo = 0, hi = data ? len / ENTRY_SIZE : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        struct run_status_entry e;
+        if (run_status_decode(data, len, mid, &e) < 0)
+            return 0;
+        if (e.record_id == record_id) {
+            *out = e;
+            return 1;
+        }
+        if (e.record_id < record_id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+void run_status_cursor_init(struct run_status_cursor *c, struct store *s, int64_t run_id)
+{
+    memset(c, 0, sizeof(*c));
+    c->s = s;
+    c->run_id = run_id;
+    buf_init(&c->chunk, 0);
+}
+
+void run_status_cursor_release(struct run_status_cursor *c)
+{
+    buf_release(&c->chunk);
+    c->have = false;
+}
+
+int run_status_cursor_get(struct run_status_cursor *c, int64_t record_id,
+                          struct run_status_entry *out)
+{
+    if (c->have && record_id >= c->first && record_id <= c->last)
+        return chunk_find(c->chunk.buf, c->chunk.len, record_id, out);
+    struct stmt *q = store_prepare(c->s, "SELECT first_record, last_record, data FROM run_status"
+                                         " WHERE run_id = $1 AND first_record <= $2"
+                                         " ORDER BY first_record DESC LIMIT 1");
+    if (!q)
+        return -1;
+    stmt_bind_int(q, 1, c->run_id);
+    stmt_bind_int(q, 2, record_id);
+    int rc = stmt_step(q);
+    if (rc == 1) {
+        size_t len;
+        const void *data = stmt_blob(q, 2, &len);
+        c->first = stmt_int(q, 0);
+        c->last = stmt_int(q, 1);
+        buf_reset(&c->chunk);
+        buf_add(&c->chunk, data, len);
+        c->have = true;
+    }
+    stmt_finalize(q);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && record_id <= c->last)
+        return chunk_find(c->chunk.buf, c->chunk.len, record_id, out);
+    if (rc == 1)
+        return 0; /* past the chunk that starts before it: not in the run */
+    /* before the first chunk, or a run of the time before chunks */
+    return run_status_get(c->s, c->run_id, record_id, out);
+}
+
 int run_status_get(struct store *s, int64_t run_id, int64_t record_id, struct run_status_entry *out)
 {
     struct stmt *q = store_prepare(s, "SELECT last_record, data FROM run_status WHERE run_id = $1"
@@ -167,22 +235,7 @@ int run_status_get(struct store *s, int64_t run_id, int64_t record_id, struct ru
     if (rc == 1 && stmt_int(q, 0) >= record_id) {
         size_t len;
         const void *data = stmt_blob(q, 1, &len);
-        size_t lo = 0, hi = data ? len / ENTRY_SIZE : 0;
-        while (lo < hi) { /* entries are in increasing record_id */
-            size_t mid = lo + (hi - lo) / 2;
-            struct run_status_entry e;
-            if (run_status_decode(data, len, mid, &e) < 0)
-                break;
-            if (e.record_id == record_id) {
-                *out = e;
-                ret = 1;
-                break;
-            }
-            if (e.record_id < record_id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        ret = chunk_find(data, len, record_id, out);
     }
     stmt_finalize(q);
     if (ret == 0 && rc == 0) {

@@ -110,6 +110,8 @@ static int gaps(struct store *s, const struct run_info *ri, const struct aid_lin
     stmt_bind_int(q, 1, ri->id);
     int64_t last = 0;
     struct gap *cur = NULL;
+    struct run_status_cursor rsc;
+    run_status_cursor_init(&rsc, s, ri->id);
     while ((rc = stmt_step(q)) == 1) {
         int64_t id = stmt_int(q, 0);
         const char *label = group_label(stmt_text(q, 1));
@@ -124,7 +126,7 @@ static int gaps(struct store *s, const struct run_info *ri, const struct aid_lin
         last = id;
         cur = NULL;
         struct run_status_entry e;
-        int got = run_status_get(s, ri->id, id, &e);
+        int got = run_status_cursor_get(&rsc, id, &e);
         if (got < 0) {
             rc = -1;
             break;
@@ -147,6 +149,7 @@ static int gaps(struct store *s, const struct run_info *ri, const struct aid_lin
                             xstrdup(label),           id};
         stmt_reset(sch);
     }
+    run_status_cursor_release(&rsc);
 done:
     stmt_finalize(q);
     stmt_finalize(sch);

@@ -89,10 +89,12 @@ int report_left_behind_care(struct store *s, const struct report_options *opt,
     struct lb *v = NULL;
     size_t n = 0, alloc = 0;
     int rc;
+    struct run_status_cursor rsc;
+    run_status_cursor_init(&rsc, s, ri.id);
     while ((rc = stmt_step(q)) == 1) {
         int64_t id = stmt_int(q, 0);
         struct run_status_entry e;
-        int got = run_status_get(s, ri.id, id, &e);
+        int got = run_status_cursor_get(&rsc, id, &e);
         if (got < 0) {
             rc = -1;
             break;
@@ -111,6 +113,7 @@ int report_left_behind_care(struct store *s, const struct report_options *opt,
             xstrdup(stmt_text(q, 5)),   (long)stmt_int(q, 6),       id};
         stmt_reset(sch);
     }
+    run_status_cursor_release(&rsc);
     stmt_finalize(q);
     stmt_finalize(sch);
     if (rc < 0) {

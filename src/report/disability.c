@@ -112,12 +112,14 @@ int report_disability(struct store *s, const struct report_options *opt, struct 
     int today = date_today(), rc;
     long n = 0, behind = 0;
     struct buf src = BUF_INIT;
+    struct run_status_cursor rsc;
+    run_status_cursor_init(&rsc, s, ri.id);
     while ((rc = stmt_step(q)) == 1) {
         int64_t rid = placement_latest_record(s, ri.population_batch, stmt_text(q, 0));
         if (!rid)
             continue; /* not in the latest register: no longer the county's school-age child */
         struct run_status_entry e;
-        int found = run_status_get(s, ri.id, rid, &e);
+        int found = run_status_cursor_get(&rsc, rid, &e);
         if (found < 0) {
             rc = -1;
             break;
@@ -176,6 +178,7 @@ int report_disability(struct store *s, const struct report_options *opt, struct 
         }
         stmt_finalize(r);
     }
+    run_status_cursor_release(&rsc);
     stmt_finalize(q);
     buf_release(&src);
     if (rc < 0) {

@@ -71,6 +71,8 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
     int64_t last = 0;
     struct buf groups = BUF_INIT;
     bool keep = false;
+    struct run_status_cursor rsc;
+    run_status_cursor_init(&rsc, s, ri.id);
     while ((rc = stmt_step(q)) == 1) {
         int64_t id = stmt_int(q, 0);
         const char *label = group_label(stmt_text(q, 4));
@@ -84,7 +86,7 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
         }
         last = id;
         struct run_status_entry e;
-        int got = run_status_get(s, ri.id, id, &e);
+        int got = run_status_cursor_get(&rsc, id, &e);
         if (got < 0) {
             rc = -1;
             break;
@@ -108,6 +110,7 @@ int report_groups(struct store *s, const struct report_options *opt, struct repo
         table_set(t, 8, matched_by_label(stmt_text(q, 5)));
         table_setf(t, 9, "%lld", (long long)id);
     }
+    run_status_cursor_release(&rsc);
     buf_release(&groups);
     stmt_finalize(q);
     if (rc < 0) {

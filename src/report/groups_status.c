@@ -163,6 +163,8 @@ int report_groups_status(struct store *s, const struct report_options *opt, stru
     long all[GS__COUNT] = {0};
     int64_t last = 0;
     int col = -1, rc;
+    struct run_status_cursor rsc;
+    run_status_cursor_init(&rsc, s, ri.id);
     while ((rc = stmt_step(q)) == 1) {
         int64_t id = stmt_int(q, 0);
         int grp = vocab_parse(&priority_groups, stmt_text(q, 1));
@@ -172,7 +174,7 @@ int report_groups_status(struct store *s, const struct report_options *opt, stru
             last = id;
             col = -1;
             struct run_status_entry e;
-            int got = run_status_get(s, ri.id, id, &e);
+            int got = run_status_cursor_get(&rsc, id, &e);
             if (got == 1)
                 got = gs_column(pupil, home, cased, &e, opt->school, &col);
             if (got < 0) {
@@ -201,6 +203,7 @@ int report_groups_status(struct store *s, const struct report_options *opt, stru
         }
         rows[i].n[col]++;
     }
+    run_status_cursor_release(&rsc);
     stmt_finalize(q);
     stmt_finalize(pupil);
     stmt_finalize(home);

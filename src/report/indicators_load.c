@@ -371,13 +371,15 @@ static int load_group_members(struct store *s, struct ind_data *d, struct ind_ru
     int64_t last = 0;
     bool keep = false;
     int rc;
+    struct run_status_cursor rsc;
+    run_status_cursor_init(&rsc, s, r->id);
     while ((rc = stmt_step(q)) == 1) {
         int64_t rid = stmt_int(q, 0);
         int grp = vocab_parse(&priority_groups, stmt_text(q, 1));
         if (rid != last) {
             last = rid;
             struct run_status_entry e;
-            int got = run_status_get(s, r->id, rid, &e);
+            int got = run_status_cursor_get(&rsc, rid, &e);
             if (got < 0) {
                 rc = -1;
                 break;
@@ -395,6 +397,7 @@ static int load_group_members(struct store *s, struct ind_data *d, struct ind_ru
         if (keep && grp >= 0)
             r->g[r->ng - 1].grp |= 1u << grp;
     }
+    run_status_cursor_release(&rsc);
     stmt_finalize(q);
     return rc < 0 ? -1 : 0;
 }

@@ -134,6 +134,60 @@ static void test_chunks_get_and_each(void **state)
     assert_int_equal(run_status_each(fx->s, 2, count_entry, &dmg), -2);
 }
 
+/* The cursor answers as run_status_get does, in order, backwards, across chunks and gaps. */
+static void test_cursor_answers_as_get(void **state)
+{
+    struct tu_fx *fx = *state;
+    long n = 2 * RUN_STATUS_CHUNK + 5;
+    write_run(fx->s, 1, n);
+    write_run(fx->s, 2, 5);
+    int64_t top = n + n / 2 + 3;
+    struct run_status_cursor c;
+    run_status_cursor_init(&c, fx->s, 1);
+    /* which ids the run has (write_run: i + i / 2), and each one's entry as written */
+    char *in = calloc((size_t)top + 1, 1);
+    for (long i = 1; i <= n; i++)
+        in[i + i / 2] = 1;
+    /* every id forwards, then every id backwards: found exactly when written, as written */
+    for (int pass = 0; pass < 2; pass++)
+        for (int64_t k = 0; k <= top; k++) {
+            int64_t id = pass ? top - k : k;
+            struct run_status_entry b;
+            int gb = run_status_cursor_get(&c, id, &b);
+            assert_int_equal(gb, in[id]);
+            if (gb == 1) {
+                assert_int_equal(b.record_id, id);
+                assert_int_equal(b.school_record, id * 10);
+                assert_int_equal(b.st, id % ST__COUNT);
+                assert_int_equal(b.age, id % 20);
+            }
+        }
+    free(in);
+    /* jumps between chunks: the same entry as run_status_get's */
+    const int64_t jumps[] = {5, top - 4, 7, RUN_STATUS_CHUNK + 1, 4, top - 1, 2};
+    for (size_t j = 0; j < ARRAY_SIZE(jumps); j++) {
+        struct run_status_entry a, b;
+        memset(&a, 0, sizeof(a));
+        memset(&b, 0, sizeof(b));
+        int ga = run_status_get(fx->s, 1, jumps[j], &a);
+        assert_int_equal(run_status_cursor_get(&c, jumps[j], &b), ga);
+        assert_memory_equal(&a, &b, sizeof(a));
+    }
+    struct run_status_entry e;
+    assert_int_equal(run_status_cursor_get(&c, 1, &e), 1);
+    assert_int_equal(run_status_cursor_get(&c, n, &e), 1);
+    assert_int_equal(run_status_cursor_get(&c, 2, &e), 0);
+    run_status_cursor_release(&c);
+    /* another run's cursor reads that run; a run that does not exist has nobody */
+    run_status_cursor_init(&c, fx->s, 2);
+    assert_int_equal(run_status_cursor_get(&c, 3, &e), 1);
+    assert_int_equal(run_status_cursor_get(&c, 100, &e), 0);
+    run_status_cursor_release(&c);
+    run_status_cursor_init(&c, fx->s, 3);
+    assert_int_equal(run_status_cursor_get(&c, 1, &e), 0);
+    run_status_cursor_release(&c);
+}
+
 /* A run from before the compact store: every child has a child_status row. */
 static void test_legacy_run_reads_child_status(void **state)
 {
@@ -161,6 +215,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_entry_round_trip),
         cmocka_unit_test_setup_teardown(test_chunks_get_and_each, tu_fx_setup, tu_fx_teardown),
+        cmocka_unit_test_setup_teardown(test_cursor_answers_as_get, tu_fx_setup, tu_fx_teardown),
         cmocka_unit_test_setup_teardown(test_legacy_run_reads_child_status, tu_fx_setup,
                                         tu_fx_teardown),
     };
