@@ -47,3 +47,19 @@ stop_clusters() {
     fi
   done
 }
+
+# free_port: a TCP port free on loopback now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL: until something answers there, up to 30 s (else the benchmark stops).
+wait_http() {
+  local i
+  for i in $(seq 300); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "$(basename "$0"): nothing answers at $1" >&2
+  exit 1
+}

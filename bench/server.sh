@@ -115,19 +115,6 @@ IMPORTS="$TOP/imports.tsv" # size backend step seconds rss_kb
 : >"$ROWS"
 : >"$IMPORTS"
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_http() { # URL: up to 30 s
-  local i
-  for i in $(seq 300); do
-    curl -s -o /dev/null "$1" && return 0
-    sleep 0.1
-  done
-  echo "server.sh: nothing answers at $1" >&2
-  exit 1
-}
-
 # timed SIZE BACKEND STEP LOG -- CMD...: wall seconds and peak RSS into $IMPORTS
 timed() {
   local size="$1" backend="$2" step="$3" log="$4"
