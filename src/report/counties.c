@@ -1,7 +1,10 @@
 /* 各县控辍保学指标和排名: the counties of one database ranked on their indicators (counties.h). */
 #include "report/counties.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/date.h"
 #include "core/division.h"
@@ -93,6 +96,44 @@ static void read_county(const char *dsn, const struct province_county *c, int as
     outcome_release(&o);
 }
 
+/* The counties read side by side, each on a connection of its own: the work is mostly the
+ * database's (a county of 333k children takes about 3 s, nine tenths of it in PostgreSQL), so a
+ * province's hundred counties go as many at once as there are cores here, at most 8. */
+struct readers {
+    const char *dsn;
+    const struct province_county *cs;
+    struct county_read *rd;
+    size_t n;
+    int as_of;
+    atomic_size_t next;
+};
+
+static void *reader_main(void *arg)
+{
+    struct readers *w = arg;
+    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;)
+        read_county(w->dsn, &w->cs[i], w->as_of, &w->rd[i]);
+    return NULL;
+}
+
+static void read_counties(const char *dsn, const struct province_county *cs, size_t n, int as_of,
+                          struct county_read *rd)
+{
+    struct readers w = {.dsn = dsn, .cs = cs, .rd = rd, .n = n, .as_of = as_of};
+    atomic_init(&w.next, 0);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = cores < 2 ? 2 : cores > 8 ? 8 : (size_t)cores;
+    if (nt > n)
+        nt = n;
+    pthread_t th[8];
+    size_t started = 0;
+    while (started + 1 < nt && pthread_create(&th[started], NULL, reader_main, &w) == 0)
+        started++;
+    reader_main(&w); /* this thread is one of them (and all of them if no thread started) */
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+}
+
 static void put_counts(struct report_table *t, const struct ind_counts *c)
 {
     table_setf(t, K_SCHOOL_AGE, "%ld", c->school_age);
@@ -134,8 +175,8 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
     struct ind_unit *units = xcalloc(n, sizeof(*units));
     size_t nu = 0;
     struct ind_counts total = {0};
+    read_counties(dsn, cs, n, as_of, rd);
     for (size_t i = 0; i < n; i++) {
-        read_county(dsn, &cs[i], as_of, &rd[i]);
         if (!rd[i].why) {
             units[nu++] = rd[i].u;
             ind_counts_add(&total, &rd[i].u.c);
