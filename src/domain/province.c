@@ -89,6 +89,27 @@ static int ready_schema(struct store *p, const char *dsn, const char *code, cons
     return rc;
 }
 
+/* The province's own schema: a schema like a county's (its accounts, sessions and audit
+ * trail: those of the province's and the cities' accounts), marked province = 1, with the
+ * registry of the counties. */
+static int ready_province(const char *dsn, struct outcome *o)
+{
+    struct store *p = open_bare(dsn, o);
+    if (!p)
+        return -1;
+    int made = store_exec(p, "CREATE SCHEMA IF NOT EXISTS province");
+    if (made < 0)
+        fail_store(p, o);
+    store_close(p);
+    if (made < 0 || open_schema(dsn, "province", STORE_OPEN_CREATE, &p, o) < 0)
+        return -1;
+    int rc = store_set_setting(p, "province", "1") < 0 || store_exec(p, province_ddl) < 0
+                 ? fail_store(p, o)
+                 : 0;
+    store_close(p);
+    return rc;
+}
+
 int province_add_county(const char *dsn, const char *code, struct province_county *out,
                         struct outcome *o)
 {
@@ -104,6 +125,8 @@ int province_add_county(const char *dsn, const char *code, struct province_count
                       out->name);
     snprintf(out->code, sizeof(out->code), "%s", code);
     province_schema_of(code, out->schema);
+    if (ready_province(dsn, o) < 0)
+        return -1;
     struct store *p = open_bare(dsn, o);
     if (!p)
         return -1;
@@ -112,8 +135,7 @@ int province_add_county(const char *dsn, const char *code, struct province_count
     const char *args[] = {code, out->name, out->schema, NULL};
     date_now_text(out->added_at, sizeof(out->added_at));
     args[3] = out->added_at;
-    if (store_exec(p, province_ddl) < 0 ||
-        store_int(p, "SELECT count(*) FROM province.county WHERE code = $1", 1, args, &known) < 0) {
+    if (store_int(p, "SELECT count(*) FROM province.county WHERE code = $1", 1, args, &known) < 0) {
         fail_store(p, o);
         goto out;
     }
@@ -184,6 +206,20 @@ int province_counties(const char *dsn, const char *area, struct province_county 
 out:
     store_close(p);
     return rc;
+}
+
+int province_here(struct store *s, struct buf *base)
+{
+    struct buf v = BUF_INIT;
+    int got = store_get_setting(s, "province", &v);
+    bool yes = got == 1 && !strcmp(v.buf, "1");
+    buf_release(&v);
+    if (got < 0)
+        return -1;
+    if (!yes)
+        return 0;
+    store_dsn_without_options(s->dsn, base);
+    return 1;
 }
 
 int province_open_county(const char *dsn, const struct province_county *c, struct store **out,

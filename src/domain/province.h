@@ -53,6 +53,13 @@ int province_counties(const char *dsn, const char *area, struct province_county 
 int province_open_county(const char *dsn, const struct province_county *c, struct store **out,
                          struct outcome *o);
 
+/*
+ * Is s the province's own schema of a shared database (its setting province = 1: the schema
+ * of the province's and the cities' accounts)? 1, with the database's DSN (without the
+ * schema's options) appended to base; 0 not; -1 a store error.
+ */
+int province_here(struct store *s, struct buf *base);
+
 /* Is `area` a 2-, 4- or 6-digit division code prefix? (OUT_INVALID naming field `field`.) */
 int province_area_check(const char *area, const char *field, struct outcome *o);
 

@@ -13,6 +13,8 @@ static const struct word role_words[ROLE__COUNT] = {
     [ROLE_SCHOOL] = {"school", "学校", NULL, 0, TONE_NONE},
     [ROLE_DEPARTMENT] = {"department", "部门", NULL, 0, TONE_NONE},
     [ROLE_SUPERVISOR] = {"supervisor", "督导", "督学", 0, TONE_NONE},
+    [ROLE_PROVINCE] = {"province", "省教育厅", "省|省级|教育厅", 0, TONE_NONE},
+    [ROLE_CITY] = {"city", "市教育局", "市|市级", 0, TONE_NONE},
 };
 const struct vocab account_roles = {"角色", role_words, ROLE__COUNT};
 
@@ -25,6 +27,7 @@ static const char *const perm_keys[PERM__COUNT] = {
     [PERM_CASEWORK] = "casework",     [PERM_REGISTRY] = "registry", [PERM_SETTINGS] = "settings",
     [PERM_CASES] = "cases",           [PERM_UPLOAD] = "upload",     [PERM_ACCOUNTS] = "accounts",
     [PERM_CHILD_FILE] = "child_file", [PERM_APPROVE] = "approve",   [PERM_INSPECT] = "inspect",
+    [PERM_PROVINCE] = "province",
 };
 
 const char *perm_key(enum perm p)
@@ -38,20 +41,23 @@ const char *perm_key(enum perm p)
 #define Y true
 #define N false
 static const bool grants[ROLE__COUNT][PERM__COUNT] = {
-    /*                pub ses sum chi rev aud ful wri imp cwk reg set cas upl acc cfi apr ins */
-    [ROLE_ADMIN] = {Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y},
-    [ROLE_COUNTY] = {Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, N, Y, Y, N, Y, Y, Y},
-    [ROLE_TOWNSHIP] = {Y, Y, Y, Y, N, N, N, Y, N, Y, N, N, Y, N, N, Y, N, N},
-    [ROLE_SCHOOL] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, N, N, Y, N, N},
+    /*                pub ses sum chi rev aud ful wri imp cwk reg set cas upl acc cfi apr ins prv */
+    [ROLE_ADMIN] = {Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, Y, N},
+    [ROLE_COUNTY] = {Y, Y, Y, Y, Y, N, Y, Y, Y, Y, Y, N, Y, Y, N, Y, Y, Y, N},
+    [ROLE_TOWNSHIP] = {Y, Y, Y, Y, N, N, N, Y, N, Y, N, N, Y, N, N, Y, N, N, N},
+    [ROLE_SCHOOL] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, N, N, Y, N, N, N},
     /* a village: the tasks and cases of its villages' children (reach), nothing township-wide
      * (no list, no counts, no registry, no history beyond the task or case) */
-    [ROLE_VILLAGE] = {Y, Y, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, N, N},
+    [ROLE_VILLAGE] = {Y, Y, N, N, N, N, N, Y, N, N, N, N, Y, N, N, N, N, N, N},
     /* a department: the children of its own lists (scope_reads_run), the tasks its duty needs
      * (reach), its uploads; no child's history, nothing of the casework to change */
-    [ROLE_DEPARTMENT] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, Y, N, N, N, N},
+    [ROLE_DEPARTMENT] = {Y, Y, N, Y, N, N, N, Y, N, N, N, N, Y, Y, N, N, N, N, N},
     /* a supervisor (督导): reads county-wide; its only writes are PERM_INSPECT's (no PERM_WRITE:
      * perm_needs_write lets PERM_INSPECT's routes through without it) */
-    [ROLE_SUPERVISOR] = {Y, Y, Y, Y, Y, N, N, N, N, Y, N, N, Y, N, N, Y, N, Y},
+    [ROLE_SUPERVISOR] = {Y, Y, Y, Y, Y, N, N, N, N, Y, N, N, Y, N, N, Y, N, Y, N},
+    /* above the county (issue 18): the counties' indicators of its area, nothing else */
+    [ROLE_PROVINCE] = {Y, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y},
+    [ROLE_CITY] = {Y, Y, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, Y},
 };
 #undef Y
 #undef N

@@ -23,6 +23,11 @@ enum role {
                         police: 户籍问题 outcomes, the children of the lists it uploaded) */
     ROLE_SUPERVISOR, /* 督导: reads county-wide, never full IDs; writes only inspections and
                         the acceptance of rectifications (PERM_INSPECT) */
+    /* issue 18: above the county, in a database many counties share (domain/province.h): the
+     * counties' indicators and ranking of its area (a province's 2 digits, a city's 4), counts
+     * and rates only, never a child (PERM_PROVINCE) */
+    ROLE_PROVINCE, /* 省教育厅 */
+    ROLE_CITY,     /* 市教育局 */
     ROLE__COUNT
 };
 
@@ -56,6 +61,8 @@ enum perm {
     PERM_INSPECT,    /* 督导检查 (issue 17): recording an inspection with its findings and their
                         rectification items, and accepting or returning a rectification — a
                         supervisor's only writes (perm_needs_write) */
+    PERM_PROVINCE,   /* the counties' indicators of the account's area (issue 18): the province's
+                        and a city's accounts, and nobody else */
     PERM__COUNT
 };
 
@@ -80,6 +87,8 @@ struct scope {
                                 none), which cases and the people registry name it by */
     const char *department;  /* ROLE_DEPARTMENT: its department's key (domain/department.h),
                                 or an older account's free text that names none */
+    const char *area;        /* ROLE_PROVINCE, ROLE_CITY: its division code prefix (2 or 4
+                                digits); NULL otherwise */
 };
 
 /*

@@ -190,7 +190,8 @@ enum login_result session_login(struct store *s, const char *name, const char *p
     st = store_prepare(
         s, "SELECT u.id, u.name, u.role, coalesce(u.township_code, ''),"
            " coalesce(u.school_code, ''), coalesce(u.department, ''), u.disabled, u.password_hash,"
-           " coalesce(u.person_id, 0), coalesce(p.name, ''), coalesce(p.org, '')"
+           " coalesce(u.person_id, 0), coalesce(p.name, ''), coalesce(p.org, ''),"
+           " coalesce(u.area, '')"
            " FROM app_user u LEFT JOIN person p ON p.id = u.person_id WHERE u.name = $1");
     if (!st)
         return LOGIN_ERROR;
@@ -212,6 +213,7 @@ enum login_result session_login(struct store *s, const char *name, const char *p
         u->person_id = stmt_int(st, 8);
         snprintf(u->person_name, sizeof(u->person_name), "%s", stmt_text(st, 9));
         snprintf(u->person_org, sizeof(u->person_org), "%s", stmt_text(st, 10));
+        snprintf(u->area, sizeof(u->area), "%s", stmt_text(st, 11));
     }
     stmt_finalize(st);
     if (rc < 0)
@@ -276,8 +278,9 @@ enum login_result session_login(struct store *s, const char *name, const char *p
 #define LOOKUP_COLS                                                                                \
     "SELECT u.id, u.name, u.role, coalesce(u.township_code, ''),"                                  \
     " coalesce(u.school_code, ''), coalesce(u.department, ''), s.csrf, s.expires_at,"              \
-    " s.last_seen, coalesce(u.person_id, 0), coalesce(p.name, ''), coalesce(p.org, '')"
-#define LOOKUP_NCOLS 12
+    " s.last_seen, coalesce(u.person_id, 0), coalesce(p.name, ''), coalesce(p.org, ''),"           \
+    " coalesce(u.area, '')"
+#define LOOKUP_NCOLS 13
 #define LOOKUP_FROM                                                                                \
     " FROM session s JOIN app_user u ON u.id = s.user_id"                                          \
     " LEFT JOIN person p ON p.id = u.person_id"
@@ -318,6 +321,7 @@ static int lookup(struct store *s, const char *id, int64_t now, bool with_run, s
         u->person_id = stmt_int(q, 9);
         snprintf(u->person_name, sizeof(u->person_name), "%s", stmt_text(q, 10));
         snprintf(u->person_org, sizeof(u->person_org), "%s", stmt_text(q, 11));
+        snprintf(u->area, sizeof(u->area), "%s", stmt_text(q, 12));
         if (with_run) {
             struct run_info ri;
             bool have = !stmt_is_null(q, LOOKUP_NCOLS);

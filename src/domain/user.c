@@ -141,6 +141,35 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
                          "用户名无效：应为 1 到 64 个字符，可用汉字、字母、数字和 . _ -，不含空格");
     if (u->role >= ROLE__COUNT)
         return failed(o, OUT_INVALID, "角色无效");
+    /* the accounts above the county live in the province's schema of a shared database, and
+     * only they and its administrators (domain/province.h) */
+    struct buf flag = BUF_INIT;
+    int got = store_get_setting(s, "province", &flag);
+    bool in_province = got == 1 && !strcmp(flag.buf, "1");
+    buf_release(&flag);
+    if (got < 0)
+        return fail_store(s, o);
+    char area_name[160] = "";
+    if (u->role == ROLE_PROVINCE || u->role == ROLE_CITY) {
+        bool city = u->role == ROLE_CITY;
+        if (!in_province)
+            return failed_at(
+                o, OUT_INVALID, "role",
+                "%s账号只能建在多个县共用的数据库的省级模式里，不能建在一个县的数据库里",
+                role_label(u->role));
+        if (strlen(u->area) != (city ? 4u : 2u) ||
+            !division_area_name(u->area, area_name, sizeof(area_name)))
+            return failed_at(o, OUT_INVALID, "area",
+                             city ? "市教育局账号需要所属市的区划代码（4 位，例如晋城市 1405）"
+                                  : "省教育厅账号需要所属省的区划代码（2 位，例如山西省 14）");
+    } else if (u->area[0]) {
+        return failed_at(o, OUT_INVALID, "area", "只有省教育厅和市教育局账号才能指定地区");
+    } else if (in_province && u->role != ROLE_ADMIN) {
+        return failed_at(o, OUT_INVALID, "role",
+                         "省级模式里只能建省教育厅、市教育局和系统管理员账号；%s账号建在本县的"
+                         "数据库里",
+                         role_label(u->role));
+    }
     if (u->role == ROLE_TOWNSHIP || u->role == ROLE_VILLAGE) {
         if (strlen(u->township) != 9 || strspn(u->township, "0123456789") != 9)
             return failed_at(o, OUT_INVALID, "township",
@@ -216,11 +245,13 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
         snprintf(pid, sizeof(pid), "%lld", (long long)u->person_id);
     const char *p[] = {u->name,   role_key(u->role),       u->township,
                        u->school, dept ? dept->key : NULL, hash,
-                       now,       pid[0] ? pid : NULL};
+                       now,       pid[0] ? pid : NULL,     u->area[0] ? u->area : NULL};
     struct buf detail = BUF_INIT;
     buf_addf(&detail, "角色：%s%s%s%s%s%s%s", role_label(u->role),
              u->township[0] ? "，乡镇代码 " : "", u->township, u->school[0] ? "，学校标识码 " : "",
              u->school, dept ? "，部门 " : "", dept ? dept->title : "");
+    if (*area_name)
+        buf_addf(&detail, "，地区 %s（%s）", area_name, u->area);
     for (int i = 0; i < nv; i++)
         buf_addf(&detail, "%s%s", i ? "、" : "，村（社区） ", villages[i]);
     if (who.len)
@@ -240,9 +271,9 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
     if (rc == 0)
         rc = store_run(s,
                        "INSERT INTO app_user (name, role, township_code, school_code, department,"
-                       " password_hash, created_at, password_changed_at, person_id)"
-                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, CAST($8 AS BIGINT))",
-                       8, p);
+                       " password_hash, created_at, password_changed_at, person_id, area)"
+                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $7, CAST($8 AS BIGINT), $9)",
+                       9, p);
     for (int i = 0; rc == 0 && i < nv; i++) {
         const char *pv[] = {u->name, villages[i]};
         rc = store_run(s,
@@ -268,7 +299,8 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
 #define USER_COLS                                                                                  \
     "u.id, u.name, u.role, coalesce(u.township_code, ''), coalesce(u.school_code, ''),"            \
     " coalesce(u.department, ''), u.disabled, coalesce(u.person_id, 0), coalesce(p.name, ''),"     \
-    " coalesce(p.org, '') FROM app_user u LEFT JOIN person p ON p.id = u.person_id"
+    " coalesce(p.org, ''), coalesce(u.area, '') FROM app_user u"                                   \
+    " LEFT JOIN person p ON p.id = u.person_id"
 
 static void user_from_row(struct stmt *q, struct user *u)
 {
@@ -284,6 +316,7 @@ static void user_from_row(struct stmt *q, struct user *u)
     u->person_id = stmt_int(q, 7);
     snprintf(u->person_name, sizeof(u->person_name), "%s", stmt_text(q, 8));
     snprintf(u->person_org, sizeof(u->person_org), "%s", stmt_text(q, 9));
+    snprintf(u->area, sizeof(u->area), "%s", stmt_text(q, 10));
 }
 
 int user_load_villages(struct store *s, struct user *u)
@@ -559,8 +592,13 @@ json_t *user_json(const struct user *u)
         json_array_append_new(villages, json_stringn(p, n));
         p += n + (e ? strlen("、") : 0);
     }
-    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o}", "name",
-                     u->name, "role", role_key(u->role), "role_label", role_label(u->role),
+    char area_name[160] = "";
+    if (*u->area)
+        division_area_name(u->area, area_name, sizeof(area_name));
+    json_t *area =
+        *u->area ? json_pack("{s:s, s:s}", "code", u->area, "name", area_name) : json_null();
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:o, s:o, s:o}",
+                     "name", u->name, "role", role_key(u->role), "role_label", role_label(u->role),
                      "township", u->township[0] ? u->township : NULL, "township_name",
                      t ? t->name : NULL, "school", u->school[0] ? u->school : NULL, "department",
                      u->department[0] ? u->department : NULL, "department_label",
@@ -568,5 +606,5 @@ json_t *user_json(const struct user *u)
                      : u->role == ROLE_DEPARTMENT && *u->department ? u->department
                                                                     : NULL,
                      "upload_kinds", kinds, "permissions", perms, "person", person, "villages",
-                     villages);
+                     villages, "area", area);
 }

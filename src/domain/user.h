@@ -26,6 +26,7 @@ struct user {
                             or the free text of an older account that names none */
     char villages[512];  /* ROLE_VILLAGE: its villages as the 户籍 list names them, "、" between
                             (table user_village; user_get and user_each fill it) */
+    char area[8];        /* ROLE_PROVINCE: its province's 2 digits; ROLE_CITY: its city's 4 */
     int64_t person_id;   /* the person of the registry the account is; 0 none */
     char person_name[128], person_org[192]; /* that person's name and unit ("" none) */
     bool disabled;

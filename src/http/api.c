@@ -137,6 +137,9 @@ const struct route api_routes[] = {
     ROUTE("GET", "/api/v1/reports/{name}", report_h, PERM_SESSION,
           "下载报表（csv、xlsx、json；走访清单也可 pdf）"),
     ROUTE("GET", "/api/v1/settings", settings_list_h, PERM_SESSION, "全部设置项"),
+    /* issue 18: the province's and the cities' accounts (api_province.c) */
+    ROUTE("GET", "/api/v1/province/indicators", province_indicators_h, PERM_PROVINCE,
+          "各县控辍保学指标和排名（本账号所辖的省或市；json、csv、xlsx；不含儿童个人信息）"),
     /* issue 16: the wellbeing ledgers (api_wellbeing.c); the mental-health reads answer only
      * the accounts holding that permission, checked by casework/mental.c */
     ROUTE("GET", "/api/v1/illnesses", illness_list_h, PERM_CHILDREN,

@@ -88,6 +88,8 @@ void run_get_h(struct request *r);
 void summary_h(struct request *r);
 void dashboard_h(struct request *r);
 void report_h(struct request *r);
+/* issue 18: api_province.c */
+void province_indicators_h(struct request *r);
 void audit_h(struct request *r);
 
 #endif

@@ -254,11 +254,6 @@ void report_h(struct request *r)
         outcome_release(&o);
         return;
     }
-    static const char *const ext[] = {
-        [FMT_CSV] = "csv", [FMT_XLSX] = "xlsx", [FMT_JSON] = "json", [FMT_PDF] = "pdf"};
-    char ascii[64], title[128];
-    snprintf(ascii, sizeof(ascii), "%s.%s", def->name, ext[fmt]);
-    snprintf(title, sizeof(title), "%s.%s", def->title, ext[fmt]);
     if (ro.full && def->personal) {
         char detail[128];
         snprintf(detail, sizeof(detail), "%s（%s），%zu 行，完整身份证号和电话", def->title,
@@ -272,12 +267,24 @@ void report_h(struct request *r)
             return;
         }
     }
+    buf_release(&err);
+    reply_report_file(r, &t, fmt, def->name, def->title);
+}
+
+void reply_report_file(struct request *r, struct report_table *t, enum report_format fmt,
+                       const char *name, const char *title_name)
+{
+    static const char *const ext[] = {
+        [FMT_CSV] = "csv", [FMT_XLSX] = "xlsx", [FMT_JSON] = "json", [FMT_PDF] = "pdf"};
+    char ascii[64], title[128];
+    snprintf(ascii, sizeof(ascii), "%s.%s", name, ext[fmt]);
+    snprintf(title, sizeof(title), "%s.%s", title_name, ext[fmt]);
+    struct buf err = BUF_INIT;
     if (fmt == FMT_JSON) {
-        json_t *j = table_to_json(&t);
+        json_t *j = table_to_json(t);
         char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(j);
-        table_release(&t);
-        buf_release(&err);
+        table_release(t);
         if (!text) {
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
             return;
@@ -293,14 +300,13 @@ void report_h(struct request *r)
     }
     char dir[512], path[600];
     if (!scratch_dir(dir, sizeof(dir))) {
-        table_release(&t);
-        buf_release(&err);
+        table_release(t);
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "无法创建临时文件");
         return;
     }
     snprintf(path, sizeof(path), "%s/report.%s", dir, ext[fmt]);
-    int rc = table_render(&t, fmt, path, &err);
-    table_release(&t);
+    int rc = table_render(t, fmt, path, &err);
+    table_release(t);
     if (rc < 0) {
         unlink(path);
         rmdir(dir);

@@ -51,6 +51,12 @@ void content_disposition(struct MHD_Response *resp, const char *ascii, const cha
 /* A scratch directory for one rendered file: the library writes `dir/name`, we stream it and
  * remove both before answering (the open descriptor keeps the bytes). */
 bool scratch_dir(char *dir, size_t size);
+/* A report's table as JSON or as a downloaded file (CSV, XLSX, PDF) named name.ext
+ * ("ranking.xlsx") and, for people, title.ext; the table is released. */
+struct report_table;
+enum report_format;
+void reply_report_file(struct request *r, struct report_table *t, enum report_format fmt,
+                       const char *name, const char *title);
 /* Stream `path` (then removed, with its directory) as a download. */
 void reply_file(struct request *r, const char *dir, const char *path, const char *type,
                 const char *ascii, const char *name);

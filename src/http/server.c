@@ -146,7 +146,8 @@ static void scope_from_session(struct request *r)
         .role = u->role,
         .township = u->role == ROLE_TOWNSHIP || u->role == ROLE_VILLAGE ? u->township : NULL,
         .school = u->role == ROLE_SCHOOL ? u->school : NULL,
-        .department = u->role == ROLE_DEPARTMENT ? u->department : NULL};
+        .department = u->role == ROLE_DEPARTMENT ? u->department : NULL,
+        .area = u->role == ROLE_PROVINCE || u->role == ROLE_CITY ? u->area : NULL};
 }
 
 bool request_school_name(struct request *r)

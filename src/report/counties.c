@@ -177,7 +177,7 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
     struct ind_counts total = {0};
     read_counties(dsn, cs, n, as_of, rd);
     for (size_t i = 0; i < n; i++) {
-        if (!rd[i].why) {
+        if (!rd[i].why && rd[i].run_as_of) { /* a county with no cross-check yet is not ranked */
             units[nu++] = rd[i].u;
             ind_counts_add(&total, &rd[i].u.c);
         }
@@ -199,12 +199,12 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
     buf_release(&cap);
     buf_release(&sub);
 
-    size_t flagged = 0, unread = 0;
+    size_t flagged = 0, unread = 0, unranked = 0;
     for (size_t i = 0; i < nu; i++) {
         const struct ind_ranked *r = &rk[i];
         const struct county_read *c = NULL;
         for (size_t k = 0; k < n && !c; k++)
-            if (!rd[k].why && !strcmp(rd[k].c->code, r->u->code))
+            if (!strcmp(rd[k].c->code, r->u->code))
                 c = &rd[k];
         table_add_row(t);
         table_setf(t, K_ORDER, "%d", r->order);
@@ -213,26 +213,25 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
         table_set(t, K_FLAG_TEXT, r->high_dropout ? "辍学高发" : "");
         ranking_put_measures(t, K_MEAN, r);
         put_counts(t, &r->u->c);
-        if (c && c->run_as_of) {
+        if (c) {
             char d[11];
             date_format(c->run_as_of, d);
             table_set(t, K_RUN_DATE, d);
-        } else {
-            table_set(t, K_NOTE, "截至这一天还没有比对，入学率没有数值");
         }
         table_set(t, K_CODE, r->u->code);
         table_set(t, K_FLAG, r->high_dropout ? "1" : "0");
         flagged += r->high_dropout;
     }
     for (size_t k = 0; k < n; k++) {
-        if (!rd[k].why)
+        if (!rd[k].why && rd[k].run_as_of)
             continue;
-        unread++;
+        unread += rd[k].why != NULL;
+        unranked++;
         table_add_row(t);
         put_city(t, rd[k].c->code);
         table_set(t, K_NAME, rd[k].u.name);
         table_set(t, K_CODE, rd[k].c->code);
-        table_set(t, K_NOTE, rd[k].why);
+        table_set(t, K_NOTE, rd[k].why ? rd[k].why : "截至这一天还没有比对，不参加排名");
         table_set(t, K_FLAG, "0");
     }
     table_add_totals(t);
@@ -257,6 +256,8 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
                rule.dropout_rate, rule.min_dropped, flagged);
     if (unread)
         table_note(t, "%zu 个县的数据没有读到，不参加排名，原因见“说明”。", unread);
+    if (unranked > unread)
+        table_note(t, "%zu 个县截至这一天还没有比对，不参加排名。", unranked - unread);
     char d[11];
     date_format(as_of, d);
     table_meta(t, "as_of", d, META_TEXT);

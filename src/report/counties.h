@@ -11,9 +11,10 @@
  * schema, as the county's own report computes them), ranked as the townships of a county are
  * ranked, with a total row for the area. Counts and rates only: no child is named.
  *
- * A county whose indicators cannot be read (a schema not yet migrated, an error) keeps its
- * row, empty, with the reason in its 说明; the others are still ranked. -1 with the outcome:
- * OUT_INVALID the area or a database that is not PostgreSQL, OUT_NOT_FOUND no registered
+ * A county whose indicators cannot be read (a schema not yet migrated, an error), or that has
+ * no cross-check on or before as_of (its rates have nothing to stand on), keeps its row, empty,
+ * with the reason in its 说明, after the ranked ones; the others are still ranked. -1 with the
+ * outcome: OUT_INVALID the area or a database that is not PostgreSQL, OUT_NOT_FOUND no registered
  * county in the area, OUT_ERROR the registry's store.
  */
 int report_counties(const char *dsn, const char *area, int as_of, struct report_table *t,

@@ -754,6 +754,13 @@ const char *const migrate_pg_steps[] = {
     "  END $f$;"
     "CREATE TRIGGER batch_kept BEFORE DELETE OR UPDATE OF id ON batch"
     "  FOR EACH ROW EXECUTE FUNCTION baoxue_batch_kept();",
+    /* 32 (issue 18, many counties in one database): the accounts above the county — the
+     * province's and a city's — and the area each one reads (2 or 4 digits of the division
+     * code); they live in the schema province (domain/province.h) */
+    "ALTER TABLE app_user DROP CONSTRAINT app_user_role_check;"
+    "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('admin', 'county',"
+    "  'township', 'village', 'school', 'department', 'supervisor', 'province', 'city'));"
+    "ALTER TABLE app_user ADD COLUMN area " CTEXT ";",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

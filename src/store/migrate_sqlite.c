@@ -745,6 +745,7 @@ const char *const migrate_sqlite_steps[] = {
     migrate_sqlite_step29,
     migrate_sqlite_step30,
     migrate_sqlite_step31,
+    migrate_sqlite_step32,
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

@@ -10,3 +10,8 @@
  * trigger on batch in its place; SQLite checks the same key in its B-tree at no such cost, and
  * keeps it (docs/decisions.md, "a record's batch on PostgreSQL"). */
 const char migrate_sqlite_step31[] = "SELECT 1;";
+
+/* 32: the area of an account above the county (its twin also lets the role CHECK take the
+ * province's and a city's accounts, which only a PostgreSQL database shared by many counties
+ * has: SQLite keeps its CHECK, and user_add refuses those roles before it). */
+const char migrate_sqlite_step32[] = "ALTER TABLE app_user ADD COLUMN area TEXT;";

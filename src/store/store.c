@@ -78,6 +78,26 @@ int store_dsn_schema(const char *dsn, const char *schema, struct buf *out, struc
     return 0;
 }
 
+void store_dsn_without_options(const char *dsn, struct buf *out)
+{
+    const char *q = strchr(dsn, '?');
+    if (!q) {
+        buf_adds(out, dsn);
+        return;
+    }
+    buf_add(out, dsn, (size_t)(q - dsn));
+    bool first = true;
+    for (const char *p = q + 1; *p;) {
+        size_t n = strcspn(p, "&");
+        if (n && strncmp(p, "options=", 8)) {
+            buf_addch(out, first ? '?' : '&');
+            buf_add(out, p, n);
+            first = false;
+        }
+        p += n + (p[n] == '&');
+    }
+}
+
 int store_open(struct store **out, const char *dsn, enum store_open_mode mode, struct buf *err)
 {
     int rc = store_dsn_is_pg(dsn) ? store_pg_open(out, dsn, mode, err)

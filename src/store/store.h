@@ -57,6 +57,9 @@ bool store_dsn_is_pg(const char *dsn);
  * not lower-case letters, digits and _ (it goes into the URI unquoted).
  */
 int store_dsn_schema(const char *dsn, const char *schema, struct buf *out, struct buf *err);
+/* The DSN without its options=… parameter (the schema a connection works in), appended to
+ * out: the database's own DSN again. */
+void store_dsn_without_options(const char *dsn, struct buf *out);
 /* The DSN with any password replaced by "***" (appended to out). */
 void store_dsn_mask(const char *dsn, struct buf *out);
 

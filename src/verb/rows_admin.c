@@ -61,7 +61,8 @@ const struct verb verb_settings_unset = {
 /* ---- accounts ---- */
 
 struct user_input {
-    const char *username, *role, *township, *villages, *school, *department, *person, *password;
+    const char *username, *role, *township, *villages, *school, *department, *person, *password,
+        *area;
 };
 
 /* The person of the registry `text` names (number or name, an active person), 0 for none. */
@@ -78,13 +79,16 @@ static const struct verb_field user_fields[] = {
           "1–64 个字母、数字或 . _ -"),
     FIELD(struct user_input, role, VT_TEXT, "角色", VF_REQUIRED, NULL,
           "admin（系统管理员）、county（县教育局）、township（乡镇）、village（村（社区））、"
-          "school（学校）、department（部门）、supervisor（督导）"),
+          "school（学校）、department（部门）、supervisor（督导）；多县共用的数据库的省级模式里："
+          "province（省教育厅）、city（市教育局）"),
     FIELD(struct user_input, township, VT_TEXT, "乡镇代码", 0, NULL, "乡镇、村（社区）账号必填"),
     FIELD(struct user_input, villages, VT_TEXT, "村（社区）", 0, NULL,
           "村（社区）账号必填：户籍名单中该乡镇的村（社区）名称，多个用、分隔"),
     FIELD(struct user_input, school, VT_TEXT, "学校标识码", 0, NULL,
           "学校账号必填：最新学籍名单中的学校"),
     FIELD(struct user_input, department, VT_TEXT, "部门", 0, NULL, "部门账号必填，如 公安"),
+    FIELD(struct user_input, area, VT_TEXT, "地区", 0, NULL,
+          "省教育厅账号必填省的 2 位区划代码（如 14），市教育局账号必填市的 4 位（如 1405）"),
     FIELD(struct user_input, person, VT_TEXT, "人员", 0, NULL,
           "账号使用人在人员名册中的编号或姓名（可选）"),
     FIELD(struct user_input, password, VT_SECRET, "初始密码", VF_REQUIRED | VF_GENERATE, NULL,
@@ -103,12 +107,14 @@ static int user_add_run(struct verb_call *c, const void *in_, struct outcome *o)
         return failed_at(
             o, OUT_INVALID, "role",
             "角色“%s”无效，应为 admin（系统管理员）、county（县教育局）、township（乡镇）、"
-            "village（村（社区））、school（学校）、department（部门）或 supervisor（督导）",
+            "village（村（社区））、school（学校）、department（部门）、supervisor（督导）、"
+            "province（省教育厅）或 city（市教育局）",
             in->role);
     if ((in->township && strlen(in->township) >= sizeof(u.township)) ||
         (in->school && strlen(in->school) >= sizeof(u.school)) ||
-        (in->department && strlen(in->department) >= sizeof(u.department)))
-        return failed(o, OUT_INVALID, "乡镇代码、学校标识码或部门名称过长");
+        (in->department && strlen(in->department) >= sizeof(u.department)) ||
+        (in->area && strlen(in->area) >= sizeof(u.area)))
+        return failed(o, OUT_INVALID, "乡镇代码、学校标识码、部门名称或地区代码过长");
     if (in->villages && strlen(in->villages) >= sizeof(u.villages))
         return failed_at(o, OUT_INVALID, "villages", "村（社区）名称过长");
     snprintf(u.villages, sizeof(u.villages), "%s", in->villages ? in->villages : "");
@@ -119,6 +125,7 @@ static int user_add_run(struct verb_call *c, const void *in_, struct outcome *o)
     snprintf(u.township, sizeof(u.township), "%s", in->township ? in->township : "");
     snprintf(u.school, sizeof(u.school), "%s", in->school ? in->school : "");
     snprintf(u.department, sizeof(u.department), "%s", in->department ? in->department : "");
+    snprintf(u.area, sizeof(u.area), "%s", in->area ? in->area : "");
     if (user_add(c->s, &u, in->password, c->actor, c->scope->origin, o) < 0)
         return -1;
     buf_addf(&c->msg, "已创建用户 %s", u.name);

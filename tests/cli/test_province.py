@@ -1,4 +1,5 @@
-"""Black-box tests of many counties in one PostgreSQL database (issue 18, `baoxue province`).
+"""Black-box tests of many counties in one PostgreSQL database (issue 18, `baoxue province`, and
+the province's server: its province and city accounts).
 
 Each test class gets a database of its own in the throwaway cluster (the province's registry is
 the schema `province` of a database, so two suites must not share one). Two demo counties,
@@ -17,7 +18,8 @@ import tempfile
 import unittest
 import urllib.parse
 
-from harness import BIN, PG, BaoxueTest, env, psql
+from harness import (BIN, PASSWORD, PG, Api, BaoxueTest, drain, env, http_call, psql,
+                     start_server, stop_drained, user_add)
 
 QINSHUI, YANGCHENG = "140521", "140522"
 
@@ -186,6 +188,126 @@ class ProvinceTest(BaoxueTest):
                      "SELECT DISTINCT township_code FROM record WHERE township_code IS NOT NULL")
         self.assertTrue(towns.split())
         self.assertTrue(all(t.startswith(YANGCHENG) for t in towns.split()), towns)
+
+
+@unittest.skipUnless(PG, "PostgreSQL only: run as cli.test_province.pg")
+class ProvinceServerTest(Api, unittest.TestCase):
+    """The province's server (`baoxue serve` on the schema province): its province and city
+    accounts read the counties' indicators of their area and nothing else."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="baoxue-province-srv-")
+        cls.dbname = "province_srv_%d" % os.getpid()
+        psql(PG, "CREATE DATABASE %s" % cls.dbname)
+        cls.dsn = database_dsn(cls.dbname)
+        for code in (QINSHUI, YANGCHENG, "140702"):  # 140702: 晋中市榆次区, another city
+            bx("province", "add", code, "--db", cls.dsn)
+        bx("demo", "--children", 1200, "--seed", 7, "--no-history", "--out",
+           os.path.join(cls.tmp, "qinshui"), "--db", county_dsn(cls.dsn, QINSHUI))
+        bx("demo", "--county", YANGCHENG, "--children", 800, "--seed", 9, "--no-history",
+           "--out", os.path.join(cls.tmp, "yangcheng"), "--db", county_dsn(cls.dsn, YANGCHENG))
+        cls.db = "%s%soptions=-csearch_path%%3Dprovince" % (cls.dsn, "&" if "?" in cls.dsn else "?")
+        user_add(cls.db, "shanxi", "--role", "province", "--area", "14")
+        user_add(cls.db, "jincheng", "--role", "city", "--area", "1405")
+        user_add(cls.db, "padmin", "--role", "admin")
+        # a county's own account, in the county's schema
+        user_add(county_dsn(cls.dsn, QINSHUI), "qs_county", "--role", "county")
+        cls.proc, cls.port = start_server(cls.db)
+        cls.county_proc, cls.county_port = start_server(county_dsn(cls.dsn, QINSHUI))
+        cls.logs = [drain(p) for p in (cls.proc, cls.county_proc)]  # the access logs, read
+
+    @classmethod
+    def tearDownClass(cls):
+        for p, (lines, t) in zip((cls.proc, cls.county_proc), cls.logs):
+            stop_drained(p, lines, t)
+        from harness import _close_psql_sessions
+        _close_psql_sessions()
+        psql(PG, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % cls.dbname)
+        shutil.rmtree(cls.tmp, True)
+
+    def indicators(self, session, query=""):
+        return self.call("GET", "/api/v1/province/indicators" + query, cookie=session[0])
+
+    def test_province_account_reads_every_county_of_its_province(self):
+        s = self.login("shanxi")
+        r, j, _ = self.call("GET", "/api/v1/session", cookie=s[0])
+        self.assertEqual(j["user"]["role_label"], "省教育厅")
+        self.assertEqual(j["user"]["area"], {"code": "14", "name": "山西省"})
+        self.assertEqual(j["user"]["permissions"], ["session", "province"])
+        r, j, _ = self.indicators(s)
+        self.assertEqual(r.status, 200, j)
+        codes = [c["code"] for c in j["counties"]]
+        self.assertEqual(sorted(codes), sorted([QINSHUI, YANGCHENG, "140702"]))
+        # the county without data yet keeps its row, unranked, and says why
+        empty = [c for c in j["counties"] if c["code"] == "140702"][0]
+        self.assertIn("还没有比对", empty["note"])
+        self.assertEqual(j["totals"]["school_age"],
+                         sum(c["school_age"] or 0 for c in j["counties"]))
+        # one city of the province, and a download of it
+        r, j, _ = self.indicators(s, "?area=1405")
+        self.assertEqual(sorted(c["code"] for c in j["counties"]), [QINSHUI, YANGCHENG])
+        r = self.call("GET", "/api/v1/province/indicators?area=1405&format=xlsx", cookie=s[0])[0]
+        self.assertEqual(r.status, 200)
+        self.assertIn("spreadsheetml", r.getheader("Content-Type"))
+
+    def test_city_account_reads_its_city_only(self):
+        s = self.login("jincheng")
+        r, j, _ = self.indicators(s)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(sorted(c["code"] for c in j["counties"]), [QINSHUI, YANGCHENG])
+        self.assertEqual(j["caption"], "山西省晋城市各县控辍保学指标和排名")
+        r, j, _ = self.indicators(s, "?area=%s" % QINSHUI)
+        self.assertEqual([c["code"] for c in j["counties"]], [QINSHUI])
+        for area in ("14", "1407", "140702"):
+            r, j, _ = self.indicators(s, "?area=" + area)
+            self.assertError(r, j, 403, "forbidden")
+        r, j, _ = self.indicators(s, "?month=2099-01")
+        self.assertError(r, j, 400)
+
+    def test_accounts_above_the_county_read_no_child(self):
+        for name in ("shanxi", "jincheng"):
+            s = self.login(name)
+            for path in ("/api/v1/children", "/api/v1/summary", "/api/v1/reports/indicators",
+                         "/api/v1/tasks", "/api/v1/users", "/api/v1/audit"):
+                r, j, _ = self.call("GET", path, cookie=s[0])
+                self.assertError(r, j, 403)
+        # the province's administrator manages accounts, and reads no county's indicators
+        s = self.login("padmin")
+        r, j, _ = self.indicators(s)
+        self.assertError(r, j, 403)
+        r, j, _ = self.call("POST", "/api/v1/users", {"username": "tz2", "role": "township",
+                                                      "township": "140521100",
+                                                      "password": "another-pass-1"},
+                            cookie=s[0], csrf=s[1])
+        self.assertError(r, j, 400)
+        self.assertIn("省级模式里只能建", j["error"]["message"])
+        r, j, _ = self.call("POST", "/api/v1/users", {"username": "yc", "role": "city",
+                                                      "area": "1405",
+                                                      "password": "another-pass-1"},
+                            cookie=s[0], csrf=s[1])
+        self.assertEqual(r.status, 201, j)
+        self.assertEqual(j["area"]["name"], "山西省晋城市")
+
+    def test_county_server_has_no_province_screen(self):
+        # a county's account does not exist on the province's server, nor the other way
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": "qs_county",
+                                                       "password": PASSWORD})
+        self.assertError(r, j, 401)
+        r, j, _ = http_county(self, "POST", "/api/v1/session",
+                              {"username": "shanxi", "password": PASSWORD})
+        self.assertError(r, j, 401)
+        # and a county account is refused the province's route on its county's server
+        r, j, _ = http_county(self, "POST", "/api/v1/session",
+                              {"username": "qs_county", "password": PASSWORD})
+        self.assertEqual(r.status, 200, j)
+        cookie = r.getheader("Set-Cookie").split(";")[0]
+        r, j, _ = http_county(self, "GET", "/api/v1/province/indicators", cookie=cookie)
+        self.assertError(r, j, 403)
+
+
+def http_county(test, method, path, body=None, cookie=None):
+    return http_call(test.county_port, method, path, body, cookie)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ function scopeText(u) {
   if (u.township) return u.township_name || u.township;
   if (u.school) return '本校';
   if (u.department) return u.department_label || u.department;
+  if (u.area) return u.area.name;
   return '全县';
 }
 

@@ -8,6 +8,8 @@
 // add a row here. Nothing else.
 export const routes = [
   { path: '/', title: '首页', nav: true, perm: 'summary', load: () => import('./screens/dashboard.js') },
+  // issue 18: the province's and the cities' accounts — the counties of their area
+  { path: '/counties', title: '各县指标', nav: true, perm: 'province', load: () => import('./screens/counties.js') },
   // issue 17: the ranking, linked from the dashboard's indicators (no nav entry)
   { path: '/ranking', title: '排名', perm: 'summary', load: () => import('./screens/ranking.js') },
   { path: '/children', title: '台账', nav: true, perm: 'children', load: () => import('./screens/children.js') },

@@ -57,6 +57,12 @@ export async function startServer({ children = 2000, history = false } = {}) {
   const cadre = sql(db, `SELECT a.person_id FROM assignment a JOIN verify_task v ON v.id = a.task_id
     WHERE v.township_code = '${TOWNSHIP}' AND a.role = 'township' GROUP BY a.person_id ORDER BY count(*) DESC LIMIT 1`);
   if (cadre) run(['user', '--db', db, 'person', 'township', cadre]);
+  return serve(db, dir, { demo });
+}
+
+// `baoxue serve` on db with the web UI, on a free port; stop() ends it and removes dir (and
+// runs `cleanup` first, when given).
+async function serve(db, dir, extra = {}, cleanup = null) {
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', WEB], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', d => { stderr += d; });
@@ -71,7 +77,7 @@ export async function startServer({ children = 2000, history = false } = {}) {
     proc.on('exit', c => { clearTimeout(t); fail(new Error(`server exited ${c}: ${stderr}`)); });
   });
   return {
-    url, db, dir, demo,
+    url, db, dir, ...extra,
     log: () => stderr,
     // the server must stop cleanly (under AddressSanitizer: no leak, no error at exit)
     stop: async () => {
@@ -80,10 +86,42 @@ export async function startServer({ children = 2000, history = false } = {}) {
         proc.kill('SIGTERM');
         code = await new Promise(r => proc.once('exit', c => r(c)));
       }
+      if (cleanup) cleanup();
       rmSync(dir, { recursive: true, force: true });
       if (code !== 0) throw new Error(`baoxue serve exited with ${code}: ${stderr.slice(-4000)}`);
     },
   };
+}
+
+// The province's server (issue 18) on a database of the PostgreSQL cluster BAOXUE_TEST_PG names
+// (tests/pg_cluster.py run): 沁水县 and 阳城县 (晋城市) and 榆次区 (晋中市, no data yet) added, two
+// demo counties, and the accounts 'province' (山西省) and 'city' (晋城市). The database is
+// dropped at stop().
+export const PROVINCE_USERS = {
+  province: ['--role', 'province', '--area', '14'],
+  city: ['--role', 'city', '--area', '1405'],
+};
+export async function startProvinceServer() {
+  const pg = process.env.BAOXUE_TEST_PG;
+  if (!pg) throw new Error('BAOXUE_TEST_PG is not set: run under tests/pg_cluster.py run');
+  if (!existsSync(join(WEB, 'index.html'))) throw new Error(`${WEB}/index.html is missing: run make web`);
+  const dir = mkdtempSync(join(tmpdir(), 'baoxue-web-province-'));
+  const name = `web_province_${process.pid}`;
+  const [base, query] = pg.split('?');
+  const dsnOf = db => `${base.replace(/\/[^/]*$/, '/' + db)}${query ? '?' + query : ''}`;
+  const psql = (db, statement) => {
+    const p = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', dsnOf(db), '-c', statement], { encoding: 'utf8' });
+    if (p.status !== 0) throw new Error(`psql ${statement}: ${p.stderr}`);
+  };
+  psql('postgres', `CREATE DATABASE ${name}`);
+  const dsn = dsnOf(name);
+  const schema = s => `${dsn}${dsn.includes('?') ? '&' : '?'}options=-csearch_path%3D${s}`;
+  for (const code of ['140521', '140522', '140702']) run(['province', 'add', code, '--db', dsn]);
+  run(['demo', '--children', '1000', '--no-history', '--out', join(dir, 'qinshui'), '--db', schema('c140521')]);
+  run(['demo', '--county', '140522', '--children', '800', '--seed', '3', '--no-history', '--out', join(dir, 'yangcheng'), '--db', schema('c140522')]);
+  const db = schema('province');
+  for (const [user, args] of Object.entries(PROVINCE_USERS)) addUser(db, user, args);
+  return serve(db, dir, {}, () => psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 export async function launch() {

@@ -60,7 +60,8 @@ function Users() {
     { key: 'scope', label: '范围', render: u => u.role === 'village' ? `${u.township_name || townName(u.township)} ${(u.villages || []).join('、')}`
       : u.township ? townName(u.township)
       : u.school ? html`${u.school_name || html`<${Badge} tone="warn">不在最新学籍名单中<//>`} <span class="muted small">${u.school}</span>`
-      : u.role === 'department' ? html`<${DepartmentCell} user=${u} departments=${departments} onDone=${done} />` : '全县' },
+      : u.role === 'department' ? html`<${DepartmentCell} user=${u} departments=${departments} onDone=${done} />`
+      : u.area ? u.area.name : '全县' },
     { key: 'person', label: '本人', render: u => html`<${PersonCell} user=${u} onDone=${done} />` },
     { key: 'actions', label: '操作', wide: true, render: u => html`<${UserActions} user=${u} onDone=${done} />` },
   ];
@@ -145,13 +146,15 @@ function UserForm({ departments, onDone, onCancel }) {
   const townships = useTownships();
   const schools = useApi('/schools');
   const people = usePeopleOptions();
-  const [f, setF] = useState({ username: '', role: 'township', township: '', villages: '', school: '', department: '', person: '', password: '' });
+  const [f, setF] = useState({ username: '', role: 'township', township: '', villages: '', school: '', department: '', area: '', person: '', password: '' });
+  const above = f.role === 'province' || f.role === 'city';
   const set = k => e => setF(x => ({ ...x, [k]: e.target.value }));
   const [state, submit] = useSubmit(() => api.post('/users', {
     username: f.username, role: f.role, password: f.password,
     township: f.role === 'township' || f.role === 'village' ? f.township : null,
     villages: f.role === 'village' ? f.villages : null, school: f.role === 'school' ? f.school : null,
     department: f.role === 'department' ? f.department : null, person: f.person || null,
+    area: above ? f.area : null,
   }), () => onDone(`已新建账号 ${f.username}`));
   const schoolList = (schools.data && schools.data.schools) || [];
   return html`<form class="card form" onSubmit=${submit} aria-label="新建账号">
@@ -168,6 +171,7 @@ function UserForm({ departments, onDone, onCancel }) {
         f.school ? `学校标识码 ${f.school}` : '最新学籍名单中的学校')}
       ${field('u-person', '本人（人员名册）', html`<select id="u-person" value=${f.person} onChange=${set('person')}><option value="">（不关联）</option>${people.map(o => html`<option value=${o.value}>${o.label}</option>`)}</select>`,
         '账号使用人；时间线、待办和审计日志显示其姓名')}
+      ${above && field('u-area', f.role === 'city' ? '市的区划代码' : '省的区划代码', html`<input id="u-area" required inputmode="numeric" value=${f.area} onInput=${set('area')} placeholder=${f.role === 'city' ? '4 位，如晋城市 1405' : '2 位，如山西省 14'} />`)}
       ${f.role === 'department' && field('u-dept', '部门', html`<select id="u-dept" required value=${f.department} onChange=${set('department')}>
           <option value="">请选择</option>${departments.map(d => html`<option value=${d.key}>${d.title}（可上传：${d.kinds.length ? d.kinds.map(k => label('kinds', k)).join('、') : '无'}）</option>`)}</select>`,
         '部门只能上传本部门的名单，上传后须县教育局确认才生效')}
