@@ -30,8 +30,12 @@ def database_dsn(name):
     return "%s/%s%s" % (base.rsplit("/", 1)[0], name, "?" + query if query else "")
 
 
+def schema_dsn(dsn, schema):
+    return "%s%soptions=-csearch_path%%3D%s" % (dsn, "&" if "?" in dsn else "?", schema)
+
+
 def county_dsn(dsn, code):
-    return "%s%soptions=-csearch_path%%3Dc%s" % (dsn, "&" if "?" in dsn else "?", code)
+    return schema_dsn(dsn, "c" + code)
 
 
 def bx(*args, check=True):
@@ -160,6 +164,18 @@ class ProvinceTest(BaoxueTest):
                           check=False)
         self.assertEqual(code, 2)
         self.assertIn("已带有 options 参数", err)
+        # the accounts above the county are refused in a county's schema, and a county's
+        # accounts in the province's
+        p = subprocess.run([BIN, "user", "add", "--db", county_dsn(self.dsn, QINSHUI), "sx",
+                            "--role", "province", "--area", "14", "--password-stdin"],
+                           input=b"long-enough-pass\n", capture_output=True, env=env())
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("只能建在多个县共用的数据库的省级模式里", p.stderr.decode())
+        p = subprocess.run([BIN, "user", "add", "--db", schema_dsn(self.dsn, "province"), "tz",
+                            "--role", "township", "--township", "140521100", "--password-stdin"],
+                           input=b"long-enough-pass\n", capture_output=True, env=env())
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("省级模式里只能建省教育厅、市教育局和系统管理员账号", p.stderr.decode())
         # a schema c140525 that holds another county's data is not taken over
         psql(self.dsn, "CREATE SCHEMA c140525")
         self.addCleanup(psql, self.dsn, "DROP SCHEMA IF EXISTS c140525 CASCADE")
@@ -207,7 +223,7 @@ class ProvinceServerTest(Api, unittest.TestCase):
            os.path.join(cls.tmp, "qinshui"), "--db", county_dsn(cls.dsn, QINSHUI))
         bx("demo", "--county", YANGCHENG, "--children", 800, "--seed", 9, "--no-history",
            "--out", os.path.join(cls.tmp, "yangcheng"), "--db", county_dsn(cls.dsn, YANGCHENG))
-        cls.db = "%s%soptions=-csearch_path%%3Dprovince" % (cls.dsn, "&" if "?" in cls.dsn else "?")
+        cls.db = schema_dsn(cls.dsn, "province")
         user_add(cls.db, "shanxi", "--role", "province", "--area", "14")
         user_add(cls.db, "jincheng", "--role", "city", "--area", "1405")
         user_add(cls.db, "padmin", "--role", "admin")
