@@ -43,6 +43,23 @@ void ledger_caption(struct report_table *t, const char *county, const char *town
  * columns of 控辍保学排名 from 平均名次 on. */
 struct ind_ranked;
 void ranking_put_measures(struct report_table *t, size_t col, const struct ind_ranked *r);
+/* Those columns, in that order (1 + 2 × IM__COUNT of them). */
+/* clang-format off */
+#define RANK_MEASURE_COLS                                                                          \
+    {"mean_rank", "平均名次", COL_REAL},                                                           \
+    {"enrollment_rate", "入学率（%）", COL_REAL},                                                  \
+    {"enrollment_rank", "入学率名次", COL_INT},                                                    \
+    {"retention_rate", "巩固率（%）", COL_REAL},                                                   \
+    {"retention_rank", "巩固率名次", COL_INT},                                                     \
+    {"dropout_rate", "辍学率（%）", COL_REAL},                                                     \
+    {"dropout_rank", "辍学率名次", COL_INT},                                                       \
+    {"verified_on_time", "按时核查率（%）", COL_REAL},                                             \
+    {"verified_rank", "按时核查率名次", COL_INT},                                                  \
+    {"returned_rate", "劝返复学率（%）", COL_REAL},                                                \
+    {"returned_rank", "劝返复学率名次", COL_INT},                                                  \
+    {"overdue", "逾期任务和案件", COL_INT},                                                        \
+    {"overdue_rank", "逾期名次", COL_INT}
+/* clang-format on */
 /* The signature line under a ledger. */
 void ledger_signature_note(struct report_table *t);
 /* "learning,work" → "学习困难/厌学、外出打工" */

@@ -14,6 +14,14 @@ export function fmtRate(v) {
   return v === null || v === undefined ? '—' : `${Number(v).toFixed(2)}%`;
 }
 
+/** A unit's place on one measure of a ranking: "（第3名）", or nothing when it has none. */
+export const rankText = n => (n ? html`<span class="muted small">（第${n}名）</span>` : '');
+
+/** A ranking table's column of a rate and its place (控辍保学排名, 各县指标). */
+export const rateColumn = (key, rankKey, label) => ({
+  key, label, align: 'right', render: r => html`${fmtRate(r[key])}${rankText(r[rankKey])}`,
+});
+
 /** The tiles: each rate with the counts it is made of. */
 export const TILES = [
   { key: 'enrollment_rate', label: '入学率', of: c => [c.enrolled, c.school_age], says: '在校（含外出就读、送教上门）/适龄儿童' },

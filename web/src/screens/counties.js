@@ -9,12 +9,9 @@ import { setQuery } from '../router.js';
 import { currentUser } from '../session.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { DataTable } from '../components/table.js';
-import { fmtRate } from '../components/indicators.js';
+import { fmtRate, rankText, rateColumn } from '../components/indicators.js';
 
-const rank = n => (n ? html`<span class="muted small">（第${n}名）</span>` : '');
-const rateCol = (key, rankKey, label) => ({
-  key, label, align: 'right', render: r => html`${fmtRate(r[key])}${rank(r[rankKey])}`,
-});
+const rateCol = rateColumn;
 
 export default function Counties({ query }) {
   useTitle('各县指标');
@@ -39,7 +36,7 @@ export default function Counties({ query }) {
     rateCol('verified_on_time', 'verified_rank', '按时核查率'),
     rateCol('returned_rate', 'returned_rank', '劝返复学率'),
     { key: 'overdue', label: '逾期任务和案件', align: 'right',
-      render: r => (r.overdue === null ? '—' : html`${fmtNumber(r.overdue)}${rank(r.overdue_rank)}`) },
+      render: r => (r.overdue === null ? '—' : html`${fmtNumber(r.overdue)}${rankText(r.overdue_rank)}`) },
     { key: 'out_of_school', label: '未在校/适龄儿童', align: 'right',
       render: r => (r.school_age === null ? '—' : `${fmtNumber(r.out_of_school)}/${fmtNumber(r.school_age)}`) },
     { key: 'run_date', label: '比对日期', render: r => (r.run_date ? fmtDate(r.run_date) : '—') },

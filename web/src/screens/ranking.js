@@ -9,12 +9,9 @@ import { downloadUrl } from '../api.js';
 import { setQuery } from '../router.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { DataTable } from '../components/table.js';
-import { fmtRate } from '../components/indicators.js';
+import { rateColumn, rankText } from '../components/indicators.js';
 
-const rateCol = (key, rank, label) => ({
-  key, label, align: 'right',
-  render: r => html`${fmtRate(r[key])}${r[rank] ? html`<span class="muted small">（第${r[rank]}名）</span>` : ''}`,
-});
+const rateCol = rateColumn;
 
 export default function Ranking({ query }) {
   useTitle('控辍保学排名');
@@ -35,7 +32,7 @@ export default function Ranking({ query }) {
     rateCol('verified_on_time', 'verified_rank', '按时核查率'),
     rateCol('returned_rate', 'returned_rank', '劝返复学率'),
     { key: 'overdue', label: '逾期任务和案件', align: 'right',
-      render: r => html`${fmtNumber(r.overdue)}${r.overdue_rank ? html`<span class="muted small">（第${r.overdue_rank}名）</span>` : ''}` },
+      render: r => html`${fmtNumber(r.overdue)}${rankText(r.overdue_rank)}` },
     { key: 'dropped', label: '本学年辍学', align: 'right', render: r => `${fmtNumber(r.dropped)}/${fmtNumber(r.year_start)}` },
   ];
   const flagged = rows ? rows.filter(r => r.high_dropout).length : 0;
