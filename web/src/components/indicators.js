@@ -22,6 +22,15 @@ export const rateColumn = (key, rankKey, label) => ({
   key, label, align: 'right', render: r => html`${fmtRate(r[key])}${rankText(r[rankKey])}`,
 });
 
+/** The five rates of a ranking, each with its place, in the report's order. */
+export const rateColumns = () => [
+  rateColumn('enrollment_rate', 'enrollment_rank', '入学率'),
+  rateColumn('retention_rate', 'retention_rank', '巩固率'),
+  rateColumn('dropout_rate', 'dropout_rank', '辍学率'),
+  rateColumn('verified_on_time', 'verified_rank', '按时核查率'),
+  rateColumn('returned_rate', 'returned_rank', '劝返复学率'),
+];
+
 /** The tiles: each rate with the counts it is made of. */
 export const TILES = [
   { key: 'enrollment_rate', label: '入学率', of: c => [c.enrolled, c.school_age], says: '在校（含外出就读、送教上门）/适龄儿童' },

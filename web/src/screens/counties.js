@@ -9,9 +9,7 @@ import { setQuery } from '../router.js';
 import { currentUser } from '../session.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { DataTable } from '../components/table.js';
-import { fmtRate, rankText, rateColumn } from '../components/indicators.js';
-
-const rateCol = rateColumn;
+import { fmtRate, rankText, rateColumns } from '../components/indicators.js';
 
 export default function Counties({ query }) {
   useTitle('各县指标');
@@ -30,11 +28,7 @@ export default function Counties({ query }) {
     { key: 'order', label: '综合排名', align: 'right', render: r => (r.order === null ? '—' : r.order) },
     { key: 'name', label: '县', primary: true,
       render: r => html`${r.name}${r.high_dropout ? html` <${Badge} tone="bad">辍学高发<//>` : ''}${r.city ? html`<div class="muted small">${r.city}</div>` : ''}` },
-    rateCol('enrollment_rate', 'enrollment_rank', '入学率'),
-    rateCol('retention_rate', 'retention_rank', '巩固率'),
-    rateCol('dropout_rate', 'dropout_rank', '辍学率'),
-    rateCol('verified_on_time', 'verified_rank', '按时核查率'),
-    rateCol('returned_rate', 'returned_rank', '劝返复学率'),
+    ...rateColumns(),
     { key: 'overdue', label: '逾期任务和案件', align: 'right',
       render: r => (r.overdue === null ? '—' : html`${fmtNumber(r.overdue)}${rankText(r.overdue_rank)}`) },
     { key: 'out_of_school', label: '未在校/适龄儿童', align: 'right',

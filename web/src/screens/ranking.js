@@ -9,9 +9,7 @@ import { downloadUrl } from '../api.js';
 import { setQuery } from '../router.js';
 import { Badge, ErrorBanner, PageHeader } from '../components/feedback.js';
 import { DataTable } from '../components/table.js';
-import { rateColumn, rankText } from '../components/indicators.js';
-
-const rateCol = rateColumn;
+import { rankText, rateColumns } from '../components/indicators.js';
 
 export default function Ranking({ query }) {
   useTitle('控辍保学排名');
@@ -26,11 +24,7 @@ export default function Ranking({ query }) {
     { key: 'name', label: by === 'school' ? '学校' : '乡镇', primary: true,
       render: r => html`${r.name}${r.high_dropout ? html` <${Badge} tone="bad">辍学高发<//>` : ''}` },
     { key: 'mean_rank', label: '平均名次', align: 'right', render: r => (r.mean_rank === null ? '—' : r.mean_rank.toFixed(2)) },
-    rateCol('enrollment_rate', 'enrollment_rank', '入学率'),
-    rateCol('retention_rate', 'retention_rank', '巩固率'),
-    rateCol('dropout_rate', 'dropout_rank', '辍学率'),
-    rateCol('verified_on_time', 'verified_rank', '按时核查率'),
-    rateCol('returned_rate', 'returned_rank', '劝返复学率'),
+    ...rateColumns(),
     { key: 'overdue', label: '逾期任务和案件', align: 'right',
       render: r => html`${fmtNumber(r.overdue)}${rankText(r.overdue_rank)}` },
     { key: 'dropped', label: '本学年辍学', align: 'right', render: r => `${fmtNumber(r.dropped)}/${fmtNumber(r.year_start)}` },
