@@ -399,7 +399,8 @@ int indicators_compute(struct store *s, const struct ind_options *opt, struct in
     struct ind_data d;
     if (ind_data_load(s, &d, o) < 0)
         return -1;
-    qsort(d.elsewhere, d.nelsewhere, sizeof(*d.elsewhere), elsewhere_cmp);
+    if (d.nelsewhere) /* none: a county with no data yet (qsort of NULL is undefined) */
+        qsort(d.elsewhere, d.nelsewhere, sizeof(*d.elsewhere), elsewhere_cmp);
     int only = options_town(s, &d, opt, o);
     int rc = only == -3
                  ? -1
@@ -416,7 +417,8 @@ int indicators_trend(struct store *s, const struct ind_options *opt, int months,
     struct ind_data d;
     if (ind_data_load(s, &d, o) < 0)
         return -1;
-    qsort(d.elsewhere, d.nelsewhere, sizeof(*d.elsewhere), elsewhere_cmp);
+    if (d.nelsewhere) /* none: a county with no data yet (qsort of NULL is undefined) */
+        qsort(d.elsewhere, d.nelsewhere, sizeof(*d.elsewhere), elsewhere_cmp);
     int only = options_town(s, &d, opt, o);
     int as_of = opt->as_of ? opt->as_of : date_today();
     int first = 0; /* the first date anything was measured */
