@@ -44,14 +44,6 @@ static int add_cmd(int argc, char **argv)
     return EXIT_OK;
 }
 
-static int list_table(struct store *s, const void *filter, struct report_table *t,
-                      struct outcome *o)
-{
-    (void)s;
-    const char *const *f = filter;
-    return report_county_list(f[0], f[1], t, o);
-}
-
 static int list_cmd(int argc, char **argv)
 {
     static const char *const usage[] = {"baoxue province list [选项]",
@@ -67,10 +59,9 @@ static int list_cmd(int argc, char **argv)
     if (argc > 1)
         opt_die(opts, usage, "多余的参数“%s”", argv[1]);
     enum report_format fmt = cw_format(cli_out.format, cli_out.output);
-    const char *f[2] = {cli_db_path(cli_db), area};
     struct report_table t;
     struct outcome o = OUTCOME_INIT;
-    if (list_table(NULL, f, &t, &o) < 0)
+    if (report_county_list(cli_db_path(cli_db), area, &t, &o) < 0)
         return cli_failed(&o);
     return cw_render(&t, fmt, cli_out.output);
 }

@@ -289,6 +289,12 @@ int report_county_list(const char *dsn, const char *area, struct report_table *t
         }
     }
     table_note(t, "共 %zu 个县。一个县的导入、比对、核查和服务都用本县的连接串。", n);
+    buf_reset(&cdsn);
+    buf_reset(&shown);
+    if (n && store_dsn_schema(dsn, "province", &cdsn, &err) == 0) {
+        store_dsn_mask(cdsn.buf, &shown);
+        table_note(t, "省教育厅、市教育局的账号和省级服务用省级连接串：%s", shown.buf);
+    }
     buf_release(&cdsn);
     buf_release(&shown);
     buf_release(&err);

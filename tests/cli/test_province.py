@@ -78,6 +78,9 @@ class ProvinceTest(BaoxueTest):
     def test_list_names_each_county_and_its_connection(self):
         _, out, _ = bx("province", "list", "--db", self.dsn, "--format", "json")
         rows = json.loads(out)["counties"]
+        # and where the province's own accounts and server go
+        self.assertTrue(any("省级连接串" in n and "csearch_path%3Dprovince" in n
+                            for n in json.loads(out)["notes"]), json.loads(out)["notes"])
         self.assertEqual([r["code"] for r in rows], [QINSHUI, YANGCHENG])
         self.assertEqual(rows[0]["name"], "山西省晋城市沁水县")
         self.assertEqual(rows[1]["schema"], "c140522")
