@@ -122,14 +122,19 @@ timed() {
   printf '%s\t%s\t%s\t%s\n' "$index" "$step" "$(tail -n 1 "$tf")" "${rows:-0}" >>"$TIMES"
 }
 
+# top_township DB: the township of the county's latest run with the most suspected children
+top_township() {
+  psql -X -At "$1" -c "SELECT township_code FROM run_count WHERE run_id =
+    (SELECT max(id) FROM match_run) AND status = '$STATUS' AND township_code <> ''
+    ORDER BY n DESC, township_code LIMIT 1"
+}
+
 # list_bench WHEN: a township's suspected list of the first county, as bench/server.sh measures
 # it (wrk -t2 -c64, page 1 of 50), twice; both measurements into $LISTS
 list_bench() {
   local when="$1" db port base cookie town url run out
   db="$(county_dsn "${CODES[0]}")"
-  town="$(psql -X -At "$db" -c "SELECT township_code FROM run_count WHERE run_id =
-           (SELECT max(id) FROM match_run) AND status = '$STATUS' AND township_code <> ''
-           ORDER BY n DESC, township_code LIMIT 1")"
+  town="$(top_township "$db")"
   port="$(free_port)"
   "$BAOXUE" serve --db "$db" --listen "127.0.0.1:$port" --data-dir "$TOP" \
     >"$TOP/serve-$when.out" 2>"$TOP/serve-$when.log" &
@@ -184,9 +189,7 @@ for i in "${!CODES[@]}"; do
   timed "$i" match "$TOP/match.log" -- "$BAOXUE" match --db "$db" --as-of "$AS_OF"
   if [ "$i" = 0 ]; then
     printf '%s\n' "$PASSWORD" | "$BAOXUE" user add --db "$db" bench_town --role township \
-      --township "$(psql -X -At "$db" -c "SELECT township_code FROM run_count WHERE run_id =
-           (SELECT max(id) FROM match_run) AND status = '$STATUS' AND township_code <> ''
-           ORDER BY n DESC, township_code LIMIT 1")" --password-stdin >/dev/null
+      --township "$(top_township "$db")" --password-stdin >/dev/null
     echo "== the first county's township list, alone in the database" >&2
     list_bench alone
   fi

@@ -245,9 +245,8 @@ int cmd_demo(int argc, char **argv)
                   family_key);
     if (argc > 1)
         opt_die(opts, usage(), "多余的参数“%s”", argv[1]);
-    size_t ntown = 0;
-    if (strlen(county) != 6 || strspn(county, "0123456789") != 6 ||
-        !division_county_known(county) || (division_townships(county, &ntown), ntown == 0))
+    char county_name[256];
+    if (division_county_fit(county, county_name, sizeof(county_name)) != DIVISION_COUNTY_OK)
         die_usage("--county 的值“%s”不是有乡镇数据的县级区划代码（6 位数字，例如 140521）", county);
     if (!as_of)
         as_of = date_today();

@@ -24,13 +24,11 @@ int cmd_init(int argc, char **argv)
         opt_die(opts, usage, "多余的参数“%s”", argv[1]);
     char fullname[256] = "";
     if (county) {
-        size_t nt = 0;
-        if (strlen(county) != 6 || strspn(county, "0123456789") != 6 ||
-            !division_county_fullname(county, fullname, sizeof(fullname)))
+        enum division_county_fit fit = division_county_fit(county, fullname, sizeof(fullname));
+        if (fit == DIVISION_COUNTY_UNKNOWN)
             die_usage("--county 的值“%s”不是已知的县级区划代码（6 位数字，例如沁水县 140521）",
                       county);
-        division_townships(county, &nt);
-        if (nt == 0)
+        if (fit == DIVISION_COUNTY_NO_TOWNS)
             die_usage("区划代码 %s（%s）下没有乡镇数据，不能作为本县", county, fullname);
     }
     const char *path = cli_db_path(cli_db);

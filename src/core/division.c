@@ -287,6 +287,18 @@ bool division_county_fullname(const char *code6, char *out, size_t outlen)
     return ok;
 }
 
+enum division_county_fit division_county_fit(const char *code, char *fullname, size_t size)
+{
+    size_t nt = 0;
+    if (size)
+        fullname[0] = '\0';
+    if (strlen(code) != 6 || strspn(code, "0123456789") != 6 ||
+        !division_county_fullname(code, fullname, size))
+        return DIVISION_COUNTY_UNKNOWN;
+    division_townships(code, &nt);
+    return nt ? DIVISION_COUNTY_OK : DIVISION_COUNTY_NO_TOWNS;
+}
+
 bool division_area_name(const char *code, char *out, size_t outlen)
 {
     size_t n = code ? strlen(code) : 0;

@@ -19,6 +19,10 @@ const char *division_county_name(const char *code6);
 /* "山西省晋城市沁水县" for a county code, into out; false when unknown. */
 bool division_county_fullname(const char *code6, char *out, size_t outlen);
 bool division_county_known(const char *code6);
+/* May `code` be a county of baoxue: exactly 6 digits, a county of the tables, with townships?
+ * Its full name goes to fullname either way when it is known ("" otherwise). */
+enum division_county_fit { DIVISION_COUNTY_OK, DIVISION_COUNTY_UNKNOWN, DIVISION_COUNTY_NO_TOWNS };
+enum division_county_fit division_county_fit(const char *code, char *fullname, size_t size);
 /* The name of a province (2 digits: "山西省") or a city (4: "山西省晋城市"; a placeholder city,
  * 市辖区 or 省直辖县级行政区划, is named by its province alone), into out; false when unknown. */
 bool division_area_name(const char *code, char *out, size_t outlen);

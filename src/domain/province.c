@@ -114,13 +114,11 @@ int province_add_county(const char *dsn, const char *code, struct province_count
                         struct outcome *o)
 {
     memset(out, 0, sizeof(*out));
-    if (strlen(code) != 6 || strspn(code, "0123456789") != 6 ||
-        !division_county_fullname(code, out->name, sizeof(out->name)))
+    enum division_county_fit fit = division_county_fit(code, out->name, sizeof(out->name));
+    if (fit == DIVISION_COUNTY_UNKNOWN)
         return failed(o, OUT_INVALID, "“%s”不是已知的县级区划代码（6 位数字，例如沁水县 140521）",
                       code);
-    size_t nt = 0;
-    division_townships(code, &nt);
-    if (nt == 0)
+    if (fit == DIVISION_COUNTY_NO_TOWNS)
         return failed(o, OUT_INVALID, "区划代码 %s（%s）下没有乡镇数据，不能作为一个县", code,
                       out->name);
     snprintf(out->code, sizeof(out->code), "%s", code);
@@ -208,18 +206,21 @@ out:
     return rc;
 }
 
-int province_here(struct store *s, struct buf *base)
+int province_schema_is(struct store *s)
 {
     struct buf v = BUF_INIT;
     int got = store_get_setting(s, "province", &v);
     bool yes = got == 1 && !strcmp(v.buf, "1");
     buf_release(&v);
-    if (got < 0)
-        return -1;
-    if (!yes)
-        return 0;
-    store_dsn_without_options(s->dsn, base);
-    return 1;
+    return got < 0 ? -1 : yes;
+}
+
+int province_here(struct store *s, struct buf *base)
+{
+    int yes = province_schema_is(s);
+    if (yes == 1)
+        store_dsn_without_options(s->dsn, base);
+    return yes;
 }
 
 int province_open_county(const char *dsn, const struct province_county *c, struct store **out,

@@ -55,9 +55,11 @@ int province_open_county(const char *dsn, const struct province_county *c, struc
 
 /*
  * Is s the province's own schema of a shared database (its setting province = 1: the schema
- * of the province's and the cities' accounts)? 1, with the database's DSN (without the
- * schema's options) appended to base; 0 not; -1 a store error.
+ * of the province's and the cities' accounts)? 1 yes, 0 not, -1 a store error.
  */
+int province_schema_is(struct store *s);
+/* province_schema_is, and when 1 the database's DSN (without the schema's options) appended
+ * to base. */
 int province_here(struct store *s, struct buf *base);
 
 /* Is `area` a 2-, 4- or 6-digit division code prefix? (OUT_INVALID naming field `field`.) */

@@ -24,14 +24,12 @@
 static int check_county(const char *v, struct buf *norm, struct buf *err)
 {
     char full[128];
-    size_t nt = 0;
-    if (strlen(v) != 6 || strspn(v, "0123456789") != 6 ||
-        !division_county_fullname(v, full, sizeof(full))) {
+    enum division_county_fit fit = division_county_fit(v, full, sizeof(full));
+    if (fit == DIVISION_COUNTY_UNKNOWN) {
         buf_addf(err, "“%s”不是已知的县级区划代码（6 位数字，例如沁水县 140521）", v);
         return -1;
     }
-    division_townships(v, &nt);
-    if (nt == 0) {
+    if (fit == DIVISION_COUNTY_NO_TOWNS) {
         buf_addf(err, "区划代码 %s（%s）下没有乡镇数据，不能作为本县", v, full);
         return -1;
     }

@@ -7,6 +7,7 @@
 #include "store/audit.h"
 #include "domain/batch.h"
 #include "domain/department.h"
+#include "domain/province.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -143,11 +144,8 @@ int user_add(struct store *s, const struct user *u, const char *password, const 
         return failed(o, OUT_INVALID, "角色无效");
     /* the accounts above the county live in the province's schema of a shared database, and
      * only they and its administrators (domain/province.h) */
-    struct buf flag = BUF_INIT;
-    int got = store_get_setting(s, "province", &flag);
-    bool in_province = got == 1 && !strcmp(flag.buf, "1");
-    buf_release(&flag);
-    if (got < 0)
+    int in_province = province_schema_is(s);
+    if (in_province < 0)
         return fail_store(s, o);
     char area_name[160] = "";
     if (u->role == ROLE_PROVINCE || u->role == ROLE_CITY) {

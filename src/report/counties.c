@@ -161,11 +161,13 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
 
     struct county_read *rd = xcalloc(n, sizeof(*rd));
     struct ind_unit *units = xcalloc(n, sizeof(*units));
+    int *run_of = xcalloc(n, sizeof(*run_of)); /* units[i]'s cross-check date */
     size_t nu = 0;
     struct ind_counts total = {0};
     read_counties(dsn, cs, n, as_of, rd);
     for (size_t i = 0; i < n; i++) {
         if (!rd[i].why && rd[i].run_as_of) { /* a county with no cross-check yet is not ranked */
+            run_of[nu] = rd[i].run_as_of;
             units[nu++] = rd[i].u;
             ind_counts_add(&total, &rd[i].u.c);
         }
@@ -190,10 +192,6 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
     size_t flagged = 0, unread = 0, unranked = 0;
     for (size_t i = 0; i < nu; i++) {
         const struct ind_ranked *r = &rk[i];
-        const struct county_read *c = NULL;
-        for (size_t k = 0; k < n && !c; k++)
-            if (!strcmp(rd[k].c->code, r->u->code))
-                c = &rd[k];
         table_add_row(t);
         table_setf(t, K_ORDER, "%d", r->order);
         put_city(t, r->u->code);
@@ -201,11 +199,9 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
         table_set(t, K_FLAG_TEXT, r->high_dropout ? "辍学高发" : "");
         ranking_put_measures(t, K_MEAN, r);
         put_counts(t, &r->u->c);
-        if (c) {
-            char d[11];
-            date_format(c->run_as_of, d);
-            table_set(t, K_RUN_DATE, d);
-        }
+        char d[11];
+        date_format(run_of[r->u - units], d);
+        table_set(t, K_RUN_DATE, d);
         table_set(t, K_CODE, r->u->code);
         table_set(t, K_FLAG, r->high_dropout ? "1" : "0");
         flagged += r->high_dropout;
@@ -254,6 +250,7 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
         free(rd[k].why);
     free(rd);
     free(units);
+    free(run_of);
     free(rk);
     free(cs);
     return 0;

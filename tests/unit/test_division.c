@@ -147,12 +147,27 @@ static void test_area_name(void **state)
     assert_false(division_area_name("1405", out, 4)); /* no room */
 }
 
+static void test_county_fit(void **state)
+{
+    (void)state;
+    char full[128];
+    assert_int_equal(division_county_fit("140521", full, sizeof(full)), DIVISION_COUNTY_OK);
+    assert_string_equal(full, "山西省晋城市沁水县");
+    assert_int_equal(division_county_fit("999999", full, sizeof(full)), DIVISION_COUNTY_UNKNOWN);
+    assert_string_equal(full, "");
+    /* a whole ID starts with a county's code, but is not one */
+    assert_int_equal(division_county_fit("140521201501010013", full, sizeof(full)),
+                     DIVISION_COUNTY_UNKNOWN);
+    assert_int_equal(division_county_fit("14052", full, sizeof(full)), DIVISION_COUNTY_UNKNOWN);
+    assert_int_equal(division_county_fit("14052a", full, sizeof(full)), DIVISION_COUNTY_UNKNOWN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_concurrent_load), cmocka_unit_test(test_county),
         cmocka_unit_test(test_townships),       cmocka_unit_test(test_find),
-        cmocka_unit_test(test_area_name),
+        cmocka_unit_test(test_area_name),       cmocka_unit_test(test_county_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
