@@ -7,6 +7,7 @@
 #include "core/idcard.h"
 #include "core/schoolyear.h"
 #include "core/words.h"
+#include "domain/groups.h"
 #include "domain/run.h"
 #include "domain/runstatus.h"
 #include "ingest/category.h"
@@ -25,32 +26,6 @@
     " coalesce(r.id_number, r.id_raw, ''), coalesce(r.township_code, ''),"                         \
     " coalesce(r.township, ''), coalesce(r.village, '')"
 #define ITEM_NCOLS 8
-/* The child's priority groups in run $1, as a bit mask (bit g: priority_groups' word g), a
- * column of the query that reads the child: one round trip for a page, not one more per child.
- * A sum of distinct powers of two, so that both dialects read it alike (groups_mask_sql). */
-static char groups_mask_[2048];
-static pthread_once_t groups_mask_once_ = PTHREAD_ONCE_INIT;
-
-static void groups_mask_init(void)
-{
-    size_t n = (size_t)snprintf(groups_mask_, sizeof(groups_mask_),
-                                "(SELECT coalesce(sum(DISTINCT CASE gmk.grp");
-    for (int g = 0; g < GRP__COUNT && n < sizeof(groups_mask_); g++)
-        n += (size_t)snprintf(groups_mask_ + n, sizeof(groups_mask_) - n, " WHEN '%s' THEN %lld",
-                              priority_groups.words[g].key, 1LL << g);
-    if (n < sizeof(groups_mask_))
-        snprintf(groups_mask_ + n, sizeof(groups_mask_) - n,
-                 " ELSE 0 END), 0) FROM group_member gmk WHERE gmk.run_id = $1 AND"
-                 " gmk.record_id = ");
-}
-
-/* The mask column for the record whose id is the column `id` (its text follows the prefix). */
-static const char *groups_mask_sql(void)
-{
-    pthread_once(&groups_mask_once_, groups_mask_init);
-    return groups_mask_;
-}
-
 /* The groups a reader sees, ",key,key," (a department its own), NULL all: as a mask. */
 static int64_t seen_mask(const char *seen)
 {
@@ -270,8 +245,12 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                       " AND np.record_id = cs.record_id");
     /* status <> 'enrolled' is implied ($2 is a status with rows) but must be written for the
      * planners to use the partial index child_status_status with a bound $2 */
-    buf_adds(&wb, " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7)"
-                  " AND cs.status <> 'enrolled'");
+    bool set = status == CHILD_SET_SUSPECTED;
+    /* one status is one range of the index (run_id, township_code, status, record_id), read in
+     * the page's order and stopped at its end; the set of two is two ranges, merged and sorted */
+    buf_adds(&wb, set ? " WHERE cs.run_id = $1 AND (cs.status = $2 OR cs.status = $7)"
+                      : " WHERE cs.run_id = $1 AND cs.status = $2 AND $7 = $2");
+    buf_adds(&wb, " AND cs.status <> 'enrolled'");
     if (!township)
         buf_adds(&wb, " AND CAST($3 AS TEXT) IS NULL");
     else if (nonlocal)
@@ -310,9 +289,8 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                       : " AND CAST($13 AS TEXT) IS NULL");
     const char *where = wb.buf;
     /* the page's rows with their record's columns: one query, not one more per child */
-    char *page_sql = xstrfmt("SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1),"
-                             " coalesce(cs.expected_grade, 0), cs.status, %scs.record_id)",
-                             groups_mask_sql());
+    const char *page_sql = "SELECT " ITEM_COLUMNS ", coalesce(cs.age, -1),"
+                           " coalesce(cs.expected_grade, 0), cs.status, cs.group_mask";
     /* filtered by no more than township and status, the run's counts give the total: no rows
      * to count; it comes as a column of the page (one round trip), or alone when the page is
      * empty */
@@ -331,7 +309,6 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
                 " AND g1.record_id = cs.record_id) DESC, cs.record_id";
     char *paged_sql = xstrfmt("%s%s%s ORDER BY %s LIMIT $14 OFFSET $15", page_sql,
                               counted ? run_total : "", where, order);
-    free(page_sql);
     int64_t sees = seen_mask(seen);
     /* a spelling is read in C: every row in order, counted and paged here, no count query */
     struct stmt *c = counted || spell ? NULL : store_prepare(s, count_sql);
@@ -343,7 +320,6 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     if (!p)
         goto out;
     struct stmt *both[] = {p, c};
-    bool set = status == CHILD_SET_SUSPECTED;
     for (int i = 0; i < 2 && both[i]; i++) {
         stmt_plan_generic(both[i]); /* written for it (the comment above $2 and $7) */
         stmt_bind_int(both[i], 1, ri->id);

@@ -5,6 +5,8 @@
  */
 #include "domain/groups.h"
 
+#include <pthread.h>
+
 #include "core/date.h"
 #include "core/idcard.h"
 #include "domain/groups_impl.h"
@@ -476,6 +478,46 @@ static int match_batch(struct store *s, const struct gctx *g, struct writer *w,
     return rc < 0 ? -1 : 0;
 }
 
+static char groups_mask_[2048];
+static pthread_once_t groups_mask_once_ = PTHREAD_ONCE_INIT;
+
+static void groups_mask_init(void)
+{
+    size_t n = (size_t)snprintf(groups_mask_, sizeof(groups_mask_),
+                                "(SELECT coalesce(sum(DISTINCT CASE gmk.grp");
+    for (int g = 0; g < GRP__COUNT && n < sizeof(groups_mask_); g++)
+        n += (size_t)snprintf(groups_mask_ + n, sizeof(groups_mask_) - n, " WHEN '%s' THEN %lld",
+                              priority_groups.words[g].key, 1LL << g);
+    if (n < sizeof(groups_mask_))
+        snprintf(groups_mask_ + n, sizeof(groups_mask_) - n,
+                 " ELSE 0 END), 0) FROM group_member gmk WHERE gmk.run_id = $1 AND"
+                 " gmk.record_id = ");
+}
+
+const char *groups_mask_sql(void)
+{
+    pthread_once(&groups_mask_once_, groups_mask_init);
+    return groups_mask_;
+}
+
+/* The run's rows of child_status say the groups of their child (a page of a list reads them
+ * there, not in group_member row by row): those of the children just matched. */
+static int keep_masks(struct store *s, int64_t run_id)
+{
+    char *sql = xstrfmt("UPDATE child_status SET group_mask = %schild_status.record_id)"
+                        " WHERE run_id = $1 AND record_id IN (SELECT record_id FROM group_member"
+                        " WHERE run_id = $1)",
+                        groups_mask_sql());
+    struct stmt *u = store_prepare(s, sql);
+    free(sql);
+    if (!u)
+        return -1;
+    stmt_bind_int(u, 1, run_id);
+    int rc = stmt_step(u);
+    stmt_finalize(u);
+    return rc < 0 ? -1 : 0;
+}
+
 int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
                  const struct school_calendar *cal, int cutoff, struct group_counts *out)
 {
@@ -516,6 +558,8 @@ int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
     ret = 0;
     for (size_t i = 0; i < ARRAY_SIZE(kinds) && ret == 0; i++)
         ret = match_kind(s, &g, &w, kinds[i], cal, cutoff, out);
+    if (ret == 0)
+        ret = keep_masks(s, run_id);
 out:
     stmt_finalize(w.ins);
     stmt_finalize(w.cand);

@@ -33,6 +33,14 @@ int groups_match(struct store *s, int64_t run_id, int64_t population_batch,
                  const struct school_calendar *cal, int cutoff, struct group_counts *out);
 
 /*
+ * SQL: the priority groups in run $1 of a record, as a bit mask (bit g: priority_groups' word
+ * g), a column of the query that reads the record: the text up to the record's id, which the
+ * caller writes after it, then ")". What child_status.group_mask keeps for the rows of a run
+ * (groups_match). A sum of distinct powers of two, so that both dialects read it alike.
+ */
+const char *groups_mask_sql(void);
+
+/*
  * SQL: the child `CHILD` (an expression giving child.id) is in priority group `G` (an
  * expression giving its key, NULL for no narrowing) by its record in the last cross-check
  * that found it out of school (child.last_run, last_record): how a verification task, a case

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "domain/run.h"
+#include "domain/session_cache.h"
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -293,6 +294,16 @@ static int lookup(struct store *s, const char *id, int64_t now, bool with_run, s
         return 0;
     char hid[65];
     id_hash(id, hid);
+    struct session_cached kept;
+    if (session_cache_get(hid, with_run, now, &kept)) {
+        *out = kept.sess;
+        if (with_run)
+            run_latest_prefetched(s, kept.run_none ? NULL : &kept.ri);
+        return 1;
+    }
+    uint64_t gen = session_cache_generation(); /* before the read: a change during it wins */
+    memset(&kept, 0, sizeof(kept));
+    kept.with_run = with_run;
     struct stmt *q =
         store_prepare(s, with_run ? LOOKUP_COLS ", lr.*" LOOKUP_FROM " LEFT JOIN " RUN_LATEST_FROM
                                                 " lr ON 1 = 1" LOOKUP_WHERE
@@ -323,11 +334,11 @@ static int lookup(struct store *s, const char *id, int64_t now, bool with_run, s
         snprintf(u->person_org, sizeof(u->person_org), "%s", stmt_text(q, 11));
         snprintf(u->area, sizeof(u->area), "%s", stmt_text(q, 12));
         if (with_run) {
-            struct run_info ri;
             bool have = !stmt_is_null(q, LOOKUP_NCOLS);
             if (have)
-                run_info_row(q, LOOKUP_NCOLS, &ri);
-            run_latest_prefetched(s, have ? &ri : NULL);
+                run_info_row(q, LOOKUP_NCOLS, &kept.ri);
+            kept.run_none = !have;
+            run_latest_prefetched(s, have ? &kept.ri : NULL);
         }
     }
     stmt_finalize(q);
@@ -342,9 +353,15 @@ static int lookup(struct store *s, const char *id, int64_t now, bool with_run, s
         if (t) {
             stmt_bind_text(t, 1, hid, 64);
             stmt_bind_int(t, 2, now);
-            (void)stmt_step(t);
+            if (stmt_step(t) == 0)
+                last_seen = now;
             stmt_finalize(t);
         }
+    }
+    if (rc == 1) {
+        kept.sess = *out;
+        kept.last_seen = last_seen;
+        session_cache_put(hid, gen, &kept);
     }
     return rc;
 }
@@ -368,6 +385,7 @@ int session_logout(struct store *s, const char *id, const char *origin)
     char hid[65];
     id_hash(id, hid);
     const char *p[] = {hid};
+    session_cache_forget(hid);
     rc = store_begin(s);
     if (rc == 0)
         rc = store_run(s, "DELETE FROM session WHERE id_hash = $1", 1, p);

@@ -62,6 +62,18 @@ int session_lookup(struct store *s, const char *id, int64_t now, struct session 
  * (one round trip), kept for this thread's run_info_load (run_latest_prefetched) when found. */
 int session_lookup_read(struct store *s, const char *id, int64_t now, struct session *out);
 
+/*
+ * Sessions kept in memory (domain/session_cache.h): a lookup that finds the session there needs
+ * no round trip to the database. Off until session_cache_event(true): the server turns it on
+ * while a listener (store/listen.h) hears the database's notifications of a change to sessions,
+ * accounts or runs, from any server or command, and off when it stops hearing them. Every event
+ * forgets what is kept; so does session_cache_flush, which the server calls after each change it
+ * makes itself, so that its own next request sees it.
+ */
+#define SESSION_CHANNEL "baoxue_sessions" /* what the triggers of migration 33 notify */
+void session_cache_event(bool up);
+void session_cache_flush(void);
+
 /* Logout: delete the session (audited). */
 int session_logout(struct store *s, const char *id, const char *origin);
 

@@ -212,6 +212,7 @@ static void run_row(struct worker *w, const struct verb *v, json_t *params)
     live_set(w->slot, id, 0, phase);
     struct outcome o = OUTCOME_INIT;
     int rc = verb_run(v, &c, in, &o);
+    session_cache_flush(); /* a run it saved is the latest for this server's next request */
     /* the data is in the store (or the file was unusable): the upload goes before the job
      * says it ended, so that a client who sees the end sees no file left */
     upload_remove(path);

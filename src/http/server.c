@@ -17,6 +17,7 @@
 #include "store/audit.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "store/listen.h"
 #include "store/store.h"
 #include "util/common.h"
 
@@ -316,6 +317,10 @@ static void dispatch(struct request *r)
         if (authorise(r))
             run_handler(r);
         run_latest_forget();
+        /* whatever it changed (an account, a session, a run), this server's next request sees
+         * at once; the others when the database's notification reaches them */
+        if (state_changing(r->method))
+            session_cache_flush();
         if (!r->queued)
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
         return;
@@ -530,6 +535,12 @@ int listen_parse(const char *text, struct sockaddr_storage *out, unsigned *len)
     return -1;
 }
 
+static void on_listen(void *ctx, bool up)
+{
+    (void)ctx;
+    session_cache_event(up);
+}
+
 int server_run(const struct server_config *cfg, struct buf *err)
 {
     struct sockaddr_storage addr;
@@ -542,10 +553,13 @@ int server_run(const struct server_config *cfg, struct buf *err)
     pthread_mutex_init(&srv.lock, NULL);
     if (store_open(&srv.main, cfg->db, STORE_OPEN_EXISTING, err) < 0)
         return -1;
+    /* PostgreSQL: sessions are kept in memory while the database's notifications are heard */
+    struct store_listener *listener = store_listen(cfg->db, SESSION_CHANNEL, on_listen, NULL);
     if (cfg->db_read && (!store_dsn_is_pg(cfg->db) ||
                          replica_open(&srv.replica, cfg->db_read, cfg->read_max_lag, err) < 0)) {
         if (!err->len)
             buf_adds(err, "--db-read（只读副本）只用于 PostgreSQL 主库，--db 是 SQLite 数据库文件");
+        store_listen_stop(listener);
         store_close(srv.main);
         return -1;
     }
@@ -560,6 +574,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
     signal(SIGPIPE, SIG_IGN);
     /* after the mask: the job threads must not take the signals either */
     if (jobs_start(srv.main, cfg, err) < 0) {
+        store_listen_stop(listener);
         store_close(srv.main);
         replica_close(srv.replica);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
@@ -609,6 +624,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
         buf_release(&why);
         gate_stop();
         jobs_stop(0);
+        store_listen_stop(listener);
         store_close(srv.main);
         replica_close(srv.replica);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
@@ -640,6 +656,8 @@ int server_run(const struct server_config *cfg, struct buf *err)
         store_close(srv.stores[i]);
     free(srv.stores);
     replica_close(srv.replica);
+    store_listen_stop(listener);
+    session_cache_event(false);
     store_close(srv.main);
     pthread_mutex_destroy(&srv.lock);
     pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);

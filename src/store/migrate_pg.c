@@ -761,6 +761,42 @@ const char *const migrate_pg_steps[] = {
     "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('admin', 'county',"
     "  'township', 'village', 'school', 'department', 'supervisor', 'province', 'city'));"
     "ALTER TABLE app_user ADD COLUMN area " CTEXT ";",
+    /* 33 (issue 18; as SQLite's step 33): the township's index ends with the record (a page of
+     * one status is read in its order and stops at its end); and the servers hear what changes
+     * a session they keep in memory (domain/session_cache.h): a session ended or renewed, an
+     * account, its person or its villages changed, a run finished or removed, the county or a
+     * register's department changed. One notification per statement, sent at its commit, on
+     * the channel SESSION_CHANNEL (domain/session.h); last_seen, written once a minute, is not
+     * a change */
+    "DROP INDEX child_status_township;"
+    "CREATE INDEX child_status_township ON child_status (run_id, township_code, status,"
+    "  record_id) WHERE status <> 'enrolled';"
+    /* each row keeps its child's priority groups in its run (groups_match writes it; the
+     * groups of the vocabulary as it stood at this step, bit g the g-th) */
+    "ALTER TABLE child_status ADD COLUMN group_mask BIGINT NOT NULL DEFAULT 0;"
+    "UPDATE child_status SET group_mask = (SELECT coalesce(sum(DISTINCT CASE gmk.grp WHEN "
+    "  'poverty' THEN 1 WHEN 'monitored' THEN 2 WHEN 'dibao' THEN 4 WHEN 'tekun' THEN 8 "
+    "  WHEN 'orphan' THEN 16 WHEN 'de_facto' THEN 32 WHEN 'disabled' THEN 64 WHEN "
+    "  'left_behind' THEN 128 ELSE 0 END), 0) FROM group_member gmk WHERE gmk.run_id = "
+    "  child_status.run_id AND gmk.record_id = child_status.record_id) WHERE EXISTS (SELECT "
+    "  1 FROM group_member g WHERE g.run_id = child_status.run_id AND g.record_id = "
+    "  child_status.record_id);"
+    "CREATE FUNCTION baoxue_sessions_changed() RETURNS trigger LANGUAGE plpgsql AS"
+    "  $f$ BEGIN PERFORM pg_notify('baoxue_sessions', ''); RETURN NULL; END $f$;"
+    "CREATE TRIGGER session_changed AFTER DELETE OR UPDATE OF user_id, csrf, expires_at"
+    "  ON session FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
+    "CREATE TRIGGER app_user_changed AFTER UPDATE OR DELETE ON app_user"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
+    "CREATE TRIGGER person_changed AFTER UPDATE OR DELETE ON person"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
+    "CREATE TRIGGER user_village_changed AFTER INSERT OR UPDATE OR DELETE ON user_village"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
+    "CREATE TRIGGER match_run_changed AFTER UPDATE OR DELETE ON match_run"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
+    "CREATE TRIGGER batch_changed AFTER UPDATE OR DELETE ON batch"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
+    "CREATE TRIGGER setting_changed AFTER INSERT OR UPDATE OR DELETE ON setting"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

@@ -746,6 +746,7 @@ const char *const migrate_sqlite_steps[] = {
     migrate_sqlite_step30,
     migrate_sqlite_step31,
     migrate_sqlite_step32,
+    migrate_sqlite_step33,
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS
