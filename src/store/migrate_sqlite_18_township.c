@@ -37,4 +37,10 @@ const char migrate_sqlite_step33[] =
     "  'left_behind' THEN 128 ELSE 0 END), 0) FROM group_member gmk WHERE gmk.run_id = "
     "  child_status.run_id AND gmk.record_id = child_status.record_id) WHERE EXISTS (SELECT "
     "  1 FROM group_member g WHERE g.run_id = child_status.run_id AND g.record_id = "
-    "  child_status.record_id);";
+    "  child_status.record_id);"
+    /* the suspected set (not enrolled, dropped out: domain/children.h) of a township, and of
+     * the county, each one range in the list's order: the priority groups first */
+    "CREATE INDEX child_status_suspected ON child_status (run_id, township_code,"
+    "  (group_mask <> 0) DESC, record_id) WHERE status IN ('not_enrolled', 'dropped_out');"
+    "CREATE INDEX child_status_suspected_county ON child_status (run_id,"
+    "  (group_mask <> 0) DESC, record_id) WHERE status IN ('not_enrolled', 'dropped_out');";
