@@ -5,6 +5,7 @@
 #include "cli/opt.h"
 #include "cli/sub.h"
 #include "domain/department.h"
+#include "domain/scope.h"
 #include "domain/user.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -25,12 +26,19 @@ static void departments_text(struct buf *b)
 static int print_user(void *ctx, const struct user *u)
 {
     const struct department *d = department_find(u->department);
-    printf("%-20s %-10s %-8s %s%s\n", u->name, role_key(u->role), u->disabled ? "已停用" : "正常",
-           u->township[0] ? u->township
-           : u->school[0] ? u->school
-           : d            ? d->title
-                          : u->department,
-           u->role == ROLE_DEPARTMENT && !d ? "（未指定部门，不能上传名单）" : "");
+    /* the account, its role in words, whether it may sign in, and where it works */
+    printf("%-20s %s，%s", u->name, role_label(u->role), u->disabled ? "已停用" : "正常");
+    if (u->township[0])
+        printf("，乡镇代码 %s", u->township);
+    else if (u->school[0])
+        printf("，学校标识码 %s", u->school);
+    else if (d)
+        printf("，%s", d->title);
+    else if (u->department[0])
+        printf("，部门：%s", u->department);
+    else if (u->area[0])
+        printf("，地区代码 %s", u->area);
+    printf("%s\n", u->role == ROLE_DEPARTMENT && !d ? "（未指定部门，不能上传名单）" : "");
     if (u->villages[0])
         printf("%-20s 村（社区）：%s\n", "", u->villages);
     if (u->person_id)

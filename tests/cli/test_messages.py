@@ -12,9 +12,11 @@ library's, which both front ends show, may not.
 import json
 import os
 import re
+import subprocess
 import unittest
 
-from harness import BIN, DemoServerTest, db_value, multipart, served_openapi, user_add
+from harness import (BIN, DemoServerTest, db_value, env, multipart, served_openapi,
+                     user_add)
 
 
 # Latin words a Chinese sentence may carry: names of file formats and of the ID's letter
@@ -166,6 +168,18 @@ class Messages(DemoServerTest):
                             tried += 1
         self.assertGreater(tried, 300)
         self.assertEqual(self.leaked, {}, "\n".join("%s  ← %s" % (m, w) for m, w in self.leaked.items()))
+
+    def test_the_account_list_reads_as_prose(self):
+        # `baoxue user list` names each account's role in words, not by its key
+        user_add(self.db, "msg_school", "--role", "supervisor")
+        p = subprocess.run([BIN, "user", "list", "--db", self.db], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=env(), timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr.decode("utf-8", "replace"))
+        lines = p.stdout.decode("utf-8").splitlines()
+        self.assertTrue(any(l.startswith("msg_school") and "督导" in l for l in lines), lines)
+        for line in lines:
+            name = line.split(" ", 1)[0]
+            self.assertEqual(leaks(line[len(name):]), [], line)
 
     def test_the_check_finds_leaks(self):
         # the check itself: what it must catch, and Chinese it must let through
