@@ -6,6 +6,7 @@
 #include "ingest/import_impl.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -397,7 +398,15 @@ static int begin_batch(struct import_run *r)
         buf_adds(err, store_errmsg(s));
         return -1;
     }
-    {
+    if (!strcmp(store_dialect(s), "postgresql")) {
+        /* Maintained, not rebuilt: dropping the index in the load's transaction takes an ACCESS
+         * EXCLUSIVE lock on record until the commit, and every read of the county's children
+         * on every server (a township's list joins record) waited for the rest of the import:
+         * 18.7 s for a list request during an import of 1M children (docs/decisions.md, "the
+         * ID index during an import on PostgreSQL"). SQLite's readers keep reading in WAL
+         * (store_begin_bulk leaves WAL only with the database to itself). */
+        im->id_index_rebuild_at = LONG_MAX;
+    } else {
         /* the largest record id stands for the records stored: only a cost estimate */
         int64_t stored;
         if (store_int(s, "SELECT coalesce(max(id), 0) FROM record", 0, NULL, &stored) < 0) {
