@@ -1,8 +1,8 @@
-/* Background jobs of the server (imports, cross-checks) on a small pool of job threads, each
- * with its own store connection, claiming jobs from the job table under a lease (several servers
- * may share one database: docs/deploy.md); the streamed multipart upload of an import; the routes
- * of /api/v1/imports, /runs and /jobs. docs/decisions.md (Issue 5: jobs; Issue 18: stateless
- * servers). */
+/* Background jobs of the server (imports, cross-checks, the province's table) on a small pool of
+ * job threads, each with its own store connection, claiming jobs from the job table under a lease
+ * (several servers may share one database: docs/deploy.md); the streamed multipart upload of an
+ * import; the routes of /api/v1/imports, /runs and /jobs. docs/decisions.md (Issue 5: jobs;
+ * Issue 18: stateless servers; the province's table as a background job). */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -51,7 +51,7 @@ static struct {
     char self[300]; /* this server in the job table: "host:pid:start" */
     unsigned lease; /* seconds */
     /* what a claimed job shows until its row says more: its row's phase, by kind */
-    const char *phase[2];
+    const char *phase[JOB__COUNT];
     struct store *keeper_s;
     pthread_t keeper;
     bool keeper_started;
@@ -205,6 +205,7 @@ static void run_row(struct worker *w, const struct verb *v, json_t *params)
                           .in_path = path,
                           .in_name = file_name,
                           .progress = &pr,
+                          .job = id,
                           .committed = job_committed,
                           .committed_ctx = w};
     const char *phase = dry_run ? "正在检查" : v->phase;
@@ -359,7 +360,7 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
     snprintf(pool.self, sizeof(pool.self), "%s:%ld:%lld", host, (long)getpid(),
              (long long)time(NULL));
     pool.lease = cfg->job_lease ? cfg->job_lease : 30;
-    for (int k = JOB_IMPORT; k <= JOB_MATCH; k++) {
+    for (int k = 0; k < JOB__COUNT; k++) {
         const struct verb *v = verb_find(job_kind_key((enum job_kind)k));
         pool.phase[k] = v && v->phase ? v->phase : "正在运行";
     }
@@ -480,13 +481,14 @@ static void reply_job(struct request *r, unsigned status, int64_t id)
     outcome_release(&o);
 }
 
-int64_t job_submit(struct request *r, const struct verb *v, json_t *fields)
+/* The job of row v with the caller's fields: a new one (area NULL), or one about an area's
+ * topic (job_create_about); answered 202 when new, 200 when it was already there. */
+static int64_t submit(struct request *r, const struct verb *v, json_t *fields, const char *area,
+                      const char *topic)
 {
     /* the job's kind is the row's name (the worker finds the row by it) */
-    enum job_kind kind = JOB_IMPORT;
-    while (strcmp(job_kind_key(kind), v->name) && kind < JOB_MATCH)
-        kind++;
-    if (strcmp(job_kind_key(kind), v->name)) {
+    int kind = job_kind_parse(v->name);
+    if (kind < 0) {
         error("行 %s 没有对应的后台任务种类", v->name);
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误");
         return 0;
@@ -498,17 +500,31 @@ int64_t job_submit(struct request *r, const struct verb *v, json_t *fields)
     if (r->scope.department)
         json_object_set_new(params, "department", json_string(r->scope.department));
     /* an import's upload is on this server's disk: this server runs it */
-    bool here = (v->flags & VERB_FILE_IN) != 0;
-    int64_t id =
-        job_create(r->store, kind, &r->scope, params, here ? pool.self : NULL, lease_end());
+    bool here = (v->flags & VERB_FILE_IN) != 0, created = true;
+    int64_t id = area ? job_create_about(r->store, (enum job_kind)kind, &r->scope, params, area,
+                                         topic, &created)
+                      : job_create(r->store, (enum job_kind)kind, &r->scope, params,
+                                   here ? pool.self : NULL, lease_end());
     json_decref(params);
     if (id < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return 0;
     }
-    wake();
-    reply_job(r, MHD_HTTP_ACCEPTED, id);
+    if (created)
+        wake();
+    reply_job(r, created ? MHD_HTTP_ACCEPTED : MHD_HTTP_OK, id);
     return id;
+}
+
+int64_t job_submit(struct request *r, const struct verb *v, json_t *fields)
+{
+    return submit(r, v, fields, NULL, NULL);
+}
+
+int64_t job_submit_about(struct request *r, const struct verb *v, json_t *fields, const char *area,
+                         const char *topic)
+{
+    return submit(r, v, fields, area, topic);
 }
 
 void imports_get_h(struct request *r)

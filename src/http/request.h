@@ -116,6 +116,11 @@ void verb_h(struct request *r);
  * upload path, file_name, bytes) and answer 202 with the job; 0 after answering 500. */
 struct verb;
 int64_t job_submit(struct request *r, const struct verb *v, json_t *fields);
+/* job_submit of a job about an area's topic (the province's table of a month: domain/job.h,
+ * job_create_about): the queued or running job of the same row, area and topic when there is
+ * one, answered 200, else a new one, answered 202. */
+int64_t job_submit_about(struct request *r, const struct verb *v, json_t *fields, const char *area,
+                         const char *topic);
 /* The answer of a row that ran: its message, and what else it says (201 for a row that
  * creates). */
 struct verb_call;

@@ -20,6 +20,7 @@ extern const char migrate_sqlite_step30[]; /* list throughput: child_status.town
 extern const char migrate_sqlite_step31[]; /* COPY imports: nothing on SQLite (its twin: no FK) */
 extern const char migrate_sqlite_step32[]; /* accounts above the county: their area */
 extern const char migrate_sqlite_step33[]; /* the township index ends with the record */
+extern const char migrate_sqlite_step34[]; /* the province's table: job area, province_table */
 
 /* Step 10: the department accounts' free-text names that name a department of the vocabulary
  * (domain/department.c, as it stood then) become its key; the others stay as they are. */

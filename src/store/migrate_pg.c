@@ -803,6 +803,23 @@ const char *const migrate_pg_steps[] = {
     "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
     "CREATE TRIGGER setting_changed AFTER INSERT OR UPDATE OR DELETE ON setting"
     "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();",
+    /* 34 (issue 18, the province's table as a background job; as SQLite's step 34, which
+     * keeps its CHECK of the kinds: a province's job runs only in a PostgreSQL database shared
+     * by counties): the kind province_indicators; a job's area (the division code prefix a job
+     * above the county is about) and topic (what of it: a month), one queued or running job
+     * per kind, area and topic; the province's kept tables, the latest per area and month */
+    "ALTER TABLE job DROP CONSTRAINT job_kind_check;"
+    "ALTER TABLE job ADD CONSTRAINT job_kind_check"
+    "  CHECK (kind IN ('import', 'match', 'province_indicators'));"
+    "ALTER TABLE job ADD COLUMN area " CTEXT ";"
+    "ALTER TABLE job ADD COLUMN topic " CTEXT ";"
+    "CREATE UNIQUE INDEX job_one_per_topic ON job (kind, area, topic)"
+    "  WHERE topic IS NOT NULL AND state IN ('queued', 'running');"
+    "CREATE TABLE province_table ("
+    "  area " CTEXT " NOT NULL, month " CTEXT " NOT NULL, as_of " CTEXT " NOT NULL,"
+    "  computed_at BIGINT NOT NULL, computed_by " CTEXT " NOT NULL,"
+    "  job_id BIGINT REFERENCES job (id), content " CTEXT " NOT NULL,"
+    "  PRIMARY KEY (area, month));",
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID

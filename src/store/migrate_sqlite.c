@@ -25,7 +25,11 @@
  *   login_attempt consecutive failed logins per account name, for the lockout
  *                (server: step 7)
  *   job          background jobs of the server: imports and cross-checks (step 8); the
- *                server that runs each and its lease (step 29, migrate_sqlite_18_stateless.c)
+ *                server that runs each and its lease (step 29, migrate_sqlite_18_stateless.c);
+ *                the area and topic of a job above the county, one running per topic (step 34)
+ *   province_table the province's kept tables of the counties' indicators, the latest per
+ *                area and month (step 34, migrate_sqlite_18_province.c; used in the schema
+ *                province of a PostgreSQL database shared by counties, empty elsewhere)
  *   login_attempt (step 9) failed logins counted per (account name, client address), per
  *                address (name '') and per name (address ''); the pair's last successful
  *                login makes it a known client (issue 11, domain/session.c)
@@ -747,6 +751,7 @@ const char *const migrate_sqlite_steps[] = {
     migrate_sqlite_step31,
     migrate_sqlite_step32,
     migrate_sqlite_step33,
+    migrate_sqlite_step34,
 };
 const int migrate_sqlite_count = (int)ARRAY_SIZE(migrate_sqlite_steps);
 #undef CASE_FILE_COLUMNS

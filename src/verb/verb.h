@@ -73,7 +73,8 @@ enum verb_target {
 
 enum {
     VERB_FILE_OUT = 1 << 0, /* writes a file (a PDF): the server sends it, the CLI writes -o */
-    VERB_JOB = 1 << 1,      /* over HTTP it runs as a background job (imports, cross-checks) */
+    VERB_JOB = 1 << 1,      /* over HTTP it runs as a background job (imports, cross-checks,
+                               the province's table) */
     VERB_FILE_IN = 1 << 2,  /* reads a file: the command line's argument, the server's upload */
     VERB_CREATES = 1 << 3,  /* makes a new object: the API answers 201 Created */
 };
@@ -89,6 +90,7 @@ struct verb_call {
     const char *in_name;       /* VERB_FILE_IN: its name as the user knows it */
     const char *out_path;      /* VERB_FILE_OUT: where to write */
     struct progress *progress; /* long actions report here (NULL: nobody watches) */
+    int64_t job;               /* a job thread running a job's row: the job's id; else 0 */
     struct buf msg;            /* what was done, in Chinese */
     struct buf warning;        /* what did not work although the action did (the command line
                                   exits 1 after saying it) */
@@ -104,7 +106,9 @@ struct verb {
     const char *name;    /* "case.attempt": the command and its subcommand */
     const char *summary; /* one Chinese line: help, the OpenAPI summary */
     const char *method;  /* "POST", "PUT", "PATCH" */
-    const char *path;    /* "/api/v1/cases/{id}/attempts", or NULL: the command line only */
+    const char *path;    /* "/api/v1/cases/{id}/attempts", or NULL: the command line only, or
+                            a job's row whose route is a handler of its own (the province's
+                            table: http/api_province.c checks the area before it queues it) */
     enum perm perm;
     enum scope_object object; /* what {id} names (SCOPE_NONE: the permission decides) */
     enum scope_action action; /* what the action does to it */
