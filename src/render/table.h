@@ -145,6 +145,19 @@ void table_json_set(struct report_table *t, const char *key, struct json_t *valu
 struct json_t;
 struct json_t *table_to_json(const struct report_table *t);
 
+/*
+ * A table kept to be rendered again later (render/table_freeze.c): table_freeze gives its
+ * columns' keys, every cell's text as it was set (a null for a cell never set), the totals row,
+ * caption, subtitle, notes, metadata and JSON members as one JSON object (the caller owns it);
+ * table_thaw makes the same table of it again (table_init with the given title, array key and
+ * columns: a kept column no longer among them is left out, a new one stays empty), so that each
+ * format renders what the table rendered when it was kept. -1 when `frozen` is not such an
+ * object (the table is then initialised and empty; release it).
+ */
+struct json_t *table_freeze(const struct report_table *t);
+int table_thaw(struct report_table *t, const char *title, const char *array_key,
+               const struct table_col *cols, size_t ncols, const struct json_t *frozen);
+
 /* Render to `path` ("-" or NULL: stdout). XLSX and PDF need a path; PDF a table with a printed
  * form (t->pdf). 0 / -1 with message. */
 int table_render(const struct report_table *t, enum report_format fmt, const char *path,
