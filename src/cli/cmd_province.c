@@ -8,6 +8,7 @@
 #include "core/date.h"
 #include "domain/province.h"
 #include "report/counties.h"
+#include "report/counties_kept.h"
 #include "report/indicators.h"
 #include "store/store.h"
 #include "util/common.h"
@@ -66,15 +67,27 @@ static int list_cmd(int argc, char **argv)
     return cw_render(&t, fmt, cli_out.output);
 }
 
+/* A day rather than a month (2026-11-15): computed and printed, not kept (the kept tables are
+ * a month's). */
+static bool a_day(const char *month)
+{
+    int ymd;
+    return month && strlen(month) > 8 && date_parse(month, strlen(month), &ymd) == 0;
+}
+
 static int indicators_cmd(int argc, char **argv)
 {
     static const char *const usage[] = {
         "baoxue province indicators [选项]",
-        "各县的控辍保学指标和排名（入学率、巩固率、辍学率、按时核查率、劝返复学率、逾期）", NULL};
+        "各县的控辍保学指标和排名（入学率、巩固率、辍学率、按时核查率、劝返复学率、逾期）；"
+        "按月计算的结果保存在省级模式里，省级服务的各县指标页显示它",
+        NULL};
     const char *area = NULL, *month = NULL;
     const struct opt opts[] = {
-        OPT_STRING(0, "area", &area, "代码", "只看这个省（2 位）或市（4 位）的县"),
-        OPT_STRING(0, "month", &month, "年-月", "这个月底的指标，如 2026-11（默认今天）"),
+        OPT_STRING(0, "area", &area, "代码",
+                   "只看这个省（2 位）或市（4 位）的县（默认：本库的县所在的省）"),
+        OPT_STRING(0, "month", &month, "年-月",
+                   "这个月底的指标，如 2026-11（默认本月，截至今天）；写某一天时只显示，不保存"),
         OPT_INCLUDE(cli_out_opts),
         OPT_INCLUDE(cli_db_opts),
         OPT_END(),
@@ -83,19 +96,42 @@ static int indicators_cmd(int argc, char **argv)
     if (argc > 1)
         opt_die(opts, usage, "多余的参数“%s”", argv[1]);
     enum report_format fmt = cw_format(cli_out.format, cli_out.output);
+    const char *dsn = cli_db_path(cli_db);
     struct outcome o = OUTCOME_INIT;
-    int as_of = 0;
-    struct report_table t;
-    if (indicators_as_of(month, date_today(), &as_of, &o) < 0 ||
-        report_counties(cli_db_path(cli_db), area, as_of, &t, &o) < 0)
+    /* every county of the database: kept as their province's table, which its accounts read */
+    char whole[8];
+    if ((!area || !*area) && counties_whole_area(dsn, whole, &o) < 0)
         return cli_failed(&o);
+    if (!area || !*area)
+        area = whole;
+    struct report_table t;
+    if (a_day(month)) {
+        int as_of = 0;
+        if (indicators_as_of(month, date_today(), &as_of, &o) < 0 ||
+            report_counties(dsn, area, as_of, NULL, &t, &o) < 0)
+            return cli_failed(&o);
+        fprintf(stderr, "按某一天计算的结果只显示，不保存（各县指标按月保存）。\n");
+        return cw_render(&t, fmt, cli_out.output);
+    }
+    struct store *p = NULL;
+    struct counties_kept k;
+    if (province_open_own(dsn, &p, &o) < 0)
+        return cli_failed(&o);
+    int rc = counties_compute_keep(p, area, month, cli_actor(), "cli", 0, NULL, &t, &k, &o);
+    store_close(p);
+    if (rc < 0) {
+        table_release(&t);
+        return cli_failed(&o);
+    }
+    fprintf(stderr, "已保存 %s 的各县指标（截至 %s）：省级服务的各县指标页显示这次的结果。\n",
+            k.month, k.as_of);
     return cw_render(&t, fmt, cli_out.output);
 }
 
 static const struct cli_sub reads[] = {
     {"add", add_cmd, "把一个县加入共用的数据库（建模式、建表、登记）"},
     {"list", list_cmd, "列出共用数据库里的县和各县的连接串"},
-    {"indicators", indicators_cmd, "各县的控辍保学指标和排名，附合计"},
+    {"indicators", indicators_cmd, "计算各县的控辍保学指标和排名，附合计，并保存"},
     {NULL, NULL, NULL},
 };
 

@@ -228,3 +228,18 @@ int province_open_county(const char *dsn, const struct province_county *c, struc
 {
     return open_schema(dsn, c->schema, STORE_OPEN_EXISTING, out, o);
 }
+
+int province_open_own(const char *dsn, struct store **out, struct outcome *o)
+{
+    struct store *p = open_bare(dsn, o);
+    if (!p)
+        return -1;
+    int64_t has = 0;
+    int rc = store_int(p, "SELECT to_regclass('province.county') IS NOT NULL", 0, NULL, &has) < 0
+                 ? fail_store(p, o)
+             : !has
+                 ? failed(o, OUT_NOT_FOUND, "本库还没有登记县（baoxue province add），没有省级模式")
+                 : 0;
+    store_close(p);
+    return rc < 0 ? -1 : open_schema(dsn, "province", STORE_OPEN_EXISTING, out, o);
+}

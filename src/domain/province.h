@@ -49,6 +49,10 @@ int province_add_county(const char *dsn, const char *code, struct province_count
 int province_counties(const char *dsn, const char *area, struct province_county **out, size_t *n,
                       struct outcome *o);
 
+/* A connection to the province's own schema, where its kept tables are (STORE_OPEN_EXISTING:
+ * migrated when older); OUT_NOT_FOUND when no county was ever added (there is none). */
+int province_open_own(const char *dsn, struct store **out, struct outcome *o);
+
 /* A connection to a registered county's schema (STORE_OPEN_EXISTING: migrated when older). */
 int province_open_county(const char *dsn, const struct province_county *c, struct store **out,
                          struct outcome *o);

@@ -50,7 +50,7 @@ void province_indicators_h(struct request *r)
     struct report_table t;
     int as_of = 0;
     if (indicators_as_of(month, date_today(), &as_of, &o) < 0 ||
-        report_counties(base.buf, area, as_of, &t, &o) < 0) {
+        report_counties(base.buf, area, as_of, NULL, &t, &o) < 0) {
         buf_release(&base);
         reply_outcome(r, &o);
         outcome_release(&o);

@@ -13,6 +13,7 @@
 #include "report/ledger_impl.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/progress.h"
 #include "util/xmalloc.h"
 
 enum {
@@ -86,7 +87,10 @@ static void read_county(const char *dsn, const struct province_county *c, int as
 
 /* The counties read side by side, each on a connection of its own: the work is mostly the
  * database's (a county of 333k children takes about 3 s, nine tenths of it in PostgreSQL), so a
- * province's hundred counties go as many at once as there are cores here, at most 8. */
+ * province's hundred counties go as many at once as there are cores here, at most 8. Each
+ * county's start is reported, and each end with the latest county started, one report at a time
+ * (the callback may write to a database on a connection of its own), with the share of the
+ * counties done. */
 struct readers {
     const char *dsn;
     const struct province_county *cs;
@@ -94,21 +98,36 @@ struct readers {
     size_t n;
     int as_of;
     atomic_size_t next;
+    struct progress *pr;
+    pthread_mutex_t lock; /* pr, done and phase */
+    size_t done;
+    char phase[200]; /* the latest county started */
 };
 
 static void *reader_main(void *arg)
 {
     struct readers *w = arg;
-    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;)
+    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;) {
+        pthread_mutex_lock(&w->lock);
+        snprintf(w->phase, sizeof(w->phase), "正在计算 第 %zu/%zu 个县：%s", i + 1, w->n,
+                 division_county_name(w->cs[i].code));
+        progress_report(w->pr, true, (double)w->done / (double)w->n, "%s", w->phase);
+        pthread_mutex_unlock(&w->lock);
         read_county(w->dsn, &w->cs[i], w->as_of, &w->rd[i]);
+        pthread_mutex_lock(&w->lock);
+        w->done++;
+        progress_report(w->pr, true, (double)w->done / (double)w->n, "%s", w->phase);
+        pthread_mutex_unlock(&w->lock);
+    }
     return NULL;
 }
 
 static void read_counties(const char *dsn, const struct province_county *cs, size_t n, int as_of,
-                          struct county_read *rd)
+                          struct progress *pr, struct county_read *rd)
 {
-    struct readers w = {.dsn = dsn, .cs = cs, .rd = rd, .n = n, .as_of = as_of};
+    struct readers w = {.dsn = dsn, .cs = cs, .rd = rd, .n = n, .as_of = as_of, .pr = pr};
     atomic_init(&w.next, 0);
+    pthread_mutex_init(&w.lock, NULL);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     size_t nt = cores < 2 ? 2 : cores > 8 ? 8 : (size_t)cores;
     if (nt > n)
@@ -120,6 +139,8 @@ static void read_counties(const char *dsn, const struct province_county *cs, siz
     reader_main(&w); /* this thread is one of them (and all of them if no thread started) */
     for (size_t i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&w.lock);
+    progress_report(pr, true, 1, "已计算 %zu 个县，正在排名", n);
 }
 
 static void put_counts(struct report_table *t, const struct ind_counts *c)
@@ -140,17 +161,26 @@ static void put_city(struct report_table *t, const char *code)
         table_set(t, K_CITY, name);
 }
 
-int report_counties(const char *dsn, const char *area, int as_of, struct report_table *t,
-                    struct outcome *o)
+int counties_area_name(const char *area, char *name, size_t size, struct outcome *o)
+{
+    if (size)
+        name[0] = '\0';
+    if (!area || !*area)
+        return 0;
+    if (province_area_check(area, "area", o) < 0)
+        return -1;
+    if (strlen(area) == 6 ? !division_county_fullname(area, name, size)
+                          : !division_area_name(area, name, size))
+        return failed_at(o, OUT_INVALID, "area", "区划代码 %s 不是已知的省、市或县", area);
+    return 0;
+}
+
+int report_counties(const char *dsn, const char *area, int as_of, struct progress *pr,
+                    struct report_table *t, struct outcome *o)
 {
     char area_name[160] = "";
-    if (area && *area) {
-        if (province_area_check(area, "area", o) < 0)
-            return -1;
-        if (strlen(area) == 6 ? !division_county_fullname(area, area_name, sizeof(area_name))
-                              : !division_area_name(area, area_name, sizeof(area_name)))
-            return failed_at(o, OUT_INVALID, "area", "区划代码 %s 不是已知的省、市或县", area);
-    }
+    if (counties_area_name(area, area_name, sizeof(area_name), o) < 0)
+        return -1;
     struct province_county *cs = NULL;
     size_t n = 0;
     if (province_counties(dsn, area, &cs, &n, o) < 0)
@@ -164,7 +194,7 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
     int *run_of = xcalloc(n, sizeof(*run_of)); /* units[i]'s cross-check date */
     size_t nu = 0;
     struct ind_counts total = {0};
-    read_counties(dsn, cs, n, as_of, rd);
+    read_counties(dsn, cs, n, as_of, pr, rd);
     for (size_t i = 0; i < n; i++) {
         if (!rd[i].why && rd[i].run_as_of) { /* a county with no cross-check yet is not ranked */
             run_of[nu] = rd[i].run_as_of;
@@ -254,6 +284,11 @@ int report_counties(const char *dsn, const char *area, int as_of, struct report_
     free(rk);
     free(cs);
     return 0;
+}
+
+int report_counties_thaw(const json_t *frozen, struct report_table *t)
+{
+    return table_thaw(t, "各县控辍保学指标和排名", "counties", county_cols, K__COUNT, frozen);
 }
 
 enum { L_CODE, L_NAME, L_SCHEMA, L_ADDED, L_DSN, L__COUNT };

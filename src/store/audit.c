@@ -134,6 +134,8 @@ static const struct word action_words[] = {
     /* issue 18: backup and restore (store/backup.h) */
     {"backup", "备份数据库", NULL, 0, TONE_NONE},
     {"restore", "从备份恢复数据库", NULL, 0, TONE_WARN},
+    /* issue 18: the province's table of the counties' indicators, computed and kept */
+    {"province_indicators", "计算各县指标", NULL, 0, TONE_NONE},
 };
 const struct vocab audit_actions = {"审计操作", action_words, ARRAY_SIZE(action_words)};
 

@@ -59,5 +59,7 @@ extern const struct verb verb_interview_add, verb_interview_commit, verb_intervi
 /* issue 17: 招生入学 (rows_entrants.c) */
 extern const struct verb verb_catchment_set, verb_catchment_remove, verb_catchment_import,
     verb_entrants_apply;
+/* issue 18: the province's table of the counties' indicators, a job (rows_province.c) */
+extern const struct verb verb_province_indicators;
 
 #endif

@@ -82,6 +82,8 @@ const struct verb *const verbs[] = {
     &verb_catchment_remove,
     &verb_catchment_import,
     &verb_entrants_apply,
+    /* issue 18: the province's table of the counties, a job of the province's server */
+    &verb_province_indicators,
     NULL,
 };
 /* clang-format on */
