@@ -271,7 +271,7 @@ int role_parse(const char *text)
 
 bool perm_needs_write(enum perm p)
 {
-    return p > PERM_SESSION && p != PERM_INSPECT;
+    return p > PERM_SESSION && p != PERM_INSPECT && p != PERM_PROVINCE;
 }
 
 bool role_has(enum role r, enum perm p)

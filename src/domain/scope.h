@@ -61,15 +61,18 @@ enum perm {
     PERM_INSPECT,    /* 督导检查 (issue 17): recording an inspection with its findings and their
                         rectification items, and accepting or returning a rectification — a
                         supervisor's only writes (perm_needs_write) */
-    PERM_PROVINCE,   /* the counties' indicators of the account's area (issue 18): the province's
-                        and a city's accounts, and nobody else */
+    PERM_PROVINCE,   /* the counties' indicators of the account's area (issue 18), reading the
+                        kept table and computing it again: the province's and a city's
+                        accounts, and nobody else (perm_needs_write) */
     PERM__COUNT
 };
 
 bool role_has(enum role r, enum perm p);
 /* Does a state-changing request of a route that needs `p` also need PERM_WRITE? Every
  * permission beyond the session's does, except PERM_INSPECT: a supervisor, who has no
- * PERM_WRITE, records inspections and decides on rectifications (issue 17). */
+ * PERM_WRITE, records inspections and decides on rectifications (issue 17); and PERM_PROVINCE:
+ * the province's and a city's accounts, who write nothing of a county's, compute their area's
+ * table of the counties' indicators (issue 18). */
 bool perm_needs_write(enum perm p);
 /* The permission's name in a session's answer and the vocabulary ("summary"). */
 const char *perm_key(enum perm p);

@@ -139,7 +139,10 @@ const struct route api_routes[] = {
     ROUTE("GET", "/api/v1/settings", settings_list_h, PERM_SESSION, "全部设置项"),
     /* issue 18: the province's and the cities' accounts (api_province.c) */
     ROUTE("GET", "/api/v1/province/indicators", province_indicators_h, PERM_PROVINCE,
-          "各县控辍保学指标和排名（本账号所辖的省或市；json、csv、xlsx；不含儿童个人信息）"),
+          "各县控辍保学指标和排名：最近一次计算并保存的结果（本账号所辖的省或市；json、csv、"
+          "xlsx；不含儿童个人信息）"),
+    ROUTE("POST", "/api/v1/province/indicators", province_indicators_post_h, PERM_PROVINCE,
+          "重新计算各县控辍保学指标和排名（后台任务；同一地区和月份正在计算时返回那个任务）"),
     /* issue 16: the wellbeing ledgers (api_wellbeing.c); the mental-health reads answer only
      * the accounts holding that permission, checked by casework/mental.c */
     ROUTE("GET", "/api/v1/illnesses", illness_list_h, PERM_CHILDREN,

@@ -90,6 +90,7 @@ void dashboard_h(struct request *r);
 void report_h(struct request *r);
 /* issue 18: api_province.c */
 void province_indicators_h(struct request *r);
+void province_indicators_post_h(struct request *r);
 void audit_h(struct request *r);
 
 #endif

@@ -53,6 +53,9 @@ const char *arg_label(const char *name)
         {"serious", "慢性或重大疾病"},
         {"due", "复查到期"},
         {"open", "未结案"},
+        /* issue 18: the province's table */
+        {"area", "地区"},
+        {"month", "月份"},
     };
     for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
         if (!strcmp(labels[i].name, name))
