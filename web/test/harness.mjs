@@ -96,7 +96,9 @@ async function serve(db, dir, extra = {}, cleanup = null) {
 // The province's server (issue 18) on a database of the PostgreSQL cluster BAOXUE_TEST_PG names
 // (tests/pg_cluster.py run): 沁水县 and 阳城县 (晋城市) and 榆次区 (晋中市, no data yet) added, two
 // demo counties, and the accounts 'province' (山西省) and 'city' (晋城市). The database is
-// dropped at stop().
+// dropped at stop(). hold(table) locks a table of the database in a transaction of its own
+// until the function it resolves to is called: a computation of the counties that reads it
+// waits there, and its progress can be watched.
 export const PROVINCE_USERS = {
   province: ['--role', 'province', '--area', '14'],
   city: ['--role', 'city', '--area', '1405'],
@@ -121,7 +123,27 @@ export async function startProvinceServer() {
   run(['demo', '--county', '140522', '--children', '800', '--seed', '3', '--no-history', '--out', join(dir, 'yangcheng'), '--db', schema('c140522')]);
   const db = schema('province');
   for (const [user, args] of Object.entries(PROVINCE_USERS)) addUser(db, user, args);
-  return serve(db, dir, {}, () => psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  return serve(db, dir, { hold: table => holdLock(dsn, table) }, () => psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+}
+
+async function holdLock(dsn, table) {
+  const p = spawn('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', dsn], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  p.stderr.on('data', d => { err += d; });
+  await new Promise((ok, fail) => {
+    let out = '';
+    p.stdout.on('data', d => { out += d; if (out.includes('locked')) ok(); });
+    p.once('exit', c => fail(new Error(`psql exited ${c}: ${err}`)));
+    p.stdin.write(`BEGIN; LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE; SELECT 'locked';\n`);
+  });
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const gone = new Promise(r => p.once('exit', r));
+    p.stdin.end('COMMIT;\n');
+    await gone;
+  };
 }
 
 export async function launch() {
