@@ -688,14 +688,19 @@ static int initialised(struct store *s)
 
 static int migrate_locked(struct store *s)
 {
-    char sql[64];
-    snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%d)", MIGRATE_LOCK);
+    /* one lock per schema: in a database of many counties (domain/province.h) a county's
+     * migration, or a program waiting on it, holds up the opening of no other county's */
+    char sql[96];
+    snprintf(sql, sizeof(sql),
+             "SELECT pg_advisory_lock(%d, hashtext(coalesce(current_schema(), '')))", MIGRATE_LOCK);
     if (store_exec(s, sql) < 0)
         return -1;
     int rc = migrate(s);
     struct buf keep = BUF_INIT;
     buf_adds(&keep, s->errmsg.buf);
-    snprintf(sql, sizeof(sql), "SELECT pg_advisory_unlock(%d)", MIGRATE_LOCK);
+    snprintf(sql, sizeof(sql),
+             "SELECT pg_advisory_unlock(%d, hashtext(coalesce(current_schema(), '')))",
+             MIGRATE_LOCK);
     store_exec(s, sql);
     buf_reset(&s->errmsg);
     buf_add(&s->errmsg, keep.buf, keep.len);
