@@ -294,8 +294,8 @@ static void unit_set(struct ind_unit *u, enum ind_level level, const char *code,
     snprintf(u->code, sizeof(u->code), "%s", code);
     snprintf(u->name, sizeof(u->name), "%s", name);
     /* a township's code is 9 digits; a school's row names its township's */
-    snprintf(u->township_code, sizeof(u->township_code), "%.*s",
-             (int)sizeof(u->township_code) - 1, tcode);
+    snprintf(u->township_code, sizeof(u->township_code), "%.*s", (int)sizeof(u->township_code) - 1,
+             tcode);
     u->c = *c;
     ind_unit_rates(u);
     if (level == IND_SCHOOL) /* a school has no school-age children nor casework of its own */
