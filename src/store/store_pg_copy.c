@@ -1,11 +1,15 @@
 /*
  * The PostgreSQL driver's COPY: the queued steps of an append statement (store_prepare_append)
  * in a bulk load. Each row is written into the statement's buffer in COPY's text format with
- * its tag, and COPY_BYTES of them go as one COPY … FROM STDIN (at once, and whatever is
- * gathered when the queue is settled). A row the server refuses is found by the "line N" of
- * the error's context: the N-th row of that COPY, whose tag is reported. Text format, not
- * binary: the driver holds every value as text already (the server reads it with the same
- * input functions as an INSERT's text parameters), and binary would need each column's type
+ * its tag. Every COPY_BYTES of them are sent into the statement's COPY … FROM STDIN, opened at
+ * the first and kept open while the rows keep coming, so that the server stores the rows sent
+ * while the program reads and writes the next ones (a COPY sent whole, then waited for, left a
+ * core idle half the time). The COPY ends when the queue is settled, or when another statement
+ * has rows to send (one COPY at a time on a connection; an import's rejected rows wait for the
+ * end of the records' COPY). A row the server refuses is found by the "line N" of the error's
+ * context: the N-th row of that COPY, whose tag is reported. Text format, not binary: the
+ * driver holds every value as text already (the server reads it with the same input functions
+ * as an INSERT's text parameters), and binary would need each column's type
  * (docs/decisions.md).
  */
 #include "store/store_pg_impl.h"
@@ -14,6 +18,13 @@
 
 void pg_copy_drop(struct pg_store *q, struct pg_stmt *x)
 {
+    if (q->open_copy == x) { /* its COPY abandoned: the server refuses it, the rows go */
+        q->open_copy = NULL;
+        PGresult *r;
+        if (PQputCopyEnd(q->conn, "abandoned") == 1)
+            while ((r = PQgetResult(q->conn)) != NULL)
+                PQclear(r);
+    }
     buf_reset(&x->copy);
     x->ncopy = 0;
     for (int i = 0; i < q->ncopying; i++)
@@ -34,13 +45,9 @@ static long copy_failed_tag(const struct pg_stmt *x, const PGresult *r)
     return line >= 1 && (size_t)line <= x->ncopy ? x->copy_tags[line - 1] : x->copy_tags[0];
 }
 
-/* Send the rows gathered for x as one COPY: 0, or -1 with the message and the failed row's
- * tag. The rows are let go either way. */
-int pg_copy_send(struct pg_store *q, struct pg_stmt *x, long *failed_tag)
+/* Open x's COPY on the connection: 0, or -1 with the message (the rows are let go). */
+static int copy_open(struct pg_store *q, struct pg_stmt *x, long *failed_tag)
 {
-    if (!x->ncopy)
-        return 0;
-    int rc = 0;
     PGresult *r = PQexec(q->conn, x->copy_sql);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         pg_set_err(&q->base, "数据库批量写入失败", r);
@@ -51,6 +58,39 @@ int pg_copy_send(struct pg_store *q, struct pg_stmt *x, long *failed_tag)
         return -1;
     }
     PQclear(r);
+    q->open_copy = x;
+    return 0;
+}
+
+/* The rows gathered for x into its open COPY: 0, or -1 (the rows are let go). */
+static int copy_put(struct pg_store *q, struct pg_stmt *x, long *failed_tag)
+{
+    if (x->copy.len && PQputCopyData(q->conn, x->copy.buf, (int)x->copy.len) != 1) {
+        pg_set_err(&q->base, "数据库批量写入失败", NULL);
+        if (failed_tag)
+            *failed_tag = x->copy_tags[0];
+        pg_copy_drop(q, x);
+        return -1;
+    }
+    buf_reset(&x->copy);
+    return 0;
+}
+
+/* Send what is gathered for x and end its COPY (opened here if it is not): 0, or -1 with the
+ * message and the failed row's tag. The rows are let go either way. */
+int pg_copy_send(struct pg_store *q, struct pg_stmt *x, long *failed_tag)
+{
+    if (!x->ncopy)
+        return 0;
+    if (q->open_copy && q->open_copy != x && pg_copy_send(q, q->open_copy, failed_tag) < 0) {
+        pg_copy_drop(q, x);
+        return -1;
+    }
+    if (q->open_copy != x && copy_open(q, x, failed_tag) < 0)
+        return -1;
+    int rc = 0;
+    PGresult *r;
+    q->open_copy = NULL; /* ended here whatever happens: pg_copy_drop must not end it again */
     if (PQputCopyData(q->conn, x->copy.buf, (int)x->copy.len) != 1 ||
         PQputCopyEnd(q->conn, NULL) != 1) {
         pg_set_err(&q->base, "数据库批量写入失败", NULL);
@@ -149,5 +189,12 @@ int pg_copy_queue(struct pg_store *q, struct pg_stmt *x, long tag, long *failed_
         pg_copy_drop(q, x);
         return -1;
     }
-    return pg_copy_send(q, x, failed_tag);
+    /* one COPY at a time: another statement's ends first */
+    if (q->open_copy && q->open_copy != x && pg_copy_send(q, q->open_copy, failed_tag) < 0) {
+        pg_copy_drop(q, x);
+        return -1;
+    }
+    if (!q->open_copy && copy_open(q, x, failed_tag) < 0)
+        return -1;
+    return copy_put(q, x, failed_tag);
 }

@@ -11,8 +11,8 @@
 #include "store/store.h"
 
 #define PIPELINE_MAX 256
-/* Rows of an append statement gathered before they are sent as one COPY. */
-#define COPY_BYTES (4 << 20)
+/* Rows of an append statement gathered before they are sent into its COPY. */
+#define COPY_BYTES (1 << 20)
 /* Append statements with rows gathered at once (an import has three). */
 #define COPY_STMTS 8
 
@@ -31,6 +31,7 @@ struct pg_store {
     int nwritten;
     struct pg_stmt *copying[COPY_STMTS]; /* append statements with rows gathered */
     int ncopying;
+    struct pg_stmt *open_copy; /* the one whose COPY is open on the connection, NULL none */
     bool generic; /* the session's plan_cache_mode is force_generic_plan (stmt_plan_generic) */
 };
 
@@ -54,7 +55,7 @@ struct pg_stmt {
     struct buf blob;
     char *copy_sql;  /* an append statement's "COPY table (columns) FROM STDIN", else NULL */
     struct buf copy; /* rows gathered for it, in COPY's text format */
-    long *copy_tags; /* the tag of each */
+    long *copy_tags; /* the tag of each row of its COPY (sent or not) */
     size_t ncopy, copy_alloc;
 };
 
