@@ -89,6 +89,9 @@ static void *listen_main(void *arg)
         if (heard)
             l->on_event(l->ctx, true);
     }
+    /* stopped, or poll() failed: nothing will be heard from now on */
+    if (c)
+        l->on_event(l->ctx, false);
     PQfinish(c);
     return NULL;
 }

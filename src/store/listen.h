@@ -20,8 +20,8 @@ struct store_listener;
  * then never called. A database that is down is retried every second. */
 struct store_listener *store_listen(const char *dsn, const char *channel,
                                     void (*on_event)(void *ctx, bool up), void *ctx);
-/* Stop the thread and close its connection (NULL: nothing). on_event is not called after it
- * returns. */
+/* Stop the thread and close its connection (NULL: nothing); a listener that was listening says
+ * so one last time (up false). on_event is not called after it returns. */
 void store_listen_stop(struct store_listener *l);
 
 #endif
