@@ -1,9 +1,6 @@
 #include "domain/children.h"
 #include "domain/children_impl.h"
 
-#include <ctype.h>
-#include <pthread.h>
-
 #include "core/date.h"
 #include "core/idcard.h"
 #include "core/schoolyear.h"
@@ -167,31 +164,40 @@ static void like_pattern(const char *q, struct buf *out)
 
 /* ---- the statuses with child_status rows: SQL paging ---- */
 
-/* The orders a list of children with child_status rows can be sorted in. */
+/* The orders a list of children with child_status rows can be sorted in; `record`: by a column
+ * of the child's record r, not of its child_status row alone. */
 static const struct {
     const char *key, *sql;
+    bool record;
 } sorts[] = {
-    {"name", "r.name, cs.record_id"},
-    {"-name", "r.name DESC, cs.record_id"},
+    {"name", "r.name, cs.record_id", true},
+    {"-name", "r.name DESC, cs.record_id", true},
     /* the list is masked: by birth date means by age, and ties by record, never by the date
      * (a rank among children of one age would tell their birthdays apart) */
-    {"birth_date", "cs.age DESC, cs.record_id"},
-    {"-birth_date", "cs.age, cs.record_id"},
-    {"age", "cs.age, cs.record_id"},
-    {"-age", "cs.age DESC, cs.record_id"},
-    {"village", "r.township_code, r.village, cs.record_id"},
-    {"-village", "r.township_code DESC, r.village DESC, cs.record_id"},
-    {"status", "cs.status, cs.record_id"},
-    {"-status", "cs.status DESC, cs.record_id"},
+    {"birth_date", "cs.age DESC, cs.record_id", false},
+    {"-birth_date", "cs.age, cs.record_id", false},
+    {"age", "cs.age, cs.record_id", false},
+    {"-age", "cs.age DESC, cs.record_id", false},
+    {"village", "r.township_code, r.village, cs.record_id", true},
+    {"-village", "r.township_code DESC, r.village DESC, cs.record_id", true},
+    {"status", "cs.status, cs.record_id", false},
+    {"-status", "cs.status DESC, cs.record_id", false},
 };
 
-static const char *sort_sql(const char *key)
+/* The SQL of sort `key` (NULL: the record's order), NULL when there is no such sort; *record
+ * (may be NULL) says whether it reads the record r. */
+static const char *sort_sql(const char *key, bool *record)
 {
+    if (record)
+        *record = false;
     if (!key)
         return "cs.record_id";
     for (size_t i = 0; i < ARRAY_SIZE(sorts); i++)
-        if (!strcmp(key, sorts[i].key))
+        if (!strcmp(key, sorts[i].key)) {
+            if (record)
+                *record = sorts[i].record;
             return sorts[i].sql;
+        }
     return NULL;
 }
 
@@ -213,15 +219,6 @@ static bool spelled(const char *spell, const char *name)
             latin[n++] = (char)(*p | 0x20);
     latin[n] = '\0';
     return n && strstr(latin, spell);
-}
-
-/* Does the SQL `order` read a column of the record r ("r.name")? */
-static bool reads_record(const char *order)
-{
-    for (const char *p = order; p && (p = strstr(p, "r.")); p++)
-        if (p == order || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))
-            return true;
-    return false;
 }
 
 static int list_acted_on(struct store *s, const struct run_info *ri, int status,
@@ -246,15 +243,16 @@ static int list_acted_on(struct store *s, const struct run_info *ri, int status,
     struct buf wb = BUF_INIT;
     bool nonlocal = township && status == ST_ENROLLED_NONLOCAL;
     /* the suspected of the priority groups first (issue 15), unless another order is asked */
-    const char *order = sort_sql(cq->sort);
+    bool order_reads_record;
+    const char *order = sort_sql(cq->sort, &order_reads_record);
     if (!cq->sort && status == CHILD_SET_SUSPECTED)
         order = "cs.group_mask <> 0 DESC, cs.record_id";
     /* Filtered and ordered by the child_status row alone, the page is chosen among the rows
-     * before any record is read, and only its own rows read their record: a township's
-     * suspected set at 1M children is 3,000 rows in two index ranges, sorted, of which 50 are
-     * shown (PostgreSQL otherwise joined all 3,000 to their record before sorting them). */
+     * before any record is read, and only its own rows read their record (PostgreSQL otherwise
+     * joined a township's 3,000 suspected children at 1M to their record before sorting them,
+     * to show 50). */
     bool by_row = !q && !spell && !school && !nonlocal && !(cq->village && *cq->village) &&
-                  !reads_record(order);
+                  !order_reads_record;
     buf_adds(&wb, by_row ? " FROM child_status cs"
                          : " FROM child_status cs JOIN record r ON r.id = cs.record_id");
     if (school)
@@ -596,7 +594,7 @@ static int list_page(struct store *s, const struct scope *sc, const struct child
                "辍学等需要核查的名单");
         return -1;
     }
-    if (cq->sort && (!sortable || !sort_sql(cq->sort))) {
+    if (cq->sort && (!sortable || !sort_sql(cq->sort, NULL))) {
         failed_at(oc, OUT_INVALID, "sort", "%s",
                   sortable ? "排序方式无效：可按姓名、出生日期、年龄、村或状态排序（正序或倒序）"
                            : "此状态的名单按户籍登记顺序列出，不能排序");

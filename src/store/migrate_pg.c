@@ -761,65 +761,8 @@ const char *const migrate_pg_steps[] = {
     "ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('admin', 'county',"
     "  'township', 'village', 'school', 'department', 'supervisor', 'province', 'city'));"
     "ALTER TABLE app_user ADD COLUMN area " CTEXT ";",
-    /* 33 (issue 18; as SQLite's step 33): the township's index ends with the record (a page of
-     * one status is read in its order and stops at its end); and the servers hear what changes
-     * a session they keep in memory (domain/session_cache.h): a session ended or renewed, an
-     * account, its person or its villages changed, a run finished or removed, the county or a
-     * register's department changed. One notification per statement, sent at its commit, on
-     * the channel SESSION_CHANNEL (domain/session.h); last_seen, written once a minute, is not
-     * a change */
-    "DROP INDEX child_status_township;"
-    "CREATE INDEX child_status_township ON child_status (run_id, township_code, status,"
-    "  record_id) WHERE status <> 'enrolled';"
-    /* each row keeps its child's priority groups in its run (groups_match writes it; the
-     * groups of the vocabulary as it stood at this step, bit g the g-th) */
-    "ALTER TABLE child_status ADD COLUMN group_mask BIGINT NOT NULL DEFAULT 0;"
-    "UPDATE child_status SET group_mask = (SELECT coalesce(sum(DISTINCT CASE gmk.grp WHEN "
-    "  'poverty' THEN 1 WHEN 'monitored' THEN 2 WHEN 'dibao' THEN 4 WHEN 'tekun' THEN 8 "
-    "  WHEN 'orphan' THEN 16 WHEN 'de_facto' THEN 32 WHEN 'disabled' THEN 64 WHEN "
-    "  'left_behind' THEN 128 ELSE 0 END), 0) FROM group_member gmk WHERE gmk.run_id = "
-    "  child_status.run_id AND gmk.record_id = child_status.record_id) WHERE EXISTS (SELECT "
-    "  1 FROM group_member g WHERE g.run_id = child_status.run_id AND g.record_id = "
-    "  child_status.record_id);"
-    /* the suspected set (not enrolled, dropped out: domain/children.h) of a township, and of
-     * the county, each one range in the list's order: the priority groups first */
-    "CREATE INDEX child_status_suspected ON child_status (run_id, township_code,"
-    "  (group_mask <> 0) DESC, record_id) WHERE status IN ('not_enrolled', 'dropped_out');"
-    "CREATE INDEX child_status_suspected_county ON child_status (run_id,"
-    "  (group_mask <> 0) DESC, record_id) WHERE status IN ('not_enrolled', 'dropped_out');"
-    "CREATE FUNCTION baoxue_sessions_changed() RETURNS trigger LANGUAGE plpgsql AS"
-    "  $f$ BEGIN PERFORM pg_notify('baoxue_sessions', ''); RETURN NULL; END $f$;"
-    "CREATE TRIGGER session_changed AFTER DELETE OR UPDATE OF user_id, csrf, expires_at"
-    "  ON session FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
-    "CREATE TRIGGER app_user_changed AFTER UPDATE OR DELETE ON app_user"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
-    "CREATE TRIGGER person_changed AFTER UPDATE OR DELETE ON person"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
-    "CREATE TRIGGER user_village_changed AFTER INSERT OR UPDATE OR DELETE ON user_village"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
-    "CREATE TRIGGER match_run_changed AFTER UPDATE OR DELETE ON match_run"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
-    "CREATE TRIGGER batch_changed AFTER UPDATE OR DELETE ON batch"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();"
-    "CREATE TRIGGER setting_changed AFTER INSERT OR UPDATE OR DELETE ON setting"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION baoxue_sessions_changed();",
-    /* 34 (issue 18, the province's table as a background job; as SQLite's step 34, which
-     * keeps its CHECK of the kinds: a province's job runs only in a PostgreSQL database shared
-     * by counties): the kind province_indicators; a job's area (the division code prefix a job
-     * above the county is about) and topic (what of it: a month), one queued or running job
-     * per kind, area and topic; the province's kept tables, the latest per area and month */
-    "ALTER TABLE job DROP CONSTRAINT job_kind_check;"
-    "ALTER TABLE job ADD CONSTRAINT job_kind_check"
-    "  CHECK (kind IN ('import', 'match', 'province_indicators'));"
-    "ALTER TABLE job ADD COLUMN area " CTEXT ";"
-    "ALTER TABLE job ADD COLUMN topic " CTEXT ";"
-    "CREATE UNIQUE INDEX job_one_per_topic ON job (kind, area, topic)"
-    "  WHERE topic IS NOT NULL AND state IN ('queued', 'running');"
-    "CREATE TABLE province_table ("
-    "  area " CTEXT " NOT NULL, month " CTEXT " NOT NULL, as_of " CTEXT " NOT NULL,"
-    "  computed_at BIGINT NOT NULL, computed_by " CTEXT " NOT NULL,"
-    "  job_id BIGINT REFERENCES job (id), content " CTEXT " NOT NULL,"
-    "  PRIMARY KEY (area, month));",
+    migrate_pg_step33,
+    migrate_pg_step34,
 };
 const int migrate_pg_count = (int)ARRAY_SIZE(migrate_pg_steps);
 #undef ID
