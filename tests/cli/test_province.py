@@ -300,6 +300,22 @@ class ProvinceServerTest(Api, unittest.TestCase):
     def indicators(self, session, query=""):
         return self.call("GET", "/api/v1/province/indicators" + query, cookie=session[0])
 
+    def hold_runs(self, county):
+        """Hold the county's match_run in another transaction (a computation of its indicators
+        waits there): the function that lets it go, which the test's cleanup also calls."""
+        lock = _Psql(self.dsn)
+        self.addCleanup(lock.close)
+        out, errors = lock.run("BEGIN; LOCK TABLE c%s.match_run IN ACCESS EXCLUSIVE MODE" % county)
+        self.assertEqual(errors, [])
+        released = [False]
+
+        def release():
+            if not released[0]:
+                lock.run("COMMIT")
+                released[0] = True
+        self.addCleanup(release)
+        return release
+
     def start(self, session, body=None, csrf=True):
         return self.call("POST", "/api/v1/province/indicators", body, cookie=session[0],
                          csrf=session[1] if csrf else None)
@@ -432,20 +448,9 @@ class ProvinceServerTest(Api, unittest.TestCase):
 
     def test_a_second_ask_while_it_runs_gets_the_same_job(self):
         # 榆次区's table of cross-checks held by another transaction: the job waits at the third
-        # county (a table read after the county's connection is open: a schema_version held
-        # would hold the migration lock every connection to the database takes when it opens)
-        lock = _Psql(self.dsn)
-        self.addCleanup(lock.close)
-        out, errors = lock.run("BEGIN; LOCK TABLE c140702.match_run IN ACCESS EXCLUSIVE"
-                               " MODE")
-        self.assertEqual(errors, [])
-        released = [False]
-
-        def release():
-            if not released[0]:
-                lock.run("COMMIT")
-                released[0] = True
-        self.addCleanup(release)
+        # county (a table read after the county's connection is open, not its schema_version,
+        # which its migration check reads as the connection opens)
+        release = self.hold_runs("140702")
         s = self.login("shanxi")
         r, first, _ = self.start(s, {"month": this_month()})
         self.assertEqual(r.status, 202, first)
@@ -479,16 +484,7 @@ class ProvinceServerTest(Api, unittest.TestCase):
 
     def test_a_city_sees_the_provinces_job_of_its_city(self):
         # the province computes 晋城市; the city asking for the same then gets that job
-        lock = _Psql(self.dsn)
-        self.addCleanup(lock.close)
-        lock.run("BEGIN; LOCK TABLE c%s.match_run IN ACCESS EXCLUSIVE MODE" % YANGCHENG)
-        released = [False]
-
-        def release():
-            if not released[0]:
-                lock.run("COMMIT")
-                released[0] = True
-        self.addCleanup(release)
+        release = self.hold_runs(YANGCHENG)
         province, city = self.login("shanxi"), self.login("jincheng")
         r, first, _ = self.start(province, {"area": "1405", "month": last_month()})
         self.assertEqual(r.status, 202, first)
