@@ -288,14 +288,30 @@ enum login_result session_login(struct store *s, const char *name, const char *p
 #define LOOKUP_WHERE                                                                               \
     " WHERE s.id_hash = $1 AND u.disabled = 0 AND s.expires_at > $2 AND s.last_seen > $3"
 
+/* The key of a session in this process's cache: its id's hash and the database and schema it
+ * is in. One server serves many counties' schemas (http/counties.h): a session is found only in
+ * the schema its cookie's county names, never by its id alone. */
+static void cache_key(const struct store *s, const char *hid, char out[65])
+{
+    crypto_hash_sha256_state st;
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&st);
+    crypto_hash_sha256_update(&st, (const unsigned char *)hid, strlen(hid));
+    crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+    crypto_hash_sha256_update(&st, (const unsigned char *)store_name(s), strlen(store_name(s)));
+    crypto_hash_sha256_final(&st, d);
+    sodium_bin2hex(out, 65, d, sizeof(d));
+}
+
 static int lookup(struct store *s, const char *id, int64_t now, bool with_run, struct session *out)
 {
     if (!id || strlen(id) != TOKEN_HEX || strspn(id, "0123456789abcdef") != TOKEN_HEX)
         return 0;
-    char hid[65];
+    char hid[65], key[65];
     id_hash(id, hid);
+    cache_key(s, hid, key);
     struct session_cached kept;
-    if (session_cache_get(hid, with_run, now, &kept)) {
+    if (session_cache_get(key, with_run, now, &kept)) {
         *out = kept.sess;
         if (with_run)
             run_latest_prefetched(s, kept.run_none ? NULL : &kept.ri);
@@ -361,7 +377,7 @@ static int lookup(struct store *s, const char *id, int64_t now, bool with_run, s
     if (rc == 1) {
         kept.sess = *out;
         kept.last_seen = last_seen;
-        session_cache_put(hid, gen, &kept);
+        session_cache_put(key, gen, &kept);
     }
     return rc;
 }
@@ -382,10 +398,11 @@ int session_logout(struct store *s, const char *id, const char *origin)
     int rc = session_lookup(s, id, time(NULL), &cur);
     if (rc <= 0)
         return rc;
-    char hid[65];
+    char hid[65], key[65];
     id_hash(id, hid);
+    cache_key(s, hid, key);
     const char *p[] = {hid};
-    session_cache_forget(hid);
+    session_cache_forget(key);
     rc = store_begin(s);
     if (rc == 0)
         rc = store_run(s, "DELETE FROM session WHERE id_hash = $1", 1, p);

@@ -52,6 +52,8 @@ static void vocab_h(struct request *r)
 const struct route api_routes[] = {
     ROUTE("GET", "/healthz", healthz, PERM_PUBLIC, "服务是否正常（无需登录）"),
     ROUTE("GET", "/api/v1/openapi.json", openapi, PERM_PUBLIC, "本接口的 OpenAPI 3 描述"),
+    ROUTE("GET", "/api/v1/counties", counties_get_h, PERM_PUBLIC,
+          "本服务器服务的县（区）：省级库的服务器列出各县，登录时选择（无需登录）"),
     ROUTE("POST", "/api/v1/session", session_login_h, PERM_PUBLIC, "登录"),
     ROUTE("GET", "/api/v1/session", session_get_h, PERM_SESSION, "当前登录的用户和 CSRF 令牌"),
     ROUTE("DELETE", "/api/v1/session", session_logout_h, PERM_SESSION, "退出登录"),

@@ -15,6 +15,7 @@ struct user;
 
 /* api_session.c: signing in and out */
 void session_login_h(struct request *r);
+void counties_get_h(struct request *r);
 void session_get_h(struct request *r);
 void session_logout_h(struct request *r);
 

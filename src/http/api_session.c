@@ -25,6 +25,15 @@ static json_t *wellbeing_perms(struct store *s, const struct user *u, json_t *us
     return user;
 }
 
+/* The session's answer, with the county it is in on a province's server. */
+static json_t *with_county(struct request *r, json_t *body)
+{
+    if (r->county[0])
+        json_object_set_new(body, "county",
+                            json_pack("{s:s, s:s}", "code", r->county, "name", r->county_name));
+    return body;
+}
+
 void session_login_h(struct request *r)
 {
     json_t *j = request_json(r);
@@ -32,6 +41,13 @@ void session_login_h(struct request *r)
         return;
     const char *name = json_string_value(json_object_get(j, "username"));
     const char *pw = json_string_value(json_object_get(j, "password"));
+    /* a province's server: the account is the county's the login page chose (none: the
+     * province's and the cities' own accounts) */
+    const char *county = json_string_value(json_object_get(j, "county"));
+    if (county && *county && !request_use_county(r, county)) {
+        json_decref(j);
+        return;
+    }
     if (!name || !pw || !*name || !*pw || strlen(pw) > PASSWORD_MAX) {
         /* the field's name is read from the body: answer before it is freed */
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request",
@@ -70,29 +86,38 @@ void session_login_h(struct request *r)
         return;
     }
     gate_known(r->conn); /* this address may use the connections kept for signed-in users */
-    char cookie[256];
-    cookie_session(cookie, sizeof(cookie), s.id, SESSION_TTL, r->cfg->secure_cookie);
+    char cookie[320], value[8 + TOKEN_HEX + 1];
+    /* the county goes with the id: the next request's connection is chosen before its session
+     * is read (http/counties.h) */
+    snprintf(value, sizeof(value), "%s%s%s", r->county, r->county[0] ? "." : "", s.id);
+    cookie_session(cookie, sizeof(cookie), value, SESSION_TTL, r->cfg->secure_cookie);
     r->set_cookie = arena_strdup(&r->arena, cookie);
-    reply_json(r, MHD_HTTP_OK,
-               json_pack("{s:o, s:s, s:I}", "user",
-                         wellbeing_perms(r->store, &s.user, user_json(&s.user)), "csrf_token",
-                         s.csrf, "expires_at", (json_int_t)s.expires_at));
+    reply_json(
+        r, MHD_HTTP_OK,
+        with_county(r, json_pack("{s:o, s:s, s:I}", "user",
+                                 wellbeing_perms(r->store, &s.user, user_json(&s.user)),
+                                 "csrf_token", s.csrf, "expires_at", (json_int_t)s.expires_at)));
+}
+
+void counties_get_h(struct request *r)
+{
+    reply_json(r, MHD_HTTP_OK, json_pack("{s:o}", "counties", request_counties(r)));
 }
 
 void session_get_h(struct request *r)
 {
     reply_json(r, MHD_HTTP_OK,
-               json_pack("{s:o, s:s, s:I}", "user",
-                         wellbeing_perms(r->store, &r->session.user, user_json(&r->session.user)),
-                         "csrf_token", r->session.csrf, "expires_at",
-                         (json_int_t)r->session.expires_at));
+               with_county(r, json_pack("{s:o, s:s, s:I}", "user",
+                                        wellbeing_perms(r->store, &r->session.user,
+                                                        user_json(&r->session.user)),
+                                        "csrf_token", r->session.csrf, "expires_at",
+                                        (json_int_t)r->session.expires_at)));
 }
 
 void session_logout_h(struct request *r)
 {
-    char sid[TOKEN_HEX + 1], cookie[256];
-    if (cookie_get(request_header(r, MHD_HTTP_HEADER_COOKIE), SESSION_COOKIE, sid, sizeof(sid)) &&
-        session_logout(r->store, sid, r->scope.origin) < 0) {
+    char cookie[256];
+    if (r->sid[0] && session_logout(r->store, r->sid, r->scope.origin) < 0) {
         reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
         return;
     }

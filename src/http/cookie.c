@@ -45,6 +45,30 @@ bool cookie_get(const char *header, const char *name, char *out, size_t size)
     return false;
 }
 
+bool cookie_session_get(const char *header, char *sid, size_t sid_size, char county[8])
+{
+    char v[160];
+    county[0] = '\0';
+    if (!cookie_get(header, SESSION_COOKIE, v, sizeof(v)))
+        return false;
+    const char *id = v;
+    const char *dot = strchr(v, '.');
+    if (dot) {
+        if (dot - v != 6 || strspn(v, "0123456789") != 6)
+            return false;
+        memcpy(county, v, 6);
+        county[6] = '\0';
+        id = dot + 1;
+    }
+    size_t n = strlen(id);
+    if (!n || n >= sid_size) {
+        county[0] = '\0';
+        return false;
+    }
+    memcpy(sid, id, n + 1);
+    return true;
+}
+
 void cookie_session(char *out, size_t size, const char *value, long max_age, bool secure)
 {
     snprintf(out, size, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Strict%s", SESSION_COOKIE,

@@ -20,6 +20,7 @@
 #include "domain/job.h"
 #include "domain/match.h"
 #include "http/args.h"
+#include "http/counties.h"
 #include "http/reply.h"
 #include "http/request.h"
 #include "ingest/import.h"
@@ -53,6 +54,7 @@ static struct {
     /* what a claimed job shows until its row says more: its row's phase, by kind */
     const char *phase[JOB__COUNT];
     struct store *keeper_s;
+    struct counties *counties; /* a province's server: the counties whose jobs it runs too */
     pthread_t keeper;
     bool keeper_started;
     pthread_cond_t keeper_cond;
@@ -74,7 +76,8 @@ static int64_t lease_end(void)
  * row through a second connection, so that another server polling the same job sees it.
  */
 struct live {
-    int64_t id; /* 0: no job */
+    int64_t id;     /* 0: no job */
+    char county[8]; /* the schema it is in: a county's on a province's server, "" the server's */
     double fraction;
     char phase[256];
 };
@@ -85,13 +88,19 @@ struct worker {
     struct store *s;    /* the job's connection */
     struct store *peer; /* PostgreSQL: progress rows; NULL on SQLite */
     int64_t job;
+    /* a province's server: the county whose jobs the worker ran last, its two connections */
+    char county[8];
+    struct store *cs, *cpeer;
+    const char *running_in; /* the county of the running job ("" the server's own schema) */
 };
 
-static void live_set(unsigned slot, int64_t id, double fraction, const char *phase)
+static void live_set(unsigned slot, const char *county, int64_t id, double fraction,
+                     const char *phase)
 {
     pthread_mutex_lock(&pool.lock);
     struct live *l = &pool.live[slot];
     l->id = id;
+    snprintf(l->county, sizeof(l->county), "%s", county);
     l->fraction = fraction;
     snprintf(l->phase, sizeof(l->phase), "%s", phase ? phase : "");
     pthread_mutex_unlock(&pool.lock);
@@ -100,13 +109,14 @@ static void live_set(unsigned slot, int64_t id, double fraction, const char *pha
 static void on_progress(void *ctx, double fraction, const char *phase)
 {
     struct worker *w = ctx;
-    live_set(w->slot, w->job, fraction, phase);
+    live_set(w->slot, w->running_in, w->job, fraction, phase);
     if (w->peer && job_progress(w->peer, w->job, fraction, phase, lease_end()) < 0)
         error("任务 %lld 的进度无法写入：%s", (long long)w->job, store_errmsg(w->peer));
 }
 
-/* A job's row (as job_get gives it) with the progress its thread last reported here. */
-static void live_overlay(json_t *job)
+/* A job's row (as job_get gives it, from the schema of `county`: "" the server's own) with
+ * the progress its thread last reported here. */
+static void live_overlay(json_t *job, const char *county)
 {
     json_int_t id = json_integer_value(json_object_get(job, "id"));
     const char *state = json_string_value(json_object_get(job, "state"));
@@ -114,7 +124,7 @@ static void live_overlay(json_t *job)
         return;
     pthread_mutex_lock(&pool.lock);
     for (unsigned i = 0; pool.live && i < pool.nthreads; i++)
-        if (pool.live[i].id == id) {
+        if (pool.live[i].id == id && !strcmp(pool.live[i].county, county)) {
             json_object_set_new(job, "progress", json_real(pool.live[i].fraction));
             json_object_set_new(job, "phase", json_string(pool.live[i].phase));
         }
@@ -210,7 +220,7 @@ static void run_row(struct worker *w, const struct verb *v, json_t *params)
                           .committed_ctx = w};
     const char *phase = dry_run ? "正在检查" : v->phase;
     job_start(s, id, phase);
-    live_set(w->slot, id, 0, phase);
+    live_set(w->slot, w->running_in, id, 0, phase);
     struct outcome o = OUTCOME_INIT;
     int rc = verb_run(v, &c, in, &o);
     session_cache_flush(); /* a run it saved is the latest for this server's next request */
@@ -252,7 +262,7 @@ static void run_job(struct worker *w, int64_t id)
         run_row(w, v, params);
     else
         job_fail(s, id, "任务参数无效");
-    live_set(w->slot, 0, 0, "");
+    live_set(w->slot, "", 0, 0, "");
     pthread_mutex_lock(&pool.lock);
     w->upload[0] = '\0';
     pthread_mutex_unlock(&pool.lock);
@@ -269,6 +279,89 @@ static void wait_seconds(pthread_cond_t *cond, unsigned seconds)
     pthread_cond_timedwait(cond, &pool.lock, &until);
 }
 
+/* ---- a province's server: the jobs queued in the counties' schemas ---- */
+
+/* The worker's connections to a county's schema (those to another county closed first);
+ * false when they cannot be opened. */
+static bool worker_county(struct worker *w, const char *code)
+{
+    if (w->cs && !strcmp(w->county, code))
+        return true;
+    store_close(w->cs);
+    store_close(w->cpeer);
+    w->cs = w->cpeer = NULL;
+    w->county[0] = '\0';
+    struct buf err = BUF_INIT;
+    if (counties_connect(pool.counties, code, &w->cs, &err) < 0 ||
+        store_open_peer(w->cs, &w->cpeer, &err) < 0) {
+        error("%s", err.buf);
+        store_close(w->cs);
+        w->cs = NULL;
+    }
+    buf_release(&err);
+    if (w->cs)
+        snprintf(w->county, sizeof(w->county), "%s", code);
+    return w->cs != NULL;
+}
+
+/* Claim and run a job queued in a county's schema: its id, 0 when there was none. */
+static int64_t claim_in_counties(struct worker *w)
+{
+    char(*codes)[8] = NULL;
+    size_t n = 0;
+    if (counties_with_jobs(pool.counties, w->s, false, &codes, &n) < 0) {
+        error("无法查看各县的后台任务：%s", store_errmsg(w->s));
+        return -1;
+    }
+    int64_t id = 0;
+    for (size_t i = 0; i < n && id <= 0; i++) {
+        if (!worker_county(w, codes[i]))
+            continue;
+        id = job_claim(w->cs, pool.self, lease_end(), pool.phase);
+        if (id < 0) {
+            error("无法领取后台任务：%s", store_errmsg(w->cs));
+        } else if (id > 0) {
+            struct store *own = w->s, *own_peer = w->peer;
+            w->s = w->cs;
+            w->peer = w->cpeer;
+            w->running_in = w->county;
+            run_job(w, id);
+            w->running_in = "";
+            w->s = own;
+            w->peer = own_peer;
+        }
+    }
+    free(codes);
+    return id;
+}
+
+/* fn on a connection to each county whose job table holds a queued job, or with `running` a
+ * queued or running one; s: a connection to the province's schema. */
+static void each_county_with_jobs(struct store *s, bool running,
+                                  void (*fn)(struct store *cs, void *ctx), void *ctx)
+{
+    if (!pool.counties)
+        return;
+    char(*codes)[8] = NULL;
+    size_t n = 0;
+    if (counties_with_jobs(pool.counties, s, running, &codes, &n) < 0) {
+        error("无法查看各县的后台任务：%s", store_errmsg(s));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct store *cs = NULL;
+        struct buf err = BUF_INIT;
+        if (counties_connect(pool.counties, codes[i], &cs, &err) < 0) {
+            error("%s", err.buf);
+        } else {
+            fn(cs, ctx);
+            store_close(cs);
+        }
+        buf_release(&err);
+    }
+    free(codes);
+}
+
 /* A job thread: claims the oldest job it may run (free, or an import uploaded here), runs it,
  * and looks again; with none, waits to be woken or for the next look. */
 static void *worker(void *arg)
@@ -283,6 +376,8 @@ static void *worker(void *arg)
             error("无法领取后台任务：%s", store_errmsg(w->s));
         else if (id > 0)
             run_job(w, id);
+        else if (pool.counties)
+            id = claim_in_counties(w);
         pthread_mutex_lock(&pool.lock);
         pool.busy--;
         pthread_cond_broadcast(&pool.idle_cond);
@@ -327,7 +422,20 @@ static long reap(struct store *s)
     return n;
 }
 
-/* The keeper: every third of the lease, this server's jobs renewed and the others' looked at. */
+/* This server's leases in one schema renewed, the jobs of the servers that are gone failed. */
+static void renew_and_reap(struct store *s, void *ctx)
+{
+    bool pg = *(bool *)ctx;
+    /* on SQLite an import's transaction holds the one write lock: the renewal waits it out
+     * and may fail, quietly (the next one renews) */
+    if (job_renew(s, pool.self, lease_end()) < 0 && pg)
+        error("无法续租后台任务：%s", store_errmsg(s));
+    if (reap(s) < 0 && pg)
+        error("无法检查其他服务器的后台任务：%s", store_errmsg(s));
+}
+
+/* The keeper: every third of the lease, this server's jobs renewed and the others' looked at
+ * (on a province's server, in every county's schema that has queued or running jobs too). */
 static void *keeper(void *arg)
 {
     (void)arg;
@@ -339,20 +447,31 @@ static void *keeper(void *arg)
         if (pool.stop)
             break;
         pthread_mutex_unlock(&pool.lock);
-        /* on SQLite an import's transaction holds the one write lock: the renewal waits it out
-         * and may fail, quietly (the next one renews) */
-        if (job_renew(pool.keeper_s, pool.self, lease_end()) < 0 && pg)
-            error("无法续租后台任务：%s", store_errmsg(pool.keeper_s));
-        if (reap(pool.keeper_s) < 0 && pg)
-            error("无法检查其他服务器的后台任务：%s", store_errmsg(pool.keeper_s));
+        renew_and_reap(pool.keeper_s, &pg);
+        each_county_with_jobs(pool.keeper_s, true, renew_and_reap, &pg);
         pthread_mutex_lock(&pool.lock);
     }
     pthread_mutex_unlock(&pool.lock);
     return NULL;
 }
 
-int jobs_start(struct store *main, const struct server_config *cfg, struct buf *err)
+static void reap_county(struct store *cs, void *ctx)
 {
+    (void)ctx;
+    if (reap(cs) < 0)
+        error("无法读取任务表：%s", store_errmsg(cs));
+}
+
+static void keep_county_uploads(struct store *cs, void *keep)
+{
+    if (uploads_kept(cs, keep) < 0)
+        error("无法读取任务表：%s", store_errmsg(cs));
+}
+
+int jobs_start(struct store *main, struct counties *counties, const struct server_config *cfg,
+               struct buf *err)
+{
+    pool.counties = counties;
     char host[256];
     if (gethostname(host, sizeof(host)) < 0)
         snprintf(host, sizeof(host), "localhost");
@@ -370,12 +489,17 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
         buf_addf(err, "无法读取任务表：%s", store_errmsg(main));
         return -1;
     }
+    each_county_with_jobs(main, true, reap_county, NULL);
     /* what a killed server left in uploads/ (no job will read it now) */
-    long swept = uploads_sweep(main, cfg->data_dir);
-    if (swept < 0) {
+    json_t *keep = json_array();
+    if (uploads_kept(main, keep) < 0) {
+        json_decref(keep);
         buf_addf(err, "无法读取任务表：%s", store_errmsg(main));
         return -1;
     }
+    each_county_with_jobs(main, true, keep_county_uploads, keep);
+    long swept = uploads_sweep(cfg->data_dir, keep);
+    json_decref(keep);
     if (swept > 0)
         fprintf(stderr, "已删除上次运行遗留的上传文件 %ld 个\n", swept);
     pool.nthreads = cfg->job_threads ? cfg->job_threads : 1;
@@ -391,6 +515,7 @@ int jobs_start(struct store *main, const struct server_config *cfg, struct buf *
     for (unsigned i = 0; i < pool.nthreads; i++) {
         struct worker *w = &pool.workers[i];
         w->slot = i;
+        w->running_in = "";
         if (store_open_peer(main, &w->s, err) < 0 ||
             (pg && store_open_peer(main, &w->peer, err) < 0)) {
             store_close(w->s);
@@ -413,6 +538,16 @@ static void drop_queued(struct store *s, int64_t id)
         upload_remove(json_string_value(json_object_get(params, "path")));
     json_decref(params);
     job_fail(s, id, "服务停止，任务未运行，请重新提交");
+}
+
+/* The imports uploaded here and still queued in one schema: failed, their uploads removed. */
+static void drop_held(struct store *s, void *ctx)
+{
+    (void)ctx;
+    int64_t ids[256];
+    long n = job_held_queued(s, pool.self, ids, (long)ARRAY_SIZE(ids));
+    for (long i = 0; i < n; i++)
+        drop_queued(s, ids[i]);
 }
 
 void jobs_stop(unsigned drain)
@@ -450,15 +585,16 @@ void jobs_stop(unsigned drain)
     /* the imports uploaded here and still queued will not run (their files are on this
      * server's disk): failed, their uploads removed; the free jobs stay for another server */
     if (pool.keeper_s) {
-        int64_t ids[256];
-        long n = job_held_queued(pool.keeper_s, pool.self, ids, (long)ARRAY_SIZE(ids));
-        for (long i = 0; i < n; i++)
-            drop_queued(pool.keeper_s, ids[i]);
+        drop_held(pool.keeper_s, NULL);
+        each_county_with_jobs(pool.keeper_s, false, drop_held, NULL);
     }
     for (unsigned i = 0; i < pool.nthreads; i++) {
         store_close(pool.workers[i].s);
         store_close(pool.workers[i].peer);
+        store_close(pool.workers[i].cs);
+        store_close(pool.workers[i].cpeer);
     }
+    pool.counties = NULL;
     store_close(pool.keeper_s);
     free(pool.threads);
     free(pool.workers);
@@ -472,7 +608,7 @@ static void reply_job(struct request *r, unsigned status, int64_t id)
     struct outcome o = OUTCOME_INIT;
     json_t *j = job_get(r->store, &r->scope, id, &o);
     if (j) {
-        live_overlay(j);
+        live_overlay(j, r->county);
         reply_json(r, status, j);
     } else {
         /* the job was just created for this caller: only the store can fail here */
@@ -585,7 +721,7 @@ void job_get_h(struct request *r)
     struct outcome o = OUTCOME_INIT;
     json_t *j = job_get(r->store, &r->scope, jid, &o);
     if (j)
-        live_overlay(j);
+        live_overlay(j, r->county);
     reply_read(r, j, &o);
 }
 
@@ -594,7 +730,7 @@ void jobs_get_h(struct request *r)
     json_t *j = job_list(r->store, &r->scope, 100);
     size_t i;
     json_t *item;
-    json_array_foreach(json_object_get(j, "items"), i, item) live_overlay(item);
+    json_array_foreach(json_object_get(j, "items"), i, item) live_overlay(item, r->county);
     if (j)
         reply_json(r, MHD_HTTP_OK, j);
     else

@@ -29,7 +29,11 @@ struct request {
     struct upload *upload; /* its state (http/uploads.c) */
     bool queued;
     enum MHD_Result result;
-    struct store *store; /* this worker thread's connection */
+    struct store *store; /* this worker thread's connection (on a province's server, to the
+                            schema of the request's county: http/counties.h) */
+    char county[8];      /* that county's code ("" the server's own schema) */
+    char county_name[128];
+    char sid[65]; /* the session cookie's id ("" none) */
     const struct route *route;
     struct route_params params;
     bool signed_in;
@@ -57,6 +61,12 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
 
 /* The request body as JSON, or NULL after replying 400 with a Chinese message. */
 json_t *request_json(struct request *r);
+/* On a province's server: the request works in the registered county `code` from now on (its
+ * store this thread's connection to the county's schema); false after replying 400 (no such
+ * county here) or 503. On any other server: false after replying 400. */
+bool request_use_county(struct request *r, const char *code);
+/* The counties this server serves ([{code, name}], empty on a county's own server). */
+json_t *request_counties(struct request *r);
 /* A query argument, or NULL. */
 const char *request_arg(struct request *r, const char *name);
 /* A school account's school name (r->scope.school_name), looked up on first need: only the
@@ -76,7 +86,11 @@ const char *static_content_type(const char *name);
 bool static_resolve(const char *root, const char *path, char *out, size_t size);
 
 /* Background jobs (http/jobs.c) and the streamed upload (http/uploads.c). */
-int jobs_start(struct store *main, const struct server_config *cfg, struct buf *err);
+struct counties;
+/* On a province's server (counties not NULL) the job threads also run the jobs queued in
+ * every county's schema. */
+int jobs_start(struct store *main, struct counties *counties, const struct server_config *cfg,
+               struct buf *err);
 /* Stop taking jobs; wait up to drain seconds for running ones (then leave them to be marked
  * failed by another server when their lease expires, or by this one's next start); the imports
  * uploaded here and still queued fail (their files are here), the other queued jobs stay for
@@ -92,9 +106,11 @@ void upload_end(struct request *r); /* at completion: removes a file no job took
  * the path in path; -1 (path "") when it cannot be made. */
 int upload_create(const char *data_dir, char *path, size_t size);
 void upload_remove(const char *path);
-/* Remove from data_dir/uploads everything that is not the file of a queued or running import
- * job: the number removed, -1 on a store error. */
-long uploads_sweep(struct store *s, const char *data_dir);
+/* Add to keep (a JSON array) the files of s's queued and running import jobs: 0, or -1 on a
+ * store error. */
+int uploads_kept(struct store *s, json_t *keep);
+/* Remove from data_dir/uploads everything that is not in keep: the number removed. */
+long uploads_sweep(const char *data_dir, json_t *keep);
 void imports_post_h(struct request *r);
 /* The route of a row that reads a file and runs at once (a photo: verb/rows_attach.c). */
 void file_verb_h(struct request *r);

@@ -12,6 +12,7 @@
 #include "core/date.h"
 #include "domain/run.h"
 #include "http/cookie.h"
+#include "http/counties.h"
 #include "http/gate.h"
 #include "http/replica.h"
 #include "store/audit.h"
@@ -25,6 +26,7 @@ struct server {
     const struct server_config *cfg;
     struct store *main;           /* opened at start (migrations run once, here) */
     struct replica_pool *replica; /* --db-read: lists and reports from a replica (replica.h) */
+    struct counties *counties;    /* a province's server: the counties it serves (counties.h) */
     pthread_mutex_t lock;
     struct store **stores; /* one per worker thread, closed at the end */
     size_t nstores, alloc;
@@ -208,12 +210,11 @@ static bool object_in_scope(struct request *r)
 static bool authorise(struct request *r)
 {
     const struct route *rt = r->route;
-    char sid[TOKEN_HEX + 1];
-    if (cookie_get(request_header(r, MHD_HTTP_HEADER_COOKIE), SESSION_COOKIE, sid, sizeof(sid))) {
+    if (r->sid[0]) {
         /* a read learns the latest run with its session: one round trip for both */
         int rc = state_changing(r->method)
-                     ? session_lookup(r->store, sid, (int64_t)time(NULL), &r->session)
-                     : session_lookup_read(r->store, sid, (int64_t)time(NULL), &r->session);
+                     ? session_lookup(r->store, r->sid, (int64_t)time(NULL), &r->session)
+                     : session_lookup_read(r->store, r->sid, (int64_t)time(NULL), &r->session);
         if (rc < 0) {
             reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "服务器内部错误（数据库）");
             return false;
@@ -251,6 +252,59 @@ static bool authorise(struct request *r)
     return object_in_scope(r);
 }
 
+/* This thread's connection for a request: the server's own, or on a province's server the one
+ * to the schema of the county its session cookie names. A cookie that names a county this
+ * server does not serve is no session. false after replying 503. */
+static bool request_store(struct request *r)
+{
+    r->store = thread_store(r->srv);
+    if (!r->store) {
+        reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接数据库");
+        return false;
+    }
+    char county[8];
+    if (!cookie_session_get(request_header(r, MHD_HTTP_HEADER_COOKIE), r->sid, sizeof(r->sid),
+                            county))
+        r->sid[0] = '\0';
+    if (!county[0])
+        return true;
+    struct province_county pc;
+    if (!r->srv->counties || !counties_find(r->srv->counties, r->store, county, &pc)) {
+        r->sid[0] = '\0';
+        return true;
+    }
+    return request_use_county(r, county);
+}
+
+bool request_use_county(struct request *r, const char *code)
+{
+    struct province_county pc;
+    struct counties *c = r->srv->counties;
+    if (!c || !counties_find(c, thread_store(r->srv), code, &pc)) {
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "county",
+                       c ? "本服务器不服务这个县（区），请从列表中选择"
+                         : "本服务器只服务一个县，不用选择县（区）");
+        return false;
+    }
+    struct buf err = BUF_INIT;
+    struct store *s = counties_thread_store(c, &pc, &err);
+    if (!s) {
+        error("%s", err.buf);
+        buf_release(&err);
+        reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接该县的数据库");
+        return false;
+    }
+    r->store = s;
+    snprintf(r->county, sizeof(r->county), "%s", code);
+    snprintf(r->county_name, sizeof(r->county_name), "%s", pc.name);
+    return true;
+}
+
+json_t *request_counties(struct request *r)
+{
+    return r->srv->counties ? counties_json(r->srv->counties) : json_array();
+}
+
 /* The route of a request that has one, with this thread's store; false after replying. */
 static bool dispatch_route(struct request *r)
 {
@@ -264,12 +318,7 @@ static bool dispatch_route(struct request *r)
         return false;
     }
     r->log_path = r->route->pattern;
-    r->store = thread_store(r->srv);
-    if (!r->store) {
-        reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接数据库");
-        return false;
-    }
-    return true;
+    return request_store(r);
 }
 
 /* The handler, with this thread's audit origin set to the request's: whatever the library
@@ -280,7 +329,10 @@ static void run_handler(struct request *r)
 {
     struct store *primary = r->store;
     struct replica_pool *rp = r->srv->replica;
-    if (rp && r->signed_in && !r->streaming && replica_reads(r->route, r->method)) {
+    /* a county's request on a province's server reads its county's schema on the primary: the
+     * replica's connections are the province's schema's */
+    if (rp && r->signed_in && !r->streaming && !r->county[0] &&
+        replica_reads(r->route, r->method)) {
         struct store *rs = replica_for(rp, request_header(r, MHD_HTTP_HEADER_COOKIE));
         if (rs) {
             r->store = rs;
@@ -309,11 +361,8 @@ static void dispatch(struct request *r)
     }
     if (r->route) {
         r->log_path = r->route->pattern;
-        r->store = thread_store(r->srv);
-        if (!r->store) {
-            reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接数据库");
+        if (!request_store(r))
             return;
-        }
         if (authorise(r))
             run_handler(r);
         run_latest_forget();
@@ -553,6 +602,11 @@ int server_run(const struct server_config *cfg, struct buf *err)
     pthread_mutex_init(&srv.lock, NULL);
     if (store_open(&srv.main, cfg->db, STORE_OPEN_EXISTING, err) < 0)
         return -1;
+    /* the province's schema of a shared database: every registered county is served too */
+    if (counties_open(&srv.counties, srv.main, err) < 0) {
+        store_close(srv.main);
+        return -1;
+    }
     /* PostgreSQL: sessions are kept in memory while the database's notifications are heard */
     struct store_listener *listener = store_listen(cfg->db, SESSION_CHANNEL, on_listen, NULL);
     if (cfg->db_read && (!store_dsn_is_pg(cfg->db) ||
@@ -560,6 +614,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
         if (!err->len)
             buf_adds(err, "--db-read（只读副本）只用于 PostgreSQL 主库，--db 是 SQLite 数据库文件");
         store_listen_stop(listener);
+        counties_close(srv.counties);
         store_close(srv.main);
         return -1;
     }
@@ -573,8 +628,9 @@ int server_run(const struct server_config *cfg, struct buf *err)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     /* after the mask: the job threads must not take the signals either */
-    if (jobs_start(srv.main, cfg, err) < 0) {
+    if (jobs_start(srv.main, srv.counties, cfg, err) < 0) {
         store_listen_stop(listener);
+        counties_close(srv.counties);
         store_close(srv.main);
         replica_close(srv.replica);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
@@ -625,6 +681,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
         gate_stop();
         jobs_stop(0);
         store_listen_stop(listener);
+        counties_close(srv.counties);
         store_close(srv.main);
         replica_close(srv.replica);
         pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
@@ -635,9 +692,13 @@ int server_run(const struct server_config *cfg, struct buf *err)
         inet_ntop(AF_INET, &((struct sockaddr_in *)&addr)->sin_addr, host, sizeof(host));
     else
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&addr)->sin6_addr, host, sizeof(host));
-    printf("baoxue 服务已启动：http://%s%s%s:%u/（%u 个工作线程%s%s）\n",
+    char served[64] = "";
+    if (srv.counties)
+        snprintf(served, sizeof(served), "，省级库：服务 %zu 个县（区）",
+                 counties_count(srv.counties));
+    printf("baoxue 服务已启动：http://%s%s%s:%u/（%u 个工作线程%s%s%s）\n",
            addr.ss_family == AF_INET6 ? "[" : "", host, addr.ss_family == AF_INET6 ? "]" : "", port,
-           cfg->threads, cfg->web ? "，网页目录 " : "", cfg->web ? cfg->web : "");
+           cfg->threads, served, cfg->web ? "，网页目录 " : "", cfg->web ? cfg->web : "");
     fflush(stdout);
 
     int sig = 0;
@@ -655,6 +716,7 @@ int server_run(const struct server_config *cfg, struct buf *err)
     for (size_t i = 0; i < srv.nstores; i++)
         store_close(srv.stores[i]);
     free(srv.stores);
+    counties_close(srv.counties);
     replica_close(srv.replica);
     store_listen_stop(listener);
     session_cache_event(false);

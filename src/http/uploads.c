@@ -61,22 +61,12 @@ static void remove_entry(const char *dir, const char *name)
     }
 }
 
-long uploads_sweep(struct store *s, const char *data_dir)
+int uploads_kept(struct store *s, json_t *keep)
 {
-    char dir[4096];
-    if ((size_t)snprintf(dir, sizeof(dir), "%s/uploads", data_dir) >= sizeof(dir))
-        return 0;
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    /* the files of jobs still waiting to run stay */
     struct stmt *st = store_prepare(
         s, "SELECT params FROM job WHERE kind = 'import' AND state IN ('queued', 'running')");
-    if (!st) {
-        closedir(d);
+    if (!st)
         return -1;
-    }
-    json_t *keep = json_array();
     int rc;
     while ((rc = stmt_step(st)) == 1) {
         json_t *p = json_loads(stmt_text(st, 0), 0, NULL);
@@ -86,9 +76,20 @@ long uploads_sweep(struct store *s, const char *data_dir)
         json_decref(p);
     }
     stmt_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
+long uploads_sweep(const char *data_dir, json_t *keep)
+{
+    char dir[4096];
+    if ((size_t)snprintf(dir, sizeof(dir), "%s/uploads", data_dir) >= sizeof(dir))
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
     long removed = 0;
     struct dirent *e;
-    while (rc == 0 && (e = readdir(d))) {
+    while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         char path[8192];
@@ -104,8 +105,7 @@ long uploads_sweep(struct store *s, const char *data_dir)
         }
     }
     closedir(d);
-    json_decref(keep);
-    return rc < 0 ? -1 : removed;
+    return removed;
 }
 
 /* ---- the upload: multipart/form-data streamed to a file under the data directory ---- */

@@ -1,0 +1,248 @@
+/* The counties one server serves: the registry read from the province's schema, and the
+ * connections each thread keeps to the counties' schemas (counties.h). */
+#include "http/counties.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store.h"
+#include "util/common.h"
+
+struct counties {
+    pthread_mutex_t lock;
+    char *base; /* the database's DSN, without the province's schema */
+    struct province_county *list;
+    size_t n;
+    time_t read_at;
+    /* every connection a thread keeps (closed by counties_close) */
+    struct store **open;
+    size_t nopen, alloc;
+};
+
+static int reread(struct counties *c, struct store *s)
+{
+    struct stmt *st = store_prepare(s, "SELECT code, name, schema_name, added_at"
+                                       " FROM province.county ORDER BY code");
+    if (!st)
+        return -1;
+    struct province_county *list = NULL;
+    size_t n = 0, alloc = 0;
+    int rc;
+    while ((rc = stmt_step(st)) == 1) {
+        ALLOC_GROW(list, n + 1, alloc);
+        struct province_county *p = &list[n++];
+        memset(p, 0, sizeof(*p));
+        snprintf(p->code, sizeof(p->code), "%s", stmt_text(st, 0));
+        snprintf(p->name, sizeof(p->name), "%s", stmt_text(st, 1));
+        /* the schema from the code (checked to be six digits by the registry's table): it is
+         * written into SQL (counties_with_jobs) */
+        province_schema_of(p->code, p->schema);
+        snprintf(p->added_at, sizeof(p->added_at), "%s", stmt_text(st, 3));
+    }
+    stmt_finalize(st);
+    if (rc < 0) {
+        free(list);
+        return -1;
+    }
+    pthread_mutex_lock(&c->lock);
+    free(c->list);
+    c->list = list;
+    c->n = n;
+    c->read_at = time(NULL);
+    pthread_mutex_unlock(&c->lock);
+    return 0;
+}
+
+int counties_open(struct counties **out, struct store *main, struct buf *err)
+{
+    *out = NULL;
+    if (strcmp(store_dialect(main), "postgresql"))
+        return 0;
+    struct buf base = BUF_INIT;
+    int here = province_here(main, &base);
+    if (here <= 0) {
+        buf_release(&base);
+        if (here < 0)
+            buf_addf(err, "无法读取数据库的设置：%s", store_errmsg(main));
+        return here < 0 ? -1 : 0;
+    }
+    struct counties *c = xcalloc(1, sizeof(*c));
+    pthread_mutex_init(&c->lock, NULL);
+    c->base = buf_detach(&base, NULL);
+    if (reread(c, main) < 0) {
+        buf_addf(err, "无法读取本库的县名单：%s", store_errmsg(main));
+        counties_close(c);
+        return -1;
+    }
+    *out = c;
+    return 0;
+}
+
+void counties_close(struct counties *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->nopen; i++)
+        store_close(c->open[i]);
+    free(c->open);
+    free(c->list);
+    free(c->base);
+    pthread_mutex_destroy(&c->lock);
+    free(c);
+}
+
+size_t counties_count(struct counties *c)
+{
+    pthread_mutex_lock(&c->lock);
+    size_t n = c->n;
+    pthread_mutex_unlock(&c->lock);
+    return n;
+}
+
+static bool lookup(struct counties *c, const char *code, struct province_county *out)
+{
+    bool found = false;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->n && !found; i++)
+        if (!strcmp(c->list[i].code, code)) {
+            *out = c->list[i];
+            found = true;
+        }
+    pthread_mutex_unlock(&c->lock);
+    return found;
+}
+
+bool counties_find(struct counties *c, struct store *s, const char *code,
+                   struct province_county *out)
+{
+    if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
+        return false;
+    if (lookup(c, code, out))
+        return true;
+    pthread_mutex_lock(&c->lock);
+    bool stale = time(NULL) - c->read_at >= COUNTIES_REREAD;
+    pthread_mutex_unlock(&c->lock);
+    if (!stale || reread(c, s) < 0)
+        return false;
+    return lookup(c, code, out);
+}
+
+json_t *counties_json(struct counties *c)
+{
+    json_t *a = json_array();
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->n; i++)
+        json_array_append_new(
+            a, json_pack("{s:s, s:s}", "code", c->list[i].code, "name", c->list[i].name));
+    pthread_mutex_unlock(&c->lock);
+    return a;
+}
+
+int counties_connect(struct counties *c, const char *code, struct store **out, struct buf *err)
+{
+    struct province_county county;
+    if (!lookup(c, code, &county)) {
+        buf_addf(err, "县 %s 不在本库的县名单中", code);
+        return -1;
+    }
+    struct outcome o = OUTCOME_INIT;
+    int rc = province_open_county(c->base, &county, out, &o);
+    if (rc < 0)
+        buf_addf(err, "无法连接%s的数据：%s", county.name, o.msg.buf);
+    outcome_release(&o);
+    return rc;
+}
+
+/* ---- the connections of a worker thread ---- */
+
+struct kept {
+    struct counties *owner;
+    char code[8];
+    struct store *s;
+    unsigned long used;
+};
+
+static _Thread_local struct kept kept_[COUNTIES_PER_THREAD];
+static _Thread_local unsigned long tick_;
+
+static void forget_open(struct counties *c, struct store *s)
+{
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->nopen; i++)
+        if (c->open[i] == s) {
+            c->open[i] = c->open[--c->nopen];
+            break;
+        }
+    pthread_mutex_unlock(&c->lock);
+}
+
+struct store *counties_thread_store(struct counties *c, const struct province_county *county,
+                                    struct buf *err)
+{
+    struct kept *slot = NULL; /* a free slot, else the least lately used */
+    for (size_t i = 0; i < COUNTIES_PER_THREAD; i++) {
+        struct kept *k = &kept_[i];
+        bool mine = k->s && k->owner == c;
+        if (mine && !strcmp(k->code, county->code)) {
+            k->used = ++tick_;
+            return k->s;
+        }
+        bool slot_free = slot && !(slot->s && slot->owner == c);
+        if (!mine ? !slot_free : !slot || (!slot_free && k->used < slot->used))
+            slot = k;
+    }
+    if (slot->s && slot->owner == c) {
+        forget_open(c, slot->s);
+        store_close(slot->s);
+    }
+    memset(slot, 0, sizeof(*slot));
+    struct store *s = NULL;
+    if (counties_connect(c, county->code, &s, err) < 0)
+        return NULL;
+    pthread_mutex_lock(&c->lock);
+    ALLOC_GROW(c->open, c->nopen + 1, c->alloc);
+    c->open[c->nopen++] = s;
+    pthread_mutex_unlock(&c->lock);
+    *slot = (struct kept){.owner = c, .s = s, .used = ++tick_};
+    snprintf(slot->code, sizeof(slot->code), "%s", county->code);
+    return s;
+}
+
+/* ---- the counties with jobs ---- */
+
+int counties_with_jobs(struct counties *c, struct store *s, bool running, char (**codes)[8],
+                       size_t *n)
+{
+    *codes = NULL;
+    *n = 0;
+    struct buf sql = BUF_INIT;
+    pthread_mutex_lock(&c->lock);
+    for (size_t i = 0; i < c->n; i++)
+        buf_addf(&sql, "%s(SELECT '%s' FROM %s.job WHERE state IN ('queued'%s) LIMIT 1)",
+                 i ? " UNION ALL " : "", c->list[i].code, c->list[i].schema,
+                 running ? ", 'running'" : "");
+    pthread_mutex_unlock(&c->lock);
+    if (!sql.len) {
+        buf_release(&sql);
+        return 0;
+    }
+    struct stmt *st = store_prepare(s, sql.buf);
+    buf_release(&sql);
+    if (!st)
+        return -1;
+    size_t alloc = 0;
+    int rc;
+    while ((rc = stmt_step(st)) == 1) {
+        ALLOC_GROW(*codes, *n + 1, alloc);
+        snprintf((*codes)[(*n)++], 8, "%s", stmt_text(st, 0));
+    }
+    stmt_finalize(st);
+    if (rc < 0) {
+        free(*codes);
+        *codes = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
