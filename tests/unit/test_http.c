@@ -126,6 +126,41 @@ static void cookie_is(const char *header, const char *want)
     assert_string_equal(v, want);
 }
 
+/* The session cookie of a province's server names its county before the id. */
+static void session_is(const char *header, const char *sid, const char *county)
+{
+    char id[65] = "", c[8] = "x";
+    bool ok = cookie_session_get(header, id, sizeof(id), c);
+    if (!sid) {
+        if (ok)
+            fail_msg("session in [%s] found as [%s] of [%s], expected none", header, id, c);
+        assert_string_equal(c, "");
+        return;
+    }
+    if (!ok)
+        fail_msg("no session in [%s]", header);
+    assert_string_equal(id, sid);
+    assert_string_equal(c, county);
+}
+
+static void test_cookie_session_county(void **state)
+{
+    (void)state;
+    session_is("baoxue_session=abc", "abc", "");
+    session_is("a=1; baoxue_session=140521.abc", "abc", "140521");
+    /* a county is six digits, and an id follows it */
+    session_is("baoxue_session=14052.abc", NULL, NULL);
+    session_is("baoxue_session=1405211.abc", NULL, NULL);
+    session_is("baoxue_session=14052x.abc", NULL, NULL);
+    session_is("baoxue_session=140521.", NULL, NULL);
+    session_is("baoxue_session=.abc", NULL, NULL);
+    session_is("other=140521.abc", NULL, NULL);
+    /* an id longer than its buffer is none */
+    session_is("baoxue_session=140521."
+               "0123456789012345678901234567890123456789012345678901234567890123456789",
+               NULL, NULL);
+}
+
 static void test_cookie_parse(void **state)
 {
     cookie_is("baoxue_session=abc", "abc");
@@ -672,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_route_find),
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_cookie_parse),
+        cmocka_unit_test(test_cookie_session_county),
         cmocka_unit_test(test_cookie_set),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_lockout_backoff),

@@ -1,0 +1,204 @@
+"""Black-box tests of one server for every county of a province (issue 18, point 3).
+
+`baoxue serve` on the province's schema of a database shared by several counties serves the
+province's and the cities' accounts and every registered county: a county's account signs in
+naming its county, its session cookie carries the county, and each of its requests runs in the
+county's schema exactly as on the county's own server. Names are a county's own: the same name
+in two counties is two accounts. A cookie cannot be moved to another county, a county's jobs
+run on the province's server, and the province's accounts work as before. PostgreSQL only: run
+as cli.test_province_serve.pg.
+"""
+
+import os
+import shutil
+import tempfile
+import unittest
+
+from harness import (PASSWORD, PG, Api, drain, http_call, multipart, psql, start_server,
+                     stop_drained, user_add)
+from test_province import QINSHUI, YANGCHENG, bx, county_dsn, database_dsn, schema_dsn
+
+
+@unittest.skipUnless(PG, "PostgreSQL only: run as cli.test_province_serve.pg")
+class ProvinceServesCountiesTest(Api, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="baoxue-province-serve-")
+        cls.dbname = "province_serve_%d" % os.getpid()
+        psql(PG, "CREATE DATABASE %s" % cls.dbname)
+        cls.dsn = database_dsn(cls.dbname)
+        for code in (QINSHUI, YANGCHENG):
+            bx("province", "add", code, "--db", cls.dsn)
+        bx("demo", "--children", 600, "--seed", 3, "--no-history", "--out",
+           os.path.join(cls.tmp, "qinshui"), "--db", county_dsn(cls.dsn, QINSHUI))
+        bx("demo", "--county", YANGCHENG, "--children", 400, "--seed", 5, "--no-history",
+           "--out", os.path.join(cls.tmp, "yangcheng"), "--db", county_dsn(cls.dsn, YANGCHENG))
+        cls.db = schema_dsn(cls.dsn, "province")
+        user_add(cls.db, "shanxi", "--role", "province", "--area", "14")
+        # the same name in both counties: two people, two accounts
+        user_add(county_dsn(cls.dsn, QINSHUI), "zhang", "--role", "county")
+        user_add(county_dsn(cls.dsn, YANGCHENG), "zhang", "--role", "township",
+                 "--township", "140522100")
+        user_add(county_dsn(cls.dsn, QINSHUI), "qs_admin", "--role", "admin")
+        cls.proc, cls.port = start_server(cls.db)
+        # the county's own server, to compare with
+        cls.own_proc, cls.own_port = start_server(county_dsn(cls.dsn, QINSHUI))
+        cls.logs = [drain(p) for p in (cls.proc, cls.own_proc)]
+
+    @classmethod
+    def tearDownClass(cls):
+        for p, (lines, t) in zip((cls.proc, cls.own_proc), cls.logs):
+            log = stop_drained(p, lines, t)
+            assert "Sanitizer" not in log, log[-4000:]
+        from harness import _close_psql_sessions
+        _close_psql_sessions()
+        psql(PG, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % cls.dbname)
+        shutil.rmtree(cls.tmp, True)
+
+    def sign_in(self, name, county=None, port=None):
+        body = {"username": name, "password": PASSWORD}
+        if county:
+            body["county"] = county
+        r, j, _ = http_call(port or self.port, "POST", "/api/v1/session", body)
+        self.assertEqual(r.status, 200, j)
+        return r.getheader("Set-Cookie").split(";")[0], j["csrf_token"], j
+
+    def test_the_login_page_lists_the_counties(self):
+        r, j, _ = self.call("GET", "/api/v1/counties")
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(j["counties"], [{"code": QINSHUI, "name": "山西省晋城市沁水县"},
+                                         {"code": YANGCHENG, "name": "山西省晋城市阳城县"}])
+        # a county's own server has no list: its login page asks for no county
+        r, j, _ = http_call(self.own_port, "GET", "/api/v1/counties")
+        self.assertEqual((r.status, j), (200, {"counties": []}))
+
+    def test_a_countys_account_works_as_on_its_own_server(self):
+        cookie, _, j = self.sign_in("zhang", QINSHUI)
+        self.assertTrue(cookie.startswith("baoxue_session=%s." % QINSHUI), cookie)
+        self.assertEqual(j["county"], {"code": QINSHUI, "name": "山西省晋城市沁水县"})
+        self.assertEqual(j["user"]["role"], "county")
+        own, _, j = self.sign_in("zhang", port=self.own_port)
+        self.assertNotIn("county", j)
+        for path in ("/api/v1/children?status=not_enrolled&limit=5",
+                     "/api/v1/children?status=suspected", "/api/v1/summary"):
+            r, here, _ = self.call("GET", path, cookie=cookie)
+            self.assertEqual(r.status, 200, here)
+            r, there, _ = http_call(self.own_port, "GET", path, cookie=own)
+            self.assertEqual(r.status, 200, there)
+            self.assertEqual(here, there, path)
+        r, j, _ = self.call("GET", "/api/v1/session", cookie=cookie)
+        self.assertEqual(j["county"]["code"], QINSHUI)
+
+    def test_the_same_name_in_two_counties_is_two_accounts(self):
+        qs, _, j = self.sign_in("zhang", QINSHUI)
+        self.assertEqual(j["user"]["role"], "county")
+        yc, _, j = self.sign_in("zhang", YANGCHENG)
+        self.assertEqual(j["user"]["role"], "township")
+        self.assertEqual(j["user"]["township"], "140522100")
+        self.assertEqual(j["county"]["name"], "山西省晋城市阳城县")
+        # each reads its own county's children
+        r, a, _ = self.call("GET", "/api/v1/children?limit=1", cookie=qs)
+        r2, b, _ = self.call("GET", "/api/v1/children?limit=1", cookie=yc)
+        self.assertEqual((r.status, r2.status), (200, 200))
+        self.assertTrue(a["items"][0]["id_number"].startswith(QINSHUI), a["items"][0])
+        self.assertTrue(b["items"][0]["id_number"].startswith(YANGCHENG), b["items"][0])
+        self.assertTrue(all(i["township_code"] == "140522100" for i in b["items"]))
+        # without the county, or with the other county's password, nobody signs in
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": "zhang", "password": PASSWORD})
+        self.assertError(r, j, 401, "login_failed")
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": "qs_admin",
+                                                       "password": PASSWORD,
+                                                       "county": YANGCHENG})
+        self.assertError(r, j, 401, "login_failed")
+
+    def test_a_cookie_cannot_be_moved_to_another_county(self):
+        cookie, _, _ = self.sign_in("zhang", QINSHUI)
+        sid = cookie.split(".", 1)[1]
+        # read once, so that this server keeps the session in memory
+        r, j, _ = self.call("GET", "/api/v1/children?limit=1", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        for forged in ("baoxue_session=%s.%s" % (YANGCHENG, sid),  # another county
+                       "baoxue_session=%s" % sid,                 # the province's schema
+                       "baoxue_session=140581.%s" % sid,          # a county not served here
+                       "baoxue_session=1405xx.%s" % sid):         # no county at all
+            r, j, _ = self.call("GET", "/api/v1/children?limit=1", cookie=forged)
+            self.assertError(r, j, 401, "unauthenticated")
+            r, j, _ = self.call("GET", "/api/v1/session", cookie=forged)
+            self.assertError(r, j, 401, "unauthenticated")
+        # the county's own server knows no county in a cookie
+        r, j, _ = http_call(self.own_port, "GET", "/api/v1/session", cookie=cookie)
+        self.assertError(r, j, 401, "unauthenticated")
+
+    def test_a_county_not_served_is_refused_in_chinese(self):
+        for county in ("140581", "14052", "abc", "140521; DROP"):
+            r, j, _ = self.call("POST", "/api/v1/session", {"username": "zhang",
+                                                           "password": PASSWORD,
+                                                           "county": county})
+            self.assertError(r, j, 400, "invalid_request")
+            self.assertEqual(j["error"]["field"], "county")
+            self.assertIn("本服务器不服务这个县", j["error"]["message"])
+        r, j, _ = http_call(self.own_port, "POST", "/api/v1/session",
+                            {"username": "zhang", "password": PASSWORD, "county": YANGCHENG})
+        self.assertError(r, j, 400, "invalid_request")
+        self.assertIn("只服务一个县", j["error"]["message"])
+
+    def test_a_countys_jobs_run_on_the_provinces_server(self):
+        cookie, csrf, _ = self.sign_in("qs_admin", QINSHUI)
+        before = int(psql(county_dsn(self.dsn, QINSHUI), "SELECT count(*) FROM match_run"))
+        r, j, _ = self.call("POST", "/api/v1/runs", {}, cookie=cookie, csrf=csrf)
+        self.assertEqual(r.status, 202, j)
+        job = self.wait_job((cookie, csrf), j["id"])
+        self.assertEqual(job["state"], "done", job)
+        self.assertEqual(int(psql(county_dsn(self.dsn, QINSHUI), "SELECT count(*) FROM match_run")),
+                         before + 1)
+        # the job is the county's: the other county and the province have no such row
+        self.assertEqual(psql(county_dsn(self.dsn, YANGCHENG),
+                              "SELECT count(*) FROM job WHERE kind = 'match'").strip(), "0")
+        self.assertEqual(psql(self.db, "SELECT count(*) FROM job").strip(), "0")
+        # nor does another county's account see it: job ids are each county's own
+        yc, _, _ = self.sign_in("zhang", YANGCHENG)
+        r, j, _ = self.call("GET", "/api/v1/jobs/%d" % job["id"], cookie=yc)
+        self.assertError(r, j, 404)
+
+    def test_an_import_uploaded_to_the_provinces_server(self):
+        cookie, csrf, _ = self.sign_in("qs_admin", QINSHUI)
+        path = os.path.join(self.tmp, "qinshui")
+        name = "户籍适龄儿童花名册.csv"
+        with open(os.path.join(path, name), "rb") as f:
+            data = f.read()
+        body, ctype = multipart({"kind": "population", "dry_run": "1"}, [("file", name, data)])
+        r, j, _ = self.call("POST", "/api/v1/imports", body, cookie=cookie, csrf=csrf,
+                            headers={"Content-Type": ctype})
+        self.assertEqual(r.status, 202, j)
+        job = self.wait_job((cookie, csrf), j["id"])
+        self.assertEqual(job["state"], "done", job)
+        self.assertEqual(psql(county_dsn(self.dsn, QINSHUI), "SELECT state FROM job WHERE id = %d"
+                              % job["id"]).strip(), "done")
+
+    def test_sign_out_ends_the_session_in_its_county(self):
+        cookie, csrf, _ = self.sign_in("zhang", YANGCHENG)
+        n = int(psql(county_dsn(self.dsn, YANGCHENG), "SELECT count(*) FROM session"))
+        r, j, _ = self.call("DELETE", "/api/v1/session", cookie=cookie, csrf=csrf)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(int(psql(county_dsn(self.dsn, YANGCHENG),
+                                  "SELECT count(*) FROM session")), n - 1)
+        r, j, _ = self.call("GET", "/api/v1/session", cookie=cookie)
+        self.assertError(r, j, 401)
+
+    def test_the_provinces_accounts_are_as_before(self):
+        cookie, _, j = self.sign_in("shanxi")
+        self.assertNotIn("county", j)
+        self.assertEqual(j["user"]["role_label"], "省教育厅")
+        self.assertFalse(cookie.split("=", 1)[1].count("."), cookie)
+        r, j, _ = self.call("GET", "/api/v1/province/indicators", cookie=cookie)
+        self.assertError(r, j, 404, "not_computed")
+        r, j, _ = self.call("GET", "/api/v1/children", cookie=cookie)
+        self.assertError(r, j, 403)
+        # a province's account named with a county is no county's account
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": "shanxi",
+                                                       "password": PASSWORD, "county": QINSHUI})
+        self.assertError(r, j, 401, "login_failed")
+
+
+if __name__ == "__main__":
+    unittest.main()
