@@ -4,7 +4,8 @@
 # throwaway cluster (baoxue province add: a schema each), each imported and cross-checked; then
 # the province's indicators across all of them, the catalogue's size, and a township's list of
 # the first county measured with wrk when it was alone in the database and again when all the
-# counties are there. See bench/README.md.
+# counties are there, on the county's own server and on the province's server that serves every
+# county (its session cookie names the county). See bench/README.md.
 #
 #   bench/province.sh [--keep] [--note TEXT] [--counties K] [--duration S] [SIZE]
 #
@@ -129,12 +130,19 @@ top_township() {
     ORDER BY n DESC, township_code LIMIT 1"
 }
 
-# list_bench WHEN: a township's suspected list of the first county, as bench/server.sh measures
-# it (wrk -t2 -c64, page 1 of 50), twice; both measurements into $LISTS
+# list_bench WHEN [province]: a township's suspected list of the first county, as bench/server.sh
+# measures it (wrk -t2 -c64, page 1 of 50), twice; both measurements into $LISTS. With
+# `province`, served by the province's server (baoxue serve on the schema province, the county
+# named at login) rather than the county's own.
 list_bench() {
-  local when="$1" db port base cookie town url run out
+  local when="$1" via="${2:-county}" db port base cookie town url run out login
   db="$(county_dsn "${CODES[0]}")"
   town="$(top_township "$db")"
+  login="{\"username\":\"bench_town\",\"password\":\"$PASSWORD\"}"
+  if [ "$via" = province ]; then
+    login="{\"username\":\"bench_town\",\"password\":\"$PASSWORD\",\"county\":\"${CODES[0]}\"}"
+    db="$DSN&options=-csearch_path%3Dprovince"
+  fi
   port="$(free_port)"
   "$BAOXUE" serve --db "$db" --listen "127.0.0.1:$port" --data-dir "$TOP" \
     >"$TOP/serve-$when.out" 2>"$TOP/serve-$when.log" &
@@ -143,7 +151,7 @@ list_bench() {
   base="http://127.0.0.1:$port"
   wait_http "$base/healthz"
   curl -sf -c "$TOP/jar" -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"username\":\"bench_town\",\"password\":\"$PASSWORD\"}" "$base/api/v1/session"
+    -d "$login" "$base/api/v1/session"
   cookie="$(awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) c = $6 "=" $7 } END { print c }' "$TOP/jar")"
   url="$base/api/v1/children?township=$town&status=$STATUS&page=1&per_page=50"
   curl -sf -H "Cookie: $cookie" -o /dev/null "$url"
@@ -198,6 +206,8 @@ rm -rf "$TOP/files"
 
 echo "== the first county's township list with $COUNTIES counties in the database" >&2
 list_bench all
+echo "== the same list through the province's server (one server for every county)" >&2
+list_bench province province
 echo "== the province's indicators across $COUNTIES counties" >&2
 "$TIME" -f '%e' -o "$TOP/ind.time" "$BAOXUE" province indicators --db "$DSN" --format csv \
   -o "$TOP/indicators.csv" >"$TOP/ind.log" 2>&1 || { cat "$TOP/ind.log" >&2; exit 1; }
@@ -244,6 +254,12 @@ out.append(f"- A township's suspected list of the first county (as bench/server.
            f"the better of two runs): alone in the database {a[0]:,.0f} req/s, p50 {a[1]:.1f} ms, "
            f"p99 {a[2]:.1f} ms; with all {k} counties {b[0]:,.0f} req/s, p50 {b[1]:.1f} ms, "
            f"p99 {b[2]:.1f} ms (ratio {b[0] / a[0]:.2f}); non-2xx answers {a[3]} and {b[3]}.")
+p = best.get("province")
+if p:
+    out.append(f"- The same list through the province's server, which serves every county (the county "
+               f"named at login, its connection one a worker thread keeps to the county's schema): "
+               f"{p[0]:,.0f} req/s, p50 {p[1]:.1f} ms, p99 {p[2]:.1f} ms — {p[0] / b[0]:.2f} of the "
+               f"county's own server's in the same run; non-2xx answers {p[3]}.")
 n_rows = sum(1 for r in csv.reader(open(ind_csv, encoding="utf-8-sig"))) - 2
 out.append(f"- `baoxue province indicators` over the {k} counties: {float(open(ind_t).read().split()[-1]):.1f} s "
            f"({n_rows} county rows and the total); one city ({city}): {float(open(city_t).read().split()[-1]):.1f} s.")

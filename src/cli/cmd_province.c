@@ -39,6 +39,12 @@ static int add_cmd(int argc, char **argv)
         store_dsn_mask(cdsn.buf, &shown);
         printf("本县的命令和服务用这个连接串：%s\n", shown.buf);
     }
+    buf_reset(&cdsn);
+    buf_reset(&shown);
+    if (store_dsn_schema(dsn, "province", &cdsn, &err) == 0) {
+        store_dsn_mask(cdsn.buf, &shown);
+        printf("省级服务（登录时选县，一个服务器服务全部县）用这个连接串：%s\n", shown.buf);
+    }
     buf_release(&cdsn);
     buf_release(&shown);
     buf_release(&err);

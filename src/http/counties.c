@@ -128,8 +128,13 @@ bool counties_find(struct counties *c, struct store *s, const char *code,
     return lookup(c, code, out);
 }
 
-json_t *counties_json(struct counties *c)
+json_t *counties_json(struct counties *c, struct store *s)
 {
+    pthread_mutex_lock(&c->lock);
+    bool stale = time(NULL) - c->read_at >= COUNTIES_REREAD;
+    pthread_mutex_unlock(&c->lock);
+    if (stale && reread(c, s) < 0)
+        error("无法读取本库的县名单：%s", store_errmsg(s));
     json_t *a = json_array();
     pthread_mutex_lock(&c->lock);
     for (size_t i = 0; i < c->n; i++)

@@ -22,7 +22,7 @@
  */
 
 #define COUNTIES_PER_THREAD 4 /* the connections a worker thread keeps to counties' schemas */
-#define COUNTIES_REREAD     5
+#define COUNTIES_REREAD     2
 
 struct store;
 struct counties;
@@ -39,8 +39,9 @@ size_t counties_count(struct counties *c);
  * province's schema (the registry is read again on it when code is not known). */
 bool counties_find(struct counties *c, struct store *s, const char *code,
                    struct province_county *out);
-/* The registered counties, by code: [{"code": "140521", "name": "晋城市沁水县"}, …]. */
-json_t *counties_json(struct counties *c);
+/* The registered counties, by code: [{"code": "140521", "name": "山西省晋城市沁水县"}, …] (the
+ * registry read again on s when it was read more than COUNTIES_REREAD seconds ago). */
+json_t *counties_json(struct counties *c, struct store *s);
 
 /* This thread's connection to a registered county's schema, kept for its next requests (up to
  * COUNTIES_PER_THREAD of them, the least lately used closed first); NULL with err. */

@@ -302,7 +302,7 @@ bool request_use_county(struct request *r, const char *code)
 
 json_t *request_counties(struct request *r)
 {
-    return r->srv->counties ? counties_json(r->srv->counties) : json_array();
+    return r->srv->counties ? counties_json(r->srv->counties, thread_store(r->srv)) : json_array();
 }
 
 /* The route of a request that has one, with this thread's store; false after replying. */

@@ -12,6 +12,7 @@ as cli.test_province_serve.pg.
 import os
 import shutil
 import tempfile
+import time
 import unittest
 
 from harness import (PASSWORD, PG, Api, drain, http_call, multipart, psql, start_server,
@@ -66,11 +67,32 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
     def test_the_login_page_lists_the_counties(self):
         r, j, _ = self.call("GET", "/api/v1/counties")
         self.assertEqual(r.status, 200, j)
-        self.assertEqual(j["counties"], [{"code": QINSHUI, "name": "山西省晋城市沁水县"},
-                                         {"code": YANGCHENG, "name": "山西省晋城市阳城县"}])
+        self.assertEqual(j["counties"][:2], [{"code": QINSHUI, "name": "山西省晋城市沁水县"},
+                                             {"code": YANGCHENG, "name": "山西省晋城市阳城县"}])
         # a county's own server has no list: its login page asks for no county
         r, j, _ = http_call(self.own_port, "GET", "/api/v1/counties")
         self.assertEqual((r.status, j), (200, {"counties": []}))
+
+    def test_a_county_added_while_the_server_runs_is_served(self):
+        lingchuan = "140524"
+        _, out, _ = bx("province", "add", lingchuan, "--db", self.dsn)
+        self.assertIn("省级服务（登录时选县，一个服务器服务全部县）用这个连接串", out)
+        self.assertIn("csearch_path%3Dprovince", out)
+        user_add(county_dsn(self.dsn, lingchuan), "lc_county", "--role", "county")
+        # a code the server does not know sends it to the registry again, at most every
+        # COUNTIES_REREAD (2) seconds
+        end = time.monotonic() + 5
+        while True:
+            r, j, _ = self.call("POST", "/api/v1/session", {"username": "lc_county",
+                                                           "password": PASSWORD,
+                                                           "county": lingchuan})
+            if r.status != 400 or time.monotonic() > end:
+                break
+            time.sleep(0.2)
+        self.assertEqual(r.status, 200, j)
+        self.assertEqual(j["county"]["name"], "山西省晋城市陵川县")
+        r, j, _ = self.call("GET", "/api/v1/counties")
+        self.assertIn(lingchuan, [c["code"] for c in j["counties"]])
 
     def test_a_countys_account_works_as_on_its_own_server(self):
         cookie, _, j = self.sign_in("zhang", QINSHUI)
@@ -184,6 +206,17 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
                                   "SELECT count(*) FROM session")), n - 1)
         r, j, _ = self.call("GET", "/api/v1/session", cookie=cookie)
         self.assertError(r, j, 401)
+
+    def test_an_account_disabled_in_its_county_is_refused_at_once(self):
+        user_add(county_dsn(self.dsn, YANGCHENG), "leaving", "--role", "county")
+        cookie, _, _ = self.sign_in("leaving", YANGCHENG)
+        r, j, _ = self.call("GET", "/api/v1/summary", cookie=cookie)
+        self.assertEqual(r.status, 200, j)  # now kept in this server's memory
+        # changed behind the server's back, in the county's schema: the database's notification
+        # reaches the province's server as it reaches a county's own
+        psql(county_dsn(self.dsn, YANGCHENG), "UPDATE app_user SET disabled = 1"
+             " WHERE name = 'leaving'")
+        self.refused_soon("/api/v1/summary", cookie)
 
     def test_the_provinces_accounts_are_as_before(self):
         cookie, _, j = self.sign_in("shanxi")
