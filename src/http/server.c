@@ -529,7 +529,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     char now[32];
     date_now_text(now, sizeof(now));
     /* no query strings and no free path text: they may carry names (see docs/decisions.md) */
-    fprintf(stderr, "%s %s %s %u %.1fms%s\n", now, r->method, r->log_path, r->status, ms,
+    /* a province's server says which county's schema answered: a code, never a name of anyone */
+    fprintf(stderr, "%s %s %s%s%s %u %.1fms%s\n", now, r->method, r->log_path,
+            r->county[0] ? " 县" : "", r->county, r->status, ms,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (连接中断)");
     gate_request_done(conn);
     upload_end(r);

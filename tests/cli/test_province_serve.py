@@ -110,6 +110,12 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
             self.assertEqual(here, there, path)
         r, j, _ = self.call("GET", "/api/v1/session", cookie=cookie)
         self.assertEqual(j["county"]["code"], QINSHUI)
+        # the access log says which county's schema answered (a code: nobody's name)
+        end = time.monotonic() + 5
+        want = "GET /api/v1/session 县%s 200" % QINSHUI
+        while want not in b"".join(self.logs[0][0]).decode("utf-8", "replace"):
+            self.assertLess(time.monotonic(), end, "no line with %s in the access log" % want)
+            time.sleep(0.05)
 
     def test_the_same_name_in_two_counties_is_two_accounts(self):
         qs, _, j = self.sign_in("zhang", QINSHUI)
