@@ -43,8 +43,14 @@ void session_login_h(struct request *r)
     const char *pw = json_string_value(json_object_get(j, "password"));
     /* a province's server: the account is the county's the login page chose (none: the
      * province's and the cities' own accounts) */
-    const char *county = json_string_value(json_object_get(j, "county"));
-    if (county && *county && !request_use_county(r, county)) {
+    json_t *cj = json_object_get(j, "county");
+    if (cj && !json_is_string(cj) && !json_is_null(cj)) {
+        reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "county",
+                       "所在县（区）应为 6 位区划代码的文字，例如 \"140521\"");
+        json_decref(j);
+        return;
+    }
+    if (!request_use_county(r, json_string_value(cj))) {
         json_decref(j);
         return;
     }

@@ -63,7 +63,8 @@ void reply_response(struct request *r, unsigned status, struct MHD_Response *res
 json_t *request_json(struct request *r);
 /* On a province's server: the request works in the registered county `code` from now on (its
  * store this thread's connection to the county's schema); false after replying 400 (no such
- * county here) or 503. On any other server: false after replying 400. */
+ * county here) or 503. On any other server: false after replying 400. NULL or "": the
+ * server's own schema, whatever the cookie named (false after replying 503). */
 bool request_use_county(struct request *r, const char *code);
 /* The counties this server serves ([{code, name}], empty on a county's own server). */
 json_t *request_counties(struct request *r);

@@ -280,6 +280,14 @@ bool request_use_county(struct request *r, const char *code)
 {
     struct province_county pc;
     struct counties *c = r->srv->counties;
+    if (!code || !*code) {
+        /* the server's own schema, whatever county the request's cookie named */
+        r->store = thread_store(r->srv);
+        r->county[0] = r->county_name[0] = '\0';
+        if (!r->store)
+            reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接数据库");
+        return r->store != NULL;
+    }
     if (!c || !counties_find(c, thread_store(r->srv), code, &pc)) {
         reply_error_at(r, MHD_HTTP_BAD_REQUEST, "invalid_request", "county",
                        c ? "本服务器不服务这个县（区），请从列表中选择"

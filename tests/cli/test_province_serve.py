@@ -233,6 +233,17 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
         self.assertError(r, j, 404, "not_computed")
         r, j, _ = self.call("GET", "/api/v1/children", cookie=cookie)
         self.assertError(r, j, 403)
+        # signing in again from a browser whose cookie is a county's: the province's schema
+        qs, _, _ = self.sign_in("zhang", QINSHUI)
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": "shanxi",
+                                                       "password": PASSWORD}, cookie=qs)
+        self.assertEqual(r.status, 200, j)
+        self.assertNotIn("county", j)
+        self.assertEqual(j["user"]["role"], "province")
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": "shanxi",
+                                                       "password": PASSWORD, "county": 140521})
+        self.assertError(r, j, 400, "invalid_request")
+        self.assertEqual(j["error"]["field"], "county")
         # a province's account named with a county is no county's account
         r, j, _ = self.call("POST", "/api/v1/session", {"username": "shanxi",
                                                        "password": PASSWORD, "county": QINSHUI})
