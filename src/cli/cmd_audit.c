@@ -6,6 +6,7 @@
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 
 static const char *const usage[] = {
     "baoxue audit [选项]",
@@ -102,7 +103,7 @@ int cmd_audit(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     if (as_json) {
-        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_OUT_REALS);
         fputc('\n', stdout);
     } else {
         size_t i;

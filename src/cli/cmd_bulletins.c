@@ -8,6 +8,7 @@
 #include "report/bulletin.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 
 static const struct table_col cols[] = {
     {"id", "编号", COL_INT},
@@ -89,7 +90,7 @@ static int show_cmd(int argc, char **argv)
     struct outcome o = OUTCOME_INIT;
     json_t *j = bulletin_get(s, NULL, id, &o);
     if (j) {
-        char *text = json_dumps(j, JSON_INDENT(2));
+        char *text = json_dumps(j, JSON_INDENT(2) | JSON_OUT_REALS);
         printf("%s\n", text);
         free(text);
         json_decref(j);

@@ -7,6 +7,7 @@
 #include "cli/sub.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 
 static const char *s_of(json_t *j, const char *key)
 {
@@ -24,7 +25,7 @@ static int finish(struct store *s, json_t *j, struct outcome *o, bool as_json,
 {
     int code = 0;
     if (j && as_json) {
-        char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+        char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_OUT_REALS);
         if (text)
             printf("%s\n", text);
         free(text);

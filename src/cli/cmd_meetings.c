@@ -8,6 +8,7 @@
 #include "cli/sub.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 
 static const char *s_of(json_t *j, const char *key)
 {
@@ -22,7 +23,7 @@ static long long i_of(json_t *j, const char *key)
 
 static void print_json(json_t *j)
 {
-    char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+    char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_OUT_REALS);
     if (text)
         printf("%s\n", text);
     free(text);

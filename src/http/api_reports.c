@@ -16,6 +16,7 @@
 #include "store/audit.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 
 void summary_h(struct request *r)
 {
@@ -282,7 +283,7 @@ void reply_report_file(struct request *r, struct report_table *t, enum report_fo
     struct buf err = BUF_INIT;
     if (fmt == FMT_JSON) {
         json_t *j = table_to_json(t);
-        char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_OUT_REALS);
         json_decref(j);
         table_release(t);
         if (!text) {

@@ -21,6 +21,7 @@
 #include "store/listen.h"
 #include "store/store.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 
 struct server {
     const struct server_config *cfg;
@@ -95,7 +96,7 @@ static void reply_json_bytes(struct request *r, unsigned status, char *text, siz
 
 void reply_json(struct request *r, unsigned status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_OUT_REALS);
     json_decref(body);
     if (!text)
         text = xstrdup("{\"error\":{\"code\":\"internal\",\"message\":\"服务器内部错误\"}}");

@@ -9,6 +9,7 @@
 #include "core/view.h"
 #include "core/words.h"
 #include "util/common.h"
+#include "util/jsonw.h"
 #include "util/csvout.h"
 #include "util/utf8.h"
 
@@ -403,7 +404,7 @@ json_t *table_to_json(const struct report_table *t)
 static void render_json(const struct report_table *t, struct buf *out)
 {
     json_t *root = table_to_json(t);
-    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_OUT_REALS);
     json_decref(root);
     buf_adds(out, s);
     buf_addch(out, '\n');

@@ -17,4 +17,12 @@ void jsonw_string(struct buf *b, const char *s);
 void jsonw_key(struct buf *b, const char *key);
 void jsonw_int(struct buf *b, int64_t v);
 
+/*
+ * The json_dumps flag of whatever a person reads (the API's answers, the command line's JSON):
+ * reals with 15 significant digits, so that a rate kept to two decimals reads 98.53 and not
+ * jansson's default of 17 digits, 98.530000000000001. What the store keeps is dumped without
+ * it (every digit of a model's probabilities).
+ */
+#define JSON_OUT_REALS JSON_REAL_PRECISION(15)
+
 #endif

@@ -18,9 +18,11 @@ class IndicatorsTest(DemoServerTest):
     HISTORY = True
 
     def report(self, session, name, query=""):
-        r, j, _ = self.call("GET", "/api/v1/reports/%s?format=json%s" % (name, query),
-                            cookie=session[0])
+        r, j, raw = self.call("GET", "/api/v1/reports/%s?format=json%s" % (name, query),
+                              cookie=session[0])
         self.assertEqual(r.status, 200, j)
+        # a rate kept to two decimals reads as two decimals (98.53, not 98.530000000000001)
+        self.assertNotRegex(raw.decode(), r"\d\.\d*(0{6,}|9{6,})\d")
         return j
 
     def cli(self, *args):
