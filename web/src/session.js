@@ -1,5 +1,7 @@
 // The signed-in user (GET /api/v1/session): name, role, township/school, permissions, and the
-// CSRF token the API client sends. A 401 clears it and remembers where the user was.
+// CSRF token the API client sends. A 401 clears it and remembers where the user was. On a
+// province's server, which serves every county of its database, a county's account signs in
+// within the county the login page chose: the session names it (user.county here).
 import { useEffect, useState } from 'preact/hooks';
 import { api, onUnauthorized, setCsrf } from './api.js';
 import { navigate, parseHash } from './router.js';
@@ -50,8 +52,21 @@ export async function loadSession() {
   return user;
 }
 
-export async function login(username, password) {
-  const answer = await api.post('/session', { username, password }, { login: true });
+/** The counties a province's server serves ([{code, name}], GET /api/v1/counties), for the
+ * login page to choose from; none on a county's own server, and none when the list cannot be
+ * read (an older server, no network): the page is then a county's, as before. */
+export async function counties() {
+  try {
+    const answer = await api.get('/counties');
+    return (answer && answer.counties) || [];
+  } catch {
+    return [];
+  }
+}
+
+/** county: the code of the county whose account this is (a province's server); '' for none. */
+export async function login(username, password, county = '') {
+  const answer = await api.post('/session', { username, password, ...(county ? { county } : {}) }, { login: true });
   setCsrf(answer.csrf_token);
   await loadVocab();
   adopt(answer);
