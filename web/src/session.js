@@ -15,7 +15,9 @@ const listeners = new Set();
 function emit() { for (const f of listeners) f(user); }
 
 function adopt(answer) {
-  user = answer ? answer.user : null;
+  // the county beside the account ({code, name}; none on a county's own server and for the
+  // province's and the cities' accounts)
+  user = answer ? { ...answer.user, county: answer.county || null } : null;
   setCsrf(answer ? answer.csrf_token : '');
   emit();
   adoptUser(user && user.name, answer).catch(() => { /* no IndexedDB: nothing waits */ });
