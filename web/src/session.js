@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, onUnauthorized, setCsrf } from './api.js';
 import { navigate, parseHash } from './router.js';
 import { loadVocab } from './vocab.js';
-import { adoptUser, confirmSignOut, forget } from './offline.js';
+import { adoptUser, confirmSignOut, forget, queueOwner } from './offline.js';
 
 let user = null;          // null: not signed in; undefined: not known yet
 let expired = false;      // the last 401 was an expired session, not a first visit
@@ -20,7 +20,7 @@ function adopt(answer) {
   user = answer ? { ...answer.user, county: answer.county || null } : null;
   setCsrf(answer ? answer.csrf_token : '');
   emit();
-  adoptUser(user && user.name, answer).catch(() => { /* no IndexedDB: nothing waits */ });
+  adoptUser(queueOwner(user), answer).catch(() => { /* no IndexedDB: nothing waits */ });
 }
 
 /** Where to go back to after signing in again ("#/children?status=…"). */
@@ -79,9 +79,9 @@ export async function login(username, password, county = '') {
 export async function logout() {
   // unsent records are asked about, never dropped unsaid; then nothing of the session stays
   if (!(await confirmSignOut())) return;
-  const name = user && user.name;
+  const owner = queueOwner(user);
   try { await api.del('/session'); } catch { /* signed out either way */ }
-  await forget(name).catch(() => {});
+  await forget(owner).catch(() => {});
   adopt(null);
   navigate('/login', {}, { replace: true });
 }
