@@ -47,3 +47,40 @@ export function fmtNumber(n) {
 export function fmtPercent(f, digits = 1) {
   return f === null || f === undefined ? '—' : (f * 100).toFixed(digits) + '%';
 }
+
+// A county's full name as the server gives it ("山西省晋城市沁水县", as data/ names the divisions)
+// in its parts. A municipality's district (北京市东城区) and a county its province governs itself
+// (河南省济源市) have no city. Checked against every county of data/areas.csv.
+const PROVINCE = /^(?:北京市|天津市|上海市|重庆市|.+?(?:省|自治区))/;
+const CITY = /^.+?(?:市|地区|自治州|盟)(?=.)/;
+
+/** "山西省晋城市沁水县" → {province: '山西省', city: '晋城市', county: '沁水县'} */
+export function divisionParts(full) {
+  const name = full || '';
+  const province = (PROVINCE.exec(name) || [''])[0];
+  const rest = name.slice(province.length);
+  const city = (CITY.exec(rest) || [''])[0];
+  return { province, city, county: rest.slice(city.length) || name };
+}
+
+/**
+ * The counties of a province's server ([{code, name}]) as a choice lists them: grouped by city
+ * (the province, for a county with none; province and city when the list spans provinces), each
+ * by its own name (沁水县), or with its city where another city of the list has a county of the
+ * same name (晋城市城区, 阳泉市城区), or in full where that is not enough.
+ */
+export function countyChoices(counties) {
+  const parts = counties.map(c => ({ ...c, ...divisionParts(c.name) }));
+  const provinces = new Set(parts.map(p => p.province)).size;
+  const groups = [];
+  for (const p of parts) {
+    const same = key => parts.filter(q => key(q) === key(p)).length;
+    const label = same(q => q.county) === 1 ? p.county
+      : same(q => q.city + q.county) === 1 ? p.city + p.county : p.name;
+    const group = provinces > 1 ? p.province + p.city : p.city || p.province;
+    let g = groups.find(x => x.label === group);
+    if (!g) groups.push(g = { label: group, items: [] });
+    g.items.push({ code: p.code, name: p.name, label });
+  }
+  return groups;
+}

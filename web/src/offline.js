@@ -47,7 +47,16 @@ export function pendingRollCall(items, school, date) {
   return items.filter(i => ROLL_CALL.some(([re]) => re.test(i.path)) && i.body && i.body.school === school && i.body.date === date);
 }
 
-let owner = '';  // the signed-in account: the queue shown and sent is its own
+let owner = '';  // the signed-in account (queueOwner): the queue shown and sent is its own
+
+/** Whose queue a signed-in user's is: the account's name, and on a province's server (one
+ * server for many counties, each with its own accounts: a 'zhang' of one county is not the
+ * 'zhang' of another) the county's code before it, "140521/zhang". A county's own server keeps
+ * the plain name, so that what waits from before stays its account's. '' when none. */
+export function queueOwner(user) {
+  if (!user || !user.name) return '';
+  return user.county && user.county.code ? `${user.county.code}/${user.name}` : user.name;
+}
 let state = { online: typeof navigator === 'undefined' || navigator.onLine, items: [], sent: 0 };
 const listeners = new Set();
 function emit(patch) {
@@ -173,10 +182,11 @@ function keepAnswer(path, data) {
     .catch(() => { /* no cache: online use only */ });
 }
 
-/** The signed-in account changes (null: signed out): its own queue is shown, then sent;
- * `session` (the answer of signing in, which is GET /session's) is kept for an offline start. */
-export async function adoptUser(name, session) {
-  owner = name || '';
+/** The signed-in account changes (its queueOwner; '' or null: signed out): its own queue is
+ * shown, then sent; `session` (the answer of signing in, which is GET /session's) is kept for
+ * an offline start. */
+export async function adoptUser(key, session) {
+  owner = key || '';
   if (owner && session) keepAnswer('/session', session);
   if (!('indexedDB' in window)) return;
   await refresh();
@@ -190,10 +200,11 @@ export async function confirmSignOut() {
   return true;
 }
 
-/** After signing out: nothing of the session stays in this browser (queue, cached answers). */
-export async function forget(name) {
+/** After signing out: nothing of the session stays in this browser (queue, cached answers).
+ * key: the account's queueOwner. */
+export async function forget(key) {
   if ('indexedDB' in window) {
-    const mine = (await everything()).filter(i => i.user === name);
+    const mine = (await everything()).filter(i => i.user === key);
     for (const i of mine) await tx('readwrite', s => s.delete(i.id));
   }
   if ('caches' in window) await caches.delete(API_CACHE);

@@ -1,10 +1,12 @@
 // The signed-in user (GET /api/v1/session): name, role, township/school, permissions, and the
-// CSRF token the API client sends. A 401 clears it and remembers where the user was.
+// CSRF token the API client sends. A 401 clears it and remembers where the user was. On a
+// province's server, which serves every county of its database, a county's account signs in
+// within the county the login page chose: the session names it (user.county here).
 import { useEffect, useState } from 'preact/hooks';
 import { api, onUnauthorized, setCsrf } from './api.js';
 import { navigate, parseHash } from './router.js';
 import { loadVocab } from './vocab.js';
-import { adoptUser, confirmSignOut, forget } from './offline.js';
+import { adoptUser, confirmSignOut, forget, queueOwner } from './offline.js';
 
 let user = null;          // null: not signed in; undefined: not known yet
 let expired = false;      // the last 401 was an expired session, not a first visit
@@ -13,10 +15,12 @@ const listeners = new Set();
 function emit() { for (const f of listeners) f(user); }
 
 function adopt(answer) {
-  user = answer ? answer.user : null;
+  // the county beside the account ({code, name}; none on a county's own server and for the
+  // province's and the cities' accounts)
+  user = answer ? { ...answer.user, county: answer.county || null } : null;
   setCsrf(answer ? answer.csrf_token : '');
   emit();
-  adoptUser(user && user.name, answer).catch(() => { /* no IndexedDB: nothing waits */ });
+  adoptUser(queueOwner(user), answer).catch(() => { /* no IndexedDB: nothing waits */ });
 }
 
 /** Where to go back to after signing in again ("#/children?status=…"). */
@@ -50,8 +54,21 @@ export async function loadSession() {
   return user;
 }
 
-export async function login(username, password) {
-  const answer = await api.post('/session', { username, password }, { login: true });
+/** The counties a province's server serves ([{code, name}], GET /api/v1/counties), for the
+ * login page to choose from; none on a county's own server, and none when the list cannot be
+ * read (an older server, no network): the page is then a county's, as before. */
+export async function counties() {
+  try {
+    const answer = await api.get('/counties');
+    return (answer && answer.counties) || [];
+  } catch {
+    return [];
+  }
+}
+
+/** county: the code of the county whose account this is (a province's server); '' for none. */
+export async function login(username, password, county = '') {
+  const answer = await api.post('/session', { username, password, ...(county ? { county } : {}) }, { login: true });
   setCsrf(answer.csrf_token);
   await loadVocab();
   adopt(answer);
@@ -62,9 +79,9 @@ export async function login(username, password) {
 export async function logout() {
   // unsent records are asked about, never dropped unsaid; then nothing of the session stays
   if (!(await confirmSignOut())) return;
-  const name = user && user.name;
+  const owner = queueOwner(user);
   try { await api.del('/session'); } catch { /* signed out either way */ }
-  await forget(name).catch(() => {});
+  await forget(owner).catch(() => {});
   adopt(null);
   navigate('/login', {}, { replace: true });
 }

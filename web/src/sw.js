@@ -71,8 +71,11 @@ self.addEventListener('fetch', e => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/v1/')) {
-    // the photos are read only online (each read is audited), as are the downloads
-    if (/\/attachments\/\d+$/.test(url.pathname) || url.pathname.startsWith('/api/v1/reports/')) return;
+    // the photos are read only online (each read is audited), as are the downloads; and the
+    // login page's list of counties (a province's server): read by no session, and signing in
+    // needs the network anyway, it would put back the cache that signing out has just deleted
+    if (/\/attachments\/\d+$/.test(url.pathname) || url.pathname.startsWith('/api/v1/reports/')
+        || url.pathname === '/api/v1/counties') return;
     e.respondWith(api(req));
   } else if (req.mode === 'navigate' || url.pathname === '/' || url.pathname === '/index.html') {
     e.respondWith(page(req));

@@ -95,13 +95,20 @@ async function serve(db, dir, extra = {}, cleanup = null) {
 
 // The province's server (issue 18) on a database of the PostgreSQL cluster BAOXUE_TEST_PG names
 // (tests/pg_cluster.py run): 沁水县 and 阳城县 (晋城市) and 榆次区 (晋中市, no data yet) added, two
-// demo counties, and the accounts 'province' (山西省) and 'city' (晋城市). The database is
-// dropped at stop(). hold(table) locks a table of the database in a transaction of its own
-// until the function it resolves to is called: a computation of the counties that reads it
-// waits there, and its progress can be watched.
+// demo counties, the accounts 'province' (山西省) and 'city' (晋城市), and the counties' own
+// accounts (COUNTY_USERS: one name in two counties, two people). The database is dropped at
+// stop(). hold(table) locks a table of the database in a transaction of its own until the
+// function it resolves to is called: a computation of the counties that reads it waits there,
+// and its progress can be watched. sql(statement) runs a statement on the database and gives its
+// output (one value, or rows one per line; a county's tables by their schema, c140521.job).
 export const PROVINCE_USERS = {
   province: ['--role', 'province', '--area', '14'],
   city: ['--role', 'city', '--area', '1405'],
+};
+export const YANGCHENG_TOWNSHIP = '140522104';  // 阳城县芹池镇 (the demo gives it open tasks)
+export const COUNTY_USERS = {
+  c140521: { zhang: ['--role', 'county'] },
+  c140522: { zhang: ['--role', 'township', '--township', YANGCHENG_TOWNSHIP] },
 };
 export async function startProvinceServer() {
   const pg = process.env.BAOXUE_TEST_PG;
@@ -112,8 +119,9 @@ export async function startProvinceServer() {
   const [base, query] = pg.split('?');
   const dsnOf = db => `${base.replace(/\/[^/]*$/, '/' + db)}${query ? '?' + query : ''}`;
   const psql = (db, statement) => {
-    const p = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', dsnOf(db), '-c', statement], { encoding: 'utf8' });
+    const p = spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', dsnOf(db), '-c', statement], { encoding: 'utf8' });
     if (p.status !== 0) throw new Error(`psql ${statement}: ${p.stderr}`);
+    return p.stdout.trim();
   };
   psql('postgres', `CREATE DATABASE ${name}`);
   const dsn = dsnOf(name);
@@ -123,7 +131,9 @@ export async function startProvinceServer() {
   run(['demo', '--county', '140522', '--children', '800', '--seed', '3', '--no-history', '--out', join(dir, 'yangcheng'), '--db', schema('c140522')]);
   const db = schema('province');
   for (const [user, args] of Object.entries(PROVINCE_USERS)) addUser(db, user, args);
-  return serve(db, dir, { hold: table => holdLock(dsn, table) }, () => psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  for (const [county, users] of Object.entries(COUNTY_USERS))
+    for (const [user, args] of Object.entries(users)) addUser(schema(county), user, args);
+  return serve(db, dir, { hold: table => holdLock(dsn, table), sql: statement => psql(name, statement) }, () => psql('postgres', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 async function holdLock(dsn, table) {

@@ -1,6 +1,7 @@
-// 我的账号: who is signed in, the person of the registry the account is (linked by the admin: no
-// device asks), with which role and over which region, what the role may do, and when the
-// session ends. Also the landing screen of a role with no other screen.
+// 我的账号: who is signed in (in which county, on a province's server), the person of the
+// registry the account is (linked by the admin: no device asks), with which role and over which
+// region, what the role may do, and when the session ends. Also the landing screen of a role
+// with no other screen.
 import { html } from '../html.js';
 import { useUser, logout } from '../session.js';
 import { fmtDateTime } from '../format.js';
@@ -43,6 +44,7 @@ export default function Account() {
       <dl class="facts">
         <dt>本人</dt><dd>${user.person ? html`${user.person.name}<span class="muted">（${user.person.org}）</span>`
           : html`<span class="muted">未关联人员名册中的本人（请系统管理员在“账号和角色”中关联）</span>`}</dd>
+        ${user.county && html`<dt>所在县（区）</dt><dd>${user.county.name}</dd>`}
         <dt>用户名</dt><dd>${user.name}</dd>
         <dt>角色</dt><dd>${user.role_label}</dd>
         <dt>范围</dt><dd>${region}</dd>
