@@ -34,7 +34,8 @@ export default function Account() {
   if (!user) return null;
   const region = user.role === 'village' ? `${user.township_name || '乡镇'} ${(user.villages || []).join('、')}`
     : user.township ? `${user.township_name || '乡镇'}（${user.township}）`
-    : user.school ? `学校（学校标识码 ${user.school}）` : user.department_label ? user.department_label : '全县';
+    : user.school ? `学校（学校标识码 ${user.school}）` : user.department_label ? user.department_label
+    : user.area ? `${user.area.name}（${user.role === 'province' ? '全省各县' : '本市各县'}，只看统计，不看儿童名单）` : '全县';
   const perms = user.permissions || [];
   // "may write" only means something beside a screen that writes
   const doing = Object.keys(PERMS).filter(p => perms.includes(p) && !(p === 'upload' && perms.includes('import')) && !(p === 'cases' && perms.includes('casework')) && (p !== 'write' || perms.some(x => ['casework', 'cases', 'upload', 'import', 'registry', 'settings', 'accounts'].includes(x))));

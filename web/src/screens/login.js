@@ -86,7 +86,9 @@ export default function Login({ query }) {
         <input id="password" ref=${pwRef} name="password" type="password" autocomplete="current-password" value=${password}
           onInput=${e => setPassword(e.target.value)} /></label>
       <button type="submit" class="btn btn-primary btn-block" disabled=${busy}>${busy ? '正在登录…' : '登录'}</button>
-      <p class="login-help">账号由县教育局系统管理员开设；忘记密码请联系管理员重置。</p>
+      <p class="login-help">${counties && counties.length
+        ? '县（区）的账号由本县教育局的系统管理员开设，省、市教育部门的账号由省里的系统管理员开设；忘记密码请联系开设账号的管理员重置。'
+        : '账号由县教育局系统管理员开设；忘记密码请联系管理员重置。'}</p>
     </form>
   </div>`;
 }

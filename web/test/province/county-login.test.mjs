@@ -223,6 +223,11 @@ describe('省级服务器的登录', () => {
     assert.equal(await page.locator('.brand-county').count(), 0);
     assert.equal(await accountLine(page), '省教育厅 · 山西省');
     assert.ok(await fits(page));
+    // 我的账号 says its reach: the province's counties, in figures only
+    await page.goto(page.url().replace(/#.*$/, '#/account'));
+    await settled(page);
+    await page.getByText('山西省（全省各县，只看统计，不看儿童名单）').waitFor();
+    assert.equal(await page.getByText('全县', { exact: true }).count(), 0);
     await signOut(page);
     assert.equal(await page.getByLabel('所在县（区）').inputValue(), '');
     await page.context().close();
