@@ -65,6 +65,19 @@ describe('login', () => {
       await settled(page);
       const nav = await page.locator('#main-nav > a').allTextContents();
       assert.deepEqual(nav, items);
+      // on a desktop (1440 px, and a 1024 px laptop) every item reads on one line: a long menu
+      // wraps onto another row rather than standing each name up one character a line
+      for (const width of [1440, 1024]) {
+        await page.setViewportSize({ width, height: 900 });
+        const tall = await page.locator('#main-nav > a').evaluateAll(as => as
+          .filter(a => a.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(a).lineHeight))
+          .map(a => a.textContent));
+        assert.deepEqual(tall, [], `${width} px: menu items broken over lines`);
+        const bar = await page.locator('header.topbar').boundingBox();
+        const last = await page.locator('#main-nav > a').last().boundingBox();
+        assert.ok(last.y + last.height <= bar.y + bar.height, `${width} px: the menu overflows the top bar`);
+      }
+      await page.setViewportSize(DESKTOP);
       if (role === 'department') {
         // the police: the children of their own lists, the 户籍问题 outcomes, their uploads
         assert.match(page.url(), /#\/children$/);
