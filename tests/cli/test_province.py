@@ -61,21 +61,26 @@ def bx(*args, check=True):
     return p.returncode, out, err
 
 
+def shared_database(cls, prefix, counties, sizes):
+    """A database of its own for a test class (cls.tmp, cls.dbname, cls.dsn), the counties added
+    to it, and a demo county of each size (children, seed) in the first counties' schemas."""
+    cls.tmp = tempfile.mkdtemp(prefix="baoxue-%s-" % prefix.replace("_", "-"))
+    cls.dbname = "%s_%d" % (prefix, os.getpid())
+    psql(PG, "CREATE DATABASE %s" % cls.dbname)
+    cls.dsn = database_dsn(cls.dbname)
+    for code in counties:
+        bx("province", "add", code, "--db", cls.dsn)
+    for code, (children, seed) in zip(counties, sizes):
+        bx("demo", "--county", code, "--children", children, "--seed", seed, "--no-history",
+           "--out", os.path.join(cls.tmp, code), "--db", county_dsn(cls.dsn, code))
+
+
 @unittest.skipUnless(PG, "PostgreSQL only: run as cli.test_province.pg")
 class ProvinceTest(BaoxueTest):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="baoxue-province-")
-        cls.dbname = "province_%d" % os.getpid()
-        psql(PG, "CREATE DATABASE %s" % cls.dbname)
-        cls.dsn = database_dsn(cls.dbname)
-        for code in (QINSHUI, YANGCHENG):
-            bx("province", "add", code, "--db", cls.dsn)
         # two demo counties of different sizes and seeds, each through its own connection string
-        bx("demo", "--children", 1500, "--seed", 3, "--no-history", "--out",
-           os.path.join(cls.tmp, "qinshui"), "--db", county_dsn(cls.dsn, QINSHUI))
-        bx("demo", "--county", YANGCHENG, "--children", 1000, "--seed", 5, "--no-history",
-           "--out", os.path.join(cls.tmp, "yangcheng"), "--db", county_dsn(cls.dsn, YANGCHENG))
+        shared_database(cls, "province", (QINSHUI, YANGCHENG), ((1500, 3), (1000, 5)))
 
     @classmethod
     def tearDownClass(cls):
@@ -261,16 +266,9 @@ class ProvinceServerTest(Api, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="baoxue-province-srv-")
-        cls.dbname = "province_srv_%d" % os.getpid()
-        psql(PG, "CREATE DATABASE %s" % cls.dbname)
-        cls.dsn = database_dsn(cls.dbname)
-        for code in (QINSHUI, YANGCHENG, "140702"):  # 140702: 晋中市榆次区, another city
-            bx("province", "add", code, "--db", cls.dsn)
-        bx("demo", "--children", 1200, "--seed", 7, "--no-history", "--out",
-           os.path.join(cls.tmp, "qinshui"), "--db", county_dsn(cls.dsn, QINSHUI))
-        bx("demo", "--county", YANGCHENG, "--children", 800, "--seed", 9, "--no-history",
-           "--out", os.path.join(cls.tmp, "yangcheng"), "--db", county_dsn(cls.dsn, YANGCHENG))
+        # 140702: 晋中市榆次区, another city (no demo)
+        shared_database(cls, "province_srv", (QINSHUI, YANGCHENG, "140702"),
+                        ((1200, 7), (800, 9)))
         cls.db = schema_dsn(cls.dsn, "province")
         user_add(cls.db, "shanxi", "--role", "province", "--area", "14")
         user_add(cls.db, "jincheng", "--role", "city", "--area", "1405")

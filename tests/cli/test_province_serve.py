@@ -11,29 +11,19 @@ as cli.test_province_serve.pg.
 
 import os
 import shutil
-import tempfile
 import time
 import unittest
 
 from harness import (PASSWORD, PG, Api, drain, http_call, multipart, psql, start_server,
                      stop_drained, user_add)
-from test_province import QINSHUI, YANGCHENG, bx, county_dsn, database_dsn, schema_dsn
+from test_province import QINSHUI, YANGCHENG, bx, county_dsn, schema_dsn, shared_database
 
 
 @unittest.skipUnless(PG, "PostgreSQL only: run as cli.test_province_serve.pg")
 class ProvinceServesCountiesTest(Api, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="baoxue-province-serve-")
-        cls.dbname = "province_serve_%d" % os.getpid()
-        psql(PG, "CREATE DATABASE %s" % cls.dbname)
-        cls.dsn = database_dsn(cls.dbname)
-        for code in (QINSHUI, YANGCHENG):
-            bx("province", "add", code, "--db", cls.dsn)
-        bx("demo", "--children", 600, "--seed", 3, "--no-history", "--out",
-           os.path.join(cls.tmp, "qinshui"), "--db", county_dsn(cls.dsn, QINSHUI))
-        bx("demo", "--county", YANGCHENG, "--children", 400, "--seed", 5, "--no-history",
-           "--out", os.path.join(cls.tmp, "yangcheng"), "--db", county_dsn(cls.dsn, YANGCHENG))
+        shared_database(cls, "province_serve", (QINSHUI, YANGCHENG), ((600, 3), (400, 5)))
         cls.db = schema_dsn(cls.dsn, "province")
         user_add(cls.db, "shanxi", "--role", "province", "--area", "14")
         # the same name in both counties: two people, two accounts
@@ -190,7 +180,7 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
 
     def test_an_import_uploaded_to_the_provinces_server(self):
         cookie, csrf, _ = self.sign_in("qs_admin", QINSHUI)
-        path = os.path.join(self.tmp, "qinshui")
+        path = os.path.join(self.tmp, QINSHUI)
         name = "户籍适龄儿童花名册.csv"
         with open(os.path.join(path, name), "rb") as f:
             data = f.read()
