@@ -30,6 +30,10 @@ static int reread(struct counties *c, struct store *s)
     size_t n = 0, alloc = 0;
     int rc;
     while ((rc = stmt_step(st)) == 1) {
+        const char *code = stmt_text(st, 0);
+        /* the registry's table checks it too: a code goes into SQL as a schema's name */
+        if (strlen(code) != 6 || strspn(code, "0123456789") != 6)
+            continue;
         ALLOC_GROW(list, n + 1, alloc);
         struct province_county *p = &list[n++];
         memset(p, 0, sizeof(*p));
