@@ -9,15 +9,22 @@
 #include "store/store.h"
 #include "util/common.h"
 
+/* Connections no request holds, the least lately released first; closed beyond
+ * COUNTIES_IDLE_MAX or COUNTIES_IDLE_SECONDS. One a request holds is never closed under it. */
+struct idle {
+    char code[8];
+    struct store *s;
+    time_t since;
+};
+
 struct counties {
     pthread_mutex_t lock;
     char *base; /* the database's DSN, without the province's schema */
     struct province_county *list;
     size_t n;
     time_t read_at;
-    /* every connection a thread keeps (closed by counties_close) */
-    struct store **open;
-    size_t nopen, alloc;
+    struct idle *idle; /* the requests' connections no request holds (counties_release) */
+    size_t nidle, idle_alloc;
 };
 
 static int reread(struct counties *c, struct store *s)
@@ -87,9 +94,9 @@ void counties_close(struct counties *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->nopen; i++)
-        store_close(c->open[i]);
-    free(c->open);
+    for (size_t i = 0; i < c->nidle; i++)
+        store_close(c->idle[i].s);
+    free(c->idle);
     free(c->list);
     free(c->base);
     pthread_mutex_destroy(&c->lock);
@@ -163,59 +170,50 @@ int counties_connect(struct counties *c, const char *code, struct store **out, s
     return rc;
 }
 
-/* ---- the connections of a worker thread ---- */
+/* ---- the connections of the requests ---- */
 
-struct kept {
-    struct counties *owner;
-    char code[8];
-    struct store *s;
-    unsigned long used;
-};
-
-static _Thread_local struct kept kept_[COUNTIES_PER_THREAD];
-static _Thread_local unsigned long tick_;
-
-static void forget_open(struct counties *c, struct store *s)
+struct store *counties_acquire(struct counties *c, const struct province_county *county,
+                               struct buf *err)
 {
+    struct store *s = NULL;
     pthread_mutex_lock(&c->lock);
-    for (size_t i = 0; i < c->nopen; i++)
-        if (c->open[i] == s) {
-            c->open[i] = c->open[--c->nopen];
+    for (size_t i = c->nidle; i-- > 0;)
+        if (!strcmp(c->idle[i].code, county->code)) {
+            s = c->idle[i].s;
+            memmove(&c->idle[i], &c->idle[i + 1], (c->nidle - i - 1) * sizeof(*c->idle));
+            c->nidle--;
             break;
         }
     pthread_mutex_unlock(&c->lock);
+    if (!s && counties_connect(c, county->code, &s, err) < 0)
+        return NULL;
+    return s;
 }
 
-struct store *counties_thread_store(struct counties *c, const struct province_county *county,
-                                    struct buf *err)
+void counties_release(struct counties *c, const char *code, struct store *s)
 {
-    struct kept *slot = NULL; /* a free slot, else the least lately used */
-    for (size_t i = 0; i < COUNTIES_PER_THREAD; i++) {
-        struct kept *k = &kept_[i];
-        bool mine = k->s && k->owner == c;
-        if (mine && !strcmp(k->code, county->code)) {
-            k->used = ++tick_;
-            return k->s;
-        }
-        bool slot_free = slot && !(slot->s && slot->owner == c);
-        if (!mine ? !slot_free : !slot || (!slot_free && k->used < slot->used))
-            slot = k;
-    }
-    if (slot->s && slot->owner == c) {
-        forget_open(c, slot->s);
-        store_close(slot->s);
-    }
-    memset(slot, 0, sizeof(*slot));
-    struct store *s = NULL;
-    if (counties_connect(c, county->code, &s, err) < 0)
-        return NULL;
+    if (!s)
+        return;
+    struct store *gone[COUNTIES_IDLE_MAX + 1];
+    size_t ngone = 0;
+    time_t now = time(NULL);
     pthread_mutex_lock(&c->lock);
-    ALLOC_GROW(c->open, c->nopen + 1, c->alloc);
-    c->open[c->nopen++] = s;
+    /* the oldest go: beyond the number kept, or idle too long */
+    while (c->nidle &&
+           (c->nidle >= COUNTIES_IDLE_MAX || now - c->idle[0].since > COUNTIES_IDLE_SECONDS) &&
+           ngone < ARRAY_SIZE(gone)) {
+        gone[ngone++] = c->idle[0].s;
+        memmove(&c->idle[0], &c->idle[1], (c->nidle - 1) * sizeof(*c->idle));
+        c->nidle--;
+    }
+    ALLOC_GROW(c->idle, c->nidle + 1, c->idle_alloc);
+    struct idle *k = &c->idle[c->nidle++];
+    snprintf(k->code, sizeof(k->code), "%s", code);
+    k->s = s;
+    k->since = now;
     pthread_mutex_unlock(&c->lock);
-    *slot = (struct kept){.owner = c, .s = s, .used = ++tick_};
-    snprintf(slot->code, sizeof(slot->code), "%s", county->code);
-    return s;
+    for (size_t i = 0; i < ngone; i++)
+        store_close(gone[i]);
 }
 
 /* ---- the counties with jobs ---- */

@@ -13,16 +13,19 @@
  * county of a province"). A server started on the province's schema of a shared PostgreSQL
  * database (domain/province.h) serves the province's and the cities' accounts, as before, and
  * every county registered there: a request's county is the one its session cookie names
- * (http/cookie.h), its connection one this worker thread keeps to that county's schema, so that
- * what the county's own server would run runs unchanged on the county's tables. A county's own
+ * (http/cookie.h), its connection one to that county's schema that the request holds from its
+ * first callback to its completion, so that what the county's own server would run runs
+ * unchanged on the county's tables. A county's own
  * server, or an SQLite file, has no registry: counties_open gives NULL and nothing changes.
  *
  * The registry is read at the start and again, at most every COUNTIES_REREAD seconds, when a
  * code is not in it: a county added while the server runs is served without a restart.
  */
 
-#define COUNTIES_PER_THREAD 4 /* the connections a worker thread keeps to counties' schemas */
-#define COUNTIES_REREAD     2
+/* the connections to counties' schemas kept when no request holds them, and for how long */
+#define COUNTIES_IDLE_MAX     64
+#define COUNTIES_IDLE_SECONDS 600
+#define COUNTIES_REREAD       2
 
 struct store;
 struct counties;
@@ -43,10 +46,17 @@ bool counties_find(struct counties *c, struct store *s, const char *code,
  * registry read again on s when it was read more than COUNTIES_REREAD seconds ago). */
 json_t *counties_json(struct counties *c, struct store *s);
 
-/* This thread's connection to a registered county's schema, kept for its next requests (up to
- * COUNTIES_PER_THREAD of them, the least lately used closed first); NULL with err. */
-struct store *counties_thread_store(struct counties *c, const struct province_county *county,
-                                    struct buf *err);
+/*
+ * A connection to a registered county's schema for one request, from those the requests of
+ * this server released (the most lately released of the county), else a new one; NULL with err.
+ * The request holds it until counties_release, whatever other requests come meanwhile (an
+ * upload holds it from its headers to its last byte). Released connections are kept for the
+ * next requests of their county, COUNTIES_IDLE_MAX of them at most across all counties and none
+ * idle longer than COUNTIES_IDLE_SECONDS.
+ */
+struct store *counties_acquire(struct counties *c, const struct province_county *county,
+                               struct buf *err);
+void counties_release(struct counties *c, const char *code, struct store *s);
 /* A new connection to a registered county's schema (the caller closes it): 0, or -1 with err. */
 int counties_connect(struct counties *c, const char *code, struct store **out, struct buf *err);
 

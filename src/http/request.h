@@ -29,9 +29,11 @@ struct request {
     struct upload *upload; /* its state (http/uploads.c) */
     bool queued;
     enum MHD_Result result;
-    struct store *store; /* this worker thread's connection (on a province's server, to the
-                            schema of the request's county: http/counties.h) */
-    char county[8];      /* that county's code ("" the server's own schema) */
+    struct store *store;        /* this worker thread's connection (on a province's server, to the
+                                   schema of the request's county, held until the request completes:
+                                   http/counties.h) */
+    char county[8];             /* that county's code ("" the server's own schema) */
+    struct store *county_store; /* the connection to it the request holds (counties_acquire) */
     char county_name[128];
     char sid[65]; /* the session cookie's id ("" none) */
     const struct route *route;

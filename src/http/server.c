@@ -253,6 +253,33 @@ static bool authorise(struct request *r)
     return object_in_scope(r);
 }
 
+/* The county's connection the request held, given back (counties_release). */
+static void release_county(struct request *r)
+{
+    if (r->county_store)
+        counties_release(r->srv->counties, r->county, r->county_store);
+    r->county_store = NULL;
+    r->county[0] = r->county_name[0] = '\0';
+}
+
+/* The request works in a county's schema, on a connection it holds until it completes: 0, or
+ * -1 (logged) when none can be had. */
+static int use_county(struct request *r, const struct province_county *pc)
+{
+    release_county(r);
+    struct buf err = BUF_INIT;
+    struct store *s = counties_acquire(r->srv->counties, pc, &err);
+    if (!s) {
+        error("%s", err.buf);
+        buf_release(&err);
+        return -1;
+    }
+    r->store = r->county_store = s;
+    snprintf(r->county, sizeof(r->county), "%s", pc->code);
+    snprintf(r->county_name, sizeof(r->county_name), "%s", pc->name);
+    return 0;
+}
+
 /* This thread's connection for a request: the server's own, or on a province's server the one
  * to the schema of the county its session cookie names. A cookie that names a county this
  * server does not serve is no session. false after replying 503. */
@@ -274,7 +301,15 @@ static bool request_store(struct request *r)
         r->sid[0] = '\0';
         return true;
     }
-    return request_use_county(r, county);
+    if (use_county(r, &pc) == 0)
+        return true;
+    if (r->route && r->route->perm == PERM_PUBLIC) {
+        /* the login page and the public reads answer whatever county a stale cookie names */
+        r->sid[0] = '\0';
+        return true;
+    }
+    reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接该县的数据库");
+    return false;
 }
 
 bool request_use_county(struct request *r, const char *code)
@@ -283,8 +318,8 @@ bool request_use_county(struct request *r, const char *code)
     struct counties *c = r->srv->counties;
     if (!code || !*code) {
         /* the server's own schema, whatever county the request's cookie named */
+        release_county(r);
         r->store = thread_store(r->srv);
-        r->county[0] = r->county_name[0] = '\0';
         if (!r->store)
             reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接数据库");
         return r->store != NULL;
@@ -295,17 +330,10 @@ bool request_use_county(struct request *r, const char *code)
                          : "本服务器只服务一个县，不用选择县（区）");
         return false;
     }
-    struct buf err = BUF_INIT;
-    struct store *s = counties_thread_store(c, &pc, &err);
-    if (!s) {
-        error("%s", err.buf);
-        buf_release(&err);
+    if (use_county(r, &pc) < 0) {
         reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "unavailable", "服务器无法连接该县的数据库");
         return false;
     }
-    r->store = s;
-    snprintf(r->county, sizeof(r->county), "%s", code);
-    snprintf(r->county_name, sizeof(r->county_name), "%s", pc.name);
     return true;
 }
 
@@ -544,6 +572,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (连接中断)");
     gate_request_done(conn);
     upload_end(r);
+    release_county(r);
     buf_release(&r->body);
     arena_release(&r->arena);
     free(r);

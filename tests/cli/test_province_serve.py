@@ -9,6 +9,8 @@ run on the province's server, and the province's accounts work as before. Postgr
 as cli.test_province_serve.pg.
 """
 
+import http.client
+import json
 import os
 import shutil
 import time
@@ -19,11 +21,16 @@ from harness import (PASSWORD, PG, Api, drain, http_call, multipart, psql, start
 from test_province import QINSHUI, YANGCHENG, bx, county_dsn, schema_dsn, shared_database
 
 
+OTHERS = ("140502", "140525", "140581")  # 晋城市城区, 泽州县, 高平市
+
+
 @unittest.skipUnless(PG, "PostgreSQL only: run as cli.test_province_serve.pg")
 class ProvinceServesCountiesTest(Api, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        shared_database(cls, "province_serve", (QINSHUI, YANGCHENG), ((600, 3), (400, 5)))
+        # and three counties with no data: their schemas are what a request of theirs opens
+        shared_database(cls, "province_serve", (QINSHUI, YANGCHENG) + OTHERS,
+                        ((600, 3), (400, 5)))
         cls.db = schema_dsn(cls.dsn, "province")
         user_add(cls.db, "shanxi", "--role", "province", "--area", "14")
         # the same name in both counties: two people, two accounts
@@ -57,8 +64,10 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
     def test_the_login_page_lists_the_counties(self):
         r, j, _ = self.call("GET", "/api/v1/counties")
         self.assertEqual(r.status, 200, j)
-        self.assertEqual(j["counties"][:2], [{"code": QINSHUI, "name": "山西省晋城市沁水县"},
-                                             {"code": YANGCHENG, "name": "山西省晋城市阳城县"}])
+        by_code = {c["code"]: c["name"] for c in j["counties"]}
+        self.assertEqual(by_code[QINSHUI], "山西省晋城市沁水县")
+        self.assertEqual(by_code[YANGCHENG], "山西省晋城市阳城县")
+        self.assertEqual([c["code"] for c in j["counties"]], sorted(by_code))
         # a county's own server has no list: its login page asks for no county
         r, j, _ = http_call(self.own_port, "GET", "/api/v1/counties")
         self.assertEqual((r.status, j), (200, {"counties": []}))
@@ -137,7 +146,7 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
         self.assertEqual(r.status, 200, j)
         for forged in ("baoxue_session=%s.%s" % (YANGCHENG, sid),  # another county
                        "baoxue_session=%s" % sid,                 # the province's schema
-                       "baoxue_session=140581.%s" % sid,          # a county not served here
+                       "baoxue_session=140105.%s" % sid,          # a county not served here
                        "baoxue_session=1405xx.%s" % sid):         # no county at all
             r, j, _ = self.call("GET", "/api/v1/children?limit=1", cookie=forged)
             self.assertError(r, j, 401, "unauthenticated")
@@ -148,7 +157,7 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
         self.assertError(r, j, 401, "unauthenticated")
 
     def test_a_county_not_served_is_refused_in_chinese(self):
-        for county in ("140581", "14052", "abc", "140521; DROP"):
+        for county in ("140105", "14052", "abc", "140521; DROP"):
             r, j, _ = self.call("POST", "/api/v1/session", {"username": "zhang",
                                                            "password": PASSWORD,
                                                            "county": county})
@@ -192,6 +201,55 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
         self.assertEqual(job["state"], "done", job)
         self.assertEqual(psql(county_dsn(self.dsn, QINSHUI), "SELECT state FROM job WHERE id = %d"
                               % job["id"]).strip(), "done")
+
+    def test_an_upload_stays_in_its_county_whatever_comes_meanwhile(self):
+        """An upload holds its county's connection from its headers to its last byte: the same
+        thread serving five other counties meanwhile neither closes it nor gives the upload
+        theirs (one worker thread, so that every request meets the upload's)."""
+        proc, port = start_server(self.db, "--threads", "1")
+        log = drain(proc)
+        try:
+            r, j, _ = http_call(port, "POST", "/api/v1/session",
+                                {"username": "qs_admin", "password": PASSWORD, "county": QINSHUI})
+            self.assertEqual(r.status, 200, j)
+            cookie, csrf = r.getheader("Set-Cookie").split(";")[0], j["csrf_token"]
+            with open(os.path.join(self.tmp, QINSHUI, "户籍适龄儿童花名册.csv"), "rb") as f:
+                body, ctype = multipart({"kind": "population", "dry_run": "1"},
+                                        [("file", "户籍适龄儿童花名册.csv", f.read())])
+            up = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            up.putrequest("POST", "/api/v1/imports")
+            for k, v in (("Cookie", cookie), ("X-CSRF-Token", csrf), ("Content-Type", ctype),
+                         ("Content-Length", str(len(body)))):
+                up.putheader(k, v)
+            up.endheaders()
+            up.send(body[:2000])
+            time.sleep(0.3)  # the headers are read and the upload authorised
+            # meanwhile, other counties' requests (a session each would be the same: the
+            # connection is chosen from the cookie's county before the session is read)
+            zeros = "0" * 64
+            for i in range(30):
+                code = (OTHERS + (YANGCHENG,))[i % 4]
+                r, j, _ = http_call(port, "GET", "/api/v1/session",
+                                    cookie="baoxue_session=%s.%s" % (code, zeros))
+                self.assertError(r, j, 401)
+            up.send(body[2000:])
+            resp = up.getresponse()
+            j = json.loads(resp.read())
+            up.close()
+            self.assertEqual(resp.status, 202, j)
+            job = self.wait_job((cookie, csrf), j["id"])
+            self.assertEqual(job["state"], "done", job)
+            # checked against 沁水县's own list (阳城县's has 400 children)
+            self.assertEqual((job["result"]["rows_imported"], job["result"]["previous_rows"]),
+                             (600, 600), job)
+            self.assertEqual(psql(county_dsn(self.dsn, QINSHUI), "SELECT who FROM job WHERE id = %d"
+                                  % j["id"]).strip(), "qs_admin")
+            self.assertEqual(psql(county_dsn(self.dsn, YANGCHENG), "SELECT count(*) FROM job"
+                                  " WHERE who = 'qs_admin'").strip(), "0")
+        finally:
+            out = stop_drained(proc, *log)
+        self.assertNotIn("Sanitizer", out)
+        self.assertNotIn("服务器内部错误", out)
 
     def test_sign_out_ends_the_session_in_its_county(self):
         cookie, csrf, _ = self.sign_in("zhang", YANGCHENG)
