@@ -25,8 +25,12 @@ void import_summary_release(struct import_summary *sum)
 void import_summary_describe(const struct import_options *opt, const struct import_summary *sum,
                              struct buf *out)
 {
-    buf_addf(out, "导入完成：%s数据第 %lld 批%s\n", kind_label(opt->kind), (long long)sum->batch_id,
-             opt->pending ? "（待县教育局确认后生效）" : "");
+    if (opt->dry_run)
+        /* read and checked, then rolled back: no batch, whatever number it was to have */
+        buf_addf(out, "检查完成（只检查，没有保存）：这份%s数据可以导入\n", kind_label(opt->kind));
+    else
+        buf_addf(out, "导入完成：%s数据第 %lld 批%s\n", kind_label(opt->kind),
+                 (long long)sum->batch_id, opt->pending ? "（待县教育局确认后生效）" : "");
     buf_addf(out, "  文件：%s（%s%s%s%s%s）\n", opt->name ? opt->name : opt->path, sum->format,
              sum->encoding[0] ? "，" : "", sum->encoding, sum->sheet ? "，工作表 " : "",
              sum->sheet ? sum->sheet : "");
@@ -34,9 +38,10 @@ void import_summary_describe(const struct import_options *opt, const struct impo
     if (sum->ignored.len)
         buf_addf(out, "  未使用的列：%s\n", sum->ignored.buf);
     buf_addf(out,
-             "  读取 %ld 行 = 导入 %ld 行（其中有标记 %ld 行）+ 拒绝 %ld 行 + 跳过 %ld 行"
+             "  读取 %ld 行 = %s %ld 行（其中有标记 %ld 行）+ 拒绝 %ld 行 + 跳过 %ld 行"
              "（表头及其上方标题 %ld，空行 %ld，说明/签名/合计 %ld）\n",
-             sum->rows_read, sum->rows_imported, sum->rows_flagged, sum->rows_rejected,
+             sum->rows_read, opt->dry_run ? "可导入" : "导入", sum->rows_imported,
+             sum->rows_flagged, sum->rows_rejected,
              sum->rows_title + sum->rows_blank + sum->rows_notes, sum->rows_title, sum->rows_blank,
              sum->rows_notes);
     for (int f = 0; f < RF__COUNT; f++)

@@ -242,6 +242,10 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
             # checked against 沁水县's own list (阳城县's has 400 children)
             self.assertEqual((job["result"]["rows_imported"], job["result"]["previous_rows"]),
                              (600, 600), job)
+            # only checked: it says so, and names no batch
+            self.assertTrue(job["result"]["message"].startswith("检查完成（只检查，没有保存）"),
+                            job["result"]["message"])
+            self.assertNotIn("批", job["result"]["message"].split("\n")[0])
             self.assertEqual(psql(county_dsn(self.dsn, QINSHUI), "SELECT who FROM job WHERE id = %d"
                                   % j["id"]).strip(), "qs_admin")
             self.assertEqual(psql(county_dsn(self.dsn, YANGCHENG), "SELECT count(*) FROM job"
