@@ -573,6 +573,17 @@ void jobs_stop(unsigned drain)
         /* a long job still runs: the process ends under it; its connection is not closed
          * under its feet; the keeper goes on renewing its lease until the end */
         fprintf(stderr, "有 %u 个后台任务未在 %u 秒内完成，将被中断\n", pool.busy, drain);
+        /* the imports uploaded here and still queued cannot run either (their files are
+         * here): failed now rather than at the next start, on a connection of their own (the
+         * keeper's is the keeper's) */
+        struct store *s = NULL;
+        struct buf err = BUF_INIT;
+        if (pool.keeper_s && store_open_peer(pool.keeper_s, &s, &err) == 0) {
+            drop_held(s, NULL);
+            each_county_with_jobs(s, false, drop_held, NULL);
+            store_close(s);
+        }
+        buf_release(&err);
         return;
     }
     for (unsigned i = 0; i < pool.nthreads; i++)

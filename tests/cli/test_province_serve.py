@@ -12,11 +12,12 @@ as cli.test_province_serve.pg.
 import http.client
 import json
 import os
+import signal
 import shutil
 import time
 import unittest
 
-from harness import (PASSWORD, PG, Api, drain, http_call, multipart, psql, start_server,
+from harness import (PASSWORD, PG, Api, _Psql, drain, http_call, multipart, psql, start_server,
                      stop_drained, user_add)
 from test_province import QINSHUI, YANGCHENG, bx, county_dsn, schema_dsn, shared_database
 
@@ -254,6 +255,65 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
             out = stop_drained(proc, *log)
         self.assertNotIn("Sanitizer", out)
         self.assertNotIn("服务器内部错误", out)
+
+    def test_a_stopped_server_fails_the_imports_it_could_not_start(self):
+        """Stopped while a county's import runs past the drain (30 s), a server also fails at
+        once the imports uploaded to it and still queued in other counties: their files are on
+        its disk, no other server can run them."""
+        data = os.path.join(self.tmp, "stop-data")
+        os.makedirs(data)
+        proc, port = start_server(self.db, "--job-threads", "1", "--data-dir", data)
+        log = drain(proc)
+        lock = _Psql(self.dsn)
+        self.addCleanup(lock.close)
+        try:
+            qs = self.server_session(port, "qs_admin", QINSHUI)
+            user_add(county_dsn(self.dsn, YANGCHENG), "yc_admin", "--role", "admin")
+            yc = self.server_session(port, "yc_admin", YANGCHENG)
+            # 沁水县's import waits on its batch table, held by another transaction
+            out, errors = lock.run("BEGIN; LOCK TABLE c%s.batch IN ACCESS EXCLUSIVE MODE"
+                                   % QINSHUI)
+            self.assertEqual(errors, [])
+            held = self.server_upload(port, qs, QINSHUI)
+            end = time.monotonic() + 30
+            while psql(county_dsn(self.dsn, QINSHUI), "SELECT state FROM job WHERE id = %d"
+                       % held).strip() != "running":
+                self.assertLess(time.monotonic(), end, "the import did not start")
+                time.sleep(0.1)
+            # 阳城县's waits for the one job thread
+            queued = self.server_upload(port, yc, YANGCHENG)
+            self.assertEqual(psql(county_dsn(self.dsn, YANGCHENG), "SELECT state FROM job"
+                                  " WHERE id = %d" % queued).strip(), "queued")
+            self.assertEqual(len(os.listdir(os.path.join(data, "uploads"))), 2)
+        finally:
+            # the server waits up to its drain (30 s) for the import, then ends under it
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(90)
+            finally:
+                out = stop_drained(proc, *log)
+                lock.run("COMMIT")
+        self.assertIn("将被中断", out)
+        state, error = psql(county_dsn(self.dsn, YANGCHENG), "SELECT state || '|' || coalesce(error, '') FROM"
+                            " job WHERE id = %d" % queued).strip().split("|", 1)
+        self.assertEqual((state, error), ("failed", "服务停止，任务未运行，请重新提交"))
+        self.assertEqual(os.listdir(os.path.join(data, "uploads")), [])
+
+    def server_session(self, port, name, county):
+        r, j, _ = http_call(port, "POST", "/api/v1/session",
+                            {"username": name, "password": PASSWORD, "county": county})
+        self.assertEqual(r.status, 200, j)
+        return r.getheader("Set-Cookie").split(";")[0], j["csrf_token"]
+
+    def server_upload(self, port, session, county):
+        """A real import of the county's own register uploaded to the server on port: its job."""
+        with open(os.path.join(self.tmp, county, "户籍适龄儿童花名册.csv"), "rb") as f:
+            body, ctype = multipart({"kind": "population"},
+                                    [("file", "户籍适龄儿童花名册.csv", f.read())])
+        r, j, _ = http_call(port, "POST", "/api/v1/imports", body, cookie=session[0],
+                            csrf=session[1], headers={"Content-Type": ctype})
+        self.assertEqual(r.status, 202, j)
+        return j["id"]
 
     def test_sign_out_ends_the_session_in_its_county(self):
         cookie, csrf, _ = self.sign_in("zhang", YANGCHENG)
