@@ -294,8 +294,9 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
                 out = stop_drained(proc, *log)
                 lock.run("COMMIT")
         self.assertIn("将被中断", out)
-        state, error = psql(county_dsn(self.dsn, YANGCHENG), "SELECT state || '|' || coalesce(error, '') FROM"
-                            " job WHERE id = %d" % queued).strip().split("|", 1)
+        state, error = psql(county_dsn(self.dsn, YANGCHENG),
+                            "SELECT state || '|' || coalesce(error, '') FROM job WHERE id = %d"
+                            % queued).strip().split("|", 1)
         self.assertEqual((state, error), ("failed", "服务停止，任务未运行，请重新提交"))
         self.assertEqual(os.listdir(os.path.join(data, "uploads")), [])
 
