@@ -17,6 +17,7 @@ without full-ID permission, which search by the last 4 characters instead.
 
 import csv
 import datetime
+import functools
 import http.client
 import io
 import json
@@ -65,9 +66,11 @@ def full_ids_in(text):
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def dates_in(text, flat=True):
     """Every real date written in the text, in any form a person or a sheet writes one (a
-    PDF's text may be broken anywhere by spaces and lines: flat takes them out)."""
+    PDF's text may be broken anywhere by spaces and lines: flat takes them out). Remembered:
+    one text (a list, a report) is evidence for every child in it, and is read once."""
     if flat:
         text = re.sub(r"\s+", "", text)
     out = set()
@@ -77,7 +80,7 @@ def dates_in(text, flat=True):
                 out.add(datetime.date(int(y), int(m), int(d)))
             except ValueError:
                 pass
-    return out
+    return frozenset(out)
 
 
 def age_on(birth, on):
@@ -287,6 +290,13 @@ def candidates(region, tail, ages):
     fixed = sum(int(c) * w for c, w in zip(region, ID_WEIGHTS[:6]))
     fixed += sum(int(c) * w for c, w in zip(tail[:3], ID_WEIGHTS[14:]))
     need = (ID_CHECK.index(tail[3]) - fixed) % 11
+    return _dates_of(need, frozenset(ages))
+
+
+@functools.lru_cache(maxsize=None)
+def _dates_of(need, ages):
+    """The dates of one residue of these ages on the cutoff (11 residues, a few ages: each pair
+    is filtered once, not once per child)."""
     return [d for d in DATES_BY_RESIDUE[need] if all(age_on(d, CUTOFF) == a for a in ages)]
 
 
