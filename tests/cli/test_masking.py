@@ -17,6 +17,7 @@ without full-ID permission, which search by the last 4 characters instead.
 
 import csv
 import datetime
+import functools
 import http.client
 import io
 import json
@@ -65,9 +66,11 @@ def full_ids_in(text):
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def dates_in(text, flat=True):
     """Every real date written in the text, in any form a person or a sheet writes one (a
-    PDF's text may be broken anywhere by spaces and lines: flat takes them out)."""
+    PDF's text may be broken anywhere by spaces and lines: flat takes them out). Remembered:
+    one text (a list, a report) is evidence for every child in it, and is read once."""
     if flat:
         text = re.sub(r"\s+", "", text)
     out = set()
@@ -77,7 +80,7 @@ def dates_in(text, flat=True):
                 out.add(datetime.date(int(y), int(m), int(d)))
             except ValueError:
                 pass
-    return out
+    return frozenset(out)
 
 
 def age_on(birth, on):
@@ -287,6 +290,13 @@ def candidates(region, tail, ages):
     fixed = sum(int(c) * w for c, w in zip(region, ID_WEIGHTS[:6]))
     fixed += sum(int(c) * w for c, w in zip(tail[:3], ID_WEIGHTS[14:]))
     need = (ID_CHECK.index(tail[3]) - fixed) % 11
+    return _dates_of(need, frozenset(ages))
+
+
+@functools.lru_cache(maxsize=None)
+def _dates_of(need, ages):
+    """The dates of one residue of these ages on the cutoff (11 residues, a few ages: each pair
+    is filtered once, not once per child)."""
     return [d for d in DATES_BY_RESIDUE[need] if all(age_on(d, CUTOFF) == a for a in ages)]
 
 
@@ -356,9 +366,12 @@ class MaskingTest(unittest.TestCase):
         cls.openapi = served_openapi(cls.port)
         cls.log = drain(cls.proc)  # the access log of many requests would fill the pipe
         cls.sessions = {}
+        cls.conns = {}
 
     @classmethod
     def tearDownClass(cls):
+        for c in cls.conns.values():
+            c.close()
         log = stop_drained(cls.proc, *cls.log)
         shutil.rmtree(cls.dir, True)
         # a clean exit (under AddressSanitizer: no leak, no error)
@@ -366,7 +379,9 @@ class MaskingTest(unittest.TestCase):
 
     # -- HTTP ---------------------------------------------------------------------------------
     def call(self, user, path, method="GET", body=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        """One request as `user` (signed in at the first), on a connection the user keeps
+        (HTTP/1.1 keep-alive): a role reads some 3,000 paths, and a connection of their own
+        each cost the test more than the reads."""
         h = {"Content-Type": "application/json"} if body is not None else {}
         if user:
             if user not in self.sessions:
@@ -379,11 +394,22 @@ class MaskingTest(unittest.TestCase):
                 self.sessions[user] = (r.getheader("Set-Cookie").split(";")[0], j["csrf_token"])
                 c2.close()
             h["Cookie"], h["X-CSRF-Token"] = self.sessions[user]
-        c.request(method, path, body=None if body is None else json.dumps(body), headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, r.getheader("Content-Type", ""), data
+        while True:
+            c = self.conns.get(user)
+            kept = c is not None
+            if not kept:
+                c = self.conns[user] = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            try:
+                c.request(method, path, body=None if body is None else json.dumps(body), headers=h)
+                r = c.getresponse()
+                data = r.read()
+            except (http.client.RemoteDisconnected, ConnectionError):
+                c.close()
+                del self.conns[user]
+                if kept:
+                    continue  # the server closed the idle connection: once more on a new one
+                raise
+            return r.status, r.getheader("Content-Type", ""), data
 
     def get_json(self, user, path):
         status, ctype, data = self.call(user, path)

@@ -11,11 +11,7 @@ import subprocess
 import unittest
 import urllib.parse
 
-import test_server
-from harness import BIN
-from test_casework_api import TOWN, db_rows, db_value
-from test_server import env
-
+from harness import BIN, TOWN, DemoServerTest, db_rows, db_value, env
 
 
 TONES = {None, "ok", "warn", "bad", "muted", "info"}
@@ -28,7 +24,7 @@ NAMES = {"absence_kinds", "statuses", "stages", "task_states", "verify_outcomes"
          "rectify_states"}  # issue 17
 
 
-class VocabTest(test_server.ServerTest):
+class VocabTest(DemoServerTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
