@@ -267,6 +267,7 @@ static void release_county(struct request *r)
 static int use_county(struct request *r, const struct province_county *pc)
 {
     release_county(r);
+    r->store = thread_store(r->srv); /* not the connection just given back */
     struct buf err = BUF_INIT;
     struct store *s = counties_acquire(r->srv->counties, pc, &err);
     if (!s) {
