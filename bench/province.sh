@@ -5,7 +5,8 @@
 # the province's indicators across all of them, the catalogue's size, and a township's list of
 # the first county measured with wrk when it was alone in the database and again when all the
 # counties are there, on the county's own server and on the province's server that serves every
-# county (its session cookie names the county). See bench/README.md.
+# county (its session cookie names the county), and every county's list through the province's
+# server with the counties in turn. See bench/README.md.
 #
 #   bench/province.sh [--keep] [--note TEXT] [--counties K] [--duration S] [SIZE]
 #
@@ -130,6 +131,21 @@ top_township() {
     ORDER BY n DESC, township_code LIMIT 1"
 }
 
+# wrk_row OUT WHEN: wrk's requests/s, p50 and p99 (ms) and non-2xx answers of OUT into $LISTS
+wrk_row() {
+  python3 - "$1" "$2" >>"$LISTS" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(v, unit):
+    return float(v) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+lat = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\b", text, re.M)}
+bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+print("\t".join(map(str, [sys.argv[2], rps, lat.get("50", -1), lat.get("99", -1),
+                          int(bad.group(1)) if bad else 0])))
+PY
+}
+
 # list_bench WHEN [province]: a township's suspected list of the first county, as bench/server.sh
 # measures it (wrk -t2 -c64, page 1 of 50), twice; both measurements into $LISTS. With
 # `province`, served by the province's server (baoxue serve on the schema province, the county
@@ -159,17 +175,46 @@ list_bench() {
     out="$TOP/wrk-$when-$run.txt"
     BAOXUE_BENCH_COOKIE="$cookie" wrk -t 2 -c 64 -d "${DURATION}s" --latency -s "$TOP/cookie.lua" \
       "$url" >"$out" 2>&1 || { cat "$out" >&2; exit 1; }
-    python3 - "$out" "$when" >>"$LISTS" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(v, unit):
-    return float(v) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-lat = {p: ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\b", text, re.M)}
-bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-print("\t".join(map(str, [sys.argv[2], rps, lat.get("50", -1), lat.get("99", -1),
-                          int(bad.group(1)) if bad else 0])))
-PY
+    wrk_row "$out" "$when"
+  done
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+}
+# cycle_bench: the province's server, a county account signed in in each county, and wrk's
+# requests going to the counties in turn (each its county's list of the status, page 1 of 50):
+# what a province's server meets when all its counties work at once; twice, into $LISTS as
+# "cycle"
+cycle_bench() {
+  local port base code run out pid
+  port="$(free_port)"
+  "$BAOXUE" serve --db "$DSN&options=-csearch_path%3Dprovince" --listen "127.0.0.1:$port" \
+    --data-dir "$TOP" >"$TOP/serve-cycle.out" 2>"$TOP/serve-cycle.log" &
+  pid=$!
+  PIDS+=("$pid")
+  base="http://127.0.0.1:$port"
+  wait_http "$base/healthz"
+  : >"$TOP/cookies.txt"
+  for code in "${CODES[@]}"; do
+    curl -sf -c "$TOP/jar-$code" -o /dev/null -H 'Content-Type: application/json' \
+      -d "{\"username\":\"bench_county\",\"password\":\"$PASSWORD\",\"county\":\"$code\"}" \
+      "$base/api/v1/session"
+    awk '!/^#/ || /^#HttpOnly_/ { if (NF >= 7) c = $6 "=" $7 } END { print c }' \
+      "$TOP/jar-$code" >>"$TOP/cookies.txt"
+  done
+  cat >"$TOP/cycle.lua" <<LUA
+local cookies, i = {}, 0
+for line in io.lines("$TOP/cookies.txt") do cookies[#cookies + 1] = line end
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/api/v1/children?status=$STATUS&page=1&per_page=50",
+                    {["Cookie"] = cookies[(i % #cookies) + 1]})
+end
+LUA
+  for run in 1 2; do
+    out="$TOP/wrk-cycle-$run.txt"
+    wrk -t 2 -c 64 -d "${DURATION}s" --latency -s "$TOP/cycle.lua" "$base/" >"$out" 2>&1 ||
+      { cat "$out" >&2; exit 1; }
+    wrk_row "$out" cycle
   done
   kill "$pid"
   wait "$pid" 2>/dev/null || true
@@ -195,6 +240,8 @@ for i in "${!CODES[@]}"; do
   timed "$i" "import enrollment" "$TOP/enr.log" -- \
     "$BAOXUE" import --db "$db" --kind enrollment --no-progress "$enr"
   timed "$i" match "$TOP/match.log" -- "$BAOXUE" match --db "$db" --as-of "$AS_OF"
+  printf '%s\n' "$PASSWORD" | "$BAOXUE" user add --db "$db" bench_county --role county \
+    --password-stdin >/dev/null
   if [ "$i" = 0 ]; then
     printf '%s\n' "$PASSWORD" | "$BAOXUE" user add --db "$db" bench_town --role township \
       --township "$(top_township "$db")" --password-stdin >/dev/null
@@ -208,6 +255,8 @@ echo "== the first county's township list with $COUNTIES counties in the databas
 list_bench all
 echo "== the same list through the province's server (one server for every county)" >&2
 list_bench province province
+echo "== every county's list through the province's server, the counties in turn" >&2
+cycle_bench
 echo "== the province's indicators across $COUNTIES counties" >&2
 "$TIME" -f '%e' -o "$TOP/ind.time" "$BAOXUE" province indicators --db "$DSN" --format csv \
   -o "$TOP/indicators.csv" >"$TOP/ind.log" 2>&1 || { cat "$TOP/ind.log" >&2; exit 1; }
@@ -260,6 +309,12 @@ if p:
                f"named at login, its connection one a worker thread keeps to the county's schema): "
                f"{p[0]:,.0f} req/s, p50 {p[1]:.1f} ms, p99 {p[2]:.1f} ms — {p[0] / b[0]:.2f} of the "
                f"county's own server's in the same run; non-2xx answers {p[3]}.")
+cy = best.get("cycle")
+if cy:
+    out.append(f"- Every county's list through the province's server at once (a county account signed in in "
+               f"each of the {k} counties, wrk's requests to the counties in turn, page 1 of 50 of the "
+               f"county's list): {cy[0]:,.0f} req/s, p50 {cy[1]:.1f} ms, p99 {cy[2]:.1f} ms; "
+               f"non-2xx answers {cy[3]}.")
 n_rows = sum(1 for r in csv.reader(open(ind_csv, encoding="utf-8-sig"))) - 2
 out.append(f"- `baoxue province indicators` over the {k} counties: {float(open(ind_t).read().split()[-1]):.1f} s "
            f"({n_rows} county rows and the total); one city ({city}): {float(open(city_t).read().split()[-1]):.1f} s.")
