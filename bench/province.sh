@@ -306,7 +306,7 @@ out.append(f"- A township's suspected list of the first county (as bench/server.
 p = best.get("province")
 if p:
     out.append(f"- The same list through the province's server, which serves every county (the county "
-               f"named at login, its connection one a worker thread keeps to the county's schema): "
+               f"named at login, the request holding a connection to the county's schema from the server's pool): "
                f"{p[0]:,.0f} req/s, p50 {p[1]:.1f} ms, p99 {p[2]:.1f} ms — {p[0] / b[0]:.2f} of the "
                f"county's own server's in the same run; non-2xx answers {p[3]}.")
 cy = best.get("cycle")
