@@ -25,9 +25,13 @@ static json_t *wellbeing_perms(struct store *s, const struct user *u, json_t *us
     return user;
 }
 
-/* The session's answer, with the county it is in on a province's server. */
-static json_t *with_county(struct request *r, json_t *body)
+/* The answer of signing in and of GET /session: the account, its CSRF token, when it expires,
+ * and on a province's server the county it is in. */
+static json_t *session_answer(struct request *r, const struct user *u, const char *csrf,
+                              int64_t expires_at)
 {
+    json_t *body = json_pack("{s:o, s:s, s:I}", "user", wellbeing_perms(r->store, u, user_json(u)),
+                             "csrf_token", csrf, "expires_at", (json_int_t)expires_at);
     if (r->county[0])
         json_object_set_new(body, "county",
                             json_pack("{s:s, s:s}", "code", r->county, "name", r->county_name));
@@ -98,11 +102,7 @@ void session_login_h(struct request *r)
     snprintf(value, sizeof(value), "%s%s%s", r->county, r->county[0] ? "." : "", s.id);
     cookie_session(cookie, sizeof(cookie), value, SESSION_TTL, r->cfg->secure_cookie);
     r->set_cookie = arena_strdup(&r->arena, cookie);
-    reply_json(
-        r, MHD_HTTP_OK,
-        with_county(r, json_pack("{s:o, s:s, s:I}", "user",
-                                 wellbeing_perms(r->store, &s.user, user_json(&s.user)),
-                                 "csrf_token", s.csrf, "expires_at", (json_int_t)s.expires_at)));
+    reply_json(r, MHD_HTTP_OK, session_answer(r, &s.user, s.csrf, s.expires_at));
 }
 
 void counties_get_h(struct request *r)
@@ -113,11 +113,7 @@ void counties_get_h(struct request *r)
 void session_get_h(struct request *r)
 {
     reply_json(r, MHD_HTTP_OK,
-               with_county(r, json_pack("{s:o, s:s, s:I}", "user",
-                                        wellbeing_perms(r->store, &r->session.user,
-                                                        user_json(&r->session.user)),
-                                        "csrf_token", r->session.csrf, "expires_at",
-                                        (json_int_t)r->session.expires_at)));
+               session_answer(r, &r->session.user, r->session.csrf, r->session.expires_at));
 }
 
 void session_logout_h(struct request *r)

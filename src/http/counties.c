@@ -124,27 +124,27 @@ static bool lookup(struct counties *c, const char *code, struct province_county 
     return found;
 }
 
+/* The registry read again on s when it was read COUNTIES_REREAD seconds ago or more: 1 read,
+ * 0 not yet due, -1 a store error. */
+static int reread_stale(struct counties *c, struct store *s)
+{
+    pthread_mutex_lock(&c->lock);
+    bool stale = time(NULL) - c->read_at >= COUNTIES_REREAD;
+    pthread_mutex_unlock(&c->lock);
+    return !stale ? 0 : reread(c, s) < 0 ? -1 : 1;
+}
+
 bool counties_find(struct counties *c, struct store *s, const char *code,
                    struct province_county *out)
 {
     if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
         return false;
-    if (lookup(c, code, out))
-        return true;
-    pthread_mutex_lock(&c->lock);
-    bool stale = time(NULL) - c->read_at >= COUNTIES_REREAD;
-    pthread_mutex_unlock(&c->lock);
-    if (!stale || reread(c, s) < 0)
-        return false;
-    return lookup(c, code, out);
+    return lookup(c, code, out) || (reread_stale(c, s) == 1 && lookup(c, code, out));
 }
 
 json_t *counties_json(struct counties *c, struct store *s)
 {
-    pthread_mutex_lock(&c->lock);
-    bool stale = time(NULL) - c->read_at >= COUNTIES_REREAD;
-    pthread_mutex_unlock(&c->lock);
-    if (stale && reread(c, s) < 0)
+    if (reread_stale(c, s) < 0)
         error("无法读取本库的县名单：%s", store_errmsg(s));
     json_t *a = json_array();
     pthread_mutex_lock(&c->lock);
@@ -155,6 +155,17 @@ json_t *counties_json(struct counties *c, struct store *s)
     return a;
 }
 
+static int connect_county(struct counties *c, const struct province_county *county,
+                          struct store **out, struct buf *err)
+{
+    struct outcome o = OUTCOME_INIT;
+    int rc = province_open_county(c->base, county, out, &o);
+    if (rc < 0)
+        buf_addf(err, "无法连接%s的数据：%s", county->name, o.msg.buf);
+    outcome_release(&o);
+    return rc;
+}
+
 int counties_connect(struct counties *c, const char *code, struct store **out, struct buf *err)
 {
     struct province_county county;
@@ -162,12 +173,7 @@ int counties_connect(struct counties *c, const char *code, struct store **out, s
         buf_addf(err, "县 %s 不在本库的县名单中", code);
         return -1;
     }
-    struct outcome o = OUTCOME_INIT;
-    int rc = province_open_county(c->base, &county, out, &o);
-    if (rc < 0)
-        buf_addf(err, "无法连接%s的数据：%s", county.name, o.msg.buf);
-    outcome_release(&o);
-    return rc;
+    return connect_county(c, &county, out, err);
 }
 
 /* ---- the connections of the requests ---- */
@@ -185,7 +191,7 @@ struct store *counties_acquire(struct counties *c, const struct province_county 
             break;
         }
     pthread_mutex_unlock(&c->lock);
-    if (!s && counties_connect(c, county->code, &s, err) < 0)
+    if (!s && connect_county(c, county, &s, err) < 0)
         return NULL;
     return s;
 }
