@@ -2,7 +2,12 @@
 # Import benchmark, SQLite against PostgreSQL in the same run: the demo county's population and
 # enrollment lists of each size imported into a fresh database of each backend (PostgreSQL: a
 # throwaway cluster of tests/pg_cluster.py, as bench/server.sh uses), timed, with the ratio
-# PostgreSQL / SQLite and the seconds per million rows. See bench/README.md.
+# PostgreSQL / SQLite and the seconds per million rows. Beside them, each engine alone: the
+# records baoxue wrote, loaded by the engine's own bulk path into a fresh database of baoxue's
+# schema — SQLite copying them from baoxue's database (INSERT … SELECT, the ID index dropped
+# and rebuilt as baoxue does), PostgreSQL reading them with COPY in one transaction (the ID
+# index maintained, as baoxue does) — with nothing to parse, check or link: the least any
+# importer of these rows on one writer could take. See bench/README.md.
 #
 #   bench/pg_import.sh [--keep] [--note TEXT] [SIZE...]
 #
@@ -98,6 +103,53 @@ timed() {
     "${rows:-0}" >>"$TIMES"
 }
 
+# engines_alone SIZE WORK DB: each list's records of baoxue's SQLite database DB loaded again by
+# each engine alone, timed as the backends "sqlite-alone" and "pg-alone" (see the top)
+engines_alone() {
+  local n="$1" work="$2" db="$3" kind step first last csv
+  local floor="$work/alone.db" pgdb
+  pgdb="$(pg_fresh_db "alone_$n")"
+  for d in "$floor" "$pgdb"; do
+    "$BAOXUE" init --db "$d" --county 140521 >"$work/init-alone.log" 2>&1 ||
+      { cat "$work/init-alone.log" >&2; exit 1; }
+  done
+  sqlite3 "$floor" "ATTACH '$db' AS src; INSERT INTO main.batch SELECT * FROM src.batch;"
+  local cols
+  cols="$(sqlite3 "$db" "SELECT group_concat(name, ', ') FROM pragma_table_info('record')")"
+  for kind in population enrollment; do
+    step="import $kind"
+    read -r first last < <(sqlite3 -separator ' ' "$db" "SELECT min(r.id), max(r.id) FROM record r
+      WHERE r.batch_id = (SELECT max(id) FROM batch WHERE kind = '$kind')")
+    echo "== $n / engines alone: $kind records $first..$last (timed)" >&2
+    # SQLite: the pragmas of baoxue's bulk load; the WHERE keeps SQLite from copying the
+    # records' bytes as they are (its transfer optimisation), so that each is built again
+    cat >"$work/alone-$kind.sql" <<SQL
+PRAGMA journal_mode = DELETE;
+PRAGMA cache_size = -2048; PRAGMA threads = 2; PRAGMA temp_store = FILE; PRAGMA mmap_size = 0;
+PRAGMA synchronous = FULL;
+ATTACH '$db' AS src;
+PRAGMA src.mmap_size = 8589934592;
+BEGIN IMMEDIATE;
+DROP INDEX main.record_id_number;
+INSERT INTO main.record ($cols) SELECT $cols FROM src.record WHERE id BETWEEN $first AND $last;
+CREATE INDEX main.record_id_number ON record (id_number);
+COMMIT;
+SQL
+    timed "$n" sqlite-alone "$step" "$work/alone-$kind-sqlite.log" -- \
+      sqlite3 -bail "$floor" ".read $work/alone-$kind.sql"
+    # PostgreSQL: the same records as CSV (written before, not timed), one COPY
+    csv="$work/alone-$kind.csv"
+    sqlite3 -csv "$db" "SELECT $cols FROM record WHERE id BETWEEN $first AND $last" >"$csv"
+    echo "\\copy record ($cols) FROM '$csv' WITH (FORMAT csv)" >"$work/alone-$kind.psql"
+    timed "$n" pg-alone "$step" "$work/alone-$kind-pg.log" -- \
+      psql -q -X -1 -v ON_ERROR_STOP=1 -f "$work/alone-$kind.psql" "$pgdb"
+    rm -f "$csv"
+  done
+  rm -f "$floor" "$floor"-*
+  local base="${PGDSN%%\?*}"
+  psql -q -X "${base%/*}/postgres?${PGDSN#*\?}" -c "DROP DATABASE alone_$n" >&2
+}
+
 for N in "${SIZES[@]}"; do
   WORK="$TOP/n$N"
   DATA="$WORK/files"
@@ -118,7 +170,10 @@ for N in "${SIZES[@]}"; do
       "$BAOXUE" import --db "$DB" --kind population --no-progress "$POP"
     timed "$N" "$B" "import enrollment" "$WORK/imp-enr-$B.log" -- \
       "$BAOXUE" import --db "$DB" --kind enrollment --no-progress "$ENR"
-    if [ "$B" = sqlite ]; then rm -f "$DB" "$DB"-*; else
+    if [ "$B" = sqlite ]; then
+      engines_alone "$N" "$WORK" "$DB"
+      rm -f "$DB" "$DB"-*
+    else
       base="${PGDSN%%\?*}"
       psql -q -X "${base%/*}/postgres?${PGDSN#*\?}" -c "DROP DATABASE imp_$N" >&2
     fi
@@ -137,8 +192,8 @@ LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- Compiler: $MACHINE_CC; SQLite $MACHINE_SQLITE; $MACHINE_PG (throwaway cluster of tests/pg_cluster.py: unix socket, fsync off)"
   echo "- Load average at start: $LOAD_START; at end: $LOAD_END (anything else running shares the $MACHINE_NPROC cores)"
   echo
-  echo "| children | step | rows | SQLite s | PostgreSQL s | PostgreSQL / SQLite | SQLite s per million rows | PostgreSQL s per million rows | PostgreSQL peak RSS MB |"
-  echo "|--:|---|--:|--:|--:|--:|--:|--:|--:|"
+  echo "| children | step | rows | SQLite s | PostgreSQL s | PostgreSQL / SQLite | SQLite s per million rows | PostgreSQL s per million rows | PostgreSQL peak RSS MB | SQLite alone s | PostgreSQL alone s | PostgreSQL alone / SQLite |"
+  echo "|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   python3 - "$TIMES" <<'PY'
 import sys
 from collections import OrderedDict
@@ -151,8 +206,10 @@ for (size, step), v in t.items():
     if not s or not p:
         continue
     rows = p[2] or s[2] or size
+    sa, pa = v.get("sqlite-alone"), v.get("pg-alone")
+    alone = (f"{sa[0]:.2f} | {pa[0]:.2f} | {pa[0] / s[0]:.2f}" if sa and pa else " |  | ")
     print(f"| {size:,} | {step} | {rows:,} | {s[0]:.2f} | {p[0]:.2f} | {p[0] / s[0]:.2f} "
-          f"| {s[0] / rows * 1e6:.1f} | {p[0] / rows * 1e6:.1f} | {p[1] // 1024} |")
+          f"| {s[0] / rows * 1e6:.1f} | {p[0] / rows * 1e6:.1f} | {p[1] // 1024} | {alone} |")
 PY
 } >>"$RESULTS"
 echo "== appended to bench/RESULTS.md" >&2
