@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -106,6 +107,15 @@ int cmd_serve(int argc, char **argv)
         const char *slash = store_dsn_is_pg(cfg.db) ? NULL : strrchr(cfg.db, '/');
         dir = slash ? xstrndup(cfg.db, (size_t)(slash - cfg.db + (slash == cfg.db))) : xstrdup(".");
         cfg.data_dir = dir;
+    }
+    /* the uploads go under it: a directory that is not there would fail every upload later */
+    struct stat st;
+    if (stat(cfg.data_dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
+        access(cfg.data_dir, W_OK | X_OK) < 0) {
+        free(dir);
+        die_usage(
+            "数据目录“%s”不存在或不可写：上传的文件放在它下面，请先创建它或另选一个（--data-dir）",
+            cfg.data_dir);
     }
     struct buf err = BUF_INIT;
     int rc = server_run(&cfg, &err);

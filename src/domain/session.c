@@ -142,6 +142,15 @@ enum login_result session_login(struct store *s, const char *name, const char *p
                                 const char *origin, const char *address, int64_t now,
                                 struct session *out, int64_t *retry_after)
 {
+    return session_login_counted(s, NULL, name, password, origin, address, now, out, retry_after);
+}
+
+enum login_result session_login_counted(struct store *s, struct store *addresses, const char *name,
+                                        const char *password, const char *origin,
+                                        const char *address, int64_t now, struct session *out,
+                                        int64_t *retry_after)
+{
+    struct store *as = addresses ? addresses : s; /* where the address's failures are counted */
     /* the account name as typed goes to the audit trail: bounded */
     char who[65];
     snprintf(who, sizeof(who), "%s", name);
@@ -157,6 +166,17 @@ enum login_result session_login(struct store *s, const char *name, const char *p
     stmt_bind_int(st, 3, now - LOGIN_KNOWN);
     int rc = stmt_step(st);
     stmt_finalize(st);
+    if (rc >= 0 && as != s) {
+        st = store_prepare(as, "DELETE FROM login_attempt WHERE last_at < $1 AND"
+                               " locked_until <= $2 AND signed_in_at < $3");
+        if (!st)
+            return LOGIN_ERROR;
+        stmt_bind_int(st, 1, now - LOGIN_FORGET);
+        stmt_bind_int(st, 2, now);
+        stmt_bind_int(st, 3, now - LOGIN_KNOWN);
+        rc = stmt_step(st);
+        stmt_finalize(st);
+    }
     /* a known client: this name signed in from this address lately */
     int64_t signed_in_at = 0;
     const char *pk[] = {who, addr};
@@ -171,7 +191,7 @@ enum login_result session_login(struct store *s, const char *name, const char *p
      * 2: not counted */
     int g_addr = 2, g_name = 2, g_pair = 2;
     if (!known) {
-        g_addr = gate_pass(s, "", addr, LOGIN_ADDRESS_FREE, now, &n_addr, retry_after);
+        g_addr = gate_pass(as, "", addr, LOGIN_ADDRESS_FREE, now, &n_addr, retry_after);
         if (g_addr == 1)
             g_name = gate_pass(s, who, "", LOGIN_NAME_FREE, now, &n_name, retry_after);
     }
@@ -180,7 +200,7 @@ enum login_result session_login(struct store *s, const char *name, const char *p
     if (g_addr < 0 || g_name < 0 || g_pair < 0)
         return LOGIN_ERROR;
     if (g_addr == 0 || g_name == 0 || g_pair == 0) {
-        if ((g_addr == 1 && gate_undo(s, "", addr) < 0) ||
+        if ((g_addr == 1 && gate_undo(as, "", addr) < 0) ||
             (g_name == 1 && gate_undo(s, who, "") < 0))
             return LOGIN_ERROR;
         char target[AUDIT_TARGET_SIZE];
@@ -248,7 +268,7 @@ enum login_result session_login(struct store *s, const char *name, const char *p
                        "UPDATE login_attempt SET failures = 0, locked_until = 0, last_at = $3,"
                        " signed_in_at = $3 WHERE name = $1 AND address = $2",
                        3, (const char *const[]){who, addr, nows});
-    if (rc == 0 && g_addr == 1)
+    if (rc == 0 && g_addr == 1 && as == s)
         rc = gate_undo(s, "", addr);
     if (rc == 0 && g_name == 1)
         rc = gate_undo(s, who, "");
@@ -271,6 +291,10 @@ enum login_result session_login(struct store *s, const char *name, const char *p
         store_rollback(s);
         return LOGIN_ERROR;
     }
+    /* counted in another database: taken back after the login is saved (should that fail,
+     * the address keeps one failure more than it made, and the login stands) */
+    if (g_addr == 1 && as != s && gate_undo(as, "", addr) < 0)
+        error("登录成功，但地址的失败计数未能减回：%s", store_errmsg(as));
     return LOGIN_OK;
 }
 

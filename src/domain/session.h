@@ -54,6 +54,14 @@ int64_t login_lock_seconds(int64_t failures);
 enum login_result session_login(struct store *s, const char *name, const char *password,
                                 const char *origin, const char *address, int64_t now,
                                 struct session *out, int64_t *retry_after);
+/* The same, with the failures of the address (all names) counted in `addresses` rather than
+ * in s: a province's server counts an address's failed logins to every county in the
+ * province's schema, so that an address has the same free failures however many counties it
+ * tries (the name's and the pair's stay the county's). NULL: in s, as session_login. */
+enum login_result session_login_counted(struct store *s, struct store *addresses, const char *name,
+                                        const char *password, const char *origin,
+                                        const char *address, int64_t now, struct session *out,
+                                        int64_t *retry_after);
 
 /* The live session with this cookie value: 1 found (out filled, id left empty), 0 none or
  * ended, -1 store error. */

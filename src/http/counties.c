@@ -23,24 +23,36 @@ struct counties {
     struct province_county *list;
     size_t n;
     time_t read_at;
+    size_t unready;    /* registered counties left out of the last read: no tables of their own */
     struct idle *idle; /* the requests' connections no request holds (counties_release) */
     size_t nidle, idle_alloc;
 };
 
+/*
+ * The registry read again. A county whose schema has no tables (dropped, or a registry row
+ * written by hand) is left out, as if not registered: it could serve no request, and a query
+ * naming its tables (counties_with_jobs) would fail for every county. The number left out is
+ * logged when it changes.
+ */
 static int reread(struct counties *c, struct store *s)
 {
-    struct stmt *st = store_prepare(s, "SELECT code, name, schema_name, added_at"
+    struct stmt *st = store_prepare(s, "SELECT code, name, schema_name, added_at,"
+                                       " to_regclass('c' || code || '.job') IS NOT NULL"
                                        " FROM province.county ORDER BY code");
     if (!st)
         return -1;
     struct province_county *list = NULL;
-    size_t n = 0, alloc = 0;
+    size_t n = 0, alloc = 0, unready = 0;
     int rc;
     while ((rc = stmt_step(st)) == 1) {
         const char *code = stmt_text(st, 0);
         /* the registry's table checks it too: a code goes into SQL as a schema's name */
         if (strlen(code) != 6 || strspn(code, "0123456789") != 6)
             continue;
+        if (!stmt_int(st, 4)) {
+            unready++;
+            continue;
+        }
         ALLOC_GROW(list, n + 1, alloc);
         struct province_county *p = &list[n++];
         memset(p, 0, sizeof(*p));
@@ -61,7 +73,13 @@ static int reread(struct counties *c, struct store *s)
     c->list = list;
     c->n = n;
     c->read_at = time(NULL);
+    bool changed = unready != c->unready;
+    c->unready = unready;
     pthread_mutex_unlock(&c->lock);
+    if (changed && unready)
+        error("本库的县名单中有 %zu 个县（区）的数据表不存在，暂不服务它们（见 baoxue province "
+              "list）",
+              unready);
     return 0;
 }
 
@@ -124,12 +142,15 @@ static bool lookup(struct counties *c, const char *code, struct province_county 
     return found;
 }
 
-/* The registry read again on s when it was read COUNTIES_REREAD seconds ago or more: 1 read,
- * 0 not yet due, -1 a store error. */
+/* The registry read again on s when it was read COUNTIES_REREAD seconds ago or more (by one
+ * caller: the others meanwhile use the list as it is): 1 read, 0 not yet due, -1 a store error. */
 static int reread_stale(struct counties *c, struct store *s)
 {
+    time_t now = time(NULL);
     pthread_mutex_lock(&c->lock);
-    bool stale = time(NULL) - c->read_at >= COUNTIES_REREAD;
+    bool stale = now - c->read_at >= COUNTIES_REREAD;
+    if (stale)
+        c->read_at = now;
     pthread_mutex_unlock(&c->lock);
     return !stale ? 0 : reread(c, s) < 0 ? -1 : 1;
 }
@@ -139,7 +160,10 @@ bool counties_find(struct counties *c, struct store *s, const char *code,
 {
     if (!code || strlen(code) != 6 || strspn(code, "0123456789") != 6)
         return false;
-    return lookup(c, code, out) || (reread_stale(c, s) == 1 && lookup(c, code, out));
+    /* a county taken off the registry stops being served, its sessions with it */
+    if (reread_stale(c, s) < 0)
+        error("无法读取本库的县名单：%s", store_errmsg(s));
+    return lookup(c, code, out);
 }
 
 json_t *counties_json(struct counties *c, struct store *s)
@@ -229,6 +253,9 @@ int counties_with_jobs(struct counties *c, struct store *s, bool running, char (
 {
     *codes = NULL;
     *n = 0;
+    /* the job threads see counties added and taken off without a request asking */
+    if (reread_stale(c, s) < 0)
+        return -1;
     struct buf sql = BUF_INIT;
     pthread_mutex_lock(&c->lock);
     for (size_t i = 0; i < c->n; i++)

@@ -336,30 +336,35 @@ static int64_t claim_in_counties(struct worker *w)
 }
 
 /* fn on a connection to each county whose job table holds a queued job, or with `running` a
- * queued or running one; s: a connection to the province's schema. */
-static void each_county_with_jobs(struct store *s, bool running,
-                                  void (*fn)(struct store *cs, void *ctx), void *ctx)
+ * queued or running one; s: a connection to the province's schema. 0, or -1 when a county's
+ * jobs could not be looked at (logged): fn did not see them all. fn's own -1 counts too. */
+static int each_county_with_jobs(struct store *s, bool running,
+                                 int (*fn)(struct store *cs, void *ctx), void *ctx)
 {
     if (!pool.counties)
-        return;
+        return 0;
     char(*codes)[8] = NULL;
     size_t n = 0;
     if (counties_with_jobs(pool.counties, s, running, &codes, &n) < 0) {
         error("无法查看各县的后台任务：%s", store_errmsg(s));
-        return;
+        return -1;
     }
+    int ret = 0;
     for (size_t i = 0; i < n; i++) {
         struct store *cs = NULL;
         struct buf err = BUF_INIT;
         if (counties_connect(pool.counties, codes[i], &cs, &err) < 0) {
             error("%s", err.buf);
+            ret = -1;
         } else {
-            fn(cs, ctx);
+            if (fn(cs, ctx) < 0)
+                ret = -1;
             store_close(cs);
         }
         buf_release(&err);
     }
     free(codes);
+    return ret;
 }
 
 /* A job thread: claims the oldest job it may run (free, or an import uploaded here), runs it,
@@ -423,7 +428,7 @@ static long reap(struct store *s)
 }
 
 /* This server's leases in one schema renewed, the jobs of the servers that are gone failed. */
-static void renew_and_reap(struct store *s, void *ctx)
+static int renew_and_reap(struct store *s, void *ctx)
 {
     bool pg = *(bool *)ctx;
     /* on SQLite an import's transaction holds the one write lock: the renewal waits it out
@@ -432,6 +437,7 @@ static void renew_and_reap(struct store *s, void *ctx)
         error("无法续租后台任务：%s", store_errmsg(s));
     if (reap(s) < 0 && pg)
         error("无法检查其他服务器的后台任务：%s", store_errmsg(s));
+    return 0;
 }
 
 /* The keeper: every third of the lease, this server's jobs renewed and the others' looked at
@@ -455,17 +461,23 @@ static void *keeper(void *arg)
     return NULL;
 }
 
-static void reap_county(struct store *cs, void *ctx)
+static int reap_county(struct store *cs, void *ctx)
 {
     (void)ctx;
-    if (reap(cs) < 0)
+    if (reap(cs) < 0) {
         error("无法读取任务表：%s", store_errmsg(cs));
+        return -1;
+    }
+    return 0;
 }
 
-static void keep_county_uploads(struct store *cs, void *keep)
+static int keep_county_uploads(struct store *cs, void *keep)
 {
-    if (uploads_kept(cs, keep) < 0)
+    if (uploads_kept(cs, keep) < 0) {
         error("无法读取任务表：%s", store_errmsg(cs));
+        return -1;
+    }
+    return 0;
 }
 
 int jobs_start(struct store *main, struct counties *counties, const struct server_config *cfg,
@@ -497,8 +509,11 @@ int jobs_start(struct store *main, struct counties *counties, const struct serve
         buf_addf(err, "无法读取任务表：%s", store_errmsg(main));
         return -1;
     }
-    each_county_with_jobs(main, true, keep_county_uploads, keep);
-    long swept = uploads_sweep(cfg->data_dir, keep);
+    /* a county's queued uploads not known (its jobs could not be read): nothing is swept, as
+     * one of them might be a file still waiting for its job */
+    long swept = each_county_with_jobs(main, true, keep_county_uploads, keep) < 0
+                     ? 0
+                     : uploads_sweep(cfg->data_dir, keep);
     json_decref(keep);
     if (swept > 0)
         fprintf(stderr, "已删除上次运行遗留的上传文件 %ld 个\n", swept);
@@ -541,13 +556,14 @@ static void drop_queued(struct store *s, int64_t id)
 }
 
 /* The imports uploaded here and still queued in one schema: failed, their uploads removed. */
-static void drop_held(struct store *s, void *ctx)
+static int drop_held(struct store *s, void *ctx)
 {
     (void)ctx;
     int64_t ids[256];
     long n = job_held_queued(s, pool.self, ids, (long)ARRAY_SIZE(ids));
     for (long i = 0; i < n; i++)
         drop_queued(s, ids[i]);
+    return 0;
 }
 
 void jobs_stop(unsigned drain)

@@ -68,6 +68,9 @@ json_t *request_json(struct request *r);
  * county here) or 503. On any other server: false after replying 400. NULL or "": the
  * server's own schema, whatever the cookie named (false after replying 503). */
 bool request_use_county(struct request *r, const char *code);
+/* This thread's connection to the server's own schema (a province's server: the province's),
+ * whatever county the request works in; NULL when it cannot connect. */
+struct store *request_home_store(struct request *r);
 /* The counties this server serves ([{code, name}], empty on a county's own server). */
 json_t *request_counties(struct request *r);
 /* A query argument, or NULL. */

@@ -338,6 +338,11 @@ bool request_use_county(struct request *r, const char *code)
     return true;
 }
 
+struct store *request_home_store(struct request *r)
+{
+    return thread_store(r->srv);
+}
+
 json_t *request_counties(struct request *r)
 {
     return r->srv->counties ? counties_json(r->srv->counties, thread_store(r->srv)) : json_array();

@@ -91,6 +91,10 @@ class HelpTest(BaoxueTest):
     def test_values_are_checked_by_the_rows(self):
         code, out, err = self.run_bx("serve", "--threads=0")
         self.assertCliError(code, err, 2, "--threads", "“0”", "1 到 256")
+        # a data directory that is not there fails at the start, not at the first upload
+        code, out, err = self.run_bx("serve", "--db", self.db, "--listen", "127.0.0.1:0",
+                                     "--data-dir", self.path("nowhere"))
+        self.assertCliError(code, err, 2, "--data-dir", "数据目录", "不存在或不可写")
         code, out, err = self.run_bx("audit", "--db", self.db, "--per-page", "many")
         self.assertCliError(code, err, 2, "--per-page", "many")
         code, out, err = self.run_bx("demo", "--as-of=2026-02-30", "--files-only")

@@ -337,6 +337,99 @@ class ProvinceServesCountiesTest(Api, unittest.TestCase):
              " WHERE name = 'leaving'")
         self.refused_soon("/api/v1/summary", cookie)
 
+    def test_a_county_without_its_tables_stops_nobody_elses_jobs(self):
+        # a county registered, then its schema dropped behind the server's back (a registry row
+        # written by hand is the same): the one query that finds every county's queued jobs
+        # named its job table and failed, and no county's job ever started
+        yushe = "140721"  # 晋中市榆社县
+        bx("province", "add", yushe, "--db", self.dsn)
+        time.sleep(2.5)  # the registry read again with it (COUNTIES_REREAD)
+        self.call("GET", "/api/v1/counties")
+        psql(self.dsn, "DROP SCHEMA c%s CASCADE" % yushe)
+        time.sleep(2.5)  # the job threads have looked for jobs since
+        # an upload: only the server holding the file runs its job (not the county's own
+        # server beside it in this class)
+        cookie, csrf, _ = self.sign_in("qs_admin", QINSHUI)
+        name = "户籍适龄儿童花名册.csv"
+        with open(os.path.join(self.tmp, QINSHUI, name), "rb") as f:
+            body, ctype = multipart({"kind": "population", "dry_run": "1"},
+                                    [("file", name, f.read())])
+        r, j, _ = self.call("POST", "/api/v1/imports", body, cookie=cookie, csrf=csrf,
+                            headers={"Content-Type": ctype})
+        self.assertEqual(r.status, 202, j)
+        job = self.wait_job((cookie, csrf), j["id"], timeout=30)
+        self.assertEqual(job["state"], "done", job)
+        # and the county is served no more: not listed, not signed in to
+        r, j, _ = self.until(self.call, "GET", "/api/v1/counties", None,
+                             lambda r, j: yushe not in [c["code"] for c in j["counties"]])
+        self.assertNotIn(yushe, [c["code"] for c in j["counties"]])
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": "zhang",
+                                                       "password": PASSWORD, "county": yushe})
+        self.assertError(r, j, 400, "invalid_request")
+        self.assertIn("本服务器不服务这个县", j["error"]["message"])
+        psql(self.db, "DELETE FROM province.county WHERE code = '%s'" % yushe)
+
+    def test_a_county_taken_off_the_registry_is_served_no_more(self):
+        zuoquan = "140722"  # 晋中市左权县
+        bx("province", "add", zuoquan, "--db", self.dsn)
+        user_add(county_dsn(self.dsn, zuoquan), "zq_county", "--role", "county")
+        r, j = None, None
+        end = time.monotonic() + 5
+        while True:
+            r, j, _ = self.call("POST", "/api/v1/session", {"username": "zq_county",
+                                                           "password": PASSWORD,
+                                                           "county": zuoquan})
+            if r.status != 400 or time.monotonic() > end:
+                break
+            time.sleep(0.2)
+        self.assertEqual(r.status, 200, j)
+        cookie = r.getheader("Set-Cookie").split(";")[0]
+        r, j, _ = self.call("GET", "/api/v1/session", cookie=cookie)
+        self.assertEqual(r.status, 200, j)
+        # taken off the registry while its session is live: that session ends within
+        # COUNTIES_REREAD seconds, and nobody signs in to it again
+        psql(self.db, "DELETE FROM province.county WHERE code = '%s'" % zuoquan)
+        self.refused_soon("/api/v1/session", cookie)
+        r, j, _ = self.call("POST", "/api/v1/session", {"username": "zq_county",
+                                                       "password": PASSWORD, "county": zuoquan})
+        self.assertError(r, j, 400, "invalid_request")
+
+    def test_an_addresss_failed_logins_count_for_every_county(self):
+        # a server behind a proxy, so that the test's failures come from an address of their own
+        # (the other tests' logins come from 127.0.0.1)
+        proc, port = start_server(self.db, "--trusted-proxy", "127.0.0.1")
+        lines, t = drain(proc)
+        try:
+            who = {"X-Forwarded-For": "10.9.9.9"}
+            counties = (QINSHUI, YANGCHENG) + OTHERS
+            statuses = []
+            # LOGIN_ADDRESS_FREE (20) failures, spread over five counties, lock the address
+            for i in range(20):
+                r, j, _ = http_call(port, "POST", "/api/v1/session",
+                                    {"username": "guess%d" % i, "password": "not-it-at-all",
+                                     "county": counties[i % len(counties)]}, headers=who)
+                statuses.append(r.status)
+            self.assertEqual(set(statuses), {401}, statuses)
+            for county in counties:
+                r, j, _ = http_call(port, "POST", "/api/v1/session",
+                                    {"username": "guess-more", "password": "not-it-at-all",
+                                     "county": county}, headers=who)
+                self.assertError(r, j, 429, "locked")
+            # where they are counted: the province's schema, not the counties'
+            self.assertEqual(psql(self.db, "SELECT failures FROM login_attempt WHERE name = ''"
+                                  " AND address = '10.9.9.9'").strip(), "20")
+            self.assertEqual(psql(county_dsn(self.dsn, QINSHUI), "SELECT count(*) FROM"
+                                  " login_attempt WHERE name = '' AND address = '10.9.9.9'")
+                             .strip(), "0")
+            # another address is not held up
+            r, j, _ = http_call(port, "POST", "/api/v1/session",
+                                {"username": "zhang", "password": PASSWORD, "county": QINSHUI},
+                                headers={"X-Forwarded-For": "10.9.9.10"})
+            self.assertEqual(r.status, 200, j)
+        finally:
+            log = stop_drained(proc, lines, t)
+            self.assertNotIn("Sanitizer", log)
+
     def test_the_provinces_accounts_are_as_before(self):
         cookie, _, j = self.sign_in("shanxi")
         self.assertNotIn("county", j)
