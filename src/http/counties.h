@@ -18,8 +18,10 @@
  * unchanged on the county's tables. A county's own
  * server, or an SQLite file, has no registry: counties_open gives NULL and nothing changes.
  *
- * The registry is read at the start and again, at most every COUNTIES_REREAD seconds, when a
- * code is not in it: a county added while the server runs is served without a restart.
+ * The registry is read at the start and again, at most every COUNTIES_REREAD seconds, as
+ * requests name counties and as the job threads look for jobs: a county added while the server
+ * runs is served without a restart, one taken off stops being served. A registered county whose
+ * schema has no tables is left out, as if not registered.
  */
 
 /* the connections to counties' schemas kept when no request holds them, and for how long */
@@ -39,7 +41,7 @@ void counties_close(struct counties *c);
 size_t counties_count(struct counties *c);
 
 /* Is code a registered county? true with *out filled. s: the caller's connection to the
- * province's schema (the registry is read again on it when code is not known). */
+ * province's schema (the registry is read again on it when it is COUNTIES_REREAD old). */
 bool counties_find(struct counties *c, struct store *s, const char *code,
                    struct province_county *out);
 /* The registered counties, by code: [{"code": "140521", "name": "山西省晋城市沁水县"}, …] (the
