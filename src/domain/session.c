@@ -138,6 +138,22 @@ static int gate_undo(struct store *s, const char *name, const char *address)
     return rc < 0 ? -1 : 0;
 }
 
+/* Rows that lock nothing and mark no known client any more go (the table stays the size of a
+ * day's failures and the known clients). 0, or -1 a store error. */
+static int forget_attempts(struct store *s, int64_t now)
+{
+    struct stmt *st = store_prepare(s, "DELETE FROM login_attempt WHERE last_at < $1 AND"
+                                       " locked_until <= $2 AND signed_in_at < $3");
+    if (!st)
+        return -1;
+    stmt_bind_int(st, 1, now - LOGIN_FORGET);
+    stmt_bind_int(st, 2, now);
+    stmt_bind_int(st, 3, now - LOGIN_KNOWN);
+    int rc = stmt_step(st);
+    stmt_finalize(st);
+    return rc < 0 ? -1 : 0;
+}
+
 enum login_result session_login(struct store *s, const char *name, const char *password,
                                 const char *origin, const char *address, int64_t now,
                                 struct session *out, int64_t *retry_after)
@@ -155,31 +171,13 @@ enum login_result session_login_counted(struct store *s, struct store *addresses
     char who[65];
     snprintf(who, sizeof(who), "%s", name);
     const char *addr = address && *address ? address : "unknown";
-    /* rows that lock nothing and mark no known client any more go (the table stays the size of
-     * a day's failures and the known clients) */
-    struct stmt *st = store_prepare(s, "DELETE FROM login_attempt WHERE last_at < $1 AND"
-                                       " locked_until <= $2 AND signed_in_at < $3");
-    if (!st)
-        return LOGIN_ERROR;
-    stmt_bind_int(st, 1, now - LOGIN_FORGET);
-    stmt_bind_int(st, 2, now);
-    stmt_bind_int(st, 3, now - LOGIN_KNOWN);
-    int rc = stmt_step(st);
-    stmt_finalize(st);
-    if (rc >= 0 && as != s) {
-        st = store_prepare(as, "DELETE FROM login_attempt WHERE last_at < $1 AND"
-                               " locked_until <= $2 AND signed_in_at < $3");
-        if (!st)
-            return LOGIN_ERROR;
-        stmt_bind_int(st, 1, now - LOGIN_FORGET);
-        stmt_bind_int(st, 2, now);
-        stmt_bind_int(st, 3, now - LOGIN_KNOWN);
-        rc = stmt_step(st);
-        stmt_finalize(st);
-    }
+    int rc = forget_attempts(s, now);
+    if (rc == 0 && as != s)
+        rc = forget_attempts(as, now);
     /* a known client: this name signed in from this address lately */
     int64_t signed_in_at = 0;
     const char *pk[] = {who, addr};
+    struct stmt *st;
     if (rc < 0 || store_int(s,
                             "SELECT signed_in_at FROM login_attempt WHERE name = $1 AND"
                             " address = $2",
