@@ -112,7 +112,7 @@ int cmd_serve(int argc, char **argv)
     struct stat st;
     if (stat(cfg.data_dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
         access(cfg.data_dir, W_OK | X_OK) < 0) {
-        free(dir);
+        /* not freed: the message names it (dir when it is the default), and the process ends */
         die_usage(
             "数据目录“%s”不存在或不可写：上传的文件放在它下面，请先创建它或另选一个（--data-dir）",
             cfg.data_dir);
