@@ -69,7 +69,8 @@ json_t *request_json(struct request *r);
  * server's own schema, whatever the cookie named (false after replying 503). */
 bool request_use_county(struct request *r, const char *code);
 /* This thread's connection to the server's own schema (a province's server: the province's),
- * whatever county the request works in; NULL when it cannot connect. */
+ * whatever county the request works in. A request past its start has it (it answered 503
+ * otherwise). */
 struct store *request_home_store(struct request *r);
 /* The counties this server serves ([{code, name}], empty on a county's own server). */
 json_t *request_counties(struct request *r);
